@@ -1,0 +1,3 @@
+"""rasid (راصد): offline, Arabic-first news monitoring."""
+
+__version__ = "0.1.0"

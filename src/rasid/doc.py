@@ -1,0 +1,159 @@
+"""The document object every pipeline stage reads and enriches.
+
+`Document.text` is the original body text and never changes. Every annotation is a
+`Span` with `[start, end)` offsets in Unicode code points into `Document.text`.
+Stages add spans to named layers (``doc.layers["entities"]``) and never re-parse
+text that another stage already parsed: tokens and sentences are computed once by
+the `tokenize` stage and read from ``doc.tokens`` / ``doc.sentences`` afterwards.
+
+No I/O happens here.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .arabic.normalize import normalize_key
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(slots=True)
+class Span:
+    """A labelled `[start, end)` slice of `Document.text` with free-form attributes."""
+
+    start: int
+    end: int
+    label: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def text_of(self, text: str) -> str:
+        return text[self.start:self.end]
+
+    def to_dict(self, text: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "label": self.label}
+        if text is not None:
+            out["text"] = text[self.start:self.end]
+        out.update(self.attrs)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Span":
+        attrs = {k: v for k, v in data.items() if k not in ("start", "end", "label", "text")}
+        return cls(int(data["start"]), int(data["end"]), data.get("label", ""), attrs)
+
+
+@dataclass
+class Document:
+    """One article: original text plus metadata and annotation layers."""
+
+    text: str
+    title: str = ""
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime, as known
+    summary: str | None = None  # a summary supplied by the publisher, if any
+    images: list[dict[str, str]] = field(default_factory=list)  # {"credit":..., "caption":...}
+    meta: dict[str, Any] = field(default_factory=dict)
+    origin: str | None = None  # where it was read from: "file.jsonl:12", a URL, "<stdin>"
+    id: str | None = None
+    layers: dict[str, list[Span]] = field(default_factory=dict)
+    # Computed once by the tokenize stage; see rasid.arabic.tokenize.Token.
+    tokens: list[Any] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.id is None:
+            self.id = compute_doc_id(self)
+
+    @property
+    def sentences(self) -> list[Span]:
+        return self.layers.get("sentences", [])
+
+    @property
+    def content_hash(self) -> str:
+        return compute_content_hash(self.text)
+
+    def spans(self, layer: str) -> list[Span]:
+        return self.layers.setdefault(layer, [])
+
+    def add_span(self, layer: str, span: Span) -> Span:
+        if not (0 <= span.start <= span.end <= len(self.text)):
+            raise ValueError(
+                f"span [{span.start}, {span.end}) outside text of length {len(self.text)}"
+            )
+        self.layers.setdefault(layer, []).append(span)
+        return span
+
+    def sentence_at(self, offset: int) -> Span | None:
+        for sent in self.sentences:
+            if sent.start <= offset < sent.end:
+                return sent
+        return None
+
+    def to_dict(self, with_text: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "schema": SCHEMA_VERSION,
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "author": self.author,
+            "published": self.published,
+            "summary": self.summary,
+            "images": self.images,
+            "meta": self.meta,
+            "origin": self.origin,
+        }
+        if with_text:
+            out["text"] = self.text
+        out["layers"] = {
+            name: [s.to_dict(self.text) for s in spans]
+            for name, spans in self.layers.items()
+        }
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Document":
+        version = data.get("schema", SCHEMA_VERSION)
+        if version > SCHEMA_VERSION:
+            raise ValueError(f"document schema {version} is newer than supported {SCHEMA_VERSION}")
+        doc = cls(
+            text=data["text"],
+            title=data.get("title") or "",
+            url=data.get("url"),
+            source=data.get("source"),
+            author=data.get("author"),
+            published=data.get("published"),
+            summary=data.get("summary"),
+            images=list(data.get("images") or []),
+            meta=dict(data.get("meta") or {}),
+            origin=data.get("origin"),
+            id=data.get("id"),
+        )
+        for name, spans in (data.get("layers") or {}).items():
+            doc.layers[name] = [Span.from_dict(s) for s in spans]
+        return doc
+
+
+def compute_content_hash(text: str) -> str:
+    """Hash of the normalised content, so re-encoded or re-vowelled copies collide."""
+    key = " ".join(normalize_key(text).split())
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def compute_doc_id(doc: Document) -> str:
+    """Stable id: from the canonical URL when there is one, else from the content."""
+    from .ingest.urls import canonicalize_url
+
+    if doc.url:
+        basis = "url:" + canonicalize_url(doc.url)
+    else:
+        basis = "text:" + compute_content_hash(doc.text)
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def iter_layer_text(doc: Document, layer: str) -> Iterable[tuple[Span, str]]:
+    for span in doc.layers.get(layer, []):
+        yield span, doc.text[span.start:span.end]
