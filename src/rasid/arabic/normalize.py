@@ -92,9 +92,16 @@ def strip_diacritics(text: str) -> str:
     return DIACRITICS_RE.sub("", text)
 
 
-def map_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
-    """Map a `[start, end)` span in normalised text back to the original text."""
+def map_span(offsets: list[int], start: int, end: int, text: str | None = None) -> tuple[int, int]:
+    """Map a `[start, end)` span in normalised text back to the original text.
+
+    With `text` (the original), the span is extended over the harakat and tatweel that
+    follow its last letter, so a vowelled word is returned whole."""
     if end <= start:
         o = offsets[start]
         return o, o
-    return offsets[start], offsets[end - 1] + 1
+    a, b = offsets[start], offsets[end - 1] + 1
+    if text is not None:
+        while b < len(text) and DIACRITICS_RE.match(text, b):
+            b += 1
+    return a, b

@@ -1,0 +1,319 @@
+"""The `rasid` command: a thin shell over `rasid.monitor.Monitor`.
+
+Exit codes (also in docs/cli.md):
+  0  success
+  1  finished, but some records were rejected or failed (they are listed on stderr)
+  2  usage error (bad arguments, bad query)
+  3  input not found or nothing could be read / the article id does not exist
+  4  storage error (the archive cannot be opened or written)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, Sequence
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_STORAGE = 0, 1, 2, 3, 4
+
+
+class CLIError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def parse_field_map(items: list[str] | None) -> dict[str, str] | None:
+    if not items:
+        return None
+    mapping: dict[str, str] = {}
+    for item in items:
+        for pair in item.split(","):
+            key, sep, value = pair.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise CLIError(f"--field-map expects rasid_field=input_field, got {pair!r}")
+            mapping[key.strip()] = value.strip()
+    return mapping
+
+
+def open_monitor(args: argparse.Namespace, stages: Sequence[str] | None = None):
+    from ..monitor import Monitor
+    from ..stages import DEFAULT_STAGES
+
+    try:
+        return Monitor(args.db, stages=stages or DEFAULT_STAGES)
+    except Exception as exc:
+        raise CLIError(f"cannot open archive {args.db or '(default)'}: {exc}", EXIT_STORAGE) from exc
+
+
+def show_progress(args: argparse.Namespace) -> bool:
+    return bool(args.progress or (sys.stderr.isatty() and not args.json))
+
+
+# -- commands ----------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ..progress import Progress
+
+    for src in args.sources:
+        if src != "-" and not src.startswith(("http://", "https://")) and not os.path.exists(src):
+            raise CLIError(f"{src}: no such file or directory", EXIT_NOT_FOUND)
+    monitor = open_monitor(args)
+    progress = Progress("ingest", enabled=show_progress(args))
+    last = [0]
+
+    def on_record(summary) -> None:
+        progress.advance(summary.read - last[0], f"stored {summary.stored} dup {summary.duplicates}")
+        last[0] = summary.read
+
+    with monitor:
+        summary = monitor.ingest(args.sources, field_map=parse_field_map(args.field_map),
+                                 max_bytes=args.max_bytes, on_record=on_record,
+                                 batch_size=args.batch_size)
+    progress.close()
+    return report_ingest(args, summary)
+
+
+def report_ingest(args: argparse.Namespace, summary) -> int:
+    for rej in summary.rejected:
+        print(f"rejected {rej.origin}: {rej.reason}", file=sys.stderr)
+    for origin, reason in summary.failed:
+        print(f"failed {origin}: {reason}", file=sys.stderr)
+    if args.json:
+        emit_json(summary.to_dict())
+    else:
+        rate = summary.read / summary.seconds if summary.seconds else 0.0
+        print(f"read {summary.read}, stored {summary.stored}, duplicates {summary.duplicates}, "
+              f"rejected {len(summary.rejected)}, failed {len(summary.failed)} "
+              f"in {summary.seconds:.1f}s ({rate:.1f} articles/s)")
+    if summary.read == 0:
+        return EXIT_NOT_FOUND
+    return EXIT_PARTIAL if summary.rejected or summary.failed else EXIT_OK
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from ..ingest import Rejection, read_paths, read_stream
+    from ..stages import build_pipeline
+
+    if args.file != "-" and not os.path.exists(args.file):
+        raise CLIError(f"{args.file}: no such file", EXIT_NOT_FOUND)
+    items = (read_stream(sys.stdin.buffer, name="<stdin>") if args.file == "-"
+             else read_paths([args.file]))
+    pipeline = build_pipeline()
+    n_docs, code = 0, EXIT_OK
+    for item in items:
+        if isinstance(item, Rejection):
+            print(f"rejected {item.origin}: {item.reason}", file=sys.stderr)
+            code = EXIT_PARTIAL
+            continue
+        if args.published and not item.published:
+            item.published = validate_date(args.published)
+        doc = pipeline(item)
+        out = doc.to_dict()
+        if args.no_sentences:
+            out["layers"].pop("sentences", None)
+        emit_json(out)  # analyze always prints JSON (one document per article read)
+        n_docs += 1
+    if n_docs == 0:
+        print(f"{args.file}: no article could be read", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    return code
+
+
+def validate_date(value: str) -> str:
+    from datetime import date, datetime
+
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+        return datetime.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise CLIError(f"--published: {value!r} is not an ISO date (YYYY-MM-DD): {exc}") from exc
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from ..search.query import QueryError
+
+    monitor = open_monitor(args)
+    with monitor:
+        try:
+            hits = monitor.search(args.query, since=args.since and validate_date(args.since),
+                                  until=args.until and validate_date(args.until),
+                                  source=args.source, limit=args.limit)
+        except QueryError as exc:
+            raise CLIError(f"bad query: {exc}") from exc
+    for hit in hits:
+        if args.json:
+            emit_json(hit.to_dict())
+        else:
+            print(f"{hit.id}  {hit.published or '':<10}  {hit.source or ''}  {hit.title}")
+            print(f"    {hit.snippet}")
+    if not hits and not args.json:
+        print("no results", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    monitor = open_monitor(args)
+    with monitor:
+        doc = monitor.get_document(args.id)
+    if doc is None:
+        raise CLIError(f"no article with id {args.id!r}", EXIT_NOT_FOUND)
+    if args.json:
+        emit_json(doc.to_dict())
+        return EXIT_OK
+    print(doc.title)
+    print(" | ".join(x for x in (doc.source, doc.published, doc.author, doc.url) if x))
+    print()
+    print(doc.text)
+    for img in doc.images:
+        print(f"\n[{img.get('credit', '')}] {img.get('caption', '')}")
+    for layer in ("entities", "places", "dates"):
+        spans = doc.layers.get(layer) or []
+        if spans:
+            print(f"\n{layer}:")
+            for s in spans:
+                extra = s.attrs.get("value") or s.attrs.get("name") or ""
+                print(f"  {s.label:<6} {doc.text[s.start:s.end]}  [{s.start}:{s.end}] {extra}")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    monitor = open_monitor(args)
+    with monitor:
+        stats = monitor.stats()
+        stats["db"] = str(monitor.store.location)
+    if args.json:
+        emit_json(stats)
+    else:
+        for key, value in stats.items():
+            print(f"{key}: {value}")
+    return EXIT_OK
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    """The main job: ingest the bundled sample articles into the archive and report."""
+    from ..progress import Progress
+
+    monitor = open_monitor(args)
+    progress = Progress("ingest sample", enabled=show_progress(args))
+    last = [0]
+
+    def on_record(summary) -> None:
+        progress.advance(summary.read - last[0])
+        last[0] = summary.read
+
+    with monitor:
+        summary = monitor.ingest_sample(on_record=on_record)
+        progress.close()
+        code = report_ingest(args, summary)
+        if not args.json:
+            stats = monitor.stats()
+            print(f"archive {monitor.store.location}: {stats.get('articles')} articles")
+            print("try: rasid search 'هجوم'   |   rasid stats   |   rasid show ID")
+    return code
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    if args.what == "ner":
+        from ..train.ner import main as train_ner
+
+        return train_ner(args.rest)
+    if args.what == "lexicon":
+        from ..train.lexicon import main as train_lexicon
+
+        return train_lexicon(args.rest)
+    raise CLIError(f"unknown model {args.what!r}")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import importlib
+
+    try:
+        module = importlib.import_module(f"rasid.eval.{args.what}")
+    except ModuleNotFoundError as exc:
+        raise CLIError(f"no evaluation named {args.what!r}") from exc
+    return module.main(args.rest)
+
+
+# -- parser --------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=os.environ.get("RASID_DB"),
+                        help="archive: a SQLite file path or a postgresql:// URL "
+                             "(default: $RASID_DB, else the user data directory)")
+    common.add_argument("--json", action="store_true", help="machine-readable output "
+                        "(one JSON document, or JSON Lines for lists)")
+    common.add_argument("--progress", action="store_true", help="always show progress on stderr")
+
+    parser = argparse.ArgumentParser(prog="rasid", description="راصد rasid: offline Arabic news monitoring")
+    parser.add_argument("--version", action="version", version=f"rasid {__import__('rasid').__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="read articles into the archive")
+    p.add_argument("sources", nargs="+", metavar="PATH|URL",
+                   help="files, directories (recursive), feed or page URLs, or - for stdin")
+    p.add_argument("--field-map", action="append", metavar="FIELD=INPUT",
+                   help="JSON Lines field mapping, e.g. text=article_body,published=pub_date")
+    p.add_argument("--max-bytes", type=int, default=None, help="reject files larger than this (50 MB)")
+    p.add_argument("--batch-size", type=int, default=200, help="articles per transaction")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("analyze", parents=[common], help="analyse one article file; JSON on stdout")
+    p.add_argument("file", help="an article file (text, JSON Lines, HTML, ...) or - for stdin")
+    p.add_argument("--published", help="publication date (YYYY-MM-DD) when the file carries none")
+    p.add_argument("--no-sentences", action="store_true", help="leave the sentence layer out")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("search", parents=[common], help="search the archive")
+    p.add_argument("query", help='words and "quoted phrases"; -word excludes')
+    p.add_argument("--since", help="published on or after YYYY-MM-DD")
+    p.add_argument("--until", help="published on or before YYYY-MM-DD")
+    p.add_argument("--source", help="only this source")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("show", parents=[common], help="show one article")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("stats", parents=[common], help="archive statistics")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("start", parents=[common],
+                       help="main job: ingest the bundled sample articles into the archive")
+    p.set_defaults(func=cmd_start)
+
+    p = sub.add_parser("train", help="train a shipped model (ner, lexicon)")
+    p.add_argument("what", choices=["ner", "lexicon"])
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("eval", help="quality evaluations (ner, dates, places, ...)")
+    p.add_argument("what")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CLIError as exc:
+        print(f"rasid: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("rasid: interrupted; everything committed so far is kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""The shipped Arabic gazetteer: entries plus an index of normalised names.
+
+``data/gazetteer.tsv.gz`` is built once by ``python -m rasid.geo.build`` (sources and
+licences in docs/places.md) and read here once per process (``load_gazetteer`` is
+cached). Lookups are dict hits on a normalised key, never scans.
+
+Columns: key, geonameid, feature, country, lat, lon, population, capital, name_ar,
+name_en, names ("|"-joined Arabic names, already normalised with ``normalize_place``).
+
+The key of a name is ``normalize_name`` plus: taa marbuta folded to haa (غزة = غزه),
+hyphens/dots/quotes dropped, spaces collapsed. Each name is indexed as written and,
+when it starts with the article ال, also without it (الرقة / رقة); a lookup tries the
+name, then the name without / with the article, marking those candidates as weaker.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+from dataclasses import dataclass
+from importlib import resources
+
+from ..arabic.normalize import normalize_name
+
+DATA_FILE = "data/gazetteer.tsv.gz"
+FEATURES = ("country", "continent", "region", "admin1", "city")
+_PUNCT_RE = re.compile(r"[\-‐‑–—_.'\"ʼ’`«»()]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    key: str  # "gn:<geonameid>" or "dr5hn-city:<id>", "dr5hn-state:<id>", "rasid:<slug>"
+    geonameid: int | None
+    feature: str  # country / continent / region / admin1 / city
+    country: str  # ISO 3166-1 alpha-2, "" for continents and multi-country regions
+    lat: float | None
+    lon: float | None
+    population: int
+    capital: bool
+    name: str  # canonical Arabic name
+    name_en: str
+
+
+def normalize_place(text: str) -> str:
+    """Index key of a place name (see module docstring)."""
+    key = normalize_name(text)
+    key = _PUNCT_RE.sub(" ", key)
+    key = key.replace("ة", "ه")
+    return " ".join(key.split())
+
+
+def strip_article(key: str) -> str:
+    """``الرقه`` -> ``رقه``; other keys unchanged. Only the first word is touched."""
+    if key.startswith("ال") and len(key.split(" ", 1)[0]) > 4:
+        return key[2:]
+    return key
+
+
+class Gazetteer:
+    """Entries and the name index. Build with ``load_gazetteer()``."""
+
+    def __init__(self, places: list[Place], names: list[list[str]]):
+        self.places = places
+        self.by_key: dict[str, Place] = {p.key: p for p in places}
+        self.index: dict[str, list[int]] = {}
+        self.bare_index: dict[str, list[int]] = {}  # names indexed without their article
+        self.max_words = 1
+        for i, plist in enumerate(names):
+            for name in plist:
+                self._add(self.index, name, i)
+                bare = strip_article(name)
+                if bare != name:
+                    self._add(self.bare_index, bare, i)
+                self.max_words = max(self.max_words, name.count(" ") + 1)
+        self.by_geonameid = {p.geonameid: p for p in places if p.geonameid}
+        self.by_country: dict[str, Place] = {
+            p.country: p for p in places if p.feature == "country"
+        }
+
+    @staticmethod
+    def _add(index: dict[str, list[int]], name: str, i: int) -> None:
+        ids = index.setdefault(name, [])
+        if i not in ids:
+            ids.append(i)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def lookup(self, name: str, normalized: bool = False) -> list[tuple[Place, float]]:
+        """Candidates for `name` with a match weight: 1.0 exact, 0.8 via the article.
+
+        ``normalized=True`` when `name` already went through ``normalize_place``.
+        """
+        key = name if normalized else normalize_place(name)
+        if not key:
+            return []
+        found: dict[int, float] = {}
+        for i in self.index.get(key, ()):
+            found[i] = 1.0
+        bare = strip_article(key)
+        variants = [bare] if bare != key else ["ال" + key]
+        for v in variants:
+            for i in self.index.get(v, ()):
+                found.setdefault(i, 0.8)
+        for i in self.bare_index.get(bare, ()):
+            found.setdefault(i, 0.8)
+        return [(self.places[i], w) for i, w in found.items()]
+
+    def has_name(self, key: str) -> bool:
+        """Whether the normalised key (or its article variant) is a known name."""
+        return key in self.index or strip_article(key) in self.bare_index
+
+    def country(self, iso2: str) -> Place | None:
+        return self.by_country.get(iso2)
+
+
+_CACHE: dict[str, Gazetteer] = {}
+_LOCK = threading.Lock()
+
+
+def read_gazetteer(raw: bytes) -> Gazetteer:
+    places: list[Place] = []
+    names: list[list[str]] = []
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        places.append(Place(
+            key=f[0],
+            geonameid=int(f[1]) if f[1] else None,
+            feature=f[2],
+            country=f[3],
+            lat=float(f[4]) if f[4] else None,
+            lon=float(f[5]) if f[5] else None,
+            population=int(f[6] or 0),
+            capital=f[7] == "1",
+            name=f[8],
+            name_en=f[9],
+        ))
+        names.append(f[10].split("|") if f[10] else [])
+    return Gazetteer(places, names)
+
+
+def load_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, read once per process (thread-safe)."""
+    gaz = _CACHE.get("default")
+    if gaz is None:
+        with _LOCK:
+            gaz = _CACHE.get("default")
+            if gaz is None:
+                raw = resources.files("rasid.geo").joinpath(DATA_FILE).read_bytes()
+                gaz = _CACHE["default"] = read_gazetteer(raw)
+    return gaz
+
+
+def lookup_place(name: str) -> list[Place]:
+    """Gazetteer entries for an Arabic place name, best prior first."""
+    from .resolve import score_prior
+
+    cands = load_gazetteer().lookup(name)
+    cands.sort(key=lambda pw: -score_prior(pw[0], pw[1]))
+    return [p for p, _ in cands]

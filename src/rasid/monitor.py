@@ -1,0 +1,153 @@
+"""Monitor: the one application object. CLI, API, web UI and batch jobs call its methods."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from .doc import Document
+from .ingest import Rejection
+from .pipeline import Pipeline
+from .stages import DEFAULT_STAGES, build_pipeline
+
+
+@dataclass
+class IngestSummary:
+    """What happened to every record of one ingest run."""
+
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
+    words: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "rejected": [{"origin": r.origin, "reason": r.reason} for r in self.rejected],
+            "failed": [{"origin": o, "reason": r} for o, r in self.failed],
+            "words": self.words,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+class Monitor:
+    def __init__(self, db: str | Path | None = None, stages: Iterable[str] = DEFAULT_STAGES):
+        from .store import open_store
+
+        self.store = open_store(db)
+        self._stage_names = tuple(stages)
+        self._pipeline: Pipeline | None = None
+
+    # -- analysis -------------------------------------------------------------------
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = build_pipeline(self._stage_names)
+        return self._pipeline
+
+    def analyze(self, doc: Document) -> Document:
+        return self.pipeline(doc)
+
+    # -- ingest ---------------------------------------------------------------------
+    def read_sources(self, sources: list[str], field_map: dict[str, str] | None = None,
+                     max_bytes: int | None = None,
+                     pending_states: dict[str, dict] | None = None) -> Iterator[Document | Rejection]:
+        """Documents and rejections from files, directories, '-' (stdin) and URLs."""
+        from .ingest import read_paths, read_stream
+        from .ingest.web import read_url
+
+        kwargs: dict[str, Any] = {"field_map": field_map}
+        if max_bytes is not None:
+            kwargs["max_bytes"] = max_bytes
+        for source in sources:
+            if source == "-":
+                import sys
+
+                yield from read_stream(sys.stdin.buffer, name="<stdin>", **kwargs)
+            elif is_url(source):
+                yield from read_url(source, self.store, pending_states if pending_states is not None else {})
+            else:
+                yield from read_paths([source], **kwargs)
+
+    def ingest(self, sources: list[str], field_map: dict[str, str] | None = None,
+               max_bytes: int | None = None,
+               on_record: Callable[[IngestSummary], None] | None = None,
+               batch_size: int = 200) -> IngestSummary:
+        """Read, analyse and store; one transaction per batch, so an interruption keeps
+        every committed batch and a re-run adds only what is missing."""
+        import time
+
+        summary = IngestSummary()
+        started = time.monotonic()
+        pending_states: dict[str, dict] = {}
+        items = self.read_sources(sources, field_map=field_map, max_bytes=max_bytes,
+                                  pending_states=pending_states)
+        self.store_documents(self._analysed(items, summary, on_record), summary, batch_size)
+        for key, state in pending_states.items():  # only after the documents are committed
+            self.store.set_state(key, state)
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    def ingest_documents(self, docs: Iterable[Document], batch_size: int = 200) -> IngestSummary:
+        summary = IngestSummary()
+        self.store_documents(self._analysed(iter(docs), summary, None), summary, batch_size)
+        return summary
+
+    def _analysed(self, items: Iterator[Document | Rejection], summary: IngestSummary,
+                  on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
+        for item in items:
+            summary.read += 1
+            if isinstance(item, Rejection):
+                summary.rejected.append(item)
+            elif self.store.has_document(item):
+                summary.duplicates += 1  # known already: skip the analysis cost
+            else:
+                try:
+                    doc = self.analyze(item)
+                except Exception as exc:  # a stage bug must not lose the rest of the batch
+                    summary.failed.append((item.origin or item.id or "?", f"{type(exc).__name__}: {exc}"))
+                else:
+                    summary.words += len(doc.tokens)
+                    yield doc
+            if on_record:
+                on_record(summary)
+
+    def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:
+        report = self.store.add_documents(docs, batch_size=batch_size)
+        summary.stored += report.stored
+        summary.duplicates += report.duplicates
+
+    def ingest_sample(self, **kwargs: Any) -> IngestSummary:
+        from .ingest.files import sample_paths
+
+        return self.ingest([str(p) for p in sample_paths()], **kwargs)
+
+    # -- reading --------------------------------------------------------------------
+    def search(self, text: str, **filters: Any):
+        from .search.query import SearchQuery
+
+        return self.store.search(SearchQuery(text, **filters))
+
+    def get_document(self, doc_id: str) -> Document | None:
+        return self.store.get_document(doc_id)
+
+    def stats(self) -> dict[str, Any]:
+        return self.store.stats()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Monitor":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,124 @@
+"""Turn text into search index terms.
+
+Every word or number token of the text gives exactly one `Term` with two forms:
+
+* ``exact``: the ``normalize_key`` form (harakat removed, alef/hamza/yeh/ة folded) with
+  the proclitics and the article split off by the tokenizer's lexicon-aware analysis
+  (وهجوم -> هجوم, للرئيس -> رءيس), so names stay whole (فرانسوا -> فرانسوا);
+* ``stem``: the stemmer's output for the normalised surface form (Snowball by default,
+  chosen by ``bench/search_mrr.py``; see docs/search.md).
+
+Because each token gives one term in each form, the space-joined forms keep token
+positions, so FTS5 phrase queries work on either column. Terms are kept to letters and
+digits so that FTS5's ``unicode61`` tokenizer sees them as single tokens.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from ..arabic.normalize import normalize_key
+from ..arabic.stem import stem_light10, stem_snowball
+from ..arabic.tokenize import TOKEN_RE, split_proclitics
+
+#: Bumped whenever analysis output changes; the store reindexes on a mismatch.
+ANALYZER_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One indexed token: `[start, end)` in the analysed (original) text and its forms."""
+
+    start: int
+    end: int
+    exact: str
+    stem: str
+
+
+def _keep_alnum(word: str) -> str:
+    return "".join(c for c in word if c.isalnum())
+
+
+def _stem_none(word: str) -> str:
+    return word
+
+
+STEMMERS: dict[str, Callable[[str], str]] = {
+    "none": _stem_none,
+    "light10": stem_light10,
+    "snowball": stem_snowball,
+}
+
+
+class Analyzer:
+    """Analyse text into `Term`s; `stemmer` is one of ``STEMMERS``.
+
+    ``stem_input`` says what the stemmer sees: ``"surface"`` (the whole normalised word,
+    clitics included; the stemmer strips them itself) or ``"base"`` (the word after the
+    tokenizer's clitic split).
+    """
+
+    def __init__(self, stemmer: str = "snowball", stem_input: str = "surface") -> None:
+        if stemmer not in STEMMERS:
+            raise ValueError(f"unknown stemmer {stemmer!r}; choose from {sorted(STEMMERS)}")
+        if stem_input not in ("surface", "base"):
+            raise ValueError("stem_input must be 'surface' or 'base'")
+        self.stemmer = stemmer
+        self.stem_input = stem_input
+        self.name = f"{stemmer}+exact" if stem_input == "surface" else f"{stemmer}(base)+exact"
+        self._stem = STEMMERS[stemmer]
+        self.analyze_word = lru_cache(maxsize=300_000)(self._analyze_word)
+
+    def __repr__(self) -> str:
+        return f"Analyzer({self.stemmer!r}, stem_input={self.stem_input!r})"
+
+    @property
+    def signature(self) -> str:
+        """What the index was built with; a change means the index must be rebuilt."""
+        return f"{self.name}/v{ANALYZER_VERSION}"
+
+    def _analyze_word(self, surface: str) -> tuple[str, str]:
+        """Return ``(exact, stem)`` for one word or number as written."""
+        key = _keep_alnum(normalize_key(surface))
+        if not key:
+            return "", ""
+        if key.isdigit() or not key.isalpha():
+            return key, key
+        clitic, article, base = split_proclitics(key)
+        exact = base[2:] if article and base.startswith("ال") and len(base) >= 5 else base
+        stem = self._stem(key if self.stem_input == "surface" else exact) or exact
+        return exact, _keep_alnum(stem) or exact
+
+    def analyze(self, text: str) -> list[Term]:
+        """Terms of `text` in order, with offsets into `text`."""
+        terms: list[Term] = []
+        for m in TOKEN_RE.finditer(text):
+            if m.lastgroup == "punct":
+                continue
+            exact, stem = self.analyze_word(m.group())
+            if exact:
+                terms.append(Term(m.start(), m.end(), exact, stem))
+        return terms
+
+    def index_forms(self, text: str) -> tuple[str, str]:
+        """``(stems, exacts)``: space-joined terms in token order, for the FTS columns."""
+        terms = self.analyze(text)
+        return " ".join(t.stem for t in terms), " ".join(t.exact for t in terms)
+
+
+_DEFAULT: Analyzer | None = None
+
+
+def get_analyzer(name: str | None = None) -> Analyzer:
+    """The shipped analyzer (``snowball+exact``), or one named ``stemmer`` /
+    ``stemmer(base)``."""
+    global _DEFAULT
+    if name is None or name == "default":
+        if _DEFAULT is None:
+            _DEFAULT = Analyzer("snowball", "surface")
+        return _DEFAULT
+    name = name.removesuffix("+exact")
+    if name.endswith("(base)"):
+        return Analyzer(name[: -len("(base)")], "base")
+    return Analyzer(name, "surface")

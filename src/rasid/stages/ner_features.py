@@ -1,0 +1,242 @@
+"""CRF features for named-entity tagging, shared by training, evaluation and the stage.
+
+Every feature is computed from token *strings* only, so a sentence of tokens given as
+text (a CoNLL file) and a sentence of ``doc.tokens`` get exactly the same features:
+``describe_token(text)`` runs ``rasid.arabic.tokenize`` on the string and takes the
+proclitic analysis (clitic, article, base) of its first word, then caches the result.
+
+Feature groups (see docs/ner.md for what each gained on the dev split):
+
+* word identity: normalised form, base without proclitics, base without the article;
+* clitic and article flags, prefixes and suffixes of the stem, word shape, length and
+  corpus-frequency bucket (from the tokenizer's word-frequency lexicon);
+* word clusters at three granularities (k-means over word2vec vectors learned from
+  unlabelled news, shipped as ``models/ner/clusters.tsv.gz``);
+* gazetteer matches (longest match per type over the sentence, B/I position), from
+  ``models/ner/gazetteer.tsv.gz``;
+* the same identity/cluster/gazetteer features of the neighbours at -2..+2 and two
+  word bigrams.
+"""
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
+
+from ..arabic.normalize import normalize_name
+from ..arabic.tokenize import load_wordfreq, tokenize
+
+LABELS = ("PER", "ORG", "LOC", "MISC")
+
+
+@dataclass
+class Resources:
+    """Word clusters and gazetteers read by the feature functions."""
+
+    clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # phrase (tuple of normalised words) -> types, and first word -> phrase lengths
+    gazetteer: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
+    gaz_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+def load_clusters(raw: bytes) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        word, *ids = line.split("\t")
+        out[word] = tuple(ids)
+    return out
+
+
+def load_gazetteer(raw: bytes) -> dict[tuple[str, ...], frozenset[str]]:
+    gaz: dict[tuple[str, ...], set[str]] = {}
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        label, _, phrase = line.partition("\t")
+        key = tuple(phrase.split())
+        if key:
+            gaz.setdefault(key, set()).add(label)
+    return {k: frozenset(v) for k, v in gaz.items()}
+
+
+def build_resources(clusters: dict, gazetteer: dict) -> Resources:
+    lengths: dict[str, set[int]] = {}
+    for key in gazetteer:
+        lengths.setdefault(key[0], set()).add(len(key))
+    return Resources(
+        clusters=clusters,
+        gazetteer=gazetteer,
+        gaz_lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
+    )
+
+
+def _shape(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch.isdigit():
+            c = "d"
+        elif "a" <= ch.lower() <= "z":
+            c = "L"
+        elif ch.isalpha():
+            c = "a"
+        else:
+            c = ch if not ch.isspace() else "_"
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)[:6]
+
+
+def _freq_bucket(n: int) -> str:
+    if n == 0:
+        return "0"
+    if n < 5:
+        return "1"
+    if n < 50:
+        return "2"
+    if n < 500:
+        return "3"
+    if n < 5000:
+        return "4"
+    return "5"
+
+
+@dataclass(slots=True)
+class TokenInfo:
+    norm: str  # normalised whole token
+    base: str  # clitics stripped, article kept
+    stem: str  # clitics and article stripped
+    key: str  # gazetteer key for a phrase's first word (clitics stripped)
+    own: list[str]  # features of the token itself
+    ctx: list[str]  # features seen from a neighbour (prefixed by the position later)
+
+
+def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
+    """(norm, clitic, base, article, kind) of a token string, via rasid.arabic.tokenize."""
+    toks = tokenize(text)
+    norm = normalize_name(text)
+    if not toks:
+        return norm, "", norm, False, "punct"
+    word = next((t for t in toks if t.kind == "word"), None)
+    if word is None:
+        t = toks[0]
+        return norm, "", norm, False, t.kind if len(toks) == 1 else "mixed"
+    kind = "word" if len(toks) == 1 else "mixed"
+    if word.start > 0:  # leading punctuation: keep whole norm, no clitic analysis
+        return norm, "", norm, False, kind
+    return norm, word.clitic, word.base + normalize_name(text[word.end:]), word.article, kind
+
+
+def make_describer(res: Resources):
+    """Return a cached ``describe_token(text) -> TokenInfo`` using `res`."""
+    freq = load_wordfreq()
+    clusters = res.clusters
+
+    @lru_cache(maxsize=300_000)
+    def describe_token(text: str) -> TokenInfo:
+        norm, clitic, base, article, kind = analyse_token(text)
+        stem = base[2:] if article and base.startswith("ال") else base
+        cl = clusters.get(base) or clusters.get(stem) or clusters.get(norm)
+        own = [
+            "w=" + norm,
+            "b=" + base,
+            "s=" + stem,
+            "k=" + kind,
+            "sh=" + _shape(text),
+            "cl=" + clitic,
+            "art=" + ("1" if article else "0"),
+            "len=" + str(min(len(stem), 8)),
+            "fq=" + _freq_bucket(freq.get(base, 0)),
+            "p2=" + stem[:2],
+            "p3=" + stem[:3],
+            "x1=" + stem[-1:],
+            "x2=" + stem[-2:],
+            "x3=" + stem[-3:],
+        ]
+        ctx = ["b=" + base, "cl=" + clitic, "art=" + ("1" if article else "0")]
+        if stem.endswith("ي") or stem.endswith("ية"):
+            own.append("nisba")
+        if cl:
+            for i, c in enumerate(cl):
+                own.append(f"c{i}={c}")
+            ctx.append(f"c1={cl[1]}")
+            ctx.append(f"c2={cl[2]}")
+        else:
+            own.append("c=none")
+        if kind != "word":
+            ctx.append("k=" + kind)
+        return TokenInfo(norm, base, stem, base if clitic else norm, own, ctx)
+
+    return describe_token
+
+
+def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str]]:
+    """Longest gazetteer match per type; features ``g:TYPE:B|I`` (+ ``:1`` for 1-word)."""
+    n = len(infos)
+    out: list[list[str]] = [[] for _ in range(n)]
+    gaz, lengths = res.gazetteer, res.gaz_lengths
+    covered: dict[str, int] = {}
+    for i in range(n):
+        first = infos[i].key
+        lens = lengths.get(first)
+        if lens is None and first != infos[i].base:
+            first = infos[i].base
+            lens = lengths.get(first)
+        if lens is None:
+            first = infos[i].stem
+            lens = lengths.get(first)
+            if lens is None:
+                continue
+        for L in lens:
+            if i + L > n:
+                continue
+            key = (first,) + tuple(infos[j].norm for j in range(i + 1, i + L))
+            types = gaz.get(key)
+            if not types:
+                continue
+            for t in types:
+                if covered.get(t, -1) > i:
+                    continue
+                covered[t] = i + L
+                if L == 1:
+                    out[i].append(f"g:{t}:1")
+                else:
+                    out[i].append(f"g:{t}:B")
+                    for j in range(i + 1, i + L):
+                        out[j].append(f"g:{t}:I")
+    return out
+
+
+def extract_features(tokens: Sequence[str], describe, res: Resources) -> list[list[str]]:
+    """Feature lists (one per token) for a sentence given as token strings."""
+    infos = [describe(t) for t in tokens]
+    gaz = match_gazetteer(infos, res)
+    n = len(infos)
+    feats: list[list[str]] = []
+    for i, info in enumerate(infos):
+        f = ["bias"]
+        f.extend(info.own)
+        f.extend(gaz[i])
+        if i == 0:
+            f.append("BOS")
+        else:
+            p = infos[i - 1]
+            f.extend("-1" + x for x in p.ctx)
+            f.extend("-1" + x for x in gaz[i - 1])
+            f.append("-1w|w=" + p.norm + "|" + info.norm)
+            if i > 1:
+                pp = infos[i - 2]
+                f.append("-2b=" + pp.base)
+        if i == n - 1:
+            f.append("EOS")
+        else:
+            nx = infos[i + 1]
+            f.extend("+1" + x for x in nx.ctx)
+            f.extend("+1" + x for x in gaz[i + 1])
+            f.append("w|+1w=" + info.norm + "|" + nx.norm)
+            if i < n - 2:
+                f.append("+2b=" + infos[i + 2].base)
+        feats.append(f)
+    return feats

@@ -1,0 +1,35 @@
+"""Shared fixtures. Tests never touch the network: a socket guard allows loopback only."""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+RESOURCES = Path(__file__).parent / "resources"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self, address):  # pragma: no cover - exercised by any stray network use
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and not (
+        host.startswith("127.") or host in ("localhost", "::1") or host.startswith("/")
+    ):
+        raise RuntimeError(f"tests may not reach the network: connect to {address!r}")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _guarded_connect
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    path = RESOURCES / "paris-2015.txt"
+    if not path.exists():
+        path = SHARED / "seed" / "paris-2015.txt"
+    return path.read_text(encoding="utf-8")

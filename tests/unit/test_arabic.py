@@ -1,0 +1,119 @@
+"""Arabic text core on real text: normalisation, tokens, sentences, stems."""
+from __future__ import annotations
+
+import pytest
+
+from rasid.arabic import normalize_key, normalize_name, normalize_with_offsets, split_sentences, tokenize
+from rasid.arabic.normalize import map_span
+from rasid.arabic.stem import stem_light10, stem_snowball
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("الرَّئِيسُ", "الرءيس"),  # harakat removed, hamza carrier folded
+        ("مسؤول", "مسءول"),
+        ("مسئول", "مسءول"),  # both spellings meet
+        ("أولاند", "اولاند"),
+        ("إسماعيل", "اسماعيل"),
+        ("آذار", "اذار"),
+        ("مصطفاى", "مصطفاي"),  # alef maqsura
+        ("فرنســـا", "فرنسا"),  # tatweel
+        ("١٣/١١/٢٠١٥", "13/11/2015"),  # Arabic-Indic digits
+        ("۲۰۱۵", "2015"),  # Persian digits
+        ("\ufefb", "لا"),  # presentation-form ligature
+        ("\u200fباريس\u200e", "باريس"),  # bidi marks
+        ("اللّٰه", "الله"),  # shadda + superscript alef
+        ("ذٰلِكَ ۖ", "ذلك "),  # Quranic pause mark
+    ],
+)
+def test_normalize_name(raw, expected):
+    assert normalize_name(raw) == expected
+
+
+def test_key_folds_taa_marbuta_but_name_keeps_it():
+    assert normalize_name("الدولة") == "الدولة"
+    assert normalize_key("الدولة") == "الدوله"
+
+
+def test_offset_map_points_back_into_original(seed_text):
+    norm, offsets = normalize_with_offsets(seed_text, key=True)
+    assert len(offsets) == len(norm) + 1 and offsets[-1] == len(seed_text)
+    i = norm.index("هولاند")
+    a, b = map_span(offsets, i, i + len("هولاند"))
+    assert seed_text[a:b] == "هولاند"
+    vowelled = "قالَ الرَّئِيسُ"
+    norm, offsets = normalize_with_offsets(vowelled)
+    i = norm.index("الرءيس")
+    a, b = map_span(offsets, i, i + 6, vowelled)
+    assert vowelled[a:b] == "الرَّئِيسُ"
+
+
+def test_tokens_have_offsets_and_separate_punctuation(seed_text):
+    tokens = tokenize(seed_text)
+    assert all(seed_text[t.start:t.end] == t.text for t in tokens)
+    texts = [t.text for t in tokens[:60]]
+    assert "،" in texts and '"' in texts and ":" in texts
+    assert "فرانسوا" in texts and "هولاند" in texts
+
+
+@pytest.mark.parametrize(
+    "word, clitic, article, base",
+    [
+        ("وباريس", "و", False, "باريس"),
+        ("والولايات", "و", True, "الولايات"),
+        ("وبالقاهرة", "وب", True, "القاهرة"),
+        ("للرئيس", "ل", True, "الرءيس"),
+        ("فرانسوا", "", False, "فرانسوا"),
+        ("فلسطين", "", False, "فلسطين"),
+        ("وزير", "", False, "وزير"),
+        ("لبنان", "", False, "لبنان"),
+        ("بريطانيا", "", False, "بريطانيا"),
+        ("فكان", "ف", False, "كان"),
+    ],
+)
+def test_proclitics(word, clitic, article, base):
+    tok = tokenize(word)[0]
+    assert (tok.clitic, tok.article, tok.base) == (clitic, article, base)
+
+
+def test_base_start_excludes_clitic():
+    text = "وصل إلى وباريس أمس"
+    tok = [t for t in tokenize(text) if t.text == "وباريس"][0]
+    assert text[tok.base_start:tok.end] == "باريس"
+
+
+def test_numbers_stay_whole():
+    toks = [t.text for t in tokenize("ارتفع بنسبة 3.5 في المئة إلى 2,000 دولار")]
+    assert "3.5" in toks and "2,000" in toks
+
+
+def test_sentences_on_seed(seed_text):
+    sents = split_sentences(seed_text)
+    texts = [seed_text[s.start:s.end] for s in sents]
+    assert texts[0] == "هجمات باريس: محاربة تنظيم الدولة في الداخل والخارج"
+    assert "لكن إلى أي مدى كان هناك تقصير أمني؟" in texts
+    # never split at the Arabic comma, and quotes stay inside their sentence
+    quoted = [t for t in texts if "حرب لا رحمة فيها" in t][0]
+    assert quoted.startswith("تحدث الرئيس الفرنسي، فرانسوا هولاند،") and quoted.endswith("في باريس.")
+    for s in sents:
+        assert seed_text[s.start:s.end].strip() == seed_text[s.start:s.end]
+
+
+@pytest.mark.parametrize(
+    "text, n",
+    [
+        ("قال د. محمد إن النمو بلغ 3.5 في المئة. وأضاف أن الوضع مستقر.", 2),
+        ('قال: "هذا غير مقبول. لن نسكت!" ثم غادر القاعة.', 1),
+        ("هل انتهى الأمر؟ لا أعتقد ذلك؛ فالأزمة مستمرة", 3),
+        ("زار الوزير باريس، ثم لندن، ثم برلين", 1),
+    ],
+)
+def test_sentence_rules(text, n):
+    assert len(split_sentences(text)) == n
+
+
+def test_stemmers():
+    assert stem_light10(normalize_key("والهجمات")) == "هجم"
+    assert stem_light10(normalize_key("الهجوم")) == stem_light10(normalize_key("هجوم"))
+    assert stem_snowball(normalize_key("للرئيس")) == stem_snowball(normalize_key("رئيس"))
