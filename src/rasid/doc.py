@@ -14,8 +14,6 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .arabic.normalize import normalize_key
-
 SCHEMA_VERSION = 1
 
 
@@ -139,6 +137,8 @@ class Document:
 
 def compute_content_hash(text: str) -> str:
     """Hash of the normalised content, so re-encoded or re-vowelled copies collide."""
+    from .arabic.normalize import normalize_key  # here, not at the top: arabic imports doc
+
     key = " ".join(normalize_key(text).split())
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..stages.ner_features import extract_entities
+
 TAG_ALIASES = {"PERS": "PER", "MIS": "MISC", "PERSON": "PER", "LOCATION": "LOC", "ORGANIZATION": "ORG"}
 
 
@@ -61,22 +63,6 @@ def read_conll(path: str | Path) -> list[tuple[list[str], list[str]]]:
     if toks:
         sents.append((toks, tags))
     return sents
-
-
-def extract_entities(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Entity chunks ``(start, end, type)`` from BIO tags, as conlleval reads them
-    (an ``I-X`` after ``O`` or after another type starts a new chunk)."""
-    chunks: list[tuple[int, int, str]] = []
-    start, typ = -1, ""
-    for i, tag in enumerate(list(tags) + ["O"]):
-        prefix, _, t = tag.partition("-")
-        begins = prefix == "B" or (prefix == "I" and t != typ)
-        if typ and (tag == "O" or begins):
-            chunks.append((start, i, typ))
-            typ = ""
-        if begins:
-            start, typ = i, t
-    return chunks
 
 
 def score_entities(gold: Iterable[Sequence[str]], pred: Iterable[Sequence[str]]) -> dict[str, dict[str, float]]:

@@ -14,9 +14,8 @@ digits so that FTS5's ``unicode61`` tokenizer sees them as single tokens.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
+import re
+from typing import Callable, NamedTuple
 
 from ..arabic.normalize import normalize_key
 from ..arabic.stem import stem_light10, stem_snowball
@@ -26,14 +25,19 @@ from ..arabic.tokenize import TOKEN_RE, split_proclitics
 ANALYZER_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One indexed token: `[start, end)` in the analysed (original) text and its forms."""
 
     start: int
     end: int
     exact: str
     stem: str
+
+
+# The tokenizer's words and numbers, without its punctuation alternative.
+_TERM_SOURCE = TOKEN_RE.pattern.rsplit("|(?P<punct>", 1)[0]
+TERM_RE = re.compile(_TERM_SOURCE) if _TERM_SOURCE != TOKEN_RE.pattern else TOKEN_RE
+_CACHE_LIMIT = 500_000
 
 
 def _keep_alnum(word: str) -> str:
@@ -68,7 +72,7 @@ class Analyzer:
         self.stem_input = stem_input
         self.name = f"{stemmer}+exact" if stem_input == "surface" else f"{stemmer}(base)+exact"
         self._stem = STEMMERS[stemmer]
-        self.analyze_word = lru_cache(maxsize=300_000)(self._analyze_word)
+        self._cache: dict[str, tuple[str, str]] = {}
 
     def __repr__(self) -> str:
         return f"Analyzer({self.stemmer!r}, stem_input={self.stem_input!r})"
@@ -78,8 +82,16 @@ class Analyzer:
         """What the index was built with; a change means the index must be rebuilt."""
         return f"{self.name}/v{ANALYZER_VERSION}"
 
+    def analyze_word(self, surface: str) -> tuple[str, str]:
+        """Return ``(exact, stem)`` for one word or number as written (cached)."""
+        forms = self._cache.get(surface)
+        if forms is None:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            forms = self._cache[surface] = self._analyze_word(surface)
+        return forms
+
     def _analyze_word(self, surface: str) -> tuple[str, str]:
-        """Return ``(exact, stem)`` for one word or number as written."""
         key = _keep_alnum(normalize_key(surface))
         if not key:
             return "", ""
@@ -93,18 +105,30 @@ class Analyzer:
     def analyze(self, text: str) -> list[Term]:
         """Terms of `text` in order, with offsets into `text`."""
         terms: list[Term] = []
-        for m in TOKEN_RE.finditer(text):
+        cache, word = self._cache, self.analyze_word
+        for m in TERM_RE.finditer(text):
             if m.lastgroup == "punct":
                 continue
-            exact, stem = self.analyze_word(m.group())
+            surface = m.group()
+            exact, stem = cache.get(surface) or word(surface)
             if exact:
                 terms.append(Term(m.start(), m.end(), exact, stem))
         return terms
 
     def index_forms(self, text: str) -> tuple[str, str]:
         """``(stems, exacts)``: space-joined terms in token order, for the FTS columns."""
-        terms = self.analyze(text)
-        return " ".join(t.stem for t in terms), " ".join(t.exact for t in terms)
+        stems: list[str] = []
+        exacts: list[str] = []
+        cache, word = self._cache, self.analyze_word
+        for m in TERM_RE.finditer(text):
+            if m.lastgroup == "punct":
+                continue
+            surface = m.group()
+            exact, stem = cache.get(surface) or word(surface)
+            if exact:
+                exacts.append(exact)
+                stems.append(stem)
+        return " ".join(stems), " ".join(exacts)
 
 
 _DEFAULT: Analyzer | None = None

@@ -240,3 +240,19 @@ def extract_features(tokens: Sequence[str], describe, res: Resources) -> list[li
                 f.append("+2b=" + infos[i + 2].base)
         feats.append(f)
     return feats
+
+
+def extract_entities(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Entity chunks ``(start, end, type)`` from BIO tags, as conlleval reads them
+    (an ``I-X`` after ``O`` or after another type starts a new chunk)."""
+    chunks: list[tuple[int, int, str]] = []
+    start, typ = -1, ""
+    for i, tag in enumerate(list(tags) + ["O"]):
+        prefix, _, t = tag.partition("-")
+        begins = prefix == "B" or (prefix == "I" and t != typ)
+        if typ and (tag == "O" or begins):
+            chunks.append((start, i, typ))
+            typ = ""
+        if begins:
+            start, typ = i, t
+    return chunks

@@ -1,0 +1,64 @@
+"""Tagging speed of the shipped NER model on one core, features included.
+
+    python bench/bench_ner.py [CONLL_FILE] [--sentences N] [--repeat R]
+
+Tags pre-tokenised sentences (default: the first 2,000 sentences of the ANERcorp train
+part in ../shared/data) with a cold feature cache, then the pipeline stage (marginals
+included) on the seed article, and prints tokens/s. Never asserted in tests.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "data" / "ner" / "anercorp" / "train.txt"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("conll", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("--sentences", type=int, default=2000)
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args()
+    try:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    except (AttributeError, OSError):
+        pass
+
+    from rasid.doc import Document
+    from rasid.eval.ner import read_conll
+    from rasid.stages.ner import NERStage, NERTagger
+    from rasid.stages.tokenize import TokenizeStage
+
+    t0 = time.perf_counter()
+    tagger = NERTagger()
+    print(f"model load {time.perf_counter() - t0:.2f} s")
+    sents = [t for t, _ in read_conll(args.conll)][: args.sentences]
+    n = sum(map(len, sents))
+    cold = 0.0
+    for r in range(args.repeat):
+        t0 = time.perf_counter()
+        tagger.tag_sentences(sents)
+        dt = time.perf_counter() - t0
+        cold = cold or n / dt
+        print(f"tag_sentences run {r + 1} ({'cold' if r == 0 else 'warm'} cache): {n} tokens, {n / dt:,.0f} tokens/s")
+
+    seed = ROOT / "tests" / "resources" / "paris-2015.txt"
+    if seed.exists():
+        text = seed.read_text(encoding="utf-8")
+        tok, ner = TokenizeStage(), NERStage()
+        docs = [tok(Document(text=text)) for _ in range(20)]
+        t0 = time.perf_counter()
+        for d in docs:
+            ner(d)
+        dt = time.perf_counter() - t0
+        m = sum(len(d.tokens) for d in docs)
+        print(f"NERStage (marginals, seed article x20): {m / dt:,.0f} tokens/s")
+    print(f"tokens/s {cold:.0f}")
+
+
+if __name__ == "__main__":
+    main()

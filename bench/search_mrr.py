@@ -1,0 +1,255 @@
+"""Choose the search analyzer by measurement: title-as-query MRR@10 on SaudiNewsNet.
+
+Each article's title is the query; only bodies are indexed; the article's own body is the
+one relevant result. Every variant uses the same SQLite FTS5 index shape as the store
+(space-joined analysed terms, ``unicode61 remove_diacritics 0``, ``bm25()``), the query is
+the OR of the title's analysed terms. Lucene's ArabicAnalyzer with BM25 (Lucene 9 in
+pyserini's fat jar, driven through pyjnius) runs on the same sample as the peer.
+
+    python bench/search_mrr.py                       # 10k articles, 1000 queries
+    PYTHONPATH=/tmp/pyserini_pkgs python bench/search_mrr.py   # + Lucene
+    (install: pip install --no-deps --target /tmp/pyserini_pkgs pyserini==0.22.1 pyjnius)
+
+pyserini is only used here; it is not a dependency of rasid.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import gzip
+import importlib.util
+import json
+import os
+import random
+import sqlite3
+import sys
+import time
+from typing import Callable
+
+from rasid.arabic.normalize import normalize_key
+from rasid.arabic.stem import stem_light10, stem_snowball
+from rasid.arabic.tokenize import TOKEN_RE
+from rasid.search.analyzer import Analyzer
+
+DATA = "/work/shared/data/news/saudinewsnet/saudinewsnet.jsonl.gz"
+
+
+def load_sample(path: str, n_docs: int, n_queries: int, seed: int) -> tuple[list[dict], list[int]]:
+    """A fixed random sample of articles with a body and a title unique in the corpus."""
+    rows, title_count = [], {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            title, body = (r.get("title") or "").strip(), (r.get("content") or "").strip()
+            if not title or len(body) < 200:
+                continue
+            key = " ".join(normalize_key(title).split())
+            title_count[key] = title_count.get(key, 0) + 1
+            rows.append({"title": title, "body": body, "key": key})
+    rows = [r for r in rows if title_count[r["key"]] == 1]
+    rng = random.Random(seed)
+    docs = rng.sample(rows, min(n_docs, len(rows)))
+    queries = sorted(rng.sample(range(len(docs)), min(n_queries, len(docs))))
+    return docs, queries
+
+
+def surfaces(text: str) -> list[str]:
+    return [m.group() for m in TOKEN_RE.finditer(text) if m.lastgroup != "punct"]
+
+
+def _alnum(w: str) -> str:
+    return "".join(c for c in w if c.isalnum())
+
+
+def make_term_funcs() -> dict[str, Callable[[str], str]]:
+    exact = Analyzer("none").analyze_word
+    funcs = {
+        "none (normalised surface)": lambda w: _alnum(normalize_key(w)),
+        "clitic split (exact form)": lambda w: exact(w)[0],
+        "light10": lambda w: _alnum(stem_light10(_alnum(normalize_key(w)))),
+        "snowball": lambda w: _alnum(stem_snowball(_alnum(normalize_key(w)))),
+        "light10(clitic split)": lambda w: stem_light10(exact(w)[0]) if exact(w)[0] else "",
+        "snowball(clitic split)": lambda w: _alnum(stem_snowball(exact(w)[0])) if exact(w)[0] else "",
+    }
+    cache: dict[str, dict[str, str]] = {k: {} for k in funcs}
+
+    def cached(name: str, f: Callable[[str], str]) -> Callable[[str], str]:
+        c = cache[name]
+
+        def g(w: str) -> str:
+            v = c.get(w)
+            if v is None:
+                v = c[w] = f(w) or ""
+            return v
+        return g
+    return {k: cached(k, f) for k, f in funcs.items()}
+
+
+def quote(t: str) -> str:
+    return '"' + t.replace('"', '""') + '"'
+
+
+def run_fts(doc_words: list[list[str]], query_words: list[list[str]], targets: list[int],
+            cols: list[Callable[[str], str]], weights: list[float]) -> float:
+    """MRR@10 of an FTS5 index whose columns are given by term functions."""
+    con = sqlite3.connect(":memory:")
+    names = [f"c{i}" for i in range(len(cols))]
+    con.execute(f"CREATE VIRTUAL TABLE f USING fts5({', '.join(names)}, "
+                "tokenize='unicode61 remove_diacritics 0')")
+    con.executemany(
+        f"INSERT INTO f(rowid, {', '.join(names)}) VALUES (?, {', '.join('?' * len(cols))})",
+        ((i, *(" ".join(t for t in map(f, ws) if t) for f in cols)) for i, ws in enumerate(doc_words)))
+    rr = 0.0
+    wsql = ", ".join(str(w) for w in weights)
+    for words, target in zip(query_words, targets):
+        clauses = []
+        seen = set()
+        for w in words:
+            forms = tuple(f(w) for f in cols)
+            if not all(forms) or forms in seen:
+                continue
+            seen.add(forms)
+            clauses.append("(" + " OR ".join(f"{n} : {quote(t)}" for n, t in zip(names, forms)) + ")")
+        if not clauses:
+            continue
+        rows = con.execute(f"SELECT rowid FROM f WHERE f MATCH ? ORDER BY bm25(f, {wsql}) LIMIT 10",
+                           (" OR ".join(clauses),)).fetchall()
+        for rank, (rowid,) in enumerate(rows, 1):
+            if rowid == target:
+                rr += 1.0 / rank
+                break
+    con.close()
+    return rr / len(targets)
+
+
+def find_lucene_jar(explicit: str | None) -> str | None:
+    if explicit:
+        return explicit
+    spec = importlib.util.find_spec("pyserini")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for loc in spec.submodule_search_locations:
+        jars = sorted(glob.glob(os.path.join(loc, "resources", "jars", "*fatjar*.jar")))
+        if jars:
+            return jars[-1]
+    return None
+
+
+def run_lucene(jar: str, docs: list[dict], queries: list[int]) -> float:
+    """MRR@10 of Lucene's ArabicAnalyzer + BM25 (k1=1.2, b=0.75), in memory."""
+    if "JAVA_HOME" not in os.environ:
+        java = os.path.realpath("/usr/bin/java")
+        os.environ["JAVA_HOME"] = os.path.dirname(os.path.dirname(java))
+    import jnius_config
+
+    if not jnius_config.vm_running:
+        jnius_config.set_classpath(jar)
+    from jnius import autoclass, cast
+
+    ArabicAnalyzer = autoclass("org.apache.lucene.analysis.ar.ArabicAnalyzer")
+    BM25 = autoclass("org.apache.lucene.search.similarities.BM25Similarity")
+    Directory = autoclass("org.apache.lucene.store.ByteBuffersDirectory")
+    IWC = autoclass("org.apache.lucene.index.IndexWriterConfig")
+    IndexWriter = autoclass("org.apache.lucene.index.IndexWriter")
+    LDocument = autoclass("org.apache.lucene.document.Document")
+    TextField = autoclass("org.apache.lucene.document.TextField")
+    StoredField = autoclass("org.apache.lucene.document.StoredField")
+    Store = autoclass("org.apache.lucene.document.Field$Store")
+    DirectoryReader = autoclass("org.apache.lucene.index.DirectoryReader")
+    IndexSearcher = autoclass("org.apache.lucene.search.IndexSearcher")
+    QueryParser = autoclass("org.apache.lucene.queryparser.classic.QueryParser")
+    BooleanQuery = autoclass("org.apache.lucene.search.BooleanQuery")
+
+    analyzer = ArabicAnalyzer()
+    directory = Directory()
+    cfg = IWC(analyzer)
+    cfg.setSimilarity(BM25())
+    writer = IndexWriter(directory, cfg)
+    for i, d in enumerate(docs):
+        ld = LDocument()
+        ld.add(StoredField("id", i))
+        ld.add(TextField("body", d["body"], Store.NO))
+        writer.addDocument(ld)
+    writer.commit()
+    writer.close()
+    reader = cast("org.apache.lucene.index.IndexReader", DirectoryReader.open(directory))
+    searcher = IndexSearcher(reader)
+    searcher.setSimilarity(BM25())
+    BooleanQuery.setMaxClauseCount(4096)
+    parser = QueryParser("body", analyzer)
+    rr = 0.0
+    for target in queries:
+        q = parser.parse(QueryParser.escape(docs[target]["title"]))
+        hits = searcher.search(q, 10).scoreDocs
+        for rank, hit in enumerate(hits, 1):
+            if int(searcher.storedFields().document(hit.doc).get("id")) == target:
+                rr += 1.0 / rank
+                break
+    return rr / len(queries)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=DATA)
+    ap.add_argument("--docs", type=int, default=10_000)
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--lucene-jar", default=None, help="Lucene/Anserini fat jar (default: pyserini's)")
+    ap.add_argument("--no-lucene", action="store_true")
+    args = ap.parse_args(argv)
+
+    t0 = time.time()
+    docs, queries = load_sample(args.data, args.docs, args.queries, args.seed)
+    doc_words = [surfaces(d["body"]) for d in docs]
+    query_words = [surfaces(docs[i]["title"]) for i in queries]
+    print(f"sample: {len(docs)} articles, {len(queries)} title queries (seed {args.seed}); "
+          f"loaded in {time.time() - t0:.1f}s", flush=True)
+
+    f = make_term_funcs()
+    variants: list[tuple[str, list[Callable[[str], str]], list[float]]] = [
+        ("(i) none: normalised surface form", [f["none (normalised surface)"]], [1.0]),
+        ("none + clitic split (exact form)", [f["clitic split (exact form)"]], [1.0]),
+        ("(ii) light10", [f["light10"]], [1.0]),
+        ("(iii) snowball (PyStemmer)", [f["snowball"]], [1.0]),
+        ("light10 on clitic-split form", [f["light10(clitic split)"]], [1.0]),
+        ("snowball on clitic-split form", [f["snowball(clitic split)"]], [1.0]),
+        ("light10 + exact (2 columns)", [f["light10"], f["clitic split (exact form)"]], [1.0, 1.0]),
+        ("(iv) snowball + exact (2 columns, shipped)",
+         [f["snowball"], f["clitic split (exact form)"]], [1.0, 1.0]),
+        ("snowball + exact, exact weight 0.5",
+         [f["snowball"], f["clitic split (exact form)"]], [1.0, 0.5]),
+        ("snowball(clitic split) + exact (2 columns)",
+         [f["snowball(clitic split)"], f["clitic split (exact form)"]], [1.0, 1.0]),
+        ("snowball(clitic split) + exact, exact weight 0.5",
+         [f["snowball(clitic split)"], f["clitic split (exact form)"]], [1.0, 0.5]),
+    ]
+    results: list[tuple[str, float, float]] = []
+    for name, cols, weights in variants:
+        t = time.time()
+        mrr = run_fts(doc_words, query_words, queries, cols, weights)
+        results.append((name, mrr, time.time() - t))
+        print(f"  {name:48s} MRR@10 {mrr:.4f}  ({time.time() - t:.1f}s)", flush=True)
+
+    if not args.no_lucene:
+        jar = find_lucene_jar(args.lucene_jar)
+        if jar is None:
+            print("  Lucene: skipped (pyserini not importable; see the docstring)")
+        else:
+            t = time.time()
+            try:
+                mrr = run_lucene(jar, docs, queries)
+                results.append(("Lucene 9 ArabicAnalyzer + BM25 (peer)", mrr, time.time() - t))
+                print(f"  {'Lucene 9 ArabicAnalyzer + BM25 (peer)':48s} MRR@10 {mrr:.4f}  "
+                      f"({time.time() - t:.1f}s)", flush=True)
+            except Exception as exc:  # report, do not hide
+                print(f"  Lucene failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+    print()
+    print("| analyzer | MRR@10 | seconds |")
+    print("|---|---:|---:|")
+    for name, mrr, secs in results:
+        print(f"| {name} | {mrr:.4f} | {secs:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Date-extraction quality gate over the hand-annotated gold list.
+
+    python -m rasid.eval.dates [--gold tests/resources/dates-gold.jsonl] [--split dev|test|all] [-v]
+
+Each gold line holds a context sentence, its publication date (or null), one date expression
+with offsets, the expected ISO value and granularity. `extract_dates` runs on the sentence;
+a line is an exact match when a predicted span has the same offsets, value and granularity,
+and a span match when only the offsets agree. Predictions in a context that overlap no gold
+span are counted as spurious (contexts are annotated for all dates they contain, as far as
+the annotator saw them). The last line is ``date-accuracy <percent>`` (exact match).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import rasid.arabic  # noqa: F401  (import order: rasid.stages needs rasid.arabic loaded first)
+from rasid.stages.dates import extract_dates
+
+DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "tests" / "resources" / "dates-gold.jsonl"
+
+
+def load_gold(path: str | Path, split: str = "all") -> list[dict]:
+    rows = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split == "all" or r.get("split") == split]
+
+
+def evaluate_dates(rows: list[dict]) -> dict:
+    cache: dict[tuple, list] = {}
+    by_cat: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    exact = span = 0
+    errors = []
+    gold_spans: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    for r in rows:
+        key = (r["sentence"], r["published"])
+        gold_spans[key].append((r["start"], r["end"]))
+        if key not in cache:
+            cache[key] = extract_dates(r["sentence"], r["published"])
+        preds = cache[key]
+        hit = next((p for p in preds if (p.start, p.end) == (r["start"], r["end"])), None)
+        ok_span = hit is not None
+        ok = ok_span and hit.attrs.get("value") == r["value"] and hit.attrs.get("granularity") == r["granularity"]
+        exact += ok
+        span += ok_span
+        c = by_cat[r["category"]]
+        c[0] += 1
+        c[1] += ok
+        c[2] += ok_span
+        if not ok:
+            got = [(r["sentence"][p.start:p.end], p.attrs.get("value"), p.attrs.get("granularity"))
+                   for p in preds if p.start < r["end"] and p.end > r["start"]]
+            errors.append((r, got))
+    spurious = []
+    for key, preds in cache.items():
+        for p in preds:
+            if not any(p.start < e and p.end > s for s, e in gold_spans[key]):
+                spurious.append((key[0][p.start:p.end], p.attrs.get("value")))
+    n = len(rows) or 1
+    return {"n": len(rows), "exact": 100.0 * exact / n, "span": 100.0 * span / n,
+            "by_category": {k: v for k, v in sorted(by_cat.items())}, "errors": errors,
+            "spurious": spurious}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="rasid.eval.dates", description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", default=str(DEFAULT_GOLD))
+    ap.add_argument("--split", default="all", choices=("dev", "test", "all"))
+    ap.add_argument("-v", "--verbose", action="store_true", help="print each miss and spurious span")
+    args = ap.parse_args(argv)
+    res = evaluate_dates(load_gold(args.gold, args.split))
+    print(f"gold expressions: {res['n']} (split {args.split})")
+    print(f"{'category':18} {'n':>4} {'exact%':>7} {'span%':>7}")
+    for cat, (n, ok, sp) in res["by_category"].items():
+        print(f"{cat:18} {n:4d} {100 * ok / n:7.1f} {100 * sp / n:7.1f}")
+    print(f"span-accuracy {res['span']:.1f}")
+    print(f"spurious {len(res['spurious'])}")
+    if args.verbose:
+        for r, got in res["errors"]:
+            print(f"MISS [{r['category']}] {r['text']!r} {r['value']} {r['granularity']} pub={r['published']} got={got}")
+        for text, value in res["spurious"]:
+            print(f"SPURIOUS {text!r} {value}")
+    print(f"date-accuracy {res['exact']:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Toponym resolution accuracy on a gold list of place mentions.
+
+    python -m rasid.eval.places [GOLD_FILE] [--split dev|test|all] [--match-gazetteer safe|all|off]
+
+GOLD_FILE (default ``tests/resources/places-gold.jsonl``) holds one mention per line:
+``doc``, ``split``, ``context`` (<= 400 characters), ``start``/``end``/``text`` (offsets
+into the context), and the expected ``gazetteer_id`` (``gn:<geonameid>`` or a
+non-GeoNames entry, or null when the place is not in the gazetteer), ``geonameid``,
+``country``, ``name_en``. Each context is run through the tokenizer and ``PlaceStage``
+with all its gold mentions given as LOC entities, so the resolver sees the other places
+of the context. A mention is correct when the resolved entry is the gold entry
+(geonameid level) and, more loosely, when the country matches (country level).
+
+Because each context was annotated exhaustively, the gazetteer tagger alone (no LOC
+entities) is also scored: precision/recall of its spans against the gold spans.
+
+The last line is ``toponym-accuracy <percent>`` (entry level, on the chosen split).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from .. import arabic as _arabic  # noqa: F401  (load rasid.arabic before rasid.doc: import cycle)
+from ..arabic.tokenize import tokenize
+from ..doc import Document, Span
+from ..stages.places import PlaceStage
+
+DEFAULT_GOLD = "tests/resources/places-gold.jsonl"
+
+
+def read_gold(path: str | Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def group_contexts(gold: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for g in gold:
+        groups[(g["doc"], g["context"])].append(g)
+    return groups
+
+
+def evaluate_places(gold: list[dict], stage: PlaceStage) -> dict[str, float]:
+    """Entry- and country-level accuracy with gold spans as LOC entities."""
+    n = ok_id = ok_cc = 0
+    errors = []
+    for (doc_id, context), mentions in group_contexts(gold).items():
+        doc = Document(text=context, url=doc_id)
+        doc.tokens = tokenize(context)
+        doc.layers["entities"] = [Span(m["start"], m["end"], "LOC") for m in mentions]
+        stage(doc)
+        places = [s for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"]
+        for m in mentions:
+            n += 1
+            pred = next((s for s in places if s.start < m["end"] and m["start"] < s.end), None)
+            pid = pred.attrs["gazetteer_id"] if pred else None
+            pcc = pred.attrs["country"] if pred else None
+            if m["gazetteer_id"] is not None and pid == m["gazetteer_id"]:
+                ok_id += 1
+            else:
+                errors.append((m["text"], m["name_en"], m["country"],
+                               pred.attrs["name_en"] if pred else None, pcc))
+            if (m["country"] or None) == (pcc or None) and pred is not None:
+                ok_cc += 1
+    return {"n": n, "entry": 100.0 * ok_id / max(n, 1), "country": 100.0 * ok_cc / max(n, 1),
+            "errors": errors}
+
+
+def evaluate_tagger(gold: list[dict], stage: PlaceStage) -> dict[str, float]:
+    """Span precision/recall of the gazetteer tagger with no NER input."""
+    tp = n_pred = n_gold = 0
+    for (doc_id, context), mentions in group_contexts(gold).items():
+        doc = Document(text=context, url=doc_id)
+        doc.tokens = tokenize(context)
+        doc.layers["entities"] = []
+        stage(doc)
+        pred = {(s.start, s.end) for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"}
+        gold_spans = {(m["start"], m["end"]) for m in mentions}
+        tp += len(pred & gold_spans)
+        n_pred += len(pred)
+        n_gold += len(gold_spans)
+    p = 100.0 * tp / max(n_pred, 1)
+    r = 100.0 * tp / max(n_gold, 1)
+    return {"precision": p, "recall": r, "f1": 2 * p * r / max(p + r, 1e-9)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m rasid.eval.places", description=__doc__.split("\n")[0])
+    ap.add_argument("gold", nargs="?", default=DEFAULT_GOLD)
+    ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    ap.add_argument("--match-gazetteer", choices=("safe", "all", "off"), default="safe")
+    ap.add_argument("--errors", action="store_true", help="list the wrong resolutions")
+    args = ap.parse_args(argv)
+    gold = read_gold(args.gold)
+    stage = PlaceStage(match_gazetteer=args.match_gazetteer)
+    result = None
+    for split in ("dev", "test", "all"):
+        part = [g for g in gold if split == "all" or g["split"] == split]
+        res = evaluate_places(part, stage)
+        tag = evaluate_tagger(part, PlaceStage(match_gazetteer=args.match_gazetteer))
+        print(f"{split}\tmentions {res['n']}\tgeonameid-accuracy {res['entry']:.1f}\t"
+              f"country-accuracy {res['country']:.1f}\ttagger-P {tag['precision']:.1f}\t"
+              f"tagger-R {tag['recall']:.1f}\ttagger-F1 {tag['f1']:.1f}")
+        if split == args.split:
+            result = res
+    if args.errors and result:
+        for e in result["errors"]:
+            print("error\t" + "\t".join(str(x) for x in e))
+    print(f"toponym-accuracy {result['entry']:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

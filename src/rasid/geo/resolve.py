@@ -1,0 +1,354 @@
+"""Toponym resolution: find place mentions, pick gazetteer entries, vote a focus country.
+
+Method (docs/places.md has the measured figures):
+
+1. Mentions come from LOC entities (offsets without proclitics), optionally from a
+   gazetteer tagger over token ``base`` forms (longest match, for names NER missed), and
+   from nisba adjectives (الفرنسية -> FR; ``relation="demonym"``, focus vote only).
+2. Each candidate gets a prior: feature (country > continent > region > city > admin1),
+   log population, capital bonus, and a penalty when it matched only through the
+   article variant (رقة/الرقة). Country candidates need an exact match, so the
+   adjective السورية never becomes the country سورية.
+3. Context: the share of the article's other mentions (cities vote for their country,
+   demonyms and title mentions too) that point to the candidate's country, a bonus for
+   the caller's country hint, and one for being within 150 km of another resolved place.
+   Names are resolved once per article (one sense per discourse), in two passes: first
+   with the unambiguous mentions as context, then with every first-pass choice.
+4. Focus country: weighted vote of the resolved mentions (title x2, first 300 characters
+   x1.5, demonyms x0.5); the top country wins.
+"""
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from .gazetteer import Gazetteer, Place, normalize_place
+
+FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
+CONTEXT_WEIGHT = 3.0
+HINT_WEIGHT = 1.0
+HEAD_WEIGHT = 3.0
+ADMIN_HEADS = {normalize_place(w) for w in ("محافظة", "ولاية", "منطقة", "إمارة", "إقليم", "مقاطعة")}
+CITY_HEADS = {normalize_place(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة")}
+NEAR_WEIGHT = 1.0
+NEAR_KM = 150.0
+GENERIC_HEADS = {normalize_place(w) for w in (
+    "مدينة", "محافظة", "ولاية", "منطقة", "العاصمة", "بلدة", "قرية", "مخيم", "حي", "إمارة",
+    "إقليم", "مقاطعة", "دولة", "جمهورية", "مملكة", "عاصمة", "ميناء", "مطار")}
+_NISBA_SUFFIXES = (("يتين", "ي"), ("يين", "ي"), ("يون", "ي"), ("يان", "ي"), ("يات", "ي"),
+                   ("يه", "ي"), ("ي", "ي"))
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    key: str
+    source: str  # "entity", "gazetteer" or "demonym"
+    cands: list[tuple[Place, float]] = field(default_factory=list)
+    country: str = ""  # demonyms: the country they point to
+    head: str = ""  # generic head word before the name (محافظه، مدينه ...)
+    in_title: bool = False
+    choice: Place | None = None
+    confidence: float = 0.0
+
+
+def score_prior(place: Place, weight: float = 1.0) -> float:
+    s = FEATURE_BASE.get(place.feature, 0.0)
+    if place.feature == "city":
+        s += 0.6 * math.log10(place.population + 10) + (1.0 if place.capital else 0.0)
+    elif place.feature == "admin1":
+        s += 0.3 * math.log10(place.population + 10)
+    return s - (1.0 - weight) * 5.0
+
+
+@lru_cache(maxsize=1)
+def load_nisba() -> dict[str, str]:
+    table: dict[str, str] = {}
+    text = resources.files("rasid.geo").joinpath("data/nisba.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            adj, iso = line.split("\t")[:2]
+            table[normalize_place(adj)] = iso
+    return table
+
+
+@lru_cache(maxsize=1)
+def load_stopnames() -> frozenset[str]:
+    text = resources.files("rasid.geo").joinpath("data/stopnames.txt").read_text("utf-8")
+    return frozenset(normalize_place(x.split("#")[0]) for x in text.splitlines()
+                     if x.split("#")[0].strip())
+
+
+def convert_nisba(base: str) -> str | None:
+    """ISO2 of a nisba adjective token (``base`` form): الفرنسيون -> FR."""
+    key = normalize_place(base)
+    if key.startswith("ال"):
+        key = key[2:]
+    table = load_nisba()
+    for suf, repl in _NISBA_SUFFIXES:
+        if key.endswith(suf) and len(key) > len(suf) + 1:
+            iso = table.get(key[: -len(suf)] + repl)
+            if iso:
+                return iso
+    return None
+
+
+def find_candidates(gaz: Gazetteer, key: str) -> list[tuple[Place, float]]:
+    """Lookup; country entries only on an exact match (not السورية -> سورية)."""
+    return [(p, w) for p, w in gaz.lookup(key, normalized=True)
+            if w >= 1.0 or p.feature not in ("country",)]
+
+
+def _key_of(tokens, first: str | None = None) -> str:
+    return normalize_place(" ".join([first or tokens[0].base] + [t.norm for t in tokens[1:]]))
+
+
+def _skip_letters(text: str, start: int, n: int) -> int:
+    """Offset in `text` after `n` letters from `start` (harakat and tatweel skipped)."""
+    i = start
+    while n > 0 and i < len(text):
+        i += 1
+        n -= 1
+        while i < len(text) and ("\u064b" <= text[i] <= "\u065f" or text[i] in "\u0640\u0670"):
+            i += 1
+    return i
+
+
+def _lookup_tokens(text: str, toks, gaz: Gazetteer):
+    """(key, start, candidates) for a token run; a proclitic the tokenizer kept
+    (وشبوة) is stripped when only the shorter form is a place name."""
+    key = _key_of(toks)
+    cands = find_candidates(gaz, key)
+    if cands:
+        return key, toks[0].base_start, cands
+    base = toks[0].base
+    for n in (1, 2):
+        if len(base) - n >= 3 and all(c in "وفبلك" for c in base[:n]):
+            k2 = _key_of(toks, base[n:])
+            cands = find_candidates(gaz, k2)
+            if cands:
+                return k2, _skip_letters(text, toks[0].base_start, n), cands
+    return key, toks[0].base_start, []
+
+
+def _head_before(text: str, tokens, start: int) -> str:
+    """The generic head word (محافظة، مدينة ...) right before `start`, normalised."""
+    lo = bisect_left([t.start for t in tokens], start) - 1
+    if lo >= 0 and tokens[lo].kind == "word":
+        key = normalize_place(tokens[lo].base)
+        for n in (0, 1, 2):  # بمحافظة، وبمحافظة: proclitics the tokenizer kept
+            if key[n:] in GENERIC_HEADS and all(c in "وفبلك" for c in key[:n]):
+                return key[n:]
+    return ""
+
+
+def _contiguous(text: str, tokens) -> bool:
+    return all(tokens[i].kind == "word" and not text[tokens[i - 1].end:tokens[i].start].strip()
+               for i in range(1, len(tokens))) and tokens[0].kind == "word"
+
+
+def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Mention]:
+    """One mention per LOC span: the longest gazetteer name inside it."""
+    starts = [t.start for t in tokens]
+    out: list[Mention] = []
+    for span in spans:
+        lo = bisect_right(starts, span.start) - 1
+        lo = max(lo, 0)
+        while lo < len(tokens) and tokens[lo].end <= span.start:
+            lo += 1
+        hi = bisect_left(starts, span.end)
+        toks = [t for t in tokens[lo:hi] if t.kind == "word"]
+        if not toks:
+            continue
+        if toks[0].start < span.start < toks[0].end:  # span starts after a clitic
+            toks = [_retoken(text, toks[0], span.start)] + toks[1:]
+        m = _best_submatch(text, toks, gaz)
+        if m is not None:
+            m.head = _head_before(text, tokens, m.start) or (
+                normalize_place(toks[0].base) if toks[0].start < m.start
+                and normalize_place(toks[0].base) in GENERIC_HEADS else "")
+        if m is None:
+            first = toks[0]
+            start = first.base_start if first.start <= span.start <= first.base_start else span.start
+            out.append(Mention(start, span.end, _key_of(toks), "entity"))
+        else:
+            out.append(m)
+    return out
+
+
+def _retoken(text: str, tok, start: int):
+    from ..arabic.tokenize import tokenize
+
+    sub = tokenize(text[start:tok.end])
+    t = sub[0]
+    t.start, t.end, t.base_start = t.start + start, t.end + start, t.base_start + start
+    return t
+
+
+def _best_submatch(text: str, toks, gaz: Gazetteer) -> Mention | None:
+    n = len(toks)
+    for size in range(min(n, gaz.max_words), 0, -1):
+        for i in range(0, n - size + 1):
+            sub = toks[i:i + size]
+            if not _contiguous(text, sub):
+                continue
+            if size == 1 and (normalize_place(sub[0].base) in GENERIC_HEADS
+                              or (n > 1 and len(sub[0].base) < 3)):
+                continue
+            key, start, cands = _lookup_tokens(text, sub, gaz)
+            if cands:
+                return Mention(start, sub[-1].end, key, "entity", cands)
+    return None
+
+
+def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]],
+                               gaz: Gazetteer, policy: str = "safe",
+                               min_population: int = 100_000) -> list[Mention]:
+    """Longest gazetteer matches over tokens outside `covered` (NER spans)."""
+    if policy == "off":
+        return []
+    stop = load_stopnames()
+    out: list[Mention] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.kind != "word" or _inside(tok.start, tok.end, covered):
+            i += 1
+            continue
+        found = None
+        for size in range(min(gaz.max_words, n - i), 0, -1):
+            sub = tokens[i:i + size]
+            if not _contiguous(text, sub) or _inside(sub[-1].start, sub[-1].end, covered):
+                continue
+            key, start, cands = _lookup_tokens(text, sub, gaz)
+            if len(key.replace(" ", "")) < 3 or key in stop or (size == 1 and key in GENERIC_HEADS):
+                continue
+            if cands and (policy == "all" or _is_safe(cands, min_population)):
+                found = Mention(start, sub[-1].end, key, "gazetteer", cands,
+                                head=_head_before(text, tokens, sub[0].start))
+                break
+        if found:
+            out.append(found)
+            i += size
+        else:
+            i += 1
+    return out
+
+
+def _is_safe(cands: list[tuple[Place, float]], min_population: int) -> bool:
+    best, w = max(cands, key=lambda pw: score_prior(*pw))
+    if w < 1.0:
+        return False
+    if best.feature in ("country", "continent", "region"):
+        return True
+    return best.population >= min_population
+
+
+def _inside(start: int, end: int, covered: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in covered)
+
+
+def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:
+    out = []
+    for tok in tokens:
+        if tok.kind != "word" or _inside(tok.start, tok.end, covered):
+            continue
+        iso = convert_nisba(tok.base)
+        if iso:
+            out.append(Mention(tok.base_start, tok.end, normalize_place(tok.base), "demonym",
+                               country=iso))
+    return out
+
+
+def _km(a: Place, b: Place) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _vote_of(m: Mention) -> tuple[str, float]:
+    if m.source == "demonym":
+        return m.country, 0.5
+    if m.choice is not None and m.choice.country:
+        return m.choice.country, 1.0
+    return "", 0.0
+
+
+def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
+    """Set ``choice`` and ``confidence`` on every mention with candidates (in place)."""
+    groups: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.source != "demonym" and m.cands:
+            groups.setdefault(m.key, []).append(m)
+    # pass 0: unambiguous groups (one country among the candidates) fix themselves
+    for key, ms in groups.items():
+        if len({p.country for p, _ in ms[0].cands}) == 1:
+            best = max(ms[0].cands, key=lambda pw: score_prior(*pw))[0]
+            for m in ms:
+                m.choice = best
+    for _ in range(2):
+        choices = {}
+        for key, ms in groups.items():
+            votes: dict[str, float] = {}
+            others = []
+            named_countries = set()
+            for o in mentions:
+                if o.key == key:
+                    continue
+                cc, w = _vote_of(o)
+                if cc:
+                    votes[cc] = votes.get(cc, 0.0) + w * (2.0 if o.in_title else 1.0)
+                if o.choice is not None and o.choice.feature in ("city", "admin1") and o.choice.lat is not None:
+                    others.append(o.choice)
+                if o.choice is not None and o.choice.feature == "country":
+                    named_countries.add(o.choice.country)
+            heads = {m.head for m in ms if m.head}
+            total = sum(votes.values())
+            scored = []
+            for p, w in ms[0].cands:
+                s = score_prior(p, w)
+                if p.country and total:
+                    s += CONTEXT_WEIGHT * votes.get(p.country, 0.0) / total
+                if hint and p.country == hint:
+                    s += HINT_WEIGHT
+                if p.feature != "country" and p.country in named_countries:
+                    s += NEAR_WEIGHT
+                if heads & ADMIN_HEADS and p.feature == "admin1":
+                    s += HEAD_WEIGHT
+                if heads & CITY_HEADS and p.feature == "city":
+                    s += HEAD_WEIGHT
+                if p.feature == "city" and p.lat is not None and any(
+                        _km(p, o) < NEAR_KM for o in others if o.key != p.key):
+                    s += NEAR_WEIGHT
+                scored.append((s, p))
+            scored.sort(key=lambda sp: -sp[0])
+            top = scored[0][0]
+            z = sum(math.exp(s - top) for s, _ in scored)
+            choices[key] = (scored[0][1], 1.0 / z)
+        for key, (p, conf) in choices.items():
+            for m in groups[key]:
+                m.choice, m.confidence = p, round(conf, 3)
+
+
+def vote_focus(mentions: list[Mention], lead_chars: int = 300) -> tuple[str | None, dict[str, float]]:
+    votes: dict[str, float] = {}
+    for m in mentions:
+        cc, w = _vote_of(m)
+        if not cc:
+            continue
+        if m.in_title:
+            w *= 2.0
+        elif m.start < lead_chars:
+            w *= 1.5
+        votes[cc] = votes.get(cc, 0.0) + w
+    if not votes:
+        return None, votes
+    best = max(sorted(votes), key=lambda c: votes[c])
+    return best, {c: round(v, 2) for c, v in sorted(votes.items(), key=lambda cv: -cv[1])}
+

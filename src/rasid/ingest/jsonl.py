@@ -1,0 +1,195 @@
+"""JSON Lines (one article per line, optionally gzip-compressed) and JSON arrays.
+
+Fields are found under rasid's names or common alternatives (SaudiNewsNet uses
+``content`` and ``date_extracted``); a caller's `field_map` (rasid field -> input field)
+overrides that. The record's own ``id`` goes to ``meta["source_id"]`` (rasid computes
+`Document.id`), and every other field is kept in `Document.meta`.
+"""
+from __future__ import annotations
+
+import gzip
+import html
+import json
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator
+
+from ..doc import Document
+from .encoding import decode_bytes
+from .records import MAX_BYTES, IngestError, Rejection, apply_published
+
+# rasid field -> input field names tried in order.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "body", "article", "article_body", "articleBody", "maintext",
+             "full_text", "fulltext", "story"),
+    "title": ("title", "headline", "head", "name"),
+    "url": ("url", "link", "uri", "href", "canonical_url"),
+    "summary": ("summary", "description", "abstract", "lead", "excerpt", "teaser"),
+    "published": ("published", "date", "pubDate", "pubdate", "published_at", "publish_date",
+                  "publication_date", "datePublished", "date_published", "pub_date",
+                  "created_at", "date_extracted", "timestamp", "time"),
+    "source": ("source", "source_name", "site", "sitename", "publisher", "newspaper",
+               "outlet", "domain"),
+    "author": ("author", "authors", "byline", "creator", "writer"),
+    "id": ("id", "_id", "article_id", "guid", "doc_id"),
+}
+FIELDS = tuple(FIELD_ALIASES)
+
+
+def read_jsonl(path: str | Path, field_map: dict[str, str] | None = None, *,
+               max_bytes: int = MAX_BYTES) -> Iterator[Document | Rejection]:
+    """Read a ``.jsonl``/``.ndjson``/``.json`` file, gzip-compressed or not. A JSON file
+    holding one array (or one object) is read as a list of records."""
+    path = Path(path)
+    field_map = check_field_map(field_map)
+    with open_maybe_gzip(path) as stream:
+        yield from read_json_stream(stream, str(path), field_map, max_bytes=max_bytes)
+
+
+def open_maybe_gzip(path: Path) -> BinaryIO:
+    with open(path, "rb") as probe:
+        magic = probe.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def read_json_stream(stream: BinaryIO, name: str, field_map: dict[str, str] | None = None, *,
+                     max_bytes: int = MAX_BYTES) -> Iterator[Document | Rejection]:
+    """Records from a binary stream: JSON Lines, or one JSON array/object (read whole, so
+    at most `max_bytes` of it)."""
+    head = stream.readline()
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if probe.startswith(b"[") or (probe.startswith(b"{") and not probe.rstrip().endswith(b"}")):
+        # a JSON array, or one pretty-printed object spread over lines
+        data = head + stream.read(max(0, max_bytes + 1 - len(head)))
+        if len(data) > max_bytes:
+            yield Rejection(name, f"JSON document too large: over {max_bytes} bytes (use JSON Lines)")
+            return
+        yield from _read_whole_json(data, name, field_map)
+        return
+    yield from read_json_lines(_chain_lines(head, stream), name, field_map)
+
+
+def read_json_lines(lines: Iterable[bytes], name: str,
+                    field_map: dict[str, str] | None = None) -> Iterator[Document | Rejection]:
+    for lineno, raw in enumerate(lines, 1):
+        origin = f"{name}:{lineno}"
+        if not raw.strip():
+            continue
+        if b"\x00" in raw:
+            yield Rejection(origin, "binary data (NUL bytes) in line")
+            continue
+        try:
+            line, _ = decode_bytes(raw)
+        except IngestError as exc:
+            yield Rejection(origin, str(exc))
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Rejection(origin, f"malformed JSON: {exc.msg} at column {exc.colno}")
+            continue
+        yield convert_record(record, origin, field_map)
+
+
+def _chain_lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    if head:
+        yield head
+    yield from stream
+
+
+def _read_whole_json(data: bytes, name: str, field_map: dict[str, str] | None) -> Iterator[Document | Rejection]:
+    try:
+        text, _ = decode_bytes(data)
+        value = json.loads(text)
+    except IngestError as exc:
+        yield Rejection(name, str(exc))
+        return
+    except json.JSONDecodeError as exc:
+        yield Rejection(f"{name}:{exc.lineno}", f"malformed JSON: {exc.msg} at column {exc.colno}")
+        return
+    records = value if isinstance(value, list) else [value]
+    for i, record in enumerate(records, 1):
+        yield convert_record(record, f"{name}#record-{i}" if isinstance(value, list) else name, field_map)
+
+
+def check_field_map(field_map: dict[str, str] | None) -> dict[str, str] | None:
+    if not field_map:
+        return None
+    unknown = sorted(set(field_map) - set(FIELDS))
+    if unknown:
+        raise ValueError(f"field_map: unknown rasid field(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(FIELDS)}")
+    return dict(field_map)
+
+
+def convert_record(record: Any, origin: str, field_map: dict[str, str] | None = None) -> Document | Rejection:
+    """Turn one decoded JSON record into a Document, or a Rejection saying why not."""
+    if not isinstance(record, dict):
+        return Rejection(origin, f"not a JSON object but {type(record).__name__}")
+    used: set[str] = set()
+    found: dict[str, Any] = {}
+    found_key: dict[str, str] = {}
+    for name in FIELDS:
+        keys = (field_map[name],) if field_map and name in field_map else FIELD_ALIASES[name]
+        for key in keys:
+            if key in record and record[key] not in (None, "", [], {}):
+                found[name] = record[key]
+                found_key[name] = key
+                used.add(key)
+                break
+        else:
+            for key in keys:  # an empty value still counts as that field, not as meta
+                if key in record:
+                    used.add(key)
+                    break
+    text = found.get("text")
+    if text is None:
+        wanted = field_map["text"] if field_map and "text" in field_map else "/".join(FIELD_ALIASES["text"][:4])
+        return Rejection(origin, f"empty article: no text field ({wanted})")
+    if not isinstance(text, str):
+        return Rejection(origin, f"text field is {type(text).__name__}, not a string")
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        return Rejection(origin, "empty article: text is blank")
+    meta = {k: v for k, v in record.items() if k not in used}
+    if "id" in found:
+        meta["source_id"] = found["id"]
+    fields: dict[str, Any] = {}
+    apply_published(fields, meta, found.get("published"))
+    if found_key.get("published") == "date_extracted":
+        meta["published_field"] = "date_extracted"  # a crawl date, not always the publication date
+    try:
+        return Document(
+            text=text,
+            title=_as_text(found.get("title")) or "",
+            url=_as_text(found.get("url")) or None,
+            source=_as_text(found.get("source")) or None,
+            author=_as_text(found.get("author")) or None,
+            summary=_as_text(found.get("summary")) or None,
+            meta=meta,
+            origin=origin,
+            **fields,
+        )
+    except (TypeError, ValueError) as exc:
+        return Rejection(origin, f"bad record: {exc}")
+
+
+def _as_text(value: Any) -> str:
+    """A field value as one line of text: lists are joined, objects give their name."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if "&" in value:  # "&nbsp;خالد خليل" in some crawled bylines
+            value = html.unescape(value)
+        return " ".join(value.split())
+    if isinstance(value, dict):
+        for key in ("name", "title", "value", "url", "href"):
+            if isinstance(value.get(key), str):
+                return " ".join(value[key].split())
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "، ".join(t for t in (_as_text(v) for v in value) if t)
+    if isinstance(value, (int, float)):
+        return str(value)
+    raise IngestError(f"unexpected {type(value).__name__} value")

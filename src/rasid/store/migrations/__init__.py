@@ -1,0 +1,1 @@
+"""Versioned schema migrations, one folder per backend (``sqlite/0001_init.sql``, ...)."""

@@ -1,0 +1,1 @@
+"""SQLite migrations, applied in order by `rasid.store.sqlite.migrate`."""

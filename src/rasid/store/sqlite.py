@@ -1,0 +1,382 @@
+"""SQLite archive (stdlib sqlite3): articles, spans, state and an FTS5 search index.
+
+* Versioned schema: ``migrations/sqlite/NNNN_name.sql`` applied in order, each in its own
+  transaction, recorded in ``schema_version``.
+* Deduplication by canonical URL and by normalised-content hash (both UNIQUE), so
+  ingesting the same data twice adds nothing.
+* WAL mode and one transaction per batch: an interrupted ingest keeps every committed
+  batch, and the next run resumes (the committed documents come back as duplicates).
+* Search: FTS5 over analysed terms (see `rasid.search.analyzer`), BM25 with titles
+  weighted higher; snippets are cut from the original text.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+from importlib import resources
+from typing import Any, Iterable, Iterator
+
+from ..doc import Document, compute_content_hash
+from ..ingest.urls import canonicalize_url
+from ..search.analyzer import Analyzer, get_analyzer
+from ..search.query import QueryError, convert_date_bound, parse_query
+from ..search.snippets import find_matches, make_snippet
+from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, SearchHit, SearchQuery, Store
+
+_MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
+
+#: bm25 weights for (title_stem, title_exact, body_stem, body_exact); see docs/search.md
+BM25_WEIGHTS = (3.0, 1.5, 1.0, 0.5)
+MAX_LIMIT = 1000
+
+
+def load_migrations() -> list[tuple[int, str, str]]:
+    """``(version, name, sql)`` for every shipped SQLite migration, in order."""
+    folder = resources.files("rasid.store.migrations.sqlite")
+    found = []
+    for entry in folder.iterdir():
+        m = _MIGRATION_RE.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    if not found:
+        raise RuntimeError("no SQLite migrations found in the rasid package (missing *.sql files)")
+    return found
+
+
+def get_schema_version(con: sqlite3.Connection) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
+                "(strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
+    """Apply pending migrations up to `target` (default: all); return the versions applied."""
+    current = get_schema_version(con)
+    migrations = load_migrations()
+    latest = migrations[-1][0]
+    if current > latest:
+        raise RuntimeError(f"database schema version {current} is newer than this rasid "
+                           f"supports ({latest}); upgrade rasid")
+    applied = []
+    for version, name, sql in migrations:
+        if version <= current or (target is not None and version > target):
+            continue
+        script = (f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO schema_version (version, name) "
+                  f"VALUES ({version}, '{name}');\nCOMMIT;")
+        try:
+            con.executescript(script)
+        except Exception:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+class SqliteStore(Store):
+    """The default `Store`. `path` is a file path or ``":memory:"``."""
+
+    def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,
+                 migrate_schema: bool = True) -> None:
+        self.path = os.fspath(path)
+        if self.path != ":memory:" and os.path.dirname(self.path):
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        self.analyzer = analyzer or get_analyzer()
+        self._lock = threading.RLock()
+        self.con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.con.execute("PRAGMA busy_timeout = 10000")
+        self.con.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            self.con.execute("PRAGMA journal_mode = WAL")
+            self.con.execute("PRAGMA synchronous = NORMAL")
+        self.last_report: IngestReport | None = None
+        if migrate_schema:
+            migrate(self.con)
+            self._check_index()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self.path!r})"
+
+    @property
+    def schema_version(self) -> int:
+        return get_schema_version(self.con)
+
+    # -- ingest -------------------------------------------------------------------------
+
+    def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
+        report = IngestReport()
+        self.last_report = report
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                self._write_batch(batch, report)
+                batch = []
+        if batch:
+            self._write_batch(batch, report)
+        return report
+
+    def _prepare(self, doc: Document) -> dict[str, Any]:
+        if not isinstance(doc, Document):
+            raise TypeError(f"expected a Document, got {type(doc).__name__}")
+        if not isinstance(doc.text, str):
+            raise TypeError("Document.text must be a string")
+        data = doc.to_dict(with_text=False)
+        title_stem, title_exact = self.analyzer.index_forms(doc.title or "")
+        body_stem, body_exact = self.analyzer.index_forms(doc.text)
+        spans = []
+        for layer, items in data["layers"].items():
+            if layer in UNINDEXED_LAYERS:
+                continue
+            for s in items:
+                attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
+                spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
+                              s.get("text"), json.dumps(attrs, ensure_ascii=False)))
+        return {
+            "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
+                    compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
+                    doc.author, doc.published, doc.summary,
+                    json.dumps(data["images"], ensure_ascii=False),
+                    json.dumps(data["meta"], ensure_ascii=False), doc.origin,
+                    json.dumps(data["layers"], ensure_ascii=False)),
+            "fts": (title_stem, title_exact, body_stem, body_exact),
+            "spans": spans,
+        }
+
+    def _find_duplicate(self, canonical_url: str | None, content_hash: str, id: str):
+        if canonical_url is not None:
+            row = self.con.execute("SELECT id FROM articles WHERE canonical_url = ?",
+                                   (canonical_url,)).fetchone()
+            if row:
+                return row[0], "url"
+        row = self.con.execute("SELECT id FROM articles WHERE content_hash = ?",
+                               (content_hash,)).fetchone()
+        if row:
+            return row[0], "content"
+        row = self.con.execute("SELECT id FROM articles WHERE id = ?", (id,)).fetchone()
+        if row:
+            return row[0], "id"
+        return None
+
+    def _write_batch(self, batch: list[Document], report: IngestReport) -> None:
+        prepared: list[tuple[Document, dict | Exception]] = []
+        for doc in batch:  # analysis outside the transaction
+            try:
+                prepared.append((doc, self._prepare(doc)))
+            except Exception as exc:  # recorded, not raised: one bad document
+                prepared.append((doc, exc))
+        outcomes = []
+        with self._lock:
+            con = self.con
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                for doc, prep in prepared:
+                    doc_id = getattr(doc, "id", None)
+                    origin = getattr(doc, "origin", None)
+                    if isinstance(prep, Exception):
+                        outcomes.append(DocOutcome(doc_id, "failed", f"{type(prep).__name__}: {prep}",
+                                                   origin=origin))
+                        continue
+                    row = prep["row"]
+                    dup = self._find_duplicate(row[2], row[3], row[0])
+                    if dup:
+                        outcomes.append(DocOutcome(doc_id, "duplicate", dup[1], dup[0], origin))
+                        continue
+                    con.execute("SAVEPOINT doc")
+                    try:
+                        cur = con.execute(
+                            "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, "
+                            "source, author, published, summary, images, meta, origin, layers) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                        con.execute("INSERT INTO articles_fts (rowid, title_stem, title_exact, "
+                                    "body_stem, body_exact) VALUES (?, ?, ?, ?, ?)",
+                                    (cur.lastrowid, *prep["fts"]))
+                        if prep["spans"]:
+                            con.executemany(
+                                'INSERT INTO spans (article_id, layer, start, "end", label, text, '
+                                "attrs) VALUES (?, ?, ?, ?, ?, ?, ?)", prep["spans"])
+                        con.execute("RELEASE doc")
+                    except sqlite3.DatabaseError as exc:
+                        con.execute("ROLLBACK TO doc")
+                        con.execute("RELEASE doc")
+                        outcomes.append(DocOutcome(doc_id, "failed", f"{type(exc).__name__}: {exc}",
+                                                   origin=origin))
+                        continue
+                    outcomes.append(DocOutcome(doc_id, "stored", origin=origin))
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+        for outcome in outcomes:
+            report.add(outcome)
+        report.batches += 1
+
+    # -- index maintenance --------------------------------------------------------------
+
+    def _check_index(self) -> None:
+        """Rebuild the search index when it was built by another analyzer (or not yet)."""
+        row = self.con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()
+        if row is None or row[0] != self.analyzer.signature:
+            self.reindex()
+
+    def reindex(self, batch_size: int = 500) -> int:
+        """Rebuild the FTS index from the stored articles; return how many were indexed."""
+        with self._lock:
+            con = self.con
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+                n = 0
+                last = 0
+                while True:
+                    rows = con.execute("SELECT rowid, title, text FROM articles WHERE rowid > ? "
+                                       "ORDER BY rowid LIMIT ?", (last, batch_size)).fetchall()
+                    if not rows:
+                        break
+                    con.executemany(
+                        "INSERT INTO articles_fts (rowid, title_stem, title_exact, body_stem, "
+                        "body_exact) VALUES (?, ?, ?, ?, ?)",
+                        [(r, *self.analyzer.index_forms(t), *self.analyzer.index_forms(b))
+                         for r, t, b in rows])
+                    n += len(rows)
+                    last = rows[-1][0]
+                con.execute("INSERT OR REPLACE INTO index_info (key, value) VALUES ('analyzer', ?)",
+                            (self.analyzer.signature,))
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+        return n
+
+    # -- reading ------------------------------------------------------------------------
+
+    _COLUMNS = ("id, url, title, text, source, author, published, summary, images, meta, "
+                "origin, layers")
+
+    @staticmethod
+    def _to_document(row: tuple) -> Document:
+        (id, url, title, text, source, author, published, summary, images, meta, origin,
+         layers) = row
+        return Document.from_dict({
+            "id": id, "url": url, "title": title, "text": text, "source": source,
+            "author": author, "published": published, "summary": summary,
+            "images": json.loads(images), "meta": json.loads(meta), "origin": origin,
+            "layers": json.loads(layers),
+        })
+
+    def get_document(self, id: str) -> Document | None:
+        with self._lock:
+            row = self.con.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id = ?",
+                                   (id,)).fetchone()
+        return self._to_document(row) if row else None
+
+    def count_documents(self) -> int:
+        with self._lock:
+            return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def iter_documents(self, batch_size: int = 500) -> Iterator[Document]:
+        last = 0
+        while True:
+            with self._lock:
+                rows = self.con.execute(
+                    f"SELECT rowid, {self._COLUMNS} FROM articles WHERE rowid > ? "
+                    "ORDER BY rowid LIMIT ?", (last, batch_size)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._to_document(row[1:])
+            last = rows[-1][0]
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            con = self.con
+            n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            sources = dict(con.execute("SELECT coalesce(source, ''), count(*) FROM articles "
+                                       "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
+            lo, hi = con.execute("SELECT min(published), max(published) FROM articles "
+                                 "WHERE published IS NOT NULL AND published != ''").fetchone()
+            spans = dict(con.execute("SELECT layer, count(*) FROM spans GROUP BY layer "
+                                     "ORDER BY layer").fetchall())
+            entities = dict(con.execute("SELECT label, count(*) FROM spans WHERE layer = 'entities' "
+                                        "GROUP BY label ORDER BY 2 DESC, 1").fetchall())
+        return {"articles": n, "sources": sources, "published": {"min": lo, "max": hi},
+                "spans": spans, "entities": entities, "schema_version": self.schema_version,
+                "analyzer": self.analyzer.signature, "path": self.path}
+
+    # -- search -------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> list[SearchHit]:
+        if not isinstance(query, SearchQuery):
+            raise QueryError("search() takes a SearchQuery")
+        try:
+            limit, offset = int(query.limit), int(query.offset)
+        except (TypeError, ValueError) as exc:
+            raise QueryError("limit and offset must be whole numbers") from exc
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        if offset < 0:
+            raise QueryError("offset must not be negative")
+        parsed = parse_query(query.text, self.analyzer)
+        where = ["articles_fts MATCH ?"]
+        params: list[Any] = [parsed.to_fts("all")]
+        since = convert_date_bound(query.since)
+        until = convert_date_bound(query.until, upper=True)
+        if since:
+            where.append("a.published >= ?")
+            params.append(since)
+        if until:
+            where.append("a.published < ?")
+            params.append(until)
+        if query.source:
+            sources = [query.source] if isinstance(query.source, str) else list(query.source)
+            where.append(f"a.source IN ({', '.join('?' * len(sources))})")
+            params.extend(sources)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        sql = (f"SELECT a.id, a.title, a.source, a.published, a.url, a.text, "
+               f"bm25(articles_fts, {weights}) AS rank "
+               f"FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid "
+               f"WHERE {' AND '.join(where)} ORDER BY rank, a.rowid LIMIT ? OFFSET ?")
+        params += [limit, offset]
+        with self._lock:
+            try:
+                rows = self.con.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:  # should not happen: terms are quoted
+                raise QueryError(f"the search could not run: {exc}") from exc
+        hits = []
+        for id, title, source, published, url, text, rank in rows:
+            matches = find_matches(text, parsed, self.analyzer)
+            snippet = make_snippet(text, matches)
+            hits.append(SearchHit(id, title, source, published, url, -rank, snippet.text,
+                                  matches, find_matches(title or "", parsed, self.analyzer)))
+        return hits
+
+    # -- state --------------------------------------------------------------------------
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        with self._lock:
+            row = self.con.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self._lock:
+            if value is None:
+                self.con.execute("DELETE FROM state WHERE key = ?", (key,))
+                return
+            self.con.execute(
+                "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+                (key, json.dumps(value, ensure_ascii=False)))
+
+    def close(self) -> None:
+        with self._lock:
+            if self.con is not None:
+                self.con.close()
+                self.con = None  # type: ignore[assignment]

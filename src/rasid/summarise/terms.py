@@ -1,0 +1,121 @@
+"""Term statistics shared by the summariser and the keyphrase extractor.
+
+* ``load_stopwords``: the shipped stopword list (``data/stopwords.txt``), normalised.
+* ``compute_idf``: an IDF-like weight from the word-frequency lexicon
+  (``rasid.arabic.tokenize.load_wordfreq``, counts of normalised words in SaudiNewsNet):
+  ``log(total / (1 + count))``, so unknown words get the largest weight.
+* ``convert_term``: the matching key of a word token: the clitic-free base, ta marbuta
+  folded, light10-stemmed (والرئيس, الرئيس, رئيس -> رءيس).
+* ``extract_sentence_terms``: word tokens grouped by sentence, as term keys.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from importlib import resources
+
+from ..arabic.normalize import normalize_name
+from ..arabic.stem import stem_light10
+from ..arabic.tokenize import load_wordfreq, tokenize
+from ..arabic.sentences import split_sentences
+from ..doc import Document, Span
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> frozenset[str]:
+    raw = resources.files("rasid.summarise").joinpath("data/stopwords.txt").read_text("utf-8")
+    words: set[str] = set()
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        w = normalize_name(line)
+        words.update((w, "و" + w, "ف" + w))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _lexicon_total() -> float:
+    freq = load_wordfreq()
+    return float(sum(freq.values()) or 1)
+
+
+@lru_cache(maxsize=300_000)
+def compute_idf(norm: str) -> float:
+    """IDF-like weight of a normalised (``normalize_name``) word from the lexicon."""
+    count = load_wordfreq().get(norm, 0)
+    return math.log(_lexicon_total() / (1.0 + count))
+
+
+@lru_cache(maxsize=300_000)
+def _key(base: str) -> str:
+    return stem_light10(base.replace("ة", "ه"))
+
+
+def convert_term(tok) -> str:
+    """Matching key of a word token (see module doc)."""
+    return _key(tok.base or tok.norm)
+
+
+def is_stopword(tok) -> bool:
+    sw = load_stopwords()
+    return tok.norm in sw or (tok.base or tok.norm) in sw
+
+
+def ensure_tokens(doc: Document) -> None:
+    """Tokens and sentences, computed here only when no tokenize stage ran."""
+    if not doc.tokens and doc.text:
+        doc.tokens = tokenize(doc.text)
+    if "sentences" not in doc.layers:
+        doc.layers["sentences"] = split_sentences(doc.text)
+
+
+def group_tokens(tokens: list, sentences: list[Span]) -> list[list]:
+    """Tokens of each sentence (by offsets; tokens between sentences are dropped)."""
+    out: list[list] = [[] for _ in sentences]
+    j = 0
+    for tok in tokens:
+        while j < len(sentences) and sentences[j].end <= tok.start:
+            j += 1
+        if j == len(sentences):
+            break
+        if sentences[j].start <= tok.start:
+            out[j].append(tok)
+    return out
+
+
+def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, float]]]:
+    """``(sentence, tokens, tf-idf vector)`` per sentence; stopwords carry no weight."""
+    ensure_tokens(doc)
+    result = []
+    for sent, toks in zip(doc.sentences, group_tokens(doc.tokens, doc.sentences)):
+        vec: dict[str, float] = {}
+        for tok in toks:
+            if tok.kind != "word" or is_stopword(tok) or len(tok.base or tok.norm) < 2:
+                continue
+            k = convert_term(tok)
+            vec[k] = vec.get(k, 0.0) + compute_idf(tok.norm)
+        result.append((sent, toks, vec))
+    return result
+
+
+def compute_cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    if dot == 0.0:
+        return 0.0
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb)
+
+
+def add_vectors(vecs, weights=None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for i, v in enumerate(vecs):
+        w = 1.0 if weights is None else weights[i]
+        for k, x in v.items():
+            out[k] = out.get(k, 0.0) + w * x
+    return out

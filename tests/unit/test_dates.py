@@ -1,0 +1,162 @@
+"""Unit tests for the dates stage: each category, unknown publication date, false positives."""
+from __future__ import annotations
+
+import pytest
+
+import rasid.arabic  # noqa: F401  (load order: rasid.arabic before rasid.stages)
+from rasid.doc import Document
+from rasid.eval.dates import DEFAULT_GOLD, evaluate_dates, load_gold
+from rasid.stages.dates import (
+    DateStage,
+    convert_gregorian_to_hijri,
+    convert_hijri_to_gregorian,
+    extract_dates,
+)
+
+PUB = "2015-11-14"  # a Saturday
+
+CASES = [
+    # (text, expression, value, granularity)
+    ("وقعت الهجمات في 13 نوفمبر 2015 في باريس", "13 نوفمبر 2015", "2015-11-13", "day"),
+    ("صدر القرار بتاريخ ١٣/١١/٢٠١٥ رسميا", "١٣/١١/٢٠١٥", "2015-11-13", "day"),
+    ("صدر القرار بتاريخ 13-11-2015 رسميا", "13-11-2015", "2015-11-13", "day"),
+    ("وفي 2015-11-13 أعلن", "2015-11-13", "2015-11-13", "day"),
+    ("قتل العشرات الجمعة 13 نوفمبر 2015 في باريس", "الجمعة 13 نوفمبر 2015", "2015-11-13", "day"),
+    ("وقعت يوم 13 نوفمبر في باريس", "يوم 13 نوفمبر", "2015-11-13", "day"),
+    ("في باريس يوم 13 نوفمبر/تشرين الثاني 2015.", "يوم 13 نوفمبر/تشرين الثاني 2015", "2015-11-13", "day"),
+    ("في 13 تشرين الثاني/نوفمبر 2015", "13 تشرين الثاني/نوفمبر 2015", "2015-11-13", "day"),
+    ("في 5 يونيو (حزيران) 2014", "5 يونيو (حزيران) 2014", "2014-06-05", "day"),
+    ("منذ 3 يوليه 2013", "منذ 3 يوليه 2013", "2013-07-03", "day"),
+    ("في 12 إبريل 2015", "12 إبريل 2015", "2015-04-12", "day"),
+    ("في 12 شباط 2015", "12 شباط 2015", "2015-02-12", "day"),
+    ("في 20 أيار 2015", "20 أيار 2015", "2015-05-20", "day"),
+    ("في 13 نونبر 2015 بالرباط", "13 نونبر 2015", "2015-11-13", "day"),
+    ("في 13 دجنبر 2015", "13 دجنبر 2015", "2015-12-13", "day"),
+    ("يوم 5 جويلية 1962 في الجزائر", "يوم 5 جويلية 1962", "1962-07-05", "day"),
+    ("في 20 أوت 1955", "20 أوت 1955", "1955-08-20", "day"),
+    ("في 14 جانفي 2011 بتونس", "14 جانفي 2011", "2011-01-14", "day"),
+    ("في ماي 2015", "ماي 2015", "2015-05", "month"),
+    ("في 6 آب 2014", "6 آب 2014", "2014-08-06", "day"),
+    # Hijri
+    ("في 15 رمضان 1436 هـ", "15 رمضان 1436 هـ", "2015-07-02", "day"),
+    ("في 26 شوال 1436هـ", "26 شوال 1436هـ", "2015-08-11", "day"),
+    ("صدر عام 1436هـ", "عام 1436هـ", "2014-10-25/2015-10-13", "year"),
+    ("يوم 3 ذو الحجة 1436 هـ", "يوم 3 ذو الحجة 1436 هـ", "2015-09-17", "day"),
+    ("في 10/10/1436هـ", "10/10/1436هـ", "2015-07-26", "day"),
+    # years and ranges
+    ("في عام 2015 تغير كل شيء", "عام 2015", "2015", "year"),
+    ("تعمل منذ عام 2010 في المدينة", "منذ عام 2010", "2010", "year"),
+    ("بين عامي 2013 و2014 ارتفعت", "بين عامي 2013 و2014", "2013/2014", "range"),
+    ("من 2013 إلى 2014 ارتفعت", "من 2013 إلى 2014", "2013/2014", "range"),
+    ("تأسست 2015م في جدة", "2015م", "2015", "year"),
+    ("كان ذلك في الثمانينيات", "الثمانينيات", "198", "decade"),
+    ("من 4 إلى 6 أغسطس المقبل", "من 4 إلى 6 أغسطس المقبل", "2016-08-04/2016-08-06", "range"),
+    # relative, resolved against PUB (Saturday 2015-11-14)
+    ("قال أمس إن", "أمس", "2015-11-13", "day"),
+    ("أعلن اليوم أن", "اليوم", "2015-11-14", "day"),
+    ("يصل غدا إلى", "غدا", "2015-11-15", "day"),
+    ("وصل غداً إلى", "غداً", "2015-11-15", "day"),
+    ("وصل أول أمس إلى", "أول أمس", "2015-11-12", "day"),
+    ("وصل أول من أمس إلى", "أول من أمس", "2015-11-12", "day"),
+    ("وقع الهجوم الجمعة الماضية", "الجمعة الماضية", "2015-11-13", "day"),
+    ("وقع الهجوم يوم الجمعة في باريس", "يوم الجمعة", "2015-11-13", "day"),
+    ("يجتمع يوم الخميس المقبل", "يوم الخميس المقبل", "2015-11-19", "day"),
+    ("اجتمع اليوم (السبت) الوزراء", "اليوم (السبت)", "2015-11-14", "day"),
+    ("زار الأسبوع الماضي", "الأسبوع الماضي", "2015-W45", "week"),
+    ("زار الشهر الماضي", "الشهر الماضي", "2015-10", "month"),
+    ("زار العام الماضي", "العام الماضي", "2014", "year"),
+    ("سيزور العام المقبل", "العام المقبل", "2016", "year"),
+    ("سيزور الشهر المقبل", "الشهر المقبل", "2015-12", "month"),
+    ("في يناير/كانون الثاني الماضي", "يناير/كانون الثاني الماضي", "2015-01", "month"),
+    ("في نوفمبر/تشرين الثاني الماضي", "نوفمبر/تشرين الثاني الماضي", "2014-11", "month"),
+    ("في نوفمبر بدأت", "نوفمبر", "2015-11", "month"),
+    ("وقع منذ 3 أيام", "منذ 3 أيام", "2015-11-11", "day"),
+    ("وقع قبل يومين", "قبل يومين", "2015-11-12", "day"),
+    ("وقع قبل ثلاثة أشهر", "قبل ثلاثة أشهر", "2015-08", "month"),
+    ("في مارس من العام الماضي", "مارس من العام الماضي", "2014-03", "month"),
+]
+
+
+@pytest.mark.parametrize("text,expr,value,gran", CASES)
+def test_extract_dates(text, expr, value, gran):
+    spans = extract_dates(text, PUB)
+    found = [(text[s.start:s.end], s.attrs["value"], s.attrs["granularity"]) for s in spans]
+    assert (expr, value, gran) in found, found
+    span = next(s for s in spans if text[s.start:s.end] == expr)
+    assert span.label == "DATE"
+    assert span.attrs["resolved"] is True
+
+
+def test_hijri_attrs_and_calendar():
+    (span,) = extract_dates("في 15 رمضان 1436 هـ", PUB)
+    assert span.attrs["calendar"] == "hijri" and span.attrs["hijri"] == "1436-09-15"
+    assert convert_hijri_to_gregorian(1436, 10, 1).isoformat() == "2015-07-17"
+    assert convert_gregorian_to_hijri(convert_hijri_to_gregorian(1440, 3, 7)) == (1440, 3, 7)
+
+
+def test_range_attrs():
+    (span,) = extract_dates("بين عامي 2013 و2014", PUB)
+    assert span.attrs["start"] == "2013" and span.attrs["end"] == "2014"
+
+
+def test_since_relation():
+    (span,) = extract_dates("منذ عام 2010", PUB)
+    assert span.attrs["relation"] == "since"
+
+
+@pytest.mark.parametrize("text,expr,gran", [
+    ("قال أمس إن", "أمس", "day"),
+    ("وقع الهجوم الجمعة الماضية", "الجمعة الماضية", "day"),
+    ("زار العام الماضي", "العام الماضي", "year"),
+    ("في يناير/كانون الثاني الماضي", "يناير/كانون الثاني الماضي", "month"),
+    ("وقع منذ 3 أيام", "منذ 3 أيام", "day"),
+])
+def test_unknown_publication_date_keeps_unresolved(text, expr, gran):
+    spans = extract_dates(text, None)
+    assert [(text[s.start:s.end], s.attrs["value"], s.attrs["resolved"], s.attrs["relative"], s.attrs["granularity"])
+            for s in spans] == [(expr, None, False, True, gran)]
+
+
+def test_absolute_date_without_publication():
+    (span,) = extract_dates("في 13 نوفمبر 2015", None)
+    assert span.attrs["value"] == "2015-11-13" and span.attrs["relative"] is False
+
+
+@pytest.mark.parametrize("text", [
+    "أعلنت جمعية الهلال الأحمر",          # الجمعة inside جمعية
+    "بعد صلاة الجمعة في المسجد",          # a prayer, not a date
+    "قتل 2015 شخصا في الحادث",            # bare number
+    "اشترى 13 سيارة و45 منزلا",
+    "مارس الضغط على الحكومة",             # مارس the verb
+    "كان الأب آب يعمل",                   # آب without a number
+    "ماي فريند",                          # ماي without a number
+    "أوت الكلمة",
+    "عندما مددت يدي لكي أمسك الباب",      # أمسك is not أمس
+    "مراعاة جوانب السلامة",               # جوان inside جوانب
+    "والاثنان في الثمانينات من العمر",    # an age, not a decade
+    "في اليوم التالي للحادث",              # not today
+    "اشترى سيارة نيسان جديدة",
+    "بلغ الرقم 1,949 مليون ريال",
+])
+def test_false_positives(text):
+    assert extract_dates(text, PUB) == []
+
+
+def test_offsets_point_into_original_text_with_diacritics():
+    text = "وَصَلَ أَمْسِ، وفي ١٣ نُوفَمْبِر ٢٠١٥ غادَرَ"
+    spans = extract_dates(text, PUB)
+    assert [text[s.start:s.end] for s in spans] == ["أَمْسِ", "١٣ نُوفَمْبِر ٢٠١٥"]
+
+
+def test_stage_adds_layer():
+    doc = Document(text="وصل الوزير أمس إلى باريس", published="2015-11-14T10:00:00")
+    DateStage()(doc)
+    (span,) = doc.layers["dates"]
+    assert doc.text[span.start:span.end] == "أمس" and span.attrs["value"] == "2015-11-13"
+
+
+def test_gold_accuracy_floor_on_test_split():
+    rows = load_gold(DEFAULT_GOLD, "test")
+    assert len(rows) >= 100
+    result = evaluate_dates(rows)
+    assert result["exact"] >= 95.0, result["errors"]

@@ -1,0 +1,169 @@
+"""NER: CoNLL reader, conlleval-style scorer, `rasid eval ner`, and the shipped model on the seed."""
+from __future__ import annotations
+
+import re
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import rasid.arabic  # noqa: F401  (import order: arabic before doc)
+from rasid.doc import Document
+from rasid.eval.ner import main as eval_main
+from rasid.eval.ner import normalize_tag, read_conll, score_entities
+from rasid.stages.ner_features import extract_entities
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+
+
+# ----------------------------------------------------------------- reader and scorer
+def test_read_conll_accepts_pers_tabs_and_blank_lines(tmp_path):
+    path = tmp_path / "gold.txt"
+    path.write_text(
+        "\ufeffقال O\nفرانسوا B-PERS\nهولاند I-PERS\n\n\n"
+        "في\tO\nباريس\tB-LOC\n(د O\nب O\n\nمنظمة B-MIS\n",
+        encoding="utf-8",
+    )
+    sents = read_conll(path)
+    assert [t for t, _ in sents] == [["قال", "فرانسوا", "هولاند"], ["في", "باريس", "(د", "ب"], ["منظمة"]]
+    assert sents[0][1] == ["O", "B-PER", "I-PER"]
+    assert sents[1][1] == ["O", "B-LOC", "O", "O"]
+    assert sents[2][1] == ["B-MISC"]
+
+
+@pytest.mark.parametrize(
+    "tag, want",
+    [("B-PERS", "B-PER"), ("I-PER", "I-PER"), ("O", "O"), ("", "O"), ("B-MIS", "B-MISC"), ("X-LOC", "O")],
+)
+def test_normalize_tag(tag, want):
+    assert normalize_tag(tag) == want
+
+
+def test_extract_entities_conlleval_semantics():
+    tags = ["B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-LOC", "I-ORG", "O"]
+    # an I- after O or after another type starts a new chunk, as conlleval reads it
+    assert extract_entities(tags) == [(0, 2, "PER"), (3, 5, "LOC"), (5, 6, "LOC"), (6, 7, "ORG")]
+    assert extract_entities(["B-LOC"]) == [(0, 1, "LOC")]
+    assert extract_entities([]) == []
+
+
+def test_score_entities_exact_span_and_type():
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "I-ORG", "O"]]
+    pred = [["B-PER", "O", "O", "B-LOC"], ["B-ORG", "I-ORG", "B-MISC"]]
+    s = score_entities(gold, pred)
+    # PER boundary wrong -> 0; LOC and ORG exact; MISC spurious
+    assert s["PER"]["tp"] == 0 and s["PER"]["pred"] == 1 and s["PER"]["gold"] == 1
+    assert s["LOC"]["f1"] == pytest.approx(100.0)
+    assert s["MISC"]["precision"] == 0.0 and s["MISC"]["gold"] == 0
+    m = s["micro"]
+    assert (m["tp"], m["pred"], m["gold"]) == (2, 4, 3)
+    assert m["precision"] == pytest.approx(50.0)
+    assert m["recall"] == pytest.approx(200 / 3)
+    assert m["f1"] == pytest.approx(2 * 50 * (200 / 3) / (50 + 200 / 3))
+
+
+def test_eval_main_prints_micro_f1_last(capsys):
+    assert eval_main([str(RESOURCES / "anercorp-excerpt.txt")]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"micro-F1 \d+\.\d\d", out[-1])
+    assert any(line.startswith("tokens/s ") for line in out)
+    assert float(out[-1].split()[1]) > 50  # a held-out excerpt; dev F1 is far above this
+
+
+# ----------------------------------------------------------------- the shipped model
+@pytest.fixture(scope="module")
+def seed_doc(seed_text):
+    from rasid.stages.ner import NERStage
+    from rasid.stages.tokenize import TokenizeStage
+
+    doc = Document(text=seed_text)
+    return NERStage()(TokenizeStage()(doc))
+
+
+def _found(doc, label: str) -> set[str]:
+    return {doc.text[s.start:s.end] for s in doc.layers["entities"] if s.label == label}
+
+
+def test_seed_spans_are_offsets_into_text(seed_doc):
+    ents = seed_doc.layers["entities"]
+    assert ents
+    for s in ents:
+        assert s.label in ("PER", "ORG", "LOC", "MISC")
+        assert 0 <= s.attrs["confidence"] <= 1
+        assert isinstance(s.attrs["sentence"], int)
+        text = seed_doc.text[s.start:s.end]
+        assert text == text.strip() and text
+        assert not re.match(r"^[وبل](?:باريس|فرنسا|بلجيكا|سوريا)", text)
+
+
+def test_seed_people(seed_doc):
+    per = _found(seed_doc, "PER")
+    assert "فرانسوا هولاند" in per
+    assert "إسماعيل عمر مصطفاى" in per
+    assert "مصطفاي" in per
+
+
+def test_seed_places(seed_doc):
+    loc = _found(seed_doc, "LOC")
+    for name in ("باريس", "فرنسا", "سوريا", "العراق", "بلجيكا"):
+        assert name in loc, name
+
+
+def test_seed_organisations(seed_doc):
+    org = _found(seed_doc, "ORG")
+    assert "القاعدة" in org or "تنظيم القاعدة" in org
+    assert org & {"تنظيم الدولة الإسلامية", "تنظيم الدولة", "الدولة الإسلامية", "داعش"}
+    assert "حزب الله" in org
+    assert _found(seed_doc, "ORG") & {"شارل إبدو", "صحيفة شارل إبدو"} or "شارل إبدو" in _found(seed_doc, "MISC")
+
+
+def test_seed_clitic_excluded(seed_doc):
+    # "وباريس"-style tokens: the span starts after the proclitic, norm drops it
+    text = seed_doc.text
+    for s in seed_doc.layers["entities"]:
+        if s.start > 0 and text[s.start - 1] in "وبل" and (s.start < 2 or not text[s.start - 2].isalpha()):
+            assert not s.attrs["norm"].startswith(("و", "ب", "ل")) or s.attrs["norm"] == text[s.start:s.end]
+    tok = next(t for t in seed_doc.tokens if t.text == "بلبنان" or t.text.startswith("وب") and t.base == "باريس") if any(
+        t.base == "باريس" and t.clitic for t in seed_doc.tokens) else None
+    if tok is not None:
+        span = next(s for s in seed_doc.layers["entities"] if s.end == tok.end)
+        assert span.start == tok.base_start and span.attrs["norm"] == "باريس"
+
+
+def test_clitic_span_on_hand_built_doc():
+    from rasid.stages.ner import NERStage
+    from rasid.stages.tokenize import TokenizeStage
+
+    doc = TokenizeStage()(Document(text="وصل الرئيس الفرنسي فرانسوا هولاند إلى بلجيكا وباريس أمس."))
+    NERStage()(doc)
+    by_text = {doc.text[s.start:s.end]: s for s in doc.layers["entities"]}
+    assert "باريس" in by_text and by_text["باريس"].label == "LOC"
+    assert by_text["باريس"].attrs["norm"] == "باريس"
+    assert "وباريس" not in by_text
+    assert by_text.get("فرانسوا هولاند") is not None and by_text["فرانسوا هولاند"].label == "PER"
+
+
+def test_tag_sentences_matches_stage(seed_doc):
+    from rasid.stages.ner import group_tokens_by_sentence, tag_sentences
+
+    groups = group_tokens_by_sentence(seed_doc)[:10]
+    tags = tag_sentences([[t.text for t in toks] for _, toks in groups])
+    starts = {(s.start, s.label) for s in seed_doc.layers["entities"] if s.attrs["sentence"] < 10}
+    for (_, toks), sent_tags in zip(groups, tags):
+        for tok, tag in zip(toks, sent_tags):
+            if tag.startswith("B-"):
+                assert (tok.base_start, tag[2:]) in starts
+
+
+def test_model_hash_is_checked(tmp_path):
+    from rasid.stages.ner import ModelError, NERTagger
+
+    src = resources.files("rasid.models").joinpath("ner")
+    for name in ("manifest.json", "model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz"):
+        with resources.as_file(src.joinpath(name)) as p:
+            shutil.copy(p, tmp_path / name)
+    NERTagger(tmp_path)  # loads
+    (tmp_path / "gazetteer.tsv.gz").write_bytes(b"tampered")
+    with pytest.raises(ModelError):
+        NERTagger(tmp_path)

@@ -1,0 +1,92 @@
+"""Safe query parsing: user text never reaches FTS5 syntax unescaped."""
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import pytest
+
+from rasid.search.query import (MAX_QUERY_CHARS, QueryError, convert_date_bound, parse_query,
+                                split_query)
+
+HOSTILE = ['"', '""', '"""', "NEAR(", "NEAR(a b)", "*", "**", "OR OR", "AND", "NOT", "-", "--",
+           "- -", "(", ")", "()", "{", "}:", "title_stem:", "body_exact : x", "^", "a*", "'",
+           "\\", ";DROP TABLE articles;--", "\x00", "\u200f", "ـــ", "َُِ", "\ud800", "🙂",
+           "الرئيس OR", '"الرئيس', 'الرئيس"', '-"', '-"الرئيس"', "NEAR(الرئيس هجوم, 5)",
+           "", "   ", "\n\t", "x" * 10_000, "هجوم " * 2000]
+
+
+@pytest.fixture(scope="module")
+def fts() -> sqlite3.Connection:
+    """A tiny FTS5 table with the store's columns, to run every generated MATCH string."""
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE f USING fts5(title_stem, title_exact, body_stem, body_exact, "
+                "tokenize='unicode61 remove_diacritics 0')")
+    con.execute("INSERT INTO f VALUES ('هجوم', 'هجوم', 'رءيس near or', 'رءيس near or')")
+    return con
+
+
+def test_split_words_phrases_and_exclusions():
+    assert split_query('هجوم "مجلس الأمن" -إيران') == [
+        ("هجوم", False, False), ("مجلس الأمن", True, False), ("إيران", False, True)]
+    assert split_query('-"a b" c-d') == [("a b", True, True), ("c-d", False, False)]
+    assert split_query('"unclosed phrase') == [("unclosed phrase", True, False)]
+
+
+def test_match_string_quotes_every_term():
+    parsed = parse_query('الهجوم "مجلس الأمن" -النووي')
+    match = parsed.to_fts()
+    assert match.count('"') % 2 == 0
+    assert "NOT" in match and "AND" in match
+    assert [c.phrase for c in parsed.clauses] == [False, True, False]
+    assert [c.negated for c in parsed.clauses] == [False, False, True]
+
+
+def test_operators_are_plain_words():
+    parsed = parse_query("NEAR( OR OR")
+    assert [t.exact for c in parsed.clauses for t in c.terms] == ["near", "or", "or"]
+    assert " OR " in parsed.to_fts("any")  # only our own operators
+
+
+@pytest.mark.parametrize("text", ["", "   ", '"', "* ( ) :", "-هجوم", "x" * (MAX_QUERY_CHARS + 1)])
+def test_unusable_queries_raise_query_error(text):
+    with pytest.raises(QueryError) as err:
+        parse_query(text)
+    assert str(err.value)  # a message for the user
+
+
+def test_non_text_query():
+    with pytest.raises(QueryError):
+        parse_query(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_queries_never_crash(fts, text):
+    try:
+        match = parse_query(text).to_fts()
+    except QueryError:
+        return
+    fts.execute("SELECT rowid FROM f WHERE f MATCH ?", (match,)).fetchall()
+
+
+def test_random_garbage_fuzz(fts):
+    rng = random.Random(20151113)
+    alphabet = list('"*()-:^{}+.,;\'\\ \t\nORANDNEAR') + list("هجومالرئيسإأآةىؤئ") + \
+        ["\u064e", "\u0651", "\u0640", "\u200f", "\x00", "\ud83d", "🙂", "١", "٣"]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        try:
+            match = parse_query(text).to_fts(rng.choice(["all", "any"]))
+        except QueryError:
+            continue
+        fts.execute("SELECT rowid, bm25(f, 3, 1.5, 1, 0.5) FROM f WHERE f MATCH ?", (match,)).fetchall()
+
+
+def test_date_bounds():
+    assert convert_date_bound("2015-07-21") == "2015-07-21"
+    assert convert_date_bound("2015-07-21", upper=True) == "2015-07-22"
+    assert convert_date_bound("2015-12", upper=True) == "2016-01"
+    assert convert_date_bound("2015", upper=True) == "2016"
+    assert convert_date_bound(None) is None
+    with pytest.raises(QueryError):
+        convert_date_bound("yesterday")
