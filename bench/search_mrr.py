@@ -28,8 +28,7 @@ from typing import Callable
 
 from rasid.arabic.normalize import normalize_key
 from rasid.arabic.stem import stem_light10, stem_snowball
-from rasid.arabic.tokenize import TOKEN_RE
-from rasid.search.analyzer import Analyzer
+from rasid.search.analyzer import TERM_RE, Analyzer
 
 DATA = "/work/shared/data/news/saudinewsnet/saudinewsnet.jsonl.gz"
 
@@ -54,7 +53,7 @@ def load_sample(path: str, n_docs: int, n_queries: int, seed: int) -> tuple[list
 
 
 def surfaces(text: str) -> list[str]:
-    return [m.group() for m in TOKEN_RE.finditer(text) if m.lastgroup != "punct"]
+    return TERM_RE.findall(text)
 
 
 def _alnum(w: str) -> str:

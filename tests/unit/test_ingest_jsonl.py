@@ -100,7 +100,10 @@ def test_jsonl_bad_lines_reported_and_rest_kept(tmp_path):
         json.dumps(["ليس", "كائنا"], ensure_ascii=False),
         lines[1],
     ]
-    data = "\n".join(bad).encode("utf-8") + b"\n" + b'{"content": "caf\xe9\xc7 \x00"}\n' + b'{"content": "caf\xe9\xc7 bad"}\n' + lines[2].encode("utf-8")
+    data = ("\n".join(bad).encode("utf-8") + b"\n"
+            + b'{"content": "caf\xe9\xc7 \x00"}\n'  # NUL byte
+            + b'{"content": "caf\xe9\xc7 bad"}\n'  # neither UTF-8 nor Arabic in a legacy code page
+            + lines[2].encode("utf-8"))
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(data)
     items = list(read_paths([path]))

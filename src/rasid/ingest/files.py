@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
@@ -110,11 +111,11 @@ def read_path(path: str | Path, *, field_map: dict[str, str] | None = None,
                 yield from read_jsonl(path, field_map=field_map, max_bytes=max_bytes)
             return
         data = path.read_bytes()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        yield Rejection(name, f"corrupt compressed file, stopped reading: {exc}")
+        return
     except OSError as exc:
         yield Rejection(name, f"cannot read: {exc.strerror or exc}")
-        return
-    except (EOFError, gzip.BadGzipFile) as exc:
-        yield Rejection(name, f"corrupt compressed file: {exc}")
         return
     yield from read_bytes(data, name, kind=kind, field_map=field_map, max_bytes=max_bytes)
 
@@ -142,7 +143,7 @@ def read_bytes(data: bytes, name: str, *, kind: str | None = None, field_map: di
     if data[:2] == b"\x1f\x8b":
         try:
             data = _gunzip(data, max_bytes)
-        except (OSError, EOFError, IngestError) as exc:
+        except (OSError, EOFError, zlib.error, IngestError) as exc:
             yield Rejection(name, f"corrupt or oversized gzip data: {exc}")
             return
     if kind is None:

@@ -8,6 +8,7 @@ an HTML response with an error status or no article is a `Rejection`.
 """
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -20,8 +21,22 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 def read_warc(path: str | Path, *, max_record_bytes: int = MAX_BYTES) -> Iterator[Document | Rejection]:
     """Articles from the HTML responses of a WARC file."""
+    try:
+        with gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb") as probe:
+            head = probe.read(5)
+    except (OSError, EOFError) as exc:
+        yield Rejection(str(path), f"unreadable WARC file: {exc}")
+        return
+    if head != b"WARC/":
+        yield Rejection(str(path), "not a WARC file (no WARC/ header)")
+        return
     with open(path, "rb") as stream:
         yield from read_warc_stream(stream, str(path), max_record_bytes=max_record_bytes)
+
+
+def _is_gzip(path: str | Path) -> bool:
+    with open(path, "rb") as stream:
+        return stream.read(2) == b"\x1f\x8b"
 
 
 def read_warc_stream(stream: BinaryIO, name: str, *,
@@ -36,8 +51,12 @@ def read_warc_stream(stream: BinaryIO, name: str, *,
             record = next(records)
         except StopIteration:
             return
-        except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
+        except ArchiveLoadFailed as exc:
             yield Rejection(f"{name}#record-{n + 1}", f"corrupt WARC, stopped reading: {exc}")
+            return
+        except Exception as exc:  # warcio raises AttributeError etc. on damaged headers
+            yield Rejection(f"{name}#record-{n + 1}",
+                            f"corrupt WARC, stopped reading: {type(exc).__name__}: {exc}")
             return
         n += 1
         origin = f"{name}#record-{n}"
@@ -54,7 +73,7 @@ def read_warc_stream(stream: BinaryIO, name: str, *,
             continue
         try:
             payload = record.content_stream().read(max_record_bytes + 1)
-        except (OSError, ValueError, EOFError) as exc:
+        except Exception as exc:  # truncated gzip member, bad chunked encoding, ...
             yield Rejection(origin, f"unreadable record payload: {exc}")
             continue
         if len(payload) > max_record_bytes:

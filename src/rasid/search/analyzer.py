@@ -19,7 +19,7 @@ from typing import Callable, NamedTuple
 
 from ..arabic.normalize import normalize_key
 from ..arabic.stem import stem_light10, stem_snowball
-from ..arabic.tokenize import TOKEN_RE, split_proclitics
+from ..arabic.tokenize import split_proclitics
 
 #: Bumped whenever analysis output changes; the store reindexes on a mismatch.
 ANALYZER_VERSION = 1
@@ -34,9 +34,13 @@ class Term(NamedTuple):
     stem: str
 
 
-# The tokenizer's words and numbers, without its punctuation alternative.
-_TERM_SOURCE = TOKEN_RE.pattern.rsplit("|(?P<punct>", 1)[0]
-TERM_RE = re.compile(_TERM_SOURCE) if _TERM_SOURCE != TOKEN_RE.pattern else TOKEN_RE
+# Runs of word characters and Arabic marks (harakat, tatweel, Quranic marks, ZWJ/ZWNJ),
+# numbers with their decimal/thousands separators. One character class instead of the
+# tokenizer's alternation: about twice as fast, the same words in Arabic text (a mixed
+# letters+digits run such as "covid19" stays one term here).
+_MARKS = "\u064B-\u065F\u0670\u0640\u0610-\u061A\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u200c\u200d"
+TERM_RE = re.compile(rf"[\w{_MARKS}]+(?:[.,\u066b\u066c]\d+)*")
+_CLITIC_NUMBER_RE = re.compile(r"^[وفبلك]{1,2}(\d+)$")
 _CACHE_LIMIT = 500_000
 
 
@@ -96,7 +100,8 @@ class Analyzer:
         if not key:
             return "", ""
         if key.isdigit() or not key.isalpha():
-            return key, key
+            m = _CLITIC_NUMBER_RE.match(key)  # و14 -> 14
+            return (m.group(1), m.group(1)) if m else (key, key)
         clitic, article, base = split_proclitics(key)
         exact = base[2:] if article and base.startswith("ال") and len(base) >= 5 else base
         stem = self._stem(key if self.stem_input == "surface" else exact) or exact
@@ -107,8 +112,6 @@ class Analyzer:
         terms: list[Term] = []
         cache, word = self._cache, self.analyze_word
         for m in TERM_RE.finditer(text):
-            if m.lastgroup == "punct":
-                continue
             surface = m.group()
             exact, stem = cache.get(surface) or word(surface)
             if exact:
@@ -120,10 +123,7 @@ class Analyzer:
         stems: list[str] = []
         exacts: list[str] = []
         cache, word = self._cache, self.analyze_word
-        for m in TERM_RE.finditer(text):
-            if m.lastgroup == "punct":
-                continue
-            surface = m.group()
+        for surface in TERM_RE.findall(text):
             exact, stem = cache.get(surface) or word(surface)
             if exact:
                 exacts.append(exact)

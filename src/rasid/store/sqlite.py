@@ -105,7 +105,8 @@ class SqliteStore(Store):
 
     @property
     def schema_version(self) -> int:
-        return get_schema_version(self.con)
+        with self._lock:
+            return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
 
     # -- ingest -------------------------------------------------------------------------
 

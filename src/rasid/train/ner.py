@@ -130,7 +130,7 @@ def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, .
     import numpy as np
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
-    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.cluster import KMeans, MiniBatchKMeans
 
     corpus = work / "corpus.txt"
     if not corpus.exists():
@@ -150,11 +150,21 @@ def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, .
     words = [w for w in wv.index_to_key if w != "<num>"][:top]
     X = np.asarray([wv[w] for w in words], dtype=np.float32)
     X /= np.linalg.norm(X, axis=1, keepdims=True) + 1e-8
-    ids = []
-    for k in ks:
-        log(f"k-means k={k} on {len(words)} words")
-        km = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=3, max_iter=100)
-        ids.append(km.fit_predict(X))
+    # one fine k-means over the words, then the coarser levels by clustering its centroids
+    # (a hierarchy, like Brown cluster prefixes, at a fraction of the cost)
+    ks = tuple(sorted(ks, reverse=True))
+    log(f"k-means k={ks[0]} on {len(words)} words")
+    km = MiniBatchKMeans(n_clusters=ks[0], random_state=seed, batch_size=4096, n_init=1, max_iter=30)
+    fine = km.fit_predict(X)
+    centres = km.cluster_centers_ / (np.linalg.norm(km.cluster_centers_, axis=1, keepdims=True) + 1e-8)
+    weights = np.bincount(fine, minlength=ks[0]).astype(np.float64) + 1.0
+    levels = {ks[0]: fine}
+    for k in ks[1:]:
+        log(f"k-means k={k} on {ks[0]} centroids")
+        coarse = KMeans(n_clusters=k, random_state=seed, n_init=3).fit(centres, sample_weight=weights)
+        levels[k] = coarse.labels_[fine]
+    ks = tuple(sorted(ks))
+    ids = [levels[k] for k in ks]
     lines = [f"# word2vec (SaudiNewsNet, CBOW 100d) k-means ids at k={','.join(map(str, ks))}"]
     for i, w in enumerate(words):
         lines.append(w + "\t" + "\t".join(str(int(c[i])) for c in ids))
