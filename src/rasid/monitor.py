@@ -124,7 +124,9 @@ class Monitor:
     def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:
         report = self.store.add_documents(docs, batch_size=batch_size)
         summary.stored += report.stored
-        summary.duplicates += report.duplicates
+        summary.duplicates += report.duplicate
+        summary.failed.extend((o.origin or o.id or "?", o.reason) for o in report.outcomes
+                              if o.outcome == "failed")
 
     def ingest_sample(self, **kwargs: Any) -> IngestSummary:
         from .ingest.files import sample_paths
@@ -133,7 +135,7 @@ class Monitor:
 
     # -- reading --------------------------------------------------------------------
     def search(self, text: str, **filters: Any):
-        from .search.query import SearchQuery
+        from .store.base import SearchQuery
 
         return self.store.search(SearchQuery(text, **filters))
 

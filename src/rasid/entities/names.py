@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import Indel, JaroWinkler
 
 from ..arabic.normalize import normalize_name
 
@@ -42,6 +42,9 @@ ORG_HEADS = {
 }
 _PUNCT_RE = re.compile(r"[^\w\s]|_")
 _VOWELS = set("اوي")
+# Letters that transliterations of foreign names swap (توني/طوني, سيرغي/سيرجي, القذافي/القدافي)
+_SKEL_FOLD = str.maketrans({"ط": "ت", "ص": "س", "ض": "د", "ظ": "ز", "ذ": "د", "ث": "س",
+                            "ق": "ك", "غ": "ج", "گ": "ج", "ڤ": "ف", "پ": "ب", "ة": "ه"})
 _SKEL_DROP = set("ء")
 _GIVEN_BLOCK_SCORE = 0.0
 SAME_THRESHOLD = 0.90  # token similarity needed for two name parts to count as one (tuned on dev)
@@ -97,7 +100,7 @@ def skeleton_token(word: str) -> str:
         return ""
     if not ("\u0600" <= w[0] <= "\u06ff"):
         return w  # Latin: handled by translit
-    chars = [c for c in w if c not in _SKEL_DROP]
+    chars = [c for c in w.translate(_SKEL_FOLD) if c not in _SKEL_DROP]
     if not chars:
         return ""
     # French "H" written ه before a long vowel, or an alef carrier: one vowel-initial class
@@ -115,6 +118,13 @@ def skeleton_token(word: str) -> str:
         out.append(c)
     # final ه from ة / ه after dropping: keep (سوريه), it is a consonant-like marker
     return "".join(out)
+
+
+def _vowel_initial(word: str) -> str:
+    """هولاند -> اولاند: a French H before a long vowel written as an alef carrier."""
+    if len(word) > 2 and word[0] == "ه" and word[1] in "وا":
+        return "ا" + word[1:]
+    return word
 
 
 def skeleton_key(text: str) -> str:
@@ -137,18 +147,17 @@ def score_tokens(a: str, b: str) -> float:
     if a0 in given and b0 in given:
         return _GIVEN_BLOCK_SCORE  # محمد / محمود: two real names, not two spellings
     sa, sb = skeleton_token(a), skeleton_token(b)
+    jw = JaroWinkler.normalized_similarity(a0, b0)
     if sa and sa == sb:
-        # same skeleton: a dropped/added long vowel or a French H is one edit; more edits
-        # (بوتين / باتون) mean two different words that happen to share consonants
-        edits = Levenshtein.distance(a0, b0)
+        # same skeleton: a dropped/added long vowel or a French H is one edit; vowel
+        # substitutions (كيري / كاري, بوتين / باتون) mean two words sharing consonants
+        edits = Indel.distance(_vowel_initial(a0).translate(_SKEL_FOLD), _vowel_initial(b0).translate(_SKEL_FOLD))
         if edits <= 1:
             return 0.96
         if edits == 2 and min(len(a0), len(b0)) >= 6:
-            return 0.92
-        return 0.85
-    jw = JaroWinkler.normalized_similarity(a0, b0)
-    js = JaroWinkler.normalized_similarity(sa, sb) if sa and sb else 0.0
-    return max(jw, js * 0.97)
+            return max(jw, 0.92)
+        return min(jw, 0.85)
+    return jw
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..pipeline import Pipeline, Stage
 
 #: The default stages, in order. Each is imported lazily so that importing rasid stays cheap.
-DEFAULT_STAGES = ("tokenize", "ner", "dates", "places")
+DEFAULT_STAGES = ("tokenize", "ner", "dates", "places", "summarise")
 
 
 def create_stage(name: str) -> Stage:
@@ -24,6 +24,10 @@ def create_stage(name: str) -> Stage:
         from .places import PlaceStage
 
         return PlaceStage()
+    if name == "summarise":
+        from .summarise import SummaryStage
+
+        return SummaryStage()
     raise ValueError(f"unknown stage {name!r}; known: {', '.join(DEFAULT_STAGES)}")
 
 

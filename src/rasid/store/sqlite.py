@@ -29,7 +29,7 @@ from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, SearchHit, SearchQ
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
 #: bm25 weights for (title_stem, title_exact, body_stem, body_exact); see docs/search.md
-BM25_WEIGHTS = (3.0, 1.5, 1.0, 0.5)
+BM25_WEIGHTS = (3.0, 3.0, 1.0, 1.0)
 MAX_LIMIT = 1000
 
 

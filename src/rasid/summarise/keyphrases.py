@@ -12,7 +12,8 @@ Score of a candidate (a TF-IDF / YAKE-like hybrid, weights tuned on AKEC train i
     * (1 + w_pos / (1 + first sentence index))  *  length_prior[n_words]
 
 Multi-word candidates must occur at least ``min_tf_multi`` times, unless the text is
-short. The reported phrase is the most frequent surface form, without its proclitics.
+short (then such a phrase gets no length boost). The reported phrase is the most
+frequent surface form, without its proclitics and quote marks (للأسهم -> الأسهم).
 """
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ from .terms import compute_idf, ensure_tokens, group_tokens, is_stopword
 @dataclass
 class KeyphraseConfig:
     max_len: int = 3
-    tf_power: float = 1.0
+    tf_power: float = 1.5
     w_pos: float = 1.0
-    length_prior: tuple[float, ...] = (1.0, 1.0, 1.3, 1.0, 0.8)
+    length_prior: tuple[float, ...] = (1.0, 2.5, 3.0, 2.4, 0.5)
     min_tf_multi: int = 2
     min_chars: int = 3
 
@@ -91,6 +92,8 @@ def collect_candidates(doc: Document, config: KeyphraseConfig = DEFAULT_KP_CONFI
                     c.tf += 1
                     start = words[0].base_start
                     surface = doc.text[start:words[-1].end]
+                    if words[0].article and surface[:1] == "ل" and not surface.startswith("ال"):
+                        surface = "ا" + surface  # للأسهم -> base starts at the article's ل
                     c.surfaces[surface] = c.surfaces.get(surface, 0) + 1
                     c.spans.append((start, words[-1].end))
             run = []
@@ -101,9 +104,11 @@ def rank_candidates(cands: dict[str, _Cand], k: int, config: KeyphraseConfig,
                     short: bool = False) -> list[dict]:
     scored = []
     for c in cands.values():
-        if c.n_words > 1 and c.tf < config.min_tf_multi and not short:
-            continue
         prior = config.length_prior[min(c.n_words, len(config.length_prior)) - 1]
+        if c.n_words > 1 and c.tf < config.min_tf_multi:
+            if not short:
+                continue
+            prior = 0.5  # a short text: a once-seen multi-word phrase, without the length boost
         s = (1.0 + math.log(c.tf)) ** config.tf_power * c.idf \
             * (1.0 + config.w_pos / (1.0 + c.first_sent)) * prior
         scored.append((s, c))
@@ -111,6 +116,7 @@ def rank_candidates(cands: dict[str, _Cand], k: int, config: KeyphraseConfig,
     out = []
     for s, c in scored[:k]:
         phrase = max(c.surfaces.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+        phrase = " ".join(w.strip("".join(_TRANSPARENT)) for w in phrase.split())
         out.append({"phrase": phrase, "score": round(s, 4), "key": c.key,
                     "spans": [list(sp) for sp in c.spans]})
     return out

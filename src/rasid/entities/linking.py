@@ -1,0 +1,134 @@
+"""Within-article linking: group one article's entity spans into clusters.
+
+Order of evidence: the curated alias table (داعش = تنظيم الدولة), then name comparison
+(``compare_names``: spelling variants, given names vs surname). A lone name part
+(مصطفاي) joins the one longer name of the same type that contains a matching part; when
+two or more longer names match (بشار الأسد and حافظ الأسد, then الأسد) it stays on its own,
+marked ``ambiguous``. Roles written before a person's name are split off first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..doc import Document, Span
+from .aliases import AliasEntry, find_alias
+from .names import compare_names, normalize_entity_name, split_name
+from .roles import find_role, name_start_after, split_leading_role
+
+ENTITY_LAYER = "entities"
+
+
+@dataclass
+class Cluster:
+    index: int
+    type: str
+    alias: AliasEntry | None = None
+    spans: list[Span] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # display forms, as written
+    ambiguous: bool = False
+
+    @property
+    def longest(self) -> str:
+        return max(self.names, key=lambda n: (len(split_name(n)), len(n)))
+
+    @property
+    def canonical(self) -> str:
+        return self.alias.canonical if self.alias else self.longest
+
+    @property
+    def key(self) -> str:
+        return normalize_entity_name(self.canonical)
+
+
+def mention_name(doc: Document, span: Span) -> str:
+    """The surface form of a mention, as written (clitics are already outside the span)."""
+    return doc.text[span.start:span.end].strip(" \u060c,:\"'«»()")
+
+
+def split_roles(doc: Document, span: Span) -> None:
+    """Record a PER span's role (attrs role, role_start, role_end); trim it off the span."""
+    inner = split_leading_role(doc, span)
+    if inner is not None:
+        start = name_start_after(doc, inner[1])
+        if start < span.end:
+            span.attrs.update(role=doc.text[inner[0]:inner[1]], role_start=inner[0], role_end=inner[1])
+            span.start = start
+            span.attrs.pop("norm", None)
+            return
+    before = find_role(doc, span)
+    if before is not None:
+        span.attrs.update(role=doc.text[before[0]:before[1]], role_start=before[0], role_end=before[1])
+
+
+def _compatible(cluster: Cluster, kind: str, alias: AliasEntry | None) -> bool:
+    if alias is not None or cluster.alias is not None:
+        return cluster.alias is alias and alias is not None
+    return cluster.type == kind
+
+
+def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
+    """Cluster the article's entity spans and annotate each span (see ResolveStage)."""
+    spans = doc.layers.get(layer, [])
+    for span in spans:
+        if span.label == "PER":
+            split_roles(doc, span)
+    items = []
+    for pos, span in enumerate(spans):
+        name = mention_name(doc, span)
+        if not normalize_entity_name(name):
+            continue
+        items.append((span, name, find_alias(name), len(split_name(name)), pos))
+    # alias-table names first, then longer names, then text order
+    items.sort(key=lambda it: (it[2] is None, -it[3], it[4]))
+    clusters: list[Cluster] = []
+    for span, name, alias, n_parts, _ in items:
+        kind = alias.type if alias else span.label
+        target: Cluster | None = None
+        if alias is not None:
+            target = next((c for c in clusters if c.alias is alias), None)
+            if target is None:
+                # an earlier name-only cluster may hold a form of this entity
+                target = next((c for c in clusters if c.alias is None and c.type == kind and
+                               any(compare_names(n, alias.canonical, kind).relation == "same" for n in c.names)), None)
+                if target is not None:
+                    target.alias = alias
+        else:
+            best, best_score, matches = None, 0.0, []
+            for c in clusters:
+                if not _compatible(c, kind, None) and not (c.alias and c.alias.type == kind):
+                    continue
+                forms = c.names + ([c.alias.canonical] if c.alias else [])
+                for f in forms:
+                    m = compare_names(f, name, kind)
+                    if m.relation == "same" or (m.relation == "subset" and n_parts == 1):
+                        matches.append(c)
+                        if m.score > best_score:
+                            best, best_score = c, m.score
+                        break
+            distinct = {id(c) for c in matches}
+            if len(distinct) == 1:
+                target = best
+            elif len(distinct) > 1:
+                if n_parts == 1:
+                    target = None  # ambiguous lone name: own cluster
+                else:
+                    target = best
+        if target is None:
+            target = Cluster(len(clusters), kind, alias)
+            if alias is None and n_parts == 1 and kind == "PER":
+                target.ambiguous = any(
+                    compare_names(f, name, kind).relation == "subset" for c in clusters for f in c.names)
+            clusters.append(target)
+        target.spans.append(span)
+        target.names.append(name)
+    for c in clusters:
+        for span in c.spans:
+            name = mention_name(doc, span)
+            span.attrs["key"] = c.key
+            span.attrs["canonical"] = c.canonical
+            span.attrs["cluster"] = c.index
+            if normalize_entity_name(name) != c.key:
+                span.attrs["alias_of"] = c.canonical
+            if c.ambiguous:
+                span.attrs["ambiguous"] = True
+    return clusters

@@ -1,0 +1,30 @@
+"""The resolve stage: one entity across spellings within an article.
+
+Reads the NER ``entities`` layer (PER/ORG/LOC/MISC spans, clitics outside the span) and
+annotates each span in place (no new layer; "mentions" names this annotated state):
+
+* ``key``: the cluster's normalised canonical (``normalize_entity_name``),
+* ``canonical``: display canonical (alias table entry, else the longest mention),
+* ``cluster``: the cluster number within the article,
+* ``alias_of``: the canonical, on mentions written differently from it (مصطفاي),
+* ``role``, ``role_start``, ``role_end``: a title written before or inside a person's
+  name (الرئيس الفرنسي); a role inside the span is trimmed off (``start`` moves),
+* ``ambiguous``: a lone name part that matches two or more longer names.
+
+Across-archive resolution (entity records, ids) is ``rasid.entities.resolver``.
+"""
+from __future__ import annotations
+
+from ..doc import Document
+from ..entities.linking import link_mentions
+from ..pipeline import Stage
+
+
+class ResolveStage(Stage):
+    name = "resolve"
+    requires = ("tokens", "entities")
+    provides = ("mentions",)
+
+    def __call__(self, doc: Document) -> Document:
+        link_mentions(doc)
+        return doc
