@@ -132,3 +132,22 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
             if c.ambiguous:
                 span.attrs["ambiguous"] = True
     return clusters
+
+
+def is_same_entity(a: str, b: str, kind: str = "PER") -> bool:
+    """Context-free decision on a pair of names: alias table first, then the name rules.
+
+    A lone name part counts as the same as the full name it fits (هولاند / فرانسوا هولاند);
+    in documents that link is only made when the context leaves one candidate."""
+    ea, eb = find_alias(a), find_alias(b)
+    if ea is not None and eb is not None:
+        return ea is eb
+    m = compare_names(a, b, kind)
+    if m.relation in ("same", "subset"):
+        return True
+    # one side in the table: compare the other with every listed form
+    entry, other = (ea, b) if ea is not None else (eb, a) if eb is not None else (None, None)
+    if entry is not None:
+        return any(compare_names(f, other, kind).relation == "same" for f in entry.forms
+                   if f and not f.isascii())
+    return False

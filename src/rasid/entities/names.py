@@ -47,7 +47,8 @@ _SKEL_FOLD = str.maketrans({"ط": "ت", "ص": "س", "ض": "د", "ظ": "ز", "ذ"
                             "ق": "ك", "غ": "ج", "گ": "ج", "ڤ": "ف", "پ": "ب", "ة": "ه"})
 _SKEL_DROP = set("ء")
 _GIVEN_BLOCK_SCORE = 0.0
-SAME_THRESHOLD = 0.90  # token similarity needed for two name parts to count as one (tuned on dev)
+SAME_THRESHOLD = 0.90
+JW_PENALTY = 0.05  # Jaro-Winkler without a shared skeleton must reach 0.95  # token similarity needed for two name parts to count as one (tuned on dev)
 
 
 @lru_cache(maxsize=1)
@@ -150,14 +151,24 @@ def score_tokens(a: str, b: str) -> float:
     jw = JaroWinkler.normalized_similarity(a0, b0)
     if sa and sa == sb:
         # same skeleton: a dropped/added long vowel or a French H is one edit; vowel
-        # substitutions (كيري / كاري, بوتين / باتون) mean two words sharing consonants
-        edits = Indel.distance(_vowel_initial(a0).translate(_SKEL_FOLD), _vowel_initial(b0).translate(_SKEL_FOLD))
+        # substitutions in short words (كيري / كاري, بوتين / باتون) mean two different words
+        fa, fb = _fold_for_edits(a0), _fold_for_edits(b0)
+        if fa == fb:
+            return 0.97
+        if (fa[-1] == "ي") != (fb[-1] == "ي"):
+            return 0.8  # nisba / adjective: عباس / العباسي, تونس / تونسي
+        edits = Indel.distance(fa, fb)
         if edits <= 1:
             return 0.96
         if edits == 2 and min(len(a0), len(b0)) >= 6:
-            return max(jw, 0.92)
+            return 0.92
         return min(jw, 0.85)
-    return jw
+    # different skeletons: only near-identical long strings count (JW is lenient on names)
+    return jw - JW_PENALTY
+
+
+def _fold_for_edits(word: str) -> str:
+    return _vowel_initial(word).translate(_SKEL_FOLD).replace("ء", "ي")
 
 
 @dataclass(slots=True)
@@ -196,10 +207,6 @@ def _compare_person(ta: list[str], tb: list[str]) -> NameMatch:
         # a lone given name (فرانسوا) is left alone: too ambiguous
         return NameMatch(s_last, "different", "single part does not match surname")
     if s_last < SAME_THRESHOLD:
-        # joined/split surnames: بن غازي / بنغازي handled by spacing; try whole-string
-        whole = score_tokens("".join(ta), "".join(tb))
-        if whole >= 0.95:
-            return NameMatch(whole, "same", "whole")
         return NameMatch(s_last, "different", "surname differs")
     s_first = score_tokens(ta[0], tb[0])
     if s_first < SAME_THRESHOLD:
@@ -239,9 +246,6 @@ def _compare_group(ta: list[str], tb: list[str], kind: str) -> NameMatch:
     if all(s >= SAME_THRESHOLD for s in scores):
         # same content words; a differing head (حزب / حركة) is tolerated
         return NameMatch(min(scores), "same", "content words")
-    whole = score_tokens("".join(ca), "".join(cb))
-    if whole >= 0.95:
-        return NameMatch(whole, "same", "whole")
     return NameMatch(min(scores), "different", "content words differ")
 
 

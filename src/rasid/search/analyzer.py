@@ -118,6 +118,18 @@ class Analyzer:
                 terms.append(Term(m.start(), m.end(), exact, stem))
         return terms
 
+    def find_terms(self, text: str, stems: set[str], exacts: set[str]) -> list[tuple[int, int]]:
+        """`[start, end)` of the words of `text` whose stem is in `stems` or whose exact
+        form is in `exacts` (the fast path of `analyze` for highlighting)."""
+        found: list[tuple[int, int]] = []
+        cache, word = self._cache, self.analyze_word
+        for m in TERM_RE.finditer(text):
+            surface = m.group()
+            exact, stem = cache.get(surface) or word(surface)
+            if exact and (stem in stems or exact in exacts):
+                found.append(m.span())
+        return found
+
     def index_forms(self, text: str) -> tuple[str, str]:
         """``(stems, exacts)``: space-joined terms in token order, for the FTS columns."""
         stems: list[str] = []

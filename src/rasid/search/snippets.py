@@ -29,7 +29,7 @@ def find_matches(text: str, query: ParsedQuery, analyzer: Analyzer | None = None
     """Offsets in `text` of the tokens that match one of the query's positive terms."""
     analyzer = analyzer or get_analyzer()
     stems, exacts = query.match_terms()
-    return [(t.start, t.end) for t in analyzer.analyze(text) if t.stem in stems or t.exact in exacts]
+    return analyzer.find_terms(text, stems, exacts)
 
 
 def _best_window(matches: list[tuple[int, int]], width: int) -> int:

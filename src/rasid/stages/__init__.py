@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..pipeline import Pipeline, Stage
 
 #: The default stages, in order. Each is imported lazily so that importing rasid stays cheap.
-DEFAULT_STAGES = ("tokenize", "ner", "dates", "places", "summarise")
+DEFAULT_STAGES = ("tokenize", "ner", "resolve", "dates", "places", "summarise")
 
 
 def create_stage(name: str) -> Stage:
@@ -16,6 +16,10 @@ def create_stage(name: str) -> Stage:
         from .ner import NERStage
 
         return NERStage()
+    if name == "resolve":
+        from .resolve import ResolveStage
+
+        return ResolveStage()
     if name == "dates":
         from .dates import DateStage
 

@@ -9,6 +9,9 @@ Each entity becomes a Span in ``doc.layers["entities"]``: it starts at the first
 ``base_start`` so that a proclitic و/ب/ل/ف/ك is left out (وباريس -> باريس) and ends at the
 last token's end. ``attrs``: ``confidence`` (lowest marginal probability of the entity's
 tags), ``norm`` (normalised form without the proclitics) and ``sentence`` (index).
+A second, document-level pass (``propagate_entities``) tags later untagged mentions of
+names found earlier in the same document (a family name alone, مصطفاي after
+إسماعيل عمر مصطفاى).
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from typing import Sequence
 
 import pycrfsuite
 
+from ..arabic.normalize import normalize_name
+from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
 from ..pipeline import Stage
 from .ner_features import build_resources, extract_entities, extract_features, load_clusters, load_gazetteer, make_describer
@@ -137,25 +142,89 @@ class NERStage(Stage):
     requires = ("tokens", "sentences")
     provides = ("entities",)
 
-    def __init__(self, model_dir: Path | None = None):
+    def __init__(self, model_dir: Path | None = None, propagate: bool = True):
         self.tagger = load_tagger(model_dir)
+        self.propagate = propagate
 
     def __call__(self, doc: Document) -> Document:
         spans = doc.layers.setdefault("entities", [])
+        tagged = []
         for sent_idx, toks in group_tokens_by_sentence(doc):
             tags, probs = self.tagger.tag_with_marginals([t.text for t in toks])
+            tagged.append((sent_idx, toks, tags, probs))
+        found: list[tuple[int, list, int, int, str, float]] = []
+        for sent_idx, toks, tags, probs in tagged:
             for start, end, label in extract_entities(tags):
-                ents = toks[start:end]
-                spans.append(
-                    Span(
-                        ents[0].base_start,
-                        ents[-1].end,
-                        label,
-                        {
-                            "confidence": round(min(probs[start:end]), 4),
-                            "norm": _entity_norm(ents),
-                            "sentence": sent_idx,
-                        },
-                    )
+                found.append((sent_idx, toks, start, end, label, min(probs[start:end])))
+        if self.propagate:
+            found.extend(propagate_entities(tagged, found))
+        for sent_idx, toks, start, end, label, conf in sorted(found, key=lambda f: f[1][f[2]].start):
+            ents = toks[start:end]
+            spans.append(
+                Span(
+                    entity_start(ents[0]),
+                    ents[-1].end,
+                    label,
+                    {"confidence": round(conf, 4), "norm": _entity_norm(ents), "sentence": sent_idx},
                 )
+            )
         return doc
+
+
+def entity_start(tok) -> int:
+    """Where an entity starting with `tok` starts: after its proclitics (وباريس -> باريس).
+    When the base is not a substring of the token (للولايات: ل + الولايات with the alef
+    elided) the whole token is kept; ``norm`` still gives the clean form."""
+    if tok.kind != "word" or tok.base_start == tok.start:
+        return tok.start
+    if normalize_name(tok.text[tok.base_start - tok.start:]) == tok.base:
+        return tok.base_start
+    return tok.start
+
+
+def _key(toks: list) -> tuple[str, ...]:
+    first = toks[0].base if toks[0].kind == "word" else toks[0].norm
+    return (first,) + tuple(t.norm for t in toks[1:])
+
+
+def propagate_entities(tagged: list, found: list, min_conf: float = 0.6, max_freq: int = 3000) -> list:
+    """Second, document-level pass: a name the model found with confidence is also tagged
+    where it recurs untagged in the same document (one-sense-per-discourse), and the last
+    word of a multi-word person name (a family name: هولاند, مصطفاي) is tagged PER when it
+    recurs alone. Very common words are never propagated. Confidence is the source's x0.8."""
+    freq = load_wordfreq()
+    keys: dict[tuple[str, ...], tuple[str, float]] = {}
+    for _, toks, start, end, label, conf in found:
+        if conf < min_conf:
+            continue
+        ents = toks[start:end]
+        key = _key(ents)
+        if key not in keys or keys[key][1] < conf:
+            keys[key] = (label, conf)
+        last = ents[-1]
+        if label == "PER" and len(ents) > 1 and last.kind == "word" and len(last.base) >= 3:
+            if freq.get(last.base, 0) < max_freq and (last.base,) not in keys:
+                keys[(last.base,)] = ("PER", conf)
+    keys = {k: v for k, v in keys.items() if len(k) > 1 or freq.get(k[0], 0) < max_freq}
+    if not keys:
+        return []
+    max_len = max(map(len, keys))
+    out = []
+    for sent_idx, toks, tags, _ in tagged:
+        i = 0
+        while i < len(toks):
+            hit = None
+            if tags[i] == "O" and toks[i].kind == "word":
+                for L in range(min(max_len, len(toks) - i), 0, -1):
+                    if all(t == "O" for t in tags[i:i + L]) and (i + L == len(tags) or not tags[i + L].startswith("I-")):
+                        got = keys.get(_key(toks[i:i + L]))
+                        if got:
+                            hit = (L, got)
+                            break
+            if hit:
+                L, (label, conf) = hit
+                out.append((sent_idx, toks, i, i + L, label, conf * 0.8))
+                i += L
+            else:
+                i += 1
+    return out

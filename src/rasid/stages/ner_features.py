@@ -29,6 +29,21 @@ from ..arabic.tokenize import load_wordfreq, tokenize
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
 
+# Head nouns and titles that announce a name right after them (normalised, article kept
+# where news writes it). Hand-written from common Arabic news usage.
+TRIGGERS = {
+    "ORG": "تنظيم حزب حركة جبهة جماعة منظمة صحيفة جريدة مجلة وكالة قناة شركة مؤسسة جامعة "
+    "بنك مصرف اتحاد مجلس هيءة لجنة جمعية نادي فريق ائتلاف تحالف ميليشيا كتاءب "
+    "الصحيفة الجريدة المجلة الوكالة القناة الشركة الحزب الحركة التنظيم الجماعة المنظمة",
+    "PER": "الرئيس الملك الامير الشيخ السيد السيدة الوزير وزير رءيس نائب الزعيم القاءد "
+    "المتحدث الناطق الدكتور د العاهل السلطان الجنرال اللواء العميد العقيد المستشار "
+    "البابا الامام الاستاذ المهندس الكاتب الصحفي المدرب اللاعب النجم الفنان المخرج "
+    "المدير رءيسة السفير المبعوث المرشح النواب النائب زعيم قاءد مراسل",
+    "LOC": "مدينة مدن بلدة قرية محافظة ولاية منطقة اقليم عاصمة العاصمة جزيرة نهر جبل "
+    "بحيرة صحراء مطار ميناء شارع حي مخيم دولة",
+}
+TRIGGER_OF = {w: t for t, ws in TRIGGERS.items() for w in ws.split()}
+
 
 @dataclass
 class Resources:
@@ -111,6 +126,7 @@ class TokenInfo:
     key: str  # gazetteer key for a phrase's first word (clitics stripped)
     own: list[str]  # features of the token itself
     ctx: list[str]  # features seen from a neighbour (prefixed by the position later)
+    trig: str = ""  # PER/ORG/LOC when the word announces a name of that type
 
 
 def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
@@ -156,6 +172,10 @@ def make_describer(res: Resources):
             "x3=" + stem[-3:],
         ]
         ctx = ["b=" + base, "cl=" + clitic, "art=" + ("1" if article else "0")]
+        trig = TRIGGER_OF.get(base) or TRIGGER_OF.get(stem)
+        if trig:
+            own.append("trig=" + trig)
+            ctx.append("trig=" + trig)
         if stem.endswith("ي") or stem.endswith("ية"):
             own.append("nisba")
         if cl:
@@ -167,7 +187,7 @@ def make_describer(res: Resources):
             own.append("c=none")
         if kind != "word":
             ctx.append("k=" + kind)
-        return TokenInfo(norm, base, stem, base if clitic else norm, own, ctx)
+        return TokenInfo(norm, base, stem, base if clitic else norm, own, ctx, trig or "")
 
     return describe_token
 
@@ -229,6 +249,8 @@ def extract_features(tokens: Sequence[str], describe, res: Resources) -> list[li
             if i > 1:
                 pp = infos[i - 2]
                 f.append("-2b=" + pp.base)
+                if pp.trig:
+                    f.append("-2trig=" + pp.trig)
         if i == n - 1:
             f.append("EOS")
         else:
