@@ -142,6 +142,21 @@ class Monitor:
     def get_document(self, doc_id: str) -> Document | None:
         return self.store.get_document(doc_id)
 
+    def top_entities(self, **filters: Any) -> list[dict[str, Any]]:
+        return self.store.top_entities(**filters)
+
+    def entity_profiles(self, name: str, type: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+        """Profiles of the entities a name (any spelling, Arabic or Latin) resolves to."""
+        out = []
+        for record in self.store.find_entities(name, type=type, limit=3):
+            profile = self.store.entity_profile(record.id, limit=limit)
+            if profile:
+                out.append(profile)
+        return out
+
+    def top_places(self, **filters: Any) -> list[dict[str, Any]]:
+        return self.store.top_places(**filters)
+
     def stats(self) -> dict[str, Any]:
         return self.store.stats()
 

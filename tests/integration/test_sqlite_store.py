@@ -12,7 +12,7 @@ from rasid.doc import Document, Span
 from rasid.search.analyzer import get_analyzer
 from rasid.search.query import QueryError
 from rasid.store import SearchQuery, default_db_path, open_store
-from rasid.store.sqlite import SqliteStore, migrate
+from rasid.store.sqlite import load_migrations, SqliteStore, migrate
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 RECORDS = [json.loads(line) for line in
@@ -110,10 +110,15 @@ def test_get_document_round_trip_with_layers_and_spans(store):
     store.add_documents([doc])
     back = store.get_document(doc.id)
     assert back.text == doc.text and back.title == doc.title and back.published == doc.published
-    assert back.layers["entities"][0].attrs == {"key": "اردوغان"}
+    # the store resolves the mention to an archive entity (alias table: Erdogan's full name)
+    attrs = back.layers["entities"][0].attrs
+    assert attrs["canonical"] == "رجب طيب أردوغان" and attrs["entity_id"] >= 1
     assert back.layers["entities"][0].text_of(back.text) == "إردوغان"
     rows = store.con.execute('SELECT layer, start, "end", label, text, attrs FROM spans').fetchall()
-    assert rows == [("entities", start, start + 7, "PER", "إردوغان", '{"key": "اردوغان"}')]
+    assert [r[:5] for r in rows] == [("entities", start, start + 7, "PER", "إردوغان")]
+    assert json.loads(rows[0][5])["entity_id"] == attrs["entity_id"]
+    mention = store.con.execute('SELECT article_id, start, "end", text FROM mentions').fetchall()
+    assert mention == [(doc.id, start, start + 7, "إردوغان")]
     assert store.get_document("nope") is None
     stats = store.stats()
     assert stats["articles"] == 1 and stats["entities"] == {"PER": 1}
@@ -147,9 +152,9 @@ def test_migrates_an_old_version_database(tmp_path):
                  doc.published, json.dumps(layers, ensure_ascii=False)))
     con.close()
     with SqliteStore(path) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == load_migrations()[-1][0]
         versions = s.con.execute("SELECT version, name FROM schema_version ORDER BY 1").fetchall()
-        assert versions == [(1, "init"), (2, "spans_search")]
+        assert versions[:3] == [(1, "init"), (2, "spans_search"), (3, "entities")]
         assert s.con.execute("SELECT layer, label FROM spans").fetchall() == [("entities", "ORG")]
         assert [h.id for h in search(s, "داعش")] == [doc.id]  # indexed on open
 

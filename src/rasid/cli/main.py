@@ -195,6 +195,60 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_entities(args: argparse.Namespace) -> int:
+    monitor = open_monitor(args)
+    with monitor:
+        rows = monitor.top_entities(type=args.type and args.type.upper(),
+                                    since=args.since and validate_date(args.since),
+                                    until=args.until and validate_date(args.until), limit=args.limit)
+    for r in rows:
+        if args.json:
+            emit_json(r)
+        else:
+            print(f"{r['mentions']:>6}  {r['type']:<4} {r['canonical']}  ({r['latin']})  "
+                  f"{r['first_seen'] or ''}..{r['last_seen'] or ''}  id={r['id']}")
+    return EXIT_OK
+
+
+def cmd_entity(args: argparse.Namespace) -> int:
+    monitor = open_monitor(args)
+    with monitor:
+        profiles = monitor.entity_profiles(args.name, type=args.type and args.type.upper(),
+                                           limit=args.limit)
+    if not profiles:
+        raise CLIError(f"no entity named {args.name!r} in the archive", EXIT_NOT_FOUND)
+    for p in profiles:
+        if args.json:
+            emit_json(p)
+            continue
+        print(f"{p['canonical']}  [{p['type']}]  {p['latin']}  id={p['id']}")
+        print(f"  mentions {p['mentions']}, seen {p['first_seen']} .. {p['last_seen']}")
+        print(f"  spellings: {' | '.join(p['aliases'])}")
+        if p["places"]:
+            print("  places: " + ", ".join(f"{x['name']} ({x['articles']})" for x in p["places"]))
+        if p["co_mentioned"]:
+            print("  mentioned with: " + ", ".join(f"{x['canonical']} ({x['articles']})"
+                                                   for x in p["co_mentioned"]))
+        print("  over time: " + ", ".join(f"{t['date']}: {t['articles']}" for t in p["timeline"]))
+        for a in p["articles"]:
+            print(f"    {a['id']}  {a['published'] or '':<10}  {a['title']}")
+    return EXIT_OK
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    monitor = open_monitor(args)
+    with monitor:
+        rows = monitor.top_places(country=args.country, since=args.since and validate_date(args.since),
+                                  until=args.until and validate_date(args.until), limit=args.limit)
+    for r in rows:
+        if args.json:
+            emit_json(r)
+        else:
+            print(f"{r['mentions']:>6}  {r['name']} / {r['name_en']}  {r['country']}  "
+                  f"({r['lat']:.3f}, {r['lon']:.3f})  {r['feature']}  geonames={r['geonameid'] or '-'}")
+    return EXIT_OK
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     """The main job: ingest the bundled sample articles into the archive and report."""
     from ..progress import Progress
@@ -283,6 +337,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", parents=[common], help="archive statistics")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("entities", parents=[common], help="top entities by mentions")
+    p.add_argument("--type", help="PER, ORG, LOC or MISC")
+    p.add_argument("--since", help="mentioned in articles published on or after YYYY-MM-DD")
+    p.add_argument("--until", help="... on or before YYYY-MM-DD")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=cmd_entities)
+
+    p = sub.add_parser("entity", parents=[common],
+                       help="one entity (any spelling, Arabic or Latin): aliases, places, timeline")
+    p.add_argument("name")
+    p.add_argument("--type", help="PER, ORG, LOC or MISC")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=cmd_entity)
+
+    p = sub.add_parser("places", parents=[common], help="places with coordinates and counts")
+    p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. SY")
+    p.add_argument("--since")
+    p.add_argument("--until")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_places)
 
     p = sub.add_parser("start", parents=[common],
                        help="main job: ingest the bundled sample articles into the archive")

@@ -5,8 +5,8 @@ Every word or number token of the text gives exactly one `Term` with two forms:
 * ``exact``: the ``normalize_key`` form (harakat removed, alef/hamza/yeh/ة folded) with
   the proclitics and the article split off by the tokenizer's lexicon-aware analysis
   (وهجوم -> هجوم, للرئيس -> رءيس), so names stay whole (فرانسوا -> فرانسوا);
-* ``stem``: the stemmer's output for the normalised surface form (Snowball by default,
-  chosen by ``bench/search_mrr.py``; see docs/search.md).
+* ``stem``: the stemmer's output for the exact form (Snowball by default, chosen by
+  ``bench/search_mrr.py``; see docs/search.md).
 
 Because each token gives one term in each form, the space-joined forms keep token
 positions, so FTS5 phrase queries work on either column. Terms are kept to letters and
@@ -67,7 +67,7 @@ class Analyzer:
     tokenizer's clitic split).
     """
 
-    def __init__(self, stemmer: str = "snowball", stem_input: str = "surface") -> None:
+    def __init__(self, stemmer: str = "snowball", stem_input: str = "base") -> None:
         if stemmer not in STEMMERS:
             raise ValueError(f"unknown stemmer {stemmer!r}; choose from {sorted(STEMMERS)}")
         if stem_input not in ("surface", "base"):
@@ -147,12 +147,12 @@ _DEFAULT: Analyzer | None = None
 
 
 def get_analyzer(name: str | None = None) -> Analyzer:
-    """The shipped analyzer (``snowball+exact``), or one named ``stemmer`` /
-    ``stemmer(base)``."""
+    """The shipped analyzer (``snowball(base)+exact``: chosen by bench/search_mrr.py), or
+    one named ``stemmer`` / ``stemmer(base)``."""
     global _DEFAULT
     if name is None or name == "default":
         if _DEFAULT is None:
-            _DEFAULT = Analyzer("snowball", "surface")
+            _DEFAULT = Analyzer("snowball", "base")
         return _DEFAULT
     name = name.removesuffix("+exact")
     if name.endswith("(base)"):

@@ -130,6 +130,34 @@ class Store(abc.ABC):
         """Store a JSON-serialisable value (None deletes the key)."""
 
     @abc.abstractmethod
+    def has_document(self, doc: Document) -> bool:
+        """Whether `doc` (same id, canonical URL or normalised content) is stored already."""
+
+    @property
+    @abc.abstractmethod
+    def location(self) -> str:
+        """Where the archive lives (a path or URL without password)."""
+
+    # -- entities and places ---------------------------------------------------------
+    @abc.abstractmethod
+    def top_entities(self, type: str | None = None, since: str | None = None,
+                     until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """Entities by mentions (within articles published in the range, if given)."""
+
+    @abc.abstractmethod
+    def find_entities(self, name: str, type: str | None = None, limit: int = 10) -> list[Any]:
+        """Entity records for a name in any spelling, Arabic or Latin."""
+
+    @abc.abstractmethod
+    def entity_profile(self, entity_id: int, limit: int = 10) -> dict[str, Any] | None:
+        """Aliases, articles over time, co-mentioned entities and places of one entity."""
+
+    @abc.abstractmethod
+    def top_places(self, country: str | None = None, since: str | None = None,
+                   until: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Resolved places with coordinates and mention counts."""
+
+    @abc.abstractmethod
     def close(self) -> None: ...
 
     def __enter__(self) -> "Store":

@@ -124,6 +124,7 @@ class SqliteStore(Store):
         return report
 
     def _prepare(self, doc: Document) -> dict[str, Any]:
+        """Everything but the layers (which entity resolution still annotates)."""
         if not isinstance(doc, Document):
             raise TypeError(f"expected a Document, got {type(doc).__name__}")
         if not isinstance(doc.text, str):
@@ -131,24 +132,40 @@ class SqliteStore(Store):
         data = doc.to_dict(with_text=False)
         title_stem, title_exact = self.analyzer.index_forms(doc.title or "")
         body_stem, body_exact = self.analyzer.index_forms(doc.text)
-        spans = []
-        for layer, items in data["layers"].items():
+        return {
+            "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
+                    compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
+                    doc.author, doc.published, doc.summary,
+                    json.dumps(data["images"], ensure_ascii=False),
+                    json.dumps(data["meta"], ensure_ascii=False), doc.origin),
+            "fts": (title_stem, title_exact, body_stem, body_exact),
+        }
+
+    @staticmethod
+    def _layer_rows(doc: Document) -> tuple[str, list[tuple], list[tuple]]:
+        """The layers as JSON, the `spans` rows and the `mentions` rows of `doc`."""
+        layers = doc.to_dict(with_text=False)["layers"]
+        spans, mentions = [], []
+        for layer, items in layers.items():
             if layer in UNINDEXED_LAYERS:
                 continue
             for s in items:
                 attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
                 spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
                               s.get("text"), json.dumps(attrs, ensure_ascii=False)))
-        return {
-            "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
-                    compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
-                    doc.author, doc.published, doc.summary,
-                    json.dumps(data["images"], ensure_ascii=False),
-                    json.dumps(data["meta"], ensure_ascii=False), doc.origin,
-                    json.dumps(data["layers"], ensure_ascii=False)),
-            "fts": (title_stem, title_exact, body_stem, body_exact),
-            "spans": spans,
-        }
+                if layer == "entities" and attrs.get("entity_id"):
+                    mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
+                                     s.get("text") or "", attrs.get("sentence")))
+        return json.dumps(layers, ensure_ascii=False), spans, mentions
+
+    def _resolve_entities(self, doc: Document) -> None:
+        """Assign the article's entity clusters to archive entities (same transaction)."""
+        if not doc.layers.get("entities"):
+            return
+        from ..entities.resolver import EntityResolver
+        from .entities import SqliteEntityIndex
+
+        EntityResolver(SqliteEntityIndex(self.con)).resolve(doc)
 
     def _find_duplicate(self, canonical_url: str | None, content_hash: str, id: str):
         if canonical_url is not None:
@@ -191,19 +208,25 @@ class SqliteStore(Store):
                         continue
                     con.execute("SAVEPOINT doc")
                     try:
+                        self._resolve_entities(doc)
+                        layers_json, spans, mentions = self._layer_rows(doc)
                         cur = con.execute(
                             "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, "
                             "source, author, published, summary, images, meta, origin, layers) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, layers_json))
                         con.execute("INSERT INTO articles_fts (rowid, title_stem, title_exact, "
                                     "body_stem, body_exact) VALUES (?, ?, ?, ?, ?)",
                                     (cur.lastrowid, *prep["fts"]))
-                        if prep["spans"]:
+                        if spans:
                             con.executemany(
                                 'INSERT INTO spans (article_id, layer, start, "end", label, text, '
-                                "attrs) VALUES (?, ?, ?, ?, ?, ?, ?)", prep["spans"])
+                                "attrs) VALUES (?, ?, ?, ?, ?, ?, ?)", spans)
+                        if mentions:
+                            con.executemany(
+                                'INSERT INTO mentions (article_id, entity_id, start, "end", text, '
+                                "sentence) VALUES (?, ?, ?, ?, ?, ?)", mentions)
                         con.execute("RELEASE doc")
-                    except sqlite3.DatabaseError as exc:
+                    except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
                         con.execute("ROLLBACK TO doc")
                         con.execute("RELEASE doc")
                         outcomes.append(DocOutcome(doc_id, "failed", f"{type(exc).__name__}: {exc}",
@@ -360,6 +383,43 @@ class SqliteStore(Store):
         return hits
 
     # -- state --------------------------------------------------------------------------
+
+    def has_document(self, doc: Document) -> bool:
+        url = canonicalize_url(doc.url) if doc.url else None
+        with self._lock:
+            return self._find_duplicate(url, compute_content_hash(doc.text), doc.id) is not None
+
+    @property
+    def location(self) -> str:
+        return self.path
+
+    # -- entities and places ----------------------------------------------------------
+
+    def top_entities(self, type=None, since=None, until=None, limit=20):
+        from .entities import query_top_entities
+
+        with self._lock:
+            return query_top_entities(self.con, type, since, until, limit)
+
+    def find_entities(self, name, type=None, limit=10):
+        from ..entities.resolver import EntityResolver
+        from .entities import SqliteEntityIndex
+
+        with self._lock:
+            return EntityResolver(SqliteEntityIndex(self.con)).lookup(name, type, limit)
+
+    def entity_profile(self, entity_id, limit=10):
+        from .entities import SqliteEntityIndex, query_entity_profile
+
+        with self._lock:
+            record = SqliteEntityIndex(self.con).get(entity_id)
+            return query_entity_profile(self.con, record, limit) if record else None
+
+    def top_places(self, country=None, since=None, until=None, limit=50):
+        from .entities import query_places
+
+        with self._lock:
+            return query_places(self.con, country, since, until, limit)
 
     def get_state(self, key: str, default: Any = None) -> Any:
         with self._lock:

@@ -303,6 +303,33 @@ def build_gazetteer(data: Path) -> tuple[bytes, dict[str, int]]:
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0), sizes
 
 
+def read_extra(data: Path, name: str) -> list[tuple[list[str], list[str]]]:
+    """Extra labelled sentences mapped to PER/ORG/LOC/MISC (out of domain: Wikipedia)."""
+    from ..eval.ner import read_conll
+
+    if name == "aqmar":
+        return read_conll(data / "ner/aqmar/train.txt") + read_conll(data / "ner/aqmar/dev.txt")
+    if name == "wikifane":
+        sents, toks, tags = [], [], []
+        path = data / "ner/wikifane/WikiFANE_Gold_2014_500K.txt"
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            for line in fh:
+                parts = line.rstrip("\r\n").replace("\u200e", "").split("\t")
+                word = parts[0].strip()
+                if not word:
+                    continue
+                tag = parts[1].strip() if len(parts) > 1 else "O"
+                prefix, _, fine = tag.partition("-")
+                top = WIKIFANE_TYPES.get(fine, "") if prefix in ("B", "I") else ""  # its MISC kinds differ: O
+                toks.append(word)
+                tags.append(f"{prefix}-{top}" if top else "O")
+                if word in (".", "؟", "!") and len(toks) > 3:
+                    sents.append((toks, tags))
+                    toks, tags = [], []
+        return sents
+    raise ValueError(f"unknown extra data set {name!r}")
+
+
 # --------------------------------------------------------------------------- CRF
 def train_crf(xs, ys, path: Path, c1: float, c2: float, iters: int) -> None:
     import pycrfsuite
@@ -332,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--iterations", type=int, default=200)
     ap.add_argument("--top-words", type=int, default=100_000)
     ap.add_argument("--final", action="store_true", help="after the dev score, retrain on all of train")
+    ap.add_argument("--extra", action="append", default=[], choices=["aqmar", "wikifane"],
+                    help="experiment: add out-of-domain labelled data to the training set")
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
     args = ap.parse_args(argv)
@@ -356,7 +385,9 @@ def main(argv: list[str] | None = None) -> int:
 
     sents = read_conll(args.data / "ner/anercorp/train.txt")
     train, dev = split_dev(sents)
-    log(f"{len(train)} train / {len(dev)} dev sentences")
+    extra = [x for name in args.extra for x in read_extra(args.data, name)]
+    train = train + extra
+    log(f"{len(train)} train ({len(extra)} extra) / {len(dev)} dev sentences")
     featurize = lambda ss: [extract_features(t, describe, res) for t, _ in ss]  # noqa: E731
 
     import pycrfsuite
@@ -375,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     model_path = args.out / "model.crfsuite"
     if args.final:
         log("training final CRF on the whole train part")
+        sents = sents + extra
         train_crf(featurize(sents), [y for _, y in sents], model_path, args.c1, args.c2, args.iterations)
     else:
         model_path.write_bytes(model_tmp.read_bytes())
@@ -387,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
                   for n in ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz")},
         "trained_on": "ANERcorp train part (CAMeL split)" + ("" if args.final else " minus the dev split"),
         "dev": {t: {k: round(v, 2) for k, v in s.items()} for t, s in scores.items()},
-        "settings": {"seed": args.seed, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
+        "settings": {"seed": args.seed, "extra": args.extra, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
                      "cluster_k": list(ks), "top_words": args.top_words, "gazetteer": gaz_sizes},
     }
     (args.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,160 @@
+"""SQLite-backed `EntityIndex` for `rasid.entities.resolver.EntityResolver`, and the
+queries behind `rasid entities`, `rasid entity NAME` and `rasid places`.
+
+The index works on the store's connection inside the store's write transaction, so an
+article and the entity counts it adds are committed (or rolled back) together.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Iterable
+
+from ..entities.resolver import EntityRecord
+
+
+def _record(row: tuple) -> EntityRecord:
+    return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
+
+
+_COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
+
+
+class SqliteEntityIndex:
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+
+    def find_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
+        keys = list(set(keys))
+        if not keys:
+            return []
+        out: dict[int, EntityRecord] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.con.execute(
+                    f"SELECT {_COLUMNS} FROM entities WHERE id IN "
+                    f"(SELECT entity_id FROM entity_keys WHERE key IN ({marks}))", chunk):
+                out[row[0]] = _record(row)
+        return [out[i] for i in sorted(out)]
+
+    def add(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
+        cur = self.con.execute(
+            "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
+            "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (record.canonical, record.type, record.latin,
+             json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+             record.first_seen, record.last_seen))
+        record.id = cur.lastrowid
+        self._add_keys(record.id, keys)
+        return record
+
+    def update(self, record: EntityRecord, keys: Iterable[str]) -> None:
+        self.con.execute(
+            "UPDATE entities SET canonical = ?, type = ?, latin = ?, aliases = ?, mention_count = ?, "
+            "first_seen = ?, last_seen = ? WHERE id = ?",
+            (record.canonical, record.type, record.latin,
+             json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+             record.first_seen, record.last_seen, record.id))
+        self._add_keys(record.id, keys)
+
+    def _add_keys(self, entity_id: int, keys: Iterable[str]) -> None:
+        self.con.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?, ?)",
+                             [(k, entity_id) for k in keys])
+
+    def get(self, entity_id: int) -> EntityRecord | None:
+        row = self.con.execute(f"SELECT {_COLUMNS} FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        return _record(row) if row else None
+
+
+def record_to_dict(r: EntityRecord) -> dict[str, Any]:
+    return {"id": r.id, "canonical": r.canonical, "type": r.type, "latin": r.latin,
+            "aliases": sorted(r.aliases), "mentions": r.mention_count,
+            "first_seen": r.first_seen, "last_seen": r.last_seen}
+
+
+def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tuple[str, list]:
+    sql, args = "", []
+    if since:
+        sql += f" AND {alias}.published >= ?"
+        args.append(since)
+    if until:
+        sql += f" AND substr({alias}.published, 1, 10) <= ?"
+        args.append(until[:10])
+    return sql, args
+
+
+def query_top_entities(con: sqlite3.Connection, type: str | None = None, since: str | None = None,
+                       until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Entities by mentions; with a date range, mentions in articles published in it."""
+    where, args = "", []
+    if type:
+        where += " AND e.type = ?"
+        args.append(type)
+    if since or until:
+        dsql, dargs = _date_clause(since, until)
+        rows = con.execute(
+            f"SELECT {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))}, count(*) AS n, "
+            f"count(DISTINCT m.article_id) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+            f"JOIN articles a ON a.id = m.article_id WHERE 1=1 {where}{dsql} "
+            f"GROUP BY e.id ORDER BY n DESC, e.id LIMIT ?", [*args, *dargs, limit]).fetchall()
+    else:
+        rows = con.execute(
+            f"SELECT {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))}, e.mention_count, "
+            f"(SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = e.id) "
+            f"FROM entities e WHERE 1=1 {where} ORDER BY e.mention_count DESC, e.id LIMIT ?",
+            [*args, limit]).fetchall()
+    out = []
+    for row in rows:
+        d = record_to_dict(_record(row[:8]))
+        d["mentions"], d["articles"] = row[8], row[9]
+        out.append(d)
+    return out
+
+
+def query_entity_profile(con: sqlite3.Connection, record: EntityRecord, limit: int = 10) -> dict[str, Any]:
+    """Aliases, articles over time, co-mentioned entities and places of one entity."""
+    eid = record.id
+    timeline = [{"date": d, "articles": n} for d, n in con.execute(
+        "SELECT substr(a.published, 1, 10) AS d, count(DISTINCT a.id) FROM mentions m "
+        "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? GROUP BY d ORDER BY d", (eid,))]
+    articles = [{"id": i, "title": t, "published": p, "source": s, "mentions": n}
+                for i, t, p, s, n in con.execute(
+        "SELECT a.id, a.title, a.published, a.source, count(*) FROM mentions m "
+        "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? GROUP BY a.id "
+        "ORDER BY a.published DESC, a.id LIMIT ?", (eid, limit))]
+    co = [{"id": i, "canonical": c, "type": t, "articles": n} for i, c, t, n in con.execute(
+        "SELECT e.id, e.canonical, e.type, count(DISTINCT m2.article_id) AS n FROM mentions m1 "
+        "JOIN mentions m2 ON m2.article_id = m1.article_id AND m2.entity_id != m1.entity_id "
+        "JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ? "
+        "GROUP BY e.id ORDER BY n DESC, e.mention_count DESC LIMIT ?", (eid, limit))]
+    places = [{"name": json.loads(a).get("name"), "country": json.loads(a).get("country"), "articles": n}
+              for a, n in con.execute(
+        "SELECT s.attrs, count(DISTINCT s.article_id) AS n FROM spans s WHERE s.layer = 'places' "
+        "AND json_extract(s.attrs, '$.relation') IS NULL AND s.article_id IN "
+        "(SELECT article_id FROM mentions WHERE entity_id = ?) "
+        "GROUP BY json_extract(s.attrs, '$.gazetteer_id') ORDER BY n DESC LIMIT ?", (eid, limit))]
+    out = record_to_dict(record)
+    out.update({"timeline": timeline, "articles": articles, "co_mentioned": co, "places": places})
+    return out
+
+
+def query_places(con: sqlite3.Connection, country: str | None = None, since: str | None = None,
+                 until: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Resolved places with coordinates, by mentions (demonyms excluded)."""
+    where, args = "", []
+    if country:
+        where += " AND json_extract(s.attrs, '$.country') = ?"
+        args.append(country.upper())
+    dsql, dargs = _date_clause(since, until)
+    rows = con.execute(
+        "SELECT json_extract(s.attrs, '$.name'), json_extract(s.attrs, '$.name_en'), "
+        "json_extract(s.attrs, '$.country'), json_extract(s.attrs, '$.lat'), "
+        "json_extract(s.attrs, '$.lon'), json_extract(s.attrs, '$.feature'), "
+        "json_extract(s.attrs, '$.geonameid'), count(*) AS n, count(DISTINCT s.article_id) "
+        "FROM spans s JOIN articles a ON a.id = s.article_id WHERE s.layer = 'places' "
+        f"AND json_extract(s.attrs, '$.relation') IS NULL {where}{dsql} "
+        "GROUP BY json_extract(s.attrs, '$.gazetteer_id') ORDER BY n DESC LIMIT ?",
+        [*args, *dargs, limit]).fetchall()
+    return [{"name": r[0], "name_en": r[1], "country": r[2], "lat": r[3], "lon": r[4],
+             "feature": r[5], "geonameid": r[6], "mentions": r[7], "articles": r[8]} for r in rows]
