@@ -46,6 +46,10 @@ class Monitor:
         self.store = open_store(db)
         self._stage_names = tuple(stages)
         self._pipeline: Pipeline | None = None
+        #: Called after each committed batch with the documents that batch stored, in
+        #: order (near-duplicates, stories, alerts). Each hook must be idempotent: after a
+        #: crash the next run calls it again for stored documents it had not finished.
+        self.after_store: list[Callable[[Any, list[Document]], None]] = []
 
     # -- analysis -------------------------------------------------------------------
     @property
@@ -122,11 +126,28 @@ class Monitor:
                 on_record(summary)
 
     def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:
-        report = self.store.add_documents(docs, batch_size=batch_size)
+        """Store in batches (one transaction each), then run the after-store hooks on the
+        documents each batch stored."""
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                self._store_batch(batch, summary)
+                batch = []
+        if batch:
+            self._store_batch(batch, summary)
+
+    def _store_batch(self, batch: list[Document], summary: IngestSummary) -> None:
+        report = self.store.add_documents(batch, batch_size=len(batch))
         summary.stored += report.stored
         summary.duplicates += report.duplicate
         summary.failed.extend((o.origin or o.id or "?", o.reason) for o in report.outcomes
                               if o.outcome == "failed")
+        stored_ids = {o.id for o in report.outcomes if o.outcome == "stored"}
+        stored = [d for d in batch if d.id in stored_ids]
+        for hook in self.after_store:
+            if stored:
+                hook(self.store, stored)
 
     def ingest_sample(self, **kwargs: Any) -> IngestSummary:
         from .ingest.files import sample_paths
