@@ -55,7 +55,9 @@ def _map_char(ch: str, key: bool) -> str:
     cp = ord(ch)
     if 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF:
         # presentation forms: NFKC gives the base letters (ﻻ -> لا), then fold those
-        return "".join(_map_char(c, key) for c in unicodedata.normalize("NFKC", ch))
+        decomposed = unicodedata.normalize("NFKC", ch)
+        if decomposed != ch:
+            return "".join(_map_char(c, key) for c in decomposed)
     out = _FOLD.get(ch, ch)
     if key and out == "ة":
         return "ه"
@@ -77,14 +79,32 @@ def normalize_with_offsets(text: str, key: bool = False) -> tuple[str, list[int]
     return "".join(chars), offsets
 
 
+def _build_table(key: bool) -> dict[int, str | None]:
+    """A str.translate table equal to `_map_char` on every character it changes."""
+    table: dict[int, str | None] = {}
+    ranges = [range(0x41, 0x5B), range(0x0600, 0x0700), range(0x2000, 0x2070),
+              range(0xFB50, 0xFE00), range(0xFE70, 0xFF00), [0xAD]]
+    for r in ranges:
+        for cp in r:
+            ch = chr(cp)
+            out = _map_char(ch, key)
+            if out != ch:
+                table[cp] = out or None
+    return table
+
+
+_NAME_TABLE = _build_table(False)
+_KEY_TABLE = _build_table(True)
+
+
 def normalize_name(text: str) -> str:
     """Unstemmed normalised form used for names and entity keys (keeps ة)."""
-    return "".join(_map_char(c, False) if not c.isascii() or "A" <= c <= "Z" else c for c in text)
+    return text.translate(_NAME_TABLE)
 
 
 def normalize_key(text: str) -> str:
     """Normalised form used for search keys (also folds ة -> ه)."""
-    return "".join(_map_char(c, True) if not c.isascii() or "A" <= c <= "Z" else c for c in text)
+    return text.translate(_KEY_TABLE)
 
 
 def strip_diacritics(text: str) -> str:

@@ -14,6 +14,8 @@ name, then the name without / with the article, marking those candidates as weak
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import gzip
 import re
 import threading
@@ -41,6 +43,7 @@ class Place:
     name_en: str
 
 
+@lru_cache(maxsize=200_000)
 def normalize_place(text: str) -> str:
     """Index key of a place name (see module docstring)."""
     key = normalize_name(text)
@@ -72,6 +75,10 @@ class Gazetteer:
                 if bare != name:
                     self._add(self.bare_index, bare, i)
                 self.max_words = max(self.max_words, name.count(" ") + 1)
+        #: first words of every indexed name: a token run whose first word (in any of
+        #: the lookup variants) is not here cannot match, so it is skipped cheaply
+        self.first_words = {k.split(" ", 1)[0] for k in self.index} | \
+            {k.split(" ", 1)[0] for k in self.bare_index}
         self.by_geonameid = {p.geonameid: p for p in places if p.geonameid}
         self.by_country: dict[str, Place] = {
             p.country: p for p in places if p.feature == "country"
@@ -105,6 +112,13 @@ class Gazetteer:
         for i in self.bare_index.get(bare, ()):
             found.setdefault(i, 0.8)
         return [(self.places[i], w) for i, w in found.items()]
+
+    def may_start_name(self, word_key: str) -> bool:
+        """Whether a name can start with this normalised word under `lookup`'s variants
+        (as written, without its article, or with one)."""
+        fw = self.first_words
+        return (word_key in fw or "ال" + word_key in fw
+                or (word_key.startswith("ال") and word_key[2:] in fw))
 
     def has_name(self, key: str) -> bool:
         """Whether the normalised key (or its article variant) is a known name."""

@@ -213,11 +213,12 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
         return []
     stop = load_stopnames()
     out: list[Mention] = []
+    covered = _Coverage(covered)
     i = 0
     n = len(tokens)
     while i < n:
         tok = tokens[i]
-        if tok.kind != "word" or _inside(tok.start, tok.end, covered):
+        if tok.kind != "word" or _inside(tok.start, tok.end, covered) or not _may_start(tok, gaz):
             i += 1
             continue
         found = None
@@ -249,12 +250,41 @@ def _is_safe(cands: list[tuple[Place, float]], min_population: int) -> bool:
     return best.population >= min_population
 
 
-def _inside(start: int, end: int, covered: list[tuple[int, int]]) -> bool:
+class _Coverage:
+    """Character mask of covered spans: overlap tests in O(span length), not O(spans)."""
+
+    def __init__(self, covered: list[tuple[int, int]]):
+        size = max((e for _, e in covered), default=0)
+        self.mask = bytearray(size)
+        for s, e in covered:
+            self.mask[s:e] = b"\x01" * (e - s)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.mask.find(1, start, min(end, len(self.mask))) != -1 if start < len(self.mask) else False
+
+
+def _inside(start: int, end: int, covered) -> bool:
+    if isinstance(covered, _Coverage):
+        return covered.overlaps(start, end)
     return any(s < end and start < e for s, e in covered)
+
+
+def _may_start(tok, gaz: Gazetteer) -> bool:
+    """Cheap filter: could a gazetteer name start at this token (in `_lookup_tokens`'
+    variants: as written, or without one or two proclitics)?"""
+    base = tok.base
+    if gaz.may_start_name(normalize_place(base)):
+        return True
+    for k in (1, 2):
+        if len(base) - k >= 3 and all(c in "وفبلك" for c in base[:k]) \
+                and gaz.may_start_name(normalize_place(base[k:])):
+            return True
+    return False
 
 
 def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:
     out = []
+    covered = _Coverage(covered)
     for tok in tokens:
         if tok.kind != "word" or _inside(tok.start, tok.end, covered):
             continue

@@ -127,6 +127,7 @@ class TokenInfo:
     own: list[str]  # features of the token itself
     ctx: list[str]  # features seen from a neighbour (prefixed by the position later)
     trig: str = ""  # PER/ORG/LOC when the word announces a name of that type
+    alts: tuple[str, ...] = ()  # forms with a possible proclitic removed (بفاس -> فاس)
 
 
 def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
@@ -154,7 +155,17 @@ def make_describer(res: Resources):
     def describe_token(text: str) -> TokenInfo:
         norm, clitic, base, article, kind = analyse_token(text)
         stem = base[2:] if article and base.startswith("ال") else base
+        # the tokenizer keeps a proclitic on rare words (بفاس, وبسيناء); offer the
+        # stripped forms to the gazetteer and the clusters as weaker evidence
+        alts: tuple[str, ...] = ()
+        if kind == "word" and not clitic and not article and len(norm) >= 4 and norm[0] in "وفبلك":
+            alts = (norm[1:], norm[2:]) if norm[1] in "بلك" and norm[0] in "وف" and len(norm) >= 5 else (norm[1:],)
         cl = clusters.get(base) or clusters.get(stem) or clusters.get(norm)
+        if cl is None and alts:
+            cl = next((clusters[a] for a in alts if a in clusters), None)
+            alt_cluster = cl is not None
+        else:
+            alt_cluster = False
         own = [
             "w=" + norm,
             "b=" + base,
@@ -171,6 +182,8 @@ def make_describer(res: Resources):
             "x2=" + stem[-2:],
             "x3=" + stem[-3:],
         ]
+        if alt_cluster:
+            own.append("c~")
         ctx = ["b=" + base, "cl=" + clitic, "art=" + ("1" if article else "0")]
         trig = TRIGGER_OF.get(base) or TRIGGER_OF.get(stem)
         if trig:
@@ -187,7 +200,7 @@ def make_describer(res: Resources):
             own.append("c=none")
         if kind != "word":
             ctx.append("k=" + kind)
-        return TokenInfo(norm, base, stem, base if clitic else norm, own, ctx, trig or "")
+        return TokenInfo(norm, base, stem, base if clitic else norm, own, ctx, trig or "", alts)
 
     return describe_token
 
@@ -207,8 +220,13 @@ def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str
         if lens is None:
             first = infos[i].stem
             lens = lengths.get(first)
-            if lens is None:
-                continue
+        if lens is None:
+            for alt in infos[i].alts:
+                if (alt,) in gaz:
+                    for t in gaz[(alt,)]:
+                        out[i].append(f"g~{t}")
+                    break
+            continue
         for L in lens:
             if i + L > n:
                 continue
