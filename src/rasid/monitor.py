@@ -50,6 +50,9 @@ class Monitor:
         #: order (near-duplicates, stories, alerts). Each hook must be idempotent: after a
         #: crash the next run calls it again for stored documents it had not finished.
         self.after_store: list[Callable[[Any, list[Document]], None]] = []
+        from .alerts import install as install_alerts
+
+        install_alerts(self)  # last: alerts see the near-duplicate and story marks
 
     # -- analysis -------------------------------------------------------------------
     @property

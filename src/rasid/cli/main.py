@@ -363,6 +363,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="main job: ingest the bundled sample articles into the archive")
     p.set_defaults(func=cmd_start)
 
+    from .alerts_cmds import register as register_alerts
+
+    register_alerts(sub, common)
+
     p = sub.add_parser("train", help="train a shipped model (ner, lexicon)")
     p.add_argument("what", choices=["ner", "lexicon"])
     p.add_argument("rest", nargs=argparse.REMAINDER)

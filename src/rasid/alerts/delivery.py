@@ -1,0 +1,262 @@
+"""Delivering alerts: reading them back, a live feed, and webhooks.
+
+* `list_alerts` / `alerts_since(store, last_id)`: alerts with their watch and article,
+  oldest first; a separate process (the web server) streams new alerts by polling
+  `alerts_since` (`stream_alerts` is that loop, ready for an SSE response).
+* `AlertBus` / `BUS`: in-process publish/subscribe; the alert engine publishes every new
+  alert, each subscriber gets its own queue.
+* `deliver_pending`: POST each undelivered alert of a watch with a webhook, as JSON, with
+  retries and exponential backoff (``RASID_WEBHOOK_ATTEMPTS`` tries per run, waiting
+  ``RASID_WEBHOOK_BACKOFF`` * 2**n seconds between them). Every attempt is logged in
+  ``deliveries``; ``alerts.attempts`` and ``alerts.delivered_at`` record the outcome, and
+  an alert still undelivered is tried again on the next run (up to `GIVE_UP_AFTER`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any, Callable, Iterator
+
+USER_AGENT = "rasid/0.1 (+offline Arabic news monitor)"
+#: attempts in total across runs after which an alert is no longer retried
+GIVE_UP_AFTER = 20
+MAX_BACKOFF_S = 300.0
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def webhook_settings() -> dict[str, float]:
+    """``attempts`` per run, ``backoff`` base delay (s), ``timeout`` (s), from the environment."""
+    return {"attempts": int(_env_float("RASID_WEBHOOK_ATTEMPTS", 4)),
+            "backoff": _env_float("RASID_WEBHOOK_BACKOFF", 1.0),
+            "timeout": _env_float("RASID_WEBHOOK_TIMEOUT", 10.0)}
+
+
+# -- reading alerts -------------------------------------------------------------------------------
+_ALERT_SQL = ("SELECT al.id, al.watch_id, w.name, al.kind, al.article_id, a.title, a.url, a.source, "
+              "a.published, al.event_time, al.created_at, al.reason, al.delivered_at, al.attempts "
+              "FROM alerts al JOIN watches w ON w.id = al.watch_id "
+              "LEFT JOIN articles a ON a.id = al.article_id")
+
+
+def _alert_dict(row: tuple) -> dict[str, Any]:
+    keys = ("id", "watch_id", "watch_name", "kind", "article_id", "title", "url", "source",
+            "published", "event_time", "created_at", "reason", "delivered_at", "attempts")
+    out = dict(zip(keys, row))
+    out["reason"] = json.loads(out["reason"] or "{}")
+    return out
+
+
+def alerts_since(store: Any, last_id: int = 0, limit: int = 100,
+                 watch_id: int | None = None) -> list[dict[str, Any]]:
+    """Alerts with ``id > last_id``, oldest first (the live feed's polling call)."""
+    sql, args = _ALERT_SQL + " WHERE al.id > ?", [int(last_id or 0)]
+    if watch_id is not None:
+        sql += " AND al.watch_id = ?"
+        args.append(int(watch_id))
+    sql += " ORDER BY al.id LIMIT ?"
+    args.append(int(limit))
+    with store._lock:
+        rows = store.con.execute(sql, args).fetchall()
+    return [_alert_dict(r) for r in rows]
+
+
+def list_alerts(store: Any, watch_id: int | None = None, since_id: int | None = None,
+                limit: int = 50) -> list[dict[str, Any]]:
+    """With `since_id`: the alerts after it, oldest first; else the latest `limit`, oldest first."""
+    if since_id is not None:
+        return alerts_since(store, since_id, limit, watch_id)
+    sql, args = _ALERT_SQL, []
+    if watch_id is not None:
+        sql += " WHERE al.watch_id = ?"
+        args.append(int(watch_id))
+    sql += " ORDER BY al.id DESC LIMIT ?"
+    args.append(int(limit))
+    with store._lock:
+        rows = store.con.execute(sql, args).fetchall()
+    return [_alert_dict(r) for r in reversed(rows)]
+
+
+def get_alerts(store: Any, ids: list[int]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    with store._lock:
+        rows = store.con.execute(_ALERT_SQL + f" WHERE al.id IN ({marks}) ORDER BY al.id",
+                                 list(ids)).fetchall()
+    return [_alert_dict(r) for r in rows]
+
+
+def latest_alert_id(store: Any) -> int:
+    with store._lock:
+        return store.con.execute("SELECT coalesce(max(id), 0) FROM alerts").fetchone()[0]
+
+
+def stream_alerts(store: Any, last_id: int = 0, poll_s: float = 1.0,
+                  stop: threading.Event | None = None) -> Iterator[dict[str, Any]]:
+    """Yield alerts as they are stored (by any process), polling the archive; for SSE."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        batch = alerts_since(store, last_id)
+        for alert in batch:
+            last_id = alert["id"]
+            yield alert
+        if not batch:
+            stop.wait(poll_s)
+
+
+# -- in-process live feed -----------------------------------------------------------------------
+class AlertBus:
+    """Thread-safe publish/subscribe: each subscriber gets a queue of alert dicts. A full
+    queue (a subscriber that stopped reading) drops its oldest alert."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: list[queue.Queue] = []
+
+    def subscribe(self, maxsize: int = 1000) -> queue.Queue:
+        q: queue.Queue = queue.Queue(maxsize=maxsize)
+        with self._lock:
+            self._queues.append(q)
+        return q
+
+    def unsubscribe(self, q: queue.Queue) -> None:
+        with self._lock:
+            if q in self._queues:
+                self._queues.remove(q)
+
+    @property
+    def subscribers(self) -> int:
+        with self._lock:
+            return len(self._queues)
+
+    def publish(self, alert: dict[str, Any]) -> None:
+        with self._lock:
+            queues = list(self._queues)
+        for q in queues:
+            while True:
+                try:
+                    q.put_nowait(alert)
+                    break
+                except queue.Full:
+                    try:
+                        q.get_nowait()
+                    except queue.Empty:
+                        pass
+
+
+#: The process-wide bus the alert engine publishes to.
+BUS = AlertBus()
+
+
+# -- webhooks -----------------------------------------------------------------------------------
+def build_payload(alert: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body POSTed for one alert (see docs/alerts.md)."""
+    return {
+        "alert": {"id": alert["id"], "kind": alert["kind"], "watch_id": alert["watch_id"],
+                  "watch_name": alert["watch_name"], "created_at": alert["created_at"],
+                  "event_time": alert["event_time"]},
+        "article": {"id": alert["article_id"], "title": alert["title"], "url": alert["url"],
+                    "source": alert["source"], "published": alert["published"]},
+        "reason": alert["reason"],
+    }
+
+
+def post_webhook(url: str, payload: dict[str, Any], timeout: float = 10.0) -> tuple[int | None, str | None]:
+    """POST JSON; return ``(status, error)``: error is None on a 2xx response."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    req = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
+        "X-Rasid-Alert-Id": str(payload.get("alert", {}).get("id", ""))})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            resp.read(65536)
+            status = resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+    if 200 <= status < 300:
+        return status, None
+    return status, f"HTTP {status}"
+
+
+def _record_attempt(store: Any, alert_id: int, url: str, attempt: int, status: int | None,
+                    error: str | None) -> None:
+    with store._lock:
+        con = store.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("INSERT INTO deliveries (alert_id, url, attempt, status, error) "
+                        "VALUES (?, ?, ?, ?, ?)", (alert_id, url, attempt, status, error))
+            con.execute("UPDATE alerts SET attempts = attempts + 1, delivered_at = CASE WHEN ? "
+                        "THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') ELSE delivered_at END "
+                        "WHERE id = ?", (error is None, alert_id))
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+
+
+def deliver_pending(store: Any, alert_ids: list[int] | None = None, *, attempts: int | None = None,
+                    backoff: float | None = None, timeout: float | None = None,
+                    sleep: Callable[[float], None] = time.sleep,
+                    on_event: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Deliver undelivered alerts of watches with a webhook (only `alert_ids`, if given).
+
+    Each alert gets up to `attempts` tries, waiting ``backoff * 2**n`` seconds after the
+    n-th failure; a URL that failed every try is skipped for the rest of this run.
+    Returns ``{"delivered": n, "failed": m}``."""
+    settings = webhook_settings()
+    attempts = int(attempts if attempts is not None else settings["attempts"])
+    backoff = float(backoff if backoff is not None else settings["backoff"])
+    timeout = float(timeout if timeout is not None else settings["timeout"])
+    sql = ("SELECT al.id, w.webhook, al.attempts FROM alerts al JOIN watches w ON w.id = al.watch_id "
+           "WHERE w.webhook IS NOT NULL AND al.delivered_at IS NULL AND al.attempts < ?")
+    args: list[Any] = [GIVE_UP_AFTER]
+    if alert_ids is not None:
+        if not alert_ids:
+            return {"delivered": 0, "failed": 0}
+        sql += f" AND al.id IN ({','.join('?' * len(alert_ids))})"
+        args += list(alert_ids)
+    with store._lock:
+        pending = store.con.execute(sql + " ORDER BY al.id", args).fetchall()
+    done = {"delivered": 0, "failed": 0}
+    dead_urls: set[str] = set()
+    for alert_id, url, tried in pending:
+        if url in dead_urls:
+            done["failed"] += 1
+            continue
+        alerts = get_alerts(store, [alert_id])
+        if not alerts:
+            continue
+        payload = build_payload(alerts[0])
+        ok = False
+        for n in range(attempts):
+            status, error = post_webhook(url, payload, timeout)
+            tried += 1
+            _record_attempt(store, alert_id, url, tried, status, error)
+            if error is None:
+                ok = True
+                break
+            if on_event:
+                on_event(f"webhook {url}: alert {alert_id} attempt {tried} failed ({error})")
+            if n + 1 < attempts:
+                sleep(min(backoff * (2 ** n), MAX_BACKOFF_S))
+        if ok:
+            done["delivered"] += 1
+        else:
+            done["failed"] += 1
+            dead_urls.add(url)
+    return done
