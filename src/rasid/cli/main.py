@@ -269,7 +269,9 @@ def cmd_start(args: argparse.Namespace) -> int:
             stats = monitor.stats()
             print(f"archive {monitor.store.location}: {stats.get('articles')} articles")
             print("try: rasid search 'هجوم'   |   rasid stats   |   rasid show ID")
-    return code
+    from .serve_cmds import serve_after_start
+
+    return serve_after_start(args, code)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -360,12 +362,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_places)
 
     p = sub.add_parser("start", parents=[common],
-                       help="main job: ingest the bundled sample articles into the archive")
+                       help="main job: ingest the bundled sample articles and serve the web UI")
+    from .serve_cmds import add_start_arguments
+
+    add_start_arguments(p)
     p.set_defaults(func=cmd_start)
 
     from .alerts_cmds import register as register_alerts
+    from .serve_cmds import register as register_serve
 
     register_alerts(sub, common)
+    register_serve(sub, common)
 
     p = sub.add_parser("train", help="train a shipped model (ner, lexicon)")
     p.add_argument("what", choices=["ner", "lexicon"])

@@ -1,0 +1,237 @@
+"""The FastAPI application: REST API under ``/api/v1``, web UI at ``/``, docs at ``/docs``.
+
+A thin shell over `rasid.monitor.Monitor`: every endpoint parses its input, calls one core
+function and formats the answer. Errors that are the client's fault come back as 4xx with a
+message (``{"error": ..., "status": ...}``); anything else is a 500 with a generic message
+and the traceback goes to the server log only.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .settings import Settings
+
+log = logging.getLogger("rasid.api")
+
+API_PREFIX = "/api/v1"
+
+
+class ApiError(Exception):
+    """An error with a status code and a message meant for the client."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+@dataclass
+class AppContext:
+    monitor: Any
+    settings: Settings
+    #: one writer at a time: the pipeline and the store's write transactions
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("rasid.web") / "static"))
+
+
+def open_monitor(source: Any) -> Any:
+    """A Monitor from a Monitor, a factory, a path / URL, or None (the default archive)."""
+    from ..monitor import Monitor
+
+    if isinstance(source, Monitor) or (source is not None and hasattr(source, "store")
+                                       and hasattr(source, "search")):
+        return source
+    if callable(source):
+        return source()
+    return Monitor(source)
+
+
+def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
+    """The app over `source`: a `Monitor`, a callable returning one, an archive path or
+    URL, or None for the default archive. `settings` default to `Settings.from_env()`."""
+    settings = settings or Settings.from_env()
+    ctx = AppContext(open_monitor(source), settings)
+    install_hooks(ctx.monitor)
+    app = FastAPI(
+        title="rasid API", version=_version(), docs_url=None, redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        description="REST API of راصد rasid, the offline Arabic news monitor. Reading is open "
+                    "unless RASID_READ_OPEN=0; writing needs `Authorization: Bearer <token>` "
+                    "(RASID_API_TOKEN or RASID_API_TOKEN_FILE).",
+    )
+    app.state.rasid = ctx
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+
+    from . import live, routes
+
+    app.include_router(routes.router, prefix=API_PREFIX)
+    app.include_router(live.router, prefix=API_PREFIX)
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "", title="rasid API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png")
+
+    from ..web.pages import router as web_router
+
+    app.include_router(web_router)
+    return app
+
+
+def install_hooks(monitor: Any) -> None:
+    """Stories and alerts for articles stored through the API, when those modules are
+    installed (both `install` functions add their hooks once, in the right order)."""
+    from . import features
+
+    for name in ("install_alerts", "install_stories"):
+        if features.has_feature(name):
+            features.call(name, monitor)
+
+
+def _version() -> str:
+    try:
+        from .. import __version__
+
+        return __version__
+    except ImportError:  # pragma: no cover
+        return "0"
+
+
+def get_context(request: Request) -> AppContext:
+    return request.app.state.rasid
+
+
+# -- errors ---------------------------------------------------------------------------------
+def is_api_path(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_response(request: Request, status: int, message: str, details: list | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    if not is_api_path(request) and request.method == "GET":
+        from ..web.pages import render_error
+
+        return render_error(request, status, message, headers=headers)
+    body: dict[str, Any] = {"error": message, "status": status}
+    if details:
+        body["details"] = details
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def format_validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict]]:
+    """(status, message, details) for a validation error, without echoing the input.
+    Errors of the other branch of a union body (object vs list) are dropped."""
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        err = next(e for e in errors if e.get("type") == "json_invalid")
+        reason = (err.get("ctx") or {}).get("error") or "not valid JSON"
+        return 400, f"the request body is not valid JSON: {reason}", []
+    body = getattr(exc, "body", None)
+    branch_errors = [e for e in errors if len(e.get("loc", ())) > 1 and e["loc"][0] == "body"
+                     and isinstance(e["loc"][1], str) and (e["loc"][1][:1].isupper()
+                                                           or e["loc"][1].startswith("list["))]
+    if branch_errors and len(branch_errors) == len(errors):
+        if isinstance(body, list):
+            errors = [e for e in errors if e["loc"][1].startswith("list[")]
+        elif isinstance(body, dict):
+            errors = [e for e in errors if not e["loc"][1].startswith("list[")]
+        else:
+            return 422, "the request body must be a JSON object or a list of objects", []
+        errors = [{**e, "loc": ("body", *e["loc"][2:])} for e in errors]
+    details = []
+    for e in errors[:20]:
+        loc = [str(x) for x in e.get("loc", ())]
+        details.append({"loc": loc, "msg": str(e.get("msg", "invalid")).removeprefix("Value error, "),
+                        "type": e.get("type")})
+    shown = "; ".join(f"{'.'.join(d['loc']) or 'request'}: {d['msg']}" for d in details[:5])
+    return 422, f"invalid request: {shown}", details
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return error_response(request, exc.status, exc.message, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        status, message, details = format_validation_errors(exc)
+        return error_response(request, status, message, details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"nothing at {request.url.path}"
+        return error_response(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return error_response(request, 413, str(exc))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(request, 500, "internal server error (the details are in the server log)")
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over `max_bytes` with 413 (by Content-Length, or while reading)."""
+
+    def __init__(self, app: Callable, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_bytes
+        message = f"the request body is larger than {limit} bytes"
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > limit
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    response = JSONResponse({"error": message, "status": 413}, status_code=413)
+                    await response(scope, receive, send)
+                    return
+        seen = 0
+
+        async def limited_receive() -> dict:
+            nonlocal seen
+            msg = await receive()
+            if msg.get("type") == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(message)
+            return msg
+
+        await self.app(scope, limited_receive, send)

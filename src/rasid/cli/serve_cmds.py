@@ -1,0 +1,118 @@
+"""``rasid serve``: the REST API and the web UI over an archive, on 127.0.0.1 by default.
+
+`register(subparsers, common_parent)` adds the command to the `rasid` parser;
+`serve(...)` is also what ``rasid start`` calls after ingesting the sample.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("serve", parents=[common_parent],
+                              help="serve the web UI and REST API over the archive")
+    add_serve_arguments(p)
+    p.set_defaults(func=cmd_serve)
+
+
+def add_serve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default=os.environ.get("RASID_HOST", DEFAULT_HOST),
+                   help="address to bind (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("RASID_PORT", DEFAULT_PORT)),
+                   help="port (default 8000)")
+
+
+def add_start_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of ``rasid start``: where to serve, or ``--no-serve`` for scripts."""
+    add_serve_arguments(p)
+    p.add_argument("--no-serve", action="store_true",
+                   help="ingest the sample and exit, without serving the web UI")
+
+
+def serve_after_start(args: argparse.Namespace, code: int) -> int:
+    """The end of ``rasid start``: serve the archive unless ``--no-serve`` (exit code of
+    the ingest otherwise)."""
+    if getattr(args, "no_serve", False):
+        return code
+    return cmd_serve(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ..monitor import Monitor
+    from .main import EXIT_STORAGE, CLIError
+
+    try:
+        monitor = Monitor(args.db)
+    except Exception as exc:
+        raise CLIError(f"cannot open archive {args.db or '(default)'}: {exc}", EXIT_STORAGE) from exc
+    return serve(monitor, host=args.host, port=args.port)
+
+
+def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Run the app with uvicorn until interrupted; print the address first."""
+    import uvicorn
+
+    from ..api import Settings, SettingsError, create_app
+    from .main import EXIT_USAGE, CLIError
+
+    if not 0 < port < 65536:
+        raise CLIError(f"--port must be between 1 and 65535, not {port}", EXIT_USAGE)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise CLIError(str(exc), EXIT_USAGE) from exc
+    generated = settings.token is None
+    if generated:  # writes need a token: make one for this run and say so
+        from dataclasses import replace
+
+        settings = replace(settings, token=secrets.token_urlsafe(18))
+    app = create_app(monitor, settings)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"rasid: serving {monitor.store.location} at http://{shown}:{port}/  "
+          f"(API docs: http://{shown}:{port}/docs; Ctrl-C stops)", flush=True)
+    if generated:
+        print(f"rasid: write token for this run: {settings.token}  "
+              "(set RASID_API_TOKEN or RASID_API_TOKEN_FILE to choose one)", flush=True)
+    if not settings.read_open:
+        print("rasid: reading is closed (RASID_READ_OPEN=0): pages and API need the token", flush=True)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning",
+                            timeout_graceful_shutdown=2, access_log=False)
+    server = uvicorn.Server(config)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    except SystemExit:  # uvicorn exits when it cannot bind
+        pass
+    finally:
+        monitor.close()
+    if not server.started:
+        print(f"rasid: error: could not serve on {host}:{port} (is the port in use?)", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m rasid.cli.serve_cmds``: the same as ``rasid serve``."""
+    from .main import CLIError
+
+    parser = argparse.ArgumentParser(prog="rasid serve")
+    parser.add_argument("--db", default=os.environ.get("RASID_DB"))
+    add_serve_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return cmd_serve(args)
+    except CLIError as exc:
+        print(f"rasid: error: {exc}", file=sys.stderr)
+        return exc.code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
