@@ -17,9 +17,14 @@ from typing import Any, Iterable
 SCHEMA_VERSION = 1
 
 
+#: Keys of a span's JSON form; attributes may not use them (they would shadow the offsets).
+RESERVED_SPAN_KEYS = frozenset({"start", "end", "label", "text"})
+
+
 @dataclass(slots=True)
 class Span:
-    """A labelled `[start, end)` slice of `Document.text` with free-form attributes."""
+    """A labelled `[start, end)` slice of `Document.text` with free-form attributes
+    (whose names may not be one of `RESERVED_SPAN_KEYS`)."""
 
     start: int
     end: int
@@ -30,6 +35,9 @@ class Span:
         return text[self.start:self.end]
 
     def to_dict(self, text: str | None = None) -> dict[str, Any]:
+        clash = RESERVED_SPAN_KEYS.intersection(self.attrs)
+        if clash:
+            raise ValueError(f"span attribute names {sorted(clash)} are reserved for the span itself")
         out: dict[str, Any] = {"start": self.start, "end": self.end, "label": self.label}
         if text is not None:
             out["text"] = text[self.start:self.end]
@@ -38,7 +46,7 @@ class Span:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Span":
-        attrs = {k: v for k, v in data.items() if k not in ("start", "end", "label", "text")}
+        attrs = {k: v for k, v in data.items() if k not in RESERVED_SPAN_KEYS}
         return cls(int(data["start"]), int(data["end"]), data.get("label", ""), attrs)
 
 

@@ -51,7 +51,9 @@ class Monitor:
         #: crash the next run calls it again for stored documents it had not finished.
         self.after_store: list[Callable[[Any, list[Document]], None]] = []
         from .alerts import install as install_alerts
+        from .stories import install as install_stories
 
+        install_stories(self)  # near-duplicates, then stories
         install_alerts(self)  # last: alerts see the near-duplicate and story marks
 
     # -- analysis -------------------------------------------------------------------

@@ -117,3 +117,16 @@ def test_stemmers():
     assert stem_light10(normalize_key("والهجمات")) == "هجم"
     assert stem_light10(normalize_key("الهجوم")) == stem_light10(normalize_key("هجوم"))
     assert stem_snowball(normalize_key("للرئيس")) == stem_snowball(normalize_key("رئيس"))
+
+
+def test_span_json_round_trip_and_reserved_attribute_names():
+    from rasid.doc import Document, Span
+
+    doc = Document(text="بين عامي 2013 و2014 زار باريس")
+    doc.add_span("dates", Span(0, 19, "DATE", {"value": "2013/2014", "range_start": "2013"}))
+    back = Document.from_dict(doc.to_dict())
+    assert back.layers["dates"][0].start == 0 and back.layers["dates"][0].end == 19
+    assert back.layers["dates"][0].attrs == {"value": "2013/2014", "range_start": "2013"}
+    doc.add_span("dates", Span(0, 3, "DATE", {"start": "2013"}))
+    with pytest.raises(ValueError, match="reserved"):
+        doc.to_dict()

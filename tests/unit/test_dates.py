@@ -96,7 +96,7 @@ def test_hijri_attrs_and_calendar():
 
 def test_range_attrs():
     (span,) = extract_dates("بين عامي 2013 و2014", PUB)
-    assert span.attrs["start"] == "2013" and span.attrs["end"] == "2014"
+    assert span.attrs["range_start"] == "2013" and span.attrs["range_end"] == "2014"
 
 
 def test_since_relation():

@@ -371,6 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .alerts_cmds import register as register_alerts
     from .serve_cmds import register as register_serve
 
+    from .stories_cmds import register as register_stories
+
+    register_stories(sub, common)
     register_alerts(sub, common)
     register_serve(sub, common)
 

@@ -298,7 +298,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             if not (_valid(year, m1, d1) and _valid(year, m1, d2) and d1 < d2):
                 return None
             s, e = f"{year}-{m1:02d}-{d1:02d}", f"{year}-{m1:02d}-{d2:02d}"
-            return _attrs(f"{s}/{e}", "range", relative, start=s, end=e)
+            return _attrs(f"{s}/{e}", "range", relative, range_start=s, range_end=e)
         if kind == "greg_my":
             value = f"{year}-{m1:02d}" if year else None
             return _since(m, _attrs(value, "month", relative))
@@ -358,7 +358,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         y1, y2 = int(g["y1"]), int(g["y2"])
         if not (1000 <= y1 < y2 <= 2200):
             return None
-        return _attrs(f"{y1}/{y2}", "range", False, start=str(y1), end=str(y2))
+        return _attrs(f"{y1}/{y2}", "range", False, range_start=str(y1), range_end=str(y2))
     if kind == "decade":
         if re.match(r"\s*من\s+العمر", norm[m.end("x"):m.end("x") + 12]):
             return None  # في الثمانينات من العمر: an age

@@ -56,16 +56,20 @@ def get_schema_version(con: sqlite3.Connection) -> int:
 
 
 def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
-    """Apply pending migrations up to `target` (default: all); return the versions applied."""
+    """Apply every shipped migration not yet recorded in ``schema_version`` (up to
+    `target`, default all), in order; return the versions applied. Missing versions below
+    the current maximum are applied too, so a migration added later in the sequence is
+    never skipped."""
     current = get_schema_version(con)
     migrations = load_migrations()
     latest = migrations[-1][0]
     if current > latest:
         raise RuntimeError(f"database schema version {current} is newer than this rasid "
                            f"supports ({latest}); upgrade rasid")
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version")}
     applied = []
     for version, name, sql in migrations:
-        if version <= current or (target is not None and version > target):
+        if version in done or (target is not None and version > target):
             continue
         script = (f"BEGIN IMMEDIATE;\n{sql}\n;INSERT INTO schema_version (version, name) "
                   f"VALUES ({version}, '{name}');\nCOMMIT;")

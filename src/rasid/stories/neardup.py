@@ -1,0 +1,184 @@
+"""Near-duplicate detection: MinHash over normalised character 5-shingles, LSH in SQLite.
+
+* ``compute_signature(text)``: 128 MinHash values (uint32) of the set of character
+  5-shingles of ``normalize_key(text)`` (harakat, tatweel, alef/ya/ta-marbuta variants and
+  punctuation folded; whitespace collapsed). Shingles are hashed with CRC-32 (stable across
+  processes), then permuted by 128 universal hashes ``(a*x + b) mod (2**61 - 1)``.
+* LSH: 32 bands x 4 rows. Two texts with Jaccard J share at least one band with probability
+  ``1 - (1 - J**4)**32`` (J=0.3: 23%, 0.5: 87%, 0.7: 99.98%), and each band is one indexed
+  ``(band, bucket_hash)`` lookup (at most `max_candidates` rows each), so a new article
+  costs 32 index probes and at most `max_candidates` signature checks, whatever the
+  archive size.
+* A candidate is confirmed when the signatures agree on >= `threshold` of the 128 values
+  (the estimated Jaccard; default 0.75, see docs/stories.md). The article is linked to the *first* copy: when the
+  best match is itself a near-duplicate, its ``duplicate_of`` is used.
+
+`NearDuplicateDetector.process(store, docs)` is the after-store hook: it records
+``near_duplicates(article_id, duplicate_of, similarity)``, sets
+``doc.meta["near_duplicate_of"]`` (and ``near_duplicate_similarity``) in memory and in the
+stored article's ``meta``, so later hooks (stories, alerts) can skip the copy. Idempotent:
+an article with a stored signature is not processed again.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from typing import Any, Iterable
+
+import numpy as np
+
+from ..arabic.normalize import normalize_key
+from ..doc import Document
+
+NUM_PERM = 128
+BANDS = 32
+ROWS = NUM_PERM // BANDS
+SHINGLE = 5
+#: estimated Jaccard of the shingle sets at or above which a text is a near-duplicate
+DEFAULT_THRESHOLD = 0.75
+#: texts shorter than this (normalised characters) are not compared: too little to tell
+MIN_CHARS = 120
+
+_rng = np.random.RandomState(20151113)  # fixed: signatures must be stable across runs
+_A = _rng.randint(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _rng.randint(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
+_SHIFT = np.uint64(32)
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_for_shingles(text: str) -> str:
+    return _SPACES.sub(" ", normalize_key(text or "")).strip()
+
+
+def extract_shingles(text: str, k: int = SHINGLE) -> set[str]:
+    norm = normalize_for_shingles(text)
+    if len(norm) < k:
+        return {norm} if norm else set()
+    return {norm[i:i + k] for i in range(len(norm) - k + 1)}
+
+
+def compute_signature(text: str) -> np.ndarray | None:
+    """MinHash signature (uint32[128]) of `text`, or None when it is too short."""
+    norm = normalize_for_shingles(text)
+    if len(norm) < MIN_CHARS:
+        return None
+    shingles = {norm[i:i + SHINGLE] for i in range(len(norm) - SHINGLE + 1)}
+    hv = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64,
+                     count=len(shingles))
+    # multiply-add-shift hashing: ((a*x + b) mod 2**64) >> 32, a odd (uint64 arithmetic wraps)
+    with np.errstate(over="ignore"):
+        phv = (np.outer(hv, _A) + _B) >> _SHIFT
+    return phv.min(axis=0).astype(np.uint32)
+
+
+def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def compute_band_keys(sig: np.ndarray) -> list[tuple[int, int]]:
+    """``(band, bucket_hash)`` for each LSH band (bucket_hash: a signed 64-bit int)."""
+    raw = sig.astype("<u4").tobytes()
+    out = []
+    for band in range(BANDS):
+        chunk = raw[band * ROWS * 4:(band + 1) * ROWS * 4]
+        h = int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little", signed=True)
+        out.append((band, h))
+    return out
+
+
+def convert_signature(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<u4")
+
+
+class NearDuplicateDetector:
+    """The near-duplicate after-store hook (see module doc)."""
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, max_candidates: int = 50):
+        self.threshold = threshold
+        self.max_candidates = max_candidates
+
+    def __call__(self, store: Any, docs: list[Document]) -> None:
+        self.process(store, docs)
+
+    def process(self, store: Any, docs: Iterable[Document]) -> dict[str, tuple[str, float]]:
+        """Detect and record near-duplicates among `docs`; ``{article_id: (duplicate_of,
+        similarity)}`` for those found (already recorded ones included)."""
+        docs = [d for d in docs if d.id]
+        sigs = {d.id: compute_signature(d.text) for d in docs}  # outside the lock
+        found: dict[str, tuple[str, float]] = {}
+        with store._lock:
+            con = store.con
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                for doc in docs:
+                    result = self._process_one(con, doc, sigs[doc.id])
+                    if result:
+                        found[doc.id] = result
+                        doc.meta["near_duplicate_of"] = result[0]
+                        doc.meta["near_duplicate_similarity"] = round(result[1], 3)
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+        return found
+
+    def _process_one(self, con, doc: Document, sig: np.ndarray | None) -> tuple[str, float] | None:
+        row = con.execute("SELECT duplicate_of, similarity FROM near_duplicates WHERE article_id = ?",
+                          (doc.id,)).fetchone()
+        if row:
+            return row[0], row[1]
+        if sig is None or not con.execute("SELECT 1 FROM articles WHERE id = ?", (doc.id,)).fetchone():
+            return None  # too short, or not stored (hooks only get stored documents)
+        if con.execute("SELECT 1 FROM neardup_signatures WHERE article_id = ?", (doc.id,)).fetchone():
+            return None  # processed before: not a duplicate
+        keys = compute_band_keys(sig)
+        best = self.find_best(con, sig, keys, exclude=doc.id)
+        con.execute("INSERT INTO neardup_signatures (article_id, signature) VALUES (?, ?)",
+                    (doc.id, sig.astype("<u4").tobytes()))
+        con.executemany("INSERT INTO neardup_bands (band, bucket_hash, article_id) VALUES (?, ?, ?)",
+                        [(b, h, doc.id) for b, h in keys])
+        if best is None:
+            return None
+        original, sim = best
+        con.execute("INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, similarity) "
+                    "VALUES (?, ?, ?)", (doc.id, original, sim))
+        con.execute("UPDATE articles SET meta = json_set(meta, '$.near_duplicate_of', ?) WHERE id = ?",
+                    (original, doc.id))
+        return original, sim
+
+    def find_best(self, con, sig: np.ndarray, keys: list[tuple[int, int]],
+                  exclude: str | None = None) -> tuple[str, float] | None:
+        """The first copy of the best-matching stored article at or above the threshold."""
+        hits: dict[str, int] = {}
+        for band, h in keys:
+            for (aid,) in con.execute("SELECT article_id FROM neardup_bands WHERE band = ? AND "
+                                      "bucket_hash = ? LIMIT ?", (band, h, self.max_candidates)):
+                if aid != exclude:
+                    hits[aid] = hits.get(aid, 0) + 1
+        if not hits:
+            return None
+        ranked = sorted(hits, key=lambda a: -hits[a])[:self.max_candidates]
+        best: tuple[str, float] | None = None
+        for aid in ranked:
+            row = con.execute("SELECT signature FROM neardup_signatures WHERE article_id = ?",
+                              (aid,)).fetchone()
+            if not row:
+                continue
+            sim = estimate_jaccard(sig, convert_signature(row[0]))
+            if sim >= self.threshold and (best is None or sim > best[1]):
+                best = (aid, sim)
+        if best is None:
+            return None
+        row = con.execute("SELECT duplicate_of FROM near_duplicates WHERE article_id = ?",
+                          (best[0],)).fetchone()
+        return (row[0] if row else best[0]), best[1]
+
+
+def find_near_duplicate(store: Any, article_id: str) -> str | None:
+    """The first copy `article_id` duplicates, or None."""
+    with store._lock:
+        row = store.con.execute("SELECT duplicate_of FROM near_duplicates WHERE article_id = ?",
+                                (article_id,)).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,116 @@
+"""Near-duplicates and stories through a real Monitor (tokenize, ner, resolve, dates, places)
+and SQLite file archive, on 16 SaudiNewsNet articles (tests/resources/README-stories.md),
+plus the `rasid stories` / `rasid story` commands."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rasid.cli import stories_cmds
+from rasid.monitor import Monitor
+from rasid.stories import get_story, install, list_stories, story_of_article
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+SAMPLE = RESOURCES / "saudinewsnet-stories.jsonl"
+STAGES = ("tokenize", "ner", "resolve", "dates", "places")
+
+
+def url_of(title_start: str, source: str | None = None) -> str:
+    for line in SAMPLE.open(encoding="utf-8"):
+        rec = json.loads(line)
+        if rec["title"].startswith(title_start) and (source is None or rec["source"] == source):
+            return rec["url"]
+    raise KeyError(title_start)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    db = tmp_path_factory.mktemp("stories") / "db.sqlite"
+    monitor = Monitor(db, stages=STAGES)
+    install(monitor)
+    summary = monitor.ingest([str(SAMPLE)])
+    assert summary.stored == 16 and not summary.failed
+    yield monitor
+    monitor.close()
+
+
+def article_id(monitor, url: str) -> str:
+    return monitor.store.con.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()[0]
+
+
+def story_id(monitor, url: str) -> int:
+    return story_of_article(monitor.store, article_id(monitor, url))["id"]
+
+
+def test_syndicated_copy_is_linked_and_forms_no_story(archive):
+    a = url_of("ماليزيا ترسل فريقا", "aleqtisadiya")
+    b = url_of("ماليزيا ترسل فريقا", "alweeam")
+    ia, ib = article_id(archive, a), article_id(archive, b)
+    row = archive.store.con.execute(
+        "SELECT article_id, duplicate_of FROM near_duplicates WHERE article_id IN (?, ?)", (ia, ib)).fetchone()
+    assert row is not None and {row[0], row[1]} == {ia, ib}
+    copy = story_of_article(archive.store, row[0])
+    assert copy["duplicate_of"] == row[1] and copy["id"] == story_of_article(archive.store, row[1])["id"]
+    assert archive.store.get_document(row[0]).meta["near_duplicate_of"] == row[1]
+
+
+def test_same_event_joins_one_story_and_unrelated_start_their_own(archive):
+    mh370 = [url_of("ماليزيا تؤكد أن الحطام"), url_of("ماليزيا تؤكد العثور"), url_of("ماليزيا تؤكد:")]
+    assert len({story_id(archive, u) for u in mh370}) == 1
+    bomber = [url_of("الداخلية: منفذ تفجير"), url_of("الداخلية السعودية تكشف"), url_of("الداخلية: المنتحر")]
+    assert len({story_id(archive, u) for u in bomber}) == 1
+    assert story_id(archive, bomber[0]) != story_id(archive, mh370[0])
+    singles = [url_of("بريطانيا: أربعة محاور"), url_of("الذهب يسجل"), url_of("وزارة العمل: استقدام")]
+    ids = {story_id(archive, u) for u in singles}
+    assert len(ids) == 3 and not ids & {story_id(archive, mh370[0]), story_id(archive, bomber[0])}
+    for sid in ids:
+        assert get_story(archive.store, sid)["article_count"] == 1
+
+
+def test_shared_entities_are_recorded(archive):
+    sid = story_id(archive, url_of("الداخلية: منفذ تفجير"))
+    n = archive.store.con.execute("SELECT count(*) FROM story_entities WHERE story_id = ? AND articles >= 2",
+                                  (sid,)).fetchone()[0]
+    assert n >= 1
+
+
+def test_get_story_has_everything(archive):
+    sid = story_id(archive, url_of("ماليزيا تؤكد أن الحطام"))
+    story = get_story(archive.store, sid)
+    assert story["title"]
+    assert story["first_published"] <= story["last_published"]
+    dates = [a["published"] for a in story["articles"]]
+    assert dates == sorted(dates) and story["article_count"] == len(story["articles"]) >= 3
+    assert story["entities"] and all({"id", "canonical", "type", "articles"} <= set(e) for e in story["entities"])
+    assert story["places"]
+    assert sum(t["articles"] for t in story["timeline"]) == story["article_count"]
+    texts = {a["id"]: archive.store.get_document(a["id"]).text for a in story["articles"]}
+    assert story["summary"] and all(texts[s["doc_id"]][s["start"]:s["end"]] == s["text"]
+                                    for s in story["summary"])
+    assert story["keyphrases"]
+
+
+def test_reingest_and_rerun_are_no_ops(archive):
+    con = archive.store.con
+    before = con.execute("SELECT id, article_count, centroid FROM stories ORDER BY id").fetchall()
+    summary = archive.ingest([str(SAMPLE)])
+    assert summary.stored == 0
+    docs = list(archive.store.iter_documents())
+    for hook in archive.after_store:
+        hook(archive.store, docs)
+    assert con.execute("SELECT id, article_count, centroid FROM stories ORDER BY id").fetchall() == before
+    assert con.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 16
+
+
+def test_cli_stories_and_story(archive, capsys):
+    db = archive.store.path
+    assert stories_cmds.main(["stories", "--db", db, "--json", "--limit", "50"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows and sum(r["article_count"] for r in rows) == 16
+    assert stories_cmds.main(["story", str(rows[0]["id"]), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert f"story {rows[0]['id']}:" in out and "timeline:" in out
+    assert stories_cmds.main(["story", "9999", "--db", db]) == 3
+    assert len(list_stories(archive.store, limit=50)) == len(rows)
