@@ -22,6 +22,7 @@ def main() -> None:
     ap.add_argument("conll", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--sentences", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--model", type=Path, default=None, help="model directory (default: shipped)")
     args = ap.parse_args()
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -34,7 +35,7 @@ def main() -> None:
     from rasid.stages.tokenize import TokenizeStage
 
     t0 = time.perf_counter()
-    tagger = NERTagger()
+    tagger = NERTagger(args.model)
     print(f"model load {time.perf_counter() - t0:.2f} s")
     sents = [t for t, _ in read_conll(args.conll)][: args.sentences]
     n = sum(map(len, sents))
@@ -49,7 +50,7 @@ def main() -> None:
     seed = ROOT / "tests" / "resources" / "paris-2015.txt"
     if seed.exists():
         text = seed.read_text(encoding="utf-8")
-        tok, ner = TokenizeStage(), NERStage()
+        tok, ner = TokenizeStage(), NERStage(args.model)
         docs = [tok(Document(text=text)) for _ in range(20)]
         t0 = time.perf_counter()
         for d in docs:

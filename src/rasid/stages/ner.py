@@ -30,7 +30,8 @@ from ..doc import Document, Span
 from ..pipeline import Stage
 from .ner_features import build_resources, extract_entities, extract_features, load_clusters, load_gazetteer, make_describer
 
-MODEL_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz")
+MODEL_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
+QUOTES = set('"«»“”\'„')
 
 
 class ModelError(RuntimeError):
@@ -67,6 +68,9 @@ class NERTagger:
             load_clusters(blobs["clusters.tsv.gz"]), load_gazetteer(blobs["gazetteer.tsv.gz"])
         )
         self.describe = make_describer(self.resources)
+        self.overrides = load_overrides(blobs["overrides.tsv"])
+        self._override_max = max((len(k) for k in self.overrides), default=0)
+        self._override_first = {k[0] for k in self.overrides}
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
 
@@ -77,7 +81,49 @@ class NERTagger:
         """BIO tags (``B-PER`` …) for one sentence given as token strings."""
         if not tokens:
             return []
-        return self._tagger.tag(self.features(tokens))
+        tags = self._tagger.tag(self.features(tokens))
+        self.apply_overrides(tokens, tags)
+        return tags
+
+    def apply_overrides(self, tokens: Sequence[str], tags: list[str]) -> list[int]:
+        """Force the tags of `overrides.tsv` phrases in place; return the positions changed."""
+        if not self.overrides:
+            return []
+        infos = [self.describe(t) for t in tokens]
+        firsts_known = self._override_first
+        if not any(x.key in firsts_known or x.base in firsts_known for x in infos):
+            return []
+        changed: list[int] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            hit = None
+            if infos[i].key not in firsts_known and infos[i].base not in firsts_known:
+                i += 1
+                continue
+            for L in range(min(self._override_max, n - i), 0, -1):
+                firsts = (infos[i].key, infos[i].base)
+                for first in firsts:
+                    got = self.overrides.get((first,) + tuple(x.norm for x in infos[i + 1:i + L]))
+                    if got and (not got[1] or _after_org_head(infos, i)):
+                        hit = (L, got[0])
+                        break
+                if hit:
+                    break
+            if not hit:
+                i += 1
+                continue
+            L, label = hit
+            new = [f"B-{label}"] + [f"I-{label}"] * (L - 1)
+            if tags[i:i + L] != new:
+                tags[i:i + L] = new
+                changed.extend(range(i, i + L))
+            j = i + L
+            while j < n and tags[j].startswith("I-"):  # a longer CRF entity is cut here
+                tags[j] = "O"
+                changed.append(j)
+                j += 1
+            i += L
+        return changed
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO tags for pre-tokenised sentences (lists of token strings)."""
@@ -88,7 +134,27 @@ class NERTagger:
             return [], []
         tags = self._tagger.tag(self.features(tokens))
         probs = [self._tagger.marginal(t, i) for i, t in enumerate(tags)]
+        for i in self.apply_overrides(tokens, tags):
+            probs[i] = 0.95  # a curated name: confidence of the list, not of the CRF
         return tags, probs
+
+
+def load_overrides(raw: bytes) -> dict[tuple[str, ...], tuple[str, bool]]:
+    """``overrides.tsv``: type, normalised phrase, optional ``trigger`` condition."""
+    out: dict[tuple[str, ...], tuple[str, bool]] = {}
+    for line in raw.decode("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, phrase, *rest = line.split("\t")
+        out[tuple(phrase.split())] = (label, bool(rest and rest[0] == "trigger"))
+    return out
+
+
+def _after_org_head(infos: list, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and infos[j].norm in QUOTES:
+        j -= 1
+    return j >= 0 and infos[j].trig == "ORG"
 
 
 _DEFAULT: NERTagger | None = None

