@@ -195,19 +195,26 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_entities(args: argparse.Namespace) -> int:
-    monitor = open_monitor(args)
-    with monitor:
-        rows = monitor.top_entities(type=args.type and args.type.upper(),
-                                    since=args.since and validate_date(args.since),
-                                    until=args.until and validate_date(args.until), limit=args.limit)
+def date_filters(args: argparse.Namespace) -> dict[str, str | None]:
+    """The validated --since/--until of a listing command."""
+    return {"since": args.since and validate_date(args.since),
+            "until": args.until and validate_date(args.until)}
+
+
+def emit_rows(args: argparse.Namespace, rows: list[dict[str, Any]], line: Any) -> int:
+    """JSON Lines with --json, else one formatted line per row."""
     for r in rows:
-        if args.json:
-            emit_json(r)
-        else:
-            print(f"{r['mentions']:>6}  {r['type']:<4} {r['canonical']}  ({r['latin']})  "
-                  f"{r['first_seen'] or ''}..{r['last_seen'] or ''}  id={r['id']}")
+        emit_json(r) if args.json else print(line(r))
     return EXIT_OK
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    with open_monitor(args) as monitor:
+        rows = monitor.top_entities(type=args.type and args.type.upper(), limit=args.limit,
+                                    **date_filters(args))
+    return emit_rows(args, rows, lambda r: (
+        f"{r['mentions']:>6}  {r['type']:<4} {r['canonical']}  ({r['latin']})  "
+        f"{r['first_seen'] or ''}..{r['last_seen'] or ''}  id={r['id']}"))
 
 
 def cmd_entity(args: argparse.Namespace) -> int:
@@ -236,17 +243,11 @@ def cmd_entity(args: argparse.Namespace) -> int:
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    monitor = open_monitor(args)
-    with monitor:
-        rows = monitor.top_places(country=args.country, since=args.since and validate_date(args.since),
-                                  until=args.until and validate_date(args.until), limit=args.limit)
-    for r in rows:
-        if args.json:
-            emit_json(r)
-        else:
-            print(f"{r['mentions']:>6}  {r['name']} / {r['name_en']}  {r['country']}  "
-                  f"({r['lat']:.3f}, {r['lon']:.3f})  {r['feature']}  geonames={r['geonameid'] or '-'}")
-    return EXIT_OK
+    with open_monitor(args) as monitor:
+        rows = monitor.top_places(country=args.country, limit=args.limit, **date_filters(args))
+    return emit_rows(args, rows, lambda r: (
+        f"{r['mentions']:>6}  {r['name']} / {r['name_en']}  {r['country']}  "
+        f"({r['lat']:.3f}, {r['lon']:.3f})  {r['feature']}  geonames={r['geonameid'] or '-'}"))
 
 
 def cmd_start(args: argparse.Namespace) -> int:
