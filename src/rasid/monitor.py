@@ -93,23 +93,28 @@ class Monitor:
                batch_size: int = 200) -> IngestSummary:
         """Read, analyse and store; one transaction per batch, so an interruption keeps
         every committed batch and a re-run adds only what is missing."""
+        pending_states: dict[str, dict] = {}
+        items = self.read_sources(sources, field_map=field_map, max_bytes=max_bytes,
+                                  pending_states=pending_states)
+        summary = self.ingest_items(items, on_record=on_record, batch_size=batch_size)
+        for key, state in pending_states.items():  # only after the documents are committed
+            self.store.set_state(key, state)
+        return summary
+
+    def ingest_items(self, items: Iterable[Document | Rejection],
+                     on_record: Callable[[IngestSummary], None] | None = None,
+                     batch_size: int = 200) -> IngestSummary:
+        """Analyse and store documents already read (rejections are counted)."""
         import time
 
         summary = IngestSummary()
         started = time.monotonic()
-        pending_states: dict[str, dict] = {}
-        items = self.read_sources(sources, field_map=field_map, max_bytes=max_bytes,
-                                  pending_states=pending_states)
-        self.store_documents(self._analysed(items, summary, on_record), summary, batch_size)
-        for key, state in pending_states.items():  # only after the documents are committed
-            self.store.set_state(key, state)
+        self.store_documents(self._analysed(iter(items), summary, on_record), summary, batch_size)
         summary.seconds = time.monotonic() - started
         return summary
 
     def ingest_documents(self, docs: Iterable[Document], batch_size: int = 200) -> IngestSummary:
-        summary = IngestSummary()
-        self.store_documents(self._analysed(iter(docs), summary, None), summary, batch_size)
-        return summary
+        return self.ingest_items(docs, batch_size=batch_size)
 
     def _analysed(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
@@ -155,9 +160,26 @@ class Monitor:
                 hook(self.store, stored)
 
     def ingest_sample(self, **kwargs: Any) -> IngestSummary:
-        from .ingest.files import sample_paths
+        """Ingest the bundled sample; `sample/metadata.json` supplies what a file's format
+        cannot carry (the seed's publication date and source)."""
+        import json
 
-        return self.ingest([str(p) for p in sample_paths()], **kwargs)
+        from .ingest import read_paths
+        from .ingest.files import SAMPLE_DIR, sample_paths
+
+        extra = json.loads((SAMPLE_DIR / "metadata.json").read_text(encoding="utf-8"))
+
+        def with_metadata() -> Iterator[Document | Rejection]:
+            for path in sample_paths():
+                fields = extra.get(path.name, {})
+                for item in read_paths([path]):
+                    if isinstance(item, Document):
+                        item.published = item.published or fields.get("published")
+                        item.source = item.source or fields.get("source")
+                        item.meta.update(fields.get("meta", {}))
+                    yield item
+
+        return self.ingest_items(with_metadata(), **kwargs)
 
     # -- reading --------------------------------------------------------------------
     def search(self, text: str, **filters: Any):
