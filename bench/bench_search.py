@@ -20,7 +20,6 @@ import statistics
 import tempfile
 import time
 
-import rasid.arabic  # noqa: F401  (before rasid.doc: import-order cycle)
 from rasid.doc import Document
 from rasid.search.query import QueryError
 from rasid.store import SearchQuery

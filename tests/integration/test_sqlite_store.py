@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import rasid.arabic  # noqa: F401  (before rasid.doc: rasid.doc <-> rasid.arabic.sentences cycle)
 from rasid.doc import Document, Span
 from rasid.search.analyzer import get_analyzer
 from rasid.search.query import QueryError

@@ -130,3 +130,12 @@ def test_span_json_round_trip_and_reserved_attribute_names():
     doc.add_span("dates", Span(0, 3, "DATE", {"start": "2013"}))
     with pytest.raises(ValueError, match="reserved"):
         doc.to_dict()
+
+
+@pytest.mark.parametrize("module", ["rasid.doc", "rasid.stages", "rasid.store", "rasid.monitor"])
+def test_core_modules_import_first_in_a_fresh_interpreter(module):
+    """No import-order cycle: any core module can be the first one imported."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-import rasid.arabic  # noqa: F401  (load order: rasid.arabic before rasid.stages)
 from rasid.doc import Document
 from rasid.eval.dates import DEFAULT_GOLD, evaluate_dates, load_gold
 from rasid.stages.dates import (

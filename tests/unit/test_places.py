@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 
-import rasid.arabic  # noqa: F401  (load before rasid.doc: import cycle in the core)
 from rasid.doc import Document, Span
 from rasid.geo.gazetteer import load_gazetteer, lookup_place, normalize_place
 from rasid.geo.resolve import convert_nisba

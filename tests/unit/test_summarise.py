@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import rasid.arabic  # noqa: F401  (import order: arabic before doc)
 from rasid.doc import Document
 from rasid.pipeline import Pipeline
 from rasid.stages.summarise import SummaryStage

@@ -127,8 +127,7 @@ def tokenize(text: str) -> list[Token]:
         norm = normalize_name(surface)
         if kind == "word":
             clitic, article, base = split_proclitics(norm)
-            n = len(clitic) if not (article and clitic.endswith("ل") and norm[len(clitic) - 1:].startswith("لل")) else len(clitic)
-            bstart = _base_start(surface, m.start(), n)
+            bstart = _base_start(surface, m.start(), len(clitic))
             tokens.append(Token(m.start(), m.end(), surface, kind, norm, clitic, article, base, bstart))
         else:
             tokens.append(Token(m.start(), m.end(), surface, kind, norm, "", False, norm, m.start()))

@@ -17,7 +17,6 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import rasid.arabic  # noqa: F401  (import order: rasid.stages needs rasid.arabic loaded first)
 from rasid.stages.dates import extract_dates
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "tests" / "resources" / "dates-gold.jsonl"

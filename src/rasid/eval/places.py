@@ -24,7 +24,6 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from .. import arabic as _arabic  # noqa: F401  (load rasid.arabic before rasid.doc: import cycle)
 from ..arabic.tokenize import tokenize
 from ..doc import Document, Span
 from ..stages.places import PlaceStage

@@ -10,7 +10,6 @@ import abc
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from .. import arabic as _arabic  # noqa: F401  (first: rasid.doc <-> rasid.arabic.sentences cycle)
 from ..doc import Document
 
 #: Layers that are not copied into the `spans` table (they are per-token bookkeeping).
