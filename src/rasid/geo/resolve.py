@@ -218,13 +218,13 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     n = len(tokens)
     while i < n:
         tok = tokens[i]
-        if tok.kind != "word" or _inside(tok.start, tok.end, covered) or not _may_start(tok, gaz):
+        if tok.kind != "word" or covered.overlaps(tok.start, tok.end) or not _may_start(tok, gaz):
             i += 1
             continue
         found = None
         for size in range(min(gaz.max_words, n - i), 0, -1):
             sub = tokens[i:i + size]
-            if not _contiguous(text, sub) or _inside(sub[-1].start, sub[-1].end, covered):
+            if not _contiguous(text, sub) or covered.overlaps(sub[-1].start, sub[-1].end):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
             if len(key.replace(" ", "")) < 3 or key in stop or (size == 1 and key in GENERIC_HEADS):
@@ -260,13 +260,7 @@ class _Coverage:
             self.mask[s:e] = b"\x01" * (e - s)
 
     def overlaps(self, start: int, end: int) -> bool:
-        return self.mask.find(1, start, min(end, len(self.mask))) != -1 if start < len(self.mask) else False
-
-
-def _inside(start: int, end: int, covered) -> bool:
-    if isinstance(covered, _Coverage):
-        return covered.overlaps(start, end)
-    return any(s < end and start < e for s, e in covered)
+        return self.mask.find(1, start, end) != -1  # find() clips end to the mask
 
 
 def _may_start(tok, gaz: Gazetteer) -> bool:
@@ -286,7 +280,7 @@ def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:
     out = []
     covered = _Coverage(covered)
     for tok in tokens:
-        if tok.kind != "word" or _inside(tok.start, tok.end, covered):
+        if tok.kind != "word" or covered.overlaps(tok.start, tok.end):
             continue
         iso = convert_nisba(tok.base)
         if iso:
