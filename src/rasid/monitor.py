@@ -155,8 +155,8 @@ class Monitor:
                               if o.outcome == "failed")
         stored_ids = {o.id for o in report.outcomes if o.outcome == "stored"}
         stored = [d for d in batch if d.id in stored_ids]
-        for hook in self.after_store:
-            if stored:
+        if stored:
+            for hook in self.after_store:
                 hook(self.store, stored)
 
     def ingest_sample(self, **kwargs: Any) -> IngestSummary:

@@ -55,21 +55,27 @@ def show_progress(args: argparse.Namespace) -> bool:
     return bool(args.progress or (sys.stderr.isatty() and not args.json))
 
 
-# -- commands ----------------------------------------------------------------------------
-def cmd_ingest(args: argparse.Namespace) -> int:
+def ingest_progress(args: argparse.Namespace, label: str):
+    """A progress line and the `on_record` callback that advances it from an IngestSummary."""
     from ..progress import Progress
 
-    for src in args.sources:
-        if src != "-" and not src.startswith(("http://", "https://")) and not os.path.exists(src):
-            raise CLIError(f"{src}: no such file or directory", EXIT_NOT_FOUND)
-    monitor = open_monitor(args)
-    progress = Progress("ingest", enabled=show_progress(args))
+    progress = Progress(label, enabled=show_progress(args))
     last = [0]
 
     def on_record(summary) -> None:
         progress.advance(summary.read - last[0], f"stored {summary.stored} dup {summary.duplicates}")
         last[0] = summary.read
 
+    return progress, on_record
+
+
+# -- commands ----------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    for src in args.sources:
+        if src != "-" and not src.startswith(("http://", "https://")) and not os.path.exists(src):
+            raise CLIError(f"{src}: no such file or directory", EXIT_NOT_FOUND)
+    monitor = open_monitor(args)
+    progress, on_record = ingest_progress(args, "ingest")
     with monitor:
         summary = monitor.ingest(args.sources, field_map=parse_field_map(args.field_map),
                                  max_bytes=args.max_bytes, on_record=on_record,
@@ -252,16 +258,8 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 def cmd_start(args: argparse.Namespace) -> int:
     """The main job: ingest the bundled sample articles into the archive and report."""
-    from ..progress import Progress
-
     monitor = open_monitor(args)
-    progress = Progress("ingest sample", enabled=show_progress(args))
-    last = [0]
-
-    def on_record(summary) -> None:
-        progress.advance(summary.read - last[0])
-        last[0] = summary.read
-
+    progress, on_record = ingest_progress(args, "ingest sample")
     with monitor:
         summary = monitor.ingest_sample(on_record=on_record)
         progress.close()
