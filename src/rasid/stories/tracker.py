@@ -232,8 +232,10 @@ class StoryTracker:
         return Assignment(article_id, row[0], dup[1], False, dup[0])
 
     def weigh_entities(self, con, ents: dict[int, int], n_articles: int) -> dict[int, float]:
-        """Specificity (IDF from mention counts) of the article's entities; the
-        `query_entities` most specific are kept."""
+        """Specificity (IDF from mention counts) of the article's entities. The
+        `query_entities` kept are the most salient: IDF x (1 + log of the mentions in this
+        article), so that the names an article is about (named several times) come before
+        names it mentions once, which are the rarest but rarely shared with another article."""
         if not ents:
             return {}
         ids = list(ents)[:200]
@@ -241,8 +243,8 @@ class StoryTracker:
                                   f"({','.join('?' * len(ids))})", ids))
         weights = {e: math.log((n_articles + 1.0) / (counts.get(e, 0) + 1.0)) for e in ids}
         weights = {e: w for e, w in weights.items() if w > 0.5}
-        top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:self.config.query_entities]
-        return dict(top)
+        top = sorted(weights.items(), key=lambda kv: (-kv[1] * (1.0 + math.log(max(ents[kv[0]], 1))), kv[0]))
+        return dict(top[:self.config.query_entities])
 
     def find_candidates(self, con, vec: dict[str, float], ents: dict[int, float],
                         when: str) -> list[int]:
