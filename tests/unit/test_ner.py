@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import json
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -173,10 +174,17 @@ def test_model_hash_is_checked(tmp_path):
     from rasid.stages.ner import ModelError, NERTagger
 
     src = resources.files("rasid.models").joinpath("ner")
-    for name in ("manifest.json", "model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv"):
+    manifest = json.loads(src.joinpath("manifest.json").read_text(encoding="utf-8"))
+    for name in ["manifest.json", *manifest["files"]]:
         with resources.as_file(src.joinpath(name)) as p:
             shutil.copy(p, tmp_path / name)
     NERTagger(tmp_path)  # loads
-    (tmp_path / "gazetteer.tsv.gz").write_bytes(b"tampered")
-    with pytest.raises(ModelError):
+    for name in manifest["files"]:  # every listed file is checked: CRF, vectors, networks
+        good = (tmp_path / name).read_bytes()
+        (tmp_path / name).write_bytes(b"tampered")
+        with pytest.raises(ModelError, match=name):
+            NERTagger(tmp_path)
+        (tmp_path / name).write_bytes(good)
+    (tmp_path / "model.crfsuite").unlink()
+    with pytest.raises(ModelError, match="missing"):
         NERTagger(tmp_path)

@@ -1,69 +1,83 @@
-"""The ner stage: PER / ORG / LOC / MISC entity spans from a shipped CRF model.
+"""The ner stage: PER / ORG / LOC / MISC entity spans from the shipped ensemble.
 
-The model (``rasid/models/ner/``: ``model.crfsuite``, ``clusters.tsv.gz``,
-``gazetteer.tsv.gz``, ``manifest.json`` with sha256 of each) is trained by
-``rasid train ner`` (docs/ner.md). It runs per sentence over ``doc.tokens`` (no
-re-tokenisation) with python-crfsuite: no GPU, no torch, nothing downloaded.
+The model (``rasid/models/ner/``, written by ``rasid train ner``, docs/ner.md) is a
+feature CRF (python-crfsuite: ``model.crfsuite`` over ``clusters.tsv.gz`` and
+``gazetteer.tsv.gz``) and BiLSTM-CRF taggers run in numpy (``nn-*.npz`` over the shared
+``vectors.npz``, see ``ner_nn.py``); ``manifest.json`` holds the sha256 of every file.
+No GPU, no torch, nothing downloaded. Each model gives every token a posterior over the
+nine BIO tags; the tagger averages them (the CRF with weight ``crf_weight``, the
+networks sharing the rest) and takes the best valid BIO path (Viterbi over the log of
+the average). Tokens are tagged as given: ``doc.tokens`` per sentence, no
+re-tokenisation.
 
 Each entity becomes a Span in ``doc.layers["entities"]``: it starts at the first token's
 ``base_start`` so that a proclitic و/ب/ل/ف/ك is left out (وباريس -> باريس) and ends at the
-last token's end. ``attrs``: ``confidence`` (lowest marginal probability of the entity's
+last token's end. ``attrs``: ``confidence`` (lowest averaged posterior of the entity's
 tags), ``norm`` (normalised form without the proclitics) and ``sentence`` (index).
 A second, document-level pass (``propagate_entities``) tags later untagged mentions of
-names found earlier in the same document (a family name alone, مصطفاي after
+names found elsewhere in the same document (a family name alone, مصطفاي after
 إسماعيل عمر مصطفاى).
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import pycrfsuite
 
 from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
 from ..pipeline import Stage
-from .ner_features import build_resources, extract_entities, extract_features, load_clusters, load_gazetteer, make_describer
+from .ner_features import (TokenInfo, build_resources, extract_entities, extract_features, load_clusters, load_gazetteer,
+                           make_describer, match_gazetteer)
+from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, crf_marginals, viterbi_batch
 
-MODEL_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
+CRF_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
 QUOTES = set('"«»“”\'„')
+TAG_INDEX = {t: i for i, t in enumerate(TAGS)}
+# BIO validity: I-X only after B-X or I-X, never first
+_VALID = np.array([[-1e9 if b.startswith("I-") and a[2:] != b[2:] else 0.0 for b in TAGS] for a in TAGS])
+_VALID_START = np.array([-1e9 if t.startswith("I-") else 0.0 for t in TAGS])
+_VALID_END = np.zeros(len(TAGS))
 
 
 class ModelError(RuntimeError):
     pass
 
 
-def _read_model_dir(model_dir: Path | None, stack: ExitStack) -> tuple[dict[str, bytes], Path, dict]:
-    if model_dir is None:
-        root = resources.files("rasid.models").joinpath("ner")
-    else:
-        root = Path(model_dir)
+def _read_model_dir(model_dir: Path | None) -> tuple[dict[str, bytes], dict]:
+    """Every file the manifest lists, checked against its sha256."""
+    root = resources.files("rasid.models").joinpath("ner") if model_dir is None else Path(model_dir)
     try:
         manifest = json.loads(root.joinpath("manifest.json").read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ModelError(f"no NER model at {root}: run `rasid train ner`") from exc
+    listed = manifest.get("files", {})
+    missing = [n for n in CRF_FILES if n not in listed]
+    if missing:
+        raise ModelError(f"{root}/manifest.json lists no {', '.join(missing)}")
     blobs: dict[str, bytes] = {}
-    for name in MODEL_FILES:
-        data = root.joinpath(name).read_bytes()
-        want = manifest.get("files", {}).get(name, {}).get("sha256")
-        if want != hashlib.sha256(data).hexdigest():
+    for name, meta in listed.items():
+        try:
+            data = root.joinpath(name).read_bytes()
+        except FileNotFoundError as exc:
+            raise ModelError(f"{root}/{name}: listed in manifest.json but missing") from exc
+        if meta.get("sha256") != hashlib.sha256(data).hexdigest():
             raise ModelError(f"{name}: sha256 does not match manifest.json")
         blobs[name] = data
-    model_path = stack.enter_context(resources.as_file(root.joinpath("model.crfsuite")))
-    return blobs, Path(model_path), manifest
+    return blobs, manifest
 
 
 class NERTagger:
     """Loads the model files once; tags sentences given as token strings."""
 
     def __init__(self, model_dir: Path | None = None):
-        self._stack = ExitStack()
-        blobs, model_path, self.manifest = _read_model_dir(model_dir, self._stack)
+        blobs, self.manifest = _read_model_dir(model_dir)
         self.resources = build_resources(
             load_clusters(blobs["clusters.tsv.gz"]), load_gazetteer(blobs["gazetteer.tsv.gz"])
         )
@@ -71,19 +85,77 @@ class NERTagger:
         self.overrides = load_overrides(blobs["overrides.tsv"])
         self._override_max = max((len(k) for k in self.overrides), default=0)
         self._override_first = {k[0] for k in self.overrides}
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(model_path))
+        crf = pycrfsuite.Tagger()
+        crf.open_inmemory(blobs["model.crfsuite"])
+        self.crf = LinearCRF(crf)  # its weights, read once; tagging runs in numpy
+        crf.close()
+        ens = self.manifest.get("ensemble") or {}
+        self.nets: list[BiLSTMCRF] = []
+        if ens.get("networks"):
+            vectors = WordVectors(blobs[ens["vectors"]])
+            self.nets = [BiLSTMCRF(blobs[name], vectors) for name in ens["networks"]]
+        self.crf_weight = float(ens.get("crf_weight", 1.0)) if self.nets else 1.0
 
     def features(self, tokens: Sequence[str]) -> list[list[str]]:
         return extract_features(tokens, self.describe, self.resources)
 
+    def posteriors(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """The ensemble's posterior over ``TAGS`` for every token, (n, 9) per sentence."""
+        infos = [[self.describe(t) for t in s] for s in sentences]
+        gaz = [match_gazetteer(x, self.resources) for x in infos]
+        crf = self.crf
+        out = crf_marginals([crf.sentence_scores(s, x, g) for s, x, g in zip(sentences, infos, gaz)],
+                            crf.trans, crf.start, crf.end)
+        if self.nets:
+            w = (1.0 - self.crf_weight) / len(self.nets)
+            for m in out:
+                m *= self.crf_weight
+            live = [k for k, s in enumerate(sentences) if len(s)]
+            for net in self.nets:
+                nm = net.marginals(net.inputs([sentences[k] for k in live], [infos[k] for k in live], [gaz[k] for k in live]))
+                for k, n in zip(live, nm):
+                    out[k] += w * n
+        return out
+
+    def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], list[float]]]:
+        """``(BIO tags, confidence per token)`` for each sentence given as token strings."""
+        result = []
+        posts = self.posteriors(sentences)
+        paths = viterbi_batch([np.log(p + 1e-12) for p in posts], _VALID, _VALID_START, _VALID_END)
+        for tokens, post, path in zip(sentences, posts, paths):
+            if not len(tokens):
+                result.append(([], []))
+                continue
+            tags = [TAGS[i] for i in path]
+            probs = [float(post[i, j]) for i, j in enumerate(path)]
+            for i in self.apply_overrides(tokens, tags):
+                probs[i] = 0.95  # a curated name: confidence of the list, not of the models
+            result.append((tags, probs))
+        return result
+
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """BIO tags (``B-PER`` …) for one sentence given as token strings."""
-        if not tokens:
-            return []
-        tags = self._tagger.tag(self.features(tokens))
-        self.apply_overrides(tokens, tags)
+        return self.tag_batch([tokens])[0][0]
+
+    def tag_sentences(self, sentences: Sequence[Sequence[str]], context: int = 0) -> list[list[str]]:
+        """BIO tags for pre-tokenised sentences (lists of token strings). With
+        `context` > 0 the sentences are read as running text: a name found with
+        confidence within `context` sentences either side is also tagged where it
+        recurs untagged (the document-level pass of the stage, for text with no
+        document boundaries)."""
+        tagged = self.tag_batch(sentences)
+        tags = [t for t, _ in tagged]
+        if context > 0:
+            infos = [[self.describe(t) for t in s] for s in sentences]
+            found = [_found_entities(k, infos[k], t, p) for k, (t, p) in enumerate(tagged)]
+            for k in range(len(sentences)):
+                near = [f for j in range(max(0, k - context), min(len(sentences), k + context + 1)) for f in found[j]]
+                for _, start, end, label, _ in propagate_entities([(k, infos[k], tags[k])], near):
+                    tags[k][start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
         return tags
+
+    def tag_with_marginals(self, tokens: Sequence[str]) -> tuple[list[str], list[float]]:
+        return self.tag_batch([tokens])[0]
 
     def apply_overrides(self, tokens: Sequence[str], tags: list[str]) -> list[int]:
         """Force the tags of `overrides.tsv` phrases in place; return the positions changed."""
@@ -118,25 +190,12 @@ class NERTagger:
                 tags[i:i + L] = new
                 changed.extend(range(i, i + L))
             j = i + L
-            while j < n and tags[j].startswith("I-"):  # a longer CRF entity is cut here
+            while j < n and tags[j].startswith("I-"):  # a longer model entity is cut here
                 tags[j] = "O"
                 changed.append(j)
                 j += 1
             i += L
         return changed
-
-    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """BIO tags for pre-tokenised sentences (lists of token strings)."""
-        return [self.tag(s) for s in sentences]
-
-    def tag_with_marginals(self, tokens: Sequence[str]) -> tuple[list[str], list[float]]:
-        if not tokens:
-            return [], []
-        tags = self._tagger.tag(self.features(tokens))
-        probs = [self._tagger.marginal(t, i) for i, t in enumerate(tags)]
-        for i in self.apply_overrides(tokens, tags):
-            probs[i] = 0.95  # a curated name: confidence of the list, not of the CRF
-        return tags, probs
 
 
 def load_overrides(raw: bytes) -> dict[tuple[str, ...], tuple[str, bool]]:
@@ -214,17 +273,15 @@ class NERStage(Stage):
 
     def __call__(self, doc: Document) -> Document:
         spans = doc.layers.setdefault("entities", [])
-        tagged = []
-        for sent_idx, toks in group_tokens_by_sentence(doc):
-            tags, probs = self.tagger.tag_with_marginals([t.text for t in toks])
-            tagged.append((sent_idx, toks, tags, probs))
-        found: list[tuple[int, list, int, int, str, float]] = []
-        for sent_idx, toks, tags, probs in tagged:
-            for start, end, label in extract_entities(tags):
-                found.append((sent_idx, toks, start, end, label, min(probs[start:end])))
+        groups = group_tokens_by_sentence(doc)
+        texts = [[t.text for t in toks] for _, toks in groups]
+        tagged = self.tagger.tag_batch(texts)
+        infos = [[self.tagger.describe(t) for t in s] for s in texts]
+        found = [f for k, (tags, probs) in enumerate(tagged) for f in _found_entities(k, infos[k], tags, probs)]
         if self.propagate:
-            found.extend(propagate_entities(tagged, found))
-        for sent_idx, toks, start, end, label, conf in sorted(found, key=lambda f: f[1][f[2]].start):
+            found.extend(propagate_entities([(k, infos[k], tags) for k, (tags, _) in enumerate(tagged)], found))
+        for k, start, end, label, conf, *_ in sorted(found, key=lambda f: groups[f[0]][1][f[1]].start):
+            sent_idx, toks = groups[k]
             ents = toks[start:end]
             spans.append(
                 Span(
@@ -248,27 +305,32 @@ def entity_start(tok) -> int:
     return tok.start
 
 
-def _key(toks: list) -> tuple[str, ...]:
-    first = toks[0].base if toks[0].kind == "word" else toks[0].norm
-    return (first,) + tuple(t.norm for t in toks[1:])
+def _key(infos: Sequence[TokenInfo]) -> tuple[str, ...]:
+    """A name's lookup key: first word without proclitics, the others normalised."""
+    return (infos[0].key,) + tuple(x.norm for x in infos[1:])
+
+
+def _found_entities(k: int, infos: Sequence[TokenInfo], tags: Sequence[str], probs: Sequence[float]) -> list:
+    """``(sentence k, start, end, label, confidence, key, last token info)`` per entity."""
+    return [(k, s, e, label, min(probs[s:e]), _key(infos[s:e]), infos[e - 1]) for s, e, label in extract_entities(tags)]
 
 
 def propagate_entities(tagged: list, found: list, min_conf: float = 0.6, max_freq: int = 3000) -> list:
-    """Second, document-level pass: a name the model found with confidence is also tagged
-    where it recurs untagged in the same document (one-sense-per-discourse), and the last
-    word of a multi-word person name (a family name: هولاند, مصطفاي) is tagged PER when it
-    recurs alone. Very common words are never propagated. Confidence is the source's x0.8."""
+    """Second, document-level pass: a name found with confidence is also tagged where it
+    recurs untagged in the same document (one sense per discourse), and the last word of
+    a multi-word person name (a family name: هولاند, مصطفاي) is tagged PER when it recurs
+    alone. Very common words are never propagated. Confidence is the source's x0.8.
+
+    `tagged`: ``(sentence k, token infos, tags)``; `found`: ``_found_entities`` rows.
+    Returns new ``(k, start, end, label, confidence)`` rows; `tags` are not changed."""
     freq = load_wordfreq()
     keys: dict[tuple[str, ...], tuple[str, float]] = {}
-    for _, toks, start, end, label, conf in found:
+    for _, start, end, label, conf, key, last in found:
         if conf < min_conf:
             continue
-        ents = toks[start:end]
-        key = _key(ents)
         if key not in keys or keys[key][1] < conf:
             keys[key] = (label, conf)
-        last = ents[-1]
-        if label == "PER" and len(ents) > 1 and last.kind == "word" and len(last.base) >= 3:
+        if label == "PER" and end - start > 1 and len(last.base) >= 3 and last.base[:1].isalpha():
             if freq.get(last.base, 0) < max_freq and (last.base,) not in keys:
                 keys[(last.base,)] = ("PER", conf)
     keys = {k: v for k, v in keys.items() if len(k) > 1 or freq.get(k[0], 0) < max_freq}
@@ -276,20 +338,20 @@ def propagate_entities(tagged: list, found: list, min_conf: float = 0.6, max_fre
         return []
     max_len = max(map(len, keys))
     out = []
-    for sent_idx, toks, tags, _ in tagged:
+    for k, infos, tags in tagged:
         i = 0
-        while i < len(toks):
+        while i < len(infos):
             hit = None
-            if tags[i] == "O" and toks[i].kind == "word":
-                for L in range(min(max_len, len(toks) - i), 0, -1):
+            if tags[i] == "O" and infos[i].key[:1].isalpha():
+                for L in range(min(max_len, len(infos) - i), 0, -1):
                     if all(t == "O" for t in tags[i:i + L]) and (i + L == len(tags) or not tags[i + L].startswith("I-")):
-                        got = keys.get(_key(toks[i:i + L]))
+                        got = keys.get(_key(infos[i:i + L]))
                         if got:
                             hit = (L, got)
                             break
             if hit:
                 L, (label, conf) = hit
-                out.append((sent_idx, toks, i, i + L, label, conf * 0.8))
+                out.append((k, i, i + L, label, conf * 0.8))
                 i += L
             else:
                 i += 1

@@ -131,6 +131,8 @@ class TokenInfo:
     skip: bool = False  # punctuation or a nisba adjective: looked through for a trigger
     prev: list[str] = field(default_factory=list)  # ctx as seen from the next token ("-1" prefix)
     after: list[str] = field(default_factory=list)  # ctx as seen from the previous token ("+1")
+    back2: list[str] = field(default_factory=list)  # as seen from two tokens on ("-2b=", "-2trig=")
+    ahead2: list[str] = field(default_factory=list)  # as seen from two tokens back ("+2b=")
 
 
 def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
@@ -205,7 +207,8 @@ def make_describer(res: Resources):
             ctx.append("k=" + kind)
         skip = kind == "punct" or (article and (stem.endswith("ي") or stem.endswith("ية")) and not trig)
         return TokenInfo(norm, base, stem, base if clitic else norm, own, ctx, trig or "", alts, skip,
-                         ["-1" + x for x in ctx], ["+1" + x for x in ctx])
+                         ["-1" + x for x in ctx], ["+1" + x for x in ctx],
+                         ["-2b=" + base] + (["-2trig=" + trig] if trig else []), ["+2b=" + base])
 
     return describe_token
 
@@ -252,51 +255,64 @@ def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str
     return out
 
 
-def extract_features(tokens: Sequence[str], describe, res: Resources) -> list[list[str]]:
-    """Feature lists (one per token) for a sentence given as token strings."""
-    infos = [describe(t) for t in tokens]
-    gaz = match_gazetteer(infos, res)
+def extract_features(tokens: Sequence[str], describe, res: Resources, infos: Sequence[TokenInfo] | None = None,
+                     gaz: list[list[str]] | None = None) -> list[list[str]]:
+    """Feature lists (one per token) for a sentence given as token strings (`infos` and
+    `gaz`, when the caller has them already: ``describe`` of each token and
+    ``match_gazetteer``). A token's list is its own features, what its neighbours at
+    -2..+2 show of themselves (``TokenInfo.prev``/``after``/``back2``/``ahead2``: fixed per
+    token string) and the features that depend on the sentence (``sentence_features``)."""
+    if infos is None:
+        infos = [describe(t) for t in tokens]
+    if gaz is None:
+        gaz = match_gazetteer(infos, res)
     n = len(infos)
     feats: list[list[str]] = []
     for i, info in enumerate(infos):
         f = ["bias"]
         f.extend(info.own)
-        f.extend(gaz[i])
-        # the nearest trigger up to 4 tokens back, looking through punctuation and nisba
-        # adjectives: الرئيس الفرنسي، فرانسوا -> PER
-        for j in range(i - 1, max(i - 5, -1), -1):
-            pj = infos[j]
-            if pj.trig:
-                if j < i - 1:
-                    f.append("ptrig=" + pj.trig)
-                break
-            if not pj.skip:
-                break
-        if i == 0:
-            f.append("BOS")
-        else:
-            p = infos[i - 1]
-            f.extend(p.prev)
-            if gaz[i - 1]:
-                f.extend("-1" + x for x in gaz[i - 1])
-            f.append("-1w|w=" + p.norm + "|" + info.norm)
-            if i > 1:
-                pp = infos[i - 2]
-                f.append("-2b=" + pp.base)
-                if pp.trig:
-                    f.append("-2trig=" + pp.trig)
-        if i == n - 1:
-            f.append("EOS")
-        else:
-            nx = infos[i + 1]
-            f.extend(nx.after)
-            if gaz[i + 1]:
-                f.extend("+1" + x for x in gaz[i + 1])
-            f.append("w|+1w=" + info.norm + "|" + nx.norm)
-            if i < n - 2:
-                f.append("+2b=" + infos[i + 2].base)
+        f.extend(sentence_features(infos, gaz, i))
+        if i > 0:
+            f.extend(infos[i - 1].prev)
+        if i > 1:
+            f.extend(infos[i - 2].back2)
+        if i < n - 1:
+            f.extend(infos[i + 1].after)
+        if i < n - 2:
+            f.extend(infos[i + 2].ahead2)
         feats.append(f)
     return feats
+
+
+def sentence_features(infos: Sequence[TokenInfo], gaz: list[list[str]], i: int) -> list[str]:
+    """The features of token `i` that depend on more than one token string: gazetteer
+    matches (its own and its neighbours'), the trigger seen through punctuation and
+    nisba adjectives, word bigrams, and the sentence edges."""
+    info = infos[i]
+    f = list(gaz[i])
+    # the nearest trigger up to 4 tokens back, looking through punctuation and nisba
+    # adjectives: الرئيس الفرنسي، فرانسوا -> PER
+    for j in range(i - 1, max(i - 5, -1), -1):
+        pj = infos[j]
+        if pj.trig:
+            if j < i - 1:
+                f.append("ptrig=" + pj.trig)
+            break
+        if not pj.skip:
+            break
+    if i == 0:
+        f.append("BOS")
+    else:
+        if gaz[i - 1]:
+            f.extend("-1" + x for x in gaz[i - 1])
+        f.append("-1w|w=" + infos[i - 1].norm + "|" + info.norm)
+    if i == len(infos) - 1:
+        f.append("EOS")
+    else:
+        if gaz[i + 1]:
+            f.extend("+1" + x for x in gaz[i + 1])
+        f.append("w|+1w=" + info.norm + "|" + infos[i + 1].norm)
+    return f
 
 
 def extract_entities(tags: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -169,12 +169,10 @@ def _stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, ...]) -> bytes:
-    """word2vec on the news, k-means on the `top` most frequent words -> tsv.gz bytes."""
-    import numpy as np
-    from gensim.models import Word2Vec
+def word_vectors(data: Path, work: Path, seed: int):
+    """word2vec (CBOW, 100-d) on the news corpus, trained once and cached in `work`."""
+    from gensim.models import KeyedVectors, Word2Vec
     from gensim.models.word2vec import LineSentence
-    from sklearn.cluster import KMeans, MiniBatchKMeans
 
     corpus = work / "corpus.txt"
     if not corpus.exists():
@@ -182,15 +180,20 @@ def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, .
         write_embedding_corpus(data, corpus)
     vec_path = work / "w2v.kv"
     if vec_path.exists():
-        from gensim.models import KeyedVectors
+        return KeyedVectors.load(str(vec_path))
+    log("training word2vec (1 worker)")
+    model = Word2Vec(LineSentence(str(corpus)), vector_size=100, window=5, min_count=3,
+                     sg=0, workers=1, epochs=5, seed=seed, hashfxn=_stable_hash)
+    model.wv.save(str(vec_path))
+    return model.wv
 
-        wv = KeyedVectors.load(str(vec_path))
-    else:
-        log("training word2vec (1 worker)")
-        model = Word2Vec(LineSentence(str(corpus)), vector_size=100, window=5, min_count=3,
-                         sg=0, workers=1, epochs=5, seed=seed, hashfxn=_stable_hash)
-        wv = model.wv
-        wv.save(str(vec_path))
+
+def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, ...]) -> bytes:
+    """word2vec on the news, k-means on the `top` most frequent words -> tsv.gz bytes."""
+    import numpy as np
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+
+    wv = word_vectors(data, work, seed)
     words = [w for w in wv.index_to_key if w != "<num>"][:top]
     X = np.asarray([wv[w] for w in words], dtype=np.float32)
     X /= np.linalg.norm(X, axis=1, keepdims=True) + 1e-8
@@ -387,6 +390,60 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def write_model_dir(out: Path, crf: bytes, clusters: bytes, gazetteer: bytes, nets: list[bytes],
+                    vectors: bytes | None, crf_weight: float, info: dict) -> None:
+    """Write a complete model directory (what ``NERTagger`` loads) with its manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("nn-*.npz"):
+        old.unlink()
+    files = {"model.crfsuite": crf, "clusters.tsv.gz": clusters, "gazetteer.tsv.gz": gazetteer,
+             "overrides.tsv": ("# type<TAB>normalised phrase<TAB>condition; applied over the model output (rasid.stages.ner)\n"
+                               + "".join(f"{t}\t{p}\t{c}\n" for t, p, c in OVERRIDES)).encode("utf-8")}
+    ensemble = {}
+    if nets:
+        files["vectors.npz"] = vectors
+        names = [f"nn-{i + 1}.npz" for i in range(len(nets))]
+        files.update(zip(names, nets))
+        ensemble = {"networks": names, "vectors": "vectors.npz", "crf_weight": crf_weight}
+    elif (out / "vectors.npz").exists():
+        (out / "vectors.npz").unlink()
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    manifest = {
+        "name": "rasid-ner-ensemble" if nets else "rasid-ner-crf",
+        "labels": ["PER", "ORG", "LOC", "MISC"],
+        "files": {n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for n, d in files.items()},
+        "ensemble": ensemble,
+        **info,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def train_networks(train, k: int, seed: int, epochs: int, hidden: int, wv, top: int, describe, res) -> tuple[list[bytes], bytes]:
+    """`k` BiLSTM-CRF taggers (seeds seed, seed+1, ...) -> (their .npz, vectors.npz)."""
+    from .ner_nn import build_vocab, export, export_vectors, train_bilstm_crf
+
+    vocab, E = build_vocab(wv, top, [t for t, _ in train], describe, res)
+    nets = []
+    for i in range(k):
+        log(f"network {i + 1}/{k}: {len(train)} sentences, {epochs} epochs, seed {seed + i}")
+        model = train_bilstm_crf(train, vocab, E, describe, res, seed=seed + i, epochs=epochs, hidden=hidden, log=log)
+        nets.append(export(model, vocab, E))
+    return nets, export_vectors(wv.index_to_key[:top], E)
+
+
+def score_model_dir(path: Path, dev) -> dict[str, dict]:
+    """Dev scores of a model directory through ``NERTagger`` (the shipped code path),
+    sentence by sentence and with the eval command's running-text context."""
+    from ..eval.ner import DEFAULT_CONTEXT, score_entities
+    from ..stages.ner import NERTagger
+
+    tagger = NERTagger(path)
+    gold = [y for _, y in dev]
+    return {"sentence": score_entities(gold, tagger.tag_sentences([t for t, _ in dev])),
+            "context": score_entities(gold, tagger.tag_sentences([t for t, _ in dev], context=DEFAULT_CONTEXT))}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="rasid train ner", description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
@@ -397,6 +454,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--iterations", type=int, default=200)
     ap.add_argument("--top-words", type=int, default=100_000)
+    ap.add_argument("--networks", type=int, default=2, help="BiLSTM-CRF taggers in the ensemble (0: CRF only)")
+    ap.add_argument("--epochs", type=int, default=10, help="training epochs of each network")
+    ap.add_argument("--hidden", type=int, default=64, help="LSTM units per direction")
+    ap.add_argument("--crf-weight", type=float, default=None,
+                    help="the CRF's share of the averaged posteriors (default 0.5: the networks share the other half)")
     ap.add_argument("--final", action="store_true", help="after the dev score, retrain on all of train")
     ap.add_argument("--extra", action="append", default=[], choices=["aqmar", "wikifane"],
                     help="experiment: add out-of-domain labelled data to the training set")
@@ -404,12 +466,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
     args = ap.parse_args(argv)
     random.seed(args.seed)
+    if args.networks:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            ap.error('the networks are trained with torch: pip install -e ".[train]" (or --networks 0)')
+    crf_weight = args.crf_weight if args.crf_weight is not None else 0.5
 
-    from ..eval.ner import format_scores, read_conll, score_entities
+    from ..eval.ner import format_scores, read_conll
     from ..stages.ner_features import build_resources, extract_features, load_clusters, load_gazetteer, make_describer
 
     args.work.mkdir(parents=True, exist_ok=True)
-    args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     ks = (64, 256, 1024)
     clusters_path = args.work / "clusters.tsv.gz"
@@ -421,6 +488,9 @@ def main(argv: list[str] | None = None) -> int:
     gazetteer = {} if args.no_gazetteer else load_gazetteer(gaz_bytes)
     res = build_resources(clusters, gazetteer)
     describe = make_describer(res)
+    clusters_out = gzip.compress(b"", mtime=0) if args.no_clusters else clusters_path.read_bytes()
+    gaz_out = gzip.compress(b"", mtime=0) if args.no_gazetteer else gaz_bytes
+    wv = word_vectors(args.data, args.work, args.seed) if args.networks else None
 
     sents = read_conll(args.data / "ner/anercorp/train.txt")
     train, dev = split_dev(sents)
@@ -428,43 +498,41 @@ def main(argv: list[str] | None = None) -> int:
     train = train + extra
     log(f"{len(train)} train ({len(extra)} extra) / {len(dev)} dev sentences")
     featurize = lambda ss: [extract_features(t, describe, res) for t, _ in ss]  # noqa: E731
+    settings = {"seed": args.seed, "extra": args.extra, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
+                "cluster_k": list(ks), "top_words": args.top_words, "gazetteer": gaz_sizes,
+                "networks": args.networks, "epochs": args.epochs, "hidden": args.hidden,
+                "crf_weight": round(crf_weight, 4)}
 
-    import pycrfsuite
+    def build(data, crf_path: Path, out: Path, trained_on: str, scores=None) -> None:
+        log(f"training CRF on {len(data)} sentences")
+        train_crf(featurize(data), [y for _, y in data], crf_path, args.c1, args.c2, args.iterations)
+        nets, vectors = train_networks(data, args.networks, args.seed, args.epochs, args.hidden, wv, args.top_words,
+                                       describe, res) \
+            if args.networks else ([], None)
+        info = {"trained_on": trained_on, "settings": settings}
+        if scores:
+            info["dev"] = scores
+        write_model_dir(out, crf_path.read_bytes(), clusters_out, gaz_out, nets, vectors, crf_weight, info)
 
-    model_tmp = args.work / "model-dev.crfsuite"
-    log("training CRF on train minus dev")
-    train_crf(featurize(train), [y for _, y in train], model_tmp, args.c1, args.c2, args.iterations)
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(model_tmp))
-    pred = [tagger.tag(x) for x in featurize(dev)]
-    scores = score_entities([y for _, y in dev], pred)
-    for line in format_scores(scores):
-        print(line)
-    print(f"dev micro-F1 {scores['micro']['f1']:.2f}")
+    dev_dir = args.work / "dev-model"
+    build(train, args.work / "model-dev.crfsuite", dev_dir, "ANERcorp train part (CAMeL split) minus the dev split")
+    scores = score_model_dir(dev_dir, dev)
+    for mode in ("sentence", "context"):
+        print(f"dev, {'each sentence alone' if mode == 'sentence' else 'read as running text (eval default)'}:")
+        for line in format_scores(scores[mode]):
+            print(line)
+    print(f"dev micro-F1 {scores['context']['micro']['f1']:.2f}")
+    dev_summary = {mode: {t: {k: round(v, 2) for k, v in s.items()} for t, s in sc.items()} for mode, sc in scores.items()}
 
-    model_path = args.out / "model.crfsuite"
     if args.final:
-        log("training final CRF on the whole train part")
-        sents = sents + extra
-        train_crf(featurize(sents), [y for _, y in sents], model_path, args.c1, args.c2, args.iterations)
+        log("training the final models on the whole train part")
+        build(sents + extra, args.work / "model-final.crfsuite", args.out, "ANERcorp train part (CAMeL split)", dev_summary)
     else:
-        model_path.write_bytes(model_tmp.read_bytes())
-    (args.out / "overrides.tsv").write_text(
-        "# type<TAB>normalised phrase<TAB>condition; applied over the CRF output (rasid.stages.ner)\n"
-        + "".join(f"{t}\t{p}\t{c}\n" for t, p, c in OVERRIDES), encoding="utf-8")
-    (args.out / "clusters.tsv.gz").write_bytes(gzip.compress(b"", mtime=0) if args.no_clusters else clusters_path.read_bytes())
-    (args.out / "gazetteer.tsv.gz").write_bytes(gzip.compress(b"", mtime=0) if args.no_gazetteer else gaz_bytes)
-    manifest = {
-        "name": "rasid-ner-crf",
-        "labels": ["PER", "ORG", "LOC", "MISC"],
-        "files": {n: {"sha256": sha256_file(args.out / n), "bytes": (args.out / n).stat().st_size}
-                  for n in ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")},
-        "trained_on": "ANERcorp train part (CAMeL split)" + ("" if args.final else " minus the dev split"),
-        "dev": {t: {k: round(v, 2) for k, v in s.items()} for t, s in scores.items()},
-        "settings": {"seed": args.seed, "extra": args.extra, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
-                     "cluster_k": list(ks), "top_words": args.top_words, "gazetteer": gaz_sizes},
-    }
-    (args.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        write_model_dir(args.out, (dev_dir / "model.crfsuite").read_bytes(), clusters_out, gaz_out,
+                        [(dev_dir / n).read_bytes() for n in sorted(p.name for p in dev_dir.glob("nn-*.npz"))],
+                        (dev_dir / "vectors.npz").read_bytes() if args.networks else None, crf_weight,
+                        {"trained_on": "ANERcorp train part (CAMeL split) minus the dev split",
+                         "settings": settings, "dev": dev_summary})
     log(f"wrote {args.out} in {time.time() - t0:.0f}s")
     return 0
 

@@ -1,0 +1,191 @@
+"""Train the BiLSTM-CRF half of the NER model with torch; export it for numpy.
+
+Called by ``rasid train ner`` (``rasid.train.ner``); needs the ``train`` extra
+(``pip install -e ".[train]"``, torch CPU). The exported ``nn.npz`` is read by
+``rasid.stages.ner_nn.BiLSTMCRF`` with numpy only. One thread and a fixed seed make a
+run reproducible on the same machine and torch build.
+"""
+from __future__ import annotations
+
+import io
+import random
+import time
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..stages.ner_features import Resources
+from ..stages.ner_nn import FEAT_PREFIX, TAGS, Vocab, feature_names  # noqa: F401  (FEAT_PREFIX documents the inputs)
+from ..stages.ner_features import match_gazetteer
+
+TAG_ID = {t: i for i, t in enumerate(TAGS)}
+
+
+def build_vocab(wv, top: int, sents: Sequence[Sequence[str]], describe, res: Resources) -> tuple[Vocab, np.ndarray]:
+    """Word vocabulary = the `top` most frequent word2vec words (unit vectors); characters
+    and discrete features = those seen in the training sentences."""
+    words = list(wv.index_to_key[:top])
+    E = np.asarray([wv[w] for w in words], dtype=np.float32)
+    E /= np.linalg.norm(E, axis=1, keepdims=True) + 1e-8
+    E = np.vstack([np.zeros((2, E.shape[1]), np.float32), E])
+    chars: dict[str, None] = {}
+    feats: dict[str, None] = {}
+    for toks in sents:
+        infos = [describe(t) for t in toks]
+        gaz = match_gazetteer(infos, res)
+        for i, x in enumerate(infos):
+            for ch in ("<" + x.norm + ">")[:20]:
+                chars.setdefault(ch)
+            for f in feature_names(infos, gaz, i):
+                feats.setdefault(f)
+    return Vocab(words, sorted(chars), sorted(feats)), E
+
+
+def _torch_model(E: np.ndarray, n_chars: int, n_feats: int, hidden: int, dropout: float, finetune: bool):
+    import torch
+    import torch.nn as nn
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding.from_pretrained(torch.tensor(E), freeze=not finetune, padding_idx=0, sparse=finetune)
+            self.cemb = nn.Embedding(n_chars + 2, 32, padding_idx=0)
+            self.conv = nn.Conv1d(32, 64, 3, padding=1)
+            self.fproj = nn.Linear(max(n_feats, 1), 32)
+            self.drop = nn.Dropout(dropout)
+            self.lstm = nn.LSTM(E.shape[1] + 64 + 32, hidden, batch_first=True, bidirectional=True)
+            self.out = nn.Linear(2 * hidden, len(TAGS))
+            self.trans = nn.Parameter(torch.zeros(len(TAGS), len(TAGS)))
+            self.start = nn.Parameter(torch.zeros(len(TAGS)))
+            self.end = nn.Parameter(torch.zeros(len(TAGS)))
+
+        def emissions(self, W, Ch, F, M):
+            B, L, C = Ch.shape
+            ce = self.cemb(Ch.view(B * L, C)).transpose(1, 2)
+            cm = (Ch.view(B * L, C) > 0).unsqueeze(1)
+            h = torch.relu(self.conv(ce)).masked_fill(~cm, 0).max(dim=2).values.view(B, L, -1)
+            x = self.drop(torch.cat([self.emb(W), h, torch.relu(self.fproj(F))], -1))
+            packed = nn.utils.rnn.pack_padded_sequence(x, M.sum(1), batch_first=True, enforce_sorted=False)
+            o, _ = self.lstm(packed)
+            o, _ = nn.utils.rnn.pad_packed_sequence(o, batch_first=True, total_length=L)
+            return self.out(self.drop(o))
+
+        def nll(self, em, Y, M):
+            L = em.shape[1]
+            s = self.start[Y[:, 0]] + em[:, 0].gather(1, Y[:, :1]).squeeze(1)
+            for i in range(1, L):
+                s = s + M[:, i] * (self.trans[Y[:, i - 1], Y[:, i]] + em[:, i].gather(1, Y[:, i:i + 1]).squeeze(1))
+            s = s + self.end[Y.gather(1, (M.sum(1) - 1).unsqueeze(1)).squeeze(1)]
+            a = self.start + em[:, 0]
+            for i in range(1, L):
+                nxt = torch.logsumexp(a.unsqueeze(2) + self.trans + em[:, i].unsqueeze(1), dim=1)
+                a = torch.where(M[:, i:i + 1], nxt, a)
+            return (torch.logsumexp(a + self.end, 1) - s).sum()
+
+    return Tagger()
+
+
+def _batch(items, n_feats: int):
+    import torch
+
+    B = len(items)
+    L = max(len(w) for (w, _, _), _ in items)
+    C = max(len(cs) for (_, c, _), _ in items for cs in c)
+    W = torch.zeros(B, L, dtype=torch.long)
+    Ch = torch.zeros(B, L, C, dtype=torch.long)
+    F = torch.zeros(B, L, max(n_feats, 1))
+    M = torch.zeros(B, L, dtype=torch.bool)
+    Y = torch.zeros(B, L, dtype=torch.long)
+    for b, ((w, c, f), y) in enumerate(items):
+        n = len(w)
+        W[b, :n] = torch.tensor(w)
+        M[b, :n] = True
+        Y[b, :n] = torch.tensor(y)
+        for i in range(n):
+            Ch[b, i, :len(c[i])] = torch.tensor(c[i])
+            if f[i]:
+                F[b, i, f[i]] = 1.0
+    return W, Ch, F, M, Y
+
+
+def export_vectors(words: Sequence[str], E: np.ndarray) -> bytes:
+    """The shared word vectors (``vectors.npz``: words, float16 unit vectors); row i of
+    the matrix is word i, ids 0 and 1 (padding, unknown) are added on load."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, words=np.array(list(words)), vectors=E[2:].astype(np.float16))
+    return buf.getvalue()
+
+
+def export(model, vocab: Vocab, E: np.ndarray) -> bytes:
+    """The weights as an ``.npz`` for ``BiLSTMCRF``; of the word vectors only the rows
+    that fine-tuning changed are kept (float16), the rest come from ``vectors.npz``."""
+    sd = {k: v.detach().numpy() for k, v in model.state_dict().items()}
+    emb = sd["emb.weight"]
+    changed = np.flatnonzero(np.abs(emb - E).max(axis=1) > 0)
+    arrays = {
+        "chars": np.array(sorted(vocab.chars, key=vocab.chars.get)),
+        "feats": np.array(sorted(vocab.feats, key=vocab.feats.get)),
+        "emb_ids": changed.astype(np.int32), "emb_rows": emb[changed].astype(np.float16),
+        "cemb": sd["cemb.weight"], "conv_w": sd["conv.weight"], "conv_b": sd["conv.bias"],
+        "fproj_w": sd["fproj.weight"], "fproj_b": sd["fproj.bias"],
+        "out_w": sd["out.weight"], "out_b": sd["out.bias"],
+        "trans": sd["trans"], "start": sd["start"], "end": sd["end"],
+    }
+    for d, suffix in (("f", ""), ("b", "_reverse")):
+        arrays[f"wih_{d}"] = sd[f"lstm.weight_ih_l0{suffix}"]
+        arrays[f"whh_{d}"] = sd[f"lstm.weight_hh_l0{suffix}"]
+        arrays[f"b_{d}"] = sd[f"lstm.bias_ih_l0{suffix}"] + sd[f"lstm.bias_hh_l0{suffix}"]
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return buf.getvalue()
+
+
+def train_bilstm_crf(train: Sequence[tuple[list[str], list[str]]], vocab: Vocab, E: np.ndarray, describe,
+                     res: Resources, *, seed: int, epochs: int, hidden: int = 128, dropout: float = 0.5,
+                     lr: float = 2e-3, finetune: bool = True, batch_size: int = 16, word_dropout: float = 0.1,
+                     on_epoch: Callable[[int, object], None] | None = None, log=print):
+    """Train on `train` (token strings, BIO tags) for `epochs` epochs; return the model.
+    `on_epoch(epoch, model)` is called after each epoch (dev scoring in experiments)."""
+    import torch
+    import torch.nn as nn
+
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    torch.set_num_threads(1)
+    gen = torch.Generator().manual_seed(seed)
+    data = [(vocab.encode([describe(t) for t in toks], res), [TAG_ID.get(y, 0) for y in tags])
+            for toks, tags in train]
+    model = _torch_model(E, len(vocab.chars), len(vocab.feats), hidden, dropout, finetune)
+    dense = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("emb.")]
+    opt = torch.optim.Adam(dense, lr=lr)
+    sparse_opt = torch.optim.SparseAdam([model.emb.weight], lr=lr) if finetune else None
+    order = sorted(range(len(data)), key=lambda i: len(data[i][0][0]))
+    batches = [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
+    for ep in range(epochs):
+        # learning rate decays linearly to a tenth: the last epoch is a stable one to ship
+        for o in filter(None, (opt, sparse_opt)):
+            for group in o.param_groups:
+                group["lr"] = lr * (1.0 - 0.9 * ep / max(epochs - 1, 1))
+        t0 = time.time()
+        rng.shuffle(batches)
+        total = 0.0
+        model.train()
+        for bt in batches:
+            W, Ch, F, M, Y = _batch([data[i] for i in bt], len(vocab.feats))
+            if word_dropout:  # a word seen as unknown now and then: the chars and features must carry it
+                W = W.masked_fill((torch.rand(W.shape, generator=gen) < word_dropout) & (W > 0), 1)
+            loss = model.nll(model.emissions(W, Ch, F, M), Y, M)
+            opt.zero_grad()
+            if sparse_opt:
+                sparse_opt.zero_grad()
+            (loss / len(bt)).backward()
+            nn.utils.clip_grad_norm_(dense, 5.0)
+            opt.step()
+            if sparse_opt:
+                sparse_opt.step()
+            total += loss.item()
+        model.eval()
+        log(f"epoch {ep + 1}/{epochs}: loss {total:.0f} ({time.time() - t0:.0f}s)")
+        if on_epoch:
+            on_epoch(ep, model)
+    return model

@@ -1,0 +1,177 @@
+"""The NER ensemble's numpy parts: the CRF read from its weights, batched forward-backward
+and Viterbi, the BiLSTM forward pass, and the tagger that averages them."""
+from __future__ import annotations
+
+import io
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pycrfsuite
+import pytest
+
+from rasid.eval.ner import main as eval_main
+from rasid.eval.ner import read_conll
+from rasid.stages.ner import NERTagger, load_tagger
+from rasid.stages.ner_features import extract_features, match_gazetteer
+from rasid.stages.ner_nn import TAGS, BiLSTMCRF, WordVectors, crf_marginals, viterbi, viterbi_batch
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+
+
+@pytest.fixture(scope="module")
+def tagger() -> NERTagger:
+    return load_tagger()
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[list[str]]:
+    return [t for t, _ in read_conll(RESOURCES / "anercorp-excerpt.txt")]
+
+
+def _brute_marginals(em, trans, start, end):
+    n, T = em.shape
+    marg = np.zeros((n, T))
+    z = 0.0
+    for path in itertools.product(range(T), repeat=n):
+        s = start[path[0]] + end[path[-1]] + sum(em[i, t] for i, t in enumerate(path))
+        s += sum(trans[a, b] for a, b in zip(path, path[1:]))
+        p = np.exp(s)
+        z += p
+        for i, t in enumerate(path):
+            marg[i, t] += p
+    return marg / z
+
+
+def test_crf_marginals_match_enumeration():
+    rng = np.random.default_rng(7)
+    T = 3
+    trans, start, end = rng.normal(size=(T, T)) * 2, rng.normal(size=T), rng.normal(size=T)
+    ems = [rng.normal(size=(n, T)) * 3 for n in (1, 4, 2, 5, 3)] + [np.zeros((0, T))]
+    got = crf_marginals(ems, trans, start, end)
+    assert got[-1].shape == (0, T)
+    for em, m in zip(ems[:-1], got):
+        np.testing.assert_allclose(m, _brute_marginals(em, trans, start, end), atol=1e-9)
+
+
+def test_viterbi_batch_equals_viterbi():
+    rng = np.random.default_rng(3)
+    trans, start, end = rng.normal(size=(9, 9)), rng.normal(size=9), rng.normal(size=9)
+    scores = [rng.normal(size=(n, 9)) for n in rng.integers(0, 40, size=300)]
+    want = [viterbi(s, trans, start, end) if len(s) else [] for s in scores]
+    assert viterbi_batch(scores, trans, start, end) == want
+
+
+def test_linear_crf_matches_crfsuite(tagger, sentences):
+    """The CRF's posteriors computed in numpy from its weights equal crfsuite's own."""
+    from importlib import resources
+
+    raw = resources.files("rasid.models").joinpath("ner", "model.crfsuite").read_bytes()
+    ref = pycrfsuite.Tagger()
+    ref.open_inmemory(raw)
+    for tokens in sentences[:8]:
+        infos = [tagger.describe(t) for t in tokens]
+        gaz = match_gazetteer(infos, tagger.resources)
+        feats = extract_features(tokens, tagger.describe, tagger.resources, infos, gaz)
+        ref.set(feats)
+        want = np.array([[ref.marginal(t, i) for t in TAGS] for i in range(len(tokens))])
+        np.testing.assert_allclose(tagger.crf.marginals([feats])[0], want, atol=1e-5)
+        # the cached per-token scores equal the scores of the full feature lists
+        np.testing.assert_allclose(tagger.crf.sentence_scores(tokens, infos, gaz), tagger.crf.scores(feats), atol=1e-9)
+
+
+def test_network_lstm_matches_reference_equations(tagger, sentences):
+    """The fast LSTM (gates reordered, one exp) equals the textbook equations on the raw
+    (torch-layout) weights of the shipped network."""
+    assert tagger.nets, "the shipped model is an ensemble"
+    from importlib import resources
+
+    name = tagger.manifest["ensemble"]["networks"][0]
+    z = np.load(io.BytesIO(resources.files("rasid.models").joinpath("ner", name).read_bytes()))
+    net = tagger.nets[0]
+    tokens = sentences[0]
+    infos = [tagger.describe(t) for t in tokens]
+    X = net.inputs([tokens], [infos], [match_gazetteer(infos, tagger.resources)])[0]
+
+    def lstm(x, d):
+        wih, whh, b = z[f"wih_{d}"], z[f"whh_{d}"], z[f"b_{d}"]
+        H = whh.shape[1]
+        h, c, out = np.zeros(H), np.zeros(H), []
+        sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+        for row in x:
+            g = wih @ row + whh @ h + b
+            i, f, gg, o = sig(g[:H]), sig(g[H:2 * H]), np.tanh(g[2 * H:3 * H]), sig(g[3 * H:])
+            c = f * c + i * gg
+            h = o * np.tanh(c)
+            out.append(h)
+        return np.array(out)
+
+    hidden = np.concatenate([lstm(X, "f"), lstm(X[::-1], "b")[::-1]], axis=1)
+    want = hidden @ z["out_w"].T + z["out_b"]
+    np.testing.assert_allclose(net.emissions([X])[0], want, atol=1e-4)
+
+
+def test_posteriors_are_distributions(tagger, sentences):
+    posts = tagger.posteriors(sentences[:5] + [[]])
+    assert posts[-1].shape == (0, len(TAGS))
+    for tokens, p in zip(sentences, posts[:5]):
+        assert p.shape == (len(tokens), len(TAGS))
+        np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-6)
+    tagged = tagger.tag_batch(sentences[:5])
+    for (tags, probs), p in zip(tagged, posts):
+        assert all(0.0 <= x <= 1.0 for x in probs)
+        assert all(not (b.startswith("I-") and a[2:] != b[2:]) for a, b in zip(["O"] + tags, tags))
+
+
+def test_context_pass_only_adds_entities(tagger, sentences):
+    plain = tagger.tag_sentences(sentences)
+    ctx = tagger.tag_sentences(sentences, context=20)
+    for a, b in zip(plain, ctx):
+        for x, y in zip(a, b):
+            assert x == "O" or x == y  # a tag the models gave is never changed
+
+
+def test_eval_context_flag(capsys):
+    assert eval_main([str(RESOURCES / "anercorp-excerpt.txt"), "--context", "0"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("micro-F1 ")
+
+
+def test_word_vectors_roundtrip():
+    buf = io.BytesIO()
+    np.savez_compressed(buf, words=np.array(["باريس", "فرنسا"]), vectors=np.eye(2, 3, dtype=np.float16))
+    vec = WordVectors(buf.getvalue())
+    assert vec.words == ["باريس", "فرنسا"]
+    assert vec.matrix.shape == (4, 3) and not vec.matrix[:2].any()
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("torch"), reason="torch is a training extra")
+def test_trained_network_exports_to_numpy(tagger, sentences):
+    """A network trained with torch (one epoch on the excerpt) gives the same emissions
+    once exported and run in numpy."""
+    import torch
+
+    from rasid.train.ner_nn import _batch, build_vocab, export, export_vectors, train_bilstm_crf
+
+    class KV:  # the corner of gensim's KeyedVectors that build_vocab reads
+        def __init__(self, words):
+            rng = np.random.default_rng(0)
+            self.index_to_key = words
+            self.vec = {w: rng.normal(size=16).astype(np.float32) for w in words}
+
+        def __getitem__(self, w):
+            return self.vec[w]
+
+    kv = KV(sorted({tagger.describe(t).base for s in sentences for t in s}))
+    train = read_conll(RESOURCES / "anercorp-excerpt.txt")
+    vocab, E = build_vocab(kv, 1000, [t for t, _ in train], tagger.describe, tagger.resources)
+    model = train_bilstm_crf(train, vocab, E, tagger.describe, tagger.resources, seed=1, epochs=1, hidden=8,
+                             log=lambda _: None)
+    net = BiLSTMCRF(export(model, vocab, E), WordVectors(export_vectors(kv.index_to_key, E)))
+    tokens = train[0][0]
+    infos = [tagger.describe(t) for t in tokens]
+    X = net.inputs([tokens], [infos], [match_gazetteer(infos, tagger.resources)])[0]
+    data = [(vocab.encode(infos, tagger.resources), [0] * len(tokens))]
+    W, Ch, F, M, _ = _batch(data, len(vocab.feats))
+    with torch.no_grad():
+        want = model.emissions(W, Ch, F, M)[0].numpy()
+    np.testing.assert_allclose(net.emissions([X])[0], want, atol=1e-4)
