@@ -24,6 +24,7 @@ def main() -> None:
     ap.add_argument("--sentences", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--model", type=Path, default=None, help="model directory (default: shipped)")
+    ap.add_argument("--networks", type=int, default=None, help="only the first N networks (0: the CRF alone)")
     args = ap.parse_args()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"  # numpy's BLAS (the networks) on one thread too
@@ -38,7 +39,7 @@ def main() -> None:
     from rasid.stages.tokenize import TokenizeStage
 
     t0 = time.perf_counter()
-    tagger = NERTagger(args.model)
+    tagger = NERTagger(args.model, args.networks)
     print(f"model load {time.perf_counter() - t0:.2f} s")
     sents = [t for t, _ in read_conll(args.conll)][: args.sentences]
     n = sum(map(len, sents))
@@ -56,7 +57,7 @@ def main() -> None:
     seed = ROOT / "tests" / "resources" / "paris-2015.txt"
     if seed.exists():
         text = seed.read_text(encoding="utf-8")
-        tok, ner = TokenizeStage(), NERStage(args.model)
+        tok, ner = TokenizeStage(), NERStage(args.model, networks=args.networks)
         docs = [tok(Document(text=text)) for _ in range(20)]
         t0 = time.perf_counter()
         for d in docs:

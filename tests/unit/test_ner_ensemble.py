@@ -77,7 +77,7 @@ def test_linear_crf_matches_crfsuite(tagger, sentences):
         want = np.array([[ref.marginal(t, i) for t in TAGS] for i in range(len(tokens))])
         np.testing.assert_allclose(tagger.crf.marginals([feats])[0], want, atol=1e-5)
         # the cached per-token scores equal the scores of the full feature lists
-        np.testing.assert_allclose(tagger.crf.sentence_scores(tokens, infos, gaz), tagger.crf.scores(feats), atol=1e-9)
+        np.testing.assert_allclose(tagger.crf.sentence_scores([tokens], [infos], [gaz])[0], tagger.crf.scores(feats), atol=1e-9)
 
 
 def test_network_lstm_matches_reference_equations(tagger, sentences):

@@ -111,11 +111,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--context", type=int, default=DEFAULT_CONTEXT, metavar="N",
                     help="read the file as running text: a name found within N sentences either side "
                     f"is also tagged where it recurs (default {DEFAULT_CONTEXT}; 0: each sentence alone)")
+    ap.add_argument("--networks", type=int, default=None, metavar="N",
+                    help="use only the ensemble's first N networks (0: the CRF alone; default: all)")
     args = ap.parse_args(argv)
 
-    from ..stages.ner import load_tagger
+    from ..stages.ner import ModelError, load_tagger
 
-    tagger = load_tagger(args.model)
+    try:
+        tagger = load_tagger(args.model, args.networks)
+    except ModelError as exc:
+        print(f"rasid eval ner: {exc}", file=sys.stderr)
+        return 2
     sents = read_conll(args.gold)
     n_tokens = sum(len(t) for t, _ in sents)
     t0 = time.perf_counter()

@@ -124,15 +124,15 @@ class TokenInfo:
     base: str  # clitics stripped, article kept
     stem: str  # clitics and article stripped
     key: str  # gazetteer key for a phrase's first word (clitics stripped)
-    own: list[str]  # features of the token itself
-    ctx: list[str]  # features seen from a neighbour (prefixed by the position later)
+    own: tuple[str, ...]  # features of the token itself
+    ctx: tuple[str, ...]  # features seen from a neighbour (prefixed by the position later)
     trig: str = ""  # PER/ORG/LOC when the word announces a name of that type
     alts: tuple[str, ...] = ()  # forms with a possible proclitic removed (بفاس -> فاس)
     skip: bool = False  # punctuation or a nisba adjective: looked through for a trigger
-    prev: list[str] = field(default_factory=list)  # ctx as seen from the next token ("-1" prefix)
-    after: list[str] = field(default_factory=list)  # ctx as seen from the previous token ("+1")
-    back2: list[str] = field(default_factory=list)  # as seen from two tokens on ("-2b=", "-2trig=")
-    ahead2: list[str] = field(default_factory=list)  # as seen from two tokens back ("+2b=")
+    prev: tuple[str, ...] = ()  # ctx as seen from the next token ("-1" prefix)
+    after: tuple[str, ...] = ()  # ctx as seen from the previous token ("+1")
+    back2: tuple[str, ...] = ()  # as seen from two tokens on ("-2b=", "-2trig=")
+    ahead2: tuple[str, ...] = ()  # as seen from two tokens back ("+2b=")
 
 
 def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
@@ -206,9 +206,11 @@ def make_describer(res: Resources):
         if kind != "word":
             ctx.append("k=" + kind)
         skip = kind == "punct" or (article and (stem.endswith("ي") or stem.endswith("ية")) and not trig)
-        return TokenInfo(norm, base, stem, base if clitic else norm, own, ctx, trig or "", alts, skip,
-                         ["-1" + x for x in ctx], ["+1" + x for x in ctx],
-                         ["-2b=" + base] + (["-2trig=" + trig] if trig else []), ["+2b=" + base])
+        # tuples of strings: the cyclic garbage collector stops tracking them, so a cache
+        # of 300k analyses does not slow every full collection down
+        return TokenInfo(norm, base, stem, base if clitic else norm, tuple(own), tuple(ctx), trig or "", alts, skip,
+                         tuple("-1" + x for x in ctx), tuple("+1" + x for x in ctx),
+                         ("-2b=" + base,) + (("-2trig=" + trig,) if trig else ()), ("+2b=" + base,))
 
     return describe_token
 

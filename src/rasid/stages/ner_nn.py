@@ -280,34 +280,47 @@ class LinearCRF:
         get, unk = self.attrs.get, repeat(len(self.attrs))  # unseen attributes: the zero row
         ids: list[int] = []
         offsets: list[int] = []
+        zero = len(self.attrs)
         for fs in features:
             offsets.append(len(ids))
+            ids.append(zero)  # the zero row: a list may be empty (no neighbour at -2, say)
             ids.extend(map(get, fs, unk))
         return np.add.reduceat(self.weights[ids], offsets, axis=0)
 
-    def sentence_scores(self, tokens: Sequence[str], infos: Sequence[TokenInfo], gaz: list[list[str]]) -> np.ndarray:
-        """``scores(extract_features(...))`` without building the feature strings: what
-        a token contributes through its own features and as a neighbour at -2..+2 is
-        summed once per token string and cached; only ``sentence_features`` are looked up."""
-        n = len(tokens)
-        if not n:
-            return np.zeros((0, len(TAGS)))
+    def sentence_scores(self, sentences: Sequence[Sequence[str]], infos: Sequence[Sequence[TokenInfo]],
+                        gaz: Sequence[list[list[str]]]) -> list[np.ndarray]:
+        """``scores(extract_features(...))`` of each sentence without building the
+        feature strings: what a token contributes through its own features and as a
+        neighbour at -2..+2 is summed once per token string and cached; only the
+        ``sentence_features`` are looked up, in one batch for all the sentences."""
         cache = self._static
-        if len(cache) > 200_000:
-            cache.clear()
-        parts = []
-        for tok, x in zip(tokens, infos):
-            a = cache.get(tok)
-            if a is None:
-                a = cache[tok] = self.scores([["bias", *x.own], x.prev, x.after, x.back2, x.ahead2])
-            parts.append(a)
-        A = np.stack(parts)  # (n, 5, T): own, as -1, as +1, as -2, as +2
-        S = A[:, 0] + self.scores([sentence_features(infos, gaz, i) for i in range(n)])
-        S[1:] += A[:-1, 1]
-        S[:-1] += A[1:, 2]
-        S[2:] += A[:-2, 3]
-        S[:-2] += A[2:, 4]
-        return S
+        todo: dict[str, TokenInfo] = {}
+        for toks, xs in zip(sentences, infos):
+            for tok, x in zip(toks, xs):
+                if tok not in cache:
+                    todo[tok] = x
+        if todo:
+            if len(cache) + len(todo) > 200_000:
+                cache.clear()
+            lists = [f for x in todo.values() for f in (["bias", *x.own], x.prev, x.after, x.back2, x.ahead2)]
+            for tok, a in zip(todo, self.scores(lists).reshape(len(todo), 5, len(TAGS))):
+                cache[tok] = a
+        dyn = self.scores([sentence_features(xs, gz, i) for xs, gz in zip(infos, gaz) for i in range(len(xs))])
+        out, at = [], 0
+        for toks in sentences:
+            n = len(toks)
+            if not n:
+                out.append(np.zeros((0, len(TAGS))))
+                continue
+            A = np.stack([cache[tok] for tok in toks])  # (n, 5, T): own, as -1, as +1, as -2, as +2
+            S = A[:, 0] + dyn[at:at + n]
+            at += n
+            S[1:] += A[:-1, 1]
+            S[:-1] += A[1:, 2]
+            S[2:] += A[:-2, 3]
+            S[:-2] += A[2:, 4]
+            out.append(S)
+        return out
 
     def marginals(self, features: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)

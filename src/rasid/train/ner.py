@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--iterations", type=int, default=200)
     ap.add_argument("--top-words", type=int, default=100_000)
-    ap.add_argument("--networks", type=int, default=2, help="BiLSTM-CRF taggers in the ensemble (0: CRF only)")
+    ap.add_argument("--networks", type=int, default=1, help="BiLSTM-CRF taggers in the ensemble (0: CRF only)")
     ap.add_argument("--epochs", type=int, default=10, help="training epochs of each network")
     ap.add_argument("--hidden", type=int, default=64, help="LSTM units per direction")
     ap.add_argument("--crf-weight", type=float, default=None,
