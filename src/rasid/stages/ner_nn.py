@@ -193,26 +193,27 @@ class BiLSTMCRF:
         e = np.empty((B, H), np.float32)
         out = np.empty((B, L, H), np.float32)
         h = np.zeros((B, H), np.float32)
-        for t in range(L):
-            g = h @ whhT
-            g += G[:, t]
-            np.exp(g, out=g)
-            g += 1.0
-            np.reciprocal(g, out=g)  # sigmoid of i, f, o; sigmoid(2x) for g
-            u = g[:, 3 * H:]
-            u *= 2.0
-            u -= 1.0  # tanh of the candidate
-            u *= g[:, :H]
-            c *= g[:, H:2 * H]
-            c += u
-            np.multiply(c, -2.0, out=e)
-            np.exp(e, out=e)
-            e += 1.0
-            np.reciprocal(e, out=e)
-            e *= 2.0
-            e -= 1.0  # tanh(c)
-            h = e * g[:, 2 * H:3 * H]
-            out[:, t] = h
+        with np.errstate(over="ignore"):  # exp -> inf gives 1 / (1 + inf) = 0: the right limit
+            for t in range(L):
+                g = h @ whhT
+                g += G[:, t]
+                np.exp(g, out=g)
+                g += 1.0
+                np.reciprocal(g, out=g)  # sigmoid of i, f, o; sigmoid(2x) for g
+                u = g[:, 3 * H:]
+                u *= 2.0
+                u -= 1.0  # tanh of the candidate
+                u *= g[:, :H]
+                c *= g[:, H:2 * H]
+                c += u
+                np.multiply(c, -2.0, out=e)
+                np.exp(e, out=e)
+                e += 1.0
+                np.reciprocal(e, out=e)
+                e *= 2.0
+                e -= 1.0  # tanh(c)
+                h = e * g[:, 2 * H:3 * H]
+                out[:, t] = h
         return out
 
     def emissions(self, sentences: Sequence[np.ndarray]) -> list[np.ndarray]:
