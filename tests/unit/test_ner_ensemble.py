@@ -175,3 +175,14 @@ def test_trained_network_exports_to_numpy(tagger, sentences):
     with torch.no_grad():
         want = model.emissions(W, Ch, F, M)[0].numpy()
     np.testing.assert_allclose(net.emissions([X])[0], want, atol=1e-4)
+
+
+def test_token_caches_are_bounded():
+    from rasid.stages.ner_nn import _missing
+
+    cache = {"a": 1, "b": 2}
+    assert _missing(cache, [["a", "c", "c"]], [["A", "C", "C"]], limit=10) == {"c": "C"}
+    assert cache == {"a": 1, "b": 2}
+    # over the limit: emptied, and then everything in the call is missing, even past the limit
+    got = _missing(cache, [["a", "c", "d", "e"]], [["A", "C", "D", "E"]], limit=3)
+    assert cache == {} and got == {"a": "A", "c": "C", "d": "D", "e": "E"}

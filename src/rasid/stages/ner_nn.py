@@ -143,11 +143,7 @@ class BiLSTMCRF:
         (word vector, character CNN, projection of its own features) is cached per
         token string; the gazetteer and ``ptrig`` features are added per sentence."""
         cache = self._token_cache
-        todo: dict[str, TokenInfo] = {}
-        for toks, xs in zip(sentences, infos):
-            for tok, x in zip(toks, xs):
-                if tok not in cache:
-                    todo[tok] = x
+        todo = _missing(cache, sentences, infos)
         if todo:
             self._fill_cache(list(todo), list(todo.values()))
         feats, wT = self.vocab.feats, self.fproj_wT
@@ -167,8 +163,6 @@ class BiLSTMCRF:
 
     def _fill_cache(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> None:
         cache = self._token_cache
-        if len(cache) > 200_000:
-            cache.clear()
         vocab = self.vocab
         words = [vocab.word_id(x) for x in infos]
         chars = self.char_vectors([x.norm for x in infos])
@@ -240,6 +234,21 @@ class BiLSTMCRF:
         return crf_marginals(self.emissions(sentences), self.trans, self.start, self.end)
 
 
+def _missing(cache: dict, sentences: Sequence[Sequence[str]], infos: Sequence[Sequence[TokenInfo]],
+             limit: int = 200_000) -> dict[str, TokenInfo]:
+    """The token strings of `sentences` that `cache` lacks, with their analyses; the cache
+    is emptied first when it would grow past `limit` entries."""
+    todo: dict[str, TokenInfo] = {}
+    for toks, xs in zip(sentences, infos):
+        for tok, x in zip(toks, xs):
+            if tok not in cache:
+                todo[tok] = x
+    if len(cache) + len(todo) > limit:
+        cache.clear()  # then every token of the call is missing (a call may hold more than `limit`)
+        todo = {tok: x for toks, xs in zip(sentences, infos) for tok, x in zip(toks, xs)}
+    return todo
+
+
 def _ptrig(infos: Sequence[TokenInfo], i: int) -> list[str]:
     """``ptrig=TYPE`` when a trigger word precedes token `i` through punctuation or nisba
     adjectives (الرئيس الفرنسي، فرانسوا), as in the CRF features."""
@@ -295,14 +304,8 @@ class LinearCRF:
         neighbour at -2..+2 is summed once per token string and cached; only the
         ``sentence_features`` are looked up, in one batch for all the sentences."""
         cache = self._static
-        todo: dict[str, TokenInfo] = {}
-        for toks, xs in zip(sentences, infos):
-            for tok, x in zip(toks, xs):
-                if tok not in cache:
-                    todo[tok] = x
+        todo = _missing(cache, sentences, infos)
         if todo:
-            if len(cache) + len(todo) > 200_000:
-                cache.clear()
             lists = [f for x in todo.values() for f in (["bias", *x.own], x.prev, x.after, x.back2, x.ahead2)]
             for tok, a in zip(todo, self.scores(lists).reshape(len(todo), 5, len(TAGS))):
                 cache[tok] = a
