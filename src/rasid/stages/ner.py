@@ -164,9 +164,6 @@ class NERTagger:
                     tags[k][start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
         return tags
 
-    def tag_with_marginals(self, tokens: Sequence[str]) -> tuple[list[str], list[float]]:
-        return self.tag_batch([tokens])[0]
-
     def apply_overrides(self, tokens: Sequence[str], tags: list[str]) -> list[int]:
         """Force the tags of `overrides.tsv` phrases in place; return the positions changed."""
         if not self.overrides:
