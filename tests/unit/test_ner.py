@@ -188,3 +188,11 @@ def test_model_hash_is_checked(tmp_path):
     (tmp_path / "model.crfsuite").unlink()
     with pytest.raises(ModelError, match="missing"):
         NERTagger(tmp_path)
+
+
+def test_riyal_is_a_currency_unless_real_madrid():
+    from rasid.stages.ner import load_tagger
+
+    tagger = load_tagger()
+    assert tagger.tag(["بلغت", "الأرباح", "مليون", "ريال", "سعودي"])[3] == "B-MISC"
+    assert tagger.tag(["فاز", "ريال", "مدريد", "على", "برشلونة"])[1:3] == ["B-ORG", "I-ORG"]

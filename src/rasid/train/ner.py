@@ -79,6 +79,9 @@ OVERRIDES = [
     ("ORG", "شارل ابدو", ""), ("ORG", "شارلي ابدو", ""), ("ORG", "لوموند", ""), ("ORG", "ليموند", ""),
     ("ORG", "البنتاغون", ""), ("ORG", "الكرملين", ""), ("ORG", "الانتربول", ""), ("ORG", "يوروبول", ""),
     ("ORG", "الجيش السوري الحر", ""), ("ORG", "حزب العمال الكردستاني", ""),
+    # ANERcorp has ريال only in ريال مدريد (ORG), so the models tag the Saudi currency ORG;
+    # a currency is MISC there (دولار, درهم), and the longer name still wins
+    ("ORG", "ريال مدريد", ""), ("MISC", "ريال", ""),
 ]
 
 WIKIFANE_MAP = {
