@@ -48,7 +48,8 @@ def _torch_model(E: np.ndarray, n_chars: int, n_feats: int, hidden: int, dropout
     class Tagger(nn.Module):
         def __init__(self):
             super().__init__()
-            self.emb = nn.Embedding.from_pretrained(torch.tensor(E), freeze=not finetune, padding_idx=0, sparse=finetune)
+            # the word2vec vectors as initial weights (what Embedding.from_pretrained does)
+            self.emb = nn.Embedding(*E.shape, padding_idx=0, sparse=finetune, _weight=torch.tensor(E), _freeze=not finetune)
             self.cemb = nn.Embedding(n_chars + 2, 32, padding_idx=0)
             self.conv = nn.Conv1d(32, 64, 3, padding=1)
             self.fproj = nn.Linear(max(n_feats, 1), 32)
