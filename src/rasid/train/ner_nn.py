@@ -14,9 +14,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..stages.ner_features import Resources
-from ..stages.ner_nn import FEAT_PREFIX, TAGS, Vocab, feature_names  # noqa: F401  (FEAT_PREFIX documents the inputs)
-from ..stages.ner_features import match_gazetteer
+from ..stages.ner_features import Resources, match_gazetteer
+from ..stages.ner_nn import TAGS, Vocab, feature_names
 
 TAG_ID = {t: i for i, t in enumerate(TAGS)}
 
