@@ -196,3 +196,19 @@ def test_riyal_is_a_currency_unless_real_madrid():
     tagger = load_tagger()
     assert tagger.tag(["بلغت", "الأرباح", "مليون", "ريال", "سعودي"])[3] == "B-MISC"
     assert tagger.tag(["فاز", "ريال", "مدريد", "على", "برشلونة"])[1:3] == ["B-ORG", "I-ORG"]
+
+
+def test_regnal_number_takes_the_teen():
+    from rasid.stages.ner import extend_regnal, load_tagger
+
+    # ANERcorp dev: "للملك الفونسو الثالث عشر ملك اسبانيا" ends the name at the ordinal without the rule
+    tags = ["O", "B-PER", "I-PER", "O", "O"]
+    assert extend_regnal(["للملك", "الفونسو", "الثالث", "عشر", "ملك"], tags) == [3]
+    assert tags == ["O", "B-PER", "I-PER", "I-PER", "O"]
+    # an ordinal outside a name, or عشرة after a clock hour, is left alone
+    tags = ["O", "O", "O", "O"]
+    assert extend_regnal(["الساعة", "الحادية", "عشرة", "."], tags) == [] and tags == ["O"] * 4
+    tags = ["B-PER", "O", "O"]
+    assert extend_regnal(["الثالث", "عشر", "."], tags) == [] and tags == ["B-PER", "O", "O"]
+    toks = "زار البابا بنديكت السادس عشر تركيا".split()
+    assert load_tagger().tag(toks)[2:5] == ["I-PER", "I-PER", "I-PER"]

@@ -140,6 +140,8 @@ class NERTagger:
             probs = [float(post[i, j]) for i, j in enumerate(path)]
             for i in self.apply_overrides(tokens, tags):
                 probs[i] = 0.95  # a curated name: confidence of the list, not of the models
+            for i in extend_regnal([self.describe(t).norm for t in tokens], tags):
+                probs[i] = probs[i - 1]
             result.append((tags, probs))
         return result
 
@@ -203,6 +205,24 @@ class NERTagger:
                 j += 1
             i += L
         return changed
+
+
+# ordinals 1-9 (and الحادي) that take عشر in a regnal number: لويس الرابع عشر
+_ORDINALS = frozenset(normalize_name(w) for w in
+                      "الأول الحادي الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع".split())
+_TEEN = normalize_name("عشر")
+
+
+def extend_regnal(norms: Sequence[str], tags: list[str]) -> list[int]:
+    """A person's name that ends in an ordinal takes the عشر after it (ألفونسو الثالث عشر,
+    بنديكت السادس عشر): the models end the name at the ordinal. Changes `tags` in place;
+    returns the positions changed."""
+    changed = []
+    for i in range(1, len(tags)):
+        if tags[i] == "O" and tags[i - 1] == "I-PER" and norms[i] == _TEEN and norms[i - 1] in _ORDINALS:
+            tags[i] = "I-PER"
+            changed.append(i)
+    return changed
 
 
 def load_overrides(raw: bytes) -> dict[tuple[str, ...], tuple[str, bool]]:

@@ -100,6 +100,18 @@ def log(msg: str) -> None:
 
 
 # --------------------------------------------------------------------------- data
+def _versions(names) -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for name in names:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "-"
+    return out
+
+
 def split_dev(sents: list, blocks: int = 10, frac: float = 0.1) -> tuple[list, list]:
     """Dev split by document: the corpus is cut into `blocks` contiguous blocks and the
     last `frac` of each block's sentences (a run of whole consecutive sentences, i.e.
@@ -444,7 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="rasid train ner", description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     ap.add_argument("--work", type=Path, default=Path("/tmp/rasid-ner"), help="intermediate files")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="model directory to write")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="model directory to write (default: the package's model with --final; "
+                         "without --final only the dev model in --work is written unless --out is given)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.05)
@@ -504,7 +518,9 @@ def main(argv: list[str] | None = None) -> int:
                 "cluster_k": list(ks), "top_words": args.top_words, "gazetteer": gaz_sizes,
                 "networks": args.networks, "epochs": args.epochs, "hidden": args.hidden,
                 "crf_weight": round(crf_weight, 4), "pretrain": args.pretrain,
-                "pretrain_epochs": args.pretrain_epochs if args.pretrain else 0}
+                "pretrain_epochs": args.pretrain_epochs if args.pretrain else 0,
+                # the bytes are reproducible with these versions; others give another word2vec
+                "versions": _versions(("gensim", "numpy", "scikit-learn", "python-crfsuite", "torch"))}
 
     def build(data, crf_path: Path, out: Path, trained_on: str, scores=None) -> None:
         log(f"training CRF on {len(data)} sentences")
@@ -529,7 +545,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.final:
         log("training the final models on the whole train part")
+        args.out = args.out or DEFAULT_OUT
         build(sents + extra, args.work / "model-final.crfsuite", args.out, "ANERcorp train part (CAMeL split)", dev_summary)
+    elif args.out is None:
+        log(f"dev model in {dev_dir} (no --final: the package's model is left as it is)")
+        return 0
     else:
         write_model_dir(args.out, (dev_dir / "model.crfsuite").read_bytes(), clusters_out, gaz_out,
                         [(dev_dir / n).read_bytes() for n in sorted(p.name for p in dev_dir.glob("nn-*.npz"))],
