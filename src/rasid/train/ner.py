@@ -472,12 +472,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--final", action="store_true", help="after the dev score, retrain on all of train")
     ap.add_argument("--extra", action="append", default=[], choices=["aqmar", "wikifane"],
                     help="experiment: add out-of-domain labelled data to the training set")
-    ap.add_argument("--pretrain", action="append", default=[], choices=["aqmar", "wikifane"],
-                    help="pretrain the networks on out-of-domain labelled data before ANERcorp")
-    ap.add_argument("--pretrain-epochs", type=int, default=2)
+    ap.add_argument("--pretrain", action="append", default=None, choices=["aqmar", "wikifane"],
+                    help="pretrain the networks on these out-of-domain labelled sets before ANERcorp "
+                         "(default: wikifane and aqmar)")
+    ap.add_argument("--no-pretrain", action="store_true", help="ablation: no network pretraining")
+    ap.add_argument("--pretrain-epochs", type=int, default=3)
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
     args = ap.parse_args(argv)
+    args.pretrain = [] if args.no_pretrain else (args.pretrain or ["wikifane", "aqmar"])
     random.seed(args.seed)
     if args.networks:
         try:
