@@ -480,7 +480,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
     args = ap.parse_args(argv)
-    args.pretrain = [] if args.no_pretrain else (args.pretrain or ["wikifane", "aqmar"])
+    # pretraining is for the networks: none with --networks 0
+    args.pretrain = [] if args.no_pretrain or not args.networks else (args.pretrain or ["wikifane", "aqmar"])
     random.seed(args.seed)
     if args.networks:
         try:
