@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from .doc import Document
+from .doc import Document, check_article_size
 
 
 class Stage:
@@ -45,6 +45,8 @@ class Pipeline:
         return [s.name for s in self.stages]
 
     def __call__(self, doc: Document) -> Document:
+        """Run every stage; `rasid.doc.ArticleTooLong` for a text over MAX_ARTICLE_CHARS."""
+        check_article_size(doc.text, doc.origin)
         for stage in self.stages:
             doc = stage(doc)
         return doc

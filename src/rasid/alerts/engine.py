@@ -10,7 +10,7 @@
 2. every active watch is matched against each article (outside the write lock);
 3. one transaction: ``INSERT OR IGNORE`` the alerts (UNIQUE (watch_id, article_id), so a
    re-run creates nothing), the surge bookkeeping, and the new high-water mark;
-4. the new alerts go to the in-process `BUS` and to their webhooks.
+4. the new alerts go to the in-process `BUS` and, in a background thread, to their webhooks.
 
 Surge watches record each matching article in ``watch_matches`` and raise one alert (on
 the article that brought the count to N) when N matching articles fall within the window,
@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
 from ..doc import Document
-from .delivery import BUS, AlertBus, deliver_pending, get_alerts
+from .delivery import BUS, AlertBus, deliver_in_background, get_alerts
 from .matcher import Match, match_document, resolve_entity_ids
 from .watches import Watch, list_watches, update_entity_ids
 
@@ -90,7 +90,7 @@ class AlertEngine:
             for alert in alerts:
                 self.bus.publish(alert)
             if self.deliver:
-                deliver_pending(store, created, on_event=self.on_event)
+                deliver_in_background(store, created, on_event=self.on_event)
         return created
 
     def catch_up(self, store: Any) -> list[int]:
