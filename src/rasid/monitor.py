@@ -37,10 +37,16 @@ class IngestSummary:
 
 def check_document(doc: Document) -> Document | Rejection:
     """The document, or a Rejection when its text is over MAX_ARTICLE_CHARS or its fields
-    are not plain finite JSON (a NaN in ``meta`` would be stored as invalid JSON)."""
-    from .doc import check_article_size, check_json_value
+    are not plain finite JSON (a NaN in ``meta`` would be stored as invalid JSON). A URL
+    that is not http(s) (``javascript:``, ``data:``) is dropped."""
+    from .doc import check_article_size, check_json_value, compute_doc_id
 
     origin = doc.origin or doc.url or doc.id or "?"
+    if doc.url is not None and not is_url(str(doc.url).strip().lower()):
+        # javascript:, data:, file: ... never reach a page as a link
+        doc.meta["dropped_url"] = str(doc.url)[:200]
+        doc.url = None
+        doc.id = compute_doc_id(doc)
     try:
         check_article_size(doc.text)
         for name in ("title", "url", "source", "author", "published", "summary"):

@@ -4,8 +4,9 @@
 * ``RASID_API_TOKEN_FILE``: a file holding that token (used when ``RASID_API_TOKEN`` is unset),
   so the token need not appear in a process list or a shell history.
 * ``RASID_READ_OPEN``: ``1`` (default) lets anyone who reaches the server read; ``0`` makes
-  reading need the token too (a ``Bearer`` header, or the ``rasid_token`` cookie the web UI
-  sets from its sign-in form).
+  reading need the token too (a ``Bearer`` header, or the HttpOnly ``rasid_session`` cookie
+  that ``POST /api/v1/session`` sets after checking the token: it holds a credential derived
+  from the token, which lets its holder read and never write).
 
 With no token configured, the server refuses every write with 403.
 """
@@ -45,6 +46,20 @@ class Settings:
             if token is None:
                 raise SettingsError(f"RASID_API_TOKEN_FILE: {path} is empty")
         return cls(token=token, read_open=parse_bool(env.get("RASID_READ_OPEN"), True, "RASID_READ_OPEN"))
+
+    @property
+    def read_credential(self) -> str | None:
+        """What the ``rasid_session`` cookie holds after sign-in: derived from the token
+        (HMAC), so the cookie lets its holder read but never carries the write token."""
+        if not self.token:
+            return None
+        return hmac.new(self.token.encode("utf-8"), b"rasid read cookie v1", "sha256").hexdigest()
+
+    def is_read_credential(self, candidate: str | None) -> bool:
+        expected = self.read_credential
+        if not expected or not candidate:
+            return False
+        return hmac.compare_digest(candidate.encode("utf-8"), expected.encode("utf-8"))
 
     def is_token(self, candidate: str | None) -> bool:
         """Constant-time comparison with the configured token."""
