@@ -335,12 +335,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSON Lines field mapping, e.g. text=article_body,published=pub_date")
     p.add_argument("--max-bytes", type=int, default=None, help="reject files larger than this (50 MB)")
     p.add_argument("--batch-size", type=int, default=200, help="articles per transaction")
+    add_flags(p, ("strict_stages",))
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("analyze", parents=[common], help="analyse one article file; JSON on stdout")
     p.add_argument("file", help="an article file (text, JSON Lines, HTML, ...) or - for stdin")
     p.add_argument("--published", help="publication date (YYYY-MM-DD) when the file carries none")
     p.add_argument("--no-sentences", action="store_true", help="leave the sentence layer out")
+    add_flags(p, ("strict_stages",))
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("search", parents=[common], help="search the archive")
