@@ -192,3 +192,23 @@ def test_docs_list_every_setting():
     text = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
     for name, s in SETTINGS.items():
         assert f"`{name}`" in text and s.env in text, name
+
+
+def test_the_api_reads_the_running_commands_flags(tmp_path):
+    pytest.importorskip("httpx")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from rasid.api import create_app
+
+    db = str(tmp_path / "api.db")
+    config = resolve_settings({"read_open": "0", "db": db},
+                              environ={"RASID_API_TOKEN": "tok-123"})
+    with registry.use_settings(config):
+        app = create_app(db)  # no Settings given: the registry's, with the flags above
+    with TestClient(app) as client:
+        assert client.get("/api/v1/stats").status_code == 401
+        assert client.get("/api/v1/stats", headers={"Authorization": "Bearer tok-123"}).status_code == 200
+    app.state.rasid.monitor.close()

@@ -80,7 +80,7 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
         print(f"rasid: write token for this run: {settings.token}  "
               "(set RASID_API_TOKEN, or api_token_file / RASID_API_TOKEN_FILE, to choose one)", flush=True)
     if not settings.read_open:
-        print("rasid: reading is closed (RASID_READ_OPEN=0): pages and API need the token", flush=True)
+        print("rasid: reading is closed (read_open = 0): pages and API need the token", flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                             timeout_graceful_shutdown=2, access_log=False)
     server = uvicorn.Server(config)
