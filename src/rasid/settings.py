@@ -255,6 +255,8 @@ class Config(Mapping[str, Any]):
         return self._values[name].value
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
         try:
             return self._values[name].value
         except KeyError:
