@@ -11,9 +11,9 @@
   checked address, and the address actually connected to is checked again. Redirects are
   followed by hand, each hop checked the same way; a redirect to anything but http(s) is
   refused.
-* ``RASID_ALLOW_PRIVATE_HOSTS``: comma-separated host names or addresses that may be
-  private (a feed on your own network, or ``127.0.0.1`` in tests). Empty by default; read
-  only by `read_allowed_private_hosts`.
+* The setting ``allow_private_hosts`` (``RASID_ALLOW_PRIVATE_HOSTS``, see `rasid.settings`):
+  comma-separated host names or addresses that may be private (a feed on your own network,
+  or ``127.0.0.1`` in tests). Empty by default; read only by `read_allowed_private_hosts`.
 
 Used by feed polls, article pages (`rasid ingest URL`, `rasid monitor`, the API's
 ``POST /feeds``) and webhook delivery.
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
-import os
 import socket
 import ssl
 import zlib
@@ -57,8 +56,10 @@ class Response:
 
 
 def read_allowed_private_hosts() -> frozenset[str]:
-    """Host names / addresses from ``RASID_ALLOW_PRIVATE_HOSTS`` (lower-cased)."""
-    raw = os.environ.get(ALLOW_PRIVATE_HOSTS_ENV, "")
+    """Host names / addresses of the setting ``allow_private_hosts`` (lower-cased)."""
+    from .settings import current_settings
+
+    raw = current_settings()["allow_private_hosts"] or ""
     return frozenset(h.strip().lower().strip("[]") for h in raw.split(",") if h.strip())
 
 

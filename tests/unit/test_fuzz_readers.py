@@ -4,7 +4,7 @@ the API's request models take any input without an uncaught error.
 A reader yields only Documents and Rejections and never raises; a Document it yields passes
 the archive's checks (finite JSON, text within MAX_ARTICLE_CHARS). The budget is fixed
 (derandomized, 40 examples per target) so that CI time stays small and runs repeat;
-``RASID_FUZZ_EXAMPLES=2000`` runs a longer campaign."""
+``FUZZ_EXAMPLES=2000`` runs a longer campaign."""
 from __future__ import annotations
 
 import gzip
@@ -29,8 +29,8 @@ from rasid.ingest.warc import read_warc_stream  # noqa: E402
 from rasid.monitor import check_document  # noqa: E402
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
-# RASID_FUZZ_EXAMPLES raises the budget for a longer campaign outside CI
-FUZZ = settings(max_examples=int(os.environ.get("RASID_FUZZ_EXAMPLES", 40)), derandomize=True,
+# FUZZ_EXAMPLES raises the budget for a longer campaign outside CI
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 40)), derandomize=True,
                 deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
