@@ -45,13 +45,17 @@ def make_text(shape: str, n: int) -> str:
         return "".join(out)[:n]
     if shape == "digits":
         return "١" * n
-    if shape == "markup":
+    if shape == "markup":  # nested markup read by the HTML reader; its time is printed apart
         from rasid.ingest import read_html
 
-        depth = n // 20
-        html = ("<div>" * depth + "<p>قال أولاند في باريس إن فرنسا ستواصل الحرب.</p>" * 50
-                + "</div>" * depth).encode()
-        doc = read_html(html, origin="markup")
+        depth = 200
+        body = "".join(f"<p>قال أولاند في الفقرة {i} إن فرنسا ستواصل الحرب في باريس.</p>" for i in range(n // 55))
+        page = ("<html><body><article>" + "<div>" * depth + body + "</div>" * depth
+                + "</article></body></html>").encode()
+        started = time.perf_counter()
+        doc = read_html(page, origin="markup")
+        print(f"markup    {len(page):>7} bytes of HTML, depth {depth}: read_html "
+              f"{time.perf_counter() - started:.2f}s", flush=True)
         return doc.text if isinstance(doc, Document) else "نص"
     raise ValueError(shape)
 

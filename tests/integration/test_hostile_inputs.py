@@ -124,3 +124,18 @@ def test_script_urls_are_dropped_at_ingest(tmp_path, lines):
         summary = monitor.ingest([str(path)])
         urls = [row[0] for row in monitor.store.con.execute("SELECT url FROM articles")]
     assert summary.stored == 2 and urls == [None, None]
+
+
+def test_html_pages_are_bounded_before_extraction(tmp_path):
+    from rasid.ingest.html import MAX_HTML_BYTES
+
+    big = tmp_path / "big.html"
+    paragraph = "<p>قال أولاند في باريس إن فرنسا ستواصل الحرب على الإرهاب، وإن الهجوم لن يمر.</p>\n"
+    big.write_text("<html><body><article>" + paragraph * (MAX_HTML_BYTES // len(paragraph.encode()) + 10)
+                   + "</article></body></html>", encoding="utf-8")
+    deep = tmp_path / "deep.html"
+    deep.write_text("<div>" * 50_000 + paragraph * 5 + "</div>" * 50_000, encoding="utf-8")
+    items = list(read_paths([big, deep]))
+    assert [type(i).__name__ for i in items] == ["Rejection", "Rejection"]
+    assert "MAX_HTML_BYTES" in items[0].reason and items[0].origin == str(big)
+    assert items[1].origin == str(deep)
