@@ -113,3 +113,37 @@ def test_article_length_limit_is_the_shared_one(app):
     with TestClient(create_app(app.state.rasid.monitor, Settings(token=TOKEN))) as c:
         r = c.post("/api/v1/articles", json={"text": "ن" * (MAX_ARTICLE_CHARS + 1)}, headers=AUTH)
         assert r.status_code == 422 and str(MAX_ARTICLE_CHARS) in r.text
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://2130706433/feed.xml",
+                                 "http://0x7f000001/feed.xml", "http://[::1]/feed.xml"])
+def test_feed_urls_on_private_addresses_are_refused(client, url, monkeypatch):
+    monkeypatch.delenv("RASID_ALLOW_PRIVATE_HOSTS", raising=False)
+    r = client.post("/api/v1/feeds", json={"url": url}, headers=AUTH)
+    assert r.status_code == 502 and "refused" in r.json()["error"]
+
+
+def test_webhooks_are_posted_in_the_background(client, monkeypatch):
+    """The request that stores a matching article returns while the webhook is still being
+    posted: the receiver here only answers once the response is back."""
+    import threading
+
+    from rasid.alerts import delivery
+
+    released, calls = threading.Event(), []
+
+    def slow_receiver(url, payload, timeout=10.0):
+        waited = released.wait(20)
+        calls.append((threading.current_thread().name, waited, payload["article"]["title"]))
+        return 200, None
+
+    monkeypatch.setattr(delivery, "post_webhook", slow_receiver)
+    r = client.post("/api/v1/watches", json={"query": "الرياض", "webhook": "https://hooks.example.org/x"},
+                    headers=AUTH)
+    assert r.status_code == 201, r.text
+    r = client.post("/api/v1/articles", json={"title": "خبر عاجل", "text": "وصل الوفد إلى الرياض صباح اليوم."},
+                    headers=AUTH)
+    assert r.status_code == 201 and not calls  # answered before the receiver did
+    released.set()
+    delivery.wait_for_deliveries(client.app.state.rasid.monitor.store)
+    assert calls == [("rasid-webhooks", True, "خبر عاجل")]
