@@ -17,7 +17,7 @@ from rasid.monitor import Monitor
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 SAMPLE = RESOURCES / "saudinewsnet-sample.jsonl"
-STAGES = ("tokenize", "ner", "resolve")
+STAGES = ("tokenize",)  # the readers and checks are under test here, not the analysis
 
 
 @pytest.fixture(scope="module")
