@@ -31,3 +31,13 @@ def test_generated_token_file_is_private(tmp_path):
     assert again.read_text().strip() == "other" and stat.S_IMODE(again.stat().st_mode) == 0o600
     elsewhere = write_token_file("t", ":memory:")
     assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o600 and stat.S_IMODE(elsewhere.parent.stat().st_mode) == 0o700
+
+
+def test_analyze_rejects_an_article_over_the_limit(tmp_path, capsys):
+    from rasid.doc import MAX_ARTICLE_CHARS
+
+    path = tmp_path / "long.txt"
+    path.write_text("عنوان\n\n" + "كلمة " * (MAX_ARTICLE_CHARS // 5 + 10), encoding="utf-8")
+    assert main(["analyze", str(path)]) == 3  # nothing could be read
+    err = capsys.readouterr().err
+    assert f"rejected {path}" in err and str(MAX_ARTICLE_CHARS) in err

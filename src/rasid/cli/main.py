@@ -120,9 +120,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise CLIError(f"{args.file}: no such file", EXIT_NOT_FOUND)
     items = (read_stream(sys.stdin.buffer, name="<stdin>") if args.file == "-"
              else read_paths([args.file]))
+    from ..monitor import check_document
+
     pipeline = build_pipeline()
     n_docs, code = 0, EXIT_OK
     for item in items:
+        if not isinstance(item, Rejection):
+            item = check_document(item)  # over MAX_ARTICLE_CHARS, non-finite meta: rejected
         if isinstance(item, Rejection):
             print(f"rejected {item.origin}: {item.reason}", file=sys.stderr)
             code = EXIT_PARTIAL
