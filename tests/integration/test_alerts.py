@@ -397,3 +397,29 @@ def test_event_time_prefers_a_full_publication_time():
     assert convert_event_time("2015-11-14T10:30:00+01:00", "2026-01-01T00:00:00Z") == "2015-11-14T09:30:00Z"
     assert convert_event_time("2015-11-14", "2026-01-01T00:00:00Z") == "2026-01-01T00:00:00Z"
     assert convert_event_time(None, "2026-01-01T00:00:00Z") == "2026-01-01T00:00:00Z"
+
+
+def test_an_alert_being_delivered_is_not_posted_twice(tmp_path, light_pipeline, monkeypatch):
+    """The monitor loop's retry skips an alert that a background delivery is posting."""
+    import threading
+
+    from rasid.alerts import delivery
+
+    entered, release, posts = threading.Event(), threading.Event(), []
+
+    def slow(url, payload, timeout=10.0):
+        posts.append(payload["alert"]["id"])
+        entered.set()
+        release.wait(10)
+        return 200, None
+
+    monkeypatch.setattr(delivery, "post_webhook", slow)
+    monitor = make_monitor(tmp_path / "once.db", light_pipeline, deliver=True)
+    with monitor:
+        add_watch(monitor.store, query="انفجار", webhook="https://hooks.example.org/x")
+        monitor.ingest_documents([news(1, 0)])
+        assert entered.wait(10)
+        assert deliver_pending(monitor.store) == {"delivered": 0, "failed": 0}  # skipped, in flight
+        release.set()
+        wait_for_deliveries(monitor.store)
+        assert len(posts) == 1 and alerts_of(monitor)[0]["delivered_at"]

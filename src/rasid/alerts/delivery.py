@@ -233,19 +233,24 @@ def deliver_pending(store: Any, alert_ids: list[int] | None = None, *, attempts:
         alerts = get_alerts(store, [alert_id])
         if not alerts:
             continue
-        payload = build_payload(alerts[0])
-        ok = False
-        for n in range(attempts):
-            status, error = post_webhook(url, payload, timeout)
-            tried += 1
-            _record_attempt(store, alert_id, url, tried, status, error)
-            if error is None:
-                ok = True
-                break
-            if on_event:
-                on_event(f"webhook {url}: alert {alert_id} attempt {tried} failed ({error})")
-            if n + 1 < attempts:
-                sleep(min(backoff * (2 ** n), MAX_BACKOFF_S))
+        if not _claim(store, alert_id):
+            continue  # a background delivery of this alert is under way
+        try:
+            payload = build_payload(alerts[0])
+            ok = False
+            for n in range(attempts):
+                status, error = post_webhook(url, payload, timeout)
+                tried += 1
+                _record_attempt(store, alert_id, url, tried, status, error)
+                if error is None:
+                    ok = True
+                    break
+                if on_event:
+                    on_event(f"webhook {url}: alert {alert_id} attempt {tried} failed ({error})")
+                if n + 1 < attempts:
+                    sleep(min(backoff * (2 ** n), MAX_BACKOFF_S))
+        finally:
+            _release(store, alert_id)
         if ok:
             done["delivered"] += 1
         else:
@@ -257,6 +262,22 @@ def deliver_pending(store: Any, alert_ids: list[int] | None = None, *, attempts:
 # -- in the background ----------------------------------------------------------------------------
 _workers: dict[int, list[threading.Thread]] = {}  # id(store) -> delivery threads
 _workers_lock = threading.Lock()
+_in_flight: set[tuple[int, int]] = set()  # (id(store), alert id) being delivered now
+
+
+def _claim(store: Any, alert_id: int) -> bool:
+    """Mark an alert as being delivered; False when another thread of this process is
+    delivering it already (a background delivery and the monitor loop's retry)."""
+    with _workers_lock:
+        if (id(store), alert_id) in _in_flight:
+            return False
+        _in_flight.add((id(store), alert_id))
+        return True
+
+
+def _release(store: Any, alert_id: int) -> None:
+    with _workers_lock:
+        _in_flight.discard((id(store), alert_id))
 
 
 def deliver_in_background(store: Any, alert_ids: list[int],
