@@ -144,8 +144,9 @@ class Monitor:
             self._store_batch(batch, summary)
 
     def _store_batch(self, batch: list[Document], summary: IngestSummary) -> None:
-        from .archive_steps import crash_for_test, run_archive_steps
+        from .archive_steps import crash_for_test, prepare_archive_steps, run_archive_steps
 
+        prepare_archive_steps(self.archive_steps, batch)  # no archive needed: outside the lock
         with self.store.transaction():  # the articles and every archive step, together
             report = self.store.add_documents(batch, batch_size=len(batch))
             stored_ids = {o.id for o in report.outcomes if o.outcome == "stored"}
