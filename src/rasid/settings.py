@@ -228,6 +228,15 @@ register_setting(Setting("shared_data", convert_path, _default_shared,
 register_setting(Setting("akec", convert_path, _default_akec,
                          "the AKEC keyphrase corpus folder (rasid eval keyphrases); default "
                          "<shared_data>/keyphrases/akec", metavar="DIR"))
+register_setting(Setting("test_crash_at", convert_str, None,
+                         "test-only: NAME[@N] makes an ingest kill itself (SIGKILL) the N-th time "
+                         "it finishes the archive step NAME (stored, resolve_entities, "
+                         "near_duplicates, stories, alerts), inside the transaction",
+                         has_flag=False, metavar="NAME[@N]"))
+register_setting(Setting("test_pg_url", convert_str, None,
+                         "test-only: the PostgreSQL server the contract tests (tests/contract) run "
+                         "their postgresql engine against; unset, that engine is skipped",
+                         has_flag=False, secret=True, metavar="URL"))
 
 
 # -- effective values -------------------------------------------------------------------------
