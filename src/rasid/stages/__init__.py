@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..pipeline import Pipeline, Stage
 
 #: The default stages, in order. Each is imported lazily so that importing rasid stays cheap.
-DEFAULT_STAGES = ("tokenize", "ner", "resolve", "dates", "places", "summarise")
+DEFAULT_STAGES = ("tokenize", "ner", "resolve", "dates", "places", "events", "summarise")
 
 
 def create_stage(name: str) -> Stage:
@@ -28,6 +28,10 @@ def create_stage(name: str) -> Stage:
         from .places import PlaceStage
 
         return PlaceStage()
+    if name == "events":
+        from .events import EventStage
+
+        return EventStage()
     if name == "summarise":
         from .summarise import SummaryStage
 

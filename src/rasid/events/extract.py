@@ -1,0 +1,486 @@
+"""Find PLOVER events in a tokenised, NER-tagged document, sentence by sentence.
+
+Method (figures: docs/events.md):
+
+1. **Triggers.** Each word is reduced to candidate forms (proclitics, then suffixes and
+   imperfect prefixes removed) and looked up in ``data/triggers.tsv``; a trigger may ask
+   for a neighbour word (اطلاق + النار), forbid one (ضربة جزاء), or need a violence word
+   somewhere in its sentence (``context``).
+2. **Sentence filters.** In a sports sentence ASSAULT words are metaphors; in an accident
+   sentence deaths are not assaults; in a common-crime sentence killing is CRIME.
+   Demands made by a protest are the PROTEST; a lone "protesters" noun yields to another
+   event of the sentence (killing protesters is an ASSAULT).
+3. **Modifiers**, looked for in the three words before the trigger: negation (لم لن ما لا
+   نفى عدم), hypothetical (قد + imperfect, إذا, لو, سوف, the future prefix س-, foiled
+   plans), threat (هدد بـ, توعد: the event becomes THREATEN, ``threatened`` keeps the act).
+4. **Arguments.** Entities of the sentence and noun phrases headed by an actor noun
+   (قوات, المتظاهرون, مدنيين) are candidates. Agent-like candidates after a trigger
+   (VSO order, genitive of a noun trigger) or else before it (SVO) are the actor; a
+   candidate after على/ضد/استهدف, a victim-like noun, or the subject of تعرض is the
+   recipient; من قبل / على يد X gives the actor. Places and dates are the sentence's
+   ``places`` / ``dates`` spans nearest the trigger, preferring those between it and the
+   next trigger.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..doc import Document, Span
+from .lexicon import (
+    Trigger,
+    find_forms,
+    key_of_name,
+    load_actor_codes,
+    load_cues,
+    load_triggers,
+    strip_article,
+    strip_clitics,
+)
+
+PLACE_PREPS = frozenset({"في", "فوق", "قرب", "داخل", "شمال", "جنوب", "شرق", "غرب", "شمالي",
+                         "جنوبي", "شرقي", "غربي", "وسط", "بين", "الي", "نحو", "حول", "عند",
+                         "بالقرب", "امام", "ضواحي", "اطراف", "محيط"})
+RECIPIENT_MARKS = frozenset({"علي", "ضد", "استهدف", "استهدفت", "استهدفوا", "طال", "طالت",
+                             "يستهدف", "تستهدف", "بحق"})
+AGENT_MARKS = (("من", "قبل"), ("علي", "يد"), ("علي", "ايدي"), ("بايدي",), ("نفذه",),
+               ("نفذها",), ("تبناه",), ("تبنته",), ("تبني",))
+PATIENT_HEADS = frozenset(strip_article(w) for w in (
+    "مدنيين", "مدنيون", "مواطنين", "مواطنون", "مواطن", "مقيم", "مقيمين", "اشخاص", "شخص",
+    "شخصا", "رجل", "امراة", "اطفال", "نساء", "مصلين", "المصلين", "حجاج", "لاجءين", "سجناء",
+    "اسري", "معتقلين", "رهاءن", "مسجد", "كنيسة", "مواقع", "موقع", "مقر", "مراكز", "مركز",
+    "نقطة", "دورية", "قافلة", "سفارة", "مستشفي", "مدرسة", "سوق", "حافلة", "الطاءرة", "طاءرة"))
+COUNTRY_FEATURES = frozenset({"country", "PCLI", "PCLD", "PCLS"})
+SUFFER_MARKS = frozenset({"تعرض", "تعرضت", "تعرضوا", "يتعرض", "تتعرض", "لها", "له"})
+CLAUSE_ENDS = frozenset({"،", ",", ".", ":", "؛", ";", "!", "؟", "?", "(", ")", "\"", "«", "»"})
+DEMONSTRATIVES = frozenset({"تلك", "ذلك", "هذه", "هذا"})
+RELATIVES = frozenset({"التي", "الذي", "اللتين", "اللذين"})
+AERIAL = frozenset({"جوي", "جوية", "جويه", "طيران", "طاءرات", "مقاتلات", "غارة", "غارات",
+                    "مروحيات", "مسيرة", "درون"})
+NEGATION_REACH = {"ما": 1, "لا": 2, "دون": 1, "بدون": 1, "عدم": 2, "ليس": 3, "ليست": 3,
+                  "نفي": 6, "نفت": 6, "ينفي": 6, "تنفي": 6, "نفوا": 6, "كذب": 6, "كذبت": 6}
+#: A lone protester noun is a weak PROTEST trigger.
+WEAK_PROTEST = 0.8
+#: Actor found in the previous sentence: confidence multiplier.
+INFERRED_FACTOR = 0.8
+
+
+@dataclass
+class Hit:
+    index: int  # token index
+    trigger: Trigger
+    start: int
+    end: int
+    type: str
+    mode: str | None
+    weight: float
+    negated: bool = False
+    hypothetical: bool = False
+    threatened: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Arg:
+    start: int
+    end: int
+    first: int  # first token index
+    last: int  # last token index
+    agent: bool
+    ref: dict[str, Any]
+
+
+def word_forms(tok) -> set[str]:
+    """The token's readings without و/ف, prepositions and the article."""
+    out = set()
+    for w in strip_clitics(tok.norm):
+        out.add(w)
+        out.add(strip_article(w))
+    return out
+
+
+def match_trigger(tokens, i: int, forms_at) -> Trigger | None:
+    table = load_triggers()
+    for form, exact, art in find_forms(tokens[i].norm):
+        trig = table.get(form)
+        if trig is None or (trig.exact and not exact) or (trig.noart and art):
+            continue
+        nxt = set().union(*(forms_at(j) for j in (i + 1, i + 2)))
+        prv = forms_at(i - 1)
+        if trig.next and not (trig.next & nxt):
+            continue
+        if trig.notnext and trig.notnext & forms_at(i + 1):
+            continue
+        if trig.prev and not (trig.prev & prv):
+            continue
+        if trig.notprev and trig.notprev & prv:
+            continue
+        return trig
+    return None
+
+
+def extract_events(doc: Document) -> list[Span]:
+    tokens = doc.tokens
+    cues = load_cues()
+    cache: dict[int, set[str]] = {}
+
+    def forms_at(j: int) -> set[str]:
+        if j < 0 or j >= len(tokens) or tokens[j].kind != "word":
+            return set()
+        if j not in cache:
+            cache[j] = word_forms(tokens[j])
+        return cache[j]
+
+    entities = doc.layers.get("entities", [])
+    places = [p for p in doc.layers.get("places", []) if p.attrs.get("relation") != "demonym"]
+    dates = doc.layers.get("dates", [])
+    countries = {p.start for p in places if p.attrs.get("feature") in COUNTRY_FEATURES}
+    events: list[Span] = []
+    ti = 0
+    prev_orgs: list[Span] = []
+    for sno, sent in enumerate(doc.sentences):
+        while ti < len(tokens) and tokens[ti].start < sent.start:
+            ti += 1
+        first = ti
+        while ti < len(tokens) and tokens[ti].end <= sent.end:
+            ti += 1
+        idx = range(first, ti)
+        s_ents = [e for e in entities if sent.start <= e.start < sent.end]
+        hits = find_hits(tokens, idx, forms_at, cues)
+        if hits:
+            at = {h.index for h in hits} | {j for h in hits for j in h.extra.pop("_idx", ())}
+            args = collect_args(tokens, idx, forms_at, cues, s_ents, at, countries)
+            for n, hit in enumerate(hits):
+                events.append(build_event(doc, sno, sent, hit, hits, n, args, tokens, forms_at,
+                                          places, dates, prev_orgs))
+        orgs = [e for e in s_ents if e.label == "ORG"]
+        prev_orgs = orgs
+    return events
+
+
+def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
+    sforms: set[str] = set()
+    for j in idx:
+        sforms |= forms_at(j)
+    hits: list[Hit] = []
+    for i in idx:
+        if tokens[i].kind != "word":
+            continue
+        trig = match_trigger(tokens, i, forms_at)
+        if trig is None:
+            continue
+        if trig.context and not any(cues["context"] & forms_at(j) for j in idx if j != i):
+            continue
+        hits.append(Hit(i, trig, tokens[i].start, tokens[i].end, trig.type, trig.mode, trig.weight))
+    if not hits:
+        return hits
+    sports = bool(cues.get("sports", frozenset()) & sforms)
+    accident = bool(cues.get("accident", frozenset()) & sforms)
+    crime = bool(cues.get("crime", frozenset()) & sforms)
+    kept = []
+    for h in hits:
+        if h.type == "ASSAULT" and (sports or accident):
+            continue
+        if h.type == "ASSAULT" and crime and h.mode in (None, "primitive", "beat"):
+            h.type, h.mode = "CRIME", None
+        kept.append(h)
+    hits = kept
+    types = {h.type for h in hits}
+    if "PROTEST" in types:
+        hits = [h for h in hits if h.type != "DEMAND"]
+    strong_other = any(h.type in ("ASSAULT", "COERCE") for h in hits)
+    if strong_other:
+        hits = [h for h in hits if not (h.type == "PROTEST" and h.weight < WEAK_PROTEST)]
+    aerial = bool(AERIAL & sforms)
+    suicide = any(h.mode == "suicide" for h in hits)
+    for h in hits:
+        if h.type == "ASSAULT" and aerial and h.mode in (None, "heavy"):
+            h.mode = "aerial"
+        if h.type == "ASSAULT" and suicide and h.mode in (None, "explosive"):
+            h.mode = "suicide"
+        mark_modifiers(tokens, h, idx, forms_at, cues)
+    hits = merge_hits(hits)
+    hits += find_ellipses(tokens, idx, forms_at, hits)
+    return sorted(hits, key=lambda h: h.start)
+
+
+def mark_modifiers(tokens, h: Hit, idx: range, forms_at, cues) -> None:
+    lo = max(idx.start, h.index - 6)
+    for dist, j in enumerate(range(h.index - 1, lo - 1, -1), 1):
+        forms = forms_at(j)
+        for w in forms & cues["negation"]:
+            if dist <= NEGATION_REACH.get(w, 3):
+                h.negated = True
+        if dist <= 3 and forms & cues["modal"]:
+            if "قد" in forms:
+                if tokens[h.index].norm.lstrip("وف")[:1] in "يتن":
+                    h.hypothetical = True
+            else:
+                h.hypothetical = True
+        if dist <= 3 and forms & cues["threat"] and h.type != "THREATEN":
+            h.threatened, h.type = h.type, "THREATEN"
+    w = tokens[h.index].norm
+    for s in strip_clitics(w):
+        if s[:2] in ("سي", "ست", "سن") and not h.trigger.form.startswith("س") and len(s) > 4:
+            h.hypothetical = True
+
+
+def merge_hits(hits: list[Hit]) -> list[Hit]:
+    """Same-type triggers within three words are one event (هجوم انتحاري)."""
+    out: list[Hit] = []
+    for h in sorted(hits, key=lambda h: h.index):
+        last = out[-1] if out else None
+        if last and last.type == h.type and h.index - last.index <= 3 and last.negated == h.negated:
+            if h.mode and (not last.mode or last.mode in ("heavy", "firearms") and h.mode != "firearms"):
+                last.mode = h.mode
+            last.weight = max(last.weight, h.weight)
+            last.extra.setdefault("also", []).append([h.start, h.end])
+            last.extra.setdefault("_idx", []).append(h.index)
+            continue
+        out.append(h)
+    return out
+
+
+def find_ellipses(tokens, idx: range, forms_at, hits: list[Hit]) -> list[Hit]:
+    """والتفجيرات التي حدثت في تركيا وتلك التي ...: the demonstrative is another event."""
+    out = []
+    for i in idx:
+        if not (forms_at(i) & DEMONSTRATIVES and forms_at(i + 1) & RELATIVES):
+            continue
+        before = [h for h in hits if h.index < i]
+        if not before:
+            continue
+        src = before[-1]
+        out.append(Hit(i, src.trigger, tokens[i].start, tokens[i].end, src.type, src.mode,
+                       src.weight * 0.9, src.negated, src.hypothetical, src.threatened,
+                       {"ellipsis_of": [src.start, src.end]}))
+    return out
+
+
+def collect_args(tokens, idx: range, forms_at, cues, s_ents: list[Span],
+                 trigger_at: set[int], countries: set[int]) -> list[Arg]:
+    args: list[Arg] = []
+    codes = load_actor_codes()
+    ent_at: dict[int, Span] = {}
+    for e in s_ents:
+        j = next((j for j in idx if tokens[j].end > e.start), None)
+        if j is None:
+            continue
+        last = j
+        while last + 1 < idx.stop and tokens[last + 1].start < e.end:
+            last += 1
+        ent_at[j] = e
+        ref = {"layer": "entities", "start": e.start, "end": e.end, "label": e.label,
+               "entity": e.attrs.get("canonical") or e.attrs.get("norm")}
+        if "id" in e.attrs:
+            ref["id"] = e.attrs["id"]
+        if e.attrs.get("entity_id"):
+            ref["entity_id"] = e.attrs["entity_id"]
+        code = codes.get(key_of_name(ref["entity"] or "")) or codes.get(key_of_name(
+            tokens[j].norm if j == last else " ".join(t.norm for t in tokens[j:last + 1])))
+        if code:
+            ref["code"] = code
+        if e.start in countries or tokens[j].base_start in countries:
+            ref["country_name"] = True
+        args.append(Arg(e.start, e.end, j, last, e.label in ("ORG", "PER", "LOC", "GPE"), ref))
+    covered = {j for a in args for j in range(a.first, a.last + 1)}
+    for j in idx:
+        if j in covered or j in trigger_at or tokens[j].kind != "word":
+            continue
+        heads = forms_at(j) & cues["actor"]
+        if not heads:
+            continue
+        last = j
+        k = j + 1
+        while k < idx.stop and k - j <= 2 and tokens[k].kind == "word":
+            if k in ent_at:
+                last = k
+                e = ent_at[k]
+                while last + 1 < idx.stop and tokens[last + 1].start < e.end:
+                    last += 1
+                break
+            if tokens[k].article and tokens[k].clitic == "" and not (forms_at(k) & cues["actor"]):
+                last = k
+                k += 1
+                continue
+            break
+        start, end = tokens[j].base_start, tokens[last].end
+        head = next(iter(heads))
+        ref = {"layer": "np", "start": start, "end": end}
+        for kk in range(j + 1, last + 1):
+            if kk in ent_at:
+                e = ent_at[kk]
+                ref["entity"] = e.attrs.get("canonical") or e.attrs.get("norm")
+                ref["entity_start"], ref["entity_end"] = e.start, e.end
+                break
+        code = codes.get(key_of_name(" ".join(t.norm for t in tokens[j:last + 1])))
+        if code:
+            ref["code"] = code
+        args.append(Arg(start, end, j, last, strip_article(head) not in PATIENT_HEADS, ref))
+        covered.update(range(j, last + 1))
+    return sorted(args, key=lambda a: a.start)
+
+
+def is_oblique(tokens, a: Arg, forms_at, marks=PLACE_PREPS) -> bool:
+    tok = tokens[a.first]
+    if "ب" in tok.clitic or "ك" in tok.clitic:
+        return True
+    return bool(forms_at(a.first - 1) & marks)
+
+
+def choose_args(tokens, hit: Hit, lo: int, hi: int, args: list[Arg], forms_at):
+    """(actor, recipient) Args for a trigger whose clause runs over tokens [lo, hi)."""
+    actor = recipient = None
+    after = [a for a in args if hit.index < a.first < hi]
+    before = [a for a in args if lo <= a.last < hit.index]
+    for a in after:
+        if any(all(m in forms_at(a.first - len(mark) + k) for k, m in enumerate(mark))
+               for mark in AGENT_MARKS):
+            actor = a
+            break
+    for a in after:
+        if a is actor:
+            continue
+        pre = forms_at(a.first - 1) | forms_at(a.first - 2) | forms_at(a.first - 3)
+        if pre & SUFFER_MARKS:
+            recipient = recipient or a
+            continue
+        if pre & RECIPIENT_MARKS or "ل" in tokens[a.first].clitic and hit.type in ("ASSAULT",) and not a.agent:
+            recipient = recipient or a
+        elif "من" in forms_at(a.first - 1) and hit.type == "COERCE" and hit.mode == "seize":
+            recipient = recipient or a
+    if actor is None:
+        for a in after[:3]:
+            if a is recipient or a.first - hit.index > 3:
+                continue
+            if is_oblique(tokens, a, forms_at) and "ل" not in tokens[a.first].clitic:
+                continue
+            if (forms_at(a.first - 1) | forms_at(a.first - 2)) & (RECIPIENT_MARKS | SUFFER_MARKS | {"من"}):
+                continue
+            if a.ref.get("label") == "LOC" and "ل" not in tokens[a.first].clitic \
+                    and not a.ref.get("country_name"):
+                continue
+            if a.agent:
+                actor = a
+            elif recipient is None:
+                recipient = a
+            break
+    if actor is None:
+        for a in reversed(before):
+            if is_oblique(tokens, a, forms_at) or forms_at(a.first - 1) & (RECIPIENT_MARKS | {"من"}):
+                continue
+            if a.agent and a is not recipient:
+                actor = a
+            break
+    if recipient is None:
+        for a in after:
+            if a is not actor and not a.agent and not is_oblique(tokens, a, forms_at):
+                recipient = a
+                break
+    return actor, recipient
+
+
+def nearest(spans: list[Span], start: int, end: int, lo: int, hi: int) -> Span | None:
+    inside = [s for s in spans if lo <= s.start < hi]
+    if not inside:
+        return None
+    after = [s for s in inside if s.start >= end]
+    if after:
+        return after[0]
+    return max(inside, key=lambda s: s.start)
+
+
+def build_event(doc: Document, sno: int, sent: Span, hit: Hit, hits: list[Hit], n: int,
+                args: list[Arg], tokens, forms_at, places, dates, prev_orgs) -> Span:
+    lo = hit.index
+    while lo > 0 and tokens[lo - 1].start >= sent.start and tokens[lo - 1].norm not in CLAUSE_ENDS:
+        lo -= 1
+    if n > 0:
+        lo = max(lo, hits[n - 1].index + 1)
+    hi = hit.index + 1
+    while hi < len(tokens) and tokens[hi].start < sent.end and tokens[hi].norm not in CLAUSE_ENDS:
+        hi += 1
+    if n + 1 < len(hits):
+        hi = min(hi, hits[n + 1].index)
+    actor, recipient = choose_args(tokens, hit, lo, hi, args, forms_at)
+    confidence = hit.weight
+    actor_ref = actor.ref if actor else None
+    armed = [e for e in prev_orgs if is_armed_group(e)]
+    if actor_ref is None and armed and hit.type in ("ASSAULT", "COERCE", "PROTEST", "THREATEN"):
+        e = armed[-1]
+        actor_ref = {"layer": "entities", "start": e.start, "end": e.end, "label": e.label,
+                     "entity": e.attrs.get("canonical") or e.attrs.get("norm"),
+                     "inferred": "previous_sentence"}
+        if "id" in e.attrs:
+            actor_ref["id"] = e.attrs["id"]
+        confidence *= INFERRED_FACTOR
+    next_start = hits[n + 1].start if n + 1 < len(hits) else sent.end
+    prev_end = hits[n - 1].end if n > 0 else sent.start
+    place = nearest(places, hit.start, hit.end, hit.end, next_start) or \
+        nearest(places, hit.start, hit.end, prev_end, hit.start) or \
+        nearest(places, hit.start, hit.end, sent.start, sent.end)
+    date = nearest(dates, hit.start, hit.end, sent.start, sent.end)
+    attrs: dict[str, Any] = {
+        "type": hit.type,
+        "mode": hit.mode,
+        "trigger": doc.text[hit.start:hit.end],
+        "actor": with_text(doc, actor_ref),
+        "recipient": with_text(doc, recipient.ref if recipient else None),
+        "place": place_ref(doc, place),
+        "date": date_ref(doc, date),
+        "when": event_day(doc, date),
+        "sentence": sno,
+        "sentence_start": sent.start,
+        "sentence_end": sent.end,
+        "negated": hit.negated,
+        "hypothetical": hit.hypothetical,
+        "confidence": round(confidence * (0.7 if hit.negated or hit.hypothetical else 1.0), 3),
+    }
+    if hit.threatened:
+        attrs["threatened"] = hit.threatened
+    attrs.update(hit.extra)
+    return Span(hit.start, hit.end, hit.type, attrs)
+
+
+ARMED_HEADS = ("تنظيم", "جماعة", "حركة", "حزب", "جبهة", "ميليشيا", "مليشيا", "قوات", "جيش",
+               "كتاءب", "لواء", "داعش", "القاعدة", "طالبان", "الحوثي", "انصار")
+
+
+def is_armed_group(e: Span) -> bool:
+    name = strip_article(str(e.attrs.get("canonical") or e.attrs.get("norm") or ""))
+    return name.startswith(ARMED_HEADS) or key_of_name(name) in load_actor_codes()
+
+
+def with_text(doc: Document, ref: dict | None) -> dict | None:
+    if ref is None:
+        return None
+    out = dict(ref)
+    out["text"] = doc.text[ref["start"]:ref["end"]]
+    return out
+
+
+def place_ref(doc: Document, p: Span | None) -> dict | None:
+    if p is None:
+        return None
+    out = {"layer": "places", "start": p.start, "end": p.end, "text": doc.text[p.start:p.end]}
+    for k in ("id", "name", "name_en", "country", "lat", "lon", "gazetteer_id"):
+        if p.attrs.get(k) is not None:
+            out[k] = p.attrs[k]
+    return out
+
+
+def date_ref(doc: Document, d: Span | None) -> dict | None:
+    if d is None:
+        return None
+    out = {"layer": "dates", "start": d.start, "end": d.end, "text": doc.text[d.start:d.end]}
+    for k in ("id", "value", "granularity"):
+        if d.attrs.get(k) is not None:
+            out[k] = d.attrs[k]
+    return out
+
+
+def event_day(doc: Document, d: Span | None) -> str | None:
+    """The event's day: its date span's value when resolved, else the publication day."""
+    if d is not None and isinstance(d.attrs.get("value"), str) and d.attrs.get("granularity") == "day":
+        return d.attrs["value"][:10]
+    return (doc.published or "")[:10] or None
