@@ -26,7 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
+from .arguments import RECIPIENT_TYPES, choose_args, collect_args, find_object_phrase
 from .lexicon import (
     Trigger,
     find_forms,
@@ -38,20 +40,7 @@ from .lexicon import (
     strip_clitics,
 )
 
-PLACE_PREPS = frozenset({"في", "فوق", "قرب", "داخل", "شمال", "جنوب", "شرق", "غرب", "شمالي",
-                         "جنوبي", "شرقي", "غربي", "وسط", "بين", "الي", "نحو", "حول", "عند",
-                         "بالقرب", "امام", "ضواحي", "اطراف", "محيط"})
-RECIPIENT_MARKS = frozenset({"علي", "ضد", "استهدف", "استهدفت", "استهدفوا", "طال", "طالت",
-                             "يستهدف", "تستهدف", "بحق"})
-AGENT_MARKS = (("من", "قبل"), ("علي", "يد"), ("علي", "ايدي"), ("بايدي",), ("نفذه",),
-               ("نفذها",), ("تبناه",), ("تبنته",), ("تبني",))
-PATIENT_HEADS = frozenset(strip_article(w) for w in (
-    "مدنيين", "مدنيون", "مواطنين", "مواطنون", "مواطن", "مقيم", "مقيمين", "اشخاص", "شخص",
-    "شخصا", "رجل", "امراة", "اطفال", "نساء", "مصلين", "المصلين", "حجاج", "لاجءين", "سجناء",
-    "اسري", "معتقلين", "رهاءن", "مسجد", "كنيسة", "مواقع", "موقع", "مقر", "مراكز", "مركز",
-    "نقطة", "دورية", "قافلة", "سفارة", "مستشفي", "مدرسة", "سوق", "حافلة", "الطاءرة", "طاءرة"))
 COUNTRY_FEATURES = frozenset({"country", "PCLI", "PCLD", "PCLS"})
-SUFFER_MARKS = frozenset({"تعرض", "تعرضت", "تعرضوا", "يتعرض", "تتعرض", "لها", "له"})
 CLAUSE_ENDS = frozenset({"،", ",", ".", ":", "؛", ";", "!", "؟", "?", "(", ")", "\"", "«", "»"})
 DEMONSTRATIVES = frozenset({"تلك", "ذلك", "هذه", "هذا"})
 RELATIVES = frozenset({"التي", "الذي", "اللتين", "اللذين"})
@@ -80,41 +69,40 @@ class Hit:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
-class Arg:
-    start: int
-    end: int
-    first: int  # first token index
-    last: int  # last token index
-    agent: bool
-    ref: dict[str, Any]
-
-
 def word_forms(tok) -> set[str]:
     """The token's readings without و/ف, prepositions and the article."""
     out = set()
     for w in strip_clitics(tok.norm):
         out.add(w)
         out.add(strip_article(w))
+    if len(tok.norm) == 3 and tok.norm[0] in "وف":
+        out.add(tok.norm[1:])  # وقد، ولم، فلا
     return out
 
 
 def match_trigger(tokens, i: int, forms_at) -> Trigger | None:
+    """The trigger the word at i is, or None. The longest form found decides: when its
+    neighbour conditions fail, shorter readings are not tried (تظاهرة اقتصادية is no
+    تظاهر)."""
     table = load_triggers()
     for form, exact, art in find_forms(tokens[i].norm):
         trig = table.get(form)
         if trig is None or (trig.exact and not exact) or (trig.noart and art):
             continue
+        if trig.type == "-":  # a stop form: this word is not a trigger (احتجاجا = in protest)
+            return None
         nxt = set().union(*(forms_at(j) for j in (i + 1, i + 2)))
         prv = forms_at(i - 1)
         if trig.next and not (trig.next & nxt):
-            continue
+            return None
         if trig.notnext and trig.notnext & forms_at(i + 1):
-            continue
+            return None
         if trig.prev and not (trig.prev & prv):
-            continue
+            return None
         if trig.notprev and trig.notprev & prv:
-            continue
+            return None
+        if trig.nobnext and i + 1 < len(tokens) and tokens[i + 1].clitic.endswith("ب"):
+            return None  # تظاهر بالموافقة: pretended to agree
         return trig
     return None
 
@@ -171,6 +159,8 @@ def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
             continue
         if trig.context and not any(cues["context"] & forms_at(j) for j in idx if j != i):
             continue
+        if trig.ctx and not any(cues.get(trig.ctx, frozenset()) & forms_at(j) for j in idx if j != i):
+            continue
         hits.append(Hit(i, trig, tokens[i].start, tokens[i].end, trig.type, trig.mode, trig.weight))
     if not hits:
         return hits
@@ -206,23 +196,40 @@ def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
 
 def mark_modifiers(tokens, h: Hit, idx: range, forms_at, cues) -> None:
     lo = max(idx.start, h.index - 6)
+    any_before = "اي" in forms_at(h.index - 1) or "اية" in forms_at(h.index - 1)
+    b_between = "ب" in tokens[h.index].clitic
     for dist, j in enumerate(range(h.index - 1, lo - 1, -1), 1):
         forms = forms_at(j)
         for w in forms & cues["negation"]:
-            if dist <= NEGATION_REACH.get(w, 3):
-                h.negated = True
-        if dist <= 3 and forms & cues["modal"]:
+            if dist <= NEGATION_REACH.get(w, 3) + (3 if any_before else 0):
+                h.negated = True  # لم تشهد المدينة أي اشتباكات
+        if forms & cues["modal"]:
             if "قد" in forms:
-                if tokens[h.index].norm.lstrip("وف")[:1] in "يتن":
-                    h.hypothetical = True
-            else:
+                if dist <= 5 and tokens[j + 1].norm.lstrip("وف")[:1] in "يتن":
+                    h.hypothetical = True  # قد يؤدي ذلك إلى اشتباكات
+            elif dist <= 3:
                 h.hypothetical = True
-        if dist <= 3 and forms & cues["threat"] and h.type != "THREATEN":
-            h.threatened, h.type = h.type, "THREATEN"
+        if dist <= 3 and is_future_verb(tokens[j].norm):
+            h.hypothetical = True  # وستنظم المعارضة مظاهرة
+        if forms & cues["threat"] and h.type != "THREATEN" and (dist <= 3 or b_between and dist <= 6):
+            h.threatened, h.type = h.type, "THREATEN"  # هدد التنظيم بتنفيذ هجمات
+        if tokens[j].kind == "word" and "ب" in tokens[j].clitic:
+            b_between = True
     w = tokens[h.index].norm
     for s in strip_clitics(w):
         if s[:2] in ("سي", "ست", "سن") and not h.trigger.form.startswith("س") and len(s) > 4:
             h.hypothetical = True
+
+
+def is_future_verb(norm: str) -> bool:
+    """سيتم / وستنظم: س + an imperfect verb the word lexicon knows better without it
+    (سيارة and سياسة are not futures)."""
+    freq = load_wordfreq()
+    for w in strip_clitics(norm):
+        if len(w) >= 4 and w[0] == "س" and w[1] in "يتن":
+            if freq.get(w[1:], 0) >= 20 and freq.get(w[1:], 0) >= 3 * freq.get(w, 0):
+                return True
+    return False
 
 
 def merge_hits(hits: list[Hit]) -> list[Hit]:
@@ -230,10 +237,12 @@ def merge_hits(hits: list[Hit]) -> list[Hit]:
     out: list[Hit] = []
     for h in sorted(hits, key=lambda h: h.index):
         last = out[-1] if out else None
-        if last and last.type == h.type and h.index - last.index <= 3 and last.negated == h.negated:
+        reach = 6 if h.type == "THREATEN" and (h.threatened or last and last.threatened) else 3
+        if last and last.type == h.type and h.index - last.index <= reach and last.negated == h.negated:
             if h.mode and (not last.mode or last.mode in ("heavy", "firearms") and h.mode != "firearms"):
                 last.mode = h.mode
             last.weight = max(last.weight, h.weight)
+            last.threatened = last.threatened or h.threatened
             last.extra.setdefault("also", []).append([h.start, h.end])
             last.extra.setdefault("_idx", []).append(h.index)
             continue
@@ -255,129 +264,6 @@ def find_ellipses(tokens, idx: range, forms_at, hits: list[Hit]) -> list[Hit]:
                        src.weight * 0.9, src.negated, src.hypothetical, src.threatened,
                        {"ellipsis_of": [src.start, src.end]}))
     return out
-
-
-def collect_args(tokens, idx: range, forms_at, cues, s_ents: list[Span],
-                 trigger_at: set[int], countries: set[int]) -> list[Arg]:
-    args: list[Arg] = []
-    codes = load_actor_codes()
-    ent_at: dict[int, Span] = {}
-    for e in s_ents:
-        j = next((j for j in idx if tokens[j].end > e.start), None)
-        if j is None:
-            continue
-        last = j
-        while last + 1 < idx.stop and tokens[last + 1].start < e.end:
-            last += 1
-        ent_at[j] = e
-        ref = {"layer": "entities", "start": e.start, "end": e.end, "label": e.label,
-               "entity": e.attrs.get("canonical") or e.attrs.get("norm")}
-        if "id" in e.attrs:
-            ref["id"] = e.attrs["id"]
-        if e.attrs.get("entity_id"):
-            ref["entity_id"] = e.attrs["entity_id"]
-        code = codes.get(key_of_name(ref["entity"] or "")) or codes.get(key_of_name(
-            tokens[j].norm if j == last else " ".join(t.norm for t in tokens[j:last + 1])))
-        if code:
-            ref["code"] = code
-        if e.start in countries or tokens[j].base_start in countries:
-            ref["country_name"] = True
-        args.append(Arg(e.start, e.end, j, last, e.label in ("ORG", "PER", "LOC", "GPE"), ref))
-    covered = {j for a in args for j in range(a.first, a.last + 1)}
-    for j in idx:
-        if j in covered or j in trigger_at or tokens[j].kind != "word":
-            continue
-        heads = forms_at(j) & cues["actor"]
-        if not heads:
-            continue
-        last = j
-        k = j + 1
-        while k < idx.stop and k - j <= 2 and tokens[k].kind == "word":
-            if k in ent_at:
-                last = k
-                e = ent_at[k]
-                while last + 1 < idx.stop and tokens[last + 1].start < e.end:
-                    last += 1
-                break
-            if tokens[k].article and tokens[k].clitic == "" and not (forms_at(k) & cues["actor"]):
-                last = k
-                k += 1
-                continue
-            break
-        start, end = tokens[j].base_start, tokens[last].end
-        head = next(iter(heads))
-        ref = {"layer": "np", "start": start, "end": end}
-        for kk in range(j + 1, last + 1):
-            if kk in ent_at:
-                e = ent_at[kk]
-                ref["entity"] = e.attrs.get("canonical") or e.attrs.get("norm")
-                ref["entity_start"], ref["entity_end"] = e.start, e.end
-                break
-        code = codes.get(key_of_name(" ".join(t.norm for t in tokens[j:last + 1])))
-        if code:
-            ref["code"] = code
-        args.append(Arg(start, end, j, last, strip_article(head) not in PATIENT_HEADS, ref))
-        covered.update(range(j, last + 1))
-    return sorted(args, key=lambda a: a.start)
-
-
-def is_oblique(tokens, a: Arg, forms_at, marks=PLACE_PREPS) -> bool:
-    tok = tokens[a.first]
-    if "ب" in tok.clitic or "ك" in tok.clitic:
-        return True
-    return bool(forms_at(a.first - 1) & marks)
-
-
-def choose_args(tokens, hit: Hit, lo: int, hi: int, args: list[Arg], forms_at):
-    """(actor, recipient) Args for a trigger whose clause runs over tokens [lo, hi)."""
-    actor = recipient = None
-    after = [a for a in args if hit.index < a.first < hi]
-    before = [a for a in args if lo <= a.last < hit.index]
-    for a in after:
-        if any(all(m in forms_at(a.first - len(mark) + k) for k, m in enumerate(mark))
-               for mark in AGENT_MARKS):
-            actor = a
-            break
-    for a in after:
-        if a is actor:
-            continue
-        pre = forms_at(a.first - 1) | forms_at(a.first - 2) | forms_at(a.first - 3)
-        if pre & SUFFER_MARKS:
-            recipient = recipient or a
-            continue
-        if pre & RECIPIENT_MARKS or "ل" in tokens[a.first].clitic and hit.type in ("ASSAULT",) and not a.agent:
-            recipient = recipient or a
-        elif "من" in forms_at(a.first - 1) and hit.type == "COERCE" and hit.mode == "seize":
-            recipient = recipient or a
-    if actor is None:
-        for a in after[:3]:
-            if a is recipient or a.first - hit.index > 3:
-                continue
-            if is_oblique(tokens, a, forms_at) and "ل" not in tokens[a.first].clitic:
-                continue
-            if (forms_at(a.first - 1) | forms_at(a.first - 2)) & (RECIPIENT_MARKS | SUFFER_MARKS | {"من"}):
-                continue
-            if a.ref.get("label") == "LOC" and "ل" not in tokens[a.first].clitic \
-                    and not a.ref.get("country_name"):
-                continue
-            if a.agent:
-                actor = a
-            elif recipient is None:
-                recipient = a
-            break
-    if actor is None:
-        for a in reversed(before):
-            if is_oblique(tokens, a, forms_at) or forms_at(a.first - 1) & (RECIPIENT_MARKS | {"من"}):
-                continue
-            if a.agent and a is not recipient:
-                actor = a
-            break
-    if recipient is None:
-        for a in after:
-            if a is not actor and not a.agent and not is_oblique(tokens, a, forms_at):
-                recipient = a
-                break
-    return actor, recipient
 
 
 def nearest(spans: list[Span], start: int, end: int, lo: int, hi: int) -> Span | None:
@@ -405,6 +291,12 @@ def build_event(doc: Document, sno: int, sent: Span, hit: Hit, hits: list[Hit], 
     actor, recipient = choose_args(tokens, hit, lo, hi, args, forms_at)
     confidence = hit.weight
     actor_ref = actor.ref if actor else None
+    recipient_ref = recipient.ref if recipient else None
+    if recipient_ref is None and hit.type in RECIPIENT_TYPES:
+        skip = set(range(actor.first, actor.last + 1)) if actor else set()
+        found = find_object_phrase(tokens, hit, lo, hi, forms_at, skip)
+        if found:
+            recipient_ref = {"layer": "np", "start": found[0], "end": found[1]}
     armed = [e for e in prev_orgs if is_armed_group(e)]
     if actor_ref is None and armed and hit.type in ("ASSAULT", "COERCE", "PROTEST", "THREATEN"):
         e = armed[-1]
@@ -425,7 +317,7 @@ def build_event(doc: Document, sno: int, sent: Span, hit: Hit, hits: list[Hit], 
         "mode": hit.mode,
         "trigger": doc.text[hit.start:hit.end],
         "actor": with_text(doc, actor_ref),
-        "recipient": with_text(doc, recipient.ref if recipient else None),
+        "recipient": with_text(doc, recipient_ref),
         "place": place_ref(doc, place),
         "date": date_ref(doc, date),
         "when": event_day(doc, date),

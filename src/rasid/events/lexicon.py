@@ -14,7 +14,7 @@ from importlib import resources
 from ..arabic.normalize import normalize_name
 
 #: Verb/noun suffixes tried when a form is not found as written (longest first).
-SUFFIXES = ("ات", "ون", "ين", "وا", "ان", "ة", "ه", "ها", "هم", "ت", "ا", "ي")
+SUFFIXES = ("ات", "ون", "ين", "وا", "ان", "ة", "ه", "ها", "هم", "ت", "ا")
 #: Imperfect verb prefixes (ي ت ن) and the future prefix س.
 VERB_PREFIXES = ("سي", "ست", "سن", "ي", "ت", "ن")
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
@@ -31,6 +31,8 @@ class Trigger:
     exact: bool = False
     noart: bool = False
     context: bool = False
+    ctx: str | None = None
+    nobnext: bool = False  # not when the next word starts with ب (تظاهر بـ = pretend)  # a cue kind one of whose words the sentence must have
     next: frozenset[str] = frozenset()
     prev: frozenset[str] = frozenset()
     notnext: frozenset[str] = frozenset()
@@ -60,13 +62,15 @@ def load_triggers() -> dict[str, Trigger]:
         if len(cols) != 6:
             raise ValueError(f"{where}: expected 5 tab-separated fields, got {len(cols) - 1}")
         form, typ, mode, weight, flags = cols[:5]
-        if typ not in PLOVER_TYPES:
+        if typ not in PLOVER_TYPES and typ != "-":
             raise ValueError(f"{where}: field type: unknown PLOVER type {typ!r}")
         opts: dict = {}
         for flag in ([] if flags == "-" else flags.split(",")):
             key, _, value = flag.partition("=")
-            if key in ("exact", "noart", "context"):
+            if key in ("exact", "noart", "context", "nobnext"):
                 opts[key] = True
+            elif key == "ctx":
+                opts["ctx"] = value
             elif key in ("next", "prev", "notnext", "notprev"):
                 opts[key] = _words(value)
             else:
