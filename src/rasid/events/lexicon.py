@@ -97,13 +97,22 @@ def load_actor_codes() -> dict[str, str]:
         rows = _read_table("actors.tsv")
     except FileNotFoundError:
         return {}
-    return {cols[0]: cols[1] for cols in rows if len(cols) >= 3}
+    return {cols[0]: cols[1] for cols in rows if len(cols) >= 3 and cols[0]}
 
 
 def key_of_name(text: str) -> str:
-    """Name key for the actor table: normalised, article dropped from each word, ة->ه."""
-    words = [strip_article(w) for w in normalize_name(text).replace("_", " ").split()]
-    return " ".join(w.replace("ة", "ه") for w in words if w)
+    """Name key for the actor table, close to the dictionary's lemmas: normalised, each
+    word without the article and without a plural/feminine ending (الأمريكية ~ أمريكي)."""
+    words = []
+    for w in normalize_name(text).replace("_", " ").split():
+        w = strip_article(w)
+        for suf in () if w.endswith("الله") else ("يين", "يون", "ية", "ين", "ون", "ة", "ه"):
+            if w.endswith(suf) and len(w) - len(suf) >= 3:
+                w = w[: -len(suf)] + ("ي" if suf.startswith("ي") else "")
+                break
+        if w:
+            words.append(w)
+    return " ".join(words)
 
 
 def strip_article(word: str) -> str:
