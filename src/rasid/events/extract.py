@@ -48,6 +48,8 @@ AERIAL = frozenset({"جوي", "جوية", "جويه", "طيران", "طاءرا�
                     "مروحيات", "مسيرة", "درون"})
 NEGATION_REACH = {"ما": 1, "لا": 2, "دون": 1, "بدون": 1, "عدم": 2, "ليس": 3, "ليست": 3,
                   "نفي": 6, "نفت": 6, "ينفي": 6, "تنفي": 6, "نفوا": 6, "كذب": 6, "كذبت": 6}
+#: Triggers this strong (تفجير, هجوم, غارة) stay ASSAULT in a sentence with accident words.
+STRONG_ASSAULT = 0.9
 #: A lone protester noun is a weak PROTEST trigger.
 WEAK_PROTEST = 0.8
 #: Actor found in the previous sentence: confidence multiplier.
@@ -169,8 +171,8 @@ def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
     crime = bool(cues.get("crime", frozenset()) & sforms)
     kept = []
     for h in hits:
-        if h.type == "ASSAULT" and (sports or accident):
-            continue
+        if h.type == "ASSAULT" and (sports or accident and h.weight < STRONG_ASSAULT):
+            continue  # a sports metaphor; deaths in an accident (not a bombing in one)
         if h.type == "ASSAULT" and crime and h.mode in (None, "primitive", "beat"):
             h.type, h.mode = "CRIME", None
         kept.append(h)

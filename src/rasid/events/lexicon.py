@@ -123,18 +123,23 @@ def strip_article(word: str) -> str:
 
 def strip_clitics(norm: str) -> list[str]:
     """The word and its readings without و/ف, then without ب/ل/ك and the article."""
-    out = [norm]
+    return [w for w, _ in split_clitics(norm)]
+
+
+def split_clitics(norm: str) -> list[tuple[str, bool]]:
+    """``strip_clitics`` with, for each reading, whether an article was removed."""
+    out = [(norm, False)]
     if len(norm) > 3 and norm[0] in "وف":
-        out.append(norm[1:])
-    for w in list(out):
+        out.append((norm[1:], False))
+    for w, _ in list(out):
         if w.startswith("لل") and len(w) > 4:
-            out.append(w[2:])
+            out.append((w[2:], True))
         elif w[:1] in "بلك" and w[1:3] == "ال" and len(w) > 5:
-            out.append(w[3:])
+            out.append((w[3:], True))
         elif w.startswith("ال") and len(w) > 4:
-            out.append(w[2:])
+            out.append((w[2:], True))
         elif w[:1] in "بلك" and len(w) > 4:
-            out.append(w[1:])
+            out.append((w[1:], False))
     return out
 
 
@@ -145,8 +150,7 @@ def find_forms(norm: str) -> tuple[tuple[str, bool, bool], ...]:
     ``exact`` forms only lost proclitics; the others also lost a suffix or a verb prefix.
     """
     seen: dict[str, tuple[bool, bool]] = {}
-    for w in strip_clitics(norm):
-        art = "ال" in norm[:4] and not w.startswith("ال") and w != norm
+    for w, art in split_clitics(norm):
         seen.setdefault(w, (True, art))
     for w, (_, art) in list(seen.items()):
         stems = [w]
