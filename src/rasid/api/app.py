@@ -84,9 +84,10 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 
-    from . import live, routes
+    from . import events, live, routes
 
     app.include_router(routes.router, prefix=API_PREFIX)
+    app.include_router(events.router, prefix=API_PREFIX)
     app.include_router(live.router, prefix=API_PREFIX)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
 

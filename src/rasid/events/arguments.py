@@ -43,6 +43,7 @@ QUANTITY = frozenset({"الاف", "مءات", "عشرات", "المءات", "ا�
 SPEECH_BREAKS = frozenset({"ان", "انه", "انها", "بان", "بانه", "قال", "قالت", "اكد", "اكدت",
                            "افاد", "افادت", "ذكر", "ذكرت", "اعلن", "اعلنت", "اوضح", "اوضحت"})
 RECIPIENT_TYPES = ("ASSAULT", "COERCE", "CRIME")
+RELATIVE_WORDS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"})
 #: Types whose other party follows مع / بين (talks with, agreement between).
 PARTNER_TYPES = ("CONSULT", "AGREE", "COOPERATE", "SUPPORT")
 #: A number followed by one of these is not a count of people.
@@ -132,6 +133,8 @@ def extend_phrase(tokens, j: int, idx: range, forms_at, cues, ent_at, quantity: 
     last, k = j, j + 1
     reach = 4 if quantity else 2
     while k < idx.stop and k - j <= reach and tokens[k].kind in ("word", "num"):
+        if tokens[k].norm in RELATIVE_WORDS:
+            break  # التحالف العربي الذي ...
         if k in ent_at:
             e = ent_at[k]
             last = k

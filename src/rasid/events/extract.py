@@ -357,7 +357,7 @@ def place_ref(doc: Document, p: Span | None) -> dict | None:
     if p is None:
         return None
     out = {"layer": "places", "start": p.start, "end": p.end, "text": doc.text[p.start:p.end]}
-    for k in ("id", "name", "name_en", "country", "lat", "lon", "gazetteer_id"):
+    for k in ("id", "name", "name_en", "country", "lat", "lon", "feature", "gazetteer_id"):
         if p.attrs.get(k) is not None:
             out[k] = p.attrs[k]
     return out

@@ -159,6 +159,26 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
+    # -- events (rasid.events; SQLite: store/sqlite_events.py) ---------------------------
+    @abc.abstractmethod
+    def find_events(self, filters: dict[str, Any] | None = None, limit: int = 100,
+                    offset: int = 0) -> list[dict[str, Any]]:
+        """Event records (the ``events`` layer across articles), newest first, as dicts
+        with the article's title/url/source/published, the sentence text, archive entity
+        ids of actor and recipient and the cross-article ``group``. Filters: ``type``,
+        ``mode``, ``actor``/``recipient`` (text), ``actor_ids``/``recipient_ids``/
+        ``entity_ids``, ``country`` (ISO2), ``place``, ``since``/``until`` (event day),
+        ``uncertain`` (include negated/hypothetical), ``article_ids``, ``group``, ``located``."""
+
+    @abc.abstractmethod
+    def iter_events(self, filters: dict[str, Any] | None = None,
+                    batch_size: int = 500) -> Iterator[dict[str, Any]]:
+        """Every matching event, oldest first, streamed in batches (exports: no cap)."""
+
+    @abc.abstractmethod
+    def set_event_groups(self, members: Iterable[tuple[int, int]]) -> int:
+        """Record ``(event id, group id)`` memberships of cross-article event groups."""
+
     def __enter__(self) -> "Store":
         return self
 
