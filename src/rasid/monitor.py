@@ -216,7 +216,9 @@ class Monitor:
                       entity: str | None = None, country: str | None = None,
                       place: str | None = None, since: str | None = None,
                       until: str | None = None, uncertain: bool = False,
-                      group: int | None = None, located: bool = False) -> dict[str, Any]:
+                      group: int | None = None, located: bool = False,
+                      entity_id: int | None = None,
+                      article_ids: list[str] | None = None) -> dict[str, Any]:
         """Store filters from user terms: names in any spelling resolve to archive entity
         ids (the typed text still matches argument phrases that are not entities)."""
         from .events.lexicon import PLOVER_TYPES
@@ -234,6 +236,10 @@ class Monitor:
                 f[f"{role}_ids"] = [r.id for r in self.store.find_entities(name, limit=5)]
         if entity:
             f["entity_ids"] = [r.id for r in self.store.find_entities(entity, limit=5)] or [-1]
+        if entity_id is not None:
+            f["entity_ids"] = [int(entity_id)]
+        if article_ids is not None:
+            f["article_ids"] = list(article_ids) or ["-"]
         return {k: v for k, v in f.items() if v not in (None, "", False)}
 
     def events(self, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:

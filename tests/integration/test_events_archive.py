@@ -129,3 +129,24 @@ def test_api_events(archive):
         assert r.status_code == 200 and r.text.startswith("id,type,mode")
         assert "بغداد" in r.text
     app.state.rasid.monitor.close()
+
+
+def test_web_event_pages(archive):
+    pytest.importorskip("fastapi")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from rasid.api import Settings, create_app
+
+    app = create_app(archive, Settings(token="t"))
+    with TestClient(app) as client:
+        html = client.get("/events").text
+        assert 'class="ev-dot ev-ASSAULT"' in html and 'class="ev-bar ev-PROTEST"' in html
+        assert '<mark class="trigger">وتظاهر</mark>' in html
+        ev_id = next(e for e in json.loads(client.get("/api/v1/events", params={"type": "PROTEST"}).text)["events"])["id"]
+        assert f'href="#ev-{ev_id}"' in html and f'id="ev-{ev_id}"' in html  # map marker -> sentence
+        group = client.get("/api/v1/events", params={"type": "ASSAULT", "country": "SA"}).json()["events"][0]["group"]
+        page = client.get(f"/events/group/{group}").text
+        assert page.count('class="source-card"') >= 3 and "عدد الضحايا" in page and "الجهة المنفذة" in page
+        assert client.get("/events", params={"type": "NOPE"}).status_code == 400
+    app.state.rasid.monitor.close()

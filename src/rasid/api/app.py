@@ -99,9 +99,11 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon-32x32.png")
 
+    from ..web.events_pages import router as events_web_router
     from ..web.pages import router as web_router
 
     app.include_router(web_router)
+    app.include_router(events_web_router)
     return app
 
 
