@@ -150,3 +150,31 @@ def test_web_event_pages(archive):
         assert page.count('class="source-card"') >= 3 and "عدد الضحايا" in page and "الجهة المنفذة" in page
         assert client.get("/events", params={"type": "NOPE"}).status_code == 400
     app.state.rasid.monitor.close()
+
+
+def test_event_watch_alert_explains_itself(tmp_path):
+    from rasid.alerts.delivery import list_alerts
+    from rasid.alerts.watches import WatchError, add_watch
+
+    db = str(tmp_path / "w.db")
+    with Monitor(db) as m:
+        watch = add_watch(m.store, event="ASSAULT in IQ")
+        assert watch.event["type"] == "ASSAULT" and watch.event["place"]["country"] == "IQ"
+        with pytest.raises(WatchError):
+            add_watch(m.store, event="BOMBING in IQ")
+        docs = [
+            Document(text="قتل خمسة مدنيين في تفجير سيارة مفخخة استهدف سوقا شعبيا في مدينة كركوك، "
+                          "وتبنى تنظيم داعش الهجوم.", title="تفجير في كركوك", source="t",
+                     published="2015-08-01", url="http://example.org/iq"),
+            Document(text="نفت وزارة الداخلية العراقية وقوع أي تفجير في بغداد.", title="نفي",
+                     source="t", published="2015-08-01", url="http://example.org/neg"),
+            Document(text="قتل ثلاثة أشخاص في تفجير استهدف سوقا في مدينة حلب السورية.", title="حلب",
+                     source="t", published="2015-08-01", url="http://example.org/sy"),
+        ]
+        m.ingest_documents(docs)
+        alerts = list_alerts(m.store, watch_id=watch.id)
+    assert [a["article_id"] for a in alerts] == [docs[0].id]
+    why = [r for r in alerts[0]["reason"]["matches"] if r["kind"] == "event"]
+    assert why and why[0]["type"] == "ASSAULT" and why[0]["country"] == "IQ"
+    assert "كركوك" in why[0]["sentence_text"] and why[0]["trigger"] in why[0]["sentence_text"]
+    assert why[0]["explanation"].startswith("ASSAULT «")
