@@ -87,9 +87,10 @@ def collect_args(tokens, idx: range, forms_at, cues, s_ents: list[Span],
             continue  # a city or region is the event's place, not a party to it
         ref = {"layer": "entities", "start": e.start, "end": e.end, "label": e.label,
                "entity": e.attrs.get("canonical") or e.attrs.get("norm")}
-        for key in ("id", "entity_id"):
-            if e.attrs.get(key):
-                ref[key] = e.attrs[key]
+        if e.id:
+            ref["id"] = e.id  # the entity span's id, entities:<n>
+        if e.attrs.get("entity_id"):
+            ref["entity_id"] = e.attrs["entity_id"]
         code = codes.get(key_of_name(ref["entity"] or "")) or codes.get(
             key_of_name(" ".join(t.norm for t in tokens[j:last + 1])))
         if code:

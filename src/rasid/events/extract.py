@@ -305,8 +305,8 @@ def build_event(doc: Document, sno: int, sent: Span, hit: Hit, hits: list[Hit], 
         actor_ref = {"layer": "entities", "start": e.start, "end": e.end, "label": e.label,
                      "entity": e.attrs.get("canonical") or e.attrs.get("norm"),
                      "inferred": "previous_sentence"}
-        if "id" in e.attrs:
-            actor_ref["id"] = e.attrs["id"]
+        if e.id:
+            actor_ref["id"] = e.id
         confidence *= INFERRED_FACTOR
     next_start = hits[n + 1].start if n + 1 < len(hits) else sent.end
     prev_end = hits[n - 1].end if n > 0 else sent.start
@@ -357,7 +357,9 @@ def place_ref(doc: Document, p: Span | None) -> dict | None:
     if p is None:
         return None
     out = {"layer": "places", "start": p.start, "end": p.end, "text": doc.text[p.start:p.end]}
-    for k in ("id", "name", "name_en", "country", "lat", "lon", "feature", "gazetteer_id"):
+    if p.id:
+        out["id"] = p.id
+    for k in ("name", "name_en", "country", "lat", "lon", "feature", "gazetteer_id"):
         if p.attrs.get(k) is not None:
             out[k] = p.attrs[k]
     return out
@@ -367,7 +369,9 @@ def date_ref(doc: Document, d: Span | None) -> dict | None:
     if d is None:
         return None
     out = {"layer": "dates", "start": d.start, "end": d.end, "text": doc.text[d.start:d.end]}
-    for k in ("id", "value", "granularity"):
+    if d.id:
+        out["id"] = d.id
+    for k in ("value", "granularity"):
         if d.attrs.get(k) is not None:
             out[k] = d.attrs[k]
     return out

@@ -4,7 +4,7 @@ Reads ``doc.tokens``, ``sentences``, ``entities`` (with the resolve stage's attr
 ``places`` and ``dates``; writes ``doc.layers["events"]``: one
 ``Span(start, end, TYPE)`` per event over its trigger word, with attrs ``type``, ``mode``,
 ``trigger``, ``actor`` / ``recipient`` (``{"layer": "entities"|"np", "start", "end",
-"text", ...}``: an entity span with its resolved ``entity``, or a noun phrase where the
+"text", "id", ...}``, ``id`` being the target span's id such as ``entities:3``: an entity span with its resolved ``entity``, or a noun phrase where the
 text names no entity; ``inferred`` when taken from the previous sentence), ``place``
 and ``date`` (references to ``places`` / ``dates`` spans), ``when`` (the event's day),
 ``sentence``, ``sentence_start``, ``sentence_end``, ``negated``, ``hypothetical``,
@@ -21,8 +21,8 @@ from ..pipeline import Stage
 
 class EventStage(Stage):
     name = "events"
-    requires = ("tokens", "entities", "places", "dates")
-    provides = ("events",)
+    reads = ("tokens", "sentences", "entities", "places", "dates")
+    writes = ("events",)
 
     def __init__(self) -> None:
         load_triggers()

@@ -97,7 +97,8 @@ def build_where(f: dict[str, Any]) -> tuple[str, list]:
 
 def row_to_event(row: tuple) -> dict[str, Any]:
     attrs = json.loads(row[5])
-    ev = {"id": row[0], "article_id": row[1], "type": row[4], "start": row[2], "end": row[3]}
+    ev = {"id": row[0], "article_id": row[1], "type": row[4], "start": row[2], "end": row[3],
+          "span_id": attrs.get("id")}
     for key in EVENT_FIELDS:
         if key not in ev:
             ev[key] = attrs.get(key)
