@@ -42,6 +42,7 @@ QUANTITY = frozenset({"الاف", "مءات", "عشرات", "المءات", "ا�
 #: Words that end the search for a subject before the trigger (reported speech, relative).
 SPEECH_BREAKS = frozenset({"ان", "انه", "انها", "بان", "بانه", "قال", "قالت", "اكد", "اكدت",
                            "افاد", "افادت", "ذكر", "ذكرت", "اعلن", "اعلنت", "اوضح", "اوضحت"})
+SELF_REPORT = frozenset({"انه", "انها", "بانه", "بانها", "انهم", "بانهم"})
 RECIPIENT_TYPES = ("ASSAULT", "COERCE", "CRIME")
 RELATIVE_WORDS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"})
 #: Types whose other party follows مع / بين (talks with, agreement between).
@@ -106,7 +107,7 @@ def collect_args(tokens, idx: range, forms_at, cues, s_ents: list[Span],
         quantity = tokens[j].kind == "num" or bool(forms_at(j) & QUANTITY)
         if not heads and not quantity:
             continue
-        last = extend_phrase(tokens, j, idx, forms_at, cues, ent_at, quantity)
+        last = extend_phrase(tokens, j, idx, forms_at, cues, ent_at, quantity, trigger_at)
         if quantity and (last == j or forms_at(j + 1) & NOT_COUNTED
                          or tokens[j + 1].kind != "word"):
             continue
@@ -128,14 +129,15 @@ def collect_args(tokens, idx: range, forms_at, cues, s_ents: list[Span],
     return sorted(args, key=lambda a: a.start)
 
 
-def extend_phrase(tokens, j: int, idx: range, forms_at, cues, ent_at, quantity: bool) -> int:
+def extend_phrase(tokens, j: int, idx: range, forms_at, cues, ent_at, quantity: bool,
+                  trigger_at: set[int] = frozenset()) -> int:
     """Last token of the noun phrase headed at j: definite modifiers, a genitive entity,
     for a count the counted noun (3 من أفراد الشرطة التركية)."""
     last, k = j, j + 1
     reach = 4 if quantity else 2
     while k < idx.stop and k - j <= reach and tokens[k].kind in ("word", "num"):
-        if tokens[k].norm in RELATIVE_WORDS:
-            break  # التحالف العربي الذي ...
+        if tokens[k].norm in RELATIVE_WORDS or k in trigger_at:
+            break  # التحالف العربي الذي ... / الجهات الأمنية | القبض
         if k in ent_at:
             e = ent_at[k]
             last = k
@@ -209,8 +211,9 @@ def choose_args(tokens, hit, lo: int, hi: int, args: list, forms_at):
     if actor is None:
         for a in reversed(before):
             between = set().union(*(forms_at(k) for k in range(a.last + 1, hit.index)))
-            if between & SPEECH_BREAKS:
-                break
+            if between & SPEECH_BREAKS - SELF_REPORT:
+                break  # the speaker of a reported statement is not its actor...
+            # ...unless the statement is about the speaker: قال كيري إنه يجري محادثات
             if is_oblique(tokens, a, forms_at) or has_mark(a, forms_at, RECIPIENT_MARKS | {"من"}, 1):
                 continue
             if (a.agent or protest) and a is not recipient:

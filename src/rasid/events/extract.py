@@ -28,7 +28,7 @@ from typing import Any
 
 from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
-from .arguments import RECIPIENT_TYPES, choose_args, collect_args, find_object_phrase
+from .arguments import QUANTITY, RECIPIENT_TYPES, choose_args, collect_args, find_object_phrase
 from .lexicon import (
     Trigger,
     find_forms,
@@ -48,6 +48,8 @@ AERIAL = frozenset({"جوي", "جوية", "جويه", "طيران", "طاءرا�
                     "مروحيات", "مسيرة", "درون"})
 NEGATION_REACH = {"ما": 1, "لا": 2, "دون": 1, "بدون": 1, "عدم": 2, "ليس": 3, "ليست": 3,
                   "نفي": 6, "نفت": 6, "ينفي": 6, "تنفي": 6, "نفوا": 6, "كذب": 6, "كذبت": 6}
+#: Types that are not political events in a sports sentence (protests and arrests still are).
+SPORTS_MUTED = frozenset({"CONSULT", "SUPPORT", "AGREE", "REJECT", "COOPERATE", "DEMAND"})
 #: Triggers this strong (تفجير, هجوم, غارة) stay ASSAULT in a sentence with accident words.
 STRONG_ASSAULT = 0.9
 #: A lone protester noun is a weak PROTEST trigger.
@@ -173,6 +175,8 @@ def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
     for h in hits:
         if h.type == "ASSAULT" and (sports or accident and h.weight < STRONG_ASSAULT):
             continue  # a sports metaphor; deaths in an accident (not a bombing in one)
+        if sports and h.type in SPORTS_MUTED:
+            continue  # club talks, a coach praising players, a transfer refused
         if h.type == "ASSAULT" and crime and h.mode in (None, "primitive", "beat"):
             h.type, h.mode = "CRIME", None
         kept.append(h)
@@ -293,6 +297,8 @@ def build_event(doc: Document, sno: int, sent: Span, hit: Hit, hits: list[Hit], 
     actor, recipient = choose_args(tokens, hit, lo, hi, args, forms_at)
     confidence = hit.weight
     actor_ref = actor.ref if actor else None
+    if actor_ref is None and hit.type == "PROTEST" and forms_at(hit.index) & load_cues()["actor"]:
+        actor_ref = crowd_phrase(tokens, hit.index, forms_at)  # مئات المتظاهرين تجمعوا
     recipient_ref = recipient.ref if recipient else None
     if recipient_ref is None and hit.type in RECIPIENT_TYPES:
         skip = set(range(actor.first, actor.last + 1)) if actor else set()
@@ -334,6 +340,15 @@ def build_event(doc: Document, sno: int, sent: Span, hit: Hit, hits: list[Hit], 
         attrs["threatened"] = hit.threatened
     attrs.update(hit.extra)
     return Span(hit.start, hit.end, hit.type, attrs)
+
+
+def crowd_phrase(tokens, i: int, forms_at) -> dict[str, Any]:
+    """The protester noun that triggered a PROTEST as its actor, with a count before it."""
+    j = i
+    if i > 0 and (tokens[i - 1].kind == "num" or forms_at(i - 1) & QUANTITY):
+        j = i - 1
+    start = tokens[j].base_start if tokens[j].kind == "word" else tokens[j].start
+    return {"layer": "np", "start": start, "end": tokens[i].end}
 
 
 ARMED_HEADS = ("تنظيم", "جماعة", "حركة", "حزب", "جبهة", "ميليشيا", "مليشيا", "قوات", "جيش",

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from ..api.app import ApiError, get_context
 from .geo import load_country_paths, project, view_box
-from .pages import page, require_page_read  # noqa: F401  (same page shell and auth)
+from .pages import page
 from .pages import router as pages_router
 
 router = APIRouter(include_in_schema=False, dependencies=pages_router.dependencies)
