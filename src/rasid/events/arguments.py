@@ -38,7 +38,9 @@ PATIENT_HEADS = frozenset(strip_article(w) for w in (
     "جامع", "منزل", "منزلهم", "ثكنات", "معسكر", "قاعدة", "فندق", "قنصلية", "القنصلية"))
 SUFFER_MARKS = frozenset({"تعرض", "تعرضت", "تعرضوا", "يتعرض", "تتعرض", "لها", "له"})
 QUANTITY = frozenset({"الاف", "مءات", "عشرات", "المءات", "العشرات", "نحو", "حوالي", "قرابة",
-                      "عدد", "عدة", "جموع", "حشد", "مءة", "الف", "اكثر"})
+                      "عدد", "عدة", "جموع", "حشد", "مءة", "الف", "اكثر",
+                      "اثنين", "اثنان", "ثلاثة", "اربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة",
+                      "عشرة", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثماني", "تسع", "عشر"})
 #: Words that end the search for a subject before the trigger (reported speech, relative).
 SPEECH_BREAKS = frozenset({"ان", "انه", "انها", "بان", "بانه", "قال", "قالت", "اكد", "اكدت",
                            "افاد", "افادت", "ذكر", "ذكرت", "اعلن", "اعلنت", "اوضح", "اوضحت"})
@@ -192,6 +194,10 @@ def choose_args(tokens, hit, lo: int, hi: int, args: list, forms_at):
         elif "من" in forms_at(a.first - 1) and hit.type == "COERCE" and hit.mode == "seize":
             recipient = recipient or a
     protest = hit.type == "PROTEST"
+    if recipient is None and hit.type in RECIPIENT_TYPES:
+        right_before = [a for a in before if a.last == hit.index - 1 and a.quantity]
+        if right_before:
+            recipient = right_before[0]  # 173 مدنيا قتلوا
     if actor is None:
         for a in after[:3]:
             if a is recipient or a.first - hit.index > 3:
