@@ -178,3 +178,18 @@ def test_event_watch_alert_explains_itself(tmp_path):
     assert why and why[0]["type"] == "ASSAULT" and why[0]["country"] == "IQ"
     assert "كركوك" in why[0]["sentence_text"] and why[0]["trigger"] in why[0]["sentence_text"]
     assert why[0]["explanation"].startswith("ASSAULT «")
+
+
+def test_groups_do_not_chain_past_two_days(tmp_path):
+    texts = ["وشن طيران التحالف غارات على مواقع الحوثيين في مدينة تعز.",
+             "شن طيران التحالف العربي غارات جديدة على مواقع الحوثيين في مدينة تعز.",
+             "وشنت طائرات التحالف غارات على مواقع للحوثيين في مدينة تعز اليوم."]
+    days = ["2015-08-01", "2015-08-03", "2015-08-05"]
+    with Monitor(str(tmp_path / "c.db")) as m:
+        for i, (text, day) in enumerate(zip(texts, days)):  # one batch a day, as a feed brings them
+            m.ingest_documents([Document(text=text, title=f"غارات {i}", source=f"s{i}",
+                                         published=day, url=f"http://example.org/{i}")])
+        by_day = {e["when"]: e["group"] for e in m.events(type="ASSAULT")}
+    assert set(by_day) == set(days)
+    assert by_day["2015-08-01"] and by_day["2015-08-01"] == by_day["2015-08-03"]
+    assert by_day["2015-08-05"] != by_day["2015-08-01"]

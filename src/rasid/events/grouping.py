@@ -9,6 +9,8 @@ is within `MAX_DAYS` and whose place is in the same country:
 * only the same country (or far apart in it): the same happening only when the actors
   overlap (the same archive entity, or a shared word of the actor phrase).
 
+A group never spans more than `MAX_DAYS` from its first to its last report.
+
 Members keep their own sentence. Nothing is merged: `describe_group` lists every source
 side by side and reports `conflicts` — a different casualty toll, a different actor —
 so a contradicting article is shown, not averaged away.
@@ -108,6 +110,17 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
     assignments: dict[int, int] = {}
     new = [e for e in store.iter_events({"article_ids": list(article_ids)})
            if e.get("when") and (e.get("place") or {}).get("country")]
+    spans: dict[int, tuple[str, str]] = {}  # group -> (first day, last day)
+
+    def fits(group: int, day: str) -> bool:
+        """Whether `day` keeps the whole group within MAX_DAYS (no chaining day by day)."""
+        if group not in spans:
+            days = [e["when"][:10] for e in store.find_events({"group": group, "uncertain": True}, limit=1000)
+                    if e.get("when")] or [day]
+            spans[group] = (min(days), max(days))
+        lo, hi = min(spans[group][0], day), max(spans[group][1], day)
+        return (date.fromisoformat(hi) - date.fromisoformat(lo)).days <= MAX_DAYS
+
     for ev in new:
         day = date.fromisoformat(ev["when"][:10])
         candidates = store.find_events({
@@ -115,13 +128,17 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
             "since": (day - timedelta(days=MAX_DAYS)).isoformat(),
             "until": (day + timedelta(days=MAX_DAYS)).isoformat()}, limit=500)
         matches = [c for c in candidates if c["id"] != ev["id"] and is_same_happening(ev, c)]
+        groups = [assignments.get(c["id"]) or c.get("group") for c in matches]
+        group = next((g for g in groups if g and fits(g, ev["when"][:10])), None)
+        matches = [c for c, g in zip(matches, groups) if not g or g == group]
         if not matches:
             continue
-        group = next((assignments.get(c["id"]) or c.get("group") for c in matches
-                      if assignments.get(c["id"]) or c.get("group")), None)
         if group is None:
             group = min([ev["id"]] + [c["id"] for c in matches])
         assignments[ev["id"]] = group
+        days = [ev["when"][:10]] + [c["when"][:10] for c in matches if c.get("when")]
+        first, last = spans.get(group, (min(days), max(days)))
+        spans[group] = (min([first] + days), max([last] + days))
         for c in matches:
             if not c.get("group") and c["id"] not in assignments:
                 assignments[c["id"]] = group
