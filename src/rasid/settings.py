@@ -219,9 +219,17 @@ register_setting(Setting("webhook_backoff", convert_float, 1.0,
 register_setting(Setting("webhook_timeout", convert_float, 10.0,
                          "seconds a webhook request may take", check=check_range(0.01),
                          metavar="SECONDS"))
+register_setting(Setting("allow_private_hosts", convert_str, "",
+                         "comma-separated host names or addresses that feeds and webhooks may "
+                         "reach although they are private or loopback (off by default: see "
+                         "docs/limits.md)", has_flag=False, metavar="HOSTS"))
 register_setting(Setting("strict_stages", convert_bool, False,
                          "check after every pipeline stage that it changed only the layers it "
                          "declares (slower; the tests turn it on)", metavar="1|0"))
+register_setting(Setting("test_crash_at", convert_str, None,
+                         "test-only: SIGKILL the process the N-th time it reaches archive step "
+                         "NAME (NAME[@N]; the crash-recovery tests use it)", has_flag=False,
+                         metavar="NAME[@N]"))
 register_setting(Setting("shared_data", convert_path, _default_shared,
                          "the shared data folder that training, evaluation and the gazetteer "
                          "build read", metavar="DIR"))

@@ -1,7 +1,7 @@
 """One happening reported by many outlets: cross-article event groups.
 
-After each stored batch (`install` adds the Monitor hook) every new factual event with a
-place and a day is compared with the archive's events of the same PLOVER type whose day
+After each stored batch (the ``event_groups`` archive step, `rasid.archive_steps`, in the
+batch's transaction) every new factual event with a place and a day is compared with the archive's events of the same PLOVER type whose day
 is within `MAX_DAYS` and whose place is in the same country:
 
 * same place — the same gazetteer entry, or both with coordinates within `NEAR_KM` —
@@ -106,7 +106,8 @@ def _is_country_level(place: dict[str, Any]) -> bool:
 
 
 def group_events(store: Any, article_ids: Iterable[str]) -> int:
-    """Group the new articles' events with the archive's; return the memberships written."""
+    """Group the new articles' events with the archive's; return the memberships written
+    (0 when every event already has its group: running again changes nothing)."""
     assignments: dict[int, int] = {}
     new = [e for e in store.iter_events({"article_ids": list(article_ids)})
            if e.get("when") and (e.get("place") or {}).get("country")]
@@ -152,7 +153,9 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
         key = (ev["article_id"], ev["type"], ev["place"]["country"])
         if ev["id"] not in assignments and key in by_article:
             assignments[ev["id"]] = by_article[key]
-    return store.set_event_groups(assignments.items()) if assignments else 0
+    current = {e["id"]: e.get("group") for e in new}
+    changed = {k: v for k, v in assignments.items() if current.get(k, -1) != v}
+    return store.set_event_groups(changed.items()) if changed else 0
 
 
 def describe_group(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -179,13 +182,3 @@ def describe_group(events: list[dict[str, Any]]) -> dict[str, Any]:
                      "actor": actors[e["id"]], "toll": tolls[e["id"]]} for e in events],
         "conflicts": conflicts,
     }
-
-
-def install(monitor: Any) -> None:
-    """Run `group_events` after each stored batch (idempotent: re-grouping an event
-    writes the same membership)."""
-    def hook(store: Any, docs: list) -> None:
-        if hasattr(store, "set_event_groups"):
-            group_events(store, [d.id for d in docs])
-
-    monitor.after_store.append(hook)

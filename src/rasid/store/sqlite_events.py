@@ -1,5 +1,5 @@
-"""SQL for events across the archive: listing with filters, streaming for exports, and
-cross-article groups. `SqliteStore` inherits `SqliteEventsMixin`.
+"""SQL for events across the archive: listing with filters, streaming for exports,
+cross-article groups, and the event criterion of watches. `SqliteStore` inherits `SqliteEventsMixin`.
 
 An event is a row of ``spans`` (layer ``events``); its id is that row's ``rowid``. Rows
 come back as plain dicts (`EVENT_FIELDS` plus the article's ``title``, ``url``,
@@ -144,6 +144,23 @@ class SqliteEventsMixin:
             for r in rows:
                 yield row_to_event(r)
             last = rows[-1][0]
+
+    def set_watch_event(self, watch_id: int, event: dict[str, Any]) -> None:
+        """Store the event criterion of a watch (``{"type", "place", "text"}``)."""
+        with self._lock:
+            self.con.execute("INSERT INTO watch_events (watch_id, event) VALUES (?, ?) "
+                             "ON CONFLICT (watch_id) DO UPDATE SET event = excluded.event",
+                             (int(watch_id), json.dumps(event, ensure_ascii=False)))
+
+    def get_watch_events(self, watch_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """``{watch id: event criterion}`` for the watches that have one."""
+        ids = [int(i) for i in watch_ids]
+        if not ids:
+            return {}
+        with self._lock:
+            rows = self.con.execute(f"SELECT watch_id, event FROM watch_events WHERE watch_id IN "
+                                    f"({', '.join('?' * len(ids))})", ids).fetchall()
+        return {r[0]: json.loads(r[1]) for r in rows}
 
     def set_event_groups(self, members: Iterable[tuple[int, int]]) -> int:
         """Record ``(event id, group id)`` pairs (an event moves to the group given);

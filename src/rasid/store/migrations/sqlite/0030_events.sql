@@ -10,5 +10,8 @@ CREATE TABLE event_members (
 CREATE INDEX event_members_group ON event_members (group_id);
 CREATE INDEX spans_events ON spans (layer, article_id) WHERE layer = 'events';
 
--- A watch may name an event type in a place: {"type": "ASSAULT", "place": {...}}.
-ALTER TABLE watches ADD COLUMN event TEXT;
+-- A watch may name an event type in a place: {"type": "ASSAULT", "place": {...}, "text"}.
+CREATE TABLE watch_events (
+    watch_id INTEGER PRIMARY KEY REFERENCES watches (id) ON DELETE CASCADE,
+    event    TEXT NOT NULL                 -- JSON
+);
