@@ -433,11 +433,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_start)
 
     from .alerts_cmds import register as register_alerts
+    from .events_cmds import register as register_events
     from .serve_cmds import register as register_serve
 
     from .stories_cmds import register as register_stories
 
     register_stories(sub, common)
+    register_events(sub, common)
     register_alerts(sub, common)
     register_serve(sub, common)
 

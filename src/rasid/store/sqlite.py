@@ -36,6 +36,7 @@ from .sqlite_articles import SqliteArticleMethods
 from .sqlite_copy import SqliteCopyMethods
 from .sqlite_entities import SqliteEntityMethods
 from .sqlite_stories import SqliteStoryMethods
+from .sqlite_events import SqliteEventsMixin
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
@@ -100,7 +101,7 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
     return applied
 
 
-class SqliteStore(SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
+class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
                   SqliteAlertMethods, SqliteCopyMethods, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 

@@ -194,6 +194,7 @@ def entity_page(request: Request, name: Annotated[str, Query(max_length=200)] = 
                        "اكتب اسمًا للبحث عنه.")
     for p in profiles:
         p["chart"] = render.render_bars(p.get("timeline") or [])
+        p["events"] = monitor.events(limit=20, entity_id=p["id"])
     return page(request, "entity.html", name=name, profiles=profiles)
 
 
@@ -221,6 +222,8 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
         raise ApiError(404, "لا توجد قصة بهذا المعرّف.")
     places = story.get("places") or []
     timeline = story.get("timeline") or []
+    story["events"] = get_context(request).monitor.events(
+        limit=50, article_ids=[a["id"] for a in story.get("articles") or []])
     return page(request, "story.html", story=story,
                 chart=render.render_bars(timeline, key=_first_key(timeline, ("date", "day")),
                                          value=_first_key(timeline, ("articles", "count", "n"))),
