@@ -4,9 +4,8 @@
 
 The table is the Umm al-Qura calendar (official in Saudi Arabia) as published by the
 `hijridate` package (formerly hijri-converter, MIT licence), 1343-1500 AH (1924-2077), one
-row per month. Rows under "announced" replace it where the Saudi Supreme Court's sighting
-moved a religious month off the printed calendar (as reported in the press); they come last,
-so the loader lets them win. rasid itself never imports hijridate.
+row per month. Rows under "announced" (none at present, see ANNOUNCED) would replace it where
+a sighting should win; they come last, so the loader lets them win. rasid itself never imports hijridate.
 """
 from __future__ import annotations
 
@@ -15,9 +14,12 @@ from pathlib import Path
 from hijridate import Hijri
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "rasid" / "stages" / "data" / "dates_ummalqura.tsv"
-ANNOUNCED = {  # sighting announcements that differ from the printed Umm al-Qura calendar
-    (1436, 12): "2015-09-15",  # Dhu al-Hijja 1436: Arafat 23 Sep, Eid al-Adha 24 Sep 2015
-}
+# Sighting announcements that should replace the printed calendar, (year, month) -> ISO date.
+# Empty on purpose: Saudi administrative dates (school terms, deadlines, decrees) follow the
+# printed calendar even when a sighting moves a religious month (Dhu al-Hijja 1436 was announced
+# for 15 Sep 2015, the calendar says 14 Sep, and July 2015 articles date the Eid break by the
+# calendar); a weekday printed next to a Hijri date corrects a one-day shift instead.
+ANNOUNCED: dict[tuple[int, int], str] = {}
 
 
 def main() -> None:

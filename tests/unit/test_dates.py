@@ -39,7 +39,7 @@ CASES = [
     ("في 15 رمضان 1436 هـ", "15 رمضان 1436 هـ", "2015-07-02", "day"),
     ("في 26 شوال 1436هـ", "26 شوال 1436هـ", "2015-08-11", "day"),
     ("صدر عام 1436هـ", "عام 1436هـ", "2014-10-25/2015-10-13", "year"),
-    ("يوم 3 ذو الحجة 1436 هـ", "يوم 3 ذو الحجة 1436 هـ", "2015-09-17", "day"),
+    ("يوم 3 ذو الحجة 1436 هـ", "يوم 3 ذو الحجة 1436 هـ", "2015-09-16", "day"),  # Umm al-Qura: 1 = 14 Sep
     ("في 10/10/1436هـ", "10/10/1436هـ", "2015-07-26", "day"),
     # years and ranges
     ("في عام 2015 تغير كل شيء", "عام 2015", "2015", "year"),
@@ -154,10 +154,18 @@ def test_stage_adds_layer():
 
 
 def test_gold_accuracy_floor_on_test_split():
-    rows = load_gold(DEFAULT_GOLD, "test")
+    rows = load_gold(DEFAULT_GOLD, "test", "first")
     assert len(rows) >= 100
     result = evaluate_dates(rows)
     assert result["exact"] >= 95.0, result["errors"]
+
+
+def test_gold_accuracy_floor_on_issue14_test_split():
+    # the second gold batch (SaudiNewsNet, ranges/ordinals/Hijri/relative months); never tuned on
+    rows = load_gold(DEFAULT_GOLD, "test", "issue14")
+    assert len(rows) >= 80
+    result = evaluate_dates(rows)
+    assert result["exact"] >= 84.0, result["errors"]
 
 
 PUB_AUG = "2015-08-05"  # a Wednesday; 20 Shawwal 1436 on the Umm al-Qura calendar
@@ -180,7 +188,7 @@ NEWS_CASES = [
     ("الموافق 5/3/1437هـ", "5/3/1437هـ", "2015-12-16", "day"),
     ("في 1 ربيع الأول 1437هـ", "1 ربيع الأول 1437هـ", "2015-12-12", "day"),
     ("في رمضان الماضي", "رمضان الماضي", "2015-06-18/2015-07-16", "month"),
-    ("منتصف شهر ذي القعدة المقبل", "شهر ذي القعدة المقبل", "2015-08-16/2015-09-14", "month"),
+    ("منتصف شهر ذي القعدة المقبل", "شهر ذي القعدة المقبل", "2015-08-16/2015-09-13", "month"),
     # الجاري / الحالي with and without a month name
     ("يوم الأحد 9 الجاري", "يوم الأحد 9 الجاري", "2015-08-09", "day"),
     ("في الخامس من الشهر الجاري", "الخامس من الشهر الجاري", "2015-08-05", "day"),
@@ -208,8 +216,8 @@ def test_news_phenomena(text, expr, value, gran):
 def test_umm_al_qura_not_tabular():
     # 1 Rabi al-Awwal 1437 is 12 Dec 2015 on Umm al-Qura; the tabular calendar says the 13th
     assert convert_hijri_to_gregorian(1437, 3, 1).isoformat() == "2015-12-12"
-    # the announced start of Dhu al-Hijja 1436 (Arafat on 23 Sep 2015) wins over the printed calendar
-    assert convert_hijri_to_gregorian(1436, 12, 9).isoformat() == "2015-09-23"
+    # administrative dates follow the printed calendar: 4 Dhu al-Hijja 1436 (start of the Eid break)
+    assert convert_hijri_to_gregorian(1436, 12, 4).isoformat() == "2015-09-17"
 
 
 def test_hijri_weekday_one_day_off_follows_weekday():

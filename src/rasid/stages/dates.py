@@ -12,8 +12,9 @@ Each result is a `Span(label="DATE")` with attrs:
   raw Hijri date, the value is Gregorian); ``start``/``end`` for ranges; ``relation``
   ``"since"`` after منذ.
 
-Decisions are documented in docs/dates.md. Month names live in data/months.tsv; Umm al-Qura
-month starts in data/dates_ummalqura.tsv (tabular Islamic calendar otherwise).
+Decisions are documented in docs/dates.md. Month names live in data/months.tsv; Hijri
+conversion (Umm al-Qura) in calendars.py. An expression that cannot be resolved keeps its
+span with ``value`` None and a ``reason``.
 """
 from __future__ import annotations
 
@@ -32,13 +33,14 @@ _W = r"[^\W\d_]"  # a letter
 _B = r"(?<![^\W_])"  # not preceded by a letter or digit
 _E = r"(?![^\W_])"  # not followed by a letter or digit
 _CLITIC = r"(?:[وف]?لل|[وف]?[بلك]|[وف])?"
+_AL = r"(?:ال\s*)?"  # الـ12 من أغسطس: the article on a day number (its tatweel is normalised away)
 
 WEEKDAYS = {  # normalised name -> Python weekday (Monday=0)
     "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعة": 4, "السبت": 5, "الاحد": 6,
 }
 _WD = "(?:" + "|".join(WEEKDAYS) + ")"
-_PAST = r"(?:الماضي|الماضية|المنصرم|المنصرمة|السابق|السابقة|الفائت|الفائتة)"
-_NEXT = r"(?:المقبل|المقبلة|القادم|القادمة)"
+_PAST = r"(?:الماضيين|الماضي|الماضية|المنصرم|المنصرمة|السابق|السابقة|الفائت|الفائتة)"
+_NEXT = r"(?:المقبلين|المقبل|المقبلة|القادمين|القادم|القادمة)"
 _CURR = r"(?:الجاري|الجارية|الحالي|الحالية)"
 _REL = f"(?:{_PAST}|{_NEXT}|{_CURR})"
 _GSUF = r"(?:\s*(?:م|ميلادي|ميلادية|للميلاد)" + _E + ")"
@@ -126,7 +128,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     gm = f"(?:{greg})"
     # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), أغسطس آب
     gmonth = rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|\(\s*)?(?P<m2>{gm})\s*\)?)?"
-    day = rf"(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s))"
+    day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s))"
     hyear = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}))"
     pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|اليوم|غدا|غد))\s+)?"
            rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
@@ -134,7 +136,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+من\s+(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     p: list[tuple[str, str]] = [
-        ("range_days", rf"(?P<pfx>من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("range_days", rf"(?P<pfx>من|بين|يومي)\s+{_AL}(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*{_AL}(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days_h", rf"(?P<pfx>من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_days_h", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
@@ -142,7 +144,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d)\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
         ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
-        ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
+        ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?\s+(?:و|ولغاية|وحتى|الى|حتى)\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
@@ -449,8 +451,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             year = _yrel_year(g["yrel"], pub)
         elif year is None and pub is not None:
             year = _year_for_month(m1, rel, pub)
-            if kind == "greg_dmy":
-                year = _year_for_day(year, m1, _day_of(g), rel, pub, g.get("wd"))
+            if kind in ("greg_dmy", "range_days"):
+                day = _day_of(g) if kind == "greg_dmy" else int(g["d1"])
+                year = _year_for_day(year, m1, day, rel, pub, g.get("wd"))
         if kind == "range_days":
             d1, d2 = int(g["d1"]), int(g["d2"])
             if year is None:
@@ -512,7 +515,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         unit, implied = _UNITS[g["unit"]]
         n = g.get("n")
         count = (int(n) if n.isdigit() else _NUMW[n]) if n else implied
-        if count is None or (n and implied in (1, 2)):
+        if count is None or (n and (implied == 2 or (implied == 1 and count < 11))):  # 50 سنة, not 3 سنة
             return None
         if unit == "year" and re.match(r"\s*\d{4}", norm[m.end("x"):m.end("x") + 6]):
             return None
