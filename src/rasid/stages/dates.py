@@ -168,14 +168,52 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [(name, re.compile((_B + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX))) for name, rx in p]
 
 
-_COMPILED: list[tuple[str, re.Pattern[str]]] | None = None
+# Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
+# it runs only in windows around them (WINDOW_BEFORE/AFTER characters, far more than any
+# expression reaches from its trigger), so a long article costs a few cheap scans.
+_TRIGGER_OF = {
+    "range_days": "gmonth", "range_dm": "gmonth", "greg_dmy": "gmonth", "greg_my": "gmonth",
+    "range_days_h": "hmonth", "hijri": "hmonth", "hijri_paren": "hmonth",
+    "range_numeric": "numeric", "numeric": "numeric", "numeric_ymd": "numeric",
+    "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
+    "year_bare": "year4", "curday": "current", "decade": "decade", "ago": "ago",
+    "relday": "relday", "weekday": "weekday", "relperiod": "period",
+}
+WINDOW_BEFORE, WINDOW_AFTER = 80, 100
 
 
-def _compiled() -> list[tuple[str, re.Pattern[str]]]:
+def _triggers() -> dict[str, re.Pattern[str]]:
+    _, greg, hij = _month_index()
+    raw = {
+        "gmonth": greg, "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d", "year4": r"\d{4}",
+        "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل",
+        "relday": "امس|اليوم|غد", "weekday": _WD, "period": "اسبوع|شهر|عام|سنة",
+    }
+    return {k: re.compile(v.translate(_FOLD_RX)) for k, v in raw.items()}
+
+
+_COMPILED: list[tuple[str, re.Pattern[str], str]] | None = None
+_TRIGGERS: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled() -> list[tuple[str, re.Pattern[str], str]]:
     global _COMPILED
     if _COMPILED is None:
-        _COMPILED = _patterns()
+        _TRIGGERS.update(_triggers())
+        _COMPILED = [(kind, rx, _TRIGGER_OF[kind]) for kind, rx in _patterns()]
     return _COMPILED
+
+
+def _windows(norm: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Merged [start, end) windows around each trigger match."""
+    out: list[tuple[int, int]] = []
+    for m in trigger.finditer(norm):
+        s, e = max(0, m.start() - WINDOW_BEFORE), min(len(norm), m.end() + WINDOW_AFTER)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 # ---------------------------------------------------------------- resolution helpers
@@ -581,11 +619,15 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
     norm, offsets = normalize_with_offsets(text)
     pub = _parse_published(published)
     cands: list[tuple[int, int, int, dict[str, Any]]] = []
-    for prio, (kind, rx) in enumerate(_compiled()):
-        for m in rx.finditer(norm):
-            attrs = _resolve(kind, m, norm, pub)
-            if attrs is not None:
-                cands.append((m.start("x"), m.end("x"), prio, attrs))
+    windows: dict[str, list[tuple[int, int]]] = {}
+    for prio, (kind, rx, trig) in enumerate(_compiled()):
+        if trig not in windows:
+            windows[trig] = _windows(norm, _TRIGGERS[trig])
+        for ws, we in windows[trig]:
+            for m in rx.finditer(norm, ws, we):
+                attrs = _resolve(kind, m, norm, pub)
+                if attrs is not None:
+                    cands.append((m.start("x"), m.end("x"), prio, attrs))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[tuple[int, int, dict[str, Any]]] = []
     for s, e, _, attrs in cands:
