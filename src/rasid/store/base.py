@@ -156,6 +156,16 @@ class Store(abc.ABC):
                    until: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Resolved places with coordinates and mention counts."""
 
+    # -- the place page (store/sqlite_places.py) ------------------------------------------
+    @abc.abstractmethod
+    def count_place_articles(self, keys: list[str]) -> dict[str, int]:
+        """Articles naming each gazetteer entry (``gazetteer_id``); absent keys left out."""
+
+    @abc.abstractmethod
+    def place_profile(self, key: str, limit: int = 20) -> dict[str, Any] | None:
+        """One place (``gazetteer_id``): attrs, articles over time, latest articles, the
+        entities and the other places named in the same articles; None if never named."""
+
     @abc.abstractmethod
     def close(self) -> None: ...
 

@@ -25,6 +25,7 @@ from ..search.analyzer import Analyzer, get_analyzer
 from ..search.query import QueryError, convert_date_bound, parse_query
 from ..search.snippets import find_matches, make_snippet
 from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, SearchHit, SearchQuery, Store
+from .sqlite_places import SqlitePlacesMixin
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
@@ -83,7 +84,7 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
     return applied
 
 
-class SqliteStore(Store):
+class SqliteStore(SqlitePlacesMixin, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,
