@@ -222,6 +222,10 @@ register_setting(Setting("webhook_timeout", convert_float, 10.0,
 register_setting(Setting("strict_stages", convert_bool, False,
                          "check after every pipeline stage that it changed only the layers it "
                          "declares (slower; the tests turn it on)", metavar="1|0"))
+register_setting(Setting("test_crash_at", convert_str, None,
+                         "test-only: SIGKILL the process the N-th time it reaches archive step "
+                         "NAME (NAME[@N]; the crash-recovery tests use it)", has_flag=False,
+                         metavar="NAME[@N]"))
 register_setting(Setting("shared_data", convert_path, _default_shared,
                          "the shared data folder that training, evaluation and the gazetteer "
                          "build read", metavar="DIR"))
