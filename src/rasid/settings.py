@@ -219,6 +219,10 @@ register_setting(Setting("webhook_backoff", convert_float, 1.0,
 register_setting(Setting("webhook_timeout", convert_float, 10.0,
                          "seconds a webhook request may take", check=check_range(0.01),
                          metavar="SECONDS"))
+register_setting(Setting("allow_private_hosts", convert_str, "",
+                         "comma-separated host names or addresses that feeds and webhooks may "
+                         "reach although they are private or loopback (off by default: see "
+                         "docs/limits.md)", has_flag=False, metavar="HOSTS"))
 register_setting(Setting("strict_stages", convert_bool, False,
                          "check after every pipeline stage that it changed only the layers it "
                          "declares (slower; the tests turn it on)", metavar="1|0"))
