@@ -217,3 +217,11 @@ def test_homograph_keeps_alternatives():
     # with Lebanese context the other sense wins
     doc = run("اشتباكات في طرابلس وبيروت شمال لبنان", locs=("طرابلس", "بيروت", "لبنان"))
     assert places_by_text(doc)["طرابلس"]["country"] == "LB"
+
+
+def test_pictures_are_not_tyre():
+    # صور "pictures" is never proposed by the tagger; as a LOC entity it is Tyre, Lebanon
+    doc = run("نشرت وكالة ناسا الصور التي التقطها المرصد للأرض")
+    assert [s for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"] == []
+    doc = run("قصف إسرائيلي قرب صور في جنوب لبنان", locs=("صور", "لبنان"))
+    assert places_by_text(doc)["صور"]["name_en"] == "Tyre"
