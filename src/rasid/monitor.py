@@ -279,6 +279,26 @@ class Monitor:
     def top_places(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.top_places(**filters)
 
+    def place_profiles(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
+        """The place page: for each gazetteer entry a name (Arabic, English or a gazetteer
+        id) may mean and the archive names, most articles first: the place, articles over
+        time, latest articles, entities, co-mentioned places and archive places within
+        300 km (``neighbours``). Other entries of the same name are listed as ``alternatives``."""
+        from .geo.profile import find_place_keys, select_neighbours
+
+        keys = find_place_keys(name)
+        counts = self.store.count_place_articles(keys)
+        ranked = sorted(counts, key=lambda k: -counts[k])
+        out = []
+        nearby = self.store.top_places(limit=1000) if ranked else []
+        for key in ranked[:3]:
+            profile = self.store.place_profile(key, limit=limit)
+            if profile:
+                profile["neighbours"] = select_neighbours(profile["place"], nearby)[:limit]
+                profile["alternatives"] = [{"gazetteer_id": k, "articles": counts[k]} for k in ranked if k != key]
+                out.append(profile)
+        return out
+
     def stats(self) -> dict[str, Any]:
         return self.store.stats()
 

@@ -7,7 +7,8 @@
 * `interface_entities.EntityMethods`: entity records and their matching keys, mentions,
   entity and place statistics;
 * `interface_stories.StoryMethods`: near-duplicate signatures and links, stories;
-* `interface_alerts.AlertMethods`: watches, alerts, surge bookkeeping, webhook deliveries.
+* `interface_alerts.AlertMethods`: watches, alerts, surge bookkeeping, webhook deliveries;
+* `interface_places.PlaceMethods`: the place page (one place's articles, entities, places).
 
 A backend (``sqlite.py``; ``postgres.py``) implements every abstract method. Methods return
 plain values (str/int/float/None, dicts, lists, the dataclasses below), never rows or
@@ -127,11 +128,12 @@ RECORD_KINDS = ("entities", "entity_keys", "articles", "neardup_signatures", "ne
 from .interface_alerts import AlertMethods  # noqa: E402
 from .interface_articles import ArticleMethods  # noqa: E402
 from .interface_entities import EntityMethods  # noqa: E402
+from .interface_places import PlaceMethods  # noqa: E402
 from .interface_stories import StoryMethods  # noqa: E402
 
 
-class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods):
-    """The archive: every abstract method of the four groups, and the events block below.
+class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMethods):
+    """The archive: every abstract method of the five groups, and the events block below.
     A backend subclasses this."""
 
     # -- events (rasid.events; SQLite: store/sqlite_events.py) ---------------------------

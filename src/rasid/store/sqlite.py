@@ -35,6 +35,7 @@ from .sqlite_alerts import SqliteAlertMethods
 from .sqlite_articles import SqliteArticleMethods
 from .sqlite_copy import SqliteCopyMethods
 from .sqlite_entities import SqliteEntityMethods
+from .sqlite_places import SqlitePlaceMethods
 from .sqlite_stories import SqliteStoryMethods
 from .sqlite_events import SqliteEventsMixin
 
@@ -102,7 +103,7 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
 
 
 class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
-                  SqliteAlertMethods, SqliteCopyMethods, Store):
+                  SqliteAlertMethods, SqliteCopyMethods, SqlitePlaceMethods, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,
