@@ -17,7 +17,6 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from rasid.api import Settings, create_app
-from rasid.api import features
 from rasid.monitor import Monitor
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -361,11 +360,6 @@ def test_docs_are_served_offline(client):
 
 
 # -- watches and alerts -----------------------------------------------------------------------
-needs_alerts = pytest.mark.skipif(not features.has_feature("alerts_since"),
-                                  reason="rasid.alerts is not installed")
-
-
-@needs_alerts
 def test_watch_alert_cycle(client):
     r = client.post("/api/v1/watches", json={"query": "طائرة مسيرة"})
     assert r.status_code == 401
@@ -405,7 +399,7 @@ def collect_stream_events(client, since_id: int) -> list[str]:
         old = live.POLL_SECONDS
         live.POLL_SECONDS = 0.01
         try:
-            async for chunk in live.alert_events(FakeRequest(), client.app.state.rasid.monitor.store, since_id):
+            async for chunk in live.alert_events(FakeRequest(), client.app.state.rasid.monitor, since_id):
                 out.append(chunk)
         finally:
             live.POLL_SECONDS = old
@@ -421,11 +415,6 @@ def collect_stream_events(client, since_id: int) -> list[str]:
     return events
 
 
-needs_stories = pytest.mark.skipif(not features.has_feature("list_stories"),
-                                   reason="rasid.stories is not installed")
-
-
-@needs_stories
 def test_stories_endpoints(client):
     r = client.get("/api/v1/stories")
     assert r.status_code == 200

@@ -55,8 +55,8 @@ def open_monitor(source: Any) -> Any:
     """A Monitor from a Monitor, a factory, a path / URL, or None (the default archive)."""
     from ..monitor import Monitor
 
-    if isinstance(source, Monitor) or (source is not None and hasattr(source, "store")
-                                       and hasattr(source, "search")):
+    if isinstance(source, Monitor) or (source is not None and hasattr(source, "search")
+                                       and hasattr(source, "close")):
         return source
     if callable(source):
         return source()

@@ -72,7 +72,7 @@ def export_events(request: Request, format: Literal["jsonl", "csv", "geojson"] =
     from ..events.export import iter_export
 
     def stream() -> Iterator[bytes]:
-        events = monitor.store.iter_events(monitor.event_filters(**filters))
+        events = monitor.iter_events(**filters)
         for chunk in iter_export(format, events):
             yield chunk.encode("utf-8")
 

@@ -1,5 +1,6 @@
 """Search with facets: counts by source, date, entity type, entity and place, computed
-from the hits of the query (the best `FACET_POOL` of them), and filters on those facets.
+from the hits of the query (the best `FACET_POOL` of them), and filters on those facets
+(`Monitor.search_with_facets`; the API's ``/search`` and the web UI's search page).
 
 Source and date filters go to the store's search; entity-type, entity and place filters
 keep the pooled hits that carry them (so their totals count at most `FACET_POOL` hits).
@@ -8,8 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Any
-
-from ..api.queries import collect_article_layers
 
 FACET_POOL = 300
 FACET_SIZE = 12
@@ -27,7 +26,7 @@ def search_with_facets(monitor: Any, q: str, since: str | None = None, until: st
         hits = monitor.search(q, limit=limit, offset=offset, **filters)
         return {"hits": hits, "total": None, "total_capped": False, "facets": None}
     pool = monitor.search(q, limit=FACET_POOL, offset=0, **filters)
-    layers = collect_article_layers(monitor.store, [h.id for h in pool])
+    layers = monitor.article_layers([h.id for h in pool])
     if post_filter:
         pool = [h for h in pool if keep_hit(layers[h.id], entity_type, entity, place)]
         page = pool[offset:offset + limit]
