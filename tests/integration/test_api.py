@@ -16,7 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from rasid.api import Settings, create_app
+from rasid.server import Settings, create_app
 from rasid.monitor import Monitor
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -165,7 +165,7 @@ def test_settings_from_env(tmp_path):
     assert s.token == "from-file" and not s.read_open and s.is_token("from-file")
     assert not s.is_token("from-fil") and not s.is_token(None)
     assert Settings.from_env({"RASID_API_TOKEN": "x"}).read_open
-    from rasid.api import SettingsError
+    from rasid.server import SettingsError
 
     with pytest.raises(SettingsError):
         Settings.from_env({"RASID_READ_OPEN": "maybe"})

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Iterator, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from .app import ApiError, get_context
-from .auth import require_read
+from ..server.app import ApiError, get_context
+from ..server.auth import require_read
 
 router = APIRouter()
 read = [Depends(require_read)]

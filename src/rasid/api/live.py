@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from ..monitor import Monitor, WatchError
-from .app import ApiError, get_context
-from .auth import require_read, require_write
+from ..server.app import ApiError, get_context
+from ..server.auth import require_read, require_write
 from .models import WatchIn
 
 router = APIRouter()

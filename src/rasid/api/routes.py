@@ -12,8 +12,8 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from ..search.query import QueryError, convert_date_bound
-from .app import ApiError, get_context
-from .auth import require_read, require_write
+from ..server.app import ApiError, get_context
+from ..server.auth import require_read, require_write
 from .models import MAX_ARTICLES_PER_REQUEST, ArticleIn, FeedIn
 
 router = APIRouter()
@@ -64,7 +64,7 @@ def stats(request: Request) -> dict[str, Any]:
 def create_session(request: Request) -> JSONResponse:
     """Sets ``rasid_session`` (HttpOnly, SameSite=Strict): a credential derived from the
     token that lets the browser read a closed archive; it never authorises a write."""
-    from .auth import COOKIE_NAME
+    from ..server.auth import COOKIE_NAME
 
     response = JSONResponse({"signed_in": True})
     response.set_cookie(COOKIE_NAME, get_context(request).settings.read_credential or "",

@@ -61,7 +61,7 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
     settings (token, read_open, body limit) come from `Settings.from_config()`."""
     import uvicorn
 
-    from ..api import Settings, SettingsError, create_app
+    from ..server import Settings, SettingsError, create_app
     from .main import EXIT_USAGE, CLIError
 
     try:

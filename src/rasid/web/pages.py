@@ -17,8 +17,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..api.app import ApiError, get_context
-from ..api.auth import can_read
+from ..server.app import ApiError, get_context
+from ..server.auth import can_read
 from ..search.query import QueryError, convert_date_bound
 from . import render
 from .geo import render_map
