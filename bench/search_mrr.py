@@ -134,8 +134,10 @@ def find_lucene_jar(explicit: str | None) -> str | None:
     return None
 
 
-def run_lucene(jar: str, docs: list[dict], queries: list[int]) -> float:
-    """MRR@10 of Lucene's ArabicAnalyzer + BM25 (k1=1.2, b=0.75), in memory."""
+def start_lucene(jar: str):
+    """Start the JVM on `jar` (once) and return the Lucene classes the benches use."""
+    from types import SimpleNamespace
+
     if "JAVA_HOME" not in os.environ:
         java = os.path.realpath("/usr/bin/java")
         os.environ["JAVA_HOME"] = os.path.dirname(os.path.dirname(java))
@@ -145,19 +147,32 @@ def run_lucene(jar: str, docs: list[dict], queries: list[int]) -> float:
         jnius_config.set_classpath(jar)
     from jnius import autoclass, cast
 
-    ArabicAnalyzer = autoclass("org.apache.lucene.analysis.ar.ArabicAnalyzer")
-    BM25 = autoclass("org.apache.lucene.search.similarities.BM25Similarity")
-    Directory = autoclass("org.apache.lucene.store.ByteBuffersDirectory")
-    IWC = autoclass("org.apache.lucene.index.IndexWriterConfig")
-    IndexWriter = autoclass("org.apache.lucene.index.IndexWriter")
-    LDocument = autoclass("org.apache.lucene.document.Document")
-    TextField = autoclass("org.apache.lucene.document.TextField")
-    StoredField = autoclass("org.apache.lucene.document.StoredField")
-    Store = autoclass("org.apache.lucene.document.Field$Store")
-    DirectoryReader = autoclass("org.apache.lucene.index.DirectoryReader")
-    IndexSearcher = autoclass("org.apache.lucene.search.IndexSearcher")
-    QueryParser = autoclass("org.apache.lucene.queryparser.classic.QueryParser")
-    BooleanQuery = autoclass("org.apache.lucene.search.BooleanQuery")
+    names = {
+        "ArabicAnalyzer": "org.apache.lucene.analysis.ar.ArabicAnalyzer",
+        "BM25": "org.apache.lucene.search.similarities.BM25Similarity",
+        "Directory": "org.apache.lucene.store.ByteBuffersDirectory",
+        "IWC": "org.apache.lucene.index.IndexWriterConfig",
+        "IndexWriter": "org.apache.lucene.index.IndexWriter",
+        "LDocument": "org.apache.lucene.document.Document",
+        "TextField": "org.apache.lucene.document.TextField",
+        "StringField": "org.apache.lucene.document.StringField",
+        "StoredField": "org.apache.lucene.document.StoredField",
+        "Store": "org.apache.lucene.document.Field$Store",
+        "DirectoryReader": "org.apache.lucene.index.DirectoryReader",
+        "IndexSearcher": "org.apache.lucene.search.IndexSearcher",
+        "QueryParser": "org.apache.lucene.queryparser.classic.QueryParser",
+        "BooleanQuery": "org.apache.lucene.search.BooleanQuery",
+    }
+    return SimpleNamespace(cast=cast, **{k: autoclass(v) for k, v in names.items()})
+
+
+def run_lucene(jar: str, docs: list[dict], queries: list[int]) -> float:
+    """MRR@10 of Lucene's ArabicAnalyzer + BM25 (k1=1.2, b=0.75), in memory."""
+    J = start_lucene(jar)
+    ArabicAnalyzer, BM25, Directory, IWC = J.ArabicAnalyzer, J.BM25, J.Directory, J.IWC
+    IndexWriter, LDocument, TextField, StoredField = J.IndexWriter, J.LDocument, J.TextField, J.StoredField
+    Store, DirectoryReader, IndexSearcher = J.Store, J.DirectoryReader, J.IndexSearcher
+    QueryParser, BooleanQuery, cast = J.QueryParser, J.BooleanQuery, J.cast
 
     analyzer = ArabicAnalyzer()
     directory = Directory()

@@ -66,6 +66,10 @@ class SearchQuery:
     source: str | list[str] | None = None
     limit: int = 10
     offset: int = 0
+    #: only articles mentioning every one of these archive entities
+    entity_ids: tuple[int, ...] = ()
+    #: add other spellings of the entities the query names (rasid.search.expand)
+    expand: bool = True
 
 
 @dataclass(slots=True)
@@ -116,9 +120,22 @@ class Store(abc.ABC):
         """``articles``, ``sources`` ({source: count}), ``published`` ({min, max}),
         ``spans`` ({layer: count}) and ``entities`` ({label: count})."""
 
-    @abc.abstractmethod
     def search(self, query: SearchQuery) -> list[SearchHit]:
-        """BM25-ranked hits; raises `rasid.search.QueryError` for a query that cannot run."""
+        """BM25-ranked hits; raises `rasid.search.QueryError` for a query that cannot run.
+        Parsing, ranking settings and snippets are `rasid.search`'s; the engine runs the
+        compiled plan in `search_rows`."""
+        from ..search.searcher import search_store
+
+        if not isinstance(query, SearchQuery):
+            from ..search.query import QueryError
+
+            raise QueryError("search() takes a SearchQuery")
+        return search_store(self, query)
+
+    @abc.abstractmethod
+    def search_rows(self, plan: Any) -> list[Any]:
+        """Run a `rasid.search.plan.QueryPlan` (analysed terms, filters, page; its docstring
+        says what each field means) and return `rasid.search.plan.SearchRow`s, best first."""
 
     @abc.abstractmethod
     def get_state(self, key: str, default: Any = None) -> Any:

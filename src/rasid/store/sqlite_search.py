@@ -1,20 +1,81 @@
-"""SQLite search: the FTS5 index over analysed terms, its rebuilds and the search query.
+"""SQLite search engine: the FTS5 index over analysed terms, its rebuilds, and the
+execution of a `rasid.search.plan.QueryPlan` (the store does no analysis: it receives
+analysed terms and returns plain rows).
 
 A mixin of `SqliteStore` (which supplies ``con``, ``_lock`` and ``analyzer``), kept apart so
 that all search SQL lives in one module.
+
+A plan becomes one FTS5 MATCH expression built only from our own operators and
+double-quoted terms: a form is ``{title_stem body_stem} : "s1 s2" OR {title_exact
+body_exact} : "e1 e2"``; required clauses are ANDed; "at least m of n" optional clauses is
+an OR of every m-subset ANDed while that stays small (`MAX_SUBSETS`), else an OR of all of
+them with the count checked per row in SQL; excluded clauses go behind ``NOT``.
 """
 from __future__ import annotations
 
 import sqlite3
+from itertools import combinations
+from math import comb
 from typing import Any
 
-from ..search.query import QueryError, convert_date_bound, parse_query
-from ..search.snippets import find_matches, make_snippet
-from .base import SearchHit, SearchQuery
+from ..search.plan import PlanClause, QueryPlan, SearchRow
+from ..search.query import QueryError
 
-#: bm25 weights for (title_stem, title_exact, body_stem, body_exact); see docs/search.md
-BM25_WEIGHTS = (3.0, 3.0, 1.0, 1.0)
-MAX_LIMIT = 1000
+STEM_COLUMNS = ("title_stem", "body_stem")
+EXACT_COLUMNS = ("title_exact", "body_exact")
+#: the largest number of m-subsets spelt out in a MATCH expression for min-should-match
+MAX_SUBSETS = 40
+
+
+def quote_fts(text: str) -> str:
+    """An FTS5 string literal: double quotes, inner quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def compile_clause(clause: PlanClause) -> str:
+    """One clause: any of its forms, stem form in stem columns or exact form in exact ones."""
+    parts = []
+    for form in clause.forms:
+        parts.append("{%s} : %s" % (" ".join(STEM_COLUMNS), quote_fts(" ".join(form.stems))))
+        parts.append("{%s} : %s" % (" ".join(EXACT_COLUMNS), quote_fts(" ".join(form.exacts))))
+    return "(" + " OR ".join(parts) + ")"
+
+
+def compile_at_least(clauses: list[str], m: int) -> tuple[str, bool]:
+    """``(expression, exact)``: an expression true when at least `m` of `clauses` match;
+    `exact` is False when it is only the OR and the count must be checked apart."""
+    n = len(clauses)
+    if m <= 1 or n <= 1:
+        return "(" + " OR ".join(clauses) + ")", m <= 1
+    if m >= n:
+        return "(" + " AND ".join(clauses) + ")", True
+    if comb(n, m) <= MAX_SUBSETS:
+        return "(" + " OR ".join("(" + " AND ".join(sub) + ")"
+                                 for sub in combinations(clauses, m)) + ")", True
+    return "(" + " OR ".join(clauses) + ")", False
+
+
+def compile_match(plan: QueryPlan) -> tuple[str | None, list[str]]:
+    """``(MATCH expression or None, clause expressions to count)``: the second is non-empty
+    when min-should-match must be checked per row (see `compile_at_least`)."""
+    required = [compile_clause(c) for c in plan.required]
+    optional = [compile_clause(c) for c in plan.optional]
+    parts = list(required)
+    to_count: list[str] = []
+    if optional:
+        if plan.min_should_match >= 1:
+            expr, exact = compile_at_least(optional, plan.min_should_match)
+            parts.append(expr)
+            if not exact:
+                to_count = optional
+        else:  # optional words only rank: OR them with a required clause
+            parts.append("(" + " OR ".join(optional + required[:1]) + ")")
+    if not parts:
+        return None, []
+    expr = " AND ".join(parts)
+    if plan.excluded:
+        expr = f"({expr}) NOT (" + " OR ".join(compile_clause(c) for c in plan.excluded) + ")"
+    return expr, to_count
 
 
 class SqliteSearchMixin:
@@ -58,49 +119,91 @@ class SqliteSearchMixin:
                 raise
         return n
 
-    # -- search -------------------------------------------------------------------------
+    # -- search ----------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery) -> list[SearchHit]:
-        if not isinstance(query, SearchQuery):
-            raise QueryError("search() takes a SearchQuery")
-        try:
-            limit, offset = int(query.limit), int(query.offset)
-        except (TypeError, ValueError) as exc:
-            raise QueryError("limit and offset must be whole numbers") from exc
-        if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-        if offset < 0:
-            raise QueryError("offset must not be negative")
-        parsed = parse_query(query.text, self.analyzer)
-        where = ["articles_fts MATCH ?"]
-        params: list[Any] = [parsed.to_fts("all")]
-        since = convert_date_bound(query.since)
-        until = convert_date_bound(query.until, upper=True)
-        if since:
+    @staticmethod
+    def _compile_filters(plan: QueryPlan) -> tuple[str | None, list[str], list[Any]]:
+        """``(MATCH expression, WHERE conditions on articles a / articles_fts f, params)``."""
+        match, to_count = compile_match(plan)
+        where: list[str] = []
+        params: list[Any] = []
+        if plan.since:
             where.append("a.published >= ?")
-            params.append(since)
-        if until:
+            params.append(plan.since)
+        if plan.until:
             where.append("a.published < ?")
-            params.append(until)
-        if query.source:
-            sources = [query.source] if isinstance(query.source, str) else list(query.source)
-            where.append(f"a.source IN ({', '.join('?' * len(sources))})")
-            params.extend(sources)
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        sql = (f"SELECT a.id, a.title, a.source, a.published, a.url, a.text, "
-               f"bm25(articles_fts, {weights}) AS rank "
-               f"FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid "
-               f"WHERE {' AND '.join(where)} ORDER BY rank, a.rowid LIMIT ? OFFSET ?")
-        params += [limit, offset]
+            params.append(plan.until)
+        if plan.sources:
+            where.append(f"a.source IN ({', '.join('?' * len(plan.sources))})")
+            params.extend(plan.sources)
+        for entity_id in plan.entity_ids:
+            where.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
+            params.append(int(entity_id))
+        for article_id in plan.exclude_ids:
+            where.append("a.id != ?")
+            params.append(article_id)
+        if to_count:
+            where.append("(" + " + ".join(
+                "(f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
+                for _ in to_count) + f") >= {int(plan.min_should_match)}")
+            params.extend(to_count)
+        if match is None and not plan.entity_ids:
+            raise QueryError("the query has no words to search for")
+        return match, where, params
+
+    def _run(self, sql: str, params: list[Any]) -> list[tuple]:
         with self._lock:
             try:
-                rows = self.con.execute(sql, params).fetchall()
+                return self.con.execute(sql, params).fetchall()
             except sqlite3.OperationalError as exc:  # should not happen: terms are quoted
                 raise QueryError(f"the search could not run: {exc}") from exc
-        hits = []
-        for id, title, source, published, url, text, rank in rows:
-            matches = find_matches(text, parsed, self.analyzer)
-            snippet = make_snippet(text, matches)
-            hits.append(SearchHit(id, title, source, published, url, -rank, snippet.text,
-                                  matches, find_matches(title or "", parsed, self.analyzer)))
-        return hits
+
+    def search_rows(self, plan: QueryPlan) -> list[SearchRow]:
+        """Run a compiled plan (see `rasid.search.plan`): rows in score order."""
+        match, where, params = self._compile_filters(plan)
+        cols = "a.id, a.title, a.text, a.source, a.published, a.url"
+        if match is None:  # entity filter only: newest first
+            sql = (f"SELECT {cols}, 0.0 FROM articles AS a WHERE {' AND '.join(where)} "
+                   "ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?")
+        elif where:
+            weights = ", ".join(str(float(w)) for w in plan.weights)
+            sql = (f"SELECT {cols}, -bm25(articles_fts, {weights}) AS score "
+                   "FROM articles_fts AS f JOIN articles AS a ON a.rowid = f.rowid "
+                   f"WHERE articles_fts MATCH ? AND {' AND '.join(where)} "
+                   "ORDER BY score DESC, a.rowid LIMIT ? OFFSET ?")
+            params.insert(0, match)
+        else:  # rank inside FTS5 first, then read only the page's articles
+            weights = ", ".join(str(float(w)) for w in plan.weights)
+            sql = (f"SELECT {cols}, -f.rank FROM (SELECT rowid, rank FROM articles_fts "
+                   f"WHERE articles_fts MATCH ? AND rank MATCH 'bm25({weights})' "
+                   "ORDER BY rank LIMIT ? OFFSET ?) AS f "
+                   "JOIN articles AS a ON a.rowid = f.rowid ORDER BY f.rank, a.rowid")
+            params = [match]
+        params += [int(plan.limit), int(plan.offset)]
+        return [SearchRow(*r) for r in self._run(sql, params)]
+
+    def count_by_period(self, plan: QueryPlan, width: int = 10) -> list[tuple[str, int]]:
+        """``(period, articles)`` for every period with a match, in order: the first
+        `width` characters of ``published`` (10: day, 13: hour, 7: month). Articles
+        without a date are left out. The plan's page is ignored."""
+        match, where, params = self._compile_filters(plan)
+        where.append("a.published IS NOT NULL AND a.published != ''")
+        if match is None:
+            sql = (f"SELECT substr(a.published, 1, {int(width)}) AS p, count(*) FROM articles AS a "
+                   f"WHERE {' AND '.join(where)} GROUP BY p ORDER BY p")
+        else:
+            sql = (f"SELECT substr(a.published, 1, {int(width)}) AS p, count(*) "
+                   "FROM articles_fts AS f JOIN articles AS a ON a.rowid = f.rowid "
+                   f"WHERE articles_fts MATCH ? AND {' AND '.join(where)} GROUP BY p ORDER BY p")
+            params.insert(0, match)
+        return [(p, n) for p, n in self._run(sql, params)]
+
+    def count_documents_with_terms(self, terms: list[str]) -> dict[str, int]:
+        """How many articles hold each analysed term (in any field), for key-term
+        weighting; terms not indexed are left out."""
+        if not terms:
+            return {}
+        marks = ", ".join("?" * len(terms))
+        rows = self._run(f"SELECT term, doc FROM articles_fts_vocab WHERE term IN ({marks})",
+                         list(terms))
+        return {t: n for t, n in rows}
