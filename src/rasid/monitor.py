@@ -209,6 +209,13 @@ class Monitor:
 
         return compute_trend(self.store, SearchQuery(text, **filters), unit)
 
+    def search_facets(self, text: str, size: int = 12, **filters: Any) -> dict[str, Any]:
+        """Exact counts of the matches by source, day, entity, place and country."""
+        from .search.searcher import count_facets
+        from .store.base import SearchQuery
+
+        return count_facets(self.store, SearchQuery(text, **filters), size)
+
     def similar_articles(self, doc_id: str, limit: int = 10) -> dict[str, Any] | None:
         """More like this: key terms and the most similar articles, near-duplicates
         marked; None when `doc_id` is not stored."""

@@ -76,7 +76,10 @@ def test_search_hits_facets_and_filters(client):
     out = client.get("/api/v1/search", params={"q": "هجوم", "facets": 1}).json()
     assert out["hits"] and out["total"] >= len(out["hits"])
     assert out["hits"][0]["matches"]
-    assert {"source", "date", "entity_type", "entity", "place"} <= set(out["facets"])
+    assert {"source", "date", "entity_type", "entity", "place", "country"} <= set(out["facets"])
+    exact = sum(f["count"] for f in out["facets"]["source"])
+    assert out["total"] == len(out["hits"])  # all on one page, so the counts can be checked
+    assert exact == sum(1 for h in out["hits"] if h["source"])  # each match once, by source
     ent = out["facets"]["entity"][0]
     narrowed = client.get("/api/v1/search", params={"q": "هجوم", "entity": ent["value"]}).json()
     assert 1 <= narrowed["total"] <= out["total"]

@@ -110,3 +110,9 @@ def search_store(store: Any, query: Any, analyzer: Analyzer | None = None,
     hits = make_hits(rows, plan, analyzer)
     hits.relaxed = bool(relaxed and rows)
     return hits
+
+
+def count_facets(store: Any, query: Any, size: int = 12) -> dict[str, list[dict[str, Any]]]:
+    """Exact facet counts (source, day, entity, place, country) over every match."""
+    _, plan = compile_query(query, getattr(store, "analyzer", None), store)
+    return store.count_facets(plan, size)

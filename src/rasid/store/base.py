@@ -138,6 +138,20 @@ class Store(abc.ABC):
         says what each field means) and return `rasid.search.plan.SearchRow`s, best first."""
 
     @abc.abstractmethod
+    def count_by_period(self, plan: Any, width: int = 10) -> list[tuple[str, int]]:
+        """``(period, articles)`` for the plan's matches: ``published[:width]`` (10: day,
+        13: hour), in order; undated articles left out; the page ignored."""
+
+    @abc.abstractmethod
+    def count_facets(self, plan: Any, size: int = 12) -> dict[str, list[dict[str, Any]]]:
+        """Exact counts over the plan's matches: ``source``, ``day``, ``entity``,
+        ``place``, ``country`` (`rasid.store.sqlite_search` documents the shapes)."""
+
+    @abc.abstractmethod
+    def count_documents_with_terms(self, terms: list[str]) -> dict[str, int]:
+        """Articles holding each analysed term in any search field (for key terms)."""
+
+    @abc.abstractmethod
     def get_state(self, key: str, default: Any = None) -> Any:
         """A JSON value stored with `set_state`, or `default`."""
 

@@ -207,3 +207,57 @@ class SqliteSearchMixin:
         rows = self._run(f"SELECT term, doc FROM articles_fts_vocab WHERE term IN ({marks})",
                          list(terms))
         return {t: n for t, n in rows}
+
+    def count_facets(self, plan: QueryPlan, size: int = 12) -> dict[str, list[dict[str, Any]]]:
+        """Exact counts over every article the plan matches (its page is ignored):
+        ``source``, ``day``, ``entity`` (id, label, type), ``place`` (gazetteer id, name)
+        and ``country`` (code), each ``[{"value", "count", ...}]`` most frequent first
+        (days in order)."""
+        match, where, params = self._compile_filters(plan)
+        if match is None:
+            hits_sql = f"SELECT a.id, a.source, a.published FROM articles AS a WHERE {' AND '.join(where)}"
+        else:
+            hits_sql = ("SELECT a.id, a.source, a.published FROM articles_fts AS f "
+                        "JOIN articles AS a ON a.rowid = f.rowid WHERE articles_fts MATCH ?"
+                        + "".join(f" AND {w}" for w in where))
+            params.insert(0, match)
+        size = int(size)
+        with self._lock:
+            con = self.con
+            con.execute("DROP TABLE IF EXISTS temp.search_hits")
+            try:
+                con.execute(f"CREATE TEMP TABLE search_hits AS {hits_sql}", params)
+            except sqlite3.OperationalError as exc:
+                raise QueryError(f"the search could not run: {exc}") from exc
+            try:
+                sources = con.execute(
+                    "SELECT source, count(*) FROM temp.search_hits WHERE coalesce(source, '') != '' "
+                    f"GROUP BY source ORDER BY 2 DESC, 1 LIMIT {size}").fetchall()
+                days = con.execute(
+                    "SELECT substr(published, 1, 10) AS d, count(*) FROM temp.search_hits "
+                    "WHERE coalesce(published, '') != '' GROUP BY d ORDER BY d").fetchall()
+                entities = con.execute(
+                    "SELECT m.entity_id, e.canonical, e.type, count(DISTINCT m.article_id) AS n "
+                    "FROM temp.search_hits AS h JOIN mentions AS m ON m.article_id = h.id "
+                    "JOIN entities AS e ON e.id = m.entity_id GROUP BY m.entity_id "
+                    f"ORDER BY n DESC, e.canonical LIMIT {size}").fetchall()
+                places = con.execute(
+                    "SELECT json_extract(s.attrs, '$.gazetteer_id') AS g, "
+                    "max(json_extract(s.attrs, '$.name')), count(DISTINCT s.article_id) AS n "
+                    "FROM temp.search_hits AS h JOIN spans AS s ON s.article_id = h.id "
+                    "WHERE s.layer = 'places' AND json_extract(s.attrs, '$.relation') IS NULL "
+                    f"AND g IS NOT NULL GROUP BY g ORDER BY n DESC, g LIMIT {size}").fetchall()
+                countries = con.execute(
+                    "SELECT json_extract(s.attrs, '$.country') AS c, count(DISTINCT s.article_id) AS n "
+                    "FROM temp.search_hits AS h JOIN spans AS s ON s.article_id = h.id "
+                    "WHERE s.layer = 'places' AND c IS NOT NULL AND c != '' "
+                    f"GROUP BY c ORDER BY n DESC, c LIMIT {size}").fetchall()
+            finally:
+                con.execute("DROP TABLE IF EXISTS temp.search_hits")
+        return {
+            "source": [{"value": s, "count": n} for s, n in sources],
+            "day": [{"value": d, "count": n} for d, n in days],
+            "entity": [{"value": e, "label": c, "type": t, "count": n} for e, c, t, n in entities],
+            "place": [{"value": g, "label": name or g, "count": n} for g, name, n in places],
+            "country": [{"value": c, "count": n} for c, n in countries],
+        }
