@@ -20,6 +20,7 @@ existing ``--db`` with enough articles is reused as it is.
 from __future__ import annotations
 
 import argparse
+import itertools
 import gzip
 import json
 import os
@@ -67,7 +68,7 @@ def resample(docs: list[Document], n: int) -> list[Document]:
                 sents = d.text.split(". ")
                 paras = sents if len(sents) > 1 else [d.text, f"({k})"]
             r = k % len(paras) or 1
-            text = "\n".join(paras[r:] + paras[:r])
+            text = "\n".join(paras[r:] + paras[:r]) + f"\n({k})"  # the number keeps copies distinct
             published = d.published
             if published:
                 try:
@@ -128,17 +129,13 @@ def main(argv: list[str] | None = None) -> None:
         args.db = os.path.join(tmp.name, "rasid.db")
     docs = read_docs(args.data, int(args.docs * 1.1))  # the corpus has URL/content duplicates
     if len(docs) < args.docs:
-        docs = resample(docs, int(args.docs * 1.05))
+        docs = resample(docs, int(args.docs * 1.1))
     store = SqliteStore(args.db)
     t = time.perf_counter()
-    have = store.count_documents()
-    report = store.add_documents(docs[:args.docs] if have < args.docs else [])
-    pos = args.docs
-    while store.count_documents() < args.docs and pos < len(docs):  # top up to exactly --docs
-        more = store.add_documents(docs[pos:pos + args.docs - store.count_documents()])
-        pos += more.total
-        report.stored += more.stored
-        report.duplicate += more.duplicate
+    missing = max(0, args.docs - store.count_documents())
+    # only articles not stored yet (a cheap hash lookup), so an interrupted build resumes
+    fresh = itertools.islice((d for d in docs if not store.has_document(d)), missing)
+    report = store.add_documents(fresh)
     ingest_s = time.perf_counter() - t
     size_mb = sum(os.path.getsize(args.db + ext) for ext in ("", "-wal") if os.path.exists(args.db + ext)) / 1e6
     print(f"archive: {store.count_documents()} articles ({report.stored} stored, {report.duplicate} "

@@ -87,6 +87,14 @@ def test_question_words_are_neither_required_nor_ranked():
     assert len(phrase.clauses[0].terms) == 3 and phrase.clauses[0].required
 
 
+def test_min_should_match_is_lowered_where_subsets_would_explode():
+    from rasid.store.sqlite_search import compile_at_least
+
+    words = [f'"w{i}"' for i in range(8)]
+    assert " AND " not in compile_at_least(words, 3)  # 3 of 8 (56 subsets), 2 (28) -> the OR
+    assert compile_at_least(words[:5], 2).count(" AND ") == 10  # 2 of 5: 10 pairs
+
+
 def test_min_should_match_grows_with_the_query():
     assert [compute_min_should_match(n, share=0.34) for n in (1, 2, 3, 6, 9)] == [1, 2, 1, 2, 3]
     assert compute_min_should_match(5, 1) == 0  # a required word anchors the query
@@ -188,3 +196,21 @@ def test_more_like_this_finds_the_same_topic_and_marks_near_duplicates():
     assert "copy" in near and "p0003" not in near
     assert find_similar(store, "no-such-id") is None
     store.close()
+
+
+@pytest.mark.parametrize("msm", [2, 3])
+def test_min_should_match_is_enforced_by_the_engine(passages, msm):
+    """Spelt-out subsets: 2 or 3 of 5 words (10 subsets each)."""
+    text = "خاشقجي صحفي السعودية القاهرة أينشتاين"
+    plan = build_plan(parse_query(text), msm=msm, limit=100)
+    rows = passages.search_rows(plan)
+    analyzer = passages.analyzer
+    assert rows
+    for row in rows:
+        forms = {(t.stem, t.exact) for t in analyzer.analyze(row.title + " " + row.text)}
+        stems, exacts = {s for s, _ in forms}, {e for _, e in forms}
+        matched = sum(1 for c in plan.optional
+                      if c.forms[0].stems[0] in stems or c.forms[0].exacts[0] in exacts)
+        assert matched >= msm, row.id
+    any_word = {r.id for r in passages.search_rows(build_plan(parse_query(text), msm=1, limit=100))}
+    assert {r.id for r in rows} < any_word

@@ -13,7 +13,7 @@ from rasid.store.sqlite_search import compile_match
 
 
 def to_fts(text: str, msm: int | None = None) -> str:
-    return compile_match(build_plan(parse_query(text), msm=msm))[0]
+    return compile_match(build_plan(parse_query(text), msm=msm))
 
 HOSTILE = ['"', '""', '"""', "NEAR(", "NEAR(a b)", "*", "**", "OR OR", "AND", "NOT", "-", "--",
            "- -", "(", ")", "()", "{", "}:", "title_stem:", "body_exact : x", "^", "a*", "'",

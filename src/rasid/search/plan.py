@@ -10,14 +10,18 @@ run the same plan:
   occurs as consecutive terms in any field, in its stem form in a stem field or in its
   exact form in an exact field (one term: a word; several: a phrase);
 * ``required`` clauses must all match, ``excluded`` ones must not, and at least
-  ``min_should_match`` of the ``optional`` ones must match;
+  ``min_should_match`` of the ``optional`` ones should match (an engine may lower it where
+  it cannot express it cheaply, never below 1: it says how in its docstring);
 * the score is BM25 (k1 1.2, b 0.75) summed over the positive clauses' alternatives and
   fields, each field's term frequency weighted by ``weights`` (``title_stem``,
   ``title_exact``, ``body_stem``, ``body_exact``); higher is better;
 * filters: ``since`` (inclusive) / ``until`` (exclusive) compared as strings with the ISO
   ``published`` value, ``sources`` (any of), ``entity_ids`` (the article mentions every one),
   ``exclude_ids`` (never returned);
-* ``limit`` / ``offset`` page the rows in score order (ties by insertion order).
+* ``limit`` / ``offset`` page the rows in score order (ties by insertion order);
+* ``window``: engines score at most this many matches, the most recently added (0: all),
+  so that a query matching most of a large archive stays fast; with fewer matches the
+  ranking is exact.
 
 Engines return `SearchRow`s; snippets, highlights and the final order are built here.
 """
@@ -31,6 +35,8 @@ from .query import Clause, ParsedQuery
 
 #: field weights (title_stem, title_exact, body_stem, body_exact): docs/search.md
 DEFAULT_WEIGHTS = (3.0, 3.0, 1.0, 1.0)
+#: matches scored at most, the newest first (docs/search.md, bench/bench_search.py)
+DEFAULT_WINDOW = 2000
 
 
 class Form(NamedTuple):
@@ -65,6 +71,7 @@ class QueryPlan:
     exclude_ids: tuple[str, ...] = ()
     limit: int = 10
     offset: int = 0
+    window: int = DEFAULT_WINDOW
     #: for the user, not the engine: the spellings entity expansion added
     expansions: list = field(default_factory=list)
 
@@ -87,7 +94,7 @@ class SearchRow:
 
 
 #: share of a long query's optional clauses that must match (docs/search.md)
-MSM_SHARE = 0.0
+MSM_SHARE = 0.34
 
 
 def compute_min_should_match(n_optional: int, n_required: int = 0,

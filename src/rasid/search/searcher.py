@@ -7,8 +7,7 @@ from typing import Any
 from .analyzer import Analyzer, get_analyzer
 from .expand import expand_entities
 from .plan import QueryPlan, SearchRow, build_plan
-from .query import ParsedQuery, QueryError, convert_date_bound, parse_query  # noqa: F401
-from .rank import RERANK_DEPTH, RankSettings, rerank_rows
+from .query import ParsedQuery, QueryError, convert_date_bound, parse_query
 from .snippets import make_snippet
 
 MAX_LIMIT = 1000
@@ -76,37 +75,19 @@ def make_hits(rows: list[SearchRow], plan: QueryPlan, analyzer: Analyzer | None 
     return hits
 
 
-#: the shipped re-ranking (docs/search.md)
-DEFAULT_RANK = RankSettings()
-
-
-def fetch_ranked(store: Any, plan: QueryPlan, analyzer: Analyzer,
-                 rank: RankSettings = DEFAULT_RANK) -> list[SearchRow]:
-    """The plan's page: the engine's BM25 order, its first `RERANK_DEPTH` rows re-ranked
-    (`rasid.search.rank`)."""
-    limit, offset = plan.limit, plan.offset
-    if not (rank.coord or rank.proximity) or offset >= RERANK_DEPTH or len(plan.positive) < 2:
-        return store.search_rows(plan)
-    plan.limit, plan.offset = max(RERANK_DEPTH, offset + limit), 0
-    try:
-        return rerank_rows(store.search_rows(plan), plan, analyzer, rank)[offset:offset + limit]
-    finally:
-        plan.limit, plan.offset = limit, offset
-
-
 def search_store(store: Any, query: Any, analyzer: Analyzer | None = None,
-                 rank: RankSettings = DEFAULT_RANK, **settings: Any) -> SearchResult:
+                 **settings: Any) -> SearchResult:
     """Ranked `SearchHit`s of `query` (a `SearchQuery`) in `store`. When no article has
     enough of a question's or long query's words, the first page falls back to any one of
     them (``relaxed``); a short name query never does."""
     analyzer = analyzer or getattr(store, "analyzer", None) or get_analyzer()
     parsed, plan = compile_query(query, analyzer, store, **settings)
-    rows = fetch_ranked(store, plan, analyzer, rank)
+    rows = store.search_rows(plan)
     relaxed = False
     long_query = parsed.question or len(plan.optional) > 2  # never a short name query
     if not rows and long_query and plan.min_should_match > 1 and plan.offset == 0:
         plan.min_should_match = relaxed = 1
-        rows = fetch_ranked(store, plan, analyzer, rank)
+        rows = store.search_rows(plan)
     hits = make_hits(rows, plan, analyzer)
     hits.relaxed = bool(relaxed and rows)
     return hits

@@ -8,8 +8,9 @@ that all search SQL lives in one module.
 A plan becomes one FTS5 MATCH expression built only from our own operators and
 double-quoted terms: a form is ``{title_stem body_stem} : "s1 s2" OR {title_exact
 body_exact} : "e1 e2"``; required clauses are ANDed; "at least m of n" optional clauses is
-an OR of every m-subset ANDed while that stays small (`MAX_SUBSETS`), else an OR of all of
-them with the count checked per row in SQL; excluded clauses go behind ``NOT``.
+an OR of every m-subset ANDed, m lowered until there are at most `MAX_SUBSETS` subsets;
+excluded clauses go behind ``NOT``. Every form is driven by FTS5's posting lists: no query
+scans the articles table.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ..search.query import QueryError
 STEM_COLUMNS = ("title_stem", "body_stem")
 EXACT_COLUMNS = ("title_exact", "body_exact")
 #: the largest number of m-subsets spelt out in a MATCH expression for min-should-match
-MAX_SUBSETS = 40
+MAX_SUBSETS = 10
 
 
 def quote_fts(text: str) -> str:
@@ -41,41 +42,38 @@ def compile_clause(clause: PlanClause) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-def compile_at_least(clauses: list[str], m: int) -> tuple[str, bool]:
-    """``(expression, exact)``: an expression true when at least `m` of `clauses` match;
-    `exact` is False when it is only the OR and the count must be checked apart."""
+def compile_at_least(clauses: list[str], m: int) -> str:
+    """An expression true when at least `m` of `clauses` match: the OR of every m-subset
+    ANDed. Spelt-out subsets grow fast and FTS5 reads every term's postings once per
+    subset, so `m` is lowered until there are at most `MAX_SUBSETS` of them (down to 1:
+    the OR); BM25 still ranks articles with more of the words first."""
     n = len(clauses)
-    if m <= 1 or n <= 1:
-        return "(" + " OR ".join(clauses) + ")", m <= 1
+    m = min(max(m, 1), n)
+    while m > 1 and m < n and comb(n, m) > MAX_SUBSETS:
+        m -= 1
+    if m <= 1:
+        return "(" + " OR ".join(clauses) + ")"
     if m >= n:
-        return "(" + " AND ".join(clauses) + ")", True
-    if comb(n, m) <= MAX_SUBSETS:
-        return "(" + " OR ".join("(" + " AND ".join(sub) + ")"
-                                 for sub in combinations(clauses, m)) + ")", True
-    return "(" + " OR ".join(clauses) + ")", False
+        return "(" + " AND ".join(clauses) + ")"
+    return "(" + " OR ".join("(" + " AND ".join(sub) + ")" for sub in combinations(clauses, m)) + ")"
 
 
-def compile_match(plan: QueryPlan) -> tuple[str | None, list[str]]:
-    """``(MATCH expression or None, clause expressions to count)``: the second is non-empty
-    when min-should-match must be checked per row (see `compile_at_least`)."""
+def compile_match(plan: QueryPlan) -> str | None:
+    """The MATCH expression of a plan (None when it has no positive clause)."""
     required = [compile_clause(c) for c in plan.required]
     optional = [compile_clause(c) for c in plan.optional]
     parts = list(required)
-    to_count: list[str] = []
     if optional:
         if plan.min_should_match >= 1:
-            expr, exact = compile_at_least(optional, plan.min_should_match)
-            parts.append(expr)
-            if not exact:
-                to_count = optional
+            parts.append(compile_at_least(optional, plan.min_should_match))
         else:  # optional words only rank: OR them with a required clause
             parts.append("(" + " OR ".join(optional + required[:1]) + ")")
     if not parts:
-        return None, []
+        return None
     expr = " AND ".join(parts)
     if plan.excluded:
         expr = f"({expr}) NOT (" + " OR ".join(compile_clause(c) for c in plan.excluded) + ")"
-    return expr, to_count
+    return expr
 
 
 class SqliteSearchMixin:
@@ -124,7 +122,7 @@ class SqliteSearchMixin:
     @staticmethod
     def _compile_filters(plan: QueryPlan) -> tuple[str | None, list[str], list[Any]]:
         """``(MATCH expression, WHERE conditions on articles a / articles_fts f, params)``."""
-        match, to_count = compile_match(plan)
+        match = compile_match(plan)
         where: list[str] = []
         params: list[Any] = []
         if plan.since:
@@ -142,11 +140,6 @@ class SqliteSearchMixin:
         for article_id in plan.exclude_ids:
             where.append("a.id != ?")
             params.append(article_id)
-        if to_count:
-            where.append("(" + " + ".join(
-                "(f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
-                for _ in to_count) + f") >= {int(plan.min_should_match)}")
-            params.extend(to_count)
         if match is None and not plan.entity_ids:
             raise QueryError("the query has no words to search for")
         return match, where, params
@@ -159,28 +152,32 @@ class SqliteSearchMixin:
                 raise QueryError(f"the search could not run: {exc}") from exc
 
     def search_rows(self, plan: QueryPlan) -> list[SearchRow]:
-        """Run a compiled plan (see `rasid.search.plan`): rows in score order."""
+        """Run a compiled plan (see `rasid.search.plan`): rows in score order. FTS5 walks
+        the matches newest first (rowid order, no scoring) and scores at most
+        ``plan.window`` of them, so a query matching most of the archive costs no more
+        than one matching ``window`` articles."""
         match, where, params = self._compile_filters(plan)
         cols = "a.id, a.title, a.text, a.source, a.published, a.url"
+        page = [int(plan.limit), int(plan.offset)]
         if match is None:  # entity filter only: newest first
             sql = (f"SELECT {cols}, 0.0 FROM articles AS a WHERE {' AND '.join(where)} "
                    "ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?")
-        elif where:
-            weights = ", ".join(str(float(w)) for w in plan.weights)
-            sql = (f"SELECT {cols}, -bm25(articles_fts, {weights}) AS score "
-                   "FROM articles_fts AS f JOIN articles AS a ON a.rowid = f.rowid "
-                   f"WHERE articles_fts MATCH ? AND {' AND '.join(where)} "
-                   "ORDER BY score DESC, a.rowid LIMIT ? OFFSET ?")
-            params.insert(0, match)
-        else:  # rank inside FTS5 first, then read only the page's articles
-            weights = ", ".join(str(float(w)) for w in plan.weights)
-            sql = (f"SELECT {cols}, -f.rank FROM (SELECT rowid, rank FROM articles_fts "
-                   f"WHERE articles_fts MATCH ? AND rank MATCH 'bm25({weights})' "
-                   "ORDER BY rank LIMIT ? OFFSET ?) AS f "
-                   "JOIN articles AS a ON a.rowid = f.rowid ORDER BY f.rank, a.rowid")
+            return [SearchRow(*r) for r in self._run(sql, params + page)]
+        weights = ", ".join(str(float(w)) for w in plan.weights)
+        window = f"LIMIT {int(plan.window)}" if plan.window else ""
+        if where:
+            inner = ("SELECT f.rowid AS rowid, bm25(articles_fts, {w}) AS rank FROM articles_fts AS f "
+                     "JOIN articles AS a ON a.rowid = f.rowid WHERE articles_fts MATCH ? AND {c} "
+                     "ORDER BY f.rowid DESC {l}").format(w=weights, c=" AND ".join(where), l=window)
+            params = [match] + params
+        else:
+            inner = (f"SELECT rowid, bm25(articles_fts, {weights}) AS rank FROM articles_fts "
+                     f"WHERE articles_fts MATCH ? ORDER BY rowid DESC {window}")
             params = [match]
-        params += [int(plan.limit), int(plan.offset)]
-        return [SearchRow(*r) for r in self._run(sql, params)]
+        sql = (f"SELECT {cols}, -f.rank FROM (SELECT rowid, rank FROM ({inner}) "
+               "ORDER BY rank, rowid LIMIT ? OFFSET ?) AS f "
+               "JOIN articles AS a ON a.rowid = f.rowid ORDER BY f.rank, f.rowid")
+        return [SearchRow(*r) for r in self._run(sql, params + page)]
 
     def count_by_period(self, plan: QueryPlan, width: int = 10) -> list[tuple[str, int]]:
         """``(period, articles)`` for every period with a match, in order: the first
