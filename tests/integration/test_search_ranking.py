@@ -214,3 +214,28 @@ def test_min_should_match_is_enforced_by_the_engine(passages, msm):
         assert matched >= msm, row.id
     any_word = {r.id for r in passages.search_rows(build_plan(parse_query(text), msm=1, limit=100))}
     assert {r.id for r in rows} < any_word
+
+
+def test_common_words_are_left_out_and_rare_ones_anchor_the_matches(passages, monkeypatch):
+    from rasid.search import plan as plan_mod
+
+    text = "خاشقجي صحفي السعودية الدولة العربية"
+    full = build_plan(parse_query(text), msm=1, limit=100)
+    plan_mod.bound_matches(full, passages, budget=3)
+    assert not full.anchors and not full.dropped  # a small archive: nothing changes
+    monkeypatch.setattr(plan_mod, "COMMON_MIN_ARCHIVE", 0)
+    monkeypatch.setattr(plan_mod, "COMMON_SHARE", 1.0)  # nothing too common
+    anchored = build_plan(parse_query(text), msm=1, limit=100)
+    plan_mod.bound_matches(anchored, passages, budget=3)
+    assert anchored.anchors and len(anchored.anchors) < len(anchored.optional)
+    rows = passages.search_rows(anchored)
+    analyzer = passages.analyzer
+    for row in rows:  # every scored article holds one of the rare words
+        stems = {t.stem for t in analyzer.analyze(row.title + " " + row.text)}
+        assert any(c.forms[0].stems[0] in stems for c in anchored.anchors), row.id
+    assert {r.id for r in rows} <= {r.id for r in passages.search_rows(full)}
+    monkeypatch.setattr(plan_mod, "COMMON_SHARE", 0.2)  # in over 4 of the 24 passages
+    common = build_plan(parse_query(text), msm=1, limit=100)
+    plan_mod.bound_matches(common, passages)
+    dropped = [c.text for c in common.dropped]
+    assert dropped and "خاشقجي" not in dropped  # the rare name stays

@@ -150,6 +150,8 @@ def search(request: Request,
         raise ApiError(400, f"bad query: {exc}") from None
     out: dict[str, Any] = {"query": q, "limit": limit, "offset": offset,
                            "expansions": getattr(result["hits"], "expansions", []),
+                           "relaxed": getattr(result["hits"], "relaxed", False),
+                           "dropped": getattr(result["hits"], "dropped", []),
                            "hits": [h.to_dict() for h in result["hits"]]}
     if series is not None:
         out["trend"] = series

@@ -164,6 +164,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         for hit in hits:
             emit_json(hit.to_dict())
         return EXIT_OK
+    if getattr(hits, "dropped", None):
+        print(f"left out as too common: {' '.join(hits.dropped)}")
+    if getattr(hits, "relaxed", False):
+        print("no article has enough of the words: articles with any of them")
     for e in expansions:
         print(f"also searched: {e['word']} -> {'، '.join(e['spellings'])}"
               + (f"  (entity:{e['entity_id']} {e['entity']})" if e.get("entity_id") else ""))

@@ -9,6 +9,7 @@ run the same plan:
   ``exacts`` (for the exact fields). A clause matches a document when any alternative
   occurs as consecutive terms in any field, in its stem form in a stem field or in its
   exact form in an exact field (one term: a word; several: a phrase);
+* ``rank_only`` clauses only add to the score of an article that matches anyway;
 * ``required`` clauses must all match, ``excluded`` ones must not, and at least
   ``min_should_match`` of the ``optional`` ones should match (an engine may lower it where
   it cannot express it cheaply, never below 1: it says how in its docstring);
@@ -19,6 +20,7 @@ run the same plan:
   ``published`` value, ``sources`` (any of), ``entity_ids`` (the article mentions every one),
   ``exclude_ids`` (never returned);
 * ``limit`` / ``offset`` page the rows in score order (ties by insertion order);
+* ``anchors``: when not empty, at least one of these (also optional) clauses must match;
 * ``window``: engines score at most this many matches, the most recently added (0: all),
   so that a query matching most of a large archive stays fast; with fewer matches the
   ranking is exact.
@@ -29,14 +31,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .query import Clause, ParsedQuery
 
 #: field weights (title_stem, title_exact, body_stem, body_exact): docs/search.md
 DEFAULT_WEIGHTS = (3.0, 3.0, 1.0, 1.0)
+#: whether question/function words still add to the score (docs/search.md)
+RANK_STOPWORDS = True
 #: matches scored at most, the newest first (docs/search.md, bench/bench_search.py)
-DEFAULT_WINDOW = 2000
+DEFAULT_WINDOW = 5000
+#: articles a query's optional words may reach before only its rarest ones select them
+MATCH_BUDGET = 2000
 
 
 class Form(NamedTuple):
@@ -61,6 +67,9 @@ class QueryPlan:
     required: list[PlanClause] = field(default_factory=list)
     optional: list[PlanClause] = field(default_factory=list)
     excluded: list[PlanClause] = field(default_factory=list)
+    #: add to the score where they occur, never make an article match (question and
+    #: function words; engines may ignore them)
+    rank_only: list[PlanClause] = field(default_factory=list)
     min_should_match: int = 0
     weights: tuple[float, float, float, float] = DEFAULT_WEIGHTS
     since: str | None = None
@@ -72,6 +81,11 @@ class QueryPlan:
     limit: int = 10
     offset: int = 0
     window: int = DEFAULT_WINDOW
+    #: the rarest optional clauses, when the query's words are common: at least one of
+    #: them must match (`bound_matches`), so that scoring stays within a budget
+    anchors: list[PlanClause] = field(default_factory=list)
+    #: for the user, not the engine: common words left out (`bound_matches`)
+    dropped: list[PlanClause] = field(default_factory=list)
     #: for the user, not the engine: the spellings entity expansion added
     expansions: list = field(default_factory=list)
 
@@ -130,8 +144,96 @@ def build_plan(parsed: ParsedQuery, variants: dict[str, list[Form]] | None = Non
             seen.add(pc.forms)
             optional.append(pc)
     excluded = [convert_clause(c, variants) for c in parsed.negative]
-    plan = QueryPlan(required, optional, excluded, entity_ids=tuple(parsed.entity_ids), **settings)
+    rank_only = []
+    if RANK_STOPWORDS:
+        for c in parsed.stopwords:
+            pc = convert_clause(c)
+            if pc.forms not in seen:
+                seen.add(pc.forms)
+                rank_only.append(pc)
+    plan = QueryPlan(required, optional, excluded, rank_only,
+                     entity_ids=tuple(parsed.entity_ids), **settings)
     plan.min_should_match = (compute_min_should_match(len(optional), len(required), msm_share,
                                                       parsed.question)
                              if msm is None else min(msm, len(optional)))
     return plan
+
+
+#: a word in more than this share of the archive's articles is left out of a query that
+#: has rarer words (its BM25 weight is small, and reading its postings is what costs)
+COMMON_SHARE = 0.1
+#: below this many articles `bound_matches` changes nothing: every query is exact
+COMMON_MIN_ARCHIVE = 20_000
+
+
+class TermCounts:
+    """Document counts of index terms, cached per store: reading one from FTS5 walks the
+    term's whole posting list, which is the very cost being avoided. Counts are only used
+    to choose anchors and leave out common words, never to score, so a count a few
+    thousand articles stale does no harm; the cache is emptied when the archive has
+    grown by a tenth."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self.counts: dict[str, int] = {}
+        self.size = 0
+
+    def lookup(self, store: Any, terms: list[str]) -> tuple[dict[str, int], int]:
+        """``({term: articles}, archive size)``."""
+        size = store.count_documents()
+        if abs(size - self.size) > self.size / 10 or len(self.counts) > self.limit:
+            self.counts.clear()
+            self.size = size
+        missing = [t for t in terms if t not in self.counts]
+        if missing:
+            found = store.count_documents_with_terms(missing)
+            for t in missing:
+                self.counts[t] = found.get(t, 0)
+        return {t: self.counts[t] for t in terms}, size
+
+
+def bound_matches(plan: QueryPlan, store: Any, budget: int = MATCH_BUDGET) -> None:
+    """Keep a long query over common words cheap on an archive of at least
+    `COMMON_MIN_ARCHIVE` articles (on a smaller one nothing changes), in two steps.
+
+    1. Optional clauses whose words are in more than `COMMON_SHARE` of the articles are
+       left out when rarer ones remain (``plan.dropped``).
+    2. When the remaining optional clauses together reach more than `budget` articles,
+       ``plan.anchors`` is set to the rarest of them that stay within it (at least one): an
+       article must hold one of those to be scored at all. An article with only the
+       common words would rank low anyway (MaxScore's "essential terms", kept simple).
+    """
+    if store.count_documents() >= COMMON_MIN_ARCHIVE:
+        plan.rank_only = []  # function words: the most common of all
+    if plan.required or len(plan.optional) < 2 or plan.min_should_match >= len(plan.optional):
+        return  # anchored already, or every word required (an intersection: cheap)
+    counter = getattr(store, "_term_counts", None)
+    if counter is None:
+        counter = TermCounts()
+        try:
+            store._term_counts = counter
+        except AttributeError:  # a store with slots: no cache
+            pass
+    if store.count_documents() < COMMON_MIN_ARCHIVE:
+        return
+    terms = sorted({f.stems[0] for c in plan.optional for f in c.forms if f.stems})
+    df, size = counter.lookup(store, terms)
+    counted = sorted(((sum(df.get(f.stems[0], 0) for f in c.forms if f.stems), i, c)
+                      for i, c in enumerate(plan.optional)), key=lambda x: (x[0], x[1]))
+    rare = [x for x in counted if x[0] <= COMMON_SHARE * size]
+    if rare and len(rare) < len(counted):
+        plan.dropped = [c for n, i, c in counted if n > COMMON_SHARE * size]
+        kept = {i for _, i, _ in rare}
+        plan.optional = [c for i, c in enumerate(plan.optional) if i in kept]
+        plan.min_should_match = min(plan.min_should_match, len(plan.optional))
+        counted = rare
+    if sum(n for n, _, _ in counted) <= budget:
+        return
+    anchors, total = [], 0
+    for n, _, clause in counted:
+        if anchors and total + n > budget:
+            break
+        anchors.append(clause)
+        total += n
+    if len(anchors) < len(plan.optional):
+        plan.anchors = anchors

@@ -6,7 +6,7 @@ from typing import Any
 
 from .analyzer import Analyzer, get_analyzer
 from .expand import expand_entities
-from .plan import QueryPlan, SearchRow, build_plan
+from .plan import QueryPlan, SearchRow, bound_matches, build_plan
 from .query import ParsedQuery, QueryError, convert_date_bound, parse_query
 from .snippets import make_snippet
 
@@ -55,6 +55,14 @@ class SearchResult(list):
 
     expansions: list[dict[str, Any]]
     relaxed: bool = False
+    #: words left out of the query as too common in the archive (`bound_matches`)
+    dropped: list[str] = []
+
+    def page(self, start: int, end: int) -> "SearchResult":
+        """A slice that keeps ``expansions``, ``relaxed`` and ``dropped``."""
+        out = SearchResult(self[start:end])
+        out.expansions, out.relaxed, out.dropped = self.expansions, self.relaxed, self.dropped
+        return out
 
 
 def make_hits(rows: list[SearchRow], plan: QueryPlan, analyzer: Analyzer | None = None) -> SearchResult:
@@ -82,14 +90,18 @@ def search_store(store: Any, query: Any, analyzer: Analyzer | None = None,
     them (``relaxed``); a short name query never does."""
     analyzer = analyzer or getattr(store, "analyzer", None) or get_analyzer()
     parsed, plan = compile_query(query, analyzer, store, **settings)
+    bound_matches(plan, store)
     rows = store.search_rows(plan)
     relaxed = False
     long_query = parsed.question or len(plan.optional) > 2  # never a short name query
     if not rows and long_query and plan.min_should_match > 1 and plan.offset == 0:
         plan.min_should_match = relaxed = 1
+        plan.anchors = []
+        bound_matches(plan, store)
         rows = store.search_rows(plan)
     hits = make_hits(rows, plan, analyzer)
     hits.relaxed = bool(relaxed and rows)
+    hits.dropped = [c.text for c in plan.dropped]
     return hits
 
 

@@ -32,10 +32,12 @@ def search_with_facets(monitor: Any, q: str, since: str | None = None, until: st
     pool = monitor.search(q, limit=FACET_POOL, offset=0, **filters)
     layers = collect_article_layers(monitor.store, [h.id for h in pool])
     if post_filter:
-        pool = [h for h in pool if keep_hit(layers[h.id], entity_type, entity, place)]
-        page = pool[offset:offset + limit]
+        kept = [h for h in pool if keep_hit(layers[h.id], entity_type, entity, place)]
+        pool = pool.page(0, 0)  # a SearchResult: keeps the query's expansions
+        pool.extend(kept)
+        page = pool.page(offset, offset + limit)
     elif offset + limit <= len(pool):
-        page = pool[offset:offset + limit]
+        page = pool.page(offset, offset + limit)
     else:
         page = monitor.search(q, limit=limit, offset=offset, **filters)
     facets = count_facets(pool, layers) if with_facets else None
