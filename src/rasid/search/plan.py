@@ -9,7 +9,6 @@ run the same plan:
   ``exacts`` (for the exact fields). A clause matches a document when any alternative
   occurs as consecutive terms in any field, in its stem form in a stem field or in its
   exact form in an exact field (one term: a word; several: a phrase);
-* ``rank_only`` clauses only add to the score of an article that matches anyway;
 * ``required`` clauses must all match, ``excluded`` ones must not, and at least
   ``min_should_match`` of the ``optional`` ones should match (an engine may lower it where
   it cannot express it cheaply, never below 1: it says how in its docstring);
@@ -37,8 +36,6 @@ from .query import Clause, ParsedQuery
 
 #: field weights (title_stem, title_exact, body_stem, body_exact): docs/search.md
 DEFAULT_WEIGHTS = (3.0, 3.0, 1.0, 1.0)
-#: whether question/function words still add to the score (docs/search.md)
-RANK_STOPWORDS = True
 #: matches scored at most, the newest first (docs/search.md, bench/bench_search.py)
 DEFAULT_WINDOW = 5000
 #: articles a query's optional words may reach before only its rarest ones select them
@@ -67,9 +64,6 @@ class QueryPlan:
     required: list[PlanClause] = field(default_factory=list)
     optional: list[PlanClause] = field(default_factory=list)
     excluded: list[PlanClause] = field(default_factory=list)
-    #: add to the score where they occur, never make an article match (question and
-    #: function words; engines may ignore them)
-    rank_only: list[PlanClause] = field(default_factory=list)
     min_should_match: int = 0
     weights: tuple[float, float, float, float] = DEFAULT_WEIGHTS
     since: str | None = None
@@ -144,15 +138,7 @@ def build_plan(parsed: ParsedQuery, variants: dict[str, list[Form]] | None = Non
             seen.add(pc.forms)
             optional.append(pc)
     excluded = [convert_clause(c, variants) for c in parsed.negative]
-    rank_only = []
-    if RANK_STOPWORDS:
-        for c in parsed.stopwords:
-            pc = convert_clause(c)
-            if pc.forms not in seen:
-                seen.add(pc.forms)
-                rank_only.append(pc)
-    plan = QueryPlan(required, optional, excluded, rank_only,
-                     entity_ids=tuple(parsed.entity_ids), **settings)
+    plan = QueryPlan(required, optional, excluded, entity_ids=tuple(parsed.entity_ids), **settings)
     plan.min_should_match = (compute_min_should_match(len(optional), len(required), msm_share,
                                                       parsed.question)
                              if msm is None else min(msm, len(optional)))
@@ -193,8 +179,8 @@ class TermCounts:
 
 
 def bound_matches(plan: QueryPlan, store: Any, budget: int = MATCH_BUDGET) -> None:
-    """Keep a long query over common words cheap on an archive of at least
-    `COMMON_MIN_ARCHIVE` articles (on a smaller one nothing changes), in two steps.
+    """Keep a query over common words cheap on an archive of at least
+    `COMMON_MIN_ARCHIVE` articles; on a smaller one every match is scored (no window).
 
     1. Optional clauses whose words are in more than `COMMON_SHARE` of the articles are
        left out when rarer ones remain (``plan.dropped``).
@@ -203,8 +189,9 @@ def bound_matches(plan: QueryPlan, store: Any, budget: int = MATCH_BUDGET) -> No
        article must hold one of those to be scored at all. An article with only the
        common words would rank low anyway (MaxScore's "essential terms", kept simple).
     """
-    if store.count_documents() >= COMMON_MIN_ARCHIVE:
-        plan.rank_only = []  # function words: the most common of all
+    if store.count_documents() < COMMON_MIN_ARCHIVE:
+        plan.window = 0  # a small archive: every match is scored
+        return
     if plan.required or len(plan.optional) < 2 or plan.min_should_match >= len(plan.optional):
         return  # anchored already, or every word required (an intersection: cheap)
     counter = getattr(store, "_term_counts", None)
@@ -214,8 +201,6 @@ def bound_matches(plan: QueryPlan, store: Any, budget: int = MATCH_BUDGET) -> No
             store._term_counts = counter
         except AttributeError:  # a store with slots: no cache
             pass
-    if store.count_documents() < COMMON_MIN_ARCHIVE:
-        return
     terms = sorted({f.stems[0] for c in plan.optional for f in c.forms if f.stems})
     df, size = counter.lookup(store, terms)
     counted = sorted(((sum(df.get(f.stems[0], 0) for f in c.forms if f.stems), i, c)

@@ -52,10 +52,8 @@ class ParsedQuery:
     clauses: list[Clause] = field(default_factory=list)
     #: archive entity ids named with ``entity:ID``
     entity_ids: list[int] = field(default_factory=list)
-    #: question or function words were set aside: the query is a question or a sentence
+    #: question or function words were dropped: the query is a question or a sentence
     question: bool = False
-    #: the question and function words set aside (they may still rank, never match)
-    stopwords: list[Clause] = field(default_factory=list)
 
     @property
     def positive(self) -> list[Clause]:
@@ -143,7 +141,6 @@ def parse_query(text: str, analyzer: Analyzer | None = None) -> ParsedQuery:
     content = [c for c in parsed.clauses if not c.stopword]
     if content and any(not c.negated for c in content):
         parsed.question = len(content) < len(parsed.clauses)
-        parsed.stopwords = [c for c in parsed.clauses if c.stopword]
         parsed.clauses = content  # question and function words go
     if len(parsed.clauses) > MAX_CLAUSES:
         raise QueryError(

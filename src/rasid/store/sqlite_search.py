@@ -73,10 +73,6 @@ def compile_match(plan: QueryPlan) -> str | None:
     if plan.anchors:
         parts.append("(" + " OR ".join(compile_clause(c) for c in plan.anchors) + ")")
     expr = " AND ".join(parts)
-    if plan.rank_only:  # (E) AND (E OR s1 OR s2): matches as E, s1 and s2 add to the score
-        # (E's own terms then count twice, so rank-only words weigh half as much)
-        expr = f"({expr}) AND (({expr}) OR " + " OR ".join(
-            compile_clause(c) for c in plan.rank_only) + ")"
     if plan.excluded:
         expr = f"({expr}) NOT (" + " OR ".join(compile_clause(c) for c in plan.excluded) + ")"
     return expr
