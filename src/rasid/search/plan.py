@@ -186,7 +186,8 @@ def bound_matches(plan: QueryPlan, store: Any, budget: int = MATCH_BUDGET) -> No
        left out when rarer ones remain (``plan.dropped``).
     2. When the remaining optional clauses together reach more than `budget` articles,
        ``plan.anchors`` is set to the rarest of them that stay within it (at least one): an
-       article must hold one of those to be scored at all. An article with only the
+       article must hold one of those to be scored at all, and min-should-match drops to 1
+       (spelt-out subsets would re-read every posting list). An article with only the
        common words would rank low anyway (MaxScore's "essential terms", kept simple).
     """
     if store.count_documents() < COMMON_MIN_ARCHIVE:
@@ -222,3 +223,6 @@ def bound_matches(plan: QueryPlan, store: Any, budget: int = MATCH_BUDGET) -> No
         total += n
     if len(anchors) < len(plan.optional):
         plan.anchors = anchors
+        # the anchors bound the matches; spelling "m of n" out as subsets would re-read
+        # every posting list once per subset, so any one word (and an anchor) suffices
+        plan.min_should_match = min(plan.min_should_match, 1)
