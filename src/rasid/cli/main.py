@@ -15,6 +15,17 @@ import os
 import sys
 from typing import Any, Sequence
 
+
+def positive_int(value: str) -> int:
+    """argparse type of ``--limit`` and other counts: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_STORAGE = 0, 1, 2, 3, 4
 
 
@@ -48,7 +59,7 @@ def open_monitor(args: argparse.Namespace, stages: Sequence[str] | None = None):
     try:
         return Monitor(args.db, stages=stages or DEFAULT_STAGES)
     except Exception as exc:
-        raise CLIError(f"cannot open archive {args.db or '(default)'}: {exc}", EXIT_STORAGE) from exc
+        raise CLIError(f"cannot open archive {args.db}: {exc}", EXIT_STORAGE) from exc
 
 
 def show_progress(args: argparse.Namespace) -> bool:
@@ -113,9 +124,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise CLIError(f"{args.file}: no such file", EXIT_NOT_FOUND)
     items = (read_stream(sys.stdin.buffer, name="<stdin>") if args.file == "-"
              else read_paths([args.file]))
+    from ..monitor import check_document
+
     pipeline = build_pipeline()
     n_docs, code = 0, EXIT_OK
     for item in items:
+        if not isinstance(item, Rejection):
+            item = check_document(item)  # over MAX_ARTICLE_CHARS, non-finite meta: rejected
         if isinstance(item, Rejection):
             print(f"rejected {item.origin}: {item.reason}", file=sys.stderr)
             code = EXIT_PARTIAL
@@ -320,6 +335,17 @@ def cmd_start(args: argparse.Namespace) -> int:
     return serve_after_start(args, code)
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    """Every effective setting and where it came from."""
+    from ..settings import format_config
+
+    if args.json:
+        emit_json(args.settings.to_dict())
+    else:
+        print("\n".join(format_config(args.settings)))
+    return EXIT_OK
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     if args.what == "ner":
         from ..train.ner import main as train_ner
@@ -342,15 +368,52 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return module.main(args.rest)
 
 
+def cmd_repair(args: argparse.Namespace) -> int:
+    monitor = open_monitor(args)
+    with monitor:
+        done = monitor.repair()
+    if args.json:
+        emit_json(done)
+    else:
+        steps = ", ".join(f"{name} {n}" for name, n in done.items() if name != "articles")
+        print(f"checked {done['articles']} articles; completed: {steps}")
+    return EXIT_OK
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from ..store.copy import ArchiveNotEmpty
+
+    args.db = args.src
+    monitor = open_monitor(args)
+    with monitor:
+        try:
+            copied = monitor.copy_to(args.dst)
+        except ArchiveNotEmpty as exc:
+            raise CLIError(str(exc), EXIT_STORAGE) from exc
+    if args.json:
+        emit_json(copied)
+    else:
+        print(f"copied {args.src} -> {args.dst}: " + ", ".join(f"{k} {n}" for k, n in copied.items() if n))
+    return EXIT_OK
+
+
 # -- parser --------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
+def build_common_parser() -> argparse.ArgumentParser:
+    """The options every command takes: --config, --db, --json, --progress."""
+    from ..settings import add_flags
+
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=os.environ.get("RASID_DB"),
-                        help="archive: a SQLite file path or a postgresql:// URL "
-                             "(default: $RASID_DB, else the user data directory)")
+    add_flags(common, ("config", "db"))
     common.add_argument("--json", action="store_true", help="machine-readable output "
                         "(one JSON document, or JSON Lines for lists)")
     common.add_argument("--progress", action="store_true", help="always show progress on stderr")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ..settings import SETTINGS, add_flags
+
+    common = build_common_parser()
 
     parser = argparse.ArgumentParser(prog="rasid", description="راصد rasid: offline Arabic news monitoring")
     parser.add_argument("--version", action="version", version=f"rasid {__import__('rasid').__version__}")
@@ -365,12 +428,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=200, help="articles per transaction")
     p.add_argument("--published", help="publication date (YYYY-MM-DD) for articles that carry none")
     p.add_argument("--source", help="source name for articles that carry none")
+    add_flags(p, ("strict_stages",))
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("analyze", parents=[common], help="analyse one article file; JSON on stdout")
     p.add_argument("file", help="an article file (text, JSON Lines, HTML, ...) or - for stdin")
     p.add_argument("--published", help="publication date (YYYY-MM-DD) when the file carries none")
     p.add_argument("--no-sentences", action="store_true", help="leave the sentence layer out")
+    add_flags(p, ("strict_stages",))
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("search", parents=[common], help="search the archive")
@@ -379,14 +444,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="published on or after YYYY-MM-DD")
     p.add_argument("--until", help="published on or before YYYY-MM-DD")
     p.add_argument("--source", help="only this source")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=positive_int, default=10)
     p.add_argument("--trend", action="store_true",
                    help="first print matching articles per day (per hour over a short range)")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("similar", parents=[common], help="articles most like one article")
     p.add_argument("id")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=positive_int, default=10)
     p.set_defaults(func=cmd_similar)
 
     p = sub.add_parser("show", parents=[common], help="show one article")
@@ -400,21 +465,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", help="PER, ORG, LOC or MISC")
     p.add_argument("--since", help="mentioned in articles published on or after YYYY-MM-DD")
     p.add_argument("--until", help="... on or before YYYY-MM-DD")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=positive_int, default=20)
     p.set_defaults(func=cmd_entities)
 
     p = sub.add_parser("entity", parents=[common],
                        help="one entity (any spelling, Arabic or Latin): aliases, places, timeline")
     p.add_argument("name")
     p.add_argument("--type", help="PER, ORG, LOC or MISC")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=positive_int, default=10)
     p.set_defaults(func=cmd_entity)
 
     p = sub.add_parser("places", parents=[common], help="places with coordinates and counts")
     p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. SY")
     p.add_argument("--since")
     p.add_argument("--until")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=positive_int, default=50)
     p.set_defaults(func=cmd_places)
 
     p = sub.add_parser("start", parents=[common],
@@ -433,10 +498,27 @@ def build_parser() -> argparse.ArgumentParser:
     register_alerts(sub, common)
     register_serve(sub, common)
 
+    p = sub.add_parser("config", parents=[common],
+                       help="every effective setting and where it came from "
+                            "(default, config file, env, flag)")
+    add_flags(p, [n for n in SETTINGS if n not in ("config", "db")])
+    p.set_defaults(func=cmd_config)
+
     p = sub.add_parser("train", help="train a shipped model (ner, lexicon)")
     p.add_argument("what", choices=["ner", "lexicon"])
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("repair", parents=[common],
+                       help="run the archive steps (entities, near-duplicates, stories, alerts) "
+                            "over the whole archive, completing what is missing")
+    p.set_defaults(func=cmd_repair)
+
+    p = sub.add_parser("copy", parents=[common], help="copy an archive to another (any engine), "
+                                                      "without analysing anything again")
+    p.add_argument("src", help="the archive to copy: a SQLite path or a postgresql:// URL")
+    p.add_argument("dst", help="an empty or new archive: a SQLite path or a postgresql:// URL")
+    p.set_defaults(func=cmd_copy)
 
     p = sub.add_parser("eval", help="quality evaluations (ner, dates, places, ...)")
     p.add_argument("what")
@@ -445,11 +527,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def run_command(args: argparse.Namespace) -> int:
+    """Resolve the settings (flags > env > config file > default) into `args`, then run
+    the command with them installed for library code; errors become exit codes."""
+    from ..settings import SETTINGS, SettingsError, resolve_settings, use_settings
+
     try:
-        return args.func(args)
+        config = resolve_settings(args)
+    except SettingsError as exc:
+        print(f"rasid: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for name in SETTINGS:
+        if hasattr(args, name):
+            setattr(args, name, config[name])
+    args.settings = config
+    try:
+        with use_settings(config):
+            return args.func(args)
     except CLIError as exc:
         print(f"rasid: error: {exc}", file=sys.stderr)
         return exc.code
@@ -458,6 +552,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_command(build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

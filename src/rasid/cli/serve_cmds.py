@@ -9,10 +9,14 @@ import argparse
 import os
 import secrets
 import sys
+from pathlib import Path
 from typing import Any
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
+from ..settings import SETTINGS, add_flags
+
+DEFAULT_HOST = SETTINGS["host"].default
+DEFAULT_PORT = SETTINGS["port"].default
+SERVE_SETTINGS = ("host", "port", "read_open", "api_token_file", "max_body_bytes")
 
 
 def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
@@ -23,10 +27,7 @@ def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default=os.environ.get("RASID_HOST", DEFAULT_HOST),
-                   help="address to bind (default 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=int(os.environ.get("RASID_PORT", DEFAULT_PORT)),
-                   help="port (default 8000)")
+    add_flags(p, SERVE_SETTINGS)
 
 
 def add_start_arguments(p: argparse.ArgumentParser) -> None:
@@ -51,37 +52,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         monitor = Monitor(args.db)
     except Exception as exc:
-        raise CLIError(f"cannot open archive {args.db or '(default)'}: {exc}", EXIT_STORAGE) from exc
+        raise CLIError(f"cannot open archive {args.db}: {exc}", EXIT_STORAGE) from exc
     return serve(monitor, host=args.host, port=args.port)
 
 
 def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
-    """Run the app with uvicorn until interrupted; print the address first."""
+    """Run the app with uvicorn until interrupted; print the address first. The API's
+    settings (token, read_open, body limit) come from `Settings.from_config()`."""
     import uvicorn
 
     from ..api import Settings, SettingsError, create_app
     from .main import EXIT_USAGE, CLIError
 
-    if not 0 < port < 65536:
-        raise CLIError(f"--port must be between 1 and 65535, not {port}", EXIT_USAGE)
     try:
-        settings = Settings.from_env()
+        SETTINGS["port"].parse(port, "the caller")
+        settings = Settings.from_config()
     except SettingsError as exc:
         raise CLIError(str(exc), EXIT_USAGE) from exc
-    generated = settings.token is None
-    if generated:  # writes need a token: make one for this run and say so
+    token_file = None
+    if settings.token is None:  # writes need a token: make one for this run, in a file
         from dataclasses import replace
 
         settings = replace(settings, token=secrets.token_urlsafe(18))
+        token_file = write_token_file(settings.token, monitor.store.location)
     app = create_app(monitor, settings)
     shown = f"[{host}]" if ":" in host else host
     print(f"rasid: serving {monitor.store.location} at http://{shown}:{port}/  "
           f"(API docs: http://{shown}:{port}/docs; Ctrl-C stops)", flush=True)
-    if generated:
-        print(f"rasid: write token for this run: {settings.token}  "
-              "(set RASID_API_TOKEN or RASID_API_TOKEN_FILE to choose one)", flush=True)
+    if token_file is not None:  # the path, never the token: logs are read by many
+        print(f"rasid: write token for this run is in {token_file} (readable by you only; "
+              "set RASID_API_TOKEN, or api_token_file / RASID_API_TOKEN_FILE, to choose one)", flush=True)
     if not settings.read_open:
-        print("rasid: reading is closed (RASID_READ_OPEN=0): pages and API need the token", flush=True)
+        print("rasid: reading is closed (read_open = 0): pages and API need the token", flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                             timeout_graceful_shutdown=2, access_log=False)
     server = uvicorn.Server(config)
@@ -99,19 +101,32 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
     return 0
 
 
+def write_token_file(token: str, archive: str | None) -> Path:
+    """Write a generated token to a new file only its owner can read (mode 600): next to
+    the archive (``<archive>.token``) when it is a file, else in a private temporary folder."""
+    import tempfile
+
+    where = Path(archive) if archive and archive != ":memory:" and "://" not in archive else None
+    if where is not None and where.parent.is_dir():
+        path = where.with_name(where.name + ".token")
+    else:
+        path = Path(tempfile.mkdtemp(prefix="rasid-")) / "token"
+    if path.exists():
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(token + "\n")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m rasid.cli.serve_cmds``: the same as ``rasid serve``."""
-    from .main import CLIError
+    from .main import build_common_parser, run_command
 
-    parser = argparse.ArgumentParser(prog="rasid serve")
-    parser.add_argument("--db", default=os.environ.get("RASID_DB"))
+    parser = argparse.ArgumentParser(prog="rasid serve", parents=[build_common_parser()])
     add_serve_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return cmd_serve(args)
-    except CLIError as exc:
-        print(f"rasid: error: {exc}", file=sys.stderr)
-        return exc.code
+    parser.set_defaults(func=cmd_serve)
+    return run_command(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

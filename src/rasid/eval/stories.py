@@ -30,7 +30,6 @@ import csv
 import gzip
 import itertools
 import json
-import os
 import pickle
 import random
 import sys
@@ -41,7 +40,6 @@ from typing import Sequence
 
 from ..doc import Document
 
-DEFAULT_DATA = os.environ.get("RASID_SHARED_DATA", "/work/shared/data")
 GOLD = Path(__file__).resolve().parents[3] / "tests" / "resources" / "stories-gold.jsonl"
 STAGES = ("tokenize", "ner", "resolve", "dates", "places")
 
@@ -166,27 +164,29 @@ def analyse_gold(gold: list[dict], texts: dict[str, dict], cache: Path | None) -
 
 def run_tracker(analysed: list[Document], config, batch: int = 50) -> tuple[dict[str, int], dict[str, str], int]:
     """``({url: story_id}, {url: duplicate_of}, seconds)`` after an online run."""
+    from ..entities.archive import resolve_article_entities
     from ..stories import NearDuplicateDetector, StoryTracker
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
-    store = SqliteStore(":memory:")
+    store = open_store(":memory:")
     detector, tracker = NearDuplicateDetector(), StoryTracker(config)
     t0 = time.time()
     docs = pickle.loads(pickle.dumps(analysed))  # a copy: the store writes entity ids into spans
     for i in range(0, len(docs), batch):
         chunk = docs[i:i + batch]
-        report = store.add_documents(chunk)
-        stored = {o.id for o in report.outcomes if o.outcome == "stored"}
-        chunk = [d for d in chunk if d.id in stored]
-        if chunk:
-            detector.process(store, chunk)
-            tracker.process(store, chunk)
+        with store.transaction():
+            report = store.add_documents(chunk)
+            stored = {o.id for o in report.outcomes if o.outcome == "stored"}
+            chunk = [d for d in chunk if d.id in stored]
+            if chunk:
+                for doc in chunk:
+                    resolve_article_entities(store, doc)
+                detector.process(store, chunk)
+                tracker.process(store, chunk)
     seconds = time.time() - t0
-    con = store.con
-    story = {u: s for u, s in con.execute(
-        "SELECT a.url, sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id")}
-    dups = {u: d for u, d in con.execute(
-        "SELECT a.url, nd.duplicate_of FROM near_duplicates nd JOIN articles a ON a.id = nd.article_id")}
+    url = {d.id: d.url for d in docs}
+    story = {url[m["article_id"]]: m["story_id"] for m in store.list_story_members()}
+    dups = {url[n["article_id"]]: n["duplicate_of"] for n in store.list_near_duplicates()}
     store.close()
     return story, dups, seconds
 
@@ -227,7 +227,7 @@ def evaluate_gold(data: Path, gold_path: Path, config, tune: bool, cache: Path |
               f"window_days {config.window_days}")
     story, dups, seconds = run_tracker(docs, config)
     print(f"    online run: {len(story)} articles in {len(set(story.values()))} stories, "
-          f"{len(dups)} near-duplicates, {1000 * seconds / max(1, len(docs)):.1f} ms/article (store + hooks)")
+          f"{len(dups)} near-duplicates, {1000 * seconds / max(1, len(docs)):.1f} ms/article (store + archive steps)")
     final = float("nan")
     for split in ("dev", "test"):
         n, k, pw, b3 = score_split(gold, story, split)
@@ -256,7 +256,7 @@ def perturb_text(text: str, rate: float, rng: random.Random) -> str:
 
 def evaluate_neardup(data: Path, n_edit: int = 300, n_distinct: int = 3000) -> None:
     from ..stories.neardup import NearDuplicateDetector
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
     path = data / "news" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
     if not path.exists():
@@ -273,7 +273,7 @@ def evaluate_neardup(data: Path, n_edit: int = 300, n_distinct: int = 3000) -> N
     det = NearDuplicateDetector()
     # edited copies
     base = recs[:n_edit]
-    store = SqliteStore(":memory:")
+    store = open_store(":memory:")
     originals = [Document(r["content"], title=r["title"], url=r["url"]) for r in base]
     store.add_documents(originals)
     det.process(store, originals)
@@ -289,7 +289,7 @@ def evaluate_neardup(data: Path, n_edit: int = 300, n_distinct: int = 3000) -> N
         print(f"    words edited {int(rate * 100):2d}%: linked to the original {hit}/{len(pairs)}")
     store.close()
     # distinct articles
-    store = SqliteStore(":memory:")
+    store = open_store(":memory:")
     docs = [Document(r["content"], title=r["title"], url=r["url"]) for r in recs[n_edit:n_edit + n_distinct]]
     report = store.add_documents(docs)
     stored = {o.id for o in report.outcomes if o.outcome == "stored"}
@@ -303,17 +303,18 @@ def evaluate_neardup(data: Path, n_edit: int = 300, n_distinct: int = 3000) -> N
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ..settings import add_flags, get_setting
     from ..stories.tracker import TrackerConfig
 
     ap = argparse.ArgumentParser(prog="rasid eval stories", description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=DEFAULT_DATA, help="shared data folder ($RASID_SHARED_DATA)")
+    add_flags(ap, ("shared_data",), aliases={"shared_data": ("--data",)})
     ap.add_argument("--gold", default=str(GOLD), help="hand-grouped gold JSONL")
     ap.add_argument("--cache", default=None, help="cache the analysed gold articles here (JSONL)")
     ap.add_argument("--tune", action="store_true", help="grid-search the tracker on the dev split first")
     ap.add_argument("--skip-ans", action="store_true")
     ap.add_argument("--skip-neardup", action="store_true")
     args = ap.parse_args(list(argv) if argv is not None else None)
-    data = Path(args.data)
+    data = Path(args.shared_data or get_setting("shared_data"))
     config = TrackerConfig()
     t0 = time.time()
     if not args.skip_ans:

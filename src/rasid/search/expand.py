@@ -30,10 +30,9 @@ def _form(analyzer: Analyzer, text: str) -> Form | None:
 
 def _spellings(store: Any, word: str) -> tuple[list[str], int | None, str | None]:
     """Names of the entity `word` names (archive first, then the alias table)."""
-    try:
-        records = store.find_entities(word, limit=3)
-    except Exception:  # a store without an entity index
-        records = []
+    from ..entities.archive import lookup_entities
+
+    records = lookup_entities(store, word, limit=3)
     skel = name_skeleton(word)
     for r in records:
         names = {r.canonical, *r.aliases}
