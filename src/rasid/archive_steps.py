@@ -9,6 +9,7 @@ near-duplicate links, story memberships and alerts are committed together or not
 * ``resolve_entities``: each entity cluster to an archive entity (`rasid.entities.archive`);
 * ``near_duplicates``: MinHash/LSH near-copies (`rasid.stories.neardup`);
 * ``stories``: online story assignment (`rasid.stories.tracker`);
+* ``event_groups``: one happening reported by several articles (`rasid.events.grouping`);
 * ``alerts``: watches matched, alerts stored (`rasid.alerts.engine`); after the commit the
   new alerts are published and their webhooks delivered (outside the write transaction).
 
@@ -29,7 +30,7 @@ from typing import Any, Callable, Iterable
 
 from .doc import Document
 
-ARCHIVE_STEPS = ("resolve_entities", "near_duplicates", "stories", "alerts")
+ARCHIVE_STEPS = ("resolve_entities", "near_duplicates", "stories", "event_groups", "alerts")
 
 
 class ArchiveStep:
@@ -102,6 +103,17 @@ class StoriesStep(ArchiveStep):
         return len(self.tracker.process(archive, docs, features))
 
 
+class EventGroupsStep(ArchiveStep):
+    name = "event_groups"
+
+    def run(self, archive: Any, docs: list[Document]) -> int:
+        """Group the batch's events with the archive's (idempotent: an event grouped again
+        gets the same group)."""
+        from .events.grouping import group_events
+
+        return group_events(archive, [d.id for d in docs if d.layers.get("events")])
+
+
 class AlertsStep(ArchiveStep):
     name = "alerts"
 
@@ -123,7 +135,7 @@ class AlertsStep(ArchiveStep):
 
 STEP_TYPES: dict[str, Callable[[], ArchiveStep]] = {
     "resolve_entities": ResolveEntitiesStep, "near_duplicates": NearDuplicatesStep,
-    "stories": StoriesStep, "alerts": AlertsStep}
+    "stories": StoriesStep, "event_groups": EventGroupsStep, "alerts": AlertsStep}
 
 
 def build_archive_steps(names: Iterable[str] = ARCHIVE_STEPS) -> list[ArchiveStep]:

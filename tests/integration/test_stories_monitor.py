@@ -98,7 +98,7 @@ def test_reingest_and_rerun_are_no_ops(archive):
     summary = archive.ingest([str(SAMPLE)])
     assert summary.stored == 0
     assert archive.repair() == {"articles": 16, "resolve_entities": 0, "near_duplicates": 0,
-                                "stories": 0, "alerts": 0}
+                                "stories": 0, "event_groups": 0, "alerts": 0}
     assert list(store.iter_records("stories")) == before
     assert len(store.list_story_members()) == 16
 

@@ -33,8 +33,10 @@ from .sqlite_alerts import SqliteAlertMethods
 from .sqlite_articles import SqliteArticleMethods
 from .sqlite_copy import SqliteCopyMethods
 from .sqlite_entities import SqliteEntityMethods
+from .sqlite_places import SqlitePlaceMethods
 from .sqlite_search import SqliteSearchMixin
 from .sqlite_stories import SqliteStoryMethods
+from .sqlite_events import SqliteEventsMixin
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
@@ -96,8 +98,9 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
     return applied
 
 
-class SqliteStore(SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
-                  SqliteAlertMethods, SqliteCopyMethods, SqliteSearchMixin, Store):
+class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
+                  SqliteAlertMethods, SqliteCopyMethods, SqlitePlaceMethods, SqliteSearchMixin,
+                  Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,
