@@ -110,6 +110,8 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
                                     entity_type=type if type in render.TYPE_NAMES else None,
                                     entity=entity_id, place=place or None,
                                     limit=PAGE_SIZE, offset=offset)
+        context["trend"] = monitor.search_trend(q, since=since or None, until=until or None,
+                                                source=source or None)
     except QueryError as exc:
         error = str(exc)
     texts = fetch_texts(monitor.store, [h.id for h in result["hits"]])
@@ -118,7 +120,10 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
              "snippet": render.render_snippet(texts.get(h.id), h.matches, h.snippet)}
             for h in result["hits"]]
     facet_names = entity_labels(result.get("facets"))
-    context.update(hits=hits, total=result["total"], total_capped=result["total_capped"],
+    context.update(expansions=getattr(result["hits"], "expansions", []),
+                   relaxed=getattr(result["hits"], "relaxed", False),
+                   dropped=getattr(result["hits"], "dropped", []),
+                   hits=hits, total=result["total"], total_capped=result["total_capped"],
                    facets=result["facets"], error=error, facet_names=facet_names,
                    page_size=PAGE_SIZE)
     return page(request, "search.html", status=400 if error else 200, **context)
@@ -169,7 +174,9 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
             story = features.to_plain(features.call("story_of_article", monitor.store, doc.id))
         except Exception:  # a stories bug must not hide the article
             story = None
+    similar = monitor.similar_articles(doc.id, limit=8) or {"terms": [], "similar": []}
     return page(request, "article.html", doc=doc, body=render.render_article_text(doc),
+                similar=similar,
                 summary=[doc.text[s.start:s.end] for s in summary],
                 entities=sorted(entities.values(), key=lambda e: (-e["count"], e["canonical"])),
                 dates=dates, places=list(places.values()),
