@@ -9,6 +9,8 @@ marked ``ambiguous``. Roles written before a person's name are split off first.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from ..doc import Document, Span
 from .aliases import AliasEntry, find_alias
@@ -118,9 +120,34 @@ def _choose_cluster(clusters: list[Cluster], name: str, kind: str, alias: AliasE
     return target
 
 
+@lru_cache(maxsize=1)
+def load_non_entities() -> dict[str, frozenset[str]]:
+    """``data/non_entities.txt``: section (exact / head) -> normalised forms."""
+    raw = resources.files("rasid.entities").joinpath("data/non_entities.txt").read_text("utf-8")
+    sections: dict[str, set[str]] = {"exact": set(), "head": set()}
+    current = "exact"
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif line:
+            sections[current].add(normalize_entity_name(line))
+    return {k: frozenset(v) for k, v in sections.items()}
+
+
+def is_non_entity(name: str) -> bool:
+    """A formula, a currency or an agency byline (الله، ريال سعودي، أ ف ب): not an entity."""
+    key = normalize_entity_name(name)
+    table = load_non_entities()
+    return key in table["exact"] or key.split(" ", 1)[0] in table["head"]
+
+
 def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
-    """Cluster the article's entity spans and annotate each span (see ResolveStage)."""
+    """Drop the non-entities (`is_non_entity`) from the layer, cluster the article's entity
+    spans and annotate each span (see ResolveStage)."""
     spans = doc.layers.get(layer, [])
+    if any(is_non_entity(mention_name(doc, s)) for s in spans):
+        spans = doc.layers[layer] = [s for s in spans if not is_non_entity(mention_name(doc, s))]
     for span in spans:
         if span.label == "PER":
             split_roles(doc, span)
@@ -165,6 +192,8 @@ def is_same_entity(a: str, b: str, kind: str = "PER") -> bool:
     ea, eb = find_alias(a), find_alias(b)
     if ea is not None and eb is not None:
         return ea is eb
+    if any(e is not None and e.type != kind for e in (ea, eb)):
+        return False  # a person in the table is never a place of the same sound (أولاند / هولندا)
     m = compare_names(a, b, kind)
     if m.relation in ("same", "subset"):
         return True
