@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..doc import Document, Span
+from .acronyms import find_acronym_pairs
 from .aliases import AliasEntry, find_alias
 from .names import compare_names, normalize_entity_name, split_name
 from .roles import find_role, name_start_after, split_leading_role
@@ -148,6 +149,7 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
     spans = doc.layers.get(layer, [])
     if any(is_non_entity(mention_name(doc, s)) for s in spans):
         spans = doc.layers[layer] = [s for s in spans if not is_non_entity(mention_name(doc, s))]
+    pairs = find_acronym_pairs(doc, spans) if spans else []
     for span in spans:
         if span.label == "PER":
             split_roles(doc, span)
@@ -170,6 +172,7 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
             target = _choose_cluster(clusters, name, kind, alias, n_parts)
             decided[(name, span.label)] = target
         target.add(span, name)
+    clusters = merge_acronym_clusters(doc, clusters, pairs)
     for c in clusters:
         key, canonical = c.key, c.canonical  # once per cluster, not per mention
         for span in c.spans:
@@ -182,6 +185,28 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
             if c.ambiguous:
                 span.attrs["ambiguous"] = True
     return clusters
+
+
+def merge_acronym_clusters(doc: Document, clusters: list[Cluster],
+                           pairs: list[tuple[Span, Span]]) -> list[Cluster]:
+    """Put each short form written in parentheses/quotes into its organisation's cluster
+    (`find_acronym_pairs`); the short form's spans get ``link`` = ``parenthesis``."""
+    if not pairs:
+        return clusters
+    owner = {id(span): c for c in clusters for span in c.spans}
+    for long_span, short_span in pairs:
+        big, small = owner.get(id(long_span)), owner.get(id(short_span))
+        if big is None or small is None or big is small:
+            continue
+        if (big.alias is not None and small.alias is not None) or big.type != small.type:
+            continue  # the alias table already knows both, as two entities
+        for span in small.spans:
+            big.add(span, mention_name(doc, span))
+            span.attrs["link"] = "parenthesis"
+            owner[id(span)] = big
+        big.alias = big.alias or small.alias
+        small.spans, small.names = [], []
+    return [c for c in clusters if c.spans]
 
 
 def is_same_entity(a: str, b: str, kind: str = "PER") -> bool:
