@@ -23,7 +23,7 @@ from ..store.base import EntityRecord
 from .aliases import AliasEntry, find_alias
 from .linking import ENTITY_LAYER, link_mentions, mention_name
 from .names import compare_names, normalize_entity_name, skeleton_key, skeleton_token, split_name
-from .translit import is_latin, name_skeleton, transliterate
+from .translit import compute_latin_name, is_latin, name_skeleton
 
 DOMINANCE = 3.0
 
@@ -150,7 +150,7 @@ class EntityResolver:
             created = record is None
             if record is None:
                 canonical = g.alias.canonical if g.alias else g.longest
-                latin = g.alias.latin if g.alias else transliterate(canonical)
+                latin = g.alias.latin if g.alias else compute_latin_name(canonical, g.type)
                 record = EntityRecord(0, canonical, g.type, latin)
                 if g.alias:
                     record.aliases.update(g.alias.forms)
@@ -158,7 +158,7 @@ class EntityResolver:
             elif not g.alias and len(split_name(g.longest)) > len(split_name(record.canonical)) \
                     and find_alias(record.canonical) is None:
                 record.canonical = g.longest  # a fuller name arrived
-                record.latin = transliterate(record.canonical)
+                record.latin = compute_latin_name(record.canonical, record.type)
             record.aliases.update(g.names)
             record.mention_count += len(g.spans)
             if day:
