@@ -55,3 +55,29 @@ def test_resolve_drops_non_entities_from_the_layer():
     names = [doc.text[s.start:s.end] for s in doc.layers["entities"]]
     assert names == ["الرياض", "وزارة المالية", "إبراهيم العساف"]
     assert all(doc.text[s.start:s.end] == s.attrs["canonical"] for s in doc.layers["entities"])
+
+
+def _index_of(*docs):
+    resolver = EntityResolver()
+    for doc in docs:
+        resolver.resolve(doc)
+    return resolver.index
+
+
+def test_latin_lookup_of_a_person_never_answers_with_a_place_of_similar_sound():
+    from rasid.entities.lookup import find_entities
+
+    index = _index_of(make_doc("فاز منتخب هولندا على منتخب الميادين في سوريا.",
+                               [("هولندا", "LOC"), ("الميادين", "LOC"), ("سوريا", "LOC")]))
+    assert find_entities(index, "Hollande") == []
+    assert find_entities(index, "Medina") == []
+    assert [r.canonical for r in find_entities(index, "Netherlands")] == ["هولندا"]
+    assert [r.canonical for r in find_entities(index, "سورية")] == ["سوريا"]  # gazetteer names
+
+
+def test_lookup_reads_a_title_before_the_name():
+    from rasid.entities.lookup import find_entities
+
+    index = _index_of(make_doc("قال عادل الجبير إن الاجتماع كان مثمرا.", [("عادل الجبير", "PER")]))
+    assert [r.canonical for r in find_entities(index, "الوزير عادل الجبير")] == ["عادل الجبير"]
+    assert [r.canonical for r in find_entities(index, "الجبير")] == ["عادل الجبير"]

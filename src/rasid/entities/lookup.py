@@ -69,8 +69,9 @@ _VP = str.maketrans({"v": "f", "p": "b"})
 
 
 def _latin_matches(query: str, record: EntityRecord) -> bool:
-    """`query` (Latin) is this record's name: equal folded forms, or equal consonants when
-    there are at least three (Verstappen / فيرستابن, not Riyadh / روسيا)."""
+    """`query` (Latin) is this record's name: equal folded forms, or (not for places, whose
+    English names come from the gazetteer) equal consonants when there are at least three
+    (Verstappen / فيرستابن; not Riyadh / روسيا, Hollande / هولندا, Medina / الميادين)."""
     want = fold_latin(query)
     if not want:
         return False
@@ -81,7 +82,7 @@ def _latin_matches(query: str, record: EntityRecord) -> bool:
         if not f:
             continue
         got = fold_latin(f)
-        if got == want or (len(cons) >= 3 and fold_consonants(got) == cons):
+        if got == want or (record.type != "LOC" and len(cons) >= 3 and fold_consonants(got) == cons):
             return True
     return False
 
@@ -92,10 +93,7 @@ def _english_place_names() -> dict[str, tuple[str, ...]]:
     from ..geo.gazetteer import load_gazetteer
 
     gaz = load_gazetteer()
-    names_of: dict[int, list[str]] = {}
-    for arabic_name, ids in gaz.index.items():
-        for i in ids:
-            names_of.setdefault(i, []).append(arabic_name)
+    names_of = _names_by_place()
     out: dict[str, list[str]] = {}
     for i, place in enumerate(gaz.places):
         names = names_of.get(i, [])
@@ -104,14 +102,56 @@ def _english_place_names() -> dict[str, tuple[str, ...]]:
         if place.feature == "city" and place.population < 15000:
             continue
         arabic = [place.name] + list(names)
-        out.setdefault(place.name_en.lower(), []).extend(a for a in arabic if a)
+        english = place.name_en.lower()
+        for key in {english, english.removeprefix("the ")}:
+            out.setdefault(key, []).extend(a for a in arabic if a)
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def find_place_names(norm: str) -> set[str]:
+    """Other names the gazetteer gives the country or province that `norm` names (سوريا ->
+    سورية); a city's alternative names are left out (they include its districts)."""
+    from ..geo.gazetteer import load_gazetteer
+    from .names import find_major_places
+
+    gaz = load_gazetteer()
+    ids = {i for i in find_major_places(norm) if gaz.places[i].feature in ("country", "admin1")}
+    if not ids:
+        return set()
+    names = _names_by_place()
+    return {normalize_entity_name(n) for i in ids for n in names.get(i, ())}
+
+
+@lru_cache(maxsize=1)
+def _names_by_place() -> dict[int, tuple[str, ...]]:
+    """Gazetteer entry -> its indexed (normalised) Arabic names."""
+    from ..geo.gazetteer import load_gazetteer
+
+    out: dict[int, list[str]] = {}
+    for arabic_name, ids in load_gazetteer().index.items():
+        for i in ids:
+            out.setdefault(i, []).append(arabic_name)
+    return {i: tuple(v) for i, v in out.items()}
+
+
+def strip_leading_roles(norm: str) -> str:
+    """A normalised name without the titles written before it (الامير محمد بن سلمان ->
+    محمد بن سلمان); a name made only of role words (ولي العهد) is kept whole."""
+    from .roles import load_roles
+
+    roles = load_roles()
+    words = norm.split()
+    n = 0
+    while n < len(words) - 1 and (words[n] in roles["head"] or
+                                  (n and (words[n] in roles["nisba"] or words[n] in roles["complement"]))):
+        n += 1
+    return " ".join(words[n:]) if n and words[0] in roles["head"] else norm
 
 
 def compute_query_forms(name: str) -> list[set[str]]:
     """Normalised Arabic/Latin forms to try, strongest first: each set is one tier, and a
     later tier is tried only when an earlier one found nothing."""
-    norm = normalize_entity_name(name)
+    norm = strip_leading_roles(normalize_entity_name(name))
     if not norm:
         return []
     first: set[str] = {norm}
@@ -119,8 +159,10 @@ def compute_query_forms(name: str) -> list[set[str]]:
     if alias is not None:
         first |= {normalize_entity_name(f) for f in alias.forms}
     tiers = [first]
+    if not is_latin(name):
+        first |= find_place_names(norm)
     if is_latin(name):
-        places = _english_place_names().get(" ".join(name.lower().split()))
+        places = _english_place_names().get(" ".join(name.lower().split()).removeprefix("the "))
         if places:
             first |= {normalize_entity_name(p) for p in places}
         return tiers
