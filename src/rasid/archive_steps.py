@@ -9,6 +9,7 @@ near-duplicate links, story memberships and alerts are committed together or not
 * ``resolve_entities``: each entity cluster to an archive entity (`rasid.entities.archive`);
 * ``near_duplicates``: MinHash/LSH near-copies (`rasid.stories.neardup`);
 * ``stories``: online story assignment (`rasid.stories.tracker`);
+* ``event_groups``: one happening reported by several articles (`rasid.events.grouping`);
 * ``alerts``: watches matched, alerts stored (`rasid.alerts.engine`); after the commit the
   new alerts are published and their webhooks delivered (outside the write transaction).
 
@@ -16,7 +17,8 @@ Every step is idempotent per article (an article it has done is skipped), so
 `Monitor.repair` can run them over the whole archive to complete what an older rasid (or
 an archive filled by other means) left missing.
 
-``RASID_TEST_CRASH_AT=NAME[@N]`` (test-only: the crash-recovery tests use it) makes the
+``RASID_TEST_CRASH_AT=NAME[@N]`` (the ``test_crash_at`` setting; test-only: the
+crash-recovery tests use it) makes the
 process kill itself (SIGKILL) the N-th time (default 1) it finishes the step NAME (or
 ``stored``: the articles were written, no step ran yet), inside the transaction.
 """
@@ -28,7 +30,7 @@ from typing import Any, Callable, Iterable
 
 from .doc import Document
 
-ARCHIVE_STEPS = ("resolve_entities", "near_duplicates", "stories", "alerts")
+ARCHIVE_STEPS = ("resolve_entities", "near_duplicates", "stories", "event_groups", "alerts")
 
 
 class ArchiveStep:
@@ -101,6 +103,17 @@ class StoriesStep(ArchiveStep):
         return len(self.tracker.process(archive, docs, features))
 
 
+class EventGroupsStep(ArchiveStep):
+    name = "event_groups"
+
+    def run(self, archive: Any, docs: list[Document]) -> int:
+        """Group the batch's events with the archive's (idempotent: an event grouped again
+        gets the same group)."""
+        from .events.grouping import group_events
+
+        return group_events(archive, [d.id for d in docs if d.layers.get("events")])
+
+
 class AlertsStep(ArchiveStep):
     name = "alerts"
 
@@ -122,7 +135,7 @@ class AlertsStep(ArchiveStep):
 
 STEP_TYPES: dict[str, Callable[[], ArchiveStep]] = {
     "resolve_entities": ResolveEntitiesStep, "near_duplicates": NearDuplicatesStep,
-    "stories": StoriesStep, "alerts": AlertsStep}
+    "stories": StoriesStep, "event_groups": EventGroupsStep, "alerts": AlertsStep}
 
 
 def build_archive_steps(names: Iterable[str] = ARCHIVE_STEPS) -> list[ArchiveStep]:
@@ -151,13 +164,16 @@ def run_archive_steps(steps: list[ArchiveStep], archive: Any, docs: list[Documen
 
 
 _crash_counts: dict[str, int] = {}
+_crash_at: list[str] = []  # the test_crash_at setting, read once per process
 
 
 def crash_for_test(point: str) -> None:
     """Test-only: SIGKILL this process at `point` when ``RASID_TEST_CRASH_AT`` names it."""
-    from .settings import get_setting
+    if not _crash_at:
+        from .settings import get_setting
 
-    wanted = get_setting("test_crash_at")
+        _crash_at.append(get_setting("test_crash_at") or "")
+    wanted = _crash_at[0]
     if not wanted:
         return
     name, _, nth = wanted.partition("@")

@@ -288,8 +288,80 @@ class Monitor:
     def top_places(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.top_places(**filters)
 
+    def place_profiles(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
+        """The place page: for each gazetteer entry a name (Arabic, English or a gazetteer
+        id) may mean and the archive names, most articles first: the place, articles over
+        time, latest articles, entities, co-mentioned places and archive places within
+        300 km (``neighbours``). Other entries of the same name are listed as ``alternatives``."""
+        from .geo.profile import find_place_keys, select_neighbours
+
+        keys = find_place_keys(name)
+        counts = self.store.count_place_articles(keys)
+        ranked = sorted(counts, key=lambda k: -counts[k])
+        out = []
+        nearby = self.store.top_places(limit=1000) if ranked else []
+        for key in ranked[:3]:
+            profile = self.store.place_profile(key, limit=limit)
+            if profile:
+                profile["neighbours"] = select_neighbours(profile["place"], nearby)[:limit]
+                profile["alternatives"] = [{"gazetteer_id": k, "articles": counts[k]} for k in ranked if k != key]
+                out.append(profile)
+        return out
+
     def stats(self) -> dict[str, Any]:
         return self.store.stats()
+
+    # -- events -----------------------------------------------------------------------
+    def event_filters(self, type: str | None = None, mode: str | None = None,
+                      actor: str | None = None, recipient: str | None = None,
+                      entity: str | None = None, country: str | None = None,
+                      place: str | None = None, since: str | None = None,
+                      until: str | None = None, uncertain: bool = False,
+                      group: int | None = None, located: bool = False,
+                      entity_id: int | None = None,
+                      article_ids: list[str] | None = None) -> dict[str, Any]:
+        """Store filters from user terms: names in any spelling resolve to archive entity
+        ids (the typed text still matches argument phrases that are not entities)."""
+        from .events.lexicon import PLOVER_TYPES
+
+        f: dict[str, Any] = {"mode": mode, "country": country, "place": place, "since": since,
+                             "until": until, "uncertain": uncertain, "group": group, "located": located}
+        if type:
+            bad = [t for t in type.upper().split(",") if t.strip() and t.strip() not in PLOVER_TYPES]
+            if bad:
+                raise ValueError(f"unknown event type {', '.join(bad)}; PLOVER types: {', '.join(PLOVER_TYPES)}")
+            f["type"] = type
+        for role, name in (("actor", actor), ("recipient", recipient)):
+            if name:
+                f[role] = name
+                f[f"{role}_ids"] = [r.id for r in self.store.find_entities(name, limit=5)]
+        if entity:
+            f["entity_ids"] = [r.id for r in self.store.find_entities(entity, limit=5)] or [-1]
+        if entity_id is not None:
+            f["entity_ids"] = [int(entity_id)]
+        if article_ids is not None:
+            f["article_ids"] = list(article_ids) or ["-"]
+        return {k: v for k, v in f.items() if v not in (None, "", False)}
+
+    def events(self, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict[str, Any]]:
+        """Events across the archive, newest first (filters: `event_filters`)."""
+        return self.store.find_events(self.event_filters(**filters), limit=limit, offset=offset)
+
+    def event_group(self, group: int) -> dict[str, Any] | None:
+        """One happening across articles: every source's sentence side by side, with the
+        details they disagree on (toll, actor)."""
+        from .events.grouping import describe_group
+
+        members = self.store.find_events({"group": group, "uncertain": True}, limit=1000)
+        if not members:
+            return None
+        return describe_group(members)
+
+    def export_events(self, fmt: str, out: Any, **filters: Any) -> int:
+        """Write every matching event to `out` as jsonl, csv or geojson, streamed."""
+        from .events.export import write_events
+
+        return write_events(fmt, self.store.iter_events(self.event_filters(**filters)), out)
 
     def close(self) -> None:
         from .alerts.delivery import wait_for_deliveries

@@ -100,6 +100,24 @@ def test_places(client):
     assert client.get("/api/v1/places", params={"country": "FRA"}).status_code == 422
 
 
+def test_place_page_api_and_web(client):
+    # باريس is named in the seed article: the place page finds it by Arabic or English name
+    body = client.get("/api/v1/places/lookup", params={"name": "باريس"}).json()
+    (paris, *_) = body["places"]
+    assert paris["place"]["name_en"] == "Paris" and paris["place"]["country"] == "FR"
+    assert paris["place"]["articles"] >= 1 and paris["timeline"] and paris["articles"]
+    assert any(e["canonical"] for e in paris["entities"])
+    assert all(n["km"] <= 300 for n in paris["neighbours"])
+    by_en = client.get("/api/v1/places/lookup", params={"name": "Paris"}).json()["places"][0]
+    assert by_en["place"]["gazetteer_id"] == paris["place"]["gazetteer_id"]
+    assert client.get("/api/v1/places/lookup", params={"name": "لا مكان هنا"}).status_code == 404
+    page = client.get("/place", params={"id": paris["place"]["gazetteer_id"]}).text
+    assert "Paris" in page and "<svg" in page and "/article/" in page
+    assert client.get("/place", params={"name": "لا مكان هنا"}).status_code == 404
+    article = client.get(f"/article/{an_article_id(client)}").text
+    assert "/place?id=" in article and ">Paris<" in article  # English name beside each place
+
+
 # -- auth -------------------------------------------------------------------------------------
 def test_writes_need_the_token(client):
     body = {"text": "نص تجريبي عن الأمن في الرياض.", "title": "تجربة"}

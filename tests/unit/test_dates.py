@@ -5,10 +5,9 @@ import pytest
 
 from rasid.doc import Document
 from rasid.eval.dates import DEFAULT_GOLD, evaluate_dates, load_gold
+from rasid.stages.calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian
 from rasid.stages.dates import (
     DateStage,
-    convert_gregorian_to_hijri,
-    convert_hijri_to_gregorian,
     extract_dates,
 )
 
@@ -40,7 +39,7 @@ CASES = [
     ("في 15 رمضان 1436 هـ", "15 رمضان 1436 هـ", "2015-07-02", "day"),
     ("في 26 شوال 1436هـ", "26 شوال 1436هـ", "2015-08-11", "day"),
     ("صدر عام 1436هـ", "عام 1436هـ", "2014-10-25/2015-10-13", "year"),
-    ("يوم 3 ذو الحجة 1436 هـ", "يوم 3 ذو الحجة 1436 هـ", "2015-09-17", "day"),
+    ("يوم 3 ذو الحجة 1436 هـ", "يوم 3 ذو الحجة 1436 هـ", "2015-09-16", "day"),  # Umm al-Qura: 1 = 14 Sep
     ("في 10/10/1436هـ", "10/10/1436هـ", "2015-07-26", "day"),
     # years and ranges
     ("في عام 2015 تغير كل شيء", "عام 2015", "2015", "year"),
@@ -155,7 +154,82 @@ def test_stage_adds_layer():
 
 
 def test_gold_accuracy_floor_on_test_split():
-    rows = load_gold(DEFAULT_GOLD, "test")
+    rows = load_gold(DEFAULT_GOLD, "test", "first")
     assert len(rows) >= 100
     result = evaluate_dates(rows)
     assert result["exact"] >= 95.0, result["errors"]
+
+
+def test_gold_accuracy_floor_on_issue14_test_split():
+    # the second gold batch (SaudiNewsNet, ranges/ordinals/Hijri/relative months); never tuned on
+    rows = load_gold(DEFAULT_GOLD, "test", "issue14")
+    assert len(rows) >= 80
+    result = evaluate_dates(rows)
+    assert result["exact"] >= 84.0, result["errors"]
+
+
+PUB_AUG = "2015-08-05"  # a Wednesday; 20 Shawwal 1436 on the Umm al-Qura calendar
+
+NEWS_CASES = [
+    # ranges become one interval
+    ("تقام من 3 إلى 7 رمضان 1436هـ", "من 3 إلى 7 رمضان 1436هـ", "2015-06-20/2015-06-24", "range"),
+    ("تقام من 3 إلى 7 رمضان المقبل", "من 3 إلى 7 رمضان المقبل", "2016-06-08/2016-06-12", "range"),
+    ("في الفترة بين 10 و12 مارس المقبل", "بين 10 و12 مارس المقبل", "2016-03-10/2016-03-12", "range"),
+    ("ارتفعت الأسعار خلال عامي 2010 و2011", "عامي 2010 و2011", "2010/2011", "range"),
+    ("يقام المعرض 10–12/3/2016 في جدة", "10–12/3/2016", "2016-03-10/2016-03-12", "range"),
+    ("من 28 يوليو إلى 3 أغسطس", "من 28 يوليو إلى 3 أغسطس", "2015-07-28/2015-08-03", "range"),
+    ("للعام الدراسي 1436/1437هـ", "1436/1437هـ", "2014-10-25/2016-10-01", "range"),
+    # ordinal day words
+    ("هجمات العاشر من سبتمبر", "العاشر من سبتمبر", "2015-09-10", "day"),
+    ("حتى الحادي والثلاثين من ديسمبر 2014", "الحادي والثلاثين من ديسمبر 2014", "2014-12-31", "day"),
+    ("في الثالث عشر من شهر يونيو 2014", "الثالث عشر من شهر يونيو 2014", "2014-06-13", "day"),
+    # Hijri on Umm al-Qura, both orders of day and year
+    ("الموافق 1437/3/5هـ", "1437/3/5هـ", "2015-12-16", "day"),
+    ("الموافق 5/3/1437هـ", "5/3/1437هـ", "2015-12-16", "day"),
+    ("في 1 ربيع الأول 1437هـ", "1 ربيع الأول 1437هـ", "2015-12-12", "day"),
+    ("في رمضان الماضي", "رمضان الماضي", "2015-06-18/2015-07-16", "month"),
+    ("منتصف شهر ذي القعدة المقبل", "شهر ذي القعدة المقبل", "2015-08-16/2015-09-13", "month"),
+    # الجاري / الحالي with and without a month name
+    ("يوم الأحد 9 الجاري", "يوم الأحد 9 الجاري", "2015-08-09", "day"),
+    ("في الخامس من الشهر الجاري", "الخامس من الشهر الجاري", "2015-08-05", "day"),
+    ("في 3 من الشهر الماضي", "3 من الشهر الماضي", "2015-07-03", "day"),
+    ("خلال شهر شوال الجاري", "شهر شوال الجاري", "2015-07-17/2015-08-15", "month"),
+    # المقبل with a month name: the next such month, never a year late
+    ("يبدأ في 25 أغسطس المقبل", "25 أغسطس المقبل", "2015-08-25", "day"),
+    ("يبدأ في سبتمبر المقبل", "سبتمبر المقبل", "2015-09", "month"),
+    ("انتهى في 2 أغسطس الماضي", "2 أغسطس الماضي", "2015-08-02", "day"),
+    # a printed weekday overrides a collection date that disagrees
+    ("يوم الخميس 30 الجاري", "يوم الخميس 30 الجاري", "2015-07-30", "day"),
+    ("الثلاثاء 6 يناير", "الثلاثاء 6 يناير", "2015-01-06", "day"),
+    ("الأربعاء 6 يناير", "الأربعاء 6 يناير", "2016-01-06", "day"),
+    ("يوم الثلاثاء 19 شوال 1436هـ", "يوم الثلاثاء 19 شوال 1436هـ", "2015-08-04", "day"),
+]
+
+
+@pytest.mark.parametrize("text,expr,value,gran", NEWS_CASES)
+def test_news_phenomena(text, expr, value, gran):
+    spans = extract_dates(text, PUB_AUG)
+    found = [(text[s.start:s.end], s.attrs["value"], s.attrs["granularity"]) for s in spans]
+    assert (expr, value, gran) in found, found
+
+
+def test_umm_al_qura_not_tabular():
+    # 1 Rabi al-Awwal 1437 is 12 Dec 2015 on Umm al-Qura; the tabular calendar says the 13th
+    assert convert_hijri_to_gregorian(1437, 3, 1).isoformat() == "2015-12-12"
+    # administrative dates follow the printed calendar: 4 Dhu al-Hijja 1436 (start of the Eid break)
+    assert convert_hijri_to_gregorian(1436, 12, 4).isoformat() == "2015-09-17"
+
+
+def test_hijri_weekday_one_day_off_follows_weekday():
+    # the printed calendar gives Wednesday 5 Aug for 20 Shawwal; a paper writing الخميس meant the 6th
+    (span,) = extract_dates("يوم الخميس 20 شوال 1436هـ", PUB_AUG)
+    assert span.attrs["value"] == "2015-08-06" and span.attrs["hijri"] == "1436-10-20"
+
+
+def test_unresolvable_date_keeps_expression_and_says_why():
+    text = "في 31 نوفمبر 2015 وقع"
+    (span,) = extract_dates(text, PUB_AUG)
+    assert text[span.start:span.end] == "31 نوفمبر 2015"
+    assert span.attrs["value"] is None and span.attrs["resolved"] is False and span.attrs["reason"] == "no such day"
+    (span,) = extract_dates("يوم الأحد 9 الجاري", None)
+    assert span.attrs["value"] is None and span.attrs["reason"] == "no publication date"

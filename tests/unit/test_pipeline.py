@@ -29,7 +29,7 @@ def seed_doc(pipeline, seed_text) -> Document:
 
 # -- the registry -------------------------------------------------------------------------------
 def test_default_stages_come_from_the_registry_in_order():
-    assert DEFAULT_STAGES == ("tokenize", "ner", "resolve", "dates", "places", "summarise")
+    assert DEFAULT_STAGES == ("tokenize", "ner", "resolve", "dates", "places", "events", "summarise")
     assert [create_stage(n).name for n in ("tokenize", "dates")] == ["tokenize", "dates"]
     with pytest.raises(ValueError, match=r"unknown stage 'event'; known: tokenize, ner"):
         create_stage("event")

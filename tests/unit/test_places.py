@@ -146,10 +146,82 @@ def test_stage_declares_layers():
 def test_gold_accuracy_floor_on_test_half():
     from rasid.eval.places import evaluate_places, read_gold
 
-    gold = read_gold(GOLD)
+    gold = read_gold(GOLD, "first")
     assert len(gold) >= 150
     test = [g for g in gold if g["split"] == "test"]
     res = evaluate_places(test, PlaceStage())
     # measured 88.5 / 93.1 (docs/places.md); floors never lowered silently
     assert res["entry"] >= 86.0
     assert res["country"] >= 91.0
+
+
+def test_gold_placement_floor_on_issue14_test_half():
+    from rasid.eval.places import evaluate_places, read_gold
+
+    test = [g for g in read_gold(GOLD, "issue14") if g["split"] == "test"]
+    assert len(test) >= 60
+    res = evaluate_places(test, PlaceStage())
+    # the second batch (docs/places.md); placement within 0.6 degrees / 4 degrees / country
+    assert res["near"] >= 80.0
+
+
+# -- issue 14: places people in this region write about ------------------------------------
+CALAIS_TITLE = "فرنسا وبريطانيا تؤكدان على أولوية إنهاء أزمة المهاجرين في كاليه"
+CALAIS_TEXT = ("أكدت فرنسا وبريطانيا أن إنهاء الأزمة في كاليه أولوية كبرى. "
+               "وحذر كاميرون من محطة يوروتانل في كوكيل خارج كاليه، "
+               "وقال إن محاولة للوصول إلى بريطانيا سجلت ليل السبت الأحد في مدينة كاليه الفرنسية. "
+               "ويرى خبراء أن الظاهرة تتفاقم.")
+
+
+def test_small_town_of_the_title_is_found_in_the_body():
+    doc = run(CALAIS_TEXT, title=CALAIS_TITLE)
+    calais = [s for s in doc.layers["places"] if doc.text[s.start:s.end] == "كاليه"]
+    assert len(calais) == 3 and all(s.attrs["name_en"] == "Calais" for s in calais)
+    assert all(s.attrs["country"] == "FR" for s in calais)
+
+
+def test_time_words_and_common_nouns_are_not_places():
+    doc = run(CALAIS_TEXT, title=CALAIS_TITLE)
+    found = places_by_text(doc)
+    assert "ليل" not in found and "الظاهرة" not in found and "السبت" not in found
+    # even when NER calls it a location, ليل before a weekday is a time
+    doc = run("سجلت ليل السبت محاولة جديدة في باريس", locs=("ليل", "باريس"))
+    assert set(places_by_text(doc)) == {"باريس"}
+
+
+@pytest.mark.parametrize("text,loc,name,en", [
+    ("قصف التحالف مواقع في دير الزور شرق سوريا", "دير", "دير الزور", "Deir ez-Zor"),
+    ("وصل الوفد إلى رأس الخيمة أمس", "رأس", "رأس الخيمة", "Ras Al Khaimah"),
+    ("عقد المؤتمر في شرم الشيخ بمصر", "شرم", "شرم الشيخ", "Sharm el-Sheikh"),
+])
+def test_multi_word_names_stay_whole_when_ner_cuts_them(text, loc, name, en):
+    doc = run(text, locs=(loc,))
+    spans = [s for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"]
+    assert any(doc.text[s.start:s.end] == name and s.attrs["name_en"] == en for s in spans), \
+        [(doc.text[s.start:s.end], s.attrs.get("name_en")) for s in spans]
+
+
+def test_multi_word_names_found_by_the_tagger_without_ner():
+    doc = run("وصل الوفد إلى جسر الشغور ثم إلى أبو ظبي")
+    found = places_by_text(doc)
+    assert found["جسر الشغور"]["country"] == "SY" and found["أبو ظبي"]["country"] == "AE"
+    assert "جسر" not in found
+
+
+def test_homograph_keeps_alternatives():
+    # طرابلس alone: Libya's capital, Lebanon's city kept as the runner-up
+    doc = run("وصل الوفد إلى طرابلس", locs=("طرابلس",))
+    tripoli = places_by_text(doc)["طرابلس"]
+    assert tripoli["country"] == "LY" and 0.5 < tripoli["confidence"] < 1
+    assert [a["country"] for a in tripoli["alternatives"]][:1] == ["LB"]
+    # with Lebanese context the other sense wins
+    doc = run("اشتباكات في طرابلس وبيروت شمال لبنان", locs=("طرابلس", "بيروت", "لبنان"))
+    assert places_by_text(doc)["طرابلس"]["country"] == "LB"
+
+
+def test_pictures_are_not_tyre():
+    # صور "pictures" is never proposed by the tagger; as a LOC entity it is Tyre, Lebanon
+    doc = run("نشرت وكالة ناسا الصور التي التقطها المرصد للأرض")
+    assert [s for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"] == []
+    doc = run("قصف إسرائيلي قرب صور في جنوب لبنان", locs=("صور", "لبنان"))
+    assert places_by_text(doc)["صور"]["name_en"] == "Tyre"

@@ -167,7 +167,7 @@ def docs_by_id(docs):
 def test_archive_steps_are_declared_in_order():
     steps = build_archive_steps()
     assert [s.name for s in steps] == list(ARCHIVE_STEPS) == [
-        "resolve_entities", "near_duplicates", "stories", "alerts"]
+        "resolve_entities", "near_duplicates", "stories", "event_groups", "alerts"]
     with pytest.raises(ValueError, match="unknown archive step 'story'"):
         build_archive_steps(["story"])
 

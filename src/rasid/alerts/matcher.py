@@ -4,12 +4,13 @@ each with its offsets and the sentence it is in.
 `match_document(watch, doc, store)` returns a `Match` (or None). Every criterion of the
 watch must match (AND). A reason entry is::
 
-    {"kind": "entity" | "term" | "place", "text", "start", "end", "field": "text" | "title",
+    {"kind": "entity" | "term" | "place" | "event", "text", "start", "end", "field": "text" | "title",
      "sentence_index", "sentence_start", "sentence_end", "sentence_text", ...}
 
 with ``[start, end)`` code-point offsets into ``doc.text`` (or the title when ``field`` is
 ``"title"``), plus ``entity_id``/``canonical`` (entity), ``clause`` (term) and ``name``/
-``country``/``gazetteer_id`` (place). At most `MAX_REASONS_PER_CRITERION` entries are kept
+``country``/``gazetteer_id`` (place), ``type``/``trigger``/``actor``/``recipient``/
+``explanation`` (event). At most `MAX_REASONS_PER_CRITERION` entries are kept
 per criterion, the first in the text.
 """
 from __future__ import annotations
@@ -178,6 +179,40 @@ def match_place(watch: Watch, doc: Document, sentences: list[Span]) -> list[dict
     return out
 
 
+# -- event ------------------------------------------------------------------------------------
+def match_event(watch: Watch, doc: Document, sentences: list[Span]) -> list[dict[str, Any]]:
+    """Factual events of the watched type (in the watched place), each explained: the
+    sentence, the trigger, the actor (and recipient, place, mode)."""
+    crit = watch.event or {}
+    place = crit.get("place") or {}
+    out = []
+    for span in sorted(doc.layers.get("events", []), key=lambda s: s.start):
+        a = span.attrs
+        if span.label != crit.get("type") or a.get("negated") or a.get("hypothetical"):
+            continue
+        ev_place = a.get("place") or {}
+        if place:
+            if place.get("feature") == "country":
+                if ev_place.get("country") != place.get("country"):
+                    continue
+            elif ev_place.get("gazetteer_id") != place.get("gazetteer_id"):
+                continue
+        actor = (a.get("actor") or {})
+        recipient = (a.get("recipient") or {})
+        actor_name = actor.get("entity") or actor.get("text")
+        where = ev_place.get("name") or ev_place.get("text")
+        explain = f"{span.label} «{a.get('trigger')}»" + (f"، الفاعل: {actor_name}" if actor_name else "") \
+            + (f"، في {where}" if where else "")
+        out.append(describe_offsets(doc, span.start, span.end, "event", sentences,
+                                    type=span.label, mode=a.get("mode"), trigger=a.get("trigger"),
+                                    actor=actor_name, recipient=recipient.get("entity") or recipient.get("text"),
+                                    place=where, country=ev_place.get("country"), when=a.get("when"),
+                                    explanation=explain))
+        if len(out) >= MAX_REASONS_PER_CRITERION:
+            break
+    return out
+
+
 # -- all together -------------------------------------------------------------------------------
 def match_document(watch: Watch, doc: Document, store: Any | None = None,
                    entity_ids: set[int] | None = None) -> Match | None:
@@ -200,6 +235,11 @@ def match_document(watch: Watch, doc: Document, store: Any | None = None,
         reasons += found
     if watch.query:
         found = match_query(watch, doc, sentences)
+        if not found:
+            return None
+        reasons += found
+    if watch.event:
+        found = match_event(watch, doc, sentences)
         if not found:
             return None
         reasons += found

@@ -10,6 +10,10 @@ A watch has one or more criteria, and all of them must match (AND):
   ``parse_query`` when the watch is added.
 * ``place``: a place name (باريس, فرنسا) or an ISO2 country code (FR), resolved with the
   gazetteer. A country matches every place in it; a city or region matches itself.
+* ``event``: a PLOVER event type, optionally in a place: ``"ASSAULT in IQ"``. It matches
+  an article with a factual (not negated, not hypothetical) event of that type whose
+  place is in that country or is that place; the alert names the sentence, the trigger
+  and the actor.
 
 ``surge`` ("5/24h", "3/6h", "10/30m", "2/1d") turns the watch into a breaking-news
 detector: instead of one alert per article, one alert when the count of matching
@@ -36,6 +40,7 @@ class Watch:
     entity: dict[str, Any] | None = None  # {"name": typed, "ids": [...], "canonical": ...}
     query: str | None = None
     place: dict[str, Any] | None = None  # {"name", "country", "gazetteer_id", "feature"}
+    event: dict[str, Any] | None = None  # {"type": "ASSAULT", "place": {...} | None, "text"}
     surge_count: int | None = None
     surge_window_s: int | None = None
     webhook: str | None = None
@@ -60,13 +65,15 @@ class Watch:
         if self.place:
             out.append(f"place={self.place['name']}" + (f" ({self.place['country']})"
                                                           if self.place.get("country") else ""))
+        if self.event:
+            out.append(f"event={self.event['text']}")
         if self.surge:
             out.append(f"surge={self.surge}")
         return out
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "entity": self.entity, "query": self.query,
-                "place": self.place, "surge": self.surge, "surge_count": self.surge_count,
+                "place": self.place, "event": self.event, "surge": self.surge, "surge_count": self.surge_count,
                 "surge_window_s": self.surge_window_s, "webhook": self.webhook,
                 "active": self.active, "created_at": self.created_at}
 
@@ -146,6 +153,19 @@ def resolve_place(name: str) -> dict[str, Any]:
             "gazetteer_id": best.key, "label": best.name}
 
 
+def parse_event_watch(text: str) -> dict[str, Any]:
+    """``"ASSAULT in IQ"`` / ``"PROTEST في بغداد"`` / ``"ASSAULT"``: a PLOVER type and an
+    optional place (a name or an ISO2 country code, resolved like ``--place``)."""
+    from ..events.lexicon import PLOVER_TYPES
+
+    m = re.match(r"^\s*([A-Za-z]+)\s*(?:(?:in|في|ب)\s+(.+?))?\s*$", text or "")
+    if not m or m.group(1).upper() not in PLOVER_TYPES:
+        raise WatchError(f"--event must look like 'ASSAULT in IQ' (a PLOVER type: "
+                         f"{', '.join(PLOVER_TYPES)}), not {text!r}")
+    place = resolve_place(m.group(2)) if m.group(2) else None
+    return {"type": m.group(1).upper(), "place": place, "text": text.strip()}
+
+
 def validate_query(query: str) -> str:
     from ..search.query import QueryError, parse_query
 
@@ -163,25 +183,35 @@ def validate_webhook(url: str) -> str:
 
 
 # -- CRUD (through the archive interface) ----------------------------------------------------
-def _to_watch(d: dict[str, Any]) -> Watch:
-    return Watch(d["id"], d["name"], d["entity"], d["query"], d["place"], d["surge_count"],
+def _to_watch(d: dict[str, Any], event: dict[str, Any] | None = None) -> Watch:
+    return Watch(d["id"], d["name"], d["entity"], d["query"], d["place"], event, d["surge_count"],
                  d["surge_window_s"], d["webhook"], bool(d["active"]), d["created_at"])
+
+
+def _events_of(store: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The event criteria of watches (kept by the events store methods, `watch_events`)."""
+    getter = getattr(store, "get_watch_events", None)
+    return getter(ids) if getter and ids else {}
 
 
 def add_watch(store: Any, *, name: str | None = None, entity: str | None = None,
               query: str | None = None, place: str | None = None, surge: str | None = None,
-              webhook: str | None = None) -> Watch:
+              webhook: str | None = None, event: str | None = None) -> Watch:
     """Validate, resolve and store a watch; raise `WatchError` with a readable message."""
-    if not (entity or query or place):
-        raise WatchError("a watch needs at least one of --entity, --query, --place")
+    if not (entity or query or place or event):
+        raise WatchError("a watch needs at least one of --entity, --query, --place, --event")
     ent = resolve_entity(store, entity) if entity else None
     q = validate_query(query) if query else None
     pl = resolve_place(place) if place else None
+    ev = parse_event_watch(event) if event else None
     count, window = parse_surge(surge) if surge else (None, None)
     hook = validate_webhook(webhook) if webhook else None
     if not name:
-        name = " + ".join(x for x in (entity, query, place) if x)
-    watch_id = store.add_watch(name, ent, q, pl, count, window, hook)
+        name = " + ".join(x for x in (entity, query, place, event) if x)
+    with store.transaction():
+        watch_id = store.add_watch(name, ent, q, pl, count, window, hook)
+        if ev:
+            store.set_watch_event(watch_id, ev)
     watch = get_watch(store, watch_id)
     assert watch is not None
     return watch
@@ -189,11 +219,13 @@ def add_watch(store: Any, *, name: str | None = None, entity: str | None = None,
 
 def get_watch(store: Any, watch_id: int) -> Watch | None:
     found = store.get_watch(watch_id)
-    return _to_watch(found) if found else None
+    return _to_watch(found, _events_of(store, [watch_id]).get(watch_id)) if found else None
 
 
 def list_watches(store: Any, active_only: bool = False) -> list[Watch]:
-    return [_to_watch(d) for d in store.list_watches(active_only=active_only)]
+    rows = store.list_watches(active_only=active_only)
+    events = _events_of(store, [d["id"] for d in rows])
+    return [_to_watch(d, events.get(d["id"])) for d in rows]
 
 
 def remove_watch(store: Any, watch_id: int) -> bool:

@@ -87,9 +87,10 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AuthBeforeBodyMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
 
-    from . import live, routes
+    from . import events, live, routes
 
     app.include_router(routes.router, prefix=API_PREFIX)
+    app.include_router(events.router, prefix=API_PREFIX)
     app.include_router(live.router, prefix=API_PREFIX)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
 
@@ -103,9 +104,11 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
         page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body).decode("utf-8"))
         return page
 
+    from ..web.events_pages import router as events_web_router
     from ..web.pages import router as web_router
 
     app.include_router(web_router)
+    app.include_router(events_web_router)
     return app
 
 

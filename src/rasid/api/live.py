@@ -75,8 +75,8 @@ def list_watches(request: Request) -> dict[str, Any]:
 @router.post("/watches", tags=["watches"], dependencies=write, status_code=201,
              summary="Add a watch (a query and/or an entity name)")
 def add_watch(request: Request, payload: WatchIn) -> JSONResponse:
-    if not any((v or "").strip() for v in (payload.query, payload.entity, payload.place)):
-        raise ApiError(422, "a watch needs at least one of: query, entity, place")
+    if not any((v or "").strip() for v in (payload.query, payload.entity, payload.place, payload.event)):
+        raise ApiError(422, "a watch needs at least one of: query, entity, place, event")
     ctx = get_context(request)
     data = {k: v.strip() for k, v in payload.model_dump().items() if v and v.strip()}
     with ctx.write_lock:

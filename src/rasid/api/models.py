@@ -107,6 +107,7 @@ class WatchIn(BaseModel):
     query: str | None = Field(None, max_length=1000, description="search words, as in /search")
     entity: str | None = Field(None, max_length=200, description="an entity name, any spelling")
     place: str | None = Field(None, max_length=200, description="a place name or ISO2 country code")
+    event: str | None = Field(None, max_length=200, description="an event type in a place, e.g. 'ASSAULT in IQ'")
     surge: str | None = Field(None, max_length=20, description="N/window, e.g. 5/24h")
     webhook: str | None = Field(None, max_length=2048, description="POST each alert to this URL")
 

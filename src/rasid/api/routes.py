@@ -212,3 +212,16 @@ def places(request: Request,
     rows = get_context(request).monitor.top_places(
         country=country, since=plain_date(since, "since"), until=plain_date(until, "until"), limit=limit)
     return {"places": rows}
+
+
+@router.get("/places/lookup", tags=["places"], dependencies=read,
+            summary="The place page: articles over time, entities, nearby and co-mentioned places, "
+                    "other places of the same name")
+def lookup_place(request: Request,
+                 name: Annotated[str, Query(min_length=1, max_length=200,
+                                            description="Arabic or English name, or a gazetteer id")],
+                 limit: Limit = 20) -> dict[str, Any]:
+    profiles = get_context(request).monitor.place_profiles(name, limit=limit)
+    if not profiles:
+        raise ApiError(404, f"no place named {name!r} in the archive")
+    return {"name": name, "places": profiles}

@@ -34,7 +34,8 @@ def cmd_watch_add(args: argparse.Namespace) -> int:
     with _open(args) as monitor:
         try:
             watch = add_watch(monitor.store, name=args.name, entity=args.entity, query=args.query,
-                              place=args.place, surge=args.surge, webhook=args.webhook)
+                              place=args.place, surge=args.surge, webhook=args.webhook,
+                              event=args.event)
         except WatchError as exc:
             raise m.CLIError(str(exc)) from exc
     if args.json:
@@ -63,7 +64,7 @@ def cmd_watch_list(args: argparse.Namespace) -> int:
             print(f"{w.id:>4}  {w.name}{state}  [{'; '.join(w.criteria())}]  "
                   f"alerts {counts.get(w.id, 0)}{hook}")
     if not watches and not args.json:
-        print("no watches; add one with: rasid watch add --entity NAME | --query Q | --place P")
+        print("no watches; add one with: rasid watch add --entity NAME | --query Q | --place P | --event 'ASSAULT in IQ'")
     return m.EXIT_OK
 
 
@@ -176,6 +177,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     w.add_argument("--entity", help="a person/organisation/place name, any spelling (أولاند, Hollande)")
     w.add_argument("--query", help='search syntax: words, "phrases", -excluded')
     w.add_argument("--place", help="a place name (باريس, فرنسا) or ISO2 country code (FR)")
+    w.add_argument("--event", metavar="'TYPE in PLACE'",
+                   help="an event type, optionally in a place or ISO2 country: 'ASSAULT in IQ'")
     w.add_argument("--surge", metavar="N/WINDOW",
                    help="alert once when N matching articles arrive within WINDOW, e.g. 5/24h, 3/6h")
     w.add_argument("--webhook", metavar="URL", help="POST each alert as JSON to this URL")

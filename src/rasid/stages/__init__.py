@@ -17,6 +17,7 @@ register_stage("ner", "rasid.stages.ner:NERStage")
 register_stage("resolve", "rasid.stages.resolve:ResolveStage")
 register_stage("dates", "rasid.stages.dates:DateStage")
 register_stage("places", "rasid.stages.places:PlaceStage")
+register_stage("events", "rasid.stages.events:EventStage")
 register_stage("summarise", "rasid.stages.summarise:SummaryStage")
 
 #: The default stages, in order.

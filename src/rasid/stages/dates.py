@@ -12,127 +12,24 @@ Each result is a `Span(label="DATE")` with attrs:
   raw Hijri date, the value is Gregorian); ``start``/``end`` for ranges; ``relation``
   ``"since"`` after منذ.
 
-Decisions are documented in docs/dates.md. Month names live in data/months.tsv; Umm al-Qura
-month starts in data/dates_ummalqura.tsv (tabular Islamic calendar otherwise).
+Decisions are documented in docs/dates.md. Month names live in data/months.tsv; Hijri
+conversion (Umm al-Qura) in calendars.py. An expression that cannot be resolved keeps its
+span with ``value`` None and a ``reason``.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from ..arabic.normalize import DIACRITICS_RE, map_span, normalize_name, normalize_with_offsets
+from ..arabic.normalize import DIACRITICS_RE, map_span, normalize_with_offsets
 from ..doc import Document, Span
 from ..pipeline import Stage
-
-_W = r"[^\W\d_]"  # a letter
-_B = r"(?<![^\W_])"  # not preceded by a letter or digit
-_E = r"(?![^\W_])"  # not followed by a letter or digit
-_CLITIC = r"(?:[وف]?لل|[وف]?[بلك]|[وف])?"
-
-WEEKDAYS = {  # normalised name -> Python weekday (Monday=0)
-    "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعة": 4, "السبت": 5, "الاحد": 6,
-}
-_WD = "(?:" + "|".join(WEEKDAYS) + ")"
-_PAST = r"(?:الماضي|الماضية|المنصرم|المنصرمة|السابق|السابقة|الفائت|الفائتة)"
-_NEXT = r"(?:المقبل|المقبلة|القادم|القادمة)"
-_CURR = r"(?:الجاري|الجارية|الحالي|الحالية)"
-_REL = f"(?:{_PAST}|{_NEXT}|{_CURR})"
-_GSUF = r"(?:\s*(?:م|ميلادي|ميلادية|للميلاد)" + _E + ")"
-_HSUF = r"(?:\s*(?:ه|هجري|هجرية|للهجرة)" + _E + ")"
-_YEARW = r"(?:(?:من\s+)?(?:عام|العام|سنة|السنة)\s+)"
-_NUMW = {
-    "واحد": 1, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "اربعة": 4, "اربع": 4, "خمسة": 5, "خمس": 5,
-    "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9,
-    "عشرة": 10, "عشر": 10,
-}
-_UNITS = {  # normalised unit word -> (unit, count implied or None)
-    "يوم": ("day", 1), "يومين": ("day", 2), "ايام": ("day", None), "يوما": ("day", None),
-    "اسبوع": ("week", 1), "اسبوعين": ("week", 2), "اسابيع": ("week", None), "اسبوعا": ("week", None),
-    "شهر": ("month", 1), "شهرين": ("month", 2), "اشهر": ("month", None), "شهور": ("month", None),
-    "شهرا": ("month", None), "عام": ("year", 1), "عامين": ("year", 2), "اعوام": ("year", None),
-    "عاما": ("year", None), "سنة": ("year", 1), "سنتين": ("year", 2), "سنوات": ("year", None),
-    "سنين": ("year", None),
-}
-_DECADES = {"عشرين": 2, "ثلاثين": 3, "اربعين": 4, "خمسين": 5, "ستين": 6, "سبعين": 7,
-            "ثمانين": 8, "تسعين": 9}
-# words before a bare weekday that make it a name, not a date (صلاة الجمعة, لقاء الثلاثاء)
-_WD_BLOCK = {"صلاة", "صلاه", "خطبة", "خطيب", "جامع", "مسجد", "لقاء", "سوق", "جمعة", "الواحد",
-             "كلا", "مجلس", "ندوة", "اثنين"}
-_MONTH_CUES_RAW = {"في", "منذ", "خلال", "حتى", "مطلع", "منتصف", "اواخر", "اوائل", "نهاية", "بداية",
-               "بحلول", "قبل", "بعد", "من", "الى", "شهر", "وفي", "ومنذ", "وخلال", "وحتى", "اواسط"}
-_MONTH_CUES = {normalize_name(w) for w in _MONTH_CUES_RAW}
-
-
-# ---------------------------------------------------------------- data tables
-@lru_cache(maxsize=1)
-def load_months() -> list[tuple[str, int, str, bool]]:
-    rows = []
-    text = resources.files("rasid.stages").joinpath("data/months.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, month, cal, _region, strict = line.split("\t")
-        rows.append((normalize_name(name), int(month), cal, strict == "1"))
-    return rows
-
-
-@lru_cache(maxsize=1)
-def load_ummalqura() -> dict[tuple[int, int], dt.date]:
-    out = {}
-    text = resources.files("rasid.stages").joinpath("data/dates_ummalqura.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            ym, day = line.split("\t")
-            y, m = ym.split("-")
-            out[(int(y), int(m))] = dt.date.fromisoformat(day)
-    return out
-
-
-def _alt(names: list[str]) -> str:
-    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(set(names), key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _month_index() -> tuple[dict[str, tuple[int, str, bool]], str, str]:
-    index = {}
-    for name, month, cal, strict in load_months():
-        index[name] = (month, cal, strict)
-    greg = _alt([n for n, (_, c, _) in index.items() if c == "gregorian"])
-    hij = _alt([n for n, (_, c, _) in index.items() if c == "hijri"])
-    return index, greg, hij
-
-
-def _month_of(name: str) -> tuple[int, str, bool]:
-    return _month_index()[0][" ".join(name.split())]
-
-
-# ---------------------------------------------------------------- calendars
-def convert_hijri_to_gregorian(year: int, month: int, day: int) -> dt.date:
-    """Hijri -> Gregorian: Umm al-Qura month start when tabulated, else tabular (Kuwaiti)."""
-    start = load_ummalqura().get((year, month))
-    if start is not None:
-        return start + dt.timedelta(days=day - 1)
-    jd = day + -(-(295 * (month - 1)) // 10) + (year - 1) * 354 + (3 + 11 * year) // 30 + 1948439 - 1
-    return dt.date.fromordinal(jd - 1721425)
-
-
-def convert_gregorian_to_hijri(date: dt.date) -> tuple[int, int, int]:
-    approx = int((date.toordinal() - 227015) / 354.367) + 1
-    for year in (approx + 1, approx, approx - 1):
-        for month in range(12, 0, -1):
-            start = convert_hijri_to_gregorian(year, month, 1)
-            if start <= date:
-                return year, month, (date - start).days + 1
-    return approx, 1, 1  # pragma: no cover
-
-
-def _hijri_month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
-    start = convert_hijri_to_gregorian(year, month, 1)
-    nxt = convert_hijri_to_gregorian(year + month // 12, month % 12 + 1, 1)
-    return start, nxt - dt.timedelta(days=1)
+from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian, extract_hijri_month_range
+from .date_words import (
+    WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _GSUF, _HSUF, _MONTH_CUES, _NEXT, _NUMW,
+    _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
+)
 
 
 # ---------------------------------------------------------------- patterns
@@ -144,24 +41,32 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     gm = f"(?:{greg})"
     # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), أغسطس آب
     gmonth = rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|\(\s*)?(?P<m2>{gm})\s*\)?)?"
-    day = r"(?P<d>[0-3]?\d)"
+    day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s))"
+    hyear = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}))"
     pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|اليوم|غدا|غد))\s+)?"
            rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
     since = r"(?P<since>منذ\s+)?"
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+من\s+(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     p: list[tuple[str, str]] = [
-        ("range_days", rf"(?P<pfx>من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("range_days", rf"(?P<pfx>من|بين|يومي)\s+{_AL}(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*{_AL}(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
+        ("range_days_h", rf"(?P<pfx>من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("range_days_h", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr})?"),
+        ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
+        ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d)\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
+        ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
+        ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?\s+(?:و|ولغاية|وحتى|الى|حتى)\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("hijri", rf"{since}{pre}(?:{day}\s*(?:من\s+)?)?(?:شهر\s+)?(?P<hm>{hij})(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}))?(?P<hs>{_HSUF})?"),
+        ("hijri", rf"{since}{pre}(?:{day}\s*(?:من\s+)?)?(?P<shahr>شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
-        ("numeric_iso", rf"{since}(?<![\d/.\-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])"),
+        ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("hijri_year", rf"{since}{_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
         ("year", rf"{since}(?:(?:عام|العام|سنة|السنة|عامي)\s+)(?P<y>\d{{4}}){_GSUF}?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
@@ -176,14 +81,52 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [(name, re.compile((_B + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX))) for name, rx in p]
 
 
-_COMPILED: list[tuple[str, re.Pattern[str]]] | None = None
+# Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
+# it runs only in windows around them (WINDOW_BEFORE/AFTER characters, far more than any
+# expression reaches from its trigger), so a long article costs a few cheap scans.
+_TRIGGER_OF = {
+    "range_days": "gmonth", "range_dm": "gmonth", "greg_dmy": "gmonth", "greg_my": "gmonth",
+    "range_days_h": "hmonth", "hijri": "hmonth", "hijri_paren": "hmonth",
+    "range_numeric": "numeric", "numeric": "numeric", "numeric_ymd": "numeric",
+    "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
+    "year_bare": "year4", "curday": "current", "decade": "decade", "ago": "ago",
+    "relday": "relday", "weekday": "weekday", "relperiod": "period",
+}
+WINDOW_BEFORE, WINDOW_AFTER = 80, 100
 
 
-def _compiled() -> list[tuple[str, re.Pattern[str]]]:
+def _triggers() -> dict[str, re.Pattern[str]]:
+    _, greg, hij = _month_index()
+    raw = {
+        "gmonth": greg, "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d", "year4": r"\d{4}",
+        "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل",
+        "relday": "امس|اليوم|غد", "weekday": _WD, "period": "اسبوع|شهر|عام|سنة",
+    }
+    return {k: re.compile(v.translate(_FOLD_RX)) for k, v in raw.items()}
+
+
+_COMPILED: list[tuple[str, re.Pattern[str], str]] | None = None
+_TRIGGERS: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled() -> list[tuple[str, re.Pattern[str], str]]:
     global _COMPILED
     if _COMPILED is None:
-        _COMPILED = _patterns()
+        _TRIGGERS.update(_triggers())
+        _COMPILED = [(kind, rx, _TRIGGER_OF[kind]) for kind, rx in _patterns()]
     return _COMPILED
+
+
+def _windows(norm: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Merged [start, end) windows around each trigger match."""
+    out: list[tuple[int, int]] = []
+    for m in trigger.finditer(norm):
+        s, e = max(0, m.start() - WINDOW_BEFORE), min(len(norm), m.end() + WINDOW_AFTER)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 # ---------------------------------------------------------------- resolution helpers
@@ -254,10 +197,178 @@ def _prev_word(norm: str, pos: int) -> str:
     return m.group(1) if m else ""
 
 
+def _day_of(g: dict[str, Any]) -> int:
+    if g.get("d"):
+        return int(g["d"])
+    return _ORDINALS[" ".join(g["od"].split())]
+
+
+def _match_weekday(date: dt.date, wd: str | None) -> dt.date:
+    """A Hijri date one day off the weekday printed next to it follows the weekday (sighting)."""
+    if wd:
+        shift = (WEEKDAYS[wd] - date.weekday() + 3) % 7 - 3
+        if abs(shift) == 1:
+            return date + dt.timedelta(days=shift)
+    return date
+
+
+def _year_for_day(year: int, month: int, day: int, rel: str | None, pub: dt.date, wd: str | None) -> int:
+    """The year of a day-month without a year: المقبل the next such day (never a year late),
+    الماضي the last one; a weekday printed with it picks the neighbouring year it fits."""
+    kind = _rel_kind(rel)
+    if kind in ("next", "past") and _valid(pub.year, month, day):
+        date, slack = dt.date(pub.year, month, day), dt.timedelta(days=2)
+        year = pub.year
+        if kind == "next" and date < pub - slack:
+            year += 1
+        elif kind == "past" and date > pub + slack:
+            year -= 1
+    if wd and not kind:
+        for cand in (year, year - 1, year + 1):
+            if _valid(cand, month, day) and dt.date(cand, month, day).weekday() == WEEKDAYS[wd]:
+                return cand
+    return year
+
+
+def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> int:
+    py, pm, pd = convert_gregorian_to_hijri(pub)
+    kind = _rel_kind(rel)
+    if kind == "current":
+        return py
+    if kind == "past":
+        return py if hm < pm or (hm == pm and d is not None and d <= pd + 2) else py - 1
+    if kind == "next":
+        return py if hm > pm or (hm == pm and (d is None or d >= pd - 2)) else py + 1
+    if (hm - pm) % 12 <= 2:  # this month or the next two: the coming one (across the new year too)
+        return py + 1 if hm < pm else py
+    return py if hm <= pm else py - 1
+
+
+def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    hm = _month_of(g["hm"])[0]
+    hy = int(g["y"]) if g.get("y") else None
+    d = _day_of(g) if g.get("d") or g.get("od") else None
+    rel = g.get("rel")
+    if d is None and hy is None and not rel and not g.get("shahr"):
+        return None
+    if hy is not None and not 1300 <= hy <= 1600:
+        return None
+    if d is not None and not 1 <= d <= 30:
+        return None
+    relative = hy is None
+    if hy is None and pub is not None:
+        hy = _hijri_year_for(hm, d, rel, pub)
+    if hy is None:
+        return _attrs(None, "day" if d else "month", True, "hijri", hijri=f"{hm:02d}-{d:02d}" if d else f"{hm:02d}")
+    if d is None:
+        s, e = extract_hijri_month_range(hy, hm)
+        return _since(m, _attrs(f"{s}/{e}", "month", relative, "hijri", hijri=f"{hy}-{hm:02d}"))
+    date = _match_weekday(convert_hijri_to_gregorian(hy, hm, d), g.get("wd"))
+    return _since(m, _attrs(date.isoformat(), "day", relative, "hijri", hijri=f"{hy}-{hm:02d}-{d:02d}"))
+
+
+def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """5 الجاري، الخامس من الشهر الجاري، 3 من الشهر الماضي: a day of the publication's month
+    (or the one before / after); a printed weekday moves it to the neighbouring month it fits."""
+    d = _day_of(g)
+    if not 1 <= d <= 31:
+        return None
+    if pub is None:
+        return _attrs(None, "day", True)
+    delta = {"past": -1, "next": 1}.get(_rel_kind(g.get("rel")) or "current", 0)
+    shifts = (delta, delta - 1, delta + 1) if g.get("wd") else (delta,)
+    for shift in shifts:
+        y, mo = _shift_month(pub.year, pub.month, shift)
+        if _valid(y, mo, d) and (not g.get("wd") or dt.date(y, mo, d).weekday() == WEEKDAYS[g["wd"]]):
+            return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True)
+    y, mo = _shift_month(pub.year, pub.month, delta)
+    if not _valid(y, mo, d):
+        return _attrs(None, "day", True, reason="no such day")
+    return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True)
+
+
+def _range(s: dt.date, e: dt.date, relative: bool, calendar: str = "gregorian", **extra: Any) -> dict[str, Any] | None:
+    if s >= e:
+        return None
+    a, b = s.isoformat(), e.isoformat()
+    return _attrs(f"{a}/{b}", "range", relative, calendar, range_start=a, range_end=b, **extra)
+
+
+def _resolve_range_days_h(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """من 3 إلى 7 رمضان، 10-12 شوال 1436هـ: one Gregorian interval."""
+    hm = _month_of(g["hm"])[0]
+    d1, d2 = int(g["d1"]), int(g["d2"])
+    if not (1 <= d1 < d2 <= 30):
+        return None
+    hy = int(g["y"]) if g.get("y") else None
+    if hy is None and pub is not None:
+        hy = _hijri_year_for(hm, d1, g.get("rel"), pub)
+    if hy is None:
+        return _attrs(None, "range", True, "hijri")
+    if not 1300 <= hy <= 1600:
+        return None
+    return _range(convert_hijri_to_gregorian(hy, hm, d1), convert_hijri_to_gregorian(hy, hm, d2),
+                  g.get("y") is None, "hijri", hijri=f"{hy}-{hm:02d}-{d1:02d}/{hy}-{hm:02d}-{d2:02d}")
+
+
+def _resolve_range_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """من 28 يوليو إلى 3 أغسطس 2015: a range across two months."""
+    ma, mb = _month_of(g["ma"])[0], _month_of(g["mb"])[0]
+    d1, d2 = int(g["d1"]), int(g["d2"])
+    y2 = int(g["y"]) if g.get("y") else None
+    y1 = int(g["y1"]) if g.get("y1") else None
+    relative = y1 is None and y2 is None
+    if y2 is None:
+        y2 = y1 if y1 is not None else (pub.year if pub else None)
+    if y2 is None:
+        return _attrs(None, "range", True)
+    if y1 is None:
+        y1 = y2 - 1 if ma > mb else y2
+    if not (_valid(y1, ma, d1) and _valid(y2, mb, d2)):
+        return None
+    return _range(dt.date(y1, ma, d1), dt.date(y2, mb, d2), relative)
+
+
+def _resolve_range_numeric(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """10-12/3, 10–12/3/2015, 5-7/9/1436هـ: days of one month."""
+    d1, d2, mo = int(g["d1"]), int(g["d2"]), int(g["m"])
+    y = int(g["y"]) if g.get("y") else None
+    if not (1 <= mo <= 12 and 1 <= d1 < d2 <= 31):
+        return None
+    hijri = bool(g.get("hs")) or (y is not None and 1300 <= y <= 1600)
+    if y is None and pub is not None:
+        y = convert_gregorian_to_hijri(pub)[0] if hijri else pub.year
+    if y is None:
+        return _attrs(None, "range", True)
+    if hijri:
+        if d2 > 30:
+            return None
+        return _range(convert_hijri_to_gregorian(y, mo, d1), convert_hijri_to_gregorian(y, mo, d2),
+                      g.get("y") is None, "hijri", hijri=f"{y}-{mo:02d}-{d1:02d}/{y}-{mo:02d}-{d2:02d}")
+    if not (1800 <= y <= 2200 and _valid(y, mo, d1) and _valid(y, mo, d2)):
+        return None
+    return _range(dt.date(y, mo, d1), dt.date(y, mo, d2), g.get("y") is None)
+
+
+def _resolve_range_hyears(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """1436/1437هـ (an academic or fiscal year): from 1 Muharram of the first to the end of the second."""
+    y1, y2 = int(g["y1"]), int(g["y2"])
+    if not 1300 <= y1 < y2 <= min(1600, y1 + 5):
+        return None
+    end = convert_hijri_to_gregorian(y2 + 1, 1, 1) - dt.timedelta(days=1)
+    return _range(convert_hijri_to_gregorian(y1, 1, 1), end, False, "hijri", hijri=f"{y1}/{y2}")
+
+
+_RESOLVERS = {"curday": _resolve_curday, "range_days_h": _resolve_range_days_h, "range_dm": _resolve_range_dm,
+              "range_numeric": _resolve_range_numeric, "range_hyears": _resolve_range_hyears}
+
+
 # ---------------------------------------------------------------- handlers
 def _attrs(value: str | None, gran: str, relative: bool, calendar: str = "gregorian", **extra: Any) -> dict[str, Any]:
     out = {"value": value, "granularity": gran, "resolved": value is not None,
            "relative": relative, "calendar": calendar}
+    if value is None:  # kept, and says why it has no value
+        out["reason"] = extra.pop("reason", None) or ("no publication date" if relative else "unresolvable")
     out.update({k: v for k, v in extra.items() if v is not None})
     return out
 
@@ -291,6 +402,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             year = _yrel_year(g["yrel"], pub)
         elif year is None and pub is not None:
             year = _year_for_month(m1, rel, pub)
+            if kind in ("greg_dmy", "range_days"):
+                day = _day_of(g) if kind == "greg_dmy" else int(g["d1"])
+                year = _year_for_day(year, m1, day, rel, pub, g.get("wd"))
         if kind == "range_days":
             d1, d2 = int(g["d1"]), int(g["d2"])
             if year is None:
@@ -302,40 +416,23 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if kind == "greg_my":
             value = f"{year}-{m1:02d}" if year else None
             return _since(m, _attrs(value, "month", relative))
-        d = int(g["d"])
+        d = _day_of(g)
         if not 1 <= d <= 31:
             return None
         value = f"{year}-{m1:02d}-{d:02d}" if year and _valid(year, m1, d) else None
         if year and value is None:
-            return None
+            return _attrs(None, "day", relative, reason="no such day")
         return _since(m, _attrs(value, "day", relative))
     if kind in ("hijri", "hijri_paren"):
-        hm = _month_of(g["hm"])[0]
-        hy = int(g["y"]) if g.get("y") else None
-        d = int(g["d"]) if g.get("d") else None
-        if d is None and hy is None:
-            return None
-        if hy is not None and not 1300 <= hy <= 1600:
-            return None
-        if d is not None and not 1 <= d <= 30:
-            return None
-        relative = hy is None
-        if hy is None and pub is not None:
-            py, pm, _ = convert_gregorian_to_hijri(pub)
-            hy = py if hm <= pm + 2 else py - 1  # near-future months stay in the current year
-        if hy is None:
-            return _attrs(None, "day", True, "hijri", hijri=f"{hm:02d}-{d:02d}")
-        if d is None:
-            s, e = _hijri_month_range(hy, hm)
-            return _since(m, _attrs(f"{s}/{e}", "month", relative, "hijri", hijri=f"{hy}-{hm:02d}"))
-        date = convert_hijri_to_gregorian(hy, hm, d)
-        return _since(m, _attrs(date.isoformat(), "day", relative, "hijri", hijri=f"{hy}-{hm:02d}-{d:02d}"))
-    if kind in ("numeric", "numeric_iso"):
+        return _resolve_hijri(m, g, pub)
+    if kind in ("curday", "range_days_h", "range_dm", "range_numeric", "range_hyears"):
+        return _RESOLVERS[kind](g, pub)
+    if kind in ("numeric", "numeric_ymd"):
         y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
         if 1300 <= y <= 1600 or (g.get("hs") and y < 1700):
             if not (1 <= mo <= 12 and 1 <= d <= 30):
                 return None
-            date = convert_hijri_to_gregorian(y, mo, d)
+            date = _match_weekday(convert_hijri_to_gregorian(y, mo, d), g.get("wd"))
             return _since(m, _attrs(date.isoformat(), "day", False, "hijri", hijri=f"{y}-{mo:02d}-{d:02d}"))
         if not (1800 <= y <= 2200 and _valid(y, mo, d)):
             return None
@@ -369,7 +466,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         unit, implied = _UNITS[g["unit"]]
         n = g.get("n")
         count = (int(n) if n.isdigit() else _NUMW[n]) if n else implied
-        if count is None or (n and implied in (1, 2)):
+        if count is None or (n and (implied == 2 or (implied == 1 and count < 11))):  # 50 سنة, not 3 سنة
             return None
         if unit == "year" and re.match(r"\s*\d{4}", norm[m.end("x"):m.end("x") + 6]):
             return None
@@ -435,11 +532,15 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
     norm, offsets = normalize_with_offsets(text)
     pub = _parse_published(published)
     cands: list[tuple[int, int, int, dict[str, Any]]] = []
-    for prio, (kind, rx) in enumerate(_compiled()):
-        for m in rx.finditer(norm):
-            attrs = _resolve(kind, m, norm, pub)
-            if attrs is not None:
-                cands.append((m.start("x"), m.end("x"), prio, attrs))
+    windows: dict[str, list[tuple[int, int]]] = {}
+    for prio, (kind, rx, trig) in enumerate(_compiled()):
+        if trig not in windows:
+            windows[trig] = _windows(norm, _TRIGGERS[trig])
+        for ws, we in windows[trig]:
+            for m in rx.finditer(norm, ws, we):
+                attrs = _resolve(kind, m, norm, pub)
+                if attrs is not None:
+                    cands.append((m.start("x"), m.end("x"), prio, attrs))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[tuple[int, int, dict[str, Any]]] = []
     for s, e, _, attrs in cands:

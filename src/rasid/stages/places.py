@@ -5,14 +5,16 @@ works when that layer is empty or missing) and writes ``doc.layers["places"]``:
 ``Span(start, end, "PLACE", attrs)`` with offsets of the name itself (proclitics such as
 و/ب excluded) and attrs ``name`` (canonical Arabic), ``name_en``, ``country`` (ISO2),
 ``lat``, ``lon``, ``feature``, ``geonameid`` (None for non-GeoNames entries),
-``gazetteer_id``, ``confidence``, ``source`` ("entity" or "gazetteer") and, for nisba
+``gazetteer_id``, ``confidence``, ``source`` ("entity" or "gazetteer"), ``alternatives``
+(runner-up entries of the same name with their probability) and, for nisba
 adjectives (الفرنسية), ``relation="demonym"`` (they vote for the focus country only).
 ``doc.meta["focus_country"]`` is the ISO2 code of the weighted vote's winner (or None)
 and ``doc.meta["place_votes"]`` the votes. Method and figures: docs/places.md.
 
 Settings: ``match_gazetteer`` ("safe" default: also tag gazetteer names outside entity
 spans when they are countries/continents/regions or cities with population >=
-``min_population``; "all"; "off"), ``demonyms`` (default True), ``country_hint`` (an
+``min_population``, multi-word names of the region, and every place named in the
+title; "all"; "off"), ``demonyms`` (default True), ``country_hint`` (an
 ISO2 prior, e.g. the source's country; ``doc.meta["country_hint"]`` overrides it).
 """
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..geo.resolve import (
     extract_demonyms,
     extract_entity_mentions,
     extract_gazetteer_mentions,
+    is_safe_match,
     resolve_mentions,
     vote_focus,
 )
@@ -52,19 +55,28 @@ class PlaceStage(Stage):
         tokens = doc.tokens or tokenize(doc.text)
         entities = doc.layers.get("entities", [])
         locs = [s for s in entities if s.label in LOC_LABELS]
+        title_mentions = []
+        title_keys: frozenset[str] = frozenset()
+        if doc.title:
+            ttoks = tokenize(doc.title)
+            # every gazetteer name of the title: a small town there (كاليه) is what the
+            # article is about, so the body's mentions of it are taken too
+            title_mentions = extract_gazetteer_mentions(
+                doc.title, ttoks, [], gaz, "all" if self.match_gazetteer != "off" else "off",
+                self.min_population)
+            title_keys = frozenset(m.key for m in title_mentions)
         mentions = extract_entity_mentions(doc.text, tokens, locs, gaz)
         covered = [(s.start, s.end) for s in entities]
         gaz_mentions = extract_gazetteer_mentions(
-            doc.text, tokens, covered, gaz, self.match_gazetteer, self.min_population)
+            doc.text, tokens, covered, gaz, self.match_gazetteer, self.min_population, title_keys)
         mentions += gaz_mentions
         covered += [(m.start, m.end) for m in mentions]
         if self.demonyms:
             mentions += extract_demonyms(tokens, covered)
-        title_mentions = []
         if doc.title:
-            ttoks = tokenize(doc.title)
-            title_mentions = extract_gazetteer_mentions(
-                doc.title, ttoks, [], gaz, "safe", self.min_population)
+            body_keys = {m.key for m in mentions}
+            title_mentions = [m for m in title_mentions if m.key in body_keys or is_safe_match(
+                m.cands, self.min_population, m.key.count(" ") + 1)]
             if self.demonyms:
                 title_mentions += extract_demonyms(ttoks, [(m.start, m.end) for m in title_mentions])
             for m in title_mentions:
@@ -84,7 +96,10 @@ class PlaceStage(Stage):
             spans.append(Span(m.start, m.end, "PLACE", {
                 "name": p.name, "name_en": p.name_en, "country": p.country or None,
                 "lat": p.lat, "lon": p.lon, "feature": p.feature, "geonameid": p.geonameid,
-                "gazetteer_id": p.key, "confidence": m.confidence, "source": m.source}))
+                "gazetteer_id": p.key, "confidence": m.confidence, "source": m.source,
+                "alternatives": [{"gazetteer_id": a.key, "name": a.name, "name_en": a.name_en,
+                                  "country": a.country or None, "lat": a.lat, "lon": a.lon,
+                                  "confidence": c} for a, c in m.alternatives]}))
         doc.layers["places"] = spans
         doc.meta["focus_country"] = focus
         doc.meta["place_votes"] = votes

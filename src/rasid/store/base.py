@@ -7,7 +7,8 @@
 * `interface_entities.EntityMethods`: entity records and their matching keys, mentions,
   entity and place statistics;
 * `interface_stories.StoryMethods`: near-duplicate signatures and links, stories;
-* `interface_alerts.AlertMethods`: watches, alerts, surge bookkeeping, webhook deliveries.
+* `interface_alerts.AlertMethods`: watches, alerts, surge bookkeeping, webhook deliveries;
+* `interface_places.PlaceMethods`: the place page (one place's articles, entities, places).
 
 A backend (``sqlite.py``; ``postgres.py``) implements every abstract method. Methods return
 plain values (str/int/float/None, dicts, lists, the dataclasses below), never rows or
@@ -19,8 +20,9 @@ Every document offered to `Store.add_documents` ends with one recorded `DocOutco
 """
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 #: Layers that are not copied into the `spans` table (they are per-token bookkeeping).
 UNINDEXED_LAYERS = frozenset({"tokens", "sentences"})
@@ -126,11 +128,41 @@ RECORD_KINDS = ("entities", "entity_keys", "articles", "neardup_signatures", "ne
 from .interface_alerts import AlertMethods  # noqa: E402
 from .interface_articles import ArticleMethods  # noqa: E402
 from .interface_entities import EntityMethods  # noqa: E402
+from .interface_places import PlaceMethods  # noqa: E402
 from .interface_stories import StoryMethods  # noqa: E402
 
 
-class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods):
-    """The archive: every abstract method of the four groups. A backend subclasses this."""
+class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMethods):
+    """The archive: every abstract method of the five groups, and the events block below.
+    A backend subclasses this."""
+
+    # -- events (rasid.events; SQLite: store/sqlite_events.py) ---------------------------
+    @abc.abstractmethod
+    def find_events(self, filters: dict[str, Any] | None = None, limit: int = 100,
+                    offset: int = 0) -> list[dict[str, Any]]:
+        """Event records (the ``events`` layer across articles), newest first, as dicts
+        with the article's title/url/source/published, the sentence text, archive entity
+        ids of actor and recipient and the cross-article ``group``. Filters: ``type``,
+        ``mode``, ``actor``/``recipient`` (text), ``actor_ids``/``recipient_ids``/
+        ``entity_ids``, ``country`` (ISO2), ``place``, ``since``/``until`` (event day),
+        ``uncertain`` (include negated/hypothetical), ``article_ids``, ``group``, ``located``."""
+
+    @abc.abstractmethod
+    def iter_events(self, filters: dict[str, Any] | None = None,
+                    batch_size: int = 500) -> Iterator[dict[str, Any]]:
+        """Every matching event, oldest first, streamed in batches (exports: no cap)."""
+
+    @abc.abstractmethod
+    def set_event_groups(self, members: Iterable[tuple[int, int]]) -> int:
+        """Record ``(event id, group id)`` memberships of cross-article event groups."""
+
+    @abc.abstractmethod
+    def set_watch_event(self, watch_id: int, event: dict[str, Any]) -> None:
+        """Store a watch's event criterion (``{"type", "place", "text"}``)."""
+
+    @abc.abstractmethod
+    def get_watch_events(self, watch_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """``{watch id: event criterion}`` for those of `watch_ids` that have one."""
 
     def __enter__(self) -> "Store":
         return self

@@ -35,7 +35,9 @@ from .sqlite_alerts import SqliteAlertMethods
 from .sqlite_articles import SqliteArticleMethods
 from .sqlite_copy import SqliteCopyMethods
 from .sqlite_entities import SqliteEntityMethods
+from .sqlite_places import SqlitePlaceMethods
 from .sqlite_stories import SqliteStoryMethods
+from .sqlite_events import SqliteEventsMixin
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
@@ -100,8 +102,8 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
     return applied
 
 
-class SqliteStore(SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
-                  SqliteAlertMethods, SqliteCopyMethods, Store):
+class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
+                  SqliteAlertMethods, SqliteCopyMethods, SqlitePlaceMethods, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,

@@ -160,6 +160,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         p = places.setdefault(s.attrs.get("gazetteer_id") or s.attrs.get("name"), {
             "name": s.attrs.get("name"), "name_en": s.attrs.get("name_en"),
             "country": s.attrs.get("country"), "lat": s.attrs.get("lat"), "lon": s.attrs.get("lon"),
+            "id": s.attrs.get("gazetteer_id"), "alternatives": s.attrs.get("alternatives") or [],
             "mentions": 0})
         p["mentions"] += 1
     story = None
@@ -196,6 +197,7 @@ def entity_page(request: Request, name: Annotated[str, Query(max_length=200)] = 
         raise ApiError(404, "لا يوجد كيان بهذا الرقم في الأرشيف." if id else "اكتب اسمًا للبحث عنه.")
     for p in profiles:
         p["chart"] = render.render_bars(p.get("timeline") or [])
+        p["events"] = monitor.events(limit=20, entity_id=p["id"])
     return page(request, "entity.html", name=name, profiles=profiles)
 
 
@@ -223,6 +225,8 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
         raise ApiError(404, "لا توجد قصة بهذا المعرّف.")
     places = story.get("places") or []
     timeline = story.get("timeline") or []
+    story["events"] = get_context(request).monitor.events(
+        limit=50, article_ids=[a["id"] for a in story.get("articles") or []])
     return page(request, "story.html", story=story,
                 chart=render.render_bars(timeline, key=_first_key(timeline, ("date", "day")),
                                          value=_first_key(timeline, ("articles", "count", "n"))),
@@ -242,6 +246,20 @@ def places_page(request: Request, country: Annotated[str, Query(max_length=2)] =
     monitor = get_context(request).monitor
     rows = monitor.top_places(country=country or None, limit=300)
     return page(request, "places.html", places=rows, map=render_map(rows), country=country)
+
+
+@router.get("/place", response_class=HTMLResponse)
+def place_page(request: Request, name: Annotated[str, Query(max_length=200)] = "",
+               id: Annotated[str, Query(max_length=40)] = "") -> HTMLResponse:
+    monitor = get_context(request).monitor
+    profiles = monitor.place_profiles(id or name, limit=20) if (id or name).strip() else []
+    if not profiles:
+        raise ApiError(404, "لا يوجد مكان بهذا الاسم في الأرشيف.")
+    for p in profiles:
+        p["chart"] = render.render_bars(p["timeline"], key="date", value="articles")
+        here = {**p["place"], "mentions": p["place"]["articles"]}
+        p["map"] = render_map([here] + [{**n, "mentions": n["articles"]} for n in p["neighbours"]])
+    return page(request, "place.html", profiles=profiles)
 
 
 @router.get("/watches", response_class=HTMLResponse)

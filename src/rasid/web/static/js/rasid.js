@@ -155,6 +155,10 @@
       }
       li.appendChild(p);
     }
+    var explained = a.reason && a.reason.matches && a.reason.matches.filter(function (m) { return m.kind === "event"; })[0];
+    if (explained && explained.explanation) {
+      li.appendChild(el("p", { "class": "meta event-why" }, String(explained.explanation)));
+    }
     return li;
   }
   function initAlerts() {

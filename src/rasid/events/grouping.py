@@ -1,0 +1,184 @@
+"""One happening reported by many outlets: cross-article event groups.
+
+After each stored batch (the ``event_groups`` archive step, `rasid.archive_steps`, in the
+batch's transaction) every new factual event with a place and a day is compared with the archive's events of the same PLOVER type whose day
+is within `MAX_DAYS` and whose place is in the same country:
+
+* same place — the same gazetteer entry, or both with coordinates within `NEAR_KM` —
+  and the same type and days: the same happening, whoever the articles blame;
+* only the same country (or far apart in it): the same happening only when the actors
+  overlap (the same archive entity, or a shared word of the actor phrase).
+
+A group never spans more than `MAX_DAYS` from its first to its last report.
+
+Members keep their own sentence. Nothing is merged: `describe_group` lists every source
+side by side and reports `conflicts` — a different casualty toll, a different actor —
+so a contradicting article is shown, not averaged away.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, timedelta
+from typing import Any, Iterable
+
+from ..arabic.normalize import normalize_name
+from .lexicon import strip_article
+
+MAX_DAYS = 2
+NEAR_KM = 50.0
+#: "N قتيلا" / "مقتل N" / "N أشخاص": a casualty toll in a sentence.
+TOLL_RE = re.compile(
+    r"(?:مقتل|مصرع|سقوط|استشهاد)\s+(?:نحو\s+|حوالي\s+|أكثر من\s+)?(\d+)"
+    r"|(\d+)\s+(?:قتيلا|قتيلاً|قتلى|قتيل|شخصا|شخصاً|أشخاص|اشخاص|مدنيا|مدنياً|مدنيين|جنديا|جنود|شهيدا|شهداء)")
+
+
+def extract_toll(sentence: str | None) -> int | None:
+    """The first casualty count in a sentence (Arabic-Indic digits read too), or None."""
+    if not sentence:
+        return None
+    m = TOLL_RE.search(_digits(sentence))
+    if not m:
+        return None
+    return int(m.group(1) or m.group(2))
+
+
+def _digits(text: str) -> str:
+    return text.translate({0x0660 + i: str(i) for i in range(10)} | {0x06F0 + i: str(i) for i in range(10)})
+
+
+GENERIC_ACTOR_WORDS = frozenset({"تنظيم", "جماعة", "حركة", "حزب", "جبهة", "قوات", "قوة", "جيش",
+                                 "مسلحين", "مسلحون", "عناصر", "مقاتلي", "دولة", "الذي", "التي"})
+
+
+def actor_words(ev: dict[str, Any]) -> set[str]:
+    """Distinctive words of the actor (تنظيم, قوات and other heads do not count)."""
+    from .lexicon import load_cues
+
+    generic = GENERIC_ACTOR_WORDS | load_cues()["actor"]
+    actor = ev.get("actor") or {}
+    words = set()
+    for key in ("text", "entity"):
+        for w in normalize_name(actor.get(key) or "").split():
+            w = strip_article(w)
+            if len(w) > 2 and w not in generic:
+                words.add(w)
+    return words
+
+
+def same_actor(a: dict[str, Any], b: dict[str, Any]) -> bool | None:
+    """True/False when both events name an actor; None when one of them names none."""
+    if not a.get("actor") or not b.get("actor"):
+        return None
+    if a.get("actor_entity_id") and a.get("actor_entity_id") == b.get("actor_entity_id"):
+        return True
+    return bool(actor_words(a) & actor_words(b))
+
+
+def distance_km(p: dict[str, Any], q: dict[str, Any]) -> float | None:
+    if None in (p.get("lat"), p.get("lon"), q.get("lat"), q.get("lon")):
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (p["lat"], p["lon"], q["lat"], q["lon"]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def is_same_happening(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a["type"] != b["type"] or a["article_id"] == b["article_id"]:
+        return False
+    pa, pb = a.get("place") or {}, b.get("place") or {}
+    if not pa.get("country") or pa.get("country") != pb.get("country"):
+        return False
+    if not a.get("when") or not b.get("when"):
+        return False
+    if abs((date.fromisoformat(a["when"][:10]) - date.fromisoformat(b["when"][:10])).days) > MAX_DAYS:
+        return False
+    local = not _is_country_level(pa) and not _is_country_level(pb)
+    d = distance_km(pa, pb)
+    same_place = local and (pa.get("gazetteer_id") == pb.get("gazetteer_id")
+                            or d is not None and d <= NEAR_KM)
+    return same_place or same_actor(a, b) is True
+
+
+def _is_country_level(place: dict[str, Any]) -> bool:
+    """A country or a place without coordinates: too coarse to say "the same place"."""
+    return place.get("lat") is None or place.get("feature") in ("country", "continent", "region")
+
+
+def group_events(store: Any, article_ids: Iterable[str]) -> int:
+    """Group the new articles' events with the archive's; return the memberships written
+    (0 when every event already has its group: running again changes nothing)."""
+    assignments: dict[int, int] = {}
+    new = [e for e in store.iter_events({"article_ids": list(article_ids)})
+           if e.get("when") and (e.get("place") or {}).get("country")]
+    spans: dict[int, tuple[str, str]] = {}  # group -> (first day, last day)
+
+    def fits(group: int, day: str) -> bool:
+        """Whether `day` keeps the whole group within MAX_DAYS (no chaining day by day)."""
+        if group not in spans:
+            days = [e["when"][:10] for e in store.find_events({"group": group, "uncertain": True}, limit=1000)
+                    if e.get("when")] or [day]
+            spans[group] = (min(days), max(days))
+        lo, hi = min(spans[group][0], day), max(spans[group][1], day)
+        return (date.fromisoformat(hi) - date.fromisoformat(lo)).days <= MAX_DAYS
+
+    for ev in new:
+        day = date.fromisoformat(ev["when"][:10])
+        candidates = store.find_events({
+            "type": ev["type"], "country": ev["place"]["country"],
+            "since": (day - timedelta(days=MAX_DAYS)).isoformat(),
+            "until": (day + timedelta(days=MAX_DAYS)).isoformat()}, limit=500)
+        matches = [c for c in candidates if c["id"] != ev["id"] and is_same_happening(ev, c)]
+        groups = [assignments.get(c["id"]) or c.get("group") for c in matches]
+        group = next((g for g in groups if g and fits(g, ev["when"][:10])), None)
+        matches = [c for c, g in zip(matches, groups) if not g or g == group]
+        if not matches:
+            continue
+        if group is None:
+            group = min([ev["id"]] + [c["id"] for c in matches])
+        assignments[ev["id"]] = group
+        days = [ev["when"][:10]] + [c["when"][:10] for c in matches if c.get("when")]
+        first, last = spans.get(group, (min(days), max(days)))
+        spans[group] = (min([first] + days), max([last] + days))
+        for c in matches:
+            if not c.get("group") and c["id"] not in assignments:
+                assignments[c["id"]] = group
+    # An article's other reports of the same type in the same country belong to its group
+    # (the sentence that names who claimed the attack is often not the one with the city).
+    by_article: dict[tuple[str, str, str], int] = {}
+    for ev in new:
+        if ev["id"] in assignments:
+            by_article[(ev["article_id"], ev["type"], ev["place"]["country"])] = assignments[ev["id"]]
+    for ev in new:
+        key = (ev["article_id"], ev["type"], ev["place"]["country"])
+        if ev["id"] not in assignments and key in by_article:
+            assignments[ev["id"]] = by_article[key]
+    current = {e["id"]: e.get("group") for e in new}
+    changed = {k: v for k, v in assignments.items() if current.get(k, -1) != v}
+    return store.set_event_groups(changed.items()) if changed else 0
+
+
+def describe_group(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sources of one group side by side, with the details they disagree on."""
+    tolls = {e["id"]: extract_toll(e.get("sentence")) for e in events}
+    actors = {e["id"]: (e.get("actor") or {}).get("entity") or (e.get("actor") or {}).get("text")
+              for e in events}
+    conflicts = []
+    known_tolls = {v for v in tolls.values() if v is not None}
+    if len(known_tolls) > 1:
+        conflicts.append({"field": "toll", "values": {str(k): v for k, v in tolls.items() if v is not None}})
+    named = [e for e in events if e.get("actor")]
+    if any(same_actor(a, b) is False for i, a in enumerate(named) for b in named[i + 1:]):
+        conflicts.append({"field": "actor", "values": {str(k): v for k, v in actors.items() if v}})
+    first = min(events, key=lambda e: (e.get("when") or "", e["id"]))
+    return {
+        "group": first.get("group") or first["id"],
+        "type": first["type"],
+        "when": sorted({e.get("when") for e in events if e.get("when")}),
+        "place": first.get("place"),
+        "sources": [{"event": e["id"], "article_id": e["article_id"], "source": e.get("source"),
+                     "url": e.get("url"), "title": e.get("title"), "published": e.get("published"),
+                     "sentence": e.get("sentence"), "trigger": e.get("trigger"),
+                     "actor": actors[e["id"]], "toll": tolls[e["id"]]} for e in events],
+        "conflicts": conflicts,
+    }

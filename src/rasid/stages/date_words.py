@@ -1,0 +1,99 @@
+"""Words and tables of the dates stage: weekday, relative, unit, ordinal and decade words,
+cue words, and the month names of data/months.tsv (loaded once). Regex fragments are written
+as printed; `rasid.stages.dates` folds them like the normalised text."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from ..arabic.normalize import normalize_name
+
+_W = r"[^\W\d_]"  # a letter
+_B = r"(?<![^\W_])"  # not preceded by a letter or digit
+_E = r"(?![^\W_])"  # not followed by a letter or digit
+_CLITIC = r"(?:[وف]?لل|[وف]?[بلك]|[وف])?"
+_AL = r"(?:ال\s*)?"  # الـ12 من أغسطس: the article on a day number (its tatweel is normalised away)
+
+WEEKDAYS = {  # normalised name -> Python weekday (Monday=0)
+    "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعة": 4, "السبت": 5, "الاحد": 6,
+}
+_WD = "(?:" + "|".join(WEEKDAYS) + ")"
+_PAST = r"(?:الماضيين|الماضي|الماضية|المنصرم|المنصرمة|السابق|السابقة|الفائت|الفائتة)"
+_NEXT = r"(?:المقبلين|المقبل|المقبلة|القادمين|القادم|القادمة)"
+_CURR = r"(?:الجاري|الجارية|الحالي|الحالية)"
+_REL = f"(?:{_PAST}|{_NEXT}|{_CURR})"
+_GSUF = r"(?:\s*(?:م|ميلادي|ميلادية|للميلاد)" + _E + ")"
+_HSUF = r"(?:\s*(?:ه|هجري|هجرية|للهجرة)" + _E + ")"
+_YEARW = r"(?:(?:من\s+)?(?:عام|العام|سنة|السنة)\s+)"
+_NUMW = {
+    "واحد": 1, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "اربعة": 4, "اربع": 4, "خمسة": 5, "خمس": 5,
+    "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9,
+    "عشرة": 10, "عشر": 10,
+}
+_UNITS = {  # normalised unit word -> (unit, count implied or None)
+    "يوم": ("day", 1), "يومين": ("day", 2), "ايام": ("day", None), "يوما": ("day", None),
+    "اسبوع": ("week", 1), "اسبوعين": ("week", 2), "اسابيع": ("week", None), "اسبوعا": ("week", None),
+    "شهر": ("month", 1), "شهرين": ("month", 2), "اشهر": ("month", None), "شهور": ("month", None),
+    "شهرا": ("month", None), "عام": ("year", 1), "عامين": ("year", 2), "اعوام": ("year", None),
+    "عاما": ("year", None), "سنة": ("year", 1), "سنتين": ("year", 2), "سنوات": ("year", None),
+    "سنين": ("year", None),
+}
+_ORD_UNITS = ["الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع"]
+
+
+def _build_ordinals() -> dict[str, int]:
+    """Ordinal day words as Arabic news writes them (normalised): الاول .. الحادي والثلاثين."""
+    out = {w: i + 1 for i, w in enumerate(_ORD_UNITS)}
+    out["العاشر"] = 10
+    for i, w in enumerate(["الحادي"] + _ORD_UNITS[1:]):
+        out[f"{w} عشر"] = 11 + i
+    out["العشرين"], out["الثلاثين"] = 20, 30
+    for i, w in enumerate(["الحادي", "الواحد"] + _ORD_UNITS[1:]):
+        n = 1 if i < 2 else i
+        out[f"{w} والعشرين"] = 20 + n
+    out["الحادي والثلاثين"] = out["الواحد والثلاثين"] = 31
+    return out
+
+
+_ORDINALS = _build_ordinals()
+_ORD = "(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted(_ORDINALS, key=len, reverse=True)) + ")"
+_DECADES = {"عشرين": 2, "ثلاثين": 3, "اربعين": 4, "خمسين": 5, "ستين": 6, "سبعين": 7,
+            "ثمانين": 8, "تسعين": 9}
+# words before a bare weekday that make it a name, not a date (صلاة الجمعة, لقاء الثلاثاء)
+_WD_BLOCK = {"صلاة", "صلاه", "خطبة", "خطيب", "جامع", "مسجد", "لقاء", "سوق", "جمعة", "الواحد",
+             "كلا", "مجلس", "ندوة", "اثنين"}
+_MONTH_CUES_RAW = {"في", "منذ", "خلال", "حتى", "مطلع", "منتصف", "اواخر", "اوائل", "نهاية", "بداية",
+               "بحلول", "قبل", "بعد", "من", "الى", "شهر", "وفي", "ومنذ", "وخلال", "وحتى", "اواسط"}
+_MONTH_CUES = {normalize_name(w) for w in _MONTH_CUES_RAW}
+
+
+# ---------------------------------------------------------------- data tables
+@lru_cache(maxsize=1)
+def load_months() -> list[tuple[str, int, str, bool]]:
+    rows = []
+    text = resources.files("rasid.stages").joinpath("data/months.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, month, cal, _region, strict = line.split("\t")
+        rows.append((normalize_name(name), int(month), cal, strict == "1"))
+    return rows
+
+
+def _alt(names: list[str]) -> str:
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(set(names), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _month_index() -> tuple[dict[str, tuple[int, str, bool]], str, str]:
+    index = {}
+    for name, month, cal, strict in load_months():
+        index[name] = (month, cal, strict)
+    greg = _alt([n for n, (_, c, _) in index.items() if c == "gregorian"])
+    hij = _alt([n for n, (_, c, _) in index.items() if c == "hijri"])
+    return index, greg, hij
+
+
+def _month_of(name: str) -> tuple[int, str, bool]:
+    return _month_index()[0][" ".join(name.split())]

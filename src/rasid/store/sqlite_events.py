@@ -1,0 +1,173 @@
+"""SQL for events across the archive: listing with filters, streaming for exports,
+cross-article groups, and the event criterion of watches. `SqliteStore` inherits `SqliteEventsMixin`.
+
+An event is a row of ``spans`` (layer ``events``); its id is that row's ``rowid``. Rows
+come back as plain dicts (`EVENT_FIELDS` plus the article's ``title``, ``url``,
+``source``, ``published``, the ``sentence`` text, the archive entity ids of the actor and
+recipient, and the ``group`` id with its ``group_size``).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Iterator
+
+#: The event fields of a row, in export order.
+EVENT_FIELDS = ("id", "article_id", "type", "mode", "trigger", "start", "end", "actor",
+                "recipient", "place", "date", "when", "negated", "hypothetical", "confidence",
+                "sentence_start", "sentence_end")
+MAX_LIMIT = 1000
+
+_J = "json_extract(s.attrs, '$.{}')"
+_SELECT = (
+    "SELECT s.rowid, s.article_id, s.start, s.\"end\", s.label, s.attrs, a.title, a.url, a.source, "
+    "a.published, substr(a.text, json_extract(s.attrs, '$.sentence_start') + 1, "
+    "json_extract(s.attrs, '$.sentence_end') - json_extract(s.attrs, '$.sentence_start')), "
+    "(SELECT m.entity_id FROM mentions m WHERE m.article_id = s.article_id AND m.start = "
+    "coalesce(json_extract(s.attrs, '$.actor.entity_start'), json_extract(s.attrs, '$.actor.start')) "
+    "LIMIT 1), "
+    "(SELECT m.entity_id FROM mentions m WHERE m.article_id = s.article_id AND m.start = "
+    "coalesce(json_extract(s.attrs, '$.recipient.entity_start'), json_extract(s.attrs, '$.recipient.start')) "
+    "LIMIT 1), "
+    "g.group_id, (SELECT count(*) FROM event_members g2 WHERE g2.group_id = g.group_id) "
+    "FROM spans s JOIN articles a ON a.id = s.article_id "
+    "LEFT JOIN event_members g ON g.span_rowid = s.rowid "
+    "WHERE s.layer = 'events'"
+)
+
+
+def build_where(f: dict[str, Any]) -> tuple[str, list]:
+    """SQL conditions for event filters (see `SqliteEventsMixin.find_events`)."""
+    sql, args = "", []
+    if f.get("type"):
+        types = [t.strip().upper() for t in str(f["type"]).split(",") if t.strip()]
+        sql += f" AND s.label IN ({', '.join('?' * len(types))})"
+        args += types
+    if f.get("mode"):
+        sql += f" AND {_J.format('mode')} = ?"
+        args.append(f["mode"])
+    for role in ("actor", "recipient"):
+        ids = f.get(f"{role}_ids") or []
+        text = f.get(role)
+        conds, cargs = [], []
+        if ids:
+            conds.append(
+                "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = s.article_id AND m.start = "
+                f"coalesce({_J.format(role + '.entity_start')}, {_J.format(role + '.start')}) "
+                f"AND m.entity_id IN ({', '.join('?' * len(ids))}))")
+            cargs += list(ids)
+        if text:
+            conds.append(f"({_J.format(role + '.text')} LIKE ? OR {_J.format(role + '.entity')} LIKE ?)")
+            cargs += [f"%{text}%", f"%{text}%"]
+        if conds:
+            sql += f" AND ({' OR '.join(conds)})"
+            args += cargs
+    if f.get("entity_ids"):
+        ids = list(f["entity_ids"])
+        sql += (" AND EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = s.article_id AND m.start IN ("
+                f"coalesce({_J.format('actor.entity_start')}, {_J.format('actor.start')}), "
+                f"coalesce({_J.format('recipient.entity_start')}, {_J.format('recipient.start')})) "
+                f"AND m.entity_id IN ({', '.join('?' * len(ids))}))")
+        args += ids
+    if f.get("country"):
+        sql += f" AND {_J.format('place.country')} = ?"
+        args.append(str(f["country"]).upper())
+    if f.get("place"):
+        sql += f" AND ({_J.format('place.text')} LIKE ? OR {_J.format('place.name')} LIKE ? " \
+               f"OR {_J.format('place.name_en')} LIKE ?)"
+        args += [f"%{f['place']}%"] * 3
+    if f.get("since"):
+        sql += f" AND {_J.format('when')} >= ?"
+        args.append(str(f["since"])[:10])
+    if f.get("until"):
+        sql += f" AND {_J.format('when')} <= ?"
+        args.append(str(f["until"])[:10])
+    if not f.get("uncertain"):
+        sql += f" AND NOT {_J.format('negated')} AND NOT {_J.format('hypothetical')}"
+    if f.get("article_ids"):
+        ids = list(f["article_ids"])
+        sql += f" AND s.article_id IN ({', '.join('?' * len(ids))})"
+        args += ids
+    if f.get("group"):
+        sql += " AND g.group_id = ?"
+        args.append(int(f["group"]))
+    if f.get("located"):
+        sql += f" AND {_J.format('place.lat')} IS NOT NULL"
+    return sql, args
+
+
+def row_to_event(row: tuple) -> dict[str, Any]:
+    attrs = json.loads(row[5])
+    ev = {"id": row[0], "article_id": row[1], "type": row[4], "start": row[2], "end": row[3],
+          "span_id": attrs.get("id")}
+    for key in EVENT_FIELDS:
+        if key not in ev:
+            ev[key] = attrs.get(key)
+    ev.update({"title": row[6], "url": row[7], "source": row[8], "published": row[9],
+               "sentence": row[10], "actor_entity_id": row[11], "recipient_entity_id": row[12],
+               "group": row[13], "group_size": row[14] or 1})
+    for key in ("threatened", "also", "ellipsis_of"):
+        if key in attrs:
+            ev[key] = attrs[key]
+    return ev
+
+
+class SqliteEventsMixin:
+    """Event queries of `SqliteStore` (needs ``self.con`` and ``self._lock``)."""
+
+    def find_events(self, filters: dict[str, Any] | None = None, limit: int = 100,
+                    offset: int = 0) -> list[dict[str, Any]]:
+        """Events, newest first. Filters: ``type`` (comma list), ``mode``, ``actor`` /
+        ``recipient`` (text in the argument or its entity name) and ``actor_ids`` /
+        ``recipient_ids`` (archive entity ids), ``entity_ids`` (actor or recipient),
+        ``country`` (ISO2 of the place), ``place`` (name), ``since`` / ``until`` (the
+        event's day, inclusive), ``uncertain`` (also negated and hypothetical events),
+        ``article_ids``, ``group``, ``located`` (only events with coordinates)."""
+        where, args = build_where(filters or {})
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        with self._lock:
+            rows = self.con.execute(
+                f"{_SELECT}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC LIMIT ? OFFSET ?",
+                [*args, limit, max(0, int(offset))]).fetchall()
+        return [row_to_event(r) for r in rows]
+
+    def iter_events(self, filters: dict[str, Any] | None = None,
+                    batch_size: int = 500) -> Iterator[dict[str, Any]]:
+        """Every event matching `filters`, oldest first, read in batches (no cap)."""
+        where, args = build_where(filters or {})
+        last = 0
+        while True:
+            with self._lock:
+                rows = self.con.execute(f"{_SELECT}{where} AND s.rowid > ? ORDER BY s.rowid LIMIT ?",
+                                        [*args, last, batch_size]).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield row_to_event(r)
+            last = rows[-1][0]
+
+    def set_watch_event(self, watch_id: int, event: dict[str, Any]) -> None:
+        """Store the event criterion of a watch (``{"type", "place", "text"}``)."""
+        with self._lock:
+            self.con.execute("INSERT INTO watch_events (watch_id, event) VALUES (?, ?) "
+                             "ON CONFLICT (watch_id) DO UPDATE SET event = excluded.event",
+                             (int(watch_id), json.dumps(event, ensure_ascii=False)))
+
+    def get_watch_events(self, watch_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """``{watch id: event criterion}`` for the watches that have one."""
+        ids = [int(i) for i in watch_ids]
+        if not ids:
+            return {}
+        with self._lock:
+            rows = self.con.execute(f"SELECT watch_id, event FROM watch_events WHERE watch_id IN "
+                                    f"({', '.join('?' * len(ids))})", ids).fetchall()
+        return {r[0]: json.loads(r[1]) for r in rows}
+
+    def set_event_groups(self, members: Iterable[tuple[int, int]]) -> int:
+        """Record ``(event id, group id)`` pairs (an event moves to the group given);
+        return how many were written."""
+        pairs = [(int(e), int(g)) for e, g in members]
+        with self._lock:
+            self.con.executemany(
+                "INSERT INTO event_members (span_rowid, group_id) VALUES (?, ?) "
+                "ON CONFLICT (span_rowid) DO UPDATE SET group_id = excluded.group_id", pairs)
+        return len(pairs)
