@@ -302,7 +302,8 @@ class Monitor:
         return self.store.top_entities(**filters)
 
     def entity_profiles(self, name: str, type: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
-        """Profiles of the entities a name (any spelling, Arabic or Latin) resolves to."""
+        """Profiles of the entities whose names match `name` after normalisation (Arabic or
+        Latin), best first by mentions; [] when none does (see `entity_suggestions`)."""
         from .entities.archive import lookup_entities
 
         out = []
@@ -311,6 +312,14 @@ class Monitor:
             if profile:
                 out.append(profile)
         return out
+
+    def entity_suggestions(self, name: str, type: str | None = None, limit: int = 5) -> list[dict[str, Any]]:
+        """The entities spelled closest to a name that matched none ("did you mean")."""
+        from .entities.archive import suggest_entity_names
+
+        return [{"id": r.id, "canonical": r.canonical, "type": r.type, "latin": r.latin,
+                 "mentions": r.mention_count}
+                for r in suggest_entity_names(self.store, name, type=type, limit=limit)]
 
     def top_places(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.top_places(**filters)

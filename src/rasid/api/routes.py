@@ -219,7 +219,8 @@ def lookup_entity(request: Request,
     monitor = get_context(request).monitor
     profiles = monitor.entity_profiles(name, type=type, limit=limit)
     if not profiles:
-        raise ApiError(404, f"no entity named {name!r} in the archive")
+        raise ApiError(404, f"no entity named {name!r} in the archive",
+                       extra={"suggestions": monitor.entity_suggestions(name, type=type)})
     for p in profiles:
         p["spellings"] = monitor.store.entity_spellings(p["id"])
     return {"name": name, "entities": profiles}

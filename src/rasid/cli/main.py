@@ -288,14 +288,19 @@ def cmd_entities(args: argparse.Namespace) -> int:
 def cmd_entity(args: argparse.Namespace) -> int:
     monitor = open_monitor(args)
     with monitor:
-        profiles = monitor.entity_profiles(args.name, type=args.type and args.type.upper(),
-                                           limit=args.limit)
+        kind = args.type and args.type.upper()
+        profiles = monitor.entity_profiles(args.name, type=kind, limit=args.limit)
+        suggestions = [] if profiles else monitor.entity_suggestions(args.name, type=kind)
     if not profiles:
-        raise CLIError(f"no entity named {args.name!r} in the archive", EXIT_NOT_FOUND)
-    for p in profiles:
         if args.json:
-            emit_json(p)
-            continue
+            emit_json([])
+        hint = "; did you mean: " + ", ".join(
+            f"{s['canonical']} ({s['latin']}, id={s['id']})" for s in suggestions) if suggestions else ""
+        raise CLIError(f"no entity named {args.name!r} in the archive{hint}", EXIT_NOT_FOUND)
+    if args.json:
+        emit_json(profiles)
+        return EXIT_OK
+    for p in profiles:
         print(f"{p['canonical']}  [{p['type']}]  {p['latin']}  id={p['id']}")
         print(f"  mentions {p['mentions']}, seen {p['first_seen']} .. {p['last_seen']}")
         print(f"  spellings: {' | '.join(p['aliases'])}")

@@ -197,9 +197,11 @@ def entity_page(request: Request, name: Annotated[str, Query(max_length=200)] = 
         profiles = monitor.entity_profiles(name, limit=20)
         for p in profiles:
             p["spellings"] = monitor.store.entity_spellings(p["id"])
+    if not profiles and name.strip():
+        return page(request, "entity.html", status=404, name=name, profiles=[],
+                    suggestions=monitor.entity_suggestions(name))
     if not profiles:
-        raise ApiError(404, "لا يوجد كيان بهذا الاسم في الأرشيف." if name or id else
-                       "اكتب اسمًا للبحث عنه.")
+        raise ApiError(404, "لا يوجد كيان بهذا الرقم في الأرشيف." if id else "اكتب اسمًا للبحث عنه.")
     for p in profiles:
         p["chart"] = render.render_bars(p.get("timeline") or [])
         p["events"] = monitor.events(limit=20, entity_id=p["id"])
