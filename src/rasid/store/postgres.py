@@ -1,0 +1,453 @@
+"""PostgreSQL archive (psycopg 3): the server backend, for several writers and an API.
+
+Chosen with ``--db postgresql://user@host/db`` or ``RASID_DB=postgresql://...``; the
+database must exist, the schema is created and migrated on open.
+
+* Versioned schema: ``migrations/postgres/NNNN_name.sql``, numbered like the SQLite ones,
+  applied in order under an advisory lock (so processes starting together migrate once),
+  recorded in ``schema_version``.
+* Deduplication by canonical URL and normalised-content hash (both UNIQUE), as on SQLite.
+* Several writers: every write transaction first takes one transaction-level advisory
+  lock (`WRITE_LOCK`), so writes commit one after another, article rowids grow in commit
+  order (the alert high-water mark relies on it) and the after-store hooks (stories,
+  alerts) never interleave. Analysis, the expensive part, runs outside it, in parallel.
+  Readers never wait for it.
+* Search: a stored tsvector of rasid's own analysed terms with a GIN index
+  (`rasid.store.pg_search`); highlights come from the same Python code as on SQLite.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any, Iterable, Iterator
+
+from ..doc import Document, compute_content_hash
+from ..ingest.urls import canonicalize_url
+from ..search.analyzer import Analyzer, get_analyzer
+from ..search.query import QueryError, convert_date_bound, parse_query
+from ..search.snippets import find_matches, make_snippet
+from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, SearchHit, SearchQuery, Store
+from .pg_search import RANK_NORMALIZATION, RANK_WEIGHTS, convert_tsquery, convert_tsvector
+
+_MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
+#: advisory lock keys (any two distinct bigints; "rasid" in ASCII, then + 1)
+MIGRATE_LOCK = 0x7261736964
+WRITE_LOCK = 0x7261736965
+MAX_LIMIT = 1000
+
+
+def load_migrations() -> list[tuple[int, str, str]]:
+    """``(version, name, sql)`` for every shipped PostgreSQL migration, in order."""
+    folder = resources.files("rasid.store.migrations.postgres")
+    found = sorted((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8"))
+                   for entry in folder.iterdir() if (m := _MIGRATION_RE.match(entry.name)))
+    if not found:
+        raise RuntimeError("no PostgreSQL migrations found in the rasid package (missing *.sql files)")
+    return found
+
+
+def migrate(con: Any, target: int | None = None) -> list[int]:
+    """Apply every shipped migration not yet recorded in ``schema_version`` (up to `target`),
+    each in its own transaction, under an advisory lock; return the versions applied."""
+    applied: list[int] = []
+    con.execute("SELECT pg_advisory_lock(%s)", (MIGRATE_LOCK,))
+    try:
+        con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                    "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT "
+                    "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))")
+        done = {r[0] for r in con.execute("SELECT version FROM schema_version")}
+        migrations = load_migrations()
+        latest = migrations[-1][0]
+        if done and max(done) > latest:
+            raise RuntimeError(f"database schema version {max(done)} is newer than this rasid "
+                               f"supports ({latest}); upgrade rasid")
+        for version, name, sql in migrations:
+            if version in done or (target is not None and version > target):
+                continue
+            with con.transaction():
+                con.execute(sql)
+                con.execute("INSERT INTO schema_version (version, name) VALUES (%s, %s)",
+                            (version, name))
+            applied.append(version)
+    finally:
+        con.execute("SELECT pg_advisory_unlock(%s)", (MIGRATE_LOCK,))
+    return applied
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", url)
+
+
+class PostgresStore(Store):
+    """The server `Store`. `url` is a libpq URL (``postgresql://user@host:port/db``)."""
+
+    def __init__(self, url: str, analyzer: Analyzer | None = None, migrate_schema: bool = True) -> None:
+        try:
+            import psycopg
+        except ImportError as exc:  # pragma: no cover - the extra is not installed
+            raise ValueError("the PostgreSQL store needs psycopg: pip install 'rasid[postgres]'") from exc
+        self.url = url
+        self.analyzer = analyzer or get_analyzer()
+        self._lock = threading.RLock()
+        try:
+            self.con = psycopg.connect(url, autocommit=True, application_name="rasid")
+        except psycopg.OperationalError as exc:
+            raise ValueError(f"cannot connect to PostgreSQL at {redact_url(url)}: {exc}") from exc
+        self.last_report: IngestReport | None = None
+        if migrate_schema:
+            migrate(self.con)
+            self._check_index()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({redact_url(self.url)!r})"
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Any]:
+        """A transaction holding the archive's write lock (see the module doc); yields the
+        connection. Nested use opens a savepoint."""
+        with self._lock:
+            nested = self.con.info.transaction_status != 0  # not idle: already in one
+            with self.con.transaction():
+                if not nested:
+                    self.con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                yield self.con
+
+    # -- ingest -------------------------------------------------------------------------
+
+    def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
+        report = IngestReport()
+        self.last_report = report
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                self._write_batch(batch, report)
+                batch = []
+        if batch:
+            self._write_batch(batch, report)
+        return report
+
+    def _prepare(self, doc: Document) -> dict[str, Any]:
+        """Everything but the layers (which entity resolution still annotates)."""
+        if not isinstance(doc, Document):
+            raise TypeError(f"expected a Document, got {type(doc).__name__}")
+        if not isinstance(doc.text, str):
+            raise TypeError("Document.text must be a string")
+        data = doc.to_dict(with_text=False)
+        search = convert_tsvector(self.analyzer.index_forms(doc.title or ""),
+                                  self.analyzer.index_forms(doc.text))
+        return {
+            "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
+                    compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
+                    doc.author, doc.published, doc.summary,
+                    json.dumps(data["images"], ensure_ascii=False),
+                    json.dumps(data["meta"], ensure_ascii=False), doc.origin),
+            "search": search,
+        }
+
+    @staticmethod
+    def _layer_rows(doc: Document) -> tuple[str, list[tuple], list[tuple]]:
+        """The layers as JSON, the `spans` rows and the `mentions` rows of `doc`."""
+        layers = doc.to_dict(with_text=False)["layers"]
+        spans, mentions = [], []
+        for layer, items in layers.items():
+            if layer in UNINDEXED_LAYERS:
+                continue
+            for s in items:
+                attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
+                spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
+                              s.get("text"), json.dumps(attrs, ensure_ascii=False)))
+                if layer == "entities" and attrs.get("entity_id"):
+                    mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
+                                     s.get("text") or "", attrs.get("sentence")))
+        return json.dumps(layers, ensure_ascii=False), spans, mentions
+
+    def _find_duplicate(self, canonical_url: str | None, content_hash: str, id: str):
+        row = self.con.execute(
+            "SELECT id, CASE WHEN canonical_url = %s THEN 'url' WHEN content_hash = %s "
+            "THEN 'content' ELSE 'id' END AS why FROM articles "
+            "WHERE canonical_url = %s OR content_hash = %s OR id = %s "
+            "ORDER BY CASE WHEN canonical_url = %s THEN 0 WHEN content_hash = %s THEN 1 ELSE 2 END "
+            "LIMIT 1", (canonical_url, content_hash, canonical_url, content_hash, id,
+                        canonical_url, content_hash)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def _write_batch(self, batch: list[Document], report: IngestReport) -> None:
+        import psycopg
+
+        from ..entities.resolver import EntityResolver
+        from .pg_entities import PostgresEntityIndex
+
+        prepared: list[tuple[Document, dict | Exception]] = []
+        for doc in batch:  # analysis outside the transaction (and the write lock)
+            try:
+                prepared.append((doc, self._prepare(doc)))
+            except Exception as exc:  # recorded, not raised: one bad document
+                prepared.append((doc, exc))
+        outcomes = []
+        with self.write_transaction() as con:
+            resolver = EntityResolver(PostgresEntityIndex(con))
+            for doc, prep in prepared:
+                doc_id = getattr(doc, "id", None)
+                origin = getattr(doc, "origin", None)
+                if isinstance(prep, Exception):
+                    outcomes.append(DocOutcome(doc_id, "failed", f"{type(prep).__name__}: {prep}",
+                                               origin=origin))
+                    continue
+                row = prep["row"]
+                dup = self._find_duplicate(row[2], row[3], row[0])
+                if dup:
+                    outcomes.append(DocOutcome(doc_id, "duplicate", dup[1], dup[0], origin))
+                    continue
+                try:
+                    with con.transaction():  # a savepoint: one bad document is rolled back alone
+                        if doc.layers.get("entities"):
+                            resolver.resolve(doc)
+                        layers_json, spans, mentions = self._layer_rows(doc)
+                        con.execute(
+                            "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, "
+                            "source, author, published, summary, images, meta, origin, layers, search) "
+                            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                            "%s::tsvector)", (*row, layers_json, prep["search"]))
+                        with con.cursor() as cur:
+                            if spans:
+                                cur.executemany(
+                                    'INSERT INTO spans (article_id, layer, start, "end", label, text, '
+                                    "attrs) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)", spans)
+                            if mentions:
+                                cur.executemany(
+                                    'INSERT INTO mentions (article_id, entity_id, start, "end", text, '
+                                    "sentence) VALUES (%s, %s, %s, %s, %s, %s)", mentions)
+                except (psycopg.DataError, psycopg.IntegrityError, ValueError, KeyError,
+                        TypeError) as exc:
+                    outcomes.append(DocOutcome(doc_id, "failed", f"{type(exc).__name__}: {exc}",
+                                               origin=origin))
+                    continue
+                outcomes.append(DocOutcome(doc_id, "stored", origin=origin))
+        for outcome in outcomes:
+            report.add(outcome)
+        report.batches += 1
+
+    # -- index maintenance --------------------------------------------------------------
+
+    def _check_index(self) -> None:
+        """Rebuild the search index when it was built by another analyzer (or not yet)."""
+        row = self.con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()
+        if row is None or row[0] != self.analyzer.signature:
+            self.reindex()
+
+    def reindex(self, batch_size: int = 500) -> int:
+        """Rebuild the search tsvectors from the stored articles; return how many."""
+        n = 0
+        with self.write_transaction() as con:
+            row = con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()
+            if row is not None and row[0] == self.analyzer.signature:
+                return 0  # another process rebuilt it while we waited for the lock
+            last = 0
+            while True:
+                rows = con.execute("SELECT rowid, title, text FROM articles WHERE rowid > %s "
+                                   "ORDER BY rowid LIMIT %s", (last, batch_size)).fetchall()
+                if not rows:
+                    break
+                with con.cursor() as cur:
+                    cur.executemany("UPDATE articles SET search = %s::tsvector WHERE rowid = %s",
+                                    [(convert_tsvector(self.analyzer.index_forms(t),
+                                                       self.analyzer.index_forms(b)), r)
+                                     for r, t, b in rows])
+                n += len(rows)
+                last = rows[-1][0]
+            con.execute("INSERT INTO index_info (key, value) VALUES ('analyzer', %s) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (self.analyzer.signature,))
+        return n
+
+    # -- reading ------------------------------------------------------------------------
+
+    _COLUMNS = ("id, url, title, text, source, author, published, summary, images, meta, "
+                "origin, layers")
+
+    @staticmethod
+    def _to_document(row: tuple) -> Document:
+        (id, url, title, text, source, author, published, summary, images, meta, origin,
+         layers) = row
+        return Document.from_dict({
+            "id": id, "url": url, "title": title, "text": text, "source": source,
+            "author": author, "published": published, "summary": summary,
+            "images": json.loads(images), "meta": json.loads(meta), "origin": origin,
+            "layers": json.loads(layers),
+        })
+
+    def get_document(self, id: str) -> Document | None:
+        with self._lock:
+            row = self.con.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id = %s",
+                                   (id,)).fetchone()
+        return self._to_document(row) if row else None
+
+    def count_documents(self) -> int:
+        with self._lock:
+            return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def iter_documents(self, batch_size: int = 500) -> Iterator[Document]:
+        last = 0
+        while True:
+            with self._lock:
+                rows = self.con.execute(
+                    f"SELECT rowid, {self._COLUMNS} FROM articles WHERE rowid > %s "
+                    "ORDER BY rowid LIMIT %s", (last, batch_size)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._to_document(row[1:])
+            last = rows[-1][0]
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            con = self.con
+            n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            sources = dict(con.execute("SELECT coalesce(source, ''), count(*) FROM articles "
+                                       "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
+            lo, hi = con.execute("SELECT min(published), max(published) FROM articles "
+                                 "WHERE published IS NOT NULL AND published != ''").fetchone()
+            spans = dict(con.execute("SELECT layer, count(*) FROM spans GROUP BY layer "
+                                     "ORDER BY layer").fetchall())
+            entities = dict(con.execute("SELECT label, count(*) FROM spans WHERE layer = 'entities' "
+                                        "GROUP BY label ORDER BY 2 DESC, 1").fetchall())
+        return {"articles": n, "sources": sources, "published": {"min": lo, "max": hi},
+                "spans": spans, "entities": entities, "schema_version": self.schema_version,
+                "analyzer": self.analyzer.signature, "path": self.location}
+
+    # -- search -------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> list[SearchHit]:
+        import psycopg
+
+        if not isinstance(query, SearchQuery):
+            raise QueryError("search() takes a SearchQuery")
+        try:
+            limit, offset = int(query.limit), int(query.offset)
+        except (TypeError, ValueError) as exc:
+            raise QueryError("limit and offset must be whole numbers") from exc
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        if offset < 0:
+            raise QueryError("offset must not be negative")
+        parsed = parse_query(query.text, self.analyzer)
+        where = ["a.search @@ q.q"]
+        params: list[Any] = [convert_tsquery(parsed)]
+        since = convert_date_bound(query.since)
+        until = convert_date_bound(query.until, upper=True)
+        if since:
+            where.append("a.published >= %s")
+            params.append(since)
+        if until:
+            where.append("a.published < %s")
+            params.append(until)
+        if query.source:
+            sources = [query.source] if isinstance(query.source, str) else list(query.source)
+            where.append("a.source = ANY(%s)")
+            params.append(sources)
+        sql = (f"SELECT a.id, a.title, a.source, a.published, a.url, a.text, "
+               f"ts_rank('{RANK_WEIGHTS}', a.search, q.q, {RANK_NORMALIZATION}) AS rank "
+               f"FROM articles AS a, (SELECT %s::tsquery AS q) AS q "
+               f"WHERE {' AND '.join(where)} ORDER BY rank DESC, a.rowid LIMIT %s OFFSET %s")
+        params += [limit, offset]
+        with self._lock:
+            try:
+                rows = self.con.execute(sql, params).fetchall()
+            except psycopg.errors.SyntaxError as exc:  # should not happen: lexemes are quoted
+                raise QueryError(f"the search could not run: {exc}") from exc
+        hits = []
+        for id, title, source, published, url, text, rank in rows:
+            matches = find_matches(text, parsed, self.analyzer)
+            snippet = make_snippet(text, matches)
+            hits.append(SearchHit(id, title, source, published, url, float(rank), snippet.text,
+                                  matches, find_matches(title or "", parsed, self.analyzer)))
+        return hits
+
+    # -- state --------------------------------------------------------------------------
+
+    def has_document(self, doc: Document) -> bool:
+        url = canonicalize_url(doc.url) if doc.url else None
+        with self._lock:
+            return self._find_duplicate(url, compute_content_hash(doc.text), doc.id) is not None
+
+    @property
+    def location(self) -> str:
+        return redact_url(self.url)
+
+    # -- entities and places ----------------------------------------------------------
+
+    def top_entities(self, type=None, since=None, until=None, limit=20):
+        from .pg_entities import query_top_entities
+
+        with self._lock:
+            return query_top_entities(self.con, type, since, until, limit)
+
+    def find_entities(self, name, type=None, limit=10):
+        from ..entities.resolver import EntityResolver
+        from .pg_entities import PostgresEntityIndex
+
+        with self._lock:
+            return EntityResolver(FuzzyEntityIndex(PostgresEntityIndex(self.con))).lookup(
+                name, type, limit)
+
+    def entity_profile(self, entity_id, limit=10):
+        from .pg_entities import PostgresEntityIndex, query_entity_profile
+
+        with self._lock:
+            record = PostgresEntityIndex(self.con).get(entity_id)
+            return query_entity_profile(self.con, record, limit) if record else None
+
+    def top_places(self, country=None, since=None, until=None, limit=50):
+        from .pg_entities import query_places
+
+        with self._lock:
+            return query_places(self.con, country, since, until, limit)
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        with self._lock:
+            row = self.con.execute("SELECT value FROM state WHERE key = %s", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self._lock:
+            if value is None:
+                self.con.execute("DELETE FROM state WHERE key = %s", (key,))
+                return
+            self.con.execute(
+                "INSERT INTO state (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET "
+                "value = excluded.value, updated_at = to_char(now() AT TIME ZONE 'UTC', "
+                "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", (key, json.dumps(value, ensure_ascii=False)))
+
+    def close(self) -> None:
+        with self._lock:
+            if self.con is not None:
+                self.con.close()
+                self.con = None  # type: ignore[assignment]
+
+
+class FuzzyEntityIndex:
+    """A read-only `EntityIndex` for lookups: the exact name keys first, as on SQLite; when
+    none matches, the stored keys pg_trgm finds similar (see `rasid.store.pg_entities`)."""
+
+    def __init__(self, index: Any):
+        self.index = index
+
+    def find_candidates(self, keys: Iterable[str]):
+        keys = set(keys)
+        found = self.index.find_candidates(keys)
+        if not found:
+            found = self.index.find_candidates(self.index.find_similar_keys(keys))
+        return found
+
+    def get(self, entity_id: int):
+        return self.index.get(entity_id)
