@@ -9,8 +9,8 @@ links to an existing record only when one candidate fits, or one dominates by me
 (>= 3x the next); otherwise it gets a record of its own. No candidate: a new record.
 
 The index sits behind `EntityIndex` (keys -> records); `MemoryEntityIndex` is the
-in-memory version. A SQLite version stores the same keys in ``entity_aliases(norm_key,
-entity_id)``.
+in-memory version, `rasid.entities.archive.ArchiveEntityIndex` the archive's (its
+``find_entity_candidates`` / ``add_entity`` / ``update_entity`` / ``get_entity``).
 """
 from __future__ import annotations
 
@@ -19,24 +19,13 @@ from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
 from ..doc import Document, Span
+from ..store.base import EntityRecord
 from .aliases import AliasEntry, find_alias
 from .linking import ENTITY_LAYER, link_mentions, mention_name
 from .names import compare_names, normalize_entity_name, skeleton_key, skeleton_token, split_name
 from .translit import is_latin, latin_skeleton, name_skeleton, score_skeletons, transliterate
 
 DOMINANCE = 3.0
-
-
-@dataclass
-class EntityRecord:
-    id: int
-    canonical: str
-    type: str
-    latin: str
-    aliases: set[str] = field(default_factory=set)
-    mention_count: int = 0
-    first_seen: str | None = None
-    last_seen: str | None = None
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The archive: a `Store` interface and its backends (SQLite by default).
+"""The archive: the `Store` interface (`base.py` + ``interface_*.py``) and its backends
+(SQLite by default, ``sqlite*.py``). Nothing outside this package writes SQL.
 
 ``open_store(None)`` opens the default database: ``$RASID_DB`` if set, else
 ``$XDG_DATA_HOME/rasid/rasid.db``, else ``~/.local/share/rasid/rasid.db``.
@@ -8,9 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .base import DocOutcome, IngestReport, SearchHit, SearchQuery, Store
+from .base import Archive, DocOutcome, EntityRecord, IngestReport, SearchHit, SearchQuery, Store
 
-__all__ = ["DocOutcome", "IngestReport", "SearchHit", "SearchQuery", "Store",
+__all__ = ["Archive", "DocOutcome", "EntityRecord", "IngestReport", "SearchHit", "SearchQuery", "Store",
            "default_db_path", "open_store"]
 
 

@@ -1,16 +1,26 @@
-"""The archive interface the CLI, API and Monitor use; `sqlite.py` is the default backend.
+"""The archive interface: every read and write of the archive goes through `Store`.
+
+`Store` is the union of small abstract method groups, one module each:
+
+* `interface_articles.ArticleMethods`: transactions, articles (with their spans), search,
+  article listings, feed state, export/import for `rasid copy`;
+* `interface_entities.EntityMethods`: entity records and their matching keys, mentions,
+  entity and place statistics;
+* `interface_stories.StoryMethods`: near-duplicate signatures and links, stories;
+* `interface_alerts.AlertMethods`: watches, alerts, surge bookkeeping, webhook deliveries.
+
+A backend (``sqlite.py``; ``postgres.py``) implements every abstract method. Methods return
+plain values (str/int/float/None, dicts, lists, the dataclasses below), never rows or
+cursors. The store does no analysis: callers hand it computed values.
 
 Every document offered to `Store.add_documents` ends with one recorded `DocOutcome`:
-``stored``, ``duplicate`` (with the id it duplicates and why: ``url`` or ``content``),
-or ``failed`` (with the reason).
+``stored``, ``duplicate`` (with the id it duplicates and why: ``url``, ``content`` or
+``id``), or ``failed`` (with the reason).
 """
 from __future__ import annotations
 
-import abc
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
-
-from ..doc import Document
+from typing import Any
 
 #: Layers that are not copied into the `spans` table (they are per-token bookkeeping).
 UNINDEXED_LAYERS = frozenset({"tokens", "sentences"})
@@ -88,79 +98,46 @@ class SearchHit:
                 "title_matches": [list(m) for m in self.title_matches]}
 
 
-class Store(abc.ABC):
-    """An article archive with search and small key/value state (e.g. per-feed state)."""
+@dataclass
+class EntityRecord:
+    """One archive entity: ``id`` is 0 until the archive assigns one."""
 
-    @abc.abstractmethod
-    def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
-        """Store documents, skipping duplicates by canonical URL and by normalised content.
-        One transaction per batch: if `docs` raises, the batches already committed stay
-        and the exception propagates; running again resumes without duplicates."""
+    id: int
+    canonical: str
+    type: str
+    latin: str
+    aliases: set[str] = field(default_factory=set)
+    mention_count: int = 0
+    first_seen: str | None = None
+    last_seen: str | None = None
 
-    def add_document(self, doc: Document) -> DocOutcome:
-        return self.add_documents([doc]).outcomes[0]
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "canonical": self.canonical, "type": self.type, "latin": self.latin,
+                "aliases": sorted(self.aliases), "mentions": self.mention_count,
+                "first_seen": self.first_seen, "last_seen": self.last_seen}
 
-    @abc.abstractmethod
-    def get_document(self, id: str) -> Document | None:
-        """The stored document with its layers, or None."""
 
-    @abc.abstractmethod
-    def count_documents(self) -> int: ...
+#: What `Store.iter_records` / `Store.import_records` move, in dependency order (an
+#: archive copy imports them in this order). Articles bring their spans and mentions.
+RECORD_KINDS = ("entities", "entity_keys", "articles", "neardup_signatures", "neardup_bands",
+                "near_duplicates", "stories", "story_articles", "story_terms", "story_entities",
+                "watches", "watch_matches", "alerts", "deliveries", "state", "progress")
 
-    @abc.abstractmethod
-    def iter_documents(self, batch_size: int = 500) -> Iterator[Document]:
-        """All documents in insertion order."""
+from .interface_alerts import AlertMethods  # noqa: E402
+from .interface_articles import ArticleMethods  # noqa: E402
+from .interface_entities import EntityMethods  # noqa: E402
+from .interface_stories import StoryMethods  # noqa: E402
 
-    @abc.abstractmethod
-    def stats(self) -> dict[str, Any]:
-        """``articles``, ``sources`` ({source: count}), ``published`` ({min, max}),
-        ``spans`` ({layer: count}) and ``entities`` ({label: count})."""
 
-    @abc.abstractmethod
-    def search(self, query: SearchQuery) -> list[SearchHit]:
-        """BM25-ranked hits; raises `rasid.search.QueryError` for a query that cannot run."""
-
-    @abc.abstractmethod
-    def get_state(self, key: str, default: Any = None) -> Any:
-        """A JSON value stored with `set_state`, or `default`."""
-
-    @abc.abstractmethod
-    def set_state(self, key: str, value: Any) -> None:
-        """Store a JSON-serialisable value (None deletes the key)."""
-
-    @abc.abstractmethod
-    def has_document(self, doc: Document) -> bool:
-        """Whether `doc` (same id, canonical URL or normalised content) is stored already."""
-
-    @property
-    @abc.abstractmethod
-    def location(self) -> str:
-        """Where the archive lives (a path or URL without password)."""
-
-    # -- entities and places ---------------------------------------------------------
-    @abc.abstractmethod
-    def top_entities(self, type: str | None = None, since: str | None = None,
-                     until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-        """Entities by mentions (within articles published in the range, if given)."""
-
-    @abc.abstractmethod
-    def find_entities(self, name: str, type: str | None = None, limit: int = 10) -> list[Any]:
-        """Entity records for a name in any spelling, Arabic or Latin."""
-
-    @abc.abstractmethod
-    def entity_profile(self, entity_id: int, limit: int = 10) -> dict[str, Any] | None:
-        """Aliases, articles over time, co-mentioned entities and places of one entity."""
-
-    @abc.abstractmethod
-    def top_places(self, country: str | None = None, since: str | None = None,
-                   until: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        """Resolved places with coordinates and mention counts."""
-
-    @abc.abstractmethod
-    def close(self) -> None: ...
+class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods):
+    """The archive: every abstract method of the four groups. A backend subclasses this."""
 
     def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: The name the rest of rasid uses for a `Store` instance.
+Archive = Store

@@ -6,16 +6,22 @@
   ingesting the same data twice adds nothing.
 * WAL mode and one transaction per batch: an interrupted ingest keeps every committed
   batch, and the next run resumes (the committed documents come back as duplicates).
+* `transaction()`: ``BEGIN IMMEDIATE`` for the outermost block (a second writer process
+  waits for the first: busy timeout plus retries), ``SAVEPOINT`` for nested ones.
+* The archive interface's other method groups live in mixins: `sqlite_articles`,
+  `sqlite_entities`, `sqlite_stories`, `sqlite_alerts`, `sqlite_copy`.
 * Search: FTS5 over analysed terms (see `rasid.search.analyzer`), BM25 with titles
   weighted higher; snippets are cut from the original text.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sqlite3
 import threading
+import time
 from importlib import resources
 from typing import Any, Iterable, Iterator
 
@@ -25,12 +31,21 @@ from ..search.analyzer import Analyzer, get_analyzer
 from ..search.query import QueryError, convert_date_bound, parse_query
 from ..search.snippets import find_matches, make_snippet
 from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, SearchHit, SearchQuery, Store
+from .sqlite_alerts import SqliteAlertMethods
+from .sqlite_articles import SqliteArticleMethods
+from .sqlite_copy import SqliteCopyMethods
+from .sqlite_entities import SqliteEntityMethods
+from .sqlite_stories import SqliteStoryMethods
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
 #: bm25 weights for (title_stem, title_exact, body_stem, body_exact); see docs/search.md
 BM25_WEIGHTS = (3.0, 3.0, 1.0, 1.0)
 MAX_LIMIT = 1000
+#: how long a writer waits for another process's write transaction (busy handler, ms),
+#: and how many times BEGIN IMMEDIATE is retried after that before giving up
+BUSY_TIMEOUT_MS = 30000
+BEGIN_RETRIES = 20
 
 
 def load_migrations() -> list[tuple[int, str, str]]:
@@ -78,12 +93,15 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
         except Exception:
             if con.in_transaction:
                 con.execute("ROLLBACK")
+            if con.execute("SELECT 1 FROM schema_version WHERE version = ?", (version,)).fetchone():
+                continue  # another process applied it while this one waited for the lock
             raise
         applied.append(version)
     return applied
 
 
-class SqliteStore(Store):
+class SqliteStore(SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
+                  SqliteAlertMethods, SqliteCopyMethods, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,
@@ -93,8 +111,10 @@ class SqliteStore(Store):
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
         self.analyzer = analyzer or get_analyzer()
         self._lock = threading.RLock()
-        self.con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.con.execute("PRAGMA busy_timeout = 10000")
+        self._depth = 0  # nesting of transaction() blocks (under _lock)
+        self.con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)
+        self.con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.con.execute("PRAGMA foreign_keys = ON")
         if self.path != ":memory:":
             self.con.execute("PRAGMA journal_mode = WAL")
@@ -112,6 +132,64 @@ class SqliteStore(Store):
         with self._lock:
             return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
 
+    # -- transactions and small helpers for the mixins ---------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            depth = self._depth
+            if depth == 0:
+                self._begin()
+            else:
+                self.con.execute(f"SAVEPOINT sp{depth}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth = depth
+                if depth == 0:
+                    if self.con.in_transaction:
+                        self.con.execute("ROLLBACK")
+                else:
+                    self.con.execute(f"ROLLBACK TO sp{depth}")
+                    self.con.execute(f"RELEASE sp{depth}")
+                raise
+            self._depth = depth
+            if depth == 0:
+                try:
+                    self.con.execute("COMMIT")
+                except BaseException:
+                    if self.con.in_transaction:
+                        self.con.execute("ROLLBACK")
+                    raise
+            else:
+                self.con.execute(f"RELEASE sp{depth}")
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting for another process's write transaction to end."""
+        for attempt in range(BEGIN_RETRIES):
+            try:
+                self.con.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt + 1 == BEGIN_RETRIES:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self.con.execute(sql, tuple(args)).fetchall()
+
+    def _row(self, sql: str, args: Iterable[Any] = ()) -> tuple | None:
+        with self._lock:
+            return self.con.execute(sql, tuple(args)).fetchone()
+
+    def _write(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
+        with self.transaction():
+            return self.con.execute(sql, tuple(args))
+
     # -- ingest -------------------------------------------------------------------------
 
     def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
@@ -128,7 +206,7 @@ class SqliteStore(Store):
         return report
 
     def _prepare(self, doc: Document) -> dict[str, Any]:
-        """Everything but the layers (which entity resolution still annotates)."""
+        """The article row and its search-index forms."""
         if not isinstance(doc, Document):
             raise TypeError(f"expected a Document, got {type(doc).__name__}")
         if not isinstance(doc.text, str):
@@ -162,15 +240,6 @@ class SqliteStore(Store):
                                      s.get("text") or "", attrs.get("sentence")))
         return json.dumps(layers, ensure_ascii=False), spans, mentions
 
-    def _resolve_entities(self, doc: Document) -> None:
-        """Assign the article's entity clusters to archive entities (same transaction)."""
-        if not doc.layers.get("entities"):
-            return
-        from ..entities.resolver import EntityResolver
-        from .entities import SqliteEntityIndex
-
-        EntityResolver(SqliteEntityIndex(self.con)).resolve(doc)
-
     def _find_duplicate(self, canonical_url: str | None, content_hash: str, id: str):
         if canonical_url is not None:
             row = self.con.execute("SELECT id FROM articles WHERE canonical_url = ?",
@@ -186,6 +255,35 @@ class SqliteStore(Store):
             return row[0], "id"
         return None
 
+    def _insert_article(self, row: tuple, fts: tuple, doc: Document, ingested_at: str | None) -> None:
+        con = self.con
+        if ingested_at is None and doc.layers.get("entities"):  # moving to an archive step
+            from ..entities.archive import ArchiveEntityIndex
+            from ..entities.resolver import EntityResolver
+
+            EntityResolver(ArchiveEntityIndex(self)).resolve(doc)
+        layers_json, spans, mentions = self._layer_rows(doc)
+        if ingested_at:
+            cur = con.execute(
+                "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, source, "
+                "author, published, summary, images, meta, origin, layers, ingested_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, layers_json, ingested_at))
+        else:
+            cur = con.execute(
+                "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, "
+                "source, author, published, summary, images, meta, origin, layers) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, layers_json))
+        con.execute("INSERT INTO articles_fts (rowid, title_stem, title_exact, "
+                    "body_stem, body_exact) VALUES (?, ?, ?, ?, ?)", (cur.lastrowid, *fts))
+        if spans:
+            con.executemany(
+                'INSERT INTO spans (article_id, layer, start, "end", label, text, '
+                "attrs) VALUES (?, ?, ?, ?, ?, ?, ?)", spans)
+        if mentions:
+            con.executemany(
+                'INSERT INTO mentions (article_id, entity_id, start, "end", text, '
+                "sentence) VALUES (?, ?, ?, ?, ?, ?)", mentions)
+
     def _write_batch(self, batch: list[Document], report: IngestReport) -> None:
         prepared: list[tuple[Document, dict | Exception]] = []
         for doc in batch:  # analysis outside the transaction
@@ -194,54 +292,28 @@ class SqliteStore(Store):
             except Exception as exc:  # recorded, not raised: one bad document
                 prepared.append((doc, exc))
         outcomes = []
-        with self._lock:
+        with self.transaction():
             con = self.con
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                for doc, prep in prepared:
-                    doc_id = getattr(doc, "id", None)
-                    origin = getattr(doc, "origin", None)
-                    if isinstance(prep, Exception):
-                        outcomes.append(DocOutcome(doc_id, "failed", f"{type(prep).__name__}: {prep}",
-                                                   origin=origin))
-                        continue
-                    row = prep["row"]
-                    dup = self._find_duplicate(row[2], row[3], row[0])
-                    if dup:
-                        outcomes.append(DocOutcome(doc_id, "duplicate", dup[1], dup[0], origin))
-                        continue
-                    con.execute("SAVEPOINT doc")
-                    try:
-                        self._resolve_entities(doc)
-                        layers_json, spans, mentions = self._layer_rows(doc)
-                        cur = con.execute(
-                            "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, "
-                            "source, author, published, summary, images, meta, origin, layers) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, layers_json))
-                        con.execute("INSERT INTO articles_fts (rowid, title_stem, title_exact, "
-                                    "body_stem, body_exact) VALUES (?, ?, ?, ?, ?)",
-                                    (cur.lastrowid, *prep["fts"]))
-                        if spans:
-                            con.executemany(
-                                'INSERT INTO spans (article_id, layer, start, "end", label, text, '
-                                "attrs) VALUES (?, ?, ?, ?, ?, ?, ?)", spans)
-                        if mentions:
-                            con.executemany(
-                                'INSERT INTO mentions (article_id, entity_id, start, "end", text, '
-                                "sentence) VALUES (?, ?, ?, ?, ?, ?)", mentions)
-                        con.execute("RELEASE doc")
-                    except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
-                        con.execute("ROLLBACK TO doc")
-                        con.execute("RELEASE doc")
-                        outcomes.append(DocOutcome(doc_id, "failed", f"{type(exc).__name__}: {exc}",
-                                                   origin=origin))
-                        continue
-                    outcomes.append(DocOutcome(doc_id, "stored", origin=origin))
-                con.execute("COMMIT")
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
+            for doc, prep in prepared:
+                doc_id = getattr(doc, "id", None)
+                origin = getattr(doc, "origin", None)
+                if isinstance(prep, Exception):
+                    outcomes.append(DocOutcome(doc_id, "failed", f"{type(prep).__name__}: {prep}",
+                                               origin=origin))
+                    continue
+                row = prep["row"]
+                dup = self._find_duplicate(row[2], row[3], row[0])
+                if dup:
+                    outcomes.append(DocOutcome(doc_id, "duplicate", dup[1], dup[0], origin))
+                    continue
+                try:
+                    with self.transaction():  # a savepoint: a bad document fails alone
+                        self._insert_article(row, prep["fts"], doc, prep.get("ingested_at"))
+                except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
+                    outcomes.append(DocOutcome(doc_id, "failed", f"{type(exc).__name__}: {exc}",
+                                               origin=origin))
+                    continue
+                outcomes.append(DocOutcome(doc_id, "stored", origin=origin))
         for outcome in outcomes:
             report.add(outcome)
         report.batches += 1
@@ -397,33 +469,10 @@ class SqliteStore(Store):
     def location(self) -> str:
         return self.path
 
-    # -- entities and places ----------------------------------------------------------
+    def find_entities(self, name, type=None, limit=10):  # moving to rasid.entities.archive
+        from ..entities.archive import lookup_entities
 
-    def top_entities(self, type=None, since=None, until=None, limit=20):
-        from .entities import query_top_entities
-
-        with self._lock:
-            return query_top_entities(self.con, type, since, until, limit)
-
-    def find_entities(self, name, type=None, limit=10):
-        from ..entities.resolver import EntityResolver
-        from .entities import SqliteEntityIndex
-
-        with self._lock:
-            return EntityResolver(SqliteEntityIndex(self.con)).lookup(name, type, limit)
-
-    def entity_profile(self, entity_id, limit=10):
-        from .entities import SqliteEntityIndex, query_entity_profile
-
-        with self._lock:
-            record = SqliteEntityIndex(self.con).get(entity_id)
-            return query_entity_profile(self.con, record, limit) if record else None
-
-    def top_places(self, country=None, since=None, until=None, limit=50):
-        from .entities import query_places
-
-        with self._lock:
-            return query_places(self.con, country, since, until, limit)
+        return lookup_entities(self, name, type, limit)
 
     def get_state(self, key: str, default: Any = None) -> Any:
         with self._lock:
@@ -431,7 +480,7 @@ class SqliteStore(Store):
         return json.loads(row[0]) if row else default
 
     def set_state(self, key: str, value: Any) -> None:
-        with self._lock:
+        with self.transaction():
             if value is None:
                 self.con.execute("DELETE FROM state WHERE key = ?", (key,))
                 return

@@ -1,76 +1,95 @@
-"""SQLite-backed `EntityIndex` for `rasid.entities.resolver.EntityResolver`, and the
-queries behind `rasid entities`, `rasid entity NAME` and `rasid places`.
-
-The index works on the store's connection inside the store's write transaction, so an
-article and the entity counts it adds are committed (or rolled back) together.
-"""
+"""`SqliteStore`'s entity methods: records and their matching keys (``entities``,
+``entity_keys``), mentions, and the queries behind `rasid entities`, `rasid entity NAME`
+and `rasid places`."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any, Iterable
 
-from ..entities.resolver import EntityRecord
+from .base import EntityRecord
+
+_COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
 
 
 def _record(row: tuple) -> EntityRecord:
     return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
 
 
-_COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
+class SqliteEntityMethods:
+    """Mixin for `SqliteStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``)."""
 
-
-class SqliteEntityIndex:
-    def __init__(self, con: sqlite3.Connection):
-        self.con = con
-
-    def find_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
+    def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
         keys = list(set(keys))
-        if not keys:
-            return []
         out: dict[int, EntityRecord] = {}
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self.con.execute(
+            for row in self._rows(
                     f"SELECT {_COLUMNS} FROM entities WHERE id IN "
                     f"(SELECT entity_id FROM entity_keys WHERE key IN ({marks}))", chunk):
                 out[row[0]] = _record(row)
         return [out[i] for i in sorted(out)]
 
-    def add(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
-        cur = self.con.execute(
-            "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
-            "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (record.canonical, record.type, record.latin,
-             json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-             record.first_seen, record.last_seen))
-        record.id = cur.lastrowid
-        self._add_keys(record.id, keys)
+    def add_entity(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
+        with self.transaction():
+            cur = self.con.execute(
+                "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
+                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (record.canonical, record.type, record.latin,
+                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+                 record.first_seen, record.last_seen))
+            record.id = cur.lastrowid
+            self._add_keys(record.id, keys)
         return record
 
-    def update(self, record: EntityRecord, keys: Iterable[str]) -> None:
-        self.con.execute(
-            "UPDATE entities SET canonical = ?, type = ?, latin = ?, aliases = ?, mention_count = ?, "
-            "first_seen = ?, last_seen = ? WHERE id = ?",
-            (record.canonical, record.type, record.latin,
-             json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-             record.first_seen, record.last_seen, record.id))
-        self._add_keys(record.id, keys)
+    def update_entity(self, record: EntityRecord, keys: Iterable[str]) -> None:
+        with self.transaction():
+            self.con.execute(
+                "UPDATE entities SET canonical = ?, type = ?, latin = ?, aliases = ?, mention_count = ?, "
+                "first_seen = ?, last_seen = ? WHERE id = ?",
+                (record.canonical, record.type, record.latin,
+                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+                 record.first_seen, record.last_seen, record.id))
+            self._add_keys(record.id, keys)
 
     def _add_keys(self, entity_id: int, keys: Iterable[str]) -> None:
         self.con.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?, ?)",
                              [(k, entity_id) for k in keys])
 
-    def get(self, entity_id: int) -> EntityRecord | None:
-        row = self.con.execute(f"SELECT {_COLUMNS} FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    def get_entity(self, entity_id: int) -> EntityRecord | None:
+        row = self._row(f"SELECT {_COLUMNS} FROM entities WHERE id = ?", (entity_id,))
         return _record(row) if row else None
 
+    def count_entity_mentions(self, entity_ids: list[int]) -> dict[int, int]:
+        out: dict[int, int] = {}
+        ids = list(entity_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self._rows(f"SELECT id, mention_count FROM entities WHERE id IN "
+                                  f"({','.join('?' * len(chunk))})", chunk))
+        return out
 
-def record_to_dict(r: EntityRecord) -> dict[str, Any]:
-    return {"id": r.id, "canonical": r.canonical, "type": r.type, "latin": r.latin,
-            "aliases": sorted(r.aliases), "mentions": r.mention_count,
-            "first_seen": r.first_seen, "last_seen": r.last_seen}
+    def count_article_mentions(self, article_id: str) -> dict[int, int]:
+        return dict(self._rows("SELECT entity_id, count(*) FROM mentions WHERE article_id = ? "
+                               "GROUP BY entity_id", (article_id,)))
+
+    def top_entities(self, type=None, since=None, until=None, limit=20):
+        with self._lock:
+            return query_top_entities(self.con, type, since, until, limit)
+
+    def entity_profile(self, entity_id, limit=10):
+        with self._lock:
+            record = self.get_entity(entity_id)
+            return query_entity_profile(self.con, record, limit) if record else None
+
+    def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
+        return [{"text": t, "mentions": n} for t, n in self._rows(
+            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text "
+            "ORDER BY n DESC, text", (entity_id,))]
+
+    def top_places(self, country=None, since=None, until=None, limit=50):
+        with self._lock:
+            return query_places(self.con, country, since, until, limit)
 
 
 def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tuple[str, list]:
@@ -84,7 +103,7 @@ def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tupl
     return sql, args
 
 
-def query_top_entities(con: sqlite3.Connection, type: str | None = None, since: str | None = None,
+def query_top_entities(con: Any, type: str | None = None, since: str | None = None,
                        until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """Entities by mentions; with a date range, mentions in articles published in it."""
     where, args = "", []
@@ -106,13 +125,13 @@ def query_top_entities(con: sqlite3.Connection, type: str | None = None, since: 
             [*args, limit]).fetchall()
     out = []
     for row in rows:
-        d = record_to_dict(_record(row[:8]))
+        d = _record(row[:8]).to_dict()
         d["mentions"], d["articles"] = row[8], row[9]
         out.append(d)
     return out
 
 
-def query_entity_profile(con: sqlite3.Connection, record: EntityRecord, limit: int = 10) -> dict[str, Any]:
+def query_entity_profile(con: Any, record: EntityRecord, limit: int = 10) -> dict[str, Any]:
     """Aliases, articles over time, co-mentioned entities and places of one entity."""
     eid = record.id
     timeline = [{"date": d, "articles": n} for d, n in con.execute(
@@ -134,12 +153,12 @@ def query_entity_profile(con: sqlite3.Connection, record: EntityRecord, limit: i
         "AND json_extract(s.attrs, '$.relation') IS NULL AND s.article_id IN "
         "(SELECT article_id FROM mentions WHERE entity_id = ?) "
         "GROUP BY json_extract(s.attrs, '$.gazetteer_id') ORDER BY n DESC LIMIT ?", (eid, limit))]
-    out = record_to_dict(record)
+    out = record.to_dict()
     out.update({"timeline": timeline, "articles": articles, "co_mentioned": co, "places": places})
     return out
 
 
-def query_places(con: sqlite3.Connection, country: str | None = None, since: str | None = None,
+def query_places(con: Any, country: str | None = None, since: str | None = None,
                  until: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Resolved places with coordinates, by mentions (demonyms excluded)."""
     where, args = "", []

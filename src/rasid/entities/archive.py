@@ -1,0 +1,55 @@
+"""Entity resolution across the archive: the `resolve_entities` archive step's work.
+
+`resolve_article_entities(archive, doc)` assigns each entity cluster of a stored article
+to an archive entity (`EntityResolver` over `ArchiveEntityIndex`, which reads and writes
+entity records through the archive's named methods) and records the spans' new
+attributes with ``archive.set_entity_mentions``. `lookup_entities` finds the records of
+a name in any spelling, Arabic or Latin.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..doc import Document
+from ..store.base import EntityRecord
+from .linking import ENTITY_LAYER
+from .resolver import EntityRecordUpdate, EntityResolver
+
+
+class ArchiveEntityIndex:
+    """`EntityIndex` over an archive (`rasid.store.Store`)."""
+
+    def __init__(self, archive: Any):
+        self.archive = archive
+
+    def find_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
+        return self.archive.find_entity_candidates(keys)
+
+    def add(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
+        return self.archive.add_entity(record, keys)
+
+    def update(self, record: EntityRecord, keys: Iterable[str]) -> None:
+        self.archive.update_entity(record, keys)
+
+    def get(self, entity_id: int) -> EntityRecord | None:
+        return self.archive.get_entity(entity_id)
+
+
+def resolve_article_entities(archive: Any, doc: Document) -> list[EntityRecordUpdate]:
+    """Resolve the entity spans of a stored article (``entity_id`` set on them, in memory
+    and in the archive) in one transaction; return what changed per entity."""
+    spans = doc.layers.get(ENTITY_LAYER)
+    if not spans:
+        return []
+    with archive.transaction():
+        updates = EntityResolver(ArchiveEntityIndex(archive)).resolve(doc)
+        archive.set_entity_mentions(doc.id, [
+            {"start": s.start, "end": s.end, "text": doc.text[s.start:s.end], "attrs": dict(s.attrs)}
+            for s in spans])
+    return updates
+
+
+def lookup_entities(archive: Any, name: str, type: str | None = None,
+                    limit: int = 10) -> list[EntityRecord]:
+    """Entity records for a name in any spelling, Arabic or Latin ("Hollande" -> هولاند)."""
+    return EntityResolver(ArchiveEntityIndex(archive)).lookup(name, type, limit)

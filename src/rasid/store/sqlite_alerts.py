@@ -1,0 +1,153 @@
+"""`SqliteStore`'s watch, alert and delivery methods (tables of migration 0005)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_WATCH_COLUMNS = ("id, name, entity, query, place, surge_count, surge_window_s, webhook, active, "
+                  "created_at")
+_ALERT_SQL = ("SELECT al.id, al.watch_id, w.name, al.kind, al.article_id, a.title, a.url, a.source, "
+              "a.published, al.event_time, al.created_at, al.reason, al.delivered_at, al.attempts "
+              "FROM alerts al JOIN watches w ON w.id = al.watch_id "
+              "LEFT JOIN articles a ON a.id = al.article_id")
+_ALERT_KEYS = ("id", "watch_id", "watch_name", "kind", "article_id", "title", "url", "source",
+               "published", "event_time", "created_at", "reason", "delivered_at", "attempts")
+
+
+def _watch_dict(row: tuple) -> dict[str, Any]:
+    return {"id": row[0], "name": row[1], "entity": json.loads(row[2]) if row[2] else None,
+            "query": row[3], "place": json.loads(row[4]) if row[4] else None,
+            "surge_count": row[5], "surge_window_s": row[6], "webhook": row[7],
+            "active": bool(row[8]), "created_at": row[9]}
+
+
+def _alert_dict(row: tuple) -> dict[str, Any]:
+    out = dict(zip(_ALERT_KEYS, row))
+    out["reason"] = json.loads(out["reason"] or "{}")
+    return out
+
+
+def _json(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False) if value is not None else None
+
+
+class SqliteAlertMethods:
+    """Mixin for `SqliteStore` (uses its ``con``, ``_rows``, ``_row``, ``_write``, ``transaction``)."""
+
+    # -- watches ---------------------------------------------------------------------------
+    def add_watch(self, name, entity, query, place, surge_count, surge_window_s, webhook) -> int:
+        cur = self._write(
+            "INSERT INTO watches (name, entity, query, place, surge_count, surge_window_s, webhook) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (name, _json(entity), query, _json(place), surge_count, surge_window_s, webhook))
+        return cur.lastrowid
+
+    def get_watch(self, watch_id: int) -> dict[str, Any] | None:
+        row = self._row(f"SELECT {_WATCH_COLUMNS} FROM watches WHERE id = ?", (watch_id,))
+        return _watch_dict(row) if row else None
+
+    def list_watches(self, active_only: bool = False) -> list[dict[str, Any]]:
+        where = " WHERE active = 1" if active_only else ""
+        return [_watch_dict(r) for r in self._rows(f"SELECT {_WATCH_COLUMNS} FROM watches{where} "
+                                                   "ORDER BY id")]
+
+    def remove_watch(self, watch_id: int) -> bool:
+        return self._write("DELETE FROM watches WHERE id = ?", (watch_id,)).rowcount > 0
+
+    def set_watch_active(self, watch_id: int, active: bool) -> bool:
+        return self._write("UPDATE watches SET active = ? WHERE id = ?",
+                           (1 if active else 0, watch_id)).rowcount > 0
+
+    def set_watch_entity(self, watch_id: int, entity: dict[str, Any]) -> None:
+        self._write("UPDATE watches SET entity = ? WHERE id = ?", (_json(entity), watch_id))
+
+    # -- alerts ----------------------------------------------------------------------------
+    def add_alert(self, watch_id, article_id, kind, event_time, reason) -> int | None:
+        cur = self._write("INSERT OR IGNORE INTO alerts (watch_id, article_id, kind, event_time, "
+                          "reason) VALUES (?, ?, ?, ?, ?)",
+                          (watch_id, article_id, kind, event_time, _json(reason)))
+        return cur.lastrowid if cur.rowcount else None
+
+    def add_watch_match(self, watch_id, article_id, event_time, reason) -> bool:
+        cur = self._write("INSERT OR IGNORE INTO watch_matches (watch_id, article_id, event_time, "
+                          "reason) VALUES (?, ?, ?, ?)", (watch_id, article_id, event_time, _json(reason)))
+        return cur.rowcount > 0
+
+    def last_surge_time(self, watch_id: int) -> str | None:
+        return self._row("SELECT max(event_time) FROM alerts WHERE watch_id = ? AND kind = 'surge'",
+                         (watch_id,))[0]
+
+    def list_watch_matches(self, watch_id: int, after: str, until: str) -> list[dict[str, Any]]:
+        return [{"article_id": i, "event_time": t, "title": title} for i, t, title in self._rows(
+            "SELECT m.article_id, m.event_time, a.title FROM watch_matches m "
+            "LEFT JOIN articles a ON a.id = m.article_id WHERE m.watch_id = ? "
+            "AND m.event_time > ? AND m.event_time <= ? ORDER BY m.event_time, m.article_id",
+            (watch_id, after, until))]
+
+    def get_alert_mark(self) -> int:
+        row = self._row("SELECT last_rowid FROM alert_progress WHERE id = 1")
+        return row[0] if row else 0
+
+    def set_alert_mark(self, seq: int) -> None:
+        self._write("INSERT INTO alert_progress (id, last_rowid) VALUES (1, ?) ON CONFLICT (id) "
+                    "DO UPDATE SET last_rowid = max(last_rowid, excluded.last_rowid)", (int(seq),))
+
+    def list_alerts(self, watch_id: int | None = None, since_id: int | None = None,
+                    limit: int = 50) -> list[dict[str, Any]]:
+        if since_id is not None:
+            sql, args = _ALERT_SQL + " WHERE al.id > ?", [int(since_id or 0)]
+            if watch_id is not None:
+                sql += " AND al.watch_id = ?"
+                args.append(int(watch_id))
+            return [_alert_dict(r) for r in self._rows(sql + " ORDER BY al.id LIMIT ?",
+                                                       [*args, int(limit)])]
+        sql, args = _ALERT_SQL, []
+        if watch_id is not None:
+            sql += " WHERE al.watch_id = ?"
+            args.append(int(watch_id))
+        rows = self._rows(sql + " ORDER BY al.id DESC LIMIT ?", [*args, int(limit)])
+        return [_alert_dict(r) for r in reversed(rows)]
+
+    def get_alerts(self, ids: list[int]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return [_alert_dict(r) for r in self._rows(_ALERT_SQL + f" WHERE al.id IN ({marks}) "
+                                                   "ORDER BY al.id", list(ids))]
+
+    def latest_alert_id(self) -> int:
+        return self._row("SELECT coalesce(max(id), 0) FROM alerts")[0]
+
+    def count_alerts(self, since_id: int = 0) -> int:
+        return self._row("SELECT count(*) FROM alerts WHERE id > ?", (int(since_id),))[0]
+
+    def count_alerts_by_watch(self) -> dict[int, int]:
+        return dict(self._rows("SELECT watch_id, count(*) FROM alerts GROUP BY watch_id"))
+
+    # -- deliveries ------------------------------------------------------------------------
+    def list_pending_deliveries(self, alert_ids: list[int] | None,
+                                max_attempts: int) -> list[dict[str, Any]]:
+        sql = ("SELECT al.id, w.webhook, al.attempts FROM alerts al JOIN watches w ON w.id = al.watch_id "
+               "WHERE w.webhook IS NOT NULL AND al.delivered_at IS NULL AND al.attempts < ?")
+        args: list[Any] = [max_attempts]
+        if alert_ids is not None:
+            if not alert_ids:
+                return []
+            sql += f" AND al.id IN ({','.join('?' * len(alert_ids))})"
+            args += list(alert_ids)
+        return [{"alert_id": i, "url": u, "attempts": n}
+                for i, u, n in self._rows(sql + " ORDER BY al.id", args)]
+
+    def record_delivery(self, alert_id: int, url: str, attempt: int, status: int | None,
+                        error: str | None) -> None:
+        with self.transaction():
+            self.con.execute("INSERT INTO deliveries (alert_id, url, attempt, status, error) "
+                             "VALUES (?, ?, ?, ?, ?)", (alert_id, url, attempt, status, error))
+            self.con.execute("UPDATE alerts SET attempts = attempts + 1, delivered_at = CASE WHEN ? "
+                             "THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') ELSE delivered_at END "
+                             "WHERE id = ?", (error is None, alert_id))
+
+    def list_deliveries(self, alert_id: int) -> list[dict[str, Any]]:
+        return [{"attempt": a, "url": u, "status": s, "error": e} for a, u, s, e in self._rows(
+            "SELECT attempt, url, status, error FROM deliveries WHERE alert_id = ? ORDER BY id",
+            (alert_id,))]
