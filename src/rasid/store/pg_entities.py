@@ -1,17 +1,18 @@
-"""PostgreSQL-backed `EntityIndex` and the entity/place queries (the counterpart of
-`rasid.store.entities` for SQLite: same results, PostgreSQL SQL).
+"""`PostgresStore`'s entity methods (the counterpart of `sqlite_entities`: same results,
+PostgreSQL SQL): records and their matching keys, mentions, and the queries behind
+`rasid entities`, `rasid entity NAME` and `rasid places`.
 
-Fuzzy name lookup: `EntityResolver.lookup` finds entities by the same name keys as on
-SQLite; when no key matches, `find_similar_keys` asks pg_trgm for the keys most similar
-to the name's own (a misspelt or partial name still finds its entity).
+Fuzzy name lookup: `PostgresStore.find_entities` finds entities by the same name keys as
+on SQLite; when no key matches, `find_similar_keys` asks pg_trgm for the stored full-name
+keys most similar to the name's own (a misspelt or run-together name still finds its
+entity, where SQLite finds nothing).
 """
 from __future__ import annotations
 
 import json
 from typing import Any, Iterable
 
-from ..entities.resolver import EntityRecord
-from .entities import record_to_dict
+from .base import EntityRecord
 
 _COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
 #: pg_trgm similarity a key must reach to count as a fuzzy match
@@ -22,54 +23,50 @@ def _record(row: tuple) -> EntityRecord:
     return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
 
 
-class PostgresEntityIndex:
-    """`rasid.entities.resolver.EntityIndex` on a psycopg connection, inside the caller's
-    transaction."""
+class PostgresEntityMethods:
+    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``)."""
 
-    def __init__(self, con: Any):
-        self.con = con
-
-    def find_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
+    def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
         keys = sorted(set(keys))
         if not keys:
             return []
-        rows = self.con.execute(
+        return [_record(r) for r in self._rows(
             f"SELECT {_COLUMNS} FROM entities WHERE id IN "
-            "(SELECT entity_id FROM entity_keys WHERE key = ANY(%s)) ORDER BY id", (keys,)).fetchall()
-        return [_record(r) for r in rows]
+            "(SELECT entity_id FROM entity_keys WHERE key = ANY(%s)) ORDER BY id", (keys,))]
 
     def find_similar_keys(self, keys: Iterable[str], limit: int = 20) -> list[str]:
         """Stored full-name keys (``n:``) trigram-similar to the ``n:`` keys among `keys`,
         best first (the shorter, noisier key kinds are left out)."""
         out: dict[str, float] = {}
         for key in {k for k in keys if k.startswith("n:")}:
-            rows = self.con.execute(
-                "SELECT key, similarity(key, %s) AS s FROM entity_keys WHERE key %% %s "
-                "AND key LIKE 'n:%%' AND similarity(key, %s) >= %s ORDER BY s DESC LIMIT %s",
-                (key, key, key, TRIGRAM_THRESHOLD, limit)).fetchall()
-            for k, s in rows:
-                out[k] = max(out.get(k, 0.0), s)
+            for k, sim in self._rows(
+                    "SELECT key, similarity(key, %s) AS s FROM entity_keys WHERE key %% %s "
+                    "AND key LIKE 'n:%%' AND similarity(key, %s) >= %s ORDER BY s DESC LIMIT %s",
+                    (key, key, key, TRIGRAM_THRESHOLD, limit)):
+                out[k] = max(out.get(k, 0.0), sim)
         return [k for k, _ in sorted(out.items(), key=lambda x: -x[1])][:limit]
 
-    def add(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
-        row = self.con.execute(
-            "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
-            "last_seen) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            (record.canonical, record.type, record.latin,
-             json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-             record.first_seen, record.last_seen)).fetchone()
-        record.id = row[0]
-        self._add_keys(record.id, keys)
+    def add_entity(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
+        with self.transaction():
+            row = self.con.execute(
+                "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
+                "last_seen) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                (record.canonical, record.type, record.latin,
+                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+                 record.first_seen, record.last_seen)).fetchone()
+            record.id = row[0]
+            self._add_keys(record.id, keys)
         return record
 
-    def update(self, record: EntityRecord, keys: Iterable[str]) -> None:
-        self.con.execute(
-            "UPDATE entities SET canonical = %s, type = %s, latin = %s, aliases = %s, "
-            "mention_count = %s, first_seen = %s, last_seen = %s WHERE id = %s",
-            (record.canonical, record.type, record.latin,
-             json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-             record.first_seen, record.last_seen, record.id))
-        self._add_keys(record.id, keys)
+    def update_entity(self, record: EntityRecord, keys: Iterable[str]) -> None:
+        with self.transaction():
+            self.con.execute(
+                "UPDATE entities SET canonical = %s, type = %s, latin = %s, aliases = %s, "
+                "mention_count = %s, first_seen = %s, last_seen = %s WHERE id = %s",
+                (record.canonical, record.type, record.latin,
+                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+                 record.first_seen, record.last_seen, record.id))
+            self._add_keys(record.id, keys)
 
     def _add_keys(self, entity_id: int, keys: Iterable[str]) -> None:
         keys = sorted(set(keys))
@@ -78,9 +75,37 @@ class PostgresEntityIndex:
                 "INSERT INTO entity_keys (key, entity_id) SELECT k, %s FROM unnest(%s::text[]) AS k "
                 "ON CONFLICT DO NOTHING", (entity_id, keys))
 
-    def get(self, entity_id: int) -> EntityRecord | None:
-        row = self.con.execute(f"SELECT {_COLUMNS} FROM entities WHERE id = %s", (entity_id,)).fetchone()
+    def get_entity(self, entity_id: int) -> EntityRecord | None:
+        row = self._row(f"SELECT {_COLUMNS} FROM entities WHERE id = %s", (entity_id,))
         return _record(row) if row else None
+
+    def count_entity_mentions(self, entity_ids: list[int]) -> dict[int, int]:
+        ids = [int(i) for i in entity_ids]
+        if not ids:
+            return {}
+        return dict(self._rows("SELECT id, mention_count FROM entities WHERE id = ANY(%s)", (ids,)))
+
+    def count_article_mentions(self, article_id: str) -> dict[int, int]:
+        return dict(self._rows("SELECT entity_id, count(*) FROM mentions WHERE article_id = %s "
+                               "GROUP BY entity_id", (article_id,)))
+
+    def top_entities(self, type=None, since=None, until=None, limit=20):
+        with self._lock:
+            return query_top_entities(self.con, type, since, until, limit)
+
+    def entity_profile(self, entity_id, limit=10):
+        with self._lock:
+            record = self.get_entity(entity_id)
+            return query_entity_profile(self.con, record, limit) if record else None
+
+    def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
+        return [{"text": t, "mentions": n} for t, n in self._rows(
+            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = %s GROUP BY text "
+            "ORDER BY n DESC, text COLLATE \"C\"", (entity_id,))]
+
+    def top_places(self, country=None, since=None, until=None, limit=50):
+        with self._lock:
+            return query_places(self.con, country, since, until, limit)
 
 
 def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tuple[str, list]:
@@ -119,7 +144,7 @@ def query_top_entities(con: Any, type: str | None = None, since: str | None = No
             [*args, limit]).fetchall()
     out = []
     for row in rows:
-        d = record_to_dict(_record(row[:8]))
+        d = _record(row[:8]).to_dict()
         d["mentions"], d["articles"] = row[8], row[9]
         out.append(d)
     return out
@@ -142,13 +167,13 @@ def query_entity_profile(con: Any, record: EntityRecord, limit: int = 10) -> dic
         "SELECT e.id, e.canonical, e.type, count(DISTINCT m2.article_id) AS n FROM mentions m1 "
         "JOIN mentions m2 ON m2.article_id = m1.article_id AND m2.entity_id != m1.entity_id "
         "JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = %s "
-        "GROUP BY e.id ORDER BY n DESC, e.mention_count DESC LIMIT %s", (eid, limit))]
+        "GROUP BY e.id ORDER BY n DESC, e.mention_count DESC, e.id LIMIT %s", (eid, limit))]
     places = [{"name": name, "country": country, "articles": n} for name, country, n in con.execute(
         "SELECT min(s.attrs->>'name'), min(s.attrs->>'country'), count(DISTINCT s.article_id) AS n "
         "FROM spans s WHERE s.layer = 'places' AND (s.attrs->>'relation') IS NULL "
         "AND s.article_id IN (SELECT article_id FROM mentions WHERE entity_id = %s) "
-        "GROUP BY s.attrs->>'gazetteer_id' ORDER BY n DESC LIMIT %s", (eid, limit))]
-    out = record_to_dict(record)
+        "GROUP BY s.attrs->>'gazetteer_id' ORDER BY n DESC, 1 LIMIT %s", (eid, limit))]
+    out = record.to_dict()
     out.update({"timeline": timeline, "articles": articles, "co_mentioned": co, "places": places})
     return out
 

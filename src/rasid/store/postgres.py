@@ -7,11 +7,13 @@ database must exist, the schema is created and migrated on open.
   applied in order under an advisory lock (so processes starting together migrate once),
   recorded in ``schema_version``.
 * Deduplication by canonical URL and normalised-content hash (both UNIQUE), as on SQLite.
-* Several writers: every write transaction first takes one transaction-level advisory
-  lock (`WRITE_LOCK`), so writes commit one after another, article rowids grow in commit
-  order (the alert high-water mark relies on it) and the after-store hooks (stories,
-  alerts) never interleave. Analysis, the expensive part, runs outside it, in parallel.
-  Readers never wait for it.
+* Several writers: every outermost `transaction()` first takes one transaction-level
+  advisory lock (`WRITE_LOCK`), so write transactions commit one after another, article
+  rowids (the ``seq`` of the interface) grow in commit order (the alert high-water mark
+  relies on it) and the after-store hooks (stories, alerts) never interleave. Analysis,
+  the expensive part, runs outside it, in parallel. Readers never wait for it.
+* The interface's method groups live in mixins, as for SQLite: `pg_articles`,
+  `pg_entities`, `pg_stories`, `pg_alerts`, `pg_copy`.
 * Search: a stored tsvector of rasid's own analysed terms with a GIN index
   (`rasid.store.pg_search`); highlights come from the same Python code as on SQLite.
 """
@@ -22,15 +24,21 @@ import re
 import threading
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import Analyzer, get_analyzer
 from ..search.query import QueryError, convert_date_bound, parse_query
 from ..search.snippets import find_matches, make_snippet
-from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, SearchHit, SearchQuery, Store
+from .base import DocOutcome, IngestReport, SearchHit, SearchQuery, Store
+from .pg_alerts import PostgresAlertMethods
+from .pg_articles import PostgresArticleMethods
+from .pg_copy import PostgresCopyMethods
+from .pg_entities import PostgresEntityMethods
 from .pg_search import RANK_NORMALIZATION, RANK_WEIGHTS, convert_tsquery, convert_tsvector
+from .pg_stories import PostgresStoryMethods
+from .sqlite import SqliteStore
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 #: advisory lock keys (any two distinct bigints; "rasid" in ASCII, then + 1)
@@ -77,12 +85,18 @@ def migrate(con: Any, target: int | None = None) -> list[int]:
     return applied
 
 
+class WriteResult(NamedTuple):
+    rowcount: int
+    returned: list[tuple]
+
+
 def redact_url(url: str) -> str:
     """The URL without its password."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", url)
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStoryMethods,
+                    PostgresAlertMethods, PostgresCopyMethods, Store):
     """The server `Store`. `url` is a libpq URL (``postgresql://user@host:port/db``)."""
 
     def __init__(self, url: str, analyzer: Analyzer | None = None, migrate_schema: bool = True) -> None:
@@ -110,16 +124,32 @@ class PostgresStore(Store):
         with self._lock:
             return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
 
+    # -- transactions and small helpers for the mixins ---------------------------------
+
     @contextmanager
-    def write_transaction(self) -> Iterator[Any]:
-        """A transaction holding the archive's write lock (see the module doc); yields the
-        connection. Nested use opens a savepoint."""
+    def transaction(self) -> Iterator[None]:
+        """The outermost block takes the write lock (see the module doc); nested blocks are
+        savepoints."""
         with self._lock:
-            nested = self.con.info.transaction_status != 0  # not idle: already in one
+            nested = self.con.info.transaction_status != 0  # not idle: inside a block already
             with self.con.transaction():
                 if not nested:
                     self.con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                yield self.con
+                yield
+
+    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self.con.execute(sql, tuple(args)).fetchall()
+
+    def _row(self, sql: str, args: Iterable[Any] = ()) -> tuple | None:
+        with self._lock:
+            return self.con.execute(sql, tuple(args)).fetchone()
+
+    def _write(self, sql: str, args: Iterable[Any] = ()) -> "WriteResult":
+        """Run one statement in its own transaction; return its rowcount and RETURNING rows."""
+        with self.transaction():
+            cur = self.con.execute(sql, tuple(args))
+            return WriteResult(cur.rowcount, cur.fetchall() if cur.description else [])
 
     # -- ingest -------------------------------------------------------------------------
 
@@ -154,22 +184,8 @@ class PostgresStore(Store):
             "search": search,
         }
 
-    @staticmethod
-    def _layer_rows(doc: Document) -> tuple[str, list[tuple], list[tuple]]:
-        """The layers as JSON, the `spans` rows and the `mentions` rows of `doc`."""
-        layers = doc.to_dict(with_text=False)["layers"]
-        spans, mentions = [], []
-        for layer, items in layers.items():
-            if layer in UNINDEXED_LAYERS:
-                continue
-            for s in items:
-                attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
-                spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
-                              s.get("text"), json.dumps(attrs, ensure_ascii=False)))
-                if layer == "entities" and attrs.get("entity_id"):
-                    mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
-                                     s.get("text") or "", attrs.get("sentence")))
-        return json.dumps(layers, ensure_ascii=False), spans, mentions
+    #: the `spans` / `mentions` rows of a document: the same as for SQLite (attrs as JSON text)
+    _layer_rows = staticmethod(SqliteStore._layer_rows)
 
     def _find_duplicate(self, canonical_url: str | None, content_hash: str, id: str):
         row = self.con.execute(
@@ -181,11 +197,32 @@ class PostgresStore(Store):
                         canonical_url, content_hash)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def _insert_article(self, row: tuple, search: str, doc: Document, ingested_at: str | None) -> None:
+        con = self.con
+        if ingested_at is None and doc.layers.get("entities"):  # as SqliteStore._insert_article
+            from ..entities.archive import ArchiveEntityIndex
+            from ..entities.resolver import EntityResolver
+
+            EntityResolver(ArchiveEntityIndex(self)).resolve(doc)
+        layers_json, spans, mentions = self._layer_rows(doc)
+        columns = ("id, url, canonical_url, content_hash, title, text, source, author, published, "
+                   "summary, images, meta, origin, layers, search")
+        values = [*row, layers_json, search]
+        if ingested_at:
+            columns += ", ingested_at"
+            values.append(ingested_at)
+        marks = ", ".join(["%s"] * 14 + ["%s::tsvector"] + (["%s"] if ingested_at else []))
+        con.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values)
+        with con.cursor() as cur:
+            if spans:
+                cur.executemany('INSERT INTO spans (article_id, layer, start, "end", label, text, '
+                                "attrs) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)", spans)
+            if mentions:
+                cur.executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
+                                "sentence) VALUES (%s, %s, %s, %s, %s, %s)", mentions)
+
     def _write_batch(self, batch: list[Document], report: IngestReport) -> None:
         import psycopg
-
-        from ..entities.resolver import EntityResolver
-        from .pg_entities import PostgresEntityIndex
 
         prepared: list[tuple[Document, dict | Exception]] = []
         for doc in batch:  # analysis outside the transaction (and the write lock)
@@ -194,8 +231,7 @@ class PostgresStore(Store):
             except Exception as exc:  # recorded, not raised: one bad document
                 prepared.append((doc, exc))
         outcomes = []
-        with self.write_transaction() as con:
-            resolver = EntityResolver(PostgresEntityIndex(con))
+        with self.transaction():
             for doc, prep in prepared:
                 doc_id = getattr(doc, "id", None)
                 origin = getattr(doc, "origin", None)
@@ -209,24 +245,8 @@ class PostgresStore(Store):
                     outcomes.append(DocOutcome(doc_id, "duplicate", dup[1], dup[0], origin))
                     continue
                 try:
-                    with con.transaction():  # a savepoint: one bad document is rolled back alone
-                        if doc.layers.get("entities"):
-                            resolver.resolve(doc)
-                        layers_json, spans, mentions = self._layer_rows(doc)
-                        con.execute(
-                            "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, "
-                            "source, author, published, summary, images, meta, origin, layers, search) "
-                            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-                            "%s::tsvector)", (*row, layers_json, prep["search"]))
-                        with con.cursor() as cur:
-                            if spans:
-                                cur.executemany(
-                                    'INSERT INTO spans (article_id, layer, start, "end", label, text, '
-                                    "attrs) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)", spans)
-                            if mentions:
-                                cur.executemany(
-                                    'INSERT INTO mentions (article_id, entity_id, start, "end", text, '
-                                    "sentence) VALUES (%s, %s, %s, %s, %s, %s)", mentions)
+                    with self.transaction():  # a savepoint: a bad document fails alone
+                        self._insert_article(row, prep["search"], doc, prep.get("ingested_at"))
                 except (psycopg.DataError, psycopg.IntegrityError, ValueError, KeyError,
                         TypeError) as exc:
                     outcomes.append(DocOutcome(doc_id, "failed", f"{type(exc).__name__}: {exc}",
@@ -248,7 +268,8 @@ class PostgresStore(Store):
     def reindex(self, batch_size: int = 500) -> int:
         """Rebuild the search tsvectors from the stored articles; return how many."""
         n = 0
-        with self.write_transaction() as con:
+        with self.transaction():
+            con = self.con
             row = con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()
             if row is not None and row[0] == self.analyzer.signature:
                 return 0  # another process rebuilt it while we waited for the lock
@@ -384,34 +405,13 @@ class PostgresStore(Store):
     def location(self) -> str:
         return redact_url(self.url)
 
-    # -- entities and places ----------------------------------------------------------
-
-    def top_entities(self, type=None, since=None, until=None, limit=20):
-        from .pg_entities import query_top_entities
-
-        with self._lock:
-            return query_top_entities(self.con, type, since, until, limit)
-
     def find_entities(self, name, type=None, limit=10):
+        """As `rasid.entities.archive.lookup_entities`, with a pg_trgm fallback when no name
+        key matches (`FuzzyEntityIndex`)."""
+        from ..entities.archive import ArchiveEntityIndex
         from ..entities.resolver import EntityResolver
-        from .pg_entities import PostgresEntityIndex
 
-        with self._lock:
-            return EntityResolver(FuzzyEntityIndex(PostgresEntityIndex(self.con))).lookup(
-                name, type, limit)
-
-    def entity_profile(self, entity_id, limit=10):
-        from .pg_entities import PostgresEntityIndex, query_entity_profile
-
-        with self._lock:
-            record = PostgresEntityIndex(self.con).get(entity_id)
-            return query_entity_profile(self.con, record, limit) if record else None
-
-    def top_places(self, country=None, since=None, until=None, limit=50):
-        from .pg_entities import query_places
-
-        with self._lock:
-            return query_places(self.con, country, since, until, limit)
+        return EntityResolver(FuzzyEntityIndex(ArchiveEntityIndex(self), self)).lookup(name, type, limit)
 
     def get_state(self, key: str, default: Any = None) -> Any:
         with self._lock:
@@ -419,7 +419,7 @@ class PostgresStore(Store):
         return json.loads(row[0]) if row else default
 
     def set_state(self, key: str, value: Any) -> None:
-        with self._lock:
+        with self.transaction():
             if value is None:
                 self.con.execute("DELETE FROM state WHERE key = %s", (key,))
                 return
@@ -437,16 +437,17 @@ class PostgresStore(Store):
 
 class FuzzyEntityIndex:
     """A read-only `EntityIndex` for lookups: the exact name keys first, as on SQLite; when
-    none matches, the stored keys pg_trgm finds similar (see `rasid.store.pg_entities`)."""
+    none matches, the stored keys pg_trgm finds similar (`PostgresEntityMethods.find_similar_keys`)."""
 
-    def __init__(self, index: Any):
+    def __init__(self, index: Any, store: "PostgresStore"):
         self.index = index
+        self.store = store
 
     def find_candidates(self, keys: Iterable[str]):
         keys = set(keys)
         found = self.index.find_candidates(keys)
         if not found:
-            found = self.index.find_candidates(self.index.find_similar_keys(keys))
+            found = self.index.find_candidates(self.store.find_similar_keys(keys))
         return found
 
     def get(self, entity_id: int):
