@@ -43,18 +43,14 @@ class Monitor:
     def __init__(self, db: str | Path | None = None, stages: Iterable[str] = DEFAULT_STAGES):
         from .store import open_store
 
+        from .archive_steps import ARCHIVE_STEPS, build_archive_steps
+
         self.store = open_store(db)
         self._stage_names = tuple(stages)
         self._pipeline: Pipeline | None = None
-        #: Called after each committed batch with the documents that batch stored, in
-        #: order (near-duplicates, stories, alerts). Each hook must be idempotent: after a
-        #: crash the next run calls it again for stored documents it had not finished.
-        self.after_store: list[Callable[[Any, list[Document]], None]] = []
-        from .alerts import install as install_alerts
-        from .stories import install as install_stories
-
-        install_stories(self)  # near-duplicates, then stories
-        install_alerts(self)  # last: alerts see the near-duplicate and story marks
+        #: The archive steps (`rasid.archive_steps`), run in this order in the transaction
+        #: of every stored batch.
+        self.archive_steps = build_archive_steps(ARCHIVE_STEPS)
 
     # -- analysis -------------------------------------------------------------------
     @property
@@ -136,8 +132,8 @@ class Monitor:
                 on_record(summary)
 
     def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:
-        """Store in batches (one transaction each), then run the after-store hooks on the
-        documents each batch stored."""
+        """Store in batches; one transaction each holds the batch's articles and the work of
+        every archive step on the documents it stored."""
         batch: list[Document] = []
         for doc in docs:
             batch.append(doc)
@@ -148,16 +144,54 @@ class Monitor:
             self._store_batch(batch, summary)
 
     def _store_batch(self, batch: list[Document], summary: IngestSummary) -> None:
-        report = self.store.add_documents(batch, batch_size=len(batch))
+        from .archive_steps import crash_for_test, run_archive_steps
+
+        with self.store.transaction():  # the articles and every archive step, together
+            report = self.store.add_documents(batch, batch_size=len(batch))
+            stored_ids = {o.id for o in report.outcomes if o.outcome == "stored"}
+            stored = [d for d in batch if d.id in stored_ids]
+            crash_for_test("stored")
+            if stored:
+                run_archive_steps(self.archive_steps, self.store, stored)
+        for step in self.archive_steps:
+            step.after_commit(self.store)
         summary.stored += report.stored
         summary.duplicates += report.duplicate
         summary.failed.extend((o.origin or o.id or "?", o.reason) for o in report.outcomes
                               if o.outcome == "failed")
-        stored_ids = {o.id for o in report.outcomes if o.outcome == "stored"}
-        stored = [d for d in batch if d.id in stored_ids]
-        if stored:
-            for hook in self.after_store:
-                hook(self.store, stored)
+
+    def archive_step(self, name: str) -> Any:
+        """The installed archive step called `name` (see `rasid.archive_steps`)."""
+        for step in self.archive_steps:
+            if step.name == name:
+                return step
+        raise KeyError(f"no archive step {name!r}")
+
+    def repair(self, batch_size: int = 200) -> dict[str, int]:
+        """Run every archive step over the whole archive, completing what is missing (each
+        step skips the articles it has done); ``{"articles": checked, step: changed}``."""
+        from .archive_steps import run_archive_steps
+
+        out = {"articles": 0, **{s.name: 0 for s in self.archive_steps}}
+        batch: list[Document] = []
+
+        def flush() -> None:
+            with self.store.transaction():
+                done = run_archive_steps(self.archive_steps, self.store, batch)
+            for step in self.archive_steps:
+                step.after_commit(self.store)
+            for name, n in done.items():
+                out[name] += n
+            out["articles"] += len(batch)
+            batch.clear()
+
+        for doc in self.store.iter_documents(batch_size=batch_size):
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+        return out
 
     def ingest_sample(self, **kwargs: Any) -> IngestSummary:
         """Ingest the bundled sample; `sample/metadata.json` supplies what a file's format
@@ -195,8 +229,10 @@ class Monitor:
 
     def entity_profiles(self, name: str, type: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
         """Profiles of the entities a name (any spelling, Arabic or Latin) resolves to."""
+        from .entities.archive import lookup_entities
+
         out = []
-        for record in self.store.find_entities(name, type=type, limit=3):
+        for record in lookup_entities(self.store, name, type=type, limit=3):
             profile = self.store.entity_profile(record.id, limit=limit)
             if profile:
                 out.append(profile)

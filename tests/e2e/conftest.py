@@ -70,12 +70,10 @@ def api(base: str, method: str, path: str, body=None, token: str | None = TOKEN)
 
 @pytest.fixture(scope="session")
 def archive(tmp_path_factory) -> str:
-    from rasid.api.app import install_hooks
     from rasid.monitor import Monitor
 
     db = str(tmp_path_factory.mktemp("e2e") / "archive.db")
     with Monitor(db) as monitor:
-        install_hooks(monitor)  # stories and alerts, as the server has them
         monitor.ingest([str(RESOURCES / "paris-2015.txt"), str(RESOURCES / "saudinewsnet-sample.jsonl")])
     return db
 

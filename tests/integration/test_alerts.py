@@ -18,11 +18,10 @@ from rasid.alerts import (
     add_watch,
     alerts_since,
     deliver_pending,
-    find_engine,
-    install,
     list_alerts,
     list_watches,
 )
+from rasid.archive_steps import ArchiveStep
 from rasid.doc import Document
 from rasid.ingest import read_paths
 from rasid.monitor import Monitor
@@ -47,8 +46,12 @@ def make_monitor(path, pipeline, deliver: bool = False) -> Monitor:
     stages = FULL if len(pipeline.stages) > 1 else ("tokenize",)
     monitor = Monitor(str(path), stages=stages)
     monitor._pipeline = pipeline  # share the loaded models between tests
-    install(monitor, deliver=deliver)
+    engine(monitor).deliver = deliver
     return monitor
+
+
+def engine(monitor):
+    return monitor.archive_step("alerts").engine
 
 
 @pytest.fixture
@@ -99,7 +102,7 @@ def test_entity_watch_matches_other_spelling_once(seed_monitor):
     # re-ingesting and re-running the hook create nothing
     again = ingest_seed(seed_monitor)
     assert again.stored == 0 and again.duplicates == 1
-    find_engine(seed_monitor).process(store, [doc])
+    engine(seed_monitor).process(store, [doc])
     assert [a["id"] for a in alerts_of(seed_monitor, watch.id)] == [alert["id"]]
 
 
@@ -192,7 +195,7 @@ def test_surge_fires_once_per_window(tmp_path, light_pipeline):
         alerts = alerts_of(monitor)
         assert [a["kind"] for a in alerts] == ["surge", "surge"]
         assert [a["title"] for a in alerts[1]["reason"]["surge"]["articles"]] == ["خبر 6", "خبر 7", "خبر 8"]
-        find_engine(monitor).catch_up(monitor.store)
+        engine(monitor).catch_up(monitor.store)
         assert len(alerts_of(monitor)) == 2
 
 
@@ -202,29 +205,32 @@ def test_articles_stored_without_alerting_are_caught_up(tmp_path, light_pipeline
     monitor = make_monitor(path, light_pipeline)
     add_watch(monitor.store, query="انفجار")
     monitor.ingest_documents([news(1, 0)])
-    # as if the process died after the article commit, before the alert hook ran:
-    monitor.after_store.clear()
+    # articles stored without the alerts step (e.g. by an older rasid that died between
+    # the article commit and the alert hook):
+    monitor.archive_steps = [s for s in monitor.archive_steps if s.name != "alerts"]
     monitor.ingest_documents([news(2, 1), news(3, 2)])
     assert len(alerts_of(monitor)) == 1
     monitor.close()
     monitor = make_monitor(path, light_pipeline)
     with monitor:
-        created = find_engine(monitor).catch_up(monitor.store)
+        created = engine(monitor).catch_up(monitor.store)
         assert len(created) == 2
-        assert find_engine(monitor).catch_up(monitor.store) == []
+        assert engine(monitor).catch_up(monitor.store) == []
         assert sorted(a["title"] for a in alerts_of(monitor)) == ["خبر 1", "خبر 2", "خبر 3"]
 
 
 def test_near_duplicates_are_skipped_and_live_feed(tmp_path, light_pipeline):
     monitor = make_monitor(tmp_path / "n.db", light_pipeline)
-    engine = find_engine(monitor)
+    class MarkNearDuplicates(ArchiveStep):  # stands for the near-duplicate step
+        name = "mark"
 
-    def mark_near_duplicates(store, docs):  # stands for the near-duplicate hook
-        for doc in docs:
-            if doc.title == "خبر 2":
-                doc.meta["near_duplicate_of"] = "x"
+        def run(self, store, docs):
+            for doc in docs:
+                if doc.title == "خبر 2":
+                    doc.meta["near_duplicate_of"] = "x"
+            return 0
 
-    monitor.after_store.insert(0, mark_near_duplicates)
+    monitor.archive_steps.insert(0, MarkNearDuplicates())
     queue = BUS.subscribe()
     try:
         with monitor:
@@ -234,7 +240,7 @@ def test_near_duplicates_are_skipped_and_live_feed(tmp_path, light_pipeline):
             assert titles == ["خبر 1", "خبر 3"]
             live = [queue.get(timeout=1) for _ in range(2)]
             assert [a["title"] for a in live] == titles and queue.empty()
-            assert engine.created == [a["id"] for a in live]
+            assert engine(monitor).created == [a["id"] for a in live]
             first = alerts_since(monitor.store, 0)
             assert [a["id"] for a in first] == [a["id"] for a in live]
             assert alerts_since(monitor.store, first[0]["id"])[0]["id"] == first[1]["id"]
@@ -307,9 +313,9 @@ def test_webhook_retries_with_backoff(tmp_path, light_pipeline, flaky, monkeypat
                                    "url": "http://news.test/1", "source": None,
                                    "published": "2015-11-13T00:00:00+00:00"}
         assert body["reason"]["matches"][0]["text"] == "انفجار"
-        log = monitor.store.con.execute("SELECT attempt, status, error IS NULL FROM deliveries "
-                                        "ORDER BY id").fetchall()
-        assert log == [(1, 500, 0), (2, 500, 0), (3, 200, 1)]
+        log = [(d["attempt"], d["status"], d["error"] is None)
+               for d in monitor.store.list_deliveries(alert["id"])]
+        assert log == [(1, 500, False), (2, 500, False), (3, 200, True)]
         assert watch.webhook == hook.url
 
 

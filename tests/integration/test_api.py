@@ -18,7 +18,6 @@ with warnings.catch_warnings():
 
 from rasid.api import Settings, create_app
 from rasid.api import features
-from rasid.api.app import install_hooks
 from rasid.monitor import Monitor
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -33,7 +32,6 @@ XSS_TEXT = ('قال الرئيس الفرنسي فرانسوا هولاند في
 def archive(tmp_path_factory) -> str:
     db = str(tmp_path_factory.mktemp("api") / "archive.db")
     with Monitor(db) as monitor:
-        install_hooks(monitor)  # stories and alerts, as the server has them
         summary = monitor.ingest([str(RESOURCES / "paris-2015.txt"),
                                   str(RESOURCES / "saudinewsnet-sample.jsonl")])
     assert summary.stored >= 15, summary.to_dict()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rasid.doc import Document, Span
+from rasid.entities.archive import resolve_article_entities
 from rasid.search.analyzer import get_analyzer
 from rasid.search.query import QueryError
 from rasid.store import SearchQuery, default_db_path, open_store
@@ -107,9 +108,11 @@ def test_get_document_round_trip_with_layers_and_spans(store):
     doc.add_span("entities", Span(start, start + len("إردوغان"), "PER", {"key": "اردوغان"}))
     doc.add_span("sentences", Span(0, 10))
     store.add_documents([doc])
+    assert "entity_id" not in store.get_document(doc.id).layers["entities"][0].attrs
+    resolve_article_entities(store, doc)  # the resolve_entities archive step
     back = store.get_document(doc.id)
     assert back.text == doc.text and back.title == doc.title and back.published == doc.published
-    # the store resolves the mention to an archive entity (alias table: Erdogan's full name)
+    # the mention is resolved to an archive entity (alias table: Erdogan's full name)
     attrs = back.layers["entities"][0].attrs
     assert attrs["canonical"] == "رجب طيب أردوغان" and attrs["entity_id"] >= 1
     assert back.layers["entities"][0].text_of(back.text) == "إردوغان"

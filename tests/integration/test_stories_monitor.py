@@ -10,7 +10,7 @@ import pytest
 
 from rasid.cli import stories_cmds
 from rasid.monitor import Monitor
-from rasid.stories import get_story, install, list_stories, story_of_article
+from rasid.stories import get_story, list_stories, story_of_article
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 SAMPLE = RESOURCES / "saudinewsnet-stories.jsonl"
@@ -29,7 +29,6 @@ def url_of(title_start: str, source: str | None = None) -> str:
 def archive(tmp_path_factory):
     db = tmp_path_factory.mktemp("stories") / "db.sqlite"
     monitor = Monitor(db, stages=STAGES)
-    install(monitor)
     summary = monitor.ingest([str(SAMPLE)])
     assert summary.stored == 16 and not summary.failed
     yield monitor
@@ -37,7 +36,7 @@ def archive(tmp_path_factory):
 
 
 def article_id(monitor, url: str) -> str:
-    return monitor.store.con.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()[0]
+    return next(d.id for d in monitor.store.iter_documents() if d.url == url)
 
 
 def story_id(monitor, url: str) -> int:
@@ -48,9 +47,10 @@ def test_syndicated_copy_is_linked_and_forms_no_story(archive):
     a = url_of("ماليزيا ترسل فريقا", "aleqtisadiya")
     b = url_of("ماليزيا ترسل فريقا", "alweeam")
     ia, ib = article_id(archive, a), article_id(archive, b)
-    row = archive.store.con.execute(
-        "SELECT article_id, duplicate_of FROM near_duplicates WHERE article_id IN (?, ?)", (ia, ib)).fetchone()
-    assert row is not None and {row[0], row[1]} == {ia, ib}
+    links = [(n["article_id"], n["duplicate_of"]) for n in archive.store.list_near_duplicates()
+             if n["article_id"] in (ia, ib)]
+    assert len(links) == 1 and set(links[0]) == {ia, ib}
+    row = links[0]
     copy = story_of_article(archive.store, row[0])
     assert copy["duplicate_of"] == row[1] and copy["id"] == story_of_article(archive.store, row[1])["id"]
     assert archive.store.get_document(row[0]).meta["near_duplicate_of"] == row[1]
@@ -71,9 +71,9 @@ def test_same_event_joins_one_story_and_unrelated_start_their_own(archive):
 
 def test_shared_entities_are_recorded(archive):
     sid = story_id(archive, url_of("الداخلية: منفذ تفجير"))
-    n = archive.store.con.execute("SELECT count(*) FROM story_entities WHERE story_id = ? AND articles >= 2",
-                                  (sid,)).fetchone()[0]
-    assert n >= 1
+    shared = [r for r in archive.store.iter_records("story_entities")
+              if r["story_id"] == sid and r["articles"] >= 2]
+    assert len(shared) >= 1
 
 
 def test_get_story_has_everything(archive):
@@ -93,15 +93,14 @@ def test_get_story_has_everything(archive):
 
 
 def test_reingest_and_rerun_are_no_ops(archive):
-    con = archive.store.con
-    before = con.execute("SELECT id, article_count, centroid FROM stories ORDER BY id").fetchall()
+    store = archive.store
+    before = list(store.iter_records("stories"))
     summary = archive.ingest([str(SAMPLE)])
     assert summary.stored == 0
-    docs = list(archive.store.iter_documents())
-    for hook in archive.after_store:
-        hook(archive.store, docs)
-    assert con.execute("SELECT id, article_count, centroid FROM stories ORDER BY id").fetchall() == before
-    assert con.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 16
+    assert archive.repair() == {"articles": 16, "resolve_entities": 0, "near_duplicates": 0,
+                                "stories": 0, "alerts": 0}
+    assert list(store.iter_records("stories")) == before
+    assert len(store.list_story_members()) == 16
 
 
 def test_cli_stories_and_story(archive, capsys):

@@ -8,10 +8,12 @@ import pytest
 
 from rasid.doc import Document
 from rasid.eval.stories import score_bcubed, score_pairwise
+from rasid.archive_steps import (ARCHIVE_STEPS, NearDuplicatesStep, StoriesStep, build_archive_steps,
+                                 run_archive_steps)
 from rasid.stories import (NearDuplicateDetector, StoryTracker, compute_signature,
-                           estimate_jaccard, get_story, install, list_stories, story_of_article)
+                           estimate_jaccard, get_story, list_stories, story_of_article)
 from rasid.stories.tracker import compute_gap_days, convert_doc_time
-from rasid.store.sqlite import SqliteStore
+from rasid.store import open_store
 
 QUAKE = ("ضرب زلزال بقوة ست درجات على مقياس ريختر مدينة إسطنبول التركية صباح اليوم الثلاثاء، "
          "وأعلنت هيئة إدارة الكوارث والطوارئ التركية أن الزلزال أسفر عن مقتل أربعة أشخاص وإصابة "
@@ -33,18 +35,23 @@ def make(text, title, url, published="2015-08-06T10:00:00"):
 
 @pytest.fixture()
 def store():
-    s = SqliteStore(":memory:")
+    s = open_store(":memory:")
     yield s
     s.close()
 
 
-def ingest(store, docs, hooks):
-    report = store.add_documents(docs)
-    stored = {o.id for o in report.outcomes if o.outcome == "stored"}
-    docs = [d for d in docs if d.id in stored]
-    for hook in hooks:
-        hook(store, docs)
+def ingest(store, docs, steps):
+    """Store `docs` and run the archive steps on them in one transaction, as Monitor does."""
+    with store.transaction():
+        report = store.add_documents(docs)
+        stored = {o.id for o in report.outcomes if o.outcome == "stored"}
+        docs = [d for d in docs if d.id in stored]
+        run_archive_steps(steps, store, docs)
     return docs
+
+
+def count(store, kind):
+    return sum(1 for _ in store.iter_records(kind))
 
 
 # -- MinHash ----------------------------------------------------------------------------------
@@ -64,14 +71,13 @@ def test_vowelled_copy_has_the_same_signature():
 
 # -- near-duplicates --------------------------------------------------------------------------
 def test_near_duplicate_is_linked_to_the_first_copy(store):
-    det = NearDuplicateDetector()
+    det = NearDuplicatesStep()
     first = make(QUAKE, "زلزال يضرب إسطنبول", "http://a.example/1")
     ingest(store, [first], [det])
     copy = make(QUAKE_EDITED, "عاجل | زلزال يضرب إسطنبول", "http://b.example/xyz")
     ingest(store, [copy], [det])
     assert copy.meta["near_duplicate_of"] == first.id
-    row = store.con.execute("SELECT duplicate_of, similarity FROM near_duplicates WHERE article_id = ?",
-                            (copy.id,)).fetchone()
+    row = store.get_near_duplicate(copy.id)
     assert row[0] == first.id and row[1] >= 0.75
     assert store.get_document(copy.id).meta["near_duplicate_of"] == first.id  # for later hooks
     # a copy of the copy points at the first copy
@@ -87,18 +93,20 @@ def test_near_duplicate_hook_is_idempotent(store):
     det = NearDuplicateDetector()
     a = make(QUAKE, "t", "http://a.example/1")
     b = make(QUAKE_EDITED, "t2", "http://b.example/2")
-    ingest(store, [a, b], [det])  # same batch: b sees a
+    ingest(store, [a, b], [NearDuplicatesStep(det)])  # same batch: b sees a
     assert b.meta["near_duplicate_of"] == a.id
-    n = store.con.execute("SELECT count(*) FROM neardup_bands").fetchone()[0]
+    n = count(store, "neardup_bands")
+    assert n == 2 * 32
     det.process(store, [a, b])
-    assert store.con.execute("SELECT count(*) FROM neardup_bands").fetchone()[0] == n
-    assert store.con.execute("SELECT count(*) FROM near_duplicates").fetchone()[0] == 1
+    assert count(store, "neardup_bands") == n
+    assert store.list_near_duplicates() == [{"article_id": b.id, "duplicate_of": a.id,
+                                             "similarity": store.get_near_duplicate(b.id)[1]}]
 
 
 # -- stories ----------------------------------------------------------------------------------
 def test_stories_join_start_and_skip_duplicates(store):
     det, tracker = NearDuplicateDetector(), StoryTracker()
-    hooks = [det, tracker]
+    hooks = [NearDuplicatesStep(det), StoriesStep(tracker)]
     a = make(QUAKE, "زلزال بقوة ست درجات يضرب إسطنبول", "http://a.example/1", "2015-08-06T08:00:00")
     ingest(store, [a], hooks)
     dup = make(QUAKE_EDITED, "عاجل: زلزال يضرب إسطنبول", "http://b.example/2", "2015-08-06T09:00:00")
@@ -110,32 +118,31 @@ def test_stories_join_start_and_skip_duplicates(store):
     assert s_a["id"] == s_dup["id"] == s_follow["id"]
     assert s_dup["duplicate_of"] == a.id
     assert s_other["id"] != s_a["id"]
-    assert store.con.execute("SELECT count(*) FROM stories").fetchone()[0] == 2
-    story = store.con.execute("SELECT article_count, first_published, last_published, n_vectors "
-                              "FROM stories WHERE id = ?", (s_a["id"],)).fetchone()
-    assert story == (3, "2015-08-06T08:00:00", "2015-08-07T12:00:00", 2)  # the copy adds no vector
-    # re-running the hooks changes nothing
-    before = store.con.execute("SELECT id, article_count, centroid FROM stories ORDER BY id").fetchall()
+    stories = {r["id"]: r for r in store.iter_records("stories")}
+    assert len(stories) == 2
+    story = stories[s_a["id"]]
+    assert (story["article_count"], story["first_published"], story["last_published"],
+            story["n_vectors"]) == (3, "2015-08-06T08:00:00", "2015-08-07T12:00:00", 2)  # the copy adds no vector
+    # re-running the steps changes nothing
+    before = list(store.iter_records("stories"))
     det.process(store, [a, dup, follow, other])
     assert tracker.process(store, [a, dup, follow, other]) == []
-    assert store.con.execute("SELECT id, article_count, centroid FROM stories ORDER BY id").fetchall() == before
+    assert list(store.iter_records("stories")) == before
 
 
 def test_story_window_keeps_old_story_closed(store):
-    tracker = StoryTracker()
+    tracker = [StoriesStep()]
     a = make(QUAKE, "زلزال يضرب إسطنبول", "http://a.example/1", "2015-08-01T08:00:00")
     later = make(QUAKE_FOLLOWUP, "حصيلة زلزال إسطنبول", "http://c.example/3", "2015-09-01T08:00:00")
-    ingest(store, [a], [tracker])
-    ingest(store, [later], [tracker])
+    ingest(store, [a], tracker)
+    ingest(store, [later], tracker)
     assert story_of_article(store, a.id)["id"] != story_of_article(store, later.id)["id"]
 
 
 def test_get_story_and_list(store):
-    install_target = type("M", (), {"after_store": []})()
-    det, tracker = install(install_target)
     docs = [make(QUAKE, "زلزال بقوة ست درجات يضرب إسطنبول", "http://a.example/1", "2015-08-06T08:00:00"),
             make(QUAKE_FOLLOWUP, "ارتفاع حصيلة ضحايا زلزال إسطنبول", "http://c.example/3", "2015-08-07T12:00:00")]
-    ingest(store, docs, install_target.after_store)
+    ingest(store, docs, build_archive_steps(("near_duplicates", "stories")))
     sid = story_of_article(store, docs[0].id)["id"]
     story = get_story(store, sid)
     assert story["title"] and story["article_count"] == 2
@@ -157,15 +164,12 @@ def docs_by_id(docs):
     return {d.id: d for d in docs}
 
 
-def test_install_puts_hooks_first_once():
-    class M:
-        after_store = [lambda s, d: None]
-
-    m = M()
-    det, tracker = install(m)
-    assert m.after_store[0] is det and m.after_store[1] is tracker and len(m.after_store) == 3
-    install(m)
-    assert len(m.after_store) == 3
+def test_archive_steps_are_declared_in_order():
+    steps = build_archive_steps()
+    assert [s.name for s in steps] == list(ARCHIVE_STEPS) == [
+        "resolve_entities", "near_duplicates", "stories", "alerts"]
+    with pytest.raises(ValueError, match="unknown archive step 'story'"):
+        build_archive_steps(["story"])
 
 
 def test_times_and_gaps():

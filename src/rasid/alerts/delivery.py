@@ -1,14 +1,15 @@
 """Delivering alerts: reading them back, a live feed, and webhooks.
 
-* `list_alerts` / `alerts_since(store, last_id)`: alerts with their watch and article,
+* `list_alerts` / `alerts_since(store, last_id)`: alerts with their watch and article
+  (the archive's ``list_alerts``),
   oldest first; a separate process (the web server) streams new alerts by polling
   `alerts_since` (`stream_alerts` is that loop, ready for an SSE response).
 * `AlertBus` / `BUS`: in-process publish/subscribe; the alert engine publishes every new
   alert, each subscriber gets its own queue.
 * `deliver_pending`: POST each undelivered alert of a watch with a webhook, as JSON, with
   retries and exponential backoff (``RASID_WEBHOOK_ATTEMPTS`` tries per run, waiting
-  ``RASID_WEBHOOK_BACKOFF`` * 2**n seconds between them). Every attempt is logged in
-  ``deliveries``; ``alerts.attempts`` and ``alerts.delivered_at`` record the outcome, and
+  ``RASID_WEBHOOK_BACKOFF`` * 2**n seconds between them). Every attempt is logged
+  (``archive.record_delivery``) with the alert's attempts and delivery time, and
   an alert still undelivered is tried again on the next run (up to `GIVE_UP_AFTER`).
 """
 from __future__ import annotations
@@ -42,64 +43,21 @@ def webhook_settings() -> dict[str, float]:
             "timeout": _env_float("RASID_WEBHOOK_TIMEOUT", 10.0)}
 
 
-# -- reading alerts -------------------------------------------------------------------------------
-_ALERT_SQL = ("SELECT al.id, al.watch_id, w.name, al.kind, al.article_id, a.title, a.url, a.source, "
-              "a.published, al.event_time, al.created_at, al.reason, al.delivered_at, al.attempts "
-              "FROM alerts al JOIN watches w ON w.id = al.watch_id "
-              "LEFT JOIN articles a ON a.id = al.article_id")
-
-
-def _alert_dict(row: tuple) -> dict[str, Any]:
-    keys = ("id", "watch_id", "watch_name", "kind", "article_id", "title", "url", "source",
-            "published", "event_time", "created_at", "reason", "delivered_at", "attempts")
-    out = dict(zip(keys, row))
-    out["reason"] = json.loads(out["reason"] or "{}")
-    return out
-
-
+# -- reading alerts (the archive's list_alerts / get_alerts) -----------------------------------
 def alerts_since(store: Any, last_id: int = 0, limit: int = 100,
                  watch_id: int | None = None) -> list[dict[str, Any]]:
     """Alerts with ``id > last_id``, oldest first (the live feed's polling call)."""
-    sql, args = _ALERT_SQL + " WHERE al.id > ?", [int(last_id or 0)]
-    if watch_id is not None:
-        sql += " AND al.watch_id = ?"
-        args.append(int(watch_id))
-    sql += " ORDER BY al.id LIMIT ?"
-    args.append(int(limit))
-    with store._lock:
-        rows = store.con.execute(sql, args).fetchall()
-    return [_alert_dict(r) for r in rows]
+    return store.list_alerts(watch_id=watch_id, since_id=int(last_id or 0), limit=limit)
 
 
 def list_alerts(store: Any, watch_id: int | None = None, since_id: int | None = None,
                 limit: int = 50) -> list[dict[str, Any]]:
     """With `since_id`: the alerts after it, oldest first; else the latest `limit`, oldest first."""
-    if since_id is not None:
-        return alerts_since(store, since_id, limit, watch_id)
-    sql, args = _ALERT_SQL, []
-    if watch_id is not None:
-        sql += " WHERE al.watch_id = ?"
-        args.append(int(watch_id))
-    sql += " ORDER BY al.id DESC LIMIT ?"
-    args.append(int(limit))
-    with store._lock:
-        rows = store.con.execute(sql, args).fetchall()
-    return [_alert_dict(r) for r in reversed(rows)]
-
-
-def get_alerts(store: Any, ids: list[int]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    with store._lock:
-        rows = store.con.execute(_ALERT_SQL + f" WHERE al.id IN ({marks}) ORDER BY al.id",
-                                 list(ids)).fetchall()
-    return [_alert_dict(r) for r in rows]
+    return store.list_alerts(watch_id=watch_id, since_id=since_id, limit=limit)
 
 
 def latest_alert_id(store: Any) -> int:
-    with store._lock:
-        return store.con.execute("SELECT coalesce(max(id), 0) FROM alerts").fetchone()[0]
+    return store.latest_alert_id()
 
 
 def stream_alerts(store: Any, last_id: int = 0, poll_s: float = 1.0,
@@ -191,24 +149,6 @@ def post_webhook(url: str, payload: dict[str, Any], timeout: float = 10.0) -> tu
     return status, f"HTTP {status}"
 
 
-def _record_attempt(store: Any, alert_id: int, url: str, attempt: int, status: int | None,
-                    error: str | None) -> None:
-    with store._lock:
-        con = store.con
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            con.execute("INSERT INTO deliveries (alert_id, url, attempt, status, error) "
-                        "VALUES (?, ?, ?, ?, ?)", (alert_id, url, attempt, status, error))
-            con.execute("UPDATE alerts SET attempts = attempts + 1, delivered_at = CASE WHEN ? "
-                        "THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') ELSE delivered_at END "
-                        "WHERE id = ?", (error is None, alert_id))
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-
-
 def deliver_pending(store: Any, alert_ids: list[int] | None = None, *, attempts: int | None = None,
                     backoff: float | None = None, timeout: float | None = None,
                     sleep: Callable[[float], None] = time.sleep,
@@ -222,23 +162,15 @@ def deliver_pending(store: Any, alert_ids: list[int] | None = None, *, attempts:
     attempts = int(attempts if attempts is not None else settings["attempts"])
     backoff = float(backoff if backoff is not None else settings["backoff"])
     timeout = float(timeout if timeout is not None else settings["timeout"])
-    sql = ("SELECT al.id, w.webhook, al.attempts FROM alerts al JOIN watches w ON w.id = al.watch_id "
-           "WHERE w.webhook IS NOT NULL AND al.delivered_at IS NULL AND al.attempts < ?")
-    args: list[Any] = [GIVE_UP_AFTER]
-    if alert_ids is not None:
-        if not alert_ids:
-            return {"delivered": 0, "failed": 0}
-        sql += f" AND al.id IN ({','.join('?' * len(alert_ids))})"
-        args += list(alert_ids)
-    with store._lock:
-        pending = store.con.execute(sql + " ORDER BY al.id", args).fetchall()
+    pending = store.list_pending_deliveries(alert_ids, GIVE_UP_AFTER)
     done = {"delivered": 0, "failed": 0}
     dead_urls: set[str] = set()
-    for alert_id, url, tried in pending:
+    for item in pending:
+        alert_id, url, tried = item["alert_id"], item["url"], item["attempts"]
         if url in dead_urls:
             done["failed"] += 1
             continue
-        alerts = get_alerts(store, [alert_id])
+        alerts = store.get_alerts([alert_id])
         if not alerts:
             continue
         payload = build_payload(alerts[0])
@@ -246,7 +178,7 @@ def deliver_pending(store: Any, alert_ids: list[int] | None = None, *, attempts:
         for n in range(attempts):
             status, error = post_webhook(url, payload, timeout)
             tried += 1
-            _record_attempt(store, alert_id, url, tried, status, error)
+            store.record_delivery(alert_id, url, tried, status, error)
             if error is None:
                 ok = True
                 break

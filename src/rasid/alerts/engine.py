@@ -1,30 +1,32 @@
-"""The after-store hook that turns stored articles into alerts.
+"""The work of the ``alerts`` archive step: turning stored articles into alerts.
 
-`AlertEngine.process(store, docs)` runs after every committed batch (``monitor.after_store``):
+`AlertEngine.evaluate(archive, docs)` runs inside the transaction of the batch it follows
+(`rasid.archive_steps`), through the archive interface:
 
 1. the articles to evaluate: every stored article above the high-water mark
-   (``alert_progress.last_rowid``), in rowid order: normally just `docs`, plus any article
-   never evaluated because the process died between its commit and this hook. The
-   in-memory `docs` are used where they are (earlier hooks annotate them);
-   near-duplicates (``doc.meta["near_duplicate_of"]``) are skipped;
-2. every active watch is matched against each article (outside the write lock);
-3. one transaction: ``INSERT OR IGNORE`` the alerts (UNIQUE (watch_id, article_id), so a
-   re-run creates nothing), the surge bookkeeping, and the new high-water mark;
-4. the new alerts go to the in-process `BUS` and to their webhooks.
+   (``archive.get_alert_mark()``), in insertion order: normally just `docs`, plus any
+   article stored without the step (e.g. before the first watch). The in-memory `docs`
+   are used where they are (earlier steps annotate them); near-duplicates
+   (``doc.meta["near_duplicate_of"]``) are skipped;
+2. every active watch is matched against each article;
+3. the alerts (one per (watch, article): a re-run creates nothing), the surge
+   bookkeeping and the new high-water mark are written;
+4. after the commit, `announce` sends the new alerts to the in-process `BUS` and to their
+   webhooks (delivery stays outside the write transaction; undelivered alerts are
+   retried later).
 
 Surge watches record each matching article in ``watch_matches`` and raise one alert (on
 the article that brought the count to N) when N matching articles fall within the window,
 at most once per window. An article's time is its publication time when that is a full
-date and time, else the time it was stored (``articles.ingested_at``), in UTC.
+date and time, else the time it was stored (its ``ingested_at``), in UTC.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
 from ..doc import Document
-from .delivery import BUS, AlertBus, deliver_pending, get_alerts
+from .delivery import BUS, AlertBus, deliver_pending
 from .matcher import Match, match_document, resolve_entity_ids
 from .watches import Watch, list_watches, update_entity_ids
 
@@ -63,136 +65,92 @@ class AlertEngine:
         #: ids of the alerts created by this engine, in order (for reports)
         self.created: list[int] = []
 
-    def __call__(self, store: Any, docs: list[Document]) -> None:
-        self.process(store, docs)
-
-    # -- the hook ---------------------------------------------------------------------------
     def process(self, store: Any, docs: Iterable[Document]) -> list[int]:
-        """Evaluate `docs` (just stored) and any unevaluated stored article; return the ids
-        of the alerts created."""
-        if getattr(store, "con", None) is None:
-            return []  # only the SQLite archive has the alert tables for now
-        by_id = {d.id: d for d in docs}
-        created: list[int] = []
-        if not list_watches(store, active_only=True):
-            self._skip_all(store)  # nothing to look for: articles stored now are not watched
-            return created
-        while True:
-            rows = self._pending_rows(store)
-            if not rows:
-                break
-            created += self._evaluate(store, rows, by_id)
-            if len(rows) < CATCH_UP_BATCH:
-                break
-        if created:
-            self.created += created
-            alerts = get_alerts(store, created)
-            for alert in alerts:
-                self.bus.publish(alert)
-            if self.deliver:
-                deliver_pending(store, created, on_event=self.on_event)
+        """Evaluate `docs` (just stored) and any unevaluated stored article, then announce
+        the new alerts; return their ids."""
+        created = self.evaluate(store, docs)
+        self.announce(store, created)
         return created
 
     def catch_up(self, store: Any) -> list[int]:
-        """Evaluate stored articles never evaluated (after a crash); return new alert ids."""
+        """Evaluate stored articles never evaluated; return new alert ids."""
         return self.process(store, [])
 
     # -- steps ------------------------------------------------------------------------------
-    @staticmethod
-    def _skip_all(store: Any) -> None:
-        with store._lock:
-            store.con.execute("UPDATE alert_progress SET last_rowid = max(last_rowid, "
-                              "(SELECT coalesce(max(rowid), 0) FROM articles)) WHERE id = 1")
-
-    @staticmethod
-    def _pending_rows(store: Any) -> list[tuple[int, str, str | None, str]]:
-        """``(rowid, id, published, ingested_at)`` of the stored articles above the mark
-        (not evaluated yet), in rowid order, at most CATCH_UP_BATCH."""
-        with store._lock:
-            con = store.con
-            mark = con.execute("SELECT last_rowid FROM alert_progress WHERE id = 1").fetchone()
-            mark = mark[0] if mark else 0
-            return con.execute("SELECT rowid, id, published, ingested_at FROM articles "
-                               "WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                               (mark, CATCH_UP_BATCH)).fetchall()
-
-    def _evaluate(self, store: Any, rows: list[tuple], by_id: dict[str | None, Document]) -> list[int]:
-        """Match the articles of `rows` (in-memory copies from `by_id` when there are, since
-        they carry what earlier hooks set) and commit the alerts and the new mark."""
-        watches = list_watches(store, active_only=True)
-        matches: list[tuple[Watch, Match, str]] = []
-        if watches:
-            entity_ids: dict[int, set[int]] = {}
-            for w in watches:
-                if w.entity:
-                    entity_ids[w.id] = resolve_entity_ids(w, store)
-                    update_entity_ids(store, w, sorted(entity_ids[w.id]))
-            for rowid, doc_id, published, ingested_at in rows:
-                doc = by_id.get(doc_id) or store.get_document(doc_id)
-                if doc is None or doc.meta.get("near_duplicate_of"):
-                    continue
-                when = convert_event_time(published, ingested_at)
-                for w in watches:
-                    m = match_document(w, doc, store, entity_ids.get(w.id))
-                    if m is not None:
-                        m.article_id = doc_id
-                        matches.append((w, m, when))
-        return self._commit(store, matches, max(r[0] for r in rows))
-
-    def _commit(self, store: Any, matches: list[tuple[Watch, Match, str]], last_rowid: int) -> list[int]:
+    def evaluate(self, store: Any, docs: Iterable[Document]) -> list[int]:
+        """Match every stored article above the mark (the in-memory `docs` where there are,
+        since they carry what earlier steps set) and store the alerts and the new mark, in
+        one transaction (nested in the caller's); return the ids of the alerts created."""
+        by_id = {d.id: d for d in docs}
         created: list[int] = []
-        with store._lock:
-            con = store.con
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                for watch, match, when in matches:
-                    reason = {"matches": match.reasons}
-                    if watch.surge_count and watch.surge_window_s:
-                        new_id = self._record_surge(con, watch, match, when, reason)
-                    else:
-                        cur = con.execute(
-                            "INSERT OR IGNORE INTO alerts (watch_id, article_id, kind, event_time, "
-                            "reason) VALUES (?, ?, 'match', ?, ?)",
-                            (watch.id, match.article_id, when, json.dumps(reason, ensure_ascii=False)))
-                        new_id = cur.lastrowid if cur.rowcount else None
-                    if new_id:
-                        created.append(new_id)
-                con.execute("UPDATE alert_progress SET last_rowid = max(last_rowid, ?) WHERE id = 1",
-                            (last_rowid,))
-                con.execute("COMMIT")
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
+        with store.transaction():
+            if not store.list_watches(active_only=True):
+                store.set_alert_mark(store.latest_article_seq())  # nothing stored now is watched
+                return created
+            while True:
+                pending = store.list_articles_after(store.get_alert_mark(), CATCH_UP_BATCH)
+                if not pending:
+                    break
+                created += self._evaluate(store, pending, by_id)
+                if len(pending) < CATCH_UP_BATCH:
+                    break
+        self.created += created
+        return created
+
+    def announce(self, store: Any, created: list[int]) -> None:
+        """Publish committed alerts on the bus and deliver their webhooks."""
+        if not created:
+            return
+        for alert in store.get_alerts(created):
+            self.bus.publish(alert)
+        if self.deliver:
+            deliver_pending(store, created, on_event=self.on_event)
+
+    def _evaluate(self, store: Any, pending: list[dict[str, Any]],
+                  by_id: dict[str | None, Document]) -> list[int]:
+        watches = list_watches(store, active_only=True)
+        created: list[int] = []
+        entity_ids: dict[int, set[int]] = {}
+        for w in watches:
+            if w.entity:
+                entity_ids[w.id] = resolve_entity_ids(w, store)
+                update_entity_ids(store, w, sorted(entity_ids[w.id]))
+        for art in pending:
+            doc = by_id.get(art["id"]) or store.get_document(art["id"])
+            if doc is None or doc.meta.get("near_duplicate_of"):
+                continue
+            when = convert_event_time(art["published"], art["ingested_at"])
+            for w in watches:
+                m = match_document(w, doc, store, entity_ids.get(w.id))
+                if m is None:
+                    continue
+                m.article_id = art["id"]
+                reason = {"matches": m.reasons}
+                if w.surge_count and w.surge_window_s:
+                    new_id = self._record_surge(store, w, m, when, reason)
+                else:
+                    new_id = store.add_alert(w.id, m.article_id, "match", when, reason)
+                if new_id:
+                    created.append(new_id)
+        store.set_alert_mark(max(a["seq"] for a in pending))
         return created
 
     @staticmethod
-    def _record_surge(con: Any, watch: Watch, match: Match, when: str,
+    def _record_surge(store: Any, watch: Watch, match: Match, when: str,
                       reason: dict[str, Any]) -> int | None:
-        cur = con.execute("INSERT OR IGNORE INTO watch_matches (watch_id, article_id, event_time, "
-                          "reason) VALUES (?, ?, ?, ?)",
-                          (watch.id, match.article_id, when, json.dumps(reason, ensure_ascii=False)))
-        if not cur.rowcount:
+        if not store.add_watch_match(watch.id, match.article_id, when, reason):
             return None  # seen before
         window = int(watch.surge_window_s or 0)
         start = _shift(when, -window)
-        last = con.execute("SELECT max(event_time) FROM alerts WHERE watch_id = ? AND kind = 'surge'",
-                           (watch.id,)).fetchone()[0]
+        last = store.last_surge_time(watch.id)
         if last is not None and last > start:
             return None  # fired within this window already
-        rows = con.execute(
-            "SELECT m.article_id, m.event_time, a.title FROM watch_matches m "
-            "LEFT JOIN articles a ON a.id = m.article_id WHERE m.watch_id = ? "
-            "AND m.event_time > ? AND m.event_time <= ? ORDER BY m.event_time, m.article_id",
-            (watch.id, start, when)).fetchall()
+        rows = store.list_watch_matches(watch.id, start, when)
         if len(rows) < int(watch.surge_count or 0):
             return None
         reason = dict(reason, surge={
             "count": len(rows), "threshold": watch.surge_count, "window_s": window,
             "since": start, "until": when,
-            "articles": [{"id": i, "event_time": t, "title": title}
-                         for i, t, title in rows[:MAX_SURGE_ARTICLES]]})
-        cur = con.execute("INSERT OR IGNORE INTO alerts (watch_id, article_id, kind, event_time, "
-                          "reason) VALUES (?, ?, 'surge', ?, ?)",
-                          (watch.id, match.article_id, when, json.dumps(reason, ensure_ascii=False)))
-        return cur.lastrowid if cur.rowcount else None
+            "articles": [{"id": r["article_id"], "event_time": r["event_time"], "title": r["title"]}
+                         for r in rows[:MAX_SURGE_ARTICLES]]})
+        return store.add_alert(watch.id, match.article_id, "surge", when, reason)

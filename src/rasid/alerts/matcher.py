@@ -77,9 +77,11 @@ def resolve_entity_ids(watch: Watch, store: Any | None) -> set[int]:
     """The watch's entity ids: those resolved when it was added, plus the archive records
     that now fit the typed name (an entity first stored after the watch was added)."""
     ids = set((watch.entity or {}).get("ids") or [])
-    if store is not None and watch.entity and hasattr(store, "find_entities"):
+    if store is not None and watch.entity:
+        from ..entities.archive import lookup_entities
+
         name = watch.entity["name"]
-        ids |= {r.id for r in store.find_entities(name, limit=10) if is_entity_form(name, r)}
+        ids |= {r.id for r in lookup_entities(store, name, limit=10) if is_entity_form(name, r)}
     return ids
 
 

@@ -7,10 +7,10 @@ Crash safety comes from three things, none of them specific to this loop:
 * a feed's state (ETag, Last-Modified, seen item keys) is saved only after its articles
   are committed (``Monitor.ingest``), so a crash in between re-reads the items rather
   than losing them;
-* the alert engine keeps a high-water mark of evaluated articles, and at start (and on
-  every batch) evaluates the stored articles above it, so a crash between the article
-  commit and the alert commit loses no alert, and UNIQUE (watch, article) creates none
-  twice.
+* a batch's articles and its alerts are committed in one transaction (the archive
+  steps, `rasid.archive_steps`), and the alert engine keeps a high-water mark of
+  evaluated articles, evaluating at start (and on every batch) the stored articles above
+  it; one alert per (watch, article) at most.
 
 The loop stops cleanly on SIGINT/SIGTERM: the feed being read is finished (its batch
 committed), then it exits. A second signal interrupts at once.
@@ -22,8 +22,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from . import install
-from .delivery import deliver_pending, latest_alert_id
+from .delivery import deliver_pending
 
 
 def _say(message: str) -> None:
@@ -66,8 +65,8 @@ def run_monitor(monitor: Any, feed_urls: list[str], interval_s: float = 300, onc
     """Poll every feed each cycle until stopped (a signal, `stop`, `once`, `max_cycles`).
 
     Returns the totals: cycles, read, stored, duplicates, rejected, failed, alerts."""
-    engine = install(monitor, on_event=on_event)
-    if engine.on_event is None:  # installed earlier (Monitor.__init__): report here too
+    engine = monitor.archive_step("alerts").engine
+    if engine.on_event is None:  # report webhook failures here too
         engine.on_event = on_event
     store = monitor.store
     totals = {"cycles": 0, "read": 0, "stored": 0, "duplicates": 0, "rejected": 0, "failed": 0,
@@ -88,14 +87,14 @@ def run_monitor(monitor: Any, feed_urls: list[str], interval_s: float = 300, onc
             for url in feed_urls:
                 if stop_event.is_set():
                     break
-                before = latest_alert_id(store)
+                before = store.latest_alert_id()
                 try:
                     summary = monitor.ingest([url])
                 except Exception as exc:  # one broken feed must not stop the others
                     on_event(f"[{_stamp()}] cycle {cycle} {url}: error {type(exc).__name__}: {exc}")
                     totals["failed"] += 1
                     continue
-                alerts = _count_new(store, before)
+                alerts = store.count_alerts(since_id=before)
                 for key in ("read", "stored", "duplicates"):
                     totals[key] += getattr(summary, key)
                 totals["rejected"] += len(summary.rejected)
@@ -121,8 +120,3 @@ def run_monitor(monitor: Any, feed_urls: list[str], interval_s: float = 300, onc
     on_event(f"[{_stamp()}] stopped after {totals['cycles']} cycle(s): stored {totals['stored']}, "
              f"alerts {totals['alerts']}")
     return totals
-
-
-def _count_new(store: Any, before: int) -> int:
-    with store._lock:
-        return store.con.execute("SELECT count(*) FROM alerts WHERE id > ?", (before,)).fetchone()[0]

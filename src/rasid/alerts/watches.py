@@ -3,7 +3,7 @@
 A watch has one or more criteria, and all of them must match (AND):
 
 * ``entity``: a name in any spelling, Arabic or Latin. It is resolved when the watch is
-  added (``store.find_entities``, filtered by ``is_same_entity`` so that a loose key hit
+  added (`rasid.entities.archive.lookup_entities`, filtered by ``is_same_entity`` so that a loose key hit
   such as الأسد -> الشرق الأوسط is dropped) and again for every batch, so an entity first
   seen after the watch was added still matches; mentions are also compared by name.
 * ``query``: the search syntax (words, "phrases", -exclusions), validated with
@@ -17,7 +17,6 @@ articles within the window reaches N (at most once per window).
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,7 +114,9 @@ def resolve_entity(store: Any, name: str) -> dict[str, Any]:
 
     if not normalize_entity_name(name):
         raise WatchError("--entity needs a name (letters), e.g. أولاند or Hollande")
-    records = [r for r in store.find_entities(name, limit=10) if is_entity_form(name, r)]
+    from ..entities.archive import lookup_entities
+
+    records = [r for r in lookup_entities(store, name, limit=10) if is_entity_form(name, r)]
     out: dict[str, Any] = {"name": name, "ids": [r.id for r in records]}
     if records:
         out["canonical"] = records[0].canonical
@@ -161,22 +162,10 @@ def validate_webhook(url: str) -> str:
     return url
 
 
-# -- CRUD -----------------------------------------------------------------------------------
-_COLUMNS = ("id, name, entity, query, place, surge_count, surge_window_s, webhook, active, "
-            "created_at")
-
-
-def _row_to_watch(row: tuple) -> Watch:
-    return Watch(row[0], row[1], json.loads(row[2]) if row[2] else None, row[3],
-                 json.loads(row[4]) if row[4] else None, row[5], row[6], row[7], bool(row[8]),
-                 row[9])
-
-
-def _con(store: Any):
-    con = getattr(store, "con", None)
-    if con is None:
-        raise WatchError(f"watches need the SQLite archive; {store!r} is not supported yet")
-    return con
+# -- CRUD (through the archive interface) ----------------------------------------------------
+def _to_watch(d: dict[str, Any]) -> Watch:
+    return Watch(d["id"], d["name"], d["entity"], d["query"], d["place"], d["surge_count"],
+                 d["surge_window_s"], d["webhook"], bool(d["active"]), d["created_at"])
 
 
 def add_watch(store: Any, *, name: str | None = None, entity: str | None = None,
@@ -192,45 +181,28 @@ def add_watch(store: Any, *, name: str | None = None, entity: str | None = None,
     hook = validate_webhook(webhook) if webhook else None
     if not name:
         name = " + ".join(x for x in (entity, query, place) if x)
-    con = _con(store)
-    with store._lock:
-        cur = con.execute(
-            "INSERT INTO watches (name, entity, query, place, surge_count, surge_window_s, webhook) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (name, json.dumps(ent, ensure_ascii=False) if ent else None, q,
-             json.dumps(pl, ensure_ascii=False) if pl else None, count, window, hook))
-        watch_id = cur.lastrowid
+    watch_id = store.add_watch(name, ent, q, pl, count, window, hook)
     watch = get_watch(store, watch_id)
     assert watch is not None
     return watch
 
 
 def get_watch(store: Any, watch_id: int) -> Watch | None:
-    with store._lock:
-        row = _con(store).execute(f"SELECT {_COLUMNS} FROM watches WHERE id = ?",
-                                  (watch_id,)).fetchone()
-    return _row_to_watch(row) if row else None
+    found = store.get_watch(watch_id)
+    return _to_watch(found) if found else None
 
 
 def list_watches(store: Any, active_only: bool = False) -> list[Watch]:
-    where = " WHERE active = 1" if active_only else ""
-    with store._lock:
-        rows = _con(store).execute(f"SELECT {_COLUMNS} FROM watches{where} ORDER BY id").fetchall()
-    return [_row_to_watch(r) for r in rows]
+    return [_to_watch(d) for d in store.list_watches(active_only=active_only)]
 
 
 def remove_watch(store: Any, watch_id: int) -> bool:
     """Delete a watch and its alerts; False when there is no such watch."""
-    with store._lock:
-        cur = _con(store).execute("DELETE FROM watches WHERE id = ?", (watch_id,))
-    return cur.rowcount > 0
+    return store.remove_watch(watch_id)
 
 
 def set_watch_active(store: Any, watch_id: int, active: bool) -> bool:
-    with store._lock:
-        cur = _con(store).execute("UPDATE watches SET active = ? WHERE id = ?",
-                                  (1 if active else 0, watch_id))
-    return cur.rowcount > 0
+    return store.set_watch_active(watch_id, active)
 
 
 def update_entity_ids(store: Any, watch: Watch, ids: list[int]) -> None:
@@ -241,6 +213,4 @@ def update_entity_ids(store: Any, watch: Watch, ids: list[int]) -> None:
     if merged == sorted(watch.entity.get("ids") or []):
         return
     watch.entity["ids"] = merged
-    with store._lock:
-        _con(store).execute("UPDATE watches SET entity = ? WHERE id = ?",
-                            (json.dumps(watch.entity, ensure_ascii=False), watch.id))
+    store.set_watch_entity(watch.id, watch.entity)

@@ -72,7 +72,6 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
     URL, or None for the default archive. `settings` default to `Settings.from_env()`."""
     settings = settings or Settings.from_env()
     ctx = AppContext(open_monitor(source), settings)
-    install_hooks(ctx.monitor)
     app = FastAPI(
         title="rasid API", version=_version(), docs_url=None, redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
@@ -102,16 +101,6 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
 
     app.include_router(web_router)
     return app
-
-
-def install_hooks(monitor: Any) -> None:
-    """Stories and alerts for articles stored through the API, when those modules are
-    installed (both `install` functions add their hooks once, in the right order)."""
-    from . import features
-
-    for name in ("install_alerts", "install_stories"):
-        if features.has_feature(name):
-            features.call(name, monitor)
 
 
 def _version() -> str:

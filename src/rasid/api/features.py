@@ -23,8 +23,6 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "alerts_since": (ALERT_MODULES, ("alerts_since",)),
     "list_alerts": (ALERT_MODULES, ("list_alerts", "recent_alerts")),
     "latest_alert_id": (ALERT_MODULES + ("rasid.alerts.delivery",), ("latest_alert_id",)),
-    "install_alerts": (ALERT_MODULES, ("install",)),
-    "install_stories": (("rasid.stories",), ("install",)),
 }
 
 

@@ -173,7 +173,7 @@ def lookup_entity(request: Request,
     if not profiles:
         raise ApiError(404, f"no entity named {name!r} in the archive")
     for p in profiles:
-        p["spellings"] = queries.find_entity_spellings(monitor.store, p["id"])
+        p["spellings"] = monitor.store.entity_spellings(p["id"])
     return {"name": name, "entities": profiles}
 
 

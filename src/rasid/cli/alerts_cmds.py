@@ -54,8 +54,7 @@ def cmd_watch_list(args: argparse.Namespace) -> int:
     m = _main()
     with _open(args) as monitor:
         watches = list_watches(monitor.store)
-        counts = dict(monitor.store.con.execute(
-            "SELECT watch_id, count(*) FROM alerts GROUP BY watch_id").fetchall())
+        counts = monitor.store.count_alerts_by_watch()
     for w in watches:
         if args.json:
             m.emit_json(dict(w.to_dict(), alerts=counts.get(w.id, 0)))

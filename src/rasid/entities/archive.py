@@ -35,6 +35,11 @@ class ArchiveEntityIndex:
         return self.archive.get_entity(entity_id)
 
 
+def is_resolved(doc: Document) -> bool:
+    """Whether the document's entity spans carry archive entity ids already."""
+    return any("entity_id" in s.attrs for s in doc.layers.get(ENTITY_LAYER, []))
+
+
 def resolve_article_entities(archive: Any, doc: Document) -> list[EntityRecordUpdate]:
     """Resolve the entity spans of a stored article (``entity_id`` set on them, in memory
     and in the archive) in one transaction; return what changed per entity."""

@@ -166,27 +166,29 @@ def analyse_gold(gold: list[dict], texts: dict[str, dict], cache: Path | None) -
 
 def run_tracker(analysed: list[Document], config, batch: int = 50) -> tuple[dict[str, int], dict[str, str], int]:
     """``({url: story_id}, {url: duplicate_of}, seconds)`` after an online run."""
+    from ..entities.archive import resolve_article_entities
     from ..stories import NearDuplicateDetector, StoryTracker
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
-    store = SqliteStore(":memory:")
+    store = open_store(":memory:")
     detector, tracker = NearDuplicateDetector(), StoryTracker(config)
     t0 = time.time()
     docs = pickle.loads(pickle.dumps(analysed))  # a copy: the store writes entity ids into spans
     for i in range(0, len(docs), batch):
         chunk = docs[i:i + batch]
-        report = store.add_documents(chunk)
-        stored = {o.id for o in report.outcomes if o.outcome == "stored"}
-        chunk = [d for d in chunk if d.id in stored]
-        if chunk:
-            detector.process(store, chunk)
-            tracker.process(store, chunk)
+        with store.transaction():
+            report = store.add_documents(chunk)
+            stored = {o.id for o in report.outcomes if o.outcome == "stored"}
+            chunk = [d for d in chunk if d.id in stored]
+            if chunk:
+                for doc in chunk:
+                    resolve_article_entities(store, doc)
+                detector.process(store, chunk)
+                tracker.process(store, chunk)
     seconds = time.time() - t0
-    con = store.con
-    story = {u: s for u, s in con.execute(
-        "SELECT a.url, sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id")}
-    dups = {u: d for u, d in con.execute(
-        "SELECT a.url, nd.duplicate_of FROM near_duplicates nd JOIN articles a ON a.id = nd.article_id")}
+    url = {d.id: d.url for d in docs}
+    story = {url[m["article_id"]]: m["story_id"] for m in store.list_story_members()}
+    dups = {url[n["article_id"]]: n["duplicate_of"] for n in store.list_near_duplicates()}
     store.close()
     return story, dups, seconds
 
@@ -256,7 +258,7 @@ def perturb_text(text: str, rate: float, rng: random.Random) -> str:
 
 def evaluate_neardup(data: Path, n_edit: int = 300, n_distinct: int = 3000) -> None:
     from ..stories.neardup import NearDuplicateDetector
-    from ..store.sqlite import SqliteStore
+    from ..store import open_store
 
     path = data / "news" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
     if not path.exists():
@@ -273,7 +275,7 @@ def evaluate_neardup(data: Path, n_edit: int = 300, n_distinct: int = 3000) -> N
     det = NearDuplicateDetector()
     # edited copies
     base = recs[:n_edit]
-    store = SqliteStore(":memory:")
+    store = open_store(":memory:")
     originals = [Document(r["content"], title=r["title"], url=r["url"]) for r in base]
     store.add_documents(originals)
     det.process(store, originals)
@@ -289,7 +291,7 @@ def evaluate_neardup(data: Path, n_edit: int = 300, n_distinct: int = 3000) -> N
         print(f"    words edited {int(rate * 100):2d}%: linked to the original {hit}/{len(pairs)}")
     store.close()
     # distinct articles
-    store = SqliteStore(":memory:")
+    store = open_store(":memory:")
     docs = [Document(r["content"], title=r["title"], url=r["url"]) for r in recs[n_edit:n_edit + n_distinct]]
     report = store.add_documents(docs)
     stored = {o.id for o in report.outcomes if o.outcome == "stored"}

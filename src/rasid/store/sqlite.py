@@ -257,11 +257,6 @@ class SqliteStore(SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
 
     def _insert_article(self, row: tuple, fts: tuple, doc: Document, ingested_at: str | None) -> None:
         con = self.con
-        if ingested_at is None and doc.layers.get("entities"):  # moving to an archive step
-            from ..entities.archive import ArchiveEntityIndex
-            from ..entities.resolver import EntityResolver
-
-            EntityResolver(ArchiveEntityIndex(self)).resolve(doc)
         layers_json, spans, mentions = self._layer_rows(doc)
         if ingested_at:
             cur = con.execute(
@@ -468,11 +463,6 @@ class SqliteStore(SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
     @property
     def location(self) -> str:
         return self.path
-
-    def find_entities(self, name, type=None, limit=10):  # moving to rasid.entities.archive
-        from ..entities.archive import lookup_entities
-
-        return lookup_entities(self, name, type, limit)
 
     def get_state(self, key: str, default: Any = None) -> Any:
         with self._lock:

@@ -1,4 +1,4 @@
-"""Near-duplicate detection: MinHash over normalised character 5-shingles, LSH in SQLite.
+"""Near-duplicate detection: MinHash over normalised character 5-shingles, LSH in the archive.
 
 * ``compute_signature(text)``: 128 MinHash values (uint32) of the set of character
   5-shingles of ``normalize_key(text)`` (harakat, tatweel, alef/ya/ta-marbuta variants and
@@ -13,11 +13,11 @@
   (the estimated Jaccard; default 0.75, see docs/stories.md). The article is linked to the *first* copy: when the
   best match is itself a near-duplicate, its ``duplicate_of`` is used.
 
-`NearDuplicateDetector.process(store, docs)` is the after-store hook: it records
-``near_duplicates(article_id, duplicate_of, similarity)``, sets
-``doc.meta["near_duplicate_of"]`` (and ``near_duplicate_similarity``) in memory and in the
-stored article's ``meta``, so later hooks (stories, alerts) can skip the copy. Idempotent:
-an article with a stored signature is not processed again.
+`NearDuplicateDetector.process(archive, docs)` is the work of the ``near_duplicates``
+archive step (`rasid.archive_steps`): it records the link (``archive.add_near_duplicate``),
+sets ``doc.meta["near_duplicate_of"]`` (and ``near_duplicate_similarity``) in memory and
+in the stored article's ``meta``, so later steps (stories, alerts) can skip the copy.
+Idempotent: an article with a stored signature is not processed again.
 """
 from __future__ import annotations
 
@@ -92,93 +92,61 @@ def convert_signature(blob: bytes) -> np.ndarray:
 
 
 class NearDuplicateDetector:
-    """The near-duplicate after-store hook (see module doc)."""
+    """Finds and records near-duplicates through the archive interface (see module doc)."""
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, max_candidates: int = 50):
         self.threshold = threshold
         self.max_candidates = max_candidates
 
-    def __call__(self, store: Any, docs: list[Document]) -> None:
-        self.process(store, docs)
-
-    def process(self, store: Any, docs: Iterable[Document]) -> dict[str, tuple[str, float]]:
-        """Detect and record near-duplicates among `docs`; ``{article_id: (duplicate_of,
-        similarity)}`` for those found (already recorded ones included)."""
+    def process(self, archive: Any, docs: Iterable[Document]) -> dict[str, tuple[str, float]]:
+        """Detect and record near-duplicates among `docs` (stored articles), in one
+        transaction; ``{article_id: (duplicate_of, similarity)}`` for those found (already
+        recorded ones included)."""
         docs = [d for d in docs if d.id]
-        sigs = {d.id: compute_signature(d.text) for d in docs}  # outside the lock
+        sigs = {d.id: compute_signature(d.text) for d in docs}
         found: dict[str, tuple[str, float]] = {}
-        with store._lock:
-            con = store.con
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                for doc in docs:
-                    result = self._process_one(con, doc, sigs[doc.id])
-                    if result:
-                        found[doc.id] = result
-                        doc.meta["near_duplicate_of"] = result[0]
-                        doc.meta["near_duplicate_similarity"] = round(result[1], 3)
-                con.execute("COMMIT")
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
+        with archive.transaction():
+            for doc in docs:
+                result = self._process_one(archive, doc, sigs[doc.id])
+                if result:
+                    found[doc.id] = result
+                    doc.meta["near_duplicate_of"] = result[0]
+                    doc.meta["near_duplicate_similarity"] = round(result[1], 3)
         return found
 
-    def _process_one(self, con, doc: Document, sig: np.ndarray | None) -> tuple[str, float] | None:
-        row = con.execute("SELECT duplicate_of, similarity FROM near_duplicates WHERE article_id = ?",
-                          (doc.id,)).fetchone()
-        if row:
-            return row[0], row[1]
-        if sig is None or not con.execute("SELECT 1 FROM articles WHERE id = ?", (doc.id,)).fetchone():
-            return None  # too short, or not stored (hooks only get stored documents)
-        if con.execute("SELECT 1 FROM neardup_signatures WHERE article_id = ?", (doc.id,)).fetchone():
+    def _process_one(self, archive: Any, doc: Document, sig: np.ndarray | None) -> tuple[str, float] | None:
+        recorded = archive.get_near_duplicate(doc.id)
+        if recorded:
+            return recorded
+        if sig is None or not archive.has_article(doc.id):
+            return None  # too short, or not stored
+        if archive.has_signature(doc.id):
             return None  # processed before: not a duplicate
         keys = compute_band_keys(sig)
-        best = self.find_best(con, sig, keys, exclude=doc.id)
-        con.execute("INSERT INTO neardup_signatures (article_id, signature) VALUES (?, ?)",
-                    (doc.id, sig.astype("<u4").tobytes()))
-        con.executemany("INSERT INTO neardup_bands (band, bucket_hash, article_id) VALUES (?, ?, ?)",
-                        [(b, h, doc.id) for b, h in keys])
+        best = self.find_best(archive, sig, keys, exclude=doc.id)
+        archive.add_signature(doc.id, sig.astype("<u4").tobytes(), keys)
         if best is None:
             return None
-        original, sim = best
-        con.execute("INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, similarity) "
-                    "VALUES (?, ?, ?)", (doc.id, original, sim))
-        con.execute("UPDATE articles SET meta = json_set(meta, '$.near_duplicate_of', ?) WHERE id = ?",
-                    (original, doc.id))
-        return original, sim
+        archive.add_near_duplicate(doc.id, best[0], best[1])
+        return best
 
-    def find_best(self, con, sig: np.ndarray, keys: list[tuple[int, int]],
+    def find_best(self, archive: Any, sig: np.ndarray, keys: list[tuple[int, int]],
                   exclude: str | None = None) -> tuple[str, float] | None:
         """The first copy of the best-matching stored article at or above the threshold."""
-        hits: dict[str, int] = {}
-        for band, h in keys:
-            for (aid,) in con.execute("SELECT article_id FROM neardup_bands WHERE band = ? AND "
-                                      "bucket_hash = ? LIMIT ?", (band, h, self.max_candidates)):
-                if aid != exclude:
-                    hits[aid] = hits.get(aid, 0) + 1
+        hits = archive.find_band_matches(keys, self.max_candidates)
+        hits.pop(exclude, None)
         if not hits:
             return None
         ranked = sorted(hits, key=lambda a: -hits[a])[:self.max_candidates]
+        signatures = archive.get_signatures(ranked)
         best: tuple[str, float] | None = None
         for aid in ranked:
-            row = con.execute("SELECT signature FROM neardup_signatures WHERE article_id = ?",
-                              (aid,)).fetchone()
-            if not row:
+            if aid not in signatures:
                 continue
-            sim = estimate_jaccard(sig, convert_signature(row[0]))
+            sim = estimate_jaccard(sig, convert_signature(signatures[aid]))
             if sim >= self.threshold and (best is None or sim > best[1]):
                 best = (aid, sim)
         if best is None:
             return None
-        row = con.execute("SELECT duplicate_of FROM near_duplicates WHERE article_id = ?",
-                          (best[0],)).fetchone()
-        return (row[0] if row else best[0]), best[1]
-
-
-def find_near_duplicate(store: Any, article_id: str) -> str | None:
-    """The first copy `article_id` duplicates, or None."""
-    with store._lock:
-        row = store.con.execute("SELECT duplicate_of FROM near_duplicates WHERE article_id = ?",
-                                (article_id,)).fetchone()
-    return row[0] if row else None
+        first = archive.get_near_duplicate(best[0])
+        return (first[0] if first else best[0]), best[1]

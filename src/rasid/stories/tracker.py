@@ -10,7 +10,7 @@ and a new article only looks at a bounded set of candidate stories:
    top `doc_terms` kept, unit length.
 2. **Candidates.** The article's `query_terms` heaviest terms and its `query_entities`
    most specific resolved entities (``entity_id`` on ``doc.layers["entities"]`` spans, set
-   by the store) are looked up in ``story_terms`` / ``story_entities`` restricted to stories
+   by the ``resolve_entities`` step) are looked up in the story term / entity indexes restricted to stories
    active in the last `window_days` (indexed on (key, last_published)), at most
    `per_key_limit` stories per key, and the `max_candidates` stories with the most weight
    are scored. Every step is bounded, whatever the archive size.
@@ -22,13 +22,13 @@ and a new article only looks at a bounded set of candidate stories:
    otherwise the article starts a story.
 
 Near-duplicates (``doc.meta["near_duplicate_of"]``, see `rasid.stories.neardup`) join their
-original's story and change nothing else. `StoryTracker.process(store, docs)` is the
-after-store hook: one transaction per call; an article already in ``story_articles`` is
-skipped, so running it again changes nothing.
+original's story and change nothing else. `StoryTracker.process(archive, docs)` is the
+work of the ``stories`` archive step (`rasid.archive_steps`): one transaction per call,
+through the archive interface; an article already in a story is skipped, so running it
+again changes nothing.
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -169,69 +169,53 @@ class Assignment:
 
 
 class StoryTracker:
-    """The story after-store hook (see module doc)."""
+    """Assigns stored articles to stories through the archive interface (see module doc)."""
 
     def __init__(self, config: TrackerConfig | None = None):
         self.config = config or TrackerConfig()
 
-    def __call__(self, store: Any, docs: list[Document]) -> None:
-        self.process(store, docs)
-
-    def process(self, store: Any, docs: Iterable[Document]) -> list[Assignment]:
+    def process(self, archive: Any, docs: Iterable[Document]) -> list[Assignment]:
+        """Assign each of `docs` (stored articles) not yet in a story, in one transaction."""
         docs = [d for d in docs if d.id]
         features = {d.id: (compute_doc_vector(d, self.config), extract_entity_ids(d),
-                           convert_doc_time(d)) for d in docs}  # outside the lock
+                           convert_doc_time(d)) for d in docs}
         out: list[Assignment] = []
-        with store._lock:
-            con = store.con
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                n_articles = con.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 1
-                for doc in docs:
-                    if con.execute("SELECT 1 FROM story_articles WHERE article_id = ?",
-                                   (doc.id,)).fetchone():
-                        continue  # done before: a re-run changes nothing
-                    if not con.execute("SELECT 1 FROM articles WHERE id = ?", (doc.id,)).fetchone():
-                        continue  # not stored (hooks only get stored documents)
-                    vec, ents, when = features[doc.id]
-                    if not ents and not doc.layers.get("entities"):
-                        ents = dict(con.execute("SELECT entity_id, count(*) FROM mentions WHERE "
-                                                "article_id = ? GROUP BY entity_id", (doc.id,)))
-                    dup = self._duplicate_of(con, doc)
-                    res = None
-                    if dup:
-                        res = self._join_duplicate(con, doc.id, when, dup)
-                    if res is None:
-                        weights = self.weigh_entities(con, ents, n_articles)
-                        res = self.assign(con, doc.id, doc.title or doc.text[:120], when, vec, weights)
-                    out.append(res)
-                con.execute("COMMIT")
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
+        with archive.transaction():
+            n_articles = archive.latest_article_seq() or 1
+            for doc in docs:
+                if archive.get_story_id(doc.id) is not None:
+                    continue  # done before: a re-run changes nothing
+                if not archive.has_article(doc.id):
+                    continue  # not stored
+                vec, ents, when = features[doc.id]
+                if not ents and not doc.layers.get("entities"):
+                    ents = archive.count_article_mentions(doc.id)
+                dup = self._duplicate_of(archive, doc)
+                res = None
+                if dup:
+                    res = self._join_duplicate(archive, doc.id, when, dup)
+                if res is None:
+                    weights = self.weigh_entities(archive, ents, n_articles)
+                    res = self.assign(archive, doc.id, doc.title or doc.text[:120], when, vec, weights)
+                out.append(res)
         return out
 
     @staticmethod
-    def _duplicate_of(con, doc: Document) -> tuple[str, float] | None:
+    def _duplicate_of(archive: Any, doc: Document) -> tuple[str, float] | None:
         if doc.meta.get("near_duplicate_of"):
             return doc.meta["near_duplicate_of"], float(doc.meta.get("near_duplicate_similarity") or 1.0)
-        row = con.execute("SELECT duplicate_of, similarity FROM near_duplicates WHERE article_id = ?",
-                          (doc.id,)).fetchone()
-        return (row[0], row[1]) if row else None
+        return archive.get_near_duplicate(doc.id)
 
     @staticmethod
-    def _join_duplicate(con, article_id: str, when: str, dup: tuple[str, float]) -> Assignment | None:
-        row = con.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (dup[0],)).fetchone()
-        if not row:
+    def _join_duplicate(archive: Any, article_id: str, when: str,
+                        dup: tuple[str, float]) -> Assignment | None:
+        sid = archive.get_story_id(dup[0])
+        if sid is None:
             return None  # the original is in no story (stored before stories were on)
-        con.execute("INSERT INTO story_articles (story_id, article_id, published, similarity, "
-                    "duplicate_of) VALUES (?, ?, ?, ?, ?)", (row[0], article_id, when, dup[1], dup[0]))
-        con.execute("UPDATE stories SET article_count = article_count + 1, updated_at = "
-                    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?", (row[0],))
-        return Assignment(article_id, row[0], dup[1], False, dup[0])
+        archive.add_story_article(sid, article_id, when, dup[1], dup[0])
+        return Assignment(article_id, sid, dup[1], False, dup[0])
 
-    def weigh_entities(self, con, ents: dict[int, int], n_articles: int) -> dict[int, float]:
+    def weigh_entities(self, archive: Any, ents: dict[int, int], n_articles: int) -> dict[int, float]:
         """Specificity (IDF from mention counts) of the article's entities. The
         `query_entities` kept are the most salient: IDF x (1 + log of the mentions in this
         article), so that the names an article is about (named several times) come before
@@ -239,87 +223,63 @@ class StoryTracker:
         if not ents:
             return {}
         ids = list(ents)[:200]
-        counts = dict(con.execute(f"SELECT id, mention_count FROM entities WHERE id IN "
-                                  f"({','.join('?' * len(ids))})", ids))
+        counts = archive.count_entity_mentions(ids)
         weights = {e: math.log((n_articles + 1.0) / (counts.get(e, 0) + 1.0)) for e in ids}
         weights = {e: w for e, w in weights.items() if w > 0.5}
         top = sorted(weights.items(), key=lambda kv: (-kv[1] * (1.0 + math.log(max(ents[kv[0]], 1))), kv[0]))
         return dict(top[:self.config.query_entities])
 
-    def find_candidates(self, con, vec: dict[str, float], ents: dict[int, float],
+    def find_candidates(self, archive: Any, vec: dict[str, float], ents: dict[int, float],
                         when: str) -> list[int]:
         cfg = self.config
         t = _parse_time(when) or datetime.now(timezone.utc).replace(tzinfo=None)
         since = (t - timedelta(days=cfg.window_days)).strftime(_TIME_FMT)
         weight: dict[int, float] = {}
         for term, w in sorted(vec.items(), key=lambda kv: -kv[1])[:cfg.query_terms]:
-            for (sid,) in con.execute("SELECT story_id FROM story_terms WHERE term = ? AND "
-                                      "last_published >= ? ORDER BY last_published DESC LIMIT ?",
-                                      (term, since, cfg.per_key_limit)):
+            for sid in archive.find_stories_by_term(term, since, cfg.per_key_limit):
                 weight[sid] = weight.get(sid, 0.0) + w
         total = sum(ents.values()) or 1.0
         for eid, w in ents.items():
-            for (sid,) in con.execute("SELECT story_id FROM story_entities WHERE entity_id = ? AND "
-                                      "last_published >= ? ORDER BY last_published DESC LIMIT ?",
-                                      (eid, since, cfg.per_key_limit)):
+            for sid in archive.find_stories_by_entity(eid, since, cfg.per_key_limit):
                 weight[sid] = weight.get(sid, 0.0) + w / total
         return [s for s, _ in sorted(weight.items(), key=lambda kv: (-kv[1], -kv[0]))[:cfg.max_candidates]]
 
-    def assign(self, con, article_id: str, title: str, when: str, vec: dict[str, float],
+    def assign(self, archive: Any, article_id: str, title: str, when: str, vec: dict[str, float],
                ents: dict[int, float]) -> Assignment:
         """Join the best candidate story or start one (inside the caller's transaction)."""
         cfg = self.config
-        cands = self.find_candidates(con, vec, ents, when)
+        cands = self.find_candidates(archive, vec, ents, when)
         best: tuple[float, int, dict, str, str] | None = None
         if cands:
-            marks = ",".join("?" * len(cands))
-            story_ents: dict[int, set[int]] = {}
-            if ents:
-                emarks = ",".join("?" * len(ents))
-                for sid, eid in con.execute(
-                        f"SELECT story_id, entity_id FROM story_entities WHERE story_id IN ({marks}) "
-                        f"AND entity_id IN ({emarks})", [*cands, *ents]):
-                    story_ents.setdefault(sid, set()).add(eid)
-            for sid, centroid, first, last in con.execute(
-                    f"SELECT id, centroid, first_published, last_published FROM stories "
-                    f"WHERE id IN ({marks})", cands):
+            story_ents = archive.get_story_entities(cands, list(ents))
+            for story in archive.get_story_centroids(cands):
+                sid, cvec = story["id"], story["centroid"]
+                first, last = story["first_published"], story["last_published"]
                 gap = compute_gap_days(when, first, last)
                 if gap > cfg.window_days:
                     continue
-                cvec = json.loads(centroid)
                 score = score_story(vec, ents, cvec, story_ents.get(sid, set()), gap, cfg)[0]
                 if best is None or score > best[0] or (score == best[0] and sid < best[1]):
                     best = (score, sid, cvec, first, last)
         if best is not None and best[0] >= cfg.join_threshold:
             score, sid, cvec, first, last = best
-            self._update_story(con, sid, cvec, vec, ents, when, first, last)
-            con.execute("INSERT INTO story_articles (story_id, article_id, published, similarity) "
-                        "VALUES (?, ?, ?, ?)", (sid, article_id, when, round(score, 4)))
+            self._update_story(archive, sid, cvec, vec, ents, when, first, last)
+            archive.add_story_article(sid, article_id, when, round(score, 4))
             return Assignment(article_id, sid, score, False)
         centroid = self._truncate(vec)
-        cur = con.execute("INSERT INTO stories (title, first_published, last_published, article_count, "
-                          "centroid, n_vectors) VALUES (?, ?, ?, 1, ?, 1)",
-                          ((title or "").strip()[:300], when, when,
-                           json.dumps(centroid, ensure_ascii=False)))
-        sid = cur.lastrowid
-        self._index_story(con, sid, centroid, when)
-        con.executemany("INSERT INTO story_entities (entity_id, story_id, articles, last_published) "
-                        "VALUES (?, ?, 1, ?)", [(e, sid, when) for e in ents])
-        con.execute("INSERT INTO story_articles (story_id, article_id, published, similarity) "
-                    "VALUES (?, ?, ?, 1.0)", (sid, article_id, when))
+        sid = archive.create_story((title or "").strip()[:300], when, centroid,
+                                   self._index_terms(centroid), list(ents))
+        archive.add_story_article(sid, article_id, when, 1.0)
         return Assignment(article_id, sid, 1.0, True)
 
     def _truncate(self, vec: dict[str, float]) -> dict[str, float]:
         top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:self.config.centroid_terms]
         return {k: round(w, 5) for k, w in top}
 
-    def _index_story(self, con, sid: int, centroid: dict[str, float], last: str) -> None:
-        con.execute("DELETE FROM story_terms WHERE story_id = ?", (sid,))
-        terms = sorted(centroid, key=lambda k: -centroid[k])[:self.config.index_terms]
-        con.executemany("INSERT INTO story_terms (term, story_id, last_published) VALUES (?, ?, ?)",
-                        [(t, sid, last) for t in terms])
+    def _index_terms(self, centroid: dict[str, float]) -> list[str]:
+        return sorted(centroid, key=lambda k: -centroid[k])[:self.config.index_terms]
 
-    def _update_story(self, con, sid: int, cvec: dict[str, float], vec: dict[str, float],
+    def _update_story(self, archive: Any, sid: int, cvec: dict[str, float], vec: dict[str, float],
                       ents: dict[int, float], when: str, first: str | None, last: str | None) -> None:
         merged = dict(cvec)
         for k, w in vec.items():
@@ -327,14 +287,4 @@ class StoryTracker:
         centroid = self._truncate(merged)
         new_first = min(x for x in (first, when) if x)
         new_last = max(x for x in (last, when) if x)
-        con.execute("UPDATE stories SET centroid = ?, n_vectors = n_vectors + 1, article_count = "
-                    "article_count + 1, first_published = ?, last_published = ?, updated_at = "
-                    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
-                    (json.dumps(centroid, ensure_ascii=False), new_first, new_last, sid))
-        self._index_story(con, sid, centroid, new_last)
-        if new_last != last:
-            con.execute("UPDATE story_entities SET last_published = ? WHERE story_id = ?", (new_last, sid))
-        con.executemany(
-            "INSERT INTO story_entities (entity_id, story_id, articles, last_published) VALUES (?, ?, 1, ?) "
-            "ON CONFLICT (entity_id, story_id) DO UPDATE SET articles = articles + 1",
-            [(e, sid, new_last) for e in ents])
+        archive.update_story(sid, centroid, new_first, new_last, self._index_terms(centroid), list(ents))

@@ -133,18 +133,7 @@ def entity_labels(facets: dict | None) -> dict[str, str]:
 
 
 def fetch_texts(store: Any, ids: list[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    with queries.locked_connection(store) as con:
-        if con is not None:
-            marks = ",".join("?" * len(ids))
-            return dict(con.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", ids).fetchall())
-    out = {}
-    for i in ids:
-        doc = store.get_document(i)
-        if doc is not None:
-            out[i] = doc.text
-    return out
+    return store.get_texts(ids) if ids else {}
 
 
 # -- article ----------------------------------------------------------------------------------
@@ -199,7 +188,7 @@ def entity_page(request: Request, name: Annotated[str, Query(max_length=200)] = 
     if not profiles and name.strip():
         profiles = monitor.entity_profiles(name, limit=20)
         for p in profiles:
-            p["spellings"] = queries.find_entity_spellings(monitor.store, p["id"])
+            p["spellings"] = monitor.store.entity_spellings(p["id"])
     if not profiles:
         raise ApiError(404, "لا يوجد كيان بهذا الاسم في الأرشيف." if name or id else
                        "اكتب اسمًا للبحث عنه.")

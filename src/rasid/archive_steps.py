@@ -1,0 +1,143 @@
+"""Archive steps: the work across the archive that follows every stored batch.
+
+The pipeline (`rasid.stages`) analyses one document at a time; these steps need the
+archive (other articles). They are a declared list, run in this order by `Monitor` inside
+the transaction that stores the batch, so a batch's articles, entity resolution,
+near-duplicate links, story memberships and alerts are committed together or not at all
+(a crash leaves nothing half done; the next run stores the batch again):
+
+* ``resolve_entities``: each entity cluster to an archive entity (`rasid.entities.archive`);
+* ``near_duplicates``: MinHash/LSH near-copies (`rasid.stories.neardup`);
+* ``stories``: online story assignment (`rasid.stories.tracker`);
+* ``alerts``: watches matched, alerts stored (`rasid.alerts.engine`); after the commit the
+  new alerts are published and their webhooks delivered (outside the write transaction).
+
+Every step is idempotent per article (an article it has done is skipped), so
+`Monitor.repair` can run them over the whole archive to complete what an older rasid (or
+an archive filled by other means) left missing.
+
+``RASID_TEST_CRASH_AT=NAME[@N]`` (test-only: the crash-recovery tests use it) makes the
+process kill itself (SIGKILL) the N-th time (default 1) it finishes the step NAME (or
+``stored``: the articles were written, no step ran yet), inside the transaction.
+"""
+from __future__ import annotations
+
+import os
+import signal
+from typing import Any, Callable, Iterable
+
+from .doc import Document
+
+ARCHIVE_STEPS = ("resolve_entities", "near_duplicates", "stories", "alerts")
+
+
+class ArchiveStep:
+    """One step: `run` inside the batch's transaction, `after_commit` once it committed."""
+
+    name = ""
+
+    def run(self, archive: Any, docs: list[Document]) -> int:
+        """Do the step for the stored articles `docs`; return how many it changed."""
+        raise NotImplementedError
+
+    def after_commit(self, archive: Any) -> None:
+        """Work that must not hold the write transaction (default: none)."""
+
+
+class ResolveEntitiesStep(ArchiveStep):
+    name = "resolve_entities"
+
+    def run(self, archive: Any, docs: list[Document]) -> int:
+        from .entities.archive import is_resolved, resolve_article_entities
+
+        done = 0
+        for doc in docs:
+            if doc.layers.get("entities") and not is_resolved(doc):
+                resolve_article_entities(archive, doc)
+                done += 1
+        return done
+
+
+class NearDuplicatesStep(ArchiveStep):
+    name = "near_duplicates"
+
+    def __init__(self, detector: Any = None):
+        from .stories.neardup import NearDuplicateDetector
+
+        self.detector = detector or NearDuplicateDetector()
+
+    def run(self, archive: Any, docs: list[Document]) -> int:
+        todo = [d for d in docs if not archive.has_signature(d.id)]
+        self.detector.process(archive, docs)
+        return sum(1 for d in todo if archive.has_signature(d.id))
+
+
+class StoriesStep(ArchiveStep):
+    name = "stories"
+
+    def __init__(self, tracker: Any = None):
+        from .stories.tracker import StoryTracker
+
+        self.tracker = tracker or StoryTracker()
+
+    def run(self, archive: Any, docs: list[Document]) -> int:
+        return len(self.tracker.process(archive, docs))
+
+
+class AlertsStep(ArchiveStep):
+    name = "alerts"
+
+    def __init__(self, engine: Any = None):
+        from .alerts.engine import AlertEngine
+
+        self.engine = engine or AlertEngine()
+        self._created: list[int] = []
+
+    def run(self, archive: Any, docs: list[Document]) -> int:
+        created = self.engine.evaluate(archive, docs)
+        self._created += created
+        return len(created)
+
+    def after_commit(self, archive: Any) -> None:
+        created, self._created = self._created, []
+        self.engine.announce(archive, created)
+
+
+STEP_TYPES: dict[str, Callable[[], ArchiveStep]] = {
+    "resolve_entities": ResolveEntitiesStep, "near_duplicates": NearDuplicatesStep,
+    "stories": StoriesStep, "alerts": AlertsStep}
+
+
+def build_archive_steps(names: Iterable[str] = ARCHIVE_STEPS) -> list[ArchiveStep]:
+    """The steps named, in the order given; an unknown name is an error."""
+    steps = []
+    for name in names:
+        if name not in STEP_TYPES:
+            raise ValueError(f"unknown archive step {name!r}; known: {', '.join(STEP_TYPES)}")
+        steps.append(STEP_TYPES[name]())
+    return steps
+
+
+def run_archive_steps(steps: list[ArchiveStep], archive: Any, docs: list[Document]) -> dict[str, int]:
+    """Run every step on `docs` (inside the caller's transaction); ``{step: changed}``."""
+    done = {}
+    for step in steps:
+        done[step.name] = step.run(archive, docs)
+        crash_for_test(step.name)
+    return done
+
+
+_crash_counts: dict[str, int] = {}
+
+
+def crash_for_test(point: str) -> None:
+    """Test-only: SIGKILL this process at `point` when ``RASID_TEST_CRASH_AT`` names it."""
+    wanted = os.environ.get("RASID_TEST_CRASH_AT")
+    if not wanted:
+        return
+    name, _, nth = wanted.partition("@")
+    if name != point:
+        return
+    _crash_counts[point] = _crash_counts.get(point, 0) + 1
+    if _crash_counts[point] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
