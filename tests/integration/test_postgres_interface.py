@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rasid.doc import Document
+from rasid.entities.archive import resolve_article_entities
 from rasid.store import SearchQuery, open_store
 from rasid.store.base import RECORD_KINDS
 from rasid.store.sqlite import SqliteStore
@@ -49,7 +50,10 @@ def engines(pg_database_url, tmp_path_factory, analysed):
     pg = open_store(pg_database_url)
     lite = SqliteStore(tmp_path_factory.mktemp("iface") / "rasid.db")
     for s in (lite, pg):
-        s.add_documents([Document.from_dict(d) for d in analysed], batch_size=4)
+        docs = [Document.from_dict(d) for d in analysed]
+        s.add_documents(docs, batch_size=4)
+        for doc in docs:
+            resolve_article_entities(s, doc)
     yield lite, pg
     pg.close()
     lite.close()

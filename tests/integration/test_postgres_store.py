@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rasid.doc import Document, Span
+from rasid.entities.archive import lookup_entities, resolve_article_entities
 from rasid.search.query import QueryError
 from rasid.store import SearchQuery, open_store
 from rasid.store.sqlite import SqliteStore
@@ -100,12 +101,13 @@ def test_document_round_trip_layers_spans_and_state(pair):
     doc.layers["places"] = [Span(34, 40, "LOC", {"name": "الرياض", "country": "SA",
                                                  "gazetteer_id": "x1", "lat": 24.6, "lon": 46.7})]
     assert pg.add_document(doc).outcome == "stored"
+    resolve_article_entities(pg, doc)  # the archive step Monitor runs after storing
     back = pg.get_document(doc.id)
     assert back.to_dict() == pg.get_document(doc.id).to_dict()
     assert back.text == doc.text
     assert [s.text_of(back.text) for s in back.layers["entities"]] == ["فرانسوا هولاند"]
     assert back.layers["entities"][0].attrs.get("entity_id")  # resolved to an archive entity
-    assert [r.canonical for r in pg.find_entities("هولاند")] and pg.find_entities("Hollande")
+    assert [r.canonical for r in lookup_entities(pg, "هولاند")] and lookup_entities(pg, "Hollande")
     places = pg.top_places(country="sa")
     assert places[0]["name"] == "الرياض" and places[0]["lat"] == 24.6
     pg.set_state("feed:x", {"etag": "\"abc\"", "n": 3})
@@ -117,18 +119,19 @@ def test_document_round_trip_layers_spans_and_state(pair):
 
 def test_fuzzy_lookup_uses_trigrams_when_no_key_matches(pair):
     pg, lite = pair
-    doc = Document(text="قال المتحدث باسم منظمة أطباء بلا حدود إن الوضع صعب", title="تصريح")
-    doc.layers["entities"] = [Span(17, 37, "ORG")]
     for s in (pg, lite):
+        doc = Document(text="قال المتحدث باسم منظمة أطباء بلا حدود إن الوضع صعب", title="تصريح")
+        doc.layers["entities"] = [Span(17, 37, "ORG")]
         s.add_document(doc)
+        resolve_article_entities(s, doc)
     for name in ("منظمة اطباء بلا حدو", "منظمة أطباء بلاحدود", "منضمة اطباء بلا حدود"):
         # the name keys already find these on both engines
-        assert [r.canonical for r in pg.find_entities(name)] == ["منظمة أطباء بلا حدود"]
-        assert [r.canonical for r in lite.find_entities(name)] == ["منظمة أطباء بلا حدود"]
+        assert [r.canonical for r in lookup_entities(pg, name)] == ["منظمة أطباء بلا حدود"]
+        assert [r.canonical for r in lookup_entities(lite, name)] == ["منظمة أطباء بلا حدود"]
     typo = "اطباء بلاحدود"  # no name key matches: SQLite finds nothing, pg_trgm does
-    assert lite.find_entities(typo) == []
-    assert [r.canonical for r in pg.find_entities(typo)] == ["منظمة أطباء بلا حدود"]
-    assert pg.find_entities("كلمة لا علاقة لها بشيء") == []
+    assert lookup_entities(lite, typo) == []
+    assert [r.canonical for r in lookup_entities(pg, typo)] == ["منظمة أطباء بلا حدود"]
+    assert lookup_entities(pg, "كلمة لا علاقة لها بشيء") == []
 
 
 def test_concurrent_opens_migrate_once(pg_fresh_url):

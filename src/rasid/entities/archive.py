@@ -54,7 +54,21 @@ def resolve_article_entities(archive: Any, doc: Document) -> list[EntityRecordUp
     return updates
 
 
+class FuzzyEntityIndex(ArchiveEntityIndex):
+    """A lookup `EntityIndex`: the exact name keys first; when none matches, the stored
+    keys the archive finds similar (``find_similar_keys``: pg_trgm on PostgreSQL)."""
+
+    def find_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
+        keys = set(keys)
+        found = self.archive.find_entity_candidates(keys)
+        if not found:
+            found = self.archive.find_entity_candidates(self.archive.find_similar_keys(keys))
+        return found
+
+
 def lookup_entities(archive: Any, name: str, type: str | None = None,
                     limit: int = 10) -> list[EntityRecord]:
-    """Entity records for a name in any spelling, Arabic or Latin ("Hollande" -> هولاند)."""
-    return EntityResolver(ArchiveEntityIndex(archive)).lookup(name, type, limit)
+    """Entity records for a name in any spelling, Arabic or Latin ("Hollande" -> هولاند);
+    on an archive that can find similar keys (PostgreSQL), misspellings too."""
+    index = FuzzyEntityIndex if hasattr(archive, "find_similar_keys") else ArchiveEntityIndex
+    return EntityResolver(index(archive)).lookup(name, type, limit)

@@ -2,7 +2,7 @@
 PostgreSQL SQL): records and their matching keys, mentions, and the queries behind
 `rasid entities`, `rasid entity NAME` and `rasid places`.
 
-Fuzzy name lookup: `PostgresStore.find_entities` finds entities by the same name keys as
+Fuzzy name lookup: `rasid.entities.archive.lookup_entities` finds entities by the same name keys as
 on SQLite; when no key matches, `find_similar_keys` asks pg_trgm for the stored full-name
 keys most similar to the name's own (a misspelt or run-together name still finds its
 entity, where SQLite finds nothing).

@@ -199,11 +199,6 @@ class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStory
 
     def _insert_article(self, row: tuple, search: str, doc: Document, ingested_at: str | None) -> None:
         con = self.con
-        if ingested_at is None and doc.layers.get("entities"):  # as SqliteStore._insert_article
-            from ..entities.archive import ArchiveEntityIndex
-            from ..entities.resolver import EntityResolver
-
-            EntityResolver(ArchiveEntityIndex(self)).resolve(doc)
         layers_json, spans, mentions = self._layer_rows(doc)
         columns = ("id, url, canonical_url, content_hash, title, text, source, author, published, "
                    "summary, images, meta, origin, layers, search")
@@ -405,14 +400,6 @@ class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStory
     def location(self) -> str:
         return redact_url(self.url)
 
-    def find_entities(self, name, type=None, limit=10):
-        """As `rasid.entities.archive.lookup_entities`, with a pg_trgm fallback when no name
-        key matches (`FuzzyEntityIndex`)."""
-        from ..entities.archive import ArchiveEntityIndex
-        from ..entities.resolver import EntityResolver
-
-        return EntityResolver(FuzzyEntityIndex(ArchiveEntityIndex(self), self)).lookup(name, type, limit)
-
     def get_state(self, key: str, default: Any = None) -> Any:
         with self._lock:
             row = self.con.execute("SELECT value FROM state WHERE key = %s", (key,)).fetchone()
@@ -433,22 +420,3 @@ class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStory
             if self.con is not None:
                 self.con.close()
                 self.con = None  # type: ignore[assignment]
-
-
-class FuzzyEntityIndex:
-    """A read-only `EntityIndex` for lookups: the exact name keys first, as on SQLite; when
-    none matches, the stored keys pg_trgm finds similar (`PostgresEntityMethods.find_similar_keys`)."""
-
-    def __init__(self, index: Any, store: "PostgresStore"):
-        self.index = index
-        self.store = store
-
-    def find_candidates(self, keys: Iterable[str]):
-        keys = set(keys)
-        found = self.index.find_candidates(keys)
-        if not found:
-            found = self.index.find_candidates(self.store.find_similar_keys(keys))
-        return found
-
-    def get(self, entity_id: int):
-        return self.index.get(entity_id)
