@@ -38,7 +38,7 @@ from rasid.ingest.records import parse_published
 from rasid.stages import build_pipeline
 from rasid.stories.neardup import NearDuplicateDetector, compute_band_keys, compute_signature
 from rasid.stories.tracker import StoryTracker, compute_doc_vector, convert_doc_time
-from rasid.store.sqlite import SqliteStore
+from rasid.store import Store, open_store
 
 DATA = os.environ.get("RASID_SHARED_DATA", "/work/shared/data")
 FMT = "%Y-%m-%dT%H:%M:%S"
@@ -71,44 +71,39 @@ class Base:
         return self.cache[j]
 
 
-def grow(store: SqliteStore, base: Base, start: int, stop: int, span: timedelta,
+def grow(store: Store, base: Base, start: int, stop: int, span: timedelta,
          detector: NearDuplicateDetector, tracker: StoryTracker) -> None:
-    con = store.con
     rng = random.Random(start)
     n_base = len(base.rows)
     for lo in range(start, stop, 1000):
-        con.execute("BEGIN IMMEDIATE")
-        for i in range(lo, min(stop, lo + 1000)):
-            j, k = i % n_base, i // n_base
-            r = base.rows[j]
-            vec, sig = base.get(j)
-            when = (datetime.fromisoformat(r["published"]) + k * span).strftime(FMT)
-            if k:
-                keep = [t for t in vec if rng.random() > 0.2]
-                vec = {t: vec[t] for t in keep}
+        with store.transaction():
+            for i in range(lo, min(stop, lo + 1000)):
+                j, k = i % n_base, i // n_base
+                r = base.rows[j]
+                vec, sig = base.get(j)
+                when = (datetime.fromisoformat(r["published"]) + k * span).strftime(FMT)
+                if k:
+                    keep = [t for t in vec if rng.random() > 0.2]
+                    vec = {t: vec[t] for t in keep}
+                    if sig is not None:
+                        sig = sig ^ np.uint32((k * 2654435761) & 0xFFFFFFFF)
+                aid = f"b{i:07d}"
+                store.import_records("articles", [{  # a stand-in article: no text to index
+                    "id": aid, "url": f"{r['url']}#{k}", "title": "", "text": aid, "source": r["source"],
+                    "published": when, "layers": {}, "meta": {}, "images": []}])
+                dup = None
                 if sig is not None:
-                    sig = sig ^ np.uint32((k * 2654435761) & 0xFFFFFFFF)
-            aid = f"b{i:07d}"
-            con.execute("INSERT INTO articles (id, url, content_hash, title, text, source, published) "
-                        "VALUES (?, ?, ?, ?, '', ?, ?)", (aid, f"{r['url']}#{k}", aid, r["title"],
-                                                           r["source"], when))
-            dup = None
-            if sig is not None:
-                keys = compute_band_keys(sig)
-                best = detector.find_best(con, sig, keys)
-                con.execute("INSERT INTO neardup_signatures (article_id, signature) VALUES (?, ?)",
-                            (aid, sig.astype("<u4").tobytes()))
-                con.executemany("INSERT INTO neardup_bands (band, bucket_hash, article_id) VALUES (?, ?, ?)",
-                                [(b, h, aid) for b, h in keys])
-                if best:
-                    con.execute("INSERT INTO near_duplicates VALUES (?, ?, ?)", (aid, best[0], best[1]))
-                    dup = best
-            if dup is None or tracker._join_duplicate(con, aid, when, dup) is None:
-                tracker.assign(con, aid, r["title"], when, vec, {})
-        con.execute("COMMIT")
+                    keys = compute_band_keys(sig)
+                    best = detector.find_best(store, sig, keys)
+                    store.add_signature(aid, sig.astype("<u4").tobytes(), keys)
+                    if best:
+                        store.add_near_duplicate(aid, best[0], best[1])
+                        dup = best
+                if dup is None or tracker._join_duplicate(store, aid, when, dup) is None:
+                    tracker.assign(store, aid, r["title"], when, vec, {})
 
 
-def probe(store: SqliteStore, probes: list[dict], when: str, tag: str, detector, tracker,
+def probe(store: Store, probes: list[dict], when: str, tag: str, detector, tracker,
           batch: int = 50) -> tuple[float, float]:
     """``(ms per article for the hooks, ms per article for add_documents)``."""
     tok = build_pipeline(("tokenize",))
@@ -118,12 +113,13 @@ def probe(store: SqliteStore, probes: list[dict], when: str, tag: str, detector,
     for i in range(0, len(docs), batch):
         chunk = docs[i:i + batch]
         t0 = time.perf_counter()
-        report = store.add_documents(chunk)
-        t1 = time.perf_counter()
-        stored = {o.id for o in report.outcomes if o.outcome == "stored"}
-        chunk = [d for d in chunk if d.id in stored]
-        detector.process(store, chunk)
-        tracker.process(store, chunk)
+        with store.transaction():
+            report = store.add_documents(chunk)
+            t1 = time.perf_counter()
+            stored = {o.id for o in report.outcomes if o.outcome == "stored"}
+            chunk = [d for d in chunk if d.id in stored]
+            detector.process(store, chunk)
+            tracker.process(store, chunk)
         t2 = time.perf_counter()
         t_store += t1 - t0
         t_hooks += t2 - t1
@@ -145,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     first, last = base.rows[0]["published"], base.rows[-1]["published"]
     span = datetime.fromisoformat(last) - datetime.fromisoformat(first) + timedelta(days=1)
     tmp = tempfile.TemporaryDirectory()
-    store = SqliteStore(args.db or os.path.join(tmp.name, "bench.db"))
+    store = open_store(args.db or os.path.join(tmp.name, "bench.db"))
     detector, tracker = NearDuplicateDetector(), StoryTracker()
     print(f"base {len(base.rows)} SaudiNewsNet articles over {span.days} days; {len(held)} probes; "
           "tokenize stage only (no NER, so no entities)")
@@ -156,10 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.time()
         grow(store, base, done, size, span, detector, tracker)
         done = size
-        latest = store.con.execute("SELECT max(last_published) FROM stories").fetchone()[0]
+        latest = store.list_stories(limit=1)[0]["last_published"]
         part = held[len(results) * args.probe:(len(results) + 1) * args.probe]
         hooks_ms, store_ms = probe(store, part, latest, str(size), detector, tracker)
-        n_stories = store.con.execute("SELECT max(id) FROM stories").fetchone()[0]
+        n_stories = sum(1 for _ in store.iter_records("stories"))
         results[size] = hooks_ms
         print(f"{size:>8} {hooks_ms:>13.2f} {store_ms:>13.2f} {n_stories:>8} {time.time() - t0:>8.0f}",
               flush=True)

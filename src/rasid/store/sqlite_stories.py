@@ -55,10 +55,11 @@ class SqliteStoryMethods:
 
     def add_near_duplicate(self, article_id: str, duplicate_of: str, similarity: float) -> None:
         with self.transaction():
-            self.con.execute("INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, "
-                             "similarity) VALUES (?, ?, ?)", (article_id, duplicate_of, similarity))
-            self.con.execute("UPDATE articles SET meta = json_set(meta, '$.near_duplicate_of', ?) "
-                             "WHERE id = ?", (duplicate_of, article_id))
+            cur = self.con.execute("INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, "
+                                   "similarity) VALUES (?, ?, ?)", (article_id, duplicate_of, similarity))
+            if cur.rowcount:
+                self.con.execute("UPDATE articles SET meta = json_set(meta, '$.near_duplicate_of', ?) "
+                                 "WHERE id = ?", (duplicate_of, article_id))
 
     def list_near_duplicates(self) -> list[dict[str, Any]]:
         return [{"article_id": a, "duplicate_of": d, "similarity": s} for a, d, s in self._rows(

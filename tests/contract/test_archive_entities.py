@@ -1,0 +1,81 @@
+"""Entity records, keys, mentions and statistics on every engine (tests/contract/conftest.py),
+on SaudiNewsNet articles with hand-placed entity and place spans."""
+from __future__ import annotations
+
+from rasid.doc import Span
+from rasid.entities.archive import lookup_entities, resolve_article_entities
+from rasid.store import EntityRecord
+
+from contract_data import make_docs
+
+RIYADH = {"name": "الرياض", "name_en": "Riyadh", "country": "SA", "lat": 24.69, "lon": 46.72,
+          "feature": "city", "geonameid": 108410, "gazetteer_id": "g:108410"}
+
+
+def test_records_and_keys(archive):
+    rec = archive.add_entity(EntityRecord(0, "رجب طيب أردوغان", "PER", "Recep Tayyip Erdogan",
+                                          {"إردوغان", "أردوغان"}, 2, "2015-07-01", "2015-07-03"),
+                             ["n:اردوغان", "a:رجب طيب اردوغان"])
+    other = archive.add_entity(EntityRecord(0, "أنقرة", "LOC", "Ankara"), ["n:انقره"])
+    assert rec.id >= 1 and other.id > rec.id
+    assert archive.get_entity(rec.id) == rec and archive.get_entity(999999) is None
+    assert archive.find_entity_candidates(["n:اردوغان", "n:انقره", "n:none"]) == [rec, other]
+    assert archive.find_entity_candidates([]) == []
+    rec.mention_count, rec.last_seen = 5, "2015-07-09"
+    rec.aliases.add("اردوغان")
+    archive.update_entity(rec, ["s:rdgn"])
+    back = archive.get_entity(rec.id)
+    assert back.mention_count == 5 and back.last_seen == "2015-07-09" and "اردوغان" in back.aliases
+    assert archive.find_entity_candidates(["s:rdgn"]) == archive.find_entity_candidates(["n:اردوغان"]) == [back]
+    assert archive.count_entity_mentions([rec.id, other.id, 999999]) == {rec.id: 5, other.id: 0}
+
+
+def annotated_docs():
+    """Three articles: Erdogan named in two (two spellings), Riyadh placed in one."""
+    docs = make_docs()
+    picked = [d for d in docs if "إردوغان" in d.text][:2] + [d for d in docs if "الرياض" in d.text][:1]
+    for doc in picked[:2]:
+        start = doc.text.index("إردوغان")
+        doc.add_span("entities", Span(start, start + len("إردوغان"), "PER", {}))
+    place = picked[2]
+    start = place.text.index("الرياض")
+    place.add_span("places", Span(start, start + len("الرياض"), "LOC", dict(RIYADH)))
+    return picked
+
+
+def test_resolution_mentions_and_statistics(archive):
+    docs = annotated_docs()
+    archive.add_documents(docs)
+    for doc in docs:
+        resolve_article_entities(archive, doc)
+    eid = docs[0].layers["entities"][0].attrs["entity_id"]
+    assert docs[1].layers["entities"][0].attrs["entity_id"] == eid  # one entity across articles
+    assert archive.get_document(docs[0].id).layers["entities"][0].attrs["entity_id"] == eid
+    assert archive.count_article_mentions(docs[0].id) == {eid: 1}
+    assert archive.count_article_mentions(docs[2].id) == {}
+    (top,) = archive.top_entities()
+    assert (top["id"], top["canonical"], top["type"], top["mentions"], top["articles"]) == \
+        (eid, "رجب طيب أردوغان", "PER", 2, 2)
+    assert archive.top_entities(type="ORG") == []
+    day = docs[0].published[:10]
+    (ranged,) = archive.top_entities(since=day, until=day)
+    assert ranged["mentions"] == 1 and ranged["articles"] == 1
+    assert [r.id for r in lookup_entities(archive, "Erdogan")] == [eid]
+    profile = archive.entity_profile(eid)
+    assert profile["canonical"] == "رجب طيب أردوغان"
+    assert {a["id"] for a in profile["articles"]} == {docs[0].id, docs[1].id}
+    assert sum(t["articles"] for t in profile["timeline"]) == 2
+    assert profile["co_mentioned"] == [] and profile["places"] == []
+    assert archive.entity_profile(999999) is None
+    assert archive.entity_spellings(eid) == [{"text": "إردوغان", "mentions": 2}]
+    (place,) = archive.top_places()
+    assert (place["name"], place["country"], place["geonameid"], place["mentions"], place["articles"]) == \
+        ("الرياض", "SA", 108410, 1, 1)
+    assert archive.top_places(country="fr") == [] and archive.top_places(country="sa") == [place]
+    # recording the resolution again replaces the mentions: none is added
+    archive.set_entity_mentions(docs[0].id, [
+        {"start": s.start, "end": s.end, "text": docs[0].text[s.start:s.end], "attrs": dict(s.attrs)}
+        for s in docs[0].layers["entities"]])
+    assert archive.count_article_mentions(docs[0].id) == {eid: 1}
+    stats = archive.stats()
+    assert stats["articles"] == 3 and stats["entities"] == {"PER": 2} and stats["spans"]["places"] == 1

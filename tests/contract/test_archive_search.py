@@ -1,0 +1,137 @@
+"""Search on every engine (tests/contract/conftest.py): 20 SaudiNewsNet articles
+(tests/resources/README-search.md)."""
+from __future__ import annotations
+
+import pytest
+
+from rasid.doc import Document
+from rasid.search.analyzer import get_analyzer
+from rasid.search.query import QueryError
+from rasid.store import SearchQuery, open_store
+
+from contract_data import ENGINES, archive_location, make_docs
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def archive(request, tmp_path_factory):
+    s = open_store(archive_location(request.param, tmp_path_factory.mktemp("search")))
+    s.add_documents(make_docs(), batch_size=7)
+    yield s
+    s.close()
+
+
+def search(store, text, **kw):
+    return store.search(SearchQuery(text, **kw))
+
+
+def hit_words(hit, text):
+    return [text[s:e] for s, e in hit.matches]
+
+
+@pytest.mark.parametrize("query,forms", [
+    ("هجوم", {"هجوم", "الهجوم", "وهجوم", "والهجوم", "بالهجوم"}),
+    ("رئيس", {"رئيس", "الرئيس", "ورئيس"}),
+])
+def test_clitics_and_article(archive, query, forms):
+    hits = search(archive, query, limit=50)
+    found = set()
+    for hit in hits:
+        text = archive.get_document(hit.id).text
+        found.update(w for w in hit_words(hit, text) if w in forms)
+    assert forms <= found, forms - found
+
+
+def test_rais_finds_articles_with_only_the_definite_form(archive):
+    only_def = [d for d in make_docs() if "الرئيس" in d.text and " رئيس" not in d.text
+                and "رئيس" not in d.title]
+    assert only_def
+    ids = {h.id for h in search(archive, "رئيس", limit=50)}
+    assert {d.id for d in only_def} <= ids
+
+
+def test_vowelled_and_alef_variants(archive, tmp_path):
+    assert search(archive, "الهُجُومُ")[0].id == search(archive, "الهجوم")[0].id
+    with_hamza = {h.id for h in search(archive, "إردوغان")}
+    assert with_hamza == {h.id for h in search(archive, "اردوغان")} == {h.id for h in search(archive, "أردوغان")}
+    assert len(with_hamza) == 2
+    # a vowelled document is found by the plain spelling, highlighted as written
+    with open_store(":memory:") as s:
+        s.add_documents([Document(text="وَقَالَ الرَّئِيسُ التُّرْكِيُّ إِنَّ الهُجُومَ إِرْهَابِيٌّ", url="http://v.example/1")])
+        (hit,) = search(s, "الرئيس التركي")
+        assert "[الرَّئِيسُ] [التُّرْكِيُّ]" in hit.snippet
+        (hit,) = search(s, "هجوم")
+        assert "[الهُجُومَ]" in hit.snippet
+
+
+def test_phrase(archive):
+    phrase = search(archive, '"مجلس الأمن"', limit=50)
+    both = search(archive, "مجلس الأمن", limit=50)
+    assert phrase and {h.id for h in phrase} <= {h.id for h in both}
+    for hit in phrase:
+        doc = archive.get_document(hit.id)
+        assert "مجلس الأمن" in doc.text or "مجلس الأمن" in doc.title
+    assert not search(archive, '"الأمن مجلس"')
+
+
+def test_exclusion(archive):
+    with_ = {h.id for h in search(archive, "الرئيس", limit=50)}
+    without = {h.id for h in search(archive, "الرئيس -إردوغان", limit=50)}
+    assert without and without < with_
+    assert all("إردوغان" not in archive.get_document(i).text for i in without)
+
+
+def test_date_and_source_filters(archive):
+    hits = search(archive, "الرئيس", since="2015-07-06", until="2015-07-14", limit=50)
+    assert hits and all("2015-07-06" <= h.published[:10] <= "2015-07-14" for h in hits)
+    assert {h.published[:10] for h in search(archive, "الرئيس", until="2015-07-01")} <= {"2015-07-01"}
+    hits = search(archive, "الرئيس", source="aawsat", limit=50)
+    assert hits and {h.source for h in hits} == {"aawsat"}
+    hits = search(archive, "الرئيس", source=["alwatan", "okaz"], limit=50)
+    assert {h.source for h in hits} <= {"alwatan", "okaz"}
+    with pytest.raises(QueryError):
+        search(archive, "الرئيس", since="last week")
+
+
+def test_ranking_title_first_and_paging(archive):
+    docs = make_docs()
+    hits = search(archive, "طيران ناس طاقم")
+    assert {h.id for h in hits[:2]} == {docs[10].id, docs[13].id}
+    assert hits[0].score >= hits[1].score > 0
+    page = search(archive, "الرئيس", limit=3, offset=3)
+    assert [h.id for h in page] == [h.id for h in search(archive, "الرئيس", limit=6)][3:]
+
+
+def test_snippets_highlight_the_original_text(archive):
+    analyzer = get_analyzer()
+    for query in ("الرئيس", "هجوم", "أميركا"):
+        hits = search(archive, query)
+        assert hits
+        for hit in hits:
+            text = archive.get_document(hit.id).text
+            assert hit.matches
+            for s, e in hit.matches:
+                word = text[s:e]
+                (term,) = analyzer.analyze(word)
+                assert term.exact in {t.exact for t in analyzer.analyze(query)} or \
+                    term.stem in {t.stem for t in analyzer.analyze(query)}
+            assert any(f"[{text[s:e]}]" in hit.snippet for s, e in hit.matches)
+            assert len(hit.snippet) < 400
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(", "*", "OR OR", "", "x" * 10_000, "\ud800",
+                                   "title_stem: هجوم", '-"', "هجوم)", "'; DROP TABLE articles; --"])
+def test_hostile_queries(archive, query):
+    try:
+        hits = search(archive, query)
+    except QueryError as err:
+        assert str(err)
+    else:
+        assert isinstance(hits, list)
+    assert archive.count_documents() == 20
+
+
+def test_bad_limits(archive):
+    with pytest.raises(QueryError):
+        search(archive, "الرئيس", limit=0)
+    with pytest.raises(QueryError):
+        search(archive, "الرئيس", offset=-1)
