@@ -62,11 +62,12 @@ class PostgresStoryMethods:
 
     def add_near_duplicate(self, article_id: str, duplicate_of: str, similarity: float) -> None:
         with self.transaction():
-            self.con.execute("INSERT INTO near_duplicates (article_id, duplicate_of, similarity) "
-                             "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                             (article_id, duplicate_of, similarity))
-            self.con.execute("UPDATE articles SET meta = jsonb_set(meta::jsonb, '{near_duplicate_of}', "
-                             "to_jsonb(%s::text))::text WHERE id = %s", (duplicate_of, article_id))
+            cur = self.con.execute("INSERT INTO near_duplicates (article_id, duplicate_of, similarity) "
+                                   "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                                   (article_id, duplicate_of, similarity))
+            if cur.rowcount:
+                self.con.execute("UPDATE articles SET meta = jsonb_set(meta::jsonb, '{near_duplicate_of}', "
+                                 "to_jsonb(%s::text))::text WHERE id = %s", (duplicate_of, article_id))
 
     def list_near_duplicates(self) -> list[dict[str, Any]]:
         return [{"article_id": a, "duplicate_of": d, "similarity": s} for a, d, s in self._rows(

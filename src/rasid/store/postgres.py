@@ -85,6 +85,27 @@ def migrate(con: Any, target: int | None = None) -> list[int]:
     return applied
 
 
+def create_test_archive(url: str) -> str:
+    """A fresh, empty archive on the server and database of `url` (for tests): a new
+    schema, returned as `url` with ``options=-csearch_path=<schema>,public`` (pg_trgm
+    stays in ``public``, created there once)."""
+    import uuid
+    from urllib.parse import quote
+
+    import psycopg
+
+    schema = "rasid_t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("SELECT pg_advisory_lock(%s)", (MIGRATE_LOCK,))
+        try:
+            con.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+        finally:
+            con.execute("SELECT pg_advisory_unlock(%s)", (MIGRATE_LOCK,))
+        con.execute(f'CREATE SCHEMA "{schema}"')
+    options = quote(f"-csearch_path={schema},public")
+    return f"{url}{'&' if '?' in url else '?'}options={options}"
+
+
 class WriteResult(NamedTuple):
     rowcount: int
     returned: list[tuple]
