@@ -45,3 +45,14 @@ def test_query_and_of_clauses_phrase_and_exclusion():
 
 def test_quote_lexeme_escapes():
     assert quote_lexeme("a'b\\c") == "'a''b\\\\c'"
+
+
+def test_postings_weight_title_three_times_and_count_both_forms():
+    from rasid.store.pg_search import convert_index_forms
+
+    title, body = "هجوم على باريس", "وهجوم الرئيس الفرنسي على باريس"
+    index = convert_index_forms(AN.index_forms(title), AN.index_forms(body))
+    stem = AN.index_forms("هجوم")[0]
+    assert index.postings[stem] == 3.0 + 1.0  # once in the title (x3), once in the body
+    assert index.postings["=" + AN.index_forms("الرئيس")[1]] == 1.0
+    assert index.length == 2 * (3 + 5)  # stems and exact forms, title and body

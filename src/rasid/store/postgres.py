@@ -14,8 +14,9 @@ database must exist, the schema is created and migrated on open.
   the expensive part, runs outside it, in parallel. Readers never wait for it.
 * The interface's method groups live in mixins, as for SQLite: `pg_articles`,
   `pg_entities`, `pg_stories`, `pg_alerts`, `pg_copy`.
-* Search: a stored tsvector of rasid's own analysed terms with a GIN index
-  (`rasid.store.pg_search`); highlights come from the same Python code as on SQLite.
+* Search (`pg_search`): a stored tsvector of rasid's own analysed terms with a GIN index
+  finds the matches, BM25 over a postings table ranks them; highlights come from the same
+  Python code as on SQLite.
 """
 from __future__ import annotations
 
@@ -29,14 +30,12 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import Analyzer, get_analyzer
-from ..search.query import QueryError, convert_date_bound, parse_query
-from ..search.snippets import find_matches, make_snippet
-from .base import DocOutcome, IngestReport, SearchHit, SearchQuery, Store
+from .base import DocOutcome, IngestReport, Store
 from .pg_alerts import PostgresAlertMethods
 from .pg_articles import PostgresArticleMethods
 from .pg_copy import PostgresCopyMethods
 from .pg_entities import PostgresEntityMethods
-from .pg_search import RANK_NORMALIZATION, RANK_WEIGHTS, convert_tsquery, convert_tsvector
+from .pg_search import PostgresSearchMixin
 from .pg_stories import PostgresStoryMethods
 from .sqlite import SqliteStore
 
@@ -44,7 +43,6 @@ _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 #: advisory lock keys (any two distinct bigints; "rasid" in ASCII, then + 1)
 MIGRATE_LOCK = 0x7261736964
 WRITE_LOCK = 0x7261736965
-MAX_LIMIT = 1000
 
 
 def load_migrations() -> list[tuple[int, str, str]]:
@@ -117,7 +115,7 @@ def redact_url(url: str) -> str:
 
 
 class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStoryMethods,
-                    PostgresAlertMethods, PostgresCopyMethods, Store):
+                    PostgresAlertMethods, PostgresCopyMethods, PostgresSearchMixin, Store):
     """The server `Store`. `url` is a libpq URL (``postgresql://user@host:port/db``)."""
 
     def __init__(self, url: str, analyzer: Analyzer | None = None, migrate_schema: bool = True) -> None:
@@ -194,8 +192,7 @@ class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStory
         if not isinstance(doc.text, str):
             raise TypeError("Document.text must be a string")
         data = doc.to_dict(with_text=False)
-        search = convert_tsvector(self.analyzer.index_forms(doc.title or ""),
-                                  self.analyzer.index_forms(doc.text))
+        search = self._index_forms(doc.title or "", doc.text)
         return {
             "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
                     compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
@@ -218,17 +215,20 @@ class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStory
                         canonical_url, content_hash)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def _insert_article(self, row: tuple, search: str, doc: Document, ingested_at: str | None) -> None:
+    def _insert_article(self, row: tuple, search: Any, doc: Document, ingested_at: str | None) -> None:
+        """Insert the article, its spans, mentions and search index (`pg_search.IndexForms`)."""
         con = self.con
         layers_json, spans, mentions = self._layer_rows(doc)
         columns = ("id, url, canonical_url, content_hash, title, text, source, author, published, "
                    "summary, images, meta, origin, layers, search")
-        values = [*row, layers_json, search]
+        values = [*row, layers_json, search.tsvector]
         if ingested_at:
             columns += ", ingested_at"
             values.append(ingested_at)
         marks = ", ".join(["%s"] * 14 + ["%s::tsvector"] + (["%s"] if ingested_at else []))
-        con.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values)
+        rowid = con.execute(f"INSERT INTO articles ({columns}) VALUES ({marks}) RETURNING rowid",
+                            values).fetchone()[0]
+        self._write_index(rowid, search)
         with con.cursor() as cur:
             if spans:
                 cur.executemany('INSERT INTO spans (article_id, layer, start, "end", label, text, '
@@ -273,39 +273,12 @@ class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStory
             report.add(outcome)
         report.batches += 1
 
-    # -- index maintenance --------------------------------------------------------------
-
-    def _check_index(self) -> None:
-        """Rebuild the search index when it was built by another analyzer (or not yet)."""
-        row = self.con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()
-        if row is None or row[0] != self.analyzer.signature:
-            self.reindex()
-
-    def reindex(self, batch_size: int = 500) -> int:
-        """Rebuild the search tsvectors from the stored articles; return how many."""
-        n = 0
-        with self.transaction():
-            con = self.con
-            row = con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()
-            if row is not None and row[0] == self.analyzer.signature:
-                return 0  # another process rebuilt it while we waited for the lock
-            last = 0
-            while True:
-                rows = con.execute("SELECT rowid, title, text FROM articles WHERE rowid > %s "
-                                   "ORDER BY rowid LIMIT %s", (last, batch_size)).fetchall()
-                if not rows:
-                    break
-                with con.cursor() as cur:
-                    cur.executemany("UPDATE articles SET search = %s::tsvector WHERE rowid = %s",
-                                    [(convert_tsvector(self.analyzer.index_forms(t),
-                                                       self.analyzer.index_forms(b)), r)
-                                     for r, t, b in rows])
-                n += len(rows)
-                last = rows[-1][0]
-            con.execute("INSERT INTO index_info (key, value) VALUES ('analyzer', %s) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        (self.analyzer.signature,))
-        return n
+    def refresh_statistics(self) -> None:
+        """VACUUM (ANALYZE) the archive's tables now: planner statistics and the visibility
+        map that lets the search read postings from the index alone (autovacuum does it too,
+        within a minute or so; a bulk load followed at once by searches wants it first)."""
+        with self._lock:
+            self.con.execute("VACUUM (ANALYZE) articles, search_postings, search_stats")
 
     # -- reading ------------------------------------------------------------------------
 
@@ -361,54 +334,6 @@ class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStory
         return {"articles": n, "sources": sources, "published": {"min": lo, "max": hi},
                 "spans": spans, "entities": entities, "schema_version": self.schema_version,
                 "analyzer": self.analyzer.signature, "path": self.location}
-
-    # -- search -------------------------------------------------------------------------
-
-    def search(self, query: SearchQuery) -> list[SearchHit]:
-        import psycopg
-
-        if not isinstance(query, SearchQuery):
-            raise QueryError("search() takes a SearchQuery")
-        try:
-            limit, offset = int(query.limit), int(query.offset)
-        except (TypeError, ValueError) as exc:
-            raise QueryError("limit and offset must be whole numbers") from exc
-        if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-        if offset < 0:
-            raise QueryError("offset must not be negative")
-        parsed = parse_query(query.text, self.analyzer)
-        where = ["a.search @@ q.q"]
-        params: list[Any] = [convert_tsquery(parsed)]
-        since = convert_date_bound(query.since)
-        until = convert_date_bound(query.until, upper=True)
-        if since:
-            where.append("a.published >= %s")
-            params.append(since)
-        if until:
-            where.append("a.published < %s")
-            params.append(until)
-        if query.source:
-            sources = [query.source] if isinstance(query.source, str) else list(query.source)
-            where.append("a.source = ANY(%s)")
-            params.append(sources)
-        sql = (f"SELECT a.id, a.title, a.source, a.published, a.url, a.text, "
-               f"ts_rank('{RANK_WEIGHTS}', a.search, q.q, {RANK_NORMALIZATION}) AS rank "
-               f"FROM articles AS a, (SELECT %s::tsquery AS q) AS q "
-               f"WHERE {' AND '.join(where)} ORDER BY rank DESC, a.rowid LIMIT %s OFFSET %s")
-        params += [limit, offset]
-        with self._lock:
-            try:
-                rows = self.con.execute(sql, params).fetchall()
-            except psycopg.errors.SyntaxError as exc:  # should not happen: lexemes are quoted
-                raise QueryError(f"the search could not run: {exc}") from exc
-        hits = []
-        for id, title, source, published, url, text, rank in rows:
-            matches = find_matches(text, parsed, self.analyzer)
-            snippet = make_snippet(text, matches)
-            hits.append(SearchHit(id, title, source, published, url, float(rank), snippet.text,
-                                  matches, find_matches(title or "", parsed, self.analyzer)))
-        return hits
 
     # -- state --------------------------------------------------------------------------
 

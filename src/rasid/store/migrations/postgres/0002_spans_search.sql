@@ -22,13 +22,34 @@ SELECT a.id, l.key, (s.value->>'start')::int, (s.value->>'end')::int,
 FROM articles AS a, jsonb_each(a.layers::jsonb) AS l, jsonb_array_elements(l.value) AS s
 WHERE l.key NOT IN ('tokens', 'sentences');
 
--- Full-text index: a stored tsvector built in Python from rasid's own analysed terms
--- (rasid.search.analyzer; see rasid.store.pg_search): stems as they are, exact forms with
--- a leading '=', title terms weighted A and body terms D; no PostgreSQL parser or
--- dictionary touches them. NULL until the store fills it (it rebuilds it whenever the
--- analyzer recorded in index_info differs from its own).
+-- Full-text index (design in rasid.store.pg_search), built in Python from rasid's own
+-- analysed terms (rasid.search.analyzer); no PostgreSQL parser or dictionary touches them.
+-- Filled by the store, which rebuilds it whenever the analyzer recorded in index_info
+-- differs from its own (so also for articles stored under schema 1).
+-- Matching: a tsvector per article (stems, exact forms with a leading '=', title weight A)
+-- under a GIN index; stored uncompressed: reading one costs no decompression.
 ALTER TABLE articles ADD COLUMN search tsvector;
+ALTER TABLE articles ALTER COLUMN search SET STORAGE EXTERNAL;
 CREATE INDEX articles_search ON articles USING gin (search);
+
+-- Ranking (BM25 as FTS5 computes it): one row per article and lexeme with its weighted
+-- frequency (3 x title + body) and the article's length in terms; N and the total length.
+-- No foreign key (hundreds of rows per article: a check each would double the insert
+-- cost); the store writes and rebuilds the postings with their article.
+CREATE TABLE search_postings (
+    lex   TEXT NOT NULL,
+    rowid BIGINT NOT NULL,
+    w     REAL NOT NULL,
+    dl    INTEGER NOT NULL
+);
+CREATE INDEX search_postings_lex ON search_postings (lex, rowid) INCLUDE (w, dl);
+
+CREATE TABLE search_stats (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    n            BIGINT NOT NULL,
+    total_length BIGINT NOT NULL
+);
+INSERT INTO search_stats (id, n, total_length) VALUES (1, 0, 0);
 
 CREATE TABLE index_info (
     key   TEXT PRIMARY KEY,
