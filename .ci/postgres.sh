@@ -5,6 +5,9 @@
 #   source .ci/postgres.sh     # starts it, exports RASID_TEST_PG_URL; stopped and removed on exit
 #   bash .ci/postgres.sh       # starts it, prints the URL, waits until interrupted, then cleans up
 #
+# Tuned for throwaway test data (fsync, synchronous_commit and full_page_writes off);
+# RASID_PG_DURABLE=1 keeps PostgreSQL's durable defaults (for benchmarks).
+#
 # Installs Debian's postgresql when the binaries are missing. Never touches another cluster.
 set -euo pipefail
 
@@ -50,11 +53,13 @@ trap rasid_pg_stop EXIT INT TERM
 _rasid_as "$PG_BIN/initdb" -D "$RASID_PG_DIR/data" -U rasid --auth=trust -E UTF8 \
     --locale=C.UTF-8 >"$RASID_PG_DIR/initdb.log" 2>&1 \
     || { cat "$RASID_PG_DIR/initdb.log" >&2; exit 1; }
-# tuned for throwaway test data: no durability, loopback only, the socket in our own folder
+# loopback only, the socket in our own folder; no durability unless RASID_PG_DURABLE=1
+_rasid_pg_opts="-c listen_addresses=127.0.0.1 -p $RASID_PG_PORT -k $RASID_PG_DIR -c max_connections=200"
+if [ "${RASID_PG_DURABLE:-0}" != 1 ]; then
+    _rasid_pg_opts="$_rasid_pg_opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
 _rasid_as "$PG_BIN/pg_ctl" -D "$RASID_PG_DIR/data" -l "$RASID_PG_DIR/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $RASID_PG_PORT -k $RASID_PG_DIR -c fsync=off \
--c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null \
-    || { cat "$RASID_PG_DIR/server.log" >&2; exit 1; }
+    -o "$_rasid_pg_opts" start >/dev/null || { cat "$RASID_PG_DIR/server.log" >&2; exit 1; }
 _rasid_as "$PG_BIN/createdb" -h 127.0.0.1 -p "$RASID_PG_PORT" -U rasid rasid
 
 export RASID_TEST_PG_URL="postgresql://rasid@127.0.0.1:$RASID_PG_PORT/rasid"

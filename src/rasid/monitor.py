@@ -167,6 +167,16 @@ class Monitor:
                 return step
         raise KeyError(f"no archive step {name!r}")
 
+    def copy_to(self, target: str | Path) -> dict[str, int]:
+        """Copy this archive into the empty archive at `target` (any engine: a path,
+        ``sqlite:///``, ``postgresql://``), without analysing anything again;
+        ``{kind: records copied}``. Raises `rasid.store.copy.ArchiveNotEmpty`."""
+        from .store import open_store
+        from .store.copy import copy_archive
+
+        with open_store(target) as dest:
+            return copy_archive(self.store, dest)
+
     def repair(self, batch_size: int = 200) -> dict[str, int]:
         """Run every archive step over the whole archive, completing what is missing (each
         step skips the articles it has done); ``{"articles": checked, step: changed}``."""

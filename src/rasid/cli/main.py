@@ -295,6 +295,35 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return module.main(args.rest)
 
 
+def cmd_repair(args: argparse.Namespace) -> int:
+    monitor = open_monitor(args)
+    with monitor:
+        done = monitor.repair()
+    if args.json:
+        emit_json(done)
+    else:
+        steps = ", ".join(f"{name} {n}" for name, n in done.items() if name != "articles")
+        print(f"checked {done['articles']} articles; completed: {steps}")
+    return EXIT_OK
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from ..store.copy import ArchiveNotEmpty
+
+    args.db = args.src
+    monitor = open_monitor(args)
+    with monitor:
+        try:
+            copied = monitor.copy_to(args.dst)
+        except ArchiveNotEmpty as exc:
+            raise CLIError(str(exc), EXIT_STORAGE) from exc
+    if args.json:
+        emit_json(copied)
+    else:
+        print(f"copied {args.src} -> {args.dst}: " + ", ".join(f"{k} {n}" for k, n in copied.items() if n))
+    return EXIT_OK
+
+
 # -- parser --------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -380,6 +409,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["ner", "lexicon"])
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("repair", parents=[common],
+                       help="run the archive steps (entities, near-duplicates, stories, alerts) "
+                            "over the whole archive, completing what is missing")
+    p.set_defaults(func=cmd_repair)
+
+    p = sub.add_parser("copy", parents=[common], help="copy an archive to another (any engine), "
+                                                      "without analysing anything again")
+    p.add_argument("src", help="the archive to copy: a SQLite path or a postgresql:// URL")
+    p.add_argument("dst", help="an empty or new archive: a SQLite path or a postgresql:// URL")
+    p.set_defaults(func=cmd_copy)
 
     p = sub.add_parser("eval", help="quality evaluations (ner, dates, places, ...)")
     p.add_argument("what")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .base import Archive, DocOutcome, EntityRecord, IngestReport, SearchHit, SearchQuery, Store
+from .base import DocOutcome, EntityRecord, IngestReport, SearchHit, SearchQuery, Store
 
-__all__ = ["Archive", "DocOutcome", "EntityRecord", "IngestReport", "SearchHit", "SearchQuery", "Store",
+__all__ = ["DocOutcome", "EntityRecord", "IngestReport", "SearchHit", "SearchQuery", "Store",
            "default_db_path", "open_store"]
 
 

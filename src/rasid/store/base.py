@@ -137,7 +137,3 @@ class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-#: The name the rest of rasid uses for a `Store` instance.
-Archive = Store

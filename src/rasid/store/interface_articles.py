@@ -139,7 +139,9 @@ class ArticleMethods(abc.ABC):
         of plain JSON values; what `import_records` of any backend takes back unchanged.
         ``articles``: the document fields (``Document.to_dict()`` keys, layers included)
         plus ``ingested_at``; the other kinds: their columns (JSON columns decoded,
-        signatures as lists of ints), ``progress``: ``{"name", "value"}``."""
+        signatures as lists of ints); ``progress``: ``{"name": "alerts_evaluated", "value":
+        n}``, the alert mark as the number of articles (in insertion order) it covers, so
+        that it means the same in an engine with other sequence numbers."""
 
     @abc.abstractmethod
     def import_records(self, kind: str, records: Iterable[dict[str, Any]]) -> int:

@@ -9,13 +9,19 @@ from typing import Any, Iterable, Iterator
 from ..doc import Document
 from .sqlite_copy import _ARTICLE_COLUMNS, TABLES, _decode_signature, _encode_signature
 
-#: the order records are read in (insertion order where the table has a serial key)
+#: the order records are read in, the order SQLite reads the same records in: its rowid
+#: tables in insertion order (a serial key here, else the physical order: ctid, which is
+#: insertion order for rows never updated), its WITHOUT ROWID tables by all their columns
+#: (binary collation, NULLs first)
+_C = 'COLLATE "C"'
 ORDER_BY = {
-    "entities": "id", "entity_keys": "entity_id, key", "neardup_signatures": "article_id",
-    "neardup_bands": "article_id, band", "near_duplicates": "article_id", "stories": "id",
-    "story_articles": "story_id, article_id", "story_terms": "story_id, term",
-    "story_entities": "story_id, entity_id", "watches": "id", "watch_matches": "watch_id, article_id",
-    "alerts": "id", "deliveries": "id", "state": "key",
+    "entities": "id", "neardup_signatures": "ctid", "neardup_bands": "ctid",
+    "near_duplicates": "ctid", "stories": "id", "story_articles": "ctid", "watches": "id",
+    "alerts": "id", "deliveries": "id", "state": "ctid",
+    "entity_keys": f"key {_C}, entity_id",
+    "story_terms": f"term {_C}, story_id, last_published {_C} NULLS FIRST",
+    "story_entities": f"entity_id, story_id, articles, last_published {_C} NULLS FIRST",
+    "watch_matches": f"watch_id, article_id {_C}, event_time {_C}, reason {_C}",
 }
 #: tables whose identity column must move past the imported ids
 IDENTITY = {"entities": "id", "stories": "id", "watches": "id", "alerts": "id", "deliveries": "id"}

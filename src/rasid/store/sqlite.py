@@ -119,7 +119,6 @@ class SqliteStore(SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
         if self.path != ":memory:":
             self.con.execute("PRAGMA journal_mode = WAL")
             self.con.execute("PRAGMA synchronous = NORMAL")
-        self.last_report: IngestReport | None = None
         if migrate_schema:
             migrate(self.con)
             self._check_index()
@@ -194,7 +193,6 @@ class SqliteStore(SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
 
     def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
         report = IngestReport()
-        self.last_report = report
         batch: list[Document] = []
         for doc in docs:
             batch.append(doc)
