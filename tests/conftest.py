@@ -13,6 +13,10 @@ RESOURCES = Path(__file__).parent / "resources"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# a developer's own ~/.config/rasid/config.toml must not change what the tests see
+os.environ["XDG_CONFIG_HOME"] = str(Path(__file__).parent / "resources" / "no-config")
+# every pipeline the tests build checks that each stage changed only the layers it declares
+os.environ["RASID_STRICT_STAGES"] = "1"
 
 _real_connect = socket.socket.connect
 

@@ -18,18 +18,20 @@ SCHEMA_VERSION = 1
 
 
 #: Keys of a span's JSON form; attributes may not use them (they would shadow the offsets).
-RESERVED_SPAN_KEYS = frozenset({"start", "end", "label", "text"})
+RESERVED_SPAN_KEYS = frozenset({"id", "start", "end", "label", "text"})
 
 
 @dataclass(slots=True)
 class Span:
     """A labelled `[start, end)` slice of `Document.text` with free-form attributes
-    (whose names may not be one of `RESERVED_SPAN_KEYS`)."""
+    (whose names may not be one of `RESERVED_SPAN_KEYS`). `id` is stable within the article:
+    ``<layer>:<n>``, given by the pipeline when the layer is written (`assign_span_ids`)."""
 
     start: int
     end: int
     label: str = ""
     attrs: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
 
     def text_of(self, text: str) -> str:
         return text[self.start:self.end]
@@ -38,7 +40,8 @@ class Span:
         clash = RESERVED_SPAN_KEYS.intersection(self.attrs)
         if clash:
             raise ValueError(f"span attribute names {sorted(clash)} are reserved for the span itself")
-        out: dict[str, Any] = {"start": self.start, "end": self.end, "label": self.label}
+        out: dict[str, Any] = {} if self.id is None else {"id": self.id}
+        out.update(start=self.start, end=self.end, label=self.label)
         if text is not None:
             out["text"] = text[self.start:self.end]
         out.update(self.attrs)
@@ -47,7 +50,7 @@ class Span:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Span":
         attrs = {k: v for k, v in data.items() if k not in RESERVED_SPAN_KEYS}
-        return cls(int(data["start"]), int(data["end"]), data.get("label", ""), attrs)
+        return cls(int(data["start"]), int(data["end"]), data.get("label", ""), attrs, data.get("id"))
 
 
 @dataclass
@@ -91,6 +94,14 @@ class Document:
             )
         self.layers.setdefault(layer, []).append(span)
         return span
+
+    def find_span(self, span_id: str) -> Span | None:
+        """The span with this id (``entities:3``), or None."""
+        layer, _, _ = span_id.partition(":")
+        for span in self.layers.get(layer, []):
+            if span.id == span_id:
+                return span
+        return None
 
     def sentence_at(self, offset: int) -> Span | None:
         for sent in self.sentences:
@@ -160,6 +171,20 @@ def compute_doc_id(doc: Document) -> str:
     else:
         basis = "text:" + compute_content_hash(doc.text)
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def assign_span_ids(doc: Document, layer: str) -> None:
+    """Give each span of `layer` that has no id one: ``<layer>:<n>``, n = 1, 2, ... in
+    document order (start, end, label), after the highest n already in the layer, so the
+    ids a layer had are kept when a later stage adds to it."""
+    spans = doc.layers.get(layer, [])
+    prefix = layer + ":"
+    taken = [int(s.id[len(prefix):]) for s in spans
+             if s.id and s.id.startswith(prefix) and s.id[len(prefix):].isdigit()]
+    n = max(taken, default=0)
+    for span in sorted((s for s in spans if s.id is None), key=lambda s: (s.start, s.end, s.label)):
+        n += 1
+        span.id = f"{prefix}{n}"
 
 
 def iter_layer_text(doc: Document, layer: str) -> Iterable[tuple[Span, str]]:

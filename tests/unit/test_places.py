@@ -140,7 +140,7 @@ def test_common_words_not_tagged():
 def test_stage_declares_layers():
     stage = PlaceStage()
     assert stage.name == "places"
-    assert stage.requires == ("tokens", "entities") and stage.provides == ("places",)
+    assert stage.reads == ("tokens", "entities") and stage.writes == ("places", "meta")
 
 
 def test_gold_accuracy_floor_on_test_half():

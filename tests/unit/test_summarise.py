@@ -135,7 +135,7 @@ def test_summary_stage_keeps_publisher_summary(seed):
     assert len(layer) == 3 and doc.summary == "ملخص الناشر"
     assert [s.start for s in layer] == sorted(s.start for s in layer)
     assert sorted(s.attrs["rank"] for s in layer) == [0, 1, 2]
-    assert SummaryStage.requires == ("tokens", "sentences")
+    assert SummaryStage.reads == ("tokens", "sentences")
 
 
 def test_compress_headline():

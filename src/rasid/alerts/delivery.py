@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import json
-import os
 import queue
 import threading
 import time
@@ -29,18 +28,14 @@ GIVE_UP_AFTER = 20
 MAX_BACKOFF_S = 300.0
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 def webhook_settings() -> dict[str, float]:
-    """``attempts`` per run, ``backoff`` base delay (s), ``timeout`` (s), from the environment."""
-    return {"attempts": int(_env_float("RASID_WEBHOOK_ATTEMPTS", 4)),
-            "backoff": _env_float("RASID_WEBHOOK_BACKOFF", 1.0),
-            "timeout": _env_float("RASID_WEBHOOK_TIMEOUT", 10.0)}
+    """``attempts`` per run, ``backoff`` base delay (s), ``timeout`` (s): the settings
+    ``webhook_attempts``, ``webhook_backoff``, ``webhook_timeout`` (see `rasid.settings`)."""
+    from ..settings import current_settings
+
+    config = current_settings()
+    return {"attempts": config.webhook_attempts, "backoff": config.webhook_backoff,
+            "timeout": config.webhook_timeout}
 
 
 # -- reading alerts (the archive's list_alerts / get_alerts) -----------------------------------

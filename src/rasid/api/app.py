@@ -69,8 +69,9 @@ def open_monitor(source: Any) -> Any:
 
 def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
     """The app over `source`: a `Monitor`, a callable returning one, an archive path or
-    URL, or None for the default archive. `settings` default to `Settings.from_env()`."""
-    settings = settings or Settings.from_env()
+    URL, or None for the default archive. `settings` default to `Settings.from_config()`
+    (the registry's: flags of the running command, env, config file, defaults)."""
+    settings = settings or Settings.from_config()
     ctx = AppContext(open_monitor(source), settings)
     app = FastAPI(
         title="rasid API", version=_version(), docs_url=None, redoc_url=None,

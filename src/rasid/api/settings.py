@@ -1,64 +1,60 @@
-"""Settings of the REST API and web UI, read from the environment.
+"""Settings of the REST API and web UI, built from the registry (`rasid.settings`).
 
-* ``RASID_API_TOKEN``: the bearer token that writing requires (ingest, feeds, watches).
-* ``RASID_API_TOKEN_FILE``: a file holding that token (used when ``RASID_API_TOKEN`` is unset),
-  so the token need not appear in a process list or a shell history.
-* ``RASID_READ_OPEN``: ``1`` (default) lets anyone who reaches the server read; ``0`` makes
-  reading need the token too (a ``Bearer`` header, or the ``rasid_token`` cookie the web UI
-  sets from its sign-in form).
+* ``api_token`` (``RASID_API_TOKEN``, or the config file): the bearer token that writing
+  requires (ingest, feeds, watches).
+* ``api_token_file`` (``--api-token-file``, ``RASID_API_TOKEN_FILE``): a file holding that
+  token (used when ``api_token`` is unset), so the token need not appear in a process list
+  or a shell history.
+* ``read_open`` (``--read-open``, ``RASID_READ_OPEN``): ``1`` (default) lets anyone who
+  reaches the server read; ``0`` makes reading need the token too (a ``Bearer`` header, or
+  the ``rasid_token`` cookie the web UI sets from its sign-in form).
+* ``max_body_bytes``: the largest request body accepted (413 above it).
 
 With no token configured, the server refuses every write with 403.
 """
 from __future__ import annotations
 
 import hmac
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-FALSE_WORDS = frozenset({"0", "false", "no", "off", "closed"})
-TRUE_WORDS = frozenset({"1", "true", "yes", "on", "open"})
+from ..settings import SETTINGS, Config, SettingsError, current_settings, resolve_settings
 
-
-class SettingsError(ValueError):
-    """A setting that cannot be used; the message names the variable."""
+__all__ = ["Settings", "SettingsError"]
 
 
 @dataclass(frozen=True)
 class Settings:
     token: str | None = None
-    read_open: bool = True
+    read_open: bool = SETTINGS["read_open"].default
     #: largest request body accepted, in bytes (413 above it)
-    max_body_bytes: int = 20 * 1024 * 1024
+    max_body_bytes: int = SETTINGS["max_body_bytes"].default
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        env = os.environ if environ is None else environ
-        token = (env.get("RASID_API_TOKEN") or "").strip() or None
-        if token is None and env.get("RASID_API_TOKEN_FILE"):
-            path = Path(env["RASID_API_TOKEN_FILE"]).expanduser()
+    def from_config(cls, config: Config | None = None) -> "Settings":
+        """From resolved settings (default: the running command's, see `current_settings`)."""
+        config = current_settings() if config is None else config
+        token = config.api_token or None
+        if token is None and config.api_token_file:
+            path = Path(config.api_token_file)
+            label = config.source("api_token_file").label
             try:
                 token = path.read_text(encoding="utf-8").strip() or None
             except OSError as exc:
-                raise SettingsError(f"RASID_API_TOKEN_FILE: cannot read {path}: {exc.strerror}") from exc
+                raise SettingsError(f"setting api_token_file (from {label}): cannot read "
+                                    f"{path}: {exc.strerror}") from None
             if token is None:
-                raise SettingsError(f"RASID_API_TOKEN_FILE: {path} is empty")
-        return cls(token=token, read_open=parse_bool(env.get("RASID_READ_OPEN"), True, "RASID_READ_OPEN"))
+                raise SettingsError(f"setting api_token_file (from {label}): {path} is empty")
+        return cls(token=token, read_open=config.read_open, max_body_bytes=config.max_body_bytes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """From these environment variables (and the config file) only, no flags."""
+        return cls.from_config(resolve_settings(environ=environ))
 
     def is_token(self, candidate: str | None) -> bool:
         """Constant-time comparison with the configured token."""
         if not self.token or not candidate:
             return False
         return hmac.compare_digest(candidate.encode("utf-8"), self.token.encode("utf-8"))
-
-
-def parse_bool(value: str | None, default: bool, name: str) -> bool:
-    if value is None or value.strip() == "":
-        return default
-    word = value.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise SettingsError(f"{name} must be 1 or 0, not {value!r}")

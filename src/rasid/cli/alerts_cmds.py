@@ -7,7 +7,6 @@ their own. Helpers come from `rasid.cli.main`, imported inside functions (no imp
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any, Sequence
 
@@ -147,8 +146,6 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     for url in args.feeds:
         if not url.startswith(("http://", "https://")):
             raise m.CLIError(f"{url}: rasid monitor polls feed URLs (http:// or https://)")
-    if args.interval <= 0:
-        raise m.CLIError("--interval must be a positive number of seconds")
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip()) if args.stages else DEFAULT_STAGES
     out = sys.stderr if args.json else sys.stdout
 
@@ -160,7 +157,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
             monitor.pipeline  # build it now: a bad --stages is a usage error, not a crash later
         except ValueError as exc:
             raise m.CLIError(f"--stages: {exc}") from exc
-        totals = run_monitor(monitor, args.feeds, interval_s=args.interval, once=args.once,
+        totals = run_monitor(monitor, args.feeds, interval_s=args.monitor_interval, once=args.once,
                              max_cycles=args.max_cycles, on_event=on_event)
     if args.json:
         m.emit_json(totals)
@@ -170,6 +167,8 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 # -- parser -------------------------------------------------------------------------------------
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``watch``, ``alerts`` and ``monitor`` to the `rasid` subcommands."""
+    from ..settings import add_flags
+
     p = subparsers.add_parser("watch", help="watches: entities, queries, places to alert on")
     wsub = p.add_subparsers(dest="watch_command", required=True)
     w = wsub.add_parser("add", parents=[common], help="add a watch (all given criteria must match)")
@@ -196,9 +195,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("monitor", parents=[common],
                               help="poll feeds on an interval: ingest, analyse, alert (Ctrl-C stops)")
     p.add_argument("feeds", nargs="+", metavar="FEED_URL")
-    p.add_argument("--interval", type=float,
-                   default=float(os.environ.get("RASID_MONITOR_INTERVAL", 300)),
-                   help="seconds between polls of each feed (default 300, $RASID_MONITOR_INTERVAL)")
+    add_flags(p, ("monitor_interval", "webhook_attempts", "webhook_backoff", "webhook_timeout"),
+              aliases={"monitor_interval": ("--interval",)})
     p.add_argument("--once", action="store_true", help="one cycle, then exit")
     p.add_argument("--max-cycles", type=int, default=None, help="stop after this many cycles")
     p.add_argument("--stages", default=None,
@@ -208,27 +206,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """A parser with only these commands (for ``python -m rasid.cli.alerts_cmds``)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=os.environ.get("RASID_DB"),
-                        help="archive: a SQLite file path (default: $RASID_DB)")
-    common.add_argument("--json", action="store_true", help="machine-readable output")
-    common.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(prog="rasid", description="rasid watches, alerts and monitor")
-    register(parser.add_subparsers(dest="command", required=True), common)
+    register(parser.add_subparsers(dest="command", required=True), _main().build_common_parser())
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    m = _main()
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except m.CLIError as exc:
-        print(f"rasid: error: {exc}", file=sys.stderr)
-        return exc.code
-    except KeyboardInterrupt:
-        print("rasid: interrupted; everything committed so far is kept", file=sys.stderr)
-        return 130
+    return _main().run_command(build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

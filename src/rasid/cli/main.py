@@ -48,7 +48,7 @@ def open_monitor(args: argparse.Namespace, stages: Sequence[str] | None = None):
     try:
         return Monitor(args.db, stages=stages or DEFAULT_STAGES)
     except Exception as exc:
-        raise CLIError(f"cannot open archive {args.db or '(default)'}: {exc}", EXIT_STORAGE) from exc
+        raise CLIError(f"cannot open archive {args.db}: {exc}", EXIT_STORAGE) from exc
 
 
 def show_progress(args: argparse.Namespace) -> bool:
@@ -273,6 +273,17 @@ def cmd_start(args: argparse.Namespace) -> int:
     return serve_after_start(args, code)
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    """Every effective setting and where it came from."""
+    from ..settings import format_config
+
+    if args.json:
+        emit_json(args.settings.to_dict())
+    else:
+        print("\n".join(format_config(args.settings)))
+    return EXIT_OK
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     if args.what == "ner":
         from ..train.ner import main as train_ner
@@ -325,14 +336,22 @@ def cmd_copy(args: argparse.Namespace) -> int:
 
 
 # -- parser --------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
+def build_common_parser() -> argparse.ArgumentParser:
+    """The options every command takes: --config, --db, --json, --progress."""
+    from ..settings import add_flags
+
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=os.environ.get("RASID_DB"),
-                        help="archive: a SQLite file path or a postgresql:// URL "
-                             "(default: $RASID_DB, else the user data directory)")
+    add_flags(common, ("config", "db"))
     common.add_argument("--json", action="store_true", help="machine-readable output "
                         "(one JSON document, or JSON Lines for lists)")
     common.add_argument("--progress", action="store_true", help="always show progress on stderr")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ..settings import SETTINGS, add_flags
+
+    common = build_common_parser()
 
     parser = argparse.ArgumentParser(prog="rasid", description="راصد rasid: offline Arabic news monitoring")
     parser.add_argument("--version", action="version", version=f"rasid {__import__('rasid').__version__}")
@@ -345,12 +364,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSON Lines field mapping, e.g. text=article_body,published=pub_date")
     p.add_argument("--max-bytes", type=int, default=None, help="reject files larger than this (50 MB)")
     p.add_argument("--batch-size", type=int, default=200, help="articles per transaction")
+    add_flags(p, ("strict_stages",))
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("analyze", parents=[common], help="analyse one article file; JSON on stdout")
     p.add_argument("file", help="an article file (text, JSON Lines, HTML, ...) or - for stdin")
     p.add_argument("--published", help="publication date (YYYY-MM-DD) when the file carries none")
     p.add_argument("--no-sentences", action="store_true", help="leave the sentence layer out")
+    add_flags(p, ("strict_stages",))
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("search", parents=[common], help="search the archive")
@@ -405,6 +426,12 @@ def build_parser() -> argparse.ArgumentParser:
     register_alerts(sub, common)
     register_serve(sub, common)
 
+    p = sub.add_parser("config", parents=[common],
+                       help="every effective setting and where it came from "
+                            "(default, config file, env, flag)")
+    add_flags(p, [n for n in SETTINGS if n not in ("config", "db")])
+    p.set_defaults(func=cmd_config)
+
     p = sub.add_parser("train", help="train a shipped model (ner, lexicon)")
     p.add_argument("what", choices=["ner", "lexicon"])
     p.add_argument("rest", nargs=argparse.REMAINDER)
@@ -428,11 +455,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def run_command(args: argparse.Namespace) -> int:
+    """Resolve the settings (flags > env > config file > default) into `args`, then run
+    the command with them installed for library code; errors become exit codes."""
+    from ..settings import SETTINGS, SettingsError, resolve_settings, use_settings
+
     try:
-        return args.func(args)
+        config = resolve_settings(args)
+    except SettingsError as exc:
+        print(f"rasid: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for name in SETTINGS:
+        if hasattr(args, name):
+            setattr(args, name, config[name])
+    args.settings = config
+    try:
+        with use_settings(config):
+            return args.func(args)
     except CLIError as exc:
         print(f"rasid: error: {exc}", file=sys.stderr)
         return exc.code
@@ -441,6 +480,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_command(build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -6,13 +6,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import sys
 from typing import Any
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
+from ..settings import SETTINGS, add_flags
+
+DEFAULT_HOST = SETTINGS["host"].default
+DEFAULT_PORT = SETTINGS["port"].default
+SERVE_SETTINGS = ("host", "port", "read_open", "api_token_file", "max_body_bytes")
 
 
 def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
@@ -23,10 +25,7 @@ def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default=os.environ.get("RASID_HOST", DEFAULT_HOST),
-                   help="address to bind (default 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=int(os.environ.get("RASID_PORT", DEFAULT_PORT)),
-                   help="port (default 8000)")
+    add_flags(p, SERVE_SETTINGS)
 
 
 def add_start_arguments(p: argparse.ArgumentParser) -> None:
@@ -51,21 +50,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         monitor = Monitor(args.db)
     except Exception as exc:
-        raise CLIError(f"cannot open archive {args.db or '(default)'}: {exc}", EXIT_STORAGE) from exc
+        raise CLIError(f"cannot open archive {args.db}: {exc}", EXIT_STORAGE) from exc
     return serve(monitor, host=args.host, port=args.port)
 
 
 def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
-    """Run the app with uvicorn until interrupted; print the address first."""
+    """Run the app with uvicorn until interrupted; print the address first. The API's
+    settings (token, read_open, body limit) come from `Settings.from_config()`."""
     import uvicorn
 
     from ..api import Settings, SettingsError, create_app
     from .main import EXIT_USAGE, CLIError
 
-    if not 0 < port < 65536:
-        raise CLIError(f"--port must be between 1 and 65535, not {port}", EXIT_USAGE)
     try:
-        settings = Settings.from_env()
+        SETTINGS["port"].parse(port, "the caller")
+        settings = Settings.from_config()
     except SettingsError as exc:
         raise CLIError(str(exc), EXIT_USAGE) from exc
     generated = settings.token is None
@@ -79,9 +78,9 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
           f"(API docs: http://{shown}:{port}/docs; Ctrl-C stops)", flush=True)
     if generated:
         print(f"rasid: write token for this run: {settings.token}  "
-              "(set RASID_API_TOKEN or RASID_API_TOKEN_FILE to choose one)", flush=True)
+              "(set RASID_API_TOKEN, or api_token_file / RASID_API_TOKEN_FILE, to choose one)", flush=True)
     if not settings.read_open:
-        print("rasid: reading is closed (RASID_READ_OPEN=0): pages and API need the token", flush=True)
+        print("rasid: reading is closed (read_open = 0): pages and API need the token", flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                             timeout_graceful_shutdown=2, access_log=False)
     server = uvicorn.Server(config)
@@ -101,17 +100,12 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m rasid.cli.serve_cmds``: the same as ``rasid serve``."""
-    from .main import CLIError
+    from .main import build_common_parser, run_command
 
-    parser = argparse.ArgumentParser(prog="rasid serve")
-    parser.add_argument("--db", default=os.environ.get("RASID_DB"))
+    parser = argparse.ArgumentParser(prog="rasid serve", parents=[build_common_parser()])
     add_serve_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return cmd_serve(args)
-    except CLIError as exc:
-        print(f"rasid: error: {exc}", file=sys.stderr)
-        return exc.code
+    parser.set_defaults(func=cmd_serve)
+    return run_command(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

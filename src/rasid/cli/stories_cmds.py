@@ -95,22 +95,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m rasid.cli.stories_cmds stories|story ...`` (before main.py registers them)."""
-    import os
-    import sys
-
     m = _main()
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=os.environ.get("RASID_DB"))
-    common.add_argument("--json", action="store_true")
-    common.add_argument("--progress", action="store_true")
     parser = argparse.ArgumentParser(prog="rasid")
-    register(parser.add_subparsers(dest="command", required=True), common)
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except m.CLIError as exc:
-        print(f"rasid: error: {exc}", file=sys.stderr)
-        return exc.code
+    register(parser.add_subparsers(dest="command", required=True), m.build_common_parser())
+    return m.run_command(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

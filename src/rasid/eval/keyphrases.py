@@ -19,7 +19,6 @@ The last line is ``F1@10 <percent>`` (exact).
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Sequence
 
@@ -28,7 +27,6 @@ from ..doc import Document
 from ..summarise.keyphrases import (DEFAULT_KP_CONFIG, KeyphraseConfig, convert_phrase_key,
                                     extract_keyphrases)
 
-DEFAULT_DIR = Path(__file__).resolve().parents[4] / "shared/data/keyphrases/akec"
 
 
 def read_akec(root: Path, split: str) -> list[tuple[str, str, list[str]]]:
@@ -86,12 +84,15 @@ def score_keyphrases(data, k: int = 10, config: KeyphraseConfig = DEFAULT_KP_CON
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ..settings import get_setting
+
     ap = argparse.ArgumentParser(prog="rasid eval keyphrases", description="F1@k on AKEC")
-    ap.add_argument("root", nargs="?", default=os.environ.get("RASID_AKEC", str(DEFAULT_DIR)))
+    ap.add_argument("root", nargs="?", default=None,
+                    help="the AKEC folder (default: the akec setting, $RASID_AKEC)")
     ap.add_argument("--split", default="test", choices=["test", "train", "all"])
     ap.add_argument("--k", type=int, default=10)
     args = ap.parse_args(list(argv) if argv is not None else None)
-    root = Path(args.root)
+    root = Path(args.root or get_setting("akec"))
     if not (root / "keyphrases/sort_frequency_pure.txt").exists():
         print(f"rasid eval keyphrases: AKEC not found at {root}")
         return 3

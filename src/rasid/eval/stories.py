@@ -30,7 +30,6 @@ import csv
 import gzip
 import itertools
 import json
-import os
 import pickle
 import random
 import sys
@@ -41,7 +40,6 @@ from typing import Sequence
 
 from ..doc import Document
 
-DEFAULT_DATA = os.environ.get("RASID_SHARED_DATA", "/work/shared/data")
 GOLD = Path(__file__).resolve().parents[3] / "tests" / "resources" / "stories-gold.jsonl"
 STAGES = ("tokenize", "ner", "resolve", "dates", "places")
 
@@ -305,17 +303,18 @@ def evaluate_neardup(data: Path, n_edit: int = 300, n_distinct: int = 3000) -> N
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ..settings import add_flags, get_setting
     from ..stories.tracker import TrackerConfig
 
     ap = argparse.ArgumentParser(prog="rasid eval stories", description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=DEFAULT_DATA, help="shared data folder ($RASID_SHARED_DATA)")
+    add_flags(ap, ("shared_data",), aliases={"shared_data": ("--data",)})
     ap.add_argument("--gold", default=str(GOLD), help="hand-grouped gold JSONL")
     ap.add_argument("--cache", default=None, help="cache the analysed gold articles here (JSONL)")
     ap.add_argument("--tune", action="store_true", help="grid-search the tracker on the dev split first")
     ap.add_argument("--skip-ans", action="store_true")
     ap.add_argument("--skip-neardup", action="store_true")
     args = ap.parse_args(list(argv) if argv is not None else None)
-    data = Path(args.data)
+    data = Path(args.shared_data or get_setting("shared_data"))
     config = TrackerConfig()
     t0 = time.time()
     if not args.skip_ans:

@@ -24,7 +24,6 @@ import gettext
 import gzip
 import json
 import math
-import os
 import re
 import sys
 from pathlib import Path
@@ -354,12 +353,13 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ..settings import add_flags, get_setting
+
     ap = argparse.ArgumentParser(prog="python -m rasid.geo.build", description=__doc__.split("\n")[0])
-    ap.add_argument("--shared", default=os.environ.get("RASID_SHARED_DATA", "../shared/data"),
-                    help="shared data dir with geo/dr5hn and ner/anercorp (optional)")
+    add_flags(ap, ("shared_data",), aliases={"shared_data": ("--shared",)})
     ap.add_argument("--out", default=str(HERE / DATA_FILE))
     args = ap.parse_args(argv)
-    shared = Path(args.shared)
+    shared = Path(args.shared_data or get_setting("shared_data"))
     if not shared.exists():
         print(f"note: {shared} not found; building without dr5hn and ANERGazet", file=sys.stderr)
         shared = None

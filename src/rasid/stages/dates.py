@@ -458,8 +458,8 @@ class DateStage(Stage):
     """Adds the ``dates`` layer, resolved against ``doc.published``."""
 
     name = "dates"
-    requires = ()
-    provides = ("dates",)
+    reads = ()  # doc.text and doc.published
+    writes = ("dates",)
 
     def __call__(self, doc: Document) -> Document:
         doc.layers["dates"] = extract_dates(doc.text, doc.published)

@@ -291,8 +291,8 @@ def _entity_norm(tokens: list) -> str:
 
 class NERStage(Stage):
     name = "ner"
-    requires = ("tokens", "sentences")
-    provides = ("entities",)
+    reads = ("tokens", "sentences")
+    writes = ("entities",)
 
     def __init__(self, model_dir: Path | None = None, propagate: bool = True, networks: int | None = None):
         self.tagger = load_tagger(model_dir, networks)

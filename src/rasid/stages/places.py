@@ -34,8 +34,8 @@ LOC_LABELS = ("LOC", "GPE")
 
 class PlaceStage(Stage):
     name = "places"
-    requires = ("tokens", "entities")
-    provides = ("places",)
+    reads = ("tokens", "entities")
+    writes = ("places", "meta")  # meta: focus_country, place_votes
 
     def __init__(self, match_gazetteer: str = "safe", min_population: int = 100_000,
                  demonyms: bool = True, country_hint: str | None = None):

@@ -1,7 +1,7 @@
 """The resolve stage: one entity across spellings within an article.
 
 Reads the NER ``entities`` layer (PER/ORG/LOC/MISC spans, clitics outside the span) and
-annotates each span in place (no new layer; "mentions" names this annotated state):
+annotates each span in place (it declares ``writes = ("entities",)``):
 
 * ``key``: the cluster's normalised canonical (``normalize_entity_name``),
 * ``canonical``: display canonical (alias table entry, else the longest mention),
@@ -22,8 +22,8 @@ from ..pipeline import Stage
 
 class ResolveStage(Stage):
     name = "resolve"
-    requires = ("tokens", "entities")
-    provides = ("mentions",)
+    reads = ("tokens", "entities")
+    writes = ("entities",)  # annotated in place: key, canonical, cluster, role, ...
 
     def __call__(self, doc: Document) -> Document:
         link_mentions(doc)

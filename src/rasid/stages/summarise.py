@@ -13,8 +13,8 @@ from ..summarise.extractive import DEFAULT_CONFIG, SummaryConfig, summarise_docu
 
 class SummaryStage(Stage):
     name = "summarise"
-    requires = ("tokens", "sentences")
-    provides = ("summary",)
+    reads = ("tokens", "sentences")
+    writes = ("summary",)
 
     def __init__(self, k: int = 3, config: SummaryConfig = DEFAULT_CONFIG):
         self.k = k

@@ -9,7 +9,7 @@ from ..pipeline import Stage
 
 class TokenizeStage(Stage):
     name = "tokenize"
-    provides = ("tokens", "sentences")
+    writes = ("tokens", "sentences")
 
     def __call__(self, doc: Document) -> Document:
         doc.tokens = tokenize(doc.text)

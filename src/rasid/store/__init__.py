@@ -1,8 +1,9 @@
 """The archive: the `Store` interface (`base.py` + ``interface_*.py``) and its backends
 (SQLite by default, ``sqlite*.py``). Nothing outside this package writes SQL.
 
-``open_store(None)`` opens the default database: ``$RASID_DB`` if set, else
-``$XDG_DATA_HOME/rasid/rasid.db``, else ``~/.local/share/rasid/rasid.db``.
+``open_store(None)`` opens the archive the ``db`` setting names (``--db``, ``$RASID_DB``, the
+config file; see `rasid.settings`), by default ``$XDG_DATA_HOME/rasid/rasid.db``, else
+``~/.local/share/rasid/rasid.db``.
 """
 from __future__ import annotations
 
@@ -16,13 +17,11 @@ __all__ = ["DocOutcome", "EntityRecord", "IngestReport", "SearchHit", "SearchQue
 
 
 def default_db_path() -> Path:
-    """``$RASID_DB``, else the user data dir: ``$XDG_DATA_HOME/rasid/rasid.db`` or
-    ``~/.local/share/rasid/rasid.db``."""
-    env = os.environ.get("RASID_DB")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "rasid" / "rasid.db"
+    """The ``db`` setting as a path (``$RASID_DB``, the config file, else the user data dir:
+    ``$XDG_DATA_HOME/rasid/rasid.db`` or ``~/.local/share/rasid/rasid.db``)."""
+    from ..settings import get_setting
+
+    return Path(get_setting("db"))
 
 
 def open_store(path_or_url: str | os.PathLike | None = None, **kwargs) -> Store:
@@ -30,7 +29,9 @@ def open_store(path_or_url: str | os.PathLike | None = None, **kwargs) -> Store:
     ``sqlite:////absolute.db`` or ``postgresql://...``; None means `default_db_path()`.
     A file store's parent folder is created when missing."""
     if path_or_url is None or path_or_url == "":
-        path_or_url = default_db_path()
+        from ..settings import get_setting
+
+        path_or_url = get_setting("db")
     target = os.fspath(path_or_url)
     if target.startswith(("postgres://", "postgresql://")):
         try:
