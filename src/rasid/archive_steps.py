@@ -132,7 +132,9 @@ _crash_counts: dict[str, int] = {}
 
 def crash_for_test(point: str) -> None:
     """Test-only: SIGKILL this process at `point` when ``RASID_TEST_CRASH_AT`` names it."""
-    wanted = os.environ.get("RASID_TEST_CRASH_AT")
+    from .settings import read_test_variable
+
+    wanted = read_test_variable("RASID_TEST_CRASH_AT")
     if not wanted:
         return
     name, _, nth = wanted.partition("@")

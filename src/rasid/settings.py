@@ -175,6 +175,23 @@ def register_setting(setting: Setting) -> Setting:
     return setting
 
 
+#: Variables of the test suite and CI, not settings of rasid (no flag, no config key): the
+#: test harness reads them (and `read_test_variable` for code that must obey one).
+TEST_VARIABLES = {
+    "RASID_TEST_PG_URL": "a PostgreSQL server the tests may create databases on (tests/pg_fixtures.py)",
+    "RASID_REQUIRE_PG": "1: a PostgreSQL test that is skipped fails instead (.ci/run sets it)",
+    "RASID_PG_DURABLE": "1: .ci/postgres.sh keeps PostgreSQL's durable defaults (for benchmarks)",
+    "RASID_TEST_CRASH_AT": "the crash-recovery tests' kill point (rasid.archive_steps)",
+}
+
+
+def read_test_variable(name: str) -> str | None:
+    """The value of one of `TEST_VARIABLES` in the environment (None when unset)."""
+    if name not in TEST_VARIABLES:
+        raise KeyError(f"{name} is not a test variable")
+    return os.environ.get(name) or None
+
+
 def _default_shared(environ: Mapping[str, str], values: Mapping[str, Any]) -> str:
     """``shared/data`` beside the source checkout (``<checkout>/../shared/data``)."""
     return str(Path(__file__).resolve().parents[3] / "shared" / "data")
