@@ -9,7 +9,7 @@ from .sqlite_alerts import _ALERT_SQL, _WATCH_COLUMNS, _alert_dict, _json, _watc
 
 
 class PostgresAlertMethods:
-    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_write``, ``transaction``)."""
+    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_write``, ``_atomic``)."""
 
     # -- watches ---------------------------------------------------------------------------
     def add_watch(self, name, entity, query, place, surge_count, surge_window_s, webhook) -> int:
@@ -119,7 +119,7 @@ class PostgresAlertMethods:
 
     def record_delivery(self, alert_id: int, url: str, attempt: int, status: int | None,
                         error: str | None) -> None:
-        with self.transaction():
+        with self._atomic():
             self.con.execute("INSERT INTO deliveries (alert_id, url, attempt, status, error) "
                              "VALUES (%s, %s, %s, %s, %s)", (alert_id, url, attempt, status, error))
             self.con.execute(f"UPDATE alerts SET attempts = attempts + 1, delivered_at = CASE WHEN %s "

@@ -16,7 +16,7 @@ def convert_entity_id(expr: str) -> str:
 
 
 class PostgresArticleMethods:
-    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_write``, ``transaction``)."""
+    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_write``, ``_atomic``)."""
 
     def has_article(self, article_id: str) -> bool:
         return self._row("SELECT 1 FROM articles WHERE id = %s", (article_id,)) is not None
@@ -27,7 +27,7 @@ class PostgresArticleMethods:
 
     def set_entity_mentions(self, article_id: str, spans: list[dict[str, Any]]) -> None:
         by_offsets = {(s["start"], s["end"]): s for s in spans}
-        with self.transaction():
+        with self._atomic():
             con = self.con
             row = con.execute("SELECT layers FROM articles WHERE id = %s", (article_id,)).fetchone()
             if row is None:

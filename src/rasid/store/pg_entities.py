@@ -24,7 +24,7 @@ def _record(row: tuple) -> EntityRecord:
 
 
 class PostgresEntityMethods:
-    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``)."""
+    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_atomic``)."""
 
     def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
         keys = sorted(set(keys))
@@ -47,7 +47,7 @@ class PostgresEntityMethods:
         return [k for k, _ in sorted(out.items(), key=lambda x: -x[1])][:limit]
 
     def add_entity(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
-        with self.transaction():
+        with self._atomic():
             row = self.con.execute(
                 "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
                 "last_seen) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
@@ -59,7 +59,7 @@ class PostgresEntityMethods:
         return record
 
     def update_entity(self, record: EntityRecord, keys: Iterable[str]) -> None:
-        with self.transaction():
+        with self._atomic():
             self.con.execute(
                 "UPDATE entities SET canonical = %s, type = %s, latin = %s, aliases = %s, "
                 "mention_count = %s, first_seen = %s, last_seen = %s WHERE id = %s",

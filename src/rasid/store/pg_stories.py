@@ -16,7 +16,7 @@ def _story_row(row: tuple) -> dict[str, Any]:
 
 
 class PostgresStoryMethods:
-    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``)."""
+    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_atomic``)."""
 
     # -- near-duplicates -----------------------------------------------------------------------
     def get_near_duplicate(self, article_id: str) -> tuple[str, float] | None:
@@ -30,7 +30,7 @@ class PostgresStoryMethods:
 
     def add_signature(self, article_id: str, signature: bytes,
                       band_keys: list[tuple[int, int]]) -> None:
-        with self.transaction():
+        with self._atomic():
             self.con.execute("INSERT INTO neardup_signatures (article_id, signature) VALUES (%s, %s)",
                              (article_id, bytes(signature)))
             if band_keys:
@@ -61,7 +61,7 @@ class PostgresStoryMethods:
             (list(article_ids),))}
 
     def add_near_duplicate(self, article_id: str, duplicate_of: str, similarity: float) -> None:
-        with self.transaction():
+        with self._atomic():
             cur = self.con.execute("INSERT INTO near_duplicates (article_id, duplicate_of, similarity) "
                                    "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
                                    (article_id, duplicate_of, similarity))
@@ -109,7 +109,7 @@ class PostgresStoryMethods:
 
     def create_story(self, title: str, published: str, centroid: dict[str, float],
                      index_terms: list[str], entity_ids: list[int]) -> int:
-        with self.transaction():
+        with self._atomic():
             con = self.con
             sid = con.execute("INSERT INTO stories (title, first_published, last_published, "
                               "article_count, centroid, n_vectors) VALUES (%s, %s, %s, 0, %s, 1) "
@@ -130,7 +130,7 @@ class PostgresStoryMethods:
 
     def update_story(self, story_id: int, centroid: dict[str, float], first_published: str,
                      last_published: str, index_terms: list[str], entity_ids: list[int]) -> None:
-        with self.transaction():
+        with self._atomic():
             con = self.con
             con.execute(f"UPDATE stories SET centroid = %s, n_vectors = n_vectors + 1, "
                         f"first_published = %s, last_published = %s, updated_at = {NOW} WHERE id = %s",
@@ -148,7 +148,7 @@ class PostgresStoryMethods:
 
     def add_story_article(self, story_id: int, article_id: str, published: str,
                           similarity: float, duplicate_of: str | None = None) -> None:
-        with self.transaction():
+        with self._atomic():
             self.con.execute("INSERT INTO story_articles (story_id, article_id, published, similarity, "
                              "duplicate_of) VALUES (%s, %s, %s, %s, %s)",
                              (story_id, article_id, published, similarity, duplicate_of))

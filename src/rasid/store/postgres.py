@@ -164,9 +164,22 @@ class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStory
         with self._lock:
             return self.con.execute(sql, tuple(args)).fetchone()
 
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """For the store's own multi-statement methods: a transaction of its own (with the
+        write lock) when none is open, else simply part of the open one. No savepoint: on
+        PostgreSQL each costs two round trips, and these methods do not catch their own
+        errors (a caller that wants to go on after one opens `transaction()` around it)."""
+        with self._lock:
+            if self.con.info.transaction_status != 0:
+                yield
+            else:
+                with self.transaction():
+                    yield
+
     def _write(self, sql: str, args: Iterable[Any] = ()) -> "WriteResult":
-        """Run one statement in its own transaction; return its rowcount and RETURNING rows."""
-        with self.transaction():
+        """Run one statement atomically (`_atomic`); return its rowcount and RETURNING rows."""
+        with self._atomic():
             cur = self.con.execute(sql, tuple(args))
             return WriteResult(cur.rowcount, cur.fetchall() if cur.description else [])
 
@@ -352,7 +365,7 @@ class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStory
         return json.loads(row[0]) if row else default
 
     def set_state(self, key: str, value: Any) -> None:
-        with self.transaction():
+        with self._atomic():
             if value is None:
                 self.con.execute("DELETE FROM state WHERE key = %s", (key,))
                 return
