@@ -13,11 +13,8 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import warnings
 from pathlib import Path
-
-import pytest
 
 from rasid.alerts.watches import add_watch
 from rasid.monitor import Monitor
