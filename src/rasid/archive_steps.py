@@ -32,9 +32,14 @@ ARCHIVE_STEPS = ("resolve_entities", "near_duplicates", "stories", "alerts")
 
 
 class ArchiveStep:
-    """One step: `run` inside the batch's transaction, `after_commit` once it committed."""
+    """One step: `prepare` before the batch's transaction (work that needs no archive),
+    `run` inside it, `after_commit` once it committed."""
 
     name = ""
+
+    def prepare(self, docs: list[Document]) -> None:
+        """Compute what needs only the documents, outside the write transaction (default:
+        nothing); `run` uses it for the documents it gets."""
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         """Do the step for the stored articles `docs`; return how many it changed."""
@@ -65,10 +70,17 @@ class NearDuplicatesStep(ArchiveStep):
         from .stories.neardup import NearDuplicateDetector
 
         self.detector = detector or NearDuplicateDetector()
+        self._signatures: dict[str, Any] = {}
+
+    def prepare(self, docs: list[Document]) -> None:
+        from .stories.neardup import compute_signature
+
+        self._signatures = {d.id: compute_signature(d.text) for d in docs if d.id}
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         todo = [d for d in docs if not archive.has_signature(d.id)]
-        self.detector.process(archive, docs)
+        signatures, self._signatures = self._signatures, {}
+        self.detector.process(archive, docs, signatures)
         return sum(1 for d in todo if archive.has_signature(d.id))
 
 
@@ -79,9 +91,14 @@ class StoriesStep(ArchiveStep):
         from .stories.tracker import StoryTracker
 
         self.tracker = tracker or StoryTracker()
+        self._features: dict[str, Any] = {}
+
+    def prepare(self, docs: list[Document]) -> None:
+        self._features = {d.id: self.tracker.compute_features(d) for d in docs if d.id}
 
     def run(self, archive: Any, docs: list[Document]) -> int:
-        return len(self.tracker.process(archive, docs))
+        features, self._features = self._features, {}
+        return len(self.tracker.process(archive, docs, features))
 
 
 class AlertsStep(ArchiveStep):
@@ -118,6 +135,12 @@ def build_archive_steps(names: Iterable[str] = ARCHIVE_STEPS) -> list[ArchiveSte
     return steps
 
 
+def prepare_archive_steps(steps: list[ArchiveStep], docs: list[Document]) -> None:
+    """Let every step compute what needs no archive, before the write transaction."""
+    for step in steps:
+        step.prepare(docs)
+
+
 def run_archive_steps(steps: list[ArchiveStep], archive: Any, docs: list[Document]) -> dict[str, int]:
     """Run every step on `docs` (inside the caller's transaction); ``{step: changed}``."""
     done = {}
@@ -132,9 +155,9 @@ _crash_counts: dict[str, int] = {}
 
 def crash_for_test(point: str) -> None:
     """Test-only: SIGKILL this process at `point` when ``RASID_TEST_CRASH_AT`` names it."""
-    from .settings import read_test_variable
+    from .settings import get_setting
 
-    wanted = read_test_variable("RASID_TEST_CRASH_AT")
+    wanted = get_setting("test_crash_at")
     if not wanted:
         return
     name, _, nth = wanted.partition("@")

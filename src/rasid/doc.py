@@ -16,6 +16,48 @@ from typing import Any, Iterable
 
 SCHEMA_VERSION = 1
 
+#: Longest article text, in characters (code points), that rasid analyses: the CLI and the
+#: readers reject a longer one (naming the source and this limit), the API answers 422,
+#: and the pipeline refuses it. About 100 pages of text; every stage is linear in it.
+MAX_ARTICLE_CHARS = 200_000
+#: Deepest nesting accepted in a document's ``meta`` (and other free-form JSON values).
+MAX_JSON_DEPTH = 20
+
+
+class ArticleTooLong(ValueError):
+    """An article text over `MAX_ARTICLE_CHARS`."""
+
+
+def check_article_size(text: str, origin: str | None = None) -> None:
+    """Raise `ArticleTooLong` when `text` is over `MAX_ARTICLE_CHARS`."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleTooLong(f"article too long: {len(text)} characters, limit {MAX_ARTICLE_CHARS} "
+                             f"(MAX_ARTICLE_CHARS)" + (f" in {origin}" if origin else ""))
+
+
+def check_json_value(value: Any, where: str = "meta", depth: int = 0) -> None:
+    """Raise `ValueError` naming the field when `value` is not plain, finite JSON: NaN and
+    infinities, non-string keys, other Python types, or nesting deeper than MAX_JSON_DEPTH."""
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError(f"{where}: nested deeper than {MAX_JSON_DEPTH} levels")
+    if value is None or isinstance(value, (str, bool, int)):
+        return
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{where}: non-finite number {value}")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"{where}: key {key!r} is not a string")
+            check_json_value(item, f"{where}.{key}"[:200], depth + 1)
+        return
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            check_json_value(item, f"{where}[{i}]"[:200], depth + 1)
+        return
+    raise ValueError(f"{where}: {type(value).__name__} is not a JSON value")
+
 
 #: Keys of a span's JSON form; attributes may not use them (they would shadow the offsets).
 RESERVED_SPAN_KEYS = frozenset({"id", "start", "end", "label", "text"})

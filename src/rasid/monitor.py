@@ -35,6 +35,31 @@ class IngestSummary:
         }
 
 
+def check_document(doc: Document) -> Document | Rejection:
+    """The document, or a Rejection when its text is over MAX_ARTICLE_CHARS or its fields
+    are not plain finite JSON (a NaN in ``meta`` would be stored as invalid JSON). A URL
+    that is not http(s) (``javascript:``, ``data:``) is dropped."""
+    from .doc import check_article_size, check_json_value, compute_doc_id
+
+    origin = doc.origin or doc.url or doc.id or "?"
+    if doc.url is not None and not is_url(str(doc.url).strip().lower()):
+        # javascript:, data:, file: ... never reach a page as a link
+        doc.meta["dropped_url"] = str(doc.url)[:200]
+        doc.url = None
+        doc.id = compute_doc_id(doc)
+    try:
+        check_article_size(doc.text)
+        for name in ("title", "url", "source", "author", "published", "summary"):
+            value = getattr(doc, name)
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{name}: {type(value).__name__}, not a string")
+        check_json_value(doc.meta, "meta")
+        check_json_value(doc.images, "images")
+    except ValueError as exc:
+        return Rejection(origin, str(exc))
+    return doc
+
+
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
@@ -116,6 +141,8 @@ class Monitor:
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
         for item in items:
             summary.read += 1
+            if isinstance(item, Document):
+                item = check_document(item)
             if isinstance(item, Rejection):
                 summary.rejected.append(item)
             elif self.store.has_document(item):
@@ -144,8 +171,9 @@ class Monitor:
             self._store_batch(batch, summary)
 
     def _store_batch(self, batch: list[Document], summary: IngestSummary) -> None:
-        from .archive_steps import crash_for_test, run_archive_steps
+        from .archive_steps import crash_for_test, prepare_archive_steps, run_archive_steps
 
+        prepare_archive_steps(self.archive_steps, batch)  # no archive needed: outside the lock
         with self.store.transaction():  # the articles and every archive step, together
             report = self.store.add_documents(batch, batch_size=len(batch))
             stored_ids = {o.id for o in report.outcomes if o.outcome == "stored"}
@@ -255,6 +283,9 @@ class Monitor:
         return self.store.stats()
 
     def close(self) -> None:
+        from .alerts.delivery import wait_for_deliveries
+
+        wait_for_deliveries(self.store)  # webhooks still being posted in the background
         self.store.close()
 
     def __enter__(self) -> "Monitor":

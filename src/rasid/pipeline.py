@@ -20,7 +20,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from .doc import Document, assign_span_ids
+from .doc import Document, assign_span_ids, check_article_size
 
 #: Names a stage may read or write that are not layers of ``doc.layers``.
 PSEUDO_LAYERS = ("tokens", "meta")
@@ -159,6 +159,8 @@ class Pipeline:
         return [s.name for s in self.stages]
 
     def __call__(self, doc: Document) -> Document:
+        """Run every stage; `rasid.doc.ArticleTooLong` for a text over MAX_ARTICLE_CHARS."""
+        check_article_size(doc.text, doc.origin)
         for stage in self.stages:
             doc = self.run_stage(stage, doc)
         return doc

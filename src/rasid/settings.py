@@ -175,23 +175,6 @@ def register_setting(setting: Setting) -> Setting:
     return setting
 
 
-#: Variables of the test suite and CI, not settings of rasid (no flag, no config key): the
-#: test harness reads them (and `read_test_variable` for code that must obey one).
-TEST_VARIABLES = {
-    "RASID_TEST_PG_URL": "a PostgreSQL server the tests may create databases on (tests/pg_fixtures.py)",
-    "RASID_REQUIRE_PG": "1: a PostgreSQL test that is skipped fails instead (.ci/run sets it)",
-    "RASID_PG_DURABLE": "1: .ci/postgres.sh keeps PostgreSQL's durable defaults (for benchmarks)",
-    "RASID_TEST_CRASH_AT": "the crash-recovery tests' kill point (rasid.archive_steps)",
-}
-
-
-def read_test_variable(name: str) -> str | None:
-    """The value of one of `TEST_VARIABLES` in the environment (None when unset)."""
-    if name not in TEST_VARIABLES:
-        raise KeyError(f"{name} is not a test variable")
-    return os.environ.get(name) or None
-
-
 def _default_shared(environ: Mapping[str, str], values: Mapping[str, Any]) -> str:
     """``shared/data`` beside the source checkout (``<checkout>/../shared/data``)."""
     return str(Path(__file__).resolve().parents[3] / "shared" / "data")
@@ -236,9 +219,17 @@ register_setting(Setting("webhook_backoff", convert_float, 1.0,
 register_setting(Setting("webhook_timeout", convert_float, 10.0,
                          "seconds a webhook request may take", check=check_range(0.01),
                          metavar="SECONDS"))
+register_setting(Setting("allow_private_hosts", convert_str, "",
+                         "comma-separated host names or addresses that feeds and webhooks may "
+                         "reach although they are private or loopback (off by default: see "
+                         "docs/limits.md)", has_flag=False, metavar="HOSTS"))
 register_setting(Setting("strict_stages", convert_bool, False,
                          "check after every pipeline stage that it changed only the layers it "
                          "declares (slower; the tests turn it on)", metavar="1|0"))
+register_setting(Setting("test_crash_at", convert_str, None,
+                         "test-only: SIGKILL the process the N-th time it reaches archive step "
+                         "NAME (NAME[@N]; the crash-recovery tests use it)", has_flag=False,
+                         metavar="NAME[@N]"))
 register_setting(Setting("shared_data", convert_path, _default_shared,
                          "the shared data folder that training, evaluation and the gazetteer "
                          "build read", metavar="DIR"))

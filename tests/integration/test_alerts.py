@@ -21,6 +21,7 @@ from rasid.alerts import (
     list_alerts,
     list_watches,
 )
+from rasid.alerts.delivery import wait_for_deliveries
 from rasid.archive_steps import ArchiveStep
 from rasid.doc import Document
 from rasid.ingest import read_paths
@@ -282,7 +283,9 @@ class FlakyHook:
 
 
 @pytest.fixture
-def flaky():
+def flaky(monkeypatch):
+    # the receiver runs on 127.0.0.1, which rasid refuses unless named in this setting
+    monkeypatch.setenv("RASID_ALLOW_PRIVATE_HOSTS", "127.0.0.1")
     hooks = []
 
     def make(failures):
@@ -302,6 +305,7 @@ def test_webhook_retries_with_backoff(tmp_path, light_pipeline, flaky, monkeypat
     with monitor:
         watch = add_watch(monitor.store, query="انفجار", webhook=hook.url, name="تفجيرات")
         monitor.ingest_documents([news(1, 0)])
+        wait_for_deliveries(monitor.store)  # webhooks are posted in the background
         [alert] = alerts_of(monitor)
         assert alert["attempts"] == 3 and alert["delivered_at"]
         assert len(hook.calls) == 3
@@ -327,6 +331,7 @@ def test_undelivered_alerts_are_retried_next_run(tmp_path, light_pipeline, flaky
     with monitor:
         add_watch(monitor.store, query="انفجار", webhook=hook.url)
         monitor.ingest_documents([news(1, 0), news(2, 1)])
+        wait_for_deliveries(monitor.store)
         alerts = alerts_of(monitor)
         # the URL failed every try for the first alert, so the second was not tried this run
         assert [a["attempts"] for a in alerts] == [2, 0] and not any(a["delivered_at"] for a in alerts)
@@ -398,3 +403,29 @@ def test_event_time_prefers_a_full_publication_time():
     assert convert_event_time("2015-11-14T10:30:00+01:00", "2026-01-01T00:00:00Z") == "2015-11-14T09:30:00Z"
     assert convert_event_time("2015-11-14", "2026-01-01T00:00:00Z") == "2026-01-01T00:00:00Z"
     assert convert_event_time(None, "2026-01-01T00:00:00Z") == "2026-01-01T00:00:00Z"
+
+
+def test_an_alert_being_delivered_is_not_posted_twice(tmp_path, light_pipeline, monkeypatch):
+    """The monitor loop's retry skips an alert that a background delivery is posting."""
+    import threading
+
+    from rasid.alerts import delivery
+
+    entered, release, posts = threading.Event(), threading.Event(), []
+
+    def slow(url, payload, timeout=10.0):
+        posts.append(payload["alert"]["id"])
+        entered.set()
+        release.wait(10)
+        return 200, None
+
+    monkeypatch.setattr(delivery, "post_webhook", slow)
+    monitor = make_monitor(tmp_path / "once.db", light_pipeline, deliver=True)
+    with monitor:
+        add_watch(monitor.store, query="انفجار", webhook="https://hooks.example.org/x")
+        monitor.ingest_documents([news(1, 0)])
+        assert entered.wait(10)
+        assert deliver_pending(monitor.store) == {"delivered": 0, "failed": 0}  # skipped, in flight
+        release.set()
+        wait_for_deliveries(monitor.store)
+        assert len(posts) == 1 and alerts_of(monitor)[0]["delivered_at"]

@@ -123,10 +123,20 @@ def test_closed_reading(archive):
     with TestClient(app) as c:
         assert c.get("/api/v1/articles").status_code == 401
         assert c.get("/api/v1/articles", headers=AUTH).status_code == 200
-        assert c.get("/api/v1/articles", headers={"Cookie": f"rasid_token={TOKEN}"}).status_code == 200
+        # the old cookie that carried the token itself opens nothing
+        assert c.get("/api/v1/articles", headers={"Cookie": f"rasid_token={TOKEN}"}).status_code == 401
+        assert c.get("/api/v1/articles", headers={"Cookie": f"rasid_session={TOKEN}"}).status_code == 401
         page = c.get("/")
         assert page.status_code == 401 and 'id="signin"' in page.text
-        assert c.get("/", headers={"Cookie": f"rasid_token={TOKEN}"}).status_code == 200
+        assert c.post("/api/v1/session", headers={"Authorization": "Bearer wrong"}).status_code == 403
+        signin = c.post("/api/v1/session", headers=AUTH)
+        assert signin.status_code == 200
+        cookie = signin.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie and TOKEN not in cookie
+        assert c.get("/").status_code == 200  # the client keeps the cookie
+        assert c.get("/api/v1/articles").status_code == 200
+        # the read cookie never authorises a write
+        assert c.post("/api/v1/feeds", json={"url": "http://x.org/f"}).status_code == 401
         assert c.get("/api/v1/health").status_code == 200
     app.state.rasid.monitor.close()
 

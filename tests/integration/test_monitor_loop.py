@@ -101,7 +101,9 @@ class Feed:
 
 
 @pytest.fixture
-def feed():
+def feed(monkeypatch):
+    # the feed runs on 127.0.0.1, which rasid refuses unless named in this setting
+    monkeypatch.setenv("RASID_ALLOW_PRIVATE_HOSTS", "127.0.0.1")
     f = Feed()
     yield f
     f.close()

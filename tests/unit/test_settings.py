@@ -177,9 +177,8 @@ def test_no_module_outside_settings_reads_the_environment():
 
 
 def test_every_rasid_variable_named_in_code_and_docs_is_a_setting():
-    from rasid.settings import TEST_VARIABLES
-
-    known = {s.env for s in SETTINGS.values()} | set(TEST_VARIABLES)
+    # the test harness's own variables are read by tests/ (conftest), never by rasid
+    known = {s.env for s in SETTINGS.values()} | {"RASID_TEST_PG_URL", "RASID_REQUIRE_PG"}
     files = [*sorted((ROOT / "src" / "rasid").rglob("*.py")), *sorted((ROOT / "docs").glob("*.md")),
              ROOT / "README.md"]
     unknown = set()

@@ -18,11 +18,8 @@ import json
 import queue
 import threading
 import time
-import urllib.error
-import urllib.request
 from typing import Any, Callable, Iterator
 
-USER_AGENT = "rasid/0.1 (+offline Arabic news monitor)"
 #: attempts in total across runs after which an alert is no longer retried
 GIVE_UP_AFTER = 20
 MAX_BACKOFF_S = 300.0
@@ -126,19 +123,19 @@ def build_payload(alert: dict[str, Any]) -> dict[str, Any]:
 
 
 def post_webhook(url: str, payload: dict[str, Any], timeout: float = 10.0) -> tuple[int | None, str | None]:
-    """POST JSON; return ``(status, error)``: error is None on a 2xx response."""
+    """POST JSON; return ``(status, error)``: error is None on a 2xx response. Goes through
+    `rasid.net.fetch`: refused for private addresses, redirects not followed, answer bounded."""
+    from ..net import FetchError, fetch
+
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
-        "X-Rasid-Alert-Id": str(payload.get("alert", {}).get("id", ""))})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            resp.read(65536)
-            status = resp.status
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+        resp = fetch(url, method="POST", data=body, timeout=timeout, max_bytes=1024 * 1024,
+                     follow_redirects=False, headers={
+                         "Content-Type": "application/json; charset=utf-8",
+                         "X-Rasid-Alert-Id": str(payload.get("alert", {}).get("id", ""))})
+    except FetchError as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    status = resp.status
     if 200 <= status < 300:
         return status, None
     return status, f"HTTP {status}"
@@ -168,22 +165,78 @@ def deliver_pending(store: Any, alert_ids: list[int] | None = None, *, attempts:
         alerts = store.get_alerts([alert_id])
         if not alerts:
             continue
-        payload = build_payload(alerts[0])
-        ok = False
-        for n in range(attempts):
-            status, error = post_webhook(url, payload, timeout)
-            tried += 1
-            store.record_delivery(alert_id, url, tried, status, error)
-            if error is None:
-                ok = True
-                break
-            if on_event:
-                on_event(f"webhook {url}: alert {alert_id} attempt {tried} failed ({error})")
-            if n + 1 < attempts:
-                sleep(min(backoff * (2 ** n), MAX_BACKOFF_S))
+        if not _claim(store, alert_id):
+            continue  # a background delivery of this alert is under way
+        try:
+            payload = build_payload(alerts[0])
+            ok = False
+            for n in range(attempts):
+                status, error = post_webhook(url, payload, timeout)
+                tried += 1
+                store.record_delivery(alert_id, url, tried, status, error)
+                if error is None:
+                    ok = True
+                    break
+                if on_event:
+                    on_event(f"webhook {url}: alert {alert_id} attempt {tried} failed ({error})")
+                if n + 1 < attempts:
+                    sleep(min(backoff * (2 ** n), MAX_BACKOFF_S))
+        finally:
+            _release(store, alert_id)
         if ok:
             done["delivered"] += 1
         else:
             done["failed"] += 1
             dead_urls.add(url)
     return done
+
+
+# -- in the background ----------------------------------------------------------------------------
+_workers: dict[int, list[threading.Thread]] = {}  # id(store) -> delivery threads
+_workers_lock = threading.Lock()
+_in_flight: set[tuple[int, int]] = set()  # (id(store), alert id) being delivered now
+
+
+def _claim(store: Any, alert_id: int) -> bool:
+    """Mark an alert as being delivered; False when another thread of this process is
+    delivering it already (a background delivery and the monitor loop's retry)."""
+    with _workers_lock:
+        if (id(store), alert_id) in _in_flight:
+            return False
+        _in_flight.add((id(store), alert_id))
+        return True
+
+
+def _release(store: Any, alert_id: int) -> None:
+    with _workers_lock:
+        _in_flight.discard((id(store), alert_id))
+
+
+def deliver_in_background(store: Any, alert_ids: list[int],
+                          on_event: Callable[[str], None] | None = None) -> threading.Thread:
+    """`deliver_pending` for `alert_ids` in a thread of its own, so that the caller (the
+    after-store hook, under the API's write lock) never waits on a webhook. Every request
+    has a timeout (``RASID_WEBHOOK_TIMEOUT``); `wait_for_deliveries` joins the threads
+    before the archive is closed."""
+    def run() -> None:
+        try:
+            deliver_pending(store, list(alert_ids), on_event=on_event)
+        except Exception as exc:  # noqa: BLE001 - a closed archive, a full disk: report it
+            if on_event:
+                on_event(f"webhooks: delivery stopped: {type(exc).__name__}: {exc}")
+
+    thread = threading.Thread(target=run, name="rasid-webhooks", daemon=True)
+    with _workers_lock:
+        threads = [t for t in _workers.get(id(store), []) if t.is_alive()]
+        threads.append(thread)
+        _workers[id(store)] = threads
+    thread.start()
+    return thread
+
+
+def wait_for_deliveries(store: Any, timeout: float | None = None) -> None:
+    """Wait for the background deliveries started for `store` (each at most `timeout` s)."""
+    with _workers_lock:
+        threads = _workers.pop(id(store), [])
+    for thread in threads:
+        thread.join(timeout)

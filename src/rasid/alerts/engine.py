@@ -11,9 +11,9 @@
 2. every active watch is matched against each article;
 3. the alerts (one per (watch, article): a re-run creates nothing), the surge
    bookkeeping and the new high-water mark are written;
-4. after the commit, `announce` sends the new alerts to the in-process `BUS` and to their
-   webhooks (delivery stays outside the write transaction; undelivered alerts are
-   retried later).
+4. after the commit, `announce` sends the new alerts to the in-process `BUS` and, in a
+   background thread, to their webhooks (delivery stays outside the write transaction and
+   the API's write lock; undelivered alerts are retried later).
 
 Surge watches record each matching article in ``watch_matches`` and raise one alert (on
 the article that brought the count to N) when N matching articles fall within the window,
@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
 from ..doc import Document
-from .delivery import BUS, AlertBus, deliver_pending
+from .delivery import BUS, AlertBus, deliver_in_background
 from .matcher import Match, match_document, resolve_entity_ids
 from .watches import Watch, list_watches, update_entity_ids
 
@@ -98,13 +98,13 @@ class AlertEngine:
         return created
 
     def announce(self, store: Any, created: list[int]) -> None:
-        """Publish committed alerts on the bus and deliver their webhooks."""
+        """Publish committed alerts on the bus and deliver their webhooks (in the background)."""
         if not created:
             return
         for alert in store.get_alerts(created):
             self.bus.publish(alert)
         if self.deliver:
-            deliver_pending(store, created, on_event=self.on_event)
+            deliver_in_background(store, created, on_event=self.on_event)
 
     def _evaluate(self, store: Any, pending: list[dict[str, Any]],
                   by_id: dict[str | None, Document]) -> list[int]:

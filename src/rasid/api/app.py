@@ -39,10 +39,6 @@ class ApiError(Exception):
         self.headers = headers
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 @dataclass
 class AppContext:
     monitor: Any
@@ -82,7 +78,12 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
     )
     app.state.rasid = ctx
     install_error_handlers(app)
+    from .auth import AuthBeforeBodyMiddleware
+
+    # the last added runs first: headers on every answer, then the token, then the body size
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AuthBeforeBodyMiddleware, settings=settings)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     from . import live, routes
 
@@ -92,11 +93,13 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def swagger_docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=app.openapi_url or "", title="rasid API",
             swagger_js_url="/static/swagger/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon-32x32.png")
+        page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body).decode("utf-8"))
+        return page
 
     from ..web.pages import router as web_router
 
@@ -180,18 +183,52 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"nothing at {request.url.path}"
         return error_response(request, exc.status_code, message, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(BodyTooLarge)
-    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
-        return error_response(request, 413, str(exc))
-
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(request, 500, "internal server error (the details are in the server log)")
 
 
+def docs_csp(page: str) -> str:
+    """A Content-Security-Policy for the Swagger page: scripts from this server only, plus
+    its one inline start-up script, allowed by its hash."""
+    import base64
+    import hashlib
+    import re
+
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
+        for body in re.findall(r"<script>(.*?)</script>", page, flags=re.DOTALL))
+    return (f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'")
+
+
+class SecurityHeadersMiddleware:
+    """``X-Content-Type-Options: nosniff`` on every answer (JSON, static files, pages)."""
+
+    def __init__(self, app: Callable):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-content-type-options"]
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class BodyLimitMiddleware:
-    """Refuse request bodies over `max_bytes` with 413 (by Content-Length, or while reading)."""
+    """Refuse request bodies over `max_bytes` with 413: by Content-Length before anything
+    is read, or, for a chunked body, as soon as the bytes read pass the limit (the 413 is
+    sent then, and the endpoint sees a disconnected client)."""
 
     def __init__(self, app: Callable, max_bytes: int):
         self.app = app
@@ -214,14 +251,29 @@ class BodyLimitMiddleware:
                     await response(scope, receive, send)
                     return
         seen = 0
+        started = refused = False
 
         async def limited_receive() -> dict:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             msg = await receive()
             if msg.get("type") == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > limit:
-                    raise BodyTooLarge(message)
+                    refused = True
+                    if not started:
+                        response = JSONResponse({"error": message, "status": 413}, status_code=413)
+                        await response(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return msg
 
-        await self.app(scope, limited_receive, send)
+        async def guarded_send(msg: dict) -> None:
+            nonlocal started
+            if refused:
+                return  # the 413 went out already
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        await self.app(scope, limited_receive, guarded_send)

@@ -6,7 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-MAX_TEXT_CHARS = 1_000_000
+from ..doc import MAX_ARTICLE_CHARS, check_json_value
+
+MAX_TEXT_CHARS = MAX_ARTICLE_CHARS  # the one article limit the CLI and the pipeline share
 MAX_ARTICLES_PER_REQUEST = 500
 
 
@@ -68,6 +70,12 @@ class ArticleIn(BaseModel):
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         return check_url(value)
+
+    @field_validator("meta")
+    @classmethod
+    def _meta(cls, value: dict[str, Any]) -> dict[str, Any]:
+        check_json_value(value, "meta")  # NaN/Infinity, too deep: 422, not invalid JSON stored
+        return value
 
     @field_validator("published")
     @classmethod

@@ -59,6 +59,20 @@ def stats(request: Request) -> dict[str, Any]:
     return out
 
 
+@router.post("/session", tags=["archive"], dependencies=write,
+             summary="Sign the web UI in: check the token, set the read cookie")
+def create_session(request: Request) -> JSONResponse:
+    """Sets ``rasid_session`` (HttpOnly, SameSite=Strict): a credential derived from the
+    token that lets the browser read a closed archive; it never authorises a write."""
+    from .auth import COOKIE_NAME
+
+    response = JSONResponse({"signed_in": True})
+    response.set_cookie(COOKIE_NAME, get_context(request).settings.read_credential or "",
+                        httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https")
+    return response
+
+
 # -- articles ---------------------------------------------------------------------------------
 @router.get("/articles", tags=["articles"], dependencies=read, summary="List articles, newest first")
 def list_articles(request: Request, limit: Limit = 20, offset: Offset = 0, source: Text = None,

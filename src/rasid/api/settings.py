@@ -7,7 +7,9 @@
   or a shell history.
 * ``read_open`` (``--read-open``, ``RASID_READ_OPEN``): ``1`` (default) lets anyone who
   reaches the server read; ``0`` makes reading need the token too (a ``Bearer`` header, or
-  the ``rasid_token`` cookie the web UI sets from its sign-in form).
+  the HttpOnly ``rasid_session`` cookie that ``POST /api/v1/session`` sets after checking
+  the token: it holds a credential derived from the token, which lets its holder read and
+  never write).
 * ``max_body_bytes``: the largest request body accepted (413 above it).
 
 With no token configured, the server refuses every write with 403.
@@ -52,6 +54,20 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         """From these environment variables (and the config file) only, no flags."""
         return cls.from_config(resolve_settings(environ=environ))
+
+    @property
+    def read_credential(self) -> str | None:
+        """What the ``rasid_session`` cookie holds after sign-in: derived from the token
+        (HMAC), so the cookie lets its holder read but never carries the write token."""
+        if not self.token:
+            return None
+        return hmac.new(self.token.encode("utf-8"), b"rasid read cookie v1", "sha256").hexdigest()
+
+    def is_read_credential(self, candidate: str | None) -> bool:
+        expected = self.read_credential
+        if not expected or not candidate:
+            return False
+        return hmac.compare_digest(candidate.encode("utf-8"), expected.encode("utf-8"))
 
     def is_token(self, candidate: str | None) -> bool:
         """Constant-time comparison with the configured token."""

@@ -15,6 +15,17 @@ import os
 import sys
 from typing import Any, Sequence
 
+
+def positive_int(value: str) -> int:
+    """argparse type of ``--limit`` and other counts: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_STORAGE = 0, 1, 2, 3, 4
 
 
@@ -109,9 +120,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise CLIError(f"{args.file}: no such file", EXIT_NOT_FOUND)
     items = (read_stream(sys.stdin.buffer, name="<stdin>") if args.file == "-"
              else read_paths([args.file]))
+    from ..monitor import check_document
+
     pipeline = build_pipeline()
     n_docs, code = 0, EXIT_OK
     for item in items:
+        if not isinstance(item, Rejection):
+            item = check_document(item)  # over MAX_ARTICLE_CHARS, non-finite meta: rejected
         if isinstance(item, Rejection):
             print(f"rejected {item.origin}: {item.reason}", file=sys.stderr)
             code = EXIT_PARTIAL
@@ -379,7 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="published on or after YYYY-MM-DD")
     p.add_argument("--until", help="published on or before YYYY-MM-DD")
     p.add_argument("--source", help="only this source")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=positive_int, default=10)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("show", parents=[common], help="show one article")
@@ -393,21 +408,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", help="PER, ORG, LOC or MISC")
     p.add_argument("--since", help="mentioned in articles published on or after YYYY-MM-DD")
     p.add_argument("--until", help="... on or before YYYY-MM-DD")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=positive_int, default=20)
     p.set_defaults(func=cmd_entities)
 
     p = sub.add_parser("entity", parents=[common],
                        help="one entity (any spelling, Arabic or Latin): aliases, places, timeline")
     p.add_argument("name")
     p.add_argument("--type", help="PER, ORG, LOC or MISC")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=positive_int, default=10)
     p.set_defaults(func=cmd_entity)
 
     p = sub.add_parser("places", parents=[common], help="places with coordinates and counts")
     p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. SY")
     p.add_argument("--since")
     p.add_argument("--until")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=positive_int, default=50)
     p.set_defaults(func=cmd_places)
 
     p = sub.add_parser("start", parents=[common],

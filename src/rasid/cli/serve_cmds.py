@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..settings import SETTINGS, add_flags
@@ -67,18 +69,19 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
         settings = Settings.from_config()
     except SettingsError as exc:
         raise CLIError(str(exc), EXIT_USAGE) from exc
-    generated = settings.token is None
-    if generated:  # writes need a token: make one for this run and say so
+    token_file = None
+    if settings.token is None:  # writes need a token: make one for this run, in a file
         from dataclasses import replace
 
         settings = replace(settings, token=secrets.token_urlsafe(18))
+        token_file = write_token_file(settings.token, monitor.store.location)
     app = create_app(monitor, settings)
     shown = f"[{host}]" if ":" in host else host
     print(f"rasid: serving {monitor.store.location} at http://{shown}:{port}/  "
           f"(API docs: http://{shown}:{port}/docs; Ctrl-C stops)", flush=True)
-    if generated:
-        print(f"rasid: write token for this run: {settings.token}  "
-              "(set RASID_API_TOKEN, or api_token_file / RASID_API_TOKEN_FILE, to choose one)", flush=True)
+    if token_file is not None:  # the path, never the token: logs are read by many
+        print(f"rasid: write token for this run is in {token_file} (readable by you only; "
+              "set RASID_API_TOKEN, or api_token_file / RASID_API_TOKEN_FILE, to choose one)", flush=True)
     if not settings.read_open:
         print("rasid: reading is closed (read_open = 0): pages and API need the token", flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
@@ -96,6 +99,24 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
         print(f"rasid: error: could not serve on {host}:{port} (is the port in use?)", file=sys.stderr)
         return EXIT_USAGE
     return 0
+
+
+def write_token_file(token: str, archive: str | None) -> Path:
+    """Write a generated token to a new file only its owner can read (mode 600): next to
+    the archive (``<archive>.token``) when it is a file, else in a private temporary folder."""
+    import tempfile
+
+    where = Path(archive) if archive and archive != ":memory:" and "://" not in archive else None
+    if where is not None and where.parent.is_dir():
+        path = where.with_name(where.name + ".token")
+    else:
+        path = Path(tempfile.mkdtemp(prefix="rasid-")) / "token"
+    if path.exists():
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(token + "\n")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

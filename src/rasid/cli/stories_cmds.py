@@ -83,7 +83,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("stories", parents=[common], help="stories, most recently active first")
     p.add_argument("--since", help="active on or after YYYY-MM-DD")
     p.add_argument("--until", help="started on or before YYYY-MM-DD")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=_main().positive_int, default=20)
     p.add_argument("--min-articles", type=int, default=1, help="only stories with at least N articles")
     p.set_defaults(func=cmd_stories)
 

@@ -24,8 +24,15 @@ class Cluster:
     type: str
     alias: AliasEntry | None = None
     spans: list[Span] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)  # display forms, as written
+    names: list[str] = field(default_factory=list)  # distinct display forms, as written
     ambiguous: bool = False
+    _seen: set[str] = field(default_factory=set, repr=False)
+
+    def add(self, span: Span, name: str) -> None:
+        self.spans.append(span)
+        if name not in self._seen:
+            self._seen.add(name)
+            self.names.append(name)
 
     @property
     def longest(self) -> str:
@@ -66,6 +73,51 @@ def _compatible(cluster: Cluster, kind: str, alias: AliasEntry | None) -> bool:
     return cluster.type == kind
 
 
+#: at most this many of the latest clusters are compared with a new name, so that an
+#: article with thousands of distinct names stays linear (real articles have far fewer)
+MAX_COMPARED_CLUSTERS = 300
+
+
+def _choose_cluster(clusters: list[Cluster], name: str, kind: str, alias: AliasEntry | None,
+                    n_parts: int) -> Cluster:
+    """The cluster a new distinct name joins (appended to `clusters` when it is new)."""
+    target: Cluster | None = None
+    recent = clusters[-MAX_COMPARED_CLUSTERS:]
+    if alias is not None:
+        target = next((c for c in clusters if c.alias is alias), None)
+        if target is None:
+            # an earlier name-only cluster may hold a form of this entity
+            target = next((c for c in recent if c.alias is None and c.type == kind and
+                           any(compare_names(n, alias.canonical, kind).relation == "same" for n in c.names)), None)
+            if target is not None:
+                target.alias = alias
+    else:
+        best, best_score, matches = None, 0.0, []
+        for c in recent:
+            if not _compatible(c, kind, None) and not (c.alias and c.alias.type == kind):
+                continue
+            forms = c.names + ([c.alias.canonical] if c.alias else [])
+            for f in forms:
+                m = compare_names(f, name, kind)
+                if m.relation == "same" or (m.relation == "subset" and n_parts == 1):
+                    matches.append(c)
+                    if m.score > best_score:
+                        best, best_score = c, m.score
+                    break
+        distinct = {id(c) for c in matches}
+        if len(distinct) == 1:
+            target = best
+        elif len(distinct) > 1:
+            target = None if n_parts == 1 else best  # an ambiguous lone name: own cluster
+    if target is None:
+        target = Cluster(len(clusters), kind, alias)
+        if alias is None and n_parts == 1 and kind == "PER":
+            target.ambiguous = any(
+                compare_names(f, name, kind).relation == "subset" for c in recent for f in c.names)
+        clusters.append(target)
+    return target
+
+
 def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
     """Cluster the article's entity spans and annotate each span (see ResolveStage)."""
     spans = doc.layers.get(layer, [])
@@ -81,54 +133,25 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
     # alias-table names first, then longer names, then text order
     items.sort(key=lambda it: (it[2] is None, -it[3], it[4]))
     clusters: list[Cluster] = []
+    # a name written again (same form, same type) goes where its first mention went: the
+    # comparisons below then grow with the distinct names, not with every mention
+    decided: dict[tuple[str, str], Cluster] = {}
     for span, name, alias, n_parts, _ in items:
         kind = alias.type if alias else span.label
-        target: Cluster | None = None
-        if alias is not None:
-            target = next((c for c in clusters if c.alias is alias), None)
-            if target is None:
-                # an earlier name-only cluster may hold a form of this entity
-                target = next((c for c in clusters if c.alias is None and c.type == kind and
-                               any(compare_names(n, alias.canonical, kind).relation == "same" for n in c.names)), None)
-                if target is not None:
-                    target.alias = alias
-        else:
-            best, best_score, matches = None, 0.0, []
-            for c in clusters:
-                if not _compatible(c, kind, None) and not (c.alias and c.alias.type == kind):
-                    continue
-                forms = c.names + ([c.alias.canonical] if c.alias else [])
-                for f in forms:
-                    m = compare_names(f, name, kind)
-                    if m.relation == "same" or (m.relation == "subset" and n_parts == 1):
-                        matches.append(c)
-                        if m.score > best_score:
-                            best, best_score = c, m.score
-                        break
-            distinct = {id(c) for c in matches}
-            if len(distinct) == 1:
-                target = best
-            elif len(distinct) > 1:
-                if n_parts == 1:
-                    target = None  # ambiguous lone name: own cluster
-                else:
-                    target = best
+        target = decided.get((name, span.label))
         if target is None:
-            target = Cluster(len(clusters), kind, alias)
-            if alias is None and n_parts == 1 and kind == "PER":
-                target.ambiguous = any(
-                    compare_names(f, name, kind).relation == "subset" for c in clusters for f in c.names)
-            clusters.append(target)
-        target.spans.append(span)
-        target.names.append(name)
+            target = _choose_cluster(clusters, name, kind, alias, n_parts)
+            decided[(name, span.label)] = target
+        target.add(span, name)
     for c in clusters:
+        key, canonical = c.key, c.canonical  # once per cluster, not per mention
         for span in c.spans:
             name = mention_name(doc, span)
-            span.attrs["key"] = c.key
-            span.attrs["canonical"] = c.canonical
+            span.attrs["key"] = key
+            span.attrs["canonical"] = canonical
             span.attrs["cluster"] = c.index
-            if normalize_entity_name(name) != c.key:
-                span.attrs["alias_of"] = c.canonical
+            if normalize_entity_name(name) != key:
+                span.attrs["alias_of"] = canonical
             if c.ambiguous:
                 span.attrs["ambiguous"] = True
     return clusters

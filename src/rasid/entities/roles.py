@@ -8,6 +8,7 @@ left *inside* the span (الرئيس فرانسوا هولاند).
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
 
@@ -61,10 +62,24 @@ def _tokens(doc: Document) -> list[Token]:
     return doc.tokens
 
 
+_offsets_cache: tuple = (None, [], [])  # (tokens list, starts, ends): the last document's
+
+
+def _offsets(tokens: list[Token]) -> tuple[list[int], list[int]]:
+    """Start and end offsets of `tokens`, computed once per token list (for bisect)."""
+    global _offsets_cache
+    cached = _offsets_cache  # one read: another thread may replace it
+    if cached[0] is not tokens or len(cached[1]) != len(tokens):
+        cached = (tokens, [t.start for t in tokens], [t.end for t in tokens])
+        _offsets_cache = cached
+    return cached[1], cached[2]
+
+
 def find_role(doc: Document, span: Span) -> tuple[int, int] | None:
     """Offsets of the role written just before `span`, or None."""
     tokens = _tokens(doc)
-    idx = next((i for i, t in enumerate(tokens) if t.end > span.start), len(tokens))
+    _, ends = _offsets(tokens)
+    idx = bisect_right(ends, span.start)  # the first token ending after span.start
     i = idx - 1
     if i >= 0 and tokens[i].kind == "punct" and tokens[i].text in _SEPARATORS:
         i -= 1
@@ -86,7 +101,10 @@ def find_role(doc: Document, span: Span) -> tuple[int, int] | None:
 
 def split_leading_role(doc: Document, span: Span) -> tuple[int, int] | None:
     """Offsets of role words at the start of `span` (the name must keep >= 1 word)."""
-    tokens = [t for t in _tokens(doc) if t.start >= span.start and t.end <= span.end]
+    every = _tokens(doc)
+    starts, _ = _offsets(every)
+    lo, hi = bisect_left(starts, span.start), bisect_right(starts, span.end)
+    tokens = [t for t in every[lo:hi] if t.end <= span.end]
     n = 0
     while n < len(tokens) - 1 and (_role_class(tokens[n]) is not None or
                                    (tokens[n].kind == "punct" and tokens[n].text in _SEPARATORS)):
@@ -100,7 +118,9 @@ def split_leading_role(doc: Document, span: Span) -> tuple[int, int] | None:
 
 def name_start_after(doc: Document, end: int) -> int:
     """First word start at or after `end` (skips spaces and separators)."""
-    for t in _tokens(doc):
-        if t.start >= end and t.is_word:
+    tokens = _tokens(doc)
+    starts, _ = _offsets(tokens)
+    for t in tokens[bisect_left(starts, end):]:
+        if t.is_word:
             return t.base_start
     return end

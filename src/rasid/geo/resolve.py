@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import Any
 from functools import lru_cache
 from importlib import resources
 
@@ -35,6 +36,8 @@ ADMIN_HEADS = {normalize_place(w) for w in ("محافظة", "ولاية", "من�
 CITY_HEADS = {normalize_place(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة")}
 NEAR_WEIGHT = 1.0
 NEAR_KM = 150.0
+#: distinct cities an ambiguous name is compared with for nearness (keeps long texts linear)
+MAX_NEARBY_CITIES = 200
 GENERIC_HEADS = {normalize_place(w) for w in (
     "مدينة", "محافظة", "ولاية", "منطقة", "العاصمة", "بلدة", "قرية", "مخيم", "حي", "إمارة",
     "إقليم", "مقاطعة", "دولة", "جمهورية", "مملكة", "عاصمة", "ميناء", "مطار")}
@@ -135,9 +138,10 @@ def _lookup_tokens(text: str, toks, gaz: Gazetteer):
     return key, toks[0].base_start, []
 
 
-def _head_before(text: str, tokens, start: int) -> str:
-    """The generic head word (محافظة، مدينة ...) right before `start`, normalised."""
-    lo = bisect_left([t.start for t in tokens], start) - 1
+def _head_before(text: str, tokens, start: int, starts: list[int]) -> str:
+    """The generic head word (محافظة، مدينة ...) right before `start`, normalised
+    (`starts`: the tokens' start offsets, computed once per text)."""
+    lo = bisect_left(starts, start) - 1
     if lo >= 0 and tokens[lo].kind == "word":
         key = normalize_place(tokens[lo].base)
         for n in (0, 1, 2):  # بمحافظة، وبمحافظة: proclitics the tokenizer kept
@@ -168,7 +172,7 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
             toks = [_retoken(text, toks[0], span.start)] + toks[1:]
         m = _best_submatch(text, toks, gaz)
         if m is not None:
-            m.head = _head_before(text, tokens, m.start) or (
+            m.head = _head_before(text, tokens, m.start, starts) or (
                 normalize_place(toks[0].base) if toks[0].start < m.start
                 and normalize_place(toks[0].base) in GENERIC_HEADS else "")
         if m is None:
@@ -214,6 +218,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     stop = load_stopnames()
     out: list[Mention] = []
     covered = _Coverage(covered)
+    starts = [t.start for t in tokens]
     i = 0
     n = len(tokens)
     while i < n:
@@ -231,7 +236,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                 continue
             if cands and (policy == "all" or _is_safe(cands, min_population)):
                 found = Mention(start, sub[-1].end, key, "gazetteer", cands,
-                                head=_head_before(text, tokens, sub[0].start))
+                                head=_head_before(text, tokens, sub[0].start, starts))
                 break
         if found:
             out.append(found)
@@ -318,20 +323,32 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
                 m.choice = best
     for _ in range(2):
         choices = {}
+        # every mention's vote, city and country once per pass; each group then takes out
+        # its own (linear in the mentions, where a scan per group was quadratic)
+        all_votes: dict[str, float] = {}
+        own_votes: dict[str, dict[str, float]] = {}
+        cities: dict[str, Any] = {}  # gazetteer key -> a city/admin1 choice with coordinates
+        city_keys: dict[str, set[str]] = {}  # place key -> mention keys choosing it
+        country_keys: dict[str, set[str]] = {}  # country -> mention keys naming it
+        for o in mentions:
+            cc, w = _vote_of(o)
+            if cc:
+                w *= 2.0 if o.in_title else 1.0
+                all_votes[cc] = all_votes.get(cc, 0.0) + w
+                mine = own_votes.setdefault(o.key, {})
+                mine[cc] = mine.get(cc, 0.0) + w
+            if o.choice is not None and o.choice.feature in ("city", "admin1") and o.choice.lat is not None:
+                cities.setdefault(o.choice.key, o.choice)
+                city_keys.setdefault(o.choice.key, set()).add(o.key)
+            if o.choice is not None and o.choice.feature == "country":
+                country_keys.setdefault(o.choice.country, set()).add(o.key)
+        nearby_cities = list(cities.values())[:MAX_NEARBY_CITIES]
         for key, ms in groups.items():
-            votes: dict[str, float] = {}
-            others = []
-            named_countries = set()
-            for o in mentions:
-                if o.key == key:
-                    continue
-                cc, w = _vote_of(o)
-                if cc:
-                    votes[cc] = votes.get(cc, 0.0) + w * (2.0 if o.in_title else 1.0)
-                if o.choice is not None and o.choice.feature in ("city", "admin1") and o.choice.lat is not None:
-                    others.append(o.choice)
-                if o.choice is not None and o.choice.feature == "country":
-                    named_countries.add(o.choice.country)
+            mine = own_votes.get(key, {})
+            votes = {cc: v - mine.get(cc, 0.0) for cc, v in all_votes.items()}
+            votes = {cc: v for cc, v in votes.items() if v > 1e-12}
+            others = [c for c in nearby_cities if city_keys[c.key] - {key}]
+            named_countries = {cc for cc, keys in country_keys.items() if keys - {key}}
             heads = {m.head for m in ms if m.head}
             total = sum(votes.values())
             scored = []

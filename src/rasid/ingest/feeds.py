@@ -11,25 +11,21 @@ URL or a file name it would fetch or open it.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
 import time
-import urllib.error
-import urllib.request
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from ..doc import Document
+from ..net import MAX_DOWNLOAD_BYTES, FetchError, fetch
 from .encoding import decode_bytes
 from .html import clean_line, extract_fragment_text
-from .records import MAX_BYTES, IngestError, Rejection, apply_published, format_datetime
+from .records import IngestError, gunzip_bounded, Rejection, apply_published, format_datetime
 
 MAX_SEEN = 5000  # item keys remembered per feed
 TIMEOUT_S = 30
-USER_AGENT = "rasid/0.1 (+offline Arabic news monitor)"
 
 _XML_ENCODING_RE = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)[\"']", re.IGNORECASE)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -87,7 +83,7 @@ def prepare_feed_bytes(data: bytes) -> bytes:
     """Bytes feedparser will read right: UTF-8 or a declared encoding pass through;
     undeclared legacy Arabic bytes are decoded here and re-encoded as UTF-8."""
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        data = gunzip_bounded(data)
     if not data.strip():
         raise IngestError("empty feed")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -169,33 +165,26 @@ def _fragment_text(value: str, kind: str) -> str:
 
 
 def poll_feed(url: str, state: dict[str, Any] | None = None, *, timeout: float = TIMEOUT_S,
-              max_bytes: int = MAX_BYTES, max_seen: int = MAX_SEEN) -> FeedResult:
+              max_bytes: int = MAX_DOWNLOAD_BYTES, max_seen: int = MAX_SEEN) -> FeedResult:
     """Fetch `url` with conditional GET and return only items not seen before.
 
-    Raises `urllib.error.URLError`/`OSError` when the feed cannot be fetched (other than a
-    304) and `IngestError` when the response is larger than `max_bytes`."""
+    Raises `rasid.net.FetchError` (an `OSError`) when the feed cannot be fetched, is refused
+    (a private address) or its response is over `max_bytes` on the wire or decompressed."""
     state = dict(state or {})
     seen: list[str] = list(state.get("seen") or [])
-    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
-               "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8"}
+    headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8"}
     if state.get("etag"):
         headers["If-None-Match"] = state["etag"]
     if state.get("last_modified"):
         headers["If-Modified-Since"] = state["last_modified"]
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status = response.status
-            response_headers = response.headers
-            body = response.read(max_bytes + 1)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            new_state = dict(state, seen=seen, checked=_now())
-            return FeedResult([], new_state, not_modified=True, status=304)
-        raise
-    if len(body) > max_bytes:
-        raise IngestError(f"feed too large: over {max_bytes} bytes")
-    body = _decompress(body, response_headers.get("Content-Encoding", ""))
+    response = fetch(url, headers=headers, timeout=timeout, max_bytes=max_bytes)
+    status = response.status
+    if status == 304:
+        new_state = dict(state, seen=seen, checked=_now())
+        return FeedResult([], new_state, not_modified=True, status=304)
+    if status >= 400:
+        raise FetchError(f"{url}: HTTP {status}")
+    body = response.body
     known = set(seen)
     documents: list[Document | Rejection] = []
     for key, item in read_feed_items(body, url=url, origin=url):
@@ -206,25 +195,13 @@ def poll_feed(url: str, state: dict[str, Any] | None = None, *, timeout: float =
             known.add(key)
             seen.append(key)
     new_state = dict(state, seen=seen[-max_seen:], checked=_now())
-    for name, header in (("etag", "ETag"), ("last_modified", "Last-Modified")):
-        value = response_headers.get(header)
+    for name in ("etag", "last_modified"):
+        value = response.headers.get(name.replace("_", "-"))
         if value:
             new_state[name] = value
         else:
             new_state.pop(name, None)
     return FeedResult(documents, new_state, not_modified=False, status=status)
-
-
-def _decompress(body: bytes, encoding: str) -> bytes:
-    encoding = encoding.strip().lower()
-    if encoding in ("gzip", "x-gzip"):
-        return gzip.decompress(body)
-    if encoding == "deflate":
-        try:
-            return zlib.decompress(body)
-        except zlib.error:
-            return zlib.decompress(body, -zlib.MAX_WBITS)
-    return body
 
 
 def _now() -> str:

@@ -21,7 +21,7 @@ from .encoding import decode_bytes
 from .feeds import read_feed
 from .html import read_html
 from .jsonl import check_field_map, open_maybe_gzip, read_json_stream, read_jsonl
-from .records import MAX_BYTES, IngestError, Rejection
+from .records import MAX_BYTES, IngestError, Rejection, gunzip_bounded
 from .text import read_text_article
 from .warc import read_warc, read_warc_stream
 
@@ -54,9 +54,18 @@ def read_paths(paths: Iterable[str | Path], *, field_map: dict[str, str] | None 
         path = Path(path)
         if path.is_dir():
             for file in walk_files(path):
-                yield from read_path(file, field_map=field_map, max_bytes=max_bytes)
+                yield from read_path_safely(file, field_map=field_map, max_bytes=max_bytes)
         else:
-            yield from read_path(path, field_map=field_map, max_bytes=max_bytes, sniff=True)
+            yield from read_path_safely(path, field_map=field_map, max_bytes=max_bytes, sniff=True)
+
+
+def read_path_safely(path: Path, **kwargs) -> Iterator[Document | Rejection]:
+    """`read_path`, with any error a reader did not foresee turned into a Rejection of the
+    rest of that file, so the other files of the batch are still read."""
+    try:
+        yield from read_path(path, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - one file must not stop the batch
+        yield Rejection(str(path), f"stopped reading: {type(exc).__name__}: {exc}")
 
 
 def walk_files(directory: Path) -> Iterator[Path]:
@@ -102,7 +111,7 @@ def read_path(path: str | Path, *, field_map: dict[str, str] | None = None,
             if kind == "warc":
                 yield from read_warc(path, max_record_bytes=max_bytes)
             else:
-                with open_maybe_gzip(path) as probe:
+                with open_maybe_gzip(path, max_bytes) as probe:
                     head = probe.read(_SNIFF_BYTES)
                 if is_binary(head) and sniff_kind(head) != "json":
                     # a NUL in one JSON line rejects that line only
@@ -142,8 +151,8 @@ def read_bytes(data: bytes, name: str, *, kind: str | None = None, field_map: di
     """Read an input held in memory; `kind` is sniffed when not given."""
     if data[:2] == b"\x1f\x8b":
         try:
-            data = _gunzip(data, max_bytes)
-        except (OSError, EOFError, zlib.error, IngestError) as exc:
+            data = gunzip_bounded(data, max_bytes)
+        except IngestError as exc:
             yield Rejection(name, f"corrupt or oversized gzip data: {exc}")
             return
     if kind is None:
@@ -196,14 +205,6 @@ def is_binary(data: bytes) -> bool:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     return b"\x00" in data[:_SNIFF_BYTES]
-
-
-def _gunzip(data: bytes, max_bytes: int) -> bytes:
-    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-        out = stream.read(max_bytes + 1)
-    if len(out) > max_bytes:
-        raise IngestError(f"over {max_bytes} bytes uncompressed")
-    return out
 
 
 class _PrefixedStream(io.RawIOBase):

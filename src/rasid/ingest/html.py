@@ -11,6 +11,9 @@ from .encoding import decode_bytes
 from .records import IngestError, Rejection, apply_published
 
 MIN_ARTICLE_CHARS = 100  # less extracted text than this is navigation or an error page
+#: Largest page handed to the extractor. Real article pages are well under 2 MB; the
+#: extractor's time grows faster than the page (20 MB: minutes), so a bigger one is rejected.
+MAX_HTML_BYTES = 5 * 1024 * 1024
 
 _META_CHARSET_RE = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
@@ -27,6 +30,9 @@ def read_html(html: str | bytes, url: str | None = None, origin: str | None = No
     decoded with `decode_bytes` (which also honours ``<meta charset>``). A page with no
     article text (navigation only, an error page) is a `Rejection`."""
     origin = origin or url or "<html>"
+    size = len(html) if isinstance(html, bytes) else len(html.encode("utf-8", "surrogatepass"))
+    if size > MAX_HTML_BYTES:
+        return Rejection(origin, f"HTML page too large: {size} bytes, limit {MAX_HTML_BYTES} (MAX_HTML_BYTES)")
     try:
         text = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
         return extract_article(text, url=url, origin=origin, source=source, min_chars=min_chars)

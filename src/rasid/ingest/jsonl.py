@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import gzip
 import html
+import io
 import json
+import zlib
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from ..doc import Document
 from .encoding import decode_bytes
-from .records import MAX_BYTES, IngestError, Rejection, apply_published
+from .records import (MAX_BYTES, MAX_LINE_BYTES, IngestError, LimitedReader, Rejection, apply_published,
+                      read_lines_bounded)
 
 # rasid field -> input field names tried in order.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -36,72 +39,121 @@ FIELDS = tuple(FIELD_ALIASES)
 
 
 def read_jsonl(path: str | Path, field_map: dict[str, str] | None = None, *,
-               max_bytes: int = MAX_BYTES) -> Iterator[Document | Rejection]:
-    """Read a ``.jsonl``/``.ndjson``/``.json`` file, gzip-compressed or not. A JSON file
-    holding one array (or one object) is read as a list of records."""
+               max_bytes: int = MAX_BYTES, max_line: int = MAX_LINE_BYTES) -> Iterator[Document | Rejection]:
+    """Read a ``.jsonl``/``.ndjson``/``.json`` file, gzip-compressed or not (then at most
+    `max_bytes` once decompressed). A JSON file holding one array (or one object) is read
+    as a list of records."""
     path = Path(path)
     field_map = check_field_map(field_map)
-    with open_maybe_gzip(path) as stream:
-        yield from read_json_stream(stream, str(path), field_map, max_bytes=max_bytes)
+    with open_maybe_gzip(path, max_bytes) as stream:
+        yield from read_json_stream(stream, str(path), field_map, max_bytes=max_bytes, max_line=max_line)
 
 
-def open_maybe_gzip(path: Path) -> BinaryIO:
+def open_maybe_gzip(path: Path, max_bytes: int = MAX_BYTES) -> BinaryIO:
+    """The file's bytes; a gzip file is decompressed as it is read, and reading past
+    `max_bytes` of decompressed data raises `IngestError`."""
     with open(path, "rb") as probe:
         magic = probe.read(2)
     if magic == b"\x1f\x8b":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        limited = LimitedReader(gzip.open(path, "rb"), max_bytes, "decompressed file")  # type: ignore[arg-type]
+        return io.BufferedReader(limited)  # type: ignore[return-value]
     return open(path, "rb")
 
 
 def read_json_stream(stream: BinaryIO, name: str, field_map: dict[str, str] | None = None, *,
-                     max_bytes: int = MAX_BYTES) -> Iterator[Document | Rejection]:
-    """Records from a binary stream: JSON Lines, or one JSON array/object (read whole, so
-    at most `max_bytes` of it)."""
-    head = stream.readline()
-    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if probe.startswith(b"[") or (probe.startswith(b"{") and not probe.rstrip().endswith(b"}")):
-        # a JSON array, or one pretty-printed object spread over lines
-        data = head + stream.read(max(0, max_bytes + 1 - len(head)))
-        if len(data) > max_bytes:
-            yield Rejection(name, f"JSON document too large: over {max_bytes} bytes (use JSON Lines)")
+                     max_bytes: int = MAX_BYTES, max_line: int = MAX_LINE_BYTES) -> Iterator[Document | Rejection]:
+    """Records from a binary stream: JSON Lines (each line at most `max_line` bytes), or
+    one JSON array/object (read whole, so at most `max_bytes` of it). A stream that breaks
+    off (corrupt gzip, over its size limit) ends with a Rejection after the records read."""
+    lineno = 0
+    try:
+        head = stream.readline(max_line + 1)
+        probe = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if probe.startswith(b"[") or (probe.startswith(b"{") and not probe.rstrip().endswith(b"}")):
+            # a JSON array, or one pretty-printed object spread over lines
+            data = head + stream.read(max(0, max_bytes + 1 - len(head)))
+            if len(data) > max_bytes:
+                yield Rejection(name, f"JSON document too large: over {max_bytes} bytes (use JSON Lines)")
+                return
+            yield from _read_whole_json(data, name, field_map)
             return
-        yield from _read_whole_json(data, name, field_map)
-        return
-    yield from read_json_lines(_chain_lines(head, stream), name, field_map)
+        lines = read_lines_bounded(stream, max_line)
+        if len(head) > max_line:  # the first line alone is over the limit: skip its rest
+            while head and not head.endswith(b"\n"):
+                head = stream.readline(1024 * 1024)
+            first: Iterable[bytes | None] = [None]
+        else:
+            first = [head] if head else []
+        for raw in _chain(first, lines):
+            lineno += 1
+            item = read_json_line(raw, f"{name}:{lineno}", field_map, max_line)
+            if item is not None:
+                yield item
+    except (OSError, EOFError, zlib.error, IngestError) as exc:
+        yield Rejection(f"{name}:{lineno + 1}", f"stopped reading: {exc}")
 
 
-def read_json_lines(lines: Iterable[bytes], name: str,
-                    field_map: dict[str, str] | None = None) -> Iterator[Document | Rejection]:
-    for lineno, raw in enumerate(lines, 1):
-        origin = f"{name}:{lineno}"
-        if not raw.strip():
-            continue
-        if b"\x00" in raw:
-            yield Rejection(origin, "binary data (NUL bytes) in line")
-            continue
-        try:
-            line, _ = decode_bytes(raw)
-        except IngestError as exc:
-            yield Rejection(origin, str(exc))
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Rejection(origin, f"malformed JSON: {exc.msg} at column {exc.colno}")
-            continue
-        yield convert_record(record, origin, field_map)
+def _chain(*parts: Iterable[bytes | None]) -> Iterator[bytes | None]:
+    for part in parts:
+        yield from part
 
 
-def _chain_lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
-    if head:
-        yield head
-    yield from stream
+def read_json_line(raw: bytes | None, origin: str, field_map: dict[str, str] | None,
+                   max_line: int = MAX_LINE_BYTES) -> Document | Rejection | None:
+    """One JSON Lines record (None for a blank line); never raises: whatever is wrong
+    with the line becomes a Rejection naming file and line."""
+    if raw is None:
+        return Rejection(origin, f"line too long: over {max_line} bytes (MAX_LINE_BYTES)")
+    if not raw.strip():
+        return None
+    if b"\x00" in raw:
+        return Rejection(origin, "binary data (NUL bytes) in line")
+    try:
+        line, _ = decode_bytes(raw)
+        record = parse_json(line)
+    except IngestError as exc:
+        return Rejection(origin, str(exc))
+    except json.JSONDecodeError as exc:
+        return Rejection(origin, f"malformed JSON: {exc.msg} at column {exc.colno}")
+    return convert_record_safely(record, origin, field_map)
+
+
+def parse_json(text: str) -> Any:
+    """`json.loads` that refuses NaN/Infinity, numbers that overflow to infinity, integers
+    too long to convert and nesting too deep to parse, as `IngestError`."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise IngestError("malformed JSON: nested too deeply") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # int too long for str -> int conversion
+        raise IngestError(f"malformed JSON: {exc}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise IngestError(f"non-finite number {name} (NaN and Infinity are not JSON)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise IngestError(f"number {text[:40]} is out of range")
+    return value
+
+
+def convert_record_safely(record: Any, origin: str,
+                          field_map: dict[str, str] | None = None) -> Document | Rejection:
+    try:
+        return convert_record(record, origin, field_map)
+    except (IngestError, ValueError, TypeError, RecursionError) as exc:
+        return Rejection(origin, f"bad record: {exc}")
 
 
 def _read_whole_json(data: bytes, name: str, field_map: dict[str, str] | None) -> Iterator[Document | Rejection]:
     try:
         text, _ = decode_bytes(data)
-        value = json.loads(text)
+        value = parse_json(text)
     except IngestError as exc:
         yield Rejection(name, str(exc))
         return
@@ -110,7 +162,7 @@ def _read_whole_json(data: bytes, name: str, field_map: dict[str, str] | None) -
         return
     records = value if isinstance(value, list) else [value]
     for i, record in enumerate(records, 1):
-        yield convert_record(record, f"{name}#record-{i}" if isinstance(value, list) else name, field_map)
+        yield convert_record_safely(record, f"{name}#record-{i}" if isinstance(value, list) else name, field_map)
 
 
 def check_field_map(field_map: dict[str, str] | None) -> dict[str, str] | None:

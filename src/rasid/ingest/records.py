@@ -6,17 +6,21 @@ with the rest of the batch.
 """
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Iterator
 
 from ..arabic.normalize import normalize_name
 
-MAX_BYTES = 50 * 1024 * 1024  # default size limit for one input file or stream
+#: default size limit for one input file or stream, and for what a compressed file expands to
+MAX_BYTES = 50 * 1024 * 1024
+#: longest line of a JSON Lines file (one record); a longer line is rejected, the file read on
+MAX_LINE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -32,6 +36,58 @@ class Rejection:
 
 class IngestError(ValueError):
     """A record that cannot become a Document; the message is the rejection reason."""
+
+
+def gunzip_bounded(data: bytes, max_bytes: int = MAX_BYTES) -> bytes:
+    """Decompress gzip `data`; `IngestError` when it expands beyond `max_bytes`."""
+    import zlib
+
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise IngestError(f"corrupt gzip data: {exc}") from None
+    if len(out) > max_bytes or inflater.unconsumed_tail:
+        raise IngestError(f"over {max_bytes} bytes uncompressed")
+    return out
+
+
+class LimitedReader(io.RawIOBase):
+    """A binary stream that raises `IngestError` once more than `max_bytes` were read
+    from it: the bound on what a compressed file (or standard input) may expand to."""
+
+    def __init__(self, stream: BinaryIO, max_bytes: int, what: str):
+        self._stream, self._left, self._max, self._what = stream, max_bytes, max_bytes, what
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        chunk = self._stream.read(min(len(b), self._left + 1))
+        if len(chunk) > self._left:
+            raise IngestError(f"{self._what} too large: over {self._max} bytes")
+        self._left -= len(chunk)
+        b[:len(chunk)] = chunk
+        return len(chunk)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def read_lines_bounded(stream: BinaryIO, max_line: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+    """The lines of `stream`; ``None`` in place of a line longer than `max_line` bytes
+    (its bytes are skipped without being held in memory)."""
+    while True:
+        line = stream.readline(max_line + 1)
+        if not line:
+            return
+        if len(line) <= max_line:
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):  # skip the rest of the long line
+            line = stream.readline(1024 * 1024)
+        yield None
 
 
 # -- publication dates ------------------------------------------------------------------

@@ -2,26 +2,11 @@
 single HTML page."""
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from typing import Any, Iterator
 
 from ..doc import Document
+from ..net import FetchError, fetch
 from . import Rejection
-
-USER_AGENT = "rasid/0.1 (+offline Arabic news monitor)"
-TIMEOUT_S = 30
-
-
-def fetch_url(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
-    try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT_S) as resp:
-            return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return 304, {k.lower(): v for k, v in exc.headers.items()}, b""
-        raise
 
 
 def looks_like_feed(data: bytes) -> bool:
@@ -46,10 +31,14 @@ def read_url(url: str, store: Any, pending_states: dict[str, dict]) -> Iterator[
         yield from _poll(url, state, key, poll_feed, pending_states)
         return
     try:
-        status, headers, body = fetch_url(url)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+        response = fetch(url)
+    except FetchError as exc:
         yield Rejection(url, f"cannot fetch: {exc}")
         return
+    if response.status >= 400:
+        yield Rejection(url, f"cannot fetch: HTTP {response.status}")
+        return
+    headers, body = response.headers, response.body
     if looks_like_feed(body) or "xml" in headers.get("content-type", "") and b"<item" in body[:65536]:
         yield from _poll(url, {}, key, poll_feed, pending_states)
         return

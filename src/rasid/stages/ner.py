@@ -261,8 +261,21 @@ def tag_sentences(sentences: Sequence[Sequence[str]], model_dir: Path | None = N
     return load_tagger(model_dir).tag_sentences(sentences)
 
 
-def group_tokens_by_sentence(doc: Document) -> list[tuple[int, list]]:
-    """``[(sentence index, tokens)]``; tokens outside every sentence get index -1 groups."""
+#: Longest stretch of tokens tagged as one sequence. A longer sentence (a run-on text with
+#: no full stops, ``x/x/x/...``) is tagged in pieces of this size: the networks then run
+#: over full batches instead of one sequence of thousands of steps, and the time stays
+#: linear in the text. Real sentences are far shorter (ANERcorp's longest: ~150 tokens).
+MAX_SEQUENCE_TOKENS = 200
+
+
+def group_tokens_by_sentence(doc: Document, max_tokens: int = MAX_SEQUENCE_TOKENS) -> list[tuple[int, list]]:
+    """``[(sentence index, tokens)]``; tokens outside every sentence get index -1 groups;
+    a group over `max_tokens` tokens is cut into pieces (all with the sentence's index)."""
+    return [(idx, toks[i:i + max_tokens]) for idx, toks in _sentence_groups(doc)
+            for i in range(0, len(toks), max_tokens)]
+
+
+def _sentence_groups(doc: Document) -> list[tuple[int, list]]:
     groups: list[tuple[int, list]] = []
     sents = doc.sentences
     si = 0

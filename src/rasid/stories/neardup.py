@@ -98,12 +98,17 @@ class NearDuplicateDetector:
         self.threshold = threshold
         self.max_candidates = max_candidates
 
-    def process(self, archive: Any, docs: Iterable[Document]) -> dict[str, tuple[str, float]]:
+    def process(self, archive: Any, docs: Iterable[Document],
+                signatures: dict[str, np.ndarray | None] | None = None) -> dict[str, tuple[str, float]]:
         """Detect and record near-duplicates among `docs` (stored articles), in one
         transaction; ``{article_id: (duplicate_of, similarity)}`` for those found (already
-        recorded ones included)."""
+        recorded ones included). `signatures`: `compute_signature` of some of them, done
+        beforehand (outside the transaction)."""
         docs = [d for d in docs if d.id]
-        sigs = {d.id: compute_signature(d.text) for d in docs}
+        sigs = dict(signatures or {})
+        for d in docs:
+            if d.id not in sigs:
+                sigs[d.id] = compute_signature(d.text)
         found: dict[str, tuple[str, float]] = {}
         with archive.transaction():
             for doc in docs:

@@ -174,11 +174,19 @@ class StoryTracker:
     def __init__(self, config: TrackerConfig | None = None):
         self.config = config or TrackerConfig()
 
-    def process(self, archive: Any, docs: Iterable[Document]) -> list[Assignment]:
-        """Assign each of `docs` (stored articles) not yet in a story, in one transaction."""
+    def compute_features(self, doc: Document) -> tuple[dict[str, float], str]:
+        """The article's vector and time (what `process` needs besides the archive)."""
+        return compute_doc_vector(doc, self.config), convert_doc_time(doc)
+
+    def process(self, archive: Any, docs: Iterable[Document],
+                features: dict[str, tuple[dict[str, float], str]] | None = None) -> list[Assignment]:
+        """Assign each of `docs` (stored articles) not yet in a story, in one transaction.
+        `features`: `compute_features` of some of them, done beforehand."""
         docs = [d for d in docs if d.id]
-        features = {d.id: (compute_doc_vector(d, self.config), extract_entity_ids(d),
-                           convert_doc_time(d)) for d in docs}
+        features = dict(features or {})
+        for d in docs:
+            if d.id not in features:
+                features[d.id] = self.compute_features(d)
         out: list[Assignment] = []
         with archive.transaction():
             n_articles = archive.latest_article_seq() or 1
@@ -187,7 +195,8 @@ class StoryTracker:
                     continue  # done before: a re-run changes nothing
                 if not archive.has_article(doc.id):
                     continue  # not stored
-                vec, ents, when = features[doc.id]
+                vec, when = features[doc.id]
+                ents = extract_entity_ids(doc)  # the resolve_entities step set them
                 if not ents and not doc.layers.get("entities"):
                     ents = archive.count_article_mentions(doc.id)
                 dup = self._duplicate_of(archive, doc)

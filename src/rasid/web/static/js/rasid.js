@@ -12,9 +12,6 @@
   }
   function getToken() { try { return localStorage.getItem(TOKEN_KEY) || ""; } catch (e) { return ""; } }
   function setToken(t) { try { localStorage.setItem(TOKEN_KEY, t); } catch (e) { /* private mode */ } }
-  function setCookie(t) {
-    document.cookie = "rasid_token=" + encodeURIComponent(t) + "; path=/; SameSite=Strict";
-  }
   function api(method, path, body) {
     var headers = { "Accept": "application/json" };
     var token = getToken();
@@ -55,7 +52,11 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var t = document.getElementById("signin-token").value.trim();
-      setToken(t); setCookie(t); location.reload();
+      setToken(t);
+      /* the server checks the token and sets an HttpOnly read cookie (never the token) */
+      api("POST", "/api/v1/session")
+        .then(function () { location.reload(); })
+        .catch(function (err) { status("signin-status", "تعذّر الدخول: " + err.message, true); });
     });
   }
 
