@@ -3,7 +3,8 @@ near-duplicates, stories, alerts with one query watch), per article.
 
     python bench/bench_archive_steps.py [--n 400] [--batch 200] [--cache /tmp/analysed.pkl]
 
-Analyses the first N SaudiNewsNet articles once (cached, pickled), then times
+Analyses the first N SaudiNewsNet articles once (cached, pickled: a cache written by another
+rasid version may not load back into this one's Document; delete it then), then times
 `Monitor.store_documents` (one transaction per batch: articles + every step) into a fresh
 SQLite file. The analysis is not timed.
 """
@@ -59,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - t0
     print(f"{summary.stored} articles stored with the archive steps in {seconds:.2f}s: "
           f"{1000 * seconds / max(1, summary.stored):.1f} ms/article (batch {args.batch})")
-    return 0
+    for origin, reason in summary.failed[:3]:
+        print(f"  failed {origin}: {reason}")
+    return 0 if summary.stored else 1
 
 
 if __name__ == "__main__":

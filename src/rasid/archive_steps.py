@@ -16,7 +16,8 @@ Every step is idempotent per article (an article it has done is skipped), so
 `Monitor.repair` can run them over the whole archive to complete what an older rasid (or
 an archive filled by other means) left missing.
 
-``RASID_TEST_CRASH_AT=NAME[@N]`` (test-only: the crash-recovery tests use it) makes the
+``RASID_TEST_CRASH_AT=NAME[@N]`` (the ``test_crash_at`` setting; test-only: the
+crash-recovery tests use it) makes the
 process kill itself (SIGKILL) the N-th time (default 1) it finishes the step NAME (or
 ``stored``: the articles were written, no step ran yet), inside the transaction.
 """
@@ -151,13 +152,16 @@ def run_archive_steps(steps: list[ArchiveStep], archive: Any, docs: list[Documen
 
 
 _crash_counts: dict[str, int] = {}
+_crash_at: list[str] = []  # the test_crash_at setting, read once per process
 
 
 def crash_for_test(point: str) -> None:
     """Test-only: SIGKILL this process at `point` when ``RASID_TEST_CRASH_AT`` names it."""
-    from .settings import get_setting
+    if not _crash_at:
+        from .settings import get_setting
 
-    wanted = get_setting("test_crash_at")
+        _crash_at.append(get_setting("test_crash_at") or "")
+    wanted = _crash_at[0]
     if not wanted:
         return
     name, _, nth = wanted.partition("@")

@@ -226,16 +226,21 @@ register_setting(Setting("allow_private_hosts", convert_str, "",
 register_setting(Setting("strict_stages", convert_bool, False,
                          "check after every pipeline stage that it changed only the layers it "
                          "declares (slower; the tests turn it on)", metavar="1|0"))
-register_setting(Setting("test_crash_at", convert_str, None,
-                         "test-only: SIGKILL the process the N-th time it reaches archive step "
-                         "NAME (NAME[@N]; the crash-recovery tests use it)", has_flag=False,
-                         metavar="NAME[@N]"))
 register_setting(Setting("shared_data", convert_path, _default_shared,
                          "the shared data folder that training, evaluation and the gazetteer "
                          "build read", metavar="DIR"))
 register_setting(Setting("akec", convert_path, _default_akec,
                          "the AKEC keyphrase corpus folder (rasid eval keyphrases); default "
                          "<shared_data>/keyphrases/akec", metavar="DIR"))
+register_setting(Setting("test_crash_at", convert_str, None,
+                         "test-only: NAME[@N] makes an ingest kill itself (SIGKILL) the N-th time "
+                         "it finishes the archive step NAME (stored, resolve_entities, "
+                         "near_duplicates, stories, alerts), inside the transaction",
+                         has_flag=False, metavar="NAME[@N]"))
+register_setting(Setting("test_pg_url", convert_str, None,
+                         "test-only: the PostgreSQL server the contract tests (tests/contract) run "
+                         "their postgresql engine against; unset, that engine is skipped",
+                         has_flag=False, secret=True, metavar="URL"))
 
 
 # -- effective values -------------------------------------------------------------------------

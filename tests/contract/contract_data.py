@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from rasid.doc import Document
+from rasid.settings import resolve_settings
 
 ENGINES = ("sqlite-file", "sqlite-memory", "postgresql")
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -29,7 +29,7 @@ def archive_location(engine: str, folder: Path) -> str:
         return str(folder / "archive" / "rasid.db")
     if engine == "sqlite-memory":
         return ":memory:"
-    url = os.environ.get("RASID_TEST_PG_URL")
+    url = resolve_settings()["test_pg_url"]
     if not url:
         pytest.skip("postgresql: RASID_TEST_PG_URL is not set")
     try:

@@ -3,6 +3,7 @@ API: non-finite numbers and over-long texts are refused before they reach the ar
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import warnings
 
 import pytest
@@ -55,7 +56,10 @@ def call_asgi(app, method: str, path: str, headers: list[tuple[bytes, bytes]], c
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
              "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
              "root_path": "", "headers": headers, "client": ("127.0.0.1", 5), "server": ("t", 80)}
-    asyncio.run(app(scope, receive, send))
+    # in a thread of its own: Playwright's sync API (the e2e tests) may leave an event loop
+    # running in the main thread, where asyncio.run() refuses to start
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     return start["status"], state["reads"], dict(start["headers"])
 

@@ -1,11 +1,9 @@
-"""What is SQLite's own: migrations, the default path, URLs, and two writer processes
-(the engine-agnostic archive tests are in tests/contract/)."""
+"""What is SQLite's own: migrations, the default path and URLs. The engine-agnostic archive
+tests are in tests/contract/; two writer processes on one file in test_archive_recovery.py."""
 from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from rasid.doc import Document

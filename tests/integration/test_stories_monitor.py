@@ -113,3 +113,32 @@ def test_cli_stories_and_story(archive, capsys):
     assert f"story {rows[0]['id']}:" in out and "timeline:" in out
     assert stories_cmds.main(["story", "9999", "--db", db]) == 3
     assert len(list_stories(archive.store, limit=50)) == len(rows)
+
+
+def test_repair_completes_an_archive_stored_without_the_steps(archive, tmp_path):
+    """As if an older rasid had stored the articles and died before its hooks: `repair`
+    runs every archive step and gives what the normal ingest gave."""
+    from rasid.archive_steps import build_archive_steps
+
+    with Monitor(tmp_path / "old.db", stages=STAGES) as old:
+        old._pipeline = archive.pipeline  # the loaded models
+        old.archive_steps = []
+        assert old.ingest([str(SAMPLE)]).stored == 16
+        assert old.store.list_story_members() == [] and old.store.top_entities() == []
+        old.archive_steps = build_archive_steps()
+        done = old.repair()
+        assert done["articles"] == 16 and done["stories"] == 16 and done["resolve_entities"] == 16
+        assert done["near_duplicates"] == 16
+        assert old.repair() == {"articles": 16, "resolve_entities": 0, "near_duplicates": 0,
+                                "stories": 0, "alerts": 0}
+
+        def partition(monitor):
+            url = {d.id: d.url for d in monitor.store.iter_documents()}
+            groups: dict[int, set[str]] = {}
+            for m in monitor.store.list_story_members():
+                groups.setdefault(m["story_id"], set()).add(url[m["article_id"]])
+            return sorted(sorted(g) for g in groups.values())
+
+        assert partition(old) == partition(archive)
+        assert [(e["canonical"], e["mentions"]) for e in old.store.top_entities(limit=10)] == \
+            [(e["canonical"], e["mentions"]) for e in archive.store.top_entities(limit=10)]

@@ -227,7 +227,7 @@ def evaluate_gold(data: Path, gold_path: Path, config, tune: bool, cache: Path |
               f"window_days {config.window_days}")
     story, dups, seconds = run_tracker(docs, config)
     print(f"    online run: {len(story)} articles in {len(set(story.values()))} stories, "
-          f"{len(dups)} near-duplicates, {1000 * seconds / max(1, len(docs)):.1f} ms/article (store + hooks)")
+          f"{len(dups)} near-duplicates, {1000 * seconds / max(1, len(docs)):.1f} ms/article (store + archive steps)")
     final = float("nan")
     for split in ("dev", "test"):
         n, k, pw, b3 = score_split(gold, story, split)
