@@ -107,7 +107,9 @@ def test_articles_and_entities(engines, analysed):
     assert places and isinstance(places[0]["lat"], float)
     both(engines, "top_places", country=places[0]["country"].lower(), since="2015-07-01",
          until="2015-07-03", limit=500, ties=True)
-    lite_stats, pg_stats = (dict(s.stats(), path=None) for s in engines)
+    # where each archive lives differs; so may the schema version while a migration has
+    # landed for one engine only
+    lite_stats, pg_stats = (dict(s.stats(), path=None, schema_version=None) for s in engines)
     assert pg_stats == lite_stats and pg_stats["articles"] == 10
 
 
