@@ -121,6 +121,34 @@ def run_fts(doc_words: list[list[str]], query_words: list[list[str]], targets: l
     return rr / len(targets)
 
 
+def run_store(docs: list[dict], queries: list[int], plain: bool = False, **settings) -> float:
+    """MRR@10 of rasid's own search as shipped: bodies in a `SqliteStore`, each title run
+    through the real parser, plan and engine (`search_store`). A title's ASCII double quotes
+    make a strict phrase there, as a user's would; `plain` removes them first."""
+    from rasid.doc import Document
+    from rasid.search.searcher import search_store
+    from rasid.store.base import SearchQuery
+    from rasid.store.sqlite import SqliteStore
+
+    from rasid.doc import compute_content_hash
+
+    store = SqliteStore(":memory:")
+    store.add_documents(Document(d["body"], id=f"d{i}") for i, d in enumerate(docs))
+    stored_as: dict[str, str] = {}  # a body stored twice is kept once, under its first id
+    for i, d in enumerate(docs):
+        stored_as.setdefault(compute_content_hash(d["body"]), f"d{i}")
+    rr = 0.0
+    for target in queries:
+        title = docs[target]["title"].replace('"', " ") if plain else docs[target]["title"]
+        hits = search_store(store, SearchQuery(title, limit=10, expand=False), **settings)
+        ids = [h.id for h in hits]
+        want = stored_as[compute_content_hash(docs[target]["body"])]
+        if want in ids:
+            rr += 1.0 / (ids.index(want) + 1)
+    store.close()
+    return rr / len(queries)
+
+
 def find_lucene_jar(explicit: str | None) -> str | None:
     if explicit:
         return explicit
@@ -134,8 +162,10 @@ def find_lucene_jar(explicit: str | None) -> str | None:
     return None
 
 
-def run_lucene(jar: str, docs: list[dict], queries: list[int]) -> float:
-    """MRR@10 of Lucene's ArabicAnalyzer + BM25 (k1=1.2, b=0.75), in memory."""
+def start_lucene(jar: str):
+    """Start the JVM on `jar` (once) and return the Lucene classes the benches use."""
+    from types import SimpleNamespace
+
     if "JAVA_HOME" not in os.environ:
         java = os.path.realpath("/usr/bin/java")
         os.environ["JAVA_HOME"] = os.path.dirname(os.path.dirname(java))
@@ -145,19 +175,32 @@ def run_lucene(jar: str, docs: list[dict], queries: list[int]) -> float:
         jnius_config.set_classpath(jar)
     from jnius import autoclass, cast
 
-    ArabicAnalyzer = autoclass("org.apache.lucene.analysis.ar.ArabicAnalyzer")
-    BM25 = autoclass("org.apache.lucene.search.similarities.BM25Similarity")
-    Directory = autoclass("org.apache.lucene.store.ByteBuffersDirectory")
-    IWC = autoclass("org.apache.lucene.index.IndexWriterConfig")
-    IndexWriter = autoclass("org.apache.lucene.index.IndexWriter")
-    LDocument = autoclass("org.apache.lucene.document.Document")
-    TextField = autoclass("org.apache.lucene.document.TextField")
-    StoredField = autoclass("org.apache.lucene.document.StoredField")
-    Store = autoclass("org.apache.lucene.document.Field$Store")
-    DirectoryReader = autoclass("org.apache.lucene.index.DirectoryReader")
-    IndexSearcher = autoclass("org.apache.lucene.search.IndexSearcher")
-    QueryParser = autoclass("org.apache.lucene.queryparser.classic.QueryParser")
-    BooleanQuery = autoclass("org.apache.lucene.search.BooleanQuery")
+    names = {
+        "ArabicAnalyzer": "org.apache.lucene.analysis.ar.ArabicAnalyzer",
+        "BM25": "org.apache.lucene.search.similarities.BM25Similarity",
+        "Directory": "org.apache.lucene.store.ByteBuffersDirectory",
+        "IWC": "org.apache.lucene.index.IndexWriterConfig",
+        "IndexWriter": "org.apache.lucene.index.IndexWriter",
+        "LDocument": "org.apache.lucene.document.Document",
+        "TextField": "org.apache.lucene.document.TextField",
+        "StringField": "org.apache.lucene.document.StringField",
+        "StoredField": "org.apache.lucene.document.StoredField",
+        "Store": "org.apache.lucene.document.Field$Store",
+        "DirectoryReader": "org.apache.lucene.index.DirectoryReader",
+        "IndexSearcher": "org.apache.lucene.search.IndexSearcher",
+        "QueryParser": "org.apache.lucene.queryparser.classic.QueryParser",
+        "BooleanQuery": "org.apache.lucene.search.BooleanQuery",
+    }
+    return SimpleNamespace(cast=cast, **{k: autoclass(v) for k, v in names.items()})
+
+
+def run_lucene(jar: str, docs: list[dict], queries: list[int]) -> float:
+    """MRR@10 of Lucene's ArabicAnalyzer + BM25 (k1=1.2, b=0.75), in memory."""
+    J = start_lucene(jar)
+    ArabicAnalyzer, BM25, Directory, IWC = J.ArabicAnalyzer, J.BM25, J.Directory, J.IWC
+    IndexWriter, LDocument, TextField, StoredField = J.IndexWriter, J.LDocument, J.TextField, J.StoredField
+    Store, DirectoryReader, IndexSearcher = J.Store, J.DirectoryReader, J.IndexSearcher
+    QueryParser, BooleanQuery, cast = J.QueryParser, J.BooleanQuery, J.cast
 
     analyzer = ArabicAnalyzer()
     directory = Directory()
@@ -195,6 +238,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--lucene-jar", default=None, help="Lucene/Anserini fat jar (default: pyserini's)")
     ap.add_argument("--no-lucene", action="store_true")
+    ap.add_argument("--window", type=int, default=None, help="override the plan's scoring window")
+    ap.add_argument("--msm-share", type=float, default=None, help="override min-should-match share")
+    ap.add_argument("--plain-titles", action="store_true",
+                    help="store run: remove ASCII double quotes from titles (no phrases)")
+    ap.add_argument("--with-iv", action="store_true",
+                    help="with --store-only: also the FTS variant (iv) as the analyzer study ran it")
+    ap.add_argument("--store-only", action="store_true",
+                    help="only rasid's shipped search through the store (and Lucene)")
     args = ap.parse_args(argv)
 
     t0 = time.time()
@@ -223,6 +274,15 @@ def main(argv: list[str] | None = None) -> None:
          [f["snowball(clitic split)"], f["clitic split (exact form)"]], [1.0, 0.5]),
     ]
     results: list[tuple[str, float, float]] = []
+    t = time.time()
+    overrides = {k: v for k, v in (("window", args.window), ("msm_share", args.msm_share)) if v is not None}
+    mrr = run_store(docs, queries, plain=args.plain_titles, **overrides)
+    label = "rasid search as shipped (store, parser, plan)" + (
+        ", titles without quotes" if args.plain_titles else "") + (f" {overrides}" if overrides else "")
+    results.append((label, mrr, time.time() - t))
+    print(f"  {results[-1][0]:48s} MRR@10 {mrr:.4f}  ({time.time() - t:.1f}s)", flush=True)
+    if args.store_only:
+        variants = [v for v in variants if v[0].startswith("(iv)")] if args.with_iv else []
     for name, cols, weights in variants:
         t = time.time()
         mrr = run_fts(doc_words, query_words, queries, cols, weights)

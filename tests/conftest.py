@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pg_fixtures import is_pg_skip, pg_database_url, pg_fresh_url  # noqa: F401 (fixtures)
+
 RESOURCES = Path(__file__).parent / "resources"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -37,3 +39,15 @@ def seed_text() -> str:
     if not path.exists():
         path = SHARED / "seed" / "paris-2015.txt"
     return path.read_text(encoding="utf-8")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With RASID_REQUIRE_PG=1 (CI), a test skipped for want of PostgreSQL fails instead."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("RASID_REQUIRE_PG") == "1":
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if is_pg_skip(reason) or "[postgresql" in item.nodeid:
+            report.outcome = "failed"
+            report.longrepr = f"RASID_REQUIRE_PG=1 but the PostgreSQL case was skipped: {reason}"

@@ -41,6 +41,16 @@ class IngestSummary:
         }
 
 
+def fill_metadata(items: Iterable[Document | Rejection], **defaults: str | None) -> Iterator[Document | Rejection]:
+    """The items, each document given the `defaults` (published, source) it lacks."""
+    for item in items:
+        if isinstance(item, Document):
+            for name, value in defaults.items():
+                if value and not getattr(item, name):
+                    setattr(item, name, value)
+        yield item
+
+
 def check_document(doc: Document) -> Document | Rejection:
     """The document, or a Rejection when its text is over MAX_ARTICLE_CHARS or its fields
     are not plain finite JSON (a NaN in ``meta`` would be stored as invalid JSON). A URL
@@ -117,12 +127,16 @@ class Monitor:
     def ingest(self, sources: list[str], field_map: dict[str, str] | None = None,
                max_bytes: int | None = None,
                on_record: Callable[[IngestSummary], None] | None = None,
-               batch_size: int = 200) -> IngestSummary:
+               batch_size: int = 200, published: str | None = None,
+               source: str | None = None) -> IngestSummary:
         """Read, analyse and store; one transaction per batch, so an interruption keeps
-        every committed batch and a re-run adds only what is missing."""
+        every committed batch and a re-run adds only what is missing. `published` and
+        `source` are set on the documents that carry none."""
         pending_states: dict[str, dict] = {}
         items = self.read_sources(sources, field_map=field_map, max_bytes=max_bytes,
                                   pending_states=pending_states)
+        if published or source:
+            items = fill_metadata(items, published=published, source=source)
         summary = self.ingest_items(items, on_record=on_record, batch_size=batch_size)
         for key, state in pending_states.items():  # only after the documents are committed
             self.store.set_state(key, state)
@@ -261,9 +275,31 @@ class Monitor:
 
     # -- reading --------------------------------------------------------------------
     def search(self, text: str, **filters: Any):
+        """Ranked hits (a list with ``expansions``: spellings added for named entities)."""
         from .store.base import SearchQuery
 
         return self.store.search(SearchQuery(text, **filters))
+
+    def search_trend(self, text: str, unit: str | None = None, **filters: Any) -> dict[str, Any]:
+        """Matching articles per day (or hour) with surges marked (`rasid.search.trend`)."""
+        from .search.trend import compute_trend
+        from .store.base import SearchQuery
+
+        return compute_trend(self.store, SearchQuery(text, **filters), unit)
+
+    def search_facets(self, text: str, size: int = 12, **filters: Any) -> dict[str, Any]:
+        """Exact counts of the matches by source, day, entity, place and country."""
+        from .search.searcher import count_facets
+        from .store.base import SearchQuery
+
+        return count_facets(self.store, SearchQuery(text, **filters), size)
+
+    def similar_articles(self, doc_id: str, limit: int = 10) -> dict[str, Any] | None:
+        """More like this: key terms and the most similar articles, near-duplicates
+        marked; None when `doc_id` is not stored."""
+        from .search.similar import find_similar
+
+        return find_similar(self.store, doc_id, limit)
 
     def get_document(self, doc_id: str) -> Document | None:
         return self.store.get_document(doc_id)
@@ -272,7 +308,8 @@ class Monitor:
         return self.store.top_entities(**filters)
 
     def entity_profiles(self, name: str, type: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
-        """Profiles of the entities a name (any spelling, Arabic or Latin) resolves to."""
+        """Profiles of the entities whose names match `name` after normalisation (Arabic or
+        Latin), best first by mentions; [] when none does (see `entity_suggestions`)."""
         from .entities.archive import lookup_entities
 
         out = []
@@ -281,6 +318,14 @@ class Monitor:
             if profile:
                 out.append(profile)
         return out
+
+    def entity_suggestions(self, name: str, type: str | None = None, limit: int = 5) -> list[dict[str, Any]]:
+        """The entities spelled closest to a name that matched none ("did you mean")."""
+        from .entities.archive import suggest_entity_names
+
+        return [{"id": r.id, "canonical": r.canonical, "type": r.type, "latin": r.latin,
+                 "mentions": r.mention_count}
+                for r in suggest_entity_names(self.store, name, type=type, limit=limit)]
 
     def top_places(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.top_places(**filters)

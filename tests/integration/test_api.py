@@ -73,12 +73,35 @@ def test_search_hits_facets_and_filters(client):
     out = client.get("/api/v1/search", params={"q": "هجوم", "facets": 1}).json()
     assert out["hits"] and out["total"] >= len(out["hits"])
     assert out["hits"][0]["matches"]
-    assert {"source", "date", "entity_type", "entity", "place"} <= set(out["facets"])
+    assert {"source", "date", "entity_type", "entity", "place", "country"} <= set(out["facets"])
+    exact = sum(f["count"] for f in out["facets"]["source"])
+    assert out["total"] == len(out["hits"])  # all on one page, so the counts can be checked
+    assert exact == sum(1 for h in out["hits"] if h["source"])  # each match once, by source
     ent = out["facets"]["entity"][0]
     narrowed = client.get("/api/v1/search", params={"q": "هجوم", "entity": ent["value"]}).json()
     assert 1 <= narrowed["total"] <= out["total"]
     per = client.get("/api/v1/search", params={"q": "هجوم", "entity_type": "PER"}).json()
     assert per["total"] <= out["total"]
+
+
+def test_search_by_entity_spelling_trend_and_similar(client):
+    hollande = client.get("/api/v1/entities/lookup", params={"name": "Hollande"}).json()["entities"][0]
+    by_id = client.get("/api/v1/search", params={"q": f"entity:{hollande['id']}", "limit": 50}).json()
+    assert by_id["hits"]
+    latin = client.get("/api/v1/search", params={"q": "Hollande", "limit": 50}).json()
+    assert latin["expansions"] and latin["expansions"][0]["entity_id"] == hollande["id"]
+    assert {h["id"] for h in latin["hits"]} & {h["id"] for h in by_id["hits"]}
+    other = client.get("/api/v1/search", params={"q": "أولاند", "limit": 50}).json()
+    assert "هولاند" in other["expansions"][0]["spellings"] and other["hits"]
+    out = client.get("/api/v1/search", params={"q": "هجوم", "trend": 1, "limit": 100}).json()
+    assert out["trend"]["total"] == sum(1 for h in out["hits"] if h["published"])  # dated ones
+    trend = client.get("/api/v1/search/trend", params={"q": "هجوم", "unit": "day"}).json()
+    assert trend["unit"] == "day" and sum(p["count"] for p in trend["series"]) == trend["total"]
+    assert client.get("/api/v1/search/trend", params={"q": "-هجوم"}).status_code == 400
+    doc_id = an_article_id(client)
+    similar = client.get(f"/api/v1/articles/{doc_id}/similar").json()
+    assert similar["terms"] and doc_id not in [a["id"] for a in similar["similar"]]
+    assert client.get("/api/v1/articles/nope/similar").status_code == 404
 
 
 def test_entities_by_any_spelling(client):
@@ -337,8 +360,10 @@ def test_pages_render_rtl(client):
         assert "cdn" not in r.text.lower() and "https://" not in r.text.split("<main>")[0]
     search = client.get("/", params={"q": "هجوم"}).text
     assert "<mark>" in search and 'data-facet="entity"' in search
+    assert 'id="trend"' in search
     article = client.get(f"/article/{doc_id}").text
     assert 'class="ent ent-PER"' in article and "/entity?name=" in article
+    assert 'id="similar"' in article and "/?q=entity:" in article
     assert "Getty" in article  # image credits
     assert "<time" in article  # dates
     entity = client.get("/entity", params={"name": "هولاند"}).text

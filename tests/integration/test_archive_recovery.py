@@ -81,8 +81,8 @@ def test_killed_in_every_archive_step_then_rerun_equals_a_clean_run(tmp_path):
         time.sleep(rng.uniform(0.5, 4.0))
         proc.kill()
         proc.wait(30)
-    with open_store(db) as store:
-        assert 5 <= store.count_documents() < len(PICK)
+    with open_store(db) as store:  # a random run may also finish before its kill (fast machine)
+        assert 5 <= store.count_documents() <= len(PICK)
     proc = ingest(db, source)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err

@@ -130,7 +130,7 @@ def test_repair_completes_an_archive_stored_without_the_steps(archive, tmp_path)
         assert done["articles"] == 16 and done["stories"] == 16 and done["resolve_entities"] == 16
         assert done["near_duplicates"] == 16
         assert old.repair() == {"articles": 16, "resolve_entities": 0, "near_duplicates": 0,
-                                "stories": 0, "event_groups": 0, "alerts": 0}
+                                "stories": 0, "alerts": 0, "event_groups": 0}
 
         def partition(monitor):
             url = {d.id: d.url for d in monitor.store.iter_documents()}

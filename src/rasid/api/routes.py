@@ -148,22 +148,56 @@ def search(request: Request,
            entity_type: Annotated[EntityType | None, Query(description="only hits mentioning this type")] = None,
            entity: Annotated[int | None, Query(ge=1, description="only hits mentioning this entity id")] = None,
            place: Annotated[str | None, Query(max_length=100, description="only hits naming this place (gazetteer id)")] = None,
-           facets: Annotated[bool, Query(description="add facet counts")] = False) -> dict[str, Any]:
+           facets: Annotated[bool, Query(description="add facet counts")] = False,
+           trend: Annotated[bool, Query(description="add matching articles per day/hour")] = False,
+           ) -> dict[str, Any]:
     date_bounds(since, until)  # a clear 400 before anything runs
+    monitor = get_context(request).monitor
     try:
-        result = get_context(request).monitor.search_with_facets(
+        result = monitor.search_with_facets(
             q, since=since, until=until, source=source, entity_type=entity_type, entity=entity,
             place=place, limit=limit, offset=offset, with_facets=facets)
+        series = monitor.search_trend(q, since=since, until=until, source=source) if trend else None
     except QueryError as exc:
         raise ApiError(400, f"bad query: {exc}") from None
     out: dict[str, Any] = {"query": q, "limit": limit, "offset": offset,
+                           "expansions": getattr(result["hits"], "expansions", []),
+                           "relaxed": getattr(result["hits"], "relaxed", False),
+                           "dropped": getattr(result["hits"], "dropped", []),
                            "hits": [h.to_dict() for h in result["hits"]]}
+    if series is not None:
+        out["trend"] = series
     if result["total"] is not None:
         out["total"] = result["total"]
         out["total_capped"] = result["total_capped"]
     if facets:
         out["facets"] = result["facets"]
     return out
+
+
+@router.get("/search/trend", tags=["search"], dependencies=read,
+            summary="Matching articles per day (per hour over a short range), surges marked")
+def search_trend(request: Request,
+                 q: Annotated[str, Query(min_length=1, max_length=1000, description="the query")],
+                 since: DateParam = None, until: DateParam = None, source: Text = None,
+                 unit: Annotated[Literal["day", "hour"] | None, Query(description="default: by range")] = None,
+                 ) -> dict[str, Any]:
+    date_bounds(since, until)
+    try:
+        out = get_context(request).monitor.search_trend(q, unit=unit, since=since, until=until,
+                                                        source=source)
+    except QueryError as exc:
+        raise ApiError(400, f"bad query: {exc}") from None
+    return {"query": q, **out}
+
+
+@router.get("/articles/{article_id}/similar", tags=["search"], dependencies=read,
+            summary="More like this: the most similar articles, near-duplicates marked")
+def similar_articles(request: Request, article_id: str, limit: Limit = 10) -> dict[str, Any]:
+    result = get_context(request).monitor.similar_articles(article_id, limit=limit)
+    if result is None:
+        raise ApiError(404, f"no article with id {article_id!r}")
+    return result
 
 
 # -- entities and places ----------------------------------------------------------------------
@@ -183,7 +217,8 @@ def lookup_entity(request: Request,
     monitor = get_context(request).monitor
     profiles = monitor.entity_profiles(name, type=type, limit=limit)
     if not profiles:
-        raise ApiError(404, f"no entity named {name!r} in the archive")
+        raise ApiError(404, f"no entity named {name!r} in the archive",
+                       extra={"suggestions": monitor.entity_suggestions(name, type=type)})
     for p in profiles:
         p["spellings"] = monitor.entity_spellings(p["id"])
     return {"name": name, "entities": profiles}

@@ -85,12 +85,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for src in args.sources:
         if src != "-" and not src.startswith(("http://", "https://")) and not os.path.exists(src):
             raise CLIError(f"{src}: no such file or directory", EXIT_NOT_FOUND)
+    published = validate_date(args.published) if args.published else None
+    if args.source is not None and not args.source.strip():
+        raise CLIError("--source: the source name is empty")
     monitor = open_monitor(args)
     progress, on_record = ingest_progress(args, "ingest")
     with monitor:
         summary = monitor.ingest(args.sources, field_map=parse_field_map(args.field_map),
                                  max_bytes=args.max_bytes, on_record=on_record,
-                                 batch_size=args.batch_size)
+                                 batch_size=args.batch_size, published=published,
+                                 source=args.source)
     progress.close()
     return report_ingest(args, summary)
 
@@ -159,22 +163,65 @@ def validate_date(value: str) -> str:
 def cmd_search(args: argparse.Namespace) -> int:
     from ..search.query import QueryError
 
+    filters = {"since": args.since and validate_date(args.since),
+               "until": args.until and validate_date(args.until), "source": args.source}
     monitor = open_monitor(args)
     with monitor:
         try:
-            hits = monitor.search(args.query, since=args.since and validate_date(args.since),
-                                  until=args.until and validate_date(args.until),
-                                  source=args.source, limit=args.limit)
+            trend = monitor.search_trend(args.query, **filters) if args.trend else None
+            hits = monitor.search(args.query, limit=args.limit, **filters)
         except QueryError as exc:
             raise CLIError(f"bad query: {exc}") from exc
-    for hit in hits:
-        if args.json:
+    expansions = getattr(hits, "expansions", [])
+    if args.json:
+        if trend is not None or expansions:
+            emit_json({"trend": trend, "expansions": expansions})
+        for hit in hits:
             emit_json(hit.to_dict())
-        else:
-            print(f"{hit.id}  {hit.published or '':<10}  {hit.source or ''}  {hit.title}")
-            print(f"    {hit.snippet}")
-    if not hits and not args.json:
+        return EXIT_OK
+    if getattr(hits, "dropped", None):
+        print(f"left out as too common: {' '.join(hits.dropped)}")
+    if getattr(hits, "relaxed", False):
+        print("no article has enough of the words: articles with any of them")
+    for e in expansions:
+        print(f"also searched: {e['word']} -> {'، '.join(e['spellings'])}"
+              + (f"  (entity:{e['entity_id']} {e['entity']})" if e.get("entity_id") else ""))
+    if trend is not None:
+        print_trend(trend)
+    for hit in hits:
+        print(f"{hit.id}  {hit.published or '':<10}  {hit.source or ''}  {hit.title}")
+        print(f"    {hit.snippet}")
+    if not hits:
         print("no results", file=sys.stderr)
+    return EXIT_OK
+
+
+def print_trend(trend: dict) -> None:
+    """One line per period: the count as a bar; surges marked with !."""
+    series = trend["series"]
+    top = max((p["count"] for p in series), default=0) or 1
+    print(f"matching articles per {trend['unit']} (total {trend['total']}):")
+    for p in series:
+        bar = "#" * max(1 if p["count"] else 0, round(40 * p["count"] / top))
+        print(f"  {p['period']:<13} {p['count']:>5} {bar}{'  !' if p['surge'] else ''}")
+    print()
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    monitor = open_monitor(args)
+    with monitor:
+        result = monitor.similar_articles(args.id, limit=args.limit)
+    if result is None:
+        raise CLIError(f"no article with id {args.id!r}", EXIT_NOT_FOUND)
+    if args.json:
+        emit_json(result)
+        return EXIT_OK
+    print(f"key terms: {' '.join(result['terms'])}")
+    for a in result["similar"]:
+        mark = "  [near-duplicate]" if a["near_duplicate"] else ""
+        print(f"{a['id']}  {a['published'] or '':<10}  {a['source'] or ''}  {a['title']}{mark}")
+    if not result["similar"]:
+        print("no similar articles", file=sys.stderr)
     return EXIT_OK
 
 
@@ -241,14 +288,19 @@ def cmd_entities(args: argparse.Namespace) -> int:
 def cmd_entity(args: argparse.Namespace) -> int:
     monitor = open_monitor(args)
     with monitor:
-        profiles = monitor.entity_profiles(args.name, type=args.type and args.type.upper(),
-                                           limit=args.limit)
+        kind = args.type and args.type.upper()
+        profiles = monitor.entity_profiles(args.name, type=kind, limit=args.limit)
+        suggestions = [] if profiles else monitor.entity_suggestions(args.name, type=kind)
     if not profiles:
-        raise CLIError(f"no entity named {args.name!r} in the archive", EXIT_NOT_FOUND)
-    for p in profiles:
         if args.json:
-            emit_json(p)
-            continue
+            emit_json([])
+        hint = "; did you mean: " + ", ".join(
+            f"{s['canonical']} ({s['latin']}, id={s['id']})" for s in suggestions) if suggestions else ""
+        raise CLIError(f"no entity named {args.name!r} in the archive{hint}", EXIT_NOT_FOUND)
+    if args.json:
+        emit_json(profiles)
+        return EXIT_OK
+    for p in profiles:
         print(f"{p['canonical']}  [{p['type']}]  {p['latin']}  id={p['id']}")
         print(f"  mentions {p['mentions']}, seen {p['first_seen']} .. {p['last_seen']}")
         print(f"  spellings: {' | '.join(p['aliases'])}")
@@ -406,6 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSON Lines field mapping, e.g. text=article_body,published=pub_date")
     p.add_argument("--max-bytes", type=int, default=None, help="reject files larger than this (50 MB)")
     p.add_argument("--batch-size", type=int, default=200, help="articles per transaction")
+    p.add_argument("--published", help="publication date (YYYY-MM-DD) for articles that carry none")
+    p.add_argument("--source", help="source name for articles that carry none")
     add_flags(p, ("strict_stages",))
     p.set_defaults(func=cmd_ingest)
 
@@ -417,12 +471,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("search", parents=[common], help="search the archive")
-    p.add_argument("query", help='words and "quoted phrases"; -word excludes')
+    p.add_argument("query", help='words (ranked; long queries need a share of them), '
+                   '"quoted phrases", +word requires, -word excludes, entity:ID')
     p.add_argument("--since", help="published on or after YYYY-MM-DD")
     p.add_argument("--until", help="published on or before YYYY-MM-DD")
     p.add_argument("--source", help="only this source")
     p.add_argument("--limit", type=positive_int, default=10)
+    p.add_argument("--trend", action="store_true",
+                   help="first print matching articles per day (per hour over a short range)")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("similar", parents=[common], help="articles most like one article")
+    p.add_argument("id")
+    p.add_argument("--limit", type=positive_int, default=10)
+    p.set_defaults(func=cmd_similar)
 
     p = sub.add_parser("show", parents=[common], help="show one article")
     p.add_argument("id")

@@ -4,7 +4,7 @@
 to an archive entity (`EntityResolver` over `ArchiveEntityIndex`, which reads and writes
 entity records through the archive's named methods) and records the spans' new
 attributes with ``archive.set_entity_mentions``. `lookup_entities` finds the records of
-a name in any spelling, Arabic or Latin.
+a name (exact after normalisation), `suggest_entity_names` the closest others.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any, Iterable
 from ..doc import Document
 from ..store.base import EntityRecord
 from .linking import ENTITY_LAYER
+from .lookup import find_entities, suggest_entities
 from .resolver import EntityRecordUpdate, EntityResolver
 
 
@@ -56,5 +57,12 @@ def resolve_article_entities(archive: Any, doc: Document) -> list[EntityRecordUp
 
 def lookup_entities(archive: Any, name: str, type: str | None = None,
                     limit: int = 10) -> list[EntityRecord]:
-    """Entity records for a name in any spelling, Arabic or Latin ("Hollande" -> هولاند)."""
-    return EntityResolver(ArchiveEntityIndex(archive)).lookup(name, type, limit)
+    """Entity records with a form equal to `name` after normalisation, Arabic or Latin
+    ("Hollande" -> هولاند), best first by mentions; [] when none (`rasid.entities.lookup`)."""
+    return find_entities(ArchiveEntityIndex(archive), name, type, limit)
+
+
+def suggest_entity_names(archive: Any, name: str, type: str | None = None,
+                         limit: int = 5) -> list[EntityRecord]:
+    """The records spelled closest to `name`, for a "did you mean" list."""
+    return suggest_entities(ArchiveEntityIndex(archive), name, type, limit)

@@ -9,8 +9,11 @@ marked ``ambiguous``. Roles written before a person's name are split off first.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from ..doc import Document, Span
+from .acronyms import find_acronym_pairs
 from .aliases import AliasEntry, find_alias
 from .names import compare_names, normalize_entity_name, split_name
 from .roles import find_role, name_start_after, split_leading_role
@@ -118,9 +121,35 @@ def _choose_cluster(clusters: list[Cluster], name: str, kind: str, alias: AliasE
     return target
 
 
+@lru_cache(maxsize=1)
+def load_non_entities() -> dict[str, frozenset[str]]:
+    """``data/non_entities.txt``: section (exact / head) -> normalised forms."""
+    raw = resources.files("rasid.entities").joinpath("data/non_entities.txt").read_text("utf-8")
+    sections: dict[str, set[str]] = {"exact": set(), "head": set()}
+    current = "exact"
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif line:
+            sections[current].add(normalize_entity_name(line))
+    return {k: frozenset(v) for k, v in sections.items()}
+
+
+def is_non_entity(name: str) -> bool:
+    """A formula, a currency or an agency byline (الله، ريال سعودي، أ ف ب): not an entity."""
+    key = normalize_entity_name(name)
+    table = load_non_entities()
+    return key in table["exact"] or key.split(" ", 1)[0] in table["head"]
+
+
 def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
-    """Cluster the article's entity spans and annotate each span (see ResolveStage)."""
+    """Drop the non-entities (`is_non_entity`) from the layer, cluster the article's entity
+    spans and annotate each span (see ResolveStage)."""
     spans = doc.layers.get(layer, [])
+    if any(is_non_entity(mention_name(doc, s)) for s in spans):
+        spans = doc.layers[layer] = [s for s in spans if not is_non_entity(mention_name(doc, s))]
+    pairs = find_acronym_pairs(doc, spans) if spans else []
     for span in spans:
         if span.label == "PER":
             split_roles(doc, span)
@@ -143,6 +172,7 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
             target = _choose_cluster(clusters, name, kind, alias, n_parts)
             decided[(name, span.label)] = target
         target.add(span, name)
+    clusters = merge_acronym_clusters(doc, clusters, pairs)
     for c in clusters:
         key, canonical = c.key, c.canonical  # once per cluster, not per mention
         for span in c.spans:
@@ -157,6 +187,28 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
     return clusters
 
 
+def merge_acronym_clusters(doc: Document, clusters: list[Cluster],
+                           pairs: list[tuple[Span, Span]]) -> list[Cluster]:
+    """Put each short form written in parentheses/quotes into its organisation's cluster
+    (`find_acronym_pairs`); the short form's spans get ``link`` = ``parenthesis``."""
+    if not pairs:
+        return clusters
+    owner = {id(span): c for c in clusters for span in c.spans}
+    for long_span, short_span in pairs:
+        big, small = owner.get(id(long_span)), owner.get(id(short_span))
+        if big is None or small is None or big is small:
+            continue
+        if (big.alias is not None and small.alias is not None) or big.type != small.type:
+            continue  # the alias table already knows both, as two entities
+        for span in small.spans:
+            big.add(span, mention_name(doc, span))
+            span.attrs["link"] = "parenthesis"
+            owner[id(span)] = big
+        big.alias = big.alias or small.alias
+        small.spans, small.names = [], []
+    return [c for c in clusters if c.spans]
+
+
 def is_same_entity(a: str, b: str, kind: str = "PER") -> bool:
     """Context-free decision on a pair of names: alias table first, then the name rules.
 
@@ -165,6 +217,8 @@ def is_same_entity(a: str, b: str, kind: str = "PER") -> bool:
     ea, eb = find_alias(a), find_alias(b)
     if ea is not None and eb is not None:
         return ea is eb
+    if any(e is not None and e.type != kind for e in (ea, eb)):
+        return False  # a person in the table is never a place of the same sound (أولاند / هولندا)
     m = compare_names(a, b, kind)
     if m.relation in ("same", "subset"):
         return True

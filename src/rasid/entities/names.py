@@ -178,11 +178,25 @@ class NameMatch:
     reason: str
 
 
+@lru_cache(maxsize=50_000)
+def find_major_places(name: str) -> frozenset[int]:
+    """Gazetteer entries that `name` names as written: countries, provinces, cities of
+    100,000 people or more (هولندا, الرياض). Such a name merges only with another name of
+    the same entry (سوريا / سورية), never by spelling with another (هولندا / هولاند)."""
+    from ..geo.gazetteer import load_gazetteer, normalize_place
+
+    gaz = load_gazetteer()
+    return frozenset(i for i in gaz.index.get(normalize_place(name), ())
+                     if gaz.places[i].feature in ("country", "admin1") or
+                     (gaz.places[i].feature == "city" and gaz.places[i].population >= 100_000))
+
+
 def compare_names(a: str, b: str, kind: str = "PER") -> NameMatch:
     """Align two names of the same type and decide whether they name one entity.
 
     ``relation`` is "subset" when one name is a lone part of the other (هولاند vs فرانسوا
-    هولاند): compatible, to be linked only when the context leaves no ambiguity."""
+    هولاند): compatible, to be linked only when the context leaves no ambiguity. A major
+    place name (`find_major_places`) is the same only as a name of the same place."""
     na, nb = normalize_entity_name(a), normalize_entity_name(b)
     if not na or not nb:
         return NameMatch(0.0, "different", "empty")
@@ -190,6 +204,11 @@ def compare_names(a: str, b: str, kind: str = "PER") -> NameMatch:
         return NameMatch(1.0, "same", "exact")
     if na.replace(" ", "") == nb.replace(" ", ""):
         return NameMatch(0.99, "same", "spacing")
+    pa, pb = find_major_places(a), find_major_places(b)
+    if pa or pb:
+        if pa & pb:
+            return NameMatch(0.98, "same", "one gazetteer place")
+        return NameMatch(0.0, "different", "a place name is only itself")
     if kind == "PER":
         return _compare_person(split_name(a), split_name(b))
     return _compare_group(split_name(a), split_name(b), kind)

@@ -23,7 +23,7 @@ from ..store.base import EntityRecord
 from .aliases import AliasEntry, find_alias
 from .linking import ENTITY_LAYER, link_mentions, mention_name
 from .names import compare_names, normalize_entity_name, skeleton_key, skeleton_token, split_name
-from .translit import is_latin, latin_skeleton, name_skeleton, score_skeletons, transliterate
+from .translit import compute_latin_name, is_latin, name_skeleton
 
 DOMINANCE = 3.0
 
@@ -150,7 +150,7 @@ class EntityResolver:
             created = record is None
             if record is None:
                 canonical = g.alias.canonical if g.alias else g.longest
-                latin = g.alias.latin if g.alias else transliterate(canonical)
+                latin = g.alias.latin if g.alias else compute_latin_name(canonical, g.type)
                 record = EntityRecord(0, canonical, g.type, latin)
                 if g.alias:
                     record.aliases.update(g.alias.forms)
@@ -158,7 +158,7 @@ class EntityResolver:
             elif not g.alias and len(split_name(g.longest)) > len(split_name(record.canonical)) \
                     and find_alias(record.canonical) is None:
                 record.canonical = g.longest  # a fuller name arrived
-                record.latin = transliterate(record.canonical)
+                record.latin = compute_latin_name(record.canonical, record.type)
             record.aliases.update(g.names)
             record.mention_count += len(g.spans)
             if day:
@@ -218,31 +218,3 @@ class EntityResolver:
         if top >= DOMINANCE * max(runner, 1):
             return self.index.get(counts[-1][1]), "surname"
         return None, "new-ambiguous"
-
-    # -- lookups ------------------------------------------------------------------
-    def lookup(self, name: str, kind: str | None = None, limit: int = 10) -> list[EntityRecord]:
-        """Records for `name` in any spelling, Arabic or Latin ("Hollande" -> هولاند)."""
-        keys: set[str] = set()
-        alias = find_alias(name)
-        if alias is not None:
-            keys.add("a:" + normalize_entity_name(alias.canonical))
-        for k in (kind,) if kind else ("PER", "ORG", "LOC", "MISC"):
-            keys |= compute_name_keys(name, k)
-        if is_latin(name):
-            words = [w for w in name.replace("-", " ").split() if w]
-            if words:
-                keys.add("l:" + latin_skeleton(words[-1]))
-        found = self.index.find_candidates(keys)
-        if kind:
-            found = [r for r in found if r.type == kind]
-        query_skel = name_skeleton(name)
-
-        def rank(r: EntityRecord) -> tuple[float, int]:
-            sim = max((score_skeletons(query_skel, name_skeleton(f)) for f in r.aliases | {r.canonical}),
-                      default=0.0)
-            if alias is not None and normalize_entity_name(r.canonical) == normalize_entity_name(alias.canonical):
-                sim = 2.0
-            return (sim, r.mention_count)
-
-        found.sort(key=rank, reverse=True)
-        return found[:limit]

@@ -123,6 +123,60 @@ def score_skeletons(a: str, b: str) -> float:
     return 1.0 - Levenshtein.distance(a, b) / max(len(a), len(b))
 
 
+@lru_cache(maxsize=1)
+def load_latin_names() -> dict[str, str]:
+    """``data/latin_names.tsv``: normalised Arabic name part -> usual English spelling."""
+    from importlib import resources
+
+    raw = resources.files("rasid.entities").joinpath("data/latin_names.tsv").read_text("utf-8")
+    out = {}
+    for line in raw.splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        arabic, latin = line.split("\t", 1)
+        out[normalize_entity_name(arabic)] = latin.strip()
+    return out
+
+
+def compute_latin_name(name: str, kind: str = "") -> str:
+    """A readable Latin form of an entity name: the alias table's English name, else the
+    gazetteer's English name of the place it names (جدة -> Jeddah, سوريا -> Syria), else
+    each part from ``data/latin_names.tsv`` where listed (محمد -> Mohammed) and
+    `transliterate` for the rest."""
+    from .aliases import find_alias
+    from .names import find_major_places
+
+    alias = find_alias(name)
+    if alias is not None:
+        return alias.latin
+    places = find_major_places(name)
+    if places:
+        from ..geo.gazetteer import load_gazetteer
+
+        gaz = load_gazetteer()
+        best = max((gaz.places[i] for i in places), key=lambda p: (p.feature == "country", p.population))
+        if best.name_en:
+            return best.name_en
+    table = load_latin_names()
+    raw = name.split()
+    parts: list[str] = []  # words as written, compound given names joined (عبد الله)
+    for w in raw:
+        if parts and normalize_entity_name(parts[-1]) in ("عبد", "ابو"):
+            parts[-1] += w
+        else:
+            parts.append(w)
+    words = []
+    for w in parts:
+        key = normalize_entity_name(w)
+        if key in table:
+            words.append(table[key])
+        elif key.startswith("ال") and key[2:] in table and key[2:] not in ("بن", "ابن"):
+            words.append("al-" + table[key[2:]])
+        else:
+            words.append(transliterate(w))
+    return " ".join(words)
+
+
 def transliterate(text: str) -> str:
     """A simple readable Latin form of an Arabic name (no diacritics)."""
     from ..arabic.normalize import normalize_name

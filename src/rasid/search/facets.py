@@ -1,9 +1,10 @@
-"""Search with facets: counts by source, date, entity type, entity and place, computed
-from the hits of the query (the best `FACET_POOL` of them), and filters on those facets
-(`Monitor.search_with_facets`; the API's ``/search`` and the web UI's search page).
+"""Search with facets: counts by source, date, entity, place and country over every match
+(`Monitor.search_facets`, exact), by entity type over the best `FACET_POOL` hits, and
+filters on those facets (`Monitor.search_with_facets`; the API's ``/search`` and the web
+UI's search page).
 
-Source and date filters go to the store's search; entity-type, entity and place filters
-keep the pooled hits that carry them (so their totals count at most `FACET_POOL` hits).
+Source, date and entity filters go to the store's search; entity-type and place filters
+keep the pooled hits that carry them (so then every count covers at most `FACET_POOL` hits).
 """
 from __future__ import annotations
 
@@ -20,22 +21,46 @@ def search_with_facets(monitor: Any, q: str, since: str | None = None, until: st
                        entity: int | None = None, place: str | None = None, limit: int = 20,
                        offset: int = 0, with_facets: bool = True) -> dict[str, Any]:
     """``{"hits", "total", "total_capped", "facets"}``; raises `QueryError` for a bad query."""
-    filters = {"since": since, "until": until, "source": source}
-    post_filter = bool(entity_type or entity or place)
-    if not with_facets and not post_filter:
+    filters: dict[str, Any] = {"since": since, "until": until, "source": source}
+    if entity:
+        filters["entity_ids"] = (entity,)
+    post_filter = bool(entity_type or place)
+    if not with_facets and not post_filter and not entity:
         hits = monitor.search(q, limit=limit, offset=offset, **filters)
         return {"hits": hits, "total": None, "total_capped": False, "facets": None}
     pool = monitor.search(q, limit=FACET_POOL, offset=0, **filters)
     layers = monitor.article_layers([h.id for h in pool])
     if post_filter:
-        pool = [h for h in pool if keep_hit(layers[h.id], entity_type, entity, place)]
-        page = pool[offset:offset + limit]
+        kept = [h for h in pool if keep_hit(layers[h.id], entity_type, entity, place)]
+        pool = pool.page(0, 0)  # a SearchResult: keeps the query's expansions
+        pool.extend(kept)
+        page = pool.page(offset, offset + limit)
     elif offset + limit <= len(pool):
-        page = pool[offset:offset + limit]
+        page = pool.page(offset, offset + limit)
     else:
         page = monitor.search(q, limit=limit, offset=offset, **filters)
+    facets = count_facets(pool, layers) if with_facets else None
+    if facets is not None and not post_filter:
+        merge_exact_counts(facets, monitor.search_facets(q, size=FACET_SIZE, **filters))
     return {"hits": page, "total": len(pool), "total_capped": len(pool) >= FACET_POOL,
-            "facets": count_facets(pool, layers) if with_facets else None}
+            "facets": facets}
+
+
+def merge_exact_counts(facets: dict[str, list], exact: dict[str, list]) -> None:
+    """Replace the pooled counts with the exact ones over every match (dates by month
+    when they span more than 31 days)."""
+    facets["source"] = exact["source"]
+    facets["entity"] = exact["entity"]
+    facets["place"] = exact["place"]
+    facets["country"] = exact["country"]
+    days = exact["day"]
+    if len(days) > 31:
+        months: Counter = Counter()
+        for d in days:
+            months[d["value"][:7]] += d["count"]
+        facets["date"] = [{"value": m, "count": n, "granularity": "month"} for m, n in sorted(months.items())]
+    else:
+        facets["date"] = [{"value": d["value"], "count": d["count"], "granularity": "day"} for d in days]
 
 
 def keep_hit(layer: dict[str, list], entity_type: str | None, entity: int | None,

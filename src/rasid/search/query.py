@@ -1,23 +1,31 @@
-"""Safe query parsing: user text never reaches FTS5 syntax.
+"""Safe query parsing: user text never reaches an engine's query syntax.
 
-The grammar is ours and tiny: words, ``"quoted phrases"`` (an unclosed quote runs to the
-end) and a leading ``-`` to exclude a word or phrase. Everything else (``*``, ``(``,
-``NEAR``, ``OR``, ``:``, ``^``) is plain text and goes through the analyzer like any other
-word, so only letters and digits survive. The FTS5 MATCH string is then built from the
-analysed terms, each phrase double-quoted, with column filters of our own.
+The grammar is ours and tiny:
+
+* plain words are optional and ranked (a query of one or two of them needs all; longer
+  queries need a growing share, see `rasid.search.plan`); Arabic question and function
+  words (`rasid.search.stopwords`) are dropped unless the query has nothing else;
+* ``"quoted phrases"`` are required, words next to each other in order (an unclosed
+  quote runs to the end);
+* ``+word`` / ``+"phrase"`` is required, ``-word`` / ``-"phrase"`` excluded;
+* ``entity:ID`` keeps articles that mention archive entity ID.
+
+Everything else (``*``, ``(``, ``NEAR``, ``OR``, ``:``, ``^``) is plain text and goes through
+the analyzer like any other word, so only letters and digits survive. The engine receives
+analysed terms in a `rasid.search.plan.QueryPlan`, never the user's text.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .analyzer import Analyzer, Term, get_analyzer
+from .stopwords import is_stopword
 
 MAX_QUERY_CHARS = 1000
-MAX_CLAUSES = 32
-
-STEM_COLUMNS = ("title_stem", "body_stem")
-EXACT_COLUMNS = ("title_exact", "body_exact")
+MAX_CLAUSES = 64
+_ENTITY_RE = re.compile(r"^entity:(\d{1,12})$", re.IGNORECASE)
 
 
 class QueryError(ValueError):
@@ -32,12 +40,20 @@ class Clause:
     terms: list[Term]
     phrase: bool = False
     negated: bool = False
+    #: must match: a quoted phrase or a ``+word``
+    required: bool = False
+    #: a question or function word (only kept when the query has nothing else)
+    stopword: bool = False
 
 
 @dataclass(slots=True)
 class ParsedQuery:
     text: str
     clauses: list[Clause] = field(default_factory=list)
+    #: archive entity ids named with ``entity:ID``
+    entity_ids: list[int] = field(default_factory=list)
+    #: question or function words were dropped: the query is a question or a sentence
+    question: bool = False
 
     @property
     def positive(self) -> list[Clause]:
@@ -47,72 +63,46 @@ class ParsedQuery:
     def negative(self) -> list[Clause]:
         return [c for c in self.clauses if c.negated]
 
+    @property
+    def required(self) -> list[Clause]:
+        return [c for c in self.clauses if c.required and not c.negated]
+
+    @property
+    def optional(self) -> list[Clause]:
+        return [c for c in self.clauses if not c.required and not c.negated]
+
     def match_terms(self) -> tuple[set[str], set[str]]:
         """``(stems, exacts)`` of the positive clauses, for highlighting."""
         stems = {t.stem for c in self.positive for t in c.terms}
         exacts = {t.exact for c in self.positive for t in c.terms}
         return stems, exacts
 
-    def to_fts(self, mode: str = "all", stem_columns=STEM_COLUMNS,
-               exact_columns=EXACT_COLUMNS) -> str:
-        """The FTS5 MATCH expression. ``mode``: ``"all"`` clauses must match (AND) or
-        ``"any"`` (OR, for ranking experiments)."""
-        if mode not in ("all", "any"):
-            raise ValueError("mode must be 'all' or 'any'")
-        pos = [convert_clause(c, stem_columns, exact_columns) for c in self.positive]
-        if not pos:
-            raise QueryError("the query has no words to search for, only excluded ones")
-        expr = "(" + (" AND " if mode == "all" else " OR ").join(pos) + ")"
-        neg = [convert_clause(c, stem_columns, exact_columns) for c in self.negative]
-        if neg:
-            expr += " NOT (" + " OR ".join(neg) + ")"
-        return expr
 
-
-def quote_fts(text: str) -> str:
-    """An FTS5 string literal: double quotes, inner quotes doubled."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _colset(columns) -> str:
-    return "{" + " ".join(columns) + "}"
-
-
-def convert_clause(clause: Clause, stem_columns=STEM_COLUMNS, exact_columns=EXACT_COLUMNS) -> str:
-    stems = quote_fts(" ".join(t.stem for t in clause.terms))
-    exacts = quote_fts(" ".join(t.exact for t in clause.terms))
-    parts = []
-    if stem_columns:
-        parts.append(f"{_colset(stem_columns)} : {stems}")
-    if exact_columns:
-        parts.append(f"{_colset(exact_columns)} : {exacts}")
-    return "(" + " OR ".join(parts) + ")"
-
-
-def split_query(text: str) -> list[tuple[str, bool, bool]]:
-    """Split raw query text into ``(text, is_phrase, negated)`` pieces."""
-    pieces: list[tuple[str, bool, bool]] = []
+def split_query(text: str) -> list[tuple[str, bool, str]]:
+    """Split raw query text into ``(text, is_phrase, sign)`` pieces; sign is ``""``,
+    ``"+"`` or ``"-"``."""
+    pieces: list[tuple[str, bool, str]] = []
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch.isspace():
             i += 1
             continue
-        negated = False
-        if ch == "-" and i + 1 < n and not text[i + 1].isspace():
-            negated = True
+        sign = ""
+        if ch in "-+" and i + 1 < n and not text[i + 1].isspace():
+            sign = ch
             i += 1
             ch = text[i]
         if ch == '"':
             end = text.find('"', i + 1)
             end = n if end < 0 else end
-            pieces.append((text[i + 1:end], True, negated))
+            pieces.append((text[i + 1:end], True, sign))
             i = end + 1
         else:
             j = i
             while j < n and not text[j].isspace() and text[j] != '"':
                 j += 1
-            pieces.append((text[i:j], False, negated))
+            pieces.append((text[i:j], False, sign))
             i = j
     return pieces
 
@@ -130,20 +120,32 @@ def parse_query(text: str, analyzer: Analyzer | None = None) -> ParsedQuery:
         raise QueryError("the query is empty: type at least one word")
     analyzer = analyzer or get_analyzer()
     parsed = ParsedQuery(text)
-    for piece, phrase, negated in split_query(text):
+    for piece, phrase, sign in split_query(text):
+        m = _ENTITY_RE.match(piece) if not phrase and sign != "-" else None
+        if m:
+            parsed.entity_ids.append(int(m.group(1)))
+            continue
         terms = analyzer.analyze(piece)
         if not terms:
             continue
-        if phrase or len(terms) == 1:
-            parsed.clauses.append(Clause(piece, terms, phrase and len(terms) > 1, negated))
-        else:  # "word-with-dashes" or "a/b": each part is its own word
-            parsed.clauses.extend(Clause(piece, [t], False, negated) for t in terms)
-    if not parsed.clauses:
+        negated, forced = sign == "-", sign == "+"
+        if phrase and len(terms) > 1:
+            parsed.clauses.append(Clause(piece, terms, True, negated, not negated))
+        else:  # one word, or "word-with-dashes" / "a/b": each part is its own word
+            for t in terms:
+                stop = not (phrase or forced or negated) and is_stopword(t.exact)
+                parsed.clauses.append(Clause(piece if len(terms) == 1 else t.exact, [t], False,
+                                             negated, (forced or phrase) and not negated, stop))
+    if not parsed.clauses and not parsed.entity_ids:
         raise QueryError("the query has no searchable words (only punctuation or symbols)")
+    content = [c for c in parsed.clauses if not c.stopword]
+    if content and any(not c.negated for c in content):
+        parsed.question = len(content) < len(parsed.clauses)
+        parsed.clauses = content  # question and function words go
     if len(parsed.clauses) > MAX_CLAUSES:
         raise QueryError(
             f"the query has too many words ({len(parsed.clauses)}; the limit is {MAX_CLAUSES})")
-    if not parsed.positive:
+    if not parsed.positive and not parsed.entity_ids:
         raise QueryError("the query has no words to search for, only excluded ones")
     return parsed
 

@@ -33,11 +33,13 @@ API_PREFIX = "/api/v1"
 class ApiError(Exception):
     """An error with a status code and a message meant for the client."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None,
+                 extra: dict[str, Any] | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers
+        self.extra = extra  # more fields of the JSON error body (e.g. ``suggestions``)
 
 
 @dataclass
@@ -130,7 +132,7 @@ def is_api_path(request: Request) -> bool:
 
 
 def error_response(request: Request, status: int, message: str, details: list | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+                   headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> Response:
     if not is_api_path(request) and request.method == "GET":
         from ..web.pages import render_error
 
@@ -138,6 +140,7 @@ def error_response(request: Request, status: int, message: str, details: list | 
     body: dict[str, Any] = {"error": message, "status": status}
     if details:
         body["details"] = details
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -173,7 +176,7 @@ def format_validation_errors(exc: RequestValidationError) -> tuple[int, str, lis
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return error_response(request, exc.status, exc.message, headers=exc.headers)
+        return error_response(request, exc.status, exc.message, headers=exc.headers, extra=exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -1,7 +1,8 @@
 """The resolve stage: one entity across spellings within an article.
 
-Reads the NER ``entities`` layer (PER/ORG/LOC/MISC spans, clitics outside the span) and
-annotates each span in place (it declares ``writes = ("entities",)``):
+Reads the NER ``entities`` layer (PER/ORG/LOC/MISC spans, clitics outside the span), drops
+the non-entities (formulae, currencies, agency bylines: ``entities.linking.is_non_entity``)
+and annotates each remaining span in place (it declares ``writes = ("entities",)``):
 
 * ``key``: the cluster's normalised canonical (``normalize_entity_name``),
 * ``canonical``: display canonical (alias table entry, else the longest mention),

@@ -78,6 +78,10 @@ class SearchQuery:
     source: str | list[str] | None = None
     limit: int = 10
     offset: int = 0
+    #: only articles mentioning every one of these archive entities
+    entity_ids: tuple[int, ...] = ()
+    #: add other spellings of the entities the query names (rasid.search.expand)
+    expand: bool = True
 
 
 @dataclass(slots=True)
@@ -129,11 +133,13 @@ from .interface_alerts import AlertMethods  # noqa: E402
 from .interface_articles import ArticleMethods  # noqa: E402
 from .interface_entities import EntityMethods  # noqa: E402
 from .interface_places import PlaceMethods  # noqa: E402
+from .interface_search import SearchMethods  # noqa: E402
 from .interface_stories import StoryMethods  # noqa: E402
 
 
-class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMethods):
-    """The archive: every abstract method of the five groups, and the events block below.
+class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMethods,
+            SearchMethods):
+    """The archive: every abstract method of the six groups, and the events block below.
     A backend subclasses this."""
 
     # -- events (rasid.events; SQLite: store/sqlite_events.py) ---------------------------

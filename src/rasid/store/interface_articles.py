@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 if TYPE_CHECKING:
     from ..doc import Document
-    from .base import DocOutcome, IngestReport, SearchHit, SearchQuery
+    from .base import DocOutcome, IngestReport
 
 
 class ArticleMethods(abc.ABC):
@@ -114,14 +114,7 @@ class ArticleMethods(abc.ABC):
     def close(self) -> None:
         """Release the connection; the object is unusable afterwards."""
 
-    # -- search (owned by the search module; signatures as they are) --------------------------
-    @abc.abstractmethod
-    def search(self, query: "SearchQuery") -> list["SearchHit"]:
-        """BM25-ranked hits; raises `rasid.search.QueryError` for a query that cannot run."""
-
-    @abc.abstractmethod
-    def reindex(self, batch_size: int = 500) -> int:
-        """Rebuild the search index from the stored articles; return how many were indexed."""
+    # -- search: interface_search.SearchMethods ----------------------------------------------
 
     # -- small key/value state (feeds) --------------------------------------------------------
     @abc.abstractmethod

@@ -28,22 +28,18 @@ from typing import Any, Iterable, Iterator
 from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import Analyzer, get_analyzer
-from ..search.query import QueryError, convert_date_bound, parse_query
-from ..search.snippets import find_matches, make_snippet
-from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, SearchHit, SearchQuery, Store
+from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, Store
 from .sqlite_alerts import SqliteAlertMethods
 from .sqlite_articles import SqliteArticleMethods
 from .sqlite_copy import SqliteCopyMethods
 from .sqlite_entities import SqliteEntityMethods
 from .sqlite_places import SqlitePlaceMethods
+from .sqlite_search import SqliteSearchMixin
 from .sqlite_stories import SqliteStoryMethods
 from .sqlite_events import SqliteEventsMixin
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
-#: bm25 weights for (title_stem, title_exact, body_stem, body_exact); see docs/search.md
-BM25_WEIGHTS = (3.0, 3.0, 1.0, 1.0)
-MAX_LIMIT = 1000
 #: how long a writer waits for another process's write transaction (busy handler, ms),
 #: and how many times BEGIN IMMEDIATE is retried after that before giving up
 BUSY_TIMEOUT_MS = 30000
@@ -103,7 +99,8 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
 
 
 class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
-                  SqliteAlertMethods, SqliteCopyMethods, SqlitePlaceMethods, Store):
+                  SqliteAlertMethods, SqliteCopyMethods, SqlitePlaceMethods, SqliteSearchMixin,
+                  Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,
@@ -313,44 +310,6 @@ class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, 
             report.add(outcome)
         report.batches += 1
 
-    # -- index maintenance --------------------------------------------------------------
-
-    def _check_index(self) -> None:
-        """Rebuild the search index when it was built by another analyzer (or not yet)."""
-        row = self.con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()
-        if row is None or row[0] != self.analyzer.signature:
-            self.reindex()
-
-    def reindex(self, batch_size: int = 500) -> int:
-        """Rebuild the FTS index from the stored articles; return how many were indexed."""
-        with self._lock:
-            con = self.con
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                con.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
-                n = 0
-                last = 0
-                while True:
-                    rows = con.execute("SELECT rowid, title, text FROM articles WHERE rowid > ? "
-                                       "ORDER BY rowid LIMIT ?", (last, batch_size)).fetchall()
-                    if not rows:
-                        break
-                    con.executemany(
-                        "INSERT INTO articles_fts (rowid, title_stem, title_exact, body_stem, "
-                        "body_exact) VALUES (?, ?, ?, ?, ?)",
-                        [(r, *self.analyzer.index_forms(t), *self.analyzer.index_forms(b))
-                         for r, t, b in rows])
-                    n += len(rows)
-                    last = rows[-1][0]
-                con.execute("INSERT OR REPLACE INTO index_info (key, value) VALUES ('analyzer', ?)",
-                            (self.analyzer.signature,))
-                con.execute("COMMIT")
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
-        return n
-
     # -- reading ------------------------------------------------------------------------
 
     _COLUMNS = ("id, url, title, text, source, author, published, summary, images, meta, "
@@ -405,53 +364,6 @@ class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, 
         return {"articles": n, "sources": sources, "published": {"min": lo, "max": hi},
                 "spans": spans, "entities": entities, "schema_version": self.schema_version,
                 "analyzer": self.analyzer.signature, "path": self.path}
-
-    # -- search -------------------------------------------------------------------------
-
-    def search(self, query: SearchQuery) -> list[SearchHit]:
-        if not isinstance(query, SearchQuery):
-            raise QueryError("search() takes a SearchQuery")
-        try:
-            limit, offset = int(query.limit), int(query.offset)
-        except (TypeError, ValueError) as exc:
-            raise QueryError("limit and offset must be whole numbers") from exc
-        if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-        if offset < 0:
-            raise QueryError("offset must not be negative")
-        parsed = parse_query(query.text, self.analyzer)
-        where = ["articles_fts MATCH ?"]
-        params: list[Any] = [parsed.to_fts("all")]
-        since = convert_date_bound(query.since)
-        until = convert_date_bound(query.until, upper=True)
-        if since:
-            where.append("a.published >= ?")
-            params.append(since)
-        if until:
-            where.append("a.published < ?")
-            params.append(until)
-        if query.source:
-            sources = [query.source] if isinstance(query.source, str) else list(query.source)
-            where.append(f"a.source IN ({', '.join('?' * len(sources))})")
-            params.extend(sources)
-        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-        sql = (f"SELECT a.id, a.title, a.source, a.published, a.url, a.text, "
-               f"bm25(articles_fts, {weights}) AS rank "
-               f"FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid "
-               f"WHERE {' AND '.join(where)} ORDER BY rank, a.rowid LIMIT ? OFFSET ?")
-        params += [limit, offset]
-        with self._lock:
-            try:
-                rows = self.con.execute(sql, params).fetchall()
-            except sqlite3.OperationalError as exc:  # should not happen: terms are quoted
-                raise QueryError(f"the search could not run: {exc}") from exc
-        hits = []
-        for id, title, source, published, url, text, rank in rows:
-            matches = find_matches(text, parsed, self.analyzer)
-            snippet = make_snippet(text, matches)
-            hits.append(SearchHit(id, title, source, published, url, -rank, snippet.text,
-                                  matches, find_matches(title or "", parsed, self.analyzer)))
-        return hits
 
     # -- state --------------------------------------------------------------------------
 

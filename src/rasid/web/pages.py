@@ -106,6 +106,8 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
                                             entity_type=type if type in render.TYPE_NAMES else None,
                                             entity=entity_id, place=place or None,
                                             limit=PAGE_SIZE, offset=offset)
+        context["trend"] = monitor.search_trend(q, since=since or None, until=until or None,
+                                                source=source or None)
     except QueryError as exc:
         error = str(exc)
     texts = monitor.get_texts([h.id for h in result["hits"]])
@@ -114,7 +116,10 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
              "snippet": render.render_snippet(texts.get(h.id), h.matches, h.snippet)}
             for h in result["hits"]]
     facet_names = entity_labels(result.get("facets"))
-    context.update(hits=hits, total=result["total"], total_capped=result["total_capped"],
+    context.update(expansions=getattr(result["hits"], "expansions", []),
+                   relaxed=getattr(result["hits"], "relaxed", False),
+                   dropped=getattr(result["hits"], "dropped", []),
+                   hits=hits, total=result["total"], total_capped=result["total_capped"],
                    facets=result["facets"], error=error, facet_names=facet_names,
                    page_size=PAGE_SIZE)
     return page(request, "search.html", status=400 if error else 200, **context)
@@ -160,7 +165,9 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         story = monitor.story_of_article(doc.id)
     except Exception:  # a stories bug must not hide the article
         story = None
+    similar = monitor.similar_articles(doc.id, limit=8) or {"terms": [], "similar": []}
     return page(request, "article.html", doc=doc, body=render.render_article_text(doc),
+                similar=similar,
                 summary=[doc.text[s.start:s.end] for s in summary],
                 entities=sorted(entities.values(), key=lambda e: (-e["count"], e["canonical"])),
                 dates=dates, places=list(places.values()),
@@ -181,9 +188,11 @@ def entity_page(request: Request, name: Annotated[str, Query(max_length=200)] = 
         profiles = monitor.entity_profiles(name, limit=20)
         for p in profiles:
             p["spellings"] = monitor.entity_spellings(p["id"])
+    if not profiles and name.strip():
+        return page(request, "entity.html", status=404, name=name, profiles=[],
+                    suggestions=monitor.entity_suggestions(name))
     if not profiles:
-        raise ApiError(404, "لا يوجد كيان بهذا الاسم في الأرشيف." if name or id else
-                       "اكتب اسمًا للبحث عنه.")
+        raise ApiError(404, "لا يوجد كيان بهذا الرقم في الأرشيف." if id else "اكتب اسمًا للبحث عنه.")
     for p in profiles:
         p["chart"] = render.render_bars(p.get("timeline") or [])
         p["events"] = monitor.events(limit=20, entity_id=p["id"])

@@ -1,0 +1,197 @@
+"""`PostgresStore`'s entity methods (the counterpart of `sqlite_entities`: same results,
+PostgreSQL SQL): records and their matching keys, mentions, and the queries behind
+`rasid entities`, `rasid entity NAME` and `rasid places`.
+
+Name lookup: `rasid.entities.lookup` finds entities by the same name keys as on SQLite,
+exact after normalisation (a name that matches none is "not found", never a near one).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from .base import EntityRecord
+
+_COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
+#: pg_trgm similarity a key must reach to count as a fuzzy match
+TRIGRAM_THRESHOLD = 0.5
+
+
+def _record(row: tuple) -> EntityRecord:
+    return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
+
+
+class PostgresEntityMethods:
+    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_atomic``)."""
+
+    def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
+        keys = sorted(set(keys))
+        if not keys:
+            return []
+        return [_record(r) for r in self._rows(
+            f"SELECT {_COLUMNS} FROM entities WHERE id IN "
+            "(SELECT entity_id FROM entity_keys WHERE key = ANY(%s)) ORDER BY id", (keys,))]
+
+    def find_similar_keys(self, keys: Iterable[str], limit: int = 20) -> list[str]:
+        """Stored full-name keys (``n:``) trigram-similar to the ``n:`` keys among `keys`,
+        best first (the shorter, noisier key kinds are left out)."""
+        out: dict[str, float] = {}
+        for key in {k for k in keys if k.startswith("n:")}:
+            for k, sim in self._rows(
+                    "SELECT key, similarity(key, %s) AS s FROM entity_keys WHERE key %% %s "
+                    "AND key LIKE 'n:%%' AND similarity(key, %s) >= %s ORDER BY s DESC LIMIT %s",
+                    (key, key, key, TRIGRAM_THRESHOLD, limit)):
+                out[k] = max(out.get(k, 0.0), sim)
+        return [k for k, _ in sorted(out.items(), key=lambda x: -x[1])][:limit]
+
+    def add_entity(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
+        with self._atomic():
+            row = self.con.execute(
+                "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
+                "last_seen) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                (record.canonical, record.type, record.latin,
+                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+                 record.first_seen, record.last_seen)).fetchone()
+            record.id = row[0]
+            self._add_keys(record.id, keys)
+        return record
+
+    def update_entity(self, record: EntityRecord, keys: Iterable[str]) -> None:
+        with self._atomic():
+            self.con.execute(
+                "UPDATE entities SET canonical = %s, type = %s, latin = %s, aliases = %s, "
+                "mention_count = %s, first_seen = %s, last_seen = %s WHERE id = %s",
+                (record.canonical, record.type, record.latin,
+                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+                 record.first_seen, record.last_seen, record.id))
+            self._add_keys(record.id, keys)
+
+    def _add_keys(self, entity_id: int, keys: Iterable[str]) -> None:
+        keys = sorted(set(keys))
+        if keys:
+            self.con.execute(
+                "INSERT INTO entity_keys (key, entity_id) SELECT k, %s FROM unnest(%s::text[]) AS k "
+                "ON CONFLICT DO NOTHING", (entity_id, keys))
+
+    def get_entity(self, entity_id: int) -> EntityRecord | None:
+        row = self._row(f"SELECT {_COLUMNS} FROM entities WHERE id = %s", (entity_id,))
+        return _record(row) if row else None
+
+    def count_entity_mentions(self, entity_ids: list[int]) -> dict[int, int]:
+        ids = [int(i) for i in entity_ids]
+        if not ids:
+            return {}
+        return dict(self._rows("SELECT id, mention_count FROM entities WHERE id = ANY(%s)", (ids,)))
+
+    def count_article_mentions(self, article_id: str) -> dict[int, int]:
+        return dict(self._rows("SELECT entity_id, count(*) FROM mentions WHERE article_id = %s "
+                               "GROUP BY entity_id", (article_id,)))
+
+    def top_entities(self, type=None, since=None, until=None, limit=20):
+        with self._lock:
+            return query_top_entities(self.con, type, since, until, limit)
+
+    def entity_profile(self, entity_id, limit=10):
+        with self._lock:
+            record = self.get_entity(entity_id)
+            return query_entity_profile(self.con, record, limit) if record else None
+
+    def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
+        return [{"text": t, "mentions": n} for t, n in self._rows(
+            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = %s GROUP BY text "
+            "ORDER BY n DESC, text COLLATE \"C\"", (entity_id,))]
+
+    def top_places(self, country=None, since=None, until=None, limit=50):
+        with self._lock:
+            return query_places(self.con, country, since, until, limit)
+
+
+def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tuple[str, list]:
+    sql, args = "", []
+    if since:
+        sql += f" AND {alias}.published >= %s"
+        args.append(since)
+    if until:
+        sql += f" AND substr({alias}.published, 1, 10) <= %s"
+        args.append(until[:10])
+    return sql, args
+
+
+_E_COLUMNS = ", ".join("e." + c.strip() for c in _COLUMNS.split(","))
+
+
+def query_top_entities(con: Any, type: str | None = None, since: str | None = None,
+                       until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Entities by mentions; with a date range, mentions in articles published in it."""
+    where, args = "", []
+    if type:
+        where += " AND e.type = %s"
+        args.append(type)
+    if since or until:
+        dsql, dargs = _date_clause(since, until)
+        rows = con.execute(
+            f"SELECT {_E_COLUMNS}, count(*) AS n, count(DISTINCT m.article_id) FROM mentions m "
+            f"JOIN entities e ON e.id = m.entity_id JOIN articles a ON a.id = m.article_id "
+            f"WHERE true {where}{dsql} GROUP BY e.id ORDER BY n DESC, e.id LIMIT %s",
+            [*args, *dargs, limit]).fetchall()
+    else:
+        rows = con.execute(
+            f"SELECT {_E_COLUMNS}, e.mention_count, "
+            f"(SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = e.id) "
+            f"FROM entities e WHERE true {where} ORDER BY e.mention_count DESC, e.id LIMIT %s",
+            [*args, limit]).fetchall()
+    out = []
+    for row in rows:
+        d = _record(row[:8]).to_dict()
+        d["mentions"], d["articles"] = row[8], row[9]
+        out.append(d)
+    return out
+
+
+def query_entity_profile(con: Any, record: EntityRecord, limit: int = 10) -> dict[str, Any]:
+    """Aliases, articles over time, co-mentioned entities and places of one entity."""
+    eid = record.id
+    timeline = [{"date": d, "articles": n} for d, n in con.execute(
+        "SELECT substr(a.published, 1, 10) AS d, count(DISTINCT a.id) FROM mentions m "
+        "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = %s GROUP BY d "
+        "ORDER BY d NULLS FIRST", (eid,))]
+    articles = [{"id": i, "title": t, "published": p, "source": s, "mentions": n}
+                for i, t, p, s, n in con.execute(
+        "SELECT a.id, a.title, a.published, a.source, count(*) FROM mentions m "
+        "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = %s "
+        "GROUP BY a.id, a.title, a.published, a.source "
+        "ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s", (eid, limit))]
+    co = [{"id": i, "canonical": c, "type": t, "articles": n} for i, c, t, n in con.execute(
+        "SELECT e.id, e.canonical, e.type, count(DISTINCT m2.article_id) AS n FROM mentions m1 "
+        "JOIN mentions m2 ON m2.article_id = m1.article_id AND m2.entity_id != m1.entity_id "
+        "JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = %s "
+        "GROUP BY e.id ORDER BY n DESC, e.mention_count DESC, e.id LIMIT %s", (eid, limit))]
+    places = [{"name": name, "country": country, "articles": n} for name, country, n in con.execute(
+        "SELECT min(s.attrs->>'name'), min(s.attrs->>'country'), count(DISTINCT s.article_id) AS n "
+        "FROM spans s WHERE s.layer = 'places' AND (s.attrs->>'relation') IS NULL "
+        "AND s.article_id IN (SELECT article_id FROM mentions WHERE entity_id = %s) "
+        "GROUP BY s.attrs->>'gazetteer_id' ORDER BY n DESC, 1 LIMIT %s", (eid, limit))]
+    out = record.to_dict()
+    out.update({"timeline": timeline, "articles": articles, "co_mentioned": co, "places": places})
+    return out
+
+
+def query_places(con: Any, country: str | None = None, since: str | None = None,
+                 until: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Resolved places with coordinates, by mentions (demonyms excluded)."""
+    where, args = "", []
+    if country:
+        where += " AND s.attrs->>'country' = %s"
+        args.append(country.upper())
+    dsql, dargs = _date_clause(since, until)
+    rows = con.execute(
+        "SELECT min(s.attrs->>'name'), min(s.attrs->>'name_en'), min(s.attrs->>'country'), "
+        "(array_agg(s.attrs->'lat'))[1], (array_agg(s.attrs->'lon'))[1], "
+        "min(s.attrs->>'feature'), (array_agg(s.attrs->'geonameid'))[1], count(*) AS n, "
+        "count(DISTINCT s.article_id) "
+        "FROM spans s JOIN articles a ON a.id = s.article_id WHERE s.layer = 'places' "
+        f"AND (s.attrs->>'relation') IS NULL {where}{dsql} "
+        "GROUP BY s.attrs->>'gazetteer_id' ORDER BY n DESC LIMIT %s",
+        [*args, *dargs, limit]).fetchall()
+    return [{"name": r[0], "name_en": r[1], "country": r[2], "lat": r[3], "lon": r[4],
+             "feature": r[5], "geonameid": r[6], "mentions": r[7], "articles": r[8]} for r in rows]
