@@ -11,7 +11,7 @@ import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from ..monitor import Monitor, WatchError
+from ..monitor import Monitor
 from ..server.app import ApiError, get_context
 from ..server.auth import require_read, require_write
 from .models import WatchIn
@@ -67,8 +67,8 @@ def add_watch(request: Request, payload: WatchIn) -> JSONResponse:
     try:
         with ctx.write_lock:
             watch = ctx.monitor.add_watch(**data)
-    except WatchError as exc:
-        raise ApiError(400, str(exc)) from None
+    except ValueError as exc:  # WatchError, or another value the core refuses
+        raise ApiError(400, str(exc).strip("'\"") or "invalid watch") from None
     return JSONResponse(watch.to_dict(), status_code=201)
 
 
