@@ -48,14 +48,15 @@ class PostgresPlaceMethods:
             f"JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({in_articles}) "
             "AND e.type != 'LOC' GROUP BY e.id, e.canonical, e.type, e.mention_count "
             "ORDER BY n DESC, e.mention_count DESC, e.id LIMIT %s", (key, limit))]
-        # one row per place: the fields of its latest span (all spans of a place agree)
+        # one row per place: the fields of its latest span (all spans of a place agree);
+        # ties in the order SQLite gives them (its sorter returns equal rows last group first)
         others = [{**json.loads(attrs), "gazetteer_id": k, "articles": cnt}
                   for k, attrs, cnt in rows(
-            "SELECT s.attrs ->> 'gazetteer_id' AS k, "
+            "SELECT (s.attrs ->> 'gazetteer_id') COLLATE \"C\" AS k, "
             "(array_agg(s.attrs::text ORDER BY s.rowid DESC))[1], count(DISTINCT s.article_id) AS n "
             "FROM spans s WHERE s.layer = 'places' AND s.attrs ->> 'gazetteer_id' IS NOT NULL "
             f"AND s.attrs ->> 'gazetteer_id' != %s AND s.article_id IN ({in_articles}) "
-            "GROUP BY k ORDER BY n DESC, k LIMIT %s", (key, key, limit))]
+            "GROUP BY k ORDER BY n DESC, k DESC LIMIT %s", (key, key, limit))]
         others = [{f: o.get(f) for f in (*_FIELDS, "gazetteer_id", "articles")} for o in others]
         return {"place": place, "timeline": timeline, "articles": articles, "entities": entities,
                 "co_mentioned_places": others}

@@ -325,7 +325,7 @@ class PostgresSearchMixin:
         index_only = match is not None
         run = self._run
         sources = run(f"WITH h AS MATERIALIZED ({hits}) SELECT source, count(*) FROM h "
-                      "WHERE coalesce(source, '') != '' GROUP BY source ORDER BY 2 DESC, 1 "
+                      "WHERE coalesce(source, '') != '' GROUP BY source ORDER BY 2 DESC, source COLLATE \"C\" "
                       f"LIMIT {size}", params, index_only)
         days = run(f"WITH h AS MATERIALIZED ({hits}) SELECT substr(published, 1, 10) AS d, count(*) "
                    "FROM h WHERE coalesce(published, '') != '' GROUP BY d ORDER BY d",
@@ -334,15 +334,15 @@ class PostgresSearchMixin:
             f"WITH h AS MATERIALIZED ({hits}) SELECT m.entity_id, e.canonical, e.type, "
             "count(DISTINCT m.article_id) AS n FROM h JOIN mentions AS m ON m.article_id = h.id "
             "JOIN entities AS e ON e.id = m.entity_id GROUP BY m.entity_id, e.canonical, e.type "
-            f"ORDER BY n DESC, e.canonical LIMIT {size}", params, index_only)
+            f"ORDER BY n DESC, e.canonical COLLATE \"C\" LIMIT {size}", params, index_only)
         places = run(
-            f"WITH h AS MATERIALIZED ({hits}) SELECT s.attrs ->> 'gazetteer_id' AS g, "
+            f"WITH h AS MATERIALIZED ({hits}) SELECT (s.attrs ->> 'gazetteer_id') COLLATE \"C\" AS g, "
             "max(s.attrs ->> 'name'), count(DISTINCT s.article_id) AS n "
             "FROM h JOIN spans AS s ON s.article_id = h.id WHERE s.layer = 'places' "
             "AND s.attrs ->> 'relation' IS NULL AND s.attrs ->> 'gazetteer_id' IS NOT NULL "
             f"GROUP BY g ORDER BY n DESC, g LIMIT {size}", params, index_only)
         countries = run(
-            f"WITH h AS MATERIALIZED ({hits}) SELECT s.attrs ->> 'country' AS c, "
+            f"WITH h AS MATERIALIZED ({hits}) SELECT (s.attrs ->> 'country') COLLATE \"C\" AS c, "
             "count(DISTINCT s.article_id) AS n FROM h JOIN spans AS s ON s.article_id = h.id "
             "WHERE s.layer = 'places' AND coalesce(s.attrs ->> 'country', '') != '' "
             f"GROUP BY c ORDER BY n DESC, c LIMIT {size}", params, index_only)
