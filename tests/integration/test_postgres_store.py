@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rasid.doc import Document, Span
-from rasid.entities.archive import lookup_entities, resolve_article_entities
+from rasid.entities.archive import lookup_entities, resolve_article_entities, suggest_entity_names
 from rasid.search.query import QueryError
 from rasid.store import SearchQuery, open_store
 from rasid.store.sqlite import SqliteStore
@@ -132,6 +132,22 @@ def test_lookup_is_the_same_on_both_engines(pair):
             [r.canonical for r in lookup_entities(lite, name)], name
     assert [r.canonical for r in lookup_entities(pg, "منظمة اطباء بلا حدود")] == ["منظمة أطباء بلا حدود"]
     assert lookup_entities(pg, "كلمة لا علاقة لها بشيء") == []
+
+
+def test_did_you_mean_uses_trigrams_on_postgresql_lookup_stays_exact(pair):
+    pg, lite = pair
+    for s in (pg, lite):
+        doc = Document(text="وصل الوفد إلى واشنطن مساء أمس", title="زيارة")
+        doc.layers["entities"] = [Span(14, 20, "LOC")]
+        s.add_document(doc)
+        resolve_article_entities(s, doc)
+    typo = "واشقطن"  # one letter wrong: its consonant skeleton matches no stored key
+    assert lookup_entities(pg, typo) == [] and lookup_entities(lite, typo) == []
+    assert "واشنطن" in [r.canonical for r in suggest_entity_names(pg, typo)]
+    assert "واشنطن" not in [r.canonical for r in suggest_entity_names(lite, typo)]
+    # what the skeleton keys find is still found on both engines
+    for name in ("واشنطون", "واشنطن"):
+        assert "واشنطن" in [r.canonical for r in suggest_entity_names(pg, name)], name
 
 
 def test_concurrent_opens_migrate_once(pg_fresh_url):

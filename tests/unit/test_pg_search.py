@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from rasid.search.analyzer import get_analyzer
 from rasid.search.query import parse_query
-from rasid.store.pg_search import convert_tsquery, convert_tsvector, quote_lexeme
+from rasid.search.plan import QueryPlan, build_plan
+from rasid.store.pg_search import compile_tsquery, convert_tsvector, quote_lexeme
 
 AN = get_analyzer()
 
@@ -38,9 +39,17 @@ def test_long_articles_clamp_positions():
 
 
 def test_query_and_of_clauses_phrase_and_exclusion():
-    q = convert_tsquery(parse_query('"مجلس الأمن" هجوم -إردوغان', AN))
-    assert " <-> " in q and " & " in q and " & !(" in q
-    assert q.count("'=") == 4  # two exact forms of the phrase, one of هجوم, one excluded
+    # the quoted phrase is required; the lone word only ranks (ORed with it), as on SQLite
+    q = compile_tsquery(build_plan(parse_query('"مجلس الأمن" هجوم -إردوغان', AN)))
+    assert " <-> " in q and " & !(" in q
+    assert q.count("'=") == 6  # the phrase's two exact forms twice, هجوم once, one excluded
+    # two plain words: both must match (min-should-match 2 of 2), stem or exact form each
+    q = compile_tsquery(build_plan(parse_query("هجوم باريس", AN)))
+    assert q.count(" & ") == 1 and q.count(" | ") == 2 and "<->" not in q
+
+
+def test_plan_without_words_has_no_tsquery():  # an entity filter alone
+    assert compile_tsquery(QueryPlan(entity_ids=(3,))) is None
 
 
 def test_quote_lexeme_escapes():

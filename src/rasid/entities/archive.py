@@ -26,6 +26,12 @@ class ArchiveEntityIndex:
     def find_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
         return self.archive.find_entity_candidates(keys)
 
+    def find_similar_keys(self, keys: Iterable[str]) -> list[str]:
+        """Stored keys spelled like `keys` where the archive has a fuzzy index (PostgreSQL's
+        pg_trgm); [] otherwise (SQLite: suggestions come from the skeleton keys alone)."""
+        find = getattr(self.archive, "find_similar_keys", None)
+        return find(keys) if find is not None else []
+
     def add(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
         return self.archive.add_entity(record, keys)
 

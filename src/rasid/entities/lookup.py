@@ -13,7 +13,8 @@ space after عبد, punctuation), best first by mentions. Forms tried, in order:
   would answer Riyadh with روسيا.
 
 `suggest_entities` gives the closest records by spelling for a "did you mean" list; they
-are never presented as the answer.
+are never presented as the answer. An index with ``find_similar_keys`` (the PostgreSQL
+archive, pg_trgm) also contributes the stored names trigram-similar to the query.
 """
 from __future__ import annotations
 
@@ -249,6 +250,11 @@ def suggest_entities(index: CandidateIndex, name: str, type: str | None = None,
             if w:
                 keys.add("l:" + latin_skeleton(w))
     keys.discard("l:")
+    # an engine with a fuzzy key index (PostgreSQL: pg_trgm) adds the stored full names
+    # trigram-similar to this one: misspellings the skeleton keys miss (واشقطن -> واشنطن)
+    similar = getattr(index, "find_similar_keys", None)
+    if similar is not None:
+        keys.update(similar({"n:" + norm}))
     query_skel = name_skeleton(name)
     query_fold = fold_latin(name) if is_latin(name) else norm
 

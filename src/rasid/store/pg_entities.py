@@ -170,7 +170,9 @@ def query_entity_profile(con: Any, record: EntityRecord, limit: int = 10) -> dic
         "SELECT min(s.attrs->>'name'), min(s.attrs->>'country'), count(DISTINCT s.article_id) AS n "
         "FROM spans s WHERE s.layer = 'places' AND (s.attrs->>'relation') IS NULL "
         "AND s.article_id IN (SELECT article_id FROM mentions WHERE entity_id = %s) "
-        "GROUP BY s.attrs->>'gazetteer_id' ORDER BY n DESC, 1 LIMIT %s", (eid, limit))]
+        "GROUP BY (s.attrs->>'gazetteer_id') COLLATE \"C\" "
+        "ORDER BY n DESC, (s.attrs->>'gazetteer_id') COLLATE \"C\" DESC LIMIT %s",
+        (eid, limit))]
     out = record.to_dict()
     out.update({"timeline": timeline, "articles": articles, "co_mentioned": co, "places": places})
     return out

@@ -12,36 +12,43 @@ search SQL of the PostgreSQL backend lives here).
 * PostgreSQL caps positions at 16383: terms further into a very long article share the
   last position (they are still found; only phrases that far in can be missed).
 
-A `ParsedQuery` becomes a ``tsquery`` literal with the SQLite MATCH semantics: every
-positive clause must match (AND); a clause matches its stems as a phrase OR its exact
-forms as a phrase; negated clauses are excluded. The GIN index finds the matches.
+A compiled `rasid.search.plan.QueryPlan` becomes a ``tsquery`` literal with the logic of
+the SQLite MATCH expression (`sqlite_search.compile_match`): a clause matches any of its
+forms, stems as a phrase OR exact forms as a phrase; required clauses are ANDed;
+"at least m of n" optional clauses is the OR of the m-subsets ANDed (m lowered the same
+way); anchors are ANDed as one OR; excluded clauses go behind ``!``. The GIN index finds
+the matches; at most ``plan.window`` of them, the most recently added, are scored.
+Document counts of terms (`count_documents_with_terms`) come from the postings (no
+twin of SQLite's fts5vocab table is needed).
 
 **Ranking** is FTS5's BM25 computed from a postings table (``search_postings``: one row
 per article and lexeme with its weighted frequency ``w`` = 3 x title count + body count,
 the FTS5 column weights, and the article's length ``dl`` in terms, both forms, as FTS5
 counts its four columns), so only the postings of the query's lexemes are read, never the
 articles' vectors: ``idf * w * (k1 + 1) / (w + k1 * (1 - b + b * dl / avgdl))`` summed over
-the query's lexemes (stem and exact form of each positive term), ``idf = ln((N - df + 0.5)
+the plan's lexemes (stem and exact form of every form of each positive clause), ``idf = ln((N - df + 0.5)
 / (df + 0.5))`` (at least 1e-6), k1 = 1.2, b = 0.75, N and the total length kept in
-``search_stats``. One difference from FTS5: a phrase is scored as the sum of its terms, not
-by the phrase's own frequency.
+``search_stats``. Differences from FTS5: a phrase is scored as the sum of its terms, not
+by the phrase's own frequency; the field weights are fixed when the postings are written
+(title 3, body 1, the plan's defaults), so a plan with other ``weights`` ranks as with
+the defaults.
 """
 from __future__ import annotations
 
 from collections import Counter
+from itertools import combinations
+from math import comb
 from typing import Any
 
-from ..search.query import Clause, ParsedQuery, QueryError
-
-from ..search.snippets import find_matches, make_snippet
-from .base import SearchHit, SearchQuery
+from ..search.plan import PlanClause, QueryPlan, SearchRow
+from ..search.query import QueryError
+from .sqlite_search import MAX_SUBSETS
 
 EXACT_PREFIX = "="
 MAX_POSITION = 16383
 #: the FTS5 bm25 column weights of SQLite: title 3, body 1
 TITLE_WEIGHT, BODY_WEIGHT = 3.0, 1.0
 K1, B = 1.2, 0.75
-MAX_LIMIT = 1000
 
 
 def quote_lexeme(term: str) -> str:
@@ -97,31 +104,60 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
-def convert_clause(clause: Clause) -> str:
-    stems = " <-> ".join(quote_lexeme(t.stem) for t in clause.terms)
-    exacts = " <-> ".join(quote_lexeme(EXACT_PREFIX + t.exact) for t in clause.terms)
-    return f"(({stems}) | ({exacts}))"
+def compile_clause(clause: PlanClause) -> str:
+    """One clause: any of its forms, its stems as a phrase or its exact forms as a phrase."""
+    parts = []
+    for form in clause.forms:
+        parts.append("(" + " <-> ".join(quote_lexeme(t) for t in form.stems) + ")")
+        parts.append("(" + " <-> ".join(quote_lexeme(EXACT_PREFIX + t) for t in form.exacts) + ")")
+    return "(" + " | ".join(parts) + ")"
 
 
-def convert_tsquery(parsed: ParsedQuery) -> str:
-    """The tsquery literal of a parsed query (see the module doc)."""
-    pos = [convert_clause(c) for c in parsed.positive]
-    if not pos:
-        raise QueryError("the query has no words to search for, only excluded ones")
-    expr = "(" + " & ".join(pos) + ")"
-    neg = [convert_clause(c) for c in parsed.negative]
-    if neg:
-        expr += " & !(" + " | ".join(neg) + ")"
+def compile_at_least(clauses: list[str], m: int) -> str:
+    """True when at least `m` of `clauses` match: the OR of every m-subset ANDed, `m`
+    lowered as on SQLite (`sqlite_search.compile_at_least`: at most `MAX_SUBSETS`)."""
+    n = len(clauses)
+    m = min(max(m, 1), n)
+    while m > 1 and m < n and comb(n, m) > MAX_SUBSETS:
+        m -= 1
+    if m <= 1:
+        return "(" + " | ".join(clauses) + ")"
+    if m >= n:
+        return "(" + " & ".join(clauses) + ")"
+    return "(" + " | ".join("(" + " & ".join(sub) + ")" for sub in combinations(clauses, m)) + ")"
+
+
+def compile_tsquery(plan: QueryPlan) -> str | None:
+    """The tsquery literal of a plan, the same logic as the SQLite MATCH expression
+    (`sqlite_search.compile_match`); None when it has no positive clause."""
+    required = [compile_clause(c) for c in plan.required]
+    optional = [compile_clause(c) for c in plan.optional]
+    parts = list(required)
+    if optional:
+        if plan.min_should_match >= 1:
+            parts.append(compile_at_least(optional, plan.min_should_match))
+        else:  # optional words only rank: OR them with a required clause
+            parts.append("(" + " | ".join(optional + required[:1]) + ")")
+    if not parts:
+        return None
+    if plan.anchors:
+        parts.append("(" + " | ".join(compile_clause(c) for c in plan.anchors) + ")")
+    expr = " & ".join(parts)
+    if plan.excluded:
+        expr = f"({expr}) & !(" + " | ".join(compile_clause(c) for c in plan.excluded) + ")"
     return expr
 
 
-def query_lexemes(parsed: ParsedQuery) -> list[str]:
-    """The lexemes that score: stem and exact form of every positive term, once each."""
+def plan_lexemes(plan: QueryPlan) -> list[str]:
+    """The lexemes that score: stems and exact forms of every form of the positive
+    clauses, once each."""
     out: dict[str, None] = {}
-    for clause in parsed.positive:
-        for t in clause.terms:
-            out[t.stem] = None
-            out[EXACT_PREFIX + t.exact] = None
+    for clause in plan.positive:
+        for form in clause.forms:
+            for t in form.stems:
+                out[t] = None
+            for t in form.exacts:
+                out[EXACT_PREFIX + t] = None
     return list(out)
 
 
@@ -179,50 +215,64 @@ class PostgresSearchMixin:
                         (self.analyzer.signature,))
         return n
 
-    # -- search -----------------------------------------------------------------------------
-    def search(self, query: SearchQuery) -> list[SearchHit]:
-        from ..search.query import convert_date_bound, parse_query
-
-        if not isinstance(query, SearchQuery):
-            raise QueryError("search() takes a SearchQuery")
-        try:
-            limit, offset = int(query.limit), int(query.offset)
-        except (TypeError, ValueError) as exc:
-            raise QueryError("limit and offset must be whole numbers") from exc
-        if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-        if offset < 0:
-            raise QueryError("offset must not be negative")
-        parsed = parse_query(query.text, self.analyzer)
-        where = ["a.search @@ %s::tsquery"]
-        params: list[Any] = [convert_tsquery(parsed)]
-        since = convert_date_bound(query.since)
-        until = convert_date_bound(query.until, upper=True)
-        if since:
+    # -- the engine of `rasid.search` (`interface_search.SearchMethods`) ---------------------
+    @staticmethod
+    def _compile_filters(plan: QueryPlan) -> tuple[str | None, list[str], list[Any]]:
+        """``(tsquery literal, WHERE conditions on articles a, params)``."""
+        match = compile_tsquery(plan)
+        where: list[str] = []
+        params: list[Any] = []
+        if match is not None:
+            where.append("a.search @@ %s::tsquery")
+            params.append(match)
+        if plan.since:
             where.append("a.published >= %s")
-            params.append(since)
-        if until:
+            params.append(plan.since)
+        if plan.until:
             where.append("a.published < %s")
-            params.append(until)
-        if query.source:
-            sources = [query.source] if isinstance(query.source, str) else list(query.source)
+            params.append(plan.until)
+        if plan.sources:
             where.append("a.source = ANY(%s)")
-            params.append(sources)
-        rows = self._run_ranked(" AND ".join(where), params, query_lexemes(parsed), limit, offset)
-        hits = []
-        for id, title, source, published, url, text, score in rows:
-            matches = find_matches(text, parsed, self.analyzer)
-            snippet = make_snippet(text, matches)
-            hits.append(SearchHit(id, title, source, published, url, float(score), snippet.text,
-                                  matches, find_matches(title or "", parsed, self.analyzer)))
-        return hits
+            params.append(list(plan.sources))
+        for entity_id in plan.entity_ids:
+            where.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = %s)")
+            params.append(int(entity_id))
+        if plan.exclude_ids:
+            where.append("a.id != ALL(%s)")
+            params.append([str(i) for i in plan.exclude_ids])
+        if match is None and not plan.entity_ids:
+            raise QueryError("the query has no words to search for")
+        return match, where, params
 
-    def _run_ranked(self, where: str, params: list[Any], lexemes: list[str], limit: int,
-                    offset: int) -> list[tuple]:
-        """The page of matching articles (``where`` over ``articles a``) by BM25 over the
-        postings of `lexemes`: (id, title, source, published, url, text, score) rows."""
+    def _run(self, sql: str, params: list[Any], index_only: bool = True) -> list[tuple]:
         import psycopg
 
+        with self._lock:
+            try:
+                with self.con.transaction():
+                    if index_only:
+                        # the planner does not count the cost of reading a tsvector: a
+                        # sequential scan reads every article's; the GIN index reads none
+                        self.con.execute("SET LOCAL enable_seqscan = off")
+                    return self.con.execute(sql, params).fetchall()
+            except psycopg.errors.SyntaxError as exc:  # should not happen: lexemes are quoted
+                raise QueryError(f"the search could not run: {exc}") from exc
+
+    def search_rows(self, plan: QueryPlan) -> list[SearchRow]:
+        """Run a compiled plan (`rasid.search.plan`): rows best first. The matches (at most
+        ``plan.window``, the most recently added) are scored by BM25 over the postings of
+        the plan's lexemes (see the module doc); ties in insertion order. The field
+        weights are those of the index (title 3, body 1, stem and exact form alike, the
+        plan's defaults), fixed when the postings are written."""
+        match, where, params = self._compile_filters(plan)
+        cols = "a.id, a.title, a.text, a.source, a.published, a.url"
+        page = [int(plan.limit), int(plan.offset)]
+        if match is None:  # entity filter only: newest first
+            sql = (f"SELECT {cols}, 0.0 FROM articles AS a WHERE {' AND '.join(where)} "
+                   "ORDER BY a.published DESC NULLS LAST, a.rowid DESC LIMIT %s OFFSET %s")
+            return [SearchRow(*r) for r in self._run(sql, params + page, index_only=False)]
+        lexemes = plan_lexemes(plan)
+        window = f"ORDER BY a.rowid DESC LIMIT {int(plan.window)}" if plan.window else ""
         sql = f"""
             WITH stats AS (SELECT greatest(n, 1) AS n,
                                   greatest(total_length::float8 / greatest(n, 1), 1) AS avgdl
@@ -231,7 +281,8 @@ class PostgresSearchMixin:
                        FROM unnest(%s::text[]) AS q (lex) CROSS JOIN stats AS s
                        CROSS JOIN LATERAL (SELECT count(*) AS df FROM search_postings p
                                            WHERE p.lex = q.lex) AS d),
-                 m AS MATERIALIZED (SELECT a.rowid FROM articles AS a WHERE {where}),
+                 m AS MATERIALIZED (SELECT a.rowid FROM articles AS a
+                                    WHERE {' AND '.join(where)} {window}),
                  scored AS (
                     SELECT m.rowid, coalesce(sum(k.idf * p.w * {K1 + 1} / (p.w + {K1} * ({1 - B}
                            + {B} * p.dl / s.avgdl))), 0) AS score
@@ -240,15 +291,65 @@ class PostgresSearchMixin:
                          AND p.lex = ANY(%s::text[])
                     LEFT JOIN k ON k.lex = p.lex
                     GROUP BY m.rowid ORDER BY score DESC, m.rowid LIMIT %s OFFSET %s)
-            SELECT a.id, a.title, a.source, a.published, a.url, a.text, scored.score
+            SELECT {cols}, scored.score
             FROM scored JOIN articles AS a ON a.rowid = scored.rowid
             ORDER BY scored.score DESC, scored.rowid"""
-        with self._lock:
-            try:
-                with self.con.transaction():
-                    # the planner does not count the cost of reading a tsvector: a sequential
-                    # scan reads every article's; the GIN index reads none
-                    self.con.execute("SET LOCAL enable_seqscan = off")
-                    return self.con.execute(sql, [lexemes, *params, lexemes, limit, offset]).fetchall()
-            except psycopg.errors.SyntaxError as exc:  # should not happen: lexemes are quoted
-                raise QueryError(f"the search could not run: {exc}") from exc
+        rows = self._run(sql, [lexemes, *params, lexemes, *page])
+        return [SearchRow(*r[:6], float(r[6])) for r in rows]
+
+    def count_by_period(self, plan: QueryPlan, width: int = 10) -> list[tuple[str, int]]:
+        """``(period, articles)`` for every period with a match, in order (see
+        `sqlite_search.SqliteSearchMixin.count_by_period`)."""
+        match, where, params = self._compile_filters(plan)
+        where.append("a.published IS NOT NULL AND a.published != ''")
+        sql = (f"SELECT substr(a.published, 1, {int(width)}) AS p, count(*) FROM articles AS a "
+               f"WHERE {' AND '.join(where)} GROUP BY p ORDER BY p")
+        return [(p, n) for p, n in self._run(sql, params, index_only=match is not None)]
+
+    def count_documents_with_terms(self, terms: list[str]) -> dict[str, int]:
+        """How many articles hold each analysed term, as stem or exact form, in any field
+        (from the postings); terms not indexed are left out."""
+        if not terms:
+            return {}
+        rows = self._run("SELECT q.t, count(DISTINCT p.rowid) FROM unnest(%s::text[]) AS q (t) "
+                         "JOIN search_postings AS p ON p.lex IN (q.t, %s || q.t) GROUP BY q.t",
+                         [list(terms), EXACT_PREFIX], index_only=False)
+        return {t: n for t, n in rows}
+
+    def count_facets(self, plan: QueryPlan, size: int = 12) -> dict[str, list[dict[str, Any]]]:
+        """Exact counts over every article the plan matches (see
+        `sqlite_search.SqliteSearchMixin.count_facets` for the shapes)."""
+        match, where, params = self._compile_filters(plan)
+        hits = f"SELECT a.id, a.source, a.published FROM articles AS a WHERE {' AND '.join(where)}"
+        size = int(size)
+        index_only = match is not None
+        run = self._run
+        sources = run(f"WITH h AS MATERIALIZED ({hits}) SELECT source, count(*) FROM h "
+                      "WHERE coalesce(source, '') != '' GROUP BY source ORDER BY 2 DESC, source COLLATE \"C\" "
+                      f"LIMIT {size}", params, index_only)
+        days = run(f"WITH h AS MATERIALIZED ({hits}) SELECT substr(published, 1, 10) AS d, count(*) "
+                   "FROM h WHERE coalesce(published, '') != '' GROUP BY d ORDER BY d",
+                   params, index_only)
+        entities = run(
+            f"WITH h AS MATERIALIZED ({hits}) SELECT m.entity_id, e.canonical, e.type, "
+            "count(DISTINCT m.article_id) AS n FROM h JOIN mentions AS m ON m.article_id = h.id "
+            "JOIN entities AS e ON e.id = m.entity_id GROUP BY m.entity_id, e.canonical, e.type "
+            f"ORDER BY n DESC, e.canonical COLLATE \"C\" LIMIT {size}", params, index_only)
+        places = run(
+            f"WITH h AS MATERIALIZED ({hits}) SELECT (s.attrs ->> 'gazetteer_id') COLLATE \"C\" AS g, "
+            "max(s.attrs ->> 'name'), count(DISTINCT s.article_id) AS n "
+            "FROM h JOIN spans AS s ON s.article_id = h.id WHERE s.layer = 'places' "
+            "AND s.attrs ->> 'relation' IS NULL AND s.attrs ->> 'gazetteer_id' IS NOT NULL "
+            f"GROUP BY g ORDER BY n DESC, g LIMIT {size}", params, index_only)
+        countries = run(
+            f"WITH h AS MATERIALIZED ({hits}) SELECT (s.attrs ->> 'country') COLLATE \"C\" AS c, "
+            "count(DISTINCT s.article_id) AS n FROM h JOIN spans AS s ON s.article_id = h.id "
+            "WHERE s.layer = 'places' AND coalesce(s.attrs ->> 'country', '') != '' "
+            f"GROUP BY c ORDER BY n DESC, c LIMIT {size}", params, index_only)
+        return {
+            "source": [{"value": s, "count": n} for s, n in sources],
+            "day": [{"value": d, "count": n} for d, n in days],
+            "entity": [{"value": e, "label": c, "type": t, "count": n} for e, c, t, n in entities],
+            "place": [{"value": g, "label": name or g, "count": n} for g, name, n in places],
+            "country": [{"value": c, "count": n} for c, n in countries],
+        }

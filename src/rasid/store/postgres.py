@@ -13,10 +13,10 @@ database must exist, the schema is created and migrated on open.
   relies on it) and the after-store hooks (stories, alerts) never interleave. Analysis,
   the expensive part, runs outside it, in parallel. Readers never wait for it.
 * The interface's method groups live in mixins, as for SQLite: `pg_articles`,
-  `pg_entities`, `pg_stories`, `pg_alerts`, `pg_copy`.
+  `pg_entities`, `pg_stories`, `pg_alerts`, `pg_copy`, `pg_events`, `pg_places`.
 * Search (`pg_search`): a stored tsvector of rasid's own analysed terms with a GIN index
-  finds the matches, BM25 over a postings table ranks them; highlights come from the same
-  Python code as on SQLite.
+  finds the matches of a compiled `rasid.search.plan.QueryPlan`, BM25 over a postings
+  table ranks them; parsing, snippets and highlights are `rasid.search`'s, as on SQLite.
 """
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ from .base import DocOutcome, IngestReport, Store
 from .pg_alerts import PostgresAlertMethods
 from .pg_articles import PostgresArticleMethods
 from .pg_copy import PostgresCopyMethods
+from .pg_places import PostgresPlaceMethods
 from .pg_entities import PostgresEntityMethods
+from .pg_events import PostgresEventMethods
 from .pg_search import PostgresSearchMixin
 from .pg_stories import PostgresStoryMethods
 from .sqlite import SqliteStore
@@ -114,8 +116,9 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", url)
 
 
-class PostgresStore(PostgresArticleMethods, PostgresEntityMethods, PostgresStoryMethods,
-                    PostgresAlertMethods, PostgresCopyMethods, PostgresSearchMixin, Store):
+class PostgresStore(PostgresEventMethods, PostgresArticleMethods, PostgresEntityMethods,
+                    PostgresStoryMethods, PostgresAlertMethods, PostgresCopyMethods,
+                    PostgresPlaceMethods, PostgresSearchMixin, Store):
     """The server `Store`. `url` is a libpq URL (``postgresql://user@host:port/db``)."""
 
     def __init__(self, url: str, analyzer: Analyzer | None = None, migrate_schema: bool = True) -> None:

@@ -1,0 +1,144 @@
+"""`PostgresStore`'s event methods (the twin of `sqlite_events`): listing with filters,
+streaming for exports, cross-article groups, and the event criterion of watches.
+
+An event is a row of ``spans`` (layer ``events``, attrs JSONB); its id is that row's
+``rowid``. Rows come back as the same dicts as on SQLite (`sqlite_events.row_to_event`).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Iterator
+
+from .sqlite_events import MAX_LIMIT, row_to_event
+
+
+def _j(path: str) -> str:
+    """The text of a (dotted) attrs field, NULL when absent or JSON null."""
+    return "(s.attrs #>> '{%s}')" % path.replace(".", ",")
+
+
+def _start(role: str) -> str:
+    """The start offset of the entity of an event's actor or recipient."""
+    return f"coalesce({_j(role + '.entity_start')}::int, {_j(role + '.start')}::int)"
+
+
+_SELECT = (
+    "SELECT s.rowid, s.article_id, s.start, s.\"end\", s.label, s.attrs::text, a.title, a.url, "
+    f"a.source, a.published, substr(a.text, {_j('sentence_start')}::int + 1, "
+    f"{_j('sentence_end')}::int - {_j('sentence_start')}::int), "
+    "(SELECT m.entity_id FROM mentions m WHERE m.article_id = s.article_id AND m.start = "
+    f"{_start('actor')} LIMIT 1), "
+    "(SELECT m.entity_id FROM mentions m WHERE m.article_id = s.article_id AND m.start = "
+    f"{_start('recipient')} LIMIT 1), "
+    "g.group_id, (SELECT count(*) FROM event_members g2 WHERE g2.group_id = g.group_id) "
+    "FROM spans s JOIN articles a ON a.id = s.article_id "
+    "LEFT JOIN event_members g ON g.span_rowid = s.rowid "
+    "WHERE s.layer = 'events'"
+)
+
+
+def _false(field: str) -> str:
+    """True when a boolean attrs field is false (absent or null: not, as on SQLite)."""
+    return f"{_j(field)} IN ('false', '0')"
+
+
+def build_where(f: dict[str, Any]) -> tuple[str, list]:
+    """SQL conditions for event filters (see `sqlite_events.SqliteEventsMixin.find_events`)."""
+    sql, args = "", []
+    if f.get("type"):
+        types = [t.strip().upper() for t in str(f["type"]).split(",") if t.strip()]
+        sql += " AND s.label = ANY(%s)"
+        args.append(types)
+    if f.get("mode"):
+        sql += f" AND {_j('mode')} = %s"
+        args.append(f["mode"])
+    for role in ("actor", "recipient"):
+        ids = [int(i) for i in f.get(f"{role}_ids") or []]
+        text = f.get(role)
+        conds, cargs = [], []
+        if ids:
+            conds.append("EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = s.article_id AND "
+                         f"m.start = {_start(role)} AND m.entity_id = ANY(%s))")
+            cargs.append(ids)
+        if text:
+            conds.append(f"({_j(role + '.text')} ILIKE %s OR {_j(role + '.entity')} ILIKE %s)")
+            cargs += [f"%{text}%", f"%{text}%"]
+        if conds:
+            sql += f" AND ({' OR '.join(conds)})"
+            args += cargs
+    if f.get("entity_ids"):
+        sql += (" AND EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = s.article_id AND "
+                f"m.start IN ({_start('actor')}, {_start('recipient')}) AND m.entity_id = ANY(%s))")
+        args.append([int(i) for i in f["entity_ids"]])
+    if f.get("country"):
+        sql += f" AND {_j('place.country')} = %s"
+        args.append(str(f["country"]).upper())
+    if f.get("place"):
+        sql += (f" AND ({_j('place.text')} ILIKE %s OR {_j('place.name')} ILIKE %s "
+                f"OR {_j('place.name_en')} ILIKE %s)")
+        args += [f"%{f['place']}%"] * 3
+    if f.get("since"):
+        sql += f" AND {_j('when')} >= %s"
+        args.append(str(f["since"])[:10])
+    if f.get("until"):
+        sql += f" AND {_j('when')} <= %s"
+        args.append(str(f["until"])[:10])
+    if not f.get("uncertain"):
+        sql += f" AND {_false('negated')} AND {_false('hypothetical')}"
+    if f.get("article_ids"):
+        sql += " AND s.article_id = ANY(%s)"
+        args.append([str(i) for i in f["article_ids"]])
+    if f.get("group"):
+        sql += " AND g.group_id = %s"
+        args.append(int(f["group"]))
+    if f.get("located"):
+        sql += f" AND {_j('place.lat')} IS NOT NULL"
+    return sql, args
+
+
+class PostgresEventMethods:
+    """Mixin for `PostgresStore` (uses its ``_rows``, ``_write`` and ``_atomic``)."""
+
+    def find_events(self, filters: dict[str, Any] | None = None, limit: int = 100,
+                    offset: int = 0) -> list[dict[str, Any]]:
+        where, args = build_where(filters or {})
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        rows = self._rows(  # type: ignore[attr-defined]
+            f"{_SELECT}{where} ORDER BY {_j('when')} DESC NULLS LAST, s.rowid DESC "
+            "LIMIT %s OFFSET %s", [*args, limit, max(0, int(offset))])
+        return [row_to_event(r) for r in rows]
+
+    def iter_events(self, filters: dict[str, Any] | None = None,
+                    batch_size: int = 500) -> Iterator[dict[str, Any]]:
+        where, args = build_where(filters or {})
+        last = 0
+        while True:
+            rows = self._rows(f"{_SELECT}{where} AND s.rowid > %s ORDER BY s.rowid LIMIT %s",  # type: ignore[attr-defined]
+                              [*args, last, batch_size])
+            if not rows:
+                return
+            for r in rows:
+                yield row_to_event(r)
+            last = rows[-1][0]
+
+    def set_watch_event(self, watch_id: int, event: dict[str, Any]) -> None:
+        self._write("INSERT INTO watch_events (watch_id, event) VALUES (%s, %s) "  # type: ignore[attr-defined]
+                    "ON CONFLICT (watch_id) DO UPDATE SET event = excluded.event",
+                    (int(watch_id), json.dumps(event, ensure_ascii=False)))
+
+    def get_watch_events(self, watch_ids: list[int]) -> dict[int, dict[str, Any]]:
+        ids = [int(i) for i in watch_ids]
+        if not ids:
+            return {}
+        rows = self._rows("SELECT watch_id, event FROM watch_events WHERE watch_id = ANY(%s)",  # type: ignore[attr-defined]
+                          (ids,))
+        return {r[0]: json.loads(r[1]) for r in rows}
+
+    def set_event_groups(self, members: Iterable[tuple[int, int]]) -> int:
+        pairs = [(int(e), int(g)) for e, g in members]
+        with self._atomic():  # type: ignore[attr-defined]
+            with self.con.cursor() as cur:  # type: ignore[attr-defined]
+                cur.executemany("INSERT INTO event_members (span_rowid, group_id) VALUES (%s, %s) "
+                                "ON CONFLICT (span_rowid) DO UPDATE SET group_id = excluded.group_id",
+                                pairs)
+        return len(pairs)
