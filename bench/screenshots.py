@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    from rasid.api.app import install_hooks
+    from rasid.server.app import install_hooks
     from rasid.doc import Document
     from rasid.ingest import read_paths
     from rasid.monitor import Monitor

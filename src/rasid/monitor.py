@@ -5,10 +5,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from . import app_reads
+from .alerts.watches import WatchError
 from .doc import Document
 from .ingest import Rejection
 from .pipeline import Pipeline
 from .stages import DEFAULT_STAGES, build_pipeline
+from .store.copy import ArchiveNotEmpty
+
+#: exceptions that are part of Monitor's contract, for the shells to catch
+__all__ = ["ArchiveNotEmpty", "IngestSummary", "Monitor", "WatchError"]
 
 
 @dataclass
@@ -347,6 +353,103 @@ class Monitor:
     def stats(self) -> dict[str, Any]:
         return self.store.stats()
 
+    @property
+    def location(self) -> str:
+        """Where the archive is (a file path or a database URL without its password)."""
+        return self.store.location
+
+    def list_articles(self, limit: int = 20, offset: int = 0, source: str | None = None,
+                      since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        """Newest first: ``{"total", "articles": [{id, title, source, published, url, excerpt}]}``;
+        `since`/`until` are normalised ISO bounds (until exclusive)."""
+        return self.store.list_articles(limit=limit, offset=offset, source=source, since=since, until=until)
+
+    def list_sources(self) -> list[tuple[str, int]]:
+        return app_reads.list_sources(self.store)
+
+    def get_texts(self, ids: list[str]) -> dict[str, str]:
+        """The text of each article id (for the snippets of search hits)."""
+        return self.store.get_texts(ids) if ids else {}
+
+    def article_layers(self, ids: list[str]) -> dict[str, dict[str, list]]:
+        """For each article id: ``entities`` [(entity_id, type, canonical)] and ``places``
+        [(gazetteer_id, name, lat, lon)] (demonyms left out)."""
+        return self.store.collect_article_layers(ids)
+
+    def search_with_facets(self, q: str, **options: Any) -> dict[str, Any]:
+        """``{"hits", "total", "total_capped", "facets"}`` (see `rasid.search.facets`)."""
+        from .search.facets import search_with_facets
+
+        return search_with_facets(self, q, **options)
+
+    def entity_spellings(self, entity_id: int) -> list[Any]:
+        return self.store.entity_spellings(entity_id)
+
+    def entity_profile(self, entity_id: int, limit: int = 20) -> dict[str, Any] | None:
+        """One entity's profile plus the spellings seen in the archive (``spellings``)."""
+        return app_reads.get_entity_profile(self.store, entity_id, limit=limit)
+
+    # -- stories ----------------------------------------------------------------------
+    def list_stories(self, **options: Any) -> list[dict[str, Any]]:
+        """Stories, most recently active first (`rasid.stories.queries.list_stories`)."""
+        from .stories.queries import list_stories
+
+        return list_stories(self.store, **options)
+
+    def get_story(self, story_id: int | str) -> dict[str, Any] | None:
+        from .stories.queries import get_story
+
+        return get_story(self.store, story_id)
+
+    def story_of_article(self, article_id: str) -> dict[str, Any] | None:
+        from .stories.queries import story_of_article
+
+        return story_of_article(self.store, article_id)
+
+    # -- watches and alerts -------------------------------------------------------------
+    def add_watch(self, **criteria: Any) -> Any:
+        """Validate, resolve and store a watch; raises `WatchError` (a ValueError)."""
+        from .alerts.watches import add_watch
+
+        return add_watch(self.store, **criteria)
+
+    def get_watch(self, watch_id: int) -> Any:
+        from .alerts.watches import get_watch
+
+        return get_watch(self.store, watch_id)
+
+    def list_watches(self, active_only: bool = False) -> list[Any]:
+        from .alerts.watches import list_watches
+
+        return list_watches(self.store, active_only=active_only)
+
+    def remove_watch(self, watch_id: int) -> bool:
+        """Delete a watch and its alerts; False when there is no such watch."""
+        from .alerts.watches import remove_watch
+
+        return remove_watch(self.store, watch_id)
+
+    def count_alerts_by_watch(self) -> dict[int, int]:
+        return self.store.count_alerts_by_watch()
+
+    def list_alerts(self, watch_id: int | None = None, since_id: int | None = None,
+                    limit: int = 50) -> list[dict[str, Any]]:
+        """With `since_id`: the alerts after it, oldest first; else the latest `limit`, oldest first."""
+        from .alerts.delivery import list_alerts
+
+        return list_alerts(self.store, watch_id=watch_id, since_id=since_id, limit=limit)
+
+    def alerts_since(self, last_id: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        """Alerts with ``id > last_id``, oldest first (the live feed's polling call)."""
+        from .alerts.delivery import alerts_since
+
+        return alerts_since(self.store, last_id, limit=limit)
+
+    def latest_alert_id(self) -> int:
+        from .alerts.delivery import latest_alert_id
+
+        return int(latest_alert_id(self.store) or 0)
+
     # -- events -----------------------------------------------------------------------
     def event_filters(self, type: str | None = None, mode: str | None = None,
                       actor: str | None = None, recipient: str | None = None,
@@ -397,7 +500,11 @@ class Monitor:
         """Write every matching event to `out` as jsonl, csv or geojson, streamed."""
         from .events.export import write_events
 
-        return write_events(fmt, self.store.iter_events(self.event_filters(**filters)), out)
+        return write_events(fmt, self.iter_events(**filters), out)
+
+    def iter_events(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Every matching event, streamed (filters: `event_filters`)."""
+        return self.store.iter_events(self.event_filters(**filters))
 
     def close(self) -> None:
         from .alerts.delivery import wait_for_deliveries

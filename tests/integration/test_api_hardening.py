@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from rasid.api import Settings, create_app
+from rasid.server import Settings, create_app
 from rasid.doc import MAX_ARTICLE_CHARS
 from rasid.monitor import Monitor
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rasid.api import Settings, create_app
+from rasid.server import Settings, create_app
 from rasid.cli.main import main
 from rasid.monitor import Monitor
 

@@ -114,7 +114,7 @@ def test_api_events(archive):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    from rasid.api import Settings, create_app
+    from rasid.server import Settings, create_app
 
     app = create_app(archive, Settings(token="t"))
     with TestClient(app) as client:
@@ -136,7 +136,7 @@ def test_web_event_pages(archive):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    from rasid.api import Settings, create_app
+    from rasid.server import Settings, create_app
 
     app = create_app(archive, Settings(token="t"))
     with TestClient(app) as client:

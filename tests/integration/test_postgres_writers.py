@@ -72,7 +72,7 @@ def test_four_writers_equal_one_serial_ingest(pg_fresh_url, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    from rasid.api import Settings, create_app
+    from rasid.server import Settings, create_app
 
     records = read_records()
     assert len(records) >= 50

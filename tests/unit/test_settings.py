@@ -102,7 +102,7 @@ def test_secrets_have_no_flag_and_are_masked():
 
 
 def test_api_settings_come_from_the_registry(tmp_path):
-    from rasid.api import Settings
+    from rasid.server import Settings
 
     s = Settings.from_config(resolve_settings({"read_open": "0", "max_body_bytes": "1000"},
                                               environ={"RASID_API_TOKEN": "tok"}))
@@ -202,7 +202,7 @@ def test_the_api_reads_the_running_commands_flags(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    from rasid.api import create_app
+    from rasid.server import create_app
 
     db = str(tmp_path / "api.db")
     config = resolve_settings({"read_open": "0", "db": db},

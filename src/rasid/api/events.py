@@ -9,8 +9,8 @@ from typing import Annotated, Any, Iterator, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from .app import ApiError, get_context
-from .auth import require_read
+from ..server.app import ApiError, get_context
+from ..server.auth import require_read
 
 router = APIRouter()
 read = [Depends(require_read)]
@@ -72,7 +72,7 @@ def export_events(request: Request, format: Literal["jsonl", "csv", "geojson"] =
     from ..events.export import iter_export
 
     def stream() -> Iterator[bytes]:
-        events = monitor.store.iter_events(monitor.event_filters(**filters))
+        events = monitor.iter_events(**filters)
         for chunk in iter_export(format, events):
             yield chunk.encode("utf-8")
 

@@ -1,6 +1,5 @@
 """Stories, watches and alerts endpoints, including the live alert stream (server-sent
-events). They call `rasid.stories` and `rasid.alerts` through `features`, so a missing
-module gives 503 with a message instead of breaking the app."""
+events), over `Monitor`'s methods."""
 from __future__ import annotations
 
 import asyncio
@@ -12,9 +11,9 @@ import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from . import features
-from .app import ApiError, get_context
-from .auth import require_read, require_write
+from ..monitor import Monitor
+from ..server.app import ApiError, get_context
+from ..server.auth import require_read, require_write
 from .models import WatchIn
 
 router = APIRouter()
@@ -26,28 +25,18 @@ HEARTBEAT_SECONDS = 15.0
 STREAM_BATCH = 100
 
 
-def call_feature(name: str, /, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return features.to_plain(features.call(name, *args, **kwargs))
-    except features.FeatureMissing as exc:
-        raise ApiError(503, str(exc)) from None
-    except (ValueError, KeyError, LookupError) as exc:  # the core's way of saying "bad input"
-        raise ApiError(400, str(exc).strip("'\"") or "invalid request") from None
-
-
 # -- stories ----------------------------------------------------------------------------------
 @router.get("/stories", tags=["stories"], dependencies=read, summary="Stories, most recent first")
 def list_stories(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 20,
                  offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> dict[str, Any]:
-    store = get_context(request).monitor.store
-    rows = call_feature("list_stories", store, limit=limit, offset=offset)
+    rows = get_context(request).monitor.list_stories(limit=limit, offset=offset)
     return {"stories": rows, "limit": limit, "offset": offset}
 
 
 @router.get("/stories/{story_id}", tags=["stories"], dependencies=read,
             summary="One story: timeline, summary, articles, places")
 def get_story(request: Request, story_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-    story = call_feature("get_story", get_context(request).monitor.store, coerce_id(story_id))
+    story = get_context(request).monitor.get_story(story_id)
     if not story:
         raise ApiError(404, f"no story with id {story_id!r}")
     return story
@@ -56,20 +45,16 @@ def get_story(request: Request, story_id: Annotated[str, Path(max_length=64)]) -
 @router.get("/articles/{article_id}/story", tags=["stories"], dependencies=read,
             summary="The story an article belongs to")
 def article_story(request: Request, article_id: str) -> dict[str, Any]:
-    story = call_feature("story_of_article", get_context(request).monitor.store, article_id[:64])
+    story = get_context(request).monitor.story_of_article(article_id[:64])
     if not story:
         raise ApiError(404, f"article {article_id[:64]!r} belongs to no story")
     return story
 
 
-def coerce_id(value: str) -> int | str:
-    return int(value) if value.isdigit() and len(value) < 18 else value
-
-
 # -- watches ----------------------------------------------------------------------------------
 @router.get("/watches", tags=["watches"], dependencies=read, summary="All watches")
 def list_watches(request: Request) -> dict[str, Any]:
-    return {"watches": call_feature("list_watches", get_context(request).monitor.store)}
+    return {"watches": [w.to_dict() for w in get_context(request).monitor.list_watches()]}
 
 
 @router.post("/watches", tags=["watches"], dependencies=write, status_code=201,
@@ -79,17 +64,20 @@ def add_watch(request: Request, payload: WatchIn) -> JSONResponse:
         raise ApiError(422, "a watch needs at least one of: query, entity, place, event")
     ctx = get_context(request)
     data = {k: v.strip() for k, v in payload.model_dump().items() if v and v.strip()}
-    with ctx.write_lock:
-        watch = call_feature("add_watch", ctx.monitor.store, **data)
-    return JSONResponse(watch if isinstance(watch, dict) else {"id": watch}, status_code=201)
+    try:
+        with ctx.write_lock:
+            watch = ctx.monitor.add_watch(**data)
+    except ValueError as exc:  # WatchError, or another value the core refuses
+        raise ApiError(400, str(exc).strip("'\"") or "invalid watch") from None
+    return JSONResponse(watch.to_dict(), status_code=201)
 
 
 @router.get("/watches/{watch_id}", tags=["watches"], dependencies=read, summary="One watch")
 def get_watch(request: Request, watch_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict[str, Any]:
-    watch = call_feature("get_watch", get_context(request).monitor.store, watch_id)
+    watch = get_context(request).monitor.get_watch(watch_id)
     if not watch:
         raise ApiError(404, f"no watch with id {watch_id}")
-    return watch
+    return watch.to_dict()
 
 
 @router.delete("/watches/{watch_id}", tags=["watches"], dependencies=write, status_code=200,
@@ -97,38 +85,24 @@ def get_watch(request: Request, watch_id: Annotated[int, Path(ge=1, le=2**62)]) 
 def delete_watch(request: Request, watch_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict[str, Any]:
     ctx = get_context(request)
     with ctx.write_lock:
-        removed = call_feature("delete_watch", ctx.monitor.store, watch_id)
-    if removed is False or removed == 0:
+        removed = ctx.monitor.remove_watch(watch_id)
+    if not removed:
         raise ApiError(404, f"no watch with id {watch_id}")
     return {"deleted": watch_id}
 
 
 # -- alerts -----------------------------------------------------------------------------------
-def fetch_alerts(store: Any, since_id: int) -> list[dict[str, Any]]:
-    rows = call_feature("alerts_since", store, since_id, limit=STREAM_BATCH)
-    return [r for r in (rows or []) if isinstance(r, dict)]
-
-
-def latest_id(store: Any) -> int:
-    if features.has_feature("latest_alert_id"):
-        return int(call_feature("latest_alert_id", store) or 0)
-    rows = fetch_alerts(store, 0)
-    return max((int(r.get("id") or 0) for r in rows), default=0)
-
-
 @router.get("/alerts", tags=["alerts"], dependencies=read,
             summary="Alerts with an id greater than since_id (poll with the last id you saw)")
 def list_alerts(request: Request, since_id: Annotated[int, Query(ge=0, le=2**62)] = 0,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
-    store = get_context(request).monitor.store
-    if since_id == 0 and features.has_feature("list_alerts"):
-        rows = call_feature("list_alerts", store, limit=limit)  # the latest, oldest first
+    monitor = get_context(request).monitor
+    if since_id == 0:
+        rows = monitor.list_alerts(limit=limit)  # the latest, oldest first
     else:
-        rows = call_feature("alerts_since", store, since_id, limit=limit)
-    rows = [r for r in rows or [] if isinstance(r, dict)]
+        rows = monitor.alerts_since(since_id, limit=limit)
     last = max((int(r.get("id") or 0) for r in rows), default=since_id)
-    if features.has_feature("latest_alert_id"):
-        last = max(last, int(call_feature("latest_alert_id", store)))
+    last = max(last, monitor.latest_alert_id())
     return {"alerts": rows, "last_id": last}
 
 
@@ -137,26 +111,24 @@ def list_alerts(request: Request, since_id: Annotated[int, Query(ge=0, le=2**62)
             response_class=StreamingResponse)
 async def stream_alerts(request: Request,
                         since_id: Annotated[int | None, Query(ge=0, le=2**62)] = None) -> StreamingResponse:
-    store = get_context(request).monitor.store
-    if not features.has_feature("alerts_since"):
-        raise ApiError(503, "watches and alerts are not available in this installation of rasid")
+    monitor = get_context(request).monitor
     header_id = request.headers.get("last-event-id", "")
     if header_id.isdigit() and len(header_id) < 18:
         since_id = int(header_id)
     if since_id is None:  # start from now
-        since_id = int(await anyio.to_thread.run_sync(latest_id, store))
-    return StreamingResponse(alert_events(request, store, since_id), media_type="text/event-stream",
+        since_id = int(await anyio.to_thread.run_sync(monitor.latest_alert_id))
+    return StreamingResponse(alert_events(request, monitor, since_id), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-async def alert_events(request: Request, store: Any, last_id: int):
+async def alert_events(request: Request, monitor: Monitor, last_id: int):
     yield f"retry: 2000\nevent: ready\ndata: {json.dumps({'last_id': last_id})}\n\n"
     last_beat = time.monotonic()
     while True:
         if await request.is_disconnected():
             return
         try:
-            rows = await anyio.to_thread.run_sync(fetch_alerts, store, last_id)
+            rows = await anyio.to_thread.run_sync(monitor.alerts_since, last_id, STREAM_BATCH)
         except Exception:  # the archive is closing or busy: try again on the next tick
             rows = []
         for row in rows[:STREAM_BATCH]:

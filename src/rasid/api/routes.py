@@ -12,16 +12,16 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from ..search.query import QueryError, convert_date_bound
-from . import queries
-from .app import ApiError, get_context
-from .auth import require_read, require_write
+from ..server.app import ApiError, get_context
+from ..server.auth import require_read, require_write
 from .models import MAX_ARTICLES_PER_REQUEST, ArticleIn, FeedIn
 
 router = APIRouter()
 read = [Depends(require_read)]
 write = [Depends(require_write)]
 
-Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="results per page")]
+MAX_PAGE = 200
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="results per page")]
 Offset = Annotated[int, Query(ge=0, le=100_000, description="results to skip")]
 DateParam = Annotated[str | None, Query(max_length=40, description="ISO date YYYY-MM-DD (inclusive)")]
 Text = Annotated[str | None, Query(max_length=200)]
@@ -64,7 +64,7 @@ def stats(request: Request) -> dict[str, Any]:
 def create_session(request: Request) -> JSONResponse:
     """Sets ``rasid_session`` (HttpOnly, SameSite=Strict): a credential derived from the
     token that lets the browser read a closed archive; it never authorises a write."""
-    from .auth import COOKIE_NAME
+    from ..server.auth import COOKIE_NAME
 
     response = JSONResponse({"signed_in": True})
     response.set_cookie(COOKIE_NAME, get_context(request).settings.read_credential or "",
@@ -78,7 +78,7 @@ def create_session(request: Request) -> JSONResponse:
 def list_articles(request: Request, limit: Limit = 20, offset: Offset = 0, source: Text = None,
                   since: DateParam = None, until: DateParam = None) -> dict[str, Any]:
     lo, hi = date_bounds(since, until)
-    out = queries.list_articles(get_context(request).monitor.store, limit, offset, source, lo, hi)
+    out = get_context(request).monitor.list_articles(limit, offset, source, lo, hi)
     out.update({"limit": limit, "offset": offset})
     return out
 
@@ -151,14 +151,12 @@ def search(request: Request,
            facets: Annotated[bool, Query(description="add facet counts")] = False,
            trend: Annotated[bool, Query(description="add matching articles per day/hour")] = False,
            ) -> dict[str, Any]:
-    from ..web.facets import search_with_facets
-
     date_bounds(since, until)  # a clear 400 before anything runs
     monitor = get_context(request).monitor
     try:
-        result = search_with_facets(monitor, q, since=since, until=until,
-                                    source=source, entity_type=entity_type, entity=entity,
-                                    place=place, limit=limit, offset=offset, with_facets=facets)
+        result = monitor.search_with_facets(
+            q, since=since, until=until, source=source, entity_type=entity_type, entity=entity,
+            place=place, limit=limit, offset=offset, with_facets=facets)
         series = monitor.search_trend(q, since=since, until=until, source=source) if trend else None
     except QueryError as exc:
         raise ApiError(400, f"bad query: {exc}") from None
@@ -222,7 +220,7 @@ def lookup_entity(request: Request,
         raise ApiError(404, f"no entity named {name!r} in the archive",
                        extra={"suggestions": monitor.entity_suggestions(name, type=type)})
     for p in profiles:
-        p["spellings"] = monitor.store.entity_spellings(p["id"])
+        p["spellings"] = monitor.entity_spellings(p["id"])
     return {"name": name, "entities": profiles}
 
 
@@ -231,7 +229,7 @@ def lookup_entity(request: Request,
 def get_entity(request: Request, entity_id: int, limit: Limit = 20) -> dict[str, Any]:
     if not 1 <= entity_id <= 2**62:
         raise ApiError(404, f"no entity with id {entity_id}")
-    profile = queries.get_entity_profile(get_context(request).monitor.store, entity_id, limit)
+    profile = get_context(request).monitor.entity_profile(entity_id, limit)
     if profile is None:
         raise ApiError(404, f"no entity with id {entity_id}")
     return profile

@@ -18,24 +18,19 @@ def _main():
 
 
 def _open(args: argparse.Namespace, stages: Sequence[str] | None = None):
-    monitor = _main().open_monitor(args, stages)
-    if getattr(monitor.store, "con", None) is None:
-        monitor.close()
-        raise _main().CLIError("watches and alerts need a SQLite archive (--db FILE)",
-                               _main().EXIT_STORAGE)
-    return monitor
+    return _main().open_monitor(args, stages)
 
 
 # -- watch ------------------------------------------------------------------------------------
 def cmd_watch_add(args: argparse.Namespace) -> int:
-    from ..alerts.watches import WatchError, add_watch
+    from ..monitor import WatchError
 
     m = _main()
     with _open(args) as monitor:
         try:
-            watch = add_watch(monitor.store, name=args.name, entity=args.entity, query=args.query,
-                              place=args.place, surge=args.surge, webhook=args.webhook,
-                              event=args.event)
+            watch = monitor.add_watch(name=args.name, entity=args.entity, query=args.query,
+                                      place=args.place, surge=args.surge, webhook=args.webhook,
+                                      event=args.event)
         except WatchError as exc:
             raise m.CLIError(str(exc)) from exc
     if args.json:
@@ -49,12 +44,10 @@ def cmd_watch_add(args: argparse.Namespace) -> int:
 
 
 def cmd_watch_list(args: argparse.Namespace) -> int:
-    from ..alerts.watches import list_watches
-
     m = _main()
     with _open(args) as monitor:
-        watches = list_watches(monitor.store)
-        counts = monitor.store.count_alerts_by_watch()
+        watches = monitor.list_watches()
+        counts = monitor.count_alerts_by_watch()
     for w in watches:
         if args.json:
             m.emit_json(dict(w.to_dict(), alerts=counts.get(w.id, 0)))
@@ -69,11 +62,9 @@ def cmd_watch_list(args: argparse.Namespace) -> int:
 
 
 def cmd_watch_remove(args: argparse.Namespace) -> int:
-    from ..alerts.watches import remove_watch
-
     m = _main()
     with _open(args) as monitor:
-        removed = [i for i in args.ids if remove_watch(monitor.store, i)]
+        removed = [i for i in args.ids if monitor.remove_watch(i)]
     missing = [i for i in args.ids if i not in removed]
     if args.json:
         m.emit_json({"removed": removed, "missing": missing})
@@ -120,14 +111,11 @@ def format_alert(alert: dict[str, Any]) -> str:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    from ..alerts.delivery import list_alerts
-
     m = _main()
     if args.limit < 1:
         raise m.CLIError("--limit must be at least 1")
     with _open(args) as monitor:
-        alerts = list_alerts(monitor.store, watch_id=args.watch, since_id=args.since_id,
-                             limit=args.limit)
+        alerts = monitor.list_alerts(watch_id=args.watch, since_id=args.since_id, limit=args.limit)
     for alert in alerts:
         if args.json:
             m.emit_json(alert)

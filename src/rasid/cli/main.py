@@ -254,7 +254,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     monitor = open_monitor(args)
     with monitor:
         stats = monitor.stats()
-        stats["db"] = str(monitor.store.location)
+        stats["db"] = str(monitor.location)
     if args.json:
         emit_json(stats)
     else:
@@ -360,7 +360,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         code = report_ingest(args, summary)
         if not args.json:
             stats = monitor.stats()
-            print(f"archive {monitor.store.location}: {stats.get('articles')} articles")
+            print(f"archive {monitor.location}: {stats.get('articles')} articles")
             print("try: rasid search 'هجوم'   |   rasid stats   |   rasid show ID")
     from .serve_cmds import serve_after_start
 
@@ -413,7 +413,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    from ..store.copy import ArchiveNotEmpty
+    from ..monitor import ArchiveNotEmpty
 
     args.db = args.src
     monitor = open_monitor(args)

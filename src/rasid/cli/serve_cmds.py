@@ -61,7 +61,7 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
     settings (token, read_open, body limit) come from `Settings.from_config()`."""
     import uvicorn
 
-    from ..api import Settings, SettingsError, create_app
+    from ..server import Settings, SettingsError, create_app
     from .main import EXIT_USAGE, CLIError
 
     try:
@@ -74,10 +74,10 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
         from dataclasses import replace
 
         settings = replace(settings, token=secrets.token_urlsafe(18))
-        token_file = write_token_file(settings.token, monitor.store.location)
+        token_file = write_token_file(settings.token, monitor.location)
     app = create_app(monitor, settings)
     shown = f"[{host}]" if ":" in host else host
-    print(f"rasid: serving {monitor.store.location} at http://{shown}:{port}/  "
+    print(f"rasid: serving {monitor.location} at http://{shown}:{port}/  "
           f"(API docs: http://{shown}:{port}/docs; Ctrl-C stops)", flush=True)
     if token_file is not None:  # the path, never the token: logs are read by many
         print(f"rasid: write token for this run is in {token_file} (readable by you only; "

@@ -18,22 +18,16 @@ def _main():
 
 def _open(args: argparse.Namespace):
     m = _main()
-    monitor = m.open_monitor(args, stages=("tokenize",))
-    if getattr(monitor.store, "con", None) is None:
-        monitor.close()
-        raise m.CLIError("stories need a SQLite archive (--db FILE)", m.EXIT_STORAGE)
-    return monitor
+    return m.open_monitor(args, stages=("tokenize",))
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from ..stories.queries import list_stories
-
     m = _main()
     since = args.since and m.validate_date(args.since)
     until = args.until and m.validate_date(args.until)
     with _open(args) as monitor:
-        rows = list_stories(monitor.store, since=since, until=until, limit=args.limit,
-                            min_articles=args.min_articles)
+        rows = monitor.list_stories(since=since, until=until, limit=args.limit,
+                                    min_articles=args.min_articles)
     for r in rows:
         if args.json:
             m.emit_json(r)
@@ -46,11 +40,9 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 
 def cmd_story(args: argparse.Namespace) -> int:
-    from ..stories.queries import get_story
-
     m = _main()
     with _open(args) as monitor:
-        story = get_story(monitor.store, args.id)
+        story = monitor.get_story(args.id)
     if not story:
         raise m.CLIError(f"no story with id {args.id!r}", m.EXIT_NOT_FOUND)
     if args.json:

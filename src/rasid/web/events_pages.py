@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from ..api.app import ApiError, get_context
+from ..server.app import ApiError, get_context
 from .geo import load_country_paths, project, view_box
 from .pages import page
 from .pages import router as pages_router

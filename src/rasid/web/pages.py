@@ -17,12 +17,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..api import features, queries
-from ..api.app import ApiError, get_context
-from ..api.auth import can_read
+from ..server.app import ApiError, get_context
+from ..server.auth import can_read
 from ..search.query import QueryError, convert_date_bound
 from . import render
-from .facets import search_with_facets
 from .geo import render_map
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -48,8 +46,6 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_page_r
 def page(request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None,
          **context: Any) -> HTMLResponse:
     context.setdefault("nav", template.removesuffix(".html").replace("search", "search"))
-    context["features"] = {"stories": features.has_feature("list_stories"),
-                           "alerts": features.has_feature("alerts_since")}
     response = templates.TemplateResponse(request, template, context, status_code=status)
     response.headers.update(SECURITY_HEADERS)
     if headers:
@@ -91,9 +87,9 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
     monitor = get_context(request).monitor
     context: dict[str, Any] = {"q": q, "since": since, "until": until, "source": source,
                                "type": type, "entity": entity, "place": place, "offset": offset,
-                               "sources": queries.list_sources(monitor.store)}
+                               "sources": monitor.list_sources()}
     if not q.strip():
-        context["recent"] = queries.list_articles(monitor.store, limit=10)["articles"]
+        context["recent"] = monitor.list_articles(limit=10)["articles"]
         context["top_entities"] = monitor.top_entities(limit=15)
         context["stats"] = monitor.stats()
         return page(request, "search.html", **context)
@@ -105,16 +101,16 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
         entity_id = int(entity) if entity.isdigit() else None
         if entity and entity_id is None:
             raise QueryError("entity must be an entity id")
-        result = search_with_facets(monitor, q, since=since or None, until=until or None,
-                                    source=source or None,
-                                    entity_type=type if type in render.TYPE_NAMES else None,
-                                    entity=entity_id, place=place or None,
-                                    limit=PAGE_SIZE, offset=offset)
+        result = monitor.search_with_facets(q, since=since or None, until=until or None,
+                                            source=source or None,
+                                            entity_type=type if type in render.TYPE_NAMES else None,
+                                            entity=entity_id, place=place or None,
+                                            limit=PAGE_SIZE, offset=offset)
         context["trend"] = monitor.search_trend(q, since=since or None, until=until or None,
                                                 source=source or None)
     except QueryError as exc:
         error = str(exc)
-    texts = fetch_texts(monitor.store, [h.id for h in result["hits"]])
+    texts = monitor.get_texts([h.id for h in result["hits"]])
     hits = [{"hit": h,
              "title": render.mark_ranges(h.title or "", [tuple(m) for m in h.title_matches]),
              "snippet": render.render_snippet(texts.get(h.id), h.matches, h.snippet)}
@@ -135,10 +131,6 @@ def entity_labels(facets: dict | None) -> dict[str, str]:
     out = {str(f["value"]): f["label"] for f in facets.get("entity", [])}
     out.update({str(f["value"]): f["label"] for f in facets.get("place", [])})
     return out
-
-
-def fetch_texts(store: Any, ids: list[str]) -> dict[str, str]:
-    return store.get_texts(ids) if ids else {}
 
 
 # -- article ----------------------------------------------------------------------------------
@@ -169,11 +161,10 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
             "mentions": 0})
         p["mentions"] += 1
     story = None
-    if features.has_feature("story_of_article"):
-        try:
-            story = features.to_plain(features.call("story_of_article", monitor.store, doc.id))
-        except Exception:  # a stories bug must not hide the article
-            story = None
+    try:
+        story = monitor.story_of_article(doc.id)
+    except Exception:  # a stories bug must not hide the article
+        story = None
     similar = monitor.similar_articles(doc.id, limit=8) or {"terms": [], "similar": []}
     return page(request, "article.html", doc=doc, body=render.render_article_text(doc),
                 similar=similar,
@@ -190,13 +181,13 @@ def entity_page(request: Request, name: Annotated[str, Query(max_length=200)] = 
     monitor = get_context(request).monitor
     profiles = []
     if id.isdigit():
-        profile = queries.get_entity_profile(monitor.store, int(id), limit=20)
+        profile = monitor.entity_profile(int(id), limit=20)
         if profile:
             profiles = [profile]
     if not profiles and name.strip():
         profiles = monitor.entity_profiles(name, limit=20)
         for p in profiles:
-            p["spellings"] = monitor.store.entity_spellings(p["id"])
+            p["spellings"] = monitor.entity_spellings(p["id"])
     if not profiles and name.strip():
         return page(request, "entity.html", status=404, name=name, profiles=[],
                     suggestions=monitor.entity_suggestions(name))
@@ -211,23 +202,13 @@ def entity_page(request: Request, name: Annotated[str, Query(max_length=200)] = 
 # -- stories ----------------------------------------------------------------------------------
 @router.get("/stories", response_class=HTMLResponse)
 def stories_page(request: Request, offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> HTMLResponse:
-    try:
-        stories = features.to_plain(features.call("list_stories", get_context(request).monitor.store,
-                                                  limit=PAGE_SIZE, offset=offset))
-    except features.FeatureMissing as exc:
-        raise ApiError(503, "القصص غير متاحة في هذا التثبيت.") from exc
+    stories = get_context(request).monitor.list_stories(limit=PAGE_SIZE, offset=offset)
     return page(request, "stories.html", stories=stories or [], offset=offset, page_size=PAGE_SIZE)
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> HTMLResponse:
-    from ..api.live import coerce_id
-
-    store = get_context(request).monitor.store
-    try:
-        story = features.to_plain(features.call("get_story", store, coerce_id(story_id[:64])))
-    except features.FeatureMissing as exc:
-        raise ApiError(503, "القصص غير متاحة في هذا التثبيت.") from exc
+    story = get_context(request).monitor.get_story(story_id[:64])
     if not story:
         raise ApiError(404, "لا توجد قصة بهذا المعرّف.")
     places = story.get("places") or []

@@ -1,6 +1,7 @@
 """Search with facets: counts by source, date, entity, place and country over every match
 (`Monitor.search_facets`, exact), by entity type over the best `FACET_POOL` hits, and
-filters on those facets.
+filters on those facets (`Monitor.search_with_facets`; the API's ``/search`` and the web
+UI's search page).
 
 Source, date and entity filters go to the store's search; entity-type and place filters
 keep the pooled hits that carry them (so then every count covers at most `FACET_POOL` hits).
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Any
-
-from ..api.queries import collect_article_layers
 
 FACET_POOL = 300
 FACET_SIZE = 12
@@ -30,7 +29,7 @@ def search_with_facets(monitor: Any, q: str, since: str | None = None, until: st
         hits = monitor.search(q, limit=limit, offset=offset, **filters)
         return {"hits": hits, "total": None, "total_capped": False, "facets": None}
     pool = monitor.search(q, limit=FACET_POOL, offset=0, **filters)
-    layers = collect_article_layers(monitor.store, [h.id for h in pool])
+    layers = monitor.article_layers([h.id for h in pool])
     if post_filter:
         kept = [h for h in pool if keep_hit(layers[h.id], entity_type, entity, place)]
         pool = pool.page(0, 0)  # a SearchResult: keeps the query's expansions

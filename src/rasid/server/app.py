@@ -1,7 +1,8 @@
-"""The FastAPI application: REST API under ``/api/v1``, web UI at ``/``, docs at ``/docs``.
+"""The FastAPI application: REST API under ``/api/v1`` (`rasid.api`), web UI at ``/``
+(`rasid.web`), docs at ``/docs``.
 
-A thin shell over `rasid.monitor.Monitor`: every endpoint parses its input, calls one core
-function and formats the answer. Errors that are the client's fault come back as 4xx with a
+Both are thin shells over `rasid.monitor.Monitor`: every endpoint parses its input, calls one
+Monitor method and formats the answer. Errors that are the client's fault come back as 4xx with a
 message (``{"error": ..., "status": ...}``); anything else is a 500 with a generic message
 and the traceback goes to the server log only.
 """
@@ -57,8 +58,8 @@ def open_monitor(source: Any) -> Any:
     """A Monitor from a Monitor, a factory, a path / URL, or None (the default archive)."""
     from ..monitor import Monitor
 
-    if isinstance(source, Monitor) or (source is not None and hasattr(source, "store")
-                                       and hasattr(source, "search")):
+    if isinstance(source, Monitor) or (source is not None and hasattr(source, "search")
+                                       and hasattr(source, "close")):
         return source
     if callable(source):
         return source()
@@ -87,7 +88,7 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AuthBeforeBodyMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
 
-    from . import events, live, routes
+    from ..api import events, live, routes
 
     app.include_router(routes.router, prefix=API_PREFIX)
     app.include_router(events.router, prefix=API_PREFIX)
