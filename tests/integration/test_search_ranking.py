@@ -149,6 +149,9 @@ def test_other_spellings_and_latin_names_from_the_alias_table():
     assert [h.title for h in search(store, "Hollande")] == ["هولاند"]
     assert [h.title for h in search(store, "Baghdadi")] == ["خطاب البغدادي"]
     assert not search(store, "أولاند", expand=False)
+    question = search(store, "من هو أولاند؟")  # the word is shown without its question mark
+    assert [h.title for h in question] == ["هولاند"]
+    assert question.expansions[0]["word"] == "أولاند"
     store.close()
 
 

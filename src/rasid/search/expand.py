@@ -21,6 +21,10 @@ SAME_NAME = 0.85
 MAX_LOOKUPS = 6
 
 
+#: punctuation a query word may carry (أولاند؟): not shown in "also searched"
+_PUNCT = "؟?!.,،؛;:«»\"'()[]"
+
+
 def _form(analyzer: Analyzer, text: str) -> Form | None:
     terms = analyzer.analyze(text)
     if not terms:
@@ -69,6 +73,6 @@ def expand_entities(store: Any, parsed: ParsedQuery,
                     variants.setdefault(clause.text, []).append(form)
                     added.append(w)
         if added:
-            shown.append({"word": clause.text, "entity_id": entity_id, "entity": canonical,
+            shown.append({"word": clause.text.strip(_PUNCT), "entity_id": entity_id, "entity": canonical,
                           "spellings": added})
     return variants, shown
