@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator
 from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import Analyzer, get_analyzer
+from .sql_reading import ArticleReadingMethods
 from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, Store
 from .sqlite_alerts import SqliteAlertMethods
 from .sqlite_articles import SqliteArticleMethods
@@ -98,9 +99,9 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
     return applied
 
 
-class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, SqliteStoryMethods,
-                  SqliteAlertMethods, SqliteCopyMethods, SqlitePlaceMethods, SqliteSearchMixin,
-                  Store):
+class SqliteStore(ArticleReadingMethods, SqliteEventsMixin, SqliteArticleMethods,
+                  SqliteEntityMethods, SqliteStoryMethods, SqliteAlertMethods, SqliteCopyMethods,
+                  SqlitePlaceMethods, SqliteSearchMixin, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,
@@ -285,7 +286,6 @@ class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, 
                 prepared.append((doc, exc))
         outcomes = []
         with self.transaction():
-            con = self.con
             for doc, prep in prepared:
                 doc_id = getattr(doc, "id", None)
                 origin = getattr(doc, "origin", None)
@@ -310,67 +310,7 @@ class SqliteStore(SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods, 
             report.add(outcome)
         report.batches += 1
 
-    # -- reading ------------------------------------------------------------------------
-
-    _COLUMNS = ("id, url, title, text, source, author, published, summary, images, meta, "
-                "origin, layers")
-
-    @staticmethod
-    def _to_document(row: tuple) -> Document:
-        (id, url, title, text, source, author, published, summary, images, meta, origin,
-         layers) = row
-        return Document.from_dict({
-            "id": id, "url": url, "title": title, "text": text, "source": source,
-            "author": author, "published": published, "summary": summary,
-            "images": json.loads(images), "meta": json.loads(meta), "origin": origin,
-            "layers": json.loads(layers),
-        })
-
-    def get_document(self, id: str) -> Document | None:
-        with self._lock:
-            row = self.con.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id = ?",
-                                   (id,)).fetchone()
-        return self._to_document(row) if row else None
-
-    def count_documents(self) -> int:
-        with self._lock:
-            return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
-
-    def iter_documents(self, batch_size: int = 500) -> Iterator[Document]:
-        last = 0
-        while True:
-            with self._lock:
-                rows = self.con.execute(
-                    f"SELECT rowid, {self._COLUMNS} FROM articles WHERE rowid > ? "
-                    "ORDER BY rowid LIMIT ?", (last, batch_size)).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield self._to_document(row[1:])
-            last = rows[-1][0]
-
-    def stats(self) -> dict[str, Any]:
-        with self._lock:
-            con = self.con
-            n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-            sources = dict(con.execute("SELECT coalesce(source, ''), count(*) FROM articles "
-                                       "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
-            lo, hi = con.execute("SELECT min(published), max(published) FROM articles "
-                                 "WHERE published IS NOT NULL AND published != ''").fetchone()
-            spans = dict(con.execute("SELECT layer, count(*) FROM spans GROUP BY layer "
-                                     "ORDER BY layer").fetchall())
-            entities = dict(con.execute("SELECT label, count(*) FROM spans WHERE layer = 'entities' "
-                                        "GROUP BY label ORDER BY 2 DESC, 1").fetchall())
-        return {"articles": n, "sources": sources, "published": {"min": lo, "max": hi},
-                "spans": spans, "entities": entities, "schema_version": self.schema_version,
-                "analyzer": self.analyzer.signature, "path": self.path}
-
     # -- state --------------------------------------------------------------------------
-
-    def has_document(self, doc: Document) -> bool:
-        url = canonicalize_url(doc.url) if doc.url else None
-        with self._lock:
-            return self._find_duplicate(url, compute_content_hash(doc.text), doc.id) is not None
 
     @property
     def location(self) -> str:

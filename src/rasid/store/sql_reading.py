@@ -1,0 +1,74 @@
+"""Reading articles back: the part of the archive interface whose SQL is the same on both
+engines but for the parameter mark (``?`` for SQLite, ``%s`` for psycopg), which each store
+names in ``_PARAM``. Both stores provide ``con``, ``_lock``, ``_find_duplicate``,
+``schema_version``, ``analyzer`` and ``location``."""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from ..doc import Document, compute_content_hash
+from ..ingest.urls import canonicalize_url
+
+_COLUMNS = ("id, url, title, text, source, author, published, summary, images, meta, "
+            "origin, layers")
+
+
+def convert_row_to_document(row: tuple) -> Document:
+    """A `Document` from an ``articles`` row read as ``_COLUMNS``."""
+    (id, url, title, text, source, author, published, summary, images, meta, origin,
+     layers) = row
+    return Document.from_dict({
+        "id": id, "url": url, "title": title, "text": text, "source": source,
+        "author": author, "published": published, "summary": summary,
+        "images": json.loads(images), "meta": json.loads(meta), "origin": origin,
+        "layers": json.loads(layers),
+    })
+
+
+class ArticleReadingMethods:
+    _PARAM = "?"
+
+    def get_document(self, id: str) -> Document | None:
+        with self._lock:
+            row = self.con.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = {self._PARAM}",
+                                   (id,)).fetchone()
+        return convert_row_to_document(row) if row else None
+
+    def count_documents(self) -> int:
+        with self._lock:
+            return self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def iter_documents(self, batch_size: int = 500) -> Iterator[Document]:
+        last, p = 0, self._PARAM
+        while True:
+            with self._lock:
+                rows = self.con.execute(
+                    f"SELECT rowid, {_COLUMNS} FROM articles WHERE rowid > {p} "
+                    f"ORDER BY rowid LIMIT {p}", (last, batch_size)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield convert_row_to_document(row[1:])
+            last = rows[-1][0]
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            con = self.con
+            n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            sources = dict(con.execute("SELECT coalesce(source, ''), count(*) FROM articles "
+                                       "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
+            lo, hi = con.execute("SELECT min(published), max(published) FROM articles "
+                                 "WHERE published IS NOT NULL AND published != ''").fetchone()
+            spans = dict(con.execute("SELECT layer, count(*) FROM spans GROUP BY layer "
+                                     "ORDER BY layer").fetchall())
+            entities = dict(con.execute("SELECT label, count(*) FROM spans WHERE layer = 'entities' "
+                                        "GROUP BY label ORDER BY 2 DESC, 1").fetchall())
+        return {"articles": n, "sources": sources, "published": {"min": lo, "max": hi},
+                "spans": spans, "entities": entities, "schema_version": self.schema_version,
+                "analyzer": self.analyzer.signature, "path": self.location}
+
+    def has_document(self, doc: Document) -> bool:
+        url = canonicalize_url(doc.url) if doc.url else None
+        with self._lock:
+            return self._find_duplicate(url, compute_content_hash(doc.text), doc.id) is not None
