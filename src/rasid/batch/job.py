@@ -12,6 +12,7 @@ whole input. Ids are content-derived, so a re-run writes the same tables.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import Any
 
@@ -39,9 +40,14 @@ def start_spark(master: str | None = None) -> Any:
 
     conf = SparkConf()
     master = master or conf.get("spark.master", None) or "local[*]"
+    builder = SparkSession.builder.master(master).appName("rasid batch")
     if master.startswith("local"):
+        # loopback, not the first interface's address; and the Python workers run this
+        # interpreter (the one rasid is installed in), not whatever `python3` is on PATH:
+        # PySpark reads both from the environment when the session starts
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    return (SparkSession.builder.master(master).appName("rasid batch")
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return (builder
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.python.worker.reuse", "true")
