@@ -18,39 +18,10 @@ def convert_entity_id(expr: str) -> str:
 class PostgresArticleMethods:
     """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_write``, ``_atomic``)."""
 
-    def has_article(self, article_id: str) -> bool:
-        return self._row("SELECT 1 FROM articles WHERE id = %s", (article_id,)) is not None
-
     def set_article_meta(self, article_id: str, key: str, value: Any) -> None:
         self._write("UPDATE articles SET meta = jsonb_set(meta::jsonb, ARRAY[%s], %s::jsonb)::text "
                     "WHERE id = %s", (key, json.dumps(value, ensure_ascii=False), article_id))
 
-    def set_entity_mentions(self, article_id: str, spans: list[dict[str, Any]]) -> None:
-        by_offsets = {(s["start"], s["end"]): s for s in spans}
-        with self._atomic():
-            con = self.con
-            row = con.execute("SELECT layers FROM articles WHERE id = %s", (article_id,)).fetchone()
-            if row is None:
-                raise KeyError(f"no article {article_id!r}")
-            layers = json.loads(row[0])
-            for item in layers.get("entities", []):
-                found = by_offsets.get((item["start"], item["end"]))
-                if found is not None:
-                    item.update(found["attrs"])
-            con.execute("UPDATE articles SET layers = %s WHERE id = %s",
-                        (json.dumps(layers, ensure_ascii=False), article_id))
-            with con.cursor() as cur:
-                cur.executemany(
-                    "UPDATE spans SET attrs = %s::jsonb WHERE article_id = %s AND layer = 'entities' "
-                    'AND start = %s AND "end" = %s',
-                    [(json.dumps(s["attrs"], ensure_ascii=False), article_id, s["start"], s["end"])
-                     for s in spans])
-                con.execute("DELETE FROM mentions WHERE article_id = %s", (article_id,))
-                rows = [(article_id, s["attrs"]["entity_id"], s["start"], s["end"], s.get("text") or "",
-                         s["attrs"].get("sentence")) for s in spans if s["attrs"].get("entity_id")]
-                if rows:
-                    cur.executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
-                                    "sentence) VALUES (%s, %s, %s, %s, %s, %s)", rows)
 
     def list_articles_after(self, seq: int, limit: int = 200) -> list[dict[str, Any]]:
         return [{"seq": r[0], "id": r[1], "published": r[2], "ingested_at": r[3]}

@@ -1,6 +1,7 @@
 """Reading articles back: the part of the archive interface whose SQL is the same on both
 engines but for the parameter mark (``?`` for SQLite, ``%s`` for psycopg), which each store
-names in ``_PARAM``. Both stores provide ``con``, ``_lock``, ``_find_duplicate``,
+names in ``_PARAM``, and the hooks of `sql_entities` (``_in``, ``_chunks``). Both stores
+provide ``con``, ``_lock``, ``_row``, ``_rows``, ``_find_duplicate``,
 ``schema_version``, ``analyzer`` and ``location``."""
 from __future__ import annotations
 
@@ -67,6 +68,16 @@ class ArticleReadingMethods:
         return {"articles": n, "sources": sources, "published": {"min": lo, "max": hi},
                 "spans": spans, "entities": entities, "schema_version": self.schema_version,
                 "analyzer": self.analyzer.signature, "path": self.location}
+
+    def has_article(self, article_id: str) -> bool:
+        return self._row(f"SELECT 1 FROM articles WHERE id = {self._PARAM}", (article_id,)) is not None
+
+    def find_stored_articles(self, article_ids: list[str]) -> set[str]:
+        out: set[str] = set()
+        for chunk in self._chunks(article_ids):
+            cond, args = self._in("id", chunk)
+            out.update(r[0] for r in self._rows(f"SELECT id FROM articles WHERE {cond}", args))
+        return out
 
     def has_document(self, doc: Document) -> bool:
         url = canonicalize_url(doc.url) if doc.url else None

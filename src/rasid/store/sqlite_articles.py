@@ -9,38 +9,10 @@ from typing import Any
 class SqliteArticleMethods:
     """Mixin for `SqliteStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``)."""
 
-    def has_article(self, article_id: str) -> bool:
-        return self._row("SELECT 1 FROM articles WHERE id = ?", (article_id,)) is not None
-
     def set_article_meta(self, article_id: str, key: str, value: Any) -> None:
         self._write("UPDATE articles SET meta = json_set(meta, '$.' || ?, json(?)) WHERE id = ?",
                     (key, json.dumps(value, ensure_ascii=False), article_id))
 
-    def set_entity_mentions(self, article_id: str, spans: list[dict[str, Any]]) -> None:
-        by_offsets = {(s["start"], s["end"]): s for s in spans}
-        with self.transaction():
-            con = self.con
-            row = con.execute("SELECT layers FROM articles WHERE id = ?", (article_id,)).fetchone()
-            if row is None:
-                raise KeyError(f"no article {article_id!r}")
-            layers = json.loads(row[0])
-            for item in layers.get("entities", []):
-                found = by_offsets.get((item["start"], item["end"]))
-                if found is not None:
-                    item.update(found["attrs"])
-            con.execute("UPDATE articles SET layers = ? WHERE id = ?",
-                        (json.dumps(layers, ensure_ascii=False), article_id))
-            con.executemany(
-                "UPDATE spans SET attrs = ? WHERE article_id = ? AND layer = 'entities' "
-                'AND start = ? AND "end" = ?',
-                [(json.dumps(s["attrs"], ensure_ascii=False), article_id, s["start"], s["end"])
-                 for s in spans])
-            con.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
-            con.executemany(
-                'INSERT INTO mentions (article_id, entity_id, start, "end", text, sentence) '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(article_id, s["attrs"]["entity_id"], s["start"], s["end"], s.get("text") or "",
-                  s["attrs"].get("sentence")) for s in spans if s["attrs"].get("entity_id")])
 
     def list_articles_after(self, seq: int, limit: int = 200) -> list[dict[str, Any]]:
         return [{"seq": r[0], "id": r[1], "published": r[2], "ingested_at": r[3]}
