@@ -33,6 +33,7 @@ from ..search.analyzer import Analyzer, get_analyzer
 from .sql_alerts import WatchAlertMethods
 from .sql_entities import EntityRecordMethods
 from .sql_reading import ArticleReadingMethods
+from .sql_export import ExportReadingMethods
 from .sql_stories import StoryTrackingMethods
 from .sql_writing import ArticleWritingMethods, convert_failure
 from .base import DocOutcome, IngestReport, Store
@@ -120,10 +121,11 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", url)
 
 
-class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, PostgresEventMethods,
-                    PostgresArticleMethods, PostgresEntityMethods, EntityRecordMethods,
-                    PostgresStoryMethods, StoryTrackingMethods, WatchAlertMethods, PostgresCopyMethods,
-                    PostgresPlaceMethods, PostgresSearchMixin, Store):
+class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMethods,
+                    PostgresEventMethods, PostgresArticleMethods, PostgresEntityMethods,
+                    EntityRecordMethods, PostgresStoryMethods, StoryTrackingMethods,
+                    WatchAlertMethods, PostgresCopyMethods, PostgresPlaceMethods,
+                    PostgresSearchMixin, Store):
     """The server `Store`. `url` is a libpq URL (``postgresql://user@host:port/db``)."""
 
     _PARAM = "%s"

@@ -29,6 +29,7 @@ from ..doc import Document
 from ..search.analyzer import Analyzer, get_analyzer
 from .sql_alerts import WatchAlertMethods
 from .sql_entities import EntityRecordMethods
+from .sql_export import ExportReadingMethods
 from .sql_reading import ArticleReadingMethods
 from .sql_stories import StoryTrackingMethods
 from .sql_writing import ArticleWritingMethods
@@ -101,10 +102,11 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
     return applied
 
 
-class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, SqliteEventsMixin,
-                  SqliteArticleMethods, SqliteEntityMethods, EntityRecordMethods, SqliteStoryMethods,
-                  StoryTrackingMethods, WatchAlertMethods, SqliteCopyMethods,
-                  SqlitePlaceMethods, SqliteSearchMixin, Store):
+class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMethods,
+                  SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods,
+                  EntityRecordMethods, SqliteStoryMethods, StoryTrackingMethods,
+                  WatchAlertMethods, SqliteCopyMethods, SqlitePlaceMethods,
+                  SqliteSearchMixin, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,
