@@ -156,6 +156,11 @@ class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMeth
         ``uncertain`` (include negated/hypothetical), ``article_ids``, ``group``, ``located``."""
 
     @abc.abstractmethod
+    def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100) -> list[list[dict[str, Any]]]:
+        """`find_events(filters, limit)` for each of `queries` (filter dicts), in one go
+        where the engine can (PostgreSQL: one statement for many): a list per query."""
+
+    @abc.abstractmethod
     def iter_events(self, filters: dict[str, Any] | None = None,
                     batch_size: int = 500) -> Iterator[dict[str, Any]]:
         """Every matching event, oldest first, streamed in batches (exports: no cap)."""
