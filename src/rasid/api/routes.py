@@ -132,6 +132,8 @@ def post_feed(request: Request, payload: FeedIn) -> dict[str, Any]:
     ctx = get_context(request)
     with ctx.write_lock:
         summary = ctx.monitor.ingest([payload.url])
+    if summary.unreachable and not summary.read:
+        raise ApiError(502, f"could not read {payload.url}: {summary.unreachable[0].reason}")
     if summary.read and summary.read == len(summary.rejected) and not summary.stored:
         reason = summary.rejected[0].reason
         raise ApiError(502, f"could not read {payload.url}: {reason}")

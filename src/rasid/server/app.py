@@ -100,11 +100,12 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AuthBeforeBodyMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
 
-    from ..api import events, live, routes
+    from ..api import events, exports, live, routes
 
     app.include_router(routes.router, prefix=API_PREFIX)
     app.include_router(events.router, prefix=API_PREFIX)
     app.include_router(live.router, prefix=API_PREFIX)
+    app.include_router(exports.router, prefix=API_PREFIX)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
 
     @app.get("/favicon.ico", include_in_schema=False)
