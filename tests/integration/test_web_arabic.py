@@ -129,3 +129,17 @@ def test_an_english_message_quoting_arabic_is_not_taken_for_arabic(client):
     body = r.json()
     assert body["code"] == "watch_entity" and "needs a name" in body["error"]
     assert not LATIN_WORDS.search(body["message_ar"].replace("Hollande", "")), body
+
+
+def test_pages_use_no_inline_styles_and_the_trend_is_drawn(client):
+    """The pages' Content-Security-Policy (style-src 'self') drops inline style attributes,
+    so nothing may depend on them: the search trend is an SVG with its heights as attributes."""
+    client.post("/api/v1/articles", headers=AUTH, json={
+        "title": "هجمات باريس بعد عام", "source": "test", "published": "2016-11-13",
+        "text": "أحيت فرنسا ذكرى هجمات باريس في مسرح باتكلان بحضور الرئيس فرانسوا هولاند."})
+    search = client.get("/", params={"q": "هجمات باريس"})
+    assert "style-src 'self'" in search.headers["content-security-policy"]
+    for page in (search, client.get("/"), client.get("/watches"), client.get("/stories")):
+        assert 'style="' not in page.text
+    heights = [float(h) for h in re.findall(r'<rect class="bar[^"]*"[^>]* height="([\d.]+)"', search.text)]
+    assert heights and max(heights) == 80, heights  # the busiest day fills the chart
