@@ -8,13 +8,16 @@ from typing import Any, Callable, Iterable, Iterator
 from . import app_reads
 from .alerts.watches import WatchError
 from .doc import Document
+from .export.records import ExportFilterError
 from .ingest import Rejection
+from .search.query import QueryError
 from .pipeline import Pipeline
 from .stages import DEFAULT_STAGES, build_pipeline
 from .store.copy import ArchiveNotEmpty
 
 #: exceptions that are part of Monitor's contract, for the shells to catch
-__all__ = ["ArchiveNotEmpty", "IngestSummary", "Monitor", "WatchError"]
+__all__ = ["ArchiveNotEmpty", "ExportFilterError", "IngestSummary", "Monitor", "QueryError",
+           "WatchError"]
 
 
 @dataclass
@@ -80,6 +83,12 @@ def check_document(doc: Document) -> Document | Rejection:
     except ValueError as exc:
         return Rejection(origin, str(exc))
     return doc
+
+
+def _counted(records: Iterable[Any], on_record: Callable[[int], None]) -> Iterator[Any]:
+    for n, record in enumerate(records, 1):
+        on_record(n)
+        yield record
 
 
 def is_url(source: str) -> bool:
@@ -217,6 +226,62 @@ class Monitor:
         summary.duplicates += report.duplicate
         summary.failed.extend((o.origin or o.id or "?", o.reason) for o in report.outcomes
                               if o.outcome == "failed")
+
+    def store_analysed(self, items: Iterable[Document | Rejection],
+                       on_record: Callable[[IngestSummary], None] | None = None,
+                       batch_size: int = 200) -> IngestSummary:
+        """Store documents analysed elsewhere (an export, a batch job's tables) through the
+        normal write path: no stage runs again, the archive steps do."""
+        import time
+
+        summary, started = IngestSummary(), time.monotonic()
+
+        def checked() -> Iterator[Document]:
+            for item in items:
+                summary.read += 1
+                if isinstance(item, Document):
+                    item = check_document(item)
+                if isinstance(item, Rejection):
+                    summary.rejected.append(item)
+                else:
+                    yield item
+                if on_record:
+                    on_record(summary)
+
+        self.store_documents(checked(), summary, batch_size)
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    def import_articles(self, path: str | Path, **kwargs: Any) -> IngestSummary:
+        """The articles of a JSON Lines articles export (`export_chunks`), stored with
+        their layers as they are (`store_analysed`)."""
+        from .export.imports import read_exported_articles
+
+        return self.store_analysed(read_exported_articles(path), **kwargs)
+
+    def load_tables(self, folder: str | Path, **kwargs: Any) -> IngestSummary:
+        """The articles of a `rasid batch` output folder (Parquet tables), rebuilt with
+        their spans and stored without analysis (`store_analysed`)."""
+        from .batch.load import read_batch_documents
+
+        return self.store_analysed(read_batch_documents(folder), **kwargs)
+
+    # -- exports ----------------------------------------------------------------------
+    def export_chunks(self, kind: str, fmt: str, query: str | None = None, bom: bool = False,
+                      on_record: Callable[[int], None] | None = None,
+                      **filters: Any) -> Iterator[bytes]:
+        """Every record of `kind` matching the filters (query, since, until, source, entity,
+        country) as `fmt` bytes, streamed (`rasid.export`). Bad filters raise
+        `rasid.export.ExportFilterError` (a ValueError) before the first chunk; a bad
+        query raises `QueryError`."""
+        from .export import iter_chunks, iter_records
+
+        if query:
+            self.search(query, limit=1)  # a bad query fails here, not mid-stream
+        records = iter_records(self.store, kind, query=query, **filters)
+        if on_record is not None:
+            records = _counted(records, on_record)
+        return iter_chunks(kind, fmt, records, bom=bom)
 
     def archive_step(self, name: str) -> Any:
         """The installed archive step called `name` (see `rasid.archive_steps`)."""

@@ -330,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .alerts_cmds import register as register_alerts
     from .events_cmds import register as register_events
+    from .export_cmds import register as register_exports
     from .serve_cmds import register as register_serve
 
     from .stories_cmds import register as register_stories
@@ -338,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_events(sub, common)
     register_alerts(sub, common)
     register_serve(sub, common)
+    register_exports(sub, common)
 
     p = sub.add_parser("config", parents=[common],
                        help="every effective setting and where it came from "
