@@ -58,7 +58,10 @@ def test_stories(archive):
     story = archive.get_story(sid)
     assert [x["id"] for x in story["articles"]] == [a, b, c]
     assert story["centroid"] == cent["centroid"] and story["entities"] == [] and story["places"] == []
-    assert story["timeline"] == [{"date": "2015-07-01", "articles": 1}, {"date": "2015-07-02", "articles": 2}]
+    assert story["timeline"] == [{"date": "2015-07-01", "articles": 1, "first_seen": 0},
+                                 {"date": "2015-07-02", "articles": 2, "first_seen": 0}]
+    assert [x["story_time"] for x in story["articles"]] == [
+        "2015-07-01T10:00:00", "2015-07-02T10:00:00", "2015-07-02T11:00:00"]
     assert archive.get_story(999) is None
     assert [(m["article_id"], m["story_id"]) for m in archive.list_story_members()] == \
         sorted([(a, sid), (b, sid), (c, sid)])

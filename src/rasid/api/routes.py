@@ -203,7 +203,7 @@ def similar_articles(request: Request, article_id: str, limit: Limit = 10) -> di
 
 
 # -- entities and places ----------------------------------------------------------------------
-@router.get("/entities", tags=["entities"], dependencies=read, summary="Top entities by mentions")
+@router.get("/entities", tags=["entities"], dependencies=read, summary="Top entities by articles (then mentions)")
 def top_entities(request: Request, type: EntityType | None = None, since: DateParam = None,
                  until: DateParam = None, limit: Limit = 20) -> dict[str, Any]:
     rows = get_context(request).monitor.top_entities(

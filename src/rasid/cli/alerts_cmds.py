@@ -88,12 +88,13 @@ def mark_reason(entry: dict[str, Any], markers: tuple[str, str] = ("[", "]")) ->
 
 
 def format_alert(alert: dict[str, Any]) -> str:
-    head = (f"#{alert['id']} [{alert['watch_name']}] {alert['kind']} {alert['event_time'] or ''}  "
+    reason = alert.get("reason") or {}
+    seen = " (first seen)" if reason.get("time_basis") == "first_seen" else ""
+    head = (f"#{alert['id']} [{alert['watch_name']}] {alert['kind']} {alert['event_time'] or ''}{seen}  "
             f"{alert['title'] or alert['article_id']}")
     if alert.get("url"):
         head += f"  <{alert['url']}>"
     lines = [head]
-    reason = alert.get("reason") or {}
     surge = reason.get("surge")
     if surge:
         lines.append(f"  surge: {surge['count']} articles between {surge['since']} and "

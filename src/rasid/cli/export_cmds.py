@@ -7,6 +7,8 @@ import os
 import sys
 from typing import Any
 
+from .options import iso_date, positive_int
+
 
 def _main():
     from . import main
@@ -108,8 +110,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark "
                    "(spreadsheets then read the Arabic right)")
     p.add_argument("-q", "--query", help="only what belongs to the articles this search finds")
-    p.add_argument("--since", help="articles published on or after YYYY-MM-DD")
-    p.add_argument("--until", help="... on or before YYYY-MM-DD")
+    p.add_argument("--since", type=iso_date, help="articles published on or after YYYY-MM-DD")
+    p.add_argument("--until", type=iso_date, help="... on or before YYYY-MM-DD")
     p.add_argument("--source", help="only this source")
     p.add_argument("--entity", help="articles mentioning this entity (id, or a name in any spelling)")
     p.add_argument("--country", help="articles naming a place in this country (ISO 3166 alpha-2)")
@@ -118,13 +120,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("import", parents=[common],
                        help="store the articles of a JSON Lines articles export, without re-analysis")
     p.add_argument("file", help="a file written by `rasid export articles --format jsonl`")
-    p.add_argument("--batch-size", type=int, default=200, help="articles per transaction")
+    p.add_argument("--batch-size", type=positive_int, default=200, help="articles per transaction")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("load", parents=[common],
                        help="store a `rasid batch` output folder in the archive, without re-analysis")
     p.add_argument("tables", help="the folder `rasid batch` wrote (articles/, mentions/, ...)")
-    p.add_argument("--batch-size", type=int, default=200, help="articles per transaction")
+    p.add_argument("--batch-size", type=positive_int, default=200, help="articles per transaction")
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("batch", parents=[common],
@@ -133,7 +135,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, help="the output folder (Parquet tables)")
     p.add_argument("--master", default=None, help="Spark master, e.g. local[2] (default: "
                    "spark-submit's, else local[*])")
-    p.add_argument("--partitions", type=int, default=None, help="input partitions (default: "
+    p.add_argument("--partitions", type=positive_int, default=None, help="input partitions (default: "
                    "2 per core)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
     p.set_defaults(func=cmd_batch)

@@ -168,7 +168,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
         rows = monitor.top_entities(type=args.type, limit=args.limit, since=args.since,
                                     until=args.until)
     return _main().emit_rows(args, rows, lambda r: (
-        f"{r['mentions']:>6}  {r['type']:<4} {r['canonical']}  ({r['latin']})  "
+        f"{r['articles']:>5} art. {r['mentions']:>6} ment.  {r['type']:<4} {r['canonical']}  ({r['latin']})  "
         f"{r['first_seen'] or ''}..{r['last_seen'] or ''}  id={r['id']}"))
 
 

@@ -62,11 +62,16 @@ def cmd_story(args: argparse.Namespace) -> int:
                                          for e in story["entities"]))
     if story["places"]:
         print("  places: " + ", ".join(f"{p['name']} ({p['articles']})" for p in story["places"]))
-    print("  timeline: " + ", ".join(f"{t['date']}: {t['articles']}" for t in story["timeline"]))
+    print("  timeline: " + ", ".join(
+        f"{t['date']}: {t['articles']}" + (f" ({t['first_seen']} undated, first seen)" if t.get("first_seen") else "")
+        for t in story["timeline"]))
     print("  articles:")
     for a in story["articles"]:
         dup = f"  (copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
-        print(f"    {a['id']}  {(a['published'] or '')[:16]:<16}  {a['source'] or '':<12} {a['title']}{dup}")
+        when = (a["published"] or "")[:16]
+        if a.get("time_basis") == "first_seen":
+            when = f"{(a.get('story_time') or '')[:16]} (first seen, date unknown)"
+        print(f"    {a['id']}  {when:<16}  {a['source'] or '':<12} {a['title']}{dup}")
     return m.EXIT_OK
 
 

@@ -108,10 +108,13 @@ class StoryMethods(abc.ABC):
     @abc.abstractmethod
     def get_story(self, story_id: int, limit: int = 15) -> dict[str, Any] | None:
         """List form plus ``centroid`` ({term: weight}), ``articles`` [{id, title,
-        published, source, url, similarity, duplicate_of}] in time order, ``entities``
-        [{id, canonical, type, latin, mentions, articles}], ``places`` [{name, name_en,
-        country, lat, lon, feature, mentions, articles}] and ``timeline`` [{date,
-        articles}]; None for an unknown id."""
+        published, source, url, similarity, duplicate_of, story_time}] in time order
+        (``story_time``: the time the article counts at in the story, its publication time
+        or, undated, when it was first seen), ``entities`` [{id, canonical, type, latin,
+        mentions, articles}], ``places`` [{name, name_en, country, lat, lon, feature,
+        mentions, articles}] and ``timeline`` [{date, articles, first_seen}] (``first_seen``:
+        how many of that day's articles are undated, counted on the day they were first
+        seen); None for an unknown id."""
 
     @abc.abstractmethod
     def list_story_members(self) -> list[dict[str, Any]]:

@@ -31,24 +31,18 @@ _E_COLUMNS = ", ".join("e." + c.strip() for c in _COLUMNS.split(","))
 
 def query_top_entities(con: Any, type: str | None = None, since: str | None = None,
                        until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Entities by mentions; with a date range, mentions in articles published in it."""
+    """Entities by the number of articles that mention them (then by mentions, so that
+    one long article cannot lead the list); with a date range, in articles published in it."""
     where, args = "", []
     if type:
         where += " AND e.type = %s"
         args.append(type)
-    if since or until:
-        dsql, dargs = _date_clause(since, until)
-        rows = con.execute(
-            f"SELECT {_E_COLUMNS}, count(*) AS n, count(DISTINCT m.article_id) FROM mentions m "
-            f"JOIN entities e ON e.id = m.entity_id JOIN articles a ON a.id = m.article_id "
-            f"WHERE true {where}{dsql} GROUP BY e.id ORDER BY n DESC, e.id LIMIT %s",
-            [*args, *dargs, limit]).fetchall()
-    else:
-        rows = con.execute(
-            f"SELECT {_E_COLUMNS}, e.mention_count, "
-            f"(SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = e.id) "
-            f"FROM entities e WHERE true {where} ORDER BY e.mention_count DESC, e.id LIMIT %s",
-            [*args, limit]).fetchall()
+    dsql, dargs = _date_clause(since, until) if since or until else ("", [])
+    dated = " JOIN articles a ON a.id = m.article_id" if dsql else ""
+    rows = con.execute(
+        f"SELECT {_E_COLUMNS}, count(*) AS n, count(DISTINCT m.article_id) AS na "
+        f"FROM mentions m JOIN entities e ON e.id = m.entity_id{dated} WHERE true {where}{dsql} "
+        f"GROUP BY e.id ORDER BY na DESC, n DESC, e.id LIMIT %s", [*args, *dargs, limit]).fetchall()
     out = []
     for row in rows:
         d = _record(row[:8]).to_dict()

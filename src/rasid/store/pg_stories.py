@@ -108,10 +108,13 @@ class PostgresStoryMethods:
             out = _story_row(row[:6])
             centroid = json.loads(row[6])
             members = "SELECT article_id FROM story_articles WHERE story_id = %s"
+            # story_time: when the article counts in the story (its publication time, or
+            # when it was first seen for an undated article)
             articles = [{"id": i, "title": t, "published": p, "source": s, "url": u,
-                         "similarity": sim, "duplicate_of": d}
-                        for i, t, p, s, u, sim, d in con.execute(
-                "SELECT a.id, a.title, a.published, a.source, a.url, sa.similarity, sa.duplicate_of "
+                         "similarity": sim, "duplicate_of": d, "story_time": st}
+                        for i, t, p, s, u, sim, d, st in con.execute(
+                "SELECT a.id, a.title, a.published, a.source, a.url, sa.similarity, sa.duplicate_of, "
+                "sa.published "
                 "FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = %s "
                 "ORDER BY coalesce(sa.published, a.published) NULLS FIRST, a.rowid", (story_id,))]
             entities = [{"id": i, "canonical": c, "type": t, "latin": la, "mentions": m, "articles": n}
@@ -126,8 +129,9 @@ class PostgresStoryMethods:
                 "count(*) AS m, count(DISTINCT article_id) AS n FROM spans WHERE layer = 'places' "
                 f"AND article_id IN ({members}) AND (attrs->>'relation') IS NULL "
                 "GROUP BY attrs->>'gazetteer_id' ORDER BY n DESC, m DESC LIMIT %s", (story_id, limit))]
-            timeline = [{"date": d, "articles": n} for d, n in con.execute(
-                "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*) "
+            timeline = [{"date": d, "articles": n, "first_seen": f} for d, n, f in con.execute(
+                "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*), "
+                "sum(CASE WHEN a.published IS NULL OR a.published = '' THEN 1 ELSE 0 END) "
                 "FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = %s "
                 "GROUP BY d ORDER BY d NULLS FIRST", (story_id,))]
         out.update({"centroid": centroid, "articles": articles, "entities": entities,

@@ -24,24 +24,19 @@ def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tupl
 
 def query_top_entities(con: Any, type: str | None = None, since: str | None = None,
                        until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Entities by mentions; with a date range, mentions in articles published in it."""
+    """Entities by the number of articles that mention them (then by mentions, so that
+    one long article cannot lead the list); with a date range, in articles published in it."""
     where, args = "", []
     if type:
         where += " AND e.type = ?"
         args.append(type)
-    if since or until:
-        dsql, dargs = _date_clause(since, until)
-        rows = con.execute(
-            f"SELECT {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))}, count(*) AS n, "
-            f"count(DISTINCT m.article_id) FROM mentions m JOIN entities e ON e.id = m.entity_id "
-            f"JOIN articles a ON a.id = m.article_id WHERE 1=1 {where}{dsql} "
-            f"GROUP BY e.id ORDER BY n DESC, e.id LIMIT ?", [*args, *dargs, limit]).fetchall()
-    else:
-        rows = con.execute(
-            f"SELECT {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))}, e.mention_count, "
-            f"(SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = e.id) "
-            f"FROM entities e WHERE 1=1 {where} ORDER BY e.mention_count DESC, e.id LIMIT ?",
-            [*args, limit]).fetchall()
+    dsql, dargs = _date_clause(since, until) if since or until else ("", [])
+    dated = " JOIN articles a ON a.id = m.article_id" if dsql else ""
+    columns = ", ".join("e." + c.strip() for c in _COLUMNS.split(","))
+    rows = con.execute(
+        f"SELECT {columns}, count(*) AS n, count(DISTINCT m.article_id) AS na "
+        f"FROM mentions m JOIN entities e ON e.id = m.entity_id{dated} WHERE 1=1 {where}{dsql} "
+        f"GROUP BY e.id ORDER BY na DESC, n DESC, e.id LIMIT ?", [*args, *dargs, limit]).fetchall()
     out = []
     for row in rows:
         d = _record(row[:8]).to_dict()

@@ -86,10 +86,13 @@ class SqliteStoryMethods:
             out = _story_row(row[:6])
             centroid = json.loads(row[6])
             members = "SELECT article_id FROM story_articles WHERE story_id = ?"
+            # story_time: when the article counts in the story (its publication time, or
+            # when it was first seen for an undated article)
             articles = [{"id": i, "title": t, "published": p, "source": s, "url": u,
-                         "similarity": sim, "duplicate_of": d}
-                        for i, t, p, s, u, sim, d in con.execute(
-                "SELECT a.id, a.title, a.published, a.source, a.url, sa.similarity, sa.duplicate_of "
+                         "similarity": sim, "duplicate_of": d, "story_time": st}
+                        for i, t, p, s, u, sim, d, st in con.execute(
+                "SELECT a.id, a.title, a.published, a.source, a.url, sa.similarity, sa.duplicate_of, "
+                "sa.published "
                 "FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? "
                 "ORDER BY coalesce(sa.published, a.published), a.rowid", (story_id,))]
             entities = [{"id": i, "canonical": c, "type": t, "latin": la, "mentions": m, "articles": n}
@@ -106,8 +109,10 @@ class SqliteStoryMethods:
                 "AND json_extract(attrs, '$.relation') IS NULL "
                 "GROUP BY json_extract(attrs, '$.gazetteer_id') ORDER BY n DESC, m DESC LIMIT ?",
                 (story_id, limit))]
-            timeline = [{"date": d, "articles": n} for d, n in con.execute(
-                "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*) FROM story_articles sa "
+            timeline = [{"date": d, "articles": n, "first_seen": f} for d, n, f in con.execute(
+                "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*), "
+                "sum(CASE WHEN a.published IS NULL OR a.published = '' THEN 1 ELSE 0 END) "
+                "FROM story_articles sa "
                 "JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? GROUP BY d ORDER BY d",
                 (story_id,))]
         out.update({"centroid": centroid, "articles": articles, "entities": entities,
