@@ -17,6 +17,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ["XDG_CONFIG_HOME"] = str(Path(__file__).parent / "resources" / "no-config")
 # every pipeline the tests build checks that each stage changed only the layers it declares
 os.environ["RASID_STRICT_STAGES"] = "1"
+# one analysing process unless a test asks for more (tests/integration/test_workers.py):
+# worker processes each load the models, seconds per command on a small input
+os.environ["RASID_WORKERS"] = "1"
 
 _real_connect = socket.socket.connect
 
