@@ -31,6 +31,9 @@ os.environ["XDG_DATA_HOME"] = _DATA_HOME
 atexit.register(shutil.rmtree, _DATA_HOME, True)
 # every pipeline the tests build checks that each stage changed only the layers it declares
 os.environ["RASID_STRICT_STAGES"] = "1"
+# one analysing process unless a test asks for more (tests/integration/test_workers.py):
+# worker processes each load the models, seconds per command on a small input
+os.environ["RASID_WORKERS"] = "1"
 
 _real_connect = socket.socket.connect
 

@@ -3,21 +3,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from . import app_reads
-from .alerts.watches import WatchError
 from .doc import Document
-from .export.records import ExportFilterError
-from .ingest import Rejection
-from .search.query import QueryError
 from .pipeline import Pipeline
 from .stages import DEFAULT_STAGES, build_pipeline
-from .store.copy import ArchiveNotEmpty
+
+if TYPE_CHECKING:
+    from .ingest import Rejection
 
 #: exceptions that are part of Monitor's contract, for the shells to catch
 __all__ = ["ArchiveNotEmpty", "ExportFilterError", "IngestSummary", "Monitor", "QueryError",
            "WatchError"]
+
+
+def __getattr__(name: str) -> Any:
+    """The contract's exceptions, imported when a shell first asks for one (a cold
+    `rasid search` imports neither the readers, the alerts nor the archive copier)."""
+    if name == "WatchError":
+        from .alerts.watches import WatchError
+
+        return WatchError
+    if name == "ArchiveNotEmpty":
+        from .store.copy import ArchiveNotEmpty
+
+        return ArchiveNotEmpty
+    if name == "ExportFilterError":
+        from .export.records import ExportFilterError
+
+        return ExportFilterError
+    if name == "QueryError":
+        from .search.query import QueryError
+
+        return QueryError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -65,6 +85,7 @@ def check_document(doc: Document) -> Document | Rejection:
     are not plain finite JSON (a NaN in ``meta`` would be stored as invalid JSON). A URL
     that is not http(s) (``javascript:``, ``data:``) is dropped."""
     from .doc import check_article_size, check_json_value, compute_doc_id
+    from .ingest import Rejection
 
     origin = doc.origin or doc.url or doc.id or "?"
     if doc.url is not None and not is_url(str(doc.url).strip().lower()):
@@ -96,23 +117,43 @@ def is_url(source: str) -> bool:
 
 
 class Monitor:
-    def __init__(self, db: str | Path | None = None, stages: Iterable[str] = DEFAULT_STAGES):
+    def __init__(self, db: str | Path | None = None, stages: Iterable[str] = DEFAULT_STAGES,
+                 workers: int = 1):
+        """`workers` > 1 analyses in that many processes (`rasid.workers`; the CLI passes
+        the ``workers`` setting); the store is written by this process alone."""
         from .store import open_store
 
-        from .archive_steps import ARCHIVE_STEPS, build_archive_steps
-
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
         self.store = open_store(db)
         self._stage_names = tuple(stages)
         self._pipeline: Pipeline | None = None
-        #: The archive steps (`rasid.archive_steps`), run in this order in the transaction
-        #: of every stored batch.
-        self.archive_steps = build_archive_steps(ARCHIVE_STEPS)
+        self.workers = workers
+        self._pool: Any = None
+        #: (stage name, document) as each stage starts, in this process (`Pipeline.on_stage`)
+        self.on_stage: Callable[[str, Document], None] | None = None
+        self._archive_steps: list | None = None
+
+    @property
+    def archive_steps(self) -> list:
+        """The archive steps (`rasid.archive_steps`), run in this order in the transaction
+        of every stored batch; built on first use (a search imports none of them)."""
+        if self._archive_steps is None:
+            from .archive_steps import ARCHIVE_STEPS, build_archive_steps
+
+            self._archive_steps = build_archive_steps(ARCHIVE_STEPS)
+        return self._archive_steps
+
+    @archive_steps.setter
+    def archive_steps(self, steps: list) -> None:
+        self._archive_steps = steps
 
     # -- analysis -------------------------------------------------------------------
     @property
     def pipeline(self) -> Pipeline:
         if self._pipeline is None:
             self._pipeline = build_pipeline(self._stage_names)
+            self._pipeline.on_stage = self.on_stage
         return self._pipeline
 
     def analyze(self, doc: Document) -> Document:
@@ -175,6 +216,26 @@ class Monitor:
 
     def _analysed(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
+        """The documents to store, analysed in order (in worker processes when `workers` > 1);
+        rejections, already-stored documents and stage failures are counted in `summary`."""
+        from .workers import analyse_safely
+
+        todo = self._to_analyse(items, summary, on_record)
+        if self.workers > 1:
+            results = self.analysis_pool().analyse(todo)
+        else:
+            results = ((doc, analyse_safely(self.analyze, doc)) for doc in todo)
+        for sent, out in results:
+            if isinstance(out, str):
+                summary.failed.append((sent.origin or sent.id or "?", out))
+            else:
+                summary.words += len(out.tokens)
+                yield out
+
+    def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,
+                    on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
+        from .ingest import Rejection
+
         for item in items:
             if isinstance(item, Rejection) and item.unreachable:
                 summary.unreachable.append(item)  # nothing was read from it
@@ -187,15 +248,20 @@ class Monitor:
             elif self.store.has_document(item):
                 summary.duplicates += 1  # known already: skip the analysis cost
             else:
-                try:
-                    doc = self.analyze(item)
-                except Exception as exc:  # a stage bug must not lose the rest of the batch
-                    summary.failed.append((item.origin or item.id or "?", f"{type(exc).__name__}: {exc}"))
-                else:
-                    summary.words += len(doc.tokens)
-                    yield doc
+                yield item
             if on_record:
                 on_record(summary)
+
+    def analysis_pool(self) -> Any:
+        """The worker processes of this Monitor (`rasid.workers.AnalysisPool`), started on
+        first use and stopped by `close`."""
+        if self._pool is None:
+            from .settings import get_setting
+            from .workers import AnalysisPool
+
+            self._pool = AnalysisPool(self.workers, self._stage_names,
+                                      strict=bool(get_setting("strict_stages")))
+        return self._pool
 
     def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:
         """Store in batches; one transaction each holds the batch's articles and the work of
@@ -604,6 +670,9 @@ class Monitor:
         from .alerts.delivery import wait_for_deliveries
 
         wait_for_deliveries(self.store)  # webhooks still being posted in the background
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         self.store.close()
 
     def __enter__(self) -> "Monitor":

@@ -230,6 +230,27 @@ register_setting(Setting("allow_private_hosts", convert_str, "",
                          "comma-separated host names or addresses that feeds and webhooks may "
                          "reach although they are private or loopback (off by default: see "
                          "docs/limits.md)", has_flag=False, metavar="HOSTS"))
+def limit_blas_threads() -> None:
+    """One BLAS thread per process unless ``OPENBLAS_NUM_THREADS`` says otherwise (called by
+    ``import rasid``, before numpy loads). rasid's matrices are small (a batch of sentences by
+    a few hundred units): BLAS threads only spin and contend with each other and with the
+    `workers` processes that use every core. One thread tags 3-4x faster on a busy 2-core
+    machine (docs/speed.md)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def count_cores() -> int:
+    """The cores this process may run on (the default of the ``workers`` setting)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+register_setting(Setting("workers", convert_int, lambda env, values: count_cores(),
+                         "processes that analyse articles in `rasid ingest`, `rasid start` and "
+                         "feed polling (`rasid monitor`); one writer stores them; default: the "
+                         "number of cores", check=check_range(1, 256), metavar="N"))
 register_setting(Setting("strict_stages", convert_bool, False,
                          "check after every pipeline stage that it changed only the layers it "
                          "declares (slower; the tests turn it on)", metavar="1|0"))

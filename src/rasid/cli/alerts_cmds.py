@@ -17,8 +17,8 @@ def _main():
     return cli_main
 
 
-def _open(args: argparse.Namespace, stages: Sequence[str] | None = None):
-    return _main().open_monitor(args, stages)
+def _open(args: argparse.Namespace, stages: Sequence[str] | None = None, workers: int = 1):
+    return _main().open_monitor(args, stages, workers)
 
 
 # -- watch ------------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     def on_event(message: str) -> None:
         print(message, file=out, flush=True)
 
-    with _open(args, stages) as monitor:
+    with _open(args, stages, workers=_main().setting("workers")) as monitor:
         try:
             monitor.pipeline  # build it now: a bad --stages is a usage error, not a crash later
         except ValueError as exc:
@@ -193,7 +193,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("monitor", parents=[common],
                               help="poll feeds on an interval: ingest, analyse, alert (Ctrl-C stops)")
     p.add_argument("feeds", nargs="+", metavar="FEED_URL")
-    add_flags(p, ("monitor_interval", "webhook_attempts", "webhook_backoff", "webhook_timeout"),
+    add_flags(p, ("monitor_interval", "webhook_attempts", "webhook_backoff", "webhook_timeout", "workers"),
               aliases={"monitor_interval": ("--interval",)})
     p.add_argument("--once", action="store_true", help="one cycle, then exit")
     p.add_argument("--max-cycles", type=positive_int, default=None, help="stop after this many cycles")

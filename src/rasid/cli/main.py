@@ -52,12 +52,20 @@ def parse_field_map(items: list[str] | None) -> dict[str, str] | None:
     return mapping
 
 
-def open_monitor(args: argparse.Namespace, stages: Sequence[str] | None = None):
+def setting(name: str) -> Any:
+    from ..settings import get_setting
+
+    return get_setting(name)
+
+
+def open_monitor(args: argparse.Namespace, stages: Sequence[str] | None = None, workers: int = 1):
+    """The Monitor on ``--db``; commands that analyse many articles pass the ``workers``
+    setting (`rasid.workers`)."""
     from ..monitor import Monitor
     from ..stages import DEFAULT_STAGES
 
     try:
-        return Monitor(args.db, stages=stages or DEFAULT_STAGES)
+        return Monitor(args.db, stages=stages or DEFAULT_STAGES, workers=workers)
     except Exception as exc:
         raise CLIError(f"cannot open archive {args.db}: {exc}", EXIT_STORAGE) from exc
 
@@ -80,6 +88,7 @@ def ingest_progress(args: argparse.Namespace, label: str):
     return progress, on_record
 
 
+
 # -- commands ----------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace) -> int:
     for src in args.sources:
@@ -91,8 +100,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     published = args.published
     if args.source is not None and not args.source.strip():
         raise CLIError("--source: the source name is empty")
-    monitor = open_monitor(args)
+    monitor = open_monitor(args, workers=setting("workers"))
     progress, on_record = ingest_progress(args, "ingest")
+    monitor.on_stage = progress.show_stage
     with monitor:
         summary = monitor.ingest(args.sources, field_map=parse_field_map(args.field_map),
                                  max_bytes=args.max_bytes, on_record=on_record,
@@ -139,7 +149,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
              else read_paths([args.file]))
     from ..monitor import check_document
 
+    from ..progress import Progress
+
     pipeline = build_pipeline()
+    progress = Progress("analyze", enabled=show_progress(args))
+    pipeline.on_stage = progress.show_stage
     n_docs, code = 0, EXIT_OK
     for item in items:
         if not isinstance(item, Rejection):
@@ -156,6 +170,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             out["layers"].pop("sentences", None)
         emit_json(out)  # analyze always prints JSON (one document per article read)
         n_docs += 1
+        progress.advance(1)
+    progress.close()
     if n_docs == 0:
         print(f"{args.file}: no article could be read", file=sys.stderr)
         return EXIT_NOT_FOUND
@@ -174,7 +190,7 @@ def validate_date(value: str, flag: str = "--published") -> str:
 
 def cmd_start(args: argparse.Namespace) -> int:
     """The main job: ingest the bundled sample articles into the archive and report."""
-    monitor = open_monitor(args)
+    monitor = open_monitor(args, workers=setting("workers"))
     progress, on_record = ingest_progress(args, "ingest sample")
     with monitor:
         summary = monitor.ingest_sample(on_record=on_record)
@@ -306,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", type=iso_date,
                    help="publication date (YYYY-MM-DD) for articles that carry none")
     p.add_argument("--source", help="source name for articles that carry none")
-    add_flags(p, ("strict_stages",))
+    add_flags(p, ("strict_stages", "workers"))
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("analyze", parents=[common], help="analyse one article file; JSON on stdout")

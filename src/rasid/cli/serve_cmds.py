@@ -67,6 +67,7 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
 def add_start_arguments(p: argparse.ArgumentParser) -> None:
     """Options of ``rasid start``: where to serve, or ``--no-serve`` for scripts."""
     add_serve_arguments(p)
+    add_flags(p, ("workers",))
     p.add_argument("--no-serve", action="store_true",
                    help="ingest the sample and exit, without serving the web UI")
 
