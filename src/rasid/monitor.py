@@ -15,6 +15,8 @@ from .store.copy import ArchiveNotEmpty
 
 #: exceptions that are part of Monitor's contract, for the shells to catch
 __all__ = ["ArchiveNotEmpty", "IngestSummary", "Monitor", "WatchError"]
+#: events read for a place page's timeline (the page lists the newest `limit`)
+MAX_PLACE_EVENTS = 1000
 
 
 @dataclass
@@ -333,9 +335,11 @@ class Monitor:
     def place_profiles(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
         """The place page: for each gazetteer entry a name (Arabic, English or a gazetteer
         id) may mean and the archive names, most articles first: the place, articles over
-        time, latest articles, entities, co-mentioned places and archive places within
-        300 km (``neighbours``). Other entries of the same name are listed as ``alternatives``."""
-        from .geo.profile import find_place_keys, select_neighbours
+        time, latest articles, entities, co-mentioned places, archive places within
+        300 km (``neighbours``), the events located there (``events``, newest first) and
+        their count per day and type (``event_timeline``). Other entries of the same name
+        are listed as ``alternatives``."""
+        from .geo.profile import count_events_by_day, find_place_keys, select_neighbours
 
         keys = find_place_keys(name)
         counts = self.store.count_place_articles(keys)
@@ -346,6 +350,9 @@ class Monitor:
             profile = self.store.place_profile(key, limit=limit)
             if profile:
                 profile["neighbours"] = select_neighbours(profile["place"], nearby)[:limit]
+                events = self.store.find_events({"place_id": key}, limit=MAX_PLACE_EVENTS)
+                profile["event_timeline"] = count_events_by_day(events)
+                profile["events"] = events[:limit]
                 profile["alternatives"] = [{"gazetteer_id": k, "articles": counts[k]} for k in ranked if k != key]
                 out.append(profile)
         return out
