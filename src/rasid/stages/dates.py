@@ -93,9 +93,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 # it runs only in windows around them (WINDOW_BEFORE/AFTER characters, far more than any
 # expression reaches from its trigger), so a long article costs a few cheap scans.
 _TRIGGER_OF = {
-    "range_days": "gmonth", "range_dm": "gmonth", "range_months": "gmonth", "greg_dmy": "gmonth", "greg_my": "gmonth",
+    "range_days": "gmonth", "range_dm": "gmonth", "range_months": "months2", "greg_dmy": "gmonth", "greg_my": "gmonth",
     "range_days_h": "hmonth", "range_dm_h": "hmonth", "hijri": "hmonth", "hijri_paren": "hmonth",
-    "range_numeric": "numeric", "range_numeric_dm": "numeric", "numeric": "numeric", "numeric_ymd": "numeric",
+    "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric", "numeric_ymd": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
     "year_bare": "year4", "curday": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
@@ -112,7 +112,10 @@ def _triggers() -> dict[str, re.Pattern[str]]:
     raw = {
         "gmonth": greg, "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d", "year4": r"\d{4}",
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
-        "relday": "امس|اليوم|غد|الليلة", "weekday": _WD, "period": "اسبوع|شهر|عام|سنة",
+        "relday": "امس|اليوم|غد|الليلة", "weekday": _WD,
+        # rare words or whole expressions, so that these patterns run in few windows
+        "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
+        "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}\s+(?:الى|حتى|و)",
     }
     return {k: re.compile(v.translate(_FOLD_RX)) for k, v in raw.items()}
 
