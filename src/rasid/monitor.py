@@ -40,6 +40,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: events read for a place page's timeline (the page lists the newest `limit`)
+MAX_PLACE_EVENTS = 1000
+
+
 @dataclass
 class IngestSummary:
     """What happened to every record of one ingest run."""
@@ -493,9 +497,11 @@ class Monitor:
     def place_profiles(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
         """The place page: for each gazetteer entry a name (Arabic, English or a gazetteer
         id) may mean and the archive names, most articles first: the place, articles over
-        time, latest articles, entities, co-mentioned places and archive places within
-        300 km (``neighbours``). Other entries of the same name are listed as ``alternatives``."""
-        from .geo.profile import find_place_keys, select_neighbours
+        time, latest articles, entities, co-mentioned places, archive places within
+        300 km (``neighbours``), the events located there (``events``, newest first) and
+        their count per day and type (``event_timeline``). Other entries of the same name
+        are listed as ``alternatives``."""
+        from .geo.profile import count_events_by_day, find_place_keys, select_neighbours
 
         keys = find_place_keys(name)
         counts = self.store.count_place_articles(keys)
@@ -506,6 +512,9 @@ class Monitor:
             profile = self.store.place_profile(key, limit=limit)
             if profile:
                 profile["neighbours"] = select_neighbours(profile["place"], nearby)[:limit]
+                events = self.store.find_events({"place_id": key}, limit=MAX_PLACE_EVENTS)
+                profile["event_timeline"] = count_events_by_day(events)
+                profile["events"] = events[:limit]
                 profile["alternatives"] = [{"gazetteer_id": k, "articles": counts[k]} for k in ranked if k != key]
                 out.append(profile)
         return out

@@ -28,6 +28,9 @@ def snapshot(store) -> dict:
     out["located"] = store.find_events({"located": True, "uncertain": True})
     country = next((e["place"]["country"] for e in events if (e.get("place") or {}).get("country")), "SA")
     out["by_country"] = store.find_events({"country": country.lower(), "uncertain": True})
+    place_id = next((e["place"]["gazetteer_id"] for e in events
+                     if (e.get("place") or {}).get("gazetteer_id")), "gn:0")
+    out["by_place_id"] = store.find_events({"place_id": place_id, "uncertain": True})
     dated = sorted(e["when"] for e in events if e.get("when"))
     if dated:
         out["since"] = store.find_events({"since": dated[len(dated) // 2], "uncertain": True})

@@ -134,8 +134,13 @@ def test_place_page_api_and_web(client):
     by_en = client.get("/api/v1/places/lookup", params={"name": "Paris"}).json()["places"][0]
     assert by_en["place"]["gazetteer_id"] == paris["place"]["gazetteer_id"]
     assert client.get("/api/v1/places/lookup", params={"name": "لا مكان هنا"}).status_code == 404
+    # the events located in Paris (the seed's attacks), over time
+    assert paris["events"] and all(e["place"]["gazetteer_id"] == paris["place"]["gazetteer_id"]
+                                   for e in paris["events"])
+    assert sum(t["events"] for t in paris["event_timeline"]) >= len(paris["events"])
     page = client.get("/place", params={"id": paris["place"]["gazetteer_id"]}).text
     assert "Paris" in page and "<svg" in page and "/article/" in page
+    assert "الأحداث في هذا المكان" in page and 'class="event"' in page
     assert client.get("/place", params={"name": "لا مكان هنا"}).status_code == 404
     article = client.get(f"/article/{an_article_id(client)}").text
     assert "/place?id=" in article and ">Paris<" in article  # English name beside each place

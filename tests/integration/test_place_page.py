@@ -44,3 +44,28 @@ def test_rasid_place_cli(db, capsys):
     data = json.loads(capsys.readouterr().out.splitlines()[0])
     assert data["place"]["name"] == name
     assert main(["place", "لا مكان هنا", "--db", db]) != 0
+
+
+def test_place_page_lists_the_events_there_over_time(db, capsys):
+    with Monitor(db) as monitor:
+        located = [e for e in monitor.store.find_events({"located": True, "uncertain": True}, limit=1000)
+                   if (e.get("place") or {}).get("gazetteer_id")]
+        assert located, "the sample holds located events"
+        key = located[0]["place"]["gazetteer_id"]
+        at_key = [e for e in located if e["place"]["gazetteer_id"] == key]
+        certain = [e for e in at_key if not e.get("negated") and not e.get("hypothetical")]
+        assert certain
+        profile = monitor.place_profiles(key)[0]
+        assert profile["place"]["gazetteer_id"] == key
+        assert len(profile["events"]) == min(20, len(certain))
+        assert {e["id"] for e in profile["events"]} <= {e["id"] for e in certain}
+        assert all(e["place"]["gazetteer_id"] == key for e in profile["events"])
+        assert sum(t["events"] for t in profile["event_timeline"]) == len(certain)
+        days = [t["date"] for t in profile["event_timeline"] if t["date"]]
+        assert days == sorted(days)
+        # a place elsewhere has none of them
+        other = monitor.store.find_events({"place_id": "gn:0"})
+        assert other == []
+    assert main(["place", key, "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "events over time:" in out and certain[0]["type"] in out

@@ -165,7 +165,14 @@ def test_gold_accuracy_floor_on_issue14_test_split():
     rows = load_gold(DEFAULT_GOLD, "test", "issue14")
     assert len(rows) >= 80
     result = evaluate_dates(rows)
-    assert result["exact"] >= 84.0, result["errors"]
+    assert result["exact"] >= 86.0, result["errors"]  # 87.1 after the second round
+
+
+def test_gold_accuracy_floor_on_the_held_out_third_batch():
+    # issue14b: annotated before any run and never tuned on (tests/resources/README.md)
+    rows = load_gold(DEFAULT_GOLD, "all", "issue14b")
+    assert len(rows) >= 80
+    assert evaluate_dates(rows)["exact"] >= 93.0  # 94.0 when set
 
 
 PUB_AUG = "2015-08-05"  # a Wednesday; 20 Shawwal 1436 on the Umm al-Qura calendar

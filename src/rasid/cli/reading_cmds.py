@@ -241,6 +241,13 @@ def cmd_place(args: argparse.Namespace) -> int:
         if p["entities"]:
             print("  entities: " + ", ".join(f"{x['canonical']} ({x['articles']})" for x in p["entities"]))
         print("  over time: " + ", ".join(f"{t['date']}: {t['articles']}" for t in p["timeline"]))
+        if p["event_timeline"]:
+            print("  events over time: " + ", ".join(
+                f"{t['date'] or 'undated'}: " + " ".join(f"{k}×{n}" for k, n in t["types"].items())
+                for t in p["event_timeline"]))
+        for e in p["events"]:
+            print(f"    event {e['id']}  {e.get('when') or (e.get('published') or '')[:10]:<10}  "
+                  f"{e['type']}  {e.get('trigger') or ''}  [{e['article_id']}]")
         for a in p["articles"]:
             print(f"    {a['id']}  {a['published'] or '':<10}  {a['title']}")
     return m.EXIT_OK

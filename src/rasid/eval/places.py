@@ -1,7 +1,7 @@
 """Toponym resolution accuracy on a gold list of place mentions.
 
     python -m rasid.eval.places [GOLD_FILE] [--split dev|test|all] [--batch first|issue14|all]
-                                [--match-gazetteer safe|all|off] [--errors]
+                                [--match-gazetteer safe|all|off] [--errors] [--entities]
 
 GOLD_FILE (default ``tests/resources/places-gold.jsonl``) holds one mention per line:
 ``doc``, ``split``, ``context`` (<= 400 characters), ``start``/``end``/``text`` (offsets
@@ -87,14 +87,20 @@ def group_contexts(gold: list[dict]) -> dict[tuple[str, str], list[dict]]:
     return groups
 
 
-def evaluate_places(gold: list[dict], stage: PlaceStage) -> dict[str, float]:
-    """Entry- and country-level accuracy with gold spans as LOC entities."""
+def evaluate_places(gold: list[dict], stage: PlaceStage, ner=None) -> dict[str, float]:
+    """Entry- and country-level accuracy with gold spans as LOC entities (plus, with `ner`
+    (an NER stage), the PER/ORG entities it finds: the co-mentioned people and bodies)."""
     n = ok_id = ok_cc = ok_near = 0
     errors = []
     for (doc_id, context), mentions in group_contexts(gold).items():
         doc = Document(text=context, url=doc_id)
         doc.tokens = tokenize(context)
-        doc.layers["entities"] = [Span(m["start"], m["end"], "LOC") for m in mentions]
+        others = []
+        if ner is not None:
+            ner(doc)
+            others = [s for s in doc.layers.get("entities", []) if s.label in ("PER", "ORG")
+                      and not any(s.start < m["end"] and m["start"] < s.end for m in mentions)]
+        doc.layers["entities"] = [Span(m["start"], m["end"], "LOC") for m in mentions] + others
         stage(doc)
         places = [s for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"]
         for m in mentions:
@@ -139,13 +145,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", default="all", help="first, issue14 or all (default)")
     ap.add_argument("--match-gazetteer", choices=("safe", "all", "off"), default="safe")
     ap.add_argument("--errors", action="store_true", help="list the wrong resolutions")
+    ap.add_argument("--entities", action="store_true",
+                    help="also give the resolver the PER/ORG entities the NER model finds")
     args = ap.parse_args(argv)
     gold = read_gold(args.gold, args.batch)
     stage = PlaceStage(match_gazetteer=args.match_gazetteer)
+    ner = None
+    if args.entities:
+        from ..stages.ner import NERStage
+        ner = NERStage()
     result = None
     for split in ("dev", "test", "all"):
         part = [g for g in gold if split == "all" or g["split"] == split]
-        res = evaluate_places(part, stage)
+        res = evaluate_places(part, stage, ner)
         tag = evaluate_tagger(part, PlaceStage(match_gazetteer=args.match_gazetteer))
         print(f"{split}\tmentions {res['n']}\tgeonameid-accuracy {res['entry']:.1f}\t"
               f"country-accuracy {res['country']:.1f}\tnear-accuracy {res['near']:.1f}\ttagger-P {tag['precision']:.1f}\t"

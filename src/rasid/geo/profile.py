@@ -1,5 +1,5 @@
-"""Helpers for the place page: which gazetteer entries a typed name means, and which
-archive places lie near one. No I/O beyond the shipped gazetteer; the SQL is in
+"""Helpers for the place page: which gazetteer entries a typed name means, which
+archive places lie near one, and the events there per day. No I/O beyond the shipped gazetteer; the SQL is in
 store/sqlite_places.py and `Monitor.place_profiles` ties them together."""
 from __future__ import annotations
 
@@ -50,3 +50,17 @@ def select_neighbours(place: dict[str, Any], places: list[dict[str, Any]],
         if d <= km:
             out.append({**p, "km": round(d)})
     return sorted(out, key=lambda p: p["km"])
+
+
+def count_events_by_day(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events (rows of `Store.find_events`) per day, oldest first: ``{"date", "events",
+    "types": {TYPE: n}}``; the day is the event's own date (``when``) when the text gave
+    one, else its article's publication day; events with neither come last, with
+    ``date`` None."""
+    days: dict[str, dict[str, int]] = {}
+    for ev in events:
+        day = str(ev.get("when") or ev.get("published") or "")[:10]
+        types = days.setdefault(day, {})
+        types[ev["type"]] = types.get(ev["type"], 0) + 1
+    return [{"date": d or None, "events": sum(t.values()), "types": dict(sorted(t.items()))}
+            for d, t in sorted(days.items(), key=lambda dt: (not dt[0], dt[0]))]

@@ -35,6 +35,7 @@ HEAD_WEIGHT = 3.0
 ADMIN_HEADS = {normalize_place(w) for w in ("محافظة", "ولاية", "منطقة", "إمارة", "إقليم", "مقاطعة")}
 CITY_HEADS = {normalize_place(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة")}
 NEAR_WEIGHT = 1.0
+NISBA_WEIGHT = 4.0  # a candidate in the country of the adjective right after the name
 ALTERNATIVE_MIN = 0.05
 #: multi-word names the safe tagger takes whatever their size (the region news writes about)
 NEAR_COUNTRIES = frozenset("SA AE BH KW QA OM YE IQ SY LB JO PS EG LY SD".split())
@@ -68,6 +69,7 @@ class Mention:
     confidence: float = 0.0
     alternatives: list[tuple[Place, float]] = field(default_factory=list)  # runner-up senses
     partial: bool = False  # matched inside a longer LOC span: the rest of it is unexplained
+    nisba: str = ""  # country of a nisba adjective right after the name (هورست الهولندية)
 
 
 def score_prior(place: Place, weight: float = 1.0) -> float:
@@ -97,6 +99,7 @@ def load_stopnames() -> frozenset[str]:
                      if x.split("#")[0].strip())
 
 
+@lru_cache(maxsize=100_000)
 def convert_nisba(base: str) -> str | None:
     """ISO2 of a nisba adjective token (``base`` form): الفرنسيون -> FR."""
     key = normalize_place(base)
@@ -367,9 +370,9 @@ def _km(a: Place, b: Place) -> float:
 
 
 def _vote_of(m: Mention) -> tuple[str, float]:
-    if m.source == "demonym":
+    if m.source in ("demonym", "cue"):
         return m.country, 0.5
-    if m.choice is not None and m.choice.country:
+    if m.source in ("entity", "gazetteer") and m.choice is not None and m.choice.country:
         return m.choice.country, 1.0
     return "", 0.0
 
@@ -415,6 +418,7 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
             others = [c for c in nearby_cities if city_keys[c.key] - {key}]
             named_countries = {cc for cc, keys in country_keys.items() if keys - {key}}
             heads = {m.head for m in ms if m.head}
+            nisbas = {m.nisba for m in ms if m.nisba}
             total = sum(votes.values())
             scored = []
             for p, w in ms[0].cands:
@@ -425,6 +429,8 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
                     s += HINT_WEIGHT
                 if p.feature != "country" and p.country in named_countries:
                     s += NEAR_WEIGHT
+                if p.country in nisbas:
+                    s += NISBA_WEIGHT
                 if heads & ADMIN_HEADS and p.feature == "admin1":
                     s += HEAD_WEIGHT
                 if heads & CITY_HEADS and p.feature == "city":
@@ -443,6 +449,9 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
             for m in groups[key]:
                 share = conf * (PARTIAL_FACTOR if m.partial else 1.0)
                 m.choice, m.confidence, m.alternatives = p, round(share, 3), alts
+                if m.nisba and p.country != m.nisba and p.feature != "country":
+                    # هورست الهولندية is no Hurst of the US: a place the gazetteer lacks
+                    m.choice, m.confidence, m.alternatives = None, 0.0, []
 
 
 def vote_focus(mentions: list[Mention], lead_chars: int = 300) -> tuple[str | None, dict[str, float]]:

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from ..arabic.tokenize import tokenize
 from ..doc import Document, Span
+from ..geo.cues import extract_entity_cues, mark_adjacent_nisba
 from ..geo.gazetteer import load_gazetteer
+from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
     extract_demonyms,
     extract_entity_mentions,
@@ -73,6 +75,9 @@ class PlaceStage(Stage):
         covered += [(m.start, m.end) for m in mentions]
         if self.demonyms:
             mentions += extract_demonyms(tokens, covered)
+            mark_adjacent_nisba(doc.text, mentions)
+        # co-mentioned people and organisations tied to a country vote like demonyms
+        cues = extract_entity_cues(tokens, entities)
         if doc.title:
             body_keys = {m.key for m in mentions}
             title_mentions = [m for m in title_mentions if m.key in body_keys or is_safe_match(
@@ -82,8 +87,9 @@ class PlaceStage(Stage):
             for m in title_mentions:
                 m.in_title = True
         hint = doc.meta.get("country_hint") or self.country_hint
-        resolve_mentions(mentions + title_mentions, hint)
-        focus, votes = vote_focus(mentions + title_mentions)
+        resolve_mentions(mentions + title_mentions + cues, hint)
+        focus, votes = vote_focus(mentions + title_mentions + cues)
+        resolve_by_sound(mentions, focus)
         spans = []
         for m in sorted(mentions, key=lambda m: m.start):
             if m.source == "demonym":

@@ -152,7 +152,7 @@ class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMeth
         with the article's title/url/source/published, the sentence text, archive entity
         ids of actor and recipient and the cross-article ``group``. Filters: ``type``,
         ``mode``, ``actor``/``recipient`` (text), ``actor_ids``/``recipient_ids``/
-        ``entity_ids``, ``country`` (ISO2), ``place``, ``since``/``until`` (event day),
+        ``entity_ids``, ``country`` (ISO2), ``place``, ``place_id`` (gazetteer id), ``since``/``until`` (event day),
         ``uncertain`` (include negated/hypothetical), ``article_ids``, ``group``, ``located``."""
 
     @abc.abstractmethod

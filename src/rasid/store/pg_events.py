@@ -73,6 +73,9 @@ def build_where(f: dict[str, Any]) -> tuple[str, list]:
     if f.get("country"):
         sql += f" AND {_j('place.country')} = %s"
         args.append(str(f["country"]).upper())
+    if f.get("place_id"):
+        sql += f" AND {_j('place.gazetteer_id')} = %s"
+        args.append(str(f["place_id"]))
     if f.get("place"):
         sql += (f" AND ({_j('place.text')} ILIKE %s OR {_j('place.name')} ILIKE %s "
                 f"OR {_j('place.name_en')} ILIKE %s)")

@@ -75,6 +75,9 @@ def build_where(f: dict[str, Any]) -> tuple[str, list]:
         sql += f" AND ({_J.format('place.text')} LIKE ? OR {_J.format('place.name')} LIKE ? " \
                f"OR {_J.format('place.name_en')} LIKE ?)"
         args += [f"%{f['place']}%"] * 3
+    if f.get("place_id"):
+        sql += f" AND {_J.format('place.gazetteer_id')} = ?"
+        args.append(str(f["place_id"]))
     if f.get("since"):
         sql += f" AND {_J.format('when')} >= ?"
         args.append(str(f["since"])[:10])
@@ -119,7 +122,7 @@ class SqliteEventsMixin:
         """Events, newest first. Filters: ``type`` (comma list), ``mode``, ``actor`` /
         ``recipient`` (text in the argument or its entity name) and ``actor_ids`` /
         ``recipient_ids`` (archive entity ids), ``entity_ids`` (actor or recipient),
-        ``country`` (ISO2 of the place), ``place`` (name), ``since`` / ``until`` (the
+        ``country`` (ISO2 of the place), ``place`` (name), ``place_id`` (gazetteer id), ``since`` / ``until`` (the
         event's day, inclusive), ``uncertain`` (also negated and hypothetical events),
         ``article_ids``, ``group``, ``located`` (only events with coordinates)."""
         where, args = build_where(filters or {})

@@ -247,11 +247,15 @@ def place_page(request: Request, name: Annotated[str, Query(max_length=200)] = "
     profiles = monitor.place_profiles(id or name, limit=20) if (id or name).strip() else []
     if not profiles:
         raise ApiError(404, "لا يوجد مكان بهذا الاسم في الأرشيف.")
+    from .events_pages import TYPE_NAMES_AR, render_timeline  # (events_pages imports this module)
+
     for p in profiles:
         p["chart"] = render.render_bars(p["timeline"], key="date", value="articles")
+        dated = [{**e, "when": e.get("when") or (e.get("published") or "")[:10]} for e in p["events"]]
+        p["event_chart"] = render_timeline(dated)
         here = {**p["place"], "mentions": p["place"]["articles"]}
         p["map"] = render_map([here] + [{**n, "mentions": n["articles"]} for n in p["neighbours"]])
-    return page(request, "place.html", profiles=profiles)
+    return page(request, "place.html", profiles=profiles, type_names=TYPE_NAMES_AR)
 
 
 @router.get("/watches", response_class=HTMLResponse)

@@ -1,0 +1,104 @@
+"""Country cues for the places stage that are not place names (issue 14, item 1).
+
+* Co-mentioned entities: a person or organisation tied to one country (أوباما -> US,
+  الحوثيون -> YE; table ``data/entity_countries.tsv``) and a nisba adjective inside an
+  organisation's name (الجيش اللبناني -> LB) vote for that country like a demonym does, so
+  a homograph (طرابلس, صور, الرقة) follows the article's people and bodies too.
+* An adjacent nisba: a nisba adjective right after a place name (مدينة هورست الهولندية,
+  جزيرة لاريونيون الفرنسية) says which country that place is in.
+
+Pure functions over tokens and spans; `PlaceStage` calls them and `resolve_mentions`
+weighs them.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from .gazetteer import normalize_place
+from .resolve import Mention, convert_nisba
+
+ENTITY_LABELS = ("PER", "ORG")
+MAX_WORDS = 4
+
+
+def _squash(text: str) -> str:
+    return normalize_place(text).replace(" ", "")
+
+
+@lru_cache(maxsize=1)
+def load_entity_countries() -> dict[str, str]:
+    """Squashed name (no spaces, normalised) -> ISO2."""
+    table: dict[str, str] = {}
+    text = resources.files("rasid.geo").joinpath("data/entity_countries.tsv").read_text("utf-8")
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or len(parts[1].strip()) != 2:
+            raise ValueError(f"entity_countries.tsv line {n}: expected 'names<TAB>ISO2'")
+        for name in parts[0].split("|"):
+            if name.strip():
+                table[_squash(name)] = parts[1].strip()
+    return table
+
+
+def find_entity_country(words: list[str]) -> str | None:
+    """The country of the longest run of `words` (normalised) that the table names."""
+    table = load_entity_countries()
+    for n in range(min(MAX_WORDS, len(words)), 0, -1):
+        for i in range(len(words) - n + 1):
+            iso = table.get("".join(words[i:i + n]))
+            if iso:
+                return iso
+    return None
+
+
+def extract_entity_cues(tokens, entities) -> list[Mention]:
+    """One ``source="cue"`` mention per PER/ORG entity tied to a country (table), and one
+    per nisba adjective inside an ORG entity (a person's nisba is often a family name:
+    المصري). Offsets are the entity's / the adjective's."""
+    spans = sorted((s for s in entities if s.label in ENTITY_LABELS), key=lambda s: s.start)
+    if not spans:
+        return []
+    out = []
+    ti = 0
+    words_of: list[list] = [[] for _ in spans]
+    toks = [t for t in tokens if t.kind == "word"]
+    for k, s in enumerate(spans):
+        while ti < len(toks) and toks[ti].end <= s.start:
+            ti += 1
+        j = ti
+        while j < len(toks) and toks[j].start < s.end:
+            words_of[k].append(toks[j])
+            j += 1
+    for s, toks_in in zip(spans, words_of):
+        words = [normalize_place(t.base) for t in toks_in]
+        iso = find_entity_country([w for w in words if w])
+        if iso:
+            out.append(Mention(s.start, s.end, "", "cue", country=iso))
+            continue
+        if s.label == "ORG":
+            for t in toks_in:
+                iso = convert_nisba(t.base)
+                if iso:
+                    out.append(Mention(t.base_start, t.end, "", "cue", country=iso))
+                    break
+    return out
+
+
+def mark_adjacent_nisba(text: str, mentions: list[Mention]) -> None:
+    """Set ``nisba`` on a place mention followed directly (only spaces between) by a
+    demonym mention: بمدينة هورست الهولندية -> هورست.nisba = NL."""
+    places = sorted((m for m in mentions if m.source in ("entity", "gazetteer")), key=lambda m: m.end)
+    demonyms = {}
+    for m in mentions:
+        if m.source == "demonym":
+            demonyms[m.start] = m
+    for m in places:
+        i = m.end
+        while i < len(text) and text[i] == " ":
+            i += 1
+        d = demonyms.get(i)
+        if d is not None and i > m.end:
+            m.nisba = d.country

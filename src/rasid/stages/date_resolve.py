@@ -1,0 +1,326 @@
+"""Resolution helpers of the dates stage (`rasid.stages.dates`): publication-relative
+years, months, weekdays and Hijri years, and the resolvers of ranges and of days of the
+current month. Pure functions of a match's groups and the publication date; the rules
+are documented in docs/dates.md."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian, extract_hijri_month_range
+from .date_words import WEEKDAYS, _NEXT, _ORDINALS, _PAST, _month_of
+
+# ---------------------------------------------------------------- resolution helpers
+def _parse_published(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(str(published).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    idx = year * 12 + (month - 1) + delta
+    return idx // 12, idx % 12 + 1
+
+
+def _iso_week(d: dt.date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _rel_kind(rel: str | None) -> str | None:
+    if not rel:
+        return None
+    if re.fullmatch(_PAST, rel):
+        return "past"
+    if re.fullmatch(_NEXT, rel):
+        return "next"
+    return "current"
+
+
+def _year_for_month(month: int, rel: str | None, pub: dt.date) -> int:
+    kind = _rel_kind(rel)
+    if kind == "past":
+        return pub.year if month < pub.month else pub.year - 1
+    if kind == "next":
+        return pub.year if month > pub.month else pub.year + 1
+    return pub.year  # no cue: the publication year (see docs/dates.md)
+
+
+def _yrel_year(yrel: str, pub: dt.date | None) -> int | None:
+    if pub is None:
+        return None
+    kind = _rel_kind(yrel.split()[-1])
+    return pub.year + {"past": -1, "next": 1}.get(kind or "current", 0)
+
+
+def _weekday_date(wd: int, rel: str | None, pub: dt.date) -> dt.date:
+    kind = _rel_kind(rel)
+    if kind == "next":
+        return pub + dt.timedelta(days=(wd - pub.weekday() - 1) % 7 + 1)
+    if kind == "past":
+        return pub - dt.timedelta(days=(pub.weekday() - wd - 1) % 7 + 1)
+    return pub - dt.timedelta(days=(pub.weekday() - wd) % 7)  # on or before publication
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        dt.date(y, m, d)
+        return True
+    except ValueError:
+        return False
+
+
+def _prev_word(norm: str, pos: int) -> str:
+    m = re.search(r"(\w+)\W*$", norm[max(0, pos - 30):pos])
+    return m.group(1) if m else ""
+
+
+def _day_of(g: dict[str, Any]) -> int:
+    if g.get("d"):
+        return int(g["d"])
+    return _ORDINALS[" ".join(g["od"].split())]
+
+
+def _match_weekday(date: dt.date, wd: str | None) -> dt.date:
+    """A Hijri date one day off the weekday printed next to it follows the weekday (sighting)."""
+    if wd:
+        shift = (WEEKDAYS[wd] - date.weekday() + 3) % 7 - 3
+        if abs(shift) == 1:
+            return date + dt.timedelta(days=shift)
+    return date
+
+
+def _year_for_day(year: int, month: int, day: int, rel: str | None, pub: dt.date, wd: str | None) -> int:
+    """The year of a day-month without a year: المقبل the next such day (never a year late),
+    الماضي the last one; a weekday printed with it picks the neighbouring year it fits."""
+    kind = _rel_kind(rel)
+    if kind in ("next", "past") and _valid(pub.year, month, day):
+        date, slack = dt.date(pub.year, month, day), dt.timedelta(days=2)
+        year = pub.year
+        if kind == "next" and date < pub - slack:
+            year += 1
+        elif kind == "past" and date > pub + slack:
+            year -= 1
+    if wd and not kind:
+        for cand in (year, year - 1, year + 1):
+            if _valid(cand, month, day) and dt.date(cand, month, day).weekday() == WEEKDAYS[wd]:
+                return cand
+    return year
+
+
+def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> int:
+    py, pm, pd = convert_gregorian_to_hijri(pub)
+    kind = _rel_kind(rel)
+    if kind == "current":
+        return py
+    if kind == "past":
+        return py if hm < pm or (hm == pm and d is not None and d <= pd + 2) else py - 1
+    if kind == "next":
+        return py if hm > pm or (hm == pm and (d is None or d >= pd - 2)) else py + 1
+    if (hm - pm) % 12 <= 2:  # this month or the next two: the coming one (across the new year too)
+        return py + 1 if hm < pm else py
+    return py if hm <= pm else py - 1
+
+
+def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    hm = _month_of(g["hm"])[0]
+    hy = int(g["y"]) if g.get("y") else None
+    d = _day_of(g) if g.get("d") or g.get("od") else None
+    rel = g.get("rel")
+    if d is None and hy is None and not rel and not g.get("shahr"):
+        return None
+    if hy is not None and not 1300 <= hy <= 1600:
+        return None
+    if d is not None and not 1 <= d <= 30:
+        return None
+    relative = hy is None
+    if hy is None and pub is not None:
+        hy = _hijri_year_for(hm, d, rel, pub)
+    if hy is None:
+        return _attrs(None, "day" if d else "month", True, "hijri", hijri=f"{hm:02d}-{d:02d}" if d else f"{hm:02d}")
+    if d is None:
+        s, e = extract_hijri_month_range(hy, hm)
+        return _since(m, _attrs(f"{s}/{e}", "month", relative, "hijri", hijri=f"{hy}-{hm:02d}"))
+    date = _match_weekday(convert_hijri_to_gregorian(hy, hm, d), g.get("wd"))
+    return _since(m, _attrs(date.isoformat(), "day", relative, "hijri", hijri=f"{hy}-{hm:02d}-{d:02d}"))
+
+
+def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """5 الجاري، الخامس من الشهر الجاري، 3 من الشهر الماضي: a day of the publication's month
+    (or the one before / after); a printed weekday moves it to the neighbouring month it fits."""
+    d = _day_of(g)
+    if not 1 <= d <= 31:
+        return None
+    if pub is None:
+        return _attrs(None, "day", True)
+    delta = {"past": -1, "next": 1}.get(_rel_kind(g.get("rel")) or "current", 0)
+    shifts = (delta, delta - 1, delta + 1) if g.get("wd") else (delta,)
+    for shift in shifts:
+        y, mo = _shift_month(pub.year, pub.month, shift)
+        if _valid(y, mo, d) and (not g.get("wd") or dt.date(y, mo, d).weekday() == WEEKDAYS[g["wd"]]):
+            return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True)
+    y, mo = _shift_month(pub.year, pub.month, delta)
+    if not _valid(y, mo, d):
+        return _attrs(None, "day", True, reason="no such day")
+    return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True)
+
+
+def _range(s: dt.date, e: dt.date, relative: bool, calendar: str = "gregorian", **extra: Any) -> dict[str, Any] | None:
+    if s >= e:
+        return None
+    a, b = s.isoformat(), e.isoformat()
+    return _attrs(f"{a}/{b}", "range", relative, calendar, range_start=a, range_end=b, **extra)
+
+
+def _resolve_range_days_h(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """من 3 إلى 7 رمضان، 10-12 شوال 1436هـ: one Gregorian interval."""
+    hm = _month_of(g["hm"])[0]
+    d1, d2 = int(g["d1"]), int(g["d2"])
+    if not (1 <= d1 < d2 <= 30):
+        return None
+    hy = int(g["y"]) if g.get("y") else None
+    if hy is None and pub is not None:
+        hy = _hijri_year_for(hm, d1, g.get("rel"), pub)
+    if hy is None:
+        return _attrs(None, "range", True, "hijri")
+    if not 1300 <= hy <= 1600:
+        return None
+    return _range(convert_hijri_to_gregorian(hy, hm, d1), convert_hijri_to_gregorian(hy, hm, d2),
+                  g.get("y") is None, "hijri", hijri=f"{hy}-{hm:02d}-{d1:02d}/{hy}-{hm:02d}-{d2:02d}")
+
+
+def _resolve_range_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """من 28 يوليو إلى 3 أغسطس 2015: a range across two months."""
+    ma, mb = _month_of(g["ma"])[0], _month_of(g["mb"])[0]
+    d1, d2 = int(g["d1"]), int(g["d2"])
+    y2 = int(g["y"]) if g.get("y") else None
+    y1 = int(g["y1"]) if g.get("y1") else None
+    relative = y1 is None and y2 is None
+    if y2 is None:
+        y2 = y1 if y1 is not None else (pub.year if pub else None)
+    if y2 is None:
+        return _attrs(None, "range", True)
+    if y1 is None:
+        y1 = y2 - 1 if ma > mb else y2
+    if not (_valid(y1, ma, d1) and _valid(y2, mb, d2)):
+        return None
+    return _range(dt.date(y1, ma, d1), dt.date(y2, mb, d2), relative)
+
+
+def _resolve_range_numeric(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """10-12/3, 10–12/3/2015, 5-7/9/1436هـ: days of one month."""
+    d1, d2, mo = int(g["d1"]), int(g["d2"]), int(g["m"])
+    y = int(g["y"]) if g.get("y") else None
+    if not (1 <= mo <= 12 and 1 <= d1 < d2 <= 31):
+        return None
+    hijri = bool(g.get("hs")) or (y is not None and 1300 <= y <= 1600)
+    if y is None and pub is not None:
+        y = convert_gregorian_to_hijri(pub)[0] if hijri else pub.year
+    if y is None:
+        return _attrs(None, "range", True)
+    if hijri:
+        if d2 > 30:
+            return None
+        return _range(convert_hijri_to_gregorian(y, mo, d1), convert_hijri_to_gregorian(y, mo, d2),
+                      g.get("y") is None, "hijri", hijri=f"{y}-{mo:02d}-{d1:02d}/{y}-{mo:02d}-{d2:02d}")
+    if not (1800 <= y <= 2200 and _valid(y, mo, d1) and _valid(y, mo, d2)):
+        return None
+    return _range(dt.date(y, mo, d1), dt.date(y, mo, d2), g.get("y") is None)
+
+
+def _resolve_range_dm_h(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """من 20 شوال إلى 5 ذي القعدة 1436هـ: a Hijri range across two months."""
+    ha, hb = _month_of(g["ha"])[0], _month_of(g["hb"])[0]
+    d1, d2 = int(g["d1"]), int(g["d2"])
+    if not (1 <= d1 <= 30 and 1 <= d2 <= 30) or ha == hb:
+        return None
+    y2 = int(g["y"]) if g.get("y") else None
+    y1 = int(g["y1"]) if g.get("y1") else None
+    relative = y1 is None and y2 is None
+    if y1 is None and y2 is not None:
+        y1 = y2 - 1 if ha > hb else y2
+    if y1 is None and pub is not None:
+        y1 = _hijri_year_for(ha, d1, g.get("rel"), pub)
+    if y1 is None:
+        return _attrs(None, "range", True, "hijri")
+    if y2 is None:
+        y2 = y1 + 1 if ha > hb else y1
+    if not (1300 <= y1 <= y2 <= 1600):
+        return None
+    return _range(convert_hijri_to_gregorian(y1, ha, d1), convert_hijri_to_gregorian(y2, hb, d2),
+                  relative, "hijri", hijri=f"{y1}-{ha:02d}-{d1:02d}/{y2}-{hb:02d}-{d2:02d}")
+
+
+def _resolve_range_numeric_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """من 10/8 إلى 15/8/2015, من 28/7 إلى 3/8: day/month to day/month (Hijri with هـ or a
+    Hijri year)."""
+    d1, m1, d2, m2 = int(g["d1"]), int(g["m1"]), int(g["d2"]), int(g["m2"])
+    y = int(g["y"]) if g.get("y") else None
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+        return None
+    hijri = bool(g.get("hs")) or (y is not None and 1300 <= y <= 1600)
+    if y is None and pub is not None:
+        y = convert_gregorian_to_hijri(pub)[0] if hijri else pub.year
+    if y is None:
+        return _attrs(None, "range", True)
+    y1 = y - 1 if (m1, d1) > (m2, d2) else y
+    if hijri:
+        if d1 > 30 or d2 > 30 or not 1300 <= y1 <= 1600:
+            return None
+        return _range(convert_hijri_to_gregorian(y1, m1, d1), convert_hijri_to_gregorian(y, m2, d2),
+                      g.get("y") is None, "hijri", hijri=f"{y1}-{m1:02d}-{d1:02d}/{y}-{m2:02d}-{d2:02d}")
+    if not (1800 <= y1 and _valid(y1, m1, d1) and _valid(y, m2, d2)):
+        return None
+    return _range(dt.date(y1, m1, d1), dt.date(y, m2, d2), g.get("y") is None)
+
+
+def _resolve_range_months(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """شهري يوليو وأغسطس (2015): two months as one interval, ``2015-07/2015-08``."""
+    ma, mb = _month_of(g["ma"])[0], _month_of(g["mb"])[0]
+    if ma == mb:
+        return None
+    y2 = int(g["y"]) if g.get("y") else None
+    if y2 is None and g.get("yrel"):
+        y2 = _yrel_year(g["yrel"], pub)
+    elif y2 is None and pub is not None:
+        y2 = _year_for_month(mb, g.get("rel"), pub)
+    if y2 is None:
+        return _attrs(None, "range", True)
+    y1 = y2 - 1 if ma > mb else y2
+    a, b = f"{y1}-{ma:02d}", f"{y2}-{mb:02d}"
+    return _attrs(f"{a}/{b}", "range", g.get("y") is None, range_start=a, range_end=b)
+
+
+def _resolve_range_hyears(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """1436/1437هـ (an academic or fiscal year): from 1 Muharram of the first to the end of the second."""
+    y1, y2 = int(g["y1"]), int(g["y2"])
+    if not 1300 <= y1 < y2 <= min(1600, y1 + 5):
+        return None
+    end = convert_hijri_to_gregorian(y2 + 1, 1, 1) - dt.timedelta(days=1)
+    return _range(convert_hijri_to_gregorian(y1, 1, 1), end, False, "hijri", hijri=f"{y1}/{y2}")
+
+
+_RESOLVERS = {"curday": _resolve_curday, "range_days_h": _resolve_range_days_h, "range_dm": _resolve_range_dm,
+              "range_dm_h": _resolve_range_dm_h, "range_numeric": _resolve_range_numeric,
+              "range_numeric_dm": _resolve_range_numeric_dm, "range_hyears": _resolve_range_hyears,
+              "range_months": _resolve_range_months}
+
+
+# ---------------------------------------------------------------- handlers
+def _attrs(value: str | None, gran: str, relative: bool, calendar: str = "gregorian", **extra: Any) -> dict[str, Any]:
+    out = {"value": value, "granularity": gran, "resolved": value is not None,
+           "relative": relative, "calendar": calendar}
+    if value is None:  # kept, and says why it has no value
+        out["reason"] = extra.pop("reason", None) or ("no publication date" if relative else "unresolvable")
+    out.update({k: v for k, v in extra.items() if v is not None})
+    return out
+
+
+def _since(m: re.Match[str], attrs: dict[str, Any]) -> dict[str, Any]:
+    if m.groupdict().get("since"):
+        attrs["relation"] = "since"
+    return attrs
