@@ -74,6 +74,13 @@ def test_run_cv_scores_each_block_with_a_model_that_never_saw_it(tmp_path):
     assert sum(r["micro"]["gold"] for r in runs) == sum(len(extract_entities(y)) for _, y in SENTS)
     assert 0 < result["summary"]["context@100"]["micro.f1"]["mean"] < 100
     assert (tmp_path / "cv" / "cv-3.json").exists()
+    assert "micro" in result["dev_split_out_of_fold"]["context"]
+    # a rerun with the same settings reuses each fold's kept predictions: no training
+    again = run_cv(SENTS, 3, build, tmp_path, log=lambda _: None)
+    assert len(seen) == 3 and again["summary"] == result["summary"]
+    # other settings train again
+    run_cv(SENTS, 3, build, tmp_path, folds=[1], log=lambda _: None, settings={"c1": 0.1})
+    assert len(seen) == 4
 
 
 # ------------------------------------------------------------------ UniversalPetrarch
@@ -97,3 +104,20 @@ def test_petrarch_roles_read_agents_and_role_heads():
     roles = set(read_petrarch_roles(RESOURCES / "petrarch-agents-excerpt.txt", RESOURCES / "petrarch-actors-excerpt.txt"))
     assert {"انفصالي", "طبيب", "ناشر", "حزب سياسي", "الحزب السياسي الوحيد"} <= roles
     assert "رءيس" in roles or "رئيس" in roles
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--cv", "5", "--cv-folds", "7"], "--cv-folds between 0 and K-1"),
+    (["--cv", "1"], "K >= 2"),
+    (["--cv-folds", "1"], "go with --cv K"),
+    (["--cv", "5", "--curve", "0,50"], "--curve: percentages"),
+    (["--gazetteer-groups", "anergazet,foo"], "unknown group 'foo'"),
+])
+def test_train_ner_refuses_bad_cv_options_before_any_work(tmp_path, capsys, args, message):
+    from rasid.train.ner import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--networks", "0", "--work", str(tmp_path / "work"), *args])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "work").exists()  # nothing built

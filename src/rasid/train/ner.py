@@ -32,7 +32,7 @@ import zlib
 from pathlib import Path
 
 from ..arabic.tokenize import TOKEN_RE
-from .ner_gazetteer import DEFAULT_GROUPS, WIKIFANE_TYPES, _base, build_gazetteer
+from .ner_gazetteer import DEFAULT_GROUPS, GROUPS, WIKIFANE_TYPES, _base, build_gazetteer
 
 REPO = Path(__file__).resolve().parents[3]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -345,6 +345,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--curve", default="", metavar="P,Q",
                     help="with --cv: a learning curve, the same folds trained on P%%, Q%% ... of each training block")
     args = ap.parse_args(argv)
+    # bad values are usage errors before any expensive step
+    groups = tuple(g for g in args.gazetteer_groups.split(",") if g)
+    if set(groups) - set(GROUPS):
+        ap.error(f"--gazetteer-groups: unknown group {sorted(set(groups) - set(GROUPS))[0]!r} (known: {', '.join(GROUPS)})")
+    try:
+        folds = [int(f) for f in args.cv_folds.split(",")] if args.cv_folds else None
+        curve = [int(p) for p in args.curve.split(",") if p]
+    except ValueError:
+        ap.error("--cv-folds and --curve take comma-separated whole numbers, e.g. 0,2,4")
+    if args.cv_folds and not args.cv or args.curve and not args.cv:
+        ap.error("--cv-folds and --curve go with --cv K")
+    if args.cv and (args.cv < 2 or any(not 0 <= f < args.cv for f in folds or ())):
+        ap.error(f"--cv needs K >= 2 and --cv-folds between 0 and K-1 (got --cv {args.cv} --cv-folds {args.cv_folds})")
+    if any(not 0 < p <= 100 for p in curve):
+        ap.error(f"--curve: percentages between 1 and 100 (got {args.curve})")
     # pretraining is for the networks: none with --networks 0
     args.pretrain = [] if args.no_pretrain or not args.networks else (args.pretrain or ["wikifane", "aqmar"])
     random.seed(args.seed)
@@ -364,11 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     clusters_path = args.work / "clusters.tsv.gz"
     if not clusters_path.exists():
         clusters_path.write_bytes(build_clusters(args.data, args.work, args.seed, args.top_words, ks))
-    groups = tuple(g for g in args.gazetteer_groups.split(",") if g)
-    try:
-        gaz_bytes, gaz_sizes = build_gazetteer(args.data, groups)
-    except ValueError as exc:
-        ap.error(str(exc))
+    gaz_bytes, gaz_sizes = build_gazetteer(args.data, groups)
     log(f"gazetteer entries: {gaz_sizes}")
     clusters = {} if args.no_clusters else load_clusters(clusters_path.read_bytes())
     gazetteer = {} if args.no_gazetteer else load_gazetteer(gaz_bytes)
@@ -394,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
                 "gazetteer_groups": list(groups),
                 "networks": args.networks, "epochs": args.epochs, "hidden": args.hidden,
                 "crf_weight": round(crf_weight, 4), "pretrain": args.pretrain,
+                **({"vectors": str(args.vectors)} if args.vectors else {}),
                 "pretrain_epochs": args.pretrain_epochs if args.pretrain else 0,
                 # the bytes are reproducible with these versions; others give another word2vec
                 "versions": _versions(("gensim", "numpy", "scikit-learn", "python-crfsuite", "torch"))}
@@ -413,14 +425,9 @@ def main(argv: list[str] | None = None) -> int:
         from .ner_cv import print_cv, run_cv
 
         settings["cv"] = args.cv
-        folds = [int(f) for f in args.cv_folds.split(",")] if args.cv_folds else None
-        curve = [int(p) for p in args.curve.split(",") if p]
-        try:
-            result = run_cv(sents, args.cv, lambda data, out: build(data + extra, args.work / "model-cv.crfsuite", out,
-                                                                    "a cross-validation fold"),
-                            args.work, folds, curve, log)
-        except ValueError as exc:
-            ap.error(str(exc))
+        result = run_cv(sents, args.cv, lambda data, out: build(data + extra, out.with_suffix(".crfsuite"), out,
+                                                                "a cross-validation fold"),
+                        args.work, folds, curve, log, {k: v for k, v in settings.items() if k != "versions"})
         print_cv(result)
         log(f"cross-validation done in {time.time() - t0:.0f}s")
         return 0

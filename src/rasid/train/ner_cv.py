@@ -67,10 +67,15 @@ def format_summary(title: str, summary: dict, pooled: float | None = None) -> li
 
 
 def run_cv(sents: Sequence[Sentence], k: int, build: Callable[[list, Path], None], work: Path,
-           folds: Sequence[int] | None = None, curve: Sequence[int] = (), log: Callable[[str], None] = print) -> dict:
+           folds: Sequence[int] | None = None, curve: Sequence[int] = (), log: Callable[[str], None] = print,
+           settings: dict | None = None) -> dict:
     """Train and score the folds; `build(train_sentences, model_dir)` writes a model
     directory. Returns the per-fold scores and their summaries (also written to
-    ``work/cv/cv-K.json``)."""
+    ``work/cv/cv-K.json``).
+
+    Each fold's predictions are kept in ``work/cv/fold-I@P.json`` with `settings`; a rerun
+    with the same `settings` reuses them, so folds can run as separate processes
+    (``--cv-folds 3``) and a last call over all folds only summarises."""
     from ..eval.ner import DEFAULT_CONTEXT, score_entities
     from ..stages.ner import NERTagger
 
@@ -82,17 +87,28 @@ def run_cv(sents: Sequence[Sentence], k: int, build: Callable[[list, Path], None
     percents = sorted(set(curve)) or [100]
     result: dict = {"k": k, "folds": folds, "block_sentences": [len(b) for b in blocks], "runs": {}}
     pooled: dict[tuple[int, str], tuple[list, list]] = {}
+    by_fold: dict[tuple[int, int], dict] = {}
+    (work / "cv").mkdir(parents=True, exist_ok=True)
     for percent in percents:
         for f in folds:
             train = training_part(blocks, f, percent)
             test = blocks[f]
             model_dir = work / "cv" / f"fold-{f}"
-            log(f"cv fold {f + 1}/{k} at {percent}%: {len(train)} train / {len(test)} held-out sentences")
-            build(train, model_dir)
-            tagger = NERTagger(model_dir)
             tokens, gold = [t for t, _ in test], [y for _, y in test]
-            pred = {"sentence": tagger.tag_sentences(tokens), "context": tagger.tag_sentences(tokens, context=DEFAULT_CONTEXT)}
-            del tagger
+            cache = work / "cv" / f"fold-{f}@{percent}.json"
+            key = {"settings": settings or {}, "k": k, "sentences": len(sents), "train": len(train)}
+            kept = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
+            if kept.get("key") == key:
+                log(f"cv fold {f + 1}/{k} at {percent}%: predictions kept in {cache}")
+                pred = kept["pred"]
+            else:
+                log(f"cv fold {f + 1}/{k} at {percent}%: {len(train)} train / {len(test)} held-out sentences")
+                build(train, model_dir)
+                tagger = NERTagger(model_dir)
+                pred = {"sentence": tagger.tag_sentences(tokens), "context": tagger.tag_sentences(tokens, context=DEFAULT_CONTEXT)}
+                del tagger
+                cache.write_text(json.dumps({"key": key, "pred": pred}, ensure_ascii=False) + "\n", encoding="utf-8")
+            by_fold[(percent, f)] = pred
             for mode, tags in pred.items():
                 scores = score_entities(gold, tags)
                 result["runs"].setdefault(f"{mode}@{percent}", []).append(
@@ -103,8 +119,18 @@ def run_cv(sents: Sequence[Sentence], k: int, build: Callable[[list, Path], None
             log(f"cv fold {f + 1}/{k} at {percent}%: micro-F1 {result['runs'][f'context@{percent}'][-1]['micro']['f1']:.2f} (running text)")
     result["summary"] = {key: summarize(runs) for key, runs in result["runs"].items()}
     result["pooled"] = {f"{mode}@{pc}": round(score_entities(g, p)["micro"]["f1"], 2) for (pc, mode), (g, p) in pooled.items()}
+    if sorted(folds) == list(range(k)) and 100 in percents:
+        # the dev split's sentences as the folds tagged them: the dev-vs-CV gap without
+        # the dev split's own difficulty in it
+        from .ner import split_dev
+
+        _, dev_idx = split_dev(list(range(len(sents))))
+        result["dev_split_out_of_fold"] = {}
+        for mode in ("sentence", "context"):
+            oof = [tags for f in range(k) for tags in by_fold[(100, f)][mode]]
+            scores = score_entities([sents[i][1] for i in dev_idx], [oof[i] for i in dev_idx])
+            result["dev_split_out_of_fold"][mode] = {t: round(v["f1"], 2) for t, v in scores.items()}
     out = work / "cv" / f"cv-{k}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     log(f"cv results in {out}")
     return result
@@ -117,6 +143,9 @@ def print_cv(result: dict) -> None:
         for line in format_summary(f"cv {result['k']} folds {result['folds']}, {percent}% of the training blocks, {what}:",
                                    result["summary"][key], result["pooled"].get(key)):
             print(line)
+    if "dev_split_out_of_fold" in result:
+        print(f"the dev split's sentences, out of fold (micro-F1, running text): "
+              f"{result['dev_split_out_of_fold']['context']['micro']:.2f}")
     if "context@100" in result["summary"]:
         print(f"cv micro-F1 {result['summary']['context@100']['micro.f1']['mean']:.2f} "
               f"± {result['summary']['context@100']['micro.f1']['sd']:.2f}")
