@@ -29,6 +29,10 @@ class IngestSummary:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
+    #: URLs that could not be fetched (no record read from them; not counted in `read`)
+    unreachable: list[Rejection] = field(default_factory=list)
+    #: feeds fetched and polled (a re-poll with nothing new reads 0 records, yet succeeds)
+    feeds_polled: int = 0
     words: int = 0
     seconds: float = 0.0
 
@@ -39,6 +43,8 @@ class IngestSummary:
             "duplicates": self.duplicates,
             "rejected": [{"origin": r.origin, "reason": r.reason} for r in self.rejected],
             "failed": [{"origin": o, "reason": r} for o, r in self.failed],
+            "unreachable": [{"origin": r.origin, "reason": r.reason} for r in self.unreachable],
+            "feeds_polled": self.feeds_polled,
             "words": self.words,
             "seconds": round(self.seconds, 3),
         }
@@ -147,6 +153,7 @@ class Monitor:
         if published or source:
             items = fill_metadata(items, published=published, source=source)
         summary = self.ingest_items(items, on_record=on_record, batch_size=batch_size)
+        summary.feeds_polled = len(pending_states)
         for key, state in pending_states.items():  # only after the documents are committed
             self.store.set_state(key, state)
         return summary
@@ -169,6 +176,9 @@ class Monitor:
     def _analysed(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
         for item in items:
+            if isinstance(item, Rejection) and item.unreachable:
+                summary.unreachable.append(item)  # nothing was read from it
+                continue
             summary.read += 1
             if isinstance(item, Document):
                 item = check_document(item)
@@ -345,6 +355,18 @@ class Monitor:
 
         return self.store.search(SearchQuery(text, **filters))
 
+    def search_page(self, text: str, limit: int = 10, offset: int = 0,
+                    **filters: Any) -> dict[str, Any]:
+        """``{"hits", "total", "total_capped"}``: one page of ranked hits and how many
+        articles match, counted over the best `FACET_POOL` (300) like the web UI's search;
+        ``total_capped`` when there may be more."""
+        from .search.facets import FACET_POOL
+
+        pool_size = max(FACET_POOL, offset + limit)
+        pool = self.search(text, limit=pool_size, offset=0, **filters)
+        return {"hits": pool.page(offset, offset + limit), "total": len(pool),
+                "total_capped": len(pool) >= pool_size}
+
     def search_trend(self, text: str, unit: str | None = None, **filters: Any) -> dict[str, Any]:
         """Matching articles per day (or hour) with surges marked (`rasid.search.trend`)."""
         from .search.trend import compute_trend
@@ -394,6 +416,13 @@ class Monitor:
 
     def top_places(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.top_places(**filters)
+
+    def find_country(self, name: str) -> dict[str, Any] | None:
+        """The country named `name` (ISO 3166 code, English or Arabic name):
+        ``{"country", "name", "name_en"}``, or None (`rasid.geo.countries`)."""
+        from .geo.countries import find_country
+
+        return find_country(name)
 
     def place_profiles(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
         """The place page: for each gazetteer entry a name (Arabic, English or a gazetteer
