@@ -105,6 +105,13 @@ def test_filters_of_search(archive, tmp_path):
     hollande = read_lines(export(archive, tmp_path, "articles", "--entity", "فرانسوا أولاند"))
     assert hollande and {a["id"] for a in hollande} <= {a["id"] for a in fr} | {a["id"] for a in found}
     assert cli_main(["export", "entities", "--entity", "لا أحد بهذا الاسم", "--db", archive]) == 2
+    events = read_lines(export(archive, tmp_path, "events"))
+    day = read_lines(export(archive, tmp_path, "events", "--since", "2015-11-16", "--until", "2015-11-16"))
+    day_articles = {a["id"] for a in read_lines(export(archive, tmp_path, "articles", "--since",
+                                                       "2015-11-16", "--until", "2015-11-16"))}
+    assert 0 < len(day) < len(events)
+    assert {e["article_id"] for e in day} <= day_articles
+    assert len(day) == sum(1 for e in events if e["article_id"] in day_articles)
     with pytest.raises(SystemExit) as exc:  # a usage error naming the option (cli/options.py)
         cli_main(["export", "articles", "--until", "2015-02-30", "--db", archive])
     assert exc.value.code == 2

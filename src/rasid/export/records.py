@@ -86,9 +86,8 @@ def read_events(archive: Any, filters: dict[str, Any], batch_size: int) -> Itera
     event_filters = {"uncertain": True}
     if {"since", "until", "source"} & filters.keys():
         # published range and source choose articles: read their ids page by page
-        ids_filter = {k: v for k, v in filters.items() if k != "article_ids"}
         ids: list[str] = []
-        for article in archive.iter_export("articles", ids_filter, batch_size=batch_size):
+        for article in archive.iter_export("articles", filters, batch_size=batch_size):
             ids.append(article["id"])
             if len(ids) >= batch_size:
                 yield from archive.iter_events({**event_filters, **_event_terms(filters), "article_ids": ids})
