@@ -1,7 +1,7 @@
 """SQLite and PostgreSQL side by side, on the same machine, in one run.
 
     nice python bench/bench_engines.py --pg postgresql://user@127.0.0.1:PORT/db \
-        [--ingest 1000] [--docs 10000] [--queries 200] [--workdir /tmp/x]
+        [--ingest 1000] [--rounds 3] [--docs 10000] [--queries 200] [--workdir /tmp/x]
 
 Two parts (SaudiNewsNet, /work/shared/data/news/saudinewsnet/; distinct articles in corpus
 order, as bench/bench_search.py reads them):
@@ -10,9 +10,12 @@ order, as bench/bench_search.py reads them):
    (`Monitor.analyze`), and the same analysed documents are then stored into a fresh SQLite
    archive and a fresh PostgreSQL database through `Monitor.store_documents` (batches of
    200: the articles plus every archive step: entity resolution, near-duplicates, stories,
-   alerts, in one transaction each). Printed: analysis articles/s (shared), store-only
-   articles/s per engine and their ratio, and full-ingest articles/s (analysis + store)
-   per engine and their ratio.
+   alerts, in one transaction each), `--rounds` times per engine, SQLite and PostgreSQL
+   alternating so that both see the same machine load. Printed: analysis articles/s
+   (shared), the statements PostgreSQL was sent per stored article (each a network round
+   trip; an ``executemany`` counted once, psycopg pipelines its rows), store-only
+   articles/s per engine (medians of the rounds) and their ratio, and full-ingest
+   articles/s (analysis + store) per engine and their ratio.
 2. **Search** (`--docs` articles, plain documents without analysis layers: search reads
    only titles and texts) stored into both engines; then `--queries` queries, a third each
    entity names (from part 1's archive), words and phrases from titles, and questions
@@ -67,6 +70,27 @@ def read_docs(path: str, n: int) -> list[Document]:
     return docs
 
 
+def analyse_docs(docs: list[Document], cache: str | None) -> tuple[list[dict], float]:
+    """The documents analysed by the full pipeline (as dicts) and the seconds it took; with
+    `cache`, read from that file when it holds these documents, else written to it (the
+    time recorded with them), so that runs on a loaded machine can skip the analysis."""
+    ids = [d.id for d in docs]
+    if cache and os.path.exists(cache):
+        with open(cache, encoding="utf-8") as fh:
+            saved = json.load(fh)
+        if [d["id"] for d in saved["docs"]] == ids:
+            return saved["docs"], saved["seconds"]
+    m = Monitor(":memory:")
+    t = time.perf_counter()
+    analysed = [m.analyze(Document.from_dict(d.to_dict())).to_dict() for d in docs]
+    seconds = time.perf_counter() - t
+    m.close()
+    if cache:
+        with open(cache, "w", encoding="utf-8") as fh:
+            json.dump({"seconds": seconds, "docs": analysed}, fh, ensure_ascii=False)
+    return analysed, seconds
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -108,6 +132,57 @@ def store_all(db: str, analysed: list[dict], batch: int) -> tuple[float, int]:
         t = time.perf_counter()
         m.store_documents(iter(docs), summary, batch)
         return time.perf_counter() - t, summary.stored
+
+
+class StatementCounter:
+    """Counts the statements psycopg sends (``execute`` and each ``executemany`` call, the
+    latter pipelined: one round trip for its rows) while it is active."""
+
+    def __init__(self) -> None:
+        import psycopg
+
+        self.cls, self.count = psycopg.Cursor, 0
+        self.saved = (self.cls.execute, self.cls.executemany)
+
+    def __enter__(self) -> "StatementCounter":
+        execute, executemany = self.saved
+
+        def counted(method):
+            def call(cur, *args, **kwargs):
+                self.count += 1
+                return method(cur, *args, **kwargs)
+            return call
+
+        self.cls.execute, self.cls.executemany = counted(execute), counted(executemany)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cls.execute, self.cls.executemany = self.saved
+
+
+def store_rounds(lite_path: str, pg_base: str, analysed: list[dict], batch: int,
+                 rounds: int) -> tuple[list[float], list[float], int, int, float, str, str]:
+    """Store the same documents `rounds` times into each engine, alternating SQLite and
+    PostgreSQL (fresh archives each time), so that both see the same machine load; the
+    seconds of each round, the stored counts, the PostgreSQL statements per article of
+    the first round and the last PostgreSQL archive's URL (its schema not yet dropped)."""
+    lite_s, pg_s, per_article, pg_url, schema = [], [], 0.0, "", ""
+    for r in range(rounds):
+        if os.path.exists(lite_path):
+            os.remove(lite_path)
+        s, lite_n = store_all(lite_path, analysed, batch)
+        lite_s.append(s)
+        if schema:
+            drop_pg(pg_base, schema)
+        pg_url, schema = fresh_pg(pg_base)
+        with StatementCounter() as counter:
+            s, pg_n = store_all(pg_url, analysed, batch)
+        pg_s.append(s)
+        if r == 0:
+            per_article = counter.count / max(pg_n, 1)
+        print(f"  round {r + 1}: SQLite {lite_s[-1]:.1f}s, PostgreSQL {pg_s[-1]:.1f}s "
+              f"({counter.count} statements)", flush=True)
+    return lite_s, pg_s, lite_n, pg_n, per_article, pg_url, schema
 
 
 def fill(store, docs: list[Document], n: int) -> float:
@@ -180,6 +255,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--docs", type=int, default=10_000, help="articles searched (part 2)")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--batch", type=int, default=200)
+    ap.add_argument("--analysed", default=None, metavar="FILE",
+                    help="reuse the part 1 analysis saved in FILE (written there when missing)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="store part 1 this many times per engine, alternating; medians")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workdir", default=None)
     args = ap.parse_args(argv)
@@ -192,18 +271,15 @@ def main(argv: list[str] | None = None) -> None:
     # -- part 1: ingest ------------------------------------------------------------------
     names: list[str] = []
     if args.ingest:
-        m = Monitor(":memory:")
-        t = time.perf_counter()
-        analysed = [m.analyze(Document.from_dict(d.to_dict())).to_dict() for d in docs[:args.ingest]]
-        analyse_s = time.perf_counter() - t
-        m.close()
+        analysed, analyse_s = analyse_docs(docs[:args.ingest], args.analysed)
         n = len(analysed)
-        print(f"analysis: {n} articles in {analyse_s:.1f}s ({n / analyse_s:.1f} articles/s, shared)",
-              flush=True)
-        lite_s, lite_n = store_all(os.path.join(tmp.name, "ingest.db"), analysed, args.batch)
-        pg_url, schema = fresh_pg(args.pg)
+        print(f"analysis: {n} articles in {analyse_s:.1f}s ({n / analyse_s:.1f} articles/s, shared"
+              f"{', read from ' + args.analysed if args.analysed else ''})", flush=True)
+        lite_times, pg_times, lite_n, pg_n, per_article, pg_url, schema = store_rounds(
+            os.path.join(tmp.name, "ingest.db"), args.pg, analysed, args.batch, args.rounds)
+        lite_s, pg_s = statistics.median(lite_times), statistics.median(pg_times)
+        print(f"PostgreSQL statements per stored article (executemany counted once): {per_article:.1f}")
         try:
-            pg_s, pg_n = store_all(pg_url, analysed, args.batch)
             with open_store(pg_url) as pg:
                 names = [e["canonical"] for e in pg.top_entities(limit=300)]
                 stories = len(pg.list_stories(limit=1000))
@@ -211,7 +287,8 @@ def main(argv: list[str] | None = None) -> None:
             drop_pg(args.pg, schema)
         with open_store(os.path.join(tmp.name, "ingest.db")) as lite:
             lite_stories = len(lite.list_stories(limit=1000))
-        print(f"store only: SQLite {lite_n / lite_s:.1f} articles/s ({lite_s:.1f}s), PostgreSQL "
+        print(f"store only (median of {args.rounds} alternating rounds): SQLite "
+              f"{lite_n / lite_s:.1f} articles/s ({lite_s:.1f}s), PostgreSQL "
               f"{pg_n / pg_s:.1f} articles/s ({pg_s:.1f}s); PostgreSQL/SQLite time ratio {pg_s / lite_s:.2f}")
         print(f"full ingest (analysis + store): SQLite {n / (analyse_s + lite_s):.2f} articles/s, "
               f"PostgreSQL {n / (analyse_s + pg_s):.2f} articles/s; time ratio "

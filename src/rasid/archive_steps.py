@@ -55,14 +55,11 @@ class ResolveEntitiesStep(ArchiveStep):
     name = "resolve_entities"
 
     def run(self, archive: Any, docs: list[Document]) -> int:
-        from .entities.archive import is_resolved, resolve_article_entities
+        from .entities.archive import is_resolved, resolve_batch_entities
 
-        done = 0
-        for doc in docs:
-            if doc.layers.get("entities") and not is_resolved(doc):
-                resolve_article_entities(archive, doc)
-                done += 1
-        return done
+        todo = [d for d in docs if d.layers.get("entities") and not is_resolved(d)]
+        resolve_batch_entities(archive, todo)
+        return len(todo)
 
 
 class NearDuplicatesStep(ArchiveStep):
@@ -80,10 +77,11 @@ class NearDuplicatesStep(ArchiveStep):
         self._signatures = {d.id: compute_signature(d.text) for d in docs if d.id}
 
     def run(self, archive: Any, docs: list[Document]) -> int:
-        todo = [d for d in docs if not archive.has_signature(d.id)]
+        ids = [d.id for d in docs]
+        before = set(archive.get_signatures(ids))
         signatures, self._signatures = self._signatures, {}
         self.detector.process(archive, docs, signatures)
-        return sum(1 for d in todo if archive.has_signature(d.id))
+        return len(set(archive.get_signatures(ids)) - before)
 
 
 class StoriesStep(ArchiveStep):

@@ -3,18 +3,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from . import app_reads
-from .alerts.watches import WatchError
 from .doc import Document
-from .ingest import Rejection
 from .pipeline import Pipeline
 from .stages import DEFAULT_STAGES, build_pipeline
-from .store.copy import ArchiveNotEmpty
+
+if TYPE_CHECKING:
+    from .ingest import Rejection
 
 #: exceptions that are part of Monitor's contract, for the shells to catch
-__all__ = ["ArchiveNotEmpty", "IngestSummary", "Monitor", "WatchError"]
+__all__ = ["ArchiveNotEmpty", "ExportFilterError", "IngestSummary", "Monitor", "QueryError",
+           "WatchError"]
+
+
+def __getattr__(name: str) -> Any:
+    """The contract's exceptions, imported when a shell first asks for one (a cold
+    `rasid search` imports neither the readers, the alerts nor the archive copier)."""
+    if name == "WatchError":
+        from .alerts.watches import WatchError
+
+        return WatchError
+    if name == "ArchiveNotEmpty":
+        from .store.copy import ArchiveNotEmpty
+
+        return ArchiveNotEmpty
+    if name == "ExportFilterError":
+        from .export.records import ExportFilterError
+
+        return ExportFilterError
+    if name == "QueryError":
+        from .search.query import QueryError
+
+        return QueryError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 #: events read for a place page's timeline (the page lists the newest `limit`)
 MAX_PLACE_EVENTS = 1000
 
@@ -28,6 +53,10 @@ class IngestSummary:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
+    #: URLs that could not be fetched (no record read from them; not counted in `read`)
+    unreachable: list[Rejection] = field(default_factory=list)
+    #: feeds fetched and polled (a re-poll with nothing new reads 0 records, yet succeeds)
+    feeds_polled: int = 0
     words: int = 0
     seconds: float = 0.0
 
@@ -38,6 +67,8 @@ class IngestSummary:
             "duplicates": self.duplicates,
             "rejected": [{"origin": r.origin, "reason": r.reason} for r in self.rejected],
             "failed": [{"origin": o, "reason": r} for o, r in self.failed],
+            "unreachable": [{"origin": r.origin, "reason": r.reason} for r in self.unreachable],
+            "feeds_polled": self.feeds_polled,
             "words": self.words,
             "seconds": round(self.seconds, 3),
         }
@@ -58,6 +89,7 @@ def check_document(doc: Document) -> Document | Rejection:
     are not plain finite JSON (a NaN in ``meta`` would be stored as invalid JSON). A URL
     that is not http(s) (``javascript:``, ``data:``) is dropped."""
     from .doc import check_article_size, check_json_value, compute_doc_id
+    from .ingest import Rejection
 
     origin = doc.origin or doc.url or doc.id or "?"
     if doc.url is not None and not is_url(str(doc.url).strip().lower()):
@@ -78,28 +110,54 @@ def check_document(doc: Document) -> Document | Rejection:
     return doc
 
 
+def _counted(records: Iterable[Any], on_record: Callable[[int], None]) -> Iterator[Any]:
+    for n, record in enumerate(records, 1):
+        on_record(n)
+        yield record
+
+
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
 class Monitor:
-    def __init__(self, db: str | Path | None = None, stages: Iterable[str] = DEFAULT_STAGES):
+    def __init__(self, db: str | Path | None = None, stages: Iterable[str] = DEFAULT_STAGES,
+                 workers: int = 1):
+        """`workers` > 1 analyses in that many processes (`rasid.workers`; the CLI passes
+        the ``workers`` setting); the store is written by this process alone."""
         from .store import open_store
 
-        from .archive_steps import ARCHIVE_STEPS, build_archive_steps
-
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
         self.store = open_store(db)
         self._stage_names = tuple(stages)
         self._pipeline: Pipeline | None = None
-        #: The archive steps (`rasid.archive_steps`), run in this order in the transaction
-        #: of every stored batch.
-        self.archive_steps = build_archive_steps(ARCHIVE_STEPS)
+        self.workers = workers
+        self._pool: Any = None
+        #: (stage name, document) as each stage starts, in this process (`Pipeline.on_stage`)
+        self.on_stage: Callable[[str, Document], None] | None = None
+        self._archive_steps: list | None = None
+
+    @property
+    def archive_steps(self) -> list:
+        """The archive steps (`rasid.archive_steps`), run in this order in the transaction
+        of every stored batch; built on first use (a search imports none of them)."""
+        if self._archive_steps is None:
+            from .archive_steps import ARCHIVE_STEPS, build_archive_steps
+
+            self._archive_steps = build_archive_steps(ARCHIVE_STEPS)
+        return self._archive_steps
+
+    @archive_steps.setter
+    def archive_steps(self, steps: list) -> None:
+        self._archive_steps = steps
 
     # -- analysis -------------------------------------------------------------------
     @property
     def pipeline(self) -> Pipeline:
         if self._pipeline is None:
             self._pipeline = build_pipeline(self._stage_names)
+            self._pipeline.on_stage = self.on_stage
         return self._pipeline
 
     def analyze(self, doc: Document) -> Document:
@@ -140,6 +198,7 @@ class Monitor:
         if published or source:
             items = fill_metadata(items, published=published, source=source)
         summary = self.ingest_items(items, on_record=on_record, batch_size=batch_size)
+        summary.feeds_polled = len(pending_states)
         for key, state in pending_states.items():  # only after the documents are committed
             self.store.set_state(key, state)
         return summary
@@ -161,7 +220,30 @@ class Monitor:
 
     def _analysed(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
+        """The documents to store, analysed in order (in worker processes when `workers` > 1);
+        rejections, already-stored documents and stage failures are counted in `summary`."""
+        from .workers import analyse_safely
+
+        todo = self._to_analyse(items, summary, on_record)
+        if self.workers > 1:
+            results = self.analysis_pool().analyse(todo)
+        else:
+            results = ((doc, analyse_safely(self.analyze, doc)) for doc in todo)
+        for sent, out in results:
+            if isinstance(out, str):
+                summary.failed.append((sent.origin or sent.id or "?", out))
+            else:
+                summary.words += len(out.tokens)
+                yield out
+
+    def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,
+                    on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
+        from .ingest import Rejection
+
         for item in items:
+            if isinstance(item, Rejection) and item.unreachable:
+                summary.unreachable.append(item)  # nothing was read from it
+                continue
             summary.read += 1
             if isinstance(item, Document):
                 item = check_document(item)
@@ -170,15 +252,20 @@ class Monitor:
             elif self.store.has_document(item):
                 summary.duplicates += 1  # known already: skip the analysis cost
             else:
-                try:
-                    doc = self.analyze(item)
-                except Exception as exc:  # a stage bug must not lose the rest of the batch
-                    summary.failed.append((item.origin or item.id or "?", f"{type(exc).__name__}: {exc}"))
-                else:
-                    summary.words += len(doc.tokens)
-                    yield doc
+                yield item
             if on_record:
                 on_record(summary)
+
+    def analysis_pool(self) -> Any:
+        """The worker processes of this Monitor (`rasid.workers.AnalysisPool`), started on
+        first use and stopped by `close`."""
+        if self._pool is None:
+            from .settings import get_setting
+            from .workers import AnalysisPool
+
+            self._pool = AnalysisPool(self.workers, self._stage_names,
+                                      strict=bool(get_setting("strict_stages")))
+        return self._pool
 
     def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:
         """Store in batches; one transaction each holds the batch's articles and the work of
@@ -209,6 +296,62 @@ class Monitor:
         summary.duplicates += report.duplicate
         summary.failed.extend((o.origin or o.id or "?", o.reason) for o in report.outcomes
                               if o.outcome == "failed")
+
+    def store_analysed(self, items: Iterable[Document | Rejection],
+                       on_record: Callable[[IngestSummary], None] | None = None,
+                       batch_size: int = 200) -> IngestSummary:
+        """Store documents analysed elsewhere (an export, a batch job's tables) through the
+        normal write path: no stage runs again, the archive steps do."""
+        import time
+
+        summary, started = IngestSummary(), time.monotonic()
+
+        def checked() -> Iterator[Document]:
+            for item in items:
+                summary.read += 1
+                if isinstance(item, Document):
+                    item = check_document(item)
+                if isinstance(item, Rejection):
+                    summary.rejected.append(item)
+                else:
+                    yield item
+                if on_record:
+                    on_record(summary)
+
+        self.store_documents(checked(), summary, batch_size)
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    def import_articles(self, path: str | Path, **kwargs: Any) -> IngestSummary:
+        """The articles of a JSON Lines articles export (`export_chunks`), stored with
+        their layers as they are (`store_analysed`)."""
+        from .export.imports import read_exported_articles
+
+        return self.store_analysed(read_exported_articles(path), **kwargs)
+
+    def load_tables(self, folder: str | Path, **kwargs: Any) -> IngestSummary:
+        """The articles of a `rasid batch` output folder (Parquet tables), rebuilt with
+        their spans and stored without analysis (`store_analysed`)."""
+        from .batch.load import read_batch_documents
+
+        return self.store_analysed(read_batch_documents(folder), **kwargs)
+
+    # -- exports ----------------------------------------------------------------------
+    def export_chunks(self, kind: str, fmt: str, query: str | None = None, bom: bool = False,
+                      on_record: Callable[[int], None] | None = None,
+                      **filters: Any) -> Iterator[bytes]:
+        """Every record of `kind` matching the filters (query, since, until, source, entity,
+        country) as `fmt` bytes, streamed (`rasid.export`). Bad filters raise
+        `rasid.export.ExportFilterError` (a ValueError) before the first chunk; a bad
+        query raises `QueryError`."""
+        from .export import iter_chunks, iter_records
+
+        if query:
+            self.search(query, limit=1)  # a bad query fails here, not mid-stream
+        records = iter_records(self.store, kind, query=query, **filters)
+        if on_record is not None:
+            records = _counted(records, on_record)
+        return iter_chunks(kind, fmt, records, bom=bom)
 
     def archive_step(self, name: str) -> Any:
         """The installed archive step called `name` (see `rasid.archive_steps`)."""
@@ -282,6 +425,18 @@ class Monitor:
 
         return self.store.search(SearchQuery(text, **filters))
 
+    def search_page(self, text: str, limit: int = 10, offset: int = 0,
+                    **filters: Any) -> dict[str, Any]:
+        """``{"hits", "total", "total_capped"}``: one page of ranked hits and how many
+        articles match, counted over the best `FACET_POOL` (300) like the web UI's search;
+        ``total_capped`` when there may be more."""
+        from .search.facets import FACET_POOL
+
+        pool_size = max(FACET_POOL, offset + limit)
+        pool = self.search(text, limit=pool_size, offset=0, **filters)
+        return {"hits": pool.page(offset, offset + limit), "total": len(pool),
+                "total_capped": len(pool) >= pool_size}
+
     def search_trend(self, text: str, unit: str | None = None, **filters: Any) -> dict[str, Any]:
         """Matching articles per day (or hour) with surges marked (`rasid.search.trend`)."""
         from .search.trend import compute_trend
@@ -331,6 +486,13 @@ class Monitor:
 
     def top_places(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.top_places(**filters)
+
+    def find_country(self, name: str) -> dict[str, Any] | None:
+        """The country named `name` (ISO 3166 code, English or Arabic name):
+        ``{"country", "name", "name_en"}``, or None (`rasid.geo.countries`)."""
+        from .geo.countries import find_country
+
+        return find_country(name)
 
     def place_profiles(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
         """The place page: for each gazetteer entry a name (Arabic, English or a gazetteer
@@ -517,6 +679,9 @@ class Monitor:
         from .alerts.delivery import wait_for_deliveries
 
         wait_for_deliveries(self.store)  # webhooks still being posted in the background
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         self.store.close()
 
     def __enter__(self) -> "Monitor":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import importlib
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .doc import Document, assign_span_ids, check_article_size
 
@@ -148,6 +148,9 @@ class Pipeline:
             if bad:
                 raise PipelineError(f"stage {stage.name!r} writes {bad}: not a layer name")
         self.stages = stages
+        #: called with (stage name, document) as each stage starts: the progress line of a
+        #: long article (`rasid analyze --progress`, `rasid ingest --workers 1`)
+        self.on_stage: Callable[[str, Document], None] | None = None
         if strict is None:
             from .settings import get_setting
 
@@ -162,6 +165,8 @@ class Pipeline:
         """Run every stage; `rasid.doc.ArticleTooLong` for a text over MAX_ARTICLE_CHARS."""
         check_article_size(doc.text, doc.origin)
         for stage in self.stages:
+            if self.on_stage is not None:
+                self.on_stage(stage.name, doc)
             doc = self.run_stage(stage, doc)
         return doc
 

@@ -40,6 +40,12 @@ class Progress:
         self.stream.write(line[:160].ljust(80))
         self.stream.flush()
 
+    def show_stage(self, name: str, doc) -> None:
+        """`Pipeline.on_stage`: name the stage now running when the article is long (a 5 MB
+        article takes a minute; the line shows it is being worked on)."""
+        if len(doc.text) >= 50_000:
+            self.advance(0, f"{name}: article of {len(doc.text):,} characters")
+
     @property
     def rate(self) -> float:
         return self.count / max(time.monotonic() - self.started, 1e-9)

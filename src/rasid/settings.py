@@ -94,11 +94,17 @@ def has_postgres() -> bool:
             and (Path(__file__).parent / "store" / "postgres.py").exists())
 
 
-def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_DATA_HOME/rasid/rasid.db``, else ``~/.local/share/rasid/rasid.db``."""
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The data directory: ``$XDG_DATA_HOME/rasid``, else ``~/.local/share/rasid`` (the
+    default archive and the API token live there)."""
     env = os.environ if environ is None else environ
     base = env.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "rasid" / "rasid.db"
+    return Path(base) / "rasid"
+
+
+def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_DATA_HOME/rasid/rasid.db``, else ``~/.local/share/rasid/rasid.db``."""
+    return default_data_dir(environ) / "rasid.db"
 
 
 def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -197,7 +203,8 @@ register_setting(Setting("port", convert_int, 8000, "port `rasid serve` listens 
                          check=check_range(1, 65535)))
 register_setting(Setting("api_token", convert_str, None,
                          "the bearer token that writing through the API needs (environment or "
-                         "config file only; with none, `rasid serve` makes one per run)",
+                         "config file only; with none, the one kept in the data directory: "
+                         "`rasid token show`)",
                          has_flag=False, secret=True))
 register_setting(Setting("api_token_file", convert_path, None,
                          "a file holding the API token (used when api_token is unset)",
@@ -223,6 +230,27 @@ register_setting(Setting("allow_private_hosts", convert_str, "",
                          "comma-separated host names or addresses that feeds and webhooks may "
                          "reach although they are private or loopback (off by default: see "
                          "docs/limits.md)", has_flag=False, metavar="HOSTS"))
+def limit_blas_threads() -> None:
+    """One BLAS thread per process unless ``OPENBLAS_NUM_THREADS`` says otherwise (called by
+    ``import rasid``, before numpy loads). rasid's matrices are small (a batch of sentences by
+    a few hundred units): BLAS threads only spin and contend with each other and with the
+    `workers` processes that use every core. One thread tags 3-4x faster on a busy 2-core
+    machine (docs/speed.md)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def count_cores() -> int:
+    """The cores this process may run on (the default of the ``workers`` setting)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+register_setting(Setting("workers", convert_int, lambda env, values: count_cores(),
+                         "processes that analyse articles in `rasid ingest`, `rasid start` and "
+                         "feed polling (`rasid monitor`); one writer stores them; default: the "
+                         "number of cores", check=check_range(1, 256), metavar="N"))
 register_setting(Setting("strict_stages", convert_bool, False,
                          "check after every pipeline stage that it changed only the layers it "
                          "declares (slower; the tests turn it on)", metavar="1|0"))
@@ -237,6 +265,10 @@ register_setting(Setting("test_crash_at", convert_str, None,
                          "it finishes the archive step NAME (stored, resolve_entities, "
                          "near_duplicates, stories, alerts), inside the transaction",
                          has_flag=False, metavar="NAME[@N]"))
+register_setting(Setting("require_browser", convert_bool, False,
+                         "test-only: 1 makes the browser tests (tests/e2e) fail instead of being "
+                         "skipped when Chromium or playwright is missing (.ci/run sets it)",
+                         has_flag=False, metavar="1|0"))
 register_setting(Setting("test_pg_url", convert_str, None,
                          "test-only: the PostgreSQL server the contract tests (tests/contract) run "
                          "their postgresql engine against; unset, that engine is skipped",

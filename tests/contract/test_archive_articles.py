@@ -72,6 +72,20 @@ def test_bad_document_fails_alone(archive):
     assert "TypeError" in report.outcomes[0].reason
 
 
+def test_document_the_archive_cannot_write_fails_alone(archive):
+    """A document that fails while the batch is written (its span attributes cannot be
+    stored) fails alone: the others of its batch are stored, duplicates still found."""
+    docs = make_docs()[:4]
+    docs[1].add_span("entities", Span(0, 3, "PER", {"bad": object()}))
+    docs.append(Document(text=docs[2].text, url="http://mirror.example/2"))
+    report = archive.add_documents(docs)
+    assert [o.outcome for o in report.outcomes] == ["stored", "failed", "stored", "stored", "duplicate"]
+    assert "TypeError" in report.outcomes[1].reason
+    assert (report.outcomes[4].reason, report.outcomes[4].duplicate_of) == ("content", docs[2].id)
+    assert archive.count_documents() == 3 and archive.get_document(docs[1].id) is None
+    assert [h.id for h in search(archive, docs[3].title)][:1] == [docs[3].id]
+
+
 def test_get_document_round_trip_with_layers_and_spans(archive):
     store = archive
     doc = make_docs()[18]

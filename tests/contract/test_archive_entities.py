@@ -3,10 +3,10 @@ on SaudiNewsNet articles with hand-placed entity and place spans."""
 from __future__ import annotations
 
 from rasid.doc import Span
-from rasid.entities.archive import lookup_entities, resolve_article_entities
-from rasid.store import EntityRecord
+from rasid.entities.archive import lookup_entities, resolve_article_entities, resolve_batch_entities
+from rasid.store import EntityRecord, open_store
 
-from contract_data import make_docs
+from contract_data import archive_location, make_docs
 
 RIYADH = {"name": "الرياض", "name_en": "Riyadh", "country": "SA", "lat": 24.69, "lon": 46.72,
           "feature": "city", "geonameid": 108410, "gazetteer_id": "g:108410"}
@@ -79,3 +79,76 @@ def test_resolution_mentions_and_statistics(archive):
     assert archive.count_article_mentions(docs[0].id) == {eid: 1}
     stats = archive.stats()
     assert stats["articles"] == 3 and stats["entities"] == {"PER": 2} and stats["spans"]["places"] == 1
+
+
+NAMES = (("إردوغان", "PER"), ("باراك أوباما", "PER"), ("أوباما", "PER"), ("بشار الأسد", "PER"),
+         ("الأسد", "PER"), ("جون كيري", "PER"), ("كيري", "PER"), ("إيران", "LOC"),
+         ("داعش", "ORG"), ("الأمم المتحدة", "ORG"))
+
+
+def named_docs():
+    """The contract articles with an entity span on every occurrence of a few names (full
+    names and surnames, so that resolution must link surnames across articles)."""
+    docs = []
+    for doc in make_docs():
+        taken: list[tuple[int, int]] = []
+        for name, label in NAMES:
+            start = doc.text.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if not any(s < end and start < e for s, e in taken):
+                    taken.append((start, end))
+                    doc.add_span("entities", Span(start, end, label, {}))
+                start = doc.text.find(name, end)
+        if taken:
+            docs.append(doc)
+    return docs
+
+
+def read_resolution(archive, docs):
+    entities = archive.get_entities(range(1, archive.latest_entity_id() + 1))
+    return ([(r.id, r.canonical, r.type, sorted(r.aliases), r.mention_count, r.first_seen,
+              r.last_seen) for r in entities],
+            {d.id: archive.count_article_mentions(d.id) for d in docs},
+            [[s.attrs.get("entity_id") for s in archive.get_document(d.id).layers["entities"]]
+             for d in docs])
+
+
+def test_batch_resolution_equals_one_by_one(archive, engine, tmp_path):
+    """`resolve_batch_entities` (a few statements per batch) ends exactly where resolving
+    the articles one at a time does, on the same engine."""
+    batch_docs = named_docs()
+    assert len(batch_docs) >= 5
+    archive.add_documents(batch_docs)
+    with archive.transaction():
+        resolve_batch_entities(archive, batch_docs)
+    single = open_store(archive_location(engine, tmp_path / "single"))
+    try:
+        single_docs = named_docs()
+        single.add_documents(single_docs)
+        for doc in single_docs:
+            resolve_article_entities(single, doc)
+        got = read_resolution(archive, batch_docs)
+        assert got == read_resolution(single, single_docs)
+    finally:
+        single.close()
+    records, mentions, ids = got
+    assert len(records) >= 5 and all(ids)
+    kerry = [r for r in records if r[1] == "جون كيري"]
+    assert len(kerry) == 1 and "كيري" in kerry[0][3]  # the surname joined the full name
+    assert sum(sum(m.values()) for m in mentions.values()) == sum(r[4] for r in records)
+
+
+def test_entity_batch_methods(archive):
+    assert archive.latest_entity_id() == 0 and archive.find_entity_keys(["n:x"]) == {}
+    first = archive.add_entity(EntityRecord(0, "أنقرة", "LOC", "Ankara"), ["n:انقره"])
+    new = EntityRecord(first.id + 1, "إسطنبول", "LOC", "Istanbul", {"اسطنبول"}, 3, "2015-07-01",
+                       "2015-07-02")
+    first.mention_count = 4
+    archive.save_entities([new, first], {new.id: ["n:اسطنبول", "s:stnbl"], first.id: ["s:nkr"]})
+    assert archive.latest_entity_id() == new.id
+    assert archive.get_entities([new.id, 999999, first.id]) == [first, new]
+    assert archive.find_entity_keys(["n:انقره", "s:nkr", "s:stnbl", "n:none"]) == \
+        {"n:انقره": {first.id}, "s:nkr": {first.id}, "s:stnbl": {new.id}}
+    # the archive numbers the next record after the ones saved with their own ids
+    assert archive.add_entity(EntityRecord(0, "أزمير", "LOC", "Izmir"), ["n:ازمير"]).id == new.id + 1

@@ -38,6 +38,10 @@ def snapshot(store) -> dict:
     if ids:
         out["by_entity"] = store.find_events({"entity_ids": ids[:2], "uncertain": True})
     out["by_article"] = store.find_events({"article_ids": [first["article_id"]], "uncertain": True})
+    batch = [{"uncertain": True}, {"type": first["type"], "uncertain": True}, {"country": "ZZ"},
+             {"article_ids": [first["article_id"]], "uncertain": True}]
+    out["batch"] = store.find_events_batch(batch, limit=4)
+    assert out["batch"] == [store.find_events(q, limit=4) for q in batch]  # one query's answers each
     analyzer = store.analyzer
     keys: set[str] = set()
     for text in QUERIES:

@@ -34,9 +34,10 @@ def test_stories(archive):
                                ["زلزال", "تركيا"], [7, 8])
     archive.add_story_article(sid, a, "2015-07-01T10:00:00", 1.0)
     assert archive.get_story_id(a) == sid and archive.get_story_id(b) is None
-    assert archive.find_stories_by_term("زلزال", "2015-06-30T00:00:00", 10) == [sid]
-    assert archive.find_stories_by_term("زلزال", "2015-07-02T00:00:00", 10) == []
-    assert archive.find_stories_by_entity(7, "2015-06-30T00:00:00", 10) == [sid]
+    assert archive.find_stories_by_terms(["زلزال", "بركان"], "2015-06-30T00:00:00", 10) == {"زلزال": [sid]}
+    assert archive.find_stories_by_terms(["زلزال"], "2015-07-02T00:00:00", 10) == {}
+    assert archive.find_stories_by_terms([], "2015-06-30T00:00:00", 10) == {}
+    assert archive.find_stories_by_entities([9, 7], "2015-06-30T00:00:00", 10) == {7: [sid]}
     assert archive.get_story_entities([sid], [7, 9]) == {sid: {7}}
     assert archive.get_story_entities([sid], []) == {}
     archive.update_story(sid, {"زلزال": 1.4, "إسطنبول": 0.5}, "2015-07-01T10:00:00",
@@ -46,8 +47,8 @@ def test_stories(archive):
     (cent,) = archive.get_story_centroids([sid, 999])
     assert cent == {"id": sid, "centroid": {"زلزال": 1.4, "إسطنبول": 0.5},
                     "first_published": "2015-07-01T10:00:00", "last_published": "2015-07-02T10:00:00"}
-    assert archive.find_stories_by_term("تركيا", "2015-06-30T00:00:00", 10) == []  # index replaced
-    assert archive.find_stories_by_entity(8, "2015-07-02T00:00:00", 10) == [sid]  # last date moved on
+    assert archive.find_stories_by_terms(["تركيا"], "2015-06-30T00:00:00", 10) == {}  # index replaced
+    assert archive.find_stories_by_entities([8], "2015-07-02T00:00:00", 10) == {8: [sid]}  # last date moved on
     ents = {(r["entity_id"], r["articles"]) for r in archive.iter_records("story_entities")}
     assert ents == {(7, 2), (8, 1), (9, 1)}
     (listed,) = archive.list_stories()
@@ -57,7 +58,16 @@ def test_stories(archive):
     story = archive.get_story(sid)
     assert [x["id"] for x in story["articles"]] == [a, b, c]
     assert story["centroid"] == cent["centroid"] and story["entities"] == [] and story["places"] == []
-    assert story["timeline"] == [{"date": "2015-07-01", "articles": 1}, {"date": "2015-07-02", "articles": 2}]
+    assert story["timeline"] == [{"date": "2015-07-01", "articles": 1, "first_seen": 0},
+                                 {"date": "2015-07-02", "articles": 2, "first_seen": 0}]
+    assert [x["story_time"] for x in story["articles"]] == [
+        "2015-07-01T10:00:00", "2015-07-02T10:00:00", "2015-07-02T11:00:00"]
     assert archive.get_story(999) is None
     assert [(m["article_id"], m["story_id"]) for m in archive.list_story_members()] == \
         sorted([(a, sid), (b, sid), (c, sid)])
+    # per key, the latest stories first, at most `limit` of them
+    other = archive.create_story("زلزال آخر", "2015-07-01T12:00:00", {"زلزال": 1.0}, ["زلزال"], [7])
+    assert archive.find_stories_by_terms(["إسطنبول", "زلزال"], "2015-06-30T00:00:00", 10) == \
+        {"إسطنبول": [sid], "زلزال": [sid, other]}
+    assert archive.find_stories_by_terms(["زلزال"], "2015-06-30T00:00:00", 1) == {"زلزال": [sid]}
+    assert archive.find_stories_by_entities([7], "2015-06-30T00:00:00", 10) == {7: [sid, other]}

@@ -16,6 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from rasid.doc import MAX_ARTICLE_CHARS
 from rasid.server import Settings, create_app
 from rasid.monitor import Monitor
 
@@ -242,7 +243,7 @@ def test_malformed_json_and_oversized_bodies(client, archive):
         r = c.post("/api/v1/articles", json={"text": "ن" * 2000}, headers=AUTH)
         assert r.status_code == 413
     app.state.rasid.monitor.close()
-    r = client.post("/api/v1/articles", json={"text": "ن" * 1_000_001}, headers=AUTH)
+    r = client.post("/api/v1/articles", json={"text": "ن" * (MAX_ARTICLE_CHARS + 1)}, headers=AUTH)
     assert r.status_code == 422
 
 

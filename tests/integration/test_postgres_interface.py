@@ -148,9 +148,8 @@ def test_near_duplicates_and_stories(engines, analysed):
                        ["هجوم", "نفط"], [2, 3])
         s.add_story_article(sid, b, "2015-07-03T10:00:00", 0.4, duplicate_of=a)
         s.create_story("أخرى", "2015-07-02T10:00:00", {"نفط": 1.0}, ["نفط"], [3])
-    assert both(engines, "find_stories_by_term", "نفط", "2015-07-01", 10) == [1, 2]
-    assert both(engines, "find_stories_by_term", "رءيس", "2015-07-01", 10) == []
-    assert both(engines, "find_stories_by_entity", 2, "2015-07-02", 10) == [1]
+    assert both(engines, "find_stories_by_terms", ["نفط", "رءيس"], "2015-07-01", 10) == {"نفط": [1, 2]}
+    assert both(engines, "find_stories_by_entities", [2, 3], "2015-07-02", 10) == {2: [1], 3: [1, 2]}
     assert both(engines, "get_story_entities", [1, 2], [1, 3, 9]) == {1: {1, 3}, 2: {3}}
     both(engines, "get_story_centroids", [2, 1, 7])
     assert both(engines, "get_story_id", b) == 1

@@ -132,3 +132,72 @@ def test_ner_tags_long_sentences_in_bounded_pieces(monkeypatch, shape):
     assert max(length for _, length in steps) <= MAX_SEQUENCE_TOKENS
     padded = sum(b * length for b, length in steps)
     assert padded <= 2 * 2 * len(doc.tokens) + 2 * MAX_SEQUENCE_TOKENS  # two directions
+
+
+def saudinewsnet_doc(n_articles: int) -> Document:
+    """The first `n_articles` SaudiNewsNet articles in tests/resources run together as one
+    long article (more sentences and more distinct words), analysed up to the places stage
+    (what the events and summarise stages read)."""
+    import json
+    from pathlib import Path
+
+    from rasid.stages import build_pipeline
+
+    lines = (Path(__file__).resolve().parents[1] / "resources" / "saudinewsnet-stories.jsonl").read_text(
+        encoding="utf-8").splitlines()
+    text = "\n\n".join(json.loads(line)["content"] for line in lines[:n_articles])
+    return build_pipeline(("tokenize", "ner", "resolve", "dates", "places"))(Document(text=text))
+
+
+class CountingList(list):
+    """A layer that counts how many spans are read by iterating over it."""
+
+    reads = 0
+
+    def __iter__(self):
+        CountingList.reads += len(self)
+        return super().__iter__()
+
+
+def test_events_look_up_a_sentences_spans_without_scanning_the_layer():
+    """Each sentence and event finds its entities, places and dates by bisection: scanning
+    every layer once per sentence made a 500 KB article take minutes (issue 17 item 6)."""
+    from rasid.stages.events import EventStage
+
+    stage = EventStage()
+    reads, events, sizes = [], [], []
+    for n in (8, 16):
+        doc = saudinewsnet_doc(n)
+        sizes.append(len(doc.text))
+        for layer in ("entities", "places", "dates"):
+            doc.layers[layer] = CountingList(doc.layers.get(layer, []))
+        CountingList.reads = 0
+        events.append(len(stage(doc).layers["events"]))
+        reads.append(CountingList.reads)
+    assert events[0] > 0 and events[1] > events[0]
+    assert reads[1] <= 1.3 * reads[0] * sizes[1] / sizes[0]  # linear: grows as the text
+
+
+def test_summary_centrality_norms_the_centroid_once(monkeypatch):
+    """Every sentence is compared with the article's centroid: its norm is computed once,
+    not once per sentence (which grew with sentences x vocabulary)."""
+    from rasid.summarise import extractive, terms
+
+    summed: list[int] = [0]
+    real = terms.compute_norm
+
+    def counting(vec):
+        summed[0] += len(vec)
+        return real(vec)
+
+    monkeypatch.setattr(terms, "compute_norm", counting)
+    monkeypatch.setattr(extractive, "compute_norm", counting)
+    work, picked, sizes = [], [], []
+    for n in (8, 16):
+        summed[0] = 0
+        doc = saudinewsnet_doc(n)
+        sizes.append(len(doc.text))
+        picked.append(len(extractive.summarise_document(doc, 3)))
+        work.append(summed[0])
+    assert picked == [3, 3]
+    assert work[1] <= 1.3 * work[0] * sizes[1] / sizes[0]  # linear: grows as the text

@@ -148,7 +148,9 @@ def test_get_story_and_list(store):
     assert story["title"] and story["article_count"] == 2
     assert [a["id"] for a in story["articles"]] == [docs[0].id, docs[1].id]
     assert story["first_published"] == "2015-08-06T08:00:00"
-    assert story["timeline"] == [{"date": "2015-08-06", "articles": 1}, {"date": "2015-08-07", "articles": 1}]
+    assert story["timeline"] == [{"date": "2015-08-06", "articles": 1, "first_seen": 0},
+                                 {"date": "2015-08-07", "articles": 1, "first_seen": 0}]
+    assert [a["time_basis"] for a in story["articles"]] == ["published", "published"]
     assert story["summary"] and all(
         docs_by_id(docs)[s["doc_id"]].text[s["start"]:s["end"]] == s["text"] for s in story["summary"])
     assert story["keyphrases"]

@@ -49,6 +49,12 @@ def convert_event_time(published: str | None, ingested_at: str | None) -> str:
     return ingested_at or datetime.now(timezone.utc).strftime(ISO)
 
 
+def describe_time_basis(published: str | None) -> str:
+    """What `convert_event_time` used: ``published`` (a publication date-time) or
+    ``first_seen`` (the article is undated, or dated without a time: when it was stored)."""
+    return "published" if published and "T" in published else "first_seen"
+
+
 def _shift(iso: str, seconds: int) -> str:
     dt = datetime.strptime(iso, ISO).replace(tzinfo=timezone.utc)
     return (dt + timedelta(seconds=seconds)).strftime(ISO)
@@ -125,7 +131,7 @@ class AlertEngine:
                 if m is None:
                     continue
                 m.article_id = art["id"]
-                reason = {"matches": m.reasons}
+                reason = {"matches": m.reasons, "time_basis": describe_time_basis(art["published"])}
                 if w.surge_count and w.surge_window_s:
                     new_id = self._record_surge(store, w, m, when, reason)
                 else:

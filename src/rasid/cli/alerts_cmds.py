@@ -17,8 +17,8 @@ def _main():
     return cli_main
 
 
-def _open(args: argparse.Namespace, stages: Sequence[str] | None = None):
-    return _main().open_monitor(args, stages)
+def _open(args: argparse.Namespace, stages: Sequence[str] | None = None, workers: int = 1):
+    return _main().open_monitor(args, stages, workers)
 
 
 # -- watch ------------------------------------------------------------------------------------
@@ -88,12 +88,13 @@ def mark_reason(entry: dict[str, Any], markers: tuple[str, str] = ("[", "]")) ->
 
 
 def format_alert(alert: dict[str, Any]) -> str:
-    head = (f"#{alert['id']} [{alert['watch_name']}] {alert['kind']} {alert['event_time'] or ''}  "
+    reason = alert.get("reason") or {}
+    seen = " (first seen)" if reason.get("time_basis") == "first_seen" else ""
+    head = (f"#{alert['id']} [{alert['watch_name']}] {alert['kind']} {alert['event_time'] or ''}{seen}  "
             f"{alert['title'] or alert['article_id']}")
     if alert.get("url"):
         head += f"  <{alert['url']}>"
     lines = [head]
-    reason = alert.get("reason") or {}
     surge = reason.get("surge")
     if surge:
         lines.append(f"  surge: {surge['count']} articles between {surge['since']} and "
@@ -112,8 +113,6 @@ def format_alert(alert: dict[str, Any]) -> str:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     m = _main()
-    if args.limit < 1:
-        raise m.CLIError("--limit must be at least 1")
     with _open(args) as monitor:
         alerts = monitor.list_alerts(watch_id=args.watch, since_id=args.since_id, limit=args.limit)
     for alert in alerts:
@@ -134,14 +133,16 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     m = _main()
     for url in args.feeds:
         if not url.startswith(("http://", "https://")):
-            raise m.CLIError(f"{url}: rasid monitor polls feed URLs (http:// or https://)")
+            scheme = url.partition("://")[0] + "://" if "://" in url else None
+            what = f"unsupported URL scheme {scheme!r}" if scheme else "not a URL"
+            raise m.CLIError(f"{url}: {what}; rasid monitor polls feed URLs (http:// or https://)")
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip()) if args.stages else DEFAULT_STAGES
     out = sys.stderr if args.json else sys.stdout
 
     def on_event(message: str) -> None:
         print(message, file=out, flush=True)
 
-    with _open(args, stages) as monitor:
+    with _open(args, stages, workers=_main().setting("workers")) as monitor:
         try:
             monitor.pipeline  # build it now: a bad --stages is a usage error, not a crash later
         except ValueError as exc:
@@ -150,13 +151,19 @@ def cmd_monitor(args: argparse.Namespace) -> int:
                              max_cycles=args.max_cycles, on_event=on_event)
     if args.json:
         m.emit_json(totals)
-    return m.EXIT_OK
+    return EXIT_SIGNAL.get(totals.get("signal"), m.EXIT_OK)
+
+
+#: exit code of a monitor stopped by a signal: Ctrl-C (SIGINT) is an interruption, 130 as
+#: a shell reports it; SIGTERM is how a service manager stops it, a clean stop (0)
+EXIT_SIGNAL = {"SIGINT": 130}
 
 
 # -- parser -------------------------------------------------------------------------------------
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``watch``, ``alerts`` and ``monitor`` to the `rasid` subcommands."""
     from ..settings import add_flags
+    from .options import positive_int
 
     p = subparsers.add_parser("watch", help="watches: entities, queries, places to alert on")
     wsub = p.add_subparsers(dest="watch_command", required=True)
@@ -180,16 +187,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("alerts", parents=[common], help="alerts raised by the watches")
     p.add_argument("--watch", type=int, metavar="ID", help="only this watch")
     p.add_argument("--since-id", type=int, metavar="N", help="only alerts after id N (oldest first)")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=positive_int, default=50)
     p.set_defaults(func=cmd_alerts)
 
     p = subparsers.add_parser("monitor", parents=[common],
                               help="poll feeds on an interval: ingest, analyse, alert (Ctrl-C stops)")
     p.add_argument("feeds", nargs="+", metavar="FEED_URL")
-    add_flags(p, ("monitor_interval", "webhook_attempts", "webhook_backoff", "webhook_timeout"),
+    add_flags(p, ("monitor_interval", "webhook_attempts", "webhook_backoff", "webhook_timeout", "workers"),
               aliases={"monitor_interval": ("--interval",)})
     p.add_argument("--once", action="store_true", help="one cycle, then exit")
-    p.add_argument("--max-cycles", type=int, default=None, help="stop after this many cycles")
+    p.add_argument("--max-cycles", type=positive_int, default=None, help="stop after this many cycles")
     p.add_argument("--stages", default=None,
                    help="comma-separated pipeline stages (default: all), e.g. tokenize,ner,resolve")
     p.set_defaults(func=cmd_monitor)

@@ -23,8 +23,8 @@ def _open(args: argparse.Namespace):
 
 def cmd_stories(args: argparse.Namespace) -> int:
     m = _main()
-    since = args.since and m.validate_date(args.since)
-    until = args.until and m.validate_date(args.until)
+    since = args.since and m.validate_date(args.since, "--since")
+    until = args.until and m.validate_date(args.until, "--until")
     with _open(args) as monitor:
         rows = monitor.list_stories(since=since, until=until, limit=args.limit,
                                     min_articles=args.min_articles)
@@ -62,11 +62,16 @@ def cmd_story(args: argparse.Namespace) -> int:
                                          for e in story["entities"]))
     if story["places"]:
         print("  places: " + ", ".join(f"{p['name']} ({p['articles']})" for p in story["places"]))
-    print("  timeline: " + ", ".join(f"{t['date']}: {t['articles']}" for t in story["timeline"]))
+    print("  timeline: " + ", ".join(
+        f"{t['date']}: {t['articles']}" + (f" ({t['first_seen']} undated, first seen)" if t.get("first_seen") else "")
+        for t in story["timeline"]))
     print("  articles:")
     for a in story["articles"]:
         dup = f"  (copy of {a['duplicate_of']})" if a["duplicate_of"] else ""
-        print(f"    {a['id']}  {(a['published'] or '')[:16]:<16}  {a['source'] or '':<12} {a['title']}{dup}")
+        when = (a["published"] or "")[:16]
+        if a.get("time_basis") == "first_seen":
+            when = f"{(a.get('story_time') or '')[:16]} (first seen, date unknown)"
+        print(f"    {a['id']}  {when:<16}  {a['source'] or '':<12} {a['title']}{dup}")
     return m.EXIT_OK
 
 
@@ -76,7 +81,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="active on or after YYYY-MM-DD")
     p.add_argument("--until", help="started on or before YYYY-MM-DD")
     p.add_argument("--limit", type=_main().positive_int, default=20)
-    p.add_argument("--min-articles", type=int, default=1, help="only stories with at least N articles")
+    p.add_argument("--min-articles", type=_main().positive_int, default=1, help="only stories with at least N articles")
     p.set_defaults(func=cmd_stories)
 
     p = subparsers.add_parser("story", parents=[common],

@@ -1,9 +1,11 @@
 """Entity resolution across the archive: the `resolve_entities` archive step's work.
 
-`resolve_article_entities(archive, doc)` assigns each entity cluster of a stored article
-to an archive entity (`EntityResolver` over `ArchiveEntityIndex`, which reads and writes
-entity records through the archive's named methods) and records the spans' new
-attributes with ``archive.set_entity_mentions``. `lookup_entities` finds the records of
+`resolve_batch_entities(archive, docs)` assigns each entity cluster of stored articles
+to an archive entity (`EntityResolver` over `BatchEntityIndex`, which reads the records
+of the batch's names at once, keeps the batch's changes in memory and writes them at the
+end through the archive's named methods) and records the spans' new attributes with
+``archive.set_entity_mentions_many``. `ArchiveEntityIndex` reads the archive directly
+(lookups by name). `lookup_entities` finds the records of
 a name (exact after normalisation), `suggest_entity_names` the closest others.
 """
 from __future__ import annotations
@@ -42,23 +44,95 @@ class ArchiveEntityIndex:
         return self.archive.get_entity(entity_id)
 
 
+class BatchEntityIndex:
+    """`EntityIndex` for resolving a batch of articles inside one write transaction: it
+    reads the records holding a set of keys in one go (`load`), keeps the batch's new and
+    changed records in memory and writes them all with `flush`, so a batch costs a handful
+    of statements instead of several per entity (each a round trip on PostgreSQL). New
+    records take the ids after the archive's highest, in the order they are made, as
+    `add_entity` would number them; the candidates it returns are those the archive would
+    return at that point of the batch."""
+
+    def __init__(self, archive: Any):
+        self.archive = archive
+        self.records: dict[int, EntityRecord] = {}
+        self.key_ids: dict[str, set[int]] = {}
+        self.loaded: set[str] = set()
+        self.pending_keys: dict[int, set[str]] = {}
+        self.changed: set[int] = set()
+        self.last_id: int | None = None
+
+    def load(self, keys: Iterable[str]) -> None:
+        """Read the archive's records holding any of `keys` not read yet (one lookup)."""
+        missing = set(keys) - self.loaded
+        if not missing:
+            return
+        found = self.archive.find_entity_keys(missing)
+        unread = {i for ids in found.values() for i in ids} - self.records.keys()
+        for record in self.archive.get_entities(unread):
+            self.records[record.id] = record
+        for key in missing:
+            self.key_ids.setdefault(key, set()).update(found.get(key, ()))
+        self.loaded |= missing
+
+    def find_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
+        keys = set(keys)
+        self.load(keys)
+        ids = set().union(*(self.key_ids.get(k, set()) for k in keys))
+        return [self.records[i] for i in sorted(ids)]
+
+    def add(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
+        if self.last_id is None:
+            self.last_id = self.archive.latest_entity_id()
+        self.last_id += 1
+        record.id = self.last_id
+        self.update(record, keys)
+        return record
+
+    def update(self, record: EntityRecord, keys: Iterable[str]) -> None:
+        self.records[record.id] = record
+        self.changed.add(record.id)
+        for key in keys:
+            self.key_ids.setdefault(key, set()).add(record.id)
+            self.pending_keys.setdefault(record.id, set()).add(key)
+
+    def get(self, entity_id: int) -> EntityRecord | None:
+        return self.records.get(entity_id) or self.archive.get_entity(entity_id)
+
+    def flush(self) -> None:
+        """Write the new and changed records and their keys (`Store.save_entities`)."""
+        self.archive.save_entities([self.records[i] for i in sorted(self.changed)], self.pending_keys)
+        self.changed, self.pending_keys = set(), {}
+
+
 def is_resolved(doc: Document) -> bool:
     """Whether the document's entity spans carry archive entity ids already."""
     return any("entity_id" in s.attrs for s in doc.layers.get(ENTITY_LAYER, []))
 
 
-def resolve_article_entities(archive: Any, doc: Document) -> list[EntityRecordUpdate]:
-    """Resolve the entity spans of a stored article (``entity_id`` set on them, in memory
-    and in the archive) in one transaction; return what changed per entity."""
-    spans = doc.layers.get(ENTITY_LAYER)
-    if not spans:
+def resolve_batch_entities(archive: Any, docs: list[Document]) -> list[EntityRecordUpdate]:
+    """Resolve the entity spans of stored articles, in order, as `resolve_article_entities`
+    would one by one (``entity_id`` set on them, in memory and in the archive), in one
+    transaction and with a few statements for the whole batch (`BatchEntityIndex`);
+    return what changed per entity and article."""
+    docs = [d for d in docs if d.layers.get(ENTITY_LAYER)]
+    if not docs:
         return []
+    index = BatchEntityIndex(archive)
+    resolver = EntityResolver(index)
     with archive.transaction():
-        updates = EntityResolver(ArchiveEntityIndex(archive)).resolve(doc)
-        archive.set_entity_mentions(doc.id, [
+        index.load(set().union(*(resolver.find_lookup_keys(d) for d in docs)))
+        updates = [u for doc in docs for u in resolver.resolve(doc)]
+        index.flush()
+        archive.set_entity_mentions_many({doc.id: [
             {"start": s.start, "end": s.end, "text": doc.text[s.start:s.end], "attrs": dict(s.attrs)}
-            for s in spans])
+            for s in doc.layers[ENTITY_LAYER]] for doc in docs})
     return updates
+
+
+def resolve_article_entities(archive: Any, doc: Document) -> list[EntityRecordUpdate]:
+    """Resolve the entity spans of one stored article (`resolve_batch_entities`)."""
+    return resolve_batch_entities(archive, [doc])
 
 
 def lookup_entities(archive: Any, name: str, type: str | None = None,

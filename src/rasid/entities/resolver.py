@@ -135,6 +135,16 @@ def _groups_of(doc: Document, layer: str) -> list[_Group]:
     return list(by_cluster.values())
 
 
+def _lookup_keys(g: _Group) -> tuple[str | None, set[str]]:
+    """The group's alias key (None without an alias) and the name keys its candidates are
+    found by (the Latin ``l:`` keys are for lookups by a Latin name only)."""
+    alias_key = "a:" + normalize_entity_name(g.alias.canonical) if g.alias is not None else None
+    keys: set[str] = set()
+    for name in g.names:
+        keys |= compute_name_keys(name, g.type)
+    return alias_key, {k for k in keys if not k.startswith("l:")}
+
+
 class EntityResolver:
     def __init__(self, index: EntityIndex | None = None, layer: str = ENTITY_LAYER):
         self.index: EntityIndex = index if index is not None else MemoryEntityIndex()
@@ -176,15 +186,20 @@ class EntityResolver:
             updates.append(EntityRecordUpdate(record, created, g.spans, how))
         return updates
 
+    def find_lookup_keys(self, doc: Document) -> set[str]:
+        """Every key `resolve(doc)` looks records up by (an index may read them at once)."""
+        keys: set[str] = set()
+        for g in _groups_of(doc, self.layer):
+            alias_key, name_keys = _lookup_keys(g)
+            keys |= name_keys | ({alias_key} if alias_key else set())
+        return keys
+
     def _match(self, g: _Group) -> tuple[EntityRecord | None, str]:
-        if g.alias is not None:
-            found = self.index.find_candidates(["a:" + normalize_entity_name(g.alias.canonical)])
+        alias_key, keys = _lookup_keys(g)
+        if alias_key is not None:
+            found = self.index.find_candidates([alias_key])
             if found:
                 return found[0], "alias"
-        keys: set[str] = set()
-        for name in g.names:
-            keys |= compute_name_keys(name, g.type)
-        keys = {k for k in keys if not k.startswith("l:")}
         candidates = [r for r in self.index.find_candidates(keys) if r.type == g.type]
         if g.alias is not None:
             # a table entity seen before only under names the table does not list

@@ -23,6 +23,7 @@ Method (figures: docs/events.md):
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,6 +128,8 @@ def extract_events(doc: Document) -> list[Span]:
     places = [p for p in doc.layers.get("places", []) if p.attrs.get("relation") != "demonym"]
     dates = doc.layers.get("dates", [])
     countries = {p.start for p in places if p.attrs.get("feature") in COUNTRY_FEATURES}
+    entity_index = SpanIndex(entities)
+    places, dates = SpanIndex(places), SpanIndex(dates)
     events: list[Span] = []
     ti = 0
     prev_orgs: list[Span] = []
@@ -137,7 +140,7 @@ def extract_events(doc: Document) -> list[Span]:
         while ti < len(tokens) and tokens[ti].end <= sent.end:
             ti += 1
         idx = range(first, ti)
-        s_ents = [e for e in entities if sent.start <= e.start < sent.end]
+        s_ents = entity_index.between(sent.start, sent.end)
         hits = find_hits(tokens, idx, forms_at, cues)
         if hits:
             at = {h.index for h in hits} | {j for h in hits for j in h.extra.pop("_idx", ())}
@@ -272,8 +275,25 @@ def find_ellipses(tokens, idx: range, forms_at, hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def nearest(spans: list[Span], start: int, end: int, lo: int, hi: int) -> Span | None:
-    inside = [s for s in spans if lo <= s.start < hi]
+class SpanIndex:
+    """Spans with ``lo <= start < hi`` in time logarithmic in the layer (a scan of the whole
+    layer per sentence or event made a long article quadratic). `between` lists them in
+    layer order, as a scan would: by bisection when the layer is sorted by start (what the
+    stages write), else by the scan."""
+
+    def __init__(self, spans: list[Span]):
+        self.spans = spans
+        self.starts = [s.start for s in spans]
+        self.is_sorted = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+
+    def between(self, lo: int, hi: int) -> list[Span]:
+        if not self.is_sorted:
+            return [s for s in self.spans if lo <= s.start < hi]
+        return self.spans[bisect_left(self.starts, lo):bisect_left(self.starts, hi)]
+
+
+def nearest(spans: SpanIndex, start: int, end: int, lo: int, hi: int) -> Span | None:
+    inside = spans.between(lo, hi)
     if not inside:
         return None
     after = [s for s in inside if s.start >= end]

@@ -122,12 +122,14 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
         lo, hi = min(spans[group][0], day), max(spans[group][1], day)
         return (date.fromisoformat(hi) - date.fromisoformat(lo)).days <= MAX_DAYS
 
+    queries = []
     for ev in new:
         day = date.fromisoformat(ev["when"][:10])
-        candidates = store.find_events({
-            "type": ev["type"], "country": ev["place"]["country"],
-            "since": (day - timedelta(days=MAX_DAYS)).isoformat(),
-            "until": (day + timedelta(days=MAX_DAYS)).isoformat()}, limit=500)
+        queries.append({"type": ev["type"], "country": ev["place"]["country"],
+                        "since": (day - timedelta(days=MAX_DAYS)).isoformat(),
+                        "until": (day + timedelta(days=MAX_DAYS)).isoformat()})
+    # the candidates do not depend on the groups found on the way: read them all at once
+    for ev, candidates in zip(new, store.find_events_batch(queries, limit=500)):
         matches = [c for c in candidates if c["id"] != ev["id"] and is_same_happening(ev, c)]
         groups = [assignments.get(c["id"]) or c.get("group") for c in matches]
         group = next((g for g in groups if g and fits(g, ev["when"][:10])), None)

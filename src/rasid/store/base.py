@@ -8,7 +8,8 @@
   entity and place statistics;
 * `interface_stories.StoryMethods`: near-duplicate signatures and links, stories;
 * `interface_alerts.AlertMethods`: watches, alerts, surge bookkeeping, webhook deliveries;
-* `interface_places.PlaceMethods`: the place page (one place's articles, entities, places).
+* `interface_places.PlaceMethods`: the place page (one place's articles, entities, places);
+* `interface_export.ExportMethods`: every kind of record, streamed page by page (exports).
 
 A backend (``sqlite.py``; ``postgres.py``) implements every abstract method. Methods return
 plain values (str/int/float/None, dicts, lists, the dataclasses below), never rows or
@@ -132,14 +133,15 @@ RECORD_KINDS = ("entities", "entity_keys", "articles", "neardup_signatures", "ne
 from .interface_alerts import AlertMethods  # noqa: E402
 from .interface_articles import ArticleMethods  # noqa: E402
 from .interface_entities import EntityMethods  # noqa: E402
+from .interface_export import ExportMethods  # noqa: E402
 from .interface_places import PlaceMethods  # noqa: E402
 from .interface_search import SearchMethods  # noqa: E402
 from .interface_stories import StoryMethods  # noqa: E402
 
 
 class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMethods,
-            SearchMethods):
-    """The archive: every abstract method of the six groups, and the events block below.
+            SearchMethods, ExportMethods):
+    """The archive: every abstract method of the seven groups, and the events block below.
     A backend subclasses this."""
 
     # -- events (rasid.events; SQLite: store/sqlite_events.py) ---------------------------
@@ -152,6 +154,11 @@ class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMeth
         ``mode``, ``actor``/``recipient`` (text), ``actor_ids``/``recipient_ids``/
         ``entity_ids``, ``country`` (ISO2), ``place``, ``place_id`` (gazetteer id), ``since``/``until`` (event day),
         ``uncertain`` (include negated/hypothetical), ``article_ids``, ``group``, ``located``."""
+
+    @abc.abstractmethod
+    def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100) -> list[list[dict[str, Any]]]:
+        """`find_events(filters, limit)` for each of `queries` (filter dicts), in one go
+        where the engine can (PostgreSQL: one statement for many): a list per query."""
 
     @abc.abstractmethod
     def iter_events(self, filters: dict[str, Any] | None = None,

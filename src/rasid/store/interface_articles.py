@@ -59,6 +59,10 @@ class ArticleMethods(abc.ABC):
         """Whether an article with this id is stored."""
 
     @abc.abstractmethod
+    def find_stored_articles(self, article_ids: list[str]) -> set[str]:
+        """Those of `article_ids` that are stored (one lookup for a batch)."""
+
+    @abc.abstractmethod
     def set_article_meta(self, article_id: str, key: str, value: Any) -> None:
         """Set one key of a stored article's ``meta`` (JSON value)."""
 
@@ -70,6 +74,11 @@ class ArticleMethods(abc.ABC):
         known). The spans' stored attributes and the article's layers take the new
         attributes, and the article's mentions are replaced by one per span with an
         ``entity_id``."""
+
+    @abc.abstractmethod
+    def set_entity_mentions_many(self, spans: dict[str, list[dict[str, Any]]]) -> None:
+        """`set_entity_mentions` for several articles at once: ``{article id: spans}``
+        (one statement per kind of row for the whole batch)."""
 
     @abc.abstractmethod
     def list_articles_after(self, seq: int, limit: int = 200) -> list[dict[str, Any]]:

@@ -29,6 +29,26 @@ class EntityMethods(abc.ABC):
     def get_entity(self, entity_id: int) -> "EntityRecord | None":
         """One record, or None."""
 
+    # -- batches: a whole ingest batch resolved with a few statements (rasid.entities.archive)
+    @abc.abstractmethod
+    def find_entity_keys(self, keys: Iterable[str]) -> dict[str, set[int]]:
+        """``{key: ids of the records holding it}`` for those of `keys` that any record holds."""
+
+    @abc.abstractmethod
+    def get_entities(self, entity_ids: Iterable[int]) -> list["EntityRecord"]:
+        """The records of the known ids among `entity_ids`, by ascending id."""
+
+    @abc.abstractmethod
+    def latest_entity_id(self) -> int:
+        """The highest record id, 0 when there is none (inside a write transaction, the
+        next new records may take the ids after it: see `save_entities`)."""
+
+    @abc.abstractmethod
+    def save_entities(self, records: list["EntityRecord"], keys: dict[int, Iterable[str]]) -> None:
+        """Write `records` by their ``id``: a record with a new id is inserted under that id
+        (one above `latest_entity_id`, in the same write transaction), a known one
+        overwritten; then add ``keys[id]`` to each record (existing keys stay)."""
+
     @abc.abstractmethod
     def count_entity_mentions(self, entity_ids: list[int]) -> dict[int, int]:
         """``{entity_id: mention_count}`` (the records' totals) for the known ids."""

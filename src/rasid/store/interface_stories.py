@@ -6,7 +6,7 @@ the archive only stores and looks them up.
 from __future__ import annotations
 
 import abc
-from typing import Any
+from typing import Any, Iterable
 
 
 class StoryMethods(abc.ABC):
@@ -14,6 +14,11 @@ class StoryMethods(abc.ABC):
     @abc.abstractmethod
     def get_near_duplicate(self, article_id: str) -> tuple[str, float] | None:
         """``(duplicate_of, similarity)`` recorded for the article, or None."""
+
+    @abc.abstractmethod
+    def get_near_duplicates(self, article_ids: list[str]) -> dict[str, tuple[str, float]]:
+        """`get_near_duplicate` for a batch: ``{article id: (duplicate_of, similarity)}``
+        for those of `article_ids` that have one."""
 
     @abc.abstractmethod
     def has_signature(self, article_id: str) -> bool:
@@ -49,12 +54,18 @@ class StoryMethods(abc.ABC):
         """The story the article belongs to, or None."""
 
     @abc.abstractmethod
-    def find_stories_by_term(self, term: str, since: str, limit: int) -> list[int]:
-        """Stories indexed under `term` with last_published >= `since`, latest first."""
+    def get_story_ids(self, article_ids: list[str]) -> dict[str, int]:
+        """`get_story_id` for a batch: ``{article id: story id}`` for those in a story."""
 
     @abc.abstractmethod
-    def find_stories_by_entity(self, entity_id: int, since: str, limit: int) -> list[int]:
-        """Stories indexed under the entity with last_published >= `since`, latest first."""
+    def find_stories_by_terms(self, terms: Iterable[str], since: str, limit: int) -> dict[str, list[int]]:
+        """``{term: story ids}``: per term, at most `limit` stories indexed under it with
+        last_published >= `since`, latest first (terms with none are left out)."""
+
+    @abc.abstractmethod
+    def find_stories_by_entities(self, entity_ids: Iterable[int], since: str,
+                                 limit: int) -> dict[int, list[int]]:
+        """``{entity id: story ids}``, as `find_stories_by_terms` for the entity index."""
 
     @abc.abstractmethod
     def get_story_entities(self, story_ids: list[int], entity_ids: list[int]) -> dict[int, set[int]]:
@@ -97,10 +108,13 @@ class StoryMethods(abc.ABC):
     @abc.abstractmethod
     def get_story(self, story_id: int, limit: int = 15) -> dict[str, Any] | None:
         """List form plus ``centroid`` ({term: weight}), ``articles`` [{id, title,
-        published, source, url, similarity, duplicate_of}] in time order, ``entities``
-        [{id, canonical, type, latin, mentions, articles}], ``places`` [{name, name_en,
-        country, lat, lon, feature, mentions, articles}] and ``timeline`` [{date,
-        articles}]; None for an unknown id."""
+        published, source, url, similarity, duplicate_of, story_time}] in time order
+        (``story_time``: the time the article counts at in the story, its publication time
+        or, undated, when it was first seen), ``entities`` [{id, canonical, type, latin,
+        mentions, articles}], ``places`` [{name, name_en, country, lat, lon, feature,
+        mentions, articles}] and ``timeline`` [{date, articles, first_seen}] (``first_seen``:
+        how many of that day's articles are undated, counted on the day they were first
+        seen); None for an unknown id."""
 
     @abc.abstractmethod
     def list_story_members(self) -> list[dict[str, Any]]:

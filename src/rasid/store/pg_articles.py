@@ -1,6 +1,6 @@
 """`PostgresStore`'s article methods beyond storing and reading documents (the counterpart
-of `sqlite_articles`): meta and entity marks on stored articles, the alert engine's
-sequence reads, listings for the API/web."""
+of `sqlite_articles`): meta and entity marks on stored articles, their entity and
+place spans by article (the listings and sequence reads are `sql_reading`)."""
 from __future__ import annotations
 
 import json
@@ -18,75 +18,9 @@ def convert_entity_id(expr: str) -> str:
 class PostgresArticleMethods:
     """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_write``, ``_atomic``)."""
 
-    def has_article(self, article_id: str) -> bool:
-        return self._row("SELECT 1 FROM articles WHERE id = %s", (article_id,)) is not None
-
     def set_article_meta(self, article_id: str, key: str, value: Any) -> None:
         self._write("UPDATE articles SET meta = jsonb_set(meta::jsonb, ARRAY[%s], %s::jsonb)::text "
                     "WHERE id = %s", (key, json.dumps(value, ensure_ascii=False), article_id))
-
-    def set_entity_mentions(self, article_id: str, spans: list[dict[str, Any]]) -> None:
-        by_offsets = {(s["start"], s["end"]): s for s in spans}
-        with self._atomic():
-            con = self.con
-            row = con.execute("SELECT layers FROM articles WHERE id = %s", (article_id,)).fetchone()
-            if row is None:
-                raise KeyError(f"no article {article_id!r}")
-            layers = json.loads(row[0])
-            for item in layers.get("entities", []):
-                found = by_offsets.get((item["start"], item["end"]))
-                if found is not None:
-                    item.update(found["attrs"])
-            con.execute("UPDATE articles SET layers = %s WHERE id = %s",
-                        (json.dumps(layers, ensure_ascii=False), article_id))
-            with con.cursor() as cur:
-                cur.executemany(
-                    "UPDATE spans SET attrs = %s::jsonb WHERE article_id = %s AND layer = 'entities' "
-                    'AND start = %s AND "end" = %s',
-                    [(json.dumps(s["attrs"], ensure_ascii=False), article_id, s["start"], s["end"])
-                     for s in spans])
-                con.execute("DELETE FROM mentions WHERE article_id = %s", (article_id,))
-                rows = [(article_id, s["attrs"]["entity_id"], s["start"], s["end"], s.get("text") or "",
-                         s["attrs"].get("sentence")) for s in spans if s["attrs"].get("entity_id")]
-                if rows:
-                    cur.executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
-                                    "sentence) VALUES (%s, %s, %s, %s, %s, %s)", rows)
-
-    def list_articles_after(self, seq: int, limit: int = 200) -> list[dict[str, Any]]:
-        return [{"seq": r[0], "id": r[1], "published": r[2], "ingested_at": r[3]}
-                for r in self._rows("SELECT rowid, id, published, ingested_at FROM articles "
-                                    "WHERE rowid > %s ORDER BY rowid LIMIT %s", (seq, limit))]
-
-    def latest_article_seq(self) -> int:
-        return self._row("SELECT coalesce(max(rowid), 0) FROM articles")[0]
-
-    def list_articles(self, limit: int = 20, offset: int = 0, source: str | None = None,
-                      since: str | None = None, until: str | None = None) -> dict[str, Any]:
-        where, args = ["true"], []
-        if source:
-            where.append("source = %s")
-            args.append(source)
-        if since:
-            where.append("published >= %s")
-            args.append(since)
-        if until:
-            where.append("published < %s")
-            args.append(until)
-        cond = " AND ".join(where)
-        with self._lock:
-            total = self.con.execute(f"SELECT count(*) FROM articles WHERE {cond}", args).fetchone()[0]
-            rows = self.con.execute(
-                f"SELECT id, title, source, published, url, substr(text, 1, 240) FROM articles "
-                f"WHERE {cond} ORDER BY coalesce(published, '') COLLATE \"C\" DESC, rowid DESC "
-                "LIMIT %s OFFSET %s", [*args, limit, offset]).fetchall()
-        return {"total": total, "articles": [
-            {"id": r[0], "title": r[1], "source": r[2], "published": r[3], "url": r[4],
-             "excerpt": r[5]} for r in rows]}
-
-    def get_texts(self, ids: list[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        return dict(self._rows("SELECT id, text FROM articles WHERE id = ANY(%s)", (list(ids),)))
 
     def collect_article_layers(self, ids: list[str]) -> dict[str, dict[str, list]]:
         out: dict[str, dict[str, list]] = {i: {"entities": [], "places": []} for i in ids}

@@ -79,7 +79,7 @@ class PostgresCopyMethods:
                 doc = Document.from_dict(rec)
                 prep = self._prepare(doc)
                 with self.transaction():
-                    self._insert_article(prep["row"], prep["search"], doc, ingested_at)
+                    self._insert_article(prep["row"], prep["index"], doc, ingested_at)
                 n += 1
             return n
         if kind == "progress":

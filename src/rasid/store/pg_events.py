@@ -111,6 +111,23 @@ class PostgresEventMethods:
             "LIMIT %s OFFSET %s", [*args, limit, max(0, int(offset))])
         return [row_to_event(r) for r in rows]
 
+    def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100,
+                          per_statement: int = 50) -> list[list[dict[str, Any]]]:
+        """`find_events` of each query, `per_statement` queries to a statement (their
+        UNION ALL, each tagged with its position): one round trip for many."""
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        out: list[list[dict[str, Any]]] = [[] for _ in queries]
+        for first in range(0, len(queries), per_statement):
+            parts, args = [], []
+            for i, filters in enumerate(queries[first:first + per_statement], first):
+                where, wargs = build_where(filters or {})
+                parts.append(f"(SELECT {i}, {_SELECT[len('SELECT '):]}{where} ORDER BY {_j('when')} "
+                             "DESC NULLS LAST, s.rowid DESC LIMIT %s)")
+                args += [*wargs, limit]
+            for row in self._rows(" UNION ALL ".join(parts), args):  # type: ignore[attr-defined]
+                out[row[0]].append(row_to_event(row[1:]))
+        return out
+
     def iter_events(self, filters: dict[str, Any] | None = None,
                     batch_size: int = 500) -> Iterator[dict[str, Any]]:
         where, args = build_where(filters or {})

@@ -173,13 +173,18 @@ class PostgresSearchMixin:
     def _write_index(self, rowid: int, index: IndexForms) -> None:
         """The article's postings and its share of the statistics (inside the caller's
         transaction; its tsvector is written with the article row)."""
-        con = self.con
-        if index.postings:
-            con.execute("INSERT INTO search_postings (lex, rowid, w, dl) SELECT l, %s, w, %s "
-                        "FROM unnest(%s::text[], %s::real[]) AS t (l, w)",
-                        (rowid, index.length, list(index.postings), list(index.postings.values())))
-        con.execute("UPDATE search_stats SET n = n + 1, total_length = total_length + %s WHERE id = 1",
-                    (index.length,))
+        self._write_indexes([(rowid, index)])
+
+    def _write_indexes(self, indexes: list[tuple[int, IndexForms]]) -> None:
+        """`_write_index` for several articles ``(rowid, forms)``: two statements in all."""
+        postings = [(rowid, index.length, list(index.postings), list(index.postings.values()))
+                    for rowid, index in indexes if index.postings]
+        if postings:
+            with self.con.cursor() as cur:
+                cur.executemany("INSERT INTO search_postings (lex, rowid, w, dl) SELECT l, %s, w, %s "
+                                "FROM unnest(%s::text[], %s::real[]) AS t (l, w)", postings)
+        self.con.execute("UPDATE search_stats SET n = n + %s, total_length = total_length + %s "
+                         "WHERE id = 1", (len(indexes), sum(index.length for _, index in indexes)))
 
     def _check_index(self) -> None:
         """Rebuild the search index when it was built by another analyzer (or not yet)."""

@@ -16,28 +16,33 @@ def _story_row(row: tuple) -> dict[str, Any]:
 
 
 class PostgresStoryMethods:
-    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_atomic``)."""
+    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_atomic``); the
+    tracker's reads and writes are `sql_stories.StoryTrackingMethods` (shared)."""
+
+    _NOW = NOW
+
+    def _find_latest_per_key(self, table: str, column: str, sql_type: str, keys: list,
+                             since: str, limit: int) -> list[tuple[Any, int]]:
+        """One round trip for all keys (`sql_stories`): the same per-key query, laterally."""
+        if not keys:
+            return []
+        return self._rows(
+            f"SELECT k.key, t.story_id FROM unnest(%s::{sql_type}[]) WITH ORDINALITY AS k (key, i) "
+            f"CROSS JOIN LATERAL (SELECT story_id, last_published FROM {table} WHERE {column} = k.key "
+            "AND last_published >= %s ORDER BY last_published DESC LIMIT %s) AS t "
+            "ORDER BY k.i, t.last_published DESC", (keys, since, limit))
+
 
     # -- near-duplicates -----------------------------------------------------------------------
-    def get_near_duplicate(self, article_id: str) -> tuple[str, float] | None:
-        row = self._row("SELECT duplicate_of, similarity FROM near_duplicates WHERE article_id = %s",
-                        (article_id,))
-        return (row[0], row[1]) if row else None
-
-    def has_signature(self, article_id: str) -> bool:
-        return self._row("SELECT 1 FROM neardup_signatures WHERE article_id = %s",
-                         (article_id,)) is not None
-
     def add_signature(self, article_id: str, signature: bytes,
                       band_keys: list[tuple[int, int]]) -> None:
-        with self._atomic():
-            self.con.execute("INSERT INTO neardup_signatures (article_id, signature) VALUES (%s, %s)",
-                             (article_id, bytes(signature)))
-            if band_keys:
-                self.con.execute(
-                    "INSERT INTO neardup_bands (band, bucket_hash, article_id) "
-                    "SELECT b, h, %s FROM unnest(%s::int[], %s::bigint[]) AS t (b, h)",
-                    (article_id, [b for b, _ in band_keys], [h for _, h in band_keys]))
+        with self._atomic():  # one statement (one round trip): the bands after the signature
+            self.con.execute(
+                "WITH sig AS (INSERT INTO neardup_signatures (article_id, signature) VALUES (%s, %s)) "
+                "INSERT INTO neardup_bands (band, bucket_hash, article_id) "
+                "SELECT b, h, %s FROM unnest(%s::int[], %s::bigint[]) AS t (b, h)",
+                (article_id, bytes(signature), article_id, [b for b, _ in band_keys],
+                 [h for _, h in band_keys]))
 
     def find_band_matches(self, band_keys: list[tuple[int, int]],
                           per_band_limit: int) -> dict[str, int]:
@@ -53,13 +58,6 @@ class PostgresStoryMethods:
             hits[aid] = hits.get(aid, 0) + 1
         return hits
 
-    def get_signatures(self, article_ids: list[str]) -> dict[str, bytes]:
-        if not article_ids:
-            return {}
-        return {a: bytes(s) for a, s in self._rows(
-            "SELECT article_id, signature FROM neardup_signatures WHERE article_id = ANY(%s)",
-            (list(article_ids),))}
-
     def add_near_duplicate(self, article_id: str, duplicate_of: str, similarity: float) -> None:
         with self._atomic():
             cur = self.con.execute("INSERT INTO near_duplicates (article_id, duplicate_of, similarity) "
@@ -73,87 +71,6 @@ class PostgresStoryMethods:
         return [{"article_id": a, "duplicate_of": d, "similarity": s} for a, d, s in self._rows(
             "SELECT article_id, duplicate_of, similarity FROM near_duplicates "
             "ORDER BY article_id COLLATE \"C\"")]
-
-    # -- stories: tracker -------------------------------------------------------------------
-    def get_story_id(self, article_id: str) -> int | None:
-        row = self._row("SELECT story_id FROM story_articles WHERE article_id = %s", (article_id,))
-        return row[0] if row else None
-
-    def find_stories_by_term(self, term: str, since: str, limit: int) -> list[int]:
-        return [r[0] for r in self._rows(
-            "SELECT story_id FROM story_terms WHERE term = %s AND last_published >= %s "
-            "ORDER BY last_published DESC LIMIT %s", (term, since, limit))]
-
-    def find_stories_by_entity(self, entity_id: int, since: str, limit: int) -> list[int]:
-        return [r[0] for r in self._rows(
-            "SELECT story_id FROM story_entities WHERE entity_id = %s AND last_published >= %s "
-            "ORDER BY last_published DESC LIMIT %s", (entity_id, since, limit))]
-
-    def get_story_entities(self, story_ids: list[int], entity_ids: list[int]) -> dict[int, set[int]]:
-        out: dict[int, set[int]] = {}
-        if not story_ids or not entity_ids:
-            return out
-        for sid, eid in self._rows("SELECT story_id, entity_id FROM story_entities WHERE "
-                                   "story_id = ANY(%s) AND entity_id = ANY(%s)",
-                                   (list(story_ids), list(entity_ids))):
-            out.setdefault(sid, set()).add(eid)
-        return out
-
-    def get_story_centroids(self, story_ids: list[int]) -> list[dict[str, Any]]:
-        if not story_ids:
-            return []
-        return [{"id": sid, "centroid": json.loads(c), "first_published": f, "last_published": la}
-                for sid, c, f, la in self._rows(
-                    "SELECT id, centroid, first_published, last_published FROM stories "
-                    "WHERE id = ANY(%s) ORDER BY id", (list(story_ids),))]
-
-    def create_story(self, title: str, published: str, centroid: dict[str, float],
-                     index_terms: list[str], entity_ids: list[int]) -> int:
-        with self._atomic():
-            con = self.con
-            sid = con.execute("INSERT INTO stories (title, first_published, last_published, "
-                              "article_count, centroid, n_vectors) VALUES (%s, %s, %s, 0, %s, 1) "
-                              "RETURNING id", (title, published, published,
-                                               json.dumps(centroid, ensure_ascii=False))).fetchone()[0]
-            self._index_terms(sid, index_terms, published)
-            if entity_ids:
-                con.execute("INSERT INTO story_entities (entity_id, story_id, articles, last_published) "
-                            "SELECT e, %s, 1, %s FROM unnest(%s::bigint[]) AS e",
-                            (sid, published, list(entity_ids)))
-        return sid
-
-    def _index_terms(self, sid: int, terms: list[str], last: str) -> None:
-        self.con.execute("DELETE FROM story_terms WHERE story_id = %s", (sid,))
-        if terms:
-            self.con.execute("INSERT INTO story_terms (term, story_id, last_published) "
-                             "SELECT t, %s, %s FROM unnest(%s::text[]) AS t", (sid, last, list(terms)))
-
-    def update_story(self, story_id: int, centroid: dict[str, float], first_published: str,
-                     last_published: str, index_terms: list[str], entity_ids: list[int]) -> None:
-        with self._atomic():
-            con = self.con
-            con.execute(f"UPDATE stories SET centroid = %s, n_vectors = n_vectors + 1, "
-                        f"first_published = %s, last_published = %s, updated_at = {NOW} WHERE id = %s",
-                        (json.dumps(centroid, ensure_ascii=False), first_published, last_published,
-                         story_id))
-            self._index_terms(story_id, index_terms, last_published)
-            con.execute("UPDATE story_entities SET last_published = %s WHERE story_id = %s AND "
-                        "last_published IS DISTINCT FROM %s", (last_published, story_id, last_published))
-            if entity_ids:
-                con.execute(
-                    "INSERT INTO story_entities (entity_id, story_id, articles, last_published) "
-                    "SELECT e, %s, 1, %s FROM unnest(%s::bigint[]) AS e ON CONFLICT (entity_id, story_id) "
-                    "DO UPDATE SET articles = story_entities.articles + 1",
-                    (story_id, last_published, list(entity_ids)))
-
-    def add_story_article(self, story_id: int, article_id: str, published: str,
-                          similarity: float, duplicate_of: str | None = None) -> None:
-        with self._atomic():
-            self.con.execute("INSERT INTO story_articles (story_id, article_id, published, similarity, "
-                             "duplicate_of) VALUES (%s, %s, %s, %s, %s)",
-                             (story_id, article_id, published, similarity, duplicate_of))
-            self.con.execute(f"UPDATE stories SET article_count = article_count + 1, updated_at = {NOW} "
-                             "WHERE id = %s", (story_id,))
 
     # -- stories: reading -------------------------------------------------------------------
     def list_stories(self, since: str | None = None, until: str | None = None, limit: int = 20,
@@ -191,10 +108,13 @@ class PostgresStoryMethods:
             out = _story_row(row[:6])
             centroid = json.loads(row[6])
             members = "SELECT article_id FROM story_articles WHERE story_id = %s"
+            # story_time: when the article counts in the story (its publication time, or
+            # when it was first seen for an undated article)
             articles = [{"id": i, "title": t, "published": p, "source": s, "url": u,
-                         "similarity": sim, "duplicate_of": d}
-                        for i, t, p, s, u, sim, d in con.execute(
-                "SELECT a.id, a.title, a.published, a.source, a.url, sa.similarity, sa.duplicate_of "
+                         "similarity": sim, "duplicate_of": d, "story_time": st}
+                        for i, t, p, s, u, sim, d, st in con.execute(
+                "SELECT a.id, a.title, a.published, a.source, a.url, sa.similarity, sa.duplicate_of, "
+                "sa.published "
                 "FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = %s "
                 "ORDER BY coalesce(sa.published, a.published) NULLS FIRST, a.rowid", (story_id,))]
             entities = [{"id": i, "canonical": c, "type": t, "latin": la, "mentions": m, "articles": n}
@@ -209,8 +129,9 @@ class PostgresStoryMethods:
                 "count(*) AS m, count(DISTINCT article_id) AS n FROM spans WHERE layer = 'places' "
                 f"AND article_id IN ({members}) AND (attrs->>'relation') IS NULL "
                 "GROUP BY attrs->>'gazetteer_id' ORDER BY n DESC, m DESC LIMIT %s", (story_id, limit))]
-            timeline = [{"date": d, "articles": n} for d, n in con.execute(
-                "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*) "
+            timeline = [{"date": d, "articles": n, "first_seen": f} for d, n, f in con.execute(
+                "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*), "
+                "sum(CASE WHEN a.published IS NULL OR a.published = '' THEN 1 ELSE 0 END) "
                 "FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = %s "
                 "GROUP BY d ORDER BY d NULLS FIRST", (story_id,))]
         out.update({"centroid": centroid, "articles": articles, "entities": entities,

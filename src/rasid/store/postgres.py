@@ -13,26 +13,31 @@ database must exist, the schema is created and migrated on open.
   relies on it) and the after-store hooks (stories, alerts) never interleave. Analysis,
   the expensive part, runs outside it, in parallel. Readers never wait for it.
 * The interface's method groups live in mixins, as for SQLite: `pg_articles`,
-  `pg_entities`, `pg_stories`, `pg_alerts`, `pg_copy`, `pg_events`, `pg_places`.
+  `pg_entities`, `pg_stories`, `pg_copy`, `pg_events`, `pg_places`; what both engines
+  share, the `sql_*` mixins (`sql_writing`, `sql_reading`, `sql_entities`, `sql_stories`,
+  `sql_alerts`).
 * Search (`pg_search`): a stored tsvector of rasid's own analysed terms with a GIN index
   finds the matches of a compiled `rasid.search.plan.QueryPlan`, BM25 over a postings
   table ranks them; parsing, snippets and highlights are `rasid.search`'s, as on SQLite.
 """
 from __future__ import annotations
 
-import json
 import re
 import threading
 from contextlib import contextmanager
 from importlib import resources
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from ..doc import Document, compute_content_hash
-from ..ingest.urls import canonicalize_url
+from ..doc import Document
 from ..search.analyzer import Analyzer, get_analyzer
+from .sql_alerts import WatchAlertMethods
+from .sql_entities import EntityRecordMethods
 from .sql_reading import ArticleReadingMethods
+from .sql_export import ExportReadingMethods
+from .sql_stories import StoryTrackingMethods
+from .sql_writing import ArticleWritingMethods, convert_failure
 from .base import DocOutcome, IngestReport, Store
-from .pg_alerts import PostgresAlertMethods
+from .pg_articles import NOW
 from .pg_articles import PostgresArticleMethods
 from .pg_copy import PostgresCopyMethods
 from .pg_places import PostgresPlaceMethods
@@ -40,7 +45,6 @@ from .pg_entities import PostgresEntityMethods
 from .pg_events import PostgresEventMethods
 from .pg_search import PostgresSearchMixin
 from .pg_stories import PostgresStoryMethods
-from .sqlite import SqliteStore
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 #: advisory lock keys (any two distinct bigints; "rasid" in ASCII, then + 1)
@@ -117,12 +121,15 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", url)
 
 
-class PostgresStore(ArticleReadingMethods, PostgresEventMethods, PostgresArticleMethods,
-                    PostgresEntityMethods, PostgresStoryMethods, PostgresAlertMethods, PostgresCopyMethods,
-                    PostgresPlaceMethods, PostgresSearchMixin, Store):
+class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMethods,
+                    PostgresEventMethods, PostgresArticleMethods, PostgresEntityMethods,
+                    EntityRecordMethods, PostgresStoryMethods, StoryTrackingMethods,
+                    WatchAlertMethods, PostgresCopyMethods, PostgresPlaceMethods,
+                    PostgresSearchMixin, Store):
     """The server `Store`. `url` is a libpq URL (``postgresql://user@host:port/db``)."""
 
     _PARAM = "%s"
+    _JSON_CAST = "::jsonb"
 
     def __init__(self, url: str, analyzer: Analyzer | None = None, migrate_schema: bool = True) -> None:
         try:
@@ -140,14 +147,12 @@ class PostgresStore(ArticleReadingMethods, PostgresEventMethods, PostgresArticle
         if migrate_schema:
             migrate(self.con)
             self._check_index()
+        self._WRITE_ERRORS = (psycopg.DataError, psycopg.IntegrityError, ValueError, KeyError,
+                              TypeError)
 
     def __repr__(self) -> str:
         return f"PostgresStore({redact_url(self.url)!r})"
 
-    @property
-    def schema_version(self) -> int:
-        with self._lock:
-            return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
 
     # -- transactions and small helpers for the mixins ---------------------------------
 
@@ -162,13 +167,7 @@ class PostgresStore(ArticleReadingMethods, PostgresEventMethods, PostgresArticle
                     self.con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 yield
 
-    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
-        with self._lock:
-            return self.con.execute(sql, tuple(args)).fetchall()
 
-    def _row(self, sql: str, args: Iterable[Any] = ()) -> tuple | None:
-        with self._lock:
-            return self.con.execute(sql, tuple(args)).fetchone()
 
     @contextmanager
     def _atomic(self) -> Iterator[None]:
@@ -183,6 +182,33 @@ class PostgresStore(ArticleReadingMethods, PostgresEventMethods, PostgresArticle
                 with self.transaction():
                     yield
 
+    _NOW = NOW
+    _BYTEWISE = ' COLLATE "C"'  # order text by its bytes, as SQLite does
+    _GREATEST = "greatest"
+
+    def _executemany(self, sql: str, rows: list[tuple]) -> None:
+        """One statement over many rows (psycopg pipelines them: one round trip)."""
+        with self.con.cursor() as cur:
+            cur.executemany(sql, rows)
+
+    @staticmethod
+    def _in(column: str, values: list) -> tuple[str, list]:
+        """SQL testing `column` against `values`, and its arguments (one array)."""
+        return f"{column} = ANY(%s)", [list(values)]
+
+    @staticmethod
+    def _chunks(values: Iterable[Any]) -> Iterator[list]:
+        """`values` as one piece (an array parameter has no size limit); none when empty."""
+        values = list(values)
+        if values:
+            yield values
+
+    def _sync_ids(self, table: str) -> None:
+        """Rows were inserted into `table` with explicit ids: move its identity sequence
+        past them, so that the next row the database numbers does not collide."""
+        self.con.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) "
+                         f"FROM {table} HAVING max(id) IS NOT NULL")
+
     def _write(self, sql: str, args: Iterable[Any] = ()) -> "WriteResult":
         """Run one statement atomically (`_atomic`); return its rowcount and RETURNING rows."""
         with self._atomic():
@@ -191,38 +217,7 @@ class PostgresStore(ArticleReadingMethods, PostgresEventMethods, PostgresArticle
 
     # -- ingest -------------------------------------------------------------------------
 
-    def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
-        report = IngestReport()
-        self.last_report = report
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._write_batch(batch, report)
-                batch = []
-        if batch:
-            self._write_batch(batch, report)
-        return report
 
-    def _prepare(self, doc: Document) -> dict[str, Any]:
-        """Everything but the layers (which entity resolution still annotates)."""
-        if not isinstance(doc, Document):
-            raise TypeError(f"expected a Document, got {type(doc).__name__}")
-        if not isinstance(doc.text, str):
-            raise TypeError("Document.text must be a string")
-        data = doc.to_dict(with_text=False)
-        search = self._index_forms(doc.title or "", doc.text)
-        return {
-            "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
-                    compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
-                    doc.author, doc.published, doc.summary,
-                    json.dumps(data["images"], ensure_ascii=False),
-                    json.dumps(data["meta"], ensure_ascii=False), doc.origin),
-            "search": search,
-        }
-
-    #: the `spans` / `mentions` rows of a document: the same as for SQLite (attrs as JSON text)
-    _layer_rows = staticmethod(SqliteStore._layer_rows)
 
     def _find_duplicate(self, canonical_url: str | None, content_hash: str, id: str):
         row = self.con.execute(
@@ -236,61 +231,83 @@ class PostgresStore(ArticleReadingMethods, PostgresEventMethods, PostgresArticle
 
     def _insert_article(self, row: tuple, search: Any, doc: Document, ingested_at: str | None) -> None:
         """Insert the article, its spans, mentions and search index (`pg_search.IndexForms`)."""
-        con = self.con
-        layers_json, spans, mentions = self._layer_rows(doc)
-        columns = ("id, url, canonical_url, content_hash, title, text, source, author, published, "
-                   "summary, images, meta, origin, layers, search")
-        values = [*row, layers_json, search.tsvector]
-        if ingested_at:
-            columns += ", ingested_at"
-            values.append(ingested_at)
-        marks = ", ".join(["%s"] * 14 + ["%s::tsvector"] + (["%s"] if ingested_at else []))
-        rowid = con.execute(f"INSERT INTO articles ({columns}) VALUES ({marks}) RETURNING rowid",
-                            values).fetchone()[0]
-        self._write_index(rowid, search)
-        with con.cursor() as cur:
+        self._insert_articles([(doc, {"row": row, "index": search, "ingested_at": ingested_at})])
+
+    def _write_batch(self, batch: list[Document], report: IngestReport) -> None:
+        """Store a batch: first all its new articles at once (`_insert_batch`: a few
+        statements for the batch, where one per row would cost a round trip each); when
+        that fails, article by article, so that a bad document fails alone."""
+        prepared = self._prepare_batch(batch)  # analysis outside the transaction (and the lock)
+        with self.transaction():
+            try:
+                with self.transaction():  # a savepoint: an error falls back to one by one
+                    outcomes = self._insert_batch(prepared)
+            except self._WRITE_ERRORS:
+                outcomes = self._insert_one_by_one(prepared)
+        for outcome in outcomes:
+            report.add(outcome)
+        report.batches += 1
+
+    def _insert_batch(self, prepared: list[tuple[Document, dict | Exception]]) -> list[DocOutcome]:
+        """Find every duplicate with one query (the batch's own articles included, as
+        `_find_duplicate` finds them one by one), then insert the others together."""
+        rows = [prep["row"] for _, prep in prepared if not isinstance(prep, Exception)]
+        known: dict[tuple[str, str], str] = {}  # ("url" / "content" / "id", value) -> article id
+        if rows:
+            for aid, url, content in self.con.execute(
+                    "SELECT id, canonical_url, content_hash FROM articles WHERE canonical_url = "
+                    "ANY(%s) OR content_hash = ANY(%s) OR id = ANY(%s)",
+                    ([r[2] for r in rows if r[2] is not None], [r[3] for r in rows],
+                     [r[0] for r in rows])):
+                known.update({("url", url): aid, ("content", content): aid, ("id", aid): aid})
+        outcomes, todo = [], []
+        for doc, prep in prepared:
+            if isinstance(prep, Exception):
+                outcomes.append(convert_failure(doc, prep))
+                continue
+            row = prep["row"]
+            keys = [("url", row[2]), ("content", row[3]), ("id", row[0])]
+            dup = next(((known[k], k[0]) for k in keys if k[1] is not None and k in known), None)
+            if dup:
+                outcomes.append(DocOutcome(doc.id, "duplicate", dup[1], dup[0], doc.origin))
+                continue
+            known.update({k: row[0] for k in keys if k[1] is not None})
+            todo.append((doc, prep))
+            outcomes.append(DocOutcome(doc.id, "stored", origin=doc.origin))
+        if todo:
+            self._insert_articles(todo)
+        return outcomes
+
+    def _insert_articles(self, todo: list[tuple[Document, dict]]) -> None:
+        """Insert articles (`_prepare`'s dicts; ``ingested_at``, when given, for every one of
+        them) with their postings, spans and mentions: each kind of row in one pipelined
+        statement."""
+        articles, spans, mentions = [], [], []
+        timed = bool(todo) and all(prep.get("ingested_at") for _, prep in todo)
+        for doc, prep in todo:
+            layers_json, doc_spans, doc_mentions = self._layer_rows(doc)
+            articles.append((*prep["row"], layers_json, prep["index"].tsvector,
+                             *([prep["ingested_at"]] if timed else [])))
+            spans += doc_spans
+            mentions += doc_mentions
+        with self.con.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, source, "
+                "author, published, summary, images, meta, origin, layers, search"
+                f"{', ingested_at' if timed else ''}) VALUES ({', '.join(['%s'] * 14)}, "
+                f"%s::tsvector{', %s' if timed else ''}) RETURNING rowid", articles, returning=True)
+            rowids = []
+            while True:
+                rowids.append(cur.fetchone()[0])
+                if not cur.nextset():
+                    break
+            self._write_indexes([(rowid, prep["index"]) for rowid, (_, prep) in zip(rowids, todo)])
             if spans:
                 cur.executemany('INSERT INTO spans (article_id, layer, start, "end", label, text, '
                                 "attrs) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)", spans)
             if mentions:
                 cur.executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
                                 "sentence) VALUES (%s, %s, %s, %s, %s, %s)", mentions)
-
-    def _write_batch(self, batch: list[Document], report: IngestReport) -> None:
-        import psycopg
-
-        prepared: list[tuple[Document, dict | Exception]] = []
-        for doc in batch:  # analysis outside the transaction (and the write lock)
-            try:
-                prepared.append((doc, self._prepare(doc)))
-            except Exception as exc:  # recorded, not raised: one bad document
-                prepared.append((doc, exc))
-        outcomes = []
-        with self.transaction():
-            for doc, prep in prepared:
-                doc_id = getattr(doc, "id", None)
-                origin = getattr(doc, "origin", None)
-                if isinstance(prep, Exception):
-                    outcomes.append(DocOutcome(doc_id, "failed", f"{type(prep).__name__}: {prep}",
-                                               origin=origin))
-                    continue
-                row = prep["row"]
-                dup = self._find_duplicate(row[2], row[3], row[0])
-                if dup:
-                    outcomes.append(DocOutcome(doc_id, "duplicate", dup[1], dup[0], origin))
-                    continue
-                try:
-                    with self.transaction():  # a savepoint: a bad document fails alone
-                        self._insert_article(row, prep["search"], doc, prep.get("ingested_at"))
-                except (psycopg.DataError, psycopg.IntegrityError, ValueError, KeyError,
-                        TypeError) as exc:
-                    outcomes.append(DocOutcome(doc_id, "failed", f"{type(exc).__name__}: {exc}",
-                                               origin=origin))
-                    continue
-                outcomes.append(DocOutcome(doc_id, "stored", origin=origin))
-        for outcome in outcomes:
-            report.add(outcome)
-        report.batches += 1
 
     def refresh_statistics(self) -> None:
         """VACUUM (ANALYZE) the archive's tables now: planner statistics and the visibility
@@ -305,23 +322,5 @@ class PostgresStore(ArticleReadingMethods, PostgresEventMethods, PostgresArticle
     def location(self) -> str:
         return redact_url(self.url)
 
-    def get_state(self, key: str, default: Any = None) -> Any:
-        with self._lock:
-            row = self.con.execute("SELECT value FROM state WHERE key = %s", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
 
-    def set_state(self, key: str, value: Any) -> None:
-        with self._atomic():
-            if value is None:
-                self.con.execute("DELETE FROM state WHERE key = %s", (key,))
-                return
-            self.con.execute(
-                "INSERT INTO state (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET "
-                "value = excluded.value, updated_at = to_char(now() AT TIME ZONE 'UTC', "
-                "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", (key, json.dumps(value, ensure_ascii=False)))
 
-    def close(self) -> None:
-        with self._lock:
-            if self.con is not None:
-                self.con.close()
-                self.con = None  # type: ignore[assignment]

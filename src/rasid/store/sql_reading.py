@@ -1,7 +1,9 @@
-"""Reading articles back: the part of the archive interface whose SQL is the same on both
-engines but for the parameter mark (``?`` for SQLite, ``%s`` for psycopg), which each store
-names in ``_PARAM``. Both stores provide ``con``, ``_lock``, ``_find_duplicate``,
-``schema_version``, ``analyzer`` and ``location``."""
+"""Reading articles back (documents, listings, the alert engine's sequence reads): the part
+of the archive interface whose SQL is the same on both engines but for the parameter mark
+(``?`` for SQLite, ``%s`` for psycopg), which each store names in ``_PARAM``, and the hooks
+``_in``, ``_chunks`` (`sql_entities`) and ``_BYTEWISE`` (`sql_alerts`). Both stores provide
+``con``, ``_lock``, ``_row``, ``_rows``, ``_find_duplicate``, ``schema_version``,
+``analyzer`` and ``location``."""
 from __future__ import annotations
 
 import json
@@ -67,6 +69,55 @@ class ArticleReadingMethods:
         return {"articles": n, "sources": sources, "published": {"min": lo, "max": hi},
                 "spans": spans, "entities": entities, "schema_version": self.schema_version,
                 "analyzer": self.analyzer.signature, "path": self.location}
+
+    def has_article(self, article_id: str) -> bool:
+        return self._row(f"SELECT 1 FROM articles WHERE id = {self._PARAM}", (article_id,)) is not None
+
+    def find_stored_articles(self, article_ids: list[str]) -> set[str]:
+        out: set[str] = set()
+        for chunk in self._chunks(article_ids):
+            cond, args = self._in("id", chunk)
+            out.update(r[0] for r in self._rows(f"SELECT id FROM articles WHERE {cond}", args))
+        return out
+
+    def list_articles_after(self, seq: int, limit: int = 200) -> list[dict[str, Any]]:
+        p = self._PARAM
+        return [{"seq": r[0], "id": r[1], "published": r[2], "ingested_at": r[3]}
+                for r in self._rows("SELECT rowid, id, published, ingested_at FROM articles "
+                                    f"WHERE rowid > {p} ORDER BY rowid LIMIT {p}", (seq, limit))]
+
+    def latest_article_seq(self) -> int:
+        return self._row("SELECT coalesce(max(rowid), 0) FROM articles")[0]
+
+    def list_articles(self, limit: int = 20, offset: int = 0, source: str | None = None,
+                      since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        p, where, args = self._PARAM, ["1=1"], []
+        if source:
+            where.append(f"source = {p}")
+            args.append(source)
+        if since:
+            where.append(f"published >= {p}")
+            args.append(since)
+        if until:
+            where.append(f"published < {p}")
+            args.append(until)
+        cond = " AND ".join(where)
+        with self._lock:
+            total = self.con.execute(f"SELECT count(*) FROM articles WHERE {cond}", args).fetchone()[0]
+            rows = self.con.execute(
+                f"SELECT id, title, source, published, url, substr(text, 1, 240) FROM articles "
+                f"WHERE {cond} ORDER BY coalesce(published, ''){self._BYTEWISE} DESC, rowid DESC "
+                f"LIMIT {p} OFFSET {p}", [*args, limit, offset]).fetchall()
+        return {"total": total, "articles": [
+            {"id": r[0], "title": r[1], "source": r[2], "published": r[3], "url": r[4],
+             "excerpt": r[5]} for r in rows]}
+
+    def get_texts(self, ids: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for chunk in self._chunks(ids):
+            cond, args = self._in("id", chunk)
+            out.update(self._rows(f"SELECT id, text FROM articles WHERE {cond}", args))
+        return out
 
     def has_document(self, doc: Document) -> bool:
         url = canonicalize_url(doc.url) if doc.url else None

@@ -9,14 +9,14 @@
 * `transaction()`: ``BEGIN IMMEDIATE`` for the outermost block (a second writer process
   waits for the first: busy timeout plus retries), ``SAVEPOINT`` for nested ones.
 * The archive interface's other method groups live in mixins: `sqlite_articles`,
-  `sqlite_entities`, `sqlite_stories`, `sqlite_alerts`, `sqlite_copy`.
+  `sqlite_entities`, `sqlite_stories`, `sqlite_copy`; what both engines share, the
+  `sql_*` mixins (`sql_writing`, `sql_reading`, `sql_entities`, `sql_stories`, `sql_alerts`).
 * Search: FTS5 over analysed terms (see `rasid.search.analyzer`), BM25 with titles
   weighted higher; snippets are cut from the original text.
 """
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import sqlite3
@@ -25,12 +25,15 @@ import time
 from importlib import resources
 from typing import Any, Iterable, Iterator
 
-from ..doc import Document, compute_content_hash
-from ..ingest.urls import canonicalize_url
+from ..doc import Document
 from ..search.analyzer import Analyzer, get_analyzer
+from .sql_alerts import WatchAlertMethods
+from .sql_entities import EntityRecordMethods
+from .sql_export import ExportReadingMethods
 from .sql_reading import ArticleReadingMethods
-from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, Store
-from .sqlite_alerts import SqliteAlertMethods
+from .sql_stories import StoryTrackingMethods
+from .sql_writing import ArticleWritingMethods
+from .base import Store
 from .sqlite_articles import SqliteArticleMethods
 from .sqlite_copy import SqliteCopyMethods
 from .sqlite_entities import SqliteEntityMethods
@@ -99,9 +102,11 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
     return applied
 
 
-class SqliteStore(ArticleReadingMethods, SqliteEventsMixin, SqliteArticleMethods,
-                  SqliteEntityMethods, SqliteStoryMethods, SqliteAlertMethods, SqliteCopyMethods,
-                  SqlitePlaceMethods, SqliteSearchMixin, Store):
+class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMethods,
+                  SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods,
+                  EntityRecordMethods, SqliteStoryMethods, StoryTrackingMethods,
+                  WatchAlertMethods, SqliteCopyMethods, SqlitePlaceMethods,
+                  SqliteSearchMixin, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", analyzer: Analyzer | None = None,
@@ -126,10 +131,6 @@ class SqliteStore(ArticleReadingMethods, SqliteEventsMixin, SqliteArticleMethods
     def __repr__(self) -> str:
         return f"SqliteStore({self.path!r})"
 
-    @property
-    def schema_version(self) -> int:
-        with self._lock:
-            return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
 
     # -- transactions and small helpers for the mixins ---------------------------------
 
@@ -177,66 +178,46 @@ class SqliteStore(ArticleReadingMethods, SqliteEventsMixin, SqliteArticleMethods
                     raise
                 time.sleep(0.05 * (attempt + 1))
 
-    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
-        with self._lock:
-            return self.con.execute(sql, tuple(args)).fetchall()
 
-    def _row(self, sql: str, args: Iterable[Any] = ()) -> tuple | None:
-        with self._lock:
-            return self.con.execute(sql, tuple(args)).fetchone()
+
+    _WRITE_ERRORS = (sqlite3.DatabaseError, ValueError, KeyError, TypeError)
+    _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    _BYTEWISE = ""  # SQLite's default collation orders text by its bytes
+    _GREATEST = "max"
+
+    def _index_forms(self, title: str, text: str) -> tuple[str, str, str, str]:
+        """The FTS5 columns of an article: title stems and exact forms, body likewise."""
+        return (*self.analyzer.index_forms(title), *self.analyzer.index_forms(text))
 
     def _write(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
         with self.transaction():
             return self.con.execute(sql, tuple(args))
 
-    # -- ingest -------------------------------------------------------------------------
+    #: for the shared mixins (``sql_*.py``): a store method's own statements, atomically
+    _atomic = transaction
 
-    def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
-        report = IngestReport()
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._write_batch(batch, report)
-                batch = []
-        if batch:
-            self._write_batch(batch, report)
-        return report
-
-    def _prepare(self, doc: Document) -> dict[str, Any]:
-        """The article row and its search-index forms."""
-        if not isinstance(doc, Document):
-            raise TypeError(f"expected a Document, got {type(doc).__name__}")
-        if not isinstance(doc.text, str):
-            raise TypeError("Document.text must be a string")
-        data = doc.to_dict(with_text=False)
-        title_stem, title_exact = self.analyzer.index_forms(doc.title or "")
-        body_stem, body_exact = self.analyzer.index_forms(doc.text)
-        return {
-            "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
-                    compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
-                    doc.author, doc.published, doc.summary,
-                    json.dumps(data["images"], ensure_ascii=False),
-                    json.dumps(data["meta"], ensure_ascii=False), doc.origin),
-            "fts": (title_stem, title_exact, body_stem, body_exact),
-        }
+    def _executemany(self, sql: str, rows: list[tuple]) -> None:
+        self.con.executemany(sql, rows)
 
     @staticmethod
-    def _layer_rows(doc: Document) -> tuple[str, list[tuple], list[tuple]]:
-        """The layers as JSON, the `spans` rows and the `mentions` rows of `doc`."""
-        layers = doc.to_dict(with_text=False)["layers"]
-        spans, mentions = [], []
-        for layer, items in layers.items():
-            if layer in UNINDEXED_LAYERS:
-                continue
-            for s in items:
-                attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
-                spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
-                              s.get("text"), json.dumps(attrs, ensure_ascii=False)))
-                if layer == "entities" and attrs.get("entity_id"):
-                    mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
-                                     s.get("text") or "", attrs.get("sentence")))
-        return json.dumps(layers, ensure_ascii=False), spans, mentions
+    def _in(column: str, values: list) -> tuple[str, list]:
+        """SQL testing `column` against `values` (one `_chunks` chunk), and its arguments."""
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+    @staticmethod
+    def _chunks(values: Iterable[Any]) -> Iterator[list]:
+        """`values` in pieces small enough for one `_in` (SQLite limits the parameters)."""
+        values = list(values)
+        for i in range(0, len(values), 500):
+            yield values[i:i + 500]
+
+    def _sync_ids(self, table: str) -> None:
+        """Rows were inserted into `table` with explicit ids: nothing to do on SQLite."""
+
+    # -- ingest -------------------------------------------------------------------------
+
+
+
 
     def _find_duplicate(self, canonical_url: str | None, content_hash: str, id: str):
         if canonical_url is not None:
@@ -277,38 +258,6 @@ class SqliteStore(ArticleReadingMethods, SqliteEventsMixin, SqliteArticleMethods
                 'INSERT INTO mentions (article_id, entity_id, start, "end", text, '
                 "sentence) VALUES (?, ?, ?, ?, ?, ?)", mentions)
 
-    def _write_batch(self, batch: list[Document], report: IngestReport) -> None:
-        prepared: list[tuple[Document, dict | Exception]] = []
-        for doc in batch:  # analysis outside the transaction
-            try:
-                prepared.append((doc, self._prepare(doc)))
-            except Exception as exc:  # recorded, not raised: one bad document
-                prepared.append((doc, exc))
-        outcomes = []
-        with self.transaction():
-            for doc, prep in prepared:
-                doc_id = getattr(doc, "id", None)
-                origin = getattr(doc, "origin", None)
-                if isinstance(prep, Exception):
-                    outcomes.append(DocOutcome(doc_id, "failed", f"{type(prep).__name__}: {prep}",
-                                               origin=origin))
-                    continue
-                row = prep["row"]
-                dup = self._find_duplicate(row[2], row[3], row[0])
-                if dup:
-                    outcomes.append(DocOutcome(doc_id, "duplicate", dup[1], dup[0], origin))
-                    continue
-                try:
-                    with self.transaction():  # a savepoint: a bad document fails alone
-                        self._insert_article(row, prep["fts"], doc, prep.get("ingested_at"))
-                except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
-                    outcomes.append(DocOutcome(doc_id, "failed", f"{type(exc).__name__}: {exc}",
-                                               origin=origin))
-                    continue
-                outcomes.append(DocOutcome(doc_id, "stored", origin=origin))
-        for outcome in outcomes:
-            report.add(outcome)
-        report.batches += 1
 
     # -- state --------------------------------------------------------------------------
 
@@ -316,23 +265,5 @@ class SqliteStore(ArticleReadingMethods, SqliteEventsMixin, SqliteArticleMethods
     def location(self) -> str:
         return self.path
 
-    def get_state(self, key: str, default: Any = None) -> Any:
-        with self._lock:
-            row = self.con.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
 
-    def set_state(self, key: str, value: Any) -> None:
-        with self.transaction():
-            if value is None:
-                self.con.execute("DELETE FROM state WHERE key = ?", (key,))
-                return
-            self.con.execute(
-                "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
-                "value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-                (key, json.dumps(value, ensure_ascii=False)))
 
-    def close(self) -> None:
-        with self._lock:
-            if self.con is not None:
-                self.con.close()
-                self.con = None  # type: ignore[assignment]

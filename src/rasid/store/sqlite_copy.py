@@ -94,7 +94,7 @@ class SqliteCopyMethods:
                 doc = Document.from_dict(rec)
                 prep = self._prepare(doc)
                 with self.transaction():
-                    self._insert_article(prep["row"], prep["fts"], doc, ingested_at)
+                    self._insert_article(prep["row"], prep["index"], doc, ingested_at)
                 n += 1
             return n
         if kind == "progress":

@@ -1,95 +1,14 @@
 """`SqliteStore`'s entity methods: records and their matching keys (``entities``,
 ``entity_keys``), mentions, and the queries behind `rasid entities`, `rasid entity NAME`
-and `rasid places`."""
+and `rasid places`.
+The records and keys themselves are `sql_entities.EntityRecordMethods` (shared)."""
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any
 
 from .base import EntityRecord
-
-_COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
-
-
-def _record(row: tuple) -> EntityRecord:
-    return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
-
-
-class SqliteEntityMethods:
-    """Mixin for `SqliteStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``)."""
-
-    def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
-        keys = list(set(keys))
-        out: dict[int, EntityRecord] = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self._rows(
-                    f"SELECT {_COLUMNS} FROM entities WHERE id IN "
-                    f"(SELECT entity_id FROM entity_keys WHERE key IN ({marks}))", chunk):
-                out[row[0]] = _record(row)
-        return [out[i] for i in sorted(out)]
-
-    def add_entity(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
-        with self.transaction():
-            cur = self.con.execute(
-                "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
-                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (record.canonical, record.type, record.latin,
-                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-                 record.first_seen, record.last_seen))
-            record.id = cur.lastrowid
-            self._add_keys(record.id, keys)
-        return record
-
-    def update_entity(self, record: EntityRecord, keys: Iterable[str]) -> None:
-        with self.transaction():
-            self.con.execute(
-                "UPDATE entities SET canonical = ?, type = ?, latin = ?, aliases = ?, mention_count = ?, "
-                "first_seen = ?, last_seen = ? WHERE id = ?",
-                (record.canonical, record.type, record.latin,
-                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-                 record.first_seen, record.last_seen, record.id))
-            self._add_keys(record.id, keys)
-
-    def _add_keys(self, entity_id: int, keys: Iterable[str]) -> None:
-        self.con.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?, ?)",
-                             [(k, entity_id) for k in keys])
-
-    def get_entity(self, entity_id: int) -> EntityRecord | None:
-        row = self._row(f"SELECT {_COLUMNS} FROM entities WHERE id = ?", (entity_id,))
-        return _record(row) if row else None
-
-    def count_entity_mentions(self, entity_ids: list[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        ids = list(entity_ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            out.update(self._rows(f"SELECT id, mention_count FROM entities WHERE id IN "
-                                  f"({','.join('?' * len(chunk))})", chunk))
-        return out
-
-    def count_article_mentions(self, article_id: str) -> dict[int, int]:
-        return dict(self._rows("SELECT entity_id, count(*) FROM mentions WHERE article_id = ? "
-                               "GROUP BY entity_id", (article_id,)))
-
-    def top_entities(self, type=None, since=None, until=None, limit=20):
-        with self._lock:
-            return query_top_entities(self.con, type, since, until, limit)
-
-    def entity_profile(self, entity_id, limit=10):
-        with self._lock:
-            record = self.get_entity(entity_id)
-            return query_entity_profile(self.con, record, limit) if record else None
-
-    def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
-        return [{"text": t, "mentions": n} for t, n in self._rows(
-            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text "
-            "ORDER BY n DESC, text", (entity_id,))]
-
-    def top_places(self, country=None, since=None, until=None, limit=50):
-        with self._lock:
-            return query_places(self.con, country, since, until, limit)
+from .sql_entities import _COLUMNS, convert_entity_row as _record
 
 
 def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tuple[str, list]:
@@ -105,24 +24,19 @@ def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tupl
 
 def query_top_entities(con: Any, type: str | None = None, since: str | None = None,
                        until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Entities by mentions; with a date range, mentions in articles published in it."""
+    """Entities by the number of articles that mention them (then by mentions, so that
+    one long article cannot lead the list); with a date range, in articles published in it."""
     where, args = "", []
     if type:
         where += " AND e.type = ?"
         args.append(type)
-    if since or until:
-        dsql, dargs = _date_clause(since, until)
-        rows = con.execute(
-            f"SELECT {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))}, count(*) AS n, "
-            f"count(DISTINCT m.article_id) FROM mentions m JOIN entities e ON e.id = m.entity_id "
-            f"JOIN articles a ON a.id = m.article_id WHERE 1=1 {where}{dsql} "
-            f"GROUP BY e.id ORDER BY n DESC, e.id LIMIT ?", [*args, *dargs, limit]).fetchall()
-    else:
-        rows = con.execute(
-            f"SELECT {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))}, e.mention_count, "
-            f"(SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = e.id) "
-            f"FROM entities e WHERE 1=1 {where} ORDER BY e.mention_count DESC, e.id LIMIT ?",
-            [*args, limit]).fetchall()
+    dsql, dargs = _date_clause(since, until) if since or until else ("", [])
+    dated = " JOIN articles a ON a.id = m.article_id" if dsql else ""
+    columns = ", ".join("e." + c.strip() for c in _COLUMNS.split(","))
+    rows = con.execute(
+        f"SELECT {columns}, count(*) AS n, count(DISTINCT m.article_id) AS na "
+        f"FROM mentions m JOIN entities e ON e.id = m.entity_id{dated} WHERE 1=1 {where}{dsql} "
+        f"GROUP BY e.id ORDER BY na DESC, n DESC, e.id LIMIT ?", [*args, *dargs, limit]).fetchall()
     out = []
     for row in rows:
         d = _record(row[:8]).to_dict()
@@ -177,3 +91,16 @@ def query_places(con: Any, country: str | None = None, since: str | None = None,
         [*args, *dargs, limit]).fetchall()
     return [{"name": r[0], "name_en": r[1], "country": r[2], "lat": r[3], "lon": r[4],
              "feature": r[5], "geonameid": r[6], "mentions": r[7], "articles": r[8]} for r in rows]
+
+
+class SqliteEntityMethods:
+    """Mixin for `SqliteStore`: the engine's own SQL; the rest is `sql_entities.EntityRecordMethods`."""
+
+    _query_top_entities = staticmethod(query_top_entities)
+    _query_entity_profile = staticmethod(query_entity_profile)
+    _query_places = staticmethod(query_places)
+
+    def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
+        return [{"text": t, "mentions": n} for t, n in self._rows(
+            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text "
+            "ORDER BY n DESC, text", (entity_id,))]

@@ -133,6 +133,9 @@ class SqliteEventsMixin:
                 [*args, limit, max(0, int(offset))]).fetchall()
         return [row_to_event(r) for r in rows]
 
+    def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100) -> list[list[dict[str, Any]]]:
+        return [self.find_events(q, limit) for q in queries]  # SQLite: a query costs no round trip
+
     def iter_events(self, filters: dict[str, Any] | None = None,
                     batch_size: int = 500) -> Iterator[dict[str, Any]]:
         """Every event matching `filters`, oldest first, read in batches (no cap)."""

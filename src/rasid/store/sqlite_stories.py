@@ -14,18 +14,12 @@ def _story_row(row: tuple) -> dict[str, Any]:
 
 
 class SqliteStoryMethods:
-    """Mixin for `SqliteStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``)."""
+    """Mixin for `SqliteStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``); the
+    tracker's reads and writes are `sql_stories.StoryTrackingMethods` (shared)."""
+
+    _NOW = _NOW
 
     # -- near-duplicates -----------------------------------------------------------------------
-    def get_near_duplicate(self, article_id: str) -> tuple[str, float] | None:
-        row = self._row("SELECT duplicate_of, similarity FROM near_duplicates WHERE article_id = ?",
-                        (article_id,))
-        return (row[0], row[1]) if row else None
-
-    def has_signature(self, article_id: str) -> bool:
-        return self._row("SELECT 1 FROM neardup_signatures WHERE article_id = ?",
-                         (article_id,)) is not None
-
     def add_signature(self, article_id: str, signature: bytes,
                       band_keys: list[tuple[int, int]]) -> None:
         with self.transaction():
@@ -44,15 +38,6 @@ class SqliteStoryMethods:
                     hits[aid] = hits.get(aid, 0) + 1
         return hits
 
-    def get_signatures(self, article_ids: list[str]) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        ids = list(article_ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            out.update(self._rows("SELECT article_id, signature FROM neardup_signatures WHERE "
-                                  f"article_id IN ({','.join('?' * len(chunk))})", chunk))
-        return out
-
     def add_near_duplicate(self, article_id: str, duplicate_of: str, similarity: float) -> None:
         with self.transaction():
             cur = self.con.execute("INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, "
@@ -64,83 +49,6 @@ class SqliteStoryMethods:
     def list_near_duplicates(self) -> list[dict[str, Any]]:
         return [{"article_id": a, "duplicate_of": d, "similarity": s} for a, d, s in self._rows(
             "SELECT article_id, duplicate_of, similarity FROM near_duplicates ORDER BY article_id")]
-
-    # -- stories: tracker -------------------------------------------------------------------
-    def get_story_id(self, article_id: str) -> int | None:
-        row = self._row("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,))
-        return row[0] if row else None
-
-    def find_stories_by_term(self, term: str, since: str, limit: int) -> list[int]:
-        return [r[0] for r in self._rows(
-            "SELECT story_id FROM story_terms WHERE term = ? AND last_published >= ? "
-            "ORDER BY last_published DESC LIMIT ?", (term, since, limit))]
-
-    def find_stories_by_entity(self, entity_id: int, since: str, limit: int) -> list[int]:
-        return [r[0] for r in self._rows(
-            "SELECT story_id FROM story_entities WHERE entity_id = ? AND last_published >= ? "
-            "ORDER BY last_published DESC LIMIT ?", (entity_id, since, limit))]
-
-    def get_story_entities(self, story_ids: list[int], entity_ids: list[int]) -> dict[int, set[int]]:
-        out: dict[int, set[int]] = {}
-        if not story_ids or not entity_ids:
-            return out
-        marks, emarks = ",".join("?" * len(story_ids)), ",".join("?" * len(entity_ids))
-        for sid, eid in self._rows(f"SELECT story_id, entity_id FROM story_entities WHERE story_id "
-                                   f"IN ({marks}) AND entity_id IN ({emarks})",
-                                   [*story_ids, *entity_ids]):
-            out.setdefault(sid, set()).add(eid)
-        return out
-
-    def get_story_centroids(self, story_ids: list[int]) -> list[dict[str, Any]]:
-        if not story_ids:
-            return []
-        return [{"id": sid, "centroid": json.loads(c), "first_published": f, "last_published": la}
-                for sid, c, f, la in self._rows(
-                    "SELECT id, centroid, first_published, last_published FROM stories WHERE id IN "
-                    f"({','.join('?' * len(story_ids))}) ORDER BY id", story_ids)]
-
-    def create_story(self, title: str, published: str, centroid: dict[str, float],
-                     index_terms: list[str], entity_ids: list[int]) -> int:
-        with self.transaction():
-            con = self.con
-            cur = con.execute("INSERT INTO stories (title, first_published, last_published, "
-                              "article_count, centroid, n_vectors) VALUES (?, ?, ?, 0, ?, 1)",
-                              (title, published, published, json.dumps(centroid, ensure_ascii=False)))
-            sid = cur.lastrowid
-            self._index_terms(sid, index_terms, published)
-            con.executemany("INSERT INTO story_entities (entity_id, story_id, articles, last_published) "
-                            "VALUES (?, ?, 1, ?)", [(e, sid, published) for e in entity_ids])
-        return sid
-
-    def _index_terms(self, sid: int, terms: list[str], last: str) -> None:
-        self.con.execute("DELETE FROM story_terms WHERE story_id = ?", (sid,))
-        self.con.executemany("INSERT INTO story_terms (term, story_id, last_published) VALUES (?, ?, ?)",
-                             [(t, sid, last) for t in terms])
-
-    def update_story(self, story_id: int, centroid: dict[str, float], first_published: str,
-                     last_published: str, index_terms: list[str], entity_ids: list[int]) -> None:
-        with self.transaction():
-            con = self.con
-            con.execute(f"UPDATE stories SET centroid = ?, n_vectors = n_vectors + 1, first_published = ?, "
-                        f"last_published = ?, updated_at = {_NOW} WHERE id = ?",
-                        (json.dumps(centroid, ensure_ascii=False), first_published, last_published,
-                         story_id))
-            self._index_terms(story_id, index_terms, last_published)
-            con.execute("UPDATE story_entities SET last_published = ? WHERE story_id = ? AND "
-                        "last_published IS NOT ?", (last_published, story_id, last_published))
-            con.executemany(
-                "INSERT INTO story_entities (entity_id, story_id, articles, last_published) VALUES "
-                "(?, ?, 1, ?) ON CONFLICT (entity_id, story_id) DO UPDATE SET articles = articles + 1",
-                [(e, story_id, last_published) for e in entity_ids])
-
-    def add_story_article(self, story_id: int, article_id: str, published: str,
-                          similarity: float, duplicate_of: str | None = None) -> None:
-        with self.transaction():
-            self.con.execute("INSERT INTO story_articles (story_id, article_id, published, similarity, "
-                             "duplicate_of) VALUES (?, ?, ?, ?, ?)",
-                             (story_id, article_id, published, similarity, duplicate_of))
-            self.con.execute(f"UPDATE stories SET article_count = article_count + 1, updated_at = {_NOW} "
-                             "WHERE id = ?", (story_id,))
 
     # -- stories: reading -------------------------------------------------------------------
     def list_stories(self, since: str | None = None, until: str | None = None, limit: int = 20,
@@ -178,10 +86,13 @@ class SqliteStoryMethods:
             out = _story_row(row[:6])
             centroid = json.loads(row[6])
             members = "SELECT article_id FROM story_articles WHERE story_id = ?"
+            # story_time: when the article counts in the story (its publication time, or
+            # when it was first seen for an undated article)
             articles = [{"id": i, "title": t, "published": p, "source": s, "url": u,
-                         "similarity": sim, "duplicate_of": d}
-                        for i, t, p, s, u, sim, d in con.execute(
-                "SELECT a.id, a.title, a.published, a.source, a.url, sa.similarity, sa.duplicate_of "
+                         "similarity": sim, "duplicate_of": d, "story_time": st}
+                        for i, t, p, s, u, sim, d, st in con.execute(
+                "SELECT a.id, a.title, a.published, a.source, a.url, sa.similarity, sa.duplicate_of, "
+                "sa.published "
                 "FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? "
                 "ORDER BY coalesce(sa.published, a.published), a.rowid", (story_id,))]
             entities = [{"id": i, "canonical": c, "type": t, "latin": la, "mentions": m, "articles": n}
@@ -198,8 +109,10 @@ class SqliteStoryMethods:
                 "AND json_extract(attrs, '$.relation') IS NULL "
                 "GROUP BY json_extract(attrs, '$.gazetteer_id') ORDER BY n DESC, m DESC LIMIT ?",
                 (story_id, limit))]
-            timeline = [{"date": d, "articles": n} for d, n in con.execute(
-                "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*) FROM story_articles sa "
+            timeline = [{"date": d, "articles": n, "first_seen": f} for d, n, f in con.execute(
+                "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*), "
+                "sum(CASE WHEN a.published IS NULL OR a.published = '' THEN 1 ELSE 0 END) "
+                "FROM story_articles sa "
                 "JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? GROUP BY d ORDER BY d",
                 (story_id,))]
         out.update({"centroid": centroid, "articles": articles, "entities": entities,

@@ -111,8 +111,16 @@ class NearDuplicateDetector:
                 sigs[d.id] = compute_signature(d.text)
         found: dict[str, tuple[str, float]] = {}
         with archive.transaction():
+            ids = [d.id for d in docs]  # what each article's status is, read once for the batch
+            recorded, stored = archive.get_near_duplicates(ids), archive.find_stored_articles(ids)
+            signed = set(archive.get_signatures(ids))
             for doc in docs:
-                result = self._process_one(archive, doc, sigs[doc.id])
+                if doc.id in recorded:
+                    result = recorded[doc.id]
+                elif doc.id not in stored or doc.id in signed:
+                    result = None  # not stored, or processed before: not a duplicate
+                else:
+                    result = self._process_one(archive, doc, sigs[doc.id])
                 if result:
                     found[doc.id] = result
                     doc.meta["near_duplicate_of"] = result[0]
@@ -120,13 +128,9 @@ class NearDuplicateDetector:
         return found
 
     def _process_one(self, archive: Any, doc: Document, sig: np.ndarray | None) -> tuple[str, float] | None:
-        recorded = archive.get_near_duplicate(doc.id)
-        if recorded:
-            return recorded
-        if sig is None or not archive.has_article(doc.id):
-            return None  # too short, or not stored
-        if archive.has_signature(doc.id):
-            return None  # processed before: not a duplicate
+        """Find and record the copy of a stored article not processed before."""
+        if sig is None:
+            return None  # too short
         keys = compute_band_keys(sig)
         best = self.find_best(archive, sig, keys, exclude=doc.id)
         archive.add_signature(doc.id, sig.astype("<u4").tobytes(), keys)

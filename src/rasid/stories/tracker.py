@@ -190,30 +190,38 @@ class StoryTracker:
         out: list[Assignment] = []
         with archive.transaction():
             n_articles = archive.latest_article_seq() or 1
+            ids = [d.id for d in docs]  # what each article's status is, read once for the batch
+            in_story, stored = archive.get_story_ids(ids), archive.find_stored_articles(ids)
+            recorded = archive.get_near_duplicates([d.id for d in docs
+                                                    if not d.meta.get("near_duplicate_of")])
+            ents_of = {d.id: extract_entity_ids(d) for d in docs}  # the resolve_entities step set them
+            # mention counts do not change in this step: one read for the batch
+            counts = archive.count_entity_mentions(sorted({e for ents in ents_of.values()
+                                                           for e in list(ents)[:200]}))
             for doc in docs:
-                if archive.get_story_id(doc.id) is not None:
-                    continue  # done before: a re-run changes nothing
-                if not archive.has_article(doc.id):
-                    continue  # not stored
+                if doc.id in in_story or doc.id not in stored:
+                    continue  # done before (a re-run changes nothing), or not stored
                 vec, when = features[doc.id]
-                ents = extract_entity_ids(doc)  # the resolve_entities step set them
+                ents = ents_of[doc.id]
                 if not ents and not doc.layers.get("entities"):
                     ents = archive.count_article_mentions(doc.id)
-                dup = self._duplicate_of(archive, doc)
+                    counts.update(archive.count_entity_mentions(list(ents)[:200]))
+                dup = self._duplicate_of(doc, recorded)
                 res = None
                 if dup:
                     res = self._join_duplicate(archive, doc.id, when, dup)
                 if res is None:
-                    weights = self.weigh_entities(archive, ents, n_articles)
+                    weights = self.weigh_entities(archive, ents, n_articles, counts)
                     res = self.assign(archive, doc.id, doc.title or doc.text[:120], when, vec, weights)
                 out.append(res)
         return out
 
     @staticmethod
-    def _duplicate_of(archive: Any, doc: Document) -> tuple[str, float] | None:
+    def _duplicate_of(doc: Document, recorded: dict[str, tuple[str, float]]) -> tuple[str, float] | None:
+        """The article's original: from its meta (the near_duplicates step), else as recorded."""
         if doc.meta.get("near_duplicate_of"):
             return doc.meta["near_duplicate_of"], float(doc.meta.get("near_duplicate_similarity") or 1.0)
-        return archive.get_near_duplicate(doc.id)
+        return recorded.get(doc.id)
 
     @staticmethod
     def _join_duplicate(archive: Any, article_id: str, when: str,
@@ -224,7 +232,8 @@ class StoryTracker:
         archive.add_story_article(sid, article_id, when, dup[1], dup[0])
         return Assignment(article_id, sid, dup[1], False, dup[0])
 
-    def weigh_entities(self, archive: Any, ents: dict[int, int], n_articles: int) -> dict[int, float]:
+    def weigh_entities(self, archive: Any, ents: dict[int, int], n_articles: int,
+                       counts: dict[int, int] | None = None) -> dict[int, float]:
         """Specificity (IDF from mention counts) of the article's entities. The
         `query_entities` kept are the most salient: IDF x (1 + log of the mentions in this
         article), so that the names an article is about (named several times) come before
@@ -232,7 +241,8 @@ class StoryTracker:
         if not ents:
             return {}
         ids = list(ents)[:200]
-        counts = archive.count_entity_mentions(ids)
+        if counts is None or any(e not in counts for e in ids):
+            counts = archive.count_entity_mentions(ids)
         weights = {e: math.log((n_articles + 1.0) / (counts.get(e, 0) + 1.0)) for e in ids}
         weights = {e: w for e, w in weights.items() if w > 0.5}
         top = sorted(weights.items(), key=lambda kv: (-kv[1] * (1.0 + math.log(max(ents[kv[0]], 1))), kv[0]))
@@ -244,12 +254,15 @@ class StoryTracker:
         t = _parse_time(when) or datetime.now(timezone.utc).replace(tzinfo=None)
         since = (t - timedelta(days=cfg.window_days)).strftime(_TIME_FMT)
         weight: dict[int, float] = {}
-        for term, w in sorted(vec.items(), key=lambda kv: -kv[1])[:cfg.query_terms]:
-            for sid in archive.find_stories_by_term(term, since, cfg.per_key_limit):
+        terms = sorted(vec.items(), key=lambda kv: -kv[1])[:cfg.query_terms]
+        by_term = archive.find_stories_by_terms([t for t, _ in terms], since, cfg.per_key_limit)
+        for term, w in terms:
+            for sid in by_term.get(term, ()):
                 weight[sid] = weight.get(sid, 0.0) + w
         total = sum(ents.values()) or 1.0
+        by_entity = archive.find_stories_by_entities(list(ents), since, cfg.per_key_limit) if ents else {}
         for eid, w in ents.items():
-            for sid in archive.find_stories_by_entity(eid, since, cfg.per_key_limit):
+            for sid in by_entity.get(eid, ()):
                 weight[sid] = weight.get(sid, 0.0) + w / total
         return [s for s, _ in sorted(weight.items(), key=lambda kv: (-kv[1], -kv[0]))[:cfg.max_candidates]]
 

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..doc import Document, Span
-from .terms import add_vectors, compute_cosine, extract_sentence_terms
+from .terms import add_vectors, compute_cosine, compute_norm, extract_sentence_terms
 
 
 @dataclass
@@ -95,6 +95,7 @@ def score_candidates(doc: Document, config: SummaryConfig = DEFAULT_CONFIG) -> l
         for c in cands:  # a short text: take what there is rather than nothing
             c.eligible = c.n_words > 0
     centroid = add_vectors([c.vec for c in cands if c.eligible])
+    centroid_norm = compute_norm(centroid)
     rank = 0
     for c in cands:
         if not c.eligible:
@@ -102,7 +103,7 @@ def score_candidates(doc: Document, config: SummaryConfig = DEFAULT_CONFIG) -> l
             continue
         pos = 1.0 / (1.0 + rank) ** config.pos_decay
         rank += 1
-        cent = compute_cosine(c.vec, centroid)
+        cent = compute_cosine(c.vec, centroid, centroid_norm)
         length = -abs(math.log(max(c.n_words, 1) / config.ideal_words))
         c.features = {"position": pos, "centrality": cent, "length": length}
         c.score = config.w_pos * pos + config.w_cent * cent + config.w_len * length

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..arabic.tokenize import tokenize
 from ..doc import Document
@@ -37,6 +38,11 @@ class KeyphraseConfig:
 
 DEFAULT_KP_CONFIG = KeyphraseConfig()
 _TRANSPARENT = set('"«»“”„')
+#: prepositions and particles that a whole phrase neither starts nor ends with
+EDGE_PARTICLES = frozenset("في من على إلى الى عن مع و أو او ثم حتى منذ لدى عند بين ف ب ل ك".split())
+#: proclitics that are prepositions: an indefinite last word carrying one (بنادي) is the
+#: first half of a construct whose other half the phrase cut off
+PREPOSITION_CLITICS = frozenset({"ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل"})
 
 
 def _word_key(base: str, article: bool) -> str:
@@ -130,10 +136,46 @@ def extract_keyphrases(doc: Document, k: int = 10,
     return rank_candidates(cands, k, config, short=short)
 
 
+@lru_cache(maxsize=1)
+def edge_particle_forms() -> frozenset[str]:
+    """`EDGE_PARTICLES` as written and as the tokenizer normalises them (على -> علي)."""
+    return EDGE_PARTICLES | {t.norm for p in EDGE_PARTICLES for t in tokenize(p)}
+
+
+def is_whole_phrase(phrase: str) -> bool:
+    """Whether a phrase reads as a whole: it neither starts nor ends with a preposition or
+    particle (في، من، على، إلى، عن، مع، و ...), and its last word is not an indefinite word
+    with a preposition proclitic (``نادي هجر`` yes, ``لكرة القدم بنادي`` no)."""
+    words = [t for t in tokenize(phrase) if t.kind == "word"]
+    edges = edge_particle_forms()
+    if not words or words[0].norm in edges or words[-1].norm in edges:
+        return False
+    last = words[-1]
+    return not (len(words) > 1 and last.clitic in PREPOSITION_CLITICS and not last.article)
+
+
+def select_distinct_phrases(ranked: list[dict], k: int) -> list[dict]:
+    """The best `k` of `ranked` (best first) that are whole phrases (`is_whole_phrase`) and
+    share no word with a better one: ``جون كيري`` after ``الأمريكي جون كيري`` adds nothing,
+    ``القدم بنادي هجر`` after ``نادي هجر`` is a fragment of the same name."""
+    chosen: list[dict] = []
+    used: set[str] = set()
+    for item in ranked:
+        words = set(item["key"].split())
+        if words & used or not is_whole_phrase(item["phrase"]):
+            continue
+        chosen.append(item)
+        used |= words
+        if len(chosen) >= k:
+            break
+    return chosen
+
+
 def extract_story_keyphrases(docs: list[Document], k: int = 10,
                              config: KeyphraseConfig = DEFAULT_KP_CONFIG) -> list[dict]:
-    """Top `k` keyphrases of a story (several articles); ``spans`` become
-    ``[doc_id, start, end]`` triples and ``df`` counts the articles that use the phrase."""
+    """Top `k` keyphrases of a story (several articles), whole and without overlaps
+    (`select_distinct_phrases`); ``spans`` become ``[doc_id, start, end]`` triples and
+    ``df`` counts the articles that use the phrase."""
     merged: dict[str, _Cand] = {}
     df: dict[str, int] = {}
     for doc in docs:
@@ -150,7 +192,8 @@ def extract_story_keyphrases(docs: list[Document], k: int = 10,
             m.spans.extend((doc.id, a, b) for a, b in c.spans)
     for key, m in merged.items():  # a phrase used by several outlets matters more
         m.tf = int(m.tf * (1 + df[key]) / 2) or 1
-    out = rank_candidates(merged, k, config, short=sum(len(d.tokens) for d in docs) < 150)
+    ranked = rank_candidates(merged, 5 * k, config, short=sum(len(d.tokens) for d in docs) < 150)
+    out = select_distinct_phrases(ranked, k)
     for item in out:
         item["df"] = df[item["key"]]
     return out

@@ -99,17 +99,24 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
     return result
 
 
-def compute_cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def compute_cosine(a: dict[str, float], b: dict[str, float], norm_b: float | None = None) -> float:
+    """Cosine of two sparse vectors; `norm_b` is `compute_norm(b)` when the caller compares
+    many vectors with one large `b` (a centroid: then the time is linear in the article)."""
     if not a or not b:
         return 0.0
     if len(a) > len(b):
         a, b = b, a
+        norm_b = None
     dot = sum(v * b.get(k, 0.0) for k, v in a.items())
     if dot == 0.0:
         return 0.0
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
+    na = compute_norm(a)
+    nb = compute_norm(b) if norm_b is None else norm_b
     return dot / (na * nb)
+
+
+def compute_norm(a: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in a.values()))
 
 
 def add_vectors(vecs, weights=None) -> dict[str, float]:

@@ -1,0 +1,134 @@
+"""Where full ingest spends its time: reading, each pipeline stage, the store, each archive step.
+
+    nice -n 5 timeout 3600 python bench/profile_ingest.py [--n 5000] [--stages ...] [--db PATH]
+
+Ingests the first N SaudiNewsNet articles (default 5,000) into a fresh SQLite archive through
+`Monitor.ingest` (one process, the real code path) with a timer around every stage call
+(`Pipeline.run_stage`), every archive step (`prepare` outside and `run` inside the batch
+transaction), the store's `add_documents`, the transaction's commit and the readers' `next()`;
+then prints one table: seconds and share of the total wall time for each, plus articles/s and
+words/s. "other" is what no timer covers (duplicate checks, progress, the loop itself).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import itertools
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterator
+
+from rasid.monitor import Monitor
+from rasid.stages import DEFAULT_STAGES
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared/data/news/saudinewsnet/saudinewsnet.jsonl.gz"
+
+TIMES: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
+
+
+def time_into(key: str, fn: Any) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            TIMES[key] += time.perf_counter() - t0
+            CALLS[key] += 1
+    return timed
+
+
+def time_iterator(key: str, items: Iterator[Any]) -> Iterator[Any]:
+    it = iter(items)
+    while True:
+        t0 = time.perf_counter()
+        try:
+            item = next(it)
+        except StopIteration:
+            TIMES[key] += time.perf_counter() - t0
+            return
+        TIMES[key] += time.perf_counter() - t0
+        CALLS[key] += 1
+        yield item
+
+
+def instrument(monitor: Monitor) -> None:
+    """Wrap the stages, the archive steps and the store of this one Monitor with timers."""
+    pipeline = monitor.pipeline
+    run_stage = pipeline.run_stage
+    pipeline.run_stage = lambda stage, doc: time_into(f"stage {stage.name}", run_stage)(stage, doc)
+    for step in monitor.archive_steps:
+        step.prepare = time_into(f"step {step.name}", step.prepare)
+        step.run = time_into(f"step {step.name}", step.run)
+        step.after_commit = time_into(f"step {step.name}", step.after_commit)
+    store = monitor.store
+    store.add_documents = time_into("store add_documents", store.add_documents)
+    store.has_document = time_into("store has_document", store.has_document)
+    transaction = store.transaction
+
+    @contextlib.contextmanager
+    def timed_transaction() -> Iterator[None]:
+        cm = transaction()
+        cm.__enter__()
+        try:
+            yield
+        except BaseException:
+            if not cm.__exit__(*sys.exc_info()):
+                raise
+        else:
+            t0 = time.perf_counter()
+            cm.__exit__(None, None, None)
+            TIMES["store commit"] += time.perf_counter() - t0
+            CALLS["store commit"] += 1
+    store.transaction = timed_transaction
+    read_sources = monitor.read_sources
+    monitor.read_sources = lambda *a, **k: time_iterator("read", read_sources(*a, **k))
+
+
+def write_sample(corpus: Path, n: int, dest: Path) -> None:
+    with gzip.open(corpus, "rt", encoding="utf-8") as fh, dest.open("w", encoding="utf-8") as out:
+        for line in itertools.islice(fh, n):
+            out.write(line)
+
+
+def print_table(total: float, summary: Any) -> None:
+    order = ["read"] + [k for k in TIMES if k.startswith("stage ")] + \
+        [k for k in TIMES if k.startswith("store ")] + [k for k in TIMES if k.startswith("step ")]
+    covered = sum(TIMES[k] for k in order)
+    print(f"{'part':<28}{'seconds':>10}{'share':>8}{'calls':>8}{'ms/call':>10}")
+    for key in order:
+        calls = CALLS[key] or 1
+        print(f"{key:<28}{TIMES[key]:>10.2f}{100 * TIMES[key] / total:>7.1f}%{CALLS[key]:>8}"
+              f"{1000 * TIMES[key] / calls:>10.2f}")
+    print(f"{'other':<28}{total - covered:>10.2f}{100 * (total - covered) / total:>7.1f}%")
+    print(f"{'total':<28}{total:>10.2f}{100.0:>7.1f}%")
+    print(f"{summary.read} read, {summary.stored} stored, {summary.duplicates} duplicates, "
+          f"{len(summary.rejected)} rejected, {len(summary.failed)} failed; "
+          f"{summary.read / total:,.1f} articles/s, {summary.words / total:,.0f} words/s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
+    ap.add_argument("--stages", default=",".join(DEFAULT_STAGES))
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--db", help="archive to fill (default: a fresh temporary file)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "sample.jsonl"
+        write_sample(args.corpus, args.n, src)
+        with Monitor(args.db or Path(tmp) / "profile.db", stages=tuple(args.stages.split(","))) as monitor:
+            t0 = time.perf_counter()
+            instrument(monitor)  # builds the pipeline: model loading is counted in the total
+            summary = monitor.ingest([str(src)])
+            total = time.perf_counter() - t0
+    print(f"full ingest of {args.n} SaudiNewsNet articles, one process, stages {args.stages}")
+    print_table(total, summary)
+
+
+if __name__ == "__main__":
+    main()

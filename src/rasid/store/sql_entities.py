@@ -1,0 +1,172 @@
+"""Entity records, their matching keys and mentions: the part of the entity interface whose SQL is
+the same on both engines but for the parameter mark (``_PARAM``) and the small hooks each
+store provides: ``_in(column, values)`` (a membership test: ``IN (?, ...)`` on SQLite,
+``= ANY(%s)`` on PostgreSQL), ``_chunks(values)`` (the values one such test may carry),
+``_executemany(sql, rows)`` and ``_sync_ids(table)`` (after rows were inserted with
+explicit ids: PostgreSQL moves the identity sequence past them). Both stores provide
+``con``, ``_lock``, ``_rows``, ``_row`` and ``_atomic``.
+
+The batch methods (`find_entity_keys`, `get_entities`, `latest_entity_id`,
+`save_entities`, `set_entity_mentions_many`) let `rasid.entities.archive` resolve a whole batch of articles with a
+handful of statements instead of several per entity (each one a network round trip on
+PostgreSQL)."""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from .base import EntityRecord
+
+_COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
+
+
+def convert_entity_row(row: tuple) -> EntityRecord:
+    """An `EntityRecord` from an ``entities`` row read as ``_COLUMNS``."""
+    return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
+
+
+def _values(record: EntityRecord) -> tuple:
+    return (record.canonical, record.type, record.latin,
+            json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+            record.first_seen, record.last_seen)
+
+
+class EntityRecordMethods:
+    _PARAM = "?"
+    #: what turns a text parameter into the type of ``spans.attrs`` (PostgreSQL: jsonb)
+    _JSON_CAST = ""
+
+    def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
+        out: dict[int, EntityRecord] = {}
+        for chunk in self._chunks(sorted(set(keys))):
+            cond, args = self._in("key", chunk)
+            for row in self._rows(f"SELECT {_COLUMNS} FROM entities WHERE id IN "
+                                  f"(SELECT entity_id FROM entity_keys WHERE {cond})", args):
+                out[row[0]] = convert_entity_row(row)
+        return [out[i] for i in sorted(out)]
+
+    def find_entity_keys(self, keys: Iterable[str]) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for chunk in self._chunks(sorted(set(keys))):
+            cond, args = self._in("key", chunk)
+            for key, eid in self._rows(f"SELECT key, entity_id FROM entity_keys WHERE {cond}", args):
+                out.setdefault(key, set()).add(eid)
+        return out
+
+    def get_entities(self, entity_ids: Iterable[int]) -> list[EntityRecord]:
+        out: list[EntityRecord] = []
+        for chunk in self._chunks(sorted({int(i) for i in entity_ids})):
+            cond, args = self._in("id", chunk)
+            out += [convert_entity_row(r) for r in self._rows(
+                f"SELECT {_COLUMNS} FROM entities WHERE {cond} ORDER BY id", args)]
+        return out
+
+    def get_entity(self, entity_id: int) -> EntityRecord | None:
+        row = self._row(f"SELECT {_COLUMNS} FROM entities WHERE id = {self._PARAM}", (entity_id,))
+        return convert_entity_row(row) if row else None
+
+    def latest_entity_id(self) -> int:
+        return self._row("SELECT coalesce(max(id), 0) FROM entities")[0]
+
+    def add_entity(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
+        with self._atomic():
+            record.id = self._row(
+                "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
+                f"last_seen) VALUES ({', '.join([self._PARAM] * 7)}) RETURNING id", _values(record))[0]
+            self._add_keys([(k, record.id) for k in sorted(set(keys))])
+        return record
+
+    def update_entity(self, record: EntityRecord, keys: Iterable[str]) -> None:
+        p = self._PARAM
+        with self._atomic():
+            self.con.execute(
+                f"UPDATE entities SET canonical = {p}, type = {p}, latin = {p}, aliases = {p}, "
+                f"mention_count = {p}, first_seen = {p}, last_seen = {p} WHERE id = {p}",
+                (*_values(record), record.id))
+            self._add_keys([(k, record.id) for k in sorted(set(keys))])
+
+    def save_entities(self, records: list[EntityRecord], keys: dict[int, Iterable[str]]) -> None:
+        if not records and not keys:
+            return
+        p = self._PARAM
+        with self._atomic():
+            if records:
+                self._executemany(
+                    "INSERT INTO entities (id, canonical, type, latin, aliases, mention_count, "
+                    f"first_seen, last_seen) VALUES ({', '.join([p] * 8)}) ON CONFLICT (id) DO "
+                    "UPDATE SET canonical = excluded.canonical, type = excluded.type, "
+                    "latin = excluded.latin, aliases = excluded.aliases, "
+                    "mention_count = excluded.mention_count, first_seen = excluded.first_seen, "
+                    "last_seen = excluded.last_seen",
+                    [(r.id, *_values(r)) for r in sorted(records, key=lambda r: r.id)])
+                self._sync_ids("entities")
+            self._add_keys([(k, eid) for eid in sorted(keys) for k in sorted(set(keys[eid]))])
+
+    def _add_keys(self, rows: list[tuple[str, int]]) -> None:
+        if rows:
+            self._executemany("INSERT INTO entity_keys (key, entity_id) VALUES "
+                              f"({self._PARAM}, {self._PARAM}) ON CONFLICT DO NOTHING", rows)
+
+    def set_entity_mentions(self, article_id: str, spans: list[dict[str, Any]]) -> None:
+        self.set_entity_mentions_many({article_id: spans})
+
+    def set_entity_mentions_many(self, spans: dict[str, list[dict[str, Any]]]) -> None:
+        if not spans:
+            return
+        p = self._PARAM
+        with self._atomic():
+            stored: dict[str, str] = {}
+            for chunk in self._chunks(list(spans)):
+                cond, args = self._in("id", chunk)
+                stored.update(self._rows(f"SELECT id, layers FROM articles WHERE {cond}", args))
+            layer_rows, span_rows, mention_rows = [], [], []
+            for article_id, items in spans.items():
+                if article_id not in stored:
+                    raise KeyError(f"no article {article_id!r}")
+                layers = json.loads(stored[article_id])
+                by_offsets = {(s["start"], s["end"]): s for s in items}
+                for item in layers.get("entities", []):
+                    found = by_offsets.get((item["start"], item["end"]))
+                    if found is not None:
+                        item.update(found["attrs"])
+                layer_rows.append((json.dumps(layers, ensure_ascii=False), article_id))
+                span_rows += [(json.dumps(s["attrs"], ensure_ascii=False), article_id, s["start"],
+                               s["end"]) for s in items]
+                mention_rows += [(article_id, s["attrs"]["entity_id"], s["start"], s["end"],
+                                  s.get("text") or "", s["attrs"].get("sentence"))
+                                 for s in items if s["attrs"].get("entity_id")]
+            self._executemany(f"UPDATE articles SET layers = {p} WHERE id = {p}", layer_rows)
+            if span_rows:
+                self._executemany(f"UPDATE spans SET attrs = {p}{self._JSON_CAST} WHERE article_id = "
+                                  f"{p} AND layer = 'entities' AND start = {p} AND \"end\" = {p}",
+                                  span_rows)
+            for chunk in self._chunks(list(spans)):
+                cond, args = self._in("article_id", chunk)
+                self.con.execute(f"DELETE FROM mentions WHERE {cond}", args)
+            if mention_rows:
+                self._executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
+                                  f"sentence) VALUES ({', '.join([p] * 6)})", mention_rows)
+
+    def count_entity_mentions(self, entity_ids: list[int]) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for chunk in self._chunks([int(i) for i in entity_ids]):
+            cond, args = self._in("id", chunk)
+            out.update(self._rows(f"SELECT id, mention_count FROM entities WHERE {cond}", args))
+        return out
+
+    def count_article_mentions(self, article_id: str) -> dict[int, int]:
+        return dict(self._rows("SELECT entity_id, count(*) FROM mentions WHERE article_id = "
+                               f"{self._PARAM} GROUP BY entity_id", (article_id,)))
+
+    def top_entities(self, type=None, since=None, until=None, limit=20):
+        with self._lock:
+            return self._query_top_entities(self.con, type, since, until, limit)
+
+    def entity_profile(self, entity_id, limit=10):
+        with self._lock:
+            record = self.get_entity(entity_id)
+            return self._query_entity_profile(self.con, record, limit) if record else None
+
+    def top_places(self, country=None, since=None, until=None, limit=50):
+        with self._lock:
+            return self._query_places(self.con, country, since, until, limit)

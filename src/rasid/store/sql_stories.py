@@ -1,0 +1,156 @@
+"""Near-duplicates and story tracking: the part of the story interface whose SQL is the
+same on both engines but for the parameter mark and the hooks of `sql_entities` (``_in``,
+``_chunks``, ``_executemany``), plus ``_NOW`` (SQL for the current UTC time as ISO text)
+and ``_find_latest_per_key`` (the latest rows of several keys in one statement where the
+engine can). The engine files (`sqlite_stories`, `pg_stories`) keep what really differs:
+band lookups, JSON updates, NULL ordering in the listings."""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+
+class StoryTrackingMethods:
+    _PARAM = "?"
+
+    def _find_latest_per_key(self, table: str, column: str, sql_type: str, keys: list,
+                             since: str, limit: int) -> list[tuple[Any, int]]:
+        """``(key, story_id)`` of the `limit` latest rows of `table` per key (``last_published
+        >= since``), key by key, latest first: here one statement per key (SQLite's are
+        cheap); `sql_type` is the key's SQL type (for an engine that sends an array)."""
+        p = self._PARAM
+        out: list[tuple[Any, int]] = []
+        for key in keys:
+            out += [(key, r[0]) for r in self._rows(
+                f"SELECT story_id FROM {table} WHERE {column} = {p} AND last_published >= {p} "
+                f"ORDER BY last_published DESC LIMIT {p}", (key, since, limit))]
+        return out
+
+    # -- near-duplicates -----------------------------------------------------------------------
+    def get_near_duplicate(self, article_id: str) -> tuple[str, float] | None:
+        row = self._row("SELECT duplicate_of, similarity FROM near_duplicates WHERE article_id = "
+                        f"{self._PARAM}", (article_id,))
+        return (row[0], row[1]) if row else None
+
+    def get_near_duplicates(self, article_ids: list[str]) -> dict[str, tuple[str, float]]:
+        out: dict[str, tuple[str, float]] = {}
+        for chunk in self._chunks(article_ids):
+            cond, args = self._in("article_id", chunk)
+            out.update((a, (d, sim)) for a, d, sim in self._rows(
+                f"SELECT article_id, duplicate_of, similarity FROM near_duplicates WHERE {cond}", args))
+        return out
+
+    def has_signature(self, article_id: str) -> bool:
+        return self._row(f"SELECT 1 FROM neardup_signatures WHERE article_id = {self._PARAM}",
+                         (article_id,)) is not None
+
+    def get_signatures(self, article_ids: list[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for chunk in self._chunks(article_ids):
+            cond, args = self._in("article_id", chunk)
+            out.update((a, bytes(s)) for a, s in self._rows(
+                f"SELECT article_id, signature FROM neardup_signatures WHERE {cond}", args))
+        return out
+
+    # -- stories: tracker -------------------------------------------------------------------
+    def get_story_id(self, article_id: str) -> int | None:
+        row = self._row(f"SELECT story_id FROM story_articles WHERE article_id = {self._PARAM}",
+                        (article_id,))
+        return row[0] if row else None
+
+    def get_story_ids(self, article_ids: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for chunk in self._chunks(article_ids):
+            cond, args = self._in("article_id", chunk)
+            out.update(self._rows(f"SELECT article_id, story_id FROM story_articles WHERE {cond}", args))
+        return out
+
+    def find_stories_by_terms(self, terms: Iterable[str], since: str, limit: int) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for term, sid in self._find_latest_per_key("story_terms", "term", "text", list(dict.fromkeys(terms)),
+                                                   since, limit):
+            out.setdefault(term, []).append(sid)
+        return out
+
+    def find_stories_by_entities(self, entity_ids: Iterable[int], since: str,
+                                 limit: int) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        ids = list(dict.fromkeys(int(e) for e in entity_ids))
+        for eid, sid in self._find_latest_per_key("story_entities", "entity_id", "bigint", ids,
+                                                  since, limit):
+            out.setdefault(eid, []).append(sid)
+        return out
+
+    def get_story_entities(self, story_ids: list[int], entity_ids: list[int]) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = {}
+        entity_ids = list(entity_ids)
+        if not entity_ids:
+            return out
+        for chunk in self._chunks(story_ids):
+            scond, sargs = self._in("story_id", chunk)
+            econd, eargs = self._in("entity_id", entity_ids)
+            for sid, eid in self._rows(f"SELECT story_id, entity_id FROM story_entities WHERE {scond} "
+                                       f"AND {econd}", [*sargs, *eargs]):
+                out.setdefault(sid, set()).add(eid)
+        return out
+
+    def get_story_centroids(self, story_ids: list[int]) -> list[dict[str, Any]]:
+        out = []
+        for chunk in self._chunks(sorted(set(story_ids))):
+            cond, args = self._in("id", chunk)
+            out += [{"id": sid, "centroid": json.loads(c), "first_published": f, "last_published": la}
+                    for sid, c, f, la in self._rows(
+                        "SELECT id, centroid, first_published, last_published FROM stories "
+                        f"WHERE {cond} ORDER BY id", args)]
+        return out
+
+    def create_story(self, title: str, published: str, centroid: dict[str, float],
+                     index_terms: list[str], entity_ids: list[int]) -> int:
+        p = self._PARAM
+        with self._atomic():
+            sid = self._row("INSERT INTO stories (title, first_published, last_published, article_count, "
+                            f"centroid, n_vectors) VALUES ({p}, {p}, {p}, 0, {p}, 1) RETURNING id",
+                            (title, published, published, json.dumps(centroid, ensure_ascii=False)))[0]
+            self._index_terms(sid, index_terms, published)
+            if entity_ids:
+                self._executemany("INSERT INTO story_entities (entity_id, story_id, articles, "
+                                  f"last_published) VALUES ({p}, {p}, 1, {p})",
+                                  [(e, sid, published) for e in entity_ids])
+        return sid
+
+    def _index_terms(self, sid: int, terms: list[str], last: str) -> None:
+        p = self._PARAM
+        self.con.execute(f"DELETE FROM story_terms WHERE story_id = {p}", (sid,))
+        if terms:
+            self._executemany(f"INSERT INTO story_terms (term, story_id, last_published) VALUES ({p}, {p}, {p})",
+                              [(t, sid, last) for t in terms])
+
+    def update_story(self, story_id: int, centroid: dict[str, float], first_published: str,
+                     last_published: str, index_terms: list[str], entity_ids: list[int]) -> None:
+        p = self._PARAM
+        with self._atomic():
+            con = self.con
+            con.execute(f"UPDATE stories SET centroid = {p}, n_vectors = n_vectors + 1, "
+                        f"first_published = {p}, last_published = {p}, updated_at = {self._NOW} "
+                        f"WHERE id = {p}", (json.dumps(centroid, ensure_ascii=False), first_published,
+                                            last_published, story_id))
+            self._index_terms(story_id, index_terms, last_published)
+            con.execute(f"UPDATE story_entities SET last_published = {p} WHERE story_id = {p} AND "
+                        f"(last_published IS NULL OR last_published <> {p})",
+                        (last_published, story_id, last_published))
+            if entity_ids:
+                self._executemany(
+                    f"INSERT INTO story_entities (entity_id, story_id, articles, last_published) VALUES "
+                    f"({p}, {p}, 1, {p}) ON CONFLICT (entity_id, story_id) DO UPDATE SET "
+                    "articles = story_entities.articles + 1",
+                    [(e, story_id, last_published) for e in entity_ids])
+
+    def add_story_article(self, story_id: int, article_id: str, published: str,
+                          similarity: float, duplicate_of: str | None = None) -> None:
+        p = self._PARAM
+        with self._atomic():
+            self.con.execute("INSERT INTO story_articles (story_id, article_id, published, similarity, "
+                             f"duplicate_of) VALUES ({p}, {p}, {p}, {p}, {p})",
+                             (story_id, article_id, published, similarity, duplicate_of))
+            self.con.execute(f"UPDATE stories SET article_count = article_count + 1, updated_at = "
+                             f"{self._NOW} WHERE id = {p}", (story_id,))

@@ -1,0 +1,152 @@
+"""Storing articles and feed state: the part of the archive interface both engines share
+(the batch loop, the duplicate outcomes, the state table). Each store provides ``con``,
+``_lock``, ``_PARAM``, ``_NOW`` (SQL for the current UTC time as ISO text), ``_atomic``,
+``transaction``, ``_WRITE_ERRORS`` (what a failed insert of one article raises),
+``_index_forms(title, text)`` (the article's search-index forms), ``_find_duplicate``
+and ``_insert_article``. PostgreSQL writes a batch its own way first
+(`PostgresStore._write_batch`) and falls back to `_insert_one_by_one`."""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from ..doc import Document, compute_content_hash
+from ..ingest.urls import canonicalize_url
+from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport
+
+Prepared = list[tuple[Document, "dict[str, Any] | Exception"]]
+
+
+def convert_failure(doc: Any, exc: BaseException) -> DocOutcome:
+    """The ``failed`` outcome of a document, with the error as its reason."""
+    return DocOutcome(getattr(doc, "id", None), "failed", f"{type(exc).__name__}: {exc}",
+                      origin=getattr(doc, "origin", None))
+
+
+class ArticleWritingMethods:
+    _PARAM = "?"
+    _WRITE_ERRORS: tuple[type[BaseException], ...] = (ValueError, KeyError, TypeError)
+
+    def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
+        report = IngestReport()
+        self.last_report = report
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                self._write_batch(batch, report)
+                batch = []
+        if batch:
+            self._write_batch(batch, report)
+        return report
+
+    def _prepare(self, doc: Document) -> dict[str, Any]:
+        """The article row (all but the layers, which entity resolution still annotates)
+        and its search-index forms."""
+        if not isinstance(doc, Document):
+            raise TypeError(f"expected a Document, got {type(doc).__name__}")
+        if not isinstance(doc.text, str):
+            raise TypeError("Document.text must be a string")
+        data = doc.to_dict(with_text=False)
+        return {
+            "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
+                    compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
+                    doc.author, doc.published, doc.summary,
+                    json.dumps(data["images"], ensure_ascii=False),
+                    json.dumps(data["meta"], ensure_ascii=False), doc.origin),
+            "index": self._index_forms(doc.title or "", doc.text),
+        }
+
+    @staticmethod
+    def _layer_rows(doc: Document) -> tuple[str, list[tuple], list[tuple]]:
+        """The layers as JSON, the `spans` rows and the `mentions` rows of `doc`."""
+        layers = doc.to_dict(with_text=False)["layers"]
+        spans, mentions = [], []
+        for layer, items in layers.items():
+            if layer in UNINDEXED_LAYERS:
+                continue
+            for s in items:
+                attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
+                spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
+                              s.get("text"), json.dumps(attrs, ensure_ascii=False)))
+                if layer == "entities" and attrs.get("entity_id"):
+                    mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
+                                     s.get("text") or "", attrs.get("sentence")))
+        return json.dumps(layers, ensure_ascii=False), spans, mentions
+
+
+    def _prepare_batch(self, batch: list[Document]) -> Prepared:
+        """Every document prepared, or the error that stopped it (analysis: outside the
+        write transaction)."""
+        prepared: Prepared = []
+        for doc in batch:
+            try:
+                prepared.append((doc, self._prepare(doc)))
+            except Exception as exc:  # recorded, not raised: one bad document
+                prepared.append((doc, exc))
+        return prepared
+
+    def _write_batch(self, batch: list[Document], report: IngestReport) -> None:
+        prepared = self._prepare_batch(batch)
+        with self.transaction():
+            outcomes = self._insert_one_by_one(prepared)
+        for outcome in outcomes:
+            report.add(outcome)
+        report.batches += 1
+
+    def _insert_one_by_one(self, prepared: Prepared) -> list[DocOutcome]:
+        """Each document's duplicate check and insert in turn, a savepoint each, so that a
+        bad document fails alone."""
+        outcomes = []
+        for doc, prep in prepared:
+            if isinstance(prep, Exception):
+                outcomes.append(convert_failure(doc, prep))
+                continue
+            row = prep["row"]
+            dup = self._find_duplicate(row[2], row[3], row[0])
+            if dup:
+                outcomes.append(DocOutcome(doc.id, "duplicate", dup[1], dup[0], doc.origin))
+                continue
+            try:
+                with self.transaction():  # a savepoint
+                    self._insert_article(row, prep["index"], doc, prep.get("ingested_at"))
+            except self._WRITE_ERRORS as exc:
+                outcomes.append(convert_failure(doc, exc))
+                continue
+            outcomes.append(DocOutcome(doc.id, "stored", origin=doc.origin))
+        return outcomes
+
+    # -- small helpers and state ----------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+
+    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self.con.execute(sql, tuple(args)).fetchall()
+
+    def _row(self, sql: str, args: Iterable[Any] = ()) -> tuple | None:
+        with self._lock:
+            return self.con.execute(sql, tuple(args)).fetchone()
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        row = self._row(f"SELECT value FROM state WHERE key = {self._PARAM}", (key,))
+        return json.loads(row[0]) if row else default
+
+    def set_state(self, key: str, value: Any) -> None:
+        p = self._PARAM
+        with self._atomic():
+            if value is None:
+                self.con.execute(f"DELETE FROM state WHERE key = {p}", (key,))
+                return
+            self.con.execute(
+                f"INSERT INTO state (key, value) VALUES ({p}, {p}) ON CONFLICT (key) DO UPDATE SET "
+                f"value = excluded.value, updated_at = {self._NOW}",
+                (key, json.dumps(value, ensure_ascii=False)))
+
+    def close(self) -> None:
+        with self._lock:
+            if self.con is not None:
+                self.con.close()
+                self.con = None  # type: ignore[assignment]

@@ -1,0 +1,104 @@
+"""Analysis in worker processes (`rasid ingest --workers N`, `rasid.workers`; issue 17 item 3),
+on SaudiNewsNet articles (tests/resources/README-stories.md).
+
+The parallel path must give the archive a single process gives (articles in input order,
+spans, entities, near-duplicates, stories, alerts), skip already-stored articles without
+starting the workers, and keep crash safety: a run killed inside a batch's transaction is
+completed by the next run.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rasid.alerts.watches import add_watch
+from rasid.monitor import Monitor
+from rasid.settings import SettingsError, resolve_settings
+from rasid.store import open_store
+
+SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "saudinewsnet-stories.jsonl"
+CLOCK = {"ingested_at", "created_at", "updated_at", "added_at"}
+KINDS = ("articles", "entities", "entity_keys", "neardup_signatures", "near_duplicates", "stories",
+         "story_articles", "watch_matches", "alerts")
+
+
+def new_archive(db: Path) -> Path:
+    with open_store(db) as store:
+        add_watch(store, query="ماليزيا")
+    return db
+
+
+def snapshot(db: Path) -> dict[str, list]:
+    with open_store(db) as store:
+        out = {k: [{c: v for c, v in r.items() if c not in CLOCK} for r in store.iter_records(k)]
+               for k in KINDS}
+        out["documents"] = [d.to_dict() for d in store.iter_documents()]
+    return out
+
+
+def test_two_workers_store_what_one_process_stores(tmp_path):
+    one, two = new_archive(tmp_path / "one.db"), new_archive(tmp_path / "two.db")
+    with Monitor(one, workers=1) as monitor:
+        first = monitor.ingest([str(SAMPLE)], batch_size=5)
+    with Monitor(two, workers=2) as monitor:
+        second = monitor.ingest([str(SAMPLE)], batch_size=5)
+        assert monitor.analysis_pool().started
+        again = monitor.ingest([str(SAMPLE)], batch_size=5)
+    assert (second.read, second.stored, second.words) == (first.read, first.stored, first.words) == (16, 16, first.words)
+    assert again.stored == 0 and again.duplicates == 16
+    expected, got = snapshot(one), snapshot(two)
+    assert expected["near_duplicates"] and expected["alerts"] and expected["entities"]
+    assert [d["title"] for d in got["documents"]] == [d["title"] for d in expected["documents"]]
+    for kind in expected:
+        assert got[kind] == expected[kind], kind
+
+
+def test_a_rerun_skips_stored_articles_without_starting_workers(tmp_path):
+    db = tmp_path / "a.db"
+    with Monitor(db, workers=1) as monitor:
+        monitor.ingest([str(SAMPLE)])
+    with Monitor(db, workers=2) as monitor:
+        summary = monitor.ingest([str(SAMPLE)])
+        assert not monitor.analysis_pool().started
+    assert (summary.read, summary.stored, summary.duplicates) == (16, 0, 16)
+
+
+def run_cli(db: Path, source: Path, *extra: str, crash_at: str | None = None) -> subprocess.CompletedProcess:
+    """`rasid ingest`; its output is read through pipes, so this returns only once every
+    process holding them (the workers of a killed run too) has ended."""
+    env = dict(os.environ)
+    env.pop("RASID_TEST_CRASH_AT", None)
+    env.pop("RASID_WORKERS", None)
+    if crash_at:
+        env["RASID_TEST_CRASH_AT"] = crash_at
+    return subprocess.run([sys.executable, "-m", "rasid", "ingest", str(source), "--db", str(db), *extra],
+                          capture_output=True, text=True, env=env, timeout=240)
+
+
+def test_cli_workers_killed_mid_run_then_rerun_equals_a_clean_run(tmp_path):
+    clean_db, db = new_archive(tmp_path / "clean.db"), new_archive(tmp_path / "crashed.db")
+    clean = run_cli(clean_db, SAMPLE, "--workers", "1", "--batch-size", "4")
+    assert clean.returncode == 0, clean.stderr
+    crashed = run_cli(db, SAMPLE, "--workers", "2", "--batch-size", "4", crash_at="stories@2")
+    assert crashed.returncode == -9, crashed.stderr
+    with open_store(db) as store:
+        assert store.count_documents() == 4  # the first batch only: the second died uncommitted
+    rerun = run_cli(db, SAMPLE, "--workers", "2", "--batch-size", "4")
+    assert rerun.returncode == 0, rerun.stderr
+    assert "stored 12, duplicates 4" in rerun.stdout
+    expected, got = snapshot(clean_db), snapshot(db)
+    for kind in expected:
+        assert got[kind] == expected[kind], kind
+
+
+def test_workers_setting_has_one_name_everywhere():
+    assert resolve_settings(environ={"RASID_WORKERS": "3"})["workers"] == 3
+    assert resolve_settings(environ={})["workers"] >= 1  # the number of cores
+    with pytest.raises(SettingsError, match="workers"):
+        resolve_settings(environ={"RASID_WORKERS": "0"})
+    with pytest.raises(ValueError, match="at least 1"):
+        Monitor(":memory:", workers=0)
