@@ -110,12 +110,6 @@ def check_document(doc: Document) -> Document | Rejection:
     return doc
 
 
-def _counted(records: Iterable[Any], on_record: Callable[[int], None]) -> Iterator[Any]:
-    for n, record in enumerate(records, 1):
-        on_record(n)
-        yield record
-
-
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
@@ -300,8 +294,7 @@ class Monitor:
     def store_analysed(self, items: Iterable[Document | Rejection],
                        on_record: Callable[[IngestSummary], None] | None = None,
                        batch_size: int = 200) -> IngestSummary:
-        """Store documents analysed elsewhere (an export, a batch job's tables) through the
-        normal write path: no stage runs again, the archive steps do."""
+        """Store documents analysed elsewhere (export, batch tables): no stage, archive steps run."""
         import time
 
         summary, started = IngestSummary(), time.monotonic()
@@ -323,15 +316,13 @@ class Monitor:
         return summary
 
     def import_articles(self, path: str | Path, **kwargs: Any) -> IngestSummary:
-        """The articles of a JSON Lines articles export (`export_chunks`), stored with
-        their layers as they are (`store_analysed`)."""
+        """A JSON Lines articles export, stored with its layers (`store_analysed`)."""
         from .export.imports import read_exported_articles
 
         return self.store_analysed(read_exported_articles(path), **kwargs)
 
     def load_tables(self, folder: str | Path, **kwargs: Any) -> IngestSummary:
-        """The articles of a `rasid batch` output folder (Parquet tables), rebuilt with
-        their spans and stored without analysis (`store_analysed`)."""
+        """A `rasid batch` output folder, articles rebuilt and stored (`store_analysed`)."""
         from .batch.load import read_batch_documents
 
         return self.store_analysed(read_batch_documents(folder), **kwargs)
@@ -341,16 +332,13 @@ class Monitor:
                       on_record: Callable[[int], None] | None = None,
                       **filters: Any) -> Iterator[bytes]:
         """Every record of `kind` matching the filters (query, since, until, source, entity,
-        country) as `fmt` bytes, streamed (`rasid.export`). Bad filters raise
-        `rasid.export.ExportFilterError` (a ValueError) before the first chunk; a bad
-        query raises `QueryError`."""
+        country) as `fmt` bytes, streamed (`rasid.export`); `ExportFilterError` or
+        `QueryError` before the first chunk."""
         from .export import iter_chunks, iter_records
 
         if query:
             self.search(query, limit=1)  # a bad query fails here, not mid-stream
-        records = iter_records(self.store, kind, query=query, **filters)
-        if on_record is not None:
-            records = _counted(records, on_record)
+        records = iter_records(self.store, kind, query=query, on_record=on_record, **filters)
         return iter_chunks(kind, fmt, records, bom=bom)
 
     def archive_step(self, name: str) -> Any:

@@ -45,7 +45,7 @@ def tables(inputs, tmp_path_factory) -> tuple[Path, dict]:
     spark = start_spark("local[2]")
     try:
         out = tmp_path_factory.mktemp("batch-out") / "tables"
-        report = run_batch([str(inputs)], str(out), spark=spark, partitions=4)
+        report = run_batch([str(inputs)], str(out), spark=spark, partitions=2)
     finally:
         spark.stop()
     return out, report

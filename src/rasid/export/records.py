@@ -9,7 +9,7 @@ holds what belongs to the chosen articles.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..store.interface_export import EXPORT_KINDS
 
@@ -63,15 +63,26 @@ def resolve_entity_ids(archive: Any, entity: str) -> list[int]:
     return ids
 
 
-def iter_records(archive: Any, kind: str, query: str | None = None,
-                 batch_size: int = 500, **filters: Any) -> Iterator[dict[str, Any]]:
-    """Every record of `kind` matching the filters (see the module), streamed."""
+def iter_records(archive: Any, kind: str, query: str | None = None, batch_size: int = 500,
+                 on_record: Callable[[int], None] | None = None,
+                 **filters: Any) -> Iterator[dict[str, Any]]:
+    """Every record of `kind` matching the filters (see the module), streamed;
+    `on_record(n)` is called with the count after each record."""
     if kind not in KINDS:
         raise ExportFilterError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
     store_filters = build_store_filters(archive, **filters)
     if not query:
-        return read_kind(archive, kind, store_filters, batch_size)
-    return read_matching(archive, kind, query, store_filters, batch_size)
+        records = read_kind(archive, kind, store_filters, batch_size)
+    else:
+        records = read_matching(archive, kind, query, store_filters, batch_size)
+    return records if on_record is None else count_records(records, on_record)
+
+
+def count_records(records: Iterator[dict[str, Any]],
+                  on_record: Callable[[int], None]) -> Iterator[dict[str, Any]]:
+    for n, record in enumerate(records, 1):
+        on_record(n)
+        yield record
 
 
 def read_kind(archive: Any, kind: str, filters: dict[str, Any],
