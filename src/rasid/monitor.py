@@ -618,6 +618,7 @@ class Monitor:
                       article_ids: list[str] | None = None) -> dict[str, Any]:
         """Store filters from user terms: names in any spelling resolve to archive entity
         ids (the typed text still matches argument phrases that are not entities)."""
+        from .entities.archive import lookup_entities
         from .events.lexicon import PLOVER_TYPES
 
         f: dict[str, Any] = {"mode": mode, "country": country, "place": place, "since": since,
@@ -630,9 +631,9 @@ class Monitor:
         for role, name in (("actor", actor), ("recipient", recipient)):
             if name:
                 f[role] = name
-                f[f"{role}_ids"] = [r.id for r in self.store.find_entities(name, limit=5)]
+                f[f"{role}_ids"] = [r.id for r in lookup_entities(self.store, name, limit=5)]
         if entity:
-            f["entity_ids"] = [r.id for r in self.store.find_entities(entity, limit=5)] or [-1]
+            f["entity_ids"] = [r.id for r in lookup_entities(self.store, entity, limit=5)] or [-1]
         if entity_id is not None:
             f["entity_ids"] = [int(entity_id)]
         if article_ids is not None:

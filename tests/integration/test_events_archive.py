@@ -193,3 +193,16 @@ def test_groups_do_not_chain_past_two_days(tmp_path):
     assert set(by_day) == set(days)
     assert by_day["2015-08-01"] and by_day["2015-08-01"] == by_day["2015-08-03"]
     assert by_day["2015-08-05"] != by_day["2015-08-01"]
+
+
+def test_filter_by_entity_name(monitor):
+    """`--entity NAME` / `--actor NAME` look the name up in the archive's entities (any
+    spelling) and keep the events that involve it; an unknown name keeps none."""
+    with_actor = [e for e in monitor.events(limit=1000, uncertain=True) if e["actor_entity_id"]]
+    assert with_actor
+    event = with_actor[0]
+    name = event["actor"]["text"]  # e.g. تنظيم داعش, one spelling of تنظيم الدولة الإسلامية
+    by_entity = monitor.events(entity=name, limit=1000, uncertain=True)
+    assert event["id"] in {e["id"] for e in by_entity}
+    assert event["id"] in {e["id"] for e in monitor.events(actor=name, limit=1000, uncertain=True)}
+    assert not monitor.events(entity="لا أحد بهذا الاسم أبدا")
