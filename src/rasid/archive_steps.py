@@ -59,7 +59,7 @@ class ResolveEntitiesStep(ArchiveStep):
 
         done = 0
         for doc in docs:
-            if doc.layers.get("entities") and not is_resolved(doc):
+            if (doc.layers.get("entities") or doc.layers.get("offices")) and not is_resolved(doc):
                 resolve_article_entities(archive, doc)
                 done += 1
         return done

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from ..doc import Document
 from ..store.base import EntityRecord
-from .linking import ENTITY_LAYER
+from .linking import ENTITY_LAYER, OFFICE_LAYER
 from .lookup import find_entities, suggest_entities
 from .resolver import EntityRecordUpdate, EntityResolver
 
@@ -41,6 +41,18 @@ class ArchiveEntityIndex:
     def get(self, entity_id: int) -> EntityRecord | None:
         return self.archive.get_entity(entity_id)
 
+    def list_decisions(self) -> list[dict]:
+        return self.archive.list_entity_decisions()
+
+    def add_links(self, entity_id: int, reasons: dict[str, str]) -> None:
+        self.archive.add_entity_links(entity_id, reasons)
+
+    def add_roles(self, entity_id: int, roles: list[tuple[str, str, str | None]]) -> None:
+        self.archive.add_entity_roles(entity_id, roles)
+
+    def find_role_holders(self, role: str) -> list[dict]:
+        return self.archive.find_role_holders(role)
+
 
 def is_resolved(doc: Document) -> bool:
     """Whether the document's entity spans carry archive entity ids already."""
@@ -50,11 +62,11 @@ def is_resolved(doc: Document) -> bool:
 def resolve_article_entities(archive: Any, doc: Document) -> list[EntityRecordUpdate]:
     """Resolve the entity spans of a stored article (``entity_id`` set on them, in memory
     and in the archive) in one transaction; return what changed per entity."""
-    spans = doc.layers.get(ENTITY_LAYER)
-    if not spans:
+    if not doc.layers.get(ENTITY_LAYER) and not doc.layers.get(OFFICE_LAYER):
         return []
     with archive.transaction():
         updates = EntityResolver(ArchiveEntityIndex(archive)).resolve(doc)
+        spans = doc.layers.get(ENTITY_LAYER, [])  # linking may have dropped non-entities, added offices
         archive.set_entity_mentions(doc.id, [
             {"start": s.start, "end": s.end, "text": doc.text[s.start:s.end], "attrs": dict(s.attrs)}
             for s in spans])

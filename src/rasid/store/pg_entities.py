@@ -11,6 +11,7 @@ import json
 from typing import Any, Iterable
 
 from .base import EntityRecord
+from .sql_entity_names import EntityNameMethods
 
 _COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
 #: pg_trgm similarity a key must reach to count as a fuzzy match
@@ -21,8 +22,10 @@ def _record(row: tuple) -> EntityRecord:
     return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
 
 
-class PostgresEntityMethods:
+class PostgresEntityMethods(EntityNameMethods):
     """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_atomic``)."""
+
+    _LEAST, _GREATEST = "least(", "greatest("
 
     def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
         keys = sorted(set(keys))
@@ -97,9 +100,10 @@ class PostgresEntityMethods:
             return query_entity_profile(self.con, record, limit) if record else None
 
     def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
-        return [{"text": t, "mentions": n} for t, n in self._rows(
-            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = %s GROUP BY text "
-            "ORDER BY n DESC, text COLLATE \"C\"", (entity_id,))]
+        return [{"text": t, "mentions": n, "first_seen": f, "last_seen": l} for t, n, f, l in self._rows(
+            "SELECT m.text, count(*) AS n, min(substr(a.published, 1, 10)), "
+            "max(substr(a.published, 1, 10)) FROM mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.entity_id = %s GROUP BY m.text ORDER BY n DESC, m.text COLLATE \"C\"", (entity_id,))]
 
     def top_places(self, country=None, since=None, until=None, limit=50):
         with self._lock:

@@ -7,6 +7,7 @@ import json
 from typing import Any, Iterable
 
 from .base import EntityRecord
+from .sql_entity_names import EntityNameMethods
 
 _COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
 
@@ -15,7 +16,7 @@ def _record(row: tuple) -> EntityRecord:
     return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
 
 
-class SqliteEntityMethods:
+class SqliteEntityMethods(EntityNameMethods):
     """Mixin for `SqliteStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``)."""
 
     def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
@@ -83,9 +84,10 @@ class SqliteEntityMethods:
             return query_entity_profile(self.con, record, limit) if record else None
 
     def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
-        return [{"text": t, "mentions": n} for t, n in self._rows(
-            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text "
-            "ORDER BY n DESC, text", (entity_id,))]
+        return [{"text": t, "mentions": n, "first_seen": f, "last_seen": l} for t, n, f, l in self._rows(
+            "SELECT m.text, count(*) AS n, min(substr(a.published, 1, 10)), "
+            "max(substr(a.published, 1, 10)) FROM mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.entity_id = ? GROUP BY m.text ORDER BY n DESC, m.text", (entity_id,))]
 
     def top_places(self, country=None, since=None, until=None, limit=50):
         with self._lock:
