@@ -1,9 +1,11 @@
-"""Screenshots of the main web pages for the README: docs/screenshots/*.png.
+"""Screenshots of every web page, at a desktop (1280x900) and a phone (390x844) width:
+docs/screenshots/<page>.png and <page>-phone.png.
 
-Builds a temporary archive (the Paris seed and the SaudiNewsNet test sample, plus two
-articles posted through the API), starts `rasid serve` on a free 127.0.0.1 port, adds a
-watch, and photographs the pages in Debian's headless Chromium (Playwright with
-``executable_path``; never a browser download).
+Builds a temporary archive (the Paris seed and the SaudiNewsNet test sample, plus a short story
+posted through the API), starts `rasid serve` on a free 127.0.0.1 port (with its own token and
+a temporary data directory, so it never touches yours), adds watches, and photographs each page
+in Debian's headless Chromium (Playwright with ``executable_path``; never a browser download).
+Prints each file with its size, and the pages whose content is wider than the phone screen.
 
     python bench/screenshots.py [--out docs/screenshots] [--chromium /usr/bin/chromium]
 """
@@ -57,6 +59,9 @@ def call(base: str, method: str, path: str, body=None):
         return json.loads(resp.read() or b"null")
 
 
+VIEWPORTS = {"": (1280, 900), "-phone": (390, 844)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -64,9 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    from rasid.server.app import install_hooks
-    from rasid.doc import Document
-    from rasid.ingest import read_paths
     from rasid.monitor import Monitor
 
     out = Path(args.out)
@@ -74,16 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "archive.db")
         with Monitor(db) as monitor:
-            install_hooks(monitor)  # stories and alerts, as the server has them
-            seed = [d for d in read_paths([str(RESOURCES / "paris-2015.txt")]) if isinstance(d, Document)]
-            for doc in seed:
-                doc.published = "2015-11-16"  # the BBC article's date (the text file has none)
-            monitor.ingest_documents(seed)
-            monitor.ingest([str(RESOURCES / "saudinewsnet-sample.jsonl")])
+            monitor.ingest([str(RESOURCES / "paris-2015.txt"), str(RESOURCES / "saudinewsnet-sample.jsonl")])
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "RASID_API_TOKEN": TOKEN}
-        proc = subprocess.Popen([sys.executable, "-m", "rasid.cli.serve_cmds", "--db", db,
+        env = {**os.environ, "RASID_API_TOKEN": TOKEN, "XDG_DATA_HOME": tmp}
+        proc = subprocess.Popen([sys.executable, "-m", "rasid", "serve", "--db", db,
                                  "--port", str(port)], env=env)
         try:
             for _ in range(200):
@@ -100,37 +97,45 @@ def main(argv: list[str] | None = None) -> int:
                 call(base, "POST", "/api/v1/articles", {"title": title, "text": text, "source": "example",
                                                         "published": day})
             call(base, "POST", "/api/v1/watches", {"name": "أولاند", "entity": "أولاند"})
-            call(base, "POST", "/api/v1/watches", {"name": "هجمات", "query": "هجوم انتحاري"})
+            call(base, "POST", "/api/v1/watches", {"name": "هجمات", "query": "هجوم انتحاري", "surge": "3/24h"})
+            call(base, "POST", "/api/v1/watches", {"event": "ASSAULT in FR", "place": "باريس"})
+            hit = call(base, "GET", "/api/v1/search?q=" + urllib.parse.quote("مصطفاى محاربة"))["hits"][0]
+            stories = call(base, "GET", "/api/v1/stories?limit=200") if has_stories(base) else None
+            pages = {"home": "/", "search": "/?q=" + urllib.parse.quote("من نفذ هجمات باريس؟"),
+                     "article": f"/article/{hit['id']}", "entity": "/entity?name=" + urllib.parse.quote("هولاند"),
+                     "stories": "/stories", "map": "/places", "place": "/place?name=" + urllib.parse.quote("باريس"),
+                     "events": "/events", "watches": "/watches"}
+            if stories and stories.get("stories"):
+                biggest = max(stories["stories"], key=lambda s: s.get("article_count") or 0)
+                pages["story"] = f"/story/{biggest['id']}"
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=args.chromium, args=ARGS)
-                page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="ar")
+                for suffix, (width, height) in VIEWPORTS.items():
+                    page = browser.new_page(viewport={"width": width, "height": height}, locale="ar",
+                                            is_mobile=bool(suffix), has_touch=bool(suffix))
 
-                def snap(name: str, full: bool = False) -> None:
-                    page.screenshot(path=str(out / f"{name}.png"), full_page=full)
-                    print(out / f"{name}.png")
+                    def snap(name: str) -> None:
+                        path = out / f"{name}{suffix}.png"
+                        page.screenshot(path=str(path), full_page=False)
+                        wide = page.evaluate("document.scrollingElement.scrollWidth")
+                        note = f"  WIDER THAN THE SCREEN ({wide} px)" if wide > width else ""
+                        print(f"{path}  {path.stat().st_size // 1024} KB{note}")
 
-                page.goto(base + "/?q=" + urllib.parse.quote("هجوم"))
-                snap("search")
-                page.locator("#results li.hit a.title", has_text="باريس").first.click()
-                page.wait_for_selector("#article-body a.ent")
-                snap("article")
-                page.goto(base + "/entity?name=" + urllib.parse.quote("هولاند"))
-                snap("entity")
-                stories = call(base, "GET", "/api/v1/stories?limit=200") if has_stories(base) else None
-                if stories and stories.get("stories"):
-                    biggest = max(stories["stories"], key=lambda s: s.get("article_count") or 0)
-                    page.goto(base + f"/story/{biggest['id']}")
-                    snap("story")
-                page.goto(base + "/places")
-                snap("map")
-                page.goto(base + "/alerts")
-                page.wait_for_selector("body[data-live=on]", timeout=15000)
-                call(base, "POST", "/api/v1/articles", {
-                    "title": "أولاند: فرنسا في حرب مع الإرهاب", "source": "example", "published": "2015-11-16",
-                    "text": "قال الرئيس الفرنسي فرانسوا أولاند أمام البرلمان إن فرنسا في حرب مع "
-                            "الإرهاب، وأعلن تمديد حالة الطوارئ ثلاثة أشهر."})
-                page.wait_for_selector("#alerts li.new", timeout=20000)
-                snap("alerts")
+                    for name, url in pages.items():
+                        page.goto(base + url)
+                        if name == "watches":
+                            page.wait_for_selector("#watches tr.watch")
+                        snap(name)
+                    page.goto(base + "/alerts")
+                    page.wait_for_selector("body[data-live=on]", timeout=15000)
+                    call(base, "POST", "/api/v1/articles", {
+                        "title": f"أولاند: فرنسا في حرب مع الإرهاب{' (2)' if suffix else ''}", "source": "example",
+                        "published": "2015-11-16",
+                        "text": "قال الرئيس الفرنسي فرانسوا أولاند أمام البرلمان إن فرنسا في حرب مع "
+                                "الإرهاب، وأعلن تمديد حالة الطوارئ ثلاثة أشهر" + ("." if suffix else " في البلاد.")})
+                    page.wait_for_selector("#alerts li.new", timeout=20000)
+                    snap("alerts")
+                    page.close()
                 browser.close()
         finally:
             proc.terminate()

@@ -1,8 +1,11 @@
 """Shared fixtures. Tests never touch the network: a socket guard allows loopback only."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,17 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # a developer's own ~/.config/rasid/config.toml must not change what the tests see
 os.environ["XDG_CONFIG_HOME"] = str(Path(__file__).parent / "resources" / "no-config")
+# the user's own RASID_* settings (an archive in RASID_DB, a token, a port, a config file) must
+# neither change what the tests see nor receive what they write; the test-only ones stay
+_KEEP = {"RASID_TEST_PG_URL", "RASID_REQUIRE_PG", "RASID_REQUIRE_BROWSER", "RASID_CHROMIUM",
+         "RASID_SCREENSHOTS", "RASID_SHARED_DATA", "RASID_BENCH_PG_URL"}
+for _name in [n for n in os.environ if n.startswith("RASID_") and n not in _KEEP]:
+    del os.environ[_name]
+# nothing a test writes (the default archive, the API token) lands in the user's data
+# directory, so running the tests never disturbs a `rasid serve` of the same user
+_DATA_HOME = tempfile.mkdtemp(prefix="rasid-test-data-")
+os.environ["XDG_DATA_HOME"] = _DATA_HOME
+atexit.register(shutil.rmtree, _DATA_HOME, True)
 # every pipeline the tests build checks that each stage changed only the layers it declares
 os.environ["RASID_STRICT_STAGES"] = "1"
 

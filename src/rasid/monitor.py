@@ -8,13 +8,16 @@ from typing import Any, Callable, Iterable, Iterator
 from . import app_reads
 from .alerts.watches import WatchError
 from .doc import Document
+from .export.records import ExportFilterError
 from .ingest import Rejection
+from .search.query import QueryError
 from .pipeline import Pipeline
 from .stages import DEFAULT_STAGES, build_pipeline
 from .store.copy import ArchiveNotEmpty
 
 #: exceptions that are part of Monitor's contract, for the shells to catch
-__all__ = ["ArchiveNotEmpty", "IngestSummary", "Monitor", "WatchError"]
+__all__ = ["ArchiveNotEmpty", "ExportFilterError", "IngestSummary", "Monitor", "QueryError",
+           "WatchError"]
 
 
 @dataclass
@@ -26,6 +29,10 @@ class IngestSummary:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
+    #: URLs that could not be fetched (no record read from them; not counted in `read`)
+    unreachable: list[Rejection] = field(default_factory=list)
+    #: feeds fetched and polled (a re-poll with nothing new reads 0 records, yet succeeds)
+    feeds_polled: int = 0
     words: int = 0
     seconds: float = 0.0
 
@@ -36,6 +43,8 @@ class IngestSummary:
             "duplicates": self.duplicates,
             "rejected": [{"origin": r.origin, "reason": r.reason} for r in self.rejected],
             "failed": [{"origin": o, "reason": r} for o, r in self.failed],
+            "unreachable": [{"origin": r.origin, "reason": r.reason} for r in self.unreachable],
+            "feeds_polled": self.feeds_polled,
             "words": self.words,
             "seconds": round(self.seconds, 3),
         }
@@ -74,6 +83,12 @@ def check_document(doc: Document) -> Document | Rejection:
     except ValueError as exc:
         return Rejection(origin, str(exc))
     return doc
+
+
+def _counted(records: Iterable[Any], on_record: Callable[[int], None]) -> Iterator[Any]:
+    for n, record in enumerate(records, 1):
+        on_record(n)
+        yield record
 
 
 def is_url(source: str) -> bool:
@@ -138,6 +153,7 @@ class Monitor:
         if published or source:
             items = fill_metadata(items, published=published, source=source)
         summary = self.ingest_items(items, on_record=on_record, batch_size=batch_size)
+        summary.feeds_polled = len(pending_states)
         for key, state in pending_states.items():  # only after the documents are committed
             self.store.set_state(key, state)
         return summary
@@ -160,6 +176,9 @@ class Monitor:
     def _analysed(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
         for item in items:
+            if isinstance(item, Rejection) and item.unreachable:
+                summary.unreachable.append(item)  # nothing was read from it
+                continue
             summary.read += 1
             if isinstance(item, Document):
                 item = check_document(item)
@@ -207,6 +226,62 @@ class Monitor:
         summary.duplicates += report.duplicate
         summary.failed.extend((o.origin or o.id or "?", o.reason) for o in report.outcomes
                               if o.outcome == "failed")
+
+    def store_analysed(self, items: Iterable[Document | Rejection],
+                       on_record: Callable[[IngestSummary], None] | None = None,
+                       batch_size: int = 200) -> IngestSummary:
+        """Store documents analysed elsewhere (an export, a batch job's tables) through the
+        normal write path: no stage runs again, the archive steps do."""
+        import time
+
+        summary, started = IngestSummary(), time.monotonic()
+
+        def checked() -> Iterator[Document]:
+            for item in items:
+                summary.read += 1
+                if isinstance(item, Document):
+                    item = check_document(item)
+                if isinstance(item, Rejection):
+                    summary.rejected.append(item)
+                else:
+                    yield item
+                if on_record:
+                    on_record(summary)
+
+        self.store_documents(checked(), summary, batch_size)
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    def import_articles(self, path: str | Path, **kwargs: Any) -> IngestSummary:
+        """The articles of a JSON Lines articles export (`export_chunks`), stored with
+        their layers as they are (`store_analysed`)."""
+        from .export.imports import read_exported_articles
+
+        return self.store_analysed(read_exported_articles(path), **kwargs)
+
+    def load_tables(self, folder: str | Path, **kwargs: Any) -> IngestSummary:
+        """The articles of a `rasid batch` output folder (Parquet tables), rebuilt with
+        their spans and stored without analysis (`store_analysed`)."""
+        from .batch.load import read_batch_documents
+
+        return self.store_analysed(read_batch_documents(folder), **kwargs)
+
+    # -- exports ----------------------------------------------------------------------
+    def export_chunks(self, kind: str, fmt: str, query: str | None = None, bom: bool = False,
+                      on_record: Callable[[int], None] | None = None,
+                      **filters: Any) -> Iterator[bytes]:
+        """Every record of `kind` matching the filters (query, since, until, source, entity,
+        country) as `fmt` bytes, streamed (`rasid.export`). Bad filters raise
+        `rasid.export.ExportFilterError` (a ValueError) before the first chunk; a bad
+        query raises `QueryError`."""
+        from .export import iter_chunks, iter_records
+
+        if query:
+            self.search(query, limit=1)  # a bad query fails here, not mid-stream
+        records = iter_records(self.store, kind, query=query, **filters)
+        if on_record is not None:
+            records = _counted(records, on_record)
+        return iter_chunks(kind, fmt, records, bom=bom)
 
     def archive_step(self, name: str) -> Any:
         """The installed archive step called `name` (see `rasid.archive_steps`)."""
@@ -280,6 +355,18 @@ class Monitor:
 
         return self.store.search(SearchQuery(text, **filters))
 
+    def search_page(self, text: str, limit: int = 10, offset: int = 0,
+                    **filters: Any) -> dict[str, Any]:
+        """``{"hits", "total", "total_capped"}``: one page of ranked hits and how many
+        articles match, counted over the best `FACET_POOL` (300) like the web UI's search;
+        ``total_capped`` when there may be more."""
+        from .search.facets import FACET_POOL
+
+        pool_size = max(FACET_POOL, offset + limit)
+        pool = self.search(text, limit=pool_size, offset=0, **filters)
+        return {"hits": pool.page(offset, offset + limit), "total": len(pool),
+                "total_capped": len(pool) >= pool_size}
+
     def search_trend(self, text: str, unit: str | None = None, **filters: Any) -> dict[str, Any]:
         """Matching articles per day (or hour) with surges marked (`rasid.search.trend`)."""
         from .search.trend import compute_trend
@@ -329,6 +416,13 @@ class Monitor:
 
     def top_places(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.top_places(**filters)
+
+    def find_country(self, name: str) -> dict[str, Any] | None:
+        """The country named `name` (ISO 3166 code, English or Arabic name):
+        ``{"country", "name", "name_en"}``, or None (`rasid.geo.countries`)."""
+        from .geo.countries import find_country
+
+        return find_country(name)
 
     def place_profiles(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
         """The place page: for each gazetteer entry a name (Arabic, English or a gazetteer

@@ -94,11 +94,17 @@ def has_postgres() -> bool:
             and (Path(__file__).parent / "store" / "postgres.py").exists())
 
 
-def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_DATA_HOME/rasid/rasid.db``, else ``~/.local/share/rasid/rasid.db``."""
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The data directory: ``$XDG_DATA_HOME/rasid``, else ``~/.local/share/rasid`` (the
+    default archive and the API token live there)."""
     env = os.environ if environ is None else environ
     base = env.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "rasid" / "rasid.db"
+    return Path(base) / "rasid"
+
+
+def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_DATA_HOME/rasid/rasid.db``, else ``~/.local/share/rasid/rasid.db``."""
+    return default_data_dir(environ) / "rasid.db"
 
 
 def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -197,7 +203,8 @@ register_setting(Setting("port", convert_int, 8000, "port `rasid serve` listens 
                          check=check_range(1, 65535)))
 register_setting(Setting("api_token", convert_str, None,
                          "the bearer token that writing through the API needs (environment or "
-                         "config file only; with none, `rasid serve` makes one per run)",
+                         "config file only; with none, the one kept in the data directory: "
+                         "`rasid token show`)",
                          has_flag=False, secret=True))
 register_setting(Setting("api_token_file", convert_path, None,
                          "a file holding the API token (used when api_token is unset)",
@@ -237,6 +244,10 @@ register_setting(Setting("test_crash_at", convert_str, None,
                          "it finishes the archive step NAME (stored, resolve_entities, "
                          "near_duplicates, stories, alerts), inside the transaction",
                          has_flag=False, metavar="NAME[@N]"))
+register_setting(Setting("require_browser", convert_bool, False,
+                         "test-only: 1 makes the browser tests (tests/e2e) fail instead of being "
+                         "skipped when Chromium or playwright is missing (.ci/run sets it)",
+                         has_flag=False, metavar="1|0"))
 register_setting(Setting("test_pg_url", convert_str, None,
                          "test-only: the PostgreSQL server the contract tests (tests/contract) run "
                          "their postgresql engine against; unset, that engine is skipped",

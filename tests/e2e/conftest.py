@@ -38,6 +38,21 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With RASID_REQUIRE_BROWSER=1 (set by .ci/run), a skipped browser test fails: a CI run
+    must not pass without them."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped:
+        from rasid.settings import resolve_settings
+
+        if resolve_settings().require_browser:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+            report.outcome = "failed"
+            report.longrepr = f"RASID_REQUIRE_BROWSER=1 but the browser test was skipped: {reason}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

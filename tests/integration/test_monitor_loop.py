@@ -226,4 +226,4 @@ def test_run_monitor_in_process_once(tmp_path, feed):
         assert totals["cycles"] == 0
         totals = run_monitor(monitor, [feed.url], interval_s=0.05, max_cycles=2, on_event=events.append)
         assert totals == {"cycles": 2, "read": 0, "stored": 0, "duplicates": 0, "rejected": 0,
-                          "failed": 0, "alerts": 0}
+                          "failed": 0, "alerts": 0, "unreachable": 0, "signal": None}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from rasid.cli.main import main
 from rasid.store import open_store
 
@@ -20,8 +22,9 @@ def test_ingest_sets_date_and_source_where_a_file_has_none(tmp_path, capsys):
         (doc,) = list(store.iter_documents())
     assert doc.published == "2015-11-14" and doc.source == "bbc-arabic"
     capsys.readouterr()
-    assert main(["ingest", "--db", db, "--published", "14/11/2015", paris]) != 0
-    assert "--published" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:  # a usage error, found by argparse
+        main(["ingest", "--db", db, "--published", "14/11/2015", paris])
+    assert exc.value.code == 2 and "argument --published" in capsys.readouterr().err
 
 
 def test_search_trend_and_similar_commands(tmp_path, capsys):

@@ -39,11 +39,13 @@ class _Stopper:
     def __init__(self, on_event: Callable[[str], None], event: threading.Event | None = None):
         self.event = event or threading.Event()
         self.on_event = on_event
+        self.signal: str | None = None  # the name of the signal that stopped the loop
         self._old: dict[int, Any] = {}
 
     def _handle(self, signum: int, frame: Any) -> None:
         if self.event.is_set():
             raise KeyboardInterrupt
+        self.signal = signal.Signals(signum).name
         self.on_event(f"[{_stamp()}] {signal.Signals(signum).name}: stopping after the current feed "
                       "(again to stop now)")
         self.event.set()
@@ -64,13 +66,15 @@ def run_monitor(monitor: Any, feed_urls: list[str], interval_s: float = 300, onc
                 stop: threading.Event | None = None) -> dict[str, int]:
     """Poll every feed each cycle until stopped (a signal, `stop`, `once`, `max_cycles`).
 
-    Returns the totals: cycles, read, stored, duplicates, rejected, failed, alerts."""
+    Returns the totals: cycles, read, stored, duplicates, rejected, failed, alerts,
+    unreachable (feed fetches that failed), and ``signal``: the name of the signal that
+    stopped the loop (``SIGINT``, ``SIGTERM``) or None."""
     engine = monitor.archive_step("alerts").engine
     if engine.on_event is None:  # report webhook failures here too
         engine.on_event = on_event
     store = monitor.store
-    totals = {"cycles": 0, "read": 0, "stored": 0, "duplicates": 0, "rejected": 0, "failed": 0,
-              "alerts": 0}
+    totals: dict[str, Any] = {"cycles": 0, "read": 0, "stored": 0, "duplicates": 0, "rejected": 0,
+                              "failed": 0, "alerts": 0, "unreachable": 0, "signal": None}
     with _Stopper(on_event, stop) as stopper:
         stop_event = stopper.event
         on_event(f"[{_stamp()}] monitoring {len(feed_urls)} feed(s) every {interval_s:g}s "
@@ -95,6 +99,11 @@ def run_monitor(monitor: Any, feed_urls: list[str], interval_s: float = 300, onc
                     totals["failed"] += 1
                     continue
                 alerts = store.count_alerts(since_id=before)
+                totals["unreachable"] += len(summary.unreachable)
+                if summary.unreachable and not summary.read:  # a failed fetch: no articles
+                    reasons = "; ".join(r.reason for r in summary.unreachable)
+                    on_event(f"[{_stamp()}] cycle {cycle} {url}: {reasons}")
+                    continue
                 for key in ("read", "stored", "duplicates"):
                     totals[key] += getattr(summary, key)
                 totals["rejected"] += len(summary.rejected)
@@ -117,6 +126,7 @@ def run_monitor(monitor: Any, feed_urls: list[str], interval_s: float = 300, onc
             if not stop_event.is_set():
                 on_event(f"[{_stamp()}] cycle {cycle} done; next in {wait:.0f}s")
             stop_event.wait(wait)
+        totals["signal"] = stopper.signal
     on_event(f"[{_stamp()}] stopped after {totals['cycles']} cycle(s): stored {totals['stored']}, "
              f"alerts {totals['alerts']}")
     return totals

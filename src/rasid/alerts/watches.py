@@ -30,7 +30,13 @@ _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class WatchError(ValueError):
-    """A watch that cannot be created; the message is meant for the user."""
+    """A watch that cannot be created; the message is meant for the user. `code` and
+    `params` let a shell say it in another language (`rasid.server.messages`)."""
+
+    def __init__(self, message: str, code: str = "watch_invalid", **params: Any):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass
@@ -82,11 +88,13 @@ def parse_surge(text: str) -> tuple[int, int]:
     """``"5/24h"`` -> ``(5, 86400)``; units s, m, h, d; ``"3/h"`` means one hour."""
     m = _SURGE_RE.match(text or "")
     if not m:
-        raise WatchError(f"surge must look like N/24h (N articles within a window), not {text!r}")
+        raise WatchError(f"surge must look like N/24h (N articles within a window), not {text!r}",
+                         "watch_surge", value=text)
     count, amount, unit = int(m.group(1)), int(m.group(2) or 1), m.group(3).lower()
     window = amount * _UNIT_S[unit]
     if count < 1 or window < 1:
-        raise WatchError(f"surge needs at least 1 article in a window of at least 1s: {text!r}")
+        raise WatchError(f"surge needs at least 1 article in a window of at least 1s: {text!r}",
+                         "watch_surge", value=text)
     return count, window
 
 
@@ -120,7 +128,7 @@ def resolve_entity(store: Any, name: str) -> dict[str, Any]:
     from ..entities.names import normalize_entity_name
 
     if not normalize_entity_name(name):
-        raise WatchError("--entity needs a name (letters), e.g. أولاند or Hollande")
+        raise WatchError("--entity needs a name (letters), e.g. أولاند or Hollande", "watch_entity")
     from ..entities.archive import lookup_entities
 
     records = [r for r in lookup_entities(store, name, limit=10) if is_entity_form(name, r)]
@@ -136,18 +144,20 @@ def resolve_place(name: str) -> dict[str, Any]:
 
     name = (name or "").strip()
     if not name:
-        raise WatchError("--place needs a place name or an ISO2 country code")
+        raise WatchError("--place needs a place name or an ISO2 country code", "watch_place")
     gaz = load_gazetteer()
     if len(name) == 2 and name.isascii() and name.isalpha():
         country = gaz.country(name.upper())
         if country is None:
-            raise WatchError(f"unknown country code {name!r} (ISO 3166 alpha-2, e.g. FR)")
+            raise WatchError(f"unknown country code {name!r} (ISO 3166 alpha-2, e.g. FR)",
+                             "watch_country_unknown", value=name)
         return {"name": name.upper(), "country": country.country, "feature": "country",
                 "gazetteer_id": country.key, "label": country.name}
     places = lookup_place(name)
     if not places:
         raise WatchError(f"unknown place {name!r}: the gazetteer has no such name "
-                         "(try the Arabic name or an ISO2 country code)")
+                         "(try the Arabic name or an ISO2 country code)", "watch_place_unknown",
+                         value=name)
     best = places[0]
     return {"name": name, "country": best.country, "feature": best.feature,
             "gazetteer_id": best.key, "label": best.name}
@@ -161,7 +171,8 @@ def parse_event_watch(text: str) -> dict[str, Any]:
     m = re.match(r"^\s*([A-Za-z]+)\s*(?:(?:in|في|ب)\s+(.+?))?\s*$", text or "")
     if not m or m.group(1).upper() not in PLOVER_TYPES:
         raise WatchError(f"--event must look like 'ASSAULT in IQ' (a PLOVER type: "
-                         f"{', '.join(PLOVER_TYPES)}), not {text!r}")
+                         f"{', '.join(PLOVER_TYPES)}), not {text!r}", "watch_event", value=text or "",
+                         types=", ".join(PLOVER_TYPES))
     place = resolve_place(m.group(2)) if m.group(2) else None
     return {"type": m.group(1).upper(), "place": place, "text": text.strip()}
 
@@ -172,13 +183,14 @@ def validate_query(query: str) -> str:
     try:
         parse_query(query)
     except QueryError as exc:
-        raise WatchError(f"bad query: {exc}") from exc
+        raise WatchError(f"bad query: {exc}", exc.code, **exc.params) from exc
     return query
 
 
 def validate_webhook(url: str) -> str:
     if not url.startswith(("http://", "https://")):
-        raise WatchError(f"--webhook must be an http:// or https:// URL, not {url!r}")
+        raise WatchError(f"--webhook must be an http:// or https:// URL, not {url!r}", "watch_webhook",
+                         value=url)
     return url
 
 
@@ -199,7 +211,8 @@ def add_watch(store: Any, *, name: str | None = None, entity: str | None = None,
               webhook: str | None = None, event: str | None = None) -> Watch:
     """Validate, resolve and store a watch; raise `WatchError` with a readable message."""
     if not (entity or query or place or event):
-        raise WatchError("a watch needs at least one of --entity, --query, --place, --event")
+        raise WatchError("a watch needs at least one of --entity, --query, --place, --event",
+                         "watch_empty")
     ent = resolve_entity(store, entity) if entity else None
     q = validate_query(query) if query else None
     pl = resolve_place(place) if place else None

@@ -61,14 +61,15 @@ def list_watches(request: Request) -> dict[str, Any]:
              summary="Add a watch (a query and/or an entity name)")
 def add_watch(request: Request, payload: WatchIn) -> JSONResponse:
     if not any((v or "").strip() for v in (payload.query, payload.entity, payload.place, payload.event)):
-        raise ApiError(422, "a watch needs at least one of: query, entity, place, event")
+        raise ApiError(422, "a watch needs at least one of: query, entity, place, event",
+                       code="watch_empty")
     ctx = get_context(request)
     data = {k: v.strip() for k, v in payload.model_dump().items() if v and v.strip()}
     try:
         with ctx.write_lock:
             watch = ctx.monitor.add_watch(**data)
     except ValueError as exc:  # WatchError, or another value the core refuses
-        raise ApiError(400, str(exc).strip("'\"") or "invalid watch") from None
+        raise ApiError.from_error(400, exc) from None
     return JSONResponse(watch.to_dict(), status_code=201)
 
 
@@ -76,7 +77,7 @@ def add_watch(request: Request, payload: WatchIn) -> JSONResponse:
 def get_watch(request: Request, watch_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict[str, Any]:
     watch = get_context(request).monitor.get_watch(watch_id)
     if not watch:
-        raise ApiError(404, f"no watch with id {watch_id}")
+        raise ApiError(404, f"no watch with id {watch_id}", code="watch_not_found")
     return watch.to_dict()
 
 
@@ -87,7 +88,7 @@ def delete_watch(request: Request, watch_id: Annotated[int, Path(ge=1, le=2**62)
     with ctx.write_lock:
         removed = ctx.monitor.remove_watch(watch_id)
     if not removed:
-        raise ApiError(404, f"no watch with id {watch_id}")
+        raise ApiError(404, f"no watch with id {watch_id}", code="watch_not_found")
     return {"deleted": watch_id}
 
 

@@ -33,7 +33,7 @@ def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str |
     try:
         return convert_date_bound(since), convert_date_bound(until, upper=True)
     except QueryError as exc:
-        raise ApiError(400, str(exc)) from None
+        raise ApiError.from_error(400, exc) from None
 
 
 def plain_date(value: str | None, name: str) -> str | None:
@@ -132,6 +132,8 @@ def post_feed(request: Request, payload: FeedIn) -> dict[str, Any]:
     ctx = get_context(request)
     with ctx.write_lock:
         summary = ctx.monitor.ingest([payload.url])
+    if summary.unreachable and not summary.read:
+        raise ApiError(502, f"could not read {payload.url}: {summary.unreachable[0].reason}")
     if summary.read and summary.read == len(summary.rejected) and not summary.stored:
         reason = summary.rejected[0].reason
         raise ApiError(502, f"could not read {payload.url}: {reason}")
@@ -159,7 +161,7 @@ def search(request: Request,
             place=place, limit=limit, offset=offset, with_facets=facets)
         series = monitor.search_trend(q, since=since, until=until, source=source) if trend else None
     except QueryError as exc:
-        raise ApiError(400, f"bad query: {exc}") from None
+        raise ApiError.from_error(400, exc, "bad query: ") from None
     out: dict[str, Any] = {"query": q, "limit": limit, "offset": offset,
                            "expansions": getattr(result["hits"], "expansions", []),
                            "relaxed": getattr(result["hits"], "relaxed", False),
@@ -187,7 +189,7 @@ def search_trend(request: Request,
         out = get_context(request).monitor.search_trend(q, unit=unit, since=since, until=until,
                                                         source=source)
     except QueryError as exc:
-        raise ApiError(400, f"bad query: {exc}") from None
+        raise ApiError.from_error(400, exc, "bad query: ") from None
     return {"query": q, **out}
 
 

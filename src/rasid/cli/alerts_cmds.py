@@ -112,8 +112,6 @@ def format_alert(alert: dict[str, Any]) -> str:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     m = _main()
-    if args.limit < 1:
-        raise m.CLIError("--limit must be at least 1")
     with _open(args) as monitor:
         alerts = monitor.list_alerts(watch_id=args.watch, since_id=args.since_id, limit=args.limit)
     for alert in alerts:
@@ -134,7 +132,9 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     m = _main()
     for url in args.feeds:
         if not url.startswith(("http://", "https://")):
-            raise m.CLIError(f"{url}: rasid monitor polls feed URLs (http:// or https://)")
+            scheme = url.partition("://")[0] + "://" if "://" in url else None
+            what = f"unsupported URL scheme {scheme!r}" if scheme else "not a URL"
+            raise m.CLIError(f"{url}: {what}; rasid monitor polls feed URLs (http:// or https://)")
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip()) if args.stages else DEFAULT_STAGES
     out = sys.stderr if args.json else sys.stdout
 
@@ -150,13 +150,19 @@ def cmd_monitor(args: argparse.Namespace) -> int:
                              max_cycles=args.max_cycles, on_event=on_event)
     if args.json:
         m.emit_json(totals)
-    return m.EXIT_OK
+    return EXIT_SIGNAL.get(totals.get("signal"), m.EXIT_OK)
+
+
+#: exit code of a monitor stopped by a signal: Ctrl-C (SIGINT) is an interruption, 130 as
+#: a shell reports it; SIGTERM is how a service manager stops it, a clean stop (0)
+EXIT_SIGNAL = {"SIGINT": 130}
 
 
 # -- parser -------------------------------------------------------------------------------------
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``watch``, ``alerts`` and ``monitor`` to the `rasid` subcommands."""
     from ..settings import add_flags
+    from .options import positive_int
 
     p = subparsers.add_parser("watch", help="watches: entities, queries, places to alert on")
     wsub = p.add_subparsers(dest="watch_command", required=True)
@@ -180,7 +186,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("alerts", parents=[common], help="alerts raised by the watches")
     p.add_argument("--watch", type=int, metavar="ID", help="only this watch")
     p.add_argument("--since-id", type=int, metavar="N", help="only alerts after id N (oldest first)")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=positive_int, default=50)
     p.set_defaults(func=cmd_alerts)
 
     p = subparsers.add_parser("monitor", parents=[common],
@@ -189,7 +195,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add_flags(p, ("monitor_interval", "webhook_attempts", "webhook_backoff", "webhook_timeout"),
               aliases={"monitor_interval": ("--interval",)})
     p.add_argument("--once", action="store_true", help="one cycle, then exit")
-    p.add_argument("--max-cycles", type=int, default=None, help="stop after this many cycles")
+    p.add_argument("--max-cycles", type=positive_int, default=None, help="stop after this many cycles")
     p.add_argument("--stages", default=None,
                    help="comma-separated pipeline stages (default: all), e.g. tokenize,ner,resolve")
     p.set_defaults(func=cmd_monitor)

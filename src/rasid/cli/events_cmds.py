@@ -9,6 +9,8 @@ import argparse
 import sys
 from typing import Any
 
+from .options import non_negative_int, positive_int
+
 
 def _main():
     from . import main as cli_main
@@ -20,8 +22,8 @@ def filters_of(args: argparse.Namespace) -> dict[str, Any]:
     m = _main()
     return {"type": args.type, "mode": args.mode, "actor": args.actor, "recipient": args.recipient,
             "entity": args.entity, "country": args.country, "place": args.place,
-            "since": args.since and m.validate_date(args.since),
-            "until": args.until and m.validate_date(args.until), "uncertain": args.all}
+            "since": args.since and m.validate_date(args.since, "--since"),
+            "until": args.until and m.validate_date(args.until, "--until"), "uncertain": args.all}
 
 
 def format_event(e: dict[str, Any]) -> str:
@@ -86,8 +88,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="events on or after YYYY-MM-DD")
     p.add_argument("--until", help="... on or before YYYY-MM-DD")
     p.add_argument("--all", action="store_true", help="also negated and hypothetical events")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=positive_int, default=50)
+    p.add_argument("--offset", type=non_negative_int, default=0)
     p.add_argument("--group", type=int, help="one happening across articles: its reports side by side")
     p.add_argument("--export", choices=["jsonl", "csv", "geojson"],
                    help="write every matching event (no limit), streamed")

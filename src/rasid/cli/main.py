@@ -6,6 +6,7 @@ Exit codes (also in docs/cli.md):
   2  usage error (bad arguments, bad query)
   3  input not found or nothing could be read / the article id does not exist
   4  storage error (the archive cannot be opened or written)
+  130 interrupted (Ctrl-C); what was committed is kept
 """
 from __future__ import annotations
 
@@ -16,15 +17,7 @@ import sys
 from typing import Any, Sequence
 
 
-def positive_int(value: str) -> int:
-    """argparse type of ``--limit`` and other counts: a whole number of at least 1."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
+from .options import iso_date, positive_int, url_scheme_problem  # noqa: F401 (positive_int: the other command modules)
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_STORAGE = 0, 1, 2, 3, 4
 
@@ -37,6 +30,13 @@ class CLIError(Exception):
 
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def emit_rows(args: argparse.Namespace, rows: list[dict[str, Any]], line: Any) -> int:
+    """JSON Lines with --json, else one formatted line per row."""
+    for r in rows:
+        emit_json(r) if args.json else print(line(r))
+    return EXIT_OK
 
 
 def parse_field_map(items: list[str] | None) -> dict[str, str] | None:
@@ -83,9 +83,12 @@ def ingest_progress(args: argparse.Namespace, label: str):
 # -- commands ----------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace) -> int:
     for src in args.sources:
+        problem = url_scheme_problem(src)
+        if problem:
+            raise CLIError(problem)
         if src != "-" and not src.startswith(("http://", "https://")) and not os.path.exists(src):
             raise CLIError(f"{src}: no such file or directory", EXIT_NOT_FOUND)
-    published = validate_date(args.published) if args.published else None
+    published = args.published
     if args.source is not None and not args.source.strip():
         raise CLIError("--source: the source name is empty")
     monitor = open_monitor(args)
@@ -100,6 +103,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def report_ingest(args: argparse.Namespace, summary) -> int:
+    """Print the outcome; the exit code: 3 when nothing could be read (every URL unreachable,
+    no file with an article), 0 for a feed polled with nothing new, 1 when some records
+    were rejected or failed or some URL could not be fetched."""
+    for rej in summary.unreachable:
+        print(f"unreachable {rej.origin}: {rej.reason}", file=sys.stderr)
     for rej in summary.rejected:
         print(f"rejected {rej.origin}: {rej.reason}", file=sys.stderr)
     for origin, reason in summary.failed:
@@ -111,9 +119,11 @@ def report_ingest(args: argparse.Namespace, summary) -> int:
         print(f"read {summary.read}, stored {summary.stored}, duplicates {summary.duplicates}, "
               f"rejected {len(summary.rejected)}, failed {len(summary.failed)} "
               f"in {summary.seconds:.1f}s ({rate:.1f} articles/s)")
-    if summary.read == 0:
+        if summary.read == 0 and summary.feeds_polled:
+            print("no new articles in the feed(s) since the last poll")
+    if summary.read == 0 and not summary.feeds_polled:
         return EXIT_NOT_FOUND
-    return EXIT_PARTIAL if summary.rejected or summary.failed else EXIT_OK
+    return EXIT_PARTIAL if summary.rejected or summary.failed or summary.unreachable else EXIT_OK
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -122,6 +132,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     if args.file != "-" and not os.path.exists(args.file):
         raise CLIError(f"{args.file}: no such file", EXIT_NOT_FOUND)
+    if os.path.isdir(args.file):
+        raise CLIError(f"{args.file} is a directory; rasid analyze reads one article file "
+                       "(rasid ingest DIR reads every file of a directory into the archive)")
     items = (read_stream(sys.stdin.buffer, name="<stdin>") if args.file == "-"
              else read_paths([args.file]))
     from ..monitor import check_document
@@ -136,7 +149,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             code = EXIT_PARTIAL
             continue
         if args.published and not item.published:
-            item.published = validate_date(args.published)
+            item.published = args.published
         doc = pipeline(item)
         out = doc.to_dict()
         if args.no_sentences:
@@ -149,236 +162,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return code
 
 
-def validate_date(value: str) -> str:
-    from datetime import date, datetime
+def validate_date(value: str, flag: str = "--published") -> str:
+    """`value` as an ISO date; a usage error naming `flag` when it is not one."""
+    from .options import convert_date
 
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value).isoformat()
-        return datetime.fromisoformat(value).isoformat()
+        return convert_date(value)
     except ValueError as exc:
-        raise CLIError(f"--published: {value!r} is not an ISO date (YYYY-MM-DD): {exc}") from exc
-
-
-def cmd_search(args: argparse.Namespace) -> int:
-    from ..search.query import QueryError
-
-    filters = {"since": args.since and validate_date(args.since),
-               "until": args.until and validate_date(args.until), "source": args.source}
-    monitor = open_monitor(args)
-    with monitor:
-        try:
-            trend = monitor.search_trend(args.query, **filters) if args.trend else None
-            hits = monitor.search(args.query, limit=args.limit, **filters)
-        except QueryError as exc:
-            raise CLIError(f"bad query: {exc}") from exc
-    expansions = getattr(hits, "expansions", [])
-    if args.json:
-        if trend is not None or expansions:
-            emit_json({"trend": trend, "expansions": expansions})
-        for hit in hits:
-            emit_json(hit.to_dict())
-        return EXIT_OK
-    if getattr(hits, "dropped", None):
-        print(f"left out as too common: {' '.join(hits.dropped)}")
-    if getattr(hits, "relaxed", False):
-        print("no article has enough of the words: articles with any of them")
-    for e in expansions:
-        print(f"also searched: {e['word']} -> {'، '.join(e['spellings'])}"
-              + (f"  (entity:{e['entity_id']} {e['entity']})" if e.get("entity_id") else ""))
-    if trend is not None:
-        print_trend(trend)
-    for hit in hits:
-        print(f"{hit.id}  {hit.published or '':<10}  {hit.source or ''}  {hit.title}")
-        print(f"    {hit.snippet}")
-    if not hits:
-        print("no results", file=sys.stderr)
-    return EXIT_OK
-
-
-def print_trend(trend: dict) -> None:
-    """One line per period: the count as a bar; surges marked with !."""
-    series = trend["series"]
-    top = max((p["count"] for p in series), default=0) or 1
-    print(f"matching articles per {trend['unit']} (total {trend['total']}):")
-    for p in series:
-        bar = "#" * max(1 if p["count"] else 0, round(40 * p["count"] / top))
-        print(f"  {p['period']:<13} {p['count']:>5} {bar}{'  !' if p['surge'] else ''}")
-    print()
-
-
-def cmd_similar(args: argparse.Namespace) -> int:
-    monitor = open_monitor(args)
-    with monitor:
-        result = monitor.similar_articles(args.id, limit=args.limit)
-    if result is None:
-        raise CLIError(f"no article with id {args.id!r}", EXIT_NOT_FOUND)
-    if args.json:
-        emit_json(result)
-        return EXIT_OK
-    print(f"key terms: {' '.join(result['terms'])}")
-    for a in result["similar"]:
-        mark = "  [near-duplicate]" if a["near_duplicate"] else ""
-        print(f"{a['id']}  {a['published'] or '':<10}  {a['source'] or ''}  {a['title']}{mark}")
-    if not result["similar"]:
-        print("no similar articles", file=sys.stderr)
-    return EXIT_OK
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    monitor = open_monitor(args)
-    with monitor:
-        doc = monitor.get_document(args.id)
-    if doc is None:
-        raise CLIError(f"no article with id {args.id!r}", EXIT_NOT_FOUND)
-    if args.json:
-        emit_json(doc.to_dict())
-        return EXIT_OK
-    print(doc.title)
-    print(" | ".join(x for x in (doc.source, doc.published, doc.author, doc.url) if x))
-    print()
-    print(doc.text)
-    for img in doc.images:
-        print(f"\n[{img.get('credit', '')}] {img.get('caption', '')}")
-    for layer in ("entities", "places", "dates"):
-        spans = doc.layers.get(layer) or []
-        if spans:
-            print(f"\n{layer}:")
-            for s in spans:
-                extra = s.attrs.get("value") or s.attrs.get("name") or ""
-                print(f"  {s.label:<6} {doc.text[s.start:s.end]}  [{s.start}:{s.end}] {extra}")
-    return EXIT_OK
-
-
-def cmd_stats(args: argparse.Namespace) -> int:
-    monitor = open_monitor(args)
-    with monitor:
-        stats = monitor.stats()
-        stats["db"] = str(monitor.location)
-    if args.json:
-        emit_json(stats)
-    else:
-        for key, value in stats.items():
-            print(f"{key}: {value}")
-    return EXIT_OK
-
-
-def date_filters(args: argparse.Namespace) -> dict[str, str | None]:
-    """The validated --since/--until of a listing command."""
-    return {"since": args.since and validate_date(args.since),
-            "until": args.until and validate_date(args.until)}
-
-
-def emit_rows(args: argparse.Namespace, rows: list[dict[str, Any]], line: Any) -> int:
-    """JSON Lines with --json, else one formatted line per row."""
-    for r in rows:
-        emit_json(r) if args.json else print(line(r))
-    return EXIT_OK
-
-
-def cmd_entities(args: argparse.Namespace) -> int:
-    with open_monitor(args) as monitor:
-        rows = monitor.top_entities(type=args.type and args.type.upper(), limit=args.limit,
-                                    **date_filters(args))
-    return emit_rows(args, rows, lambda r: (
-        f"{r['mentions']:>6}  {r['type']:<4} {r['canonical']}  ({r['latin']})  "
-        f"{r['first_seen'] or ''}..{r['last_seen'] or ''}  id={r['id']}"))
-
-
-def cmd_entity_correction(args: argparse.Namespace) -> int:
-    """``rasid entity merge A B`` / ``rasid entity split ID ALIAS``."""
-    if len(args.more) != 2:
-        raise CLIError(f"usage: rasid entity {args.name} " +
-                       ("KEEP DROP (ids or names)" if args.name == "merge" else "ID ALIAS"), EXIT_USAGE)
-    with open_monitor(args) as monitor:
-        try:
-            if args.name == "merge":
-                profile = monitor.merge_entities(args.more[0], args.more[1])
-            else:
-                profile = monitor.split_entity(args.more[0], args.more[1])
-        except ValueError as exc:
-            raise CLIError(str(exc), EXIT_NOT_FOUND if str(exc).startswith("no entity") else EXIT_USAGE)
-    if args.json:
-        emit_json(profile)
-        return EXIT_OK
-    done = "merged into" if args.name == "merge" else "split off as"
-    print(f"{done} {profile['canonical']}  [{profile['type']}]  id={profile['id']}  "
-          f"mentions {profile['mentions']}")
-    print(f"  names: {' | '.join(s['text'] for s in profile['spellings'])}")
-    return EXIT_OK
-
-
-def cmd_entity(args: argparse.Namespace) -> int:
-    if args.name in ("merge", "split") and args.more:
-        return cmd_entity_correction(args)
-    monitor = open_monitor(args)
-    with monitor:
-        kind = args.type and args.type.upper()
-        profiles = monitor.entity_profiles(args.name, type=kind, limit=args.limit)
-        suggestions = [] if profiles else monitor.entity_suggestions(args.name, type=kind)
-    if not profiles:
-        if args.json:
-            emit_json([])
-        hint = "; did you mean: " + ", ".join(
-            f"{s['canonical']} ({s['latin']}, id={s['id']})" for s in suggestions) if suggestions else ""
-        raise CLIError(f"no entity named {args.name!r} in the archive{hint}", EXIT_NOT_FOUND)
-    if args.json:
-        emit_json(profiles)
-        return EXIT_OK
-    for p in profiles:
-        print(f"{p['canonical']}  [{p['type']}]  {p['latin']}  id={p['id']}")
-        print(f"  mentions {p['mentions']}, seen {p['first_seen']} .. {p['last_seen']}")
-        print("  names:")
-        for n in p["spellings"]:
-            print(f"    {n['text']}  {n['mentions']}x  {n['first_seen'] or ''}..{n['last_seen'] or ''}"
-                  + (f"  ({n['why']})" if n["why"] else ""))
-        if p["roles"]:
-            print("  roles: " + ", ".join(f"{r['text']} ({r['mentions']}x, {r['first_seen'] or ''}.."
-                                          f"{r['last_seen'] or ''})" for r in p["roles"]))
-        if p["places"]:
-            print("  places: " + ", ".join(f"{x['name']} ({x['articles']})" for x in p["places"]))
-        if p["co_mentioned"]:
-            print("  mentioned with: " + ", ".join(f"{x['canonical']} ({x['articles']})"
-                                                   for x in p["co_mentioned"]))
-        print("  over time: " + ", ".join(f"{t['date']}: {t['articles']}" for t in p["timeline"]))
-        for a in p["articles"]:
-            print(f"    {a['id']}  {a['published'] or '':<10}  {a['title']}")
-    return EXIT_OK
-
-
-def cmd_places(args: argparse.Namespace) -> int:
-    with open_monitor(args) as monitor:
-        rows = monitor.top_places(country=args.country, limit=args.limit, **date_filters(args))
-    return emit_rows(args, rows, lambda r: (
-        f"{r['mentions']:>6}  {r['name']} / {r['name_en']}  {r['country']}  "
-        f"({r['lat']:.3f}, {r['lon']:.3f})  {r['feature']}  geonames={r['geonameid'] or '-'}"))
-
-
-def cmd_place(args: argparse.Namespace) -> int:
-    with open_monitor(args) as monitor:
-        profiles = monitor.place_profiles(args.name, limit=args.limit)
-    if not profiles:
-        raise CLIError(f"no place named {args.name!r} in the archive", EXIT_NOT_FOUND)
-    for p in profiles:
-        if args.json:
-            emit_json(p)
-            continue
-        pl = p["place"]
-        print(f"{pl['name']} / {pl['name_en']}  {pl['country'] or ''}  {pl['feature']}  "
-              f"({pl['lat']}, {pl['lon']})  id={pl['gazetteer_id']}")
-        print(f"  mentions {pl['mentions']} in {pl['articles']} articles")
-        if p["alternatives"]:
-            print("  same name: " + ", ".join(f"{a['gazetteer_id']} ({a['articles']})" for a in p["alternatives"]))
-        if p["neighbours"]:
-            print("  nearby: " + ", ".join(f"{x['name']} {x['km']} km ({x['articles']})" for x in p["neighbours"]))
-        if p["co_mentioned_places"]:
-            print("  named with: " + ", ".join(f"{x['name']} ({x['articles']})" for x in p["co_mentioned_places"]))
-        if p["entities"]:
-            print("  entities: " + ", ".join(f"{x['canonical']} ({x['articles']})" for x in p["entities"]))
-        print("  over time: " + ", ".join(f"{t['date']}: {t['articles']}" for t in p["timeline"]))
-        for a in p["articles"]:
-            print(f"    {a['id']}  {a['published'] or '':<10}  {a['title']}")
-    return EXIT_OK
+        raise CLIError(f"{flag}: {exc}") from exc
 
 
 def cmd_start(args: argparse.Namespace) -> int:
@@ -424,11 +215,33 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     import importlib
 
+    if args.what is None:
+        print("evaluations (rasid eval NAME [FILE] [options]; rasid eval NAME --help):")
+        for name, what in list_evaluations().items():
+            print(f"  {name:<11} {what}")
+        return EXIT_OK
+    if args.what not in list_evaluations():
+        raise CLIError(f"no evaluation named {args.what!r}; choose from {', '.join(list_evaluations())}")
     try:
         module = importlib.import_module(f"rasid.eval.{args.what}")
     except ModuleNotFoundError as exc:
         raise CLIError(f"no evaluation named {args.what!r}") from exc
     return module.main(args.rest)
+
+
+def list_evaluations() -> dict[str, str]:
+    """``{name: first line of its docstring}`` for every module of `rasid.eval` (one per
+    evaluation), read without importing them."""
+    import ast
+    from pathlib import Path
+
+    from .. import eval as eval_package
+
+    out = {}
+    for path in sorted(Path(eval_package.__path__[0]).glob("[a-z]*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        out[path.stem] = doc.split("\n", 1)[0].split(": ``")[0].rstrip(".:")
+    return out
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
@@ -487,73 +300,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="files, directories (recursive), feed or page URLs, or - for stdin")
     p.add_argument("--field-map", action="append", metavar="FIELD=INPUT",
                    help="JSON Lines field mapping, e.g. text=article_body,published=pub_date")
-    p.add_argument("--max-bytes", type=int, default=None, help="reject files larger than this (50 MB)")
-    p.add_argument("--batch-size", type=int, default=200, help="articles per transaction")
-    p.add_argument("--published", help="publication date (YYYY-MM-DD) for articles that carry none")
+    p.add_argument("--max-bytes", type=positive_int, default=None,
+                   help="reject files larger than this many bytes (default 50 MB)")
+    p.add_argument("--batch-size", type=positive_int, default=200, help="articles per transaction")
+    p.add_argument("--published", type=iso_date,
+                   help="publication date (YYYY-MM-DD) for articles that carry none")
     p.add_argument("--source", help="source name for articles that carry none")
     add_flags(p, ("strict_stages",))
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("analyze", parents=[common], help="analyse one article file; JSON on stdout")
     p.add_argument("file", help="an article file (text, JSON Lines, HTML, ...) or - for stdin")
-    p.add_argument("--published", help="publication date (YYYY-MM-DD) when the file carries none")
+    p.add_argument("--published", type=iso_date,
+                   help="publication date (YYYY-MM-DD) when the file carries none")
     p.add_argument("--no-sentences", action="store_true", help="leave the sentence layer out")
     add_flags(p, ("strict_stages",))
     p.set_defaults(func=cmd_analyze)
 
-    p = sub.add_parser("search", parents=[common], help="search the archive")
-    p.add_argument("query", help='words (ranked; long queries need a share of them), '
-                   '"quoted phrases", +word requires, -word excludes, entity:ID')
-    p.add_argument("--since", help="published on or after YYYY-MM-DD")
-    p.add_argument("--until", help="published on or before YYYY-MM-DD")
-    p.add_argument("--source", help="only this source")
-    p.add_argument("--limit", type=positive_int, default=10)
-    p.add_argument("--trend", action="store_true",
-                   help="first print matching articles per day (per hour over a short range)")
-    p.set_defaults(func=cmd_search)
+    from .reading_cmds import register as register_reading
 
-    p = sub.add_parser("similar", parents=[common], help="articles most like one article")
-    p.add_argument("id")
-    p.add_argument("--limit", type=positive_int, default=10)
-    p.set_defaults(func=cmd_similar)
-
-    p = sub.add_parser("show", parents=[common], help="show one article")
-    p.add_argument("id")
-    p.set_defaults(func=cmd_show)
-
-    p = sub.add_parser("stats", parents=[common], help="archive statistics")
-    p.set_defaults(func=cmd_stats)
-
-    p = sub.add_parser("entities", parents=[common], help="top entities by mentions")
-    p.add_argument("--type", help="PER, ORG, LOC or MISC")
-    p.add_argument("--since", help="mentioned in articles published on or after YYYY-MM-DD")
-    p.add_argument("--until", help="... on or before YYYY-MM-DD")
-    p.add_argument("--limit", type=positive_int, default=20)
-    p.set_defaults(func=cmd_entities)
-
-    p = sub.add_parser("entity", parents=[common],
-                       help="one entity (any spelling, Arabic or Latin): names and why each was "
-                            "linked, roles, places, timeline; 'entity merge KEEP DROP' and "
-                            "'entity split ID ALIAS' correct the resolution")
-    p.add_argument("name", help="a name; or merge / split followed by their arguments")
-    p.add_argument("more", nargs="*", help="merge: KEEP DROP (ids or names); split: ID ALIAS")
-    p.add_argument("--type", help="PER, ORG, LOC or MISC")
-    p.add_argument("--limit", type=positive_int, default=10)
-    p.set_defaults(func=cmd_entity)
-
-    p = sub.add_parser("places", parents=[common], help="places with coordinates and counts")
-    p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. SY")
-    p.add_argument("--since")
-    p.add_argument("--until")
-    p.add_argument("--limit", type=positive_int, default=50)
-    p.set_defaults(func=cmd_places)
-
-    p = sub.add_parser("place", parents=[common],
-                       help="one place (Arabic or English name, or gazetteer id): articles over time, "
-                            "entities, nearby places, other places of the same name")
-    p.add_argument("name")
-    p.add_argument("--limit", type=int, default=10)
-    p.set_defaults(func=cmd_place)
+    register_reading(sub, common)
 
     p = sub.add_parser("start", parents=[common],
                        help="main job: ingest the bundled sample articles and serve the web UI")
@@ -564,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .alerts_cmds import register as register_alerts
     from .events_cmds import register as register_events
+    from .export_cmds import register as register_exports
     from .serve_cmds import register as register_serve
 
     from .stories_cmds import register as register_stories
@@ -572,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_events(sub, common)
     register_alerts(sub, common)
     register_serve(sub, common)
+    register_exports(sub, common)
 
     p = sub.add_parser("config", parents=[common],
                        help="every effective setting and where it came from "
@@ -595,8 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dst", help="an empty or new archive: a SQLite path or a postgresql:// URL")
     p.set_defaults(func=cmd_copy)
 
-    p = sub.add_parser("eval", help="quality evaluations (ner, dates, places, ...)")
-    p.add_argument("what")
+    p = sub.add_parser("eval", help="quality evaluations (ner, dates, places, ...); "
+                                    "without a name: the list")
+    p.add_argument("what", nargs="?", help="the evaluation; leave out to list them")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_eval)
     return parser
@@ -610,7 +379,7 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         config = resolve_settings(args)
     except SettingsError as exc:
-        print(f"rasid: error: {exc}", file=sys.stderr)
+        print(f"{command_name(args)}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     for name in SETTINGS:
         if hasattr(args, name):
@@ -620,13 +389,19 @@ def run_command(args: argparse.Namespace) -> int:
         with use_settings(config):
             return args.func(args)
     except CLIError as exc:
-        print(f"rasid: error: {exc}", file=sys.stderr)
+        print(f"{command_name(args)}: error: {exc}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("rasid: interrupted; everything committed so far is kept", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """``rasid search``, ``rasid watch add``: what error messages start with."""
+    words = ["rasid", getattr(args, "command", None), getattr(args, "watch_command", None)]
+    return " ".join(w for w in words if w)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

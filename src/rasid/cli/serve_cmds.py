@@ -1,13 +1,12 @@
-"""``rasid serve``: the REST API and the web UI over an archive, on 127.0.0.1 by default.
+"""``rasid serve``: the REST API and the web UI over an archive, on 127.0.0.1 by default;
+``rasid token show|rotate``: the API token it uses (kept in the data directory).
 
-`register(subparsers, common_parent)` adds the command to the `rasid` parser;
+`register(subparsers, common_parent)` adds the commands to the `rasid` parser;
 `serve(...)` is also what ``rasid start`` calls after ingesting the sample.
 """
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,41 @@ def register(subparsers: Any, common_parent: argparse.ArgumentParser) -> None:
                               help="serve the web UI and REST API over the archive")
     add_serve_arguments(p)
     p.set_defaults(func=cmd_serve)
+    p = subparsers.add_parser("token", parents=[common_parent],
+                              help="the API token that writing (from the web UI, the API) needs")
+    p.add_argument("action", choices=("show", "rotate"),
+                   help="show: print the token (made on first use); rotate: replace it")
+    p.add_argument("--path", action="store_true", help="print the token file's path instead")
+    p.set_defaults(func=cmd_token)
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """Print (``show``) or replace (``rotate``) the token `rasid serve` uses. A token set
+    with RASID_API_TOKEN or api_token_file wins over the data directory's."""
+    from ..server.token import load_or_create_token, rotate_token
+    from ..settings import current_settings
+    from .main import EXIT_USAGE, CLIError
+
+    config = current_settings()
+    source = config.source("api_token")
+    if source.source != "default":
+        if args.action == "rotate":
+            raise CLIError(f"the token comes from {source.label}; change it there", EXIT_USAGE)
+        print(f"{source.origin or source.label}" if args.path else config.api_token)
+        return 0
+    from pathlib import Path
+
+    chosen = Path(config.api_token_file) if config.api_token_file else None
+    if args.action == "rotate":
+        token, path = rotate_token(chosen)
+        print(f"rasid: a new token is in {path}; restart a running `rasid serve` to use it",
+              file=sys.stderr)
+    else:
+        token, path, created = load_or_create_token(chosen)
+        if created:
+            print(f"rasid: made a new token in {path} (readable by you only)", file=sys.stderr)
+    print(path if args.path else token)
+    return 0
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
@@ -61,27 +95,21 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
     settings (token, read_open, body limit) come from `Settings.from_config()`."""
     import uvicorn
 
-    from ..server import Settings, SettingsError, create_app
+    from ..server import SettingsError, create_app
     from .main import EXIT_USAGE, CLIError
 
     try:
         SETTINGS["port"].parse(port, "the caller")
-        settings = Settings.from_config()
+        settings, token_file = server_settings()
     except SettingsError as exc:
         raise CLIError(str(exc), EXIT_USAGE) from exc
-    token_file = None
-    if settings.token is None:  # writes need a token: make one for this run, in a file
-        from dataclasses import replace
-
-        settings = replace(settings, token=secrets.token_urlsafe(18))
-        token_file = write_token_file(settings.token, monitor.location)
     app = create_app(monitor, settings)
     shown = f"[{host}]" if ":" in host else host
     print(f"rasid: serving {monitor.location} at http://{shown}:{port}/  "
           f"(API docs: http://{shown}:{port}/docs; Ctrl-C stops)", flush=True)
     if token_file is not None:  # the path, never the token: logs are read by many
-        print(f"rasid: write token for this run is in {token_file} (readable by you only; "
-              "set RASID_API_TOKEN, or api_token_file / RASID_API_TOKEN_FILE, to choose one)", flush=True)
+        print(f"rasid: the write token is in {token_file} (readable by you only; `rasid token "
+              "show` prints it; RASID_API_TOKEN or api_token_file choose another)", flush=True)
     if not settings.read_open:
         print("rasid: reading is closed (read_open = 0): pages and API need the token", flush=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
@@ -101,22 +129,19 @@ def serve(monitor: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> i
     return 0
 
 
-def write_token_file(token: str, archive: str | None) -> Path:
-    """Write a generated token to a new file only its owner can read (mode 600): next to
-    the archive (``<archive>.token``) when it is a file, else in a private temporary folder."""
-    import tempfile
+def server_settings() -> tuple[Any, Path | None]:
+    """``(settings, token_file)``: the server's settings (`Settings.from_config`) with, when
+    no token is configured, the data directory's token (made once; its file returned)."""
+    from dataclasses import replace
 
-    where = Path(archive) if archive and archive != ":memory:" and "://" not in archive else None
-    if where is not None and where.parent.is_dir():
-        path = where.with_name(where.name + ".token")
-    else:
-        path = Path(tempfile.mkdtemp(prefix="rasid-")) / "token"
-    if path.exists():
-        path.unlink()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(token + "\n")
-    return path
+    from ..server import Settings
+    from ..server.token import load_or_create_token
+
+    settings = Settings.from_config()
+    if settings.token is not None:
+        return settings, None
+    token, token_file, _ = load_or_create_token()
+    return replace(settings, token=token), token_file
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,8 +23,8 @@ def _open(args: argparse.Namespace):
 
 def cmd_stories(args: argparse.Namespace) -> int:
     m = _main()
-    since = args.since and m.validate_date(args.since)
-    until = args.until and m.validate_date(args.until)
+    since = args.since and m.validate_date(args.since, "--since")
+    until = args.until and m.validate_date(args.until, "--until")
     with _open(args) as monitor:
         rows = monitor.list_stories(since=since, until=until, limit=args.limit,
                                     min_articles=args.min_articles)
@@ -76,7 +76,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="active on or after YYYY-MM-DD")
     p.add_argument("--until", help="started on or before YYYY-MM-DD")
     p.add_argument("--limit", type=_main().positive_int, default=20)
-    p.add_argument("--min-articles", type=int, default=1, help="only stories with at least N articles")
+    p.add_argument("--min-articles", type=_main().positive_int, default=1, help="only stories with at least N articles")
     p.set_defaults(func=cmd_stories)
 
     p = subparsers.add_parser("story", parents=[common],

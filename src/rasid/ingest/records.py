@@ -29,6 +29,8 @@ class Rejection:
 
     origin: str  # "path/to/file.jsonl:17", "file.warc.gz#record-3", a URL, "<stdin>:4"
     reason: str  # human readable: "malformed JSON: Expecting ',' delimiter at column 40"
+    #: the source itself could not be fetched (a URL that does not answer): no record was read
+    unreachable: bool = False
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.reason}"

@@ -33,10 +33,10 @@ def read_url(url: str, store: Any, pending_states: dict[str, dict]) -> Iterator[
     try:
         response = fetch(url)
     except FetchError as exc:
-        yield Rejection(url, f"cannot fetch: {exc}")
+        yield Rejection(url, f"cannot fetch: {exc}", unreachable=True)
         return
     if response.status >= 400:
-        yield Rejection(url, f"cannot fetch: HTTP {response.status}")
+        yield Rejection(url, f"cannot fetch: HTTP {response.status}", unreachable=True)
         return
     headers, body = response.headers, response.body
     if looks_like_feed(body) or "xml" in headers.get("content-type", "") and b"<item" in body[:65536]:
@@ -51,7 +51,7 @@ def _poll(url: str, state: dict, key: str, poll_feed,
     try:
         result = poll_feed(url, state)
     except Exception as exc:  # network or parse failure: report, keep the old state
-        yield Rejection(url, f"cannot poll feed: {exc}")
+        yield Rejection(url, f"cannot poll feed: {exc}", unreachable=True)
         return
     yield from result.documents
     pending_states[key] = result.new_state

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from .analyzer import Analyzer, Term, get_analyzer
 from .stopwords import is_stopword
@@ -29,7 +30,14 @@ _ENTITY_RE = re.compile(r"^entity:(\d{1,12})$", re.IGNORECASE)
 
 
 class QueryError(ValueError):
-    """A query that cannot be run; the message is meant for the user."""
+    """A query that cannot be run; the message is meant for the user. `code` names the kind
+    of error and `params` its values, so a shell can say it in another language
+    (`rasid.server.messages`)."""
+
+    def __init__(self, message: str, code: str = "query_invalid", **params: Any):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(slots=True)
@@ -110,14 +118,15 @@ def split_query(text: str) -> list[tuple[str, bool, str]]:
 def parse_query(text: str, analyzer: Analyzer | None = None) -> ParsedQuery:
     """Parse user query text; raise `QueryError` with a readable message if it cannot run."""
     if not isinstance(text, str):
-        raise QueryError(f"the query must be text, not {type(text).__name__}")
+        raise QueryError(f"the query must be text, not {type(text).__name__}", "query_not_text")
     if "\x00" in text:
         text = text.replace("\x00", " ")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
-            f"the query is too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})")
+            f"the query is too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})",
+            "query_too_long", length=len(text), limit=MAX_QUERY_CHARS)
     if not text.strip():
-        raise QueryError("the query is empty: type at least one word")
+        raise QueryError("the query is empty: type at least one word", "query_empty")
     analyzer = analyzer or get_analyzer()
     parsed = ParsedQuery(text)
     for piece, phrase, sign in split_query(text):
@@ -137,16 +146,19 @@ def parse_query(text: str, analyzer: Analyzer | None = None) -> ParsedQuery:
                 parsed.clauses.append(Clause(piece if len(terms) == 1 else t.exact, [t], False,
                                              negated, (forced or phrase) and not negated, stop))
     if not parsed.clauses and not parsed.entity_ids:
-        raise QueryError("the query has no searchable words (only punctuation or symbols)")
+        raise QueryError("the query has no searchable words (only punctuation or symbols)",
+                         "query_no_words")
     content = [c for c in parsed.clauses if not c.stopword]
     if content and any(not c.negated for c in content):
         parsed.question = len(content) < len(parsed.clauses)
         parsed.clauses = content  # question and function words go
     if len(parsed.clauses) > MAX_CLAUSES:
         raise QueryError(
-            f"the query has too many words ({len(parsed.clauses)}; the limit is {MAX_CLAUSES})")
+            f"the query has too many words ({len(parsed.clauses)}; the limit is {MAX_CLAUSES})",
+            "query_too_many_words", words=len(parsed.clauses), limit=MAX_CLAUSES)
     if not parsed.positive and not parsed.entity_ids:
-        raise QueryError("the query has no words to search for, only excluded ones")
+        raise QueryError("the query has no words to search for, only excluded ones",
+                         "query_only_excluded")
     return parsed
 
 
@@ -161,7 +173,8 @@ def convert_date_bound(value, upper: bool = False) -> str | None:
     if isinstance(value, date):
         value = value.isoformat()
     if not isinstance(value, str):
-        raise QueryError(f"a date bound must be an ISO date, not {value!r}")
+        raise QueryError(f"a date bound must be an ISO date, not {value!r}", "date_invalid",
+                         value=str(value))
     value = value.strip()
     try:
         if len(value) == 10:
@@ -176,4 +189,5 @@ def convert_date_bound(value, upper: bool = False) -> str | None:
             return f"{int(value) + 1:04d}" if upper else value
         return datetime.fromisoformat(value).isoformat() + ("\x7f" if upper else "")
     except ValueError as exc:
-        raise QueryError(f"not an ISO date: {value!r} (use YYYY-MM-DD)") from exc
+        raise QueryError(f"not an ISO date: {value!r} (use YYYY-MM-DD)", "date_invalid",
+                         value=value) from exc

@@ -17,11 +17,11 @@ def check_page(limit: Any, offset: Any) -> tuple[int, int]:
     try:
         limit, offset = int(limit), int(offset)
     except (TypeError, ValueError) as exc:
-        raise QueryError("limit and offset must be whole numbers") from exc
+        raise QueryError("limit and offset must be whole numbers", "page_invalid") from exc
     if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}", "page_invalid")
     if offset < 0:
-        raise QueryError("offset must not be negative")
+        raise QueryError("offset must not be negative", "page_invalid")
     return limit, offset
 
 

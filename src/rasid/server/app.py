@@ -3,8 +3,9 @@
 
 Both are thin shells over `rasid.monitor.Monitor`: every endpoint parses its input, calls one
 Monitor method and formats the answer. Errors that are the client's fault come back as 4xx with a
-message (``{"error": ..., "status": ...}``); anything else is a 500 with a generic message
-and the traceback goes to the server log only.
+message (``{"error": <English>, "status", "code", "message_ar"}``, codes and Arabic messages in
+`rasid.server.messages`; web pages show the Arabic one); anything else is a 500 with a generic
+message and the traceback goes to the server log only.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any, Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,15 +32,26 @@ API_PREFIX = "/api/v1"
 
 
 class ApiError(Exception):
-    """An error with a status code and a message meant for the client."""
+    """An error with a status code and a message meant for the client; `code` (and its
+    `params`) pick the Arabic message (`rasid.server.messages`)."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None,
-                 extra: dict[str, Any] | None = None):
+                 extra: dict[str, Any] | None = None, code: str | None = None,
+                 params: dict[str, Any] | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers
         self.extra = extra  # more fields of the JSON error body (e.g. ``suggestions``)
+        self.code = code
+        self.params = params
+
+    @classmethod
+    def from_error(cls, status: int, exc: Exception, prefix: str = "") -> "ApiError":
+        """From a core error carrying `code` and `params` (`QueryError`, `WatchError`)."""
+        return cls(status, prefix + (str(exc).strip("'\"") or "invalid request"),
+                   code=getattr(exc, "code", None) or "invalid_request",
+                   params=getattr(exc, "params", None))
 
 
 @dataclass
@@ -88,12 +100,17 @@ def create_app(source: Any = None, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AuthBeforeBodyMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
 
-    from ..api import events, live, routes
+    from ..api import events, exports, live, routes
 
     app.include_router(routes.router, prefix=API_PREFIX)
     app.include_router(events.router, prefix=API_PREFIX)
     app.include_router(live.router, prefix=API_PREFIX)
+    app.include_router(exports.router, prefix=API_PREFIX)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(static_dir() / "favicon.svg", media_type="image/svg+xml")
 
     @app.get("/docs", include_in_schema=False)
     def swagger_docs() -> HTMLResponse:
@@ -131,13 +148,26 @@ def is_api_path(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def error_body(status: int, message: str, code: str | None = None,
+               params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``{"error", "status", "code", "message_ar"}``: the code's Arabic message; an error
+    without a code whose message is Arabic (raised by a web page) is its own ``message_ar``."""
+    from .messages import arabic_message, default_code, is_arabic
+
+    message_ar = (message if code is None and is_arabic(message)
+                  else arabic_message(code, params, status))
+    return {"error": message, "status": status, "code": code or default_code(status),
+            "message_ar": message_ar}
+
+
 def error_response(request: Request, status: int, message: str, details: list | None = None,
-                   headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> Response:
+                   headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
+                   code: str | None = None, params: dict[str, Any] | None = None) -> Response:
+    body = error_body(status, message, code, params)
     if not is_api_path(request) and request.method == "GET":
         from ..web.pages import render_error
 
-        return render_error(request, status, message, headers=headers)
-    body: dict[str, Any] = {"error": message, "status": status}
+        return render_error(request, status, body["message_ar"], headers=headers)
     if details:
         body["details"] = details
     body.update(extra or {})
@@ -176,12 +206,16 @@ def format_validation_errors(exc: RequestValidationError) -> tuple[int, str, lis
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return error_response(request, exc.status, exc.message, headers=exc.headers, extra=exc.extra)
+        return error_response(request, exc.status, exc.message, headers=exc.headers, extra=exc.extra,
+                              code=exc.code, params=exc.params)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         status, message, details = format_validation_errors(exc)
-        return error_response(request, status, message, details)
+        fields = "، ".join(dict.fromkeys(d["loc"][-1] for d in details if d["loc"]))
+        code = "invalid_json" if status == 400 else "invalid_request"
+        return error_response(request, status, message, details, code=code,
+                              params={"fields": fields} if fields else None)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -193,7 +227,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return error_response(request, 500, "internal server error (the details are in the server log)")
+        return error_response(request, 500, "internal server error (the details are in the server log)",
+                              code="internal_error")
 
 
 def docs_csp(page: str) -> str:
@@ -254,7 +289,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     too_big = True
                 if too_big:
-                    response = JSONResponse({"error": message, "status": 413}, status_code=413)
+                    response = JSONResponse(error_body(413, message), status_code=413)
                     await response(scope, receive, send)
                     return
         seen = 0
@@ -270,7 +305,7 @@ class BodyLimitMiddleware:
                 if seen > limit:
                     refused = True
                     if not started:
-                        response = JSONResponse({"error": message, "status": 413}, status_code=413)
+                        response = JSONResponse(error_body(413, message), status_code=413)
                         await response(scope, receive, send)
                     return {"type": "http.disconnect"}
             return msg

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from .app import ApiError, get_context
+from .app import ApiError, error_body, get_context
 
 COOKIE_NAME = "rasid_session"
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="rasid"'}
@@ -34,7 +34,7 @@ def require_read(request: Request) -> None:
     if not can_read(request):
         raise ApiError(401, "this archive is closed for reading: send the API token "
                             "('Authorization: Bearer <token>') or sign in on the web page",
-                       headers=CHALLENGE)
+                       headers=CHALLENGE, code="read_closed")
 
 
 def require_write(request: Request) -> None:
@@ -49,14 +49,14 @@ def check_write(settings, authorization: str | None) -> ApiError | None:
     """The error for a write with this ``Authorization`` header, or None when it may write."""
     if not settings.token:
         return ApiError(403, "writing is disabled: no API token is configured on the server "
-                             "(set RASID_API_TOKEN or RASID_API_TOKEN_FILE)")
+                             "(set RASID_API_TOKEN or RASID_API_TOKEN_FILE)", code="write_disabled")
     scheme, _, value = (authorization or "").partition(" ")
     token = value.strip() if scheme.lower() == "bearer" and value.strip() else None
     if token is None:
         return ApiError(401, "writing needs the API token: send 'Authorization: Bearer <token>'",
-                        headers=CHALLENGE)
+                        headers=CHALLENGE, code="token_missing")
     if not settings.is_token(token):
-        return ApiError(403, "the API token is not valid")
+        return ApiError(403, "the API token is not valid", code="token_invalid")
     return None
 
 
@@ -80,7 +80,7 @@ class AuthBeforeBodyMiddleware:
             if error is not None:
                 from fastapi.responses import JSONResponse
 
-                response = JSONResponse({"error": error.message, "status": error.status},
+                response = JSONResponse(error_body(error.status, error.message, error.code),
                                         status_code=error.status, headers=error.headers)
                 await response(scope, receive, send)
                 return

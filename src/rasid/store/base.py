@@ -8,7 +8,8 @@
   entity and place statistics;
 * `interface_stories.StoryMethods`: near-duplicate signatures and links, stories;
 * `interface_alerts.AlertMethods`: watches, alerts, surge bookkeeping, webhook deliveries;
-* `interface_places.PlaceMethods`: the place page (one place's articles, entities, places).
+* `interface_places.PlaceMethods`: the place page (one place's articles, entities, places);
+* `interface_export.ExportMethods`: every kind of record, streamed page by page (exports).
 
 A backend (``sqlite.py``; ``postgres.py``) implements every abstract method. Methods return
 plain values (str/int/float/None, dicts, lists, the dataclasses below), never rows or
@@ -126,20 +127,21 @@ class EntityRecord:
 #: What `Store.iter_records` / `Store.import_records` move, in dependency order (an
 #: archive copy imports them in this order). Articles bring their spans and mentions.
 RECORD_KINDS = ("entities", "entity_keys", "entity_links", "entity_roles", "entity_decisions",
-                "articles", "neardup_signatures", "neardup_bands", "near_duplicates", "stories", "story_articles", "story_terms", "story_entities",
-                "watches", "watch_matches", "alerts", "deliveries", "state", "progress")
+                "articles", "neardup_signatures", "neardup_bands", "near_duplicates", "stories",
+                "story_articles", "story_terms", "story_entities", "watches", "watch_matches", "alerts", "deliveries", "state", "progress")
 
 from .interface_alerts import AlertMethods  # noqa: E402
 from .interface_articles import ArticleMethods  # noqa: E402
 from .interface_entities import EntityMethods  # noqa: E402
+from .interface_export import ExportMethods  # noqa: E402
 from .interface_places import PlaceMethods  # noqa: E402
 from .interface_search import SearchMethods  # noqa: E402
 from .interface_stories import StoryMethods  # noqa: E402
 
 
 class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMethods,
-            SearchMethods):
-    """The archive: every abstract method of the six groups, and the events block below.
+            SearchMethods, ExportMethods):
+    """The archive: every abstract method of the seven groups, and the events block below.
     A backend subclasses this."""
 
     # -- events (rasid.events; SQLite: store/sqlite_events.py) ---------------------------

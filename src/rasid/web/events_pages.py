@@ -118,7 +118,7 @@ def events_page(request: Request, type: Annotated[str, Query(max_length=200)] = 
         events = monitor.events(limit=PAGE_LIMIT, type=type or None, country=country or None,
                                 actor=actor or None, since=since or None, until=until or None)
     except ValueError as exc:
-        raise ApiError(400, f"مرشح غير صالح: {exc}") from None
+        raise ApiError(400, f"invalid filter: {exc}", code="filter_invalid") from None
     for ev in events:
         ev["sentence_html"] = highlight_sentence(ev)
     counts = Counter(ev["type"] for ev in events)

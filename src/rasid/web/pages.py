@@ -17,8 +17,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from ..arabic.datefmt import format_date
+from ..arabic.plural import count_noun
 from ..server.app import ApiError, get_context
 from ..server.auth import can_read
+from ..server.messages import arabic_message
 from ..search.query import QueryError, convert_date_bound
 from . import render
 from .geo import render_map
@@ -33,11 +36,12 @@ PAGE_SIZE = 20
 templates = Jinja2Templates(directory=str(Path(str(resources.files("rasid.web") / "templates"))))
 templates.env.globals.update(type_names=render.TYPE_NAMES, entity_href=render.entity_href,
                              safe_type=render.safe_type)
+templates.env.filters.update(count=count_noun, arabic_date=format_date)
 
 
 def require_page_read(request: Request) -> None:
     if not can_read(request):
-        raise ApiError(401, "هذا الأرشيف مغلق للقراءة: أدخل رمز الوصول.")
+        raise ApiError(401, "the archive is closed for reading", code="read_closed")
 
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_page_read)])
@@ -100,7 +104,7 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
         convert_date_bound(until or None, upper=True)
         entity_id = int(entity) if entity.isdigit() else None
         if entity and entity_id is None:
-            raise QueryError("entity must be an entity id")
+            raise QueryError("entity must be an entity id", "entity_id_invalid")
         result = monitor.search_with_facets(q, since=since or None, until=until or None,
                                             source=source or None,
                                             entity_type=type if type in render.TYPE_NAMES else None,
@@ -109,7 +113,7 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
         context["trend"] = monitor.search_trend(q, since=since or None, until=until or None,
                                                 source=source or None)
     except QueryError as exc:
-        error = str(exc)
+        error = arabic_message(exc.code, exc.params)
     texts = monitor.get_texts([h.id for h in result["hits"]])
     hits = [{"hit": h,
              "title": render.mark_ranges(h.title or "", [tuple(m) for m in h.title_matches]),
@@ -250,7 +254,9 @@ def place_page(request: Request, name: Annotated[str, Query(max_length=200)] = "
 
 @router.get("/watches", response_class=HTMLResponse)
 def watches_page(request: Request) -> HTMLResponse:
-    return page(request, "watches.html")
+    from .events_pages import TYPE_NAMES_AR
+
+    return page(request, "watches.html", event_types=TYPE_NAMES_AR)
 
 
 @router.get("/alerts", response_class=HTMLResponse)

@@ -10,8 +10,23 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
-  function getToken() { try { return localStorage.getItem(TOKEN_KEY) || ""; } catch (e) { return ""; } }
-  function setToken(t) { try { localStorage.setItem(TOKEN_KEY, t); } catch (e) { /* private mode */ } }
+  /* the write token lives in sessionStorage: typed once, forgotten when the browser session ends */
+  function getToken() { try { return sessionStorage.getItem(TOKEN_KEY) || ""; } catch (e) { return ""; } }
+  function setToken(t) {
+    try {
+      if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY);
+      localStorage.removeItem(TOKEN_KEY); /* older versions kept it there */
+    } catch (e) { /* storage disabled */ }
+  }
+  /* dates as the pages show them (rasid.arabic.datefmt): 13 نوفمبر 2015، 21:20 */
+  var MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+                "أكتوبر", "نوفمبر", "ديسمبر"];
+  function formatDate(value, withTime) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/.exec(String(value || ""));
+    if (!m || +m[2] < 1 || +m[2] > 12) return String(value || "");
+    var out = (+m[3]) + " " + MONTHS[+m[2] - 1] + " " + m[1];
+    return withTime && m[4] ? out + "، " + m[4] + ":" + m[5] : out;
+  }
   function api(method, path, body) {
     var headers = { "Accept": "application/json" };
     var token = getToken();
@@ -24,7 +39,7 @@
           var data = null;
           try { data = txt ? JSON.parse(txt) : null; } catch (e) { data = null; }
           if (!r.ok) {
-            var msg = (data && data.error) || ("HTTP " + r.status);
+            var msg = (data && (data.message_ar || data.error)) || ("خطأ " + r.status);
             var err = new Error(msg); err.status = r.status; throw err;
           }
           return data;
@@ -60,32 +75,47 @@
     });
   }
 
-  /* watches */
+  /* watches: every kind the CLI offers (entity, query, place, event, surge, webhook) */
+  function cell(tr, label, value, attrs) {
+    var td = el("td", attrs || null, value || "—");
+    td.setAttribute("data-label", label);
+    tr.appendChild(td);
+    return td;
+  }
   function renderWatches(list) {
-    var ul = document.getElementById("watches");
-    ul.textContent = "";
-    if (!list.length) { ul.appendChild(el("li", { "class": "empty" }, "لا مراقبات بعد.")); return; }
+    var body = document.querySelector("#watches tbody");
+    body.textContent = "";
+    if (!list.length) {
+      var tr = el("tr", { "class": "empty" });
+      tr.appendChild(el("td", { "colspan": "9" }, "لا مراقبات بعد."));
+      body.appendChild(tr);
+      return;
+    }
     list.forEach(function (w) {
-      var li = el("li", { "class": "watch", "data-id": String(w.id) });
-      li.appendChild(el("strong", null, pick(w, ["name", "label", "query", "entity"])));
-      var q = pick(w, ["query", "q"]);
-      if (q) li.appendChild(el("span", { "class": "meta" }, " · بحث: " + q));
-      var ent = pick(w, ["entity", "entity_name"]);
-      if (ent && typeof ent === "object") ent = pick(ent, ["canonical", "name"]);
-      if (ent) li.appendChild(el("span", { "class": "meta" }, " · كيان: " + ent));
-      var place = pick(w, ["place"]);
-      if (place && typeof place === "object") place = pick(place, ["label", "name"]);
-      if (place) li.appendChild(el("span", { "class": "meta" }, " · مكان: " + place));
-      if (w.surge) li.appendChild(el("span", { "class": "meta", "dir": "ltr" }, " · " + w.surge));
+      var tr = el("tr", { "class": "watch", "data-id": String(w.id) });
+      cell(tr, "الاسم", w.name).className = "name";
+      var ent = w.entity ? (w.entity.canonical && w.entity.canonical !== w.entity.name
+                            ? w.entity.name + " (" + w.entity.canonical + ")" : w.entity.name) : "";
+      cell(tr, "الكيان", ent);
+      cell(tr, "كلمات البحث", w.query);
+      var place = w.place ? (w.place.label || w.place.name) + (w.place.country ? " · " + w.place.country : "") : "";
+      cell(tr, "المكان", place);
+      var ev = w.event ? (w.event.type + (w.event.place ? " · " + (w.event.place.label || w.event.place.name) : "")) : "";
+      cell(tr, "الحدث", ev, { "dir": "auto" });
+      cell(tr, "الموجة", w.surge ? w.surge.replace("/", " مقالات / ") : "", { "dir": "auto" });
+      cell(tr, "إشعار الويب", w.webhook, { "dir": "ltr", "class": "url" });
+      cell(tr, "أُنشئت", formatDate(w.created_at));
+      var td = el("td", { "class": "actions" });
       var del = el("button", { "type": "button", "class": "delete" }, "حذف");
       del.addEventListener("click", function () {
+        if (!getToken()) { status("watch-status", "أدخل رمز الوصول أولًا.", true); return; }
         api("DELETE", "/api/v1/watches/" + encodeURIComponent(w.id))
           .then(function () { status("watch-status", "حُذفت المراقبة."); loadWatches(); })
           .catch(function (e) { status("watch-status", "تعذّر الحذف: " + e.message, true); });
       });
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(del);
-      ul.appendChild(li);
+      td.appendChild(del);
+      tr.appendChild(td);
+      body.appendChild(tr);
     });
   }
   function loadWatches() {
@@ -93,31 +123,52 @@
       .then(function (data) { renderWatches((data && data.watches) || []); })
       .catch(function (e) { status("watch-status", "تعذّر تحميل المراقبات: " + e.message, true); });
   }
+  function showTokenState() {
+    document.getElementById("token-state").textContent =
+      getToken() ? "الرمز محفوظ في هذه الجلسة." : "لم يُدخل رمز بعد.";
+  }
   function initWatches() {
     var form = document.getElementById("watch-form");
     if (!form) return;
     var tokenInput = document.getElementById("token");
     tokenInput.value = getToken();
-    document.getElementById("token-state").textContent = getToken() ? "الرمز محفوظ" : "";
+    showTokenState();
     document.getElementById("token-form").addEventListener("submit", function (ev) {
       ev.preventDefault();
       setToken(tokenInput.value.trim());
-      document.getElementById("token-state").textContent = "الرمز محفوظ";
+      showTokenState();
     });
+    document.getElementById("token-forget").addEventListener("click", function () {
+      setToken("");
+      tokenInput.value = "";
+      showTokenState();
+    });
+    function value(id) { return document.getElementById(id).value.trim(); }
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var body = {};
-      var name = document.getElementById("watch-name").value.trim();
-      var query = document.getElementById("watch-query").value.trim();
-      var entity = document.getElementById("watch-entity").value.trim();
-      var place = document.getElementById("watch-place").value.trim();
-      if (place) body.place = place;
-      if (name) body.name = name;
-      if (query) body.query = query;
-      if (entity) body.entity = entity;
-      if (!query && !entity && !place) { status("watch-status", "اكتب كلمات بحث أو اسم كيان أو مكانًا.", true); return; }
+      ["name", "entity", "query", "place", "surge", "webhook"].forEach(function (k) {
+        var v = value("watch-" + k);
+        if (v) body[k] = v;
+      });
+      var evType = value("watch-event-type"), evPlace = value("watch-event-place");
+      if (evPlace && !evType) { status("watch-status", "اختر نوع الحدث قبل مكانه.", true); return; }
+      if (evType) body.event = evType + (evPlace ? " in " + evPlace : "");
+      if (!body.entity && !body.query && !body.place && !body.event) {
+        status("watch-status", "اكتب كيانًا أو كلمات بحث أو مكانًا، أو اختر حدثًا.", true);
+        return;
+      }
+      if (body.surge && !/^\s*\d+\s*\/\s*\d*\s*[smhd]\s*$/i.test(body.surge)) {
+        status("watch-status", "اكتب الموجة عددًا ثم مدة، مثل 5/24h (خمس مقالات في 24 ساعة) أو 3/30m.", true);
+        return;
+      }
+      if (body.webhook && !/^https?:\/\//i.test(body.webhook)) {
+        status("watch-status", "عنوان إشعار الويب يجب أن يبدأ بـ http:// أو https://.", true);
+        return;
+      }
+      if (!getToken()) { status("watch-status", "أدخل رمز الوصول أولًا واحفظه.", true); tokenInput.focus(); return; }
       api("POST", "/api/v1/watches", body)
-        .then(function () { status("watch-status", "أضيفت المراقبة."); form.reset(); loadWatches(); })
+        .then(function (w) { status("watch-status", "أضيفت المراقبة «" + w.name + "»."); form.reset(); loadWatches(); })
         .catch(function (e) { status("watch-status", "تعذّرت الإضافة: " + e.message, true); });
     });
     loadWatches();
@@ -139,7 +190,7 @@
     if (watch) meta.appendChild(el("span", { "class": "watch-name" }, "المراقبة: " + watch + " "));
     if (a.kind === "surge") meta.appendChild(el("span", { "class": "chip" }, "موجة "));
     var when = pick(a, ["created_at", "event_time", "published"]);
-    if (when) meta.appendChild(el("span", { "dir": "ltr" }, String(when).replace("T", " ").slice(0, 19)));
+    if (when) meta.appendChild(el("span", null, formatDate(when, true)));
     li.appendChild(meta);
     var reason = a.reason && a.reason.matches && a.reason.matches[0];
     if (reason && reason.sentence_text) {
@@ -216,7 +267,20 @@
     });
   }
 
+  /* a date picker shows the browser's own format; the date chosen is repeated in Arabic */
+  function initDatePickers() {
+    Array.prototype.forEach.call(document.querySelectorAll("input[type=date]"), function (input) {
+      var echo = el("span", { "class": "date-ar", "aria-hidden": "true" });
+      input.insertAdjacentElement("afterend", echo);
+      function show() { echo.textContent = input.value ? formatDate(input.value) : ""; }
+      input.addEventListener("change", show);
+      input.addEventListener("input", show);
+      show();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    initDatePickers();
     initSignin();
     initWatches();
     initAlerts();

@@ -1,0 +1,126 @@
+"""`rasid batch` on Spark (local[2], one session for the module) gives the same answers
+as `rasid ingest` followed by export, and `rasid load` brings its tables into an archive.
+
+Input: the first 8 articles of tests/resources/saudinewsnet-stories.jsonl (see
+README-stories.md) and a file with two bad records. Kept to one batch run: Spark's start
+and stages cost seconds each."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyspark")
+pa = pytest.importorskip("pyarrow")
+import pyarrow.dataset as ds  # noqa: E402
+
+from rasid.cli.main import main as cli_main  # noqa: E402
+from rasid.monitor import Monitor  # noqa: E402
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+N = 8
+COMPARED_LAYERS = ("entities", "places", "dates", "events")
+
+
+def read_table(folder: Path, name: str) -> list[dict]:
+    return ds.dataset(str(folder / name), format="parquet", partitioning="hive").to_table().to_pylist()
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("batch-in")
+    lines = (RESOURCES / "saudinewsnet-stories.jsonl").read_text(encoding="utf-8").splitlines()[:N]
+    (folder / "articles.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "more").mkdir()
+    (folder / "more" / "bad.jsonl").write_text(
+        lines[0] + '\n{"title": "بلا نص"}\n{not json\n', encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tables(inputs, tmp_path_factory) -> tuple[Path, dict]:
+    from rasid.batch.job import run_batch, start_spark
+
+    spark = start_spark("local[2]")
+    try:
+        out = tmp_path_factory.mktemp("batch-out") / "tables"
+        report = run_batch([str(inputs)], str(out), spark=spark, partitions=4)
+    finally:
+        spark.stop()
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def ingested(inputs, tmp_path_factory) -> str:
+    db = str(tmp_path_factory.mktemp("batch-db") / "archive.db")
+    with Monitor(db) as monitor:
+        summary = monitor.ingest([str(inputs)])
+    assert summary.stored == N and len(summary.rejected) == 2
+    return db
+
+
+def exported(db: str, kind: str) -> list[dict]:
+    with Monitor(db) as monitor:
+        data = b"".join(monitor.export_chunks(kind, "jsonl"))
+    return [json.loads(line) for line in data.decode("utf-8").splitlines()]
+
+
+def test_same_answers_as_ingest_and_export(tables, ingested):
+    out, report = tables
+    assert report["articles"] == N and report["rejected"] == 2 and report["duplicates"] == 1
+    articles = read_table(out, "articles")
+    one = {a["id"]: a for a in exported(ingested, "articles")}
+    assert {a["id"] for a in articles} == set(one)
+    for a in articles:
+        assert (a["title"], a["text"], a["published"]) == (one[a["id"]]["title"], one[a["id"]]["text"],
+                                                           one[a["id"]]["published"])
+        assert a["published_date"] == a["published"][:10]
+    spans = {(m["article_id"], m["layer"], m["start"], m["end"], m["label"])
+             for m in read_table(out, "mentions") if m["layer"] in COMPARED_LAYERS}
+    expected = {(m["article_id"], m["layer"], m["start"], m["end"], m["label"])
+                for m in exported(ingested, "mentions") if m["layer"] in COMPARED_LAYERS}
+    assert spans == expected and len(spans) > 100
+    places = {(p["article_id"], p["start"], p["end"], p["gazetteer_id"], p["lat"], p["lon"], p["country"])
+              for p in read_table(out, "places")}
+    assert places == {(p["article_id"], p["start"], p["end"], p["gazetteer_id"], p["lat"], p["lon"],
+                       p["country"]) for p in exported(ingested, "places")}
+    assert any(p[3] for p in places)
+    dates = {(d["article_id"], d["start"], d["end"], d["value"]) for d in read_table(out, "dates")}
+    assert dates == {(d["article_id"], d["start"], d["end"], d["value"]) for d in exported(ingested, "dates")}
+
+
+def test_rejected_entities_duplicates_and_stories(tables, inputs):
+    out, _ = tables
+    rejected = sorted((Path(r["file"]).name, r["line"]) for r in read_table(out, "rejected"))
+    assert rejected == [("bad.jsonl", 2), ("bad.jsonl", 3)]
+    reasons = " ".join(r["reason"] for r in read_table(out, "rejected"))
+    assert "text" in reasons and "JSON" in reasons
+    entities = read_table(out, "entities")
+    assert len({e["entity_id"] for e in entities}) == len(entities)
+    malaysia = [e for e in entities if e["canonical"] == "ماليزيا"]
+    assert malaysia and malaysia[0]["articles"] >= 3 and malaysia[0]["latin"]
+    mentions = read_table(out, "mentions")
+    assert sum(1 for m in mentions if m["entity_id"] == malaysia[0]["entity_id"]) == malaysia[0]["mentions"]
+    stories = read_table(out, "stories")
+    assert sorted(s["article_id"] for s in stories) == sorted(a["id"] for a in read_table(out, "articles"))
+    assert all(s["story_id"] <= s["article_id"] for s in stories)
+    for pair in read_table(out, "near_duplicates"):
+        assert pair["similarity"] >= 0.75 and pair["article_id"] != pair["duplicate_of"]
+
+
+def test_load_brings_the_tables_into_an_archive(tables, ingested, tmp_path, capsys):
+    out, _ = tables
+    db = str(tmp_path / "loaded.db")
+    assert cli_main(["load", str(out), "--db", db]) == 0
+    assert f"stored {N}" in capsys.readouterr().out
+    with Monitor(db) as loaded, Monitor(ingested) as one:
+        for doc in one.store.iter_documents():
+            again = loaded.get_document(doc.id)
+            assert again is not None and again.text == doc.text
+            for layer in COMPARED_LAYERS:
+                assert [(s.start, s.end, s.label) for s in again.layers.get(layer, [])] == \
+                    [(s.start, s.end, s.label) for s in doc.layers.get(layer, [])], layer
+        assert loaded.search("ماليزيا", limit=3)  # the search index was filled
+        assert loaded.top_entities(limit=1)  # the archive steps resolved the entities
+    assert cli_main(["load", str(tmp_path / "nothing"), "--db", db]) == 3
