@@ -463,7 +463,7 @@ class Monitor:
         for record in lookup_entities(self.store, name, type=type, limit=3):
             profile = self.store.entity_profile(record.id, limit=limit)
             if profile:
-                out.append(profile)
+                out.append(app_reads.add_entity_names(self.store, profile))
         return out
 
     def entity_suggestions(self, name: str, type: str | None = None, limit: int = 5) -> list[dict[str, Any]]:
@@ -543,6 +543,41 @@ class Monitor:
 
     def entity_spellings(self, entity_id: int) -> list[Any]:
         return self.store.entity_spellings(entity_id)
+
+    def merge_entities(self, keep: int | str, drop: int | str) -> dict[str, Any]:
+        """Merge entity `drop` into `keep` (ids, or names that match exactly one entity);
+        the decision holds for later articles (`rasid.entities.corrections`). Returns the
+        kept entity's profile; ValueError names what is wrong."""
+        from .entities.corrections import merge_entities
+
+        keep_id, drop_id = self.find_entity_id(keep), self.find_entity_id(drop)
+        record = merge_entities(self.store, keep_id, drop_id)
+        return app_reads.get_entity_profile(self.store, record.id, limit=5)
+
+    def split_entity(self, entity_id: int | str, alias: str) -> dict[str, Any]:
+        """Split the name `alias` off entity `entity_id` into an entity of its own; the
+        decision holds for later articles. Returns the new entity's profile."""
+        from .entities.corrections import split_entity
+
+        record = split_entity(self.store, self.find_entity_id(entity_id), alias)
+        return app_reads.get_entity_profile(self.store, record.id, limit=5)
+
+    def find_entity_id(self, ref: int | str) -> int:
+        """An entity id from an id or a name matching exactly one entity (ValueError else)."""
+        from .entities.archive import lookup_entities
+
+        text = str(ref).strip()
+        if text.isdigit():
+            if self.store.get_entity(int(text)) is None:
+                raise ValueError(f"no entity with id {text}")
+            return int(text)
+        found = lookup_entities(self.store, text, limit=3)
+        if not found:
+            raise ValueError(f"no entity named {text!r}")
+        if len(found) > 1:
+            raise ValueError(f"{text!r} names {len(found)} entities (" + ", ".join(
+                f"{r.canonical} id={r.id}" for r in found) + "): give an id")
+        return found[0].id
 
     def entity_profile(self, entity_id: int, limit: int = 20) -> dict[str, Any] | None:
         """One entity's profile plus the spellings seen in the archive (``spellings``)."""

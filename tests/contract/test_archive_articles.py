@@ -101,8 +101,12 @@ def test_get_document_round_trip_with_layers_and_spans(archive):
     attrs = back.layers["entities"][0].attrs
     assert attrs["canonical"] == "رجب طيب أردوغان" and attrs["entity_id"] >= 1
     assert back.layers["entities"][0].text_of(back.text) == "إردوغان"
-    assert store.count_article_mentions(doc.id) == {attrs["entity_id"]: 1}
-    assert store.entity_spellings(attrs["entity_id"]) == [{"text": "إردوغان", "mentions": 1}]
+    # the article also names him by office (الرئيس التركي: the office table, July 2015)
+    assert store.count_article_mentions(doc.id) == {attrs["entity_id"]: 2}
+    day = doc.published[:10]
+    assert store.entity_spellings(attrs["entity_id"]) == [
+        {"text": "إردوغان", "mentions": 1, "first_seen": day, "last_seen": day},
+        {"text": "الرئيس التركي", "mentions": 1, "first_seen": day, "last_seen": day}]
     assert store.collect_article_layers([doc.id, "nope"]) == {
         doc.id: {"entities": [(attrs["entity_id"], "PER", "رجب طيب أردوغان")], "places": []},
         "nope": {"entities": [], "places": []}}

@@ -40,7 +40,7 @@ def test_copy_keeps_everything(engine, location, tmp_path, capsys):
             assert target.count_documents() == 16
             for kind in RECORD_KINDS:
                 assert records(target, kind) == records(source, kind), kind
-            assert records(source, "alerts") and records(source, "entity_keys")
+            assert records(source, "alerts") and records(source, "entity_keys") and records(source, "entity_links")
             assert target.stats()["spans"] == source.stats()["spans"]
             assert target.stats()["entities"] == source.stats()["entities"]
             for query in ("ماليزيا", "الداخلية", "الذهب"):

@@ -51,15 +51,16 @@ def test_resolution_mentions_and_statistics(archive):
     eid = docs[0].layers["entities"][0].attrs["entity_id"]
     assert docs[1].layers["entities"][0].attrs["entity_id"] == eid  # one entity across articles
     assert archive.get_document(docs[0].id).layers["entities"][0].attrs["entity_id"] == eid
-    assert archive.count_article_mentions(docs[0].id) == {eid: 1}
+    # each article also names him by office (الرئيس التركي, the office table, July 2015)
+    assert archive.count_article_mentions(docs[0].id) == {eid: 2}
     assert archive.count_article_mentions(docs[2].id) == {}
     (top,) = archive.top_entities()
     assert (top["id"], top["canonical"], top["type"], top["mentions"], top["articles"]) == \
-        (eid, "رجب طيب أردوغان", "PER", 2, 2)
+        (eid, "رجب طيب أردوغان", "PER", 4, 2)
     assert archive.top_entities(type="ORG") == []
     day = docs[0].published[:10]
     (ranged,) = archive.top_entities(since=day, until=day)
-    assert ranged["mentions"] == 1 and ranged["articles"] == 1
+    assert ranged["mentions"] == 2 and ranged["articles"] == 1
     assert [r.id for r in lookup_entities(archive, "Erdogan")] == [eid]
     profile = archive.entity_profile(eid)
     assert profile["canonical"] == "رجب طيب أردوغان"
@@ -67,7 +68,14 @@ def test_resolution_mentions_and_statistics(archive):
     assert sum(t["articles"] for t in profile["timeline"]) == 2
     assert profile["co_mentioned"] == [] and profile["places"] == []
     assert archive.entity_profile(999999) is None
-    assert archive.entity_spellings(eid) == [{"text": "إردوغان", "mentions": 2}]
+    days = sorted(d.published[:10] for d in docs[:2])
+    assert archive.entity_spellings(eid) == [
+        {"text": "إردوغان", "mentions": 2, "first_seen": days[0], "last_seen": days[1]},
+        {"text": "الرئيس التركي", "mentions": 2, "first_seen": days[0], "last_seen": days[1]}]
+    reasons = archive.list_entity_links(eid)
+    assert reasons["إردوغان"] == "alias-table:رجب طيب أردوغان"
+    assert reasons["الرئيس التركي"].startswith("office:الرئيس التركي = رجب طيب أردوغان 2014-08-28")
+    assert [(r["role"], r["mentions"]) for r in archive.list_entity_roles(eid)] == [("رءيس تركي", 2)]
     (place,) = archive.top_places()
     assert (place["name"], place["country"], place["geonameid"], place["mentions"], place["articles"]) == \
         ("الرياض", "SA", 108410, 1, 1)
@@ -76,7 +84,7 @@ def test_resolution_mentions_and_statistics(archive):
     archive.set_entity_mentions(docs[0].id, [
         {"start": s.start, "end": s.end, "text": docs[0].text[s.start:s.end], "attrs": dict(s.attrs)}
         for s in docs[0].layers["entities"]])
-    assert archive.count_article_mentions(docs[0].id) == {eid: 1}
+    assert archive.count_article_mentions(docs[0].id) == {eid: 2}
     stats = archive.stats()
     assert stats["articles"] == 3 and stats["entities"] == {"PER": 2} and stats["spans"]["places"] == 1
 

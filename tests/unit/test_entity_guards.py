@@ -24,6 +24,20 @@ def test_two_spellings_of_one_place_still_merge(a, b):
     assert compare_names(a, b, "LOC").relation == "same"
 
 
+def test_one_country_under_two_spellings_is_one_archive_entity():
+    resolver = EntityResolver()
+    ids = []
+    for text, name in [("وقال مسؤول في سوريا إن الهدنة انهارت", "سوريا"),
+                       ("وفي سورية قتل عشرات المدنيين", "سورية"),
+                       ("وقال مسؤول في السعودية إن", "السعودية")]:
+        doc = make_doc(text, [(name, "LOC")], published="2015-07-20")
+        (update,) = resolver.resolve(doc)
+        ids.append(update.record.id)
+    assert ids[0] == ids[1] != ids[2]
+    assert resolver.index.get(ids[0]).aliases >= {"سوريا", "سورية"}
+    assert resolver.index.links[ids[0]]["سورية"] == "archive-name:سوريا"
+
+
 def test_netherlands_and_hollande_in_one_article_stay_two_entities():
     doc = make_doc("التقى الرئيس الفرنسي فرانسوا هولاند رئيس وزراء هولندا في باريس، وقال أولاند إن "
                    "هولندا شريك أساسي.", [("فرانسوا هولاند", "PER"), ("هولندا", "LOC"), ("باريس", "LOC"),

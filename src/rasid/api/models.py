@@ -115,3 +115,18 @@ class WatchIn(BaseModel):
     @classmethod
     def _webhook(cls, value: str | None) -> str | None:
         return check_url(value)
+
+
+class EntityMergeIn(BaseModel):
+    """Merge entity `drop` into entity `keep` (ids, or names that match exactly one entity)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"keep": "12", "drop": "47"}]})
+    keep: str = Field(..., min_length=1, max_length=200, description="the entity that stays: id or name")
+    drop: str = Field(..., min_length=1, max_length=200, description="the entity merged into it: id or name")
+
+
+class EntitySplitIn(BaseModel):
+    """Split a name off an entity into an entity of its own."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"alias": "الأسد"}]})
+    alias: str = Field(..., min_length=1, max_length=200, description="the name, as the entity page lists it")

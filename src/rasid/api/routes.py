@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from ..search.query import QueryError, convert_date_bound
 from ..server.app import ApiError, get_context
 from ..server.auth import require_read, require_write
-from .models import MAX_ARTICLES_PER_REQUEST, ArticleIn, FeedIn
+from .models import MAX_ARTICLES_PER_REQUEST, ArticleIn, EntityMergeIn, EntitySplitIn, FeedIn
 
 router = APIRouter()
 read = [Depends(require_read)]
@@ -221,9 +221,32 @@ def lookup_entity(request: Request,
     if not profiles:
         raise ApiError(404, f"no entity named {name!r} in the archive",
                        extra={"suggestions": monitor.entity_suggestions(name, type=type)})
-    for p in profiles:
-        p["spellings"] = monitor.entity_spellings(p["id"])
-    return {"name": name, "entities": profiles}
+    return {"name": name, "entities": profiles}  # each with its spellings (and why) and roles
+
+
+def correct_entities(request: Request, action: Any) -> dict[str, Any]:
+    """Run a merge or split under the write lock: 404 for an unknown entity, 400 otherwise."""
+    ctx = get_context(request)
+    try:
+        with ctx.write_lock:
+            return action(ctx.monitor)
+    except ValueError as exc:
+        message = str(exc).strip("'\"")
+        raise ApiError(404 if message.startswith("no entity") else 400, message) from None
+
+
+@router.post("/entities/merge", tags=["entities"], dependencies=write,
+             summary="Merge two entities (the decision holds for articles analysed later)")
+def merge_entities(request: Request, payload: EntityMergeIn) -> dict[str, Any]:
+    return correct_entities(request, lambda m: m.merge_entities(payload.keep.strip(), payload.drop.strip()))
+
+
+@router.post("/entities/{entity_id}/split", tags=["entities"], dependencies=write,
+             summary="Split a name off an entity into an entity of its own (the decision holds)")
+def split_entity(request: Request, entity_id: int, payload: EntitySplitIn) -> dict[str, Any]:
+    if not 1 <= entity_id <= 2**62:
+        raise ApiError(404, f"no entity with id {entity_id}")
+    return correct_entities(request, lambda m: m.split_entity(entity_id, payload.alias.strip()))
 
 
 @router.get("/entities/{entity_id}", tags=["entities"], dependencies=read,

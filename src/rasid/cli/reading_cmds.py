@@ -172,7 +172,33 @@ def cmd_entities(args: argparse.Namespace) -> int:
         f"{r['first_seen'] or ''}..{r['last_seen'] or ''}  id={r['id']}"))
 
 
+def cmd_entity_correction(args: argparse.Namespace) -> int:
+    """``rasid entity merge KEEP DROP`` / ``rasid entity split ID ALIAS``."""
+    m = _main()
+    if len(args.more) != 2:
+        raise m.CLIError(f"usage: rasid entity {args.name} " +
+                         ("KEEP DROP (ids or names)" if args.name == "merge" else "ID ALIAS"), m.EXIT_USAGE)
+    with m.open_monitor(args) as monitor:
+        try:
+            if args.name == "merge":
+                profile = monitor.merge_entities(args.more[0], args.more[1])
+            else:
+                profile = monitor.split_entity(args.more[0], args.more[1])
+        except ValueError as exc:
+            raise m.CLIError(str(exc), m.EXIT_NOT_FOUND if str(exc).startswith("no entity") else m.EXIT_USAGE)
+    if args.json:
+        m.emit_json(profile)
+        return m.EXIT_OK
+    done = "merged into" if args.name == "merge" else "split off as"
+    print(f"{done} {profile['canonical']}  [{profile['type']}]  id={profile['id']}  "
+          f"mentions {profile['mentions']}")
+    print(f"  names: {' | '.join(s['text'] for s in profile['spellings'])}")
+    return m.EXIT_OK
+
+
 def cmd_entity(args: argparse.Namespace) -> int:
+    if args.name in ("merge", "split") and args.more:
+        return cmd_entity_correction(args)
     m = _main()
     with m.open_monitor(args) as monitor:
         profiles = monitor.entity_profiles(args.name, type=args.type, limit=args.limit)
@@ -189,7 +215,13 @@ def cmd_entity(args: argparse.Namespace) -> int:
     for p in profiles:
         print(f"{p['canonical']}  [{p['type']}]  {p['latin']}  id={p['id']}")
         print(f"  mentions {p['mentions']}, seen {p['first_seen']} .. {p['last_seen']}")
-        print(f"  spellings: {' | '.join(p['aliases'])}")
+        print("  names:")
+        for n in p["spellings"]:
+            print(f"    {n['text']}  {n['mentions']}x  {n['first_seen'] or ''}..{n['last_seen'] or ''}"
+                  + (f"  ({n['why']})" if n["why"] else ""))
+        if p["roles"]:
+            print("  roles: " + ", ".join(f"{r['text']} ({r['mentions']}x, {r['first_seen'] or ''}.."
+                                          f"{r['last_seen'] or ''})" for r in p["roles"]))
         if p["places"]:
             print("  places: " + ", ".join(f"{x['name']} ({x['articles']})" for x in p["places"]))
         if p["co_mentioned"]:
@@ -288,8 +320,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_entities)
 
     p = sub.add_parser("entity", parents=[common],
-                       help="one entity (any spelling, Arabic or Latin): aliases, places, timeline")
-    p.add_argument("name")
+                       help="one entity (any spelling, Arabic or Latin): names and why each was "
+                            "linked, roles, places, timeline; 'entity merge KEEP DROP' and "
+                            "'entity split ID ALIAS' correct the resolution")
+    p.add_argument("name", help="a name; or merge / split followed by their arguments")
+    p.add_argument("more", nargs="*", help="merge: KEEP DROP (ids or names); split: ID ALIAS")
     p.add_argument("--type", type=entity_type, help="PER, ORG, LOC or MISC")
     p.add_argument("--limit", type=positive_int, default=10)
     p.set_defaults(func=cmd_entity)

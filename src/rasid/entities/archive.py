@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from ..doc import Document
 from ..store.base import EntityRecord
-from .linking import ENTITY_LAYER
+from .linking import ENTITY_LAYER, OFFICE_LAYER
 from .lookup import find_entities, suggest_entities
 from .resolver import EntityRecordUpdate, EntityResolver
 
@@ -42,6 +42,18 @@ class ArchiveEntityIndex:
 
     def get(self, entity_id: int) -> EntityRecord | None:
         return self.archive.get_entity(entity_id)
+
+    def list_decisions(self) -> list[dict]:
+        return self.archive.list_entity_decisions()
+
+    def add_links(self, entity_id: int, reasons: dict[str, str]) -> None:
+        self.archive.add_entity_links(entity_id, reasons)
+
+    def add_roles(self, entity_id: int, roles: list[tuple[str, str, str | None]]) -> None:
+        self.archive.add_entity_roles(entity_id, roles)
+
+    def find_role_holders(self, role: str) -> list[dict]:
+        return self.archive.find_role_holders(role)
 
 
 class BatchEntityIndex:
@@ -110,6 +122,7 @@ def is_resolved(doc: Document) -> bool:
     return any("entity_id" in s.attrs for s in doc.layers.get(ENTITY_LAYER, []))
 
 
+<<<<<<< HEAD
 def resolve_batch_entities(archive: Any, docs: list[Document]) -> list[EntityRecordUpdate]:
     """Resolve the entity spans of stored articles, in order, as `resolve_article_entities`
     would one by one (``entity_id`` set on them, in memory and in the archive), in one
@@ -117,14 +130,26 @@ def resolve_batch_entities(archive: Any, docs: list[Document]) -> list[EntityRec
     return what changed per entity and article."""
     docs = [d for d in docs if d.layers.get(ENTITY_LAYER)]
     if not docs:
+=======
+def resolve_article_entities(archive: Any, doc: Document) -> list[EntityRecordUpdate]:
+    """Resolve the entity spans of a stored article (``entity_id`` set on them, in memory
+    and in the archive) in one transaction; return what changed per entity."""
+    if not doc.layers.get(ENTITY_LAYER) and not doc.layers.get(OFFICE_LAYER):
+>>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
         return []
     index = BatchEntityIndex(archive)
     resolver = EntityResolver(index)
     with archive.transaction():
+<<<<<<< HEAD
         index.load(set().union(*(resolver.find_lookup_keys(d) for d in docs)))
         updates = [u for doc in docs for u in resolver.resolve(doc)]
         index.flush()
         archive.set_entity_mentions_many({doc.id: [
+=======
+        updates = EntityResolver(ArchiveEntityIndex(archive)).resolve(doc)
+        spans = doc.layers.get(ENTITY_LAYER, [])  # linking may have dropped non-entities, added offices
+        archive.set_entity_mentions(doc.id, [
+>>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
             {"start": s.start, "end": s.end, "text": doc.text[s.start:s.end], "attrs": dict(s.attrs)}
             for s in doc.layers[ENTITY_LAYER]] for doc in docs})
     return updates

@@ -5,6 +5,11 @@ Order of evidence: the curated alias table (داعش = تنظيم الدولة),
 (مصطفاي) joins the one longer name of the same type that contains a matching part; when
 two or more longer names match (بشار الأسد and حافظ الأسد, then الأسد) it stays on its own,
 marked ``ambiguous``. Roles written before a person's name are split off first.
+
+An office named without a name (ولي العهد، وزير الخارجية السعودي) becomes a PER mention of
+its holder on the article's day when the shipped office table knows one (attrs ``office``,
+``role``, ``holder``, ``link`` = ``office`` and ``office_source``); one the table does not
+know goes to the ``offices`` layer, for the archive to resolve (``rasid.entities.resolver``).
 """
 from __future__ import annotations
 
@@ -16,9 +21,12 @@ from ..doc import Document, Span
 from .acronyms import find_acronym_pairs
 from .aliases import AliasEntry, find_alias
 from .names import compare_names, normalize_entity_name, split_name
+from .offices import find_office_holder, find_office_mentions
 from .roles import find_role, name_start_after, split_leading_role
 
 ENTITY_LAYER = "entities"
+#: office mentions whose holder the office table does not know (the archive may)
+OFFICE_LAYER = "offices"
 
 
 @dataclass
@@ -53,6 +61,36 @@ class Cluster:
 def mention_name(doc: Document, span: Span) -> str:
     """The surface form of a mention, as written (clitics are already outside the span)."""
     return doc.text[span.start:span.end].strip(" \u060c,:\"'«»()")
+
+
+def linked_name(doc: Document, span: Span) -> str:
+    """The name a mention is linked by: an office mention's holder, else `mention_name`."""
+    return span.attrs.get("holder") or mention_name(doc, span)
+
+
+def add_office_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Span]:
+    """Add the article's nameless office mentions to the layer (`find_office_mentions`),
+    each with its holder on the article's day where the office table knows one."""
+    spans = doc.layers.get(layer, [])
+    found = find_office_mentions(doc, spans)
+    if not found:
+        return []
+    day = (doc.published or "")[:10] or None
+    known, unknown = [], []
+    for span in found:
+        office = find_office_holder(span.attrs["office"], day)
+        if office is not None:
+            span.attrs.update(holder=office.holder, link="office", office_source=office.describe())
+            known.append(span)
+        else:
+            unknown.append(span)
+    if known:
+        spans += known
+        spans.sort(key=lambda s: (s.start, s.end))
+        doc.layers[layer] = spans
+    if unknown:
+        doc.layers[OFFICE_LAYER] = unknown
+    return found
 
 
 def split_roles(doc: Document, span: Span) -> None:
@@ -143,19 +181,45 @@ def is_non_entity(name: str) -> bool:
     return key in table["exact"] or key.split(" ", 1)[0] in table["head"]
 
 
+#: a name part that never ends a name: it joins the next word (محسن أبو | الخير)
+_JOINS_NEXT = {"عبد", "ابو", "ابي", "ابا", "ام", "بن", "ابن", "بنت"}
+
+
+def join_split_names(doc: Document, layer: str = ENTITY_LAYER) -> None:
+    """Join two PER spans that one name was cut into after a part that needs the next
+    word (محسن أبو + الخير, عبد + الله): the first grows, the second is dropped."""
+    spans = doc.layers.get(layer, [])
+    i = 0
+    while i + 1 < len(spans):
+        a, b = spans[i], spans[i + 1]
+        words = normalize_entity_name(doc.text[a.start:a.end]).split()
+        if a.label == b.label == "PER" and words and doc.text[a.end:b.start].strip() == "" and \
+                doc.text[a.start:a.end].split()[-1:] and \
+                normalize_entity_name(doc.text[a.start:a.end].split()[-1]) in _JOINS_NEXT:
+            a.end = b.end
+            a.attrs.pop("norm", None)
+            del spans[i + 1]
+            continue
+        i += 1
+
+
 def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
     """Drop the non-entities (`is_non_entity`) from the layer, cluster the article's entity
     spans and annotate each span (see ResolveStage)."""
     spans = doc.layers.get(layer, [])
     if any(is_non_entity(mention_name(doc, s)) for s in spans):
         spans = doc.layers[layer] = [s for s in spans if not is_non_entity(mention_name(doc, s))]
+    join_split_names(doc, layer)
     pairs = find_acronym_pairs(doc, spans) if spans else []
     for span in spans:
-        if span.label == "PER":
+        if span.label == "PER" and "office" not in span.attrs:
             split_roles(doc, span)
+    if OFFICE_LAYER not in doc.layers and not any("office" in s.attrs for s in spans):
+        add_office_mentions(doc, layer)
+        spans = doc.layers.get(layer, [])
     items = []
     for pos, span in enumerate(spans):
-        name = mention_name(doc, span)
+        name = linked_name(doc, span)
         if not normalize_entity_name(name):
             continue
         items.append((span, name, find_alias(name), len(split_name(name)), pos))
@@ -176,7 +240,7 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
     for c in clusters:
         key, canonical = c.key, c.canonical  # once per cluster, not per mention
         for span in c.spans:
-            name = mention_name(doc, span)
+            name = linked_name(doc, span)
             span.attrs["key"] = key
             span.attrs["canonical"] = canonical
             span.attrs["cluster"] = c.index
@@ -201,7 +265,7 @@ def merge_acronym_clusters(doc: Document, clusters: list[Cluster],
         if (big.alias is not None and small.alias is not None) or big.type != small.type:
             continue  # the alias table already knows both, as two entities
         for span in small.spans:
-            big.add(span, mention_name(doc, span))
+            big.add(span, linked_name(doc, span))
             span.attrs["link"] = "parenthesis"
             owner[id(span)] = big
         big.alias = big.alias or small.alias

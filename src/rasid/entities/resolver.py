@@ -3,14 +3,23 @@
 `EntityResolver.resolve(doc)` takes the article's clusters (from the resolve stage's
 span attributes, or computed here) and, for each, finds the entity record by, in order:
 the alias table (key ``a:``), exact normalised name (``n:``), phonetic skeleton (``s:``),
+the gazetteer entry of a country, province or big city (``g:``: سوريا / سورية),
 then surname / Latin skeleton candidates (``t:``, ``l:``) scored with ``compare_names``
-(type must match; same surname + different given name never merges). A lone surname
-links to an existing record only when one candidate fits, or one dominates by mentions
-(>= 3x the next); otherwise it gets a record of its own. No candidate: a new record.
+(type must match; same surname + different given name never merges). A lone family
+name (a person named by one word in the whole article) links only to a record of that very
+name, never across articles to a full name (the same article must name the person in full);
+a lone organisation or place name links when one candidate fits, or one dominates by
+mentions (>= 3x the next). No candidate: a new record.
 
 The index sits behind `EntityIndex` (keys -> records); `MemoryEntityIndex` is the
 in-memory version, `rasid.entities.archive.ArchiveEntityIndex` the archive's (its
 ``find_entity_candidates`` / ``add_entity`` / ``update_entity`` / ``get_entity``).
+
+A user's decisions (`EntityDecisions`: a name merged into an entity, a name split off one)
+come before every rule. Each new surface form of an entity gets the reason it was linked
+(`rasid.entities.reasons`); each role written with a name is counted for the entity, so the
+archive learns who held an office when, and an office mention the shipped table does not
+know goes to the entity the archive saw holding it around the article's day.
 """
 from __future__ import annotations
 
@@ -21,8 +30,10 @@ from typing import Iterable, Protocol
 from ..doc import Document, Span
 from ..store.base import EntityRecord
 from .aliases import AliasEntry, find_alias
-from .linking import ENTITY_LAYER, link_mentions, mention_name
-from .names import compare_names, normalize_entity_name, skeleton_key, skeleton_token, split_name
+from .linking import ENTITY_LAYER, OFFICE_LAYER, link_mentions, linked_name, mention_name
+from .names import (compare_names, find_major_places, normalize_entity_name, skeleton_key,
+                    skeleton_token, split_name)
+from .offices import find_holder_latin, is_learnable_office, is_office_name, office_key
 from .translit import compute_latin_name, is_latin, name_skeleton
 
 DOMINANCE = 3.0
@@ -42,10 +53,15 @@ def compute_name_keys(name: str, kind: str) -> set[str]:
     norm = normalize_entity_name(name)
     if not norm:
         return keys
+    if kind == "PER" and is_office_name(name):
+        return {"n:" + norm}  # an office (ولي العهد): its exact name only, no surname keys
     alias = find_alias(name)
     if alias is not None:
         keys.add("a:" + normalize_entity_name(alias.canonical))
     keys.add("n:" + norm)
+    if kind == "LOC" and not is_latin(name):
+        # one gazetteer place under two spellings (سوريا / سورية): one key
+        keys.update(f"g:{i}" for i in find_major_places(name))
     if not is_latin(name):
         keys.add("s:" + skeleton_key(name))
         parts = split_name(name)
@@ -68,6 +84,36 @@ class EntityIndex(Protocol):
     def add(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord: ...
     def update(self, record: EntityRecord, keys: Iterable[str]) -> None: ...
     def get(self, entity_id: int) -> EntityRecord | None: ...
+    def list_decisions(self) -> list[dict]: ...
+    def add_links(self, entity_id: int, reasons: dict[str, str]) -> None: ...
+    def add_roles(self, entity_id: int, roles: list[tuple[str, str, str | None]]) -> None: ...
+    def find_role_holders(self, role: str) -> list[dict]: ...
+
+
+class EntityDecisions:
+    """The user's merges and splits, by normalised name (see `rasid.entities.corrections`)."""
+
+    def __init__(self, rows: Iterable[dict]):
+        self.merged: dict[str, int] = {}
+        self.split: dict[tuple[int, str], int | None] = {}
+        for d in rows:  # oldest first: a later decision on the same name wins
+            if d["kind"] == "merge":
+                self.merged[d["name"]] = d["entity_id"]
+                self.split = {k: v for k, v in self.split.items()
+                              if not (k[1] == d["name"] and k[0] == d["entity_id"])}
+            elif d["kind"] == "split":
+                self.split[(d["entity_id"], d["name"])] = d["other_id"]
+                if self.merged.get(d["name"]) == d["entity_id"]:
+                    del self.merged[d["name"]]
+
+    def find_merged(self, name: str) -> int | None:
+        return self.merged.get(normalize_entity_name(name))
+
+    def is_split(self, entity_id: int, name: str) -> bool:
+        return (entity_id, normalize_entity_name(name)) in self.split
+
+    def find_split_target(self, entity_id: int, name: str) -> int | None:
+        return self.split.get((entity_id, normalize_entity_name(name)))
 
 
 class MemoryEntityIndex:
@@ -76,6 +122,9 @@ class MemoryEntityIndex:
     def __init__(self) -> None:
         self.records: dict[int, EntityRecord] = {}
         self.keys: dict[str, set[int]] = {}
+        self.decisions: list[dict] = []
+        self.links: dict[int, dict[str, str]] = {}
+        self.roles: dict[tuple[int, str], dict] = {}
         self._ids = itertools.count(1)
 
     def next_id(self) -> int:
@@ -102,6 +151,27 @@ class MemoryEntityIndex:
     def get(self, entity_id: int) -> EntityRecord | None:
         return self.records.get(entity_id)
 
+    def list_decisions(self) -> list[dict]:
+        return self.decisions
+
+    def add_links(self, entity_id: int, reasons: dict[str, str]) -> None:
+        for name, reason in reasons.items():
+            self.links.setdefault(entity_id, {}).setdefault(name, reason)
+
+    def add_roles(self, entity_id: int, roles: list[tuple[str, str, str | None]]) -> None:
+        for role, text, day in roles:
+            row = self.roles.setdefault((entity_id, role), {
+                "entity_id": entity_id, "role": role, "text": text, "first_seen": day,
+                "last_seen": day, "mentions": 0})
+            row["mentions"] += 1
+            if day:
+                row["first_seen"] = min(filter(None, [row["first_seen"], day]))
+                row["last_seen"] = max(filter(None, [row["last_seen"], day]))
+
+    def find_role_holders(self, role: str) -> list[dict]:
+        rows = [r for (_, k), r in self.roles.items() if k == role]
+        return sorted(rows, key=lambda r: (-r["mentions"], r["entity_id"]))
+
 
 @dataclass
 class _Group:
@@ -124,7 +194,7 @@ def _groups_of(doc: Document, layer: str) -> list[_Group]:
     for span in spans:
         if "cluster" not in span.attrs:
             continue
-        name = mention_name(doc, span)
+        name = linked_name(doc, span)
         g = by_cluster.get(span.attrs["cluster"])
         if g is None:
             alias = find_alias(span.attrs.get("canonical", name))
@@ -154,38 +224,27 @@ class EntityResolver:
     def resolve(self, doc: Document) -> list[EntityRecordUpdate]:
         """Assign every entity cluster of `doc` to a record; writes ``entity_id`` on spans."""
         day = (doc.published or "")[:10] or None
+        decisions = EntityDecisions(self.index.list_decisions())
         updates = []
         for g in _groups_of(doc, self.layer):
-            record, how = self._match(g)
-            created = record is None
-            if record is None:
-                canonical = g.alias.canonical if g.alias else g.longest
-                latin = g.alias.latin if g.alias else compute_latin_name(canonical, g.type)
-                record = EntityRecord(0, canonical, g.type, latin)
-                if g.alias:
-                    record.aliases.update(g.alias.forms)
-                how = "new-ambiguous" if g.ambiguous else "new"
-            elif not g.alias and len(split_name(g.longest)) > len(split_name(record.canonical)) \
-                    and find_alias(record.canonical) is None:
-                record.canonical = g.longest  # a fuller name arrived
-                record.latin = compute_latin_name(record.canonical, record.type)
-            record.aliases.update(g.names)
-            record.mention_count += len(g.spans)
-            if day:
-                record.first_seen = min(filter(None, [record.first_seen, day]))
-                record.last_seen = max(filter(None, [record.last_seen, day]))
-            keys = set()
-            for form in record.aliases | {record.canonical}:
-                keys |= compute_name_keys(form, record.type)
-            if created:
-                self.index.add(record, keys)
-            else:
-                self.index.update(record, keys)
-            for span in g.spans:
-                span.attrs["entity_id"] = record.id
-            updates.append(EntityRecordUpdate(record, created, g.spans, how))
+            record, how = self._match(g, decisions)
+            if record is not None:
+                away = [s for s in g.spans if decisions.is_split(record.id, linked_name(doc, s))]
+                if away:  # names a user split off this record go where the user sent them
+                    target = decisions.find_split_target(record.id, linked_name(doc, away[0]))
+                    sub = _Group(g.type, None, [linked_name(doc, s) for s in away], away, False)
+                    updates.append(self._commit(doc, sub, self.index.get(target) if target else None,
+                                                "decision", day))
+                    rest = [s for s in g.spans if all(s is not a for a in away)]
+                    if not rest:
+                        continue
+                    g = _Group(g.type, g.alias, list(dict.fromkeys(linked_name(doc, s) for s in rest)),
+                               rest, g.ambiguous)
+            updates.append(self._commit(doc, g, record, how, day))
+        updates += self._resolve_offices(doc, day)
         return updates
 
+<<<<<<< HEAD
     def find_lookup_keys(self, doc: Document) -> set[str]:
         """Every key `resolve(doc)` looks records up by (an index may read them at once)."""
         keys: set[str] = set()
@@ -201,6 +260,100 @@ class EntityResolver:
             if found:
                 return found[0], "alias"
         candidates = [r for r in self.index.find_candidates(keys) if r.type == g.type]
+=======
+    def _commit(self, doc: Document, g: _Group, record: EntityRecord | None, how: str,
+                day: str | None) -> EntityRecordUpdate:
+        """Create or update `g`'s record; set ``entity_id`` on its spans; record why each new
+        name was linked and the roles written with it."""
+        created = record is None
+        known = set() if created else {normalize_entity_name(f) for f in record.aliases | {record.canonical}}
+        if record is None:
+            canonical = g.alias.canonical if g.alias else g.longest
+            latin = g.alias.latin if g.alias else (
+                find_holder_latin(canonical) or compute_latin_name(canonical, g.type))
+            record = EntityRecord(0, canonical, g.type, latin)
+            if g.alias:
+                record.aliases.update(g.alias.forms)
+            if how != "decision":
+                how = "new-ambiguous" if g.ambiguous else "new"
+        elif not g.alias and len(split_name(g.longest)) > len(split_name(record.canonical)) \
+                and find_alias(record.canonical) is None:
+            record.canonical = g.longest  # a fuller name arrived
+            record.latin = find_holder_latin(record.canonical) or compute_latin_name(record.canonical, record.type)
+        record.aliases.update(g.names)
+        # an office it was named by (ولي العهد) is one of its names, with its reason
+        record.aliases.update(doc.text[s.start:s.end] for s in g.spans
+                              if s.attrs.get("link") in ("office", "office-archive"))
+        record.mention_count += len(g.spans)
+        if day:
+            record.first_seen = min(filter(None, [record.first_seen, day]))
+            record.last_seen = max(filter(None, [record.last_seen, day]))
+        keys = set()
+        for form in record.aliases | {record.canonical}:
+            keys |= compute_name_keys(form, record.type)
+        if created:
+            self.index.add(record, keys)
+        else:
+            self.index.update(record, keys)
+        for span in g.spans:
+            span.attrs["entity_id"] = record.id
+        reasons = {}
+        for span in g.spans:
+            text = doc.text[span.start:span.end]
+            if text not in reasons:
+                reasons[text] = explain_link(doc, span, g, record, how, created, known)
+        self.index.add_links(record.id, reasons)
+        roles = [(office_key(s.attrs["role"]), s.attrs["role"], day) for s in g.spans if s.attrs.get("role")]
+        if roles:
+            self.index.add_roles(record.id, [r for r in roles if r[0]])
+        return EntityRecordUpdate(record, created, g.spans, how)
+
+    def _resolve_offices(self, doc: Document, day: str | None) -> list[EntityRecordUpdate]:
+        """Office mentions the shipped table left without a holder: the entity the archive
+        saw holding the office (a role written with its name) within `OFFICE_WINDOW_DAYS`
+        of `day`, when one stands out; otherwise they stay unresolved."""
+        out = []
+        if not day:
+            return out
+        for span in doc.layers.get(OFFICE_LAYER, []):
+            key = span.attrs.get("office")
+            if not key or "entity_id" in span.attrs or not is_learnable_office(key):
+                continue
+            holder = choose_role_holder(self.index.find_role_holders(key), day)
+            record = self.index.get(holder["entity_id"]) if holder else None
+            if record is None:
+                continue
+            span.attrs["link"] = "office-archive"
+            span.attrs["office_source"] = (f"{holder['text']} = {record.canonical} "
+                                           f"{holder['first_seen']}..{holder['last_seen']} (archive)")
+            clusters = [x.attrs.get("cluster", -1) for x in doc.layers.get(self.layer, [])]
+            span.attrs.update(holder=record.canonical, key=normalize_entity_name(record.canonical),
+                              canonical=record.canonical, cluster=max(clusters, default=-1) + 1)
+            g = _Group(record.type, None, [record.canonical], [span], False)
+            out.append(self._commit(doc, g, record, "office", day))
+            layer = doc.layers.setdefault(self.layer, [])
+            layer.append(span)
+            layer.sort(key=lambda s: (s.start, s.end))
+        return out
+
+    def _match(self, g: _Group, decisions: EntityDecisions) -> tuple[EntityRecord | None, str]:
+        for name in g.names:
+            merged = decisions.find_merged(name)
+            record = self.index.get(merged) if merged else None
+            if record is not None:
+                return record, "decision"
+        if g.alias is not None:
+            found = [r for r in self.index.find_candidates(["a:" + normalize_entity_name(g.alias.canonical)])
+                     if not all(decisions.is_split(r.id, n) for n in g.names)]
+            if found:
+                return found[0], "alias"
+        keys: set[str] = set()
+        for name in g.names:
+            keys |= compute_name_keys(name, g.type)
+        keys = {k for k in keys if not k.startswith("l:")}
+        candidates = [r for r in self.index.find_candidates(keys) if r.type == g.type and
+                      not all(decisions.is_split(r.id, n) for n in g.names)]
+>>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
         if g.alias is not None:
             # a table entity seen before only under names the table does not list
             candidates = [r for r in candidates if find_alias(r.canonical) in (None, g.alias)]
@@ -226,10 +379,67 @@ class EntityResolver:
         exact = [r for _, r in scored if normalize_entity_name(r.canonical) == normalize_entity_name(full)]
         if exact:
             return exact[0], "name"
+        if g.type == "PER":
+            # a bare family name joins a full name only where the same article names the
+            # person in full (then the group is not lone); across articles it is its own entity
+            return None, "new"
         if len(scored) == 1:
-            return scored[0][1], "surname"
+            return scored[0][1], "surname" if g.type == "PER" else "name"
         counts = sorted((r.mention_count, r.id) for _, r in scored)
         top, runner = counts[-1][0], counts[-2][0]
         if top >= DOMINANCE * max(runner, 1):
             return self.index.get(counts[-1][1]), "surname"
         return None, "new-ambiguous"
+
+
+#: an office learnt from the archive holds this many days before and after it was seen
+OFFICE_WINDOW_DAYS = 120
+
+
+def choose_role_holder(holders: list[dict], day: str) -> dict | None:
+    """The holder seen with the role closest to `day` (inside its first..last seen days, or
+    within `OFFICE_WINDOW_DAYS`); None when two fit equally well or none does."""
+    from datetime import date
+
+    def distance(h: dict) -> int:
+        d = date.fromisoformat(day)
+        first = date.fromisoformat(h["first_seen"]) if h.get("first_seen") else None
+        last = date.fromisoformat(h["last_seen"]) if h.get("last_seen") else None
+        if first is None or last is None:
+            return 10**6
+        if first <= d <= last:
+            return 0
+        return min(abs((d - first).days), abs((d - last).days))
+
+    fits = sorted(((distance(h), h["mentions"], h) for h in holders), key=lambda x: (x[0], -x[1]))
+    fits = [f for f in fits if f[0] <= OFFICE_WINDOW_DAYS]
+    if not fits:
+        return None
+    if len(fits) > 1 and fits[1][0] == fits[0][0] and fits[0][1] < DOMINANCE * fits[1][1]:
+        return None
+    return fits[0][2]
+
+
+def explain_link(doc: Document, span: Span, g: _Group, record: EntityRecord, how: str,
+                 created: bool, known: set[str]) -> str:
+    """Why the mention's surface form belongs to `record` (a `rasid.entities.reasons` code,
+    with its detail after a colon)."""
+    text = doc.text[span.start:span.end]
+    if span.attrs.get("link") in ("office", "office-archive"):
+        return f"{span.attrs['link']}:{span.attrs.get('office_source', '')}"
+    if how == "decision":
+        return "user"
+    if span.attrs.get("link") == "parenthesis":
+        return f"parenthesis:{g.longest}"
+    norm = normalize_entity_name(mention_name(doc, span))
+    if g.alias is not None and find_alias(text) is g.alias:
+        return f"alias-table:{g.alias.canonical}"
+    if norm == normalize_entity_name(record.canonical) and created:
+        return "new"
+    if norm != normalize_entity_name(g.longest):
+        return f"same-article:{g.longest}"
+    if created:
+        return "new"
+    if norm in known:
+        return "name"
+    return f"archive-{how}:{record.canonical}"

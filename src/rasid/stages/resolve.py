@@ -10,7 +10,10 @@ and annotates each remaining span in place (it declares ``writes = ("entities",)
 * ``alias_of``: the canonical, on mentions written differently from it (مصطفاي),
 * ``role``, ``role_start``, ``role_end``: a title written before or inside a person's
   name (الرئيس الفرنسي); a role inside the span is trimmed off (``start`` moves),
-* ``ambiguous``: a lone name part that matches two or more longer names.
+* ``ambiguous``: a lone name part that matches two or more longer names;
+* nameless office mentions (ولي العهد): a PER span of the holder on the article's day
+  (``office``, ``holder``, ``link`` = ``office``) when the office table knows one, else a
+  span of the ``offices`` layer for the archive step (``rasid.entities.offices``).
 
 Across-archive resolution (entity records, ids) is ``rasid.entities.resolver``.
 """
@@ -24,7 +27,7 @@ from ..pipeline import Stage
 class ResolveStage(Stage):
     name = "resolve"
     reads = ("tokens", "entities")
-    writes = ("entities",)  # annotated in place: key, canonical, cluster, role, ...
+    writes = ("entities", "offices")  # annotated in place: key, canonical, cluster, role, ...
 
     def __call__(self, doc: Document) -> Document:
         link_mentions(doc)

@@ -126,9 +126,9 @@ class EntityRecord:
 
 #: What `Store.iter_records` / `Store.import_records` move, in dependency order (an
 #: archive copy imports them in this order). Articles bring their spans and mentions.
-RECORD_KINDS = ("entities", "entity_keys", "articles", "neardup_signatures", "neardup_bands",
-                "near_duplicates", "stories", "story_articles", "story_terms", "story_entities",
-                "watches", "watch_matches", "alerts", "deliveries", "state", "progress")
+RECORD_KINDS = ("entities", "entity_keys", "entity_links", "entity_roles", "entity_decisions",
+                "articles", "neardup_signatures", "neardup_bands", "near_duplicates", "stories",
+                "story_articles", "story_terms", "story_entities", "watches", "watch_matches", "alerts", "deliveries", "state", "progress")
 
 from .interface_alerts import AlertMethods  # noqa: E402
 from .interface_articles import ArticleMethods  # noqa: E402

@@ -73,10 +73,62 @@ class EntityMethods(abc.ABC):
 
     @abc.abstractmethod
     def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
-        """The surface forms mentioned for the entity: [{text, mentions}], most first."""
+        """The surface forms mentioned for the entity: [{text, mentions, first_seen,
+        last_seen}] (days of the articles' publication), most first."""
 
     @abc.abstractmethod
     def top_places(self, country: str | None = None, since: str | None = None,
                    until: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Resolved places (demonyms left out), most mentioned first: {name, name_en,
         country, lat, lon, feature, geonameid, mentions, articles}."""
+
+    # -- why names were linked, roles, the user's decisions (store/sql_entity_names.py) ---
+    @abc.abstractmethod
+    def add_entity_links(self, entity_id: int, reasons: dict[str, str]) -> None:
+        """Record why each surface form was linked to the entity ({name: reason}); a name
+        that has a reason already keeps it."""
+
+    @abc.abstractmethod
+    def set_entity_link(self, entity_id: int, name: str, reason: str) -> None:
+        """Record (or replace) the reason of one name."""
+
+    @abc.abstractmethod
+    def list_entity_links(self, entity_id: int) -> dict[str, str]:
+        """``{name: reason}`` for the entity."""
+
+    @abc.abstractmethod
+    def add_entity_roles(self, entity_id: int, roles: Iterable[tuple[str, str, str | None]]) -> None:
+        """Count one mention of each ``(role key, role as written, day)``, widening the
+        role's first/last seen days."""
+
+    @abc.abstractmethod
+    def list_entity_roles(self, entity_id: int) -> list[dict[str, Any]]:
+        """[{role, text, first_seen, last_seen, mentions}] of the entity, most first."""
+
+    @abc.abstractmethod
+    def find_role_holders(self, role: str) -> list[dict[str, Any]]:
+        """Entities seen with the role key: [{entity_id, text, first_seen, last_seen,
+        mentions}], most mentions first."""
+
+    @abc.abstractmethod
+    def add_entity_decision(self, kind: str, entity_id: int, name: str,
+                            other_id: int | None = None) -> None:
+        """Record a user's decision: ``merge`` (the normalised `name` belongs to `entity_id`)
+        or ``split`` (`name` left `entity_id` for `other_id`)."""
+
+    @abc.abstractmethod
+    def list_entity_decisions(self) -> list[dict[str, Any]]:
+        """Every decision: [{id, kind, entity_id, name, other_id, created_at}], oldest first."""
+
+    @abc.abstractmethod
+    def list_entity_article_ids(self, entity_id: int) -> list[str]:
+        """Ids of the articles that mention the entity."""
+
+    @abc.abstractmethod
+    def move_entity_rows(self, from_id: int, to_id: int) -> None:
+        """Give `to_id` the keys, link reasons, roles, mentions and decisions of `from_id`,
+        then delete `from_id` (the articles' span attributes are the caller's business)."""
+
+    @abc.abstractmethod
+    def remove_entity_keys(self, entity_id: int, keys: Iterable[str]) -> None:
+        """Forget matching keys of the entity."""

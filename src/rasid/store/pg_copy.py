@@ -19,12 +19,17 @@ ORDER_BY = {
     "near_duplicates": "ctid", "stories": "id", "story_articles": "ctid", "watches": "id",
     "alerts": "id", "deliveries": "id", "state": "ctid",
     "entity_keys": f"key {_C}, entity_id",
+    "entity_links": f"entity_id, name {_C}, reason {_C}",
+    "entity_roles": f"entity_id, role {_C}, text {_C}, first_seen {_C} NULLS FIRST, "
+                    f"last_seen {_C} NULLS FIRST, mentions",
+    "entity_decisions": "id",
     "story_terms": f"term {_C}, story_id, last_published {_C} NULLS FIRST",
     "story_entities": f"entity_id, story_id, articles, last_published {_C} NULLS FIRST",
     "watch_matches": f"watch_id, article_id {_C}, event_time {_C}, reason {_C}",
 }
 #: tables whose identity column must move past the imported ids
-IDENTITY = {"entities": "id", "stories": "id", "watches": "id", "alerts": "id", "deliveries": "id"}
+IDENTITY = {"entities": "id", "stories": "id", "watches": "id", "alerts": "id", "deliveries": "id",
+            "entity_decisions": "id"}
 
 
 class PostgresCopyMethods:

@@ -12,6 +12,11 @@ TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "entities": ("entities", ("id", "canonical", "type", "latin", "aliases", "mention_count",
                               "first_seen", "last_seen"), ("aliases",)),
     "entity_keys": ("entity_keys", ("key", "entity_id"), ()),
+    "entity_links": ("entity_links", ("entity_id", "name", "reason"), ()),
+    "entity_roles": ("entity_roles", ("entity_id", "role", "text", "first_seen", "last_seen",
+                                      "mentions"), ()),
+    "entity_decisions": ("entity_decisions", ("id", "kind", "entity_id", "name", "other_id",
+                                              "created_at"), ()),
     "neardup_signatures": ("neardup_signatures", ("article_id", "signature"), ()),
     "neardup_bands": ("neardup_bands", ("band", "bucket_hash", "article_id"), ()),
     "near_duplicates": ("near_duplicates", ("article_id", "duplicate_of", "similarity"), ()),
@@ -83,7 +88,8 @@ class SqliteCopyMethods:
 
     @staticmethod
     def _without_rowid(table: str) -> bool:
-        return table in ("entity_keys", "story_terms", "story_entities", "watch_matches")
+        return table in ("entity_keys", "entity_links", "entity_roles", "story_terms",
+                         "story_entities", "watch_matches")
 
     def import_records(self, kind: str, records: Iterable[dict[str, Any]]) -> int:
         n = 0

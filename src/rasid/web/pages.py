@@ -189,9 +189,7 @@ def entity_page(request: Request, name: Annotated[str, Query(max_length=200)] = 
         if profile:
             profiles = [profile]
     if not profiles and name.strip():
-        profiles = monitor.entity_profiles(name, limit=20)
-        for p in profiles:
-            p["spellings"] = monitor.entity_spellings(p["id"])
+        profiles = monitor.entity_profiles(name, limit=20)  # with spellings, reasons, roles
     if not profiles and name.strip():
         return page(request, "entity.html", status=404, name=name, profiles=[],
                     suggestions=monitor.entity_suggestions(name))

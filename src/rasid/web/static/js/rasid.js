@@ -242,6 +242,31 @@
     }
   }
 
+  /* entity page: merge another entity into this one, or split a name off it */
+  function initEntityCorrections() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.entity-correct"), function (form) {
+      var id = form.getAttribute("data-entity-id");
+      var out = form.querySelector(".status");
+      form.elements.token.value = getToken();
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        if (form.elements.token.value.trim()) setToken(form.elements.token.value.trim());
+        var target = form.elements.target.value.trim();
+        if (!target) return;
+        var call = form.elements.action.value === "merge"
+          ? api("POST", "/api/v1/entities/merge", { keep: id, drop: target })
+          : api("POST", "/api/v1/entities/" + id + "/split", { alias: target });
+        out.className = "status"; out.textContent = "جارٍ التنفيذ…";
+        call.then(function (p) {
+          out.textContent = "تم. ";
+          out.appendChild(el("a", { href: "/entity?id=" + p.id }, p.canonical));
+        }).catch(function (e) {
+          out.className = "status error"; out.textContent = "تعذّر التنفيذ: " + e.message;
+        });
+      });
+    });
+  }
+
   /* a date picker shows the browser's own format; the date chosen is repeated in Arabic */
   function initDatePickers() {
     Array.prototype.forEach.call(document.querySelectorAll("input[type=date]"), function (input) {
@@ -259,5 +284,6 @@
     initSignin();
     initWatches();
     initAlerts();
+    initEntityCorrections();
   });
 })();

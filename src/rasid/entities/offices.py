@@ -1,0 +1,176 @@
+"""Offices and who held them when: a mention such as ولي العهد or وزير الخارجية السعودي
+names the person holding the office on the article's date.
+
+* ``office_key(text)``: the office as a key: words normalised, the article ال and the
+  preposition لل dropped (وزير الخارجية السعودي -> ``وزير خارجيه سعودي``); a role written
+  before a name is keyed the same way (``rasid.entities.archive`` stores it per entity, so
+  the archive learns who held an office when: "وزير الخارجية عادل الجبير").
+* ``data/offices.tsv``: the knowledge table shipped with rasid, built by
+  ``bench/make_offices.py`` from the UniversalPetrarch Arabic actor dictionary and the
+  hand-checked ``data/offices_curated.tsv``; ``find_office_holder(key, day)`` answers from it.
+* ``find_office_mentions(doc)``: office phrases in the text that no name follows (those
+  are roles of the name, see ``rasid.entities.roles``), longest first.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..arabic.tokenize import Token, tokenize
+from ..doc import Document, Span
+from .names import normalize_entity_name
+from .roles import load_roles
+
+MAX_OFFICE_WORDS = 6
+#: words that make a role a former or a deputy one: never the office itself
+_CHAINING_HEADS = {"ناءب", "ولي"}  # نائب, ولي (normalised)
+_NOT_THE_HOLDER = {"سابق", "سابقه", "اسبق", "راحل", "مخلوع", "مساعد", "وكيل"}
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    key: str
+    text: str
+    holder: str
+    latin: str
+    start: str  # YYYY-MM-DD or ""
+    end: str    # YYYY-MM-DD or "" (still in office)
+    source: str
+
+    def covers(self, day: str | None) -> bool:
+        if not day:
+            return False
+        return (not self.start or self.start <= day) and (not self.end or day < self.end)
+
+    def describe(self) -> str:
+        return f"{self.text} = {self.holder} {self.start or '…'}..{self.end or '…'} ({self.source})"
+
+
+def normalize_office_word(word: str) -> str:
+    w = normalize_entity_name(word).replace(" ", "")
+    if w.startswith("لل") and len(w) > 4:
+        return w[2:]
+    if w.startswith("ال") and len(w) > 3:
+        return w[2:]
+    return w
+
+
+#: role heads that name an office someone holds (not الانتحاري, المتهم, الكاتب ...)
+OFFICE_HEADS = frozenset(normalize_office_word(w) for w in (
+    "رئيس نائب وزير ملك عاهل أمير ولي سفير مبعوث ممثل مندوب أمين مدير مستشار مرشد حاكم "
+    "محافظ قائد زعيم متحدث ناطق مفتي خادم").split())
+
+
+def office_key(text: str) -> str:
+    """The key of an office or role phrase (see module doc); "" when it has no word."""
+    words = [normalize_office_word(t.base or t.text) for t in tokenize(text) if t.is_word]
+    return " ".join(w for w in words if w and w != "ل")
+
+
+@lru_cache(maxsize=1)
+def load_offices() -> dict[str, tuple[Office, ...]]:
+    """``data/offices.tsv``: office key -> its holders, earliest first."""
+    raw = resources.files("rasid.entities").joinpath("data/offices.tsv").read_text("utf-8")
+    out: dict[str, list[Office]] = {}
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 7:
+            raise ValueError(f"rasid/entities/data/offices.tsv line {n}: expected 7 tab-separated "
+                             f"fields (key, office, holder, latin, start, end, source), got {len(fields)}")
+        out.setdefault(fields[0], []).append(Office(*fields))
+    return {k: tuple(sorted(v, key=lambda o: o.start)) for k, v in out.items()}
+
+
+def find_office_holder(key: str, day: str | None) -> Office | None:
+    """The one holder of the office `key` on `day` in the shipped table; None when the
+    table does not know the office, the day, or knows several holders that day."""
+    found = [o for o in load_offices().get(key, ()) if o.covers(day)]
+    holders = {normalize_entity_name(o.holder) for o in found}
+    return found[0] if len(holders) == 1 else None
+
+
+@lru_cache(maxsize=50_000)
+def is_office_name(text: str) -> bool:
+    """Whether a name is an office phrase (the table's, or a learnable one)."""
+    key = office_key(text)
+    return bool(key) and (key in load_offices() or is_learnable_office(key))
+
+
+@lru_cache(maxsize=1)
+def _holder_latin() -> dict[str, str]:
+    return {normalize_entity_name(o.holder): o.latin for rows in load_offices().values()
+            for o in rows if o.source.startswith("curated") and o.latin}
+
+
+def find_holder_latin(name: str) -> str | None:
+    """The Latin form the hand-checked office rows give a holder's name (محمد بن نايف ->
+    Mohammed bin Nayef), or None."""
+    return _holder_latin().get(normalize_entity_name(name))
+
+
+def _word_key(token: Token) -> str:
+    return normalize_office_word(token.base or token.text) if token.is_word else ""
+
+
+@lru_cache(maxsize=1)
+def _office_prefixes() -> frozenset[str]:
+    out = set()
+    for key in load_offices():
+        words = key.split()
+        out.update(" ".join(words[:i]) for i in range(1, len(words) + 1))
+    return frozenset(out)
+
+
+def is_learnable_office(key: str) -> bool:
+    """A role key the archive may learn as an office: a head word and a complement or a
+    nisba (وزير خارجيه, رئيس روسي), not a bare title (رئيس, امير) nor a former one."""
+    words = key.split()
+    if len(words) < 2 or any(w in _NOT_THE_HOLDER for w in words) or key in _NOT_THE_HOLDER:
+        return False
+    roles = load_roles()
+    # after the head, only complements and nisbas; a second head only after نائب / ولي
+    # (نائب رئيس الوزراء, ولي ولي العهد), so that two roles side by side stay two
+    return words[0] in OFFICE_HEADS and all(
+        w in roles["complement"] or w in roles["nisba"] or
+        (w in roles["head"] and prev in _CHAINING_HEADS) for prev, w in zip(words, words[1:]))
+
+
+def find_office_mentions(doc: Document, spans: list[Span]) -> list[Span]:
+    """New PER spans for the office phrases of `doc` that no entity span covers or follows
+    (attrs ``office`` key and ``role`` as written). Known offices (the shipped table) and
+    learnable ones (`is_learnable_office`) are found, the longest phrase first."""
+    tokens = doc.tokens or tokenize(doc.text)
+    keys = [_word_key(t) for t in tokens]
+    starts = sorted(s.start for s in spans)
+    taken = sorted((s.start, s.end) for s in spans)
+    prefixes = _office_prefixes()
+    out: list[Span] = []
+    i = 0
+    while i < len(tokens):
+        best = 0
+        if keys[i] and (keys[i] in prefixes or keys[i] in OFFICE_HEADS):
+            for n in range(min(MAX_OFFICE_WORDS, len(tokens) - i), 0, -1):
+                if not all(keys[i:i + n]):
+                    continue
+                key = " ".join(keys[i:i + n])
+                if key in load_offices() or is_learnable_office(key):
+                    best = n
+                    break
+        if not best:
+            i += 1
+            continue
+        first, last = tokens[i], tokens[i + best - 1]
+        start, end = first.base_start, last.end
+        nxt = bisect_left(starts, end)
+        gap = doc.text[end:starts[nxt]] if nxt < len(starts) else "x"
+        followed = gap.strip(" \u060c,:") == "" and nxt < len(starts)
+        overlaps = any(a < end and start < b for a, b in taken)
+        if not followed and not overlaps:
+            out.append(Span(start, end, "PER", {"office": " ".join(keys[i:i + best]),
+                                                "role": doc.text[start:end]}))
+        i += best
+    return out

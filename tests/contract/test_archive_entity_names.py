@@ -1,0 +1,66 @@
+"""Why names were linked, roles held, the user's decisions and moving an entity's rows, on
+every engine (tests/contract/conftest.py)."""
+from __future__ import annotations
+
+from rasid.doc import Span
+from rasid.entities.archive import resolve_article_entities
+from rasid.store import EntityRecord
+
+from contract_data import make_docs
+
+
+def test_links_roles_and_decisions(archive):
+    a = archive.add_entity(EntityRecord(0, "عادل الجبير", "PER", "Adel al-Jubeir"), ["n:عادل الجبير"])
+    b = archive.add_entity(EntityRecord(0, "الجبير", "PER", "al-Jubeir"), ["n:الجبير"])
+    archive.add_entity_links(a.id, {"عادل الجبير": "canonical", "الجبير": "article:عادل الجبير"})
+    archive.add_entity_links(a.id, {"الجبير": "surname"})  # a name keeps its first reason
+    assert archive.list_entity_links(a.id) == {"الجبير": "article:عادل الجبير", "عادل الجبير": "canonical"}
+    archive.set_entity_link(a.id, "الجبير", "user-merge")
+    assert archive.list_entity_links(a.id)["الجبير"] == "user-merge"
+
+    archive.add_entity_roles(a.id, [("وزير خارجيه", "وزير الخارجية", "2015-07-20")])
+    archive.add_entity_roles(a.id, [("وزير خارجيه", "وزير الخارجية", "2015-07-02"),
+                                    ("وزير خارجيه سعودي", "وزير الخارجية السعودي", None)])
+    archive.add_entity_roles(b.id, [("وزير خارجيه", "وزير الخارجية", "2015-08-10")])
+    roles = archive.list_entity_roles(a.id)
+    assert roles[0] == {"role": "وزير خارجيه", "text": "وزير الخارجية", "first_seen": "2015-07-02",
+                        "last_seen": "2015-07-20", "mentions": 2}
+    assert roles[1]["first_seen"] is None and roles[1]["mentions"] == 1
+    holders = archive.find_role_holders("وزير خارجيه")
+    assert [(h["entity_id"], h["mentions"]) for h in holders] == [(a.id, 2), (b.id, 1)]
+    assert archive.find_role_holders("ولي عهد") == []
+
+    archive.add_entity_decision("split", a.id, "الجبير", b.id)
+    archive.add_entity_decision("merge", b.id, "جبير")
+    decisions = archive.list_entity_decisions()
+    assert [(d["kind"], d["entity_id"], d["name"], d["other_id"]) for d in decisions] == [
+        ("split", a.id, "الجبير", b.id), ("merge", b.id, "جبير", None)]
+    assert decisions[0]["created_at"][:2] == "20"
+
+    # b's rows move to a, b is gone; decisions follow the entity
+    archive.move_entity_rows(b.id, a.id)
+    assert archive.get_entity(b.id) is None
+    assert archive.find_entity_candidates(["n:الجبير"]) == [archive.get_entity(a.id)]
+    roles = archive.list_entity_roles(a.id)
+    assert roles[0]["mentions"] == 3 and roles[0]["last_seen"] == "2015-08-10"
+    assert {(d["entity_id"], d["other_id"]) for d in archive.list_entity_decisions()} == {
+        (a.id, a.id), (a.id, None)}
+    archive.remove_entity_keys(a.id, ["n:الجبير"])
+    assert archive.find_entity_candidates(["n:الجبير"]) == []
+    assert archive.find_entity_candidates(["n:عادل الجبير"])[0].id == a.id
+
+
+def test_entity_articles_and_moved_mentions(archive):
+    docs = [d for d in make_docs() if "إردوغان" in d.text][:2]
+    for doc in docs:
+        start = doc.text.index("إردوغان")
+        doc.add_span("entities", Span(start, start + len("إردوغان"), "PER", {}))
+    archive.add_documents(docs)
+    for doc in docs:
+        resolve_article_entities(archive, doc)
+    eid = docs[0].layers["entities"][0].attrs["entity_id"]
+    assert archive.list_entity_article_ids(eid) == sorted(d.id for d in docs)
+    other = archive.add_entity(EntityRecord(0, "أنقرة", "LOC", "Ankara"), ["n:انقره"])
+    archive.move_entity_rows(eid, other.id)
+    assert archive.count_article_mentions(docs[0].id) == {other.id: 2}  # إردوغان, الرئيس التركي
+    assert archive.list_entity_article_ids(eid) == []
