@@ -297,6 +297,8 @@ class Monitor:
         """Store documents analysed elsewhere (export, batch tables): no stage, archive steps run."""
         import time
 
+        from .ingest import Rejection  # (imported lazily at module level for a cold start)
+
         summary, started = IngestSummary(), time.monotonic()
 
         def checked() -> Iterator[Document]:
