@@ -57,18 +57,10 @@ class ResolveEntitiesStep(ArchiveStep):
     def run(self, archive: Any, docs: list[Document]) -> int:
         from .entities.archive import is_resolved, resolve_batch_entities
 
-<<<<<<< HEAD
-        todo = [d for d in docs if d.layers.get("entities") and not is_resolved(d)]
+        todo = [d for d in docs if (d.layers.get("entities") or d.layers.get("offices"))
+                and not is_resolved(d)]
         resolve_batch_entities(archive, todo)
         return len(todo)
-=======
-        done = 0
-        for doc in docs:
-            if (doc.layers.get("entities") or doc.layers.get("offices")) and not is_resolved(doc):
-                resolve_article_entities(archive, doc)
-                done += 1
-        return done
->>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
 
 
 class NearDuplicatesStep(ArchiveStep):

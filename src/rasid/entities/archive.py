@@ -73,6 +73,11 @@ class BatchEntityIndex:
         self.pending_keys: dict[int, set[str]] = {}
         self.changed: set[int] = set()
         self.last_id: int | None = None
+        #: why names were linked and the roles written with them, kept until `flush`
+        #: (new records exist in the archive only then)
+        self.links: list[tuple[int, dict[str, str]]] = []
+        self.roles: list[tuple[int, list[tuple[str, str, str | None]]]] = []
+        self.decisions: list[dict] | None = None
 
     def load(self, keys: Iterable[str]) -> None:
         """Read the archive's records holding any of `keys` not read yet (one lookup)."""
@@ -111,10 +116,33 @@ class BatchEntityIndex:
     def get(self, entity_id: int) -> EntityRecord | None:
         return self.records.get(entity_id) or self.archive.get_entity(entity_id)
 
+    def list_decisions(self) -> list[dict]:
+        """The users' merge/split decisions (read once per batch)."""
+        if self.decisions is None:
+            self.decisions = self.archive.list_entity_decisions()
+        return self.decisions
+
+    def add_links(self, entity_id: int, reasons: dict[str, str]) -> None:
+        self.links.append((entity_id, reasons))
+
+    def add_roles(self, entity_id: int, roles: list[tuple[str, str, str | None]]) -> None:
+        self.roles.append((entity_id, roles))
+
+    def find_role_holders(self, role: str) -> list[dict]:
+        """Who the archive saw holding `role`, the batch's roles so far included (written
+        first: rare, an office named without a name that the shipped table lacks)."""
+        self.flush()
+        return self.archive.find_role_holders(role)
+
     def flush(self) -> None:
-        """Write the new and changed records and their keys (`Store.save_entities`)."""
+        """Write the new and changed records and their keys (`Store.save_entities`), then
+        the link reasons and roles recorded with them."""
         self.archive.save_entities([self.records[i] for i in sorted(self.changed)], self.pending_keys)
-        self.changed, self.pending_keys = set(), {}
+        for entity_id, reasons in self.links:
+            self.archive.add_entity_links(entity_id, reasons)
+        for entity_id, roles in self.roles:
+            self.archive.add_entity_roles(entity_id, roles)
+        self.changed, self.pending_keys, self.links, self.roles = set(), {}, [], []
 
 
 def is_resolved(doc: Document) -> bool:
@@ -122,36 +150,24 @@ def is_resolved(doc: Document) -> bool:
     return any("entity_id" in s.attrs for s in doc.layers.get(ENTITY_LAYER, []))
 
 
-<<<<<<< HEAD
 def resolve_batch_entities(archive: Any, docs: list[Document]) -> list[EntityRecordUpdate]:
     """Resolve the entity spans of stored articles, in order, as `resolve_article_entities`
     would one by one (``entity_id`` set on them, in memory and in the archive), in one
     transaction and with a few statements for the whole batch (`BatchEntityIndex`);
     return what changed per entity and article."""
-    docs = [d for d in docs if d.layers.get(ENTITY_LAYER)]
+    docs = [d for d in docs if d.layers.get(ENTITY_LAYER) or d.layers.get(OFFICE_LAYER)]
     if not docs:
-=======
-def resolve_article_entities(archive: Any, doc: Document) -> list[EntityRecordUpdate]:
-    """Resolve the entity spans of a stored article (``entity_id`` set on them, in memory
-    and in the archive) in one transaction; return what changed per entity."""
-    if not doc.layers.get(ENTITY_LAYER) and not doc.layers.get(OFFICE_LAYER):
->>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
         return []
     index = BatchEntityIndex(archive)
     resolver = EntityResolver(index)
     with archive.transaction():
-<<<<<<< HEAD
         index.load(set().union(*(resolver.find_lookup_keys(d) for d in docs)))
         updates = [u for doc in docs for u in resolver.resolve(doc)]
         index.flush()
         archive.set_entity_mentions_many({doc.id: [
-=======
-        updates = EntityResolver(ArchiveEntityIndex(archive)).resolve(doc)
-        spans = doc.layers.get(ENTITY_LAYER, [])  # linking may have dropped non-entities, added offices
-        archive.set_entity_mentions(doc.id, [
->>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
             {"start": s.start, "end": s.end, "text": doc.text[s.start:s.end], "attrs": dict(s.attrs)}
-            for s in doc.layers[ENTITY_LAYER]] for doc in docs})
+            # linking may have dropped non-entities and added office mentions
+            for s in doc.layers.get(ENTITY_LAYER, [])] for doc in docs})
     return updates
 
 

@@ -244,7 +244,6 @@ class EntityResolver:
         updates += self._resolve_offices(doc, day)
         return updates
 
-<<<<<<< HEAD
     def find_lookup_keys(self, doc: Document) -> set[str]:
         """Every key `resolve(doc)` looks records up by (an index may read them at once)."""
         keys: set[str] = set()
@@ -253,14 +252,6 @@ class EntityResolver:
             keys |= name_keys | ({alias_key} if alias_key else set())
         return keys
 
-    def _match(self, g: _Group) -> tuple[EntityRecord | None, str]:
-        alias_key, keys = _lookup_keys(g)
-        if alias_key is not None:
-            found = self.index.find_candidates([alias_key])
-            if found:
-                return found[0], "alias"
-        candidates = [r for r in self.index.find_candidates(keys) if r.type == g.type]
-=======
     def _commit(self, doc: Document, g: _Group, record: EntityRecord | None, how: str,
                 day: str | None) -> EntityRecordUpdate:
         """Create or update `g`'s record; set ``entity_id`` on its spans; record why each new
@@ -342,18 +333,14 @@ class EntityResolver:
             record = self.index.get(merged) if merged else None
             if record is not None:
                 return record, "decision"
-        if g.alias is not None:
-            found = [r for r in self.index.find_candidates(["a:" + normalize_entity_name(g.alias.canonical)])
+        alias_key, keys = _lookup_keys(g)
+        if alias_key is not None:
+            found = [r for r in self.index.find_candidates([alias_key])
                      if not all(decisions.is_split(r.id, n) for n in g.names)]
             if found:
                 return found[0], "alias"
-        keys: set[str] = set()
-        for name in g.names:
-            keys |= compute_name_keys(name, g.type)
-        keys = {k for k in keys if not k.startswith("l:")}
         candidates = [r for r in self.index.find_candidates(keys) if r.type == g.type and
                       not all(decisions.is_split(r.id, n) for n in g.names)]
->>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
         if g.alias is not None:
             # a table entity seen before only under names the table does not list
             candidates = [r for r in candidates if find_alias(r.canonical) in (None, g.alias)]

@@ -10,111 +10,12 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .base import EntityRecord
-<<<<<<< HEAD
 from .sql_entities import _COLUMNS, convert_entity_row as _record
-=======
 from .sql_entity_names import EntityNameMethods
->>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
 
 #: pg_trgm similarity a key must reach to count as a fuzzy match
 TRIGRAM_THRESHOLD = 0.5
 
-<<<<<<< HEAD
-=======
-
-def _record(row: tuple) -> EntityRecord:
-    return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
-
-
-class PostgresEntityMethods(EntityNameMethods):
-    """Mixin for `PostgresStore` (uses its ``con``, ``_rows``, ``_row``, ``_atomic``)."""
-
-    _LEAST, _GREATEST = "least(", "greatest("
-
-    def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
-        keys = sorted(set(keys))
-        if not keys:
-            return []
-        return [_record(r) for r in self._rows(
-            f"SELECT {_COLUMNS} FROM entities WHERE id IN "
-            "(SELECT entity_id FROM entity_keys WHERE key = ANY(%s)) ORDER BY id", (keys,))]
-
-    def find_similar_keys(self, keys: Iterable[str], limit: int = 20) -> list[str]:
-        """Stored full-name keys (``n:``) trigram-similar to the ``n:`` keys among `keys`,
-        best first (the shorter, noisier key kinds are left out)."""
-        out: dict[str, float] = {}
-        for key in {k for k in keys if k.startswith("n:")}:
-            for k, sim in self._rows(
-                    "SELECT key, similarity(key, %s) AS s FROM entity_keys WHERE key %% %s "
-                    "AND key LIKE 'n:%%' AND similarity(key, %s) >= %s ORDER BY s DESC LIMIT %s",
-                    (key, key, key, TRIGRAM_THRESHOLD, limit)):
-                out[k] = max(out.get(k, 0.0), sim)
-        return [k for k, _ in sorted(out.items(), key=lambda x: -x[1])][:limit]
-
-    def add_entity(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
-        with self._atomic():
-            row = self.con.execute(
-                "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
-                "last_seen) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                (record.canonical, record.type, record.latin,
-                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-                 record.first_seen, record.last_seen)).fetchone()
-            record.id = row[0]
-            self._add_keys(record.id, keys)
-        return record
-
-    def update_entity(self, record: EntityRecord, keys: Iterable[str]) -> None:
-        with self._atomic():
-            self.con.execute(
-                "UPDATE entities SET canonical = %s, type = %s, latin = %s, aliases = %s, "
-                "mention_count = %s, first_seen = %s, last_seen = %s WHERE id = %s",
-                (record.canonical, record.type, record.latin,
-                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-                 record.first_seen, record.last_seen, record.id))
-            self._add_keys(record.id, keys)
-
-    def _add_keys(self, entity_id: int, keys: Iterable[str]) -> None:
-        keys = sorted(set(keys))
-        if keys:
-            self.con.execute(
-                "INSERT INTO entity_keys (key, entity_id) SELECT k, %s FROM unnest(%s::text[]) AS k "
-                "ON CONFLICT DO NOTHING", (entity_id, keys))
-
-    def get_entity(self, entity_id: int) -> EntityRecord | None:
-        row = self._row(f"SELECT {_COLUMNS} FROM entities WHERE id = %s", (entity_id,))
-        return _record(row) if row else None
-
-    def count_entity_mentions(self, entity_ids: list[int]) -> dict[int, int]:
-        ids = [int(i) for i in entity_ids]
-        if not ids:
-            return {}
-        return dict(self._rows("SELECT id, mention_count FROM entities WHERE id = ANY(%s)", (ids,)))
-
-    def count_article_mentions(self, article_id: str) -> dict[int, int]:
-        return dict(self._rows("SELECT entity_id, count(*) FROM mentions WHERE article_id = %s "
-                               "GROUP BY entity_id", (article_id,)))
-
-    def top_entities(self, type=None, since=None, until=None, limit=20):
-        with self._lock:
-            return query_top_entities(self.con, type, since, until, limit)
-
-    def entity_profile(self, entity_id, limit=10):
-        with self._lock:
-            record = self.get_entity(entity_id)
-            return query_entity_profile(self.con, record, limit) if record else None
-
-    def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
-        return [{"text": t, "mentions": n, "first_seen": f, "last_seen": l} for t, n, f, l in self._rows(
-            "SELECT m.text, count(*) AS n, min(substr(a.published, 1, 10)), "
-            "max(substr(a.published, 1, 10)) FROM mentions m JOIN articles a ON a.id = m.article_id "
-            "WHERE m.entity_id = %s GROUP BY m.text ORDER BY n DESC, m.text COLLATE \"C\"", (entity_id,))]
-
-    def top_places(self, country=None, since=None, until=None, limit=50):
-        with self._lock:
-            return query_places(self.con, country, since, until, limit)
-
-
->>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
 def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tuple[str, list]:
     sql, args = "", []
     if since:
@@ -202,9 +103,10 @@ def query_places(con: Any, country: str | None = None, since: str | None = None,
              "feature": r[5], "geonameid": r[6], "mentions": r[7], "articles": r[8]} for r in rows]
 
 
-class PostgresEntityMethods:
+class PostgresEntityMethods(EntityNameMethods):
     """Mixin for `PostgresStore`: the engine's own SQL; the rest is `sql_entities.EntityRecordMethods`."""
 
+    _MIN_OF, _MAX_OF = "least(", "greatest("
     _query_top_entities = staticmethod(query_top_entities)
     _query_entity_profile = staticmethod(query_entity_profile)
     _query_places = staticmethod(query_places)
@@ -222,6 +124,7 @@ class PostgresEntityMethods:
         return [k for k, _ in sorted(out.items(), key=lambda x: -x[1])][:limit]
 
     def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
-        return [{"text": t, "mentions": n} for t, n in self._rows(
-            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = %s GROUP BY text "
-            "ORDER BY n DESC, text COLLATE \"C\"", (entity_id,))]
+        return [{"text": t, "mentions": n, "first_seen": f, "last_seen": l} for t, n, f, l in self._rows(
+            "SELECT m.text, count(*) AS n, min(substr(a.published, 1, 10)), "
+            "max(substr(a.published, 1, 10)) FROM mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.entity_id = %s GROUP BY m.text ORDER BY n DESC, m.text COLLATE \"C\"", (entity_id,))]

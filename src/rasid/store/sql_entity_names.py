@@ -105,7 +105,7 @@ class EntityNameMethods:
                     f"entity_roles.first_seen, excluded.first_seen), "
                     f"last_seen = coalesce(max(entity_roles.last_seen, excluded.last_seen), "
                     f"entity_roles.last_seen, excluded.last_seen)"
-                    .replace("min(", self._LEAST).replace("max(", self._GREATEST),
+                    .replace("min(", self._MIN_OF).replace("max(", self._MAX_OF),
                     (to_id, role, text, first, last, n))
             con.execute(f"UPDATE mentions SET entity_id = {p} WHERE entity_id = {p}", (to_id, from_id))
             con.execute(f"UPDATE entity_decisions SET entity_id = {p} WHERE entity_id = {p}",
@@ -125,4 +125,4 @@ class EntityNameMethods:
                 self.con.execute(f"DELETE FROM entity_keys WHERE entity_id = {p} AND key = {p}",
                                  (entity_id, key))
 
-    _LEAST, _GREATEST = "min(", "max("
+    _MIN_OF, _MAX_OF = "min(", "max("  # two-argument min/max: least/greatest on PostgreSQL

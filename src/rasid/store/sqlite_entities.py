@@ -8,95 +8,8 @@ import json
 from typing import Any
 
 from .base import EntityRecord
-<<<<<<< HEAD
 from .sql_entities import _COLUMNS, convert_entity_row as _record
-=======
 from .sql_entity_names import EntityNameMethods
-
-_COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
-
-
-def _record(row: tuple) -> EntityRecord:
-    return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
-
-
-class SqliteEntityMethods(EntityNameMethods):
-    """Mixin for `SqliteStore` (uses its ``con``, ``_rows``, ``_row``, ``transaction``)."""
-
-    def find_entity_candidates(self, keys: Iterable[str]) -> list[EntityRecord]:
-        keys = list(set(keys))
-        out: dict[int, EntityRecord] = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self._rows(
-                    f"SELECT {_COLUMNS} FROM entities WHERE id IN "
-                    f"(SELECT entity_id FROM entity_keys WHERE key IN ({marks}))", chunk):
-                out[row[0]] = _record(row)
-        return [out[i] for i in sorted(out)]
-
-    def add_entity(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord:
-        with self.transaction():
-            cur = self.con.execute(
-                "INSERT INTO entities (canonical, type, latin, aliases, mention_count, first_seen, "
-                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (record.canonical, record.type, record.latin,
-                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-                 record.first_seen, record.last_seen))
-            record.id = cur.lastrowid
-            self._add_keys(record.id, keys)
-        return record
-
-    def update_entity(self, record: EntityRecord, keys: Iterable[str]) -> None:
-        with self.transaction():
-            self.con.execute(
-                "UPDATE entities SET canonical = ?, type = ?, latin = ?, aliases = ?, mention_count = ?, "
-                "first_seen = ?, last_seen = ? WHERE id = ?",
-                (record.canonical, record.type, record.latin,
-                 json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
-                 record.first_seen, record.last_seen, record.id))
-            self._add_keys(record.id, keys)
-
-    def _add_keys(self, entity_id: int, keys: Iterable[str]) -> None:
-        self.con.executemany("INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?, ?)",
-                             [(k, entity_id) for k in keys])
-
-    def get_entity(self, entity_id: int) -> EntityRecord | None:
-        row = self._row(f"SELECT {_COLUMNS} FROM entities WHERE id = ?", (entity_id,))
-        return _record(row) if row else None
-
-    def count_entity_mentions(self, entity_ids: list[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        ids = list(entity_ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            out.update(self._rows(f"SELECT id, mention_count FROM entities WHERE id IN "
-                                  f"({','.join('?' * len(chunk))})", chunk))
-        return out
-
-    def count_article_mentions(self, article_id: str) -> dict[int, int]:
-        return dict(self._rows("SELECT entity_id, count(*) FROM mentions WHERE article_id = ? "
-                               "GROUP BY entity_id", (article_id,)))
-
-    def top_entities(self, type=None, since=None, until=None, limit=20):
-        with self._lock:
-            return query_top_entities(self.con, type, since, until, limit)
-
-    def entity_profile(self, entity_id, limit=10):
-        with self._lock:
-            record = self.get_entity(entity_id)
-            return query_entity_profile(self.con, record, limit) if record else None
-
-    def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
-        return [{"text": t, "mentions": n, "first_seen": f, "last_seen": l} for t, n, f, l in self._rows(
-            "SELECT m.text, count(*) AS n, min(substr(a.published, 1, 10)), "
-            "max(substr(a.published, 1, 10)) FROM mentions m JOIN articles a ON a.id = m.article_id "
-            "WHERE m.entity_id = ? GROUP BY m.text ORDER BY n DESC, m.text", (entity_id,))]
-
-    def top_places(self, country=None, since=None, until=None, limit=50):
-        with self._lock:
-            return query_places(self.con, country, since, until, limit)
->>>>>>> a9ea42b6c2c4d80133d9c86a38a7fafad98c6373
 
 
 def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tuple[str, list]:
@@ -181,7 +94,7 @@ def query_places(con: Any, country: str | None = None, since: str | None = None,
              "feature": r[5], "geonameid": r[6], "mentions": r[7], "articles": r[8]} for r in rows]
 
 
-class SqliteEntityMethods:
+class SqliteEntityMethods(EntityNameMethods):
     """Mixin for `SqliteStore`: the engine's own SQL; the rest is `sql_entities.EntityRecordMethods`."""
 
     _query_top_entities = staticmethod(query_top_entities)
@@ -189,6 +102,7 @@ class SqliteEntityMethods:
     _query_places = staticmethod(query_places)
 
     def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
-        return [{"text": t, "mentions": n} for t, n in self._rows(
-            "SELECT text, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY text "
-            "ORDER BY n DESC, text", (entity_id,))]
+        return [{"text": t, "mentions": n, "first_seen": f, "last_seen": l} for t, n, f, l in self._rows(
+            "SELECT m.text, count(*) AS n, min(substr(a.published, 1, 10)), "
+            "max(substr(a.published, 1, 10)) FROM mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.entity_id = ? GROUP BY m.text ORDER BY n DESC, m.text", (entity_id,))]
