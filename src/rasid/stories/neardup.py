@@ -121,6 +121,9 @@ class NearDuplicateDetector:
                     result = None  # not stored, or processed before: not a duplicate
                 else:
                     result = self._process_one(archive, doc, sigs[doc.id])
+                    signed.add(doc.id)  # an article given twice is done once
+                    if result:
+                        recorded[doc.id] = result
                 if result:
                     found[doc.id] = result
                     doc.meta["near_duplicate_of"] = result[0]

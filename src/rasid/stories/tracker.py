@@ -213,6 +213,7 @@ class StoryTracker:
                 if res is None:
                     weights = self.weigh_entities(archive, ents, n_articles, counts)
                     res = self.assign(archive, doc.id, doc.title or doc.text[:120], when, vec, weights)
+                in_story[doc.id] = res.story_id  # an article given twice is assigned once
                 out.append(res)
         return out
 
