@@ -19,9 +19,13 @@ def test_links_roles_and_decisions(archive):
     assert archive.list_entity_links(a.id)["الجبير"] == "user-merge"
 
     archive.add_entity_roles(a.id, [("وزير خارجيه", "وزير الخارجية", "2015-07-20")])
-    archive.add_entity_roles(a.id, [("وزير خارجيه", "وزير الخارجية", "2015-07-02"),
-                                    ("وزير خارجيه سعودي", "وزير الخارجية السعودي", None)])
-    archive.add_entity_roles(b.id, [("وزير خارجيه", "وزير الخارجية", "2015-08-10")])
+    # several entities at once (what a batch writes), in order: the same as one by one
+    archive.add_entity_roles_many([
+        (a.id, [("وزير خارجيه", "وزير الخارجية", "2015-07-02"),
+                ("وزير خارجيه سعودي", "وزير الخارجية السعودي", None)]),
+        (b.id, [("وزير خارجيه", "وزير الخارجية", "2015-08-10")])])
+    archive.add_entity_links_many([(b.id, {"الجبير": "new"}), (b.id, {"الجبير": "later"}), (a.id, {})])
+    assert archive.list_entity_links(b.id) == {"الجبير": "new"}
     roles = archive.list_entity_roles(a.id)
     assert roles[0] == {"role": "وزير خارجيه", "text": "وزير الخارجية", "first_seen": "2015-07-02",
                         "last_seen": "2015-07-20", "mentions": 2}

@@ -138,10 +138,8 @@ class BatchEntityIndex:
         """Write the new and changed records and their keys (`Store.save_entities`), then
         the link reasons and roles recorded with them."""
         self.archive.save_entities([self.records[i] for i in sorted(self.changed)], self.pending_keys)
-        for entity_id, reasons in self.links:
-            self.archive.add_entity_links(entity_id, reasons)
-        for entity_id, roles in self.roles:
-            self.archive.add_entity_roles(entity_id, roles)
+        self.archive.add_entity_links_many(self.links)
+        self.archive.add_entity_roles_many(self.roles)
         self.changed, self.pending_keys, self.links, self.roles = set(), {}, [], []
 
 

@@ -89,6 +89,10 @@ class EntityMethods(abc.ABC):
         that has a reason already keeps it."""
 
     @abc.abstractmethod
+    def add_entity_links_many(self, items: Iterable[tuple[int, dict[str, str]]]) -> None:
+        """`add_entity_links` for several ``(entity_id, reasons)`` at once, in order."""
+
+    @abc.abstractmethod
     def set_entity_link(self, entity_id: int, name: str, reason: str) -> None:
         """Record (or replace) the reason of one name."""
 
@@ -100,6 +104,10 @@ class EntityMethods(abc.ABC):
     def add_entity_roles(self, entity_id: int, roles: Iterable[tuple[str, str, str | None]]) -> None:
         """Count one mention of each ``(role key, role as written, day)``, widening the
         role's first/last seen days."""
+
+    @abc.abstractmethod
+    def add_entity_roles_many(self, items: Iterable[tuple[int, Iterable[tuple[str, str, str | None]]]]) -> None:
+        """`add_entity_roles` for several ``(entity_id, roles)`` at once, in order."""
 
     @abc.abstractmethod
     def list_entity_roles(self, entity_id: int) -> list[dict[str, Any]]:

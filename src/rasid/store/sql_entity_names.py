@@ -13,14 +13,17 @@ class EntityNameMethods:
 
     # -- why a name was linked ----------------------------------------------------------
     def add_entity_links(self, entity_id: int, reasons: dict[str, str]) -> None:
+        self.add_entity_links_many([(entity_id, reasons)])
+
+    def add_entity_links_many(self, items: Iterable[tuple[int, dict[str, str]]]) -> None:
         p = self._PARAM
-        rows = [(entity_id, name, reason) for name, reason in sorted(reasons.items()) if name]
+        rows = [(entity_id, name, reason) for entity_id, reasons in items
+                for name, reason in sorted(reasons.items()) if name]
         if not rows:
             return
         with self.transaction():
-            for row in rows:
-                self.con.execute(f"INSERT INTO entity_links (entity_id, name, reason) "
-                                 f"VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING", row)
+            self._executemany(f"INSERT INTO entity_links (entity_id, name, reason) "
+                              f"VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING", rows)
 
     def set_entity_link(self, entity_id: int, name: str, reason: str) -> None:
         p = self._PARAM
@@ -36,13 +39,16 @@ class EntityNameMethods:
 
     # -- roles and offices --------------------------------------------------------------
     def add_entity_roles(self, entity_id: int, roles: Iterable[tuple[str, str, str | None]]) -> None:
+        self.add_entity_roles_many([(entity_id, roles)])
+
+    def add_entity_roles_many(self, items: Iterable[tuple[int, Iterable[tuple[str, str, str | None]]]]) -> None:
         p = self._PARAM
-        rows = [(entity_id, role, text, day, day) for role, text, day in roles if role]
+        rows = [(entity_id, role, text, day, day) for entity_id, roles in items
+                for role, text, day in roles if role]
         if not rows:
             return
         with self.transaction():
-            for row in rows:
-                self.con.execute(
+            self._executemany(
                     f"INSERT INTO entity_roles (entity_id, role, text, first_seen, last_seen, "
                     f"mentions) VALUES ({p}, {p}, {p}, {p}, {p}, 1) ON CONFLICT (entity_id, role) "
                     f"DO UPDATE SET mentions = entity_roles.mentions + 1, "
@@ -51,7 +57,7 @@ class EntityNameMethods:
                     f"excluded.first_seen, entity_roles.first_seen) ELSE entity_roles.first_seen END, "
                     f"last_seen = CASE WHEN entity_roles.last_seen IS NULL OR "
                     f"excluded.last_seen > entity_roles.last_seen THEN coalesce("
-                    f"excluded.last_seen, entity_roles.last_seen) ELSE entity_roles.last_seen END", row)
+                    f"excluded.last_seen, entity_roles.last_seen) ELSE entity_roles.last_seen END", rows)
 
     def list_entity_roles(self, entity_id: int) -> list[dict[str, Any]]:
         return [{"role": r, "text": t, "first_seen": f, "last_seen": l, "mentions": n}
