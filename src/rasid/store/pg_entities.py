@@ -10,47 +10,11 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .base import EntityRecord
-from .sql_entities import _COLUMNS, convert_entity_row as _record
+from .sql_entities import make_date_clause
 from .sql_entity_names import EntityNameMethods
 
 #: pg_trgm similarity a key must reach to count as a fuzzy match
 TRIGRAM_THRESHOLD = 0.5
-
-def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tuple[str, list]:
-    sql, args = "", []
-    if since:
-        sql += f" AND {alias}.published >= %s"
-        args.append(since)
-    if until:
-        sql += f" AND substr({alias}.published, 1, 10) <= %s"
-        args.append(until[:10])
-    return sql, args
-
-
-_E_COLUMNS = ", ".join("e." + c.strip() for c in _COLUMNS.split(","))
-
-
-def query_top_entities(con: Any, type: str | None = None, since: str | None = None,
-                       until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Entities by the number of articles that mention them (then by mentions, so that
-    one long article cannot lead the list); with a date range, in articles published in it."""
-    where, args = "", []
-    if type:
-        where += " AND e.type = %s"
-        args.append(type)
-    dsql, dargs = _date_clause(since, until) if since or until else ("", [])
-    dated = " JOIN articles a ON a.id = m.article_id" if dsql else ""
-    rows = con.execute(
-        f"SELECT {_E_COLUMNS}, count(*) AS n, count(DISTINCT m.article_id) AS na "
-        f"FROM mentions m JOIN entities e ON e.id = m.entity_id{dated} WHERE true {where}{dsql} "
-        f"GROUP BY e.id ORDER BY na DESC, n DESC, e.id LIMIT %s", [*args, *dargs, limit]).fetchall()
-    out = []
-    for row in rows:
-        d = _record(row[:8]).to_dict()
-        d["mentions"], d["articles"] = row[8], row[9]
-        out.append(d)
-    return out
-
 
 def query_entity_profile(con: Any, record: EntityRecord, limit: int = 10) -> dict[str, Any]:
     """Aliases, articles over time, co-mentioned entities and places of one entity."""
@@ -89,7 +53,7 @@ def query_places(con: Any, country: str | None = None, since: str | None = None,
     if country:
         where += " AND s.attrs->>'country' = %s"
         args.append(country.upper())
-    dsql, dargs = _date_clause(since, until)
+    dsql, dargs = make_date_clause("%s", since, until)
     rows = con.execute(
         "SELECT min(s.attrs->>'name'), min(s.attrs->>'name_en'), min(s.attrs->>'country'), "
         "(array_agg(s.attrs->'lat'))[1], (array_agg(s.attrs->'lon'))[1], "
@@ -107,7 +71,6 @@ class PostgresEntityMethods(EntityNameMethods):
     """Mixin for `PostgresStore`: the engine's own SQL; the rest is `sql_entities.EntityRecordMethods`."""
 
     _MIN_OF, _MAX_OF = "least(", "greatest("
-    _query_top_entities = staticmethod(query_top_entities)
     _query_entity_profile = staticmethod(query_entity_profile)
     _query_places = staticmethod(query_places)
 

@@ -25,6 +25,20 @@ def convert_entity_row(row: tuple) -> EntityRecord:
     return EntityRecord(row[0], row[1], row[2], row[3], set(json.loads(row[4])), row[5], row[6], row[7])
 
 
+def make_date_clause(mark: str, since: str | None, until: str | None,
+                     alias: str = "a") -> tuple[str, list]:
+    """SQL (with `mark` as the parameter placeholder) keeping articles published in
+    [since, until] (``until`` a day, inclusive), and its arguments."""
+    sql, args = "", []
+    if since:
+        sql += f" AND {alias}.published >= {mark}"
+        args.append(since)
+    if until:
+        sql += f" AND substr({alias}.published, 1, 10) <= {mark}"
+        args.append(until[:10])
+    return sql, args
+
+
 def _values(record: EntityRecord) -> tuple:
     return (record.canonical, record.type, record.latin,
             json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
@@ -159,8 +173,27 @@ class EntityRecordMethods:
                                f"{self._PARAM} GROUP BY entity_id", (article_id,)))
 
     def top_entities(self, type=None, since=None, until=None, limit=20):
+        """Entities by the number of articles that mention them (then by mentions, so that
+        one long article cannot lead the list); with a date range, in articles published in it."""
+        where, args = "", []
+        if type:
+            where += f" AND e.type = {self._PARAM}"
+            args.append(type)
+        dsql, dargs = make_date_clause(self._PARAM, since, until)
+        dated = " JOIN articles a ON a.id = m.article_id" if dsql else ""
+        columns = ", ".join("e." + c.strip() for c in _COLUMNS.split(","))
         with self._lock:
-            return self._query_top_entities(self.con, type, since, until, limit)
+            rows = self.con.execute(
+                f"SELECT {columns}, count(*) AS n, count(DISTINCT m.article_id) AS na "
+                f"FROM mentions m JOIN entities e ON e.id = m.entity_id{dated} WHERE 1=1 {where}{dsql} "
+                f"GROUP BY e.id ORDER BY na DESC, n DESC, e.id LIMIT {self._PARAM}",
+                [*args, *dargs, limit]).fetchall()
+        out = []
+        for row in rows:
+            d = convert_entity_row(row[:8]).to_dict()
+            d["mentions"], d["articles"] = row[8], row[9]
+            out.append(d)
+        return out
 
     def entity_profile(self, entity_id, limit=10):
         with self._lock:

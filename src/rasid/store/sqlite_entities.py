@@ -8,42 +8,8 @@ import json
 from typing import Any
 
 from .base import EntityRecord
-from .sql_entities import _COLUMNS, convert_entity_row as _record
+from .sql_entities import make_date_clause
 from .sql_entity_names import EntityNameMethods
-
-
-def _date_clause(since: str | None, until: str | None, alias: str = "a") -> tuple[str, list]:
-    sql, args = "", []
-    if since:
-        sql += f" AND {alias}.published >= ?"
-        args.append(since)
-    if until:
-        sql += f" AND substr({alias}.published, 1, 10) <= ?"
-        args.append(until[:10])
-    return sql, args
-
-
-def query_top_entities(con: Any, type: str | None = None, since: str | None = None,
-                       until: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Entities by the number of articles that mention them (then by mentions, so that
-    one long article cannot lead the list); with a date range, in articles published in it."""
-    where, args = "", []
-    if type:
-        where += " AND e.type = ?"
-        args.append(type)
-    dsql, dargs = _date_clause(since, until) if since or until else ("", [])
-    dated = " JOIN articles a ON a.id = m.article_id" if dsql else ""
-    columns = ", ".join("e." + c.strip() for c in _COLUMNS.split(","))
-    rows = con.execute(
-        f"SELECT {columns}, count(*) AS n, count(DISTINCT m.article_id) AS na "
-        f"FROM mentions m JOIN entities e ON e.id = m.entity_id{dated} WHERE 1=1 {where}{dsql} "
-        f"GROUP BY e.id ORDER BY na DESC, n DESC, e.id LIMIT ?", [*args, *dargs, limit]).fetchall()
-    out = []
-    for row in rows:
-        d = _record(row[:8]).to_dict()
-        d["mentions"], d["articles"] = row[8], row[9]
-        out.append(d)
-    return out
 
 
 def query_entity_profile(con: Any, record: EntityRecord, limit: int = 10) -> dict[str, Any]:
@@ -80,7 +46,7 @@ def query_places(con: Any, country: str | None = None, since: str | None = None,
     if country:
         where += " AND json_extract(s.attrs, '$.country') = ?"
         args.append(country.upper())
-    dsql, dargs = _date_clause(since, until)
+    dsql, dargs = make_date_clause("?", since, until)
     rows = con.execute(
         "SELECT json_extract(s.attrs, '$.name'), json_extract(s.attrs, '$.name_en'), "
         "json_extract(s.attrs, '$.country'), json_extract(s.attrs, '$.lat'), "
@@ -97,7 +63,6 @@ def query_places(con: Any, country: str | None = None, since: str | None = None,
 class SqliteEntityMethods(EntityNameMethods):
     """Mixin for `SqliteStore`: the engine's own SQL; the rest is `sql_entities.EntityRecordMethods`."""
 
-    _query_top_entities = staticmethod(query_top_entities)
     _query_entity_profile = staticmethod(query_entity_profile)
     _query_places = staticmethod(query_places)
 
