@@ -82,6 +82,8 @@ def _prev_word(norm: str, pos: int) -> str:
 def _day_of(g: dict[str, Any]) -> int:
     if g.get("d"):
         return int(g["d"])
+    if g.get("first"):
+        return 1
     return _ORDINALS[" ".join(g["od"].split())]
 
 
@@ -129,7 +131,7 @@ def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> in
 def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     hm = _month_of(g["hm"])[0]
     hy = int(g["y"]) if g.get("y") else None
-    d = _day_of(g) if g.get("d") or g.get("od") else None
+    d = _day_of(g) if g.get("d") or g.get("od") or g.get("first") else None
     rel = g.get("rel")
     if d is None and hy is None and not rel and not g.get("shahr"):
         return None

@@ -33,7 +33,7 @@ from .date_resolve import (
 )
 from .date_words import (
     WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
-    _ORD, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
+    _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
 )
 
 
@@ -46,7 +46,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     gm = f"(?:{greg})"
     # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), أغسطس آب
     gmonth = rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|\(\s*)?(?P<m2>{gm})\s*\)?)?"
-    day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s))"
+    # a day: a number, an ordinal word before من, or أول/غرة (the first: غرة شوال، أول يوليو)
+    day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s)|(?P<first>اول|غر[ةه])(?=\s))"
     hyear = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}))"
     pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|اليوم|غدا|غد))\s+)?"
            rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
@@ -58,6 +59,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_days", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days_h", rf"(?P<pfx>من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_days_h", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("range_days", rf"(?P<pfx>من|بين)\s+(?P<o1>{_ORD})\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<o2>{_ORD})\s+من\s+(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("range_days_h", rf"(?P<pfx>من|بين)\s+(?P<o1>{_ORD})\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<o2>{_ORD})\s+من\s+(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("range_numeric", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr})?"),
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric_dm", rf"(?:من|بين)\s+(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
@@ -68,12 +72,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?\s+(?:و|ولغاية|وحتى|الى|حتى)\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
-        ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("hijri", rf"{since}{pre}(?:{day}\s*(?:من\s+)?)?(?P<shahr>شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("hijri", rf"{since}{pre}(?:{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
-        ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
+        ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("hijri_year", rf"{since}{_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
         ("year", rf"{since}(?:(?:عام|العام|سنة|السنة|عامي)\s+)(?P<y>\d{{4}}){_GSUF}?"),
@@ -146,6 +150,9 @@ def _windows(norm: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
 
 def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dict[str, Any] | None:
     g = m.groupdict()
+    for o, d in (("o1", "d1"), ("o2", "d2")):  # من الأول إلى الخامس من سبتمبر
+        if g.get(o):
+            g[d] = str(_ORDINALS[" ".join(g[o].split())])
     if kind in ("greg_dmy", "greg_my", "range_days"):
         m1, _, strict = _month_of(g["m1"])
         if g.get("m2"):
