@@ -20,6 +20,7 @@ Method (docs/places.md has the measured figures):
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +60,9 @@ MAX_NEARBY_CITIES = 200
 GENERIC_HEADS = {normalize_place(w) for w in (
     "مدينة", "محافظة", "ولاية", "منطقة", "العاصمة", "بلدة", "قرية", "مخيم", "حي", "إمارة",
     "إقليم", "مقاطعة", "دولة", "جمهورية", "مملكة", "عاصمة", "ميناء", "مطار", "ريف", "ضاحية",
-    "مديرية", "قضاء", "ناحية", "محلة", "بلدات", "قرى", "مدن")}
+    "مديرية", "قضاء", "ناحية", "محلة", "بلدات", "قرى", "مدن",
+    # duals: محافظتي القنفذة والليث
+    "محافظتي", "مدينتي", "منطقتي", "بلدتي", "قريتي", "محلتي", "مديريتي", "ولايتي")}
 _NISBA_SUFFIXES = (("يتين", "ي"), ("يين", "ي"), ("يون", "ي"), ("يان", "ي"), ("يات", "ي"),
                    ("يه", "ي"), ("ي", "ي"))
 
@@ -317,11 +320,15 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             i += 1
             continue
         found = refused = None
+        skip = 1
         for size in range(min(gaz.max_words, n - i), 0, -1):
             sub = tokens[i:i + size]
             if not _contiguous(text, sub) or covered.overlaps(sub[-1].start, sub[-1].end):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
+            if size > 1 and key in stop:  # a common phrase (حماة الوطن): none of its words
+                refused, skip = None, size
+                break
             if len(key.replace(" ", "")) < 3 or key in stop or (size == 1 and key in GENERIC_HEADS):
                 continue
             if not cands:
@@ -343,24 +350,50 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
         else:
             if refused is not None and deferred is not None:
                 deferred.append(refused)
-            i += 1
+            i += skip
     return out
 
 
-def accept_focus_mentions(deferred: list[Mention], focus: str | None, taken: list[Mention],
-                          min_population: int = FOCUS_POPULATION) -> list[Mention]:
+def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | None,
+                             taken: list[Mention], min_population: int = FOCUS_POPULATION) -> list[Mention]:
     """The refused tagger matches that name a town of the article's focus country of at
-    least `min_population` people (برابغ in a Saudi article), not overlapping `taken`."""
-    if not focus:
+    least `min_population` people (برابغ in a Saudi article), or that are coordinated with
+    a resolved place (القنفذة والليث، زحلة والمنية) and have an entry in its country; never
+    overlapping `taken` (resolved mentions)."""
+    if not deferred:
         return []
+    placed = sorted((m for m in taken if m.choice is not None and m.source != "demonym"),
+                    key=lambda m: m.start)
     spans = _Coverage([(m.start, m.end) for m in taken])
+    ends = {m.end: m.choice.country for m in placed}
+    starts = {m.start: m.choice.country for m in placed}
     out = []
     for m in deferred:
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
             continue
-        if any(p.country == focus and p.population >= min_population and w >= 1.0
-               for p, w in m.cands):
+        coordinated = _coordinated(text, m, ends, starts)
+        if any(w >= 1.0 and (p.country in coordinated or (
+                p.country == focus and p.population >= min_population)) for p, w in m.cands):
             out.append(m)
+    return out
+
+
+_COORD_BEFORE = re.compile(r"\s*(?:[،,]\s*)?و?\s*$")
+_COORD_AFTER = re.compile(r"^\s*(?:[،,]\s*)?و")
+
+
+def _coordinated(text: str, m: Mention, ends: dict[int, str], starts: dict[int, str]) -> set[str]:
+    """Countries of resolved places coordinated with `m` (X وM، X، M، M وX), at most a
+    comma and و apart (`ends`/`starts`: resolved mentions' offsets -> country)."""
+    out = set()
+    lo = max(0, m.start - 4)
+    for e in range(lo, m.start + 1):
+        if e in ends and _COORD_BEFORE.fullmatch(text[e:m.start]) and (
+                "و" in text[e:m.start + 1] or "،" in text[e:m.start] or "," in text[e:m.start]):
+            out.add(ends[e])
+    for s in range(m.end, min(len(text), m.end + 4) + 1):
+        if s in starts and _COORD_AFTER.match(text[m.end:s + 1]):
+            out.add(starts[s])
     return out
 
 

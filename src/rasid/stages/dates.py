@@ -68,6 +68,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_months", rf"(?:شهري|الشهرين)\s+(?P<ma>{gm})\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?:{yr}|{monthrel})?"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d)\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
+        ("range_hyears", rf"{_YEARW}(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/])"),
         ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?\s+(?:و|ولغاية|وحتى|الى|حتى)\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
@@ -191,6 +192,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         d = _day_of(g)
         if not 1 <= d <= 31:
             return None
+        if g.get("od") and _prev_word(norm, m.start("x")) in _PART_WORDS:
+            return None  # النصف الثاني من يوليو: the second half, not the 2nd
         value = f"{year}-{m1:02d}-{d:02d}" if year and _valid(year, m1, d) else None
         if year and value is None:
             return _attrs(None, "day", relative, reason="no such day")
@@ -210,14 +213,14 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         return _since(m, _attrs(f"{y}-{mo:02d}-{d:02d}", "day", False))
     if kind == "hijri_year":
-        y = int(g["y"])
-        s = convert_hijri_to_gregorian(y, 1, 1)
-        e = convert_hijri_to_gregorian(y + 1, 1, 1) - dt.timedelta(days=1)
-        return _since(m, _attrs(f"{s}/{e}", "year", False, "hijri", hijri=str(y)))
+        return _resolve_hijri_year(m, int(g["y"]))
     if kind in ("year", "year_bare"):
         y = int(g["y"])
         if not 1000 <= y <= 2200:
             return None
+        if kind == "year" and HIJRI_BARE_YEARS[0] <= y <= HIJRI_BARE_YEARS[1] \
+                and not _GSUF_END_RE.search(m.group("x")):
+            return _resolve_hijri_year(m, y)  # عام 1435 in 2015 news is the Hijri year
         if kind == "year_bare":
             prev = _prev_word(norm, m.start("x"))
             if not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"}:
@@ -303,6 +306,21 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return _attrs(f"{y}-{mo:02d}", "month", True)
         return _attrs(str(pub.year + delta), "year", True)
     return None  # pragma: no cover
+
+
+#: a year after عام/سنة without هـ or م in this range is Hijri (عام 1435، العام 1435/1436):
+#: Gregorian years 1340-1460 are rare in news, Hijri ones common in Saudi news
+HIJRI_BARE_YEARS = (1340, 1460)
+#: nouns an ordinal word qualifies when it is not a day (النصف الثاني من يوليو)
+_PART_WORDS = {"النصف", "الربع", "الثلث", "الاسبوع", "العشر", "الشطر", "الجزء", "الفصل",
+               "الدور", "الشوط", "الشهر", "الموسم", "المركز", "الجولة", "المرحلة"}
+_GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|للميلاد)\s*$")
+
+
+def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
+    s = convert_hijri_to_gregorian(y, 1, 1)
+    e = convert_hijri_to_gregorian(y + 1, 1, 1) - dt.timedelta(days=1)
+    return _since(m, _attrs(f"{s}/{e}", "year", False, "hijri", hijri=str(y)))
 
 
 # ---------------------------------------------------------------- public API

@@ -26,7 +26,7 @@ from ..geo.cues import extract_entity_cues, mark_adjacent_nisba
 from ..geo.gazetteer import load_gazetteer
 from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
-    accept_focus_mentions,
+    accept_deferred_mentions,
     extract_demonyms,
     extract_entity_mentions,
     extract_gazetteer_mentions,
@@ -47,6 +47,16 @@ def demonym_attrs(gaz, iso2: str) -> dict:
         attrs.update({"name": p.name, "name_en": p.name_en, "lat": p.lat, "lon": p.lon,
                       "feature": "country", "geonameid": p.geonameid, "gazetteer_id": p.key})
     return attrs
+
+
+#: a one-word name of the title is taken in the body only for a place of this size (كاليه,
+#: 74,000): GeoNames lists hamlets named حول، السجن، الاتحاد (common words of titles)
+TITLE_POPULATION = 5_000
+
+
+def is_title_name(m) -> bool:
+    return " " in m.key or any(p.feature != "city" or p.population >= TITLE_POPULATION
+                               for p, _ in m.cands)
 
 
 class PlaceStage(Stage):
@@ -75,9 +85,9 @@ class PlaceStage(Stage):
             ttoks = tokenize(doc.title)
             # every gazetteer name of the title: a small town there (كاليه) is what the
             # article is about, so the body's mentions of it are taken too
-            title_mentions = extract_gazetteer_mentions(
+            title_mentions = [m for m in extract_gazetteer_mentions(
                 doc.title, ttoks, [], gaz, "all" if self.match_gazetteer != "off" else "off",
-                self.min_population)
+                self.min_population) if is_title_name(m)]
             title_keys = frozenset(m.key for m in title_mentions)
         mentions = extract_entity_mentions(doc.text, tokens, locs, gaz)
         covered = [(s.start, s.end) for s in entities]
@@ -103,8 +113,9 @@ class PlaceStage(Stage):
         hint = doc.meta.get("country_hint") or self.country_hint
         resolve_mentions(mentions + title_mentions + cues, hint)
         focus, votes = vote_focus(mentions + title_mentions + cues)
-        # smaller towns of the focus country the safe tagger refused (برابغ وخليص)
-        more = accept_focus_mentions(deferred, focus, mentions)
+        # smaller towns of the focus country the safe tagger refused (برابغ وخليص), and
+        # names coordinated with a resolved place (محافظة القنفذة والليث)
+        more = accept_deferred_mentions(doc.text, deferred, focus, mentions)
         if more:
             mentions += more
             resolve_mentions(mentions + title_mentions + cues, hint)
