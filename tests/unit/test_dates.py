@@ -260,3 +260,15 @@ def test_unresolvable_date_keeps_expression_and_says_why():
     assert span.attrs["value"] is None and span.attrs["resolved"] is False and span.attrs["reason"] == "no such day"
     (span,) = extract_dates("يوم الأحد 9 الجاري", None)
     assert span.attrs["value"] is None and span.attrs["reason"] == "no publication date"
+
+
+def test_ordinal_words_regex_is_a_trie_with_the_same_words():
+    import re
+
+    from rasid.stages.date_words import _ORD, _ORDINALS, convert_words_to_regex
+
+    rx = re.compile(_ORD)
+    assert all(rx.fullmatch(w) for w in _ORDINALS)
+    assert rx.match("الحادي والعشرين من").group() == "الحادي والعشرين"  # the longer word wins
+    assert not rx.fullmatch("الحادي") and not rx.fullmatch("السادس وال")
+    assert re.fullmatch(convert_words_to_regex(["ab", "a b"]), "a  b")
