@@ -43,7 +43,8 @@ def test_replace_keeps_id_and_alerts_and_rewrites_what_the_text_derived(archive)
     assert archive.count_entity_mentions([erdogan]) == {erdogan: snippet_mentions[erdogan]}
     archive.add_signature(snippet.id, bytes(512), [(0, 7), (1, 8)])
     archive.add_near_duplicate(snippet.id, other.id, 0.9)
-    story = archive.create_story("إردوغان", "2015-07-01T10:00:00Z", {"اردوغان": 1.0}, ["اردوغان"], [])
+    story = archive.create_story("إردوغان", "2015-07-01T10:00:00Z", {"اردوغان": 1.0},
+                                 ["اردوغان"], [])
     archive.add_story_article(story, snippet.id, "2015-07-01T10:00:00Z", 1.0)
     watch = archive.add_watch("إردوغان", None, "إردوغان", None, None, None, None)
     alert = archive.add_alert(watch, snippet.id, "match", "2015-07-01T10:00:00Z", {"matches": []})

@@ -100,8 +100,9 @@ def test_fuller_version_replaces_the_snippet_and_alerts_only_what_is_new(db, tmp
 def test_a_shorter_or_barely_longer_text_never_replaces(tmp_path):
     with Monitor(str(tmp_path / "b.db")) as monitor:
         monitor.ingest([write_jsonl(tmp_path / "page.jsonl", full_record())])
+        edit = full_record(content=FULL + " (تحديث)")  # barely longer: not a fuller version
         summary = monitor.ingest([write_jsonl(tmp_path / "feed.jsonl", snippet_record()),
-                                  write_jsonl(tmp_path / "edit.jsonl", full_record(content=FULL + " (تحديث)"))])
+                                  write_jsonl(tmp_path / "edit.jsonl", edit)])
         assert (summary.read, summary.stored, summary.updated, summary.duplicates) == (2, 0, 0, 2)
         (article,) = monitor.list_articles()["articles"]
         assert monitor.get_document(article["id"]).text == FULL
