@@ -230,6 +230,11 @@ NEWS_CASES = [
     ("تسميمه في العام 1970م", "العام 1970م", "1970", "year"),
     # an ordinal after النصف/الأسبوع is no day: only the month is a date
     ("جرت في النصف الثاني من يوليو", "يوليو", "2015-07", "month"),
+    # two written-out days joined by من ... إلى/حتى are one interval
+    ("خلال الفترة من 1436/11/1هـ إلى 1436/11/30هـ", "من 1436/11/1هـ إلى 1436/11/30هـ",
+     "2015-08-16/2015-09-14", "range"),
+    ("من 5 أغسطس 2015 إلى 10 سبتمبر 2015", "من 5 أغسطس 2015 إلى 10 سبتمبر 2015",
+     "2015-08-05/2015-09-10", "range"),
 ]
 
 
@@ -272,3 +277,11 @@ def test_ordinal_words_regex_is_a_trie_with_the_same_words():
     assert rx.match("الحادي والعشرين من").group() == "الحادي والعشرين"  # the longer word wins
     assert not rx.fullmatch("الحادي") and not rx.fullmatch("السادس وال")
     assert re.fullmatch(convert_words_to_regex(["ab", "a b"]), "a  b")
+
+
+def test_a_relative_day_keeps_its_own_span_in_a_range():
+    text = "بدءا من اليوم حتى التاسع عشر من الشهر الحالي"
+    found = [(text[s.start:s.end], s.attrs["value"]) for s in extract_dates(text, PUB_AUG)]
+    assert found == [("اليوم", "2015-08-05"), ("التاسع عشر من الشهر الحالي", "2015-08-19")]
+    text = "ولد في 5 مارس 1990 وتوفي في 10 مايو 2000"  # no من before the first: two dates
+    assert [s.attrs["granularity"] for s in extract_dates(text, PUB_AUG)] == ["day", "day"]
