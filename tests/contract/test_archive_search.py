@@ -70,7 +70,49 @@ def test_phrase(archive):
     for hit in phrase:
         doc = archive.get_document(hit.id)
         assert "مجلس الأمن" in doc.text or "مجلس الأمن" in doc.title
-    assert not search(archive, '"الأمن مجلس"')
+
+
+def test_a_phrase_that_matches_nothing_falls_back_to_its_words(archive):
+    """Quotes the user typed stay strict while the phrase matches something; when nothing
+    has it as written, its words are searched as ordinary words and the result says so."""
+    strict = search(archive, '"مجلس الأمن"', limit=50)
+    assert strict and not strict.phrases_relaxed
+    words = {h.id for h in search(archive, "مجلس الأمن", limit=50)}
+    loose = search(archive, '"الأمن مجلس"', limit=50)  # in no article in this order
+    assert loose.phrases_relaxed and {h.id for h in loose} == words
+    assert not any("الأمن مجلس" in archive.get_document(h.id).text for h in loose)
+    # +"phrase": each word stays required; paging keeps the fallback
+    assert {h.id for h in search(archive, '+"الأمن مجلس"', limit=50)} == words
+    page = search(archive, '"الأمن مجلس"', limit=1, offset=1)
+    assert page.phrases_relaxed and [h.id for h in page] == [h.id for h in loose][1:2]
+    # a title with quoted text that no article has as written: the title's article first
+    title = search(archive, 'خامنئي ينذر "واشنطن وأوروبا" بعقود طهران')
+    assert title.phrases_relaxed and title[0].title.startswith("خامنئي ينذر واشنطن")
+    # words that are in no article either: nothing, and nothing relaxed
+    none = search(archive, '"زيمبابوي كوالالمبور"')
+    assert not none and not none.phrases_relaxed
+
+
+def test_guillemets_are_not_phrase_operators(archive):
+    guillemets = search(archive, "«الاتفاق النووي» إيران", limit=50)
+    assert guillemets and not guillemets.phrases_relaxed
+    assert [h.id for h in guillemets] == [h.id for h in search(archive, "الاتفاق النووي إيران", limit=50)]
+    # a quoted phrase across the title's «» matches as written
+    (hit,) = search(archive, '"إيران تقول إنه غير مقبول"', limit=50)
+    assert hit.title.startswith("مجلس الأمن يصادق") and not search(
+        archive, '"إيران تقول إنه غير مقبول"').phrases_relaxed
+
+
+def test_trend_and_facets_follow_the_phrase_fallback(archive):
+    from rasid.search.searcher import count_facets
+    from rasid.search.trend import compute_trend
+
+    loose = compute_trend(archive, SearchQuery('"الأمن مجلس"'))
+    assert loose["total"] > 0
+    assert loose == compute_trend(archive, SearchQuery("مجلس الأمن"))
+    assert compute_trend(archive, SearchQuery('"زيمبابوي كوالالمبور"'))["total"] == 0
+    assert count_facets(archive, SearchQuery('"الأمن مجلس"'))["source"] == count_facets(
+        archive, SearchQuery("مجلس الأمن"))["source"] != []
 
 
 def test_exclusion(archive):

@@ -85,6 +85,17 @@ def test_search_hits_facets_and_filters(client):
     assert per["total"] <= out["total"]
 
 
+def test_a_quoted_phrase_that_matches_nothing_is_searched_without_its_quotes(client):
+    words = client.get("/api/v1/search", params={"q": "هجمات باريس", "limit": 50}).json()
+    loose = client.get("/api/v1/search", params={"q": '"باريس هجمات"', "limit": 50}).json()
+    assert words["hits"] and not words["phrases_relaxed"]
+    assert loose["phrases_relaxed"] and [h["id"] for h in loose["hits"]] == [h["id"] for h in words["hits"]]
+    assert not client.get("/api/v1/search", params={"q": '"هجمات باريس"'}).json()["phrases_relaxed"]
+    notice = "هذه نتائج البحث دون تنصيص"
+    assert notice in client.get("/", params={"q": '"باريس هجمات"'}).text
+    assert notice not in client.get("/", params={"q": '"هجمات باريس"'}).text
+
+
 def test_search_by_entity_spelling_trend_and_similar(client):
     hollande = client.get("/api/v1/entities/lookup", params={"name": "Hollande"}).json()["entities"][0]
     by_id = client.get("/api/v1/search", params={"q": f"entity:{hollande['id']}", "limit": 50}).json()

@@ -42,6 +42,11 @@ def test_search_trend_and_similar_commands(tmp_path, capsys):
     assert main(["search", "--db", db, "--trend", "ما هو موقف الرئيس من الهجوم؟"]) == 0
     out = capsys.readouterr().out
     assert "matching articles per day" in out and "2015-07-01" in out and "#" in out
+    assert main(["search", "--db", db, '"الأمن مجلس"']) == 0  # in no article in this order
+    out = capsys.readouterr().out
+    assert "results without the quotes" in out and "مجلس الأمن" in out
+    assert main(["search", "--db", db, '"مجلس الأمن"']) == 0
+    assert "without the quotes" not in capsys.readouterr().out
     assert main(["search", "--db", db, "--json", "--trend", "الرئيس"]) == 0
     first, *hits = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert first["trend"]["total"] >= len(hits) >= 1

@@ -8,7 +8,7 @@ import pytest
 
 from rasid.search.plan import build_plan
 from rasid.search.query import (MAX_QUERY_CHARS, QueryError, convert_date_bound, parse_query,
-                                split_query)
+                                split_query, unquote_phrases)
 from rasid.store.sqlite_search import compile_match
 
 
@@ -46,6 +46,45 @@ def test_match_string_quotes_every_term():
     assert "NOT" in match and "AND" in match
     assert [c.phrase for c in parsed.clauses] == [False, True, False]
     assert [c.negated for c in parsed.clauses] == [False, False, True]
+
+
+def test_guillemets_are_punctuation_not_phrases():
+    """«» (and typographic “”) mark names and quotations in news text: ordinary words."""
+    for text in ("مجلس الأمن يصادق على «الاتفاق النووي»", "مجلس الأمن يصادق على “الاتفاق النووي”"):
+        parsed = parse_query(text)
+        assert not any(c.phrase or c.required for c in parsed.clauses)
+        plain = parse_query("مجلس الأمن يصادق على الاتفاق النووي")
+        assert [t.exact for c in parsed.clauses for t in c.terms] == [
+            t.exact for c in plain.clauses for t in c.terms]
+        assert len(parsed.clauses) == 5  # على dropped
+
+
+def test_unquoted_phrases_become_ordinary_words():
+    parsed = parse_query('طواف لـ " الوطن " : الأسد نقل "الحوثيين إلى طهران" -"مجلس الأمن" +"بدون تأشيرات"')
+    assert [(c.text.strip(), c.phrase, c.required) for c in parsed.clauses if c.required] == [
+        ("الوطن", False, True), ("الحوثيين إلى طهران", True, True), ("بدون تأشيرات", True, True)]
+    loose = unquote_phrases(parsed)
+    # quoted words and phrases: ordinary optional words, the function word إلى dropped;
+    # +"phrase" gives required words; an excluded phrase stays a phrase
+    assert [c.text.strip() for c in loose.optional] == ["طواف", "لـ", "الوطن", "الأسد", "نقل", "الحوثيين",
+                                                "طهران"]
+    assert [c.text for c in loose.required] == ["بدون", "تأشيرات"]
+    assert [(c.text, c.phrase) for c in loose.negative] == [("مجلس الأمن", True)]
+    assert unquote_phrases(parse_query('الرئيس +إيران -"مجلس الأمن"')) is None  # nothing quoted
+
+
+def test_a_question_also_drops_glue_and_template_words():
+    def words(text):
+        return [c.text.rstrip("؟") for c in parse_query(text).clauses]
+
+    assert words("- في أي عام ولد جمال خاشقجي؟") == ["ولد", "جمال", "خاشقجي"]
+    assert words("كم عدد سكان مصر") == ["سكان", "مصر"]  # an interrogative first: a question
+    assert words("ما اسم عاصمة اليابان قبل طوكيو؟") == ["عاصمة", "اليابان", "طوكيو"]
+    # a template word after a content word stays; a headline keeps its glue words
+    assert words("من هو الأمين العام؟") == ["الأمين", "العام"]
+    assert words("الأمين العام للأمم المتحدة") == ["الأمين", "العام", "للأمم", "المتحدة"]
+    assert words("بعد الهجوم على باريس") == ["بعد", "الهجوم", "باريس"]
+    assert words('متى "قبل الهجوم"؟') == ["قبل الهجوم"]  # quoted words stay as written
 
 
 def test_operators_are_plain_words():

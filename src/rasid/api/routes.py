@@ -166,6 +166,7 @@ def search(request: Request,
     out: dict[str, Any] = {"query": q, "limit": limit, "offset": offset,
                            "expansions": getattr(result["hits"], "expansions", []),
                            "relaxed": getattr(result["hits"], "relaxed", False),
+                           "phrases_relaxed": getattr(result["hits"], "phrases_relaxed", False),
                            "dropped": getattr(result["hits"], "dropped", []),
                            "hits": [h.to_dict() for h in result["hits"]]}
     if series is not None:

@@ -36,12 +36,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     shown_total = f"{total}+" if page["total_capped"] else str(total)
     if args.json:
         m.emit_json({"total": total, "total_capped": page["total_capped"], "offset": args.offset,
-                     "trend": trend, "expansions": expansions})
+                     "trend": trend, "expansions": expansions,
+                     "relaxed": getattr(hits, "relaxed", False),
+                     "phrases_relaxed": getattr(hits, "phrases_relaxed", False)})
         for hit in hits:
             m.emit_json(hit.to_dict())
         return m.EXIT_OK
     if getattr(hits, "dropped", None):
         print(f"left out as too common: {' '.join(hits.dropped)}")
+    if getattr(hits, "phrases_relaxed", False):
+        print("no article has the quoted words as written: results without the quotes")
     if getattr(hits, "relaxed", False):
         print("no article has enough of the words: articles with any of them")
     for e in expansions:

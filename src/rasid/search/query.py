@@ -4,9 +4,14 @@ The grammar is ours and tiny:
 
 * plain words are optional and ranked (a query of one or two of them needs all; longer
   queries need a growing share, see `rasid.search.plan`); Arabic question and function
-  words (`rasid.search.stopwords`) are dropped unless the query has nothing else;
+  words (`rasid.search.stopwords`) are dropped unless the query has nothing else (in a
+  question also prepositions and question-template words);
 * ``"quoted phrases"`` are required, words next to each other in order (an unclosed
-  quote runs to the end);
+  quote runs to the end). Only the ASCII ``"`` quotes: Arabic guillemets ``«»`` and
+  typographic ``“”`` are ordinary punctuation, because news text (titles, pasted
+  sentences) uses them to mark names and quotations, not phrases. When a query with
+  phrases matches nothing, `rasid.search.searcher` runs it again with the phrases' words
+  as ordinary words (`unquote_phrases`) and says so;
 * ``+word`` / ``+"phrase"`` is required, ``-word`` / ``-"phrase"`` excluded;
 * ``entity:ID`` keeps articles that mention archive entity ID.
 
@@ -22,7 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .analyzer import Analyzer, Term, get_analyzer
-from .stopwords import is_stopword
+from .stopwords import is_question, is_stopword, mark_question_words
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
@@ -52,6 +57,8 @@ class Clause:
     required: bool = False
     #: a question or function word (only kept when the query has nothing else)
     stopword: bool = False
+    #: typed with ``+``
+    forced: bool = False
 
 
 @dataclass(slots=True)
@@ -139,19 +146,17 @@ def parse_query(text: str, analyzer: Analyzer | None = None) -> ParsedQuery:
             continue
         negated, forced = sign == "-", sign == "+"
         if phrase and len(terms) > 1:
-            parsed.clauses.append(Clause(piece, terms, True, negated, not negated))
+            parsed.clauses.append(Clause(piece, terms, True, negated, not negated, False, forced))
         else:  # one word, or "word-with-dashes" / "a/b": each part is its own word
             for t in terms:
                 stop = not (phrase or forced or negated) and is_stopword(t.exact)
                 parsed.clauses.append(Clause(piece if len(terms) == 1 else t.exact, [t], False,
-                                             negated, (forced or phrase) and not negated, stop))
+                                             negated, (forced or phrase) and not negated, stop,
+                                             forced))
     if not parsed.clauses and not parsed.entity_ids:
         raise QueryError("the query has no searchable words (only punctuation or symbols)",
                          "query_no_words")
-    content = [c for c in parsed.clauses if not c.stopword]
-    if content and any(not c.negated for c in content):
-        parsed.question = len(content) < len(parsed.clauses)
-        parsed.clauses = content  # question and function words go
+    drop_stopwords(parsed)
     if len(parsed.clauses) > MAX_CLAUSES:
         raise QueryError(
             f"the query has too many words ({len(parsed.clauses)}; the limit is {MAX_CLAUSES})",
@@ -160,6 +165,41 @@ def parse_query(text: str, analyzer: Analyzer | None = None) -> ParsedQuery:
         raise QueryError("the query has no words to search for, only excluded ones",
                          "query_only_excluded")
     return parsed
+
+
+def drop_stopwords(parsed: ParsedQuery) -> None:
+    """Leave out question and function words (in a question also its glue and template
+    words, `rasid.search.stopwords.mark_question_words`) unless the query has nothing else
+    (then it is a question or a sentence: ``parsed.question``)."""
+    if is_question(parsed.text):
+        mark_question_words(parsed.clauses)
+    content = [c for c in parsed.clauses if not c.stopword]
+    if content and any(not c.negated for c in content):
+        parsed.question = parsed.question or len(content) < len(parsed.clauses)
+        parsed.clauses = content
+
+
+def unquote_phrases(parsed: ParsedQuery) -> ParsedQuery | None:
+    """The query with its quoted phrases' (and quoted single words') words as ordinary
+    words (``+"a b"`` gives ``+a +b``; question and function words in them go as in plain
+    text), or None when it has nothing quoted to relax. ``+word`` stays required and
+    excluded phrases (``-"a b"``) stay phrases."""
+    def quoted(c: Clause) -> bool:
+        return c.required and (c.phrase or not c.forced)
+
+    if not any(quoted(c) for c in parsed.clauses):
+        return None
+    out = ParsedQuery(parsed.text, entity_ids=list(parsed.entity_ids), question=parsed.question)
+    for c in parsed.clauses:
+        if not quoted(c):
+            out.clauses.append(c)
+            continue
+        for t in c.terms:
+            text = c.text[t.start:t.end] if c.phrase else c.text
+            out.clauses.append(Clause(text, [t], False, False, c.forced,
+                                      not c.forced and is_stopword(t.exact), c.forced))
+    drop_stopwords(out)
+    return out
 
 
 def convert_date_bound(value, upper: bool = False) -> str | None:

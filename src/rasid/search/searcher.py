@@ -2,12 +2,13 @@
 rows, then build hits with snippets and highlight offsets on the original text."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .analyzer import Analyzer, get_analyzer
 from .expand import expand_entities
 from .plan import QueryPlan, SearchRow, bound_matches, build_plan
-from .query import ParsedQuery, QueryError, convert_date_bound, parse_query
+from .query import ParsedQuery, QueryError, convert_date_bound, parse_query, unquote_phrases
 from .snippets import make_snippet
 
 MAX_LIMIT = 1000
@@ -26,14 +27,14 @@ def check_page(limit: Any, offset: Any) -> tuple[int, int]:
 
 
 def compile_query(query: Any, analyzer: Analyzer | None = None, store: Any = None,
-                  **settings: Any) -> tuple[ParsedQuery, QueryPlan]:
-    """Parse a `rasid.store.SearchQuery` and compile its plan (`settings` override plan
-    fields such as ``weights``; ``msm`` overrides min-should-match). With a `store`, words
-    naming an entity gain its other spellings (`rasid.search.expand`); the plan's
-    ``expansions`` say which."""
+                  parsed: ParsedQuery | None = None, **settings: Any) -> tuple[ParsedQuery, QueryPlan]:
+    """Parse a `rasid.store.SearchQuery` (unless `parsed` is given) and compile its plan
+    (`settings` override plan fields such as ``weights``; ``msm`` overrides
+    min-should-match). With a `store`, words naming an entity gain its other spellings
+    (`rasid.search.expand`); the plan's ``expansions`` say which."""
     limit, offset = check_page(query.limit, query.offset)
     analyzer = analyzer or get_analyzer()
-    parsed = parse_query(query.text, analyzer)
+    parsed = parsed or parse_query(query.text, analyzer)
     variants, expansions = (expand_entities(store, parsed, analyzer)
                             if store is not None and getattr(query, "expand", True) else ({}, []))
     sources: tuple[str, ...] = ()
@@ -50,18 +51,22 @@ def compile_query(query: Any, analyzer: Analyzer | None = None, store: Any = Non
 
 
 class SearchResult(list):
-    """The hits, in order, with ``expansions`` (the other spellings the query gained) and
-    ``relaxed`` (no article had enough of the words, so any one of them was enough)."""
+    """The hits, in order, with ``expansions`` (the other spellings the query gained),
+    ``relaxed`` (no article had enough of the words, so any one of them was enough) and
+    ``phrases_relaxed`` (no article had the quoted phrases as written, so their words were
+    searched as ordinary words)."""
 
     expansions: list[dict[str, Any]]
     relaxed: bool = False
+    phrases_relaxed: bool = False
     #: words left out of the query as too common in the archive (`bound_matches`)
     dropped: list[str] = []
 
     def page(self, start: int, end: int) -> "SearchResult":
-        """A slice that keeps ``expansions``, ``relaxed`` and ``dropped``."""
+        """A slice that keeps ``expansions``, ``relaxed``, ``phrases_relaxed`` and ``dropped``."""
         out = SearchResult(self[start:end])
         out.expansions, out.relaxed, out.dropped = self.expansions, self.relaxed, self.dropped
+        out.phrases_relaxed = self.phrases_relaxed
         return out
 
 
@@ -87,25 +92,53 @@ def search_store(store: Any, query: Any, analyzer: Analyzer | None = None,
                  **settings: Any) -> SearchResult:
     """Ranked `SearchHit`s of `query` (a `SearchQuery`) in `store`. When no article has
     enough of a question's or long query's words, the first page falls back to any one of
-    them (``relaxed``); a short name query never does."""
+    them (``relaxed``); a short name query never does. When no article has the query's
+    quoted phrases, their words are searched as ordinary words (``phrases_relaxed``)."""
     analyzer = analyzer or getattr(store, "analyzer", None) or get_analyzer()
     parsed, plan = compile_query(query, analyzer, store, **settings)
-    bound_matches(plan, store)
-    rows = store.search_rows(plan)
-    relaxed = False
-    long_query = parsed.question or len(plan.optional) > 2  # never a short name query
-    if not rows and long_query and plan.min_should_match > 1 and plan.offset == 0:
-        plan.min_should_match = relaxed = 1
-        plan.anchors = []
-        bound_matches(plan, store)
-        rows = store.search_rows(plan)
+    rows, relaxed = run_plan(store, parsed, plan)
+    phrases_relaxed = False
+    if not rows and (plan.offset == 0 or not matches_any(store, plan)):
+        loose = unquote_phrases(parsed)
+        if loose is not None:
+            parsed, plan = compile_query(query, analyzer, store, parsed=loose, **settings)
+            rows, relaxed = run_plan(store, parsed, plan)
+            phrases_relaxed = bool(rows) or matches_any(store, plan)
     hits = make_hits(rows, plan, analyzer)
     hits.relaxed = bool(relaxed and rows)
+    hits.phrases_relaxed = phrases_relaxed
     hits.dropped = [c.text for c in plan.dropped]
     return hits
 
 
+def run_plan(store: Any, parsed: ParsedQuery, plan: QueryPlan) -> tuple[list[SearchRow], bool]:
+    """The plan's rows, and whether min-should-match was relaxed to find any."""
+    bound_matches(plan, store)
+    rows = store.search_rows(plan)
+    long_query = parsed.question or len(plan.optional) > 2  # never a short name query
+    if not rows and long_query and plan.min_should_match > 1 and plan.offset == 0:
+        plan.min_should_match = 1
+        plan.anchors = []
+        bound_matches(plan, store)
+        rows = store.search_rows(plan)
+        return rows, True
+    return rows, False
+
+
+def matches_any(store: Any, plan: QueryPlan) -> bool:
+    """Whether the plan matches any article at all (filters included)."""
+    return bool(store.search_rows(replace(plan, offset=0, limit=1)))
+
+
 def count_facets(store: Any, query: Any, size: int = 12) -> dict[str, list[dict[str, Any]]]:
-    """Exact facet counts (source, day, entity, place, country) over every match."""
-    _, plan = compile_query(query, getattr(store, "analyzer", None), store)
-    return store.count_facets(plan, size)
+    """Exact facet counts (source, day, entity, place, country) over every match; over the
+    matches of the phrases' words when no article has the quoted phrases (as
+    `search_store`)."""
+    analyzer = getattr(store, "analyzer", None)
+    parsed, plan = compile_query(query, analyzer, store)
+    counts = store.count_facets(plan, size)
+    loose = None if any(counts.values()) else unquote_phrases(parsed)
+    if loose is not None:
+        _, plan = compile_query(query, analyzer, store, parsed=loose)
+        counts = store.count_facets(plan, size)
+    return counts

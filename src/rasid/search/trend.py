@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from .searcher import compile_query
+from .query import unquote_phrases
+from .searcher import compile_query, matches_any
 
 #: a range of at most this many days is counted per hour (when the dates carry a time)
 HOURLY_MAX_DAYS = 3
@@ -55,8 +56,14 @@ def compute_trend(store: Any, query: Any, unit: str | None = None) -> dict[str, 
     `HOURLY_MAX_DAYS` days and carry times."""
     if unit not in (None, "day", "hour"):
         raise ValueError("unit must be 'day' or 'hour'")
-    _, plan = compile_query(query, getattr(store, "analyzer", None))
+    analyzer = getattr(store, "analyzer", None)
+    parsed, plan = compile_query(query, analyzer)
     days = dict(store.count_by_period(plan, 10))
+    loose = None if days else unquote_phrases(parsed)
+    if loose is not None and not matches_any(store, plan):  # no article has the phrases
+        # as written (undated ones included): their words as ordinary words, as `search_store`
+        _, plan = compile_query(query, analyzer, parsed=loose)
+        days = dict(store.count_by_period(plan, 10))
     if unit is None:
         unit = "day"
         if days and len(_fill(days, "day")) <= HOURLY_MAX_DAYS:

@@ -122,6 +122,7 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
     facet_names = entity_labels(result.get("facets"))
     context.update(expansions=getattr(result["hits"], "expansions", []),
                    relaxed=getattr(result["hits"], "relaxed", False),
+                   phrases_relaxed=getattr(result["hits"], "phrases_relaxed", False),
                    dropped=getattr(result["hits"], "dropped", []),
                    hits=hits, total=result["total"], total_capped=result["total_capped"],
                    facets=result["facets"], error=error, facet_names=facet_names,
