@@ -1,6 +1,7 @@
 """Monitor: the one application object. CLI, API, web UI and batch jobs call its methods."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -50,6 +51,8 @@ class IngestSummary:
 
     read: int = 0
     stored: int = 0
+    #: fuller versions that replaced a stored article (`rasid.ingest.updates`)
+    updated: int = 0
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
@@ -64,6 +67,7 @@ class IngestSummary:
         return {
             "read": self.read,
             "stored": self.stored,
+            "updated": self.updated,
             "duplicates": self.duplicates,
             "rejected": [{"origin": r.origin, "reason": r.reason} for r in self.rejected],
             "failed": [{"origin": o, "reason": r} for o, r in self.failed],
@@ -232,7 +236,10 @@ class Monitor:
 
     def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                     on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
+        """The documents worth analysing: new ones, and fuller versions of stored articles
+        (given the stored id and fields first: `rasid.ingest.updates`)."""
         from .ingest import Rejection
+        from .ingest.updates import find_replaced_article, merge_stored_fields
 
         for item in items:
             if isinstance(item, Rejection) and item.unreachable:
@@ -243,10 +250,12 @@ class Monitor:
                 item = check_document(item)
             if isinstance(item, Rejection):
                 summary.rejected.append(item)
-            elif self.store.has_document(item):
-                summary.duplicates += 1  # known already: skip the analysis cost
-            else:
+            elif (found := self.store.find_duplicate(item)) is None:
                 yield item
+            elif (stored := find_replaced_article(self.store, item, found)) is not None:
+                yield merge_stored_fields(item, stored)
+            else:
+                summary.duplicates += 1  # known already: skip the analysis cost
             if on_record:
                 on_record(summary)
 
@@ -274,21 +283,29 @@ class Monitor:
             self._store_batch(batch, summary)
 
     def _store_batch(self, batch: list[Document], summary: IngestSummary) -> None:
+        """Store a batch, replace the stored articles its fuller versions update
+        (`rasid.ingest.updates`) and run the archive steps on both, in one transaction."""
         from .archive_steps import crash_for_test, prepare_archive_steps, run_archive_steps
+        from .ingest.updates import replace_fuller_versions
 
         prepare_archive_steps(self.archive_steps, batch)  # no archive needed: outside the lock
         with self.store.transaction():  # the articles and every archive step, together
-            report = self.store.add_documents(batch, batch_size=len(batch))
-            stored_ids = {o.id for o in report.outcomes if o.outcome == "stored"}
-            stored = [d for d in batch if d.id in stored_ids]
+            outcomes = self.store.add_documents(batch, batch_size=len(batch)).outcomes
+            replace_fuller_versions(self.store, batch, outcomes)
+            updated = [d for d, o in zip(batch, outcomes) if o.outcome == "updated"]
+            replaced = {d.id for d in updated}  # a snippet stored in this batch is done once
+            stored_ids = {o.id for o in outcomes if o.outcome == "stored"} - replaced
+            stored = [d for d in batch if d.id in stored_ids] + updated
             crash_for_test("stored")
             if stored:
                 run_archive_steps(self.archive_steps, self.store, stored)
         for step in self.archive_steps:
             step.after_commit(self.store)
-        summary.stored += report.stored
-        summary.duplicates += report.duplicate
-        summary.failed.extend((o.origin or o.id or "?", o.reason) for o in report.outcomes
+        counts = Counter(o.outcome for o in outcomes)
+        summary.stored += counts["stored"]
+        summary.updated += counts["updated"]
+        summary.duplicates += counts["duplicate"]
+        summary.failed.extend((o.origin or o.id or "?", o.reason) for o in outcomes
                               if o.outcome == "failed")
 
     def store_analysed(self, items: Iterable[Document | Rejection],

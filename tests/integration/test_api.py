@@ -217,6 +217,20 @@ def test_post_articles_stores_and_reports_duplicates(client):
     assert again.status_code == 200 and again.json()["duplicates"] == 1
 
 
+def test_post_articles_reports_a_fuller_version_as_updated(client):
+    """Issue 16 item 4: the page of an article first posted as its feed snippet (a
+    SaudiNewsNet summary record, tests/resources/README-summ.md) replaces it."""
+    record = json.loads((RESOURCES / "saudinewsnet-summ.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    snippet = {"url": record["url"], "source": record["source"], "text": record["text"].split("\n")[0]}
+    first = client.post("/api/v1/articles", json=snippet, headers=AUTH).json()
+    assert first["stored"] == 1
+    full = client.post("/api/v1/articles", json=dict(snippet, text=record["text"]), headers=AUTH)
+    assert full.status_code == 200, full.text
+    out = full.json()
+    assert (out["stored"], out["updated"], out["duplicates"]) == (0, 1, 0) and out["ids"] == first["ids"]
+    assert client.get(f"/api/v1/articles/{first['ids'][0]}").json()["text"] == record["text"]
+
+
 @pytest.mark.parametrize("body, status, words", [
     ({"title": "بلا نص"}, 422, "text"),
     ({"text": 5}, 422, "text"),

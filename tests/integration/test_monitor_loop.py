@@ -219,11 +219,11 @@ def test_run_monitor_in_process_once(tmp_path, feed):
         add_watch(monitor.store, query="انفجار")
         totals = run_monitor(monitor, [feed.url], interval_s=0.1, once=True, on_event=events.append)
         assert totals["stored"] == 3 and totals["alerts"] == 2 and totals["cycles"] == 1
-        assert any("new 3, stored 3, duplicates 0, alerts 2" in e for e in events)
+        assert any("new 3, stored 3, duplicates 0, updated 0, alerts 2" in e for e in events)
         stop = threading.Event()
         stop.set()
         totals = run_monitor(monitor, [feed.url], interval_s=0.1, stop=stop, on_event=events.append)
         assert totals["cycles"] == 0
         totals = run_monitor(monitor, [feed.url], interval_s=0.05, max_cycles=2, on_event=events.append)
-        assert totals == {"cycles": 2, "read": 0, "stored": 0, "duplicates": 0, "rejected": 0,
-                          "failed": 0, "alerts": 0, "unreachable": 0, "signal": None}
+        assert totals == {"cycles": 2, "read": 0, "stored": 0, "duplicates": 0, "updated": 0,
+                          "rejected": 0, "failed": 0, "alerts": 0, "unreachable": 0, "signal": None}

@@ -66,14 +66,15 @@ def run_monitor(monitor: Any, feed_urls: list[str], interval_s: float = 300, onc
                 stop: threading.Event | None = None) -> dict[str, int]:
     """Poll every feed each cycle until stopped (a signal, `stop`, `once`, `max_cycles`).
 
-    Returns the totals: cycles, read, stored, duplicates, rejected, failed, alerts,
+    Returns the totals: cycles, read, stored, duplicates, updated, rejected, failed, alerts,
     unreachable (feed fetches that failed), and ``signal``: the name of the signal that
     stopped the loop (``SIGINT``, ``SIGTERM``) or None."""
     engine = monitor.archive_step("alerts").engine
     if engine.on_event is None:  # report webhook failures here too
         engine.on_event = on_event
     store = monitor.store
-    totals: dict[str, Any] = {"cycles": 0, "read": 0, "stored": 0, "duplicates": 0, "rejected": 0,
+    totals: dict[str, Any] = {"cycles": 0, "read": 0, "stored": 0, "duplicates": 0, "updated": 0,
+                              "rejected": 0,
                               "failed": 0, "alerts": 0, "unreachable": 0, "signal": None}
     with _Stopper(on_event, stop) as stopper:
         stop_event = stopper.event
@@ -104,13 +105,14 @@ def run_monitor(monitor: Any, feed_urls: list[str], interval_s: float = 300, onc
                     reasons = "; ".join(r.reason for r in summary.unreachable)
                     on_event(f"[{_stamp()}] cycle {cycle} {url}: {reasons}")
                     continue
-                for key in ("read", "stored", "duplicates"):
+                for key in ("read", "stored", "duplicates", "updated"):
                     totals[key] += getattr(summary, key)
                 totals["rejected"] += len(summary.rejected)
                 totals["failed"] += len(summary.failed)
                 totals["alerts"] += alerts
                 line = (f"[{_stamp()}] cycle {cycle} {url}: new {summary.read}, stored "
-                        f"{summary.stored}, duplicates {summary.duplicates}, alerts {alerts}")
+                        f"{summary.stored}, duplicates {summary.duplicates}, updated "
+                        f"{summary.updated}, alerts {alerts}")
                 for rej in summary.rejected:
                     line += f"\n  rejected {rej.origin}: {rej.reason}"
                 for origin, reason in summary.failed:

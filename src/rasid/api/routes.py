@@ -101,7 +101,8 @@ def get_article(request: Request, article_id: str,
 
 @router.post("/articles", tags=["ingestion"], dependencies=write, status_code=201,
              summary="Analyse and store one article or a list of them",
-             responses={200: {"description": "nothing new was stored (all duplicates)"},
+             responses={200: {"description": "nothing new was stored: duplicates, or fuller "
+                                              "versions that replaced stored articles (updated)"},
                         401: {"description": "no token"}, 403: {"description": "wrong token"}})
 def post_articles(request: Request,
                   payload: Annotated[ArticleIn | list[ArticleIn], Body()]) -> JSONResponse:

@@ -82,7 +82,8 @@ def ingest_progress(args: argparse.Namespace, label: str):
     last = [0]
 
     def on_record(summary) -> None:
-        progress.advance(summary.read - last[0], f"stored {summary.stored} dup {summary.duplicates}")
+        progress.advance(summary.read - last[0], f"stored {summary.stored} dup {summary.duplicates} "
+                         f"upd {summary.updated}")
         last[0] = summary.read
 
     return progress, on_record
@@ -127,7 +128,7 @@ def report_ingest(args: argparse.Namespace, summary) -> int:
     else:
         rate = summary.read / summary.seconds if summary.seconds else 0.0
         print(f"read {summary.read}, stored {summary.stored}, duplicates {summary.duplicates}, "
-              f"rejected {len(summary.rejected)}, failed {len(summary.failed)} "
+              f"updated {summary.updated}, rejected {len(summary.rejected)}, failed {len(summary.failed)} "
               f"in {summary.seconds:.1f}s ({rate:.1f} articles/s)")
         if summary.read == 0 and summary.feeds_polled:
             print("no new articles in the feed(s) since the last poll")

@@ -17,7 +17,8 @@ cursors. The store does no analysis: callers hand it computed values.
 
 Every document offered to `Store.add_documents` ends with one recorded `DocOutcome`:
 ``stored``, ``duplicate`` (with the id it duplicates and why: ``url``, ``content`` or
-``id``), or ``failed`` (with the reason).
+``id``), or ``failed`` (with the reason); `Store.replace_document` (a fuller version of a
+stored article) ends ``updated``.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ UNINDEXED_LAYERS = frozenset({"tokens", "sentences"})
 @dataclass(slots=True)
 class DocOutcome:
     id: str | None
-    outcome: str  # "stored", "duplicate" or "failed"
+    outcome: str  # "stored", "duplicate", "failed" or "updated" (replace_document)
     reason: str = ""  # duplicate: "url" / "content" / "id"; failed: the error
     duplicate_of: str | None = None
     origin: str | None = None

@@ -39,6 +39,23 @@ class ArticleMethods(abc.ABC):
         return self.add_documents([doc]).outcomes[0]
 
     @abc.abstractmethod
+    def replace_document(self, doc: "Document") -> "DocOutcome":
+        """Replace the stored article ``doc.id`` by `doc` (its fuller version, already
+        analysed: the caller decides what is fuller), in one transaction: the row takes the
+        new fields, text and layers and the next sequence number (so that work keyed on the
+        sequence, such as the alert mark, sees it again; ``ingested_at`` stays: first seen);
+        what was derived from the old text (spans, mentions and their entities' counts,
+        search index, near-duplicate signature and link) is deleted and the new layers are
+        written as `add_documents` writes them. Its alerts, surge matches and story
+        membership stay. Outcome ``updated``, or ``duplicate`` (nothing changed) when the
+        new text or URL is another article's; KeyError when ``doc.id`` is not stored."""
+
+    @abc.abstractmethod
+    def find_duplicate(self, doc: "Document") -> tuple[str, str] | None:
+        """``(stored id, why)`` of the article `doc` duplicates (why: ``url``, ``content``
+        or ``id``, checked in that order), or None."""
+
+    @abc.abstractmethod
     def get_document(self, id: str) -> "Document | None":
         """The stored document with its layers, or None."""
 

@@ -186,6 +186,19 @@ class PostgresSearchMixin:
         self.con.execute("UPDATE search_stats SET n = n + %s, total_length = total_length + %s "
                          "WHERE id = 1", (len(indexes), sum(index.length for _, index in indexes)))
 
+    @staticmethod
+    def _index_columns(index: IndexForms) -> tuple[str, tuple]:
+        """What the article row holds of its index (`replace_document`): its tsvector."""
+        return ", search = %s::tsvector", (index.tsvector,)
+
+    def _delete_index(self, rowid: int, title: str, text: str) -> None:
+        """Remove an article's postings and its share of the statistics (its tsvector is
+        rewritten with the row)."""
+        rows = self.con.execute("DELETE FROM search_postings WHERE rowid = %s RETURNING dl",
+                                (rowid,)).fetchall()
+        self.con.execute("UPDATE search_stats SET n = n - 1, total_length = total_length - %s "
+                         "WHERE id = 1", (rows[0][0] if rows else 0,))
+
     def _check_index(self) -> None:
         """Rebuild the search index when it was built by another analyzer (or not yet)."""
         row = self.con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()

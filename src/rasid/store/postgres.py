@@ -185,6 +185,8 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
     _NOW = NOW
     _BYTEWISE = ' COLLATE "C"'  # order text by its bytes, as SQLite does
     _GREATEST = "greatest"
+    #: an article replaced by its fuller version takes the next sequence number
+    _NEXT_ROWID = "nextval(pg_get_serial_sequence('articles', 'rowid'))"
 
     def _executemany(self, sql: str, rows: list[tuple]) -> None:
         """One statement over many rows (psycopg pipelines them: one round trip)."""
@@ -301,13 +303,8 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
                 rowids.append(cur.fetchone()[0])
                 if not cur.nextset():
                     break
-            self._write_indexes([(rowid, prep["index"]) for rowid, (_, prep) in zip(rowids, todo)])
-            if spans:
-                cur.executemany('INSERT INTO spans (article_id, layer, start, "end", label, text, '
-                                "attrs) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)", spans)
-            if mentions:
-                cur.executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
-                                "sentence) VALUES (%s, %s, %s, %s, %s, %s)", mentions)
+        self._write_indexes([(rowid, prep["index"]) for rowid, (_, prep) in zip(rowids, todo)])
+        self._insert_layer_rows(spans, mentions)
 
     def refresh_statistics(self) -> None:
         """VACUUM (ANALYZE) the archive's tables now: planner statistics and the visibility

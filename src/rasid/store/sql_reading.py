@@ -119,7 +119,11 @@ class ArticleReadingMethods:
             out.update(self._rows(f"SELECT id, text FROM articles WHERE {cond}", args))
         return out
 
-    def has_document(self, doc: Document) -> bool:
+    def find_duplicate(self, doc: Document) -> tuple[str, str] | None:
         url = canonicalize_url(doc.url) if doc.url else None
         with self._lock:
-            return self._find_duplicate(url, compute_content_hash(doc.text), doc.id) is not None
+            found = self._find_duplicate(url, compute_content_hash(doc.text), doc.id)
+        return (found[0], found[1]) if found else None
+
+    def has_document(self, doc: Document) -> bool:
+        return self.find_duplicate(doc) is not None

@@ -4,7 +4,11 @@
 ``transaction``, ``_WRITE_ERRORS`` (what a failed insert of one article raises),
 ``_index_forms(title, text)`` (the article's search-index forms), ``_find_duplicate``
 and ``_insert_article``. PostgreSQL writes a batch its own way first
-(`PostgresStore._write_batch`) and falls back to `_insert_one_by_one`."""
+(`PostgresStore._write_batch`) and falls back to `_insert_one_by_one`. Replacing an
+article (`replace_document`) also uses ``_JSON_CAST``, ``_GREATEST``, ``_NEXT_ROWID`` (SQL
+for the next article sequence number), ``_index_columns(forms)`` (what the article row
+itself holds of the search index), ``_write_index(rowid, forms)`` and
+``_delete_index(rowid, title, text)``."""
 from __future__ import annotations
 
 import json
@@ -115,6 +119,57 @@ class ArticleWritingMethods:
                 continue
             outcomes.append(DocOutcome(doc.id, "stored", origin=doc.origin))
         return outcomes
+
+    def _insert_layer_rows(self, spans: list[tuple], mentions: list[tuple]) -> None:
+        """Insert `_layer_rows`' ``spans`` and ``mentions`` rows (one statement each)."""
+        p = self._PARAM
+        if spans:
+            self._executemany('INSERT INTO spans (article_id, layer, start, "end", label, text, '
+                              f"attrs) VALUES ({', '.join([p] * 6)}, {p}{self._JSON_CAST})", spans)
+        if mentions:
+            self._executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
+                              f"sentence) VALUES ({', '.join([p] * 6)})", mentions)
+
+    # -- a fuller version replaces a stored article -----------------------------------------
+    def replace_document(self, doc: Document) -> DocOutcome:
+        p = self._PARAM
+        prep = self._prepare(doc)
+        row = prep["row"]
+        with self.transaction():
+            old = self._row(f"SELECT rowid, title, text FROM articles WHERE id = {p}", (doc.id,))
+            if old is None:
+                raise KeyError(f"no stored article with id {doc.id!r} to replace")
+            clash = self._row(f"SELECT id, CASE WHEN content_hash = {p} THEN 'content' ELSE 'url' "
+                              f"END FROM articles WHERE (content_hash = {p} OR canonical_url = {p}) "
+                              f"AND id != {p}", (row[3], row[3], row[2], doc.id))
+            if clash:  # the new text or URL is another article's
+                return DocOutcome(doc.id, "duplicate", clash[1], clash[0], doc.origin)
+            self._delete_derived_rows(doc.id)
+            self._delete_index(old[0], old[1], old[2])
+            layers_json, spans, mentions = self._layer_rows(doc)
+            extra_sql, extra_args = self._index_columns(prep["index"])
+            new_rowid = self._row(
+                f"UPDATE articles SET rowid = {self._NEXT_ROWID}, url = {p}, canonical_url = {p}, "
+                f"content_hash = {p}, title = {p}, text = {p}, source = {p}, author = {p}, "
+                f"published = {p}, summary = {p}, images = {p}, meta = {p}, origin = {p}, "
+                f"layers = {p}{extra_sql} WHERE id = {p} RETURNING rowid",
+                (*row[1:], layers_json, *extra_args, doc.id))[0]
+            self._write_index(new_rowid, prep["index"])
+            self._insert_layer_rows(spans, mentions)
+        return DocOutcome(doc.id, "updated", origin=doc.origin)
+
+    def _delete_derived_rows(self, article_id: str) -> None:
+        """Delete what the analysis and the archive steps derived from an article's text:
+        its spans (event group memberships go with them), its mentions (taken off their
+        entities' counts), its near-duplicate signature, bands and link. Its alerts, surge
+        matches and story membership stay."""
+        p, con = self._PARAM, self.con
+        con.execute(f"UPDATE entities SET mention_count = {self._GREATEST}(0, mention_count - "
+                    f"(SELECT count(*) FROM mentions m WHERE m.article_id = {p} AND "
+                    f"m.entity_id = entities.id)) WHERE id IN (SELECT entity_id FROM mentions "
+                    f"WHERE article_id = {p})", (article_id, article_id))
+        for table in ("mentions", "spans", "neardup_bands", "neardup_signatures", "near_duplicates"):
+            con.execute(f"DELETE FROM {table} WHERE article_id = {p}", (article_id,))
 
     # -- small helpers and state ----------------------------------------------------------
     @property

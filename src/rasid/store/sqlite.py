@@ -184,6 +184,8 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
     _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
     _BYTEWISE = ""  # SQLite's default collation orders text by its bytes
     _GREATEST = "max"
+    #: an article replaced by its fuller version takes the next sequence number
+    _NEXT_ROWID = "(SELECT max(rowid) + 1 FROM articles)"
 
     def _index_forms(self, title: str, text: str) -> tuple[str, str, str, str]:
         """The FTS5 columns of an article: title stems and exact forms, body likewise."""
@@ -247,16 +249,25 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
                 "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, "
                 "source, author, published, summary, images, meta, origin, layers) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, layers_json))
-        con.execute("INSERT INTO articles_fts (rowid, title_stem, title_exact, "
-                    "body_stem, body_exact) VALUES (?, ?, ?, ?, ?)", (cur.lastrowid, *fts))
-        if spans:
-            con.executemany(
-                'INSERT INTO spans (article_id, layer, start, "end", label, text, '
-                "attrs) VALUES (?, ?, ?, ?, ?, ?, ?)", spans)
-        if mentions:
-            con.executemany(
-                'INSERT INTO mentions (article_id, entity_id, start, "end", text, '
-                "sentence) VALUES (?, ?, ?, ?, ?, ?)", mentions)
+        self._write_index(cur.lastrowid, fts)
+        self._insert_layer_rows(spans, mentions)
+
+    def _write_index(self, rowid: int, fts: tuple) -> None:
+        """The article's row of the FTS5 index (`_index_forms`)."""
+        self.con.execute("INSERT INTO articles_fts (rowid, title_stem, title_exact, "
+                         "body_stem, body_exact) VALUES (?, ?, ?, ?, ?)", (rowid, *fts))
+
+    @staticmethod
+    def _index_columns(fts: tuple) -> tuple[str, tuple]:
+        """What the article row holds of its index: nothing (the FTS5 table holds it all)."""
+        return "", ()
+
+    def _delete_index(self, rowid: int, title: str, text: str) -> None:
+        """Remove the article's row from the FTS5 index: a contentless table deletes a row
+        given the values it was indexed with, recomputed from the stored title and text."""
+        self.con.execute("INSERT INTO articles_fts (articles_fts, rowid, title_stem, title_exact, "
+                         "body_stem, body_exact) VALUES ('delete', ?, ?, ?, ?, ?)",
+                         (rowid, *self._index_forms(title, text)))
 
 
     # -- state --------------------------------------------------------------------------

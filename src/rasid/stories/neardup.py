@@ -161,4 +161,6 @@ class NearDuplicateDetector:
         if best is None:
             return None
         first = archive.get_near_duplicate(best[0])
+        if first and first[0] == exclude:
+            return None  # a copy of this very article (replaced by its fuller version)
         return (first[0] if first else best[0]), best[1]
