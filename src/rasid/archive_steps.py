@@ -13,6 +13,11 @@ near-duplicate links, story memberships and alerts are committed together or not
 * ``alerts``: watches matched, alerts stored (`rasid.alerts.engine`); after the commit the
   new alerts are published and their webhooks delivered (outside the write transaction).
 
+What a step needs of one document alone (the near-duplicate signature, the story vector)
+is its `prepare_document`: with several workers it is computed in the worker that analysed
+the document and carried back with it, so that the parent's serial share (it alone writes
+and runs the steps) stays small.
+
 Every step is idempotent per article (an article it has done is skipped), so
 `Monitor.repair` can run them over the whole archive to complete what an older rasid (or
 an archive filled by other means) left missing.
@@ -42,6 +47,26 @@ class ArchiveStep:
     def prepare(self, docs: list[Document]) -> None:
         """Compute what needs only the documents, outside the write transaction (default:
         nothing); `run` uses it for the documents it gets."""
+
+    def prepare_document(self, doc: Document) -> Any:
+        """What `prepare` computes for one document alone, or None (default: nothing). With
+        `workers` > 1 a worker process computes it right after the analysis and it travels
+        with the document (`attach_prepared`), so the parent, which alone writes and runs
+        every step, does not (`take_prepared`)."""
+        return None
+
+    def prepared_key(self) -> str:
+        """The settings `prepare_document` depends on: a value computed under others is
+        not taken (the worker's step is built with the defaults)."""
+        return ""
+
+    def take_prepared(self, doc: Document) -> Any:
+        """This step's `prepare_document(doc)`: the value carried by `doc` when there is
+        one computed under the same settings, else computed now."""
+        got = getattr(doc, PREPARED_ATTR, {}).get(self.name)
+        if got is not None and got[0] == self.prepared_key():
+            return got[1]
+        return self.prepare_document(doc)
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         """Do the step for the stored articles `docs`; return how many it changed."""
@@ -73,9 +98,12 @@ class NearDuplicatesStep(ArchiveStep):
         self._signatures: dict[str, Any] = {}
 
     def prepare(self, docs: list[Document]) -> None:
+        self._signatures = {d.id: self.take_prepared(d) for d in docs if d.id}
+
+    def prepare_document(self, doc: Document) -> Any:
         from .stories.neardup import compute_signature
 
-        self._signatures = {d.id: compute_signature(d.text) for d in docs if d.id}
+        return compute_signature(doc.text)
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         ids = [d.id for d in docs]
@@ -95,7 +123,19 @@ class StoriesStep(ArchiveStep):
         self._features: dict[str, Any] = {}
 
     def prepare(self, docs: list[Document]) -> None:
-        self._features = {d.id: self.tracker.compute_features(d) for d in docs if d.id}
+        from .stories.tracker import convert_doc_time
+
+        # the time is read here: an article without a date is dated when it is stored
+        self._features = {d.id: (self.take_prepared(d), convert_doc_time(d)) for d in docs if d.id}
+
+    def prepare_document(self, doc: Document) -> Any:
+        """The article's term vector (`StoryTracker.compute_features` without the time)."""
+        from .stories.tracker import compute_doc_vector
+
+        return compute_doc_vector(doc, self.tracker.config)
+
+    def prepared_key(self) -> str:
+        return repr(self.tracker.config)
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         features, self._features = self._features, {}
@@ -145,6 +185,33 @@ def build_archive_steps(names: Iterable[str] = ARCHIVE_STEPS) -> list[ArchiveSte
             raise ValueError(f"unknown archive step {name!r}; known: {', '.join(STEP_TYPES)}")
         steps.append(STEP_TYPES[name]())
     return steps
+
+
+#: The Document attribute that carries ``{step name: (prepared_key, value)}`` from a worker
+#: process to the parent (pickled with the document; never stored).
+PREPARED_ATTR = "_prepared_for_steps"
+
+
+def build_document_preparers(names: Iterable[str] = ARCHIVE_STEPS) -> list[ArchiveStep]:
+    """The steps of `names` that compute something per document (`prepare_document`), built
+    with their defaults: what a worker process runs after the analysis."""
+    return [STEP_TYPES[n]() for n in names
+            if n in STEP_TYPES and STEP_TYPES[n].prepare_document is not ArchiveStep.prepare_document]
+
+
+def attach_prepared(steps: list[ArchiveStep], doc: Document) -> Document:
+    """Compute every step's `prepare_document(doc)` and carry it with `doc` (a value that
+    fails or is None is left for the parent to compute)."""
+    carried = {}
+    for step in steps:
+        try:
+            value = step.prepare_document(doc)
+        except Exception:  # the parent computes it again and reports what goes wrong there
+            continue
+        if value is not None:
+            carried[step.name] = (step.prepared_key(), value)
+    setattr(doc, PREPARED_ATTR, carried)
+    return doc
 
 
 def prepare_archive_steps(steps: list[ArchiveStep], docs: list[Document]) -> None:

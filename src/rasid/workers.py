@@ -12,6 +12,9 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
 * Documents travel pickled (`rasid.doc.Document` is plain dataclasses: tens of KB, about a
   millisecond each way); a worker returns the analysed document, or a failure reason when a
   stage raised, so one bad article never stops the others.
+* The worker also computes what the archive steps need of the document alone (near-duplicate
+  signature, story vector: `rasid.archive_steps.attach_prepared`), which travels back with it,
+  so the parent's serial share is the store and the archive lookups.
 * At most ``window`` documents (default 8 per worker) are in flight, so memory stays flat
   however long the input; results are yielded in input order.
 """
@@ -41,15 +44,19 @@ def analyse_safely(analyse: Callable[[Document], Document], doc: Document) -> Do
 
 # -- in the worker processes ------------------------------------------------------------------
 _WORKER_PIPELINE = None
+_WORKER_PREPARERS: list = []
 
 
 def start_worker(stage_names: tuple[str, ...], strict: bool) -> None:
-    """Pool initializer: build this worker's pipeline once; exit when the parent is gone."""
-    global _WORKER_PIPELINE
+    """Pool initializer: build this worker's pipeline (and the archive steps' per-document
+    preparation) once; exit when the parent is gone."""
+    global _WORKER_PIPELINE, _WORKER_PREPARERS
+    from .archive_steps import build_document_preparers
     from .stages import build_pipeline
 
     threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
     _WORKER_PIPELINE = build_pipeline(stage_names, strict=strict)
+    _WORKER_PREPARERS = build_document_preparers()
 
 
 def watch_parent(parent: int, every_s: float = 0.5) -> None:
@@ -61,7 +68,12 @@ def watch_parent(parent: int, every_s: float = 0.5) -> None:
 
 
 def analyse_in_worker(doc: Document) -> Document | str:
-    return analyse_safely(_WORKER_PIPELINE, doc)
+    """The analysed document with what the archive steps need of it alone (the parent's
+    serial share: `rasid.archive_steps.attach_prepared`), or a failure reason."""
+    from .archive_steps import attach_prepared
+
+    out = analyse_safely(_WORKER_PIPELINE, doc)
+    return out if isinstance(out, str) else attach_prepared(_WORKER_PREPARERS, out)
 
 
 # -- in the parent ----------------------------------------------------------------------------

@@ -42,6 +42,13 @@ def snapshot(store) -> dict:
              {"article_ids": [first["article_id"]], "uncertain": True}]
     out["batch"] = store.find_events_batch(batch, limit=4)
     assert out["batch"] == [store.find_events(q, limit=4) for q in batch]  # one query's answers each
+    # queries that differ only in their days (the event groups step's): read together on SQLite
+    days = sorted({e["when"][:10] for e in events if e.get("when")})
+    windows = [{"uncertain": True, "since": lo, "until": hi} for lo in days[:4] for hi in days[-3:]]
+    windows += [{"type": first["type"], "uncertain": True, "since": d, "until": d} for d in days[:3]]
+    for limit in (2, 1000):
+        out[f"windows {limit}"] = store.find_events_batch(windows, limit=limit)
+        assert out[f"windows {limit}"] == [store.find_events(q, limit=limit) for q in windows]
     analyzer = store.analyzer
     keys: set[str] = set()
     for text in QUERIES:

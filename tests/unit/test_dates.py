@@ -121,6 +121,7 @@ def test_absolute_date_without_publication():
 
 
 @pytest.mark.parametrize("text", [
+    "قال رمضان عبدالله إن الفريق جاهز",
     "أعلنت جمعية الهلال الأحمر",          # الجمعة inside جمعية
     "بعد صلاة الجمعة في المسجد",          # a prayer, not a date
     "قتل 2015 شخصا في الحادث",            # bare number
@@ -165,14 +166,14 @@ def test_gold_accuracy_floor_on_issue14_test_split():
     rows = load_gold(DEFAULT_GOLD, "test", "issue14")
     assert len(rows) >= 80
     result = evaluate_dates(rows)
-    assert result["exact"] >= 86.0, result["errors"]  # 87.1 after the second round
+    assert result["exact"] >= 90.0, result["errors"]  # 87.1 after the second round, 91.8 the third
 
 
 def test_gold_accuracy_floor_on_the_held_out_third_batch():
     # issue14b: annotated before any run and never tuned on (tests/resources/README.md)
     rows = load_gold(DEFAULT_GOLD, "all", "issue14b")
     assert len(rows) >= 80
-    assert evaluate_dates(rows)["exact"] >= 93.0  # 94.0 when set
+    assert evaluate_dates(rows)["exact"] >= 94.0  # 94.0 when set, 95.2 after the third round
 
 
 PUB_AUG = "2015-08-05"  # a Wednesday; 20 Shawwal 1436 on the Umm al-Qura calendar
@@ -210,6 +211,25 @@ NEWS_CASES = [
     ("الثلاثاء 6 يناير", "الثلاثاء 6 يناير", "2015-01-06", "day"),
     ("الأربعاء 6 يناير", "الأربعاء 6 يناير", "2016-01-06", "day"),
     ("يوم الثلاثاء 19 شوال 1436هـ", "يوم الثلاثاء 19 شوال 1436هـ", "2015-08-04", "day"),
+    # third round: ordinal ranges, a day-only first half, لل before an ordinal, أول/غرة,
+    # N لشهر, a space before the year
+    ("من الأول إلى الخامس من سبتمبر", "من الأول إلى الخامس من سبتمبر", "2015-09-01/2015-09-05", "range"),
+    ("من الأول إلى العاشر من ذي الحجة", "من الأول إلى العاشر من ذي الحجة", "2015-09-14/2015-09-23", "range"),
+    ("من 8 إلى 29 / 11 / 1433هـ", "من 8 إلى 29 / 11 / 1433هـ", "2012-09-24/2012-10-15", "range"),
+    ("الموافق للسادس والعشرين من مارس 2015م", "للسادس والعشرين من مارس 2015م", "2015-03-26", "day"),
+    ("منذ أول شوال الجاري", "منذ أول شوال الجاري", "2015-07-17", "day"),
+    ("يوم غرة رمضان 1436هـ", "يوم غرة رمضان 1436هـ", "2015-06-18", "day"),
+    ("اعتبارا من أول يوليو", "أول يوليو", "2015-07-01", "day"),
+    ("في 2 لشهر يوليو الحالي", "2 لشهر يوليو الحالي", "2015-07-02", "day"),
+    ("بتاريخ 23 / 8 2015م", "23 / 8 2015م", "2015-08-23", "day"),
+    # a Hijri month alone after a cue word: this Hijri year's (رمضان 1436 in August 2015)
+    ("خلال رمضان المبارك", "رمضان", "2015-06-18/2015-07-16", "month"),
+    # a year after عام with neither هـ nor م, in the Hijri range, is Hijri (Saudi news)
+    ("بدأ العمل بالنظام عام 1435 في المنافذ", "عام 1435", "2013-11-04/2014-10-24", "year"),
+    ("في موازنة العام 1435/1436", "العام 1435/1436", "2013-11-04/2015-10-13", "range"),
+    ("تسميمه في العام 1970م", "العام 1970م", "1970", "year"),
+    # an ordinal after النصف/الأسبوع is no day: only the month is a date
+    ("جرت في النصف الثاني من يوليو", "يوليو", "2015-07", "month"),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,41 @@ def test_linear_crf_matches_crfsuite(tagger, sentences):
         np.testing.assert_allclose(tagger.crf.marginals([feats])[0], want, atol=1e-5)
         # the cached per-token scores equal the scores of the full feature lists
         np.testing.assert_allclose(tagger.crf.sentence_scores([tokens], [infos], [gaz])[0], tagger.crf.scores(feats), atol=1e-9)
+
+
+def test_crf_arrays_hold_the_crfsuite_weights(tagger, tmp_path):
+    """``crf.npz`` (what the tagger loads) holds exactly the weights crfsuite gives for
+    ``model.crfsuite``; a model directory without it still loads (through crfsuite) and
+    ``--convert-model`` adds it and stores the vectors uncompressed, the same arrays."""
+    from importlib import resources
+
+    from rasid.stages.ner_nn import LinearCRF
+    from rasid.train.ner import main as train_main
+
+    src = resources.files("rasid.models").joinpath("ner")
+    ref = pycrfsuite.Tagger()
+    ref.open_inmemory(src.joinpath("model.crfsuite").read_bytes())
+    want = LinearCRF.from_tagger(ref)
+    assert "crf.npz" in tagger.manifest["files"]
+    got = LinearCRF.from_npz(src.joinpath("crf.npz").read_bytes())
+    assert list(got.attrs.items()) == list(want.attrs.items())
+    assert np.array_equal(got.weights, want.weights) and np.array_equal(got.trans, want.trans)
+    assert np.array_equal(tagger.crf.weights, want.weights)
+    # an older model directory: no crf.npz
+    manifest = json.loads(src.joinpath("manifest.json").read_text(encoding="utf-8"))
+    del manifest["files"]["crf.npz"]
+    for name in manifest["files"]:
+        (tmp_path / name).write_bytes(src.joinpath(name).read_bytes())
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    old = NERTagger(tmp_path, networks=0)
+    assert np.array_equal(old.crf.weights, want.weights)
+    assert train_main(["--convert-model", str(tmp_path)]) == 0
+    converted = NERTagger(tmp_path)
+    assert "crf.npz" in converted.manifest["files"]
+    assert list(converted.crf.attrs) == list(want.attrs) and np.array_equal(converted.crf.weights, want.weights)
+    with np.load(tmp_path / "vectors.npz") as a, np.load(io.BytesIO(src.joinpath("vectors.npz").read_bytes())) as b:
+        assert a["words"].tolist() == b["words"].tolist() and np.array_equal(a["vectors"], b["vectors"])
+    assert np.array_equal(converted.nets[0].emb, tagger.nets[0].emb)
 
 
 def test_network_lstm_matches_reference_equations(tagger, sentences):

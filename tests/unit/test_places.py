@@ -174,6 +174,17 @@ def test_gold_placement_floor_on_the_held_out_third_batch():
     assert evaluate_places(rows, PlaceStage())["near"] >= 82.0
 
 
+def test_end_to_end_placement_floor_on_the_held_out_third_batch():
+    # as rasid analyze is scored: NER and the places stage find the mentions themselves;
+    # a gold place not found is wrong (docs/places.md, third round: 76.4 -> 83.0)
+    from rasid.eval.places import evaluate_pipeline, read_gold
+    from rasid.stages import build_pipeline
+
+    rows = read_gold(GOLD, "issue14b")
+    res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
+    assert res["n"] >= 100 and res["near"] >= 82.0, res["errors"]
+
+
 # -- issue 14: places people in this region write about ------------------------------------
 CALAIS_TITLE = "فرنسا وبريطانيا تؤكدان على أولوية إنهاء أزمة المهاجرين في كاليه"
 CALAIS_TEXT = ("أكدت فرنسا وبريطانيا أن إنهاء الأزمة في كاليه أولوية كبرى. "
@@ -234,3 +245,74 @@ def test_pictures_are_not_tyre():
     assert [s for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"] == []
     doc = run("قصف إسرائيلي قرب صور في جنوب لبنان", locs=("صور", "لبنان"))
     assert places_by_text(doc)["صور"]["name_en"] == "Tyre"
+
+
+# -- issue 14, third round: end-to-end recall ----------------------------------------------
+def test_a_place_before_a_weekday_is_still_a_place():
+    # only a time of day before a weekday is a time (ليل السبت); عسير الخميس is Asir
+    doc = run("وصل إلى مسجد قوات الطوارئ الخاصة بمنطقة عسير الخميس الماضي", locs=("عسير",))
+    asir = places_by_text(doc)["عسير"]
+    assert (asir["name_en"], asir["country"], asir["feature"]) == ("Asir", "SA", "admin1")
+    doc = run("سجلت ليل السبت محاولة جديدة", locs=("ليل",))
+    assert "ليل" not in places_by_text(doc)
+
+
+def test_a_small_town_after_a_head_word_is_tagged():
+    # شقا (5,000 people) is below the tagger's population floor, but قرية says it is a place
+    found = places_by_text(run("قصفت قوات النظام مواقع شرقي قرية شقا في ريف السويداء"))
+    assert found["شقا"]["name_en"] == "Shaqqā" and found["شقا"]["country"] == "SY"
+    # without the head word the same name is left alone
+    assert "شقا" not in places_by_text(run("قال إن شقا الطريق طويل"))
+
+
+def test_adjectives_name_their_country_and_are_not_towns():
+    doc = run("الحرب الباكستانية الهندية منذ انفصال باكستان عن الهند")
+    dem = {doc.text[s.start:s.end]: s.attrs for s in doc.layers["places"]
+           if s.attrs.get("relation") == "demonym"}
+    # الهندية is the adjective (India), not Al Hindiyah in Iraq
+    assert dem["الهندية"]["country"] == "IN" and dem["الهندية"]["feature"] == "country"
+    assert dem["الباكستانية"]["name_en"] == "Pakistan" and dem["الباكستانية"]["lat"] is not None
+    assert not any(s.attrs.get("country") == "IQ" for s in doc.layers["places"])
+
+
+def test_a_name_starting_with_kaf_is_not_a_proclitic():
+    # كوباني is not ك + و + باني (Baní, Dominican Republic); كمينا ("an ambush") is not Minna
+    doc = run("سيطرت القوات على عين العرب (كوباني) بعد معارك", locs=("كوباني",))
+    assert not any(s.attrs.get("country") == "DO" for s in doc.layers["places"])
+    doc = run("نصبت الجماعة كمينا للقوات")
+    assert not [s for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"]
+    # ك before the article still is one (كالرياض)
+    assert places_by_text(run("مدن كالرياض وجدة"))["الرياض"]["country"] == "SA"
+
+
+def test_smaller_towns_of_the_focus_country_and_coordinated_names():
+    # رابغ (~70,000) and خليص are below the safe tagger's floor: in a Saudi article they are
+    # towns of the focus country; الليث is coordinated with القنفذة after محافظة
+    found = places_by_text(run("أعلنت جامعة الملك عبدالعزيز بجدة عن قبول الطلاب في فرعها برابغ وخليص",
+                               locs=("جدة",)))
+    assert found["رابغ"]["country"] == "SA" and found["خليص"]["name_en"] == "Khulayş"
+    found = places_by_text(run("شهدت محافظة القنفذة والليث أمطارا غزيرة"))
+    assert found["القنفذة"]["name_en"] == "Al Qunfudhah" and found["الليث"]["country"] == "SA"
+    # with no country to point to, a small town is not guessed
+    assert "رابغ" not in places_by_text(run("في فرعها برابغ"))
+
+
+def test_saudi_governorates_missing_from_geonames_are_found():
+    # hand table geo/data/towns.tsv and BGN romanisation read back (geo/romanize.py)
+    for name, en in (("بيشة", "Qal‘at Bīshah"), ("تيماء", "Taymā’"), ("رفحاء", "Rafha"),
+                     ("ظهران الجنوب", "Dhahran al-Janub")):
+        place = lookup_place(name)[0]
+        assert (place.name_en, place.country) == (en, "SA")
+
+
+def test_common_phrases_block_their_words():
+    found = places_by_text(run("يحفظ الله حماة الوطن والجنود البواسل"))
+    assert "حماة" not in found
+    assert places_by_text(run("قصف الطيران مدينة حماة", locs=("حماة",)))["حماة"]["country"] == "SY"
+
+
+def test_common_words_of_the_title_are_not_taken_for_hamlets():
+    # حول is a hamlet of Syria in GeoNames (no population): a title word, not a place;
+    # كاليه (74,000) in the title is still taken in the body (test above)
+    doc = run("ناقشت الورشة حول التخطيط الاستراتيجي للمدن", title="ورشة عمل حول التخطيط")
+    assert "حول" not in places_by_text(doc)

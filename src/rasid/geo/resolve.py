@@ -20,6 +20,7 @@ Method (docs/places.md has the measured figures):
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,17 +41,28 @@ ALTERNATIVE_MIN = 0.05
 #: multi-word names the safe tagger takes whatever their size (the region news writes about)
 NEAR_COUNTRIES = frozenset("SA AE BH KW QA OM YE IQ SY LB JO PS EG LY SD".split())
 MULTIWORD_POPULATION = 20_000
+#: a name the safe tagger refused is taken when it is a town of this size in the article's
+#: focus country (dev gold, docs/places.md)
+FOCUS_POPULATION = 20_000
 PARTIAL_FACTOR = 0.5  # confidence of a name matched inside a longer LOC span (dev gold)  # runner-up senses kept on a mention when at least this probable
 #: weekday names (normalised): never places, and a name right before one is a time (ليل السبت)
 TIME_NEXT = {normalize_place(w) for w in (
     "السبت", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة")}
 _TIME_BARE = {strip_article(k) for k in TIME_NEXT}
+#: times of day that GeoNames also lists as places (ليل = Lille): before a weekday they are a
+#: time; any other name before a weekday is a place (بمنطقة عسير الخميس الماضي)
+TIME_OF_DAY = {normalize_place(w) for w in (
+    "ليل", "الليل", "ليلة", "صباح", "الصباح", "مساء", "المساء", "فجر", "الفجر", "ظهر",
+    "الظهر", "ظهيرة", "عصر", "العصر", "مغرب", "المغرب", "عشية", "ضحى", "منتصف ليل")}
 NEAR_KM = 150.0
 #: distinct cities an ambiguous name is compared with for nearness (keeps long texts linear)
 MAX_NEARBY_CITIES = 200
 GENERIC_HEADS = {normalize_place(w) for w in (
     "مدينة", "محافظة", "ولاية", "منطقة", "العاصمة", "بلدة", "قرية", "مخيم", "حي", "إمارة",
-    "إقليم", "مقاطعة", "دولة", "جمهورية", "مملكة", "عاصمة", "ميناء", "مطار")}
+    "إقليم", "مقاطعة", "دولة", "جمهورية", "مملكة", "عاصمة", "ميناء", "مطار", "ريف", "ضاحية",
+    "مديرية", "قضاء", "ناحية", "محلة", "بلدات", "قرى", "مدن",
+    # duals: محافظتي القنفذة والليث
+    "محافظتي", "مدينتي", "منطقتي", "بلدتي", "قريتي", "محلتي", "مديريتي", "ولايتي")}
 _NISBA_SUFFIXES = (("يتين", "ي"), ("يين", "ي"), ("يون", "ي"), ("يان", "ي"), ("يات", "ي"),
                    ("يه", "ي"), ("ي", "ي"))
 
@@ -149,12 +161,24 @@ def _lookup_tokens(text: str, toks, gaz: Gazetteer):
             return whole, toks[0].start, cands
     base = toks[0].base
     for n in (1, 2):
-        if len(base) - n >= 3 and all(c in "وفبلك" for c in base[:n]):
+        if len(base) - n >= 3 and is_proclitic(base[:n], base[n:]):
             k2 = _key_of(toks, base[n:])
             cands = find_candidates(gaz, k2)
             if cands:
                 return k2, _skip_letters(text, toks[0].base_start, n), cands
     return key, toks[0].base_start, []
+
+
+def is_proclitic(prefix: str, rest: str) -> bool:
+    """Whether `prefix` (one or two letters) can be proclitics before the name `rest`:
+    و/ف, then ب/ل/ك; ك only before the article (كالرياض), so كوباني is not ك+و+باني
+    and كمينا not ك+مينا."""
+    if len(prefix) == 2 and (prefix[0] not in "وف" or prefix[1] not in "بلك"):
+        return False
+    last = prefix[-1]
+    if last not in "وفبلك":
+        return False
+    return last != "ك" or rest.startswith("ال")
 
 
 def _head_before(text: str, tokens, start: int, starts: list[int]) -> str:
@@ -227,10 +251,12 @@ def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
 
 
 def is_time_word(tokens, starts: list[int], end: int, key: str) -> bool:
-    """A weekday, or a name followed by a weekday (ليل السبت، صباح الأحد): a time, not a
-    place. `starts`: the tokens' start offsets; `end`: where the name ends."""
+    """A weekday, or a time of day followed by a weekday (ليل السبت، صباح الأحد): a time,
+    not a place. `starts`: the tokens' start offsets; `end`: where the name ends."""
     if key in TIME_NEXT or strip_article(key) in _TIME_BARE:
         return True
+    if key not in TIME_OF_DAY:
+        return False
     i = bisect_left(starts, end)
     for tok in tokens[i:i + 3]:  # the next word, past at most two punctuation tokens
         if tok.kind == "word":
@@ -274,9 +300,12 @@ def _is_partial(toks, sub) -> bool:
 def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]],
                                gaz: Gazetteer, policy: str = "safe",
                                min_population: int = 100_000,
-                               also_keys: frozenset[str] = frozenset()) -> list[Mention]:
+                               also_keys: frozenset[str] = frozenset(),
+                               deferred: list[Mention] | None = None) -> list[Mention]:
     """Longest gazetteer matches over tokens outside `covered` (NER spans). Names in
-    `also_keys` (the title's places) are taken whatever their population."""
+    `also_keys` (the title's places) are taken whatever their population. Names the safe
+    test refuses are appended to `deferred` when given (`accept_focus_mentions` takes
+    those of the article's focus country once it is known)."""
     if policy == "off":
         return []
     stop = load_stopnames()
@@ -290,24 +319,81 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
         if tok.kind != "word" or covered.overlaps(tok.start, tok.end) or not _may_start(tok, gaz):
             i += 1
             continue
-        found = None
+        found = refused = None
+        skip = 1
         for size in range(min(gaz.max_words, n - i), 0, -1):
             sub = tokens[i:i + size]
             if not _contiguous(text, sub) or covered.overlaps(sub[-1].start, sub[-1].end):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
+            if size > 1 and key in stop:  # a common phrase (حماة الوطن): none of its words
+                refused, skip = None, size
+                break
             if len(key.replace(" ", "")) < 3 or key in stop or (size == 1 and key in GENERIC_HEADS):
                 continue
-            if cands and (policy == "all" or key in also_keys or is_safe_match(cands, min_population, size)) \
-                    and not is_time_word(tokens, starts, sub[-1].end, key):
-                found = Mention(start, sub[-1].end, key, "gazetteer", cands,
-                                head=_head_before(text, tokens, sub[0].start, starts))
+            if not cands:
+                continue
+            head = _head_before(text, tokens, sub[0].start, starts)
+            if size == 1 and not head and convert_nisba(sub[0].base):
+                continue  # الحرب الباكستانية الهندية: an adjective, not Al Hindiyah (Iraq)
+            # after a head word (قرية شقا، محافظة X، ريف X) a name is a place whatever its size
+            if is_time_word(tokens, starts, sub[-1].end, key):
+                continue
+            if policy == "all" or key in also_keys or head or is_safe_match(cands, min_population, size):
+                found = Mention(start, sub[-1].end, key, "gazetteer", cands, head=head)
                 break
+            if refused is None:
+                refused = Mention(start, sub[-1].end, key, "gazetteer", cands)
         if found:
             out.append(found)
             i += size
         else:
-            i += 1
+            if refused is not None and deferred is not None:
+                deferred.append(refused)
+            i += skip
+    return out
+
+
+def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | None,
+                             taken: list[Mention], min_population: int = FOCUS_POPULATION) -> list[Mention]:
+    """The refused tagger matches that name a town of the article's focus country of at
+    least `min_population` people (برابغ in a Saudi article), or that are coordinated with
+    a resolved place (القنفذة والليث، زحلة والمنية) and have an entry in its country; never
+    overlapping `taken` (resolved mentions)."""
+    if not deferred:
+        return []
+    placed = sorted((m for m in taken if m.choice is not None and m.source != "demonym"),
+                    key=lambda m: m.start)
+    spans = _Coverage([(m.start, m.end) for m in taken])
+    ends = {m.end: m.choice.country for m in placed}
+    starts = {m.start: m.choice.country for m in placed}
+    out = []
+    for m in deferred:
+        if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
+            continue
+        coordinated = _coordinated(text, m, ends, starts)
+        if any(w >= 1.0 and (p.country in coordinated or (
+                p.country == focus and p.population >= min_population)) for p, w in m.cands):
+            out.append(m)
+    return out
+
+
+_COORD_BEFORE = re.compile(r"\s*(?:[،,]\s*)?و?\s*$")
+_COORD_AFTER = re.compile(r"^\s*(?:[،,]\s*)?و")
+
+
+def _coordinated(text: str, m: Mention, ends: dict[int, str], starts: dict[int, str]) -> set[str]:
+    """Countries of resolved places coordinated with `m` (X وM، X، M، M وX), at most a
+    comma and و apart (`ends`/`starts`: resolved mentions' offsets -> country)."""
+    out = set()
+    lo = max(0, m.start - 4)
+    for e in range(lo, m.start + 1):
+        if e in ends and _COORD_BEFORE.fullmatch(text[e:m.start]) and (
+                "و" in text[e:m.start + 1] or "،" in text[e:m.start] or "," in text[e:m.start]):
+            out.add(ends[e])
+    for s in range(m.end, min(len(text), m.end + 4) + 1):
+        if s in starts and _COORD_AFTER.match(text[m.end:s + 1]):
+            out.add(starts[s])
     return out
 
 
@@ -343,7 +429,7 @@ def _may_start(tok, gaz: Gazetteer) -> bool:
             tok.clitic and gaz.may_start_name(normalize_place(tok.norm))):
         return True
     for k in (1, 2):
-        if len(base) - k >= 3 and all(c in "وفبلك" for c in base[:k]) \
+        if len(base) - k >= 3 and is_proclitic(base[:k], base[k:]) \
                 and gaz.may_start_name(normalize_place(base[k:])):
             return True
     return False

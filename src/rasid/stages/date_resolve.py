@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian, extract_hijri_month_range
-from .date_words import WEEKDAYS, _NEXT, _ORDINALS, _PAST, _month_of
+from .date_words import WEEKDAYS, _MONTH_CUES, _NEXT, _ORDINALS, _PAST, _month_of
 
 # ---------------------------------------------------------------- resolution helpers
 def _parse_published(published: str | None) -> dt.date | None:
@@ -82,6 +82,8 @@ def _prev_word(norm: str, pos: int) -> str:
 def _day_of(g: dict[str, Any]) -> int:
     if g.get("d"):
         return int(g["d"])
+    if g.get("first"):
+        return 1
     return _ORDINALS[" ".join(g["od"].split())]
 
 
@@ -129,10 +131,11 @@ def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> in
 def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     hm = _month_of(g["hm"])[0]
     hy = int(g["y"]) if g.get("y") else None
-    d = _day_of(g) if g.get("d") or g.get("od") else None
+    d = _day_of(g) if g.get("d") or g.get("od") or g.get("first") else None
     rel = g.get("rel")
-    if d is None and hy is None and not rel and not g.get("shahr"):
-        return None
+    if d is None and hy is None and not rel and not g.get("shahr") \
+            and _prev_word(m.string, m.start("x")) not in _MONTH_CUES:
+        return None  # رمضان alone is also a name; في رمضان، خلال رمضان is the month
     if hy is not None and not 1300 <= hy <= 1600:
         return None
     if d is not None and not 1 <= d <= 30:

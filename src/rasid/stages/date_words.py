@@ -53,6 +53,9 @@ def _build_ordinals() -> dict[str, int]:
         n = 1 if i < 2 else i
         out[f"{w} والعشرين"] = 20 + n
     out["الحادي والثلاثين"] = out["الواحد والثلاثين"] = 31
+    # after the preposition ل the article loses its alif (للسادس والعشرين من مارس): the
+    # whole word, ل included, is the ordinal
+    out.update({"لل" + w[2:]: n for w, n in list(out.items())})
     return out
 
 

@@ -33,7 +33,7 @@ from .date_resolve import (
 )
 from .date_words import (
     WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
-    _ORD, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
+    _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
 )
 
 
@@ -46,7 +46,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     gm = f"(?:{greg})"
     # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), أغسطس آب
     gmonth = rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|\(\s*)?(?P<m2>{gm})\s*\)?)?"
-    day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s))"
+    # a day: a number, an ordinal word before من, or أول/غرة (the first: غرة شوال، أول يوليو)
+    day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s)|(?P<first>اول|غر[ةه])(?=\s))"
     hyear = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}))"
     pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|اليوم|غدا|غد))\s+)?"
            rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
@@ -58,22 +59,26 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_days", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days_h", rf"(?P<pfx>من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_days_h", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("range_days", rf"(?P<pfx>من|بين)\s+(?P<o1>{_ORD})\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<o2>{_ORD})\s+من\s+(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("range_days_h", rf"(?P<pfx>من|بين)\s+(?P<o1>{_ORD})\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<o2>{_ORD})\s+من\s+(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("range_numeric", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr})?"),
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric_dm", rf"(?:من|بين)\s+(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_months", rf"(?:شهري|الشهرين)\s+(?P<ma>{gm})\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?:{yr}|{monthrel})?"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d)\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
+        ("range_hyears", rf"{_YEARW}(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/])"),
         ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?\s+(?:و|ولغاية|وحتى|الى|حتى)\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
-        ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("hijri", rf"{since}{pre}(?:{day}\s*(?:من\s+)?)?(?P<shahr>شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("hijri", rf"{since}{pre}(?:{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
-        ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
+        ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("hijri_year", rf"{since}{_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
         ("year", rf"{since}(?:(?:عام|العام|سنة|السنة|عامي)\s+)(?P<y>\d{{4}}){_GSUF}?"),
@@ -146,6 +151,9 @@ def _windows(norm: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
 
 def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dict[str, Any] | None:
     g = m.groupdict()
+    for o, d in (("o1", "d1"), ("o2", "d2")):  # من الأول إلى الخامس من سبتمبر
+        if g.get(o):
+            g[d] = str(_ORDINALS[" ".join(g[o].split())])
     if kind in ("greg_dmy", "greg_my", "range_days"):
         m1, _, strict = _month_of(g["m1"])
         if g.get("m2"):
@@ -184,6 +192,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         d = _day_of(g)
         if not 1 <= d <= 31:
             return None
+        if g.get("od") and _prev_word(norm, m.start("x")) in _PART_WORDS:
+            return None  # النصف الثاني من يوليو: the second half, not the 2nd
         value = f"{year}-{m1:02d}-{d:02d}" if year and _valid(year, m1, d) else None
         if year and value is None:
             return _attrs(None, "day", relative, reason="no such day")
@@ -203,14 +213,14 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         return _since(m, _attrs(f"{y}-{mo:02d}-{d:02d}", "day", False))
     if kind == "hijri_year":
-        y = int(g["y"])
-        s = convert_hijri_to_gregorian(y, 1, 1)
-        e = convert_hijri_to_gregorian(y + 1, 1, 1) - dt.timedelta(days=1)
-        return _since(m, _attrs(f"{s}/{e}", "year", False, "hijri", hijri=str(y)))
+        return _resolve_hijri_year(m, int(g["y"]))
     if kind in ("year", "year_bare"):
         y = int(g["y"])
         if not 1000 <= y <= 2200:
             return None
+        if kind == "year" and HIJRI_BARE_YEARS[0] <= y <= HIJRI_BARE_YEARS[1] \
+                and not _GSUF_END_RE.search(m.group("x")):
+            return _resolve_hijri_year(m, y)  # عام 1435 in 2015 news is the Hijri year
         if kind == "year_bare":
             prev = _prev_word(norm, m.start("x"))
             if not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"}:
@@ -296,6 +306,21 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return _attrs(f"{y}-{mo:02d}", "month", True)
         return _attrs(str(pub.year + delta), "year", True)
     return None  # pragma: no cover
+
+
+#: a year after عام/سنة without هـ or م in this range is Hijri (عام 1435، العام 1435/1436):
+#: Gregorian years 1340-1460 are rare in news, Hijri ones common in Saudi news
+HIJRI_BARE_YEARS = (1340, 1460)
+#: nouns an ordinal word qualifies when it is not a day (النصف الثاني من يوليو)
+_PART_WORDS = {"النصف", "الربع", "الثلث", "الاسبوع", "العشر", "الشطر", "الجزء", "الفصل",
+               "الدور", "الشوط", "الشهر", "الموسم", "المركز", "الجولة", "المرحلة"}
+_GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|للميلاد)\s*$")
+
+
+def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
+    s = convert_hijri_to_gregorian(y, 1, 1)
+    e = convert_hijri_to_gregorian(y + 1, 1, 1) - dt.timedelta(days=1)
+    return _since(m, _attrs(f"{s}/{e}", "year", False, "hijri", hijri=str(y)))
 
 
 # ---------------------------------------------------------------- public API

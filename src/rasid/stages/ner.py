@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-import pycrfsuite
 
 from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import load_wordfreq
@@ -74,6 +73,21 @@ def _read_model_dir(model_dir: Path | None) -> tuple[dict[str, bytes], dict]:
     return blobs, manifest
 
 
+def load_crf(blobs: dict[str, bytes]) -> LinearCRF:
+    """The CRF's weights: from ``crf.npz`` (arrays, milliseconds) when the model has one,
+    else from ``model.crfsuite`` through crfsuite (a model written before ``crf.npz``)."""
+    if "crf.npz" in blobs:
+        return LinearCRF.from_npz(blobs["crf.npz"])
+    import pycrfsuite
+
+    crf = pycrfsuite.Tagger()
+    crf.open_inmemory(blobs["model.crfsuite"])
+    try:
+        return LinearCRF.from_tagger(crf)
+    finally:
+        crf.close()
+
+
 class NERTagger:
     """Loads the model files once; tags sentences given as token strings.
 
@@ -89,10 +103,7 @@ class NERTagger:
         self.overrides = load_overrides(blobs["overrides.tsv"])
         self._override_max = max((len(k) for k in self.overrides), default=0)
         self._override_first = {k[0] for k in self.overrides}
-        crf = pycrfsuite.Tagger()
-        crf.open_inmemory(blobs["model.crfsuite"])
-        self.crf = LinearCRF(crf)  # its weights, read once; tagging runs in numpy
-        crf.close()
+        self.crf = load_crf(blobs)  # its weights, read once; tagging runs in numpy
         ens = self.manifest.get("ensemble") or {}
         self.nets: list[BiLSTMCRF] = []
         if ens.get("networks") and networks != 0:

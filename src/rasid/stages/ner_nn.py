@@ -34,6 +34,9 @@ TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-
 FEAT_PREFIX = ("k=", "cl=", "art=", "fq=", "trig=", "nisba", "c~", "c=none", "len=", "sh=")
 MAX_CHARS = 20
 BATCH = 128
+#: length ratio that ends a batch of the LSTM (`length_batches`); the CRF's forward-backward
+#: and Viterbi (9 tags: tiny steps) put every sentence of a call in one batch of ``BATCH``
+LSTM_RATIO = 1.5
 
 
 def feature_names(infos: Sequence[TokenInfo], gaz: list[list[str]], i: int) -> list[str]:
@@ -75,7 +78,7 @@ class WordVectors:
 
     def __init__(self, raw: bytes):
         z = np.load(io.BytesIO(raw), allow_pickle=False)
-        self.words = [str(w) for w in z["words"]]
+        self.words = z["words"].tolist()
         vecs = z["vectors"]
         self.matrix = np.vstack([np.zeros((2, vecs.shape[1]), np.float16), vecs])
 
@@ -262,26 +265,59 @@ def _ptrig(infos: Sequence[TokenInfo], i: int) -> list[str]:
 
 
 class LinearCRF:
-    """The feature CRF's posteriors computed in numpy from its weights (python-crfsuite
-    trains it; ``Tagger.info()`` gives the state and transition weights at load), so that
-    tagging needs no per-token calls into crfsuite."""
+    """The feature CRF's posteriors computed in numpy from its weights, so that tagging
+    needs no per-token calls into crfsuite. python-crfsuite trains it; `from_tagger` reads
+    the weights through ``Tagger.info()`` (a parse of crfsuite's text dump: half a second),
+    `to_npz` writes them as arrays (``crf.npz``, next to ``model.crfsuite``) and
+    `from_npz` reads those back in milliseconds, the same numbers."""
 
-    def __init__(self, tagger):
+    def __init__(self, attrs: dict[str, int], weights: np.ndarray, trans: np.ndarray):
+        self.attrs = attrs
+        self.weights = weights  # (len(attrs) + 1, T); the last row: attributes it never saw
+        self.trans = trans
+        self.start = self.end = np.zeros(len(TAGS))
+        self._static: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def from_tagger(cls, tagger) -> "LinearCRF":
+        """From an open ``pycrfsuite.Tagger``."""
         info = tagger.info()
         index = {t: i for i, t in enumerate(TAGS)}
         attrs: dict[str, int] = {}
         rows: list[tuple[int, int, float]] = []
         for (attr, label), w in info.state_features.items():
             rows.append((attrs.setdefault(attr, len(attrs)), index[label], w))
-        self.attrs = attrs
-        self.weights = np.zeros((len(attrs) + 1, len(TAGS)))  # the last row: attributes it never saw
+        weights = np.zeros((len(attrs) + 1, len(TAGS)))
         for a, t, w in rows:
-            self.weights[a, t] = w
-        self.trans = np.full((len(TAGS), len(TAGS)), 0.0)
+            weights[a, t] = w
+        trans = np.full((len(TAGS), len(TAGS)), 0.0)
         for (a, b), w in info.transitions.items():
-            self.trans[index[a], index[b]] = w
-        self.start = self.end = np.zeros(len(TAGS))
-        self._static: dict[str, np.ndarray] = {}
+            trans[index[a], index[b]] = w
+        return cls(attrs, weights, trans)
+
+    def to_npz(self) -> bytes:
+        """``crf.npz``: the attribute names (one UTF-8 blob, NUL-separated, in id order),
+        the non-zero state weights as (attribute id, tag id, weight) and the transitions."""
+        names = list(self.attrs)
+        if any("\0" in a for a in names):
+            raise ValueError("a CRF attribute holds a NUL character")
+        a, t = np.nonzero(self.weights[:-1])
+        buf = io.BytesIO()
+        np.savez_compressed(buf, attrs=np.frombuffer("\0".join(names).encode("utf-8"), np.uint8),
+                            attr_ids=a.astype(np.int32), tag_ids=t.astype(np.int8),
+                            weights=self.weights[a, t], trans=self.trans, tags=np.array(TAGS))
+        return buf.getvalue()
+
+    @classmethod
+    def from_npz(cls, raw: bytes) -> "LinearCRF":
+        z = np.load(io.BytesIO(raw), allow_pickle=False)
+        if tuple(z["tags"].tolist()) != TAGS:
+            raise ValueError(f"crf.npz: tags {z['tags'].tolist()}, expected {list(TAGS)}")
+        names = z["attrs"].tobytes().decode("utf-8").split("\0") if len(z["attrs"]) else []
+        attrs = dict(zip(names, range(len(names))))
+        weights = np.zeros((len(attrs) + 1, len(TAGS)))
+        weights[z["attr_ids"], z["tag_ids"]] = z["weights"]
+        return cls(attrs, weights, z["trans"].astype(np.float64))
 
     def scores(self, features: Sequence[Sequence[str]]) -> np.ndarray:
         """State scores (n, T) of one sentence's feature lists."""
@@ -330,14 +366,16 @@ class LinearCRF:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
 
 
-def length_batches(lengths: Sequence[int]) -> list[list[int]]:
+def length_batches(lengths: Sequence[int], ratio: float = LSTM_RATIO) -> list[list[int]]:
     """Indices of the non-empty sequences in batches of similar length (sorted; a batch
-    ends at ``BATCH`` items or when a sequence is over 1.5 times its first), so that
-    padding stays small and every time step is one operation over the batch."""
+    ends at ``BATCH`` items or when a sequence is over `ratio` times its first), so that
+    every time step is one operation over the batch. Each time step costs a dozen numpy
+    calls whatever the batch's size, so for the small matrices here fewer, more padded
+    batches are faster; a sequence's numbers do not depend on the others in its batch."""
     order = sorted((k for k, n in enumerate(lengths) if n), key=lambda k: lengths[k])
     batches: list[list[int]] = []
     for k in order:
-        if batches and len(batches[-1]) < BATCH and lengths[k] <= 1.5 * lengths[batches[-1][0]] + 2:
+        if batches and len(batches[-1]) < BATCH and lengths[k] <= ratio * lengths[batches[-1][0]] + 2:
             batches[-1].append(k)
         else:
             batches.append([k])
@@ -351,7 +389,7 @@ def crf_marginals(emissions: Sequence[np.ndarray], trans: np.ndarray, start: np.
     P = np.exp(trans - trans.max())
     PT = P.T.copy()
     first, last = np.exp(start - start.max()), np.exp(end - end.max())
-    for idx in length_batches([len(x) for x in emissions]):
+    for idx in length_batches([len(x) for x in emissions], ratio=float("inf")):
         lens = np.array([len(emissions[k]) for k in idx])
         B, L, T = len(idx), int(lens.max()), len(first)
         E = np.ones((B, L, T))
@@ -362,10 +400,10 @@ def crf_marginals(emissions: Sequence[np.ndarray], trans: np.ndarray, start: np.
         beta = np.empty((B, L, T))
         a = first * E[:, 0]
         alpha[:, 0] = a = a / a.sum(1, keepdims=True)
-        for t in range(1, L):
-            nxt = (a @ P) * E[:, t]
-            nxt /= nxt.sum(1, keepdims=True)
-            alpha[:, t] = a = np.where((t < lens)[:, None], nxt, a)
+        for t in range(1, L):  # past its end a sequence runs on over E = 1: never read
+            a = (a @ P) * E[:, t]
+            a /= a.sum(1, keepdims=True)
+            alpha[:, t] = a
         b = np.broadcast_to(last, (B, T))
         beta[:, L - 1] = b
         for t in range(L - 2, -1, -1):
@@ -385,7 +423,7 @@ def crf_marginals(emissions: Sequence[np.ndarray], trans: np.ndarray, start: np.
 def viterbi_batch(scores: Sequence[np.ndarray], trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[list[int]]:
     """``viterbi`` for many sentences at once (length-sorted batches of ``BATCH``)."""
     out: list = [[] for _ in scores]
-    for idx in length_batches([len(x) for x in scores]):
+    for idx in length_batches([len(x) for x in scores], ratio=float("inf")):
         lens = np.array([len(scores[k]) for k in idx])
         B, L, T = len(idx), int(lens.max()), len(start)
         S = np.zeros((B, L, T))

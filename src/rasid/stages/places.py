@@ -7,7 +7,8 @@ works when that layer is empty or missing) and writes ``doc.layers["places"]``:
 ``lat``, ``lon``, ``feature``, ``geonameid`` (None for non-GeoNames entries),
 ``gazetteer_id``, ``confidence``, ``source`` ("entity" or "gazetteer"), ``alternatives``
 (runner-up entries of the same name with their probability) and, for nisba
-adjectives (الفرنسية), ``relation="demonym"`` (they vote for the focus country only).
+adjectives (الفرنسية), ``relation="demonym"`` with their country's entry (name, point,
+``feature="country"``; they vote for the focus country with half weight).
 ``doc.meta["focus_country"]`` is the ISO2 code of the weighted vote's winner (or None)
 and ``doc.meta["place_votes"]`` the votes. Method and figures: docs/places.md.
 
@@ -25,6 +26,7 @@ from ..geo.cues import extract_entity_cues, mark_adjacent_nisba
 from ..geo.gazetteer import load_gazetteer
 from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
+    accept_deferred_mentions,
     extract_demonyms,
     extract_entity_mentions,
     extract_gazetteer_mentions,
@@ -35,6 +37,26 @@ from ..geo.resolve import (
 from ..pipeline import Stage
 
 LOC_LABELS = ("LOC", "GPE")
+
+
+def demonym_attrs(gaz, iso2: str) -> dict:
+    """Attrs of a nisba adjective's span: its country's entry, ``relation="demonym"``."""
+    attrs = {"relation": "demonym", "country": iso2, "source": "demonym"}
+    p = gaz.country(iso2)
+    if p is not None:
+        attrs.update({"name": p.name, "name_en": p.name_en, "lat": p.lat, "lon": p.lon,
+                      "feature": "country", "geonameid": p.geonameid, "gazetteer_id": p.key})
+    return attrs
+
+
+#: a one-word name of the title is taken in the body only for a place of this size (كاليه,
+#: 74,000): GeoNames lists hamlets named حول، السجن، الاتحاد (common words of titles)
+TITLE_POPULATION = 5_000
+
+
+def is_title_name(m) -> bool:
+    return " " in m.key or any(p.feature != "city" or p.population >= TITLE_POPULATION
+                               for p, _ in m.cands)
 
 
 class PlaceStage(Stage):
@@ -63,14 +85,16 @@ class PlaceStage(Stage):
             ttoks = tokenize(doc.title)
             # every gazetteer name of the title: a small town there (كاليه) is what the
             # article is about, so the body's mentions of it are taken too
-            title_mentions = extract_gazetteer_mentions(
+            title_mentions = [m for m in extract_gazetteer_mentions(
                 doc.title, ttoks, [], gaz, "all" if self.match_gazetteer != "off" else "off",
-                self.min_population)
+                self.min_population) if is_title_name(m)]
             title_keys = frozenset(m.key for m in title_mentions)
         mentions = extract_entity_mentions(doc.text, tokens, locs, gaz)
         covered = [(s.start, s.end) for s in entities]
+        deferred: list = []
         gaz_mentions = extract_gazetteer_mentions(
-            doc.text, tokens, covered, gaz, self.match_gazetteer, self.min_population, title_keys)
+            doc.text, tokens, covered, gaz, self.match_gazetteer, self.min_population, title_keys,
+            deferred)
         mentions += gaz_mentions
         covered += [(m.start, m.end) for m in mentions]
         if self.demonyms:
@@ -89,12 +113,20 @@ class PlaceStage(Stage):
         hint = doc.meta.get("country_hint") or self.country_hint
         resolve_mentions(mentions + title_mentions + cues, hint)
         focus, votes = vote_focus(mentions + title_mentions + cues)
+        # smaller towns of the focus country the safe tagger refused (برابغ وخليص), and
+        # names coordinated with a resolved place (محافظة القنفذة والليث)
+        more = accept_deferred_mentions(doc.text, deferred, focus, mentions)
+        if more:
+            mentions += more
+            resolve_mentions(mentions + title_mentions + cues, hint)
+            focus, votes = vote_focus(mentions + title_mentions + cues)
         resolve_by_sound(mentions, focus)
         spans = []
         for m in sorted(mentions, key=lambda m: m.start):
             if m.source == "demonym":
-                spans.append(Span(m.start, m.end, "PLACE", {
-                    "relation": "demonym", "country": m.country, "source": "demonym"}))
+                # the adjective names its country (الحرب الباكستانية -> Pakistan): the country
+                # entry's attributes, marked so that maps and counts can leave it out
+                spans.append(Span(m.start, m.end, "PLACE", demonym_attrs(gaz, m.country)))
                 continue
             p = m.choice
             if p is None:

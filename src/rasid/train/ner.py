@@ -16,8 +16,8 @@ Steps, each cached in ``--work`` (intermediate files never go into the repositor
 3. a linear-chain CRF (python-crfsuite, L-BFGS with L1+L2) on the ANERcorp train part
    minus the dev split (the last 10% of the sentences of each of 10 contiguous blocks);
    prints dev P/R/F1; with ``--final`` retrains on the whole train part for shipping;
-4. writes ``model.crfsuite`` and ``manifest.json`` (sha256 of every file, the dev
-   scores, the settings).
+4. writes ``model.crfsuite``, its weights as arrays (``crf.npz``, what the tagger loads:
+   fast) and ``manifest.json`` (sha256 of every file, the dev scores, the settings).
 """
 from __future__ import annotations
 
@@ -249,13 +249,53 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def convert_crf(crf: bytes) -> bytes:
+    """``crf.npz`` of a ``model.crfsuite``: the same weights as arrays, which the tagger
+    loads in milliseconds instead of parsing crfsuite's text dump (`LinearCRF.to_npz`)."""
+    import pycrfsuite
+
+    from ..stages.ner_nn import LinearCRF
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open_inmemory(crf)
+    try:
+        return LinearCRF.from_tagger(tagger).to_npz()
+    finally:
+        tagger.close()
+
+
+def convert_model_dir(model_dir: Path) -> None:
+    """Bring a model directory written before the fast-loading files to the current form
+    (``python -m rasid.train.ner --convert-model DIR``; the shipped model was converted
+    so): ``crf.npz`` written from its ``model.crfsuite``, and ``vectors.npz`` rewritten
+    with its matrix stored uncompressed (the same arrays). The manifest is updated."""
+    import numpy as np
+
+    from .ner_nn import write_vectors_npz
+
+    model_dir = Path(model_dir)
+    path = model_dir / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    new = {"crf.npz": convert_crf((model_dir / "model.crfsuite").read_bytes())}
+    if "vectors.npz" in manifest["files"]:
+        with np.load(model_dir / "vectors.npz", allow_pickle=False) as z:
+            new["vectors.npz"] = write_vectors_npz(z["words"], z["vectors"])
+    files = manifest["files"]
+    for name, data in new.items():
+        (model_dir / name).write_bytes(data)
+        files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    order = ["model.crfsuite", "crf.npz"] + [n for n in files if n not in ("model.crfsuite", "crf.npz")]
+    manifest["files"] = {n: files[n] for n in order}
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def write_model_dir(out: Path, crf: bytes, clusters: bytes, gazetteer: bytes, nets: list[bytes],
                     vectors: bytes | None, crf_weight: float, info: dict) -> None:
     """Write a complete model directory (what ``NERTagger`` loads) with its manifest."""
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("nn-*.npz"):
         old.unlink()
-    files = {"model.crfsuite": crf, "clusters.tsv.gz": clusters, "gazetteer.tsv.gz": gazetteer,
+    files = {"model.crfsuite": crf, "crf.npz": convert_crf(crf), "clusters.tsv.gz": clusters, "gazetteer.tsv.gz": gazetteer,
              "overrides.tsv": ("# type<TAB>normalised phrase<TAB>condition; applied over the model output (rasid.stages.ner)\n"
                                + "".join(f"{t}\t{p}\t{c}\n" for t, p, c in OVERRIDES)).encode("utf-8")}
     ensemble = {}
@@ -344,7 +384,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --cv: run only these folds (0-based), e.g. 0,2,4 for an expensive ensemble")
     ap.add_argument("--curve", default="", metavar="P,Q",
                     help="with --cv: a learning curve, the same folds trained on P%%, Q%% ... of each training block")
+    ap.add_argument("--convert-model", type=Path, default=None, metavar="DIR",
+                    help="only convert a model directory written before crf.npz to the fast-loading form")
     args = ap.parse_args(argv)
+    if args.convert_model:
+        convert_model_dir(args.convert_model)
+        print(f"converted {args.convert_model}")
+        return 0
     # bad values are usage errors before any expensive step
     groups = tuple(g for g in args.gazetteer_groups.split(",") if g)
     if set(groups) - set(GROUPS):

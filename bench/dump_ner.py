@@ -1,0 +1,82 @@
+"""The NER output of this checkout, for checking that a speed change keeps it identical.
+
+    PYTHONPATH=src python bench/dump_ner.py OUT.json [--n 300]
+    python bench/dump_ner.py --compare BEFORE.json AFTER.json
+
+Writes, as JSON: the tags and confidences `NERTagger.tag_sentences` gives the ANERcorp dev
+split (`rasid.train.ner.split_dev` of the shared train part; read as running text, as
+`rasid eval ner` does) and the ``entities`` layer (start, end, label, confidence, norm) of
+the first N SaudiNewsNet articles through the tokenize and ner stages, with the CPU seconds
+of each part. ``--compare`` reports whether two dumps are identical (tags and spans exactly,
+confidences to the fourth decimal the layer keeps) and exits 1 if not.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import sys
+import time
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def dump(out: Path, n: int) -> None:
+    from rasid.doc import Document
+    from rasid.eval.ner import DEFAULT_CONTEXT, read_conll
+    from rasid.stages import build_pipeline
+    from rasid.stages.ner import load_tagger
+    from rasid.train.ner import split_dev
+
+    _, dev = split_dev(read_conll(DATA / "ner/anercorp/train.txt"))
+    t0 = time.process_time()
+    tagger = load_tagger()
+    t1 = time.process_time()
+    dev_tags = tagger.tag_sentences([toks for toks, _ in dev], context=DEFAULT_CONTEXT)
+    t2 = time.process_time()
+    with gzip.open(DATA / "news/saudinewsnet/saudinewsnet.jsonl.gz", "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in itertools.islice(fh, n)]
+    pipeline = build_pipeline(["tokenize", "ner"])
+    docs = [Document(text=r["content"], title=r.get("title") or "") for r in records]
+    t3 = time.process_time()
+    layers = []
+    for doc in docs:
+        pipeline(doc)
+        layers.append([[s.start, s.end, s.label, s.attrs["confidence"], s.attrs["norm"]]
+                       for s in doc.layers["entities"]])
+    t4 = time.process_time()
+    out.write_text(json.dumps({"dev": dev_tags, "articles": layers,
+                               "cpu_s": {"load": t1 - t0, "dev": t2 - t1, "articles": t4 - t3}},
+                              ensure_ascii=False), encoding="utf-8")
+    print(f"load {t1 - t0:.2f} s, dev {len(dev)} sentences {t2 - t1:.2f} s, "
+          f"{n} articles (tokenize + ner) {t4 - t3:.2f} s CPU")
+
+
+def compare(a_path: Path, b_path: Path) -> int:
+    a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (a_path, b_path))
+    dev_diff = sum(x != y for x, y in zip(a["dev"], b["dev"])) + abs(len(a["dev"]) - len(b["dev"]))
+    art_diff = sum(x != y for x, y in zip(a["articles"], b["articles"])) + abs(len(a["articles"]) - len(b["articles"]))
+    spans = sum(len(x) for x in a["articles"])
+    print(f"dev sentences with other tags: {dev_diff} of {len(a['dev'])}; "
+          f"articles with another entities layer: {art_diff} of {len(a['articles'])} ({spans} spans)")
+    for key in a["cpu_s"]:
+        print(f"  CPU {key}: {a['cpu_s'][key]:.2f} s -> {b['cpu_s'][key]:.2f} s")
+    return 1 if dev_diff or art_diff else 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", nargs="+", type=Path)
+    ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--compare", action="store_true")
+    args = ap.parse_args()
+    if args.compare:
+        return compare(*args.paths[:2])
+    dump(args.paths[0], args.n)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
