@@ -156,3 +156,17 @@ def test_a_feed_snippet_then_its_html_page(tmp_path, capsys):
         (article,) = monitor.list_articles()["articles"]
         text = monitor.get_document(article["id"]).text
         assert len(text) > 10 * len(SNIPPET) and "بيرمنغهام" in text and "سوريا" in text
+
+
+def test_page_then_snippet_in_one_batch_keeps_what_was_prepared_for_the_page(tmp_path):
+    """The archive steps' per-document work (near-duplicate signature, story vector) is
+    prepared before the batch is stored; the copy kept is the one it must come from."""
+    from rasid.stories.neardup import compute_signature
+
+    both = write_jsonl(tmp_path / "both.jsonl", full_record(), snippet_record())
+    with Monitor(str(tmp_path / "f.db")) as monitor:
+        summary = monitor.ingest([both])
+        assert (summary.stored, summary.updated, summary.duplicates) == (1, 0, 1)
+        (article,) = monitor.list_articles()["articles"]
+        (signature,) = monitor.store.get_signatures([article["id"]]).values()
+        assert signature == compute_signature(FULL).astype("<u4").tobytes()
