@@ -230,6 +230,11 @@ NEWS_CASES = [
     ("تسميمه في العام 1970م", "العام 1970م", "1970", "year"),
     # an ordinal after النصف/الأسبوع is no day: only the month is a date
     ("جرت في النصف الثاني من يوليو", "يوليو", "2015-07", "month"),
+    # two written-out days joined by من ... إلى/حتى are one interval
+    ("خلال الفترة من 1436/11/1هـ إلى 1436/11/30هـ", "من 1436/11/1هـ إلى 1436/11/30هـ",
+     "2015-08-16/2015-09-14", "range"),
+    ("من 5 أغسطس 2015 إلى 10 سبتمبر 2015", "من 5 أغسطس 2015 إلى 10 سبتمبر 2015",
+     "2015-08-05/2015-09-10", "range"),
 ]
 
 
@@ -260,3 +265,23 @@ def test_unresolvable_date_keeps_expression_and_says_why():
     assert span.attrs["value"] is None and span.attrs["resolved"] is False and span.attrs["reason"] == "no such day"
     (span,) = extract_dates("يوم الأحد 9 الجاري", None)
     assert span.attrs["value"] is None and span.attrs["reason"] == "no publication date"
+
+
+def test_ordinal_words_regex_is_a_trie_with_the_same_words():
+    import re
+
+    from rasid.stages.date_words import _ORD, _ORDINALS, convert_words_to_regex
+
+    rx = re.compile(_ORD)
+    assert all(rx.fullmatch(w) for w in _ORDINALS)
+    assert rx.match("الحادي والعشرين من").group() == "الحادي والعشرين"  # the longer word wins
+    assert not rx.fullmatch("الحادي") and not rx.fullmatch("السادس وال")
+    assert re.fullmatch(convert_words_to_regex(["ab", "a b"]), "a  b")
+
+
+def test_a_relative_day_keeps_its_own_span_in_a_range():
+    text = "بدءا من اليوم حتى التاسع عشر من الشهر الحالي"
+    found = [(text[s.start:s.end], s.attrs["value"]) for s in extract_dates(text, PUB_AUG)]
+    assert found == [("اليوم", "2015-08-05"), ("التاسع عشر من الشهر الحالي", "2015-08-19")]
+    text = "ولد في 5 مارس 1990 وتوفي في 10 مايو 2000"  # no من before the first: two dates
+    assert [s.attrs["granularity"] for s in extract_dates(text, PUB_AUG)] == ["day", "day"]

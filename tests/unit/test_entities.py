@@ -95,9 +95,13 @@ def test_seed_islamic_state_names_one_entity(seed_doc):
     doc = make_doc(text, [("تنظيم الدولة", "ORG"), ("الدولة الإسلامية", "ORG"),
                           ("تنظيم الدولة الإسلامية", "ORG"), ("داعش", "ORG")])
     ResolveStage()(doc)
-    clusters = {s.attrs["cluster"] for s in doc.layers["entities"]}
-    assert len(clusters) == 1
-    assert {s.attrs["canonical"] for s in doc.layers["entities"]} == {"تنظيم الدولة الإسلامية"}
+    names = {"تنظيم الدولة", "الدولة الإسلامية", "تنظيم الدولة الإسلامية", "داعش"}
+    spans = [s for s in doc.layers["entities"] if doc.text[s.start:s.end] in names]
+    assert len({s.attrs["cluster"] for s in spans}) == 1
+    assert {s.attrs["canonical"] for s in spans} == {"تنظيم الدولة الإسلامية"}
+    # the alias table's organisations the NER was not given are found in the text too
+    others = {doc.text[s.start:s.end] for s in doc.layers["entities"]} - names
+    assert others == {"حزب الله", "تنظيم القاعدة"}
 
 
 def test_archive_hollande_variants_and_latin_lookup():

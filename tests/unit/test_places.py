@@ -316,3 +316,9 @@ def test_common_words_of_the_title_are_not_taken_for_hamlets():
     # كاليه (74,000) in the title is still taken in the body (test above)
     doc = run("ناقشت الورشة حول التخطيط الاستراتيجي للمدن", title="ورشة عمل حول التخطيط")
     assert "حول" not in places_by_text(doc)
+
+
+def test_the_division_word_picks_the_country_of_a_province():
+    # Saudi regions are منطقة, Yemeni governorates محافظة: the same name الجوف in both
+    assert places_by_text(run("أكد أمين منطقة الجوف أن", locs=("الجوف",)))["الجوف"]["country"] == "SA"
+    assert places_by_text(run("سيطر الحوثيون على محافظة الجوف", locs=("الجوف",)))["الجوف"]["country"] == "YE"

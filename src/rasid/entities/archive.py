@@ -163,7 +163,8 @@ def resolve_batch_entities(archive: Any, docs: list[Document]) -> list[EntityRec
         updates = [u for doc in docs for u in resolver.resolve(doc)]
         index.flush()
         archive.set_entity_mentions_many({doc.id: [
-            {"start": s.start, "end": s.end, "text": doc.text[s.start:s.end], "attrs": dict(s.attrs)}
+            {"start": s.start, "end": s.end, "label": s.label, "text": doc.text[s.start:s.end],
+             "attrs": dict(s.attrs)}
             # linking may have dropped non-entities and added office mentions
             for s in doc.layers.get(ENTITY_LAYER, [])] for doc in docs})
     return updates

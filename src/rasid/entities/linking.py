@@ -23,6 +23,7 @@ from .aliases import AliasEntry, find_alias
 from .names import compare_names, normalize_entity_name, split_name
 from .offices import find_office_holder, find_office_mentions
 from .roles import find_role, name_start_after, split_leading_role
+from .short_forms import add_headed_mentions, add_table_mentions, find_short_form_pairs
 
 ENTITY_LAYER = "entities"
 #: office mentions whose holder the office table does not know (the archive may)
@@ -170,7 +171,7 @@ def load_non_entities() -> dict[str, frozenset[str]]:
         if line.startswith("[") and line.endswith("]"):
             current = line[1:-1]
         elif line:
-            sections[current].add(normalize_entity_name(line))
+            sections.setdefault(current, set()).add(normalize_entity_name(line))
     return {k: frozenset(v) for k, v in sections.items()}
 
 
@@ -210,7 +211,10 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
     if any(is_non_entity(mention_name(doc, s)) for s in spans):
         spans = doc.layers[layer] = [s for s in spans if not is_non_entity(mention_name(doc, s))]
     join_split_names(doc, layer)
-    pairs = find_acronym_pairs(doc, spans) if spans else []
+    if add_table_mentions(doc, spans) + add_headed_mentions(doc, spans):
+        doc.layers[layer] = spans
+    pairs = [(a, b, "parenthesis") for a, b in find_acronym_pairs(doc, spans)] if spans else []
+    pairs += [(a, b, "same-article") for a, b in find_short_form_pairs(doc, spans)]
     for span in spans:
         if span.label == "PER" and "office" not in span.attrs:
             split_roles(doc, span)
@@ -252,13 +256,14 @@ def link_mentions(doc: Document, layer: str = ENTITY_LAYER) -> list[Cluster]:
 
 
 def merge_acronym_clusters(doc: Document, clusters: list[Cluster],
-                           pairs: list[tuple[Span, Span]]) -> list[Cluster]:
-    """Put each short form written in parentheses/quotes into its organisation's cluster
-    (`find_acronym_pairs`); the short form's spans get ``link`` = ``parenthesis``."""
+                           pairs: list[tuple[Span, Span, str]]) -> list[Cluster]:
+    """Put each short form into its organisation's cluster: written in parentheses/quotes
+    (`find_acronym_pairs`; the short form's spans get ``link`` = ``parenthesis``) or alone
+    after the full name with a generic head (`find_short_form_pairs`, ``same-article``)."""
     if not pairs:
         return clusters
     owner = {id(span): c for c in clusters for span in c.spans}
-    for long_span, short_span in pairs:
+    for long_span, short_span, link in pairs:
         big, small = owner.get(id(long_span)), owner.get(id(short_span))
         if big is None or small is None or big is small:
             continue
@@ -266,7 +271,8 @@ def merge_acronym_clusters(doc: Document, clusters: list[Cluster],
             continue  # the alias table already knows both, as two entities
         for span in small.spans:
             big.add(span, linked_name(doc, span))
-            span.attrs["link"] = "parenthesis"
+            if link == "parenthesis":
+                span.attrs["link"] = link
             owner[id(span)] = big
         big.alias = big.alias or small.alias
         small.spans, small.names = [], []

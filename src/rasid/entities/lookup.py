@@ -12,6 +12,10 @@ space after عبد, punctuation), best first by mentions. Forms tried, in order:
   name once both are folded (`fold_latin`): never a mere consonant-skeleton hit, which
   would answer Riyadh with روسيا.
 
+A name with a بن chain that no record has as such answers with the people whose chain it
+starts (متعب بن عبدالله -> متعب بن عبدالله بن عبدالعزيز; not عبدالله بن خالد بن عبدالعزيز
+for عبدالله بن عبدالعزيز); a lone family name with the people whose full name ends with it.
+
 `suggest_entities` gives the closest records by spelling for a "did you mean" list; they
 are never presented as the answer. An index with ``find_similar_keys`` (the PostgreSQL
 archive, pg_trgm) also contributes the stored names trigram-similar to the query.
@@ -27,7 +31,8 @@ from rapidfuzz.distance import Levenshtein
 
 from ..store.base import EntityRecord
 from .aliases import find_alias
-from .names import normalize_entity_name, skeleton_key, skeleton_token, split_name
+from .names import (compare_names, find_lineage, normalize_entity_name, skeleton_key,
+                    skeleton_token, split_name)
 from .translit import is_latin, latin_skeleton, name_skeleton, score_skeletons, transliterate
 
 _CLITICS = ("و", "ف", "ب", "ل", "ك")
@@ -210,6 +215,15 @@ def find_entities(index: CandidateIndex, name: str, type: str | None = None,
             return _best_first(found)[:limit]
         found = [r for r in index.find_candidates(keys)
                  if r.type == "PER" and "PER" in kinds and _latin_surname_matches(name, r)]
+        return _best_first(found)[:limit]
+    # a بن chain: the people whose chain it starts (متعب بن عبدالله -> متعب بن عبدالله بن عبدالعزيز)
+    bare = strip_leading_roles(normalize_entity_name(name))
+    chain, _ = find_lineage(bare)
+    if len(chain) >= 2 and "PER" in kinds:
+        key = "c:" + " ".join(skeleton_token(w) for w in chain[:2])
+        found = [r for r in index.find_candidates([key]) if r.type == "PER" and any(
+            find_lineage(normalize_entity_name(f))[0] and compare_names(f, bare, "PER").relation == "same"
+            for f in r.aliases | {r.canonical} if f and not is_latin(f))]
         return _best_first(found)[:limit]
     # a family name alone: the people whose full name ends with it (الأسد -> بشار الأسد, حافظ الأسد)
     parts = split_name(name)

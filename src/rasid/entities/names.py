@@ -210,8 +210,61 @@ def compare_names(a: str, b: str, kind: str = "PER") -> NameMatch:
             return NameMatch(0.98, "same", "one gazetteer place")
         return NameMatch(0.0, "different", "a place name is only itself")
     if kind == "PER":
+        lineage = compare_lineage(na, nb)
+        if lineage is not None:
+            return lineage
         return _compare_person(split_name(a), split_name(b))
     return _compare_group(split_name(a), split_name(b), kind)
+
+
+_SON_OF = {"بن", "ابن", "بنت", "وبن"}
+_FAMILY = {"ال", "آل"}
+
+
+def find_lineage(norm: str) -> tuple[list[str], list[str]]:
+    """(the given name and the fathers a normalised name lists with بن / ابن / بنت, in
+    order; the words after them) — عبدالله بن خالد بن عبدالعزيز ال سعود -> (عبدالله,
+    خالد, عبدالعزيز), (ال, سعود); ([], words) without بن."""
+    words = norm.split()
+    if len(words) < 3 or words[1] not in _SON_OF:
+        return [], words
+    chain, i = words[:1], 1
+    while i + 1 < len(words) and words[i] in _SON_OF:
+        chain.append(words[i + 1])
+        i += 2
+    return chain, words[i:]
+
+
+def compare_lineage(na: str, nb: str) -> NameMatch | None:
+    """Two person names that both write a بن chain: the same person only when the shorter
+    chain starts the longer one (عبدالله بن عبدالعزيز is not عبدالله بن خالد بن عبدالعزيز,
+    a grandson; محمد بن سلمان is محمد بن سلمان بن عبدالعزيز) and what follows the chains
+    agrees or is a family name "آل X" left out (سلمان بن عبدالعزيز ال سعود); a family
+    name such as الربيعة is not left out. None when either has no chain."""
+    (ca, ra), (cb, rb) = find_lineage(na), find_lineage(nb)
+    if not ca and not cb:
+        return None
+    if not ca or not cb:
+        # a chain that ends with a forefather (no family name after it) against a name
+        # written without بن: its parts are the given name and the fathers too
+        # (محمد عبد العزيز is not محمد بن سلمان بن عبدالعزيز; خالد الفيصل is خالد بن فيصل)
+        chain, rest = (ca, ra) if ca else (cb, rb)
+        other = [w for w in (nb if ca else na).split() if w not in PARTICLES]
+        if rest or len(other) < 2:
+            return None
+        scores = [score_tokens(x, y) for x, y in zip(chain, other)]
+        if min(scores) < SAME_THRESHOLD:
+            return NameMatch(min(scores), "different", "another father (بن chain)")
+        return NameMatch(min(scores), "same", "one بن chain") if len(other) <= len(chain) else None
+    scores = [score_tokens(x, y) for x, y in zip(ca, cb)]
+    if min(scores) < SAME_THRESHOLD:
+        return NameMatch(min(scores), "different", "another father (بن chain)")
+    if ra and rb:
+        return None  # both end with a family name: the usual rules decide
+    rest = ra or rb
+    if rest and rest[0] not in _FAMILY:
+        return None
+    return NameMatch(min(scores), "same", "one بن chain")
 
 
 def _compare_person(ta: list[str], tb: list[str]) -> NameMatch:

@@ -3,8 +3,9 @@
 `EntityResolver.resolve(doc)` takes the article's clusters (from the resolve stage's
 span attributes, or computed here) and, for each, finds the entity record by, in order:
 the alias table (key ``a:``), exact normalised name (``n:``), phonetic skeleton (``s:``),
-the gazetteer entry of a country, province or big city (``g:``: سوريا / سورية),
-then surname / Latin skeleton candidates (``t:``, ``l:``) scored with ``compare_names``
+the gazetteer entry of a country, province or big city (``g:``: سوريا / سورية), a
+person's given name and father in a بن chain (``c:``: محمد بن سلمان / محمد بن سلمان بن
+عبدالعزيز), then surname / Latin skeleton candidates (``t:``, ``l:``) scored with ``compare_names``
 (type must match; same surname + different given name never merges). A lone family
 name (a person named by one word in the whole article) links only to a record of that very
 name, never across articles to a full name (the same article must name the person in full);
@@ -31,8 +32,8 @@ from ..doc import Document, Span
 from ..store.base import EntityRecord
 from .aliases import AliasEntry, find_alias
 from .linking import ENTITY_LAYER, OFFICE_LAYER, link_mentions, linked_name, mention_name
-from .names import (compare_names, find_major_places, normalize_entity_name, skeleton_key,
-                    skeleton_token, split_name)
+from .names import (compare_names, find_lineage, find_major_places, normalize_entity_name,
+                    skeleton_key, skeleton_token, split_name)
 from .offices import find_holder_latin, is_learnable_office, is_office_name, office_key
 from .translit import compute_latin_name, is_latin, name_skeleton
 
@@ -67,6 +68,10 @@ def compute_name_keys(name: str, kind: str) -> set[str]:
         parts = split_name(name)
         if parts:
             keys.add(f"t:{kind}:" + skeleton_token(parts[-1]))
+        chain, _ = find_lineage(norm)
+        if kind == "PER" and len(chain) >= 2:
+            # a بن chain: its given name and father (محمد بن سلمان = محمد بن سلمان بن عبدالعزيز)
+            keys.add("c:" + " ".join(skeleton_token(w) for w in chain[:2]))
     skel = name_skeleton(name)
     if skel:
         keys.add("l:" + skel)
@@ -306,9 +311,13 @@ class EntityResolver:
         out = []
         if not day:
             return out
+        # an office resolved before is in the entities layer already (stored with it, then
+        # exported and imported, or analysed again): it is linked with its cluster there
+        linked = {(s.start, s.end) for s in doc.layers.get(self.layer, [])}
         for span in doc.layers.get(OFFICE_LAYER, []):
             key = span.attrs.get("office")
-            if not key or "entity_id" in span.attrs or not is_learnable_office(key):
+            if not key or "entity_id" in span.attrs or not is_learnable_office(key) or \
+                    (span.start, span.end) in linked:
                 continue
             holder = choose_role_holder(self.index.find_role_holders(key), day)
             record = self.index.get(holder["entity_id"]) if holder else None

@@ -36,6 +36,12 @@ HEAD_WEIGHT = 3.0
 ADMIN_HEADS = {normalize_place(w) for w in ("محافظة", "ولاية", "منطقة", "إمارة", "إقليم", "مقاطعة")}
 CITY_HEADS = {normalize_place(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة")}
 NEAR_WEIGHT = 1.0
+#: the word each country's own usage gives its first-level divisions: منطقة الجوف is the Saudi
+#: region, محافظة الجوف the Yemeni governorate (dr5hn's types: region / governorate)
+DIVISION_HEADS = {cc: normalize_place(w) for w, ccs in (
+    ("منطقة", "SA"), ("محافظة", "YE EG SY IQ JO LB PS KW BH OM"), ("إمارة", "AE"),
+    ("ولاية", "SD TN DZ MR US")) for cc in ccs.split()}
+DIVISION_WEIGHT = 1.0
 NISBA_WEIGHT = 4.0  # a candidate in the country of the adjective right after the name
 ALTERNATIVE_MIN = 0.05
 #: multi-word names the safe tagger takes whatever their size (the region news writes about)
@@ -518,7 +524,7 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
                 if p.country in nisbas:
                     s += NISBA_WEIGHT
                 if heads & ADMIN_HEADS and p.feature == "admin1":
-                    s += HEAD_WEIGHT
+                    s += HEAD_WEIGHT + (DIVISION_WEIGHT if DIVISION_HEADS.get(p.country) in heads else 0.0)
                 if heads & CITY_HEADS and p.feature == "city":
                     s += HEAD_WEIGHT
                 if p.feature == "city" and p.lat is not None and any(

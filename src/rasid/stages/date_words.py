@@ -60,7 +60,32 @@ def _build_ordinals() -> dict[str, int]:
 
 
 _ORDINALS = _build_ordinals()
-_ORD = "(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted(_ORDINALS, key=len, reverse=True)) + ")"
+
+
+def convert_words_to_regex(words) -> str:
+    """One regex for a word list, as a trie (shared prefixes written once: a plain
+    alternation of 120 ordinals is tried word by word at every position); a space in a
+    word matches any whitespace; longer words win over their prefixes."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + emit(sub)
+                for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return "(?:" + emit(trie) + ")"
+
+
+_ORD = convert_words_to_regex(_ORDINALS)
 _DECADES = {"عشرين": 2, "ثلاثين": 3, "اربعين": 4, "خمسين": 5, "ستين": 6, "سبعين": 7,
             "ثمانين": 8, "تسعين": 9}
 # words before a bare weekday that make it a name, not a date (صلاة الجمعة, لقاء الثلاثاء)

@@ -55,12 +55,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+من\s+(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     p: list[tuple[str, str]] = [
-        ("range_days", rf"(?P<pfx>من|بين|يومي)\s+{_AL}(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*{_AL}(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
+        ("range_days", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("range_days_h", rf"(?P<pfx>من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("range_days_h", rf"(?P<pfx>من|بين)\s+(?:(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى)\s*(?:(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_days_h", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
-        ("range_days", rf"(?P<pfx>من|بين)\s+(?P<o1>{_ORD})\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<o2>{_ORD})\s+من\s+(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("range_days_h", rf"(?P<pfx>من|بين)\s+(?P<o1>{_ORD})\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<o2>{_ORD})\s+من\s+(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr})?"),
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
@@ -323,6 +322,40 @@ def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
     return _since(m, _attrs(f"{s}/{e}", "year", False, "hijri", hijri=str(y)))
 
 
+_RANGE_FROM_RE = re.compile(r"(?:^|\s)(?:[وف]?من|بين|ابتداء\s+من|اعتبارا\s+من)\s*$".translate(_FOLD_RX))
+_RANGE_TO_RE = re.compile(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*".translate(_FOLD_RX))
+_RANGE_ENDS = ("greg_dmy", "hijri", "numeric", "numeric_ymd", "curday")  # days written out
+
+
+def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
+    """Two written-out days joined by من ... إلى/حتى/و become one interval
+    (من 17 شوال الجاري وحتى 10 ذي القعدة المقبل، من 1436/11/1هـ إلى 1436/11/30هـ); a relative
+    day or weekday keeps its own span (من اليوم حتى التاسع عشر من الشهر الحالي). `chosen`:
+    (start, end, attrs) sorted by start, offsets into `norm`."""
+    out: list = []
+    i = 0
+    while i < len(chosen):
+        s1, e1, a1 = chosen[i]
+        if i + 1 < len(chosen):
+            s2, e2, a2 = chosen[i + 1]
+            head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
+            if (head and kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
+                    and a1.get("granularity") == a2.get("granularity") == "day"
+                    and a1.get("value") and a2.get("value") and a1["value"] < a2["value"]
+                    and not a1.get("relation") and _RANGE_TO_RE.fullmatch(norm, e1, s2)):
+                cal = "hijri" if a1.get("calendar") == a2.get("calendar") == "hijri" else "gregorian"
+                start = head.start() + (1 if norm[head.start()].isspace() else 0)
+                attrs = _attrs(f"{a1['value']}/{a2['value']}", "range",
+                               bool(a1.get("relative") or a2.get("relative")), cal,
+                               range_start=a1["value"], range_end=a2["value"])
+                out.append((start, e2, attrs))
+                i += 2
+                continue
+        out.append((s1, e1, a1))
+        i += 1
+    return out
+
+
 # ---------------------------------------------------------------- public API
 _TATWEEL_SEP_RE = re.compile(r"(?<=\d)[ ]*ـ+[ ]*(?=\d)")
 
@@ -347,9 +380,12 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
                     cands.append((m.start("x"), m.end("x"), prio, attrs))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[tuple[int, int, dict[str, Any]]] = []
-    for s, e, _, attrs in cands:
+    kinds: dict[int, str] = {}
+    for s, e, prio, attrs in cands:
         if all(e <= cs or s >= ce for cs, ce, _ in chosen):
             chosen.append((s, e, attrs))
+            kinds[s] = _compiled()[prio][0]
+    chosen = join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds)
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)

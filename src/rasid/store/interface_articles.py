@@ -90,7 +90,9 @@ class ArticleMethods(abc.ABC):
         its attributes, with ``entity_id``, the archive entity, and ``sentence`` when
         known). The spans' stored attributes and the article's layers take the new
         attributes, and the article's mentions are replaced by one per span with an
-        ``entity_id``."""
+        ``entity_id``. A span with a ``"label"`` that the stored layer lacks and that
+        overlaps none of its spans (an office mention the archive step resolved) is added
+        to the layer and to the stored spans."""
 
     @abc.abstractmethod
     def set_entity_mentions_many(self, spans: dict[str, list[dict[str, Any]]]) -> None:

@@ -133,16 +133,26 @@ class EntityRecordMethods:
             for chunk in self._chunks(list(spans)):
                 cond, args = self._in("id", chunk)
                 stored.update(self._rows(f"SELECT id, layers FROM articles WHERE {cond}", args))
-            layer_rows, span_rows, mention_rows = [], [], []
+            layer_rows, span_rows, mention_rows, new_rows = [], [], [], []
             for article_id, items in spans.items():
                 if article_id not in stored:
                     raise KeyError(f"no article {article_id!r}")
                 layers = json.loads(stored[article_id])
                 by_offsets = {(s["start"], s["end"]): s for s in items}
-                for item in layers.get("entities", []):
-                    found = by_offsets.get((item["start"], item["end"]))
+                layer = layers.setdefault("entities", [])
+                for item in layer:
+                    found = by_offsets.pop((item["start"], item["end"]), None)
                     if found is not None:
                         item.update(found["attrs"])
+                # spans the archive step added (an office learnt from the archive) join the layer
+                added = [s for s in by_offsets.values() if s.get("label") and not any(
+                    x["start"] < s["end"] and s["start"] < x["end"] for x in layer)]
+                if added:
+                    layer += [{"start": s["start"], "end": s["end"], "label": s["label"], **s["attrs"]}
+                              for s in added]
+                    layer.sort(key=lambda x: (x["start"], x["end"]))
+                    new_rows += [(article_id, s["start"], s["end"], s["label"], s.get("text") or "",
+                                  json.dumps(s["attrs"], ensure_ascii=False)) for s in added]
                 layer_rows.append((json.dumps(layers, ensure_ascii=False), article_id))
                 span_rows += [(json.dumps(s["attrs"], ensure_ascii=False), article_id, s["start"],
                                s["end"]) for s in items]
@@ -154,6 +164,10 @@ class EntityRecordMethods:
                 self._executemany(f"UPDATE spans SET attrs = {p}{self._JSON_CAST} WHERE article_id = "
                                   f"{p} AND layer = 'entities' AND start = {p} AND \"end\" = {p}",
                                   span_rows)
+            if new_rows:
+                self._executemany('INSERT INTO spans (article_id, layer, start, "end", label, text, '
+                                  f"attrs) VALUES ({p}, 'entities', {p}, {p}, {p}, {p}, {p}{self._JSON_CAST})",
+                                  new_rows)
             for chunk in self._chunks(list(spans)):
                 cond, args = self._in("article_id", chunk)
                 self.con.execute(f"DELETE FROM mentions WHERE {cond}", args)
