@@ -294,9 +294,11 @@ class Monitor:
             replace_fuller_versions(self.store, batch, outcomes)
             updated = [d for d, o in zip(batch, outcomes) if o.outcome == "updated"]
             replaced = {d.id for d in updated}  # a snippet stored in this batch is done once
-            stored_ids = {o.id for o in outcomes if o.outcome == "stored"} - replaced
-            stored = [d for d in batch if d.id in stored_ids] + updated
+            stored = [d for d, o in zip(batch, outcomes)
+                      if o.outcome == "stored" and d.id not in replaced] + updated
             crash_for_test("stored")
+            if len({d.id for d in batch}) < len(batch):  # an article twice: prepare the copy kept
+                prepare_archive_steps(self.archive_steps, stored)
             if stored:
                 run_archive_steps(self.archive_steps, self.store, stored)
         for step in self.archive_steps:

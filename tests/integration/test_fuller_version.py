@@ -5,6 +5,7 @@ first record of tests/resources/saudinewsnet-sample.jsonl (README.md there); its
 paragraph, two sentences, stands for the feed snippet."""
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -131,3 +132,41 @@ def test_snippet_and_page_in_one_batch(db, tmp_path):
         _, per_entity, recorded = mention_totals(monitor, article["id"])
         assert per_entity and recorded == per_entity
         assert monitor.story_of_article(article["id"]) is not None
+
+
+def test_a_feed_snippet_then_its_html_page(tmp_path, capsys):
+    """The usual way: an RSS item's description first, then the page (its canonical link
+    is the item's link, percent-encoded) read from a file."""
+    esc = html.escape
+    feed = tmp_path / "feed.xml"
+    feed.write_text('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>الشرق '
+                    f'الأوسط</title><item><title>{esc(RECORD["title"])}</title><link>{esc(RECORD["url"])}'
+                    f"</link><description>{esc(SNIPPET)}</description></item></channel></rss>",
+                    encoding="utf-8")
+    paragraphs = "".join(f"<p>{esc(p.strip())}</p>" for p in FULL.split("\n") if p.strip())
+    page = tmp_path / "page.html"
+    page.write_text(f'<html lang="ar"><head><meta charset="utf-8"><title>{esc(RECORD["title"])}</title>'
+                    f'<link rel="canonical" href="{esc(RECORD["url"])}"></head><body><article>'
+                    f"<h1>{esc(RECORD['title'])}</h1>{paragraphs}</article></body></html>", encoding="utf-8")
+    db = str(tmp_path / "e.db")
+    assert ingest_json(db, str(feed), capsys)["stored"] == 1
+    out = ingest_json(db, str(page), capsys)
+    assert (out["stored"], out["updated"], out["duplicates"]) == (0, 1, 0)
+    with Monitor(db) as monitor:
+        (article,) = monitor.list_articles()["articles"]
+        text = monitor.get_document(article["id"]).text
+        assert len(text) > 10 * len(SNIPPET) and "بيرمنغهام" in text and "سوريا" in text
+
+
+def test_page_then_snippet_in_one_batch_keeps_what_was_prepared_for_the_page(tmp_path):
+    """The archive steps' per-document work (near-duplicate signature, story vector) is
+    prepared before the batch is stored; the copy kept is the one it must come from."""
+    from rasid.stories.neardup import compute_signature
+
+    both = write_jsonl(tmp_path / "both.jsonl", full_record(), snippet_record())
+    with Monitor(str(tmp_path / "f.db")) as monitor:
+        summary = monitor.ingest([both])
+        assert (summary.stored, summary.updated, summary.duplicates) == (1, 0, 1)
+        (article,) = monitor.list_articles()["articles"]
+        (signature,) = monitor.store.get_signatures([article["id"]]).values()
+        assert signature == compute_signature(FULL).astype("<u4").tobytes()
