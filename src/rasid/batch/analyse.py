@@ -5,8 +5,10 @@ is built once per worker process and reused by every partition it runs.
 No Spark import here except the vector type of the MinHash features."""
 from __future__ import annotations
 
+import io
 import json
 import zlib
+from pathlib import PurePosixPath
 from typing import Any, Iterable, Iterator
 
 from ..doc import Document
@@ -29,16 +31,22 @@ def get_pipeline(stages: tuple[str, ...]) -> Any:
 
 
 def read_raw_record(file: str, line: int | None, kind: str, payload: Any) -> Iterable[Document | Rejection | None]:
-    """The documents of one raw record: a JSON Lines line, a Parquet row (JSON), or a
-    whole file of another kind (WARC, HTML, text) read by rasid's readers."""
-    from ..ingest.files import read_bytes
+    """The documents of one raw record: a JSON Lines line, a Parquet row (JSON), a whole
+    file of another kind (WARC, HTML, text) read by rasid's readers, or a file the driver
+    could not read (``error``: the payload is the reason)."""
+    from ..ingest.files import kind_of, read_bytes
     from ..ingest.jsonl import convert_record_safely, read_json_line
+    from ..ingest.warc import read_warc_stream
 
     origin = f"{file}:{line}" if line else file
     if kind == "line":
         return [read_json_line(payload, origin, None)]
     if kind == "record":
         return [convert_record_safely(json.loads(payload), origin)]
+    if kind == "error":
+        return [Rejection(origin, payload)]
+    if kind_of(PurePosixPath(file)) == "warc":  # warcio reads every gzip member (record) itself
+        return read_warc_stream(io.BytesIO(bytes(payload)), file)
     return read_bytes(bytes(payload), file)
 
 

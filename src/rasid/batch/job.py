@@ -2,8 +2,9 @@
 
 Inputs (local paths or any URI the Spark installation reads: ``file://``, ``hdfs://``,
 ``s3a://``), listed recursively through Hadoop's FileSystem: JSON Lines (one record per
-line, line numbers kept), Parquet (one record per row) and whole files of the other kinds
-rasid reads (WARC, HTML, text). The raw records are spread over the cluster, analysed in
+line, line numbers kept), Parquet (one record per row, row numbers kept) and whole files
+of the other kinds rasid reads (WARC, HTML, text); a file that cannot be read becomes a
+rejected row. The raw records are spread over the cluster, analysed in
 ``mapPartitions`` by the same registered stages as `rasid ingest` (`analyse`), and the
 tables of `docs/batch.md` are derived with Spark: near-duplicates with MinHash LSH,
 stories as connected components of a similarity join, entities by a group-by over the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..stages import DEFAULT_STAGES
@@ -22,7 +24,6 @@ NEAR_DUPLICATE = 0.75  # Jaccard of 5-character shingles (as `rasid.stories.near
 STORY_SIMILARITY = 0.25  # Jaccard of content words, published within STORY_DAYS
 STORY_DAYS = 3
 STORY_ROUNDS = 30
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json", ".json.gz")
 TABLES = ("articles", "mentions", "entities", "places", "dates", "events", "near_duplicates",
           "stories", "rejected")
 
@@ -57,19 +58,31 @@ def start_spark(master: str | None = None) -> Any:
 
 def list_input_files(spark: Any, inputs: list[str]) -> list[str]:
     """Every file under the inputs (recursively; hidden and ``_`` files skipped), sorted."""
+    from py4j.protocol import Py4JJavaError
+
     jvm, conf = spark._jvm, spark._jsc.hadoopConfiguration()
     found: list[str] = []
     for item in inputs:
-        path = jvm.org.apache.hadoop.fs.Path(item)
-        fs = path.getFileSystem(conf)
-        if not fs.exists(path):
-            raise BatchError(f"{item}: no such file or directory", 3)
-        files = fs.listFiles(path, True)
-        while files.hasNext():
-            name = files.next().getPath().toString()
-            if not os.path.basename(name).startswith((".", "_")):
-                found.append(name)
+        # any URI goes to Hadoop's FileSystem as it is: the installation decides what it reads
+        try:
+            path = jvm.org.apache.hadoop.fs.Path(item)
+            fs = path.getFileSystem(conf)
+            if not fs.exists(path):
+                raise BatchError(f"{item}: no such file or directory", 3)
+            files = fs.listFiles(path, True)
+            while files.hasNext():
+                name = files.next().getPath().toString()
+                if not os.path.basename(name).startswith((".", "_")):
+                    found.append(name)
+        except Py4JJavaError as exc:
+            raise BatchError(f"{item}: Spark cannot read it: {java_message(exc)}", 3) from None
     return sorted(found)
+
+
+def java_message(exc: Any) -> str:
+    """The first line of a Java exception raised through Py4J (class: message)."""
+    java = getattr(exc, "java_exception", None)
+    return (str(java.toString()) if java is not None else str(exc)).splitlines()[0]
 
 
 def display_name(uri: str) -> str:
@@ -78,18 +91,29 @@ def display_name(uri: str) -> str:
 
 def read_raw_records(spark: Any, files: list[str]) -> Any:
     """An RDD of ``(file, line, kind, payload)``: a line of JSON Lines, a Parquet row as
-    JSON, or a whole file's bytes."""
+    JSON (line: its row number), a whole file's bytes, or the reason a file could not be
+    read (kind ``error``, so it becomes a rejected row)."""
     import json
+
+    from pyspark.errors import PySparkException
+    from py4j.protocol import Py4JJavaError
+
+    from ..ingest.files import kind_of
 
     sc, parts = spark.sparkContext, []
     for uri in files:
         name = display_name(uri)
-        lower = uri.lower()
-        if lower.endswith(JSONL_SUFFIXES):
+        kind = kind_of(PurePosixPath(uri))
+        if kind == "json":
             lines = sc.textFile(uri).zipWithIndex()
             parts.append(lines.map(lambda li, n=name: (n, li[1] + 1, "line", li[0].encode("utf-8"))))
-        elif lower.endswith(".parquet"):
-            rows = spark.read.parquet(uri).rdd.zipWithIndex()
+        elif uri.lower().endswith(".parquet"):
+            try:  # the footer is read here: a file that is no Parquet fails now, not in the job
+                rows = spark.read.parquet(uri).rdd.zipWithIndex()
+            except (PySparkException, Py4JJavaError) as exc:
+                reason = f"unreadable Parquet file: {java_message(exc)}"
+                parts.append(sc.parallelize([(name, None, "error", reason)], 1))
+                continue
             parts.append(rows.map(lambda ri, n=name: (n, ri[1] + 1, "record",
                                                       json.dumps(ri[0].asDict(recursive=True),
                                                                  ensure_ascii=False, default=str))))

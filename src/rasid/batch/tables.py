@@ -60,8 +60,11 @@ def convert_rows_to_document(article: dict[str, Any], mentions: list[dict[str, A
 
 
 def split_origin(origin: str) -> tuple[str, int | None]:
-    """``("file.jsonl", 12)`` from ``"file.jsonl:12"``; the line is None when there is none."""
-    head, sep, tail = origin.rpartition(":")
-    if sep and tail.isdigit():
-        return head, int(tail)
+    """``("file.jsonl", 12)`` from ``"file.jsonl:12"`` (a line, or a Parquet row) and
+    ``("file.warc.gz", 3)`` from ``"file.warc.gz#record-3"`` (a WARC record); the line is
+    None when there is none."""
+    for separator in ("#record-", ":"):
+        head, sep, tail = origin.rpartition(separator)
+        if sep and tail.isdigit():
+            return head, int(tail)
     return origin, None
