@@ -222,3 +222,20 @@ def test_token_caches_are_bounded():
     # over the limit: emptied, and then everything in the call is missing, even past the limit
     got = _missing(cache, [["a", "c", "d", "e"]], [["A", "C", "D", "E"]], limit=3)
     assert cache == {} and got == {"a": "A", "c": "C", "d": "D", "e": "E"}
+
+
+def test_char_cache_cleared_mid_call_still_answers(tagger, sentences, monkeypatch):
+    """When the character-vector cache is emptied to stay under its bound, the strings of
+    the call that were cached before must be computed again (they were not, and a worker
+    failed with KeyError after some thousands of articles)."""
+    import rasid.stages.ner_nn as ner_nn
+
+    net = tagger.nets[0]
+    norms = [tok for sent in sentences[:3] for tok in sent]
+    expected = net.char_vectors(norms)
+    net._char_cache.clear()
+    net.char_vectors(norms[:5])  # some of the strings cached
+    monkeypatch.setattr(ner_nn, "CHAR_CACHE", 6)  # the next call overflows: the cache is emptied
+    got = net.char_vectors(norms)
+    assert np.array_equal(got, expected)
+    assert len(net._char_cache) == len(set(norms))

@@ -41,7 +41,7 @@ class Term(NamedTuple):
 _MARKS = "\u064B-\u065F\u0670\u0640\u0610-\u061A\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u200c\u200d"
 TERM_RE = re.compile(rf"[\w{_MARKS}]+(?:[.,\u066b\u066c]\d+)*")
 _CLITIC_NUMBER_RE = re.compile(r"^[وفبلك]{1,2}(\d+)$")
-_CACHE_LIMIT = 500_000
+_CACHE_LIMIT = 100_000
 
 
 def _keep_alnum(word: str) -> str:

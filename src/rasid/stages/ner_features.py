@@ -151,12 +151,18 @@ def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
     return norm, word.clitic, word.base + normalize_name(text[word.end:]), word.article, kind
 
 
+#: analyses kept per word form. Each is ~30 short strings (2-3 KB); 300,000 of them made a
+#: worker grow past 1 GB on 10k articles (issue 17 item 4). The 60,000 most recent forms
+#: still hold nearly every token of news text (Zipf), so the hit rate barely moves.
+DESCRIBE_CACHE = 60_000
+
+
 def make_describer(res: Resources):
     """Return a cached ``describe_token(text) -> TokenInfo`` using `res`."""
     freq = load_wordfreq()
     clusters = res.clusters
 
-    @lru_cache(maxsize=300_000)
+    @lru_cache(maxsize=DESCRIBE_CACHE)
     def describe_token(text: str) -> TokenInfo:
         norm, clitic, base, article, kind = analyse_token(text)
         stem = base[2:] if article and base.startswith("ال") else base

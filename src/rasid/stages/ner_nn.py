@@ -119,8 +119,9 @@ class BiLSTMCRF:
         cache = self._char_cache
         todo = list(dict.fromkeys(x for x in norms if x not in cache))
         if todo:
-            if len(cache) > 300_000:
-                cache.clear()
+            if len(cache) + len(todo) > CHAR_CACHE:
+                cache.clear()  # then every string of the call is missing, not only the new ones
+                todo = list(dict.fromkeys(norms))
             K = len(self._char_proj)
             pad = K // 2
             for lo in range(0, len(todo), 1024):  # chunks keep the temporaries small
@@ -237,8 +238,14 @@ class BiLSTMCRF:
         return crf_marginals(self.emissions(sentences), self.trans, self.start, self.end)
 
 
+#: character-CNN vectors kept per string (`char_vectors`), and per-token rows kept by the
+#: networks and the CRF (`_missing`): bounded so that a worker's memory stops growing with
+#: the number of articles it has analysed (issue 17 item 4); frequent forms come back at once.
+CHAR_CACHE = 100_000
+
+
 def _missing(cache: dict, sentences: Sequence[Sequence[str]], infos: Sequence[Sequence[TokenInfo]],
-             limit: int = 200_000) -> dict[str, TokenInfo]:
+             limit: int = 60_000) -> dict[str, TokenInfo]:
     """The token strings of `sentences` that `cache` lacks, with their analyses; the cache
     is emptied first when it would grow past `limit` entries."""
     todo: dict[str, TokenInfo] = {}
