@@ -95,3 +95,17 @@ def test_warc_truncated_file_keeps_earlier_records(tmp_path, article):
     assert [d.url for d in docs] == [URL1, URL2]
     assert [r.origin.rsplit("/", 1)[-1] for r in rejections] == ["broken.warc#record-4", "garbage.warc"]
     assert rejections[1].reason == "not a WARC file (no WARC/ header)"
+
+
+def test_gzipped_warc_from_standard_input_gives_every_record(tmp_path, article):
+    """A .warc.gz is one gzip member per record: read from a stream (standard input) or from
+    bytes, every member is unpacked, not only the first."""
+    from rasid.ingest.files import read_stream
+
+    title, paragraphs = article
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path, [("response", URL1, "200 OK", "text/html", page(title, paragraphs[:4]).encode("utf-8")),
+                      ("response", URL2, "200 OK", "text/html", page(title, paragraphs[4:8]).encode("utf-8"))])
+    items = list(read_stream(io.BytesIO(path.read_bytes()), "<stdin>"))
+    assert [getattr(i, "url", None) for i in items] == [URL1, URL2]
+    assert items[1].text == "\n\n".join(paragraphs[4:8])

@@ -41,17 +41,26 @@ class IngestError(ValueError):
 
 
 def gunzip_bounded(data: bytes, max_bytes: int = MAX_BYTES) -> bytes:
-    """Decompress gzip `data`; `IngestError` when it expands beyond `max_bytes`."""
+    """Decompress gzip `data`, every member of it (a ``.warc.gz`` is one gzip member per
+    record, and concatenated members are one gzip file); `IngestError` when it expands
+    beyond `max_bytes` or is corrupt."""
     import zlib
 
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise IngestError(f"corrupt gzip data: {exc}") from None
-    if len(out) > max_bytes or inflater.unconsumed_tail:
-        raise IngestError(f"over {max_bytes} bytes uncompressed")
-    return out
+    out, rest = bytearray(), data
+    while rest:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(rest, max_bytes + 1 - len(out))
+        except zlib.error as exc:
+            raise IngestError(f"corrupt gzip data: {exc}") from None
+        if len(out) > max_bytes or inflater.unconsumed_tail:
+            raise IngestError(f"over {max_bytes} bytes uncompressed")
+        if not inflater.eof:  # truncated: what came out is kept (the reader rejects the cut record)
+            break
+        rest = inflater.unused_data
+        if rest[:2] != b"\x1f\x8b":  # trailing bytes that are not another member: ignored, as gzip does
+            break
+    return bytes(out)
 
 
 class LimitedReader(io.RawIOBase):
