@@ -6,7 +6,9 @@ For checking that a speed change keeps the stored output identical: fill two arc
 with the same input, one with each version (`bench/profile_ingest.py --db PATH`), then
 compare them. Columns that record when a row was written (``*_at``), ``origin`` and the
 FTS shadow tables are left out; every other column of every table is compared as a
-sorted multiset of rows. Prints the differing tables (with a few rows) and exits 1 when
+sorted multiset of rows. The search index itself is compared as ``articles_fts (terms)``:
+every indexed term with its article id, column and position (FTS5's ``fts5vocab``
+instance table; the index is contentless, so its columns cannot be read back). Prints the differing tables (with a few rows) and exits 1 when
 anything differs.
 """
 from __future__ import annotations
@@ -33,6 +35,11 @@ def read_tables(path: str) -> dict[str, Counter]:
         cols = [r[1] for r in con.execute(f'PRAGMA table_info("{name}")') if r[1] not in CLOCK_COLUMNS]
         rows = con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}"')
         out[name] = Counter(tuple(r) for r in rows)
+    if "articles_fts" in names:
+        con.execute("CREATE VIRTUAL TABLE temp.fts_terms USING fts5vocab(main, articles_fts, instance)")
+        rows = con.execute("SELECT a.id, v.col, v.offset, v.term FROM temp.fts_terms AS v "
+                           "JOIN articles AS a ON a.rowid = v.doc")
+        out["articles_fts (terms)"] = Counter(tuple(r) for r in rows)
     con.close()
     return out
 

@@ -13,8 +13,10 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
   millisecond each way); a worker returns the analysed document, or a failure reason when a
   stage raised, so one bad article never stops the others.
 * The worker also computes what the archive steps need of the document alone (near-duplicate
-  signature, story vector: `rasid.archive_steps.attach_prepared`), which travels back with it,
-  so the parent's serial share is the store and the archive lookups.
+  signature, story vector: `rasid.archive_steps.attach_prepared`) and the search index's forms
+  of its title and text (`rasid.search.analyzer.attach_index_forms`; the store takes them when
+  its analyzer has the same signature), which travel back with it, so the parent's serial
+  share is the store's writes and the archive lookups.
 * At most ``window`` documents (default 8 per worker) are in flight, so memory stays flat
   however long the input; results are yielded in input order.
 """
@@ -68,12 +70,20 @@ def watch_parent(parent: int, every_s: float = 0.5) -> None:
 
 
 def analyse_in_worker(doc: Document) -> Document | str:
-    """The analysed document with what the archive steps need of it alone (the parent's
-    serial share: `rasid.archive_steps.attach_prepared`), or a failure reason."""
+    """The analysed document with what the archive steps and the search index need of it
+    alone (the parent's serial share: `rasid.archive_steps.attach_prepared`,
+    `rasid.search.analyzer.attach_index_forms`), or a failure reason."""
     from .archive_steps import attach_prepared
+    from .search.analyzer import attach_index_forms
 
     out = analyse_safely(_WORKER_PIPELINE, doc)
-    return out if isinstance(out, str) else attach_prepared(_WORKER_PREPARERS, out)
+    if isinstance(out, str):
+        return out
+    try:
+        attach_index_forms(out)
+    except Exception:  # the store computes them again and reports what goes wrong there
+        pass
+    return attach_prepared(_WORKER_PREPARERS, out)
 
 
 # -- in the parent ----------------------------------------------------------------------------

@@ -177,3 +177,58 @@ def test_bad_limits(archive):
         search(archive, "الرئيس", limit=0)
     with pytest.raises(QueryError):
         search(archive, "الرئيس", offset=-1)
+
+
+def _only_in(doc, other):
+    """A body word of `doc` whose forms (stem and exact) are nowhere in `other`."""
+    an = get_analyzer()
+    theirs = {f for t in an.analyze(other.title + " " + other.text) for f in (t.exact, t.stem)}
+    return next(t.exact for t in an.analyze(doc.text)
+                if len(t.exact) > 4 and t.exact.isalpha() and not {t.exact, t.stem} & theirs)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_index_forms_carried_from_a_worker(engine, tmp_path):
+    """The index forms a worker computed (`attach_index_forms`, pickled back with the
+    document) are what the store indexes, the same index as computed by the store; forms
+    made by another analyzer, or for another text, are computed again."""
+    import pickle
+
+    from rasid.search.analyzer import INDEX_FORMS_ATTR, attach_index_forms
+
+    plain = open_store(archive_location(engine, tmp_path / "plain"))
+    fed = open_store(archive_location(engine, tmp_path / "fed"))
+    try:
+        plain.add_documents(make_docs(), batch_size=7)
+        fed.add_documents([pickle.loads(pickle.dumps(attach_index_forms(d))) for d in make_docs()],
+                          batch_size=7)
+        for query in ("هجوم", "الرئيس التركي", '"وزارة الداخلية"', "رئيس -هجوم"):
+            expected = [(h.id, round(h.score, 9), h.matches) for h in search(plain, query, limit=30)]
+            assert expected, query
+            assert [(h.id, round(h.score, 9), h.matches) for h in search(fed, query, limit=30)] == expected
+    finally:
+        plain.close()
+        fed.close()
+
+    a, b = make_docs()[:2]
+    word = _only_in(b, a)
+    with open_store(archive_location(engine, tmp_path / "trusted")) as store:
+        doc = attach_index_forms(a)
+        doc.id = "a"
+        sig, title, text, _, _ = getattr(doc, INDEX_FORMS_ATTR)
+        other = getattr(attach_index_forms(b), INDEX_FORMS_ATTR)
+        setattr(doc, INDEX_FORMS_ATTR, (sig, title, text, other[3], other[4]))
+        store.add_documents([doc])  # same analyzer, same text: taken as carried
+        assert [h.id for h in search(store, word)] == ["a"]
+    for change in ("analyzer", "text"):
+        with open_store(archive_location(engine, tmp_path / change)) as store:
+            doc = attach_index_forms(make_docs()[0])
+            sig, title, text, _, _ = getattr(doc, INDEX_FORMS_ATTR)
+            if change == "analyzer":
+                sig = "light10+exact/v1"
+            else:
+                doc.text = text + " خاتمة"
+            setattr(doc, INDEX_FORMS_ATTR, (sig, title, text, other[3], other[4]))
+            store.add_documents([doc])
+            assert search(store, word) == []
+            assert [h.id for h in search(store, "خاتمة" if change == "text" else _only_in(a, b))] == [doc.id]

@@ -18,7 +18,7 @@ import pytest
 from rasid.alerts.watches import add_watch
 from rasid.monitor import Monitor
 from rasid.settings import SettingsError, resolve_settings
-from rasid.store import open_store
+from rasid.store import SearchQuery, open_store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "saudinewsnet-stories.jsonl"
 CLOCK = {"ingested_at", "created_at", "updated_at", "added_at"}
@@ -37,6 +37,10 @@ def snapshot(db: Path) -> dict[str, list]:
         out = {k: [{c: v for c, v in r.items() if c not in CLOCK} for r in store.iter_records(k)]
                for k in KINDS}
         out["documents"] = [d.to_dict() for d in store.iter_documents()]
+        # the search index (its forms computed in the workers): hits, scores, highlights
+        out["search"] = [(h.id, round(h.score, 9), h.matches, h.title_matches)
+                         for q in ("ماليزيا", "الرئيس", "وزير الخارجية")
+                         for h in store.search(SearchQuery(q, limit=20))]
     return out
 
 
@@ -51,7 +55,7 @@ def test_two_workers_store_what_one_process_stores(tmp_path):
     assert (second.read, second.stored, second.words) == (first.read, first.stored, first.words) == (16, 16, first.words)
     assert again.stored == 0 and again.duplicates == 16
     expected, got = snapshot(one), snapshot(two)
-    assert expected["near_duplicates"] and expected["alerts"] and expected["entities"]
+    assert expected["near_duplicates"] and expected["alerts"] and expected["entities"] and expected["search"]
     assert [d["title"] for d in got["documents"]] == [d["title"] for d in expected["documents"]]
     for kind in expected:
         assert got[kind] == expected[kind], kind

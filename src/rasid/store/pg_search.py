@@ -166,9 +166,8 @@ class PostgresSearchMixin:
     ``transaction``)."""
 
     # -- index ------------------------------------------------------------------------------
-    def _index_forms(self, title: str, text: str) -> IndexForms:
-        return convert_index_forms(self.analyzer.index_forms(title or ""),
-                                   self.analyzer.index_forms(text))
+    #: the article's index (`_index_forms`) from the analyzer's forms of its title and body
+    _combine_index_forms = staticmethod(convert_index_forms)
 
     def _write_index(self, rowid: int, index: IndexForms) -> None:
         """The article's postings and its share of the statistics (inside the caller's

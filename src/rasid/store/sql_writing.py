@@ -2,7 +2,8 @@
 (the batch loop, the duplicate outcomes, the state table). Each store provides ``con``,
 ``_lock``, ``_PARAM``, ``_NOW`` (SQL for the current UTC time as ISO text), ``_atomic``,
 ``transaction``, ``_WRITE_ERRORS`` (what a failed insert of one article raises),
-``_index_forms(title, text)`` (the article's search-index forms), ``_find_duplicate``
+``analyzer``, ``_combine_index_forms(title_forms, body_forms)`` (the article's search index
+in the engine's form, from `Analyzer.index_forms` of its title and body), ``_find_duplicate``
 and ``_insert_article``. PostgreSQL writes a batch its own way first
 (`PostgresStore._write_batch`) and falls back to `_insert_one_by_one`. Replacing an
 article (`replace_document`) also uses ``_JSON_CAST``, ``_GREATEST``, ``_NEXT_ROWID`` (SQL
@@ -16,6 +17,7 @@ from typing import Any, Iterable
 
 from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
+from ..search.analyzer import take_index_forms
 from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport
 
 Prepared = list[tuple[Document, "dict[str, Any] | Exception"]]
@@ -58,8 +60,14 @@ class ArticleWritingMethods:
                     doc.author, doc.published, doc.summary,
                     json.dumps(data["images"], ensure_ascii=False),
                     json.dumps(data["meta"], ensure_ascii=False), doc.origin),
-            "index": self._index_forms(doc.title or "", doc.text),
+            # computed by the worker process that analysed it, when it was
+            "index": self._combine_index_forms(*take_index_forms(self.analyzer, doc)),
         }
+
+    def _index_forms(self, title: str, text: str) -> Any:
+        """The search index of an article with this title and text, in the engine's form."""
+        return self._combine_index_forms(self.analyzer.index_forms(title or ""),
+                                         self.analyzer.index_forms(text))
 
     @staticmethod
     def _layer_rows(doc: Document) -> tuple[str, list[tuple], list[tuple]]:

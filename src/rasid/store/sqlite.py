@@ -187,9 +187,10 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
     #: an article replaced by its fuller version takes the next sequence number
     _NEXT_ROWID = "(SELECT max(rowid) + 1 FROM articles)"
 
-    def _index_forms(self, title: str, text: str) -> tuple[str, str, str, str]:
+    @staticmethod
+    def _combine_index_forms(title_forms: tuple[str, str], body_forms: tuple[str, str]) -> tuple[str, ...]:
         """The FTS5 columns of an article: title stems and exact forms, body likewise."""
-        return (*self.analyzer.index_forms(title), *self.analyzer.index_forms(text))
+        return (*title_forms, *body_forms)
 
     def _write(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
         with self.transaction():
