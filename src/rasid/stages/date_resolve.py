@@ -214,15 +214,22 @@ def _resolve_range_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] 
     return _range(dt.date(y1, ma, d1), dt.date(y2, mb, d2), relative)
 
 
-def _resolve_range_numeric(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
-    """10-12/3, 10–12/3/2015, 5-7/9/1436هـ: days of one month."""
-    d1, d2, mo = int(g["d1"]), int(g["d2"]), int(g["m"])
+def _range_year(g: dict[str, Any], pub: dt.date | None) -> tuple[int | None, bool]:
+    """The year of a numeric range and whether it is Hijri (هـ written, or a year in
+    1300-1600); without a year, the publication's year in that calendar (None without one)."""
     y = int(g["y"]) if g.get("y") else None
-    if not (1 <= mo <= 12 and 1 <= d1 < d2 <= 31):
-        return None
     hijri = bool(g.get("hs")) or (y is not None and 1300 <= y <= 1600)
     if y is None and pub is not None:
         y = convert_gregorian_to_hijri(pub)[0] if hijri else pub.year
+    return y, hijri
+
+
+def _resolve_range_numeric(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """10-12/3, 10–12/3/2015, 5-7/9/1436هـ: days of one month."""
+    d1, d2, mo = int(g["d1"]), int(g["d2"]), int(g["m"])
+    if not (1 <= mo <= 12 and 1 <= d1 < d2 <= 31):
+        return None
+    y, hijri = _range_year(g, pub)
     if y is None:
         return _attrs(None, "range", True)
     if hijri:
@@ -262,12 +269,9 @@ def _resolve_range_numeric_dm(g: dict[str, Any], pub: dt.date | None) -> dict[st
     """من 10/8 إلى 15/8/2015, من 28/7 إلى 3/8: day/month to day/month (Hijri with هـ or a
     Hijri year)."""
     d1, m1, d2, m2 = int(g["d1"]), int(g["m1"]), int(g["d2"]), int(g["m2"])
-    y = int(g["y"]) if g.get("y") else None
     if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
         return None
-    hijri = bool(g.get("hs")) or (y is not None and 1300 <= y <= 1600)
-    if y is None and pub is not None:
-        y = convert_gregorian_to_hijri(pub)[0] if hijri else pub.year
+    y, hijri = _range_year(g, pub)
     if y is None:
         return _attrs(None, "range", True)
     y1 = y - 1 if (m1, d1) > (m2, d2) else y
