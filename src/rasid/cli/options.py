@@ -13,26 +13,25 @@ ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 URL_SCHEMES = ("http://", "https://")
 
 
-def positive_int(value: str) -> int:
-    """``--limit``, ``--batch-size``, ``--max-bytes`` ...: a whole number of at least 1."""
+def _whole_number(value: str, least: int, below: str) -> int:
+    """`value` as a whole number of at least `least`; `below` says what is allowed."""
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    if number < least:
+        raise argparse.ArgumentTypeError(f"must be {below}, not {number}")
     return number
+
+
+def positive_int(value: str) -> int:
+    """``--limit``, ``--batch-size``, ``--max-bytes`` ...: a whole number of at least 1."""
+    return _whole_number(value, 1, "at least 1")
 
 
 def non_negative_int(value: str) -> int:
     """``--offset``: a whole number of at least 0."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {number}")
-    return number
+    return _whole_number(value, 0, "0 or more")
 
 
 def entity_type(value: str) -> str:
