@@ -105,7 +105,8 @@ def explain_spans(one_rows: list[dict], batch_rows: list[dict]) -> None:
         theirs = keys_spans(other)
         made: dict[str, int] = {}
         for row in rows:
-            if row["layer"] in COMPARED_LAYERS and keys_spans([row]) and next(iter(keys_spans([row]))) not in theirs:
+            key = keys_spans([row])
+            if key and not key <= theirs:
                 attrs = row.get("attrs") or {}
                 if isinstance(attrs, str):
                     attrs = json.loads(attrs)
