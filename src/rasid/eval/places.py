@@ -80,6 +80,28 @@ def is_near(gold: dict, pred: Span | None) -> bool:
     return convert_degrees(lat, lon, plat, plon) <= NEAR_DEGREES.get(feature, REGION_DEGREES)
 
 
+ORG_HEADS = ("شرطة", "أمانة", "أمين", "أمير", "إمارة", "محافظ", "بلدية", "سجون", "جامعة", "مستشفى",
+             "مطار", "ميناء", "قاعدة", "بنك", "تعليم", "غرفة")
+
+
+def classify_mention(gold: dict) -> str:
+    """The phenomenon a gold mention stands for, for per-class figures: ``gap`` (no table
+    held it when annotated), ``country``, ``region`` (province, region, continent),
+    ``in organisation`` (a city named inside a body's name: شرطة جدة، أمانة منطقة الرياض),
+    ``city, several words`` or ``city, one word``."""
+    if gold.get("gazetteer_id") is None:
+        return "gap"
+    feature = gold.get("feature") or "city"
+    if feature == "country":
+        return "country"
+    if feature != "city":
+        return "region"
+    before = gold["context"][:gold["start"]].split()[-2:]
+    if any(w.lstrip("وبل") in ORG_HEADS or w.lstrip("وبل").lstrip("ال") in ORG_HEADS for w in before):
+        return "in organisation"
+    return "city, several words" if " " in gold["text"].strip() else "city, one word"
+
+
 def group_contexts(gold: list[dict]) -> dict[tuple[str, str], list[dict]]:
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for g in gold:
@@ -128,6 +150,7 @@ def evaluate_pipeline(gold: list[dict], pipeline) -> dict:
     overlapping no gold mention are counted as false places."""
     n = ok_near = false = 0
     errors, spurious = [], []
+    by_class: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (doc_id, context), mentions in group_contexts(gold).items():
         doc = pipeline(Document(text=context, url=doc_id))
         spans = doc.layers.get("places", [])
@@ -138,8 +161,11 @@ def evaluate_pipeline(gold: list[dict], pipeline) -> dict:
             # a gold country mention that no place span covers
             pred = next((s for s in places if s.start < m["end"] and m["start"] < s.end),
                         next((s for s in spans if s.start < m["end"] and m["start"] < s.end), None))
+            cls = by_class[classify_mention(m)]
+            cls[0] += 1
             if is_near(m, pred):
                 ok_near += 1
+                cls[1] += 1
             else:
                 errors.append((m["text"], m["name_en"], m["country"],
                                context[pred.start:pred.end] if pred else None,
@@ -151,7 +177,7 @@ def evaluate_pipeline(gold: list[dict], pipeline) -> dict:
                 spurious.append((context[s.start:s.end], s.attrs["name_en"], s.attrs["country"],
                                  context[max(0, s.start - 25):s.end + 25].replace("\n", " ")))
     return {"n": n, "near": 100.0 * ok_near / max(n, 1), "false": false,
-            "errors": errors, "spurious": spurious}
+            "errors": errors, "spurious": spurious, "by_class": dict(sorted(by_class.items()))}
 
 
 def evaluate_tagger(gold: list[dict], stage: PlaceStage) -> dict[str, float]:
@@ -200,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"false-places {res['false']}")
             if split == args.split:
                 result = res
+        for cls, (total, ok) in result["by_class"].items():
+            print(f"class\t{cls}\t{total}\t{100.0 * ok / total:.1f}")
         if args.errors:
             for e in result["errors"]:
                 print("error\t" + "\t".join(str(x) for x in e))
