@@ -91,7 +91,8 @@ def classify_mention(gold: dict) -> str:
     ``city, several words`` or ``city, one word``."""
     if gold.get("gazetteer_id") is None:
         return "gap"
-    feature = gold.get("feature") or "city"
+    entry = load_gazetteer().by_key.get(gold["gazetteer_id"])
+    feature = gold.get("feature") or (entry.feature if entry else "city")
     if feature == "country":
         return "country"
     if feature != "city":

@@ -42,6 +42,15 @@ ARAB_LEAGUE = set("SA AE BH KW QA OM YE IQ SY LB JO PS EG SD LY TN DZ MA MR SO D
 NEAR_COUNTRIES = set("IQ SY YE LY PS SA AE BH KW QA OM JO LB".split())
 _ARABIC_RE = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u064B-\u0652\u0670\u0671 \-]+$")
 _DIAC_RE = re.compile(r"[\u064B-\u0652\u0670]")
+#: district names in dr5hn are written with their head (قضاء عكار، ناحية غماس، مركز جرجا):
+#: the short name is indexed too (not after مدينة/منطقة/حي: مدينة حمد، منطقة الثورة are names)
+_DISTRICT_PREFIX_RE = re.compile(r"^(قضاء|مديريه|ناحيه|مركز|لواء) (?=\S{3})")
+#: dr5hn's Arabic names are read for the Arab League and for the Turkish provinces on the
+#: Syrian and Iraqi borders (Hatay, Kilis, Gaziantep, Şanlıurfa, Mardin, Şırnak, Hakkari by
+#: plate code), whose towns and districts (سروج، ريحانلي، نصيبين) that news names; elsewhere in
+#: Turkey dr5hn's machine spellings collide with common words (إطار for Tire, موت for Mut)
+DR5HN_COUNTRIES = ARAB_LEAGUE | {"TR"}
+TR_BORDER_PROVINCES = frozenset("31 79 27 63 47 73 30".split())
 _ADMIN_PREFIX_RE = re.compile(r"^(منطقه|محافظه|ولايه|اماره|اقليم|مقاطعه|اماره) ")
 
 
@@ -195,11 +204,11 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
         with open(dr5hn / "cities_with_arabic.tsv", encoding="utf-8") as fh:
             for row in csv.DictReader(fh, delimiter="\t"):
                 cc = row["country_code"]
-                if cc not in ARAB_LEAGUE:
+                if cc not in DR5HN_COUNTRIES or (cc == "TR" and row["state_code"] not in TR_BORDER_PROVINCES):
                     continue
                 native = row["native"] if is_arabic_name(row["native"] or "") else ""
                 name_ar = row["name_ar"] if is_arabic_name(row["name_ar"] or "") else ""
-                if not (native or name_ar):
+                if not (native or name_ar) or row["name"] == "Merkez":  # "centre" districts
                     continue
                 lat, lon = float(row["latitude"]), float(row["longitude"])
                 best, best_d = None, 10.0
@@ -208,12 +217,15 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
                     for dj in (-1, 0, 1):
                         for e in grid.get((cc, ci + di, cj + dj), ()):
                             d = _km(lat, lon, e["lat"], e["lon"])
-                            if d < best_d and (d < 2.0 or _similar_en(row["name"], e["name_en"])):
+                            # Turkish districts share their seat's point: names only
+                            if d < best_d and ((d < 2.0 and cc != "TR")
+                                               or _similar_en(row["name"], e["name_en"])):
                                 best, best_d = e, d
                 if best is not None:
                     matched += 1
                     best.setdefault("_dr5hn", []).extend(n for n in (native, name_ar) if n)
                 elif (cc in NEAR_COUNTRIES or row["type"] in ("city", "capital")
+                      or (cc == "TR" and row["type"] == "adm2")
                       or int(row["population"] or 0) >= 5000):
                     added += 1
                     extra.append({"key": f"dr5hn-city:{row['id']}", "geonameid": "",
@@ -239,7 +251,8 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
             pending[e["key"]] = e  # may still get a name from aliases.tsv
             continue
         ordered = sorted(alts, key=lambda n: (bool(_DIAC_RE.search(n)), n.endswith("ه"), len(n)))
-        dr = [n for n in dr if (normalize_place(n), e["key"]) not in blocked]
+        dr = [n for n in dr if (normalize_place(n), e["key"]) not in blocked
+              and (normalize_place(n), "*") not in blocked]
         canonical = dr[0] if dr else (ordered[0] if ordered else "")
         if not canonical:
             continue
@@ -248,8 +261,9 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
             key = normalize_place(n)
             if (key, e["key"]) in blocked:
                 continue
-            if key and key not in e["names"]:
-                e["names"].append(key)
+            for k in dict.fromkeys((key, _DISTRICT_PREFIX_RE.sub("", key) if n in dr else key)):
+                if k and k not in e["names"]:
+                    e["names"].append(k)
         b.entries[e["key"]] = e
     stats["cities"] = sum(1 for e in b.entries.values() if e["feature"] == "city")
     stats["cities_named_from_romanisation"] = n_roman

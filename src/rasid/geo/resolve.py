@@ -69,6 +69,15 @@ GENERIC_HEADS = {normalize_place(w) for w in (
     "مديرية", "قضاء", "ناحية", "محلة", "بلدات", "قرى", "مدن",
     # duals: محافظتي القنفذة والليث
     "محافظتي", "مدينتي", "منطقتي", "بلدتي", "قريتي", "محلتي", "مديريتي", "ولايتي")}
+#: bodies and facilities named by the territory they serve or stand in (شرطة جدة، أمانة منطقة
+#: الرياض، مستشفى طريف العام، جامعة حفر الباطن، بنك إنجلترا): the gold counts the place
+#: (tests/resources/README.md), so a name right after one is taken, also inside an
+#: organisation's NER span, when it is a known town (`is_body_match`); not clubs, companies
+#: or person titles (أمير/أمين are also given names)
+BODY_HEADS = {normalize_place(w) for w in (
+    "شرطة", "أمانة", "إمارة", "بلدية", "سجون", "سجن", "جامعة", "مستشفى", "مطار", "ميناء",
+    "قاعدة", "تعليم", "بنك", "محافظ", "محكمة", "غرفة")}
+BODY_POPULATION = 5_000
 _NISBA_SUFFIXES = (("يتين", "ي"), ("يين", "ي"), ("يون", "ي"), ("يان", "ي"), ("يات", "ي"),
                    ("يه", "ي"), ("ي", "ي"))
 
@@ -187,16 +196,42 @@ def is_proclitic(prefix: str, rest: str) -> bool:
     return last != "ك" or rest.startswith("ال")
 
 
-def _head_before(text: str, tokens, start: int, starts: list[int]) -> str:
-    """The generic head word (محافظة، مدينة ...) right before `start`, normalised
-    (`starts`: the tokens' start offsets, computed once per text)."""
+def _head_before(text: str, tokens, start: int, starts: list[int],
+                 heads: set[str] = GENERIC_HEADS) -> str:
+    """The generic head word (محافظة، مدينة ...; or one of `heads`) right before `start`,
+    normalised (`starts`: the tokens' start offsets, computed once per text)."""
     lo = bisect_left(starts, start) - 1
     if lo >= 0 and tokens[lo].kind == "word":
         key = normalize_place(tokens[lo].base)
         for n in (0, 1, 2):  # بمحافظة، وبمحافظة: proclitics the tokenizer kept
-            if key[n:] in GENERIC_HEADS and all(c in "وفبلك" for c in key[:n]):
+            if key[n:] in heads and all(c in "وفبلك" for c in key[:n]):
                 return key[n:]
     return ""
+
+
+def is_body_match(cands: list[tuple[Place, float]]) -> bool:
+    """A name after a body's head word (شرطة X) is a place when it names a town of at
+    least ``BODY_POPULATION`` people, a hand-listed town or a larger unit, exactly."""
+    return any(w >= 1.0 and (p.feature != "city" or p.population >= BODY_POPULATION
+                             or p.key.startswith("rasid:")) for p, w in cands)
+
+
+def uncover_bodies(tokens, entities) -> list[tuple[int, int]]:
+    """Spans the gazetteer tagger must skip: every entity, except the part of a non-person
+    entity after a body's head word (شرطة [منطقة مكة المكرمة], جامعة [حفر الباطن])."""
+    starts = [t.start for t in tokens]
+    out = []
+    for s in entities:
+        end = s.end
+        if s.label != "PER":
+            lo = max(bisect_right(starts, s.start) - 1, 0)  # the span may start after a clitic
+            for tok in tokens[lo:bisect_left(starts, s.end) - 1]:
+                key = normalize_place(tok.base) if tok.kind == "word" else ""
+                if key in BODY_HEADS or (key[:1] in "وفبل" and key[1:] in BODY_HEADS):
+                    end = tok.end
+                    break
+        out.append((s.start, end))
+    return out
 
 
 def _contiguous(text: str, tokens) -> bool:
@@ -340,12 +375,14 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if not cands:
                 continue
             head = _head_before(text, tokens, sub[0].start, starts)
+            body = not head and _head_before(text, tokens, sub[0].start, starts, BODY_HEADS)
             if size == 1 and not head and convert_nisba(sub[0].base):
                 continue  # الحرب الباكستانية الهندية: an adjective, not Al Hindiyah (Iraq)
             # after a head word (قرية شقا، محافظة X، ريف X) a name is a place whatever its size
             if is_time_word(tokens, starts, sub[-1].end, key):
                 continue
-            if policy == "all" or key in also_keys or head or is_safe_match(cands, min_population, size):
+            if (policy == "all" or key in also_keys or head or (body and is_body_match(cands))
+                    or is_safe_match(cands, min_population, size)):
                 found = Mention(start, sub[-1].end, key, "gazetteer", cands, head=head)
                 break
             if refused is None:

@@ -32,6 +32,7 @@ from ..geo.resolve import (
     extract_gazetteer_mentions,
     is_safe_match,
     resolve_mentions,
+    uncover_bodies,
     vote_focus,
 )
 from ..pipeline import Stage
@@ -90,13 +91,15 @@ class PlaceStage(Stage):
                 self.min_population) if is_title_name(m)]
             title_keys = frozenset(m.key for m in title_mentions)
         mentions = extract_entity_mentions(doc.text, tokens, locs, gaz)
-        covered = [(s.start, s.end) for s in entities]
+        # the tagger skips entities, except a place named after a body's head inside one
+        covered = uncover_bodies(tokens, [s for s in entities if s.label not in LOC_LABELS]) + [
+            (s.start, s.end) for s in locs]
         deferred: list = []
         gaz_mentions = extract_gazetteer_mentions(
             doc.text, tokens, covered, gaz, self.match_gazetteer, self.min_population, title_keys,
             deferred)
         mentions += gaz_mentions
-        covered += [(m.start, m.end) for m in mentions]
+        covered = [(s.start, s.end) for s in entities] + [(m.start, m.end) for m in mentions]
         if self.demonyms:
             mentions += extract_demonyms(tokens, covered)
             mark_adjacent_nisba(doc.text, mentions)
