@@ -358,3 +358,16 @@ def test_turkish_border_towns_and_district_names_are_in_the_gazetteer():
     assert "TR" not in {p.country for p in lookup_place("إطار") + lookup_place("موت")}
     # الشرقية alone is the Saudi Eastern Province in Saudi usage (غرفة الشرقية)
     assert "SA" in {p.country for p in lookup_place("الشرقية")}
+
+
+def test_more_saudi_governorate_seats_but_not_common_words():
+    # SaudiNewsNet wording (bus/health news): seats of governorates no table held
+    found = places_by_text(run("هطلت أمطار غزيرة على محافظة العرضيات، شملت مركز"))
+    assert found["العرضيات"]["country"] == "SA"
+    found = places_by_text(run("تُمتاز محافظة قلوة بمنطقة الباحة"))
+    assert found["قلوة"]["name_en"] == "Qilwah"
+    # governorates whose name is mostly a common word stay out of the table
+    for word in ("الحريق", "العديد", "القرى"):
+        assert "SA" not in {p.country for p in lookup_place(word) if p.feature == "city"
+                            and p.key.startswith("rasid:")}
+    assert "الحرث" not in places_by_text(run("ويهلك الحرث والنسل والله لا يحب الفساد"))
