@@ -371,3 +371,12 @@ def test_more_saudi_governorate_seats_but_not_common_words():
         assert "SA" not in {p.country for p in lookup_place(word) if p.feature == "city"
                             and p.key.startswith("rasid:")}
     assert "الحرث" not in places_by_text(run("ويهلك الحرث والنسل والله لا يحب الفساد"))
+
+
+def test_a_small_town_in_the_dateline_is_found():
+    # SaudiNewsNet dateline (writer- source- place:): أضم (Makkah region) is below every
+    # population floor, but the dateline says it is where the story comes from
+    found = places_by_text(run("عوض الفهمي- سبق- أضم: أعلنت جمعية البر الخيرية عن"))
+    assert found["أضم"]["country"] == "SA"
+    # further into the text the same word is left alone (كنت أضم نادية: "I hugged")
+    assert "أضم" not in places_by_text(run("وطوال الطريق لم أتكلم تقريبا كنت أضم نادية الجالسة"))

@@ -78,6 +78,10 @@ BODY_HEADS = {normalize_place(w) for w in (
     "شرطة", "أمانة", "إمارة", "بلدية", "سجون", "سجن", "جامعة", "مستشفى", "مطار", "ميناء",
     "قاعدة", "تعليم", "بنك", "محافظ", "محكمة", "غرفة")}
 BODY_POPULATION = 5_000
+#: a dateline: the place right after the source or the writer at the top of a text
+#: (سبق- أضم:، عين اليوم – جدة، عويد التومي- سبق- رفحاء:), taken whatever its size
+_DATELINE_RE = re.compile(r"\s*(?:[^\s.:،؛!؟]+\s*){1,4}[-–—ـ]\s*")
+DATELINE_CHARS = 60
 _NISBA_SUFFIXES = (("يتين", "ي"), ("يين", "ي"), ("يون", "ي"), ("يان", "ي"), ("يات", "ي"),
                    ("يه", "ي"), ("ي", "ي"))
 
@@ -382,7 +386,9 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if is_time_word(tokens, starts, sub[-1].end, key):
                 continue
             if (policy == "all" or key in also_keys or head or (body and is_body_match(cands))
-                    or is_safe_match(cands, min_population, size)):
+                    or is_safe_match(cands, min_population, size)
+                    or (start <= DATELINE_CHARS and _DATELINE_RE.fullmatch(text, 0, start)
+                        and any(w >= 1.0 for _, w in cands))):
                 found = Mention(start, sub[-1].end, key, "gazetteer", cands, head=head)
                 break
             if refused is None:
