@@ -285,3 +285,16 @@ def test_a_relative_day_keeps_its_own_span_in_a_range():
     assert found == [("اليوم", "2015-08-05"), ("التاسع عشر من الشهر الحالي", "2015-08-19")]
     text = "ولد في 5 مارس 1990 وتوفي في 10 مايو 2000"  # no من before the first: two dates
     assert [s.attrs["granularity"] for s in extract_dates(text, PUB_AUG)] == ["day", "day"]
+
+
+def test_this_month_with_next_early_in_the_month_and_years_of_a_count():
+    # SaudiNewsNet (market report of 2 August): "August trading to come" is this August
+    text = "ومن المتوقع في تداولات الأسبوع الجاري وتداولات أغسطس القادمة استمرار الحالة"
+    got = {text[s.start:s.end]: s.attrs["value"] for s in extract_dates(text, "2015-08-02")}
+    assert got["أغسطس القادمة"] == "2015-08"
+    # later in the month it is next year's
+    assert [s.attrs["value"] for s in extract_dates("في أغسطس المقبل", "2015-08-20")] == ["2016-08"]
+    # "the past eighty years" is a count, not last year; with the article it is last year
+    assert not extract_dates("شغل المنصب، خلال الثمانين سنة الماضية، أشهر الشعراء", "2015-07-21")
+    assert [s.attrs["value"] for s in extract_dates("خلال السنة الماضية", "2015-07-21")] == ["2014"]
+    assert [s.attrs["value"] for s in extract_dates("بنهاية النصف الأول للعام الحالي", "2015-07-21")] == ["2015"]

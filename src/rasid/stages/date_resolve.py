@@ -41,12 +41,19 @@ def _rel_kind(rel: str | None) -> str | None:
     return "current"
 
 
+#: in the first days of a month, "<this month> المقبل/القادم" is this month: the article was
+#: written before the month began or crawled a day or two late (the days rule's slack; dev
+#: gold: الثالث من اغسطس المقبل on 1 August)
+NEXT_MONTH_SLACK_DAYS = 7
+
+
 def _year_for_month(month: int, rel: str | None, pub: dt.date) -> int:
     kind = _rel_kind(rel)
     if kind == "past":
         return pub.year if month < pub.month else pub.year - 1
     if kind == "next":
-        return pub.year if month > pub.month else pub.year + 1
+        early = month == pub.month and pub.day <= NEXT_MONTH_SLACK_DAYS
+        return pub.year if month > pub.month or early else pub.year + 1
     return pub.year  # no cue: the publication year (see docs/dates.md)
 
 
