@@ -298,3 +298,12 @@ def test_this_month_with_next_early_in_the_month_and_years_of_a_count():
     assert not extract_dates("شغل المنصب، خلال الثمانين سنة الماضية، أشهر الشعراء", "2015-07-21")
     assert [s.attrs["value"] for s in extract_dates("خلال السنة الماضية", "2015-07-21")] == ["2014"]
     assert [s.attrs["value"] for s in extract_dates("بنهاية النصف الأول للعام الحالي", "2015-07-21")] == ["2015"]
+
+
+def test_day_after_tomorrow_with_tanween_and_a_day_counted_from_an_event():
+    # SaudiNewsNet wording: "بعد غدًا" is the day after tomorrow, not tomorrow
+    text = "يخوض اللاعب سعود الحقباني بعد غدًا بطولة السوبر"
+    assert [(text[s.start:s.end], s.attrs["value"]) for s in extract_dates(text, "2015-08-01")] \
+        == [("بعد غدًا", "2015-08-03")]
+    # "one day after his imam's call" counts from another event, not from publication
+    assert not extract_dates("ويأتي رفض الأزهر بعد يوم واحد من دعوة إمامه", "2015-07-24")

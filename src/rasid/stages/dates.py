@@ -85,7 +85,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("year_bare", rf"{since}(?P<y>(?:19|20)\d\d)"),
         ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
-        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غد|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس)(?:\s*\(?\s*(?P<wd>{_WD})\s*\)?)?"),
+        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس)(?:\s*\(?\s*(?P<wd>{_WD})\s*\)?)?"),
         ("weekday", rf"{since}(?P<yawm>يوم\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}))?"),
         ("relperiod", rf"(?:(?:ال|(?<=لل))(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
@@ -244,8 +244,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         if unit == "year" and re.match(r"\s*\d{4}", norm[m.end("x"):m.end("x") + 6]):
             return None
-        if g["dir"] != "منذ" and re.match(r"\s+(?:من|على|علي)\s(?!\s*الان)", norm[m.end("x"):m.end("x") + 12]):
-            return None  # قبل 70 عاما من الأحداث, بعد عامين على الحرب: counted from another event
+        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:من|على|علي)\s(?!\s*الان)", norm[m.end("x"):m.end("x") + 12]):
+            return None  # قبل 70 عاما من الأحداث, بعد يوم واحد من دعوة: counted from another event
         sign = 1 if g["dir"] == "بعد" else -1  # بعد 12 يوما: ahead of publication
         if pub is None:
             return _attrs(None, unit, True)
@@ -259,6 +259,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         return _attrs(str(pub.year + sign * count), "year", True)
     if kind == "relday":
         rd = " ".join(g["rd"].split())
+        rd = "بعد غد" if rd == "بعد غدا" else rd  # بعد غدًا: the tanween form
         if rd in ("اليوم", "هذا اليوم", "الغد"):
             nxt = norm[m.end("x"):m.end("x") + 12]
             if not g.get("wd") and re.match(r"\s+ال(?!موافق|ي\b|ى\b)\w", nxt):
