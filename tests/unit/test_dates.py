@@ -307,3 +307,10 @@ def test_day_after_tomorrow_with_tanween_and_a_day_counted_from_an_event():
         == [("بعد غدًا", "2015-08-03")]
     # "one day after his imam's call" counts from another event, not from publication
     assert not extract_dates("ويأتي رفض الأزهر بعد يوم واحد من دعوة إمامه", "2015-07-24")
+
+
+def test_a_numeric_range_after_min_tarikh():
+    # SaudiNewsNet (a registration notice): "from the date 1 to 30/11/1436" is one interval
+    text = "وذلك بدءاً من تاريخ 1 إلى 30/ 11/ 1436هـ خلال الدوام الرسمي"
+    got = [(text[s.start:s.end], s.attrs["value"]) for s in extract_dates(text, "2015-08-03")]
+    assert got == [("من تاريخ 1 إلى 30/ 11/ 1436هـ", "2015-08-16/2015-09-14")]
