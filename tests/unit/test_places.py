@@ -162,7 +162,7 @@ def test_gold_placement_floor_on_issue14_test_half():
     assert len(test) >= 60
     res = evaluate_places(test, PlaceStage())
     # the second batch (docs/places.md); placement within 0.6 degrees / 4 degrees / country
-    assert res["near"] >= 80.0
+    assert res["near"] >= 84.0  # 81.0 after the third round, 84.1 the fourth
 
 
 def test_gold_placement_floor_on_the_held_out_third_batch():
@@ -182,7 +182,18 @@ def test_end_to_end_placement_floor_on_the_held_out_third_batch():
 
     rows = read_gold(GOLD, "issue14b")
     res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
-    assert res["n"] >= 100 and res["near"] >= 82.0, res["errors"]
+    assert res["n"] >= 100 and res["near"] >= 84.0, res["errors"]  # 84.9 after the fourth round
+
+
+def test_end_to_end_placement_floor_on_the_clean_fourth_batch():
+    # issue14c: every 197th SaudiNewsNet article, annotated before any run, never tuned on
+    # (tests/resources/README.md); 76.3 before the fourth round, 78.9 after
+    from rasid.eval.places import evaluate_pipeline, read_gold
+    from rasid.stages import build_pipeline
+
+    rows = read_gold(GOLD, "issue14c")
+    res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
+    assert res["n"] >= 100 and res["near"] >= 78.0
 
 
 # -- issue 14: places people in this region write about ------------------------------------
