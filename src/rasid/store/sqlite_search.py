@@ -8,24 +8,22 @@ that all search SQL lives in one module.
 A plan becomes one FTS5 MATCH expression built only from our own operators and
 double-quoted terms: a form is ``{title_stem body_stem} : "s1 s2" OR {title_exact
 body_exact} : "e1 e2"``; required clauses are ANDed; "at least m of n" optional clauses is
-an OR of every m-subset ANDed, m lowered until there are at most `MAX_SUBSETS` subsets;
-excluded clauses go behind ``NOT``. Every form is driven by FTS5's posting lists: no query
+an OR of every m-subset ANDed, m lowered until there are at most
+`rasid.search.plan.MAX_SUBSETS` subsets; excluded clauses (and, for a plan that fills a
+page below another's strict matches, that plan's "at least m of n") go behind ``NOT``. Every form is driven by FTS5's posting lists: no query
 scans the articles table.
 """
 from __future__ import annotations
 
 import sqlite3
 from itertools import combinations
-from math import comb
 from typing import Any
 
-from ..search.plan import PlanClause, QueryPlan, SearchRow
+from ..search.plan import PlanClause, QueryPlan, SearchRow, spell_min_should_match
 from ..search.query import QueryError
 
 STEM_COLUMNS = ("title_stem", "body_stem")
 EXACT_COLUMNS = ("title_exact", "body_exact")
-#: the largest number of m-subsets spelt out in a MATCH expression for min-should-match
-MAX_SUBSETS = 10
 
 
 def quote_fts(text: str) -> str:
@@ -44,13 +42,9 @@ def compile_clause(clause: PlanClause) -> str:
 
 def compile_at_least(clauses: list[str], m: int) -> str:
     """An expression true when at least `m` of `clauses` match: the OR of every m-subset
-    ANDed. Spelt-out subsets grow fast and FTS5 reads every term's postings once per
-    subset, so `m` is lowered until there are at most `MAX_SUBSETS` of them (down to 1:
-    the OR); BM25 still ranks articles with more of the words first."""
+    ANDed, `m` lowered as `rasid.search.plan.spell_min_should_match` says."""
     n = len(clauses)
-    m = min(max(m, 1), n)
-    while m > 1 and m < n and comb(n, m) > MAX_SUBSETS:
-        m -= 1
+    m = spell_min_should_match(n, m)
     if m <= 1:
         return "(" + " OR ".join(clauses) + ")"
     if m >= n:
@@ -66,16 +60,37 @@ def compile_match(plan: QueryPlan) -> str | None:
     if optional:
         if plan.min_should_match >= 1:
             parts.append(compile_at_least(optional, plan.min_should_match))
-        else:  # optional words only rank: OR them with a required clause
-            parts.append("(" + " OR ".join(optional + required[:1]) + ")")
+        elif not required:  # no required clause: any optional word (rank-only otherwise)
+            parts.append("(" + " OR ".join(optional) + ")")
     if not parts:
         return None
     if plan.anchors:
         parts.append("(" + " OR ".join(compile_clause(c) for c in plan.anchors) + ")")
     expr = " AND ".join(parts)
-    if plan.excluded:
-        expr = f"({expr}) NOT (" + " OR ".join(compile_clause(c) for c in plan.excluded) + ")"
+    left_out = [compile_clause(c) for c in plan.excluded]
+    if plan.above_min >= 1 and plan.above:
+        left_out.append(compile_at_least([compile_clause(c) for c in plan.above], plan.above_min))
+    if left_out:
+        expr = f"({expr}) NOT (" + " OR ".join(left_out) + ")"
     return expr
+
+
+def compile_rank(plan: QueryPlan) -> str | None:
+    """What to score by when it is not the MATCH expression: the OR of the positive
+    clauses, (1) when optional words only rank (required clauses match; the optional ones
+    are not in the MATCH expression) and (2) when min-should-match is spelt out as
+    m-subsets (1 < m < n): FTS5's bm25 counts a clause's hits once for every subset that
+    matched, which would rank an article by how many subsets it satisfies rather than by
+    BM25 over the query's terms (the plan's score, and what the PostgreSQL engine
+    computes). None when the MATCH expression scores right."""
+    n = len(plan.optional)
+    if not n:
+        return None
+    if plan.min_should_match < 1:
+        rank_only = bool(plan.required)
+    else:
+        rank_only = 1 < spell_min_should_match(n, plan.min_should_match) < n
+    return "(" + " OR ".join(compile_clause(c) for c in plan.positive) + ")" if rank_only else None
 
 
 class SqliteSearchMixin:
@@ -165,21 +180,41 @@ class SqliteSearchMixin:
             sql = (f"SELECT {cols}, 0.0 FROM articles AS a WHERE {' AND '.join(where)} "
                    "ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?")
             return [SearchRow(*r) for r in self._run(sql, params + page)]
-        weights = ", ".join(str(float(w)) for w in plan.weights)
-        window = f"LIMIT {int(plan.window)}" if plan.window else ""
-        if where:
-            inner = ("SELECT f.rowid AS rowid, bm25(articles_fts, {w}) AS rank FROM articles_fts AS f "
-                     "JOIN articles AS a ON a.rowid = f.rowid WHERE articles_fts MATCH ? AND {c} "
-                     "ORDER BY f.rowid DESC {l}").format(w=weights, c=" AND ".join(where), l=window)
-            params = [match] + params
-        else:
-            inner = (f"SELECT rowid, bm25(articles_fts, {weights}) AS rank FROM articles_fts "
-                     f"WHERE articles_fts MATCH ? ORDER BY rowid DESC {window}")
-            params = [match]
+        inner, params = self._window_sql(plan, match, where, params)
         sql = (f"SELECT {cols}, -f.rank FROM (SELECT rowid, rank FROM ({inner}) "
                "ORDER BY rank, rowid LIMIT ? OFFSET ?) AS f "
                "JOIN articles AS a ON a.rowid = f.rowid ORDER BY f.rank, f.rowid")
         return [SearchRow(*r) for r in self._run(sql, params + page)]
+
+    @staticmethod
+    def _window_sql(plan: QueryPlan, match: str, where: list[str],
+                    params: list[Any]) -> tuple[str, list[Any]]:
+        """The matches that are scored (``rowid, rank``): at most ``plan.window``, the
+        newest first, and their parameters."""
+        weights = ", ".join(str(float(w)) for w in plan.weights)
+        window = f"LIMIT {int(plan.window)}" if plan.window else ""
+        rank = compile_rank(plan)
+        if rank is not None:  # score by the OR, keep the rows the MATCH expression keeps
+            where = ["f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"] + where
+            params = [match] + params
+            match = rank
+        if where:
+            inner = ("SELECT f.rowid AS rowid, bm25(articles_fts, {w}) AS rank FROM articles_fts AS f "
+                     "JOIN articles AS a ON a.rowid = f.rowid WHERE articles_fts MATCH ? AND {c} "
+                     "ORDER BY f.rowid DESC {l}").format(w=weights, c=" AND ".join(where), l=window)
+            return inner, [match] + params
+        return (f"SELECT rowid, bm25(articles_fts, {weights}) AS rank FROM articles_fts "
+                f"WHERE articles_fts MATCH ? ORDER BY rowid DESC {window}"), [match]
+
+    def count_matches(self, plan: QueryPlan) -> int:
+        """How many rows `search_rows` ranks for the plan (at most ``plan.window``), its
+        page ignored."""
+        match, where, params = self._compile_filters(plan)
+        if match is None:
+            sql, params = f"SELECT a.rowid FROM articles AS a WHERE {' AND '.join(where)}", params
+        else:
+            sql, params = self._window_sql(plan, match, where, params)
+        return self._run(f"SELECT count(*) FROM ({sql})", params)[0][0]
 
     def count_by_period(self, plan: QueryPlan, width: int = 10) -> list[tuple[str, int]]:
         """``(period, articles)`` for every period with a match, in order: the first
