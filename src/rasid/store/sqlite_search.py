@@ -190,21 +190,25 @@ class SqliteSearchMixin:
     def _window_sql(plan: QueryPlan, match: str, where: list[str],
                     params: list[Any]) -> tuple[str, list[Any]]:
         """The matches that are scored (``rowid, rank``): at most ``plan.window``, the
-        newest first, and their parameters."""
+        newest first, and their parameters. When the MATCH expression would not score
+        right (`compile_rank`), those matches are chosen by it and scored by the rank
+        expression, one FTS5 lookup per match."""
         weights = ", ".join(str(float(w)) for w in plan.weights)
         window = f"LIMIT {int(plan.window)}" if plan.window else ""
         rank = compile_rank(plan)
-        if rank is not None:  # score by the OR, keep the rows the MATCH expression keeps
-            where = ["f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"] + where
-            params = [match] + params
-            match = rank
+        score = "rowid" if rank is not None else f"rowid, bm25(articles_fts, {weights}) AS rank"
         if where:
-            inner = ("SELECT f.rowid AS rowid, bm25(articles_fts, {w}) AS rank FROM articles_fts AS f "
-                     "JOIN articles AS a ON a.rowid = f.rowid WHERE articles_fts MATCH ? AND {c} "
-                     "ORDER BY f.rowid DESC {l}").format(w=weights, c=" AND ".join(where), l=window)
-            return inner, [match] + params
+            inner = ("SELECT f.{s} FROM articles_fts AS f JOIN articles AS a ON a.rowid = f.rowid "
+                     "WHERE articles_fts MATCH ? AND {c} ORDER BY f.rowid DESC {l}").format(
+                         s=score, c=" AND ".join(where), l=window)
+            params = [match] + params
+        else:
+            inner = f"SELECT {score} FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC {window}"
+            params = [match]
+        if rank is None:
+            return inner, params
         return (f"SELECT rowid, bm25(articles_fts, {weights}) AS rank FROM articles_fts "
-                f"WHERE articles_fts MATCH ? ORDER BY rowid DESC {window}"), [match]
+                f"WHERE articles_fts MATCH ? AND rowid IN ({inner})"), [rank] + params
 
     def count_matches(self, plan: QueryPlan) -> int:
         """How many rows `search_rows` ranks for the plan (at most ``plan.window``), its
