@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             hits = store.search(SearchQuery(q))
             n_hits += len(hits)
-            filled += any(h.partial for h in hits)
+            filled += any(getattr(h, "partial", False) for h in hits)  # (older code: none)
         except QueryError:
             errors += 1
         times.append((time.perf_counter() - t) * 1000)

@@ -16,6 +16,7 @@ scans the articles table.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from itertools import combinations
 from typing import Any
 
@@ -75,22 +76,31 @@ def compile_match(plan: QueryPlan) -> str | None:
     return expr
 
 
-def compile_rank(plan: QueryPlan) -> str | None:
-    """What to score by when it is not the MATCH expression: the OR of the positive
-    clauses, (1) when optional words only rank (required clauses match; the optional ones
-    are not in the MATCH expression) and (2) when min-should-match is spelt out as
-    m-subsets (1 < m < n): FTS5's bm25 counts a clause's hits once for every subset that
-    matched, which would rank an article by how many subsets it satisfies rather than by
-    BM25 over the query's terms (the plan's score, and what the PostgreSQL engine
-    computes). None when the MATCH expression scores right."""
+def compile_scored(plan: QueryPlan) -> tuple[list[str], str | None]:
+    """How FTS5 finds and scores a plan's matches so that the score is BM25 over the
+    plan's positive clauses, each counted once (the plan's score, and what the PostgreSQL
+    engine computes): ``(MATCH expressions, rank expression)``.
+
+    FTS5's bm25 scores the phrases of the MATCH expression where they matched, so an
+    expression that repeats a clause counts it more than once. Hence:
+
+    * optional words that only rank (with required clauses): two disjoint expressions,
+      the required clauses AND any optional one, and the required clauses NOT any
+      optional one (each counts every clause once); their matches together;
+    * min-should-match spelt out as m-subsets (1 < m < n), where an article would count
+      a word once per subset it satisfies: the MATCH expression selects the matches and
+      the rank expression (the OR of the positive clauses) scores them;
+    * otherwise the plan's MATCH expression, which scores right (rank None).
+    """
     n = len(plan.optional)
-    if not n:
-        return None
-    if plan.min_should_match < 1:
-        rank_only = bool(plan.required)
-    else:
-        rank_only = 1 < spell_min_should_match(n, plan.min_should_match) < n
-    return "(" + " OR ".join(compile_clause(c) for c in plan.positive) + ")" if rank_only else None
+    if n and plan.required and plan.min_should_match < 1:
+        with_any = replace(plan, min_should_match=1)
+        without = replace(plan, optional=[], excluded=plan.excluded + plan.optional)
+        return [compile_match(with_any), compile_match(without)], None
+    match = compile_match(plan)
+    if n and 1 < spell_min_should_match(n, plan.min_should_match) < n:
+        return [match], "(" + " OR ".join(compile_clause(c) for c in plan.positive) + ")"
+    return [match], None
 
 
 class SqliteSearchMixin:
@@ -180,35 +190,39 @@ class SqliteSearchMixin:
             sql = (f"SELECT {cols}, 0.0 FROM articles AS a WHERE {' AND '.join(where)} "
                    "ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?")
             return [SearchRow(*r) for r in self._run(sql, params + page)]
-        inner, params = self._window_sql(plan, match, where, params)
+        inner, params = self._window_sql(plan, where, params)
         sql = (f"SELECT {cols}, -f.rank FROM (SELECT rowid, rank FROM ({inner}) "
                "ORDER BY rank, rowid LIMIT ? OFFSET ?) AS f "
                "JOIN articles AS a ON a.rowid = f.rowid ORDER BY f.rank, f.rowid")
         return [SearchRow(*r) for r in self._run(sql, params + page)]
 
     @staticmethod
-    def _window_sql(plan: QueryPlan, match: str, where: list[str],
-                    params: list[Any]) -> tuple[str, list[Any]]:
+    def _window_sql(plan: QueryPlan, where: list[str], params: list[Any]) -> tuple[str, list[Any]]:
         """The matches that are scored (``rowid, rank``): at most ``plan.window``, the
-        newest first, and their parameters. When the MATCH expression would not score
-        right (`compile_rank`), those matches are chosen by it and scored by the rank
-        expression, one FTS5 lookup per match."""
+        newest first, and their parameters (`compile_scored` says how)."""
         weights = ", ".join(str(float(w)) for w in plan.weights)
         window = f"LIMIT {int(plan.window)}" if plan.window else ""
-        rank = compile_rank(plan)
+        exprs, rank = compile_scored(plan)
         score = "rowid" if rank is not None else f"rowid, bm25(articles_fts, {weights}) AS rank"
-        if where:
-            inner = ("SELECT f.{s} FROM articles_fts AS f JOIN articles AS a ON a.rowid = f.rowid "
-                     "WHERE articles_fts MATCH ? AND {c} ORDER BY f.rowid DESC {l}").format(
-                         s=score, c=" AND ".join(where), l=window)
-            params = [match] + params
-        else:
-            inner = f"SELECT {score} FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC {window}"
-            params = [match]
+        arms, args = [], []
+        for expr in exprs:
+            if where:
+                arms.append("SELECT * FROM (SELECT f.{s} FROM articles_fts AS f JOIN articles AS a "
+                            "ON a.rowid = f.rowid WHERE articles_fts MATCH ? AND {c} "
+                            "ORDER BY f.rowid DESC {l})".format(s=score, c=" AND ".join(where), l=window))
+                args += [expr] + params
+            else:
+                arms.append(f"SELECT * FROM (SELECT {score} FROM articles_fts WHERE articles_fts MATCH ? "
+                            f"ORDER BY rowid DESC {window})")
+                args.append(expr)
+        inner = arms[0] if len(arms) == 1 else (
+            f"SELECT * FROM ({' UNION ALL '.join(arms)}) ORDER BY rowid DESC {window}")
         if rank is None:
-            return inner, params
+            return inner, args
+        # scored by the rank expression: FTS5 reads its postings, the matches filter
+        # (``+rowid``: a filter, not one FTS5 lookup per match)
         return (f"SELECT rowid, bm25(articles_fts, {weights}) AS rank FROM articles_fts "
-                f"WHERE articles_fts MATCH ? AND rowid IN ({inner})"), [rank] + params
+                f"WHERE articles_fts MATCH ? AND +rowid IN ({inner})"), [rank] + args
 
     def count_matches(self, plan: QueryPlan) -> int:
         """How many rows `search_rows` ranks for the plan (at most ``plan.window``), its
@@ -217,7 +231,7 @@ class SqliteSearchMixin:
         if match is None:
             sql, params = f"SELECT a.rowid FROM articles AS a WHERE {' AND '.join(where)}", params
         else:
-            sql, params = self._window_sql(plan, match, where, params)
+            sql, params = self._window_sql(plan, where, params)
         return self._run(f"SELECT count(*) FROM ({sql})", params)[0][0]
 
     def count_by_period(self, plan: QueryPlan, width: int = 10) -> list[tuple[str, int]]:
