@@ -128,6 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lucene-jar", default=None)
     ap.add_argument("--no-lucene", action="store_true")
     ap.add_argument("--top", type=int, default=15, help="settings listed")
+    ap.add_argument("--no-fill", action="store_true",
+                    help="no fill-up below the strict matches (as before it)")
     ap.add_argument("--grid", choices=["full", "small"], default="full",
                     help="small: title weight 3, exact 1, msm share 0/0.34 (a quick check)")
     args = ap.parse_args(argv)
@@ -146,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
         title, exact, share = point
         print(f"  {describe(point)} ({time.time() - t:.0f}s)", flush=True)
         ranked = run_rasid(store, queries, weights=(title, title * exact, 1.0, exact),
-                           msm_share=share)
+                           msm_share=share, fill=not args.no_fill)
         results[describe(point)] = (point, reciprocal_ranks(ranked, targets))
     print(f"grid of {len(results)} settings in {time.time() - t:.1f}s", flush=True)
 

@@ -240,6 +240,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-lucene", action="store_true")
     ap.add_argument("--window", type=int, default=None, help="override the plan's scoring window")
     ap.add_argument("--msm-share", type=float, default=None, help="override min-should-match share")
+    ap.add_argument("--no-fill", action="store_true",
+                    help="store run: no fill-up below the strict matches (as before it)")
     ap.add_argument("--plain-titles", action="store_true",
                     help="store run: remove ASCII double quotes from titles (no phrases)")
     ap.add_argument("--with-iv", action="store_true",
@@ -276,6 +278,8 @@ def main(argv: list[str] | None = None) -> None:
     results: list[tuple[str, float, float]] = []
     t = time.time()
     overrides = {k: v for k, v in (("window", args.window), ("msm_share", args.msm_share)) if v is not None}
+    if args.no_fill:
+        overrides["fill"] = False
     mrr = run_store(docs, queries, plain=args.plain_titles, **overrides)
     label = "rasid search as shipped (store, parser, plan)" + (
         ", titles without quotes" if args.plain_titles else "") + (f" {overrides}" if overrides else "")

@@ -77,12 +77,13 @@ def test_a_phrase_that_matches_nothing_falls_back_to_its_words(archive):
     has it as written, its words are searched as ordinary words and the result says so."""
     strict = search(archive, '"مجلس الأمن"', limit=50)
     assert strict and not strict.phrases_relaxed
-    words = {h.id for h in search(archive, "مجلس الأمن", limit=50)}
+    words = search(archive, "مجلس الأمن", limit=50)
     loose = search(archive, '"الأمن مجلس"', limit=50)  # in no article in this order
-    assert loose.phrases_relaxed and {h.id for h in loose} == words
+    assert loose.phrases_relaxed and [(h.id, h.partial) for h in loose] == [(h.id, h.partial) for h in words]
     assert not any("الأمن مجلس" in archive.get_document(h.id).text for h in loose)
-    # +"phrase": each word stays required; paging keeps the fallback
-    assert {h.id for h in search(archive, '+"الأمن مجلس"', limit=50)} == words
+    # +"phrase": each word stays required (no partial hits); paging keeps the fallback
+    both = {h.id for h in words if not h.partial}
+    assert {h.id for h in search(archive, '+"الأمن مجلس"', limit=50)} == both
     page = search(archive, '"الأمن مجلس"', limit=1, offset=1)
     assert page.phrases_relaxed and [h.id for h in page] == [h.id for h in loose][1:2]
     # a title with quoted text that no article has as written: the title's article first
@@ -113,6 +114,58 @@ def test_trend_and_facets_follow_the_phrase_fallback(archive):
     assert compute_trend(archive, SearchQuery('"زيمبابوي كوالالمبور"'))["total"] == 0
     assert count_facets(archive, SearchQuery('"الأمن مجلس"'))["source"] == count_facets(
         archive, SearchQuery("مجلس الأمن"))["source"] != []
+
+
+def test_fill_up_below_the_articles_with_every_word(archive):
+    """`هجوم سوريا`: one article has both words (داعش's first suicide attack in Turkey,
+    `هجماته` ... `سوريا`), others only one (the Syrian commander's death: سوريا alone). The
+    article with both comes first and unmarked; the others follow it, every one marked
+    partial, none of them above it."""
+    docs = make_docs()
+    both, syria_only = docs[0], docs[6]
+    hits = search(archive, "هجوم سوريا", limit=50)
+    assert [(h.id, h.partial) for h in hits[:1]] == [(both.id, False)]
+    assert syria_only.id in [h.id for h in hits[1:]]
+    assert len(hits) > 2 and all(h.partial for h in hits[1:]) and hits.relaxed
+    an = get_analyzer()
+    wanted = {t.stem for t in an.analyze("هجوم سوريا")}
+    for h in hits[1:]:
+        doc = archive.get_document(h.id)
+        stems = {t.stem for t in an.analyze(doc.title + " " + doc.text)}
+        assert len(stems & wanted) == 1  # exactly one of the two words
+    # paging runs on across the boundary (a page past the strict matches counts them)
+    assert [h.id for h in search(archive, "هجوم سوريا", limit=1)] == [both.id]
+    for offset in (1, 2, 4):
+        page = search(archive, "هجوم سوريا", limit=2, offset=offset)
+        assert [(h.id, h.partial) for h in page] == [(h.id, h.partial) for h in hits[offset:offset + 2]]
+    # the strict set fills the page: no partial hit, nothing relaxed
+    assert not search(archive, "إيران النووي", limit=3).relaxed
+
+
+def test_fill_up_never_relaxes_operators(archive):
+    """`+word` and quoted phrases stay required and `-word` excluded below the strict
+    matches too."""
+    forced = search(archive, "+هجوم سوريا", limit=50)
+    assert forced and not forced.relaxed
+    an = get_analyzer()
+    stem = an.analyze("هجوم")[0].stem
+    for h in forced:
+        doc = archive.get_document(h.id)
+        assert stem in {t.stem for t in an.analyze(doc.title + " " + doc.text)}
+    excluded = search(archive, "هجوم سوريا -داعش", limit=50)
+    assert excluded and excluded.relaxed
+    assert not any("داعش" in archive.get_document(h.id).text for h in excluded)
+    phrase = search(archive, '"مجلس الأمن" إيران', limit=50)
+    assert phrase and not phrase.relaxed
+
+
+def test_count_matches(archive):
+    from rasid.search.searcher import compile_query
+
+    _, plan = compile_query(SearchQuery("هجوم سوريا"))
+    assert archive.count_matches(plan) == 1
+    _, plan = compile_query(SearchQuery("الرئيس", since="2015-07-06"))
+    assert archive.count_matches(plan) == len(search(archive, "الرئيس", since="2015-07-06", limit=50))
 
 
 def test_exclusion(archive):

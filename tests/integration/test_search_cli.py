@@ -27,9 +27,12 @@ def test_ingest_sets_date_and_source_where_a_file_has_none(tmp_path, capsys):
     assert exc.value.code == 2 and "argument --published" in capsys.readouterr().err
 
 
-def test_search_trend_and_similar_commands(tmp_path, capsys):
-    db = str(tmp_path / "b.db")
-    news = tmp_path / "news.jsonl"
+@pytest.fixture(scope="module")
+def news_db(tmp_path_factory) -> str:
+    """The 20 SaudiNewsNet articles of the search tests, ingested through the CLI."""
+    folder = tmp_path_factory.mktemp("news")
+    db = str(folder / "b.db")
+    news = folder / "news.jsonl"
     lines = (RESOURCES / "saudinewsnet-search.jsonl").read_text(encoding="utf-8").splitlines()
     rows = []
     for i, line in enumerate(lines):  # spread over days so that the trend has several
@@ -38,6 +41,11 @@ def test_search_trend_and_similar_commands(tmp_path, capsys):
         rows.append(json.dumps(r, ensure_ascii=False))
     news.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert main(["ingest", "--db", db, str(news)]) == 0
+    return db
+
+
+def test_search_trend_and_similar_commands(news_db, capsys):
+    db = news_db
     capsys.readouterr()
     assert main(["search", "--db", db, "--trend", "ما هو موقف الرئيس من الهجوم؟"]) == 0
     out = capsys.readouterr().out
@@ -54,3 +62,50 @@ def test_search_trend_and_similar_commands(tmp_path, capsys):
     similar = json.loads(capsys.readouterr().out)
     assert similar["terms"] and hits[0]["id"] not in [a["id"] for a in similar["similar"]]
     assert main(["similar", "--db", db, "nope"]) != 0
+
+
+BOTH_WORDS = "«داعش» يشن أولى هجماته"  # the one article with هجوم and سوريا
+SYRIA_ONLY = "سوريا: تأكيد مقتل قائد"
+
+
+def test_partial_hits_are_marked_in_the_cli(news_db, capsys):
+    """`هجوم سوريا`: the article with both words first, unmarked; articles with one word
+    below it, marked [partial] (and ``"partial": true`` in JSON)."""
+    capsys.readouterr()
+    assert main(["search", "--db", news_db, "--limit", "20", "هجوم سوريا"]) == 0
+    out = capsys.readouterr().out
+    assert "have only some of the words" in out
+    start = out.index("results 1-")
+    titles = [line for line in out[start:].splitlines()[1:] if not line.startswith(" ")]
+    assert BOTH_WORDS in titles[0] and "[partial]" not in titles[0]
+    marks = [t.endswith("[partial]") for t in titles]
+    assert marks == sorted(marks) and marks[-1]  # every marked hit below every unmarked one
+    (syria,) = [t for t in titles if SYRIA_ONLY in t]
+    assert syria.endswith("[partial]")
+    assert main(["search", "--db", news_db, "--json", "--limit", "20", "هجوم سوريا"]) == 0
+    first, *hits = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert first["relaxed"] and [h["partial"] for h in hits] == marks
+    assert main(["search", "--db", news_db, "+هجوم سوريا"]) == 0  # +word: never relaxed
+    assert "[partial]" not in capsys.readouterr().out
+
+
+def test_partial_hits_are_marked_in_the_api_and_the_web_page(news_db):
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from rasid.server import Settings, create_app
+
+    app = create_app(news_db, Settings(token="t"))
+    with TestClient(app) as client:
+        out = client.get("/api/v1/search", params={"q": "هجوم سوريا", "limit": 20}).json()
+        assert out["relaxed"] and out["hits"][0]["title"].startswith(BOTH_WORDS)
+        marks = [h["partial"] for h in out["hits"]]
+        assert marks == sorted(marks) and not marks[0] and marks[-1]
+        assert [h["partial"] for h in out["hits"] if h["title"].startswith(SYRIA_ONLY)] == [True]
+        html = client.get("/", params={"q": "هجوم سوريا"}).text
+        assert html.count('class="partial-mark">لا تحتوي كل الكلمات<') == sum(marks)
+        assert "بعض كلمات البحث فقط" in html
+        html = client.get("/", params={"q": "+هجوم سوريا"}).text
+        assert "partial-mark" not in html and "بعض كلمات البحث فقط" not in html
+    app.state.rasid.monitor.close()

@@ -103,9 +103,17 @@ def test_min_should_match_grows_with_the_query():
 
 
 def test_short_name_query_keeps_its_precision(passages):
+    """Articles with both names come first, unmarked; an article with only جمال (نجيب
+    محفوظ's passage) is still found, below them and marked partial."""
     hits = search(passages, "جمال خاشقجي", limit=50)
-    assert hits and all("خاشقجي" in h.title + h.snippet and "جمال" in h.title + h.snippet
-                        for h in hits)
+    strict = [h for h in hits if not h.partial]
+    assert {h.id for h in strict} == {"p0001", "p0002", "p0003"}
+    assert all("خاشقجي" in h.title + h.snippet and "جمال" in h.title + h.snippet for h in strict)
+    assert hits[:3] == strict and hits.relaxed
+    partial = hits[3:]
+    assert partial and all(h.partial and "خاشقجي" not in h.snippet for h in partial)
+    # a page the strict matches fill has no partial hit (and runs no fill)
+    assert not search(passages, "جمال خاشقجي", limit=3).relaxed
 
 
 def test_plus_requires_and_minus_excludes(passages):
@@ -242,3 +250,19 @@ def test_common_words_are_left_out_and_rare_ones_anchor_the_matches(passages, mo
     plan_mod.bound_matches(common, passages)
     dropped = [c.text for c in common.dropped]
     assert dropped and "خاشقجي" not in dropped  # the rare name stays
+
+
+def test_min_should_match_does_not_change_the_score(passages):
+    """"2 of 5" is spelt out as subsets for FTS5, whose bm25 would count a word once per
+    matching subset; the score is BM25 over the query's words all the same: the strict
+    hits come in the order (and with the scores) of the plain OR of the words."""
+    text = "جائزة نوبل للآداب الروائي المصري"
+    strict = search(passages, text, limit=50)
+    assert build_plan(parse_query(text)).min_should_match == 2
+    from rasid.search.searcher import search_store
+
+    loose = {h.id: h.score for h in search_store(passages, SearchQuery(text, limit=50), msm=1)}
+    full = [h for h in strict if not h.partial]
+    assert len(full) >= 3
+    assert [round(h.score, 6) for h in full] == [round(loose[h.id], 6) for h in full]
+    assert [h.id for h in full] == [i for i in loose if i in {h.id for h in full}]

@@ -43,7 +43,8 @@ def test_match_string_quotes_every_term():
     parsed = parse_query('الهجوم "مجلس الأمن" -النووي')
     match = to_fts('الهجوم "مجلس الأمن" -النووي')
     assert match.count('"') % 2 == 0
-    assert "NOT" in match and "AND" in match
+    assert "NOT" in match and "AND" not in match  # الهجوم only ranks: not in the MATCH
+    assert "NOT" in to_fts('"مجلس الأمن" +الهجوم -النووي') and "AND" in to_fts('"مجلس الأمن" +الهجوم')
     assert [c.phrase for c in parsed.clauses] == [False, True, False]
     assert [c.negated for c in parsed.clauses] == [False, False, True]
 

@@ -47,7 +47,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if getattr(hits, "phrases_relaxed", False):
         print("no article has the quoted words as written: results without the quotes")
     if getattr(hits, "relaxed", False):
-        print("no article has enough of the words: articles with any of them")
+        print("results marked [partial] have only some of the words (below every article with all of them)")
     for e in expansions:
         print(f"also searched: {e['word']} -> {'، '.join(e['spellings'])}"
               + (f"  (entity:{e['entity_id']} {e['entity']})" if e.get("entity_id") else ""))
@@ -56,7 +56,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if hits:
         print(f"results {args.offset + 1}-{args.offset + len(hits)} of {shown_total}")
     for hit in hits:
-        print(f"{hit.id}  {hit.published or '':<10}  {hit.source or ''}  {hit.title}")
+        mark = "  [partial]" if hit.partial else ""
+        print(f"{hit.id}  {hit.published or '':<10}  {hit.source or ''}  {hit.title}{mark}")
         print(f"    {hit.snippet}")
     if not hits:
         more = f" past result {args.offset} (of {shown_total})" if args.offset and total else ""

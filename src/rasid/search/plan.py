@@ -20,6 +20,9 @@ run the same plan:
   ``exclude_ids`` (never returned);
 * ``limit`` / ``offset`` page the rows in score order (ties by insertion order);
 * ``anchors``: when not empty, at least one of these (also optional) clauses must match;
+* ``above`` / ``above_min``: when ``above_min`` is at least 1, articles where at least
+  ``above_min`` of the ``above`` clauses match are left out: such a plan fills a page
+  below the strict matches of another plan (`fill_plan`);
 * ``window``: engines score at most this many matches, the most recently added (0: all),
   so that a query matching most of a large archive stays fast; with fewer matches the
   ranking is exact.
@@ -29,7 +32,7 @@ Engines return `SearchRow`s; snippets, highlights and the final order are built 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from .query import Clause, ParsedQuery
@@ -40,6 +43,8 @@ DEFAULT_WEIGHTS = (3.0, 3.0, 1.0, 1.0)
 DEFAULT_WINDOW = 5000
 #: articles a query's optional words may reach before only its rarest ones select them
 MATCH_BUDGET = 2000
+#: the largest number of m-subsets an engine spells out for min-should-match
+MAX_SUBSETS = 10
 
 
 class Form(NamedTuple):
@@ -78,6 +83,10 @@ class QueryPlan:
     #: the rarest optional clauses, when the query's words are common: at least one of
     #: them must match (`bound_matches`), so that scoring stays within a budget
     anchors: list[PlanClause] = field(default_factory=list)
+    #: the strict matches this plan continues below: left out when at least ``above_min``
+    #: of these clauses match (`fill_plan`)
+    above: list[PlanClause] = field(default_factory=list)
+    above_min: int = 0
     #: for the user, not the engine: common words left out (`bound_matches`)
     dropped: list[PlanClause] = field(default_factory=list)
     #: for the user, not the engine: the spellings entity expansion added
@@ -115,6 +124,31 @@ def compute_min_should_match(n_optional: int, n_required: int = 0,
     if n_optional <= 2 and not question:
         return n_optional
     return max(1, math.floor(share * n_optional + 0.5))
+
+
+def spell_min_should_match(n: int, m: int) -> int:
+    """The "at least `m` of `n`" an engine spells out as the OR of every m-subset: `m`
+    lowered while there would be more than `MAX_SUBSETS` subsets (down to 1, the OR),
+    because an engine reads every term's postings once per subset; BM25 still ranks
+    articles with more of the words first."""
+    m = min(max(m, 1), n)
+    while 1 < m < n and math.comb(n, m) > MAX_SUBSETS:
+        m -= 1
+    return m
+
+
+def fill_plan(plan: QueryPlan) -> QueryPlan | None:
+    """The plan that fills a page below `plan`'s strict matches: its plain words as an
+    OR (any one of them), leaving out the articles `plan` matches; None when `plan` already
+    takes any one of them (nothing to fill). Required clauses (``+word``, quoted phrases),
+    excluded ones and the filters are kept as they are: only min-should-match is relaxed."""
+    if not plan.optional or plan.min_should_match < 1:
+        return None
+    m = spell_min_should_match(len(plan.optional), plan.min_should_match)
+    if m <= 1:
+        return None
+    return replace(plan, min_should_match=1, anchors=[], above=list(plan.optional), above_min=m,
+                   dropped=[])
 
 
 def convert_clause(clause: Clause, variants: dict[str, list[Form]] | None = None) -> PlanClause:

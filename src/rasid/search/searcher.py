@@ -7,7 +7,7 @@ from typing import Any
 
 from .analyzer import Analyzer, get_analyzer
 from .expand import expand_entities
-from .plan import QueryPlan, SearchRow, bound_matches, build_plan
+from .plan import QueryPlan, SearchRow, bound_matches, build_plan, fill_plan
 from .query import ParsedQuery, QueryError, convert_date_bound, parse_query, unquote_phrases
 from .snippets import make_snippet
 
@@ -52,26 +52,33 @@ def compile_query(query: Any, analyzer: Analyzer | None = None, store: Any = Non
 
 class SearchResult(list):
     """The hits, in order, with ``expansions`` (the other spellings the query gained),
-    ``relaxed`` (no article had enough of the words, so any one of them was enough) and
+    ``relaxed`` (fewer articles than the page asks have enough of the words, so the page
+    goes on with articles that have some of them, each hit marked ``partial``) and
     ``phrases_relaxed`` (no article had the quoted phrases as written, so their words were
     searched as ordinary words)."""
 
     expansions: list[dict[str, Any]]
-    relaxed: bool = False
     phrases_relaxed: bool = False
     #: words left out of the query as too common in the archive (`bound_matches`)
     dropped: list[str] = []
 
+    @property
+    def relaxed(self) -> bool:
+        return any(h.partial for h in self)
+
     def page(self, start: int, end: int) -> "SearchResult":
-        """A slice that keeps ``expansions``, ``relaxed``, ``phrases_relaxed`` and ``dropped``."""
+        """A slice that keeps ``expansions``, ``phrases_relaxed`` and ``dropped``."""
         out = SearchResult(self[start:end])
-        out.expansions, out.relaxed, out.dropped = self.expansions, self.relaxed, self.dropped
+        out.expansions, out.dropped = self.expansions, self.dropped
         out.phrases_relaxed = self.phrases_relaxed
         return out
 
 
-def make_hits(rows: list[SearchRow], plan: QueryPlan, analyzer: Analyzer | None = None) -> SearchResult:
-    """`SearchHit`s with snippets and highlight offsets in the original title and text."""
+def make_hits(rows: list[SearchRow], plan: QueryPlan, analyzer: Analyzer | None = None,
+              strict: int | None = None) -> SearchResult:
+    """`SearchHit`s with snippets and highlight offsets in the original title and text;
+    the rows from index `strict` on are marked ``partial`` (they fill the page below the
+    strict matches)."""
     from ..store.base import SearchHit
 
     analyzer = analyzer or get_analyzer()
@@ -79,50 +86,55 @@ def make_hits(rows: list[SearchRow], plan: QueryPlan, analyzer: Analyzer | None 
     hits.expansions = plan.expansions
     stems = {s for c in plan.positive for f in c.forms for s in f.stems}
     exacts = {e for c in plan.positive for f in c.forms for e in f.exacts}
-    for row in rows:
+    for i, row in enumerate(rows):
         matches = analyzer.find_terms(row.text, stems, exacts)
         snippet = make_snippet(row.text, matches)
         hits.append(SearchHit(row.id, row.title, row.source, row.published, row.url, row.score,
                               snippet.text, matches,
-                              analyzer.find_terms(row.title or "", stems, exacts)))
+                              analyzer.find_terms(row.title or "", stems, exacts),
+                              strict is not None and i >= strict))
     return hits
 
 
 def search_store(store: Any, query: Any, analyzer: Analyzer | None = None,
-                 **settings: Any) -> SearchResult:
-    """Ranked `SearchHit`s of `query` (a `SearchQuery`) in `store`. When no article has
-    enough of a question's or long query's words, the first page falls back to any one of
-    them (``relaxed``); a short name query never does. When no article has the query's
-    quoted phrases, their words are searched as ordinary words (``phrases_relaxed``)."""
+                 fill: bool = True, **settings: Any) -> SearchResult:
+    """Ranked `SearchHit`s of `query` (a `SearchQuery`) in `store`. When fewer articles
+    than the page asks have enough of the plain words (all of one or two words, a share
+    of more), the page goes on below them with articles that have some of the words
+    (`fill_plan`, hits marked ``partial``; `fill` False leaves them out). When no article
+    has the query's quoted phrases, their words are searched as ordinary words
+    (``phrases_relaxed``)."""
     analyzer = analyzer or getattr(store, "analyzer", None) or get_analyzer()
     parsed, plan = compile_query(query, analyzer, store, **settings)
-    rows, relaxed = run_plan(store, parsed, plan)
+    rows, strict = run_plan(store, plan, fill)
     phrases_relaxed = False
     if not rows and (plan.offset == 0 or not matches_any(store, plan)):
         loose = unquote_phrases(parsed)
         if loose is not None:
             parsed, plan = compile_query(query, analyzer, store, parsed=loose, **settings)
-            rows, relaxed = run_plan(store, parsed, plan)
+            rows, strict = run_plan(store, plan, fill)
             phrases_relaxed = bool(rows) or matches_any(store, plan)
-    hits = make_hits(rows, plan, analyzer)
-    hits.relaxed = bool(relaxed and rows)
+    hits = make_hits(rows, plan, analyzer, strict)
     hits.phrases_relaxed = phrases_relaxed
     hits.dropped = [c.text for c in plan.dropped]
     return hits
 
 
-def run_plan(store: Any, parsed: ParsedQuery, plan: QueryPlan) -> tuple[list[SearchRow], bool]:
-    """The plan's rows, and whether min-should-match was relaxed to find any."""
+def run_plan(store: Any, plan: QueryPlan, fill: bool = True) -> tuple[list[SearchRow], int]:
+    """The page's rows: the plan's strict matches, then (when they end on this page) the
+    articles with only some of its plain words (`fill_plan`); and how many are strict.
+    The fill costs nothing when the strict matches fill the page."""
     bound_matches(plan, store)
     rows = store.search_rows(plan)
-    long_query = parsed.question or len(plan.optional) > 2  # never a short name query
-    if not rows and long_query and plan.min_should_match > 1 and plan.offset == 0:
-        plan.min_should_match = 1
-        plan.anchors = []
-        bound_matches(plan, store)
-        rows = store.search_rows(plan)
-        return rows, True
-    return rows, False
+    below = fill_plan(plan) if fill and len(rows) < plan.limit else None
+    if below is None:
+        return rows, len(rows)
+    # how many strict matches come before this page's fill (counted only for a page
+    # past their end)
+    strict_total = plan.offset + len(rows) if rows or not plan.offset else store.count_matches(plan)
+    below.offset, below.limit = max(0, plan.offset - strict_total), plan.limit - len(rows)
+    bound_matches(below, store)
+    return rows + store.search_rows(below), len(rows)
 
 
 def matches_any(store: Any, plan: QueryPlan) -> bool:

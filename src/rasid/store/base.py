@@ -98,12 +98,15 @@ class SearchHit:
     #: `[start, end)` offsets of matched words in the original body text
     matches: list[tuple[int, int]] = field(default_factory=list)
     title_matches: list[tuple[int, int]] = field(default_factory=list)
+    #: the article has only some of the query's words: it fills the page below the
+    #: articles that have enough of them (`rasid.search.plan.fill_plan`)
+    partial: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "source": self.source,
                 "published": self.published, "url": self.url, "score": self.score,
                 "snippet": self.snippet, "matches": [list(m) for m in self.matches],
-                "title_matches": [list(m) for m in self.title_matches]}
+                "title_matches": [list(m) for m in self.title_matches], "partial": self.partial}
 
 
 @dataclass

@@ -36,6 +36,11 @@ class SearchMethods(abc.ABC):
         best first."""
 
     @abc.abstractmethod
+    def count_matches(self, plan: Any) -> int:
+        """How many rows `search_rows` ranks for the plan (at most its ``window``), the
+        page ignored (to page on below the strict matches of a query)."""
+
+    @abc.abstractmethod
     def count_by_period(self, plan: Any, width: int = 10) -> list[tuple[str, int]]:
         """``(period, articles)`` for the plan's matches: ``published[:width]`` (10: day,
         13: hour), in order; undated articles left out; the page ignored."""

@@ -16,7 +16,8 @@ A compiled `rasid.search.plan.QueryPlan` becomes a ``tsquery`` literal with the 
 the SQLite MATCH expression (`sqlite_search.compile_match`): a clause matches any of its
 forms, stems as a phrase OR exact forms as a phrase; required clauses are ANDed;
 "at least m of n" optional clauses is the OR of the m-subsets ANDed (m lowered the same
-way); anchors are ANDed as one OR; excluded clauses go behind ``!``. The GIN index finds
+way); anchors are ANDed as one OR; excluded clauses (and the strict "at least m of n" a fill
+plan continues below) go behind ``!``. The GIN index finds
 the matches; at most ``plan.window`` of them, the most recently added, are scored.
 Document counts of terms (`count_documents_with_terms`) come from the postings (no
 twin of SQLite's fts5vocab table is needed).
@@ -37,12 +38,10 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import combinations
-from math import comb
 from typing import Any
 
-from ..search.plan import PlanClause, QueryPlan, SearchRow
+from ..search.plan import PlanClause, QueryPlan, SearchRow, spell_min_should_match
 from ..search.query import QueryError
-from .sqlite_search import MAX_SUBSETS
 
 EXACT_PREFIX = "="
 MAX_POSITION = 16383
@@ -115,11 +114,9 @@ def compile_clause(clause: PlanClause) -> str:
 
 def compile_at_least(clauses: list[str], m: int) -> str:
     """True when at least `m` of `clauses` match: the OR of every m-subset ANDed, `m`
-    lowered as on SQLite (`sqlite_search.compile_at_least`: at most `MAX_SUBSETS`)."""
+    lowered as on SQLite (`rasid.search.plan.spell_min_should_match`)."""
     n = len(clauses)
-    m = min(max(m, 1), n)
-    while m > 1 and m < n and comb(n, m) > MAX_SUBSETS:
-        m -= 1
+    m = spell_min_should_match(n, m)
     if m <= 1:
         return "(" + " | ".join(clauses) + ")"
     if m >= n:
@@ -136,15 +133,18 @@ def compile_tsquery(plan: QueryPlan) -> str | None:
     if optional:
         if plan.min_should_match >= 1:
             parts.append(compile_at_least(optional, plan.min_should_match))
-        else:  # optional words only rank: OR them with a required clause
-            parts.append("(" + " | ".join(optional + required[:1]) + ")")
+        elif not required:  # no required clause: any optional word (rank-only otherwise)
+            parts.append("(" + " | ".join(optional) + ")")
     if not parts:
         return None
     if plan.anchors:
         parts.append("(" + " | ".join(compile_clause(c) for c in plan.anchors) + ")")
     expr = " & ".join(parts)
-    if plan.excluded:
-        expr = f"({expr}) & !(" + " | ".join(compile_clause(c) for c in plan.excluded) + ")"
+    left_out = [compile_clause(c) for c in plan.excluded]
+    if plan.above_min >= 1 and plan.above:
+        left_out.append(compile_at_least([compile_clause(c) for c in plan.above], plan.above_min))
+    if left_out:
+        expr = f"({expr}) & !(" + " | ".join(left_out) + ")"
     return expr
 
 
@@ -313,6 +313,14 @@ class PostgresSearchMixin:
             ORDER BY scored.score DESC, scored.rowid"""
         rows = self._run(sql, [lexemes, *params, lexemes, *page])
         return [SearchRow(*r[:6], float(r[6])) for r in rows]
+
+    def count_matches(self, plan: QueryPlan) -> int:
+        """How many rows `search_rows` ranks for the plan (at most ``plan.window``), its
+        page ignored."""
+        match, where, params = self._compile_filters(plan)
+        window = f"ORDER BY a.rowid DESC LIMIT {int(plan.window)}" if plan.window and match else ""
+        sql = f"SELECT count(*) FROM (SELECT a.rowid FROM articles AS a WHERE {' AND '.join(where)} {window}) AS m"
+        return self._run(sql, params, index_only=match is not None)[0][0]
 
     def count_by_period(self, plan: QueryPlan, width: int = 10) -> list[tuple[str, int]]:
         """``(period, articles)`` for every period with a match, in order (see

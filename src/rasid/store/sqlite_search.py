@@ -8,24 +8,23 @@ that all search SQL lives in one module.
 A plan becomes one FTS5 MATCH expression built only from our own operators and
 double-quoted terms: a form is ``{title_stem body_stem} : "s1 s2" OR {title_exact
 body_exact} : "e1 e2"``; required clauses are ANDed; "at least m of n" optional clauses is
-an OR of every m-subset ANDed, m lowered until there are at most `MAX_SUBSETS` subsets;
-excluded clauses go behind ``NOT``. Every form is driven by FTS5's posting lists: no query
+an OR of every m-subset ANDed, m lowered until there are at most
+`rasid.search.plan.MAX_SUBSETS` subsets; excluded clauses (and, for a plan that fills a
+page below another's strict matches, that plan's "at least m of n") go behind ``NOT``. Every form is driven by FTS5's posting lists: no query
 scans the articles table.
 """
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from itertools import combinations
-from math import comb
 from typing import Any
 
-from ..search.plan import PlanClause, QueryPlan, SearchRow
+from ..search.plan import PlanClause, QueryPlan, SearchRow, spell_min_should_match
 from ..search.query import QueryError
 
 STEM_COLUMNS = ("title_stem", "body_stem")
 EXACT_COLUMNS = ("title_exact", "body_exact")
-#: the largest number of m-subsets spelt out in a MATCH expression for min-should-match
-MAX_SUBSETS = 10
 
 
 def quote_fts(text: str) -> str:
@@ -44,13 +43,9 @@ def compile_clause(clause: PlanClause) -> str:
 
 def compile_at_least(clauses: list[str], m: int) -> str:
     """An expression true when at least `m` of `clauses` match: the OR of every m-subset
-    ANDed. Spelt-out subsets grow fast and FTS5 reads every term's postings once per
-    subset, so `m` is lowered until there are at most `MAX_SUBSETS` of them (down to 1:
-    the OR); BM25 still ranks articles with more of the words first."""
+    ANDed, `m` lowered as `rasid.search.plan.spell_min_should_match` says."""
     n = len(clauses)
-    m = min(max(m, 1), n)
-    while m > 1 and m < n and comb(n, m) > MAX_SUBSETS:
-        m -= 1
+    m = spell_min_should_match(n, m)
     if m <= 1:
         return "(" + " OR ".join(clauses) + ")"
     if m >= n:
@@ -66,16 +61,46 @@ def compile_match(plan: QueryPlan) -> str | None:
     if optional:
         if plan.min_should_match >= 1:
             parts.append(compile_at_least(optional, plan.min_should_match))
-        else:  # optional words only rank: OR them with a required clause
-            parts.append("(" + " OR ".join(optional + required[:1]) + ")")
+        elif not required:  # no required clause: any optional word (rank-only otherwise)
+            parts.append("(" + " OR ".join(optional) + ")")
     if not parts:
         return None
     if plan.anchors:
         parts.append("(" + " OR ".join(compile_clause(c) for c in plan.anchors) + ")")
     expr = " AND ".join(parts)
-    if plan.excluded:
-        expr = f"({expr}) NOT (" + " OR ".join(compile_clause(c) for c in plan.excluded) + ")"
+    left_out = [compile_clause(c) for c in plan.excluded]
+    if plan.above_min >= 1 and plan.above:
+        left_out.append(compile_at_least([compile_clause(c) for c in plan.above], plan.above_min))
+    if left_out:
+        expr = f"({expr}) NOT (" + " OR ".join(left_out) + ")"
     return expr
+
+
+def compile_scored(plan: QueryPlan) -> tuple[list[str], str | None]:
+    """How FTS5 finds and scores a plan's matches so that the score is BM25 over the
+    plan's positive clauses, each counted once (the plan's score, and what the PostgreSQL
+    engine computes): ``(MATCH expressions, rank expression)``.
+
+    FTS5's bm25 scores the phrases of the MATCH expression where they matched, so an
+    expression that repeats a clause counts it more than once. Hence:
+
+    * optional words that only rank (with required clauses): two disjoint expressions,
+      the required clauses AND any optional one, and the required clauses NOT any
+      optional one (each counts every clause once); their matches together;
+    * min-should-match spelt out as m-subsets (1 < m < n), where an article would count
+      a word once per subset it satisfies: the MATCH expression selects the matches and
+      the rank expression (the OR of the positive clauses) scores them;
+    * otherwise the plan's MATCH expression, which scores right (rank None).
+    """
+    n = len(plan.optional)
+    if n and plan.required and plan.min_should_match < 1:
+        with_any = replace(plan, min_should_match=1)
+        without = replace(plan, optional=[], excluded=plan.excluded + plan.optional)
+        return [compile_match(with_any), compile_match(without)], None
+    match = compile_match(plan)
+    if n and 1 < spell_min_should_match(n, plan.min_should_match) < n:
+        return [match], "(" + " OR ".join(compile_clause(c) for c in plan.positive) + ")"
+    return [match], None
 
 
 class SqliteSearchMixin:
@@ -165,21 +190,49 @@ class SqliteSearchMixin:
             sql = (f"SELECT {cols}, 0.0 FROM articles AS a WHERE {' AND '.join(where)} "
                    "ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?")
             return [SearchRow(*r) for r in self._run(sql, params + page)]
-        weights = ", ".join(str(float(w)) for w in plan.weights)
-        window = f"LIMIT {int(plan.window)}" if plan.window else ""
-        if where:
-            inner = ("SELECT f.rowid AS rowid, bm25(articles_fts, {w}) AS rank FROM articles_fts AS f "
-                     "JOIN articles AS a ON a.rowid = f.rowid WHERE articles_fts MATCH ? AND {c} "
-                     "ORDER BY f.rowid DESC {l}").format(w=weights, c=" AND ".join(where), l=window)
-            params = [match] + params
-        else:
-            inner = (f"SELECT rowid, bm25(articles_fts, {weights}) AS rank FROM articles_fts "
-                     f"WHERE articles_fts MATCH ? ORDER BY rowid DESC {window}")
-            params = [match]
+        inner, params = self._window_sql(plan, where, params)
         sql = (f"SELECT {cols}, -f.rank FROM (SELECT rowid, rank FROM ({inner}) "
                "ORDER BY rank, rowid LIMIT ? OFFSET ?) AS f "
                "JOIN articles AS a ON a.rowid = f.rowid ORDER BY f.rank, f.rowid")
         return [SearchRow(*r) for r in self._run(sql, params + page)]
+
+    @staticmethod
+    def _window_sql(plan: QueryPlan, where: list[str], params: list[Any]) -> tuple[str, list[Any]]:
+        """The matches that are scored (``rowid, rank``): at most ``plan.window``, the
+        newest first, and their parameters (`compile_scored` says how)."""
+        weights = ", ".join(str(float(w)) for w in plan.weights)
+        window = f"LIMIT {int(plan.window)}" if plan.window else ""
+        exprs, rank = compile_scored(plan)
+        score = "rowid" if rank is not None else f"rowid, bm25(articles_fts, {weights}) AS rank"
+        arms, args = [], []
+        for expr in exprs:
+            if where:
+                arms.append("SELECT * FROM (SELECT f.{s} FROM articles_fts AS f JOIN articles AS a "
+                            "ON a.rowid = f.rowid WHERE articles_fts MATCH ? AND {c} "
+                            "ORDER BY f.rowid DESC {l})".format(s=score, c=" AND ".join(where), l=window))
+                args += [expr] + params
+            else:
+                arms.append(f"SELECT * FROM (SELECT {score} FROM articles_fts WHERE articles_fts MATCH ? "
+                            f"ORDER BY rowid DESC {window})")
+                args.append(expr)
+        inner = arms[0] if len(arms) == 1 else (
+            f"SELECT * FROM ({' UNION ALL '.join(arms)}) ORDER BY rowid DESC {window}")
+        if rank is None:
+            return inner, args
+        # scored by the rank expression: FTS5 reads its postings, the matches filter
+        # (``+rowid``: a filter, not one FTS5 lookup per match)
+        return (f"SELECT rowid, bm25(articles_fts, {weights}) AS rank FROM articles_fts "
+                f"WHERE articles_fts MATCH ? AND +rowid IN ({inner})"), [rank] + args
+
+    def count_matches(self, plan: QueryPlan) -> int:
+        """How many rows `search_rows` ranks for the plan (at most ``plan.window``), its
+        page ignored."""
+        match, where, params = self._compile_filters(plan)
+        if match is None:
+            sql, params = f"SELECT a.rowid FROM articles AS a WHERE {' AND '.join(where)}", params
+        else:
+            sql, params = self._window_sql(plan, where, params)
+        return self._run(f"SELECT count(*) FROM ({sql})", params)[0][0]
 
     def count_by_period(self, plan: QueryPlan, width: int = 10) -> list[tuple[str, int]]:
         """``(period, articles)`` for every period with a match, in order: the first
