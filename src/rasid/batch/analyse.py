@@ -22,13 +22,16 @@ FEATURES = 1 << 20
 _PIPELINES: dict[tuple[str, ...], Any] = {}
 
 
-def get_pipeline(stages: tuple[str, ...]) -> Any:
+def get_pipeline(stages: tuple[str, ...], built: Any = None) -> Any:
     """The pipeline of `stages`, built on first use in this process (models, gazetteers
-    and tables load once per worker, not per record)."""
+    and tables load once per worker, not per record); each build adds 1 to the Spark
+    accumulator `built` (the job reports how many there were)."""
     if stages not in _PIPELINES:
         from ..stages import build_pipeline
 
         _PIPELINES[stages] = build_pipeline(stages)
+        if built is not None:
+            built.add(1)
     return _PIPELINES[stages]
 
 
@@ -139,12 +142,12 @@ def convert_rejection(rejection: Rejection) -> dict[str, Any]:
     return {"file": file, "line": line, "reason": rejection.reason, "mentions": [], "offices": []}
 
 
-def analyse_partition(records: Iterable[tuple], stages: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+def analyse_partition(records: Iterable[tuple], stages: tuple[str, ...], built: Any = None) -> Iterator[dict[str, Any]]:
     """Output rows for the raw records of one partition; a bad record becomes a
     rejected row and the partition goes on."""
     from ..monitor import check_document
 
-    pipeline = get_pipeline(stages)
+    pipeline = get_pipeline(stages, built)
     for file, line, kind, payload in records:
         try:
             item = read_raw_record(file, line, kind, payload)

@@ -162,10 +162,11 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
         n = partitions or 2 * spark.sparkContext.defaultParallelism
         # the derived tables are small next to the analysis: few shuffle partitions
         spark.conf.set("spark.sql.shuffle.partitions", str(max(2, spark.sparkContext.defaultParallelism)))
-        stage_names = tuple(stages)
-        rows = raw.repartition(n).mapPartitions(lambda part: analyse_partition(part, stage_names))
+        stage_names, built = tuple(stages), spark.sparkContext.accumulator(0)
+        rows = raw.repartition(n).mapPartitions(lambda part: analyse_partition(part, stage_names, built))
         frame = spark.createDataFrame(rows, output_schema()).persist(StorageLevel.MEMORY_AND_DISK)
         counts = write_tables(spark, frame, output)
+        counts["pipelines_built"] = built.value
         frame.unpersist()
     finally:
         if own:
