@@ -13,15 +13,16 @@ of the articles stored before it (and its own). The batch job keeps that order a
    (kind 1);
 2. Spark partitions the events by office and sorts them by input order (file, line) within
    each partition: one pass over each office's events (`resolve_in_order`) keeps who was
-   seen holding it so far (`MemoryEntityIndex`'s roles) and resolves each mention as the
-   archive would at that point; memory holds one office's holders, never the input;
+   seen holding it so far (`OfficeHolders`) and resolves each mention as the archive
+   would at that point; memory holds one office's holders, never the input;
 3. the articles that got a holder are rebuilt and linked (`link_article`: the mention
    joins the entities layer with an id of its own, ``entities:N``), and their mention rows
    replace the analysed ones.
 
-An entity here is the batch's (label and matching key, as in the ``entities`` table),
-where the archive's record may join several keys; the difference shows only where that
-changes which holder stands out (`bench/batch_parity.py` counts what differs).
+The people seen holding an office are matched to one another as the archive matches
+names to its records (`OfficeHolders`), so that two spellings of one holder are counted
+together; the mention then joins the batch entity (label and matching key, as in the
+``entities`` table) of the holder's fullest name.
 """
 from __future__ import annotations
 
@@ -29,8 +30,10 @@ from typing import Any, Iterable, Iterator
 
 from ..doc import Document, Span, assign_span_ids
 from ..entities.linking import ENTITY_LAYER, OFFICE_LAYER
-from ..entities.resolver import (MemoryEntityIndex, choose_role_holder, find_unresolved_offices,
-                                 link_office_to_holder, list_written_roles)
+from ..entities.names import split_name
+from ..entities.resolver import (EntityResolver, MemoryEntityIndex, choose_role_holder, compute_name_keys,
+                                 find_unresolved_offices, link_office_to_holder, list_written_roles)
+from ..store.base import EntityRecord
 from .tables import convert_document_to_rows, convert_rows_to_document
 
 ROLE, OFFICE = 0, 1  # event kinds; a role sorts before an office mention of the same article
@@ -70,30 +73,59 @@ def event_schema() -> Any:
         ("entity_key", s), ("canonical", s), ("day", s))])
 
 
+class OfficeHolders:
+    """Who was seen holding one office so far, as the archive counts it: an entity written
+    with the role is matched to the records of the others by the resolver's own rules
+    (`EntityResolver.find_record`: "عمر البشير" and "عمر حسن البشير" are one person, as one
+    archive record), its roles counted for that record (`MemoryEntityIndex`), the record's
+    name its fullest form (as the archive's canonical name)."""
+
+    def __init__(self) -> None:
+        self.index = MemoryEntityIndex()
+        self.resolver = EntityResolver(self.index)
+
+    def add_role(self, name: str, label: str, role: tuple[str, str, str | None]) -> None:
+        record = self.resolver.find_record([name], label)
+        if record is None:
+            record = self.index.add(EntityRecord(0, name, label, ""), compute_name_keys(name, label))
+        elif (len(split_name(name)), len(name)) > (len(split_name(record.canonical)), len(record.canonical)):
+            record.canonical = name
+        record.aliases.add(name)
+        record.mention_count += 1
+        self.index.update(record, compute_name_keys(name, label))
+        self.add(record.id, role)
+
+    def add(self, record_id: int, role: tuple[str, str, str | None]) -> None:
+        self.index.add_roles(record_id, [role])
+
+    def choose(self, office: str, day: str) -> tuple[dict, EntityRecord] | None:
+        holder = choose_role_holder(self.index.find_role_holders(office), day)
+        return (holder, self.index.records[holder["entity_id"]]) if holder else None
+
+
 def resolve_in_order(events: Iterable[Any]) -> Iterator[dict[str, Any]]:
     """The holders of the office mentions among `events` (rows with ``article_id`` and the
     event's fields, sorted by office, then input order, roles first within an article):
     ``{article_id, position, text, first_seen, last_seen, canonical}`` for each mention one
     holder stands out for. A resolved mention counts as its holder's role from then on, as
     in the archive."""
-    office, roles, names = None, MemoryEntityIndex(), {}
+    office, holders = None, OfficeHolders()
     for e in events:
         if e["office"] != office:
-            office, roles, names = e["office"], MemoryEntityIndex(), {}
+            office, holders = e["office"], OfficeHolders()
         if e["kind"] == ROLE:
-            entity = (e["label"], e["entity_key"])
-            names[entity] = e["canonical"]
-            roles.add_roles(entity, [(e["office"], e["text"], e["day"])])
+            holders.add_role(e["canonical"], e["label"], (e["office"], e["text"], e["day"]))
             continue
-        holder = choose_role_holder(roles.find_role_holders(office), e["day"])
-        if holder is None:
+        found = holders.choose(office, e["day"])
+        if found is None:
             continue
-        entity = holder["entity_id"]
+        holder, record = found
         yield {"article_id": e["article_id"], "position": e["position"], "text": holder["text"],
                "first_seen": holder["first_seen"], "last_seen": holder["last_seen"],
-               "canonical": names[entity]}
-        learnt = list_written_roles([Span(0, 0, "PER", {"role": e["text"]})], e["day"])
-        roles.add_roles(entity, [r for r in learnt if r[0] == office])
+               "canonical": record.canonical}
+        for role in list_written_roles([Span(0, 0, "PER", {"role": e["text"]})], e["day"]):
+            if role[0] == office:
+                holders.add(record.id, role)
 
 
 def link_article(article: dict[str, Any], links: list[dict[str, Any]]) -> list[dict[str, Any]]:

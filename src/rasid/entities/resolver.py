@@ -249,6 +249,13 @@ class EntityResolver:
         updates += self._resolve_offices(doc, day)
         return updates
 
+    def find_record(self, names: list[str], type: str) -> EntityRecord | None:
+        """The record a cluster named `names` (of `type`) would be linked to, by the rules of
+        `resolve` without the user's decisions; None where it would make a new one."""
+        alias = find_alias(names[0])
+        g = _Group(alias.type if alias else type, alias, names, [], False)
+        return self._match(g, EntityDecisions([]))[0]
+
     def find_lookup_keys(self, doc: Document) -> set[str]:
         """Every key `resolve(doc)` looks records up by (an index may read them at once)."""
         keys: set[str] = set()
