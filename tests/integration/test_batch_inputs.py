@@ -3,10 +3,14 @@
 
 Input: the first 7 articles of tests/resources/saudinewsnet-sample.jsonl (see README.md):
 3 as HTML pages in a WARC built here with warcio, 2 as a Parquet file written with
-pyarrow, 2 as JSON Lines; and three garbage files. One Spark session and one batch run
-(tokenizer only: the stages are tested in test_batch_spark.py) for the module."""
+pyarrow, 2 as JSON Lines; the next ones in a gzipped JSON Lines file cut short (the lines
+before the damage are read) and a JSON Lines file with a line that is not UTF-8; and
+garbage files (Parquet, WARC, gzip). One Spark session and one batch run (tokenizer only:
+the stages are tested in test_batch_spark.py) for the module; the readers themselves are
+tested without Spark in tests/unit/test_batch_records.py."""
 from __future__ import annotations
 
+import gzip
 import html
 import io
 import json
@@ -50,7 +54,7 @@ def write_warc(path: Path, records: list[dict]) -> None:
 
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
-    lines = (RESOURCES / "saudinewsnet-sample.jsonl").read_text(encoding="utf-8").splitlines()[:7]
+    lines = (RESOURCES / "saudinewsnet-sample.jsonl").read_text(encoding="utf-8").splitlines()[:13]
     return [json.loads(line) for line in lines]
 
 
@@ -61,7 +65,15 @@ def inputs(records, tmp_path_factory) -> Path:
     write_warc(folder / "crawl" / "pages.warc.gz", records[:3])
     pq.write_table(pa.Table.from_pylist(records[3:5]), folder / "rows.parquet")
     (folder / "lines.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[5:]), encoding="utf-8")
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[5:7]), encoding="utf-8")
+    packed = gzip.compress("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[7:12]).encode())
+    (folder / "cut.jsonl.gz").write_bytes(packed[:len(packed) * 9 // 10])
+    (folder / "noise.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(range(256)) * 8)
+    (folder / "latin.jsonl").write_bytes(json.dumps(records[12], ensure_ascii=False).encode() + b"\n"
+                                         + b'{"title": "caf\xe9", "content": "\xe9\xe8\xff\xfe"}\n')
+    rows = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(records[3:5]), rows)
+    (folder / "half.parquet").write_bytes(rows.getvalue()[:len(rows.getvalue()) // 2])
     (folder / "junk.parquet").write_bytes(b"PAR1 this is not a parquet file")
     (folder / "crawl" / "broken.warc.gz").write_bytes(b"\x1f\x8b\x08\x00 truncated gzip")
     (folder / "crawl" / "garbage.warc").write_bytes(
@@ -95,10 +107,14 @@ def local_read(path: Path) -> list[Document]:
 def test_warc_parquet_and_jsonl_give_the_same_articles(tables, inputs, records, tmp_path):
     out, report = tables
     articles = {a["id"]: a for a in read_table(out, "articles")}
-    assert report["articles"] == 7 and len(articles) == 7
-    # the same seven records as one JSON Lines file, read as `rasid ingest` reads it
+    # what `rasid ingest` reads of the damaged gzip: the lines before the damage
+    cut = local_read(inputs / "cut.jsonl.gz")
+    assert 1 <= len(cut) < 5
+    assert report["articles"] == 8 + len(cut) and len(articles) == 8 + len(cut)
+    # the same records as one JSON Lines file, read as `rasid ingest` reads it
     jsonl = tmp_path / "all.jsonl"
-    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[:7 + len(cut)] + records[12:]),
+                     encoding="utf-8")
     expected = {d.id: d for d in local_read(jsonl)}
     assert set(articles) == set(expected)
     for doc in local_read(inputs / "crawl" / "pages.warc.gz"):
@@ -117,18 +133,28 @@ def test_warc_parquet_and_jsonl_give_the_same_articles(tables, inputs, records, 
         assert (a["title"], a["text"], a["published"], a["source"], a["author"]) == \
             (doc.title, doc.text, doc.published, doc.source, doc.author)
     origins = sorted(Path(a["origin"]).name for a in articles.values())
-    assert origins == ["lines.jsonl:1", "lines.jsonl:2", "pages.warc.gz#record-2", "pages.warc.gz#record-3",
-                       "pages.warc.gz#record-4", "rows.parquet:1", "rows.parquet:2"]
+    assert origins == sorted(["lines.jsonl:1", "lines.jsonl:2", "pages.warc.gz#record-2", "pages.warc.gz#record-3",
+                              "pages.warc.gz#record-4", "rows.parquet:1", "rows.parquet:2", "latin.jsonl:1"]
+                             + [f"cut.jsonl.gz:{n}" for n in range(1, len(cut) + 1)])
 
 
-def test_unreadable_files_are_rejected_with_file_and_reason(tables):
+def test_unreadable_files_and_lines_are_rejected_with_file_line_and_reason(tables, inputs):
     out, report = tables
     rejected = {Path(r["file"]).name: r for r in read_table(out, "rejected")}
-    assert report["rejected"] == 3 and set(rejected) == {"junk.parquet", "broken.warc.gz", "garbage.warc"}
-    assert "Parquet" in rejected["junk.parquet"]["reason"] and rejected["junk.parquet"]["line"] is None
+    assert report["rejected"] == 7 and set(rejected) == {
+        "junk.parquet", "half.parquet", "broken.warc.gz", "garbage.warc", "cut.jsonl.gz", "noise.jsonl.gz",
+        "latin.jsonl"}
+    for name in ("junk.parquet", "half.parquet"):
+        assert "Parquet" in rejected[name]["reason"] and rejected[name]["line"] is None
     # WARC: the record it stopped at (here the first) in `line`
     for name in ("broken.warc.gz", "garbage.warc"):
         assert "corrupt WARC" in rejected[name]["reason"] and rejected[name]["line"] == 1
+    # gzip: the line it stopped at, as `rasid ingest` says it
+    (stop,) = [r for r in read_paths([inputs / "cut.jsonl.gz"]) if not isinstance(r, Document)]
+    assert "stopped reading" in rejected["cut.jsonl.gz"]["reason"]
+    assert f"{rejected['cut.jsonl.gz']['file']}:{rejected['cut.jsonl.gz']['line']}" == stop.origin
+    assert rejected["noise.jsonl.gz"]["line"] == 1 and "stopped reading" in rejected["noise.jsonl.gz"]["reason"]
+    assert rejected["latin.jsonl"]["line"] == 2 and "undecodable" in rejected["latin.jsonl"]["reason"]
     assert all(r["file"].startswith("/") for r in rejected.values())  # a path, not file:/...
 
 
@@ -136,9 +162,10 @@ def test_a_path_and_its_file_uri_list_the_same_files(spark, inputs):
     from rasid.batch.job import list_input_files
 
     files = list_input_files(spark, [str(inputs)])
-    assert files == list_input_files(spark, [inputs.as_uri()]) and len(files) == 6
-    assert sorted(Path(f).name for f in files) == ["broken.warc.gz", "garbage.warc", "junk.parquet",
-                                                   "lines.jsonl", "pages.warc.gz", "rows.parquet"]
+    assert files == list_input_files(spark, [inputs.as_uri()]) and len(files) == 10
+    assert sorted(Path(f).name for f in files) == ["broken.warc.gz", "cut.jsonl.gz", "garbage.warc", "half.parquet",
+                                                   "junk.parquet", "latin.jsonl", "lines.jsonl", "noise.jsonl.gz",
+                                                   "pages.warc.gz", "rows.parquet"]
 
 
 def test_a_uri_spark_cannot_read_is_a_clear_error(spark, inputs):

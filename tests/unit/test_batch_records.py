@@ -7,7 +7,9 @@ import io
 import json
 from pathlib import Path
 
-from rasid.batch.analyse import read_raw_record
+import pytest
+
+from rasid.batch.analyse import read_file
 from rasid.batch.tables import split_origin
 from rasid.doc import Document
 from rasid.ingest import Rejection
@@ -36,17 +38,70 @@ def test_every_record_of_a_gzipped_warc_is_read_as_ingest_reads_the_file(tmp_pat
     data = write_warc([json.loads(line) for line in lines])
     path = tmp_path / "news.warc.gz"
     path.write_bytes(data)
-    docs = list(read_raw_record(str(path), None, "file", data))
+    docs = list(read_file(str(path), data))
     local = list(read_paths([path]))
     assert len(docs) == 3 and all(isinstance(d, Document) for d in docs)
     assert [(d.id, d.title, d.text, d.origin) for d in docs] == [(d.id, d.title, d.text, d.origin) for d in local]
     assert [split_origin(d.origin) for d in docs] == [(str(path), n) for n in (1, 2, 3)]
 
 
-def test_a_file_the_driver_could_not_read_is_a_rejection():
-    [item] = read_raw_record("/in/junk.parquet", None, "error", "unreadable Parquet file: no footer")
-    assert isinstance(item, Rejection) and item.origin == "/in/junk.parquet"
-    assert split_origin(item.origin) == ("/in/junk.parquet", None)
+def sample_lines(n: int) -> list[bytes]:
+    lines = (RESOURCES / "saudinewsnet-sample.jsonl").read_bytes().splitlines(keepends=True)
+    return lines[:n]
+
+
+def test_a_corrupt_gzip_keeps_the_lines_before_the_damage_then_a_rejection():
+    import gzip
+
+    lines = sample_lines(6)
+    data = gzip.compress(b"".join(lines))
+    cut = data[:len(data) * 2 // 3]  # truncated: the download or the copy broke off
+    items = list(read_file("/in/news.jsonl.gz", cut))
+    *docs, last = items
+    assert docs and all(isinstance(d, Document) for d in docs) and len(docs) < 6
+    assert [split_origin(d.origin) for d in docs] == [("/in/news.jsonl.gz", n) for n in range(1, len(docs) + 1)]
+    assert isinstance(last, Rejection) and "stopped reading" in last.reason
+    assert split_origin(last.origin) == ("/in/news.jsonl.gz", len(docs) + 1)
+    # garbage after a gzip header, and a file that is not gzip at all though named so
+    for data in (b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4, b"<html>not gzip"):
+        items = list(read_file("/in/junk.jsonl.gz", data))
+        assert len(items) == 1 and isinstance(items[0], Rejection), items
+    assert split_origin(items[0].origin)[0] == "/in/junk.jsonl.gz"
+
+
+def test_a_truncated_or_damaged_parquet_file_is_rejected_and_its_readable_row_groups_kept():
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    records = [json.loads(line) for line in sample_lines(6)]
+    sink = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(records), sink, row_group_size=2, compression="none")
+    data = sink.getvalue()
+    docs = list(read_file("/in/rows.parquet", data))
+    assert [split_origin(d.origin) for d in docs] == [("/in/rows.parquet", n) for n in range(1, 7)]
+    assert [d.title for d in docs] == [r["title"] for r in records]
+    (cut,) = read_file("/in/rows.parquet", data[:len(data) // 2])  # no footer
+    assert isinstance(cut, Rejection) and "unreadable Parquet file" in cut.reason
+    assert split_origin(cut.origin) == ("/in/rows.parquet", None)
+    # the second row group's data overwritten: rows 3-4 rejected, the others read
+    meta = pq.ParquetFile(io.BytesIO(data)).metadata.row_group(1).column(0)
+    start = meta.data_page_offset
+    broken = data[:start] + b"\xff" * 64 + data[start + 64:]
+    items = list(read_file("/in/rows.parquet", broken))
+    rejected = [i for i in items if isinstance(i, Rejection)]
+    assert [split_origin(r.origin) for r in rejected] == [("/in/rows.parquet", 3)]
+    assert "row group 1 (rows 3-4)" in rejected[0].reason
+    assert [split_origin(d.origin)[1] for d in items if isinstance(d, Document)] == [1, 2, 5, 6]
+
+
+def test_a_warc_with_a_bad_record_keeps_the_records_before_it():
+    lines = sample_lines(2)
+    good = write_warc([json.loads(line) for line in lines])
+    bad = good + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\ncut short"
+    *docs, last = read_file("/in/crawl.warc.gz", bad)
+    assert [split_origin(d.origin) for d in docs] == [("/in/crawl.warc.gz", 1), ("/in/crawl.warc.gz", 2)]
+    assert isinstance(last, Rejection) and "WARC" in last.reason
+    assert split_origin(last.origin) == ("/in/crawl.warc.gz", 3)
 
 
 def test_origins_split_into_file_and_line():

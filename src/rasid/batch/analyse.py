@@ -5,6 +5,7 @@ is built once per worker process and reused by every partition it runs.
 No Spark import here except the vector type of the MinHash features."""
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import zlib
@@ -13,6 +14,7 @@ from typing import Any, Iterable, Iterator
 
 from ..doc import Document
 from ..ingest import Rejection
+from .offices import list_office_events
 from .tables import convert_document_to_rows, split_origin
 
 #: dimensions of the hashed shingle features (MinHash LSH input)
@@ -20,34 +22,93 @@ FEATURES = 1 << 20
 _PIPELINES: dict[tuple[str, ...], Any] = {}
 
 
-def get_pipeline(stages: tuple[str, ...]) -> Any:
+def get_pipeline(stages: tuple[str, ...], built: Any = None) -> Any:
     """The pipeline of `stages`, built on first use in this process (models, gazetteers
-    and tables load once per worker, not per record)."""
+    and tables load once per worker, not per record); each build adds 1 to the Spark
+    accumulator `built` (the job reports how many there were)."""
     if stages not in _PIPELINES:
         from ..stages import build_pipeline
 
         _PIPELINES[stages] = build_pipeline(stages)
+        if built is not None:
+            built.add(1)
     return _PIPELINES[stages]
 
 
-def read_raw_record(file: str, line: int | None, kind: str, payload: Any) -> Iterable[Document | Rejection | None]:
-    """The documents of one raw record: a JSON Lines line, a Parquet row (JSON), a whole
-    file of another kind (WARC, HTML, text) read by rasid's readers, or a file the driver
-    could not read (``error``: the payload is the reason)."""
+def read_file(file: str, data: bytes) -> Iterator[Document | Rejection]:
+    """The records of a whole file, read by rasid's own readers: JSON Lines (gzipped or
+    not) line by line, a corrupt gzip ending with a rejection after the lines read before
+    the damage (`read_json_stream`, as `rasid ingest` reads it); Parquet row group by row
+    group (`read_parquet`); WARC record by record; HTML, feeds and text whole. Whatever
+    breaks off the reading becomes a rejection after the records read."""
     from ..ingest.files import kind_of, read_bytes
-    from ..ingest.jsonl import convert_record_safely, read_json_line
+    from ..ingest.jsonl import read_json_stream
     from ..ingest.warc import read_warc_stream
 
-    origin = f"{file}:{line}" if line else file
+    kind, count = kind_of(PurePosixPath(file)), 0
+    try:
+        if kind == "json":
+            stream: Any = io.BytesIO(data)
+            if data[:2] == b"\x1f\x8b":
+                stream = io.BufferedReader(gzip.GzipFile(fileobj=stream))  # type: ignore[arg-type]
+            items = read_json_stream(stream, file)
+        elif file.lower().endswith(".parquet"):
+            items = read_parquet(data, file)
+        elif kind == "warc":  # warcio reads every gzip member (record) itself
+            items = read_warc_stream(io.BytesIO(data), file)
+        else:
+            items = read_bytes(data, file)
+        for item in items:
+            count += 1
+            yield item
+    except Exception as exc:  # a reader bug must not stop the job
+        yield Rejection(file, f"unreadable after {count} records: {type(exc).__name__}: {exc}")
+
+
+def read_parquet(data: bytes, file: str) -> Iterator[Document | Rejection]:
+    """The rows of a Parquet file as JSON Lines records (row numbers from 1 as lines); a
+    file whose footer cannot be read is one rejection, a row group that cannot be read one
+    rejection naming its first row, and the other row groups are read."""
+    import pyarrow.parquet as pq
+
+    from ..ingest.jsonl import convert_record_safely
+
+    try:
+        parquet = pq.ParquetFile(io.BytesIO(data))
+    except Exception as exc:
+        yield Rejection(file, f"unreadable Parquet file: {type(exc).__name__}: {exc}")
+        return
+    first = 1
+    for group in range(parquet.num_row_groups):
+        size = parquet.metadata.row_group(group).num_rows
+        try:
+            rows = parquet.read_row_group(group).to_pylist()
+        except Exception as exc:
+            yield Rejection(f"{file}:{first}", f"unreadable Parquet row group {group} (rows {first}-"
+                                               f"{first + size - 1}): {type(exc).__name__}: {exc}")
+        else:
+            for n, row in enumerate(rows, first):
+                yield convert_record_safely(json.loads(json.dumps(row, ensure_ascii=False, default=str)),
+                                            f"{file}:{n}")
+        first += size
+
+
+def expand_file(file: str, data: bytes) -> Iterator[tuple[str, None, str, Document | Rejection]]:
+    """The raw records of a whole file (`read_file`), read before the records are spread
+    over the cluster, so that the articles of one big file are analysed in parallel."""
+    for item in read_file(file, bytes(data)):
+        if item is not None:
+            yield (file, None, "item", item)
+
+
+def read_raw_record(file: str, line: int | None, kind: str, payload: Any) -> Document | Rejection | None:
+    """The document of one raw record: a JSON Lines line (bytes), or an item a whole
+    file was read into (`expand_file`)."""
+    from ..ingest.jsonl import read_json_line
+
     if kind == "line":
-        return [read_json_line(payload, origin, None)]
-    if kind == "record":
-        return [convert_record_safely(json.loads(payload), origin)]
-    if kind == "error":
-        return [Rejection(origin, payload)]
-    if kind_of(PurePosixPath(file)) == "warc":  # warcio reads every gzip member (record) itself
-        return read_warc_stream(io.BytesIO(bytes(payload)), file)
-    return read_bytes(bytes(payload), file)
+        return read_json_line(payload, f"{file}:{line}", None)
+    return payload
 
 
 def hash_features(items: Iterable[str]) -> Any:
@@ -70,39 +131,38 @@ def convert_output(doc: Document) -> dict[str, Any]:
 
     article, mentions = convert_document_to_rows(doc)
     file, line = split_origin(doc.origin or "")
-    article.update(mentions=mentions, file=file, line=line, reason=None,
-                   shingles=hash_features(extract_shingles(doc.text)),
+    article.update(mentions=mentions, offices=list_office_events(doc), file=file, line=line,
+                   reason=None, shingles=hash_features(extract_shingles(doc.text)),
                    words=hash_features(extract_words(doc)))
     return article
 
 
 def convert_rejection(rejection: Rejection) -> dict[str, Any]:
     file, line = split_origin(rejection.origin)
-    return {"file": file, "line": line, "reason": rejection.reason, "mentions": []}
+    return {"file": file, "line": line, "reason": rejection.reason, "mentions": [], "offices": []}
 
 
-def analyse_partition(records: Iterable[tuple], stages: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+def analyse_partition(records: Iterable[tuple], stages: tuple[str, ...], built: Any = None) -> Iterator[dict[str, Any]]:
     """Output rows for the raw records of one partition; a bad record becomes a
     rejected row and the partition goes on."""
     from ..monitor import check_document
 
-    pipeline = get_pipeline(stages)
+    pipeline = get_pipeline(stages, built)
     for file, line, kind, payload in records:
         try:
-            items = list(read_raw_record(file, line, kind, payload))
+            item = read_raw_record(file, line, kind, payload)
         except Exception as exc:  # a reader bug must not stop the job
-            items = [Rejection(f"{file}:{line}" if line else file, f"unreadable: {type(exc).__name__}: {exc}")]
-        for item in items:
-            if item is None:
-                continue
-            if isinstance(item, Document):
-                item = check_document(item)
-            if isinstance(item, Rejection):
-                yield convert_rejection(item)
-                continue
-            try:
-                doc = pipeline(item)
-            except Exception as exc:
-                yield convert_rejection(Rejection(item.origin or file, f"failed: {type(exc).__name__}: {exc}"))
-                continue
-            yield convert_output(doc)
+            item = Rejection(f"{file}:{line}" if line else file, f"unreadable: {type(exc).__name__}: {exc}")
+        if item is None:
+            continue
+        if isinstance(item, Document):
+            item = check_document(item)
+        if isinstance(item, Rejection):
+            yield convert_rejection(item)
+            continue
+        try:
+            doc = pipeline(item)
+        except Exception as exc:
+            yield convert_rejection(Rejection(item.origin or file, f"failed: {type(exc).__name__}: {exc}"))
+            continue
+        yield convert_output(doc)

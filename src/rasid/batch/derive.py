@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .job import NEAR_DUPLICATE, STORY_DAYS, STORY_ROUNDS, STORY_SIMILARITY
+from .offices import link_offices
 
 PARTITION = "published_date"
 
@@ -60,7 +61,7 @@ def write_tables(spark: Any, frame: Any, output: str) -> dict[str, Any]:
                           "summary", "origin", "images", "meta", "content_hash", PARTITION),
           output, "articles")
 
-    mentions = (articles.select(F.explode("mentions").alias("m")).select("m.*")
+    mentions = (link_offices(spark, articles, frame.schema["mentions"].dataType.elementType)
                 .withColumn("entity_id", F.when(F.col("entity_key").isNotNull(),
                                                 entity_id_of(F.col("label"), F.col("entity_key")))))
     mentions = mentions.persist()

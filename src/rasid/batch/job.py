@@ -90,35 +90,29 @@ def display_name(uri: str) -> str:
 
 
 def read_raw_records(spark: Any, files: list[str]) -> Any:
-    """An RDD of ``(file, line, kind, payload)``: a line of JSON Lines, a Parquet row as
-    JSON (line: its row number), a whole file's bytes, or the reason a file could not be
-    read (kind ``error``, so it becomes a rejected row)."""
-    import json
-
-    from pyspark.errors import PySparkException
-    from py4j.protocol import Py4JJavaError
+    """An RDD of ``(file, line, kind, payload)``: a line of a plain JSON Lines file (its
+    bytes, decoded by rasid as `rasid ingest` decodes them; Spark splits a big file), or an item (a Document or a Rejection) that rasid's
+    readers made of a whole file of another kind (`rasid.batch.analyse.expand_file`:
+    gzipped JSON Lines, Parquet, WARC, HTML, ...), so that a corrupt file becomes
+    rejected rows and never stops the job."""
+    from pyspark.sql import functions as F
 
     from ..ingest.files import kind_of
+    from .analyse import expand_file
 
-    sc, parts = spark.sparkContext, []
+    sc, parts, whole = spark.sparkContext, [], []
     for uri in files:
         name = display_name(uri)
-        kind = kind_of(PurePosixPath(uri))
-        if kind == "json":
-            lines = sc.textFile(uri).zipWithIndex()
-            parts.append(lines.map(lambda li, n=name: (n, li[1] + 1, "line", li[0].encode("utf-8"))))
-        elif uri.lower().endswith(".parquet"):
-            try:  # the footer is read here: a file that is no Parquet fails now, not in the job
-                rows = spark.read.parquet(uri).rdd.zipWithIndex()
-            except (PySparkException, Py4JJavaError) as exc:
-                reason = f"unreadable Parquet file: {java_message(exc)}"
-                parts.append(sc.parallelize([(name, None, "error", reason)], 1))
-                continue
-            parts.append(rows.map(lambda ri, n=name: (n, ri[1] + 1, "record",
-                                                      json.dumps(ri[0].asDict(recursive=True),
-                                                                 ensure_ascii=False, default=str))))
+        if kind_of(PurePosixPath(uri)) == "json" and not uri.lower().endswith(".gz"):
+            # Spark's text source keeps each line's bytes as they are (no UTF-8 decoding,
+            # which would turn bytes of another encoding into U+FFFD): rasid decodes them
+            lines = spark.read.text(uri).select(F.col("value").cast("binary")).rdd.zipWithIndex()
+            parts.append(lines.map(lambda ri, n=name: (n, ri[1] + 1, "line", bytes(ri[0][0]))))
         else:
-            parts.append(sc.binaryFiles(uri).map(lambda fb, n=name: (n, None, "file", fb[1])))
+            whole.append(uri)
+    if whole:
+        parts.append(sc.binaryFiles(",".join(whole)).flatMap(
+            lambda fb: expand_file(display_name(fb[0]), fb[1])))
     if not parts:
         raise BatchError("no input files found", 3)
     return sc.union(parts)
@@ -128,6 +122,8 @@ def output_schema() -> Any:
     from pyspark.ml.linalg import VectorUDT
     from pyspark.sql import types as T
 
+    from .offices import event_schema
+
     s, i = T.StringType(), T.IntegerType()
     mention = T.StructType([T.StructField(n, t) for n, t in (
         ("article_id", s), ("span_id", s), ("position", i), ("layer", s), ("start", i),
@@ -136,7 +132,8 @@ def output_schema() -> Any:
     fields = [(n, s) for n in ("id", "url", "title", "text", "source", "author", "published",
                                "summary", "origin", "images", "meta", "content_hash",
                                "published_date")]
-    fields += [("mentions", T.ArrayType(mention)), ("shingles", VectorUDT()), ("words", VectorUDT()),
+    fields += [("mentions", T.ArrayType(mention)), ("offices", T.ArrayType(event_schema())),
+               ("shingles", VectorUDT()), ("words", VectorUDT()),
                ("file", s), ("line", T.LongType()), ("reason", s)]
     return T.StructType([T.StructField(n, t) for n, t in fields])
 
@@ -165,10 +162,11 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
         n = partitions or 2 * spark.sparkContext.defaultParallelism
         # the derived tables are small next to the analysis: few shuffle partitions
         spark.conf.set("spark.sql.shuffle.partitions", str(max(2, spark.sparkContext.defaultParallelism)))
-        stage_names = tuple(stages)
-        rows = raw.repartition(n).mapPartitions(lambda part: analyse_partition(part, stage_names))
+        stage_names, built = tuple(stages), spark.sparkContext.accumulator(0)
+        rows = raw.repartition(n).mapPartitions(lambda part: analyse_partition(part, stage_names, built))
         frame = spark.createDataFrame(rows, output_schema()).persist(StorageLevel.MEMORY_AND_DISK)
         counts = write_tables(spark, frame, output)
+        counts["pipelines_built"] = built.value
         frame.unpersist()
     finally:
         if own:

@@ -249,6 +249,13 @@ class EntityResolver:
         updates += self._resolve_offices(doc, day)
         return updates
 
+    def find_record(self, names: list[str], type: str) -> EntityRecord | None:
+        """The record a cluster named `names` (of `type`) would be linked to, by the rules of
+        `resolve` without the user's decisions; None where it would make a new one."""
+        alias = find_alias(names[0])
+        g = _Group(alias.type if alias else type, alias, names, [], False)
+        return self._match(g, EntityDecisions([]))[0]
+
     def find_lookup_keys(self, doc: Document) -> set[str]:
         """Every key `resolve(doc)` looks records up by (an index may read them at once)."""
         keys: set[str] = set()
@@ -299,9 +306,9 @@ class EntityResolver:
             if text not in reasons:
                 reasons[text] = explain_link(doc, span, g, record, how, created, known)
         self.index.add_links(record.id, reasons)
-        roles = [(office_key(s.attrs["role"]), s.attrs["role"], day) for s in g.spans if s.attrs.get("role")]
+        roles = list_written_roles(g.spans, day)
         if roles:
-            self.index.add_roles(record.id, [r for r in roles if r[0]])
+            self.index.add_roles(record.id, roles)
         return EntityRecordUpdate(record, created, g.spans, how)
 
     def _resolve_offices(self, doc: Document, day: str | None) -> list[EntityRecordUpdate]:
@@ -311,29 +318,14 @@ class EntityResolver:
         out = []
         if not day:
             return out
-        # an office resolved before is in the entities layer already (stored with it, then
-        # exported and imported, or analysed again): it is linked with its cluster there
-        linked = {(s.start, s.end) for s in doc.layers.get(self.layer, [])}
-        for span in doc.layers.get(OFFICE_LAYER, []):
-            key = span.attrs.get("office")
-            if not key or "entity_id" in span.attrs or not is_learnable_office(key) or \
-                    (span.start, span.end) in linked:
-                continue
-            holder = choose_role_holder(self.index.find_role_holders(key), day)
+        for span in find_unresolved_offices(doc, self.layer):
+            holder = choose_role_holder(self.index.find_role_holders(span.attrs["office"]), day)
             record = self.index.get(holder["entity_id"]) if holder else None
             if record is None:
                 continue
-            span.attrs["link"] = "office-archive"
-            span.attrs["office_source"] = (f"{holder['text']} = {record.canonical} "
-                                           f"{holder['first_seen']}..{holder['last_seen']} (archive)")
-            clusters = [x.attrs.get("cluster", -1) for x in doc.layers.get(self.layer, [])]
-            span.attrs.update(holder=record.canonical, key=normalize_entity_name(record.canonical),
-                              canonical=record.canonical, cluster=max(clusters, default=-1) + 1)
+            link_office_to_holder(doc, span, self.layer, holder, record.canonical)
             g = _Group(record.type, None, [record.canonical], [span], False)
             out.append(self._commit(doc, g, record, "office", day))
-            layer = doc.layers.setdefault(self.layer, [])
-            layer.append(span)
-            layer.sort(key=lambda s: (s.start, s.end))
         return out
 
     def _match(self, g: _Group, decisions: EntityDecisions) -> tuple[EntityRecord | None, str]:
@@ -390,6 +382,40 @@ class EntityResolver:
 
 #: an office learnt from the archive holds this many days before and after it was seen
 OFFICE_WINDOW_DAYS = 120
+
+
+def list_written_roles(spans: Iterable[Span], day: str | None) -> list[tuple[str, str, str | None]]:
+    """``(office key, role as written, day)`` of the spans written with a role (وزير
+    الخارجية عادل الجبير; an office mention is written as its role): what the archive
+    learns of who holds an office, counted for the spans' entity."""
+    roles = [(office_key(s.attrs["role"]), s.attrs["role"], day) for s in spans if s.attrs.get("role")]
+    return [r for r in roles if r[0]]
+
+
+def find_unresolved_offices(doc: Document, layer: str = ENTITY_LAYER) -> list[Span]:
+    """The article's office mentions the shipped table left without a holder that the
+    archive may resolve: a learnable office (`is_learnable_office`) not resolved before
+    (an office resolved before is in the entities layer already: stored with it, then
+    exported and imported, or analysed again, it is linked with its cluster there)."""
+    linked = {(s.start, s.end) for s in doc.layers.get(layer, [])}
+    return [s for s in doc.layers.get(OFFICE_LAYER, []) if s.attrs.get("office") and
+            "entity_id" not in s.attrs and is_learnable_office(s.attrs["office"]) and
+            (s.start, s.end) not in linked]
+
+
+def link_office_to_holder(doc: Document, span: Span, layer: str, holder: dict, canonical: str) -> None:
+    """Make the office mention `span` a mention of the entity named `canonical`, whom the
+    archive saw holding the office (`holder`: a row of `find_role_holders`): its link and
+    source, and a cluster of its own in the entities layer, which stays in text order."""
+    span.attrs["link"] = "office-archive"
+    span.attrs["office_source"] = (f"{holder['text']} = {canonical} "
+                                   f"{holder['first_seen']}..{holder['last_seen']} (archive)")
+    spans = doc.layers.setdefault(layer, [])
+    clusters = [x.attrs.get("cluster", -1) for x in spans]
+    span.attrs.update(holder=canonical, key=normalize_entity_name(canonical), canonical=canonical,
+                      cluster=max(clusters, default=-1) + 1)
+    spans.append(span)
+    spans.sort(key=lambda s: (s.start, s.end))
 
 
 def choose_role_holder(holders: list[dict], day: str) -> dict | None:
