@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 #: exceptions that are part of Monitor's contract, for the shells to catch
 __all__ = ["ArchiveNotEmpty", "ExportFilterError", "IngestSummary", "Monitor", "QueryError",
-           "WatchError"]
+           "WatchError", "WorkerCrashed"]
 
 
 def __getattr__(name: str) -> Any:
@@ -38,6 +38,10 @@ def __getattr__(name: str) -> Any:
         from .search.query import QueryError
 
         return QueryError
+    if name == "WorkerCrashed":
+        from .workers import WorkerCrashed
+
+        return WorkerCrashed
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
