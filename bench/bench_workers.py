@@ -14,6 +14,8 @@ summed RSS (pages shared by the template and its workers counted once per proces
 peak of their summed PSS (each shared page split between the processes sharing it: the
 memory the run really uses).
 
+``--profile DIR`` writes the parent's cProfile (its 40 costliest functions by own time).
+
 ``--src`` runs each worker count with each source tree given (default: this checkout's
 ``src``), so that two versions are measured in one run (the ratio is against the first worker
 count of that tree); ``--keep DIR`` keeps the archives there (``w{N}-{k}.db``, k the ``--src`` index) for
@@ -40,10 +42,20 @@ from bench_workers import MemorySampler
 src, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 sampler = MemorySampler(os.getpid())
 sampler.start()
+profile = None
+if sys.argv[5]:
+    import cProfile
+    profile = cProfile.Profile()
+    profile.enable()
 t0 = time.perf_counter()
 with Monitor(db, workers=workers) as monitor:
     s = monitor.ingest([src])
 dt = time.perf_counter() - t0
+if profile:
+    import pstats
+    profile.disable()
+    with open(sys.argv[5], "w") as fh:
+        pstats.Stats(profile, stream=fh).sort_stats("tottime").print_stats(40)
 sampler.stop()
 cpu = time.process_time()  # the parent's own (its workers were reaped when the Monitor closed)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -152,13 +164,14 @@ class MemorySampler:
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-def run(src: Path, db: Path, workers: int, code: Path = SRC) -> dict:
+def run(src: Path, db: Path, workers: int, code: Path = SRC, profile: Path | None = None) -> dict:
     """One ingest in a fresh process (cold, like the command) importing rasid from `code`,
-    its figures as a dict."""
+    its figures as a dict; `profile`: write the parent's cProfile there."""
     import json
 
     env = dict(os.environ, PYTHONPATH=str(code))
-    out = subprocess.run([sys.executable, "-c", RUN_ONE, str(src), str(db), str(workers), str(Path(__file__).parent)],
+    out = subprocess.run([sys.executable, "-c", RUN_ONE, str(src), str(db), str(workers), str(Path(__file__).parent),
+                          str(profile or "")],
                          capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -171,6 +184,9 @@ def main() -> None:
     ap.add_argument("--src", type=Path, nargs="+", default=[SRC],
                     help="source trees to run, each with every worker count (default: this checkout's)")
     ap.add_argument("--keep", type=Path, help="keep the archives in this directory")
+    ap.add_argument("--profile", type=Path, metavar="DIR",
+                    help="profile the parent (cProfile, in-process) and write its 40 costliest functions "
+                         "to DIR/parent-w{N}-{k}.txt")
     args = ap.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
@@ -186,7 +202,10 @@ def main() -> None:
             for k, code in enumerate(args.src):
                 db = (args.keep or Path(tmp)) / f"w{workers}-{k}.db"
                 db.unlink(missing_ok=True)
-                r = run(src, db, workers, code)
+                profile = args.profile / f"parent-w{workers}-{k}.txt" if args.profile else None
+                if profile:
+                    profile.parent.mkdir(parents=True, exist_ok=True)
+                r = run(src, db, workers, code, profile)
                 rate = r["read"] / r["seconds"]
                 base.setdefault(k, rate)
                 name = f" [{code}]" if len(args.src) > 1 else ""

@@ -161,6 +161,43 @@ def print_hit_rates() -> None:
         print(f"{name:<64} {len(keys):>9,} {len(set(keys)):>9,} {rates}", flush=True)
 
 
+def print_top_lines(limit: int = 25) -> None:
+    import tracemalloc
+
+    print("\nlive memory by the line that allocated it (tracemalloc):")
+    for stat in tracemalloc.take_snapshot().statistics("lineno")[:limit]:
+        frame = stat.traceback[0]
+        print(f"{stat.size / 2**20:8.1f} MB {stat.count:>9,} blocks  {frame.filename.split('/src/')[-1]}:{frame.lineno}")
+    tracemalloc.stop()
+
+
+def measure_parent(args) -> None:
+    """The parent of `Monitor.ingest` with `args.parent` workers: the one writer's memory."""
+    import tempfile
+
+    from rasid.monitor import Monitor
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "sample.jsonl"
+        with src.open("w", encoding="utf-8") as out:
+            for rec in records(args.corpus, args.n):
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        if args.trace:
+            import tracemalloc
+            tracemalloc.start()
+        line("parent: before the Monitor")
+
+        def every(summary) -> None:
+            if summary.read % args.every == 0:
+                line(f"parent: {summary.read} articles read ({time.process_time():.0f} CPU s)")
+
+        with Monitor(Path(tmp) / "a.db", workers=args.parent) as monitor:
+            monitor.ingest([str(src)], on_record=every)
+            line("parent: ingest done, Monitor open")
+            if args.trace:
+                print_top_lines()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2000)
@@ -169,6 +206,9 @@ def main() -> None:
     ap.add_argument("--hit-rates", action="store_true",
                     help="record the keys each large cache is asked for and print the hit rate it "
                          "would have at several bounds (LRU, and empty-when-full for the NER networks' rows)")
+    ap.add_argument("--parent", type=int, metavar="WORKERS",
+                    help="measure the parent instead: `Monitor.ingest` of the N articles into a fresh "
+                         "archive with this many workers, the parent's memory every --every articles")
     ap.add_argument("--trace", action="store_true",
                     help="also trace allocations (tracemalloc: slower) and print the lines holding the most")
     args = ap.parse_args()
@@ -176,6 +216,8 @@ def main() -> None:
         import tracemalloc
         tracemalloc.start()
     line("start")
+    if args.parent:
+        return measure_parent(args)
     if args.hit_rates:
         record_lru_keys()
     import rasid  # noqa: F401
@@ -211,11 +253,7 @@ def main() -> None:
         print_hit_rates()
         return
     if args.trace:
-        print("\nlive memory by the line that allocated it (tracemalloc):")
-        for stat in tracemalloc.take_snapshot().statistics("lineno")[:25]:
-            frame = stat.traceback[0]
-            print(f"{stat.size / 2**20:8.1f} MB {stat.count:>9,} blocks  {frame.filename.split('/src/')[-1]}:{frame.lineno}")
-        tracemalloc.stop()
+        print_top_lines()
     print()
     print(f"{'cache':<64} {'entries':>8} {'hit rate':>8} {'MB freed':>8}")
     before = trimmed()
