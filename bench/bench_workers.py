@@ -7,8 +7,14 @@ Writes the first N SaudiNewsNet articles to a temporary JSON Lines file, then fo
 count ingests it into a fresh SQLite archive through `Monitor.ingest` (workers started and models
 loaded inside the timing, as `rasid ingest --workers N` does) and prints articles/s, words/s,
 the speed-up over the first count, the CPU seconds of the parent (the one writer) and of its
-workers together, and the peak resident memory of the parent and of its workers (VmHWM; their
-sum bounds the peak of the whole run).
+workers together, and memory: every 2 s a sampler reads ``/proc/PID/smaps_rollup`` of the
+parent and of every process under it (the template server the workers are forked from, the
+workers, multiprocessing's resource tracker) and keeps each one's peak RSS, the peak of their
+summed RSS (pages shared by the template and its workers counted once per process) and the
+peak of their summed PSS (each shared page split between the processes sharing it: the
+memory the run really uses).
+
+``--profile DIR`` writes the parent's cProfile (its 40 costliest functions by own time).
 
 ``--src`` runs each worker count with each source tree given (default: this checkout's
 ``src``), so that two versions are measured in one run (the ratio is against the first worker
@@ -29,36 +35,143 @@ from pathlib import Path
 CORPUS = Path(__file__).resolve().parents[2] / "shared/data/news/saudinewsnet/saudinewsnet.jsonl.gz"
 
 RUN_ONE = """
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
 from rasid.monitor import Monitor
+sys.path.insert(0, sys.argv[4])
+from bench_workers import MemorySampler
 src, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sampler = MemorySampler(os.getpid())
+sampler.start()
+profile = None
+if sys.argv[5]:
+    import cProfile
+    profile = cProfile.Profile()
+    profile.enable()
 t0 = time.perf_counter()
 with Monitor(db, workers=workers) as monitor:
     s = monitor.ingest([src])
 dt = time.perf_counter() - t0
+if profile:
+    import pstats
+    profile.disable()
+    with open(sys.argv[5], "w") as fh:
+        pstats.Stats(profile, stream=fh).sort_stats("tottime").print_stats(40)
+sampler.stop()
 cpu = time.process_time()  # the parent's own (its workers were reaped when the Monitor closed)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-def hwm():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
 print(json.dumps({"read": s.read, "stored": s.stored, "words": s.words, "seconds": dt,
                   "parent_cpu": cpu, "workers_cpu": kids.ru_utime + kids.ru_stime,
-                  "parent_mb": hwm(),
-                  "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+                  "children_mb": kids.ru_maxrss / 1024, **sampler.figures()}))
 """
+
+
+def smaps_rollup(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of process `pid` in MB, or (0, 0) once it is gone."""
+    rss = pss = 0.0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) / 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return rss, pss
+
+
+def descendants(root: int) -> dict[int, str]:
+    """The processes under `root` (children, grandchildren: the forkserver's workers), each
+    with its role: "template" (the forkserver), "worker" (a process it forked), "tracker"
+    (multiprocessing's resource tracker) or "child"."""
+    parent_of, cmd = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parent_of[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    cmd[int(entry)] = fh.read()
+            except OSError:
+                continue
+    roles: dict[int, str] = {}
+    todo = [root]
+    while todo:
+        p = todo.pop()
+        for child, parent in parent_of.items():
+            if parent == p:
+                if b"forkserver import main" in cmd.get(child, b""):
+                    roles[child] = "worker" if roles.get(p) == "template" else "template"
+                elif b"resource_tracker" in cmd.get(child, b""):
+                    roles[child] = "tracker"
+                else:
+                    roles[child] = "worker" if roles.get(p) == "template" else "child"
+                todo.append(child)
+    return roles
+
+
+class MemorySampler:
+    """Samples every `every_s` seconds the RSS and PSS of process `root` and every process
+    under it; keeps each process's peak RSS and the peak of the summed PSS (pages shared by
+    several processes counted once, split between them) and of the summed RSS."""
+
+    def __init__(self, root: int, every_s: float = 2.0):
+        import threading
+
+        self.root, self.every_s = root, every_s
+        self.peak_rss: dict[int, tuple[str, float]] = {}
+        self.peak_pss_sum = self.peak_rss_sum = 0.0
+        self.pss_at_peak: dict[str, float] = {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._done.wait(self.every_s):
+            self.sample()
+
+    def sample(self) -> None:
+        procs = {self.root: "parent", **descendants(self.root)}
+        rss_sum = pss_sum = 0.0
+        by_role: dict[str, float] = {}
+        for pid, role in procs.items():
+            rss, pss = smaps_rollup(pid)
+            rss_sum += rss
+            pss_sum += pss
+            by_role[role] = by_role.get(role, 0.0) + pss
+            if rss > self.peak_rss.get(pid, ("", 0.0))[1]:
+                self.peak_rss[pid] = (role, rss)
+        self.peak_rss_sum = max(self.peak_rss_sum, rss_sum)
+        if pss_sum > self.peak_pss_sum:
+            self.peak_pss_sum, self.pss_at_peak = pss_sum, by_role
+
+    def figures(self) -> dict:
+        def peak(role: str) -> list[float]:
+            return sorted((mb for r, mb in self.peak_rss.values() if r == role), reverse=True)
+
+        return {"parent_mb": peak("parent")[0] if peak("parent") else 0.0, "template_mb": peak("template"),
+                "workers_mb": peak("worker"), "other_mb": peak("tracker") + peak("child"),
+                "rss_sum_peak_mb": self.peak_rss_sum, "pss_sum_peak_mb": self.peak_pss_sum,
+                "pss_at_peak": self.pss_at_peak}
 
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-def run(src: Path, db: Path, workers: int, code: Path = SRC) -> dict:
+def run(src: Path, db: Path, workers: int, code: Path = SRC, profile: Path | None = None) -> dict:
     """One ingest in a fresh process (cold, like the command) importing rasid from `code`,
-    its figures as a dict."""
+    its figures as a dict; `profile`: write the parent's cProfile there."""
     import json
 
     env = dict(os.environ, PYTHONPATH=str(code))
-    out = subprocess.run([sys.executable, "-c", RUN_ONE, str(src), str(db), str(workers)],
+    out = subprocess.run([sys.executable, "-c", RUN_ONE, str(src), str(db), str(workers), str(Path(__file__).parent),
+                          str(profile or "")],
                          capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -71,6 +184,9 @@ def main() -> None:
     ap.add_argument("--src", type=Path, nargs="+", default=[SRC],
                     help="source trees to run, each with every worker count (default: this checkout's)")
     ap.add_argument("--keep", type=Path, help="keep the archives in this directory")
+    ap.add_argument("--profile", type=Path, metavar="DIR",
+                    help="profile the parent (cProfile, in-process) and write its 40 costliest functions "
+                         "to DIR/parent-w{N}-{k}.txt")
     args = ap.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
@@ -86,16 +202,25 @@ def main() -> None:
             for k, code in enumerate(args.src):
                 db = (args.keep or Path(tmp)) / f"w{workers}-{k}.db"
                 db.unlink(missing_ok=True)
-                r = run(src, db, workers, code)
+                profile = args.profile / f"parent-w{workers}-{k}.txt" if args.profile else None
+                if profile:
+                    profile.parent.mkdir(parents=True, exist_ok=True)
+                r = run(src, db, workers, code, profile)
                 rate = r["read"] / r["seconds"]
                 base.setdefault(k, rate)
                 name = f" [{code}]" if len(args.src) > 1 else ""
                 print(f"--workers {workers}{name}: {r['stored']} stored in {r['seconds']:.1f}s -> "
                       f"{rate:,.1f} articles/s, {r['words'] / r['seconds']:,.0f} words/s, x{rate / base[k]:.2f}; "
-                      f"CPU s parent {r['parent_cpu']:.2f}, workers {r['workers_cpu']:.2f}; peak RSS parent "
-                      f"{r['parent_mb']:,.0f} MB, largest worker {r['children_mb']:,.0f} MB, at most "
-                      f"{r['parent_mb'] + (workers if workers > 1 else 0) * r['children_mb']:,.0f} MB "
-                      f"together (load average now {os.getloadavg()[0]:.1f})", flush=True)
+                      f"CPU s parent {r['parent_cpu']:.2f}, workers {r['workers_cpu']:.2f}; "
+                      f"load average now {os.getloadavg()[0]:.1f}", flush=True)
+                print(f"    peak RSS MB: parent {r['parent_mb']:,.0f}, template {mbs(r['template_mb'])}, "
+                      f"workers {mbs(r['workers_mb'])}, others {mbs(r['other_mb'])}; sum of RSS at its peak "
+                      f"{r['rss_sum_peak_mb']:,.0f}; sum of PSS at its peak {r['pss_sum_peak_mb']:,.0f} "
+                      f"({', '.join(f'{k} {v:,.0f}' for k, v in sorted(r['pss_at_peak'].items()))})", flush=True)
+
+
+def mbs(values: list[float]) -> str:
+    return " + ".join(f"{v:,.0f}" for v in values) or "-"
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 #: exceptions that are part of Monitor's contract, for the shells to catch
 __all__ = ["ArchiveNotEmpty", "ExportFilterError", "IngestSummary", "Monitor", "QueryError",
-           "WatchError"]
+           "WatchError", "WorkerCrashed"]
 
 
 def __getattr__(name: str) -> Any:
@@ -38,6 +38,10 @@ def __getattr__(name: str) -> Any:
         from .search.query import QueryError
 
         return QueryError
+    if name == "WorkerCrashed":
+        from .workers import WorkerCrashed
+
+        return WorkerCrashed
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -220,7 +224,7 @@ class Monitor:
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
         """The documents to store, analysed in order (in worker processes when `workers` > 1);
         rejections, already-stored documents and stage failures are counted in `summary`."""
-        from .workers import analyse_safely
+        from .workers import analyse_safely, count_tokens
 
         todo = self._to_analyse(items, summary, on_record)
         if self.workers > 1:
@@ -231,7 +235,7 @@ class Monitor:
             if isinstance(out, str):
                 summary.failed.append((sent.origin or sent.id or "?", out))
             else:
-                summary.words += len(out.tokens)
+                summary.words += count_tokens(out)
                 yield out
 
     def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,

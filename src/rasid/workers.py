@@ -5,10 +5,17 @@ checks and skips already-stored articles in the parent, hands the rest to an `An
 and stores what comes back through its one writer, in the order read: per-batch transactions,
 the order of the archive steps, idempotent re-runs and crash safety are those of one process.
 
-* Workers start with ``spawn`` (a fresh interpreter; never a ``fork`` of a process that holds
-  an open archive and threads). Each worker builds the pipeline once (models loaded once per
-  worker) and keeps it for every document it is sent. A worker whose parent died (killed
-  mid-run) exits within a second instead of lingering with the parent's pipes open.
+* Workers are forked from a **template**, never from the parent: the pool uses the
+  ``forkserver`` start method, whose server is a fresh interpreter (started like ``spawn``,
+  so it holds no open archive, no threads and no state of the parent) that imports
+  `rasid.worker_template` once. That import builds the default pipeline, runs it on the
+  shipped sample article so that every model, gazetteer, word list and table a stage loads
+  on first use is in memory, and freezes it (``gc.freeze``). Each worker is a ``fork`` of
+  that server, so the workers share the template's pages copy-on-write instead of each
+  loading its own copy (`build_template`; docs/speed.md "Memory on 10k articles"); a worker
+  asked for other stages builds them itself. A worker whose parent died (killed mid-run)
+  exits within a second instead of lingering with the parent's pipes open (its parent is
+  the template server, which ends with the process that started it).
 * Documents travel pickled (`rasid.doc.Document` is plain dataclasses: tens of KB, about a
   millisecond each way); a worker returns the analysed document, or a failure reason when a
   stage raised, so one bad article never stops the others.
@@ -16,24 +23,32 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
   signature, story vector: `rasid.archive_steps.attach_prepared`) and the search index's forms
   of its title and text (`rasid.search.analyzer.attach_index_forms`; the store takes them when
   its analyzer has the same signature), which travel back with it, so the parent's serial
-  share is the store's writes and the archive lookups.
+  share is the store's writes and the archive lookups. The tokens do not travel back
+  (`shed_tokens`): nothing in the parent reads them.
 * At most ``window`` documents (default 8 per worker) are in flight, so memory stays flat
   however long the input; results are yielded in input order.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
-import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
 from .doc import Document
 
 #: documents in flight per worker (enough to keep every worker busy while the parent stores)
 IN_FLIGHT_PER_WORKER = 8
+
+
+class WorkerCrashed(RuntimeError):
+    """A worker process died (killed by the system: out of memory, a signal) instead of
+    answering. What the run committed is kept; the batch being stored is not, and a run
+    of the same input completes the archive."""
 
 
 def analyse_safely(analyse: Callable[[Document], Document], doc: Document) -> Document | str:
@@ -44,35 +59,88 @@ def analyse_safely(analyse: Callable[[Document], Document], doc: Document) -> Do
         return f"{type(exc).__name__}: {exc}"
 
 
-# -- in the worker processes ------------------------------------------------------------------
+#: the module the template server imports (`rasid.worker_template`: it calls `build_template`)
+TEMPLATE_MODULE = "rasid.worker_template"
+
+# -- in the template server and the worker processes ------------------------------------------
 _WORKER_PIPELINE = None
 _WORKER_PREPARERS: list = []
+#: True in a process whose pipeline is the template's (built before the fork)
+FROM_TEMPLATE = False
+
+
+def build_template() -> None:
+    """In the template server (before any worker is forked): build the default pipeline and
+    the archive steps' per-document preparation, analyse the sample article once so that
+    everything loaded on first use is in, and freeze the lot (``gc.freeze``: the collector
+    no longer visits, so no longer writes to, the pages the workers share). A failure
+    leaves no template: each worker then builds its pipeline itself and reports the error
+    as one process would."""
+    global _WORKER_PIPELINE, _WORKER_PREPARERS, FROM_TEMPLATE
+    from .archive_steps import build_document_preparers
+    from .ingest.files import SAMPLE_DIR
+    from .stages import DEFAULT_STAGES, build_pipeline
+
+    try:
+        _WORKER_PIPELINE = build_pipeline(DEFAULT_STAGES)
+        _WORKER_PREPARERS = build_document_preparers()
+        text = (SAMPLE_DIR / "paris-2015.txt").read_text(encoding="utf-8")
+        analyse_and_prepare(Document(text=text, title="warm-up"))
+    except Exception:
+        _WORKER_PIPELINE, _WORKER_PREPARERS = None, []
+        return
+    FROM_TEMPLATE = True
+    gc.collect()
+    gc.freeze()
 
 
 def start_worker(stage_names: tuple[str, ...], strict: bool) -> None:
-    """Pool initializer: build this worker's pipeline (and the archive steps' per-document
-    preparation) once; exit when the parent is gone."""
-    global _WORKER_PIPELINE, _WORKER_PREPARERS
+    """Pool initializer: take the template's pipeline when it has the stages asked for, else
+    build this worker's pipeline (and the archive steps' per-document preparation) once;
+    exit when the parent is gone."""
+    global _WORKER_PIPELINE, _WORKER_PREPARERS, FROM_TEMPLATE
     from .archive_steps import build_document_preparers
     from .stages import build_pipeline
 
-    threading.Thread(target=watch_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=watch_parent, daemon=True).start()
+    if FROM_TEMPLATE and tuple(_WORKER_PIPELINE.names) == tuple(stage_names):
+        _WORKER_PIPELINE.strict = strict
+        return
+    FROM_TEMPLATE = False
     _WORKER_PIPELINE = build_pipeline(stage_names, strict=strict)
     _WORKER_PREPARERS = build_document_preparers()
 
 
-def watch_parent(parent: int, every_s: float = 0.5) -> None:
-    """End this worker once its parent died (it is then re-parented): a parent killed with
-    SIGKILL cannot stop its workers, which would otherwise wait on the task queue forever."""
-    while os.getppid() == parent:
-        time.sleep(every_s)
-    os._exit(1)
+def worker_facts() -> dict:
+    """This worker's process id, its parent's, and whether its pipeline is the template's."""
+    return {"pid": os.getpid(), "ppid": os.getppid(), "from_template": FROM_TEMPLATE}
+
+
+def watch_parent() -> None:
+    """End this worker once the process that started the pool died: a parent killed with
+    SIGKILL cannot stop its workers, which would otherwise wait on the task queue forever
+    (and keep the template server, which ends with the last holder of its pipe, alive).
+    `multiprocessing.parent_process` is that process, not the template server: its
+    sentinel is the pipe it sent this worker's start through, closed when it dies."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # None: not started by a pool (a probe calling `start_worker`)
+        parent.join()
+        os._exit(1)
 
 
 def analyse_in_worker(doc: Document) -> Document | str:
     """The analysed document with what the archive steps and the search index need of it
     alone (the parent's serial share: `rasid.archive_steps.attach_prepared`,
-    `rasid.search.analyzer.attach_index_forms`), or a failure reason."""
+    `rasid.search.analyzer.attach_index_forms`), or a failure reason.
+    ``RASID_TEST_CRASH_AT=analyse@N`` kills the worker at its N-th document (tests)."""
+    from .archive_steps import crash_for_test
+
+    crash_for_test("analyse")
+    return analyse_and_prepare(doc)
+
+
+def analyse_and_prepare(doc: Document) -> Document | str:
+    """`analyse_in_worker` without the test's crash point (the template's warm-up)."""
     from .archive_steps import attach_prepared
     from .search.analyzer import attach_index_forms
 
@@ -83,7 +151,26 @@ def analyse_in_worker(doc: Document) -> Document | str:
         attach_index_forms(out)
     except Exception:  # the store computes them again and reports what goes wrong there
         pass
-    return attach_prepared(_WORKER_PREPARERS, out)
+    return shed_tokens(attach_prepared(_WORKER_PREPARERS, out))
+
+
+#: how many tokens a document had when a worker sent it back without them (`shed_tokens`)
+TOKEN_COUNT_ATTR = "_token_count"
+
+
+def shed_tokens(doc: Document) -> Document:
+    """`doc` without its tokens, their number kept: nothing after the analysis reads them
+    (the store does not keep them; the archive steps' and the search index's per-document
+    values are computed already), and they are most of the pickled document (a news article's
+    44 KB become 17 KB; the parent unpickles it in 0.15 ms instead of 0.67)."""
+    setattr(doc, TOKEN_COUNT_ATTR, len(doc.tokens))
+    doc.tokens = []
+    return doc
+
+
+def count_tokens(doc: Document) -> int:
+    """The number of tokens of an analysed document, sent back by a worker or not."""
+    return len(doc.tokens) or getattr(doc, TOKEN_COUNT_ATTR, 0)
 
 
 # -- in the parent ----------------------------------------------------------------------------
@@ -107,7 +194,8 @@ class AnalysisPool:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            ctx = multiprocessing.get_context("spawn")
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload([TEMPLATE_MODULE])
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=start_worker,
                                                  initargs=(self.stage_names, self.strict))
         return self._executor
@@ -119,13 +207,26 @@ class AnalysisPool:
         for doc in docs:  # the workers start with the first document to analyse
             pending.append((doc, self._start().submit(analyse_in_worker, doc)))
             if len(pending) >= self.window:
-                sent, future = pending.popleft()
-                yield sent, future.result()
+                yield self._result(*pending.popleft())
         while pending:
-            sent, future = pending.popleft()
-            yield sent, future.result()
+            yield self._result(*pending.popleft())
+
+    def _result(self, sent: Document, future: Future) -> tuple[Document, Document | str]:
+        try:
+            return sent, future.result()
+        except BrokenProcessPool:
+            self.close()  # the next call starts new workers (a feed poll goes on)
+            raise WorkerCrashed(
+                f"an analysing worker process died (killed by the system: out of memory, a signal?) "
+                f"with {sent.origin or sent.id} in flight; the batches stored before are kept, "
+                f"and running the same input again completes the archive") from None
 
     def close(self) -> None:
+        """Stop the workers, then the template server (it would otherwise hold the models
+        until this process ends; the next pool starts a new one)."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+            from multiprocessing import forkserver
+
+            forkserver._forkserver._stop()

@@ -4,7 +4,8 @@ on SaudiNewsNet articles (tests/resources/README-stories.md).
 The parallel path must give the archive a single process gives (articles in input order,
 spans, entities, near-duplicates, stories, alerts), skip already-stored articles without
 starting the workers, and keep crash safety: a run killed inside a batch's transaction is
-completed by the next run.
+completed by the next run, and so is a run whose worker died. The workers are forked from
+the template server (models loaded once, pages shared), never from the parent.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from rasid.alerts.watches import add_watch
-from rasid.monitor import Monitor
+from rasid.monitor import Monitor, WorkerCrashed
+from rasid.workers import worker_facts
 from rasid.settings import SettingsError, resolve_settings
 from rasid.store import SearchQuery, open_store
 
@@ -59,6 +61,68 @@ def test_two_workers_store_what_one_process_stores(tmp_path):
     assert [d["title"] for d in got["documents"]] == [d["title"] for d in expected["documents"]]
     for kind in expected:
         assert got[kind] == expected[kind], kind
+
+
+def shared_mb(pid: int) -> float:
+    """Memory of process `pid` that it shares with other processes (smaps_rollup), in MB."""
+    fields = dict(line.split(":", 1) for line in open(f"/proc/{pid}/smaps_rollup") if ":" in line)
+    return sum(int(fields[k].split()[0]) for k in ("Shared_Clean", "Shared_Dirty")) / 1024
+
+
+def test_workers_are_forked_from_the_template_not_from_the_parent(tmp_path):
+    with Monitor(tmp_path / "a.db", workers=2) as monitor:
+        summary = monitor.ingest([str(SAMPLE)], batch_size=8)
+        pool = monitor.analysis_pool()
+        facts = [pool._start().submit(worker_facts).result() for _ in range(4)]
+        assert summary.stored == 16 and not summary.failed
+        template = {f["ppid"] for f in facts}
+        assert len(template) == 1 and os.getpid() not in template
+        (template,) = template
+        assert b"forkserver" in Path(f"/proc/{template}/cmdline").read_bytes()
+        assert all(f["from_template"] for f in facts)
+        # the models were loaded once, in the template, and the workers share its pages
+        for pid in {f["pid"] for f in facts}:
+            assert shared_mb(pid) > 50, pid
+    assert not Path(f"/proc/{template}").exists()  # closing the Monitor stopped the template server
+
+
+def test_a_pool_with_other_stages_builds_them_in_the_worker(tmp_path):
+    with Monitor(tmp_path / "a.db", workers=2, stages=("tokenize",)) as monitor:
+        summary = monitor.ingest([str(SAMPLE)], batch_size=8)
+        facts = monitor.analysis_pool()._start().submit(worker_facts).result()
+    assert summary.stored == 16 and not facts["from_template"]
+    with open_store(tmp_path / "a.db") as store:
+        doc = next(iter(store.iter_documents()))
+    assert doc.sentences and "entities" not in doc.layers
+
+
+def test_a_dead_worker_is_a_clear_error_and_the_next_run_completes_the_archive(tmp_path, monkeypatch):
+    clean_db, db = new_archive(tmp_path / "clean.db"), new_archive(tmp_path / "crashed.db")
+    with Monitor(clean_db, workers=1) as monitor:
+        monitor.ingest([str(SAMPLE)], batch_size=4)
+    monkeypatch.setenv("RASID_TEST_CRASH_AT", "analyse@6")  # each worker dies at its 6th document
+    with Monitor(db, workers=2) as monitor:
+        with pytest.raises(WorkerCrashed, match="worker process died"):
+            monitor.ingest([str(SAMPLE)], batch_size=4)
+        assert not monitor.analysis_pool().started  # the next ingest starts new workers
+    with open_store(db) as store:
+        stored = store.count_documents()
+    assert stored % 4 == 0 and stored < 16  # whole batches only
+    monkeypatch.delenv("RASID_TEST_CRASH_AT")
+    with Monitor(db, workers=2) as monitor:
+        rerun = monitor.ingest([str(SAMPLE)], batch_size=4)
+    assert (rerun.stored, rerun.duplicates) == (16 - stored, stored)
+    expected, got = snapshot(clean_db), snapshot(db)
+    for kind in expected:
+        assert got[kind] == expected[kind], kind
+
+
+def test_cli_reports_a_dead_worker_without_a_traceback(tmp_path):
+    db = new_archive(tmp_path / "a.db")
+    crashed = run_cli(db, SAMPLE, "--workers", "2", "--batch-size", "4", crash_at="analyse@3")
+    assert crashed.returncode == 1, crashed.stderr
+    assert "rasid ingest: error: an analysing worker process died" in crashed.stderr
+    assert "Traceback" not in crashed.stderr
 
 
 def test_a_rerun_skips_stored_articles_without_starting_workers(tmp_path):

@@ -15,7 +15,7 @@ _L10_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _L10_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=10_000)  # in ingest it is asked for new words only: 0.6 % hits with 100,000
 def stem_light10(word: str) -> str:
     if len(word) > 3 and word.startswith("و"):
         word = word[1:]

@@ -101,14 +101,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     published = args.published
     if args.source is not None and not args.source.strip():
         raise CLIError("--source: the source name is empty")
+    from ..monitor import WorkerCrashed
+
     monitor = open_monitor(args, workers=setting("workers"))
     progress, on_record = ingest_progress(args, "ingest")
     monitor.on_stage = progress.show_stage
     with monitor:
-        summary = monitor.ingest(args.sources, field_map=parse_field_map(args.field_map),
-                                 max_bytes=args.max_bytes, on_record=on_record,
-                                 batch_size=args.batch_size, published=published,
-                                 source=args.source)
+        try:
+            summary = monitor.ingest(args.sources, field_map=parse_field_map(args.field_map),
+                                     max_bytes=args.max_bytes, on_record=on_record,
+                                     batch_size=args.batch_size, published=published,
+                                     source=args.source)
+        except WorkerCrashed as exc:
+            raise CLIError(str(exc), EXIT_PARTIAL) from None
     progress.close()
     return report_ingest(args, summary)
 

@@ -241,7 +241,10 @@ class BiLSTMCRF:
 #: character-CNN vectors kept per string (`char_vectors`), and per-token rows kept by the
 #: networks and the CRF (`_missing`): bounded so that a worker's memory stops growing with
 #: the number of articles it has analysed (issue 17 item 4); frequent forms come back at once.
-CHAR_CACHE = 100_000
+#: The character vectors are only asked for the tokens the row cache lacks (rare ones), so
+#: few come back: 1.4 % hits with 10,000, 29 % unbounded (bench/memory_worker.py
+#: --hit-rates, 1,500 articles); a vector is a few microseconds of numpy to recompute.
+CHAR_CACHE = 10_000
 
 
 def _missing(cache: dict, sentences: Sequence[Sequence[str]], infos: Sequence[Sequence[TokenInfo]],
