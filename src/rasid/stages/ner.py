@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from bisect import bisect_left
 from importlib import resources
 from pathlib import Path
 from typing import Sequence
@@ -295,22 +296,26 @@ def group_tokens_by_sentence(doc: Document, max_tokens: int = MAX_SEQUENCE_TOKEN
 
 
 def _sentence_groups(doc: Document) -> list[tuple[int, list]]:
+    """Runs of tokens by the sentence their start falls in (-1: none), found by bisection."""
+    tokens = doc.tokens
+    starts = [t.start for t in tokens]
     groups: list[tuple[int, list]] = []
-    sents = doc.sentences
-    si = 0
-    current: list = []
-    current_idx = None
-    for tok in doc.tokens:
-        while si < len(sents) and sents[si].end <= tok.start:
-            si += 1
-        idx = si if si < len(sents) and sents[si].start <= tok.start else -1
-        if idx != current_idx and current:
-            groups.append((current_idx, current))
-            current = []
-        current_idx = idx
-        current.append(tok)
-    if current:
-        groups.append((current_idx, current))
+
+    def add(idx: int, lo: int, hi: int) -> None:
+        if hi > lo:
+            if groups and groups[-1][0] == idx:  # tokens outside sentences on both sides of an empty one
+                groups[-1][1].extend(tokens[lo:hi])
+            else:
+                groups.append((idx, tokens[lo:hi]))
+
+    at = 0
+    for si, sent in enumerate(doc.sentences):
+        lo = bisect_left(starts, sent.start, at)
+        hi = max(lo, bisect_left(starts, sent.end, lo))
+        add(-1, at, lo)
+        add(si, lo, hi)
+        at = hi
+    add(-1, at, len(tokens))
     return groups
 
 

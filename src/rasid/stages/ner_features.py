@@ -255,15 +255,29 @@ def gazetteer_entry(key: str, base: str, stem: str, alts: tuple[str, ...], lengt
 
 def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str]]:
     """Longest gazetteer match per type; features ``g:TYPE:B|I`` (+ ``:1`` for 1-word)."""
-    n = len(infos)
-    out: list[list[str]] = [[] for _ in range(n)]
+    return [list(f) for f in match_sentences(infos, [len(infos)], res)]
+
+
+def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resources) -> list:
+    """``match_gazetteer`` of sentences given one after the other (`ends`: where each ends):
+    one feature list per token, or ``()`` for a token with none. Only the words a phrase
+    can start with (or whose alternative is an entry) are looked at."""
     gaz = res.gazetteer
-    covered: dict[str, int] = {}
-    for i, x in enumerate(infos):
+    out: list = [()] * len(infos)
+
+    def add(k: int, feats) -> None:
+        if out[k]:
+            out[k].extend(feats)
+        else:
+            out[k] = list(feats)
+
+    covered: dict[str, int] = {}  # type -> end of its last match (never past its sentence)
+    for i in [k for k, x in enumerate(infos) if x.gaz_lens or x.gaz_alt]:
+        x = infos[i]
         if not x.gaz_lens:
-            if x.gaz_alt:
-                out[i].extend(x.gaz_alt)
+            add(i, x.gaz_alt)
             continue
+        n = ends[bisect_right(ends, i)]
         first = x.gaz_first
         for L in x.gaz_lens:
             if i + L > n:
@@ -277,11 +291,11 @@ def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str
                     continue
                 covered[t] = i + L
                 if L == 1:
-                    out[i].append(f"g:{t}:1")
+                    add(i, (f"g:{t}:1",))
                 else:
-                    out[i].append(f"g:{t}:B")
+                    add(i, (f"g:{t}:B",))
                     for j in range(i + 1, i + L):
-                        out[j].append(f"g:{t}:I")
+                        add(j, (f"g:{t}:I",))
     return out
 
 
@@ -351,23 +365,23 @@ def ptrig(infos: Sequence[TokenInfo], i: int) -> list[str]:
 
 class TokenBatch:
     """The sentences of one call, flattened: every token's string and analysis, its
-    gazetteer features (``match_gazetteer`` of its sentence) and ``ptrig`` features, and
-    the sentence lengths. Built once per call and read by the CRF and the networks."""
+    gazetteer features (``match_gazetteer`` of its sentence) and ``ptrig`` features (a
+    sequence each, ``()`` for none), and the sentence lengths. Built once per call and read
+    by the CRF and the networks."""
 
     def __init__(self, sentences: Sequence[Sequence[str]], describe, res: Resources):
         self.lengths = [len(s) for s in sentences]
         self.tokens = [t for s in sentences for t in s]
         self.infos: list[TokenInfo] = list(map(describe, self.tokens))
         self.ends = list(accumulate(self.lengths))
-        infos = self.infos
-        self.gaz = [f for n, e in zip(self.lengths, self.ends) for f in match_gazetteer(infos[e - n:e], res)]
-        self.ptrig: list[list[str]] = [[] for _ in infos]
-        ends = self.ends
+        infos, ends = self.infos, self.ends
+        self.gaz = match_sentences(infos, ends, res)  # per token: its features, or ()
+        self.ptrig: list = [()] * len(infos)  # per token: (ptrig=TYPE,) or ()
         for j in [k for k, x in enumerate(infos) if x.trig]:  # see `ptrig`: the same rule, from the trigger on
             end = ends[bisect_right(ends, j)]
             k = j + 1
             while k < end - 1 and k <= j + 3 and infos[k].skip and not infos[k].trig:
-                self.ptrig[k + 1] = ["ptrig=" + infos[j].trig]
+                self.ptrig[k + 1] = ("ptrig=" + infos[j].trig,)
                 k += 1
 
     def sentences(self, rows: Sequence) -> list:

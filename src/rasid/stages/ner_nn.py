@@ -36,10 +36,8 @@ from .ner_features import Resources, TokenBatch, TokenInfo, match_gazetteer, ptr
 TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 FEAT_PREFIX = ("k=", "cl=", "art=", "fq=", "trig=", "nisba", "c~", "c=none", "len=", "sh=")
 MAX_CHARS = 20
+#: sentences per batch of the LSTM, forward-backward and Viterbi (`padded_batches`)
 BATCH = 128
-#: length ratio that ends a batch of the LSTM (`length_batches`); the CRF's forward-backward
-#: and Viterbi (9 tags: tiny steps) put every sentence of a call in one batch of ``BATCH``
-LSTM_RATIO = 1.5
 
 
 def feature_names(infos: Sequence[TokenInfo], gaz: list[list[str]], i: int) -> list[str]:
@@ -157,7 +155,7 @@ class BiLSTMCRF:
         fp = X[:, -nf:]
         gaz, trig = batch.gaz, batch.ptrig
         for i in [k for k, (g, t) in enumerate(zip(gaz, trig)) if g or t]:
-            for f in gaz[i] + trig[i]:
+            for f in (*gaz[i], *trig[i]):
                 j = feats.get(f)
                 if j is not None:
                     fp[i] += wT[j]
@@ -176,52 +174,62 @@ class BiLSTMCRF:
         pre = F @ self.fproj_wT + self.fproj_b  # before the ReLU: sentence features are added first
         return np.concatenate([self.emb[words].astype(np.float32), chars, pre], axis=1)
 
-    def _run(self, G: np.ndarray) -> np.ndarray:
-        """Both LSTM directions over a batch at once: gate inputs (L, 2, B, 4H), direction 0
-        forward and 1 over the reversed sequences -> hidden states (L, 2, B, H). At load the
-        gates were reordered to (i, f, o, g) and the rows of i, f, o halved, so that one
-        ``tanh`` gives all four: sigmoid(x) = (1 + tanh(x / 2)) / 2."""
-        L, _, B, H4 = G.shape
-        H = H4 // 4
+    def _run(self, P: np.ndarray, active: Sequence[int]) -> np.ndarray:
+        """Both LSTM directions over a batch of sequences at once, longest first: step t
+        runs the first `active[t]` sequences (those still that long). `P` (n, 2, 4H): the
+        gate inputs of every step's tokens, step after step, direction 0 forward and 1 over
+        the reversed sequences -> hidden states (n, 2, H) in the same order. No step is
+        spent on padding. At load the gates were reordered to (i, f, o, g) and the rows of
+        i, f, o halved, so that one ``tanh`` gives all four:
+        sigmoid(x) = (1 + tanh(x / 2)) / 2."""
+        H4 = P.shape[2]
+        H, B = H4 // 4, active[0]
         whh = self.whh
-        out = np.empty((L, 2, B, H), np.float32)
+        out = np.empty((len(P), 2, H), np.float32)
         c = np.zeros((2, B, H), np.float32)
         h = np.zeros((2, B, H), np.float32)
         g = np.empty((2, B, H4), np.float32)
         u = np.empty((2, B, H), np.float32)
-        sig, i, f, o, cand = g[..., :3 * H], g[..., :H], g[..., H:2 * H], g[..., 2 * H:3 * H], g[..., 3 * H:]
-        for t in range(L):
-            np.matmul(h, whh, out=g)
-            g += G[t]
-            np.tanh(g, out=g)
+        at, b = 0, -1
+        for n in active:
+            if n != b:  # views of the running sequences' rows
+                b = n
+                gb, ub, cb = g[:, :b], u[:, :b], c[:, :b]
+                sig, i, f, o, cand = gb[..., :3 * H], gb[..., :H], gb[..., H:2 * H], gb[..., 2 * H:3 * H], gb[..., 3 * H:]
+            np.matmul(h[:, :b], whh, out=gb)
+            gb += P[at:at + b].transpose(1, 0, 2)
+            np.tanh(gb, out=gb)
             sig *= 0.5
             sig += 0.5
-            np.multiply(i, cand, out=u)
-            c *= f
-            c += u
-            h = out[t]
-            np.tanh(c, out=h)
+            np.multiply(i, cand, out=ub)
+            cb *= f
+            cb += ub
+            h = out[at:at + b].transpose(1, 0, 2)
+            np.tanh(cb, out=h)
             h *= o
+            at += b
         return out
 
     def flat_emissions(self, X: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
         """Tag scores (N, T) of the sentences whose input rows, one after the other, are `X`
-        (N, D). The LSTM runs over length-sorted batches, both directions together: per
-        batch one input product for its tokens, then one product per time step."""
+        (N, D). The LSTM runs over batches of sentences, both directions together: per
+        batch one input product for its tokens, then one product per time step over the
+        sentences that are that long."""
         N = len(X)
         H = self.whh.shape[1]
         hidden = np.empty((N, 2 * H), np.float32)
         local = np.empty(N + 1, np.int64)
-        for fwd, bwd, live in padded_batches(lengths, LSTM_RATIO):
-            rows = fwd[live]  # the batch's tokens
+        for fwd, bwd, live in padded_batches(lengths):
+            rows, back = fwd[live], bwd[live]  # the batch's tokens, step after step, each way
             n = len(rows)
             local[rows] = np.arange(n)
-            local[N] = n  # padding: the zero row n
-            P = np.zeros((2, n + 1, 4 * H), np.float32)  # (direction, token, gate)
-            P[:, :n] = (X[rows] @ self.wih + self.bias).reshape(n, 2, 4 * H).transpose(1, 0, 2)
-            out = self._run(P.reshape(2 * (n + 1), 4 * H)[np.stack([local[fwd], local[bwd] + n + 1], axis=1)])
-            hidden[fwd[live], :H] = out[:, 0][live]
-            hidden[bwd[live], H:] = out[:, 1][live]
+            both = X[rows] @ self.wih + self.bias  # (n, 2 x 4H)
+            P = np.empty((n, 2, 4 * H), np.float32)
+            P[:, 0] = both[:, :4 * H]
+            P[:, 1] = both[local[back], 4 * H:]
+            out = self._run(P, live.sum(axis=1).tolist())
+            hidden[rows, :H] = out[:, 0]
+            hidden[back, H:] = out[:, 1]
         return (hidden @ self.out_wT + self.out_b).astype(np.float64)
 
 
@@ -361,18 +369,16 @@ class LinearCRF:
         get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
         norms = [x.norm for x in infos]
         pairs = [a + "|" + b for a, b in zip(norms, norms[1:])]
-        left = np.fromiter((get("-1w|w=" + p, zero) for p in pairs), np.int64, N - 1)
-        right = np.fromiter((get("w|+1w=" + p, zero) for p in pairs), np.int64, N - 1)
-        left = np.r_[0, left]
+        left = np.array([zero, *map(get, ["-1w|w=" + p for p in pairs], repeat(zero))], np.int64)
+        right = np.array([*map(get, ["w|+1w=" + p for p in pairs], repeat(zero)), zero], np.int64)
         left[pos == 0] = get("BOS", zero)
-        right = np.r_[right, 0]
         right[rest == 0] = get("EOS", zero)
         S += self.weights[left]
         S += self.weights[right]
         rows: list[int] = []
         names: list[str] = []
         for i in [k for k, (g, t) in enumerate(zip(gaz, batch.ptrig)) if g or t]:
-            for f in gaz[i] + batch.ptrig[i]:
+            for f in (*gaz[i], *batch.ptrig[i]):
                 rows.append(i)
                 names.append(f)
             if gaz[i]:
@@ -390,33 +396,23 @@ class LinearCRF:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
 
 
-def length_batches(lengths: Sequence[int], ratio: float = LSTM_RATIO) -> list[list[int]]:
-    """Indices of the non-empty sequences in batches of similar length (sorted; a batch
-    ends at ``BATCH`` items or when a sequence is over `ratio` times its first), so that
-    every time step is one operation over the batch. Each time step costs a dozen numpy
-    calls whatever the batch's size, so for the small matrices here fewer, more padded
-    batches are faster; a sequence's numbers do not depend on the others in its batch."""
-    order = sorted((k for k, n in enumerate(lengths) if n), key=lambda k: lengths[k])
-    batches: list[list[int]] = []
-    for k in order:
-        if batches and len(batches[-1]) < BATCH and lengths[k] <= ratio * lengths[batches[-1][0]] + 2:
-            batches[-1].append(k)
-        else:
-            batches.append([k])
-    return batches
-
-
-def padded_batches(lengths: Sequence[int], ratio: float):
-    """``length_batches`` as index arrays into the rows of the sentences one after the
-    other: per batch ``(fwd, bwd, live)``, each (L, B): the row of step t of each sequence,
-    of each reversed sequence, and whether the sequence is that long (where not, both name
-    row N, one past the last: a padding row)."""
+def padded_batches(lengths: Sequence[int]):
+    """The non-empty sentences, longest first, in batches of up to ``BATCH``, as index
+    arrays into the rows of all the sentences one after the other: per batch ``(fwd, bwd,
+    live)``, each (L, B): the row of step t of each sentence, of each reversed sentence,
+    and whether the sentence is that long (where not, both name row N, one past the last:
+    a padding row). Longest first, the sentences still running at a step are the first
+    ones. Each step costs some numpy calls whatever the batch's size, so for the small
+    matrices here the fewer steps the better; a sentence's numbers do not depend on the
+    others in its batch (but for float rounding)."""
     N = sum(lengths)
+    order = sorted((k for k, n in enumerate(lengths) if n), key=lambda k: -lengths[k])
     starts = np.cumsum([0, *lengths[:-1]]) if len(lengths) else np.zeros(0, np.int64)
     lens_all = np.asarray(lengths, np.int64)
-    for idx in length_batches(lengths, ratio):
+    for lo in range(0, len(order), BATCH):
+        idx = order[lo:lo + BATCH]
         lens, first = lens_all[idx], starts[idx]
-        t = np.arange(int(lens.max()))[:, None]
+        t = np.arange(int(lens[0]))[:, None]
         live = t < lens
         yield np.where(live, first + t, N), np.where(live, first + lens - 1 - t, N), live
 
@@ -430,41 +426,40 @@ def flat_marginals(emissions: np.ndarray, lengths: Sequence[int], trans: np.ndar
                    end: np.ndarray) -> np.ndarray:
     """Posteriors P(tag_i = t) of a linear-chain CRF, (N, T), for the sentences whose
     emission rows, one after the other, are `emissions` (N, T), under transition scores
-    `trans` (T, T) and `start`, `end` (T,): forward-backward in probability space, rescaled
-    at every step, over batches of up to ``BATCH`` sentences. Stacked inputs (M, N, T),
-    (M, T, T), (M, T) run M models over the same sentences at once -> (M, N, T)."""
+    `trans` (T, T) and `start`, `end` (T,). Stacked inputs (M, N, T), (M, T, T), (M, T)
+    run M models over the same sentences at once -> (M, N, T).
+
+    Forward-backward in probability space over batches of up to ``BATCH`` sentences, the
+    backward pass over the reversed sentences so that both passes are one loop: at step t
+    the message into position t of each sentence (forward) and into its position t from
+    the end (backward) is the previous step's message times the emission, rescaled, times
+    the transitions. P(tag_i) is proportional to forward message x emission x backward."""
     if emissions.ndim == 2:
         return flat_marginals(emissions[None], lengths, trans[None], start[None], end[None])[0]
     M, N, T = emissions.shape
-    out = np.empty((M, N, T))
     P = np.exp(trans - trans.max(axis=(1, 2), keepdims=True))
-    PT = P.transpose(0, 2, 1).copy()
-    first = np.exp(start - start.max(axis=1, keepdims=True))[:, None]  # (M, 1, T)
-    last = np.exp(end - end.max(axis=1, keepdims=True))[:, None]
+    Q = np.stack([P, P.transpose(0, 2, 1)])  # (2, M, T, T): forward, backward
+    init = np.stack([np.exp(start - start.max(axis=1, keepdims=True)),
+                     np.exp(end - end.max(axis=1, keepdims=True))])[:, :, None]  # (2, M, 1, T)
     E_all = np.ones((M, N + 1, T))  # row N: padding, never read
     if N:
         E_all[:, :N] = np.exp(emissions - emissions.max(axis=2, keepdims=True))
-    for at, _, live in padded_batches(lengths, float("inf")):
-        E = E_all[:, at]  # (M, L, B, T)
-        L, B = at.shape
-        alpha = np.empty((M, L, B, T))
-        beta = np.empty((M, L, B, T))
-        a = first * E[:, 0]
-        alpha[:, 0] = a = a / a.sum(2, keepdims=True)
-        for t in range(1, L):  # past its end a sequence runs on over E = 1: never read
-            a = (a @ P) * E[:, t]
-            a /= a.sum(2, keepdims=True)
-            alpha[:, t] = a
-        b = np.broadcast_to(last, (M, B, T))
-        beta[:, L - 1] = b
-        for t in range(L - 2, -1, -1):
-            nxt = (E[:, t + 1] * b) @ PT
-            nxt /= nxt.sum(2, keepdims=True)
-            beta[:, t] = b = np.where(live[t + 1][:, None], nxt, last)
-        marg = alpha * beta
-        marg /= marg.sum(3, keepdims=True)
-        out[:, at[live]] = marg[:, live]
-    return out
+    into = np.empty((2, M, N, T))  # the forward and the backward message into every token
+    for fwd, bwd, live in padded_batches(lengths):
+        E = np.stack([E_all[:, fwd], E_all[:, bwd]], axis=2)  # (M, L, 2, B, T)
+        L, B = fwd.shape
+        msgs = np.empty((L, 2, M, B, T))
+        z = None
+        for t in range(L):  # past its end a sequence runs on over E = 1: never read
+            m = init if t == 0 else z @ Q
+            msgs[t] = m
+            z = m * E[:, t].transpose(1, 0, 2, 3)
+            z /= z.sum(3, keepdims=True)
+        into[0][:, fwd[live]] = msgs[:, 0].transpose(1, 0, 2, 3)[:, live]
+        into[1][:, bwd[live]] = msgs[:, 1].transpose(1, 0, 2, 3)[:, live]
+    marg = into[0] * E_all[:, :N] * into[1]
+    marg /= marg.sum(2, keepdims=True)
+    return marg
 
 
 def viterbi_batch(scores: Sequence[np.ndarray], trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[list[int]]:
@@ -481,21 +476,19 @@ def flat_viterbi(scores: np.ndarray, lengths: Sequence[int], trans: np.ndarray, 
     out = np.zeros(N, np.int64)
     S_all = np.zeros((N + 1, T))
     S_all[:N] = scores
-    tags = np.arange(T)
-    for at, _, live in padded_batches(lengths, float("inf")):
+    for at, _, live in padded_batches(lengths):
         S = S_all[at]  # (L, B, T)
         L, B = at.shape
-        back = np.zeros((L, B, T), np.int64)
-        sc = start + S[0]
-        rows = np.arange(B)
+        back = np.empty((L, B, T), np.int64)
+        best = np.empty((L, B, T))  # the best score of a path ending in each tag at each step
+        best[0] = start + S[0]
         for t in range(1, L):
-            cand = sc[:, :, None] + trans  # (B, from, to)
-            best = cand.argmax(1)
-            nxt = cand.max(1) + S[t]
-            on = live[t][:, None]
-            back[t] = np.where(on, best, tags)  # past the end: stay put
-            sc = np.where(on, nxt, sc)
-        cur = (sc + end).argmax(1)
+            cand = best[t - 1][:, :, None] + trans  # (B, from, to)
+            back[t] = cand.argmax(1)
+            np.add(cand.max(1), S[t], out=best[t])
+        back[~live] = np.arange(T)  # past the end: stay put
+        rows = np.arange(B)
+        cur = (best[live.sum(0) - 1, rows] + end).argmax(1)
         path = np.empty((L, B), np.int64)
         for t in range(L - 1, -1, -1):
             path[t] = cur
