@@ -15,7 +15,8 @@ from rasid.eval.ner import main as eval_main
 from rasid.eval.ner import read_conll
 from rasid.stages.ner import NERTagger, load_tagger
 from rasid.stages.ner_features import extract_features, match_gazetteer, ptrig
-from rasid.stages.ner_nn import TAGS, BiLSTMCRF, WordVectors, crf_marginals, flat_marginals, viterbi, viterbi_batch
+from rasid.stages.ner_nn import (TAGS, BiLSTMCRF, WordVectors, crf_marginals, flat_marginals, flat_viterbi, viterbi,
+                                 viterbi_batch)
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
@@ -70,6 +71,24 @@ def test_viterbi_batch_equals_viterbi():
     scores = [rng.normal(size=(n, 9)) for n in rng.integers(0, 40, size=300)]
     want = [viterbi(s, trans, start, end) if len(s) else [] for s in scores]
     assert viterbi_batch(scores, trans, start, end) == want
+
+
+def test_best_bio_paths_equal_viterbi(tagger, sentences):
+    """Viterbi runs only where the best tags are not a valid BIO sequence: the paths are
+    still Viterbi's, on random scores (the best tags mostly invalid) and on the ensemble's
+    posteriors of real sentences (mostly valid)."""
+    from rasid.stages.ner import _VALID, _VALID_END, _VALID_START, best_bio_paths
+
+    rng = np.random.default_rng(3)
+    lengths = rng.integers(0, 30, size=200).tolist()
+    scores = rng.normal(size=(sum(lengths), len(TAGS))) * 3
+    want = flat_viterbi(scores, lengths, _VALID, _VALID_START, _VALID_END)
+    assert not np.array_equal(scores.argmax(1), want)
+    assert np.array_equal(best_bio_paths(scores, lengths), want)
+    batch = tagger.batch(sentences + [[]])
+    logp = np.log(tagger.batch_posteriors(batch) + 1e-12)
+    assert np.array_equal(best_bio_paths(logp, batch.lengths),
+                          flat_viterbi(logp, batch.lengths, _VALID, _VALID_START, _VALID_END))
 
 
 def test_linear_crf_matches_crfsuite(tagger, sentences):

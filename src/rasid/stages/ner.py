@@ -47,6 +47,26 @@ _VALID_START = np.array([-1e9 if t.startswith("I-") else 0.0 for t in TAGS])
 _VALID_END = np.zeros(len(TAGS))
 
 
+def best_bio_paths(scores: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
+    """The best valid BIO path (N,) of every sentence whose per-token scores, one sentence
+    after the other, are `scores` (N, T): Viterbi under ``_VALID``. Where the best tag of
+    every token already makes a valid sequence, that is the best path (the constraint
+    costs it nothing), so Viterbi runs only for the sentences where it does not."""
+    path = scores.argmax(axis=1)
+    if not len(path):
+        return path
+    lens = np.asarray(lengths)
+    starts = (np.cumsum(lens) - lens)[lens > 0]
+    prev = np.r_[0, path[:-1]]
+    bad = _VALID[prev, path] < 0
+    bad[starts] = _VALID_START[path[starts]] < 0
+    redo = [k for k, n in zip(np.flatnonzero(lens), np.add.reduceat(bad, starts)) if n]
+    if redo:
+        rows = np.concatenate([np.arange(s, s + lens[k]) for k, s in zip(redo, (np.cumsum(lens) - lens)[redo])])
+        path[rows] = flat_viterbi(scores[rows], lens[redo].tolist(), _VALID, _VALID_START, _VALID_END)
+    return path
+
+
 class ModelError(RuntimeError):
     pass
 
@@ -152,7 +172,7 @@ class NERTagger:
     def tag_tokens(self, batch: TokenBatch) -> list[tuple[list[str], list[float]]]:
         """``tag_batch`` of the sentences of `batch`."""
         post = self.batch_posteriors(batch)
-        path = flat_viterbi(np.log(post + 1e-12), batch.lengths, _VALID, _VALID_START, _VALID_END)
+        path = best_bio_paths(np.log(post + 1e-12), batch.lengths)
         probs = post[np.arange(len(path)), path].tolist()
         tags = [TAGS[i] for i in path.tolist()]
         result = []
