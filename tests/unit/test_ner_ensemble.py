@@ -14,8 +14,9 @@ import pytest
 from rasid.eval.ner import main as eval_main
 from rasid.eval.ner import read_conll
 from rasid.stages.ner import NERTagger, load_tagger
-from rasid.stages.ner_features import extract_features, match_gazetteer
-from rasid.stages.ner_nn import TAGS, BiLSTMCRF, WordVectors, crf_marginals, viterbi, viterbi_batch
+from rasid.stages.ner_features import extract_features, match_gazetteer, ptrig
+from rasid.stages.ner_nn import (TAGS, BiLSTMCRF, WordVectors, crf_marginals, flat_marginals, flat_viterbi, viterbi,
+                                 viterbi_batch)
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
@@ -53,6 +54,15 @@ def test_crf_marginals_match_enumeration():
     assert got[-1].shape == (0, T)
     for em, m in zip(ems[:-1], got):
         np.testing.assert_allclose(m, _brute_marginals(em, trans, start, end), atol=1e-9)
+    # two models over the same sentences in one run: each as if run alone
+    trans2, start2, end2 = rng.normal(size=(T, T)), rng.normal(size=T), rng.normal(size=T)
+    flat = np.concatenate(ems)
+    flat2 = rng.normal(size=flat.shape)
+    lengths = [len(e) for e in ems]
+    both = flat_marginals(np.stack([flat, flat2]), lengths, np.stack([trans, trans2]), np.stack([start, start2]),
+                          np.stack([end, end2]))
+    np.testing.assert_allclose(both[0], np.concatenate(got), atol=1e-12)
+    np.testing.assert_allclose(both[1], flat_marginals(flat2, lengths, trans2, start2, end2), atol=1e-12)
 
 
 def test_viterbi_batch_equals_viterbi():
@@ -61,6 +71,24 @@ def test_viterbi_batch_equals_viterbi():
     scores = [rng.normal(size=(n, 9)) for n in rng.integers(0, 40, size=300)]
     want = [viterbi(s, trans, start, end) if len(s) else [] for s in scores]
     assert viterbi_batch(scores, trans, start, end) == want
+
+
+def test_best_bio_paths_equal_viterbi(tagger, sentences):
+    """Viterbi runs only where the best tags are not a valid BIO sequence: the paths are
+    still Viterbi's, on random scores (the best tags mostly invalid) and on the ensemble's
+    posteriors of real sentences (mostly valid)."""
+    from rasid.stages.ner import _VALID, _VALID_END, _VALID_START, best_bio_paths
+
+    rng = np.random.default_rng(3)
+    lengths = rng.integers(0, 30, size=200).tolist()
+    scores = rng.normal(size=(sum(lengths), len(TAGS))) * 3
+    want = flat_viterbi(scores, lengths, _VALID, _VALID_START, _VALID_END)
+    assert not np.array_equal(scores.argmax(1), want)
+    assert np.array_equal(best_bio_paths(scores, lengths), want)
+    batch = tagger.batch(sentences + [[]])
+    logp = np.log(tagger.batch_posteriors(batch) + 1e-12)
+    assert np.array_equal(best_bio_paths(logp, batch.lengths),
+                          flat_viterbi(logp, batch.lengths, _VALID, _VALID_START, _VALID_END))
 
 
 def test_linear_crf_matches_crfsuite(tagger, sentences):
@@ -77,8 +105,13 @@ def test_linear_crf_matches_crfsuite(tagger, sentences):
         ref.set(feats)
         want = np.array([[ref.marginal(t, i) for t in TAGS] for i in range(len(tokens))])
         np.testing.assert_allclose(tagger.crf.marginals([feats])[0], want, atol=1e-5)
-        # the cached per-token scores equal the scores of the full feature lists
-        np.testing.assert_allclose(tagger.crf.sentence_scores([tokens], [infos], [gaz])[0], tagger.crf.scores(feats), atol=1e-9)
+
+    # the cached per-token scores, the bigrams and the gazetteer features added over a batch
+    # of sentences equal the scores of each sentence's full feature lists
+    batch = tagger.batch(sentences + [[]] + sentences[:3])
+    want = [tagger.crf.scores(tagger.features(s)) for s in sentences + [[]] + sentences[:3]]
+    for got, w in zip(batch.sentences(tagger.crf.batch_scores(batch)), want):
+        np.testing.assert_allclose(got, w, atol=1e-9)
 
 
 def test_crf_arrays_hold_the_crfsuite_weights(tagger, tmp_path):
@@ -127,7 +160,7 @@ def test_network_lstm_matches_reference_equations(tagger, sentences):
     net = tagger.nets[0]
     tokens = sentences[0]
     infos = [tagger.describe(t) for t in tokens]
-    X = net.inputs([tokens], [infos], [match_gazetteer(infos, tagger.resources)])[0]
+    X = net.batch_inputs(tagger.batch([tokens]))
 
     def lstm(x, d):
         wih, whh, b = z[f"wih_{d}"], z[f"whh_{d}"], z[f"b_{d}"]
@@ -144,7 +177,12 @@ def test_network_lstm_matches_reference_equations(tagger, sentences):
 
     hidden = np.concatenate([lstm(X, "f"), lstm(X[::-1], "b")[::-1]], axis=1)
     want = hidden @ z["out_w"].T + z["out_b"]
-    np.testing.assert_allclose(net.emissions([X])[0], want, atol=1e-4)
+    np.testing.assert_allclose(net.flat_emissions(X, [len(X)]), want, atol=1e-4)
+    # in a batch of other sentences: the same numbers (but for float rounding)
+    batch = tagger.batch(sentences[1:6] + [tokens] + sentences[6:9])
+    at = sum(len(s) for s in sentences[1:6])
+    em = net.flat_emissions(net.batch_inputs(batch), batch.lengths)
+    np.testing.assert_allclose(em[at:at + len(tokens)], want, atol=1e-4)
 
 
 def test_posteriors_are_distributions(tagger, sentences):
@@ -157,6 +195,33 @@ def test_posteriors_are_distributions(tagger, sentences):
     for (tags, probs), p in zip(tagged, posts):
         assert all(0.0 <= x <= 1.0 for x in probs)
         assert all(not (b.startswith("I-") and a[2:] != b[2:]) for a, b in zip(["O"] + tags, tags))
+
+
+def test_batched_tagging_equals_one_sentence_at_a_time(tagger, sentences):
+    """The batch path (one ``TokenBatch`` for every sentence of a call: the CRF's scores,
+    the networks' inputs and LSTM, forward-backward of all the models and Viterbi over
+    padded batches) gives each sentence the tags and confidences it gets alone, on real
+    Arabic text: ANERcorp sentences and the sentences of SaudiNewsNet articles as the
+    stage cuts them."""
+    from rasid.doc import Document
+    from rasid.stages.ner import group_tokens_by_sentence
+    from rasid.stages.tokenize import TokenizeStage
+
+    lines = (RESOURCES / "saudinewsnet-stories.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    news = [[t.text for t in toks] for line in lines
+            for _, toks in group_tokens_by_sentence(TokenizeStage()(Document(text=json.loads(line)["content"])))]
+    batch_of = sentences + [[]] + news
+    together = tagger.tag_batch(batch_of)
+    assert sum(t != "O" for tags, _ in together for t in tags) > 50
+    for tokens, (tags, probs) in zip(batch_of, together):
+        alone_tags, alone_probs = tagger.tag_batch([tokens])[0]
+        assert tags == alone_tags
+        np.testing.assert_allclose(probs, alone_probs, atol=1e-6)
+    # the batch's ptrig rule (from each trigger on) equals the per-token one of the features
+    batch = tagger.batch(batch_of)
+    for infos, got in zip(batch.sentences(batch.infos), batch.sentences(batch.ptrig)):
+        assert [list(x) for x in got] == [ptrig(infos, i) for i in range(len(infos))]
+    assert sum(map(bool, batch.ptrig)) >= 3
 
 
 def test_context_pass_only_adds_entities(tagger, sentences):
@@ -205,23 +270,32 @@ def test_trained_network_exports_to_numpy(tagger, sentences):
     net = BiLSTMCRF(export(model, vocab, E), WordVectors(export_vectors(kv.index_to_key, E)))
     tokens = train[0][0]
     infos = [tagger.describe(t) for t in tokens]
-    X = net.inputs([tokens], [infos], [match_gazetteer(infos, tagger.resources)])[0]
+    X = net.batch_inputs(tagger.batch([tokens]))
     data = [(vocab.encode(infos, tagger.resources), [0] * len(tokens))]
     W, Ch, F, M, _ = _batch(data, len(vocab.feats))
     with torch.no_grad():
         want = model.emissions(W, Ch, F, M)[0].numpy()
-    np.testing.assert_allclose(net.emissions([X])[0], want, atol=1e-4)
+    np.testing.assert_allclose(net.flat_emissions(X, [len(X)]), want, atol=1e-4)
 
 
 def test_token_caches_are_bounded():
-    from rasid.stages.ner_nn import _missing
+    from rasid.stages.ner_nn import RowCache
 
-    cache = {"a": 1, "b": 2}
-    assert _missing(cache, [["a", "c", "c"]], [["A", "C", "C"]], limit=10) == {"c": "C"}
-    assert cache == {"a": 1, "b": 2}
-    # over the limit: emptied, and then everything in the call is missing, even past the limit
-    got = _missing(cache, [["a", "c", "d", "e"]], [["A", "C", "D", "E"]], limit=3)
-    assert cache == {} and got == {"a": "A", "c": "C", "d": "D", "e": "E"}
+    computed: list[list[str]] = []
+
+    def compute(infos):
+        computed.append(list(infos))
+        return np.array([[ord(x[0]), len(x)] for x in infos], np.float32)
+
+    cache = RowCache(compute, limit=3)
+    assert cache.take(["a", "b"], ["A", "BB"]).tolist() == [[65, 1], [66, 2]]
+    assert cache.take(["b", "c", "c", "a"], ["BB", "C", "C", "A"]).tolist() == [[66, 2], [67, 1], [67, 1], [65, 1]]
+    assert computed == [["A", "BB"], ["C"]]  # each string once
+    # over the limit: emptied, and then every string of the call is computed, even past the limit
+    got = cache.take(["a", "d", "e", "f"], ["A", "D", "E", "F"])
+    assert computed[-1] == ["A", "D", "E", "F"] and got[:, 0].tolist() == [65, 68, 69, 70]
+    assert sorted(cache.index) == ["a", "d", "e", "f"]
+    assert cache.take(["f", "a"], ["F", "A"]).tolist() == [[70, 1], [65, 1]] and len(computed) == 3
 
 
 def test_char_cache_cleared_mid_call_still_answers(tagger, sentences, monkeypatch):

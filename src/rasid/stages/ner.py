@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from bisect import bisect_left
 from importlib import resources
 from pathlib import Path
 from typing import Sequence
@@ -33,9 +34,9 @@ from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
 from ..pipeline import Stage
-from .ner_features import (TokenInfo, build_resources, extract_entities, extract_features, load_clusters, load_gazetteer,
-                           make_describer, match_gazetteer)
-from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, crf_marginals, viterbi_batch
+from .ner_features import (TokenBatch, TokenInfo, build_resources, extract_entities, extract_features, load_clusters,
+                           load_gazetteer, make_describer)
+from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, flat_marginals, flat_viterbi
 
 CRF_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
 QUOTES = set('"«»“”\'„')
@@ -44,6 +45,26 @@ TAG_INDEX = {t: i for i, t in enumerate(TAGS)}
 _VALID = np.array([[-1e9 if b.startswith("I-") and a[2:] != b[2:] else 0.0 for b in TAGS] for a in TAGS])
 _VALID_START = np.array([-1e9 if t.startswith("I-") else 0.0 for t in TAGS])
 _VALID_END = np.zeros(len(TAGS))
+
+
+def best_bio_paths(scores: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
+    """The best valid BIO path (N,) of every sentence whose per-token scores, one sentence
+    after the other, are `scores` (N, T): Viterbi under ``_VALID``. Where the best tag of
+    every token already makes a valid sequence, that is the best path (the constraint
+    costs it nothing), so Viterbi runs only for the sentences where it does not."""
+    path = scores.argmax(axis=1)
+    if not len(path):
+        return path
+    lens = np.asarray(lengths)
+    starts = (np.cumsum(lens) - lens)[lens > 0]
+    prev = np.r_[0, path[:-1]]
+    bad = _VALID[prev, path] < 0
+    bad[starts] = _VALID_START[path[starts]] < 0
+    redo = [k for k, n in zip(np.flatnonzero(lens), np.add.reduceat(bad, starts)) if n]
+    if redo:
+        rows = np.concatenate([np.arange(s, s + lens[k]) for k, s in zip(redo, (np.cumsum(lens) - lens)[redo])])
+        path[rows] = flat_viterbi(scores[rows], lens[redo].tolist(), _VALID, _VALID_START, _VALID_END)
+    return path
 
 
 class ModelError(RuntimeError):
@@ -121,39 +142,46 @@ class NERTagger:
     def features(self, tokens: Sequence[str]) -> list[list[str]]:
         return extract_features(tokens, self.describe, self.resources)
 
+    def batch(self, sentences: Sequence[Sequence[str]]) -> TokenBatch:
+        return TokenBatch(sentences, self.describe, self.resources)
+
     def posteriors(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """The ensemble's posterior over ``TAGS`` for every token, (n, 9) per sentence."""
-        infos = [[self.describe(t) for t in s] for s in sentences]
-        gaz = [match_gazetteer(x, self.resources) for x in infos]
-        crf = self.crf
-        out = crf_marginals(crf.sentence_scores(sentences, infos, gaz), crf.trans, crf.start, crf.end)
+        batch = self.batch(sentences)
+        return batch.sentences(self.batch_posteriors(batch))
+
+    def batch_posteriors(self, batch: TokenBatch) -> np.ndarray:
+        """The ensemble's posteriors (N, 9) of every token of `batch`."""
+        models = [self.crf, *self.nets]  # forward-backward of all of them in one run
+        emissions = [self.crf.batch_scores(batch)]
+        emissions += [net.flat_emissions(net.batch_inputs(batch), batch.lengths) for net in self.nets]
+        marg = flat_marginals(np.stack(emissions), batch.lengths, *(np.stack([getattr(m, k) for m in models])
+                                                                    for k in ("trans", "start", "end")))
+        out = marg[0]
         if self.nets:
             w = (1.0 - self.crf_weight) / len(self.nets)
-            for m in out:
-                m *= self.crf_weight
-            live = [k for k, s in enumerate(sentences) if len(s)]
-            for net in self.nets:
-                nm = net.marginals(net.inputs([sentences[k] for k in live], [infos[k] for k in live], [gaz[k] for k in live]))
-                for k, n in zip(live, nm):
-                    out[k] += w * n
+            out *= self.crf_weight
+            for m in marg[1:]:
+                out += w * m
         return out
 
     def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], list[float]]]:
         """``(BIO tags, confidence per token)`` for each sentence given as token strings."""
+        return self.tag_tokens(self.batch(sentences))
+
+    def tag_tokens(self, batch: TokenBatch) -> list[tuple[list[str], list[float]]]:
+        """``tag_batch`` of the sentences of `batch`."""
+        post = self.batch_posteriors(batch)
+        path = best_bio_paths(np.log(post + 1e-12), batch.lengths)
+        probs = post[np.arange(len(path)), path].tolist()
+        tags = [TAGS[i] for i in path.tolist()]
         result = []
-        posts = self.posteriors(sentences)
-        paths = viterbi_batch([np.log(p + 1e-12) for p in posts], _VALID, _VALID_START, _VALID_END)
-        for tokens, post, path in zip(sentences, posts, paths):
-            if not len(tokens):
-                result.append(([], []))
-                continue
-            tags = [TAGS[i] for i in path]
-            probs = [float(post[i, j]) for i, j in enumerate(path)]
-            for i in self.apply_overrides(tokens, tags):
-                probs[i] = 0.95  # a curated name: confidence of the list, not of the models
-            for i in extend_regnal([self.describe(t).norm for t in tokens], tags):
-                probs[i] = probs[i - 1]
-            result.append((tags, probs))
+        for infos, tg, pr in zip(*map(batch.sentences, (batch.infos, tags, probs))):
+            for i in self.apply_overrides(infos, tg):
+                pr[i] = 0.95  # a curated name: confidence of the list, not of the models
+            for i in extend_regnal([x.norm for x in infos], tg):
+                pr[i] = pr[i - 1]
+            result.append((tg, pr))
         return result
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
@@ -166,10 +194,11 @@ class NERTagger:
         confidence within `context` sentences either side is also tagged where it
         recurs untagged (the document-level pass of the stage, for text with no
         document boundaries)."""
-        tagged = self.tag_batch(sentences)
+        batch = self.batch(sentences)
+        tagged = self.tag_tokens(batch)
         tags = [t for t, _ in tagged]
         if context > 0:
-            infos = [[self.describe(t) for t in s] for s in sentences]
+            infos = batch.sentences(batch.infos)
             found = [_found_entities(k, infos[k], t, p) for k, (t, p) in enumerate(tagged)]
             for k in range(len(sentences)):
                 near = [f for j in range(max(0, k - context), min(len(sentences), k + context + 1)) for f in found[j]]
@@ -177,16 +206,16 @@ class NERTagger:
                     tags[k][start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
         return tags
 
-    def apply_overrides(self, tokens: Sequence[str], tags: list[str]) -> list[int]:
-        """Force the tags of `overrides.tsv` phrases in place; return the positions changed."""
+    def apply_overrides(self, infos: Sequence[TokenInfo], tags: list[str]) -> list[int]:
+        """Force the tags of `overrides.tsv` phrases in place (a sentence given as its
+        tokens' analyses); return the positions changed."""
         if not self.overrides:
             return []
-        infos = [self.describe(t) for t in tokens]
         firsts_known = self._override_first
         if not any(x.key in firsts_known or x.base in firsts_known for x in infos):
             return []
         changed: list[int] = []
-        i, n = 0, len(tokens)
+        i, n = 0, len(infos)
         while i < n:
             hit = None
             if infos[i].key not in firsts_known and infos[i].base not in firsts_known:
@@ -287,22 +316,26 @@ def group_tokens_by_sentence(doc: Document, max_tokens: int = MAX_SEQUENCE_TOKEN
 
 
 def _sentence_groups(doc: Document) -> list[tuple[int, list]]:
+    """Runs of tokens by the sentence their start falls in (-1: none), found by bisection."""
+    tokens = doc.tokens
+    starts = [t.start for t in tokens]
     groups: list[tuple[int, list]] = []
-    sents = doc.sentences
-    si = 0
-    current: list = []
-    current_idx = None
-    for tok in doc.tokens:
-        while si < len(sents) and sents[si].end <= tok.start:
-            si += 1
-        idx = si if si < len(sents) and sents[si].start <= tok.start else -1
-        if idx != current_idx and current:
-            groups.append((current_idx, current))
-            current = []
-        current_idx = idx
-        current.append(tok)
-    if current:
-        groups.append((current_idx, current))
+
+    def add(idx: int, lo: int, hi: int) -> None:
+        if hi > lo:
+            if groups and groups[-1][0] == idx:  # tokens outside sentences on both sides of an empty one
+                groups[-1][1].extend(tokens[lo:hi])
+            else:
+                groups.append((idx, tokens[lo:hi]))
+
+    at = 0
+    for si, sent in enumerate(doc.sentences):
+        lo = bisect_left(starts, sent.start, at)
+        hi = max(lo, bisect_left(starts, sent.end, lo))
+        add(-1, at, lo)
+        add(si, lo, hi)
+        at = hi
+    add(-1, at, len(tokens))
     return groups
 
 
@@ -325,9 +358,9 @@ class NERStage(Stage):
     def __call__(self, doc: Document) -> Document:
         spans = doc.layers.setdefault("entities", [])
         groups = group_tokens_by_sentence(doc)
-        texts = [[t.text for t in toks] for _, toks in groups]
-        tagged = self.tagger.tag_batch(texts)
-        infos = [[self.tagger.describe(t) for t in s] for s in texts]
+        batch = self.tagger.batch([[t.text for t in toks] for _, toks in groups])
+        tagged = self.tagger.tag_tokens(batch)
+        infos = batch.sentences(batch.infos)
         found = [f for k, (tags, probs) in enumerate(tagged) for f in _found_entities(k, infos[k], tags, probs)]
         if self.propagate:
             found.extend(propagate_entities([(k, infos[k], tags) for k, (tags, _) in enumerate(tagged)], found))

@@ -20,8 +20,10 @@ Feature groups (see docs/ner.md for what each gained on the dev split):
 from __future__ import annotations
 
 import gzip
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import Sequence
 
 from ..arabic.normalize import normalize_name
@@ -133,6 +135,11 @@ class TokenInfo:
     after: tuple[str, ...] = ()  # ctx as seen from the previous token ("+1")
     back2: tuple[str, ...] = ()  # as seen from two tokens on ("-2b=", "-2trig=")
     ahead2: tuple[str, ...] = ()  # as seen from two tokens back ("+2b=")
+    # the gazetteer seen from this word (`gazetteer_entry`): the form a phrase starting here
+    # is looked up by, the phrase lengths to try, or the ``g~TYPE`` features of an alternative
+    gaz_first: str = ""
+    gaz_lens: tuple[int, ...] = ()
+    gaz_alt: tuple[str, ...] = ()
 
 
 def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
@@ -163,6 +170,7 @@ def make_describer(res: Resources):
     """Return a cached ``describe_token(text) -> TokenInfo`` using `res`."""
     freq = load_wordfreq()
     clusters = res.clusters
+    gazetteer = res.gazetteer
 
     @lru_cache(maxsize=DESCRIBE_CACHE)
     def describe_token(text: str) -> TokenInfo:
@@ -216,36 +224,64 @@ def make_describer(res: Resources):
         skip = kind == "punct" or (article and (stem.endswith("ي") or stem.endswith("ية")) and not trig)
         # tuples of strings: the cyclic garbage collector stops tracking them, so a cache
         # of 300k analyses does not slow every full collection down
-        return TokenInfo(norm, base, stem, base if clitic else norm, tuple(own), tuple(ctx), trig or "", alts, skip,
+        key = base if clitic else norm
+        return TokenInfo(norm, base, stem, key, tuple(own), tuple(ctx), trig or "", alts, skip,
                          tuple("-1" + x for x in ctx), tuple("+1" + x for x in ctx),
-                         ("-2b=" + base,) + (("-2trig=" + trig,) if trig else ()), ("+2b=" + base,))
+                         ("-2b=" + base,) + (("-2trig=" + trig,) if trig else ()), ("+2b=" + base,),
+                         *gazetteer_entry(key, base, stem, alts, res.gaz_lengths, gazetteer))
 
     return describe_token
 
 
+def gazetteer_entry(key: str, base: str, stem: str, alts: tuple[str, ...], lengths: dict, gaz: dict
+                    ) -> tuple[str, tuple[int, ...], tuple[str, ...]]:
+    """How a phrase starting with a word is looked up: ``(first form, lengths to try, ())``
+    by the word's key, else its base, else its stem; with none of them a phrase's first
+    word, ``("", (), g~TYPE features)`` of the first proclitic-stripped alternative that is
+    a one-word entry (none: ``()``). Fixed per word form, so kept in its ``TokenInfo``."""
+    first = key
+    lens = lengths.get(first)
+    if lens is None and first != base:
+        first = base
+        lens = lengths.get(first)
+    if lens is None:
+        first = stem
+        lens = lengths.get(first)
+    if lens is not None:
+        return first, lens, ()
+    for alt in alts:
+        if (alt,) in gaz:
+            return "", (), tuple(f"g~{t}" for t in sorted(gaz[(alt,)]))
+    return "", (), ()
+
+
 def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str]]:
     """Longest gazetteer match per type; features ``g:TYPE:B|I`` (+ ``:1`` for 1-word)."""
-    n = len(infos)
-    out: list[list[str]] = [[] for _ in range(n)]
-    gaz, lengths = res.gazetteer, res.gaz_lengths
-    covered: dict[str, int] = {}
-    for i in range(n):
-        first = infos[i].key
-        lens = lengths.get(first)
-        if lens is None and first != infos[i].base:
-            first = infos[i].base
-            lens = lengths.get(first)
-        if lens is None:
-            first = infos[i].stem
-            lens = lengths.get(first)
-        if lens is None:
-            for alt in infos[i].alts:
-                if (alt,) in gaz:
-                    for t in sorted(gaz[(alt,)]):
-                        out[i].append(f"g~{t}")
-                    break
+    return [list(f) for f in match_sentences(infos, [len(infos)], res)]
+
+
+def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resources) -> list:
+    """``match_gazetteer`` of sentences given one after the other (`ends`: where each ends):
+    one feature list per token, or ``()`` for a token with none. Only the words a phrase
+    can start with (or whose alternative is an entry) are looked at."""
+    gaz = res.gazetteer
+    out: list = [()] * len(infos)
+
+    def add(k: int, feats) -> None:
+        if out[k]:
+            out[k].extend(feats)
+        else:
+            out[k] = list(feats)
+
+    covered: dict[str, int] = {}  # type -> end of its last match (never past its sentence)
+    for i in [k for k, x in enumerate(infos) if x.gaz_lens or x.gaz_alt]:
+        x = infos[i]
+        if not x.gaz_lens:
+            add(i, x.gaz_alt)
             continue
-        for L in lens:
+        n = ends[bisect_right(ends, i)]
+        first = x.gaz_first
+        for L in x.gaz_lens:
             if i + L > n:
                 continue
             key = (first,) + tuple(infos[j].norm for j in range(i + 1, i + L))
@@ -257,11 +293,11 @@ def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str
                     continue
                 covered[t] = i + L
                 if L == 1:
-                    out[i].append(f"g:{t}:1")
+                    add(i, (f"g:{t}:1",))
                 else:
-                    out[i].append(f"g:{t}:B")
+                    add(i, (f"g:{t}:B",))
                     for j in range(i + 1, i + L):
-                        out[j].append(f"g:{t}:I")
+                        add(j, (f"g:{t}:I",))
     return out
 
 
@@ -300,16 +336,7 @@ def sentence_features(infos: Sequence[TokenInfo], gaz: list[list[str]], i: int) 
     nisba adjectives, word bigrams, and the sentence edges."""
     info = infos[i]
     f = list(gaz[i])
-    # the nearest trigger up to 4 tokens back, looking through punctuation and nisba
-    # adjectives: الرئيس الفرنسي، فرانسوا -> PER
-    for j in range(i - 1, max(i - 5, -1), -1):
-        pj = infos[j]
-        if pj.trig:
-            if j < i - 1:
-                f.append("ptrig=" + pj.trig)
-            break
-        if not pj.skip:
-            break
+    f.extend(ptrig(infos, i))
     if i == 0:
         f.append("BOS")
     else:
@@ -323,6 +350,45 @@ def sentence_features(infos: Sequence[TokenInfo], gaz: list[list[str]], i: int) 
             f.extend("+1" + x for x in gaz[i + 1])
         f.append("w|+1w=" + info.norm + "|" + infos[i + 1].norm)
     return f
+
+
+def ptrig(infos: Sequence[TokenInfo], i: int) -> list[str]:
+    """``ptrig=TYPE`` when the nearest trigger up to 4 tokens before token `i` is seen
+    through punctuation and nisba adjectives (الرئيس الفرنسي، فرانسوا -> PER); not for a
+    trigger right before it (that is the ``-1trig`` feature)."""
+    for j in range(i - 1, max(i - 5, -1), -1):
+        pj = infos[j]
+        if pj.trig:
+            return ["ptrig=" + pj.trig] if j < i - 1 else []
+        if not pj.skip:
+            return []
+    return []
+
+
+class TokenBatch:
+    """The sentences of one call, flattened: every token's string and analysis, its
+    gazetteer features (``match_gazetteer`` of its sentence) and ``ptrig`` features (a
+    sequence each, ``()`` for none), and the sentence lengths. Built once per call and read
+    by the CRF and the networks."""
+
+    def __init__(self, sentences: Sequence[Sequence[str]], describe, res: Resources):
+        self.lengths = [len(s) for s in sentences]
+        self.tokens = [t for s in sentences for t in s]
+        self.infos: list[TokenInfo] = list(map(describe, self.tokens))
+        self.ends = list(accumulate(self.lengths))
+        infos, ends = self.infos, self.ends
+        self.gaz = match_sentences(infos, ends, res)  # per token: its features, or ()
+        self.ptrig: list = [()] * len(infos)  # per token: (ptrig=TYPE,) or ()
+        for j in [k for k, x in enumerate(infos) if x.trig]:  # see `ptrig`: the same rule, from the trigger on
+            end = ends[bisect_right(ends, j)]
+            k = j + 1
+            while k < end - 1 and k <= j + 3 and infos[k].skip and not infos[k].trig:
+                self.ptrig[k + 1] = ("ptrig=" + infos[j].trig,)
+                k += 1
+
+    def sentences(self, rows: Sequence) -> list:
+        """`rows` (one per token, in order) cut into the sentences."""
+        return [rows[e - n:e] for n, e in zip(self.lengths, self.ends)]
 
 
 def extract_entities(tags: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -14,11 +14,14 @@ is the concatenation of
 * a projection of the discrete features the CRF also uses (gazetteer B/I/1 per type,
   trigger words, clitic, article, shape, length and frequency bucket, ``ptrig``),
 
-fed to one bidirectional LSTM and a CRF layer. Inference is batched: the sentences of a
-call are sorted by length and run through the LSTM together, one matrix product per time
-step; the character CNN and the per-token inputs are cached per token string.
-``LinearCRF`` computes the feature CRF's posteriors from its weights with the same
-batched forward-backward (``crf_marginals``); ``ner.py`` averages the posteriors.
+fed to one bidirectional LSTM and a CRF layer. Inference is batched over the tokens of a
+call (``TokenBatch``: every sentence, one after the other): the per-token inputs (word
+vector, character CNN, own features) are cached per token string in one matrix
+(``RowCache``); the input products of all tokens are one matrix product; the LSTM runs
+over length-sorted batches, both directions together, one product per time step.
+``LinearCRF`` computes the feature CRF's scores from its weights; forward-backward runs
+the CRF and every network in one batch (``flat_marginals``); ``ner.py`` averages the
+posteriors and takes the best path (``flat_viterbi``).
 """
 from __future__ import annotations
 
@@ -28,20 +31,18 @@ from typing import Sequence
 
 import numpy as np
 
-from .ner_features import Resources, TokenInfo, match_gazetteer, sentence_features
+from .ner_features import Resources, TokenBatch, TokenInfo, match_gazetteer, ptrig
 
 TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 FEAT_PREFIX = ("k=", "cl=", "art=", "fq=", "trig=", "nisba", "c~", "c=none", "len=", "sh=")
 MAX_CHARS = 20
+#: sentences per batch of the LSTM, forward-backward and Viterbi (`padded_batches`)
 BATCH = 128
-#: length ratio that ends a batch of the LSTM (`length_batches`); the CRF's forward-backward
-#: and Viterbi (9 tags: tiny steps) put every sentence of a call in one batch of ``BATCH``
-LSTM_RATIO = 1.5
 
 
 def feature_names(infos: Sequence[TokenInfo], gaz: list[list[str]], i: int) -> list[str]:
     """The discrete inputs of token `i` (strings; the model maps them to ids)."""
-    return [x for x in infos[i].own if x.startswith(FEAT_PREFIX)] + gaz[i] + _ptrig(infos, i)
+    return [x for x in infos[i].own if x.startswith(FEAT_PREFIX)] + gaz[i] + ptrig(infos, i)
 
 
 class Vocab:
@@ -100,13 +101,15 @@ class BiLSTMCRF:
         self.fproj_w, self.fproj_b = f32("fproj_w"), f32("fproj_b")
         H = z["whh_f"].shape[1]
         order = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]  # torch's (i, f, g, o) -> (i, f, o, g)
-        scale = -np.r_[np.ones(3 * H), np.full(H, 2.0)].astype(np.float32)  # see _run
-        self.lstm = {d: ((f32(f"wih_{d}")[order] * scale[:, None]).T.copy(),
-                         (f32(f"whh_{d}")[order] * scale[:, None]).T.copy(), f32(f"b_{d}")[order] * scale)
-                     for d in ("f", "b")}
+        half = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(np.float32)  # see _run
+        # the input weights of both directions side by side (D, 2 x 4H); the recurrent ones
+        # stacked (forward, backward): (2, H, 4H)
+        self.wih = np.concatenate([(f32(f"wih_{d}")[order] * half[:, None]).T for d in "fb"], axis=1)
+        self.bias = np.concatenate([f32(f"b_{d}")[order] * half for d in "fb"])
+        self.whh = np.stack([(f32(f"whh_{d}")[order] * half[:, None]).T for d in "fb"])
         self.out_wT, self.out_b = f32("out_w").T.copy(), f32("out_b")
         self.fproj_wT = self.fproj_w.T.copy()
-        self._token_cache: dict[str, np.ndarray] = {}
+        self._token_rows = RowCache(self._token_inputs)
         self.trans, self.start, self.end = (z[k].astype(np.float64) for k in ("trans", "start", "end"))
         # character c at window offset k adds cemb[c] @ conv_w[:, :, k].T (id 0: zero padding)
         self._char_proj = [self.cemb @ self.conv_w[:, :, k].T for k in range(self.conv_w.shape[2])]
@@ -140,33 +143,28 @@ class BiLSTMCRF:
                     cache[norm] = vec
         return np.stack([cache[x] for x in norms])
 
-    def inputs(self, sentences: Sequence[Sequence[str]], infos: Sequence[Sequence[TokenInfo]],
-               gaz: Sequence[list[list[str]]]) -> list[np.ndarray]:
-        """The input matrices (n, D) of sentences: token strings, their ``describe``
-        infos and ``match_gazetteer`` features. The part that depends on the token alone
-        (word vector, character CNN, projection of its own features) is cached per
-        token string; the gazetteer and ``ptrig`` features are added per sentence."""
-        cache = self._token_cache
-        todo = _missing(cache, sentences, infos)
-        if todo:
-            self._fill_cache(list(todo), list(todo.values()))
+    def batch_inputs(self, batch: TokenBatch) -> np.ndarray:
+        """The input rows (N, D) of the tokens of `batch`. The part that depends on the
+        token alone (word vector, character CNN, projection of its own features) is cached
+        per token string; the gazetteer and ``ptrig`` features are added per token."""
+        if not batch.tokens:
+            return np.zeros((0, self.wih.shape[0]), np.float32)
+        X = self._token_rows.take(batch.tokens, batch.infos)
         feats, wT = self.vocab.feats, self.fproj_wT
         nf = wT.shape[1]
-        out = []
-        for toks, xs, gz in zip(sentences, infos, gaz):
-            X = np.stack([cache[tok] for tok in toks])
-            for i in range(len(toks)):
-                for f in gz[i] + _ptrig(xs, i):
-                    j = feats.get(f)
-                    if j is not None:
-                        X[i, -nf:] += wT[j]
-            fp = X[:, -nf:]
-            np.maximum(fp, 0.0, out=fp)
-            out.append(X)
-        return out
+        fp = X[:, -nf:]
+        gaz, trig = batch.gaz, batch.ptrig
+        for i in [k for k, (g, t) in enumerate(zip(gaz, trig)) if g or t]:
+            for f in (*gaz[i], *trig[i]):
+                j = feats.get(f)
+                if j is not None:
+                    fp[i] += wT[j]
+        np.maximum(fp, 0.0, out=fp)
+        return X
 
-    def _fill_cache(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> None:
-        cache = self._token_cache
+    def _token_inputs(self, infos: Sequence[TokenInfo]) -> np.ndarray:
+        """The input rows (n, D) of token strings before their sentence's features: word
+        vector, character CNN, and the projection of their own features before the ReLU."""
         vocab = self.vocab
         words = [vocab.word_id(x) for x in infos]
         chars = self.char_vectors([x.norm for x in infos])
@@ -174,104 +172,107 @@ class BiLSTMCRF:
         for i, x in enumerate(infos):
             F[i, [vocab.feats[f] for f in x.own if f.startswith(FEAT_PREFIX) and f in vocab.feats]] = 1.0
         pre = F @ self.fproj_wT + self.fproj_b  # before the ReLU: sentence features are added first
-        rows = np.concatenate([self.emb[words].astype(np.float32), chars, pre], axis=1)
-        for tok, row in zip(tokens, rows):
-            cache[tok] = row
+        return np.concatenate([self.emb[words].astype(np.float32), chars, pre], axis=1)
 
-    def _run(self, X: np.ndarray, d: str) -> np.ndarray:
-        """One LSTM direction over a batch (B, L, D) -> (B, L, H). At load the gates were
-        reordered to (i, f, o, g), negated, and the g rows doubled, so that one ``exp``
-        gives all four: sigmoid(x) = 1 / (1 + exp(-x)), tanh(x) = 2 sigmoid(2x) - 1."""
-        wihT, whhT, b = self.lstm[d]
-        B, L, _ = X.shape
-        H = whhT.shape[0]
-        G = X @ wihT
-        G += b
-        c = np.zeros((B, H), np.float32)
-        e = np.empty((B, H), np.float32)
-        out = np.empty((B, L, H), np.float32)
-        h = np.zeros((B, H), np.float32)
-        with np.errstate(over="ignore"):  # exp -> inf gives 1 / (1 + inf) = 0: the right limit
-            for t in range(L):
-                g = h @ whhT
-                g += G[:, t]
-                np.exp(g, out=g)
-                g += 1.0
-                np.reciprocal(g, out=g)  # sigmoid of i, f, o; sigmoid(2x) for g
-                u = g[:, 3 * H:]
-                u *= 2.0
-                u -= 1.0  # tanh of the candidate
-                u *= g[:, :H]
-                c *= g[:, H:2 * H]
-                c += u
-                np.multiply(c, -2.0, out=e)
-                np.exp(e, out=e)
-                e += 1.0
-                np.reciprocal(e, out=e)
-                e *= 2.0
-                e -= 1.0  # tanh(c)
-                h = e * g[:, 2 * H:3 * H]
-                out[:, t] = h
+    def _run(self, P: np.ndarray, active: Sequence[int]) -> np.ndarray:
+        """Both LSTM directions over a batch of sequences at once, longest first: step t
+        runs the first `active[t]` sequences (those still that long). `P` (n, 2, 4H): the
+        gate inputs of every step's tokens, step after step, direction 0 forward and 1 over
+        the reversed sequences -> hidden states (n, 2, H) in the same order. No step is
+        spent on padding. At load the gates were reordered to (i, f, o, g) and the rows of
+        i, f, o halved, so that one ``tanh`` gives all four:
+        sigmoid(x) = (1 + tanh(x / 2)) / 2."""
+        H4 = P.shape[2]
+        H, B = H4 // 4, active[0]
+        whh = self.whh
+        out = np.empty((len(P), 2, H), np.float32)
+        c = np.zeros((2, B, H), np.float32)
+        h = np.zeros((2, B, H), np.float32)
+        g = np.empty((2, B, H4), np.float32)
+        u = np.empty((2, B, H), np.float32)
+        at, b = 0, -1
+        for n in active:
+            if n != b:  # views of the running sequences' rows
+                b = n
+                gb, ub, cb = g[:, :b], u[:, :b], c[:, :b]
+                sig, i, f, o, cand = gb[..., :3 * H], gb[..., :H], gb[..., H:2 * H], gb[..., 2 * H:3 * H], gb[..., 3 * H:]
+            np.matmul(h[:, :b], whh, out=gb)
+            gb += P[at:at + b].transpose(1, 0, 2)
+            np.tanh(gb, out=gb)
+            sig *= 0.5
+            sig += 0.5
+            np.multiply(i, cand, out=ub)
+            cb *= f
+            cb += ub
+            h = out[at:at + b].transpose(1, 0, 2)
+            np.tanh(cb, out=h)
+            h *= o
+            at += b
         return out
 
-    def emissions(self, sentences: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Per-token tag scores (n, T) of sentences given as input matrices; the LSTM runs
-        over length-sorted batches, one matrix product per time step."""
-        out: list = [None] * len(sentences)
-        for idx in length_batches([len(x) for x in sentences]):
-            lens = [len(sentences[k]) for k in idx]
-            L = max(lens)
-            X = np.zeros((len(idx), L, sentences[idx[0]].shape[1]), np.float32)
-            R = np.zeros_like(X)
-            for r, k in enumerate(idx):
-                X[r, :lens[r]] = sentences[k]
-                R[r, :lens[r]] = sentences[k][::-1]
-            hf = self._run(X, "f")
-            hb = self._run(R, "b")
-            for r, k in enumerate(idx):
-                n = lens[r]
-                out[k] = (np.concatenate([hf[r, :n], hb[r, :n][::-1]], axis=1) @ self.out_wT + self.out_b).astype(np.float64)
-        return [np.zeros((0, len(TAGS))) if x is None else x for x in out]
-
-    def marginals(self, sentences: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """CRF posteriors P(tag_i = t), (n, T) per sentence."""
-        return crf_marginals(self.emissions(sentences), self.trans, self.start, self.end)
+    def flat_emissions(self, X: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
+        """Tag scores (N, T) of the sentences whose input rows, one after the other, are `X`
+        (N, D). The LSTM runs over batches of sentences, both directions together: per
+        batch one input product for its tokens, then one product per time step over the
+        sentences that are that long."""
+        N = len(X)
+        H = self.whh.shape[1]
+        hidden = np.empty((N, 2 * H), np.float32)
+        local = np.empty(N + 1, np.int64)
+        for fwd, bwd, live in padded_batches(lengths):
+            rows, back = fwd[live], bwd[live]  # the batch's tokens, step after step, each way
+            n = len(rows)
+            local[rows] = np.arange(n)
+            both = X[rows] @ self.wih + self.bias  # (n, 2 x 4H)
+            P = np.empty((n, 2, 4 * H), np.float32)
+            P[:, 0] = both[:, :4 * H]
+            P[:, 1] = both[local[back], 4 * H:]
+            out = self._run(P, live.sum(axis=1).tolist())
+            hidden[rows, :H] = out[:, 0]
+            hidden[back, H:] = out[:, 1]
+        return (hidden @ self.out_wT + self.out_b).astype(np.float64)
 
 
 #: character-CNN vectors kept per string (`char_vectors`), and per-token rows kept by the
-#: networks and the CRF (`_missing`): bounded so that a worker's memory stops growing with
+#: networks and the CRF (`RowCache`): bounded so that a worker's memory stops growing with
 #: the number of articles it has analysed (issue 17 item 4); frequent forms come back at once.
 #: The character vectors are only asked for the tokens the row cache lacks (rare ones), so
 #: few come back: 1.4 % hits with 10,000, 29 % unbounded (bench/memory_worker.py
 #: --hit-rates, 1,500 articles); a vector is a few microseconds of numpy to recompute.
 CHAR_CACHE = 10_000
+ROW_CACHE = 60_000
 
 
-def _missing(cache: dict, sentences: Sequence[Sequence[str]], infos: Sequence[Sequence[TokenInfo]],
-             limit: int = 60_000) -> dict[str, TokenInfo]:
-    """The token strings of `sentences` that `cache` lacks, with their analyses; the cache
-    is emptied first when it would grow past `limit` entries."""
-    todo: dict[str, TokenInfo] = {}
-    for toks, xs in zip(sentences, infos):
-        for tok, x in zip(toks, xs):
-            if tok not in cache:
-                todo[tok] = x
-    if len(cache) + len(todo) > limit:
-        cache.clear()  # then every token of the call is missing (a call may hold more than `limit`)
-        todo = {tok: x for toks, xs in zip(sentences, infos) for tok, x in zip(toks, xs)}
-    return todo
+class RowCache:
+    """Rows computed per token string (``compute(analyses) -> (n, ...)`` array) and kept in
+    one matrix, at most `limit` strings: when a call would go past it the cache is emptied
+    first. ``take`` gives the rows of a sequence of tokens as one array (one gather)."""
 
+    def __init__(self, compute, limit: int | None = None):
+        self.compute = compute
+        self.limit = ROW_CACHE if limit is None else limit
+        self.index: dict[str, int] = {}
+        self.rows: np.ndarray | None = None
 
-def _ptrig(infos: Sequence[TokenInfo], i: int) -> list[str]:
-    """``ptrig=TYPE`` when a trigger word precedes token `i` through punctuation or nisba
-    adjectives (الرئيس الفرنسي، فرانسوا), as in the CRF features."""
-    for j in range(i - 1, max(i - 5, -1), -1):
-        pj = infos[j]
-        if pj.trig:
-            return ["ptrig=" + pj.trig] if j < i - 1 else []
-        if not pj.skip:
-            return []
-    return []
+    def take(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
+        index = self.index
+        ids = [index.get(t, -1) for t in tokens]
+        if -1 in ids:
+            todo = {t: x for t, x, i in zip(tokens, infos, ids) if i < 0}
+            if len(index) + len(todo) > self.limit:
+                index.clear()  # then every token of the call is missing (a call may hold more than `limit`)
+                todo = dict(zip(tokens, infos))
+            new = self.compute(list(todo.values()))
+            n = len(index)
+            if self.rows is None or len(self.rows) < n + len(new):
+                grown = np.empty((max(n + len(new), min(2 * n, self.limit)), *new.shape[1:]), new.dtype)
+                if self.rows is not None:
+                    grown[:n] = self.rows[:n]
+                self.rows = grown
+            self.rows[n:n + len(new)] = new
+            index.update(zip(todo, range(n, n + len(new))))
+            ids = [index[t] for t in tokens]
+        return self.rows[ids]
 
 
 class LinearCRF:
@@ -286,7 +287,7 @@ class LinearCRF:
         self.weights = weights  # (len(attrs) + 1, T); the last row: attributes it never saw
         self.trans = trans
         self.start = self.end = np.zeros(len(TAGS))
-        self._static: dict[str, np.ndarray] = {}
+        self._static = RowCache(self._static_scores)
 
     @classmethod
     def from_tagger(cls, tagger) -> "LinearCRF":
@@ -343,120 +344,168 @@ class LinearCRF:
             ids.extend(map(get, fs, unk))
         return np.add.reduceat(self.weights[ids], offsets, axis=0)
 
-    def sentence_scores(self, sentences: Sequence[Sequence[str]], infos: Sequence[Sequence[TokenInfo]],
-                        gaz: Sequence[list[list[str]]]) -> list[np.ndarray]:
-        """``scores(extract_features(...))`` of each sentence without building the
-        feature strings: what a token contributes through its own features and as a
-        neighbour at -2..+2 is summed once per token string and cached; only the
-        ``sentence_features`` are looked up, in one batch for all the sentences."""
-        cache = self._static
-        todo = _missing(cache, sentences, infos)
-        if todo:
-            lists = [f for x in todo.values() for f in (["bias", *x.own], x.prev, x.after, x.back2, x.ahead2)]
-            for tok, a in zip(todo, self.scores(lists).reshape(len(todo), 5, len(TAGS))):
-                cache[tok] = a
-        dyn = self.scores([sentence_features(xs, gz, i) for xs, gz in zip(infos, gaz) for i in range(len(xs))])
-        out, at = [], 0
-        for toks in sentences:
-            n = len(toks)
-            if not n:
-                out.append(np.zeros((0, len(TAGS))))
-                continue
-            A = np.stack([cache[tok] for tok in toks])  # (n, 5, T): own, as -1, as +1, as -2, as +2
-            S = A[:, 0] + dyn[at:at + n]
-            at += n
-            S[1:] += A[:-1, 1]
-            S[:-1] += A[1:, 2]
-            S[2:] += A[:-2, 3]
-            S[:-2] += A[2:, 4]
-            out.append(S)
-        return out
+    def _static_scores(self, infos: Sequence[TokenInfo]) -> np.ndarray:
+        """What token strings contribute (n, 5, T): through their own features, and seen
+        as the neighbour at -1, +1, -2 and +2."""
+        lists = [f for x in infos for f in (["bias", *x.own], x.prev, x.after, x.back2, x.ahead2)]
+        return self.scores(lists).reshape(len(infos), 5, len(TAGS))
+
+    def batch_scores(self, batch: TokenBatch) -> np.ndarray:
+        """``scores(extract_features(...))`` of every token of `batch`, (N, T), without
+        building each token's feature list: what a token contributes through its own
+        features and as a neighbour at -2..+2 is summed once per token string and cached;
+        the word bigrams (or BOS / EOS) of every token are two lookups each, and the
+        gazetteer and ``ptrig`` features are added where a token has them."""
+        tokens, infos, gaz = batch.tokens, batch.infos, batch.gaz
+        N, T = len(tokens), len(TAGS)
+        if not N:
+            return np.zeros((0, T))
+        A = self._static.take(tokens, infos)  # (N, 5, T): own, as -1, as +1, as -2, as +2
+        lengths = np.asarray(batch.lengths)
+        pos = np.arange(N) - np.repeat(np.asarray(batch.ends) - lengths, lengths)  # place in its sentence
+        rest = np.repeat(lengths, lengths) - pos - 1  # tokens after it in its sentence
+        S = A[:, 0].copy()
+        S[1:] += np.where((pos[1:] >= 1)[:, None], A[:-1, 1], 0.0)
+        S[:-1] += np.where((rest[:-1] >= 1)[:, None], A[1:, 2], 0.0)
+        S[2:] += np.where((pos[2:] >= 2)[:, None], A[:-2, 3], 0.0)
+        S[:-2] += np.where((rest[:-2] >= 2)[:, None], A[2:, 4], 0.0)
+        get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
+        norms = [x.norm for x in infos]
+        pairs = [a + "|" + b for a, b in zip(norms, norms[1:])]
+        left = np.array([zero, *map(get, ["-1w|w=" + p for p in pairs], repeat(zero))], np.int64)
+        right = np.array([*map(get, ["w|+1w=" + p for p in pairs], repeat(zero)), zero], np.int64)
+        left[pos == 0] = get("BOS", zero)
+        right[rest == 0] = get("EOS", zero)
+        S += self.weights[left]
+        S += self.weights[right]
+        rows: list[int] = []
+        names: list[str] = []
+        for i in [k for k, (g, t) in enumerate(zip(gaz, batch.ptrig)) if g or t]:
+            for f in (*gaz[i], *batch.ptrig[i]):
+                rows.append(i)
+                names.append(f)
+            if gaz[i]:
+                if pos[i] >= 1:
+                    rows.extend([i - 1] * len(gaz[i]))
+                    names.extend("+1" + x for x in gaz[i])
+                if rest[i] >= 1:
+                    rows.extend([i + 1] * len(gaz[i]))
+                    names.extend("-1" + x for x in gaz[i])
+        if rows:
+            np.add.at(S, rows, self.weights[[get(f, zero) for f in names]])
+        return S
 
     def marginals(self, features: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
 
 
-def length_batches(lengths: Sequence[int], ratio: float = LSTM_RATIO) -> list[list[int]]:
-    """Indices of the non-empty sequences in batches of similar length (sorted; a batch
-    ends at ``BATCH`` items or when a sequence is over `ratio` times its first), so that
-    every time step is one operation over the batch. Each time step costs a dozen numpy
-    calls whatever the batch's size, so for the small matrices here fewer, more padded
-    batches are faster; a sequence's numbers do not depend on the others in its batch."""
-    order = sorted((k for k, n in enumerate(lengths) if n), key=lambda k: lengths[k])
-    batches: list[list[int]] = []
-    for k in order:
-        if batches and len(batches[-1]) < BATCH and lengths[k] <= ratio * lengths[batches[-1][0]] + 2:
-            batches[-1].append(k)
-        else:
-            batches.append([k])
-    return batches
+def padded_batches(lengths: Sequence[int]):
+    """The non-empty sentences, longest first, in batches of up to ``BATCH``, as index
+    arrays into the rows of all the sentences one after the other: per batch ``(fwd, bwd,
+    live)``, each (L, B): the row of step t of each sentence, of each reversed sentence,
+    and whether the sentence is that long (where not, both name row N, one past the last:
+    a padding row). Longest first, the sentences still running at a step are the first
+    ones. Each step costs some numpy calls whatever the batch's size, so for the small
+    matrices here the fewer steps the better; a sentence's numbers do not depend on the
+    others in its batch (but for float rounding)."""
+    N = sum(lengths)
+    order = sorted((k for k, n in enumerate(lengths) if n), key=lambda k: -lengths[k])
+    starts = np.cumsum([0, *lengths[:-1]]) if len(lengths) else np.zeros(0, np.int64)
+    lens_all = np.asarray(lengths, np.int64)
+    for lo in range(0, len(order), BATCH):
+        idx = order[lo:lo + BATCH]
+        lens, first = lens_all[idx], starts[idx]
+        t = np.arange(int(lens[0]))[:, None]
+        live = t < lens
+        yield np.where(live, first + t, N), np.where(live, first + lens - 1 - t, N), live
 
 
 def crf_marginals(emissions: Sequence[np.ndarray], trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[np.ndarray]:
-    """Posteriors P(tag_i = t) of a linear-chain CRF, (n, T) per sentence: forward-backward
-    over length-sorted batches in probability space, rescaled at every step."""
-    out: list = [None] * len(emissions)
-    P = np.exp(trans - trans.max())
-    PT = P.T.copy()
-    first, last = np.exp(start - start.max()), np.exp(end - end.max())
-    for idx in length_batches([len(x) for x in emissions], ratio=float("inf")):
-        lens = np.array([len(emissions[k]) for k in idx])
-        B, L, T = len(idx), int(lens.max()), len(first)
-        E = np.ones((B, L, T))
-        for r, k in enumerate(idx):
-            em = emissions[k]
-            E[r, :lens[r]] = np.exp(em - em.max(axis=1, keepdims=True))
-        alpha = np.empty((B, L, T))
-        beta = np.empty((B, L, T))
-        a = first * E[:, 0]
-        alpha[:, 0] = a = a / a.sum(1, keepdims=True)
-        for t in range(1, L):  # past its end a sequence runs on over E = 1: never read
-            a = (a @ P) * E[:, t]
-            a /= a.sum(1, keepdims=True)
-            alpha[:, t] = a
-        b = np.broadcast_to(last, (B, T))
-        beta[:, L - 1] = b
-        for t in range(L - 2, -1, -1):
-            nxt = (E[:, t + 1] * b) @ PT
-            nxt /= nxt.sum(1, keepdims=True)
-            beta[:, t] = b = np.where((t < lens - 1)[:, None], nxt, last)
-        marg = alpha * beta
-        marg /= marg.sum(2, keepdims=True)
-        for r, k in enumerate(idx):
-            out[k] = marg[r, :lens[r]]
-    for k, em in enumerate(emissions):
-        if out[k] is None:
-            out[k] = np.zeros((0, len(first)))
-    return out
+    """``flat_marginals`` of sentences given one matrix (n, T) each."""
+    return _split(flat_marginals(_join(emissions, len(start)), [len(x) for x in emissions], trans, start, end), emissions)
+
+
+def flat_marginals(emissions: np.ndarray, lengths: Sequence[int], trans: np.ndarray, start: np.ndarray,
+                   end: np.ndarray) -> np.ndarray:
+    """Posteriors P(tag_i = t) of a linear-chain CRF, (N, T), for the sentences whose
+    emission rows, one after the other, are `emissions` (N, T), under transition scores
+    `trans` (T, T) and `start`, `end` (T,). Stacked inputs (M, N, T), (M, T, T), (M, T)
+    run M models over the same sentences at once -> (M, N, T).
+
+    Forward-backward in probability space over batches of up to ``BATCH`` sentences, the
+    backward pass over the reversed sentences so that both passes are one loop: at step t
+    the message into position t of each sentence (forward) and into its position t from
+    the end (backward) is the previous step's message times the emission, rescaled, times
+    the transitions. P(tag_i) is proportional to forward message x emission x backward."""
+    if emissions.ndim == 2:
+        return flat_marginals(emissions[None], lengths, trans[None], start[None], end[None])[0]
+    M, N, T = emissions.shape
+    P = np.exp(trans - trans.max(axis=(1, 2), keepdims=True))
+    Q = np.stack([P, P.transpose(0, 2, 1)])  # (2, M, T, T): forward, backward
+    init = np.stack([np.exp(start - start.max(axis=1, keepdims=True)),
+                     np.exp(end - end.max(axis=1, keepdims=True))])[:, :, None]  # (2, M, 1, T)
+    E_all = np.ones((M, N + 1, T))  # row N: padding, never read
+    if N:
+        E_all[:, :N] = np.exp(emissions - emissions.max(axis=2, keepdims=True))
+    into = np.empty((2, M, N, T))  # the forward and the backward message into every token
+    for fwd, bwd, live in padded_batches(lengths):
+        E = np.stack([E_all[:, fwd], E_all[:, bwd]], axis=2)  # (M, L, 2, B, T)
+        L, B = fwd.shape
+        msgs = np.empty((L, 2, M, B, T))
+        z = None
+        for t in range(L):  # past its end a sequence runs on over E = 1: never read
+            m = init if t == 0 else z @ Q
+            msgs[t] = m
+            z = m * E[:, t].transpose(1, 0, 2, 3)
+            z /= z.sum(3, keepdims=True)
+        into[0][:, fwd[live]] = msgs[:, 0].transpose(1, 0, 2, 3)[:, live]
+        into[1][:, bwd[live]] = msgs[:, 1].transpose(1, 0, 2, 3)[:, live]
+    marg = into[0] * E_all[:, :N] * into[1]
+    marg /= marg.sum(2, keepdims=True)
+    return marg
 
 
 def viterbi_batch(scores: Sequence[np.ndarray], trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[list[int]]:
-    """``viterbi`` for many sentences at once (length-sorted batches of ``BATCH``)."""
-    out: list = [[] for _ in scores]
-    for idx in length_batches([len(x) for x in scores], ratio=float("inf")):
-        lens = np.array([len(scores[k]) for k in idx])
-        B, L, T = len(idx), int(lens.max()), len(start)
-        S = np.zeros((B, L, T))
-        for r, k in enumerate(idx):
-            S[r, :lens[r]] = scores[k]
-        back = np.zeros((B, L, T), np.int64)
-        sc = start + S[:, 0]
-        rows = np.arange(B)
+    """``viterbi`` for many sentences at once."""
+    path = flat_viterbi(_join(scores, len(start)), [len(x) for x in scores], trans, start, end)
+    return [p.tolist() for p in _split(path, scores)]
+
+
+def flat_viterbi(scores: np.ndarray, lengths: Sequence[int], trans: np.ndarray, start: np.ndarray,
+                 end: np.ndarray) -> np.ndarray:
+    """The best tag path (N,) of every sentence whose score rows, one after the other, are
+    `scores`, in batches of up to ``BATCH`` sentences."""
+    N, T = len(scores), len(start)
+    out = np.zeros(N, np.int64)
+    S_all = np.zeros((N + 1, T))
+    S_all[:N] = scores
+    for at, _, live in padded_batches(lengths):
+        S = S_all[at]  # (L, B, T)
+        L, B = at.shape
+        back = np.empty((L, B, T), np.int64)
+        best = np.empty((L, B, T))  # the best score of a path ending in each tag at each step
+        best[0] = start + S[0]
         for t in range(1, L):
-            cand = sc[:, :, None] + trans  # (B, from, to)
-            best = cand.argmax(1)
-            nxt = cand[rows[:, None], best, np.arange(T)] + S[:, t]
-            live = (t < lens)[:, None]
-            back[:, t] = np.where(live, best, np.arange(T))  # past the end: stay put
-            sc = np.where(live, nxt, sc)
-        cur = (sc + end).argmax(1)
-        path = np.empty((B, L), np.int64)
+            cand = best[t - 1][:, :, None] + trans  # (B, from, to)
+            back[t] = cand.argmax(1)
+            np.add(cand.max(1), S[t], out=best[t])
+        back[~live] = np.arange(T)  # past the end: stay put
+        rows = np.arange(B)
+        cur = (best[live.sum(0) - 1, rows] + end).argmax(1)
+        path = np.empty((L, B), np.int64)
         for t in range(L - 1, -1, -1):
-            path[:, t] = cur
-            cur = back[rows, t, cur]
-        for r, k in enumerate(idx):
-            out[k] = path[r, :lens[r]].tolist()
+            path[t] = cur
+            cur = back[t, rows, cur]
+        out[at[live]] = path[live]
     return out
+
+
+def _join(rows: Sequence[np.ndarray], T: int) -> np.ndarray:
+    return np.concatenate(rows) if len(rows) else np.zeros((0, T))
+
+
+def _split(flat: np.ndarray, like: Sequence) -> list[np.ndarray]:
+    return np.split(flat, np.cumsum([len(x) for x in like])[:-1]) if len(like) else []
 
 
 def viterbi(scores: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
