@@ -266,3 +266,14 @@ def test_min_should_match_does_not_change_the_score(passages):
     assert len(full) >= 3
     assert [round(h.score, 6) for h in full] == [round(loose[h.id], 6) for h in full]
     assert [h.id for h in full] == [i for i in loose if i in {h.id for h in full}]
+
+
+def test_plain_words_beside_a_required_word_are_scored_once(passages):
+    """`+خاشقجي المدينة`: the required word selects, both words score, each once (the
+    same score as the OR of the two words for every article that has خاشقجي)."""
+    from rasid.search.searcher import search_store
+
+    forced = search(passages, "+خاشقجي المدينة", limit=50)
+    loose = {h.id: h.score for h in search_store(passages, SearchQuery("خاشقجي المدينة", limit=50), msm=1)}
+    assert {h.id for h in forced} == {"p0001", "p0002", "p0003"}
+    assert [round(h.score, 6) for h in forced] == [round(loose[h.id], 6) for h in forced]

@@ -319,7 +319,8 @@ class PostgresSearchMixin:
         page ignored."""
         match, where, params = self._compile_filters(plan)
         window = f"ORDER BY a.rowid DESC LIMIT {int(plan.window)}" if plan.window and match else ""
-        sql = f"SELECT count(*) FROM (SELECT a.rowid FROM articles AS a WHERE {' AND '.join(where)} {window}) AS m"
+        sql = (f"SELECT count(*) FROM (SELECT a.rowid FROM articles AS a "
+               f"WHERE {' AND '.join(where)} {window}) AS m")
         return self._run(sql, params, index_only=match is not None)[0][0]
 
     def count_by_period(self, plan: QueryPlan, width: int = 10) -> list[tuple[str, int]]:

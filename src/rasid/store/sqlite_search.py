@@ -10,8 +10,10 @@ double-quoted terms: a form is ``{title_stem body_stem} : "s1 s2" OR {title_exac
 body_exact} : "e1 e2"``; required clauses are ANDed; "at least m of n" optional clauses is
 an OR of every m-subset ANDed, m lowered until there are at most
 `rasid.search.plan.MAX_SUBSETS` subsets; excluded clauses (and, for a plan that fills a
-page below another's strict matches, that plan's "at least m of n") go behind ``NOT``. Every form is driven by FTS5's posting lists: no query
-scans the articles table.
+page below another's strict matches, that plan's "at least m of n") go behind ``NOT``.
+Every form is driven by FTS5's posting lists: no query scans the articles table. Where
+the expression would count a word twice in FTS5's bm25, the matches are scored by
+another expression (`compile_scored`).
 """
 from __future__ import annotations
 
