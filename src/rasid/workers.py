@@ -198,8 +198,11 @@ class AnalysisPool:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            from .stages import DEFAULT_STAGES
+
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([TEMPLATE_MODULE])
+            # the template holds the default pipeline: other stages are built by each worker
+            ctx.set_forkserver_preload([TEMPLATE_MODULE] if self.stage_names == tuple(DEFAULT_STAGES) else [])
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=start_worker,
                                                  initargs=(self.stage_names, self.strict))
         return self._executor
