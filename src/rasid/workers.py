@@ -25,8 +25,9 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
   its analyzer has the same signature), which travel back with it, so the parent's serial
   share is the store's writes and the archive lookups. The tokens do not travel back
   (`shed_tokens`): nothing in the parent reads them.
-* At most ``window`` documents (default 8 per worker) are in flight, so memory stays flat
-  however long the input; results are yielded in input order.
+* At most ``window`` documents (default 100 per worker: the workers go on analysing while the
+  parent stores a batch) are in flight, so memory stays flat however long the input; results
+  are yielded in input order.
 """
 from __future__ import annotations
 
@@ -41,8 +42,11 @@ from typing import Callable, Iterable, Iterator
 
 from .doc import Document
 
-#: documents in flight per worker (enough to keep every worker busy while the parent stores)
-IN_FLIGHT_PER_WORKER = 8
+#: documents in flight per worker: enough to keep every worker busy while the parent stores
+#: a batch (200 articles by default) and runs the archive steps on it, which takes seconds;
+#: with 8, the workers finished theirs early in that time and waited. An analysed document
+#: waiting in the parent (its tokens shed) is some tens of KB.
+IN_FLIGHT_PER_WORKER = 100
 
 
 class WorkerCrashed(RuntimeError):
@@ -194,8 +198,11 @@ class AnalysisPool:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            from .stages import DEFAULT_STAGES
+
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([TEMPLATE_MODULE])
+            # the template holds the default pipeline: other stages are built by each worker
+            ctx.set_forkserver_preload([TEMPLATE_MODULE] if self.stage_names == tuple(DEFAULT_STAGES) else [])
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=start_worker,
                                                  initargs=(self.stage_names, self.strict))
         return self._executor

@@ -119,7 +119,7 @@ def rasid_command() -> list[str]:
     return [sys.executable, "-m", module]
 
 
-def start(db, url, log_path, crash_at: str | None = None) -> subprocess.Popen:
+def start(db, url, log_path, crash_at: str | None = None, *extra: str) -> subprocess.Popen:
     """The monitor as a subprocess; `crash_at`: an archive step it SIGKILLs itself in
     (``RASID_TEST_CRASH_AT``, see rasid.archive_steps)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -127,8 +127,56 @@ def start(db, url, log_path, crash_at: str | None = None) -> subprocess.Popen:
         env["RASID_TEST_CRASH_AT"] = crash_at
     log = open(log_path, "ab")
     return subprocess.Popen(
-        [*rasid_command(), "monitor", url, "--interval", "1", "--stages", "tokenize", "--db", str(db)],
+        [*rasid_command(), "monitor", url, "--interval", "1", "--stages", "tokenize", "--db", str(db), *extra],
         stdout=log, stderr=subprocess.STDOUT, env=env)
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes under `pid` (its workers, their template server)."""
+    parent_of = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parent_of[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    found, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        kids = {c for c, q in parent_of.items() if q == p}
+        found |= kids
+        todo.extend(kids)
+    return found
+
+
+def test_monitor_polls_feeds_with_worker_processes(tmp_path, feed):
+    db, log = tmp_path / "m.db", tmp_path / "monitor.log"
+    articles = lambda: count(db, "SELECT count(*) FROM articles")  # noqa: E731
+    feed.add(0, 1, 2)
+    proc = start(db, feed.url, log, None, "--workers", "2")
+    try:
+        wait_for(lambda: articles() == 3, timeout=120, what="the first 3 items")
+        feed.add(3, 4)  # the next polls reuse the Monitor's workers
+        wait_for(lambda: articles() == 5, timeout=60, what="items added between cycles")
+        helpers = descendants(proc.pid)
+        assert len(helpers) >= 3, helpers  # the template server and its 2 workers (+ a tracker)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    wait_for(lambda: not any(map(running, helpers)), timeout=15, what="the workers and their template server to end")
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def count(db, sql: str) -> int:
