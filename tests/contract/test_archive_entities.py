@@ -119,6 +119,10 @@ def test_a_span_the_archive_step_adds_joins_the_stored_layer(archive):
     assert [(s.start, s.end) for s in layer] == sorted([(known.start, known.end), word.span()])
     added = next(s for s in layer if s.start == word.start())
     assert added.label == "PER" and added.attrs["link"] == "office-archive"
+    # stored with its text like every span of the layer (a copy rebuilds it from the spans)
+    (stored,) = [r for r in archive.iter_records("articles") if r["id"] == doc.id]
+    assert [s.get("text") for s in stored["layers"]["entities"]] == [doc.text[a:b] for a, b in sorted(
+        [(known.start, known.end), word.span()])]
     assert archive.count_article_mentions(doc.id) == {rec.id: 3}
     assert archive.stats()["spans"]["entities"] == 2
 

