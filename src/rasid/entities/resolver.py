@@ -49,7 +49,7 @@ class EntityRecordUpdate:
     how: str  # "alias", "name", "surname", "new", "new-ambiguous"
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=10_000)  # 88 % hits on 300 SaudiNewsNet articles
 def compute_name_keys(name: str, kind: str) -> frozenset[str]:
     """Index keys for one surface form of an entity of type `kind` (cached: a record's
     every name is keyed again each time the record is updated; the tables read are the
