@@ -169,3 +169,19 @@ class _Given(Stage):
 
     def __call__(self, doc):
         return doc
+
+
+def test_name_keys_are_cached_and_cannot_be_changed_by_a_caller():
+    """`compute_name_keys` is cached (a record's every name is keyed again on each update):
+    what it returns is frozen, so a caller's ``keys |= ...`` cannot change a later answer."""
+    from rasid.entities.resolver import compute_name_keys
+
+    keys = compute_name_keys("محمد بن سلمان", "PER")
+    assert isinstance(keys, frozenset)
+    assert "n:محمد بن سلمان" in keys and any(k.startswith("c:") for k in keys)
+    merged = set()
+    merged |= keys
+    merged.add("n:غيره")
+    assert compute_name_keys("محمد بن سلمان", "PER") == keys and "n:غيره" not in keys
+    assert compute_name_keys("ولي العهد", "PER") == frozenset({"n:ولي العهد"})  # an office: its name only
+    assert compute_name_keys("", "PER") == frozenset()

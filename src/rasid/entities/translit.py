@@ -48,6 +48,7 @@ _TRANSLIT = {
 }
 
 
+@lru_cache(maxsize=50_000)
 def is_latin(text: str) -> bool:
     return any("a" <= c.lower() <= "z" for c in text) and not any("\u0600" <= c <= "\u06ff" for c in text)
 

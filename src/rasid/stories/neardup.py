@@ -66,10 +66,11 @@ def compute_signature(text: str) -> np.ndarray | None:
     shingles = {norm[i:i + SHINGLE] for i in range(len(norm) - SHINGLE + 1)}
     hv = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64,
                      count=len(shingles))
-    # multiply-add-shift hashing: ((a*x + b) mod 2**64) >> 32, a odd (uint64 arithmetic wraps)
-    with np.errstate(over="ignore"):
-        phv = (np.outer(hv, _A) + _B) >> _SHIFT
-    return phv.min(axis=0).astype(np.uint32)
+    # multiply-add-shift hashing: ((a*x + b) mod 2**64) >> 32, a odd (uint64 arithmetic
+    # wraps); the shift keeps the order, so it is applied to the minimum only
+    phv = np.multiply.outer(hv, _A)
+    phv += _B
+    return (phv.min(axis=0) >> _SHIFT).astype(np.uint32)
 
 
 def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:

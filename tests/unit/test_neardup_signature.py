@@ -1,0 +1,33 @@
+"""The MinHash signature (`rasid.stories.neardup.compute_signature`) against its definition:
+for each of the 128 hash functions, the minimum over the text's shingles of
+``((a * crc32(shingle) + b) mod 2**64) >> 32``. The code takes the minimum before the
+shift (the shift keeps the order); stored signatures must not change with it."""
+from __future__ import annotations
+
+import json
+import zlib
+from importlib import resources
+
+import numpy as np
+
+from rasid.stories import neardup
+
+
+def reference_signature(text: str) -> np.ndarray:
+    norm = neardup.normalize_for_shingles(text)
+    shingles = {norm[i:i + neardup.SHINGLE] for i in range(len(norm) - neardup.SHINGLE + 1)}
+    mask = (1 << 64) - 1
+    hashes = [zlib.crc32(s.encode("utf-8")) for s in shingles]
+    return np.array([min((((int(a) * h + int(b)) & mask) >> 32) for h in hashes)
+                     for a, b in zip(neardup._A, neardup._B)], dtype=np.uint32)
+
+
+def test_signature_is_the_minhash_definition_on_real_articles():
+    lines = resources.files("rasid.sample").joinpath("saudinewsnet-200.jsonl").read_text("utf-8").splitlines()
+    texts = [json.loads(line)["content"] for line in lines[:3]]
+    assert all(len(t) > 500 for t in texts)
+    for text in texts:
+        got = neardup.compute_signature(text)
+        assert got.dtype == np.uint32 and got.shape == (neardup.NUM_PERM,)
+        assert np.array_equal(got, reference_signature(text))
+    assert neardup.compute_signature("قصير") is None
