@@ -56,13 +56,13 @@ def best_bio_paths(scores: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
     if not len(path):
         return path
     lens = np.asarray(lengths)
-    starts = (np.cumsum(lens) - lens)[lens > 0]
-    prev = np.r_[0, path[:-1]]
-    bad = _VALID[prev, path] < 0
+    offsets = np.cumsum(lens) - lens
+    starts = offsets[lens > 0]
+    bad = _VALID[np.r_[0, path[:-1]], path] < 0
     bad[starts] = _VALID_START[path[starts]] < 0
     redo = [k for k, n in zip(np.flatnonzero(lens), np.add.reduceat(bad, starts)) if n]
     if redo:
-        rows = np.concatenate([np.arange(s, s + lens[k]) for k, s in zip(redo, (np.cumsum(lens) - lens)[redo])])
+        rows = np.concatenate([np.arange(offsets[k], offsets[k] + lens[k]) for k in redo])
         path[rows] = flat_viterbi(scores[rows], lens[redo].tolist(), _VALID, _VALID_START, _VALID_END)
     return path
 
