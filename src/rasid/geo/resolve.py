@@ -365,11 +365,18 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     out: list[Mention] = []
     covered = _Coverage(covered)
     starts = [t.start for t in tokens]
+    may_start: dict[tuple[str, str], bool] = {}  # per text: its words repeat (في، من)
     i = 0
     n = len(tokens)
     while i < n:
         tok = tokens[i]
-        if tok.kind != "word" or covered.overlaps(tok.start, tok.end) or not _may_start(tok, gaz):
+        if tok.kind != "word" or covered.overlaps(tok.start, tok.end):
+            i += 1
+            continue
+        forms = (tok.base, tok.norm if tok.clitic else "")
+        if forms not in may_start:
+            may_start[forms] = _may_start(tok, gaz)
+        if not may_start[forms]:
             i += 1
             continue
         found = refused = None
@@ -498,7 +505,8 @@ def _window_limit(text: str, tokens, i: int, limit: int, inner: frozenset[str]) 
     lookups). When a first-word form of `_lookup_tokens` normalises to nothing the key is
     the tail alone, and every window up to `limit` is tried."""
     base = tokens[i].base
-    check = all(normalize_place(f) for f in (base, tokens[i].norm, base[1:], base[2:]))
+    check = all(normalize_place(f) for f in (base, tokens[i].norm, *(
+        base[n:] for n in (1, 2) if len(base) - n >= 3)))
     size, tail = 1, []
     while size < limit:
         prev, tok = tokens[i + size - 1], tokens[i + size]
