@@ -418,3 +418,26 @@ def test_regions_states_and_a_name_whose_first_letter_looks_like_a_clitic():
     assert places_by_text(run("وهو من اسكوتلندا", locs=("اسكوتلندا",)))["اسكوتلندا"]["country"] == "GB"
     texas = [p for p in lookup_place("تكساس") if p.feature == "admin1"][0]
     assert texas.lat is not None and abs(texas.lat - 31.3) < 1.0
+
+
+def test_gazetteer_windows_stop_where_no_name_or_stop_phrase_can_continue():
+    # a window is looked up only while its words after the first occur inside some
+    # gazetteer name or stop phrase; the matches are those of trying every window
+    from rasid.arabic.tokenize import tokenize
+    from rasid.geo.resolve import _inner_phrases, _window_limit, extract_gazetteer_mentions
+
+    gaz = load_gazetteer()
+
+    def limits(text):
+        toks = tokenize(text)
+        return toks, {t.text: _window_limit(text, toks, i, min(gaz.max_words, len(toks) - i),
+                                            _inner_phrases(gaz)) for i, t in enumerate(toks)}
+
+    text = "وصل الوفد إلى شرم الشيخ صباح أمس"
+    toks, lim = limits(text)
+    assert lim["شرم"] == 2 and lim["الوفد"] == 1
+    assert [text[m.start:m.end] for m in extract_gazetteer_mentions(text, toks, [], gaz)] == ["شرم الشيخ"]
+    _, lim = limits("قال حزب حماة الوطن في بيان")
+    assert lim["حماة"] == 2  # the stop phrase حماة الوطن is still seen whole, and refused
+    _, lim = limits("وصل إلى الدار البيضاء، ثم غادر")
+    assert lim["البيضاء"] == 1  # the comma ends every window

@@ -85,44 +85,58 @@ def word_forms(tok) -> set[str]:
     return out
 
 
-def match_trigger(tokens, i: int, forms_at) -> Trigger | None:
+def lexicon_trigger(norm: str) -> Trigger | None:
+    """The lexicon entry of the longest form of the word that the entry admits (exact
+    forms only, no article), a stop form included; None when no form is in the lexicon."""
+    table = load_triggers()
+    for form, exact, art in find_forms(norm):
+        trig = table.get(form)
+        if trig is not None and (exact or not trig.exact) and not (trig.noart and art):
+            return trig
+    return None
+
+
+def match_trigger(tokens, i: int, forms_at, lexicon=lexicon_trigger) -> Trigger | None:
     """The trigger the word at i is, or None. The longest form found decides: when its
     neighbour conditions fail, shorter readings are not tried (تظاهرة اقتصادية is no
-    تظاهر)."""
-    table = load_triggers()
-    for form, exact, art in find_forms(tokens[i].norm):
-        trig = table.get(form)
-        if trig is None or (trig.exact and not exact) or (trig.noart and art):
-            continue
-        if trig.type == "-":  # a stop form: this word is not a trigger (احتجاجا = in protest)
-            return None
-        nxt = set().union(*(forms_at(j) for j in (i + 1, i + 2)))
-        prv = forms_at(i - 1)
-        if trig.next and not (trig.next & nxt):
-            return None
-        if trig.notnext and trig.notnext & forms_at(i + 1):
-            return None
-        if trig.prev and not (trig.prev & prv):
-            return None
-        if trig.notprev and trig.notprev & prv:
-            return None
-        if trig.nobnext and i + 1 < len(tokens) and tokens[i + 1].clitic.endswith("ب"):
-            return None  # تظاهر بالموافقة: pretended to agree
-        return trig
-    return None
+    تظاهر). `lexicon`: ``lexicon_trigger`` or a memo of it."""
+    trig = lexicon(tokens[i].norm)
+    if trig is None or trig.type == "-":  # a stop form: not a trigger (احتجاجا = in protest)
+        return None
+    nxt = set().union(*(forms_at(j) for j in (i + 1, i + 2)))
+    prv = forms_at(i - 1)
+    if trig.next and not (trig.next & nxt):
+        return None
+    if trig.notnext and trig.notnext & forms_at(i + 1):
+        return None
+    if trig.prev and not (trig.prev & prv):
+        return None
+    if trig.notprev and trig.notprev & prv:
+        return None
+    if trig.nobnext and i + 1 < len(tokens) and tokens[i + 1].clitic.endswith("ب"):
+        return None  # تظاهر بالموافقة: pretended to agree
+    return trig
 
 
 def extract_events(doc: Document) -> list[Span]:
     tokens = doc.tokens
     cues = load_cues()
-    cache: dict[int, set[str]] = {}
+    cache: dict[str, set[str]] = {}  # norm -> forms: a text repeats its words
 
     def forms_at(j: int) -> set[str]:
         if j < 0 or j >= len(tokens) or tokens[j].kind != "word":
             return set()
-        if j not in cache:
-            cache[j] = word_forms(tokens[j])
-        return cache[j]
+        norm = tokens[j].norm
+        if norm not in cache:
+            cache[norm] = word_forms(tokens[j])
+        return cache[norm]
+
+    triggers: dict[str, Trigger | None] = {}
+
+    def lexicon(norm: str) -> Trigger | None:
+        if norm not in triggers:
+            triggers[norm] = lexicon_trigger(norm)
+        return triggers[norm]
 
     entities = doc.layers.get("entities", [])
     places = [p for p in doc.layers.get("places", []) if p.attrs.get("relation") != "demonym"]
@@ -141,7 +155,7 @@ def extract_events(doc: Document) -> list[Span]:
             ti += 1
         idx = range(first, ti)
         s_ents = entity_index.between(sent.start, sent.end)
-        hits = find_hits(tokens, idx, forms_at, cues)
+        hits = find_hits(tokens, idx, forms_at, cues, lexicon)
         if hits:
             at = {h.index for h in hits} | {j for h in hits for j in h.extra.pop("_idx", ())}
             args = collect_args(tokens, idx, forms_at, cues, s_ents, at, countries)
@@ -153,7 +167,7 @@ def extract_events(doc: Document) -> list[Span]:
     return events
 
 
-def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
+def find_hits(tokens, idx: range, forms_at, cues, lexicon=lexicon_trigger) -> list[Hit]:
     sforms: set[str] = set()
     for j in idx:
         sforms |= forms_at(j)
@@ -161,7 +175,7 @@ def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
     for i in idx:
         if tokens[i].kind != "word":
             continue
-        trig = match_trigger(tokens, i, forms_at)
+        trig = match_trigger(tokens, i, forms_at, lexicon)
         if trig is None:
             continue
         if trig.context and not any(cues["context"] & forms_at(j) for j in idx if j != i):

@@ -361,21 +361,29 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     if policy == "off":
         return []
     stop = load_stopnames()
+    inner = _inner_phrases(gaz)
     out: list[Mention] = []
     covered = _Coverage(covered)
     starts = [t.start for t in tokens]
+    may_start: dict[tuple[str, str], bool] = {}  # per text: its words repeat (في، من)
     i = 0
     n = len(tokens)
     while i < n:
         tok = tokens[i]
-        if tok.kind != "word" or covered.overlaps(tok.start, tok.end) or not _may_start(tok, gaz):
+        if tok.kind != "word" or covered.overlaps(tok.start, tok.end):
+            i += 1
+            continue
+        forms = (tok.base, tok.norm if tok.clitic else "")
+        if forms not in may_start:
+            may_start[forms] = _may_start(tok, gaz)
+        if not may_start[forms]:
             i += 1
             continue
         found = refused = None
         skip = 1
-        for size in range(min(gaz.max_words, n - i), 0, -1):
+        for size in range(_window_limit(text, tokens, i, min(gaz.max_words, n - i), inner), 0, -1):
             sub = tokens[i:i + size]
-            if not _contiguous(text, sub) or covered.overlaps(sub[-1].start, sub[-1].end):
+            if covered.overlaps(sub[-1].start, sub[-1].end):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
             if size > 1 and key in stop:  # a common phrase (حماة الوطن): none of its words
@@ -475,6 +483,40 @@ class _Coverage:
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.mask.find(1, start, end) != -1  # find() clips end to the mask
+
+
+@lru_cache(maxsize=2)
+def _inner_phrases(gaz: Gazetteer) -> frozenset[str]:
+    """Every run of words inside a gazetteer name or stop phrase that does not start at
+    its first word (شرم الشيخ -> الشيخ): what the words after a window's first token must
+    form for any of `_lookup_tokens`' keys of the window to be a name or a stop phrase."""
+    out = set()
+    for key in (*gaz.index, *gaz.bare_index, *load_stopnames()):
+        words = key.split()
+        out.update(" ".join(words[j:k]) for j in range(1, len(words))
+                   for k in range(j + 1, len(words) + 1))
+    return frozenset(out)
+
+
+def _window_limit(text: str, tokens, i: int, limit: int, inner: frozenset[str]) -> int:
+    """How many tokens from `tokens[i]` (a word) a gazetteer window can take, at most
+    `limit`: contiguous words whose normalised words after the first are in `inner`.
+    Longer windows cannot match, so only these are looked up (same matches, fewer
+    lookups). When a first-word form of `_lookup_tokens` normalises to nothing the key is
+    the tail alone, and every window up to `limit` is tried."""
+    base = tokens[i].base
+    check = all(normalize_place(f) for f in (base, tokens[i].norm, *(
+        base[n:] for n in (1, 2) if len(base) - n >= 3)))
+    size, tail = 1, []
+    while size < limit:
+        prev, tok = tokens[i + size - 1], tokens[i + size]
+        if tok.kind != "word" or text[prev.end:tok.start].strip():
+            break  # not contiguous (`_contiguous`)
+        tail += normalize_place(tok.norm).split()
+        if check and tail and " ".join(tail) not in inner:
+            break
+        size += 1
+    return size
 
 
 def _may_start(tok, gaz: Gazetteer) -> bool:
