@@ -1,18 +1,14 @@
 """Monitor: the one application object. CLI, API, web UI and batch jobs call its methods."""
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import app_reads
 from .doc import Document
+from .monitor_ingest import IngestMethods, IngestSummary, check_document  # noqa: F401 (the contract)
 from .pipeline import Pipeline
 from .stages import DEFAULT_STAGES, build_pipeline
-
-if TYPE_CHECKING:
-    from .ingest import Rejection
 
 #: exceptions that are part of Monitor's contract, for the shells to catch
 __all__ = ["ArchiveNotEmpty", "ExportFilterError", "IngestSummary", "Monitor", "QueryError",
@@ -49,80 +45,7 @@ def __getattr__(name: str) -> Any:
 MAX_PLACE_EVENTS = 1000
 
 
-@dataclass
-class IngestSummary:
-    """What happened to every record of one ingest run."""
-
-    read: int = 0
-    stored: int = 0
-    #: fuller versions that replaced a stored article (`rasid.ingest.updates`)
-    updated: int = 0
-    duplicates: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
-    #: URLs that could not be fetched (no record read from them; not counted in `read`)
-    unreachable: list[Rejection] = field(default_factory=list)
-    #: feeds fetched and polled (a re-poll with nothing new reads 0 records, yet succeeds)
-    feeds_polled: int = 0
-    words: int = 0
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "read": self.read,
-            "stored": self.stored,
-            "updated": self.updated,
-            "duplicates": self.duplicates,
-            "rejected": [{"origin": r.origin, "reason": r.reason} for r in self.rejected],
-            "failed": [{"origin": o, "reason": r} for o, r in self.failed],
-            "unreachable": [{"origin": r.origin, "reason": r.reason} for r in self.unreachable],
-            "feeds_polled": self.feeds_polled,
-            "words": self.words,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-def fill_metadata(items: Iterable[Document | Rejection], **defaults: str | None) -> Iterator[Document | Rejection]:
-    """The items, each document given the `defaults` (published, source) it lacks."""
-    for item in items:
-        if isinstance(item, Document):
-            for name, value in defaults.items():
-                if value and not getattr(item, name):
-                    setattr(item, name, value)
-        yield item
-
-
-def check_document(doc: Document) -> Document | Rejection:
-    """The document, or a Rejection when its text is over MAX_ARTICLE_CHARS or its fields
-    are not plain finite JSON (a NaN in ``meta`` would be stored as invalid JSON). A URL
-    that is not http(s) (``javascript:``, ``data:``) is dropped."""
-    from .doc import check_article_size, check_json_value, compute_doc_id
-    from .ingest import Rejection
-
-    origin = doc.origin or doc.url or doc.id or "?"
-    if doc.url is not None and not is_url(str(doc.url).strip().lower()):
-        # javascript:, data:, file: ... never reach a page as a link
-        doc.meta["dropped_url"] = str(doc.url)[:200]
-        doc.url = None
-        doc.id = compute_doc_id(doc)
-    try:
-        check_article_size(doc.text)
-        for name in ("title", "url", "source", "author", "published", "summary"):
-            value = getattr(doc, name)
-            if value is not None and not isinstance(value, str):
-                raise ValueError(f"{name}: {type(value).__name__}, not a string")
-        check_json_value(doc.meta, "meta")
-        check_json_value(doc.images, "images")
-    except ValueError as exc:
-        return Rejection(origin, str(exc))
-    return doc
-
-
-def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
-
-
-class Monitor:
+class Monitor(IngestMethods):
     def __init__(self, db: str | Path | None = None, stages: Iterable[str] = DEFAULT_STAGES,
                  workers: int = 1):
         """`workers` > 1 analyses in that many processes (`rasid.workers`; the CLI passes
@@ -165,193 +88,6 @@ class Monitor:
     def analyze(self, doc: Document) -> Document:
         return self.pipeline(doc)
 
-    # -- ingest ---------------------------------------------------------------------
-    def read_sources(self, sources: list[str], field_map: dict[str, str] | None = None,
-                     max_bytes: int | None = None,
-                     pending_states: dict[str, dict] | None = None) -> Iterator[Document | Rejection]:
-        """Documents and rejections from files, directories, '-' (stdin) and URLs."""
-        from .ingest import read_paths, read_stream
-        from .ingest.web import read_url
-
-        kwargs: dict[str, Any] = {"field_map": field_map}
-        if max_bytes is not None:
-            kwargs["max_bytes"] = max_bytes
-        for source in sources:
-            if source == "-":
-                import sys
-
-                yield from read_stream(sys.stdin.buffer, name="<stdin>", **kwargs)
-            elif is_url(source):
-                yield from read_url(source, self.store, pending_states if pending_states is not None else {})
-            else:
-                yield from read_paths([source], **kwargs)
-
-    def ingest(self, sources: list[str], field_map: dict[str, str] | None = None,
-               max_bytes: int | None = None,
-               on_record: Callable[[IngestSummary], None] | None = None,
-               batch_size: int = 200, published: str | None = None,
-               source: str | None = None) -> IngestSummary:
-        """Read, analyse and store; one transaction per batch, so an interruption keeps
-        every committed batch and a re-run adds only what is missing. `published` and
-        `source` are set on the documents that carry none."""
-        pending_states: dict[str, dict] = {}
-        items = self.read_sources(sources, field_map=field_map, max_bytes=max_bytes,
-                                  pending_states=pending_states)
-        if published or source:
-            items = fill_metadata(items, published=published, source=source)
-        summary = self.ingest_items(items, on_record=on_record, batch_size=batch_size)
-        summary.feeds_polled = len(pending_states)
-        for key, state in pending_states.items():  # only after the documents are committed
-            self.store.set_state(key, state)
-        return summary
-
-    def ingest_items(self, items: Iterable[Document | Rejection],
-                     on_record: Callable[[IngestSummary], None] | None = None,
-                     batch_size: int = 200) -> IngestSummary:
-        """Analyse and store documents already read (rejections are counted)."""
-        import time
-
-        summary = IngestSummary()
-        started = time.monotonic()
-        self.store_documents(self._analysed(iter(items), summary, on_record), summary, batch_size)
-        summary.seconds = time.monotonic() - started
-        return summary
-
-    def ingest_documents(self, docs: Iterable[Document], batch_size: int = 200) -> IngestSummary:
-        return self.ingest_items(docs, batch_size=batch_size)
-
-    def _analysed(self, items: Iterator[Document | Rejection], summary: IngestSummary,
-                  on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
-        """The documents to store, analysed in order (in worker processes when `workers` > 1);
-        rejections, already-stored documents and stage failures are counted in `summary`."""
-        from .workers import analyse_safely, count_tokens
-
-        todo = self._to_analyse(items, summary, on_record)
-        if self.workers > 1:
-            results = self.analysis_pool().analyse(todo)
-        else:
-            results = ((doc, analyse_safely(self.analyze, doc)) for doc in todo)
-        for sent, out in results:
-            if isinstance(out, str):
-                summary.failed.append((sent.origin or sent.id or "?", out))
-            else:
-                summary.words += count_tokens(out)
-                yield out
-
-    def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,
-                    on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
-        """The documents worth analysing: new ones, and fuller versions of stored articles
-        (given the stored id and fields first: `rasid.ingest.updates`)."""
-        from .ingest import Rejection
-        from .ingest.updates import find_replaced_article, merge_stored_fields
-
-        for item in items:
-            if isinstance(item, Rejection) and item.unreachable:
-                summary.unreachable.append(item)  # nothing was read from it
-                continue
-            summary.read += 1
-            if isinstance(item, Document):
-                item = check_document(item)
-            if isinstance(item, Rejection):
-                summary.rejected.append(item)
-            elif (found := self.store.find_duplicate(item)) is None:
-                yield item
-            elif (stored := find_replaced_article(self.store, item, found)) is not None:
-                yield merge_stored_fields(item, stored)
-            else:
-                summary.duplicates += 1  # known already: skip the analysis cost
-            if on_record:
-                on_record(summary)
-
-    def analysis_pool(self) -> Any:
-        """The worker processes of this Monitor (`rasid.workers.AnalysisPool`), started on
-        first use and stopped by `close`."""
-        if self._pool is None:
-            from .settings import get_setting
-            from .workers import AnalysisPool
-
-            self._pool = AnalysisPool(self.workers, self._stage_names,
-                                      strict=bool(get_setting("strict_stages")))
-        return self._pool
-
-    def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:
-        """Store in batches; one transaction each holds the batch's articles and the work of
-        every archive step on the documents it stored."""
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._store_batch(batch, summary)
-                batch = []
-        if batch:
-            self._store_batch(batch, summary)
-
-    def _store_batch(self, batch: list[Document], summary: IngestSummary) -> None:
-        """Store a batch, replace the stored articles its fuller versions update
-        (`rasid.ingest.updates`) and run the archive steps on both, in one transaction."""
-        from .archive_steps import crash_for_test, prepare_archive_steps, run_archive_steps
-        from .ingest.updates import replace_fuller_versions
-
-        prepare_archive_steps(self.archive_steps, batch)  # no archive needed: outside the lock
-        with self.store.transaction():  # the articles and every archive step, together
-            outcomes = self.store.add_documents(batch, batch_size=len(batch)).outcomes
-            replace_fuller_versions(self.store, batch, outcomes)
-            updated = [d for d, o in zip(batch, outcomes) if o.outcome == "updated"]
-            replaced = {d.id for d in updated}  # a snippet stored in this batch is done once
-            stored = [d for d, o in zip(batch, outcomes)
-                      if o.outcome == "stored" and d.id not in replaced] + updated
-            crash_for_test("stored")
-            if len({d.id for d in batch}) < len(batch):  # an article twice: prepare the copy kept
-                prepare_archive_steps(self.archive_steps, stored)
-            if stored:
-                run_archive_steps(self.archive_steps, self.store, stored)
-        for step in self.archive_steps:
-            step.after_commit(self.store)
-        counts = Counter(o.outcome for o in outcomes)
-        summary.stored += counts["stored"]
-        summary.updated += counts["updated"]
-        summary.duplicates += counts["duplicate"]
-        summary.failed.extend((o.origin or o.id or "?", o.reason) for o in outcomes
-                              if o.outcome == "failed")
-
-    def store_analysed(self, items: Iterable[Document | Rejection],
-                       on_record: Callable[[IngestSummary], None] | None = None,
-                       batch_size: int = 200) -> IngestSummary:
-        """Store documents analysed elsewhere (export, batch tables): no stage, archive steps run."""
-        import time
-
-        from .ingest import Rejection
-
-        summary, started = IngestSummary(), time.monotonic()
-
-        def checked() -> Iterator[Document]:
-            for item in items:
-                summary.read += 1
-                if isinstance(item, Document):
-                    item = check_document(item)
-                if isinstance(item, Rejection):
-                    summary.rejected.append(item)
-                else:
-                    yield item
-                if on_record:
-                    on_record(summary)
-
-        self.store_documents(checked(), summary, batch_size)
-        summary.seconds = time.monotonic() - started
-        return summary
-
-    def import_articles(self, path: str | Path, **kwargs: Any) -> IngestSummary:
-        """A JSON Lines articles export, stored with its layers (`store_analysed`)."""
-        from .export.imports import read_exported_articles
-
-        return self.store_analysed(read_exported_articles(path), **kwargs)
-
-    def load_tables(self, folder: str | Path, **kwargs: Any) -> IngestSummary:
-        """A `rasid batch` output folder, articles rebuilt and stored (`store_analysed`)."""
-        from .batch.load import read_batch_documents
-
-        return self.store_analysed(read_batch_documents(folder), **kwargs)
-
     # -- exports ----------------------------------------------------------------------
     def export_chunks(self, kind: str, fmt: str, query: str | None = None, bom: bool = False,
                       on_record: Callable[[int], None] | None = None,
@@ -382,54 +118,6 @@ class Monitor:
 
         with open_store(target) as dest:
             return copy_archive(self.store, dest)
-
-    def repair(self, batch_size: int = 200) -> dict[str, int]:
-        """Run every archive step over the whole archive, completing what is missing (each
-        step skips the articles it has done); ``{"articles": checked, step: changed}``."""
-        from .archive_steps import run_archive_steps
-
-        out = {"articles": 0, **{s.name: 0 for s in self.archive_steps}}
-        batch: list[Document] = []
-
-        def flush() -> None:
-            with self.store.transaction():
-                done = run_archive_steps(self.archive_steps, self.store, batch)
-            for step in self.archive_steps:
-                step.after_commit(self.store)
-            for name, n in done.items():
-                out[name] += n
-            out["articles"] += len(batch)
-            batch.clear()
-
-        for doc in self.store.iter_documents(batch_size=batch_size):
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                flush()
-        if batch:
-            flush()
-        return out
-
-    def ingest_sample(self, **kwargs: Any) -> IngestSummary:
-        """Ingest the bundled sample; `sample/metadata.json` supplies what a file's format
-        cannot carry (the seed's publication date and source)."""
-        import json
-
-        from .ingest import read_paths
-        from .ingest.files import SAMPLE_DIR, sample_paths
-
-        extra = json.loads((SAMPLE_DIR / "metadata.json").read_text(encoding="utf-8"))
-
-        def with_metadata() -> Iterator[Document | Rejection]:
-            for path in sample_paths():
-                fields = extra.get(path.name, {})
-                for item in read_paths([path]):
-                    if isinstance(item, Document):
-                        item.published = item.published or fields.get("published")
-                        item.source = item.source or fields.get("source")
-                        item.meta.update(fields.get("meta", {}))
-                    yield item
-
-        return self.ingest_items(with_metadata(), **kwargs)
 
     # -- reading --------------------------------------------------------------------
     def search(self, text: str, **filters: Any):
