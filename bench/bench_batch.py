@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         for master in args.masters:
             out = Path(tmp) / f"tables-{master.strip('[]')}"
             done, m = run_measured(py + ["batch", str(src), "-o", str(out), "--master", master, "--json"], env)
-            if done.returncode not in (0, 1):
+            if done.returncode not in (0, 1) or not done.stdout.strip():
+                # exit 1 is "some records rejected"; a run that printed no report failed too
                 print(f"batch {master} failed ({done.returncode}): {done.stderr[-2000:]}")
                 return 1
             report = json.loads(done.stdout.strip().splitlines()[-1])
