@@ -32,6 +32,19 @@ class IngestSummary:
     words: int = 0
     seconds: float = 0.0
 
+    def take(self, item: Document | Rejection) -> Document | None:
+        """Count `item` as read: a document that passes `check_document` comes back; a
+        rejection (or a document that fails the check) is counted and gives None."""
+        from .ingest import Rejection
+
+        self.read += 1
+        if isinstance(item, Document):
+            item = check_document(item)
+        if isinstance(item, Rejection):
+            self.rejected.append(item)
+            return None
+        return item
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "read": self.read,
@@ -174,15 +187,12 @@ class IngestMethods:
             if isinstance(item, Rejection) and item.unreachable:
                 summary.unreachable.append(item)  # nothing was read from it
                 continue
-            summary.read += 1
-            if isinstance(item, Document):
-                item = check_document(item)
-            if isinstance(item, Rejection):
-                summary.rejected.append(item)
-            elif (found := self.store.find_duplicate(item)) is None:
-                yield item
-            elif (stored := find_replaced_article(self.store, item, found)) is not None:
-                yield merge_stored_fields(item, stored)
+            if (doc := summary.take(item)) is None:
+                pass
+            elif (found := self.store.find_duplicate(doc)) is None:
+                yield doc
+            elif (stored := find_replaced_article(self.store, doc, found)) is not None:
+                yield merge_stored_fields(doc, stored)
             else:
                 summary.duplicates += 1  # known already: skip the analysis cost
             if on_record:
@@ -245,19 +255,12 @@ class IngestMethods:
         """Store documents analysed elsewhere (export, batch tables): no stage, archive steps run."""
         import time
 
-        from .ingest import Rejection
-
         summary, started = IngestSummary(), time.monotonic()
 
         def checked() -> Iterator[Document]:
             for item in items:
-                summary.read += 1
-                if isinstance(item, Document):
-                    item = check_document(item)
-                if isinstance(item, Rejection):
-                    summary.rejected.append(item)
-                else:
-                    yield item
+                if (doc := summary.take(item)) is not None:
+                    yield doc
                 if on_record:
                     on_record(summary)
 
