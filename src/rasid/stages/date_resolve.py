@@ -57,14 +57,21 @@ def _year_for_month(month: int, rel: str | None, pub: dt.date) -> int:
     return pub.year  # no cue: the publication year (see docs/dates.md)
 
 
-def _yrel_year(yrel: str, pub: dt.date | None) -> int | None:
+def _yrel_year(yrel: str, pub: dt.date | int | None) -> int | None:
+    """The year of العام الماضي/المقبل/الجاري/هذا العام relative to `pub` (a date, or a year:
+    the publication's Hijri year for a Hijri month)."""
     if pub is None:
         return None
     kind = _rel_kind(yrel.split()[-1])
-    return pub.year + {"past": -1, "next": 1}.get(kind or "current", 0)
+    year = pub if isinstance(pub, int) else pub.year
+    return year + {"past": -1, "next": 1}.get(kind or "current", 0)
 
 
 def _weekday_date(wd: int, rel: str | None, pub: dt.date) -> dt.date:
+    """The weekday `wd` nearest `pub` in the direction of `rel` (المقبل after, الماضي before,
+    ``"ahead"`` on or after: a sentence about what comes; none: on or before)."""
+    if rel == "ahead":
+        return pub + dt.timedelta(days=(wd - pub.weekday()) % 7)
     kind = _rel_kind(rel)
     if kind == "next":
         return pub + dt.timedelta(days=(wd - pub.weekday() - 1) % 7 + 1)
@@ -149,7 +156,8 @@ def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> 
         return None
     relative = hy is None
     if hy is None and pub is not None:
-        hy = _hijri_year_for(hm, d, rel, pub)
+        hy = _hijri_year_for(hm, d, rel, pub) if not g.get("yrel") \
+            else _yrel_year(g["yrel"], convert_gregorian_to_hijri(pub)[0])
     if hy is None:
         return _attrs(None, "day" if d else "month", True, "hijri", hijri=f"{hm:02d}-{d:02d}" if d else f"{hm:02d}")
     if d is None:

@@ -32,7 +32,7 @@ from .date_resolve import (
     _year_for_month, _yrel_year,
 )
 from .date_words import (
-    WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
+    WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
     _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
 )
 
@@ -53,6 +53,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
            rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
     since = r"(?P<since>منذ\s+)?"
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
+    # رمضان المبارك للعام الجاري، رمضان الكريم من العام الماضي: the Hijri year relative to publication
+    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+{_REL})"
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+من\s+(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     p: list[tuple[str, str]] = [
         # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
@@ -74,19 +76,22 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_years", rf"(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("hijri", rf"{since}{pre}(?:{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("hijri", rf"{since}{pre}(?:{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+{_EPITHET})?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
+        # the month alone again: the pattern above fails on الأسبوع الأول من شهر رمضان
+        ("hijri", rf"{since}(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+{_EPITHET})?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
         ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("hijri_year", rf"{since}{_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
-        ("year", rf"{since}(?:(?:عام|العام|سنة|السنة|عامي)\s+)(?P<y>\d{{4}}){_GSUF}?"),
+        ("year", rf"{since}(?:(?:عام|العام|سنة|السنة|عامي)\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
         ("year_bare", rf"{since}(?P<y>(?:19|20)\d\d)"),
         ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس)(?:\s*\(?\s*(?P<wd>{_WD})\s*\)?)?"),
         ("weekday", rf"{since}(?P<yawm>يوم\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}))?"),
+        ("weekday", rf"{since}(?P<yawm>يوم\s+)\(\s*(?P<wd>{_WD})\s*\)"),  # يوم (الاثنين)
         ("relperiod", rf"(?:(?:ال|(?<=لل))(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
@@ -164,19 +169,23 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if year is not None and not 1000 <= year <= 2200:
             return None
         rel = g.get("rel")
-        if kind == "greg_my" and strict and year is None and not rel and not g.get("shahr") and not g.get("yrel"):
-            return None
-        if kind == "greg_my" and year is None and not rel and not g.get("yrel") and not g.get("m2"):
-            if not g.get("shahr") and not g.get("since") and _prev_word(norm, m.start("x")) not in _MONTH_CUES:
-                return None
+        if kind == "greg_my" and strict and year is None and not rel and not g.get("shahr") \
+                and not g.get("yrel") and _prev_word(norm, m.start("x")) not in _STRICT_MONTH_CUES:
+            return None  # مارس alone is also "he practised"; في مارس is the month
+        if kind == "greg_my" and year is None and not rel and not g.get("yrel") \
+                and _prev_word(norm, m.start("x")) in _EVENT_NOUNS:
+            return None  # ثورة يناير، نكسة حزيران: an event of another year
         relative = year is None
         if year is None and g.get("yrel"):
             year = _yrel_year(g["yrel"], pub)
         elif year is None and pub is not None:
             year = _year_for_month(m1, rel, pub)
+            day = 1
             if kind in ("greg_dmy", "range_days"):
                 day = _day_of(g) if kind == "greg_dmy" else int(g["d1"])
                 year = _year_for_day(year, m1, day, rel, pub, g.get("wd"))
+            if g.get("since") and not rel and (m1, day) > (pub.month, pub.day):
+                year = pub.year - 1  # منذ نوفمبر in July: the last November, not the coming one
         if kind == "range_days":
             d1, d2 = int(g["d1"]), int(g["d2"])
             if year is None:
@@ -198,6 +207,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return _attrs(None, "day", relative, reason="no such day")
         return _since(m, _attrs(value, "day", relative))
     if kind in ("hijri", "hijri_paren"):
+        if g.get("od") and _prev_word(norm, m.start("x")) in _PART_WORDS:
+            return None  # الأسبوع الأول من شهر رمضان: the first week, not the 1st
         return _resolve_hijri(m, g, pub)
     if kind in _RESOLVERS:
         return _RESOLVERS[kind](g, pub)
@@ -217,12 +228,13 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         y = int(g["y"])
         if not 1000 <= y <= 2200:
             return None
-        if kind == "year" and HIJRI_BARE_YEARS[0] <= y <= HIJRI_BARE_YEARS[1] \
-                and not _GSUF_END_RE.search(m.group("x")):
+        if kind == "year" and (g.get("hs") and y < 1700 or HIJRI_BARE_YEARS[0] <= y <= HIJRI_BARE_YEARS[1]
+                               and not _GSUF_END_RE.search(m.group("x"))):
             return _resolve_hijri_year(m, y)  # عام 1435 in 2015 news is the Hijri year
         if kind == "year_bare":
             prev = _prev_word(norm, m.start("x"))
-            if not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"}:
+            if not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"} \
+                    and not _names_a_year(norm, m.start("x"), m.end("x"), prev):
                 return None
         return _since(m, _attrs(str(y), "year", False))
     if kind == "range_years":
@@ -284,7 +296,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         if pub is None:
             return _since(m, _attrs(None, "day", True))
-        date = _weekday_date(WEEKDAYS[g["wd"]], g.get("rel"), pub)
+        rel = g.get("rel") or (None if g.get("since") or not _looks_ahead(norm, m.start("x")) else "ahead")
+        date = _weekday_date(WEEKDAYS[g["wd"]], rel, pub)
         return _since(m, _attrs(date.isoformat(), "day", True))
     if kind == "relperiod":
         unit = g.get("unit") or g["unit2"].replace("ال", "", 1)
@@ -315,6 +328,59 @@ HIJRI_BARE_YEARS = (1340, 1460)
 _PART_WORDS = {"النصف", "الربع", "الثلث", "الاسبوع", "العشر", "الشطر", "الجزء", "الفصل",
                "الدور", "الشوط", "الشهر", "الموسم", "المركز", "الجولة", "المرحلة"}
 _GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|للميلاد)\s*$")
+
+
+#: nouns that name an event by its month (ثورة يناير): no date of the publication's year
+_EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث", "مجزرة", "حركة"}
+#: prepositions after which a month name that is also a common word is the month (في مارس)
+_STRICT_MONTH_CUES = {"في", "وفي", "خلال", "وخلال", "مطلع", "منتصف", "اواخر", "اوائل", "اواسط",
+                      "نهاية", "بداية", "بحلول"}
+#: words after a bare year that end the phrase it labels (اعتداءات 2008 التي): after any
+#: other word the number counts it (2000 برميل)
+_AFTER_LABEL_YEAR = {"التي", "الذي", "اللذين", "اللتين", "في", "على", "عن", "الى", "من", "حيث",
+                     "عندما", "حين", "بعد", "قبل", "ضد", "مع", "او", "ثم", "لكن", "بين"}
+#: words before a bare number that count or number something (نحو 2000، القرار 2042)
+_BEFORE_COUNT = {"نحو", "حوالي", "قرابة", "اكثر", "اقل", "بلغ", "بلغت", "عدد", "رقم", "الرقم",
+                 "مجموع", "اجمالي", "القرار", "قرار", "المادة", "مادة", "البند", "الفقرة",
+                 "العدد", "الصفحة", "بنحو", "بواقع", "بمعدل", "يزيد", "تزيد", "يتجاوز", "الى",
+                 "عن", "و", "او", "بين", "مقابل", "بقيمة"}
+_COUNTED_W = {"وحدة", "وظيفة", "وجبة", "ورقة", "وثيقة", "وفاة", "ولادة", "واقعة", "وسيلة"}
+_LABEL_YEAR_NEXT_RE = re.compile(r"\s*(?:$|[^\w\s]|(\w+))")
+
+
+def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
+    """A bare 19xx/20xx written after a name it labels (كأس العالم 2018، ثورة 2011، اعتداءات
+    2008 التي، معرض «وظائف 2015»): the word before is a letter word that does not count, and
+    the phrase ends after the number."""
+    before = norm[max(0, start - 3):start].rstrip(" «\"“(")
+    if not before or not before[-1].isalpha() or prev in _BEFORE_COUNT:
+        return False
+    nxt = _LABEL_YEAR_NEXT_RE.match(norm, end)
+    word = nxt.group(1) if nxt else None
+    return nxt is not None and (word is None or word in _AFTER_LABEL_YEAR
+                                or (word.startswith("و") and len(word) > 3 and word not in _COUNTED_W))
+
+
+#: a sentence that opens with an imperfect verb (ويلعب الأحد، يبدأ الخبراء الأربعاء, the
+#: derived forms تستكمل، تتواصل whose past tense never begins with ت, ستقام) or
+#: with سوف / من المقرر tells what comes: its bare weekday is the coming one
+_AHEAD_OPENING_RE = re.compile(
+    r"(?:من\s+جهة\s+(?:ثانية|اخرى)\s*[،,]?\s*)?[وف]?(?:(?P<v>س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
+_NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير"}
+_SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
+
+
+def _looks_ahead(norm: str, pos: int) -> bool:
+    """Whether the sentence holding `pos` opens with a verb of the present or the future."""
+    lo = max(0, pos - 300)
+    ends = list(_SENTENCE_END_RE.finditer(norm, lo, pos))
+    if not ends and lo > 0:
+        return False  # the sentence's opening is out of reach
+    start = ends[-1].end() if ends else 0
+    while start < pos and norm[start].isspace():
+        start += 1
+    m = _AHEAD_OPENING_RE.match(norm, start, pos)
+    return m is not None and m.group("v") not in _NOT_VERBS
 
 
 def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
