@@ -55,7 +55,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
     # رمضان المبارك للعام الجاري، رمضان الكريم من العام الماضي: the Hijri year relative to publication
     hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+{_REL})"
-    monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+من\s+(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
+    monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     p: list[tuple[str, str]] = [
         # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
         ("range_days", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
@@ -67,11 +67,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric_dm", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_months", rf"(?:شهري|الشهرين)\s+(?P<ma>{gm})\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?:{yr}|{monthrel})?"),
+        ("range_months_dash", rf"(?P<ma>{gm})\s*[\-–]\s*(?P<mb>{gm})(?:{yr}|{monthrel})?"),
+        ("range_months_dash", rf"(?P<ma>{gm})(?:\s+و\s*{gm})*\s+و\s*(?P<mb>{gm}){yr}"),
+        ("range_weekdays", rf"يومي\s+(?P<wd1>{_WD})\s+و\s*(?P<wd2>{_WD})(?:\s+(?P<rel>{_REL}))?"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d)\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
         ("range_hyears", rf"{_YEARW}(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/])"),
         ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
-        ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?\s+(?:و|ولغاية|وحتى|الى|حتى)\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
+        ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?(?:\s*[\-–]|\s+(?:و|ولغاية|وحتى|الى|حتى))\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
@@ -92,7 +95,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس)(?:\s*\(?\s*(?P<wd>{_WD})\s*\)?)?"),
         ("weekday", rf"{since}(?P<yawm>يوم\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}))?"),
         ("weekday", rf"{since}(?P<yawm>يوم\s+)\(\s*(?P<wd>{_WD})\s*\)"),  # يوم (الاثنين)
-        ("relperiod", rf"(?:(?:ال|(?<=لل))(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
+        ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
     return [(name, re.compile((_B + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX))) for name, rx in p]
@@ -104,7 +107,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 _TRIGGER_OF = {
     "range_days": "gmonth", "range_dm": "gmonth", "range_months": "months2", "greg_dmy": "gmonth", "greg_my": "gmonth",
     "range_days_h": "hmonth", "range_dm_h": "hmonth", "hijri": "hmonth", "hijri_paren": "hmonth",
-    "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric", "numeric_ymd": "numeric",
+    "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric",
+    "range_months_dash": "gmonth", "range_weekdays": "weekday", "numeric_ymd": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
     "year_bare": "year4", "curday": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
@@ -272,6 +276,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
     if kind == "relday":
         rd = " ".join(g["rd"].split())
         rd = "بعد غد" if rd == "بعد غدا" else rd  # بعد غدًا: the tanween form
+        if rd == "امس" and norm[m.start("x") - 1:m.start("x")] == "ل":
+            return None  # لامس: "touched", not ل + أمس
         if rd in ("اليوم", "هذا اليوم", "الغد"):
             nxt = norm[m.end("x"):m.end("x") + 12]
             if not g.get("wd") and re.match(r"\s+ال(?!موافق|ي\b|ى\b)\w", nxt):
@@ -286,6 +292,10 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             shift = (wd - date.weekday() + 3) % 7 - 3
             date += dt.timedelta(days=shift)
         return _since(m, _attrs(date.isoformat(), "day", True))
+    if kind == "range_months_dash":
+        return _RESOLVERS["range_months"](g, pub)
+    if kind == "range_weekdays":
+        return _resolve_weekday_pair(g, pub, _looks_ahead(norm, m.start("x")))
     if kind == "weekday":
         prev = _prev_word(norm, m.start("x"))
         if not g.get("yawm") and not g.get("rel") and prev in _WD_BLOCK:
@@ -368,6 +378,25 @@ _AHEAD_OPENING_RE = re.compile(
     r"(?:من\s+جهة\s+(?:ثانية|اخرى)\s*[،,]?\s*)?[وف]?(?:(?P<v>س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
 _NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير"}
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
+
+
+def _resolve_weekday_pair(g: dict[str, Any], pub: dt.date | None, ahead: bool) -> dict[str, Any] | None:
+    """يومي الاثنين والثلاثاء: the two days as one interval, the later one placed like a bare
+    weekday (the last one, or the coming one in a sentence about what comes)."""
+    wd1, wd2 = WEEKDAYS[g["wd1"]], WEEKDAYS[g["wd2"]]
+    gap = (wd2 - wd1) % 7
+    if gap == 0:
+        return None
+    if pub is None:
+        return _attrs(None, "range", True)
+    if ahead and not g.get("rel"):
+        d1 = _weekday_date(wd1, "ahead", pub)
+        d2 = d1 + dt.timedelta(days=gap)
+    else:
+        d2 = _weekday_date(wd2, g.get("rel"), pub)
+        d1 = d2 - dt.timedelta(days=gap)
+    a, b = d1.isoformat(), d2.isoformat()
+    return _attrs(f"{a}/{b}", "range", True, range_start=a, range_end=b)
 
 
 def _looks_ahead(norm: str, pos: int) -> bool:
