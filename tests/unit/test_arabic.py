@@ -49,6 +49,18 @@ def test_offset_map_points_back_into_original(seed_text):
     assert vowelled[a:b] == "الرَّئِيسُ"
 
 
+def test_offset_map_is_the_map_of_each_character(seed_text):
+    # the map is built from runs between dropped or expanded characters: it must be the
+    # per-character one (each normalised character comes from the one it points at)
+    text = "قالَ الرَّئِيسُ فرنســـا \ufefb ١٣/١١ \u200fباريس ABC " + seed_text[:400]
+    for key in (False, True):
+        norm, offsets = normalize_with_offsets(text, key)
+        assert norm == (normalize_key(text) if key else normalize_name(text))
+        expected = [i for i, ch in enumerate(text)
+                    for _ in (normalize_key(ch) if key else normalize_name(ch))] + [len(text)]
+        assert offsets == expected
+
+
 def test_tokens_have_offsets_and_separate_punctuation(seed_text):
     tokens = tokenize(seed_text)
     assert all(seed_text[t.start:t.end] == t.text for t in tokens)

@@ -67,16 +67,19 @@ def _map_char(ch: str, key: bool) -> str:
 
 
 def normalize_with_offsets(text: str, key: bool = False) -> tuple[str, list[int]]:
-    """Normalise `text`; return it with the offset map back into `text`."""
-    chars: list[str] = []
+    """Normalise `text`; return it with the offset map back into `text`. The text is
+    translated in one pass; the map is built from runs of offsets between the characters
+    that are dropped or expanded (harakat, tatweel, ligatures), not character by character."""
+    table = _KEY_TABLE if key else _NAME_TABLE
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        mapped = _map_char(ch, key) if not ch.isascii() or "A" <= ch <= "Z" else ch
-        for m in mapped:
-            chars.append(m)
-            offsets.append(i)
-    offsets.append(len(text))
-    return "".join(chars), offsets
+    pos = 0
+    for m in _RESIZED_RE.finditer(text):
+        i = m.start()
+        offsets.extend(range(pos, i))
+        offsets.extend([i] * len(table.get(ord(text[i])) or ""))
+        pos = i + 1
+    offsets.extend(range(pos, len(text) + 1))  # ... and the final sentinel len(text)
+    return text.translate(table), offsets
 
 
 def _build_table(key: bool) -> dict[int, str | None]:
@@ -95,6 +98,9 @@ def _build_table(key: bool) -> dict[int, str | None]:
 
 _NAME_TABLE = _build_table(False)
 _KEY_TABLE = _build_table(True)
+# the characters whose normalised form is not one character (the same in both tables)
+_RESIZED_RE = re.compile("[" + "".join(
+    re.escape(chr(cp)) for cp, out in _NAME_TABLE.items() if out is None or len(out) != 1) + "]")
 
 
 def normalize_name(text: str) -> str:

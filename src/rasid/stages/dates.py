@@ -48,6 +48,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     gmonth = rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|\(\s*)?(?P<m2>{gm})\s*\)?)?"
     # a day: a number, an ordinal word before من, or أول/غرة (the first: غرة شوال، أول يوليو)
     day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s)|(?P<first>اول|غر[ةه])(?=\s))"
+    # not after الأسبوع/النصف...: الأسبوع الأول من شهر رمضان is the month, not its 1st
+    not_part = "".join(rf"(?<!{w}\s)" for w in sorted(_PART_WORDS))
     hyear = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}))"
     pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|اليوم|غدا|غد))\s+)?"
            rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
@@ -67,9 +69,6 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric_dm", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_months", rf"(?:شهري|الشهرين)\s+(?P<ma>{gm})\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?:{yr}|{monthrel})?"),
-        ("range_months_dash", rf"(?P<ma>{gm})\s*[\-–]\s*(?P<mb>{gm})(?:{yr}|{monthrel})?"),
-        ("range_months_dash", rf"(?P<ma>{gm})(?:\s+و\s*{gm})*\s+و\s*(?P<mb>{gm}){yr}"),
-        ("range_weekdays", rf"يومي\s+(?P<wd1>{_WD})\s+و\s*(?P<wd2>{_WD})(?:\s+(?P<rel>{_REL}))?"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d)\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
         ("range_hyears", rf"{_YEARW}(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/])"),
@@ -79,9 +78,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_years", rf"(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("hijri", rf"{since}{pre}(?:{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+{_EPITHET})?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
-        # the month alone again: the pattern above fails on الأسبوع الأول من شهر رمضان
-        ("hijri", rf"{since}(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+{_EPITHET})?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
+        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+{_EPITHET})?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
         ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
@@ -93,8 +90,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس)(?:\s*\(?\s*(?P<wd>{_WD})\s*\)?)?"),
-        ("weekday", rf"{since}(?P<yawm>يوم\s+)?(?P<wd>{_WD})(?:\s+(?P<rel>{_REL}))?"),
-        ("weekday", rf"{since}(?P<yawm>يوم\s+)\(\s*(?P<wd>{_WD})\s*\)"),  # يوم (الاثنين)
+        # يوم (الاثنين) too: the bracket only after يوم, and closed
+        ("weekday", rf"{since}(?P<yawm>يوم\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<rel>{_REL}))?)"),
         ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
@@ -108,7 +105,7 @@ _TRIGGER_OF = {
     "range_days": "gmonth", "range_dm": "gmonth", "range_months": "months2", "greg_dmy": "gmonth", "greg_my": "gmonth",
     "range_days_h": "hmonth", "range_dm_h": "hmonth", "hijri": "hmonth", "hijri_paren": "hmonth",
     "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric",
-    "range_months_dash": "gmonth", "range_weekdays": "weekday", "numeric_ymd": "numeric",
+    "numeric_ymd": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
     "year_bare": "year4", "curday": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
@@ -167,7 +164,10 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if g.get("m2"):
             m2 = _month_of(g["m2"])[0]
             if m2 != m1:
-                return None
+                between = norm[m.end("m1"):m.start("m2")]
+                if kind != "greg_my" or not re.fullmatch(r"\s*[\-–]\s*", between):
+                    return None
+                return _RESOLVERS["range_months"](dict(g, ma=g["m1"], mb=g["m2"]), pub)
             strict = False
         year = int(g["y"]) if g.get("y") else None
         if year is not None and not 1000 <= year <= 2200:
@@ -211,8 +211,6 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return _attrs(None, "day", relative, reason="no such day")
         return _since(m, _attrs(value, "day", relative))
     if kind in ("hijri", "hijri_paren"):
-        if g.get("od") and _prev_word(norm, m.start("x")) in _PART_WORDS:
-            return None  # الأسبوع الأول من شهر رمضان: the first week, not the 1st
         return _resolve_hijri(m, g, pub)
     if kind in _RESOLVERS:
         return _RESOLVERS[kind](g, pub)
@@ -292,10 +290,6 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             shift = (wd - date.weekday() + 3) % 7 - 3
             date += dt.timedelta(days=shift)
         return _since(m, _attrs(date.isoformat(), "day", True))
-    if kind == "range_months_dash":
-        return _RESOLVERS["range_months"](g, pub)
-    if kind == "range_weekdays":
-        return _resolve_weekday_pair(g, pub, _looks_ahead(norm, m.start("x")))
     if kind == "weekday":
         prev = _prev_word(norm, m.start("x"))
         if not g.get("yawm") and not g.get("rel") and prev in _WD_BLOCK:
@@ -380,25 +374,6 @@ _NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يون�
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
 
-def _resolve_weekday_pair(g: dict[str, Any], pub: dt.date | None, ahead: bool) -> dict[str, Any] | None:
-    """يومي الاثنين والثلاثاء: the two days as one interval, the later one placed like a bare
-    weekday (the last one, or the coming one in a sentence about what comes)."""
-    wd1, wd2 = WEEKDAYS[g["wd1"]], WEEKDAYS[g["wd2"]]
-    gap = (wd2 - wd1) % 7
-    if gap == 0:
-        return None
-    if pub is None:
-        return _attrs(None, "range", True)
-    if ahead and not g.get("rel"):
-        d1 = _weekday_date(wd1, "ahead", pub)
-        d2 = d1 + dt.timedelta(days=gap)
-    else:
-        d2 = _weekday_date(wd2, g.get("rel"), pub)
-        d1 = d2 - dt.timedelta(days=gap)
-    a, b = d1.isoformat(), d2.isoformat()
-    return _attrs(f"{a}/{b}", "range", True, range_start=a, range_end=b)
-
-
 def _looks_ahead(norm: str, pos: int) -> bool:
     """Whether the sentence holding `pos` opens with a verb of the present or the future."""
     lo = max(0, pos - 300)
@@ -452,6 +427,64 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     return out
 
 
+_AND_RE = re.compile(r"\s+و\s*")
+_DAYS_HEAD_RE = re.compile(r"يومي\s+$")
+
+
+def join_date_lists(norm: str, chosen: list, kinds: dict[int, str]) -> list:
+    """Months listed with one year (إبريل ومايو ويونيو 2015م) and two weekdays after يومي
+    (يومي الاثنين والثلاثاء) become one interval. `chosen` as in `join_date_ranges`."""
+    out: list = []
+    i = 0
+    while i < len(chosen):
+        s1, e1, a1 = chosen[i]
+        j = i
+        while (j + 1 < len(chosen) and kinds.get(chosen[j][0]) == kinds.get(s1) and _AND_RE.fullmatch(
+                norm, chosen[j][1], chosen[j + 1][0]) and kinds.get(chosen[j + 1][0]) == kinds.get(s1)):
+            j += 1
+        attrs, start = None, s1
+        if j > i and kinds.get(s1) == "greg_my":
+            attrs = _month_list(chosen[i:j + 1])
+        elif j == i + 1 and kinds.get(s1) == "weekday" and _DAYS_HEAD_RE.search(norm, max(0, s1 - 8), s1):
+            attrs = _weekday_pair(a1, chosen[j][2], norm[s1:e1], norm[chosen[j][0]:chosen[j][1]])
+            start = _DAYS_HEAD_RE.search(norm, max(0, s1 - 8), s1).start()
+        if attrs is None:
+            out.append((s1, e1, a1))
+            i += 1
+            continue
+        out.append((start, chosen[j][1], attrs))
+        i = j + 1
+    return out
+
+
+def _month_list(items: list) -> dict[str, Any] | None:
+    """The interval of months listed in order, the year written after the last one."""
+    values = [a.get("value") or "" for _, _, a in items]
+    last = items[-1][2]
+    if last.get("relative") or not all(re.fullmatch(r"\d{4}-\d\d", v) for v in values):
+        return None
+    months = [int(v[5:]) for v in values]
+    if any(b <= a for a, b in zip(months, months[1:])):
+        return None
+    start = f"{values[-1][:4]}-{months[0]:02d}"
+    return _attrs(f"{start}/{values[-1]}", "range", False, range_start=start, range_end=values[-1])
+
+
+def _weekday_pair(a1: dict[str, Any], a2: dict[str, Any], w1: str, w2: str) -> dict[str, Any] | None:
+    """يومي الاثنين والثلاثاء: from the first day, placed as a bare weekday, to the second."""
+    if a1.get("granularity") != "day" or a2.get("granularity") != "day":
+        return None
+    gap = (WEEKDAYS[_WD_RE.search(w2).group()] - WEEKDAYS[_WD_RE.search(w1).group()]) % 7
+    if not a1.get("value") or gap == 0:
+        return _attrs(None, "range", True) if gap else None
+    d1 = dt.date.fromisoformat(a1["value"])
+    a, b = d1.isoformat(), (d1 + dt.timedelta(days=gap)).isoformat()
+    return _attrs(f"{a}/{b}", "range", True, range_start=a, range_end=b)
+
+
+_WD_RE = re.compile(_WD)
+
+
 # ---------------------------------------------------------------- public API
 _TATWEEL_SEP_RE = re.compile(r"(?<=\d)[ ]*ـ+[ ]*(?=\d)")
 
@@ -481,7 +514,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
         if all(e <= cs or s >= ce for cs, ce, _ in chosen):
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
-    chosen = join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds)
+    chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds)
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
