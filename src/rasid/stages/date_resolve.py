@@ -173,6 +173,8 @@ def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | 
     d = _day_of(g)
     if not 1 <= d <= 31:
         return None
+    if g.get("same"):  # 24 من نفس الشهر: the month of the date before it (dates.py)
+        return _attrs(None, "day", True, reason="no month written before it", same_month=d)
     if pub is None:
         return _attrs(None, "day", True)
     delta = {"past": -1, "next": 1}.get(_rel_kind(g.get("rel")) or "current", 0)

@@ -61,9 +61,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     p: list[tuple[str, str]] = [
         # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
         ("range_days", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("range_days", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("range_days", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*(?:[\-–]\s*|\s+و\s*)(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days_h", rf"(?P<pfx>من|بين)\s+(?:(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى)\s*(?:(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
-        ("range_days_h", rf"(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        ("range_days_h", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr})?"),
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
@@ -75,11 +75,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?(?:\s*[\-–]|\s+(?:و|ولغاية|وحتى|الى|حتى))\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
-        ("range_years", rf"(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
+        ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+{_EPITHET})?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
-        ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}))"),
+        ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR})|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
@@ -91,7 +91,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس)(?:\s*\(?\s*(?P<wd>{_WD})\s*\)?)?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
-        ("weekday", rf"{since}(?P<yawm>يوم\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<rel>{_REL}))?)"),
+        ("weekday", rf"{since}(?P<yawm>يوم\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
@@ -302,6 +302,10 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return _since(m, _attrs(None, "day", True))
         rel = g.get("rel") or (None if g.get("since") or not _looks_ahead(norm, m.start("x")) else "ahead")
         date = _weekday_date(WEEKDAYS[g["wd"]], rel, pub)
+        if g.get("before"):  # السبت قبل الماضي: the one before the last
+            if _rel_kind(rel) != "past":
+                return None
+            date -= dt.timedelta(days=7)
         return _since(m, _attrs(date.isoformat(), "day", True))
     if kind == "relperiod":
         unit = g.get("unit") or g["unit2"].replace("ال", "", 1)
@@ -457,6 +461,18 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     return out
 
 
+def _resolve_same_month(chosen: list) -> None:
+    """24 من نفس الشهر: the day in the month of the last date written before it."""
+    month = None
+    for _, _, attrs in chosen:
+        day = attrs.pop("same_month", None)
+        if day is not None and month is not None and _valid(int(month[:4]), int(month[5:7]), day):
+            attrs.pop("reason", None)
+            attrs.update(_attrs(f"{month}-{day:02d}", "day", True))
+        elif re.match(r"\d{4}-\d\d(?:-\d\d)?$", attrs.get("value") or ""):
+            month = attrs["value"][:7]
+
+
 def _month_list(items: list) -> dict[str, Any] | None:
     """The interval of months listed in order, the year written after the last one."""
     values = [a.get("value") or "" for _, _, a in items]
@@ -515,6 +531,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
     chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds)
+    _resolve_same_month(chosen)
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
