@@ -50,7 +50,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s)|(?P<first>اول|غر[ةه])(?=\s))"
     # not after الأسبوع/النصف...: الأسبوع الأول من شهر رمضان is the month, not its 1st
     not_part = "".join(rf"(?<!{w}\s)" for w in sorted(_PART_WORDS))
-    hyear = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}))"
+    hyear = rf"(?:\s*[،,]?\s*(?:{_YEARW}|في\s+(?:السنة|العام)\s+الهجرية?\s+)?(?P<y>\d{{4}}))"
     pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|اليوم|غدا|غد))\s+)?"
            rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
     since = r"(?P<since>منذ\s+)?"
@@ -188,8 +188,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             if kind in ("greg_dmy", "range_days"):
                 day = _day_of(g) if kind == "greg_dmy" else int(g["d1"])
                 year = _year_for_day(year, m1, day, rel, pub, g.get("wd"))
-            if g.get("since") and not rel and (m1, day) > (pub.month, pub.day):
-                year = pub.year - 1  # منذ نوفمبر in July: the last November, not the coming one
+            if (m1, day) > (pub.month, pub.day) and not rel and (
+                    g.get("since") or _SINCE_CLAUSE_RE.search(norm, max(0, m.start("x") - 40), m.start("x"))):
+                year = pub.year - 1  # منذ (اغلاقه في) نوفمبر in July: the last November
         if kind == "range_days":
             d1, d2 = int(g["d1"]), int(g["d2"])
             if year is None:
@@ -338,6 +339,8 @@ _PART_WORDS = {"النصف", "الربع", "الثلث", "الاسبوع", "ال
 _GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|للميلاد)\s*$")
 
 
+#: منذ and up to three words, then في, before a month: منذ اغلاقه في نوفمبر
+_SINCE_CLAUSE_RE = re.compile(r"منذ\s+(?:\S+\s+){0,3}في\s+$")
 #: nouns that name an event by its month (ثورة يناير): no date of the publication's year
 _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث", "مجزرة", "حركة"}
 #: prepositions after which a month name that is also a common word is the month (في مارس)
@@ -399,12 +402,13 @@ def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
 
 _RANGE_FROM_RE = re.compile(r"(?:^|\s)(?:[وف]?من|بين|ابتداء\s+من|اعتبارا\s+من)\s*$".translate(_FOLD_RX))
 _RANGE_TO_RE = re.compile(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*".translate(_FOLD_RX))
-_RANGE_ENDS = ("greg_dmy", "hijri", "numeric", "numeric_ymd", "curday")  # days written out
+_RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday")  # written out
 
 
 def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
-    """Two written-out days joined by من ... إلى/حتى/و become one interval
-    (من 17 شوال الجاري وحتى 10 ذي القعدة المقبل، من 1436/11/1هـ إلى 1436/11/30هـ); a relative
+    """Two written-out days or Gregorian months joined by من ... إلى/حتى/و become one interval
+    (من 17 شوال الجاري وحتى 10 ذي القعدة المقبل، من 1436/11/1هـ إلى 1436/11/30هـ، من ديسمبر
+    2008 حتى نوفمبر 2010); a relative
     day or weekday keeps its own span (من اليوم حتى التاسع عشر من الشهر الحالي). `chosen`:
     (start, end, attrs) sorted by start, offsets into `norm`."""
     out: list = []
@@ -415,8 +419,9 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
             s2, e2, a2 = chosen[i + 1]
             head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
             if (head and kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
-                    and a1.get("granularity") == a2.get("granularity") == "day"
+                    and a1.get("granularity") == a2.get("granularity") in ("day", "month")
                     and a1.get("value") and a2.get("value") and a1["value"] < a2["value"]
+                    and "/" not in a1["value"] + a2["value"]  # not a Hijri month's interval
                     and not a1.get("relation") and _RANGE_TO_RE.fullmatch(norm, e1, s2)):
                 cal = "hijri" if a1.get("calendar") == a2.get("calendar") == "hijri" else "gregorian"
                 start = head.start() + (1 if norm[head.start()].isspace() else 0)
