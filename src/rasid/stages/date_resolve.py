@@ -282,6 +282,23 @@ def _resolve_range_dm_h(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any
                   relative, "hijri", hijri=f"{y1}-{ha:02d}-{d1:02d}/{y2}-{hb:02d}-{d2:02d}")
 
 
+def _resolve_range_months_h(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """شهري رجب وشعبان: two Hijri months as one interval (the year placed like the second's)."""
+    ha, hb = _month_of(g["ha"])[0], _month_of(g["hb"])[0]
+    if ha == hb:
+        return None
+    y2 = int(g["y"]) if g.get("y") else None
+    if y2 is None and pub is not None:
+        y2 = _hijri_year_for(hb, None, g.get("rel"), pub)
+    if y2 is None:
+        return _attrs(None, "range", True, "hijri")
+    y1 = y2 - 1 if ha > hb else y2
+    if not 1300 <= y1 <= 1600:
+        return None
+    return _range(extract_hijri_month_range(y1, ha)[0], extract_hijri_month_range(y2, hb)[1],
+                  g.get("y") is None, "hijri", hijri=f"{y1}-{ha:02d}/{y2}-{hb:02d}")
+
+
 def _resolve_range_numeric_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """من 10/8 إلى 15/8/2015, من 28/7 إلى 3/8: day/month to day/month (Hijri with هـ or a
     Hijri year)."""
@@ -331,7 +348,7 @@ def _resolve_range_hyears(g: dict[str, Any], pub: dt.date | None) -> dict[str, A
 _RESOLVERS = {"curday": _resolve_curday, "range_days_h": _resolve_range_days_h, "range_dm": _resolve_range_dm,
               "range_dm_h": _resolve_range_dm_h, "range_numeric": _resolve_range_numeric,
               "range_numeric_dm": _resolve_range_numeric_dm, "range_hyears": _resolve_range_hyears,
-              "range_months": _resolve_range_months}
+              "range_months": _resolve_range_months, "range_months_h": _resolve_range_months_h}
 
 
 # ---------------------------------------------------------------- handlers

@@ -69,6 +69,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric_dm", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_months", rf"(?:شهري|الشهرين)\s+(?P<ma>{gm})\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?:{yr}|{monthrel})?"),
+        ("range_months_h", rf"(?:شهري|الشهرين)\s+(?P<ha>{hij})\s+(?:و|الى|حتى)\s*(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d)\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
         ("range_hyears", rf"{_YEARW}(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/])"),
@@ -79,7 +80,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+{_EPITHET})?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
-        ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR})|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
+        ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
@@ -89,9 +90,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("year_bare", rf"{since}(?P<y>(?:19|20)\d\d)"),
         ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
-        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس)(?:\s*\(?\s*(?P<wd>{_WD})\s*\)?)?"),
+        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس)(?:\s*(?P<pw>\(\s*)?(?P<wd>{_WD})(?(pw)\s*\)))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
-        ("weekday", rf"{since}(?P<yawm>يوم\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
+        ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
@@ -102,7 +103,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 # it runs only in windows around them (WINDOW_BEFORE/AFTER characters, far more than any
 # expression reaches from its trigger), so a long article costs a few cheap scans.
 _TRIGGER_OF = {
-    "range_days": "gmonth", "range_dm": "gmonth", "range_months": "months2", "greg_dmy": "gmonth", "greg_my": "gmonth",
+    "range_days": "gmonth", "range_dm": "gmonth", "range_months": "months2", "range_months_h": "months2", "greg_dmy": "gmonth", "greg_my": "gmonth",
     "range_days_h": "hmonth", "range_dm_h": "hmonth", "hijri": "hmonth", "hijri_paren": "hmonth",
     "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric",
     "numeric_ymd": "numeric",
@@ -277,6 +278,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         rd = "بعد غد" if rd == "بعد غدا" else rd  # بعد غدًا: the tanween form
         if rd == "امس" and norm[m.start("x") - 1:m.start("x")] == "ل":
             return None  # لامس: "touched", not ل + أمس
+        if rd == "اليوم" and (_prev_word(norm, m.start("x")) in _PAPER_WORDS
+                              or norm[m.start("x") - 1:m.start("x")] in ("«", '"')):
+            return None  # عين اليوم، صحيفة «اليوم»: a newspaper
         if rd in ("اليوم", "هذا اليوم", "الغد"):
             nxt = norm[m.end("x"):m.end("x") + 12]
             if not g.get("wd") and re.match(r"\s+ال(?!موافق|ي\b|ى\b)\w", nxt):
@@ -301,7 +305,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         if pub is None:
             return _since(m, _attrs(None, "day", True))
-        rel = g.get("rel") or (None if g.get("since") or not _looks_ahead(norm, m.start("x")) else "ahead")
+        ahead = g.get("this") or not g.get("since") and _looks_ahead(norm, m.start("x"))
+        rel = g.get("rel") or ("ahead" if ahead else None)  # هذا الأربعاء: the coming one
         date = _weekday_date(WEEKDAYS[g["wd"]], rel, pub)
         if g.get("before"):  # السبت قبل الماضي: the one before the last
             if _rel_kind(rel) != "past":
@@ -376,7 +381,11 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
 #: derived forms تستكمل، تتواصل whose past tense never begins with ت, ستقام) or
 #: with سوف / من المقرر tells what comes: its bare weekday is the coming one
 _AHEAD_OPENING_RE = re.compile(
-    r"(?:من\s+جهة\s+(?:ثانية|اخرى)\s*[،,]?\s*)?[وف]?(?:(?P<v>س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
+    r"(?:(?:من\s+جهة\s+(?:ثانية|اخرى)|على\s+صعيد\s+(?:متصل|اخر)|في\s+سياق\s+(?:متصل|اخر)|الى\s+ذلك)\s*[،,]?\s*)?[وف]?(?:(?P<v>س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
+#: words before اليوم when it names a newspaper (عين اليوم، صحيفة اليوم)
+_PAPER_WORDS = {"عين", "صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "بجريدة"}
+#: tomorrow or next week earlier in the sentence (تغادر البعثة غدا الأحد، ويؤدي ... يومي الاثنين والثلاثاء)
+_AHEAD_WORD_RE = re.compile(r"(?<!\w)(?:غدا|بعد\s+غد|الاسبوع\s+(?:المقبل|القادم))(?!\w)")
 _NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير"}
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
@@ -391,7 +400,7 @@ def _looks_ahead(norm: str, pos: int) -> bool:
     while start < pos and norm[start].isspace():
         start += 1
     m = _AHEAD_OPENING_RE.match(norm, start, pos)
-    return m is not None and m.group("v") not in _NOT_VERBS
+    return m is not None and m.group("v") not in _NOT_VERBS or _AHEAD_WORD_RE.search(norm, start, pos) is not None
 
 
 def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
