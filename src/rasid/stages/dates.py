@@ -90,7 +90,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("year_bare", rf"{since}(?P<y>(?:19|20)\d\d)"),
         ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
-        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس)(?:\s*(?P<pw>\(\s*)?(?P<wd>{_WD})(?(pw)\s*\)))?"),
+        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة)(?:\s*(?P<pw>\(\s*)?(?P<wd>{_WD})(?(pw)\s*\)))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
@@ -281,11 +281,11 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if rd == "اليوم" and (_prev_word(norm, m.start("x")) in _PAPER_WORDS
                               or norm[m.start("x") - 1:m.start("x")] in ("«", '"')):
             return None  # عين اليوم، صحيفة «اليوم»: a newspaper
-        if rd in ("اليوم", "هذا اليوم", "الغد"):
+        if rd in ("اليوم", "هذا اليوم", "الغد", "الليلة"):
             nxt = norm[m.end("x"):m.end("x") + 12]
             if not g.get("wd") and re.match(r"\s+ال(?!موافق|ي\b|ى\b)\w", nxt):
                 return None  # اليوم التالي، اليوم الوطني: not today
-        offset = {"اليوم": 0, "هذا اليوم": 0, "امس": -1, "الامس": -1, "غدا": 1, "غد": 1,
+        offset = {"اليوم": 0, "هذا اليوم": 0, "الليلة": 0, "امس": -1, "الامس": -1, "غدا": 1, "غد": 1,
                   "الغد": 1, "بعد غد": 2, "الليلة الماضية": -1, "ليلة امس": -1}.get(rd, -2)
         if pub is None:
             return _since(m, _attrs(None, "day", True))
