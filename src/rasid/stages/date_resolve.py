@@ -147,9 +147,9 @@ def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> 
     hy = int(g["y"]) if g.get("y") else None
     d = _day_of(g) if g.get("d") or g.get("od") or g.get("first") else None
     rel = g.get("rel")
-    if d is None and hy is None and not rel and not g.get("shahr") \
+    if d is None and hy is None and not rel and not g.get("shahr") and not g.get("ep") \
             and _prev_word(m.string, m.start("x")) not in _MONTH_CUES:
-        return None  # رمضان alone is also a name; في رمضان، خلال رمضان is the month
+        return None  # رمضان alone is also a name; في رمضان، رمضان المبارك is the month
     if hy is not None and not 1300 <= hy <= 1600:
         return None
     if d is not None and not 1 <= d <= 30:

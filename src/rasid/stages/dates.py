@@ -79,8 +79,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+{_EPITHET})?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
-        ("curday", rf"{since}{pre}(?:(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:الشهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
+        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
+        ("curday", rf"{since}{pre}(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
@@ -297,8 +297,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         return _since(m, _attrs(date.isoformat(), "day", True))
     if kind == "weekday":
         prev = _prev_word(norm, m.start("x"))
-        if not g.get("yawm") and not g.get("rel") and prev in _WD_BLOCK:
-            return None
+        if not g.get("rel") and prev in (_PRAYER_WORDS if g.get("yawm") else _WD_BLOCK):
+            return None  # صلاة الجمعة، لقاء الثلاثاء; صلاة يوم الجمعة (لقاء يوم الثلاثاء is a date)
         if g["wd"] == "الاحد" and re.match(r"\s+عشر", norm[m.end("x"):m.end("x") + 6]):
             return None  # الأحد عشر: eleven
         if g["wd"] == "الاثنين" and not g.get("yawm") and not g.get("rel") and prev in ("بين", "كلا", "هذين"):
@@ -382,6 +382,8 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
 #: with سوف / من المقرر tells what comes: its bare weekday is the coming one
 _AHEAD_OPENING_RE = re.compile(
     r"(?:(?:من\s+جهة\s+(?:ثانية|اخرى)|على\s+صعيد\s+(?:متصل|اخر)|في\s+سياق\s+(?:متصل|اخر)|الى\s+ذلك)\s*[،,]?\s*)?[وف]?(?:(?P<v>س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
+#: a weekday after these and يوم is the weekly prayer, not a date
+_PRAYER_WORDS = {"صلاة", "صلاه", "خطبة"}
 #: words before اليوم when it names a newspaper (عين اليوم، صحيفة اليوم)
 _PAPER_WORDS = {"عين", "صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "بجريدة"}
 #: tomorrow or next week earlier in the sentence (تغادر البعثة غدا الأحد، ويؤدي ... يومي الاثنين والثلاثاء)
@@ -501,18 +503,23 @@ def _month_list(items: list) -> dict[str, Any] | None:
 
 
 def _weekday_pair(a1: dict[str, Any], a2: dict[str, Any], w1: str, w2: str) -> dict[str, Any] | None:
-    """يومي الاثنين والثلاثاء: from the first day, placed as a bare weekday, to the second."""
+    """يومي الاثنين والثلاثاء: from the first day, placed as a bare weekday, to the second;
+    يومي الجمعة والسبت المقبلين: to the second, placed by its word, from the first."""
     if a1.get("granularity") != "day" or a2.get("granularity") != "day":
         return None
     gap = (WEEKDAYS[_WD_RE.search(w2).group()] - WEEKDAYS[_WD_RE.search(w1).group()]) % 7
-    if not a1.get("value") or gap == 0:
+    if not a1.get("value") or not a2.get("value") or gap == 0:
         return _attrs(None, "range", True) if gap else None
-    d1 = dt.date.fromisoformat(a1["value"])
+    if _REL_RE.search(w2):
+        d1 = dt.date.fromisoformat(a2["value"]) - dt.timedelta(days=gap)
+    else:
+        d1 = dt.date.fromisoformat(a1["value"])
     a, b = d1.isoformat(), (d1 + dt.timedelta(days=gap)).isoformat()
     return _attrs(f"{a}/{b}", "range", True, range_start=a, range_end=b)
 
 
 _WD_RE = re.compile(_WD)
+_REL_RE = re.compile(_REL)
 
 
 # ---------------------------------------------------------------- public API
