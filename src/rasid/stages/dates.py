@@ -381,7 +381,8 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
 #: derived forms تستكمل، تتواصل whose past tense never begins with ت, ستقام) or
 #: with سوف / من المقرر tells what comes: its bare weekday is the coming one
 _AHEAD_OPENING_RE = re.compile(
-    r"(?:(?:من\s+جهة\s+(?:ثانية|اخرى)|على\s+صعيد\s+(?:متصل|اخر)|في\s+سياق\s+(?:متصل|اخر)|الى\s+ذلك)\s*[،,]?\s*)?[وف]?(?:(?P<v>س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
+    r"(?:(?:من\s+جهة\s+(?:ثانية|اخرى)|على\s+صعيد\s+(?:متصل|اخر)|في\s+سياق\s+(?:متصل|اخر)|الى\s+ذلك)\s*[،,]?\s*)?"
+    r"[وف]?(?:(?P<v>س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
 #: a weekday after these and يوم is the weekly prayer, not a date
 _PRAYER_WORDS = {"صلاة", "صلاه", "خطبة"}
 #: words before اليوم when it names a newspaper (عين اليوم، صحيفة اليوم)
@@ -393,7 +394,8 @@ _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
 
 def _looks_ahead(norm: str, pos: int) -> bool:
-    """Whether the sentence holding `pos` opens with a verb of the present or the future."""
+    """Whether the sentence holding `pos` tells what comes: it opens with a verb of the
+    present or the future, or says غدا / بعد غد / الأسبوع المقبل before `pos`."""
     lo = max(0, pos - 300)
     ends = list(_SENTENCE_END_RE.finditer(norm, lo, pos))
     if not ends and lo > 0:
@@ -402,7 +404,9 @@ def _looks_ahead(norm: str, pos: int) -> bool:
     while start < pos and norm[start].isspace():
         start += 1
     m = _AHEAD_OPENING_RE.match(norm, start, pos)
-    return m is not None and m.group("v") not in _NOT_VERBS or _AHEAD_WORD_RE.search(norm, start, pos) is not None
+    if m is not None and m.group("v") not in _NOT_VERBS:
+        return True
+    return _AHEAD_WORD_RE.search(norm, start, pos) is not None
 
 
 def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
