@@ -57,10 +57,16 @@ def test_text_crlf_bom_and_caption_without_credit():
     assert doc.text == "نص الخبر."
 
 
-@pytest.mark.parametrize("text", ["", "\n\n", "عنوان فقط\n\n", "عنوان\n\nمصدر الصورة AFP\nImage caption تعليق\n"])
+@pytest.mark.parametrize("text", ["", "\n\n", "عنوان\n\nمصدر الصورة AFP\nImage caption تعليق\n"])
 def test_text_empty_article_raises(text):
     with pytest.raises(IngestError, match="empty article"):
         read_text_article(text, origin="x")
+
+
+def test_one_line_file_is_a_one_line_article():
+    line = "قال مسؤولون إن الهجوم وقع في جدة أمس الخميس."
+    doc = read_text_article(f"\ufeff{line}\r\n\r\n", origin="x")
+    assert doc.text == line and doc.title == ""
 
 
 def test_text_file_through_read_paths(tmp_path, seed_text):

@@ -18,6 +18,12 @@ The title is the first non-empty line. Each ``مصدر الصورة <agency>`` l
 not body text. Everything from a trailing boilerplate heading such as
 ``المزيد حول هذه القصة`` on is dropped. The body is the remaining paragraphs (blocks
 separated by blank lines) joined with a blank line.
+
+A file whose only content is one line (no image lines, nothing after it) is a one-line
+article: that line is its text and it has no title. Someone who runs ``rasid analyze`` on
+a sentence saved to a file wants it analysed, not rejected as "a title without a body".
+A title followed by image lines only is still an empty article (a saved page that lost
+its body).
 """
 from __future__ import annotations
 
@@ -54,6 +60,8 @@ def read_text_article(text: str, origin: str | None = None, **fields) -> Documen
     """Parse one plain-text article. Extra keyword `fields` (url, source, published, ...)
     are passed to `Document`. Raises `IngestError` for an article with no body text."""
     title, paragraphs, images = split_text_article(text)
+    if not paragraphs and title and not images:
+        title, paragraphs = "", [title]  # a one-line article (module docstring)
     if not paragraphs:
         raise IngestError("empty article: no body text after the title" if title else "empty article")
     return Document(
