@@ -213,29 +213,61 @@ def _head_before(text: str, tokens, start: int, starts: list[int],
     return ""
 
 
+def is_listed_town(p: Place) -> bool:
+    """A town of the hand table ``towns.tsv``: the seat of a governorate that no other table
+    holds, kept there only when its name is not mostly a common word. It has no population
+    figure, so the rules that ask for a size take it as the governorate seat it is."""
+    return p.feature == "city" and p.key.startswith("rasid:")
+
+
+@lru_cache(maxsize=1)
+def load_word_towns() -> frozenset[str]:
+    """Keys of the listed towns whose name is also a common word (``towns.tsv``, last
+    column ``word``: العارضة "crossbar", البدع "heresies")."""
+    text = resources.files("rasid.geo").joinpath("data/towns.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return frozenset(f"rasid:{r[0]}" for r in rows if r[6:7] == ["word"])
+
+
+def is_focus_town(p: Place, focus: str | None, min_population: int) -> bool:
+    """A town the focus-country rule takes: of the article's focus country and of at least
+    `min_population` people, or a listed governorate seat whose name is no common word."""
+    return p.country == focus and (p.population >= min_population or (
+        is_listed_town(p) and p.key not in load_word_towns()))
+
+
 def is_body_match(cands: list[tuple[Place, float]]) -> bool:
     """A name after a body's head word (شرطة X) is a place when it names a town of at
     least ``BODY_POPULATION`` people, a hand-listed town or a larger unit, exactly."""
     return any(w >= 1.0 and (p.feature != "city" or p.population >= BODY_POPULATION
-                             or p.key.startswith("rasid:")) for p, w in cands)
+                             or is_listed_town(p)) for p, w in cands)
 
 
-def uncover_bodies(tokens, entities) -> list[tuple[int, int]]:
+def uncover_bodies(tokens, entities) -> tuple[list[tuple[int, int]], frozenset[int]]:
     """Spans the gazetteer tagger must skip: every entity, except the part of a non-person
-    entity after a body's head word (شرطة [منطقة مكة المكرمة], جامعة [حفر الباطن])."""
+    entity after a body's head word (شرطة [منطقة مكة المكرمة], جامعة [حفر الباطن]) or from
+    a later word that starts with the preposition ب (الهيئة الملكية [بالجبيل], مستشفى الملك
+    فهد [بالباحة]: the body stands in that place). Also the start offsets of those ب words,
+    which the tagger treats like a name after a body's head (`is_body_match`)."""
     starts = [t.start for t in tokens]
-    out = []
+    out, located = [], set()
     for s in entities:
         end = s.end
         if s.label != "PER":
             lo = max(bisect_right(starts, s.start) - 1, 0)  # the span may start after a clitic
-            for tok in tokens[lo:bisect_left(starts, s.end) - 1]:
-                key = normalize_place(tok.base) if tok.kind == "word" else ""
-                if key in BODY_HEADS or (key[:1] in "وفبل" and key[1:] in BODY_HEADS):
+            for j, tok in enumerate(tokens[lo:bisect_left(starts, s.end)]):
+                if tok.kind != "word":
+                    continue
+                if j and tok.clitic.endswith("ب") and tok.start >= s.start:
+                    end = tokens[lo + j - 1].end
+                    located.add(tok.start)
+                    break
+                key = normalize_place(tok.base)
+                if tok.end < s.end and (key in BODY_HEADS or (key[:1] in "وفبل" and key[1:] in BODY_HEADS)):
                     end = tok.end
                     break
         out.append((s.start, end))
-    return out
+    return out, frozenset(located)
 
 
 def _contiguous(text: str, tokens) -> bool:
@@ -353,9 +385,11 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                                gaz: Gazetteer, policy: str = "safe",
                                min_population: int = 100_000,
                                also_keys: frozenset[str] = frozenset(),
-                               deferred: list[Mention] | None = None) -> list[Mention]:
+                               deferred: list[Mention] | None = None,
+                               located: frozenset[int] = frozenset()) -> list[Mention]:
     """Longest gazetteer matches over tokens outside `covered` (NER spans). Names in
-    `also_keys` (the title's places) are taken whatever their population. Names the safe
+    `also_keys` (the title's places) are taken whatever their population, names at
+    `located` (token starts: `uncover_bodies`) like names after a body's head. Names the safe
     test refuses are appended to `deferred` when given (`accept_focus_mentions` takes
     those of the article's focus country once it is known)."""
     if policy == "off":
@@ -394,7 +428,8 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if not cands:
                 continue
             head = _head_before(text, tokens, sub[0].start, starts)
-            body = not head and _head_before(text, tokens, sub[0].start, starts, BODY_HEADS)
+            body = not head and ((sub[0].start in located and start == sub[0].base_start)
+                                 or _head_before(text, tokens, sub[0].start, starts, BODY_HEADS))
             if size == 1 and not head and convert_nisba(sub[0].base):
                 continue  # الحرب الباكستانية الهندية: an adjective, not Al Hindiyah (Iraq)
             # after a head word (قرية شقا، محافظة X، ريف X) a name is a place whatever its size
@@ -421,7 +456,8 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
 def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | None,
                              taken: list[Mention], min_population: int = FOCUS_POPULATION) -> list[Mention]:
     """The refused tagger matches that name a town of the article's focus country of at
-    least `min_population` people (برابغ in a Saudi article), or that are coordinated with
+    least `min_population` people (برابغ in a Saudi article) or a governorate seat of the
+    hand table (`is_listed_town`: رفحاء، النعيرية), or that are coordinated with
     a resolved place (القنفذة والليث، زحلة والمنية) and have an entry in its country; never
     overlapping `taken` (resolved mentions)."""
     if not deferred:
@@ -436,8 +472,8 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
             continue
         coordinated = _coordinated(text, m, ends, starts)
-        if any(w >= 1.0 and (p.country in coordinated or (
-                p.country == focus and p.population >= min_population)) for p, w in m.cands):
+        if any(w >= 1.0 and (p.country in coordinated or is_focus_town(p, focus, min_population))
+               for p, w in m.cands):
             out.append(m)
     return out
 
