@@ -369,6 +369,28 @@ def test_a_place_a_body_stands_in_after_the_preposition_ba_is_found():
     assert not run_with_org("وقال اتحاد منظمة بلاند بيرنتهود في بيان", ("منظمة بلاند بيرنتهود",))
 
 
+def test_a_place_ner_took_for_the_body_after_its_head_word_is_found():
+    # SaudiNewsNet wording: NER tags القريات ORG right after محافظ (the governor of Al
+    # Qurayyat); the name after a body's head is read as a place
+    found = run_with_org("يفتتح المهرجان محافظ القريات المكلف فيصل الشامي بحضور رئيس البلدية",
+                         ("القريات",))
+    assert found["القريات"]["country"] == "SA"
+    # an organisation that no head word precedes stays whole (اتحاد جدة is a club)
+    assert "جدة" not in run_with_org("رصد اتحاد جدة عرضا للاعب", ("اتحاد جدة",))
+
+
+def test_a_province_named_like_its_seat_is_found_without_ner():
+    # SaudiNewsNet wording: الباحة (88,000 people, below the safe tagger's 100,000) is a Saudi
+    # region and its seat; such names with the article are taken on their own
+    found = places_by_text(run("وأفاد بأن غرفة عمليات الهلال الأحمر بالباحة قد تلقت في نفس تلك الفترة 196 بلاغا"))
+    assert found["الباحة"]["name_en"] == "Al Bahah"
+    assert places_by_text(run("وتقع مدينة السويداء"))["السويداء"]["country"] == "SY"
+    # names of that class without the article are also common words: حجة "pretext"، لحج
+    for text in ("إلا أن اللاعب رفض بحجة أن ناديه منحه الحد الأعلى",
+                 "وأضاف أن استعدادات الوزارة لحج هذا العام تشمل أيضا عدداً من الخطط"):
+        assert not [s for s in run(text).layers["places"] if s.attrs.get("relation") != "demonym"], text
+
+
 def test_listed_governorate_seats_of_the_focus_country_are_found():
     # SaudiNewsNet wording: رفحاء and العيدابي are in the hand table towns.tsv with no
     # population; in a Saudi article they are taken like a town of >= 20,000 of the focus country

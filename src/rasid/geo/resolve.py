@@ -78,6 +78,7 @@ BODY_HEADS = {normalize_place(w) for w in (
     "شرطة", "أمانة", "إمارة", "بلدية", "سجون", "سجن", "جامعة", "مستشفى", "مطار", "ميناء",
     "قاعدة", "تعليم", "بنك", "محافظ", "محكمة", "غرفة")}
 BODY_POPULATION = 5_000
+
 #: a dateline: the place right after the source or the writer at the top of a text
 #: (سبق- أضم:، عين اليوم – جدة، عويد التومي- سبق- رفحاء:), taken whatever its size
 _DATELINE_RE = re.compile(r"\s*(?:[^\s.:،؛!؟]+\s*){1,4}[-–—ـ]\s*")
@@ -244,30 +245,45 @@ def is_body_match(cands: list[tuple[Place, float]]) -> bool:
 
 
 def uncover_bodies(tokens, entities) -> tuple[list[tuple[int, int]], frozenset[int]]:
-    """Spans the gazetteer tagger must skip: every entity, except the part of a non-person
-    entity after a body's head word (شرطة [منطقة مكة المكرمة], جامعة [حفر الباطن]) or from
-    a later word that starts with the preposition ب (الهيئة الملكية [بالجبيل], مستشفى الملك
-    فهد [بالباحة]: the body stands in that place). Also the start offsets of those ب words,
-    which the tagger treats like a name after a body's head (`is_body_match`)."""
+    """Spans the gazetteer tagger must skip: every entity, except three parts of a
+    non-person entity, which the tagger reads as names after a body's head word: the whole
+    entity right after such a word (محافظ [القريات]: NER took the place for the body), the
+    part after such a word inside it (شرطة [منطقة مكة المكرمة], جامعة [حفر الباطن]), and the
+    part from a later word that starts with the preposition ب (الهيئة الملكية [بالجبيل]: the
+    body stands in that place). Also the start offsets of those ب words, which the tagger
+    treats like a name after a body's head (`is_body_match`)."""
     starts = [t.start for t in tokens]
     out, located = [], set()
     for s in entities:
-        end = s.end
-        if s.label != "PER":
-            lo = max(bisect_right(starts, s.start) - 1, 0)  # the span may start after a clitic
-            for j, tok in enumerate(tokens[lo:bisect_left(starts, s.end)]):
-                if tok.kind != "word":
-                    continue
-                if j and tok.clitic.endswith("ب") and tok.start >= s.start:
-                    end = tokens[lo + j - 1].end
-                    located.add(tok.start)
-                    break
-                key = normalize_place(tok.base)
-                if tok.end < s.end and (key in BODY_HEADS or (key[:1] in "وفبل" and key[1:] in BODY_HEADS)):
-                    end = tok.end
-                    break
-        out.append((s.start, end))
+        lo = max(bisect_right(starts, s.start) - 1, 0)  # the span may start after a clitic
+        if s.label == "PER":
+            out.append((s.start, s.end))
+        elif not (lo and tokens[lo].start >= s.start and _is_body_head(tokens[lo - 1])):
+            out.append((s.start, _covered_end(tokens, starts, lo, s, located)))
     return out, frozenset(located)
+
+
+def _is_body_head(tok) -> bool:
+    """Whether a token is a body's head word, after at most one proclitic (وبلدية)."""
+    if tok.kind != "word":
+        return False
+    key = normalize_place(tok.base)
+    return key in BODY_HEADS or (key[:1] in "وفبل" and key[1:] in BODY_HEADS)
+
+
+def _covered_end(tokens, starts: list[int], lo: int, span, located: set[int]) -> int:
+    """Where the part of a non-person entity that the tagger skips ends: before the part
+    that names a place (see `uncover_bodies`), else at `span.end` (`starts`: the tokens'
+    start offsets; `lo`: the span's first token); a ب word's start joins `located`."""
+    for j, tok in enumerate(tokens[lo:bisect_left(starts, span.end)]):
+        if tok.kind != "word":
+            continue
+        if j and tok.clitic.endswith("ب") and tok.start >= span.start:
+            located.add(tok.start)
+            return tokens[lo + j - 1].end
+        if tok.end < span.end and _is_body_head(tok):
+            return tok.end
+    return span.end
 
 
 def _contiguous(text: str, tokens) -> bool:
@@ -436,7 +452,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if is_time_word(tokens, starts, sub[-1].end, key):
                 continue
             if (policy == "all" or key in also_keys or head or (body and is_body_match(cands))
-                    or is_safe_match(cands, min_population, size)
+                    or is_safe_match(cands, min_population, size) or is_province_seat(key, cands)
                     or (start <= DATELINE_CHARS and _DATELINE_RE.fullmatch(text, 0, start)
                         and any(w >= 1.0 for _, w in cands))):
                 found = Mention(start, sub[-1].end, key, "gazetteer", cands, head=head)
@@ -506,6 +522,20 @@ def is_safe_match(cands: list[tuple[Place, float]], min_population: int, words: 
     if words > 1 and (best.country in NEAR_COUNTRIES or best.population >= MULTIWORD_POPULATION):
         return True  # جسر الشغور، شرم الشيخ: a two-word name is rarely a common phrase
     return best.population >= min_population
+
+
+def is_province_seat(key: str, cands: list[tuple[Place, float]]) -> bool:
+    """A name with the article that is both a first-level division of the region and its
+    seat, a town of at least ``MULTIWORD_POPULATION`` people (الباحة، السويداء، العقبة،
+    الجهراء): the region's news uses it for the province and its capital alike. Names of this
+    class without the article are also common nouns or given names (حجة "pretext", لحج =
+    ل + حج, درعا، جنين، عمران) and are left to NER."""
+    if not key.startswith("ال"):
+        return False
+    provinces = {p.country for p, w in cands if w >= 1.0 and p.feature == "admin1"
+                 and p.country in NEAR_COUNTRIES}
+    return any(w >= 1.0 and p.feature == "city" and p.country in provinces
+               and p.population >= MULTIWORD_POPULATION for p, w in cands)
 
 
 class _Coverage:
