@@ -391,6 +391,22 @@ def test_a_province_named_like_its_seat_is_found_without_ner():
         assert not [s for s in run(text).layers["places"] if s.attrs.get("relation") != "demonym"], text
 
 
+def test_saudi_after_a_definite_noun_is_the_adjective_and_birthplace_is_no_muscat():
+    # SaudiNewsNet wording, NER tagging السعودية LOC: after a definite noun it is the
+    # adjective "Saudi" (a demonym span: it names the country, but is no place on a map)
+    for text in ("أعلنت الاتصالات السعودية عن توفيرها إمكانية", "مستوى الدخل العام للأسرة السعودية، فتجد"):
+        span = next(s for s in run(text, locs=("السعودية",)).layers["places"])
+        assert span.attrs["relation"] == "demonym" and span.attrs["country"] == "SA", text
+    # the country itself: after a preposition or an adverb
+    for text in ("وصل الوفد إلى السعودية أمس", "ضمن جولة إقليمية شملت حتى الآن السعودية والأردن"):
+        span = next(s for s in run(text, locs=("السعودية",)).layers["places"])
+        assert "relation" not in span.attrs and span.attrs["country"] == "SA", text
+    # مسقط رأس "birthplace" is a stop phrase, not Muscat
+    found = places_by_text(run("قصفت مدينة القرداحة (مسقط رأس الرئيس بشار الأسد)", locs=("القرداحة",)))
+    assert "مسقط" not in found and found["القرداحة"]["country"] == "SY"
+    assert "مسقط" not in places_by_text(run("وحاول الوصول إلى مسقط رأسه في نابلس"))
+
+
 def test_listed_governorate_seats_of_the_focus_country_are_found():
     # SaudiNewsNet wording: رفحاء and العيدابي are in the hand table towns.tsv with no
     # population; in a Saudi article they are taken like a town of >= 20,000 of the focus country

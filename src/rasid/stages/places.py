@@ -27,6 +27,7 @@ from ..geo.gazetteer import load_gazetteer
 from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
     accept_deferred_mentions,
+    demote_adjective_countries,
     extract_demonyms,
     extract_entity_mentions,
     extract_gazetteer_mentions,
@@ -99,6 +100,7 @@ class PlaceStage(Stage):
             doc.text, tokens, covered, gaz, self.match_gazetteer, self.min_population, title_keys,
             deferred, located)
         mentions += gaz_mentions
+        demote_adjective_countries(doc.text, tokens, mentions)  # الأسرة السعودية
         covered = [(s.start, s.end) for s in entities] + [(m.start, m.end) for m in mentions]
         if self.demonyms:
             mentions += extract_demonyms(tokens, covered)
