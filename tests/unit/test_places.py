@@ -182,18 +182,19 @@ def test_end_to_end_placement_floor_on_the_held_out_third_batch():
 
     rows = read_gold(GOLD, "issue14b")
     res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
-    assert res["n"] >= 100 and res["near"] >= 84.0, res["errors"]  # 85.8 after the fourth round; 84.9 with the NER model retrained without AQMAR dev
+    assert res["n"] >= 100 and res["near"] >= 86.0, res["errors"]  # 85.8 after the fourth round; 84.9 with the NER model retrained without AQMAR dev; 86.8 after the fifth round
 
 
 def test_end_to_end_placement_floor_on_the_clean_fourth_batch():
     # issue14c: every 197th SaudiNewsNet article, annotated before any run, never tuned on
-    # (tests/resources/README.md); 76.3 before the fourth round, 78.9 after
+    # (tests/resources/README.md); 76.3 before the fourth round, 78.9 after; 83.3 with the
+    # retrained NER model, 86.0 after the fifth round
     from rasid.eval.places import evaluate_pipeline, read_gold
     from rasid.stages import build_pipeline
 
     rows = read_gold(GOLD, "issue14c")
     res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
-    assert res["n"] >= 100 and res["near"] >= 78.0
+    assert res["n"] >= 100 and res["near"] >= 85.0
 
 
 # -- issue 14: places people in this region write about ------------------------------------
