@@ -78,6 +78,8 @@ BODY_HEADS = {normalize_place(w) for w in (
     "شرطة", "أمانة", "إمارة", "بلدية", "سجون", "سجن", "جامعة", "مستشفى", "مطار", "ميناء",
     "قاعدة", "تعليم", "بنك", "محافظ", "محكمة", "غرفة")}
 BODY_POPULATION = 5_000
+#: a city district's head word: it does not license a name of any size (حي الروضة: districts
+#: are not in the gazetteer, and their namesake towns elsewhere are wrong: حي الخالدية -> Jordan)
 _DISTRICT_HEAD = normalize_place("حي")
 
 #: a dateline: the place right after the source or the writer at the top of a text
@@ -446,8 +448,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                 continue
             head = _head_before(text, tokens, sub[0].start, starts)
             if head == _DISTRICT_HEAD:
-                head = ""  # حي الروضة: a city district, which the gazetteer lacks; its namesake
-                # towns elsewhere are wrong (حي الخالدية -> Jordan)
+                head = ""
             body = not head and ((sub[0].start in located and start == sub[0].base_start)
                                  or _head_before(text, tokens, sub[0].start, starts, BODY_HEADS))
             if size == 1 and not head and convert_nisba(sub[0].base):
