@@ -182,18 +182,19 @@ def test_end_to_end_placement_floor_on_the_held_out_third_batch():
 
     rows = read_gold(GOLD, "issue14b")
     res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
-    assert res["n"] >= 100 and res["near"] >= 84.0, res["errors"]  # 85.8 after the fourth round; 84.9 with the NER model retrained without AQMAR dev
+    assert res["n"] >= 100 and res["near"] >= 86.0, res["errors"]  # 85.8 after the fourth round; 84.9 with the NER model retrained without AQMAR dev; 86.8 after the fifth round
 
 
 def test_end_to_end_placement_floor_on_the_clean_fourth_batch():
     # issue14c: every 197th SaudiNewsNet article, annotated before any run, never tuned on
-    # (tests/resources/README.md); 76.3 before the fourth round, 78.9 after
+    # (tests/resources/README.md); 76.3 before the fourth round, 78.9 after; 83.3 with the
+    # retrained NER model, 86.0 after the fifth round
     from rasid.eval.places import evaluate_pipeline, read_gold
     from rasid.stages import build_pipeline
 
     rows = read_gold(GOLD, "issue14c")
     res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
-    assert res["n"] >= 100 and res["near"] >= 78.0
+    assert res["n"] >= 100 and res["near"] >= 85.0
 
 
 # -- issue 14: places people in this region write about ------------------------------------
@@ -357,6 +358,92 @@ def test_a_place_inside_a_body_named_by_its_territory_is_found():
     # bodies named after a person, and clubs, name no place
     assert not run_with_org("أعلنت جامعة الملك سعود عن قبول الطلاب", ("جامعة الملك سعود",))
     assert "جدة" not in run_with_org("رصد نادي اتحاد جدة عرضا للاعب", ("نادي اتحاد جدة",))
+
+
+def test_a_place_a_body_stands_in_after_the_preposition_ba_is_found():
+    # SaudiNewsNet wording: NER's ORG span runs over "بالجبيل" (the body at Jubail) and on
+    # into the next body's name; the place after ب inside it is found, as after a head word
+    text = "فرع وزارة العدل الهيئة الملكية بالجبيل جامعة حفر الباطن الشؤون الصحية"
+    found = run_with_org(text, ("الهيئة الملكية بالجبيل جامعة حفر الباطن",))
+    assert found["الجبيل"]["name_en"] == "Al Jubayl" and found["حفر الباطن"]["country"] == "SA"
+    # a body's name whose ب word holds no town is left alone (Planned Parenthood: بلاند)
+    assert not run_with_org("وقال اتحاد منظمة بلاند بيرنتهود في بيان", ("منظمة بلاند بيرنتهود",))
+
+
+def test_a_place_ner_took_for_the_body_after_its_head_word_is_found():
+    # SaudiNewsNet wording: NER tags القريات ORG right after محافظ (the governor of Al
+    # Qurayyat); the name after a body's head is read as a place
+    found = run_with_org("يفتتح المهرجان محافظ القريات المكلف فيصل الشامي بحضور رئيس البلدية",
+                         ("القريات",))
+    assert found["القريات"]["country"] == "SA"
+    # an organisation that no head word precedes stays whole (اتحاد جدة is a club)
+    assert "جدة" not in run_with_org("رصد اتحاد جدة عرضا للاعب", ("اتحاد جدة",))
+
+
+def test_a_province_named_like_its_seat_is_found_without_ner():
+    # SaudiNewsNet wording: الباحة (88,000 people, below the safe tagger's 100,000) is a Saudi
+    # region and its seat; such names with the article are taken on their own
+    found = places_by_text(run("وأفاد بأن غرفة عمليات الهلال الأحمر بالباحة قد تلقت في نفس تلك الفترة 196 بلاغا"))
+    assert found["الباحة"]["name_en"] == "Al Bahah"
+    assert places_by_text(run("وتقع مدينة السويداء"))["السويداء"]["country"] == "SY"
+    # names of that class without the article are also common words: حجة "pretext"، لحج
+    for text in ("إلا أن اللاعب رفض بحجة أن ناديه منحه الحد الأعلى",
+                 "وأضاف أن استعدادات الوزارة لحج هذا العام تشمل أيضا عدداً من الخطط"):
+        assert not [s for s in run(text).layers["places"] if s.attrs.get("relation") != "demonym"], text
+
+
+def test_saudi_after_a_definite_noun_is_the_adjective_and_birthplace_is_no_muscat():
+    # SaudiNewsNet wording, NER tagging السعودية LOC: after a definite noun it is the
+    # adjective "Saudi" (a demonym span: it names the country, but is no place on a map)
+    for text in ("أعلنت الاتصالات السعودية عن توفيرها إمكانية", "مستوى الدخل العام للأسرة السعودية، فتجد"):
+        span = next(s for s in run(text, locs=("السعودية",)).layers["places"])
+        assert span.attrs["relation"] == "demonym" and span.attrs["country"] == "SA", text
+    # the country itself: after a preposition or an adverb
+    for text in ("وصل الوفد إلى السعودية أمس", "ضمن جولة إقليمية شملت حتى الآن السعودية والأردن"):
+        span = next(s for s in run(text, locs=("السعودية",)).layers["places"])
+        assert "relation" not in span.attrs and span.attrs["country"] == "SA", text
+    # مسقط رأس "birthplace" is a stop phrase, not Muscat
+    found = places_by_text(run("قصفت مدينة القرداحة (مسقط رأس الرئيس بشار الأسد)", locs=("القرداحة",)))
+    assert "مسقط" not in found and found["القرداحة"]["country"] == "SY"
+    assert "مسقط" not in places_by_text(run("وحاول الوصول إلى مسقط رأسه في نابلس"))
+
+
+def test_common_words_the_focus_and_head_rules_took_are_not_places():
+    # SaudiNewsNet wording: with Yemen or Jordan the focus country, حرب "war" (Harib) and
+    # صاحب السمو (Sahab) were taken as towns of it; a name after حي is a city district the
+    # gazetteer lacks, not the namesake town elsewhere (حي الخالدية -> Al Khalidiyah, Jordan)
+    for text, loc, word in (
+            ("اتهمت هيومن رايتس ووتش الحوثيين في اليمن بارتكاب جرائم حرب", "اليمن", "حرب"),
+            ("عمان صدر اليوم بيان مشترك بمناسبة زيارة صاحب السمو الملكي الأمير محمد بن سلمان",
+             "عمان", "صاحب"),
+            ("اندلع حريق في عمارة سكنية بحي الخالدية في الدمام", "الدمام", "الخالدية")):
+        found = places_by_text(run(text, locs=(loc,)))
+        assert loc in found and word not in found, text
+    # the towns themselves are still found where NER tags them
+    assert places_by_text(run("وصلت التعزيزات إلى مديرية حريب", locs=("حريب",)))["حريب"]["country"] == "YE"
+
+
+def test_listed_governorate_seats_of_the_focus_country_are_found():
+    # SaudiNewsNet wording: رفحاء and العيدابي are in the hand table towns.tsv with no
+    # population; in a Saudi article they are taken like a town of >= 20,000 of the focus country
+    found = places_by_text(run("تلقت غرفة العمليات في الهلال الاحمر برفحاء بلاغا من أحد المواطنين "
+                               "عن انقلاب مركبة على طريق الرياض", locs=("الرياض",)))
+    assert found["رفحاء"]["name_en"] == "Rafha"
+    found = places_by_text(run("في حين أخرجت فرقة من الدفاع المدني بالعيدابي مركبته في منطقة جازان",
+                               locs=("جازان",)))
+    assert found["العيدابي"]["country"] == "SA"
+    # with no country to point to they are not guessed
+    assert "رفحاء" not in places_by_text(run("تلقت غرفة العمليات برفحاء بلاغا"))
+    # a listed seat whose name is also a common word (العارضة "crossbar") and the phrase
+    # الحرث والنسل are not taken by that rule, even in a Saudi article
+    found = places_by_text(run("وارتطمت الكرة بالعارضة في مباراة الهلال والنصر بالرياض", locs=("الرياض",)))
+    assert "العارضة" not in found
+    found = places_by_text(run("أكد أمير منطقة الرياض أن الفئة الضالة خرجت لتهلك الحرث والنسل",
+                               locs=("الرياض",)))
+    assert "الحرث" not in found
+    # after a head word they still are places
+    found = places_by_text(run("لمنكر بجازان ممثلاً بفرع الهيئة بمحافظة العارضة", locs=("جازان",)))
+    assert found["العارضة"]["name_en"] == "Al Aridah"
 
 
 def test_turkish_border_towns_and_district_names_are_in_the_gazetteer():

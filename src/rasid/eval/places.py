@@ -52,7 +52,7 @@ def read_gold(path: str | Path, batch: str = "all") -> list[dict]:
                     rows.append(json.loads(line))
                 except json.JSONDecodeError as exc:
                     raise ValueError(f"{path} line {n}: {exc}") from exc
-    return [r for r in rows if batch == "all" or r.get("batch", "first") == batch]
+    return [r for r in rows if batch == "all" or r.get("batch", "first") in batch.split(",")]
 
 
 def convert_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -150,7 +150,7 @@ def evaluate_pipeline(gold: list[dict], pipeline) -> dict:
     a nisba adjective's span counts for a country). Place spans (not adjectives)
     overlapping no gold mention are counted as false places."""
     n = ok_near = false = 0
-    errors, spurious = [], []
+    errors, spurious, placed = [], [], []
     by_class: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (doc_id, context), mentions in group_contexts(gold).items():
         doc = pipeline(Document(text=context, url=doc_id))
@@ -164,6 +164,8 @@ def evaluate_pipeline(gold: list[dict], pipeline) -> dict:
                         next((s for s in spans if s.start < m["end"] and m["start"] < s.end), None))
             cls = by_class[classify_mention(m)]
             cls[0] += 1
+            if pred is not None and pred.attrs.get("relation") != "demonym":
+                placed.append((pred.attrs["confidence"], is_near(m, pred)))
             if is_near(m, pred):
                 ok_near += 1
                 cls[1] += 1
@@ -178,7 +180,22 @@ def evaluate_pipeline(gold: list[dict], pipeline) -> dict:
                 spurious.append((context[s.start:s.end], s.attrs["name_en"], s.attrs["country"],
                                  context[max(0, s.start - 25):s.end + 25].replace("\n", " ")))
     return {"n": n, "near": 100.0 * ok_near / max(n, 1), "false": false,
-            "errors": errors, "spurious": spurious, "by_class": dict(sorted(by_class.items()))}
+            "errors": errors, "spurious": spurious, "by_class": dict(sorted(by_class.items())),
+            "calibration": calibrate(placed)}
+
+
+CONFIDENCE_BANDS = ((1.0, 1.01), (0.9, 1.0), (0.7, 0.9), (0.5, 0.7), (0.0, 0.5))
+
+
+def calibrate(placed: list[tuple[float, bool]]) -> list[tuple[str, int, float]]:
+    """(band, mentions, percent placed right) for the confidences of the place spans that
+    overlap a gold mention (``CONFIDENCE_BANDS``: 1.0, 0.9-0.99, 0.7-0.9, 0.5-0.7, < 0.5)."""
+    out = []
+    for lo, hi in CONFIDENCE_BANDS:
+        oks = [ok for c, ok in placed if lo <= c < hi]
+        if oks:
+            out.append((f"{lo:.1f}-{min(hi, 1.0):.2f}", len(oks), 100.0 * sum(oks) / len(oks)))
+    return out
 
 
 def evaluate_tagger(gold: list[dict], stage: PlaceStage) -> dict[str, float]:
@@ -203,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m rasid.eval.places", description=__doc__.split("\n")[0])
     ap.add_argument("gold", nargs="?", default=DEFAULT_GOLD)
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
-    ap.add_argument("--batch", default="all", help="first, issue14 or all (default)")
+    ap.add_argument("--batch", default="all",
+                    help="first, issue14, issue14b, issue14c, several joined by commas, or all (default)")
     ap.add_argument("--match-gazetteer", choices=("safe", "all", "off"), default="safe")
     ap.add_argument("--errors", action="store_true", help="list the wrong resolutions")
     ap.add_argument("--pipeline", action="store_true",
@@ -229,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
                 result = res
         for cls, (total, ok) in result["by_class"].items():
             print(f"class\t{cls}\t{total}\t{100.0 * ok / total:.1f}")
+        for band, total, ok in result["calibration"]:
+            print(f"confidence\t{band}\t{total}\t{ok:.1f}")
         if args.errors:
             for e in result["errors"]:
                 print("error\t" + "\t".join(str(x) for x in e))

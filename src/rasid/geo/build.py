@@ -298,7 +298,7 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
                   name_en=name_en)
         for n in names.split("|"):
             b.add_name(e, n)
-    for slug, name_en, cc, lat, lon, names in _read_tsv("towns.tsv"):
+    for slug, name_en, cc, lat, lon, names, *_ in _read_tsv("towns.tsv"):
         e = b.add(f"rasid:{slug}", feature="city", country=cc, lat=lat, lon=lon,
                   name_en=name_en)
         for n in names.split("|"):

@@ -78,6 +78,10 @@ BODY_HEADS = {normalize_place(w) for w in (
     "شرطة", "أمانة", "إمارة", "بلدية", "سجون", "سجن", "جامعة", "مستشفى", "مطار", "ميناء",
     "قاعدة", "تعليم", "بنك", "محافظ", "محكمة", "غرفة")}
 BODY_POPULATION = 5_000
+#: a city district's head word: it does not license a name of any size (حي الروضة: districts
+#: are not in the gazetteer, and their namesake towns elsewhere are wrong: حي الخالدية -> Jordan)
+_DISTRICT_HEAD = normalize_place("حي")
+
 #: a dateline: the place right after the source or the writer at the top of a text
 #: (سبق- أضم:، عين اليوم – جدة، عويد التومي- سبق- رفحاء:), taken whatever its size
 _DATELINE_RE = re.compile(r"\s*(?:[^\s.:،؛!؟]+\s*){1,4}[-–—ـ]\s*")
@@ -213,29 +217,76 @@ def _head_before(text: str, tokens, start: int, starts: list[int],
     return ""
 
 
+def is_listed_town(p: Place) -> bool:
+    """A town of the hand table ``towns.tsv``: the seat of a governorate that no other table
+    holds, kept there only when its name is not mostly a common word. It has no population
+    figure, so the rules that ask for a size take it as the governorate seat it is."""
+    return p.feature == "city" and p.key.startswith("rasid:")
+
+
+@lru_cache(maxsize=1)
+def load_word_towns() -> frozenset[str]:
+    """Keys of the listed towns whose name is also a common word (``towns.tsv``, last
+    column ``word``: العارضة "crossbar", البدع "heresies")."""
+    text = resources.files("rasid.geo").joinpath("data/towns.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return frozenset(f"rasid:{r[0]}" for r in rows if r[6:7] == ["word"])
+
+
+def is_focus_town(p: Place, focus: str | None, min_population: int) -> bool:
+    """A town the focus-country rule takes: of the article's focus country and of at least
+    `min_population` people, or a listed governorate seat whose name is no common word."""
+    return p.country == focus and (p.population >= min_population or (
+        is_listed_town(p) and p.key not in load_word_towns()))
+
+
 def is_body_match(cands: list[tuple[Place, float]]) -> bool:
     """A name after a body's head word (شرطة X) is a place when it names a town of at
     least ``BODY_POPULATION`` people, a hand-listed town or a larger unit, exactly."""
     return any(w >= 1.0 and (p.feature != "city" or p.population >= BODY_POPULATION
-                             or p.key.startswith("rasid:")) for p, w in cands)
+                             or is_listed_town(p)) for p, w in cands)
 
 
-def uncover_bodies(tokens, entities) -> list[tuple[int, int]]:
-    """Spans the gazetteer tagger must skip: every entity, except the part of a non-person
-    entity after a body's head word (شرطة [منطقة مكة المكرمة], جامعة [حفر الباطن])."""
+def uncover_bodies(tokens, entities) -> tuple[list[tuple[int, int]], frozenset[int]]:
+    """Spans the gazetteer tagger must skip: every entity, except three parts of a
+    non-person entity, which the tagger reads as names after a body's head word: the whole
+    entity right after such a word (محافظ [القريات]: NER took the place for the body), the
+    part after such a word inside it (شرطة [منطقة مكة المكرمة], جامعة [حفر الباطن]), and the
+    part from a later word that starts with the preposition ب (الهيئة الملكية [بالجبيل]: the
+    body stands in that place). Also the start offsets of those ب words, which the tagger
+    treats like a name after a body's head (`is_body_match`)."""
     starts = [t.start for t in tokens]
-    out = []
+    out, located = [], set()
     for s in entities:
-        end = s.end
-        if s.label != "PER":
-            lo = max(bisect_right(starts, s.start) - 1, 0)  # the span may start after a clitic
-            for tok in tokens[lo:bisect_left(starts, s.end) - 1]:
-                key = normalize_place(tok.base) if tok.kind == "word" else ""
-                if key in BODY_HEADS or (key[:1] in "وفبل" and key[1:] in BODY_HEADS):
-                    end = tok.end
-                    break
-        out.append((s.start, end))
-    return out
+        lo = max(bisect_right(starts, s.start) - 1, 0)  # the span may start after a clitic
+        if s.label == "PER":
+            out.append((s.start, s.end))
+        elif not (lo and tokens[lo].start >= s.start and _is_body_head(tokens[lo - 1])):
+            out.append((s.start, _covered_end(tokens, starts, lo, s, located)))
+    return out, frozenset(located)
+
+
+def _is_body_head(tok) -> bool:
+    """Whether a token is a body's head word, after at most one proclitic (وبلدية)."""
+    if tok.kind != "word":
+        return False
+    key = normalize_place(tok.base)
+    return key in BODY_HEADS or (key[:1] in "وفبل" and key[1:] in BODY_HEADS)
+
+
+def _covered_end(tokens, starts: list[int], lo: int, span, located: set[int]) -> int:
+    """Where the part of a non-person entity that the tagger skips ends: before the part
+    that names a place (see `uncover_bodies`), else at `span.end` (`starts`: the tokens'
+    start offsets; `lo`: the span's first token); a ب word's start joins `located`."""
+    for j, tok in enumerate(tokens[lo:bisect_left(starts, span.end)]):
+        if tok.kind != "word":
+            continue
+        if j and tok.clitic.endswith("ب") and tok.start >= span.start:
+            located.add(tok.start)
+            return tokens[lo + j - 1].end
+        if tok.end < span.end and _is_body_head(tok):
+            return tok.end
+    return span.end
 
 
 def _contiguous(text: str, tokens) -> bool:
@@ -353,9 +404,11 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                                gaz: Gazetteer, policy: str = "safe",
                                min_population: int = 100_000,
                                also_keys: frozenset[str] = frozenset(),
-                               deferred: list[Mention] | None = None) -> list[Mention]:
+                               deferred: list[Mention] | None = None,
+                               located: frozenset[int] = frozenset()) -> list[Mention]:
     """Longest gazetteer matches over tokens outside `covered` (NER spans). Names in
-    `also_keys` (the title's places) are taken whatever their population. Names the safe
+    `also_keys` (the title's places) are taken whatever their population, names at
+    `located` (token starts: `uncover_bodies`) like names after a body's head. Names the safe
     test refuses are appended to `deferred` when given (`accept_focus_mentions` takes
     those of the article's focus country once it is known)."""
     if policy == "off":
@@ -394,14 +447,17 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if not cands:
                 continue
             head = _head_before(text, tokens, sub[0].start, starts)
-            body = not head and _head_before(text, tokens, sub[0].start, starts, BODY_HEADS)
+            if head == _DISTRICT_HEAD:
+                head = ""
+            body = not head and ((sub[0].start in located and start == sub[0].base_start)
+                                 or _head_before(text, tokens, sub[0].start, starts, BODY_HEADS))
             if size == 1 and not head and convert_nisba(sub[0].base):
                 continue  # الحرب الباكستانية الهندية: an adjective, not Al Hindiyah (Iraq)
             # after a head word (قرية شقا، محافظة X، ريف X) a name is a place whatever its size
             if is_time_word(tokens, starts, sub[-1].end, key):
                 continue
             if (policy == "all" or key in also_keys or head or (body and is_body_match(cands))
-                    or is_safe_match(cands, min_population, size)
+                    or is_safe_match(cands, min_population, size) or is_province_seat(key, cands)
                     or (start <= DATELINE_CHARS and _DATELINE_RE.fullmatch(text, 0, start)
                         and any(w >= 1.0 for _, w in cands))):
                 found = Mention(start, sub[-1].end, key, "gazetteer", cands, head=head)
@@ -421,7 +477,8 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
 def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | None,
                              taken: list[Mention], min_population: int = FOCUS_POPULATION) -> list[Mention]:
     """The refused tagger matches that name a town of the article's focus country of at
-    least `min_population` people (برابغ in a Saudi article), or that are coordinated with
+    least `min_population` people (برابغ in a Saudi article) or a governorate seat of the
+    hand table (`is_listed_town`: رفحاء، النعيرية), or that are coordinated with
     a resolved place (القنفذة والليث، زحلة والمنية) and have an entry in its country; never
     overlapping `taken` (resolved mentions)."""
     if not deferred:
@@ -436,8 +493,8 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
             continue
         coordinated = _coordinated(text, m, ends, starts)
-        if any(w >= 1.0 and (p.country in coordinated or (
-                p.country == focus and p.population >= min_population)) for p, w in m.cands):
+        if any(w >= 1.0 and (p.country in coordinated or is_focus_town(p, focus, min_population))
+               for p, w in m.cands):
             out.append(m)
     return out
 
@@ -470,6 +527,20 @@ def is_safe_match(cands: list[tuple[Place, float]], min_population: int, words: 
     if words > 1 and (best.country in NEAR_COUNTRIES or best.population >= MULTIWORD_POPULATION):
         return True  # جسر الشغور، شرم الشيخ: a two-word name is rarely a common phrase
     return best.population >= min_population
+
+
+def is_province_seat(key: str, cands: list[tuple[Place, float]]) -> bool:
+    """A name with the article that is both a first-level division of the region and its
+    seat, a town of at least ``MULTIWORD_POPULATION`` people (الباحة، السويداء، العقبة،
+    الجهراء): the region's news uses it for the province and its capital alike. Names of this
+    class without the article are also common nouns or given names (حجة "pretext", لحج =
+    ل + حج, درعا، جنين، عمران) and are left to NER."""
+    if not key.startswith("ال"):
+        return False
+    provinces = {p.country for p, w in cands if w >= 1.0 and p.feature == "admin1"
+                 and p.country in NEAR_COUNTRIES}
+    return any(w >= 1.0 and p.feature == "city" and p.country in provinces
+               and p.population >= MULTIWORD_POPULATION for p, w in cands)
 
 
 class _Coverage:
@@ -531,6 +602,29 @@ def _may_start(tok, gaz: Gazetteer) -> bool:
                 and gaz.may_start_name(normalize_place(base[k:])):
             return True
     return False
+
+
+#: words with the article that are no nouns an adjective could follow (شملت حتى الآن السعودية)
+_NOT_NOUNS = {normalize_place(w) for w in ("الآن", "اليوم", "الليلة", "الذي", "التي", "الذين")}
+
+
+def demote_adjective_countries(text: str, tokens, mentions: list[Mention]) -> None:
+    """A country whose name is also its nisba adjective (السعودية) written right after a
+    definite noun is the adjective (الأسرة السعودية، الاتصالات السعودية، العاصمة السعودية:
+    40 of 40 such pairs drawn from SaudiNewsNet): the mention becomes a demonym (in place)."""
+    starts = [t.start for t in tokens]
+    for m in mentions:
+        if m.source not in ("entity", "gazetteer") or " " in m.key:
+            continue
+        iso = convert_nisba(m.key)
+        if not iso or not any(w >= 1.0 and p.feature == "country" and p.country == iso
+                              for p, w in m.cands):
+            continue
+        i = bisect_left(starts, m.start)
+        prev = tokens[i - 1] if 0 < i < len(tokens) and tokens[i].start == m.start else None
+        if prev is not None and prev.kind == "word" and prev.article and not text[
+                prev.end:m.start].strip() and normalize_place(prev.base) not in _NOT_NOUNS:
+            m.source, m.country, m.cands = "demonym", iso, []
 
 
 def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:

@@ -27,6 +27,7 @@ from ..geo.gazetteer import load_gazetteer
 from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
     accept_deferred_mentions,
+    demote_adjective_countries,
     extract_demonyms,
     extract_entity_mentions,
     extract_gazetteer_mentions,
@@ -92,13 +93,14 @@ class PlaceStage(Stage):
             title_keys = frozenset(m.key for m in title_mentions)
         mentions = extract_entity_mentions(doc.text, tokens, locs, gaz)
         # the tagger skips entities, except a place named after a body's head inside one
-        covered = uncover_bodies(tokens, [s for s in entities if s.label not in LOC_LABELS]) + [
-            (s.start, s.end) for s in locs]
+        covered, located = uncover_bodies(tokens, [s for s in entities if s.label not in LOC_LABELS])
+        covered += [(s.start, s.end) for s in locs]
         deferred: list = []
         gaz_mentions = extract_gazetteer_mentions(
             doc.text, tokens, covered, gaz, self.match_gazetteer, self.min_population, title_keys,
-            deferred)
+            deferred, located)
         mentions += gaz_mentions
+        demote_adjective_countries(doc.text, tokens, mentions)  # الأسرة السعودية
         covered = [(s.start, s.end) for s in entities] + [(m.start, m.end) for m in mentions]
         if self.demonyms:
             mentions += extract_demonyms(tokens, covered)
