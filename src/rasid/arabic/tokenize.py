@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from .normalize import normalize_name
 
@@ -70,7 +71,7 @@ def load_wordfreq() -> dict[str, int]:
     return freq
 
 
-def _accept_bare(whole: str, rest: str, freq: dict[str, int]) -> bool:
+def _accept_bare(whole: str, rest: str, freq: Any) -> bool:
     if len(rest) < 3 or not freq:
         return False
     f_rest = freq.get(rest, 0)
@@ -78,9 +79,10 @@ def _accept_bare(whole: str, rest: str, freq: dict[str, int]) -> bool:
 
 
 @lru_cache(maxsize=30_000)  # 86.2 % hits; 89.8 % with 100,000 and ~20 MB more per process (bench/memory_worker.py --hit-rates)
-def split_proclitics(norm: str) -> tuple[str, bool, str]:
-    """Return ``(clitic, article, base)`` for a normalised word."""
-    freq = load_wordfreq()
+def split_proclitics(norm: str, freq: Any = None) -> tuple[str, bool, str]:
+    """Return ``(clitic, article, base)`` for a normalised word; `freq`: the word counts to
+    read (``get``), `load_wordfreq` unless given."""
+    freq = load_wordfreq() if freq is None else freq
     # conjunction? preposition? + article: وبال، فال، بال، كال، وال، ال، لل، ولل
     m = re.match(r"^([وف]?)([بك]?)ال(.+)$", norm)
     if m and len(m.group(3)) >= 2:
