@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -55,12 +56,25 @@ class Token:
 
 
 @lru_cache(maxsize=1)
+def _wordfreq_bytes() -> bytes:
+    try:
+        return resources.files("rasid.arabic").joinpath("data/wordfreq.tsv.gz").read_bytes()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return b""
+
+
+@lru_cache(maxsize=1)
+def wordfreq_digest() -> str:
+    """CRC-32 of the lexicon file (``"0"`` when absent): what was split with which counts."""
+    raw = _wordfreq_bytes()
+    return f"{zlib.crc32(raw):08x}" if raw else "0"
+
+
+@lru_cache(maxsize=1)
 def load_wordfreq() -> dict[str, int]:
     """Normalised word -> corpus count. Empty when the lexicon file is absent."""
-    try:
-        ref = resources.files("rasid.arabic").joinpath("data/wordfreq.tsv.gz")
-        raw = ref.read_bytes()
-    except (FileNotFoundError, ModuleNotFoundError):
+    raw = _wordfreq_bytes()
+    if not raw:
         return {}
     freq: dict[str, int] = {}
     for line in gzip.decompress(raw).decode("utf-8").splitlines():

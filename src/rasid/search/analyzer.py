@@ -22,7 +22,7 @@ from typing import Any, Callable, NamedTuple
 
 from ..arabic.normalize import normalize_key
 from ..arabic.stem import stem_light10, stem_snowball
-from ..arabic.tokenize import load_wordfreq, split_proclitics
+from ..arabic.tokenize import load_wordfreq, split_proclitics, wordfreq_digest
 
 #: Bumped whenever analysis output changes; the store reindexes on a mismatch.
 ANALYZER_VERSION = 2
@@ -147,8 +147,9 @@ class Analyzer:
 
     @property
     def signature(self) -> str:
-        """What the index was built with; a change means the index must be rebuilt."""
-        return f"{self.name}/v{ANALYZER_VERSION}"
+        """What the index was built with; a change means the index must be rebuilt: the
+        analyzer, its version and the word-frequency lexicon that its splits read."""
+        return f"{self.name}/v{ANALYZER_VERSION}/lex{wordfreq_digest()}"
 
     def analyze_word(self, surface: str) -> tuple[str, str]:
         """Return ``(exact, stem)`` for one word or number as written (cached)."""
