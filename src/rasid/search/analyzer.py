@@ -52,18 +52,17 @@ class KeyCounts:
     """The word-frequency lexicon (``rasid.arabic.tokenize.load_wordfreq``, whose words keep
     ة) read in the key form the analyzer splits (ة -> ه): a word ending in ه counts both
     spellings (ة only ends a word). Reading the lexicon's own form missed every word with ة
-    (كدمه: 0, so ك + دمه), and مدرسة / مدرسه could split apart."""
-
-    def __init__(self) -> None:
-        self.freq = load_wordfreq()
+    (كدمه: 0, so ك + دمه), and مدرسة / مدرسه could split apart. The lexicon is loaded on
+    the first word, not when an analyzer is made (opening a store makes one)."""
 
     def __bool__(self) -> bool:
-        return bool(self.freq)
+        return bool(load_wordfreq())
 
     def get(self, word: str, default: int = 0) -> int:
-        n = self.freq.get(word, 0)
+        freq = load_wordfreq()
+        n = freq.get(word, 0)
         if word.endswith("ه"):
-            n += self.freq.get(word[:-1] + "ة", 0)
+            n += freq.get(word[:-1] + "ة", 0)
         return n or default
 
 
