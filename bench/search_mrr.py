@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
          [f["snowball"], f["clitic split (exact form)"]], [1.0, 1.0]),
         ("snowball + exact, exact weight 0.5",
          [f["snowball"], f["clitic split (exact form)"]], [1.0, 0.5]),
-        ("(iv) snowball(clitic split) + exact (2 columns, shipped)",
+        ("(iv) shipped analyzer: its stem + exact (2 columns)",
          [f["shipped stem"], f["clitic split (exact form)"]], [1.0, 1.0]),
         ("snowball(clitic split) + exact, exact weight 0.5",
          [f["snowball(clitic split)"], f["clitic split (exact form)"]], [1.0, 0.5]),
