@@ -28,7 +28,7 @@ from typing import Callable
 
 from rasid.arabic.normalize import normalize_key
 from rasid.arabic.stem import stem_light10, stem_snowball
-from rasid.search.analyzer import TERM_RE, Analyzer
+from rasid.search.analyzer import TERM_RE, Analyzer, get_analyzer
 
 DATA = "/work/shared/data/news/saudinewsnet/saudinewsnet.jsonl.gz"
 
@@ -62,6 +62,7 @@ def _alnum(w: str) -> str:
 
 def make_term_funcs() -> dict[str, Callable[[str], str]]:
     exact = Analyzer("none").analyze_word
+    shipped = get_analyzer().analyze_word
     funcs = {
         "none (normalised surface)": lambda w: _alnum(normalize_key(w)),
         "clitic split (exact form)": lambda w: exact(w)[0],
@@ -69,6 +70,9 @@ def make_term_funcs() -> dict[str, Callable[[str], str]]:
         "snowball": lambda w: _alnum(stem_snowball(_alnum(normalize_key(w)))),
         "light10(clitic split)": lambda w: stem_light10(exact(w)[0]) if exact(w)[0] else "",
         "snowball(clitic split)": lambda w: _alnum(stem_snowball(exact(w)[0])) if exact(w)[0] else "",
+        # the shipped analyzer's stem: Snowball on the clitic-split form, whose one-letter
+        # proclitics the stem also loses where the lexicon says so (`strip_bare_proclitic`)
+        "shipped stem": lambda w: shipped(w)[1],
     }
     cache: dict[str, dict[str, str]] = {k: {} for k in funcs}
 
@@ -270,8 +274,8 @@ def main(argv: list[str] | None = None) -> None:
          [f["snowball"], f["clitic split (exact form)"]], [1.0, 1.0]),
         ("snowball + exact, exact weight 0.5",
          [f["snowball"], f["clitic split (exact form)"]], [1.0, 0.5]),
-        ("(iv) snowball(clitic split) + exact (2 columns, shipped)",
-         [f["snowball(clitic split)"], f["clitic split (exact form)"]], [1.0, 1.0]),
+        ("(iv) shipped analyzer: its stem + exact (2 columns)",
+         [f["shipped stem"], f["clitic split (exact form)"]], [1.0, 1.0]),
         ("snowball(clitic split) + exact, exact weight 0.5",
          [f["snowball(clitic split)"], f["clitic split (exact form)"]], [1.0, 0.5]),
     ]

@@ -285,3 +285,49 @@ def test_index_forms_carried_from_a_worker(engine, tmp_path):
             store.add_documents([doc])
             assert search(store, word) == []
             assert [h.id for h in search(store, "خاتمة" if change == "text" else _only_in(a, b))] == [doc.id]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_quoted_phrase_matches_its_words_with_a_proclitic(engine, tmp_path):
+    """A proclitic is part of the Arabic word: "كرة القدم" finds «الاتحاد الاوروبي لكرة
+    القدم» strictly (no fallback, not partial), highlighted as written; the words after
+    other articles' prepositions too (بنسبة is نسبة)."""
+    import json
+
+    from contract_data import RESOURCES
+
+    records = [json.loads(line) for line in
+               (RESOURCES / "saudinewsnet-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = [Document(text=r["content"], title=r["title"], url=r["url"], source=r["source"])
+            for r in records]
+    with open_store(archive_location(engine, tmp_path)) as store:
+        store.add_documents(docs)
+        hits = search(store, '"كرة القدم"')
+        assert not hits.phrases_relaxed and not any(h.partial for h in hits)
+        football = next(h for h in hits if h.title.startswith("ميسي ورونالدو"))
+        text = store.get_document(football.id).text
+        pairs = zip(football.matches, football.matches[1:])
+        assert "لكرة القدم" in [text[a[0]:b[1]] for a, b in pairs]
+        quoted = search(store, '"نسبة"', limit=20)
+        written = {w for h in quoted for w in hit_words(h, store.get_document(h.id).text)}
+        assert "بنسبة" in written
+
+
+@pytest.mark.parametrize("engine", [e for e in ENGINES if e != "sqlite-memory"])
+def test_an_index_of_another_analyzer_is_rebuilt_on_open(engine, tmp_path):
+    """An archive indexed by an older analyzer (here light10, whose stems differ) is
+    rebuilt when it is opened, once: then it searches like a fresh one."""
+    from rasid.search.analyzer import Analyzer
+
+    location = archive_location(engine, tmp_path)
+    with open_store(location, analyzer=Analyzer("light10", "base")) as old:
+        old.add_documents(make_docs(), batch_size=7)
+        assert old.reindex() == 0  # its own analyzer's index already
+        light = [(h.id, round(h.score, 6)) for h in search(old, "الهجمات", limit=30)]
+    with open_store(location) as store:
+        assert store.reindex() == 0  # rebuilt when opened
+        now = [(h.id, round(h.score, 6)) for h in search(store, "الهجمات", limit=30)]
+        with open_store(":memory:") as fresh:
+            fresh.add_documents(make_docs(), batch_size=7)
+            assert now == [(h.id, round(h.score, 6)) for h in search(fresh, "الهجمات", limit=30)]
+    assert now != light

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from rasid.search.analyzer import Analyzer, get_analyzer
+from rasid.arabic.normalize import normalize_key
+from rasid.search.analyzer import Analyzer, KeyCounts, get_analyzer, strip_bare_proclitic
 
 TEXT = ('تحدث الرئيس الفرنسي، فرانسوا هولاند، عن شن "حرب لا رحمة فيها" على المسؤولين '
         'عن الأحداث الأخيرة في باريس يوم 13 نوفمبر/تشرين الثاني 2015.')
@@ -88,3 +89,33 @@ def test_named_analyzers(name):
 def test_unknown_stemmer_is_refused():
     with pytest.raises(ValueError):
         Analyzer("porter")
+
+
+@pytest.mark.parametrize("word,with_proclitic", [
+    ("كرة", "لكرة"), ("حماية", "لحماية"), ("نسبة", "بنسبة"), ("قيمة", "بقيمة"),
+    ("لجنة", "للجنة"), ("لاعب", "للاعب"), ("رئيس", "للرئيس"), ("قاهرة", "وبالقاهرة"),
+])
+def test_a_word_and_the_word_after_a_proclitic_share_a_stem(analyzer, word, with_proclitic):
+    """ل، ب، و are part of the written word, not another word: لكرة القدم is كرة القدم."""
+    assert forms(analyzer, with_proclitic)[1] == forms(analyzer, word)[1]
+
+
+@pytest.mark.parametrize("word,not_a_proclitic", [
+    ("كتاب", "تاب"), ("وزير", "زير"), ("بلدية", "لدية"), ("ولاية", "لاية"), ("كانت", "انت"),
+    ("كيري", "يري"),
+])
+def test_a_first_letter_that_belongs_to_the_word_stays(analyzer, word, not_a_proclitic):
+    """Nouns whose first letter is a root letter take the article (الكتاب، الوزير); verbs
+    and names are left as the tokenizer splits them (Snowball may still shorten the stem:
+    وزير -> زير is its own rule)."""
+    key = normalize_key(word)
+    assert forms(analyzer, word)[0] == key
+    assert strip_bare_proclitic(key, KeyCounts()) == key
+
+
+@pytest.mark.parametrize("a,b", [("بلدية", "بلديه"), ("كدمة", "كدمه"), ("للجنة", "للجنه")])
+def test_taa_marbuta_and_ha_split_alike(analyzer, a, b):
+    """The lexicon keeps ة; the analyzer reads it in key form (ة = ه), so a word splits the
+    same way in either spelling (بلدية was ب + لديه when its ة form was not looked up)."""
+    assert forms(analyzer, a) == forms(analyzer, b)
+    assert forms(analyzer, "بلدية")[0] == "بلديه"

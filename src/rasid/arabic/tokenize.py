@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from .normalize import normalize_name
 
@@ -54,12 +56,25 @@ class Token:
 
 
 @lru_cache(maxsize=1)
+def _wordfreq_bytes() -> bytes:
+    try:
+        return resources.files("rasid.arabic").joinpath("data/wordfreq.tsv.gz").read_bytes()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return b""
+
+
+@lru_cache(maxsize=1)
+def wordfreq_digest() -> str:
+    """CRC-32 of the lexicon file (``"0"`` when absent): what was split with which counts."""
+    raw = _wordfreq_bytes()
+    return f"{zlib.crc32(raw):08x}" if raw else "0"
+
+
+@lru_cache(maxsize=1)
 def load_wordfreq() -> dict[str, int]:
     """Normalised word -> corpus count. Empty when the lexicon file is absent."""
-    try:
-        ref = resources.files("rasid.arabic").joinpath("data/wordfreq.tsv.gz")
-        raw = ref.read_bytes()
-    except (FileNotFoundError, ModuleNotFoundError):
+    raw = _wordfreq_bytes()
+    if not raw:
         return {}
     freq: dict[str, int] = {}
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
@@ -70,7 +85,7 @@ def load_wordfreq() -> dict[str, int]:
     return freq
 
 
-def _accept_bare(whole: str, rest: str, freq: dict[str, int]) -> bool:
+def _accept_bare(whole: str, rest: str, freq: Any) -> bool:
     if len(rest) < 3 or not freq:
         return False
     f_rest = freq.get(rest, 0)
@@ -78,9 +93,10 @@ def _accept_bare(whole: str, rest: str, freq: dict[str, int]) -> bool:
 
 
 @lru_cache(maxsize=30_000)  # 86.2 % hits; 89.8 % with 100,000 and ~20 MB more per process (bench/memory_worker.py --hit-rates)
-def split_proclitics(norm: str) -> tuple[str, bool, str]:
-    """Return ``(clitic, article, base)`` for a normalised word."""
-    freq = load_wordfreq()
+def split_proclitics(norm: str, freq: Any = None) -> tuple[str, bool, str]:
+    """Return ``(clitic, article, base)`` for a normalised word; `freq`: the word counts to
+    read (``get``), `load_wordfreq` unless given."""
+    freq = load_wordfreq() if freq is None else freq
     # conjunction? preposition? + article: وبال، فال، بال، كال، وال، ال، لل، ولل
     m = re.match(r"^([وف]?)([بك]?)ال(.+)$", norm)
     if m and len(m.group(3)) >= 2:

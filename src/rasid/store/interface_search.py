@@ -27,7 +27,9 @@ class SearchMethods(abc.ABC):
 
     @abc.abstractmethod
     def reindex(self, batch_size: int = 500) -> int:
-        """Rebuild the search index from the stored articles; return how many were indexed."""
+        """Rebuild the search index from the stored articles when it was built by another
+        analyzer (its signature in ``index_info``: an opened store calls this, and a second
+        process waiting for the first rebuild finds it done); return how many were indexed."""
 
     @abc.abstractmethod
     def search_rows(self, plan: Any) -> list[Any]:

@@ -117,11 +117,16 @@ class SqliteSearchMixin:
             self.reindex()
 
     def reindex(self, batch_size: int = 500) -> int:
-        """Rebuild the FTS index from the stored articles; return how many were indexed."""
+        """Rebuild the FTS index from the stored articles when it was built by another
+        analyzer; return how many were indexed (0: it is this analyzer's already)."""
         with self._lock:
             con = self.con
             con.execute("BEGIN IMMEDIATE")
             try:
+                row = con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()
+                if row is not None and row[0] == self.analyzer.signature:
+                    con.execute("COMMIT")
+                    return 0  # another process rebuilt it while we waited for the lock
                 con.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
                 n = 0
                 last = 0
