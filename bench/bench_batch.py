@@ -119,12 +119,12 @@ PHASE_LINE = re.compile(r"^rasid batch: (\w+) done in [\d.]+ s")
 def classify(pid: int, root: int, name: str) -> str:
     """Which part of a `rasid batch` run a process is: the driver (the rasid process
     itself), the JVM (driver and executor in local mode), the Python workers (PySpark's
-    daemon and the workers it forks; an exited worker has no command line left)."""
+    daemon and the workers it forks), other (spark-submit's shell script)."""
     if pid == root:
         return "driver"
-    if "java" in name.split(" ")[0]:
+    if name.split(" ")[0].endswith("/java"):
         return "jvm"
-    return "python" if "pyspark" in name or not name else "other"
+    return "python" if "pyspark.daemon" in name or "pyspark.worker" in name else "other"
 
 
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, dict]:
@@ -147,8 +147,10 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.Comple
             for pid in list_tree(proc.pid):
                 rss, seconds, name = read_process(pid)
                 total += rss
-                kind = classify(pid, proc.pid, name)
-                cpu[pid] = (cpu[pid][0] if pid in cpu else kind, max(cpu.get(pid, ("", 0.0))[1], seconds))
+                # the JVM starts as spark-submit's shell script and a worker's command line is
+                # gone once it has exited: a process is what it was last seen running
+                kind = classify(pid, proc.pid, name) if name else cpu.get(pid, ("python", 0.0))[0]
+                cpu[pid] = (kind, max(cpu.get(pid, ("", 0.0))[1], seconds))
                 if kind == "jvm":
                     peak["jvm"] = max(peak["jvm"], rss)
                 elif kind == "python" and name:
@@ -158,7 +160,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.Comple
             return totals()
 
     def totals() -> dict[str, float]:
-        return {k: sum(s for kind, s in cpu.values() if kind == k) for k in ("driver", "jvm", "python")}
+        return {k: sum(s for kind, s in cpu.values() if kind == k) for k in ("driver", "jvm", "python", "other")}
 
     def keep_sampling() -> None:
         while proc.poll() is None:
@@ -193,11 +195,12 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.Comple
 def print_phases(master: str, phases: list) -> None:
     """The phase table of one batch run: wall and CPU seconds (driver, JVM, Python workers)
     and the cores the phase kept busy on average (CPU / wall)."""
-    print(f"    {'phase':<16} {'wall s':>8} {'CPU s':>8} {'JVM':>8} {'Python':>8} {'driver':>8} {'cores':>6}")
+    print(f"    {'phase':<16} {'wall s':>8} {'CPU s':>8} {'JVM':>8} {'Python':>8} {'driver':>8} {'other':>8} "
+          f"{'cores':>6}")
     for name, wall, cpu in phases:
         total = sum(cpu.values())
         print(f"    {name:<16} {wall:8.1f} {total:8.1f} {cpu['jvm']:8.1f} {cpu['python']:8.1f} "
-              f"{cpu['driver']:8.1f} {total / wall if wall else 0:6.2f}")
+              f"{cpu['driver']:8.1f} {cpu['other']:8.1f} {total / wall if wall else 0:6.2f}")
 
 
 def mib(n: float) -> str:
@@ -210,10 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--masters", nargs="+", default=["local[1]", "local[2]"])
     parser.add_argument("--no-ingest", action="store_true", help="the batch runs only (no ingest ratio)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="work in this folder and keep it: the input and each run's tables")
     args = parser.parse_args(argv)
     env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
     py = [sys.executable, "-m", "rasid"]
     with tempfile.TemporaryDirectory(prefix="rasid-bench-batch-") as tmp:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmp = str(args.keep)
         src = Path(tmp) / "input.jsonl"
         used, copies = write_sample(args.corpus, args.articles, src)
         print(f"N={args.articles} records ({used} from {args.corpus.name}, {copies} resampled copies)  "
@@ -235,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         walls: dict[str, dict[str, float]] = {}
         for master in args.masters:
             out = Path(tmp) / f"tables-{master.strip('[]')}"
-            done, m = run_measured(py + ["batch", str(src), "-o", str(out), "--master", master, "--json"], env)
+            done, m = run_measured(py + ["batch", str(src), "-o", str(out), "--master", master, "--json",
+                                         "--overwrite"], env)
             if done.returncode not in (0, 1) or not done.stdout.strip():
                 # exit 1 is "some records rejected", but also what Python exits with on an
                 # uncaught exception (a Spark job that failed, a JVM out of memory): a run
