@@ -3,6 +3,11 @@ articles: `rasid ingest` + `rasid export` into a temporary archive, and `rasid b
 --master local[2]` on the same input file, then the two compared.
 
     python bench/batch_parity.py [--n 1000] [--corpus PATH] [--master 'local[2]'] [--keep DIR]
+    python bench/batch_parity.py --tables DIR_A DIR_B     # two `rasid batch` outputs, every table
+
+With ``--tables`` it compares two batch output folders instead (e.g. the same input before
+and after a change to the job): every row of every table, as a multiset of rows (part
+files and row order may differ), and exits 1 on any difference.
 
 Compared, as tests/integration/test_batch_spark.py does on 8 articles: the articles (id,
 title, text, published), the spans of the entities, places, dates and events layers
@@ -116,6 +121,29 @@ def explain_spans(one_rows: list[dict], batch_rows: list[dict]) -> None:
             print(f"    {side}, by how the span was made: " + ", ".join(f"{k} {v}" for k, v in sorted(made.items())))
 
 
+def compare_tables(a: Path, b: Path, show: int) -> int:
+    """Every table of two `rasid batch` outputs, row by row (a multiset: order and part files
+    may differ); the number of rows that differ."""
+    from collections import Counter
+
+    from rasid.batch.job import TABLES
+
+    differences = 0
+    for name in TABLES:
+        rows = [Counter(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str)
+                        for r in read_table(folder, name)) for folder in (a, b)]
+        only_a, only_b = rows[0] - rows[1], rows[1] - rows[0]
+        n = sum(only_a.values()) + sum(only_b.values())
+        print(f"{name:16s} {sum(rows[0].values()):8d} {sum(rows[1].values()):8d}  "
+              f"{'same' if not n else f'{n} rows differ'}")
+        for side, extra in (("only A", only_a), ("only B", only_b)):
+            for row in sorted(extra)[:show]:
+                print(f"    {side}: {row[:300]}")
+        differences += n
+    print("SAME" if not differences else f"DIFFERENT: {differences} rows differ")
+    return differences
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1000, help="articles: the first N lines of the corpus")
@@ -123,7 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--show", type=int, default=5, help="differences printed per kind")
     ap.add_argument("--keep", default=None, help="work in this folder and keep it (default: a temporary one)")
+    ap.add_argument("--tables", nargs=2, type=Path, metavar=("DIR_A", "DIR_B"),
+                    help="compare two `rasid batch` output folders, every table, and nothing else")
     args = ap.parse_args(argv)
+    if args.tables:
+        return 1 if compare_tables(*args.tables, args.show) else 0
     if not args.corpus.exists():
         raise SystemExit(f"{args.corpus}: no such corpus file (give --corpus)")
 

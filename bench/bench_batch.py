@@ -2,6 +2,7 @@
 in one run, on the same N SaudiNewsNet articles (issue 18 item 5).
 
     nice python bench/bench_batch.py [--articles 20000] [--corpus PATH] [--masters local[1] local[2]]
+                                     [--no-ingest]
 
 Writes the first N records of the corpus to a temporary JSON Lines file. SaudiNewsNet
 holds 29,995 records; for more, it is resampled: copy k of a record (k = 1, 2, ...) has a
@@ -14,10 +15,17 @@ seconds and CPU seconds (the process and all its children: the JVM and the Pytho
 workers) and articles/s, and for the batch runs the analysis phase alone, the partitions,
 how many times the pipeline (models, gazetteers) was built (once per Python worker
 process is right: one per core), and the peak memory (RSS): the whole process tree, the
-JVM (in local mode driver and executor in one) and the largest Python worker. Ends with the
-ratios: each master to the first (the goal: local[2] >= 1.8 x local[1]) and to ingest.
+JVM (in local mode driver and executor in one) and the largest Python worker; then its
+phase table: for each phase of the job (start: JVM, session, listing and line numbers;
+analyse; article tables; entities; near-duplicates; stories; rest: the final counts and
+the JVM's exit) the wall seconds and the CPU seconds of the JVM, the Python workers and the
+driver, sampled when the job writes ``rasid batch: PHASE done in S s`` on stderr, and the
+cores the phase kept busy (CPU / wall). Ends with the ratios: each master to the first
+(the goal: local[2] >= 1.8 x local[1]) and to ingest, and each phase's speed-up.
 Wall-clock ratios mean something only on an otherwise idle machine; the CPU seconds say
-what the work cost under any load.
+what the work cost under any load. A run that prints no report failed, whatever its exit
+code (an uncaught exception exits 1, as "some records rejected" does): the bench prints
+its stderr and stops.
 """
 from __future__ import annotations
 
@@ -26,6 +34,7 @@ import gzip
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -103,38 +112,95 @@ def read_process(pid: int) -> tuple[int, float, str]:
         return 0, 0.0, ""
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, dict[str, float]]:
+#: the line `rasid batch` writes to stderr as each phase ends (`rasid.batch.derive.write_tables`)
+PHASE_LINE = re.compile(r"^rasid batch: (\w+) done in [\d.]+ s")
+
+
+def classify(pid: int, root: int, name: str) -> str:
+    """Which part of a `rasid batch` run a process is: the driver (the rasid process
+    itself), the JVM (driver and executor in local mode), the Python workers (PySpark's
+    daemon and the workers it forks), other (spark-submit's shell script)."""
+    if pid == root:
+        return "driver"
+    if name.split(" ")[0].endswith("/java"):
+        return "jvm"
+    return "python" if "pyspark.daemon" in name or "pyspark.worker" in name else "other"
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, dict]:
     """Run `cmd`; its output, wall seconds, CPU seconds of the whole process tree (each
-    process's last sample, every 0.5 s), Python worker processes started, and peak memory:
-    the whole tree, the largest JVM and the largest Python worker (pyspark.daemon / worker)."""
+    process's last sample, every 0.5 s), Python worker processes started, peak memory (the
+    whole tree, the largest JVM and the largest Python worker), and per phase (the lines
+    `PHASE_LINE` on stderr) the wall seconds and the CPU seconds of the driver, the JVM and
+    the Python workers, sampled when the line is read."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     peak = {"tree": 0, "jvm": 0, "python_worker": 0}
-    cpu: dict[int, float] = {}
+    cpu: dict[int, tuple[str, float]] = {}
     workers: set[int] = set()
+    lock = threading.Lock()
+    phases: list[tuple[str, float, dict[str, float]]] = [("start", t0, {})]
 
-    def sample() -> None:
-        while proc.poll() is None:
-            total = 0
+    def sample() -> dict[str, float]:
+        total = 0
+        with lock:
             for pid in list_tree(proc.pid):
                 rss, seconds, name = read_process(pid)
                 total += rss
-                cpu[pid] = max(cpu.get(pid, 0.0), seconds)
-                if "java" in name.split(" ")[0]:
+                # the JVM starts as spark-submit's shell script and a worker's command line is
+                # gone once it has exited: a process is what it was last seen running
+                kind = classify(pid, proc.pid, name) if name else cpu.get(pid, ("python", 0.0))[0]
+                cpu[pid] = (kind, max(cpu.get(pid, ("", 0.0))[1], seconds))
+                if kind == "jvm":
                     peak["jvm"] = max(peak["jvm"], rss)
-                elif "pyspark.daemon" in name or "pyspark.worker" in name:
+                elif kind == "python" and name:
                     peak["python_worker"] = max(peak["python_worker"], rss)
                     workers.add(pid)
             peak["tree"] = max(peak["tree"], total)
+            return totals()
+
+    def totals() -> dict[str, float]:
+        return {k: sum(s for kind, s in cpu.values() if kind == k) for k in ("driver", "jvm", "python", "other")}
+
+    def keep_sampling() -> None:
+        while proc.poll() is None:
+            sample()
             time.sleep(0.5)
 
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    out, err = proc.communicate()
-    thread.join()
-    return (subprocess.CompletedProcess(cmd, proc.returncode, out, err),
-            {**peak, "wall": time.perf_counter() - t0, "cpu": sum(cpu.values()),
-             "python_processes": len(workers)})
+    err_lines: list[str] = []
+
+    def read_stderr() -> None:
+        for line in proc.stderr:  # type: ignore[union-attr]
+            err_lines.append(line)
+            found = PHASE_LINE.match(line)
+            if found:
+                phases.append((found.group(1), time.perf_counter(), sample()))
+
+    threads = [threading.Thread(target=keep_sampling, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
+    for thread in threads:
+        thread.start()
+    out = proc.stdout.read()  # type: ignore[union-attr]
+    proc.wait()
+    for thread in threads:
+        thread.join()
+    phases.append(("rest", time.perf_counter(), totals()))
+    table = []
+    for (_, t_a, cpu_a), (name, t_b, cpu_b) in zip(phases, phases[1:]):
+        table.append((name, t_b - t_a, {k: cpu_b.get(k, 0.0) - cpu_a.get(k, 0.0) for k in cpu_b}))
+    return (subprocess.CompletedProcess(cmd, proc.returncode, out, "".join(err_lines)),
+            {**peak, "wall": time.perf_counter() - t0, "cpu": sum(s for _, s in cpu.values()),
+             "python_processes": len(workers), "phases": table})
+
+
+def print_phases(master: str, phases: list) -> None:
+    """The phase table of one batch run: wall and CPU seconds (driver, JVM, Python workers)
+    and the cores the phase kept busy on average (CPU / wall)."""
+    print(f"    {'phase':<16} {'wall s':>8} {'CPU s':>8} {'JVM':>8} {'Python':>8} {'driver':>8} {'other':>8} "
+          f"{'cores':>6}")
+    for name, wall, cpu in phases:
+        total = sum(cpu.values())
+        print(f"    {name:<16} {wall:8.1f} {total:8.1f} {cpu['jvm']:8.1f} {cpu['python']:8.1f} "
+              f"{cpu['driver']:8.1f} {cpu['other']:8.1f} {total / wall if wall else 0:6.2f}")
 
 
 def mib(n: float) -> str:
@@ -146,32 +212,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--masters", nargs="+", default=["local[1]", "local[2]"])
+    parser.add_argument("--no-ingest", action="store_true", help="the batch runs only (no ingest ratio)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="work in this folder and keep it: the input and each run's tables")
     args = parser.parse_args(argv)
     env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
     py = [sys.executable, "-m", "rasid"]
     with tempfile.TemporaryDirectory(prefix="rasid-bench-batch-") as tmp:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmp = str(args.keep)
         src = Path(tmp) / "input.jsonl"
         used, copies = write_sample(args.corpus, args.articles, src)
         print(f"N={args.articles} records ({used} from {args.corpus.name}, {copies} resampled copies)  "
               f"cores: {os.cpu_count()}  load average at the start: {os.getloadavg()[0]:.1f}", flush=True)
-        done, m = run_measured(py + ["ingest", str(src), "--db", str(Path(tmp) / "ingest.db"), "--workers", "1",
-                                  "--json"], env)
-        if done.returncode not in (0, 1):
-            print(f"ingest failed ({done.returncode}): {done.stderr[-2000:]}")
-            return 1
-        stored = json.loads(done.stdout.strip().splitlines()[-1])["stored"]
-        ingest_rate = stored / m["wall"]
-        print(f"ingest --workers 1   articles {stored:>6}  {m['wall']:8.1f}s wall {m['cpu']:8.1f}s CPU  "
-              f"{ingest_rate:7.2f} articles/s  {stored / m['cpu']:6.2f} per CPU-second  "
-              f"peak RSS {mib(m['tree'])}", flush=True)
+        ingest_rate = 0.0
+        if not args.no_ingest:
+            done, m = run_measured(py + ["ingest", str(src), "--db", str(Path(tmp) / "ingest.db"), "--workers",
+                                         "1", "--json"], env)
+            if done.returncode not in (0, 1) or not done.stdout.strip():
+                print(f"ingest failed ({done.returncode}): {done.stderr[-2000:]}")
+                return 1
+            stored = json.loads(done.stdout.strip().splitlines()[-1])["stored"]
+            ingest_rate = stored / m["wall"]
+            print(f"ingest --workers 1   articles {stored:>6}  {m['wall']:8.1f}s wall {m['cpu']:8.1f}s CPU  "
+                  f"{ingest_rate:7.2f} articles/s  {stored / m['cpu']:6.2f} per CPU-second  "
+                  f"peak RSS {mib(m['tree'])}", flush=True)
         rates: dict[str, tuple[float, float]] = {}
         memory: dict[str, tuple[float, float]] = {}
+        walls: dict[str, dict[str, float]] = {}
         for master in args.masters:
             out = Path(tmp) / f"tables-{master.strip('[]')}"
-            done, m = run_measured(py + ["batch", str(src), "-o", str(out), "--master", master, "--json"], env)
+            done, m = run_measured(py + ["batch", str(src), "-o", str(out), "--master", master, "--json",
+                                         "--overwrite"], env)
             if done.returncode not in (0, 1) or not done.stdout.strip():
-                # exit 1 is "some records rejected"; a run that printed no report failed too
-                print(f"batch {master} failed ({done.returncode}): {done.stderr[-2000:]}")
+                # exit 1 is "some records rejected", but also what Python exits with on an
+                # uncaught exception (a Spark job that failed, a JVM out of memory): a run
+                # that printed no report failed, whatever its exit code
+                print(f"batch {master} failed (exit {done.returncode}, no report): {done.stderr[-4000:]}")
                 return 1
             report = json.loads(done.stdout.strip().splitlines()[-1])
             n, phases = report["articles"], report.get("phases", {})
@@ -184,12 +262,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    partitions {report['partitions']}, pipeline built {report.get('pipelines_built')} times "
                   f"in {m['python_processes']} pyspark daemon/worker processes; "
                   f"peak RSS: all {mib(m['tree'])}, JVM {mib(m['jvm'])}, largest Python worker "
-                  f"{mib(m['python_worker'])}; phases (s) {phases}", flush=True)
+                  f"{mib(m['python_worker'])}", flush=True)
+            print_phases(master, m["phases"])
+            walls[master] = {name: wall for name, wall, _ in m["phases"]}
         first = args.masters[0]
         print("ratios (articles/s; analysis phase in brackets):")
         for master, (rate, analysis) in rates.items():
             print(f"    {master:<10} x{rate / rates[first][0]:.2f} {first} (x{analysis / rates[first][1]:.2f})"
-                  f"   x{rate / ingest_rate:.2f} ingest --workers 1")
+                  + (f"   x{rate / ingest_rate:.2f} ingest --workers 1" if ingest_rate else ""))
+        print(f"phases, wall seconds of {first} / each master's (the speed-up of each phase):")
+        for master in args.masters[1:]:
+            print(f"    {master:<10} " + "  ".join(
+                f"{name} x{walls[first][name] / wall:.2f}" for name, wall in walls[master].items()
+                if wall and name in walls[first]))
         print("memory per executor (local mode runs it in the driver JVM): the JVM's peak and one Python "
               "worker per core, each at most the largest worker's peak:")
         for master, (jvm, worker) in memory.items():

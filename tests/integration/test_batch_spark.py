@@ -41,16 +41,48 @@ def inputs(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tables(inputs, tmp_path_factory) -> tuple[Path, dict]:
-    from rasid.batch.job import run_batch, start_spark
+def spark():
+    from rasid.batch.job import start_spark
 
-    spark = start_spark("local[2]")
-    try:
-        out = tmp_path_factory.mktemp("batch-out") / "tables"
-        report = run_batch([str(inputs)], str(out), spark=spark, partitions=2)
-    finally:
-        spark.stop()
+    session = start_spark("local[2]")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def tables(spark, inputs, tmp_path_factory) -> tuple[Path, dict]:
+    from rasid.batch.job import run_batch
+
+    out = tmp_path_factory.mktemp("batch-out") / "tables"
+    report = run_batch([str(inputs)], str(out), spark=spark, partitions=2)
     return out, report
+
+
+def test_minhash_of_the_workers_is_sparks(spark):
+    """The signatures the Python workers compute (`compute_minhash`) are those of Spark's
+    `MinHashLSH` for the same seed and the 0/1 vectors of the same hashed features: the
+    word sets of real articles, and a one-word set."""
+    import zlib
+
+    from pyspark.ml.feature import MinHashLSH
+    from pyspark.ml.linalg import Vectors
+
+    from rasid.batch.analyse import FEATURES, MINHASH_SEED, compute_minhash
+    from rasid.batch.job import STORY_HASHES
+
+    texts = [json.loads(line)["content"] for line in
+             (RESOURCES / "saudinewsnet-stories.jsonl").read_text(encoding="utf-8").splitlines()[:3]]
+    sets = [set(text.split()) for text in texts] + [{"الرياض"}]
+    features = [sorted({zlib.crc32(w.encode("utf-8")) % FEATURES for w in words}) for words in sets]
+    frame = spark.createDataFrame([(i, Vectors.sparse(FEATURES, f, [1.0] * len(f))) for i, f in enumerate(features)],
+                                  ["i", "v"])
+    model = MinHashLSH(inputCol="v", outputCol="h", numHashTables=STORY_HASHES, seed=MINHASH_SEED).fit(frame)
+    theirs = {r["i"]: [int(h[0]) for h in r["h"]] for r in model.transform(frame).collect()}
+    assert len(theirs) == 4 and min(len(f) for f in features[:3]) > 50
+    for i, words in enumerate(sets):
+        assert compute_minhash(words, STORY_HASHES) == theirs[i]
+        assert compute_minhash(words, 128) == theirs[i][:128]  # a shorter draw is the prefix
+    assert compute_minhash(set(), 128) is None
 
 
 @pytest.fixture(scope="module")

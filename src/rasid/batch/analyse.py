@@ -2,9 +2,13 @@
 article (or rejection) out. The pipeline (the same registered stages as `rasid ingest`)
 is built once per worker process and reused by every partition it runs.
 
-No Spark import here except the vector type of the MinHash features."""
+No Spark import here: the MinHash signatures the similarity joins band are computed here,
+as Spark's `MinHashLSH` computes them (`minhash_coefficients`, `compute_minhash`), so the
+rows sent to the JVM carry a few hundred numbers per article instead of sparse vectors of
+thousands of shingles."""
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import json
@@ -14,11 +18,15 @@ from typing import Any, Iterable, Iterator
 
 from ..doc import Document
 from ..ingest import Rejection
+from .job import NEAR_DUPLICATE_HASHES, STORY_HASHES
 from .offices import list_office_events
 from .tables import convert_document_to_rows, split_origin
 
-#: dimensions of the hashed shingle features (MinHash LSH input)
+#: strings (shingles, words) are hashed to this many features before MinHash
 FEATURES = 1 << 20
+#: Spark's `MinHashLSH.HASH_PRIME` and the seed the job has always given `MinHashLSH`
+HASH_PRIME = 2038074743
+MINHASH_SEED = 20151113
 _PIPELINES: dict[tuple[str, ...], Any] = {}
 
 
@@ -111,14 +119,48 @@ def read_raw_record(file: str, line: int | None, kind: str, payload: Any) -> Doc
     return payload
 
 
-def hash_features(items: Iterable[str]) -> Any:
-    """A sparse 0/1 vector of hashed strings (None when there are none)."""
-    from pyspark.ml.linalg import SparseVector
+def java_random_ints(seed: int, bound: int, count: int) -> list[int]:
+    """`count` values of ``java.util.Random(seed).nextInt(bound)`` (what Scala's
+    ``Random(seed)`` draws): the 48-bit linear congruential generator and its rejection of
+    the top values, for a `bound` that is not a power of two."""
+    mask, multiplier = (1 << 48) - 1, 0x5DEECE66D
+    state, out = (seed ^ multiplier) & mask, []
+    while len(out) < count:
+        state = (state * multiplier + 0xB) & mask
+        bits = state >> 17
+        value = bits % bound
+        if bits - value + bound - 1 < 1 << 31:  # no int overflow in Java: accept
+            out.append(value)
+    return out
 
-    index = sorted({zlib.crc32(s.encode("utf-8")) % FEATURES for s in items})
-    if not index:
+
+@functools.lru_cache(maxsize=None)
+def minhash_coefficients(count: int) -> tuple[Any, Any]:
+    """``(a, b)``, arrays of `count` coefficients: those `MinHashLSH(numHashTables=count,
+    seed=MINHASH_SEED).fit` draws (``a = 1 + nextInt(P - 1)``, ``b = nextInt(P - 1)``,
+    alternately, from one generator); the first k of a longer draw are a shorter one's."""
+    import numpy as np
+
+    drawn = java_random_ints(MINHASH_SEED, HASH_PRIME - 1, 2 * count)
+    return (np.array(drawn[0::2], dtype=np.int64) + 1, np.array(drawn[1::2], dtype=np.int64))
+
+
+def compute_minhash(items: Iterable[str], count: int) -> list[int] | None:
+    """The MinHash signature of a set of strings as Spark's `MinHashLSHModel` gives it for
+    the 0/1 vector of their hashed features (index ``crc32 % FEATURES``): for each of the
+    `count` hash functions, ``min((1 + index) * a + b) mod HASH_PRIME`` over the indices;
+    None for an empty set (Spark rejects an empty vector)."""
+    import numpy as np
+
+    index = np.fromiter({zlib.crc32(s.encode("utf-8")) % FEATURES for s in items}, dtype=np.int64)
+    if not index.size:
         return None
-    return SparseVector(FEATURES, index, [1.0] * len(index))
+    a, b = minhash_coefficients(count)
+    least = np.full(count, HASH_PRIME, dtype=np.int64)
+    for start in range(0, index.size, 4096):  # (1 + index) * a < 2**51: no overflow in int64
+        chunk = index[start:start + 4096, None] + 1
+        np.minimum(least, ((chunk * a + b) % HASH_PRIME).min(axis=0), out=least)
+    return least.tolist()
 
 
 def extract_words(doc: Document) -> set[str]:
@@ -132,8 +174,8 @@ def convert_output(doc: Document) -> dict[str, Any]:
     article, mentions = convert_document_to_rows(doc)
     file, line = split_origin(doc.origin or "")
     article.update(mentions=mentions, offices=list_office_events(doc), file=file, line=line,
-                   reason=None, shingles=hash_features(extract_shingles(doc.text)),
-                   words=hash_features(extract_words(doc)))
+                   reason=None, shingle_minhash=compute_minhash(extract_shingles(doc.text), NEAR_DUPLICATE_HASHES),
+                   word_minhash=compute_minhash(extract_words(doc), STORY_HASHES))
     return article
 
 

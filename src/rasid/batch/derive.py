@@ -1,12 +1,13 @@
 """The tables of a batch run, derived from the analysed rows with Spark's own tools (no
 collecting to the driver): the per-article tables partitioned by ``published_date``,
-entities by a group-by over the whole input, near-duplicates by MinHash LSH, stories as
+entities by a group-by over the whole input, near-duplicates by banded MinHash LSH, stories as
 connected components of a similarity join. Schemas: docs/batch.md."""
 from __future__ import annotations
 
 from typing import Any
 
-from .job import NEAR_DUPLICATE, STORY_DAYS, STORY_ROUNDS, STORY_SIMILARITY
+from .job import (NEAR_DUPLICATE, NEAR_DUPLICATE_BANDS, STORY_BANDS, STORY_DAYS, STORY_ROUNDS,
+                  STORY_SIMILARITY)
 from .offices import link_offices
 
 PARTITION = "published_date"
@@ -33,22 +34,14 @@ def entity_id_of(label: Any, key: Any) -> Any:
     return F.substring(F.sha1(F.concat_ws("|", label, key)), 1, 16)
 
 
-def write_tables(spark: Any, frame: Any, output: str) -> dict[str, Any]:
-    """Write every table; counts, and the seconds each phase took (``phases``)."""
-    import time
-
+def write_tables(spark: Any, frame: Any, output: str, lap: Any) -> dict[str, Any]:
+    """Write every table; counts. ``lap(phase, following)`` is called as each phase ends
+    (`rasid.batch.job.Phases`)."""
     from pyspark.sql import functions as F
 
-    phases: dict[str, float] = {}
-    clock = [time.monotonic()]
-
-    def lap(name: str) -> None:
-        now = time.monotonic()
-        phases[name] = round(now - clock[0], 2)
-        clock[0] = now
-
-    frame.count()  # the analysis, once (the frame is persisted)
-    lap("analyse")
+    # the analysis, once (the frame is persisted), and what it read and rejected
+    n_rows, n_rejected = frame.select(F.count(F.lit(1)), F.count("reason")).first()
+    lap("analyse", following="article tables")
 
     rejected = frame.filter(F.col("reason").isNotNull()).select("file", "line", "reason")
     write(rejected.coalesce(1), output, "rejected", partitioned=False)
@@ -56,7 +49,7 @@ def write_tables(spark: Any, frame: Any, output: str) -> dict[str, Any]:
     # duplicates in the input, as rasid ingest finds them: same id (canonical URL), same text
     articles = keep_first(keep_first(read, "id"), "content_hash")
     articles = articles.persist()
-    n_articles, n_read = articles.count(), read.count()
+    n_articles = articles.count()
     write(articles.select("id", "url", "title", "text", "source", "author", "published",
                           "summary", "origin", "images", "meta", "content_hash", PARTITION),
           output, "articles")
@@ -67,15 +60,15 @@ def write_tables(spark: Any, frame: Any, output: str) -> dict[str, Any]:
     mentions = mentions.persist()
     write(mentions, output, "mentions")
     write_span_views(mentions, output)
-    lap("article_tables")
+    lap("article_tables", following="entities")
     write_entities(spark, mentions, output)
-    lap("entities")
+    lap("entities", following="near-duplicates")
     write_near_duplicates(articles, output)
-    lap("near_duplicates")
+    lap("near_duplicates", following="stories")
     write_stories(articles, output)
     lap("stories")
-    counts = {"articles": n_articles, "rejected": rejected.count(),
-              "duplicates": n_read - n_articles, "mentions": mentions.count(), "phases": phases}
+    counts = {"articles": n_articles, "rejected": n_rejected,
+              "duplicates": n_rows - n_rejected - n_articles, "mentions": mentions.count()}
     mentions.unpersist()
     articles.unpersist()
     return counts
@@ -149,27 +142,20 @@ COMPARED_HASHES = 128
 def similar_pairs(frame: Any, column: str, min_similarity: float, rows: int, bands: int,
                   keep: Any = None) -> Any:
     """``(a, b, a_published, b_published, a_day, b_day, similarity)`` with a < b: pairs of
-    articles whose `column` sets are at least `min_similarity` alike (Jaccard, estimated
-    from `COMPARED_HASHES` MinHash values of Spark's `MinHashLSH`), among the candidates
-    that agree on all `rows` values of at least one of `bands` bands (LSH banding: AND
-    within a band, OR across bands). Spark's own `approxSimilarityJoin` makes every pair
-    that agrees on any one value a candidate (OR only): articles share common words and
-    shingles (random SaudiNewsNet pairs: Jaccard 0.02 of content words, 0.04 of shingles),
-    so its candidates, each carrying both articles' vectors, grow as N² (about 27 million
-    for stories at N = 20,000). Banded, they grow with the similar pairs. `keep` filters
-    the candidates (on the ``a_``/``b_`` columns) before they are compared."""
-    from pyspark.ml.feature import MinHashLSH
-    from pyspark.ml.functions import vector_to_array
+    articles whose sets are at least `min_similarity` alike (Jaccard, estimated from the
+    first `COMPARED_HASHES` values of the MinHash signature in `column`, ``rows x bands``
+    values that the Python workers computed as Spark's `MinHashLSH` would:
+    `rasid.batch.analyse.compute_minhash`), among the candidates that agree on all `rows`
+    values of at least one of `bands` bands (LSH banding: AND within a band, OR across
+    bands). Spark's own `approxSimilarityJoin` makes every pair that agrees on any one
+    value a candidate (OR only): articles share common words and shingles (random
+    SaudiNewsNet pairs: Jaccard 0.02 of content words, 0.04 of shingles), so its
+    candidates, each carrying both articles' vectors, grow as N² (about 27 million for
+    stories at N = 20,000). Banded, they grow with the similar pairs. `keep` filters the
+    candidates (on the ``a_``/``b_`` columns) before they are compared."""
     from pyspark.sql import functions as F
 
-    data = frame.filter(F.col(column).isNotNull()).select("id", column)
-    model = MinHashLSH(inputCol=column, outputCol="hashes", numHashTables=rows * bands,
-                       seed=20151113).fit(data)
-    values = model.transform(data).select("id", F.posexplode("hashes").alias("pos", "h")).select(
-        "id", "pos", vector_to_array("h")[0].alias("value"))
-    signatures = values.groupBy("id").agg(
-        F.sort_array(F.collect_list(F.struct("pos", "value"))).alias("s")).select(
-        "id", F.col("s.value").alias("signature")).persist()
+    signatures = frame.filter(F.col(column).isNotNull()).select("id", F.col(column).alias("signature"))
     banded = signatures.select("id", F.posexplode(F.transform(
         F.sequence(F.lit(0), F.lit(bands - 1)),
         lambda i: F.slice(F.col("signature"), i * rows + 1, F.lit(rows)))).alias("band", "key"))
@@ -197,7 +183,7 @@ def write_near_duplicates(articles: Any, output: str) -> None:
     closest such original, as the archive's ``near_duplicates``."""
     from pyspark.sql import Window, functions as F
 
-    pairs = similar_pairs(articles, "shingles", NEAR_DUPLICATE, rows=4, bands=32)
+    pairs = similar_pairs(articles, "shingle_minhash", NEAR_DUPLICATE, *NEAR_DUPLICATE_BANDS)
     a_first = F.struct(F.coalesce("a_published", F.lit("")), F.col("a")) <= \
         F.struct(F.coalesce("b_published", F.lit("")), F.col("b"))
     oriented = pairs.select(
@@ -217,7 +203,7 @@ def write_stories(articles: Any, output: str) -> None:
 
     near = (F.col("a_day").isNull() | F.col("b_day").isNull()
             | (F.abs(F.datediff(F.to_date("a_day"), F.to_date("b_day"))) <= STORY_DAYS))
-    pairs = similar_pairs(articles, "words", STORY_SIMILARITY, rows=3, bands=200, keep=near)
+    pairs = similar_pairs(articles, "word_minhash", STORY_SIMILARITY, *STORY_BANDS, keep=near)
     edges = pairs.select(F.col("a").alias("src"), F.col("b").alias("dst")).union(
         pairs.select(F.col("b").alias("src"), F.col("a").alias("dst"))).persist()
     labels = articles.select("id", F.col("id").alias("story_id")).localCheckpoint()

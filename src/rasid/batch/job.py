@@ -24,6 +24,11 @@ NEAR_DUPLICATE = 0.75  # Jaccard of 5-character shingles (as `rasid.stories.near
 STORY_SIMILARITY = 0.25  # Jaccard of content words, published within STORY_DAYS
 STORY_DAYS = 3
 STORY_ROUNDS = 30
+# MinHash LSH banding, rows x bands: a candidate pair agrees on all rows of one band
+NEAR_DUPLICATE_BANDS = (4, 32)
+STORY_BANDS = (3, 200)
+NEAR_DUPLICATE_HASHES = NEAR_DUPLICATE_BANDS[0] * NEAR_DUPLICATE_BANDS[1]
+STORY_HASHES = STORY_BANDS[0] * STORY_BANDS[1]
 TABLES = ("articles", "mentions", "entities", "places", "dates", "events", "near_duplicates",
           "stories", "rejected")
 
@@ -119,7 +124,6 @@ def read_raw_records(spark: Any, files: list[str]) -> Any:
 
 
 def output_schema() -> Any:
-    from pyspark.ml.linalg import VectorUDT
     from pyspark.sql import types as T
 
     from .offices import event_schema
@@ -133,9 +137,27 @@ def output_schema() -> Any:
                                "summary", "origin", "images", "meta", "content_hash",
                                "published_date")]
     fields += [("mentions", T.ArrayType(mention)), ("offices", T.ArrayType(event_schema())),
-               ("shingles", VectorUDT()), ("words", VectorUDT()),
+               ("shingle_minhash", T.ArrayType(T.IntegerType())), ("word_minhash", T.ArrayType(T.IntegerType())),
                ("file", s), ("line", T.LongType()), ("reason", s)]
     return T.StructType([T.StructField(n, t) for n, t in fields])
+
+
+class Phases:
+    """The wall seconds of each phase of a run (``phases`` in the report); as each ends, a
+    line ``rasid batch: NAME done in S s`` on stderr (progress, and what
+    bench/bench_batch.py samples the processes' CPU at), and the Spark jobs of the next
+    phase are described by its name (Spark's UI and event log)."""
+
+    def __init__(self, spark: Any) -> None:
+        self.spark, self.seconds, self.clock = spark, {}, time.monotonic()
+
+    def lap(self, name: str, following: str | None = None) -> None:
+        now = time.monotonic()
+        self.seconds[name] = round(now - self.clock, 2)
+        self.clock = now
+        print(f"rasid batch: {name} done in {self.seconds[name]:.1f} s", file=sys.stderr, flush=True)
+        if following:
+            self.spark.sparkContext.setJobDescription(f"rasid batch: {following}")
 
 
 def run_batch(inputs: list[str], output: str, master: str | None = None,
@@ -152,6 +174,7 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
     started = time.monotonic()
     own = spark is None
     spark = spark or start_spark(master)
+    phases = Phases(spark)
     try:
         out = spark._jvm.org.apache.hadoop.fs.Path(output)
         fs = out.getFileSystem(spark._jsc.hadoopConfiguration())
@@ -160,13 +183,19 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
         files = list_input_files(spark, inputs)
         raw = read_raw_records(spark, files)
         n = partitions or 2 * spark.sparkContext.defaultParallelism
-        # the derived tables are small next to the analysis: few shuffle partitions
-        spark.conf.set("spark.sql.shuffle.partitions", str(max(2, spark.sparkContext.defaultParallelism)))
+        # the derived tables' shuffles: as many partitions as the analysis (2 per core: a core
+        # that finishes its task early takes another), not Spark's 200 tasks of a few rows;
+        # adaptive execution still merges those under 1 MB (spark.sql.adaptive.*)
+        spark.conf.set("spark.sql.shuffle.partitions", str(n))
         stage_names, built = tuple(stages), spark.sparkContext.accumulator(0)
         rows = raw.repartition(n).mapPartitions(lambda part: analyse_partition(part, stage_names, built))
-        frame = spark.createDataFrame(rows, output_schema()).persist(StorageLevel.MEMORY_AND_DISK)
-        counts = write_tables(spark, frame, output)
-        counts["pipelines_built"] = built.value
+        # rows made by `analyse_partition` to this schema: not checked again, field by field,
+        # in the Python workers (PySpark's verifySchema, about 5 % of their CPU)
+        frame = spark.createDataFrame(rows, output_schema(), verifySchema=False).persist(
+            StorageLevel.MEMORY_AND_DISK)
+        phases.lap("start", following="analyse")
+        counts = write_tables(spark, frame, output, phases.lap)
+        counts["phases"], counts["pipelines_built"] = phases.seconds, built.value
         frame.unpersist()
     finally:
         if own:
