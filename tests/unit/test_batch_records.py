@@ -109,3 +109,26 @@ def test_origins_split_into_file_and_line():
     assert split_origin("/in/rows.parquet:3") == ("/in/rows.parquet", 3)
     assert split_origin("hdfs://nn:8020/in/c.warc.gz#record-7") == ("hdfs://nn:8020/in/c.warc.gz", 7)
     assert split_origin("hdfs://nn:8020/in/page.html") == ("hdfs://nn:8020/in/page.html", None)
+
+
+def test_a_failed_spark_job_exits_5_not_1_like_rejected_records(tmp_path, monkeypatch, capsys):
+    """A crash of the job (here a Py4J error as a failed stage raises it) must not look like
+    "finished, some records rejected" (exit 1) to a script or the bench."""
+    import rasid.batch.job as job
+    from rasid.cli.main import EXIT_FAILED, main
+
+    class JavaError(Exception):
+        class java_exception:  # what Py4J attaches
+            @staticmethod
+            def toString():
+                return "org.apache.spark.SparkException: Job aborted due to stage failure\n\tat ..."
+
+    def fail(*args, **kwargs):
+        raise JavaError("An error occurred while calling o123.save")
+
+    monkeypatch.setattr(job, "run_batch", fail)
+    (tmp_path / "in.jsonl").write_text('{"title": "عنوان", "text": "نص الخبر."}\n', encoding="utf-8")
+    code = main(["batch", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == EXIT_FAILED == 5
+    assert "the Spark job failed" in err and "Job aborted due to stage failure" in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from typing import Any
 
 from .options import iso_date, positive_int
@@ -83,7 +84,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     m = _main()
     try:
-        from ..batch.job import BatchError, run_batch
+        from ..batch.job import BatchError, java_message, run_batch
     except ImportError as exc:
         raise m.CLIError(f"rasid batch needs PySpark: pip install 'rasid[spark]' ({exc})") from exc
     try:
@@ -91,6 +92,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
                            partitions=args.partitions, overwrite=args.overwrite)
     except BatchError as exc:
         raise m.CLIError(str(exc), exc.code) from exc
+    except Exception as exc:  # a Spark job or the JVM failed: not "some records rejected" (1)
+        traceback.print_exc()
+        raise m.CLIError(f"the Spark job failed, {args.output} is incomplete: {type(exc).__name__}: "
+                         f"{java_message(exc)}", m.EXIT_FAILED) from exc
     if args.json:
         m.emit_json(report)
     else:

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from .options import iso_date, positive_int, url_scheme_problem  # noqa: F401 (positive_int: the other command modules)
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_STORAGE = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_STORAGE, EXIT_FAILED = 0, 1, 2, 3, 4, 5
 
 
 class CLIError(Exception):
