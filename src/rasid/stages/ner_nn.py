@@ -144,23 +144,41 @@ class BiLSTMCRF:
         return np.stack([cache[x] for x in norms])
 
     def batch_inputs(self, batch: TokenBatch) -> np.ndarray:
-        """The input rows (N, D) of the tokens of `batch`. The part that depends on the
-        token alone (word vector, character CNN, projection of its own features) is cached
-        per token string; the gazetteer and ``ptrig`` features are added per token."""
+        """The input rows (N, D) of the tokens of `batch` (``distinct_inputs``, one row per token)."""
+        X, index = self.distinct_inputs(batch)
+        return X[index]
+
+    def distinct_inputs(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
+        """``(X, index)``: the distinct input rows (U, D) of the tokens of `batch` and the
+        row of each token (N,). The part that depends on the token alone (word vector,
+        character CNN, projection of its own features) is cached per token string; a token
+        with gazetteer or ``ptrig`` features gets a row of its own with those added, the
+        others share one row per token string (so the input product is computed once per
+        word form of the call)."""
         if not batch.tokens:
-            return np.zeros((0, self.wih.shape[0]), np.float32)
-        X = self._token_rows.take(batch.tokens, batch.infos)
-        feats, wT = self.vocab.feats, self.fproj_wT
-        nf = wT.shape[1]
-        fp = X[:, -nf:]
+            return np.zeros((0, self.wih.shape[0]), np.float32), np.zeros(0, np.int64)
+        ids = self._token_rows.ids(batch.tokens, batch.infos)
         gaz, trig = batch.gaz, batch.ptrig
-        for i in [k for k, (g, t) in enumerate(zip(gaz, trig)) if g or t]:
-            for f in (*gaz[i], *trig[i]):
+        special = [k for k, (g, t) in enumerate(zip(gaz, trig)) if g or t]
+        key = ids.copy()
+        key[special] = -1 - np.arange(len(special))
+        _, first, index = np.unique(key, return_index=True, return_inverse=True)
+        X = self._token_rows.rows[ids[first]]
+        feats, wT = self.vocab.feats, self.fproj_wT
+        fp = X[:, -wT.shape[1]:]
+        for k in special:
+            row = fp[index[k]]
+            for f in (*gaz[k], *trig[k]):
                 j = feats.get(f)
                 if j is not None:
-                    fp[i] += wT[j]
+                    row += wT[j]
         np.maximum(fp, 0.0, out=fp)
-        return X
+        return X, index
+
+    def batch_emissions(self, batch: TokenBatch) -> np.ndarray:
+        """Tag scores (N, T) of the tokens of `batch`."""
+        X, index = self.distinct_inputs(batch)
+        return self.flat_emissions(X, batch.lengths, index)
 
     def _token_inputs(self, infos: Sequence[TokenInfo]) -> np.ndarray:
         """The input rows (n, D) of token strings before their sentence's features: word
@@ -210,23 +228,23 @@ class BiLSTMCRF:
             at += b
         return out
 
-    def flat_emissions(self, X: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
-        """Tag scores (N, T) of the sentences whose input rows, one after the other, are `X`
-        (N, D). The LSTM runs over batches of sentences, both directions together: per
-        batch one input product for its tokens, then one product per time step over the
+    def flat_emissions(self, X: np.ndarray, lengths: Sequence[int], index: np.ndarray | None = None) -> np.ndarray:
+        """Tag scores (N, T) of the sentences whose input rows, one after the other, are
+        `X` (N, D), or ``X[index]`` when `index` (N,) is given (tokens that share a row).
+        The input product is one matrix product over the rows of `X`; the LSTM runs over
+        batches of sentences, both directions together, one product per time step over the
         sentences that are that long."""
-        N = len(X)
+        if index is None:
+            index = np.arange(len(X))
+        N = len(index)
         H = self.whh.shape[1]
+        G = X @ self.wih + self.bias  # (rows, 2 x 4H): forward, backward
         hidden = np.empty((N, 2 * H), np.float32)
-        local = np.empty(N + 1, np.int64)
         for fwd, bwd, live in padded_batches(lengths):
             rows, back = fwd[live], bwd[live]  # the batch's tokens, step after step, each way
-            n = len(rows)
-            local[rows] = np.arange(n)
-            both = X[rows] @ self.wih + self.bias  # (n, 2 x 4H)
-            P = np.empty((n, 2, 4 * H), np.float32)
-            P[:, 0] = both[:, :4 * H]
-            P[:, 1] = both[local[back], 4 * H:]
+            P = np.empty((len(rows), 2, 4 * H), np.float32)
+            P[:, 0] = G[index[rows], :4 * H]
+            P[:, 1] = G[index[back], 4 * H:]
             out = self._run(P, live.sum(axis=1).tolist())
             hidden[rows, :H] = out[:, 0]
             hidden[back, H:] = out[:, 1]
@@ -255,6 +273,11 @@ class RowCache:
         self.rows: np.ndarray | None = None
 
     def take(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
+        ids = self.ids(tokens, infos)  # first: it may replace `rows`
+        return self.rows[ids]
+
+    def ids(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
+        """The row of each token in ``rows`` (N,), computing the rows of the strings it lacks."""
         index = self.index
         ids = [index.get(t, -1) for t in tokens]
         if -1 in ids:
@@ -272,7 +295,7 @@ class RowCache:
             self.rows[n:n + len(new)] = new
             index.update(zip(todo, range(n, n + len(new))))
             ids = [index[t] for t in tokens]
-        return self.rows[ids]
+        return np.array(ids, np.int64)
 
 
 class LinearCRF:
