@@ -298,18 +298,25 @@ def test_token_caches_are_bounded():
     assert cache.take(["f", "a"], ["F", "A"]).tolist() == [[70, 1], [65, 1]] and len(computed) == 3
 
 
-def test_char_cache_cleared_mid_call_still_answers(tagger, sentences, monkeypatch):
-    """When the character-vector cache is emptied to stay under its bound, the strings of
-    the call that were cached before must be computed again (they were not, and a worker
-    failed with KeyError after some thousands of articles)."""
-    import rasid.stages.ner_nn as ner_nn
+def test_character_vectors_equal_the_convolution(tagger, sentences):
+    """The character CNN (every string's character ids looked up at once, the convolution
+    as a sum of lookups) equals the convolution written out from the weights, for real
+    Arabic tokens, a string longer than the window and characters the model never saw, in
+    one call and one string at a time."""
+    from rasid.stages.ner_nn import MAX_CHARS
 
     net = tagger.nets[0]
-    norms = [tok for sent in sentences[:3] for tok in sent]
-    expected = net.char_vectors(norms)
-    net._char_cache.clear()
-    net.char_vectors(norms[:5])  # some of the strings cached
-    monkeypatch.setattr(ner_nn, "CHAR_CACHE", 6)  # the next call overflows: the cache is emptied
-    got = net.char_vectors(norms)
-    assert np.array_equal(got, expected)
-    assert len(net._char_cache) == len(set(norms))
+    norms = [tagger.describe(t).norm for sent in sentences[:3] for t in sent]
+    norms += ["ابن" * 12, "☃x", ""]
+    K = net.conv_w.shape[2]
+
+    def conv(norm):
+        ids = [0] * (K // 2) + net.vocab.char_ids(norm) + [0] * MAX_CHARS
+        n = len(net.vocab.char_ids(norm))
+        h = [sum(net.cemb[ids[p + k]] @ net.conv_w[:, :, k].T for k in range(K)) + net.conv_b for p in range(n)]
+        return np.maximum(np.array(h), 0).max(axis=0)
+
+    want = np.array([conv(x) for x in norms])
+    np.testing.assert_allclose(net.char_vectors(norms), want, atol=1e-5)
+    assert np.array_equal(net.char_vectors(norms), np.concatenate([net.char_vectors([x]) for x in norms]))
+    assert net.vocab.char_ids("☃x")[1] == 1  # unknown character

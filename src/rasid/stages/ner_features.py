@@ -20,6 +20,7 @@ Feature groups (see docs/ner.md for what each gained on the dev split):
 from __future__ import annotations
 
 import gzip
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -90,9 +91,13 @@ def build_resources(clusters: dict, gazetteer: dict) -> Resources:
     )
 
 
-def _shape(text: str) -> str:
-    out = []
-    for ch in text:
+class _ShapeClasses(dict):
+    """Character -> its class in a word shape (``str.translate`` table, filled on first
+    sight): ``d`` digit, ``L`` Latin letter, ``a`` other letter, ``_`` space, the
+    character itself otherwise."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         if ch.isdigit():
             c = "d"
         elif "a" <= ch.lower() <= "z":
@@ -101,9 +106,17 @@ def _shape(text: str) -> str:
             c = "a"
         else:
             c = ch if not ch.isspace() else "_"
-        if not out or out[-1] != c:
-            out.append(c)
-    return "".join(out)[:6]
+        self[code] = c
+        return c
+
+
+_SHAPE_CLASSES = _ShapeClasses()
+_RUNS = re.compile(r"(.)\1+", re.DOTALL)
+
+
+def _shape(text: str) -> str:
+    """The word's character classes, runs of one class written once, at most 6."""
+    return _RUNS.sub(r"\1", text.translate(_SHAPE_CLASSES))[:6]
 
 
 def _freq_bucket(n: int) -> str:

@@ -26,7 +26,7 @@ posteriors and takes the best path (``flat_viterbi``).
 from __future__ import annotations
 
 import io
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Sequence
 
 import numpy as np
@@ -113,35 +113,45 @@ class BiLSTMCRF:
         self.trans, self.start, self.end = (z[k].astype(np.float64) for k in ("trans", "start", "end"))
         # character c at window offset k adds cemb[c] @ conv_w[:, :, k].T (id 0: zero padding)
         self._char_proj = [self.cemb @ self.conv_w[:, :, k].T for k in range(self.conv_w.shape[2])]
-        self._char_cache: dict[str, np.ndarray] = {}
+        chars = sorted((ord(c), i) for c, i in self.vocab.chars.items() if len(c) == 1)
+        self._char_table = (np.array([c for c, _ in chars], np.uint32), np.array([i for _, i in chars], np.int64))
+        # the token's own features that are network inputs: feature -> input id
+        self._own_feats = {f: j for f, j in self.vocab.feats.items() if f.startswith(FEAT_PREFIX)}
 
     def char_vectors(self, norms: Sequence[str]) -> np.ndarray:
-        """Character-CNN vectors (N, F) of normalised tokens; cached per string. The
-        convolution is a sum of K lookups: ``proj[k][c]`` is character c's contribution
-        at window offset k, precomputed at load."""
-        cache = self._char_cache
-        todo = list(dict.fromkeys(x for x in norms if x not in cache))
-        if todo:
-            if len(cache) + len(todo) > CHAR_CACHE:
-                cache.clear()  # then every string of the call is missing, not only the new ones
-                todo = list(dict.fromkeys(norms))
-            K = len(self._char_proj)
-            pad = K // 2
-            for lo in range(0, len(todo), 1024):  # chunks keep the temporaries small
-                chunk = todo[lo:lo + 1024]
-                ids = np.zeros((len(chunk), MAX_CHARS + 2 * pad), np.int64)
-                for r, norm in enumerate(chunk):
-                    cs = self.vocab.char_ids(norm)
-                    ids[r, pad:pad + len(cs)] = cs
-                h = self._char_proj[0][ids[:, :MAX_CHARS]]
-                for k in range(1, K):
-                    h += self._char_proj[k][ids[:, k:k + MAX_CHARS]]
-                h += self.conv_b
-                np.maximum(h, 0.0, out=h)
-                h *= (ids[:, pad:pad + MAX_CHARS] > 0)[:, :, None]  # relu >= 0: masked max = max
-                for norm, vec in zip(chunk, h.max(axis=1)):
-                    cache[norm] = vec
-        return np.stack([cache[x] for x in norms])
+        """Character-CNN vectors (N, F) of normalised tokens. The convolution is a sum of K
+        lookups: ``proj[k][c]`` is character c's contribution at window offset k,
+        precomputed at load. Not cached: only the strings the row cache lacks (rare ones)
+        are asked for, so a cache of them hardly ever hit (1.4 % with 10,000 strings)."""
+        K = len(self._char_proj)
+        pad = K // 2
+        out = np.empty((len(norms), self.conv_b.shape[0]), np.float32)
+        for lo in range(0, len(norms), 1024):  # chunks keep the temporaries small
+            chunk = norms[lo:lo + 1024]
+            ids = np.zeros((len(chunk), MAX_CHARS + 2 * pad), np.int64)
+            ids[:, pad:pad + MAX_CHARS] = self._char_id_rows(chunk)
+            h = self._char_proj[0][ids[:, :MAX_CHARS]]
+            for k in range(1, K):
+                h += self._char_proj[k][ids[:, k:k + MAX_CHARS]]
+            h += self.conv_b
+            np.maximum(h, 0.0, out=h)
+            h *= (ids[:, pad:pad + MAX_CHARS] > 0)[:, :, None]  # relu >= 0: masked max = max
+            h.max(axis=1, out=out[lo:lo + len(chunk)])
+        return out
+
+    def _char_id_rows(self, norms: Sequence[str]) -> np.ndarray:
+        """``Vocab.char_ids`` of each string as the rows of one array (n, MAX_CHARS), 0
+        past the end: the characters' code points looked up in the sorted codes of the
+        character vocabulary, all strings at once."""
+        texts = [("<" + x + ">")[:MAX_CHARS] for x in norms]
+        lens = np.fromiter(map(len, texts), np.int64, len(texts))
+        codes = np.frombuffer("".join(t.ljust(MAX_CHARS, "\0") for t in texts).encode("utf-32-le"), np.uint32)
+        codes = codes.reshape(len(texts), MAX_CHARS)
+        keys, ids = self._char_table
+        at = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
+        out = np.where(keys[at] == codes, ids[at], 1)
+        out[np.arange(MAX_CHARS) >= lens[:, None]] = 0
+        return out
 
     def batch_inputs(self, batch: TokenBatch) -> np.ndarray:
         """The input rows (N, D) of the tokens of `batch` (``distinct_inputs``, one row per token)."""
@@ -187,8 +197,10 @@ class BiLSTMCRF:
         words = [vocab.word_id(x) for x in infos]
         chars = self.char_vectors([x.norm for x in infos])
         F = np.zeros((len(infos), self.fproj_wT.shape[0]), np.float32)
-        for i, x in enumerate(infos):
-            F[i, [vocab.feats[f] for f in x.own if f.startswith(FEAT_PREFIX) and f in vocab.feats]] = 1.0
+        get = self._own_feats.get
+        at = [(i, j) for i, x in enumerate(infos) for j in map(get, x.own) if j is not None]
+        if at:
+            F[tuple(zip(*at))] = 1.0
         pre = F @ self.fproj_wT + self.fproj_b  # before the ReLU: sentence features are added first
         return np.concatenate([self.emb[words].astype(np.float32), chars, pre], axis=1)
 
@@ -251,13 +263,9 @@ class BiLSTMCRF:
         return (hidden @ self.out_wT + self.out_b).astype(np.float64)
 
 
-#: character-CNN vectors kept per string (`char_vectors`), and per-token rows kept by the
-#: networks and the CRF (`RowCache`): bounded so that a worker's memory stops growing with
-#: the number of articles it has analysed (issue 17 item 4); frequent forms come back at once.
-#: The character vectors are only asked for the tokens the row cache lacks (rare ones), so
-#: few come back: 1.4 % hits with 10,000, 29 % unbounded (bench/memory_worker.py
-#: --hit-rates, 1,500 articles); a vector is a few microseconds of numpy to recompute.
-CHAR_CACHE = 10_000
+#: per-token rows kept by the networks and the CRF (`RowCache`): bounded so that a worker's
+#: memory stops growing with the number of articles it has analysed (issue 17 item 4);
+#: frequent forms come back at once.
 ROW_CACHE = 60_000
 
 
@@ -355,18 +363,17 @@ class LinearCRF:
         return cls(attrs, weights, z["trans"].astype(np.float64))
 
     def scores(self, features: Sequence[Sequence[str]]) -> np.ndarray:
-        """State scores (n, T) of one sentence's feature lists."""
+        """State scores (n, T) of one sentence's feature lists: one gather of every
+        feature's weight row (attributes it never saw: the zero row) and one sum per list."""
         if not features:
             return np.zeros((0, len(TAGS)))
-        get, unk = self.attrs.get, repeat(len(self.attrs))  # unseen attributes: the zero row
-        ids: list[int] = []
-        offsets: list[int] = []
         zero = len(self.attrs)
-        for fs in features:
-            offsets.append(len(ids))
-            ids.append(zero)  # the zero row: a list may be empty (no neighbour at -2, say)
-            ids.extend(map(get, fs, unk))
-        return np.add.reduceat(self.weights[ids], offsets, axis=0)
+        lens = np.fromiter(map(len, features), np.int64, len(features))
+        ids = np.fromiter(map(self.attrs.get, chain.from_iterable(features), repeat(zero)), np.int64, int(lens.sum()))
+        rows = self.weights[np.append(ids, zero)]  # a zero row last: an empty list at the end starts there
+        out = np.add.reduceat(rows, np.cumsum(lens) - lens, axis=0)
+        out[lens == 0] = 0.0
+        return out
 
     def _static_scores(self, infos: Sequence[TokenInfo]) -> np.ndarray:
         """What token strings contribute (n, 5, T): through their own features, and seen
