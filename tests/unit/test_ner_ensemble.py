@@ -65,6 +65,84 @@ def test_crf_marginals_match_enumeration():
     np.testing.assert_allclose(both[1], flat_marginals(flat2, lengths, trans2, start2, end2), atol=1e-12)
 
 
+def _log_marginals(em, trans, start, end):
+    """Forward-backward in log space (no rescaling to get wrong), one sentence."""
+    n, T = em.shape
+    fwd, bwd = np.empty((n, T)), np.empty((n, T))
+    fwd[0] = start + em[0]
+    for i in range(1, n):
+        fwd[i] = np.logaddexp.reduce(fwd[i - 1][:, None] + trans, axis=0) + em[i]
+    bwd[-1] = end
+    for i in range(n - 2, -1, -1):
+        bwd[i] = np.logaddexp.reduce(trans + em[i + 1] + bwd[i + 1], axis=1)
+    z = fwd + bwd
+    return np.exp(z - np.logaddexp.reduce(z, axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("scale", [4.0, 40.0])  # transition spans under 40 (rescaled every 4th step) and over
+def test_marginals_of_long_sentences(scale):
+    """Forward-backward over sentences of up to 200 tokens with emissions and transitions
+    far apart equals log-space forward-backward: the messages rescaled only every few
+    steps neither underflow nor lose precision."""
+    rng = np.random.default_rng(11)
+    T = 9
+    trans, start, end = rng.normal(size=(T, T)) * scale, rng.normal(size=T), rng.normal(size=T)
+    ems = [rng.normal(size=(n, T)) * 15 for n in (200, 1, 77, 5, 160)]
+    got = crf_marginals(ems, trans, start, end)
+    for em, m in zip(ems, got):
+        np.testing.assert_allclose(m, _log_marginals(em, trans, start, end), atol=1e-9)
+
+
+def test_crf_bigrams_as_integer_pairs():
+    """A token's bigram attributes are found by word ids as its string was: an attribute
+    whose words hold ``|`` answers every pair of words that spells it."""
+    from types import SimpleNamespace
+
+    from rasid.stages.ner_nn import LinearCRF
+
+    names = ["-1w|w=x|||y", "w|+1w=x|||y", "-1w|w=باريس|فرنسا", "w|+1w=في|باريس", "bias"]
+    crf = LinearCRF(dict(zip(names, range(len(names)))), np.zeros((len(names) + 1, len(TAGS))), np.zeros((9, 9)))
+    words = ["x|", "|y", "x||", "y", "x", "||y", "في", "باريس", "فرنسا", "x", "y"]
+    left, right = crf._bigram_rows([SimpleNamespace(norm=w) for w in words])
+    zero = len(names)
+    # "x|"+"|y", "x||"+"y" and "x"+"||y" all spell x|||y; في باريس فرنسا: one pair each way
+    assert left.tolist() == [zero, 0, zero, 0, zero, 0, zero, zero, 2, zero, zero]
+    assert right.tolist() == [1, zero, 1, zero, 1, zero, 3, zero, zero, zero, zero]
+
+
+def test_gazetteer_matches_equal_every_length_tried(tagger, sentences):
+    """``match_sentences`` (a phrase of two words or more tried only where its first two
+    words start one) gives the features of trying every phrase length at every word, on
+    ANERcorp sentences and SaudiNewsNet articles."""
+    from bisect import bisect_right
+
+    from rasid.doc import Document
+    from rasid.stages.ner import group_tokens_by_sentence
+    from rasid.stages.ner_features import match_sentences
+    from rasid.stages.tokenize import TokenizeStage
+
+    lines = (RESOURCES / "saudinewsnet-stories.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    news = [[t.text for t in toks] for line in lines
+            for _, toks in group_tokens_by_sentence(TokenizeStage()(Document(text=json.loads(line)["content"])))]
+    batch = tagger.batch(sentences + news)
+    gaz, want = tagger.resources.gazetteer, [[] for _ in batch.infos]
+    covered: dict[str, int] = {}
+    for i, x in enumerate(batch.infos):
+        if not x.gaz_lens:
+            want[i].extend(x.gaz_alt)
+        n = batch.ends[bisect_right(batch.ends, i)]
+        for L in x.gaz_lens:
+            for t in sorted(gaz.get((x.gaz_first, *[y.norm for y in batch.infos[i + 1:i + L]]), ()) if i + L <= n else ()):
+                if covered.get(t, -1) <= i:
+                    covered[t] = i + L
+                    want[i].append(f"g:{t}:1" if L == 1 else f"g:{t}:B")
+                    for j in range(i + 1, i + L):
+                        want[j].append(f"g:{t}:I")
+    got = match_sentences(batch.infos, batch.ends, tagger.resources)
+    assert [list(g) for g in got] == want
+    assert sum(any(f.endswith(":B") for f in g) for g in got) > 20
+
+
 def test_viterbi_batch_equals_viterbi():
     rng = np.random.default_rng(3)
     trans, start, end = rng.normal(size=(9, 9)), rng.normal(size=9), rng.normal(size=9)

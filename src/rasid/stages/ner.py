@@ -212,7 +212,7 @@ class NERTagger:
         if not self.overrides:
             return []
         firsts_known = self._override_first
-        if not any(x.key in firsts_known or x.base in firsts_known for x in infos):
+        if firsts_known.isdisjoint([x.key for x in infos]) and firsts_known.isdisjoint([x.base for x in infos]):
             return []
         changed: list[int] = []
         i, n = 0, len(infos)

@@ -56,6 +56,8 @@ class Resources:
     # phrase (tuple of normalised words) -> types, and first word -> phrase lengths
     gazetteer: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
     gaz_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # the first two words of every phrase of two words or more
+    gaz_pairs: set[tuple[str, str]] = field(default_factory=set)
 
 
 def load_clusters(raw: bytes) -> dict[str, tuple[str, ...]]:
@@ -88,6 +90,7 @@ def build_resources(clusters: dict, gazetteer: dict) -> Resources:
         clusters=clusters,
         gazetteer=gazetteer,
         gaz_lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
+        gaz_pairs={key[:2] for key in gazetteer if len(key) > 1},
     )
 
 
@@ -286,6 +289,8 @@ def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resour
         else:
             out[k] = list(feats)
 
+    pairs = res.gaz_pairs
+    norms = [x.norm for x in infos]
     covered: dict[str, int] = {}  # type -> end of its last match (never past its sentence)
     for i in [k for k, x in enumerate(infos) if x.gaz_lens or x.gaz_alt]:
         x = infos[i]
@@ -294,11 +299,11 @@ def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resour
             continue
         n = ends[bisect_right(ends, i)]
         first = x.gaz_first
+        two = i + 1 < n and (first, norms[i + 1]) in pairs  # can a longer phrase start here?
         for L in x.gaz_lens:
-            if i + L > n:
+            if i + L > n or (L > 1 and not two):
                 continue
-            key = (first,) + tuple(infos[j].norm for j in range(i + 1, i + L))
-            types = gaz.get(key)
+            types = gaz.get((first, *norms[i + 1:i + L]))
             if not types:
                 continue
             for t in sorted(types):

@@ -395,11 +395,16 @@ class LinearCRF:
         lengths = np.asarray(batch.lengths)
         pos = np.arange(N) - np.repeat(np.asarray(batch.ends) - lengths, lengths)  # place in its sentence
         rest = np.repeat(lengths, lengths) - pos - 1  # tokens after it in its sentence
+        # what a token shows its neighbours, zero where that neighbour is in another sentence
+        A[rest < 1, 1] = 0.0
+        A[pos < 1, 2] = 0.0
+        A[rest < 2, 3] = 0.0
+        A[pos < 2, 4] = 0.0
         S = A[:, 0].copy()
-        S[1:] += np.where((pos[1:] >= 1)[:, None], A[:-1, 1], 0.0)
-        S[:-1] += np.where((rest[:-1] >= 1)[:, None], A[1:, 2], 0.0)
-        S[2:] += np.where((pos[2:] >= 2)[:, None], A[:-2, 3], 0.0)
-        S[:-2] += np.where((rest[:-2] >= 2)[:, None], A[2:, 4], 0.0)
+        S[1:] += A[:-1, 1]
+        S[:-1] += A[1:, 2]
+        S[2:] += A[:-2, 3]
+        S[:-2] += A[2:, 4]
         get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
         left, right = self._bigram_rows(infos)
         left[pos == 0] = get("BOS", zero)
