@@ -398,3 +398,27 @@ def test_character_vectors_equal_the_convolution(tagger, sentences):
     np.testing.assert_allclose(net.char_vectors(norms), want, atol=1e-5)
     assert np.array_equal(net.char_vectors(norms), np.concatenate([net.char_vectors([x]) for x in norms]))
     assert net.vocab.char_ids("☃x")[1] == 1  # unknown character
+
+
+def test_token_analysis_reads_strings_as_the_tokenizer(sentences):
+    """``analyse_token`` (the tokenizer's pattern and proclitic split only) gives the
+    analysis of ``rasid.arabic.tokenize``'s first word of the string, for the words of the
+    sample articles and ANERcorp and for strings with punctuation, digits and spaces."""
+    from rasid.arabic.normalize import normalize_name
+    from rasid.arabic.tokenize import tokenize
+    from rasid.stages.ner_features import analyse_token
+
+    def by_tokenizer(text):
+        toks, norm = tokenize(text), normalize_name(text)
+        word = next((t for t in toks if t.kind == "word"), None)
+        kind = "punct" if not toks else "mixed" if len(toks) > 1 else toks[0].kind
+        if word is None or word.start > 0:
+            return norm, "", norm, False, kind
+        return norm, word.clitic, word.base + normalize_name(text[word.end:]), word.article, kind
+
+    sample = Path(__file__).resolve().parents[2] / "src" / "rasid" / "sample"
+    words = {w for p in sample.glob("*.txt") for w in p.read_text(encoding="utf-8").split()}
+    words |= {t for s in sentences for t in s} | {"", " ", "وباريس،", "(باريس)", " باريس", "،و", "12.5%", "x-y", "للولايات"}
+    assert len(words) > 500
+    assert [w for w in words if analyse_token(w) != by_tokenizer(w)] == []
+    assert analyse_token("وبالمدينة")[1:4] == ("وب", "المدينة", True)

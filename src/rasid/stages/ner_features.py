@@ -28,7 +28,7 @@ from itertools import accumulate
 from typing import Sequence
 
 from ..arabic.normalize import normalize_name
-from ..arabic.tokenize import load_wordfreq, tokenize
+from ..arabic.tokenize import TOKEN_RE, load_wordfreq, split_proclitics
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
 
@@ -159,19 +159,21 @@ class TokenInfo:
 
 
 def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
-    """(norm, clitic, base, article, kind) of a token string, via rasid.arabic.tokenize."""
-    toks = tokenize(text)
+    """(norm, clitic, base, article, kind) of a token string, as ``rasid.arabic.tokenize``
+    reads it: the proclitic analysis of its first word when the string starts with one.
+    Only the tokenizer's pattern and proclitic split are run (no ``Token`` objects, no
+    offsets): this is most of a new word's analysis."""
     norm = normalize_name(text)
-    if not toks:
+    pieces = TOKEN_RE.finditer(text)
+    first = next(pieces, None)
+    if first is None:
         return norm, "", norm, False, "punct"
-    word = next((t for t in toks if t.kind == "word"), None)
-    if word is None:
-        t = toks[0]
-        return norm, "", norm, False, t.kind if len(toks) == 1 else "mixed"
-    kind = "word" if len(toks) == 1 else "mixed"
-    if word.start > 0:  # leading punctuation: keep whole norm, no clitic analysis
-        return norm, "", norm, False, kind
-    return norm, word.clitic, word.base + normalize_name(text[word.end:]), word.article, kind
+    more = next(pieces, None) is not None
+    kind = "mixed" if more else first.lastgroup or "punct"
+    if first.lastgroup == "word" and first.start() == 0:
+        clitic, article, base = split_proclitics(normalize_name(first.group()))
+        return norm, clitic, base + normalize_name(text[first.end():]), article, kind
+    return norm, "", norm, False, kind  # a word after leading punctuation: no clitic analysis
 
 
 #: analyses kept per word form. Each is ~30 short strings (2-3 KB); 300,000 of them made a
