@@ -93,23 +93,6 @@ def test_marginals_of_long_sentences(scale):
         np.testing.assert_allclose(m, _log_marginals(em, trans, start, end), atol=1e-9)
 
 
-def test_crf_bigrams_as_integer_pairs():
-    """A token's bigram attributes are found by word ids as its string was: an attribute
-    whose words hold ``|`` answers every pair of words that spells it."""
-    from types import SimpleNamespace
-
-    from rasid.stages.ner_nn import LinearCRF
-
-    names = ["-1w|w=x|||y", "w|+1w=x|||y", "-1w|w=باريس|فرنسا", "w|+1w=في|باريس", "bias"]
-    crf = LinearCRF(dict(zip(names, range(len(names)))), np.zeros((len(names) + 1, len(TAGS))), np.zeros((9, 9)))
-    words = ["x|", "|y", "x||", "y", "x", "||y", "في", "باريس", "فرنسا", "x", "y"]
-    left, right = crf._bigram_rows([SimpleNamespace(norm=w) for w in words])
-    zero = len(names)
-    # "x|"+"|y", "x||"+"y" and "x"+"||y" all spell x|||y; في باريس فرنسا: one pair each way
-    assert left.tolist() == [zero, 0, zero, 0, zero, 0, zero, zero, 2, zero, zero]
-    assert right.tolist() == [1, zero, 1, zero, 1, zero, 3, zero, zero, zero, zero]
-
-
 def test_gazetteer_matches_equal_every_length_tried(tagger, sentences):
     """``match_sentences`` (a phrase of two words or more tried only where its first two
     words start one) gives the features of trying every phrase length at every word, on

@@ -84,13 +84,16 @@ def load_gazetteer(raw: bytes) -> dict[tuple[str, ...], frozenset[str]]:
 
 def build_resources(clusters: dict, gazetteer: dict) -> Resources:
     lengths: dict[str, set[int]] = {}
+    pairs: set[tuple[str, str]] = set()
     for key in gazetteer:
         lengths.setdefault(key[0], set()).add(len(key))
+        if len(key) > 1:
+            pairs.add(key[:2])
     return Resources(
         clusters=clusters,
         gazetteer=gazetteer,
         gaz_lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
-        gaz_pairs={key[:2] for key in gazetteer if len(key) > 1},
+        gaz_pairs=pairs,
     )
 
 

@@ -319,7 +319,6 @@ class LinearCRF:
         self.trans = trans
         self.start = self.end = np.zeros(len(TAGS))
         self._static = RowCache(self._static_scores)
-        self._bigrams: tuple | None = None  # `_bigram_table`, made on first use
 
     @classmethod
     def from_tagger(cls, tagger) -> "LinearCRF":
@@ -406,7 +405,10 @@ class LinearCRF:
         S[2:] += A[:-2, 3]
         S[:-2] += A[2:, 4]
         get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
-        left, right = self._bigram_rows(infos)
+        norms = [x.norm for x in infos]
+        pairs = [a + "|" + b for a, b in zip(norms, norms[1:])]
+        left = np.array([zero, *map(get, ["-1w|w=" + p for p in pairs], repeat(zero))], np.int64)
+        right = np.array([*map(get, ["w|+1w=" + p for p in pairs], repeat(zero)), zero], np.int64)
         left[pos == 0] = get("BOS", zero)
         right[rest == 0] = get("EOS", zero)
         S += self.weights[left]
@@ -427,47 +429,6 @@ class LinearCRF:
         if rows:
             np.add.at(S, rows, self.weights[[get(f, zero) for f in names]])
         return S
-
-    def _bigram_rows(self, infos: Sequence[TokenInfo]) -> tuple[np.ndarray, np.ndarray]:
-        """The weight rows (N,) of each token's ``-1w|w=`` bigram (with the token before it)
-        and ``w|+1w=`` bigram (with the token after it); the zero row where the model has
-        none. A word that is in no bigram attribute has none, so the pairs are looked up
-        as integers: ``word id x vocabulary size + word id``, one ``searchsorted``."""
-        if self._bigrams is None:
-            self._bigrams = self._bigram_table()
-        vocab, keys, rows = self._bigrams
-        N, zero = len(infos), len(self.attrs)
-        ids = np.fromiter(map(vocab.get, [x.norm for x in infos], repeat(-1)), np.int64, N)
-        key = ids[:-1] * len(vocab) + ids[1:]
-        at = np.searchsorted(keys, key)
-        hit = (ids[:-1] >= 0) & (ids[1:] >= 0) & (at < len(keys))
-        hit[hit] = keys[at[hit]] == key[hit]
-        left, right = np.full(N, zero, np.int64), np.full(N, zero, np.int64)
-        left[1:][hit] = rows[at[hit], 0]
-        right[:-1][hit] = rows[at[hit], 1]
-        return left, right
-
-    def _bigram_table(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-        """``(word ids, sorted pair keys (K,), weight rows (K, 2))`` of the bigram
-        attributes: the ``-1w|w=`` and ``w|+1w=`` row of each pair of words (the zero row
-        for the one it lacks). A token's attribute is ``prefix + a + "|" + b`` of the two
-        words, so an attribute whose words hold a ``|`` stands for each way of cutting it."""
-        zero = len(self.attrs)
-        vocab: dict[str, int] = {}
-        pairs: dict[tuple[int, int], list[int]] = {}
-        for name, row in self.attrs.items():
-            side = 0 if name.startswith("-1w|w=") else 1 if name.startswith("w|+1w=") else -1
-            if side < 0:
-                continue
-            text = name[6:]
-            cut = text.find("|")
-            while cut >= 0:
-                pair = (vocab.setdefault(text[:cut], len(vocab)), vocab.setdefault(text[cut + 1:], len(vocab)))
-                pairs.setdefault(pair, [zero, zero])[side] = row
-                cut = text.find("|", cut + 1)
-        keys = np.array([a * len(vocab) + b for a, b in pairs], np.int64)
-        order = np.argsort(keys)
-        return vocab, keys[order], np.array(list(pairs.values()), np.int64).reshape(-1, 2)[order]
 
     def marginals(self, features: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
