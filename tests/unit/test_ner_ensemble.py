@@ -405,3 +405,11 @@ def test_token_analysis_reads_strings_as_the_tokenizer(sentences):
     assert len(words) > 500
     assert [w for w in words if analyse_token(w) != by_tokenizer(w)] == []
     assert analyse_token("وبالمدينة")[1:4] == ("وب", "المدينة", True)
+
+
+@pytest.mark.parametrize("text, shape", [("باريس", "a"), ("AbC123", "Ld"), ("12.5%", "d.d%"), ("٢٠١٥م", "da"),
+                                         ("(باريس)", "(a)"), ("a b--c", "L_L-L"), ("ـــ", "a"), ("x1y2z3w4", "LdLdLd")])
+def test_word_shape(text, shape):
+    from rasid.stages.ner_features import _shape
+
+    assert _shape(text) == shape

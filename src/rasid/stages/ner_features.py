@@ -20,11 +20,10 @@ Feature groups (see docs/ner.md for what each gained on the dev split):
 from __future__ import annotations
 
 import gzip
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, groupby
 from typing import Sequence
 
 from ..arabic.normalize import normalize_name
@@ -117,12 +116,11 @@ class _ShapeClasses(dict):
 
 
 _SHAPE_CLASSES = _ShapeClasses()
-_RUNS = re.compile(r"(.)\1+", re.DOTALL)
 
 
 def _shape(text: str) -> str:
     """The word's character classes, runs of one class written once, at most 6."""
-    return _RUNS.sub(r"\1", text.translate(_SHAPE_CLASSES))[:6]
+    return "".join([c for c, _ in groupby(text.translate(_SHAPE_CLASSES))])[:6]
 
 
 def _freq_bucket(n: int) -> str:
