@@ -2,8 +2,9 @@
 
 Every feature is computed from token *strings* only, so a sentence of tokens given as
 text (a CoNLL file) and a sentence of ``doc.tokens`` get exactly the same features:
-``describe_token(text)`` runs ``rasid.arabic.tokenize`` on the string and takes the
-proclitic analysis (clitic, article, base) of its first word, then caches the result.
+``describe_token(text)`` reads the string as ``rasid.arabic.tokenize`` does (its token
+pattern and proclitic split) and takes the proclitic analysis (clitic, article, base) of
+its first word, then caches the result.
 
 Feature groups (see docs/ner.md for what each gained on the dev split):
 

@@ -17,8 +17,9 @@ is the concatenation of
 fed to one bidirectional LSTM and a CRF layer. Inference is batched over the tokens of a
 call (``TokenBatch``: every sentence, one after the other): the per-token inputs (word
 vector, character CNN, own features) are cached per token string in one matrix
-(``RowCache``); the input products of all tokens are one matrix product; the LSTM runs
-over length-sorted batches, both directions together, one product per time step.
+(``RowCache``); the input products are one matrix product over the call's distinct input
+rows; the LSTM runs over length-sorted batches, both directions together, one product
+per time step.
 ``LinearCRF`` computes the feature CRF's scores from its weights; forward-backward runs
 the CRF and every network in one batch (``flat_marginals``); ``ner.py`` averages the
 posteriors and takes the best path (``flat_viterbi``).
@@ -145,8 +146,8 @@ class BiLSTMCRF:
         character vocabulary, all strings at once."""
         texts = [("<" + x + ">")[:MAX_CHARS] for x in norms]
         lens = np.fromiter(map(len, texts), np.int64, len(texts))
-        codes = np.frombuffer("".join(t.ljust(MAX_CHARS, "\0") for t in texts).encode("utf-32-le"), np.uint32)
-        codes = codes.reshape(len(texts), MAX_CHARS)
+        raw = "".join(t.ljust(MAX_CHARS, "\0") for t in texts).encode("utf-32-le", "surrogatepass")
+        codes = np.frombuffer(raw, np.uint32).reshape(len(texts), MAX_CHARS)
         keys, ids = self._char_table
         at = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
         out = np.where(keys[at] == codes, ids[at], 1)
