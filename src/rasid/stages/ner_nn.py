@@ -104,10 +104,13 @@ class BiLSTMCRF:
         order = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]  # torch's (i, f, g, o) -> (i, f, o, g)
         half = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(np.float32)  # see _run
         # the input weights of both directions side by side (D, 2 x 4H); the recurrent ones
-        # stacked (forward, backward): (2, H, 4H)
+        # block-diagonal (2H, 2 x 4H): [h forward, h backward] -> both directions' gates in
+        # one 2-D product per step (twice the multiplications of two products, but one call)
         self.wih = np.concatenate([(f32(f"wih_{d}")[order] * half[:, None]).T for d in "fb"], axis=1)
         self.bias = np.concatenate([f32(f"b_{d}")[order] * half for d in "fb"])
-        self.whh = np.stack([(f32(f"whh_{d}")[order] * half[:, None]).T for d in "fb"])
+        self.whh = np.zeros((2 * H, 8 * H), np.float32)
+        for k, d in enumerate("fb"):
+            self.whh[k * H:(k + 1) * H, k * 4 * H:(k + 1) * 4 * H] = (f32(f"whh_{d}")[order] * half[:, None]).T
         self.out_wT, self.out_b = f32("out_w").T.copy(), f32("out_b")
         self.fproj_wT = self.fproj_w.T.copy()
         self._token_rows = RowCache(self._token_inputs)
@@ -210,35 +213,38 @@ class BiLSTMCRF:
         runs the first `active[t]` sequences (those still that long). `P` (n, 2, 4H): the
         gate inputs of every step's tokens, step after step, direction 0 forward and 1 over
         the reversed sequences -> hidden states (n, 2, H) in the same order. No step is
-        spent on padding. At load the gates were reordered to (i, f, o, g) and the rows of
-        i, f, o halved, so that one ``tanh`` gives all four:
+        spent on padding; every array is (sequence, direction, ...), so a step's hidden
+        states are contiguous rows of the output and the recurrent product is one 2-D
+        product (``whh`` block-diagonal). At load the gates were reordered to (i, f, o, g)
+        and the rows of i, f, o halved, so that one ``tanh`` gives all four:
         sigmoid(x) = (1 + tanh(x / 2)) / 2."""
         H4 = P.shape[2]
         H, B = H4 // 4, active[0]
-        whh = self.whh
         out = np.empty((len(P), 2, H), np.float32)
-        c = np.zeros((2, B, H), np.float32)
-        h = np.zeros((2, B, H), np.float32)
-        g = np.empty((2, B, H4), np.float32)
-        u = np.empty((2, B, H), np.float32)
-        at, b = 0, -1
+        c = np.zeros((B, 2, H), np.float32)
+        g = np.empty((B, 2, H4), np.float32)
+        u = np.empty((B, 2, H), np.float32)
+        at, b, prev = 0, -1, -1
         for n in active:
             if n != b:  # views of the running sequences' rows
                 b = n
-                gb, ub, cb = g[:, :b], u[:, :b], c[:, :b]
+                gb, ub, cb = g[:b], u[:b], c[:b]
                 sig, i, f, o, cand = gb[..., :3 * H], gb[..., :H], gb[..., H:2 * H], gb[..., 2 * H:3 * H], gb[..., 3 * H:]
-            np.matmul(h[:, :b], whh, out=gb)
-            gb += P[at:at + b].transpose(1, 0, 2)
+            if prev < 0:  # the first step: no hidden state yet
+                gb[...] = P[at:at + b]
+            else:
+                np.matmul(out[prev:prev + b].reshape(b, 2 * H), self.whh, out=gb.reshape(b, 2 * H4))
+                gb += P[at:at + b]
             np.tanh(gb, out=gb)
             sig *= 0.5
             sig += 0.5
             np.multiply(i, cand, out=ub)
             cb *= f
             cb += ub
-            h = out[at:at + b].transpose(1, 0, 2)
+            h = out[at:at + b]
             np.tanh(cb, out=h)
             h *= o
-            at += b
+            prev, at = at, at + b
         return out
 
     def flat_emissions(self, X: np.ndarray, lengths: Sequence[int], index: np.ndarray | None = None) -> np.ndarray:
@@ -250,7 +256,7 @@ class BiLSTMCRF:
         if index is None:
             index = np.arange(len(X))
         N = len(index)
-        H = self.whh.shape[1]
+        H = self.whh.shape[0] // 2
         G = X @ self.wih + self.bias  # (rows, 2 x 4H): forward, backward
         hidden = np.empty((N, 2 * H), np.float32)
         for fwd, bwd, live in padded_batches(lengths):
