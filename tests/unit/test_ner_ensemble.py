@@ -65,6 +65,67 @@ def test_crf_marginals_match_enumeration():
     np.testing.assert_allclose(both[1], flat_marginals(flat2, lengths, trans2, start2, end2), atol=1e-12)
 
 
+def _log_marginals(em, trans, start, end):
+    """Forward-backward in log space (no rescaling to get wrong), one sentence."""
+    n, T = em.shape
+    fwd, bwd = np.empty((n, T)), np.empty((n, T))
+    fwd[0] = start + em[0]
+    for i in range(1, n):
+        fwd[i] = np.logaddexp.reduce(fwd[i - 1][:, None] + trans, axis=0) + em[i]
+    bwd[-1] = end
+    for i in range(n - 2, -1, -1):
+        bwd[i] = np.logaddexp.reduce(trans + em[i + 1] + bwd[i + 1], axis=1)
+    z = fwd + bwd
+    return np.exp(z - np.logaddexp.reduce(z, axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("scale", [4.0, 40.0])  # transition spans under 40 (rescaled every 4th step) and over
+def test_marginals_of_long_sentences(scale):
+    """Forward-backward over sentences of up to 200 tokens with emissions and transitions
+    far apart equals log-space forward-backward: the messages rescaled only every few
+    steps neither underflow nor lose precision."""
+    rng = np.random.default_rng(11)
+    T = 9
+    trans, start, end = rng.normal(size=(T, T)) * scale, rng.normal(size=T), rng.normal(size=T)
+    ems = [rng.normal(size=(n, T)) * 15 for n in (200, 1, 77, 5, 160)]
+    got = crf_marginals(ems, trans, start, end)
+    for em, m in zip(ems, got):
+        np.testing.assert_allclose(m, _log_marginals(em, trans, start, end), atol=1e-9)
+
+
+def test_gazetteer_matches_equal_every_length_tried(tagger, sentences):
+    """``match_sentences`` (a phrase of two words or more tried only where its first two
+    words start one) gives the features of trying every phrase length at every word, on
+    ANERcorp sentences and SaudiNewsNet articles."""
+    from bisect import bisect_right
+
+    from rasid.doc import Document
+    from rasid.stages.ner import group_tokens_by_sentence
+    from rasid.stages.ner_features import match_sentences
+    from rasid.stages.tokenize import TokenizeStage
+
+    lines = (RESOURCES / "saudinewsnet-stories.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    news = [[t.text for t in toks] for line in lines
+            for _, toks in group_tokens_by_sentence(TokenizeStage()(Document(text=json.loads(line)["content"])))]
+    batch = tagger.batch(sentences + news)
+    gaz, want = tagger.resources.gazetteer, [[] for _ in batch.infos]
+    covered: dict[str, int] = {}
+    for i, x in enumerate(batch.infos):
+        if not x.gaz_lens:
+            want[i].extend(x.gaz_alt)
+        n = batch.ends[bisect_right(batch.ends, i)]
+        for L in x.gaz_lens:
+            for t in sorted(gaz.get((x.gaz_first, *[y.norm for y in batch.infos[i + 1:i + L]]), ()) if i + L <= n else ()):
+                if covered.get(t, -1) <= i:
+                    covered[t] = i + L
+                    want[i].append(f"g:{t}:1" if L == 1 else f"g:{t}:B")
+                    for j in range(i + 1, i + L):
+                        want[j].append(f"g:{t}:I")
+    got = match_sentences(batch.infos, batch.ends, tagger.resources)
+    assert [list(g) for g in got] == want
+    assert sum(any(f.endswith(":B") for f in g) for g in got) > 20
+
+
 def test_viterbi_batch_equals_viterbi():
     rng = np.random.default_rng(3)
     trans, start, end = rng.normal(size=(9, 9)), rng.normal(size=9), rng.normal(size=9)
@@ -298,18 +359,57 @@ def test_token_caches_are_bounded():
     assert cache.take(["f", "a"], ["F", "A"]).tolist() == [[70, 1], [65, 1]] and len(computed) == 3
 
 
-def test_char_cache_cleared_mid_call_still_answers(tagger, sentences, monkeypatch):
-    """When the character-vector cache is emptied to stay under its bound, the strings of
-    the call that were cached before must be computed again (they were not, and a worker
-    failed with KeyError after some thousands of articles)."""
-    import rasid.stages.ner_nn as ner_nn
+def test_character_vectors_equal_the_convolution(tagger, sentences):
+    """The character CNN (every string's character ids looked up at once, the convolution
+    as a sum of lookups) equals the convolution written out from the weights, for real
+    Arabic tokens, a string longer than the window and characters the model never saw, in
+    one call and one string at a time."""
+    from rasid.stages.ner_nn import MAX_CHARS
 
     net = tagger.nets[0]
-    norms = [tok for sent in sentences[:3] for tok in sent]
-    expected = net.char_vectors(norms)
-    net._char_cache.clear()
-    net.char_vectors(norms[:5])  # some of the strings cached
-    monkeypatch.setattr(ner_nn, "CHAR_CACHE", 6)  # the next call overflows: the cache is emptied
-    got = net.char_vectors(norms)
-    assert np.array_equal(got, expected)
-    assert len(net._char_cache) == len(set(norms))
+    norms = [tagger.describe(t).norm for sent in sentences[:3] for t in sent]
+    norms += ["ابن" * 12, "☃x", "", "a\ud800b", "𝔸ب"]  # lone surrogate, a character past the BMP
+    K = net.conv_w.shape[2]
+
+    def conv(norm):
+        ids = [0] * (K // 2) + net.vocab.char_ids(norm) + [0] * MAX_CHARS
+        n = len(net.vocab.char_ids(norm))
+        h = [sum(net.cemb[ids[p + k]] @ net.conv_w[:, :, k].T for k in range(K)) + net.conv_b for p in range(n)]
+        return np.maximum(np.array(h), 0).max(axis=0)
+
+    want = np.array([conv(x) for x in norms])
+    np.testing.assert_allclose(net.char_vectors(norms), want, atol=1e-5)
+    assert np.array_equal(net.char_vectors(norms), np.concatenate([net.char_vectors([x]) for x in norms]))
+    assert net.vocab.char_ids("☃x")[1] == 1  # unknown character
+
+
+def test_token_analysis_reads_strings_as_the_tokenizer(sentences):
+    """``analyse_token`` (the tokenizer's pattern and proclitic split only) gives the
+    analysis of ``rasid.arabic.tokenize``'s first word of the string, for the words of the
+    sample articles and ANERcorp and for strings with punctuation, digits and spaces."""
+    from rasid.arabic.normalize import normalize_name
+    from rasid.arabic.tokenize import tokenize
+    from rasid.stages.ner_features import analyse_token
+
+    def by_tokenizer(text):
+        toks, norm = tokenize(text), normalize_name(text)
+        word = next((t for t in toks if t.kind == "word"), None)
+        kind = "punct" if not toks else "mixed" if len(toks) > 1 else toks[0].kind
+        if word is None or word.start > 0:
+            return norm, "", norm, False, kind
+        return norm, word.clitic, word.base + normalize_name(text[word.end:]), word.article, kind
+
+    sample = Path(__file__).resolve().parents[2] / "src" / "rasid" / "sample"
+    words = {w for p in sample.glob("*.txt") for w in p.read_text(encoding="utf-8").split()}
+    words |= {t for s in sentences for t in s} | {"", " ", "وباريس،", "(باريس)", " باريس", "،و", "12.5%", "x-y", "للولايات"}
+    assert len(words) > 500
+    assert [w for w in words if analyse_token(w) != by_tokenizer(w)] == []
+    assert analyse_token("وبالمدينة")[1:4] == ("وب", "المدينة", True)
+
+
+@pytest.mark.parametrize("text, shape", [("باريس", "a"), ("AbC123", "Ld"), ("12.5%", "d.d%"), ("٢٠١٥م", "da"),
+                                         ("(باريس)", "(a)"), ("a b--c", "L_L-L"), ("ـــ", "a"), ("x1y2z3w4", "LdLdLd")])
+def test_word_shape(text, shape):
+    from rasid.stages.ner_features import _shape
+
+    assert _shape(text) == shape

@@ -154,7 +154,7 @@ class NERTagger:
         """The ensemble's posteriors (N, 9) of every token of `batch`."""
         models = [self.crf, *self.nets]  # forward-backward of all of them in one run
         emissions = [self.crf.batch_scores(batch)]
-        emissions += [net.flat_emissions(net.batch_inputs(batch), batch.lengths) for net in self.nets]
+        emissions += [net.batch_emissions(batch) for net in self.nets]
         marg = flat_marginals(np.stack(emissions), batch.lengths, *(np.stack([getattr(m, k) for m in models])
                                                                     for k in ("trans", "start", "end")))
         out = marg[0]
@@ -212,7 +212,7 @@ class NERTagger:
         if not self.overrides:
             return []
         firsts_known = self._override_first
-        if not any(x.key in firsts_known or x.base in firsts_known for x in infos):
+        if firsts_known.isdisjoint([x.key for x in infos]) and firsts_known.isdisjoint([x.base for x in infos]):
             return []
         changed: list[int] = []
         i, n = 0, len(infos)

@@ -2,8 +2,9 @@
 
 Every feature is computed from token *strings* only, so a sentence of tokens given as
 text (a CoNLL file) and a sentence of ``doc.tokens`` get exactly the same features:
-``describe_token(text)`` runs ``rasid.arabic.tokenize`` on the string and takes the
-proclitic analysis (clitic, article, base) of its first word, then caches the result.
+``describe_token(text)`` reads the string as ``rasid.arabic.tokenize`` does (its token
+pattern and proclitic split) and takes the proclitic analysis (clitic, article, base) of
+its first word, then caches the result.
 
 Feature groups (see docs/ner.md for what each gained on the dev split):
 
@@ -23,11 +24,11 @@ import gzip
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, groupby
 from typing import Sequence
 
 from ..arabic.normalize import normalize_name
-from ..arabic.tokenize import load_wordfreq, tokenize
+from ..arabic.tokenize import TOKEN_RE, load_wordfreq, split_proclitics
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
 
@@ -55,6 +56,8 @@ class Resources:
     # phrase (tuple of normalised words) -> types, and first word -> phrase lengths
     gazetteer: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
     gaz_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # the first two words of every phrase of two words or more
+    gaz_pairs: set[tuple[str, str]] = field(default_factory=set)
 
 
 def load_clusters(raw: bytes) -> dict[str, tuple[str, ...]]:
@@ -81,18 +84,26 @@ def load_gazetteer(raw: bytes) -> dict[tuple[str, ...], frozenset[str]]:
 
 def build_resources(clusters: dict, gazetteer: dict) -> Resources:
     lengths: dict[str, set[int]] = {}
+    pairs: set[tuple[str, str]] = set()
     for key in gazetteer:
         lengths.setdefault(key[0], set()).add(len(key))
+        if len(key) > 1:
+            pairs.add(key[:2])
     return Resources(
         clusters=clusters,
         gazetteer=gazetteer,
         gaz_lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
+        gaz_pairs=pairs,
     )
 
 
-def _shape(text: str) -> str:
-    out = []
-    for ch in text:
+class _ShapeClasses(dict):
+    """Character -> its class in a word shape (``str.translate`` table, filled on first
+    sight): ``d`` digit, ``L`` Latin letter, ``a`` other letter, ``_`` space, the
+    character itself otherwise."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         if ch.isdigit():
             c = "d"
         elif "a" <= ch.lower() <= "z":
@@ -101,9 +112,16 @@ def _shape(text: str) -> str:
             c = "a"
         else:
             c = ch if not ch.isspace() else "_"
-        if not out or out[-1] != c:
-            out.append(c)
-    return "".join(out)[:6]
+        self[code] = c
+        return c
+
+
+_SHAPE_CLASSES = _ShapeClasses()
+
+
+def _shape(text: str) -> str:
+    """The word's character classes, runs of one class written once, at most 6."""
+    return "".join([c for c, _ in groupby(text.translate(_SHAPE_CLASSES))])[:6]
 
 
 def _freq_bucket(n: int) -> str:
@@ -143,19 +161,21 @@ class TokenInfo:
 
 
 def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
-    """(norm, clitic, base, article, kind) of a token string, via rasid.arabic.tokenize."""
-    toks = tokenize(text)
+    """(norm, clitic, base, article, kind) of a token string, as ``rasid.arabic.tokenize``
+    reads it: the proclitic analysis of its first word when the string starts with one.
+    Only the tokenizer's pattern and proclitic split are run (no ``Token`` objects, no
+    offsets): this is most of a new word's analysis."""
     norm = normalize_name(text)
-    if not toks:
+    pieces = TOKEN_RE.finditer(text)
+    first = next(pieces, None)
+    if first is None:
         return norm, "", norm, False, "punct"
-    word = next((t for t in toks if t.kind == "word"), None)
-    if word is None:
-        t = toks[0]
-        return norm, "", norm, False, t.kind if len(toks) == 1 else "mixed"
-    kind = "word" if len(toks) == 1 else "mixed"
-    if word.start > 0:  # leading punctuation: keep whole norm, no clitic analysis
-        return norm, "", norm, False, kind
-    return norm, word.clitic, word.base + normalize_name(text[word.end:]), word.article, kind
+    more = next(pieces, None) is not None
+    kind = "mixed" if more else first.lastgroup or "punct"
+    if first.lastgroup == "word" and first.start() == 0:
+        clitic, article, base = split_proclitics(normalize_name(first.group()))
+        return norm, clitic, base + normalize_name(text[first.end():]), article, kind
+    return norm, "", norm, False, kind  # a word after leading punctuation: no clitic analysis
 
 
 #: analyses kept per word form. Each is ~30 short strings (2-3 KB); 300,000 of them made a
@@ -273,6 +293,8 @@ def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resour
         else:
             out[k] = list(feats)
 
+    pairs = res.gaz_pairs
+    norms = [x.norm for x in infos]
     covered: dict[str, int] = {}  # type -> end of its last match (never past its sentence)
     for i in [k for k, x in enumerate(infos) if x.gaz_lens or x.gaz_alt]:
         x = infos[i]
@@ -281,11 +303,11 @@ def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resour
             continue
         n = ends[bisect_right(ends, i)]
         first = x.gaz_first
+        two = i + 1 < n and (first, norms[i + 1]) in pairs  # can a longer phrase start here?
         for L in x.gaz_lens:
-            if i + L > n:
+            if i + L > n or (L > 1 and not two):
                 continue
-            key = (first,) + tuple(infos[j].norm for j in range(i + 1, i + L))
-            types = gaz.get(key)
+            types = gaz.get((first, *norms[i + 1:i + L]))
             if not types:
                 continue
             for t in sorted(types):
