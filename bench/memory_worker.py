@@ -101,26 +101,21 @@ def record_lru_keys(min_size: int = 10_000) -> None:
 
 
 def record_row_keys() -> None:
-    """Record the token strings the NER networks and the CRF look up in their row caches
-    (`rasid.stages.ner_nn._missing`) and the strings of the character-vector cache."""
+    """Record the token strings the first NER row cache (`rasid.stages.ner_nn.RowCache`, the
+    network's input rows) is asked for."""
     from rasid.stages import ner_nn
 
-    missing, char_vectors = ner_nn._missing, ner_nn.BiLSTMCRF.char_vectors
-    tokens, chars = STREAMS.setdefault("dict ner_nn rows (60,000)", []), STREAMS.setdefault(
-        "dict ner_nn char vectors (100,000)", [])
+    ids = ner_nn.RowCache.ids
+    tokens = STREAMS.setdefault(f"RowCache ner_nn token rows ({ner_nn.ROW_CACHE:,})", [])
+    first_cache: list = []
 
-    def recording_missing(cache, sentences, infos, *rest):
+    def recording_ids(cache, toks, infos):
         if not first_cache or cache is first_cache[0]:
             first_cache[:] = [cache]
-            tokens.extend(t for toks in sentences for t in toks)
-        return missing(cache, sentences, infos, *rest)
+            tokens.extend(toks)
+        return ids(cache, toks, infos)
 
-    def recording_chars(self, norms):
-        chars.extend(norms)
-        return char_vectors(self, norms)
-
-    first_cache: list = []
-    ner_nn._missing, ner_nn.BiLSTMCRF.char_vectors = recording_missing, recording_chars
+    ner_nn.RowCache.ids = recording_ids
 
 
 def hit_rate(keys: list, size: int, lru: bool) -> float:
