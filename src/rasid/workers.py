@@ -154,12 +154,13 @@ def analyse_and_prepare(doc: Document) -> Document | str:
     out = analyse_safely(_WORKER_PIPELINE, doc)
     if isinstance(out, str):
         return out
-    for attach in (attach_index_forms, attach_layer_rows):
+    attach_prepared(_WORKER_PREPARERS, out)
+    for attach in (attach_index_forms, attach_layer_rows):  # the rows last: of the document sent
         try:
             attach(out)
         except Exception:  # the store computes them again and reports what goes wrong there
             pass
-    return shed_tokens(attach_prepared(_WORKER_PREPARERS, out))
+    return shed_tokens(out)
 
 
 #: how many tokens a document had when a worker sent it back without them (`shed_tokens`)
