@@ -71,3 +71,13 @@ def test_the_store_writes_what_a_worker_computed(analysed, tmp_path):
             stored[name] = (row["layers"], store.stats()["spans"])
     assert stored["fed"] == stored["plain"]
     assert stored["plain"][1]["entities"] > 1 and len(stored["stale"][0]["entities"]) == stored["stale"][1]["entities"] == 1
+
+
+def test_a_span_with_a_reserved_attribute_fails_its_article_alone(analysed, tmp_path):
+    bad = sent(analysed, carry=False)
+    bad.layers["entities"][0].attrs["text"] = "x"  # `text` is the span's own
+    bad.text, bad.id = bad.text + " ", "bad"
+    with open_store(tmp_path / "a.db") as store:
+        report = store.add_documents([bad, sent(analysed)])
+        assert [o.outcome for o in report.outcomes] == ["failed", "stored"]
+        assert "reserved" in report.outcomes[0].reason and store.get_document("bad") is None

@@ -127,13 +127,12 @@ class ArticleWritingMethods:
             raise TypeError(f"expected a Document, got {type(doc).__name__}")
         if not isinstance(doc.text, str):
             raise TypeError("Document.text must be a string")
-        data = doc.to_dict(with_text=False)
         return {
             "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
                     compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
                     doc.author, doc.published, doc.summary,
-                    json.dumps(data["images"], ensure_ascii=False),
-                    json.dumps(data["meta"], ensure_ascii=False), doc.origin),
+                    json.dumps(doc.images, ensure_ascii=False),
+                    json.dumps(doc.meta, ensure_ascii=False), doc.origin),
             # computed by the worker process that analysed it, when it was
             "index": self._combine_index_forms(*take_index_forms(self.analyzer, doc)),
         }
