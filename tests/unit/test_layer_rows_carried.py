@@ -10,7 +10,7 @@ import pickle
 import pytest
 
 from rasid.doc import Document, Span
-from rasid.store import open_store
+from rasid.store import EntityRecord, open_store
 from rasid.store.sql_writing import (LAYER_ROWS_ATTR, attach_layer_rows, compute_layer_rows, join_layers,
                                      take_layer_rows)
 
@@ -81,3 +81,26 @@ def test_a_span_with_a_reserved_attribute_fails_its_article_alone(analysed, tmp_
         report = store.add_documents([bad, sent(analysed)])
         assert [o.outcome for o in report.outcomes] == ["failed", "stored"]
         assert "reserved" in report.outcomes[0].reason and store.get_document("bad") is None
+
+
+def test_past_its_bound_the_store_reads_the_layers_back(analysed, tmp_path, monkeypatch):
+    """An article whose written layers the transaction does not remember (past
+    `REMEMBERED_ARTICLES`) is read back: the same stored layers either way."""
+    import rasid.store.sql_writing as writing
+
+    def store_and_resolve(path, bound):
+        monkeypatch.setattr(writing, "REMEMBERED_ARTICLES", bound)
+        docs = [sent(analysed), sent(analysed)]
+        docs[1].text, docs[1].id, docs[1].url = docs[1].text + " خاتمة", "second", None  # another article
+        with open_store(path) as store:
+            rec = store.add_entity(EntityRecord(0, "باريس", "LOC", "Paris"), ["n:باريس"])
+            with store.transaction():
+                store.add_documents(docs)
+                assert len(store.remembered_layers()) == min(bound, 2)
+                store.set_entity_mentions_many({d.id: [
+                    {"start": s.start, "end": s.end, "text": d.text[s.start:s.end],
+                     "attrs": {**s.attrs, "entity_id": rec.id}} for s in d.layers["entities"]] for d in docs})
+            assert store.remembered_layers() == {}
+            return [(r["id"], r["layers"]) for r in store.iter_records("articles")], store.stats()["spans"]
+
+    assert store_and_resolve(tmp_path / "a.db", 1) == store_and_resolve(tmp_path / "b.db", 2000)

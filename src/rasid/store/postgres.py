@@ -162,6 +162,8 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
         savepoints."""
         with self._lock:
             nested = self.con.info.transaction_status != 0  # not idle: inside a block already
+            if not nested:
+                self._forget_layers()  # what a write outside a transaction left
             try:
                 with self.con.transaction():
                     if not nested:

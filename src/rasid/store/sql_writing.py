@@ -29,6 +29,10 @@ from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport
 
 Prepared = list[tuple[Document, "dict[str, Any] | Exception"]]
 
+#: the most articles whose written layers a transaction remembers (`remembered_layers`):
+#: ten default ingest batches, some 25 KB each
+REMEMBERED_ARTICLES = 2000
+
 #: the Document attribute that carries its `LayerRows` from the worker process that analysed
 #: it (pickled with it; taken once, by the store that writes it: `take_layer_rows`)
 LAYER_ROWS_ATTR = "_layer_rows"
@@ -201,15 +205,20 @@ class ArticleWritingMethods:
     def remembered_layers(self) -> dict[str, dict[str, str]]:
         """The layers (each layer's JSON: `LayerRows.layers`) of the articles written in the
         open transaction, by id, so that `set_entity_mentions_many` need not read back what
-        the batch has just stored. Forgotten when the outermost transaction ends and on any
-        rollback, a savepoint's included (`_forget_layers`, called by each engine's
-        `transaction`): what it holds is always what the archive holds. Every statement
-        that writes ``articles.layers`` updates it (insert, `replace_document`,
-        `set_entity_mentions_many`); none deletes an article row."""
+        the batch has just stored. Forgotten when the outermost transaction begins and ends
+        and on any rollback, a savepoint's included (`_forget_layers`, called by each
+        engine's `transaction`): what it holds is always what the archive holds. Every
+        statement that writes ``articles.layers`` updates it (insert, `replace_document`,
+        `set_entity_mentions_many`); none deletes an article row. At most
+        `REMEMBERED_ARTICLES` (a copy of a whole archive is one transaction): others are
+        read back."""
         return self.__dict__.setdefault("_layers_written", {})
 
     def _remember_layers(self, layers: dict[str, dict[str, str]]) -> None:
-        self.remembered_layers().update(layers)
+        known = self.remembered_layers()
+        for article_id, written in layers.items():
+            if article_id in known or len(known) < REMEMBERED_ARTICLES:  # one held is kept true
+                known[article_id] = written
 
     def _forget_layers(self) -> None:
         self.remembered_layers().clear()

@@ -139,6 +139,7 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
         with self._lock:
             depth = self._depth
             if depth == 0:
+                self._forget_layers()  # what a write outside a transaction left
                 self._begin()
             else:
                 self.con.execute(f"SAVEPOINT sp{depth}")
