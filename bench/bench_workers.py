@@ -1,7 +1,7 @@
 """Full ingest with 1 and with N analysing processes, on the same input, in one run.
 
     nice -n 5 timeout 3600 python bench/bench_workers.py [--n 2000] [--workers 1 2]
-        [--src DIR [DIR ...]] [--keep DIR]
+        [--src DIR [DIR ...]] [--keep DIR] [--store-only [K] [--one]]
 
 Writes the first N SaudiNewsNet articles to a temporary JSON Lines file, then for each worker
 count ingests it into a fresh SQLite archive through `Monitor.ingest` (workers started and models
@@ -15,6 +15,13 @@ peak of their summed PSS (each shared page split between the processes sharing i
 memory the run really uses).
 
 ``--profile DIR`` writes the parent's cProfile (its 40 costliest functions by own time).
+
+``--store-only [K]`` measures the parent's serial share alone, without the noise of the workers
+running beside it: each tree analyses the N articles once as its workers would
+(`rasid.workers.analyse_and_prepare`: what they carry back, pickled), then times, in a fresh
+process and K times (the trees interleaved), the parent's part: unpickling them and
+`Monitor.store_documents` (the store and every archive step, batches of 200) into a fresh
+SQLite file; ``--one`` gives it documents as one process analyses them (nothing carried).
 
 ``--src`` runs each worker count with each source tree given (default: this checkout's
 ``src``), so that two versions are measured in one run (the ratio is against the first worker
@@ -164,6 +171,55 @@ class MemorySampler:
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
+STORE_ONLY = """
+import json, os, pickle, sys, tempfile, time
+from rasid.doc import Document
+from rasid.monitor import IngestSummary, Monitor
+from rasid import workers as W
+src, cache, one = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+if not os.path.exists(cache):
+    from rasid.ingest import read_paths
+    W.build_template()
+    docs = (d for d in read_paths([src]) if isinstance(d, Document))
+    out = (W.analyse_safely(W._WORKER_PIPELINE, d) if one else W.analyse_and_prepare(d) for d in docs)
+    blobs = [pickle.dumps(d) for d in out if not isinstance(d, str)]
+    with open(cache, "wb") as fh:
+        pickle.dump(blobs, fh)
+    sys.exit(0)
+with open(cache, "rb") as fh:
+    blobs = pickle.load(fh)
+with tempfile.TemporaryDirectory() as tmp, Monitor(os.path.join(tmp, "a.db")) as monitor:
+    summary, t0 = IngestSummary(), time.process_time()
+    monitor.store_documents((pickle.loads(b) for b in blobs), summary, 200)
+    print(json.dumps({"stored": summary.stored, "cpu": time.process_time() - t0,
+                      "kb": sum(map(len, blobs)) / len(blobs) / 1024}))
+"""
+
+
+def store_only(src: Path, trees: list[Path], repeat: int, one: bool, tmp: Path) -> None:
+    """The parent's part alone (``--store-only``), each tree `repeat` times, interleaved."""
+    import json
+
+    caches = [tmp / f"analysed-{k}.pkl" for k in range(len(trees))]
+    for code, cache in zip(trees, caches):
+        subprocess.run([sys.executable, "-c", STORE_ONLY, str(src), str(cache), str(int(one))],
+                       env=dict(os.environ, PYTHONPATH=str(code)), check=True)
+    cpu: dict[int, list[float]] = {k: [] for k in range(len(trees))}
+    for _ in range(repeat):
+        for k, (code, cache) in enumerate(zip(trees, caches)):
+            out = subprocess.run([sys.executable, "-c", STORE_ONLY, str(src), str(cache), str(int(one))],
+                                 env=dict(os.environ, PYTHONPATH=str(code)), capture_output=True,
+                                 text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            cpu[k].append(r["cpu"])
+            print(f"[{code}] {r['stored']} stored: parent's part {r['cpu']:.2f} CPU s "
+                  f"({r['kb']:.0f} KB per pickled document); load average {os.getloadavg()[0]:.1f}", flush=True)
+    for k, code in enumerate(trees):
+        runs = sorted(cpu[k])
+        print(f"[{code}] median {runs[len(runs) // 2]:.2f} CPU s, runs {' / '.join(f'{c:.2f}' for c in runs)}"
+              + (f", x{runs[len(runs) // 2] / sorted(cpu[0])[len(runs) // 2]:.2f} of the first tree" if k else ""))
+
+
 def run(src: Path, db: Path, workers: int, code: Path = SRC, profile: Path | None = None) -> dict:
     """One ingest in a fresh process (cold, like the command) importing rasid from `code`,
     its figures as a dict; `profile`: write the parent's cProfile there."""
@@ -187,6 +243,10 @@ def main() -> None:
     ap.add_argument("--profile", type=Path, metavar="DIR",
                     help="profile the parent (cProfile, in-process) and write its 40 costliest functions "
                          "to DIR/parent-w{N}-{k}.txt")
+    ap.add_argument("--store-only", type=int, nargs="?", const=3, metavar="K",
+                    help="time the parent's part alone, K times per tree (default 3; see the module doc)")
+    ap.add_argument("--one", action="store_true",
+                    help="with --store-only: documents as one process analyses them, nothing carried")
     args = ap.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
@@ -197,6 +257,9 @@ def main() -> None:
         with gzip.open(args.corpus, "rt", encoding="utf-8") as fh, src.open("w", encoding="utf-8") as out:
             for line in itertools.islice(fh, args.n):
                 out.write(line)
+        if args.store_only:
+            store_only(src, args.src, args.store_only, args.one, Path(tmp))
+            return
         base: dict[int, float] = {}  # the first worker count's rate, per source tree
         for workers in args.workers:
             for k, code in enumerate(args.src):

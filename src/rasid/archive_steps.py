@@ -63,10 +63,14 @@ class ArchiveStep:
     def take_prepared(self, doc: Document) -> Any:
         """This step's `prepare_document(doc)`: the value carried by `doc` when there is
         one computed under the same settings, else computed now."""
+        got = self.find_carried(doc)
+        return got if got is not None else self.prepare_document(doc)
+
+    def find_carried(self, doc: Document) -> Any:
+        """This step's `prepare_document(doc)` as carried by `doc` (computed under the same
+        settings), or None."""
         got = getattr(doc, PREPARED_ATTR, {}).get(self.name)
-        if got is not None and got[0] == self.prepared_key():
-            return got[1]
-        return self.prepare_document(doc)
+        return got[1] if got is not None and got[0] == self.prepared_key() else None
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         """Do the step for the stored articles `docs`; return how many it changed."""
@@ -78,6 +82,21 @@ class ArchiveStep:
 
 class ResolveEntitiesStep(ArchiveStep):
     name = "resolve_entities"
+
+    def prepare(self, docs: list[Document]) -> None:
+        """Give the resolver the name keys the workers computed (`list_name_keys`); in one
+        process nothing is computed ahead: the resolver keys each name as it meets it."""
+        from .entities.resolver import give_name_keys
+
+        keys: dict = {}
+        for doc in docs:
+            keys.update(self.find_carried(doc) or {})
+        give_name_keys(keys)
+
+    def prepare_document(self, doc: Document) -> Any:
+        from .entities.resolver import list_name_keys
+
+        return list_name_keys(doc)
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         from .entities.archive import is_resolved, resolve_batch_entities

@@ -20,10 +20,12 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
   millisecond each way); a worker returns the analysed document, or a failure reason when a
   stage raised, so one bad article never stops the others.
 * The worker also computes what the archive steps need of the document alone (near-duplicate
-  signature, story vector: `rasid.archive_steps.attach_prepared`) and the search index's forms
+  signature, story vector: `rasid.archive_steps.attach_prepared`), the search index's forms
   of its title and text (`rasid.search.analyzer.attach_index_forms`; the store takes them when
-  its analyzer has the same signature), which travel back with it, so the parent's serial
-  share is the store's writes and the archive lookups. The tokens do not travel back
+  its analyzer has the same signature) and what the store writes of its layers (each layer's
+  JSON, the span and mention rows: `rasid.store.sql_writing.attach_layer_rows`, the store's
+  own pure helper; taken while they still describe the document), which travel back with
+  it, so the parent's serial share is the store's statements and the archive lookups. The tokens do not travel back
   (`shed_tokens`): nothing in the parent reads them.
 * At most ``window`` documents (default 100 per worker: the workers go on analysing while the
   parent stores a batch) are in flight, so memory stays flat however long the input; results
@@ -45,7 +47,7 @@ from .doc import Document
 #: documents in flight per worker: enough to keep every worker busy while the parent stores
 #: a batch (200 articles by default) and runs the archive steps on it, which takes seconds;
 #: with 8, the workers finished theirs early in that time and waited. An analysed document
-#: waiting in the parent (its tokens shed) is some tens of KB.
+#: waiting in the parent (its tokens shed, its layer rows carried) is about 100 KB pickled.
 IN_FLIGHT_PER_WORKER = 100
 
 
@@ -147,15 +149,18 @@ def analyse_and_prepare(doc: Document) -> Document | str:
     """`analyse_in_worker` without the test's crash point (the template's warm-up)."""
     from .archive_steps import attach_prepared
     from .search.analyzer import attach_index_forms
+    from .store.sql_writing import attach_layer_rows
 
     out = analyse_safely(_WORKER_PIPELINE, doc)
     if isinstance(out, str):
         return out
-    try:
-        attach_index_forms(out)
-    except Exception:  # the store computes them again and reports what goes wrong there
-        pass
-    return shed_tokens(attach_prepared(_WORKER_PREPARERS, out))
+    attach_prepared(_WORKER_PREPARERS, out)
+    for attach in (attach_index_forms, attach_layer_rows):  # the rows last: of the document sent
+        try:
+            attach(out)
+        except Exception:  # the store computes them again and reports what goes wrong there
+            pass
+    return shed_tokens(out)
 
 
 #: how many tokens a document had when a worker sent it back without them (`shed_tokens`)

@@ -127,6 +127,47 @@ def test_a_span_the_archive_step_adds_joins_the_stored_layer(archive):
     assert archive.stats()["spans"]["entities"] == 2
 
 
+def test_mentions_recorded_where_the_article_was_stored(engine, tmp_path):
+    """`set_entity_mentions_many` in the transaction that stored the article (what ingest
+    does) takes the layers the store remembers writing instead of reading them back: the
+    same layers, spans and mentions as the two in transactions of their own. A rolled-back
+    savepoint makes it forget them: what the rollback undid does not come back."""
+    def spans_at(doc, rec_id, *words):
+        known = doc.layers["entities"][0]
+        return [{"start": known.start, "end": known.end, "label": "PER",
+                 "text": doc.text[known.start:known.end], "attrs": {"entity_id": rec_id, "sentence": 0}},
+                *({"start": w.start(), "end": w.end(), "label": "PER", "text": w.group(),
+                   "attrs": {"entity_id": rec_id, "link": "office-archive"}} for w in words)]
+
+    got = {}
+    for way in ("apart", "together"):
+        (doc,) = annotated_docs()[:1]
+        taken = [(s.start, s.end) for spans in doc.layers.values() for s in spans]
+        free = [m for m in re.finditer(r"\w{5,}", doc.text) if not any(a < m.end() and m.start() < b for a, b in taken)]
+        with open_store(archive_location(engine, tmp_path / way)) as store:
+            rec = store.add_entity(EntityRecord(0, "رجب طيب أردوغان", "PER", ""), ["n:اردوغان"])
+            if way == "apart":
+                store.add_documents([doc])
+                store.set_entity_mentions_many({doc.id: spans_at(doc, rec.id, free[0])})
+            else:
+                with store.transaction():
+                    store.add_documents([doc])
+                    try:
+                        with store.transaction():
+                            store.set_entity_mentions_many({doc.id: spans_at(doc, rec.id, free[1])})
+                            raise RuntimeError("rolled back")
+                    except RuntimeError:
+                        pass
+                    store.set_entity_mentions_many({doc.id: spans_at(doc, rec.id, free[0])})
+            (row,) = [r for r in store.iter_records("articles") if r["id"] == doc.id]
+            got[way] = (row["layers"], store.get_document(doc.id).to_dict(), store.stats()["spans"],
+                        store.count_article_mentions(doc.id))
+    known = doc.layers["entities"][0]
+    assert [s["start"] for s in got["apart"][0]["entities"]] == sorted([known.start, free[0].start()])
+    assert got["together"][3] == {rec.id: 2}  # free[1]'s mention was rolled back
+    assert got["together"] == got["apart"]
+
+
 NAMES = (("إردوغان", "PER"), ("باراك أوباما", "PER"), ("أوباما", "PER"), ("بشار الأسد", "PER"),
          ("الأسد", "PER"), ("جون كيري", "PER"), ("كيري", "PER"), ("إيران", "LOC"),
          ("داعش", "ORG"), ("الأمم المتحدة", "ORG"))

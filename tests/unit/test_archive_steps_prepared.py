@@ -25,7 +25,7 @@ def analysed_seed() -> Document:
 
 def test_worker_values_travel_with_the_document_and_equal_the_parents():
     steps = build_document_preparers()
-    assert [s.name for s in steps] == ["near_duplicates", "stories"]
+    assert [s.name for s in steps] == ["resolve_entities", "near_duplicates", "stories"]
     doc = pickle.loads(pickle.dumps(attach_prepared(steps, analysed_seed())))  # as from a worker
     fresh = analysed_seed()
     near, stories = NearDuplicatesStep(), StoriesStep()

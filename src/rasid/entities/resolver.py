@@ -49,11 +49,27 @@ class EntityRecordUpdate:
     how: str  # "alias", "name", "surname", "new", "new-ambiguous"
 
 
+#: name keys computed where the articles were analysed (`list_name_keys` in a worker
+#: process), given by `give_name_keys` and taken by `compute_name_keys` instead of computing
+_GIVEN_KEYS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def give_name_keys(keys: dict[tuple[str, str], frozenset[str]]) -> None:
+    """Let `compute_name_keys` take these ``{(name, kind): keys}`` (`list_name_keys` of the
+    batch's articles, from the worker that analysed each) instead of computing them; they
+    replace those given before."""
+    _GIVEN_KEYS.clear()
+    _GIVEN_KEYS.update(keys)
+
+
 @lru_cache(maxsize=10_000)  # 88 % hits on 300 SaudiNewsNet articles
 def compute_name_keys(name: str, kind: str) -> frozenset[str]:
     """Index keys for one surface form of an entity of type `kind` (cached: a record's
     every name is keyed again each time the record is updated; the tables read are the
-    shipped ones)."""
+    shipped ones, so keys computed in another process are the same: `give_name_keys`)."""
+    given = _GIVEN_KEYS.get((name, kind))
+    if given is not None:
+        return given
     keys: set[str] = set()
     norm = normalize_entity_name(name)
     if not norm:
@@ -222,6 +238,22 @@ def _lookup_keys(g: _Group) -> tuple[str | None, set[str]]:
     for name in g.names:
         keys |= compute_name_keys(name, g.type)
     return alias_key, {k for k in keys if not k.startswith("l:")}
+
+
+def list_name_keys(doc: Document, layer: str = ENTITY_LAYER) -> dict[tuple[str, str], frozenset[str]] | None:
+    """``{(name, kind): compute_name_keys(name, kind)}`` for the names of the article's
+    clusters (and the alias table's forms of those it lists): what `EntityResolver.resolve`
+    keys first, from the article alone (a worker process computes them: `give_name_keys`).
+    None when the layer has no span or a span without its cluster (`resolve` would make
+    them, changing the layer)."""
+    spans = doc.layers.get(layer, [])
+    if not spans or any("cluster" not in s.attrs for s in spans):
+        return None
+    out = {}
+    for g in _groups_of(doc, layer):
+        for name in [*g.names, *(g.alias.forms if g.alias else ())]:
+            out[(name, g.type)] = compute_name_keys(name, g.type)
+    return out
 
 
 class EntityResolver:

@@ -35,7 +35,7 @@ from .sql_entities import EntityRecordMethods
 from .sql_reading import ArticleReadingMethods
 from .sql_export import ExportReadingMethods
 from .sql_stories import StoryTrackingMethods
-from .sql_writing import ArticleWritingMethods, convert_failure
+from .sql_writing import ArticleWritingMethods, convert_failure, join_layers, take_layer_rows
 from .base import DocOutcome, IngestReport, Store
 from .pg_articles import NOW
 from .pg_articles import PostgresArticleMethods
@@ -162,10 +162,19 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
         savepoints."""
         with self._lock:
             nested = self.con.info.transaction_status != 0  # not idle: inside a block already
-            with self.con.transaction():
+            if not nested:
+                self._forget_layers()  # what a write outside a transaction left
+            try:
+                with self.con.transaction():
+                    if not nested:
+                        self.con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                    yield
+            except BaseException:
+                self._forget_layers()  # rolled back: what the block wrote is gone
+                raise
+            finally:
                 if not nested:
-                    self.con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                yield
+                    self._forget_layers()
 
 
 
@@ -284,14 +293,12 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
         """Insert articles (`_prepare`'s dicts; ``ingested_at``, when given, for every one of
         them) with their postings, spans and mentions: each kind of row in one pipelined
         statement."""
-        articles, spans, mentions = [], [], []
+        articles, layer_rows = [], []
         timed = bool(todo) and all(prep.get("ingested_at") for _, prep in todo)
         for doc, prep in todo:
-            layers_json, doc_spans, doc_mentions = self._layer_rows(doc)
-            articles.append((*prep["row"], layers_json, prep["index"].tsvector,
+            layer_rows.append((doc.id, take_layer_rows(doc)))  # the worker's, when it made them
+            articles.append((*prep["row"], join_layers(layer_rows[-1][1].layers), prep["index"].tsvector,
                              *([prep["ingested_at"]] if timed else [])))
-            spans += doc_spans
-            mentions += doc_mentions
         with self.con.cursor() as cur:
             cur.executemany(
                 "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, source, "
@@ -304,7 +311,7 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
                 if not cur.nextset():
                     break
         self._write_indexes([(rowid, prep["index"]) for rowid, (_, prep) in zip(rowids, todo)])
-        self._insert_layer_rows(spans, mentions)
+        self._insert_layer_rows(layer_rows)
 
     def refresh_statistics(self) -> None:
         """VACUUM (ANALYZE) the archive's tables now: planner statistics and the visibility

@@ -16,6 +16,7 @@ import json
 from typing import Any, Iterable
 
 from .base import EntityRecord
+from .sql_writing import join_layers
 
 _COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
 
@@ -129,17 +130,14 @@ class EntityRecordMethods:
             return
         p = self._PARAM
         with self._atomic():
-            stored: dict[str, str] = {}
-            for chunk in self._chunks(list(spans)):
-                cond, args = self._in("id", chunk)
-                stored.update(self._rows(f"SELECT id, layers FROM articles WHERE {cond}", args))
+            stored = self._read_layers(list(spans))
             layer_rows, span_rows, mention_rows, new_rows = [], [], [], []
             for article_id, items in spans.items():
                 if article_id not in stored:
                     raise KeyError(f"no article {article_id!r}")
-                layers = json.loads(stored[article_id])
+                layers = stored[article_id]
+                layer = json.loads(layers.setdefault("entities", "[]"))
                 by_offsets = {(s["start"], s["end"]): s for s in items}
-                layer = layers.setdefault("entities", [])
                 for item in layer:
                     found = by_offsets.pop((item["start"], item["end"]), None)
                     if found is not None:
@@ -154,7 +152,8 @@ class EntityRecordMethods:
                     layer.sort(key=lambda x: (x["start"], x["end"]))
                     new_rows += [(article_id, s["start"], s["end"], s["label"], s.get("text") or "",
                                   json.dumps(s["attrs"], ensure_ascii=False)) for s in added]
-                layer_rows.append((json.dumps(layers, ensure_ascii=False), article_id))
+                layers["entities"] = json.dumps(layer, ensure_ascii=False)
+                layer_rows.append((join_layers(layers), article_id))
                 span_rows += [(json.dumps(s["attrs"], ensure_ascii=False), article_id, s["start"],
                                s["end"]) for s in items]
                 mention_rows += [(article_id, s["attrs"]["entity_id"], s["start"], s["end"],
@@ -175,6 +174,20 @@ class EntityRecordMethods:
             if mention_rows:
                 self._executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
                                   f"sentence) VALUES ({', '.join([p] * 6)})", mention_rows)
+            self._remember_layers({aid: stored[aid] for aid in spans})
+
+    def _read_layers(self, ids: list[str]) -> dict[str, dict[str, str]]:
+        """Each stored article's layers, each layer's JSON (`join_layers`): those this
+        transaction wrote from the store's memory of them (`remembered_layers`), the others
+        read back."""
+        known = self.remembered_layers()
+        out = {i: dict(known[i]) for i in ids if i in known}
+        for chunk in self._chunks([i for i in ids if i not in known]):
+            cond, args = self._in("id", chunk)
+            for aid, text in self._rows(f"SELECT id, layers FROM articles WHERE {cond}", args):
+                out[aid] = {name: json.dumps(items, ensure_ascii=False)
+                            for name, items in json.loads(text).items()}
+        return out
 
     def count_entity_mentions(self, entity_ids: list[int]) -> dict[int, int]:
         out: dict[int, int] = {}

@@ -9,10 +9,17 @@ and ``_insert_article``. PostgreSQL writes a batch its own way first
 article (`replace_document`) also uses ``_JSON_CAST``, ``_GREATEST``, ``_NEXT_ROWID`` (SQL
 for the next article sequence number), ``_index_columns(forms)`` (what the article row
 itself holds of the search index), ``_write_index(rowid, forms)`` and
-``_delete_index(rowid, title, text)``."""
+``_delete_index(rowid, title, text)``.
+
+What the store writes of a document's layers is `LayerRows`, computed from the document
+alone by the pure `compute_layer_rows` (in the worker process that analysed it, with
+`workers` > 1: `attach_layer_rows`, `take_layer_rows`), and the store remembers the layers
+it wrote in the open transaction (`remembered_layers`) so that entity resolution, which
+rewrites the entities layer of the batch it has just stored, does not read them back."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..doc import Document, compute_content_hash
@@ -21,6 +28,77 @@ from ..search.analyzer import take_index_forms
 from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport
 
 Prepared = list[tuple[Document, "dict[str, Any] | Exception"]]
+
+#: the most articles whose written layers a transaction remembers (`remembered_layers`):
+#: ten default ingest batches, some 25 KB each
+REMEMBERED_ARTICLES = 2000
+
+#: the Document attribute that carries its `LayerRows` from the worker process that analysed
+#: it (pickled with it; taken once, by the store that writes it: `take_layer_rows`)
+LAYER_ROWS_ATTR = "_layer_rows"
+
+
+@dataclass(slots=True)
+class LayerRows:
+    """What the store writes of a document's layers, computed from the document alone
+    (`compute_layer_rows`, a pure function: with `workers` > 1 the worker that analysed the
+    document runs it, so that the parent, the one writer, does not): each layer's JSON in
+    the document's order (the article row's ``layers`` is their `join_layers`), the
+    ``spans`` rows and the ``mentions`` rows."""
+
+    layers: dict[str, str]
+    spans: list[tuple]
+    mentions: list[tuple]
+    #: the document's text, layers and each layer's list with its length when computed:
+    #: carried rows are taken only for a document that still has these (`describes`)
+    made_from: tuple
+
+    def describes(self, doc: Document) -> bool:
+        text, layers, lists = self.made_from
+        return (text is doc.text and layers is doc.layers and len(lists) == len(layers)
+                and all(layers.get(name) is items and len(items) == n for name, items, n in lists))
+
+
+def join_layers(layers: dict[str, str]) -> str:
+    """The ``layers`` JSON of an article from each layer's JSON: byte for byte
+    ``json.dumps({name: items, ...}, ensure_ascii=False)``."""
+    return "{" + ", ".join(f"{json.dumps(name, ensure_ascii=False)}: {items}"
+                           for name, items in layers.items()) + "}"
+
+
+def compute_layer_rows(doc: Document) -> LayerRows:
+    """`LayerRows` of `doc` (each layer's JSON, the ``spans`` and ``mentions`` rows)."""
+    layers: dict[str, str] = {}
+    spans, mentions = [], []
+    for layer, items in doc.layers.items():
+        dicts = [s.to_dict(doc.text) for s in items]
+        layers[layer] = json.dumps(dicts, ensure_ascii=False)
+        if layer in UNINDEXED_LAYERS:
+            continue
+        for s in dicts:
+            attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
+            spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
+                          s.get("text"), json.dumps(attrs, ensure_ascii=False)))
+            if layer == "entities" and attrs.get("entity_id"):
+                mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
+                                 s.get("text") or "", attrs.get("sentence")))
+    made_from = (doc.text, doc.layers, tuple((n, items, len(items)) for n, items in doc.layers.items()))
+    return LayerRows(layers, spans, mentions, made_from)
+
+
+def attach_layer_rows(doc: Document) -> Document:
+    """Carry `doc`'s `LayerRows` with it (in the worker process that analysed it)."""
+    setattr(doc, LAYER_ROWS_ATTR, compute_layer_rows(doc))
+    return doc
+
+
+def take_layer_rows(doc: Document) -> LayerRows:
+    """The `LayerRows` `doc` carries, when they still describe it (taken once: a document
+    changed after it was stored is written anew), else computed now."""
+    carried = doc.__dict__.pop(LAYER_ROWS_ATTR, None)
+    if carried is not None and carried.describes(doc):
+        return carried
+    return compute_layer_rows(doc)
 
 
 def convert_failure(doc: Any, exc: BaseException) -> DocOutcome:
@@ -53,13 +131,12 @@ class ArticleWritingMethods:
             raise TypeError(f"expected a Document, got {type(doc).__name__}")
         if not isinstance(doc.text, str):
             raise TypeError("Document.text must be a string")
-        data = doc.to_dict(with_text=False)
         return {
             "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
                     compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
                     doc.author, doc.published, doc.summary,
-                    json.dumps(data["images"], ensure_ascii=False),
-                    json.dumps(data["meta"], ensure_ascii=False), doc.origin),
+                    json.dumps(doc.images, ensure_ascii=False),
+                    json.dumps(doc.meta, ensure_ascii=False), doc.origin),
             # computed by the worker process that analysed it, when it was
             "index": self._combine_index_forms(*take_index_forms(self.analyzer, doc)),
         }
@@ -68,24 +145,6 @@ class ArticleWritingMethods:
         """The search index of an article with this title and text, in the engine's form."""
         return self._combine_index_forms(self.analyzer.index_forms(title or ""),
                                          self.analyzer.index_forms(text))
-
-    @staticmethod
-    def _layer_rows(doc: Document) -> tuple[str, list[tuple], list[tuple]]:
-        """The layers as JSON, the `spans` rows and the `mentions` rows of `doc`."""
-        layers = doc.to_dict(with_text=False)["layers"]
-        spans, mentions = [], []
-        for layer, items in layers.items():
-            if layer in UNINDEXED_LAYERS:
-                continue
-            for s in items:
-                attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
-                spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
-                              s.get("text"), json.dumps(attrs, ensure_ascii=False)))
-                if layer == "entities" and attrs.get("entity_id"):
-                    mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
-                                     s.get("text") or "", attrs.get("sentence")))
-        return json.dumps(layers, ensure_ascii=False), spans, mentions
-
 
     def _prepare_batch(self, batch: list[Document]) -> Prepared:
         """Every document prepared, or the error that stopped it (analysis: outside the
@@ -128,15 +187,41 @@ class ArticleWritingMethods:
             outcomes.append(DocOutcome(doc.id, "stored", origin=doc.origin))
         return outcomes
 
-    def _insert_layer_rows(self, spans: list[tuple], mentions: list[tuple]) -> None:
-        """Insert `_layer_rows`' ``spans`` and ``mentions`` rows (one statement each)."""
+    def _insert_layer_rows(self, rows: list[tuple[str, LayerRows]]) -> None:
+        """Insert the ``spans`` and ``mentions`` rows of ``(article id, LayerRows)`` (one
+        statement each) and remember the layers written (`remembered_layers`)."""
         p = self._PARAM
+        spans = [r for _, layer_rows in rows for r in layer_rows.spans]
+        mentions = [r for _, layer_rows in rows for r in layer_rows.mentions]
         if spans:
             self._executemany('INSERT INTO spans (article_id, layer, start, "end", label, text, '
                               f"attrs) VALUES ({', '.join([p] * 6)}, {p}{self._JSON_CAST})", spans)
         if mentions:
             self._executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
                               f"sentence) VALUES ({', '.join([p] * 6)})", mentions)
+        self._remember_layers({article_id: layer_rows.layers for article_id, layer_rows in rows})
+
+    # -- what the open transaction wrote of the articles' layers ----------------------------
+    def remembered_layers(self) -> dict[str, dict[str, str]]:
+        """The layers (each layer's JSON: `LayerRows.layers`) of the articles written in the
+        open transaction, by id, so that `set_entity_mentions_many` need not read back what
+        the batch has just stored. Forgotten when the outermost transaction begins and ends
+        and on any rollback, a savepoint's included (`_forget_layers`, called by each
+        engine's `transaction`): what it holds is always what the archive holds. Every
+        statement that writes ``articles.layers`` updates it (insert, `replace_document`,
+        `set_entity_mentions_many`); none deletes an article row. At most
+        `REMEMBERED_ARTICLES` (a copy of a whole archive is one transaction): others are
+        read back."""
+        return self.__dict__.setdefault("_layers_written", {})
+
+    def _remember_layers(self, layers: dict[str, dict[str, str]]) -> None:
+        known = self.remembered_layers()
+        for article_id, written in layers.items():
+            if article_id in known or len(known) < REMEMBERED_ARTICLES:  # one held is kept true
+                known[article_id] = written
+
+    def _forget_layers(self) -> None:
+        self.remembered_layers().clear()
 
     # -- a fuller version replaces a stored article -----------------------------------------
     def replace_document(self, doc: Document) -> DocOutcome:
@@ -154,16 +239,16 @@ class ArticleWritingMethods:
                 return DocOutcome(doc.id, "duplicate", clash[1], clash[0], doc.origin)
             self._delete_derived_rows(doc.id)
             self._delete_index(old[0], old[1], old[2])
-            layers_json, spans, mentions = self._layer_rows(doc)
+            layer_rows = take_layer_rows(doc)
             extra_sql, extra_args = self._index_columns(prep["index"])
             new_rowid = self._row(
                 f"UPDATE articles SET rowid = {self._NEXT_ROWID}, url = {p}, canonical_url = {p}, "
                 f"content_hash = {p}, title = {p}, text = {p}, source = {p}, author = {p}, "
                 f"published = {p}, summary = {p}, images = {p}, meta = {p}, origin = {p}, "
                 f"layers = {p}{extra_sql} WHERE id = {p} RETURNING rowid",
-                (*row[1:], layers_json, *extra_args, doc.id))[0]
+                (*row[1:], join_layers(layer_rows.layers), *extra_args, doc.id))[0]
             self._write_index(new_rowid, prep["index"])
-            self._insert_layer_rows(spans, mentions)
+            self._insert_layer_rows([(doc.id, layer_rows)])
         return DocOutcome(doc.id, "updated", origin=doc.origin)
 
     def _delete_derived_rows(self, article_id: str) -> None:

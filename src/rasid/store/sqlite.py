@@ -32,7 +32,7 @@ from .sql_entities import EntityRecordMethods
 from .sql_export import ExportReadingMethods
 from .sql_reading import ArticleReadingMethods
 from .sql_stories import StoryTrackingMethods
-from .sql_writing import ArticleWritingMethods
+from .sql_writing import ArticleWritingMethods, join_layers, take_layer_rows
 from .base import Store
 from .sqlite_articles import SqliteArticleMethods
 from .sqlite_copy import SqliteCopyMethods
@@ -139,6 +139,7 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
         with self._lock:
             depth = self._depth
             if depth == 0:
+                self._forget_layers()  # what a write outside a transaction left
                 self._begin()
             else:
                 self.con.execute(f"SAVEPOINT sp{depth}")
@@ -147,6 +148,7 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
                 yield
             except BaseException:
                 self._depth = depth
+                self._forget_layers()
                 if depth == 0:
                     if self.con.in_transaction:
                         self.con.execute("ROLLBACK")
@@ -156,6 +158,7 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
                 raise
             self._depth = depth
             if depth == 0:
+                self._forget_layers()
                 try:
                     self.con.execute("COMMIT")
                 except BaseException:
@@ -239,7 +242,8 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
 
     def _insert_article(self, row: tuple, fts: tuple, doc: Document, ingested_at: str | None) -> None:
         con = self.con
-        layers_json, spans, mentions = self._layer_rows(doc)
+        layer_rows = take_layer_rows(doc)  # computed by the worker that analysed it, when it was
+        layers_json = join_layers(layer_rows.layers)
         if ingested_at:
             cur = con.execute(
                 "INSERT INTO articles (id, url, canonical_url, content_hash, title, text, source, "
@@ -251,7 +255,7 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
                 "source, author, published, summary, images, meta, origin, layers) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, layers_json))
         self._write_index(cur.lastrowid, fts)
-        self._insert_layer_rows(spans, mentions)
+        self._insert_layer_rows([(doc.id, layer_rows)])
 
     def _write_index(self, rowid: int, fts: tuple) -> None:
         """The article's row of the FTS5 index (`_index_forms`)."""
