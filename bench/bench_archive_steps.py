@@ -21,6 +21,7 @@ of the stack (own), per step.
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import os
 import pickle
@@ -156,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=25)
     args = ap.parse_args(argv)
     docs = analysed(args.n, args.cache)
+    # the N documents held at once (ingest holds one batch) would make every garbage
+    # collection walk them all: out of the collector's sight, as the models are in ingest
+    gc.collect()
+    gc.freeze()
     sampler = Sampler() if args.sample else None
     with tempfile.TemporaryDirectory() as tmp, Monitor(args.db or os.path.join(tmp, "b.db")) as monitor:
         from rasid.alerts import add_watch

@@ -117,7 +117,10 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
     """Group the new articles' events with the archive's; return the memberships written
     (0 when every event already has its group: running again changes nothing)."""
     assignments: dict[int, int] = {}
-    new = [e for e in store.iter_events({"article_ids": list(article_ids)})
+    ids = list(article_ids)
+    # one statement for the batch's events (each statement of iter_events builds and sorts
+    # every matching row before it takes its batch_size)
+    new = [e for e in store.iter_events({"article_ids": ids}, batch_size=max(500, 100 * len(ids)))
            if e.get("when") and (e.get("place") or {}).get("country")]
     spans: dict[int, tuple[str, str]] = {}  # group -> (first day, last day)
     archive_days: dict[int, list[str]] = {}  # the archive's groups among the candidates
