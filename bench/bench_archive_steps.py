@@ -4,19 +4,22 @@ near-duplicates, stories, event groups, alerts with one query watch), per step a
     nice python bench/bench_archive_steps.py [--n 1000] [--batch 200] [--cache /tmp/analysed.pkl]
         [--sample [--top 25]] [--db PATH]
 
-Analyses the first N SaudiNewsNet records once (as `rasid ingest` reads them) (cached, pickled: a cache written by another
-rasid version may not load back into this one's Document; delete it then), then stores them
-with `Monitor.store_documents` (one transaction per batch: articles + every step) into a
-fresh SQLite file (`--db` keeps it, for `bench/compare_archives.py`). The analysis is not
-timed. Prints the CPU seconds (`time.process_time`) of `add_documents` and of every step
-(`prepare` and `run`) per batch, so that a step whose per-batch cost grows with the archive
-shows: the last column is the last batches' CPU per article over the first ones'.
+Analyses the first N SaudiNewsNet records once (read as `rasid ingest` reads them; cached,
+pickled: a cache written by another rasid version may not load back into this one's
+Document; delete it then), then stores them with `Monitor.store_documents` (one
+transaction per batch: articles + every step) into a fresh SQLite file (`--db` keeps it,
+for `bench/compare_archives.py`). The analysis is not timed. Prints the CPU seconds
+(`time.process_time`) of `add_documents` and of every step (`prepare` and `run`) per
+batch, so that a step whose per-batch cost grows with the archive shows: the last column
+is the last batches' CPU over the first ones' (a batch's cost also follows its content:
+the number of its events, entities and stories).
 
-`--sample` adds a sampling profile of each step (a ``SIGPROF`` timer every 2 ms of CPU, the
-Python stack read at each tick and weighed by the CPU time since the previous one, since
-ticks inside a long C call such as an SQLite statement arrive as one when it returns;
-cProfile's per-call cost inflates the many small calls of the resolver): the functions with the most samples inside them (inclusive) and at the top
-of the stack (own), per step.
+`--sample` adds a sampling profile of each step (a ``SIGPROF`` timer every 2 ms of CPU,
+the Python stack read at each tick and weighed by the CPU time since the previous one,
+since ticks inside a long C call such as an SQLite statement arrive as one when it
+returns; cProfile's per-call cost inflates the many small calls of the resolver): the
+functions with the most CPU inside them (inclusive) and at the top of the stack (own),
+per step.
 """
 from __future__ import annotations
 
@@ -40,19 +43,21 @@ TICK = 0.002
 
 
 def analysed(n: int, cache: Path | None) -> list[Document]:
+    """The documents of the first `n` records, analysed (from `cache` when it holds that many
+    records: ``{"records": count, "docs": [(record number, document), ...]}``)."""
     if cache and cache.exists():
-        docs = pickle.loads(cache.read_bytes())
-        if len(docs) >= n:
-            return docs[:n]
+        held = pickle.loads(cache.read_bytes())
+        if isinstance(held, dict) and held.get("records", 0) >= n:
+            return [d for i, d in held["docs"] if i < n]
     from rasid.ingest.jsonl import read_jsonl  # what `rasid ingest` reads, record by record
 
     summary = IngestSummary()
-    docs = [d for d in (summary.take(r) for r in itertools.islice(read_jsonl(CORPUS), n)) if d]
+    docs = [(i, d) for i, d in enumerate(summary.take(r) for r in itertools.islice(read_jsonl(CORPUS), n)) if d]
     with tempfile.TemporaryDirectory() as tmp, Monitor(os.path.join(tmp, "a.db")) as monitor:
-        docs = [monitor.analyze(d) for d in docs]
+        docs = [(i, monitor.analyze(d)) for i, d in docs]
     if cache:
-        cache.write_bytes(pickle.dumps(docs))
-    return docs
+        cache.write_bytes(pickle.dumps({"records": n, "docs": docs}))
+    return [d for _, d in docs]
 
 
 class Sampler:
