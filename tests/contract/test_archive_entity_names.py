@@ -70,3 +70,30 @@ def test_entity_articles_and_moved_mentions(archive):
     moved = archive.count_article_mentions(docs[0].id)  # إردوغان, الرئيس التركي (and داعش)
     assert moved[other.id] == 2 and eid not in moved
     assert archive.list_entity_article_ids(eid) == []
+
+
+def test_batch_index_role_holders_are_the_archive_after_its_flush(archive):
+    """The resolve step's batch index answers who held an office from the archive's rows and
+    the batch's roles in memory (no write mid-batch): the answer the archive gives once the
+    batch is written."""
+    from rasid.entities.archive import BatchEntityIndex
+
+    a = archive.add_entity(EntityRecord(0, "عادل الجبير", "PER", "Adel al-Jubeir"), ["n:عادل الجبير"])
+    b = archive.add_entity(EntityRecord(0, "سعود الفيصل", "PER", "Saud al-Faisal"), ["n:سعود الفيصل"])
+    role = "وزير خارجيه"
+    archive.add_entity_roles_many([(a.id, [(role, "وزير الخارجية", "2015-07-10")]),
+                                   (b.id, [(role, "وزير خارجية السعودية", None)])])
+    index = BatchEntityIndex(archive)
+    c = index.add(EntityRecord(0, "الجبير", "PER", "al-Jubeir"), ["n:الجبير"])
+    batch = [(b.id, [(role, "الوزير", "2015-07-01")]), (c.id, [(role, "وزير الخارجية", None)]),
+             (a.id, [(role, "الوزير", "2015-07-20"), ("ولي عهد", "ولي العهد", "2015-07-20")]),
+             (c.id, [(role, "وزير الخارجية", "2015-06-30")]), (b.id, [(role, "الوزير", "2015-07-05")])]
+    answers = []
+    for entity_id, roles in batch:
+        index.add_roles(entity_id, roles)
+        answers.append(index.find_role_holders(role))
+    assert [(h["entity_id"], h["mentions"]) for h in answers[-1]] == [(b.id, 3), (a.id, 2), (c.id, 2)]
+    assert index.find_role_holders("ولي عهد")[0]["entity_id"] == a.id
+    index.flush()
+    assert answers[-1] == archive.find_role_holders(role)
+    assert index.find_role_holders("ولي عهد") == archive.find_role_holders("ولي عهد")

@@ -92,6 +92,18 @@ def test_events_places_and_search_counts_match_sqlite(location, reference):
             grouped = store.find_events({"group": evs[0]["id"], "uncertain": True})
             assert sorted(e["id"] for e in grouped) == sorted([evs[0]["id"], evs[1]["id"]])
             assert {e["group_size"] for e in grouped} == {2}
+            # the members' days, as the event groups step reads them (no event rows built)
+            dated = [e for e in evs if e.get("when")][:3]
+            assert len(dated) >= 2, "the sample has dated events"
+            gid = dated[0]["id"]
+            store.set_event_groups([(e["id"], gid) for e in dated])
+            days = store.find_group_days([gid, evs[0]["id"], 10**9])
+            assert sorted(days[gid]) == sorted(e["when"] for e in dated)
+            assert set(days) <= {gid, evs[0]["id"]}
+            assert sorted(days.get(evs[0]["id"], [])) == sorted(
+                e["when"] for e in store.find_events({"group": evs[0]["id"], "uncertain": True})
+                if e.get("when"))
+            assert store.find_group_days([]) == {}
     assert reference["events_all"], "the sample has events"
     assert reference["profiles"] and reference["profiles"][0]["timeline"]
     assert any(reference[q]["rows"] for q in QUERIES)

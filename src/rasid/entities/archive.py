@@ -77,6 +77,9 @@ class BatchEntityIndex:
         #: (new records exist in the archive only then)
         self.links: list[tuple[int, dict[str, str]]] = []
         self.roles: list[tuple[int, list[tuple[str, str, str | None]]]] = []
+        #: role -> the archive's holders as read, and the batch's ``(entity, text, day)``
+        self.archive_roles: dict[str, list[dict]] = {}
+        self.batch_roles: dict[str, list[tuple[int, str, str | None]]] = {}
         self.decisions: list[dict] | None = None
 
     def load(self, keys: Iterable[str]) -> None:
@@ -127,12 +130,26 @@ class BatchEntityIndex:
 
     def add_roles(self, entity_id: int, roles: list[tuple[str, str, str | None]]) -> None:
         self.roles.append((entity_id, roles))
+        for role, text, day in roles:
+            if role:
+                self.batch_roles.setdefault(role, []).append((entity_id, text, day))
 
     def find_role_holders(self, role: str) -> list[dict]:
-        """Who the archive saw holding `role`, the batch's roles so far included (written
-        first: rare, an office named without a name that the shipped table lacks)."""
-        self.flush()
-        return self.archive.find_role_holders(role)
+        """Who the archive saw holding `role`, the batch's roles so far included: the
+        archive's rows (read once per role and batch: only `flush` writes roles) with the
+        batch's added as `add_entity_roles_many` adds them (a first row keeps its text;
+        mentions counted, first and last days widened), in the archive's order."""
+        if role not in self.archive_roles:
+            self.archive_roles[role] = self.archive.find_role_holders(role)
+        rows = {r["entity_id"]: dict(r) for r in self.archive_roles[role]}
+        for entity_id, text, day in self.batch_roles.get(role, ()):
+            row = rows.setdefault(entity_id, {"entity_id": entity_id, "text": text, "first_seen": day,
+                                              "last_seen": day, "mentions": 0})
+            row["mentions"] += 1
+            if day:
+                row["first_seen"] = min(filter(None, [row["first_seen"], day]))
+                row["last_seen"] = max(filter(None, [row["last_seen"], day]))
+        return sorted(rows.values(), key=lambda r: (-r["mentions"], r["entity_id"]))
 
     def flush(self) -> None:
         """Write the new and changed records and their keys (`Store.save_entities`), then
@@ -141,6 +158,7 @@ class BatchEntityIndex:
         self.archive.add_entity_links_many(self.links)
         self.archive.add_entity_roles_many(self.roles)
         self.changed, self.pending_keys, self.links, self.roles = set(), {}, [], []
+        self.archive_roles, self.batch_roles = {}, {}
 
 
 def is_resolved(doc: Document) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..arabic.normalize import normalize_name
@@ -51,19 +52,26 @@ GENERIC_ACTOR_WORDS = frozenset({"تنظيم", "جماعة", "حركة", "حزب
                                  "مسلحين", "مسلحون", "عناصر", "مقاتلي", "دولة", "الذي", "التي"})
 
 
-def actor_words(ev: dict[str, Any]) -> set[str]:
+def actor_words(ev: dict[str, Any]) -> frozenset[str]:
     """Distinctive words of the actor (تنظيم, قوات and other heads do not count)."""
+    actor = ev.get("actor") or {}
+    return _actor_words(actor.get("text") or "", actor.get("entity") or "")
+
+
+@lru_cache(maxsize=10_000)
+def _actor_words(text: str, entity: str) -> frozenset[str]:
+    """`actor_words` of an actor phrase and its entity name (cached: the step compares every
+    new event with each candidate; the cue lexicon read is the shipped one)."""
     from .lexicon import load_cues
 
     generic = GENERIC_ACTOR_WORDS | load_cues()["actor"]
-    actor = ev.get("actor") or {}
     words = set()
-    for key in ("text", "entity"):
-        for w in normalize_name(actor.get(key) or "").split():
+    for name in (text, entity):
+        for w in normalize_name(name).split():
             w = strip_article(w)
             if len(w) > 2 and w not in generic:
                 words.add(w)
-    return words
+    return frozenset(words)
 
 
 def same_actor(a: dict[str, Any], b: dict[str, Any]) -> bool | None:
@@ -109,15 +117,18 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
     """Group the new articles' events with the archive's; return the memberships written
     (0 when every event already has its group: running again changes nothing)."""
     assignments: dict[int, int] = {}
-    new = [e for e in store.iter_events({"article_ids": list(article_ids)})
+    ids = list(article_ids)
+    # one statement for the batch's events (each statement of iter_events builds and sorts
+    # every matching row before it takes its batch_size)
+    new = [e for e in store.iter_events({"article_ids": ids}, batch_size=max(500, 100 * len(ids)))
            if e.get("when") and (e.get("place") or {}).get("country")]
     spans: dict[int, tuple[str, str]] = {}  # group -> (first day, last day)
+    archive_days: dict[int, list[str]] = {}  # the archive's groups among the candidates
 
     def fits(group: int, day: str) -> bool:
         """Whether `day` keeps the whole group within MAX_DAYS (no chaining day by day)."""
         if group not in spans:
-            days = [e["when"][:10] for e in store.find_events({"group": group, "uncertain": True}, limit=1000)
-                    if e.get("when")] or [day]
+            days = [d[:10] for d in archive_days.get(group, ())] or [day]
             spans[group] = (min(days), max(days))
         lo, hi = min(spans[group][0], day), max(spans[group][1], day)
         return (date.fromisoformat(hi) - date.fromisoformat(lo)).days <= MAX_DAYS
@@ -128,8 +139,11 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
         queries.append({"type": ev["type"], "country": ev["place"]["country"],
                         "since": (day - timedelta(days=MAX_DAYS)).isoformat(),
                         "until": (day + timedelta(days=MAX_DAYS)).isoformat()})
-    # the candidates do not depend on the groups found on the way: read them all at once
-    for ev, candidates in zip(new, store.find_events_batch(queries, limit=500)):
+    # the candidates do not depend on the groups found on the way: read them all at once,
+    # and the days of their groups (a group must stay within MAX_DAYS)
+    found = store.find_events_batch(queries, limit=500)
+    archive_days.update(store.find_group_days({c["group"] for cs in found for c in cs if c.get("group")}))
+    for ev, candidates in zip(new, found):
         matches = [c for c in candidates if c["id"] != ev["id"] and is_same_happening(ev, c)]
         groups = [assignments.get(c["id"]) or c.get("group") for c in matches]
         group = next((g for g in groups if g and fits(g, ev["when"][:10])), None)

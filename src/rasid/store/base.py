@@ -170,6 +170,12 @@ class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMeth
         """Every matching event, oldest first, streamed in batches (exports: no cap)."""
 
     @abc.abstractmethod
+    def find_group_days(self, group_ids: Iterable[int]) -> dict[int, list[str]]:
+        """``{group id: the event days of its members}`` (each event's ``when`` as stored,
+        members without one left out; a group without members is absent): what the event
+        groups step needs to keep a group within its span, without building event rows."""
+
+    @abc.abstractmethod
     def set_event_groups(self, members: Iterable[tuple[int, int]]) -> int:
         """Record ``(event id, group id)`` memberships of cross-article event groups."""
 

@@ -154,6 +154,19 @@ class PostgresEventMethods:
                           (ids,))
         return {r[0]: json.loads(r[1]) for r in rows}
 
+    def find_group_days(self, group_ids: Iterable[int]) -> dict[int, list[str]]:
+        ids = sorted({int(g) for g in group_ids})
+        out: dict[int, list[str]] = {}
+        if not ids:
+            return out
+        for group, when in self._rows(  # type: ignore[attr-defined]
+                f"SELECT g.group_id, {_j('when')} FROM event_members g JOIN spans s ON "
+                "s.rowid = g.span_rowid WHERE s.layer = 'events' AND g.group_id = ANY(%s) "
+                "ORDER BY g.span_rowid", (ids,)):
+            if when:
+                out.setdefault(group, []).append(when)
+        return out
+
     def set_event_groups(self, members: Iterable[tuple[int, int]]) -> int:
         pairs = [(int(e), int(g)) for e, g in members]
         with self._atomic():  # type: ignore[attr-defined]

@@ -98,6 +98,23 @@ def build_where(f: dict[str, Any]) -> tuple[str, list]:
     return sql, args
 
 
+def _overlapping(ks: list[int], queries: list[dict[str, Any]]) -> list[list[int]]:
+    """The queries `ks` in groups whose day ranges overlap one another's (by ``since``,
+    ``until``; a query's range is its first ten characters of each): no event can answer
+    queries of two groups."""
+    ranges = sorted((str(queries[k]["since"])[:10], str(queries[k]["until"])[:10], k) for k in ks)
+    groups: list[list[int]] = []
+    end = ""
+    for since, until, k in ranges:
+        if groups and since <= end:
+            groups[-1].append(k)
+            end = max(end, until)
+        else:
+            groups.append([k])
+            end = until
+    return [sorted(g) for g in groups]
+
+
 def row_to_event(row: tuple) -> dict[str, Any]:
     attrs = json.loads(row[5])
     ev = {"id": row[0], "article_id": row[1], "type": row[4], "start": row[2], "end": row[3],
@@ -135,10 +152,11 @@ class SqliteEventsMixin:
 
     def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100) -> list[list[dict[str, Any]]]:
         """Queries that differ only in their ``since`` / ``until`` days (the event groups
-        step asks one per new event: same type and country, days around the event's) are
-        read in one statement over their whole span, then cut per query: each matching row
-        is read and built once instead of once per query. The answers are those of
-        `find_events` (same rows, order and limit)."""
+        step asks one per new event: same type and country, days around the event's) and
+        whose days overlap are read in one statement over their joint span, then cut per
+        query: each matching row is read and built once instead of once per query, and no
+        row between two such spans is read. The answers are those of `find_events` (same
+        rows, order and limit)."""
         limit = max(1, min(int(limit), MAX_LIMIT))
         out: list[list[dict[str, Any]]] = [[] for _ in queries]
         shared: dict[str, list[int]] = {}
@@ -149,20 +167,26 @@ class SqliteEventsMixin:
             else:
                 out[k] = self.find_events(q, limit)
         for ks in shared.values():
-            if len(ks) == 1:
-                out[ks[0]] = self.find_events(queries[ks[0]], limit)
-                continue
-            days = [(str(queries[k]["since"])[:10], str(queries[k]["until"])[:10]) for k in ks]
-            span = dict(queries[ks[0]], since=min(d[0] for d in days), until=max(d[1] for d in days))
-            where, args = build_where(span)
-            with self._lock:
-                rows = self.con.execute(f"{_SELECT}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC",
-                                        args).fetchall()
-            events = [row_to_event(r) for r in rows]
-            for k, (since, until) in zip(ks, days):
-                got = [e for e in events if isinstance(e["when"], str) and since <= e["when"] <= until]
-                out[k] = [dict(e) for e in got[:limit]]
+            for cluster in _overlapping(ks, queries):
+                if len(cluster) == 1:
+                    out[cluster[0]] = self.find_events(queries[cluster[0]], limit)
+                else:
+                    self._cut_span(queries, cluster, limit, out)
         return out
+
+    def _cut_span(self, queries: list[dict[str, Any]], ks: list[int], limit: int,
+                  out: list[list[dict[str, Any]]]) -> None:
+        """Answer the queries `ks` (the same filters, overlapping days) from one statement."""
+        days = [(str(queries[k]["since"])[:10], str(queries[k]["until"])[:10]) for k in ks]
+        span = dict(queries[ks[0]], since=min(d[0] for d in days), until=max(d[1] for d in days))
+        where, args = build_where(span)
+        with self._lock:
+            rows = self.con.execute(f"{_SELECT}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC",
+                                    args).fetchall()
+        events = [row_to_event(r) for r in rows]
+        for k, (since, until) in zip(ks, days):
+            got = [e for e in events if isinstance(e["when"], str) and since <= e["when"] <= until]
+            out[k] = [dict(e) for e in got[:limit]]
 
     def iter_events(self, filters: dict[str, Any] | None = None,
                     batch_size: int = 500) -> Iterator[dict[str, Any]]:
@@ -195,6 +219,20 @@ class SqliteEventsMixin:
             rows = self.con.execute(f"SELECT watch_id, event FROM watch_events WHERE watch_id IN "
                                     f"({', '.join('?' * len(ids))})", ids).fetchall()
         return {r[0]: json.loads(r[1]) for r in rows}
+
+    def find_group_days(self, group_ids: Iterable[int]) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for chunk in self._chunks(sorted({int(g) for g in group_ids})):  # type: ignore[attr-defined]
+            cond, args = self._in("g.group_id", chunk)  # type: ignore[attr-defined]
+            with self._lock:
+                rows = self.con.execute(
+                    f"SELECT g.group_id, {_J.format('when')} FROM event_members g JOIN spans s ON "
+                    f"s.rowid = g.span_rowid WHERE s.layer = 'events' AND {cond} ORDER BY g.span_rowid",
+                    args).fetchall()
+            for group, when in rows:
+                if when:
+                    out.setdefault(group, []).append(when)
+        return out
 
     def set_event_groups(self, members: Iterable[tuple[int, int]]) -> int:
         """Record ``(event id, group id)`` pairs (an event moves to the group given);

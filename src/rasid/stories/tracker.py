@@ -198,6 +198,7 @@ class StoryTracker:
             # mention counts do not change in this step: one read for the batch
             counts = archive.count_entity_mentions(sorted({e for ents in ents_of.values()
                                                            for e in list(ents)[:200]}))
+            stories: dict[int, dict[str, Any]] = {}  # the batch's centroids, read once each
             for doc in docs:
                 if doc.id in in_story or doc.id not in stored:
                     continue  # done before (a re-run changes nothing), or not stored
@@ -212,7 +213,8 @@ class StoryTracker:
                     res = self._join_duplicate(archive, doc.id, when, dup)
                 if res is None:
                     weights = self.weigh_entities(archive, ents, n_articles, counts)
-                    res = self.assign(archive, doc.id, doc.title or doc.text[:120], when, vec, weights)
+                    res = self.assign(archive, doc.id, doc.title or doc.text[:120], when, vec, weights,
+                                      stories)
                 in_story[doc.id] = res.story_id  # an article given twice is assigned once
                 out.append(res)
         return out
@@ -268,14 +270,19 @@ class StoryTracker:
         return [s for s, _ in sorted(weight.items(), key=lambda kv: (-kv[1], -kv[0]))[:cfg.max_candidates]]
 
     def assign(self, archive: Any, article_id: str, title: str, when: str, vec: dict[str, float],
-               ents: dict[int, float]) -> Assignment:
-        """Join the best candidate story or start one (inside the caller's transaction)."""
+               ents: dict[int, float], stories: dict[int, dict[str, Any]] | None = None) -> Assignment:
+        """Join the best candidate story or start one (inside the caller's transaction).
+        `stories`: the `get_story_centroids` rows read so far in this transaction, kept up to
+        date here (a story's centroid and days change only by this tracker's writes)."""
         cfg = self.config
+        stories = {} if stories is None else stories
         cands = self.find_candidates(archive, vec, ents, when)
         best: tuple[float, int, dict, str, str] | None = None
         if cands:
             story_ents = archive.get_story_entities(cands, list(ents))
-            for story in archive.get_story_centroids(cands):
+            for row in archive.get_story_centroids([c for c in cands if c not in stories]):
+                stories[row["id"]] = row
+            for story in (stories[c] for c in sorted(set(cands)) if c in stories):
                 sid, cvec = story["id"], story["centroid"]
                 first, last = story["first_published"], story["last_published"]
                 gap = compute_gap_days(when, first, last)
@@ -286,12 +293,13 @@ class StoryTracker:
                     best = (score, sid, cvec, first, last)
         if best is not None and best[0] >= cfg.join_threshold:
             score, sid, cvec, first, last = best
-            self._update_story(archive, sid, cvec, vec, ents, when, first, last)
+            stories[sid] = self._update_story(archive, sid, cvec, vec, ents, when, first, last)
             archive.add_story_article(sid, article_id, when, round(score, 4))
             return Assignment(article_id, sid, score, False)
         centroid = self._truncate(vec)
         sid = archive.create_story((title or "").strip()[:300], when, centroid,
                                    self._index_terms(centroid), list(ents))
+        stories[sid] = _story_row(sid, centroid, when, when)
         archive.add_story_article(sid, article_id, when, 1.0)
         return Assignment(article_id, sid, 1.0, True)
 
@@ -303,7 +311,8 @@ class StoryTracker:
         return sorted(centroid, key=lambda k: -centroid[k])[:self.config.index_terms]
 
     def _update_story(self, archive: Any, sid: int, cvec: dict[str, float], vec: dict[str, float],
-                      ents: dict[int, float], when: str, first: str | None, last: str | None) -> None:
+                      ents: dict[int, float], when: str, first: str | None, last: str | None) -> dict[str, Any]:
+        """Add the article's vector to the story; its `get_story_centroids` row as now stored."""
         merged = dict(cvec)
         for k, w in vec.items():
             merged[k] = merged.get(k, 0.0) + w
@@ -311,3 +320,10 @@ class StoryTracker:
         new_first = min(x for x in (first, when) if x)
         new_last = max(x for x in (last, when) if x)
         archive.update_story(sid, centroid, new_first, new_last, self._index_terms(centroid), list(ents))
+        return _story_row(sid, centroid, new_first, new_last)
+
+
+def _story_row(sid: int, centroid: dict[str, float], first: str, last: str) -> dict[str, Any]:
+    """The row `get_story_centroids` reads back for what was just written (the centroid's JSON
+    gives back the same floats, in the same order)."""
+    return {"id": sid, "centroid": centroid, "first_published": first, "last_published": last}
