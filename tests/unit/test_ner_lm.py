@@ -7,12 +7,13 @@ import gzip
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from rasid.eval.ner import read_conll
 from rasid.stages.ner import load_tagger
 from rasid.train.ner_lm import MAX_TOKENS, cluster_targets, news_sentences
+
+from ner_fixtures import RandomVectors
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "rasid" / "sample" / "paris-2015.txt"
@@ -53,17 +54,7 @@ def test_cluster_targets_use_the_finest_level():
 def setup():
     tagger = load_tagger()
     train = read_conll(RESOURCES / "anercorp-excerpt.txt")
-
-    class KV:  # the corner of gensim's KeyedVectors that build_vocab reads
-        def __init__(self, words):
-            rng = np.random.default_rng(0)
-            self.index_to_key = words
-            self.vec = {w: rng.normal(size=16).astype(np.float32) for w in words}
-
-        def __getitem__(self, w):
-            return self.vec[w]
-
-    kv = KV(sorted({tagger.describe(t).base for s, _ in train for t in s}))
+    kv = RandomVectors(sorted({tagger.describe(t).base for s, _ in train for t in s}))
     return tagger, train, kv
 
 
