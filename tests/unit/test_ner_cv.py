@@ -121,3 +121,25 @@ def test_train_ner_refuses_bad_cv_options_before_any_work(tmp_path, capsys, args
     assert exc.value.code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "work").exists()  # nothing built
+
+
+def test_a_crf_with_the_same_features_tags_and_settings_is_trained_once(tmp_path, monkeypatch):
+    import rasid.train.ner as ner
+
+    xs = [[[f"w={t}", f"len={len(t)}"] for t in toks] for toks, _ in SENTS[:6]]
+    ys = [tags for _, tags in SENTS[:6]]
+    ner.cached_crf(xs, ys, tmp_path / "a.crfsuite", tmp_path / "cache", 0.05, 0.05, 20)
+    trained = (tmp_path / "a.crfsuite").read_bytes()
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+
+    def no_training(*a):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(ner, "train_crf", no_training)
+    ner.cached_crf(xs, ys, tmp_path / "b.crfsuite", tmp_path / "cache", 0.05, 0.05, 20)
+    assert (tmp_path / "b.crfsuite").read_bytes() == trained
+    # other tags, features or settings are another model
+    for args in ((xs, ys[:5] + [["O"] * len(ys[5])], 0.05, 0.05, 20), (xs[:5] + [xs[0]], ys, 0.05, 0.05, 20),
+                 (xs, ys, 0.1, 0.05, 20), (xs, ys, 0.05, 0.05, 30)):
+        with pytest.raises(AssertionError, match="trained again"):
+            ner.cached_crf(*args[:2], tmp_path / "c.crfsuite", tmp_path / "cache", *args[2:])

@@ -18,6 +18,8 @@ from rasid.stages.ner_features import extract_features, match_gazetteer, ptrig
 from rasid.stages.ner_nn import (TAGS, BiLSTMCRF, WordVectors, crf_marginals, flat_marginals, flat_viterbi, viterbi,
                                  viterbi_batch)
 
+from ner_fixtures import RandomVectors
+
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
 
@@ -314,16 +316,7 @@ def test_trained_network_exports_to_numpy(tagger, sentences):
 
     from rasid.train.ner_nn import _batch, build_vocab, export, export_vectors, train_bilstm_crf
 
-    class KV:  # the corner of gensim's KeyedVectors that build_vocab reads
-        def __init__(self, words):
-            rng = np.random.default_rng(0)
-            self.index_to_key = words
-            self.vec = {w: rng.normal(size=16).astype(np.float32) for w in words}
-
-        def __getitem__(self, w):
-            return self.vec[w]
-
-    kv = KV(sorted({tagger.describe(t).base for s in sentences for t in s}))
+    kv = RandomVectors(sorted({tagger.describe(t).base for s in sentences for t in s}))
     train = read_conll(RESOURCES / "anercorp-excerpt.txt")
     vocab, E = build_vocab(kv, 1000, [t for t, _ in train], tagger.describe, tagger.resources)
     model = train_bilstm_crf(train, vocab, E, tagger.describe, tagger.resources, seed=1, epochs=1, hidden=8,

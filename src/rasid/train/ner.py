@@ -255,6 +255,28 @@ def train_crf(xs, ys, path: Path, c1: float, c2: float, iters: int) -> None:
     trainer.train(str(path))
 
 
+def crf_key(xs, ys, c1: float, c2: float, iters: int) -> str:
+    return hashlib.sha256(json.dumps([c1, c2, iters, xs, ys], ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+
+
+def cached_crf(xs, ys, path: Path, cache: Path, c1: float, c2: float, iters: int) -> None:
+    """`train_crf` into `path`, or a copy of the model that the same features, tags and
+    settings trained before (L-BFGS is deterministic: the bytes are the same), kept in
+    `cache` under their hash: experiments on the network reuse the folds' CRFs."""
+    import shutil
+
+    kept = cache / f"{crf_key(xs, ys, c1, c2, iters)}.crfsuite"
+    if kept.exists():
+        log(f"CRF on {len(xs)} sentences kept in {kept}")
+    else:
+        log(f"training CRF on {len(xs)} sentences")
+        train_crf(xs, ys, path, c1, c2, iters)
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, kept)
+    if kept.resolve() != path.resolve():
+        shutil.copyfile(kept, path)
+
+
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -329,16 +351,22 @@ def write_model_dir(out: Path, crf: bytes, clusters: bytes, gazetteer: bytes, ne
 
 
 def train_networks(train, k: int, seed: int, epochs: int, hidden: int, wv, top: int, describe, res,
-                   pretrain=(), pretrain_epochs: int = 0) -> tuple[list[bytes], bytes]:
-    """`k` BiLSTM-CRF taggers (seeds seed, seed+1, ...) -> (their .npz, vectors.npz)."""
+                   pretrain=(), pretrain_epochs: int = 0, lm=None) -> tuple[list[bytes], bytes]:
+    """`k` BiLSTM-CRF taggers (seeds seed, seed+1, ...) -> (their .npz, vectors.npz);
+    `lm(vocab_of, E)` gives the language-model encoder they start from (``--lm-pretrain``)."""
     from .ner_nn import build_vocab, export, export_vectors, train_bilstm_crf
 
     vocab, E = build_vocab(wv, top, [t for t, _ in list(train) + list(pretrain)], describe, res)
+    if lm is not None:
+        from .ner_lm import merge_vocab
+
+        lm = lm(lambda sents: build_vocab(wv, top, sents, describe, res)[0], E)
+        vocab = merge_vocab(vocab, lm)
     nets = []
     for i in range(k):
         log(f"network {i + 1}/{k}: {len(train)} sentences, {epochs} epochs, seed {seed + i}")
         model = train_bilstm_crf(train, vocab, E, describe, res, seed=seed + i, epochs=epochs, hidden=hidden, log=log,
-                                 pretrain=pretrain, pretrain_epochs=pretrain_epochs)
+                                 pretrain=pretrain, pretrain_epochs=pretrain_epochs, lm=lm)
         nets.append(export(model, vocab, E))
     return nets, export_vectors(wv.index_to_key[:top], E)
 
@@ -380,6 +408,9 @@ def main(argv: list[str] | None = None) -> int:
                          "(default: wikifane and aqmar)")
     ap.add_argument("--no-pretrain", action="store_true", help="ablation: no network pretraining")
     ap.add_argument("--pretrain-epochs", type=int, default=3)
+    ap.add_argument("--lm-pretrain", type=int, default=0, metavar="N",
+                    help="before the NER pretraining, train the networks' encoder as a language model on N "
+                         "unlabelled SaudiNewsNet sentences (rasid.train.ner_lm; cached in --work)")
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
     ap.add_argument("--gazetteer-groups", default=",".join(DEFAULT_GROUPS), metavar="G,G",
@@ -463,14 +494,24 @@ def main(argv: list[str] | None = None) -> int:
                 "crf_weight": round(crf_weight, 4), "pretrain": args.pretrain,
                 **({"vectors": str(args.vectors)} if args.vectors else {}),
                 "pretrain_epochs": args.pretrain_epochs if args.pretrain else 0,
+                **({"lm_pretrain": args.lm_pretrain} if args.lm_pretrain and args.networks else {}),
                 # the bytes are reproducible with these versions; others give another word2vec
                 "versions": _versions(("gensim", "numpy", "scikit-learn", "python-crfsuite", "torch"))}
 
+    lm = None
+    if args.lm_pretrain and args.networks:
+        from .ner_lm import language_model
+
+        def lm(vocab_of, E):
+            return language_model(args.data, args.work, args.lm_pretrain, args.seed, args.hidden, vocab_of, E,
+                                  wv.index_to_key[:args.top_words], clusters, describe, res,
+                                  (clusters_out, gaz_out, E.tobytes()), log)
+
     def build(data, crf_path: Path, out: Path, trained_on: str, scores=None) -> None:
-        log(f"training CRF on {len(data)} sentences")
-        train_crf(featurize(data), [y for _, y in data], crf_path, args.c1, args.c2, args.iterations)
+        cached_crf(featurize(data), [y for _, y in data], crf_path, args.work / "crf-cache", args.c1, args.c2,
+                   args.iterations)
         nets, vectors = train_networks(data, args.networks, args.seed, args.epochs, args.hidden, wv, args.top_words,
-                                       describe, res, pretrain, args.pretrain_epochs) \
+                                       describe, res, pretrain, args.pretrain_epochs, lm) \
             if args.networks else ([], None)
         info = {"trained_on": trained_on, "settings": settings}
         if scores:

@@ -59,7 +59,8 @@ def _torch_model(E: np.ndarray, n_chars: int, n_feats: int, hidden: int, dropout
             self.start = nn.Parameter(torch.zeros(len(TAGS)))
             self.end = nn.Parameter(torch.zeros(len(TAGS)))
 
-        def emissions(self, W, Ch, F, M):
+        def encode(self, W, Ch, F, M):
+            """The BiLSTM's states (forward half, backward half) of each token."""
             B, L, C = Ch.shape
             ce = self.cemb(Ch.view(B * L, C)).transpose(1, 2)
             cm = (Ch.view(B * L, C) > 0).unsqueeze(1)
@@ -67,8 +68,10 @@ def _torch_model(E: np.ndarray, n_chars: int, n_feats: int, hidden: int, dropout
             x = self.drop(torch.cat([self.emb(W), h, torch.relu(self.fproj(F))], -1))
             packed = nn.utils.rnn.pack_padded_sequence(x, M.sum(1), batch_first=True, enforce_sorted=False)
             o, _ = self.lstm(packed)
-            o, _ = nn.utils.rnn.pad_packed_sequence(o, batch_first=True, total_length=L)
-            return self.out(self.drop(o))
+            return nn.utils.rnn.pad_packed_sequence(o, batch_first=True, total_length=L)[0]
+
+        def emissions(self, W, Ch, F, M):
+            return self.out(self.drop(self.encode(W, Ch, F, M)))
 
         def nll(self, em, Y, M):
             L = em.shape[1]
@@ -159,11 +162,13 @@ def train_bilstm_crf(train: Sequence[tuple[list[str], list[str]]], vocab: Vocab,
                      res: Resources, *, seed: int, epochs: int, hidden: int = 128, dropout: float = 0.5,
                      lr: float = 2e-3, finetune: bool = True, batch_size: int = 16, word_dropout: float = 0.1,
                      pretrain: Sequence[tuple[list[str], list[str]]] = (), pretrain_epochs: int = 0,
-                     on_epoch: Callable[[int, object], None] | None = None, log=print):
+                     lm: dict | None = None, on_epoch: Callable[[int, object], None] | None = None, log=print):
     """Train on `train` (token strings, BIO tags) for `epochs` epochs; return the model.
     With `pretrain` (other labelled sentences, e.g. Wikipedia NER mapped to the four
     types), first `pretrain_epochs` epochs run over those at the full learning rate with
-    the word vectors frozen; then `train` as usual.
+    the word vectors frozen; then `train` as usual. With `lm` (``ner_lm.language_model``)
+    the encoder starts from the language model's weights (`vocab` must hold its
+    characters and features: ``ner_lm.merge_vocab``).
     `on_epoch(epoch, model)` is called after each epoch (dev scoring in experiments)."""
     import torch
     import torch.nn as nn
@@ -182,6 +187,10 @@ def train_bilstm_crf(train: Sequence[tuple[list[str], list[str]]], vocab: Vocab,
         return [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
 
     model = _torch_model(E, len(vocab.chars), len(vocab.feats), hidden, dropout, finetune)
+    if lm is not None:
+        from .ner_lm import load_encoder
+
+        load_encoder(model, vocab, lm)
     dense = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("emb.")]
     opt = torch.optim.Adam(dense, lr=lr)
     sparse_opt = torch.optim.SparseAdam([model.emb.weight], lr=lr) if finetune else None
