@@ -41,15 +41,6 @@ def inputs(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def spark():
-    from rasid.batch.job import start_spark
-
-    session = start_spark("local[2]")
-    yield session
-    session.stop()
-
-
-@pytest.fixture(scope="module")
 def tables(spark, inputs, tmp_path_factory) -> tuple[Path, dict]:
     from rasid.batch.job import run_batch
 
