@@ -212,3 +212,21 @@ def test_regnal_number_takes_the_teen():
     assert extend_regnal(["الثالث", "عشر", "."], tags) == [] and tags == ["B-PER", "O", "O"]
     toks = "زار البابا بنديكت السادس عشر تركيا".split()
     assert load_tagger().tag(toks)[2:5] == ["I-PER", "I-PER", "I-PER"]
+
+
+def test_shipped_clusters_load_as_one_shared_tuple_per_finest_cluster():
+    """Every word of the shipped cluster table keeps its three ids, read as the file
+    writes them; words of one finest cluster share one tuple (the load's memory)."""
+    import gzip
+    from pathlib import Path
+
+    from rasid.stages.ner_features import load_clusters
+
+    raw = (Path(__file__).resolve().parents[2] / "src/rasid/models/ner/clusters.tsv.gz").read_bytes()
+    clusters = load_clusters(raw)
+    lines = [l for l in gzip.decompress(raw).decode("utf-8").splitlines() if l and not l.startswith("#")]
+    assert len(clusters) == len(lines)
+    for line in lines[::997]:
+        word, *ids = line.split("\t")
+        assert clusters[word] == tuple(ids) and len(ids) == 3
+    assert len({id(t) for t in clusters.values()}) == len({t[-1] for t in clusters.values()})
