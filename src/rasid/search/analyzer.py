@@ -71,7 +71,9 @@ def split_key(key: str, freq: KeyCounts) -> tuple[bool, str]:
     the key-form lexicon, except that ل + a word that starts with ل and has the article
     (ل + اللجنة) is written للجنة, like ل + الجنة: the reading whose article form the
     lexicon has more often is taken (للجنة -> اللجنه, للاعب -> اللاعب; للرءيس -> الرءيس)."""
-    _, article, base = split_proclitics(key, freq)
+    # uncached: `Analyzer.analyze_word` caches its result, and the tokenizer's cache of
+    # `split_proclitics` (bounded by its hit rate) is for the tokenizer's own words
+    _, article, base = split_proclitics.__wrapped__(key, freq)
     m = _LAM_LAM_RE.match(key)
     if m:
         doubled = "الل" + m.group(1)
