@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from processes import reap
 from rasid.cli.main import main
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -238,9 +239,7 @@ def test_monitor_stopped_with_ctrl_c_exits_130(tmp_path, feed):
             proc.send_signal(signal.SIGINT)
             assert proc.wait(30) == 130
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            reap(proc)
     text = log.read_text(encoding="utf-8")
     assert "new 2, stored 2" in text and "SIGINT" in text and "stopped after 1 cycle(s)" in text
 

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from processes import reap
 from rasid.alerts.monitor_loop import run_monitor
 
 WORDS = ["انفجار", "اجتماع", "مباراة"]
@@ -164,9 +165,7 @@ def test_monitor_polls_feeds_with_worker_processes(tmp_path, feed):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        reap(proc)
     wait_for(lambda: not any(map(running, helpers)), timeout=15, what="the workers and their template server to end")
 
 
@@ -239,9 +238,7 @@ def test_monitor_survives_sigkill_without_duplicates_or_losses(tmp_path, feed):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(15) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        reap(proc)
     output = log.read_text(encoding="utf-8")
     assert "cycle 1" in output and "stopped after" in output and "SIGTERM" in output
 
