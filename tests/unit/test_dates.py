@@ -338,3 +338,11 @@ def test_a_numeric_range_after_min_tarikh():
     text = "وذلك بدءاً من تاريخ 1 إلى 30/ 11/ 1436هـ خلال الدوام الرسمي"
     got = [(text[s.start:s.end], s.attrs["value"]) for s in extract_dates(text, "2015-08-03")]
     assert got == [("من تاريخ 1 إلى 30/ 11/ 1436هـ", "2015-08-16/2015-09-14")]
+
+
+def test_gold_accuracy_floor_on_the_sixth_round_dev_batches():
+    # issue14l/m: 173 expressions of unused articles, annotated before any run (first run:
+    # 94.5 / 95.1, the round's unread figure), then tuned on: 97.8 / 97.6
+    rows = [r for b in ("issue14l", "issue14m") for r in load_gold(DEFAULT_GOLD, "dev", b)]
+    assert len(rows) >= 170
+    assert evaluate_dates(rows)["exact"] >= 97.5

@@ -45,7 +45,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     _, greg, hij = _month_index()
     gm = f"(?:{greg})"
     # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), أغسطس آب
-    gmonth = rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|\(\s*)?(?P<m2>{gm})\s*\)?)?"
+    # (a closing bracket only after one the pair opened: "(5 تموز/ يوليو)" ends before it)
+    gmonth = rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|(?P<mpo>\(\s*))?(?P<m2>{gm})(?(mpo)\s*\)))?"
     # a day: a number, an ordinal word before من, or أول/غرة (the first: غرة شوال، أول يوليو)
     day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s)|(?P<first>اول|غر[ةه])(?=\s))"
     # not after الأسبوع/النصف...: الأسبوع الأول من شهر رمضان is the month, not its 1st
@@ -61,7 +62,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     p: list[tuple[str, str]] = [
         # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
         ("range_days", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("range_days", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*(?:[\-–]\s*|\s+و\s*)(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("range_days", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*(?:[\-–]\s*|\s+(?:و|الى|حتى)\s*)(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days_h", rf"(?P<pfx>من|بين)\s+(?:(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى)\s*(?:(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_days_h", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
@@ -260,8 +261,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         if unit == "year" and re.match(r"\s*\d{4}", norm[m.end("x"):m.end("x") + 6]):
             return None
-        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:من|على|علي)\s(?!\s*الان)", norm[m.end("x"):m.end("x") + 12]):
-            return None  # قبل 70 عاما من الأحداث, بعد يوم واحد من دعوة: counted from another event
+        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:فقط\s+)?(?:من|على|علي)\s(?!\s*الان)", norm[m.end("x"):m.end("x") + 20]):
+            return None  # قبل 70 عاما من الأحداث, بعد يوم واحد (فقط) من/على دعوة: counted from another event
         sign = 1 if g["dir"] == "بعد" else -1  # بعد 12 يوما: ahead of publication
         if pub is None:
             return _attrs(None, unit, True)
@@ -276,15 +277,16 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
     if kind == "relday":
         rd = " ".join(g["rd"].split())
         rd = "بعد غد" if rd == "بعد غدا" else rd  # بعد غدًا: the tanween form
-        if rd == "امس" and norm[m.start("x") - 1:m.start("x")] == "ل":
-            return None  # لامس: "touched", not ل + أمس
+        if rd == "امس" and (norm[m.start("x") - 1:m.start("x")] == "ل" or _NEED_RE.match(norm, m.end("x"))):
+            return None  # لامس: "touched", not ل + أمس; في أمس الحاجة: "in direst need"
         if rd == "اليوم" and (_prev_word(norm, m.start("x")) in _PAPER_WORDS
                               or norm[m.start("x") - 1:m.start("x")] in ("«", '"')):
             return None  # عين اليوم، صحيفة «اليوم»: a newspaper
         if rd in ("اليوم", "هذا اليوم", "الغد", "الليلة"):
             nxt = norm[m.end("x"):m.end("x") + 12]
-            if not g.get("wd") and re.match(r"\s+ال(?!موافق|ي\b|ى\b)\w", nxt):
-                return None  # اليوم التالي، اليوم الوطني: not today
+            if not g.get("wd") and (re.match(r"\s+(?:ال(?!موافق|ي\b|ى\b)\w|نفسه|ذاته)", nxt)
+                                    or _HALF_RE.search(norm, max(0, m.start("x") - 8), m.start("x"))):
+                return None  # اليوم التالي، اليوم الوطني، اليوم نفسه، ثلاثة أيام ونصف اليوم: not today
         offset = {"اليوم": 0, "هذا اليوم": 0, "الليلة": 0, "امس": -1, "الامس": -1, "غدا": 1, "غد": 1,
                   "الغد": 1, "بعد غد": 2, "الليلة الماضية": -1, "ليلة امس": -1}.get(rd, -2)
         if pub is None:
@@ -294,6 +296,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             wd = WEEKDAYS[g["wd"]]
             shift = (wd - date.weekday() + 3) % 7 - 3
             date += dt.timedelta(days=shift)
+            if offset <= 0 and date > pub:
+                date -= dt.timedelta(days=7)  # today or yesterday was not after the crawl date
         return _since(m, _attrs(date.isoformat(), "day", True))
     if kind == "weekday":
         prev = _prev_word(norm, m.start("x"))
@@ -322,7 +326,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 return None
             delta = -2
         if g.get("rel") and re.fullmatch(r"السابق|السابقة", g["rel"]) and unit != "عام" and unit != "سنة":
-            return None
+            # الشهر السابق: the month before the last one written (see _resolve_same_month)
+            return _attrs(None, "month", True, month_before=True) if unit == "شهر" else None
         if pub is None:
             gran = {"اسبوع": "week", "شهر": "month"}.get(unit, "year")
             return _attrs(None, gran, True)
@@ -383,6 +388,10 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
 _AHEAD_OPENING_RE = re.compile(
     r"(?:(?:من\s+جهة\s+(?:ثانية|اخرى)|على\s+صعيد\s+(?:متصل|اخر)|في\s+سياق\s+(?:متصل|اخر)|الى\s+ذلك)\s*[،,]?\s*)?"
     r"[وف]?(?:(?P<v>س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
+#: أمس before حاجة is "most" (في أمس الحاجة إلى), not yesterday
+_NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
+#: اليوم right after نصف is a day's length (ثلاثة أيام ونصف اليوم), not today
+_HALF_RE = re.compile(r"(?<!\w)و?نصف\s+$")
 #: a weekday after these and يوم is the weekly prayer, not a date
 _PRAYER_WORDS = {"صلاة", "صلاه", "خطبة"}
 #: words before اليوم when it names a newspaper (عين اليوم، صحيفة اليوم)
@@ -417,14 +426,16 @@ def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
 
 _RANGE_FROM_RE = re.compile(r"(?:^|\s)(?:[وف]?من|بين|ابتداء\s+من|اعتبارا\s+من)\s*$".translate(_FOLD_RX))
 _RANGE_TO_RE = re.compile(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*".translate(_FOLD_RX))
+_WEEKDAYS_TO_RE = re.compile(r"\s*و?(?:الى|حتى|لغاية)\s*".translate(_FOLD_RX))
 _RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday")  # written out
 
 
 def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     """Two written-out days or Gregorian months joined by من ... إلى/حتى/و become one interval
     (من 17 شوال الجاري وحتى 10 ذي القعدة المقبل، من 1436/11/1هـ إلى 1436/11/30هـ، من ديسمبر
-    2008 حتى نوفمبر 2010); a relative
-    day or weekday keeps its own span (من اليوم حتى التاسع عشر من الشهر الحالي). `chosen`:
+    2008 حتى نوفمبر 2010), and so do two weekdays joined by إلى/حتى (من الخميس إلى الأحد, placed
+    like يومي الخميس والجمعة); a relative day keeps its own span (من اليوم حتى التاسع عشر من
+    الشهر الحالي). `chosen`:
     (start, end, attrs) sorted by start, offsets into `norm`."""
     out: list = []
     i = 0
@@ -446,6 +457,13 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
                 out.append((start, e2, attrs))
                 i += 2
                 continue
+            if (head and kinds.get(s1) == kinds.get(s2) == "weekday" and not a1.get("relation")
+                    and _WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)):  # من الخميس إلى الأحد
+                attrs = _weekday_pair(a1, a2, norm[s1:e1], norm[s2:e2])
+                if attrs is not None:
+                    out.append((head.start() + (1 if norm[head.start()].isspace() else 0), e2, attrs))
+                    i += 2
+                    continue
         out.append((s1, e1, a1))
         i += 1
     return out
@@ -481,16 +499,27 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     return out
 
 
-def _resolve_same_month(chosen: list) -> None:
-    """24 من نفس الشهر: the day in the month of the last date written before it."""
+def _resolve_same_month(chosen: list) -> list:
+    """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
+    السابق: the month before that one (dropped when no month was written before it)."""
     month = None
-    for _, _, attrs in chosen:
+    out = []
+    for item in chosen:
+        attrs = item[2]
         day = attrs.pop("same_month", None)
-        if day is not None and month is not None and _valid(int(month[:4]), int(month[5:7]), day):
+        if attrs.pop("month_before", None):
+            if month is None:
+                continue
+            y, mo = _shift_month(int(month[:4]), int(month[5:7]), -1)
+            attrs.pop("reason", None)
+            attrs.update(_attrs(f"{y}-{mo:02d}", "month", True))
+        elif day is not None and month is not None and _valid(int(month[:4]), int(month[5:7]), day):
             attrs.pop("reason", None)
             attrs.update(_attrs(f"{month}-{day:02d}", "day", True))
         elif re.match(r"\d{4}-\d\d(?:-\d\d)?$", attrs.get("value") or ""):
             month = attrs["value"][:7]
+        out.append(item)
+    return out
 
 
 def _month_list(items: list) -> dict[str, Any] | None:
@@ -556,7 +585,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
     chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds)
-    _resolve_same_month(chosen)
+    chosen = _resolve_same_month(chosen)
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
