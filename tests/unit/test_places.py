@@ -528,3 +528,17 @@ def test_gazetteer_windows_stop_where_no_name_or_stop_phrase_can_continue():
     assert lim["حماة"] == 2  # the stop phrase حماة الوطن is still seen whole, and refused
     _, lim = limits("وصل إلى الدار البيضاء، ثم غادر")
     assert lim["البيضاء"] == 1  # the comma ends every window
+
+
+@pytest.mark.parametrize("text,kept", [
+    # a name right after كأس/دوري/أبطال/بطولة/نادي/منظمة, or two words after خام, names a
+    # competition, a club, a crude or an organisation (SaudiNewsNet sentences, CC BY-NC-SA 4.0)
+    ("بات سحب تنظيم كأس الخليج 23 والمقررة في الكويت نهاية العام", ["الكويت"]),
+    ("في ذهاب ربع نهائي دوري أبطال آسيا لكرة القدم في الرياض", ["الرياض"]),
+    ("قال رئيس نادي جدة الأدبي الدكتور عبدالله في الطائف", ["الطائف"]),
+    ("خفض البنك توقعاته لسعر خام برنت وخام غرب تكساس الوسيط الأمريكي", []),
+    ("وبحسب منظمة الفاو (منظمة الأغذية والزراعة للأمم المتحدة) تراجعت الأسعار في مصر", ["مصر"]),
+])
+def test_names_of_competitions_clubs_and_crudes_are_not_places(text, kept):
+    doc = run(text, locs=[w for w in ("الخليج", "آسيا", "جدة", "تكساس", "الفاو") if w in text])
+    assert [text[s.start:s.end] for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"] == kept

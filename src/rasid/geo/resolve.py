@@ -627,6 +627,37 @@ def demote_adjective_countries(text: str, tokens, mentions: list[Mention]) -> No
             m.source, m.country, m.cands = "demonym", iso, []
 
 
+#: a place name right after these words names a competition, a club, a crude or an
+#: organisation, not a place on the map (كأس الخليج والعرب وآسيا، دوري أبطال آسيا، نادي الباحة
+#: الأدبي، خام دبي، منظمة الفاو): the gold leaves such names out (tests/resources/README.md)
+NAMING_HEADS = {normalize_place(w) for w in ("كأس", "دوري", "أبطال", "بطولة", "نادي", "خام", "منظمة")}
+_CRUDE = normalize_place("خام")
+_INTERMEDIATE = normalize_place("الوسيط")  # (خام) غرب تكساس الوسيط: the crude, West Texas Intermediate
+
+
+def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mention]:
+    """The mentions that are places: not a name right after a word of `NAMING_HEADS` (or
+    joined by و to such a name), two words after خام, or before الوسيط."""
+    starts = [t.start for t in tokens]
+
+    def joined(i: int) -> bool:  # nothing but spaces between tokens i - 1 and i
+        return 0 < i < len(tokens) and not text[tokens[i - 1].end:tokens[i].start].strip()
+
+    def base(i: int) -> str:
+        return normalize_place(tokens[i].base) if 0 <= i < len(tokens) and tokens[i].kind == "word" else ""
+
+    def is_name(m: Mention) -> bool:
+        after = bisect_left(starts, m.end)
+        if joined(after) and base(after) == _INTERMEDIATE:
+            return True
+        i = bisect_right(starts, m.start) - 1
+        while tokens[i].clitic.startswith("و") and joined(i):  # كأس الخليج والعرب وآسيا
+            i -= 1
+        return joined(i) and (base(i - 1) in NAMING_HEADS or joined(i - 1) and base(i - 2) == _CRUDE)
+
+    return [m for m in mentions if m.source == "demonym" or not is_name(m)]
+
+
 def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:
     out = []
     covered = _Coverage(covered)

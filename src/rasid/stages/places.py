@@ -28,6 +28,7 @@ from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
     accept_deferred_mentions,
     demote_adjective_countries,
+    drop_named_things,
     extract_demonyms,
     extract_entity_mentions,
     extract_gazetteer_mentions,
@@ -101,6 +102,7 @@ class PlaceStage(Stage):
             deferred, located)
         mentions += gaz_mentions
         demote_adjective_countries(doc.text, tokens, mentions)  # الأسرة السعودية
+        mentions = drop_named_things(doc.text, tokens, mentions)  # كأس الخليج، نادي الباحة الأدبي
         covered = [(s.start, s.end) for s in entities] + [(m.start, m.end) for m in mentions]
         if self.demonyms:
             mentions += extract_demonyms(tokens, covered)
