@@ -166,3 +166,17 @@ def test_a_search_snippet_starts_after_the_title_line():
     assert both.text == "قالت الشرطة إن [الهجوم] وقع أمس في حي الصفا."
     assert both.matches == [(0, 4), (at, at + 6)]  # offsets into the text, for highlighting
     assert make_snippet(text, [(0, 4)]).text.startswith("[هجوم] في جدة")
+
+
+def test_a_story_vector_is_the_one_of_the_title_apart(seed_text):
+    # the title counts title_weight times and the lead is the text after the title line, as
+    # when the title was kept apart: stories of text files stored before and after agree
+    from rasid.stages import build_pipeline
+    from rasid.stories.tracker import compute_doc_vector
+
+    tokenize = build_pipeline(("tokenize",))
+    new = tokenize(read_text_article(seed_text))
+    title = new.title
+    apart = tokenize(Document(text=new.text[len(title) + 2:], title=title))
+    assert compute_doc_vector(new) == pytest.approx(compute_doc_vector(apart))
+    assert set(compute_doc_vector(new)) == set(compute_doc_vector(apart))
