@@ -180,3 +180,24 @@ def test_a_story_vector_is_the_one_of_the_title_apart(seed_text):
     apart = tokenize(Document(text=new.text[len(title) + 2:], title=title))
     assert compute_doc_vector(new) == pytest.approx(compute_doc_vector(apart))
     assert set(compute_doc_vector(new)) == set(compute_doc_vector(apart))
+
+
+def test_the_eval_moves_spans_back_to_the_context_for_every_file_shape():
+    from rasid.doc import Span
+    from rasid.eval.article_file import file_text, to_context
+
+    context = "جدة - واس\n  أعلنت الأمانة أمس افتتاح الحديقة في جدة."
+    at = context.rindex("جدة")
+
+    def moved(doc_text, start):
+        return [(s.start, s.end) for s in to_context([Span(start, start + 3, "PLACE")], doc_text, context)]
+
+    titled = read_text_article(file_text(context)).text  # خبر, a blank line, the lines stripped
+    assert moved(titled, titled.rindex("جدة")) == [(at, at + 3)]
+    assert moved(titled, titled.index("جدة")) == [(0, 3)]
+    assert moved(titled, 0) == []  # a span in the added title line is left out
+    bare = read_text_article(file_text(context, "bare")).text
+    assert bare.startswith("جدة - واس\n\n") and moved(bare, 0) == [(0, 3)]
+    # a reader that dropped the first line: the rest still lines up
+    assert moved("أعلنت الأمانة أمس افتتاح الحديقة في جدة.", 36) == [(at, at + 3)]
+    assert moved("نص آخر تماما", 0) == []
