@@ -184,7 +184,7 @@ def test_a_story_vector_is_the_one_of_the_title_apart(seed_text):
 
 def test_the_eval_moves_spans_back_to_the_context_for_every_file_shape():
     from rasid.doc import Span
-    from rasid.eval.article_file import file_text, to_context
+    from rasid.eval._article_file import file_text, to_context
 
     context = "جدة - واس\n  أعلنت الأمانة أمس افتتاح الحديقة في جدة."
     at = context.rindex("جدة")

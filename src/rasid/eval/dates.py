@@ -17,7 +17,7 @@ the annotator saw them). The last line is ``date-accuracy <percent>`` (exact mat
 line without dates; ``--file bare``: the context alone; ``--file headline``: under its
 article's own title), the command runs in-process, and the
 predicted offsets are moved back from the document's text to the context
-(`rasid.eval.article_file`).
+(`rasid.eval._article_file`).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from rasid.eval.article_file import SHAPES, analyze_file, layer_spans, to_context
+from rasid.eval._article_file import SHAPES, analyze_file, layer_spans, to_context
 from rasid.stages.dates import extract_dates
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "tests" / "resources" / "dates-gold.jsonl"
@@ -84,7 +84,7 @@ def evaluate_dates(rows: list[dict], via: str = "extract", shape: str = "titled"
 def via_analyze(sentence: str, published: str | None, shape: str = "titled",
                 article: str | None = None) -> list:
     """The dates `rasid analyze FILE [--published DATE] --json` finds in a plain-text article
-    file holding `sentence` (`rasid.eval.article_file`), with offsets into `sentence`."""
+    file holding `sentence` (`rasid.eval._article_file`), with offsets into `sentence`."""
     doc = analyze_file(sentence, published, shape, article)
     return to_context(layer_spans(doc, "dates"), doc["text"], sentence)
 

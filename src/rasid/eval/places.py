@@ -24,7 +24,7 @@ entities) is also scored: precision/recall of its spans against the gold spans.
 ``--pipeline`` scores end to end with no gold spans given (the shipped NER finds them);
 ``--via analyze`` does it through ``rasid analyze FILE --json`` on each context written as a
 plain-text article file (under a title line without places; ``--file bare``: the context
-alone; ``--file headline``: under its article's own title: `rasid.eval.article_file`), the
+alone; ``--file headline``: under its article's own title: `rasid.eval._article_file`), the
 path the held-back gold is measured on.
 
 The last line is ``toponym-accuracy <percent>`` (entry level, on the chosen split).
@@ -40,7 +40,7 @@ from pathlib import Path
 
 from ..arabic.tokenize import tokenize
 from ..doc import Document, Span
-from .article_file import SHAPES, analyze_file, layer_spans, to_context
+from ._article_file import SHAPES, analyze_file, layer_spans, to_context
 from ..geo.gazetteer import load_gazetteer
 from ..stages.places import PlaceStage
 
@@ -155,7 +155,7 @@ def evaluate_pipeline(gold: list[dict], pipeline=None, shape: str = "titled") ->
     """End to end, as ``rasid analyze`` scores an article: the context goes through the
     `pipeline` (tokenizer, NER, places) with no gold spans given, or, with no pipeline,
     through ``rasid analyze FILE --json`` on a plain-text article file holding it (`shape`
-    of the file: `rasid.eval.article_file`); a gold mention is right when
+    of the file: `rasid.eval._article_file`); a gold mention is right when
     a place span overlapping it passes the placement test (a mention not found is wrong;
     a nisba adjective's span counts for a country). Place spans (not adjectives)
     overlapping no gold mention are counted as false places."""
