@@ -1,6 +1,6 @@
 """Time of the dates and places stages per article, before and after a change, in one run.
 
-    python bench/bench_places_dates.py [--before REV] [--articles N] [--repeat R]
+    python bench/bench_places_dates.py [--before REV] [--articles N] [--repeat R] [--text]
 
 Reads the first N articles (default 200) of the bundled SaudiNewsNet sample, tokenises
 them and runs NER once (not timed), then times ``dates`` and ``places`` over all of them R
@@ -9,6 +9,8 @@ two together, as wall-clock time and as CPU time of the process (less sensitive 
 load on a shared machine). With ``--before REV`` the same is measured for the code of that git revision
 (``git archive REV src`` into a temporary folder) in a fresh subprocess, right before the
 working tree's, on the same machine and pinned to one core, so both numbers can be compared.
+With ``--text`` each article is read as a plain-text file of it would be (its title line, a
+blank line, its text: `rasid.ingest.text`), so the title line's cost is in the figures.
 Never asserted in tests.
 """
 from __future__ import annotations
@@ -26,12 +28,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def measure(articles: int, repeat: int) -> dict[str, float]:
+def measure(articles: int, repeat: int, text: bool = False) -> dict[str, float]:
     from rasid.ingest.jsonl import read_jsonl
+    from rasid.ingest.text import read_text_article
     from rasid.stages import create_stage
 
     sample = ROOT / "src" / "rasid" / "sample" / "saudinewsnet-200.jsonl"
     docs = list(read_jsonl(sample))[:articles]
+    if text:
+        docs = [read_text_article(f"{d.title}\n\n{d.text}", published=d.published) for d in docs]
     tok, ner = create_stage("tokenize"), create_stage("ner")
     docs = [ner(tok(d)) for d in docs]
     dates, places = create_stage("dates"), create_stage("places")
@@ -52,10 +57,11 @@ def measure(articles: int, repeat: int) -> dict[str, float]:
     return best
 
 
-def run_child(src: Path, articles: int, repeat: int) -> dict[str, float]:
+def run_child(src: Path, articles: int, repeat: int, text: bool = False) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(src), OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     out = subprocess.run([sys.executable, __file__, "--child", "--articles", str(articles),
-                          "--repeat", str(repeat)], env=env, check=True, capture_output=True, text=True)
+                          "--repeat", str(repeat)] + (["--text"] if text else []),
+                         env=env, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -64,6 +70,8 @@ def main() -> int:
     ap.add_argument("--before", help="git revision to compare with (e.g. main)")
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--text", action="store_true",
+                    help="read each article as a plain-text file: title line, blank line, text")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     try:
@@ -71,7 +79,7 @@ def main() -> int:
     except (AttributeError, OSError):
         pass
     if args.child:
-        print(json.dumps(measure(args.articles, args.repeat)))
+        print(json.dumps(measure(args.articles, args.repeat, args.text)))
         return 0
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,8 +90,8 @@ def main() -> int:
             tar.write_bytes(archive)
             with tarfile.open(tar) as tf:
                 tf.extractall(tmp, filter="data")
-            runs.append((args.before, run_child(Path(tmp) / "src", args.articles, args.repeat)))
-        runs.append(("working tree", run_child(ROOT / "src", args.articles, args.repeat)))
+            runs.append((args.before, run_child(Path(tmp) / "src", args.articles, args.repeat, args.text)))
+        runs.append(("working tree", run_child(ROOT / "src", args.articles, args.repeat, args.text)))
     print(f"{'code':24} {'articles':>8} {'dates ms':>9} {'places ms':>10} {'both ms':>8}"
           f" {'dates cpu':>10} {'places cpu':>11} {'both cpu':>9}")
     for label, r in runs:

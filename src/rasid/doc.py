@@ -125,6 +125,12 @@ class Document:
         return self.layers.get("sentences", [])
 
     @property
+    def title_end(self) -> int:
+        """Where the title ends in the text when the text begins with it as a line of its
+        own (a plain-text article: `rasid.ingest.text`), else 0 (the title is apart)."""
+        return title_end(self.title, self.text)
+
+    @property
     def content_hash(self) -> str:
         return compute_content_hash(self.text)
 
@@ -198,6 +204,12 @@ class Document:
         return doc
 
 
+def title_end(title: str | None, text: str) -> int:
+    """``len(title)`` when `text` begins with `title` as a line of its own, else 0."""
+    n = len(title or "")
+    return n if n and text.startswith(title) and text[n:n + 1] in ("", "\n") else 0
+
+
 def compute_content_hash(text: str) -> str:
     """Hash of the normalised content, so re-encoded or re-vowelled copies collide."""
     from .arabic.normalize import normalize_key  # here, not at the top: arabic imports doc
@@ -211,10 +223,13 @@ def compute_doc_id(doc: Document) -> str:
     from .ingest.urls import canonicalize_url
 
     if doc.url:
-        basis = "url:" + canonicalize_url(doc.url)
-    else:
-        basis = "text:" + compute_content_hash(doc.text)
-    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha1(("url:" + canonicalize_url(doc.url)).encode("utf-8")).hexdigest()[:16]
+    return content_id(doc.text)
+
+
+def content_id(text: str) -> str:
+    """The id of an article without a URL whose text is `text`."""
+    return hashlib.sha1(("text:" + compute_content_hash(text)).encode("utf-8")).hexdigest()[:16]
 
 
 def assign_span_ids(doc: Document, layer: str) -> None:

@@ -143,3 +143,19 @@ def test_pages_use_no_inline_styles_and_the_trend_is_drawn(client):
         assert 'style="' not in page.text
     heights = [float(h) for h in re.findall(r'<rect class="bar[^"]*"[^>]* height="([\d.]+)"', search.text)]
     assert heights and max(heights) == 80, heights  # the busiest day fills the chart
+
+
+def test_a_text_article_shows_its_title_line_once_marked_and_not_in_snippets(client):
+    # a plain-text article's text begins with its title line (docs/pipeline.md): the page
+    # prints that line, with its place marked, as the heading, and the body after it
+    title = (RESOURCES / "paris-2015.txt").read_text("utf-8").partition("\n")[0]
+    hits = client.get("/api/v1/search", params={"q": "محاربة"}).json()["hits"]
+    [hit] = [h for h in hits if h["title"] == title]
+    assert hit["matches"] == [[title.index("محاربة"), title.index("محاربة") + len("محاربة")]]
+    assert "محاربة" not in hit["snippet"]  # the word is only in the title line, shown apart
+    page = client.get(f"/article/{hit['id']}").text
+    h1 = re.search(r"<h1>(.*?)</h1>", page, flags=re.DOTALL).group(1)
+    assert re.sub(r"<[^>]+>", "", h1) == title
+    assert re.search(r'<a class="ent ent-LOC"[^>]*>باريس</a>', h1)
+    body = re.search(r'<div class="body" id="article-body">(.*?)</div>', page, flags=re.DOTALL).group(1)
+    assert "والخارج" not in body and body.startswith("تحدث الرئيس الفرنسي")

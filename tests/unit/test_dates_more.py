@@ -83,6 +83,9 @@ def test_the_analyze_path_gives_the_same_dates_as_the_eval():
     direct, via = evaluate_dates(rows), evaluate_dates(rows, via="analyze")
     assert direct["exact"] == via["exact"] == 100.0
     assert direct["spurious"] == via["spurious"]
+    # the file may be the context itself (its first line a dateline): that line is analysed too
+    bare = evaluate_dates(rows, via="analyze", shape="bare")
+    assert bare["exact"] == 100.0 and bare["spurious"] == direct["spurious"]
 
 
 # Issue 14, fifth round: each class fixed from the issue14d/issue14e dev batches, on the

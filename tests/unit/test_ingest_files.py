@@ -198,7 +198,7 @@ def test_size_limit_is_configurable(tmp_path, seed_text):
 def test_bad_files_reported_and_batch_continues(tmp_path, seed_text):
     (tmp_path / "1-binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     (tmp_path / "2-empty.txt").write_bytes(b"")
-    (tmp_path / "3-title-only.txt").write_text("عنوان\n\nمصدر الصورة AFP\nImage caption تعليق\n", encoding="utf-8")
+    (tmp_path / "3-bom-only.txt").write_text("\ufeff\n \n", encoding="utf-8")
     (tmp_path / "4-undecodable.txt").write_bytes(b"caf\xe9\xc7 \x81\x8d\xfe" * 20)
     (tmp_path / "5-good.txt").write_text(seed_text, encoding="utf-8")
     (tmp_path / "6-binary.jsonl").write_bytes(b"\x00\x01\x02binary" * 100)
@@ -207,7 +207,7 @@ def test_bad_files_reported_and_batch_continues(tmp_path, seed_text):
     reasons = {Path(i.origin).name: i.reason for i in items if isinstance(i, Rejection)}
     assert reasons["1-binary.txt"] == "binary file (NUL bytes)"
     assert reasons["2-empty.txt"] == "empty file"
-    assert reasons["3-title-only.txt"].startswith("empty article")
+    assert reasons["3-bom-only.txt"] == "empty article"
     assert reasons["4-undecodable.txt"].startswith("undecodable bytes")
     assert reasons["6-binary.jsonl"] == "binary file (NUL bytes)"
     assert "7-corrupt.jsonl.gz" in reasons

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from rasid.doc import Document, content_id
 from rasid.ingest import IngestError, parse_published, read_paths, read_text_article
 from rasid.ingest.files import sample_paths
 
@@ -21,10 +22,11 @@ def test_text_title_images_and_body(seed_text):
         "أحد منفذي هجمات الجمعة الدامية على الأقل كان معروفا لدى أجهزة الأمن الفرنسية"
     )
     assert doc.images[2]["caption"] == "أحد المعروفين لدى الشرطة الفرنسية استهدف مسرح باتكلان للحفلات"
-    # credits, captions, the title and the trailer are not body text
-    for marker in ("مصدر الصورة", "Image caption", "Getty", "AFP", "المزيد حول هذه القصة", TITLE):
+    # credits, captions and the trailer are not text; the title line is, once, at the start
+    for marker in ("مصدر الصورة", "Image caption", "Getty", "AFP", "المزيد حول هذه القصة"):
         assert marker not in doc.text
-    assert doc.text.startswith('تحدث الرئيس الفرنسي، فرانسوا هولاند، عن شن "حرب لا رحمة فيها"')
+    assert doc.text.startswith(TITLE + '\n\nتحدث الرئيس الفرنسي، فرانسوا هولاند، عن شن "حرب لا رحمة فيها"')
+    assert doc.text.count(TITLE) == 1
     assert doc.text.endswith("أكثر قدرة على توفير احتياجات مواطنيها.")
 
 
@@ -33,7 +35,7 @@ def test_text_keeps_paragraph_breaks(seed_text):
     paragraphs = doc.text.split("\n\n")
     # 79 lines: title, 5 image pairs, the trailer, blank lines, and 31 paragraphs
     # (including the sub-headings "صلات داخل بلجيكا" and "فراغ السلطة في سوريا")
-    assert len(paragraphs) == 31
+    assert len(paragraphs) == 1 + 31 and paragraphs[0] == TITLE
     assert "صلات داخل بلجيكا" in paragraphs
     assert "فراغ السلطة في سوريا" in paragraphs
     assert all(p == p.strip() and p for p in paragraphs)
@@ -46,7 +48,7 @@ def test_text_trailer_and_related_links_dropped():
         "المزيد حول هذه القصة\n\nهجمات باريس: ماذا نعرف عن المهاجمين؟\n\nفرنسا تعلن حالة الطوارئ\n"
     )
     doc = read_text_article(text, origin="x")
-    assert doc.text == "الفقرة الأولى من الخبر عن باريس.\n\nالفقرة الثانية."
+    assert doc.text == "عنوان الخبر\n\nالفقرة الأولى من الخبر عن باريس.\n\nالفقرة الثانية."
 
 
 def test_text_crlf_bom_and_caption_without_credit():
@@ -54,10 +56,17 @@ def test_text_crlf_bom_and_caption_without_credit():
     doc = read_text_article(text, origin="x")
     assert doc.title == "عنوان"
     assert doc.images == [{"credit": "", "caption": "صورة بلا مصدر"}]
-    assert doc.text == "نص الخبر."
+    assert doc.text == "عنوان\n\nنص الخبر."
 
 
-@pytest.mark.parametrize("text", ["", "\n\n", "عنوان\n\nمصدر الصورة AFP\nImage caption تعليق\n"])
+def test_first_line_is_a_paragraph_of_its_own():
+    # a dateline line with the story's first line right under it (no blank line)
+    doc = read_text_article("الرياض - واس\nأعلنت الوزارة أمس نتائج القبول.\nوقالت إن العدد زاد.\n")
+    assert doc.title == "الرياض - واس"
+    assert doc.text == "الرياض - واس\n\nأعلنت الوزارة أمس نتائج القبول.\nوقالت إن العدد زاد."
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "\ufeff \n\t\n"])
 def test_text_empty_article_raises(text):
     with pytest.raises(IngestError, match="empty article"):
         read_text_article(text, origin="x")
@@ -67,6 +76,28 @@ def test_one_line_file_is_a_one_line_article():
     line = "قال مسؤولون إن الهجوم وقع في جدة أمس الخميس."
     doc = read_text_article(f"\ufeff{line}\r\n\r\n", origin="x")
     assert doc.text == line and doc.title == ""
+
+
+def test_title_line_with_only_images_is_a_one_line_article():
+    # a saved page that lost its body: its one line is analysed, its images kept
+    doc = read_text_article("عنوان الخبر عن جدة\n\nمصدر الصورة AFP\nImage caption تعليق\n", origin="x")
+    assert doc.text == "عنوان الخبر عن جدة" and doc.title == ""
+    assert doc.images == [{"credit": "AFP", "caption": "تعليق"}]
+
+
+def test_id_is_the_content_id_of_the_text_after_the_first_line(seed_text):
+    # what the id was when the title was kept out of the text: a file stored before is
+    # found again by its id (test_ingest_files: re-ingest stores nothing twice)
+    doc = read_text_article(seed_text, origin="x")
+    body = doc.text[len(TITLE) + 2:]
+    assert doc.id == content_id(body) == Document(text=body, title=TITLE).id
+    assert doc.id != content_id(doc.text)
+    line = "قال مسؤولون إن الهجوم وقع في جدة أمس الخميس."
+    assert read_text_article(line).id == content_id(line)
+    # a URL or an id given by the caller decides as for any document
+    assert read_text_article(seed_text, url="https://www.bbc.com/arabic/x").id == \
+        Document(text="x", url="https://www.bbc.com/arabic/x").id
+    assert read_text_article(seed_text, id="given").id == "given"
 
 
 def test_text_file_through_read_paths(tmp_path, seed_text):

@@ -478,6 +478,14 @@ def test_a_small_town_in_the_dateline_is_found():
     assert found["أضم"]["country"] == "SA"
     # further into the text the same word is left alone (كنت أضم نادية: "I hugged")
     assert "أضم" not in places_by_text(run("وطوال الطريق لم أتكلم تقريبا كنت أضم نادية الجالسة"))
+    # a plain-text article's text begins with its title line: the dateline is the top of
+    # the paragraph after it, or the first line itself (a file of the article without a title)
+    title = "جمعية البر تعلن برامجها"
+    text = f"{title}\n\nعوض الفهمي- سبق- أضم: أعلنت جمعية البر الخيرية عن"
+    found = run(text, title=title).layers["places"]
+    assert [(text[s.start:s.end], s.start, s.attrs["country"]) for s in found] == [("أضم", text.index("أضم"), "SA")]
+    line = "عوض الفهمي- سبق- أضم: أعلنت جمعية البر الخيرية عن برامجها"
+    assert places_by_text(run(f"{line}\n\nوقالت إنها ستبدأ غدا.", title=line))["أضم"]["country"] == "SA"
 
 
 def test_common_words_the_safe_tagger_took_are_not_places():

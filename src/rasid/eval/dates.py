@@ -2,7 +2,7 @@
 
     python -m rasid.eval.dates [--gold tests/resources/dates-gold.jsonl] [--split dev|test|all]
                                [--batch first|issue14|issue14b|issue14c|issue14d|all]
-                               [--via analyze] [-v]
+                               [--via analyze [--file titled|bare|headline]] [-v]
 
 Each gold line holds a context sentence, its publication date (or null), one date expression
 with offsets, the expected ISO value and granularity. `extract_dates` runs on the sentence;
@@ -13,9 +13,11 @@ span are counted as spurious (contexts are annotated for all dates they contain,
 the annotator saw them). The last line is ``date-accuracy <percent>`` (exact match).
 
 ``--via analyze`` measures through the path the held-back gold uses, ``rasid analyze FILE
---published DATE --json``: each context is written as the body of a plain-text article file
-(under a title line without dates), the command runs in-process, and the predicted offsets are
-moved back from the document's text (whose lines the reader strips) to the context.
+--published DATE --json``: each context is written as a plain-text article file (under a title
+line without dates; ``--file bare``: the context alone; ``--file headline``: under its
+article's own title), the command runs in-process, and the
+predicted offsets are moved back from the document's text to the context
+(`rasid.eval._article_file`).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from rasid.eval._article_file import SHAPES, analyze_file, layer_spans, to_context
 from rasid.stages.dates import extract_dates
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "tests" / "resources" / "dates-gold.jsonl"
@@ -42,33 +45,7 @@ def load_gold(path: str | Path, split: str = "all", batch: str = "all") -> list[
             and (batch == "all" or r.get("batch", "first") == batch)]
 
 
-def extract_via_analyze(sentence: str, published: str | None) -> tuple[list, str]:
-    """The dates layer that `rasid analyze FILE [--published DATE] --json` prints for an
-    article whose body is `sentence`, as Spans, and the document's text."""
-    import contextlib
-    import io
-    import tempfile
-
-    from rasid.cli.main import main as cli_main
-    from rasid.doc import Span
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "article.txt"
-        path.write_text(f"خبر\n\n{sentence}\n", "utf-8")
-        out = io.StringIO()
-        argv = ["analyze", str(path), "--json", "--no-sentences"]
-        with contextlib.redirect_stdout(out):
-            code = cli_main(argv + (["--published", published] if published else []))
-    if code != 0:
-        raise RuntimeError(f"rasid analyze exited {code} on {sentence[:60]!r}")
-    doc = json.loads(out.getvalue())
-    spans = [Span(d["start"], d["end"], "DATE", {k: v for k, v in d.items()
-                                                 if k not in ("id", "start", "end", "label", "text")})
-             for d in doc["layers"].get("dates", [])]
-    return spans, doc["text"]
-
-
-def evaluate_dates(rows: list[dict], via: str = "extract") -> dict:
+def evaluate_dates(rows: list[dict], via: str = "extract", shape: str = "titled") -> dict:
     cache: dict[tuple, list] = {}
     by_cat: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     exact = span = 0
@@ -78,8 +55,7 @@ def evaluate_dates(rows: list[dict], via: str = "extract") -> dict:
         key = (r["sentence"], r["published"])
         gold_spans[key].append((r["start"], r["end"]))
         if key not in cache:
-            cache[key] = extract_dates(r["sentence"], r["published"]) if via == "extract" \
-                else _to_sentence(*extract_via_analyze(*key), r["sentence"])
+            cache[key] = extract_dates(*key) if via == "extract" else via_analyze(*key, shape, r["id"])
         preds = cache[key]
         hit = next((p for p in preds if (p.start, p.end) == (r["start"], r["end"])), None)
         ok_span = hit is not None
@@ -105,31 +81,12 @@ def evaluate_dates(rows: list[dict], via: str = "extract") -> dict:
             "spurious": spurious}
 
 
-def _to_sentence(spans: list, doc_text: str, sentence: str) -> list:
-    """`spans` (offsets into `doc_text`, the reader's text of an article whose body is
-    `sentence`, with its lines stripped) with offsets into `sentence`: the characters other
-    than whitespace are paired in order from where the sentence begins."""
-    words = sentence.split()
-    at = doc_text.find(words[0]) if words else -1
-    if at < 0:
-        return []  # the reader lost the text: every gold line of it counts as missed
-    pos = {}  # doc offset -> sentence offset, for the characters that are not whitespace
-    j = at
-    for i, ch in enumerate(sentence):
-        if ch.isspace():
-            continue
-        while j < len(doc_text) and doc_text[j].isspace():
-            j += 1
-        if j >= len(doc_text) or doc_text[j] != ch:
-            return []
-        pos[j] = i
-        j += 1
-    kept = []
-    for sp in spans:
-        if sp.start in pos and sp.end - 1 in pos:
-            sp.start, sp.end = pos[sp.start], pos[sp.end - 1] + 1
-            kept.append(sp)
-    return kept
+def via_analyze(sentence: str, published: str | None, shape: str = "titled",
+                article: str | None = None) -> list:
+    """The dates `rasid analyze FILE [--published DATE] --json` finds in a plain-text article
+    file holding `sentence` (`rasid.eval._article_file`), with offsets into `sentence`."""
+    doc = analyze_file(sentence, published, shape, article)
+    return to_context(layer_spans(doc, "dates"), doc["text"], sentence)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,10 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--via", default="extract", choices=("extract", "analyze"),
                     help="extract_dates on each context (default) or `rasid analyze FILE "
                          "--published DATE --json` on it as an article file")
+    ap.add_argument("--file", default="titled", choices=SHAPES,
+                    help="with --via analyze, the file: the context under a title line without dates "
+                         "(default), the context alone, or under its article's own headline")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each miss and spurious span")
     args = ap.parse_args(argv)
-    res = evaluate_dates(load_gold(args.gold, args.split, args.batch), args.via)
-    print(f"gold expressions: {res['n']} (split {args.split}, batch {args.batch}, via {args.via})")
+    res = evaluate_dates(load_gold(args.gold, args.split, args.batch), args.via, args.file)
+    print(f"gold expressions: {res['n']} (split {args.split}, batch {args.batch}, via {args.via}"
+          f"{', ' + args.file + ' file' if args.via == 'analyze' else ''})")
     print(f"{'category':18} {'n':>4} {'exact%':>7} {'span%':>7}")
     for cat, (n, ok, sp) in res["by_category"].items():
         print(f"{cat:18} {n:4d} {100 * ok / n:7.1f} {100 * sp / n:7.1f}")

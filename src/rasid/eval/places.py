@@ -1,7 +1,8 @@
 """Toponym resolution accuracy on a gold list of place mentions.
 
     python -m rasid.eval.places [GOLD_FILE] [--split dev|test|all] [--batch first|issue14|all]
-                                [--match-gazetteer safe|all|off] [--errors] [--entities] [--pipeline]
+                                [--match-gazetteer safe|all|off] [--errors] [--entities]
+                                [--pipeline [--via analyze [--file titled|bare|headline]]]
 
 GOLD_FILE (default ``tests/resources/places-gold.jsonl``) holds one mention per line:
 ``doc``, ``split``, ``context`` (<= 400 characters), ``start``/``end``/``text`` (offsets
@@ -20,6 +21,12 @@ lacks), else the gold gazetteer entry's.
 Because each context was annotated exhaustively, the gazetteer tagger alone (no LOC
 entities) is also scored: precision/recall of its spans against the gold spans.
 
+``--pipeline`` scores end to end with no gold spans given (the shipped NER finds them);
+``--via analyze`` does it through ``rasid analyze FILE --json`` on each context written as a
+plain-text article file (under a title line without places; ``--file bare``: the context
+alone; ``--file headline``: under its article's own title: `rasid.eval._article_file`), the
+path the held-back gold is measured on.
+
 The last line is ``toponym-accuracy <percent>`` (entry level, on the chosen split).
 """
 from __future__ import annotations
@@ -33,6 +40,7 @@ from pathlib import Path
 
 from ..arabic.tokenize import tokenize
 from ..doc import Document, Span
+from ._article_file import SHAPES, analyze_file, layer_spans, to_context
 from ..geo.gazetteer import load_gazetteer
 from ..stages.places import PlaceStage
 
@@ -143,9 +151,11 @@ def evaluate_places(gold: list[dict], stage: PlaceStage, ner=None) -> dict[str, 
             "near": 100.0 * ok_near / max(n, 1), "errors": errors}
 
 
-def evaluate_pipeline(gold: list[dict], pipeline) -> dict:
+def evaluate_pipeline(gold: list[dict], pipeline=None, shape: str = "titled") -> dict:
     """End to end, as ``rasid analyze`` scores an article: the context goes through the
-    pipeline (tokenizer, NER, places) with no gold spans given; a gold mention is right when
+    `pipeline` (tokenizer, NER, places) with no gold spans given, or, with no pipeline,
+    through ``rasid analyze FILE --json`` on a plain-text article file holding it (`shape`
+    of the file: `rasid.eval._article_file`); a gold mention is right when
     a place span overlapping it passes the placement test (a mention not found is wrong;
     a nisba adjective's span counts for a country). Place spans (not adjectives)
     overlapping no gold mention are counted as false places."""
@@ -153,8 +163,11 @@ def evaluate_pipeline(gold: list[dict], pipeline) -> dict:
     errors, spurious, placed = [], [], []
     by_class: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (doc_id, context), mentions in group_contexts(gold).items():
-        doc = pipeline(Document(text=context, url=doc_id))
-        spans = doc.layers.get("places", [])
+        if pipeline is not None:
+            spans = pipeline(Document(text=context, url=doc_id)).layers.get("places", [])
+        else:
+            doc = analyze_file(context, shape=shape, article=doc_id)
+            spans = to_context(layer_spans(doc, "places"), doc["text"], context)
         places = [s for s in spans if s.attrs.get("relation") != "demonym"]
         for m in mentions:
             n += 1
@@ -226,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="list the wrong resolutions")
     ap.add_argument("--pipeline", action="store_true",
                     help="end to end as rasid analyze: NER and the places stage find the mentions")
+    ap.add_argument("--via", choices=("pipeline", "analyze"), default="pipeline",
+                    help="with --pipeline: the stages on the context (default) or `rasid analyze "
+                         "FILE --json` on it as a plain-text article file")
+    ap.add_argument("--file", default="titled", choices=SHAPES,
+                    help="with --via analyze, the file: the context under a title line without places "
+                         "(default), the context alone, or under its article's own headline")
     ap.add_argument("--entities", action="store_true",
                     help="also give the resolver the PER/ORG entities the NER model finds")
     args = ap.parse_args(argv)
@@ -237,10 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         ner = NERStage()
     if args.pipeline:
         from ..stages import build_pipeline
-        pipeline = build_pipeline(("tokenize", "ner", "places"))
+        pipeline = build_pipeline(("tokenize", "ner", "places")) if args.via == "pipeline" else None
         for split in ("dev", "test", "all"):
             part = [g for g in gold if split == "all" or g["split"] == split]
-            res = evaluate_pipeline(part, pipeline)
+            res = evaluate_pipeline(part, pipeline, args.file)
             print(f"{split}\tmentions {res['n']}\tpipeline-near-accuracy {res['near']:.1f}\t"
                   f"false-places {res['false']}")
             if split == args.split:

@@ -405,10 +405,11 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                                min_population: int = 100_000,
                                also_keys: frozenset[str] = frozenset(),
                                deferred: list[Mention] | None = None,
-                               located: frozenset[int] = frozenset()) -> list[Mention]:
+                               located: frozenset[int] = frozenset(), top: int = 0) -> list[Mention]:
     """Longest gazetteer matches over tokens outside `covered` (NER spans). Names in
     `also_keys` (the title's places) are taken whatever their population, names at
-    `located` (token starts: `uncover_bodies`) like names after a body's head. Names the safe
+    `located` (token starts: `uncover_bodies`) like names after a body's head; the dateline
+    rule looks at the top of the text, from `top` (after a title line). Names the safe
     test refuses are appended to `deferred` when given (`accept_focus_mentions` takes
     those of the article's focus country once it is known)."""
     if policy == "off":
@@ -458,7 +459,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                 continue
             if (policy == "all" or key in also_keys or head or (body and is_body_match(cands))
                     or is_safe_match(cands, min_population, size) or is_province_seat(key, cands)
-                    or (start <= DATELINE_CHARS and _DATELINE_RE.fullmatch(text, 0, start)
+                    or (top <= start <= top + DATELINE_CHARS and _DATELINE_RE.fullmatch(text, top, start)
                         and any(w >= 1.0 for _, w in cands))):
                 found = Mention(start, sub[-1].end, key, "gazetteer", cands, head=head)
                 break
@@ -766,7 +767,10 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
                     m.choice, m.confidence, m.alternatives = None, 0.0, []
 
 
-def vote_focus(mentions: list[Mention], lead_chars: int = 300) -> tuple[str | None, dict[str, float]]:
+def vote_focus(mentions: list[Mention], lead_chars: int = 300,
+               top: int = 0) -> tuple[str | None, dict[str, float]]:
+    """The focus country and the votes: title mentions count twice, those of the first
+    `lead_chars` characters from `top` (after a title line) 1.5 times."""
     votes: dict[str, float] = {}
     for m in mentions:
         cc, w = _vote_of(m)
@@ -774,7 +778,7 @@ def vote_focus(mentions: list[Mention], lead_chars: int = 300) -> tuple[str | No
             continue
         if m.in_title:
             w *= 2.0
-        elif m.start < lead_chars:
+        elif m.start - top < lead_chars:
             w *= 1.5
         votes[cc] = votes.get(cc, 0.0) + w
     if not votes:

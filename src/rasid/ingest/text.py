@@ -16,20 +16,30 @@ Layout (see ``rasid/sample/paris-2015.txt``)::
 The title is the first non-empty line. Each ``مصدر الصورة <agency>`` line and the
 ``Image caption <text>`` line after it become one entry of `Document.images`; they are
 not body text. Everything from a trailing boilerplate heading such as
-``المزيد حول هذه القصة`` on is dropped. The body is the remaining paragraphs (blocks
-separated by blank lines) joined with a blank line.
+``المزيد حول هذه القصة`` on is dropped. The other lines form paragraphs (blocks separated
+by blank lines; the first line is a paragraph of its own).
 
-A file whose only content is one line (no image lines, nothing after it) is a one-line
-article: that line is its text and it has no title. Someone who runs ``rasid analyze`` on
-a sentence saved to a file wants it analysed, not rejected as "a title without a body".
-A title followed by image lines only is still an empty article (a saved page that lost
-its body).
+`Document.text` is the whole article as read, **the first line included**: the paragraphs
+joined with a blank line. `Document.title` is still that first line, as metadata (lists, the
+page heading, search), and the text begins with it, so every stage sees it (a place or a
+date of the headline or the dateline is found) and every span is an offset into the text as
+read. (Readers of JSON Lines, HTML, WARC and feeds keep the publisher's title and body apart:
+their text is the body as given. docs/pipeline.md.)
+
+A file whose only text is one line (nothing after it but image lines, if any) is a
+one-line article: that line is its text and it has no title. Someone who runs ``rasid
+analyze`` on a sentence saved to a file wants it analysed, not rejected.
+
+The id (when no url is given) is the content id of the text **after** the first line, as it
+was when the title was kept out of the text: a file ingested before the title joined the
+text is found again by its id and counted a duplicate, not stored twice (a one-line article:
+of its text, as before).
 """
 from __future__ import annotations
 
 import re
 
-from ..doc import Document
+from ..doc import Document, content_id
 from .records import IngestError
 
 # Image credit and caption line openers on BBC Arabic pages (the Arabic and English UI
@@ -58,12 +68,16 @@ _TRAILER_RE = re.compile(
 
 def read_text_article(text: str, origin: str | None = None, **fields) -> Document:
     """Parse one plain-text article. Extra keyword `fields` (url, source, published, ...)
-    are passed to `Document`. Raises `IngestError` for an article with no body text."""
+    are passed to `Document`. Raises `IngestError` for an article with no text."""
     title, paragraphs, images = split_text_article(text)
-    if not paragraphs and title and not images:
-        title, paragraphs = "", [title]  # a one-line article (module docstring)
+    if not title:
+        raise IngestError("empty article")
+    if not fields.get("url") and not fields.get("id"):
+        fields["id"] = content_id("\n\n".join(paragraphs) or title)  # module docstring
     if not paragraphs:
-        raise IngestError("empty article: no body text after the title" if title else "empty article")
+        title, paragraphs = "", [title]  # a one-line article (module docstring)
+    else:
+        paragraphs.insert(0, title)
     return Document(
         text="\n\n".join(paragraphs),
         title=fields.pop("title", None) or title,
@@ -74,7 +88,8 @@ def read_text_article(text: str, origin: str | None = None, **fields) -> Documen
 
 
 def split_text_article(text: str) -> tuple[str, list[str], list[dict[str, str]]]:
-    """Return ``(title, paragraphs, images)`` of a plain-text article."""
+    """Return ``(title, paragraphs, images)`` of a plain-text article: its first line and the
+    paragraphs after it."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     title = ""
     images: list[dict[str, str]] = []

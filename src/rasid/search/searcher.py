@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ..doc import title_end
 from .analyzer import Analyzer, get_analyzer
 from .expand import expand_entities
 from .plan import QueryPlan, SearchRow, bound_matches, build_plan, fill_plan
@@ -88,7 +89,7 @@ def make_hits(rows: list[SearchRow], plan: QueryPlan, analyzer: Analyzer | None 
     exacts = {e for c in plan.positive for f in c.forms for e in f.exacts}
     for i, row in enumerate(rows):
         matches = analyzer.find_terms(row.text, stems, exacts)
-        snippet = make_snippet(row.text, matches)
+        snippet = make_snippet(row.text, matches, skip=title_end(row.title, row.text))
         hits.append(SearchHit(row.id, row.title, row.source, row.published, row.url, row.score,
                               snippet.text, matches,
                               analyzer.find_terms(row.title or "", stems, exacts),

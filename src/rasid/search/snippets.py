@@ -43,21 +43,26 @@ def _best_window(matches: list[tuple[int, int]], width: int) -> int:
 
 
 def make_snippet(text: str, matches: list[tuple[int, int]], width: int = 240,
-                 markers: tuple[str, str] = DEFAULT_MARKERS) -> Snippet:
-    """Cut about `width` characters of `text` around the densest matches and mark them."""
+                 markers: tuple[str, str] = DEFAULT_MARKERS, skip: int = 0) -> Snippet:
+    """Cut about `width` characters of `text` around the densest matches and mark them;
+    the cut starts at `skip` or later (a title line at the start of the text, shown apart:
+    `rasid.doc.title_end`). `Snippet.matches` stays every match, offsets into `text`."""
     if not text:
         return Snippet("", list(matches), [])
-    if matches:
-        anchor = _best_window(matches, width)
-        start = max(0, anchor - width // 4)
+    if skip:  # past the blank line after the title; the whole text when nothing follows it
+        skip = len(text) - len(text[skip:].lstrip()) if skip < len(text.rstrip()) else 0
+    after = [m for m in matches if m[0] >= skip]
+    if after:
+        anchor = _best_window(after, width)
+        start = max(skip, anchor - width // 4)
     else:
-        start = 0
+        start = skip
     end = min(len(text), start + width)
     if end == len(text):
-        start = max(0, end - width)
+        start = max(skip, end - width)
     # widen to whole words
-    limit = start - 30
-    while start > 0 and start > limit and not text[start - 1].isspace():
+    limit = max(start - 30, skip)
+    while start > limit and not text[start - 1].isspace():
         start -= 1
     limit = end + 30
     while end < len(text) and end < limit and not text[end].isspace():
@@ -66,7 +71,7 @@ def make_snippet(text: str, matches: list[tuple[int, int]], width: int = 240,
     marked: list[tuple[int, int]] = []
     pos = start
     out_len = 0
-    if start > 0:
+    if start > skip:
         pieces.append("…")
         out_len += 1
     for m_start, m_end in matches:

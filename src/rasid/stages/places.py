@@ -20,6 +20,8 @@ ISO2 prior, e.g. the source's country; ``doc.meta["country_hint"]`` overrides it
 """
 from __future__ import annotations
 
+from itertools import takewhile
+
 from ..arabic.tokenize import tokenize
 from ..doc import Document, Span
 from ..geo.cues import extract_entity_cues, mark_adjacent_nisba
@@ -77,56 +79,72 @@ class PlaceStage(Stage):
         self.country_hint = country_hint
         self.gazetteer = load_gazetteer()
 
+    def find_title_names(self, doc: Document, tokens, head: int) -> tuple[list, list]:
+        """The title's gazetteer names (`is_title_name`) and its tokens: those of the text's
+        first `head` characters when the text begins with the title line, else its own."""
+        if not doc.title:
+            return [], []
+        text, ttoks = (doc.text, list(takewhile(lambda t: t.end <= head, tokens))) if head \
+            else (doc.title, tokenize(doc.title))
+        return [m for m in extract_gazetteer_mentions(
+            text, ttoks, [], self.gazetteer, "all" if self.match_gazetteer != "off" else "off",
+            self.min_population) if is_title_name(m)], ttoks
+
     def __call__(self, doc: Document) -> Document:
         gaz = self.gazetteer
         tokens = doc.tokens or tokenize(doc.text)
         entities = doc.layers.get("entities", [])
         locs = [s for s in entities if s.label in LOC_LABELS]
-        title_mentions = []
-        title_keys: frozenset[str] = frozenset()
-        if doc.title:
-            ttoks = tokenize(doc.title)
-            # every gazetteer name of the title: a small town there (كاليه) is what the
-            # article is about, so the body's mentions of it are taken too
-            title_mentions = [m for m in extract_gazetteer_mentions(
-                doc.title, ttoks, [], gaz, "all" if self.match_gazetteer != "off" else "off",
-                self.min_population) if is_title_name(m)]
-            title_keys = frozenset(m.key for m in title_mentions)
         mentions = extract_entity_mentions(doc.text, tokens, locs, gaz)
         # the tagger skips entities, except a place named after a body's head inside one
         covered, located = uncover_bodies(tokens, [s for s in entities if s.label not in LOC_LABELS])
         covered += [(s.start, s.end) for s in locs]
+        # every gazetteer name of the title: a small town there (كاليه) is what the article
+        # is about, so the body's mentions of it are taken too. A plain-text article's title
+        # is its text's first line (`head` characters): its names are spans like any other.
+        head = doc.title_end
+        title_mentions, ttoks = self.find_title_names(doc, tokens, head)
+        title_keys = frozenset(m.key for m in title_mentions)
         deferred: list = []
-        gaz_mentions = extract_gazetteer_mentions(
-            doc.text, tokens, covered, gaz, self.match_gazetteer, self.min_population, title_keys,
-            deferred, located)
-        mentions += gaz_mentions
+        body, top = tokens, 0  # top: where the text after a title line starts
+        if head:  # the title line is text: tagged as any text, its names no privilege there
+            body = tokens[len(ttoks):]
+            top = body[0].start if body else head
+            mentions += extract_gazetteer_mentions(doc.text, ttoks, covered, gaz, self.match_gazetteer,
+                                                   self.min_population, frozenset(), deferred, located)
+        mentions += extract_gazetteer_mentions(
+            doc.text, body, covered, gaz, self.match_gazetteer, self.min_population, title_keys,
+            deferred, located, top)
+        if title_mentions:
+            keys = {m.key for m in mentions}  # the title's names the rest vouches for, or safe ones
+            title_mentions = [m for m in title_mentions if m.key in keys or is_safe_match(
+                m.cands, self.min_population, m.key.count(" ") + 1)]
+        if head:  # spans of the text now: not inside an entity, never twice
+            taken = [(s, e) for s, e in covered + [(m.start, m.end) for m in mentions] if s < head]
+            mentions += [m for m in title_mentions if not any(s < m.end and m.start < e for s, e in taken)]
+            title_mentions = []
         demote_adjective_countries(doc.text, tokens, mentions)  # الأسرة السعودية
         mentions = drop_named_things(doc.text, tokens, mentions)  # كأس الخليج، نادي الباحة الأدبي
         covered = [(s.start, s.end) for s in entities] + [(m.start, m.end) for m in mentions]
         if self.demonyms:
             mentions += extract_demonyms(tokens, covered)
             mark_adjacent_nisba(doc.text, mentions)
+            if title_mentions:
+                title_mentions += extract_demonyms(ttoks, [(m.start, m.end) for m in title_mentions])
+        for m in title_mentions + [m for m in mentions if m.start < head]:
+            m.in_title = True  # counts twice in the focus vote
         # co-mentioned people and organisations tied to a country vote like demonyms
         cues = extract_entity_cues(tokens, entities)
-        if doc.title:
-            body_keys = {m.key for m in mentions}
-            title_mentions = [m for m in title_mentions if m.key in body_keys or is_safe_match(
-                m.cands, self.min_population, m.key.count(" ") + 1)]
-            if self.demonyms:
-                title_mentions += extract_demonyms(ttoks, [(m.start, m.end) for m in title_mentions])
-            for m in title_mentions:
-                m.in_title = True
         hint = doc.meta.get("country_hint") or self.country_hint
         resolve_mentions(mentions + title_mentions + cues, hint)
-        focus, votes = vote_focus(mentions + title_mentions + cues)
+        focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
         # smaller towns of the focus country the safe tagger refused (برابغ وخليص), and
         # names coordinated with a resolved place (محافظة القنفذة والليث)
         more = accept_deferred_mentions(doc.text, deferred, focus, mentions)
         if more:
             mentions += more
             resolve_mentions(mentions + title_mentions + cues, hint)
-            focus, votes = vote_focus(mentions + title_mentions + cues)
+            focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
         resolve_by_sound(mentions, focus)
         spans = []
         for m in sorted(mentions, key=lambda m: m.start):

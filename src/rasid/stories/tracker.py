@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from itertools import dropwhile, takewhile
 from typing import Any, Iterable
 
 from ..arabic.tokenize import tokenize
@@ -81,9 +82,13 @@ def compute_doc_vector(doc: Document, config: TrackerConfig = DEFAULT_CONFIG) ->
             tf[key] = tf.get(key, 0.0) + weight
             idf[key] = max(idf.get(key, 0.0), compute_idf(tok.norm))
 
+    # a plain-text article's text begins with its title line (`Document.title_end`): the same
+    # vector as when the title was apart, its lead the text after that line
+    head = doc.title_end
     if doc.title and doc.title.strip() != (doc.text or "").strip():
-        add(tokenize(doc.title), config.title_weight, None)
-    add(tokens, 1.0, config.lead_tokens)
+        add(takewhile(lambda t: t.end <= head, tokens) if head else tokenize(doc.title),
+            config.title_weight, None)
+    add(dropwhile(lambda t: t.start < head, tokens), 1.0, config.lead_tokens)
     vec = {k: (1.0 + math.log(v)) * idf[k] for k, v in tf.items() if v > 0}
     top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:config.doc_terms]
     norm = math.sqrt(sum(w * w for _, w in top)) or 1.0

@@ -8,7 +8,8 @@ Each sentence gets a score from features that do not depend on one outlet's layo
   as the IDF background (``rasid.summarise.terms``);
 * length prior: ``-|log(n_words / ideal_words)|``.
 
-The title is not used. Sentences that are too short (datelines, credits) or too long
+The title is not used (a plain-text article's text begins with its title line:
+`Document.title_end`; no sentence of that line is a candidate). Sentences that are too short (datelines, credits) or too long
 (run-on paragraphs), quote-only lines, photo credits/captions and lines ending in a
 colon are not eligible (captions normally sit in ``doc.images``, not ``doc.text``).
 Sentences are then picked by MMR (maximal marginal relevance): ``lambda * score -
@@ -86,14 +87,15 @@ def is_eligible(text: str, n_words: int, config: SummaryConfig) -> bool:
 def score_candidates(doc: Document, config: SummaryConfig = DEFAULT_CONFIG) -> list[Candidate]:
     """All sentences of `doc` with their features and scores (ineligible ones score -inf)."""
     rows = extract_sentence_terms(doc)
+    head = doc.title_end  # a plain-text article's title line: never its summary
     cands: list[Candidate] = []
     for i, (sent, toks, vec) in enumerate(rows):
         n_words = sum(1 for t in toks if t.kind == "word")
         text = sent.text_of(doc.text)
-        cands.append(Candidate(i, sent, vec, n_words, is_eligible(text, n_words, config)))
+        cands.append(Candidate(i, sent, vec, n_words, sent.start >= head and is_eligible(text, n_words, config)))
     if cands and not any(c.eligible for c in cands):
         for c in cands:  # a short text: take what there is rather than nothing
-            c.eligible = c.n_words > 0
+            c.eligible = c.n_words > 0 and c.span.start >= head
     centroid = add_vectors([c.vec for c in cands if c.eligible])
     centroid_norm = compute_norm(centroid)
     rank = 0

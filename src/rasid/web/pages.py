@@ -117,7 +117,7 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=1000)] = ""
     texts = monitor.get_texts([h.id for h in result["hits"]])
     hits = [{"hit": h,
              "title": render.mark_ranges(h.title or "", [tuple(m) for m in h.title_matches]),
-             "snippet": render.render_snippet(texts.get(h.id), h.matches, h.snippet)}
+             "snippet": render.render_snippet(texts.get(h.id), h.matches, h.snippet, h.title)}
             for h in result["hits"]]
     facet_names = entity_labels(result.get("facets"))
     context.update(expansions=getattr(result["hits"], "expansions", []),
@@ -171,7 +171,8 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
     except Exception:  # a stories bug must not hide the article
         story = None
     similar = monitor.similar_articles(doc.id, limit=8) or {"terms": [], "similar": []}
-    return page(request, "article.html", doc=doc, body=render.render_article_text(doc),
+    heading, body = render.render_article(doc)
+    return page(request, "article.html", doc=doc, heading=heading, body=body,
                 similar=similar,
                 summary=[doc.text[s.start:s.end] for s in summary],
                 entities=sorted(entities.values(), key=lambda e: (-e["count"], e["canonical"])),

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from ..doc import title_end
 from ..search.snippets import make_snippet
 
 TYPE_NAMES = {"PER": "شخص", "ORG": "منظمة", "LOC": "مكان", "MISC": "أخرى"}
@@ -64,15 +65,29 @@ def place_note(attrs: dict[str, Any]) -> str:
     return note
 
 
-def render_article_text(doc: Any) -> Markup:
-    """The original text with entities (linked, by type), dates (resolved value as the
-    title) and places marked."""
+def render_article(doc: Any) -> tuple[Markup | None, Markup]:
+    """``(heading, body)``: the text's title line marked, when the text begins with its
+    title (a plain-text article, `Document.title_end`; else None: the page shows the
+    title as given), and the rest of the text marked, so the title is printed once."""
+    head = doc.title_end
+    if not head:
+        return None, render_article_text(doc)
+    body = len(doc.text) - len(doc.text[head:].lstrip())  # past the blank line
+    return render_article_text(doc, 0, head), render_article_text(doc, body)
+
+
+def render_article_text(doc: Any, lo: int = 0, hi: int | None = None) -> Markup:
+    """The original text (``text[lo:hi]``) with entities (linked, by type), dates
+    (resolved value as the title) and places marked."""
     text = doc.text
+    hi = len(text) if hi is None else hi
     places = {(s.start, s.end): s.attrs for s in doc.layers.get("places", [])
               if not s.attrs.get("relation") and s.attrs.get("name")}
     out: list[str] = []
-    pos = 0
+    pos = lo
     for start, end, kind, span in select_marks(doc):
+        if start < lo or end > hi:
+            continue
         out.append(escape(text[pos:start]))
         inner = escape(text[start:end])
         attrs = span.attrs
@@ -93,7 +108,7 @@ def render_article_text(doc: Any) -> Markup:
         else:
             out.append(Markup('<span class="place" title="{}">{}</span>').format(place_note(attrs), inner))
         pos = end
-    out.append(escape(text[pos:]))
+    out.append(escape(text[pos:hi]))
     return Markup("").join(out)
 
 
@@ -112,11 +127,13 @@ def mark_ranges(text: str, ranges: Iterable[tuple[int, int]], strip: int = 0) ->
     return Markup("").join(out)
 
 
-def render_snippet(text: str | None, matches: list[tuple[int, int]], fallback: str = "") -> Markup:
-    """A highlighted snippet cut from the original text (escaped, matches in <mark>)."""
+def render_snippet(text: str | None, matches: list[tuple[int, int]], fallback: str = "",
+                   title: str | None = None) -> Markup:
+    """A highlighted snippet cut from the original text (escaped, matches in <mark>), after
+    the title line when the text begins with it (the result shows the title apart)."""
     if not text:
         return escape(fallback)
-    snippet = make_snippet(text, [tuple(m) for m in matches])
+    snippet = make_snippet(text, [tuple(m) for m in matches], skip=title_end(title, text))
     return mark_ranges(snippet.text, snippet.marked, strip=1)
 
 
