@@ -112,8 +112,12 @@ class BiLSTMCRF:
         self.fproj_wT = self.fproj_w.T.copy()
         self._token_rows = RowCache(self._token_inputs)
         self.trans, self.start, self.end = (z[k].astype(np.float64) for k in ("trans", "start", "end"))
-        # character c at window offset k adds cemb[c] @ conv_w[:, :, k].T (id 0: zero padding)
-        self._char_proj = [self.cemb @ self.conv_w[:, :, k].T for k in range(self.conv_w.shape[2])]
+        # character c at window offset k adds cemb[c] @ conv_w[:, :, k].T (id 0: zero padding),
+        # and one id more for the places past a token's end: padding as a neighbour, -1e30 at
+        # a window's centre, so that no window there wins the max over positions
+        K = self.conv_w.shape[2]
+        self._char_proj = [np.vstack([p, np.full((1, p.shape[1]), -1e30, np.float32) if k == K // 2 else p[:1]])
+                           for k, p in enumerate(self.cemb @ self.conv_w[:, :, k].T for k in range(K))]
         chars = sorted((ord(c), i) for c, i in self.vocab.chars.items() if len(c) == 1)
         self._char_table = (np.array([c for c, _ in chars], np.uint32), np.array([i for _, i in chars], np.int64))
         # the token's own features that are network inputs: feature -> input id
@@ -122,26 +126,28 @@ class BiLSTMCRF:
     def char_vectors(self, norms: Sequence[str]) -> np.ndarray:
         """Character-CNN vectors (N, F) of normalised tokens. The convolution is a sum of K
         lookups: ``proj[k][c]`` is character c's contribution at window offset k,
-        precomputed at load. Not cached: only the strings the row cache lacks (rare ones)
-        are asked for, so a cache of them hardly ever hit (1.4 % with 10,000 strings)."""
+        precomputed at load. The bias and the ReLU come after the max over positions (the
+        same numbers: adding a constant and the ReLU keep the order). Not cached: only the
+        strings the row cache lacks (rare ones) are asked for, so a cache of them hardly
+        ever hit (1.4 % with 10,000 strings)."""
         K = len(self._char_proj)
         pad = K // 2
         out = np.empty((len(norms), self.conv_b.shape[0]), np.float32)
         for lo in range(0, len(norms), 1024):  # chunks keep the temporaries small
             chunk = norms[lo:lo + 1024]
             ids = np.zeros((len(chunk), MAX_CHARS + 2 * pad), np.int64)
-            ids[:, pad:pad + MAX_CHARS] = self._char_id_rows(chunk)
+            ids[:, pad:pad + MAX_CHARS] = self._char_id_rows(chunk, len(self._char_proj[0]) - 1)
             h = self._char_proj[0][ids[:, :MAX_CHARS]]
             for k in range(1, K):
                 h += self._char_proj[k][ids[:, k:k + MAX_CHARS]]
-            h += self.conv_b
-            np.maximum(h, 0.0, out=h)
-            h *= (ids[:, pad:pad + MAX_CHARS] > 0)[:, :, None]  # relu >= 0: masked max = max
-            h.max(axis=1, out=out[lo:lo + len(chunk)])
+            o = out[lo:lo + len(chunk)]
+            h.max(axis=1, out=o)
+            o += self.conv_b
+            np.maximum(o, 0.0, out=o)
         return out
 
-    def _char_id_rows(self, norms: Sequence[str]) -> np.ndarray:
-        """``Vocab.char_ids`` of each string as the rows of one array (n, MAX_CHARS), 0
+    def _char_id_rows(self, norms: Sequence[str], past: int = 0) -> np.ndarray:
+        """``Vocab.char_ids`` of each string as the rows of one array (n, MAX_CHARS), `past`
         past the end: the characters' code points looked up in the sorted codes of the
         character vocabulary, all strings at once."""
         texts = [("<" + x + ">")[:MAX_CHARS] for x in norms]
@@ -151,7 +157,7 @@ class BiLSTMCRF:
         keys, ids = self._char_table
         at = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
         out = np.where(keys[at] == codes, ids[at], 1)
-        out[np.arange(MAX_CHARS) >= lens[:, None]] = 0
+        out[np.arange(MAX_CHARS) >= lens[:, None]] = past
         return out
 
     def batch_inputs(self, batch: TokenBatch) -> np.ndarray:
