@@ -332,6 +332,7 @@ class LinearCRF:
         self.trans = trans
         self.start = self.end = np.zeros(len(TAGS))
         self._static = RowCache(self._static_scores)
+        self._bigrams = bigram_index(attrs)
 
     @classmethod
     def from_tagger(cls, tagger) -> "LinearCRF":
@@ -397,7 +398,7 @@ class LinearCRF:
         """``scores(extract_features(...))`` of every token of `batch`, (N, T), without
         building each token's feature list: what a token contributes through its own
         features and as a neighbour at -2..+2 is summed once per token string and cached;
-        the word bigrams (or BOS / EOS) of every token are two lookups each, and the
+        the word bigrams (or BOS / EOS) of every token are looked up by their words, and the
         gazetteer and ``ptrig`` features are added where a token has them."""
         tokens, infos, gaz = batch.tokens, batch.infos, batch.gaz
         N, T = len(tokens), len(TAGS)
@@ -419,9 +420,16 @@ class LinearCRF:
         S[:-2] += A[2:, 4]
         get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
         norms = [x.norm for x in infos]
-        pairs = [a + "|" + b for a, b in zip(norms, norms[1:])]
-        left = np.array([zero, *map(get, ["-1w|w=" + p for p in pairs], repeat(zero))], np.int64)
-        right = np.array([*map(get, ["w|+1w=" + p for p in pairs], repeat(zero)), zero], np.int64)
+        first = self._bigrams.get  # the word bigrams (`bigram_index`): two lookups by the words
+        hits = [(k, ids) for k, (a, b) in enumerate(zip(norms, norms[1:]))
+                if (seconds := first(a)) and (ids := seconds.get(b))]
+        left = np.full(N, zero, np.int64)  # the pair ending at each token
+        right = np.full(N, zero, np.int64)  # the pair starting at it
+        if hits:
+            at, ids = zip(*hits)
+            pair = np.array(ids, np.int64)
+            left[np.array(at) + 1] = pair[:, 0]
+            right[list(at)] = pair[:, 1]
         left[pos == 0] = get("BOS", zero)
         right[rest == 0] = get("EOS", zero)
         S += self.weights[left]
@@ -445,6 +453,31 @@ class LinearCRF:
 
     def marginals(self, features: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
+
+
+def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, list[int]]]:
+    """The CRF's word-bigram attributes by their words: ``a -> b -> [id of "-1w|w=a|b",
+    id of "w|+1w=a|b"]`` (the zero row's id, ``len(attrs)``, for the one it lacks), so that
+    the bigrams of a batch are looked up by the words, not by building each attribute's
+    name. A name whose words hold a "|" could be split in two places, as the name alone
+    could have come from either pair: it is filed under both."""
+    zero = len(attrs)
+    out: dict[str, dict[str, list[int]]] = {}
+    for name in [n for n in attrs if n.startswith(("-1w|w=", "w|+1w="))]:
+        side = name[0] == "w"
+        words = name[6:]
+        cut = words.find("|")
+        while cut >= 0:
+            a, b = words[:cut], words[cut + 1:]
+            seconds = out.get(a)
+            if seconds is None:
+                seconds = out[a] = {}
+            ids = seconds.get(b)
+            if ids is None:
+                ids = seconds[b] = [zero, zero]
+            ids[side] = attrs[name]
+            cut = words.find("|", cut + 1)
+    return out
 
 
 def padded_batches(lengths: Sequence[int]):
