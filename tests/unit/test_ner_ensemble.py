@@ -368,6 +368,15 @@ def test_token_caches_are_bounded():
     assert computed[-1] == ["A", "D", "E", "F"] and got[:, 0].tolist() == [65, 68, 69, 70]
     assert sorted(cache.index) == ["a", "d", "e", "f"]
     assert cache.take(["f", "a"], ["F", "A"]).tolist() == [[70, 1], [65, 1]] and len(computed) == 3
+    # full: the strings asked for longest ago make room (a quarter of the cache), the rest stay
+    cache = RowCache(compute, limit=4)
+    cache.take(["a", "b", "c", "d"], ["A", "BB", "C", "D"])
+    cache.take(["d", "b"], ["D", "BB"])
+    cache.take(["a"], ["A"])
+    assert cache.take(["e", "a"], ["E", "A"]).tolist() == [[69, 1], [65, 1]] and computed[-1] == ["E"]
+    assert sorted(cache.index) == ["a", "b", "d", "e"]  # c, unused since the first call, went
+    assert cache.take(["b", "d", "e"], ["BB", "D", "E"]).tolist() == [[66, 2], [68, 1], [69, 1]]
+    assert computed[-1] == ["E"]
 
 
 def test_character_vectors_equal_the_convolution(tagger, sentences):

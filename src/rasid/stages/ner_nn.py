@@ -284,14 +284,19 @@ ROW_CACHE = 60_000
 
 class RowCache:
     """Rows computed per token string (``compute(analyses) -> (n, ...)`` array) and kept in
-    one matrix, at most `limit` strings: when a call would go past it the cache is emptied
-    first. ``take`` gives the rows of a sequence of tokens as one array (one gather)."""
+    one matrix, at most `limit` strings: when a call needs room, the strings used longest
+    ago (by call) make way, a quarter of the cache at a time (a call's own strings are the
+    last to go; one that holds more strings than `limit` empties it and is kept whole).
+    ``take`` gives the rows of a sequence of tokens as one array (one gather)."""
 
     def __init__(self, compute, limit: int | None = None):
         self.compute = compute
         self.limit = ROW_CACHE if limit is None else limit
         self.index: dict[str, int] = {}
         self.rows: np.ndarray | None = None
+        self._keys: list[str] = []  # the string of each row
+        self._used = np.zeros(0, np.int64)  # the call that last asked for each row
+        self._calls = 0
 
     def take(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
         ids = self.ids(tokens, infos)  # first: it may replace `rows`
@@ -299,24 +304,41 @@ class RowCache:
 
     def ids(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
         """The row of each token in ``rows`` (N,), computing the rows of the strings it lacks."""
-        index = self.index
-        ids = [index.get(t, -1) for t in tokens]
+        self._calls += 1
+        ids = [self.index.get(t, -1) for t in tokens]
         if -1 in ids:
             todo = {t: x for t, x, i in zip(tokens, infos, ids) if i < 0}
-            if len(index) + len(todo) > self.limit:
-                index.clear()  # then every token of the call is missing (a call may hold more than `limit`)
-                todo = dict(zip(tokens, infos))
+            if len(self.index) + len(todo) > self.limit:
+                self._used[[i for i in ids if i >= 0]] = self._calls
+                self._evict(len(todo))
+                todo = {t: x for t, x in zip(tokens, infos) if t not in self.index}
             new = self.compute(list(todo.values()))
-            n = len(index)
+            n = len(self.index)
             if self.rows is None or len(self.rows) < n + len(new):
-                grown = np.empty((max(n + len(new), min(2 * n, self.limit)), *new.shape[1:]), new.dtype)
+                size = max(n + len(new), min(2 * n, self.limit))
+                grown = np.empty((size, *new.shape[1:]), new.dtype)
+                used = np.zeros(size, np.int64)
                 if self.rows is not None:
                     grown[:n] = self.rows[:n]
-                self.rows = grown
+                    used[:n] = self._used[:n]
+                self.rows, self._used = grown, used
             self.rows[n:n + len(new)] = new
-            index.update(zip(todo, range(n, n + len(new))))
-            ids = [index[t] for t in tokens]
-        return np.array(ids, np.int64)
+            self.index.update(zip(todo, range(n, n + len(new))))
+            self._keys.extend(todo)
+            ids = [self.index[t] for t in tokens]
+        out = np.array(ids, np.int64)
+        self._used[out] = self._calls
+        return out
+
+    def _evict(self, room: int) -> None:
+        """Keep the most recently used rows, in that order, leaving `room` free under the
+        limit and at least a quarter of it."""
+        n = len(self.index)
+        keep = np.argsort(-self._used[:n], kind="stable")[:max(0, min(n - self.limit // 4, self.limit - room))]
+        self.rows[:len(keep)] = self.rows[keep]
+        self._used[:len(keep)] = self._used[keep]
+        self._keys = [self._keys[k] for k in keep.tolist()]
+        self.index = dict(zip(self._keys, range(len(keep))))
 
 
 class LinearCRF:
