@@ -104,10 +104,13 @@ class BiLSTMCRF:
         order = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]  # torch's (i, f, g, o) -> (i, f, o, g)
         half = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(np.float32)  # see _run
         # the input weights of both directions side by side (D, 2 x 4H); the recurrent ones
-        # stacked (2, H, 4H): both directions' gates in one batched product per step
+        # block-diagonal (2H, 2 x 4H): [h forward, h backward] -> both directions' gates in
+        # one 2-D product per step (twice the multiplications of two products, but one call)
         self.wih = np.concatenate([(f32(f"wih_{d}")[order] * half[:, None]).T for d in "fb"], axis=1)
         self.bias = np.concatenate([f32(f"b_{d}")[order] * half for d in "fb"])
-        self.whh = np.stack([(f32(f"whh_{d}")[order] * half[:, None]).T for d in "fb"])
+        self.whh = np.zeros((2 * H, 8 * H), np.float32)
+        for k, d in enumerate("fb"):
+            self.whh[k * H:(k + 1) * H, k * 4 * H:(k + 1) * 4 * H] = (f32(f"whh_{d}")[order] * half[:, None]).T
         self.out_wT, self.out_b = f32("out_w").T.copy(), f32("out_b")
         self.fproj_wT = self.fproj_w.T.copy()
         self._token_rows = RowCache(self._token_inputs)
@@ -217,10 +220,8 @@ class BiLSTMCRF:
         gate inputs of every step's tokens, step after step, direction 0 forward and 1 over
         the reversed sequences -> hidden states (n, 2, H) in the same order. No step is
         spent on padding; every array is (sequence, direction, ...), so a step's hidden
-        states are contiguous rows of the output and the recurrent product is one batched
-        product over the two directions (a view (direction, sequence, ...) of them times
-        ``whh`` (2, H, 4H); a block-diagonal (2H, 8H) 2-D product, the same numbers, took
-        1.4 times as long). At load the gates were reordered to (i, f, o, g)
+        states are contiguous rows of the output and the recurrent product is one 2-D
+        product (``whh`` block-diagonal). At load the gates were reordered to (i, f, o, g)
         and the rows of i, f, o halved, so that one ``tanh`` gives all four:
         sigmoid(x) = (1 + tanh(x / 2)) / 2."""
         H4 = P.shape[2]
@@ -234,12 +235,11 @@ class BiLSTMCRF:
             if n != b:  # views of the running sequences' rows
                 b = n
                 gb, ub, cb = g[:b], u[:b], c[:b]
-                gates = gb.transpose(1, 0, 2)  # (direction, sequence, 4H): where the product goes
                 sig, i, f, o, cand = gb[..., :3 * H], gb[..., :H], gb[..., H:2 * H], gb[..., 2 * H:3 * H], gb[..., 3 * H:]
             if prev < 0:  # the first step: no hidden state yet
                 gb[...] = P[at:at + b]
             else:
-                np.matmul(out[prev:prev + b].transpose(1, 0, 2), self.whh, out=gates)
+                np.matmul(out[prev:prev + b].reshape(b, 2 * H), self.whh, out=gb.reshape(b, 2 * H4))
                 gb += P[at:at + b]
             np.tanh(gb, out=gb)
             sig *= 0.5
@@ -262,7 +262,7 @@ class BiLSTMCRF:
         if index is None:
             index = np.arange(len(X))
         N = len(index)
-        H = self.whh.shape[1]
+        H = self.whh.shape[0] // 2
         G = X @ self.wih + self.bias  # (rows, 2 x 4H): forward, backward
         hidden = np.empty((N, 2 * H), np.float32)
         for fwd, bwd, live in padded_batches(lengths):
