@@ -447,9 +447,14 @@ def extract_entities(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     chunks: list[tuple[int, int, str]] = []
     start, typ = -1, ""
     for i, tag in enumerate(list(tags) + ["O"]):
+        if tag == "O":  # most tags: it only ends a chunk
+            if typ:
+                chunks.append((start, i, typ))
+                typ = ""
+            continue
         prefix, _, t = tag.partition("-")
         begins = prefix == "B" or (prefix == "I" and t != typ)
-        if typ and (tag == "O" or begins):
+        if typ and begins:
             chunks.append((start, i, typ))
             typ = ""
         if begins:
