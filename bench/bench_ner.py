@@ -1,15 +1,23 @@
 """Tagging speed of the shipped NER model on one core, features included.
 
     python bench/bench_ner.py [CONLL_FILE] [--sentences N] [--repeat R] [--articles N]
+    python bench/bench_ner.py --articles 1000 --against OTHER/src
 
 Tags pre-tokenised sentences (default: the first 2,000 sentences of the ANERcorp train
 part in ../shared/data) with a cold feature cache, sentence by sentence and as running text
 (`--context 20`, what `rasid eval ner` does), then the pipeline stage (marginals
 included) on the seed article, then the stage on the first N SaudiNewsNet articles
-(default 300; tokenized first, not timed), and prints tokens/s and CPU ms per article.
+(default 300; tokenized first, not timed), and prints tokens/s and CPU ms per article;
+the last lines: the cold figure with the model load counted in, and the cold figure alone.
 Every figure is CPU time (`time.process_time`: the process is pinned to one core, so on a
 quiet machine it is the wall time, and on a loaded one the steadier figure). Never
 asserted in tests.
+
+`--against DIR` (another checkout's ``src``, e.g. ``git archive 36f97a7 src | tar -x -C
+/tmp/before``) compares instead: this checkout's NER stage and DIR's, each with its own
+model load and caches, run in this one process over the same N articles, chunks of 50
+alternating, so that a loaded machine slows both alike; it prints each one's CPU ms per
+article, the ratio and whether their entities layers are the same.
 """
 from __future__ import annotations
 
@@ -18,6 +26,7 @@ import gzip
 import itertools
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -34,6 +43,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=None, help="model directory (default: shipped)")
     ap.add_argument("--networks", type=int, default=None, help="only the first N networks (0: the CRF alone)")
     ap.add_argument("--articles", type=int, default=300, help="SaudiNewsNet articles through the stage (0: none)")
+    ap.add_argument("--against", type=Path, default=None, help="another checkout's src: compare the two stages")
     args = ap.parse_args()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"  # numpy's BLAS (the networks) on one thread too
@@ -41,6 +51,9 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     except (AttributeError, OSError):
         pass
+    if args.against:
+        compare_trees([ROOT / "src", args.against], news_texts(args.articles or 300))
+        return
 
     from rasid.doc import Document
     from rasid.eval.ner import read_conll
@@ -49,15 +62,16 @@ def main() -> None:
 
     t0 = time.process_time()
     tagger = NERTagger(args.model, args.networks)
-    print(f"model load {time.process_time() - t0:.2f} s")
+    load = time.process_time() - t0
+    print(f"model load {load:.2f} s")
     sents = [t for t, _ in read_conll(args.conll)][: args.sentences]
     n = sum(map(len, sents))
-    cold = 0.0
+    cold = first = 0.0
     for r in range(args.repeat):
         t0 = time.process_time()
         tagger.tag_sentences(sents)
         dt = time.process_time() - t0
-        cold = cold or n / dt
+        cold, first = cold or n / dt, first or dt
         print(f"tag_sentences run {r + 1} ({'cold' if r == 0 else 'warm'} cache): {n} tokens, {n / dt:,.0f} tokens/s")
     t0 = time.process_time()
     tagger.tag_sentences(sents, context=20)
@@ -75,8 +89,7 @@ def main() -> None:
         m = sum(len(d.tokens) for d in docs)
         print(f"NERStage (marginals, seed article x20): {m / dt:,.0f} tokens/s")
     if args.articles and NEWS.exists():
-        with gzip.open(NEWS, "rt", encoding="utf-8") as fh:
-            texts = [json.loads(line)["content"] for line in itertools.islice(fh, args.articles)]
+        texts = news_texts(args.articles)
         tok, ner = TokenizeStage(), NERStage(args.model, networks=args.networks)
         docs = [tok(Document(text=t)) for t in texts]
         t0 = time.process_time()
@@ -86,7 +99,53 @@ def main() -> None:
         m = sum(len(d.tokens) for d in docs)
         print(f"NERStage on {len(docs)} SaudiNewsNet articles: {1000 * dt / len(docs):.1f} ms CPU per article, "
               f"{m / dt:,.0f} tokens/s")
+    print(f"tokens/s, cold start included (model load + the first tag_sentences): {n / (load + first):,.0f}")
     print(f"tokens/s {cold:.0f}")
+
+
+def news_texts(n: int) -> list[str]:
+    with gzip.open(NEWS, "rt", encoding="utf-8") as fh:
+        return [json.loads(line)["content"] for line in itertools.islice(fh, n)]
+
+
+def compare_trees(trees: list[Path], texts: list[str], chunk: int = 50) -> None:
+    """The NER stage of each source tree over `texts` (tokenized by its own tokenizer, not
+    timed), chunks of `chunk` articles alternating between the trees (the order swapped
+    every chunk)."""
+    runs = []
+    for tree in trees:  # each tree's modules imported afresh under the name ``rasid``
+        for name in [m for m in sys.modules if m == "rasid" or m.startswith("rasid.")]:
+            del sys.modules[name]
+        sys.path.insert(0, str(tree))
+        try:
+            from rasid.doc import Document
+            from rasid.stages.ner import NERStage
+            from rasid.stages.tokenize import TokenizeStage
+
+            t0 = time.process_time()
+            stage = NERStage()
+            load = time.process_time() - t0
+        finally:
+            sys.path.pop(0)
+        runs.append({"tree": tree, "stage": stage, "make": (Document, TokenizeStage()), "load": load, "cpu": 0.0})
+    for run in runs:  # after both loads: a load's garbage collection does not scan the documents
+        document, tok = run.pop("make")
+        run["docs"] = [tok(document(text=t)) for t in texts]
+    for lo in range(0, len(texts), chunk):
+        for run in runs if (lo // chunk) % 2 == 0 else runs[::-1]:
+            t0 = time.process_time()
+            for doc in run["docs"][lo:lo + chunk]:
+                run["stage"](doc)
+            run["cpu"] += time.process_time() - t0
+    tokens = sum(len(d.tokens) for d in runs[0]["docs"])
+    for run in runs:
+        print(f"{run['tree']}: model load {run['load']:.2f} s, NERStage on {len(texts)} SaudiNewsNet articles "
+              f"{run['cpu']:.2f} s CPU, {1000 * run['cpu'] / len(texts):.2f} ms per article, "
+              f"{tokens / run['cpu']:,.0f} tokens/s")
+    layers = [[[(s.start, s.end, s.label, s.attrs) for s in d.layers["entities"]] for d in run["docs"]] for run in runs]
+    same = sum(a == b for a, b in zip(*layers))
+    print(f"ratio (the other tree's CPU / this one's): {runs[1]['cpu'] / runs[0]['cpu']:.3f}; "
+          f"articles with the same entities layer: {same} of {len(texts)}")
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ from rasid.eval.ner import main as eval_main
 from rasid.eval.ner import read_conll
 from rasid.stages.ner import NERTagger, load_tagger
 from rasid.stages.ner_features import extract_features, match_gazetteer, ptrig
-from rasid.stages.ner_nn import (TAGS, BiLSTMCRF, WordVectors, crf_marginals, flat_marginals, flat_viterbi, viterbi,
-                                 viterbi_batch)
+from rasid.stages.ner_nn import (TAGS, BiLSTMCRF, WordVectors, bigram_index, crf_marginals, flat_marginals,
+                                 flat_viterbi, viterbi, viterbi_batch)
 
 from ner_fixtures import RandomVectors
 
@@ -175,6 +175,24 @@ def test_linear_crf_matches_crfsuite(tagger, sentences):
     want = [tagger.crf.scores(tagger.features(s)) for s in sentences + [[]] + sentences[:3]]
     for got, w in zip(batch.sentences(tagger.crf.batch_scores(batch)), want):
         np.testing.assert_allclose(got, w, atol=1e-9)
+
+
+def test_bigram_index_holds_every_bigram_attribute(tagger):
+    """The CRF's word bigrams looked up by their two words give the id of the attribute
+    whose name they make; a name that a "|" inside a word makes ambiguous is found from
+    both pairs that build it, as a lookup by name finds it."""
+    attrs = tagger.crf.attrs
+    index, zero = bigram_index(attrs), len(attrs)
+    names = [n for n in attrs if n.startswith(("-1w|w=", "w|+1w="))]
+    assert len(names) > 1000
+    for name in names:
+        a, _, b = name[6:].partition("|")
+        ids = index[a][b]
+        assert ids[name[0] == "w"] == attrs[name]
+        other = ("w|+1w=" if name[0] == "-" else "-1w|w=") + a + "|" + b
+        assert ids[name[0] != "w"] == attrs.get(other, zero)
+    index = bigram_index({"-1w|w=قال|وزير|الخارجية": 0, "w|+1w=قال|وزير": 1, "bias": 2})
+    assert index == {"قال": {"وزير|الخارجية": [0, 3], "وزير": [3, 1]}, "قال|وزير": {"الخارجية": [0, 3]}}
 
 
 def test_crf_arrays_hold_the_crfsuite_weights(tagger, tmp_path):
@@ -350,6 +368,15 @@ def test_token_caches_are_bounded():
     assert computed[-1] == ["A", "D", "E", "F"] and got[:, 0].tolist() == [65, 68, 69, 70]
     assert sorted(cache.index) == ["a", "d", "e", "f"]
     assert cache.take(["f", "a"], ["F", "A"]).tolist() == [[70, 1], [65, 1]] and len(computed) == 3
+    # full: the strings asked for longest ago make room (a quarter of the cache), the rest stay
+    cache = RowCache(compute, limit=4)
+    cache.take(["a", "b", "c", "d"], ["A", "BB", "C", "D"])
+    cache.take(["d", "b"], ["D", "BB"])
+    cache.take(["a"], ["A"])
+    assert cache.take(["e", "a"], ["E", "A"]).tolist() == [[69, 1], [65, 1]] and computed[-1] == ["E"]
+    assert sorted(cache.index) == ["a", "b", "d", "e"]  # c, unused since the first call, went
+    assert cache.take(["b", "d", "e"], ["BB", "D", "E"]).tolist() == [[66, 2], [68, 1], [69, 1]]
+    assert computed[-1] == ["E"]
 
 
 def test_character_vectors_equal_the_convolution(tagger, sentences):

@@ -179,8 +179,9 @@ class NERTagger:
         for infos, tg, pr in zip(*map(batch.sentences, (batch.infos, tags, probs))):
             for i in self.apply_overrides(infos, tg):
                 pr[i] = 0.95  # a curated name: confidence of the list, not of the models
-            for i in extend_regnal([x.norm for x in infos], tg):
-                pr[i] = pr[i - 1]
+            if "I-PER" in tg:  # else no regnal number to extend
+                for i in extend_regnal([x.norm for x in infos], tg):
+                    pr[i] = pr[i - 1]
             result.append((tg, pr))
         return result
 

@@ -157,15 +157,34 @@ class TokenInfo:
     trig: str = ""  # PER/ORG/LOC when the word announces a name of that type
     alts: tuple[str, ...] = ()  # forms with a possible proclitic removed (بفاس -> فاس)
     skip: bool = False  # punctuation or a nisba adjective: looked through for a trigger
-    prev: tuple[str, ...] = ()  # ctx as seen from the next token ("-1" prefix)
-    after: tuple[str, ...] = ()  # ctx as seen from the previous token ("+1")
-    back2: tuple[str, ...] = ()  # as seen from two tokens on ("-2b=", "-2trig=")
-    ahead2: tuple[str, ...] = ()  # as seen from two tokens back ("+2b=")
     # the gazetteer seen from this word (`gazetteer_entry`): the form a phrase starting here
     # is looked up by, the phrase lengths to try, or the ``g~TYPE`` features of an alternative
     gaz_first: str = ""
     gaz_lens: tuple[int, ...] = ()
     gaz_alt: tuple[str, ...] = ()
+
+    # What the token shows its neighbours, built when asked (the CRF sums them once per word
+    # form, `LinearCRF._static_scores`): not kept in the cached analysis, which is then
+    # about a third smaller and quicker to make.
+    @property
+    def prev(self) -> tuple[str, ...]:
+        """ctx as seen from the next token ("-1" prefix)."""
+        return tuple(["-1" + x for x in self.ctx])
+
+    @property
+    def after(self) -> tuple[str, ...]:
+        """ctx as seen from the previous token ("+1")."""
+        return tuple(["+1" + x for x in self.ctx])
+
+    @property
+    def back2(self) -> tuple[str, ...]:
+        """As seen from two tokens on ("-2b=", "-2trig=")."""
+        return ("-2b=" + self.base, "-2trig=" + self.trig) if self.trig else ("-2b=" + self.base,)
+
+    @property
+    def ahead2(self) -> tuple[str, ...]:
+        """As seen from two tokens back ("+2b=")."""
+        return ("+2b=" + self.base,)
 
 
 def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
@@ -186,12 +205,13 @@ def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
     return norm, "", norm, False, kind  # a word after leading punctuation: no clitic analysis
 
 
-#: analyses kept per word form. Each is ~30 short strings (2-3 KB); 300,000 of them made a
-#: worker grow past 1 GB on 10k articles (issue 17 item 4). The 30,000 most recent forms
-#: still hold nearly every token of news text (Zipf): 96.3 % of lookups hit, against 97.1 %
-#: with 60,000 and 97.3 % unbounded (1,500 SaudiNewsNet articles: bench/memory_worker.py
-#: --hit-rates), for about 60 MB less per worker.
-DESCRIBE_CACHE = 30_000
+#: analyses kept per word form. Each was ~40 short strings (3.2 KB); 300,000 of them made a
+#: worker grow past 1 GB on 10k articles (issue 17 item 4), so 30,000 were kept (96.3 % of
+#: lookups hit, against 97.1 % with 60,000 and 97.3 % unbounded: 1,500 SaudiNewsNet articles,
+#: bench/memory_worker.py --hit-rates). Without the neighbour views (`TokenInfo.prev` ...,
+#: built when asked) and with `ctx` sharing `own`'s strings an analysis is 1.8 KB (tracemalloc,
+#: 25,000 forms), so 50,000 of them take less memory than 30,000 did.
+DESCRIBE_CACHE = 50_000
 
 
 def make_describer(res: Resources):
@@ -215,14 +235,15 @@ def make_describer(res: Resources):
             alt_cluster = cl is not None
         else:
             alt_cluster = False
+        b, k, cl_, art = "b=" + base, "k=" + kind, "cl=" + clitic, "art=1" if article else "art=0"
         own = [
             "w=" + norm,
-            "b=" + base,
+            b,
             "s=" + stem,
-            "k=" + kind,
+            k,
             "sh=" + _shape(text),
-            "cl=" + clitic,
-            "art=" + ("1" if article else "0"),
+            cl_,
+            art,
             "len=" + str(min(len(stem), 8)),
             "fq=" + _freq_bucket(freq.get(base, 0)),
             "p2=" + stem[:2],
@@ -233,29 +254,28 @@ def make_describer(res: Resources):
         ]
         if alt_cluster:
             own.append("c~")
-        ctx = ["b=" + base, "cl=" + clitic, "art=" + ("1" if article else "0")]
+        ctx = [b, cl_, art]  # the same string objects as in `own`
         trig = TRIGGER_OF.get(base) or TRIGGER_OF.get(stem)
         if trig:
-            own.append("trig=" + trig)
-            ctx.append("trig=" + trig)
+            t = "trig=" + trig
+            own.append(t)
+            ctx.append(t)
         if stem.endswith("ي") or stem.endswith("ية"):
             own.append("nisba")
         if cl:
-            for i, c in enumerate(cl):
-                own.append(f"c{i}={c}")
-            ctx.append(f"c1={cl[1]}")
-            ctx.append(f"c2={cl[2]}")
+            cs = [f"c{i}={c}" for i, c in enumerate(cl)]
+            own.extend(cs)
+            ctx.append(cs[1])
+            ctx.append(cs[2])
         else:
             own.append("c=none")
         if kind != "word":
-            ctx.append("k=" + kind)
+            ctx.append(k)
         skip = kind == "punct" or (article and (stem.endswith("ي") or stem.endswith("ية")) and not trig)
         # tuples of strings: the cyclic garbage collector stops tracking them, so a cache
         # of 300k analyses does not slow every full collection down
         key = base if clitic else norm
         return TokenInfo(norm, base, stem, key, tuple(own), tuple(ctx), trig or "", alts, skip,
-                         tuple("-1" + x for x in ctx), tuple("+1" + x for x in ctx),
-                         ("-2b=" + base,) + (("-2trig=" + trig,) if trig else ()), ("+2b=" + base,),
                          *gazetteer_entry(key, base, stem, alts, res.gaz_lengths, gazetteer))
 
     return describe_token
@@ -427,9 +447,14 @@ def extract_entities(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     chunks: list[tuple[int, int, str]] = []
     start, typ = -1, ""
     for i, tag in enumerate(list(tags) + ["O"]):
+        if tag == "O":  # most tags: it only ends a chunk
+            if typ:
+                chunks.append((start, i, typ))
+                typ = ""
+            continue
         prefix, _, t = tag.partition("-")
         begins = prefix == "B" or (prefix == "I" and t != typ)
-        if typ and (tag == "O" or begins):
+        if typ and begins:
             chunks.append((start, i, typ))
             typ = ""
         if begins:

@@ -115,8 +115,12 @@ class BiLSTMCRF:
         self.fproj_wT = self.fproj_w.T.copy()
         self._token_rows = RowCache(self._token_inputs)
         self.trans, self.start, self.end = (z[k].astype(np.float64) for k in ("trans", "start", "end"))
-        # character c at window offset k adds cemb[c] @ conv_w[:, :, k].T (id 0: zero padding)
-        self._char_proj = [self.cemb @ self.conv_w[:, :, k].T for k in range(self.conv_w.shape[2])]
+        # character c at window offset k adds cemb[c] @ conv_w[:, :, k].T (id 0: zero padding),
+        # and one id more for the places past a token's end: padding as a neighbour, -1e30 at
+        # a window's centre, so that no window there wins the max over positions
+        K = self.conv_w.shape[2]
+        self._char_proj = [np.vstack([p, np.full((1, p.shape[1]), -1e30, np.float32) if k == K // 2 else p[:1]])
+                           for k, p in enumerate(self.cemb @ self.conv_w[:, :, k].T for k in range(K))]
         chars = sorted((ord(c), i) for c, i in self.vocab.chars.items() if len(c) == 1)
         self._char_table = (np.array([c for c, _ in chars], np.uint32), np.array([i for _, i in chars], np.int64))
         # the token's own features that are network inputs: feature -> input id
@@ -125,26 +129,28 @@ class BiLSTMCRF:
     def char_vectors(self, norms: Sequence[str]) -> np.ndarray:
         """Character-CNN vectors (N, F) of normalised tokens. The convolution is a sum of K
         lookups: ``proj[k][c]`` is character c's contribution at window offset k,
-        precomputed at load. Not cached: only the strings the row cache lacks (rare ones)
-        are asked for, so a cache of them hardly ever hit (1.4 % with 10,000 strings)."""
+        precomputed at load. The bias and the ReLU come after the max over positions (the
+        same numbers: adding a constant and the ReLU keep the order). Not cached: only the
+        strings the row cache lacks (rare ones) are asked for, so a cache of them hardly
+        ever hit (1.4 % with 10,000 strings)."""
         K = len(self._char_proj)
         pad = K // 2
         out = np.empty((len(norms), self.conv_b.shape[0]), np.float32)
         for lo in range(0, len(norms), 1024):  # chunks keep the temporaries small
             chunk = norms[lo:lo + 1024]
             ids = np.zeros((len(chunk), MAX_CHARS + 2 * pad), np.int64)
-            ids[:, pad:pad + MAX_CHARS] = self._char_id_rows(chunk)
+            ids[:, pad:pad + MAX_CHARS] = self._char_id_rows(chunk, len(self._char_proj[0]) - 1)
             h = self._char_proj[0][ids[:, :MAX_CHARS]]
             for k in range(1, K):
                 h += self._char_proj[k][ids[:, k:k + MAX_CHARS]]
-            h += self.conv_b
-            np.maximum(h, 0.0, out=h)
-            h *= (ids[:, pad:pad + MAX_CHARS] > 0)[:, :, None]  # relu >= 0: masked max = max
-            h.max(axis=1, out=out[lo:lo + len(chunk)])
+            o = out[lo:lo + len(chunk)]
+            h.max(axis=1, out=o)
+            o += self.conv_b
+            np.maximum(o, 0.0, out=o)
         return out
 
-    def _char_id_rows(self, norms: Sequence[str]) -> np.ndarray:
-        """``Vocab.char_ids`` of each string as the rows of one array (n, MAX_CHARS), 0
+    def _char_id_rows(self, norms: Sequence[str], past: int = 0) -> np.ndarray:
+        """``Vocab.char_ids`` of each string as the rows of one array (n, MAX_CHARS), `past`
         past the end: the characters' code points looked up in the sorted codes of the
         character vocabulary, all strings at once."""
         texts = [("<" + x + ">")[:MAX_CHARS] for x in norms]
@@ -154,7 +160,7 @@ class BiLSTMCRF:
         keys, ids = self._char_table
         at = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
         out = np.where(keys[at] == codes, ids[at], 1)
-        out[np.arange(MAX_CHARS) >= lens[:, None]] = 0
+        out[np.arange(MAX_CHARS) >= lens[:, None]] = past
         return out
 
     def batch_inputs(self, batch: TokenBatch) -> np.ndarray:
@@ -165,22 +171,26 @@ class BiLSTMCRF:
     def distinct_inputs(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
         """``(X, index)``: the distinct input rows (U, D) of the tokens of `batch` and the
         row of each token (N,). The part that depends on the token alone (word vector,
-        character CNN, projection of its own features) is cached per token string; a token
-        with gazetteer or ``ptrig`` features gets a row of its own with those added, the
-        others share one row per token string (so the input product is computed once per
-        word form of the call)."""
+        character CNN, projection of its own features) is cached per token string; tokens
+        with gazetteer or ``ptrig`` features share a row with those added when they are the
+        same string with the same features, the others one row per token string (so the
+        input product is computed once per distinct row of the call: ~350 for the ~600
+        tokens of an article)."""
         if not batch.tokens:
             return np.zeros((0, self.wih.shape[0]), np.float32), np.zeros(0, np.int64)
         ids = self._token_rows.ids(batch.tokens, batch.infos)
         gaz, trig = batch.gaz, batch.ptrig
         special = [k for k, (g, t) in enumerate(zip(gaz, trig)) if g or t]
         key = ids.copy()
-        key[special] = -1 - np.arange(len(special))
+        if special:
+            codes: dict[tuple, int] = {}
+            key[special] = [-1 - codes.setdefault((i, tuple(gaz[k]), trig[k]), len(codes))
+                            for k, i in zip(special, ids[special].tolist())]
         _, first, index = np.unique(key, return_index=True, return_inverse=True)
         X = self._token_rows.rows[ids[first]]
         feats, wT = self.vocab.feats, self.fproj_wT
         fp = X[:, -wT.shape[1]:]
-        for k in special:
+        for k in first[key[first] < 0].tolist():  # the first token of each row with features
             row = fp[index[k]]
             for f in (*gaz[k], *trig[k]):
                 j = feats.get(f)
@@ -278,14 +288,19 @@ ROW_CACHE = 60_000
 
 class RowCache:
     """Rows computed per token string (``compute(analyses) -> (n, ...)`` array) and kept in
-    one matrix, at most `limit` strings: when a call would go past it the cache is emptied
-    first. ``take`` gives the rows of a sequence of tokens as one array (one gather)."""
+    one matrix, at most `limit` strings: when a call needs room, the strings used longest
+    ago (by call) make way, a quarter of the cache at a time (a call's own strings are the
+    last to go; one that holds more strings than `limit` empties it and is kept whole).
+    ``take`` gives the rows of a sequence of tokens as one array (one gather)."""
 
     def __init__(self, compute, limit: int | None = None):
         self.compute = compute
         self.limit = ROW_CACHE if limit is None else limit
         self.index: dict[str, int] = {}
         self.rows: np.ndarray | None = None
+        self._keys: list[str] = []  # the string of each row
+        self._used = np.zeros(0, np.int64)  # the call that last asked for each row
+        self._calls = 0
 
     def take(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
         ids = self.ids(tokens, infos)  # first: it may replace `rows`
@@ -293,24 +308,41 @@ class RowCache:
 
     def ids(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
         """The row of each token in ``rows`` (N,), computing the rows of the strings it lacks."""
-        index = self.index
-        ids = [index.get(t, -1) for t in tokens]
+        self._calls += 1
+        ids = [self.index.get(t, -1) for t in tokens]
         if -1 in ids:
             todo = {t: x for t, x, i in zip(tokens, infos, ids) if i < 0}
-            if len(index) + len(todo) > self.limit:
-                index.clear()  # then every token of the call is missing (a call may hold more than `limit`)
-                todo = dict(zip(tokens, infos))
+            if len(self.index) + len(todo) > self.limit:
+                self._used[[i for i in ids if i >= 0]] = self._calls
+                self._evict(len(todo))
+                todo = {t: x for t, x in zip(tokens, infos) if t not in self.index}
             new = self.compute(list(todo.values()))
-            n = len(index)
+            n = len(self.index)
             if self.rows is None or len(self.rows) < n + len(new):
-                grown = np.empty((max(n + len(new), min(2 * n, self.limit)), *new.shape[1:]), new.dtype)
+                size = max(n + len(new), min(2 * n, self.limit))
+                grown = np.empty((size, *new.shape[1:]), new.dtype)
+                used = np.zeros(size, np.int64)
                 if self.rows is not None:
                     grown[:n] = self.rows[:n]
-                self.rows = grown
+                    used[:n] = self._used[:n]
+                self.rows, self._used = grown, used
             self.rows[n:n + len(new)] = new
-            index.update(zip(todo, range(n, n + len(new))))
-            ids = [index[t] for t in tokens]
-        return np.array(ids, np.int64)
+            self.index.update(zip(todo, range(n, n + len(new))))
+            self._keys.extend(todo)
+            ids = [self.index[t] for t in tokens]
+        out = np.array(ids, np.int64)
+        self._used[out] = self._calls
+        return out
+
+    def _evict(self, room: int) -> None:
+        """Keep the most recently used rows, in that order, leaving `room` free under the
+        limit and at least a quarter of it."""
+        n = len(self.index)
+        keep = np.argsort(-self._used[:n], kind="stable")[:max(0, min(n - self.limit // 4, self.limit - room))]
+        self.rows[:len(keep)] = self.rows[keep]
+        self._used[:len(keep)] = self._used[keep]
+        self._keys = [self._keys[k] for k in keep.tolist()]
+        self.index = dict(zip(self._keys, range(len(keep))))
 
 
 class LinearCRF:
@@ -326,6 +358,7 @@ class LinearCRF:
         self.trans = trans
         self.start = self.end = np.zeros(len(TAGS))
         self._static = RowCache(self._static_scores)
+        self._bigrams = bigram_index(attrs)
 
     @classmethod
     def from_tagger(cls, tagger) -> "LinearCRF":
@@ -391,7 +424,7 @@ class LinearCRF:
         """``scores(extract_features(...))`` of every token of `batch`, (N, T), without
         building each token's feature list: what a token contributes through its own
         features and as a neighbour at -2..+2 is summed once per token string and cached;
-        the word bigrams (or BOS / EOS) of every token are two lookups each, and the
+        the word bigrams (or BOS / EOS) of every token are looked up by their words, and the
         gazetteer and ``ptrig`` features are added where a token has them."""
         tokens, infos, gaz = batch.tokens, batch.infos, batch.gaz
         N, T = len(tokens), len(TAGS)
@@ -413,9 +446,16 @@ class LinearCRF:
         S[:-2] += A[2:, 4]
         get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
         norms = [x.norm for x in infos]
-        pairs = [a + "|" + b for a, b in zip(norms, norms[1:])]
-        left = np.array([zero, *map(get, ["-1w|w=" + p for p in pairs], repeat(zero))], np.int64)
-        right = np.array([*map(get, ["w|+1w=" + p for p in pairs], repeat(zero)), zero], np.int64)
+        first = self._bigrams.get  # the word bigrams (`bigram_index`): two lookups by the words
+        hits = [(k, ids) for k, (a, b) in enumerate(zip(norms, norms[1:]))
+                if (seconds := first(a)) and (ids := seconds.get(b))]
+        left = np.full(N, zero, np.int64)  # the pair ending at each token
+        right = np.full(N, zero, np.int64)  # the pair starting at it
+        if hits:
+            at, ids = zip(*hits)
+            pair = np.array(ids, np.int64)
+            left[np.array(at) + 1] = pair[:, 0]
+            right[list(at)] = pair[:, 1]
         left[pos == 0] = get("BOS", zero)
         right[rest == 0] = get("EOS", zero)
         S += self.weights[left]
@@ -439,6 +479,31 @@ class LinearCRF:
 
     def marginals(self, features: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
+
+
+def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, list[int]]]:
+    """The CRF's word-bigram attributes by their words: ``a -> b -> [id of "-1w|w=a|b",
+    id of "w|+1w=a|b"]`` (the zero row's id, ``len(attrs)``, for the one it lacks), so that
+    the bigrams of a batch are looked up by the words, not by building each attribute's
+    name. A name whose words hold a "|" could be split in two places, as the name alone
+    could have come from either pair: it is filed under both."""
+    zero = len(attrs)
+    out: dict[str, dict[str, list[int]]] = {}
+    for name in [n for n in attrs if n.startswith(("-1w|w=", "w|+1w="))]:
+        side = name[0] == "w"
+        words = name[6:]
+        cut = words.find("|")
+        while cut >= 0:
+            a, b = words[:cut], words[cut + 1:]
+            seconds = out.get(a)
+            if seconds is None:
+                seconds = out[a] = {}
+            ids = seconds.get(b)
+            if ids is None:
+                ids = seconds[b] = [zero, zero]
+            ids[side] = attrs[name]
+            cut = words.find("|", cut + 1)
+    return out
 
 
 def padded_batches(lengths: Sequence[int]):
