@@ -21,7 +21,7 @@ for f in range(5):
     rec = {}
     for name, d in dirs.items():
         p = out / f'fold-{f}-{name}.pkl'
-        if p.exists():
+        if p.exists() or not (Path(d) / f'fold-{f}' / 'manifest.json').exists():
             continue
         tg = NERTagger(Path(d) / f'fold-{f}')
         batch = tg.batch(tokens)
