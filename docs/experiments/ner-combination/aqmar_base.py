@@ -1,6 +1,6 @@
 import sys
-sys.path.insert(0, '/tmp/ner7')
-exec(open('/tmp/ner7/aqmar_folds.py').read().split('for f in map')[0])
+sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
+exec(open(__import__('os').path.join(sys.path[0], 'aqmar_folds.py')).read().split('for f in map')[0])
 for f in map(int, sys.argv[1:]):
     tg = NERTagger(Path(f'/tmp/rasid-ner-aqmar/cv/fold-{f}')); set_w(tg, 0.4)
     s = score_entities(gold, tg.tag_sentences(toks, context=20))

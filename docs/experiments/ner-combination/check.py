@@ -1,4 +1,4 @@
-import sys, time, json; sys.path.insert(0, '/tmp/ner7')
+import sys, time, json; sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from harness import *
 for f in range(5):
     fo = Fold(f)

@@ -1,4 +1,4 @@
-import sys, time, json, itertools; sys.path.insert(0, '/tmp/ner7')
+import sys, time, json, itertools; sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from harness import *
 folds = [Fold(f) for f in range(5)]
 M2 = [('base', 0), ('base', 1)]; M3 = [('base', 0), ('base', 1), ('lm', 1)]

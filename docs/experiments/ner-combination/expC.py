@@ -1,5 +1,5 @@
 """The second network (seed 14) in the ensemble: paired against the shipped product 0.4, on the folds trained so far."""
-import sys, json, itertools, os; sys.path.insert(0, '/tmp/ner7')
+import sys, json, itertools, os; sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from harness import *
 avail = [f for f in range(5) if os.path.exists(f'/tmp/ner7/marg/fold-{f}-s14.pkl')]
 folds = [Fold(f, names=('base', 'lm', 's14')) for f in avail]

@@ -1,5 +1,5 @@
 """CRF + net13 + the language-model variant's network (kept fold models, all 5 blocks), product; nested choice of the CRF weight."""
-import sys, json; sys.path.insert(0, '/tmp/ner7')
+import sys, json; sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from harness import *
 folds = [Fold(f) for f in range(5)]
 C, N13, NLM = ('base', 0), ('base', 1), ('lm', 1)
