@@ -67,6 +67,40 @@ def test_crf_marginals_match_enumeration():
     np.testing.assert_allclose(both[1], flat_marginals(flat2, lengths, trans2, start2, end2), atol=1e-12)
 
 
+def _path_log_probs(em, trans, start, end) -> np.ndarray:
+    """log P(path) of a linear-chain model over every path of a short sentence, by enumeration."""
+    n, T = em.shape
+    paths = np.array(list(itertools.product(range(T), repeat=n)))
+    s = start[paths[:, 0]] + end[paths[:, -1]] + em[np.arange(n), paths].sum(1)
+    s += trans[paths[:, :-1], paths[:, 1:]].sum(1)
+    return s - np.logaddexp.reduce(s), paths
+
+
+def test_ensemble_posteriors_are_the_product_of_the_models(tagger):
+    """The tagger's posteriors are the marginals of the weighted product of the CRF's and
+    the network's sequence distributions, P(y) ~ P_crf(y)^w * P_net(y)^(1-w), checked by
+    enumerating every tag sequence of a real four-token sentence; they are not the
+    average of the models' marginals (what the tagger did before)."""
+    assert tagger.nets, "the shipped model has a network"
+    tokens = ["قال", "الرئيس", "فرانسوا", "هولاند"]
+    batch = tagger.batch([tokens])
+    models = [(tagger.crf, tagger.crf.batch_scores(batch))] + [(n, n.batch_emissions(batch)) for n in tagger.nets]
+    pooled = 0.0
+    for w, (m, em) in zip(tagger.weights, models):
+        logp, paths = _path_log_probs(em, m.trans, m.start, m.end)
+        pooled = pooled + w * logp
+    p = np.exp(pooled - np.logaddexp.reduce(pooled))
+    want = np.zeros((len(tokens), len(TAGS)))
+    for i in range(len(tokens)):
+        np.add.at(want[i], paths[:, i], p)
+    got = tagger.batch_posteriors(batch)
+    np.testing.assert_allclose(got, want, atol=1e-6)
+    average = sum(w * flat_marginals(em, batch.lengths, m.trans, m.start, m.end)
+                  for w, (m, em) in zip(tagger.weights, models))
+    assert np.abs(got - average).max() > 1e-3
+    assert tagger.weights.sum() == pytest.approx(1.0)
+
+
 def _log_marginals(em, trans, start, end):
     """Forward-backward in log space (no rescaling to get wrong), one sentence."""
     n, T = em.shape

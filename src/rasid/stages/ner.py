@@ -4,15 +4,16 @@ The model (``rasid/models/ner/``, written by ``rasid train ner``, docs/ner.md) i
 feature CRF (python-crfsuite: ``model.crfsuite`` over ``clusters.tsv.gz`` and
 ``gazetteer.tsv.gz``) and BiLSTM-CRF taggers run in numpy (``nn-*.npz`` over the shared
 ``vectors.npz``, see ``ner_nn.py``); ``manifest.json`` holds the sha256 of every file.
-No GPU, no torch, nothing downloaded. Each model gives every token a posterior over the
-nine BIO tags; the tagger averages them (the CRF with weight ``crf_weight``, the
-networks sharing the rest) and takes the best valid BIO path (Viterbi over the log of
-the average). Tokens are tagged as given: ``doc.tokens`` per sentence, no
+No GPU, no torch, nothing downloaded. Each model is a linear-chain CRF over the nine BIO
+tags (the networks' output layer is one); the tagger takes their weighted product (the
+CRF's emission and transition scores with weight ``crf_weight``, the networks sharing the
+rest), its posterior for every token, and the best valid BIO path (Viterbi over the log
+of the posteriors). Tokens are tagged as given: ``doc.tokens`` per sentence, no
 re-tokenisation.
 
 Each entity becomes a Span in ``doc.layers["entities"]``: it starts at the first token's
 ``base_start`` so that a proclitic و/ب/ل/ف/ك is left out (وباريس -> باريس) and ends at the
-last token's end. ``attrs``: ``confidence`` (lowest averaged posterior of the entity's
+last token's end. ``attrs``: ``confidence`` (lowest posterior of the entity's
 tags), ``norm`` (normalised form without the proclitics) and ``sentence`` (index).
 A second, document-level pass (``propagate_entities``) tags later untagged mentions of
 names found elsewhere in the same document (a family name alone, مصطفاي after
@@ -132,6 +133,11 @@ class NERTagger:
             names = ens["networks"] if networks is None else ens["networks"][:max(networks, 0)]
             self.nets = [BiLSTMCRF(blobs[name], vectors) for name in names]
         self.crf_weight = float(ens.get("crf_weight", 1.0)) if self.nets else 1.0
+        models = [self.crf, *self.nets]
+        self.weights = np.array([self.crf_weight] + [(1.0 - self.crf_weight) / max(len(self.nets), 1)] * len(self.nets))
+        # the product of the models' sequence distributions: transition, start and end scores mixed once
+        self.trans, self.start, self.end = (np.tensordot(self.weights, np.stack([getattr(m, k) for m in models]), 1)
+                                            for k in ("trans", "start", "end"))
         # The model is hundreds of thousands of long-lived objects (gazetteer, clusters, word
         # lists). Moved out of the cyclic collector's reach they are no longer re-scanned at
         # every full collection while tagging allocates (a third of the cold tagging time
@@ -151,19 +157,15 @@ class NERTagger:
         return batch.sentences(self.batch_posteriors(batch))
 
     def batch_posteriors(self, batch: TokenBatch) -> np.ndarray:
-        """The ensemble's posteriors (N, 9) of every token of `batch`."""
-        models = [self.crf, *self.nets]  # forward-backward of all of them in one run
-        emissions = [self.crf.batch_scores(batch)]
-        emissions += [net.batch_emissions(batch) for net in self.nets]
-        marg = flat_marginals(np.stack(emissions), batch.lengths, *(np.stack([getattr(m, k) for m in models])
-                                                                    for k in ("trans", "start", "end")))
-        out = marg[0]
-        if self.nets:
-            w = (1.0 - self.crf_weight) / len(self.nets)
-            out *= self.crf_weight
-            for m in marg[1:]:
-                out += w * m
-        return out
+        """The ensemble's posteriors (N, 9) of every token of `batch`: the marginals of the
+        weighted product of the models' linear-chain distributions (a log-linear pool: the
+        CRF's and the networks' emission and transition scores summed with ``weights``), so
+        the models are combined over whole tag sequences, not token by token (docs/ner.md,
+        "Combining the models")."""
+        scores = self.crf_weight * self.crf.batch_scores(batch)
+        for w, net in zip(self.weights[1:], self.nets):
+            scores += w * net.batch_emissions(batch)
+        return flat_marginals(scores, batch.lengths, self.trans, self.start, self.end)
 
     def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], list[float]]]:
         """``(BIO tags, confidence per token)`` for each sentence given as token strings."""

@@ -61,6 +61,9 @@ OVERRIDES = [
 # out-of-domain check of the shipped model (issue 19, docs/ner.md). AQMAR train is used.
 AQMAR_TRAIN = "ner/aqmar/train.txt"
 HELD_OUT = ("ner/aqmar/dev.txt",)
+# the CRF's weight in the ensemble (``NERTagger``: the weighted product of the CRF's and the
+# networks' sequence distributions), chosen by 5-fold cross-validation (docs/ner.md)
+CRF_WEIGHT = 0.4
 WIKIFANE = "ner/wikifane/WikiFANE_Gold_2014_500K.txt"
 # the labelled sets whose token text joins the news in the word2vec corpus (path, separator)
 NER_CORPUS_FILES = (("ner/anercorp/train.txt", None), (AQMAR_TRAIN, None), (WIKIFANE, "\t"))
@@ -398,8 +401,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--networks", type=int, default=1, help="BiLSTM-CRF taggers in the ensemble (0: CRF only)")
     ap.add_argument("--epochs", type=int, default=10, help="training epochs of each network")
     ap.add_argument("--hidden", type=int, default=64, help="LSTM units per direction")
-    ap.add_argument("--crf-weight", type=float, default=None,
-                    help="the CRF's share of the averaged posteriors (default 0.5: the networks share the other half)")
+    ap.add_argument("--crf-weight", type=float, default=CRF_WEIGHT,
+                    help=f"the CRF's weight in the product of the models' sequence distributions (default {CRF_WEIGHT}: "
+                    "the networks share the rest; chosen by 5-fold cross-validation, docs/ner.md)")
     ap.add_argument("--final", action="store_true", help="after the dev score, retrain on all of train")
     ap.add_argument("--extra", action="append", default=[], choices=["aqmar", "wikifane"],
                     help="experiment: add out-of-domain labelled data to the training set")
@@ -455,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
             import torch  # noqa: F401
         except ImportError:
             ap.error('the networks are trained with torch: pip install -e ".[train]" (or --networks 0)')
-    crf_weight = args.crf_weight if args.crf_weight is not None else 0.5
+    crf_weight = args.crf_weight
 
     from ..eval.ner import format_scores, read_conll
     from ..stages.ner_features import build_resources, extract_features, load_clusters, load_gazetteer, make_describer
