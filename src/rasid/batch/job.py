@@ -39,6 +39,16 @@ class BatchError(Exception):
         self.code = code
 
 
+class UnionParam:
+    """A Spark accumulator of sets (PySpark's ``AccumulatorParam`` protocol): their union."""
+
+    def zero(self, value: frozenset) -> frozenset:
+        return frozenset()
+
+    def addInPlace(self, a: frozenset, b: frozenset) -> frozenset:  # noqa: N802 (PySpark's name)
+        return a | b
+
+
 def start_spark(master: str | None = None) -> Any:
     """A SparkSession: `master`, else spark-submit's, else ``local[*]``; no web UI; UTC."""
     from pyspark import SparkConf
@@ -57,6 +67,8 @@ def start_spark(master: str | None = None) -> Any:
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.python.worker.reuse", "true")
+            # the daemon that forks the Python workers builds the pipeline first: they share it
+            .config("spark.python.daemon.module", "rasid.batch.daemon")
             .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate())
 
@@ -187,7 +199,8 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
         # that finishes its task early takes another), not Spark's 200 tasks of a few rows;
         # adaptive execution still merges those under 1 MB (spark.sql.adaptive.*)
         spark.conf.set("spark.sql.shuffle.partitions", str(n))
-        stage_names, built = tuple(stages), spark.sparkContext.accumulator(0)
+        stage_names = tuple(stages)
+        built = spark.sparkContext.accumulator(frozenset(), UnionParam())
         rows = raw.repartition(n).mapPartitions(lambda part: analyse_partition(part, stage_names, built))
         # rows made by `analyse_partition` to this schema: not checked again, field by field,
         # in the Python workers (PySpark's verifySchema, about 5 % of their CPU)
@@ -195,7 +208,7 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
             StorageLevel.MEMORY_AND_DISK)
         phases.lap("start", following="analyse")
         counts = write_tables(spark, frame, output, phases.lap)
-        counts["phases"], counts["pipelines_built"] = phases.seconds, built.value
+        counts["phases"], counts["pipelines_built"] = phases.seconds, len(built.value)
         frame.unpersist()
     finally:
         if own:
