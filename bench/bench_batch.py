@@ -287,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{rate:7.2f} articles/s  {n / m['cpu']:6.2f} per CPU-second  "
                   f"(analysis phase {analysis:.2f} articles/s)", flush=True)
             print(f"    partitions {report['partitions']}, pipeline built {report.get('pipelines_built')} times "
+                  f"({report.get('pipelines_built_in_workers')} in workers) "
                   f"in {m['python_processes']} pyspark daemon/worker processes; "
                   f"peak memory: all {mib(m['tree'])} (PSS), JVM {mib(m['jvm'])}, largest Python worker "
                   f"{mib(m['python_worker'])}", flush=True)

@@ -37,15 +37,16 @@ _PIPELINES: dict[tuple[str, ...], tuple[Any, int]] = {}
 def get_pipeline(stages: tuple[str, ...], built: Any = None) -> Any:
     """The pipeline of `stages`, built on first use in this process unless the daemon this
     worker was forked from built it (models, gazetteers and tables load once per executor
-    or worker, not per record); adds the id of the process that built it to the Spark
-    accumulator `built` (a set: the job reports how many processes built one)."""
+    or worker, not per record); adds ``(id of the process that built it, this process's
+    id)`` to the Spark accumulator `built` (a set: the job reports how many processes built
+    one, and how many of them were workers rather than the daemon)."""
     if stages not in _PIPELINES:
         from ..stages import build_pipeline
 
         _PIPELINES[stages] = (build_pipeline(stages), os.getpid())
     pipeline, builder = _PIPELINES[stages]
     if built is not None:
-        built.add(frozenset([builder]))
+        built.add(frozenset([(builder, os.getpid())]))
     return pipeline
 
 
