@@ -1,6 +1,7 @@
 """What runs inside Spark's Python workers: raw input records in, one output row per
 article (or rejection) out. The pipeline (the same registered stages as `rasid ingest`)
-is built once per worker process and reused by every partition it runs.
+is built once per executor, in the Python daemon the workers are forked from
+(`rasid.batch.daemon`, `warm_pipeline`), and reused by every partition they run.
 
 No Spark import here: the MinHash signatures the similarity joins band are computed here,
 as Spark's `MinHashLSH` computes them (`minhash_coefficients`, `compute_minhash`), so the
