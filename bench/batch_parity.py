@@ -123,15 +123,20 @@ def explain_spans(one_rows: list[dict], batch_rows: list[dict]) -> None:
 
 def compare_tables(a: Path, b: Path, show: int) -> int:
     """Every table of two `rasid batch` outputs, row by row (a multiset: order and part files
-    may differ); the number of rows that differ."""
+    may differ); the number of rows that differ. Paths under each output folder's parent
+    (the input `bench/bench_batch.py --keep DIR` writes next to its tables, which `origin`
+    and `file` name) are compared relative to it."""
     from collections import Counter
 
     from rasid.batch.job import TABLES
 
+    for folder in (a, b):
+        if not (folder / "articles").is_dir():
+            raise SystemExit(f"{folder}: no batch output here (no articles/)")
     differences = 0
     for name in TABLES:
-        rows = [Counter(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str)
-                        for r in read_table(folder, name)) for folder in (a, b)]
+        rows = [Counter(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str).replace(
+            f"{folder.resolve().parent}/", "") for r in read_table(folder, name)) for folder in (a, b)]
         only_a, only_b = rows[0] - rows[1], rows[1] - rows[0]
         n = sum(only_a.values()) + sum(only_b.values())
         print(f"{name:16s} {sum(rows[0].values()):8d} {sum(rows[1].values()):8d}  "

@@ -13,9 +13,10 @@ search bench does). Then runs, each in its own process: `rasid ingest --workers 
 fresh SQLite archive, and `rasid batch` once per master. Prints for each run the wall
 seconds and CPU seconds (the process and all its children: the JVM and the Python
 workers) and articles/s, and for the batch runs the analysis phase alone, the partitions,
-how many times the pipeline (models, gazetteers) was built (once per Python worker
-process is right: one per core), and the peak memory (RSS): the whole process tree, the
-JVM (in local mode driver and executor in one) and the largest Python worker; then its
+how many processes built the pipeline (models, gazetteers: once per executor, in the
+Python daemon the workers are forked from, is right), and the peak memory: the whole
+process tree (PSS: the workers share the daemon's pages), the JVM (RSS; in local mode
+driver and executor in one) and the largest Python worker (RSS); then its
 phase table: for each phase of the job (start: JVM, session, listing and line numbers;
 analyse; article tables; entities; near-duplicates; stories; rest: the final counts and
 the JVM's exit) the wall seconds and the CPU seconds of the JVM, the Python workers and the
@@ -25,7 +26,8 @@ cores the phase kept busy (CPU / wall). Ends with the ratios: each master to the
 Wall-clock ratios mean something only on an otherwise idle machine; the CPU seconds say
 what the work cost under any load. A run that prints no report failed, whatever its exit
 code (an uncaught exception exits 1, as "some records rejected" does): the bench prints
-its stderr and stops.
+its stderr and stops. While a run goes on it prints a progress line on stderr as each
+phase ends and every minute (wall and CPU seconds so far).
 """
 from __future__ import annotations
 
@@ -98,18 +100,26 @@ def list_tree(pid: int) -> list[int]:
     return out
 
 
-def read_process(pid: int) -> tuple[int, float, str]:
-    """RSS (bytes), CPU seconds so far (user + system) and command line of `pid`."""
+def read_process(pid: int) -> tuple[int, int, float, str]:
+    """RSS and PSS (bytes: PSS counts a page shared by k processes as 1/k in each, so the
+    PSS of a process tree is its memory, where RSS counts the pages Python workers share
+    with the daemon they were forked from once per worker), CPU seconds so far (user +
+    system) and command line of `pid`."""
     try:
         with open(f"/proc/{pid}/status") as fh:
             rss = next((int(l.split()[1]) for l in fh if l.startswith("VmRSS:")), 0)
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                pss = next((int(l.split()[1]) for l in fh if l.startswith("Pss:")), rss)
+        except OSError:
+            pss = rss
         with open(f"/proc/{pid}/stat") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
             cmd = fh.read().replace(b"\0", b" ").decode(errors="replace")
-        return rss * 1024, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), cmd
+        return rss * 1024, pss * 1024, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), cmd
     except (OSError, IndexError, ValueError):
-        return 0, 0.0, ""
+        return 0, 0, 0.0, ""
 
 
 #: the line `rasid batch` writes to stderr as each phase ends (`rasid.batch.derive.write_tables`)
@@ -124,29 +134,35 @@ def classify(pid: int, root: int, name: str) -> str:
         return "driver"
     if name.split(" ")[0].endswith("/java"):
         return "jvm"
-    return "python" if "pyspark.daemon" in name or "pyspark.worker" in name else "other"
+    python = ("pyspark.daemon", "pyspark.worker", "rasid.batch.daemon")
+    return "python" if any(module in name for module in python) else "other"
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, dict]:
+#: seconds between two progress lines of a run (besides one as each phase of a batch run ends)
+PROGRESS_EVERY = 60
+
+
+def run_measured(cmd: list[str], env: dict[str, str], label: str) -> tuple[subprocess.CompletedProcess, dict]:
     """Run `cmd`; its output, wall seconds, CPU seconds of the whole process tree (each
     process's last sample, every 0.5 s), Python worker processes started, peak memory (the
-    whole tree, the largest JVM and the largest Python worker), and per phase (the lines
-    `PHASE_LINE` on stderr) the wall seconds and the CPU seconds of the driver, the JVM and
-    the Python workers, sampled when the line is read."""
+    whole tree's PSS, the largest JVM's and the largest Python worker's RSS), and per phase
+    (the lines `PHASE_LINE` on stderr) the wall seconds and the CPU seconds of the driver,
+    the JVM and the Python workers, sampled when the line is read. Prints a progress line
+    (`label`, wall and CPU seconds so far) as each phase ends and every `PROGRESS_EVERY` s."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    peak = {"tree": 0, "jvm": 0, "python_worker": 0}
+    peak = {"tree": 0, "jvm": 0, "python_worker": 0, "python_all": 0}
     cpu: dict[int, tuple[str, float]] = {}
     workers: set[int] = set()
     lock = threading.Lock()
     phases: list[tuple[str, float, dict[str, float]]] = [("start", t0, {})]
 
     def sample() -> dict[str, float]:
-        total = 0
+        total = python_all = 0
         with lock:
             for pid in list_tree(proc.pid):
-                rss, seconds, name = read_process(pid)
-                total += rss
+                rss, pss, seconds, name = read_process(pid)
+                total += pss
                 # the JVM starts as spark-submit's shell script and a worker's command line is
                 # gone once it has exited: a process is what it was last seen running
                 kind = classify(pid, proc.pid, name) if name else cpu.get(pid, ("python", 0.0))[0]
@@ -155,16 +171,26 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.Comple
                     peak["jvm"] = max(peak["jvm"], rss)
                 elif kind == "python" and name:
                     peak["python_worker"] = max(peak["python_worker"], rss)
+                    python_all += pss
                     workers.add(pid)
             peak["tree"] = max(peak["tree"], total)
+            peak["python_all"] = max(peak["python_all"], python_all)
             return totals()
 
     def totals() -> dict[str, float]:
         return {k: sum(s for kind, s in cpu.values() if kind == k) for k in ("driver", "jvm", "python", "other")}
 
+    def report(what: str, cpu_now: dict[str, float]) -> None:
+        print(f"  .. {label}: {what} at {time.perf_counter() - t0:.0f} s wall, {sum(cpu_now.values()):.0f} s CPU",
+              file=sys.stderr, flush=True)
+
     def keep_sampling() -> None:
+        shown = time.perf_counter()
         while proc.poll() is None:
-            sample()
+            cpu_now = sample()
+            if time.perf_counter() - shown >= PROGRESS_EVERY:
+                shown = time.perf_counter()
+                report("running", cpu_now)
             time.sleep(0.5)
 
     err_lines: list[str] = []
@@ -175,6 +201,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.Comple
             found = PHASE_LINE.match(line)
             if found:
                 phases.append((found.group(1), time.perf_counter(), sample()))
+                report(f"{found.group(1)} done", phases[-1][2])
 
     threads = [threading.Thread(target=keep_sampling, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
     for thread in threads:
@@ -229,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         ingest_rate = 0.0
         if not args.no_ingest:
             done, m = run_measured(py + ["ingest", str(src), "--db", str(Path(tmp) / "ingest.db"), "--workers",
-                                         "1", "--json"], env)
+                                         "1", "--json"], env, "ingest")
             if done.returncode not in (0, 1) or not done.stdout.strip():
                 print(f"ingest failed ({done.returncode}): {done.stderr[-2000:]}")
                 return 1
@@ -237,14 +264,14 @@ def main(argv: list[str] | None = None) -> int:
             ingest_rate = stored / m["wall"]
             print(f"ingest --workers 1   articles {stored:>6}  {m['wall']:8.1f}s wall {m['cpu']:8.1f}s CPU  "
                   f"{ingest_rate:7.2f} articles/s  {stored / m['cpu']:6.2f} per CPU-second  "
-                  f"peak RSS {mib(m['tree'])}", flush=True)
+                  f"peak PSS {mib(m['tree'])}", flush=True)
         rates: dict[str, tuple[float, float]] = {}
         memory: dict[str, tuple[float, float]] = {}
         walls: dict[str, dict[str, float]] = {}
         for master in args.masters:
-            out = Path(tmp) / f"tables-{master.strip('[]')}"
+            out = Path(tmp) / ("tables-" + re.sub(r"\W", "", master))  # tables-local2
             done, m = run_measured(py + ["batch", str(src), "-o", str(out), "--master", master, "--json",
-                                         "--overwrite"], env)
+                                         "--overwrite"], env, f"batch {master}")
             if done.returncode not in (0, 1) or not done.stdout.strip():
                 # exit 1 is "some records rejected", but also what Python exits with on an
                 # uncaught exception (a Spark job that failed, a JVM out of memory): a run
@@ -255,13 +282,14 @@ def main(argv: list[str] | None = None) -> int:
             n, phases = report["articles"], report.get("phases", {})
             rate, analysis = n / m["wall"], n / phases["analyse"] if phases.get("analyse") else 0.0
             rates[master] = (rate, analysis)
-            memory[master] = (m["jvm"], m["python_worker"])
+            memory[master] = (m["jvm"], m["python_all"])
             print(f"batch {master:<10}  articles {n:>6}  {m['wall']:8.1f}s wall {m['cpu']:8.1f}s CPU  "
                   f"{rate:7.2f} articles/s  {n / m['cpu']:6.2f} per CPU-second  "
                   f"(analysis phase {analysis:.2f} articles/s)", flush=True)
             print(f"    partitions {report['partitions']}, pipeline built {report.get('pipelines_built')} times "
+                  f"({report.get('pipelines_built_in_workers')} in workers) "
                   f"in {m['python_processes']} pyspark daemon/worker processes; "
-                  f"peak RSS: all {mib(m['tree'])}, JVM {mib(m['jvm'])}, largest Python worker "
+                  f"peak memory: all {mib(m['tree'])} (PSS), JVM {mib(m['jvm'])}, largest Python worker "
                   f"{mib(m['python_worker'])}", flush=True)
             print_phases(master, m["phases"])
             walls[master] = {name: wall for name, wall, _ in m["phases"]}
@@ -275,11 +303,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {master:<10} " + "  ".join(
                 f"{name} x{walls[first][name] / wall:.2f}" for name, wall in walls[master].items()
                 if wall and name in walls[first]))
-        print("memory per executor (local mode runs it in the driver JVM): the JVM's peak and one Python "
-              "worker per core, each at most the largest worker's peak:")
-        for master, (jvm, worker) in memory.items():
-            cores = int(master[len("local["):-1]) if master[len("local["):-1].isdigit() else 1
-            print(f"    {master:<10} JVM {mib(jvm)} + {cores} x {mib(worker)} = {mib(jvm + cores * worker)}")
+        print("memory per executor (local mode runs it in the driver JVM): the JVM's peak RSS and the peak PSS "
+              "of the Python daemon and its workers together (they share the pipeline's pages):")
+        for master, (jvm, python) in memory.items():
+            print(f"    {master:<10} JVM {mib(jvm)} + Python {mib(python)} = {mib(jvm + python)}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """What runs inside Spark's Python workers: raw input records in, one output row per
 article (or rejection) out. The pipeline (the same registered stages as `rasid ingest`)
-is built once per worker process and reused by every partition it runs.
+is built once per executor, in the Python daemon the workers are forked from
+(`rasid.batch.daemon`, `warm_pipeline`), and reused by every partition they run.
 
 No Spark import here: the MinHash signatures the similarity joins band are computed here,
 as Spark's `MinHashLSH` computes them (`minhash_coefficients`, `compute_minhash`), so the
@@ -9,9 +10,11 @@ thousands of shingles."""
 from __future__ import annotations
 
 import functools
+import gc
 import gzip
 import io
 import json
+import os
 import zlib
 from pathlib import PurePosixPath
 from typing import Any, Iterable, Iterator
@@ -27,20 +30,38 @@ FEATURES = 1 << 20
 #: Spark's `MinHashLSH.HASH_PRIME` and the seed the job has always given `MinHashLSH`
 HASH_PRIME = 2038074743
 MINHASH_SEED = 20151113
-_PIPELINES: dict[tuple[str, ...], Any] = {}
+#: the pipeline of each stage list built in this process (or in the daemon it was forked
+#: from: `rasid.batch.daemon`), and the id of the process that built it
+_PIPELINES: dict[tuple[str, ...], tuple[Any, int]] = {}
 
 
 def get_pipeline(stages: tuple[str, ...], built: Any = None) -> Any:
-    """The pipeline of `stages`, built on first use in this process (models, gazetteers
-    and tables load once per worker, not per record); each build adds 1 to the Spark
-    accumulator `built` (the job reports how many there were)."""
+    """The pipeline of `stages`, built on first use in this process unless the daemon this
+    worker was forked from built it (models, gazetteers and tables load once per executor
+    or worker, not per record); adds ``(id of the process that built it, this process's
+    id)`` to the Spark accumulator `built` (a set: the job reports how many processes built
+    one, and how many of them were workers rather than the daemon)."""
     if stages not in _PIPELINES:
         from ..stages import build_pipeline
 
-        _PIPELINES[stages] = build_pipeline(stages)
-        if built is not None:
-            built.add(1)
-    return _PIPELINES[stages]
+        _PIPELINES[stages] = (build_pipeline(stages), os.getpid())
+    pipeline, builder = _PIPELINES[stages]
+    if built is not None:
+        built.add(frozenset([(builder, os.getpid())]))
+    return pipeline
+
+
+def warm_pipeline(stages: tuple[str, ...]) -> None:
+    """Build the pipeline of `stages` in this process and analyse the shipped sample article
+    with it, through the conversion to output rows, so that every model, table and cache a
+    stage loads on first use is loaded; then freeze what is in memory (``gc.freeze``: the
+    collector no longer visits, so no longer writes to, pages that forked workers share)."""
+    from ..ingest.files import SAMPLE_DIR
+
+    text = (SAMPLE_DIR / "paris-2015.txt").read_text(encoding="utf-8")
+    convert_output(get_pipeline(stages)(Document(text=text, title="warm-up")))
+    gc.collect()
+    gc.freeze()
 
 
 def read_file(file: str, data: bytes) -> Iterator[Document | Rejection]:

@@ -33,10 +33,30 @@ TABLES = ("articles", "mentions", "entities", "places", "dates", "events", "near
           "stories", "rejected")
 
 
+#: rows per column batch of the persisted analysed rows (Spark's default: 10,000)
+CACHE_BATCH_ROWS = 1000
+#: the JVM of a local run (driver and executor in one): its JIT stops at C1. C2 compiled
+#: for about 30 of its 80 CPU seconds at N = 1,000, mostly Spark's planning and generated
+#: code run a few times each; with C1 only the JVM spent 48 CPU s instead of 81, its task
+#: threads no longer than before (docs/batch.md "Scaling, third pass"). PySpark passes it
+#: to spark-submit first: a ``--driver-java-options`` in ``PYSPARK_SUBMIT_ARGS`` replaces it.
+LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1"
+
+
 class BatchError(Exception):
     def __init__(self, message: str, code: int = 2):
         super().__init__(message)
         self.code = code
+
+
+class UnionParam:
+    """A Spark accumulator of sets (PySpark's ``AccumulatorParam`` protocol): their union."""
+
+    def zero(self, value: frozenset) -> frozenset:
+        return frozenset()
+
+    def addInPlace(self, a: frozenset, b: frozenset) -> frozenset:  # noqa: N802 (PySpark's name)
+        return a | b
 
 
 def start_spark(master: str | None = None) -> Any:
@@ -53,10 +73,14 @@ def start_spark(master: str | None = None) -> Any:
         # PySpark reads both from the environment when the session starts
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        if conf.get("spark.driver.extraJavaOptions", None) is None:
+            builder = builder.config("spark.driver.extraJavaOptions", LOCAL_JAVA_OPTIONS)
     return (builder
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.python.worker.reuse", "true")
+            # the daemon that forks the Python workers builds the pipeline first: they share it
+            .config("spark.python.daemon.module", "rasid.batch.daemon")
             .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate())
 
@@ -187,7 +211,13 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
         # that finishes its task early takes another), not Spark's 200 tasks of a few rows;
         # adaptive execution still merges those under 1 MB (spark.sql.adaptive.*)
         spark.conf.set("spark.sql.shuffle.partitions", str(n))
-        stage_names, built = tuple(stages), spark.sparkContext.accumulator(0)
+        # the persisted rows are cached in column batches built in the heap: an analysed
+        # article's row (text, every span) is tens of kB, so Spark's 10,000 rows a batch
+        # would be hundreds of MB at once in local mode's 1 GiB heap (a partition holds
+        # N / 2 articles on local[1])
+        spark.conf.set("spark.sql.inMemoryColumnarStorage.batchSize", str(CACHE_BATCH_ROWS))
+        stage_names = tuple(stages)
+        built = spark.sparkContext.accumulator(frozenset(), UnionParam())
         rows = raw.repartition(n).mapPartitions(lambda part: analyse_partition(part, stage_names, built))
         # rows made by `analyse_partition` to this schema: not checked again, field by field,
         # in the Python workers (PySpark's verifySchema, about 5 % of their CPU)
@@ -195,7 +225,9 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
             StorageLevel.MEMORY_AND_DISK)
         phases.lap("start", following="analyse")
         counts = write_tables(spark, frame, output, phases.lap)
-        counts["phases"], counts["pipelines_built"] = phases.seconds, built.value
+        counts["phases"] = phases.seconds
+        counts["pipelines_built"] = len({builder for builder, _ in built.value})
+        counts["pipelines_built_in_workers"] = len({b for b, user in built.value if b == user})
         frame.unpersist()
     finally:
         if own:
