@@ -104,6 +104,15 @@ def compute_name_keys(name: str, kind: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@lru_cache(maxsize=50_000)
+def compare_name_pair(form: str, name: str, kind: str) -> tuple[str, float]:
+    """``compare_names(form, name, kind)``'s relation and score (cached: the resolver compares
+    a record's every form with each name it meets, and the same records come up article
+    after article; the tables read are the shipped ones)."""
+    match = compare_names(form, name, kind)
+    return match.relation, match.score
+
+
 class EntityIndex(Protocol):
     def find_candidates(self, keys: Iterable[str]) -> list[EntityRecord]: ...
     def add(self, record: EntityRecord, keys: Iterable[str]) -> EntityRecord: ...
@@ -389,10 +398,10 @@ class EntityResolver:
             for form in {r.canonical} | r.aliases:
                 if is_latin(form):
                     continue
-                m = compare_names(form, full, g.type)
-                if m.relation == "same" or (lone and m.relation == "subset"):
+                relation, score = compare_name_pair(form, full, g.type)
+                if relation == "same" or (lone and relation == "subset"):
                     related = True
-                    best = max(best, m.score)
+                    best = max(best, score)
             if related:
                 scored.append((best, r))
         if not scored:

@@ -101,11 +101,13 @@ def is_same_happening(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return False
     if abs((date.fromisoformat(a["when"][:10]) - date.fromisoformat(b["when"][:10])).days) > MAX_DAYS:
         return False
-    local = not _is_country_level(pa) and not _is_country_level(pb)
-    d = distance_km(pa, pb)
-    same_place = local and (pa.get("gazetteer_id") == pb.get("gazetteer_id")
-                            or d is not None and d <= NEAR_KM)
-    return same_place or same_actor(a, b) is True
+    if not _is_country_level(pa) and not _is_country_level(pb):  # the same place?
+        if pa.get("gazetteer_id") == pb.get("gazetteer_id"):
+            return True
+        d = distance_km(pa, pb)
+        if d is not None and d <= NEAR_KM:
+            return True
+    return same_actor(a, b) is True
 
 
 def _is_country_level(place: dict[str, Any]) -> bool:
