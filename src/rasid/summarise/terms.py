@@ -108,7 +108,7 @@ def compute_cosine(a: dict[str, float], b: dict[str, float], norm_b: float | Non
         return 0.0
     if len(a) > len(b):
         a, b, norm_a, norm_b = b, a, norm_b, norm_a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    dot = sum(v * b[k] for k, v in a.items() if k in b)  # a term b lacks adds 0.0: the same sum
     if dot == 0.0:
         return 0.0
     na = compute_norm(a) if norm_a is None else norm_a
