@@ -33,6 +33,11 @@ Prepared = list[tuple[Document, "dict[str, Any] | Exception"]]
 #: ten default ingest batches, some 25 KB each
 REMEMBERED_ARTICLES = 2000
 
+#: the most documents whose duplicate keys (canonical URL, content hash) a store keeps from
+#: `find_duplicate` for their `_prepare` (`_keep_keys`): more than the documents in flight
+#: between the two (the workers' window and a batch)
+KEPT_KEYS = 2000
+
 #: the Document attribute that carries its `LayerRows` from the worker process that analysed
 #: it (pickled with it; taken once, by the store that writes it: `take_layer_rows`)
 LAYER_ROWS_ATTR = "_layer_rows"
@@ -132,14 +137,32 @@ class ArticleWritingMethods:
         if not isinstance(doc.text, str):
             raise TypeError("Document.text must be a string")
         return {
-            "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
-                    compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
+            "row": (doc.id, doc.url, *self._document_keys(doc), doc.title or "", doc.text, doc.source,
                     doc.author, doc.published, doc.summary,
                     json.dumps(doc.images, ensure_ascii=False),
                     json.dumps(doc.meta, ensure_ascii=False), doc.origin),
             # computed by the worker process that analysed it, when it was
             "index": self._combine_index_forms(*take_index_forms(self.analyzer, doc)),
         }
+
+    def _document_keys(self, doc: Document) -> tuple[str | None, str]:
+        """``(canonical URL, content hash)`` of `doc`: those `find_duplicate` kept for it
+        (`_keep_keys`: taken once, while the document has the same id, URL and text), else
+        computed now."""
+        kept = self.__dict__.get("_kept_keys")
+        got = kept.pop(doc.id, None) if kept else None
+        if got is not None and got[0] == doc.url and got[1] == doc.text:
+            return got[2], got[3]
+        return canonicalize_url(doc.url) if doc.url else None, compute_content_hash(doc.text)
+
+    def _keep_keys(self, doc: Document, keys: tuple[str | None, str]) -> None:
+        """Keep `doc`'s keys for its `_prepare` (at most `KEPT_KEYS` documents, the oldest
+        forgotten first): an ingest checks an article for duplicates before its analysis
+        and stores it after, and the content hash normalises the whole text."""
+        kept = self.__dict__.setdefault("_kept_keys", {})
+        while len(kept) >= KEPT_KEYS:
+            del kept[next(iter(kept))]
+        kept[doc.id] = (doc.url, doc.text, *keys)
 
     def _index_forms(self, title: str, text: str) -> Any:
         """The search index of an article with this title and text, in the engine's form."""
