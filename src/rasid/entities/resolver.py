@@ -269,6 +269,14 @@ class EntityResolver:
     def __init__(self, index: EntityIndex | None = None, layer: str = ENTITY_LAYER):
         self.index: EntityIndex = index if index is not None else MemoryEntityIndex()
         self.layer = layer
+        #: id(doc) -> (doc, its groups): made by `find_lookup_keys`, taken by `resolve`
+        self._groups: dict[int, tuple[Document, list[_Group]]] = {}
+
+    def _take_groups(self, doc: Document) -> list[_Group]:
+        """`_groups_of(doc)`: those `find_lookup_keys` made for this very document (taken
+        once: `resolve` changes its spans), else made now."""
+        made = self._groups.pop(id(doc), None)
+        return made[1] if made is not None and made[0] is doc else _groups_of(doc, self.layer)
 
     # -- archive resolution -------------------------------------------------------
     def resolve(self, doc: Document) -> list[EntityRecordUpdate]:
@@ -276,7 +284,7 @@ class EntityResolver:
         day = (doc.published or "")[:10] or None
         decisions = EntityDecisions(self.index.list_decisions())
         updates = []
-        for g in _groups_of(doc, self.layer):
+        for g in self._take_groups(doc):
             record, how = self._match(g, decisions)
             if record is not None:
                 away = [s for s in g.spans if decisions.is_split(record.id, linked_name(doc, s))]
@@ -302,9 +310,12 @@ class EntityResolver:
         return self._match(g, EntityDecisions([]))[0]
 
     def find_lookup_keys(self, doc: Document) -> set[str]:
-        """Every key `resolve(doc)` looks records up by (an index may read them at once)."""
+        """Every key `resolve(doc)` looks records up by (an index may read them at once; the
+        groups made for it are kept for `resolve`)."""
         keys: set[str] = set()
-        for g in _groups_of(doc, self.layer):
+        groups = _groups_of(doc, self.layer)
+        self._groups[id(doc)] = (doc, groups)
+        for g in groups:
             alias_key, name_keys = _lookup_keys(g)
             keys |= name_keys | ({alias_key} if alias_key else set())
         return keys
