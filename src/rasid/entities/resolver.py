@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Protocol
 
 from ..doc import Document, Span
@@ -215,7 +215,7 @@ class _Group:
     spans: list[Span]
     ambiguous: bool
 
-    @property
+    @cached_property  # asked for by every rule and every mention's reason; names are final by then
     def longest(self) -> str:
         return max(self.names, key=lambda n: (len(split_name(n)), len(n)))
 
