@@ -211,15 +211,20 @@ class IngestMethods:
 
     def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:
         """Store in batches; one transaction each holds the batch's articles and the work of
-        every archive step on the documents it stored."""
+        every archive step on the documents it stored (`docs` analysed as they are read, in
+        this process or in the workers; the garbage collector runs less often meanwhile:
+        `collecting_less`)."""
+        from .workers import collecting_less
+
         batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
+        with collecting_less():
+            for doc in docs:
+                batch.append(doc)
+                if len(batch) >= batch_size:
+                    self._store_batch(batch, summary)
+                    batch = []
+            if batch:
                 self._store_batch(batch, summary)
-                batch = []
-        if batch:
-            self._store_batch(batch, summary)
 
     def _store_batch(self, batch: list[Document], summary: IngestSummary) -> None:
         """Store a batch, replace the stored articles its fuller versions update
