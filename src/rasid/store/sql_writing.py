@@ -25,7 +25,7 @@ from typing import Any, Iterable
 from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import take_index_forms
-from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport
+from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, iter_batches
 
 Prepared = list[tuple[Document, "dict[str, Any] | Exception"]]
 
@@ -119,13 +119,7 @@ class ArticleWritingMethods:
     def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
         report = IngestReport()
         self.last_report = report
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._write_batch(batch, report)
-                batch = []
-        if batch:
+        for batch in iter_batches(docs, batch_size):
             self._write_batch(batch, report)
         return report
 
