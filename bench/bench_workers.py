@@ -21,7 +21,9 @@ running beside it: each tree analyses the N articles once as its workers would
 (`rasid.workers.analyse_and_prepare`: what they carry back, pickled), then times, in a fresh
 process and K times (the trees interleaved), the parent's part: unpickling them and
 `Monitor.store_documents` (the store and every archive step, batches of 200) into a fresh
-SQLite file; ``--one`` gives it documents as one process analyses them (nothing carried).
+SQLite file, with its parts (each archive step, the store's ``add_documents``, the unpickling:
+`bench/profile_ingest.py`'s timers); ``--one`` gives it documents as one process analyses
+them (nothing carried).
 
 ``--src`` runs each worker count with each source tree given (default: this checkout's
 ``src``), so that two versions are measured in one run (the ratio is against the first worker
@@ -188,11 +190,14 @@ if not os.path.exists(cache):
     sys.exit(0)
 with open(cache, "rb") as fh:
     blobs = pickle.load(fh)
+sys.path.insert(0, sys.argv[4])
+import profile_ingest as P  # the parts' timers (CPU seconds per archive step, the store)
 with tempfile.TemporaryDirectory() as tmp, Monitor(os.path.join(tmp, "a.db")) as monitor:
+    P.instrument(monitor)
     summary, t0 = IngestSummary(), time.process_time()
-    monitor.store_documents((pickle.loads(b) for b in blobs), summary, 200)
+    monitor.store_documents(P.time_iterator("unpickle", (pickle.loads(b) for b in blobs)), summary, 200)
     print(json.dumps({"stored": summary.stored, "cpu": time.process_time() - t0,
-                      "kb": sum(map(len, blobs)) / len(blobs) / 1024}))
+                      "kb": sum(map(len, blobs)) / len(blobs) / 1024, "parts": P.CPU}))
 """
 
 
@@ -207,13 +212,15 @@ def store_only(src: Path, trees: list[Path], repeat: int, one: bool, tmp: Path) 
     cpu: dict[int, list[float]] = {k: [] for k in range(len(trees))}
     for _ in range(repeat):
         for k, (code, cache) in enumerate(zip(trees, caches)):
-            out = subprocess.run([sys.executable, "-c", STORE_ONLY, str(src), str(cache), str(int(one))],
+            out = subprocess.run([sys.executable, "-c", STORE_ONLY, str(src), str(cache), str(int(one)),
+                                  str(Path(__file__).parent)],
                                  env=dict(os.environ, PYTHONPATH=str(code)), capture_output=True,
                                  text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
             cpu[k].append(r["cpu"])
-            print(f"[{code}] {r['stored']} stored: parent's part {r['cpu']:.2f} CPU s "
-                  f"({r['kb']:.0f} KB per pickled document); load average {os.getloadavg()[0]:.1f}", flush=True)
+            parts = ", ".join(f"{name} {s:.2f}" for name, s in sorted(r["parts"].items(), key=lambda kv: -kv[1]))
+            print(f"[{code}] {r['stored']} stored: parent's part {r['cpu']:.2f} CPU s ({parts}; "
+                  f"{r['kb']:.0f} KB per pickled document); load average {os.getloadavg()[0]:.1f}", flush=True)
     for k, code in enumerate(trees):
         runs = sorted(cpu[k])
         print(f"[{code}] median {runs[len(runs) // 2]:.2f} CPU s, runs {' / '.join(f'{c:.2f}' for c in runs)}"

@@ -211,15 +211,15 @@ class IngestMethods:
 
     def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:
         """Store in batches; one transaction each holds the batch's articles and the work of
-        every archive step on the documents it stored."""
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
+        every archive step on the documents it stored (`docs` analysed as they are read, in
+        this process or in the workers; the garbage collector runs less often meanwhile:
+        `collecting_less`)."""
+        from .store.base import iter_batches
+        from .workers import collecting_less
+
+        with collecting_less():
+            for batch in iter_batches(docs, batch_size):
                 self._store_batch(batch, summary)
-                batch = []
-        if batch:
-            self._store_batch(batch, summary)
 
     def _store_batch(self, batch: list[Document], summary: IngestSummary) -> None:
         """Store a batch, replace the stored articles its fuller versions update
@@ -285,10 +285,10 @@ class IngestMethods:
         step skips the articles it has done); ``{"articles": checked, step: changed}``."""
         from .archive_steps import run_archive_steps
 
-        out = {"articles": 0, **{s.name: 0 for s in self.archive_steps}}
-        batch: list[Document] = []
+        from .store.base import iter_batches
 
-        def flush() -> None:
+        out = {"articles": 0, **{s.name: 0 for s in self.archive_steps}}
+        for batch in iter_batches(self.store.iter_documents(batch_size=batch_size), batch_size):
             with self.store.transaction():
                 done = run_archive_steps(self.archive_steps, self.store, batch)
             for step in self.archive_steps:
@@ -296,14 +296,6 @@ class IngestMethods:
             for name, n in done.items():
                 out[name] += n
             out["articles"] += len(batch)
-            batch.clear()
-
-        for doc in self.store.iter_documents(batch_size=batch_size):
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                flush()
-        if batch:
-            flush()
         return out
 
     def ingest_sample(self, **kwargs: Any) -> IngestSummary:

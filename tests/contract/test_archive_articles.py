@@ -177,3 +177,29 @@ def test_transaction_commits_rolls_back_and_nests(archive):
             archive.set_state("k", 2)
     assert [d.id for d in archive.iter_documents()] == [docs[0].id]
     assert archive.get_state("k") == 2
+
+
+def test_keys_kept_from_the_duplicate_check_are_those_of_the_document_stored(archive, monkeypatch):
+    """`find_duplicate` keeps an article's canonical URL and content hash for its store
+    (the hash normalises the whole text: computed once); a document whose text or URL
+    changed in between is written with its own (a copy of a stored text is then a
+    duplicate, a new URL is a new article)."""
+    from rasid.store import sql_writing
+
+    hashed = []
+    monkeypatch.setattr(sql_writing, "compute_content_hash",
+                        lambda text, real=sql_writing.compute_content_hash: hashed.append(text) or real(text))
+    store = archive
+    first, second, third = make_docs()[:3]
+    assert store.find_duplicate(first) is None and store.find_duplicate(second) is None
+    assert store.find_duplicate(third) is None
+    second.text = first.text  # changed after its check: now a copy of the first
+    third.url = "https://elsewhere.example/story"  # a new URL: its own canonical form
+    report = store.add_documents([first, second, third])
+    assert [(o.outcome, o.reason) for o in report.outcomes] == [
+        ("stored", ""), ("duplicate", "content"), ("stored", "")]
+    assert len(hashed) == 5  # three checks, then the two changed documents again
+    assert store.find_duplicate(Document(text="نص لم يخزن", url="https://elsewhere.example/story")) == (
+        third.id, "url")
+    assert store.find_duplicate(Document(text=first.text.replace("الرئيس", "الرَّئِيسُ"))) == (
+        first.id, "content")

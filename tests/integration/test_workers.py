@@ -18,7 +18,7 @@ import pytest
 
 from rasid.alerts.watches import add_watch
 from rasid.monitor import Monitor, WorkerCrashed
-from rasid.workers import worker_facts
+from rasid.workers import GC_THRESHOLD, worker_facts
 from rasid.settings import SettingsError, resolve_settings
 from rasid.store import SearchQuery, open_store
 
@@ -91,6 +91,7 @@ def test_a_pool_with_other_stages_builds_them_in_the_worker(tmp_path):
         summary = monitor.ingest([str(SAMPLE)], batch_size=8)
         facts = monitor.analysis_pool()._start().submit(worker_facts).result()
     assert summary.stored == 16 and not facts["from_template"]
+    assert facts["gc_threshold"] == GC_THRESHOLD  # a worker only analyses: the collector runs less
     with open_store(tmp_path / "a.db") as store:
         doc = next(iter(store.iter_documents()))
     assert doc.sentences and "entities" not in doc.layers

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Protocol
 
 from ..doc import Document, Span
@@ -102,6 +102,15 @@ def compute_name_keys(name: str, kind: str) -> frozenset[str]:
             if last:
                 keys.add("l:" + last)
     return frozenset(keys)
+
+
+@lru_cache(maxsize=50_000)
+def compare_name_pair(form: str, name: str, kind: str) -> tuple[str, float]:
+    """``compare_names(form, name, kind)``'s relation and score (cached: the resolver compares
+    a record's every form with each name it meets, and the same records come up article
+    after article; the tables read are the shipped ones)."""
+    match = compare_names(form, name, kind)
+    return match.relation, match.score
 
 
 class EntityIndex(Protocol):
@@ -206,7 +215,7 @@ class _Group:
     spans: list[Span]
     ambiguous: bool
 
-    @property
+    @cached_property  # asked for by every rule and every mention's reason; names are final by then
     def longest(self) -> str:
         return max(self.names, key=lambda n: (len(split_name(n)), len(n)))
 
@@ -260,6 +269,14 @@ class EntityResolver:
     def __init__(self, index: EntityIndex | None = None, layer: str = ENTITY_LAYER):
         self.index: EntityIndex = index if index is not None else MemoryEntityIndex()
         self.layer = layer
+        #: id(doc) -> (doc, its groups): made by `find_lookup_keys`, taken by `resolve`
+        self._groups: dict[int, tuple[Document, list[_Group]]] = {}
+
+    def _take_groups(self, doc: Document) -> list[_Group]:
+        """`_groups_of(doc)`: those `find_lookup_keys` made for this very document (taken
+        once: `resolve` changes its spans), else made now."""
+        made = self._groups.pop(id(doc), None)
+        return made[1] if made is not None and made[0] is doc else _groups_of(doc, self.layer)
 
     # -- archive resolution -------------------------------------------------------
     def resolve(self, doc: Document) -> list[EntityRecordUpdate]:
@@ -267,7 +284,7 @@ class EntityResolver:
         day = (doc.published or "")[:10] or None
         decisions = EntityDecisions(self.index.list_decisions())
         updates = []
-        for g in _groups_of(doc, self.layer):
+        for g in self._take_groups(doc):
             record, how = self._match(g, decisions)
             if record is not None:
                 away = [s for s in g.spans if decisions.is_split(record.id, linked_name(doc, s))]
@@ -293,9 +310,12 @@ class EntityResolver:
         return self._match(g, EntityDecisions([]))[0]
 
     def find_lookup_keys(self, doc: Document) -> set[str]:
-        """Every key `resolve(doc)` looks records up by (an index may read them at once)."""
+        """Every key `resolve(doc)` looks records up by (an index may read them at once; the
+        groups made for it are kept for `resolve`)."""
         keys: set[str] = set()
-        for g in _groups_of(doc, self.layer):
+        groups = _groups_of(doc, self.layer)
+        self._groups[id(doc)] = (doc, groups)
+        for g in groups:
             alias_key, name_keys = _lookup_keys(g)
             keys |= name_keys | ({alias_key} if alias_key else set())
         return keys
@@ -389,10 +409,10 @@ class EntityResolver:
             for form in {r.canonical} | r.aliases:
                 if is_latin(form):
                     continue
-                m = compare_names(form, full, g.type)
-                if m.relation == "same" or (lone and m.relation == "subset"):
+                relation, score = compare_name_pair(form, full, g.type)
+                if relation == "same" or (lone and relation == "subset"):
                     related = True
-                    best = max(best, m.score)
+                    best = max(best, score)
             if related:
                 scored.append((best, r))
         if not scored:

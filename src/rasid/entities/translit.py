@@ -178,8 +178,10 @@ def compute_latin_name(name: str, kind: str = "") -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=20_000)
 def transliterate(text: str) -> str:
-    """A simple readable Latin form of an Arabic name (no diacritics)."""
+    """A simple readable Latin form of an Arabic name (no diacritics; cached: the resolver
+    names every new record, and most name parts come up again)."""
     from ..arabic.normalize import normalize_name
 
     words = []

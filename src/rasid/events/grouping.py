@@ -21,7 +21,7 @@ import math
 import re
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..arabic.normalize import normalize_name
 from .lexicon import strip_article
@@ -92,20 +92,40 @@ def distance_km(p: dict[str, Any], q: dict[str, Any]) -> float | None:
 
 
 def is_same_happening(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    if a["type"] != b["type"] or a["article_id"] == b["article_id"]:
-        return False
-    pa, pb = a.get("place") or {}, b.get("place") or {}
-    if not pa.get("country") or pa.get("country") != pb.get("country"):
-        return False
-    if not a.get("when") or not b.get("when"):
-        return False
-    if abs((date.fromisoformat(a["when"][:10]) - date.fromisoformat(b["when"][:10])).days) > MAX_DAYS:
-        return False
-    local = not _is_country_level(pa) and not _is_country_level(pb)
-    d = distance_km(pa, pb)
-    same_place = local and (pa.get("gazetteer_id") == pb.get("gazetteer_id")
-                            or d is not None and d <= NEAR_KM)
-    return same_place or same_actor(a, b) is True
+    return same_happening_as(a)(b)
+
+
+def same_happening_as(a: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
+    """`is_same_happening` of `a` and the event it is given, with `a`'s fields read once
+    (the step compares each new event with each of its candidates)."""
+    kind, article, place, when = a["type"], a["article_id"], a.get("place") or {}, a.get("when")
+    country, local = place.get("country"), not _is_country_level(place)
+    day: list[int] = []  # a's day, read when first compared
+
+    def test(b: dict[str, Any]) -> bool:
+        if b["type"] != kind or b["article_id"] == article:
+            return False
+        other = b.get("place") or {}
+        if not country or other.get("country") != country or not when or not b.get("when"):
+            return False
+        if not day:
+            day.append(_day_number(when[:10]))
+        if abs(day[0] - _day_number(b["when"][:10])) > MAX_DAYS:
+            return False
+        if local and not _is_country_level(other):  # the same place?
+            if place.get("gazetteer_id") == other.get("gazetteer_id"):
+                return True
+            d = distance_km(place, other)
+            if d is not None and d <= NEAR_KM:
+                return True
+        return same_actor(a, b) is True
+    return test
+
+
+@lru_cache(maxsize=4096)
+def _day_number(day: str) -> int:
+    """The ordinal of an ISO day (cached: a batch's events fall on a few days)."""
+    return date.fromisoformat(day).toordinal()
 
 
 def _is_country_level(place: dict[str, Any]) -> bool:
@@ -144,7 +164,8 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
     found = store.find_events_batch(queries, limit=500)
     archive_days.update(store.find_group_days({c["group"] for cs in found for c in cs if c.get("group")}))
     for ev, candidates in zip(new, found):
-        matches = [c for c in candidates if c["id"] != ev["id"] and is_same_happening(ev, c)]
+        same = same_happening_as(ev)
+        matches = [c for c in candidates if c["id"] != ev["id"] and same(c)]
         groups = [assignments.get(c["id"]) or c.get("group") for c in matches]
         group = next((g for g in groups if g and fits(g, ev["when"][:10])), None)
         matches = [c for c, g in zip(matches, groups) if not g or g == group]

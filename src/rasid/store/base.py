@@ -30,6 +30,19 @@ from typing import Any, Iterable, Iterator
 UNINDEXED_LAYERS = frozenset({"tokens", "sentences"})
 
 
+def iter_batches(items: Iterable[Any], size: int) -> Iterator[list]:
+    """`items` in lists of `size` (the last one shorter), read as they come: the batches
+    that one transaction each writes (`Store.add_documents`, `Monitor.store_documents`)."""
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 @dataclass(slots=True)
 class DocOutcome:
     id: str | None

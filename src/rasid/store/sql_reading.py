@@ -2,15 +2,15 @@
 of the archive interface whose SQL is the same on both engines but for the parameter mark
 (``?`` for SQLite, ``%s`` for psycopg), which each store names in ``_PARAM``, and the hooks
 ``_in``, ``_chunks`` (`sql_entities`) and ``_BYTEWISE`` (`sql_alerts`). Both stores provide
-``con``, ``_lock``, ``_row``, ``_rows``, ``_find_duplicate``, ``schema_version``,
+``con``, ``_lock``, ``_row``, ``_rows``, ``_find_duplicate``, ``_document_keys``,
+``_keep_keys`` (`sql_writing`), ``schema_version``,
 ``analyzer`` and ``location``."""
 from __future__ import annotations
 
 import json
 from typing import Any, Iterator
 
-from ..doc import Document, compute_content_hash
-from ..ingest.urls import canonicalize_url
+from ..doc import Document
 
 _COLUMNS = ("id, url, title, text, source, author, published, summary, images, meta, "
             "origin, layers")
@@ -120,10 +120,16 @@ class ArticleReadingMethods:
         return out
 
     def find_duplicate(self, doc: Document) -> tuple[str, str] | None:
-        url = canonicalize_url(doc.url) if doc.url else None
-        with self._lock:
-            found = self._find_duplicate(url, compute_content_hash(doc.text), doc.id)
-        return (found[0], found[1]) if found else None
+        keys = self._document_keys(doc)
+        found = self._find_by_keys(doc, keys)
+        if found is None:  # it is about to be analysed and stored: `_prepare` takes the keys
+            self._keep_keys(doc, keys)
+        return found
 
     def has_document(self, doc: Document) -> bool:
-        return self.find_duplicate(doc) is not None
+        return self._find_by_keys(doc, self._document_keys(doc)) is not None
+
+    def _find_by_keys(self, doc: Document, keys: tuple[str | None, str]) -> tuple[str, str] | None:
+        with self._lock:
+            found = self._find_duplicate(*keys, doc.id)
+        return (found[0], found[1]) if found else None

@@ -25,13 +25,18 @@ from typing import Any, Iterable
 from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import take_index_forms
-from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport
+from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, iter_batches
 
 Prepared = list[tuple[Document, "dict[str, Any] | Exception"]]
 
 #: the most articles whose written layers a transaction remembers (`remembered_layers`):
 #: ten default ingest batches, some 25 KB each
 REMEMBERED_ARTICLES = 2000
+
+#: the most documents whose duplicate keys (canonical URL, content hash) a store keeps from
+#: `find_duplicate` for their `_prepare` (`_keep_keys`): more than the documents in flight
+#: between the two (the workers' window and a batch)
+KEPT_KEYS = 2000
 
 #: the Document attribute that carries its `LayerRows` from the worker process that analysed
 #: it (pickled with it; taken once, by the store that writes it: `take_layer_rows`)
@@ -114,13 +119,7 @@ class ArticleWritingMethods:
     def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
         report = IngestReport()
         self.last_report = report
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._write_batch(batch, report)
-                batch = []
-        if batch:
+        for batch in iter_batches(docs, batch_size):
             self._write_batch(batch, report)
         return report
 
@@ -132,14 +131,32 @@ class ArticleWritingMethods:
         if not isinstance(doc.text, str):
             raise TypeError("Document.text must be a string")
         return {
-            "row": (doc.id, doc.url, canonicalize_url(doc.url) if doc.url else None,
-                    compute_content_hash(doc.text), doc.title or "", doc.text, doc.source,
+            "row": (doc.id, doc.url, *self._document_keys(doc), doc.title or "", doc.text, doc.source,
                     doc.author, doc.published, doc.summary,
                     json.dumps(doc.images, ensure_ascii=False),
                     json.dumps(doc.meta, ensure_ascii=False), doc.origin),
             # computed by the worker process that analysed it, when it was
             "index": self._combine_index_forms(*take_index_forms(self.analyzer, doc)),
         }
+
+    def _document_keys(self, doc: Document) -> tuple[str | None, str]:
+        """``(canonical URL, content hash)`` of `doc`: those `find_duplicate` kept for it
+        (`_keep_keys`: taken once, while the document has the same id, URL and text), else
+        computed now."""
+        kept = self.__dict__.get("_kept_keys")
+        got = kept.pop(doc.id, None) if kept else None
+        if got is not None and got[0] == doc.url and got[1] == doc.text:
+            return got[2], got[3]
+        return canonicalize_url(doc.url) if doc.url else None, compute_content_hash(doc.text)
+
+    def _keep_keys(self, doc: Document, keys: tuple[str | None, str]) -> None:
+        """Keep `doc`'s keys for its `_prepare` (at most `KEPT_KEYS` documents, the oldest
+        forgotten first): an ingest checks an article for duplicates before its analysis
+        and stores it after, and the content hash normalises the whole text."""
+        kept = self.__dict__.setdefault("_kept_keys", {})
+        while len(kept) >= KEPT_KEYS:
+            del kept[next(iter(kept))]
+        kept[doc.id] = (doc.url, doc.text, *keys)
 
     def _index_forms(self, title: str, text: str) -> Any:
         """The search index of an article with this title and text, in the engine's form."""

@@ -37,7 +37,7 @@ from typing import Any, Iterable
 
 from ..arabic.tokenize import tokenize
 from ..doc import Document
-from ..summarise.terms import compute_cosine, compute_idf, convert_term, is_stopword
+from ..summarise.terms import compute_cosine, compute_idf, compute_norm, convert_term, is_stopword
 
 
 @dataclass
@@ -142,11 +142,13 @@ def compute_gap_days(when: str, first: str | None, last: str | None) -> float:
 
 
 def score_story(vec: dict[str, float], ents: dict[int, float], centroid: dict[str, float],
-                story_ents: set[int], gap_days: float,
-                config: TrackerConfig = DEFAULT_CONFIG) -> tuple[float, float, float]:
+                story_ents: set[int], gap_days: float, config: TrackerConfig = DEFAULT_CONFIG,
+                norms: tuple[float, float] | None = None) -> tuple[float, float, float]:
     """``(score, cosine, shared_entities)`` of an article against a story. `ents` maps the
-    article's entity ids to their specificity weights."""
-    cos = compute_cosine(vec, centroid)
+    article's entity ids to their specificity weights; `norms`: those of `vec` and
+    `centroid` when known (`compute_norm`)."""
+    norm_vec, norm_centroid = norms or (None, None)
+    cos = compute_cosine(vec, centroid, norm_b=norm_centroid, norm_a=norm_vec)
     total = sum(ents.values())
     shared = (sum(w for e, w in ents.items() if e in story_ents) / total) if total > 0 else 0.0
     score = cos + config.w_entities * shared - config.day_penalty * gap_days
@@ -283,6 +285,7 @@ class StoryTracker:
         stories = {} if stories is None else stories
         cands = self.find_candidates(archive, vec, ents, when)
         best: tuple[float, int, dict, str, str] | None = None
+        vec_norm = compute_norm(vec)
         if cands:
             story_ents = archive.get_story_entities(cands, list(ents))
             for row in archive.get_story_centroids([c for c in cands if c not in stories]):
@@ -293,7 +296,10 @@ class StoryTracker:
                 gap = compute_gap_days(when, first, last)
                 if gap > cfg.window_days:
                     continue
-                score = score_story(vec, ents, cvec, story_ents.get(sid, set()), gap, cfg)[0]
+                if "norm" not in story:  # once per centroid, not once per article scored
+                    story["norm"] = compute_norm(cvec)
+                score = score_story(vec, ents, cvec, story_ents.get(sid, set()), gap, cfg,
+                                    (vec_norm, story["norm"]))[0]
                 if best is None or score > best[0] or (score == best[0] and sid < best[1]):
                     best = (score, sid, cvec, first, last)
         if best is not None and best[0] >= cfg.join_threshold:

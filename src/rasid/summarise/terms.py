@@ -99,18 +99,19 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
     return result
 
 
-def compute_cosine(a: dict[str, float], b: dict[str, float], norm_b: float | None = None) -> float:
+def compute_cosine(a: dict[str, float], b: dict[str, float], norm_b: float | None = None,
+                   norm_a: float | None = None) -> float:
     """Cosine of two sparse vectors; `norm_b` is `compute_norm(b)` when the caller compares
-    many vectors with one large `b` (a centroid: then the time is linear in the article)."""
+    many vectors with one large `b` (a centroid: then the time is linear in the article),
+    `norm_a` that of `a` (the story tracker scores one article against many centroids)."""
     if not a or not b:
         return 0.0
     if len(a) > len(b):
-        a, b = b, a
-        norm_b = None
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+        a, b, norm_a, norm_b = b, a, norm_b, norm_a
+    dot = sum(v * b[k] for k, v in a.items() if k in b)  # a term b lacks adds 0.0: the same sum
     if dot == 0.0:
         return 0.0
-    na = compute_norm(a)
+    na = compute_norm(a) if norm_a is None else norm_a
     nb = compute_norm(b) if norm_b is None else norm_b
     return dot / (na * nb)
 
