@@ -29,11 +29,13 @@ from ..geo.gazetteer import load_gazetteer
 from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
     accept_deferred_mentions,
+    convert_nisba,
     demote_adjective_countries,
     drop_named_things,
     extract_demonyms,
     extract_entity_mentions,
     extract_gazetteer_mentions,
+    is_province_seat,
     is_safe_match,
     resolve_mentions,
     uncover_bodies,
@@ -62,6 +64,45 @@ TITLE_POPULATION = 5_000
 def is_title_name(m) -> bool:
     return " " in m.key or any(p.feature != "city" or p.population >= TITLE_POPULATION
                                for p, _ in m.cands)
+
+
+def vouched_keys(text: str, tokens, mentions, title_keys: frozenset, min_population: int,
+                 top: int = 0) -> set[str]:
+    """The title's names the text vouches for by itself: a mention NER found, one of a title
+    line (before `top`, tagged without privilege), one the tagger takes without the title
+    (after a head word, a safe or province-seat match), or
+    one followed by a nisba adjective of a country it may be in (كاليه الفرنسية). A mention
+    taken only because the title has the name vouches for nothing (الإلزامي، دوري، سلمية)."""
+    after = {}
+    for a, b in zip(tokens, tokens[1:]):
+        after[a.end] = b
+    out = set()
+    for m in mentions:
+        if m.key not in title_keys or m.key in out:
+            continue
+        nxt = after.get(m.end)
+        nisba = convert_nisba(nxt.base) if nxt is not None and nxt.kind == "word" and \
+            text[m.end:nxt.start].isspace() else None
+        if (m.source != "gazetteer" or m.start < top or m.head or is_province_seat(m.key, m.cands)
+                or is_safe_match(m.cands, min_population, m.key.count(" ") + 1)
+                or (nisba and any(p.country == nisba for p, _ in m.cands))):
+            out.add(m.key)
+    return out
+
+
+def withdraw_unvouched(mentions, title_keys: frozenset, keys: set[str], deferred: list,
+                       top: int = 0) -> list:
+    """`mentions` less the tagger's matches of title names the text does not vouch for
+    (`vouched_keys`): those go back to `deferred`, as the tagger alone would have refused
+    them (a town of the focus country is still taken there)."""
+    out = []
+    for m in mentions:
+        if m.source == "gazetteer" and m.start >= top and m.key in title_keys and m.key not in keys:
+            deferred.append(m)
+        else:
+            out.append(m)
+    deferred.sort(key=lambda m: m.start)
+    return out
 
 
 class PlaceStage(Stage):
@@ -115,8 +156,11 @@ class PlaceStage(Stage):
         mentions += extract_gazetteer_mentions(
             doc.text, body, covered, gaz, self.match_gazetteer, self.min_population, title_keys,
             deferred, located, top)
-        if title_mentions:
-            keys = {m.key for m in mentions}  # the title's names the rest vouches for, or safe ones
+        if title_mentions:  # the title's names the rest vouches for, or safe ones
+            keys = {m.key for m in mentions}
+            if self.match_gazetteer == "safe":  # not the matches taken only for the title
+                keys = vouched_keys(doc.text, tokens, mentions, title_keys, self.min_population, top)
+                mentions = withdraw_unvouched(mentions, title_keys, keys, deferred, top)
             title_mentions = [m for m in title_mentions if m.key in keys or is_safe_match(
                 m.cands, self.min_population, m.key.count(" ") + 1)]
         if head:  # spans of the text now: not inside an entity, never twice
