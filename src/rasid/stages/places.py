@@ -70,15 +70,22 @@ def vouched_keys(text: str, tokens, mentions, title_keys: frozenset, min_populat
                  top: int = 0) -> set[str]:
     """The title's names the text vouches for by itself: a mention NER found, one of a title
     line (before `top`, tagged without privilege), one the tagger takes without the title
-    (after a head word, a safe or province-seat match), or
-    one followed by a nisba adjective of a country it may be in (كاليه الفرنسية). A mention
-    taken only because the title has the name vouches for nothing (الإلزامي، دوري، سلمية)."""
+    (after a head word, a safe or province-seat match), one followed by a nisba adjective of
+    a country it may be in (كاليه الفرنسية), or a name that may be a place another name of the
+    text gives exactly, a name of several words, after a head word or found by NER
+    (بالمنطقة الشرقية for الشرقية). A mention taken only because the title
+    has the name vouches for nothing (الإلزامي، دوري، سلمية)."""
     after = {}
     for a, b in zip(tokens, tokens[1:]):
         after[a.end] = b
     out = set()
+    entries = set()  # the places of the text's other names: بالمنطقة الشرقية vouches for الشرقية
     for m in mentions:
-        if m.key not in title_keys or m.key in out:
+        if m.key not in title_keys:
+            if " " in m.key or m.head or m.source != "gazetteer":
+                entries.update(p.key for p, w in m.cands if w >= 1.0)
+            continue
+        if m.key in out:
             continue
         nxt = after.get(m.end)
         nisba = convert_nisba(nxt.base) if nxt is not None and nxt.kind == "word" and \
@@ -87,7 +94,7 @@ def vouched_keys(text: str, tokens, mentions, title_keys: frozenset, min_populat
                 or is_safe_match(m.cands, min_population, m.key.count(" ") + 1)
                 or (nisba and any(p.country == nisba for p, _ in m.cands))):
             out.add(m.key)
-    return out
+    return out | {m.key for m in mentions if m.key in title_keys and any(p.key in entries for p, _ in m.cands)}
 
 
 def withdraw_unvouched(mentions, title_keys: frozenset, keys: set[str], deferred: list,
@@ -184,7 +191,7 @@ class PlaceStage(Stage):
         focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
         # smaller towns of the focus country the safe tagger refused (برابغ وخليص), and
         # names coordinated with a resolved place (محافظة القنفذة والليث)
-        more = accept_deferred_mentions(doc.text, deferred, focus, mentions)
+        more = drop_named_things(doc.text, tokens, accept_deferred_mentions(doc.text, deferred, focus, mentions))
         if more:
             mentions += more
             resolve_mentions(mentions + title_mentions + cues, hint)
