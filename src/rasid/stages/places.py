@@ -20,6 +20,7 @@ ISO2 prior, e.g. the source's country; ``doc.meta["country_hint"]`` overrides it
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from itertools import takewhile
 
 from ..arabic.tokenize import tokenize
@@ -75,9 +76,6 @@ def vouched_keys(text: str, tokens, mentions, title_keys: frozenset, min_populat
     text gives exactly, a name of several words, after a head word or found by NER
     (بالمنطقة الشرقية for الشرقية). A mention taken only because the title
     has the name vouches for nothing (الإلزامي، دوري، سلمية)."""
-    after = {}
-    for a, b in zip(tokens, tokens[1:]):
-        after[a.end] = b
     out = set()
     entries = set()  # the places of the text's other names: بالمنطقة الشرقية vouches for الشرقية
     for m in mentions:
@@ -87,7 +85,8 @@ def vouched_keys(text: str, tokens, mentions, title_keys: frozenset, min_populat
             continue
         if m.key in out:
             continue
-        nxt = after.get(m.end)
+        i = bisect_left(tokens, m.end, key=lambda t: t.start)  # the token after the name
+        nxt = tokens[i] if i < len(tokens) else None
         nisba = convert_nisba(nxt.base) if nxt is not None and nxt.kind == "word" and \
             text[m.end:nxt.start].isspace() else None
         if (m.source != "gazetteer" or m.start < top or m.head or is_province_seat(m.key, m.cands)
@@ -191,7 +190,9 @@ class PlaceStage(Stage):
         focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
         # smaller towns of the focus country the safe tagger refused (برابغ وخليص), and
         # names coordinated with a resolved place (محافظة القنفذة والليث)
-        more = drop_named_things(doc.text, tokens, accept_deferred_mentions(doc.text, deferred, focus, mentions))
+        more = accept_deferred_mentions(doc.text, deferred, focus, mentions)
+        if more:
+            more = drop_named_things(doc.text, tokens, more)  # نادي عرقة: not the town
         if more:
             mentions += more
             resolve_mentions(mentions + title_mentions + cues, hint)
