@@ -15,7 +15,7 @@ and ``doc.meta["place_votes"]`` the votes. Method and figures: docs/places.md.
 Settings: ``match_gazetteer`` ("safe" default: also tag gazetteer names outside entity
 spans when they are countries/continents/regions or cities with population >=
 ``min_population``, multi-word names of the region, and every place named in the
-title; "all"; "off"), ``demonyms`` (default True), ``country_hint`` (an
+title that the text vouches for by itself (`vouched_keys`); "all"; "off"), ``demonyms`` (default True), ``country_hint`` (an
 ISO2 prior, e.g. the source's country; ``doc.meta["country_hint"]`` overrides it).
 """
 from __future__ import annotations
