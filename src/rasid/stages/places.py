@@ -15,8 +15,9 @@ and ``doc.meta["place_votes"]`` the votes. Method and figures: docs/places.md.
 Settings: ``match_gazetteer`` ("safe" default: also tag gazetteer names outside entity
 spans when they are countries/continents/regions or cities with population >=
 ``min_population``, multi-word names of the region, and every place named in the
-title that the text vouches for by itself (`vouched_keys`); "all"; "off"), ``demonyms`` (default True), ``country_hint`` (an
-ISO2 prior, e.g. the source's country; ``doc.meta["country_hint"]`` overrides it).
+title that the text vouches for by itself (`vouched_keys`); "all"; "off"), ``demonyms``
+(default True), ``country_hint`` (an ISO2 prior, e.g. the source's country;
+``doc.meta["country_hint"]`` overrides it).
 """
 from __future__ import annotations
 
@@ -72,12 +73,12 @@ def vouched_keys(text: str, tokens, mentions, title_keys: frozenset, min_populat
     """The title's names the text vouches for by itself: a mention NER found, one of a title
     line (before `top`, tagged without privilege), one the tagger takes without the title
     (after a head word, a safe or province-seat match), one followed by a nisba adjective of
-    a country it may be in (كاليه الفرنسية), or a name that may be a place another name of the
-    text gives exactly, a name of several words, after a head word or found by NER
-    (بالمنطقة الشرقية for الشرقية). A mention taken only because the title
-    has the name vouches for nothing (الإلزامي، دوري، سلمية)."""
+    a country it may be in (كاليه الفرنسية), or a name for a place that another name of the
+    text (of several words, after a head word or found by NER) gives exactly: بالمنطقة
+    الشرقية for الشرقية. A mention taken only because the title has the name vouches for
+    nothing (الإلزامي، دوري، سلمية)."""
     out = set()
-    entries = set()  # the places of the text's other names: بالمنطقة الشرقية vouches for الشرقية
+    entries = set()  # places the text's other names give
     for m in mentions:
         if m.key not in title_keys:
             if " " in m.key or m.head or m.source != "gazetteer":
@@ -93,7 +94,8 @@ def vouched_keys(text: str, tokens, mentions, title_keys: frozenset, min_populat
                 or is_safe_match(m.cands, min_population, m.key.count(" ") + 1)
                 or (nisba and any(p.country == nisba for p, _ in m.cands))):
             out.add(m.key)
-    return out | {m.key for m in mentions if m.key in title_keys and any(p.key in entries for p, _ in m.cands)}
+    return out | {m.key for m in mentions
+                  if m.key in title_keys and any(p.key in entries for p, _ in m.cands)}
 
 
 def withdraw_unvouched(mentions, title_keys: frozenset, keys: set[str], deferred: list,
