@@ -261,8 +261,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         if unit == "year" and re.match(r"\s*\d{4}", norm[m.end("x"):m.end("x") + 6]):
             return None
-        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:فقط\s+)?(?:من|على|علي)\s(?!\s*الان)", norm[m.end("x"):m.end("x") + 20]):
-            return None  # قبل 70 عاما من الأحداث, بعد يوم واحد (فقط) من/على دعوة: counted from another event
+        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:فقط\s+)?(?:من|على|علي)\s(?!\s*الان(?!\w))", norm[m.end("x"):m.end("x") + 20]):
+            return None  # قبل 70 عاما من الأحداث, بعد يوم واحد (فقط) من/على دعوة, قبل يومين على
+            # الانتخابات: counted from another event (من الآن is from now, الانتخابات is not)
         sign = 1 if g["dir"] == "بعد" else -1  # بعد 12 يوما: ahead of publication
         if pub is None:
             return _attrs(None, unit, True)
@@ -385,9 +386,13 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
 #: a sentence that opens with an imperfect verb (ويلعب الأحد، يبدأ الخبراء الأربعاء, the
 #: derived forms تستكمل، تتواصل whose past tense never begins with ت, ستقام) or
 #: with سوف / من المقرر tells what comes: its bare weekday is the coming one
+_IMPERFECT = r"س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,}"
 _AHEAD_OPENING_RE = re.compile(
     r"(?:(?:من\s+جهة\s+(?:ثانية|اخرى)|على\s+صعيد\s+(?:متصل|اخر)|في\s+سياق\s+(?:متصل|اخر)|الى\s+ذلك)\s*[،,]?\s*)?"
-    r"[وف]?(?:(?P<v>س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
+    rf"[وف]?(?:(?P<v>{_IMPERFECT})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
+#: an imperfect verb at most two words before a bare weekday (هجر يستأنف تدريباته الأحد,
+#: a headline's present): the coming day
+_VERB_BEFORE_RE = re.compile(rf"(?<!\w)و?(?P<v>{_IMPERFECT})(?:\s+\w+){{0,2}}\s+$")
 #: أمس before حاجة is "most" (في أمس الحاجة إلى), not yesterday
 _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
 #: اليوم right after نصف is a day's length (ثلاثة أيام ونصف اليوم), not today
@@ -404,7 +409,8 @@ _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
 def _looks_ahead(norm: str, pos: int) -> bool:
     """Whether the sentence holding `pos` tells what comes: it opens with a verb of the
-    present or the future, or says غدا / بعد غد / الأسبوع المقبل before `pos`."""
+    present or the future, has one at most two words before `pos`, or says غدا / بعد غد /
+    الأسبوع المقبل before `pos`."""
     lo = max(0, pos - 300)
     ends = list(_SENTENCE_END_RE.finditer(norm, lo, pos))
     if not ends and lo > 0:
@@ -413,6 +419,9 @@ def _looks_ahead(norm: str, pos: int) -> bool:
     while start < pos and norm[start].isspace():
         start += 1
     m = _AHEAD_OPENING_RE.match(norm, start, pos)
+    if m is not None and m.group("v") not in _NOT_VERBS:
+        return True
+    m = _VERB_BEFORE_RE.search(norm, max(start, pos - 40), pos)
     if m is not None and m.group("v") not in _NOT_VERBS:
         return True
     return _AHEAD_WORD_RE.search(norm, start, pos) is not None

@@ -15,11 +15,13 @@ and ``doc.meta["place_votes"]`` the votes. Method and figures: docs/places.md.
 Settings: ``match_gazetteer`` ("safe" default: also tag gazetteer names outside entity
 spans when they are countries/continents/regions or cities with population >=
 ``min_population``, multi-word names of the region, and every place named in the
-title; "all"; "off"), ``demonyms`` (default True), ``country_hint`` (an
-ISO2 prior, e.g. the source's country; ``doc.meta["country_hint"]`` overrides it).
+title that the text vouches for by itself (`vouched_keys`); "all"; "off"), ``demonyms``
+(default True), ``country_hint`` (an ISO2 prior, e.g. the source's country;
+``doc.meta["country_hint"]`` overrides it).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from itertools import takewhile
 
 from ..arabic.tokenize import tokenize
@@ -29,11 +31,13 @@ from ..geo.gazetteer import load_gazetteer
 from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
     accept_deferred_mentions,
+    convert_nisba,
     demote_adjective_countries,
     drop_named_things,
     extract_demonyms,
     extract_entity_mentions,
     extract_gazetteer_mentions,
+    is_province_seat,
     is_safe_match,
     resolve_mentions,
     uncover_bodies,
@@ -62,6 +66,51 @@ TITLE_POPULATION = 5_000
 def is_title_name(m) -> bool:
     return " " in m.key or any(p.feature != "city" or p.population >= TITLE_POPULATION
                                for p, _ in m.cands)
+
+
+def vouched_keys(text: str, tokens, mentions, title_keys: frozenset, min_population: int,
+                 top: int = 0) -> set[str]:
+    """The title's names the text vouches for by itself: a mention NER found, one of a title
+    line (before `top`, tagged without privilege), one the tagger takes without the title
+    (after a head word, a safe or province-seat match), one followed by a nisba adjective of
+    a country it may be in (كاليه الفرنسية), or a name for a place that another name of the
+    text (of several words, after a head word or found by NER) gives exactly: بالمنطقة
+    الشرقية for الشرقية. A mention taken only because the title has the name vouches for
+    nothing (الإلزامي، دوري، سلمية)."""
+    out = set()
+    entries = set()  # places the text's other names give
+    for m in mentions:
+        if m.key not in title_keys:
+            if " " in m.key or m.head or m.source != "gazetteer":
+                entries.update(p.key for p, w in m.cands if w >= 1.0)
+            continue
+        if m.key in out:
+            continue
+        i = bisect_left(tokens, m.end, key=lambda t: t.start)  # the token after the name
+        nxt = tokens[i] if i < len(tokens) else None
+        nisba = convert_nisba(nxt.base) if nxt is not None and nxt.kind == "word" and \
+            text[m.end:nxt.start].isspace() else None
+        if (m.source != "gazetteer" or m.start < top or m.head or is_province_seat(m.key, m.cands)
+                or is_safe_match(m.cands, min_population, m.key.count(" ") + 1)
+                or (nisba and any(p.country == nisba for p, _ in m.cands))):
+            out.add(m.key)
+    return out | {m.key for m in mentions
+                  if m.key in title_keys and any(p.key in entries for p, _ in m.cands)}
+
+
+def withdraw_unvouched(mentions, title_keys: frozenset, keys: set[str], deferred: list,
+                       top: int = 0) -> list:
+    """`mentions` less the tagger's matches of title names the text does not vouch for
+    (`vouched_keys`): those go back to `deferred`, as the tagger alone would have refused
+    them (a town of the focus country is still taken there)."""
+    out = []
+    for m in mentions:
+        if m.source == "gazetteer" and m.start >= top and m.key in title_keys and m.key not in keys:
+            deferred.append(m)
+        else:
+            out.append(m)
+    deferred.sort(key=lambda m: m.start)
+    return out
 
 
 class PlaceStage(Stage):
@@ -115,8 +164,11 @@ class PlaceStage(Stage):
         mentions += extract_gazetteer_mentions(
             doc.text, body, covered, gaz, self.match_gazetteer, self.min_population, title_keys,
             deferred, located, top)
-        if title_mentions:
-            keys = {m.key for m in mentions}  # the title's names the rest vouches for, or safe ones
+        if title_mentions:  # the title's names the rest vouches for, or safe ones
+            keys = {m.key for m in mentions}
+            if self.match_gazetteer == "safe":  # not the matches taken only for the title
+                keys = vouched_keys(doc.text, tokens, mentions, title_keys, self.min_population, top)
+                mentions = withdraw_unvouched(mentions, title_keys, keys, deferred, top)
             title_mentions = [m for m in title_mentions if m.key in keys or is_safe_match(
                 m.cands, self.min_population, m.key.count(" ") + 1)]
         if head:  # spans of the text now: not inside an entity, never twice
@@ -141,6 +193,8 @@ class PlaceStage(Stage):
         # smaller towns of the focus country the safe tagger refused (برابغ وخليص), and
         # names coordinated with a resolved place (محافظة القنفذة والليث)
         more = accept_deferred_mentions(doc.text, deferred, focus, mentions)
+        if more:
+            more = drop_named_things(doc.text, tokens, more)  # نادي عرقة: not the town
         if more:
             mentions += more
             resolve_mentions(mentions + title_mentions + cues, hint)
