@@ -134,17 +134,28 @@ def _base_start(text: str, start: int, n_clitic_chars: int) -> int:
     return start
 
 
+@lru_cache(maxsize=30_000)
+def analyse_word(surface: str) -> tuple[str, str, bool, str, int]:
+    """``(norm, clitic, article, base, base offset)`` of a word as written: what a word token
+    holds besides its offsets (the base offset is relative to the word's start). Fixed per
+    word form, so each form is analysed once while it stays in the cache."""
+    norm = normalize_name(surface)
+    clitic, article, base = split_proclitics(norm)
+    return norm, clitic, article, base, _base_start(surface, 0, len(clitic))
+
+
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens with offsets into `text`."""
     tokens: list[Token] = []
+    append = tokens.append
     for m in TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "punct"
+        start, end = m.span()
         surface = m.group()
-        norm = normalize_name(surface)
+        kind = m.lastgroup or "punct"
         if kind == "word":
-            clitic, article, base = split_proclitics(norm)
-            bstart = _base_start(surface, m.start(), len(clitic))
-            tokens.append(Token(m.start(), m.end(), surface, kind, norm, clitic, article, base, bstart))
+            norm, clitic, article, base, offset = analyse_word(surface)
+            append(Token(start, end, surface, kind, norm, clitic, article, base, start + offset))
         else:
-            tokens.append(Token(m.start(), m.end(), surface, kind, norm, "", False, norm, m.start()))
+            norm = normalize_name(surface)
+            append(Token(start, end, surface, kind, norm, "", False, norm, start))
     return tokens
