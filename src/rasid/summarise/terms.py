@@ -91,12 +91,25 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
     for sent, toks in zip(doc.sentences, group_tokens(doc.tokens, doc.sentences)):
         vec: dict[str, float] = {}
         for tok in toks:
-            if tok.kind != "word" or is_stopword(tok) or len(tok.base or tok.norm) < 2:
+            if tok.kind != "word":
                 continue
-            k = convert_term(tok)
-            vec[k] = vec.get(k, 0.0) + compute_idf(tok.norm)
+            term = _weighted_term(tok.norm, tok.base)
+            if term is not None:
+                k, idf = term
+                vec[k] = vec.get(k, 0.0) + idf
         result.append((sent, toks, vec))
     return result
+
+
+@lru_cache(maxsize=30_000)
+def _weighted_term(norm: str, base: str) -> tuple[str, float] | None:
+    """``(term key, IDF)`` of a word token (its ``norm`` and ``base``), None for a stopword or
+    a one-letter word: fixed per word form, so cached."""
+    sw = load_stopwords()
+    word = base or norm
+    if norm in sw or word in sw or len(word) < 2:
+        return None
+    return _key(word), compute_idf(norm)
 
 
 def compute_cosine(a: dict[str, float], b: dict[str, float], norm_b: float | None = None) -> float:
