@@ -76,16 +76,16 @@ class Hit:
 
 
 @lru_cache(maxsize=30_000)
-def forms_of(norm: str) -> set[str]:
-    """A normalised word's readings without و/ف, prepositions and the article; cached per
-    word (every article repeats them), so the set is shared: never change it."""
-    out = set()
+def forms_of(norm: str) -> tuple[str, ...]:
+    """A normalised word's readings without و/ف, prepositions and the article, in the
+    order found; cached per word (every article repeats them) as a tuple of strings, which
+    the collector stops visiting."""
+    out = {}
     for w in strip_clitics(norm):
-        out.add(w)
-        out.add(strip_article(w))
+        out[w] = out[strip_article(w)] = None
     if len(norm) == 3 and norm[0] in "وف":
-        out.add(norm[1:])  # وقد، ولم، فلا
-    return out
+        out[norm[1:]] = None  # وقد، ولم، فلا
+    return tuple(out)
 
 
 @lru_cache(maxsize=30_000)
@@ -125,11 +125,16 @@ def match_trigger(tokens, i: int, forms_at) -> Trigger | None:
 def extract_events(doc: Document) -> list[Span]:
     tokens = doc.tokens
     cues = load_cues()
+    cache: dict[str, set[str]] = {}  # norm -> forms: a text repeats its words
 
     def forms_at(j: int) -> set[str]:
         if j < 0 or j >= len(tokens) or tokens[j].kind != "word":
             return set()
-        return forms_of(tokens[j].norm)
+        norm = tokens[j].norm
+        forms = cache.get(norm)
+        if forms is None:
+            forms = cache[norm] = set(forms_of(norm))
+        return forms
 
     entities = doc.layers.get("entities", [])
     places = [p for p in doc.layers.get("places", []) if p.attrs.get("relation") != "demonym"]

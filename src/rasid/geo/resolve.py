@@ -149,12 +149,28 @@ def convert_nisba(base: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=50_000)
+#: entries of each per-word-form memo of a gazetteer (`memo_of`) before it starts again
+MEMO_SIZE = 30_000
+
+
+def memo_of(gaz: Gazetteer, name: str) -> dict:
+    """A memo kept with the gazetteer it reads, emptied when full (`MEMO_SIZE`): keyed by
+    strings, not by the gazetteer, so that the collector has no key tuple to visit."""
+    memo = gaz.memos.setdefault(name, {})
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    return memo
+
+
 def find_candidates(gaz: Gazetteer, key: str) -> tuple[tuple[Place, float], ...]:
-    """Lookup; country entries only on an exact match (not السورية -> سورية). Cached per
+    """Lookup; country entries only on an exact match (not السورية -> سورية). Kept per
     key: the tagger asks for the same windows (في، من ...) in every article."""
-    return tuple((p, w) for p, w in gaz.lookup(key, normalized=True)
-                 if w >= 1.0 or p.feature not in ("country",))
+    memo = gaz.memos.get("candidates")
+    if memo is None or key not in memo:
+        memo = memo_of(gaz, "candidates")
+        memo[key] = tuple((p, w) for p, w in gaz.lookup(key, normalized=True)
+                          if w >= 1.0 or p.feature not in ("country",))
+    return memo[key]
 
 
 def _key_of(tokens, first: str | None = None) -> str:
@@ -588,20 +604,30 @@ def _window_limit(text: str, tokens, i: int, limit: int, inner: frozenset[str],
     return size
 
 
-@lru_cache(maxsize=30_000)
 def _first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
     """Of a word token (``base``; ``whole``: its ``norm`` when it has a proclitic, else
     ""): whether a gazetteer name could start at it in `_lookup_tokens`' variants (as
     written, or without one or two proclitics), and if so whether each of those first-word
     forms normalises to something (`_window_limit`'s ``check``). Fixed per word form, so
-    cached."""
+    kept."""
+    memo = gaz.memos.get("first words")
+    found = None if memo is None else memo.get((base, whole))
+    if found is None:
+        found = memo_of(gaz, "first words")[base, whole] = _read_first_word(gaz, base, whole)
+    return found
+
+
+def _read_first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
     if not (gaz.may_start_name(normalize_place(base))
             or (whole and gaz.may_start_name(normalize_place(whole)))
             or any(len(base) - k >= 3 and is_proclitic(base[:k], base[k:])
                    and gaz.may_start_name(normalize_place(base[k:])) for k in (1, 2))):
-        return False, True
+        return _NO_START
     forms = (base, whole or base, *(base[n:] for n in (1, 2) if len(base) - n >= 3))
-    return True, all(normalize_place(f) for f in forms)
+    return _START_CHECKED if all(normalize_place(f) for f in forms) else _START_UNCHECKED
+
+
+_NO_START, _START_CHECKED, _START_UNCHECKED = (False, True), (True, True), (True, False)
 
 
 #: words with the article that are no nouns an adjective could follow (شملت حتى الآن السعودية)
