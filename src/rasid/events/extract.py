@@ -107,10 +107,9 @@ def match_trigger(tokens, i: int, forms_at) -> Trigger | None:
     trig = lexicon_trigger(tokens[i].norm)
     if trig is None or trig.type == "-":  # a stop form: not a trigger (احتجاجا = in protest)
         return None
-    nxt = set().union(*(forms_at(j) for j in (i + 1, i + 2)))
-    prv = forms_at(i - 1)
-    if trig.next and not (trig.next & nxt):
+    if trig.next and not (trig.next & set().union(*(forms_at(j) for j in (i + 1, i + 2)))):
         return None
+    prv = forms_at(i - 1)
     if trig.notnext and trig.notnext & forms_at(i + 1):
         return None
     if trig.prev and not (trig.prev & prv):
@@ -166,9 +165,6 @@ def extract_events(doc: Document) -> list[Span]:
 
 
 def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
-    sforms: set[str] = set()
-    for j in idx:
-        sforms |= forms_at(j)
     hits: list[Hit] = []
     for i in idx:
         if tokens[i].kind != "word":
@@ -183,6 +179,9 @@ def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
         hits.append(Hit(i, trig, tokens[i].start, tokens[i].end, trig.type, trig.mode, trig.weight))
     if not hits:
         return hits
+    sforms: set[str] = set()  # every reading of the sentence's words
+    for j in idx:
+        sforms |= forms_at(j)
     sports = bool(cues.get("sports", frozenset()) & sforms)
     accident = bool(cues.get("accident", frozenset()) & sforms)
     crime = bool(cues.get("crime", frozenset()) & sforms)
