@@ -11,8 +11,11 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 
 from ..arabic.normalize import normalize_name
 from ..arabic.stem import stem_light10
@@ -71,17 +74,11 @@ def ensure_tokens(doc: Document) -> None:
 
 
 def group_tokens(tokens: list, sentences: list[Span]) -> list[list]:
-    """Tokens of each sentence (by offsets; tokens between sentences are dropped)."""
-    out: list[list] = [[] for _ in sentences]
-    j = 0
-    for tok in tokens:
-        while j < len(sentences) and sentences[j].end <= tok.start:
-            j += 1
-        if j == len(sentences):
-            break
-        if sentences[j].start <= tok.start:
-            out[j].append(tok)
-    return out
+    """Tokens of each sentence (by offsets; tokens between sentences are dropped). The
+    sentences are in text order and do not overlap (`split_sentences`), so each one's tokens
+    are those that start inside it: one slice each, found by bisection."""
+    starts = [tok.start for tok in tokens]
+    return [tokens[bisect_left(starts, s.start):bisect_left(starts, s.end)] for s in sentences]
 
 
 def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, float]]]:
@@ -120,7 +117,7 @@ def compute_cosine(a: dict[str, float], b: dict[str, float], norm_b: float | Non
     if len(a) > len(b):
         a, b = b, a
         norm_b = None
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    dot = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
     if dot == 0.0:
         return 0.0
     na = compute_norm(a)
