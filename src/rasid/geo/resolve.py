@@ -174,6 +174,8 @@ def find_candidates(gaz: Gazetteer, key: str) -> tuple[tuple[Place, float], ...]
 
 
 def _key_of(tokens, first: str | None = None) -> str:
+    if len(tokens) == 1:
+        return normalize_place(first or tokens[0].base)
     return normalize_place(" ".join([first or tokens[0].base] + [t.norm for t in tokens[1:]]))
 
 
@@ -361,10 +363,12 @@ def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
     lo = bisect_left(starts, m.start)
     while lo > 0 and tokens[lo - 1].end > m.start:
         lo -= 1
-    for stop in range(min(len(tokens), hi + gaz.max_words - 1), hi, -1):
+    last = min(len(tokens), hi + gaz.max_words - 1)
+    run = lo + 1 if lo < last and tokens[lo].kind == "word" else lo  # `_contiguous` up to here
+    while run < last and tokens[run].kind == "word" and not text[tokens[run - 1].end:tokens[run].start].strip():
+        run += 1
+    for stop in range(run, max(hi, lo), -1):
         sub = tokens[lo:stop]
-        if not sub or not _contiguous(text, sub):
-            continue
         key, start, cands = _lookup_tokens(text, sub, gaz)
         if cands and start == m.start:
             return Mention(start, sub[-1].end, key, "entity", cands)
