@@ -166,11 +166,12 @@ def find_candidates(gaz: Gazetteer, key: str) -> tuple[tuple[Place, float], ...]
     """Lookup; country entries only on an exact match (not السورية -> سورية). Kept per
     key: the tagger asks for the same windows (في، من ...) in every article."""
     memo = gaz.memos.get("candidates")
-    if memo is None or key not in memo:
-        memo = memo_of(gaz, "candidates")
-        memo[key] = tuple((p, w) for p, w in gaz.lookup(key, normalized=True)
-                          if w >= 1.0 or p.feature not in ("country",))
-    return memo[key]
+    found = None if memo is None else memo.get(key)
+    if found is None:  # read and written once each: another thread may empty the memo
+        found = memo_of(gaz, "candidates")[key] = tuple(
+            (p, w) for p, w in gaz.lookup(key, normalized=True)
+            if w >= 1.0 or p.feature not in ("country",))
+    return found
 
 
 def _key_of(tokens, first: str | None = None) -> str:
