@@ -1,6 +1,7 @@
 """Where full ingest spends its time: reading, each pipeline stage, the store, each archive step.
 
     nice -n 5 timeout 3600 python bench/profile_ingest.py [--n 5000] [--stages ...] [--db PATH]
+        [--src BEFORE/src AFTER/src [--keep DIR]]
 
 Ingests the first N SaudiNewsNet articles (default 5,000) into a fresh SQLite archive through
 `Monitor.ingest` (one process, the real code path) with a timer around every stage call
@@ -9,13 +10,22 @@ transaction), the store's `add_documents`, the transaction's commit and the read
 then prints one table: wall seconds and CPU seconds (`time.process_time`: steadier on a
 loaded machine) and the share of the total of each, plus articles/s and words/s. "other" is
 what no timer covers (duplicate checks, progress, the loop itself).
+
+``--src`` profiles each source tree given (``git archive COMMIT src | tar -x -C DIR``), one
+after the other in a process of its own, and then prints the CPU seconds of every part side
+by side with the ratio of the last tree to the first; ``--keep DIR`` keeps their archives
+(``DIR/profile-{k}.db``, k the ``--src`` index) for ``bench/compare_archives.py``.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import gzip
 import itertools
+import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,14 +33,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from rasid.monitor import Monitor
-from rasid.stages import DEFAULT_STAGES
-
 CORPUS = Path(__file__).resolve().parents[2] / "shared/data/news/saudinewsnet/saudinewsnet.jsonl.gz"
 
 TIMES: dict[str, float] = defaultdict(float)
 CPU: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
+GC_CPU: dict[str, float] = defaultdict(float)
 
 
 def time_into(key: str, fn: Any) -> Any:
@@ -43,6 +51,19 @@ def time_into(key: str, fn: Any) -> Any:
             CPU[key] += time.process_time() - c0
             CALLS[key] += 1
     return timed
+
+
+def time_gc() -> None:
+    """Count the CPU seconds of the garbage collector's passes, by generation (``gc 0`` ...):
+    they fall inside whichever part allocated the object that set them off."""
+    started = [0.0]
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            GC_CPU[f"gc {info['generation']}"] += time.process_time() - started[0]
+    gc.callbacks.append(callback)
 
 
 def time_iterator(key: str, items: Iterator[Any]) -> Iterator[Any]:
@@ -61,7 +82,7 @@ def time_iterator(key: str, items: Iterator[Any]) -> Iterator[Any]:
         yield item
 
 
-def instrument(monitor: Monitor) -> None:
+def instrument(monitor: Any) -> None:
     """Wrap the stages, the archive steps and the store of this one Monitor with timers."""
     pipeline = monitor.pipeline
     run_stage = pipeline.run_stage
@@ -116,25 +137,67 @@ def print_table(total: float, cpu_total: float, summary: Any) -> None:
           f"{len(summary.rejected)} rejected, {len(summary.failed)} failed; "
           f"{summary.read / total:,.1f} articles/s, {summary.words / total:,.0f} words/s wall; "
           f"{summary.read / cpu_total:,.1f} articles/s, {summary.words / cpu_total:,.0f} words/s per CPU second")
+    print("of which the garbage collector (inside the parts above), CPU s: " + ", ".join(
+        f"{k} {v:.2f}" for k, v in sorted(GC_CPU.items())))
+
+
+def compare_trees(args: argparse.Namespace) -> None:
+    """Run this script once per ``--src`` tree and print the parts' CPU seconds side by side."""
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, tree in enumerate(args.src):
+            out = Path(tmp) / f"cpu-{k}.json"
+            cmd = [sys.executable, __file__, "--n", str(args.n), "--corpus", str(args.corpus),
+                   "--json", str(out)] + (["--stages", args.stages] if args.stages else [])
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                db = args.keep / f"profile-{k}.db"
+                db.unlink(missing_ok=True)
+                cmd += ["--db", str(db)]
+            print(f"== [{k}] {tree}", flush=True)
+            subprocess.run(cmd, env=dict(os.environ, PYTHONPATH=str(tree)), check=True)
+            runs.append(json.loads(out.read_text()))
+    parts = list(dict.fromkeys(p for r in runs for p in r["cpu"]))
+    print(f"\nCPU s, {args.n} articles; trees: " + ", ".join(f"[{k}] {t}" for k, t in enumerate(args.src)))
+    print(f"{'part':<28}" + "".join(f"{f'[{k}]':>10}" for k in range(len(runs))) + f"{'ratio':>8}")
+    for part in parts:
+        cpu = [r["cpu"].get(part, 0.0) for r in runs]
+        ratio = f"{cpu[-1] / cpu[0]:>8.2f}" if cpu[0] else ""
+        print(f"{part:<28}" + "".join(f"{c:>10.2f}" for c in cpu) + ratio)
+    print(f"{'articles per CPU second':<28}" + "".join(f"{r['read'] / r['cpu']['total']:>10.1f}" for r in runs))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
-    ap.add_argument("--stages", default=",".join(DEFAULT_STAGES))
+    ap.add_argument("--stages", help="comma-separated stages (default: the default pipeline)")
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--db", help="archive to fill (default: a fresh temporary file)")
+    ap.add_argument("--src", type=Path, nargs="+", help="source trees to profile one after the other")
+    ap.add_argument("--keep", type=Path, help="with --src: keep the archives in this folder")
+    ap.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # --src's child writes its CPU here
     args = ap.parse_args()
+    if args.src:
+        return compare_trees(args)
+    from rasid.monitor import Monitor
+    from rasid.stages import DEFAULT_STAGES
+
+    stages = args.stages or ",".join(DEFAULT_STAGES)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "sample.jsonl"
         write_sample(args.corpus, args.n, src)
-        with Monitor(args.db or Path(tmp) / "profile.db", stages=tuple(args.stages.split(","))) as monitor:
+        with Monitor(args.db or Path(tmp) / "profile.db", stages=tuple(stages.split(","))) as monitor:
             t0, c0 = time.perf_counter(), time.process_time()
             instrument(monitor)  # builds the pipeline: model loading is counted in the total
+            time_gc()
             summary = monitor.ingest([str(src)])
             total, cpu_total = time.perf_counter() - t0, time.process_time() - c0
-    print(f"full ingest of {args.n} SaudiNewsNet articles, one process, stages {args.stages}")
+    print(f"full ingest of {args.n} SaudiNewsNet articles, one process, stages {stages}")
     print_table(total, cpu_total, summary)
+    if args.json:
+        covered = sum(CPU[k] for k in TIMES)
+        cpu = dict(CPU, other=cpu_total - covered, total=cpu_total, **GC_CPU)
+        args.json.write_text(json.dumps({"cpu": cpu, "read": summary.read}))
 
 
 if __name__ == "__main__":

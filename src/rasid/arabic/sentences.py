@@ -17,6 +17,7 @@ CLOSERS = set('"»”)]“')
 # Common abbreviations written with a full stop in Arabic and English news.
 ABBREVIATIONS = {"د", "م", "ص", "ج", "ه", "أ", "ا", "ق", "ت", "ش", "Dr", "Mr", "Mrs", "St", "No", "vs", "etc"}
 _WORD_BEFORE = re.compile(r"(\w+)$")
+_SPECIAL_RE = re.compile("[\n" + re.escape("".join(sorted(TERMINATORS | set(OPENERS) | CLOSERS))) + "]")
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -26,7 +27,12 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     sent_start = start
     stack: list[str] = []
     i = start
-    while i < end:
+    while True:
+        # only these characters change anything: jump from one to the next
+        m = _SPECIAL_RE.search(text, i, end)
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
         if ch == "\n":
             stack.clear()

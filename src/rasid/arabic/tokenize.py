@@ -34,6 +34,11 @@ TOKEN_RE = re.compile(
     r"|(?P<num>\d+(?:[.,٫٬]\d+)*)"
     r"|(?P<punct>[^\s])"
 )
+#: the same tokens without the group names: `tokenize` reads the strings alone (no match
+#: objects) and finds each one's offset, since only white space lies between two tokens
+_SURFACE_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", TOKEN_RE.pattern))
+_ARTICLE_RE = re.compile(r"^([وف]?)([بك]?)ال(.+)$")
+_LIL_RE = re.compile(r"^([وف]?)لل(.+)$")
 _PREPS = "بلك"
 _CONJ = "وف"
 
@@ -98,13 +103,13 @@ def split_proclitics(norm: str, freq: Any = None) -> tuple[str, bool, str]:
     read (``get``), `load_wordfreq` unless given."""
     freq = load_wordfreq() if freq is None else freq
     # conjunction? preposition? + article: وبال، فال، بال، كال، وال، ال، لل، ولل
-    m = re.match(r"^([وف]?)([بك]?)ال(.+)$", norm)
+    m = _ARTICLE_RE.match(norm)
     if m and len(m.group(3)) >= 2:
         rest = m.group(3)
         clitic = m.group(1) + m.group(2)
         if len(rest) >= 3 or freq.get("ال" + rest, 0) >= 20 or not clitic:
             return clitic, True, "ال" + rest
-    m = re.match(r"^([وف]?)لل(.+)$", norm)
+    m = _LIL_RE.match(norm)
     if m and len(m.group(2)) >= 2:
         rest = m.group(2)
         if freq.get("ال" + rest, 0) >= 5 or (not freq and len(rest) >= 3):
@@ -134,17 +139,27 @@ def _base_start(text: str, start: int, n_clitic_chars: int) -> int:
     return start
 
 
+@lru_cache(maxsize=30_000)
+def analyse_token(surface: str) -> tuple[str, str, str, bool, str, int]:
+    """``(kind, norm, clitic, article, base, base offset)`` of a token as written: what a
+    token holds besides its offsets (the base offset is relative to its start). Fixed per
+    form, so each form is analysed once while it stays in the cache."""
+    kind = TOKEN_RE.match(surface).lastgroup or "punct"  # type: ignore[union-attr]
+    norm = normalize_name(surface)
+    if kind != "word":
+        return kind, norm, "", False, norm, 0
+    clitic, article, base = split_proclitics(norm)
+    return kind, norm, clitic, article, base, _base_start(surface, 0, len(clitic))
+
+
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens with offsets into `text`."""
     tokens: list[Token] = []
-    for m in TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "punct"
-        surface = m.group()
-        norm = normalize_name(surface)
-        if kind == "word":
-            clitic, article, base = split_proclitics(norm)
-            bstart = _base_start(surface, m.start(), len(clitic))
-            tokens.append(Token(m.start(), m.end(), surface, kind, norm, clitic, article, base, bstart))
-        else:
-            tokens.append(Token(m.start(), m.end(), surface, kind, norm, "", False, norm, m.start()))
+    append, find = tokens.append, text.find
+    end = 0
+    for surface in _SURFACE_RE.findall(text):
+        start = find(surface, end)  # white space only between `end` and the token
+        end = start + len(surface)
+        a = analyse_token(surface)
+        append(Token(start, end, surface, a[0], a[1], a[2], a[3], a[4], start + a[5]))
     return tokens

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..arabic.tokenize import Token, tokenize
+from ..arabic.tokenize import tokenize
 from ..doc import Document, Span
 from .names import normalize_entity_name
 from .roles import load_roles
@@ -48,6 +48,7 @@ class Office:
         return f"{self.text} = {self.holder} {self.start or '…'}..{self.end or '…'} ({self.source})"
 
 
+@lru_cache(maxsize=30_000)
 def normalize_office_word(word: str) -> str:
     w = normalize_entity_name(word).replace(" ", "")
     if w.startswith("لل") and len(w) > 4:
@@ -112,10 +113,6 @@ def find_holder_latin(name: str) -> str | None:
     return _holder_latin().get(normalize_entity_name(name))
 
 
-def _word_key(token: Token) -> str:
-    return normalize_office_word(token.base or token.text) if token.is_word else ""
-
-
 @lru_cache(maxsize=1)
 def _office_prefixes() -> frozenset[str]:
     out = set()
@@ -144,7 +141,7 @@ def find_office_mentions(doc: Document, spans: list[Span]) -> list[Span]:
     (attrs ``office`` key and ``role`` as written). Known offices (the shipped table) and
     learnable ones (`is_learnable_office`) are found, the longest phrase first."""
     tokens = doc.tokens or tokenize(doc.text)
-    keys = [_word_key(t) for t in tokens]
+    keys = [normalize_office_word(t.base or t.text) if t.kind == "word" else "" for t in tokens]
     starts = sorted(s.start for s in spans)
     taken = sorted((s.start, s.end) for s in spans)
     prefixes = _office_prefixes()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..arabic.tokenize import load_wordfreq
@@ -74,17 +75,20 @@ class Hit:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def word_forms(tok) -> set[str]:
-    """The token's readings without و/ف, prepositions and the article."""
-    out = set()
-    for w in strip_clitics(tok.norm):
-        out.add(w)
-        out.add(strip_article(w))
-    if len(tok.norm) == 3 and tok.norm[0] in "وف":
-        out.add(tok.norm[1:])  # وقد، ولم، فلا
-    return out
+@lru_cache(maxsize=30_000)
+def forms_of(norm: str) -> tuple[str, ...]:
+    """A normalised word's readings without و/ف, prepositions and the article, in the
+    order found; cached per word (every article repeats them) as a tuple of strings, which
+    the collector stops visiting."""
+    out = {}
+    for w in strip_clitics(norm):
+        out[w] = out[strip_article(w)] = None
+    if len(norm) == 3 and norm[0] in "وف":
+        out[norm[1:]] = None  # وقد، ولم، فلا
+    return tuple(out)
 
 
+@lru_cache(maxsize=30_000)
 def lexicon_trigger(norm: str) -> Trigger | None:
     """The lexicon entry of the longest form of the word that the entry admits (exact
     forms only, no article), a stop form included; None when no form is in the lexicon."""
@@ -96,17 +100,16 @@ def lexicon_trigger(norm: str) -> Trigger | None:
     return None
 
 
-def match_trigger(tokens, i: int, forms_at, lexicon=lexicon_trigger) -> Trigger | None:
+def match_trigger(tokens, i: int, forms_at) -> Trigger | None:
     """The trigger the word at i is, or None. The longest form found decides: when its
     neighbour conditions fail, shorter readings are not tried (تظاهرة اقتصادية is no
-    تظاهر). `lexicon`: ``lexicon_trigger`` or a memo of it."""
-    trig = lexicon(tokens[i].norm)
+    تظاهر)."""
+    trig = lexicon_trigger(tokens[i].norm)
     if trig is None or trig.type == "-":  # a stop form: not a trigger (احتجاجا = in protest)
         return None
-    nxt = set().union(*(forms_at(j) for j in (i + 1, i + 2)))
-    prv = forms_at(i - 1)
-    if trig.next and not (trig.next & nxt):
+    if trig.next and not (trig.next & set().union(*(forms_at(j) for j in (i + 1, i + 2)))):
         return None
+    prv = forms_at(i - 1)
     if trig.notnext and trig.notnext & forms_at(i + 1):
         return None
     if trig.prev and not (trig.prev & prv):
@@ -127,16 +130,10 @@ def extract_events(doc: Document) -> list[Span]:
         if j < 0 or j >= len(tokens) or tokens[j].kind != "word":
             return set()
         norm = tokens[j].norm
-        if norm not in cache:
-            cache[norm] = word_forms(tokens[j])
-        return cache[norm]
-
-    triggers: dict[str, Trigger | None] = {}
-
-    def lexicon(norm: str) -> Trigger | None:
-        if norm not in triggers:
-            triggers[norm] = lexicon_trigger(norm)
-        return triggers[norm]
+        forms = cache.get(norm)
+        if forms is None:
+            forms = cache[norm] = set(forms_of(norm))
+        return forms
 
     entities = doc.layers.get("entities", [])
     places = [p for p in doc.layers.get("places", []) if p.attrs.get("relation") != "demonym"]
@@ -155,7 +152,7 @@ def extract_events(doc: Document) -> list[Span]:
             ti += 1
         idx = range(first, ti)
         s_ents = entity_index.between(sent.start, sent.end)
-        hits = find_hits(tokens, idx, forms_at, cues, lexicon)
+        hits = find_hits(tokens, idx, forms_at, cues)
         if hits:
             at = {h.index for h in hits} | {j for h in hits for j in h.extra.pop("_idx", ())}
             args = collect_args(tokens, idx, forms_at, cues, s_ents, at, countries)
@@ -167,15 +164,12 @@ def extract_events(doc: Document) -> list[Span]:
     return events
 
 
-def find_hits(tokens, idx: range, forms_at, cues, lexicon=lexicon_trigger) -> list[Hit]:
-    sforms: set[str] = set()
-    for j in idx:
-        sforms |= forms_at(j)
+def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
     hits: list[Hit] = []
     for i in idx:
         if tokens[i].kind != "word":
             continue
-        trig = match_trigger(tokens, i, forms_at, lexicon)
+        trig = match_trigger(tokens, i, forms_at)
         if trig is None:
             continue
         if trig.context and not any(cues["context"] & forms_at(j) for j in idx if j != i):
@@ -185,6 +179,9 @@ def find_hits(tokens, idx: range, forms_at, cues, lexicon=lexicon_trigger) -> li
         hits.append(Hit(i, trig, tokens[i].start, tokens[i].end, trig.type, trig.mode, trig.weight))
     if not hits:
         return hits
+    sforms: set[str] = set()  # every reading of the sentence's words
+    for j in idx:
+        sforms |= forms_at(j)
     sports = bool(cues.get("sports", frozenset()) & sforms)
     accident = bool(cues.get("accident", frozenset()) & sforms)
     crime = bool(cues.get("crime", frozenset()) & sforms)

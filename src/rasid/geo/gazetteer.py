@@ -83,6 +83,9 @@ class Gazetteer:
         self.by_country: dict[str, Place] = {
             p.country: p for p in places if p.feature == "country"
         }
+        #: what callers work out once per word form from this gazetteer, by name
+        #: (``rasid.geo.resolve.memo_of``)
+        self.memos: dict[str, dict] = {}
 
     @staticmethod
     def _add(index: dict[str, list[int]], name: str, i: int) -> None:

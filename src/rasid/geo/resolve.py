@@ -149,13 +149,34 @@ def convert_nisba(base: str) -> str | None:
     return None
 
 
-def find_candidates(gaz: Gazetteer, key: str) -> list[tuple[Place, float]]:
-    """Lookup; country entries only on an exact match (not السورية -> سورية)."""
-    return [(p, w) for p, w in gaz.lookup(key, normalized=True)
-            if w >= 1.0 or p.feature not in ("country",)]
+#: entries of each per-word-form memo of a gazetteer (`memo_of`) before it starts again
+MEMO_SIZE = 30_000
+
+
+def memo_of(gaz: Gazetteer, name: str) -> dict:
+    """A memo kept with the gazetteer it reads, emptied when full (`MEMO_SIZE`): keyed by
+    strings, not by the gazetteer, so that the collector has no key tuple to visit."""
+    memo = gaz.memos.setdefault(name, {})
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    return memo
+
+
+def find_candidates(gaz: Gazetteer, key: str) -> tuple[tuple[Place, float], ...]:
+    """Lookup; country entries only on an exact match (not السورية -> سورية). Kept per
+    key: the tagger asks for the same windows (في، من ...) in every article."""
+    memo = gaz.memos.get("candidates")
+    found = None if memo is None else memo.get(key)
+    if found is None:  # read and written once each: another thread may empty the memo
+        found = memo_of(gaz, "candidates")[key] = tuple(
+            (p, w) for p, w in gaz.lookup(key, normalized=True)
+            if w >= 1.0 or p.feature not in ("country",))
+    return found
 
 
 def _key_of(tokens, first: str | None = None) -> str:
+    if len(tokens) == 1:
+        return normalize_place(first or tokens[0].base)
     return normalize_place(" ".join([first or tokens[0].base] + [t.norm for t in tokens[1:]]))
 
 
@@ -343,10 +364,12 @@ def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
     lo = bisect_left(starts, m.start)
     while lo > 0 and tokens[lo - 1].end > m.start:
         lo -= 1
-    for stop in range(min(len(tokens), hi + gaz.max_words - 1), hi, -1):
+    last = min(len(tokens), hi + gaz.max_words - 1)
+    run = lo + 1 if lo < last and tokens[lo].kind == "word" else lo  # `_contiguous` up to here
+    while run < last and tokens[run].kind == "word" and not text[tokens[run - 1].end:tokens[run].start].strip():
+        run += 1
+    for stop in range(run, max(hi, lo), -1):
         sub = tokens[lo:stop]
-        if not sub or not _contiguous(text, sub):
-            continue
         key, start, cands = _lookup_tokens(text, sub, gaz)
         if cands and start == m.start:
             return Mention(start, sub[-1].end, key, "entity", cands)
@@ -419,23 +442,21 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     out: list[Mention] = []
     covered = _Coverage(covered)
     starts = [t.start for t in tokens]
-    may_start: dict[tuple[str, str], bool] = {}  # per text: its words repeat (في، من)
     i = 0
     n = len(tokens)
     while i < n:
         tok = tokens[i]
-        if tok.kind != "word" or covered.overlaps(tok.start, tok.end):
+        if tok.kind != "word":
             i += 1
             continue
-        forms = (tok.base, tok.norm if tok.clitic else "")
-        if forms not in may_start:
-            may_start[forms] = _may_start(tok, gaz)
-        if not may_start[forms]:
+        may_start, check = _first_word(gaz, tok.base, tok.norm if tok.clitic else "")
+        if not may_start or covered.overlaps(tok.start, tok.end):
             i += 1
             continue
         found = refused = None
         skip = 1
-        for size in range(_window_limit(text, tokens, i, min(gaz.max_words, n - i), inner), 0, -1):
+        for size in range(_window_limit(text, tokens, i, min(gaz.max_words, n - i), inner, check),
+                          0, -1):
             sub = tokens[i:i + size]
             if covered.overlaps(sub[-1].start, sub[-1].end):
                 continue
@@ -570,15 +591,13 @@ def _inner_phrases(gaz: Gazetteer) -> frozenset[str]:
     return frozenset(out)
 
 
-def _window_limit(text: str, tokens, i: int, limit: int, inner: frozenset[str]) -> int:
+def _window_limit(text: str, tokens, i: int, limit: int, inner: frozenset[str],
+                  check: bool = True) -> int:
     """How many tokens from `tokens[i]` (a word) a gazetteer window can take, at most
     `limit`: contiguous words whose normalised words after the first are in `inner`.
     Longer windows cannot match, so only these are looked up (same matches, fewer
-    lookups). When a first-word form of `_lookup_tokens` normalises to nothing the key is
-    the tail alone, and every window up to `limit` is tried."""
-    base = tokens[i].base
-    check = all(normalize_place(f) for f in (base, tokens[i].norm, *(
-        base[n:] for n in (1, 2) if len(base) - n >= 3)))
+    lookups). When a first-word form of `_lookup_tokens` normalises to nothing (`check`
+    false: `_first_word`) the key is the tail alone, and every window up to `limit` is tried."""
     size, tail = 1, []
     while size < limit:
         prev, tok = tokens[i + size - 1], tokens[i + size]
@@ -591,18 +610,30 @@ def _window_limit(text: str, tokens, i: int, limit: int, inner: frozenset[str]) 
     return size
 
 
-def _may_start(tok, gaz: Gazetteer) -> bool:
-    """Cheap filter: could a gazetteer name start at this token (in `_lookup_tokens`'
-    variants: as written, or without one or two proclitics)?"""
-    base = tok.base
-    if gaz.may_start_name(normalize_place(base)) or (
-            tok.clitic and gaz.may_start_name(normalize_place(tok.norm))):
-        return True
-    for k in (1, 2):
-        if len(base) - k >= 3 and is_proclitic(base[:k], base[k:]) \
-                and gaz.may_start_name(normalize_place(base[k:])):
-            return True
-    return False
+def _first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
+    """Of a word token (``base``; ``whole``: its ``norm`` when it has a proclitic, else
+    ""): whether a gazetteer name could start at it in `_lookup_tokens`' variants (as
+    written, or without one or two proclitics), and if so whether each of those first-word
+    forms normalises to something (`_window_limit`'s ``check``). Fixed per word form, so
+    kept."""
+    memo = gaz.memos.get("first words")
+    found = None if memo is None else memo.get((base, whole))
+    if found is None:
+        found = memo_of(gaz, "first words")[base, whole] = _read_first_word(gaz, base, whole)
+    return found
+
+
+def _read_first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
+    if not (gaz.may_start_name(normalize_place(base))
+            or (whole and gaz.may_start_name(normalize_place(whole)))
+            or any(len(base) - k >= 3 and is_proclitic(base[:k], base[k:])
+                   and gaz.may_start_name(normalize_place(base[k:])) for k in (1, 2))):
+        return _NO_START
+    forms = (base, whole or base, *(base[n:] for n in (1, 2) if len(base) - n >= 3))
+    return _START_CHECKED if all(normalize_place(f) for f in forms) else _START_UNCHECKED
+
+
+_NO_START, _START_CHECKED, _START_UNCHECKED = (False, True), (True, True), (True, False)
 
 
 #: words with the article that are no nouns an adjective could follow (شملت حتى الآن السعودية)
@@ -666,10 +697,10 @@ def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:
     out = []
     covered = _Coverage(covered)
     for tok in tokens:
-        if tok.kind != "word" or covered.overlaps(tok.start, tok.end):
+        if tok.kind != "word":
             continue
         iso = convert_nisba(tok.base)
-        if iso:
+        if iso and not covered.overlaps(tok.start, tok.end):
             out.append(Mention(tok.base_start, tok.end, normalize_place(tok.base), "demonym",
                                country=iso))
     return out

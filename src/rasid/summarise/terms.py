@@ -11,8 +11,11 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 
 from ..arabic.normalize import normalize_name
 from ..arabic.stem import stem_light10
@@ -71,17 +74,11 @@ def ensure_tokens(doc: Document) -> None:
 
 
 def group_tokens(tokens: list, sentences: list[Span]) -> list[list]:
-    """Tokens of each sentence (by offsets; tokens between sentences are dropped)."""
-    out: list[list] = [[] for _ in sentences]
-    j = 0
-    for tok in tokens:
-        while j < len(sentences) and sentences[j].end <= tok.start:
-            j += 1
-        if j == len(sentences):
-            break
-        if sentences[j].start <= tok.start:
-            out[j].append(tok)
-    return out
+    """Tokens of each sentence (by offsets; tokens between sentences are dropped). The
+    sentences are in text order and do not overlap (`split_sentences`), so each one's tokens
+    are those that start inside it: one slice each, found by bisection."""
+    starts = [tok.start for tok in tokens]
+    return [tokens[bisect_left(starts, s.start):bisect_left(starts, s.end)] for s in sentences]
 
 
 def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, float]]]:
@@ -91,12 +88,25 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
     for sent, toks in zip(doc.sentences, group_tokens(doc.tokens, doc.sentences)):
         vec: dict[str, float] = {}
         for tok in toks:
-            if tok.kind != "word" or is_stopword(tok) or len(tok.base or tok.norm) < 2:
+            if tok.kind != "word":
                 continue
-            k = convert_term(tok)
-            vec[k] = vec.get(k, 0.0) + compute_idf(tok.norm)
+            term = _weighted_term(tok.norm, tok.base)
+            if term is not None:
+                k, idf = term
+                vec[k] = vec.get(k, 0.0) + idf
         result.append((sent, toks, vec))
     return result
+
+
+@lru_cache(maxsize=30_000)
+def _weighted_term(norm: str, base: str) -> tuple[str, float] | None:
+    """``(term key, IDF)`` of a word token (its ``norm`` and ``base``), None for a stopword or
+    a one-letter word: fixed per word form, so cached."""
+    sw = load_stopwords()
+    word = base or norm
+    if norm in sw or word in sw or len(word) < 2:
+        return None
+    return _key(word), compute_idf(norm)
 
 
 def compute_cosine(a: dict[str, float], b: dict[str, float], norm_b: float | None = None,
@@ -108,7 +118,7 @@ def compute_cosine(a: dict[str, float], b: dict[str, float], norm_b: float | Non
         return 0.0
     if len(a) > len(b):
         a, b, norm_a, norm_b = b, a, norm_b, norm_a
-    dot = sum(v * b[k] for k, v in a.items() if k in b)  # a term b lacks adds 0.0: the same sum
+    dot = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))  # a term b lacks adds 0.0
     if dot == 0.0:
         return 0.0
     na = compute_norm(a) if norm_a is None else norm_a
