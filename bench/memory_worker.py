@@ -262,7 +262,7 @@ def main() -> None:
     from rasid.stages.ner import load_tagger
     tagger = load_tagger()
     for i, net in enumerate(tagger.nets):
-        for attr in ("_token_cache", "_char_cache"):
+        for attr in ("_token_rows",):
             cache = getattr(net, attr)
             size = len(cache)
             cache.clear()

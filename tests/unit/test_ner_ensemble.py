@@ -411,6 +411,11 @@ def test_token_caches_are_bounded():
     assert sorted(cache.index) == ["a", "b", "d", "e"]  # c, unused since the first call, went
     assert cache.take(["b", "d", "e"], ["BB", "D", "E"]).tolist() == [[66, 2], [68, 1], [69, 1]]
     assert computed[-1] == ["E"]
+    # cleared (bench/memory_worker.py's report): nothing kept, the same rows computed again
+    assert len(cache) == 4
+    cache.clear()
+    assert len(cache) == 0 and cache.rows is None
+    assert cache.take(["e", "b"], ["E", "BB"]).tolist() == [[69, 1], [66, 2]] and computed[-1] == ["E", "BB"]
 
 
 def test_character_vectors_equal_the_convolution(tagger, sentences):

@@ -302,6 +302,14 @@ class RowCache:
         self._used = np.zeros(0, np.int64)  # the call that last asked for each row
         self._calls = 0
 
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def clear(self) -> None:
+        """Forget every row (and give back the matrix)."""
+        self.index, self.rows, self._keys = {}, None, []
+        self._used = np.zeros(0, np.int64)
+
     def take(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
         ids = self.ids(tokens, infos)  # first: it may replace `rows`
         return self.rows[ids]
