@@ -196,15 +196,21 @@ def _range(s: dt.date, e: dt.date, relative: bool, calendar: str = "gregorian", 
     return _attrs(f"{a}/{b}", "range", relative, calendar, range_start=a, range_end=b, **extra)
 
 
+def _written_or_placed_year(g: dict[str, Any], hm: int, d: int | None, pub: dt.date | None) -> int | None:
+    """The Hijri year a range gives (its ``y`` group), else the year the collection date
+    places month `hm` (day `d`) in, else None (no year and no date)."""
+    if g.get("y"):
+        return int(g["y"])
+    return None if pub is None else _hijri_year_for(hm, d, g.get("rel"), pub)
+
+
 def _resolve_range_days_h(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """من 3 إلى 7 رمضان، 10-12 شوال 1436هـ: one Gregorian interval."""
     hm = _month_of(g["hm"])[0]
     d1, d2 = int(g["d1"]), int(g["d2"])
     if not (1 <= d1 < d2 <= 30):
         return None
-    hy = int(g["y"]) if g.get("y") else None
-    if hy is None and pub is not None:
-        hy = _hijri_year_for(hm, d1, g.get("rel"), pub)
+    hy = _written_or_placed_year(g, hm, d1, pub)
     if hy is None:
         return _attrs(None, "range", True, "hijri")
     if not 1300 <= hy <= 1600:
@@ -287,9 +293,7 @@ def _resolve_range_months_h(g: dict[str, Any], pub: dt.date | None) -> dict[str,
     ha, hb = _month_of(g["ha"])[0], _month_of(g["hb"])[0]
     if ha == hb:
         return None
-    y2 = int(g["y"]) if g.get("y") else None
-    if y2 is None and pub is not None:
-        y2 = _hijri_year_for(hb, None, g.get("rel"), pub)
+    y2 = _written_or_placed_year(g, hb, None, pub)
     if y2 is None:
         return _attrs(None, "range", True, "hijri")
     y1 = y2 - 1 if ha > hb else y2
