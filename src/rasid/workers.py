@@ -41,7 +41,7 @@ import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .doc import Document
 
@@ -110,18 +110,28 @@ def build_template() -> None:
     as one process would."""
     global _WORKER_PIPELINE, _WORKER_PREPARERS, FROM_TEMPLATE
     from .archive_steps import build_document_preparers
-    from .ingest.files import SAMPLE_DIR
     from .stages import DEFAULT_STAGES, build_pipeline
 
     try:
         _WORKER_PIPELINE = build_pipeline(DEFAULT_STAGES)
         _WORKER_PREPARERS = build_document_preparers()
-        text = (SAMPLE_DIR / "paris-2015.txt").read_text(encoding="utf-8")
-        analyse_and_prepare(Document(text=text, title="warm-up"))
+        warm_and_freeze(analyse_and_prepare)
     except Exception:
         _WORKER_PIPELINE, _WORKER_PREPARERS = None, []
         return
     FROM_TEMPLATE = True
+
+
+def warm_and_freeze(analyse: Callable[[Document], Any]) -> None:
+    """Analyse the shipped sample article with `analyse` (so that every model, table and
+    cache a stage loads on first use is loaded), then freeze what is in memory
+    (``gc.freeze``: the collector no longer visits, so no longer writes to, the pages that
+    processes forked from this one share). Used by the template here and by the Spark
+    worker daemon (`rasid.batch.analyse.warm_pipeline`)."""
+    from .ingest.files import SAMPLE_DIR
+
+    text = (SAMPLE_DIR / "paris-2015.txt").read_text(encoding="utf-8")
+    analyse(Document(text=text, title="warm-up"))
     gc.collect()
     gc.freeze()
 

@@ -10,7 +10,6 @@ thousands of shingles."""
 from __future__ import annotations
 
 import functools
-import gc
 import gzip
 import io
 import json
@@ -52,16 +51,13 @@ def get_pipeline(stages: tuple[str, ...], built: Any = None) -> Any:
 
 
 def warm_pipeline(stages: tuple[str, ...]) -> None:
-    """Build the pipeline of `stages` in this process and analyse the shipped sample article
-    with it, through the conversion to output rows, so that every model, table and cache a
-    stage loads on first use is loaded; then freeze what is in memory (``gc.freeze``: the
-    collector no longer visits, so no longer writes to, pages that forked workers share)."""
-    from ..ingest.files import SAMPLE_DIR
+    """Build the pipeline of `stages` in this process, analyse the shipped sample article
+    with it through the conversion to output rows, and freeze what is in memory, as the
+    ingest workers' template does (`rasid.workers.warm_and_freeze`)."""
+    from ..workers import warm_and_freeze
 
-    text = (SAMPLE_DIR / "paris-2015.txt").read_text(encoding="utf-8")
-    convert_output(get_pipeline(stages)(Document(text=text, title="warm-up")))
-    gc.collect()
-    gc.freeze()
+    pipeline = get_pipeline(stages)
+    warm_and_freeze(lambda doc: convert_output(pipeline(doc)))
 
 
 def read_file(file: str, data: bytes) -> Iterator[Document | Rejection]:
