@@ -14,6 +14,7 @@ import pytest
 from rasid.doc import MAX_ARTICLE_CHARS, Document
 from rasid.ingest import Rejection, read_paths
 from rasid.monitor import Monitor
+from rasid.ingest.records import MAX_LINE_BYTES
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 SAMPLE = RESOURCES / "saudinewsnet-sample.jsonl"
@@ -86,16 +87,19 @@ def test_compressed_files_are_bounded_by_their_decompressed_size(tmp_path, lines
     bomb = tmp_path / "bomb.jsonl.gz"
     with gzip.open(bomb, "wb") as out:
         out.write((lines[0] + "\n").encode())
-        out.write(b" " * 3_000_000 + b"\n")  # compresses to a few KB
+        out.write(b" " * (MAX_LINE_BYTES + 1) + b"\n")  # one line that expands past the line limit
         out.write((lines[1] + "\n").encode())
     assert bomb.stat().st_size < 100_000
     after = tmp_path / "z.jsonl"
     after.write_text(lines[2] + "\n", encoding="utf-8")
     items = list(read_paths([bomb, after], max_bytes=1_000_000))
-    kinds = [type(i).__name__ for i in items]
-    assert kinds[0] == "Document" and kinds[-1] == "Document"  # the next file is still read
-    [stop] = [i for i in items if isinstance(i, Rejection)]
-    assert str(bomb) in stop.origin and "1000000" in stop.reason
+    # the line is skipped unread, the records around it and the next file are kept
+    assert [type(i).__name__ for i in items] == ["Document", "Rejection", "Document", "Document"]
+    assert items[1].origin == f"{bomb}:2" and "line too long" in items[1].reason
+    array = tmp_path / "array.json.gz"  # one JSON document is read whole: bounded by max_bytes
+    array.write_bytes(gzip.compress(b"[" + b" " * 3_000_000 + b"]"))
+    [stop] = list(read_paths([array], max_bytes=1_000_000))
+    assert "over 1000000 bytes" in stop.reason
     gz = tmp_path / "page.html.gz"
     gz.write_bytes(gzip.compress(b"<html>" + b" " * 3_000_000 + b"</html>"))
     from rasid.ingest.files import read_bytes

@@ -171,19 +171,39 @@ def test_legacy_jsonl_lines(tmp_path):
 # -- bad inputs -------------------------------------------------------------------------
 
 def test_oversized_file_rejected_without_reading(tmp_path):
-    big = tmp_path / "huge.jsonl"
-    with open(big, "wb") as out:
-        out.truncate(60 * 1024 * 1024)  # sparse: 60 MB of NUL bytes, nothing written
     big_txt = tmp_path / "huge.txt"
     with open(big_txt, "wb") as out:
+        out.truncate(60 * 1024 * 1024)  # sparse: 60 MB of NUL bytes, nothing written
+    big_html = tmp_path / "huge.html"
+    with open(big_html, "wb") as out:
         out.truncate(50 * 1024 * 1024 + 1)
-    items = list(read_paths([big, big_txt, SAMPLE]))
+    items = list(read_paths([big_txt, big_html, SAMPLE]))
     assert kinds(items[:2]) == ["R", "R"]
     # rejected for its size, not for its (unread) NUL content
     assert items[0].reason == f"file too large: {60 * 1024 * 1024} bytes, limit {50 * 1024 * 1024}"
     assert items[1].reason.startswith("file too large")
-    assert items[0].origin == str(big)
+    assert items[0].origin == str(big_txt)
     assert len(items) == 22  # the rest of the batch still comes
+
+
+def test_json_lines_of_any_size_are_read_record_by_record(tmp_path):
+    """The file limit bounds what is read whole; a JSON Lines file (plain or gzip) is a
+    stream of records, so one far over `max_bytes` is read, not rejected."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()[:20]
+    path = tmp_path / "month.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gz = tmp_path / "month.jsonl.gz"
+    gz.write_bytes(gzip.compress(path.read_bytes()))
+    limit = len(lines[0].encode("utf-8")) * 3
+    assert path.stat().st_size > limit
+    for item in (path, gz):
+        docs = list(read_paths([item], max_bytes=limit))
+        assert kinds(docs) == ["D"] * 20
+        assert docs[-1].title == json.loads(lines[-1])["title"]
+    array = tmp_path / "month.json"
+    array.write_text("[" + ",".join(lines) + "]", encoding="utf-8")
+    [rejection] = list(read_paths([array], max_bytes=limit))  # one JSON document is read whole
+    assert "JSON document too large" in rejection.reason
 
 
 def test_size_limit_is_configurable(tmp_path, seed_text):

@@ -5,8 +5,12 @@ files are dispatched by extension; files with other extensions are skipped in a 
 sniffed by content when named directly. Standard input is sniffed: JSON Lines / JSON,
 HTML, RSS/Atom, WARC, gzip of any of these, or a plain-text article.
 
-Before reading, a file larger than `max_bytes` (default 50 MB) is rejected from its size
-on disk, and a file whose first bytes hold NUL bytes is rejected as binary.
+A file read whole (text, HTML, feed) larger than `max_bytes` (default 50 MB) is rejected
+from its size on disk before reading, and a file whose first bytes hold NUL bytes is rejected
+as binary. JSON Lines and WARC files, gzip or not, are read record by record in constant
+memory, so they may be of any size: each JSON line is bounded by `MAX_LINE_BYTES`, each WARC
+record and a JSON file holding one array or object (read whole) by `max_bytes`. A month of
+news in one 100 MB JSON Lines file is one input, not a rejection.
 """
 from __future__ import annotations
 
@@ -99,10 +103,10 @@ def read_path(path: str | Path, *, field_map: dict[str, str] | None = None,
     except OSError as exc:
         yield Rejection(name, f"cannot read: {exc.strerror or exc}")
         return
-    if size > max_bytes:
+    kind = kind_of(path)
+    if size > max_bytes and kind not in _COMPRESSED:
         yield Rejection(name, f"file too large: {size} bytes, limit {max_bytes}")
         return
-    kind = kind_of(path)
     if kind is None and not sniff:
         yield Rejection(name, "unsupported file type")
         return
@@ -111,7 +115,7 @@ def read_path(path: str | Path, *, field_map: dict[str, str] | None = None,
             if kind == "warc":
                 yield from read_warc(path, max_record_bytes=max_bytes)
             else:
-                with open_maybe_gzip(path, max_bytes) as probe:
+                with open_maybe_gzip(path) as probe:
                     head = probe.read(_SNIFF_BYTES)
                 if is_binary(head) and sniff_kind(head) != "json":
                     # a NUL in one JSON line rejects that line only

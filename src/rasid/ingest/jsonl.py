@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import html
-import io
 import json
 import zlib
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 from ..doc import Document
 from .encoding import decode_bytes
-from .records import (MAX_BYTES, MAX_LINE_BYTES, IngestError, LimitedReader, Rejection, apply_published,
+from .records import (MAX_BYTES, MAX_LINE_BYTES, IngestError, Rejection, apply_published,
                       read_lines_bounded)
 
 # rasid field -> input field names tried in order.
@@ -40,23 +39,23 @@ FIELDS = tuple(FIELD_ALIASES)
 
 def read_jsonl(path: str | Path, field_map: dict[str, str] | None = None, *,
                max_bytes: int = MAX_BYTES, max_line: int = MAX_LINE_BYTES) -> Iterator[Document | Rejection]:
-    """Read a ``.jsonl``/``.ndjson``/``.json`` file, gzip-compressed or not (then at most
-    `max_bytes` once decompressed). A JSON file holding one array (or one object) is read
-    as a list of records."""
+    """Read a ``.jsonl``/``.ndjson``/``.json`` file, gzip-compressed or not, of any size: JSON
+    Lines are read line by line (each at most `max_line` bytes, decompressed). A JSON file
+    holding one array (or one object) is read whole, so at most `max_bytes` of it, and
+    yields its list of records."""
     path = Path(path)
     field_map = check_field_map(field_map)
-    with open_maybe_gzip(path, max_bytes) as stream:
+    with open_maybe_gzip(path) as stream:
         yield from read_json_stream(stream, str(path), field_map, max_bytes=max_bytes, max_line=max_line)
 
 
-def open_maybe_gzip(path: Path, max_bytes: int = MAX_BYTES) -> BinaryIO:
-    """The file's bytes; a gzip file is decompressed as it is read, and reading past
-    `max_bytes` of decompressed data raises `IngestError`."""
+def open_maybe_gzip(path: Path) -> BinaryIO:
+    """The file's bytes; a gzip file is decompressed as it is read (what a reader holds is
+    bounded by its own record limits, not here)."""
     with open(path, "rb") as probe:
         magic = probe.read(2)
     if magic == b"\x1f\x8b":
-        limited = LimitedReader(gzip.open(path, "rb"), max_bytes, "decompressed file")  # type: ignore[arg-type]
-        return io.BufferedReader(limited)  # type: ignore[return-value]
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     return open(path, "rb")
 
 

@@ -6,7 +6,6 @@ with the rest of the batch.
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -61,29 +60,6 @@ def gunzip_bounded(data: bytes, max_bytes: int = MAX_BYTES) -> bytes:
         if rest[:2] != b"\x1f\x8b":  # trailing bytes that are not another member: ignored, as gzip does
             break
     return bytes(out)
-
-
-class LimitedReader(io.RawIOBase):
-    """A binary stream that raises `IngestError` once more than `max_bytes` were read
-    from it: the bound on what a compressed file (or standard input) may expand to."""
-
-    def __init__(self, stream: BinaryIO, max_bytes: int, what: str):
-        self._stream, self._left, self._max, self._what = stream, max_bytes, max_bytes, what
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:  # type: ignore[override]
-        chunk = self._stream.read(min(len(b), self._left + 1))
-        if len(chunk) > self._left:
-            raise IngestError(f"{self._what} too large: over {self._max} bytes")
-        self._left -= len(chunk)
-        b[:len(chunk)] = chunk
-        return len(chunk)
-
-    def close(self) -> None:
-        self._stream.close()
-        super().close()
 
 
 def read_lines_bounded(stream: BinaryIO, max_line: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
