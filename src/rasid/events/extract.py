@@ -88,10 +88,31 @@ def forms_of(norm: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _trigger_grams() -> tuple[frozenset[str], tuple[str, ...]]:
+    """What a word must contain for one of its `find_forms` to be in the lexicon: every
+    form is a substring of the word, or ا + one (استـ), so the word holds the first three
+    letters of such a form (or a whole form shorter than that) somewhere."""
+    grams, short = set(), set()
+    for key in load_triggers():
+        for part in (key, key[1:]) if key.startswith("ا") else (key,):
+            (grams.add(part[:3]) if len(part) >= 3 else short.add(part))
+    return frozenset(grams), tuple(short)
+
+
+def may_be_trigger(norm: str) -> bool:
+    """False when no form of the word can be in the lexicon (`_trigger_grams`): most words,
+    answered with a few set lookups instead of every form `find_forms` makes."""
+    grams, short = _trigger_grams()
+    return any(norm[i:i + 3] in grams for i in range(len(norm) - 2)) or any(s in norm for s in short)
+
+
 @lru_cache(maxsize=30_000)
 def lexicon_trigger(norm: str) -> Trigger | None:
     """The lexicon entry of the longest form of the word that the entry admits (exact
     forms only, no article), a stop form included; None when no form is in the lexicon."""
+    if not may_be_trigger(norm):
+        return None
     table = load_triggers()
     for form, exact, art in find_forms(norm):
         trig = table.get(form)
@@ -144,6 +165,7 @@ def extract_events(doc: Document) -> list[Span]:
     events: list[Span] = []
     ti = 0
     prev_orgs: list[Span] = []
+    candidates = trigger_candidates(tokens)
     for sno, sent in enumerate(doc.sentences):
         while ti < len(tokens) and tokens[ti].start < sent.start:
             ti += 1
@@ -152,7 +174,8 @@ def extract_events(doc: Document) -> list[Span]:
             ti += 1
         idx = range(first, ti)
         s_ents = entity_index.between(sent.start, sent.end)
-        hits = find_hits(tokens, idx, forms_at, cues)
+        in_sentence = candidates[bisect_left(candidates, first):bisect_left(candidates, ti)]
+        hits = find_hits(tokens, idx, forms_at, cues, in_sentence) if in_sentence else []
         if hits:
             at = {h.index for h in hits} | {j for h in hits for j in h.extra.pop("_idx", ())}
             args = collect_args(tokens, idx, forms_at, cues, s_ents, at, countries)
@@ -164,11 +187,23 @@ def extract_events(doc: Document) -> list[Span]:
     return events
 
 
-def find_hits(tokens, idx: range, forms_at, cues) -> list[Hit]:
+def trigger_candidates(tokens) -> list[int]:
+    """Indices of the words whose lexicon entry is a trigger (`lexicon_trigger`, not a stop
+    form): the only words `match_trigger` can take, so a sentence without one has no hit."""
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.kind == "word":
+            trig = lexicon_trigger(tok.norm)
+            if trig is not None and trig.type != "-":
+                out.append(i)
+    return out
+
+
+def find_hits(tokens, idx: range, forms_at, cues, candidates: list[int]) -> list[Hit]:
+    """The sentence's events (`idx`: its token indices; `candidates`: those of
+    `trigger_candidates` among them)."""
     hits: list[Hit] = []
-    for i in idx:
-        if tokens[i].kind != "word":
-            continue
+    for i in candidates:
         trig = match_trigger(tokens, i, forms_at)
         if trig is None:
             continue

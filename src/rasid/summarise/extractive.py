@@ -121,10 +121,12 @@ def select_mmr(cands: list, k: int, lam: float, max_sim: float) -> list:
     lo = min(c.score for c in pool)
     span = (hi - lo) or 1.0
     chosen: list = []
+    norms = {id(c): compute_norm(c.vec) for c in pool}
+    sims: dict[int, float] = {}  # a candidate's largest cosine to the chosen ones
     while pool and len(chosen) < k:
         best, best_val = None, -math.inf
         for c in pool:
-            sim = max((compute_cosine(c.vec, s.vec) for s in chosen), default=0.0)
+            sim = sims.get(id(c), 0.0)
             if sim >= max_sim:
                 continue
             val = lam * (c.score - lo) / span - (1 - lam) * sim
@@ -134,6 +136,9 @@ def select_mmr(cands: list, k: int, lam: float, max_sim: float) -> list:
             break
         chosen.append(best)
         pool.remove(best)
+        for c in pool:  # each pair's cosine once, not again at every pick
+            sim = compute_cosine(c.vec, best.vec, norms[id(best)], norms[id(c)])
+            sims[id(c)] = max(sims[id(c)], sim) if id(c) in sims else sim
     return chosen
 
 

@@ -127,7 +127,8 @@ def compute_cosine(a: dict[str, float], b: dict[str, float], norm_b: float | Non
 
 
 def compute_norm(a: dict[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in a.values()))
+    values = a.values()
+    return math.sqrt(sum(map(mul, values, values)))  # the same products in the same order
 
 
 def add_vectors(vecs, weights=None) -> dict[str, float]:
