@@ -113,6 +113,8 @@ _TRIGGER_OF = {
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
 }
 WINDOW_BEFORE, WINDOW_AFTER = 80, 100
+#: the proclitics `_CLITIC` admits, one of them at least
+_CLITIC_RUN = _CLITIC.removesuffix("?")
 
 
 # بعد is one of the commonest words of news: it triggers only before a count or a unit
@@ -122,7 +124,15 @@ _AHEAD = rf"بعد\s+(?:\d|(?:{'|'.join(_NUMW)}|{'|'.join(_UNITS)})(?!\w))"
 def _triggers() -> dict[str, re.Pattern[str]]:
     _, greg, hij = _month_index()
     raw = {
-        "gmonth": greg, "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d", "year4": r"\d{4}",
+        # a month name as the patterns place it: after a non-letter (a space, a digit, a
+        # slash) or after proclitics at a word's start (بمارس، ولشهر), and before a
+        # non-letter, never inside a word: اب (August) and ماي (May) are in كتاب، ابو،
+        # انتخابات، ماية, and windows around those covered most of a text. A pattern may
+        # also write a month right before another month or a year word (يونيوحزيران،
+        # مارسالعام): the trigger keeps those too
+        "gmonth": rf"(?:{_B}{_CLITIC_RUN}|(?<![^\W\d_]))(?:{greg})"
+                  rf"(?:(?![^\W\d_])|(?={greg}|{_YEARW}))",
+        "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d", "year4": r"\d{4}",
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
         "relday": "امس|اليوم|غد|الليلة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
