@@ -70,7 +70,7 @@ def normalize_with_offsets(text: str, key: bool = False) -> tuple[str, list[int]
     """Normalise `text`; return it with the offset map back into `text`. The text is
     translated in one pass; the map is built from runs of offsets between the characters
     that are dropped or expanded (harakat, tatweel, ligatures), not character by character."""
-    table = _KEY_TABLE if key else _NAME_TABLE
+    table = KEY_TABLE if key else _NAME_TABLE
     offsets: list[int] = []
     pos = 0
     for m in _RESIZED_RE.finditer(text):
@@ -97,7 +97,8 @@ def _build_table(key: bool) -> dict[int, str | None]:
 
 
 _NAME_TABLE = _build_table(False)
-_KEY_TABLE = _build_table(True)
+#: `normalize_key`'s table (read by `rasid.geo.gazetteer.normalize_place`)
+KEY_TABLE = _build_table(True)
 # the characters whose normalised form is not one character (the same in both tables)
 _RESIZED_RE = re.compile("[" + "".join(
     re.escape(chr(cp)) for cp, out in _NAME_TABLE.items() if out is None or len(out) != 1) + "]")
@@ -110,7 +111,7 @@ def normalize_name(text: str) -> str:
 
 def normalize_key(text: str) -> str:
     """Normalised form used for search keys (also folds ة -> ه)."""
-    return text.translate(_KEY_TABLE)
+    return text.translate(KEY_TABLE)
 
 
 def strip_diacritics(text: str) -> str:
