@@ -20,7 +20,7 @@ from importlib import resources
 from ..doc import Document, Span
 from .acronyms import find_acronym_pairs
 from .aliases import AliasEntry, find_alias
-from .names import compare_names, normalize_entity_name, split_name
+from .names import NameMatch, compare_names, normalize_entity_name, split_name
 from .offices import find_office_holder, find_office_mentions
 from .roles import find_role, name_start_after, split_leading_role
 from .short_forms import add_headed_mentions, add_table_mentions, find_short_form_pairs
@@ -125,6 +125,14 @@ def _choose_cluster(clusters: list[Cluster], name: str, kind: str, alias: AliasE
     """The cluster a new distinct name joins (appended to `clusters` when it is new)."""
     target: Cluster | None = None
     recent = clusters[-MAX_COMPARED_CLUSTERS:]
+    compared: dict[str, NameMatch] = {}  # form -> compare_names(form, name, kind), asked once
+
+    def compare(form: str) -> NameMatch:
+        found = compared.get(form)
+        if found is None:
+            found = compared[form] = compare_names(form, name, kind)
+        return found
+
     if alias is not None:
         target = next((c for c in clusters if c.alias is alias), None)
         if target is None:
@@ -140,7 +148,7 @@ def _choose_cluster(clusters: list[Cluster], name: str, kind: str, alias: AliasE
                 continue
             forms = c.names + ([c.alias.canonical] if c.alias else [])
             for f in forms:
-                m = compare_names(f, name, kind)
+                m = compare(f)
                 if m.relation == "same" or (m.relation == "subset" and n_parts == 1):
                     matches.append(c)
                     if m.score > best_score:
@@ -154,8 +162,7 @@ def _choose_cluster(clusters: list[Cluster], name: str, kind: str, alias: AliasE
     if target is None:
         target = Cluster(len(clusters), kind, alias)
         if alias is None and n_parts == 1 and kind == "PER":
-            target.ambiguous = any(
-                compare_names(f, name, kind).relation == "subset" for c in recent for f in c.names)
+            target.ambiguous = any(compare(f).relation == "subset" for c in recent for f in c.names)
         clusters.append(target)
     return target
 
