@@ -105,8 +105,9 @@ def collect_args(tokens, idx: range, forms_at, cues, s_ents: list[Span],
     for j in idx:
         if j in covered or j in trigger_at or tokens[j].kind == "punct":
             continue
-        heads = forms_at(j) & cues["actor"]
-        quantity = tokens[j].kind == "num" or bool(forms_at(j) & QUANTITY)
+        forms = forms_at(j)
+        heads = forms & cues["actor"]
+        quantity = tokens[j].kind == "num" or bool(forms & QUANTITY)
         if not heads and not quantity:
             continue
         last = extend_phrase(tokens, j, idx, forms_at, cues, ent_at, quantity, trigger_at)

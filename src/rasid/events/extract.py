@@ -142,14 +142,17 @@ def match_trigger(tokens, i: int, forms_at) -> Trigger | None:
     return trig
 
 
+_NO_FORMS: frozenset[str] = frozenset()
+
+
 def extract_events(doc: Document) -> list[Span]:
     tokens = doc.tokens
     cues = load_cues()
     cache: dict[str, set[str]] = {}  # norm -> forms: a text repeats its words
 
-    def forms_at(j: int) -> set[str]:
+    def forms_at(j: int) -> set[str]:  # shared sets: read, never changed
         if j < 0 or j >= len(tokens) or tokens[j].kind != "word":
-            return set()
+            return _NO_FORMS
         norm = tokens[j].norm
         forms = cache.get(norm)
         if forms is None:
