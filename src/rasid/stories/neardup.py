@@ -44,6 +44,7 @@ MIN_CHARS = 120
 _rng = np.random.RandomState(20151113)  # fixed: signatures must be stable across runs
 _A = _rng.randint(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _rng.randint(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
+_B_COLUMN = _B[:, None]
 _SHIFT = np.uint64(32)
 _SPACES = re.compile(r"\s+")
 
@@ -68,9 +69,10 @@ def compute_signature(text: str) -> np.ndarray | None:
     hv = crcs[np.concatenate(([True], crcs[1:] != crcs[:-1]))].astype(np.uint64)
     # multiply-add-shift hashing: ((a*x + b) mod 2**64) >> 32, a odd (uint64 arithmetic
     # wraps); the shift keeps the order, so it is applied to the minimum only
-    phv = np.multiply.outer(hv, _A)
-    phv += _B
-    return (phv.min(axis=0) >> _SHIFT).astype(np.uint32)
+    # (one row per hash function: each row's minimum is over contiguous memory)
+    phv = np.multiply.outer(_A, hv)
+    phv += _B_COLUMN
+    return (phv.min(axis=1) >> _SHIFT).astype(np.uint32)
 
 
 def compute_shingle_crcs(norm: str, k: int = SHINGLE) -> np.ndarray:
