@@ -71,3 +71,33 @@ def test_stories(archive):
         {"إسطنبول": [sid], "زلزال": [sid, other]}
     assert archive.find_stories_by_terms(["زلزال"], "2015-06-30T00:00:00", 1) == {"زلزال": [sid]}
     assert archive.find_stories_by_entities([7], "2015-06-30T00:00:00", 10) == {7: [sid, other]}
+
+
+def test_band_matches_count_each_band_up_to_its_limit(archive):
+    """Every band is looked up with its own limit (one statement on SQLite, one arm per
+    band): three articles with one signature fill each band of it three times."""
+    docs = make_docs()[:4]
+    archive.add_documents(docs)
+    sigs = {d.id: compute_signature(d.text) for d in docs}
+    a, b, c, d = (x.id for x in docs)
+    for aid in (a, b, c):  # the same signature: the same 32 buckets
+        archive.add_signature(aid, sigs[a].astype("<u4").tobytes(), compute_band_keys(sigs[a]))
+    archive.add_signature(d, sigs[d].astype("<u4").tobytes(), compute_band_keys(sigs[d]))
+    assert archive.find_band_matches(compute_band_keys(sigs[a]), 50) == {a: 32, b: 32, c: 32}
+    two = archive.find_band_matches(compute_band_keys(sigs[a]), 2)
+    assert set(two) <= {a, b, c} and sum(two.values()) == 64 and max(two.values()) <= 32
+    mixed = compute_band_keys(sigs[a])[:5] + compute_band_keys(sigs[d])[5:]
+    assert archive.find_band_matches(mixed, 50) == {a: 5, b: 5, c: 5, d: 27}
+
+
+def test_latest_stories_of_many_keys(archive):
+    """More keys than one statement reads (`sql_stories.KEYS_PER_STATEMENT`): every key is
+    answered, in the order given, latest stories first."""
+    first = archive.create_story("أ", "2015-07-01T10:00:00", {"زلزال": 1.0}, ["زلزال", "تركيا"], [7])
+    second = archive.create_story("ب", "2015-07-01T12:00:00", {"زلزال": 1.0}, ["زلزال"], [7, 8])
+    terms = [f"كلمة{i}" for i in range(150)] + ["تركيا", "زلزال"]
+    got = archive.find_stories_by_terms(terms, "2015-06-30T00:00:00", 10)
+    assert got == {"تركيا": [first], "زلزال": [second, first]}
+    assert list(got) == ["تركيا", "زلزال"]
+    assert archive.find_stories_by_entities(list(range(100, 250)) + [8, 7], "2015-06-30T00:00:00", 1) == \
+        {8: [second], 7: [second]}

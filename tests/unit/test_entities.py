@@ -185,3 +185,33 @@ def test_name_keys_are_cached_and_cannot_be_changed_by_a_caller():
     assert compute_name_keys("محمد بن سلمان", "PER") == keys and "n:غيره" not in keys
     assert compute_name_keys("ولي العهد", "PER") == frozenset({"n:ولي العهد"})  # an office: its name only
     assert compute_name_keys("", "PER") == frozenset()
+
+
+def test_every_name_of_a_record_is_keyed_once_given():
+    """`_commit` gives the index only the keys of a record's forms it has not given before
+    (the index keeps the others): after articles naming one person three ways, the index
+    holds every key of every form of the record, as keying all of them each time would."""
+    from rasid.entities.resolver import compute_name_keys
+
+    class CountingIndex(type(EntityResolver().index)):
+        def __init__(self):
+            super().__init__()
+            self.given: list[set[str]] = []
+
+        def update(self, record, keys):
+            self.given.append(set(keys))
+            super().update(record, keys)
+
+    index = CountingIndex()
+    resolver = EntityResolver(index)
+    texts = [("قال الرئيس الفرنسي فرانسوا هولاند إن فرنسا في حرب.", "فرانسوا هولاند"),
+             ("وأكد أولاند أن الرد سيكون قاسيا.", "أولاند"),
+             ("وقال فرانسوا أولاند إن الرد سيكون قاسيا.", "فرانسوا أولاند"),
+             ("وأكد هولاند مجددا أن فرنسا في حرب.", "هولاند")]
+    records = [resolver.resolve(make_doc(t, [(name, "PER")], published="2015-11-14"))[0].record for t, name in texts]
+    assert len({r.id for r in records}) == 1
+    record = records[-1]
+    want = set().union(*(compute_name_keys(f, "PER") for f in record.aliases | {record.canonical}))
+    assert {k for k, ids in index.keys.items() if record.id in ids} == want
+    # the last article's update gave only the keys of its new form (none when it was known)
+    assert index.given[-1] <= compute_name_keys("هولاند", "PER") and len(index.given) == 4

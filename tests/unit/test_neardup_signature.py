@@ -31,3 +31,15 @@ def test_signature_is_the_minhash_definition_on_real_articles():
         assert got.dtype == np.uint32 and got.shape == (neardup.NUM_PERM,)
         assert np.array_equal(got, reference_signature(text))
     assert neardup.compute_signature("قصير") is None
+
+
+def test_shingle_crcs_are_zlib_crc32_of_each_shingle():
+    """The CRCs computed for every shingle at once (from the CRC's linearity) are
+    ``zlib.crc32`` of each shingle's UTF-8 bytes: Arabic (two bytes a letter), digits and
+    Latin (one), CJK (three) and an emoji (four) side by side."""
+    line = resources.files("rasid.sample").joinpath("saudinewsnet-200.jsonl").read_text("utf-8").splitlines()[7]
+    mixed = "ولي العهد 2015 في RIYADH مع 東京 و😀 " + json.loads(line)["content"][:400]
+    for text in (mixed, neardup.normalize_for_shingles(mixed), "😀😀😀😀😀", "abcde"):
+        got = neardup.compute_shingle_crcs(text)
+        want = [zlib.crc32(text[i:i + 5].encode("utf-8")) for i in range(len(text) - 4)]
+        assert got.tolist() == want

@@ -190,3 +190,32 @@ def test_cluster_metrics():
     assert (p, r) == (2 / 6, 1.0)
     p, r, _ = score_bcubed(gold, one)
     assert (p, r) == (0.5, 1.0)
+
+
+def test_doc_vector_is_its_definition_per_token():
+    """`compute_doc_vector` (word forms weighed once each: `weigh_word`) against its
+    definition token by token: stopwords and one-letter words left out, term = light10 stem
+    of the base, IDF = the largest of the term's words', title counted twice."""
+    import math
+
+    from rasid.arabic.tokenize import tokenize
+    from rasid.stories.tracker import compute_doc_vector
+    from rasid.summarise.terms import compute_idf, convert_term, is_stopword
+
+    def reference(doc):
+        tf, idf = {}, {}
+        words = [[t for t in tokenize(text) if t.kind == "word"] for text in (doc.title, doc.text)]
+        for toks, weight in ((words[0], 2.0), (words[1][:300], 1.0)):
+            for tok in toks:
+                if is_stopword(tok) or len(tok.base or tok.norm) < 2:
+                    continue
+                key = convert_term(tok)
+                tf[key] = tf.get(key, 0.0) + weight
+                idf[key] = max(idf.get(key, 0.0), compute_idf(tok.norm))
+        vec = sorted(((k, (1.0 + math.log(v)) * idf[k]) for k, v in tf.items()), key=lambda kv: (-kv[1], kv[0]))[:40]
+        norm = math.sqrt(sum(w * w for _, w in vec))
+        return {k: w / norm for k, w in vec}
+
+    for doc in (make(QUAKE, "زلزال في إسطنبول", "u1"), make(FOOTBALL, "الهلال بطلا للسوبر", "u2"),
+                make(QUAKE_FOLLOWUP, "ارتفاع حصيلة زلزال إسطنبول", "u3")):
+        assert compute_doc_vector(doc) == reference(doc)

@@ -271,6 +271,9 @@ class EntityResolver:
         self.layer = layer
         #: id(doc) -> (doc, its groups): made by `find_lookup_keys`, taken by `resolve`
         self._groups: dict[int, tuple[Document, list[_Group]]] = {}
+        #: record id -> the forms whose keys this resolver gave the index with it (`_commit`
+        #: gives only a record's new forms' keys: the index keeps the others)
+        self._keyed: dict[int, set[str]] = {}
 
     def _take_groups(self, doc: Document) -> list[_Group]:
         """`_groups_of(doc)`: those `find_lookup_keys` made for this very document (taken
@@ -347,13 +350,15 @@ class EntityResolver:
         if day:
             record.first_seen = min(filter(None, [record.first_seen, day]))
             record.last_seen = max(filter(None, [record.last_seen, day]))
+        forms = record.aliases | {record.canonical}
         keys = set()
-        for form in record.aliases | {record.canonical}:
+        for form in (forms if created else forms - self._keyed.get(record.id, set())):
             keys |= compute_name_keys(form, record.type)
         if created:
             self.index.add(record, keys)
         else:
             self.index.update(record, keys)
+        self._keyed[record.id] = forms
         for span in g.spans:
             span.attrs["entity_id"] = record.id
         reasons = {}

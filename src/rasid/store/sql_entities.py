@@ -131,6 +131,7 @@ class EntityRecordMethods:
         p = self._PARAM
         with self._atomic():
             stored = self._read_layers(list(spans))
+            rowids = self._find_entity_span_rowids(list(spans))
             layer_rows, span_rows, mention_rows, new_rows = [], [], [], []
             for article_id, items in spans.items():
                 if article_id not in stored:
@@ -154,15 +155,14 @@ class EntityRecordMethods:
                                   json.dumps(s["attrs"], ensure_ascii=False)) for s in added]
                 layers["entities"] = json.dumps(layer, ensure_ascii=False)
                 layer_rows.append((join_layers(layers), article_id))
-                span_rows += [(json.dumps(s["attrs"], ensure_ascii=False), article_id, s["start"],
-                               s["end"]) for s in items]
+                span_rows += [(json.dumps(s["attrs"], ensure_ascii=False), rowid) for s in items
+                              for rowid in rowids.get((article_id, s["start"], s["end"]), ())]
                 mention_rows += [(article_id, s["attrs"]["entity_id"], s["start"], s["end"],
                                   s.get("text") or "", s["attrs"].get("sentence"))
                                  for s in items if s["attrs"].get("entity_id")]
             self._executemany(f"UPDATE articles SET layers = {p} WHERE id = {p}", layer_rows)
             if span_rows:
-                self._executemany(f"UPDATE spans SET attrs = {p}{self._JSON_CAST} WHERE article_id = "
-                                  f"{p} AND layer = 'entities' AND start = {p} AND \"end\" = {p}",
+                self._executemany(f"UPDATE spans SET attrs = {p}{self._JSON_CAST} WHERE rowid = {p}",
                                   span_rows)
             if new_rows:
                 self._executemany('INSERT INTO spans (article_id, layer, start, "end", label, text, '
@@ -175,6 +175,19 @@ class EntityRecordMethods:
                 self._executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
                                   f"sentence) VALUES ({', '.join([p] * 6)})", mention_rows)
             self._remember_layers({aid: stored[aid] for aid in spans})
+
+    def _find_entity_span_rowids(self, ids: list[str]) -> dict[tuple[str, int, int], list[int]]:
+        """``{(article id, start, end): [rowid, ...]}`` of the stored entity spans of the
+        articles `ids` (one read per chunk), so that each span's update finds its row by rowid
+        instead of walking every entity span of its article."""
+        out: dict[tuple[str, int, int], list[int]] = {}
+        for chunk in self._chunks(ids):
+            cond, args = self._in("article_id", chunk)
+            for rowid, aid, start, end in self._rows(
+                    f'SELECT rowid, article_id, start, "end" FROM spans WHERE {cond} AND '
+                    "layer = 'entities'", args):
+                out.setdefault((aid, start, end), []).append(rowid)
+        return out
 
     def _read_layers(self, ids: list[str]) -> dict[str, dict[str, str]]:
         """Each stored article's layers, each layer's JSON (`join_layers`): those this

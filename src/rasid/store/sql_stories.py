@@ -10,20 +10,27 @@ import json
 from typing import Any, Iterable
 
 
+#: the most keys whose latest rows `_find_latest_per_key` reads in one statement
+KEYS_PER_STATEMENT = 100
+
+
 class StoryTrackingMethods:
     _PARAM = "?"
 
     def _find_latest_per_key(self, table: str, column: str, sql_type: str, keys: list,
                              since: str, limit: int) -> list[tuple[Any, int]]:
         """``(key, story_id)`` of the `limit` latest rows of `table` per key (``last_published
-        >= since``), key by key, latest first: here one statement per key (SQLite's are
-        cheap); `sql_type` is the key's SQL type (for an engine that sends an array)."""
+        >= since``), key by key, latest first: here each key's query is one arm of a UNION ALL,
+        in the keys' order (up to `KEYS_PER_STATEMENT` keys a statement); `sql_type` is the
+        key's SQL type (for an engine that sends an array)."""
         p = self._PARAM
+        arm = (f"SELECT * FROM (SELECT {p}, story_id FROM {table} WHERE {column} = {p} AND "
+               f"last_published >= {p} ORDER BY last_published DESC LIMIT {p})")
         out: list[tuple[Any, int]] = []
-        for key in keys:
-            out += [(key, r[0]) for r in self._rows(
-                f"SELECT story_id FROM {table} WHERE {column} = {p} AND last_published >= {p} "
-                f"ORDER BY last_published DESC LIMIT {p}", (key, since, limit))]
+        for i in range(0, len(keys), KEYS_PER_STATEMENT):
+            chunk = keys[i:i + KEYS_PER_STATEMENT]
+            out += self._rows(" UNION ALL ".join([arm] * len(chunk)),
+                              [x for key in chunk for x in (key, key, since, limit)])
         return out
 
     # -- near-duplicates -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ it wrote in the open transaction (`remembered_layers`) so that entity resolution
 rewrites the entities layer of the batch it has just stored, does not read them back."""
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -175,16 +176,25 @@ class ArticleWritingMethods:
         return prepared
 
     def _write_batch(self, batch: list[Document], report: IngestReport) -> None:
+        """Store a batch: all its articles in one savepoint; when one fails, article by
+        article, so that a bad document fails alone. (A savepoint per article cost more than
+        the insert: SQLite journals the pages each one touches, and FTS5 writes its pending
+        terms as a new index segment at every release.)"""
         prepared = self._prepare_batch(batch)
         with self.transaction():
-            outcomes = self._insert_one_by_one(prepared)
+            try:
+                with self.transaction():  # a savepoint: an error falls back to one by one
+                    outcomes = self._insert_one_by_one(prepared, alone=False)
+            except self._WRITE_ERRORS:
+                outcomes = self._insert_one_by_one(prepared)
         for outcome in outcomes:
             report.add(outcome)
         report.batches += 1
 
-    def _insert_one_by_one(self, prepared: Prepared) -> list[DocOutcome]:
+    def _insert_one_by_one(self, prepared: Prepared, alone: bool = True) -> list[DocOutcome]:
         """Each document's duplicate check and insert in turn, a savepoint each, so that a
-        bad document fails alone."""
+        bad document fails alone; with `alone` false, inside the caller's savepoint and the
+        first error raised."""
         outcomes = []
         for doc, prep in prepared:
             if isinstance(prep, Exception):
@@ -196,9 +206,11 @@ class ArticleWritingMethods:
                 outcomes.append(DocOutcome(doc.id, "duplicate", dup[1], dup[0], doc.origin))
                 continue
             try:
-                with self.transaction():  # a savepoint
+                with self.transaction() if alone else contextlib.nullcontext():  # a savepoint
                     self._insert_article(row, prep["index"], doc, prep.get("ingested_at"))
             except self._WRITE_ERRORS as exc:
+                if not alone:
+                    raise
                 outcomes.append(convert_failure(doc, exc))
                 continue
             outcomes.append(DocOutcome(doc.id, "stored", origin=doc.origin))

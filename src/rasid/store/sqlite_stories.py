@@ -30,12 +30,15 @@ class SqliteStoryMethods:
 
     def find_band_matches(self, band_keys: list[tuple[int, int]],
                           per_band_limit: int) -> dict[str, int]:
+        """Each band's lookup, all in one statement (one arm per band, in order)."""
         hits: dict[str, int] = {}
+        if not band_keys:
+            return hits
+        arm = "SELECT * FROM (SELECT article_id FROM neardup_bands WHERE band = ? AND bucket_hash = ? LIMIT ?)"
         with self._lock:
-            for band, h in band_keys:
-                for (aid,) in self.con.execute("SELECT article_id FROM neardup_bands WHERE band = ? "
-                                               "AND bucket_hash = ? LIMIT ?", (band, h, per_band_limit)):
-                    hits[aid] = hits.get(aid, 0) + 1
+            for (aid,) in self.con.execute(" UNION ALL ".join([arm] * len(band_keys)),
+                                           [x for band, h in band_keys for x in (band, h, per_band_limit)]):
+                hits[aid] = hits.get(aid, 0) + 1
         return hits
 
     def add_near_duplicate(self, article_id: str, duplicate_of: str, similarity: float) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from functools import lru_cache
 from typing import Any, Iterable
 
 import numpy as np
@@ -43,6 +44,7 @@ MIN_CHARS = 120
 _rng = np.random.RandomState(20151113)  # fixed: signatures must be stable across runs
 _A = _rng.randint(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _rng.randint(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
+_B_COLUMN = _B[:, None]
 _SHIFT = np.uint64(32)
 _SPACES = re.compile(r"\s+")
 
@@ -63,14 +65,50 @@ def compute_signature(text: str) -> np.ndarray | None:
     norm = normalize_for_shingles(text)
     if len(norm) < MIN_CHARS:
         return None
-    shingles = {norm[i:i + SHINGLE] for i in range(len(norm) - SHINGLE + 1)}
-    hv = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64,
-                     count=len(shingles))
+    crcs = np.sort(compute_shingle_crcs(norm))  # each shingle once (a repeat is the same CRC)
+    hv = crcs[np.concatenate(([True], crcs[1:] != crcs[:-1]))].astype(np.uint64)
     # multiply-add-shift hashing: ((a*x + b) mod 2**64) >> 32, a odd (uint64 arithmetic
     # wraps); the shift keeps the order, so it is applied to the minimum only
-    phv = np.multiply.outer(hv, _A)
-    phv += _B
-    return (phv.min(axis=0) >> _SHIFT).astype(np.uint32)
+    # (one row per hash function: each row's minimum is over contiguous memory)
+    phv = np.multiply.outer(_A, hv)
+    phv += _B_COLUMN
+    return (phv.min(axis=1) >> _SHIFT).astype(np.uint32)
+
+
+def compute_shingle_crcs(norm: str, k: int = SHINGLE) -> np.ndarray:
+    """``zlib.crc32`` of the UTF-8 bytes of every `k`-character shingle of `norm` (one per
+    position, repeats included; `norm` at least `k` characters), computed for all of them at
+    once from the CRC's linearity: a message's CRC is that of as many zero bytes XOR, for
+    each of its characters, the CRC-without-its-zero-part of that character followed by the
+    bytes after it (`_char_crcs`), so a shingle's CRC is a few table lookups and XORs."""
+    chars = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    distinct = sorted(set(norm))
+    table = np.stack([_char_crcs(ord(c)) for c in distinct])  # [character, bytes after it]
+    which = np.searchsorted(np.array([ord(c) for c in distinct], dtype=np.uint32), chars)
+    sizes = table[:, _MAX_AFTER + 1].astype(np.int64)[which]  # UTF-8 bytes of each character
+    n = len(chars) - k + 1
+    ends = np.cumsum(sizes)  # bytes up to and including each character
+    last = ends[k - 1:]  # per shingle: bytes up to its last character
+    crcs = _ZERO_CRCS[last - np.concatenate(([0], ends[:n - 1]))]  # the shingle's length
+    for j in range(k):
+        crcs = crcs ^ table[which[j:j + n], last - ends[j:j + n]]
+    return crcs
+
+
+#: the most UTF-8 bytes after a character inside a shingle (four of four bytes each)
+_MAX_AFTER = 4 * (SHINGLE - 1)
+#: crc32 of n zero bytes, n = 0 .. every shingle's length
+_ZERO_CRCS = np.array([zlib.crc32(bytes(n)) for n in range(4 * SHINGLE + 1)], dtype=np.uint32)
+
+
+@lru_cache(maxsize=4096)
+def _char_crcs(code: int) -> np.ndarray:
+    """For a character: ``crc32(its bytes + a zero bytes) ^ crc32(as many zero bytes)`` for
+    a = 0 .. `_MAX_AFTER` (the CRC's linear part of the character `a` bytes before the end
+    of a message), then its UTF-8 length."""
+    raw = chr(code).encode("utf-8")
+    row = [zlib.crc32(raw + bytes(a)) ^ zlib.crc32(bytes(len(raw) + a)) for a in range(_MAX_AFTER + 1)]
+    return np.array(row + [len(raw)], dtype=np.uint32)
 
 
 def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -32,7 +32,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from itertools import dropwhile, takewhile
+from types import SimpleNamespace
 from typing import Any, Iterable
 
 from ..arabic.tokenize import tokenize
@@ -62,6 +64,17 @@ _TIME_FMT = "%Y-%m-%dT%H:%M:%S"
 
 
 # -- article features --------------------------------------------------------------------------
+@lru_cache(maxsize=30_000)
+def weigh_word(norm: str, base: str | None) -> tuple[str, float] | None:
+    """``(term key, IDF)`` of a word token of this norm and base, None for a stopword or a
+    word under two letters (cached per word form: an article's lead repeats the archive's
+    common words; what is read is the shipped lexicon and stopwords)."""
+    tok = SimpleNamespace(norm=norm, base=base)
+    if is_stopword(tok) or len(base or norm) < 2:
+        return None
+    return convert_term(tok), compute_idf(norm)
+
+
 def compute_doc_vector(doc: Document, config: TrackerConfig = DEFAULT_CONFIG) -> dict[str, float]:
     """Unit-length TF-IDF vector of the title and lead (see module doc)."""
     tokens = doc.tokens or tokenize(doc.text or "")
@@ -76,11 +89,12 @@ def compute_doc_vector(doc: Document, config: TrackerConfig = DEFAULT_CONFIG) ->
             n += 1
             if limit is not None and n > limit:
                 break
-            if is_stopword(tok) or len((tok.base or tok.norm)) < 2:
+            term = weigh_word(tok.norm, tok.base)
+            if term is None:
                 continue
-            key = convert_term(tok)
+            key, word_idf = term
             tf[key] = tf.get(key, 0.0) + weight
-            idf[key] = max(idf.get(key, 0.0), compute_idf(tok.norm))
+            idf[key] = max(idf.get(key, 0.0), word_idf)
 
     # a plain-text article's text begins with its title line (`Document.title_end`): the same
     # vector as when the title was apart, its lead the text after that line
