@@ -179,8 +179,7 @@ class BiLSTMCRF:
         if not batch.tokens:
             return np.zeros((0, self.wih.shape[0]), np.float32), np.zeros(0, np.int64)
         ids = self._token_rows.ids(batch.tokens, batch.infos)
-        gaz, trig = batch.gaz, batch.ptrig
-        special = [k for k, (g, t) in enumerate(zip(gaz, trig)) if g or t]
+        gaz, trig, special = batch.gaz, batch.ptrig, batch.featured
         key = ids.copy()
         if special:
             codes: dict[tuple, int] = {}
@@ -367,6 +366,7 @@ class LinearCRF:
         self.start = self.end = np.zeros(len(TAGS))
         self._static = RowCache(self._static_scores)
         self._bigrams = bigram_index(attrs)
+        self._sentence_ids = SentenceFeatureIds(attrs)
 
     @classmethod
     def from_tagger(cls, tagger) -> "LinearCRF":
@@ -469,24 +469,41 @@ class LinearCRF:
         S += self.weights[left]
         S += self.weights[right]
         rows: list[int] = []
-        names: list[str] = []
-        for i in [k for k, (g, t) in enumerate(zip(gaz, batch.ptrig)) if g or t]:
-            for f in (*gaz[i], *batch.ptrig[i]):
+        cols: list[int] = []
+        ids_of, ptrig, featured = self._sentence_ids, batch.ptrig, batch.featured
+        for i, before, after in zip(featured, pos[featured].tolist(), rest[featured].tolist()):
+            for f in (*gaz[i], *ptrig[i]):
                 rows.append(i)
-                names.append(f)
+                cols.append(ids_of[f][0])
             if gaz[i]:
-                if pos[i] >= 1:
+                if before:
                     rows.extend([i - 1] * len(gaz[i]))
-                    names.extend("+1" + x for x in gaz[i])
-                if rest[i] >= 1:
+                    cols.extend(ids_of[x][1] for x in gaz[i])
+                if after:
                     rows.extend([i + 1] * len(gaz[i]))
-                    names.extend("-1" + x for x in gaz[i])
+                    cols.extend(ids_of[x][2] for x in gaz[i])
         if rows:
-            np.add.at(S, rows, self.weights[[get(f, zero) for f in names]])
+            np.add.at(S, rows, self.weights[cols])
         return S
 
     def marginals(self, features: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
+
+
+class SentenceFeatureIds(dict):
+    """A gazetteer or ``ptrig`` feature (``g:LOC:B``, ``ptrig=PER``: a few dozen) -> the
+    CRF's attribute ids of it on the token itself, seen from the token before (``+1``)
+    and from the token after (``-1``); the zero row's id for one the CRF never saw. Made
+    on first sight, so that a batch adds these features by id, not by building names."""
+
+    def __init__(self, attrs: dict[str, int]):
+        super().__init__()
+        self.attrs = attrs
+
+    def __missing__(self, feature: str) -> tuple[int, int, int]:
+        get, zero = self.attrs.get, len(self.attrs)
+        ids = self[feature] = (get(feature, zero), get("+1" + feature, zero), get("-1" + feature, zero))
+        return ids
 
 
 def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, list[int]]]:
