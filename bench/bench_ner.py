@@ -17,7 +17,13 @@ asserted in tests.
 /tmp/before``) compares instead: this checkout's NER stage and DIR's, each with its own
 model load and caches, run in this one process over the same N articles, chunks of 50
 alternating, so that a loaded machine slows both alike; it prints each one's CPU ms per
-article, the ratio and whether their entities layers are the same.
+article, the ratio and whether their entities layers are the same. The tree loaded first
+runs a few per cent slower (this tree against a copy of itself: 0.968), so compare in both
+orders: `--swap` loads DIR first.
+
+`--parts` splits the stage's CPU over the N articles by part instead (`PARTS`: CPU timers,
+``time.process_time``, around each part's function, inclusive, so an "of which" line is
+inside the line above it) and prints ms per article and the share of each.
 """
 from __future__ import annotations
 
@@ -44,6 +50,8 @@ def main() -> None:
     ap.add_argument("--networks", type=int, default=None, help="only the first N networks (0: the CRF alone)")
     ap.add_argument("--articles", type=int, default=300, help="SaudiNewsNet articles through the stage (0: none)")
     ap.add_argument("--against", type=Path, default=None, help="another checkout's src: compare the two stages")
+    ap.add_argument("--swap", action="store_true", help="with --against: load the other tree first")
+    ap.add_argument("--parts", action="store_true", help="split the stage's CPU on the N articles by part")
     args = ap.parse_args()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"  # numpy's BLAS (the networks) on one thread too
@@ -52,7 +60,11 @@ def main() -> None:
     except (AttributeError, OSError):
         pass
     if args.against:
-        compare_trees([ROOT / "src", args.against], news_texts(args.articles or 300))
+        trees = [ROOT / "src", args.against]
+        compare_trees(trees[::-1] if args.swap else trees, news_texts(args.articles or 300))
+        return
+    if args.parts:
+        profile_parts(news_texts(args.articles or 300), args.model, args.networks)
         return
 
     from rasid.doc import Document
@@ -108,6 +120,77 @@ def news_texts(n: int) -> list[str]:
         return [json.loads(line)["content"] for line in itertools.islice(fh, n)]
 
 
+#: (label, module, function or Class.method) of each part `--parts` times, in print order
+PARTS = [
+    ("TokenBatch (analyses, gazetteer, ptrig)", "ner_features", "TokenBatch.__init__"),
+    ("  of which gazetteer matching", "ner_features", "match_sentences"),
+    ("CRF scores", "ner_nn", "LinearCRF.batch_scores"),
+    ("  of which new strings' sums", "ner_nn", "LinearCRF._static_scores"),
+    ("network input rows", "ner_nn", "BiLSTMCRF.distinct_inputs"),
+    ("  of which new strings' rows", "ner_nn", "BiLSTMCRF._token_inputs"),
+    ("    of which character CNN", "ner_nn", "BiLSTMCRF.char_vectors"),
+    ("network: input product, LSTM, output", "ner_nn", "BiLSTMCRF.flat_emissions"),
+    ("  of which the recurrence", "ner_nn", "BiLSTMCRF._run"),
+    ("forward-backward", "ner_nn", "flat_marginals"),
+    ("best valid path (Viterbi where needed)", "ner", "best_bio_paths"),
+    ("tag_tokens (all the above, overrides, regnal)", "ner", "NERTagger.tag_tokens"),
+    ("entities found", "ner", "_found_entities"),
+    ("document-level pass", "ner", "propagate_entities"),
+    ("sentence groups", "ner", "group_tokens_by_sentence"),
+]
+
+
+def profile_parts(texts: list[str], model: Path | None, networks: int | None) -> None:
+    """The NER stage over `texts` with a CPU timer around each of `PARTS`; prints ms per
+    article and share of the stage for each."""
+    import importlib
+
+    from rasid.doc import Document
+    from rasid.stages.tokenize import TokenizeStage
+
+    spent: dict[str, float] = {}
+    running: set[str] = set()
+
+    def timed(key: str, fn):
+        def wrapper(*a, **k):
+            if key in running:  # a call inside itself (flat_marginals of one model): counted once
+                return fn(*a, **k)
+            running.add(key)
+            t0 = time.process_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[key] = spent.get(key, 0.0) + time.process_time() - t0
+                running.discard(key)
+        return wrapper
+
+    for _, mod, name in PARTS:  # before the tagger exists: its caches hold bound methods
+        module = importlib.import_module(f"rasid.stages.{mod}")
+        owner, _, attr = name.rpartition(".")
+        holder = getattr(module, owner) if owner else module
+        fn = holder.__dict__[attr]
+        wrapped = timed(name, fn)
+        setattr(holder, attr, wrapped)
+        if not owner:  # a function other modules imported by name
+            for other in [m for n, m in sys.modules.items() if n.startswith("rasid.")]:
+                if getattr(other, attr, None) is fn:
+                    setattr(other, attr, wrapped)
+    from rasid.stages.ner import NERStage
+
+    tok, ner = TokenizeStage(), NERStage(model, networks=networks)
+    docs = [tok(Document(text=t)) for t in texts]
+    t0 = time.process_time()
+    for d in docs:
+        ner(d)
+    total = time.process_time() - t0
+    n = len(docs)
+    print(f"NERStage on {n} SaudiNewsNet articles ({sum(len(d.tokens) for d in docs):,} tokens): "
+          f"{1000 * total / n:.2f} ms CPU per article (timers included)")
+    for label, _, name in PARTS:
+        s = spent.get(name, 0.0)
+        print(f"  {label:<48} {1000 * s / n:6.2f} ms  {100 * s / total:5.1f} %")
+
+
 def compare_trees(trees: list[Path], texts: list[str], chunk: int = 50) -> None:
     """The NER stage of each source tree over `texts` (tokenized by its own tokenizer, not
     timed), chunks of `chunk` articles alternating between the trees (the order swapped
@@ -144,7 +227,7 @@ def compare_trees(trees: list[Path], texts: list[str], chunk: int = 50) -> None:
               f"{tokens / run['cpu']:,.0f} tokens/s")
     layers = [[[(s.start, s.end, s.label, s.attrs) for s in d.layers["entities"]] for d in run["docs"]] for run in runs]
     same = sum(a == b for a, b in zip(*layers))
-    print(f"ratio (the other tree's CPU / this one's): {runs[1]['cpu'] / runs[0]['cpu']:.3f}; "
+    print(f"ratio (the second tree's CPU / the first one's): {runs[1]['cpu'] / runs[0]['cpu']:.3f}; "
           f"articles with the same entities layer: {same} of {len(texts)}")
 
 

@@ -418,7 +418,8 @@ def ptrig(infos: Sequence[TokenInfo], i: int) -> list[str]:
 class TokenBatch:
     """The sentences of one call, flattened: every token's string and analysis, its
     gazetteer features (``match_gazetteer`` of its sentence) and ``ptrig`` features (a
-    sequence each, ``()`` for none), and the sentence lengths. Built once per call and read
+    sequence each, ``()`` for none; ``featured``: the tokens that have any), and the
+    sentence lengths. Built once per call and read
     by the CRF and the networks."""
 
     def __init__(self, sentences: Sequence[Sequence[str]], describe, res: Resources):
@@ -435,6 +436,8 @@ class TokenBatch:
             while k < end - 1 and k <= j + 3 and infos[k].skip and not infos[k].trig:
                 self.ptrig[k + 1] = ("ptrig=" + infos[j].trig,)
                 k += 1
+        # the tokens with gazetteer or ptrig features, in order
+        self.featured = [k for k, (g, t) in enumerate(zip(self.gaz, self.ptrig)) if g or t]
 
     def sentences(self, rows: Sequence) -> list:
         """`rows` (one per token, in order) cut into the sentences."""

@@ -20,9 +20,9 @@ vector, character CNN, own features) are cached per token string in one matrix
 (``RowCache``); the input products are one matrix product over the call's distinct input
 rows; the LSTM runs over length-sorted batches, both directions together, one product
 per time step.
-``LinearCRF`` computes the feature CRF's scores from its weights; forward-backward runs
-the CRF and every network in one batch (``flat_marginals``); ``ner.py`` averages the
-posteriors and takes the best path (``flat_viterbi``).
+``LinearCRF`` computes the feature CRF's scores from its weights; ``ner.py`` sums the
+models' weighted scores into one linear-chain model, whose posteriors forward-backward
+gives (``flat_marginals``), and takes the best path (``flat_viterbi``).
 """
 from __future__ import annotations
 
@@ -179,8 +179,7 @@ class BiLSTMCRF:
         if not batch.tokens:
             return np.zeros((0, self.wih.shape[0]), np.float32), np.zeros(0, np.int64)
         ids = self._token_rows.ids(batch.tokens, batch.infos)
-        gaz, trig = batch.gaz, batch.ptrig
-        special = [k for k, (g, t) in enumerate(zip(gaz, trig)) if g or t]
+        gaz, trig, special = batch.gaz, batch.ptrig, batch.featured
         key = ids.copy()
         if special:
             codes: dict[tuple, int] = {}
@@ -367,6 +366,7 @@ class LinearCRF:
         self.start = self.end = np.zeros(len(TAGS))
         self._static = RowCache(self._static_scores)
         self._bigrams = bigram_index(attrs)
+        self._sentence_ids = SentenceFeatureIds(attrs)
 
     @classmethod
     def from_tagger(cls, tagger) -> "LinearCRF":
@@ -469,24 +469,41 @@ class LinearCRF:
         S += self.weights[left]
         S += self.weights[right]
         rows: list[int] = []
-        names: list[str] = []
-        for i in [k for k, (g, t) in enumerate(zip(gaz, batch.ptrig)) if g or t]:
-            for f in (*gaz[i], *batch.ptrig[i]):
+        cols: list[int] = []
+        ids_of, ptrig, featured = self._sentence_ids, batch.ptrig, batch.featured
+        for i, before, after in zip(featured, pos[featured].tolist(), rest[featured].tolist()):
+            for f in (*gaz[i], *ptrig[i]):
                 rows.append(i)
-                names.append(f)
+                cols.append(ids_of[f][0])
             if gaz[i]:
-                if pos[i] >= 1:
+                if before:
                     rows.extend([i - 1] * len(gaz[i]))
-                    names.extend("+1" + x for x in gaz[i])
-                if rest[i] >= 1:
+                    cols.extend(ids_of[x][1] for x in gaz[i])
+                if after:
                     rows.extend([i + 1] * len(gaz[i]))
-                    names.extend("-1" + x for x in gaz[i])
+                    cols.extend(ids_of[x][2] for x in gaz[i])
         if rows:
-            np.add.at(S, rows, self.weights[[get(f, zero) for f in names]])
+            np.add.at(S, rows, self.weights[cols])
         return S
 
     def marginals(self, features: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
+
+
+class SentenceFeatureIds(dict):
+    """A gazetteer or ``ptrig`` feature (``g:LOC:B``, ``ptrig=PER``: a few dozen) -> the
+    CRF's attribute ids of it on the token itself, seen from the token before (``+1``)
+    and from the token after (``-1``); the zero row's id for one the CRF never saw. Made
+    on first sight, so that a batch adds these features by id, not by building names."""
+
+    def __init__(self, attrs: dict[str, int]):
+        super().__init__()
+        self.attrs = attrs
+
+    def __missing__(self, feature: str) -> tuple[int, int, int]:
+        get, zero = self.attrs.get, len(self.attrs)
+        ids = self[feature] = (get(feature, zero), get("+1" + feature, zero), get("-1" + feature, zero))
+        return ids
 
 
 def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, list[int]]]:
@@ -544,47 +561,50 @@ def flat_marginals(emissions: np.ndarray, lengths: Sequence[int], trans: np.ndar
                    end: np.ndarray) -> np.ndarray:
     """Posteriors P(tag_i = t) of a linear-chain CRF, (N, T), for the sentences whose
     emission rows, one after the other, are `emissions` (N, T), under transition scores
-    `trans` (T, T) and `start`, `end` (T,). Stacked inputs (M, N, T), (M, T, T), (M, T)
-    run M models over the same sentences at once -> (M, N, T).
+    `trans` (T, T) and `start`, `end` (T,).
 
     Forward-backward in probability space over batches of up to ``BATCH`` sentences, the
     backward pass over the reversed sentences so that both passes are one loop: at step t
     the message into position t of each sentence (forward) and into its position t from
     the end (backward) is the previous step's message times the emission, rescaled, times
-    the transitions. P(tag_i) is proportional to forward message x emission x backward."""
-    if emissions.ndim == 2:
-        return flat_marginals(emissions[None], lengths, trans[None], start[None], end[None])[0]
-    M, N, T = emissions.shape
-    P = np.exp(trans - trans.max(axis=(1, 2), keepdims=True))
-    Q = np.stack([P, P.transpose(0, 2, 1)])  # (2, M, T, T): forward, backward
-    init = np.stack([np.exp(start - start.max(axis=1, keepdims=True)),
-                     np.exp(end - end.max(axis=1, keepdims=True))])[:, :, None]  # (2, M, 1, T)
-    E_all = np.ones((M, N + 1, T))  # row N: padding, never read
-    if N:
-        E_all[:, :N] = np.exp(emissions - emissions.max(axis=2, keepdims=True))
+    the transitions. Each sentence's two messages are one row [forward | backward] (2T),
+    so a step is one 2-D product with the block-diagonal [[P, 0], [0, P^T]] and one
+    multiplication by the emissions, over the sentences still that long (longest first,
+    as the LSTM: no step on padding). P(tag_i) is proportional to forward message x
+    emission x backward."""
+    N, T = emissions.shape
+    P = np.exp(trans - trans.max())
+    Q = np.zeros((2 * T, 2 * T))
+    Q[:T, :T], Q[T:, T:] = P, P.T
+    init = np.concatenate([np.exp(start - start.max()), np.exp(end - end.max())])
+    E_all = np.exp(emissions - emissions.max(axis=1, keepdims=True)) if N else np.ones((0, T))
     # A message is rescaled to sum 1 every `every` steps only: each step can shrink it by
     # no more than the smallest transition factor (an emission's best tag is 1), so with
     # the scores of these models (a span of 5-12) the sums stay far above underflow; the
     # scale is a factor per token that the final normalisation removes.
-    span = float(np.ptp(trans, axis=(1, 2)).max()) if M else 0.0
-    every = 4 if span < 40 else 1
-    into = np.empty((2, M, N, T))  # the forward and the backward message into every token
+    every = 4 if float(np.ptp(trans)) < 40 else 1
+    into = np.empty((2, N, T))  # the forward and the backward message into every token
     for fwd, bwd, live in padded_batches(lengths):
-        # (L, 2, M, B, T): each step's emissions, forward and over the reversed sentences
-        E = np.stack([E_all[:, fwd].transpose(1, 0, 2, 3), E_all[:, bwd].transpose(1, 0, 2, 3)], axis=1)
-        L, B = fwd.shape
-        msgs = np.empty((L, 2, M, B, T))
-        msgs[0] = init
-        z = msgs[0] * E[0]
-        for t in range(1, L):  # past its end a sequence runs on over E = 1: never read
+        rows, back = fwd[live], bwd[live]  # the batch's tokens, step after step, each way
+        E = np.concatenate([E_all[rows], E_all[back]], axis=1)  # (n, 2T)
+        msgs = np.empty_like(E)  # the message into each of them, in the same order
+        active = live.sum(axis=1).tolist()  # longest first: step t runs the first active[t] sentences
+        b = active[0]
+        msgs[:b] = init
+        z = msgs[:b] * E[:b]
+        halves = z.reshape(b, 2, T)
+        at = b
+        for t, b in enumerate(active[1:], 1):
             if t % every == 0:
-                z /= z.sum(3, keepdims=True)
-            np.matmul(z, Q, out=msgs[t])
-            z = msgs[t] * E[t]
-        into[0][:, fwd[live]] = msgs[:, 0].transpose(1, 0, 2, 3)[:, live]
-        into[1][:, bwd[live]] = msgs[:, 1].transpose(1, 0, 2, 3)[:, live]
-    marg = into[0] * E_all[:, :N] * into[1]
-    marg /= marg.sum(2, keepdims=True)
+                halves[:b] /= halves[:b].sum(2, keepdims=True)
+            step = msgs[at:at + b]
+            np.matmul(z[:b], Q, out=step)
+            np.multiply(step, E[at:at + b], out=z[:b])
+            at += b
+        into[0][rows] = msgs[:, :T]
+        into[1][back] = msgs[:, T:]
+    marg = into[0] * E_all[:N] * into[1]
+    marg /= marg.sum(1, keepdims=True)
     return marg
 
 
