@@ -27,16 +27,17 @@ import json
 from bisect import bisect_left
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
+from ..packed import load_packed
 from ..pipeline import Stage
-from .ner_features import (TokenBatch, TokenInfo, build_resources, extract_entities, extract_features, load_clusters,
-                           load_gazetteer, make_describer)
+from .ner_features import (Resources, TokenBatch, TokenInfo, build_resources, extract_entities, extract_features,
+                           load_clusters, load_gazetteer, make_describer)
 from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, flat_marginals, flat_viterbi
 
 CRF_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
@@ -95,6 +96,16 @@ def _read_model_dir(model_dir: Path | None) -> tuple[dict[str, bytes], dict]:
     return blobs, manifest
 
 
+def pack_resources(blobs: dict[str, bytes] | None = None) -> tuple[dict[str, bytes], Callable[[], Resources]]:
+    """The word clusters' and gazetteer's bytes (of the shipped model unless `blobs` are
+    given) and the function that builds the feature `Resources` from them: shipped
+    pre-built as the pack ``ner-resources`` (``rasid.packed``)."""
+    blobs = _read_model_dir(None)[0] if blobs is None else blobs
+    sources = {n: blobs[n] for n in ("clusters.tsv.gz", "gazetteer.tsv.gz")}
+    return sources, lambda: build_resources(load_clusters(sources["clusters.tsv.gz"]),
+                                            load_gazetteer(sources["gazetteer.tsv.gz"]))
+
+
 def load_crf(blobs: dict[str, bytes]) -> LinearCRF:
     """The CRF's weights: from ``crf.npz`` (arrays, milliseconds) when the model has one,
     else from ``model.crfsuite`` through crfsuite (a model written before ``crf.npz``)."""
@@ -118,9 +129,7 @@ class NERTagger:
 
     def __init__(self, model_dir: Path | None = None, networks: int | None = None):
         blobs, self.manifest = _read_model_dir(model_dir)
-        self.resources = build_resources(
-            load_clusters(blobs["clusters.tsv.gz"]), load_gazetteer(blobs["gazetteer.tsv.gz"])
-        )
+        self.resources = load_packed("ner-resources", *pack_resources(blobs))
         self.describe = make_describer(self.resources)
         self.overrides = load_overrides(blobs["overrides.tsv"])
         self._override_max = max((len(k) for k in self.overrides), default=0)
