@@ -1,9 +1,9 @@
 """Start-up tables shipped pre-built, so that a cold process reads them in milliseconds.
 
-Some tables are built when a process first needs them from text files shipped in the
-package: the places gazetteer and its name index, the word frequencies, the NER word
-clusters and gazetteer. Parsing them was most of a cold ``rasid analyze`` (docs/speed.md,
-"Cold start"). Each is registered in `PACKS` with the function that builds it from its
+Some tables are built when a process first needs them from files shipped in the package:
+the places gazetteer and its name index, the word frequencies, the NER word clusters and
+gazetteer, the NER networks' word ids. Parsing them was most of a cold ``rasid analyze``
+(docs/speed.md, "Cold start"). Each is registered in `PACKS` with the function that builds it from its
 sources; ``python -m rasid.packed`` builds every one and writes it, pickled together with
 the sha256 of the source bytes it was built from, to ``rasid/data/packed/NAME.pickle``.
 
@@ -29,6 +29,7 @@ PACKS = {
     "places-gazetteer": "rasid.geo.gazetteer:pack_gazetteer",
     "wordfreq": "rasid.arabic.tokenize:pack_wordfreq",
     "ner-resources": "rasid.stages.ner:pack_resources",
+    "ner-vocab": "rasid.stages.ner:pack_vocab",
 }
 PACK_DIR = "data/packed"
 PROTOCOL = 5

@@ -38,7 +38,7 @@ from ..packed import load_packed
 from ..pipeline import Stage
 from .ner_features import (Resources, TokenBatch, TokenInfo, build_resources, extract_entities, extract_features,
                            load_clusters, load_gazetteer, make_describer)
-from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, flat_marginals, flat_viterbi
+from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, flat_marginals, flat_viterbi, read_word_index
 
 CRF_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
 QUOTES = set('"«»“”\'„')
@@ -106,6 +106,17 @@ def pack_resources(blobs: dict[str, bytes] | None = None) -> tuple[dict[str, byt
                                             load_gazetteer(sources["gazetteer.tsv.gz"]))
 
 
+def pack_vocab(blobs: dict[str, bytes] | None = None, manifest: dict | None = None
+               ) -> tuple[dict[str, bytes], Callable[[], dict[str, int]]]:
+    """The networks' word ids (``read_word_index``) of the shared vectors, shipped pre-built
+    as the pack ``ner-vocab``: its source is the vectors file's sha256 as the manifest gives
+    it (`_read_model_dir` checked the file against it), not the 18 MB file hashed again."""
+    if blobs is None or manifest is None:
+        blobs, manifest = _read_model_dir(None)
+    name = manifest["ensemble"]["vectors"]
+    return {f"{name} sha256": manifest["files"][name]["sha256"].encode()}, lambda: read_word_index(blobs[name])
+
+
 def load_crf(blobs: dict[str, bytes]) -> LinearCRF:
     """The CRF's weights: from ``crf.npz`` (arrays, milliseconds) when the model has one,
     else from ``model.crfsuite`` through crfsuite (a model written before ``crf.npz``)."""
@@ -138,7 +149,7 @@ class NERTagger:
         ens = self.manifest.get("ensemble") or {}
         self.nets: list[BiLSTMCRF] = []
         if ens.get("networks") and networks != 0:
-            vectors = WordVectors(blobs[ens["vectors"]])
+            vectors = WordVectors(blobs[ens["vectors"]], load_packed("ner-vocab", *pack_vocab(blobs, self.manifest)))
             names = ens["networks"] if networks is None else ens["networks"][:max(networks, 0)]
             self.nets = [BiLSTMCRF(blobs[name], vectors) for name in names]
         self.crf_weight = float(ens.get("crf_weight", 1.0)) if self.nets else 1.0
