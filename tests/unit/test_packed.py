@@ -17,8 +17,8 @@ def _sources_and_build(name: str):
 
 
 def _fields(value):
-    """What makes two values of a pack equal: a class without ``__eq__`` by its attributes."""
-    return vars(value) if type(value).__eq__ is object.__eq__ else value
+    """What makes two values of a pack equal: a class without ``__eq__`` by what it pickles."""
+    return value.__getstate__() if type(value).__eq__ is object.__eq__ else value
 
 
 @pytest.mark.parametrize("name", sorted(PACKS))
@@ -39,9 +39,22 @@ def test_loaded_tables_come_from_the_packs() -> None:
 
     freq = load_wordfreq()
     assert freq == pack_wordfreq()[1]() and freq["باريس"] > 100
-    gaz = load_gazetteer()
+    assert load_gazetteer() is load_gazetteer()
+
+
+def test_gazetteer_entries_are_made_when_read() -> None:
+    from rasid.geo.gazetteer import pack_gazetteer
+
+    sources, build = pack_gazetteer()
+    gaz = load_packed("places-gazetteer", sources, lambda: pytest.fail("not read from its pack"))
     paris = [p for p, _ in gaz.lookup("باريس") if p.country == "FR"]
-    assert paris and paris[0].name_en == "Paris" and gaz.by_key[paris[0].key] is paris[0]
+    assert paris and paris[0].name_en == "Paris"
+    made = sum(p is not None for p in gaz.places._made)
+    assert 0 < made < 20 < len(gaz.places)
+    assert gaz.by_country["FR"].name_en == "France" and gaz.country("SA").name == "السعودية"
+    assert gaz.by_key[paris[0].key] is paris[0] and gaz.by_geonameid[paris[0].geonameid] is paris[0]
+    built = build()
+    assert list(gaz.places) == list(built.places) and gaz.by_country == built.by_country
 
 
 def test_pack_is_not_read_for_other_sources(monkeypatch, tmp_path) -> None:
