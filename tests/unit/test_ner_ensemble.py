@@ -483,3 +483,20 @@ def test_word_shape(text, shape):
     from rasid.stages.ner_features import _shape
 
     assert _shape(text) == shape
+
+
+def test_large_model_files_are_mapped_and_the_vectors_read_in_place():
+    import mmap
+
+    from rasid.stages.ner import MAP_BYTES, _read_model_dir
+
+    blobs, manifest = _read_model_dir(None)
+    assert isinstance(blobs["vectors.npz"], mmap.mmap) and isinstance(blobs["overrides.tsv"], bytes)
+    assert all(isinstance(b, mmap.mmap) == (len(b) >= MAP_BYTES) for b in blobs.values())
+    vec = WordVectors(blobs["vectors.npz"], {})
+    base = vec.vectors
+    while isinstance(base, (np.ndarray, memoryview)):
+        base = base.obj if isinstance(base, memoryview) else base.base
+    assert base is blobs["vectors.npz"]
+    with np.load(io.BytesIO(bytes(blobs["vectors.npz"])), allow_pickle=False) as z:
+        assert (vec.vectors == z["vectors"]).all()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import mmap
 from bisect import bisect_left
 from importlib import resources
 from pathlib import Path
@@ -41,6 +42,7 @@ from .ner_features import (Resources, TokenBatch, TokenInfo, build_resources, ex
 from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, flat_marginals, flat_viterbi, read_word_index
 
 CRF_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
+MAP_BYTES = 1 << 20
 QUOTES = set('"«»“”\'„')
 TAG_INDEX = {t: i for i, t in enumerate(TAGS)}
 # BIO validity: I-X only after B-X or I-X, never first
@@ -87,13 +89,24 @@ def _read_model_dir(model_dir: Path | None) -> tuple[dict[str, bytes], dict]:
     blobs: dict[str, bytes] = {}
     for name, meta in listed.items():
         try:
-            data = root.joinpath(name).read_bytes()
+            data = read_model_file(root.joinpath(name))
         except FileNotFoundError as exc:
             raise ModelError(f"{root}/{name}: listed in manifest.json but missing") from exc
         if meta.get("sha256") != hashlib.sha256(data).hexdigest():
             raise ModelError(f"{name}: sha256 does not match manifest.json")
         blobs[name] = data
     return blobs, manifest
+
+
+def read_model_file(path) -> bytes:
+    """A model file's bytes; a file of `MAP_BYTES` or more on disk memory-mapped (read-only,
+    bytes-like): its pages come from the page cache as they are read instead of being
+    copied into new memory, which was 0.02-0.05 s of a cold start for the 26 MB of the
+    shipped model (the word vectors are then read in place: `ner_nn.read_stored_array`)."""
+    if isinstance(path, Path) and path.stat().st_size >= MAP_BYTES:
+        with open(path, "rb") as fh:
+            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[return-value]
+    return path.read_bytes()
 
 
 def pack_resources(blobs: dict[str, bytes] | None = None) -> tuple[dict[str, bytes], Callable[[], Resources]]:
@@ -125,7 +138,7 @@ def load_crf(blobs: dict[str, bytes]) -> LinearCRF:
     import pycrfsuite
 
     crf = pycrfsuite.Tagger()
-    crf.open_inmemory(blobs["model.crfsuite"])
+    crf.open_inmemory(bytes(blobs["model.crfsuite"]))
     try:
         return LinearCRF.from_tagger(crf)
     finally:

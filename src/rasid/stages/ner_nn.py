@@ -27,6 +27,7 @@ posteriors and takes the best path (``flat_viterbi``).
 from __future__ import annotations
 
 import io
+import mmap
 import struct
 import zipfile
 from itertools import chain, repeat
@@ -106,7 +107,8 @@ def read_word_index(raw: bytes) -> dict[str, int]:
 def read_stored_array(raw: bytes, name: str) -> np.ndarray:
     """Array `name` of the ``.npz`` file held in `raw`: a read-only view of those bytes when
     the file stores it uncompressed (no copy, no second buffer), else read as usual."""
-    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+    # a memory-mapped file is read where it lies (io.BytesIO would copy it)
+    with zipfile.ZipFile(raw if isinstance(raw, mmap.mmap) else io.BytesIO(raw)) as zf:
         info = zf.getinfo(name + ".npy")
     if info.compress_type != zipfile.ZIP_STORED:
         with np.load(io.BytesIO(raw), allow_pickle=False) as z:
