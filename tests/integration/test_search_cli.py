@@ -109,3 +109,30 @@ def test_partial_hits_are_marked_in_the_api_and_the_web_page(news_db):
         html = client.get("/", params={"q": "+هجوم سوريا"}).text
         assert "partial-mark" not in html and "بعض كلمات البحث فقط" not in html
     app.state.rasid.monitor.close()
+
+
+def test_search_highlights_only_the_page_it_shows(news_db, monkeypatch):
+    """`rasid search` pools up to 300 hits to count them; snippets and highlight offsets
+    are worked out for the hits a page shows, the same as for every hit of the pool."""
+    from rasid.monitor import Monitor
+    from rasid.search import searcher
+
+    highlighted: list[str] = []
+    real = searcher.highlight_row
+    monkeypatch.setattr(searcher, "highlight_row",
+                        lambda row, *a: highlighted.append(row.id) or real(row, *a))
+    with Monitor(news_db) as monitor:
+        page = monitor.search_page("الرئيس", limit=2, offset=1)
+        pool = monitor.search("الرئيس", limit=300)
+    assert page["total"] == len(pool) > 3 and not highlighted
+    shown = [h.to_dict() for h in page["hits"]]
+    assert highlighted == [h["id"] for h in shown] == [h.id for h in pool[1:3]]
+    for got, hit in zip(shown, pool[1:3]):
+        assert got == hit.to_dict() and got["matches"] and "رئيس]" in got["snippet"]
+        text = monitor_text(news_db, hit.id)
+        assert all(text[start:end] in ("رئيس", "الرئيس") for start, end in got["matches"])
+
+
+def monitor_text(db: str, doc_id: str) -> str:
+    with open_store(db) as store:
+        return store.get_document(doc_id).text

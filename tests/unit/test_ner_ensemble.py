@@ -343,12 +343,23 @@ def test_eval_context_flag(capsys):
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("micro-F1 ")
 
 
-def test_word_vectors_roundtrip():
+@pytest.mark.parametrize("save", [np.savez, np.savez_compressed])
+def test_word_vectors_roundtrip(save):
+    """Stored uncompressed (as shipped), the vectors are read as a view of the file's bytes."""
     buf = io.BytesIO()
-    np.savez_compressed(buf, words=np.array(["باريس", "فرنسا"]), vectors=np.eye(2, 3, dtype=np.float16))
-    vec = WordVectors(buf.getvalue())
-    assert vec.words == ["باريس", "فرنسا"]
-    assert vec.matrix.shape == (4, 3) and not vec.matrix[:2].any()
+    vectors = np.arange(6, dtype=np.float16).reshape(2, 3)
+    save(buf, words=np.array(["باريس", "فرنسا"]), vectors=vectors)
+    raw = buf.getvalue()
+    vec = WordVectors(raw)
+    assert vec.index == {"باريس": 2, "فرنسا": 3}
+    assert vec.vectors.dtype == np.float16 and (vec.vectors == vectors).all()
+    base = vec.vectors
+    while isinstance(base, np.ndarray):
+        base = base.base
+    assert (base is raw) == (save is np.savez)
+    matrix = vec.matrix()
+    assert matrix.shape == (4, 3) and not matrix[:2].any() and (matrix[2:] == vectors).all()
+    assert matrix.flags.writeable and matrix is not vec.matrix()
 
 
 @pytest.mark.skipif(not __import__("importlib").util.find_spec("torch"), reason="torch is a training extra")
@@ -463,3 +474,20 @@ def test_word_shape(text, shape):
     from rasid.stages.ner_features import _shape
 
     assert _shape(text) == shape
+
+
+def test_large_model_files_are_mapped_and_the_vectors_read_in_place():
+    import mmap
+
+    from rasid.stages.ner import MAP_BYTES, _read_model_dir
+
+    blobs, manifest = _read_model_dir(None)
+    assert isinstance(blobs["vectors.npz"], mmap.mmap) and isinstance(blobs["overrides.tsv"], bytes)
+    assert all(isinstance(b, mmap.mmap) == (len(b) >= MAP_BYTES) for b in blobs.values())
+    vec = WordVectors(blobs["vectors.npz"], {})
+    base = vec.vectors
+    while isinstance(base, (np.ndarray, memoryview)):
+        base = base.obj if isinstance(base, memoryview) else base.base
+    assert base is blobs["vectors.npz"]
+    with np.load(io.BytesIO(bytes(blobs["vectors.npz"])), allow_pickle=False) as z:
+        assert (vec.vectors == z["vectors"]).all()

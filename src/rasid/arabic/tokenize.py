@@ -24,8 +24,9 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
+from ..packed import load_packed
 from .normalize import normalize_name
 
 _MARKS = "\u064B-\u065F\u0670\u0640\u0610-\u061A\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u200c\u200d"
@@ -77,8 +78,18 @@ def wordfreq_digest() -> str:
 
 @lru_cache(maxsize=1)
 def load_wordfreq() -> dict[str, int]:
-    """Normalised word -> corpus count. Empty when the lexicon file is absent."""
+    """Normalised word -> corpus count, from its pack (``rasid.packed``) when that was built
+    from the shipped lexicon. Empty when the lexicon file is absent."""
+    return load_packed("wordfreq", *pack_wordfreq())
+
+
+def pack_wordfreq() -> tuple[dict[str, bytes], Callable[[], dict[str, int]]]:
+    """The lexicon's bytes and the function that reads them (``rasid.packed``)."""
     raw = _wordfreq_bytes()
+    return {"wordfreq.tsv.gz": raw}, lambda: read_wordfreq(raw)
+
+
+def read_wordfreq(raw: bytes) -> dict[str, int]:
     if not raw:
         return {}
     freq: dict[str, int] = {}

@@ -430,5 +430,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(build_parser().parse_args(argv))
 
 
+#: commands with nothing left to close when they return (no archive open, no thread, no
+#: server): the `rasid` program leaves after them without Python's teardown, which frees
+#: the loaded models' millions of objects one by one (0.05 s of a 0.6 s cold ``rasid analyze``)
+QUICK_EXIT = frozenset({"analyze", "search"})
+
+
+def run() -> None:
+    """The ``rasid`` program (console script and ``python -m rasid``): `main` on the command
+    line, then exit with its code; after a `QUICK_EXIT` command, with ``os._exit`` once
+    the output is flushed."""
+    args = build_parser().parse_args()
+    code = run_command(args)
+    if args.command in QUICK_EXIT:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (BrokenPipeError, OSError):
+            pass
+        os._exit(code)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

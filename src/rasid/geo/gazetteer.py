@@ -20,8 +20,11 @@ import gzip
 import threading
 from dataclasses import dataclass
 from importlib import resources
+from collections.abc import Sequence
+from typing import Callable, Iterator
 
 from ..arabic.normalize import KEY_TABLE
+from ..packed import load_packed
 
 DATA_FILE = "data/gazetteer.tsv.gz"
 FEATURES = ("country", "continent", "region", "admin1", "city")
@@ -72,9 +75,8 @@ def strip_article(key: str) -> str:
 class Gazetteer:
     """Entries and the name index. Build with ``load_gazetteer()``."""
 
-    def __init__(self, places: list[Place], names: list[list[str]]):
+    def __init__(self, places: Sequence[Place], names: list[list[str]]):
         self.places = places
-        self.by_key: dict[str, Place] = {p.key: p for p in places}
         self.index: dict[str, list[int]] = {}
         self.bare_index: dict[str, list[int]] = {}  # names indexed without their article
         self.max_words = 1
@@ -89,13 +91,27 @@ class Gazetteer:
         #: the lookup variants) is not here cannot match, so it is skipped cheaply
         self.first_words = {k.split(" ", 1)[0] for k in self.index} | \
             {k.split(" ", 1)[0] for k in self.bare_index}
-        self.by_geonameid = {p.geonameid: p for p in places if p.geonameid}
-        self.by_country: dict[str, Place] = {
-            p.country: p for p in places if p.feature == "country"
-        }
         #: what callers work out once per word form from this gazetteer, by name
         #: (``rasid.geo.resolve.memo_of``)
         self.memos: dict[str, dict] = {}
+
+    def __getattr__(self, name: str):
+        """``by_key``, ``by_geonameid`` and ``by_country`` (key / geonameid / ISO2 code ->
+        entry), made when first asked for: most uses need none of them or only the countries,
+        and making them would make every entry a `Place` (`PlaceRows`)."""
+        if name == "by_key":
+            value: dict = {p.key: p for p in self.places}
+        elif name == "by_geonameid":
+            value = {p.geonameid: p for p in self.places if p.geonameid}
+        elif name == "by_country":
+            value = {self.places[i].country: self.places[i] for i in self.places.find_feature("country")}
+        else:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.__dict__[name] = value
+        return value
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("by_key", "by_geonameid", "by_country")}
 
     @staticmethod
     def _add(index: dict[str, list[int]], name: str, i: int) -> None:
@@ -145,38 +161,87 @@ _CACHE: dict[str, Gazetteer] = {}
 _LOCK = threading.Lock()
 
 
+class PlaceRows(Sequence):
+    """The gazetteer's entries as their table rows (the fields before the names,
+    tab-joined), each made a `Place` when first read and kept: a cold ``rasid analyze``
+    reads a few hundred of 18,000, and making them all was half of loading the gazetteer."""
+
+    __slots__ = ("_rows", "_made")
+
+    def __init__(self, rows: list[str]):
+        self._rows = rows
+        self._made: list[Place | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._rows)))]
+        place = self._made[i]
+        if place is None:
+            place = self._made[i] = parse_place(self._rows[i].split("\t"))
+        return place
+
+    def __iter__(self) -> Iterator[Place]:
+        return map(self.__getitem__, range(len(self._rows)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlaceRows) and self._rows == other._rows
+
+    def __reduce__(self):
+        return PlaceRows, (self._rows,)
+
+    def find_feature(self, feature: str) -> list[int]:
+        """Indexes of the entries of that feature, without making the others `Place`s."""
+        tab = f"\t{feature}\t"
+        return [i for i, row in enumerate(self._rows) if tab in row and row.split("\t", 3)[2] == feature]
+
+
+def parse_place(f: list[str]) -> Place:
+    """A `Place` from a table row's fields."""
+    return Place(
+        key=f[0],
+        geonameid=int(f[1]) if f[1] else None,
+        feature=f[2],
+        country=f[3],
+        lat=float(f[4]) if f[4] else None,
+        lon=float(f[5]) if f[5] else None,
+        population=int(f[6] or 0),
+        capital=f[7] == "1",
+        name=f[8],
+        name_en=f[9],
+    )
+
+
 def read_gazetteer(raw: bytes) -> Gazetteer:
-    places: list[Place] = []
+    rows: list[str] = []
     names: list[list[str]] = []
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
-        f = line.split("\t")
-        places.append(Place(
-            key=f[0],
-            geonameid=int(f[1]) if f[1] else None,
-            feature=f[2],
-            country=f[3],
-            lat=float(f[4]) if f[4] else None,
-            lon=float(f[5]) if f[5] else None,
-            population=int(f[6] or 0),
-            capital=f[7] == "1",
-            name=f[8],
-            name_en=f[9],
-        ))
-        names.append(f[10].split("|") if f[10] else [])
-    return Gazetteer(places, names)
+        row, _, name_field = line.rpartition("\t")
+        rows.append(row)
+        names.append(name_field.split("|") if name_field else [])
+    return Gazetteer(PlaceRows(rows), names)
+
+
+def pack_gazetteer() -> tuple[dict[str, bytes], Callable[[], Gazetteer]]:
+    """The shipped table's bytes and the function that builds the `Gazetteer` from them
+    (``rasid.packed``: shipped pre-built as the pack ``places-gazetteer``)."""
+    sources = {DATA_FILE: resources.files("rasid.geo").joinpath(DATA_FILE).read_bytes()}
+    return sources, lambda: read_gazetteer(sources[DATA_FILE])
 
 
 def load_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, read once per process (thread-safe)."""
+    """The shipped gazetteer, read once per process (thread-safe), from its pack when
+    that was built from the shipped table."""
     gaz = _CACHE.get("default")
     if gaz is None:
         with _LOCK:
             gaz = _CACHE.get("default")
             if gaz is None:
-                raw = resources.files("rasid.geo").joinpath(DATA_FILE).read_bytes()
-                gaz = _CACHE["default"] = read_gazetteer(raw)
+                gaz = _CACHE["default"] = load_packed("places-gazetteer", *pack_gazetteer())
     return gaz
 
 

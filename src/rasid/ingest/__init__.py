@@ -5,16 +5,34 @@ Every reader yields `Document`s and, for a record it cannot use, a `Rejection` w
 record's origin and the reason, and carries on with the rest of the batch.
 
 Importing this package imports no third-party parser: trafilatura, feedparser and warcio
-are imported when first used.
+are imported when first used, and none of its modules: each name below is imported from
+its module when first asked for.
 """
-from .encoding import DecodeError, decode_bytes
-from .feeds import FeedResult, poll_feed, read_feed
-from .files import read_path, read_paths, read_stream, sample_paths
-from .html import read_html
-from .jsonl import FIELD_ALIASES, read_jsonl
-from .records import MAX_BYTES, IngestError, Rejection, parse_published
-from .text import read_text_article
-from .warc import read_warc
+from importlib import import_module
+from typing import Any
+
+#: name -> the module that defines it, imported when the name is first asked for: `rasid
+#: search` reaches `rasid.ingest.urls`, and `rasid analyze FILE.txt` the text reader, without
+#: the feed poller's network and mail modules
+_HOME = {
+    "DecodeError": "encoding", "decode_bytes": "encoding",
+    "FeedResult": "feeds", "poll_feed": "feeds", "read_feed": "feeds",
+    "read_path": "files", "read_paths": "files", "read_stream": "files", "sample_paths": "files",
+    "read_html": "html",
+    "FIELD_ALIASES": "jsonl", "read_jsonl": "jsonl",
+    "MAX_BYTES": "records", "IngestError": "records", "Rejection": "records", "parse_published": "records",
+    "read_text_article": "text",
+    "read_warc": "warc",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DecodeError",

@@ -22,7 +22,6 @@ from typing import BinaryIO, Iterable, Iterator
 
 from ..doc import Document
 from .encoding import decode_bytes
-from .feeds import read_feed
 from .html import read_html
 from .jsonl import check_field_map, open_maybe_gzip, read_json_stream, read_jsonl
 from .records import MAX_BYTES, IngestError, Rejection, gunzip_bounded
@@ -174,6 +173,8 @@ def read_bytes(data: bytes, name: str, *, kind: str | None = None, field_map: di
         yield Rejection(name, "binary file (NUL bytes)")
         return
     if kind == "feed":
+        from .feeds import read_feed  # the feed poller's network modules: for feeds only
+
         yield from read_feed(data, origin=name)
         return
     if kind == "html":

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
@@ -140,6 +139,8 @@ def parse_published(value: Any) -> str | None:
         return format_datetime(datetime.fromisoformat(raw))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # (its mail modules: for these dates only)
+
     try:
         return format_datetime(parsedate_to_datetime(raw))
     except (TypeError, ValueError, IndexError):

@@ -3,9 +3,11 @@ rows, then build hits with snippets and highlight offsets on the original text."
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from functools import partial
+from typing import Any, Callable
 
 from ..doc import title_end
+from ..store.base import SearchHit
 from .analyzer import Analyzer, get_analyzer
 from .expand import expand_entities
 from .plan import QueryPlan, SearchRow, bound_matches, build_plan, fill_plan
@@ -77,24 +79,47 @@ class SearchResult(list):
 
 def make_hits(rows: list[SearchRow], plan: QueryPlan, analyzer: Analyzer | None = None,
               strict: int | None = None) -> SearchResult:
-    """`SearchHit`s with snippets and highlight offsets in the original title and text;
-    the rows from index `strict` on are marked ``partial`` (they fill the page below the
-    strict matches)."""
-    from ..store.base import SearchHit
-
+    """`SearchHit`s with snippets and highlight offsets in the original title and text,
+    worked out when a hit's are first read (`DeferredHit`); the rows from index
+    `strict` on are marked ``partial`` (they fill the page below the strict matches)."""
     analyzer = analyzer or get_analyzer()
     hits = SearchResult()
     hits.expansions = plan.expansions
     stems = {s for c in plan.positive for f in c.forms for s in f.stems}
     exacts = {e for c in plan.positive for f in c.forms for e in f.exacts}
     for i, row in enumerate(rows):
-        matches = analyzer.find_terms(row.text, stems, exacts)
-        snippet = make_snippet(row.text, matches, skip=title_end(row.title, row.text))
-        hits.append(SearchHit(row.id, row.title, row.source, row.published, row.url, row.score,
-                              snippet.text, matches,
-                              analyzer.find_terms(row.title or "", stems, exacts),
-                              strict is not None and i >= strict))
+        hits.append(make_deferred_hit(row, strict is not None and i >= strict,
+                                      partial(highlight_row, row, analyzer, stems, exacts)))
     return hits
+
+
+def highlight_row(row: SearchRow, analyzer: Analyzer, stems: set[str], exacts: set[str]) -> tuple:
+    """``(snippet, matches, title_matches)`` of a hit."""
+    matches = analyzer.find_terms(row.text, stems, exacts)
+    snippet = make_snippet(row.text, matches, skip=title_end(row.title, row.text))
+    return snippet.text, matches, analyzer.find_terms(row.title or "", stems, exacts)
+
+
+class DeferredHit(SearchHit):
+    """A `SearchHit` whose ``snippet``, ``matches`` and ``title_matches`` are those its
+    ``_highlight()`` returns, worked out when one of them is first read: a search that
+    pools hundreds of hits to count them (`Monitor.search_page`, the web UI's facets)
+    highlights only the page it shows (that was about a third of a cold ``rasid search``)."""
+
+    def __getattr__(self, name: str) -> Any:  # only called for attributes not set yet
+        highlight = self.__dict__.get("_highlight")
+        if highlight is None or name not in ("snippet", "matches", "title_matches"):
+            raise AttributeError(name)
+        self.snippet, self.matches, self.title_matches = highlight()
+        self.__dict__.pop("_highlight", None)
+        return getattr(self, name)
+
+
+def make_deferred_hit(row: SearchRow, partial_match: bool, highlight: Callable[[], tuple]) -> DeferredHit:
+    hit = DeferredHit.__new__(DeferredHit)
+    hit.id, hit.title, hit.source, hit.published = row.id, row.title, row.source, row.published
+    hit.url, hit.score, hit.partial, hit._highlight = row.url, row.score, partial_match, highlight
+    return hit
 
 
 def search_store(store: Any, query: Any, analyzer: Analyzer | None = None,

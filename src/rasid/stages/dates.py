@@ -24,6 +24,7 @@ from typing import Any
 
 from ..arabic.normalize import DIACRITICS_RE, map_span, normalize_with_offsets
 from ..doc import Document, Span
+from ..lazy_re import LazyPattern
 from ..pipeline import Stage
 from .calendars import convert_hijri_to_gregorian
 from .date_resolve import (
@@ -41,7 +42,7 @@ from .date_words import (
 _FOLD_RX = str.maketrans({"ى": "ي", "أ": "ا", "إ": "ا", "آ": "ا", "ؤ": "ء", "ئ": "ء"})
 
 
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _patterns() -> list[tuple[str, LazyPattern]]:
     _, greg, hij = _month_index()
     gm = f"(?:{greg})"
     # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), أغسطس آب
@@ -96,8 +97,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
-    # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
-    return [(name, re.compile((_B + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX))) for name, rx in p]
+    # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا).
+    # Each is compiled when a text first triggers it (`LazyPattern`: most articles trigger
+    # only some, and compiling them all was most of a cold start's dates stage)
+    return [(name, LazyPattern((_B + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX))) for name, rx in p]
 
 
 # Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
@@ -142,11 +145,11 @@ def _triggers() -> dict[str, re.Pattern[str]]:
     return {k: re.compile(v.translate(_FOLD_RX)) for k, v in raw.items()}
 
 
-_COMPILED: list[tuple[str, re.Pattern[str], str]] | None = None
+_COMPILED: list[tuple[str, LazyPattern, str]] | None = None
 _TRIGGERS: dict[str, re.Pattern[str]] = {}
 
 
-def _compiled() -> list[tuple[str, re.Pattern[str], str]]:
+def _compiled() -> list[tuple[str, LazyPattern, str]]:
     global _COMPILED
     if _COMPILED is None:
         _TRIGGERS.update(_triggers())

@@ -87,12 +87,14 @@ def load_gazetteer(raw: bytes) -> dict[tuple[str, ...], frozenset[str]]:
         key = tuple(phrase.split())
         if key:
             gaz.setdefault(key, set()).add(label)
-    return {k: frozenset(v) for k, v in gaz.items()}
+    shared: dict[frozenset[str], frozenset[str]] = {}  # 7 distinct label sets for 27k phrases
+    return {k: shared.setdefault(frozenset(v), frozenset(v)) for k, v in gaz.items()}
 
 
 def build_resources(clusters: dict, gazetteer: dict) -> Resources:
     lengths: dict[str, set[int]] = {}
     pairs: set[tuple[str, str]] = set()
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}  # one tuple per distinct set of lengths
     for key in gazetteer:
         lengths.setdefault(key[0], set()).add(len(key))
         if len(key) > 1:
@@ -100,7 +102,8 @@ def build_resources(clusters: dict, gazetteer: dict) -> Resources:
     return Resources(
         clusters=clusters,
         gazetteer=gazetteer,
-        gaz_lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
+        gaz_lengths={k: shared.setdefault(t, t) for k, v in lengths.items()
+                     for t in [tuple(sorted(v, reverse=True))]},
         gaz_pairs=pairs,
     )
 

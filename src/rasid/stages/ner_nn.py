@@ -27,6 +27,9 @@ gives (``flat_marginals``), and takes the best path (``flat_viterbi``).
 from __future__ import annotations
 
 import io
+import mmap
+import struct
+import zipfile
 from itertools import chain, repeat
 from typing import Sequence
 
@@ -49,8 +52,9 @@ def feature_names(infos: Sequence[TokenInfo], gaz: list[list[str]], i: int) -> l
 class Vocab:
     """Word, character and feature ids, shared by training and inference."""
 
-    def __init__(self, words: Sequence[str], chars: Sequence[str], feats: Sequence[str]):
-        self.words = {w: i + 2 for i, w in enumerate(words)}  # 0 padding, 1 unknown
+    def __init__(self, words: Sequence[str] | dict[str, int], chars: Sequence[str], feats: Sequence[str]):
+        # 0 padding, 1 unknown; `words` given as that mapping already is used as it is
+        self.words = words if isinstance(words, dict) else {w: i + 2 for i, w in enumerate(words)}
         self.chars = {c: i + 2 for i, c in enumerate(chars)}
         self.feats = {f: i for i, f in enumerate(feats)}
 
@@ -76,13 +80,49 @@ class Vocab:
 
 
 class WordVectors:
-    """The shared ``vectors.npz``: word list and float16 matrix (ids 0, 1 = pad, unknown)."""
+    """The shared ``vectors.npz``: word ids (``index``: word -> id; ids 0, 1 = pad, unknown)
+    and the float16 vectors. The vectors stay a view of `raw` (the file stores them
+    uncompressed: `read_stored_array`); ``matrix()`` copies them once under the two zero rows.
+    `index`: the word ids when already built (``rasid.packed``), else read from `raw`."""
 
-    def __init__(self, raw: bytes):
-        z = np.load(io.BytesIO(raw), allow_pickle=False)
-        self.words = z["words"].tolist()
-        vecs = z["vectors"]
-        self.matrix = np.vstack([np.zeros((2, vecs.shape[1]), np.float16), vecs])
+    def __init__(self, raw: bytes, index: dict[str, int] | None = None):
+        self.index = read_word_index(raw) if index is None else index
+        self.vectors = read_stored_array(raw, "vectors")
+
+    def matrix(self) -> np.ndarray:
+        """A new (words + 2, dimensions) matrix: the padding and unknown rows (zeros), then
+        the vectors."""
+        out = np.empty((len(self.vectors) + 2, self.vectors.shape[1]), self.vectors.dtype)
+        out[:2] = 0
+        out[2:] = self.vectors
+        return out
+
+
+def read_word_index(raw: bytes) -> dict[str, int]:
+    """word -> id (from 2) of a ``vectors.npz``'s word list."""
+    with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+        return {w: i + 2 for i, w in enumerate(z["words"].tolist())}
+
+
+def read_stored_array(raw: bytes, name: str) -> np.ndarray:
+    """Array `name` of the ``.npz`` file held in `raw`: a read-only view of those bytes when
+    the file stores it uncompressed (no copy, no second buffer), else read as usual."""
+    # a memory-mapped file is read where it lies (io.BytesIO would copy it)
+    with zipfile.ZipFile(raw if isinstance(raw, mmap.mmap) else io.BytesIO(raw)) as zf:
+        info = zf.getinfo(name + ".npy")
+    if info.compress_type != zipfile.ZIP_STORED:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+            return z[name]
+    # the member's data follows its local header (30 bytes, its name and extra field)
+    name_len, extra_len = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    f = io.BytesIO(raw[start:start + 1024])
+    version = np.lib.format.read_magic(f)
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = read_header(f)
+    count = int(np.prod(shape))
+    arr = np.frombuffer(raw, dtype, count, start + f.tell())
+    return arr.reshape(shape, order="F" if fortran else "C")
 
 
 class BiLSTMCRF:
@@ -90,13 +130,11 @@ class BiLSTMCRF:
 
     def __init__(self, raw: bytes, vectors: WordVectors):
         z = np.load(io.BytesIO(raw), allow_pickle=False)
-        self.vocab = Vocab(vectors.words, [str(c) for c in z["chars"]], [str(f) for f in z["feats"]])
+        self.vocab = Vocab(vectors.index, [str(c) for c in z["chars"]], [str(f) for f in z["feats"]])
+        self.emb = vectors.matrix()
         ids = z["emb_ids"]
         if len(ids):
-            self.emb = vectors.matrix.copy()
             self.emb[ids] = z["emb_rows"]
-        else:
-            self.emb = vectors.matrix
         f32 = lambda k: z[k].astype(np.float32)  # noqa: E731
         self.cemb, self.conv_w, self.conv_b = f32("cemb"), f32("conv_w"), f32("conv_b")
         self.fproj_w, self.fproj_b = f32("fproj_w"), f32("fproj_b")
