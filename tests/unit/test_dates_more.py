@@ -258,3 +258,48 @@ def test_issue14_sixth_round_classes(text, pub, expected):
 ])
 def test_issue14_classes_after_the_held_out_run(text, pub, expected):
     assert found(text, pub) == expected
+
+
+# Issue 14, eighth round: classes read from the unread batches issue14o/p and the held-out
+# issue14n, on SaudiNewsNet sentences (Mazen Abdulaziz, CC BY-NC-SA 4.0) with the crawl date
+@pytest.mark.parametrize("text,pub,expected", [
+    # a decimal number's last digit is no day of the month
+    ("وتراجعت القراءة الأولية إلى 53.7 هذا الشهر من أعلى مستوى", "2015-07-25", [("هذا الشهر", "2015-07")]),
+    # هذا اليوم before a weekday and a date is part of it
+    ("على السفر خارج المملكة هذا اليوم السبت التاسع من شهر شوال عام 1436 هـ حسب تقويم أم القرى", "2015-07-26",
+     [("هذا اليوم السبت التاسع من شهر شوال عام 1436 هـ", "2015-07-25")]),
+    # a Hijri year pair written in reverse, or with هـ after each year
+    ("للعام الدراسي القادم 1437/1436هـ ، لجميع المتقدمين", "2015-08-06",
+     [("1437/1436هـ", "2014-10-25/2016-10-01")]),
+    ("ميزانية الدولة لهذا العام 1434هـ / 1435هـ، حين قال", "2015-07-22",
+     [("العام 1434هـ / 1435هـ", "2012-11-15/2014-10-24")]),
+    # the year written after a month with الجاري/الماضي is part of it; a count after it is not
+    ("واستغرق حفرها عاما كاملا ليتم افتتاحها 6 أغسطس الجاري 2015.", "2015-08-04",
+     [("6 أغسطس الجاري 2015", "2015-08-06")]),
+    ("بلغ عدد الفروع العاملة في المملكة بنهاية شهر مايو الماضي 1959 فرعا مصرفيا", "2015-07-26",
+     [("شهر مايو الماضي", "2015-05")]),
+    # a day that names a revolution or an attack: its year, not the publication's
+    ("كما علقت مساعداتها العسكرية إلى مصر بعد ثورة 30 يونيو (حزيران)، قبل أن", "2015-08-03",
+     [("30 يونيو (حزيران)", "2013-06-30")]),
+    ("منذ ثورتي 25 يناير و30 يونيو", "2015-08-03", [("25 يناير", "2011-01-25"), ("30 يونيو", "2013-06-30")]),
+    # two months after شهري with a relative word each; pairs of names with one year
+    ("لصلته بحوادث سطو على خمسة بنوك بين شهري مارس الماضي ويوليو الحالي وألقي", "2015-07-26",
+     [("بين شهري مارس الماضي ويوليو الحالي", "2015-03/2015-07")]),
+    ("ستقام في شهري يونيو حزيران ويوليو تموز 2018", "2015-07-31",
+     [("شهري يونيو حزيران ويوليو تموز 2018", "2018-06/2018-07")]),
+    ("وتم تعديل بيانات الوظائف لشهري مايو أيار ويونيو حزيران بما يظهر", "2015-08-10",
+     [("مايو أيار", "2015-05"), ("يونيو حزيران", "2015-06")]),
+    # a bracket round the first name of a pair
+    ("خلاف مع المالك الروسي للنادي ويرحل في (سبتمبر) أيلول 2007.", "2015-08-06",
+     [("سبتمبر) أيلول 2007", "2007-09")]),
+    # a year before 1000 with عام and the era written; a two-digit one stays out (عام 79م)
+    ("أن تاريخه يعود إلى حوالي عام 600 ميلادية.", "2015-07-23", [("عام 600 ميلادية", "0600")]),
+    ("بدأ فرضها على إيران عام 79م بسبب", "2015-07-23", []),
+    # a count + مما is counted from another event
+    ("وأقيمت بعد عام مما كان مقررًا", "2015-07-31", []),
+    # a bare year before a date word ends the name it labels
+    ("في اجتماعه التنسيقي للدورة 2015 أمس الأول الاثنين قراراً", "2015-07-22",
+     [("2015", "2015"), ("أمس الأول الاثنين", "2015-07-20")]),
+])
+def test_issue14_eighth_round_classes(text, pub, expected):
+    assert found(text, pub) == expected

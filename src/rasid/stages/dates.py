@@ -32,7 +32,7 @@ from .date_resolve import (
     _year_for_month, _yrel_year,
 )
 from .date_words import (
-    WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
+    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
     _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
 )
 
@@ -46,19 +46,24 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     gm = f"(?:{greg})"
     # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), أغسطس آب
     # (a closing bracket only after one the pair opened: "(5 تموز/ يوليو)" ends before it)
-    gmonth = rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|(?P<mpo>\(\s*))?(?P<m2>{gm})(?(mpo)\s*\)))?"
+    # "(سبتمبر) أيلول": a bracket round the first name, the span from inside it
+    gmonth = (rf"(?P<mob>(?<=\())?(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|(?P<mpo>\(\s*)|(?(mob)\)\s*|(?!)))?"
+              rf"(?P<m2>{gm})(?(mpo)\s*\)))?")
+    pair2 = rf"(?:\s*(?:[/\-–]\s*)?(?:{gm})|\s*\(\s*(?:{gm})\s*\))?"  # a month's other name, not checked
     # a day: a number, an ordinal word before من, or أول/غرة (the first: غرة شوال، أول يوليو)
     day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s)|(?P<first>اول|غر[ةه])(?=\s))"
     # not after الأسبوع/النصف...: الأسبوع الأول من شهر رمضان is the month, not its 1st
     not_part = "".join(rf"(?<!{w}\s)" for w in sorted(_PART_WORDS))
     hyear = rf"(?:\s*[،,]?\s*(?:{_YEARW}|في\s+(?:السنة|العام)\s+الهجرية?\s+)?(?P<y>\d{{4}}))"
-    pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|اليوم|غدا|غد))\s+)?"
+    pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|(?:هذا\s+)?اليوم|غدا|غد))\s+)?"
            rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
     since = r"(?P<since>منذ\s+)?"
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
     # رمضان المبارك للعام الجاري، رمضان الكريم من العام الماضي: the Hijri year relative to publication
     hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+{_REL})"
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
+    # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
+    relyear = rf"(?P<ryw>\s+(?P<ry>(?:19|20)\d\d){_GSUF}?)?"
     p: list[tuple[str, str]] = [
         # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
         ("range_days", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
@@ -69,17 +74,20 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr})?"),
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric_dm", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
-        ("range_months", rf"(?:شهري|الشهرين)\s+(?P<ma>{gm})\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?:{yr}|{monthrel})?"),
+        # بين شهري مارس الماضي ويوليو الحالي; month pairs only with a year (شهري يونيو حزيران
+        # ويوليو تموز 2018; لشهري مايو أيار ويونيو حزيران are two months of data)
+        ("range_months", rf"(?:(?:بين|من)\s+)?(?:شهري|الشهرين)\s+(?P<ma>{gm})(?P<pa>{pair2})(?:\s+(?P<rel1>{_REL}))?\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?P<pb>{pair2})(?:{yr}|{monthrel})?"),
         ("range_months_h", rf"(?:شهري|الشهرين)\s+(?P<ha>{hij})\s+(?:و|الى|حتى)\s*(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
-        ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d)\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
+        # 1436/1437هـ, 1434هـ / 1435هـ, 1437/1436هـ (written in reverse)
+        ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d){_HSUF}?\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
         ("range_hyears", rf"{_YEARW}(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/])"),
         ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?(?:\s*[\-–]|\s+(?:و|ولغاية|وحتى|الى|حتى))\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
-        ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
+        ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
         ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
         ("curday", rf"{since}{pre}(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
@@ -89,6 +97,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("year", rf"{since}(?:(?:عام|العام|سنة|السنة|عامي)\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
         ("year_bare", rf"{since}(?P<y>(?:19|20)\d\d)"),
+        # عام 600 ميلادية، عام 822م: a year before 1000 only with عام and the era written
+        ("year_ad", rf"{since}(?:عام|العام|سنة|السنة)\s+(?P<y>[1-9]\d\d){_GSUF}"),
         ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة)(?:\s*(?P<pw>\(\s*)?(?P<wd>{_WD})(?(pw)\s*\)))?"),
@@ -96,8 +106,13 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
-    # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
-    return [(name, re.compile((_B + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX))) for name, rx in p]
+    # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا);
+    # none starts inside a decimal number (53.7 هذا الشهر is no 7th of this month)
+    return [(name, re.compile((_B + _NOT_FRACTION + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX)))
+            for name, rx in p]
+
+
+_NOT_FRACTION = r"(?<!\d[.,٫])"
 
 
 # Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
@@ -109,7 +124,7 @@ _TRIGGER_OF = {
     "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric",
     "numeric_ymd": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
-    "year_bare": "year4", "curday": "current", "decade": "decade", "ago": "ago",
+    "year_bare": "year4", "year_ad": "year3", "curday": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
 }
 WINDOW_BEFORE, WINDOW_AFTER = 80, 100
@@ -123,6 +138,7 @@ def _triggers() -> dict[str, re.Pattern[str]]:
     _, greg, hij = _month_index()
     raw = {
         "gmonth": greg, "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d", "year4": r"\d{4}",
+        "year3": r"(?<!\d)\d{3}\s*(?:م|ميلادي|ميلادية|للميلاد)(?![^\W_])",
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
         "relday": "امس|اليوم|غد|الليلة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
@@ -181,6 +197,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if kind == "greg_my" and year is None and not rel and not g.get("yrel") \
                 and _prev_word(norm, m.start("x")) in _EVENT_NOUNS:
             return None  # ثورة يناير، نكسة حزيران: an event of another year
+        if kind == "greg_dmy" and year is None and not rel and not g.get("yrel") \
+                and _NAMED_DAY_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
+            year = NAMED_DAYS.get((m1, _day_of(g)))  # ثورة 25 يناير: 2011
         relative = year is None
         if year is None and g.get("yrel"):
             year = _yrel_year(g["yrel"], pub)
@@ -193,6 +212,12 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             if (m1, day) > (pub.month, pub.day) and not rel and (
                     g.get("since") or _SINCE_CLAUSE_RE.search(norm, max(0, m.start("x") - 40), m.start("x"))):
                 year = pub.year - 1  # منذ (اغلاقه في) نوفمبر in July: the last November
+        end = None
+        if g.get("ry"):
+            if year == int(g["ry"]):
+                relative = False
+            else:  # شهر مايو الماضي 1959 فرعا: a count, not the year
+                end = m.start("ryw")
         if kind == "range_days":
             d1, d2 = int(g["d1"]), int(g["d2"])
             if year is None:
@@ -203,7 +228,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return _attrs(f"{s}/{e}", "range", relative, range_start=s, range_end=e)
         if kind == "greg_my":
             value = f"{year}-{m1:02d}" if year else None
-            return _since(m, _attrs(value, "month", relative))
+            return _since(m, _attrs(value, "month", relative, end=end))
         d = _day_of(g)
         if not 1 <= d <= 31:
             return None
@@ -211,8 +236,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None  # النصف الثاني من يوليو: the second half, not the 2nd
         value = f"{year}-{m1:02d}-{d:02d}" if year and _valid(year, m1, d) else None
         if year and value is None:
-            return _attrs(None, "day", relative, reason="no such day")
-        return _since(m, _attrs(value, "day", relative))
+            return _attrs(None, "day", relative, reason="no such day", end=end)
+        return _since(m, _attrs(value, "day", relative, end=end))
     if kind in ("hijri", "hijri_paren"):
         return _resolve_hijri(m, g, pub)
     if kind in _RESOLVERS:
@@ -242,6 +267,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                     and not _names_a_year(norm, m.start("x"), m.end("x"), prev):
                 return None
         return _since(m, _attrs(str(y), "year", False))
+    if kind == "year_ad":
+        return _since(m, _attrs(f"{int(g['y']):04d}", "year", False))
     if kind == "range_years":
         y1, y2 = int(g["y1"]), int(g["y2"])
         if not (1000 <= y1 < y2 <= 2200):
@@ -261,9 +288,10 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         if unit == "year" and re.match(r"\s*\d{4}", norm[m.end("x"):m.end("x") + 6]):
             return None
-        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:فقط\s+)?(?:من|على|علي)\s(?!\s*الان(?!\w))", norm[m.end("x"):m.end("x") + 20]):
+        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:فقط\s+)?(?:من|مما|على|علي)\s(?!\s*الان(?!\w))", norm[m.end("x"):m.end("x") + 20]):
             return None  # قبل 70 عاما من الأحداث, بعد يوم واحد (فقط) من/على دعوة, قبل يومين على
-            # الانتخابات: counted from another event (من الآن is from now, الانتخابات is not)
+            # الانتخابات, بعد عام مما كان مقررا: counted from another event (من الآن is from
+            # now, الانتخابات is not)
         sign = 1 if g["dir"] == "بعد" else -1  # بعد 12 يوما: ahead of publication
         if pub is None:
             return _attrs(None, unit, True)
@@ -354,13 +382,18 @@ _GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|للميلاد)\s*
 _SINCE_CLAUSE_RE = re.compile(r"منذ\s+(?:\S+\s+){0,3}في\s+$")
 #: nouns that name an event by its month (ثورة يناير): no date of the publication's year
 _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث", "مجزرة", "حركة"}
+#: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
+#: 11 سبتمبر): its year is in NAMED_DAYS
+_NAMED_DAY_RE = re.compile(r"(?<!\w)(?:ثور[ةه]|ثورتي|انتفاض[ةه]|احداث|هجمات|اعتداءات|تفجيرات|ذكري)\s+"
+                           r"(?:\d+\s+\w+(?:\s+\([^()]*\))?\s+و\s*)?$")
 #: prepositions after which a month name that is also a common word is the month (في مارس)
 _STRICT_MONTH_CUES = {"في", "وفي", "خلال", "وخلال", "مطلع", "منتصف", "اواخر", "اوائل", "اواسط",
                       "نهاية", "بداية", "بحلول"}
-#: words after a bare year that end the phrase it labels (اعتداءات 2008 التي): after any
-#: other word the number counts it (2000 برميل)
+#: words after a bare year that end the phrase it labels (اعتداءات 2008 التي; a date: للدورة
+#: 2015 أمس الأول): after any other word the number counts it (2000 برميل)
 _AFTER_LABEL_YEAR = {"التي", "الذي", "اللذين", "اللتين", "في", "على", "عن", "الى", "من", "حيث",
-                     "عندما", "حين", "بعد", "قبل", "ضد", "مع", "او", "ثم", "لكن", "بين"}
+                     "عندما", "حين", "بعد", "قبل", "ضد", "مع", "او", "ثم", "لكن", "بين",
+                     "امس", "اليوم", "غدا", *WEEKDAYS}
 #: words before a bare number that count or number something (نحو 2000، القرار 2042)
 _BEFORE_COUNT = {"نحو", "حوالي", "قرابة", "اكثر", "اقل", "بلغ", "بلغت", "عدد", "رقم", "الرقم",
                  "مجموع", "اجمالي", "القرار", "قرار", "المادة", "مادة", "البند", "الفقرة",
@@ -584,8 +617,8 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
         for ws, we in windows[trig]:
             for m in rx.finditer(norm, ws, we):
                 attrs = _resolve(kind, m, norm, pub)
-                if attrs is not None:
-                    cands.append((m.start("x"), m.end("x"), prio, attrs))
+                if attrs is not None:  # a resolver may end the span early ("end")
+                    cands.append((m.start("x"), attrs.pop("end", None) or m.end("x"), prio, attrs))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[tuple[int, int, dict[str, Any]]] = []
     kinds: dict[int, str] = {}
