@@ -300,6 +300,12 @@ def test_issue14_classes_after_the_held_out_run(text, pub, expected):
     # a bare year before a date word ends the name it labels
     ("في اجتماعه التنسيقي للدورة 2015 أمس الأول الاثنين قراراً", "2015-07-22",
      [("2015", "2015"), ("أمس الأول الاثنين", "2015-07-20")]),
+    # a date that recurs every year or week is no date; اليوم before a number is a day's rank
+    ("وإعلان سنة مالية موحدة للأندية تنتهي بنهاية شهر يونيو من كل عام وفرض عقوبات", "2015-08-02", []),
+    ("على أن يقام لمدة 10 أيام ابتداء من الثاني عشر من ديسمبر كل عام، وذلك", "2015-08-04", []),
+    ("الفترة الواقعة ما بين 15 من شهر يونيو إلى نهاية اليوم الـ 15 من شهر سبتمبر من كل عام ميلادي",
+     "2015-08-06", []),
+    ("يقام أيام الخميس والجمعة والسبت من كل أسبوع لمدة أسبوعين", "2015-08-01", []),
 ])
 def test_issue14_eighth_round_classes(text, pub, expected):
     assert found(text, pub) == expected

@@ -313,9 +313,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None  # عين اليوم، صحيفة «اليوم»: a newspaper
         if rd in ("اليوم", "هذا اليوم", "الغد", "الليلة"):
             nxt = norm[m.end("x"):m.end("x") + 12]
-            if not g.get("wd") and (re.match(r"\s+(?:ال(?!موافق|ي\b|ى\b)\w|نفسه|ذاته)", nxt)
+            if not g.get("wd") and (re.match(r"\s+(?:ال(?!موافق|ي\b|ى\b)\w|نفسه|ذاته|ال\s*\d)", nxt)
                                     or _HALF_RE.search(norm, max(0, m.start("x") - 8), m.start("x"))):
-                return None  # اليوم التالي، اليوم الوطني، اليوم نفسه، ثلاثة أيام ونصف اليوم: not today
+                return None  # اليوم التالي/الوطني/نفسه، اليوم الـ 15، أيام ونصف اليوم: not today
         offset = {"اليوم": 0, "هذا اليوم": 0, "الليلة": 0, "امس": -1, "الامس": -1, "غدا": 1, "غد": 1,
                   "الغد": 1, "بعد غد": 2, "الليلة الماضية": -1, "ليلة امس": -1}.get(rd, -2)
         if pub is None:
@@ -541,6 +541,27 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     return out
 
 
+#: after a date: it recurs (شهر يونيو من كل عام، أيام الجمعة من كل أسبوع)
+_YEARLY_RE = re.compile(r"\s*\)?\s*[،,]?\s*(?:من\s+)?كل\s+(?:عام|سنة|سنه|اسبوع)(?!\w)")
+#: between two dates of one list or period (الخميس والجمعة، 15 يونيو إلى نهاية 15 سبتمبر)
+_LINK_RE = re.compile(r"\s*(?:[،,]|و?(?:الى|حتى|لغاية)|و)?\s*(?:(?:نهاية|بداية|مطلع|منتصف)\s+)?".translate(_FOLD_RX))
+
+
+def _drop_recurring(norm: str, chosen: list) -> list:
+    """Dates that recur every year or week are no dates (نهاية شهر يونيو من كل عام), nor are
+    the dates listed or ranged before them (أيام الخميس والجمعة والسبت من كل أسبوع، ما بين
+    15 من شهر يونيو إلى نهاية اليوم الـ 15 من شهر سبتمبر من كل عام)."""
+    out: list = []
+    recurring_from = None  # start of the recurring date after the current one
+    for s, e, attrs in reversed(chosen):
+        if _YEARLY_RE.match(norm, e) or recurring_from is not None and _LINK_RE.fullmatch(norm, e, recurring_from):
+            recurring_from = s
+            continue
+        recurring_from = None
+        out.append((s, e, attrs))
+    return out[::-1]
+
+
 def _resolve_same_month(chosen: list) -> list:
     """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
     السابق: the month before that one (dropped when no month was written before it)."""
@@ -627,7 +648,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
     chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds)
-    chosen = _resolve_same_month(chosen)
+    chosen = _resolve_same_month(_drop_recurring(norm, chosen))
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
