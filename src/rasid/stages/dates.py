@@ -286,6 +286,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         count = (int(n) if n.isdigit() else _NUMW[n]) if n else implied
         if count is None or (n and (implied == 2 or (implied == 1 and count < 11))):  # 50 سنة, not 3 سنة
             return None
+        if _prev_word(norm, m.start("x")) in _UNITS or not n and implied == 1 \
+                and re.match(r"\s+ال(?!ي\b)\w\w", norm[m.end("x"):m.end("x") + 8]):
+            return None  # عاما بعد عام (year after year), بعد يوم الراحة (after the rest day): no count
         if unit == "year" and re.match(r"\s*\d{4}", norm[m.end("x"):m.end("x") + 6]):
             return None
         if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:فقط\s+)?(?:من|مما|على|علي)\s(?!\s*الان(?!\w))", norm[m.end("x"):m.end("x") + 20]):
