@@ -107,12 +107,13 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا);
-    # none starts inside a decimal number (53.7 هذا الشهر is no 7th of this month)
-    return [(name, re.compile((_B + _NOT_FRACTION + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX)))
+    # none starts or ends inside a decimal number (53.7 هذا الشهر, قدرها 2069.4 مليون)
+    return [(name, re.compile((_B + _NOT_FRACTION + _CLITIC + "(?P<x>" + rx + ")" + _E + _NOT_INTEGER_PART)
+                              .translate(_FOLD_RX)))
             for name, rx in p]
 
 
-_NOT_FRACTION = r"(?<!\d[.,٫])"
+_NOT_FRACTION, _NOT_INTEGER_PART = r"(?<!\d[.,٫])", r"(?![.,٫]\d)"  # 53.7, 2069.4: no day, no year
 
 
 # Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
@@ -266,6 +267,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             if not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"} \
                     and not _names_a_year(norm, m.start("x"), m.end("x"), prev):
                 return None
+            if _counts(norm, m.start("x"), m.end("x")):
+                return None  # أكثر من 2000 فعالية، إلى 1950 ميجاوات: a count after a cue word
         return _since(m, _attrs(str(y), "year", False))
     if kind == "year_ad":
         return _since(m, _attrs(f"{int(g['y']):04d}", "year", False))
@@ -404,6 +407,21 @@ _BEFORE_COUNT = {"نحو", "حوالي", "قرابة", "اكثر", "اقل", "ب
                  "عن", "و", "او", "بين", "مقابل", "بقيمة"}
 _COUNTED_W = {"وحدة", "وظيفة", "وجبة", "ورقة", "وثيقة", "وفاة", "ولادة", "واقعة", "وسيلة"}
 _LABEL_YEAR_NEXT_RE = re.compile(r"\s*(?:$|[^\w\s]|(\w+))")
+
+
+#: nouns a number before them counts (1950 ميجاوات، 2000 فعالية)
+_COUNTED_NOUNS = {"فعالية", "مواطن", "شخص", "ميجاوات", "كيلو", "سيارة", "ريال", "دولار", "نقطة",
+                  "موظف", "قتيل", "عنصر", "برميل", "طن", "حالة", "متر", "وظيفة", "طالب", "طالبة",
+                  "حاج", "لاعب", "شركة", "منزل", "مليون", "الف", "جنيه", "يورو"}
+_COUNT_BEFORE_CUE_RE = re.compile(r"(?<!\w)(?:اكثر|اقل|نحو|حوالي|قرابة|يزيد|يقل)\s+(?:من|عن)\s+$")
+
+
+def _counts(norm: str, start: int, end: int) -> bool:
+    """A bare number after a cue word counts something: a count word before the cue (أكثر من
+    2000) or a counted noun after it (إلى 1950 ميجاوات)."""
+    nxt = re.match(r"\s+(\w+)", norm[end:end + 16])
+    return bool(_COUNT_BEFORE_CUE_RE.search(norm, max(0, start - 16), start)) \
+        or nxt is not None and nxt.group(1) in _COUNTED_NOUNS
 
 
 def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
