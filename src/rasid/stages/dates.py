@@ -317,6 +317,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if rd == "اليوم" and (_prev_word(norm, m.start("x")) in _PAPER_WORDS
                               or norm[m.start("x") - 1:m.start("x")] in ("«", '"')):
             return None  # عين اليوم، صحيفة «اليوم»: a newspaper
+        if rd == "اليوم" and _PER_DAY_RE.search(norm, max(0, m.start("x") - 24), m.start("x")):
+            return None  # مليون برميل في اليوم، ثماني ساعات في اليوم: a rate, per day
         if rd in ("اليوم", "هذا اليوم", "الغد", "الليلة"):
             nxt = norm[m.end("x"):m.end("x") + 12]
             if not g.get("wd") and (re.match(r"\s+(?:ال(?!موافق|ي\b|ى\b)\w|نفسه|ذاته|ال\s*\d)", nxt)
@@ -449,6 +451,9 @@ _AHEAD_OPENING_RE = re.compile(
 _VERB_BEFORE_RE = re.compile(rf"(?<!\w)و?(?P<v>{_IMPERFECT})(?:\s+\w+){{0,2}}\s+$")
 #: أمس before حاجة is "most" (في أمس الحاجة إلى), not yesterday
 _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
+#: a number or a counted unit, then في, before اليوم: per day
+_PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
+                         r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$")
 #: اليوم right after نصف is a day's length (ثلاثة أيام ونصف اليوم), not today
 _HALF_RE = re.compile(r"(?<!\w)و?نصف\s+$")
 #: a weekday after these and يوم is the weekly prayer, not a date
