@@ -324,6 +324,9 @@ def test_issue14_classes_after_the_held_out_run(text, pub, expected):
     ("بتوزيع «موسوعة خطب الجمعة» على فروع الوزارة", "2015-07-25", []),
     ("الخطباء الذين يعتلون منابر الجمعة في عموم المملكة", "2015-08-09", []),
     ("وأوضح الدكتور الجمعة عقب الاجتماع أن الزيارة", "2015-08-06", []),
+    # a month pair in quotation marks
+    ("حلقة أوباما في (ذا ديلي شو) في تشرين الأول «أكتوبر» 2008 قبل أيام", "2015-08-11",
+     [("تشرين الأول «أكتوبر» 2008", "2008-10")]),
 ])
 def test_issue14_eighth_round_classes(text, pub, expected):
     assert found(text, pub) == expected

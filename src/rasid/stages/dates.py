@@ -44,11 +44,11 @@ _FOLD_RX = str.maketrans({"ى": "ي", "أ": "ا", "إ": "ا", "آ": "ا", "ؤ": 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     _, greg, hij = _month_index()
     gm = f"(?:{greg})"
-    # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), أغسطس آب
+    # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), تشرين الأول «أكتوبر», أغسطس آب
     # (a closing bracket only after one the pair opened: "(5 تموز/ يوليو)" ends before it)
     # "(سبتمبر) أيلول": a bracket round the first name, the span from inside it
-    gmonth = (rf"(?P<mob>(?<=\())?(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|(?P<mpo>\(\s*)|(?(mob)\)\s*|(?!)))?"
-              rf"(?P<m2>{gm})(?(mpo)\s*\)))?")
+    gmonth = (rf"(?P<mob>(?<=\())?(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|(?P<mpo>[(«\"“]\s*)|(?(mob)\)\s*|(?!)))?"
+              rf"(?P<m2>{gm})(?(mpo)\s*[)»\"”]))?")
     pair2 = rf"(?:\s*(?:[/\-–]\s*)?(?:{gm})|\s*\(\s*(?:{gm})\s*\))?"  # a month's other name, not checked
     # a day: a number, an ordinal word before من, or أول/غرة (the first: غرة شوال، أول يوليو)
     day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s)|(?P<first>اول|غر[ةه])(?=\s))"
