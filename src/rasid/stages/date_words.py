@@ -116,17 +116,14 @@ def load_months() -> list[tuple[str, int, str, bool]]:
     return rows
 
 
-def _alt(names: list[str]) -> str:
-    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(set(names), key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _month_index() -> tuple[dict[str, tuple[int, str, bool]], str, str]:
     index = {}
     for name, month, cal, strict in load_months():
         index[name] = (month, cal, strict)
-    greg = _alt([n for n, (_, c, _) in index.items() if c == "gregorian"])
-    hij = _alt([n for n, (_, c, _) in index.items() if c == "hijri"])
+    # as tries: a plain alternation of ~100 names is tried name by name at every position
+    greg = convert_words_to_regex(n for n, (_, c, _) in index.items() if c == "gregorian")
+    hij = convert_words_to_regex(n for n, (_, c, _) in index.items() if c == "hijri")
     return index, greg, hij
 
 

@@ -46,8 +46,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     gm = f"(?:{greg})"
     # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), تشرين الأول «أكتوبر», أغسطس آب
     # (a closing bracket only after one the pair opened: "(5 تموز/ يوليو)" ends before it)
-    # "(سبتمبر) أيلول": a bracket round the first name, the span from inside it
-    gmonth = (rf"(?P<mob>(?<=\())?(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|(?P<mpo>[(«\"“]\s*)|(?(mob)\)\s*|(?!)))?"
+    # "(سبتمبر) أيلول": a bracket round the first name (checked in _resolve), the span from inside it
+    gmonth = (rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|(?P<mpo>[(«\"“]\s*)|(?P<mpc>\)\s*))?"
               rf"(?P<m2>{gm})(?(mpo)\s*[)»\"”]))?")
     pair2 = rf"(?:\s*(?:[/\-–]\s*)?(?:{gm})|\s*\(\s*(?:{gm})\s*\))?"  # a month's other name, not checked
     # a day: a number, an ordinal word before من, or أول/غرة (the first: غرة شوال، أول يوليو)
@@ -106,14 +106,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
-    # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا);
-    # none starts or ends inside a decimal number (53.7 هذا الشهر, قدرها 2069.4 مليون)
-    return [(name, re.compile((_B + _NOT_FRACTION + _CLITIC + "(?P<x>" + rx + ")" + _E + _NOT_INTEGER_PART)
-                              .translate(_FOLD_RX)))
-            for name, rx in p]
-
-
-_NOT_FRACTION, _NOT_INTEGER_PART = r"(?<!\d[.,٫])", r"(?![.,٫]\d)"  # 53.7, 2069.4: no day, no year
+    # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
+    return [(name, re.compile((_B + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX))) for name, rx in p]
 
 
 # Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
@@ -125,7 +119,7 @@ _TRIGGER_OF = {
     "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric",
     "numeric_ymd": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
-    "year_bare": "year4", "year_ad": "year3", "curday": "current", "decade": "decade", "ago": "ago",
+    "year_bare": "year4", "year_ad": "year4", "curday": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
 }
 WINDOW_BEFORE, WINDOW_AFTER = 80, 100
@@ -138,8 +132,9 @@ _AHEAD = rf"بعد\s+(?:\d|(?:{'|'.join(_NUMW)}|{'|'.join(_UNITS)})(?!\w))"
 def _triggers() -> dict[str, re.Pattern[str]]:
     _, greg, hij = _month_index()
     raw = {
-        "gmonth": greg, "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d", "year4": r"\d{4}",
-        "year3": r"(?<!\d)\d{3}\s*(?:م|ميلادي|ميلادية|للميلاد)(?![^\W_])",
+        # four digits, or three after عام/سنة (عام 600 ميلادية): one scan for both
+        "gmonth": greg, "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d",
+        "year4": r"\d{3}(?:\d|(?<=(?:عام|سنة)\s\d{3}))",
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
         "relday": "امس|اليوم|غد|الليلة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
@@ -175,11 +170,16 @@ def _windows(norm: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
 
 def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dict[str, Any] | None:
     g = m.groupdict()
+    s, e = m.start(), m.end()
+    if s >= 2 and norm[s - 1] in ".,٫" and norm[s - 2].isdigit() or norm[e:e + 1] in ".,٫" and norm[e + 1:e + 2].isdigit():
+        return None  # 53.7 هذا الشهر, قدرها 2069.4 مليون: no day, no year inside a decimal number
     for o, d in (("o1", "d1"), ("o2", "d2")):  # من الأول إلى الخامس من سبتمبر
         if g.get(o):
             g[d] = str(_ORDINALS[" ".join(g[o].split())])
     if kind in ("greg_dmy", "greg_my", "range_days"):
         m1, _, strict = _month_of(g["m1"])
+        if g.get("mpc") and not norm[:m.start("m1")].rstrip().endswith("("):
+            return None  # a ")" between the names closes a bracket the first one did not open
         if g.get("m2"):
             m2 = _month_of(g["m2"])[0]
             if m2 != m1:
@@ -569,6 +569,7 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str]) -> list:
 
 #: after a date: it recurs (شهر يونيو من كل عام، أيام الجمعة من كل أسبوع)
 _YEARLY_RE = re.compile(r"\s*\)?\s*[،,]?\s*(?:من\s+)?كل\s+(?:عام|سنة|سنه|اسبوع)(?!\w)")
+_EVERY_RE = re.compile(r"كل\s+(?:عام|سنة|سنه|اسبوع)(?!\w)")
 #: between two dates of one list or period (الخميس والجمعة، 15 يونيو إلى نهاية 15 سبتمبر)
 _LINK_RE = re.compile(r"\s*(?:[،,]|و?(?:الى|حتى|لغاية)|و)?\s*(?:(?:نهاية|بداية|مطلع|منتصف)\s+)?".translate(_FOLD_RX))
 
@@ -577,6 +578,8 @@ def _drop_recurring(norm: str, chosen: list) -> list:
     """Dates that recur every year or week are no dates (نهاية شهر يونيو من كل عام), nor are
     the dates listed or ranged before them (أيام الخميس والجمعة والسبت من كل أسبوع، ما بين
     15 من شهر يونيو إلى نهاية اليوم الـ 15 من شهر سبتمبر من كل عام)."""
+    if not _EVERY_RE.search(norm):
+        return chosen
     out: list = []
     recurring_from = None  # start of the recurring date after the current one
     for s, e, attrs in reversed(chosen):
