@@ -330,3 +330,20 @@ def test_issue14_classes_after_the_held_out_run(text, pub, expected):
 ])
 def test_issue14_eighth_round_classes(text, pub, expected):
     assert found(text, pub) == expected
+
+
+# Issue 14, after the held-out issue14r run (92.6 %, measured once): two classes read from
+# its misses, on SaudiNewsNet sentences (CC BY-NC-SA 4.0); docs/dates.md
+@pytest.mark.parametrize("text,pub,expected", [
+    # اليوم before a noun is today; before an adjective (nisba, ordinal, الذي) it is a day
+    ("وحقق ويستهام اليوم الفوز الأول له على أرسنال في عقر داره", "2015-08-09", [("اليوم", "2015-08-09")]),
+    ("وصلت اليوم الطائرة الإغاثية السعودية الخامسة إلى عدن", "2015-08-06", [("اليوم", "2015-08-06")]),
+    ("وفي اليوم التالي عاد الوفد، وكان اليوم الأول هادئا", "2015-08-06", []),
+    ("محاولة تسلل في اليوم الرابع منها و96 في اليوم الخامس، فيما", "2015-07-27", []),
+    ("في هذه الليلة المباركة، وأتمنى", "2015-07-31", []),
+    # منذ before a relative period is part of it
+    ("التي تسيطر على العاصمة الليبية طرابلس منذ العام الماضي.", "2015-07-24", [("منذ العام الماضي", "2014")]),
+    ("وصول أكثر من 3500 شخص منذ الأسبوع الماضي.", "2015-07-31", [("منذ الأسبوع الماضي", "2015-W30")]),
+])
+def test_issue14_classes_after_the_held_out_issue14r_run(text, pub, expected):
+    assert found(text, pub) == expected

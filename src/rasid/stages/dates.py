@@ -104,7 +104,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة)(?:\s*(?P<pw>\(\s*)?(?P<wd>{_WD})(?(pw)\s*\)))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
-        ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
+        ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
     return [(name, re.compile((_B + _CLITIC + "(?P<x>" + rx + ")" + _E).translate(_FOLD_RX))) for name, rx in p]
@@ -320,8 +320,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if rd == "اليوم" and _PER_DAY_RE.search(norm, max(0, m.start("x") - 24), m.start("x")):
             return None  # مليون برميل في اليوم، ثماني ساعات في اليوم: a rate, per day
         if rd in ("اليوم", "هذا اليوم", "الغد", "الليلة"):
-            nxt = norm[m.end("x"):m.end("x") + 12]
-            if not g.get("wd") and (re.match(r"\s+(?:ال(?!موافق|ي\b|ى\b)\w|نفسه|ذاته|ال\s*\d)", nxt)
+            nxt = _NEXT_WORD_RE.match(norm, m.end("x"))
+            if not g.get("wd") and (nxt and _qualifies_the_day(nxt.group(1), rd.endswith("اليوم"))
                                     or _HALF_RE.search(norm, max(0, m.start("x") - 8), m.start("x"))):
                 return None  # اليوم التالي/الوطني/نفسه، اليوم الـ 15، أيام ونصف اليوم: not today
         offset = {"اليوم": 0, "هذا اليوم": 0, "الليلة": 0, "امس": -1, "الامس": -1, "غدا": 1, "غد": 1,
@@ -354,27 +354,33 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 return None
             date -= dt.timedelta(days=7)
         return _since(m, _attrs(date.isoformat(), "day", True))
-    if kind == "relperiod":
-        unit = g.get("unit") or g["unit2"].replace("ال", "", 1)
-        kind_rel = _rel_kind(g.get("rel")) or "current"
-        delta = {"past": -1, "next": 1, "current": 0}[kind_rel]
-        if g.get("before"):  # العام قبل الماضي: the year before last
-            if kind_rel != "past":
-                return None
-            delta = -2
-        if g.get("rel") and re.fullmatch(r"السابق|السابقة", g["rel"]) and unit != "عام" and unit != "سنة":
-            # الشهر السابق: the month before the last one written (see _resolve_same_month)
-            return _attrs(None, "month", True, month_before=True) if unit == "شهر" else None
-        if pub is None:
-            gran = {"اسبوع": "week", "شهر": "month"}.get(unit, "year")
-            return _attrs(None, gran, True)
-        if unit == "اسبوع":
-            return _attrs(_iso_week(pub + dt.timedelta(days=7 * delta)), "week", True)
-        if unit == "شهر":
-            y, mo = _shift_month(pub.year, pub.month, delta)
-            return _attrs(f"{y}-{mo:02d}", "month", True)
-        return _attrs(str(pub.year + delta), "year", True)
+    if kind == "relperiod":  # منذ العام الماضي: since
+        attrs = _resolve_relperiod(g, pub)
+        return attrs and _since(m, attrs)
     return None  # pragma: no cover
+
+
+def _resolve_relperiod(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """الأسبوع/الشهر/العام الماضي|المقبل|الجاري، هذا العام، العام قبل الماضي، الشهر السابق."""
+    unit = g.get("unit") or g["unit2"].replace("ال", "", 1)
+    kind_rel = _rel_kind(g.get("rel")) or "current"
+    delta = {"past": -1, "next": 1, "current": 0}[kind_rel]
+    if g.get("before"):  # العام قبل الماضي: the year before last
+        if kind_rel != "past":
+            return None
+        delta = -2
+    if g.get("rel") and re.fullmatch(r"السابق|السابقة", g["rel"]) and unit != "عام" and unit != "سنة":
+        # الشهر السابق: the month before the last one written (see _resolve_same_month)
+        return _attrs(None, "month", True, month_before=True) if unit == "شهر" else None
+    if pub is None:
+        gran = {"اسبوع": "week", "شهر": "month"}.get(unit, "year")
+        return _attrs(None, gran, True)
+    if unit == "اسبوع":
+        return _attrs(_iso_week(pub + dt.timedelta(days=7 * delta)), "week", True)
+    if unit == "شهر":
+        y, mo = _shift_month(pub.year, pub.month, delta)
+        return _attrs(f"{y}-{mo:02d}", "month", True)
+    return _attrs(str(pub.year + delta), "year", True)
 
 
 #: a year after عام/سنة without هـ or م in this range is Hijri (عام 1435، العام 1435/1436):
@@ -454,6 +460,27 @@ _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
 #: a number or a counted unit, then في, before اليوم: per day
 _PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
                          r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$")
+_NEXT_WORD_RE = re.compile(r"\s+(\w+)")
+#: adjectives of اليوم that make it a day, not today (اليوم الأول، اليوم المحدد)
+_DAY_ADJECTIVES = {"الاول", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع",
+                   "العاشر", "العشرين", "الواحد", "الاخير", "الاخر", "المحدد", "الموعود", "المفتوح",
+                   "الذين", "السابق", "اللاحق", "الحاضر", "الاكثر", "السعيد", "العظيم", "الكبير",
+                   "الطويل", "الجميل", "الرائع", "المبارك", "الفضيل", "المشهود", "ال", "النفسه", "الخمس"}
+
+
+def _qualifies_the_day(word: str, yawm: bool) -> bool:
+    """The word after اليوم/الليلة/الغد makes it a day, not today: نفسه/ذاته, الـ + a number
+    (اليوم الـ 15) or an adjective: after الليلة/الغد any word with ال (الليلة المباركة);
+    after اليوم (masculine) a nisba or ordinal in ي (اليوم التالي/الوطني) or one of
+    `_DAY_ADJECTIVES` (اليوم الأول، اليوم الذي), not a noun (وصلت اليوم الطائرة، وحقق ويستهام
+    اليوم الفوز). الموافق and إلى leave it today."""
+    if word in ("نفسه", "ذاته"):
+        return True
+    if not word.startswith("ال") or word in ("الي", "الموافق"):
+        return False
+    return not yawm or word.endswith("ي") or word in _DAY_ADJECTIVES or word[2:].isdigit()
+
+
 #: اليوم right after نصف is a day's length (ثلاثة أيام ونصف اليوم), not today
 _HALF_RE = re.compile(r"(?<!\w)و?نصف\s+$")
 #: a weekday after these and يوم is the weekly prayer, not a date
