@@ -362,3 +362,12 @@ def test_gold_accuracy_floor_on_the_eighth_round_dev_batches():
     rows = [r for b in ("issue14o", "issue14p", "issue14q") for r in load_gold(DEFAULT_GOLD, "dev", b)]
     assert len(rows) >= 250
     assert evaluate_dates(rows)["exact"] >= 96.5
+
+
+def test_gold_accuracy_floor_on_the_eighth_round_held_out_batches():
+    # issue14r (every 197th article from 180): 92.6 measured once, 95.1 after two classes read
+    # from its misses; issue14s (from 190), annotated after those: 94.1 measured once
+    r, s = load_gold(DEFAULT_GOLD, "all", "issue14r"), load_gold(DEFAULT_GOLD, "all", "issue14s")
+    assert len(r) >= 80 and len(s) >= 80
+    assert evaluate_dates(r)["exact"] >= 95.0
+    assert evaluate_dates(s)["exact"] >= 94.0
