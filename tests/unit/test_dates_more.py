@@ -347,3 +347,22 @@ def test_issue14_eighth_round_classes(text, pub, expected):
 ])
 def test_issue14_classes_after_the_held_out_issue14r_run(text, pub, expected):
     assert found(text, pub) == expected
+
+
+# Issue 14, after the held-out issue14s run (94.1 %, measured once): three classes read from
+# its misses, on SaudiNewsNet sentences (CC BY-NC-SA 4.0); docs/dates.md
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri month named as a season or by its nights or daytime (not أيام: أيام صفر - 3)
+    ("وذلك ضمن برامج ودراسات موسمي رمضان والحج لعام 1436هـ.", "2015-08-08",
+     [("رمضان", "2015-06-18/2015-07-16"), ("عام 1436هـ", "2014-10-25/2015-10-13")]),
+    ("خوفاً من أن يسبب لهم العطش خلال نهار رمضان.", "2015-07-22", [("رمضان", "2015-06-18/2015-07-16")]),
+    ("الذي خسر أمام برشلونة قبل أربعة أيام صفر - 3 في الكامب نو", "2015-08-11",
+     [("قبل أربعة أيام", "2015-08-07")]),
+    # the weekday after next
+    ("تبدأ فعاليات مهرجان سوق عكاظ في محافظة الطائف الأربعاء بعد القادم بمشاركة أدباء", "2015-08-04",
+     [("الأربعاء بعد القادم", "2015-08-12")]),
+    # a labelling year before a ب-word with the article
+    ("كما شارك مع منتخب بلاده في كأس العالم 2014 بالبرازيل بالإضافة", "2015-07-31", [("2014", "2014")]),
+])
+def test_issue14_classes_after_the_held_out_issue14s_run(text, pub, expected):
+    assert found(text, pub) == expected

@@ -142,14 +142,18 @@ def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> in
     return py if hm <= pm else py - 1
 
 
+#: nouns a Hijri month alone follows as the month (موسمي رمضان والحج، ليالي رمضان، نهار رمضان)
+_HIJRI_MONTH_NOUNS = {"موسم", "موسمي", "ليالي", "نهار"}
+
+
 def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     hm = _month_of(g["hm"])[0]
     hy = int(g["y"]) if g.get("y") else None
     d = _day_of(g) if g.get("d") or g.get("od") or g.get("first") else None
     rel = g.get("rel")
     if d is None and hy is None and not rel and not g.get("shahr") and not g.get("ep") \
-            and _prev_word(m.string, m.start("x")) not in _MONTH_CUES:
-        return None  # رمضان alone is also a name; في رمضان، رمضان المبارك is the month
+            and _prev_word(m.string, m.start("x")) not in _MONTH_CUES | _HIJRI_MONTH_NOUNS:
+        return None  # رمضان alone is also a name; في رمضان، رمضان المبارك، موسم رمضان is the month
     if hy is not None and not 1300 <= hy <= 1600:
         return None
     if d is not None and not 1 <= d <= 30:

@@ -103,7 +103,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة)(?:\s*(?P<pw>\(\s*)?(?P<wd>{_WD})(?(pw)\s*\)))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
-        ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
+        ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا)
@@ -349,10 +349,11 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         ahead = g.get("this") or not g.get("since") and _looks_ahead(norm, m.start("x"))
         rel = g.get("rel") or ("ahead" if ahead else None)  # هذا الأربعاء: the coming one
         date = _weekday_date(WEEKDAYS[g["wd"]], rel, pub)
-        if g.get("before"):  # السبت قبل الماضي: the one before the last
-            if _rel_kind(rel) != "past":
+        if g.get("before"):  # السبت قبل الماضي / الأربعاء بعد القادم: a week further
+            ahead = g["before"].startswith("بعد")
+            if _rel_kind(rel) != ("next" if ahead else "past"):
                 return None
-            date -= dt.timedelta(days=7)
+            date += dt.timedelta(days=7 if ahead else -7)
         return _since(m, _attrs(date.isoformat(), "day", True))
     if kind == "relperiod":  # منذ العام الماضي: since
         attrs = _resolve_relperiod(g, pub)
@@ -442,7 +443,8 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
     nxt = _LABEL_YEAR_NEXT_RE.match(norm, end)
     word = nxt.group(1) if nxt else None
     return nxt is not None and (word is None or word in _AFTER_LABEL_YEAR
-                                or (word.startswith("و") and len(word) > 3 and word not in _COUNTED_W))
+                                or (word.startswith("و") and len(word) > 3 and word not in _COUNTED_W)
+                                or word.startswith("بال") and len(word) > 5)  # كأس العالم 2014 بالبرازيل
 
 
 #: a sentence that opens with an imperfect verb (ويلعب الأحد، يبدأ الخبراء الأربعاء, the
