@@ -352,4 +352,24 @@ def test_gold_accuracy_floor_on_the_held_out_issue14n():
     # every 197th article from line 130, annotated after the sixth round and never tuned on
     rows = load_gold(DEFAULT_GOLD, "all", "issue14n")
     assert len(rows) >= 70
-    assert evaluate_dates(rows)["exact"] >= 94.0  # 93.2 at 36f97a7, 94.5 after the sixth round
+    # 93.2 at 36f97a7, 94.5 after the sixth round (held out); its misses read in the eighth: 97.3
+    assert evaluate_dates(rows)["exact"] >= 97.0
+
+
+def test_gold_accuracy_floor_on_the_eighth_round_dev_batches():
+    # issue14o/p/q: 256 expressions of unused articles, each annotated before any run (first
+    # runs 89.5 / 95.2 / 94.2, the round's unread figures), then tuned on: 96.5 / 100 / 94.2
+    rows = [r for b in ("issue14o", "issue14p", "issue14q") for r in load_gold(DEFAULT_GOLD, "dev", b)]
+    assert len(rows) >= 250
+    assert evaluate_dates(rows)["exact"] >= 96.5
+
+
+def test_gold_accuracy_floor_on_the_eighth_round_held_out_batches():
+    # issue14r (every 197th article from 180): 92.6 measured once, 95.1 after two classes read
+    # from its misses; issue14s (from 190), annotated after those: 94.1 measured once, 98.8
+    # after three classes read from it; issue14t (from 40), annotated after those: 94.7, never tuned on
+    r, s, t = (load_gold(DEFAULT_GOLD, "all", b) for b in ("issue14r", "issue14s", "issue14t"))
+    assert len(r) >= 80 and len(s) >= 80 and len(t) >= 90
+    assert evaluate_dates(r)["exact"] >= 95.0
+    assert evaluate_dates(s)["exact"] >= 98.0
+    assert evaluate_dates(t)["exact"] >= 94.0

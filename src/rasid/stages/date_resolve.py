@@ -142,14 +142,18 @@ def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> in
     return py if hm <= pm else py - 1
 
 
+#: nouns a Hijri month alone follows as the month (موسمي رمضان والحج، ليالي رمضان، نهار رمضان)
+_HIJRI_MONTH_NOUNS = {"موسم", "موسمي", "ليالي", "نهار"}
+
+
 def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     hm = _month_of(g["hm"])[0]
     hy = int(g["y"]) if g.get("y") else None
     d = _day_of(g) if g.get("d") or g.get("od") or g.get("first") else None
     rel = g.get("rel")
     if d is None and hy is None and not rel and not g.get("shahr") and not g.get("ep") \
-            and _prev_word(m.string, m.start("x")) not in _MONTH_CUES:
-        return None  # رمضان alone is also a name; في رمضان، رمضان المبارك is the month
+            and _prev_word(m.string, m.start("x")) not in _MONTH_CUES | _HIJRI_MONTH_NOUNS:
+        return None  # رمضان alone is also a name; في رمضان، رمضان المبارك، موسم رمضان is the month
     if hy is not None and not 1300 <= hy <= 1600:
         return None
     if d is not None and not 1 <= d <= 30:
@@ -326,7 +330,7 @@ def _resolve_range_numeric_dm(g: dict[str, Any], pub: dt.date | None) -> dict[st
 def _resolve_range_months(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """شهري يوليو وأغسطس (2015): two months as one interval, ``2015-07/2015-08``."""
     ma, mb = _month_of(g["ma"])[0], _month_of(g["mb"])[0]
-    if ma == mb:
+    if ma == mb or (g.get("pa") or g.get("pb")) and not g.get("y"):
         return None
     y2 = int(g["y"]) if g.get("y") else None
     if y2 is None and g.get("yrel"):
@@ -336,13 +340,18 @@ def _resolve_range_months(g: dict[str, Any], pub: dt.date | None) -> dict[str, A
     if y2 is None:
         return _attrs(None, "range", True)
     y1 = y2 - 1 if ma > mb else y2
+    if g.get("rel1") and pub is not None:  # شهري مارس الماضي ويوليو الحالي
+        y1 = _year_for_month(ma, g["rel1"], pub)
     a, b = f"{y1}-{ma:02d}", f"{y2}-{mb:02d}"
+    if a >= b:
+        return None
     return _attrs(f"{a}/{b}", "range", g.get("y") is None, range_start=a, range_end=b)
 
 
 def _resolve_range_hyears(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
-    """1436/1437هـ (an academic or fiscal year): from 1 Muharram of the first to the end of the second."""
-    y1, y2 = int(g["y1"]), int(g["y2"])
+    """1436/1437هـ (an academic or fiscal year, also written 1437/1436هـ): from 1 Muharram of
+    the earlier to the end of the later."""
+    y1, y2 = sorted((int(g["y1"]), int(g["y2"])))
     if not 1300 <= y1 < y2 <= min(1600, y1 + 5):
         return None
     end = convert_hijri_to_gregorian(y2 + 1, 1, 1) - dt.timedelta(days=1)

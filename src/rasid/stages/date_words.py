@@ -89,12 +89,18 @@ def convert_words_to_regex(words) -> str:
 _ORD = convert_words_to_regex(_ORDINALS)
 _DECADES = {"عشرين": 2, "ثلاثين": 3, "اربعين": 4, "خمسين": 5, "ستين": 6, "سبعين": 7,
             "ثمانين": 8, "تسعين": 9}
-# words before a bare weekday that make it a name, not a date (صلاة الجمعة, لقاء الثلاثاء)
+# words before a bare weekday that make it a name, not a date (صلاة الجمعة, لقاء الثلاثاء,
+# خطب الجمعة, a title before a family name: الدكتور الجمعة)
 _WD_BLOCK = {"صلاة", "صلاه", "خطبة", "خطيب", "جامع", "مسجد", "لقاء", "سوق", "جمعة", "الواحد",
-             "كلا", "مجلس", "ندوة", "اثنين"}
+             "كلا", "مجلس", "ندوة", "اثنين", "خطب", "منابر", "منبر", "الدكتور", "المهندس", "الشيخ",
+             "الاستاذ", "الزميل", "اللاعب", "المدرب"}
 _MONTH_CUES_RAW = {"في", "منذ", "خلال", "حتى", "مطلع", "منتصف", "اواخر", "اوائل", "نهاية", "بداية",
                "بحلول", "قبل", "بعد", "من", "الى", "شهر", "وفي", "ومنذ", "وخلال", "وحتى", "اواسط"}
 _MONTH_CUES = {normalize_name(w) for w in _MONTH_CUES_RAW}
+#: days without a year that name an event of a known year after ثورة/أحداث/هجمات...
+#: (ثورة 25 يناير, ثورتي 25 يناير و30 يونيو, أحداث 11 سبتمبر): (month, day) -> year; the
+#: ones Saudi news of 2015 writes (Egypt 2011, 2013 and 1952, Yemen and Libya 2011, 9/11)
+NAMED_DAYS = {(1, 25): 2011, (6, 30): 2013, (7, 23): 1952, (2, 11): 2011, (2, 17): 2011, (9, 11): 2001}
 
 
 # ---------------------------------------------------------------- data tables
@@ -110,17 +116,14 @@ def load_months() -> list[tuple[str, int, str, bool]]:
     return rows
 
 
-def _alt(names: list[str]) -> str:
-    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(set(names), key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _month_index() -> tuple[dict[str, tuple[int, str, bool]], str, str]:
     index = {}
     for name, month, cal, strict in load_months():
         index[name] = (month, cal, strict)
-    greg = _alt([n for n, (_, c, _) in index.items() if c == "gregorian"])
-    hij = _alt([n for n, (_, c, _) in index.items() if c == "hijri"])
+    # as tries: a plain alternation of ~100 names is tried name by name at every position
+    greg = convert_words_to_regex(n for n, (_, c, _) in index.items() if c == "gregorian")
+    hij = convert_words_to_regex(n for n, (_, c, _) in index.items() if c == "hijri")
     return index, greg, hij
 
 

@@ -33,7 +33,7 @@ from .date_resolve import (
     _year_for_month, _yrel_year,
 )
 from .date_words import (
-    WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
+    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
     _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
 )
 
@@ -45,21 +45,26 @@ _FOLD_RX = str.maketrans({"ى": "ي", "أ": "ا", "إ": "ا", "آ": "ا", "ؤ": 
 def _patterns() -> list[tuple[str, LazyPattern]]:
     _, greg, hij = _month_index()
     gm = f"(?:{greg})"
-    # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), أغسطس آب
+    # a month pair: نوفمبر/تشرين الثاني, يوليو - تموز, يونيو (حزيران), تشرين الأول «أكتوبر», أغسطس آب
     # (a closing bracket only after one the pair opened: "(5 تموز/ يوليو)" ends before it)
-    gmonth = rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|(?P<mpo>\(\s*))?(?P<m2>{gm})(?(mpo)\s*\)))?"
+    # "(سبتمبر) أيلول": a bracket round the first name (checked in _resolve), the span from inside it
+    gmonth = (rf"(?P<m1>{gm})(?:\s*(?:[/\-–]\s*|(?P<mpo>[(«\"“]\s*)|(?P<mpc>\)\s*))?"
+              rf"(?P<m2>{gm})(?(mpo)\s*[)»\"”]))?")
+    pair2 = rf"(?:\s*(?:[/\-–]\s*)?(?:{gm})|\s*\(\s*(?:{gm})\s*\))?"  # a month's other name, not checked
     # a day: a number, an ordinal word before من, or أول/غرة (the first: غرة شوال، أول يوليو)
     day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s)|(?P<first>اول|غر[ةه])(?=\s))"
     # not after الأسبوع/النصف...: الأسبوع الأول من شهر رمضان is the month, not its 1st
     not_part = "".join(rf"(?<!{w}\s)" for w in sorted(_PART_WORDS))
     hyear = rf"(?:\s*[،,]?\s*(?:{_YEARW}|في\s+(?:السنة|العام)\s+الهجرية?\s+)?(?P<y>\d{{4}}))"
-    pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|اليوم|غدا|غد))\s+)?"
+    pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|(?:هذا\s+)?اليوم|غدا|غد))\s+)?"
            rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
     since = r"(?P<since>منذ\s+)?"
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
     # رمضان المبارك للعام الجاري، رمضان الكريم من العام الماضي: the Hijri year relative to publication
     hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+{_REL})"
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
+    # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
+    relyear = rf"(?P<ryw>\s+(?P<ry>(?:19|20)\d\d){_GSUF}?)?"
     p: list[tuple[str, str]] = [
         # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
         ("range_days", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
@@ -70,17 +75,20 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr})?"),
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric_dm", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
-        ("range_months", rf"(?:شهري|الشهرين)\s+(?P<ma>{gm})\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?:{yr}|{monthrel})?"),
+        # بين شهري مارس الماضي ويوليو الحالي; month pairs only with a year (شهري يونيو حزيران
+        # ويوليو تموز 2018; لشهري مايو أيار ويونيو حزيران are two months of data)
+        ("range_months", rf"(?:(?:بين|من)\s+)?(?:شهري|الشهرين)\s+(?P<ma>{gm})(?P<pa>{pair2})(?:\s+(?P<rel1>{_REL}))?\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?P<pb>{pair2})(?:{yr}|{monthrel})?"),
         ("range_months_h", rf"(?:شهري|الشهرين)\s+(?P<ha>{hij})\s+(?:و|الى|حتى)\s*(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
-        ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d)\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
+        # 1436/1437هـ, 1434هـ / 1435هـ, 1437/1436هـ (written in reverse)
+        ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d){_HSUF}?\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
         ("range_hyears", rf"{_YEARW}(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/])"),
         ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?(?:\s*[\-–]|\s+(?:و|ولغاية|وحتى|الى|حتى))\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
-        ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
+        ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
         ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
         ("curday", rf"{since}{pre}(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
@@ -90,12 +98,14 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("year", rf"{since}(?:(?:عام|العام|سنة|السنة|عامي)\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
         ("year_bare", rf"{since}(?P<y>(?:19|20)\d\d)"),
+        # عام 600 ميلادية، عام 822م: a year before 1000 only with عام and the era written
+        ("year_ad", rf"{since}(?:عام|العام|سنة|السنة)\s+(?P<y>[1-9]\d\d){_GSUF}"),
         ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة)(?:\s*(?P<pw>\(\s*)?(?P<wd>{_WD})(?(pw)\s*\)))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
-        ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>قبل\s+)?(?P<rel>{_REL}))?)"),
-        ("relperiod", rf"(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
+        ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
+        ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا).
     # Each is compiled when a text first triggers it (`LazyPattern`: most articles trigger
@@ -112,7 +122,7 @@ _TRIGGER_OF = {
     "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric",
     "numeric_ymd": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
-    "year_bare": "year4", "curday": "current", "decade": "decade", "ago": "ago",
+    "year_bare": "year4", "year_ad": "year4", "curday": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
 }
 WINDOW_BEFORE, WINDOW_AFTER = 80, 100
@@ -135,7 +145,9 @@ def _triggers() -> dict[str, re.Pattern[str]]:
         # مارسالعام): the trigger keeps those too
         "gmonth": rf"(?:{_B}{_CLITIC_RUN}|(?<![^\W\d_]))(?:{greg})"
                   rf"(?:(?![^\W\d_])|(?={greg}|{_YEARW}))",
-        "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d", "year4": r"\d{4}",
+        "hmonth": hij, "numeric": r"\d\s*[/.\-–]\s*\d",
+        # four digits, or three after عام/سنة (عام 600 ميلادية): one scan for both
+        "year4": r"\d{3}(?:\d|(?<=(?:عام|سنة)\s\d{3}))",
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
         "relday": "امس|اليوم|غد|الليلة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
@@ -171,11 +183,16 @@ def _windows(norm: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
 
 def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dict[str, Any] | None:
     g = m.groupdict()
+    s, e = m.start(), m.end()
+    if s >= 2 and norm[s - 1] in ".,٫" and norm[s - 2].isdigit() or norm[e:e + 1] in ".,٫" and norm[e + 1:e + 2].isdigit():
+        return None  # 53.7 هذا الشهر, قدرها 2069.4 مليون: no day, no year inside a decimal number
     for o, d in (("o1", "d1"), ("o2", "d2")):  # من الأول إلى الخامس من سبتمبر
         if g.get(o):
             g[d] = str(_ORDINALS[" ".join(g[o].split())])
     if kind in ("greg_dmy", "greg_my", "range_days"):
         m1, _, strict = _month_of(g["m1"])
+        if g.get("mpc") and not norm[:m.start("m1")].rstrip().endswith("("):
+            return None  # a ")" between the names closes a bracket the first one did not open
         if g.get("m2"):
             m2 = _month_of(g["m2"])[0]
             if m2 != m1:
@@ -194,6 +211,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if kind == "greg_my" and year is None and not rel and not g.get("yrel") \
                 and _prev_word(norm, m.start("x")) in _EVENT_NOUNS:
             return None  # ثورة يناير، نكسة حزيران: an event of another year
+        if kind == "greg_dmy" and year is None and not rel and not g.get("yrel") \
+                and _NAMED_DAY_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
+            year = NAMED_DAYS.get((m1, _day_of(g)))  # ثورة 25 يناير: 2011
         relative = year is None
         if year is None and g.get("yrel"):
             year = _yrel_year(g["yrel"], pub)
@@ -206,6 +226,12 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             if (m1, day) > (pub.month, pub.day) and not rel and (
                     g.get("since") or _SINCE_CLAUSE_RE.search(norm, max(0, m.start("x") - 40), m.start("x"))):
                 year = pub.year - 1  # منذ (اغلاقه في) نوفمبر in July: the last November
+        end = None
+        if g.get("ry"):
+            if year == int(g["ry"]):
+                relative = False
+            else:  # شهر مايو الماضي 1959 فرعا: a count, not the year
+                end = m.start("ryw")
         if kind == "range_days":
             d1, d2 = int(g["d1"]), int(g["d2"])
             if year is None:
@@ -216,7 +242,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return _attrs(f"{s}/{e}", "range", relative, range_start=s, range_end=e)
         if kind == "greg_my":
             value = f"{year}-{m1:02d}" if year else None
-            return _since(m, _attrs(value, "month", relative))
+            return _since(m, _attrs(value, "month", relative, end=end))
         d = _day_of(g)
         if not 1 <= d <= 31:
             return None
@@ -224,8 +250,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None  # النصف الثاني من يوليو: the second half, not the 2nd
         value = f"{year}-{m1:02d}-{d:02d}" if year and _valid(year, m1, d) else None
         if year and value is None:
-            return _attrs(None, "day", relative, reason="no such day")
-        return _since(m, _attrs(value, "day", relative))
+            return _attrs(None, "day", relative, reason="no such day", end=end)
+        return _since(m, _attrs(value, "day", relative, end=end))
     if kind in ("hijri", "hijri_paren"):
         return _resolve_hijri(m, g, pub)
     if kind in _RESOLVERS:
@@ -254,7 +280,11 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             if not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"} \
                     and not _names_a_year(norm, m.start("x"), m.end("x"), prev):
                 return None
+            if _counts(norm, m.start("x"), m.end("x")):
+                return None  # أكثر من 2000 فعالية، إلى 1950 ميجاوات: a count after a cue word
         return _since(m, _attrs(str(y), "year", False))
+    if kind == "year_ad":
+        return _since(m, _attrs(f"{int(g['y']):04d}", "year", False))
     if kind == "range_years":
         y1, y2 = int(g["y1"]), int(g["y2"])
         if not (1000 <= y1 < y2 <= 2200):
@@ -272,11 +302,15 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         count = (int(n) if n.isdigit() else _NUMW[n]) if n else implied
         if count is None or (n and (implied == 2 or (implied == 1 and count < 11))):  # 50 سنة, not 3 سنة
             return None
+        if _prev_word(norm, m.start("x")) in _UNITS or not n and implied == 1 \
+                and re.match(r"\s+ال(?!ي\b)\w\w", norm[m.end("x"):m.end("x") + 8]):
+            return None  # عاما بعد عام (year after year), بعد يوم الراحة (after the rest day): no count
         if unit == "year" and re.match(r"\s*\d{4}", norm[m.end("x"):m.end("x") + 6]):
             return None
-        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:فقط\s+)?(?:من|على|علي)\s(?!\s*الان(?!\w))", norm[m.end("x"):m.end("x") + 20]):
+        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:فقط\s+)?(?:من|مما|على|علي)\s(?!\s*الان(?!\w))", norm[m.end("x"):m.end("x") + 20]):
             return None  # قبل 70 عاما من الأحداث, بعد يوم واحد (فقط) من/على دعوة, قبل يومين على
-            # الانتخابات: counted from another event (من الآن is from now, الانتخابات is not)
+            # الانتخابات, بعد عام مما كان مقررا: counted from another event (من الآن is from
+            # now, الانتخابات is not)
         sign = 1 if g["dir"] == "بعد" else -1  # بعد 12 يوما: ahead of publication
         if pub is None:
             return _attrs(None, unit, True)
@@ -296,11 +330,13 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if rd == "اليوم" and (_prev_word(norm, m.start("x")) in _PAPER_WORDS
                               or norm[m.start("x") - 1:m.start("x")] in ("«", '"')):
             return None  # عين اليوم، صحيفة «اليوم»: a newspaper
+        if rd == "اليوم" and _PER_DAY_RE.search(norm, max(0, m.start("x") - 24), m.start("x")):
+            return None  # مليون برميل في اليوم، ثماني ساعات في اليوم: a rate, per day
         if rd in ("اليوم", "هذا اليوم", "الغد", "الليلة"):
-            nxt = norm[m.end("x"):m.end("x") + 12]
-            if not g.get("wd") and (re.match(r"\s+(?:ال(?!موافق|ي\b|ى\b)\w|نفسه|ذاته)", nxt)
+            nxt = _NEXT_WORD_RE.match(norm, m.end("x"))
+            if not g.get("wd") and (nxt and _qualifies_the_day(nxt.group(1), rd.endswith("اليوم"))
                                     or _HALF_RE.search(norm, max(0, m.start("x") - 8), m.start("x"))):
-                return None  # اليوم التالي، اليوم الوطني، اليوم نفسه، ثلاثة أيام ونصف اليوم: not today
+                return None  # اليوم التالي/الوطني/نفسه، اليوم الـ 15، أيام ونصف اليوم: not today
         offset = {"اليوم": 0, "هذا اليوم": 0, "الليلة": 0, "امس": -1, "الامس": -1, "غدا": 1, "غد": 1,
                   "الغد": 1, "بعد غد": 2, "الليلة الماضية": -1, "ليلة امس": -1}.get(rd, -2)
         if pub is None:
@@ -326,32 +362,39 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         ahead = g.get("this") or not g.get("since") and _looks_ahead(norm, m.start("x"))
         rel = g.get("rel") or ("ahead" if ahead else None)  # هذا الأربعاء: the coming one
         date = _weekday_date(WEEKDAYS[g["wd"]], rel, pub)
-        if g.get("before"):  # السبت قبل الماضي: the one before the last
-            if _rel_kind(rel) != "past":
+        if g.get("before"):  # السبت قبل الماضي / الأربعاء بعد القادم: a week further
+            ahead = g["before"].startswith("بعد")
+            if _rel_kind(rel) != ("next" if ahead else "past"):
                 return None
-            date -= dt.timedelta(days=7)
+            date += dt.timedelta(days=7 if ahead else -7)
         return _since(m, _attrs(date.isoformat(), "day", True))
-    if kind == "relperiod":
-        unit = g.get("unit") or g["unit2"].replace("ال", "", 1)
-        kind_rel = _rel_kind(g.get("rel")) or "current"
-        delta = {"past": -1, "next": 1, "current": 0}[kind_rel]
-        if g.get("before"):  # العام قبل الماضي: the year before last
-            if kind_rel != "past":
-                return None
-            delta = -2
-        if g.get("rel") and re.fullmatch(r"السابق|السابقة", g["rel"]) and unit != "عام" and unit != "سنة":
-            # الشهر السابق: the month before the last one written (see _resolve_same_month)
-            return _attrs(None, "month", True, month_before=True) if unit == "شهر" else None
-        if pub is None:
-            gran = {"اسبوع": "week", "شهر": "month"}.get(unit, "year")
-            return _attrs(None, gran, True)
-        if unit == "اسبوع":
-            return _attrs(_iso_week(pub + dt.timedelta(days=7 * delta)), "week", True)
-        if unit == "شهر":
-            y, mo = _shift_month(pub.year, pub.month, delta)
-            return _attrs(f"{y}-{mo:02d}", "month", True)
-        return _attrs(str(pub.year + delta), "year", True)
+    if kind == "relperiod":  # منذ العام الماضي: since
+        attrs = _resolve_relperiod(g, pub)
+        return attrs and _since(m, attrs)
     return None  # pragma: no cover
+
+
+def _resolve_relperiod(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """الأسبوع/الشهر/العام الماضي|المقبل|الجاري، هذا العام، العام قبل الماضي، الشهر السابق."""
+    unit = g.get("unit") or g["unit2"].replace("ال", "", 1)
+    kind_rel = _rel_kind(g.get("rel")) or "current"
+    delta = {"past": -1, "next": 1, "current": 0}[kind_rel]
+    if g.get("before"):  # العام قبل الماضي: the year before last
+        if kind_rel != "past":
+            return None
+        delta = -2
+    if g.get("rel") and re.fullmatch(r"السابق|السابقة", g["rel"]) and unit != "عام" and unit != "سنة":
+        # الشهر السابق: the month before the last one written (see _resolve_same_month)
+        return _attrs(None, "month", True, month_before=True) if unit == "شهر" else None
+    if pub is None:
+        gran = {"اسبوع": "week", "شهر": "month"}.get(unit, "year")
+        return _attrs(None, gran, True)
+    if unit == "اسبوع":
+        return _attrs(_iso_week(pub + dt.timedelta(days=7 * delta)), "week", True)
+    if unit == "شهر":
+        y, mo = _shift_month(pub.year, pub.month, delta)
+        return _attrs(f"{y}-{mo:02d}", "month", True)
+    return _attrs(str(pub.year + delta), "year", True)
 
 
 #: a year after عام/سنة without هـ or م in this range is Hijri (عام 1435، العام 1435/1436):
@@ -367,13 +410,18 @@ _GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|للميلاد)\s*
 _SINCE_CLAUSE_RE = re.compile(r"منذ\s+(?:\S+\s+){0,3}في\s+$")
 #: nouns that name an event by its month (ثورة يناير): no date of the publication's year
 _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث", "مجزرة", "حركة"}
+#: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
+#: 11 سبتمبر): its year is in NAMED_DAYS
+_NAMED_DAY_RE = re.compile(r"(?<!\w)(?:ثور[ةه]|ثورتي|انتفاض[ةه]|احداث|هجمات|اعتداءات|تفجيرات|ذكري)\s+"
+                           r"(?:\d+\s+\w+(?:\s+\([^()]*\))?\s+و\s*)?$")
 #: prepositions after which a month name that is also a common word is the month (في مارس)
 _STRICT_MONTH_CUES = {"في", "وفي", "خلال", "وخلال", "مطلع", "منتصف", "اواخر", "اوائل", "اواسط",
                       "نهاية", "بداية", "بحلول"}
-#: words after a bare year that end the phrase it labels (اعتداءات 2008 التي): after any
-#: other word the number counts it (2000 برميل)
+#: words after a bare year that end the phrase it labels (اعتداءات 2008 التي; a date: للدورة
+#: 2015 أمس الأول): after any other word the number counts it (2000 برميل)
 _AFTER_LABEL_YEAR = {"التي", "الذي", "اللذين", "اللتين", "في", "على", "عن", "الى", "من", "حيث",
-                     "عندما", "حين", "بعد", "قبل", "ضد", "مع", "او", "ثم", "لكن", "بين"}
+                     "عندما", "حين", "بعد", "قبل", "ضد", "مع", "او", "ثم", "لكن", "بين",
+                     "امس", "اليوم", "غدا", *WEEKDAYS}
 #: words before a bare number that count or number something (نحو 2000، القرار 2042)
 _BEFORE_COUNT = {"نحو", "حوالي", "قرابة", "اكثر", "اقل", "بلغ", "بلغت", "عدد", "رقم", "الرقم",
                  "مجموع", "اجمالي", "القرار", "قرار", "المادة", "مادة", "البند", "الفقرة",
@@ -381,6 +429,21 @@ _BEFORE_COUNT = {"نحو", "حوالي", "قرابة", "اكثر", "اقل", "ب
                  "عن", "و", "او", "بين", "مقابل", "بقيمة"}
 _COUNTED_W = {"وحدة", "وظيفة", "وجبة", "ورقة", "وثيقة", "وفاة", "ولادة", "واقعة", "وسيلة"}
 _LABEL_YEAR_NEXT_RE = re.compile(r"\s*(?:$|[^\w\s]|(\w+))")
+
+
+#: nouns a number before them counts (1950 ميجاوات، 2000 فعالية)
+_COUNTED_NOUNS = {"فعالية", "مواطن", "شخص", "ميجاوات", "كيلو", "سيارة", "ريال", "دولار", "نقطة",
+                  "موظف", "قتيل", "عنصر", "برميل", "طن", "حالة", "متر", "وظيفة", "طالب", "طالبة",
+                  "حاج", "لاعب", "شركة", "منزل", "مليون", "الف", "جنيه", "يورو"}
+_COUNT_BEFORE_CUE_RE = re.compile(r"(?<!\w)(?:اكثر|اقل|نحو|حوالي|قرابة|يزيد|يقل)\s+(?:من|عن)\s+$")
+
+
+def _counts(norm: str, start: int, end: int) -> bool:
+    """A bare number after a cue word counts something: a count word before the cue (أكثر من
+    2000) or a counted noun after it (إلى 1950 ميجاوات)."""
+    nxt = re.match(r"\s+(\w+)", norm[end:end + 16])
+    return bool(_COUNT_BEFORE_CUE_RE.search(norm, max(0, start - 16), start)) \
+        or nxt is not None and nxt.group(1) in _COUNTED_NOUNS
 
 
 def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
@@ -393,7 +456,8 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
     nxt = _LABEL_YEAR_NEXT_RE.match(norm, end)
     word = nxt.group(1) if nxt else None
     return nxt is not None and (word is None or word in _AFTER_LABEL_YEAR
-                                or (word.startswith("و") and len(word) > 3 and word not in _COUNTED_W))
+                                or (word.startswith("و") and len(word) > 3 and word not in _COUNTED_W)
+                                or word.startswith("بال") and len(word) > 5)  # كأس العالم 2014 بالبرازيل
 
 
 #: a sentence that opens with an imperfect verb (ويلعب الأحد، يبدأ الخبراء الأربعاء, the
@@ -408,6 +472,30 @@ _AHEAD_OPENING_RE = re.compile(
 _VERB_BEFORE_RE = re.compile(rf"(?<!\w)و?(?P<v>{_IMPERFECT})(?:\s+\w+){{0,2}}\s+$")
 #: أمس before حاجة is "most" (في أمس الحاجة إلى), not yesterday
 _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
+#: a number or a counted unit, then في, before اليوم: per day
+_PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
+                         r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$")
+_NEXT_WORD_RE = re.compile(r"\s+(\w+)")
+#: adjectives of اليوم that make it a day, not today (اليوم الأول، اليوم المحدد)
+_DAY_ADJECTIVES = {"الاول", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع",
+                   "العاشر", "العشرين", "الواحد", "الاخير", "الاخر", "المحدد", "الموعود", "المفتوح",
+                   "الذين", "السابق", "اللاحق", "الحاضر", "الاكثر", "السعيد", "العظيم", "الكبير",
+                   "الطويل", "الجميل", "الرائع", "المبارك", "الفضيل", "المشهود", "ال", "النفسه", "الخمس"}
+
+
+def _qualifies_the_day(word: str, yawm: bool) -> bool:
+    """The word after اليوم/الليلة/الغد makes it a day, not today: نفسه/ذاته, الـ + a number
+    (اليوم الـ 15) or an adjective: after الليلة/الغد any word with ال (الليلة المباركة);
+    after اليوم (masculine) a nisba or ordinal in ي (اليوم التالي/الوطني) or one of
+    `_DAY_ADJECTIVES` (اليوم الأول، اليوم الذي), not a noun (وصلت اليوم الطائرة، وحقق ويستهام
+    اليوم الفوز). الموافق and إلى leave it today."""
+    if word in ("نفسه", "ذاته"):
+        return True
+    if not word.startswith("ال") or word in ("الي", "الموافق"):
+        return False
+    return not yawm or word.endswith("ي") or word in _DAY_ADJECTIVES or word[2:].isdigit()
+
+
 #: اليوم right after نصف is a day's length (ثلاثة أيام ونصف اليوم), not today
 _HALF_RE = re.compile(r"(?<!\w)و?نصف\s+$")
 #: a weekday after these and يوم is the weekly prayer, not a date
@@ -521,6 +609,30 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     return out
 
 
+#: after a date: it recurs (شهر يونيو من كل عام، أيام الجمعة من كل أسبوع)
+_YEARLY_RE = re.compile(r"\s*\)?\s*[،,]?\s*(?:من\s+)?كل\s+(?:عام|سنة|سنه|اسبوع)(?!\w)")
+_EVERY_RE = re.compile(r"كل\s+(?:عام|سنة|سنه|اسبوع)(?!\w)")
+#: between two dates of one list or period (الخميس والجمعة، 15 يونيو إلى نهاية 15 سبتمبر)
+_LINK_RE = re.compile(r"\s*(?:[،,]|و?(?:الى|حتى|لغاية)|و)?\s*(?:(?:نهاية|بداية|مطلع|منتصف)\s+)?".translate(_FOLD_RX))
+
+
+def _drop_recurring(norm: str, chosen: list) -> list:
+    """Dates that recur every year or week are no dates (نهاية شهر يونيو من كل عام), nor are
+    the dates listed or ranged before them (أيام الخميس والجمعة والسبت من كل أسبوع، ما بين
+    15 من شهر يونيو إلى نهاية اليوم الـ 15 من شهر سبتمبر من كل عام)."""
+    if not _EVERY_RE.search(norm):
+        return chosen
+    out: list = []
+    recurring_from = None  # start of the recurring date after the current one
+    for s, e, attrs in reversed(chosen):
+        if _YEARLY_RE.match(norm, e) or recurring_from is not None and _LINK_RE.fullmatch(norm, e, recurring_from):
+            recurring_from = s
+            continue
+        recurring_from = None
+        out.append((s, e, attrs))
+    return out[::-1]
+
+
 def _resolve_same_month(chosen: list) -> list:
     """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
     السابق: the month before that one (dropped when no month was written before it)."""
@@ -597,8 +709,8 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
         for ws, we in windows[trig]:
             for m in rx.finditer(norm, ws, we):
                 attrs = _resolve(kind, m, norm, pub)
-                if attrs is not None:
-                    cands.append((m.start("x"), m.end("x"), prio, attrs))
+                if attrs is not None:  # a resolver may end the span early ("end")
+                    cands.append((m.start("x"), attrs.pop("end", None) or m.end("x"), prio, attrs))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[tuple[int, int, dict[str, Any]]] = []
     kinds: dict[int, str] = {}
@@ -607,7 +719,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
     chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds)
-    chosen = _resolve_same_month(chosen)
+    chosen = _resolve_same_month(_drop_recurring(norm, chosen))
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
