@@ -11,8 +11,8 @@ import pytest
 
 from rasid.doc import Document, Span
 from rasid.store import EntityRecord, open_store
-from rasid.store.sql_writing import (LAYER_ROWS_ATTR, attach_layer_rows, compute_layer_rows, join_layers,
-                                     take_layer_rows)
+from rasid.carried import CARRIED_ATTR
+from rasid.store.sql_writing import LAYER_ROWS, attach_layer_rows, compute_layer_rows, join_layers, take_layer_rows
 
 
 @pytest.fixture(scope="module")
@@ -34,25 +34,27 @@ def test_the_layers_json_is_that_of_the_whole_document(analysed):
     rows = compute_layer_rows(analysed)
     assert join_layers(rows.layers) == json.dumps(analysed.to_dict(with_text=False)["layers"], ensure_ascii=False)
     assert join_layers({}) == json.dumps({})
-    entities = [r for r in rows.spans if r[1] == "entities"]
-    assert entities and all(r[5] == analysed.text[r[2]:r[3]] for r in entities)
-    assert not any(r[1] in ("tokens", "sentences") for r in rows.spans)  # kept in the layers JSON only
+    spans = json.loads(rows.spans)  # [layer, start, end, label, text, attrs JSON] each
+    entities = [r for r in spans if r[0] == "entities"]
+    assert entities and all(r[4] == analysed.text[r[1]:r[2]] for r in entities)
+    assert json.loads(entities[0][5]) == {k: v for k, v in analysed.layers["entities"][0].to_dict().items()
+                                          if k not in ("start", "end", "label")}
+    assert not any(r[0] in ("tokens", "sentences") for r in spans)  # kept in the layers JSON only
     assert "باريس" in rows.layers["entities"]
 
 
 def test_carried_rows_travel_pickled_and_are_taken_once(analysed):
     doc = sent(analysed)
-    carried = getattr(doc, LAYER_ROWS_ATTR)
-    assert carried.describes(doc)  # the text and layers pickled once with it: identity holds
-    assert take_layer_rows(doc) is carried
-    assert not hasattr(doc, LAYER_ROWS_ATTR)  # taken once: a later write computes anew
+    carried = getattr(doc, CARRIED_ATTR)[1][LAYER_ROWS][1]
+    assert take_layer_rows(doc) is carried  # the text and layers pickled once with it: identity holds
+    assert LAYER_ROWS not in getattr(doc, CARRIED_ATTR)[1]  # taken once: a later write computes anew
     assert take_layer_rows(doc) == compute_layer_rows(doc)
 
 
 def test_rows_of_a_changed_document_are_computed_again(analysed):
     doc = sent(analysed)
     doc.layers["entities"].append(Span(0, 5, "ORG", {}))
-    assert len(take_layer_rows(doc).spans) == len(compute_layer_rows(analysed).spans) + 1
+    assert len(json.loads(take_layer_rows(doc).spans)) == len(json.loads(compute_layer_rows(analysed).spans)) + 1
     doc = sent(analysed)
     doc.layers = {k: v for k, v in doc.layers.items() if k != "places"}
     assert "places" not in take_layer_rows(doc).layers
@@ -71,6 +73,23 @@ def test_the_store_writes_what_a_worker_computed(analysed, tmp_path):
             stored[name] = (row["layers"], store.stats()["spans"])
     assert stored["fed"] == stored["plain"]
     assert stored["plain"][1]["entities"] > 1 and len(stored["stale"][0]["entities"]) == stored["stale"][1]["entities"] == 1
+
+
+def test_the_spans_rows_are_those_of_the_json_with_any_character(analysed, tmp_path):
+    """The store reads each article's spans rows out of their JSON: the same rows (values and
+    types) as the spans give; a text with a NUL, which a JSON text cannot give back, is
+    written row by row."""
+    doc = sent(analysed, carry=False)
+    odd = sent(analysed, carry=False)
+    odd.text, odd.id = odd.text.replace("باريس", "باري\x00", 1) + " \\u0000 \"", "odd"
+    with open_store(tmp_path / "a.db") as store:
+        assert store.add_documents([doc, odd]).stored == 2
+        for d in (doc, odd):
+            stored = sorted(tuple(r) for r in store.con.execute(
+                'SELECT layer, start, "end", label, text, attrs FROM spans WHERE article_id = ?', (d.id,)))
+            assert stored == sorted(tuple(r) for r in json.loads(compute_layer_rows(d).spans))
+            assert [type(v) for v in stored[0]] == [str, int, int, str, str, str]
+        assert any("\x00" in (r[0] or "") for r in store.con.execute("SELECT text FROM spans WHERE article_id = 'odd'"))
 
 
 def test_a_span_with_a_reserved_attribute_fails_its_article_alone(analysed, tmp_path):
