@@ -251,11 +251,20 @@ class AnalysisPool:
                                                  initargs=(self.stage_names, self.strict))
         return self._executor
 
-    def analyse(self, docs: Iterable[Document]) -> Iterator[tuple[Document, Document | str]]:
+    def analyse(self, docs: Iterable[Document], while_starting: Callable[[], None] | None = None,
+                ) -> Iterator[tuple[Document, Document | str]]:
         """``(document sent, analysed document or failure reason)``, in the order of `docs`;
-        `docs` is read only as fast as the workers finish (at most `window` ahead)."""
+        `docs` is read only as fast as the workers finish (at most `window` ahead). The
+        workers start with the first document to analyse: their template server builds and
+        warms the pipeline (about a CPU second) while this process runs `while_starting`."""
+        from multiprocessing import forkserver
+
         pending: deque[tuple[Document, Future]] = deque()
-        for doc in docs:  # the workers start with the first document to analyse
+        for doc in docs:
+            if not self.started and while_starting is not None:
+                self._start()
+                forkserver.ensure_running()  # the template builds meanwhile (no waiting)
+                while_starting()
             pending.append((doc, self._start().submit(analyse_in_worker, doc)))
             if len(pending) >= self.window:
                 yield self._result(*pending.popleft())
