@@ -206,10 +206,9 @@ def test_keys_kept_from_the_duplicate_check_are_those_of_the_document_stored(arc
 
 
 def test_spans_with_any_character_are_stored_as_written(archive):
-    """Each article's spans rows are read out of one JSON text by the database
-    (`LayerRows.spans`): quotes, backslashes, escapes written as text, line breaks, Arabic and
-    characters beyond the first plane come back as written, in the text and the attributes
-    (a NUL, which a JSON text cannot give back, is written row by row: unit test)."""
+    """Quotes, backslashes, escapes written as text, line breaks, Arabic and characters beyond
+    the first plane in a span's text and attributes come back from its ``spans`` row as
+    written (`LayerRows`, what the store writes of the layers)."""
     odd = ['"باريس"', "C:\\\\مجلد\\n\\u0041", "سطر\nوسطر\tو\r", "🇸🇦 الرياض", "{\"a\": [1]}"]
     doc = make_docs()[0]
     doc.text += " " + " ".join(odd)

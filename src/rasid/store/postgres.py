@@ -130,10 +130,6 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
 
     _PARAM = "%s"
     _JSON_CAST = "::jsonb"
-    _SPANS_FROM_JSON = ("SELECT %s, r ->> 0, (r ->> 1)::int, (r ->> 2)::int, r ->> 3, r ->> 4, "
-                        "(r ->> 5)::jsonb FROM json_array_elements(convert_from(%s, 'UTF8')::json) WITH ORDINALITY "
-                        "AS t (r, n) "
-                        "ORDER BY n")
 
     def __init__(self, url: str, analyzer: Analyzer | None = None, migrate_schema: bool = True) -> None:
         try:

@@ -13,8 +13,7 @@ itself holds of the search index), ``_write_index(rowid, forms)`` and
 
 What the store writes of a document's layers is `LayerRows`, computed from the document
 alone by the pure `compute_layer_rows` (in the worker process that analysed it, with
-`workers` > 1: `attach_layer_rows`, `take_layer_rows`; its spans rows are one JSON text
-that the database reads the rows out of: ``_SPANS_FROM_JSON``), and the store remembers the layers
+`workers` > 1: `attach_layer_rows`, `take_layer_rows`), and the store remembers the layers
 it wrote in the open transaction (`remembered_layers`) so that entity resolution, which
 rewrites the entities layer of the batch it has just stored, does not read them back."""
 from __future__ import annotations
@@ -51,13 +50,10 @@ class LayerRows:
     (`compute_layer_rows`, a pure function: with `workers` > 1 the worker that analysed the
     document runs it, so that the parent, the one writer, does not): each layer's JSON in
     the document's order (the article row's ``layers`` is their `join_layers`), the
-    ``spans`` rows as one JSON text in UTF-8 (an array of ``[layer, start, end, label, text,
-    attrs JSON]``, which the store inserts with one statement, the database reading the rows
-    out of it: ``_SPANS_FROM_JSON``; bytes, so that neither pickling nor the database driver
-    converts its characters) and the ``mentions`` rows."""
+    ``spans`` rows and the ``mentions`` rows."""
 
     layers: dict[str, str]
-    spans: bytes
+    spans: list[tuple]
     mentions: list[tuple]
 
 
@@ -68,12 +64,8 @@ def join_layers(layers: dict[str, str]) -> str:
                            for name, items in layers.items()) + "}"
 
 
-#: the keys of a span's dict (`Span.to_dict`) that are columns of its ``spans`` row
-SPAN_COLUMNS = ("start", "end", "label", "text")
-
-
 def compute_layer_rows(doc: Document) -> LayerRows:
-    """`LayerRows` of `doc` (each layer's JSON, the ``spans`` rows' JSON, the ``mentions`` rows)."""
+    """`LayerRows` of `doc` (each layer's JSON, the ``spans`` and ``mentions`` rows)."""
     layers: dict[str, str] = {}
     spans, mentions = [], []
     for layer, items in doc.layers.items():
@@ -82,13 +74,13 @@ def compute_layer_rows(doc: Document) -> LayerRows:
         if layer in UNINDEXED_LAYERS:
             continue
         for s in dicts:
-            attrs = {k: v for k, v in s.items() if k not in SPAN_COLUMNS}
-            spans.append((layer, s["start"], s["end"], s.get("label", ""), s.get("text"),
-                          json.dumps(attrs, ensure_ascii=False)))
+            attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
+            spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
+                          s.get("text"), json.dumps(attrs, ensure_ascii=False)))
             if layer == "entities" and attrs.get("entity_id"):
                 mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
                                  s.get("text") or "", attrs.get("sentence")))
-    return LayerRows(layers, json.dumps(spans, ensure_ascii=False).encode(), mentions)
+    return LayerRows(layers, spans, mentions)
 
 
 def attach_layer_rows(doc: Document) -> Document:
@@ -111,9 +103,6 @@ def convert_failure(doc: Any, exc: BaseException) -> DocOutcome:
 
 class ArticleWritingMethods:
     _PARAM = "?"
-    #: the ``spans`` rows of one article (its id, then `LayerRows.spans`) read out of their JSON
-    _SPANS_FROM_JSON = ("SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, "
-                        "value ->> 5 FROM json_each(CAST(? AS TEXT))")
     _WRITE_ERRORS: tuple[type[BaseException], ...] = (ValueError, KeyError, TypeError)
 
     def add_documents(self, docs: Iterable[Document], batch_size: int = 500) -> IngestReport:
@@ -205,18 +194,14 @@ class ArticleWritingMethods:
         return outcomes
 
     def _insert_layer_rows(self, rows: list[tuple[str, LayerRows]]) -> None:
-        """Insert the ``spans`` rows of ``(article id, LayerRows)`` (the database reads each
-        article's rows out of their JSON: `_SPANS_FROM_JSON`) and the ``mentions`` rows, one
-        statement each, and remember the layers written (`remembered_layers`)."""
+        """Insert the ``spans`` and ``mentions`` rows of ``(article id, LayerRows)`` (one
+        statement each) and remember the layers written (`remembered_layers`)."""
         p = self._PARAM
-        spans = [(article_id, layer_rows.spans) for article_id, layer_rows in rows if layer_rows.spans != b"[]"]
+        spans = [r for _, layer_rows in rows for r in layer_rows.spans]
         mentions = [r for _, layer_rows in rows for r in layer_rows.mentions]
-        columns = 'INSERT INTO spans (article_id, layer, start, "end", label, text, attrs) '
-        if any(b"\\u0000" in text for _, text in spans):  # a JSON text cannot give a NUL back
-            self._executemany(columns + f"VALUES ({', '.join([p] * 6)}, {p}{self._JSON_CAST})",
-                              [(aid, *row) for aid, text in spans for row in json.loads(text)])
-        elif spans:
-            self._executemany(columns + self._SPANS_FROM_JSON, spans)
+        if spans:
+            self._executemany('INSERT INTO spans (article_id, layer, start, "end", label, text, '
+                              f"attrs) VALUES ({', '.join([p] * 6)}, {p}{self._JSON_CAST})", spans)
         if mentions:
             self._executemany('INSERT INTO mentions (article_id, entity_id, start, "end", text, '
                               f"sentence) VALUES ({', '.join([p] * 6)})", mentions)
