@@ -13,9 +13,12 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
   on first use is in memory, and freezes it (``gc.freeze``). Each worker is a ``fork`` of
   that server, so the workers share the template's pages copy-on-write instead of each
   loading its own copy (`build_template`; docs/speed.md "Memory on 10k articles"); a worker
-  asked for other stages builds them itself. A worker whose parent died (killed mid-run)
-  exits within a second instead of lingering with the parent's pipes open (its parent is
-  the template server, which ends with the process that started it).
+  asked for other stages builds them itself. The template server is started with the first
+  document to analyse, without waiting for it: the parent meanwhile loads what its archive
+  steps read (`rasid.archive_steps.ArchiveStep.warm`), on the core the template leaves idle.
+  A worker whose parent died (killed mid-run) exits within a second instead of lingering
+  with the parent's pipes open (its parent is the template server, which ends with the
+  process that started it).
 * Documents travel pickled (`rasid.doc.Document` is plain dataclasses: tens of KB, about a
   millisecond each way); a worker returns the analysed document, or a failure reason when a
   stage raised, so one bad article never stops the others.
@@ -261,10 +264,11 @@ class AnalysisPool:
 
         pending: deque[tuple[Document, Future]] = deque()
         for doc in docs:
-            if not self.started and while_starting is not None:
+            if not self.started:
                 self._start()
                 forkserver.ensure_running()  # the template builds meanwhile (no waiting)
-                while_starting()
+                if while_starting is not None:
+                    while_starting()
             pending.append((doc, self._start().submit(analyse_in_worker, doc)))
             if len(pending) >= self.window:
                 yield self._result(*pending.popleft())
