@@ -27,7 +27,8 @@ CARRIED_ATTR = "_carried"
 def describe(doc: Any) -> tuple:
     """What a carried value was computed from: the document's title, text, layers and each
     layer's list with its length (`still_describes`)."""
-    return (doc.title, doc.text, doc.layers, tuple((name, items, len(items)) for name, items in doc.layers.items()))
+    lists = tuple((name, items, len(items)) for name, items in doc.layers.items())
+    return doc.title, doc.text, doc.layers, lists
 
 
 def still_describes(made_from: tuple, doc: Any) -> bool:
@@ -55,4 +56,3 @@ def take_carried(doc: Any, name: str, key: str = "") -> Any:
     if got is None or got[0] != key or not still_describes(made_from, doc):
         return None
     return got[1]
-
