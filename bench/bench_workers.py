@@ -14,6 +14,10 @@ summed RSS (pages shared by the template and its workers counted once per proces
 peak of their summed PSS (each shared page split between the processes sharing it: the
 memory the run really uses).
 
+With more than one worker it also prints when the first analysed document came back (the
+template server's start-up, one core mostly idle) and the parent's tail: how long, in wall
+and CPU seconds, it went on storing after the last one came back (the other core idle).
+
 ``--profile DIR`` writes the parent's cProfile (its 40 costliest functions by own time).
 
 ``--store-only [K]`` measures the parent's serial share alone, without the noise of the workers
