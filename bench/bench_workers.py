@@ -14,6 +14,10 @@ summed RSS (pages shared by the template and its workers counted once per proces
 peak of their summed PSS (each shared page split between the processes sharing it: the
 memory the run really uses).
 
+With more than one worker it also prints when the first analysed document came back (the
+template server's start-up, one core mostly idle) and the parent's tail: how long, in wall
+and CPU seconds, it went on storing after the last one came back (the other core idle).
+
 ``--profile DIR`` writes the parent's cProfile (its 40 costliest functions by own time).
 
 ``--store-only [K]`` measures the parent's serial share alone, without the noise of the workers
@@ -51,6 +55,15 @@ from bench_workers import MemorySampler
 src, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 sampler = MemorySampler(os.getpid())
 sampler.start()
+from rasid import workers as W
+marks = {}  # when the first and the last analysed document reached the parent: (wall, CPU)
+take = W.AnalysisPool._result
+def timed_result(self, *args):
+    out = take(self, *args)
+    marks["last"] = (time.perf_counter(), time.process_time())
+    marks.setdefault("first", marks["last"])
+    return out
+W.AnalysisPool._result = timed_result
 profile = None
 if sys.argv[5]:
     import cProfile
@@ -60,6 +73,7 @@ t0 = time.perf_counter()
 with Monitor(db, workers=workers) as monitor:
     s = monitor.ingest([src])
 dt = time.perf_counter() - t0
+first, last = marks.get("first", (t0, 0.0)), marks.get("last", (t0 + dt, time.process_time()))
 if profile:
     import pstats
     profile.disable()
@@ -69,6 +83,7 @@ sampler.stop()
 cpu = time.process_time()  # the parent's own (its workers were reaped when the Monitor closed)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"read": s.read, "stored": s.stored, "words": s.words, "seconds": dt,
+                  "first_s": first[0] - t0, "tail_s": t0 + dt - last[0], "tail_cpu": cpu - last[1],
                   "parent_cpu": cpu, "workers_cpu": kids.ru_utime + kids.ru_stime,
                   "children_mb": kids.ru_maxrss / 1024, **sampler.figures()}))
 """
@@ -283,6 +298,10 @@ def main() -> None:
                       f"{rate:,.1f} articles/s, {r['words'] / r['seconds']:,.0f} words/s, x{rate / base[k]:.2f}; "
                       f"CPU s parent {r['parent_cpu']:.2f}, workers {r['workers_cpu']:.2f}; "
                       f"load average now {os.getloadavg()[0]:.1f}", flush=True)
+                if workers > 1:
+                    print(f"    first analysed document back after {r['first_s']:.1f}s (the template's start); "
+                          f"the parent's tail after the last one: {r['tail_s']:.1f}s, {r['tail_cpu']:.2f} CPU s",
+                          flush=True)
                 print(f"    peak RSS MB: parent {r['parent_mb']:,.0f}, template {mbs(r['template_mb'])}, "
                       f"workers {mbs(r['workers_mb'])}, others {mbs(r['other_mb'])}; sum of RSS at its peak "
                       f"{r['rss_sum_peak_mb']:,.0f}; sum of PSS at its peak {r['pss_sum_peak_mb']:,.0f} "

@@ -13,10 +13,10 @@ near-duplicate links, story memberships and alerts are committed together or not
 * ``alerts``: watches matched, alerts stored (`rasid.alerts.engine`); after the commit the
   new alerts are published and their webhooks delivered (outside the write transaction).
 
-What a step needs of one document alone (the near-duplicate signature, the story vector)
-is its `prepare_document`: with several workers it is computed in the worker that analysed
-the document and carried back with it, so that the parent's serial share (it alone writes
-and runs the steps) stays small.
+What a step needs of one document alone (the near-duplicate signature, the story vector, the
+entity name keys) is its `prepare_document`: with several workers it is computed in the
+worker that analysed the document and carried back with it (`rasid.carried`), so that the
+parent's serial share (it alone writes and runs the steps) stays small.
 
 Every step is idempotent per article (an article it has done is skipped), so
 `Monitor.repair` can run them over the whole archive to complete what an older rasid (or
@@ -51,8 +51,8 @@ class ArchiveStep:
     def prepare_document(self, doc: Document) -> Any:
         """What `prepare` computes for one document alone, or None (default: nothing). With
         `workers` > 1 a worker process computes it right after the analysis and it travels
-        with the document (`attach_prepared`), so the parent, which alone writes and runs
-        every step, does not (`take_prepared`)."""
+        with the document (`attach_prepared`, `rasid.carried`), so the parent, which alone
+        writes and runs every step, does not (`take_prepared`)."""
         return None
 
     def prepared_key(self) -> str:
@@ -63,14 +63,20 @@ class ArchiveStep:
     def take_prepared(self, doc: Document) -> Any:
         """This step's `prepare_document(doc)`: the value carried by `doc` when there is
         one computed under the same settings, else computed now."""
-        got = self.find_carried(doc)
+        got = self.take_carried(doc)
         return got if got is not None else self.prepare_document(doc)
 
-    def find_carried(self, doc: Document) -> Any:
+    def take_carried(self, doc: Document) -> Any:
         """This step's `prepare_document(doc)` as carried by `doc` (computed under the same
-        settings), or None."""
-        got = getattr(doc, PREPARED_ATTR, {}).get(self.name)
-        return got[1] if got is not None and got[0] == self.prepared_key() else None
+        settings from the document as it is: `rasid.carried`), or None."""
+        from .carried import take_carried
+
+        return take_carried(doc, CARRIED_PREFIX + self.name, self.prepared_key())
+
+    def warm(self) -> None:
+        """Load the shipped tables `run` reads (default: none). With `workers` > 1 the parent
+        does it while the template server builds the pipeline, when a core is idle
+        (`warm_archive_steps`); else they are loaded on first use."""
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         """Do the step for the stored articles `docs`; return how many it changed."""
@@ -90,13 +96,23 @@ class ResolveEntitiesStep(ArchiveStep):
 
         keys: dict = {}
         for doc in docs:
-            keys.update(self.find_carried(doc) or {})
+            keys.update(self.take_carried(doc) or {})
         give_name_keys(keys)
 
     def prepare_document(self, doc: Document) -> Any:
         from .entities.resolver import list_name_keys
 
         return list_name_keys(doc)
+
+    def warm(self) -> None:
+        """The gazetteer (place names' keys) and the word frequencies (office names are
+        split into words with them): in one process the pipeline has loaded both, but the
+        parent of workers loads them for the names it keys itself (0.3–0.5 CPU s)."""
+        from .arabic.tokenize import load_wordfreq
+        from .geo.gazetteer import load_gazetteer
+
+        load_gazetteer()
+        load_wordfreq()
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         from .entities.archive import is_resolved, resolve_batch_entities
@@ -206,9 +222,9 @@ def build_archive_steps(names: Iterable[str] = ARCHIVE_STEPS) -> list[ArchiveSte
     return steps
 
 
-#: The Document attribute that carries ``{step name: (prepared_key, value)}`` from a worker
-#: process to the parent (pickled with the document; never stored).
-PREPARED_ATTR = "_prepared_for_steps"
+#: a step's `prepare_document` value travels with the document under this prefix and the
+#: step's name (`rasid.carried`)
+CARRIED_PREFIX = "step:"
 
 
 def build_document_preparers(names: Iterable[str] = ARCHIVE_STEPS) -> list[ArchiveStep]:
@@ -221,16 +237,22 @@ def build_document_preparers(names: Iterable[str] = ARCHIVE_STEPS) -> list[Archi
 def attach_prepared(steps: list[ArchiveStep], doc: Document) -> Document:
     """Compute every step's `prepare_document(doc)` and carry it with `doc` (a value that
     fails or is None is left for the parent to compute)."""
-    carried = {}
+    from .carried import carry
+
     for step in steps:
         try:
             value = step.prepare_document(doc)
         except Exception:  # the parent computes it again and reports what goes wrong there
             continue
         if value is not None:
-            carried[step.name] = (step.prepared_key(), value)
-    setattr(doc, PREPARED_ATTR, carried)
+            carry(doc, CARRIED_PREFIX + step.name, value, step.prepared_key())
     return doc
+
+
+def warm_archive_steps(steps: list[ArchiveStep]) -> None:
+    """Let every step load the shipped tables it reads (`ArchiveStep.warm`)."""
+    for step in steps:
+        step.warm()
 
 
 def prepare_archive_steps(steps: list[ArchiveStep], docs: list[Document]) -> None:

@@ -162,11 +162,12 @@ class IngestMethods:
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
         """The documents to store, analysed in order (in worker processes when `workers` > 1);
         rejections, already-stored documents and stage failures are counted in `summary`."""
+        from .archive_steps import warm_archive_steps
         from .workers import analyse_safely, count_tokens
 
         todo = self._to_analyse(items, summary, on_record)
-        if self.workers > 1:
-            results = self.analysis_pool().analyse(todo)
+        if self.workers > 1:  # the archive steps' tables load while the workers' template starts
+            results = self.analysis_pool().analyse(todo, lambda: warm_archive_steps(self.archive_steps))
         else:
             results = ((doc, analyse_safely(self.analyze, doc)) for doc in todo)
         for sent, out in results:

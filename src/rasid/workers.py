@@ -13,20 +13,24 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
   on first use is in memory, and freezes it (``gc.freeze``). Each worker is a ``fork`` of
   that server, so the workers share the template's pages copy-on-write instead of each
   loading its own copy (`build_template`; docs/speed.md "Memory on 10k articles"); a worker
-  asked for other stages builds them itself. A worker whose parent died (killed mid-run)
-  exits within a second instead of lingering with the parent's pipes open (its parent is
-  the template server, which ends with the process that started it).
+  asked for other stages builds them itself. The template server is started with the first
+  document to analyse, without waiting for it: the parent meanwhile loads what its archive
+  steps read (`rasid.archive_steps.ArchiveStep.warm`), on the core the template leaves idle.
+  A worker whose parent died (killed mid-run) exits within a second instead of lingering
+  with the parent's pipes open (its parent is the template server, which ends with the
+  process that started it).
 * Documents travel pickled (`rasid.doc.Document` is plain dataclasses: tens of KB, about a
   millisecond each way); a worker returns the analysed document, or a failure reason when a
   stage raised, so one bad article never stops the others.
 * The worker also computes what the archive steps need of the document alone (near-duplicate
-  signature, story vector: `rasid.archive_steps.attach_prepared`), the search index's forms
-  of its title and text (`rasid.search.analyzer.attach_index_forms`; the store takes them when
-  its analyzer has the same signature) and what the store writes of its layers (each layer's
-  JSON, the span and mention rows: `rasid.store.sql_writing.attach_layer_rows`, the store's
-  own pure helper; taken while they still describe the document), which travel back with
-  it, so the parent's serial share is the store's statements and the archive lookups. The tokens do not travel back
-  (`shed_tokens`): nothing in the parent reads them.
+  signature, story vector, entity name keys: `rasid.archive_steps.attach_prepared`), the
+  search index's forms of its title and text (`rasid.search.analyzer.attach_index_forms`) and
+  what the store writes of its layers (each layer's JSON, the spans rows as one JSON text, the
+  mention rows: `rasid.store.sql_writing.attach_layer_rows`, the store's own pure helper),
+  which travel back with it (`rasid.carried`: taken once, under the same settings, while the
+  document still has the title, text and layers they were computed from), so the parent's
+  serial share is the store's statements and the archive lookups. The tokens do not travel
+  back (`shed_tokens`): nothing in the parent reads them.
 * At most ``window`` documents (default 100 per worker: the workers go on analysing while the
   parent stores a batch) are in flight, so memory stays flat however long the input; results
   are yielded in input order.
@@ -174,9 +178,8 @@ def watch_parent() -> None:
 
 
 def analyse_in_worker(doc: Document) -> Document | str:
-    """The analysed document with what the archive steps and the search index need of it
-    alone (the parent's serial share: `rasid.archive_steps.attach_prepared`,
-    `rasid.search.analyzer.attach_index_forms`), or a failure reason.
+    """The analysed document carrying what the archive steps, the search index and the store
+    need of it alone (`analyse_and_prepare`), or a failure reason.
     ``RASID_TEST_CRASH_AT=analyse@N`` kills the worker at its N-th document (tests)."""
     from .archive_steps import crash_for_test
 
@@ -194,7 +197,7 @@ def analyse_and_prepare(doc: Document) -> Document | str:
     if isinstance(out, str):
         return out
     attach_prepared(_WORKER_PREPARERS, out)
-    for attach in (attach_index_forms, attach_layer_rows):  # the rows last: of the document sent
+    for attach in (attach_index_forms, attach_layer_rows):
         try:
             attach(out)
         except Exception:  # the store computes them again and reports what goes wrong there
@@ -251,11 +254,21 @@ class AnalysisPool:
                                                  initargs=(self.stage_names, self.strict))
         return self._executor
 
-    def analyse(self, docs: Iterable[Document]) -> Iterator[tuple[Document, Document | str]]:
+    def analyse(self, docs: Iterable[Document], while_starting: Callable[[], None] | None = None,
+                ) -> Iterator[tuple[Document, Document | str]]:
         """``(document sent, analysed document or failure reason)``, in the order of `docs`;
-        `docs` is read only as fast as the workers finish (at most `window` ahead)."""
+        `docs` is read only as fast as the workers finish (at most `window` ahead). The
+        workers start with the first document to analyse: their template server builds and
+        warms the pipeline (about a CPU second) while this process runs `while_starting`."""
+        from multiprocessing import forkserver
+
         pending: deque[tuple[Document, Future]] = deque()
-        for doc in docs:  # the workers start with the first document to analyse
+        for doc in docs:
+            if not self.started:
+                self._start()
+                forkserver.ensure_running()  # the template builds meanwhile (no waiting)
+                if while_starting is not None:
+                    while_starting()
             pending.append((doc, self._start().submit(analyse_in_worker, doc)))
             if len(pending) >= self.window:
                 yield self._result(*pending.popleft())

@@ -203,3 +203,22 @@ def test_keys_kept_from_the_duplicate_check_are_those_of_the_document_stored(arc
         third.id, "url")
     assert store.find_duplicate(Document(text=first.text.replace("الرئيس", "الرَّئِيسُ"))) == (
         first.id, "content")
+
+
+def test_spans_with_any_character_are_stored_as_written(archive):
+    """Quotes, backslashes, escapes written as text, line breaks, Arabic and characters beyond
+    the first plane in a span's text and attributes come back from its ``spans`` row as
+    written (`LayerRows`, what the store writes of the layers)."""
+    odd = ['"باريس"', "C:\\\\مجلد\\n\\u0041", "سطر\nوسطر\tو\r", "🇸🇦 الرياض", "{\"a\": [1]}"]
+    doc = make_docs()[0]
+    doc.text += " " + " ".join(odd)
+    spans = []
+    for i, name in enumerate(odd):
+        start = doc.text.rindex(name)
+        attrs = {"canonical": odd[-1 - i] + " \\"} if i % 2 else {}
+        spans.append(Span(start, start + len(name), "PER", attrs))
+        doc.add_span("entities", spans[-1])
+    assert archive.add_documents([doc]).stored == 1
+    got = archive.collect_article_layers([doc.id])[doc.id]["entities"]
+    assert sorted(got) == sorted((None, "PER", s.attrs.get("canonical", doc.text[s.start:s.end])) for s in spans)
+    assert archive.get_document(doc.id).layers["entities"] == doc.layers["entities"]

@@ -247,7 +247,13 @@ def test_index_forms_carried_from_a_worker(engine, tmp_path):
     made by another analyzer, or for another text, are computed again."""
     import pickle
 
-    from rasid.search.analyzer import INDEX_FORMS_ATTR, attach_index_forms
+    from rasid.carried import CARRIED_ATTR
+    from rasid.search.analyzer import INDEX_FORMS, attach_index_forms
+
+    def carrying(doc, forms, sig=None):  # `doc` carrying these forms under this signature
+        values = getattr(attach_index_forms(doc), CARRIED_ATTR)[1]
+        values[INDEX_FORMS] = (sig or values[INDEX_FORMS][0], forms)
+        return doc
 
     plain = open_store(archive_location(engine, tmp_path / "plain"))
     fed = open_store(archive_location(engine, tmp_path / "fed"))
@@ -266,22 +272,16 @@ def test_index_forms_carried_from_a_worker(engine, tmp_path):
     a, b = make_docs()[:2]
     word = _only_in(b, a)
     with open_store(archive_location(engine, tmp_path / "trusted")) as store:
-        doc = attach_index_forms(a)
-        doc.id = "a"
-        sig, title, text, _, _ = getattr(doc, INDEX_FORMS_ATTR)
-        other = getattr(attach_index_forms(b), INDEX_FORMS_ATTR)
-        setattr(doc, INDEX_FORMS_ATTR, (sig, title, text, other[3], other[4]))
+        other = getattr(attach_index_forms(b), CARRIED_ATTR)[1][INDEX_FORMS][1]
+        a.id = "a"
+        doc = carrying(a, other)
         store.add_documents([doc])  # same analyzer, same text: taken as carried
         assert [h.id for h in search(store, word)] == ["a"]
     for change in ("analyzer", "text"):
         with open_store(archive_location(engine, tmp_path / change)) as store:
-            doc = attach_index_forms(make_docs()[0])
-            sig, title, text, _, _ = getattr(doc, INDEX_FORMS_ATTR)
-            if change == "analyzer":
-                sig = "light10+exact/v1"
-            else:
-                doc.text = text + " خاتمة"
-            setattr(doc, INDEX_FORMS_ATTR, (sig, title, text, other[3], other[4]))
+            doc = carrying(make_docs()[0], other, "light10+exact/v1" if change == "analyzer" else None)
+            if change == "text":
+                doc.text = doc.text + " خاتمة"
             store.add_documents([doc])
             assert search(store, word) == []
             assert [h.id for h in search(store, "خاتمة" if change == "text" else _only_in(a, b))] == [doc.id]

@@ -57,3 +57,12 @@ def test_default_db_path_and_open_store(monkeypatch, tmp_path):
         assert s.count_documents() == 0
     with open_store(f"sqlite:///{tmp_path}/u.db") as s:
         assert s.path == f"{tmp_path}/u.db"
+
+
+def test_each_connection_has_the_larger_page_cache(tmp_path):
+    """The store's connection keeps `CACHE_KIB` of pages, not SQLite's 2,000 KiB: the indexes
+    of ``spans`` and ``mentions`` that every batch writes into stay in memory (docs/speed.md)."""
+    from rasid.store.sqlite import CACHE_KIB
+
+    with open_store(tmp_path / "a.db") as store:
+        assert store.con.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB and CACHE_KIB > 2000 * 8

@@ -46,14 +46,25 @@ def snapshot(db: Path) -> dict[str, list]:
     return out
 
 
+def record_warming(monitor: Monitor) -> list[str]:
+    """The names of the archive steps of `monitor` as each loads its tables (`warm`)."""
+    warmed: list[str] = []
+    for step in monitor.archive_steps:
+        step.warm = (lambda warm, name: lambda: (warmed.append(name), warm()))(step.warm, step.name)
+    return warmed
+
+
 def test_two_workers_store_what_one_process_stores(tmp_path):
     one, two = new_archive(tmp_path / "one.db"), new_archive(tmp_path / "two.db")
     with Monitor(one, workers=1) as monitor:
         first = monitor.ingest([str(SAMPLE)], batch_size=5)
     with Monitor(two, workers=2) as monitor:
+        warmed = record_warming(monitor)
         second = monitor.ingest([str(SAMPLE)], batch_size=5)
         assert monitor.analysis_pool().started
         again = monitor.ingest([str(SAMPLE)], batch_size=5)
+    # the parent loaded the archive steps' tables once, while the workers' template started
+    assert warmed == [s.name for s in monitor.archive_steps]
     assert (second.read, second.stored, second.words) == (first.read, first.stored, first.words) == (16, 16, first.words)
     assert again.stored == 0 and again.duplicates == 16
     expected, got = snapshot(one), snapshot(two)
@@ -131,8 +142,9 @@ def test_a_rerun_skips_stored_articles_without_starting_workers(tmp_path):
     with Monitor(db, workers=1) as monitor:
         monitor.ingest([str(SAMPLE)])
     with Monitor(db, workers=2) as monitor:
+        warmed = record_warming(monitor)
         summary = monitor.ingest([str(SAMPLE)])
-        assert not monitor.analysis_pool().started
+        assert not monitor.analysis_pool().started and warmed == []
     assert (summary.read, summary.stored, summary.duplicates) == (16, 0, 16)
 
 

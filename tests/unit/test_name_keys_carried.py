@@ -9,6 +9,7 @@ import pickle
 import pytest
 
 from rasid.archive_steps import ResolveEntitiesStep, attach_prepared
+from rasid.carried import CARRIED_ATTR
 from rasid.doc import Document, Span
 from rasid.entities.resolver import compute_name_keys, give_name_keys, list_name_keys
 
@@ -41,10 +42,11 @@ def test_a_layer_to_be_clustered_is_left_to_the_resolver(analysed):
 def test_given_keys_are_taken_instead_of_computed(analysed):
     doc = pickle.loads(pickle.dumps(attach_prepared([ResolveEntitiesStep()], analysed)))  # as from a worker
     step = ResolveEntitiesStep()
-    assert step.find_carried(doc) == list_name_keys(analysed)
-    name, kind = next(iter(step.find_carried(doc)))
+    carried = getattr(doc, CARRIED_ATTR)[1]["step:resolve_entities"][1]
+    assert carried == list_name_keys(analysed)
+    name, kind = next(iter(carried))
     # a value no computation gives: only a key taken as given can return it
-    step.find_carried(doc)[(name, kind)] = frozenset({"n:given"})
+    carried[(name, kind)] = frozenset({"n:given"})
     compute_name_keys.cache_clear()
     step.prepare([doc])
     assert compute_name_keys(name, kind) == frozenset({"n:given"})

@@ -212,31 +212,29 @@ class Analyzer:
         return " ".join(stems), " ".join(exacts)
 
 
-#: The Document attribute that carries an article's index forms from the worker process that
-#: analysed it to the store (pickled with the document; never stored): ``(analyzer signature,
-#: title, text, title forms, body forms)``.
-INDEX_FORMS_ATTR = "_search_index_forms"
+#: the name an article's index forms travel under from the worker process that analysed it
+#: to the store (`rasid.carried`)
+INDEX_FORMS = "index_forms"
 
 
 def attach_index_forms(doc: Any, analyzer: Analyzer | None = None) -> Any:
     """Compute the index forms of `doc`'s title and text (`Analyzer.index_forms`) and carry
     them with it, so that the process that stores it need not (`take_index_forms`)."""
+    from ..carried import carry
+
     analyzer = analyzer or get_analyzer()
-    title = doc.title or ""
-    setattr(doc, INDEX_FORMS_ATTR, (analyzer.signature, title, doc.text,
-                                    analyzer.index_forms(title), analyzer.index_forms(doc.text)))
+    carry(doc, INDEX_FORMS, (analyzer.index_forms(doc.title or ""), analyzer.index_forms(doc.text)),
+          analyzer.signature)
     return doc
 
 
 def take_index_forms(analyzer: Analyzer, doc: Any) -> tuple[tuple[str, str], tuple[str, str]]:
     """``(title forms, body forms)`` of `doc` under `analyzer`: those it carries when they were
     made by an analyzer of the same signature from the same title and text, else computed now."""
-    title = doc.title or ""
-    carried = getattr(doc, INDEX_FORMS_ATTR, None)
-    if (carried is not None and carried[0] == analyzer.signature and carried[1] == title
-            and carried[2] == doc.text):  # the text: the same object when unpickled together
-        return carried[3], carried[4]
-    return analyzer.index_forms(title), analyzer.index_forms(doc.text)
+    from ..carried import take_carried
+
+    carried = take_carried(doc, INDEX_FORMS, analyzer.signature)
+    return carried or (analyzer.index_forms(doc.title or ""), analyzer.index_forms(doc.text))
 
 
 _DEFAULT: Analyzer | None = None

@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from ..carried import carry, take_carried
 from ..doc import Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import take_index_forms
@@ -39,9 +40,9 @@ REMEMBERED_ARTICLES = 2000
 #: between the two (the workers' window and a batch)
 KEPT_KEYS = 2000
 
-#: the Document attribute that carries its `LayerRows` from the worker process that analysed
-#: it (pickled with it; taken once, by the store that writes it: `take_layer_rows`)
-LAYER_ROWS_ATTR = "_layer_rows"
+#: the name a document's `LayerRows` travel under from the worker process that analysed it
+#: (`rasid.carried`; taken once, by the store that writes it: `take_layer_rows`)
+LAYER_ROWS = "layer_rows"
 
 
 @dataclass(slots=True)
@@ -55,14 +56,6 @@ class LayerRows:
     layers: dict[str, str]
     spans: list[tuple]
     mentions: list[tuple]
-    #: the document's text, layers and each layer's list with its length when computed:
-    #: carried rows are taken only for a document that still has these (`describes`)
-    made_from: tuple
-
-    def describes(self, doc: Document) -> bool:
-        text, layers, lists = self.made_from
-        return (text is doc.text and layers is doc.layers and len(lists) == len(layers)
-                and all(layers.get(name) is items and len(items) == n for name, items, n in lists))
 
 
 def join_layers(layers: dict[str, str]) -> str:
@@ -88,23 +81,19 @@ def compute_layer_rows(doc: Document) -> LayerRows:
             if layer == "entities" and attrs.get("entity_id"):
                 mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
                                  s.get("text") or "", attrs.get("sentence")))
-    made_from = (doc.text, doc.layers, tuple((n, items, len(items)) for n, items in doc.layers.items()))
-    return LayerRows(layers, spans, mentions, made_from)
+    return LayerRows(layers, spans, mentions)
 
 
 def attach_layer_rows(doc: Document) -> Document:
     """Carry `doc`'s `LayerRows` with it (in the worker process that analysed it)."""
-    setattr(doc, LAYER_ROWS_ATTR, compute_layer_rows(doc))
+    carry(doc, LAYER_ROWS, compute_layer_rows(doc))
     return doc
 
 
 def take_layer_rows(doc: Document) -> LayerRows:
-    """The `LayerRows` `doc` carries, when they still describe it (taken once: a document
-    changed after it was stored is written anew), else computed now."""
-    carried = doc.__dict__.pop(LAYER_ROWS_ATTR, None)
-    if carried is not None and carried.describes(doc):
-        return carried
-    return compute_layer_rows(doc)
+    """The `LayerRows` `doc` carries, while they still describe it (`rasid.carried`), else
+    computed now."""
+    return take_carried(doc, LAYER_ROWS) or compute_layer_rows(doc)
 
 
 def convert_failure(doc: Any, exc: BaseException) -> DocOutcome:
