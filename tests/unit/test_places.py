@@ -200,13 +200,13 @@ def test_end_to_end_placement_floor_on_the_clean_fourth_batch():
 
 def test_end_to_end_placement_floor_on_the_eighth_round_batch():
     # issue14x: every 197th SaudiNewsNet article from line 73, annotated and committed before
-    # any run; 86.6 unread (the round's start), 87.9 after its changes
+    # any run; 86.6 unread (the round's start), 89.3 after its changes
     from rasid.eval.places import evaluate_pipeline, read_gold
     from rasid.stages import build_pipeline
 
     rows = read_gold(GOLD, "issue14x")
     res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
-    assert res["n"] >= 140 and res["near"] >= 87.0, res["errors"]
+    assert res["n"] >= 140 and res["near"] >= 88.5, res["errors"]
 
 
 # -- issue 14: places people in this region write about ------------------------------------

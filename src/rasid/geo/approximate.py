@@ -15,7 +15,7 @@ its city this way, never to a namesake town abroad. Figures: docs/places.md.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import load_wordfreq
@@ -38,7 +38,9 @@ _HEADS = STRONG_HEADS | WEAK_HEADS
 _DISTRICT = normalize_place("حي")
 #: office words that make a weak head a division's: رئيس مركز القصب، أهالي مدينة X
 OFFICE_WORDS = {normalize_place(w) for w in ("رئيس", "رؤساء", "أهالي", "سكان", "أمير", "محافظ")}
-_HEAD_RE = re.compile("قري|بلد|حي|محافظ|مديري|ضاحي|مخيم|محل|مدين|منطق|مركز|قاعد")
+#: every head word as a token's ``base`` may be, after up to two proclitics the tokenizer
+#: kept (بحي، وبقرية): one set lookup per token finds them
+_HEAD_FORMS = {p + h: h for h in _HEADS for p in ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")}
 #: what may stand between a name after a weak head and the place it is in
 TIGHT_RE = re.compile(r"[\s()«»\"]*(?:ال)?(?:تابع[ةه]?|تابعين|تابعتين)?\s*(?:(?:شمال|جنوب|شرق|غرب)[يى]?\s+)?"
                       r"(?:(?:في|من|قرب|بالقرب\s+من)\s+|و?[بل])?(?:(?:محافظ[ةه]|منطق[ةه]|مدين[ةه]|مركز|قطاع|إمار[ةه]|امار[ةه]|ولاي[ةه]|ريف)\s+)?")
@@ -62,39 +64,45 @@ def find_head_names(text: str, tokens, covered) -> list[tuple[Mention, bool]]:
     ``Mention(source="head")`` with ``head`` and ``nisba`` (an adjective right after it)
     set and no candidates, and whether its head is weak (`WEAK_HEADS`, not after an office
     word such as رئيس): such a name is placed only next to the place it is in."""
-    if not _HEAD_RE.search(text):
-        return []
     freq = load_wordfreq()
-    out = []
-    i, n = 0, len(tokens)
-    while i < n - 1:
-        tok = tokens[i]
-        i += 1
-        word = _head_of(tok)
-        if not word:
-            continue
-        head = normalize_place(word)
-        weak = word in WEAK_HEADS and not (i > 1 and tokens[i - 2].kind == "word"
-                                               and normalize_place(tokens[i - 2].base) in OFFICE_WORDS)
-        # حي before a word without the article is often "alive" (ضمير حي مخلص): weak then
-        weak = weak or (head == _DISTRICT and not tokens[i].article
-                        and normalize_place(tokens[i].base) not in NAME_PREFIXES)
-        j = i
-        while j < n:
-            name = _name_at(text, tokens, j, freq, first=j == i)
-            if name is None or covered.overlaps(tokens[j].start, tokens[name - 1].end):
-                break
-            m = Mention(tokens[j].base_start, tokens[name - 1].end,
-                        normalize_place(" ".join([tokens[j].base] + [t.norm for t in tokens[j + 1:name]])),
-                        "head", head=head)
-            if name < n and tokens[name].kind == "word" and not text[tokens[name - 1].end:tokens[name].start].strip():
-                m.nisba = convert_nisba(tokens[name].base) or ""
-            out.append((m, weak))
-            j = name  # another name joined by و (والنهضة)
-            if j >= n or tokens[j].kind != "word" or tokens[j].clitic != "و":
-                break
-        i = max(i, j)
+    out, done = [], 0
+    forms, last = _HEAD_FORMS, len(tokens) - 1
+    for i, tok in enumerate(tokens):
+        if tok.base in forms and i < last and not tok.article and tok.start >= done:
+            names = _names_after(text, tokens, i, covered, freq)
+            out += names
+            done = names[-1][0].end if names else done
     return out
+
+
+def _names_after(text: str, tokens, i: int, covered, freq) -> list[tuple[Mention, bool]]:
+    """The names after the head word ``tokens[i]`` (`find_head_names`)."""
+    word = _HEAD_FORMS[tokens[i].base]
+    head = normalize_place(word)
+    nxt = tokens[i + 1]
+    weak = word in WEAK_HEADS and not (i and tokens[i - 1].kind == "word"
+                                       and normalize_place(tokens[i - 1].base) in OFFICE_WORDS)
+    # حي before a word without the article is often "alive" (ضمير حي مخلص): weak then
+    weak = weak or (head == _DISTRICT and not nxt.article and normalize_place(nxt.base) not in NAME_PREFIXES)
+    out, j, n = [], i + 1, len(tokens)
+    while j < n:
+        end = _name_at(text, tokens, j, freq, first=j == i + 1)
+        if end is None or covered.overlaps(tokens[j].start, tokens[end - 1].end):
+            break
+        m = Mention(tokens[j].base_start, tokens[end - 1].end,
+                    normalize_place(" ".join([tokens[j].base] + [t.norm for t in tokens[j + 1:end]])),
+                    "head", head=head)
+        if end < n and tokens[end].kind == "word" and not text[tokens[end - 1].end:tokens[end].start].strip():
+            m.nisba = convert_nisba(tokens[end].base) or ""  # بلدة شامونيه الفرنسية
+        out.append((m, weak))
+        j = end  # another name joined by و (والنهضة)
+        if j >= n or tokens[j].kind != "word" or tokens[j].clitic != "و":
+            break
+    return out
+
+
+def _start(tok) -> int:
+    return tok.start
 
 
 #: a head word in the words between a name and the place after it (بمحافظة، في منطقة، بمدينة)
@@ -106,33 +114,24 @@ def find_located_names(text: str, tokens, covered, gaz) -> list[tuple[Mention, b
     preposition ب or في, followed by a head word and a place (بالخماسين في محافظة وادي
     الدواسر، (بالشقة) بمدينة بريدة); weak names (`find_head_names`), placed only when that
     place follows (`TIGHT_RE`, with a head word between: `_GAP_HEAD_RE`)."""
-    if not _GAP_HEAD_RE.search(text):
-        return []
     freq = load_wordfreq()
     out = []
-    for i, tok in enumerate(tokens[:-1]):
-        if not tok.article or not (tok.clitic in ("ب", "وب") or (
-                not tok.clitic and i and tokens[i - 1].norm == "في")) or covered.overlaps(tok.start, tok.end):
+    for hit in _GAP_HEAD_RE.finditer(text):  # from each head word back to the name before it
+        c = bisect_right(tokens, hit.start(), key=_start) - 2
+        while c >= 0 and tokens[c].text in ("(", ")"):
+            c -= 1
+        if c >= 0 and tokens[c].norm == "في":
+            c -= 1
+        tok = tokens[c] if c >= 0 else None
+        if tok is None or not tok.article or not (tok.clitic in ("ب", "وب") or (
+                not tok.clitic and c and tokens[c - 1].norm == "في")) or covered.overlaps(tok.start, tok.end):
             continue
-        if not is_name_word(tok.base, freq) or find_candidates(gaz, normalize_place(tok.base)):
+        if text[tok.end:hit.start()].strip(" ()") not in ("", "في", "ب", "و", "وب") or (
+                out and out[-1][0].end == tok.end):
             continue
-        rest = text[tok.end:tok.end + PHRASE_CHARS]
-        m = _GAP_HEAD_RE.search(rest)
-        if m is None or rest[:m.start()].strip(" ()") not in ("", "في", "ب", "و", "وب"):
-            continue
-        out.append((Mention(tok.base_start, tok.end, normalize_place(tok.base), "head", head="located"), True))
+        if is_name_word(tok.base, freq) and not find_candidates(gaz, normalize_place(tok.base)):
+            out.append((Mention(tok.base_start, tok.end, normalize_place(tok.base), "head", head="located"), True))
     return out
-
-
-def _head_of(tok) -> str:
-    """The place head word a token is (`_HEADS`), after at most two proclitics the tokenizer
-    kept (بحي، وبقرية), or ""."""
-    if tok.kind != "word" or tok.article:
-        return ""
-    for n in (0, 1, 2):
-        if tok.base[n:] in _HEADS and all(c in "وفبلك" for c in tok.base[:n]):
-            return tok.base[n:]
-    return ""
 
 
 def _name_at(text: str, tokens, j: int, freq, first: bool) -> int | None:
@@ -163,16 +162,17 @@ def is_name_word(word: str, freq, max_freq: int | None = MAX_NAME_FREQ) -> bool:
     place's name: three letters or more; no head, stop name, time word, nisba adjective
     (سكني، حدودية) or verb or noun with a pronoun (أبدوا، نجدها); not common in the news
     corpus (`max_freq`, None for no limit)."""
-    key = normalize_place(word)
-    if len(key) < 3 or len(key) - 2 * key.startswith("ال") < 2 or word in _HEADS or key in GENERIC_HEADS or key in load_stopnames():
+    key, count = normalize_place(word), freq.get(word, 0)
+    if len(key) < 3 or len(key) - 2 * key.startswith("ال") < 2 or word in _HEADS \
+            or key in GENERIC_HEADS or key in load_stopnames():
         return False
     if convert_nisba(word) or is_time_word([], [], 0, key):
         return False
     if len(word) >= 5 and word.endswith(("وا", "ها", "هم", "هن", "كم")):
         return False
-    if not word.startswith("ال") and word.endswith(("ي", "ية")) and freq.get(word, 0) >= 5:
-        return False  # an indefinite adjective: منطقة حدودية، حي سكني
-    return max_freq is None or freq.get(word, 0) < max_freq
+    if not word.startswith("ال") and (word.endswith("ية") and count >= 5 or word.endswith("ي") and count >= 20):
+        return False  # an indefinite adjective (منطقة حدودية، بلدة ريفية، حي سكني), not a village (نعمي)
+    return max_freq is None or count < max_freq
 
 
 def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Mention, bool]],
@@ -183,6 +183,9 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
     to the mentions); sets ``near`` and ``confidence`` in place."""
     # the places names are put at: not districts, which this moves (and whose namesake
     # towns elsewhere would mislead: حي أبو مرخة بالعزيزية)
+    if not found and not any(m.head == _DISTRICT or (m.choice is None and m.source == "entity")
+                             for m in mentions):
+        return []
     named = sorted((m for m in mentions if m.choice is not None and m.source in ("entity", "gazetteer")
                     and not m.partial and m.head != _DISTRICT), key=lambda m: m.start)
     placed = [m for m in named if m.choice.feature in ("city", "admin1")]

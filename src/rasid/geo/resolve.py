@@ -323,10 +323,12 @@ def join_split_locs(text: str, spans, gaz: Gazetteer) -> list:
     are no place or the wrong one (Carolina, Puerto Rico; Ulsan)."""
     from ..doc import Span
 
+    if len(spans) < 2:
+        return spans
     out = []
     for s in sorted(spans, key=lambda s: s.start):
         prev = out[-1] if out else None
-        if prev is not None and prev.end <= s.start and text[prev.end:s.start].isspace() and (
+        if prev is not None and 0 < s.start - prev.end <= 2 and text[prev.end:s.start].isspace() and (
                 normalize_place(text[prev.start:prev.end]) in FOREIGN_PARTS
                 or not (_names_place(text[prev.start:prev.end], gaz) or _names_place(text[s.start:s.end], gaz))):
             out[-1] = Span(prev.start, s.end, prev.label, dict(prev.attrs))

@@ -158,16 +158,18 @@ class PlaceStage(Stage):
         taken = Coverage(covered + [(m.start, m.end) for m in mentions])
         found = find_head_names(text, tokens, taken) + find_located_names(text, tokens, taken, self.gazetteer)
 
-        def phrase_country(m):  # read again for each name: a place found by sound counts
-            placed = sorted((o for o in mentions if o.choice is not None and o.source != "demonym"),
-                            key=lambda o: o.start)
+        placed: list = []  # the placed mentions, sorted, read again once a place is found by sound
+
+        def phrase_country(m):
+            if not placed or len(placed) != sum(o.choice is not None for o in mentions):
+                placed[:] = sorted((o for o in mentions if o.choice is not None), key=lambda o: o.start)
             p = phrase_place(text, m, placed, [o.start for o in placed])
             return p.country if p is not None else None
 
-        starts, freq = [t.start for t in tokens], load_wordfreq()
+        freq = load_wordfreq()
 
         def next_word(m):  # the word right after a mention, nothing tagged it, no common word
-            i = bisect_left(starts, m.end)
+            i = bisect_left(tokens, m.end, key=lambda t: t.start)
             if i < len(tokens) and tokens[i].kind == "word" and text[m.end:tokens[i].start] == " " \
                     and not taken.overlaps(tokens[i].start, tokens[i].end) and is_name_word(tokens[i].norm, freq):
                 return normalize_place(tokens[i].text), tokens[i].end
