@@ -182,19 +182,31 @@ def test_end_to_end_placement_floor_on_the_held_out_third_batch():
 
     rows = read_gold(GOLD, "issue14b")
     res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
-    assert res["n"] >= 100 and res["near"] >= 86.0, res["errors"]  # 85.8 after the fourth round; 84.9 with the NER model retrained without AQMAR dev; 86.8 after the fifth round
+    assert res["n"] >= 100 and res["near"] >= 89.0, res["errors"]  # 85.8 after the fourth round; 84.9 with the NER model retrained without AQMAR dev; 86.8 after the fifth round; 89.6 after the eighth (places no table holds)
 
 
 def test_end_to_end_placement_floor_on_the_clean_fourth_batch():
     # issue14c: every 197th SaudiNewsNet article, annotated before any run, never tuned on
     # (tests/resources/README.md); 76.3 before the fourth round, 78.9 after; 83.3 with the
-    # retrained NER model, 86.0 after the fifth round
+    # retrained NER model, 86.0 after the fifth round, 93.0 after the eighth (places no table
+    # holds, placed approximately; its errors had been read by then)
     from rasid.eval.places import evaluate_pipeline, read_gold
     from rasid.stages import build_pipeline
 
     rows = read_gold(GOLD, "issue14c")
     res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
-    assert res["n"] >= 100 and res["near"] >= 85.0
+    assert res["n"] >= 100 and res["near"] >= 92.0, res["errors"]
+
+
+def test_end_to_end_placement_floor_on_the_eighth_round_batch():
+    # issue14x: every 197th SaudiNewsNet article from line 73, annotated and committed before
+    # any run; 86.6 unread (the round's start), 89.3 after its changes
+    from rasid.eval.places import evaluate_pipeline, read_gold
+    from rasid.stages import build_pipeline
+
+    rows = read_gold(GOLD, "issue14x")
+    res = evaluate_pipeline(rows, build_pipeline(("tokenize", "ner", "places")))
+    assert res["n"] >= 140 and res["near"] >= 88.5, res["errors"]
 
 
 # -- issue 14: places people in this region write about ------------------------------------
@@ -418,7 +430,8 @@ def test_common_words_the_focus_and_head_rules_took_are_not_places():
              "عمان", "صاحب"),
             ("اندلع حريق في عمارة سكنية بحي الخالدية في الدمام", "الدمام", "الخالدية")):
         found = places_by_text(run(text, locs=(loc,)))
-        assert loc in found and word not in found, text
+        # since the eighth round a district is put at its city, flagged (test_places_approximate)
+        assert loc in found and (word not in found or found[word]["near"] == loc), text
     # the towns themselves are still found where NER tags them
     assert places_by_text(run("وصلت التعزيزات إلى مديرية حريب", locs=("حريب",)))["حريب"]["country"] == "YE"
 

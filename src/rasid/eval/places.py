@@ -158,9 +158,10 @@ def evaluate_pipeline(gold: list[dict], pipeline=None, shape: str = "titled") ->
     of the file: `rasid.eval._article_file`); a gold mention is right when
     a place span overlapping it passes the placement test (a mention not found is wrong;
     a nisba adjective's span counts for a country). Place spans (not adjectives)
-    overlapping no gold mention are counted as false places."""
+    overlapping no gold mention are counted as false places; ``approximate``: for each
+    approximately placed span on a gold mention, whether it passes the placement test."""
     n = ok_near = false = 0
-    errors, spurious, placed = [], [], []
+    errors, spurious, placed, approximate = [], [], [], []
     by_class: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (doc_id, context), mentions in group_contexts(gold).items():
         if pipeline is not None:
@@ -179,6 +180,8 @@ def evaluate_pipeline(gold: list[dict], pipeline=None, shape: str = "titled") ->
             cls[0] += 1
             if pred is not None and pred.attrs.get("relation") != "demonym":
                 placed.append((pred.attrs["confidence"], is_near(m, pred)))
+                if pred.attrs.get("approximate"):
+                    approximate.append(is_near(m, pred))
             if is_near(m, pred):
                 ok_near += 1
                 cls[1] += 1
@@ -194,7 +197,7 @@ def evaluate_pipeline(gold: list[dict], pipeline=None, shape: str = "titled") ->
                                  context[max(0, s.start - 25):s.end + 25].replace("\n", " ")))
     return {"n": n, "near": 100.0 * ok_near / max(n, 1), "false": false,
             "errors": errors, "spurious": spurious, "by_class": dict(sorted(by_class.items())),
-            "calibration": calibrate(placed)}
+            "calibration": calibrate(placed), "approximate": approximate}
 
 
 CONFIDENCE_BANDS = ((1.0, 1.01), (0.9, 1.0), (0.7, 0.9), (0.5, 0.7), (0.0, 0.5))
@@ -268,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"class\t{cls}\t{total}\t{100.0 * ok / total:.1f}")
         for band, total, ok in result["calibration"]:
             print(f"confidence\t{band}\t{total}\t{ok:.1f}")
+        if result["approximate"]:  # placed at the place the article names (geo/approximate.py)
+            near = result["approximate"]
+            print(f"approximate\t{len(near)}\t{100.0 * sum(near) / len(near):.1f}")
         if args.errors:
             for e in result["errors"]:
                 print("error\t" + "\t".join(str(x) for x in e))

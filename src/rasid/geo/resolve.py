@@ -106,6 +106,7 @@ class Mention:
     alternatives: list[tuple[Place, float]] = field(default_factory=list)  # runner-up senses
     partial: bool = False  # matched inside a longer LOC span: the rest of it is unexplained
     nisba: str = ""  # country of a nisba adjective right after the name (هورست الهولندية)
+    near: Place | None = None  # placed approximately at this place (geo/approximate.py)
 
 
 def score_prior(place: Place, weight: float = 1.0) -> float:
@@ -319,6 +320,34 @@ def _contiguous(text: str, tokens) -> bool:
                for i in range(1, len(tokens))) and tokens[0].kind == "word"
 
 
+def join_split_locs(text: str, spans, gaz: Gazetteer) -> list:
+    """LOC spans with two spans joined when only spaces part them and the first is a word of
+    a foreign compound (`FOREIGN_PARTS`) or neither names a place: NER tags the words of a
+    foreign name apart (وينستن | سيلم، نورث | كارولينا، سان | بطرسبورغ), whose parts alone
+    are no place or the wrong one (Carolina, Puerto Rico; Ulsan)."""
+    from ..doc import Span
+
+    if len(spans) < 2:
+        return spans
+    out = []
+    for s in sorted(spans, key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if prev is not None and 0 < s.start - prev.end <= 2 and text[prev.end:s.start].isspace() and (
+                normalize_place(text[prev.start:prev.end]) in FOREIGN_PARTS
+                or not (_names_place(text[prev.start:prev.end], gaz) or _names_place(text[s.start:s.end], gaz))):
+            out[-1] = Span(prev.start, s.end, prev.label, dict(prev.attrs))
+        else:
+            out.append(s)
+    return out
+
+
+def _names_place(name: str, gaz: Gazetteer) -> bool:
+    """Whether a span's text (after one or two proclitics: وجورجيا) has gazetteer entries."""
+    key = normalize_place(name)
+    return any(find_candidates(gaz, k) for k in (key, *(key[n:] for n in (1, 2) if len(key) - n >= 3
+                                                          and is_proclitic(key[:n], key[n:]))))
+
+
 def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Mention]:
     """One mention per LOC span: the longest gazetteer name inside it."""
     starts = [t.start for t in tokens]
@@ -355,7 +384,8 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
         if m is None:
             first = toks[0]
             start = first.base_start if first.start <= span.start <= first.base_start else span.start
-            out.append(Mention(start, span.end, _key_of(toks), "entity"))
+            out.append(Mention(start, span.end, _key_of(toks), "entity",
+                               head=_head_before(text, tokens, start, starts)))
         else:
             out.append(m)
     return out
@@ -414,11 +444,25 @@ def _best_submatch(text: str, toks, gaz: Gazetteer) -> Mention | None:
                               or (n > 1 and len(sub[0].base) < 3)):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
-            if cands and _is_partial(toks, sub) and key in load_stopnames():
+            if cands and _is_partial(toks, sub) and (key in load_stopnames() or _foreign_whole(toks, sub)):
                 continue  # رأس alone inside رأس الرجاء الصالح: a common word, not the place
             if cands:
                 return Mention(start, sub[-1].end, key, "entity", cands, partial=_is_partial(toks, sub))
     return None
+
+
+#: words of foreign compound names written by sound (نورث كارولينا، سان بطرسبورغ، نيو مكسيكو):
+#: a name matched beside one inside a LOC span is part of the foreign name (كارولينا is not
+#: Carolina, Puerto Rico there), which the sound match reads whole (`geo/translit.py`)
+FOREIGN_PARTS = {normalize_place(w) for w in (
+    "نورث", "ساوث", "ويست", "ايست", "إيست", "نيو", "سان", "سانت", "سانتا", "فورت", "بورت", "ماونت",
+    "لوس", "لاس", "ديل", "دي", "دو", "لا", "لو")}
+
+
+def _foreign_whole(toks, sub) -> bool:
+    """Whether a word of `toks` outside `sub` is a part of a foreign compound name."""
+    inside = {id(t) for t in sub}
+    return any(id(t) not in inside and normalize_place(t.base) in FOREIGN_PARTS for t in toks)
 
 
 def _is_partial(toks, sub) -> bool:
@@ -444,7 +488,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     stop = load_stopnames()
     inner = _inner_phrases(gaz)
     out: list[Mention] = []
-    covered = _Coverage(covered)
+    covered = Coverage(covered)
     starts = [t.start for t in tokens]
     i = 0
     n = len(tokens)
@@ -511,7 +555,7 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
         return []
     placed = sorted((m for m in taken if m.choice is not None and m.source != "demonym"),
                     key=lambda m: m.start)
-    spans = _Coverage([(m.start, m.end) for m in taken])
+    spans = Coverage([(m.start, m.end) for m in taken])
     ends = {m.end: m.choice.country for m in placed}
     starts = {m.start: m.choice.country for m in placed}
     out = []
@@ -569,7 +613,7 @@ def is_province_seat(key: str, cands: list[tuple[Place, float]]) -> bool:
                and p.population >= MULTIWORD_POPULATION for p, w in cands)
 
 
-class _Coverage:
+class Coverage:
     """Character mask of covered spans: overlap tests in O(span length), not O(spans)."""
 
     def __init__(self, covered: list[tuple[int, int]]):
@@ -699,7 +743,7 @@ def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mentio
 
 def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:
     out = []
-    covered = _Coverage(covered)
+    covered = Coverage(covered)
     for tok in tokens:
         if tok.kind != "word":
             continue

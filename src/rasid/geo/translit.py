@@ -22,11 +22,12 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .gazetteer import Place
-from .resolve import GENERIC_HEADS
+from .gazetteer import Place, load_gazetteer, normalize_place
+from .resolve import GENERIC_HEADS, NEAR_COUNTRIES
 
 MIN_POPULATION = 10_000
 MIN_CONSONANTS = 3
+HEAD_CONSONANTS = 4  # a name found after a head word, not by NER: stronger evidence needed
 MATCH_CONFIDENCE = 0.4
 DATA_NAME = "data/latin_towns.tsv.gz"
 
@@ -58,6 +59,17 @@ def skeleton_arabic(text: str) -> str:
     if words and words[0].startswith("ال") and len(words[0]) > 4:
         words[0] = words[0][2:]
     return _collapse([_AR.get(ch, "") for ch in "".join(words)])
+
+
+def skeletons_arabic(text: str) -> list[str]:
+    """`skeleton_arabic` and the variants of two spellings of English names: ث for "th"
+    (نورث كارولينا: North) as well as "s", and سان for Saint (سان بطرسبورغ) as well as San."""
+    out = [skeleton_arabic(text)]
+    if "ث" in text:
+        out.append(skeleton_arabic(text.replace("ث", "ت")))
+    if text.startswith("سان "):
+        out.append(skeleton_arabic("سانت " + text[4:]))
+    return out
 
 
 def skeleton_latin(name: str) -> str:
@@ -106,12 +118,41 @@ def find_latin_town(name: str, countries: set[str]) -> Place | None:
     """The most populous town in `countries` whose Latin name sounds like Arabic `name`."""
     if not countries:
         return None
-    skel = skeleton_arabic(name)
-    if len(skel) < MIN_CONSONANTS:
-        return None
-    for row in load_latin_towns().get(skel, ()):
-        if row.split("\t", 2)[1] in countries:
-            return parse_town(row)
+    table = load_latin_towns()
+    for skel in skeletons_arabic(name):
+        if len(skel) < MIN_CONSONANTS:
+            continue
+        for row in table.get(skel, ()):
+            if row.split("\t", 2)[1] in countries:
+                return parse_town(row)
+    return None
+
+
+@lru_cache(maxsize=1)
+def load_latin_divisions() -> dict[str, list[Place]]:
+    """Skeleton of the English name -> first-level divisions of the gazetteer outside the
+    region (US states, Turkish provinces), whose Arabic news spelling often follows the
+    English one (نورث كارولينا beside كارولاينا الشمالية)."""
+    table: dict[str, list[Place]] = {}
+    for p in load_gazetteer().places:
+        if p.feature == "admin1" and p.country not in NEAR_COUNTRIES and p.name_en:
+            skel = skeleton_latin(p.name_en)
+            if len(skel) >= MIN_CONSONANTS:
+                table.setdefault(skel, []).append(p)
+    return table
+
+
+#: head words that make a name a first-level division (بولاية نورث كارولينا)
+DIVISION_WORDS = {normalize_place(w) for w in ("ولاية", "مقاطعة", "إقليم")}
+
+
+def find_latin_division(name: str, countries: set[str], head: str = "") -> Place | None:
+    """A division (`load_latin_divisions`) that sounds like `name`, in `countries` or, after
+    a division's head word, in any country."""
+    for skel in skeletons_arabic(name):
+        for p in load_latin_divisions().get(skel, ()):
+            if p.country in countries or head in DIVISION_WORDS:
+                return p
     return None
 
 
@@ -142,20 +183,44 @@ if __name__ == "__main__":
     print(f"{build_latin_towns()} towns", file=sys.stderr)
 
 
-def resolve_by_sound(mentions: list, focus: str | None) -> None:
-    """Give a town to each LOC mention the gazetteer could not place (in place): in the
-    country of a nisba adjective right after it, else in the article's focus country or a
-    country it names. Sets ``choice`` and ``confidence`` (`MATCH_CONFIDENCE`)."""
+def resolve_by_sound(mentions: list, focus: str | None, phrase_country=None, next_word=None) -> None:
+    """Give a town (or a division: `find_latin_division`) to each LOC or head-marked mention
+    that nothing placed (in place): in the country of a nisba adjective right after it, else
+    in the article's focus country, a country it names or the country of a place of its
+    phrase (`phrase_country(m)`: وينستن سيلم بولاية نورث كارولينا); twice, so that a place
+    found by sound gives its country to the names before it. Sets ``choice`` and
+    ``confidence`` (`MATCH_CONFIDENCE`). `next_word(m)`: the word right after an NER
+    mention and where it ends, or None: NER often cuts a foreign name short (وينستن | سيلم),
+    so the name with that word is tried first."""
     named = {m.choice.country for m in mentions
              if m.source in ("entity", "gazetteer") and m.choice is not None
              and m.choice.feature == "country"}
     evidence = named | ({focus} if focus else set())
-    for m in mentions:
-        if m.source != "entity" or m.choice is not None:
-            continue
-        words = m.key.split()
-        while len(words) > 1 and words[0] in GENERIC_HEADS:  # مدينه هورست -> هورست
-            words = words[1:]
-        town = find_latin_town(" ".join(words), {m.nisba} if m.nisba else evidence)
-        if town is not None:
-            m.choice, m.confidence, m.alternatives = town, MATCH_CONFIDENCE, []
+    for _ in range(2 if phrase_country else 1):
+        for m in mentions:
+            if m.source not in ("entity", "head") or m.choice is not None or not m.key:
+                continue
+            words = m.key.split()
+            while len(words) > 1 and words[0] in GENERIC_HEADS:  # مدينه هورست -> هورست
+                words = words[1:]
+            name = " ".join(words)
+            near = phrase_country(m) if phrase_country else None
+            if m.source == "head" and not m.nisba:
+                # a name after a head word (بلدة كوجيلو): only in the country of its phrase
+                # (بلدة سوروج جنوب شرقي تركيا) or, by a longer skeleton, of the article's focus
+                # (أكهيسار is no Kayseri)
+                countries = {near} if near else set()
+                if focus and len(skeleton_arabic(name)) >= HEAD_CONSONANTS:
+                    countries.add(focus)
+            else:
+                countries = {m.nisba} if m.nisba else evidence | ({near} if near else set())
+            longer = next_word(m) if next_word and m.source == "entity" else None
+            if longer is not None:
+                place = find_latin_town(f"{name} {longer[0]}", countries)
+                if place is not None:
+                    m.end, m.key = longer[1], f"{m.key} {longer[0]}"
+                    m.choice, m.confidence, m.alternatives = place, MATCH_CONFIDENCE, []
+                    continue
+            place = find_latin_town(name, countries) or find_latin_division(name, countries, m.head)
+            if place is not None:
+                m.choice, m.confidence, m.alternatives = place, MATCH_CONFIDENCE, []

@@ -24,12 +24,21 @@ from __future__ import annotations
 from bisect import bisect_left
 from itertools import takewhile
 
-from ..arabic.tokenize import tokenize
+from ..arabic.tokenize import load_wordfreq, tokenize
 from ..doc import Document, Span
+from ..geo.approximate import (
+    find_head_names,
+    find_located_names,
+    is_name_word,
+    near_attrs,
+    phrase_place,
+    place_approximately,
+)
 from ..geo.cues import extract_entity_cues, mark_adjacent_nisba
-from ..geo.gazetteer import load_gazetteer
+from ..geo.gazetteer import load_gazetteer, normalize_place
 from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
+    Coverage,
     accept_deferred_mentions,
     convert_nisba,
     demote_adjective_countries,
@@ -39,6 +48,7 @@ from ..geo.resolve import (
     extract_gazetteer_mentions,
     is_province_seat,
     is_safe_match,
+    join_split_locs,
     resolve_mentions,
     uncover_bodies,
     vote_focus,
@@ -139,15 +149,45 @@ class PlaceStage(Stage):
             text, ttoks, [], self.gazetteer, "all" if self.match_gazetteer != "off" else "off",
             self.min_population) if is_title_name(m)], ttoks
 
+    def place_unplaced(self, text: str, tokens, covered, mentions: list, focus: str | None) -> list:
+        """The LOC mentions nothing placed and the names after a place's head word or located
+        in a division (`find_head_names`, `find_located_names`) that no mention covers, nor
+        the entities the tagger skips (`covered`): by sound (a town or division of a country
+        the article or the name's phrase points to), else approximately at the nearest place
+        the article names (`place_approximately`). Returns the head names placed."""
+        taken = Coverage(covered + [(m.start, m.end) for m in mentions])
+        found = find_head_names(text, tokens, taken) + find_located_names(text, tokens, taken, self.gazetteer)
+
+        placed: list = []  # the placed mentions, sorted, read again once a place is found by sound
+
+        def phrase_country(m):
+            if not placed or len(placed) != sum(o.choice is not None for o in mentions):
+                placed[:] = sorted((o for o in mentions if o.choice is not None), key=lambda o: o.start)
+            p = phrase_place(text, m, placed, [o.start for o in placed])
+            return p.country if p is not None else None
+
+        freq = load_wordfreq()
+
+        def next_word(m):  # the word right after a mention, nothing tagged it, no common word
+            i = bisect_left(tokens, m.end, key=lambda t: t.start)
+            if i < len(tokens) and tokens[i].kind == "word" and text[m.end:tokens[i].start] == " " \
+                    and not taken.overlaps(tokens[i].start, tokens[i].end) and is_name_word(tokens[i].norm, freq):
+                return normalize_place(tokens[i].text), tokens[i].end
+            return None
+
+        resolve_by_sound(mentions + [m for m, _ in found], focus, phrase_country, next_word)
+        return [m for m, _ in found if m.choice is not None] + place_approximately(text, mentions, found, focus)
+
     def __call__(self, doc: Document) -> Document:
         gaz = self.gazetteer
         tokens = doc.tokens or tokenize(doc.text)
         entities = doc.layers.get("entities", [])
-        locs = [s for s in entities if s.label in LOC_LABELS]
+        locs = join_split_locs(doc.text, [s for s in entities if s.label in LOC_LABELS], gaz)
         mentions = extract_entity_mentions(doc.text, tokens, locs, gaz)
         # the tagger skips entities, except a place named after a body's head inside one
         covered, located = uncover_bodies(tokens, [s for s in entities if s.label not in LOC_LABELS])
         covered += [(s.start, s.end) for s in locs]
+        tagger_covered = list(covered)
         # every gazetteer name of the title: a small town there (كاليه) is what the article
         # is about, so the body's mentions of it are taken too. A plain-text article's title
         # is its text's first line (`head` characters): its names are spans like any other.
@@ -199,9 +239,12 @@ class PlaceStage(Stage):
             mentions += more
             resolve_mentions(mentions + title_mentions + cues, hint)
             focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
-        resolve_by_sound(mentions, focus)
+        mentions += self.place_unplaced(doc.text, tokens, tagger_covered, mentions, focus)
         spans = []
         for m in sorted(mentions, key=lambda m: m.start):
+            if m.near is not None:  # a place no table holds, put where the article says it is
+                spans.append(Span(m.start, m.end, "PLACE", near_attrs(m, doc.text)))
+                continue
             if m.source == "demonym":
                 # the adjective names its country (الحرب الباكستانية -> Pakistan): the country
                 # entry's attributes, marked so that maps and counts can leave it out

@@ -163,7 +163,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
             "name": s.attrs.get("name"), "name_en": s.attrs.get("name_en"),
             "country": s.attrs.get("country"), "lat": s.attrs.get("lat"), "lon": s.attrs.get("lon"),
             "id": s.attrs.get("gazetteer_id"), "alternatives": s.attrs.get("alternatives") or [],
-            "mentions": 0})
+            "near": s.attrs.get("near") if s.attrs.get("approximate") else None, "mentions": 0})
         p["mentions"] += 1
     story = None
     try:

@@ -1,0 +1,338 @@
+"""Places no table holds, placed approximately (issue 14, eighth round).
+
+A name that the text marks as a place (right after a head word: قرية، بلدة، حي، محافظة،
+مركز ...; or tagged LOC by NER next to a place or after a preposition) that no gazetteer
+entry or sound match places is put **at the nearest place the article itself names**: the
+city or province of the same phrase (``حي العزيزية برفحاء``، ``مركز الصورة التابع لمحافظة
+ضباء``، ``ضاحية دار سعد شمال مدينة عدن``), else one earlier in the same sentence, else the
+article's focus place (its most-named city, then province, of the focus country). The span
+says so: ``approximate: true``, ``near`` (the Arabic name of the place it was put at),
+``near_id`` (its gazetteer id), a low ``confidence`` (`APPROX_CONFIDENCE`) and a
+``gazetteer_id`` of its own (``near:<near_id>:<name key>``), so that maps, counts and
+place pages keep it apart from the place it was put at. A district (``حي X``) always goes to
+its city this way, never to a namesake town abroad. Figures: docs/places.md.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+from ..arabic.normalize import normalize_name
+from ..arabic.tokenize import load_wordfreq
+from .gazetteer import Place, normalize_place, strip_article
+from .resolve import GENERIC_HEADS, Mention, convert_nisba, find_candidates, is_time_word, load_stopnames
+
+#: confidence of an approximate placement (calibrated on the dev halves: docs/places.md)
+APPROX_CONFIDENCE = 0.5
+#: heads after which a name is a place (a dual names two: بلدتي الوهط وصبر); compared in
+#: their written form with ة (`normalize_name`), so that بلده "his country" is no بلدة
+STRONG_HEADS = {normalize_name(w) for w in (
+    "قرية", "بلدة", "حي", "محافظة", "مديرية", "بلدية", "ضاحية", "مخيم", "محلة",
+    "محافظتي", "قريتي", "بلدتي", "محلتي", "مديريتي")}
+#: heads that also start common phrases (مدينة الألعاب، منطقة المهندسين، مركز التدريب، قاعدة
+#: التمرد): the name is taken only when the place it is in follows at once (`TIGHT_RE`:
+#: مركز الصورة التابع لمحافظة ضباء، مدينة البوكمال بريف دير الزور), or after an office word
+#: (رئيس مركز القصب)
+WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي")}
+_HEADS = STRONG_HEADS | WEAK_HEADS
+_DISTRICT = normalize_place("حي")
+#: office words that make a weak head a division's: رئيس مركز القصب، أهالي مدينة X
+OFFICE_WORDS = {normalize_place(w) for w in ("رئيس", "رؤساء", "أهالي", "سكان", "أمير", "محافظ")}
+#: every head word as a token's ``base`` may be, after up to two proclitics the tokenizer
+#: kept (بحي، وبقرية): one set lookup per token finds them
+_HEAD_FORMS = {p + h: h for h in _HEADS for p in ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")}
+#: what may stand between a name after a weak head and the place it is in
+TIGHT_RE = re.compile(r"[\s()«»\"]*(?:ال)?(?:تابع[ةه]?|تابعين|تابعتين)?\s*(?:(?:شمال|جنوب|شرق|غرب)[يى]?\s+)?"
+                      r"(?:(?:في|من|قرب|بالقرب\s+من)\s+|و?[بل])?(?:(?:محافظ[ةه]|منطق[ةه]|مدين[ةه]|مركز|قطاع|إمار[ةه]|امار[ةه]|ولاي[ةه]|ريف)\s+)?")
+#: a name's first word that needs the next one (أبو عريش، دار سعد، بني حسن، تل معاز)
+NAME_PREFIXES = {normalize_place(w) for w in (
+    "أبو", "أم", "بني", "بنو", "آل", "دار", "تل", "عين", "بئر", "رأس", "جبل", "وادي", "دير",
+    "كفر", "خربة", "سيدي", "بيت", "جسر", "خان", "سوق", "قصر", "حصن", "مرسى")}
+#: a word this common in the news corpus (``wordfreq.tsv.gz``) is a common word, not the name
+#: of a place no table holds (التمور، الملك، المطار، التأهيل ...; the names of districts and
+#: villages read on unused articles occur less often: docs/places.md)
+MAX_NAME_FREQ = 200
+#: how far after the name a place of the same phrase may start (characters)
+PHRASE_CHARS = 40
+_SENTENCE_END = re.compile(r"[.!؟?\n]")
+
+
+def find_head_names(text: str, tokens, covered) -> list[tuple[Mention, bool]]:
+    """Names right after a place head word (`STRONG_HEADS`, `WEAK_HEADS`; and the names
+    joined to one by و: بلدتي الوهط وصبر، حي السامر والنهضة) that no mention or entity
+    covers and that are not common words (`is_name_word`). Each is a
+    ``Mention(source="head")`` with ``head`` and ``nisba`` (an adjective right after it)
+    set and no candidates, and whether its head is weak (`WEAK_HEADS`, not after an office
+    word such as رئيس): such a name is placed only next to the place it is in."""
+    freq = load_wordfreq()
+    out, done = [], 0
+    forms, last = _HEAD_FORMS, len(tokens) - 1
+    for i, tok in enumerate(tokens):
+        if tok.base in forms and i < last and not tok.article and tok.start >= done:
+            names = _names_after(text, tokens, i, covered, freq)
+            out += names
+            done = names[-1][0].end if names else done
+    return out
+
+
+def _names_after(text: str, tokens, i: int, covered, freq) -> list[tuple[Mention, bool]]:
+    """The names after the head word ``tokens[i]`` (`find_head_names`)."""
+    word = _HEAD_FORMS[tokens[i].base]
+    head = normalize_place(word)
+    nxt = tokens[i + 1]
+    weak = word in WEAK_HEADS and not (i and tokens[i - 1].kind == "word"
+                                       and normalize_place(tokens[i - 1].base) in OFFICE_WORDS)
+    # حي before a word without the article is often "alive" (ضمير حي مخلص): weak then
+    weak = weak or (head == _DISTRICT and not nxt.article and normalize_place(nxt.base) not in NAME_PREFIXES)
+    out, j, n = [], i + 1, len(tokens)
+    while j < n:
+        end = _name_at(text, tokens, j, freq, first=j == i + 1)
+        if end is None or covered.overlaps(tokens[j].start, tokens[end - 1].end):
+            break
+        m = Mention(tokens[j].base_start, tokens[end - 1].end,
+                    normalize_place(" ".join([tokens[j].base] + [t.norm for t in tokens[j + 1:end]])),
+                    "head", head=head)
+        if end < n and tokens[end].kind == "word" and not text[tokens[end - 1].end:tokens[end].start].strip():
+            m.nisba = convert_nisba(tokens[end].base) or ""  # بلدة شامونيه الفرنسية
+        out.append((m, weak))
+        j = end  # another name joined by و (والنهضة)
+        if j >= n or tokens[j].kind != "word" or tokens[j].clitic != "و":
+            break
+    return out
+
+
+def _start(tok) -> int:
+    return tok.start
+
+
+#: a head word in the words between a name and the place after it (بمحافظة، في منطقة، بمدينة)
+_GAP_HEAD_RE = re.compile(r"محافظ[ةه]|منطق[ةه]|مدين[ةه]|مركز|قطاع|إمار[ةه]|امار[ةه]|ولاي[ةه]")
+
+
+def find_located_names(text: str, tokens, covered, gaz) -> list[tuple[Mention, bool]]:
+    """Names no table holds that the text locates in a division at once: a word after the
+    preposition ب or في, followed by a head word and a place (بالخماسين في محافظة وادي
+    الدواسر، (بالشقة) بمدينة بريدة); weak names (`find_head_names`), placed only when that
+    place follows (`TIGHT_RE`, with a head word between: `_GAP_HEAD_RE`)."""
+    freq = load_wordfreq()
+    out = []
+    for hit in _GAP_HEAD_RE.finditer(text):  # from each head word back to the name before it
+        c = bisect_right(tokens, hit.start(), key=_start) - 2
+        while c >= 0 and tokens[c].text in ("(", ")"):
+            c -= 1
+        if c >= 0 and tokens[c].norm == "في":
+            c -= 1
+        tok = tokens[c] if c >= 0 else None
+        if tok is None or not tok.article or not (tok.clitic in ("ب", "وب") or (
+                not tok.clitic and c and tokens[c - 1].norm == "في")) or covered.overlaps(tok.start, tok.end):
+            continue
+        if text[tok.end:hit.start()].strip(" ()") not in ("", "في", "ب", "و", "وب") or (
+                out and out[-1][0].end == tok.end):
+            continue
+        if is_name_word(tok.base, freq) and not find_candidates(gaz, normalize_place(tok.base)):
+            out.append((Mention(tok.base_start, tok.end, normalize_place(tok.base), "head", head="located"), True))
+    return out
+
+
+def _name_at(text: str, tokens, j: int, freq, first: bool) -> int | None:
+    """End (token index) of a name starting at token `j`, right after the token before it
+    (one word, two after a `NAME_PREFIXES` word), or None when it is no name. The first name
+    after a head has no proclitic (حي المنصورية, not مخيمات ومعسكرات); a later one has و."""
+    if j >= len(tokens) or text[tokens[j - 1].end:tokens[j].start].strip() or (first and (
+            tokens[j].clitic or (tokens[j].base[:1] == "و" and freq.get(tokens[j].base[1:], 0)))):
+        return None  # ساحات بلدية وملاعب: و + a word the tokenizer left whole
+    end = j + 1
+    if tokens[j].kind == "word" and normalize_place(tokens[j].base) in NAME_PREFIXES:
+        end = j + 2
+        if end > len(tokens) or text[tokens[j].end:tokens[j + 1].start].strip():
+            return None
+    if not all(t.kind == "word" for t in tokens[j:end]):
+        return None
+    last = tokens[end - 1]
+    # a name said to belong to a division (مركز الصورة التابع لمحافظة ضباء) may be a common word
+    limit = None if _SUBORDINATE_RE.match(text, last.end) else MAX_NAME_FREQ
+    return end if is_name_word(last.base if end - 1 == j else last.norm, freq, limit) else None
+
+
+_SUBORDINATE_RE = re.compile(r"\s+(?:ال)?تابع(?:[ةه]|ين|تين)?\s+ل(?:محافظ|منطق|مركز|إمار|امار)")
+
+
+def is_name_word(word: str, freq, max_freq: int | None = MAX_NAME_FREQ) -> bool:
+    """Whether a word (``normalize_name`` form, no proclitic) after a place head can be a
+    place's name: three letters or more; no head, stop name, time word, nisba adjective
+    (سكني، حدودية) or verb or noun with a pronoun (أبدوا، نجدها); not common in the news
+    corpus (`max_freq`, None for no limit)."""
+    key, count = normalize_place(word), freq.get(word, 0)
+    if len(key) < 3 or len(key) - 2 * key.startswith("ال") < 2 or word in _HEADS \
+            or key in GENERIC_HEADS or key in load_stopnames():
+        return False
+    if convert_nisba(word) or is_time_word([], [], 0, key):
+        return False
+    if len(word) >= 5 and word.endswith(("وا", "ها", "هم", "هن", "كم")):
+        return False
+    if not word.startswith("ال") and (word.endswith("ية") and count >= 5 or word.endswith("ي") and count >= 20):
+        return False  # an indefinite adjective (منطقة حدودية، بلدة ريفية، حي سكني), not a village (نعمي)
+    return max_freq is None or count < max_freq
+
+
+def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Mention, bool]],
+                        focus: str | None) -> list[Mention]:
+    """Put the names of `found` (`find_head_names`) and the LOC mentions of `mentions` that
+    nothing placed at the nearest place the article names (module docstring); districts
+    (``حي X``) there too, whatever the gazetteer chose. Returns the head names placed (to add
+    to the mentions); sets ``near`` and ``confidence`` in place."""
+    # the places names are put at: not districts, which this moves (and whose namesake
+    # towns elsewhere would mislead: حي أبو مرخة بالعزيزية)
+    if not found and not any(m.head == _DISTRICT or (m.choice is None and m.source == "entity")
+                             for m in mentions):
+        return []
+    named = sorted((m for m in mentions if m.choice is not None and m.source in ("entity", "gazetteer")
+                    and not m.partial and m.head != _DISTRICT), key=lambda m: m.start)
+    placed = [m for m in named if m.choice.feature in ("city", "admin1")]
+    if not placed:
+        return []
+    starts, named_starts = [m.start for m in placed], [m.start for m in named]
+    countries: dict[str, set[str]] = {}  # the names placed in each country, before any is moved
+    for o in named:
+        countries.setdefault(o.choice.country, set()).add(o.key)
+
+    def fits(m: Mention, near: Place | None) -> bool:
+        """Not a name said to be in another country: by a nisba, the place of its phrase
+        (بلدة كوغيلو الصغيرة (غرب كينيا)) or a country named before it in its sentence
+        (الجزائر: هجوم ... على حي القصبة, in an article about Belfast)."""
+        if near is None or (m.nisba and m.nisba != near.country):
+            return False
+        other = phrase_place(text, m, named, named_starts)
+        if other is not None and other.country != near.country:
+            return False
+        for o in reversed(named[:bisect_left(named_starts, m.start)]):
+            if _SENTENCE_END.search(text[o.end:m.start]):
+                break
+            if o.choice.feature == "country":
+                return o.choice.country == near.country
+        return True
+
+    fallback = _focus_place(placed, focus)
+    out = []
+    for m in mentions:
+        if m.source == "entity" and m.choice is None and m.key:
+            if strip_article(m.key) in GENERIC_HEADS or m.key in load_stopnames():
+                continue  # الريف: a common noun NER took for a name
+            near = _anchor(text, m, placed, starts, None, loc=True)
+        elif m.head == _DISTRICT and m.choice is not None and m.source in ("entity", "gazetteer"):
+            # the article's focus place only when the gazetteer's town lies in a country the
+            # article does not name (حي التواهي in an article on Aden stays At Tawahi)
+            named_here = bool(countries.get(m.choice.country, set()) - {m.key})
+            near = _anchor(text, m, placed, starts, None if named_here else fallback, city=True)
+            near = None if near is None or near.key == m.choice.key else near
+        else:
+            continue
+        if fits(m, near):
+            _set_near(m, near, text)
+    for m, weak in found:
+        if m.choice is not None:  # placed by sound
+            continue
+        near = _tight_place(text, m, placed, starts) if weak else _anchor(
+            text, m, placed, starts, fallback, city=m.head == _DISTRICT)
+        if near is not None and weak and m.head == _CENTRE and not _ADMIN_GAP_RE.search(
+                text, m.end, m.end + PHRASE_CHARS):
+            near = None
+        if fits(m, near):
+            _set_near(m, near, text)
+            out.append(m)
+    return out
+
+
+_CENTRE = normalize_place("مركز")
+#: between a name after مركز and its place: a division (مركز المسيال بقطاع ظهران الجنوب، مركز
+#: وراخ التابع لمحافظة العقيق); مركز الأورام بالقصيم is a hospital
+_ADMIN_GAP_RE = re.compile(r"تابع|محافظ|منطق|قطاع|إمار|امار")
+
+
+def _tight_place(text: str, m: Mention, placed: list[Mention], starts: list[int]) -> Place | None:
+    """The place right after `m` with `TIGHT_RE` words between, at least a preposition
+    (بمحافظة، التابع لمحافظة، بريف، في): with nothing between, the name is a noun of the
+    place's name (مركز إسعاف طريف), and a comma or و makes a list of places, not one in another
+    (طنجة وبوزنيقة وخريبقة)."""
+    i = bisect_left(starts, m.end)
+    if i < len(placed) and TIGHT_RE.fullmatch(text, m.end, placed[i].start) \
+            and text[m.end:placed[i].start].strip(" ()«»\"و"):
+        return placed[i].choice
+    return None
+
+
+def _set_near(m: Mention, near: Place, text: str) -> None:
+    m.choice, m.near, m.confidence, m.alternatives = None, near, APPROX_CONFIDENCE, []
+    if m.source == "entity" and text[m.start] == "و" and len(m.key) >= 5 and " " not in m.key:
+        m.start, m.key = m.start + 1, m.key[1:]  # وخريبقة: the conjunction NER took in
+
+
+def _anchor(text: str, m: Mention, placed: list[Mention], starts: list[int], fallback: Place | None,
+            city: bool = False, loc: bool = False) -> Place | None:
+    """The place `m` is put at: the first placed city/province of its phrase (`phrase_place`);
+    else the last one before it in its sentence, else `fallback`. `city`: only a city will
+    do (a district's). `loc`: an NER mention, put at the place right after it (`_tight_place`)
+    or, after a preposition (في، من، ب ...), at a place earlier in its sentence."""
+    ok = (lambda p: p.feature == "city") if city else (lambda p: True)
+    near = _tight_place(text, m, placed, starts) if loc else phrase_place(text, m, placed, starts, ok)
+    if near is not None:
+        return near
+    if loc and not _after_preposition(text, m.start):
+        return None
+    for o in reversed(placed[:bisect_left(starts, m.start)]):
+        if _SENTENCE_END.search(text[o.end:m.start]):
+            break
+        if ok(o.choice):
+            return o.choice
+    return None if loc else fallback
+
+
+def phrase_place(text: str, m: Mention, placed: list[Mention], starts: list[int],
+                 ok=lambda p: True) -> Place | None:
+    """The first place of `placed` (sorted mentions; `starts`: their starts) that `ok`
+    accepts, starting within `PHRASE_CHARS` after `m` in its sentence: the town or province
+    a name is said to be in (حي العزيزية برفحاء، مركز الصورة التابع لمحافظة ضباء)."""
+    for o in placed[bisect_left(starts, m.end):]:
+        gap = text[m.end:o.start]
+        if len(gap) > PHRASE_CHARS or _SENTENCE_END.search(gap):
+            break
+        if ok(o.choice):
+            return o.choice
+    return None
+
+
+#: before an NER name, these say where something is (not شمال/جنوب ...: غرب النيل names the
+#: Nile as a reference, not a place inside the one named before)
+_PREPOSITIONS = ("في", "من", "الى", "إلى", "نحو", "قرب", "بالقرب", "داخل")
+
+
+def _after_preposition(text: str, start: int) -> bool:
+    """Whether a preposition (في، من، إلى، قرب ...) or the proclitic ب is right before `start`."""
+    before = text[max(0, start - 12):start]
+    if before.endswith("ب") or before.endswith("وب"):
+        return True
+    words = before.split()
+    return bool(words) and words[-1] in _PREPOSITIONS and before[-1:].isspace()
+
+
+def _focus_place(placed: list[Mention], focus: str | None) -> Place | None:
+    """The article's focus place: its most-named city of the focus country, else its
+    most-named province there (ties: the first named)."""
+    for feature in ("city", "admin1"):
+        counts: dict[str, list] = {}
+        for m in placed:
+            p = m.choice
+            if p.country == focus and p.feature == feature:
+                counts.setdefault(p.key, [0, m.start, p])[0] += 2 if m.in_title else 1
+        if counts:
+            return max(counts.values(), key=lambda c: (c[0], -c[1]))[2]
+    return None
+
+
+def near_attrs(m: Mention, text: str) -> dict:
+    """Attrs of an approximately placed name's span (module docstring)."""
+    p = m.near
+    return {"name": text[m.start:m.end], "name_en": None, "country": p.country or None, "lat": p.lat, "lon": p.lon,
+            "feature": "city", "geonameid": None, "gazetteer_id": f"near:{p.key}:{m.key}",
+            "confidence": m.confidence, "source": m.source, "alternatives": [],
+            "approximate": True, "near": p.name, "near_id": p.key}
