@@ -87,33 +87,39 @@ def write_tables(spark: Any, frame: Any, output: str, lap: Any) -> dict[str, Any
     return counts
 
 
-#: the columns of the span views that come from the span's ``attrs`` (JSON), as the schema
-#: `from_json` parses them with: one parse per span, where one ``get_json_object`` per column
-#: parsed the JSON once per column
-VIEW_ATTRS = {
-    "places": "name string, name_en string, country string, lat double, lon double, feature string, "
-              "geonameid long, gazetteer_id string, relation string, confidence double",
-    "dates": "value string, granularity string, calendar string, resolved boolean, relative boolean",
-    "events": "mode string, trigger string, actor struct<text string>, recipient struct<text string>, "
-              "place struct<name string, country string, lat double, lon double>, date struct<text string>, "
-              "when string, negated boolean, hypothetical boolean, confidence double",
-}
+def _attr(path: str, cast: str | None = None) -> Any:
+    from pyspark.sql import functions as F
+
+    col = F.get_json_object(F.col("attrs"), f"$.{path}")
+    return col.cast(cast) if cast else col
 
 
 def write_span_views(mentions: Any, output: str) -> None:
     from pyspark.sql import functions as F
 
-    def view(layer: str, *columns: Any) -> Any:
-        spans = mentions.filter(F.col("layer") == layer).withColumn("a", F.from_json("attrs", VIEW_ATTRS[layer]))
-        return spans.select("article_id", "span_id", "start", "end", "text", *columns, PARTITION)
-
-    write(view("places", "a.*"), output, "places")
-    write(view("dates", "label", "a.*"), output, "dates")
-    nested = {"actor": "actor.text", "recipient": "recipient.text", "place": "place.name",
-              "country": "place.country", "lat": "place.lat", "lon": "place.lon", "date": "date.text"}
-    write(view("events", F.col("label").alias("type"), "a.mode", "a.trigger",
-               *(F.col(f"a.{path}").alias(name) for name, path in nested.items()),
-               "a.when", "a.negated", "a.hypothetical", "a.confidence"), output, "events")
+    base = ("article_id", "span_id", "start", "end", "text")
+    places = mentions.filter(F.col("layer") == "places").select(
+        *base, _attr("name").alias("name"), _attr("name_en").alias("name_en"),
+        _attr("country").alias("country"), _attr("lat", "double").alias("lat"),
+        _attr("lon", "double").alias("lon"), _attr("feature").alias("feature"),
+        _attr("geonameid", "long").alias("geonameid"), _attr("gazetteer_id").alias("gazetteer_id"),
+        _attr("relation").alias("relation"), _attr("confidence", "double").alias("confidence"), PARTITION)
+    write(places, output, "places")
+    dates = mentions.filter(F.col("layer") == "dates").select(
+        *base, "label", _attr("value").alias("value"), _attr("granularity").alias("granularity"),
+        _attr("calendar").alias("calendar"), _attr("resolved", "boolean").alias("resolved"),
+        _attr("relative", "boolean").alias("relative"), PARTITION)
+    write(dates, output, "dates")
+    events = mentions.filter(F.col("layer") == "events").select(
+        *base, F.col("label").alias("type"), _attr("mode").alias("mode"),
+        _attr("trigger").alias("trigger"), _attr("actor.text").alias("actor"),
+        _attr("recipient.text").alias("recipient"), _attr("place.name").alias("place"),
+        _attr("place.country").alias("country"), _attr("place.lat", "double").alias("lat"),
+        _attr("place.lon", "double").alias("lon"), _attr("date.text").alias("date"),
+        _attr("when").alias("when"), _attr("negated", "boolean").alias("negated"),
+        _attr("hypothetical", "boolean").alias("hypothetical"),
+        _attr("confidence", "double").alias("confidence"), PARTITION)
+    write(events, output, "events")
 
 
 def write_entities(spark: Any, mentions: Any, output: str) -> None:
@@ -125,7 +131,7 @@ def write_entities(spark: Any, mentions: Any, output: str) -> None:
     from ..entities.translit import compute_latin_name
 
     spans = mentions.filter(F.col("entity_id").isNotNull()).withColumn(
-        "canonical", F.coalesce(F.get_json_object("attrs", "$.canonical"), F.col("text")))
+        "canonical", F.coalesce(_attr("canonical"), F.col("text")))
     names = spans.groupBy("entity_id", "canonical").count()
     best = Window.partitionBy("entity_id").orderBy(F.desc("count"), F.col("canonical"))
     canonical = names.withColumn("_n", F.row_number().over(best)).filter("_n = 1").select(
