@@ -5,11 +5,11 @@ near-duplicates by banded MinHash LSH, stories as connected components of a simi
 Schemas: docs/batch.md."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
-from .job import (NEAR_DUPLICATE, NEAR_DUPLICATE_BANDS, STORY_BANDS, STORY_DAYS,
-                  STORY_DRIVER_PAIRS, STORY_SIMILARITY)
-from .offices import find_office_links, link_offices
+from .job import (NEAR_DUPLICATE, NEAR_DUPLICATE_BANDS, STORY_BANDS, STORY_DAYS, STORY_ROUNDS,
+                  STORY_SIMILARITY)
+from .offices import link_offices
 
 PARTITION = "published_date"
 
@@ -21,19 +21,12 @@ def write(frame: Any, output: str, name: str, partitioned: bool = True) -> None:
     writer.parquet(f"{output.rstrip('/')}/{name}")
 
 
-def find_duplicates(read: Any) -> Any:
-    """``(id, file, line)`` of each analysed article that repeats an earlier one, as `rasid
-    ingest` drops them: the same id (canonical URL), then the same text (content hash),
-    the first read (file, line) kept. Only these narrow columns are shuffled."""
+def keep_first(frame: Any, key: str) -> Any:
+    """One row per `key`: the first read (file, line), as `rasid ingest` keeps the first."""
     from pyspark.sql import Window, functions as F
 
-    def number(frame: Any, key: str) -> Any:
-        order = Window.partitionBy(key).orderBy(F.col("file"), F.col("line"), F.col("id"))
-        return frame.withColumn("_n", F.row_number().over(order))
-
-    by_id = number(read.select("id", "content_hash", "file", "line"), "id")
-    by_text = number(by_id.filter("_n = 1").drop("_n"), "content_hash")
-    return by_id.filter("_n > 1").union(by_text.filter("_n > 1")).select("id", "file", "line")
+    order = Window.partitionBy(key).orderBy(F.col("file"), F.col("line"), F.col("id"))
+    return frame.withColumn("_n", F.row_number().over(order)).filter("_n = 1").drop("_n")
 
 
 def entity_id_of(label: Any, key: Any) -> Any:
@@ -54,20 +47,15 @@ def write_tables(spark: Any, frame: Any, output: str, lap: Any) -> dict[str, Any
     rejected = frame.filter(F.col("reason").isNotNull()).select("file", "line", "reason")
     write(rejected.coalesce(1), output, "rejected", partitioned=False)
     read = frame.filter(F.col("reason").isNull())
-    # persisted and counted, the repeats are a table of known size: Spark broadcasts it to
-    # drop them, when small, instead of shuffling the analysed rows
-    repeats = find_duplicates(read).persist()
-    n_duplicates = repeats.count()
-    dropped = repeats.select(*(F.col(c).alias(f"_{c}") for c in repeats.columns))
-    articles = read.join(dropped, (F.col("id") == F.col("_id")) & F.col("file").eqNullSafe(F.col("_file"))
-                         & F.col("line").eqNullSafe(F.col("_line")), "left_anti").persist()
+    # duplicates in the input, as rasid ingest finds them: same id (canonical URL), same text
+    articles = keep_first(keep_first(read, "id"), "content_hash")
+    articles = articles.persist()
+    n_articles = articles.count()
     write(articles.select("id", "url", "title", "text", "source", "author", "published",
                           "summary", "origin", "images", "meta", "content_hash", PARTITION),
           output, "articles")
 
-    links = find_office_links(spark, articles).persist()
-    links.count()
-    mentions = (link_offices(spark, articles, links, frame.schema["mentions"].dataType.elementType)
+    mentions = (link_offices(spark, articles, frame.schema["mentions"].dataType.elementType)
                 .withColumn("entity_id", F.when(F.col("entity_key").isNotNull(),
                                                 entity_id_of(F.col("label"), F.col("entity_key")))))
     mentions = mentions.persist()
@@ -80,10 +68,10 @@ def write_tables(spark: Any, frame: Any, output: str, lap: Any) -> dict[str, Any
     lap("near_duplicates", following="stories")
     write_stories(articles, output)
     lap("stories")
-    counts = {"articles": n_rows - n_rejected - n_duplicates, "rejected": n_rejected,
-              "duplicates": n_duplicates, "mentions": mentions.count()}
-    for cached in (mentions, links, articles, repeats):
-        cached.unpersist()
+    counts = {"articles": n_articles, "rejected": n_rejected,
+              "duplicates": n_rows - n_rejected - n_articles, "mentions": mentions.count()}
+    mentions.unpersist()
+    articles.unpersist()
     return counts
 
 
@@ -211,74 +199,33 @@ def write_near_duplicates(articles: Any, output: str) -> None:
 def write_stories(articles: Any, output: str) -> None:
     """Stories: connected components of the graph linking articles whose content words are
     `STORY_SIMILARITY` alike and whose publication days are at most `STORY_DAYS` apart;
-    the component's smallest article id is the story id. The pairs are collected to the
-    driver and joined there (`label_components`) when there are at most
-    `STORY_DRIVER_PAIRS`; above, Spark joins them (`find_components`)."""
-    from pyspark.sql import Window, functions as F
+    the component's smallest article id is the story id (min-label propagation)."""
+    from pyspark.sql import functions as F
 
     near = (F.col("a_day").isNull() | F.col("b_day").isNull()
             | (F.abs(F.datediff(F.to_date("a_day"), F.to_date("b_day"))) <= STORY_DAYS))
-    pairs = similar_pairs(articles, "word_minhash", STORY_SIMILARITY, *STORY_BANDS, keep=near).select(
-        "a", "b").persist()
-    if pairs.count() <= STORY_DRIVER_PAIRS:
-        found = label_components((r["a"], r["b"]) for r in pairs.toLocalIterator())
-        labels = articles.sparkSession.createDataFrame(list(found.items()), "id string, story_id string")
-    else:
-        labels = find_components(pairs)
-    members = articles.select("id", "title", "published", PARTITION).join(labels, "id", "left").withColumn(
-        "story_id", F.coalesce("story_id", "id"))
-    story = Window.partitionBy("story_id")
-    table = members.select(
+    pairs = similar_pairs(articles, "word_minhash", STORY_SIMILARITY, *STORY_BANDS, keep=near)
+    edges = pairs.select(F.col("a").alias("src"), F.col("b").alias("dst")).union(
+        pairs.select(F.col("b").alias("src"), F.col("a").alias("dst"))).persist()
+    labels = articles.select("id", F.col("id").alias("story_id")).localCheckpoint()
+    for _ in range(STORY_ROUNDS):
+        offered = edges.join(labels, edges.src == labels.id).groupBy("dst").agg(
+            F.min("story_id").alias("offer"))
+        updated = labels.join(offered, labels.id == offered.dst, "left").select(
+            "id", F.least("story_id", F.coalesce("offer", "story_id")).alias("story_id"),
+            (F.col("offer") < F.col("story_id")).alias("changed")).localCheckpoint()
+        changed = updated.filter("changed").count()
+        labels = updated.select("id", "story_id")
+        if not changed:
+            break
+    edges.unpersist()
+    members = articles.select("id", "title", "published", PARTITION).join(labels, "id")
+    stories = members.groupBy("story_id").agg(
+        F.count(F.lit(1)).alias("article_count"), F.min("published").alias("first_published"),
+        F.max("published").alias("last_published"),
+        F.min(F.struct(F.coalesce("published", F.lit("")), "id", "title")).alias("_first"))
+    table = members.join(stories, "story_id").select(
         "story_id", F.col("id").alias("article_id"), "published",
-        F.min(F.struct(F.coalesce("published", F.lit("")), "id", "title")).over(story)["title"].alias(
-            "story_title"),
-        F.count(F.lit(1)).over(story).alias("article_count"),
-        F.min("published").over(story).alias("first_published"),
-        F.max("published").over(story).alias("last_published"))
+        F.col("_first.title").alias("story_title"), "article_count", "first_published",
+        "last_published")
     write(table.coalesce(2), output, "stories", partitioned=False)
-    pairs.unpersist()
-
-
-def label_components(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """``{id: smallest id of its component}`` for every id in `pairs` (union-find: each
-    set's root is its smallest id; paths halved as they are walked)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(parent.setdefault(a, a)), find(parent.setdefault(b, b))
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    for x in parent:
-        parent[x] = find(x)
-    return parent
-
-
-def find_components(pairs: Any) -> Any:
-    """``(id, story_id)``: the smallest id of each id's component in the graph of `pairs`
-    (``a``, ``b``; a < b), by alternating large-star and small-star rounds (Kiveris et
-    al., "Connected Components in MapReduce and Beyond", 2014): O(log n) rounds of two
-    shuffles, whatever the components' diameter. Each round keeps the components and ends
-    with an edge set ``(u, v)``, u < v; once no id is both a ``u`` and a ``v`` every
-    component is a star whose centre ``u`` is its smallest id."""
-    from pyspark.sql import functions as F
-
-    edges = pairs.select(F.col("a").alias("u"), F.col("b").alias("v")).distinct().localCheckpoint()
-    while True:
-        # large-star: each id's larger neighbours are linked to the least of its neighbourhood
-        both = edges.union(edges.select(F.col("v").alias("u"), F.col("u").alias("v")))
-        least = both.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
-        edges = both.filter(F.col("v") > F.col("u")).join(least, "u").select(
-            F.col("m").alias("u"), "v").distinct()
-        # small-star: each id and its smaller neighbours are linked to the least of them
-        least = edges.groupBy("v").agg(F.min("u").alias("m"))
-        edges = edges.join(least, "v").select(
-            "m", F.explode(F.array("u", "v")).alias("x")).filter(F.col("x") != F.col("m")).select(
-            F.col("m").alias("u"), F.col("x").alias("v")).distinct().localCheckpoint()
-        if not edges.join(edges.select(F.col("v").alias("u")), "u", "left_semi").limit(1).count():
-            return edges.select(F.col("v").alias("id"), F.col("u").alias("story_id"))

@@ -23,10 +23,7 @@ from ..stages import DEFAULT_STAGES
 NEAR_DUPLICATE = 0.75  # Jaccard of 5-character shingles (as `rasid.stories.neardup`)
 STORY_SIMILARITY = 0.25  # Jaccard of content words, published within STORY_DAYS
 STORY_DAYS = 3
-#: the story graph's similar pairs are joined into stories on the driver up to this many
-#: (a dict of at most twice as many ids: at most about 200 MiB of the driver's Python);
-#: above, by Spark (`rasid.batch.derive.find_components`)
-STORY_DRIVER_PAIRS = 500_000
+STORY_ROUNDS = 30
 # MinHash LSH banding, rows x bands: a candidate pair agrees on all rows of one band
 NEAR_DUPLICATE_BANDS = (4, 32)
 STORY_BANDS = (3, 200)
