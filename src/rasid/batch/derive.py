@@ -1,8 +1,7 @@
-"""The tables of a batch run, derived from the analysed rows with Spark's own tools (nothing
-collected to the driver but a bounded number of story pairs): the per-article tables
-partitioned by ``published_date``, entities by a group-by over the whole input,
-near-duplicates by banded MinHash LSH, stories as connected components of a similarity join.
-Schemas: docs/batch.md."""
+"""The tables of a batch run, derived from the analysed rows with Spark's own tools (no
+collecting to the driver): the per-article tables partitioned by ``published_date``,
+entities by a group-by over the whole input, near-duplicates by banded MinHash LSH, stories as
+connected components of a similarity join. Schemas: docs/batch.md."""
 from __future__ import annotations
 
 from typing import Any
