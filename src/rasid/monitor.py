@@ -6,6 +6,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import app_reads
 from .doc import Document
+from .lazy_import import lazy_attributes
 from .monitor_ingest import IngestMethods, IngestSummary, check_document  # noqa: F401 (the contract)
 from .pipeline import Pipeline
 from .stages import DEFAULT_STAGES, build_pipeline
@@ -15,30 +16,12 @@ __all__ = ["ArchiveNotEmpty", "ExportFilterError", "IngestSummary", "Monitor", "
            "WatchError", "WorkerCrashed"]
 
 
-def __getattr__(name: str) -> Any:
-    """The contract's exceptions, imported when a shell first asks for one (a cold
-    `rasid search` imports neither the readers, the alerts nor the archive copier)."""
-    if name == "WatchError":
-        from .alerts.watches import WatchError
-
-        return WatchError
-    if name == "ArchiveNotEmpty":
-        from .store.copy import ArchiveNotEmpty
-
-        return ArchiveNotEmpty
-    if name == "ExportFilterError":
-        from .export.records import ExportFilterError
-
-        return ExportFilterError
-    if name == "QueryError":
-        from .search.query import QueryError
-
-        return QueryError
-    if name == "WorkerCrashed":
-        from .workers import WorkerCrashed
-
-        return WorkerCrashed
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: the contract's exceptions, imported when a shell first asks for one (a cold `rasid
+#: search` imports neither the readers, the alerts nor the archive copier)
+__getattr__ = lazy_attributes(__name__, {
+    "WatchError": ".alerts.watches", "ArchiveNotEmpty": ".store.copy",
+    "ExportFilterError": ".export.records", "QueryError": ".search.query", "WorkerCrashed": ".workers",
+})
 
 
 #: events read for a place page's timeline (the page lists the newest `limit`)

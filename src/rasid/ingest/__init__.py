@@ -8,31 +8,21 @@ Importing this package imports no third-party parser: trafilatura, feedparser an
 are imported when first used, and none of its modules: each name below is imported from
 its module when first asked for.
 """
-from importlib import import_module
-from typing import Any
+from ..lazy_import import lazy_attributes
 
 #: name -> the module that defines it, imported when the name is first asked for: `rasid
 #: search` reaches `rasid.ingest.urls`, and `rasid analyze FILE.txt` the text reader, without
 #: the feed poller's network and mail modules
-_HOME = {
-    "DecodeError": "encoding", "decode_bytes": "encoding",
-    "FeedResult": "feeds", "poll_feed": "feeds", "read_feed": "feeds",
-    "read_path": "files", "read_paths": "files", "read_stream": "files", "sample_paths": "files",
-    "read_html": "html",
-    "FIELD_ALIASES": "jsonl", "read_jsonl": "jsonl",
-    "MAX_BYTES": "records", "IngestError": "records", "Rejection": "records", "parse_published": "records",
-    "read_text_article": "text",
-    "read_warc": "warc",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{_HOME[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_attributes(__name__, {
+    "DecodeError": ".encoding", "decode_bytes": ".encoding",
+    "FeedResult": ".feeds", "poll_feed": ".feeds", "read_feed": ".feeds",
+    "read_path": ".files", "read_paths": ".files", "read_stream": ".files", "sample_paths": ".files",
+    "read_html": ".html",
+    "FIELD_ALIASES": ".jsonl", "read_jsonl": ".jsonl",
+    "MAX_BYTES": ".records", "IngestError": ".records", "Rejection": ".records", "parse_published": ".records",
+    "read_text_article": ".text",
+    "read_warc": ".warc",
+})
 
 __all__ = [
     "DecodeError",
