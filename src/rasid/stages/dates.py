@@ -307,10 +307,13 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None  # عاما بعد عام (year after year), بعد يوم الراحة (after the rest day): no count
         if unit == "year" and re.match(r"\s*\d{4}", norm[m.end("x"):m.end("x") + 6]):
             return None
-        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده)\s+)?(?:فقط\s+)?(?:من|مما|على|علي)\s(?!\s*الان(?!\w))", norm[m.end("x"):m.end("x") + 20]):
-            return None  # قبل 70 عاما من الأحداث, بعد يوم واحد (فقط) من/على دعوة, قبل يومين على
+        if g["dir"] != "منذ" and re.match(r"\s+(?:(?:واحد|واحدة|واحده|كامل|كاملة|كامله|كاملين|تقريبا)\s+)?(?:فقط\s+)?(?:من|مما|على|علي)\s(?!\s*الان(?!\w))", norm[m.end("x"):m.end("x") + 20]):
+            return None  # قبل 70 عاما من الأحداث, بعد يوم واحد (فقط) من/على دعوة, بعد أسبوع كامل من, قبل يومين على
             # الانتخابات, بعد عام مما كان مقررا: counted from another event (من الآن is from
             # now, الانتخابات is not)
+        if g["dir"] == "بعد" and not _tells_ahead(norm, m.start("x"), m.end("x")):
+            return None  # اضطر إلى الاستقالة بعد 4 أيام، وبعد ثلاثة أشهر في 26 يونيو: after
+            # the story's own time, not after publication
         sign = 1 if g["dir"] == "بعد" else -1  # بعد 12 يوما: ahead of publication
         if pub is None:
             return _attrs(None, unit, True)
@@ -526,6 +529,34 @@ def _looks_ahead(norm: str, pos: int) -> bool:
     if m is not None and m.group("v") not in _NOT_VERBS:
         return True
     return _AHEAD_WORD_RE.search(norm, start, pos) is not None
+
+
+#: من الآن after a count (بعد أسبوعين من الآن), or an imperfect verb right after it (بعد ثلاثة
+#: أيام يقام السوبر): counted from publication
+_FROM_NOW_RE = re.compile(r"\s+من\s+الان(?!\w)")
+_VERB_AFTER_RE = re.compile(rf"\s*[،,]?\s*و?(?P<v>{_IMPERFECT})(?!\w)")
+#: a word of what comes, anywhere in the sentence (الـ12 من أغسطس المقبل أي بعد 12 يوما،
+#: وبعد تسعة أشهر في رمضان القادم، سيتم فتح باب الترشح بعد 45 يوما)
+_COMING_WORD_RE = re.compile(r"(?<!\w)(?:سوف|و?س[يت](?:تم|كون)|(?:ال)?(?:مقبل|قادم)(?:[ةه]|ين|تين)?)(?!\w)")
+
+#: a sentence that opens with a verb of the present (تنتهي المهلة بعد ثلاثة أشهر)
+_PRESENT_OPENING_RE = re.compile(r"\s*[وف]?[يت]\w{3,}(?<!يوم)(?<!يونيو)(?<!يوليو)(?<!يناير)\s")
+
+
+def _tells_ahead(norm: str, start: int, end: int) -> bool:
+    """Whether `بعد N unit` at [start, end) counts from publication: من الآن or an imperfect
+    verb right after it, a word of what comes in its sentence, or a sentence that tells what
+    comes (`_looks_ahead`)."""
+    if _FROM_NOW_RE.match(norm, end):
+        return True
+    v = _VERB_AFTER_RE.match(norm, end)
+    if v is not None and v.group("v") not in _NOT_VERBS:
+        return True
+    ends = list(_SENTENCE_END_RE.finditer(norm, max(0, start - 300), start))
+    stop = _SENTENCE_END_RE.search(norm, end)
+    lo, hi = ends[-1].end() if ends else max(0, start - 300), stop.start() if stop else len(norm)
+    return _COMING_WORD_RE.search(norm, lo, min(hi, end + 120)) is not None \
+        or _PRESENT_OPENING_RE.match(norm, lo, start) is not None or _looks_ahead(norm, start)
 
 
 def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
