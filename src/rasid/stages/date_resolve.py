@@ -193,6 +193,18 @@ def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | 
     return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True)
 
 
+def _resolve_range_curdays(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """من 21 وحتى 23 من الشهر الجاري، يومي 14 و17 من الشهر الجاري: two days of the
+    publication's month (or the one before / after), as `_resolve_curday` places one."""
+    if pub is None:
+        return _attrs(None, "range", True)
+    y, mo = _shift_month(pub.year, pub.month, {"past": -1, "next": 1}.get(_rel_kind(g.get("rel")) or "current", 0))
+    d1, d2 = int(g["d1"]), int(g["d2"])
+    if not (_valid(y, mo, d1) and _valid(y, mo, d2)):
+        return None
+    return _range(dt.date(y, mo, d1), dt.date(y, mo, d2), True)
+
+
 def _range(s: dt.date, e: dt.date, relative: bool, calendar: str = "gregorian", **extra: Any) -> dict[str, Any] | None:
     if s >= e:
         return None
@@ -358,7 +370,7 @@ def _resolve_range_hyears(g: dict[str, Any], pub: dt.date | None) -> dict[str, A
     return _range(convert_hijri_to_gregorian(y1, 1, 1), end, False, "hijri", hijri=f"{y1}/{y2}")
 
 
-_RESOLVERS = {"curday": _resolve_curday, "range_days_h": _resolve_range_days_h, "range_dm": _resolve_range_dm,
+_RESOLVERS = {"curday": _resolve_curday, "range_curdays": _resolve_range_curdays, "range_days_h": _resolve_range_days_h, "range_dm": _resolve_range_dm,
               "range_dm_h": _resolve_range_dm_h, "range_numeric": _resolve_range_numeric,
               "range_numeric_dm": _resolve_range_numeric_dm, "range_hyears": _resolve_range_hyears,
               "range_months": _resolve_range_months, "range_months_h": _resolve_range_months_h}

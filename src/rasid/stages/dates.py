@@ -79,6 +79,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # ويوليو تموز 2018; لشهري مايو أيار ويونيو حزيران are two months of data)
         ("range_months", rf"(?:(?:بين|من)\s+)?(?:شهري|الشهرين)\s+(?P<ma>{gm})(?P<pa>{pair2})(?:\s+(?P<rel1>{_REL}))?\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?P<pb>{pair2})(?:{yr}|{monthrel})?"),
         ("range_months_h", rf"(?:شهري|الشهرين)\s+(?P<ha>{hij})\s+(?:و|الى|حتى)\s*(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        # من 21 وحتى 23 من الشهر الجاري، يومي 14، و17 من الشهر الجاري: two days of one month
+        ("range_curdays", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s*[،,]?\s*(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر))"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         # 1436/1437هـ, 1434هـ / 1435هـ, 1437/1436هـ (written in reverse)
         ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d){_HSUF}?\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
@@ -119,7 +121,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
 _TRIGGER_OF = {
     "range_days": "gmonth", "range_dm": "gmonth", "range_months": "months2", "range_months_h": "months2", "greg_dmy": "gmonth", "greg_my": "gmonth",
     "range_days_h": "hmonth", "range_dm_h": "hmonth", "hijri": "hmonth", "hijri_paren": "hmonth",
-    "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric",
+    "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric", "range_curdays": "current",
     "numeric_ymd": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
     "year_bare": "year4", "year_ad": "year4", "curday": "current", "decade": "decade", "ago": "ago",
@@ -354,8 +356,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         return _since(m, _attrs(date.isoformat(), "day", True))
     if kind == "weekday":
         prev = _prev_word(norm, m.start("x"))
-        if not g.get("rel") and prev in (_PRAYER_WORDS if g.get("yawm") else _WD_BLOCK):
-            return None  # صلاة الجمعة، لقاء الثلاثاء; صلاة يوم الجمعة (لقاء يوم الثلاثاء is a date)
+        block = _PRAYER_WORDS if g.get("yawm") else _WD_BLOCK
+        if not g.get("rel") and (prev in block or _CLITICS_RE.sub("", prev) in block):
+            return None  # صلاة الجمعة، لقاء الثلاثاء، لصلاة الجمعة; صلاة يوم الجمعة (لقاء يوم الثلاثاء is a date)
         if g["wd"] == "الاحد" and re.match(r"\s+عشر", norm[m.end("x"):m.end("x") + 6]):
             return None  # الأحد عشر: eleven
         if g["wd"] == "الاثنين" and not g.get("yawm") and not g.get("rel") and prev in ("بين", "كلا", "هذين"):
@@ -501,6 +504,8 @@ def _qualifies_the_day(word: str, yawm: bool) -> bool:
 
 #: اليوم right after نصف is a day's length (ثلاثة أيام ونصف اليوم), not today
 _HALF_RE = re.compile(r"(?<!\w)و?نصف\s+$")
+#: one proclitic run before a word (لصلاة، وبصلاة، وخطب)
+_CLITICS_RE = re.compile(r"^(?:[وف]?(?:لل|[بلك])|[وف])(?=\w{3})")
 #: a weekday after these and يوم is the weekly prayer, not a date
 _PRAYER_WORDS = {"صلاة", "صلاه", "خطبة"}
 #: words before اليوم when it names a newspaper (عين اليوم، صحيفة اليوم)
