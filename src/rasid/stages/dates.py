@@ -335,8 +335,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if rd == "اليوم" and (_prev_word(norm, m.start("x")) in _PAPER_WORDS
                               or norm[m.start("x") - 1:m.start("x")] in ("«", '"')):
             return None  # عين اليوم، صحيفة «اليوم»: a newspaper
-        if rd == "اليوم" and _PER_DAY_RE.search(norm, max(0, m.start("x") - 24), m.start("x")):
-            return None  # مليون برميل في اليوم، ثماني ساعات في اليوم: a rate, per day
+        if rd == "اليوم" and (_PER_DAY_RE.search(norm, max(0, m.start("x") - 24), m.start("x"))
+                              or _BI_RE.search(norm, max(0, m.start("x") - 3), m.start("x"))):
+            return None  # مليون برميل في اليوم/باليوم، حجز الموعد باليوم والساعة: per day, not today
         if rd in ("اليوم", "هذا اليوم", "الغد", "الليلة"):
             nxt = _NEXT_WORD_RE.match(norm, m.end("x"))
             if not g.get("wd") and (nxt and _qualifies_the_day(nxt.group(1), rd.endswith("اليوم"))
@@ -481,6 +482,8 @@ _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
 #: a number or a counted unit, then في, before اليوم: per day
 _PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
                          r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$")
+#: the proclitic ب (with و/ف) right before: باليوم is per day or "with the day", never today
+_BI_RE = re.compile(r"(?<!\w)[وف]?ب$")
 _NEXT_WORD_RE = re.compile(r"\s+(\w+)")
 #: adjectives of اليوم that make it a day, not today (اليوم الأول، اليوم المحدد)
 _DAY_ADJECTIVES = {"الاول", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع",
