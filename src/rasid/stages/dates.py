@@ -85,6 +85,9 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # 1436/1437هـ, 1434هـ / 1435هـ, 1437/1436هـ (written in reverse)
         ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d){_HSUF}?\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
         ("range_hyears", rf"{_YEARW}(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/])"),
+        # two consecutive Hijri years without هـ: an academic or fiscal year (العام الدراسي
+        # 1436-1437، ميزانية 1437/1436، العام الماضي 1435- 1436، دورتها الثالثة 1436/1437)
+        ("range_hyears", rf"(?:(?:{_YEARW}|عامي\s*)(?:{_REL}\s+)?)?(?<![\d/.])(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/]|\.\d)(?P<consecutive>)"),
         ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?(?:\s*[\-–]|\s+(?:و|ولغاية|وحتى|الى|حتى))\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
