@@ -405,6 +405,9 @@ def test_issue14_classes_after_the_held_out_issue14s_run(text, pub, expected):
     ("وأنجزت المؤسسة خلال العام الماضي 1435- 1436 ترسية عدد من المشاريع", "2015-07-26",
      [("العام الماضي 1435- 1436", "2013-11-04/2015-10-13")]),
     ("لمحة عن حياة ابن خلدون (1332 - 1406)، إشبيلية", "2015-07-22", []),
+    # a month name that is also a common word is the month after منذ, as after في
+    ("وأكد أن ستة معتقلين نقلوا من سجن غوانتانامو منذ مارس وأن ملفين آخرين", "2015-08-08",
+     [("منذ مارس", "2015-03")]),
 ])
 def test_issue14_ninth_round_classes(text, pub, expected):
     assert found(text, pub) == expected

@@ -211,8 +211,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         rel = g.get("rel")
         if kind == "greg_my" and strict and year is None and not rel and not g.get("shahr") \
-                and not g.get("yrel") and _prev_word(norm, m.start("x")) not in _STRICT_MONTH_CUES:
-            return None  # مارس alone is also "he practised"; في مارس is the month
+                and not g.get("yrel") and not g.get("since") and _prev_word(norm, m.start("x")) not in _STRICT_MONTH_CUES:
+            return None  # مارس alone is also "he practised"; في مارس، منذ مارس are the month
         if kind == "greg_my" and year is None and not rel and not g.get("yrel") \
                 and _prev_word(norm, m.start("x")) in _EVENT_NOUNS:
             return None  # ثورة يناير، نكسة حزيران: an event of another year
