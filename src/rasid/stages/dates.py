@@ -675,6 +675,21 @@ def _drop_recurring(norm: str, chosen: list) -> list:
     return out[::-1]
 
 
+_DATED_RE = re.compile(r"\s*[،,]?\s*(?:ب|و)?(?:ال)?تاريخ\s*")
+
+
+def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
+    """A weekday written before (ب)تاريخ and a day it falls on is that day (يوم الاثنين،
+    بتاريخ 18/10/1436هـ، تداول يوم الخميس بتاريخ 30-07-2015م), not the last such weekday."""
+    for (s1, e1, a1), (s2, _, a2) in zip(chosen, chosen[1:]):
+        if kinds.get(s1) == "weekday" and a2.get("granularity") == "day" and a2.get("value") \
+                and _DATED_RE.fullmatch(norm, e1, s2):
+            day = dt.date.fromisoformat(a2["value"])
+            if day.weekday() == WEEKDAYS[_WD_RE.search(norm, s1, e1).group()]:
+                a1["value"] = a2["value"]
+    return chosen
+
+
 def _resolve_same_month(chosen: list) -> list:
     """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
     السابق: the month before that one (dropped when no month was written before it)."""
@@ -761,7 +776,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
     chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds)
-    chosen = _resolve_same_month(_drop_recurring(norm, chosen))
+    chosen = _resolve_same_month(_drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
