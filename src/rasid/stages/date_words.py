@@ -117,6 +117,15 @@ def load_months() -> list[tuple[str, int, str, bool]]:
 
 
 @lru_cache(maxsize=1)
+def load_given_names() -> frozenset[str]:
+    """The common Arabic given names of `rasid.entities` (entities/data/given_names.txt),
+    normalised: a bare weekday word right after one is a family name (أحمد الخميس، علي بن
+    محمد الجمعة). Read as a file: importing rasid.entities would load rapidfuzz."""
+    raw = resources.files("rasid").joinpath("entities/data/given_names.txt").read_text("utf-8")
+    return frozenset(normalize_name(w) for line in raw.splitlines() for w in line.split("#", 1)[0].split())
+
+
+@lru_cache(maxsize=1)
 def _month_index() -> tuple[dict[str, tuple[int, str, bool]], str, str]:
     index = {}
     for name, month, cal, strict in load_months():

@@ -34,7 +34,7 @@ from .date_resolve import (
 )
 from .date_words import (
     NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
-    _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
+    _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of, load_given_names,
 )
 
 
@@ -363,6 +363,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         block = _PRAYER_WORDS if g.get("yawm") else _WD_BLOCK
         if not g.get("rel") and (prev in block or _CLITICS_RE.sub("", prev) in block):
             return None  # صلاة الجمعة، لقاء الثلاثاء، لصلاة الجمعة; صلاة يوم الجمعة (لقاء يوم الثلاثاء is a date)
+        if g["wd"] in _FAMILY_WEEKDAYS and not g.get("rel") and not g.get("yawm") \
+                and _after_given_name(norm, m.start("x")):
+            return None  # أحمد الخميس، عبدالرحمن بن صالح الخميس: a family name
         if g["wd"] == "الاحد" and re.match(r"\s+عشر", norm[m.end("x"):m.end("x") + 6]):
             return None  # الأحد عشر: eleven
         if g["wd"] == "الاثنين" and not g.get("yawm") and not g.get("rel") and prev in ("بين", "كلا", "هذين"):
@@ -510,6 +513,22 @@ def _qualifies_the_day(word: str, yawm: bool) -> bool:
 
 #: اليوم right after نصف is a day's length (ثلاثة أيام ونصف اليوم), not today
 _HALF_RE = re.compile(r"(?<!\w)و?نصف\s+$")
+#: weekday words that are also Saudi family names (not الاثنين: عبدربه منصور هادي الاثنين)
+_FAMILY_WEEKDAYS = {"الخميس", "الجمعة", "السبت"}
+#: the word right before a position, and the one before it (عبد الله)
+_TWO_WORDS_RE = re.compile(r"(?:(\w+)\s+)?(\w+)\s+$")
+
+
+def _after_given_name(norm: str, pos: int) -> bool:
+    """Whether a common given name (``load_given_names``) is written right before `pos`
+    (أحمد الخميس، د.عبدالله الجمعة، عبد الله الجمعة)."""
+    m = _TWO_WORDS_RE.search(norm, max(0, pos - 30), pos)
+    if m is None or m.end() != pos:
+        return False
+    names = load_given_names()
+    return m.group(2) in names or m.group(1) == "عبد" and "عبد" + m.group(2) in names
+
+
 #: one proclitic run before a word (لصلاة، وبصلاة، وخطب)
 _CLITICS_RE = re.compile(r"^(?:[وف]?(?:لل|[بلك])|[وف])(?=\w{3})")
 #: a weekday after these and يوم is the weekly prayer, not a date
