@@ -364,8 +364,8 @@ def _resolve_range_hyears(g: dict[str, Any], pub: dt.date | None) -> dict[str, A
     """1436/1437هـ (an academic or fiscal year, also written 1437/1436هـ): from 1 Muharram of
     the earlier to the end of the later."""
     y1, y2 = sorted((int(g["y1"]), int(g["y2"])))
-    if not 1300 <= y1 < y2 <= min(1600, y1 + (1 if "consecutive" in g else 5)):
-        return None  # without هـ only two consecutive years: (1346 - 1409) is a lifespan
+    if not 1300 <= y1 < y2 <= min(1600, y1 + (1 if "lead" in g and not g["lead"] else 5)):
+        return None  # without هـ and عام only two consecutive years: (1346 - 1409) is a lifespan
     end = convert_hijri_to_gregorian(y2 + 1, 1, 1) - dt.timedelta(days=1)
     return _range(convert_hijri_to_gregorian(y1, 1, 1), end, False, "hijri", hijri=f"{y1}/{y2}")
 
