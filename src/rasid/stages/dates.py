@@ -646,7 +646,7 @@ _AND_RE = re.compile(r"\s+و\s*")
 _DAYS_HEAD_RE = re.compile(r"يومي\s+$")
 
 
-def join_date_lists(norm: str, chosen: list, kinds: dict[int, str]) -> list:
+def join_date_lists(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date | None = None) -> list:
     """Months listed with one year (إبريل ومايو ويونيو 2015م) and two weekdays after يومي
     (يومي الاثنين والثلاثاء) become one interval. `chosen` as in `join_date_ranges`."""
     out: list = []
@@ -661,7 +661,7 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str]) -> list:
         if j > i and kinds.get(s1) == "greg_my":
             attrs = _month_list(chosen[i:j + 1])
         elif j == i + 1 and kinds.get(s1) == "weekday" and _DAYS_HEAD_RE.search(norm, max(0, s1 - 8), s1):
-            attrs = _weekday_pair(a1, chosen[j][2], norm[s1:e1], norm[chosen[j][0]:chosen[j][1]])
+            attrs = _weekday_pair(a1, chosen[j][2], norm[s1:e1], norm[chosen[j][0]:chosen[j][1]], pub)
             start = _DAYS_HEAD_RE.search(norm, max(0, s1 - 8), s1).start()
         if attrs is None:
             out.append((s1, e1, a1))
@@ -747,16 +747,20 @@ def _month_list(items: list) -> dict[str, Any] | None:
     return _attrs(f"{start}/{values[-1]}", "range", False, range_start=start, range_end=values[-1])
 
 
-def _weekday_pair(a1: dict[str, Any], a2: dict[str, Any], w1: str, w2: str) -> dict[str, Any] | None:
+def _weekday_pair(a1: dict[str, Any], a2: dict[str, Any], w1: str, w2: str,
+                  pub: dt.date | None = None) -> dict[str, Any] | None:
     """يومي الاثنين والثلاثاء: from the first day, placed as a bare weekday, to the second;
-    يومي الجمعة والسبت المقبلين: to the second, placed by its word, from the first."""
+    يومي الجمعة والسبت المقبلين: to the second, placed by its word, from the first, both after
+    publication (يومي الأحد والاثنين المقبلين written on a Sunday: the next week's)."""
     if a1.get("granularity") != "day" or a2.get("granularity") != "day":
         return None
     gap = (WEEKDAYS[_WD_RE.search(w2).group()] - WEEKDAYS[_WD_RE.search(w1).group()]) % 7
     if not a1.get("value") or not a2.get("value") or gap == 0:
         return _attrs(None, "range", True) if gap else None
-    if _REL_RE.search(w2):
+    if rel := _REL_RE.search(w2):
         d1 = dt.date.fromisoformat(a2["value"]) - dt.timedelta(days=gap)
+        if pub is not None and d1 <= pub and _rel_kind(rel.group()) == "next":
+            d1 += dt.timedelta(days=7)
     else:
         d1 = dt.date.fromisoformat(a1["value"])
     a, b = d1.isoformat(), (d1 + dt.timedelta(days=gap)).isoformat()
@@ -796,7 +800,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
         if all(e <= cs or s >= ce for cs, ce, _ in chosen):
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
-    chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds)
+    chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds, pub)
     chosen = _resolve_same_month(_drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
