@@ -425,6 +425,9 @@ def test_issue14_classes_after_the_held_out_issue14s_run(text, pub, expected):
     # two weekdays after يومي with المقبلين are both after publication, on its weekday too
     ("دعا المقبولات مراجعة الإدارة يومي الأحد والاثنين المقبلين لاستكمال الإجراءات", "2015-08-02",
      [("يومي الأحد والاثنين المقبلين", "2015-08-09/2015-08-10")]),
+    # the night before last
+    ("وكانت العاصمة اليمنية شهدت، الليلة قبل الماضية، انفجاريين، الأول بسيارة مفخخة", "2015-07-22",
+     [("الليلة قبل الماضية", "2015-07-20")]),
 ])
 def test_issue14_ninth_round_classes(text, pub, expected):
     assert found(text, pub) == expected

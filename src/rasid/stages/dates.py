@@ -106,7 +106,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("year_ad", rf"{since}(?:عام|العام|سنة|السنة)\s+(?P<y>[1-9]\d\d){_GSUF}"),
         ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
-        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة)(?:\s*(?P<pw>\(\s*)?(?P<wd>{_WD})(?(pw)\s*\)))?"),
+        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة)(?:\s*(?P<pw>\(\s*)?(?P<wd>{_WD})(?(pw)\s*\)))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
@@ -349,7 +349,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                                     or _HALF_RE.search(norm, max(0, m.start("x") - 8), m.start("x"))):
                 return None  # اليوم التالي/الوطني/نفسه، اليوم الـ 15، أيام ونصف اليوم: not today
         offset = {"اليوم": 0, "هذا اليوم": 0, "الليلة": 0, "امس": -1, "الامس": -1, "غدا": 1, "غد": 1,
-                  "الغد": 1, "بعد غد": 2, "الليلة الماضية": -1, "ليلة امس": -1}.get(rd, -2)
+                  "الغد": 1, "بعد غد": 2, "الليلة الماضية": -1, "ليلة امس": -1}.get(rd, -2)  # أول أمس، الليلة قبل الماضية
         if pub is None:
             return _since(m, _attrs(None, "day", True))
         date = pub + dt.timedelta(days=offset)
