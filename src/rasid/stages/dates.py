@@ -340,9 +340,11 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if rd == "اليوم" and (_prev_word(norm, m.start("x")) in _PAPER_WORDS
                               or norm[m.start("x") - 1:m.start("x")] in ("«", '"')):
             return None  # عين اليوم، صحيفة «اليوم»: a newspaper
-        if rd == "اليوم" and (_PER_DAY_RE.search(norm, max(0, m.start("x") - 24), m.start("x"))
-                              or _BI_RE.search(norm, max(0, m.start("x") - 3), m.start("x"))):
-            return None  # مليون برميل في اليوم/باليوم، حجز الموعد باليوم والساعة: per day, not today
+        if rd == "اليوم" and not g.get("wd") and (
+                _PER_DAY_RE.search(norm, max(0, m.start("x") - 24), m.start("x"))
+                or _BI_RE.search(norm, max(0, m.start("x") - 3), m.start("x"))
+                or _prev_word(norm, m.start("x")) in _NOT_TODAY_BEFORE):
+            return None  # مليون برميل في اليوم/باليوم، 4 حقن في اليوم، في ذلك اليوم، نفس اليوم: not today
         if rd in ("اليوم", "هذا اليوم", "الغد", "الليلة"):
             nxt = _NEXT_WORD_RE.match(norm, m.end("x"))
             if not g.get("wd") and (nxt and _qualifies_the_day(nxt.group(1), rd.endswith("اليوم"))
@@ -490,6 +492,9 @@ _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
 #: a number or a counted unit, then في, before اليوم: per day
 _PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
                          r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$")
+#: words before اليوم that make it "per day" (4 حقن في اليوم) or another day (ذلك اليوم، نفس
+#: اليوم): not today
+_NOT_TODAY_BEFORE = {"في", "وفي", "ذلك", "تلك", "نفس", "ذات", "لذلك"}
 #: the proclitic ب (with و/ف) right before: باليوم is per day or "with the day", never today
 _BI_RE = re.compile(r"(?<!\w)[وف]?ب$")
 _NEXT_WORD_RE = re.compile(r"\s+(\w+)")
