@@ -492,9 +492,9 @@ _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
 #: a number or a counted unit, then في, before اليوم: per day
 _PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
                          r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$")
-#: words before اليوم that make it "per day" (4 حقن في اليوم) or another day (ذلك اليوم، نفس
-#: اليوم): not today
-_NOT_TODAY_BEFORE = {"في", "وفي", "ذلك", "تلك", "نفس", "ذات", "لذلك"}
+#: words before اليوم that make it "per day" (4 حقن في اليوم), all day (طوال اليوم، على مدار
+#: اليوم) or another day (ذلك اليوم، نفس اليوم): not today
+_NOT_TODAY_BEFORE = {"في", "وفي", "ذلك", "تلك", "نفس", "ذات", "لذلك", "طوال", "مدار"}
 #: the proclitic ب (with و/ف) right before: باليوم is per day or "with the day", never today
 _BI_RE = re.compile(r"(?<!\w)[وف]?ب$")
 _NEXT_WORD_RE = re.compile(r"\s+(\w+)")
@@ -540,8 +540,8 @@ def _after_given_name(norm: str, pos: int) -> bool:
 _CLITICS_RE = re.compile(r"^(?:[وف]?(?:لل|[بلك])|[وف])(?=\w{3})")
 #: a weekday after these and يوم is the weekly prayer, not a date
 _PRAYER_WORDS = {"صلاة", "صلاه", "خطبة"}
-#: words before اليوم when it names a newspaper (عين اليوم، صحيفة اليوم)
-_PAPER_WORDS = {"عين", "صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "بجريدة"}
+#: words before اليوم when it names a newspaper (عين اليوم، صحيفة اليوم، دار اليوم)
+_PAPER_WORDS = {"عين", "صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "بجريدة", "دار"}
 #: tomorrow or next week earlier in the sentence (تغادر البعثة غدا الأحد، ويؤدي ... يومي الاثنين والثلاثاء)
 _AHEAD_WORD_RE = re.compile(r"(?<!\w)(?:غدا|بعد\s+غد|الاسبوع\s+(?:المقبل|القادم))(?!\w)")
 _NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير"}
