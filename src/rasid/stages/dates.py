@@ -602,7 +602,7 @@ def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
     return _since(m, _attrs(f"{s}/{e}", "year", False, "hijri", hijri=str(y)))
 
 
-_RANGE_FROM_RE = re.compile(r"(?:^|\s)(?:[وف]?من|بين|ابتداء\s+من|اعتبارا\s+من)\s*$".translate(_FOLD_RX))
+_RANGE_FROM_RE = re.compile(r"(?:^|\s)[وف]?(?P<w>من|بين|ابتداء\s+من|اعتبارا\s+من)\s*$".translate(_FOLD_RX))
 _RANGE_TO_RE = re.compile(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*".translate(_FOLD_RX))
 _WEEKDAYS_TO_RE = re.compile(r"\s*و?(?:الى|حتى|لغاية)\s*".translate(_FOLD_RX))
 _RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday")  # written out
@@ -628,7 +628,7 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
                     and "/" not in a1["value"] + a2["value"]  # not a Hijri month's interval
                     and not a1.get("relation") and _RANGE_TO_RE.fullmatch(norm, e1, s2)):
                 cal = "hijri" if a1.get("calendar") == a2.get("calendar") == "hijri" else "gregorian"
-                start = head.start() + (1 if norm[head.start()].isspace() else 0)
+                start = head.start("w")  # without a proclitic: ومن، وبين
                 attrs = _attrs(f"{a1['value']}/{a2['value']}", "range",
                                bool(a1.get("relative") or a2.get("relative")), cal,
                                range_start=a1["value"], range_end=a2["value"])
@@ -639,7 +639,7 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
                     and _WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)):  # من الخميس إلى الأحد
                 attrs = _weekday_pair(a1, a2, norm[s1:e1], norm[s2:e2])
                 if attrs is not None:
-                    out.append((head.start() + (1 if norm[head.start()].isspace() else 0), e2, attrs))
+                    out.append((head.start("w"), e2, attrs))
                     i += 2
                     continue
         out.append((s1, e1, a1))
