@@ -602,8 +602,8 @@ def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
     return _since(m, _attrs(f"{s}/{e}", "year", False, "hijri", hijri=str(y)))
 
 
-_RANGE_FROM_RE = re.compile(r"(?:^|\s)[وف]?(?P<w>من|بين|ابتداء\s+من|اعتبارا\s+من)\s*$".translate(_FOLD_RX))
-_RANGE_TO_RE = re.compile(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*".translate(_FOLD_RX))
+_RANGE_FROM_RE = re.compile(r"(?:^|\s)[وف]?(?P<w>من|بين|ابتداء\s+من|اعتبارا\s+من)(?:\s+تاريخ)?\s*$".translate(_FOLD_RX))
+_RANGE_TO_RE = re.compile(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*(?:تاريخ\s+)?".translate(_FOLD_RX))
 _WEEKDAYS_TO_RE = re.compile(r"\s*و?(?:الى|حتى|لغاية)\s*".translate(_FOLD_RX))
 _RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday")  # written out
 
