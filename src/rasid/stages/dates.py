@@ -345,6 +345,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 or _BI_RE.search(norm, max(0, m.start("x") - 3), m.start("x"))
                 or _prev_word(norm, m.start("x")) in _NOT_TODAY_BEFORE):
             return None  # مليون برميل في اليوم/باليوم، 4 حقن في اليوم، في ذلك اليوم، نفس اليوم: not today
+        if rd in ("اليوم", "هذا اليوم") and _prev_word(norm, m.start("x")) in ("مثل", "لمثل"):
+            return None  # في مثل هذا اليوم من عام 1990: a day like this one
         if rd in ("اليوم", "هذا اليوم", "الغد", "الليلة"):
             nxt = _NEXT_WORD_RE.match(norm, m.end("x"))
             if not g.get("wd") and (nxt and _qualifies_the_day(nxt.group(1), rd.endswith("اليوم"))
