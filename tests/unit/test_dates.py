@@ -366,10 +366,19 @@ def test_gold_accuracy_floor_on_the_eighth_round_dev_batches():
 
 def test_gold_accuracy_floor_on_the_eighth_round_held_out_batches():
     # issue14r (every 197th article from 180): 92.6 measured once, 95.1 after two classes read
-    # from its misses; issue14s (from 190), annotated after those: 94.1 measured once, 98.8
-    # after three classes read from it; issue14t (from 40), annotated after those: 94.7, never tuned on
+    # from its misses, 97.5 after the ninth round; issue14s (from 190), annotated after those:
+    # 94.1 measured once, 98.8 after three classes read from it; issue14t (from 40), annotated
+    # after those: 94.7 measured once, 97.9 after the ninth round's classes (docs/dates.md)
     r, s, t = (load_gold(DEFAULT_GOLD, "all", b) for b in ("issue14r", "issue14s", "issue14t"))
     assert len(r) >= 80 and len(s) >= 80 and len(t) >= 90
-    assert evaluate_dates(r)["exact"] >= 95.0
-    assert evaluate_dates(s)["exact"] >= 98.0
-    assert evaluate_dates(t)["exact"] >= 94.0
+    assert evaluate_dates(r)["exact"] >= 97.5
+    assert evaluate_dates(s)["exact"] >= 98.5
+    assert evaluate_dates(t)["exact"] >= 97.5
+
+
+def test_gold_accuracy_floor_on_the_ninth_round_dev_batches():
+    # issue14u/v/w: 221 expressions of unused articles (residues 196, 186, 166), each annotated
+    # and committed before any run; first runs 96.5 / 97.1 / 98.5, the round's unread figures
+    rows = [r for b in ("issue14u", "issue14v", "issue14w") for r in load_gold(DEFAULT_GOLD, "dev", b)]
+    assert len(rows) >= 220
+    assert evaluate_dates(rows)["exact"] >= 97.0
