@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 
 from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import load_wordfreq
@@ -36,6 +37,10 @@ STRONG_HEADS = {normalize_name(w) for w in (
 WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي")}
 _HEADS = STRONG_HEADS | WEAK_HEADS
 _DISTRICT = normalize_place("حي")
+_BASE = normalize_place("قاعدة")
+#: the adjectives of a military base (قاعدة العند الجوية، قاعدة حميميم العسكرية): the name
+#: between is the place the base stands in, so قاعدة is a strong head there
+BASE_KINDS = {normalize_place(w) for w in ("الجوية", "العسكرية", "البحرية")}
 #: office words that make a weak head a division's: رئيس مركز القصب، أهالي مدينة X
 OFFICE_WORDS = {normalize_place(w) for w in ("رئيس", "رؤساء", "أهالي", "سكان", "أمير", "محافظ")}
 #: every head word as a token's ``base`` may be, after up to two proclitics the tokenizer
@@ -92,9 +97,11 @@ def _names_after(text: str, tokens, i: int, covered, freq) -> list[tuple[Mention
         m = Mention(tokens[j].base_start, tokens[end - 1].end,
                     normalize_place(" ".join([tokens[j].base] + [t.norm for t in tokens[j + 1:end]])),
                     "head", head=head)
-        if end < n and tokens[end].kind == "word" and not text[tokens[end - 1].end:tokens[end].start].strip():
+        beside = end < n and tokens[end].kind == "word" and not text[tokens[end - 1].end:tokens[end].start].strip()
+        if beside:
             m.nisba = convert_nisba(tokens[end].base) or ""  # بلدة شامونيه الفرنسية
-        out.append((m, weak))
+        # قاعدة العند الجوية: a base named by the place it stands in
+        out.append((m, weak and not (head == _BASE and beside and normalize_place(tokens[end].base) in BASE_KINDS)))
         j = end  # another name joined by و (والنهضة)
         if j >= n or tokens[j].kind != "word" or tokens[j].clitic != "و":
             break
@@ -150,10 +157,14 @@ def _name_at(text: str, tokens, j: int, freq, first: bool) -> int | None:
         return None
     last = tokens[end - 1]
     # a name said to belong to a division (مركز الصورة التابع لمحافظة ضباء) may be a common word
-    limit = None if _SUBORDINATE_RE.match(text, last.end) else MAX_NAME_FREQ
+    # and so may a base's (قاعدة العند الجوية: a place in the news every day)
+    limit = None if _SUBORDINATE_RE.match(text, last.end) or (
+        first and _HEAD_FORMS.get(tokens[j - 1].base) == "قاعدة" and _BASE_KIND_RE.match(text, last.end)) \
+        else MAX_NAME_FREQ
     return end if is_name_word(last.base if end - 1 == j else last.norm, freq, limit) else None
 
 
+_BASE_KIND_RE = re.compile(r"\s+ال(?:جوي|عسكري|بحري)[ةه]")
 _SUBORDINATE_RE = re.compile(r"\s+(?:ال)?تابع(?:[ةه]|ين|تين)?\s+ل(?:محافظ|منطق|مركز|إمار|امار)")
 
 
@@ -240,6 +251,36 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
         if fits(m, near):
             _set_near(m, near, text)
             out.append(m)
+    return out
+
+
+def repeat_placed(text: str, tokens, taken, placed: list[Mention]) -> list[Mention]:
+    """The other mentions of the names placed after a head word (`place_approximately`),
+    written alone elsewhere in the article and covered by nothing (`taken`): one sense per
+    name per article, so مثلث العند is where قاعدة العند الجوية was put. Names of one word
+    with the article, or of two, only: a bare word is too often a common one."""
+    keys = {m.key: m for m in placed if m.source == "head" and m.near is not None
+            and (m.key.startswith("ال") or " " in m.key)}
+    if not keys:
+        return []
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word":
+            continue
+        for size in (1, 2):
+            sub = tokens[i:i + size]
+            if len(sub) < size or (size == 2 and (sub[1].kind != "word" or text[sub[0].end:sub[1].start] != " ")):
+                break
+            key = normalize_place(" ".join([tok.base] + [t.norm for t in sub[1:]]))
+            m = keys.get(key)
+            if m is None or taken.overlaps(tok.base_start, sub[-1].end) or any(
+                    o.start <= tok.base_start < o.end for o in placed):
+                continue
+            if i + size < len(tokens) and tokens[i + size].kind == "word" and \
+                    text[sub[-1].end:tokens[i + size].start] == " " and convert_nisba(tokens[i + size].base):
+                continue
+            out.append(replace(m, start=tok.base_start, end=sub[-1].end, head=""))
+            break
     return out
 
 

@@ -78,6 +78,17 @@ GENERIC_HEADS = {normalize_place(w) for w in (
 BODY_HEADS = {normalize_place(w) for w in (
     "شرطة", "أمانة", "إمارة", "بلدية", "سجون", "سجن", "جامعة", "مستشفى", "مطار", "ميناء",
     "قاعدة", "تعليم", "بنك", "محافظ", "محكمة", "غرفة")}
+#: ninth round of issue 14: a health directorate, a town's festival or summer season, a
+#: stadium (صحة تبوك، مهرجان أملج، صيف الباحة، استاد الجونة: the gold counts the town); a name
+#: after one only in the region (`NEAR_COUNTRIES`): ملعب كوينز بارك is no Köniz
+VENUE_HEADS = {normalize_place(w) for w in ("صحة", "مهرجان", "صيف", "استاد", "ملعب")}
+BODY_HEADS |= VENUE_HEADS
+#: words that name a natural feature after a place (خليج السويس، قناة السويس، بحيرة تشاد): alone
+#: inside a longer LOC span they are no match (خليج is not the Gulf there); the place is
+FEATURE_WORDS = {normalize_place(w) for w in ("خليج", "قناة", "بحيرة", "مضيق", "جزيرة", "بحر")}
+#: compass words that start the name of a part of a continent or country (جنوب أفريقيا، شمال
+#: إفريقيا، غرب أفريقيا), which NER often tags without them
+COMPASS_WORDS = {normalize_place(w) for w in ("شمال", "جنوب", "شرق", "غرب", "وسط")}
 BODY_POPULATION = 5_000
 #: a city district's head word: it does not license a name of any size (حي الروضة: districts
 #: are not in the gazetteer, and their namesake towns elsewhere are wrong: حي الخالدية -> Jordan)
@@ -266,11 +277,13 @@ def is_focus_town(p: Place, focus: str | None, min_population: int) -> bool:
         is_listed_town(p) and p.key not in load_word_towns()))
 
 
-def is_body_match(cands: list[tuple[Place, float]]) -> bool:
+def is_body_match(cands: list[tuple[Place, float]], region: bool = False) -> bool:
     """A name after a body's head word (شرطة X) is a place when it names a town of at
-    least ``BODY_POPULATION`` people, a hand-listed town or a larger unit, exactly."""
+    least ``BODY_POPULATION`` people, a hand-listed town or a larger unit, exactly (in
+    `NEAR_COUNTRIES` when `region`: after a venue's head, `VENUE_HEADS`)."""
     return any(w >= 1.0 and (p.feature != "city" or p.population >= BODY_POPULATION
-                             or is_listed_town(p)) for p, w in cands)
+                             or is_listed_town(p)) and (not region or p.country in NEAR_COUNTRIES)
+               for p, w in cands)
 
 
 def uncover_bodies(tokens, entities) -> tuple[list[tuple[int, int]], frozenset[int]]:
@@ -375,6 +388,8 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
             m = _extend_right(text, tokens, starts, hi, Mention(toks[0].base_start, toks[-1].end, "", "entity"), gaz)
         elif m.end == toks[-1].end:  # دير [الزور]: a longer name past the span
             m = _extend_right(text, tokens, starts, hi, m, gaz) or m
+        if m is not None and m.start == toks[0].base_start:  # [جنوب] أفريقيا: the compass word
+            m = _extend_left(text, tokens, starts, m, gaz) or m
         if m is not None and is_time_word(tokens, starts, m.end, m.key):
             continue
         if m is not None:
@@ -410,6 +425,20 @@ def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
     return None
 
 
+def _extend_left(text: str, tokens, starts: list[int], m: Mention, gaz: Gazetteer) -> Mention | None:
+    """The name that a compass word right before `m` starts and `m` ends (جنوب | أفريقيا is
+    South Africa, not Africa; شمال | إفريقيا North Africa), if the gazetteer has one."""
+    i = j = bisect_right(starts, m.start) - 1
+    while j > max(i - 2, 0) and tokens[j - 1].kind == "word" and not text[tokens[j - 1].end:tokens[j].start].strip() \
+            and normalize_place(tokens[j - 1].base) in COMPASS_WORDS:
+        j -= 1  # جنوب شرق آسيا: two
+    for k in range(j, i):
+        key, start, cands = _lookup_tokens(text, tokens[k:bisect_left(starts, m.end)], gaz)
+        if cands:
+            return Mention(start, m.end, key, "entity", cands)
+    return None
+
+
 def is_time_word(tokens, starts: list[int], end: int, key: str) -> bool:
     """A weekday, or a time of day followed by a weekday (ليل السبت، صباح الأحد): a time,
     not a place. `starts`: the tokens' start offsets; `end`: where the name ends."""
@@ -441,7 +470,8 @@ def _best_submatch(text: str, toks, gaz: Gazetteer) -> Mention | None:
             if not _contiguous(text, sub):
                 continue
             if size == 1 and (normalize_place(sub[0].base) in GENERIC_HEADS
-                              or (n > 1 and len(sub[0].base) < 3)):
+                              or (n > 1 and (len(sub[0].base) < 3
+                                             or normalize_place(sub[0].base) in FEATURE_WORDS))):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
             if cands and _is_partial(toks, sub) and (key in load_stopnames() or _foreign_whole(toks, sub)):
@@ -519,14 +549,17 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             head = _head_before(text, tokens, sub[0].start, starts)
             if head == _DISTRICT_HEAD:
                 head = ""
-            body = not head and ((sub[0].start in located and start == sub[0].base_start)
-                                 or _head_before(text, tokens, sub[0].start, starts, BODY_HEADS))
+            body_head = _head_before(text, tokens, sub[0].start, starts, BODY_HEADS)
+            body = not head and ((sub[0].start in located and start == sub[0].base_start) or body_head)
             if size == 1 and not head and convert_nisba(sub[0].base):
                 continue  # الحرب الباكستانية الهندية: an adjective, not Al Hindiyah (Iraq)
             # after a head word (قرية شقا، محافظة X، ريف X) a name is a place whatever its size
             if is_time_word(tokens, starts, sub[-1].end, key):
                 continue
-            if (policy == "all" or key in also_keys or head or (body and is_body_match(cands))
+            if size > 1 and _is_body_head(sub[0]) and _runs_past(text, tokens, i + 1, i + size, gaz):
+                break  # أمانة العاصمة | المقدسة: the body's head, then the longer name after it
+            if (policy == "all" or key in also_keys or head
+                    or (body and is_body_match(cands, body_head in VENUE_HEADS))
                     or is_safe_match(cands, min_population, size) or is_province_seat(key, cands)
                     or (top <= start <= top + DATELINE_CHARS and _DATELINE_RE.fullmatch(text, top, start)
                         and any(w >= 1.0 for _, w in cands))):
@@ -542,6 +575,15 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                 deferred.append(refused)
             i += skip
     return out
+
+
+def _runs_past(text: str, tokens, i: int, end: int, gaz: Gazetteer) -> bool:
+    """Whether a gazetteer name starts at ``tokens[i]`` and runs past ``tokens[end - 1]``."""
+    for stop in range(min(len(tokens), i + gaz.max_words), end, -1):
+        sub = tokens[i:stop]
+        if _contiguous(text, sub) and _lookup_tokens(text, sub, gaz)[2]:
+            return True
+    return False
 
 
 def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | None,

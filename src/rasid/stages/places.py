@@ -33,6 +33,7 @@ from ..geo.approximate import (
     near_attrs,
     phrase_place,
     place_approximately,
+    repeat_placed,
 )
 from ..geo.cues import extract_entity_cues, mark_adjacent_nisba
 from ..geo.gazetteer import load_gazetteer, normalize_place
@@ -176,7 +177,8 @@ class PlaceStage(Stage):
             return None
 
         resolve_by_sound(mentions + [m for m, _ in found], focus, phrase_country, next_word)
-        return [m for m, _ in found if m.choice is not None] + place_approximately(text, mentions, found, focus)
+        near = place_approximately(text, mentions, found, focus)
+        return [m for m, _ in found if m.choice is not None] + near + repeat_placed(text, tokens, taken, near)
 
     def __call__(self, doc: Document) -> Document:
         gaz = self.gazetteer
