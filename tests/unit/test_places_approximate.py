@@ -168,3 +168,27 @@ def test_a_gulf_named_after_a_place_is_not_the_gulf():
     assert found["السويس"]["name_en"] == "Suez"
     found = run("هنأت القيادة رئيس جمهورية المالديف بذكرى استقلال بلاده")
     assert found["المالديف"]["country"] == "MV"
+
+
+def test_a_district_ner_tagged_goes_to_the_city_named_before_it():
+    found = run('اشتباكات مع فصائل غرفة عمليات "فتح حلب"، في حي الراشدين، حسب بيان نشر الجمعة',
+                locs=("حلب", "الراشدين"))
+    assert found["الراشدين"]["approximate"] and found["الراشدين"]["near"] == "حلب"
+
+
+def test_a_dateline_place_ner_took_for_another_name_is_read():
+    text = "بدر الجبل- سبق- تبوك: استعان مستشفى البدع العام بأحد عمال النظافة"
+    doc = Document(text=text)
+    TokenizeStage()(doc)
+    doc.layers["entities"] = [Span(text.index("تبوك"), text.index("تبوك") + 4, "MISC")]
+    PlaceStage()(doc)
+    assert [doc.text[s.start:s.end] for s in doc.layers["places"]][:1] == ["تبوك"]
+
+
+def test_a_clubs_ground_names_no_place():
+    text = "فاز الفريق بنتيجة 3-2 على ملعب بايرن ميونيخ في إياب الدور قبل النهائي"
+    doc = Document(text=text)
+    TokenizeStage()(doc)
+    doc.layers["entities"] = [Span(text.index("بايرن"), text.index("بايرن") + len("بايرن ميونيخ"), "ORG")]
+    PlaceStage()(doc)
+    assert doc.layers["places"] == []

@@ -37,6 +37,7 @@ STRONG_HEADS = {normalize_name(w) for w in (
 WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي")}
 _HEADS = STRONG_HEADS | WEAK_HEADS
 _DISTRICT = normalize_place("حي")
+_STRONG_KEYS = {normalize_place(h) for h in STRONG_HEADS}
 _BASE = normalize_place("قاعدة")
 #: the adjectives of a military base (قاعدة العند الجوية، قاعدة حميميم العسكرية): the name
 #: between is the place the base stands in, so قاعدة is a strong head there
@@ -229,7 +230,10 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
         if m.source == "entity" and m.choice is None and m.key:
             if strip_article(m.key) in GENERIC_HEADS or m.key in load_stopnames():
                 continue  # الريف: a common noun NER took for a name
-            near = _anchor(text, m, placed, starts, None, loc=True)
+            if m.head in _STRONG_KEYS:  # في حي [الراشدين]: NER's name after a head word, as if found by it
+                near = _anchor(text, m, placed, starts, fallback, city=m.head == _DISTRICT)
+            else:
+                near = _anchor(text, m, placed, starts, None, loc=True)
         elif m.head == _DISTRICT and m.choice is not None and m.source in ("entity", "gazetteer"):
             # the article's focus place only when the gazetteer's town lies in a country the
             # article does not name (حي التواهي in an article on Aden stays At Tawahi)

@@ -28,7 +28,7 @@ from typing import Any
 from functools import lru_cache
 from importlib import resources
 
-from .gazetteer import Gazetteer, Place, normalize_place, strip_article
+from .gazetteer import Gazetteer, Place, load_gazetteer, normalize_place, strip_article
 
 FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
 CONTEXT_WEIGHT = 3.0
@@ -300,17 +300,28 @@ def uncover_bodies(tokens, entities) -> tuple[list[tuple[int, int]], frozenset[i
         lo = max(bisect_right(starts, s.start) - 1, 0)  # the span may start after a clitic
         if s.label == "PER":
             out.append((s.start, s.end))
-        elif not (lo and tokens[lo].start >= s.start and _is_body_head(tokens[lo - 1])):
+        elif not (lo and tokens[lo].start >= s.start and _is_body_head(tokens[lo - 1])
+                  and (_is_body_head(tokens[lo - 1], _OWN_HEADS) or _starts_name(tokens[lo]))):
             out.append((s.start, _covered_end(tokens, starts, lo, s, located)))
     return out, frozenset(located)
 
 
-def _is_body_head(tok) -> bool:
-    """Whether a token is a body's head word, after at most one proclitic (وبلدية)."""
+def _is_body_head(tok, heads: set[str] = BODY_HEADS) -> bool:
+    """Whether a token is a body's head word (of `heads`), after at most one proclitic
+    (وبلدية)."""
     if tok.kind != "word":
         return False
     key = normalize_place(tok.base)
-    return key in BODY_HEADS or (key[:1] in "وفبل" and key[1:] in BODY_HEADS)
+    return key in heads or (key[:1] in "وفبل" and key[1:] in heads)
+
+
+#: heads whose whole following entity names the place (محافظ [القريات]); after a venue's, only
+#: an entity that starts with a name (ملعب [الجونة]; ملعب [بايرن ميونيخ] is a club's ground)
+_OWN_HEADS = BODY_HEADS - VENUE_HEADS
+
+
+def _starts_name(tok) -> bool:
+    return load_gazetteer().may_start_name(normalize_place(tok.base))
 
 
 def _covered_end(tokens, starts: list[int], lo: int, span, located: set[int]) -> int:
@@ -561,8 +572,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if (policy == "all" or key in also_keys or head
                     or (body and is_body_match(cands, body_head in VENUE_HEADS))
                     or is_safe_match(cands, min_population, size) or is_province_seat(key, cands)
-                    or (top <= start <= top + DATELINE_CHARS and _DATELINE_RE.fullmatch(text, top, start)
-                        and any(w >= 1.0 for _, w in cands))):
+                    or (at_dateline(text, top, start) and any(w >= 1.0 for _, w in cands))):
                 found = Mention(start, sub[-1].end, key, "gazetteer", cands, head=head)
                 break
             if refused is None:
@@ -575,6 +585,12 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                 deferred.append(refused)
             i += skip
     return out
+
+
+def at_dateline(text: str, top: int, start: int) -> bool:
+    """Whether `start` is right after the source or the writer at the top of a text (from
+    `top`): the dateline (سبق- أضم:، عين اليوم – جدة)."""
+    return top <= start <= top + DATELINE_CHARS and _DATELINE_RE.fullmatch(text, top, start) is not None
 
 
 def _runs_past(text: str, tokens, i: int, end: int, gaz: Gazetteer) -> bool:
