@@ -192,3 +192,22 @@ def test_a_clubs_ground_names_no_place():
     doc.layers["entities"] = [Span(text.index("بايرن"), text.index("بايرن") + len("بايرن ميونيخ"), "ORG")]
     PlaceStage()(doc)
     assert doc.layers["places"] == []
+
+
+def test_a_name_ner_cut_at_its_start_is_read_whole():
+    found = run("منطقة التجارة واللوجستى بالعاشر من رمضان، المنطقة الحرة جنوب السويس", locs=("رمضان", "السويس"))
+    assert "رمضان" not in found and found["العاشر من رمضان"]["country"] == "EG"
+    found = run("طدم بمركب يستقله عدد من المواطنين بمجرى نهر النيل بمنطقة الوراق", locs=("النيل",))
+    assert found["نهر النيل"]["name_en"] == "Nile"
+
+
+def test_kabul_nato_and_a_district_before_a_province_seat():
+    found = run("في غارة أميركية على حاجز للجيش في ولاية لوغار جنوب كابول حيث ينتشر متمردو طالبان",
+                locs=("لوغار", "كابول"))
+    assert found["كابول"]["country"] == "AF" and found["لوغار"]["country"] == "AF"
+    found = run("هجوما على قاعدة تابعة لحلف شمال الأطلسي (ناتو) في كابل قبل يوم واحد", locs=("ناتو", "كابل"))
+    assert "ناتو" not in found
+    # نجران read as the province: the district goes to its seat, the city of the same name
+    found = run("مستشفى نجران العام الجديد الواقع بحي الشرفة شرق نجران. وبدأ نائب الوزير جولته في منطقة نجران",
+                locs=("الشرفة",))
+    assert found["الشرفة"]["near"] == "نجران" and abs(found["الشرفة"]["lon"] - 44.13) < 0.2

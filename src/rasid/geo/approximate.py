@@ -318,8 +318,8 @@ def _anchor(text: str, m: Mention, placed: list[Mention], starts: list[int], fal
     else the last one before it in its sentence, else `fallback`. `city`: only a city will
     do (a district's). `loc`: an NER mention, put at the place right after it (`_tight_place`)
     or, after a preposition (في، من، ب ...), at a place earlier in its sentence."""
-    ok = (lambda p: p.feature == "city") if city else (lambda p: True)
-    near = _tight_place(text, m, placed, starts) if loc else phrase_place(text, m, placed, starts, ok)
+    pick = _city_of if city else _place_of
+    near = _tight_place(text, m, placed, starts) if loc else phrase_place(text, m, placed, starts, pick)
     if near is not None:
         return near
     if loc and not _after_preposition(text, m.start):
@@ -327,22 +327,36 @@ def _anchor(text: str, m: Mention, placed: list[Mention], starts: list[int], fal
     for o in reversed(placed[:bisect_left(starts, m.start)]):
         if _SENTENCE_END.search(text[o.end:m.start]):
             break
-        if ok(o.choice):
-            return o.choice
+        if pick(o) is not None:
+            return pick(o)
     return None if loc else fallback
 
 
+def _place_of(m: Mention) -> Place:
+    return m.choice
+
+
+def _city_of(m: Mention) -> Place | None:
+    """The city a placed mention names, for a district: its choice, or the seat of the same
+    name when it was read as a province (حي الشرفة شرق نجران: Najran the city)."""
+    if m.choice.feature == "city":
+        return m.choice
+    return next((p for p, w in m.cands if p.feature == "city" and p.country == m.choice.country
+                 and w >= 1.0), None)
+
+
 def phrase_place(text: str, m: Mention, placed: list[Mention], starts: list[int],
-                 ok=lambda p: True) -> Place | None:
-    """The first place of `placed` (sorted mentions; `starts`: their starts) that `ok`
-    accepts, starting within `PHRASE_CHARS` after `m` in its sentence: the town or province
-    a name is said to be in (حي العزيزية برفحاء، مركز الصورة التابع لمحافظة ضباء)."""
+                 pick=_place_of) -> Place | None:
+    """The first place `pick` gives (its choice, or `_city_of`) of a mention of `placed`
+    (sorted; `starts`: their starts) starting within `PHRASE_CHARS` after `m` in its
+    sentence: the town or province a name is said to be in (حي العزيزية برفحاء، مركز الصورة
+    التابع لمحافظة ضباء)."""
     for o in placed[bisect_left(starts, m.end):]:
         gap = text[m.end:o.start]
         if len(gap) > PHRASE_CHARS or _SENTENCE_END.search(gap):
             break
-        if ok(o.choice):
-            return o.choice
+        if pick(o) is not None:
+            return pick(o)
     return None
 
 

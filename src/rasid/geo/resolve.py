@@ -396,7 +396,9 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
             if cands:
                 m = Mention(whole[0].start, whole[-1].end, key, "entity", cands)
         if m is None:  # شرم of شرم الشيخ: no name inside, one that runs past the span
-            m = _extend_right(text, tokens, starts, hi, Mention(toks[0].base_start, toks[-1].end, "", "entity"), gaz)
+            bare = Mention(toks[0].base_start, toks[-1].end, "", "entity")
+            m = _extend_right(text, tokens, starts, hi, bare, gaz) or _extend_left(
+                text, tokens, starts, bare, gaz, any_word=True)
         elif m.end == toks[-1].end:  # دير [الزور]: a longer name past the span
             m = _extend_right(text, tokens, starts, hi, m, gaz) or m
         if m is not None and m.start == toks[0].base_start:  # [جنوب] أفريقيا: the compass word
@@ -436,12 +438,16 @@ def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
     return None
 
 
-def _extend_left(text: str, tokens, starts: list[int], m: Mention, gaz: Gazetteer) -> Mention | None:
+def _extend_left(text: str, tokens, starts: list[int], m: Mention, gaz: Gazetteer,
+                 any_word: bool = False) -> Mention | None:
     """The name that a compass word right before `m` starts and `m` ends (جنوب | أفريقيا is
-    South Africa, not Africa; شمال | إفريقيا North Africa), if the gazetteer has one."""
+    South Africa, not Africa; شمال | إفريقيا North Africa), if the gazetteer has one; with
+    `any_word` (a span that names nothing), one or two words of any kind but a head's
+    (بالعاشر من | رمضان is Tenth of Ramadan City, not a place رمضان)."""
     i = j = bisect_right(starts, m.start) - 1
     while j > max(i - 2, 0) and tokens[j - 1].kind == "word" and not text[tokens[j - 1].end:tokens[j].start].strip() \
-            and normalize_place(tokens[j - 1].base) in COMPASS_WORDS:
+            and (normalize_place(tokens[j - 1].base) in COMPASS_WORDS or (
+                any_word and normalize_place(tokens[j - 1].base) not in GENERIC_HEADS | BODY_HEADS)):
         j -= 1  # جنوب شرق آسيا: two
     for k in range(j, i):
         key, start, cands = _lookup_tokens(text, tokens[k:bisect_left(starts, m.end)], gaz)
