@@ -422,14 +422,18 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
 def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
                   gaz: Gazetteer) -> Mention | None:
     """The longest gazetteer name that starts where `m` starts and runs past its end
-    (`starts`: the tokens' start offsets; at most ``max_words`` lookups)."""
+    (`starts`: the tokens' start offsets; only the windows a name can fill are looked up)."""
     lo = bisect_left(starts, m.start)
     while lo > 0 and tokens[lo - 1].end > m.start:
         lo -= 1
     last = min(len(tokens), hi + gaz.max_words - 1)
-    run = lo + 1 if lo < last and tokens[lo].kind == "word" else lo  # `_contiguous` up to here
-    while run < last and tokens[run].kind == "word" and not text[tokens[run - 1].end:tokens[run].start].strip():
-        run += 1
+    if lo >= last or tokens[lo].kind != "word":
+        return None
+    may_start, check = _first_word(gaz, tokens[lo].base, tokens[lo].norm if tokens[lo].clitic else "")
+    if not may_start:
+        return None
+    # only windows whose later words can follow the first in a name (`_window_limit`)
+    run = lo + _window_limit(text, tokens, lo, last - lo, _inner_phrases(gaz), check)
     for stop in range(run, max(hi, lo), -1):
         sub = tokens[lo:stop]
         key, start, cands = _lookup_tokens(text, sub, gaz)
