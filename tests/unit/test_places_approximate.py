@@ -211,3 +211,27 @@ def test_kabul_nato_and_a_district_before_a_province_seat():
     found = run("مستشفى نجران العام الجديد الواقع بحي الشرفة شرق نجران. وبدأ نائب الوزير جولته في منطقة نجران",
                 locs=("الشرفة",))
     assert found["الشرفة"]["near"] == "نجران" and abs(found["الشرفة"]["lon"] - 44.13) < 0.2
+
+
+def test_lebanon_after_la_and_medina_at_its_dateline():
+    # للبنان: the tokenizer reads ل + ال + بنان (a Syrian hamlet by its article variant)
+    found = run("أن المملكة وتاريخياً عبر دعمها للبنان لم تسمح لنفسها يوماً التدخل")
+    assert found["لبنان"]["country"] == "LB"
+    found = run("شريحة القادمين في زيارات للحج أو العمرة أو التجارة")
+    assert not found  # للحج is for the Hajj, not Lahij
+    found = run("سبق- المدينة: عدّد فضيلة إمام وخطيب المسجد النبوي الموجبات")
+    assert found["المدينة"]["gazetteer_id"] == "gn:109223"
+    found = run("نايف عبدالله – عين اليوم وصلت بعثة الفريق الكروي الأول")
+    assert not found  # the source's name, not Al Ain
+
+
+def test_a_district_ner_took_with_its_head_and_a_foreign_part_alone():
+    found = run("ينظّم النادي الأدبي بالرياض في مقره بحي الملز الساعة التاسعة", locs=("الرياض", "بحي الملز"))
+    assert found["الملز"]["near"] == "الرياض"
+    found = run("وصلت البعثة إلى مقر السكن المعد في مدينة سان مورتيز في سويسرا", locs=("سان", "سويسرا"))
+    assert "سان" not in found  # not Ulsan
+
+
+def test_a_town_said_to_be_in_another_country_is_not_its_namesake():
+    found = run("اعتقلت الشرطة رجلا يوم الاحد الماضي في بلدة ميلو بوسط مالي", locs=("ميلو", "مالي"))
+    assert "ميلو" not in found or found["ميلو"]["country"] == "ML"  # not Melo, Uruguay

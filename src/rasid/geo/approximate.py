@@ -158,9 +158,11 @@ def _name_at(text: str, tokens, j: int, freq, first: bool) -> int | None:
         return None
     last = tokens[end - 1]
     # a name said to belong to a division (مركز الصورة التابع لمحافظة ضباء) may be a common word
-    # and so may a base's (قاعدة العند الجوية: a place in the news every day)
+    # and so may a base's (قاعدة العند الجوية: a place in the news every day) and a district's
+    # with the article (حي الملز، حي النهضة: after حي such a word names the district)
+    head = _HEAD_FORMS.get(tokens[j - 1].base) if first else None
     limit = None if _SUBORDINATE_RE.match(text, last.end) or (
-        first and _HEAD_FORMS.get(tokens[j - 1].base) == "قاعدة" and _BASE_KIND_RE.match(text, last.end)) \
+        head == "قاعدة" and _BASE_KIND_RE.match(text, last.end)) or (head == "حي" and tokens[j].article) \
         else MAX_NAME_FREQ
     return end if is_name_word(last.base if end - 1 == j else last.norm, freq, limit) else None
 
@@ -262,8 +264,9 @@ def repeat_placed(text: str, tokens, taken, placed: list[Mention]) -> list[Menti
     """The other mentions of the names placed after a head word (`place_approximately`),
     written alone elsewhere in the article and covered by nothing (`taken`): one sense per
     name per article, so مثلث العند is where قاعدة العند الجوية was put. Names of one word
-    with the article, or of two, only: a bare word is too often a common one."""
-    keys = {m.key: m for m in placed if m.source == "head" and m.near is not None
+    with the article, or of two, only: a bare word is too often a common one; not a
+    district's (حي الصحافة: الصحافة alone is "the press")."""
+    keys = {m.key: m for m in placed if m.source == "head" and m.near is not None and m.head != _DISTRICT
             and (m.key.startswith("ال") or " " in m.key)}
     if not keys:
         return []

@@ -28,6 +28,7 @@ from typing import Any
 from functools import lru_cache
 from importlib import resources
 
+from ..arabic.tokenize import load_wordfreq
 from .gazetteer import Gazetteer, Place, load_gazetteer, normalize_place, strip_article
 
 FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
@@ -98,6 +99,7 @@ _DISTRICT_HEAD = normalize_place("حي")
 #: (سبق- أضم:، عين اليوم – جدة، عويد التومي- سبق- رفحاء:), taken whatever its size
 _DATELINE_RE = re.compile(r"\s*(?:[^\s.:،؛!؟]+\s*){1,4}[-–—ـ]\s*")
 DATELINE_CHARS = 60
+_DATELINE_END = re.compile(r"\s*:")
 _NISBA_SUFFIXES = (("يتين", "ي"), ("يين", "ي"), ("يون", "ي"), ("يان", "ي"), ("يات", "ي"),
                    ("يه", "ي"), ("ي", "ي"))
 
@@ -162,6 +164,8 @@ def convert_nisba(base: str) -> str | None:
     return None
 
 
+#: a word form this common in the news corpus (``wordfreq.tsv.gz``) is read as the common word
+COMMON_FREQ = 200
 #: entries of each per-word-form memo of a gazetteer (`memo_of`) before it starts again
 MEMO_SIZE = 30_000
 
@@ -210,6 +214,12 @@ def _skip_letters(text: str, start: int, n: int) -> int:
 def _lookup_tokens(text: str, toks, gaz: Gazetteer):
     """(key, start, candidates) for a token run; a proclitic the tokenizer kept
     (وشبوة) is stripped when only the shorter form is a place name."""
+    if toks[0].article and toks[0].clitic.endswith("ل") and \
+            load_wordfreq().get(toks[0].base, 0) < COMMON_FREQ:  # للبنان: ل + لبنان; للحج is ل + الحج
+        key = _key_of(toks, toks[0].base[1:])
+        cands = find_candidates(gaz, key)
+        if any(w >= 1.0 for _, w in cands):
+            return key, toks[0].base_start, cands
     key = _key_of(toks)
     cands = find_candidates(gaz, key)
     if cands:
@@ -410,13 +420,26 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
                 normalize_place(toks[0].base) if toks[0].start < m.start
                 and normalize_place(toks[0].base) in GENERIC_HEADS else "")
         if m is None:
+            head = _leading_head(toks)
+            if head:  # [بحي الملز]: NER took the head word in; the name is after it
+                toks = toks[1:]
             first = toks[0]
-            start = first.base_start if first.start <= span.start <= first.base_start else span.start
+            start = first.base_start if head or first.start <= span.start <= first.base_start else span.start
             out.append(Mention(start, span.end, _key_of(toks), "entity",
-                               head=_head_before(text, tokens, start, starts)))
+                               head=head or _head_before(text, tokens, start, starts)))
         else:
             out.append(m)
     return out
+
+
+def _leading_head(toks) -> str:
+    """The generic head word (after up to two proclitics: بحي) that starts a LOC span of
+    several words, normalised, or ""."""
+    key = normalize_place(toks[0].base) if len(toks) > 1 else ""
+    for n in (0, 1, 2):
+        if key[n:] in GENERIC_HEADS and all(c in "وفبلك" for c in key[:n]):
+            return key[n:]
+    return ""
 
 
 def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
@@ -490,9 +513,9 @@ def _best_submatch(text: str, toks, gaz: Gazetteer) -> Mention | None:
             sub = toks[i:i + size]
             if not _contiguous(text, sub):
                 continue
-            if size == 1 and (normalize_place(sub[0].base) in GENERIC_HEADS
-                              or (n > 1 and (len(sub[0].base) < 3
-                                             or normalize_place(sub[0].base) in FEATURE_WORDS))):
+            word = normalize_place(sub[0].base)
+            if size == 1 and (word in GENERIC_HEADS or word in FOREIGN_PARTS  # سان alone is no Ulsan
+                              or (n > 1 and (len(sub[0].base) < 3 or word in FEATURE_WORDS))):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
             if cands and _is_partial(toks, sub) and (key in load_stopnames() or _foreign_whole(toks, sub)):
@@ -563,7 +586,8 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if size > 1 and key in stop:  # a common phrase (حماة الوطن): none of its words
                 refused, skip = None, size
                 break
-            if len(key.replace(" ", "")) < 3 or key in stop or (size == 1 and key in GENERIC_HEADS):
+            if len(key.replace(" ", "")) < 3 or (size == 1 and key in GENERIC_HEADS) or (
+                    key in stop and not _is_stop_dateline(text, top, start, sub[-1].end)):
                 continue
             if not cands:
                 continue
@@ -601,6 +625,13 @@ def at_dateline(text: str, top: int, start: int) -> bool:
     """Whether `start` is right after the source or the writer at the top of a text (from
     `top`): the dateline (سبق- أضم:، عين اليوم – جدة)."""
     return top <= start <= top + DATELINE_CHARS and _DATELINE_RE.fullmatch(text, top, start) is not None
+
+
+def _is_stop_dateline(text: str, top: int, start: int, end: int) -> bool:
+    """A common word that is a place at a dateline between a dash and a colon (سبق- المدينة:
+    is Medina; not نايف عبدالله – عين اليوم, nor لـ المدينة : in a title)."""
+    return at_dateline(text, top, start) and text[:start].rstrip()[-1:] in "-–—" \
+        and _DATELINE_END.match(text, end) is not None
 
 
 def _runs_past(text: str, tokens, i: int, end: int, gaz: Gazetteer) -> bool:
@@ -742,6 +773,7 @@ def _first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
 def _read_first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
     if not (gaz.may_start_name(normalize_place(base))
             or (whole and gaz.may_start_name(normalize_place(whole)))
+            or (whole and base.startswith("ال") and gaz.may_start_name(normalize_place(base[1:])))
             or any(len(base) - k >= 3 and is_proclitic(base[:k], base[k:])
                    and gaz.may_start_name(normalize_place(base[k:])) for k in (1, 2))):
         return _NO_START
