@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 
 from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import load_wordfreq
@@ -36,6 +37,11 @@ STRONG_HEADS = {normalize_name(w) for w in (
 WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي")}
 _HEADS = STRONG_HEADS | WEAK_HEADS
 _DISTRICT = normalize_place("حي")
+_STRONG_KEYS = {normalize_place(h) for h in STRONG_HEADS}
+_BASE = normalize_place("قاعدة")
+#: the adjectives of a military base (قاعدة العند الجوية، قاعدة حميميم العسكرية): the name
+#: between is the place the base stands in, so قاعدة is a strong head there
+BASE_KINDS = {normalize_place(w) for w in ("الجوية", "العسكرية", "البحرية")}
 #: office words that make a weak head a division's: رئيس مركز القصب، أهالي مدينة X
 OFFICE_WORDS = {normalize_place(w) for w in ("رئيس", "رؤساء", "أهالي", "سكان", "أمير", "محافظ")}
 #: every head word as a token's ``base`` may be, after up to two proclitics the tokenizer
@@ -92,9 +98,11 @@ def _names_after(text: str, tokens, i: int, covered, freq) -> list[tuple[Mention
         m = Mention(tokens[j].base_start, tokens[end - 1].end,
                     normalize_place(" ".join([tokens[j].base] + [t.norm for t in tokens[j + 1:end]])),
                     "head", head=head)
-        if end < n and tokens[end].kind == "word" and not text[tokens[end - 1].end:tokens[end].start].strip():
+        beside = end < n and tokens[end].kind == "word" and not text[tokens[end - 1].end:tokens[end].start].strip()
+        if beside:
             m.nisba = convert_nisba(tokens[end].base) or ""  # بلدة شامونيه الفرنسية
-        out.append((m, weak))
+        # قاعدة العند الجوية: a base named by the place it stands in
+        out.append((m, weak and not (head == _BASE and beside and normalize_place(tokens[end].base) in BASE_KINDS)))
         j = end  # another name joined by و (والنهضة)
         if j >= n or tokens[j].kind != "word" or tokens[j].clitic != "و":
             break
@@ -150,10 +158,16 @@ def _name_at(text: str, tokens, j: int, freq, first: bool) -> int | None:
         return None
     last = tokens[end - 1]
     # a name said to belong to a division (مركز الصورة التابع لمحافظة ضباء) may be a common word
-    limit = None if _SUBORDINATE_RE.match(text, last.end) else MAX_NAME_FREQ
+    # and so may a base's (قاعدة العند الجوية: a place in the news every day) and a district's
+    # with the article (حي الملز، حي النهضة: after حي such a word names the district)
+    head = _HEAD_FORMS.get(tokens[j - 1].base) if first else None
+    limit = None if _SUBORDINATE_RE.match(text, last.end) or (
+        head == "قاعدة" and _BASE_KIND_RE.match(text, last.end)) or (head == "حي" and tokens[j].article) \
+        else MAX_NAME_FREQ
     return end if is_name_word(last.base if end - 1 == j else last.norm, freq, limit) else None
 
 
+_BASE_KIND_RE = re.compile(r"\s+ال(?:جوي|عسكري|بحري)[ةه]")
 _SUBORDINATE_RE = re.compile(r"\s+(?:ال)?تابع(?:[ةه]|ين|تين)?\s+ل(?:محافظ|منطق|مركز|إمار|امار)")
 
 
@@ -218,7 +232,10 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
         if m.source == "entity" and m.choice is None and m.key:
             if strip_article(m.key) in GENERIC_HEADS or m.key in load_stopnames():
                 continue  # الريف: a common noun NER took for a name
-            near = _anchor(text, m, placed, starts, None, loc=True)
+            if m.head in _STRONG_KEYS:  # في حي [الراشدين]: NER's name after a head word, as if found by it
+                near = _anchor(text, m, placed, starts, fallback, city=m.head == _DISTRICT)
+            else:
+                near = _anchor(text, m, placed, starts, None, loc=True)
         elif m.head == _DISTRICT and m.choice is not None and m.source in ("entity", "gazetteer"):
             # the article's focus place only when the gazetteer's town lies in a country the
             # article does not name (حي التواهي in an article on Aden stays At Tawahi)
@@ -240,6 +257,37 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
         if fits(m, near):
             _set_near(m, near, text)
             out.append(m)
+    return out
+
+
+def repeat_placed(text: str, tokens, taken, placed: list[Mention]) -> list[Mention]:
+    """The other mentions of the names placed after a head word (`place_approximately`),
+    written alone elsewhere in the article and covered by nothing (`taken`): one sense per
+    name per article, so مثلث العند is where قاعدة العند الجوية was put. Names of one word
+    with the article, or of two, only: a bare word is too often a common one; not a
+    district's (حي الصحافة: الصحافة alone is "the press")."""
+    keys = {m.key: m for m in placed if m.source == "head" and m.near is not None and m.head != _DISTRICT
+            and (m.key.startswith("ال") or " " in m.key)}
+    if not keys:
+        return []
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word":
+            continue
+        for size in (1, 2):
+            sub = tokens[i:i + size]
+            if len(sub) < size or (size == 2 and (sub[1].kind != "word" or text[sub[0].end:sub[1].start] != " ")):
+                break
+            key = normalize_place(" ".join([tok.base] + [t.norm for t in sub[1:]]))
+            m = keys.get(key)
+            if m is None or taken.overlaps(tok.base_start, sub[-1].end) or any(
+                    o.start <= tok.base_start < o.end for o in placed):
+                continue
+            if i + size < len(tokens) and tokens[i + size].kind == "word" and \
+                    text[sub[-1].end:tokens[i + size].start] == " " and convert_nisba(tokens[i + size].base):
+                continue
+            out.append(replace(m, start=tok.base_start, end=sub[-1].end, head=""))
+            break
     return out
 
 
@@ -273,8 +321,8 @@ def _anchor(text: str, m: Mention, placed: list[Mention], starts: list[int], fal
     else the last one before it in its sentence, else `fallback`. `city`: only a city will
     do (a district's). `loc`: an NER mention, put at the place right after it (`_tight_place`)
     or, after a preposition (في، من، ب ...), at a place earlier in its sentence."""
-    ok = (lambda p: p.feature == "city") if city else (lambda p: True)
-    near = _tight_place(text, m, placed, starts) if loc else phrase_place(text, m, placed, starts, ok)
+    pick = _city_of if city else _place_of
+    near = _tight_place(text, m, placed, starts) if loc else phrase_place(text, m, placed, starts, pick)
     if near is not None:
         return near
     if loc and not _after_preposition(text, m.start):
@@ -282,22 +330,36 @@ def _anchor(text: str, m: Mention, placed: list[Mention], starts: list[int], fal
     for o in reversed(placed[:bisect_left(starts, m.start)]):
         if _SENTENCE_END.search(text[o.end:m.start]):
             break
-        if ok(o.choice):
-            return o.choice
+        if pick(o) is not None:
+            return pick(o)
     return None if loc else fallback
 
 
+def _place_of(m: Mention) -> Place:
+    return m.choice
+
+
+def _city_of(m: Mention) -> Place | None:
+    """The city a placed mention names, for a district: its choice, or the seat of the same
+    name when it was read as a province (حي الشرفة شرق نجران: Najran the city)."""
+    if m.choice.feature == "city":
+        return m.choice
+    return next((p for p, w in m.cands if p.feature == "city" and p.country == m.choice.country
+                 and w >= 1.0), None)
+
+
 def phrase_place(text: str, m: Mention, placed: list[Mention], starts: list[int],
-                 ok=lambda p: True) -> Place | None:
-    """The first place of `placed` (sorted mentions; `starts`: their starts) that `ok`
-    accepts, starting within `PHRASE_CHARS` after `m` in its sentence: the town or province
-    a name is said to be in (حي العزيزية برفحاء، مركز الصورة التابع لمحافظة ضباء)."""
+                 pick=_place_of) -> Place | None:
+    """The first place `pick` gives (its choice, or `_city_of`) of a mention of `placed`
+    (sorted; `starts`: their starts) starting within `PHRASE_CHARS` after `m` in its
+    sentence: the town or province a name is said to be in (حي العزيزية برفحاء، مركز الصورة
+    التابع لمحافظة ضباء)."""
     for o in placed[bisect_left(starts, m.end):]:
         gap = text[m.end:o.start]
         if len(gap) > PHRASE_CHARS or _SENTENCE_END.search(gap):
             break
-        if ok(o.choice):
-            return o.choice
+        if pick(o) is not None:
+            return pick(o)
     return None
 
 

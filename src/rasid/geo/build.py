@@ -123,6 +123,12 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
     stats: dict[str, int] = {}
 
     # --- countries
+    blocked = {(normalize_place(n), t) for n, t, *_ in _read_tsv("blocklist.tsv")}
+
+    def add_country_name(e: dict, name: str) -> None:  # pycountry's Arabic Moldova is المالديف
+        if (normalize_place(name), e["key"]) not in blocked:
+            b.add_name(e, name)
+
     countries = json.loads((gdir / "countries.json").read_text("utf-8"))
     capitals = {c["iso"]: c["capital"] for c in countries.values()}
     for c in countries.values():
@@ -133,7 +139,7 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
 
     for iso, name in Locale("ar").territories.items():
         if iso in by_iso and "(" not in name and " - " not in name:
-            b.add_name(by_iso[iso], name)
+            add_country_name(by_iso[iso], name)
     import pycountry
 
     tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
@@ -143,7 +149,7 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
                 en = getattr(pc, attr, None)
                 ar = tr.gettext(en) if en else None
                 if ar and ar != en and "،" not in ar:
-                    b.add_name(by_iso[pc.alpha_2], ar)
+                    add_country_name(by_iso[pc.alpha_2], ar)
     dr5hn = shared / "geo" / "dr5hn" if shared else None
     if dr5hn and (dr5hn / "countries.json").exists():
         for c in json.loads((dr5hn / "countries.json").read_text("utf-8")):
@@ -153,7 +159,7 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
             e["lat"], e["lon"] = c["latitude"], c["longitude"]
             ar = (c.get("translations") or {}).get("ar")
             if ar:
-                b.add_name(e, ar)
+                add_country_name(e, ar)
             if c["iso2"] in ARAB_LEAGUE and c.get("native") and is_arabic_name(c["native"]):
                 b.add_name(e, c["native"])
     stats["countries"] = len(by_iso)
@@ -179,7 +185,6 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
               country="US", name_en=s["name"], lat=lat, lon=lon)
 
     # --- cities
-    blocked = {(normalize_place(n), t) for n, t, *_ in _read_tsv("blocklist.tsv")}
     cities = json.loads((gdir / "cities5000.json").read_text("utf-8"))
     for gid, c in json.loads((gdir / "cities500.json").read_text("utf-8")).items():
         if c["countrycode"] in NEAR_COUNTRIES and gid not in cities:

@@ -12,6 +12,7 @@ weighs them.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -87,18 +88,30 @@ def extract_entity_cues(tokens, entities) -> list[Mention]:
     return out
 
 
+#: a compass word between a town and the country it is in (بلدة ميلو بوسط مالي، X شمال شرقي سوريا)
+_IN_COUNTRY_RE = re.compile(r"\s+(?:و?ب)?(?:وسط|شمال|جنوب|شرق|غرب)[يى]?(?:\s+(?:شرق|غرب)[يى]?)?\s+")
+
+
 def mark_adjacent_nisba(text: str, mentions: list[Mention]) -> None:
-    """Set ``nisba`` on a place mention followed directly (only spaces between) by a
-    demonym mention: بمدينة هورست الهولندية -> هورست.nisba = NL."""
+    """Set ``nisba`` (the country the text puts a place in) on a place mention followed
+    directly (only spaces between) by a demonym mention (بمدينة هورست الهولندية ->
+    هورست.nisba = NL), or by a compass word and a country's name (بلدة ميلو بوسط مالي -> ML:
+    not Melo in Uruguay)."""
     places = sorted((m for m in mentions if m.source in ("entity", "gazetteer")), key=lambda m: m.end)
-    demonyms = {}
+    demonyms, countries = {}, {}
     for m in mentions:
         if m.source == "demonym":
-            demonyms[m.start] = m
+            demonyms[m.start] = m.country
+        elif m.source in ("entity", "gazetteer"):
+            cc = next((p.country for p, w in m.cands if p.feature == "country" and w >= 1.0), None)
+            if cc:
+                countries[m.start] = cc
     for m in places:
         i = m.end
         while i < len(text) and text[i] == " ":
             i += 1
-        d = demonyms.get(i)
-        if d is not None and i > m.end:
-            m.nisba = d.country
+        gap = _IN_COUNTRY_RE.match(text, m.end)
+        cc = demonyms.get(i) if i > m.end else None
+        cc = cc or (countries.get(gap.end()) if gap else None)
+        if cc:
+            m.nisba = cc

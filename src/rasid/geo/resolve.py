@@ -28,7 +28,8 @@ from typing import Any
 from functools import lru_cache
 from importlib import resources
 
-from .gazetteer import Gazetteer, Place, normalize_place, strip_article
+from ..arabic.tokenize import load_wordfreq
+from .gazetteer import Gazetteer, Place, load_gazetteer, normalize_place, strip_article
 
 FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
 CONTEXT_WEIGHT = 3.0
@@ -78,6 +79,17 @@ GENERIC_HEADS = {normalize_place(w) for w in (
 BODY_HEADS = {normalize_place(w) for w in (
     "شرطة", "أمانة", "إمارة", "بلدية", "سجون", "سجن", "جامعة", "مستشفى", "مطار", "ميناء",
     "قاعدة", "تعليم", "بنك", "محافظ", "محكمة", "غرفة")}
+#: ninth round of issue 14: a health directorate, a town's festival or summer season, a
+#: stadium (صحة تبوك، مهرجان أملج، صيف الباحة، استاد الجونة: the gold counts the town); a name
+#: after one only in the region (`NEAR_COUNTRIES`): ملعب كوينز بارك is no Köniz
+VENUE_HEADS = {normalize_place(w) for w in ("صحة", "مهرجان", "صيف", "استاد", "ملعب")}
+BODY_HEADS |= VENUE_HEADS
+#: words that name a natural feature after a place (خليج السويس، قناة السويس، بحيرة تشاد): alone
+#: inside a longer LOC span they are no match (خليج is not the Gulf there); the place is
+FEATURE_WORDS = {normalize_place(w) for w in ("خليج", "قناة", "بحيرة", "مضيق", "جزيرة", "بحر")}
+#: compass words that start the name of a part of a continent or country (جنوب أفريقيا، شمال
+#: إفريقيا، غرب أفريقيا), which NER often tags without them
+COMPASS_WORDS = {normalize_place(w) for w in ("شمال", "جنوب", "شرق", "غرب", "وسط")}
 BODY_POPULATION = 5_000
 #: a city district's head word: it does not license a name of any size (حي الروضة: districts
 #: are not in the gazetteer, and their namesake towns elsewhere are wrong: حي الخالدية -> Jordan)
@@ -87,6 +99,7 @@ _DISTRICT_HEAD = normalize_place("حي")
 #: (سبق- أضم:، عين اليوم – جدة، عويد التومي- سبق- رفحاء:), taken whatever its size
 _DATELINE_RE = re.compile(r"\s*(?:[^\s.:،؛!؟]+\s*){1,4}[-–—ـ]\s*")
 DATELINE_CHARS = 60
+_DATELINE_END = re.compile(r"\s*:")
 _NISBA_SUFFIXES = (("يتين", "ي"), ("يين", "ي"), ("يون", "ي"), ("يان", "ي"), ("يات", "ي"),
                    ("يه", "ي"), ("ي", "ي"))
 
@@ -151,6 +164,8 @@ def convert_nisba(base: str) -> str | None:
     return None
 
 
+#: a word form this common in the news corpus (``wordfreq.tsv.gz``) is read as the common word
+COMMON_FREQ = 200
 #: entries of each per-word-form memo of a gazetteer (`memo_of`) before it starts again
 MEMO_SIZE = 30_000
 
@@ -199,6 +214,12 @@ def _skip_letters(text: str, start: int, n: int) -> int:
 def _lookup_tokens(text: str, toks, gaz: Gazetteer):
     """(key, start, candidates) for a token run; a proclitic the tokenizer kept
     (وشبوة) is stripped when only the shorter form is a place name."""
+    if toks[0].article and toks[0].clitic.endswith("ل") and \
+            load_wordfreq().get(toks[0].base, 0) < COMMON_FREQ:  # للبنان: ل + لبنان; للحج is ل + الحج
+        key = _key_of(toks, toks[0].base[1:])
+        cands = find_candidates(gaz, key)
+        if any(w >= 1.0 for _, w in cands):
+            return key, toks[0].base_start, cands
     key = _key_of(toks)
     cands = find_candidates(gaz, key)
     if cands:
@@ -266,11 +287,13 @@ def is_focus_town(p: Place, focus: str | None, min_population: int) -> bool:
         is_listed_town(p) and p.key not in load_word_towns()))
 
 
-def is_body_match(cands: list[tuple[Place, float]]) -> bool:
+def is_body_match(cands: list[tuple[Place, float]], region: bool = False) -> bool:
     """A name after a body's head word (شرطة X) is a place when it names a town of at
-    least ``BODY_POPULATION`` people, a hand-listed town or a larger unit, exactly."""
+    least ``BODY_POPULATION`` people, a hand-listed town or a larger unit, exactly (in
+    `NEAR_COUNTRIES` when `region`: after a venue's head, `VENUE_HEADS`)."""
     return any(w >= 1.0 and (p.feature != "city" or p.population >= BODY_POPULATION
-                             or is_listed_town(p)) for p, w in cands)
+                             or is_listed_town(p)) and (not region or p.country in NEAR_COUNTRIES)
+               for p, w in cands)
 
 
 def uncover_bodies(tokens, entities) -> tuple[list[tuple[int, int]], frozenset[int]]:
@@ -287,17 +310,28 @@ def uncover_bodies(tokens, entities) -> tuple[list[tuple[int, int]], frozenset[i
         lo = max(bisect_right(starts, s.start) - 1, 0)  # the span may start after a clitic
         if s.label == "PER":
             out.append((s.start, s.end))
-        elif not (lo and tokens[lo].start >= s.start and _is_body_head(tokens[lo - 1])):
+        elif not (lo and tokens[lo].start >= s.start and _is_body_head(tokens[lo - 1])
+                  and (_is_body_head(tokens[lo - 1], _OWN_HEADS) or _starts_name(tokens[lo]))):
             out.append((s.start, _covered_end(tokens, starts, lo, s, located)))
     return out, frozenset(located)
 
 
-def _is_body_head(tok) -> bool:
-    """Whether a token is a body's head word, after at most one proclitic (وبلدية)."""
+def _is_body_head(tok, heads: set[str] = BODY_HEADS) -> bool:
+    """Whether a token is a body's head word (of `heads`), after at most one proclitic
+    (وبلدية)."""
     if tok.kind != "word":
         return False
     key = normalize_place(tok.base)
-    return key in BODY_HEADS or (key[:1] in "وفبل" and key[1:] in BODY_HEADS)
+    return key in heads or (key[:1] in "وفبل" and key[1:] in heads)
+
+
+#: heads whose whole following entity names the place (محافظ [القريات]); after a venue's, only
+#: an entity that starts with a name (ملعب [الجونة]; ملعب [بايرن ميونيخ] is a club's ground)
+_OWN_HEADS = BODY_HEADS - VENUE_HEADS
+
+
+def _starts_name(tok) -> bool:
+    return load_gazetteer().may_start_name(normalize_place(tok.base))
 
 
 def _covered_end(tokens, starts: list[int], lo: int, span, located: set[int]) -> int:
@@ -372,9 +406,13 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
             if cands:
                 m = Mention(whole[0].start, whole[-1].end, key, "entity", cands)
         if m is None:  # شرم of شرم الشيخ: no name inside, one that runs past the span
-            m = _extend_right(text, tokens, starts, hi, Mention(toks[0].base_start, toks[-1].end, "", "entity"), gaz)
+            bare = Mention(toks[0].base_start, toks[-1].end, "", "entity")
+            m = _extend_right(text, tokens, starts, hi, bare, gaz) or _extend_left(
+                text, tokens, starts, bare, gaz, any_word=True)
         elif m.end == toks[-1].end:  # دير [الزور]: a longer name past the span
             m = _extend_right(text, tokens, starts, hi, m, gaz) or m
+        if m is not None and m.start == toks[0].base_start:  # [جنوب] أفريقيا: the compass word
+            m = _extend_left(text, tokens, starts, m, gaz) or m
         if m is not None and is_time_word(tokens, starts, m.end, m.key):
             continue
         if m is not None:
@@ -382,31 +420,66 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
                 normalize_place(toks[0].base) if toks[0].start < m.start
                 and normalize_place(toks[0].base) in GENERIC_HEADS else "")
         if m is None:
+            head = _leading_head(toks)
+            if head:  # [بحي الملز]: NER took the head word in; the name is after it
+                toks = toks[1:]
             first = toks[0]
-            start = first.base_start if first.start <= span.start <= first.base_start else span.start
+            start = first.base_start if head or first.start <= span.start <= first.base_start else span.start
             out.append(Mention(start, span.end, _key_of(toks), "entity",
-                               head=_head_before(text, tokens, start, starts)))
+                               head=head or _head_before(text, tokens, start, starts)))
         else:
             out.append(m)
     return out
 
 
+def _leading_head(toks) -> str:
+    """The generic head word (after up to two proclitics: بحي) that starts a LOC span of
+    several words, normalised, or ""."""
+    key = normalize_place(toks[0].base) if len(toks) > 1 else ""
+    for n in (0, 1, 2):
+        if key[n:] in GENERIC_HEADS and all(c in "وفبلك" for c in key[:n]):
+            return key[n:]
+    return ""
+
+
 def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
                   gaz: Gazetteer) -> Mention | None:
     """The longest gazetteer name that starts where `m` starts and runs past its end
-    (`starts`: the tokens' start offsets; at most ``max_words`` lookups)."""
+    (`starts`: the tokens' start offsets; only the windows a name can fill are looked up)."""
     lo = bisect_left(starts, m.start)
     while lo > 0 and tokens[lo - 1].end > m.start:
         lo -= 1
     last = min(len(tokens), hi + gaz.max_words - 1)
-    run = lo + 1 if lo < last and tokens[lo].kind == "word" else lo  # `_contiguous` up to here
-    while run < last and tokens[run].kind == "word" and not text[tokens[run - 1].end:tokens[run].start].strip():
-        run += 1
+    if lo >= last or tokens[lo].kind != "word":
+        return None
+    may_start, check = _first_word(gaz, tokens[lo].base, tokens[lo].norm if tokens[lo].clitic else "")
+    if not may_start:
+        return None
+    # only windows whose later words can follow the first in a name (`_window_limit`)
+    run = lo + _window_limit(text, tokens, lo, last - lo, _inner_phrases(gaz), check)
     for stop in range(run, max(hi, lo), -1):
         sub = tokens[lo:stop]
         key, start, cands = _lookup_tokens(text, sub, gaz)
         if cands and start == m.start:
             return Mention(start, sub[-1].end, key, "entity", cands)
+    return None
+
+
+def _extend_left(text: str, tokens, starts: list[int], m: Mention, gaz: Gazetteer,
+                 any_word: bool = False) -> Mention | None:
+    """The name that a compass word right before `m` starts and `m` ends (جنوب | أفريقيا is
+    South Africa, not Africa; شمال | إفريقيا North Africa), if the gazetteer has one; with
+    `any_word` (a span that names nothing), one or two words of any kind but a head's
+    (بالعاشر من | رمضان is Tenth of Ramadan City, not a place رمضان)."""
+    i = j = bisect_right(starts, m.start) - 1
+    while j > max(i - 2, 0) and tokens[j - 1].kind == "word" and not text[tokens[j - 1].end:tokens[j].start].strip() \
+            and (normalize_place(tokens[j - 1].base) in COMPASS_WORDS or (
+                any_word and normalize_place(tokens[j - 1].base) not in GENERIC_HEADS | BODY_HEADS)):
+        j -= 1  # جنوب شرق آسيا: two
+    for k in range(j, i):
+        key, start, cands = _lookup_tokens(text, tokens[k:bisect_left(starts, m.end)], gaz)
+        if cands:
+            return Mention(start, m.end, key, "entity", cands)
     return None
 
 
@@ -440,8 +513,9 @@ def _best_submatch(text: str, toks, gaz: Gazetteer) -> Mention | None:
             sub = toks[i:i + size]
             if not _contiguous(text, sub):
                 continue
-            if size == 1 and (normalize_place(sub[0].base) in GENERIC_HEADS
-                              or (n > 1 and len(sub[0].base) < 3)):
+            word = normalize_place(sub[0].base)
+            if size == 1 and (word in GENERIC_HEADS or word in FOREIGN_PARTS  # سان alone is no Ulsan
+                              or (n > 1 and (len(sub[0].base) < 3 or word in FEATURE_WORDS))):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
             if cands and _is_partial(toks, sub) and (key in load_stopnames() or _foreign_whole(toks, sub)):
@@ -512,24 +586,27 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if size > 1 and key in stop:  # a common phrase (حماة الوطن): none of its words
                 refused, skip = None, size
                 break
-            if len(key.replace(" ", "")) < 3 or key in stop or (size == 1 and key in GENERIC_HEADS):
+            if len(key.replace(" ", "")) < 3 or (size == 1 and key in GENERIC_HEADS) or (
+                    key in stop and not _is_stop_dateline(text, top, start, sub[-1].end)):
                 continue
             if not cands:
                 continue
             head = _head_before(text, tokens, sub[0].start, starts)
             if head == _DISTRICT_HEAD:
                 head = ""
-            body = not head and ((sub[0].start in located and start == sub[0].base_start)
-                                 or _head_before(text, tokens, sub[0].start, starts, BODY_HEADS))
+            body_head = _head_before(text, tokens, sub[0].start, starts, BODY_HEADS)
+            body = not head and ((sub[0].start in located and start == sub[0].base_start) or body_head)
             if size == 1 and not head and convert_nisba(sub[0].base):
                 continue  # الحرب الباكستانية الهندية: an adjective, not Al Hindiyah (Iraq)
             # after a head word (قرية شقا، محافظة X، ريف X) a name is a place whatever its size
             if is_time_word(tokens, starts, sub[-1].end, key):
                 continue
-            if (policy == "all" or key in also_keys or head or (body and is_body_match(cands))
+            if size > 1 and _is_body_head(sub[0]) and _runs_past(text, tokens, i + 1, i + size, gaz):
+                break  # أمانة العاصمة | المقدسة: the body's head, then the longer name after it
+            if (policy == "all" or key in also_keys or head
+                    or (body and is_body_match(cands, body_head in VENUE_HEADS))
                     or is_safe_match(cands, min_population, size) or is_province_seat(key, cands)
-                    or (top <= start <= top + DATELINE_CHARS and _DATELINE_RE.fullmatch(text, top, start)
-                        and any(w >= 1.0 for _, w in cands))):
+                    or (at_dateline(text, top, start) and any(w >= 1.0 for _, w in cands))):
                 found = Mention(start, sub[-1].end, key, "gazetteer", cands, head=head)
                 break
             if refused is None:
@@ -542,6 +619,28 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                 deferred.append(refused)
             i += skip
     return out
+
+
+def at_dateline(text: str, top: int, start: int) -> bool:
+    """Whether `start` is right after the source or the writer at the top of a text (from
+    `top`): the dateline (سبق- أضم:، عين اليوم – جدة)."""
+    return top <= start <= top + DATELINE_CHARS and _DATELINE_RE.fullmatch(text, top, start) is not None
+
+
+def _is_stop_dateline(text: str, top: int, start: int, end: int) -> bool:
+    """A common word that is a place at a dateline between a dash and a colon (سبق- المدينة:
+    is Medina; not نايف عبدالله – عين اليوم, nor لـ المدينة : in a title)."""
+    return at_dateline(text, top, start) and text[:start].rstrip()[-1:] in "-–—" \
+        and _DATELINE_END.match(text, end) is not None
+
+
+def _runs_past(text: str, tokens, i: int, end: int, gaz: Gazetteer) -> bool:
+    """Whether a gazetteer name starts at ``tokens[i]`` and runs past ``tokens[end - 1]``."""
+    for stop in range(min(len(tokens), i + gaz.max_words), end, -1):
+        sub = tokens[i:stop]
+        if _contiguous(text, sub) and _lookup_tokens(text, sub, gaz)[2]:
+            return True
+    return False
 
 
 def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | None,
@@ -674,6 +773,7 @@ def _first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
 def _read_first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
     if not (gaz.may_start_name(normalize_place(base))
             or (whole and gaz.may_start_name(normalize_place(whole)))
+            or (whole and base.startswith("ال") and gaz.may_start_name(normalize_place(base[1:])))
             or any(len(base) - k >= 3 and is_proclitic(base[:k], base[k:])
                    and gaz.may_start_name(normalize_place(base[k:])) for k in (1, 2))):
         return _NO_START

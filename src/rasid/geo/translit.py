@@ -29,6 +29,10 @@ MIN_POPULATION = 10_000
 MIN_CONSONANTS = 3
 HEAD_CONSONANTS = 4  # a name found after a head word, not by NER: stronger evidence needed
 MATCH_CONFIDENCE = 0.4
+#: heads of a town's own parts (a district, a village, a centre of a governorate): a name after
+#: one is not matched by sound with a foreign town (حي البركة is no Bariq) unless a nisba
+#: names the country
+LOCAL_HEADS = {normalize_place(w) for w in ("حي", "قرية", "مركز", "هجرة")}
 DATA_NAME = "data/latin_towns.tsv.gz"
 
 _AR = {
@@ -200,6 +204,8 @@ def resolve_by_sound(mentions: list, focus: str | None, phrase_country=None, nex
         for m in mentions:
             if m.source not in ("entity", "head") or m.choice is not None or not m.key:
                 continue
+            if m.head in LOCAL_HEADS and not m.nisba:
+                continue  # حي البركة بالمدينة is a district, not Bariq by sound
             words = m.key.split()
             while len(words) > 1 and words[0] in GENERIC_HEADS:  # مدينه هورست -> هورست
                 words = words[1:]

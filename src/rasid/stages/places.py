@@ -33,6 +33,7 @@ from ..geo.approximate import (
     near_attrs,
     phrase_place,
     place_approximately,
+    repeat_placed,
 )
 from ..geo.cues import extract_entity_cues, mark_adjacent_nisba
 from ..geo.gazetteer import load_gazetteer, normalize_place
@@ -40,6 +41,7 @@ from ..geo.translit import resolve_by_sound
 from ..geo.resolve import (
     Coverage,
     accept_deferred_mentions,
+    at_dateline,
     convert_nisba,
     demote_adjective_countries,
     drop_named_things,
@@ -176,7 +178,8 @@ class PlaceStage(Stage):
             return None
 
         resolve_by_sound(mentions + [m for m, _ in found], focus, phrase_country, next_word)
-        return [m for m, _ in found if m.choice is not None] + place_approximately(text, mentions, found, focus)
+        near = place_approximately(text, mentions, found, focus)
+        return [m for m, _ in found if m.choice is not None] + near + repeat_placed(text, tokens, taken, near)
 
     def __call__(self, doc: Document) -> Document:
         gaz = self.gazetteer
@@ -186,7 +189,8 @@ class PlaceStage(Stage):
         mentions = extract_entity_mentions(doc.text, tokens, locs, gaz)
         # the tagger skips entities, except a place named after a body's head inside one
         covered, located = uncover_bodies(tokens, [s for s in entities if s.label not in LOC_LABELS])
-        covered += [(s.start, s.end) for s in locs]
+        loc_spans = [(s.start, s.end) for s in locs]
+        covered += loc_spans
         tagger_covered = list(covered)
         # every gazetteer name of the title: a small town there (كاليه) is what the article
         # is about, so the body's mentions of it are taken too. A plain-text article's title
@@ -201,6 +205,8 @@ class PlaceStage(Stage):
             top = body[0].start if body else head
             mentions += extract_gazetteer_mentions(doc.text, ttoks, covered, gaz, self.match_gazetteer,
                                                    self.min_population, frozenset(), deferred, located)
+        # a dateline's place NER took for another kind of name (بدر الجبل- سبق- [تبوك]:) is read
+        covered = [c for c in covered if c in loc_spans or not at_dateline(doc.text, top, c[0])]
         mentions += extract_gazetteer_mentions(
             doc.text, body, covered, gaz, self.match_gazetteer, self.min_population, title_keys,
             deferred, located, top)
