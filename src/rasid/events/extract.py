@@ -193,9 +193,13 @@ def extract_events(doc: Document) -> list[Span]:
 def trigger_candidates(tokens) -> list[int]:
     """Indices of the words whose lexicon entry is a trigger (`lexicon_trigger`, not a stop
     form): the only words `match_trigger` can take, so a sentence without one has no hit."""
-    words = [i for i, tok in enumerate(tokens) if tok.kind == "word"]
-    entries = map(lexicon_trigger, [tokens[i].norm for i in words])
-    return [i for i, trig in zip(words, entries) if trig is not None and trig.type != "-"]
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.kind == "word":
+            trig = lexicon_trigger(tok.norm)
+            if trig is not None and trig.type != "-":
+                out.append(i)
+    return out
 
 
 def find_hits(tokens, idx: range, forms_at, cues, candidates: list[int]) -> list[Hit]:

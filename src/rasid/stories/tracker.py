@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from itertools import dropwhile, islice, takewhile
+from itertools import dropwhile, takewhile
 from typing import Any, Iterable
 
 from ..arabic.tokenize import tokenize
@@ -69,9 +69,14 @@ def compute_doc_vector(doc: Document, config: TrackerConfig = DEFAULT_CONFIG) ->
     idf: dict[str, float] = {}
 
     def add(toks: Iterable[Any], weight: float, limit: int | None) -> None:
-        words = [t for t in toks if t.kind == "word"] if limit is None else \
-            list(islice((t for t in toks if t.kind == "word"), limit))
-        for term in map(weigh_term, [t.norm for t in words], [t.base for t in words]):
+        n = 0
+        for tok in toks:
+            if tok.kind != "word":
+                continue
+            n += 1
+            if limit is not None and n > limit:
+                break
+            term = weigh_term(tok.norm, tok.base)
             if term is None:
                 continue
             key, word_idf = term

@@ -87,9 +87,11 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
     ensure_tokens(doc)
     result = []
     for sent, toks in zip(doc.sentences, group_tokens(doc.tokens, doc.sentences)):
-        words = [t for t in toks if t.kind == "word"]
         vec: dict[str, float] = {}
-        for term in map(weigh_term, [t.norm for t in words], [t.base for t in words]):
+        for tok in toks:
+            if tok.kind != "word":
+                continue
+            term = weigh_term(tok.norm, tok.base)
             if term is not None:
                 k, idf = term
                 vec[k] = vec.get(k, 0.0) + idf
