@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 SCHEMA_VERSION = 1
@@ -212,10 +213,18 @@ def title_end(title: str | None, text: str) -> int:
 
 def compute_content_hash(text: str) -> str:
     """Hash of the normalised content, so re-encoded or re-vowelled copies collide."""
+    return hashlib.sha1(fold_content(text).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=512)
+def fold_content(text: str) -> str:
+    """`text` as duplicates are compared: ``normalize_key``, each run of white space one
+    space, none at the ends. Cached for more articles than an ingest batch holds: an
+    article's near-duplicate signature folds the text its content hash folded before its
+    analysis (a text's hash is kept by the string itself, so a lookup costs no pass)."""
     from .arabic.normalize import normalize_key  # here, not at the top: arabic imports doc
 
-    key = " ".join(normalize_key(text).split())
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+    return " ".join(normalize_key(text).split())
 
 
 def compute_doc_id(doc: Document) -> str:

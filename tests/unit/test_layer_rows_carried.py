@@ -103,3 +103,27 @@ def test_past_its_bound_the_store_reads_the_layers_back(analysed, tmp_path, monk
             return [(r["id"], r["layers"]) for r in store.iter_records("articles")], store.stats()["spans"]
 
     assert store_and_resolve(tmp_path / "a.db", 1) == store_and_resolve(tmp_path / "b.db", 2000)
+
+
+@pytest.mark.parametrize("span", [
+    Span(3, 9, "PER", {}, None), Span(3, 9, "PER", {}, "entities:0"),
+    Span(3, 9, "PER", {"entity_id": 4, "key": "ماكرون", "score": 0.5, "parts": [1, None, True]}, "entities:2"),
+    Span(3, 9, "", {"quote": 'قال "نعم"\n', "nested": {"a": [1.25]}}, None),
+    Span(True, 9, "LOC", {"x": 1}, None),  # not an int: written the long way, the same JSON
+])
+def test_each_span_is_encoded_once_as_json_dumps_would(span):
+    from rasid.store.sql_writing import encode_span
+
+    text = "عاجل: ماكرون يزور باريس"
+    whole, attrs = encode_span(span, text)
+    as_dict = span.to_dict(text)
+    assert whole == json.dumps(as_dict, ensure_ascii=False)
+    assert attrs == json.dumps({k: v for k, v in as_dict.items() if k not in ("start", "end", "label", "text")},
+                               ensure_ascii=False)
+
+
+def test_a_reserved_attribute_is_refused_by_name(analysed):
+    doc = pickle.loads(pickle.dumps(analysed))
+    doc.layers["entities"][0].attrs["start"] = 1
+    with pytest.raises(ValueError, match="start"):
+        compute_layer_rows(doc)

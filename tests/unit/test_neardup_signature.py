@@ -43,3 +43,18 @@ def test_shingle_crcs_are_zlib_crc32_of_each_shingle():
         got = neardup.compute_shingle_crcs(text)
         want = [zlib.crc32(text[i:i + 5].encode("utf-8")) for i in range(len(text) - 4)]
         assert got.tolist() == want
+
+
+def test_shingles_read_the_text_the_content_hash_folds(seed_text):
+    """The shingled text is `fold_content` (the content hash's, cached): white space as the
+    regular expression ``\\s+`` collapsed it, every Unicode space included."""
+    import re
+
+    from rasid.arabic.normalize import normalize_key
+    from rasid.doc import compute_content_hash, fold_content
+
+    odd = "  قال\u00a0الوزير\u2003اليوم\x1c\t\nإن\u3000الاتفاق \u200bقائم\u2028\u2029 "
+    for text in (seed_text, odd, "", " \n "):
+        assert neardup.normalize_for_shingles(text) == re.sub(r"\s+", " ", normalize_key(text)).strip()
+        assert fold_content(text) is neardup.normalize_for_shingles(text)  # one fold, cached
+    assert compute_content_hash(odd) == compute_content_hash(" ".join(odd.split()))

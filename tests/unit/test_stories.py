@@ -193,7 +193,7 @@ def test_cluster_metrics():
 
 
 def test_doc_vector_is_its_definition_per_token():
-    """`compute_doc_vector` (word forms weighed once each: `weigh_word`) against its
+    """`compute_doc_vector` (word forms weighed once each: `rasid.summarise.terms.weigh_term`) against its
     definition token by token: stopwords and one-letter words left out, term = light10 stem
     of the base, IDF = the largest of the term's words', title counted twice."""
     import math

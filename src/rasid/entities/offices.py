@@ -141,24 +141,24 @@ def find_office_mentions(doc: Document, spans: list[Span]) -> list[Span]:
     (attrs ``office`` key and ``role`` as written). Known offices (the shipped table) and
     learnable ones (`is_learnable_office`) are found, the longest phrase first."""
     tokens = doc.tokens or tokenize(doc.text)
-    keys = [normalize_office_word(t.base or t.text) if t.kind == "word" else "" for t in tokens]
+    keys = list(map(normalize_office_word, [t.base or t.text if t.kind == "word" else "" for t in tokens]))
     starts = sorted(s.start for s in spans)
     taken = sorted((s.start, s.end) for s in spans)
     prefixes = _office_prefixes()
     out: list[Span] = []
-    i = 0
-    while i < len(tokens):
+    after = 0  # the first token after the last phrase found
+    for i in [i for i, k in enumerate(keys) if k and (k in prefixes or k in OFFICE_HEADS)]:  # first words
+        if i < after:
+            continue
         best = 0
-        if keys[i] and (keys[i] in prefixes or keys[i] in OFFICE_HEADS):
-            for n in range(min(MAX_OFFICE_WORDS, len(tokens) - i), 0, -1):
-                if not all(keys[i:i + n]):
-                    continue
-                key = " ".join(keys[i:i + n])
-                if key in load_offices() or is_learnable_office(key):
-                    best = n
-                    break
+        for n in range(min(MAX_OFFICE_WORDS, len(tokens) - i), 0, -1):
+            if not all(keys[i:i + n]):
+                continue
+            key = " ".join(keys[i:i + n])
+            if key in load_offices() or is_learnable_office(key):
+                best = n
+                break
         if not best:
-            i += 1
             continue
         first, last = tokens[i], tokens[i + best - 1]
         start, end = first.base_start, last.end
@@ -169,5 +169,5 @@ def find_office_mentions(doc: Document, spans: list[Span]) -> list[Span]:
         if not followed and not overlaps:
             out.append(Span(start, end, "PER", {"office": " ".join(keys[i:i + best]),
                                                 "role": doc.text[start:end]}))
-        i += best
+        after = i + best
     return out

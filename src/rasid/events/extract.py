@@ -217,9 +217,7 @@ def find_hits(tokens, idx: range, forms_at, cues, candidates: list[int]) -> list
         hits.append(Hit(i, trig, tokens[i].start, tokens[i].end, trig.type, trig.mode, trig.weight))
     if not hits:
         return hits
-    sforms: set[str] = set()  # every reading of the sentence's words
-    for j in idx:
-        sforms |= forms_at(j)
+    sforms = set().union(*map(forms_at, idx))  # every reading of the sentence's words
     sports = bool(cues.get("sports", frozenset()) & sforms)
     accident = bool(cues.get("accident", frozenset()) & sforms)
     crime = bool(cues.get("crime", frozenset()) & sforms)
@@ -248,7 +246,8 @@ def find_hits(tokens, idx: range, forms_at, cues, candidates: list[int]) -> list
             h.mode = "suicide"
         mark_modifiers(tokens, h, idx, forms_at, cues)
     hits = merge_hits(hits)
-    hits += find_ellipses(tokens, idx, forms_at, hits)
+    if sforms & DEMONSTRATIVES:  # else no word of the sentence can start an ellipsis
+        hits += find_ellipses(tokens, idx, forms_at, hits)
     return sorted(hits, key=lambda h: h.start)
 
 

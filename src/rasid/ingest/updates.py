@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..doc import Document
+from ..doc import Document, fold_content
 
 #: how many more characters (normalised) a text needs to replace the stored one
 MIN_EXTRA_CHARS = 20
@@ -35,9 +35,7 @@ KEPT_FIELDS = ("title", "published", "source", "author", "summary")
 
 def measure_text(text: str) -> int:
     """The length of `text` as the content hash sees it (`compute_content_hash`)."""
-    from ..arabic.normalize import normalize_key
-
-    return len(" ".join(normalize_key(text).split()))
+    return len(fold_content(text))
 
 
 def is_fuller_text(new: str, old: str) -> bool:

@@ -18,6 +18,7 @@ digits so that FTS5's ``unicode61`` tokenizer sees them as single tokens.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any, Callable, NamedTuple
 
 from ..arabic.normalize import normalize_key
@@ -109,7 +110,7 @@ def strip_bare_proclitic(word: str, freq: KeyCounts) -> str:
 
 
 def _keep_alnum(word: str) -> str:
-    return "".join(c for c in word if c.isalnum())
+    return word if word.isalnum() else "".join(c for c in word if c.isalnum())
 
 
 def _stem_none(word: str) -> str:
@@ -200,16 +201,15 @@ class Analyzer:
         return found
 
     def index_forms(self, text: str) -> tuple[str, str]:
-        """``(stems, exacts)``: space-joined terms in token order, for the FTS columns."""
-        stems: list[str] = []
-        exacts: list[str] = []
-        cache, word = self._cache, self.analyze_word
-        for surface in TERM_RE.findall(text):
-            exact, stem = cache.get(surface) or word(surface)
-            if exact:
-                exacts.append(exact)
-                stems.append(stem)
-        return " ".join(stems), " ".join(exacts)
+        """``(stems, exacts)``: space-joined terms in token order, for the FTS columns. (A
+        word's exact form is empty only when its stem is: `_analyze_word`.)"""
+        surfaces = TERM_RE.findall(text)
+        pairs = list(map(self._cache.get, surfaces))  # each form analysed once per process
+        if None in pairs:
+            word = self.analyze_word
+            pairs = [p or word(s) for p, s in zip(pairs, surfaces)]
+        return (" ".join(filter(None, map(itemgetter(1), pairs))),
+                " ".join(filter(None, map(itemgetter(0), pairs))))
 
 
 #: the name an article's index forms travel under from the worker process that analysed it

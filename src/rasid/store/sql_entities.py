@@ -16,7 +16,7 @@ import json
 from typing import Any, Iterable
 
 from .base import EntityRecord
-from .sql_writing import join_layers
+from .sql_writing import encode_json, join_layers
 
 _COLUMNS = "id, canonical, type, latin, aliases, mention_count, first_seen, last_seen"
 
@@ -152,10 +152,10 @@ class EntityRecordMethods:
                                **({"text": s["text"]} if s.get("text") else {}), **s["attrs"]} for s in added]
                     layer.sort(key=lambda x: (x["start"], x["end"]))
                     new_rows += [(article_id, s["start"], s["end"], s["label"], s.get("text") or "",
-                                  json.dumps(s["attrs"], ensure_ascii=False)) for s in added]
-                layers["entities"] = json.dumps(layer, ensure_ascii=False)
+                                  encode_json(s["attrs"])) for s in added]
+                layers["entities"] = encode_json(layer)
                 layer_rows.append((join_layers(layers), article_id))
-                span_rows += [(json.dumps(s["attrs"], ensure_ascii=False), rowid) for s in items
+                span_rows += [(encode_json(s["attrs"]), rowid) for s in items
                               for rowid in rowids.get((article_id, s["start"], s["end"]), ())]
                 mention_rows += [(article_id, s["attrs"]["entity_id"], s["start"], s["end"],
                                   s.get("text") or "", s["attrs"].get("sentence"))

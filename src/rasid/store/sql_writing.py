@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..carried import carry, take_carried
-from ..doc import Document, compute_content_hash
+from ..doc import RESERVED_SPAN_KEYS, Document, compute_content_hash
 from ..ingest.urls import canonicalize_url
 from ..search.analyzer import take_index_forms
 from .base import UNINDEXED_LAYERS, DocOutcome, IngestReport, iter_batches
@@ -61,8 +61,14 @@ class LayerRows:
 def join_layers(layers: dict[str, str]) -> str:
     """The ``layers`` JSON of an article from each layer's JSON: byte for byte
     ``json.dumps({name: items, ...}, ensure_ascii=False)``."""
-    return "{" + ", ".join(f"{json.dumps(name, ensure_ascii=False)}: {items}"
+    return "{" + ", ".join(f"{encode_string(name)}: {items}"
                            for name, items in layers.items()) + "}"
+
+
+#: ``json.dumps(value, ensure_ascii=False)`` with one encoder made once (``dumps`` makes one
+#: per call when given an option); `encode_string`: the same for a string
+encode_json = json.JSONEncoder(ensure_ascii=False).encode
+encode_string = json.encoder.encode_basestring
 
 
 def compute_layer_rows(doc: Document) -> LayerRows:
@@ -70,18 +76,39 @@ def compute_layer_rows(doc: Document) -> LayerRows:
     layers: dict[str, str] = {}
     spans, mentions = [], []
     for layer, items in doc.layers.items():
-        dicts = [s.to_dict(doc.text) for s in items]
-        layers[layer] = json.dumps(dicts, ensure_ascii=False)
         if layer in UNINDEXED_LAYERS:
+            layers[layer] = encode_json([s.to_dict(doc.text) for s in items])
             continue
-        for s in dicts:
-            attrs = {k: v for k, v in s.items() if k not in ("start", "end", "label", "text")}
-            spans.append((doc.id, layer, s["start"], s["end"], s.get("label", ""),
-                          s.get("text"), json.dumps(attrs, ensure_ascii=False)))
-            if layer == "entities" and attrs.get("entity_id"):
-                mentions.append((doc.id, attrs["entity_id"], s["start"], s["end"],
-                                 s.get("text") or "", attrs.get("sentence")))
+        encoded = []
+        for s in items:
+            whole, attrs = encode_span(s, doc.text)
+            text = doc.text[s.start:s.end]
+            encoded.append(whole)
+            spans.append((doc.id, layer, s.start, s.end, s.label, text, attrs))
+            if layer == "entities" and s.attrs.get("entity_id"):
+                mentions.append((doc.id, s.attrs["entity_id"], s.start, s.end, text, s.attrs.get("sentence")))
+        layers[layer] = "[" + ", ".join(encoded) + "]"
     return LayerRows(layers, spans, mentions)
+
+
+def encode_span(span: Any, text: str) -> tuple[str, str]:
+    """``(JSON of span.to_dict(text), JSON of its attributes with its id)`` (`text`: the
+    document's): byte for byte what ``json.dumps(..., ensure_ascii=False)`` writes of each,
+    the attributes encoded once for both."""
+    if not (type(span.start) is int and type(span.end) is int and type(span.label) is str
+            and (span.id is None or type(span.id) is str)):  # anything else: the long way
+        whole = span.to_dict(text)
+        return encode_json(whole), encode_json({k: v for k, v in whole.items()
+                                                if k not in ("start", "end", "label", "text")})
+    if not RESERVED_SPAN_KEYS.isdisjoint(span.attrs):
+        span.to_dict(text)  # raises the error that names the clashing attributes
+    rest = encode_json(span.attrs)[1:] if span.attrs else "}"  # '"key": value, ...}'
+    tail = ", " + rest if span.attrs else rest
+    ident = "" if span.id is None else f'"id": {encode_string(span.id)}'
+    whole = (f'{{{ident}{", " if ident else ""}"start": {span.start}, "end": {span.end}, '
+             f'"label": {encode_string(span.label)}, "text": {encode_string(text[span.start:span.end])}{tail}')
+    attrs = f"{{{ident}{tail}" if ident else "{" + rest
+    return whole, attrs
 
 
 def attach_layer_rows(doc: Document) -> Document:

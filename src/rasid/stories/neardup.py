@@ -22,15 +22,13 @@ Idempotent: an article with a stored signature is not processed again.
 from __future__ import annotations
 
 import hashlib
-import re
 import zlib
 from functools import lru_cache
 from typing import Any, Iterable
 
 import numpy as np
 
-from ..arabic.normalize import normalize_key
-from ..doc import Document
+from ..doc import Document, fold_content
 
 NUM_PERM = 128
 BANDS = 32
@@ -46,11 +44,11 @@ _A = _rng.randint(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + n
 _B = _rng.randint(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
 _B_COLUMN = _B[:, None]
 _SHIFT = np.uint64(32)
-_SPACES = re.compile(r"\s+")
 
 
 def normalize_for_shingles(text: str) -> str:
-    return _SPACES.sub(" ", normalize_key(text or "")).strip()
+    """The text the content hash reads (`fold_content`: most often its cached value)."""
+    return fold_content(text or "")
 
 
 def extract_shingles(text: str, k: int = SHINGLE) -> set[str]:

@@ -32,14 +32,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from itertools import dropwhile, takewhile
-from types import SimpleNamespace
 from typing import Any, Iterable
 
 from ..arabic.tokenize import tokenize
 from ..doc import Document
-from ..summarise.terms import compute_cosine, compute_idf, compute_norm, convert_term, is_stopword
+from ..summarise.terms import compute_cosine, compute_norm, weigh_term
 
 
 @dataclass
@@ -64,17 +62,6 @@ _TIME_FMT = "%Y-%m-%dT%H:%M:%S"
 
 
 # -- article features --------------------------------------------------------------------------
-@lru_cache(maxsize=30_000)
-def weigh_word(norm: str, base: str | None) -> tuple[str, float] | None:
-    """``(term key, IDF)`` of a word token of this norm and base, None for a stopword or a
-    word under two letters (cached per word form: an article's lead repeats the archive's
-    common words; what is read is the shipped lexicon and stopwords)."""
-    tok = SimpleNamespace(norm=norm, base=base)
-    if is_stopword(tok) or len(base or norm) < 2:
-        return None
-    return convert_term(tok), compute_idf(norm)
-
-
 def compute_doc_vector(doc: Document, config: TrackerConfig = DEFAULT_CONFIG) -> dict[str, float]:
     """Unit-length TF-IDF vector of the title and lead (see module doc)."""
     tokens = doc.tokens or tokenize(doc.text or "")
@@ -89,7 +76,7 @@ def compute_doc_vector(doc: Document, config: TrackerConfig = DEFAULT_CONFIG) ->
             n += 1
             if limit is not None and n > limit:
                 break
-            term = weigh_word(tok.norm, tok.base)
+            term = weigh_term(tok.norm, tok.base)
             if term is None:
                 continue
             key, word_idf = term

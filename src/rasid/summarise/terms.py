@@ -6,6 +6,7 @@
   ``log(total / (1 + count))``, so unknown words get the largest weight.
 * ``convert_term``: the matching key of a word token: the clitic-free base, ta marbuta
   folded, light10-stemmed (والرئيس, الرئيس, رئيس -> رءيس).
+* ``weigh_term``: a word's term key and IDF (None for a stopword), cached per word form.
 * ``extract_sentence_terms``: word tokens grouped by sentence, as term keys.
 """
 from __future__ import annotations
@@ -90,7 +91,7 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
         for tok in toks:
             if tok.kind != "word":
                 continue
-            term = _weighted_term(tok.norm, tok.base)
+            term = weigh_term(tok.norm, tok.base)
             if term is not None:
                 k, idf = term
                 vec[k] = vec.get(k, 0.0) + idf
@@ -99,9 +100,11 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
 
 
 @lru_cache(maxsize=30_000)
-def _weighted_term(norm: str, base: str) -> tuple[str, float] | None:
-    """``(term key, IDF)`` of a word token (its ``norm`` and ``base``), None for a stopword or
-    a one-letter word: fixed per word form, so cached."""
+def weigh_term(norm: str, base: str | None) -> tuple[str, float] | None:
+    """``(term key, IDF)`` of a word token (its ``norm`` and ``base``), None for a stopword
+    (`is_stopword`) or a one-letter word: fixed per word form, so cached, and the one cache
+    of the summariser's and the story tracker's words (a story's title and lead are words
+    the summariser has just weighed)."""
     sw = load_stopwords()
     word = base or norm
     if norm in sw or word in sw or len(word) < 2:
