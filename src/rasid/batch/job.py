@@ -23,7 +23,10 @@ from ..stages import DEFAULT_STAGES
 NEAR_DUPLICATE = 0.75  # Jaccard of 5-character shingles (as `rasid.stories.neardup`)
 STORY_SIMILARITY = 0.25  # Jaccard of content words, published within STORY_DAYS
 STORY_DAYS = 3
-STORY_ROUNDS = 30
+#: the story graph's similar pairs are joined into stories on the driver up to this many
+#: (a dict of at most twice as many ids: at most about 200 MiB of the driver's Python);
+#: above, by Spark (`rasid.batch.derive.find_components`)
+STORY_DRIVER_PAIRS = 500_000
 # MinHash LSH banding, rows x bands: a candidate pair agrees on all rows of one band
 NEAR_DUPLICATE_BANDS = (4, 32)
 STORY_BANDS = (3, 200)
@@ -35,6 +38,11 @@ TABLES = ("articles", "mentions", "entities", "places", "dates", "events", "near
 
 #: rows per column batch of the persisted analysed rows (Spark's default: 10,000)
 CACHE_BATCH_ROWS = 1000
+#: at most this many raw records per analysis partition (and at least 2 partitions per
+#: core): what one task holds, persists and hands to the derived tables' shuffles is
+#: bounded whatever N (two per core gave 10,000 analysed articles a partition at N = 20,000
+#: on local[1], and the JVM ran out of its 1 GiB heap: docs/batch.md "Scaling, fifth pass")
+ROWS_PER_PARTITION = 2000
 #: the JVM of a local run (driver and executor in one): its JIT stops at C1. C2 compiled
 #: for about 30 of its 80 CPU seconds at N = 1,000, mostly Spark's planning and generated
 #: code run a few times each; with C1 only the JVM spent 48 CPU s instead of 81, its task
@@ -147,6 +155,12 @@ def read_raw_records(spark: Any, files: list[str]) -> Any:
     return sc.union(parts)
 
 
+def count_partitions(records: int, cores: int) -> int:
+    """Analysis partitions for `records` raw records on `cores` task slots: at least 2 per
+    core, at most `ROWS_PER_PARTITION` records each."""
+    return max(2 * cores, -(-records // ROWS_PER_PARTITION))
+
+
 def output_schema() -> Any:
     from pyspark.sql import types as T
 
@@ -206,23 +220,24 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
             raise BatchError(f"{output} exists; use --overwrite to replace it")
         files = list_input_files(spark, inputs)
         raw = read_raw_records(spark, files)
-        n = partitions or 2 * spark.sparkContext.defaultParallelism
-        # the derived tables' shuffles: as many partitions as the analysis (2 per core: a core
-        # that finishes its task early takes another), not Spark's 200 tasks of a few rows;
-        # adaptive execution still merges those under 1 MB (spark.sql.adaptive.*)
+        n = partitions or count_partitions(raw.count(), spark.sparkContext.defaultParallelism)
+        # the derived tables' shuffles: as many partitions as the analysis (bounded rows, at
+        # least 2 per core: a core that finishes its task early takes another), not Spark's
+        # 200 tasks of a few rows; adaptive execution still merges those under 1 MB
         spark.conf.set("spark.sql.shuffle.partitions", str(n))
         # the persisted rows are cached in column batches built in the heap: an analysed
         # article's row (text, every span) is tens of kB, so Spark's 10,000 rows a batch
-        # would be hundreds of MB at once in local mode's 1 GiB heap (a partition holds
-        # N / 2 articles on local[1])
+        # would be hundreds of MB at once in local mode's 1 GiB heap
         spark.conf.set("spark.sql.inMemoryColumnarStorage.batchSize", str(CACHE_BATCH_ROWS))
         stage_names = tuple(stages)
         built = spark.sparkContext.accumulator(frozenset(), UnionParam())
         rows = raw.repartition(n).mapPartitions(lambda part: analyse_partition(part, stage_names, built))
         # rows made by `analyse_partition` to this schema: not checked again, field by field,
         # in the Python workers (PySpark's verifySchema, about 5 % of their CPU)
+        # on disk only: the heap holds no analysed rows between the phases (the OS's page
+        # cache keeps the files warm where memory allows)
         frame = spark.createDataFrame(rows, output_schema(), verifySchema=False).persist(
-            StorageLevel.MEMORY_AND_DISK)
+            StorageLevel.DISK_ONLY)
         phases.lap("start", following="analyse")
         counts = write_tables(spark, frame, output, phases.lap)
         counts["phases"] = phases.seconds
