@@ -126,33 +126,41 @@ def display_name(uri: str) -> str:
     return uri[len("file:"):] if uri.startswith("file:") else uri
 
 
-def read_raw_records(spark: Any, files: list[str]) -> Any:
-    """An RDD of ``(file, line, kind, payload)``: a line of a plain JSON Lines file (its
-    bytes, decoded by rasid as `rasid ingest` decodes them; Spark splits a big file), or an item (a Document or a Rejection) that rasid's
-    readers made of a whole file of another kind (`rasid.batch.analyse.expand_file`:
-    gzipped JSON Lines, Parquet, WARC, HTML, ...), so that a corrupt file becomes
-    rejected rows and never stops the job."""
+def is_split_by_line(uri: str) -> bool:
+    """A plain (not gzipped) JSON Lines file: read by Spark's text source, split across tasks."""
+    from ..ingest.files import kind_of
+
+    return kind_of(PurePosixPath(uri)) == "json" and not uri.lower().endswith(".gz")
+
+
+def read_raw_records(spark: Any, files: list[str]) -> tuple[Any, int]:
+    """An RDD of ``(file, line, kind, payload)`` and how many there are: a line of a plain
+    JSON Lines file (its bytes, decoded by rasid as `rasid ingest` decodes them; Spark
+    splits a big file; counted by the JVM), or an item (a Document or a Rejection) that
+    rasid's readers made of a whole file of another kind (`rasid.batch.analyse.expand_file`:
+    gzipped JSON Lines, Parquet, WARC, HTML, ...; counted by reading them), so that a
+    corrupt file becomes rejected rows and never stops the job."""
     from pyspark.sql import functions as F
 
-    from ..ingest.files import kind_of
     from .analyse import expand_file
 
-    sc, parts, whole = spark.sparkContext, [], []
-    for uri in files:
-        name = display_name(uri)
-        if kind_of(PurePosixPath(uri)) == "json" and not uri.lower().endswith(".gz"):
-            # Spark's text source keeps each line's bytes as they are (no UTF-8 decoding,
-            # which would turn bytes of another encoding into U+FFFD): rasid decodes them
-            lines = spark.read.text(uri).select(F.col("value").cast("binary")).rdd.zipWithIndex()
-            parts.append(lines.map(lambda ri, n=name: (n, ri[1] + 1, "line", bytes(ri[0][0]))))
-        else:
-            whole.append(uri)
+    sc, parts, count = spark.sparkContext, [], 0
+    lines, whole = [u for u in files if is_split_by_line(u)], [u for u in files if not is_split_by_line(u)]
+    if lines:
+        count += spark.read.text(lines).count()  # one job for all the files
+    for uri in lines:
+        # Spark's text source keeps each line's bytes as they are (no UTF-8 decoding,
+        # which would turn bytes of another encoding into U+FFFD): rasid decodes them
+        text = spark.read.text(uri).select(F.col("value").cast("binary"))
+        parts.append(text.rdd.zipWithIndex().map(
+            lambda ri, n=display_name(uri): (n, ri[1] + 1, "line", bytes(ri[0][0]))))
     if whole:
-        parts.append(sc.binaryFiles(",".join(whole)).flatMap(
-            lambda fb: expand_file(display_name(fb[0]), fb[1])))
+        items = sc.binaryFiles(",".join(whole)).flatMap(lambda fb: expand_file(display_name(fb[0]), fb[1]))
+        count += items.count()
+        parts.append(items)
     if not parts:
         raise BatchError("no input files found", 3)
-    return sc.union(parts)
+    return sc.union(parts), count
 
 
 def count_partitions(records: int, cores: int) -> int:
@@ -219,8 +227,8 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
         if fs.exists(out) and not overwrite:
             raise BatchError(f"{output} exists; use --overwrite to replace it")
         files = list_input_files(spark, inputs)
-        raw = read_raw_records(spark, files)
-        n = partitions or count_partitions(raw.count(), spark.sparkContext.defaultParallelism)
+        raw, records = read_raw_records(spark, files)
+        n = partitions or count_partitions(records, spark.sparkContext.defaultParallelism)
         # the derived tables' shuffles: as many partitions as the analysis (bounded rows, at
         # least 2 per core: a core that finishes its task early takes another), not Spark's
         # 200 tasks of a few rows; adaptive execution still merges those under 1 MB
