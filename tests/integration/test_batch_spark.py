@@ -76,6 +76,26 @@ def test_minhash_of_the_workers_is_sparks(spark):
     assert compute_minhash(set(), 128) is None
 
 
+def test_components_by_spark_are_the_drivers(spark):
+    """Above `STORY_DRIVER_PAIRS` Spark joins the story pairs (`find_components`, large-star
+    and small-star rounds): the same stories as the driver's union-find, on a chain of 40
+    (diameter 39) given in random order and a random graph."""
+    import random
+
+    from rasid.batch.derive import find_components, label_components
+
+    rng = random.Random(5)
+    ids = [f"{rng.getrandbits(64):016x}" for _ in range(120)]
+    pairs = [tuple(sorted(p)) for p in zip(ids[:40], ids[1:40])]
+    pairs += [tuple(sorted(rng.sample(ids[40:], 2))) for _ in range(60)]
+    rng.shuffle(pairs)
+    found = find_components(spark.createDataFrame(pairs, "a string, b string")).collect()
+    # each story's smallest id is not listed: it is its own story
+    labels = {i: story for i, story in label_components(pairs).items() if i != story}
+    assert {r["id"]: r["story_id"] for r in found} == labels
+    assert len(set(labels.values())) > 2 and labels[max(ids[:40])] == min(ids[:40])
+
+
 @pytest.fixture(scope="module")
 def ingested(inputs, tmp_path_factory) -> str:
     db = str(tmp_path_factory.mktemp("batch-db") / "archive.db")

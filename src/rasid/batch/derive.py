@@ -4,11 +4,11 @@ entities by a group-by over the whole input, near-duplicates by banded MinHash L
 connected components of a similarity join. Schemas: docs/batch.md."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
-from .job import (NEAR_DUPLICATE, NEAR_DUPLICATE_BANDS, STORY_BANDS, STORY_DAYS, STORY_ROUNDS,
-                  STORY_SIMILARITY)
-from .offices import link_offices
+from .job import (NEAR_DUPLICATE, NEAR_DUPLICATE_BANDS, STORY_BANDS, STORY_DAYS,
+                  STORY_DRIVER_PAIRS, STORY_SIMILARITY)
+from .offices import find_office_links, link_offices
 
 PARTITION = "published_date"
 
@@ -20,12 +20,19 @@ def write(frame: Any, output: str, name: str, partitioned: bool = True) -> None:
     writer.parquet(f"{output.rstrip('/')}/{name}")
 
 
-def keep_first(frame: Any, key: str) -> Any:
-    """One row per `key`: the first read (file, line), as `rasid ingest` keeps the first."""
+def find_duplicates(read: Any) -> Any:
+    """``(id, file, line)`` of each analysed article that repeats an earlier one, as `rasid
+    ingest` drops them: the same id (canonical URL), then the same text (content hash),
+    the first read (file, line) kept. Only these narrow columns are shuffled."""
     from pyspark.sql import Window, functions as F
 
-    order = Window.partitionBy(key).orderBy(F.col("file"), F.col("line"), F.col("id"))
-    return frame.withColumn("_n", F.row_number().over(order)).filter("_n = 1").drop("_n")
+    def number(frame: Any, key: str) -> Any:
+        order = Window.partitionBy(key).orderBy(F.col("file"), F.col("line"), F.col("id"))
+        return frame.withColumn("_n", F.row_number().over(order))
+
+    by_id = number(read.select("id", "content_hash", "file", "line"), "id")
+    by_text = number(by_id.filter("_n = 1").drop("_n"), "content_hash")
+    return by_id.filter("_n > 1").union(by_text.filter("_n > 1")).select("id", "file", "line")
 
 
 def entity_id_of(label: Any, key: Any) -> Any:
@@ -36,7 +43,9 @@ def entity_id_of(label: Any, key: Any) -> Any:
 
 def write_tables(spark: Any, frame: Any, output: str, lap: Any) -> dict[str, Any]:
     """Write every table; counts. ``lap(phase, following)`` is called as each phase ends
-    (`rasid.batch.job.Phases`)."""
+    (`rasid.batch.job.Phases`). The large frames (the articles, the mention rows) are
+    persisted on disk only, as the analysed rows are: the heap holds none of them."""
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     # the analysis, once (the frame is persisted), and what it read and rejected
@@ -46,18 +55,23 @@ def write_tables(spark: Any, frame: Any, output: str, lap: Any) -> dict[str, Any
     rejected = frame.filter(F.col("reason").isNotNull()).select("file", "line", "reason")
     write(rejected.coalesce(1), output, "rejected", partitioned=False)
     read = frame.filter(F.col("reason").isNull())
-    # duplicates in the input, as rasid ingest finds them: same id (canonical URL), same text
-    articles = keep_first(keep_first(read, "id"), "content_hash")
-    articles = articles.persist()
-    n_articles = articles.count()
+    # persisted and counted, the repeats are a table of known size: Spark broadcasts it to
+    # drop them, when small, instead of shuffling the analysed rows
+    repeats = find_duplicates(read).persist()
+    n_duplicates = repeats.count()
+    dropped = repeats.select(*(F.col(c).alias(f"_{c}") for c in repeats.columns))
+    articles = read.join(dropped, (F.col("id") == F.col("_id")) & F.col("file").eqNullSafe(F.col("_file"))
+                         & F.col("line").eqNullSafe(F.col("_line")), "left_anti").persist(StorageLevel.DISK_ONLY)
     write(articles.select("id", "url", "title", "text", "source", "author", "published",
                           "summary", "origin", "images", "meta", "content_hash", PARTITION),
           output, "articles")
 
-    mentions = (link_offices(spark, articles, frame.schema["mentions"].dataType.elementType)
+    links = find_office_links(spark, articles).persist()
+    links.count()
+    mentions = (link_offices(spark, articles, links, frame.schema["mentions"].dataType.elementType)
                 .withColumn("entity_id", F.when(F.col("entity_key").isNotNull(),
                                                 entity_id_of(F.col("label"), F.col("entity_key")))))
-    mentions = mentions.persist()
+    mentions = mentions.persist(StorageLevel.DISK_ONLY)
     write(mentions, output, "mentions")
     write_span_views(mentions, output)
     lap("article_tables", following="entities")
@@ -67,46 +81,40 @@ def write_tables(spark: Any, frame: Any, output: str, lap: Any) -> dict[str, Any
     lap("near_duplicates", following="stories")
     write_stories(articles, output)
     lap("stories")
-    counts = {"articles": n_articles, "rejected": n_rejected,
-              "duplicates": n_rows - n_rejected - n_articles, "mentions": mentions.count()}
-    mentions.unpersist()
-    articles.unpersist()
+    counts = {"articles": n_rows - n_rejected - n_duplicates, "rejected": n_rejected,
+              "duplicates": n_duplicates, "mentions": mentions.count()}
+    for cached in (mentions, links, articles, repeats):
+        cached.unpersist()
     return counts
 
 
-def _attr(path: str, cast: str | None = None) -> Any:
-    from pyspark.sql import functions as F
-
-    col = F.get_json_object(F.col("attrs"), f"$.{path}")
-    return col.cast(cast) if cast else col
+#: the columns of the span views that come from the span's ``attrs`` (JSON), as the schema
+#: `from_json` parses them with: one parse per span, where one ``get_json_object`` per column
+#: parsed the JSON once per column
+VIEW_ATTRS = {
+    "places": "name string, name_en string, country string, lat double, lon double, feature string, "
+              "geonameid long, gazetteer_id string, relation string, confidence double",
+    "dates": "value string, granularity string, calendar string, resolved boolean, relative boolean",
+    "events": "mode string, trigger string, actor struct<text string>, recipient struct<text string>, "
+              "place struct<name string, country string, lat double, lon double>, date struct<text string>, "
+              "when string, negated boolean, hypothetical boolean, confidence double",
+}
 
 
 def write_span_views(mentions: Any, output: str) -> None:
     from pyspark.sql import functions as F
 
-    base = ("article_id", "span_id", "start", "end", "text")
-    places = mentions.filter(F.col("layer") == "places").select(
-        *base, _attr("name").alias("name"), _attr("name_en").alias("name_en"),
-        _attr("country").alias("country"), _attr("lat", "double").alias("lat"),
-        _attr("lon", "double").alias("lon"), _attr("feature").alias("feature"),
-        _attr("geonameid", "long").alias("geonameid"), _attr("gazetteer_id").alias("gazetteer_id"),
-        _attr("relation").alias("relation"), _attr("confidence", "double").alias("confidence"), PARTITION)
-    write(places, output, "places")
-    dates = mentions.filter(F.col("layer") == "dates").select(
-        *base, "label", _attr("value").alias("value"), _attr("granularity").alias("granularity"),
-        _attr("calendar").alias("calendar"), _attr("resolved", "boolean").alias("resolved"),
-        _attr("relative", "boolean").alias("relative"), PARTITION)
-    write(dates, output, "dates")
-    events = mentions.filter(F.col("layer") == "events").select(
-        *base, F.col("label").alias("type"), _attr("mode").alias("mode"),
-        _attr("trigger").alias("trigger"), _attr("actor.text").alias("actor"),
-        _attr("recipient.text").alias("recipient"), _attr("place.name").alias("place"),
-        _attr("place.country").alias("country"), _attr("place.lat", "double").alias("lat"),
-        _attr("place.lon", "double").alias("lon"), _attr("date.text").alias("date"),
-        _attr("when").alias("when"), _attr("negated", "boolean").alias("negated"),
-        _attr("hypothetical", "boolean").alias("hypothetical"),
-        _attr("confidence", "double").alias("confidence"), PARTITION)
-    write(events, output, "events")
+    def view(layer: str, *columns: Any) -> Any:
+        spans = mentions.filter(F.col("layer") == layer).withColumn("a", F.from_json("attrs", VIEW_ATTRS[layer]))
+        return spans.select("article_id", "span_id", "start", "end", "text", *columns, PARTITION)
+
+    write(view("places", "a.*"), output, "places")
+    write(view("dates", "label", "a.*"), output, "dates")
+    nested = {"actor": "actor.text", "recipient": "recipient.text", "place": "place.name",
+              "country": "place.country", "lat": "place.lat", "lon": "place.lon", "date": "date.text"}
+    write(view("events", F.col("label").alias("type"), "a.mode", "a.trigger",
+               *(F.col(f"a.{path}").alias(name) for name, path in nested.items()),
+               "a.when", "a.negated", "a.hypothetical", "a.confidence"), output, "events")
 
 
 def write_entities(spark: Any, mentions: Any, output: str) -> None:
@@ -118,7 +126,7 @@ def write_entities(spark: Any, mentions: Any, output: str) -> None:
     from ..entities.translit import compute_latin_name
 
     spans = mentions.filter(F.col("entity_id").isNotNull()).withColumn(
-        "canonical", F.coalesce(_attr("canonical"), F.col("text")))
+        "canonical", F.coalesce(F.get_json_object("attrs", "$.canonical"), F.col("text")))
     names = spans.groupBy("entity_id", "canonical").count()
     best = Window.partitionBy("entity_id").orderBy(F.desc("count"), F.col("canonical"))
     canonical = names.withColumn("_n", F.row_number().over(best)).filter("_n = 1").select(
@@ -198,33 +206,74 @@ def write_near_duplicates(articles: Any, output: str) -> None:
 def write_stories(articles: Any, output: str) -> None:
     """Stories: connected components of the graph linking articles whose content words are
     `STORY_SIMILARITY` alike and whose publication days are at most `STORY_DAYS` apart;
-    the component's smallest article id is the story id (min-label propagation)."""
-    from pyspark.sql import functions as F
+    the component's smallest article id is the story id. The pairs are collected to the
+    driver and joined there (`label_components`) when there are at most
+    `STORY_DRIVER_PAIRS`; above, Spark joins them (`find_components`)."""
+    from pyspark.sql import Window, functions as F
 
     near = (F.col("a_day").isNull() | F.col("b_day").isNull()
             | (F.abs(F.datediff(F.to_date("a_day"), F.to_date("b_day"))) <= STORY_DAYS))
-    pairs = similar_pairs(articles, "word_minhash", STORY_SIMILARITY, *STORY_BANDS, keep=near)
-    edges = pairs.select(F.col("a").alias("src"), F.col("b").alias("dst")).union(
-        pairs.select(F.col("b").alias("src"), F.col("a").alias("dst"))).persist()
-    labels = articles.select("id", F.col("id").alias("story_id")).localCheckpoint()
-    for _ in range(STORY_ROUNDS):
-        offered = edges.join(labels, edges.src == labels.id).groupBy("dst").agg(
-            F.min("story_id").alias("offer"))
-        updated = labels.join(offered, labels.id == offered.dst, "left").select(
-            "id", F.least("story_id", F.coalesce("offer", "story_id")).alias("story_id"),
-            (F.col("offer") < F.col("story_id")).alias("changed")).localCheckpoint()
-        changed = updated.filter("changed").count()
-        labels = updated.select("id", "story_id")
-        if not changed:
-            break
-    edges.unpersist()
-    members = articles.select("id", "title", "published", PARTITION).join(labels, "id")
-    stories = members.groupBy("story_id").agg(
-        F.count(F.lit(1)).alias("article_count"), F.min("published").alias("first_published"),
-        F.max("published").alias("last_published"),
-        F.min(F.struct(F.coalesce("published", F.lit("")), "id", "title")).alias("_first"))
-    table = members.join(stories, "story_id").select(
+    pairs = similar_pairs(articles, "word_minhash", STORY_SIMILARITY, *STORY_BANDS, keep=near).select(
+        "a", "b").persist()
+    if pairs.count() <= STORY_DRIVER_PAIRS:
+        found = label_components((r["a"], r["b"]) for r in pairs.toLocalIterator())
+        labels = articles.sparkSession.createDataFrame(list(found.items()), "id string, story_id string")
+    else:
+        labels = find_components(pairs)
+    members = articles.select("id", "title", "published", PARTITION).join(labels, "id", "left").withColumn(
+        "story_id", F.coalesce("story_id", "id"))
+    story = Window.partitionBy("story_id")
+    table = members.select(
         "story_id", F.col("id").alias("article_id"), "published",
-        F.col("_first.title").alias("story_title"), "article_count", "first_published",
-        "last_published")
+        F.min(F.struct(F.coalesce("published", F.lit("")), "id", "title")).over(story)["title"].alias(
+            "story_title"),
+        F.count(F.lit(1)).over(story).alias("article_count"),
+        F.min("published").over(story).alias("first_published"),
+        F.max("published").over(story).alias("last_published"))
     write(table.coalesce(2), output, "stories", partitioned=False)
+    pairs.unpersist()
+
+
+def label_components(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{id: smallest id of its component}`` for every id in `pairs` (union-find: each
+    set's root is its smallest id; paths halved as they are walked)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(parent.setdefault(a, a)), find(parent.setdefault(b, b))
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    for x in parent:
+        parent[x] = find(x)
+    return parent
+
+
+def find_components(pairs: Any) -> Any:
+    """``(id, story_id)``: the smallest id of each id's component in the graph of `pairs`
+    (``a``, ``b``; a < b), by alternating large-star and small-star rounds (Kiveris et
+    al., "Connected Components in MapReduce and Beyond", 2014): O(log n) rounds of two
+    shuffles, whatever the components' diameter. Each round keeps the components and ends
+    with an edge set ``(u, v)``, u < v; once no id is both a ``u`` and a ``v`` every
+    component is a star whose centre ``u`` is its smallest id."""
+    from pyspark.sql import functions as F
+
+    edges = pairs.select(F.col("a").alias("u"), F.col("b").alias("v")).distinct().localCheckpoint()
+    while True:
+        # large-star: each id's larger neighbours are linked to the least of its neighbourhood
+        both = edges.union(edges.select(F.col("v").alias("u"), F.col("u").alias("v")))
+        least = both.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
+        edges = both.filter(F.col("v") > F.col("u")).join(least, "u").select(
+            F.col("m").alias("u"), "v").distinct()
+        # small-star: each id and its smaller neighbours are linked to the least of them
+        least = edges.groupBy("v").agg(F.min("u").alias("m"))
+        edges = edges.join(least, "v").select(
+            "m", F.explode(F.array("u", "v")).alias("x")).filter(F.col("x") != F.col("m")).select(
+            F.col("m").alias("u"), F.col("x").alias("v")).distinct().localCheckpoint()
+        if not edges.join(edges.select(F.col("v").alias("u")), "u", "left_semi").limit(1).count():
+            return edges.select(F.col("v").alias("id"), F.col("u").alias("story_id"))

@@ -23,7 +23,10 @@ from ..stages import DEFAULT_STAGES
 NEAR_DUPLICATE = 0.75  # Jaccard of 5-character shingles (as `rasid.stories.neardup`)
 STORY_SIMILARITY = 0.25  # Jaccard of content words, published within STORY_DAYS
 STORY_DAYS = 3
-STORY_ROUNDS = 30
+#: the story graph's similar pairs are joined into stories on the driver up to this many
+#: (a dict of at most twice as many ids: at most about 200 MiB of the driver's Python);
+#: above, by Spark (`rasid.batch.derive.find_components`)
+STORY_DRIVER_PAIRS = 500_000
 # MinHash LSH banding, rows x bands: a candidate pair agrees on all rows of one band
 NEAR_DUPLICATE_BANDS = (4, 32)
 STORY_BANDS = (3, 200)
@@ -35,6 +38,11 @@ TABLES = ("articles", "mentions", "entities", "places", "dates", "events", "near
 
 #: rows per column batch of the persisted analysed rows (Spark's default: 10,000)
 CACHE_BATCH_ROWS = 1000
+#: at most this many raw records per analysis partition (and at least 2 partitions per
+#: core): what one task holds, persists and hands to the derived tables' shuffles is
+#: bounded whatever N (two per core gave 10,000 analysed articles a partition at N = 20,000
+#: on local[1], and the JVM ran out of its 1 GiB heap: docs/batch.md "Scaling, fifth pass")
+ROWS_PER_PARTITION = 2000
 #: the JVM of a local run (driver and executor in one): its JIT stops at C1. C2 compiled
 #: for about 30 of its 80 CPU seconds at N = 1,000, mostly Spark's planning and generated
 #: code run a few times each; with C1 only the JVM spent 48 CPU s instead of 81, its task
@@ -118,33 +126,47 @@ def display_name(uri: str) -> str:
     return uri[len("file:"):] if uri.startswith("file:") else uri
 
 
-def read_raw_records(spark: Any, files: list[str]) -> Any:
-    """An RDD of ``(file, line, kind, payload)``: a line of a plain JSON Lines file (its
-    bytes, decoded by rasid as `rasid ingest` decodes them; Spark splits a big file), or an item (a Document or a Rejection) that rasid's
-    readers made of a whole file of another kind (`rasid.batch.analyse.expand_file`:
-    gzipped JSON Lines, Parquet, WARC, HTML, ...), so that a corrupt file becomes
-    rejected rows and never stops the job."""
+def is_split_by_line(uri: str) -> bool:
+    """A plain (not gzipped) JSON Lines file: read by Spark's text source, split across tasks."""
+    from ..ingest.files import kind_of
+
+    return kind_of(PurePosixPath(uri)) == "json" and not uri.lower().endswith(".gz")
+
+
+def read_raw_records(spark: Any, files: list[str]) -> tuple[Any, int]:
+    """An RDD of ``(file, line, kind, payload)`` and how many there are: a line of a plain
+    JSON Lines file (its bytes, decoded by rasid as `rasid ingest` decodes them; Spark
+    splits a big file; counted by the JVM), or an item (a Document or a Rejection) that
+    rasid's readers made of a whole file of another kind (`rasid.batch.analyse.expand_file`:
+    gzipped JSON Lines, Parquet, WARC, HTML, ...; counted by reading them), so that a
+    corrupt file becomes rejected rows and never stops the job."""
     from pyspark.sql import functions as F
 
-    from ..ingest.files import kind_of
     from .analyse import expand_file
 
-    sc, parts, whole = spark.sparkContext, [], []
-    for uri in files:
-        name = display_name(uri)
-        if kind_of(PurePosixPath(uri)) == "json" and not uri.lower().endswith(".gz"):
-            # Spark's text source keeps each line's bytes as they are (no UTF-8 decoding,
-            # which would turn bytes of another encoding into U+FFFD): rasid decodes them
-            lines = spark.read.text(uri).select(F.col("value").cast("binary")).rdd.zipWithIndex()
-            parts.append(lines.map(lambda ri, n=name: (n, ri[1] + 1, "line", bytes(ri[0][0]))))
-        else:
-            whole.append(uri)
+    sc, parts, count = spark.sparkContext, [], 0
+    lines, whole = [u for u in files if is_split_by_line(u)], [u for u in files if not is_split_by_line(u)]
+    if lines:
+        count += spark.read.text(lines).count()  # one job for all the files
+    for uri in lines:
+        # Spark's text source keeps each line's bytes as they are (no UTF-8 decoding,
+        # which would turn bytes of another encoding into U+FFFD): rasid decodes them
+        text = spark.read.text(uri).select(F.col("value").cast("binary"))
+        parts.append(text.rdd.zipWithIndex().map(
+            lambda ri, n=display_name(uri): (n, ri[1] + 1, "line", bytes(ri[0][0]))))
     if whole:
-        parts.append(sc.binaryFiles(",".join(whole)).flatMap(
-            lambda fb: expand_file(display_name(fb[0]), fb[1])))
+        items = sc.binaryFiles(",".join(whole)).flatMap(lambda fb: expand_file(display_name(fb[0]), fb[1]))
+        count += items.count()
+        parts.append(items)
     if not parts:
         raise BatchError("no input files found", 3)
-    return sc.union(parts)
+    return sc.union(parts), count
+
+
+def count_partitions(records: int, cores: int) -> int:
+    """Analysis partitions for `records` raw records on `cores` task slots: at least 2 per
+    core, at most `ROWS_PER_PARTITION` records each."""
+    return max(2 * cores, -(-records // ROWS_PER_PARTITION))
 
 
 def output_schema() -> Any:
@@ -205,24 +227,25 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
         if fs.exists(out) and not overwrite:
             raise BatchError(f"{output} exists; use --overwrite to replace it")
         files = list_input_files(spark, inputs)
-        raw = read_raw_records(spark, files)
-        n = partitions or 2 * spark.sparkContext.defaultParallelism
-        # the derived tables' shuffles: as many partitions as the analysis (2 per core: a core
-        # that finishes its task early takes another), not Spark's 200 tasks of a few rows;
-        # adaptive execution still merges those under 1 MB (spark.sql.adaptive.*)
+        raw, records = read_raw_records(spark, files)
+        n = partitions or count_partitions(records, spark.sparkContext.defaultParallelism)
+        # the derived tables' shuffles: as many partitions as the analysis (bounded rows, at
+        # least 2 per core: a core that finishes its task early takes another), not Spark's
+        # 200 tasks of a few rows; adaptive execution still merges those under 1 MB
         spark.conf.set("spark.sql.shuffle.partitions", str(n))
         # the persisted rows are cached in column batches built in the heap: an analysed
         # article's row (text, every span) is tens of kB, so Spark's 10,000 rows a batch
-        # would be hundreds of MB at once in local mode's 1 GiB heap (a partition holds
-        # N / 2 articles on local[1])
+        # would be hundreds of MB at once in local mode's 1 GiB heap
         spark.conf.set("spark.sql.inMemoryColumnarStorage.batchSize", str(CACHE_BATCH_ROWS))
         stage_names = tuple(stages)
         built = spark.sparkContext.accumulator(frozenset(), UnionParam())
         rows = raw.repartition(n).mapPartitions(lambda part: analyse_partition(part, stage_names, built))
         # rows made by `analyse_partition` to this schema: not checked again, field by field,
         # in the Python workers (PySpark's verifySchema, about 5 % of their CPU)
+        # on disk only: the heap holds no analysed rows between the phases (the OS's page
+        # cache keeps the files warm where memory allows)
         frame = spark.createDataFrame(rows, output_schema(), verifySchema=False).persist(
-            StorageLevel.MEMORY_AND_DISK)
+            StorageLevel.DISK_ONLY)
         phases.lap("start", following="analyse")
         counts = write_tables(spark, frame, output, phases.lap)
         counts["phases"] = phases.seconds

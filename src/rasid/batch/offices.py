@@ -143,9 +143,9 @@ def link_article(article: dict[str, Any], links: list[dict[str, Any]]) -> list[d
     return convert_document_to_rows(doc)[1]
 
 
-def link_offices(spark: Any, articles: Any, mention_schema: Any) -> Any:
-    """The ``mentions`` rows of `articles` (exploded), with the office mentions learnt
-    from the whole input linked to their holders (module doc); Spark does the ordering."""
+def find_office_links(spark: Any, articles: Any) -> Any:
+    """``(article_id, links)``: the office mentions of `articles` one holder stands out for
+    (module doc, steps 1 and 2), a row per article that has any; Spark does the ordering."""
     from pyspark.sql import functions as F
 
     events = articles.select(F.col("id").alias("article_id"), "file", "line",
@@ -155,12 +155,19 @@ def link_offices(spark: Any, articles: Any, mention_schema: Any) -> Any:
     found = ordered.rdd.map(lambda r: r.asDict()).mapPartitions(resolve_in_order)
     links = spark.createDataFrame(found, "article_id string, position int, text string, "
                                          "first_seen string, last_seen string, canonical string")
-    by_article = links.groupBy("article_id").agg(
+    return links.groupBy("article_id").agg(
         F.collect_list(F.struct("position", "text", "first_seen", "last_seen", "canonical")).alias("links"))
-    linked = (articles.select("id", "text", "published", "mentions")
-              .join(by_article, articles.id == by_article.article_id)
-              .rdd.flatMap(lambda r: link_article(r.asDict(recursive=True),
-                                                  [x.asDict() for x in r["links"]])))
-    rest = articles.join(by_article, articles.id == by_article.article_id, "left_anti")
+
+
+def link_offices(spark: Any, articles: Any, links: Any, mention_schema: Any) -> Any:
+    """The ``mentions`` rows of `articles` (exploded), those of the articles in `links`
+    (`find_office_links`) rebuilt with their office mentions linked to the holders (step
+    3). `links` persisted and counted is a table of known size, which Spark broadcasts to
+    the articles when small instead of shuffling them."""
+    from pyspark.sql import functions as F
+
+    to_link = articles.select("id", "text", "published", "mentions").join(links, F.col("id") == F.col("article_id"))
+    linked = to_link.rdd.flatMap(lambda r: link_article(r.asDict(recursive=True), [x.asDict() for x in r["links"]]))
+    rest = articles.join(links, F.col("id") == F.col("article_id"), "left_anti")
     return rest.select(F.explode("mentions").alias("m")).select("m.*").unionByName(
         spark.createDataFrame(linked, mention_schema))
