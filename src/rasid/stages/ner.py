@@ -200,11 +200,11 @@ class NERTagger:
         "Combining the models"). A CRF trained with document-level features also reads what
         the other mentions of a word within `doc_window` sentences show (default: the window
         it was trained with; 0: none, each sentence alone)."""
-        scores = self.crf.batch_scores(batch)
+        crf = self.crf.batch_scores(batch)
         window = self.doc_window if doc_window is None else doc_window
         if window:
-            scores += self.crf.scores(document_features(batch, window))
-        scores *= self.crf_weight
+            crf = crf + self.crf.scores(document_features(batch, window))
+        scores = self.crf_weight * crf
         for w, net in zip(self.weights[1:], self.nets):
             scores += w * net.batch_emissions(batch)
         return flat_marginals(scores, batch.lengths, self.trans, self.start, self.end)
