@@ -476,18 +476,19 @@ DOC_MAX_FREQ = 3000
 def document_features(batch: TokenBatch, window: int) -> list:
     """Per token of `batch`, its sentences read as running text: what the other mentions of
     the same word (its base, clitics stripped) within `window` sentences either side show,
-    as features of this one (docs/ner.md, "Document-level features"): ``D:trig=TYPE``, a
+    as features of this one (docs/ner.md, "Document-level features in the CRF"): ``D:trig=TYPE``, a
     trigger right before another mention (الرئيس هولاند there, هولاند alone here);
     ``D:ptrig=TYPE``, one seen through punctuation and nisba adjectives; ``D:g:TYPE``,
     another mention inside a gazetteer phrase of that type; ``D:-1b=W`` / ``D:+1b=W``, the
     word before / after another mention (قال هولاند there); ``D:rep``, the word recurs.
     ``()`` for a token with none. Only words below ``DOC_MAX_FREQ`` that are not triggers
     are looked at; nothing depends on the tags, so training and tagging compute the same."""
-    infos, ends, gaz, ptr = batch.infos, batch.ends, batch.gaz, batch.ptrig
+    infos, gaz, ptr = batch.infos, batch.gaz, batch.ptrig
     freq = load_wordfreq()
     sent_of = [s for s, n in enumerate(batch.lengths) for _ in range(n)]
     mentions: dict[str, list[int]] = {}
     for k, x in enumerate(infos):
+        # own[3] is the token's kind ("k=word": a word, not a number, punctuation or a mixed token)
         if not x.trig and not x.skip and x.base and freq.get(x.base, 0) < DOC_MAX_FREQ and x.own[3] == "k=word":
             mentions.setdefault(x.base, []).append(k)
     out: list = [()] * len(infos)
