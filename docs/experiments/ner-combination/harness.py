@@ -1,10 +1,11 @@
-import pickle, time, functools, itertools, json
+import os, pickle, time, functools, itertools, json
 from pathlib import Path
 import numpy as np
 import rasid.stages.ner as nermod
 from rasid.eval.ner import read_conll, score_entities
 from rasid.train.ner_cv import fold_blocks
 from rasid.stages.ner import NERTagger
+from rasid.stages.ner_features import document_features
 from rasid.stages.ner_nn import TAGS, flat_marginals, flat_viterbi
 
 data = Path('/work/shared/data')
@@ -12,18 +13,40 @@ sents = read_conll(data / 'ner/anercorp/train.txt')
 blocks = fold_blocks(sents, 5)
 ORIG_PROP = nermod.propagate_entities
 ORIG_BEST = nermod.best_bio_paths
+MARG = Path(os.environ.get('NER_MARG', '/tmp/ner7/marg'))  # the dumped scores (dump.py)
 TYPE_OF = np.array([t[2:] if t != 'O' else 'O' for t in TAGS])
+
+def model_scores(model_dir, tokens, window=None):
+    """each model's emissions, transitions and own marginals (CRF first, then the networks) on `tokens`,
+    every model reading the features of its own directory's gazetteer and clusters (`window`: the
+    document-level features' window of a CRF trained with them, default its own; 0: none)"""
+    tg = NERTagger(Path(model_dir))
+    batch = tg.batch(tokens)
+    models = [tg.crf, *tg.nets]
+    crf = tg.crf.batch_scores(batch)
+    window = tg.manifest['settings'].get('doc_features', 0) if window is None else window
+    if window:  # a CRF trained with --doc-features W: what the other mentions show, added by attribute
+        crf = crf + tg.crf.scores([list(d) for d in document_features(batch, window)])
+    em = np.stack([crf] + [n.batch_emissions(batch) for n in tg.nets])
+    tr = [np.stack([getattr(m, k) for m in models]) for k in ('trans', 'start', 'end')]
+    marg = np.stack([flat_marginals(em[i], batch.lengths, *(t[i] for t in tr)) for i in range(len(em))])
+    return {'em': em, 'trans': tr, 'marg': marg, 'lengths': batch.lengths}
+
 
 class Fold:
     def __init__(self, f, names=('base', 'lm')):
         self.f = f
         self.tokens = [t for t, _ in blocks[f]]
         self.gold = [y for _, y in blocks[f]]
-        self.tg = NERTagger(Path('/tmp/rasid-ner-aqmar/cv') / f'fold-{f}', networks=0)
+        self.setup()
+        self.d = {n: pickle.load(open(MARG / f'fold-{f}-{n}.pkl', 'rb')) for n in names}
+
+    def setup(self):
+        """fold f's shipped-recipe tagger (decoding, overrides, the document-level pass) over these tokens"""
+        self.tg = NERTagger(Path('/tmp/rasid-ner-aqmar/cv') / f'fold-{self.f}', networks=0)
         self.batch = self.tg.batch(self.tokens)
         self.tg.batch = lambda s: self.batch
         self.overrides = self.tg.overrides
-        self.d = {n: pickle.load(open(f'/tmp/ner7/marg/fold-{f}-{n}.pkl', 'rb')) for n in names}
 
     def members(self, which):
         """list of (marg, em, trans, start, end) for members like ('base',0) ('base',1) ('lm',1)"""
@@ -33,14 +56,37 @@ class Fold:
             out.append((d['marg'][i], d['em'][i], d['trans'][0][i], d['trans'][1][i], d['trans'][2][i]))
         return out
 
+
+class AqmarFold(Fold):
+    """AQMAR dev (out of domain) tagged by fold f's models; `dirs` name -> CV folder, each
+    model's scores computed once (its own gazetteer) and kept in MARG/aqmar-fold-F-NAME.pkl"""
+    sents = None
+
+    def __init__(self, f, dirs):
+        AqmarFold.sents = AqmarFold.sents or read_conll(data / 'ner/aqmar/dev.txt')
+        self.f = f
+        self.tokens = [t for t, _ in self.sents]
+        self.gold = [y for _, y in self.sents]
+        self.setup()
+        self.d = {}
+        for n, d in dirs.items():
+            p = MARG / f'aqmar-fold-{f}-{n}.pkl'
+            if not p.exists():  # d: CVDIR, or CVDIR:0 for its CRF's document-level features off
+                d, _, w = d.partition(':')
+                pickle.dump(model_scores(Path(d) / f'fold-{f}', self.tokens, int(w) if w else None), open(p, 'wb'))
+            self.d[n] = pickle.load(open(p, 'rb'))
+
+
 def combine(fold, cfg):
     """-> posterior (N,9) and log-score for decoding"""
     mem = fold.members(cfg.get('members', [('base', 0), ('base', 1)]))
     w = cfg.get('w', 0.5)
     k = len(mem) - 1
-    ws = [w] + [(1 - w) / k] * k
+    ws = [w] + [(1 - w) / max(k, 1)] * k
     mode = cfg.get('mix', 'lin')
-    if mode == 'lin':
+    if k == 0:  # one model alone: its own marginals
+        post = mem[0][0]
+    elif mode == 'lin':
         post = sum(wi * m[0] for wi, m in zip(ws, mem))
     elif mode == 'poe':
         lg = sum(wi * np.log(m[0] + 1e-12) for wi, m in zip(ws, mem))
@@ -65,7 +111,7 @@ def run(fold, cfg, post=None):
     if post is None:
         post = combine(fold, cfg)
     tg = fold.tg
-    tg.batch_posteriors = lambda b: post
+    tg.batch_posteriors = lambda b, window=None: post
     nermod.best_bio_paths = argmax_paths if cfg.get('decode') == 'argmax' else ORIG_BEST
     nermod.propagate_entities = functools.partial(ORIG_PROP, min_conf=cfg.get('min_conf', 0.6), max_freq=cfg.get('max_freq', 3000))
     tg.overrides = fold.overrides if cfg.get('overrides', True) else {}

@@ -37,7 +37,8 @@ from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
 from ..packed import load_packed
 from ..pipeline import Stage
-from .ner_features import (Resources, TokenBatch, TokenInfo, build_resources, extract_entities, extract_features,
+from .ner_features import (Resources, TokenBatch, TokenInfo, build_resources, document_features, extract_entities,
+                           extract_features,
                            load_clusters, load_gazetteer, make_describer)
 from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, flat_marginals, flat_viterbi, read_word_index
 
@@ -166,6 +167,8 @@ class NERTagger:
             names = ens["networks"] if networks is None else ens["networks"][:max(networks, 0)]
             self.nets = [BiLSTMCRF(blobs[name], vectors) for name in names]
         self.crf_weight = float(ens.get("crf_weight", 1.0)) if self.nets else 1.0
+        # a CRF trained with document-level features reads them over this many sentences either side
+        self.doc_window = int(self.manifest.get("settings", {}).get("doc_features", 0))
         models = [self.crf, *self.nets]
         self.weights = np.array([self.crf_weight] + [(1.0 - self.crf_weight) / max(len(self.nets), 1)] * len(self.nets))
         # the product of the models' sequence distributions: transition, start and end scores mixed once
@@ -189,13 +192,19 @@ class NERTagger:
         batch = self.batch(sentences)
         return batch.sentences(self.batch_posteriors(batch))
 
-    def batch_posteriors(self, batch: TokenBatch) -> np.ndarray:
+    def batch_posteriors(self, batch: TokenBatch, doc_window: int | None = None) -> np.ndarray:
         """The ensemble's posteriors (N, 9) of every token of `batch`: the marginals of the
         weighted product of the models' linear-chain distributions (a log-linear pool: the
         CRF's and the networks' emission and transition scores summed with ``weights``), so
         the models are combined over whole tag sequences, not token by token (docs/ner.md,
-        "Combining the models")."""
-        scores = self.crf_weight * self.crf.batch_scores(batch)
+        "Combining the models"). A CRF trained with document-level features also reads what
+        the other mentions of a word within `doc_window` sentences show (default: the window
+        it was trained with; 0: none, each sentence alone)."""
+        crf = self.crf.batch_scores(batch)
+        window = self.doc_window if doc_window is None else doc_window
+        if window:
+            crf = crf + self.crf.scores(document_features(batch, window))
+        scores = self.crf_weight * crf
         for w, net in zip(self.weights[1:], self.nets):
             scores += w * net.batch_emissions(batch)
         return flat_marginals(scores, batch.lengths, self.trans, self.start, self.end)
@@ -204,9 +213,9 @@ class NERTagger:
         """``(BIO tags, confidence per token)`` for each sentence given as token strings."""
         return self.tag_tokens(self.batch(sentences))
 
-    def tag_tokens(self, batch: TokenBatch) -> list[tuple[list[str], list[float]]]:
-        """``tag_batch`` of the sentences of `batch`."""
-        post = self.batch_posteriors(batch)
+    def tag_tokens(self, batch: TokenBatch, doc_window: int | None = None) -> list[tuple[list[str], list[float]]]:
+        """``tag_batch`` of the sentences of `batch` (`doc_window`: see ``batch_posteriors``)."""
+        post = self.batch_posteriors(batch, doc_window)
         path = best_bio_paths(np.log(post + 1e-12), batch.lengths)
         probs = post[np.arange(len(path)), path].tolist()
         tags = [TAGS[i] for i in path.tolist()]
@@ -231,7 +240,7 @@ class NERTagger:
         recurs untagged (the document-level pass of the stage, for text with no
         document boundaries)."""
         batch = self.batch(sentences)
-        tagged = self.tag_tokens(batch)
+        tagged = self.tag_tokens(batch, None if context > 0 else 0)
         tags = [t for t, _ in tagged]
         if context > 0:
             infos = batch.sentences(batch.infos)

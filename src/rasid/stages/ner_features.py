@@ -466,3 +466,51 @@ def extract_entities(tags: Sequence[str]) -> list[tuple[int, int, str]]:
         if begins:
             start, typ = i, t
     return chunks
+
+
+#: ``document_features``: words at least this frequent in the tokenizer's corpus are not
+#: looked at (the cut-off of the document-level pass, ``propagate_entities``).
+DOC_MAX_FREQ = 3000
+
+
+def document_features(batch: TokenBatch, window: int) -> list:
+    """Per token of `batch`, its sentences read as running text: what the other mentions of
+    the same word (its base, clitics stripped) within `window` sentences either side show,
+    as features of this one (docs/ner.md, "Document-level features in the CRF"): ``D:trig=TYPE``, a
+    trigger right before another mention (الرئيس هولاند there, هولاند alone here);
+    ``D:ptrig=TYPE``, one seen through punctuation and nisba adjectives; ``D:g:TYPE``,
+    another mention inside a gazetteer phrase of that type; ``D:-1b=W`` / ``D:+1b=W``, the
+    word before / after another mention (قال هولاند there); ``D:rep``, the word recurs.
+    ``()`` for a token with none. Only words below ``DOC_MAX_FREQ`` that are not triggers
+    are looked at; nothing depends on the tags, so training and tagging compute the same."""
+    infos, gaz, ptr = batch.infos, batch.gaz, batch.ptrig
+    freq = load_wordfreq()
+    sent_of = [s for s, n in enumerate(batch.lengths) for _ in range(n)]
+    mentions: dict[str, list[int]] = {}
+    for k, x in enumerate(infos):
+        # own[3] is the token's kind ("k=word": a word, not a number, punctuation or a mixed token)
+        if not x.trig and not x.skip and x.base and freq.get(x.base, 0) < DOC_MAX_FREQ and x.own[3] == "k=word":
+            mentions.setdefault(x.base, []).append(k)
+    out: list = [()] * len(infos)
+    for ks in mentions.values():
+        if len(ks) < 2:
+            continue
+        shows = []
+        for k in ks:
+            f = set(ptr[k])
+            if k and sent_of[k - 1] == sent_of[k]:
+                f.add("-1b=" + infos[k - 1].base)
+                if infos[k - 1].trig:
+                    f.add("trig=" + infos[k - 1].trig)
+            if k + 1 < len(infos) and sent_of[k + 1] == sent_of[k]:
+                f.add("+1b=" + infos[k + 1].base)
+            f.update(g.rsplit(":", 1)[0] for g in gaz[k] if g[-1] in "BI")
+            shows.append(f)
+        starts = [sent_of[k] for k in ks]
+        for a, k in enumerate(ks):
+            lo, hi = bisect_right(starts, sent_of[k] - window - 1), bisect_right(starts, sent_of[k] + window)
+            if hi - lo < 2:
+                continue
+            seen = set().union(*(shows[b] for b in range(lo, hi) if b != a))
+            out[k] = ("D:rep", *sorted("D:" + f for f in seen))
+    return out

@@ -29,6 +29,7 @@ import random
 import sys
 import time
 import zlib
+from itertools import chain
 from pathlib import Path
 
 from ..arabic.tokenize import TOKEN_RE
@@ -245,6 +246,20 @@ def read_extra(data: Path, name: str) -> list[tuple[list[str], list[str]]]:
 
 
 # --------------------------------------------------------------------------- CRF
+def featurize(sents, describe, res, doc_window: int = 0) -> list[list[list[str]]]:
+    """The CRF's feature lists of (tokens, tags) sentences. With `doc_window` the sentences
+    are read as running text (as a fold's blocks and the dev split's runs are) and every
+    token also gets what the other mentions of its word show (``document_features``)."""
+    from ..stages.ner_features import TokenBatch, document_features, extract_features
+
+    feats = [extract_features(t, describe, res) for t, _ in sents]
+    if doc_window:
+        doc = document_features(TokenBatch([t for t, _ in sents], describe, res), doc_window)
+        for f, d in zip(chain.from_iterable(feats), doc):
+            f.extend(d)
+    return feats
+
+
 def train_crf(xs, ys, path: Path, c1: float, c2: float, iters: int) -> None:
     import pycrfsuite
 
@@ -417,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
                          "unlabelled SaudiNewsNet sentences (rasid.train.ner_lm; cached in --work)")
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
+    ap.add_argument("--doc-features", type=int, default=0, metavar="W",
+                    help="experiment: the CRF also reads what the other mentions of a word within W sentences "
+                         "either side show (rasid.stages.ner_features.document_features; 0: off)")
     ap.add_argument("--gazetteer-groups", default=",".join(DEFAULT_GROUPS), metavar="G,G",
                     help="the gazetteer's sources (rasid.train.ner_gazetteer.GROUPS; default: %(default)s)")
     ap.add_argument("--vectors", type=Path, default=None, metavar="NPZ",
@@ -449,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--cv-folds and --curve go with --cv K")
     if args.cv and (args.cv < 2 or any(not 0 <= f < args.cv for f in folds or ())):
         ap.error(f"--cv needs K >= 2 and --cv-folds between 0 and K-1 (got --cv {args.cv} --cv-folds {args.cv_folds})")
+    if args.doc_features < 0:
+        ap.error(f"--doc-features: a window of 0 or more sentences (got {args.doc_features})")
     if any(not 0 < p <= 100 for p in curve):
         ap.error(f"--curve: percentages between 1 and 100 (got {args.curve})")
     # pretraining is for the networks: none with --networks 0
@@ -462,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     crf_weight = args.crf_weight
 
     from ..eval.ner import format_scores, read_conll
-    from ..stages.ner_features import build_resources, extract_features, load_clusters, load_gazetteer, make_describer
+    from ..stages.ner_features import build_resources, load_clusters, load_gazetteer, make_describer
 
     args.work.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
@@ -490,10 +510,9 @@ def main(argv: list[str] | None = None) -> int:
     if pretrain:
         log(f"{len(pretrain)} pretraining sentences ({', '.join(args.pretrain)})")
     log(f"{len(train)} train ({len(extra)} extra) / {len(dev)} dev sentences")
-    featurize = lambda ss: [extract_features(t, describe, res) for t, _ in ss]  # noqa: E731
     settings = {"seed": args.seed, "extra": args.extra, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
                 "cluster_k": list(ks), "top_words": args.top_words, "gazetteer": gaz_sizes,
-                "gazetteer_groups": list(groups),
+                "gazetteer_groups": list(groups), **({"doc_features": args.doc_features} if args.doc_features else {}),
                 "networks": args.networks, "epochs": args.epochs, "hidden": args.hidden,
                 "crf_weight": round(crf_weight, 4), "pretrain": args.pretrain,
                 **({"vectors": str(args.vectors)} if args.vectors else {}),
@@ -512,8 +531,8 @@ def main(argv: list[str] | None = None) -> int:
                                   (clusters_out, gaz_out, E.tobytes()), log)
 
     def build(data, crf_path: Path, out: Path, trained_on: str, scores=None) -> None:
-        cached_crf(featurize(data), [y for _, y in data], crf_path, args.work / "crf-cache", args.c1, args.c2,
-                   args.iterations)
+        cached_crf(featurize(data, describe, res, args.doc_features), [y for _, y in data], crf_path,
+                   args.work / "crf-cache", args.c1, args.c2, args.iterations)
         nets, vectors = train_networks(data, args.networks, args.seed, args.epochs, args.hidden, wv, args.top_words,
                                        describe, res, pretrain, args.pretrain_epochs, lm) \
             if args.networks else ([], None)

@@ -1,0 +1,68 @@
+"""A retrained CRF (its own folder's features) with the kept network and a further network:
+python expF.py CRF NET [NET ...] [--aqmar]   e.g. expF.py doc lm s14 --aqmar
+CRF, NET: names dumped by dump.py into the same NER_MARG (NET's network is its member 1;
+/tmp/ner7/marg's s14 dumps copied there: the seed-14 folds' CRFs are the kept ones). For each
+NET: CRF + net13 + NET (and CRF + net13 alone) at CRF weights 0.2-0.6 and the nested choice of the weight (chosen on four
+blocks, the fifth scored), paired per block against what ships (CRF + net13, product 0.4), per
+type per block; --aqmar: AQMAR dev with each fold's models at the weight nested for that fold.
+"""
+import sys, os, json; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import *
+
+args = [a for a in sys.argv[1:] if not a.startswith('--')]
+crf, nets = args[0], args[1:]
+folds = [Fold(f, names=('base', crf, *nets)) for f in range(5)]
+C, N13, G = ('base', 0), ('base', 1), (crf, 0)
+SHIP = 'shipped: CRF + net13, product 0.4'
+W = (0.2, 0.3, 0.4, 0.5, 0.6)
+cfgs = {SHIP: dict(members=[C, N13], mix='seq', w=0.4)}
+fam = {}  # family -> {weight: config name}
+ws = fam[f'CRF[{crf}] + net13'] = {w: f'CRF[{crf}] + net13, product {w}' for w in W}
+for w in W:
+    cfgs[ws[w]] = dict(members=[G, N13], mix='seq', w=w)
+for c in (C, G):
+    for n in nets:
+        ws = fam[f'CRF[{c[0]}] + net13 + net[{n}]'] = {w: f'CRF[{c[0]}] + net13 + net[{n}], product {w}' for w in W}
+        for w in W:
+            cfgs[ws[w]] = dict(members=[c, N13, (n, 1)], mix='seq', w=w)
+TYPES = ('PER', 'ORG', 'LOC', 'MISC')
+
+
+def score(fo, cfg):
+    s = score_entities(fo.gold, run(fo, cfg))
+    tp, pr, pg = (sum(s[t][k] for t in ('PER', 'ORG', 'LOC')) for k in ('tp', 'pred', 'gold'))  # POL: PER/ORG/LOC only
+    return {t: round(s[t]['f1'], 2) for t in TYPES} | {'micro': round(s['micro']['f1'], 2), 'POL': round(200 * tp / (pr + pg), 2),
+            'P': round(s['micro']['precision'], 2), 'R': round(s['micro']['recall'], 2)}
+
+
+def line(name, rows, base):
+    f1 = np.array([r['micro'] for r in rows]); d = f1 - [r['micro'] for r in base]
+    print(f'{name:44}', ' '.join(f'{x:6.2f}' for x in f1), f'mean {f1.mean():.2f} ± {f1.std(ddof=1):.2f} | paired',
+          ' '.join(f'{x:+.2f}' for x in d), f'{d.mean():+.2f} ± {d.std(ddof=1):.2f}')
+    print('    per type, per block:', ' | '.join(t + ' ' + ' '.join(f'{r[t]:.2f}' for r in rows) + f' (mean {np.mean([r[t] for r in rows]):.2f})'
+                                             for t in ('P', 'R', *TYPES, 'POL')), flush=True)
+
+
+res = {name: [score(fo, cfg) for fo in folds] for name, cfg in cfgs.items()}
+for name, rows in res.items():
+    line(name, rows, res[SHIP])
+nested = {}
+for fname, ws in fam.items():  # the weight chosen on the four other blocks
+    pick = [max(W, key=lambda w: np.mean([res[ws[w]][j]['micro'] for j in range(5) if j != f])) for f in range(5)]
+    nested[fname] = pick
+    print(f'nested {fname}: weights {pick}')
+    line(f'  nested {fname}', [res[ws[w]][f] for f, w in enumerate(pick)], res[SHIP])
+json.dump({'res': res, 'nested': nested}, open(MARG / f"expF-{crf}-{'-'.join(nets)}.json", 'w'))
+
+if '--aqmar' in sys.argv:
+    dirs = {'base': '/tmp/rasid-ner-aqmar/cv', 'lm': '/tmp/nerlm/work/cv', 's14': '/tmp/ner7/work/cv'}
+    dirs = {n: dirs.get(n, f'/tmp/nerq/work-{n}/cv') for n in ('base', crf, *nets)}
+    aq = [AqmarFold(f, dirs) for f in range(5)]
+    print("AQMAR dev, each fold's models (nested: the weight chosen for that fold on the other four blocks):")
+    ares = {SHIP: [score(fo, cfgs[SHIP]) for fo in aq]}
+    ares[f'CRF[{crf}] + net13, product 0.4'] = [score(fo, cfgs[fam[f'CRF[{crf}] + net13'][0.4]]) for fo in aq]
+    for fname, pick in nested.items():
+        ares[f'nested {fname}'] = [score(fo, cfgs[fam[fname][w]]) for fo, w in zip(aq, pick)]
+    for name, rows in ares.items():
+        line(name, rows, ares[SHIP])
+    json.dump(ares, open(MARG / f"expF-aqmar-{crf}-{'-'.join(nets)}.json", 'w'))

@@ -1,0 +1,98 @@
+"""Document-level features of the CRF (``rasid train ner --doc-features W``): what the other
+mentions of a word show, computed from the text alone."""
+from __future__ import annotations
+
+import pytest
+
+from rasid.arabic.tokenize import load_wordfreq
+from rasid.stages.ner import load_tagger
+from rasid.stages.ner_features import DOC_MAX_FREQ, document_features
+
+# the same name once after a title, once after a verb, two sentences apart
+SENTS = [["استقبل", "الرئيس", "هولاند", "الوفد", "أمس"],
+         ["وأكدت", "المصادر", "أن", "الزيارة", "مهمة"],
+         ["وقال", "هولاند", "إن", "الزيارة", "مهمة"]]
+
+
+def _base(token):
+    return load_tagger().describe(token).base
+
+
+def _doc(sents, window):
+    tagger = load_tagger()
+    feats = document_features(tagger.batch(sents), window)
+    return [feats[sum(map(len, sents[:i])):sum(map(len, sents[:i + 1]))] for i in range(len(sents))]
+
+
+def test_a_mention_sees_what_the_others_show():
+    doc = _doc(SENTS, 20)
+    # هولاند alone after قال learns that elsewhere a person's title stood before it
+    assert set(doc[2][1]) == {"D:rep", "D:trig=PER", "D:-1b=" + _base("الرئيس"), "D:+1b=" + _base("الوفد")}
+    # and the one after the title what the verb's mention shows
+    assert set(doc[0][2]) == {"D:rep", "D:-1b=" + _base("وقال"), "D:+1b=" + _base("إن")}
+
+
+def test_triggers_frequent_words_and_single_mentions_get_nothing():
+    doc = _doc(SENTS, 20)
+    assert doc[0][1] == ()  # الرئيس is a trigger
+    assert doc[0][0] == doc[0][3] == ()  # each once
+    freq = load_wordfreq()
+    frequent = [(i, j) for i, sent in enumerate(SENTS) for j, tok in enumerate(sent) if freq.get(_base(tok), 0) >= DOC_MAX_FREQ]
+    assert len(frequent) >= 4  # function words and common nouns, some of them twice
+    assert all(doc[i][j] == () for i, j in frequent)
+
+
+def test_the_window_is_counted_in_sentences():
+    assert _doc(SENTS, 2)[2][1] != ()
+    one = _doc(SENTS, 1)
+    assert one[2][1] == () and one[0][2] == ()  # two sentences apart: out of a window of 1
+    # the same sentences without the middle one: one apart
+    close = _doc([SENTS[0], SENTS[2]], 1)
+    assert "D:trig=PER" in close[1][1]
+
+
+def test_a_crf_trained_with_them_reads_them_when_tagging(tmp_path):
+    """A (tiny) CRF trained on the ANERcorp excerpt with the features, written as a model
+    directory: the tagger adds them as running text and leaves them out sentence by sentence."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from rasid.eval.ner import read_conll
+    from rasid.stages.ner import NERTagger, _read_model_dir
+    from rasid.stages.ner_features import extract_features
+    from rasid.stages.ner_nn import flat_marginals
+    from rasid.train.ner import featurize, train_crf, write_model_dir
+
+    sents = read_conll(Path(__file__).resolve().parents[1] / "resources" / "anercorp-excerpt.txt")
+    tagger = load_tagger()
+    feats = featurize(sents, tagger.describe, tagger.resources, 20)
+    plain = [extract_features(t, tagger.describe, tagger.resources) for t, _ in sents]
+    assert any(len(f) > len(p) for s, q in zip(feats, plain) for f, p in zip(s, q))  # the excerpt's names recur
+    assert featurize(sents, tagger.describe, tagger.resources, 0) == plain
+    crf = tmp_path / "doc.crfsuite"
+    train_crf(feats, [y for _, y in sents], crf, 0.05, 0.05, 30)
+    blobs, _ = _read_model_dir(None)
+    write_model_dir(tmp_path / "m", crf.read_bytes(), blobs["clusters.tsv.gz"], blobs["gazetteer.tsv.gz"], [], None, 0.5,
+                    {"settings": {"doc_features": 20}})
+    model = NERTagger(tmp_path / "m")
+    assert model.doc_window == 20
+    tokens = [t for t, _ in sents]
+    batch = model.batch(tokens)
+    lengths = [len(t) for t in tokens]
+    for window, lists in ((None, feats), (0, plain)):
+        want = flat_marginals(np.concatenate([model.crf.scores(f) for f in lists]), lengths,
+                              model.trans, model.start, model.end)
+        assert np.allclose(model.batch_posteriors(batch, window), want, atol=1e-6)
+    # and the two differ: the features move the scores
+    assert not np.allclose(model.batch_posteriors(batch), model.batch_posteriors(batch, 0))
+
+
+def test_train_ner_refuses_a_negative_window_before_any_work(tmp_path, capsys):
+    from rasid.train.ner import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--networks", "0", "--work", str(tmp_path / "work"), "--doc-features", "-1"])
+    assert exc.value.code == 2
+    assert "--doc-features: a window of 0 or more sentences" in capsys.readouterr().err
+    assert not (tmp_path / "work").exists()
