@@ -27,6 +27,8 @@ from functools import lru_cache
 from itertools import accumulate, groupby
 from typing import Sequence
 
+import numpy as np
+
 from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import TOKEN_RE, load_wordfreq, split_proclitics
 
@@ -419,7 +421,8 @@ def ptrig(infos: Sequence[TokenInfo], i: int) -> list[str]:
 
 
 class TokenBatch:
-    """The sentences of one call, flattened: every token's string and analysis, its
+    """The sentences of one call, flattened: every token's string and analysis (the
+    distinct strings too, which the per-string caches are asked for), its
     gazetteer features (``match_gazetteer`` of its sentence) and ``ptrig`` features (a
     sequence each, ``()`` for none; ``featured``: the tokens that have any), and the
     sentence lengths. Built once per call and read
@@ -428,7 +431,12 @@ class TokenBatch:
     def __init__(self, sentences: Sequence[Sequence[str]], describe, res: Resources):
         self.lengths = [len(s) for s in sentences]
         self.tokens = [t for s in sentences for t in s]
-        self.infos: list[TokenInfo] = list(map(describe, self.tokens))
+        ids: dict[str, int] = {}
+        # the distinct token strings (first seen first), their analyses, and each token's string
+        self.string_of = np.array([ids.setdefault(t, len(ids)) for t in self.tokens], np.int64)
+        self.strings = list(ids)
+        self.string_infos: list[TokenInfo] = list(map(describe, self.strings))
+        self.infos: list[TokenInfo] = [self.string_infos[i] for i in self.string_of.tolist()]
         self.ends = list(accumulate(self.lengths))
         infos, ends = self.infos, self.ends
         self.gaz = match_sentences(infos, ends, res)  # per token: its features, or ()

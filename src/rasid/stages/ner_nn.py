@@ -209,8 +209,7 @@ class BiLSTMCRF:
         """``(X, index)``: the distinct input rows (U, D) of the tokens of `batch` and the
         row of each token (N,), computed afresh (the tagger reads `distinct_gates`, which
         keeps their products per token string)."""
-        strings: dict[str, int] = {}
-        first, index, featured = self._distinct_rows(batch, [strings.setdefault(t, len(strings)) for t in batch.tokens])
+        first, index, featured = self._distinct_rows(batch, batch.string_of)
         X = self._token_inputs([batch.infos[k] for k in first.tolist()])
         self._add_sentence_features(X, index[featured], featured, batch)
         return X, index
@@ -227,9 +226,9 @@ class BiLSTMCRF:
         G8 = self.wih.shape[1]
         if not batch.tokens:
             return np.zeros((0, G8), np.float32), np.zeros(0, np.int64)
-        ids = self._token_rows.ids(batch.tokens, batch.infos)
-        first, index, featured = self._distinct_rows(batch, ids)
-        rows = self._token_rows.rows[ids[first]]
+        ids = self._token_rows.ids(batch.strings, batch.string_infos)  # first: it may replace `rows`
+        first, index, featured = self._distinct_rows(batch, batch.string_of)
+        rows = self._token_rows.rows[ids[batch.string_of[first]]]
         G = rows[:, :G8]
         if len(featured):
             pre = rows[index[featured], G8:]
@@ -239,14 +238,14 @@ class BiLSTMCRF:
             G[index[featured]] += _rows_product(new, self._wih_fp)
         return G, index
 
-    def _distinct_rows(self, batch: TokenBatch, ids) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _distinct_rows(self, batch: TokenBatch, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(first, index, featured)``: the first token of each distinct input row, the row
         of each token, and the first tokens of the rows with gazetteer or ``ptrig``
-        features. `ids`: an id per token string (N,). Tokens with such features share a row
+        features. `ids`: the id of each token's string (N,). Tokens with such features share a row
         when they are the same string with the same features, the others one row per
         string."""
         gaz, trig, special = batch.gaz, batch.ptrig, batch.featured
-        key = np.array(ids, np.int64)
+        key = ids.copy()
         if special:
             codes: dict[tuple, int] = {}
             key[special] = [-1 - codes.setdefault((i, tuple(gaz[k]), trig[k]), len(codes))
@@ -534,7 +533,8 @@ class LinearCRF:
         N, T = len(tokens), len(TAGS)
         if not N:
             return np.zeros((0, T))
-        A = self._static.take(tokens, infos)  # (N, 5, T): own, as -1, as +1, as -2, as +2
+        ids = self._static.ids(batch.strings, batch.string_infos)
+        A = self._static.rows[ids[batch.string_of]]  # (N, 5, T): own, as -1, as +1, as -2, as +2
         lengths = np.asarray(batch.lengths)
         pos = np.arange(N) - np.repeat(np.asarray(batch.ends) - lengths, lengths)  # place in its sentence
         rest = np.repeat(lengths, lengths) - pos - 1  # tokens after it in its sentence
