@@ -224,6 +224,10 @@ def make_describer(res: Resources):
     freq = load_wordfreq()
     clusters = res.clusters
     gazetteer = res.gazetteer
+    # feature strings that take few values, made once: "len=N", "fq=B", and the cluster
+    # features of each cluster path (shared by its words, like the paths themselves)
+    lengths = ["len=" + str(n) for n in range(9)]
+    cluster_feats: dict[tuple[str, ...], list[str]] = {}
 
     @lru_cache(maxsize=DESCRIBE_CACHE)
     def describe_token(text: str) -> TokenInfo:
@@ -249,7 +253,7 @@ def make_describer(res: Resources):
             "sh=" + _shape(text),
             cl_,
             art,
-            "len=" + str(min(len(stem), 8)),
+            lengths[min(len(stem), 8)],
             "fq=" + _freq_bucket(freq.get(base, 0)),
             "p2=" + stem[:2],
             "p3=" + stem[:3],
@@ -268,7 +272,9 @@ def make_describer(res: Resources):
         if stem.endswith("ي") or stem.endswith("ية"):
             own.append("nisba")
         if cl:
-            cs = [f"c{i}={c}" for i, c in enumerate(cl)]
+            cs = cluster_feats.get(cl)
+            if cs is None:
+                cs = cluster_feats[cl] = [f"c{i}={c}" for i, c in enumerate(cl)]
             own.extend(cs)
             ctx.append(cs[1])
             ctx.append(cs[2])
