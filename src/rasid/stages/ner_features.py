@@ -167,6 +167,7 @@ class TokenInfo:
     gaz_first: str = ""
     gaz_lens: tuple[int, ...] = ()
     gaz_alt: tuple[str, ...] = ()
+    gaz_one: tuple[tuple[str, str], ...] = ()  # the one-word entry's (type, "g:TYPE:1"), sorted
 
     # What the token shows its neighbours, built when asked (the CRF sums them once per word
     # form, `LinearCRF._static_scores`): not kept in the cached analysis, which is then
@@ -293,11 +294,13 @@ def make_describer(res: Resources):
 
 
 def gazetteer_entry(key: str, base: str, stem: str, alts: tuple[str, ...], lengths: dict, gaz: dict
-                    ) -> tuple[str, tuple[int, ...], tuple[str, ...]]:
-    """How a phrase starting with a word is looked up: ``(first form, lengths to try, ())``
-    by the word's key, else its base, else its stem; with none of them a phrase's first
-    word, ``("", (), g~TYPE features)`` of the first proclitic-stripped alternative that is
-    a one-word entry (none: ``()``). Fixed per word form, so kept in its ``TokenInfo``."""
+                    ) -> tuple[str, tuple[int, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """How a phrase starting with a word is looked up: ``(first form, lengths to try, (),
+    one-word entry)`` by the word's key, else its base, else its stem (the one-word entry:
+    ``(type, "g:TYPE:1")`` of each type of that form alone, sorted); with none of them a
+    phrase's first word, ``("", (), g~TYPE features, ())`` of the first proclitic-stripped
+    alternative that is a one-word entry (none: ``()``). Fixed per word form, so kept in
+    its ``TokenInfo``."""
     first = key
     lens = lengths.get(first)
     if lens is None and first != base:
@@ -307,11 +310,11 @@ def gazetteer_entry(key: str, base: str, stem: str, alts: tuple[str, ...], lengt
         first = stem
         lens = lengths.get(first)
     if lens is not None:
-        return first, lens, ()
+        return first, lens, (), tuple((t, f"g:{t}:1") for t in sorted(gaz.get((first,), ())))
     for alt in alts:
         if (alt,) in gaz:
-            return "", (), tuple(f"g~{t}" for t in sorted(gaz[(alt,)]))
-    return "", (), ()
+            return "", (), tuple(f"g~{t}" for t in sorted(gaz[(alt,)])), ()
+    return "", (), (), ()
 
 
 def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str]]:
@@ -340,25 +343,27 @@ def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resour
         if not x.gaz_lens:
             add(i, x.gaz_alt)
             continue
-        n = ends[bisect_right(ends, i)]
-        first = x.gaz_first
-        two = i + 1 < n and (first, norms[i + 1]) in pairs  # can a longer phrase start here?
-        for L in x.gaz_lens:
-            if i + L > n or (L > 1 and not two):
-                continue
-            types = gaz.get((first, *norms[i + 1:i + L]))
-            if not types:
-                continue
-            for t in sorted(types):
-                if covered.get(t, -1) > i:
-                    continue
-                covered[t] = i + L
-                if L == 1:
-                    add(i, (f"g:{t}:1",))
-                else:
-                    add(i, (f"g:{t}:B",))
-                    for j in range(i + 1, i + L):
-                        add(j, (f"g:{t}:I",))
+        if x.gaz_lens[0] > 1:  # phrases of two words or more, longest first
+            n = ends[bisect_right(ends, i)]
+            first = x.gaz_first
+            if i + 1 < n and (first, norms[i + 1]) in pairs:  # can a longer phrase start here?
+                for L in x.gaz_lens:
+                    if L == 1 or i + L > n:
+                        continue
+                    types = gaz.get((first, *norms[i + 1:i + L]))
+                    if not types:
+                        continue
+                    for t in sorted(types):
+                        if covered.get(t, -1) > i:
+                            continue
+                        covered[t] = i + L
+                        add(i, (f"g:{t}:B",))
+                        for j in range(i + 1, i + L):
+                            add(j, (f"g:{t}:I",))
+        for t, feature in x.gaz_one:  # the word alone, last
+            if covered.get(t, -1) <= i:
+                covered[t] = i + 1
+                add(i, (feature,))
     return out
 
 
