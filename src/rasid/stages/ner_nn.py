@@ -385,24 +385,27 @@ class RowCache:
     one matrix, at most `limit` strings: when a call needs room, the strings used longest
     ago (by call) make way, a quarter of the cache at a time (a call's own strings are the
     last to go; one that holds more strings than `limit` empties it and is kept whole).
-    ``take`` gives the rows of a sequence of tokens as one array (one gather)."""
+    The matrix is made once for `limit` rows (``np.empty``: its pages take memory only once
+    written) and a string's row stays where it was put: a new string takes a free row, so
+    neither growing nor making room copies rows. ``ids`` gives each token's row in
+    ``rows``; ``take`` the rows themselves (one gather)."""
 
     def __init__(self, compute, limit: int | None = None):
         self.compute = compute
         self.limit = ROW_CACHE if limit is None else limit
-        self.index: dict[str, int] = {}
-        self.rows: np.ndarray | None = None
-        self._keys: list[str] = []  # the string of each row
-        self._used = np.zeros(0, np.int64)  # the call that last asked for each row
-        self._calls = 0
+        self.clear()
 
     def __len__(self) -> int:
         return len(self.index)
 
     def clear(self) -> None:
         """Forget every row (and give back the matrix)."""
-        self.index, self.rows, self._keys = {}, None, []
-        self._used = np.zeros(0, np.int64)
+        self.index: dict[str, int] = {}
+        self.rows: np.ndarray | None = None
+        self._keys: list[str | None] = []  # the string of each row (None: free)
+        self._free: list[int] = []  # the free rows, the next one last
+        self._used = np.zeros(0, np.int64)  # the call that last asked for each row
+        self._calls = 0
 
     def take(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
         ids = self.ids(tokens, infos)  # first: it may replace `rows`
@@ -419,32 +422,43 @@ class RowCache:
                 self._evict(len(todo))
                 todo = {t: x for t, x in zip(tokens, infos) if t not in self.index}
             new = self.compute(list(todo.values()))
-            n = len(self.index)
-            if self.rows is None or len(self.rows) < n + len(new):
-                size = max(n + len(new), min(2 * n, self.limit))
-                grown = np.empty((size, *new.shape[1:]), new.dtype)
-                used = np.zeros(size, np.int64)
-                if self.rows is not None:
-                    grown[:n] = self.rows[:n]
-                    used[:n] = self._used[:n]
-                self.rows, self._used = grown, used
-            self.rows[n:n + len(new)] = new
-            self.index.update(zip(todo, range(n, n + len(new))))
-            self._keys.extend(todo)
+            if self.rows is None or len(self._free) < len(new):
+                self._grow(new, len(new) - len(self._free))
+            free = self._free
+            at = [free.pop() for _ in range(len(new))]
+            self.rows[at] = new
+            self.index.update(zip(todo, at))
+            for k, t in zip(at, todo):
+                self._keys[k] = t
             ids = [self.index[t] for t in tokens]
         out = np.array(ids, np.int64)
         self._used[out] = self._calls
         return out
 
+    def _grow(self, like: np.ndarray, more: int) -> None:
+        """`more` free rows (the first matrix: `limit` rows at least), shaped as `like`'s."""
+        n = 0 if self.rows is None else len(self.rows)
+        size = max(n + more, self.limit)
+        grown = np.empty((size, *like.shape[1:]), like.dtype)
+        used = np.zeros(size, np.int64)
+        if n:
+            grown[:n] = self.rows
+            used[:n] = self._used
+        self.rows, self._used = grown, used
+        self._keys.extend([None] * (size - n))
+        self._free = list(range(size - 1, n - 1, -1)) + self._free  # the lowest new row next
+
     def _evict(self, room: int) -> None:
-        """Keep the most recently used rows, in that order, leaving `room` free under the
-        limit and at least a quarter of it."""
-        n = len(self.index)
-        keep = np.argsort(-self._used[:n], kind="stable")[:max(0, min(n - self.limit // 4, self.limit - room))]
-        self.rows[:len(keep)] = self.rows[keep]
-        self._used[:len(keep)] = self._used[keep]
-        self._keys = [self._keys[k] for k in keep.tolist()]
-        self.index = dict(zip(self._keys, range(len(keep))))
+        """Keep the most recently used strings, leaving `room` free under the limit and at
+        least a quarter of it; the others' rows become free."""
+        held = np.fromiter(self.index.values(), np.int64, len(self.index))
+        held.sort()
+        keep = max(0, min(len(held) - self.limit // 4, self.limit - room))
+        gone = held[np.argsort(-self._used[held], kind="stable")[keep:]].tolist()
+        for k in gone:
+            del self.index[self._keys[k]]
+            self._keys[k] = None
+        self._free.extend(sorted(gone, reverse=True))
 
 
 class LinearCRF:
