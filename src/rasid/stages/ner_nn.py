@@ -388,7 +388,7 @@ class RowCache:
     The matrix is made once for `limit` rows (``np.empty``: its pages take memory only once
     written) and a string's row stays where it was put: a new string takes a free row, so
     neither growing nor making room copies rows. ``ids`` gives each token's row in
-    ``rows``; ``take`` the rows themselves (one gather)."""
+    ``rows``."""
 
     def __init__(self, compute, limit: int | None = None):
         self.compute = compute
@@ -406,10 +406,6 @@ class RowCache:
         self._free: list[int] = []  # the free rows, the next one last
         self._used = np.zeros(0, np.int64)  # the call that last asked for each row
         self._calls = 0
-
-    def take(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
-        ids = self.ids(tokens, infos)  # first: it may replace `rows`
-        return self.rows[ids]
 
     def ids(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
         """The row of each token in ``rows`` (N,), computing the rows of the strings it lacks."""
