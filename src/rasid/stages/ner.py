@@ -220,8 +220,9 @@ class NERTagger:
         probs = post[np.arange(len(path)), path].tolist()
         tags = [TAGS[i] for i in path.tolist()]
         result = []
+        overrides = self._may_override(batch.string_infos)
         for infos, tg, pr in zip(*map(batch.sentences, (batch.infos, tags, probs))):
-            for i in self.apply_overrides(infos, tg):
+            for i in self.apply_overrides(infos, tg) if overrides else ():
                 pr[i] = 0.95  # a curated name: confidence of the list, not of the models
             if "I-PER" in tg:  # else no regnal number to extend
                 for i in extend_regnal([x.norm for x in infos], tg):
@@ -251,14 +252,18 @@ class NERTagger:
                     tags[k][start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
         return tags
 
+    def _may_override(self, infos: Sequence[TokenInfo]) -> bool:
+        """Whether an ``overrides.tsv`` phrase can start at one of `infos` (its key or base
+        is a phrase's first word)."""
+        firsts = self._override_first
+        return not (firsts.isdisjoint([x.key for x in infos]) and firsts.isdisjoint([x.base for x in infos]))
+
     def apply_overrides(self, infos: Sequence[TokenInfo], tags: list[str]) -> list[int]:
         """Force the tags of `overrides.tsv` phrases in place (a sentence given as its
         tokens' analyses); return the positions changed."""
-        if not self.overrides:
+        if not self._may_override(infos):
             return []
         firsts_known = self._override_first
-        if firsts_known.isdisjoint([x.key for x in infos]) and firsts_known.isdisjoint([x.base for x in infos]):
-            return []
         changed: list[int] = []
         i, n = 0, len(infos)
         while i < n:

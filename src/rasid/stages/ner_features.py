@@ -27,6 +27,8 @@ from functools import lru_cache
 from itertools import accumulate, groupby
 from typing import Sequence
 
+import numpy as np
+
 from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import TOKEN_RE, load_wordfreq, split_proclitics
 
@@ -165,6 +167,7 @@ class TokenInfo:
     gaz_first: str = ""
     gaz_lens: tuple[int, ...] = ()
     gaz_alt: tuple[str, ...] = ()
+    gaz_one: tuple[tuple[str, str], ...] = ()  # the one-word entry's (type, "g:TYPE:1"), sorted
 
     # What the token shows its neighbours, built when asked (the CRF sums them once per word
     # form, `LinearCRF._static_scores`): not kept in the cached analysis, which is then
@@ -222,6 +225,10 @@ def make_describer(res: Resources):
     freq = load_wordfreq()
     clusters = res.clusters
     gazetteer = res.gazetteer
+    # feature strings that take few values, made once: "len=N", "fq=B", and the cluster
+    # features of each cluster path (shared by its words, like the paths themselves)
+    lengths = ["len=" + str(n) for n in range(9)]
+    cluster_feats: dict[tuple[str, ...], list[str]] = {}
 
     @lru_cache(maxsize=DESCRIBE_CACHE)
     def describe_token(text: str) -> TokenInfo:
@@ -247,7 +254,7 @@ def make_describer(res: Resources):
             "sh=" + _shape(text),
             cl_,
             art,
-            "len=" + str(min(len(stem), 8)),
+            lengths[min(len(stem), 8)],
             "fq=" + _freq_bucket(freq.get(base, 0)),
             "p2=" + stem[:2],
             "p3=" + stem[:3],
@@ -266,7 +273,9 @@ def make_describer(res: Resources):
         if stem.endswith("ي") or stem.endswith("ية"):
             own.append("nisba")
         if cl:
-            cs = [f"c{i}={c}" for i, c in enumerate(cl)]
+            cs = cluster_feats.get(cl)
+            if cs is None:
+                cs = cluster_feats[cl] = [f"c{i}={c}" for i, c in enumerate(cl)]
             own.extend(cs)
             ctx.append(cs[1])
             ctx.append(cs[2])
@@ -285,11 +294,13 @@ def make_describer(res: Resources):
 
 
 def gazetteer_entry(key: str, base: str, stem: str, alts: tuple[str, ...], lengths: dict, gaz: dict
-                    ) -> tuple[str, tuple[int, ...], tuple[str, ...]]:
-    """How a phrase starting with a word is looked up: ``(first form, lengths to try, ())``
-    by the word's key, else its base, else its stem; with none of them a phrase's first
-    word, ``("", (), g~TYPE features)`` of the first proclitic-stripped alternative that is
-    a one-word entry (none: ``()``). Fixed per word form, so kept in its ``TokenInfo``."""
+                    ) -> tuple[str, tuple[int, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """How a phrase starting with a word is looked up: ``(first form, lengths to try, (),
+    one-word entry)`` by the word's key, else its base, else its stem (the one-word entry:
+    ``(type, "g:TYPE:1")`` of each type of that form alone, sorted); with none of them a
+    phrase's first word, ``("", (), g~TYPE features, ())`` of the first proclitic-stripped
+    alternative that is a one-word entry (none: ``()``). Fixed per word form, so kept in
+    its ``TokenInfo``."""
     first = key
     lens = lengths.get(first)
     if lens is None and first != base:
@@ -299,11 +310,11 @@ def gazetteer_entry(key: str, base: str, stem: str, alts: tuple[str, ...], lengt
         first = stem
         lens = lengths.get(first)
     if lens is not None:
-        return first, lens, ()
+        return first, lens, (), tuple((t, f"g:{t}:1") for t in sorted(gaz.get((first,), ())))
     for alt in alts:
         if (alt,) in gaz:
-            return "", (), tuple(f"g~{t}" for t in sorted(gaz[(alt,)]))
-    return "", (), ()
+            return "", (), tuple(f"g~{t}" for t in sorted(gaz[(alt,)])), ()
+    return "", (), (), ()
 
 
 def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str]]:
@@ -332,25 +343,27 @@ def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resour
         if not x.gaz_lens:
             add(i, x.gaz_alt)
             continue
-        n = ends[bisect_right(ends, i)]
-        first = x.gaz_first
-        two = i + 1 < n and (first, norms[i + 1]) in pairs  # can a longer phrase start here?
-        for L in x.gaz_lens:
-            if i + L > n or (L > 1 and not two):
-                continue
-            types = gaz.get((first, *norms[i + 1:i + L]))
-            if not types:
-                continue
-            for t in sorted(types):
-                if covered.get(t, -1) > i:
-                    continue
-                covered[t] = i + L
-                if L == 1:
-                    add(i, (f"g:{t}:1",))
-                else:
-                    add(i, (f"g:{t}:B",))
-                    for j in range(i + 1, i + L):
-                        add(j, (f"g:{t}:I",))
+        if x.gaz_lens[0] > 1:  # phrases of two words or more, longest first
+            n = ends[bisect_right(ends, i)]
+            first = x.gaz_first
+            if i + 1 < n and (first, norms[i + 1]) in pairs:  # can a longer phrase start here?
+                for L in x.gaz_lens:
+                    if L == 1 or i + L > n:
+                        continue
+                    types = gaz.get((first, *norms[i + 1:i + L]))
+                    if not types:
+                        continue
+                    for t in sorted(types):
+                        if covered.get(t, -1) > i:
+                            continue
+                        covered[t] = i + L
+                        add(i, (f"g:{t}:B",))
+                        for j in range(i + 1, i + L):
+                            add(j, (f"g:{t}:I",))
+        for t, feature in x.gaz_one:  # the word alone, last
+            if covered.get(t, -1) <= i:
+                covered[t] = i + 1
+                add(i, (feature,))
     return out
 
 
@@ -419,7 +432,8 @@ def ptrig(infos: Sequence[TokenInfo], i: int) -> list[str]:
 
 
 class TokenBatch:
-    """The sentences of one call, flattened: every token's string and analysis, its
+    """The sentences of one call, flattened: every token's string and analysis (the
+    distinct strings too, which the per-string caches are asked for), its
     gazetteer features (``match_gazetteer`` of its sentence) and ``ptrig`` features (a
     sequence each, ``()`` for none; ``featured``: the tokens that have any), and the
     sentence lengths. Built once per call and read
@@ -428,7 +442,12 @@ class TokenBatch:
     def __init__(self, sentences: Sequence[Sequence[str]], describe, res: Resources):
         self.lengths = [len(s) for s in sentences]
         self.tokens = [t for s in sentences for t in s]
-        self.infos: list[TokenInfo] = list(map(describe, self.tokens))
+        ids: dict[str, int] = {}
+        # the distinct token strings (first seen first), their analyses, and each token's string
+        self.string_of = np.array([ids.setdefault(t, len(ids)) for t in self.tokens], np.int64)
+        self.strings = list(ids)
+        self.string_infos: list[TokenInfo] = list(map(describe, self.strings))
+        self.infos: list[TokenInfo] = [self.string_infos[i] for i in self.string_of.tolist()]
         self.ends = list(accumulate(self.lengths))
         infos, ends = self.infos, self.ends
         self.gaz = match_sentences(infos, ends, res)  # per token: its features, or ()

@@ -16,10 +16,10 @@ is the concatenation of
 
 fed to one bidirectional LSTM and a CRF layer. Inference is batched over the tokens of a
 call (``TokenBatch``: every sentence, one after the other): the per-token inputs (word
-vector, character CNN, own features) are cached per token string in one matrix
-(``RowCache``); the input products are one matrix product over the call's distinct input
-rows; the LSTM runs over length-sorted batches, both directions together, one product
-per time step.
+vector, character CNN, own features) times the LSTM's input weights are cached per token
+string in one matrix (``RowCache``), and only the rows of tokens with gazetteer or
+``ptrig`` features are corrected per call; the LSTM runs over length-sorted batches, both
+directions together, one batched product per time step.
 ``LinearCRF`` computes the feature CRF's scores from its weights; ``ner.py`` sums the
 models' weighted scores into one linear-chain model, whose posteriors forward-backward
 gives (``flat_marginals``), and takes the best path (``flat_viterbi``).
@@ -142,16 +142,15 @@ class BiLSTMCRF:
         order = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]  # torch's (i, f, g, o) -> (i, f, o, g)
         half = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(np.float32)  # see _run
         # the input weights of both directions side by side (D, 2 x 4H); the recurrent ones
-        # block-diagonal (2H, 2 x 4H): [h forward, h backward] -> both directions' gates in
-        # one 2-D product per step (twice the multiplications of two products, but one call)
+        # stacked (2, H, 4H): both directions' gates in one batched product per step
         self.wih = np.concatenate([(f32(f"wih_{d}")[order] * half[:, None]).T for d in "fb"], axis=1)
         self.bias = np.concatenate([f32(f"b_{d}")[order] * half for d in "fb"])
-        self.whh = np.zeros((2 * H, 8 * H), np.float32)
-        for k, d in enumerate("fb"):
-            self.whh[k * H:(k + 1) * H, k * 4 * H:(k + 1) * 4 * H] = (f32(f"whh_{d}")[order] * half[:, None]).T
+        self.whh = np.stack([(f32(f"whh_{d}")[order] * half[:, None]).T for d in "fb"])
+        self._gate_affine = (half, np.r_[np.full(3 * H, 0.5), np.zeros(H)].astype(np.float32))
         self.out_wT, self.out_b = f32("out_w").T.copy(), f32("out_b")
         self.fproj_wT = self.fproj_w.T.copy()
-        self._token_rows = RowCache(self._token_inputs)
+        self._wih_fp = self.wih[-self.fproj_wT.shape[1]:].copy()  # the projection's rows
+        self._token_rows = RowCache(self._token_gates)
         self.trans, self.start, self.end = (z[k].astype(np.float64) for k in ("trans", "start", "end"))
         # character c at window offset k adds cemb[c] @ conv_w[:, :, k].T (id 0: zero padding),
         # and one id more for the places past a token's end: padding as a neighbour, -1e30 at
@@ -208,38 +207,82 @@ class BiLSTMCRF:
 
     def distinct_inputs(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
         """``(X, index)``: the distinct input rows (U, D) of the tokens of `batch` and the
-        row of each token (N,). The part that depends on the token alone (word vector,
-        character CNN, projection of its own features) is cached per token string; tokens
-        with gazetteer or ``ptrig`` features share a row with those added when they are the
-        same string with the same features, the others one row per token string (so the
-        input product is computed once per distinct row of the call: ~350 for the ~600
-        tokens of an article)."""
+        row of each token (N,), computed afresh (the tagger reads `distinct_gates`, which
+        keeps their products per token string)."""
+        first, index, featured = self._distinct_rows(batch, batch.string_of)
+        X = self._token_inputs([batch.infos[k] for k in first.tolist()])
+        self._add_sentence_features(X, index[featured], featured, batch)
+        return X, index
+
+    def distinct_gates(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
+        """``(G, index)``: the gate inputs (U, 2 x 4H) of the distinct input rows of the
+        tokens of `batch` (``X @ wih + bias``, both directions) and the row of each token
+        (N,). A token string's row holds only what depends on the string (word vector,
+        character CNN, projection of its own features), so its product is cached per string
+        (`RowCache`: the product and the feature projection before its ReLU); a row with
+        gazetteer or ``ptrig`` features (~60 of the ~400 distinct rows of an article) is
+        the string's product corrected by the projection's change:
+        ``(relu(pre + sentence features) - relu(pre)) @ wih[projection rows]``."""
+        G8 = self.wih.shape[1]
         if not batch.tokens:
-            return np.zeros((0, self.wih.shape[0]), np.float32), np.zeros(0, np.int64)
-        ids = self._token_rows.ids(batch.tokens, batch.infos)
+            return np.zeros((0, G8), np.float32), np.zeros(0, np.int64)
+        ids = self._token_rows.ids(batch.strings, batch.string_infos)  # first: it may replace `rows`
+        first, index, featured = self._distinct_rows(batch, batch.string_of)
+        rows = self._token_rows.rows[ids[batch.string_of[first]]]
+        G = rows[:, :G8]
+        if len(featured):
+            pre = rows[index[featured], G8:]
+            new = pre.copy()
+            self._add_sentence_features(new, range(len(featured)), featured, batch)
+            new -= np.maximum(pre, 0.0)
+            G[index[featured]] += _rows_product(new, self._wih_fp)
+        return G, index
+
+    def _distinct_rows(self, batch: TokenBatch, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(first, index, featured)``: the first token of each distinct input row, the row
+        of each token, and the first tokens of the rows with gazetteer or ``ptrig``
+        features. `ids`: the id of each token's string (N,). Tokens with such features share a row
+        when they are the same string with the same features, the others one row per
+        string."""
         gaz, trig, special = batch.gaz, batch.ptrig, batch.featured
         key = ids.copy()
         if special:
             codes: dict[tuple, int] = {}
             key[special] = [-1 - codes.setdefault((i, tuple(gaz[k]), trig[k]), len(codes))
-                            for k, i in zip(special, ids[special].tolist())]
+                            for k, i in zip(special, key[special].tolist())]
         _, first, index = np.unique(key, return_index=True, return_inverse=True)
-        X = self._token_rows.rows[ids[first]]
+        return first, index, first[key[first] < 0]
+
+    def _add_sentence_features(self, X: np.ndarray, rows, tokens: np.ndarray, batch: TokenBatch) -> None:
+        """Add to the feature projection of row r of `X` the gazetteer and ``ptrig``
+        features of token k of `batch` for each (r, k) of `rows` and `tokens`, then apply
+        the projection's ReLU to every row of `X`."""
         feats, wT = self.vocab.feats, self.fproj_wT
         fp = X[:, -wT.shape[1]:]
-        for k in first[key[first] < 0].tolist():  # the first token of each row with features
-            row = fp[index[k]]
-            for f in (*gaz[k], *trig[k]):
+        for r, k in zip(rows, tokens.tolist()):
+            row = fp[r]
+            for f in (*batch.gaz[k], *batch.ptrig[k]):
                 j = feats.get(f)
                 if j is not None:
                     row += wT[j]
         np.maximum(fp, 0.0, out=fp)
-        return X, index
 
     def batch_emissions(self, batch: TokenBatch) -> np.ndarray:
         """Tag scores (N, T) of the tokens of `batch`."""
-        X, index = self.distinct_inputs(batch)
-        return self.flat_emissions(X, batch.lengths, index)
+        G, index = self.distinct_gates(batch)
+        return self.gate_emissions(G, batch.lengths, index)
+
+    def _token_gates(self, infos: Sequence[TokenInfo]) -> np.ndarray:
+        """The gate inputs (n, 2 x 4H) of token strings without sentence features, and
+        their feature projections before the ReLU (n, P), side by side."""
+        X = self._token_inputs(infos)
+        pre = X[:, -self.fproj_wT.shape[1]:].copy()
+        np.maximum(X[:, -pre.shape[1]:], 0.0, out=X[:, -pre.shape[1]:])  # the projection's ReLU
+        return np.concatenate([self._gates(X), pre], axis=1)
+
+    def _gates(self, X: np.ndarray) -> np.ndarray:
+        """``X @ wih + bias``, each row's numbers independent of the other rows (cached)."""
+        return _rows_product(X, self.wih) + self.bias
 
     def _token_inputs(self, infos: Sequence[TokenInfo]) -> np.ndarray:
         """The input rows (n, D) of token strings before their sentence's features: word
@@ -252,74 +295,88 @@ class BiLSTMCRF:
         at = [(i, j) for i, x in enumerate(infos) for j in map(get, x.own) if j is not None]
         if at:
             F[tuple(zip(*at))] = 1.0
-        pre = F @ self.fproj_wT + self.fproj_b  # before the ReLU: sentence features are added first
+        pre = _rows_product(F, self.fproj_wT) + self.fproj_b  # before the ReLU: sentence features are added first
         return np.concatenate([self.emb[words].astype(np.float32), chars, pre], axis=1)
 
     def _run(self, P: np.ndarray, active: Sequence[int]) -> np.ndarray:
         """Both LSTM directions over a batch of sequences at once, longest first: step t
-        runs the first `active[t]` sequences (those still that long). `P` (n, 2, 4H): the
+        runs the first `active[t]` sequences (those still that long). `P` (2, n, 4H): the
         gate inputs of every step's tokens, step after step, direction 0 forward and 1 over
-        the reversed sequences -> hidden states (n, 2, H) in the same order. No step is
-        spent on padding; every array is (sequence, direction, ...), so a step's hidden
-        states are contiguous rows of the output and the recurrent product is one 2-D
-        product (``whh`` block-diagonal). At load the gates were reordered to (i, f, o, g)
-        and the rows of i, f, o halved, so that one ``tanh`` gives all four:
-        sigmoid(x) = (1 + tanh(x / 2)) / 2."""
+        the reversed sequences -> hidden states (2, n, H) in the same order. No step is
+        spent on padding; every array is (direction, sequence, ...), so a step's hidden
+        states are contiguous rows of each direction and the recurrent product is one
+        batched product of the two directions' (b, H) x (H, 4H) (a block-diagonal 2-D
+        product instead multiplies by as many zeros: 10 % more time in all). At load the
+        gates were reordered to (i, f, o, g) and the rows of i, f, o halved, so that one
+        ``tanh`` gives all four: sigmoid(x) = (1 + tanh(x / 2)) / 2."""
         H4 = P.shape[2]
-        H, B = H4 // 4, active[0]
-        out = np.empty((len(P), 2, H), np.float32)
-        c = np.zeros((B, 2, H), np.float32)
-        g = np.empty((B, 2, H4), np.float32)
-        u = np.empty((B, 2, H), np.float32)
+        H = H4 // 4
+        out = np.empty((2, P.shape[1], H), np.float32)
+        scale, shift = self._gate_affine
         at, b, prev = 0, -1, -1
         for n in active:
-            if n != b:  # views of the running sequences' rows
+            if n != b:  # fewer sequences from here on: the state of the running ones, contiguous
+                c = np.zeros((2, n, H), np.float32) if b < 0 else np.ascontiguousarray(c[:, :n])
                 b = n
-                gb, ub, cb = g[:b], u[:b], c[:b]
-                sig, i, f, o, cand = gb[..., :3 * H], gb[..., :H], gb[..., H:2 * H], gb[..., 2 * H:3 * H], gb[..., 3 * H:]
+                g = np.empty((2, b, H4), np.float32)
+                u = np.empty((2, b, H), np.float32)
+                i, f, o, cand = g[..., :H], g[..., H:2 * H], g[..., 2 * H:3 * H], g[..., 3 * H:]
             if prev < 0:  # the first step: no hidden state yet
-                gb[...] = P[at:at + b]
+                g[...] = P[:, at:at + b]
             else:
-                np.matmul(out[prev:prev + b].reshape(b, 2 * H), self.whh, out=gb.reshape(b, 2 * H4))
-                gb += P[at:at + b]
-            np.tanh(gb, out=gb)
-            sig *= 0.5
-            sig += 0.5
-            np.multiply(i, cand, out=ub)
-            cb *= f
-            cb += ub
-            h = out[at:at + b]
-            np.tanh(cb, out=h)
+                np.matmul(out[:, prev:prev + b], self.whh, out=g)
+                g += P[:, at:at + b]
+            np.tanh(g, out=g)
+            g *= scale  # i, f, o: (1 + tanh) / 2; the candidate as it is
+            g += shift
+            np.multiply(i, cand, out=u)
+            c *= f
+            c += u
+            h = out[:, at:at + b]
+            np.tanh(c, out=h)
             h *= o
             prev, at = at, at + b
         return out
 
     def flat_emissions(self, X: np.ndarray, lengths: Sequence[int], index: np.ndarray | None = None) -> np.ndarray:
         """Tag scores (N, T) of the sentences whose input rows, one after the other, are
-        `X` (N, D), or ``X[index]`` when `index` (N,) is given (tokens that share a row).
-        The input product is one matrix product over the rows of `X`; the LSTM runs over
+        `X` (N, D), or ``X[index]`` when `index` (N,) is given (tokens that share a row)."""
+        return self.gate_emissions(self._gates(X), lengths, index)
+
+    def gate_emissions(self, G: np.ndarray, lengths: Sequence[int], index: np.ndarray | None = None) -> np.ndarray:
+        """Tag scores (N, T) of the sentences whose gate inputs (``X @ wih + bias``), one
+        token after the other, are `G` (N, 2 x 4H), or ``G[index]``. The LSTM runs over
         batches of sentences, both directions together, one product per time step over the
         sentences that are that long."""
         if index is None:
-            index = np.arange(len(X))
+            index = np.arange(len(G))
         N = len(index)
-        H = self.whh.shape[0] // 2
-        G = X @ self.wih + self.bias  # (rows, 2 x 4H): forward, backward
+        H = self.whh.shape[1]
         hidden = np.empty((N, 2 * H), np.float32)
         for fwd, bwd, live in padded_batches(lengths):
             rows, back = fwd[live], bwd[live]  # the batch's tokens, step after step, each way
-            P = np.empty((len(rows), 2, 4 * H), np.float32)
-            P[:, 0] = G[index[rows], :4 * H]
-            P[:, 1] = G[index[back], 4 * H:]
+            P = np.empty((2, len(rows), 4 * H), np.float32)
+            P[0] = G[index[rows], :4 * H]
+            P[1] = G[index[back], 4 * H:]
             out = self._run(P, live.sum(axis=1).tolist())
-            hidden[rows, :H] = out[:, 0]
-            hidden[back, H:] = out[:, 1]
+            hidden[rows, :H] = out[0]
+            hidden[back, H:] = out[1]
         return (hidden @ self.out_wT + self.out_b).astype(np.float64)
+
+
+def _rows_product(A: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """``A @ W``, each row's numbers independent of the other rows: a single row goes
+    through BLAS's matrix product as two rows (alone it takes the vector path, which
+    rounds differently)."""
+    if len(A) == 1:
+        return (np.concatenate([A, A]) @ W)[:1]
+    return A @ W
 
 
 #: per-token rows kept by the networks and the CRF (`RowCache`): bounded so that a worker's
 #: memory stops growing with the number of articles it has analysed (issue 17 item 4);
-#: frequent forms come back at once.
+#: frequent forms come back at once. A network's row is 544 float32 (its 512 gate inputs and
+#: 32 feature projections: 2.2 KB, 131 MB when full), the CRF's 5 x 9 float64 (360 bytes).
 ROW_CACHE = 60_000
 
 
@@ -328,28 +385,27 @@ class RowCache:
     one matrix, at most `limit` strings: when a call needs room, the strings used longest
     ago (by call) make way, a quarter of the cache at a time (a call's own strings are the
     last to go; one that holds more strings than `limit` empties it and is kept whole).
-    ``take`` gives the rows of a sequence of tokens as one array (one gather)."""
+    The matrix is made once for `limit` rows (``np.empty``: its pages take memory only once
+    written) and a string's row stays where it was put: a new string takes a free row, so
+    neither growing nor making room copies rows. ``ids`` gives each token's row in
+    ``rows``."""
 
     def __init__(self, compute, limit: int | None = None):
         self.compute = compute
         self.limit = ROW_CACHE if limit is None else limit
-        self.index: dict[str, int] = {}
-        self.rows: np.ndarray | None = None
-        self._keys: list[str] = []  # the string of each row
-        self._used = np.zeros(0, np.int64)  # the call that last asked for each row
-        self._calls = 0
+        self.clear()
 
     def __len__(self) -> int:
         return len(self.index)
 
     def clear(self) -> None:
         """Forget every row (and give back the matrix)."""
-        self.index, self.rows, self._keys = {}, None, []
-        self._used = np.zeros(0, np.int64)
-
-    def take(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
-        ids = self.ids(tokens, infos)  # first: it may replace `rows`
-        return self.rows[ids]
+        self.index: dict[str, int] = {}
+        self.rows: np.ndarray | None = None
+        self._keys: list[str | None] = []  # the string of each row (None: free)
+        self._free: list[int] = []  # the free rows, the next one last
+        self._used = np.zeros(0, np.int64)  # the call that last asked for each row
+        self._calls = 0
 
     def ids(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
         """The row of each token in ``rows`` (N,), computing the rows of the strings it lacks."""
@@ -362,32 +418,43 @@ class RowCache:
                 self._evict(len(todo))
                 todo = {t: x for t, x in zip(tokens, infos) if t not in self.index}
             new = self.compute(list(todo.values()))
-            n = len(self.index)
-            if self.rows is None or len(self.rows) < n + len(new):
-                size = max(n + len(new), min(2 * n, self.limit))
-                grown = np.empty((size, *new.shape[1:]), new.dtype)
-                used = np.zeros(size, np.int64)
-                if self.rows is not None:
-                    grown[:n] = self.rows[:n]
-                    used[:n] = self._used[:n]
-                self.rows, self._used = grown, used
-            self.rows[n:n + len(new)] = new
-            self.index.update(zip(todo, range(n, n + len(new))))
-            self._keys.extend(todo)
+            if self.rows is None or len(self._free) < len(new):
+                self._grow(new, len(new) - len(self._free))
+            free = self._free
+            at = [free.pop() for _ in range(len(new))]
+            self.rows[at] = new
+            self.index.update(zip(todo, at))
+            for k, t in zip(at, todo):
+                self._keys[k] = t
             ids = [self.index[t] for t in tokens]
         out = np.array(ids, np.int64)
         self._used[out] = self._calls
         return out
 
+    def _grow(self, like: np.ndarray, more: int) -> None:
+        """`more` free rows (the first matrix: `limit` rows at least), shaped as `like`'s."""
+        n = 0 if self.rows is None else len(self.rows)
+        size = max(n + more, self.limit)
+        grown = np.empty((size, *like.shape[1:]), like.dtype)
+        used = np.zeros(size, np.int64)
+        if n:
+            grown[:n] = self.rows
+            used[:n] = self._used
+        self.rows, self._used = grown, used
+        self._keys.extend([None] * (size - n))
+        self._free = list(range(size - 1, n - 1, -1)) + self._free  # the lowest new row next
+
     def _evict(self, room: int) -> None:
-        """Keep the most recently used rows, in that order, leaving `room` free under the
-        limit and at least a quarter of it."""
-        n = len(self.index)
-        keep = np.argsort(-self._used[:n], kind="stable")[:max(0, min(n - self.limit // 4, self.limit - room))]
-        self.rows[:len(keep)] = self.rows[keep]
-        self._used[:len(keep)] = self._used[keep]
-        self._keys = [self._keys[k] for k in keep.tolist()]
-        self.index = dict(zip(self._keys, range(len(keep))))
+        """Keep the most recently used strings, leaving `room` free under the limit and at
+        least a quarter of it; the others' rows become free."""
+        held = np.fromiter(self.index.values(), np.int64, len(self.index))
+        held.sort()
+        keep = max(0, min(len(held) - self.limit // 4, self.limit - room))
+        gone = held[np.argsort(-self._used[held], kind="stable")[keep:]].tolist()
+        for k in gone:
+            del self.index[self._keys[k]]
+            self._keys[k] = None
+        self._free.extend(sorted(gone, reverse=True))
 
 
 class LinearCRF:
@@ -476,7 +543,8 @@ class LinearCRF:
         N, T = len(tokens), len(TAGS)
         if not N:
             return np.zeros((0, T))
-        A = self._static.take(tokens, infos)  # (N, 5, T): own, as -1, as +1, as -2, as +2
+        ids = self._static.ids(batch.strings, batch.string_infos)
+        A = self._static.rows[ids[batch.string_of]]  # (N, 5, T): own, as -1, as +1, as -2, as +2
         lengths = np.asarray(batch.lengths)
         pos = np.arange(N) - np.repeat(np.asarray(batch.ends) - lengths, lengths)  # place in its sentence
         rest = np.repeat(lengths, lengths) - pos - 1  # tokens after it in its sentence
