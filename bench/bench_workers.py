@@ -87,7 +87,9 @@ else:  # one document per task (trees before b9df184's successor)
 close = W.AnalysisPool.close
 def sampled_close(self):  # the workers' last accounting, just before they stop
     sampler.sample()
+    t = time.perf_counter()
     close(self)
+    marks["close"] = time.perf_counter() - t
 W.AnalysisPool.close = sampled_close
 profile = None
 if sys.argv[5]:
@@ -110,6 +112,7 @@ cpu = time.process_time()  # the parent's own (its workers were reaped when the 
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"read": s.read, "stored": s.stored, "words": s.words, "seconds": dt,
                   "first_s": first[0] - t0, "tail_s": t0 + dt - last[0], "tail_cpu": cpu - last[1],
+                  "close_s": marks.get("close", 0.0),
                   "parent_cpu": cpu, "workers_cpu": kids.ru_utime + kids.ru_stime,
                   "children_mb": kids.ru_maxrss / 1024, **sampler.figures()}))
 """
@@ -384,7 +387,8 @@ def main() -> None:
                       f"load average now {os.getloadavg()[0]:.1f}", flush=True)
                 if workers > 1:
                     print(f"    first analysed document back after {r['first_s']:.1f}s (the template's start); "
-                          f"the parent's tail after the last one: {r['tail_s']:.1f}s, {r['tail_cpu']:.2f} CPU s",
+                          f"the parent's tail after the last one: {r['tail_s']:.1f}s, {r['tail_cpu']:.2f} CPU s "
+                          f"(of which stopping the workers and the template {r.get('close_s', 0.0):.2f}s)",
                           flush=True)
                 print(f"    peak RSS MB: parent {r['parent_mb']:,.0f}, template {mbs(r['template_mb'])}, "
                       f"workers {mbs(r['workers_mb'])}, others {mbs(r['other_mb'])}; sum of RSS at its peak "

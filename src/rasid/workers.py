@@ -64,6 +64,13 @@ IN_FLIGHT_PER_WORKER = 100
 DOCS_PER_TASK = 4
 
 
+#: bytes the pipe that brings the analysed documents back can hold (Linux's default is 64 KB,
+#: and ``/proc/sys/fs/pipe-max-size`` lets any process ask for 1 MB). A task's four documents
+#: are some 400 KB pickled: with 64 KB a worker's write waited for the parent's result thread
+#: to read each 64 KB (and that thread, for the interpreter lock, while the parent stored a
+#: batch), holding the queue's write lock, so the other worker could not send either.
+RESULT_PIPE_BYTES = 1 << 20
+
 #: allocations between two runs of the cyclic garbage collector's youngest generation while
 #: articles are analysed and stored (Python's default: 700). Analysis and the archive steps
 #: make and drop millions of small objects that reference counting frees, and each run
@@ -256,6 +263,16 @@ def count_tokens(doc: Document) -> int:
 
 
 # -- in the parent ----------------------------------------------------------------------------
+def widen_pipe(fd: int, size: int) -> int:
+    """Let the pipe of `fd` hold `size` bytes where the system allows it (Linux); its size."""
+    import fcntl
+
+    try:
+        return fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, size)
+    except (AttributeError, OSError):  # not Linux, or over the system's pipe-max-size
+        return fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ) if hasattr(fcntl, "F_GETPIPE_SZ") else 0
+
+
 class AnalysisPool:
     """`workers` processes running the pipeline `stage_names`; started on first use and kept
     until `close` (a `Monitor` keeps one for its lifetime, so feed polls reuse it)."""
@@ -284,6 +301,7 @@ class AnalysisPool:
             ctx.set_forkserver_preload([TEMPLATE_MODULE] if self.stage_names == tuple(DEFAULT_STAGES) else [])
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=start_worker,
                                                  initargs=(self.stage_names, self.strict))
+            widen_pipe(self._executor._result_queue._reader.fileno(), RESULT_PIPE_BYTES)
         return self._executor
 
     def analyse(self, docs: Iterable[Document], while_starting: Callable[[], None] | None = None,

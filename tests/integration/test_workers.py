@@ -91,6 +91,12 @@ def test_workers_are_forked_from_the_template_not_from_the_parent(tmp_path):
         (template,) = template
         assert b"forkserver" in Path(f"/proc/{template}/cmdline").read_bytes()
         assert all(f["from_template"] for f in facts)
+        # the analysed documents come back through a pipe of 1 MB, not Linux's 64 KB
+        import fcntl
+
+        from rasid.workers import RESULT_PIPE_BYTES
+
+        assert fcntl.fcntl(pool._executor._result_queue._reader.fileno(), fcntl.F_GETPIPE_SZ) == RESULT_PIPE_BYTES
         # the models were loaded once, in the template, and the workers share its pages
         for pid in {f["pid"] for f in facts}:
             assert shared_mb(pid) > 50, pid

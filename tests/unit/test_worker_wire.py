@@ -46,3 +46,24 @@ def test_spans_come_back_equal_and_shared_in_a_worker_process():
     assert back.layers["persons"][0] is back.layers["entities"][0]
     assert [s.text_of(back.text) for s in back.layers["entities"]] == ["عادل الجبير", "الرياض"]
     assert back.layers["dates"][0].text_of(back.text) == "يوم الأحد"
+
+
+
+def test_the_results_pipe_is_widened_where_the_system_allows():
+    import fcntl
+    import os
+
+    import pytest
+
+    from rasid.workers import RESULT_PIPE_BYTES, widen_pipe
+
+    if int(open("/proc/sys/fs/pipe-max-size").read()) < RESULT_PIPE_BYTES:
+        pytest.skip("this system lets a process widen a pipe to less than 1 MB")
+    reader, writer = os.pipe()
+    try:
+        assert fcntl.fcntl(writer, fcntl.F_GETPIPE_SZ) < RESULT_PIPE_BYTES  # Linux's 64 KB
+        assert widen_pipe(reader, RESULT_PIPE_BYTES) == RESULT_PIPE_BYTES
+        assert fcntl.fcntl(writer, fcntl.F_GETPIPE_SZ) == RESULT_PIPE_BYTES  # one pipe, both ends
+    finally:
+        os.close(reader)
+        os.close(writer)
