@@ -95,6 +95,34 @@ def test_a_copy_read_ahead_of_its_original_s_commit_is_skipped_as_one_process_sk
         assert got[kind] == expected[kind], kind
 
 
+def test_a_fuller_version_read_ahead_of_its_snippet_s_commit_is_analysed_as_one_process_does(tmp_path):
+    """A feed snippet, sixteen other articles, then the full article at the same URL
+    (tests/integration/test_fuller_version.py's record): one process finds the snippet
+    stored when it checks the full text and analyses it with the stored id and fields; the
+    workers read it ahead, found it new, and it is analysed again once the snippet is stored
+    (before: analysed as new, 4,590 words counted against one process's 4,127)."""
+    import json
+
+    record = json.loads((SAMPLE.parent / "saudinewsnet-sample.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    record["date_extracted"] = "2015-07-20 10:00:00"  # dated, so no story takes the clock's time
+    snippet = {**record, "content": record["content"].split("\n")[0]}
+    lines = [json.dumps(snippet, ensure_ascii=False), *SAMPLE.read_text(encoding="utf-8").splitlines(),
+             json.dumps(record, ensure_ascii=False)]
+    source = tmp_path / "snippet-then-full.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one, two = new_archive(tmp_path / "one.db"), new_archive(tmp_path / "two.db")
+    with Monitor(one, workers=1) as monitor:
+        first = monitor.ingest([str(source)], batch_size=4)
+    with Monitor(two, workers=2) as monitor:
+        second = monitor.ingest([str(source)], batch_size=4)
+    assert (first.read, first.updated) == (18, 1)
+    assert ((second.read, second.stored, second.updated, second.duplicates, second.words)
+            == (first.read, first.stored, first.updated, first.duplicates, first.words))
+    expected, got = snapshot(one), snapshot(two)
+    for kind in expected:
+        assert got[kind] == expected[kind], kind
+
+
 def shared_mb(pid: int) -> float:
     """Memory of process `pid` that it shares with other processes (smaps_rollup), in MB."""
     fields = dict(line.split(":", 1) for line in open(f"/proc/{pid}/smaps_rollup") if ":" in line)
