@@ -7,12 +7,21 @@ Writes the first N SaudiNewsNet articles to a temporary JSON Lines file, then fo
 count ingests it into a fresh SQLite archive through `Monitor.ingest` (workers started and models
 loaded inside the timing, as `rasid ingest --workers N` does) and prints articles/s, words/s,
 the speed-up over the first count, the CPU seconds of the parent (the one writer) and of its
-workers together, and memory: every 2 s a sampler reads ``/proc/PID/smaps_rollup`` of the
-parent and of every process under it (the template server the workers are forked from, the
-workers, multiprocessing's resource tracker) and keeps each one's peak RSS, the peak of their
-summed RSS (pages shared by the template and its workers counted once per process) and the
-peak of their summed PSS (each shared page split between the processes sharing it: the
-memory the run really uses).
+workers together, and memory: every 5 s, and once more just before the workers stop, a sampler
+reads ``/proc/PID/smaps_rollup`` of the parent and of every process under it (the template
+server the workers are forked from, the workers, multiprocessing's resource tracker) and keeps
+each one's peak RSS, the peak of their summed RSS (pages shared by the template and its workers
+counted once per process) and the peak of their summed PSS (each shared page split between the
+processes sharing it: the memory the run really uses). The sampler is a thread of the parent
+and its CPU counts in the parent's: reading ``smaps_rollup`` of a process of several hundred
+MB takes some 7 ms, so it samples every 5 s, not 2 (every 2 s it took 0.8 CPU s of a 64 s run
+on the loaded machine, on cores the workers need); its own CPU is printed apart.
+
+Then one line per process, where its time went (`accounting`): user and kernel CPU seconds,
+minor page faults (after the fork, mostly a page of the template copied on its first write),
+and of its lifetime, the seconds its main thread ran, waited for a core (the load) and was
+blocked (a worker waiting for documents, the parent waiting for the workers), with what its
+other threads ran (the parent's: the pool's result and feeder threads).
 
 With more than one worker it also prints when the first analysed document came back (the
 template server's start-up, one core mostly idle) and the parent's tail: how long, in wall
@@ -37,6 +46,7 @@ count of that tree); ``--keep DIR`` keeps the archives there (``w{N}-{k}.db``, k
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import itertools
 import os
@@ -57,13 +67,30 @@ sampler = MemorySampler(os.getpid())
 sampler.start()
 from rasid import workers as W
 marks = {}  # when the first and the last analysed document reached the parent: (wall, CPU)
-take = W.AnalysisPool._result
-def timed_result(self, *args):
-    out = take(self, *args)
+def mark():
     marks["last"] = (time.perf_counter(), time.process_time())
     marks.setdefault("first", marks["last"])
-    return out
-W.AnalysisPool._result = timed_result
+if hasattr(W.AnalysisPool, "_results"):  # a task's documents (rasid.workers.DOCS_PER_TASK)
+    take = W.AnalysisPool._results
+    def timed_results(self, *args):
+        for out in take(self, *args):
+            mark()
+            yield out
+    W.AnalysisPool._results = timed_results
+else:  # one document per task (trees before b9df184's successor)
+    take_one = W.AnalysisPool._result
+    def timed_result(self, *args):
+        out = take_one(self, *args)
+        mark()
+        return out
+    W.AnalysisPool._result = timed_result
+close = W.AnalysisPool.close
+def sampled_close(self):  # the workers' last accounting, just before they stop
+    sampler.sample()
+    t = time.perf_counter()
+    close(self)
+    marks["close"] = time.perf_counter() - t
+W.AnalysisPool.close = sampled_close
 profile = None
 if sys.argv[5]:
     import cProfile
@@ -80,10 +107,12 @@ if profile:
     with open(sys.argv[5], "w") as fh:
         pstats.Stats(profile, stream=fh).sort_stats("tottime").print_stats(40)
 sampler.stop()
+sampler.sample()  # the parent's own, at the end
 cpu = time.process_time()  # the parent's own (its workers were reaped when the Monitor closed)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"read": s.read, "stored": s.stored, "words": s.words, "seconds": dt,
                   "first_s": first[0] - t0, "tail_s": t0 + dt - last[0], "tail_cpu": cpu - last[1],
+                  "close_s": marks.get("close", 0.0),
                   "parent_cpu": cpu, "workers_cpu": kids.ru_utime + kids.ru_stime,
                   "children_mb": kids.ru_maxrss / 1024, **sampler.figures()}))
 """
@@ -139,15 +168,18 @@ class MemorySampler:
     under it; keeps each process's peak RSS and the peak of the summed PSS (pages shared by
     several processes counted once, split between them) and of the summed RSS."""
 
-    def __init__(self, root: int, every_s: float = 2.0):
+    def __init__(self, root: int, every_s: float = 5.0):
         import threading
 
         self.root, self.every_s = root, every_s
         self.peak_rss: dict[int, tuple[str, float]] = {}
         self.peak_pss_sum = self.peak_rss_sum = 0.0
         self.pss_at_peak: dict[str, float] = {}
+        #: the latest `accounting` of every process seen, with its role
+        self.accounts: dict[int, tuple[str, dict]] = {}
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self.sampler_tid = 0
 
     def start(self) -> None:
         self._thread.start()
@@ -157,6 +189,9 @@ class MemorySampler:
         self._thread.join()
 
     def _run(self) -> None:
+        import threading
+
+        self.sampler_tid = threading.get_native_id()
         while not self._done.wait(self.every_s):
             self.sample()
 
@@ -165,6 +200,11 @@ class MemorySampler:
         rss_sum = pss_sum = 0.0
         by_role: dict[str, float] = {}
         for pid, role in procs.items():
+            if (acct := accounting(pid)) is not None:
+                # a thread's time is kept after it ended (a pool's threads end before the last sample)
+                seen = self.accounts.get(pid, ("", {"threads": {}}))[1]["threads"]
+                acct["threads"] = {**seen, **acct["threads"]}
+                self.accounts[pid] = (role, acct)
             rss, pss = smaps_rollup(pid)
             rss_sum += rss
             pss_sum += pss
@@ -182,7 +222,52 @@ class MemorySampler:
         return {"parent_mb": peak("parent")[0] if peak("parent") else 0.0, "template_mb": peak("template"),
                 "workers_mb": peak("worker"), "other_mb": peak("tracker") + peak("child"),
                 "rss_sum_peak_mb": self.peak_rss_sum, "pss_sum_peak_mb": self.peak_pss_sum,
-                "pss_at_peak": self.pss_at_peak}
+                "pss_at_peak": self.pss_at_peak,
+                "sampler_s": self.accounts.get(self.root, ("", {"threads": {}}))[1]["threads"].pop(self.sampler_tid, 0.0),
+                "accounts": sorted(((role, acct) for role, acct in self.accounts.values()),
+                                   key=lambda ra: ("parent template worker tracker child".find(ra[0]),
+                                                   ra[1]["lifetime_s"]))}
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def accounting(pid: int) -> dict | None:
+    """Where process `pid`'s time went so far: CPU seconds in user and kernel mode, minor and
+    major page faults (``/proc/PID/stat``: a minor fault after a fork is mostly a shared page
+    copied on write), its lifetime, and of that lifetime the seconds its main thread spent
+    runnable but waiting for a core (``/proc/PID/task/PID/schedstat``: the load) and
+    blocked (lifetime minus running minus waiting: idle, waiting for work or for the
+    workers); None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/task/{pid}/schedstat") as fh:
+            run_ns, wait_ns = (int(v) for v in fh.read().split()[:2])
+        threads = {}  # what each of its other threads ran so far (a pool's result and feeder threads)
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            if tid != str(pid):
+                with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{tid}/schedstat") as fh:
+                    threads[int(tid)] = int(fh.read().split()[0]) / 1e9
+        with open("/proc/uptime") as fh:
+            uptime = float(fh.read().split()[0])
+    except OSError:
+        return None
+    # fields from the state on (stat's field 3): minflt 10, majflt 12, utime 14, stime 15, starttime 22
+    minflt, majflt, utime, stime, start = (int(fields[i - 3]) for i in (10, 12, 14, 15, 22))
+    lifetime = uptime - start / TICKS
+    return {"user": utime / TICKS, "sys": stime / TICKS, "minflt": minflt, "majflt": majflt,
+            "lifetime_s": lifetime, "main_run_s": run_ns / 1e9, "threads": threads, "main_wait_s": wait_ns / 1e9,
+            "main_blocked_s": max(0.0, lifetime - (run_ns + wait_ns) / 1e9)}
+
+
+def print_accounts(accounts: list) -> None:
+    """One line per process of the run (`accounting`, sampled last just before the workers stop)."""
+    for role, a in accounts:
+        print(f"    {role:<8} user {a['user']:6.2f} sys {a['sys']:5.2f} CPU s, minor faults {a['minflt']:>8,}, "
+              f"major {a['majflt']:>4}; lived {a['lifetime_s']:6.1f}s: main thread ran {a['main_run_s']:6.2f} "
+              f"(other threads {sum(a['threads'].values()):.2f}), "
+              f"waited for a core {a['main_wait_s']:6.2f}, blocked {a['main_blocked_s']:6.2f}", flush=True)
 
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -250,7 +335,9 @@ def run(src: Path, db: Path, workers: int, code: Path = SRC, profile: Path | Non
     env = dict(os.environ, PYTHONPATH=str(code))
     out = subprocess.run([sys.executable, "-c", RUN_ONE, str(src), str(db), str(workers), str(Path(__file__).parent),
                           str(profile or "")],
-                         capture_output=True, text=True, env=env, check=True)
+                         capture_output=True, text=True, env=env)
+    if out.returncode:
+        sys.exit(f"--workers {workers} with {code} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -300,12 +387,15 @@ def main() -> None:
                       f"load average now {os.getloadavg()[0]:.1f}", flush=True)
                 if workers > 1:
                     print(f"    first analysed document back after {r['first_s']:.1f}s (the template's start); "
-                          f"the parent's tail after the last one: {r['tail_s']:.1f}s, {r['tail_cpu']:.2f} CPU s",
+                          f"the parent's tail after the last one: {r['tail_s']:.1f}s, {r['tail_cpu']:.2f} CPU s "
+                          f"(of which stopping the workers and the template {r.get('close_s', 0.0):.2f}s)",
                           flush=True)
                 print(f"    peak RSS MB: parent {r['parent_mb']:,.0f}, template {mbs(r['template_mb'])}, "
                       f"workers {mbs(r['workers_mb'])}, others {mbs(r['other_mb'])}; sum of RSS at its peak "
                       f"{r['rss_sum_peak_mb']:,.0f}; sum of PSS at its peak {r['pss_sum_peak_mb']:,.0f} "
                       f"({', '.join(f'{k} {v:,.0f}' for k, v in sorted(r['pss_at_peak'].items()))})", flush=True)
+                print(f"    the memory sampler's own thread in the parent: {r['sampler_s']:.2f} CPU s", flush=True)
+                print_accounts(r["accounts"])
 
 
 def mbs(values: list[float]) -> str:

@@ -165,22 +165,45 @@ class IngestMethods:
         from .archive_steps import warm_archive_steps
         from .workers import analyse_safely, count_tokens
 
-        todo = self._to_analyse(items, summary, on_record)
+        fresh: dict[int, Document] = {}  # with workers: the documents found new when read
+        todo = self._to_analyse(items, summary, on_record, fresh if self.workers > 1 else None)
         if self.workers > 1:  # the archive steps' tables load while the workers' template starts
             results = self.analysis_pool().analyse(todo, lambda: warm_archive_steps(self.archive_steps))
         else:
             results = ((doc, analyse_safely(self.analyze, doc)) for doc in todo)
         for sent, out in results:
+            if fresh.pop(id(sent), None) is not None and (out := self._checked_again(sent, out, summary)) is None:
+                continue
             if isinstance(out, str):
                 summary.failed.append((sent.origin or sent.id or "?", out))
             else:
                 summary.words += count_tokens(out)
                 yield out
 
+    def _checked_again(self, sent: Document, out: Document | str,
+                       summary: IngestSummary) -> Document | str | None:
+        """A document found new when it was read, checked again when it joins its batch (every
+        batch before it committed), as one process checks it: workers read up to a window
+        ahead, before the batches holding an earlier copy were committed. A copy now stored is
+        a duplicate (None: not stored, not counted in the batch, so the batches hold the
+        articles one process's hold); a fuller version of an article now stored is analysed
+        again with the stored id and fields; else `out`."""
+        from .ingest.updates import find_replaced_article, merge_stored_fields
+
+        if (found := self.store.find_duplicate(sent)) is None:
+            return out
+        if (stored := find_replaced_article(self.store, sent, found)) is None:
+            summary.duplicates += 1
+            return None
+        ((_, again),) = self.analysis_pool().analyse([merge_stored_fields(sent, stored)])
+        return again
+
     def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,
-                    on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
-        """The documents worth analysing: new ones, and fuller versions of stored articles
-        (given the stored id and fields first: `rasid.ingest.updates`)."""
+                    on_record: Callable[[IngestSummary], None] | None,
+                    fresh: dict[int, Document] | None = None) -> Iterator[Document]:
+        """The documents worth analysing: new ones (each also put in `fresh`, by object id,
+        when given), and fuller versions of stored articles (given the stored id and fields
+        first: `rasid.ingest.updates`)."""
         from .ingest import Rejection
         from .ingest.updates import find_replaced_article, merge_stored_fields
 
@@ -191,6 +214,8 @@ class IngestMethods:
             if (doc := summary.take(item)) is None:
                 pass
             elif (found := self.store.find_duplicate(doc)) is None:
+                if fresh is not None:
+                    fresh[id(doc)] = doc
                 yield doc
             elif (stored := find_replaced_article(self.store, doc, found)) is not None:
                 yield merge_stored_fields(doc, stored)
