@@ -63,6 +63,10 @@ TIME_OF_DAY = {normalize_place(w) for w in (
     "ليل", "الليل", "ليلة", "صباح", "الصباح", "مساء", "المساء", "فجر", "الفجر", "ظهر",
     "الظهر", "ظهيرة", "عصر", "العصر", "مغرب", "المغرب", "عشية", "ضحى", "منتصف ليل")}
 NEAR_KM = 150.0
+#: a city this large (or a capital) keeps its name against a namesake `NAMESAKE_RATIO` times
+#: smaller in a country the article names, unless a place near the namesake is named too
+WORLD_POPULATION = 100_000
+NAMESAKE_RATIO = 5
 #: distinct cities an ambiguous name is compared with for nearness (keeps long texts linear)
 MAX_NEARBY_CITIES = 200
 GENERIC_HEADS = {normalize_place(w) for w in (
@@ -687,6 +691,30 @@ def _coordinated(text: str, m: Mention, ends: dict[int, str], starts: dict[int, 
     return out
 
 
+_LIST_SEP = re.compile(r"\s*[،,]\s*(?:و\s*)?|\s+و\s*")
+
+
+def cities_in_lists(text: str, mentions: list[Mention]) -> None:
+    """A country named in a list of three or more cities and no other country is its capital
+    (لوس أنجلوس، لندن، باريس، تونس، القاهرة: Tunis; الكويت، الجزائر alike); in place."""
+    placed = sorted((m for m in mentions if m.choice is not None and m.source != "demonym"),
+                    key=lambda m: m.start)
+    chain: list[Mention] = []
+    for m in placed + [None]:
+        if m is not None and chain and _LIST_SEP.fullmatch(text[chain[-1].end:m.start]):
+            chain.append(m)
+            continue
+        countries = [c for c in chain if c.choice.feature == "country"]
+        if len(chain) >= 3 and len(countries) == 1 and all(
+                c.choice.feature == "city" for c in chain if c is not countries[0]):
+            country = countries[0]
+            capital = [p for p, w in country.cands if w >= 1.0 and p.feature == "city"
+                       and p.capital and p.country == country.choice.country]
+            if capital:
+                country.choice = capital[0]
+        chain = [m] if m is not None else []
+
+
 def is_safe_match(cands: list[tuple[Place, float]], min_population: int, words: int = 1) -> bool:
     best, w = max(cands, key=lambda pw: score_prior(*pw))
     if w < 1.0:
@@ -869,6 +897,22 @@ def _vote_of(m: Mention) -> tuple[str, float]:
     return "", 0.0
 
 
+def world_city(cands) -> Place | None:
+    """The capital or large city among a name's candidates (`WORLD_POPULATION`), if any."""
+    best = max((p for p, w in cands if w >= 1.0 and p.feature == "city"),
+               key=lambda p: p.population, default=None)
+    return best if best is not None and (best.capital or best.population >= WORLD_POPULATION) else None
+
+
+def is_namesake_of(p: Place, world: Place) -> bool:
+    """A town abroad named after `world` and far smaller (Geneva, Illinois; الرياض in Egypt;
+    not Tripoli, Lebanon, a large city itself, nor a village whose size the table does not
+    know, as المنصورة in Syria's Ghab plain): the country the article names does not make it
+    win; a place near it or a nisba does."""
+    return (p.feature == "city" and p.country != world.country and 0 < p.population < WORLD_POPULATION
+            and p.population * NAMESAKE_RATIO <= world.population)
+
+
 def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
     """Set ``choice`` and ``confidence`` on every mention with candidates (in place)."""
     groups: dict[str, list[Mention]] = {}
@@ -912,25 +956,30 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
             heads = {m.head for m in ms if m.head}
             nisbas = {m.nisba for m in ms if m.nisba}
             total = sum(votes.values())
+            world = world_city(ms[0].cands)
             scored = []
             for p, w in ms[0].cands:
                 s = score_prior(p, w)
+                country_part = 0.0  # what the country alone gives the candidate
                 if p.country and total:
-                    s += CONTEXT_WEIGHT * votes.get(p.country, 0.0) / total
+                    country_part += CONTEXT_WEIGHT * votes.get(p.country, 0.0) / total
                 if hint and p.country == hint:
-                    s += HINT_WEIGHT
+                    country_part += HINT_WEIGHT
                 if p.feature != "country" and p.country in named_countries:
-                    s += NEAR_WEIGHT
+                    country_part += NEAR_WEIGHT
                 if p.country in nisbas:
                     s += NISBA_WEIGHT
                 if heads & ADMIN_HEADS and p.feature == "admin1":
                     s += HEAD_WEIGHT + (DIVISION_WEIGHT if DIVISION_HEADS.get(p.country) in heads else 0.0)
                 if heads & CITY_HEADS and p.feature == "city":
                     s += HEAD_WEIGHT
-                if p.feature == "city" and p.lat is not None and any(
-                        _km(p, o) < NEAR_KM for o in others if o.key != p.key):
+                local = p.feature == "city" and p.lat is not None and any(
+                    _km(p, o) < NEAR_KM for o in others if o.key != p.key)
+                if local:
                     s += NEAR_WEIGHT
-                scored.append((s, p))
+                if world is not None and is_namesake_of(p, world) and not (local or p.country in nisbas):
+                    country_part = 0.0  # لندن in a US story is still London, not London KY
+                scored.append((s + country_part, p))
             scored.sort(key=lambda sp: -sp[0])
             top = scored[0][0]
             z = sum(math.exp(s - top) for s, _ in scored)

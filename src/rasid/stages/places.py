@@ -42,6 +42,7 @@ from ..geo.resolve import (
     Coverage,
     accept_deferred_mentions,
     at_dateline,
+    cities_in_lists,
     convert_nisba,
     demote_adjective_countries,
     drop_named_things,
@@ -245,6 +246,7 @@ class PlaceStage(Stage):
             mentions += more
             resolve_mentions(mentions + title_mentions + cues, hint)
             focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
+        cities_in_lists(doc.text, mentions)  # ... لندن، باريس، تونس، القاهرة: Tunis
         mentions += self.place_unplaced(doc.text, tokens, tagger_covered, mentions, focus)
         spans = []
         for m in sorted(mentions, key=lambda m: m.start):
