@@ -1,5 +1,5 @@
 """A world city against a small namesake, a capital in a list of cities, a capital written
-another way (issue 14, tenth round; geo/resolve.py, geo/translit.py). Texts are SaudiNewsNet
+another way, a club after ريال (issue 14, tenth round; geo/resolve.py, geo/translit.py). Texts are SaudiNewsNet
 sentences (CC BY-NC-SA 4.0, tests/resources/README.md)."""
 from rasid.doc import Document, Span
 from rasid.geo.gazetteer import load_gazetteer, normalize_place
@@ -78,3 +78,12 @@ def test_a_capital_written_another_way_is_found_by_sound_anywhere():
                 locs=("تورنتو", "جاكرتا"))
     assert found["جاكرتا"]["name_en"] == "Jakarta" and found["جاكرتا"]["country"] == "ID"
     assert found["جاكرتا"]["confidence"] < 0.5
+
+
+def test_a_club_after_real_is_no_place():
+    found = run("حقق ريال مدريد الاسباني فوزا عريضا على", locs=("مدريد",))
+    assert "مدريد" not in found
+    found = run("استهل المدرب رفائيل بنيتز مشواره مع ريال مدريد بهزيمة محبطة 7-6 بركلات الترجيح", locs=("مدريد",))
+    assert "مدريد" not in found
+    found = run("فندق «ريتز» جوهرة الفنادق في مدريد يتحول إلى ملكية عربية ـ صينية", locs=("مدريد",))
+    assert found["مدريد"]["name_en"] == "Madrid"  # the city itself stays

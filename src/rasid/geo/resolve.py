@@ -837,10 +837,10 @@ def demote_adjective_countries(text: str, tokens, mentions: list[Mention]) -> No
 
 #: a place name right after these words names a competition, a club, a crude or an
 #: organisation, not a place on the map (كأس الخليج والعرب وآسيا، دوري أبطال آسيا، نادي الباحة
-#: الأدبي، خام دبي، منظمة الفاو): the gold leaves such names out (tests/resources/README.md)
-NAMING_HEADS = {normalize_place(w) for w in ("كأس", "دوري", "أبطال", "بطولة", "نادي", "خام", "منظمة")}
+#: الأدبي، خام دبي، منظمة الفاو، ريال مدريد): the gold leaves such names out (tests/resources/README.md)
+NAMING_HEADS = {normalize_place(w) for w in ("كأس", "دوري", "أبطال", "بطولة", "نادي", "خام", "منظمة", "ريال")}
 _CRUDE = normalize_place("خام")
-_NAMING_RE = re.compile("ك[أإا]س|دوري|[أا]بطال|بطول|نادي|خام|منظم|الوسيط")
+_NAMING_RE = re.compile("ك[أإا]س|دوري|[أا]بطال|بطول|نادي|خام|منظم|ريال|الوسيط")
 _INTERMEDIATE = normalize_place("الوسيط")  # (خام) غرب تكساس الوسيط: the crude, West Texas Intermediate
 
 
