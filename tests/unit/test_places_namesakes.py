@@ -87,3 +87,13 @@ def test_a_club_after_real_is_no_place():
     assert "مدريد" not in found
     found = run("فندق «ريتز» جوهرة الفنادق في مدريد يتحول إلى ملكية عربية ـ صينية", locs=("مدريد",))
     assert found["مدريد"]["name_en"] == "Madrid"  # the city itself stays
+
+
+def test_an_s_heard_as_z_in_a_foreign_name():
+    found = run("بعد ثلاثة أيام على هيروشيما، أحيت ناغازاكي أمس، ذكرى الهجوم النووي", locs=("هيروشيما", "ناغازاكي"))
+    assert found["ناغازاكي"]["name_en"] == "Nagasaki"
+    # an Arabic name with the article is not read so (أحياء الخزامى is no Qaisumah)
+    found = run("جديدة بالخبر وهي الدائرة العاشرة ، مما يتطلب نقل بيانات قيد سكان أحياء الخزامى "
+                "والبحيرة والصواري", locs=("الخبر", "الخزامى"))
+    assert found["الخبر"]["country"] == "SA"
+    assert "الخزامى" not in found or found["الخزامى"].get("name_en") != "Qaisumah"

@@ -69,11 +69,16 @@ def skeleton_arabic(text: str) -> str:
 
 
 def skeletons_arabic(text: str) -> list[str]:
-    """`skeleton_arabic` and the variants of two spellings of English names: ث for "th"
-    (نورث كارولينا: North) as well as "s", and سان for Saint (سان بطرسبورغ) as well as San."""
+    """`skeleton_arabic` and the variants of three spellings of English names: ث for "th"
+    (نورث كارولينا: North) as well as "s", ز for "s" as well as "z", and سان for Saint (سان
+    بطرسبورغ) as well as San."""
     out = [skeleton_arabic(text)]
     if "ث" in text:
         out.append(skeleton_arabic(text.replace("ث", "ت")))
+    if "ز" in text and not text.startswith("ال"):
+        # an "s" between vowels is often heard as z (بريزبين: Brisbane, ناغازاكي: Nagasaki);
+        # not in a name with the article, an Arabic one (أحياء الخزامى is no Qaisumah)
+        out.append(skeleton_arabic(text.replace("ز", "س")))
     if text.startswith("سان "):
         out.append(skeleton_arabic("سانت " + text[4:]))
     return out
