@@ -13,7 +13,10 @@ Method (docs/places.md has the measured figures):
    demonyms and title mentions too) that point to the candidate's country, a bonus for
    the caller's country hint, and one for being within 150 km of another resolved place.
    Names are resolved once per article (one sense per discourse), in two passes: first
-   with the unambiguous mentions as context, then with every first-pass choice.
+   with the unambiguous mentions as context, then with every first-pass choice. A far
+   smaller namesake abroad of a capital or large city gets nothing from the country alone
+   (`is_namesake_of`: لندن in a US story is London, England), and a country in a list of
+   cities is its capital (`cities_in_lists`).
 4. Focus country: weighted vote of the resolved mentions (title x2, first 300 characters
    x1.5, demonyms x0.5); the top country wins.
 """
