@@ -235,3 +235,13 @@ def test_a_district_ner_took_with_its_head_and_a_foreign_part_alone():
 def test_a_town_said_to_be_in_another_country_is_not_its_namesake():
     found = run("اعتقلت الشرطة رجلا يوم الاحد الماضي في بلدة ميلو بوسط مالي", locs=("ميلو", "مالي"))
     assert "ميلو" not in found or found["ميلو"]["country"] == "ML"  # not Melo, Uruguay
+
+
+def test_a_village_whose_namesake_lies_abroad_goes_to_the_place_of_its_phrase():
+    # المدان alone is Medan (Indonesia), العين Al Ain (UAE): a village (قرية) of the text's
+    # own governorate or city, which no country of the namesake's is named beside
+    found = run("شابان سقطت عليهما صخور بقرية المدان بمحافظة بلجرشي", locs=("المدان", "بلجرشي"))
+    assert found["المدان"]["approximate"] and found["المدان"]["near"] == "بلجرشي"
+    found = run("أمتار تقريباً على طريق أبها - الطائف؛ تقاطع قرية العين شمالي مدينة أبها بداخلها السائق",
+                locs=("أبها", "الطائف", "العين"))
+    assert found["العين"]["country"] == "SA" and found["العين"]["approximate"]

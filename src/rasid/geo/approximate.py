@@ -37,6 +37,7 @@ STRONG_HEADS = {normalize_name(w) for w in (
 WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي")}
 _HEADS = STRONG_HEADS | WEAK_HEADS
 _DISTRICT = normalize_place("حي")
+_VILLAGE = normalize_place("قرية")
 _STRONG_KEYS = {normalize_place(h) for h in STRONG_HEADS}
 _BASE = normalize_place("قاعدة")
 #: the adjectives of a military base (قاعدة العند الجوية، قاعدة حميميم العسكرية): the name
@@ -197,7 +198,7 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
     to the mentions); sets ``near`` and ``confidence`` in place."""
     # the places names are put at: not districts, which this moves (and whose namesake
     # towns elsewhere would mislead: حي أبو مرخة بالعزيزية)
-    if not found and not any(m.head == _DISTRICT or (m.choice is None and m.source == "entity")
+    if not found and not any(m.head in (_DISTRICT, _VILLAGE) or (m.choice is None and m.source == "entity")
                              for m in mentions):
         return []
     named = sorted((m for m in mentions if m.choice is not None and m.source in ("entity", "gazetteer")
@@ -242,6 +243,12 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
             named_here = bool(countries.get(m.choice.country, set()) - {m.key})
             near = _anchor(text, m, placed, starts, None if named_here else fallback, city=True)
             near = None if near is None or near.key == m.choice.key else near
+        elif m.head == _VILLAGE and m.choice is not None and m.source in ("entity", "gazetteer") \
+                and not countries.get(m.choice.country, set()) - {m.key}:
+            # a village whose namesake lies in a country the article does not name goes to the
+            # place of its phrase (قرية واسط بتبالة (45 كم غرب بيشة): not Wasit, Iraq)
+            near = _anchor(text, m, placed, starts, None)
+            near = None if near is None or near.country == m.choice.country else near
         else:
             continue
         if fits(m, near):
