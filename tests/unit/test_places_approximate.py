@@ -245,3 +245,14 @@ def test_a_village_whose_namesake_lies_abroad_goes_to_the_place_of_its_phrase():
     found = run("أمتار تقريباً على طريق أبها - الطائف؛ تقاطع قرية العين شمالي مدينة أبها بداخلها السائق",
                 locs=("أبها", "الطائف", "العين"))
     assert found["العين"]["country"] == "SA" and found["العين"]["approximate"]
+
+
+def test_a_name_after_ahali_goes_to_the_place_right_after_it():
+    # أهالي X بـY: the residents of X, in Y (a weak head: the place must follow at once)
+    found = run("احتفل أهالي الظفير بالباحة بالزواج الجماعي السابع", locs=("الباحة",))
+    assert found["الظفير"]["approximate"] and found["الظفير"]["near"] == "الباحة"
+    # common words after it are no names (الضحايا، المنطقة)
+    found = run("واست أميركا وأوروبا أهالي الضحايا بفرض حصار اقتصادي ومالي على روسيا", locs=("أميركا", "أوروبا", "روسيا"))
+    assert "الضحايا" not in found
+    found = run("ودعا أمير الشرقية خلال رعايته حفل أهالي المنطقة بعيد الفطر", locs=("الشرقية",))
+    assert "المنطقة" not in found

@@ -32,9 +32,9 @@ STRONG_HEADS = {normalize_name(w) for w in (
     "محافظتي", "قريتي", "بلدتي", "محلتي", "مديريتي")}
 #: heads that also start common phrases (مدينة الألعاب، منطقة المهندسين، مركز التدريب، قاعدة
 #: التمرد): the name is taken only when the place it is in follows at once (`TIGHT_RE`:
-#: مركز الصورة التابع لمحافظة ضباء، مدينة البوكمال بريف دير الزور), or after an office word
-#: (رئيس مركز القصب)
-WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي")}
+#: مركز الصورة التابع لمحافظة ضباء، مدينة البوكمال بريف دير الزور، أهالي الظفير بالباحة), or
+#: after an office word (رئيس مركز القصب)
+WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي", "أهالي")}
 _HEADS = STRONG_HEADS | WEAK_HEADS
 _DISTRICT = normalize_place("حي")
 _VILLAGE = normalize_place("قرية")
