@@ -25,24 +25,6 @@ for c in (C, G):
         ws = fam[f'CRF[{c[0]}] + net13 + net[{n}]'] = {w: f'CRF[{c[0]}] + net13 + net[{n}], product {w}' for w in W}
         for w in W:
             cfgs[ws[w]] = dict(members=[c, N13, (n, 1)], mix='seq', w=w)
-TYPES = ('PER', 'ORG', 'LOC', 'MISC')
-
-
-def score(fo, cfg):
-    s = score_entities(fo.gold, run(fo, cfg))
-    tp, pr, pg = (sum(s[t][k] for t in ('PER', 'ORG', 'LOC')) for k in ('tp', 'pred', 'gold'))  # POL: PER/ORG/LOC only
-    return {t: round(s[t]['f1'], 2) for t in TYPES} | {'micro': round(s['micro']['f1'], 2), 'POL': round(200 * tp / (pr + pg), 2),
-            'P': round(s['micro']['precision'], 2), 'R': round(s['micro']['recall'], 2)}
-
-
-def line(name, rows, base):
-    f1 = np.array([r['micro'] for r in rows]); d = f1 - [r['micro'] for r in base]
-    print(f'{name:44}', ' '.join(f'{x:6.2f}' for x in f1), f'mean {f1.mean():.2f} ± {f1.std(ddof=1):.2f} | paired',
-          ' '.join(f'{x:+.2f}' for x in d), f'{d.mean():+.2f} ± {d.std(ddof=1):.2f}')
-    print('    per type, per block:', ' | '.join(t + ' ' + ' '.join(f'{r[t]:.2f}' for r in rows) + f' (mean {np.mean([r[t] for r in rows]):.2f})'
-                                             for t in ('P', 'R', *TYPES, 'POL')), flush=True)
-
-
 res = {name: [score(fo, cfg) for fo in folds] for name, cfg in cfgs.items()}
 for name, rows in res.items():
     line(name, rows, res[SHIP])

@@ -131,3 +131,23 @@ def counts(fold, tags):
             gt = {e for e in G if e[2] == t}; pt = {e for e in P if e[2] == t}
             a = c.setdefault(t, [0, 0, 0]); a[0] += len(gt & pt); a[1] += len(pt); a[2] += len(gt)
     return c
+
+
+TYPES = ('PER', 'ORG', 'LOC', 'MISC')
+
+
+def score(fo, cfg):
+    """Micro and per-type F1 of configuration `cfg` on fold `fo` (expF, expG)."""
+    s = score_entities(fo.gold, run(fo, cfg))
+    tp, pr, pg = (sum(s[t][k] for t in ('PER', 'ORG', 'LOC')) for k in ('tp', 'pred', 'gold'))  # POL: PER/ORG/LOC only
+    return {t: round(s[t]['f1'], 2) for t in TYPES} | {'micro': round(s['micro']['f1'], 2), 'POL': round(200 * tp / (pr + pg), 2),
+            'P': round(s['micro']['precision'], 2), 'R': round(s['micro']['recall'], 2)}
+
+
+def line(name, rows, base):
+    """One result line: per-block micro-F1, mean ± sd, paired against `base`, per type."""
+    f1 = np.array([r['micro'] for r in rows]); d = f1 - [r['micro'] for r in base]
+    print(f'{name:60}', ' '.join(f'{x:6.2f}' for x in f1), f'mean {f1.mean():.2f} ± {f1.std(ddof=1):.2f} | paired',
+          ' '.join(f'{x:+.2f}' for x in d), f'{d.mean():+.2f} ± {d.std(ddof=1):.2f}')
+    print('    per type, per block:', ' | '.join(t + ' ' + ' '.join(f'{r[t]:.2f}' for r in rows) + f' (mean {np.mean([r[t] for r in rows]):.2f})'
+                                             for t in ('P', 'R', *TYPES, 'POL')), flush=True)
