@@ -453,3 +453,33 @@ def test_issue14_ninth_round_classes(text, pub, expected):
 def test_a_weekday_after_punctuation_is_no_family_name():
     text = "توقيع عقد إنشاء مبنى الطيران الخاص بمطار الملك فهد.. الخميس"
     assert [text[s.start:s.end] for s in extract_dates(text, "2015-07-22")] == ["الخميس"]
+
+
+# After the ninth round (issue 14): classes counted in the SaudiNewsNet corpus first; the
+# sentences are the corpus's own.
+
+def spans_of(text, pub):
+    return [(text[s.start:s.end], s.attrs["value"]) for s in extract_dates(text, pub)]
+
+
+def test_weekdays_after_tomorrow_in_a_schedule_are_ahead():
+    # يوم غد earlier in the sentence turns the bare weekdays forward, like غدا
+    text = ("هذا وتم تحديد يوم غد للقاء المواطنين في بلدية قباء ويوم الاثنين فى بلدية العيون "
+            "ويوم الثلاثاء في بلدية العوالي والأربعاء في الحي التراثي المديني.")
+    assert spans_of(text, "2015-08-01") == [
+        ("يوم غد", "2015-08-02"), ("يوم الاثنين", "2015-08-03"),
+        ("يوم الثلاثاء", "2015-08-04"), ("الأربعاء", "2015-08-05")]
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a weekday in quotation marks or dashes after أمس/اليوم/غد is its weekday (within three days)
+    ("غادرت الطفلة غرفة العناية المركزة امس «الاربعاء» بعد 24 ساعة من العملية الجراحية "
+     "التي اجريت امس الاول «الثلاثاء» التي تكللت بالنجاح.", "2015-07-31",
+     [("امس «الاربعاء»", "2015-07-29"), ("امس الاول «الثلاثاء»", "2015-07-28")]),
+    ("وأكد المصدر تأجيل عقد الاجتماع الذي كان من المقرر التئامه أمس «الأربعاء» بمقر الجامعة.",
+     "2015-08-06", [("أمس «الأربعاء»", "2015-08-05")]),
+    ("سبق- الرياض: تغادر يوم غد -الاثنين- بعثة الأولمبياد الخاص السعودي.", "2015-07-21",
+     [("يوم غد -الاثنين-", "2015-07-20")]),
+])
+def test_weekday_in_quotes_after_a_relative_day(text, pub, expected):
+    assert spans_of(text, pub) == expected
