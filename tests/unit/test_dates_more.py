@@ -483,3 +483,8 @@ def test_weekdays_after_tomorrow_in_a_schedule_are_ahead():
 ])
 def test_weekday_in_quotes_after_a_relative_day(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+def test_era_with_tanween():
+    text = "أن تاريخه يعود إلى نحو عام 600 ميلاديا. وأضافت الجامعة"
+    assert spans_of(text, "2015-07-23") == [("عام 600 ميلاديا", "0600")]

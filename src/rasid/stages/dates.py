@@ -423,7 +423,7 @@ HIJRI_BARE_YEARS = (1340, 1460)
 #: nouns an ordinal word qualifies when it is not a day (النصف الثاني من يوليو)
 _PART_WORDS = {"النصف", "الربع", "الثلث", "الاسبوع", "العشر", "الشطر", "الجزء", "الفصل",
                "الدور", "الشوط", "الشهر", "الموسم", "المركز", "الجولة", "المرحلة"}
-_GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|للميلاد)\s*$")
+_GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|ميلاديا|للميلاد)\s*$")
 
 
 #: منذ and up to three words, then في, before a month: منذ اغلاقه في نوفمبر
