@@ -488,3 +488,24 @@ def test_weekday_in_quotes_after_a_relative_day(text, pub, expected):
 def test_era_with_tanween():
     text = "أن تاريخه يعود إلى نحو عام 600 ميلاديا. وأضافت الجامعة"
     assert spans_of(text, "2015-07-23") == [("عام 600 ميلاديا", "0600")]
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a dateline glued to its place; a day glued to في or و, with the year written
+    ("مدير تعليم ينبع يجتمع مع رؤساء الأقسام  ينبع26 شوال 1436هـ الموافق", "2015-08-11",
+     [("26 شوال 1436هـ", "2015-08-11")]),
+    ("التي طبقها وعمل بها الاتحاد القطري لكرة القدم في17 يناير 2012 مع لاعب", "2015-08-11",
+     [("17 يناير 2012", "2012-01-17")]),
+    ("منتدى اليراع الموافق 23و24 يوليو 2015م، في الدمام", "2015-07-23",
+     [("23و24 يوليو 2015م", "2015-07-23/2015-07-24")]),
+])
+def test_day_glued_to_the_word_before(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "غامر بحياة شريكة عمره ذات الـ26 ربيعا وبابنه",  # an age, no year: no date
+    "ابن الـ22 ربيعا والآتي من البرازيل",
+])
+def test_glued_age_is_no_date(text):
+    assert extract_dates(text, "2015-08-11") == []
