@@ -28,12 +28,7 @@ for c in (C, G):
 res = {name: [score(fo, cfg) for fo in folds] for name, cfg in cfgs.items()}
 for name, rows in res.items():
     line(name, rows, res[SHIP])
-nested = {}
-for fname, ws in fam.items():  # the weight chosen on the four other blocks
-    pick = [max(W, key=lambda w: np.mean([res[ws[w]][j]['micro'] for j in range(5) if j != f])) for f in range(5)]
-    nested[fname] = pick
-    print(f'nested {fname}: weights {pick}')
-    line(f'  nested {fname}', [res[ws[w]][f] for f, w in enumerate(pick)], res[SHIP])
+nested = nested_lines(res, fam, W, res[SHIP])
 json.dump({'res': res, 'nested': nested}, open(MARG / f"expF-{crf}-{'-'.join(nets)}.json", 'w'))
 
 if '--aqmar' in sys.argv:

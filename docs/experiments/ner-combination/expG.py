@@ -34,12 +34,7 @@ own = [score_entities(fo.gold, json.load(open(Path(args[new]) / f'fold-{fo.f}@10
        for fo in folds]
 print(f"the folds' own predictions (rasid train ner --cv, product {own_w}):", ' '.join(f'{x:.2f}' for x in own),
       '; the harness:', ' '.join(f"{res[fam[list(fam)[0]][w]][j]['micro']:.2f}" for j, w in enumerate(own_w)))
-nested = {}
-for fname, ws in fam.items():  # the weight chosen on the four other blocks
-    pick = [max(W, key=lambda w: np.mean([res[ws[w]][j]['micro'] for j in range(5) if j != f])) for f in range(5)]
-    nested[fname] = pick
-    print(f'nested {fname}: weights {pick}')
-    line(f'  nested {fname}', [res[ws[w]][f] for f, w in enumerate(pick)], res[SHIP])
+nested = nested_lines(res, fam, W, res[SHIP])
 json.dump({'res': res, 'nested': nested}, open(MARG / f'expG-{new}-{crf}.json', 'w'))
 
 if '--aqmar' in sys.argv:

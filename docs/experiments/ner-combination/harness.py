@@ -151,3 +151,15 @@ def line(name, rows, base):
           ' '.join(f'{x:+.2f}' for x in d), f'{d.mean():+.2f} ± {d.std(ddof=1):.2f}')
     print('    per type, per block:', ' | '.join(t + ' ' + ' '.join(f'{r[t]:.2f}' for r in rows) + f' (mean {np.mean([r[t] for r in rows]):.2f})'
                                              for t in ('P', 'R', *TYPES, 'POL')), flush=True)
+
+
+def nested_lines(res, fam, W, base):
+    """For each family of configurations ({weight: name}), the CRF weight chosen on the four other
+    blocks for each block (nested CV), printed as one line paired against `base`; {family: weights}."""
+    nested = {}
+    for fname, ws in fam.items():
+        pick = [max(W, key=lambda w: np.mean([res[ws[w]][j]['micro'] for j in range(5) if j != f])) for f in range(5)]
+        nested[fname] = pick
+        print(f'nested {fname}: weights {pick}')
+        line(f'  nested {fname}', [res[ws[w]][f] for f, w in enumerate(pick)], base)
+    return nested
