@@ -30,8 +30,8 @@ MIN_CONSONANTS = 3
 HEAD_CONSONANTS = 4  # a name found after a head word, not by NER: stronger evidence needed
 MATCH_CONFIDENCE = 0.4
 #: a town this large is matched by sound in any country (`find_world_town`)
-WORLD_POPULATION = 2_000_000
-WORLD_MARGIN = 10
+WORLD_TOWN_POPULATION = 2_000_000
+WORLD_TOWN_MARGIN = 10
 #: heads of a town's own parts (a district, a village, a centre of a governorate): a name after
 #: one is not matched by sound with a foreign town (حي البركة is no Bariq) unless a nisba
 #: names the country
@@ -141,16 +141,16 @@ def find_latin_town(name: str, countries: set[str]) -> Place | None:
 
 
 def find_world_town(name: str) -> Place | None:
-    """A city of `WORLD_POPULATION` people or more whose Latin name sounds like `name` by a
+    """A city of `WORLD_TOWN_POPULATION` people or more whose Latin name sounds like `name` by a
     skeleton of `HEAD_CONSONANTS` or more and that outnumbers every other town of that
-    skeleton `WORLD_MARGIN` times: a capital written another way (جاكرتا for جاكارتا) needs no
+    skeleton `WORLD_TOWN_MARGIN` times: a capital written another way (جاكرتا for جاكارتا) needs no
     country in the article to point to it."""
     for skel in skeletons_arabic(name):
         rows = load_latin_towns().get(skel, ()) if len(skel) >= HEAD_CONSONANTS else ()
         if rows:
             top = parse_town(rows[0])
             second = parse_town(rows[1]).population if len(rows) > 1 else 0
-            if top.population >= WORLD_POPULATION and top.population >= WORLD_MARGIN * second:
+            if top.population >= WORLD_TOWN_POPULATION and top.population >= WORLD_TOWN_MARGIN * second:
                 return top
     return None
 
