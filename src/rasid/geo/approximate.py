@@ -168,7 +168,8 @@ def _name_at(text: str, tokens, j: int, freq, first: bool) -> int | None:
     return end if is_name_word(last.base if end - 1 == j else last.norm, freq, limit) else None
 
 
-_BASE_KIND_RE = re.compile(r"\s+ال(?:جوي|عسكري|بحري)[ةه]")
+#: `BASE_KINDS` right after a name, read on the text (ة or ه)
+_BASE_KIND_RE = re.compile(r"\s+ال(?:" + "|".join(sorted(k[2:-1] for k in BASE_KINDS)) + ")[ةه]")
 _SUBORDINATE_RE = re.compile(r"\s+(?:ال)?تابع(?:[ةه]|ين|تين)?\s+ل(?:محافظ|منطق|مركز|إمار|امار)")
 
 
