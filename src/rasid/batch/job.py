@@ -138,8 +138,10 @@ def read_raw_records(spark: Any, files: list[str]) -> tuple[Any, int]:
     JSON Lines file (its bytes, decoded by rasid as `rasid ingest` decodes them; Spark
     splits a big file; counted by the JVM), or an item (a Document or a Rejection) that
     rasid's readers made of a whole file of another kind (`rasid.batch.analyse.expand_file`:
-    gzipped JSON Lines, Parquet, WARC, HTML, ...; counted by reading them), so that a
-    corrupt file becomes rejected rows and never stops the job."""
+    gzipped JSON Lines, Parquet, WARC, HTML, ...; counted by reading them once, then kept on
+    disk for the analysis), so that a corrupt file becomes rejected rows and never stops the
+    job."""
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     from .analyse import expand_file
@@ -155,7 +157,10 @@ def read_raw_records(spark: Any, files: list[str]) -> tuple[Any, int]:
         parts.append(text.rdd.zipWithIndex().map(
             lambda ri, n=display_name(uri): (n, ri[1] + 1, "line", bytes(ri[0][0]))))
     if whole:
-        items = sc.binaryFiles(",".join(whole)).flatMap(lambda fb: expand_file(display_name(fb[0]), fb[1]))
+        # kept on disk once counted, so the analysis reads them instead of expanding each file
+        # (decompressing, parsing) a second time
+        items = sc.binaryFiles(",".join(whole)).flatMap(
+            lambda fb: expand_file(display_name(fb[0]), fb[1])).persist(StorageLevel.DISK_ONLY)
         count += items.count()
         parts.append(items)
     if not parts:
