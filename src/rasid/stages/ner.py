@@ -37,9 +37,8 @@ from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
 from ..packed import load_packed
 from ..pipeline import Stage
-from .ner_features import (Resources, TokenBatch, TokenInfo, build_resources, document_features, extract_entities,
-                           extract_features,
-                           load_clusters, load_gazetteer, make_describer)
+from .ner_features import (DOC_MAX_FREQ, Resources, TokenBatch, TokenInfo, build_resources, document_features,
+                           extract_entities, extract_features, load_clusters, load_gazetteer, make_describer)
 from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, flat_marginals, flat_viterbi, read_word_index
 
 CRF_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
@@ -449,7 +448,7 @@ def _found_entities(k: int, infos: Sequence[TokenInfo], tags: Sequence[str], pro
     return [(k, s, e, label, min(probs[s:e]), _key(infos[s:e]), infos[e - 1]) for s, e, label in extract_entities(tags)]
 
 
-def propagate_entities(tagged: list, found: list, min_conf: float = 0.6, max_freq: int = 3000) -> list:
+def propagate_entities(tagged: list, found: list, min_conf: float = 0.6, max_freq: int = DOC_MAX_FREQ) -> list:
     """Second, document-level pass: a name found with confidence is also tagged where it
     recurs untagged in the same document (one sense per discourse), and the last word of
     a multi-word person name (a family name: هولاند, مصطفاي) is tagged PER when it recurs

@@ -487,8 +487,9 @@ def extract_entities(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return chunks
 
 
-#: ``document_features``: words at least this frequent in the tokenizer's corpus are not
-#: looked at (the cut-off of the document-level pass, ``propagate_entities``).
+#: words at least this frequent in the tokenizer's corpus are not looked at by the
+#: document-level features (``document_features``) nor by the document-level pass
+#: (``rasid.stages.ner.propagate_entities``): one cut-off for both.
 DOC_MAX_FREQ = 3000
 
 
