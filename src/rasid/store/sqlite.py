@@ -131,7 +131,7 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
         self.con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.con.execute("PRAGMA foreign_keys = ON")
         if self.path != ":memory:":
-            self.con.execute("PRAGMA journal_mode = WAL")
+            self._enable_wal()
             self.con.execute("PRAGMA synchronous = NORMAL")
         if migrate_schema:
             migrate(self.con)
@@ -176,6 +176,33 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
                     raise
             else:
                 self.con.execute(f"RELEASE sp{depth}")
+
+    def _enable_wal(self) -> None:
+        """Switch the file to write-ahead logging, waiting for other processes that open it.
+
+        Turning WAL on needs the file to itself, and SQLite answers "database is locked" at
+        once, without its busy handler, when another process opens the same new file at that
+        moment (CI saw it: two ``rasid ingest`` started together on one new archive). So the
+        switch is retried, for as long as a writer would wait, once the mode is read and is
+        not WAL already (every later open reads it and changes nothing)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        attempt = 0
+        while True:
+            try:
+                mode = self.con.execute("PRAGMA journal_mode").fetchone()[0].lower()
+                if mode != "wal":
+                    mode = self.con.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower()
+                if mode == "wal":
+                    return
+                problem = f"the journal mode stays {mode!r}"
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                problem = str(exc)
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError(f"cannot turn on write-ahead logging: {problem}")
+            attempt += 1
+            time.sleep(min(0.01 * attempt, 0.2))
 
     def _begin(self) -> None:
         """BEGIN IMMEDIATE, waiting for another process's write transaction to end."""

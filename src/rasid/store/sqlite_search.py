@@ -121,7 +121,7 @@ class SqliteSearchMixin:
         analyzer; return how many were indexed (0: it is this analyzer's already)."""
         with self._lock:
             con = self.con
-            con.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 row = con.execute("SELECT value FROM index_info WHERE key = 'analyzer'").fetchone()
                 if row is not None and row[0] == self.analyzer.signature:
