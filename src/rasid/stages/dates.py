@@ -68,6 +68,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     p: list[tuple[str, str]] = [
         # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
         ("range_days", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        # two ordinal days joined by و without من/بين/يومي: في السابع والثامن من يوليو
+        ("range_days", rf"{not_part}(?P<o1>{_ORD})\s+و\s*(?P<o2>{_ORD})\s+من\s+(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*(?:[\-–]\s*|و\s*|\s+(?:الى|حتى)\s*)(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days_h", rf"(?P<pfx>من|بين)\s+(?:(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى)\s*(?:(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_days_h", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
@@ -101,13 +103,14 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("hijri_year", rf"{since}{_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
         ("year", rf"{since}(?:(?:عام|العام|سنة|السنة|عامي)\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
-        ("year_bare", rf"{since}(?P<y>(?:19|20)\d\d)"),
+        ("year_bare", rf"{since}(?P<y>(?:1[5-9]|20)\d\d)"),  # before 1900 only as a list's entry
         # عام 600 ميلادية، عام 822م: a year before 1000 only with عام and the era written
         ("year_ad", rf"{since}(?:عام|العام|سنة|السنة)\s+(?P<y>[1-9]\d\d){_GSUF}"),
         ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
-        # the weekday after them bare, in brackets, quotes or dashes: أمس (الأحد)، امس «الاربعاء»، يوم غد -الاثنين-
-        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]))?"),
+        # the weekday after them bare, in brackets, quotes or dashes: أمس (الأحد)، امس «الاربعاء»، يوم غد -الاثنين-;
+        # a bare one with المقبل: يوم غد الاثنين المقبل
+        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]|(?:\s+(?:المقبل|القادم))?))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
@@ -250,8 +253,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             d1, d2 = int(g["d1"]), int(g["d2"])
             if year is None:
                 return _attrs(None, "range", True)
-            if not (_valid(year, m1, d1) and _valid(year, m1, d2) and d1 < d2):
-                return None
+            if not (_valid(year, m1, d1) and _valid(year, m1, d2) and d1 < d2) \
+                    or g.get("o1") and not g.get("pfx") and d2 - d1 > 3:
+                return None  # السادس والعشرين من فبراير is one day
             s, e = f"{year}-{m1:02d}-{d1:02d}", f"{year}-{m1:02d}-{d2:02d}"
             return _attrs(f"{s}/{e}", "range", relative, range_start=s, range_end=e)
         if kind == "greg_my":
@@ -290,8 +294,11 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                                and not _GSUF_END_RE.search(m.group("x"))):
             return _resolve_hijri_year(m, y)  # عام 1435 in 2015 news is the Hijri year
         if kind == "year_bare":
+            if _opens_list_item(norm, m.start("x"), m.end("x")):
+                return _attrs(str(y), "year", False)  # 1923 - عرض ...: a "this day in history" entry
             prev = _prev_word(norm, m.start("x"))
-            if not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"} \
+            if y < 1900 or not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"} \
+                    and _CLITICS_RE.sub("", prev).removeprefix("ال") not in _SEASONS \
                     and not _names_a_year(norm, m.start("x"), m.end("x"), prev):
                 return None
             if _counts(norm, m.start("x"), m.end("x")):
@@ -301,6 +308,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         return _since(m, _attrs(f"{int(g['y']):04d}", "year", False))
     if kind == "range_years":
         y1, y2 = int(g["y1"]), int(g["y2"])
+        if y2 == y1 - 1:
+            y1, y2 = y2, y1  # a season written in reverse (موسم 2014/2013، الموسم الرياضي 2016 - 2015م)
         if not (1000 <= y1 < y2 <= 2200):
             return None
         return _attrs(f"{y1}/{y2}", "range", False, range_start=str(y1), range_end=str(y2))
@@ -347,6 +356,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if rd == "اليوم" and (_prev_word(norm, m.start("x")) in _PAPER_WORDS
                               or norm[m.start("x") - 1:m.start("x")] in ("«", '"')):
             return None  # عين اليوم، صحيفة «اليوم»: a newspaper
+        if rd == "اليوم" and (after := _DAY_AFTER_RE.match(norm, m.end("x"))):
+            return _attrs(None, "day", True, day_after=True, end=after.end())  # see _resolve_same_month
         if rd == "اليوم" and not g.get("wd") and (
                 _PER_DAY_RE.search(norm, max(0, m.start("x") - 24), m.start("x"))
                 or _BI_RE.search(norm, max(0, m.start("x") - 3), m.start("x"))
@@ -448,6 +459,20 @@ _STRICT_MONTH_CUES = {"في", "وفي", "خلال", "وخلال", "مطلع", "�
 _AFTER_LABEL_YEAR = {"التي", "الذي", "اللذين", "اللتين", "في", "على", "عن", "الى", "من", "حيث",
                      "عندما", "حين", "بعد", "قبل", "ضد", "مع", "او", "ثم", "لكن", "بين",
                      "امس", "اليوم", "غدا", *WEEKDAYS}
+#: seasons before a bare year (صيف 2013، لخريف 2015 وشتاء 2016، لربيع وصيف 2016)
+_SEASONS = {"صيف", "خريف", "شتاء", "ربيع"}
+#: a year that opens a line (or a list after a colon) and a dash after it: an entry of a "this
+#: day in history" list
+_LIST_START_RE = re.compile(r"(?:^|\n|:)[ \t]*$")
+_LIST_DASH_RE = re.compile(r"[ \t]*[\-–:][ \t]*[^\W\d_]")
+
+
+def _opens_list_item(norm: str, start: int, end: int) -> bool:
+    """1928 - اكتشاف مخطوطات ...، 1981: عوائد السندات ...: a year at a line's start (or after
+    the colon that opens the list), then a dash or colon and a word."""
+    return bool(_LIST_DASH_RE.match(norm, end) and _LIST_START_RE.search(norm, max(0, start - 8), start))
+
+
 #: words before a bare number that count or number something (نحو 2000، القرار 2042)
 _BEFORE_COUNT = {"نحو", "حوالي", "قرابة", "اكثر", "اقل", "بلغ", "بلغت", "عدد", "رقم", "الرقم",
                  "مجموع", "اجمالي", "القرار", "قرار", "المادة", "مادة", "البند", "الفقرة",
@@ -504,6 +529,8 @@ _PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|برامي
 #: words before اليوم that make it "per day" (4 حقن في اليوم), all day (طوال اليوم، على مدار
 #: اليوم) or another day (ذلك اليوم، نفس اليوم): not today
 _NOT_TODAY_BEFORE = {"في", "وفي", "ذلك", "تلك", "نفس", "ذات", "لذلك", "طوال", "مدار"}
+#: اليوم التالي: the day after the date written before it (not اليوم التالي على: after an event)
+_DAY_AFTER_RE = re.compile(r"\s+التالي(?!\w)(?!\s+علي?(?!\w))")
 #: the proclitic ب (with و/ف) right before: باليوم is per day or "with the day", never today
 _BI_RE = re.compile(r"(?<!\w)[وف]?ب$")
 _NEXT_WORD_RE = re.compile(r"\s+(\w+)")
@@ -726,14 +753,21 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     return chosen
 
 
-def _resolve_same_month(chosen: list) -> list:
+def _resolve_same_month(norm: str, chosen: list) -> list:
     """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
-    السابق: the month before that one (dropped when no month was written before it)."""
-    month = None
+    السابق: the month before that one (dropped when no month was written before it); اليوم
+    التالي: the day after the last day written before it in the same sentence (else dropped)."""
+    month = last_day = None
     out = []
     for item in chosen:
         attrs = item[2]
         day = attrs.pop("same_month", None)
+        if attrs.pop("day_after", None):
+            if last_day is None or _SENTENCE_END_RE.search(norm, last_day[1], item[0]):
+                continue
+            attrs.update(_attrs((dt.date.fromisoformat(last_day[0]) + dt.timedelta(days=1)).isoformat(), "day", True))
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", attrs.get("value") or ""):
+            last_day = (attrs["value"], item[1])
         if attrs.pop("month_before", None):
             if month is None:
                 continue
@@ -816,7 +850,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
     chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds, pub)
-    chosen = _resolve_same_month(_drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
+    chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
