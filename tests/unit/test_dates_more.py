@@ -594,3 +594,15 @@ def test_two_ordinal_days(text, pub, expected):
 def test_tomorrow_with_a_weekday_and_next():
     text = "ودعت الكلية الطلاب المقبولين للحضور بدءاً من يوم غد الاثنين المقبل مصطحبين معهم المستندات"
     assert spans_of(text, "2015-07-26") == [("يوم غد الاثنين المقبل", "2015-07-27")]
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a weekday family name after و + a given name in a list of names (12 in the corpus, all false)
+    ("تمثيل سليمان النزهة ويزيد الخميس وشبيب الخليفة وعبدالعزيز الخميس وناصر البريدي", "2015-07-25", []),
+    ("مع الدكتور خالد المقرن رئيس لجنة المسابقات وأحمد الخميس أمين عام اتحاد كرة القدم", "2015-08-08", []),
+    # و + a word that is no given name: the weekday stays a date
+    ("وأعلن وزير الدفاع الخميس أن الطائرات وصلت، ويغادر الوفد الجمعة", "2015-07-31",
+     [("الخميس", "2015-07-30"), ("الجمعة", "2015-07-31")]),
+])
+def test_family_name_after_a_listed_given_name(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -564,12 +564,14 @@ _TWO_WORDS_RE = re.compile(r"(?:(\w+)\s+)?(\w+)\s+$")
 
 def _after_given_name(norm: str, pos: int) -> bool:
     """Whether a common given name (``load_given_names``) is written right before `pos`
-    (أحمد الخميس، د.عبدالله الجمعة، عبد الله الجمعة)."""
+    (أحمد الخميس، د.عبدالله الجمعة، عبد الله الجمعة), also after و/ف in a list of names
+    (سليمان النزهة ويزيد الخميس وعبدالعزيز الخميس)."""
     m = _TWO_WORDS_RE.search(norm, max(0, pos - 30), pos)
     if m is None or m.end() != pos:
         return False
-    names = load_given_names()
-    return m.group(2) in names or m.group(1) == "عبد" and "عبد" + m.group(2) in names
+    names, word = load_given_names(), m.group(2)
+    return word in names or word[:1] in "وف" and word[1:] in names \
+        or m.group(1) == "عبد" and "عبد" + word in names
 
 
 #: one proclitic run before a word (لصلاة، وبصلاة، وخطب)
