@@ -606,3 +606,19 @@ def test_tomorrow_with_a_weekday_and_next():
 ])
 def test_family_name_after_a_listed_given_name(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # days of one numeric month with dashes and the year (7 in the corpus, cut to the last day)
+    ("ستكون خلال الفترة من 10 إلى 29 - 11 -1436 على أن تكون مهلة تقديم", "2015-08-06",
+     [("من 10 إلى 29 - 11 -1436", "2015-08-25/2015-09-13")]),
+    ("الاتفاقية المنعقد في الدوحة خلال المدة من 8 إلى 29 - 11 - 1433هـ، المتضمنة تعديلات", "2015-08-04",
+     [("من 8 إلى 29 - 11 - 1433هـ", "2012-09-24/2012-10-15")]),
+    # a slash left after the first day and month
+    ("استقبل مسلخ البلدية خلال الفترة من 24 /9 / إلى 5 /10 /1436هـ 5430 ذبيحة", "2015-07-25",
+     [("من 24 /9 / إلى 5 /10 /1436هـ", "2015-07-11/2015-07-21")]),
+    # dashes without a year are no date (a count)
+    ("شارك من 5 إلى 10 - 11 لاعبا في كل مباراة", "2015-08-06", []),
+])
+def test_numeric_day_ranges_with_dashes_or_a_trailing_slash(text, pub, expected):
+    assert spans_of(text, pub) == expected

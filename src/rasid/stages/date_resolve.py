@@ -264,7 +264,9 @@ def _range_year(g: dict[str, Any], pub: dt.date | None) -> tuple[int | None, boo
 
 
 def _resolve_range_numeric(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
-    """10-12/3, 10–12/3/2015, 5-7/9/1436هـ: days of one month."""
+    """10-12/3, 10–12/3/2015, 5-7/9/1436هـ, من 8 إلى 29 - 11 - 1433هـ: days of one month."""
+    if g.get("mm"):
+        g = dict(g, m=g["mm"], y=g["yy"])
     d1, d2, mo = int(g["d1"]), int(g["d2"]), int(g["m"])
     if not (1 <= mo <= 12 and 1 <= d1 < d2 <= 31):
         return None

@@ -73,10 +73,11 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("range_days", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*(?:[\-–]\s*|و\s*|\s+(?:الى|حتى)\s*)(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days_h", rf"(?P<pfx>من|بين)\s+(?:(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى)\s*(?:(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_days_h", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
-        ("range_numeric", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
+        # من 8 إلى 10/11، من 8 إلى 29 - 11 - 1433هـ (with dashes only when the year is written)
+        ("range_numeric", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*(?:/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?|-\s*(?P<mm>[01]?\d)\s*-\s*(?P<yy>\d{{4}}))(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr})?"),
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
-        ("range_numeric_dm", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
+        ("range_numeric_dm", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)(?:\s*/)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         # بين شهري مارس الماضي ويوليو الحالي; month pairs only with a year (شهري يونيو حزيران
         # ويوليو تموز 2018; لشهري مايو أيار ويونيو حزيران are two months of data)
         ("range_months", rf"(?:(?:بين|من)\s+)?(?:شهري|الشهرين)\s+(?P<ma>{gm})(?P<pa>{pair2})(?:\s+(?P<rel1>{_REL}))?\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?P<pb>{pair2})(?:{yr}|{monthrel})?"),
@@ -169,7 +170,7 @@ def _triggers() -> dict[str, re.Pattern[str]]:
         "relday": "امس|اليوم|غد|الليلة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
         "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
-        "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}\s+(?:الى|حتى|و)",
+        "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}(?:\s*/)?\s+(?:الى|حتى|و)",
     }
     return {k: re.compile(v.translate(_FOLD_RX)) for k, v in raw.items()}
 
