@@ -622,3 +622,17 @@ def test_family_name_after_a_listed_given_name(text, pub, expected):
 ])
 def test_numeric_day_ranges_with_dashes_or_a_trailing_slash(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a day glued to the word before it without a year, before a month that is no common word
+    ("تراجع بأكثر من ثلاثة بالمئة في موجة البيع التي شهدها يوم20 يوليو تموز وهو ما شجع", "2015-08-01",
+     [("20 يوليو تموز", "2015-07-20")]),
+    ("لمواكبة قرار السماح للنساء بالترشح والانتخاب7 من ذي القعدة المقبل.", "2015-08-06",
+     [("7 من ذي القعدة المقبل", "2015-08-22")]),
+    # an age glued to its article, a score before صفر: no date
+    ("غامر بحياة شريكة عمره ذات الـ26 ربيعا وبابنه", "2015-08-06", []),
+    ("انتهت المباراة بالنتيجة3 صفر لصالح الهلال", "2015-08-06", []),
+])
+def test_day_glued_without_a_year(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -34,7 +34,8 @@ from .date_resolve import (
 )
 from .date_words import (
     NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
-    _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of, load_given_names,
+    _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of, convert_words_to_regex,
+    load_given_names,
 )
 
 
@@ -119,13 +120,15 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا).
     # Each is compiled when a text first triggers it (`LazyPattern`: most articles trigger
     # only some, and compiling them all was most of a cold start's dates stage)
-    return [(name, LazyPattern(((_B_GLUED if name in ("greg_dmy", "hijri") else _B) + _CLITIC + "(?P<x>" + rx + ")" + _E)
+    # a day glued to the word before it, in a date with its year (the dateline ينبع26 شوال 1436هـ،
+    # في17 يناير 2012) or before a month name that is no common word (الموافق30 شوال، يوم20
+    # يوليو; not مارس, صفر): the date starts at the digits
+    index = _month_index()[0]
+    plain = convert_words_to_regex(n for n, (_, _, strict) in index.items() if not strict)
+    glued = (rf"(?:{_B}|(?<=[\u0621-\u064a])(?=[0-3]?\d\s+(?:(?:\S+\s+){{1,3}}\d{{4}}"
+             rf"|(?:من\s+)?(?:شهر\s+)?(?:{plain})(?!\w))))")
+    return [(name, LazyPattern(((glued if name in ("greg_dmy", "hijri") else _B) + _CLITIC + "(?P<x>" + rx + ")" + _E)
                                .translate(_FOLD_RX))) for name, rx in p]
-
-
-#: a day glued to the word before it, in a date with its year (the dateline ينبع26 شوال 1436هـ،
-#: في17 يناير 2012): the date starts at the digits
-_B_GLUED = rf"(?:{_B}|(?<=[\u0621-\u064a])(?=[0-3]?\d\s+(?:\S+\s+){{1,3}}\d{{4}}))"
 
 
 # Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
