@@ -636,3 +636,19 @@ def test_numeric_day_ranges_with_dashes_or_a_trailing_slash(text, pub, expected)
 ])
 def test_day_glued_without_a_year(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a tens word or مائة after منذ/قبل (59 in the corpus, none found)
+    ("وقال: «أعمل وكيل عقارات في الخارج منذ عشرين عاما، ولم أستثمر قبل ذلك", "2015-07-21",
+     [("منذ عشرين عاما", "1995")]),
+    ("أدت اتفاقية سايكس - بيكو قبل مائة عام، بين فرنسا وبريطانيا", "2015-07-21", [("قبل مائة عام", "1915")]),
+    ("الملف النووي الذي يتم التفاوض المكثف بشأنه منذ عشرين شهرا.", "2015-07-21", [("منذ عشرين شهرا", "2013-11")]),
+    # a compound number is not cut to its tens
+    ("يعمل في المهنة منذ خمسة وعشرين عاما", "2015-07-21", []),
+    # الفارط (the Maghrebi "past") like الماضي
+    ("الاستضافة الخجولة التي حظيت بها البطولة في الرياض ديسمبر الفارط.", "2015-08-06",
+     [("ديسمبر الفارط", "2014-12")]),
+])
+def test_tens_after_since_and_the_maghrebi_past(text, pub, expected):
+    assert spans_of(text, pub) == expected
