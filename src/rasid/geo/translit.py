@@ -22,8 +22,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .gazetteer import Place, load_gazetteer, normalize_place
-from .resolve import GENERIC_HEADS, NEAR_COUNTRIES
+from ..arabic.normalize import normalize_name
+from ..arabic.tokenize import load_wordfreq
+from .gazetteer import Place, load_gazetteer, normalize_place, strip_article
+from .resolve import COMMON_FREQ, GENERIC_HEADS, NEAR_COUNTRIES, WORLD_POPULATION, convert_nisba
 
 MIN_POPULATION = 10_000
 MIN_CONSONANTS = 3
@@ -155,6 +157,67 @@ def find_world_town(name: str) -> Place | None:
     return None
 
 
+#: what Arabic spellings of one foreign name differ in: long vowels and hamza seats (داكار /
+#: دكار، تايلاند / تايلند، إريتريا / أريتيريا, ميلواكي / ميلووكي) and غ / ج for "g" (فيغاس / فيجاس)
+_SPELLING_TABLE = str.maketrans({"ا": None, "و": None, "ي": None, "ء": None, "ؤ": None, "ئ": None,
+                                 "غ": "ج", " ": None})
+#: letters a spelling skeleton needs (`find_spelling_variant`)
+SPELLING_LETTERS = 3
+#: a city matched by spelling in a country the article does not point to has this many people
+SPELLING_POPULATION = 1_000_000
+
+
+def skeleton_spelling(key: str) -> str:
+    """A normalised name's letters without its article, long vowels, hamza seats and
+    spaces, غ as ج and doubled letters once: دكار and داكار -> دكر, لاس فيجاس -> لسفجس."""
+    return _collapse([strip_article(key).translate(_SPELLING_TABLE)])
+
+
+@lru_cache(maxsize=1)
+def load_spelling_skeletons() -> dict[str, list[tuple[str, Place]]]:
+    """`skeleton_spelling` of every gazetteer name of a country, a capital or a city of
+    `WORLD_POPULATION` people or more -> (the name without its article and spaces, the entry),
+    most populous first."""
+    gaz = load_gazetteer()
+    table: dict[str, dict[str, tuple[str, Place]]] = {}
+    for key, ids in gaz.index.items():
+        skel = skeleton_spelling(key)
+        if len(skel) < SPELLING_LETTERS:
+            continue
+        for i in ids:
+            p = gaz.places[i]
+            if p.feature == "country" or (p.feature == "city" and (p.capital or p.population >= WORLD_POPULATION)):
+                table.setdefault(skel, {})[p.key] = (strip_article(key).replace(" ", ""), p)
+    return {k: sorted(v.values(), key=lambda np: -np[1].population) for k, v in table.items()}
+
+
+def find_spelling_variant(name: str, countries: set[str]) -> Place | None:
+    """The country or large city (`load_spelling_skeletons`) that a name NER tagged and no
+    entry holds spells another way (ميلووكي: Milwaukee, تايلند: Thailand): a name of the same
+    skeleton and first letter, not the same letters, length within two letters, in `countries`; else, for a
+    skeleton of `SPELLING_LETTERS` + 1 letters or more, a country or a city of
+    `SPELLING_POPULATION` people, the only one or `WORLD_TOWN_MARGIN` times the next. Not for
+    a word common in the news corpus (بحر), a nisba adjective (الإندونيسى), nor by a
+    three-letter skeleton a name with the article (القارة)."""
+    freq = load_wordfreq()
+    words = name.split()
+    if words[0] in GENERIC_HEADS or any(
+            freq.get(normalize_name(w), 0) >= COMMON_FREQ or convert_nisba(w) for w in words):
+        return None
+    bare, skel = strip_article(name).replace(" ", ""), skeleton_spelling(name)
+    # a name written as the entry's without its article (مغرب: the sunset) is no other spelling
+    rows = [p for n, p in load_spelling_skeletons().get(skel, ())
+            if n != bare and n[:1] == bare[:1] and abs(len(n) - len(bare)) <= 2]
+    for p in rows:
+        if p.country in countries and (len(skel) > SPELLING_LETTERS or not name.startswith("ال")):
+            return p
+    rows = [p for p in rows if p.feature == "country" or p.population >= SPELLING_POPULATION]
+    if len(skel) > SPELLING_LETTERS and rows and (
+            len(rows) == 1 or rows[0].population >= WORLD_TOWN_MARGIN * rows[1].population):
+        return rows[0]
+    return None
+
+
 @lru_cache(maxsize=1)
 def load_latin_divisions() -> dict[str, list[Place]]:
     """Skeleton of the English name -> first-level divisions of the gazetteer outside the
@@ -245,7 +308,8 @@ def resolve_by_sound(mentions: list, focus: str | None, phrase_country=None, nex
                 countries = {m.nisba} if m.nisba else evidence | ({near} if near else set())
             longer = next_word(m) if next_word and m.source == "entity" else None
             if longer is not None:
-                place = find_latin_town(f"{name} {longer[0]}", countries)
+                place = find_latin_town(f"{name} {longer[0]}", countries) or (
+                    find_spelling_variant(f"{name} {longer[0]}", countries))  # لاس | فيجاس
                 if place is not None:
                     m.end, m.key = longer[1], f"{m.key} {longer[0]}"
                     m.choice, m.confidence, m.alternatives = place, MATCH_CONFIDENCE, []
@@ -253,5 +317,7 @@ def resolve_by_sound(mentions: list, focus: str | None, phrase_country=None, nex
             place = find_latin_town(name, countries) or find_latin_division(name, countries, m.head)
             if place is None and m.source == "entity" and not m.nisba:
                 place = find_world_town(name)  # جاكرتا: Jakarta, wherever the article is
+            if place is None and m.source == "entity":
+                place = find_spelling_variant(name, countries)  # ميلووكي: Milwaukee
             if place is not None:
                 m.choice, m.confidence, m.alternatives = place, MATCH_CONFIDENCE, []
