@@ -435,7 +435,7 @@ class RowCache:
         """`more` free rows (the first matrix: `limit` rows at least), shaped as `like`'s."""
         n = 0 if self.rows is None else len(self.rows)
         size = max(n + more, self.limit)
-        grown = np.empty((size, *like.shape[1:]), like.dtype)
+        grown = _lazy_matrix((size, *like.shape[1:]), like.dtype)
         used = np.zeros(size, np.int64)
         if n:
             grown[:n] = self.rows
@@ -455,6 +455,23 @@ class RowCache:
             del self.index[self._keys[k]]
             self._keys[k] = None
         self._free.extend(sorted(gone, reverse=True))
+
+
+def _lazy_matrix(shape: tuple[int, ...], dtype) -> np.ndarray:
+    """An uninitialised matrix whose pages take memory as they are first written, as
+    ``np.empty``'s do; one of 4 MB or more is asked for in transparent huge pages (2 MB)
+    where the kernel offers them on request (``madvise``), so that filling a row cache's
+    131 MB takes some 70 page faults instead of 32,000: 0.31 -> 0.10 s CPU for the 60,000
+    rows of the network's cache (a third of a millisecond an article while it fills)."""
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if size < 1 << 22 or not hasattr(mmap, "MADV_HUGEPAGE"):
+        return np.empty(shape, dtype)
+    buf = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)  # private: a forked worker's writes stay its own
+    try:
+        buf.madvise(mmap.MADV_HUGEPAGE)
+    except OSError:  # no transparent huge pages here: pages of the usual size
+        pass
+    return np.frombuffer(buf, dtype).reshape(shape)
 
 
 class LinearCRF:
@@ -559,7 +576,7 @@ class LinearCRF:
         S[2:] += A[:-2, 3]
         S[:-2] += A[2:, 4]
         get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
-        norms = [x.norm for x in infos]
+        norms = batch.norms
         first = self._bigrams.get  # the word bigrams (`bigram_index`): two lookups by the words
         hits = [(k, ids) for k, (a, b) in enumerate(zip(norms, norms[1:]))
                 if (seconds := first(a)) and (ids := seconds.get(b))]
