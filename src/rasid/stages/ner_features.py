@@ -134,7 +134,15 @@ _SHAPE_CLASSES = _ShapeClasses()
 
 def _shape(text: str) -> str:
     """The word's character classes, runs of one class written once, at most 6."""
-    return "".join([c for c, _ in groupby(text.translate(_SHAPE_CLASSES))])[:6]
+    return _runs(text.translate(_SHAPE_CLASSES))
+
+
+@lru_cache(maxsize=10_000)
+def _runs(classes: str) -> str:
+    """`classes` with each run of one class written once, at most 6: per class string, of
+    which words have few (``aaaaa``, ``dddd``, ...), so a new word mostly finds its shape
+    made already."""
+    return "".join([c for c, _ in groupby(classes)])[:6]
 
 
 def _freq_bucket(n: int) -> str:
@@ -206,6 +214,9 @@ def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
     more = next(pieces, None) is not None
     kind = "mixed" if more else first.lastgroup or "punct"
     if first.lastgroup == "word" and first.start() == 0:
+        if not more and first.end() == len(text):  # the whole string is the word (most tokens)
+            clitic, article, base = split_proclitics(norm)
+            return norm, clitic, base, article, kind
         clitic, article, base = split_proclitics(normalize_name(first.group()))
         return norm, clitic, base + normalize_name(text[first.end():]), article, kind
     return norm, "", norm, False, kind  # a word after leading punctuation: no clitic analysis
