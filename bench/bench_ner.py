@@ -126,7 +126,7 @@ PARTS = [
     ("  of which gazetteer matching", "ner_features", "match_sentences"),
     ("CRF scores", "ner_nn", "LinearCRF.batch_scores"),
     ("  of which new strings' sums", "ner_nn", "LinearCRF._static_scores"),
-    ("network input rows and their products", "ner_nn", "BiLSTMCRF.distinct_gates"),
+    ("network input rows and their products", "ner_nn", "BiLSTMCRF.token_gates"),
     ("  of which new strings' rows", "ner_nn", "BiLSTMCRF._token_gates"),
     ("    of which character CNN", "ner_nn", "BiLSTMCRF.char_vectors"),
     ("network: LSTM, output", "ner_nn", "BiLSTMCRF.gate_emissions"),

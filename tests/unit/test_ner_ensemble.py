@@ -495,3 +495,58 @@ def test_large_model_files_are_mapped_and_the_vectors_read_in_place():
     assert base is blobs["vectors.npz"]
     with np.load(io.BytesIO(bytes(blobs["vectors.npz"])), allow_pickle=False) as z:
         assert (vec.vectors == z["vectors"]).all()
+
+
+def test_cached_gate_inputs_equal_inputs_made_afresh(tagger, sentences):
+    """The network's emissions from its row cache (``token_gates``: each token reads its
+    string's cached row where it lies, the tokens with gazetteer or ``ptrig`` features get
+    their own rows put in place in each LSTM batch) equal those of input rows made afresh
+    for the same ANERcorp sentences, over more sentences than one LSTM batch holds, with
+    such tokens in every batch."""
+    from rasid.stages.ner_nn import BATCH, padded_batches
+
+    net = tagger.nets[0]
+    many = (sentences * (BATCH // len(sentences) + 2))[:BATCH + 40]
+    batch = tagger.batch(many)
+    M, index, own = net.token_gates(batch)
+    assert M is net._token_rows.rows  # read in place, not copied
+    tokens, rows = own
+    assert rows.shape == (len(tokens), net.wih.shape[1]) and len(tokens) == len(batch.featured) > 20
+    per_batch = [np.isin(tokens, fwd[live]).sum() for fwd, _, live in padded_batches(batch.lengths)]
+    assert len(per_batch) == 2 and min(per_batch) > 0
+    got = net.gate_emissions(M, batch.lengths, index, own)
+    np.testing.assert_array_equal(got, net.batch_emissions(batch))
+    np.testing.assert_allclose(got, net.flat_emissions(net.batch_inputs(batch), batch.lengths), atol=1e-4)
+    # without the tokens' own rows the emissions differ there: the correction is not a no-op
+    plain = net.gate_emissions(M, batch.lengths, index)
+    assert not np.allclose(plain[tokens], got[tokens], atol=1e-3)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_row_cache_matrix_is_private_to_a_forked_worker():
+    """A row cache's matrix of 4 MB or more (asked for in huge pages where the kernel offers
+    them) is writable, starts as np.empty's would, and stays private: what a forked worker
+    writes into it is not seen by the parent, nor the other way round."""
+    import mmap
+    import os
+
+    from rasid.stages.ner_nn import _lazy_matrix
+
+    def memory(a):  # what holds the array's memory
+        while isinstance(a, np.ndarray) and a.base is not None:
+            a = a.base
+        return a.obj if isinstance(a, memoryview) else a
+
+    assert isinstance(memory(_lazy_matrix((10, 544), np.float32)), np.ndarray)  # small: np.empty's own
+    m = _lazy_matrix((2_000, 544), np.float32)
+    assert m.shape == (2_000, 544) and m.dtype == np.float32 and m.flags.writeable
+    assert isinstance(memory(m), mmap.mmap) or not hasattr(mmap, "MADV_HUGEPAGE")
+    m[:] = 1.0
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: writes its own rows, reports what it sees of the parent's
+        m[:] = 2.0
+        os.write(write, b"%d" % int(m[5, 7]))
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 8) == b"2" and m[5, 7] == 1.0 and float(m.sum()) == m.size

@@ -220,11 +220,11 @@ class NERTagger:
         tags = [TAGS[i] for i in path.tolist()]
         result = []
         overrides = self._may_override(batch.string_infos)
-        for infos, tg, pr in zip(*map(batch.sentences, (batch.infos, tags, probs))):
+        for infos, norms, tg, pr in zip(*map(batch.sentences, (batch.infos, batch.norms, tags, probs))):
             for i in self.apply_overrides(infos, tg) if overrides else ():
                 pr[i] = 0.95  # a curated name: confidence of the list, not of the models
             if "I-PER" in tg:  # else no regnal number to extend
-                for i in extend_regnal([x.norm for x in infos], tg):
+                for i in extend_regnal(norms, tg):
                     pr[i] = pr[i - 1]
             result.append((tg, pr))
         return result

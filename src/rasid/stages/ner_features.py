@@ -134,7 +134,15 @@ _SHAPE_CLASSES = _ShapeClasses()
 
 def _shape(text: str) -> str:
     """The word's character classes, runs of one class written once, at most 6."""
-    return "".join([c for c, _ in groupby(text.translate(_SHAPE_CLASSES))])[:6]
+    return _runs(text.translate(_SHAPE_CLASSES))
+
+
+@lru_cache(maxsize=10_000)
+def _runs(classes: str) -> str:
+    """`classes` with each run of one class written once, at most 6: per class string, of
+    which words have few (``aaaaa``, ``dddd``, ...), so a new word mostly finds its shape
+    made already."""
+    return "".join([c for c, _ in groupby(classes)])[:6]
 
 
 def _freq_bucket(n: int) -> str:
@@ -206,6 +214,9 @@ def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
     more = next(pieces, None) is not None
     kind = "mixed" if more else first.lastgroup or "punct"
     if first.lastgroup == "word" and first.start() == 0:
+        if not more and first.end() == len(text):  # the whole string is the word (most tokens)
+            clitic, article, base = split_proclitics(norm)
+            return norm, clitic, base, article, kind
         clitic, article, base = split_proclitics(normalize_name(first.group()))
         return norm, clitic, base + normalize_name(text[first.end():]), article, kind
     return norm, "", norm, False, kind  # a word after leading punctuation: no clitic analysis
@@ -322,10 +333,12 @@ def match_gazetteer(infos: Sequence[TokenInfo], res: Resources) -> list[list[str
     return [list(f) for f in match_sentences(infos, [len(infos)], res)]
 
 
-def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resources) -> list:
-    """``match_gazetteer`` of sentences given one after the other (`ends`: where each ends):
-    one feature list per token, or ``()`` for a token with none. Only the words a phrase
-    can start with (or whose alternative is an entry) are looked at."""
+def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resources,
+                    norms: Sequence[str] | None = None) -> list:
+    """``match_gazetteer`` of sentences given one after the other (`ends`: where each ends;
+    `norms`: each token's ``norm``, when the caller has them): one feature list per token,
+    or ``()`` for a token with none. Only the words a phrase can start with (or whose
+    alternative is an entry) are looked at."""
     gaz = res.gazetteer
     out: list = [()] * len(infos)
 
@@ -336,7 +349,7 @@ def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resour
             out[k] = list(feats)
 
     pairs = res.gaz_pairs
-    norms = [x.norm for x in infos]
+    norms = [x.norm for x in infos] if norms is None else norms
     covered: dict[str, int] = {}  # type -> end of its last match (never past its sentence)
     for i in [k for k, x in enumerate(infos) if x.gaz_lens or x.gaz_alt]:
         x = infos[i]
@@ -448,9 +461,10 @@ class TokenBatch:
         self.strings = list(ids)
         self.string_infos: list[TokenInfo] = list(map(describe, self.strings))
         self.infos: list[TokenInfo] = [self.string_infos[i] for i in self.string_of.tolist()]
+        self.norms = [x.norm for x in self.infos]  # read by the gazetteer, the CRF's bigrams and the tagger
         self.ends = list(accumulate(self.lengths))
         infos, ends = self.infos, self.ends
-        self.gaz = match_sentences(infos, ends, res)  # per token: its features, or ()
+        self.gaz = match_sentences(infos, ends, res, self.norms)  # per token: its features, or ()
         self.ptrig: list = [()] * len(infos)  # per token: (ptrig=TYPE,) or ()
         for j in [k for k, x in enumerate(infos) if x.trig]:  # see `ptrig`: the same rule, from the trigger on
             end = ends[bisect_right(ends, j)]
