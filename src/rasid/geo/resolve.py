@@ -177,16 +177,20 @@ def convert_nisba(base: str) -> str | None:
 COMMON_FREQ = 200
 #: entries of each per-word-form memo of a gazetteer (`memo_of`) before it starts again
 MEMO_SIZE = 30_000
+#: entries of the first-word memo (`_first_word`): one per word form read, its value one of
+#: three shared pairs (some 180 bytes an entry); 2,000 SaudiNewsNet articles have 83,500
+#: forms, and with `MEMO_SIZE` a fifth of the lookups missed
+FIRST_WORDS_MEMO = 100_000
 
 
-def memo_of(gaz: Gazetteer, name: str) -> dict:
+def memo_of(gaz: Gazetteer, name: str, size: int = MEMO_SIZE) -> dict:
     """A memo kept with the gazetteer it reads, keyed by strings, not by the gazetteer, so
-    that the collector has no key tuple to visit. When full (`MEMO_SIZE`) its older half
+    that the collector has no key tuple to visit. When full (`size` entries) its older half
     goes (a dict keeps the order of insertion): emptying it all lost the forms every text
     repeats, a fifth of the first-word lookups missed."""
     memo = gaz.memos.setdefault(name, {})
-    if len(memo) >= MEMO_SIZE:
-        for key in list(islice(memo, MEMO_SIZE // 2)):
+    if len(memo) >= size:
+        for key in list(islice(memo, size // 2)):
             memo.pop(key, None)  # another thread may have taken it
     return memo
 
@@ -246,6 +250,10 @@ def _lookup_tokens(text: str, toks, gaz: Gazetteer):
             if cands:
                 return k2, _skip_letters(text, toks[0].base_start, n), cands
     return key, toks[0].base_start, []
+
+
+#: the letters a proclitic `is_proclitic` admits can start with
+_PROCLITICS = frozenset("وفبلك")
 
 
 def is_proclitic(prefix: str, rest: str) -> bool:
@@ -581,6 +589,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     out: list[Mention] = []
     covered = Coverage(covered)
     starts = [t.start for t in tokens]
+    first_words = memo_of(gaz, "first words", FIRST_WORDS_MEMO)  # `_first_word`'s, read here
     i = 0
     n = len(tokens)
     while i < n:
@@ -588,7 +597,8 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
         if tok.kind != "word":
             i += 1
             continue
-        may_start, check = _first_word(gaz, tok.base, tok.norm if tok.clitic else "")
+        base, whole = tok.base, tok.norm if tok.clitic else ""
+        may_start, check = first_words.get((base, whole)) or _first_word(gaz, base, whole)
         if not may_start or covered.overlaps(tok.start, tok.end):
             i += 1
             continue
@@ -807,16 +817,20 @@ def _first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
     memo = gaz.memos.get("first words")
     found = None if memo is None else memo.get((base, whole))
     if found is None:
-        found = memo_of(gaz, "first words")[base, whole] = _read_first_word(gaz, base, whole)
+        found = memo_of(gaz, "first words", FIRST_WORDS_MEMO)[base, whole] = \
+            _read_first_word(gaz, base, whole)
     return found
 
 
 def _read_first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
-    if not (gaz.may_start_name(normalize_place(base))
-            or (whole and gaz.may_start_name(normalize_place(whole)))
-            or (whole and base.startswith("ال") and gaz.may_start_name(normalize_place(base[1:])))
-            or any(len(base) - k >= 3 and is_proclitic(base[:k], base[k:])
-                   and gaz.may_start_name(normalize_place(base[k:])) for k in (1, 2))):
+    may_start = gaz.may_start_name
+    if not (may_start(normalize_place(base))
+            or (whole and (may_start(normalize_place(whole))
+                           or (base.startswith("ال") and may_start(normalize_place(base[1:])))))
+            or (base[:1] in _PROCLITICS and (  # without one or two proclitics (`is_proclitic`)
+                (len(base) >= 4 and is_proclitic(base[:1], base[1:]) and may_start(normalize_place(base[1:])))
+                or (len(base) >= 5 and is_proclitic(base[:2], base[2:])
+                    and may_start(normalize_place(base[2:])))))):
         return _NO_START
     forms = (base, whole or base, *(base[n:] for n in (1, 2) if len(base) - n >= 3))
     return _START_CHECKED if all(normalize_place(f) for f in forms) else _START_UNCHECKED

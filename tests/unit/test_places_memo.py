@@ -1,0 +1,38 @@
+"""The gazetteer tagger's first-word memo (`rasid.geo.resolve._first_word`): a cache only.
+
+The tagger reads the memo inline for every word and trims it to `FIRST_WORDS_MEMO` entries;
+what it finds must not depend on what the memo holds, and the memo must stay bounded."""
+import json
+from pathlib import Path
+
+import rasid.geo.resolve as resolve
+from rasid.doc import Document
+from rasid.geo.gazetteer import load_gazetteer
+from rasid.stages.places import PlaceStage
+from rasid.stages.tokenize import TokenizeStage
+
+SAMPLE = Path(resolve.__file__).resolve().parents[1] / "sample" / "saudinewsnet-200.jsonl"
+
+
+def places_of(records):
+    stage, tokenize, out = PlaceStage(), TokenizeStage(), []
+    for rec in records:
+        doc = Document(text=rec["content"], title=rec.get("title") or "")
+        tokenize(doc)
+        doc.layers["entities"] = []
+        stage(doc)
+        out.append([(s.start, s.end, s.attrs.get("geonameid")) for s in doc.layers["places"]])
+    return out
+
+
+def test_places_are_the_same_with_a_tiny_first_word_memo_and_it_stays_bounded(monkeypatch):
+    records = [json.loads(line) for line in SAMPLE.read_text("utf-8").splitlines()[:40]]
+    memos = load_gazetteer().memos
+    memos.pop("first words", None)
+    roomy = places_of(records)
+    assert sum(map(len, roomy)) > 40  # real articles name places
+    memos.pop("first words", None)
+    monkeypatch.setattr(resolve, "FIRST_WORDS_MEMO", 16)
+    assert places_of(records) == roomy  # forms forgotten and read again: the same names
+    assert len(memos["first words"]) <= 16
+    memos.pop("first words", None)
