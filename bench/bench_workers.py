@@ -21,7 +21,9 @@ Then one line per process, where its time went (`accounting`): user and kernel C
 minor page faults (after the fork, mostly a page of the template copied on its first write),
 and of its lifetime, the seconds its main thread ran, waited for a core (the load) and was
 blocked (a worker waiting for documents, the parent waiting for the workers), with what its
-other threads ran (the parent's: the pool's result and feeder threads).
+other threads ran (the parent's: the pool's result and feeder threads), how often its main
+thread moved to another core and was switched out (blocking, or preempted); and the parent's
+garbage collector (runs and CPU seconds per generation, from ``gc.callbacks``).
 
 With more than one worker it also prints when the first analysed document came back (the
 template server's start-up, one core mostly idle) and the parent's tail: how long, in wall
@@ -91,6 +93,16 @@ def sampled_close(self):  # the workers' last accounting, just before they stop
     close(self)
     marks["close"] = time.perf_counter() - t
 W.AnalysisPool.close = sampled_close
+collector = {}  # generation -> [collections, CPU s] of the parent's cyclic garbage collector
+def on_collection(phase, info, started=[0.0]):
+    if phase == "start":
+        started[0] = time.process_time()
+    else:
+        got = collector.setdefault(info["generation"], [0, 0.0])
+        got[0] += 1
+        got[1] += time.process_time() - started[0]
+import gc
+gc.callbacks.append(on_collection)
 profile = None
 if sys.argv[5]:
     import cProfile
@@ -112,7 +124,7 @@ cpu = time.process_time()  # the parent's own (its workers were reaped when the 
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"read": s.read, "stored": s.stored, "words": s.words, "seconds": dt,
                   "first_s": first[0] - t0, "tail_s": t0 + dt - last[0], "tail_cpu": cpu - last[1],
-                  "close_s": marks.get("close", 0.0),
+                  "close_s": marks.get("close", 0.0), "collector": collector,
                   "parent_cpu": cpu, "workers_cpu": kids.ru_utime + kids.ru_stime,
                   "children_mb": kids.ru_maxrss / 1024, **sampler.figures()}))
 """
@@ -251,14 +263,30 @@ def accounting(pid: int) -> dict | None:
                     threads[int(tid)] = int(fh.read().split()[0]) / 1e9
         with open("/proc/uptime") as fh:
             uptime = float(fh.read().split()[0])
+        moves = sched_counts(pid)
     except OSError:
         return None
     # fields from the state on (stat's field 3): minflt 10, majflt 12, utime 14, stime 15, starttime 22
     minflt, majflt, utime, stime, start = (int(fields[i - 3]) for i in (10, 12, 14, 15, 22))
     lifetime = uptime - start / TICKS
-    return {"user": utime / TICKS, "sys": stime / TICKS, "minflt": minflt, "majflt": majflt,
+    return {"user": utime / TICKS, "sys": stime / TICKS, "minflt": minflt, "majflt": majflt, **moves,
             "lifetime_s": lifetime, "main_run_s": run_ns / 1e9, "threads": threads, "main_wait_s": wait_ns / 1e9,
             "main_blocked_s": max(0.0, lifetime - (run_ns + wait_ns) / 1e9)}
+
+
+def sched_counts(pid: int) -> dict:
+    """How often the main thread of `pid` moved to another core (``se.nr_migrations``: its
+    caches start cold there) and was switched out because it blocked (voluntary) or was
+    preempted (involuntary), from ``/proc/PID/sched``; zeros where the kernel does not say."""
+    wanted = {"se.nr_migrations": "migrations", "nr_voluntary_switches": "voluntary",
+              "nr_involuntary_switches": "involuntary"}
+    out = dict.fromkeys(wanted.values(), 0)
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/sched") as fh:
+        for line in fh:
+            name, _, value = line.partition(":")
+            if name.strip() in wanted:
+                out[wanted[name.strip()]] = int(float(value))
+    return out
 
 
 def print_accounts(accounts: list) -> None:
@@ -267,7 +295,9 @@ def print_accounts(accounts: list) -> None:
         print(f"    {role:<8} user {a['user']:6.2f} sys {a['sys']:5.2f} CPU s, minor faults {a['minflt']:>8,}, "
               f"major {a['majflt']:>4}; lived {a['lifetime_s']:6.1f}s: main thread ran {a['main_run_s']:6.2f} "
               f"(other threads {sum(a['threads'].values()):.2f}), "
-              f"waited for a core {a['main_wait_s']:6.2f}, blocked {a['main_blocked_s']:6.2f}", flush=True)
+              f"waited for a core {a['main_wait_s']:6.2f}, blocked {a['main_blocked_s']:6.2f}; moved to another core "
+              f"{a.get('migrations', 0):,} times, switched out {a.get('voluntary', 0):,} blocking and "
+              f"{a.get('involuntary', 0):,} preempted", flush=True)
 
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -394,7 +424,9 @@ def main() -> None:
                       f"workers {mbs(r['workers_mb'])}, others {mbs(r['other_mb'])}; sum of RSS at its peak "
                       f"{r['rss_sum_peak_mb']:,.0f}; sum of PSS at its peak {r['pss_sum_peak_mb']:,.0f} "
                       f"({', '.join(f'{k} {v:,.0f}' for k, v in sorted(r['pss_at_peak'].items()))})", flush=True)
-                print(f"    the memory sampler's own thread in the parent: {r['sampler_s']:.2f} CPU s", flush=True)
+                print(f"    the memory sampler's own thread in the parent: {r['sampler_s']:.2f} CPU s; the parent's "
+                      f"garbage collector: " + ", ".join(f"generation {g}: {n} runs, {s:.2f} CPU s" for g, (n, s)
+                                                         in sorted(r.get("collector", {}).items())), flush=True)
                 print_accounts(r["accounts"])
 
 
