@@ -1,7 +1,7 @@
 """Full ingest with 1 and with N analysing processes, on the same input, in one run.
 
     nice -n 5 timeout 3600 python bench/bench_workers.py [--n 2000] [--workers 1 2]
-        [--src DIR [DIR ...]] [--keep DIR] [--store-only [K] [--one]]
+        [--src DIR [DIR ...]] [--keep DIR] [--rounds R] [--store-only [K] [--one]]
 
 Writes the first N SaudiNewsNet articles to a temporary JSON Lines file, then for each worker
 count ingests it into a fresh SQLite archive through `Monitor.ingest` (workers started and models
@@ -21,11 +21,19 @@ Then one line per process, where its time went (`accounting`): user and kernel C
 minor page faults (after the fork, mostly a page of the template copied on its first write),
 and of its lifetime, the seconds its main thread ran, waited for a core (the load) and was
 blocked (a worker waiting for documents, the parent waiting for the workers), with what its
-other threads ran (the parent's: the pool's result and feeder threads).
+other threads ran (the parent's: the pool's result and feeder threads), how often its main
+thread moved to another core and was switched out (blocking, or preempted); and the parent's
+garbage collector (runs and CPU seconds per generation, from ``gc.callbacks``).
 
 With more than one worker it also prints when the first analysed document came back (the
 template server's start-up, one core mostly idle) and the parent's tail: how long, in wall
 and CPU seconds, it went on storing after the last one came back (the other core idle).
+
+``--rounds R`` runs the worker counts R times, the order reversed every other round (``1 2``,
+then ``2 1``, ...), and prints each round's ratio and their median: on this machine a process
+measured a minute later can run a few per cent slower or faster for the same work (the CPU
+seconds of one process's run moved by 6 % between the lead's quiet runs), and with one round
+the two-worker run is always the one measured second.
 
 ``--profile DIR`` writes the parent's cProfile (its 40 costliest functions by own time).
 
@@ -50,6 +58,7 @@ import contextlib
 import gzip
 import itertools
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -85,12 +94,24 @@ else:  # one document per task (trees before b9df184's successor)
         return out
     W.AnalysisPool._result = timed_result
 close = W.AnalysisPool.close
-def sampled_close(self):  # the workers' last accounting, just before they stop
+def sampled_close(self):  # the workers' last accounting, just before they stop (not timed)
+    t = time.perf_counter()
     sampler.sample()
+    marks["sample"] = time.perf_counter() - t
     t = time.perf_counter()
     close(self)
     marks["close"] = time.perf_counter() - t
 W.AnalysisPool.close = sampled_close
+collector = {}  # generation -> [collections, CPU s] of the parent's cyclic garbage collector
+def on_collection(phase, info, started=[0.0]):
+    if phase == "start":
+        started[0] = time.process_time()
+    else:
+        got = collector.setdefault(info["generation"], [0, 0.0])
+        got[0] += 1
+        got[1] += time.process_time() - started[0]
+import gc
+gc.callbacks.append(on_collection)
 profile = None
 if sys.argv[5]:
     import cProfile
@@ -99,7 +120,7 @@ if sys.argv[5]:
 t0 = time.perf_counter()
 with Monitor(db, workers=workers) as monitor:
     s = monitor.ingest([src])
-dt = time.perf_counter() - t0
+dt = time.perf_counter() - t0 - marks.get("sample", 0.0)  # rasid's time, not the bench's last sample
 first, last = marks.get("first", (t0, 0.0)), marks.get("last", (t0 + dt, time.process_time()))
 if profile:
     import pstats
@@ -112,7 +133,8 @@ cpu = time.process_time()  # the parent's own (its workers were reaped when the 
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"read": s.read, "stored": s.stored, "words": s.words, "seconds": dt,
                   "first_s": first[0] - t0, "tail_s": t0 + dt - last[0], "tail_cpu": cpu - last[1],
-                  "close_s": marks.get("close", 0.0),
+                  "last_sample_s": marks.get("sample", 0.0),
+                  "close_s": marks.get("close", 0.0), "collector": collector,
                   "parent_cpu": cpu, "workers_cpu": kids.ru_utime + kids.ru_stime,
                   "children_mb": kids.ru_maxrss / 1024, **sampler.figures()}))
 """
@@ -251,14 +273,30 @@ def accounting(pid: int) -> dict | None:
                     threads[int(tid)] = int(fh.read().split()[0]) / 1e9
         with open("/proc/uptime") as fh:
             uptime = float(fh.read().split()[0])
+        moves = sched_counts(pid)
     except OSError:
         return None
     # fields from the state on (stat's field 3): minflt 10, majflt 12, utime 14, stime 15, starttime 22
     minflt, majflt, utime, stime, start = (int(fields[i - 3]) for i in (10, 12, 14, 15, 22))
     lifetime = uptime - start / TICKS
-    return {"user": utime / TICKS, "sys": stime / TICKS, "minflt": minflt, "majflt": majflt,
+    return {"user": utime / TICKS, "sys": stime / TICKS, "minflt": minflt, "majflt": majflt, **moves,
             "lifetime_s": lifetime, "main_run_s": run_ns / 1e9, "threads": threads, "main_wait_s": wait_ns / 1e9,
             "main_blocked_s": max(0.0, lifetime - (run_ns + wait_ns) / 1e9)}
+
+
+def sched_counts(pid: int) -> dict:
+    """How often the main thread of `pid` moved to another core (``se.nr_migrations``: its
+    caches start cold there) and was switched out because it blocked (voluntary) or was
+    preempted (involuntary), from ``/proc/PID/sched``; zeros where the kernel does not say."""
+    wanted = {"se.nr_migrations": "migrations", "nr_voluntary_switches": "voluntary",
+              "nr_involuntary_switches": "involuntary"}
+    out = dict.fromkeys(wanted.values(), 0)
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/sched") as fh:
+        for line in fh:
+            name, _, value = line.partition(":")
+            if name.strip() in wanted:
+                out[wanted[name.strip()]] = int(float(value))
+    return out
 
 
 def print_accounts(accounts: list) -> None:
@@ -267,7 +305,9 @@ def print_accounts(accounts: list) -> None:
         print(f"    {role:<8} user {a['user']:6.2f} sys {a['sys']:5.2f} CPU s, minor faults {a['minflt']:>8,}, "
               f"major {a['majflt']:>4}; lived {a['lifetime_s']:6.1f}s: main thread ran {a['main_run_s']:6.2f} "
               f"(other threads {sum(a['threads'].values()):.2f}), "
-              f"waited for a core {a['main_wait_s']:6.2f}, blocked {a['main_blocked_s']:6.2f}", flush=True)
+              f"waited for a core {a['main_wait_s']:6.2f}, blocked {a['main_blocked_s']:6.2f}; moved to another core "
+              f"{a.get('migrations', 0):,} times, switched out {a.get('voluntary', 0):,} blocking and "
+              f"{a.get('involuntary', 0):,} preempted", flush=True)
 
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -348,6 +388,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--src", type=Path, nargs="+", default=[SRC],
                     help="source trees to run, each with every worker count (default: this checkout's)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the worker counts this many times, the order reversed every other round "
+                         "(1 2, then 2 1, ...), and print each round's ratio and their median (default 1)")
     ap.add_argument("--keep", type=Path, help="keep the archives in this directory")
     ap.add_argument("--profile", type=Path, metavar="DIR",
                     help="profile the parent (cProfile, in-process) and write its 40 costliest functions "
@@ -369,33 +412,57 @@ def main() -> None:
         if args.store_only:
             store_only(src, args.src, args.store_only, args.one, Path(tmp))
             return
-        base: dict[int, float] = {}  # the first worker count's rate, per source tree
-        for workers in args.workers:
+        rates: dict[tuple[int, int], list[float]] = {}  # (tree, workers) -> articles/s of each round
+        for round_ in range(args.rounds):
+            order = args.workers if round_ % 2 == 0 else args.workers[::-1]
+            for workers in order:
+                for k, code in enumerate(args.src):
+                    db = (args.keep or Path(tmp)) / f"w{workers}-{k}.db"
+                    db.unlink(missing_ok=True)
+                    profile = args.profile / f"parent-w{workers}-{k}.txt" if args.profile else None
+                    if profile:
+                        profile.parent.mkdir(parents=True, exist_ok=True)
+                    r = run(src, db, workers, code, profile)
+                    rate = r["read"] / r["seconds"]
+                    rates.setdefault((k, workers), []).append(rate)
+                    base = rates.get((k, args.workers[0]), [])
+                    ratio = f", x{rate / base[-1]:.2f}" if len(base) == round_ + 1 else ""
+                    report(r, workers, f" [{code}]" if len(args.src) > 1 else "", rate, ratio)
+            if args.rounds > 1:
+                print(f"round {round_ + 1} ({' then '.join(map(str, order))}): " + "; ".join(
+                    f"--workers {w}{f' [{code}]' if len(args.src) > 1 else ''} "
+                    f"x{rates[k, w][-1] / rates[k, args.workers[0]][-1]:.2f}"
+                    for k, code in enumerate(args.src) for w in args.workers[1:]), flush=True)
+        if args.rounds > 1:
             for k, code in enumerate(args.src):
-                db = (args.keep or Path(tmp)) / f"w{workers}-{k}.db"
-                db.unlink(missing_ok=True)
-                profile = args.profile / f"parent-w{workers}-{k}.txt" if args.profile else None
-                if profile:
-                    profile.parent.mkdir(parents=True, exist_ok=True)
-                r = run(src, db, workers, code, profile)
-                rate = r["read"] / r["seconds"]
-                base.setdefault(k, rate)
-                name = f" [{code}]" if len(args.src) > 1 else ""
-                print(f"--workers {workers}{name}: {r['stored']} stored in {r['seconds']:.1f}s -> "
-                      f"{rate:,.1f} articles/s, {r['words'] / r['seconds']:,.0f} words/s, x{rate / base[k]:.2f}; "
-                      f"CPU s parent {r['parent_cpu']:.2f}, workers {r['workers_cpu']:.2f}; "
-                      f"load average now {os.getloadavg()[0]:.1f}", flush=True)
-                if workers > 1:
-                    print(f"    first analysed document back after {r['first_s']:.1f}s (the template's start); "
-                          f"the parent's tail after the last one: {r['tail_s']:.1f}s, {r['tail_cpu']:.2f} CPU s "
-                          f"(of which stopping the workers and the template {r.get('close_s', 0.0):.2f}s)",
+                for w in args.workers[1:]:
+                    each = [a / b for a, b in zip(rates[k, w], rates[k, args.workers[0]])]
+                    print(f"--workers {w}{f' [{code}]' if len(args.src) > 1 else ''} against "
+                          f"--workers {args.workers[0]}, {args.rounds} rounds: "
+                          f"{' / '.join(f'x{x:.2f}' for x in each)}; median x{statistics.median(each):.2f}",
                           flush=True)
-                print(f"    peak RSS MB: parent {r['parent_mb']:,.0f}, template {mbs(r['template_mb'])}, "
-                      f"workers {mbs(r['workers_mb'])}, others {mbs(r['other_mb'])}; sum of RSS at its peak "
-                      f"{r['rss_sum_peak_mb']:,.0f}; sum of PSS at its peak {r['pss_sum_peak_mb']:,.0f} "
-                      f"({', '.join(f'{k} {v:,.0f}' for k, v in sorted(r['pss_at_peak'].items()))})", flush=True)
-                print(f"    the memory sampler's own thread in the parent: {r['sampler_s']:.2f} CPU s", flush=True)
-                print_accounts(r["accounts"])
+
+
+def report(r: dict, workers: int, name: str, rate: float, ratio: str) -> None:
+    """The lines of one run: speed and CPU, the two-worker run's start and tail, memory, and
+    where each process's time went."""
+    print(f"--workers {workers}{name}: {r['stored']} stored in {r['seconds']:.1f}s -> "
+          f"{rate:,.1f} articles/s, {r['words'] / r['seconds']:,.0f} words/s{ratio}; "
+          f"CPU s parent {r['parent_cpu']:.2f}, workers {r['workers_cpu']:.2f}; "
+          f"load average now {os.getloadavg()[0]:.1f}", flush=True)
+    if workers > 1:
+        print(f"    first analysed document back after {r['first_s']:.1f}s (the template's start); "
+              f"the parent's tail after the last one: {r['tail_s']:.1f}s, {r['tail_cpu']:.2f} CPU s "
+              f"(of which stopping the workers and the template {r.get('close_s', 0.0):.2f}s; the bench's last "
+              f"memory sample before it, {r.get('last_sample_s', 0.0):.2f}s, not counted)", flush=True)
+    print(f"    peak RSS MB: parent {r['parent_mb']:,.0f}, template {mbs(r['template_mb'])}, "
+          f"workers {mbs(r['workers_mb'])}, others {mbs(r['other_mb'])}; sum of RSS at its peak "
+          f"{r['rss_sum_peak_mb']:,.0f}; sum of PSS at its peak {r['pss_sum_peak_mb']:,.0f} "
+          f"({', '.join(f'{k} {v:,.0f}' for k, v in sorted(r['pss_at_peak'].items()))})", flush=True)
+    print(f"    the memory sampler's own thread in the parent: {r['sampler_s']:.2f} CPU s; the parent's "
+          f"garbage collector: " + ", ".join(f"generation {g}: {n} runs, {s:.2f} CPU s" for g, (n, s)
+                                             in sorted(r.get("collector", {}).items())), flush=True)
+    print_accounts(r["accounts"])
 
 
 def mbs(values: list[float]) -> str:

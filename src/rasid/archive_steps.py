@@ -107,8 +107,10 @@ class ResolveEntitiesStep(ArchiveStep):
     def warm(self) -> None:
         """The gazetteer (place names' keys) and the word frequencies (office names are
         split into words with them): in one process the pipeline has loaded both, but the
-        parent of workers loads them for the names it keys itself (0.3–0.5 CPU s)."""
+        parent of workers loads them for the names it keys itself (0.3–0.5 CPU s); and the
+        resolver's modules (rapidfuzz among them: 0.1 CPU s to import)."""
         from .arabic.tokenize import load_wordfreq
+        from .entities.archive import resolve_batch_entities  # noqa: F401 (imported: loaded)
         from .geo.gazetteer import load_gazetteer
 
         load_gazetteer()
@@ -179,6 +181,13 @@ class StoriesStep(ArchiveStep):
 
 class EventGroupsStep(ArchiveStep):
     name = "event_groups"
+
+    def warm(self) -> None:
+        """The grouping's module and the event cues it compares."""
+        from .events.grouping import group_events  # noqa: F401 (imported: loaded)
+        from .events.lexicon import load_cues
+
+        load_cues()
 
     def run(self, archive: Any, docs: list[Document]) -> int:
         """Group the batch's events with the archive's (idempotent: an event grouped again

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import multiprocessing
 import os
 import threading
@@ -310,18 +311,16 @@ class AnalysisPool:
         `docs` is read only as fast as the workers finish (at most `window` ahead). The
         workers start with the first document to analyse: their template server builds and
         warms the pipeline (about a CPU second) while this process runs `while_starting`."""
-        from multiprocessing import forkserver
-
         from .store.base import iter_batches
 
+        tasks = iter_batches(docs, self.per_task)
+        if not self.started:
+            if (first := next(tasks, None)) is None:
+                return  # nothing to analyse: no worker started
+            tasks = self._start_reading_ahead(first, tasks, while_starting)
         pending: deque[tuple[list[Document], Future]] = deque()  # tasks of `per_task` documents
         in_flight = 0
-        for task in iter_batches(docs, self.per_task):
-            if not self.started:
-                self._start()
-                forkserver.ensure_running()  # the template builds meanwhile (no waiting)
-                if while_starting is not None:
-                    while_starting()
+        for task in tasks:
             pending.append((task, self._start().submit(analyse_all_in_worker, task)))
             in_flight += len(task)
             while in_flight >= self.window:
@@ -329,6 +328,21 @@ class AnalysisPool:
                 yield from self._results(*pending.popleft())
         while pending:
             yield from self._results(*pending.popleft())
+
+    def _start_reading_ahead(self, first: list[Document], tasks: Iterator[list[Document]],
+                             while_starting: Callable[[], None] | None) -> Iterator[list[Document]]:
+        """Start the template server without waiting for it, then, while it builds and warms
+        the pipeline (about a CPU second, the other core idle: the first task sent waits
+        for the first worker's fork), run `while_starting` and read and check the first
+        window of documents; the tasks, `first` and those read ahead first."""
+        from multiprocessing import forkserver
+
+        self._start()
+        forkserver.ensure_running()
+        if while_starting is not None:
+            while_starting()
+        ahead = [first, *itertools.islice(tasks, max(0, self.window // self.per_task - 1))]
+        return itertools.chain(ahead, tasks)
 
     def _results(self, sent: list[Document], future: Future) -> Iterator[tuple[Document, Document | str]]:
         try:

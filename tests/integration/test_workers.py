@@ -163,6 +163,37 @@ def test_a_pool_with_other_stages_builds_them_in_the_worker(tmp_path):
     assert doc.sentences and "entities" not in doc.layers
 
 
+def test_the_first_window_is_read_while_the_template_starts(monkeypatch):
+    """The first task sent waits for the first worker's fork from the template (the models
+    loading, one core idle): the parent reads and checks the first window of documents
+    meanwhile, then sends them; the results still come back in input order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from rasid.doc import Document
+    from rasid.ingest import read_paths
+    from rasid.workers import AnalysisPool
+
+    read: list[Document] = []
+
+    def documents():
+        for doc in read_paths([SAMPLE]):
+            read.append(doc)
+            yield doc
+
+    read_at_submit: list[int] = []
+    submit = ProcessPoolExecutor.submit
+    monkeypatch.setattr(ProcessPoolExecutor, "submit",
+                        lambda self, *args: (read_at_submit.append(len(read)), submit(self, *args))[1])
+    pool = AnalysisPool(2, ("tokenize",), window=8, per_task=4)
+    try:
+        out = [analysed for _, analysed in pool.analyse(documents())]
+    finally:
+        pool.close()
+    assert read_at_submit[:2] == [8, 8]  # two tasks of four: the window, read before the first left
+    assert [d.title for d in out] == [d.title for d in read] and len(out) == 16
+    assert all(d.sentences for d in out)
+
+
 def test_a_dead_worker_is_a_clear_error_and_the_next_run_completes_the_archive(tmp_path, monkeypatch):
     clean_db, db = new_archive(tmp_path / "clean.db"), new_archive(tmp_path / "crashed.db")
     with Monitor(clean_db, workers=1) as monitor:
