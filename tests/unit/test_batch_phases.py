@@ -1,8 +1,8 @@
 """`Phases.run_side_by_side`: the chains of derived tables run at once (each in its own
 thread, so Spark can hand one chain's idle task slot to another), each chain's phases in
 order, every phase reported with its own seconds, and an error in one chain raised once the
-others have ended. No Spark session: without PySpark's pinned-thread gateway its
-`InheritableThread` is a plain thread; what the job descriptions were set to is recorded."""
+others have ended. No Spark session (the chains are plain threads); what the job
+descriptions were set to is recorded."""
 from __future__ import annotations
 
 import threading
@@ -11,9 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-pytest.importorskip("pyspark")
-
-from rasid.batch.job import Phases  # noqa: E402
+from rasid.batch.job import Phases
 
 
 def make_phases() -> tuple[Phases, list[str]]:

@@ -220,9 +220,8 @@ class Phases:
         idle (a stage of fewer tasks than slots, its last task, the driver planning its next
         query) runs another chain's tasks. Each phase's seconds are its own; the lines on
         stderr come as phases end, whichever chain they belong to. The first error raised in
-        a chain is raised here once all have ended."""
-        from pyspark import InheritableThread
-
+        a chain is raised here once all have ended. Plain threads: each sets its own job
+        description (PySpark pins a JVM thread to each Python thread)."""
         errors: list[BaseException] = []
 
         def run(chain: list[tuple[str, Any]]) -> None:
@@ -237,7 +236,7 @@ class Phases:
             except BaseException as exc:  # raised again in the calling thread
                 errors.append(exc)
 
-        threads = [InheritableThread(target=run, args=(chain,), session=None) for chain in chains]
+        threads = [threading.Thread(target=run, args=(chain,)) for chain in chains]
         for thread in threads:
             thread.start()
         for thread in threads:
