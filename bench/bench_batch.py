@@ -18,8 +18,8 @@ Python daemon the workers are forked from, is right), and the peak memory: the w
 process tree (PSS: the workers share the daemon's pages), the JVM (RSS; in local mode
 driver and executor in one) and the largest Python worker (RSS); then its
 phase table: for each phase of the job (start: JVM, session, listing and line numbers;
-analyse; duplicates; then articles, mentions, entities, near_duplicates, stories, which run
-side by side in three chains, in the order they end; rest: the final counts and the JVM's
+analyse; duplicates; then articles, office_links, mentions, span_views, entities,
+mention_tables, near_duplicates, stories, which run side by side, in the order they end; rest: the final counts and the JVM's
 exit) the wall seconds and the CPU seconds of the JVM, the Python workers and the driver,
 sampled when the job writes ``rasid batch: PHASE done in S s`` on stderr (for the phases
 that run side by side: since the previous line, whichever chain it came from), and the

@@ -44,8 +44,8 @@ def entity_id_of(label: Any, key: Any) -> Any:
 def write_tables(spark: Any, frame: Any, output: str, phases: Any) -> dict[str, Any]:
     """Write every table; counts. `phases` (`rasid.batch.job.Phases`) reports each phase as
     it ends and runs the three chains of derived tables side by side (`run_side_by_side`):
-    the articles and rejected tables; the mention rows, their span views and the entities;
-    the near-duplicates and stories. Only the analysed rows (`frame`, on disk) are
+    the articles and rejected tables; the mention rows (then their table, their span views
+    and the entities, side by side); the near-duplicates and stories. Only the analysed rows (`frame`, on disk) are
     persisted whole: the deduplicated articles are read from them as they are written (the
     repeats broadcast to an anti-join, no shuffle); the mention rows are persisted (on disk)
     for their table, the span views and the entities; the similarity joins read a persisted
@@ -75,16 +75,15 @@ def write_tables(spark: Any, frame: Any, output: str, phases: Any) -> dict[str, 
                               "summary", "origin", "images", "meta", "content_hash", PARTITION),
               output, "articles")
 
-    def write_mentions() -> None:
+    def link_mentions() -> None:
         links = find_office_links(spark, articles).persist()
         links.count()
         mentions = (link_offices(spark, articles, links, frame.schema["mentions"].dataType.elementType)
                     .withColumn("entity_id", F.when(F.col("entity_key").isNotNull(),
                                                     entity_id_of(F.col("label"), F.col("entity_key")))))
-        mentions = mentions.persist(StorageLevel.DISK_ONLY)
-        kept.update(links=links, mentions=mentions)
-        write(mentions, output, "mentions")
-        write_span_views(mentions, output)
+        # persisted and counted once, before the tables that read it are written side by side
+        kept.update(links=links, mentions=mentions.persist(StorageLevel.DISK_ONLY))
+        kept["n_mentions"] = kept["mentions"].count()
 
     def signatures_and_near_duplicates() -> None:
         signatures = articles.select("id", "title", "published", PARTITION, "shingle_minhash",
@@ -93,11 +92,14 @@ def write_tables(spark: Any, frame: Any, output: str, phases: Any) -> dict[str, 
         write_near_duplicates(signatures, output)
 
     phases.run_side_by_side([
-        [("mentions", write_mentions), ("entities", lambda: write_entities(spark, kept["mentions"], output))],
+        [("office_links", link_mentions), ("mention_tables", lambda: phases.run_side_by_side([
+            [("mentions", lambda: write(kept["mentions"], output, "mentions"))],
+            [("span_views", lambda: write_span_views(kept["mentions"], output))],
+            [("entities", lambda: write_entities(spark, kept["mentions"], output))]]))],
         [("near_duplicates", signatures_and_near_duplicates), ("stories", lambda: write_stories(kept["signatures"], output))],
         [("articles", write_articles)]])
     counts = {"articles": n_rows - n_rejected - n_duplicates, "rejected": n_rejected,
-              "duplicates": n_duplicates, "mentions": kept["mentions"].count()}
+              "duplicates": n_duplicates, "mentions": kept.pop("n_mentions")}
     for persisted in kept.values():
         persisted.unpersist()
     return counts
