@@ -45,8 +45,8 @@ def write_tables(spark: Any, frame: Any, output: str, phases: Any) -> dict[str, 
     """Write every table; counts. `phases` (`rasid.batch.job.Phases`) reports each phase as
     it ends and runs the three chains of derived tables side by side (`run_side_by_side`):
     the articles and rejected tables; the mention rows (then their table, their span views
-    and the entities, side by side); the near-duplicates and stories. Only the analysed rows (`frame`, on disk) are
-    persisted whole: the deduplicated articles are read from them as they are written (the
+    and the entities, side by side); the near-duplicates and stories. Only the analysed
+    rows (`frame`, on disk) are persisted whole: the deduplicated articles are read from them as they are written (the
     repeats broadcast to an anti-join, no shuffle); the mention rows are persisted (on disk)
     for their table, the span views and the entities; the similarity joins read a persisted
     frame of the articles' ids, dates and signatures."""

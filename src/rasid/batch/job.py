@@ -206,13 +206,17 @@ class Phases:
 
     def lap(self, name: str, following: str | None = None) -> None:
         """End the phase `name`, which began when the previous one ended."""
-        with self.lock:
-            now = time.monotonic()
-            self.seconds[name] = round(now - self.clock, 2)
-            self.clock = now
-            print(f"rasid batch: {name} done in {self.seconds[name]:.1f} s", file=sys.stderr, flush=True)
+        self.clock = self.end(name, self.clock)
         if following:
             self.spark.sparkContext.setJobDescription(f"rasid batch: {following}")
+
+    def end(self, name: str, began: float) -> float:
+        """Record and report the phase `name`, begun at `began`; the time it ended."""
+        with self.lock:
+            now = time.monotonic()
+            self.seconds[name] = round(now - began, 2)
+            print(f"rasid batch: {name} done in {self.seconds[name]:.1f} s", file=sys.stderr, flush=True)
+        return now
 
     def run_side_by_side(self, chains: list[list[tuple[str, Any]]]) -> None:
         """Run each chain of ``(phase, function)`` in a thread of its own, its phases in
@@ -230,9 +234,7 @@ class Phases:
                     self.spark.sparkContext.setJobDescription(f"rasid batch: {name}")
                     began = time.monotonic()
                     function()
-                    with self.lock:
-                        self.seconds[name] = round(time.monotonic() - began, 2)
-                        print(f"rasid batch: {name} done in {self.seconds[name]:.1f} s", file=sys.stderr, flush=True)
+                    self.end(name, began)
             except BaseException as exc:  # raised again in the calling thread
                 errors.append(exc)
 
