@@ -41,19 +41,21 @@ def entity_id_of(label: Any, key: Any) -> Any:
     return F.substring(F.sha1(F.concat_ws("|", label, key)), 1, 16)
 
 
-def write_tables(spark: Any, frame: Any, output: str, lap: Any) -> dict[str, Any]:
-    """Write every table; counts. ``lap(phase, following)`` is called as each phase ends
-    (`rasid.batch.job.Phases`). The large frames (the articles, the mention rows) are
-    persisted on disk only, as the analysed rows are: the heap holds none of them."""
+def write_tables(spark: Any, frame: Any, output: str, phases: Any) -> dict[str, Any]:
+    """Write every table; counts. `phases` (`rasid.batch.job.Phases`) reports each phase as
+    it ends and runs the three chains of derived tables side by side (`run_side_by_side`):
+    the articles and rejected tables; the mention rows (then their table, their span views
+    and the entities, side by side); the near-duplicates and stories. Only the analysed
+    rows (`frame`, on disk) are persisted whole: the deduplicated articles are read from them as they are written (the
+    repeats broadcast to an anti-join, no shuffle); the mention rows are persisted (on disk)
+    for their table, the span views and the entities; the similarity joins read a persisted
+    frame of the articles' ids, dates and signatures."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     # the analysis, once (the frame is persisted), and what it read and rejected
     n_rows, n_rejected = frame.select(F.count(F.lit(1)), F.count("reason")).first()
-    lap("analyse", following="article tables")
-
-    rejected = frame.filter(F.col("reason").isNotNull()).select("file", "line", "reason")
-    write(rejected.coalesce(1), output, "rejected", partitioned=False)
+    phases.lap("analyse", following="duplicates")
     read = frame.filter(F.col("reason").isNull())
     # persisted and counted, the repeats are a table of known size: Spark broadcasts it to
     # drop them, when small, instead of shuffling the analysed rows
@@ -61,30 +63,45 @@ def write_tables(spark: Any, frame: Any, output: str, lap: Any) -> dict[str, Any
     n_duplicates = repeats.count()
     dropped = repeats.select(*(F.col(c).alias(f"_{c}") for c in repeats.columns))
     articles = read.join(dropped, (F.col("id") == F.col("_id")) & F.col("file").eqNullSafe(F.col("_file"))
-                         & F.col("line").eqNullSafe(F.col("_line")), "left_anti").persist(StorageLevel.DISK_ONLY)
-    write(articles.select("id", "url", "title", "text", "source", "author", "published",
-                          "summary", "origin", "images", "meta", "content_hash", PARTITION),
-          output, "articles")
+                         & F.col("line").eqNullSafe(F.col("_line")), "left_anti")
+    phases.lap("duplicates")
+    kept = {"repeats": repeats}  # what each chain persisted, unpersisted at the end
 
-    links = find_office_links(spark, articles).persist()
-    links.count()
-    mentions = (link_offices(spark, articles, links, frame.schema["mentions"].dataType.elementType)
-                .withColumn("entity_id", F.when(F.col("entity_key").isNotNull(),
-                                                entity_id_of(F.col("label"), F.col("entity_key")))))
-    mentions = mentions.persist(StorageLevel.DISK_ONLY)
-    write(mentions, output, "mentions")
-    write_span_views(mentions, output)
-    lap("article_tables", following="entities")
-    write_entities(spark, mentions, output)
-    lap("entities", following="near-duplicates")
-    write_near_duplicates(articles, output)
-    lap("near_duplicates", following="stories")
-    write_stories(articles, output)
-    lap("stories")
+    def write_articles() -> None:
+        # one file: the few rejected rows are gathered after the scan, which stays parallel
+        rejected = frame.filter(F.col("reason").isNotNull()).select("file", "line", "reason")
+        write(rejected.repartition(1), output, "rejected", partitioned=False)
+        write(articles.select("id", "url", "title", "text", "source", "author", "published",
+                              "summary", "origin", "images", "meta", "content_hash", PARTITION),
+              output, "articles")
+
+    def link_mentions() -> None:
+        links = find_office_links(spark, articles).persist()
+        links.count()
+        mentions = (link_offices(spark, articles, links, frame.schema["mentions"].dataType.elementType)
+                    .withColumn("entity_id", F.when(F.col("entity_key").isNotNull(),
+                                                    entity_id_of(F.col("label"), F.col("entity_key")))))
+        # persisted and counted once, before the tables that read it are written side by side
+        kept.update(links=links, mentions=mentions.persist(StorageLevel.DISK_ONLY))
+        kept["n_mentions"] = kept["mentions"].count()
+
+    def signatures_and_near_duplicates() -> None:
+        signatures = articles.select("id", "title", "published", PARTITION, "shingle_minhash",
+                                     "word_minhash").persist(StorageLevel.DISK_ONLY)
+        kept["signatures"] = signatures
+        write_near_duplicates(signatures, output)
+
+    phases.run_side_by_side([
+        [("office_links", link_mentions), ("mention_tables", lambda: phases.run_side_by_side([
+            [("mentions", lambda: write(kept["mentions"], output, "mentions"))],
+            [("span_views", lambda: write_span_views(kept["mentions"], output))],
+            [("entities", lambda: write_entities(spark, kept["mentions"], output))]]))],
+        [("near_duplicates", signatures_and_near_duplicates), ("stories", lambda: write_stories(kept["signatures"], output))],
+        [("articles", write_articles)]])
     counts = {"articles": n_rows - n_rejected - n_duplicates, "rejected": n_rejected,
-              "duplicates": n_duplicates, "mentions": mentions.count()}
-    for cached in (mentions, links, articles, repeats):
-        cached.unpersist()
+              "duplicates": n_duplicates, "mentions": kept.pop("n_mentions")}
+    for persisted in kept.values():
+        persisted.unpersist()
     return counts
 
 
@@ -137,7 +154,10 @@ def write_entities(spark: Any, mentions: Any, output: str) -> None:
         F.array_sort(F.collect_set("text")).alias("aliases"),
         F.min(PARTITION).alias("first_seen"), F.max(PARTITION).alias("last_seen"))
     latin = F.udf(lambda name, kind: compute_latin_name(name or "", kind or ""), T.StringType())
-    entities = stats.join(canonical, "entity_id").withColumn("latin", latin("canonical", "type"))
+    # spread by number before the transliteration (Python): adaptive execution merges the
+    # join's small partitions into one task, which would run it on one core
+    tasks = int(spark.conf.get("spark.sql.shuffle.partitions"))
+    entities = stats.join(canonical, "entity_id").repartition(tasks).withColumn("latin", latin("canonical", "type"))
     write(entities.select("entity_id", "canonical", "type", "latin", "aliases", "key", "mentions",
                           "articles", "first_seen", "last_seen").coalesce(4),
           output, "entities", partitioned=False)

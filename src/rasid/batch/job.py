@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from pathlib import PurePosixPath
 from typing import Any
@@ -196,19 +197,55 @@ def output_schema() -> Any:
 class Phases:
     """The wall seconds of each phase of a run (``phases`` in the report); as each ends, a
     line ``rasid batch: NAME done in S s`` on stderr (progress, and what
-    bench/bench_batch.py samples the processes' CPU at), and the Spark jobs of the next
-    phase are described by its name (Spark's UI and event log)."""
+    bench/bench_batch.py samples the processes' CPU at), and the Spark jobs of each phase
+    are described by its name (Spark's UI and event log)."""
 
     def __init__(self, spark: Any) -> None:
         self.spark, self.seconds, self.clock = spark, {}, time.monotonic()
+        self.lock = threading.Lock()
 
     def lap(self, name: str, following: str | None = None) -> None:
-        now = time.monotonic()
-        self.seconds[name] = round(now - self.clock, 2)
-        self.clock = now
-        print(f"rasid batch: {name} done in {self.seconds[name]:.1f} s", file=sys.stderr, flush=True)
+        """End the phase `name`, which began when the previous one ended."""
+        self.clock = self.end(name, self.clock)
         if following:
             self.spark.sparkContext.setJobDescription(f"rasid batch: {following}")
+
+    def end(self, name: str, began: float) -> float:
+        """Record and report the phase `name`, begun at `began`; the time it ended."""
+        with self.lock:
+            now = time.monotonic()
+            self.seconds[name] = round(now - began, 2)
+            print(f"rasid batch: {name} done in {self.seconds[name]:.1f} s", file=sys.stderr, flush=True)
+        return now
+
+    def run_side_by_side(self, chains: list[list[tuple[str, Any]]]) -> None:
+        """Run each chain of ``(phase, function)`` in a thread of its own, its phases in
+        order: Spark runs the chains' jobs side by side, so a task slot that one chain leaves
+        idle (a stage of fewer tasks than slots, its last task, the driver planning its next
+        query) runs another chain's tasks. Each phase's seconds are its own; the lines on
+        stderr come as phases end, whichever chain they belong to. The first error raised in
+        a chain is raised here once all have ended. Plain threads: each sets its own job
+        description (PySpark pins a JVM thread to each Python thread)."""
+        errors: list[BaseException] = []
+
+        def run(chain: list[tuple[str, Any]]) -> None:
+            try:
+                for name, function in chain:
+                    self.spark.sparkContext.setJobDescription(f"rasid batch: {name}")
+                    began = time.monotonic()
+                    function()
+                    self.end(name, began)
+            except BaseException as exc:  # raised again in the calling thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(chain,)) for chain in chains]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.clock = time.monotonic()
+        if errors:
+            raise errors[0]
 
 
 def run_batch(inputs: list[str], output: str, master: str | None = None,
@@ -252,7 +289,7 @@ def run_batch(inputs: list[str], output: str, master: str | None = None,
         frame = spark.createDataFrame(rows, output_schema(), verifySchema=False).persist(
             StorageLevel.DISK_ONLY)
         phases.lap("start", following="analyse")
-        counts = write_tables(spark, frame, output, phases.lap)
+        counts = write_tables(spark, frame, output, phases)
         counts["phases"] = phases.seconds
         counts["pipelines_built"] = len({builder for builder, _ in built.value})
         counts["pipelines_built_in_workers"] = len({b for b, user in built.value if b == user})

@@ -150,7 +150,10 @@ def find_office_links(spark: Any, articles: Any) -> Any:
 
     events = articles.select(F.col("id").alias("article_id"), "file", "line",
                              F.explode("offices").alias("e")).select("article_id", "file", "line", "e.*")
-    ordered = events.repartition("office").sortWithinPartitions(
+    # as many partitions as the job's shuffles, by number: adaptive execution would merge the
+    # few events into one task, and their resolution (Python) would run on one core
+    tasks = int(spark.conf.get("spark.sql.shuffle.partitions"))
+    ordered = events.repartition(tasks, "office").sortWithinPartitions(
         "office", "file", "line", "article_id", "kind", "position")
     found = ordered.rdd.map(lambda r: r.asDict()).mapPartitions(resolve_in_order)
     links = spark.createDataFrame(found, "article_id string, position int, text string, "
