@@ -224,7 +224,7 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
         for o in reversed(named[:bisect_left(named_starts, m.start)]):
             if _SENTENCE_END.search(text[o.end:m.start]):
                 break
-            if o.choice.feature == "country":
+            if o.choice is not None and o.choice.feature == "country":  # None: moved above
                 return o.choice.country == near.country
         return True
 
@@ -350,6 +350,8 @@ def _place_of(m: Mention) -> Place:
 def _city_of(m: Mention) -> Place | None:
     """The city a placed mention names, for a district: its choice, or the seat of the same
     name when it was read as a province (حي الشرفة شرق نجران: Najran the city)."""
+    if m.choice is None:  # a village or district this pass has already moved
+        return None
     if m.choice.feature == "city":
         return m.choice
     return next((p for p, w in m.cands if p.feature == "city" and p.country == m.choice.country
