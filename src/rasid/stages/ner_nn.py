@@ -70,12 +70,15 @@ class Vocab:
     def char_ids(self, norm: str) -> list[int]:
         return [self.chars.get(ch, 1) for ch in ("<" + norm + ">")[:MAX_CHARS]]
 
-    def encode(self, infos: Sequence[TokenInfo], res: Resources):
-        """(word ids, char ids per token, feature ids per token) of one sentence (training)."""
+    def encode(self, infos: Sequence[TokenInfo], res: Resources, doc: Sequence[Sequence[str]] = ()):
+        """(word ids, char ids per token, feature ids per token) of one sentence (training);
+        `doc`: its tokens' document-level features (``document_features``), for a network
+        that reads them."""
         gaz = match_gazetteer(infos, res)
         words = [self.word_id(x) for x in infos]
         char_ids = [self.char_ids(x.norm) for x in infos]
-        feats = [[self.feats[f] for f in feature_names(infos, gaz, i) if f in self.feats] for i in range(len(infos))]
+        feats = [[self.feats[f] for f in chain(feature_names(infos, gaz, i), doc[i] if doc else ()) if f in self.feats]
+                 for i in range(len(infos))]
         return words, char_ids, feats
 
 
@@ -162,6 +165,8 @@ class BiLSTMCRF:
         self._char_table = (np.array([c for c, _ in chars], np.uint32), np.array([i for _, i in chars], np.int64))
         # the token's own features that are network inputs: feature -> input id
         self._own_feats = {f: j for f, j in self.vocab.feats.items() if f.startswith(FEAT_PREFIX)}
+        # a network trained with document-level features (``rasid train ner --doc-features W``) reads them
+        self.reads_doc = any(f.startswith("D:") for f in self.vocab.feats)
 
     def char_vectors(self, norms: Sequence[str]) -> np.ndarray:
         """Character-CNN vectors (N, F) of normalised tokens. The convolution is a sum of K
@@ -200,21 +205,30 @@ class BiLSTMCRF:
         out[np.arange(MAX_CHARS) >= lens[:, None]] = past
         return out
 
-    def batch_inputs(self, batch: TokenBatch) -> np.ndarray:
+    def batch_inputs(self, batch: TokenBatch, doc: Sequence | None = None) -> np.ndarray:
         """The input rows (N, D) of the tokens of `batch` (``distinct_inputs``, one row per token)."""
-        X, index = self.distinct_inputs(batch)
+        X, index = self.distinct_inputs(batch, doc)
         return X[index]
 
-    def distinct_inputs(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
+    def distinct_inputs(self, batch: TokenBatch, doc: Sequence | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``(X, index)``: the distinct input rows (U, D) of the tokens of `batch` and the
         row of each token (N,), computed afresh (the tagger reads `distinct_gates`, which
         keeps their products per token string)."""
-        first, index, featured = self._distinct_rows(batch, batch.string_of)
+        extra = self._doc_inputs(doc)
+        first, index, featured = self._distinct_rows(batch, batch.string_of, extra)
         X = self._token_inputs([batch.infos[k] for k in first.tolist()])
-        self._add_sentence_features(X, index[featured], featured, batch)
+        self._add_sentence_features(X, index[featured], featured, batch, extra)
         return X, index
 
-    def distinct_gates(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
+    def _doc_inputs(self, doc: Sequence | None) -> list | None:
+        """Per token, its document-level features (`doc`: ``document_features`` of the batch)
+        that this network reads; None when it reads none."""
+        if doc is None or not self.reads_doc:
+            return None
+        feats = self.vocab.feats
+        return [tuple(f for f in d if f in feats) if d else () for d in doc]
+
+    def distinct_gates(self, batch: TokenBatch, doc: Sequence | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``(G, index)``: the gate inputs (U, 2 x 4H) of the distinct input rows of the
         tokens of `batch` (``X @ wih + bias``, both directions) and the row of each token
         (N,). A token string's row holds only what depends on the string (word vector,
@@ -222,54 +236,61 @@ class BiLSTMCRF:
         (`RowCache`: the product and the feature projection before its ReLU); a row with
         gazetteer or ``ptrig`` features (~60 of the ~400 distinct rows of an article) is
         the string's product corrected by the projection's change:
-        ``(relu(pre + sentence features) - relu(pre)) @ wih[projection rows]``."""
+        ``(relu(pre + sentence features) - relu(pre)) @ wih[projection rows]``. `doc`: the
+        batch's document-level features (``document_features``), for a network that reads
+        them; they are corrected for like the gazetteer's."""
         G8 = self.wih.shape[1]
         if not batch.tokens:
             return np.zeros((0, G8), np.float32), np.zeros(0, np.int64)
         ids = self._token_rows.ids(batch.strings, batch.string_infos)  # first: it may replace `rows`
-        first, index, featured = self._distinct_rows(batch, batch.string_of)
+        extra = self._doc_inputs(doc)
+        first, index, featured = self._distinct_rows(batch, batch.string_of, extra)
         rows = self._token_rows.rows[ids[batch.string_of[first]]]
         G = rows[:, :G8]
         if len(featured):
             pre = rows[index[featured], G8:]
             new = pre.copy()
-            self._add_sentence_features(new, range(len(featured)), featured, batch)
+            self._add_sentence_features(new, range(len(featured)), featured, batch, extra)
             new -= np.maximum(pre, 0.0)
             G[index[featured]] += _rows_product(new, self._wih_fp)
         return G, index
 
-    def _distinct_rows(self, batch: TokenBatch, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _distinct_rows(self, batch: TokenBatch, ids: np.ndarray, extra: list | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(first, index, featured)``: the first token of each distinct input row, the row
         of each token, and the first tokens of the rows with gazetteer or ``ptrig``
-        features. `ids`: the id of each token's string (N,). Tokens with such features share a row
-        when they are the same string with the same features, the others one row per
-        string."""
+        features (or `extra` ones: ``_doc_inputs``). `ids`: the id of each token's string
+        (N,). Tokens with such features share a row when they are the same string with the
+        same features, the others one row per string."""
         gaz, trig, special = batch.gaz, batch.ptrig, batch.featured
+        if extra is not None:
+            special = sorted({*special, *(k for k, d in enumerate(extra) if d)})
         key = ids.copy()
         if special:
             codes: dict[tuple, int] = {}
-            key[special] = [-1 - codes.setdefault((i, tuple(gaz[k]), trig[k]), len(codes))
+            key[special] = [-1 - codes.setdefault((i, tuple(gaz[k]), trig[k], extra[k] if extra else ()), len(codes))
                             for k, i in zip(special, key[special].tolist())]
         _, first, index = np.unique(key, return_index=True, return_inverse=True)
         return first, index, first[key[first] < 0]
 
-    def _add_sentence_features(self, X: np.ndarray, rows, tokens: np.ndarray, batch: TokenBatch) -> None:
+    def _add_sentence_features(self, X: np.ndarray, rows, tokens: np.ndarray, batch: TokenBatch,
+                               extra: list | None = None) -> None:
         """Add to the feature projection of row r of `X` the gazetteer and ``ptrig``
-        features of token k of `batch` for each (r, k) of `rows` and `tokens`, then apply
-        the projection's ReLU to every row of `X`."""
+        features (and the `extra` ones) of token k of `batch` for each (r, k) of `rows` and
+        `tokens`, then apply the projection's ReLU to every row of `X`."""
         feats, wT = self.vocab.feats, self.fproj_wT
         fp = X[:, -wT.shape[1]:]
         for r, k in zip(rows, tokens.tolist()):
             row = fp[r]
-            for f in (*batch.gaz[k], *batch.ptrig[k]):
+            for f in (*batch.gaz[k], *batch.ptrig[k], *(extra[k] if extra else ())):
                 j = feats.get(f)
                 if j is not None:
                     row += wT[j]
         np.maximum(fp, 0.0, out=fp)
 
-    def batch_emissions(self, batch: TokenBatch) -> np.ndarray:
-        """Tag scores (N, T) of the tokens of `batch`."""
-        G, index = self.distinct_gates(batch)
+    def batch_emissions(self, batch: TokenBatch, doc: Sequence | None = None) -> np.ndarray:
+        """Tag scores (N, T) of the tokens of `batch` (`doc`: see `distinct_gates`)."""
+        G, index = self.distinct_gates(batch, doc)
         return self.gate_emissions(G, batch.lengths, index)
 
     def _token_gates(self, infos: Sequence[TokenInfo]) -> np.ndarray:
