@@ -12,7 +12,9 @@ is the concatenation of
 * a character CNN over the normalised token (32-d characters, 64 filters of width 3,
   max-pooled);
 * a projection of the discrete features the CRF also uses (gazetteer B/I/1 per type,
-  trigger words, clitic, article, shape, length and frequency bucket, ``ptrig``),
+  trigger words, clitic, article, shape, length and frequency bucket, ``ptrig``; in a
+  network trained with ``--doc-features W`` also the document-level ones, which the caller
+  passes: ``batch_emissions(batch, doc)``),
 
 fed to one bidirectional LSTM and a CRF layer. Inference is batched over the tokens of a
 call (``TokenBatch``: every sentence, one after the other): the per-token inputs (word
