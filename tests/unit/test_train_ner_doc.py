@@ -99,7 +99,7 @@ def test_train_ner_refuses_a_negative_window_before_any_work(tmp_path, capsys):
 
 
 @pytest.mark.skipif(not __import__("importlib").util.find_spec("torch"), reason="torch is a training extra")
-def test_a_network_trained_with_them_reads_them(tmp_path, monkeypatch):
+def test_a_network_trained_with_them_reads_them(tmp_path):
     """A (tiny) network trained on the ANERcorp excerpt with the features as inputs
     (``--doc-features W`` with networks): the numpy tagger gives torch's emissions when it
     is given the batch's document-level features, other ones without them, and
@@ -116,7 +116,6 @@ def test_a_network_trained_with_them_reads_them(tmp_path, monkeypatch):
     from rasid.train import ner_nn as train_nn
     from rasid.train.ner import featurize, train_crf, write_model_dir
 
-    monkeypatch.setattr(train_nn, "DOC_MIN_COUNT", 2)  # a small excerpt: features seen twice are inputs
     sents = read_conll(Path(__file__).resolve().parents[1] / "resources" / "anercorp-excerpt.txt")
     tagger = load_tagger()
     describe, res = tagger.describe, tagger.resources
@@ -126,6 +125,7 @@ def test_a_network_trained_with_them_reads_them(tmp_path, monkeypatch):
     vocab, E = train_nn.build_vocab(kv, 1000, tokens, describe, res, 20)
     doc_inputs = {f for f in vocab.feats if f.startswith("D:")}
     assert "D:rep" in doc_inputs and set(vocab.feats) - doc_inputs == set(plain_vocab.feats)
+    assert all(f.startswith(train_nn.DOC_INPUTS) for f in doc_inputs) and len(doc_inputs) > 2  # not the words around
     model = train_nn.train_bilstm_crf(sents, vocab, E, describe, res, seed=1, epochs=1, hidden=8, doc_window=20,
                                       log=lambda _: None)
     raw = train_nn.export(model, vocab, E)

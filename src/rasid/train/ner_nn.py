@@ -14,17 +14,17 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from collections import Counter
-
 from ..stages.ner_features import Resources, TokenBatch, document_features, match_gazetteer
 from ..stages.ner_nn import TAGS, Vocab, feature_names
 
 TAG_ID = {t: i for i, t in enumerate(TAGS)}
-#: a document-level feature (``D:...``, ``--doc-features W``) is a network input when its
-#: training sentences show it this often: the type-level ones (``D:trig=PER``, ``D:g:ORG``,
-#: ``D:rep`` ...) and the commonest neighbour words (``D:-1b=قال``: about 1,100 of the 14,700
-#: on ANERcorp train), not every rare neighbour word, which the CRF weighs one by one
-DOC_MIN_COUNT = 20
+#: the document-level features (``--doc-features W``) a network reads: how the other
+#: mentions of a word were seen (a trigger right before one or through punctuation, inside a
+#: gazetteer phrase of a type, the word recurring), not the words around them (``D:-1b=W``,
+#: ``D:+1b=W``), which the CRF weighs word by word. As inputs those made the feature
+#: projection 36 times wider (7,790 seen 20 times or more in a fold's training sentences)
+#: and cold tagging 39,600 -> 24,100 tokens/s (docs/ner.md, "Document-level features in the network").
+DOC_INPUTS = ("D:rep", "D:trig=", "D:ptrig=", "D:g:")
 
 
 def document_inputs(sents: Sequence[Sequence[str]], describe, res: Resources, window: int) -> list:
@@ -41,7 +41,7 @@ def build_vocab(wv, top: int, sents: Sequence[Sequence[str]], describe, res: Res
                 doc_window: int = 0) -> tuple[Vocab, np.ndarray]:
     """Word vocabulary = the `top` most frequent word2vec words (unit vectors); characters
     and discrete features = those seen in the training sentences; with `doc_window` also
-    their document-level features seen at least ``DOC_MIN_COUNT`` times."""
+    the kinds of their document-level features in ``DOC_INPUTS``."""
     words = list(wv.index_to_key[:top])
     E = np.asarray([wv[w] for w in words], dtype=np.float32)
     E /= np.linalg.norm(E, axis=1, keepdims=True) + 1e-8
@@ -56,8 +56,8 @@ def build_vocab(wv, top: int, sents: Sequence[Sequence[str]], describe, res: Res
                 chars.setdefault(ch)
             for f in feature_names(infos, gaz, i):
                 feats.setdefault(f)
-    seen = Counter(f for doc in document_inputs(sents, describe, res, doc_window) for d in doc for f in d)
-    feats.update((f, None) for f, n in seen.items() if n >= DOC_MIN_COUNT)
+    seen = {f for doc in document_inputs(sents, describe, res, doc_window) for d in doc for f in d}
+    feats.update((f, None) for f in seen if f.startswith(DOC_INPUTS))
     return Vocab(words, sorted(chars), sorted(feats)), E
 
 
