@@ -28,6 +28,7 @@ gives (``flat_marginals``), and takes the best path (``flat_viterbi``).
 """
 from __future__ import annotations
 
+import copy
 import io
 import mmap
 import struct
@@ -207,30 +208,35 @@ class BiLSTMCRF:
         out[np.arange(MAX_CHARS) >= lens[:, None]] = past
         return out
 
+    def with_document_features(self, batch: TokenBatch, doc: Sequence | None) -> TokenBatch:
+        """`batch` as this network reads it, given the batch's document-level features
+        (`doc`: ``document_features``, or None): a copy whose tokens have the ones it reads
+        beside their gazetteer features (both are inputs of its feature projection, added
+        per token to its string's row), or `batch` itself when it reads none."""
+        if doc is None or not self.reads_doc:
+            return batch
+        feats = self.vocab.feats
+        view = copy.copy(batch)
+        view.gaz = [[*g, *f] if (f := [x for x in d if x in feats]) else g for g, d in zip(batch.gaz, doc)]
+        view.featured = [k for k, (g, t) in enumerate(zip(view.gaz, view.ptrig)) if g or t]
+        return view
+
     def batch_inputs(self, batch: TokenBatch, doc: Sequence | None = None) -> np.ndarray:
-        """The input rows (N, D) of the tokens of `batch` (``distinct_inputs``, one row per token)."""
-        X, index = self.distinct_inputs(batch, doc)
+        """The input rows (N, D) of the tokens of `batch` (``distinct_inputs``, one row per
+        token; `doc`: see `with_document_features`)."""
+        X, index = self.distinct_inputs(self.with_document_features(batch, doc))
         return X[index]
 
-    def distinct_inputs(self, batch: TokenBatch, doc: Sequence | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def distinct_inputs(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
         """``(X, index)``: the distinct input rows (U, D) of the tokens of `batch` and the
         row of each token (N,), computed afresh (the tagger reads `distinct_gates`, which
         keeps their products per token string)."""
-        extra = self._doc_inputs(doc)
-        first, index, featured = self._distinct_rows(batch, batch.string_of, extra)
+        first, index, featured = self._distinct_rows(batch, batch.string_of)
         X = self._token_inputs([batch.infos[k] for k in first.tolist()])
-        self._add_sentence_features(X, index[featured], featured, batch, extra)
+        self._add_sentence_features(X, index[featured], featured, batch)
         return X, index
 
-    def _doc_inputs(self, doc: Sequence | None) -> list | None:
-        """Per token, its document-level features (`doc`: ``document_features`` of the batch)
-        that this network reads; None when it reads none."""
-        if doc is None or not self.reads_doc:
-            return None
-        feats = self.vocab.feats
-        return [tuple(f for f in d if f in feats) if d else () for d in doc]
-
-    def distinct_gates(self, batch: TokenBatch, doc: Sequence | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def distinct_gates(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
         """``(G, index)``: the gate inputs (U, 2 x 4H) of the distinct input rows of the
         tokens of `batch` (``X @ wih + bias``, both directions) and the row of each token
         (N,). A token string's row holds only what depends on the string (word vector,
@@ -238,61 +244,54 @@ class BiLSTMCRF:
         (`RowCache`: the product and the feature projection before its ReLU); a row with
         gazetteer or ``ptrig`` features (~60 of the ~400 distinct rows of an article) is
         the string's product corrected by the projection's change:
-        ``(relu(pre + sentence features) - relu(pre)) @ wih[projection rows]``. `doc`: the
-        batch's document-level features (``document_features``), for a network that reads
-        them; they are corrected for like the gazetteer's."""
+        ``(relu(pre + sentence features) - relu(pre)) @ wih[projection rows]``."""
         G8 = self.wih.shape[1]
         if not batch.tokens:
             return np.zeros((0, G8), np.float32), np.zeros(0, np.int64)
         ids = self._token_rows.ids(batch.strings, batch.string_infos)  # first: it may replace `rows`
-        extra = self._doc_inputs(doc)
-        first, index, featured = self._distinct_rows(batch, batch.string_of, extra)
+        first, index, featured = self._distinct_rows(batch, batch.string_of)
         rows = self._token_rows.rows[ids[batch.string_of[first]]]
         G = rows[:, :G8]
         if len(featured):
             pre = rows[index[featured], G8:]
             new = pre.copy()
-            self._add_sentence_features(new, range(len(featured)), featured, batch, extra)
+            self._add_sentence_features(new, range(len(featured)), featured, batch)
             new -= np.maximum(pre, 0.0)
             G[index[featured]] += _rows_product(new, self._wih_fp)
         return G, index
 
-    def _distinct_rows(self, batch: TokenBatch, ids: np.ndarray, extra: list | None = None
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _distinct_rows(self, batch: TokenBatch, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(first, index, featured)``: the first token of each distinct input row, the row
         of each token, and the first tokens of the rows with gazetteer or ``ptrig``
-        features (or `extra` ones: ``_doc_inputs``). `ids`: the id of each token's string
-        (N,). Tokens with such features share a row when they are the same string with the
-        same features, the others one row per string."""
+        features. `ids`: the id of each token's string (N,). Tokens with such features share a row
+        when they are the same string with the same features, the others one row per
+        string."""
         gaz, trig, special = batch.gaz, batch.ptrig, batch.featured
-        if extra is not None:
-            special = sorted({*special, *(k for k, d in enumerate(extra) if d)})
         key = ids.copy()
         if special:
             codes: dict[tuple, int] = {}
-            key[special] = [-1 - codes.setdefault((i, tuple(gaz[k]), trig[k], extra[k] if extra else ()), len(codes))
+            key[special] = [-1 - codes.setdefault((i, tuple(gaz[k]), trig[k]), len(codes))
                             for k, i in zip(special, key[special].tolist())]
         _, first, index = np.unique(key, return_index=True, return_inverse=True)
         return first, index, first[key[first] < 0]
 
-    def _add_sentence_features(self, X: np.ndarray, rows, tokens: np.ndarray, batch: TokenBatch,
-                               extra: list | None = None) -> None:
+    def _add_sentence_features(self, X: np.ndarray, rows, tokens: np.ndarray, batch: TokenBatch) -> None:
         """Add to the feature projection of row r of `X` the gazetteer and ``ptrig``
-        features (and the `extra` ones) of token k of `batch` for each (r, k) of `rows` and
-        `tokens`, then apply the projection's ReLU to every row of `X`."""
+        features of token k of `batch` for each (r, k) of `rows` and `tokens`, then apply
+        the projection's ReLU to every row of `X`."""
         feats, wT = self.vocab.feats, self.fproj_wT
         fp = X[:, -wT.shape[1]:]
         for r, k in zip(rows, tokens.tolist()):
             row = fp[r]
-            for f in (*batch.gaz[k], *batch.ptrig[k], *(extra[k] if extra else ())):
+            for f in (*batch.gaz[k], *batch.ptrig[k]):
                 j = feats.get(f)
                 if j is not None:
                     row += wT[j]
         np.maximum(fp, 0.0, out=fp)
 
     def batch_emissions(self, batch: TokenBatch, doc: Sequence | None = None) -> np.ndarray:
-        """Tag scores (N, T) of the tokens of `batch` (`doc`: see `distinct_gates`)."""
-        G, index = self.distinct_gates(batch, doc)
+        """Tag scores (N, T) of the tokens of `batch` (`doc`: see `with_document_features`)."""
+        G, index = self.distinct_gates(self.with_document_features(batch, doc))
         return self.gate_emissions(G, batch.lengths, index)
 
     def _token_gates(self, infos: Sequence[TokenInfo]) -> np.ndarray:
