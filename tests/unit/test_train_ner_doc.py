@@ -159,3 +159,26 @@ def test_a_network_trained_with_them_reads_them(tmp_path):
         scores = 0.4 * crf_scores + 0.6 * m.nets[0].batch_emissions(batch, d)
         want = flat_marginals(scores, lengths, m.trans, m.start, m.end)
         assert np.allclose(m.batch_posteriors(batch, window), want, atol=1e-6)
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("torch"), reason="torch is a training extra")
+def test_rasid_train_ner_gives_the_networks_them_only_with_the_flag():
+    """``train_networks`` (what ``rasid train ner`` calls with ``--doc-features W``): its
+    networks read the document-level features with a window and none without one, so the
+    default recipe's networks are as before."""
+    from pathlib import Path
+
+    from ner_fixtures import RandomVectors
+    from rasid.eval.ner import read_conll
+    from rasid.stages.ner_nn import BiLSTMCRF, WordVectors
+    from rasid.train.ner import train_networks
+
+    sents = read_conll(Path(__file__).resolve().parents[1] / "resources" / "anercorp-excerpt.txt")[:12]
+    tagger = load_tagger()
+    kv = RandomVectors(sorted({tagger.describe(t).base for s, _ in sents for t in s}))
+    read = {}
+    for window in (0, 20):
+        nets, vectors = train_networks(sents, 1, 1, 1, 4, kv, 1000, tagger.describe, tagger.resources, doc_window=window)
+        net = BiLSTMCRF(nets[0], WordVectors(vectors))
+        read[window] = sorted(f for f in net.vocab.feats if f.startswith("D:"))
+    assert read[0] == [] and "D:rep" in read[20]
