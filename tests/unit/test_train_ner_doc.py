@@ -96,3 +96,89 @@ def test_train_ner_refuses_a_negative_window_before_any_work(tmp_path, capsys):
     assert exc.value.code == 2
     assert "--doc-features: a window of 0 or more sentences" in capsys.readouterr().err
     assert not (tmp_path / "work").exists()
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("torch"), reason="torch is a training extra")
+def test_a_network_trained_with_them_reads_them(tmp_path):
+    """A (tiny) network trained on the ANERcorp excerpt with the features as inputs
+    (``--doc-features W`` with networks): the numpy tagger gives torch's emissions when it
+    is given the batch's document-level features, other ones without them, and
+    ``NERTagger`` hands them to it as running text only."""
+    from pathlib import Path
+
+    import numpy as np
+    import torch
+
+    from ner_fixtures import RandomVectors
+    from rasid.eval.ner import read_conll
+    from rasid.stages.ner import NERTagger, _read_model_dir
+    from rasid.stages.ner_nn import BiLSTMCRF, WordVectors, flat_marginals
+    from rasid.train import ner_nn as train_nn
+    from rasid.train.ner import featurize, train_crf, write_model_dir
+
+    sents = read_conll(Path(__file__).resolve().parents[1] / "resources" / "anercorp-excerpt.txt")
+    tagger = load_tagger()
+    describe, res = tagger.describe, tagger.resources
+    tokens = [t for t, _ in sents]
+    kv = RandomVectors(sorted({describe(t).base for s in tokens for t in s}))
+    plain_vocab, _ = train_nn.build_vocab(kv, 1000, tokens, describe, res)
+    vocab, E = train_nn.build_vocab(kv, 1000, tokens, describe, res, 20)
+    doc_inputs = {f for f in vocab.feats if f.startswith("D:")}
+    assert "D:rep" in doc_inputs and set(vocab.feats) - doc_inputs == set(plain_vocab.feats)
+    assert all(f.startswith(train_nn.DOC_INPUTS) for f in doc_inputs) and len(doc_inputs) > 2  # not the words around
+    model = train_nn.train_bilstm_crf(sents, vocab, E, describe, res, seed=1, epochs=1, hidden=8, doc_window=20,
+                                      log=lambda _: None)
+    raw = train_nn.export(model, vocab, E)
+    net = BiLSTMCRF(raw, WordVectors(train_nn.export_vectors(kv.index_to_key, E)))
+    assert net.reads_doc
+    batch = tagger.batch(tokens)
+    doc = document_features(batch, 20)
+    docs = train_nn.document_inputs(tokens, describe, res, 20)
+    assert [d for s in docs for d in s] == doc
+    data = [(vocab.encode([describe(t) for t in s], res, d), [0] * len(s)) for s, d in zip(tokens, docs)]
+    without = [vocab.encode([describe(t) for t in s], res)[2] for s in tokens]
+    assert any(len(f) > len(g) for ((_, _, fs), _), gs in zip(data, without) for f, g in zip(fs, gs))
+    W, Ch, F, M, _ = train_nn._batch(data, len(vocab.feats))
+    with torch.no_grad():
+        em = model.emissions(W, Ch, F, M).numpy()
+    want = np.concatenate([em[b, :len(s)] for b, s in enumerate(tokens)])
+    got = net.batch_emissions(batch, doc)
+    np.testing.assert_allclose(got, want, atol=1e-4)
+    assert not np.allclose(net.batch_emissions(batch), got, atol=1e-3)  # the features move its scores
+    # in a model directory: the tagger computes them once, for the CRF and the network
+    crf = tmp_path / "doc.crfsuite"
+    train_crf(featurize(sents, describe, res, 20), [y for _, y in sents], crf, 0.05, 0.05, 30)
+    blobs, _ = _read_model_dir(None)
+    write_model_dir(tmp_path / "m", crf.read_bytes(), blobs["clusters.tsv.gz"], blobs["gazetteer.tsv.gz"], [raw],
+                    train_nn.export_vectors(kv.index_to_key, E), 0.4, {"settings": {"doc_features": 20}})
+    m = NERTagger(tmp_path / "m")
+    batch = m.batch(tokens)
+    lengths = [len(s) for s in tokens]
+    for window, d in ((None, doc), (0, None)):
+        crf_scores = m.crf.batch_scores(batch) + (m.crf.scores(d) if d else 0.0)
+        scores = 0.4 * crf_scores + 0.6 * m.nets[0].batch_emissions(batch, d)
+        want = flat_marginals(scores, lengths, m.trans, m.start, m.end)
+        assert np.allclose(m.batch_posteriors(batch, window), want, atol=1e-6)
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("torch"), reason="torch is a training extra")
+def test_rasid_train_ner_gives_the_networks_them_only_with_the_flag():
+    """``train_networks`` (what ``rasid train ner`` calls with ``--doc-features W``): its
+    networks read the document-level features with a window and none without one, so the
+    default recipe's networks are as before."""
+    from pathlib import Path
+
+    from ner_fixtures import RandomVectors
+    from rasid.eval.ner import read_conll
+    from rasid.stages.ner_nn import BiLSTMCRF, WordVectors
+    from rasid.train.ner import train_networks
+
+    sents = read_conll(Path(__file__).resolve().parents[1] / "resources" / "anercorp-excerpt.txt")[:12]
+    tagger = load_tagger()
+    kv = RandomVectors(sorted({tagger.describe(t).base for s, _ in sents for t in s}))
+    read = {}
+    for window in (0, 20):
+        nets, vectors = train_networks(sents, 1, 1, 1, 4, kv, 1000, tagger.describe, tagger.resources, doc_window=window)
+        net = BiLSTMCRF(nets[0], WordVectors(vectors))
+        read[window] = sorted(f for f in net.vocab.feats if f.startswith("D:"))
+    assert read[0] == [] and "D:rep" in read[20]

@@ -25,9 +25,10 @@ def model_scores(model_dir, tokens, window=None):
     models = [tg.crf, *tg.nets]
     crf = tg.crf.batch_scores(batch)
     window = tg.manifest['settings'].get('doc_features', 0) if window is None else window
+    doc = document_features(batch, window) if window else None
     if window:  # a CRF trained with --doc-features W: what the other mentions show, added by attribute
-        crf = crf + tg.crf.scores([list(d) for d in document_features(batch, window)])
-    em = np.stack([crf] + [n.batch_emissions(batch) for n in tg.nets])
+        crf = crf + tg.crf.scores([list(d) for d in doc])
+    em = np.stack([crf] + [n.batch_emissions(batch, doc) for n in tg.nets])  # a network trained with them reads them
     tr = [np.stack([getattr(m, k) for m in models]) for k in ('trans', 'start', 'end')]
     marg = np.stack([flat_marginals(em[i], batch.lengths, *(t[i] for t in tr)) for i in range(len(em))])
     return {'em': em, 'trans': tr, 'marg': marg, 'lengths': batch.lengths}
@@ -154,11 +155,12 @@ def line(name, rows, base):
 
 
 def nested_lines(res, fam, W, base):
-    """For each family of configurations ({weight: name}), the CRF weight chosen on the four other
+    """For each family of configurations ({weight: name}), the CRF weight chosen on the other
     blocks for each block (nested CV), printed as one line paired against `base`; {family: weights}."""
     nested = {}
     for fname, ws in fam.items():
-        pick = [max(W, key=lambda w: np.mean([res[ws[w]][j]['micro'] for j in range(5) if j != f])) for f in range(5)]
+        k = len(res[ws[W[0]]])  # the blocks scored (all five, or the folds trained so far)
+        pick = [max(W, key=lambda w: np.mean([res[ws[w]][j]['micro'] for j in range(k) if j != f])) for f in range(k)]
         nested[fname] = pick
         print(f'nested {fname}: weights {pick}')
         line(f'  nested {fname}', [res[ws[w]][f] for f, w in enumerate(pick)], base)

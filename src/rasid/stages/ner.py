@@ -196,16 +196,17 @@ class NERTagger:
         weighted product of the models' linear-chain distributions (a log-linear pool: the
         CRF's and the networks' emission and transition scores summed with ``weights``), so
         the models are combined over whole tag sequences, not token by token (docs/ner.md,
-        "Combining the models"). A CRF trained with document-level features also reads what
-        the other mentions of a word within `doc_window` sentences show (default: the window
-        it was trained with; 0: none, each sentence alone)."""
+        "Combining the models"). A CRF (and a network) trained with document-level features
+        also reads what the other mentions of a word within `doc_window` sentences show
+        (default: the window it was trained with; 0: none, each sentence alone)."""
         crf = self.crf.batch_scores(batch)
         window = self.doc_window if doc_window is None else doc_window
-        if window:
-            crf = crf + self.crf.scores(document_features(batch, window))
+        doc = document_features(batch, window) if window else None
+        if doc is not None:
+            crf = crf + self.crf.scores(doc)
         scores = self.crf_weight * crf
         for w, net in zip(self.weights[1:], self.nets):
-            scores += w * net.batch_emissions(batch)
+            scores += w * net.batch_emissions(batch, doc)  # a network trained with them reads them too
         return flat_marginals(scores, batch.lengths, self.trans, self.start, self.end)
 
     def tag_batch(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], list[float]]]:

@@ -12,7 +12,9 @@ is the concatenation of
 * a character CNN over the normalised token (32-d characters, 64 filters of width 3,
   max-pooled);
 * a projection of the discrete features the CRF also uses (gazetteer B/I/1 per type,
-  trigger words, clitic, article, shape, length and frequency bucket, ``ptrig``),
+  trigger words, clitic, article, shape, length and frequency bucket, ``ptrig``; in a
+  network trained with ``--doc-features W`` also the document-level ones, which the caller
+  passes: ``batch_emissions(batch, doc)``),
 
 fed to one bidirectional LSTM and a CRF layer. Inference is batched over the tokens of a
 call (``TokenBatch``: every sentence, one after the other): the per-token inputs (word
@@ -26,6 +28,7 @@ gives (``flat_marginals``), and takes the best path (``flat_viterbi``).
 """
 from __future__ import annotations
 
+import copy
 import io
 import mmap
 import struct
@@ -70,12 +73,15 @@ class Vocab:
     def char_ids(self, norm: str) -> list[int]:
         return [self.chars.get(ch, 1) for ch in ("<" + norm + ">")[:MAX_CHARS]]
 
-    def encode(self, infos: Sequence[TokenInfo], res: Resources):
-        """(word ids, char ids per token, feature ids per token) of one sentence (training)."""
+    def encode(self, infos: Sequence[TokenInfo], res: Resources, doc: Sequence[Sequence[str]] = ()):
+        """(word ids, char ids per token, feature ids per token) of one sentence (training);
+        `doc`: its tokens' document-level features (``document_features``), for a network
+        that reads them."""
         gaz = match_gazetteer(infos, res)
         words = [self.word_id(x) for x in infos]
         char_ids = [self.char_ids(x.norm) for x in infos]
-        feats = [[self.feats[f] for f in feature_names(infos, gaz, i) if f in self.feats] for i in range(len(infos))]
+        feats = [[self.feats[f] for f in chain(feature_names(infos, gaz, i), doc[i] if doc else ()) if f in self.feats]
+                 for i in range(len(infos))]
         return words, char_ids, feats
 
 
@@ -162,6 +168,8 @@ class BiLSTMCRF:
         self._char_table = (np.array([c for c, _ in chars], np.uint32), np.array([i for _, i in chars], np.int64))
         # the token's own features that are network inputs: feature -> input id
         self._own_feats = {f: j for f, j in self.vocab.feats.items() if f.startswith(FEAT_PREFIX)}
+        # a network trained with document-level features (``rasid train ner --doc-features W``) reads them
+        self.reads_doc = any(f.startswith("D:") for f in self.vocab.feats)
 
     def char_vectors(self, norms: Sequence[str]) -> np.ndarray:
         """Character-CNN vectors (N, F) of normalised tokens. The convolution is a sum of K
@@ -200,9 +208,23 @@ class BiLSTMCRF:
         out[np.arange(MAX_CHARS) >= lens[:, None]] = past
         return out
 
-    def batch_inputs(self, batch: TokenBatch) -> np.ndarray:
-        """The input rows (N, D) of the tokens of `batch` (``distinct_inputs``, one row per token)."""
-        X, index = self.distinct_inputs(batch)
+    def with_document_features(self, batch: TokenBatch, doc: Sequence | None) -> TokenBatch:
+        """`batch` as this network reads it, given the batch's document-level features
+        (`doc`: ``document_features``, or None): a copy whose tokens have the ones it reads
+        beside their gazetteer features (both are inputs of its feature projection, added
+        per token to its string's row), or `batch` itself when it reads none."""
+        if doc is None or not self.reads_doc:
+            return batch
+        feats = self.vocab.feats
+        view = copy.copy(batch)
+        view.gaz = [[*g, *f] if (f := [x for x in d if x in feats]) else g for g, d in zip(batch.gaz, doc)]
+        view.featured = [k for k, (g, t) in enumerate(zip(view.gaz, view.ptrig)) if g or t]
+        return view
+
+    def batch_inputs(self, batch: TokenBatch, doc: Sequence | None = None) -> np.ndarray:
+        """The input rows (N, D) of the tokens of `batch` (``distinct_inputs``, one row per
+        token; `doc`: see `with_document_features`)."""
+        X, index = self.distinct_inputs(self.with_document_features(batch, doc))
         return X[index]
 
     def distinct_inputs(self, batch: TokenBatch) -> tuple[np.ndarray, np.ndarray]:
@@ -276,9 +298,9 @@ class BiLSTMCRF:
                     row += wT[j]
         np.maximum(fp, 0.0, out=fp)
 
-    def batch_emissions(self, batch: TokenBatch) -> np.ndarray:
-        """Tag scores (N, T) of the tokens of `batch`."""
-        M, index, own = self.token_gates(batch)
+    def batch_emissions(self, batch: TokenBatch, doc: Sequence | None = None) -> np.ndarray:
+        """Tag scores (N, T) of the tokens of `batch` (`doc`: see `with_document_features`)."""
+        M, index, own = self.token_gates(self.with_document_features(batch, doc))
         return self.gate_emissions(M, batch.lengths, index, own)
 
     def _token_gates(self, infos: Sequence[TokenInfo]) -> np.ndarray:

@@ -369,12 +369,13 @@ def write_model_dir(out: Path, crf: bytes, clusters: bytes, gazetteer: bytes, ne
 
 
 def train_networks(train, k: int, seed: int, epochs: int, hidden: int, wv, top: int, describe, res,
-                   pretrain=(), pretrain_epochs: int = 0, lm=None) -> tuple[list[bytes], bytes]:
+                   pretrain=(), pretrain_epochs: int = 0, lm=None, doc_window: int = 0) -> tuple[list[bytes], bytes]:
     """`k` BiLSTM-CRF taggers (seeds seed, seed+1, ...) -> (their .npz, vectors.npz);
-    `lm(vocab_of, E)` gives the language-model encoder they start from (``--lm-pretrain``)."""
+    `lm(vocab_of, E)` gives the language-model encoder they start from (``--lm-pretrain``);
+    `doc_window`: they read the document-level features too (``--doc-features W``)."""
     from .ner_nn import build_vocab, export, export_vectors, train_bilstm_crf
 
-    vocab, E = build_vocab(wv, top, [t for t, _ in list(train) + list(pretrain)], describe, res)
+    vocab, E = build_vocab(wv, top, [t for t, _ in list(train) + list(pretrain)], describe, res, doc_window)
     if lm is not None:
         from .ner_lm import merge_vocab
 
@@ -384,7 +385,7 @@ def train_networks(train, k: int, seed: int, epochs: int, hidden: int, wv, top: 
     for i in range(k):
         log(f"network {i + 1}/{k}: {len(train)} sentences, {epochs} epochs, seed {seed + i}")
         model = train_bilstm_crf(train, vocab, E, describe, res, seed=seed + i, epochs=epochs, hidden=hidden, log=log,
-                                 pretrain=pretrain, pretrain_epochs=pretrain_epochs, lm=lm)
+                                 pretrain=pretrain, pretrain_epochs=pretrain_epochs, lm=lm, doc_window=doc_window)
         nets.append(export(model, vocab, E))
     return nets, export_vectors(wv.index_to_key[:top], E)
 
@@ -433,8 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
     ap.add_argument("--doc-features", type=int, default=0, metavar="W",
-                    help="experiment: the CRF also reads what the other mentions of a word within W sentences "
-                         "either side show (rasid.stages.ner_features.document_features; 0: off)")
+                    help="experiment: the CRF and the networks also read what the other mentions of a word within "
+                         "W sentences either side show (rasid.stages.ner_features.document_features; 0: off)")
     ap.add_argument("--gazetteer-groups", default=",".join(DEFAULT_GROUPS), metavar="G,G",
                     help="the gazetteer's sources (rasid.train.ner_gazetteer.GROUPS; default: %(default)s)")
     ap.add_argument("--vectors", type=Path, default=None, metavar="NPZ",
@@ -534,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
         cached_crf(featurize(data, describe, res, args.doc_features), [y for _, y in data], crf_path,
                    args.work / "crf-cache", args.c1, args.c2, args.iterations)
         nets, vectors = train_networks(data, args.networks, args.seed, args.epochs, args.hidden, wv, args.top_words,
-                                       describe, res, pretrain, args.pretrain_epochs, lm) \
+                                       describe, res, pretrain, args.pretrain_epochs, lm, args.doc_features) \
             if args.networks else ([], None)
         info = {"trained_on": trained_on, "settings": settings}
         if scores:
