@@ -183,24 +183,20 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
         Turning WAL on needs the file to itself, and SQLite answers "database is locked" at
         once, without its busy handler, when another process opens the same new file at that
         moment (CI saw it: two ``rasid ingest`` started together on one new archive). So the
-        switch is retried, for as long as a writer would wait, once the mode is read and is
-        not WAL already (every later open reads it and changes nothing)."""
+        switch is retried on that answer, for as long as a writer would wait, once the mode
+        is read and is not WAL already (every later open reads it and changes nothing). A
+        file that cannot take WAL (SQLite then keeps its mode and says so without an error)
+        is used in the mode it has, as before."""
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         attempt = 0
         while True:
             try:
-                mode = self.con.execute("PRAGMA journal_mode").fetchone()[0].lower()
-                if mode != "wal":
-                    mode = self.con.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower()
-                if mode == "wal":
-                    return
-                problem = f"the journal mode stays {mode!r}"
+                if self.con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self.con.execute("PRAGMA journal_mode = WAL")
+                return
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
+                if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
                     raise
-                problem = str(exc)
-            if time.monotonic() > deadline:
-                raise sqlite3.OperationalError(f"cannot turn on write-ahead logging: {problem}")
             attempt += 1
             time.sleep(min(0.01 * attempt, 0.2))
 
