@@ -338,8 +338,8 @@ def _anchor(text: str, m: Mention, placed: list[Mention], starts: list[int], fal
     for o in reversed(placed[:bisect_left(starts, m.start)]):
         if _SENTENCE_END.search(text[o.end:m.start]):
             break
-        if pick(o) is not None:
-            return pick(o)
+        if (place := pick(o)) is not None:
+            return place
     return None if loc else fallback
 
 
@@ -368,8 +368,8 @@ def phrase_place(text: str, m: Mention, placed: list[Mention], starts: list[int]
         gap = text[m.end:o.start]
         if len(gap) > PHRASE_CHARS or _SENTENCE_END.search(gap):
             break
-        if pick(o) is not None:
-            return pick(o)
+        if (place := pick(o)) is not None:
+            return place
     return None
 
 

@@ -274,10 +274,16 @@ def _head_before(text: str, tokens, start: int, starts: list[int],
     normalised (`starts`: the tokens' start offsets, computed once per text)."""
     lo = bisect_left(starts, start) - 1
     if lo >= 0 and tokens[lo].kind == "word":
-        key = normalize_place(tokens[lo].base)
-        for n in (0, 1, 2):  # بمحافظة، وبمحافظة: proclitics the tokenizer kept
-            if key[n:] in heads and all(c in "وفبلك" for c in key[:n]):
-                return key[n:]
+        return _head_of(normalize_place(tokens[lo].base), heads)
+    return ""
+
+
+def _head_of(key: str, heads: set[str]) -> str:
+    """The head word of `heads` that the normalised word `key` is after up to two proclitics
+    the tokenizer kept (بمحافظة، وبمحافظة), or ""."""
+    for n in (0, 1, 2):
+        if key[n:] in heads and all(c in _PROCLITICS for c in key[:n]):
+            return key[n:]
     return ""
 
 
@@ -460,11 +466,7 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
 def _leading_head(toks) -> str:
     """The generic head word (after up to two proclitics: بحي) that starts a LOC span of
     several words, normalised, or ""."""
-    key = normalize_place(toks[0].base) if len(toks) > 1 else ""
-    for n in (0, 1, 2):
-        if key[n:] in GENERIC_HEADS and all(c in "وفبلك" for c in key[:n]):
-            return key[n:]
-    return ""
+    return _head_of(normalize_place(toks[0].base), GENERIC_HEADS) if len(toks) > 1 else ""
 
 
 def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
