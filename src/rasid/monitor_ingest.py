@@ -188,41 +188,47 @@ class IngestMethods:
         a duplicate (None: not stored, not counted in the batch, so the batches hold the
         articles one process's hold); a fuller version of an article now stored is analysed
         again with the stored id and fields; else `out`."""
-        from .ingest.updates import find_replaced_article, merge_stored_fields
-
-        if (found := self.store.find_duplicate(sent)) is None:
+        todo, new = self._against_store(sent, summary)
+        if new:
             return out
-        if (stored := find_replaced_article(self.store, sent, found)) is None:
-            summary.duplicates += 1
+        if todo is None:
             return None
-        ((_, again),) = self.analysis_pool().analyse([merge_stored_fields(sent, stored)])
+        ((_, again),) = self.analysis_pool().analyse([todo])
         return again
 
     def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                     on_record: Callable[[IngestSummary], None] | None,
                     fresh: dict[int, Document] | None = None) -> Iterator[Document]:
-        """The documents worth analysing: new ones (each also put in `fresh`, by object id,
-        when given), and fuller versions of stored articles (given the stored id and fields
-        first: `rasid.ingest.updates`)."""
+        """The documents worth analysing (`_against_store`), each new one also put in
+        `fresh`, by object id, when given."""
         from .ingest import Rejection
-        from .ingest.updates import find_replaced_article, merge_stored_fields
 
         for item in items:
             if isinstance(item, Rejection) and item.unreachable:
                 summary.unreachable.append(item)  # nothing was read from it
                 continue
-            if (doc := summary.take(item)) is None:
-                pass
-            elif (found := self.store.find_duplicate(doc)) is None:
-                if fresh is not None:
+            if (doc := summary.take(item)) is not None:
+                todo, new = self._against_store(doc, summary)
+                if new and fresh is not None:
                     fresh[id(doc)] = doc
-                yield doc
-            elif (stored := find_replaced_article(self.store, doc, found)) is not None:
-                yield merge_stored_fields(doc, stored)
-            else:
-                summary.duplicates += 1  # known already: skip the analysis cost
+                if todo is not None:
+                    yield todo
             if on_record:
                 on_record(summary)
+
+    def _against_store(self, doc: Document, summary: IngestSummary) -> tuple[Document | None, bool]:
+        """What of `doc` is worth analysing, given the archive: ``(doc, True)`` when it is
+        new; a fuller version of a stored article given the stored id and fields first
+        (`rasid.ingest.updates`), ``(doc, False)``; ``(None, False)`` when it is stored
+        already (counted a duplicate: the analysis cost is skipped)."""
+        from .ingest.updates import find_replaced_article, merge_stored_fields
+
+        if (found := self.store.find_duplicate(doc)) is None:
+            return doc, True
+        if (stored := find_replaced_article(self.store, doc, found)) is None:
+            summary.duplicates += 1
+            return None, False
+        return merge_stored_fields(doc, stored), False
 
     def analysis_pool(self) -> Any:
         """The worker processes of this Monitor (`rasid.workers.AnalysisPool`), started on
