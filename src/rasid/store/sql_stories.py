@@ -118,19 +118,31 @@ class StoryTrackingMethods:
             sid = self._row("INSERT INTO stories (title, first_published, last_published, article_count, "
                             f"centroid, n_vectors) VALUES ({p}, {p}, {p}, 0, {p}, 1) RETURNING id",
                             (title, published, published, json.dumps(centroid, ensure_ascii=False)))[0]
-            self._index_terms(sid, index_terms, published)
+            self._index_terms(sid, index_terms, published, new_story=True)
             if entity_ids:
                 self._executemany("INSERT INTO story_entities (entity_id, story_id, articles, "
                                   f"last_published) VALUES ({p}, {p}, 1, {p})",
                                   [(e, sid, published) for e in entity_ids])
         return sid
 
-    def _index_terms(self, sid: int, terms: list[str], last: str) -> None:
+    def _index_terms(self, sid: int, terms: list[str], last: str, new_story: bool = False) -> None:
+        """Make the story's ``story_terms`` rows `terms`, each with `last`: only the rows that
+        change are written (a story's index terms change a few at a time as articles join)."""
         p = self._PARAM
-        self.con.execute(f"DELETE FROM story_terms WHERE story_id = {p}", (sid,))
-        if terms:
+        stored = {} if new_story else dict(self._rows(
+            f"SELECT term, last_published FROM story_terms WHERE story_id = {p}", (sid,)))
+        wanted = set(terms)
+        gone = [(t, sid) for t in stored if t not in wanted]
+        if gone:
+            self._executemany(f"DELETE FROM story_terms WHERE term = {p} AND story_id = {p}", gone)
+        moved = [(last, t, sid) for t in terms if t in stored and stored[t] != last]
+        if moved:
+            self._executemany(f"UPDATE story_terms SET last_published = {p} WHERE term = {p} AND "
+                              f"story_id = {p}", moved)
+        added = [(t, sid, last) for t in dict.fromkeys(terms) if t not in stored]
+        if added:
             self._executemany(f"INSERT INTO story_terms (term, story_id, last_published) VALUES ({p}, {p}, {p})",
-                              [(t, sid, last) for t in terms])
+                              added)
 
     def update_story(self, story_id: int, centroid: dict[str, float], first_published: str,
                      last_published: str, index_terms: list[str], entity_ids: list[int]) -> None:
