@@ -219,6 +219,16 @@ class _Group:
     def longest(self) -> str:
         return max(self.names, key=lambda n: (len(split_name(n)), len(n)))
 
+    @cached_property  # asked for by `find_lookup_keys` and again by `_match`
+    def lookup_keys(self) -> tuple[str | None, set[str]]:
+        """The group's alias key (None without an alias) and the name keys its candidates
+        are found by (the Latin ``l:`` keys are for lookups by a Latin name only)."""
+        alias_key = "a:" + normalize_entity_name(self.alias.canonical) if self.alias is not None else None
+        keys: set[str] = set()
+        for name in self.names:
+            keys |= compute_name_keys(name, self.type)
+        return alias_key, {k for k in keys if not k.startswith("l:")}
+
 
 def _groups_of(doc: Document, layer: str) -> list[_Group]:
     spans = doc.layers.get(layer, [])
@@ -237,16 +247,6 @@ def _groups_of(doc: Document, layer: str) -> list[_Group]:
         g.names.append(name)
         g.spans.append(span)
     return list(by_cluster.values())
-
-
-def _lookup_keys(g: _Group) -> tuple[str | None, set[str]]:
-    """The group's alias key (None without an alias) and the name keys its candidates are
-    found by (the Latin ``l:`` keys are for lookups by a Latin name only)."""
-    alias_key = "a:" + normalize_entity_name(g.alias.canonical) if g.alias is not None else None
-    keys: set[str] = set()
-    for name in g.names:
-        keys |= compute_name_keys(name, g.type)
-    return alias_key, {k for k in keys if not k.startswith("l:")}
 
 
 def list_name_keys(doc: Document, layer: str = ENTITY_LAYER) -> dict[tuple[str, str], frozenset[str]] | None:
@@ -319,7 +319,7 @@ class EntityResolver:
         groups = _groups_of(doc, self.layer)
         self._groups[id(doc)] = (doc, groups)
         for g in groups:
-            alias_key, name_keys = _lookup_keys(g)
+            alias_key, name_keys = g.lookup_keys
             keys |= name_keys | ({alias_key} if alias_key else set())
         return keys
 
@@ -395,7 +395,7 @@ class EntityResolver:
             record = self.index.get(merged) if merged else None
             if record is not None:
                 return record, "decision"
-        alias_key, keys = _lookup_keys(g)
+        alias_key, keys = g.lookup_keys
         if alias_key is not None:
             found = [r for r in self.index.find_candidates([alias_key])
                      if not all(decisions.is_split(r.id, n) for n in g.names)]

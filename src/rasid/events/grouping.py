@@ -86,7 +86,14 @@ def same_actor(a: dict[str, Any], b: dict[str, Any]) -> bool | None:
 def distance_km(p: dict[str, Any], q: dict[str, Any]) -> float | None:
     if None in (p.get("lat"), p.get("lon"), q.get("lat"), q.get("lon")):
         return None
-    la1, lo1, la2, lo2 = map(math.radians, (p["lat"], p["lon"], q["lat"], q["lon"]))
+    return _distance_km(p["lat"], p["lon"], q["lat"], q["lon"])
+
+
+@lru_cache(maxsize=65_536)
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (cached: a batch's events name a few hundred places, and the
+    step compares each new event with each of its candidates)."""
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
