@@ -1,0 +1,45 @@
+"""The twelfth round of issue 14 (docs/places.md): a division and its seat town written in one
+article. Texts are SaudiNewsNet sentences (CC BY-NC-SA 4.0, tests/resources/README.md)."""
+from rasid.doc import Document, Span
+from rasid.stages.places import PlaceStage
+from rasid.stages.tokenize import TokenizeStage
+
+
+def run(text, locs=()):
+    doc = Document(text=text)
+    TokenizeStage()(doc)
+    starts, spans = 0, []
+    for w in locs:  # each in turn, from where the last one ended
+        i = text.index(w, starts)
+        spans.append(Span(i, i + len(w), "LOC"))
+        starts = i + len(w)
+    doc.layers["entities"] = spans
+    PlaceStage()(doc)
+    return [(doc.text[s.start:s.end], s.attrs) for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"]
+
+
+MADINAH = ("توفي مواطن (19 سنة) بداخل بئر يدوية بمركز الهميج (١٨٠ كم شرق المدينة المنورة) بمحافظة "
+           "الحناكية، بعمق ٢٠ مترا، وصرح نائب المتحدث الرسمي للدفاع المدني بمنطقة المدينة المنورة "
+           "النقيب نايف محمد الجهني")
+
+
+def test_the_seat_without_the_head_and_the_division_after_it():
+    found = [(t, a["feature"]) for t, a in run(MADINAH) if t == "المدينة المنورة"]
+    assert found == [("المدينة المنورة", "city"), ("المدينة المنورة", "admin1")]
+    madinah = next(a for t, a in run(MADINAH) if t == "المدينة المنورة")
+    assert abs(madinah["lat"] - 24.47) < 0.1 and madinah["alternatives"][0]["country"] == "SA"
+
+
+def test_an_office_of_the_division_keeps_the_division():
+    # أمير تبوك is the region's prince; the university is the town's (gold conventions)
+    found = run("وصل أمير تبوك إلى ضباء، وزار مبنى جامعة تبوك، ثم التقى مدير التعليم بمنطقة تبوك",
+                locs=("تبوك", "ضباء", "تبوك", "تبوك"))
+    features = [a["feature"] for t, a in found if t == "تبوك"]
+    assert features == ["admin1", "city", "admin1"]
+
+
+def test_one_sense_when_every_mention_is_alike():
+    # no division head anywhere: the name keeps the one sense the article gives it
+    found = run("وصلت الطائرة الإغاثية إلى مطار عدن الدولي، وقال محافظ عدن إن المطار في عدن جاهز",
+                locs=("عدن", "عدن", "عدن"))
+    assert len({(a["gazetteer_id"]) for t, a in found if t == "عدن"}) == 1
