@@ -43,3 +43,20 @@ def test_one_sense_when_every_mention_is_alike():
     found = run("وصلت الطائرة الإغاثية إلى مطار عدن الدولي، وقال محافظ عدن إن المطار في عدن جاهز",
                 locs=("عدن", "عدن", "عدن"))
     assert len({(a["gazetteer_id"]) for t, a in found if t == "عدن"}) == 1
+
+
+def test_a_stop_name_the_text_marks_as_a_town():
+    # ليل "night" and مشهد "scene" are stop names; after مدينة or before the country's
+    # feminine nisba they are Lille and Mashhad
+    found = dict(run("بدأت في مدينة ليل الفرنسية اليوم أعمال الندوة الدولية حول التناول الإعلامي"))
+    assert found["ليل"]["name_en"] == "Lille"
+    found = dict(run("أصيب أكثر من 50 زائرا خليجيا بينهم سعوديون في مشهد الإيرانية بتسمم"))
+    assert found["مشهد"]["country"] == "IR"
+
+
+def test_a_stop_name_stays_a_word_without_the_marks():
+    for text in ("تجتمع العائلة ليل السبت في مدينة جديدة على الساحل",  # indefinite adjective
+                 "في مشهد إيماني يجسد المكانة الدينية",  # no head, no nisba
+                 "سيواجه العين الإماراتي في الثاني من شهر أغسطس",  # the club: masculine
+                 "درجة الماجستير من جامعة سعودية أو أي جامعة أخرى"):  # indefinite nisba
+        assert [t for t, a in run(text)] == [], text
