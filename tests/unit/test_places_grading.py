@@ -60,3 +60,15 @@ def test_a_stop_name_stays_a_word_without_the_marks():
                  "سيواجه العين الإماراتي في الثاني من شهر أغسطس",  # the club: masculine
                  "درجة الماجستير من جامعة سعودية أو أي جامعة أخرى"):  # indefinite nisba
         assert [t for t, a in run(text)] == [], text
+
+
+def test_a_town_said_to_be_in_a_division_of_another_country_than_its_namesake():
+    # العمران of the table is Amran, Yemen; the text puts it in Al-Ahsa (SaudiNewsNet)
+    found = dict(run("نفذ 73 متطوعا من شباب قرية «غمسي» بمدينة العمران في محافظة الاحساء الحملة "
+                     "التطوعية", locs=("العمران", "الاحساء")))
+    assert found["العمران"]["country"] == "SA" and found["العمران"]["approximate"]
+    assert found["العمران"]["near"] == found["الاحساء"]["name"]
+    # named with its own country elsewhere in the article, it stays where the table has it
+    found = dict(run("قصفت الطائرات مواقع في اليمن، وفي العمران بمحافظة الاحساء أقيمت الحملة",
+                     locs=("اليمن", "العمران", "الاحساء")))
+    assert found["العمران"]["country"] == "YE"

@@ -200,7 +200,7 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
     # the places names are put at: not districts, which this moves (and whose namesake
     # towns elsewhere would mislead: حي أبو مرخة بالعزيزية)
     if not found and not any(m.head in (_DISTRICT, _VILLAGE) or (m.choice is None and m.source == "entity")
-                             for m in mentions):
+                             or _ADMIN_GAP_RE.search(text, m.end, m.end + 12) for m in mentions):
         return []
     named = sorted((m for m in mentions if m.choice is not None and m.source in ("entity", "gazetteer")
                     and not m.partial and m.head != _DISTRICT), key=lambda m: m.start)
@@ -250,6 +250,14 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
             # place of its phrase (قرية واسط بتبالة (45 كم غرب بيشة): not Wasit, Iraq)
             near = _anchor(text, m, placed, starts, None)
             near = None if near is None or near.country == m.choice.country else near
+        elif m.choice is not None and m.source in ("entity", "gazetteer") and m.choice.feature == "city" \
+                and not countries.get(m.choice.country, set()) - {m.key}:
+            # a town whose namesake lies in a country the article does not name, said at once to
+            # be in a division of another (أم العراد بمحافظة الأحساء: not Al 'Arad, UAE)
+            near = _tight_place(text, m, placed, starts)
+            if near is None or near.country == m.choice.country or not _ADMIN_GAP_RE.search(
+                    text, m.end, m.end + PHRASE_CHARS):
+                continue
         else:
             continue
         if fits(m, near):
