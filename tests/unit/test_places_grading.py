@@ -72,3 +72,16 @@ def test_a_town_said_to_be_in_a_division_of_another_country_than_its_namesake():
     found = dict(run("قصفت الطائرات مواقع في اليمن، وفي العمران بمحافظة الاحساء أقيمت الحملة",
                      locs=("اليمن", "العمران", "الاحساء")))
     assert found["العمران"]["country"] == "YE"
+
+
+def test_a_small_town_the_text_puts_in_its_division():
+    # Lawdar (no population figure) in Abyan, Al-Uqair in Al-Ahsa: the safe tagger refuses
+    # them; the division named right after vouches for them
+    found = dict(run("وفي جبهة لودر بمحافظة أبين، أفادت مصادر محلية أن حسم المعارك بات وشيكا",
+                     locs=("أبين",)))
+    assert found["لودر"]["name_en"] == "Lawdar"
+    found = dict(run("توفي شخص في حادث سير وقع بعد كبري الجشه اتجاه العقير بمحافظة الاحساء",
+                     locs=("الاحساء",)))
+    assert found["العقير"]["country"] == "SA"
+    # a division of another country does not vouch for the namesake
+    assert "لودر" not in dict(run("وفي جبهة لودر بمحافظة جدة", locs=("جدة",)))

@@ -709,15 +709,32 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     spans = Coverage([(m.start, m.end) for m in taken])
     ends = {m.end: m.choice.country for m in placed}
     starts = {m.start: m.choice.country for m in placed}
+    by_start = {m.start: m.choice for m in placed}
     out = []
     for m in deferred:
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
             continue
         coordinated = _coordinated(text, m, ends, starts)
-        if any(w >= 1.0 and (p.country in coordinated or is_focus_town(p, focus, min_population))
+        division = _division_after(text, m, by_start)
+        if any(w >= 1.0 and (p.country in coordinated or is_focus_town(p, focus, min_population)
+                             or (division is not None and p.country == division.country
+                                 and p.feature == "city" and _km(p, division) < NEAR_KM))
                for p, w in m.cands):
             out.append(m)
     return out
+
+
+#: between a name and the division the text says it is in: (التابع ل)محافظة، بمنطقة، في مديرية
+_DIVISION_GAP = re.compile(r"\s+(?:(?:ال)?تابع[ةه]?\s+)?(?:في\s+|[بل])?"
+                           r"(?:محافظ[ةه]|منطق[ةه]|مديري[ةه]|إمار[ةه]|امار[ةه]|ولاي[ةه]|قطاع)\s+")
+
+
+def _division_after(text: str, m: Mention, by_start: dict) -> Place | None:
+    """The resolved place the text puts `m` in at once (لودر بمحافظة أبين: Abyan), or None
+    (`by_start`: resolved mentions' starts -> their place)."""
+    gap = _DIVISION_GAP.match(text, m.end)
+    p = by_start.get(gap.end()) if gap else None
+    return p if p is not None and p.lat is not None else None
 
 
 _COORD_BEFORE = re.compile(r"\s*(?:[،,]\s*)?و?\s*$")
