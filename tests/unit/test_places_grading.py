@@ -85,3 +85,14 @@ def test_a_small_town_the_text_puts_in_its_division():
     assert found["العقير"]["country"] == "SA"
     # a division of another country does not vouch for the namesake
     assert "لودر" not in dict(run("وفي جبهة لودر بمحافظة جدة", locs=("جدة",)))
+
+
+def test_a_distance_and_a_direction_from_a_place_give_the_point():
+    # a centre no table holds, 180 km east / 270 km north-west of Medina (SaudiNewsNet)
+    found = dict(run("تلقى الدفاع المدني بلاغا عن سقوط شخص ببئر في مركز الهميج (١٨٠ كم شرق المدينة المنورة)."))
+    hum = found["الهميج"]
+    assert hum["approximate"] and hum["near"] == "المدينة المنورة"
+    assert abs(hum["lat"] - 24.47) < 0.1 and abs(hum["lon"] - 41.39) < 0.1
+    found = dict(run("تبلغ صباح أمس عن سقوط مقيم في بئر بمركز المرمية (٢٧٠ كلم شمال غرب المدينة المنورة)"))
+    mar = found["المرمية"]
+    assert mar["lat"] > 25.9 and mar["lon"] < 38.0

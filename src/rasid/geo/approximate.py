@@ -14,6 +14,7 @@ its city this way, never to a namesake town abroad. Figures: docs/places.md.
 """
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
@@ -234,7 +235,9 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
         if m.source == "entity" and m.choice is None and m.key:
             if strip_article(m.key) in GENERIC_HEADS or m.key in load_stopnames():
                 continue  # الريف: a common noun NER took for a name
-            if m.head in _STRONG_KEYS:  # في حي [الراشدين]: NER's name after a head word, as if found by it
+            if (near := distance_place(text, m, placed, starts)) is not None:
+                pass
+            elif m.head in _STRONG_KEYS:  # في حي [الراشدين]: NER's name after a head word, as if found by it
                 near = _anchor(text, m, placed, starts, fallback, city=m.head == _DISTRICT)
             else:
                 near = _anchor(text, m, placed, starts, None, loc=True)
@@ -265,11 +268,13 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
     for m, weak in found:
         if m.choice is not None:  # placed by sound
             continue
-        near = _tight_place(text, m, placed, starts) if weak else _anchor(
-            text, m, placed, starts, fallback, city=m.head == _DISTRICT)
-        if near is not None and weak and m.head == _CENTRE and not _ADMIN_GAP_RE.search(
-                text, m.end, m.end + PHRASE_CHARS):
-            near = None
+        near = distance_place(text, m, placed, starts)
+        if near is None:
+            near = _tight_place(text, m, placed, starts) if weak else _anchor(
+                text, m, placed, starts, fallback, city=m.head == _DISTRICT)
+            if near is not None and weak and m.head == _CENTRE and not _ADMIN_GAP_RE.search(
+                    text, m.end, m.end + PHRASE_CHARS):
+                near = None
         if fits(m, near):
             _set_near(m, near, text)
             out.append(m)
@@ -323,6 +328,34 @@ def _tight_place(text: str, m: Mention, placed: list[Mention], starts: list[int]
             and text[m.end:placed[i].start].strip(" ()«»\"و"):
         return placed[i].choice
     return None
+
+
+#: a distance and a direction from a place right after a name: «مركز الهميج (١٨٠ كم شرق المدينة
+#: المنورة)»، «ناحية كبيسة، 70 كلم غرب الرمادي»، «على بعد 60 كيلومترا شمالي عدن»
+_DISTANCE_RE = re.compile(
+    r"\s*[(،,\-–]?\s*(?:(?:على\s+)?(?:بعد|مسافة)\s+|[تي]بعد\s+)?(?:نحو|حوالي|حوالى|قرابة)?\s*"
+    r"([0-9٠-٩]{1,4})\s*(?:كم|كلم|كيلو\s*مترا?(?:ت)?)\s+(?:(?:إلى|الى)\s+ال)?"
+    r"(شمال|جنوب|شرق|غرب)[يى]?(?:\s*(?:ال)?(شرق|غرب)[يى]?)?\s+(?:من\s+)?(?:(?:مدين[ةه]|محافظ[ةه]|العاصم[ةه])\s+)?")
+_BEARINGS = {"شمال": 0.0, "شرق": 90.0, "جنوب": 180.0, "غرب": 270.0}
+
+
+def distance_place(text: str, m: Mention, placed: list[Mention], starts: list[int]) -> Place | None:
+    """The point a distance and a direction from a placed city or province give right after
+    `m` (`_DISTANCE_RE`: ١٨٠ كم شرق المدينة المنورة): that place moved so far that way (a copy
+    of its entry; the span's ``near`` still names it), or None."""
+    hit = _DISTANCE_RE.match(text, m.end)
+    if hit is None:
+        return None
+    i = bisect_left(starts, hit.end())
+    if i == len(placed) or placed[i].start - hit.end() > 2 or placed[i].choice is None \
+            or placed[i].choice.lat is None:
+        return None
+    p, km = placed[i].choice, int(hit.group(1))
+    first, second = _BEARINGS[hit.group(2)], hit.group(3)
+    bearing = first if second is None else (first + _BEARINGS[second] + (360.0 if first == 0.0 and second == "غرب" else 0.0)) / 2
+    lat = p.lat + km * math.cos(math.radians(bearing)) / 111.2
+    lon = p.lon + km * math.sin(math.radians(bearing)) / (111.2 * max(math.cos(math.radians(p.lat)), 0.1))
+    return replace(p, lat=round(lat, 4), lon=round(lon, 4))
 
 
 def _set_near(m: Mention, near: Place, text: str) -> None:
