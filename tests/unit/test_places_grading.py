@@ -96,3 +96,12 @@ def test_a_distance_and_a_direction_from_a_place_give_the_point():
     found = dict(run("تبلغ صباح أمس عن سقوط مقيم في بئر بمركز المرمية (٢٧٠ كلم شمال غرب المدينة المنورة)"))
     mar = found["المرمية"]
     assert mar["lat"] > 25.9 and mar["lon"] < 38.0
+
+
+def test_an_epithet_that_is_a_common_word_after_its_heads():
+    # طيبة is Medina after a festival, season, university or its people; an adjective elsewhere
+    for text in ("فنون في المنطقة ضمن أنشطة وفعاليات (عيد طيبة 36)، أبرز معالم المنطقة",
+                 "خالفت كلية الهندسة في جامعة طيبة تأكيد رئيس الجامعة"):
+        found = dict(run(text))
+        assert found["طيبة"]["name_en"] == "Madinah", text
+    assert run("تربطنا علاقات طيبة مع الجميع") == []

@@ -91,7 +91,7 @@ BODY_HEADS = {normalize_place(w) for w in (
 #: ninth round of issue 14: a health directorate, a town's festival or summer season, a
 #: stadium (صحة تبوك، مهرجان أملج، صيف الباحة، استاد الجونة: the gold counts the town); a name
 #: after one only in the region (`NEAR_COUNTRIES`): ملعب كوينز بارك is no Köniz
-VENUE_HEADS = {normalize_place(w) for w in ("صحة", "مهرجان", "صيف", "استاد", "ملعب")}
+VENUE_HEADS = {normalize_place(w) for w in ("صحة", "مهرجان", "صيف", "عيد", "استاد", "ملعب")}
 BODY_HEADS |= VENUE_HEADS
 #: words that name a natural feature after a place (خليج السويس، قناة السويس، بحيرة تشاد): alone
 #: inside a longer LOC span they are no match (خليج is not the Gulf there); the place is
@@ -156,6 +156,16 @@ def load_stopnames() -> frozenset[str]:
     text = resources.files("rasid.geo").joinpath("data/stopnames.txt").read_text("utf-8")
     return frozenset(normalize_place(x.split("#")[0]) for x in text.splitlines()
                      if x.split("#")[0].strip())
+
+
+@lru_cache(maxsize=1)
+def load_epithets() -> dict[str, tuple[str, frozenset[str]]]:
+    """``epithets.tsv``: an epithet's key -> (its town's gazetteer key, the head words that
+    mark it: عيد طيبة، جامعة طيبة are Medina; علاقات طيبة "good relations" is no place)."""
+    text = resources.files("rasid.geo").joinpath("data/epithets.tsv").read_text("utf-8")
+    rows = (x.split("\t") for x in text.splitlines() if x.strip() and not x.startswith("#"))
+    return {normalize_place(name): (target, frozenset(normalize_place(h) for h in heads.split()))
+            for name, target, heads in rows}
 
 
 @lru_cache(maxsize=30_000)  # 90.4 % hits; 91.8 % with 100,000 and ~20 MB more per process (bench/memory_worker.py --hit-rates)
@@ -587,6 +597,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     if policy == "off":
         return []
     stop = load_stopnames()
+    epithets = load_epithets()
     inner = _inner_phrases(gaz)
     out: list[Mention] = []
     covered = Coverage(covered)
@@ -612,6 +623,11 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if covered.overlaps(sub[-1].start, sub[-1].end):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
+            epithet = epithets.get(key) if size == 1 else None
+            if epithet and _head_before(text, tokens, sub[0].start, starts, epithet[1]):
+                cands = [(gaz.by_key[epithet[0]], 1.0)]  # عيد طيبة: Medina's festival
+                found = Mention(start, sub[-1].end, key, "gazetteer", cands)
+                break
             if size > 1 and key in stop:  # a common phrase (حماة الوطن): none of its words
                 refused, skip = None, size
                 break
