@@ -201,7 +201,7 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
     # the places names are put at: not districts, which this moves (and whose namesake
     # towns elsewhere would mislead: حي أبو مرخة بالعزيزية)
     if not found and not any(m.head in (_DISTRICT, _VILLAGE) or (m.choice is None and m.source == "entity")
-                             or _ADMIN_GAP_RE.search(text, m.end, m.end + 12) for m in mentions):
+                             for m in mentions) and not _lone_town_in_division(text, mentions):
         return []
     named = sorted((m for m in mentions if m.choice is not None and m.source in ("entity", "gazetteer")
                     and not m.partial and m.head != _DISTRICT), key=lambda m: m.start)
@@ -316,6 +316,17 @@ _CENTRE = normalize_place("مركز")
 #: between a name after مركز and its place: a division (مركز المسيال بقطاع ظهران الجنوب، مركز
 #: وراخ التابع لمحافظة العقيق); مركز الأورام بالقصيم is a hospital
 _ADMIN_GAP_RE = re.compile(r"تابع|محافظ|منطق|قطاع|إمار|امار")
+
+
+def _lone_town_in_division(text: str, mentions: list[Mention]) -> bool:
+    """Whether a town the only name of its country has a division word right after it (the
+    case `place_approximately` moves: أم العراد بمحافظة الأحساء)."""
+    keys: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.choice is not None:
+            keys.setdefault(m.choice.country, set()).add(m.key)
+    return any(m.choice is not None and m.choice.feature == "city" and len(keys[m.choice.country]) == 1
+               and _ADMIN_GAP_RE.search(text, m.end, m.end + 12) for m in mentions)
 
 
 def _tight_place(text: str, m: Mention, placed: list[Mention], starts: list[int]) -> Place | None:
