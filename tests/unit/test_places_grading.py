@@ -105,3 +105,11 @@ def test_an_epithet_that_is_a_common_word_after_its_heads():
         found = dict(run(text))
         assert found["طيبة"]["name_en"] == "Madinah", text
     assert run("تربطنا علاقات طيبة مع الجميع") == []
+
+
+def test_a_stop_name_coordinated_with_a_town_of_its_country():
+    found = dict(run("وذلك في الواجهة البحرية والمجمعات التجارية في الخبر والدمام والقطيف"))
+    assert found["الخبر"]["name_en"] == "Khobar"
+    found = dict(run("وقع حادث مروري على الطريق السريع بين القصيم والمدينة أمس"))
+    assert found["المدينة"]["name_en"] == "Madinah"
+    assert "الخبر" not in dict(run("وفور إعلانها بالخبر، انتشر في الرياض وجدة"))

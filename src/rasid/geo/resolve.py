@@ -634,6 +634,9 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             town = key in stop and size == 1 and _is_marked_town(tokens, i, cands, min_population)
             if len(key.replace(" ", "")) < 3 or (size == 1 and key in GENERIC_HEADS) or (
                     key in stop and not town and not _is_stop_dateline(text, top, start, sub[-1].end)):
+                if key in stop and size == 1 and refused is None and _has_city(cands, min_population):
+                    # الدمام والخبر: a common word a coordinated place may still make a town
+                    refused = Mention(start, sub[-1].end, key, "gazetteer", cands, head=_STOP_HEAD)
                 continue
             if not cands:
                 continue
@@ -683,6 +686,15 @@ def _is_stop_dateline(text: str, top: int, start: int, end: int) -> bool:
 _CITY_HEAD = normalize_place("مدينة")
 
 
+#: the mark of a refused match that is a stop name (`accept_deferred_mentions` takes it only
+#: when coordinated with a place of its country: الدمام والخبر)
+_STOP_HEAD = "stop name"
+
+
+def _has_city(cands, min_population: int) -> bool:
+    return any(p.feature == "city" and p.population >= min_population for p, _ in cands)
+
+
 def _is_marked_town(tokens, i: int, cands, min_population: int) -> bool:
     """A one-word stop name (ليل "night", مشهد "scene") that the text marks as a town: right
     after the head word مدينة when it names a city of `min_population` people or more and is
@@ -693,7 +705,7 @@ def _is_marked_town(tokens, i: int, cands, min_population: int) -> bool:
     tok, prev = tokens[i], tokens[i - 1] if i else None
     if prev is not None and prev.kind == "word" and prev.base.endswith(("مدينة", "مدينه")) \
             and _head_of(normalize_place(prev.base), {_CITY_HEAD}) and (tok.article or not tok.base.endswith(("ة", "ه"))) \
-            and any(p.feature == "city" and p.population >= min_population for p, _ in cands):
+            and _has_city(cands, min_population):
         return True
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is None or nxt.kind != "word" or nxt.start != tok.end + 1 or not nxt.article \
@@ -732,6 +744,11 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
             continue
         coordinated = _coordinated(text, m, ends, starts)
+        if m.head == _STOP_HEAD:  # a common word: only a coordinated place of its country vouches
+            if any(w >= 1.0 and p.feature == "city" and p.country in coordinated for p, w in m.cands):
+                m.head = ""
+                out.append(m)
+            continue
         division = _division_after(text, m, by_start)
         if any(w >= 1.0 and (p.country in coordinated or is_focus_town(p, focus, min_population)
                              or (division is not None and p.country == division.country
