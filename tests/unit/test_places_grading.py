@@ -113,3 +113,13 @@ def test_a_stop_name_coordinated_with_a_town_of_its_country():
     found = dict(run("وقع حادث مروري على الطريق السريع بين القصيم والمدينة أمس"))
     assert found["المدينة"]["name_en"] == "Madinah"
     assert "الخبر" not in dict(run("وفور إعلانها بالخبر، انتشر في الرياض وجدة"))
+
+
+def test_country_spellings_with_jim_an_article_or_a_conjunction():
+    # جواتيمالا (the table: غواتيمالا), النيبال (نيبال), ونيوزلندا (و taken into NER's span)
+    found = dict(run("زلزال قوته 5.1 درجة هز عاصمة جواتيمالا اليوم", locs=("جواتيمالا",)))
+    assert found["جواتيمالا"]["country"] == "GT"
+    found = dict(run("لإغاثة شعب النيبال بمطار تريبوفان الدولي بالعاصمة كاتماندو", locs=("النيبال", "كاتماندو")))
+    assert found["النيبال"]["country"] == "NP"
+    found = dict(run("مثل أستراليا ونيوزلندا وأمريكا الجنوبية", locs=("أستراليا", "ونيوزلندا", "أمريكا الجنوبية")))
+    assert found["نيوزلندا"]["country"] == "NZ"
