@@ -14,6 +14,7 @@ its city this way, never to a namesake town abroad. Figures: docs/places.md.
 """
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
@@ -200,7 +201,7 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
     # the places names are put at: not districts, which this moves (and whose namesake
     # towns elsewhere would mislead: حي أبو مرخة بالعزيزية)
     if not found and not any(m.head in (_DISTRICT, _VILLAGE) or (m.choice is None and m.source == "entity")
-                             for m in mentions):
+                             for m in mentions) and not _lone_town_in_division(text, mentions):
         return []
     named = sorted((m for m in mentions if m.choice is not None and m.source in ("entity", "gazetteer")
                     and not m.partial and m.head != _DISTRICT), key=lambda m: m.start)
@@ -234,7 +235,9 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
         if m.source == "entity" and m.choice is None and m.key:
             if strip_article(m.key) in GENERIC_HEADS or m.key in load_stopnames():
                 continue  # الريف: a common noun NER took for a name
-            if m.head in _STRONG_KEYS:  # في حي [الراشدين]: NER's name after a head word, as if found by it
+            if (near := distance_place(text, m, placed, starts)) is not None:
+                pass
+            elif m.head in _STRONG_KEYS:  # في حي [الراشدين]: NER's name after a head word, as if found by it
                 near = _anchor(text, m, placed, starts, fallback, city=m.head == _DISTRICT)
             else:
                 near = _anchor(text, m, placed, starts, None, loc=True)
@@ -250,6 +253,14 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
             # place of its phrase (قرية واسط بتبالة (45 كم غرب بيشة): not Wasit, Iraq)
             near = _anchor(text, m, placed, starts, None)
             near = None if near is None or near.country == m.choice.country else near
+        elif m.choice is not None and m.source in ("entity", "gazetteer") and m.choice.feature == "city" \
+                and not countries.get(m.choice.country, set()) - {m.key}:
+            # a town whose namesake lies in a country the article does not name, said at once to
+            # be in a division of another (أم العراد بمحافظة الأحساء: not Al 'Arad, UAE)
+            near = _tight_place(text, m, placed, starts)
+            if near is None or near.country == m.choice.country or not _ADMIN_GAP_RE.search(
+                    text, m.end, m.end + PHRASE_CHARS):
+                continue
         else:
             continue
         if fits(m, near):
@@ -257,11 +268,13 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
     for m, weak in found:
         if m.choice is not None:  # placed by sound
             continue
-        near = _tight_place(text, m, placed, starts) if weak else _anchor(
-            text, m, placed, starts, fallback, city=m.head == _DISTRICT)
-        if near is not None and weak and m.head == _CENTRE and not _ADMIN_GAP_RE.search(
-                text, m.end, m.end + PHRASE_CHARS):
-            near = None
+        near = distance_place(text, m, placed, starts)
+        if near is None:
+            near = _tight_place(text, m, placed, starts) if weak else _anchor(
+                text, m, placed, starts, fallback, city=m.head == _DISTRICT)
+            if near is not None and weak and m.head == _CENTRE and not _ADMIN_GAP_RE.search(
+                    text, m.end, m.end + PHRASE_CHARS):
+                near = None
         if fits(m, near):
             _set_near(m, near, text)
             out.append(m)
@@ -305,6 +318,17 @@ _CENTRE = normalize_place("مركز")
 _ADMIN_GAP_RE = re.compile(r"تابع|محافظ|منطق|قطاع|إمار|امار")
 
 
+def _lone_town_in_division(text: str, mentions: list[Mention]) -> bool:
+    """Whether a town the only name of its country has a division word right after it (the
+    case `place_approximately` moves: أم العراد بمحافظة الأحساء)."""
+    keys: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.choice is not None:
+            keys.setdefault(m.choice.country, set()).add(m.key)
+    return any(m.choice is not None and m.choice.feature == "city" and len(keys[m.choice.country]) == 1
+               and _ADMIN_GAP_RE.search(text, m.end, m.end + 12) for m in mentions)
+
+
 def _tight_place(text: str, m: Mention, placed: list[Mention], starts: list[int]) -> Place | None:
     """The place right after `m` with `TIGHT_RE` words between, at least a preposition
     (بمحافظة، التابع لمحافظة، بريف، في): with nothing between, the name is a noun of the
@@ -315,6 +339,34 @@ def _tight_place(text: str, m: Mention, placed: list[Mention], starts: list[int]
             and text[m.end:placed[i].start].strip(" ()«»\"و"):
         return placed[i].choice
     return None
+
+
+#: a distance and a direction from a place right after a name: «مركز الهميج (١٨٠ كم شرق المدينة
+#: المنورة)»، «ناحية كبيسة، 70 كلم غرب الرمادي»، «على بعد 60 كيلومترا شمالي عدن»
+_DISTANCE_RE = re.compile(
+    r"\s*[(،,\-–]?\s*(?:(?:على\s+)?(?:بعد|مسافة)\s+|[تي]بعد\s+)?(?:نحو|حوالي|حوالى|قرابة)?\s*"
+    r"([0-9٠-٩]{1,4})\s*(?:كم|كلم|كيلو\s*مترا?(?:ت)?)\s+(?:(?:إلى|الى)\s+ال)?"
+    r"(شمال|جنوب|شرق|غرب)[يى]?(?:\s*(?:ال)?(شرق|غرب)[يى]?)?\s+(?:من\s+)?(?:(?:مدين[ةه]|محافظ[ةه]|العاصم[ةه])\s+)?")
+_BEARINGS = {"شمال": 0.0, "شرق": 90.0, "جنوب": 180.0, "غرب": 270.0}
+
+
+def distance_place(text: str, m: Mention, placed: list[Mention], starts: list[int]) -> Place | None:
+    """The point a distance and a direction from a placed city or province give right after
+    `m` (`_DISTANCE_RE`: ١٨٠ كم شرق المدينة المنورة): that place moved so far that way (a copy
+    of its entry; the span's ``near`` still names it), or None."""
+    hit = _DISTANCE_RE.match(text, m.end)
+    if hit is None:
+        return None
+    i = bisect_left(starts, hit.end())
+    if i == len(placed) or placed[i].start - hit.end() > 2 or placed[i].choice is None \
+            or placed[i].choice.lat is None:
+        return None
+    p, km = placed[i].choice, int(hit.group(1))
+    first, second = _BEARINGS[hit.group(2)], hit.group(3)
+    bearing = first if second is None else (first + _BEARINGS[second] + (360.0 if first == 0.0 and second == "غرب" else 0.0)) / 2
+    lat = p.lat + km * math.cos(math.radians(bearing)) / 111.2
+    lon = p.lon + km * math.sin(math.radians(bearing)) / (111.2 * max(math.cos(math.radians(p.lat)), 0.1))
+    return replace(p, lat=round(lat, 4), lon=round(lon, 4))
 
 
 def _set_near(m: Mention, near: Place, text: str) -> None:

@@ -91,7 +91,7 @@ BODY_HEADS = {normalize_place(w) for w in (
 #: ninth round of issue 14: a health directorate, a town's festival or summer season, a
 #: stadium (صحة تبوك، مهرجان أملج، صيف الباحة، استاد الجونة: the gold counts the town); a name
 #: after one only in the region (`NEAR_COUNTRIES`): ملعب كوينز بارك is no Köniz
-VENUE_HEADS = {normalize_place(w) for w in ("صحة", "مهرجان", "صيف", "استاد", "ملعب")}
+VENUE_HEADS = {normalize_place(w) for w in ("صحة", "مهرجان", "صيف", "عيد", "استاد", "ملعب")}
 BODY_HEADS |= VENUE_HEADS
 #: words that name a natural feature after a place (خليج السويس، قناة السويس، بحيرة تشاد): alone
 #: inside a longer LOC span they are no match (خليج is not the Gulf there); the place is
@@ -156,6 +156,16 @@ def load_stopnames() -> frozenset[str]:
     text = resources.files("rasid.geo").joinpath("data/stopnames.txt").read_text("utf-8")
     return frozenset(normalize_place(x.split("#")[0]) for x in text.splitlines()
                      if x.split("#")[0].strip())
+
+
+@lru_cache(maxsize=1)
+def load_epithets() -> dict[str, tuple[str, frozenset[str]]]:
+    """``epithets.tsv``: an epithet's key -> (its town's gazetteer key, the head words that
+    mark it: عيد طيبة، جامعة طيبة are Medina; علاقات طيبة "good relations" is no place)."""
+    text = resources.files("rasid.geo").joinpath("data/epithets.tsv").read_text("utf-8")
+    rows = (x.split("\t") for x in text.splitlines() if x.strip() and not x.startswith("#"))
+    return {normalize_place(name): (target, frozenset(normalize_place(h) for h in heads.split()))
+            for name, target, heads in rows}
 
 
 @lru_cache(maxsize=30_000)  # 90.4 % hits; 91.8 % with 100,000 and ~20 MB more per process (bench/memory_worker.py --hit-rates)
@@ -587,6 +597,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     if policy == "off":
         return []
     stop = load_stopnames()
+    epithets = load_epithets()
     inner = _inner_phrases(gaz)
     out: list[Mention] = []
     covered = Coverage(covered)
@@ -612,11 +623,20 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if covered.overlaps(sub[-1].start, sub[-1].end):
                 continue
             key, start, cands = _lookup_tokens(text, sub, gaz)
+            epithet = epithets.get(key) if size == 1 else None
+            if epithet and _head_before(text, tokens, sub[0].start, starts, epithet[1]):
+                cands = [(gaz.by_key[epithet[0]], 1.0)]  # عيد طيبة: Medina's festival
+                found = Mention(start, sub[-1].end, key, "gazetteer", cands)
+                break
             if size > 1 and key in stop:  # a common phrase (حماة الوطن): none of its words
                 refused, skip = None, size
                 break
+            town = key in stop and size == 1 and _is_marked_town(tokens, i, cands, min_population)
             if len(key.replace(" ", "")) < 3 or (size == 1 and key in GENERIC_HEADS) or (
-                    key in stop and not _is_stop_dateline(text, top, start, sub[-1].end)):
+                    key in stop and not town and not _is_stop_dateline(text, top, start, sub[-1].end)):
+                if key in stop and size == 1 and refused is None and _has_city(cands, min_population):
+                    # الدمام والخبر: a common word a coordinated place may still make a town
+                    refused = Mention(start, sub[-1].end, key, "gazetteer", cands, head=_STOP_HEAD)
                 continue
             if not cands:
                 continue
@@ -632,7 +652,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                 continue
             if size > 1 and _is_body_head(sub[0]) and _runs_past(text, tokens, i + 1, i + size, gaz):
                 break  # أمانة العاصمة | المقدسة: the body's head, then the longer name after it
-            if (policy == "all" or key in also_keys or head
+            if (policy == "all" or key in also_keys or head or town
                     or (body and is_body_match(cands, body_head in VENUE_HEADS))
                     or is_safe_match(cands, min_population, size) or is_province_seat(key, cands)
                     or (at_dateline(text, top, start) and any(w >= 1.0 for _, w in cands))):
@@ -663,6 +683,38 @@ def _is_stop_dateline(text: str, top: int, start: int, end: int) -> bool:
         and _DATELINE_END.match(text, end) is not None
 
 
+_CITY_HEAD = normalize_place("مدينة")
+
+
+#: the mark of a refused match that is a stop name (`accept_deferred_mentions` takes it only
+#: when coordinated with a place of its country: الدمام والخبر)
+_STOP_HEAD = "stop name"
+
+
+def _has_city(cands, min_population: int) -> bool:
+    return any(p.feature == "city" and p.population >= min_population for p, _ in cands)
+
+
+def _is_marked_town(tokens, i: int, cands, min_population: int) -> bool:
+    """A one-word stop name (ليل "night", مشهد "scene") that the text marks as a town: right
+    after the head word مدينة when it names a city of `min_population` people or more and is
+    no indefinite adjective (مدينة جديدة), or followed by the definite feminine nisba adjective
+    of a country it has a town in (ليل الفرنسية، مشهد الإيرانية; the masculine one follows
+    clubs and people: العين الإماراتي; an indefinite one a common noun: جامعة سعودية). Counted on all 29,995 SaudiNewsNet articles: docs/places.md,
+    twelfth round."""
+    tok, prev = tokens[i], tokens[i - 1] if i else None
+    if prev is not None and prev.kind == "word" and prev.base.endswith(("مدينة", "مدينه")) \
+            and _head_of(normalize_place(prev.base), {_CITY_HEAD}) and (tok.article or not tok.base.endswith(("ة", "ه"))) \
+            and _has_city(cands, min_population):
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is None or nxt.kind != "word" or nxt.start != tok.end + 1 or not nxt.article \
+            or not nxt.norm.endswith(("ة", "ه")):
+        return False
+    cc = convert_nisba(nxt.base)
+    return cc is not None and any(p.feature == "city" and p.country == cc for p, _ in cands)
+
+
 def _runs_past(text: str, tokens, i: int, end: int, gaz: Gazetteer) -> bool:
     """Whether a gazetteer name starts at ``tokens[i]`` and runs past ``tokens[end - 1]``."""
     for stop in range(min(len(tokens), i + gaz.max_words), end, -1):
@@ -686,15 +738,37 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     spans = Coverage([(m.start, m.end) for m in taken])
     ends = {m.end: m.choice.country for m in placed}
     starts = {m.start: m.choice.country for m in placed}
+    by_start = {m.start: m.choice for m in placed}
     out = []
     for m in deferred:
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
             continue
         coordinated = _coordinated(text, m, ends, starts)
-        if any(w >= 1.0 and (p.country in coordinated or is_focus_town(p, focus, min_population))
+        if m.head == _STOP_HEAD:  # a common word: only a coordinated place of its country vouches
+            if any(w >= 1.0 and p.feature == "city" and p.country in coordinated for p, w in m.cands):
+                m.head = ""
+                out.append(m)
+            continue
+        division = _division_after(text, m, by_start)
+        if any(w >= 1.0 and (p.country in coordinated or is_focus_town(p, focus, min_population)
+                             or (division is not None and p.country == division.country
+                                 and p.feature == "city" and _km(p, division) < NEAR_KM))
                for p, w in m.cands):
             out.append(m)
     return out
+
+
+#: between a name and the division the text says it is in: (التابع ل)محافظة، بمنطقة، في مديرية
+_DIVISION_GAP = re.compile(r"\s+(?:(?:ال)?تابع[ةه]?\s+)?(?:في\s+|[بل])?"
+                           r"(?:محافظ[ةه]|منطق[ةه]|مديري[ةه]|إمار[ةه]|امار[ةه]|ولاي[ةه]|قطاع)\s+")
+
+
+def _division_after(text: str, m: Mention, by_start: dict) -> Place | None:
+    """The resolved place the text puts `m` in at once (لودر بمحافظة أبين: Abyan), or None
+    (`by_start`: resolved mentions' starts -> their place)."""
+    gap = _DIVISION_GAP.match(text, m.end)
+    p = by_start.get(gap.end()) if gap else None
+    return p if p is not None and p.lat is not None else None
 
 
 _COORD_BEFORE = re.compile(r"\s*(?:[،,]\s*)?و?\s*$")
@@ -1023,6 +1097,45 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
                     # هورست الهولندية is no Hurst of the US: a place the gazetteer lacks
                     m.choice, m.confidence, m.alternatives = None, 0.0, []
     prefer_provinces(groups, mentions)
+
+
+#: words before a name that make it the division's, not its seat's (أمير تبوك، تعليم نجران،
+#: صحة الباحة: the gold's convention, tests/resources/README.md; ريف إدلب، محافظات عدن)
+DIVISION_OFFICES = frozenset(normalize_place(w) for w in (
+    "أمير", "تعليم", "صحة", "ريف", "منطقتي", "محافظتي", "مناطق", "محافظات"))
+
+
+def split_division_seat(text: str, tokens, mentions: list[Mention]) -> None:
+    """A name that is both a first-level division and its seat town (المدينة المنورة، تبوك،
+    لحج) and that the article writes both after a division's head word and without one
+    (بمنطقة المدينة المنورة ... 180 كم شرق المدينة المنورة): the mentions after the head name
+    the division, the others the town (not those after an office of the division: أمير تبوك),
+    whichever sense the name took as a whole; the sense not taken is kept as the first
+    alternative. Counted on every gold batch: the mentions without a head in such articles
+    are the town 30 times in 33 (docs/places.md, twelfth round)."""
+    groups: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.source != "demonym" and m.choice is not None and m.choice.feature in ("city", "admin1"):
+            groups.setdefault(m.key, []).append(m)
+    starts = None
+    for ms in groups.values():
+        heads = [m.head in ADMIN_HEADS for m in ms]
+        if all(heads) or not any(heads):
+            continue
+        p = ms[0].choice
+        division = next((q for q, _ in ms[0].cands if q.feature == "admin1" and q.country == p.country), None)
+        seat = max((q for q, _ in ms[0].cands if q.feature == "city" and q.country == p.country),
+                   key=lambda q: q.population, default=None)
+        if division is None or seat is None:
+            continue
+        if starts is None:
+            starts = [t.start for t in tokens]
+        for m, head in zip(ms, heads):
+            q = division if head else seat
+            if m.choice is q or (not head and _head_before(text, tokens, m.start, starts, DIVISION_OFFICES)):
+                continue
+            m.alternatives = [(m.choice, m.confidence)] + [a for a in m.alternatives if a[0] is not q][:2]
+            m.choice = q
 
 
 def prefer_provinces(groups: dict[str, list[Mention]], mentions: list[Mention]) -> None:

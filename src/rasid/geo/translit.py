@@ -194,7 +194,8 @@ def load_spelling_skeletons() -> dict[str, list[tuple[str, Place]]]:
 def find_spelling_variant(name: str, countries: set[str]) -> Place | None:
     """The country or large city (`load_spelling_skeletons`) that a name NER tagged and no
     entry holds spells another way (ميلووكي: Milwaukee, تايلند: Thailand): a name of the same
-    skeleton and first letter, not the same letters, length within two letters, in `countries`; else, for a
+    skeleton and first letter (غ as ج), not the same letters (but a country's name with an article
+    added: النيبال), length within two letters, in `countries`; else, for a
     skeleton of `SPELLING_LETTERS` + 1 letters or more, a country or a city of
     `SPELLING_POPULATION` people, the only one or `WORLD_TOWN_MARGIN` times the next. Not for
     a word common in the news corpus (بحر), a nisba adjective (الإندونيسى), nor by a
@@ -205,11 +206,15 @@ def find_spelling_variant(name: str, countries: set[str]) -> Place | None:
             freq.get(normalize_name(w), 0) >= COMMON_FREQ or convert_nisba(w) for w in words):
         return None
     bare, skel = strip_article(name).replace(" ", ""), skeleton_spelling(name)
-    # a name written as the entry's without its article (مغرب: the sunset) is no other spelling
+    # a name written as the entry's without its article (مغرب: the sunset) is no other spelling;
+    # a country's name with one added is (النيبال); غ and ج start the same name (جواتيمالا)
+    first = bare[:1].replace("غ", "ج")
     rows = [p for n, p in load_spelling_skeletons().get(skel, ())
-            if n != bare and n[:1] == bare[:1] and abs(len(n) - len(bare)) <= 2]
+            if (n != bare or (name.startswith("ال") and p.feature == "country"))
+            and n[:1].replace("غ", "ج") == first and abs(len(n) - len(bare)) <= 2]
     for p in rows:
-        if p.country in countries and (len(skel) > SPELLING_LETTERS or not name.startswith("ال")):
+        if (p.country in countries and (len(skel) > SPELLING_LETTERS or not name.startswith("ال"))) \
+                or p.name == bare:  # النيبال: the country's own name with an article
             return p
     rows = [p for p in rows if p.feature == "country" or p.population >= SPELLING_POPULATION]
     if len(skel) > SPELLING_LETTERS and rows and (
@@ -319,5 +324,8 @@ def resolve_by_sound(mentions: list, focus: str | None, phrase_country=None, nex
                 place = find_world_town(name)  # جاكرتا: Jakarta, wherever the article is
             if place is None and m.source == "entity":
                 place = find_spelling_variant(name, countries)  # ميلووكي: Milwaukee
+            if place is None and m.source == "entity" and name.startswith("و") and len(name) >= 5 \
+                    and " " not in name and (place := find_spelling_variant(name[1:], countries)):
+                m.start, m.key = m.start + 1, m.key[1:]  # ونيوزلندا: the conjunction NER took in
             if place is not None:
                 m.choice, m.confidence, m.alternatives = place, MATCH_CONFIDENCE, []

@@ -53,6 +53,7 @@ from ..geo.resolve import (
     is_safe_match,
     join_split_locs,
     resolve_mentions,
+    split_division_seat,
     uncover_bodies,
     vote_focus,
 )
@@ -247,6 +248,7 @@ class PlaceStage(Stage):
             resolve_mentions(mentions + title_mentions + cues, hint)
             focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
         cities_in_lists(doc.text, mentions)  # ... لندن، باريس، تونس، القاهرة: Tunis
+        split_division_seat(doc.text, tokens, mentions)  # بمنطقة تبوك ... مدينة تبوك
         mentions += self.place_unplaced(doc.text, tokens, tagger_covered, mentions, focus)
         spans = []
         for m in sorted(mentions, key=lambda m: m.start):
