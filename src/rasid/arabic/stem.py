@@ -19,13 +19,15 @@ _L10_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 def stem_light10(word: str) -> str:
     if len(word) > 3 and word.startswith("و"):
         word = word[1:]
-    for p in _L10_PREFIXES:
-        if word.startswith(p) and len(word) - len(p) >= 2:
-            word = word[len(p):]
-            break
-    for s in _L10_SUFFIXES:  # one pass, as Lucene's ArabicStemmer
-        if word.endswith(s) and len(word) - len(s) >= 2:
-            word = word[: -len(s)]
+    if word.startswith(_L10_PREFIXES):  # one test in C for the words that have none
+        for p in _L10_PREFIXES:
+            if word.startswith(p) and len(word) - len(p) >= 2:
+                word = word[len(p):]
+                break
+    if word.endswith(_L10_SUFFIXES):  # nothing is stripped until one ends the word
+        for s in _L10_SUFFIXES:  # one pass, as Lucene's ArabicStemmer
+            if word.endswith(s) and len(word) - len(s) >= 2:
+                word = word[: -len(s)]
     return word
 
 
