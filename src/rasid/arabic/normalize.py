@@ -82,7 +82,7 @@ def normalize_with_offsets(text: str, key: bool = False) -> tuple[str, OffsetMap
         origins.append(i)
         widths.append(width)
         shift += width - 1
-    return _translate(text, key), OffsetMap(len(text) + shift + 1, starts, origins, widths)
+    return normalize_key(text) if key else normalize_name(text), OffsetMap(len(text) + shift + 1, starts, origins, widths)
 
 
 class OffsetMap(Sequence):
@@ -139,19 +139,17 @@ _RESIZED_RE = re.compile("[" + "".join(
 #: each table's characters (those it changes), as one character class
 _CHANGED_RE = {key: re.compile("[" + "".join(re.escape(chr(cp)) for cp in table) + "]")
                for key, table in ((False, _NAME_TABLE), (True, KEY_TABLE))}
-#: from this length a text is translated by `str.replace` (`_translate`): a word is
+#: from this length a text is translated by `str.replace` (`_replace_each`): a word is
 #: cheaper through `str.translate`, a sentence or an article about 5x cheaper the other way
 _LONG_TEXT = 32
 
 
-def _translate(text: str, key: bool) -> str:
-    """``text.translate(table)`` of `normalize_key` (`key`) or `normalize_name`. A long text
-    is one ``str.replace`` per distinct character the table changes: ``str.translate`` looks
-    every character of an Arabic text up in the table's dict. The same text: every output
-    of the tables is left as it is by them, so the order of the replacements is free."""
+def _replace_each(text: str, key: bool) -> str:
+    """``text.translate(table)`` of `normalize_key` (`key`) or `normalize_name` for a long
+    text: one ``str.replace`` per distinct character the table changes (``str.translate``
+    looks every character of an Arabic text up in the table's dict). The same text: every
+    output of the tables is left as it is by them, so the order of the replacements is free."""
     table = KEY_TABLE if key else _NAME_TABLE
-    if len(text) < _LONG_TEXT:
-        return text.translate(table)
     for ch in set(_CHANGED_RE[key].findall(text)):
         text = text.replace(ch, table[ord(ch)] or "")
     return text
@@ -159,12 +157,12 @@ def _translate(text: str, key: bool) -> str:
 
 def normalize_name(text: str) -> str:
     """Unstemmed normalised form used for names and entity keys (keeps ة)."""
-    return _translate(text, False)
+    return text.translate(_NAME_TABLE) if len(text) < _LONG_TEXT else _replace_each(text, False)
 
 
 def normalize_key(text: str) -> str:
     """Normalised form used for search keys (also folds ة -> ه)."""
-    return _translate(text, True)
+    return text.translate(KEY_TABLE) if len(text) < _LONG_TEXT else _replace_each(text, True)
 
 
 def strip_diacritics(text: str) -> str:
