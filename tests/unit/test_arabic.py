@@ -58,7 +58,7 @@ def test_offset_map_is_the_map_of_each_character(seed_text):
         assert norm == (normalize_key(text) if key else normalize_name(text))
         expected = [i for i, ch in enumerate(text)
                     for _ in (normalize_key(ch) if key else normalize_name(ch))] + [len(text)]
-        assert offsets == expected
+        assert list(offsets) == expected and len(offsets) == len(expected)
 
 
 def test_tokens_have_offsets_and_separate_punctuation(seed_text):
@@ -151,3 +151,15 @@ def test_core_modules_import_first_in_a_fresh_interpreter(module):
     import sys
 
     subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
+
+
+def test_long_texts_normalise_as_the_tables_translate(seed_text):
+    # a long text goes through one str.replace per character the table changes: the same
+    # text as str.translate, each table character among Arabic letters, alone and repeated
+    from rasid.arabic.normalize import _NAME_TABLE, KEY_TABLE
+    for fn, table in ((normalize_name, _NAME_TABLE), (normalize_key, KEY_TABLE)):
+        chars = "".join(map(chr, table))
+        for text in (seed_text, chars, seed_text[:100] + chars + seed_text[:100],
+                     "".join(c * 3 + "ب" for c in chars)):
+            assert fn(text) == text.translate(table)
+        assert all(fn(out or "") == (out or "") for out in table.values())

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
 from functools import lru_cache
 
 # Harakat (064B-065F), superscript alef (0670), Quranic annotation marks (0610-061A,
@@ -66,20 +68,50 @@ def _map_char(ch: str, key: bool) -> str:
     return out
 
 
-def normalize_with_offsets(text: str, key: bool = False) -> tuple[str, list[int]]:
-    """Normalise `text`; return it with the offset map back into `text`. The text is
-    translated in one pass; the map is built from runs of offsets between the characters
-    that are dropped or expanded (harakat, tatweel, ligatures), not character by character."""
+def normalize_with_offsets(text: str, key: bool = False) -> tuple[str, OffsetMap]:
+    """Normalise `text`; return it with the offset map back into `text` (`OffsetMap`). The
+    text is translated in one pass; the map holds only the characters that are dropped or
+    expanded (harakat, tatweel, ligatures), not an entry per character."""
     table = KEY_TABLE if key else _NAME_TABLE
-    offsets: list[int] = []
-    pos = 0
+    starts, origins, widths = [], [], []
+    shift = 0  # normalised position minus original position so far
     for m in _RESIZED_RE.finditer(text):
         i = m.start()
-        offsets.extend(range(pos, i))
-        offsets.extend([i] * len(table.get(ord(text[i])) or ""))
-        pos = i + 1
-    offsets.extend(range(pos, len(text) + 1))  # ... and the final sentinel len(text)
-    return text.translate(table), offsets
+        width = len(table.get(ord(text[i])) or "")
+        starts.append(i + shift)
+        origins.append(i)
+        widths.append(width)
+        shift += width - 1
+    return normalize_key(text) if key else normalize_name(text), OffsetMap(len(text) + shift + 1, starts, origins, widths)
+
+
+class OffsetMap(Sequence):
+    """``offsets[i]``: the index in the original text of normalised character ``i``, and
+    ``offsets[len(norm)]`` = ``len(text)`` (a final sentinel). Kept as the characters whose
+    normalised form is not one character (``starts``: where each one's output begins in the
+    normalised text, ``origins``: its index in the original, ``widths``: its output's length,
+    0 when dropped); between them the map runs one for one. A lookup is a bisection."""
+
+    __slots__ = ("_size", "_starts", "_origins", "_widths")
+
+    def __init__(self, size: int, starts: list[int], origins: list[int], widths: list[int]):
+        self._size, self._starts, self._origins, self._widths = size, starts, origins, widths
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._size))]
+        if i < 0:
+            i += self._size
+        if not 0 <= i < self._size:
+            raise IndexError("offset map index out of range")
+        r = bisect_right(self._starts, i) - 1  # the last resized character at or before i
+        if r < 0:
+            return i
+        past = i - self._starts[r] - self._widths[r]  # characters after its output
+        return self._origins[r] + (1 + past if past >= 0 else 0)
 
 
 def _build_table(key: bool) -> dict[int, str | None]:
@@ -104,14 +136,33 @@ _RESIZED_RE = re.compile("[" + "".join(
     re.escape(chr(cp)) for cp, out in _NAME_TABLE.items() if out is None or len(out) != 1) + "]")
 
 
+#: each table's characters (those it changes), as one character class
+_CHANGED_RE = {key: re.compile("[" + "".join(re.escape(chr(cp)) for cp in table) + "]")
+               for key, table in ((False, _NAME_TABLE), (True, KEY_TABLE))}
+#: from this length a text is translated by `str.replace` (`_replace_each`): a word is
+#: cheaper through `str.translate`, a sentence or an article about 5x cheaper the other way
+_LONG_TEXT = 32
+
+
+def _replace_each(text: str, key: bool) -> str:
+    """``text.translate(table)`` of `normalize_key` (`key`) or `normalize_name` for a long
+    text: one ``str.replace`` per distinct character the table changes (``str.translate``
+    looks every character of an Arabic text up in the table's dict). The same text: every
+    output of the tables is left as it is by them, so the order of the replacements is free."""
+    table = KEY_TABLE if key else _NAME_TABLE
+    for ch in set(_CHANGED_RE[key].findall(text)):
+        text = text.replace(ch, table[ord(ch)] or "")
+    return text
+
+
 def normalize_name(text: str) -> str:
     """Unstemmed normalised form used for names and entity keys (keeps ة)."""
-    return text.translate(_NAME_TABLE)
+    return text.translate(_NAME_TABLE) if len(text) < _LONG_TEXT else _replace_each(text, False)
 
 
 def normalize_key(text: str) -> str:
     """Normalised form used for search keys (also folds ة -> ه)."""
-    return text.translate(KEY_TABLE)
+    return text.translate(KEY_TABLE) if len(text) < _LONG_TEXT else _replace_each(text, True)
 
 
 def strip_diacritics(text: str) -> str:
@@ -119,7 +170,7 @@ def strip_diacritics(text: str) -> str:
     return DIACRITICS_RE.sub("", text)
 
 
-def map_span(offsets: list[int], start: int, end: int, text: str | None = None) -> tuple[int, int]:
+def map_span(offsets: Sequence[int], start: int, end: int, text: str | None = None) -> tuple[int, int]:
     """Map a `[start, end)` span in normalised text back to the original text.
 
     With `text` (the original), the span is extended over the harakat and tatweel that

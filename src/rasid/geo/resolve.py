@@ -111,6 +111,7 @@ DATELINE_CHARS = 60
 _DATELINE_END = re.compile(r"\s*:")
 _NISBA_SUFFIXES = (("يتين", "ي"), ("يين", "ي"), ("يون", "ي"), ("يان", "ي"), ("يات", "ي"),
                    ("يه", "ي"), ("ي", "ي"))
+_NISBA_ENDINGS = tuple(suf for suf, _ in _NISBA_SUFFIXES)
 
 
 @dataclass
@@ -174,6 +175,8 @@ def convert_nisba(base: str) -> str | None:
     key = normalize_place(base)
     if key.startswith("ال"):
         key = key[2:]
+    if not key.endswith(_NISBA_ENDINGS):
+        return None  # most words: one test in C
     table = load_nisba()
     for suf, repl in _NISBA_SUFFIXES:
         if key.endswith(suf) and len(key) > len(suf) + 1:
