@@ -33,7 +33,7 @@ import io
 import mmap
 import struct
 import zipfile
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 from typing import Sequence
 
 import numpy as np
@@ -136,7 +136,8 @@ def read_stored_array(raw: bytes, name: str) -> np.ndarray:
 class BiLSTMCRF:
     """numpy forward pass of a model trained by ``rasid.train.ner_nn``."""
 
-    def __init__(self, raw: bytes, vectors: WordVectors):
+    def __init__(self, raw: bytes, vectors: WordVectors, slots: Slots | None = None):
+        """`slots`: the string table its row cache shares (the tagger's CRF's), else its own."""
         z = np.load(io.BytesIO(raw), allow_pickle=False)
         self.vocab = Vocab(vectors.index, [str(c) for c in z["chars"]], [str(f) for f in z["feats"]])
         self.emb = vectors.matrix()
@@ -162,7 +163,7 @@ class BiLSTMCRF:
         self.out_wT, self.out_b = f32("out_w").T.copy(), f32("out_b")
         self.fproj_wT = self.fproj_w.T.copy()
         self._wih_fp = self.wih[-self.fproj_wT.shape[1]:].copy()  # the projection's rows
-        self._token_rows = RowCache(self._token_gates)
+        self._token_rows = RowCache(self._token_gates, slots=slots)
         self.trans, self.start, self.end = (z[k].astype(np.float64) for k in ("trans", "start", "end"))
         # character c at window offset k adds cemb[c] @ conv_w[:, :, k].T (id 0: zero padding),
         # and one id more for the places past a token's end: padding as a neighbour, -1e30 at
@@ -438,18 +439,19 @@ def _rows_product(A: np.ndarray, W: np.ndarray) -> np.ndarray:
 ROW_CACHE = 60_000
 
 
-class RowCache:
-    """Rows computed per token string (``compute(analyses) -> (n, ...)`` array) and kept in
-    one matrix, at most `limit` strings: when a call needs room, the strings used longest
-    ago (by call) make way, a quarter of the cache at a time (a call's own strings are the
-    last to go; one that holds more strings than `limit` empties it and is kept whole).
-    The matrix is made once for `limit` rows (``np.empty``: its pages take memory only once
-    written) and a string's row stays where it was put: a new string takes a free row, so
-    neither growing nor making room copies rows. ``ids`` gives each token's row in
-    ``rows``."""
+class Slots:
+    """Token strings -> rows of the row caches that share the table (`RowCache`), at most
+    `limit` strings: when a call needs room, the strings used longest ago (by call) make
+    way, a quarter of the table at a time (a call's own strings are the last to go; one
+    that holds more strings than `limit` empties it and is kept whole). A string keeps its
+    row while it stays; a new one takes a free row, and the row is stamped with a number
+    never used before (``stamp``), so that every cache sharing the table sees that the row
+    is not yet its own. The tagger's CRF and networks share one table: the strings of a
+    call are looked up once, not once per model (the same strings, the same rows)."""
 
-    def __init__(self, compute, limit: int | None = None):
-        self.compute = compute
+    _stamps = count(1)  # shared by every table: a stamp is never reused, not even after `clear`
+
+    def __init__(self, limit: int | None = None):
         self.limit = ROW_CACHE if limit is None else limit
         self.clear()
 
@@ -457,34 +459,37 @@ class RowCache:
         return len(self.index)
 
     def clear(self) -> None:
-        """Forget every row (and give back the matrix)."""
+        """Forget every string."""
         self.index: dict[str, int] = {}
-        self.rows: np.ndarray | None = None
+        self.stamp = np.zeros(0, np.int64)  # the stamp of the string each row holds now
         self._keys: list[str | None] = []  # the string of each row (None: free)
         self._free: list[int] = []  # the free rows, the next one last
         self._used = np.zeros(0, np.int64)  # the call that last asked for each row
         self._calls = 0
+        self._last: tuple = (None, None)  # the last call's strings (the object) and rows
 
-    def ids(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
-        """The row of each token in ``rows`` (N,), computing the rows of the strings it lacks."""
+    def ids(self, tokens: Sequence[str]) -> np.ndarray:
+        """The row of each token (N,); the same answer, not looked up again, when asked
+        again with the same sequence object (the next model of the same call)."""
+        if self._last[0] is tokens:
+            return self._last[1]
         self._calls += 1
         ids = [self.index.get(t, -1) for t in tokens]
         if -1 in ids:
-            todo = {t: x for t, x, i in zip(tokens, infos, ids) if i < 0}
+            todo = list(dict.fromkeys([t for t, i in zip(tokens, ids) if i < 0]))
             evicted = len(self.index) + len(todo) > self.limit
             if evicted:  # rows found above may have gone: all looked up again below
                 self._used[[i for i in ids if i >= 0]] = self._calls
                 self._evict(len(todo))
-                todo = {t: x for t, x in zip(tokens, infos) if t not in self.index}
-            new = self.compute(list(todo.values()))
-            if self.rows is None or len(self._free) < len(new):
-                self._grow(new, len(new) - len(self._free))
+                todo = list(dict.fromkeys([t for t in tokens if t not in self.index]))
+            if len(self._free) < len(todo):
+                self._grow(len(todo) - len(self._free))
             free = self._free
-            at = [free.pop() for _ in range(len(new))]
-            self.rows[at] = new
+            at = [free.pop() for _ in range(len(todo))]
             self.index.update(zip(todo, at))
             for k, t in zip(at, todo):
                 self._keys[k] = t
+            self.stamp[at] = next(self._stamps)
             if evicted:
                 ids = [self.index[t] for t in tokens]
             else:  # only the new strings' rows to fill in
@@ -492,18 +497,15 @@ class RowCache:
                 ids = [i if i >= 0 else got[t] for t, i in zip(tokens, ids)]
         out = np.array(ids, np.int64)
         self._used[out] = self._calls
+        self._last = (tokens, out)
         return out
 
-    def _grow(self, like: np.ndarray, more: int) -> None:
-        """`more` free rows (the first matrix: `limit` rows at least), shaped as `like`'s."""
-        n = 0 if self.rows is None else len(self.rows)
+    def _grow(self, more: int) -> None:
+        """`more` free rows (the first time: `limit` rows at least)."""
+        n = len(self._keys)
         size = max(n + more, self.limit)
-        grown = _lazy_matrix((size, *like.shape[1:]), like.dtype)
-        used = np.zeros(size, np.int64)
-        if n:
-            grown[:n] = self.rows
-            used[:n] = self._used
-        self.rows, self._used = grown, used
+        self.stamp = np.concatenate([self.stamp, np.zeros(size - n, np.int64)])
+        self._used = np.concatenate([self._used, np.zeros(size - n, np.int64)])
         self._keys.extend([None] * (size - n))
         self._free = list(range(size - 1, n - 1, -1)) + self._free  # the lowest new row next
 
@@ -518,6 +520,69 @@ class RowCache:
             del self.index[self._keys[k]]
             self._keys[k] = None
         self._free.extend(sorted(gone, reverse=True))
+
+
+class RowCache:
+    """Rows computed per token string (``compute(analyses) -> (n, ...)`` array) and kept in
+    one matrix, one row per string of its `Slots` (its own, of `limit` strings, or one it
+    shares with other caches: `slots`). The matrix is made once for the table's rows
+    (``np.empty``: its pages take memory only once written) and a string's row stays where
+    it was put, so neither growing nor making room copies rows; a row whose stamp is not
+    the table's (a string new there, or one this cache has not computed) is computed when
+    asked for. ``ids`` gives each token's row in ``rows``."""
+
+    def __init__(self, compute, limit: int | None = None, slots: Slots | None = None):
+        self.compute = compute
+        self.slots = Slots(limit) if slots is None else slots
+        self.rows: np.ndarray | None = None
+        self._stamp = np.zeros(0, np.int64)  # the table's stamp of each row when computed here
+
+    @property
+    def index(self) -> dict[str, int]:
+        return self.slots.index
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    def clear(self) -> None:
+        """Forget every row and string (and give back the matrix); a cache sharing the table
+        computes its rows again."""
+        self.slots.clear()
+        self.rows = None
+        self._stamp = np.zeros(0, np.int64)
+
+    def ids(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
+        """The row of each token in ``rows`` (N,), computing the rows it lacks."""
+        slots = self.slots
+        ids = slots.ids(tokens)
+        if len(self._stamp) < len(slots.stamp):
+            self._grow(len(slots.stamp))
+        stamps = slots.stamp[ids]
+        stale = self._stamp[ids] != stamps
+        if stale.any():
+            todo = np.flatnonzero(stale)
+            rows, first = np.unique(ids[todo], return_index=True)
+            first = np.sort(todo[first])  # each row once, in the order of the tokens
+            rows = ids[first]
+            new = self.compute([infos[k] for k in first.tolist()])
+            if self.rows is None:
+                self._grow(len(self._stamp), new)
+            self.rows[rows] = new
+            self._stamp[rows] = stamps[first]
+        return ids
+
+    def _grow(self, size: int, like: np.ndarray | None = None) -> None:
+        """Rows up to `size`: the stamps now, the matrix once a computed row (`like`) gives its
+        shape."""
+        n = len(self._stamp)
+        self._stamp = np.concatenate([self._stamp, np.zeros(size - n, np.int64)])
+        like = self.rows if like is None else like
+        if like is None:
+            return
+        grown = _lazy_matrix((size, *like.shape[1:]), like.dtype)
+        if self.rows is not None:
+            grown[:len(self.rows)] = self.rows
+        self.rows = grown
 
 
 def _lazy_matrix(shape: tuple[int, ...], dtype) -> np.ndarray:
