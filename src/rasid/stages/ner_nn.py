@@ -162,6 +162,7 @@ class BiLSTMCRF:
                              np.r_[np.full(3 * H, 0.5), np.zeros(H)].astype(np.float32).reshape(2, 1, 2 * H))
         self.out_wT, self.out_b = f32("out_w").T.copy(), f32("out_b")
         self.fproj_wT = self.fproj_w.T.copy()
+        self._fproj_wT0 = np.vstack([self.fproj_wT, np.zeros((1, self.fproj_wT.shape[1]), np.float32)])  # id -1: zero
         self._wih_fp = self.wih[-self.fproj_wT.shape[1]:].copy()  # the projection's rows
         self._token_rows = RowCache(self._token_gates, slots=slots)
         self.trans, self.start, self.end = (z[k].astype(np.float64) for k in ("trans", "start", "end"))
@@ -302,15 +303,20 @@ class BiLSTMCRF:
     def _add_sentence_features(self, X: np.ndarray, rows, tokens: np.ndarray, batch: TokenBatch) -> None:
         """Add to the feature projection of row r of `X` the gazetteer and ``ptrig``
         features of token k of `batch` for each (r, k) of `rows` and `tokens`, then apply
-        the projection's ReLU to every row of `X`."""
-        feats, wT = self.vocab.feats, self.fproj_wT
+        the projection's ReLU to every row of `X`. A row's features are added one after the
+        other in their order (the n-th feature of every row in one step), so its numbers do
+        not depend on the other rows; a feature the network does not know adds the zero row."""
+        feats, wT = self.vocab.feats, self._fproj_wT0
         fp = X[:, -wT.shape[1]:]
-        for r, k in zip(rows, tokens.tolist()):
-            row = fp[r]
-            for f in (*batch.gaz[k], *batch.ptrig[k]):
-                j = feats.get(f)
-                if j is not None:
-                    row += wT[j]
+        lists = [(*batch.gaz[k], *batch.ptrig[k]) for k in tokens.tolist()]
+        if lists:
+            lens = np.fromiter(map(len, lists), np.int64, len(lists))
+            ids = np.fromiter(map(feats.get, chain.from_iterable(lists), repeat(-1)), np.int64, int(lens.sum()))
+            nth = np.arange(len(ids)) - np.repeat(np.cumsum(lens) - lens, lens)  # place in its row's list
+            at = np.repeat(np.asarray(rows, np.int64), lens)
+            for n in range(int(lens.max(initial=0))):
+                step = nth == n  # the rows have distinct places here: one addition each
+                fp[at[step]] += wT[ids[step]]
         np.maximum(fp, 0.0, out=fp)
 
     def batch_emissions(self, batch: TokenBatch, doc: Sequence | None = None) -> np.ndarray:
@@ -407,17 +413,17 @@ class BiLSTMCRF:
         place = np.full(N, -1, np.int64)  # a token's place in the batch's order, while it runs
         for fwd, bwd, live in padded_batches(lengths):
             rows, back = fwd[live], bwd[live]  # the batch's tokens, step after step, each way
-            P = np.empty((2, 2, len(rows), 2 * H), np.float32)  # direction, half of the gates (`_run`)
+            P = np.empty((2, len(rows), 4 * H), np.float32)
             for d, order in enumerate((rows, back)):
-                for k in (0, 1):
-                    P[d, k] = G[index[order], 2 * H * (2 * d + k):2 * H * (2 * d + k + 1)]
+                P[d] = G[index[order], 4 * H * d:4 * H * (d + 1)]
                 if own is not None:
                     place[order] = np.arange(len(order))
                     at = place[own[0]]
                     mine = at >= 0
-                    P[d][:, at[mine]] = own[1][mine, 4 * H * d:4 * H * (d + 1)].reshape(-1, 2, 2 * H).transpose(1, 0, 2)
+                    P[d, at[mine]] = own[1][mine, 4 * H * d:4 * H * (d + 1)]
                     place[order] = -1
-            out = self._run(P, live.sum(axis=1).tolist())
+            # seen as (direction, half of the gates, token, 2H), as `_run` reads it: a view
+            out = self._run(P.reshape(2, len(rows), 2, 2 * H).transpose(0, 2, 1, 3), live.sum(axis=1).tolist())
             hidden[rows, :H] = out[0]
             hidden[back, H:] = out[1]
         return (hidden @ self.out_wT + self.out_b).astype(np.float64)
@@ -474,7 +480,7 @@ class Slots:
         if self._last[0] is tokens:
             return self._last[1]
         self._calls += 1
-        ids = [self.index.get(t, -1) for t in tokens]
+        ids = list(map(self.index.get, tokens, repeat(-1)))
         if -1 in ids:
             todo = list(dict.fromkeys([t for t, i in zip(tokens, ids) if i < 0]))
             evicted = len(self.index) + len(todo) > self.limit
@@ -616,7 +622,7 @@ class LinearCRF:
         self.start = self.end = np.zeros(len(TAGS))
         self._static = RowCache(self._static_scores)
         self._bigrams = bigram_index(attrs)
-        self._sentence_ids = SentenceFeatureIds(attrs)
+        self._sentence_rows = SentenceFeatureRows(attrs, self.weights)
 
     @classmethod
     def from_tagger(cls, tagger) -> "LinearCRF":
@@ -684,8 +690,7 @@ class LinearCRF:
         features and as a neighbour at -2..+2 is summed once per token string and cached;
         the word bigrams (or BOS / EOS) of every token are looked up by their words, and the
         gazetteer and ``ptrig`` features are added where a token has them."""
-        tokens, infos, gaz = batch.tokens, batch.infos, batch.gaz
-        N, T = len(tokens), len(TAGS)
+        N, T = len(batch.tokens), len(TAGS)
         if not N:
             return np.zeros((0, T))
         ids = self._static.ids(batch.strings, batch.string_infos)
@@ -705,9 +710,9 @@ class LinearCRF:
         S[:-2] += A[2:, 4]
         get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
         norms = batch.norms
-        first = self._bigrams.get  # the word bigrams (`bigram_index`): two lookups by the words
-        hits = [(k, ids) for k, (a, b) in enumerate(zip(norms, norms[1:]))
-                if (seconds := first(a)) and (ids := seconds.get(b))]
+        # the word bigrams (`bigram_index`): two lookups by the words, the second where the first word starts one
+        starts = [(k, seconds) for k, seconds in enumerate(map(self._bigrams.get, norms[:-1])) if seconds]
+        hits = [(k, ids) for k, seconds in starts if (ids := seconds.get(norms[k + 1]))]
         left = np.full(N, zero, np.int64)  # the pair ending at each token
         right = np.full(N, zero, np.int64)  # the pair starting at it
         if hits:
@@ -719,42 +724,47 @@ class LinearCRF:
         right[rest == 0] = get("EOS", zero)
         S += self.weights[left]
         S += self.weights[right]
-        rows: list[int] = []
-        cols: list[int] = []
-        ids_of, ptrig, featured = self._sentence_ids, batch.ptrig, batch.featured
-        for i, before, after in zip(featured, pos[featured].tolist(), rest[featured].tolist()):
-            for f in (*gaz[i], *ptrig[i]):
-                rows.append(i)
-                cols.append(ids_of[f][0])
-            if gaz[i]:
-                if before:
-                    rows.extend([i - 1] * len(gaz[i]))
-                    cols.extend(ids_of[x][1] for x in gaz[i])
-                if after:
-                    rows.extend([i + 1] * len(gaz[i]))
-                    cols.extend(ids_of[x][2] for x in gaz[i])
-        if rows:
-            np.add.at(S, rows, self.weights[cols])
+        featured = batch.featured
+        if featured:  # the gazetteer and ptrig features: on the token, and seen from either side
+            R = self._sentence_rows.rows(batch)  # (F, 3, T)
+            at = np.array(featured)
+            S[at] += R[:, 0]
+            seen = pos[at] > 0
+            S[at[seen] - 1] += R[seen, 1]
+            seen = rest[at] > 0
+            S[at[seen] + 1] += R[seen, 2]
         return S
 
     def marginals(self, features: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
 
 
-class SentenceFeatureIds(dict):
-    """A gazetteer or ``ptrig`` feature (``g:LOC:B``, ``ptrig=PER``: a few dozen) -> the
-    CRF's attribute ids of it on the token itself, seen from the token before (``+1``)
-    and from the token after (``-1``); the zero row's id for one the CRF never saw. Made
-    on first sight, so that a batch adds these features by id, not by building names."""
+class SentenceFeatureRows:
+    """What the gazetteer and ``ptrig`` features of a token (``g:LOC:B``, ``ptrig=PER``: a few
+    dozen, in a few dozen combinations) add to the CRF's scores: on the token itself, on the
+    token before (seen from it, ``+1…``) and on the token after (``-1…``; ptrig is seen from
+    neither), summed once per combination of features and kept, so that a batch adds them
+    as three gathers (attributes the CRF never saw: the zero row)."""
 
-    def __init__(self, attrs: dict[str, int]):
-        super().__init__()
-        self.attrs = attrs
+    def __init__(self, attrs: dict[str, int], weights: np.ndarray):
+        self.attrs, self.weights = attrs, weights
+        self.codes: dict[tuple, int] = {}  # (gazetteer features, ptrig features) -> row of `sums`
+        self.sums = np.zeros((0, 3, weights.shape[1]))
 
-    def __missing__(self, feature: str) -> tuple[int, int, int]:
-        get, zero = self.attrs.get, len(self.attrs)
-        ids = self[feature] = (get(feature, zero), get("+1" + feature, zero), get("-1" + feature, zero))
-        return ids
+    def rows(self, batch: TokenBatch) -> np.ndarray:
+        """(F, 3, T): per token of ``batch.featured``, what its features add on it, on the
+        token before and on the token after."""
+        gaz, ptrig, codes = batch.gaz, batch.ptrig, self.codes
+        keys = [(tuple(gaz[k]), ptrig[k]) for k in batch.featured]
+        new = [k for k in dict.fromkeys(keys) if k not in codes]
+        if new:
+            get, zero, W = self.attrs.get, len(self.attrs), self.weights
+            made = [np.array([W[[get(f, zero) for f in (*g, *t)]].sum(0),
+                              W[[get("+1" + f, zero) for f in g]].sum(0),
+                              W[[get("-1" + f, zero) for f in g]].sum(0)]) for g, t in new]
+            codes.update(zip(new, range(len(codes), len(codes) + len(new))))
+            self.sums = np.concatenate([self.sums, made])
+        return self.sums[[codes[k] for k in keys]]
 
 
 def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, list[int]]]:
