@@ -621,6 +621,8 @@ class LinearCRF:
         self.trans = trans
         self.start = self.end = np.zeros(len(TAGS))
         self._static = RowCache(self._static_scores)
+        self._context_codes: dict[tuple[str, ...], int] = {}  # `_context_sums`
+        self._context_rows = np.zeros((0, 2, len(TAGS)))
         self._bigrams = bigram_index(attrs)
         self._sentence_rows = SentenceFeatureRows(attrs, self.weights)
 
@@ -680,9 +682,34 @@ class LinearCRF:
 
     def _static_scores(self, infos: Sequence[TokenInfo]) -> np.ndarray:
         """What token strings contribute (n, 5, T): through their own features, and seen
-        as the neighbour at -1, +1, -2 and +2."""
-        lists = [f for x in infos for f in (["bias", *x.own], x.prev, x.after, x.back2, x.ahead2)]
-        return self.scores(lists).reshape(len(infos), 5, len(TAGS))
+        as the neighbour at -1, +1, -2 and +2 (``TokenInfo.prev``, ``after``, ``back2``,
+        ``ahead2``). What a word shows a neighbour besides its base (``ctx[1:]``: clitic,
+        article, trigger, clusters, kind; a few thousand combinations) is summed once per
+        combination and kept (`_context_sums`); only the base's names are made per word."""
+        get, zero, W = self.attrs.get, len(self.attrs), self.weights
+        out = np.empty((len(infos), 5, len(TAGS)))
+        out[:, 0] = self.scores([("bias", *x.own) for x in infos])
+        sums = self._context_sums([x.ctx[1:] for x in infos])  # (n, 2, T): seen as -1, as +1
+        names = chain.from_iterable(("-1" + x.ctx[0], "+1" + x.ctx[0], "-2b=" + x.base, "+2b=" + x.base,
+                                     "-2trig=" + x.trig if x.trig else None) for x in infos)
+        ids = np.fromiter(map(get, names, repeat(zero)), np.int64, 5 * len(infos)).reshape(-1, 5)
+        np.add(W[ids[:, 0]], sums[:, 0], out=out[:, 1])
+        np.add(W[ids[:, 1]], sums[:, 1], out=out[:, 2])
+        np.add(W[ids[:, 2]], W[ids[:, 4]], out=out[:, 3])
+        out[:, 4] = W[ids[:, 3]]
+        return out
+
+    def _context_sums(self, keys: list[tuple[str, ...]]) -> np.ndarray:
+        """(n, 2, T): the weights of each key's features seen from the token after (``-1``)
+        and from the token before (``+1``), summed once per key and kept."""
+        codes = self._context_codes
+        new = [k for k in dict.fromkeys(keys) if k not in codes]
+        if new:
+            get, zero, W = self.attrs.get, len(self.attrs), self.weights
+            made = [[W[[get(side + f, zero) for f in key]].sum(0) for side in ("-1", "+1")] for key in new]
+            codes.update(zip(new, range(len(codes), len(codes) + len(new))))
+            self._context_rows = np.concatenate([self._context_rows, np.array(made).reshape(-1, 2, len(TAGS))])
+        return self._context_rows[[codes[k] for k in keys]]
 
     def batch_scores(self, batch: TokenBatch) -> np.ndarray:
         """``scores(extract_features(...))`` of every token of `batch`, (N, T), without
