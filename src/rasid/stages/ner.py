@@ -165,7 +165,7 @@ class NERTagger:
             vectors = WordVectors(blobs[ens["vectors"]], load_packed("ner-vocab", *pack_vocab(blobs, self.manifest)))
             names = ens["networks"] if networks is None else ens["networks"][:max(networks, 0)]
             # one string table for the row caches of every model: a call's strings looked up once
-            self.nets = [BiLSTMCRF(blobs[name], vectors, self.crf._static.slots) for name in names]
+            self.nets = [BiLSTMCRF(blobs[name], vectors, self.crf.slots) for name in names]
         self.crf_weight = float(ens.get("crf_weight", 1.0)) if self.nets else 1.0
         # a CRF trained with document-level features reads them over this many sentences either side
         self.doc_window = int(self.manifest.get("settings", {}).get("doc_features", 0))

@@ -626,6 +626,11 @@ class LinearCRF:
         self._bigrams = bigram_index(attrs)
         self._sentence_rows = SentenceFeatureRows(attrs, self.weights)
 
+    @property
+    def slots(self) -> Slots:
+        """The string table of its row cache (the tagger's networks share it)."""
+        return self._static.slots
+
     @classmethod
     def from_tagger(cls, tagger) -> "LinearCRF":
         """From an open ``pycrfsuite.Tagger``."""
