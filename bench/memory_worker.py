@@ -261,6 +261,7 @@ def main() -> None:
         before = after
     from rasid.stages.ner import load_tagger
     tagger = load_tagger()
+    crf_size = len(tagger.crf._static)  # the networks' caches share its string table: emptied with the first
     for i, net in enumerate(tagger.nets):
         for attr in ("_token_rows",):
             cache = getattr(net, attr)
@@ -269,10 +270,9 @@ def main() -> None:
             after = trimmed()
             print(f"{f'dict network {i} {attr}':<64} {size:>8,} {'':>8} {before - after:>8.1f}")
             before = after
-    size = len(tagger.crf._static)
     tagger.crf._static.clear()
     after = trimmed()
-    print(f"{'dict crf _static':<64} {size:>8,} {'':>8} {before - after:>8.1f}")
+    print(f"{'dict crf _static':<64} {crf_size:>8,} {'':>8} {before - after:>8.1f}")
     before = after
     from rasid.search.analyzer import get_analyzer
     cache = get_analyzer()._cache

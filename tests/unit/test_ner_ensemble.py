@@ -386,6 +386,51 @@ def test_trained_network_exports_to_numpy(tagger, sentences):
     np.testing.assert_allclose(net.flat_emissions(X, [len(X)]), want, atol=1e-4)
 
 
+def test_row_caches_sharing_one_string_table():
+    """The tagger's CRF and network caches share one string table: a call's strings are looked
+    up once, and each cache computes the rows it lacks, also after the table made room or was
+    cleared by the other cache."""
+    from rasid.stages.ner_nn import RowCache, Slots
+
+    computed: dict[str, list[list[str]]] = {"a": [], "b": []}
+
+    def compute(name, scale):
+        def rows(infos):
+            computed[name].append(list(infos))
+            return np.array([[scale * ord(x[0])] for x in infos], np.float32)
+        return rows
+
+    slots = Slots(limit=4)
+    first, second = RowCache(compute("a", 1), slots=slots), RowCache(compute("b", 2), slots=slots)
+    assert second.slots is first.slots
+
+    def call(tokens, infos):  # one call, as the tagger makes it: the same list to both caches
+        got = []
+        for c in (first, second):
+            ids = c.ids(tokens, infos)  # first: it may make the matrix
+            got.append(c.rows[ids][:, 0].tolist())
+        assert first.ids(tokens, infos) is second.ids(tokens, infos)  # looked up once
+        return got
+
+    assert call(["x", "y", "x"], ["X", "Y", "X"]) == [[88, 89, 88], [176, 178, 176]]
+    assert computed == {"a": [["X", "Y"]], "b": [["X", "Y"]]}
+    alone = first.ids(["z"], ["Z"])  # the first cache alone: the table has z now
+    assert first.rows[alone][0, 0] == 90
+    assert call(["z", "x"], ["Z", "X"]) == [[90, 88], [180, 176]]
+    assert computed["a"][-1] == ["Z"] and computed["b"][-1] == ["Z"]  # the second computes z when asked
+    # full: x, y, z and two new strings; y, asked for longest ago, makes room, and both caches
+    # compute the new rows (and y's again when it comes back)
+    assert call(["v", "w", "z"], ["V", "W", "Z"]) == [[86, 87, 90], [172, 174, 180]]
+    assert sorted(slots.index) == ["v", "w", "x", "z"] and computed["b"][-1] == ["V", "W"]
+    assert call(["y", "x"], ["Y", "X"]) == [[89, 88], [178, 176]]
+    assert computed["a"][-1] == computed["b"][-1] == ["Y"]
+    # cleared by one cache: the other computes every row again too
+    second.clear()
+    assert len(first) == 0 and second.rows is None
+    assert call(["w", "x"], ["W", "X"]) == [[87, 88], [174, 176]]
+    assert computed["a"][-1] == computed["b"][-1] == ["W", "X"]
+
+
 def test_token_caches_are_bounded():
     from rasid.stages.ner_nn import RowCache
 

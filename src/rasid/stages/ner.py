@@ -164,7 +164,8 @@ class NERTagger:
         if ens.get("networks") and networks != 0:
             vectors = WordVectors(blobs[ens["vectors"]], load_packed("ner-vocab", *pack_vocab(blobs, self.manifest)))
             names = ens["networks"] if networks is None else ens["networks"][:max(networks, 0)]
-            self.nets = [BiLSTMCRF(blobs[name], vectors) for name in names]
+            # one string table for the row caches of every model: a call's strings looked up once
+            self.nets = [BiLSTMCRF(blobs[name], vectors, self.crf.slots) for name in names]
         self.crf_weight = float(ens.get("crf_weight", 1.0)) if self.nets else 1.0
         # a CRF trained with document-level features reads them over this many sentences either side
         self.doc_window = int(self.manifest.get("settings", {}).get("doc_features", 0))
@@ -218,11 +219,11 @@ class NERTagger:
         post = self.batch_posteriors(batch, doc_window)
         path = best_bio_paths(np.log(post + 1e-12), batch.lengths)
         probs = post[np.arange(len(path)), path].tolist()
-        tags = [TAGS[i] for i in path.tolist()]
+        tags = list(map(TAGS.__getitem__, path.tolist()))
         result = []
-        overrides = self._may_override(batch.string_infos)
-        for infos, norms, tg, pr in zip(*map(batch.sentences, (batch.infos, batch.norms, tags, probs))):
-            for i in self.apply_overrides(infos, tg) if overrides else ():
+        overrides = self._override_sentences(batch)
+        for k, (infos, norms, tg, pr) in enumerate(zip(*map(batch.sentences, (batch.infos, batch.norms, tags, probs)))):
+            for i in self.apply_overrides(infos, tg) if k in overrides else ():
                 pr[i] = 0.95  # a curated name: confidence of the list, not of the models
             if "I-PER" in tg:  # else no regnal number to extend
                 for i in extend_regnal(norms, tg):
@@ -251,6 +252,19 @@ class NERTagger:
                 for _, start, end, label, _ in propagate_entities([(k, infos[k], tags[k])], near):
                     tags[k][start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
         return tags
+
+    def _override_sentences(self, batch: TokenBatch) -> set[int]:
+        """The sentences of `batch` in which an ``overrides.tsv`` phrase can start (a token's
+        key or base is a phrase's first word), found over the batch's distinct strings."""
+        firsts = self._override_first
+        can = [k for k, x in enumerate(batch.string_infos) if x.key in firsts or x.base in firsts]
+        if not can:
+            return set()
+        at = np.cumsum(np.isin(batch.string_of, can))  # tokens that can start one, up to each
+        ends = np.asarray(batch.ends, np.int64)
+        before = ends - np.asarray(batch.lengths, np.int64)
+        counts = at[np.maximum(ends - 1, 0)] - np.where(before > 0, at[np.maximum(before - 1, 0)], 0)
+        return set(np.flatnonzero((counts > 0) & (ends > before)).tolist())
 
     def _may_override(self, infos: Sequence[TokenInfo]) -> bool:
         """Whether an ``overrides.tsv`` phrase can start at one of `infos` (its key or base

@@ -33,7 +33,7 @@ import io
 import mmap
 import struct
 import zipfile
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 from typing import Sequence
 
 import numpy as np
@@ -43,6 +43,8 @@ from .ner_features import Resources, TokenBatch, TokenInfo, match_gazetteer, ptr
 TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 FEAT_PREFIX = ("k=", "cl=", "art=", "fq=", "trig=", "nisba", "c~", "c=none", "len=", "sh=")
 MAX_CHARS = 20
+#: strings of up to this many characters (markers included) go through the character CNN together
+SHORT = 10
 #: sentences per batch of the LSTM, forward-backward and Viterbi (`padded_batches`)
 BATCH = 128
 
@@ -134,7 +136,8 @@ def read_stored_array(raw: bytes, name: str) -> np.ndarray:
 class BiLSTMCRF:
     """numpy forward pass of a model trained by ``rasid.train.ner_nn``."""
 
-    def __init__(self, raw: bytes, vectors: WordVectors):
+    def __init__(self, raw: bytes, vectors: WordVectors, slots: Slots | None = None):
+        """`slots`: the string table its row cache shares (the tagger's CRF's), else its own."""
         z = np.load(io.BytesIO(raw), allow_pickle=False)
         self.vocab = Vocab(vectors.index, [str(c) for c in z["chars"]], [str(f) for f in z["feats"]])
         self.emb = vectors.matrix()
@@ -148,15 +151,20 @@ class BiLSTMCRF:
         order = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]  # torch's (i, f, g, o) -> (i, f, o, g)
         half = np.r_[np.full(3 * H, 0.5), np.ones(H)].astype(np.float32)  # see _run
         # the input weights of both directions side by side (D, 2 x 4H); the recurrent ones
-        # stacked (2, H, 4H): both directions' gates in one batched product per step
+        # stacked (2, H, 4H), and as the two halves of each direction's gates (2, 2, H, 2H):
+        # both directions' gates in one batched product per step (`_run`)
         self.wih = np.concatenate([(f32(f"wih_{d}")[order] * half[:, None]).T for d in "fb"], axis=1)
         self.bias = np.concatenate([f32(f"b_{d}")[order] * half for d in "fb"])
         self.whh = np.stack([(f32(f"whh_{d}")[order] * half[:, None]).T for d in "fb"])
-        self._gate_affine = (half, np.r_[np.full(3 * H, 0.5), np.zeros(H)].astype(np.float32))
+        self._whh_halves = np.ascontiguousarray(self.whh.reshape(2, H, 2, 2 * H).transpose(0, 2, 1, 3))
+        # (i, f | o, g) of a step's gates (direction, half, sequence, 2H): sigmoid = tanh's affine
+        self._gate_affine = (half.reshape(2, 1, 2 * H),
+                             np.r_[np.full(3 * H, 0.5), np.zeros(H)].astype(np.float32).reshape(2, 1, 2 * H))
         self.out_wT, self.out_b = f32("out_w").T.copy(), f32("out_b")
         self.fproj_wT = self.fproj_w.T.copy()
+        self._fproj_wT0 = np.vstack([self.fproj_wT, np.zeros((1, self.fproj_wT.shape[1]), np.float32)])  # id -1: zero
         self._wih_fp = self.wih[-self.fproj_wT.shape[1]:].copy()  # the projection's rows
-        self._token_rows = RowCache(self._token_gates)
+        self._token_rows = RowCache(self._token_gates, slots=slots)
         self.trans, self.start, self.end = (z[k].astype(np.float64) for k in ("trans", "start", "end"))
         # character c at window offset k adds cemb[c] @ conv_w[:, :, k].T (id 0: zero padding),
         # and one id more for the places past a token's end: padding as a neighbour, -1e30 at
@@ -175,37 +183,45 @@ class BiLSTMCRF:
         """Character-CNN vectors (N, F) of normalised tokens. The convolution is a sum of K
         lookups: ``proj[k][c]`` is character c's contribution at window offset k,
         precomputed at load. The bias and the ReLU come after the max over positions (the
-        same numbers: adding a constant and the ReLU keep the order). Not cached: only the
+        same numbers: adding a constant and the ReLU keep the order). The strings of up to
+        `SHORT` characters (with the markers; most words) and the longer ones go as two
+        groups, each over the positions of its longest string only: a position past a
+        string's end never wins the max (-1e30 at a window's centre), so the numbers are
+        those of all ``MAX_CHARS`` positions, for half the lookups. Not cached: only the
         strings the row cache lacks (rare ones) are asked for, so a cache of them hardly
         ever hit (1.4 % with 10,000 strings)."""
         K = len(self._char_proj)
-        pad = K // 2
-        out = np.empty((len(norms), self.conv_b.shape[0]), np.float32)
-        for lo in range(0, len(norms), 1024):  # chunks keep the temporaries small
-            chunk = norms[lo:lo + 1024]
-            ids = np.zeros((len(chunk), MAX_CHARS + 2 * pad), np.int64)
-            ids[:, pad:pad + MAX_CHARS] = self._char_id_rows(chunk, len(self._char_proj[0]) - 1)
-            h = self._char_proj[0][ids[:, :MAX_CHARS]]
-            for k in range(1, K):
-                h += self._char_proj[k][ids[:, k:k + MAX_CHARS]]
-            o = out[lo:lo + len(chunk)]
-            h.max(axis=1, out=o)
-            o += self.conv_b
-            np.maximum(o, 0.0, out=o)
-        return out
-
-    def _char_id_rows(self, norms: Sequence[str], past: int = 0) -> np.ndarray:
-        """``Vocab.char_ids`` of each string as the rows of one array (n, MAX_CHARS), `past`
-        past the end: the characters' code points looked up in the sorted codes of the
-        character vocabulary, all strings at once."""
+        pad, past = K // 2, len(self._char_proj[0]) - 1
         texts = [("<" + x + ">")[:MAX_CHARS] for x in norms]
         lens = np.fromiter(map(len, texts), np.int64, len(texts))
-        raw = "".join(t.ljust(MAX_CHARS, "\0") for t in texts).encode("utf-32-le", "surrogatepass")
-        codes = np.frombuffer(raw, np.uint32).reshape(len(texts), MAX_CHARS)
+        out = np.empty((len(norms), self.conv_b.shape[0]), np.float32)
+        short = lens <= SHORT
+        for group in (np.flatnonzero(short), np.flatnonzero(~short)):
+            for lo in range(0, len(group), 1024):  # chunks keep the temporaries small
+                rows = group[lo:lo + 1024]
+                width = int(lens[rows].max())
+                ids = np.zeros((len(rows), width + 2 * pad), np.int64)
+                ids[:, pad:pad + width] = self._char_id_rows([texts[i] for i in rows.tolist()], lens[rows], width, past)
+                h = self._char_proj[0][ids[:, :width]]
+                for k in range(1, K):
+                    h += self._char_proj[k][ids[:, k:k + width]]
+                o = h.max(axis=1)
+                o += self.conv_b
+                np.maximum(o, 0.0, out=o)
+                out[rows] = o
+        return out
+
+    def _char_id_rows(self, texts: Sequence[str], lens: np.ndarray, width: int, past: int = 0) -> np.ndarray:
+        """``Vocab.char_ids`` of each string (``<norm>``, cut at ``MAX_CHARS``; `lens`: their
+        lengths, none over `width`) as the rows of one array (n, width), `past` past the
+        end: the characters' code points looked up in the sorted codes of the character
+        vocabulary, all strings at once."""
+        raw = "".join([t.ljust(width, "\0") for t in texts]).encode("utf-32-le", "surrogatepass")
+        codes = np.frombuffer(raw, np.uint32).reshape(len(texts), width)
         keys, ids = self._char_table
         at = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
         out = np.where(keys[at] == codes, ids[at], 1)
-        out[np.arange(MAX_CHARS) >= lens[:, None]] = past
+        out[np.arange(width) >= lens[:, None]] = past
         return out
 
     def with_document_features(self, batch: TokenBatch, doc: Sequence | None) -> TokenBatch:
@@ -287,15 +303,20 @@ class BiLSTMCRF:
     def _add_sentence_features(self, X: np.ndarray, rows, tokens: np.ndarray, batch: TokenBatch) -> None:
         """Add to the feature projection of row r of `X` the gazetteer and ``ptrig``
         features of token k of `batch` for each (r, k) of `rows` and `tokens`, then apply
-        the projection's ReLU to every row of `X`."""
-        feats, wT = self.vocab.feats, self.fproj_wT
+        the projection's ReLU to every row of `X`. A row's features are added one after the
+        other in their order (the n-th feature of every row in one step), so its numbers do
+        not depend on the other rows; a feature the network does not know adds the zero row."""
+        feats, wT = self.vocab.feats, self._fproj_wT0
         fp = X[:, -wT.shape[1]:]
-        for r, k in zip(rows, tokens.tolist()):
-            row = fp[r]
-            for f in (*batch.gaz[k], *batch.ptrig[k]):
-                j = feats.get(f)
-                if j is not None:
-                    row += wT[j]
+        lists = [(*batch.gaz[k], *batch.ptrig[k]) for k in tokens.tolist()]
+        if lists:
+            lens = np.fromiter(map(len, lists), np.int64, len(lists))
+            ids = np.fromiter(map(feats.get, chain.from_iterable(lists), repeat(-1)), np.int64, int(lens.sum()))
+            nth = np.arange(len(ids)) - np.repeat(np.cumsum(lens) - lens, lens)  # place in its row's list
+            at = np.repeat(np.asarray(rows, np.int64), lens)
+            for n in range(int(lens.max(initial=0))):
+                step = nth == n  # the rows have distinct places here: one addition each
+                fp[at[step]] += wT[ids[step]]
         np.maximum(fp, 0.0, out=fp)
 
     def batch_emissions(self, batch: TokenBatch, doc: Sequence | None = None) -> np.ndarray:
@@ -321,43 +342,46 @@ class BiLSTMCRF:
         vocab = self.vocab
         words = [vocab.word_id(x) for x in infos]
         chars = self.char_vectors([x.norm for x in infos])
-        F = np.zeros((len(infos), self.fproj_wT.shape[0]), np.float32)
-        get = self._own_feats.get
-        at = [(i, j) for i, x in enumerate(infos) for j in map(get, x.own) if j is not None]
-        if at:
-            F[tuple(zip(*at))] = 1.0
+        F = np.zeros((len(infos), self.fproj_wT.shape[0] + 1), np.float32)  # a last column for the others
+        lens = np.fromiter(map(len, [x.own for x in infos]), np.int64, len(infos))
+        cols = np.fromiter(map(self._own_feats.get, chain.from_iterable([x.own for x in infos]), repeat(-1)),
+                           np.int64, int(lens.sum()))
+        F[np.repeat(np.arange(len(infos)), lens), cols] = 1.0
+        F = F[:, :-1]
         pre = _rows_product(F, self.fproj_wT) + self.fproj_b  # before the ReLU: sentence features are added first
         return np.concatenate([self.emb[words].astype(np.float32), chars, pre], axis=1)
 
     def _run(self, P: np.ndarray, active: Sequence[int]) -> np.ndarray:
         """Both LSTM directions over a batch of sequences at once, longest first: step t
-        runs the first `active[t]` sequences (those still that long). `P` (2, n, 4H): the
+        runs the first `active[t]` sequences (those still that long). `P` (2, 2, n, 2H): the
         gate inputs of every step's tokens, step after step, direction 0 forward and 1 over
-        the reversed sequences -> hidden states (2, n, H) in the same order. No step is
-        spent on padding; every array is (direction, sequence, ...), so a step's hidden
-        states are contiguous rows of each direction and the recurrent product is one
-        batched product of the two directions' (b, H) x (H, 4H) (a block-diagonal 2-D
-        product instead multiplies by as many zeros: 10 % more time in all). At load the
-        gates were reordered to (i, f, o, g) and the rows of i, f, o halved, so that one
-        ``tanh`` gives all four: sigmoid(x) = (1 + tanh(x / 2)) / 2."""
-        H4 = P.shape[2]
-        H = H4 // 4
-        out = np.empty((2, P.shape[1], H), np.float32)
+        the reversed sequences, each direction's 4H gates as two halves (i, f | o, g) ->
+        hidden states (2, n, H) in the same order. No step is spent on padding; a step's
+        hidden states are contiguous rows of each direction, and the recurrent product is
+        one batched product, (b, H) x (H, 2H) for each direction and half: OpenBLAS's single
+        (b, H) x (H, 4H) product took 4-5 times as long for 5 to 8 sequences (21 against 4.6
+        us at b = 5, 27 against 11 at b = 16), half the steps of an article. At load the gates
+        were reordered to (i, f, o, g) and the rows of i, f, o halved, so that one ``tanh``
+        gives all four: sigmoid(x) = (1 + tanh(x / 2)) / 2."""
+        H2 = P.shape[3]
+        H = H2 // 2
+        out = np.empty((2, P.shape[2], H), np.float32)
         scale, shift = self._gate_affine
+        whh = self._whh_halves
         at, b, prev = 0, -1, -1
         for n in active:
             if n != b:  # fewer sequences from here on: the state of the running ones, contiguous
                 c = np.zeros((2, n, H), np.float32) if b < 0 else np.ascontiguousarray(c[:, :n])
                 b = n
-                g = np.empty((2, b, H4), np.float32)
+                g = np.empty((2, 2, b, H2), np.float32)
                 u = np.empty((2, b, H), np.float32)
-                i, f, o, cand = g[..., :H], g[..., H:2 * H], g[..., 2 * H:3 * H], g[..., 3 * H:]
+                i, f, o, cand = g[:, 0, :, :H], g[:, 0, :, H:], g[:, 1, :, :H], g[:, 1, :, H:]
             if prev < 0:  # the first step: no hidden state yet
-                g[...] = P[:, at:at + b]
+                np.tanh(P[:, :, at:at + b], out=g)
             else:
-                np.matmul(out[:, prev:prev + b], self.whh, out=g)
-                g += P[:, at:at + b]
-            np.tanh(g, out=g)
+                np.matmul(out[:, None, prev:prev + b], whh, out=g)
+                g += P[:, :, at:at + b]
+                np.tanh(g, out=g)
             g *= scale  # i, f, o: (1 + tanh) / 2; the candidate as it is
             g += shift
             np.multiply(i, cand, out=u)
@@ -398,7 +422,8 @@ class BiLSTMCRF:
                     mine = at >= 0
                     P[d, at[mine]] = own[1][mine, 4 * H * d:4 * H * (d + 1)]
                     place[order] = -1
-            out = self._run(P, live.sum(axis=1).tolist())
+            # seen as (direction, half of the gates, token, 2H), as `_run` reads it: a view
+            out = self._run(P.reshape(2, len(rows), 2, 2 * H).transpose(0, 2, 1, 3), live.sum(axis=1).tolist())
             hidden[rows, :H] = out[0]
             hidden[back, H:] = out[1]
         return (hidden @ self.out_wT + self.out_b).astype(np.float64)
@@ -420,18 +445,19 @@ def _rows_product(A: np.ndarray, W: np.ndarray) -> np.ndarray:
 ROW_CACHE = 60_000
 
 
-class RowCache:
-    """Rows computed per token string (``compute(analyses) -> (n, ...)`` array) and kept in
-    one matrix, at most `limit` strings: when a call needs room, the strings used longest
-    ago (by call) make way, a quarter of the cache at a time (a call's own strings are the
-    last to go; one that holds more strings than `limit` empties it and is kept whole).
-    The matrix is made once for `limit` rows (``np.empty``: its pages take memory only once
-    written) and a string's row stays where it was put: a new string takes a free row, so
-    neither growing nor making room copies rows. ``ids`` gives each token's row in
-    ``rows``."""
+class Slots:
+    """Token strings -> rows of the row caches that share the table (`RowCache`), at most
+    `limit` strings: when a call needs room, the strings used longest ago (by call) make
+    way, a quarter of the table at a time (a call's own strings are the last to go; one
+    that holds more strings than `limit` empties it and is kept whole). A string keeps its
+    row while it stays; a new one takes a free row, and the row is stamped with a number
+    never used before (``stamp``), so that every cache sharing the table sees that the row
+    is not yet its own. The tagger's CRF and networks share one table: the strings of a
+    call are looked up once, not once per model (the same strings, the same rows)."""
 
-    def __init__(self, compute, limit: int | None = None):
-        self.compute = compute
+    _stamps = count(1)  # shared by every table: a stamp is never reused, not even after `clear`
+
+    def __init__(self, limit: int | None = None):
         self.limit = ROW_CACHE if limit is None else limit
         self.clear()
 
@@ -439,34 +465,37 @@ class RowCache:
         return len(self.index)
 
     def clear(self) -> None:
-        """Forget every row (and give back the matrix)."""
+        """Forget every string."""
         self.index: dict[str, int] = {}
-        self.rows: np.ndarray | None = None
+        self.stamp = np.zeros(0, np.int64)  # the stamp of the string each row holds now
         self._keys: list[str | None] = []  # the string of each row (None: free)
         self._free: list[int] = []  # the free rows, the next one last
         self._used = np.zeros(0, np.int64)  # the call that last asked for each row
         self._calls = 0
+        self._last: tuple = (None, None)  # the last call's strings (the object) and rows
 
-    def ids(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
-        """The row of each token in ``rows`` (N,), computing the rows of the strings it lacks."""
+    def ids(self, tokens: Sequence[str]) -> np.ndarray:
+        """The row of each token (N,); the same answer, not looked up again, when asked
+        again with the same sequence object (the next model of the same call)."""
+        if self._last[0] is tokens:
+            return self._last[1]
         self._calls += 1
-        ids = [self.index.get(t, -1) for t in tokens]
+        ids = list(map(self.index.get, tokens, repeat(-1)))
         if -1 in ids:
-            todo = {t: x for t, x, i in zip(tokens, infos, ids) if i < 0}
+            todo = list(dict.fromkeys([t for t, i in zip(tokens, ids) if i < 0]))
             evicted = len(self.index) + len(todo) > self.limit
             if evicted:  # rows found above may have gone: all looked up again below
                 self._used[[i for i in ids if i >= 0]] = self._calls
                 self._evict(len(todo))
-                todo = {t: x for t, x in zip(tokens, infos) if t not in self.index}
-            new = self.compute(list(todo.values()))
-            if self.rows is None or len(self._free) < len(new):
-                self._grow(new, len(new) - len(self._free))
+                todo = list(dict.fromkeys([t for t in tokens if t not in self.index]))
+            if len(self._free) < len(todo):
+                self._grow(len(todo) - len(self._free))
             free = self._free
-            at = [free.pop() for _ in range(len(new))]
-            self.rows[at] = new
+            at = [free.pop() for _ in range(len(todo))]
             self.index.update(zip(todo, at))
             for k, t in zip(at, todo):
                 self._keys[k] = t
+            self.stamp[at] = next(self._stamps)
             if evicted:
                 ids = [self.index[t] for t in tokens]
             else:  # only the new strings' rows to fill in
@@ -474,18 +503,15 @@ class RowCache:
                 ids = [i if i >= 0 else got[t] for t, i in zip(tokens, ids)]
         out = np.array(ids, np.int64)
         self._used[out] = self._calls
+        self._last = (tokens, out)
         return out
 
-    def _grow(self, like: np.ndarray, more: int) -> None:
-        """`more` free rows (the first matrix: `limit` rows at least), shaped as `like`'s."""
-        n = 0 if self.rows is None else len(self.rows)
+    def _grow(self, more: int) -> None:
+        """`more` free rows (the first time: `limit` rows at least)."""
+        n = len(self._keys)
         size = max(n + more, self.limit)
-        grown = _lazy_matrix((size, *like.shape[1:]), like.dtype)
-        used = np.zeros(size, np.int64)
-        if n:
-            grown[:n] = self.rows
-            used[:n] = self._used
-        self.rows, self._used = grown, used
+        self.stamp = np.concatenate([self.stamp, np.zeros(size - n, np.int64)])
+        self._used = np.concatenate([self._used, np.zeros(size - n, np.int64)])
         self._keys.extend([None] * (size - n))
         self._free = list(range(size - 1, n - 1, -1)) + self._free  # the lowest new row next
 
@@ -500,6 +526,69 @@ class RowCache:
             del self.index[self._keys[k]]
             self._keys[k] = None
         self._free.extend(sorted(gone, reverse=True))
+
+
+class RowCache:
+    """Rows computed per token string (``compute(analyses) -> (n, ...)`` array) and kept in
+    one matrix, one row per string of its `Slots` (its own, of `limit` strings, or one it
+    shares with other caches: `slots`). The matrix is made once for the table's rows
+    (``np.empty``: its pages take memory only once written) and a string's row stays where
+    it was put, so neither growing nor making room copies rows; a row whose stamp is not
+    the table's (a string new there, or one this cache has not computed) is computed when
+    asked for. ``ids`` gives each token's row in ``rows``."""
+
+    def __init__(self, compute, limit: int | None = None, slots: Slots | None = None):
+        self.compute = compute
+        self.slots = Slots(limit) if slots is None else slots
+        self.rows: np.ndarray | None = None
+        self._stamp = np.zeros(0, np.int64)  # the table's stamp of each row when computed here
+
+    @property
+    def index(self) -> dict[str, int]:
+        return self.slots.index
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    def clear(self) -> None:
+        """Forget every row and string (and give back the matrix); a cache sharing the table
+        computes its rows again."""
+        self.slots.clear()
+        self.rows = None
+        self._stamp = np.zeros(0, np.int64)
+
+    def ids(self, tokens: Sequence[str], infos: Sequence[TokenInfo]) -> np.ndarray:
+        """The row of each token in ``rows`` (N,), computing the rows it lacks."""
+        slots = self.slots
+        ids = slots.ids(tokens)
+        if len(self._stamp) < len(slots.stamp):
+            self._grow(len(slots.stamp))
+        stamps = slots.stamp[ids]
+        stale = self._stamp[ids] != stamps
+        if stale.any():
+            todo = np.flatnonzero(stale)
+            rows, first = np.unique(ids[todo], return_index=True)
+            first = np.sort(todo[first])  # each row once, in the order of the tokens
+            rows = ids[first]
+            new = self.compute([infos[k] for k in first.tolist()])
+            if self.rows is None:
+                self._grow(len(self._stamp), new)
+            self.rows[rows] = new
+            self._stamp[rows] = stamps[first]
+        return ids
+
+    def _grow(self, size: int, like: np.ndarray | None = None) -> None:
+        """Rows up to `size`: the stamps now, the matrix once a computed row (`like`) gives its
+        shape."""
+        n = len(self._stamp)
+        self._stamp = np.concatenate([self._stamp, np.zeros(size - n, np.int64)])
+        like = self.rows if like is None else like
+        if like is None:
+            return
+        grown = _lazy_matrix((size, *like.shape[1:]), like.dtype)
+        if self.rows is not None:
+            grown[:len(self.rows)] = self.rows
+        self.rows = grown
 
 
 def _lazy_matrix(shape: tuple[int, ...], dtype) -> np.ndarray:
@@ -532,8 +621,15 @@ class LinearCRF:
         self.trans = trans
         self.start = self.end = np.zeros(len(TAGS))
         self._static = RowCache(self._static_scores)
+        self._context_codes: dict[tuple[str, ...], int] = {}  # `_context_sums`
+        self._context_rows = np.zeros((0, 2, len(TAGS)))
         self._bigrams = bigram_index(attrs)
-        self._sentence_ids = SentenceFeatureIds(attrs)
+        self._sentence_rows = SentenceFeatureRows(attrs, self.weights)
+
+    @property
+    def slots(self) -> Slots:
+        """The string table of its row cache (the tagger's networks share it)."""
+        return self._static.slots
 
     @classmethod
     def from_tagger(cls, tagger) -> "LinearCRF":
@@ -591,9 +687,34 @@ class LinearCRF:
 
     def _static_scores(self, infos: Sequence[TokenInfo]) -> np.ndarray:
         """What token strings contribute (n, 5, T): through their own features, and seen
-        as the neighbour at -1, +1, -2 and +2."""
-        lists = [f for x in infos for f in (["bias", *x.own], x.prev, x.after, x.back2, x.ahead2)]
-        return self.scores(lists).reshape(len(infos), 5, len(TAGS))
+        as the neighbour at -1, +1, -2 and +2 (``TokenInfo.prev``, ``after``, ``back2``,
+        ``ahead2``). What a word shows a neighbour besides its base (``ctx[1:]``: clitic,
+        article, trigger, clusters, kind; a few thousand combinations) is summed once per
+        combination and kept (`_context_sums`); only the base's names are made per word."""
+        get, zero, W = self.attrs.get, len(self.attrs), self.weights
+        out = np.empty((len(infos), 5, len(TAGS)))
+        out[:, 0] = self.scores([("bias", *x.own) for x in infos])
+        sums = self._context_sums([x.ctx[1:] for x in infos])  # (n, 2, T): seen as -1, as +1
+        names = chain.from_iterable(("-1" + x.ctx[0], "+1" + x.ctx[0], "-2b=" + x.base, "+2b=" + x.base,
+                                     "-2trig=" + x.trig if x.trig else None) for x in infos)
+        ids = np.fromiter(map(get, names, repeat(zero)), np.int64, 5 * len(infos)).reshape(-1, 5)
+        np.add(W[ids[:, 0]], sums[:, 0], out=out[:, 1])
+        np.add(W[ids[:, 1]], sums[:, 1], out=out[:, 2])
+        np.add(W[ids[:, 2]], W[ids[:, 4]], out=out[:, 3])
+        out[:, 4] = W[ids[:, 3]]
+        return out
+
+    def _context_sums(self, keys: list[tuple[str, ...]]) -> np.ndarray:
+        """(n, 2, T): the weights of each key's features seen from the token after (``-1``)
+        and from the token before (``+1``), summed once per key and kept."""
+        codes = self._context_codes
+        new = [k for k in dict.fromkeys(keys) if k not in codes]
+        if new:
+            get, zero, W = self.attrs.get, len(self.attrs), self.weights
+            made = [[W[[get(side + f, zero) for f in key]].sum(0) for side in ("-1", "+1")] for key in new]
+            codes.update(zip(new, range(len(codes), len(codes) + len(new))))
+            self._context_rows = np.concatenate([self._context_rows, np.array(made).reshape(-1, 2, len(TAGS))])
+        return self._context_rows[[codes[k] for k in keys]]
 
     def batch_scores(self, batch: TokenBatch) -> np.ndarray:
         """``scores(extract_features(...))`` of every token of `batch`, (N, T), without
@@ -601,8 +722,7 @@ class LinearCRF:
         features and as a neighbour at -2..+2 is summed once per token string and cached;
         the word bigrams (or BOS / EOS) of every token are looked up by their words, and the
         gazetteer and ``ptrig`` features are added where a token has them."""
-        tokens, infos, gaz = batch.tokens, batch.infos, batch.gaz
-        N, T = len(tokens), len(TAGS)
+        N, T = len(batch.tokens), len(TAGS)
         if not N:
             return np.zeros((0, T))
         ids = self._static.ids(batch.strings, batch.string_infos)
@@ -622,9 +742,9 @@ class LinearCRF:
         S[:-2] += A[2:, 4]
         get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
         norms = batch.norms
-        first = self._bigrams.get  # the word bigrams (`bigram_index`): two lookups by the words
-        hits = [(k, ids) for k, (a, b) in enumerate(zip(norms, norms[1:]))
-                if (seconds := first(a)) and (ids := seconds.get(b))]
+        # the word bigrams (`bigram_index`): two lookups by the words, the second where the first word starts one
+        starts = [(k, seconds) for k, seconds in enumerate(map(self._bigrams.get, norms[:-1])) if seconds]
+        hits = [(k, ids) for k, seconds in starts if (ids := seconds.get(norms[k + 1]))]
         left = np.full(N, zero, np.int64)  # the pair ending at each token
         right = np.full(N, zero, np.int64)  # the pair starting at it
         if hits:
@@ -636,42 +756,47 @@ class LinearCRF:
         right[rest == 0] = get("EOS", zero)
         S += self.weights[left]
         S += self.weights[right]
-        rows: list[int] = []
-        cols: list[int] = []
-        ids_of, ptrig, featured = self._sentence_ids, batch.ptrig, batch.featured
-        for i, before, after in zip(featured, pos[featured].tolist(), rest[featured].tolist()):
-            for f in (*gaz[i], *ptrig[i]):
-                rows.append(i)
-                cols.append(ids_of[f][0])
-            if gaz[i]:
-                if before:
-                    rows.extend([i - 1] * len(gaz[i]))
-                    cols.extend(ids_of[x][1] for x in gaz[i])
-                if after:
-                    rows.extend([i + 1] * len(gaz[i]))
-                    cols.extend(ids_of[x][2] for x in gaz[i])
-        if rows:
-            np.add.at(S, rows, self.weights[cols])
+        featured = batch.featured
+        if featured:  # the gazetteer and ptrig features: on the token, and seen from either side
+            R = self._sentence_rows.rows(batch)  # (F, 3, T)
+            at = np.array(featured)
+            S[at] += R[:, 0]
+            seen = pos[at] > 0
+            S[at[seen] - 1] += R[seen, 1]
+            seen = rest[at] > 0
+            S[at[seen] + 1] += R[seen, 2]
         return S
 
     def marginals(self, features: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         return crf_marginals([self.scores(f) for f in features], self.trans, self.start, self.end)
 
 
-class SentenceFeatureIds(dict):
-    """A gazetteer or ``ptrig`` feature (``g:LOC:B``, ``ptrig=PER``: a few dozen) -> the
-    CRF's attribute ids of it on the token itself, seen from the token before (``+1``)
-    and from the token after (``-1``); the zero row's id for one the CRF never saw. Made
-    on first sight, so that a batch adds these features by id, not by building names."""
+class SentenceFeatureRows:
+    """What the gazetteer and ``ptrig`` features of a token (``g:LOC:B``, ``ptrig=PER``: a few
+    dozen, in a few dozen combinations) add to the CRF's scores: on the token itself, on the
+    token before (seen from it, ``+1…``) and on the token after (``-1…``; ptrig is seen from
+    neither), summed once per combination of features and kept, so that a batch adds them
+    as three gathers (attributes the CRF never saw: the zero row)."""
 
-    def __init__(self, attrs: dict[str, int]):
-        super().__init__()
-        self.attrs = attrs
+    def __init__(self, attrs: dict[str, int], weights: np.ndarray):
+        self.attrs, self.weights = attrs, weights
+        self.codes: dict[tuple, int] = {}  # (gazetteer features, ptrig features) -> row of `sums`
+        self.sums = np.zeros((0, 3, weights.shape[1]))
 
-    def __missing__(self, feature: str) -> tuple[int, int, int]:
-        get, zero = self.attrs.get, len(self.attrs)
-        ids = self[feature] = (get(feature, zero), get("+1" + feature, zero), get("-1" + feature, zero))
-        return ids
+    def rows(self, batch: TokenBatch) -> np.ndarray:
+        """(F, 3, T): per token of ``batch.featured``, what its features add on it, on the
+        token before and on the token after."""
+        gaz, ptrig, codes = batch.gaz, batch.ptrig, self.codes
+        keys = [(tuple(gaz[k]), ptrig[k]) for k in batch.featured]
+        new = [k for k in dict.fromkeys(keys) if k not in codes]
+        if new:
+            get, zero, W = self.attrs.get, len(self.attrs), self.weights
+            made = [np.array([W[[get(f, zero) for f in (*g, *t)]].sum(0),
+                              W[[get("+1" + f, zero) for f in g]].sum(0),
+                              W[[get("-1" + f, zero) for f in g]].sum(0)]) for g, t in new]
+            codes.update(zip(new, range(len(codes), len(codes) + len(new))))
+            self.sums = np.concatenate([self.sums, made])
+        return self.sums[[codes[k] for k in keys]]
 
 
 def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, list[int]]]:
