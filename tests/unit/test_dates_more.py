@@ -652,3 +652,48 @@ def test_day_glued_without_a_year(text, pub, expected):
 ])
 def test_tens_after_since_and_the_maghrebi_past(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # eleventh round (issue 14): a labelling year before a ب-word without the article (70 in the
+    # corpus, none found before)
+    ("قرعة التصفيات الأوروبية المؤهلة لنهائيات كأس العالم 2018 بروسيا ، \"سأشعر بالسعادة", "2015-07-26",
+     [("2018", "2018")]),
+    ("قوبل فوز بكين بحق استضافة دورة الألعاب الأولمبية الشتوية 2022 بترحيب من منظمي دورة", "2015-08-02",
+     [("2022", "2022")]),
+    # a time before بتوقيت, and a count before بلاغ, stay out
+    ("هدنة يبدأ سريانها الساعة 1159 مساء (2059 بتوقيت جرينتش) ليل", "2015-07-26", []),
+    ("وأفاد أن بلاغات الحالات المرضية سجلت 1913 بلاغاً تنوعت", "2015-07-21", []),
+])
+def test_labelling_year_before_a_b_word(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # an en dash between the numbers of a date is a separator (14 in the corpus, cut before)
+    ("المعلنة بتاريخ 4 – 9 - 1436هـ  إلى 15- 9 - 1436هـ، ويمثلن", "2015-08-06",
+     [("4 – 9 - 1436هـ", "2015-06-21"), ("15- 9 - 1436هـ", "2015-07-02")]),
+    ("حتى نهاية دوام يوم الثلاثاء الموافق 3 – 11 - 1436هـ، خلال فترة الدوام", "2015-08-06",
+     [("يوم الثلاثاء الموافق 3 – 11 - 1436هـ", "2015-08-18")]),
+    ("وذلك خلال الفترة من ٢٢ – ١٠ – ١٤٣٦هـ إلى ٢٦ – ١٠ – ١٤٣٦هـ.", "2015-08-07",
+     [("من ٢٢ – ١٠ – ١٤٣٦هـ إلى ٢٦ – ١٠ – ١٤٣٦هـ", "2015-08-07/2015-08-11")]),
+    # a day range with an en dash is unchanged
+    ("خلال الفترة 10 – 12 شوال الجاري، البرنامج التدريبي", "2015-07-25",
+     [("10 – 12 شوال الجاري", "2015-07-26/2015-07-28")]),
+])
+def test_en_dash_in_numeric_dates(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a bare weekday after a coming weekday in its sentence is a coming one too
+    ("وذلك قبل أن يختتم تجاربه الخميس المقبل قبل عودته الجمعة إلى جدة.", "2015-08-01",
+     [("الخميس المقبل", "2015-08-06"), ("الجمعة", "2015-08-07")]),
+    ("وأوضح أن الرصد سيتم من بعد صلاة عصر الأربعاء المقبل حتى فجر الخميس، كما", "2015-08-10",
+     [("الأربعاء المقبل", "2015-08-12"), ("الخميس", "2015-08-13")]),
+    # one before it keeps the past
+    ("وأعلن الاتحاد الاثنين أن المباراة ستقام الأربعاء المقبل.", "2015-08-06",
+     [("الاثنين", "2015-08-03"), ("الأربعاء المقبل", "2015-08-12")]),
+])
+def test_weekday_after_a_coming_weekday(text, pub, expected):
+    assert spans_of(text, pub) == expected

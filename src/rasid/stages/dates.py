@@ -33,7 +33,7 @@ from .date_resolve import (
     _year_for_month, _yrel_year,
 )
 from .date_words import (
-    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
+    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT, _NUMW,
     _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of, convert_words_to_regex,
     load_given_names,
 )
@@ -512,7 +512,9 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
     word = nxt.group(1) if nxt else None
     return nxt is not None and (word is None or word in _AFTER_LABEL_YEAR
                                 or (word.startswith("و") and len(word) > 3 and word not in _COUNTED_W)
-                                or word.startswith("بال") and len(word) > 5)  # كأس العالم 2014 بالبرازيل
+                                or word.startswith("ب") and len(word) > 3 and not word.startswith(("بتوقيت", "بلاغ")))
+    # كأس العالم 2014 بالبرازيل، كأس العالم 2018 بروسيا، الشتوية 2022 بترحيب (not (2059 بتوقيت
+    # جرينتش), a time, nor 1913 بلاغا, a count)
 
 
 #: a sentence that opens with an imperfect verb (ويلعب الأحد، يبدأ الخبراء الأربعاء, the
@@ -584,9 +586,10 @@ _CLITICS_RE = re.compile(r"^(?:[وف]?(?:لل|[بلك])|[وف])(?=\w{3})")
 _PRAYER_WORDS = {"صلاة", "صلاه", "خطبة"}
 #: words before اليوم when it names a newspaper (عين اليوم، صحيفة اليوم، دار اليوم)
 _PAPER_WORDS = {"عين", "صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "بجريدة", "دار"}
-#: tomorrow or next week earlier in the sentence (تغادر البعثة غدا الأحد، ويؤدي ... يومي الاثنين والثلاثاء;
-#: تم تحديد يوم غد للقاء ... ويوم الاثنين)
-_AHEAD_WORD_RE = re.compile(r"(?<!\w)(?:غدا|(?:بعد|يوم|صباح|مساء)\s+(?:ال)?غد|الاسبوع\s+(?:المقبل|القادم))(?!\w)")
+#: tomorrow, next week or a coming weekday earlier in the sentence (تغادر البعثة غدا الأحد، ويؤدي ...
+#: يومي الاثنين والثلاثاء; تم تحديد يوم غد للقاء ... ويوم الاثنين; يختتم تجاربه الخميس المقبل قبل
+#: عودته الجمعة، من بعد صلاة عصر الأربعاء المقبل حتى فجر الخميس)
+_AHEAD_WORD_RE = re.compile(rf"(?<!\w)(?:غدا|(?:بعد|يوم|صباح|مساء)\s+(?:ال)?غد|(?:الاسبوع|{_WD})\s+{_NEXT})(?!\w)")
 _NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير"}
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
@@ -827,16 +830,22 @@ _REL_RE = re.compile(_REL)
 
 
 # ---------------------------------------------------------------- public API
-_TATWEEL_SEP_RE = re.compile(r"(?<=\d)[ ]*ـ+[ ]*(?=\d)")
+#: a tatweel or an en/em dash between digits is a separator (9ــ10ــ1436هـ، 3 – 11 - 1436هـ)
+_DIGIT_SEP_RE = re.compile(r"(?<=\d)[ ]*(?:ـ+|[–—])[ ]*(?=\d)")
+
+
+def _dash_separators(text: str) -> str:
+    """Write a tatweel or an en/em dash between digits as '-' (one character for one, so that
+    offsets do not move): a tatweel is no letter stretch that normalisation may drop there,
+    and the numeric patterns take one separator throughout (4 – 9 - 1436هـ)."""
+    if "ـ" not in text and "–" not in text and "—" not in text:
+        return text
+    return _DIGIT_SEP_RE.sub(lambda t: re.sub("[–—]", "-", t.group()).replace("ـ", "-", 1).replace("ـ", " "), text)
 
 
 def extract_dates(text: str, published: str | None = None) -> list[Span]:
     """Find date expressions in `text`; offsets are into `text` itself."""
-    # a tatweel between digits is a separator (9ــ10ــ1436هـ), not a letter stretch that
-    # normalisation may drop: write it as '-' (one character for one: offsets unchanged)
-    text_in = _TATWEEL_SEP_RE.sub(lambda t: t.group().replace("ـ", "-", 1).replace("ـ", " "), text) \
-        if "ـ" in text else text
-    norm, offsets = normalize_with_offsets(text_in)
+    norm, offsets = normalize_with_offsets(_dash_separators(text))
     pub = _parse_published(published)
     cands: list[tuple[int, int, int, dict[str, Any]]] = []
     windows: dict[str, list[tuple[int, int]]] = {}
