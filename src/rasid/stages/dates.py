@@ -33,7 +33,7 @@ from .date_resolve import (
     _year_for_month, _yrel_year,
 )
 from .date_words import (
-    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT, _NUMW,
+    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT, _NUMW, _PAST,
     _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of, convert_words_to_regex,
     load_given_names,
 )
@@ -99,6 +99,12 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
         ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
         ("curday", rf"{since}{pre}(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
+        # الشهر نفسه (من العام الماضي)، بالشهر نفسه قبل سنة: the month last written (a year
+        # before it); not before a written year (الشهر ذاته من عام 2014: the year is the date,
+        # as issue14d annotates it) nor نفس الشهر من الأعوام الماضية (a habit)
+        ("same_month", rf"(?:(?:ال)?شهر\s+(?:نفسه|ذاته)|(?:نفس|ذات)\s+الشهر)(?:\s+(?:من|في)\s+(?P<yrel>(?:ال)?عام\s+{_REL})"
+                       rf"|\s+(?P<ago>قبل\s+(?:عام|سنة)(?:\s+مضى)?)"
+                       rf"|(?!\s+(?:(?:من|في)\s+|ل(?=عام))?(?:(?:ال)?عام\s+)?\d|\s+(?:من|في)\s+(?:الاعوام|السنوات|كل)))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
@@ -140,7 +146,7 @@ _TRIGGER_OF = {
     "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric", "range_curdays": "current",
     "numeric_ymd": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
-    "year_bare": "year4", "year_ad": "year4", "curday": "current", "decade": "decade", "ago": "ago",
+    "year_bare": "year4", "year_ad": "year4", "curday": "current", "same_month": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
 }
 WINDOW_BEFORE, WINDOW_AFTER = 80, 100
@@ -409,6 +415,13 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 return None
             date += dt.timedelta(days=7 if ahead else -7)
         return _since(m, _attrs(date.isoformat(), "day", True))
+    if kind == "same_month":  # placed in _resolve_same_month
+        if not (g.get("yrel") or g.get("ago")):
+            return _attrs(None, "month", True, same_as="same")
+        year = _yrel_year(g.get("yrel") or "العام الماضي", pub)  # من العام الماضي، قبل سنة
+        if year is None:
+            return _attrs(None, "month", True, reason="no publication date")
+        return _attrs(None, "month", True, same_as=str(year))
     if kind == "relperiod":  # منذ العام الماضي: since
         attrs = _resolve_relperiod(g, pub)
         return attrs and _since(m, attrs)
@@ -764,9 +777,10 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
 
 def _resolve_same_month(norm: str, chosen: list) -> list:
     """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
-    السابق: the month before that one (dropped when no month was written before it); اليوم
-    التالي: the day after the last day written before it in the same sentence (else dropped)."""
-    month = last_day = None
+    السابق: the month before that one, الشهر نفسه that one (من العام الماضي: a year before it;
+    من 2014: in 2014), both dropped when no month was written before them; اليوم التالي: the
+    day after the last day written before it in the same sentence (else dropped)."""
+    month = last_day = month_cal = None
     out = []
     for item in chosen:
         attrs = item[2]
@@ -777,17 +791,24 @@ def _resolve_same_month(norm: str, chosen: list) -> list:
             attrs.update(_attrs((dt.date.fromisoformat(last_day[0]) + dt.timedelta(days=1)).isoformat(), "day", True))
         if re.fullmatch(r"\d{4}-\d\d-\d\d", attrs.get("value") or ""):
             last_day = (attrs["value"], item[1])
-        if attrs.pop("month_before", None):
+        same_as = attrs.pop("same_as", None)
+        if attrs.pop("month_before", None) or same_as:
             if month is None:
                 continue
-            y, mo = _shift_month(int(month[:4]), int(month[5:7]), -1)
+            if same_as and month_cal == "hijri":
+                continue  # غرة الشهر نفسه after ذي القعدة: a Hijri month, not its Gregorian one
+            y, mo = int(month[:4]), int(month[5:7])
+            if same_as is None:
+                y, mo = _shift_month(y, mo, -1)
+            elif same_as.isdigit():
+                y = int(same_as)
             attrs.pop("reason", None)
             attrs.update(_attrs(f"{y}-{mo:02d}", "month", True))
         elif day is not None and month is not None and _valid(int(month[:4]), int(month[5:7]), day):
             attrs.pop("reason", None)
             attrs.update(_attrs(f"{month}-{day:02d}", "day", True))
         elif re.match(r"\d{4}-\d\d(?:-\d\d)?$", attrs.get("value") or ""):
-            month = attrs["value"][:7]
+            month, month_cal = attrs["value"][:7], attrs.get("calendar")
         out.append(item)
     return out
 
