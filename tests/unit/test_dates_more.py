@@ -719,3 +719,14 @@ def test_weekday_after_a_coming_weekday(text, pub, expected):
 ])
 def test_the_same_month(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a weekday after next (before last) written before its date is one expression (4 in the corpus)
+    ("يشار إلى أن المباراة ستقام يوم السبت بعد المقبل 15 أغسطس الجاري.", "2015-08-06",
+     [("يوم السبت بعد المقبل 15 أغسطس الجاري", "2015-08-15")]),
+    ("وذلك مع نهاية دوام يوم السبت بعد المقبل 30/10/1436هـ، شددت المديرية", "2015-08-06",
+     [("يوم السبت بعد المقبل 30/10/1436هـ", "2015-08-15")]),
+])
+def test_weekday_after_next_before_its_date(text, pub, expected):
+    assert spans_of(text, pub) == expected
