@@ -730,3 +730,17 @@ def test_the_same_month(text, pub, expected):
 ])
 def test_weekday_after_next_before_its_date(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a future verb (س + an imperfect, سوف) earlier in the weekday's clause: the coming one
+    # (32 in the corpus placed before the crawl date; most now right)
+    ("اتخذت قرار الاستقالة من رئاسة الزمالك، وسيتم عقد اجتماع طارئ الخميس لمجلس الإدارة", "2015-07-31",
+     [("الخميس", "2015-08-06")]),
+    ("وعلمت «عكاظ» أن موغيريني سوف تزور طهران الثلاثاء للتأكيد على ضرورة تطبيق الاتفاق.", "2015-07-25",
+     [("الثلاثاء", "2015-07-28")]),
+    # a clause break before the weekday: the past one
+    ("وقال المدرب إنه سيتم فتح باب الترشح، وكان الرئيس قد أعلن الخميس استقالته", "2015-07-31", [("الخميس", "2015-07-30")]),
+])
+def test_weekday_after_a_future_verb_in_its_clause(text, pub, expected):
+    assert spans_of(text, pub) == expected

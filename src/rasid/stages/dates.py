@@ -603,6 +603,10 @@ _PAPER_WORDS = {"عين", "صحيفة", "جريدة", "لصحيفة", "لجري�
 #: يومي الاثنين والثلاثاء; تم تحديد يوم غد للقاء ... ويوم الاثنين; يختتم تجاربه الخميس المقبل قبل
 #: عودته الجمعة، من بعد صلاة عصر الأربعاء المقبل حتى فجر الخميس)
 _AHEAD_WORD_RE = re.compile(rf"(?<!\w)(?:غدا|(?:بعد|يوم|صباح|مساء)\s+(?:ال)?غد|(?:الاسبوع|{_WD})\s+{_NEXT})(?!\w)")
+#: a future verb (س + an imperfect: سيتم، ستنطلق، سيلتقي) or سوف earlier in the weekday's clause
+_FUTURE_VERB_RE = re.compile(r"(?<!\w)[وف]?(?:سوف|س[يت](?:تم|كون|قام|عقد|بدا|نطلق|لتقي|جري|شهد|زور|خوض|لعب|واجه|غادر|"
+                             r"صل|عود|حضر|جتمع|نظم|قيم|نعقد|ستضيف|فتتح|ختتم))(?!\w)")
+_CLAUSE_END_RE = re.compile(r"[.!؟?\n،,؛]")
 _NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير"}
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
@@ -624,6 +628,9 @@ def _looks_ahead(norm: str, pos: int) -> bool:
     m = _VERB_BEFORE_RE.search(norm, max(start, pos - 40), pos)
     if m is not None and m.group("v") not in _NOT_VERBS:
         return True
+    clause = [c.end() for c in _CLAUSE_END_RE.finditer(norm, max(start, pos - 70), pos)]
+    if _FUTURE_VERB_RE.search(norm, clause[-1] if clause else max(start, pos - 70), pos):
+        return True  # وسيتم عقد اجتماع طارئ الخميس، موغيريني سوف تزور طهران الثلاثاء
     return _AHEAD_WORD_RE.search(norm, start, pos) is not None
 
 
