@@ -744,3 +744,18 @@ def test_weekday_after_next_before_its_date(text, pub, expected):
 ])
 def test_weekday_after_a_future_verb_in_its_clause(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a range's first end without a year takes the year written at its other end (the 2018
+    # World Cup's days, 5 in the corpus read in the crawl year; months with one year)
+    ("وحصلت روسيا على شرف استضافة كأس العالم عام 2010 وهي ستقام من 14 حزيران (يونيو) إلى 15 تموز (يوليو) 2018 في 11 مدينة.",
+     "2015-07-26", [("عام 2010", "2010"), ("من 14 حزيران (يونيو) إلى 15 تموز (يوليو) 2018", "2018-06-14/2018-07-15")]),
+    ("يذكر أنه خلال الفترة من فبراير (شباط) حتى نوفمبر (تشرين الثاني) 1943 كانت", "2015-08-09",
+     [("من فبراير (شباط) حتى نوفمبر (تشرين الثاني) 1943", "1943-02/1943-11")]),
+    # not when the two are no range
+    ("اعتبارا من الخامس من أغسطس الجاري، وكان القرار قد صدر في 3 مايو 2004", "2015-08-06",
+     [("الخامس من أغسطس الجاري", "2015-08-05"), ("3 مايو 2004", "2004-05-03")]),
+])
+def test_range_end_year_for_both_ends(text, pub, expected):
+    assert spans_of(text, pub) == expected

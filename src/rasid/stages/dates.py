@@ -688,6 +688,8 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
         if i + 1 < len(chosen):
             s2, e2, a2 = chosen[i + 1]
             head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
+            if head and kinds.get(s1) in ("greg_dmy", "greg_my") and _RANGE_TO_RE.fullmatch(norm, e1, s2):
+                a1 = _in_year_of(a1, a2)
             if (head and kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
                     and a1.get("granularity") == a2.get("granularity") in ("day", "month")
                     and a1.get("value") and a2.get("value") and a1["value"] < a2["value"]
@@ -711,6 +713,17 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
         out.append((s1, e1, a1))
         i += 1
     return out
+
+
+def _in_year_of(a1: dict[str, Any], a2: dict[str, Any]) -> dict[str, Any]:
+    """A range's first end without its year takes the year written at the other end (من 14
+    حزيران (يونيو) إلى 15 تموز (يوليو) 2018), the year before when its month-day comes later."""
+    v1, v2 = a1.get("value") or "", a2.get("value") or ""
+    if not (a1.get("relative") and not a2.get("relative") and a1.get("calendar") != "hijri"
+            and re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", v1) and re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", v2)):
+        return a1
+    year = int(v2[:4]) - (v1[5:] > v2[5:])
+    return dict(a1, value=f"{year}{v1[4:]}", relative=False)
 
 
 _AND_RE = re.compile(r"\s+و\s*")
