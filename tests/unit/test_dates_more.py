@@ -759,3 +759,14 @@ def test_weekday_after_a_future_verb_in_its_clause(text, pub, expected):
 ])
 def test_range_end_year_for_both_ends(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Lebanese alliance named by a day (13 false dates in the corpus), also in ordinal words
+    ("عقدت الأمانة العامة لقوى 14 آذار اجتماعها الأسبوعي في مقرها أمس", "2015-07-24", [("أمس", "2015-07-23")]),
+    ("وسخر نصر الله من الدولة اللبنانية ومن فريق الرابع عشر من آذار دون أن يسميهما", "2015-07-26", []),
+    # a day after فريق that is a date keeps it
+    ("يبدأ فريق العمل 14 آذار المقبل", "2015-07-21", [("14 آذار المقبل", "2016-03-14")]),
+])
+def test_alliance_named_by_a_day(text, pub, expected):
+    assert spans_of(text, pub) == expected

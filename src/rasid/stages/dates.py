@@ -238,6 +238,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if kind == "greg_my" and year is None and not rel and not g.get("yrel") \
                 and _prev_word(norm, m.start("x")) in _EVENT_NOUNS:
             return None  # ثورة يناير، نكسة حزيران: an event of another year
+        if kind != "range_days" and year is None and not rel and not g.get("yrel") \
+                and _ALLIANCE_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
+            return None  # قوى 14 آذار، فريق 8 آذار: a political alliance named by a day
         if kind == "greg_dmy" and year is None and not rel and not g.get("yrel") \
                 and _NAMED_DAY_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
             year = NAMED_DAYS.get((m1, _day_of(g)))  # ثورة 25 يناير: 2011
@@ -464,6 +467,8 @@ _GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|ميلاديا|ل�
 _SINCE_CLAUSE_RE = re.compile(r"منذ\s+(?:\S+\s+){0,3}في\s+$")
 #: nouns that name an event by its month (ثورة يناير): no date of the publication's year
 _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث", "مجزرة", "حركة"}
+#: a political alliance named by a day (قوى 14 آذار، لقوى 8 آذار): no date, nor its month alone
+_ALLIANCE_RE = re.compile(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$")
 #: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
 #: 11 سبتمبر): its year is in NAMED_DAYS
 _NAMED_DAY_RE = re.compile(r"(?<!\w)(?:ثور[ةه]|ثورتي|انتفاض[ةه]|احداث|هجمات|اعتداءات|تفجيرات|ذكري)\s+"
