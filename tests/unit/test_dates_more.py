@@ -770,3 +770,13 @@ def test_range_end_year_for_both_ends(text, pub, expected):
 ])
 def test_alliance_named_by_a_day(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # two numbers before a counted noun are a count, not two years (10 in the corpus)
+    ("بعد تراوح حصيلة القارب الواحد ما بين 1300 الى 1500 كيلو جرام، مقارنة", "2015-08-06", []),
+    ("وصل إلى مستويات ما بين 1050 إلى 1100 دولار للأونصة", "2015-07-23", []),
+    ("قتلوا في الهند فيما بين 2000 و2012 بسبب مزاعم", "2015-07-23", [("بين 2000 و2012", "2000/2012")]),
+])
+def test_year_range_before_a_counted_noun(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -323,8 +323,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         y1, y2 = int(g["y1"]), int(g["y2"])
         if y2 == y1 - 1:
             y1, y2 = y2, y1  # a season written in reverse (موسم 2014/2013، الموسم الرياضي 2016 - 2015م)
-        if not (1000 <= y1 < y2 <= 2200):
-            return None
+        if not (1000 <= y1 < y2 <= 2200) or _counts(norm, m.start("x"), m.end("x")):
+            return None  # ما بين 1300 الى 1500 كيلو: a count
         return _attrs(f"{y1}/{y2}", "range", False, range_start=str(y1), range_end=str(y2))
     if kind == "decade":
         if re.match(r"\s*من\s+العمر", norm[m.end("x"):m.end("x") + 12]):
