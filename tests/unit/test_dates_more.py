@@ -780,3 +780,23 @@ def test_alliance_named_by_a_day(text, pub, expected):
 ])
 def test_year_range_before_a_counted_noun(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # العام الهجري/الميلادي with a relative word (24 in the corpus, none found): the Hijri or
+    # the Gregorian year; الشهر الهجري الجاري (a Hijri month) stays out
+    ("يُذكر أن مطار جازان بدأ التشغيل الدولي مطلع العام الهجري الجاري، بتسيير", "2015-07-21",
+     [("العام الهجري الجاري", "2014-10-25/2015-10-13")]),
+    ("قبل أن يبدأ الإنتاج في الارتفاع مع نهاية العام الميلادي الجاري وبداية العام المقبل", "2015-08-06",
+     [("العام الميلادي الجاري", "2015"), ("العام المقبل", "2016")]),
+    ("مع عميد الأندية السعودية بداية من غرة محرم من العام الهجري القادم. وكان", "2015-07-24",
+     [("غرة محرم من العام الهجري القادم", "2015-10-14")]),
+    ("ابتداء من السادس من الشهر الهجري الجاري", "2015-07-25", []),
+    # منذ before a decade is part of it (53 in the corpus)
+    ("ويعد من أفخم فنادقها منذ الثلاثينات وشهد", "2015-07-21", [("منذ الثلاثينات", "193")]),
+    # a weekday after أمس/اليوم/غدا between commas (9 in the corpus)
+    ("استقبل مطار الملك عبدالله بجازان، مساء أمس، الجمعة، أول رحلة دولية", "2015-07-21",
+     [("أمس، الجمعة", "2015-07-17")]),
+])
+def test_hijri_or_gregorian_year_decade_since_weekday_between_commas(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -26,7 +26,7 @@ from ..arabic.normalize import DIACRITICS_RE, map_span, normalize_with_offsets
 from ..doc import Document, Span
 from ..lazy_re import LazyPattern
 from ..pipeline import Stage
-from .calendars import convert_hijri_to_gregorian
+from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian
 from .date_resolve import (
     _RESOLVERS, _attrs, _day_of, _iso_week, _match_weekday, _parse_published, _prev_word,
     _rel_kind, _resolve_hijri, _shift_month, _since, _valid, _weekday_date, _year_for_day,
@@ -62,7 +62,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     since = r"(?P<since>منذ\s+)?"
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
     # رمضان المبارك للعام الجاري، رمضان الكريم من العام الماضي: the Hijri year relative to publication
-    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+{_REL})"
+    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL})"
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
     relyear = rf"(?P<ryw>\s+(?P<ry>(?:19|20)\d\d){_GSUF}?)?"
@@ -114,14 +114,14 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("year_bare", rf"{since}(?P<y>(?:1[5-9]|20)\d\d)"),  # before 1900 only as a list's entry
         # عام 600 ميلادية، عام 822م: a year before 1000 only with عام and the era written
         ("year_ad", rf"{since}(?:عام|العام|سنة|السنة)\s+(?P<y>[1-9]\d\d){_GSUF}"),
-        ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
+        ("decade", rf"{since}(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
         # the weekday after them bare, in brackets, quotes or dashes: أمس (الأحد)، امس «الاربعاء»، يوم غد -الاثنين-;
         # a bare one with المقبل: يوم غد الاثنين المقبل
-        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]|(?:\s+(?:المقبل|القادم))?))?"),
+        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?:[،,]\s*(?={_WD}[،,]))?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]|(?:\s+(?:المقبل|القادم))?))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
-        ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
+        ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?:ال(?P<era>هجري|ميلادي)[ةه]?\s+)?(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا).
     # Each is compiled when a text first triggers it (`LazyPattern`: most articles trigger
@@ -178,7 +178,7 @@ def _triggers() -> dict[str, re.Pattern[str]]:
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
         "relday": "امس|اليوم|غد|الليلة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
-        "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
+        "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:ال(?:هجري|ميلادي)[ةه]?\s+)?(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
         "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}(?:\s*/)?\s+(?:الى|حتى|و)",
     }
     return {k: re.compile(v.translate(_FOLD_RX)) for k, v in raw.items()}
@@ -331,7 +331,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None  # في الثمانينات من العمر: an age
         cent = g.get("cent") or ""
         c = 18 if "التاسع" in cent else 19
-        return _attrs(f"{c}{_DECADES[g['dec']]}", "decade", False)
+        return _since(m, _attrs(f"{c}{_DECADES[g['dec']]}", "decade", False))  # منذ الثمانينات too
     if kind == "ago":
         unit, implied = _UNITS[g["unit"]]
         n = g.get("n")
@@ -449,8 +449,14 @@ def _resolve_relperiod(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any]
     if unit == "اسبوع":
         return _attrs(_iso_week(pub + dt.timedelta(days=7 * delta)), "week", True)
     if unit == "شهر":
+        if g.get("era") == "هجري":
+            return None  # الشهر الهجري الجاري is a Hijri month (not handled), not the Gregorian one
         y, mo = _shift_month(pub.year, pub.month, delta)
         return _attrs(f"{y}-{mo:02d}", "month", True)
+    if g.get("era") == "هجري":  # العام الهجري الجاري: the Hijri year relative to publication
+        hy = convert_gregorian_to_hijri(pub)[0] + delta
+        end = convert_hijri_to_gregorian(hy + 1, 1, 1) - dt.timedelta(days=1)
+        return _attrs(f"{convert_hijri_to_gregorian(hy, 1, 1)}/{end}", "year", True, "hijri", hijri=str(hy))
     return _attrs(str(pub.year + delta), "year", True)
 
 
