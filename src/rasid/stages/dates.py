@@ -33,9 +33,9 @@ from .date_resolve import (
     _year_for_month, _yrel_year,
 )
 from .date_words import (
-    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT, _NUMW, _PAST,
-    _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of, convert_words_to_regex,
-    load_given_names,
+    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
+    _NUMW, _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
+    convert_words_to_regex, load_given_names,
 )
 
 
@@ -808,9 +808,9 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
 
 def _resolve_same_month(norm: str, chosen: list) -> list:
     """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
-    السابق: the month before that one, الشهر نفسه that one (من العام الماضي: a year before it;
-    من 2014: in 2014), both dropped when no month was written before them; اليوم التالي: the
-    day after the last day written before it in the same sentence (else dropped)."""
+    السابق: the month before that one, الشهر نفسه that one (in the year its resolver gives: من
+    العام الماضي, قبل سنة), both dropped when no month was written before them; اليوم التالي:
+    the day after the last day written before it in the same sentence (else dropped)."""
     month = last_day = month_cal = None
     out = []
     for item in chosen:
@@ -892,7 +892,8 @@ def _dash_separators(text: str) -> str:
     and the numeric patterns take one separator throughout (4 – 9 - 1436هـ)."""
     if "ـ" not in text and "–" not in text and "—" not in text:
         return text
-    return _DIGIT_SEP_RE.sub(lambda t: re.sub("[–—]", "-", t.group()).replace("ـ", "-", 1).replace("ـ", " "), text)
+    return _DIGIT_SEP_RE.sub(
+        lambda t: t.group().replace("–", "-").replace("—", "-").replace("ـ", "-", 1).replace("ـ", " "), text)
 
 
 def extract_dates(text: str, published: str | None = None) -> list[Span]:
