@@ -454,10 +454,54 @@ def _resolve_relperiod(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any]
         y, mo = _shift_month(pub.year, pub.month, delta)
         return _attrs(f"{y}-{mo:02d}", "month", True)
     if g.get("era") == "هجري":  # العام الهجري الجاري: the Hijri year relative to publication
-        hy = convert_gregorian_to_hijri(pub)[0] + delta
-        end = convert_hijri_to_gregorian(hy + 1, 1, 1) - dt.timedelta(days=1)
-        return _attrs(f"{convert_hijri_to_gregorian(hy, 1, 1)}/{end}", "year", True, "hijri", hijri=str(hy))
-    return _attrs(str(pub.year + delta), "year", True)
+        return _hijri_year_attrs(pub, delta)
+    # no era written: the Gregorian year, or the Hijri one in a text that writes its years in
+    # Hijri (_hijri_relative_years; "_yrel" is the shift it needs, popped there)
+    return _attrs(str(pub.year + delta), "year", True, _yrel=(pub, delta) if g.get("era") is None else None)
+
+
+def _hijri_year_attrs(pub: dt.date, delta: int) -> dict[str, Any]:
+    """The Hijri year `delta` years from the one `pub` falls in, as its Gregorian interval."""
+    hy = convert_gregorian_to_hijri(pub)[0] + delta
+    end = convert_hijri_to_gregorian(hy + 1, 1, 1) - dt.timedelta(days=1)
+    return _attrs(f"{convert_hijri_to_gregorian(hy, 1, 1)}/{end}", "year", True, "hijri", hijri=str(hy))
+
+
+#: written years of each calendar: a Hijri one with its suffix (1436هـ، 1436 هجرية), a Gregorian
+#: four-digit number (2015، 2015م; counts too, which leans to the Gregorian reading)
+_HIJRI_WRITTEN_RE = re.compile(r"(?<!\d)1[34]\d\d\s*(?:ه(?!\w)|هجري)")
+#: between a Gregorian month and the relative year that places it: (سبتمبر- نوفمبر) من هذا العام
+_OF_GAP_RE = re.compile(r"[\s)»\"]*من\s+")
+_GREG_WRITTEN_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _hijri_relative_years(norm: str, chosen: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int, dict[str, Any]]]:
+    """A relative year without الهجري/الميلادي (هذا العام، العام الماضي، منذ العام الماضي) is the
+    Hijri year in a text that writes more Hijri years (1436هـ) than four-digit Gregorian numbers
+    (in SaudiNewsNet articles that do, the Hijri year was meant 18 times in 19 uses with a cue:
+    docs/dates.md "Eleventh round, follow-up"); the Gregorian one elsewhere, and in a text that
+    places a Gregorian month by one (`(سبتمبر- نوفمبر) من هذا العام`)."""
+    shifts = [(i, attrs.pop("_yrel")) for i, (_, _, attrs) in enumerate(chosen) if "_yrel" in attrs]
+    if not shifts:
+        return chosen
+    hijri = len(_HIJRI_WRITTEN_RE.findall(norm))
+    if not hijri or hijri <= len(_GREG_WRITTEN_RE.findall(norm)):
+        return chosen
+    ends = sorted(((e, attrs) for _, e, attrs in chosen), key=lambda c: c[0])
+    for i, _ in shifts:
+        s = chosen[i][0]
+        before = [a for pe, a in ends if pe <= s and _OF_GAP_RE.fullmatch(norm, pe, s)]
+        if before and before[-1].get("calendar") == "gregorian" and before[-1].get("granularity") in ("month", "range", "day"):
+            # (سبتمبر- نوفمبر) من هذا العام، أبريل الماضي من العام الحالي: the text counts its
+            # relative years in Gregorian ones, all of them
+            return chosen
+    for i, (pub, delta) in shifts:
+        s, e, attrs = chosen[i]
+        new = _hijri_year_attrs(pub, delta)
+        if attrs.get("relation"):
+            new["relation"] = attrs["relation"]
+        chosen[i] = (s, e, new)
+    return chosen
 
 
 #: a year after عام/سنة without هـ or م in this range is Hijri (عام 1435، العام 1435/1436):
@@ -919,6 +963,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             kinds[s] = _compiled()[prio][0]
     chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds, pub)
     chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
+    chosen = _hijri_relative_years(norm, chosen)
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
