@@ -482,8 +482,8 @@ def _hijri_relative_years(norm: str, chosen: list[tuple[int, int, dict[str, Any]
     docs/dates.md "Eleventh round, follow-up"); the Gregorian one elsewhere, and in a text that
     places a Gregorian month by one (`(سبتمبر- نوفمبر) من هذا العام`)."""
     shifts = [(i, attrs.pop("_yrel")) for i, (_, _, attrs) in enumerate(chosen) if "_yrel" in attrs]
-    if not shifts:
-        return chosen
+    if not shifts or not any(attrs.get("calendar") == "hijri" for _, _, attrs in chosen):
+        return chosen  # no Hijri date found: no text scan
     hijri = len(_HIJRI_WRITTEN_RE.findall(norm))
     if not hijri or hijri <= len(_GREG_WRITTEN_RE.findall(norm)):
         return chosen
