@@ -26,16 +26,16 @@ from ..arabic.normalize import DIACRITICS_RE, map_span, normalize_with_offsets
 from ..doc import Document, Span
 from ..lazy_re import LazyPattern
 from ..pipeline import Stage
-from .calendars import convert_hijri_to_gregorian
+from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian
 from .date_resolve import (
     _RESOLVERS, _attrs, _day_of, _iso_week, _match_weekday, _parse_published, _prev_word,
     _rel_kind, _resolve_hijri, _shift_month, _since, _valid, _weekday_date, _year_for_day,
     _year_for_month, _yrel_year,
 )
 from .date_words import (
-    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NUMW,
-    _ORD, _ORDINALS, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of, convert_words_to_regex,
-    load_given_names,
+    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
+    _NUMW, _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
+    convert_words_to_regex, load_given_names,
 )
 
 
@@ -58,11 +58,11 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     not_part = "".join(rf"(?<!{w}\s)" for w in sorted(_PART_WORDS))
     hyear = rf"(?:\s*[،,]?\s*(?:{_YEARW}|في\s+(?:السنة|العام)\s+الهجرية?\s+)?(?P<y>\d{{4}}))"
     pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|(?:هذا\s+)?اليوم|غدا|غد))\s+)?"
-           rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
+           rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+(?:(?:قبل|بعد)\s+)?{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
     since = r"(?P<since>منذ\s+)?"
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
     # رمضان المبارك للعام الجاري، رمضان الكريم من العام الماضي: the Hijri year relative to publication
-    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+{_REL})"
+    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL})"
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
     relyear = rf"(?P<ryw>\s+(?P<ry>(?:19|20)\d\d){_GSUF}?)?"
@@ -99,6 +99,12 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
         ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
         ("curday", rf"{since}{pre}(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
+        # الشهر نفسه (من العام الماضي)، بالشهر نفسه قبل سنة: the month last written (a year
+        # before it); not before a written year (الشهر ذاته من عام 2014: the year is the date,
+        # as issue14d annotates it) nor نفس الشهر من الأعوام الماضية (a habit)
+        ("same_month", rf"(?:(?:ال)?شهر\s+(?:نفسه|ذاته)|(?:نفس|ذات)\s+الشهر)(?:\s+(?:من|في)\s+(?P<yrel>(?:ال)?عام\s+{_REL})"
+                       rf"|\s+(?P<ago>قبل\s+(?:عام|سنة)(?:\s+مضى)?)"
+                       rf"|(?!\s+(?:(?:من|في)\s+|ل(?=عام))?(?:(?:ال)?عام\s+)?\d|\s+(?:من|في)\s+(?:الاعوام|السنوات|كل)))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
@@ -108,14 +114,14 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("year_bare", rf"{since}(?P<y>(?:1[5-9]|20)\d\d)"),  # before 1900 only as a list's entry
         # عام 600 ميلادية، عام 822م: a year before 1000 only with عام and the era written
         ("year_ad", rf"{since}(?:عام|العام|سنة|السنة)\s+(?P<y>[1-9]\d\d){_GSUF}"),
-        ("decade", rf"(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
+        ("decade", rf"{since}(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
         # the weekday after them bare, in brackets, quotes or dashes: أمس (الأحد)، امس «الاربعاء»، يوم غد -الاثنين-;
         # a bare one with المقبل: يوم غد الاثنين المقبل
-        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]|(?:\s+(?:المقبل|القادم))?))?"),
+        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?:[،,]\s*(?={_WD}[،,]))?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]|(?:\s+(?:المقبل|القادم))?))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
-        ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
+        ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?:ال(?P<era>هجري|ميلادي)[ةه]?\s+)?(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا).
     # Each is compiled when a text first triggers it (`LazyPattern`: most articles trigger
@@ -140,7 +146,7 @@ _TRIGGER_OF = {
     "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric", "range_curdays": "current",
     "numeric_ymd": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
-    "year_bare": "year4", "year_ad": "year4", "curday": "current", "decade": "decade", "ago": "ago",
+    "year_bare": "year4", "year_ad": "year4", "curday": "current", "same_month": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
 }
 WINDOW_BEFORE, WINDOW_AFTER = 80, 100
@@ -172,7 +178,7 @@ def _triggers() -> dict[str, re.Pattern[str]]:
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
         "relday": "امس|اليوم|غد|الليلة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
-        "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
+        "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:ال(?:هجري|ميلادي)[ةه]?\s+)?(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
         "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}(?:\s*/)?\s+(?:الى|حتى|و)",
     }
     return {k: re.compile(v.translate(_FOLD_RX)) for k, v in raw.items()}
@@ -232,6 +238,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if kind == "greg_my" and year is None and not rel and not g.get("yrel") \
                 and _prev_word(norm, m.start("x")) in _EVENT_NOUNS:
             return None  # ثورة يناير، نكسة حزيران: an event of another year
+        if kind != "range_days" and year is None and not rel and not g.get("yrel") \
+                and _ALLIANCE_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
+            return None  # قوى 14 آذار، فريق 8 آذار: a political alliance named by a day
         if kind == "greg_dmy" and year is None and not rel and not g.get("yrel") \
                 and _NAMED_DAY_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
             year = NAMED_DAYS.get((m1, _day_of(g)))  # ثورة 25 يناير: 2011
@@ -314,15 +323,15 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         y1, y2 = int(g["y1"]), int(g["y2"])
         if y2 == y1 - 1:
             y1, y2 = y2, y1  # a season written in reverse (موسم 2014/2013، الموسم الرياضي 2016 - 2015م)
-        if not (1000 <= y1 < y2 <= 2200):
-            return None
+        if not (1000 <= y1 < y2 <= 2200) or _counts(norm, m.start("x"), m.end("x")):
+            return None  # ما بين 1300 الى 1500 كيلو: a count
         return _attrs(f"{y1}/{y2}", "range", False, range_start=str(y1), range_end=str(y2))
     if kind == "decade":
         if re.match(r"\s*من\s+العمر", norm[m.end("x"):m.end("x") + 12]):
             return None  # في الثمانينات من العمر: an age
         cent = g.get("cent") or ""
         c = 18 if "التاسع" in cent else 19
-        return _attrs(f"{c}{_DECADES[g['dec']]}", "decade", False)
+        return _since(m, _attrs(f"{c}{_DECADES[g['dec']]}", "decade", False))  # منذ الثمانينات too
     if kind == "ago":
         unit, implied = _UNITS[g["unit"]]
         n = g.get("n")
@@ -409,6 +418,13 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 return None
             date += dt.timedelta(days=7 if ahead else -7)
         return _since(m, _attrs(date.isoformat(), "day", True))
+    if kind == "same_month":  # placed in _resolve_same_month
+        if not (g.get("yrel") or g.get("ago")):
+            return _attrs(None, "month", True, same_as="same")
+        year = _yrel_year(g.get("yrel") or "العام الماضي", pub)  # من العام الماضي، قبل سنة
+        if year is None:
+            return _attrs(None, "month", True, reason="no publication date")
+        return _attrs(None, "month", True, same_as=str(year))
     if kind == "relperiod":  # منذ العام الماضي: since
         attrs = _resolve_relperiod(g, pub)
         return attrs and _since(m, attrs)
@@ -433,9 +449,59 @@ def _resolve_relperiod(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any]
     if unit == "اسبوع":
         return _attrs(_iso_week(pub + dt.timedelta(days=7 * delta)), "week", True)
     if unit == "شهر":
+        if g.get("era") == "هجري":
+            return None  # الشهر الهجري الجاري is a Hijri month (not handled), not the Gregorian one
         y, mo = _shift_month(pub.year, pub.month, delta)
         return _attrs(f"{y}-{mo:02d}", "month", True)
-    return _attrs(str(pub.year + delta), "year", True)
+    if g.get("era") == "هجري":  # العام الهجري الجاري: the Hijri year relative to publication
+        return _hijri_year_attrs(pub, delta)
+    # no era written: the Gregorian year, or the Hijri one in a text that writes its years in
+    # Hijri (_hijri_relative_years; "_yrel" is the shift it needs, popped there)
+    return _attrs(str(pub.year + delta), "year", True, _yrel=(pub, delta) if g.get("era") is None else None)
+
+
+def _hijri_year_attrs(pub: dt.date, delta: int) -> dict[str, Any]:
+    """The Hijri year `delta` years from the one `pub` falls in, as its Gregorian interval."""
+    hy = convert_gregorian_to_hijri(pub)[0] + delta
+    end = convert_hijri_to_gregorian(hy + 1, 1, 1) - dt.timedelta(days=1)
+    return _attrs(f"{convert_hijri_to_gregorian(hy, 1, 1)}/{end}", "year", True, "hijri", hijri=str(hy))
+
+
+#: written years of each calendar: a Hijri one with its suffix (1436هـ، 1436 هجرية), a Gregorian
+#: four-digit number (2015، 2015م; counts too, which leans to the Gregorian reading)
+_HIJRI_WRITTEN_RE = re.compile(r"(?<!\d)1[34]\d\d\s*(?:ه(?!\w)|هجري)")
+#: between a Gregorian month and the relative year that places it: (سبتمبر- نوفمبر) من هذا العام
+_OF_GAP_RE = re.compile(r"[\s)»\"]*من\s+")
+_GREG_WRITTEN_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _hijri_relative_years(norm: str, chosen: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int, dict[str, Any]]]:
+    """A relative year without الهجري/الميلادي (هذا العام، العام الماضي، منذ العام الماضي) is the
+    Hijri year in a text that writes more Hijri years (1436هـ) than four-digit Gregorian numbers
+    (in SaudiNewsNet articles that do, the Hijri year was meant 18 times in 19 uses with a cue:
+    docs/dates.md "Eleventh round, follow-up"); the Gregorian one elsewhere, and in a text that
+    places a Gregorian month by one (`(سبتمبر- نوفمبر) من هذا العام`)."""
+    shifts = [(i, attrs.pop("_yrel")) for i, (_, _, attrs) in enumerate(chosen) if "_yrel" in attrs]
+    if not shifts or not any(attrs.get("calendar") == "hijri" for _, _, attrs in chosen):
+        return chosen  # no Hijri date found: no text scan
+    hijri = len(_HIJRI_WRITTEN_RE.findall(norm))
+    if not hijri or hijri <= len(_GREG_WRITTEN_RE.findall(norm)):
+        return chosen
+    ends = sorted(((e, attrs) for _, e, attrs in chosen), key=lambda c: c[0])
+    for i, _ in shifts:
+        s = chosen[i][0]
+        before = [a for pe, a in ends if pe <= s and _OF_GAP_RE.fullmatch(norm, pe, s)]
+        if before and before[-1].get("calendar") == "gregorian" and before[-1].get("granularity") in ("month", "range", "day"):
+            # (سبتمبر- نوفمبر) من هذا العام، أبريل الماضي من العام الحالي: the text counts its
+            # relative years in Gregorian ones, all of them
+            return chosen
+    for i, (pub, delta) in shifts:
+        s, e, attrs = chosen[i]
+        new = _hijri_year_attrs(pub, delta)
+        if attrs.get("relation"):
+            new["relation"] = attrs["relation"]
+        chosen[i] = (s, e, new)
+    return chosen
 
 
 #: a year after عام/سنة without هـ or م in this range is Hijri (عام 1435، العام 1435/1436):
@@ -451,6 +517,8 @@ _GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|ميلاديا|ل�
 _SINCE_CLAUSE_RE = re.compile(r"منذ\s+(?:\S+\s+){0,3}في\s+$")
 #: nouns that name an event by its month (ثورة يناير): no date of the publication's year
 _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث", "مجزرة", "حركة"}
+#: a political alliance named by a day (قوى 14 آذار، لقوى 8 آذار): no date, nor its month alone
+_ALLIANCE_RE = re.compile(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$")
 #: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
 #: 11 سبتمبر): its year is in NAMED_DAYS
 _NAMED_DAY_RE = re.compile(r"(?<!\w)(?:ثور[ةه]|ثورتي|انتفاض[ةه]|احداث|هجمات|اعتداءات|تفجيرات|ذكري)\s+"
@@ -512,7 +580,9 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
     word = nxt.group(1) if nxt else None
     return nxt is not None and (word is None or word in _AFTER_LABEL_YEAR
                                 or (word.startswith("و") and len(word) > 3 and word not in _COUNTED_W)
-                                or word.startswith("بال") and len(word) > 5)  # كأس العالم 2014 بالبرازيل
+                                or word.startswith("ب") and len(word) > 3 and not word.startswith(("بتوقيت", "بلاغ")))
+    # كأس العالم 2014 بالبرازيل، كأس العالم 2018 بروسيا، الشتوية 2022 بترحيب (not (2059 بتوقيت
+    # جرينتش), a time, nor 1913 بلاغا, a count)
 
 
 #: a sentence that opens with an imperfect verb (ويلعب الأحد، يبدأ الخبراء الأربعاء, the
@@ -584,9 +654,14 @@ _CLITICS_RE = re.compile(r"^(?:[وف]?(?:لل|[بلك])|[وف])(?=\w{3})")
 _PRAYER_WORDS = {"صلاة", "صلاه", "خطبة"}
 #: words before اليوم when it names a newspaper (عين اليوم، صحيفة اليوم، دار اليوم)
 _PAPER_WORDS = {"عين", "صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "بجريدة", "دار"}
-#: tomorrow or next week earlier in the sentence (تغادر البعثة غدا الأحد، ويؤدي ... يومي الاثنين والثلاثاء;
-#: تم تحديد يوم غد للقاء ... ويوم الاثنين)
-_AHEAD_WORD_RE = re.compile(r"(?<!\w)(?:غدا|(?:بعد|يوم|صباح|مساء)\s+(?:ال)?غد|الاسبوع\s+(?:المقبل|القادم))(?!\w)")
+#: tomorrow, next week or a coming weekday earlier in the sentence (تغادر البعثة غدا الأحد، ويؤدي ...
+#: يومي الاثنين والثلاثاء; تم تحديد يوم غد للقاء ... ويوم الاثنين; يختتم تجاربه الخميس المقبل قبل
+#: عودته الجمعة، من بعد صلاة عصر الأربعاء المقبل حتى فجر الخميس)
+_AHEAD_WORD_RE = re.compile(rf"(?<!\w)(?:غدا|(?:بعد|يوم|صباح|مساء)\s+(?:ال)?غد|(?:الاسبوع|{_WD})\s+{_NEXT})(?!\w)")
+#: a future verb (س + an imperfect: سيتم، ستنطلق، سيلتقي) or سوف earlier in the weekday's clause
+_FUTURE_VERB_RE = re.compile(r"(?<!\w)[وف]?(?:سوف|س[يت](?:تم|كون|قام|عقد|بدا|نطلق|لتقي|جري|شهد|زور|خوض|لعب|واجه|غادر|"
+                             r"صل|عود|حضر|جتمع|نظم|قيم|نعقد|ستضيف|فتتح|ختتم))(?!\w)")
+_CLAUSE_END_RE = re.compile(r"[.!؟?\n،,؛]")
 _NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير"}
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
@@ -608,6 +683,9 @@ def _looks_ahead(norm: str, pos: int) -> bool:
     m = _VERB_BEFORE_RE.search(norm, max(start, pos - 40), pos)
     if m is not None and m.group("v") not in _NOT_VERBS:
         return True
+    clause = [c.end() for c in _CLAUSE_END_RE.finditer(norm, max(start, pos - 70), pos)]
+    if _FUTURE_VERB_RE.search(norm, clause[-1] if clause else max(start, pos - 70), pos):
+        return True  # وسيتم عقد اجتماع طارئ الخميس، موغيريني سوف تزور طهران الثلاثاء
     return _AHEAD_WORD_RE.search(norm, start, pos) is not None
 
 
@@ -665,6 +743,8 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
         if i + 1 < len(chosen):
             s2, e2, a2 = chosen[i + 1]
             head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
+            if head and kinds.get(s1) in ("greg_dmy", "greg_my") and _RANGE_TO_RE.fullmatch(norm, e1, s2):
+                a1 = _in_year_of(a1, a2)
             if (head and kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
                     and a1.get("granularity") == a2.get("granularity") in ("day", "month")
                     and a1.get("value") and a2.get("value") and a1["value"] < a2["value"]
@@ -688,6 +768,17 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
         out.append((s1, e1, a1))
         i += 1
     return out
+
+
+def _in_year_of(a1: dict[str, Any], a2: dict[str, Any]) -> dict[str, Any]:
+    """A range's first end without its year takes the year written at the other end (من 14
+    حزيران (يونيو) إلى 15 تموز (يوليو) 2018), the year before when its month-day comes later."""
+    v1, v2 = a1.get("value") or "", a2.get("value") or ""
+    if not (a1.get("relative") and not a2.get("relative") and a1.get("calendar") != "hijri"
+            and re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", v1) and re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", v2)):
+        return a1
+    year = int(v2[:4]) - (v1[5:] > v2[5:])
+    return dict(a1, value=f"{year}{v1[4:]}", relative=False)
 
 
 _AND_RE = re.compile(r"\s+و\s*")
@@ -761,9 +852,10 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
 
 def _resolve_same_month(norm: str, chosen: list) -> list:
     """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
-    السابق: the month before that one (dropped when no month was written before it); اليوم
-    التالي: the day after the last day written before it in the same sentence (else dropped)."""
-    month = last_day = None
+    السابق: the month before that one, الشهر نفسه that one (in the year its resolver gives: من
+    العام الماضي, قبل سنة), both dropped when no month was written before them; اليوم التالي:
+    the day after the last day written before it in the same sentence (else dropped)."""
+    month = last_day = month_cal = None
     out = []
     for item in chosen:
         attrs = item[2]
@@ -774,17 +866,24 @@ def _resolve_same_month(norm: str, chosen: list) -> list:
             attrs.update(_attrs((dt.date.fromisoformat(last_day[0]) + dt.timedelta(days=1)).isoformat(), "day", True))
         if re.fullmatch(r"\d{4}-\d\d-\d\d", attrs.get("value") or ""):
             last_day = (attrs["value"], item[1])
-        if attrs.pop("month_before", None):
+        same_as = attrs.pop("same_as", None)
+        if attrs.pop("month_before", None) or same_as:
             if month is None:
                 continue
-            y, mo = _shift_month(int(month[:4]), int(month[5:7]), -1)
+            if same_as and month_cal == "hijri":
+                continue  # غرة الشهر نفسه after ذي القعدة: a Hijri month, not its Gregorian one
+            y, mo = int(month[:4]), int(month[5:7])
+            if same_as is None:
+                y, mo = _shift_month(y, mo, -1)
+            elif same_as.isdigit():
+                y = int(same_as)
             attrs.pop("reason", None)
             attrs.update(_attrs(f"{y}-{mo:02d}", "month", True))
         elif day is not None and month is not None and _valid(int(month[:4]), int(month[5:7]), day):
             attrs.pop("reason", None)
             attrs.update(_attrs(f"{month}-{day:02d}", "day", True))
         elif re.match(r"\d{4}-\d\d(?:-\d\d)?$", attrs.get("value") or ""):
-            month = attrs["value"][:7]
+            month, month_cal = attrs["value"][:7], attrs.get("calendar")
         out.append(item)
     return out
 
@@ -827,16 +926,23 @@ _REL_RE = re.compile(_REL)
 
 
 # ---------------------------------------------------------------- public API
-_TATWEEL_SEP_RE = re.compile(r"(?<=\d)[ ]*ـ+[ ]*(?=\d)")
+#: a tatweel or an en/em dash between digits is a separator (9ــ10ــ1436هـ، 3 – 11 - 1436هـ)
+_DIGIT_SEP_RE = re.compile(r"(?<=\d)[ ]*(?:ـ+|[–—])[ ]*(?=\d)")
+
+
+def _dash_separators(text: str) -> str:
+    """Write a tatweel or an en/em dash between digits as '-' (one character for one, so that
+    offsets do not move): a tatweel is no letter stretch that normalisation may drop there,
+    and the numeric patterns take one separator throughout (4 – 9 - 1436هـ)."""
+    if "ـ" not in text and "–" not in text and "—" not in text:
+        return text
+    return _DIGIT_SEP_RE.sub(
+        lambda t: t.group().replace("–", "-").replace("—", "-").replace("ـ", "-", 1).replace("ـ", " "), text)
 
 
 def extract_dates(text: str, published: str | None = None) -> list[Span]:
     """Find date expressions in `text`; offsets are into `text` itself."""
-    # a tatweel between digits is a separator (9ــ10ــ1436هـ), not a letter stretch that
-    # normalisation may drop: write it as '-' (one character for one: offsets unchanged)
-    text_in = _TATWEEL_SEP_RE.sub(lambda t: t.group().replace("ـ", "-", 1).replace("ـ", " "), text) \
-        if "ـ" in text else text
-    norm, offsets = normalize_with_offsets(text_in)
+    norm, offsets = normalize_with_offsets(_dash_separators(text))
     pub = _parse_published(published)
     cands: list[tuple[int, int, int, dict[str, Any]]] = []
     windows: dict[str, list[tuple[int, int]]] = {}
@@ -857,6 +963,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             kinds[s] = _compiled()[prio][0]
     chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds, pub)
     chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
+    chosen = _hijri_relative_years(norm, chosen)
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
