@@ -6,4 +6,4 @@
 SRC=${SRC:-src}
 WORK=${WORK:-/tmp/nerlm2/work}
 PYTHONPATH=$SRC nice -n 19 /usr/bin/time -v /work/venv/bin/python -m rasid.train.ner --cv 5 --cv-folds 0,2,4,1,3 \
-  --seed 13 --work "$WORK" --lm-pretrain 10000000 --encoder-lr-decay 2.6
+  --seed 13 --data "${DATA:-/work/shared/data}" --work "$WORK" --lm-pretrain ${LM:-60000} --encoder-lr-decay 2.6
