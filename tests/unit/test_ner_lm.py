@@ -29,11 +29,11 @@ def _news(root: Path, records) -> Path:
     return root
 
 
-def test_news_sentences_cut_at_sentence_ends_and_sample_with_the_seed(tmp_path):
+def test_news_sentences_cut_at_sentence_ends_and_are_drawn_with_the_seed(tmp_path):
     text = SAMPLE.read_text(encoding="utf-8")
     data = _news(tmp_path, [{"title": "هجوم على صحيفة شارل إبدو في باريس", "content": text}])
     every = news_sentences(data, 10_000, seed=1)
-    assert every[0] == ["هجوم", "على", "صحيفة", "شارل", "إبدو", "في", "باريس"]
+    assert ["هجوم", "على", "صحيفة", "شارل", "إبدو", "في", "باريس"] in every
     assert all(5 <= len(s) <= MAX_TOKENS for s in every)
     # a sentence ends at its full stop: none holds one inside
     assert all(t not in {".", "؟", "!"} for s in every for t in s[:-1])
@@ -41,6 +41,10 @@ def test_news_sentences_cut_at_sentence_ends_and_sample_with_the_seed(tmp_path):
     some = news_sentences(data, 5, seed=1)
     assert len(some) == 5 and all(s in every for s in some)
     assert some == news_sentences(data, 5, seed=1) != news_sentences(data, 5, seed=2)
+    # asked for more than there are: all of them, in an order drawn with the seed (the
+    # language model's vocabulary reads the first ones, so not the first articles only)
+    again = news_sentences(data, 10_000, seed=2)
+    assert sorted(again) == sorted(every) and again != every
 
 
 def test_cluster_targets_use_the_finest_level():

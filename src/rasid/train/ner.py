@@ -369,9 +369,11 @@ def write_model_dir(out: Path, crf: bytes, clusters: bytes, gazetteer: bytes, ne
 
 
 def train_networks(train, k: int, seed: int, epochs: int, hidden: int, wv, top: int, describe, res,
-                   pretrain=(), pretrain_epochs: int = 0, lm=None, doc_window: int = 0) -> tuple[list[bytes], bytes]:
+                   pretrain=(), pretrain_epochs: int = 0, lm=None, doc_window: int = 0,
+                   encoder_lr_decay: float = 1.0) -> tuple[list[bytes], bytes]:
     """`k` BiLSTM-CRF taggers (seeds seed, seed+1, ...) -> (their .npz, vectors.npz);
-    `lm(vocab_of, E)` gives the language-model encoder they start from (``--lm-pretrain``);
+    `lm(vocab_of, E)` gives the language-model encoder they start from (``--lm-pretrain``),
+    `encoder_lr_decay` its discriminative learning rates (``--encoder-lr-decay``);
     `doc_window`: they read the document-level features too (``--doc-features W``)."""
     from .ner_nn import build_vocab, export, export_vectors, train_bilstm_crf
 
@@ -385,7 +387,8 @@ def train_networks(train, k: int, seed: int, epochs: int, hidden: int, wv, top: 
     for i in range(k):
         log(f"network {i + 1}/{k}: {len(train)} sentences, {epochs} epochs, seed {seed + i}")
         model = train_bilstm_crf(train, vocab, E, describe, res, seed=seed + i, epochs=epochs, hidden=hidden, log=log,
-                                 pretrain=pretrain, pretrain_epochs=pretrain_epochs, lm=lm, doc_window=doc_window)
+                                 pretrain=pretrain, pretrain_epochs=pretrain_epochs, lm=lm, doc_window=doc_window,
+                                 encoder_lr_decay=encoder_lr_decay)
         nets.append(export(model, vocab, E))
     return nets, export_vectors(wv.index_to_key[:top], E)
 
@@ -431,6 +434,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lm-pretrain", type=int, default=0, metavar="N",
                     help="before the NER pretraining, train the networks' encoder as a language model on N "
                          "unlabelled SaudiNewsNet sentences (rasid.train.ner_lm; cached in --work)")
+    ap.add_argument("--encoder-lr-decay", type=float, default=1.0, metavar="D",
+                    help="experiment: discriminative learning rates in the networks' NER epochs (ULMFiT: 2.6): "
+                         "the BiLSTM learns at the rate / D, the characters and the feature projection at / D^2, "
+                         "so a --lm-pretrain encoder is adjusted rather than overwritten (1: off)")
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-gazetteer", action="store_true", help="ablation: no gazetteers")
     ap.add_argument("--doc-features", type=int, default=0, metavar="W",
@@ -468,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--cv-folds and --curve go with --cv K")
     if args.cv and (args.cv < 2 or any(not 0 <= f < args.cv for f in folds or ())):
         ap.error(f"--cv needs K >= 2 and --cv-folds between 0 and K-1 (got --cv {args.cv} --cv-folds {args.cv_folds})")
+    if args.encoder_lr_decay < 1:
+        ap.error(f"--encoder-lr-decay: 1 (off) or more (got {args.encoder_lr_decay})")
     if args.doc_features < 0:
         ap.error(f"--doc-features: a window of 0 or more sentences (got {args.doc_features})")
     if any(not 0 < p <= 100 for p in curve):
@@ -519,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
                 **({"vectors": str(args.vectors)} if args.vectors else {}),
                 "pretrain_epochs": args.pretrain_epochs if args.pretrain else 0,
                 **({"lm_pretrain": args.lm_pretrain} if args.lm_pretrain and args.networks else {}),
+                **({"encoder_lr_decay": args.encoder_lr_decay} if args.encoder_lr_decay != 1 and args.networks else {}),
                 # the bytes are reproducible with these versions; others give another word2vec
                 "versions": _versions(("gensim", "numpy", "scikit-learn", "python-crfsuite", "torch"))}
 
@@ -535,7 +545,8 @@ def main(argv: list[str] | None = None) -> int:
         cached_crf(featurize(data, describe, res, args.doc_features), [y for _, y in data], crf_path,
                    args.work / "crf-cache", args.c1, args.c2, args.iterations)
         nets, vectors = train_networks(data, args.networks, args.seed, args.epochs, args.hidden, wv, args.top_words,
-                                       describe, res, pretrain, args.pretrain_epochs, lm, args.doc_features) \
+                                       describe, res, pretrain, args.pretrain_epochs, lm, args.doc_features,
+                                       args.encoder_lr_decay) \
             if args.networks else ([], None)
         info = {"trained_on": trained_on, "settings": settings}
         if scores:

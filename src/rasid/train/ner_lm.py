@@ -36,8 +36,9 @@ VOCAB_SENTENCES = 20_000  # the characters and features the language model gives
 
 
 def news_sentences(data: Path, n: int, seed: int) -> list[list[str]]:
-    """`n` sentences (token strings, 5 to 60 tokens) drawn with `seed` from the titles and
-    bodies of SaudiNewsNet: rasid's tokens, cut at . ! ؟ ؛ and every 60 tokens."""
+    """`n` sentences (token strings, 5 to 60 tokens; all of them if there are fewer) drawn
+    with `seed` from the titles and bodies of SaudiNewsNet: rasid's tokens, cut at . ! ؟ ؛
+    and every 60 tokens."""
     sents: list[list[str]] = []
     with gzip.open(data / NEWS, "rt", encoding="utf-8") as fh:
         for line in fh:
@@ -53,9 +54,8 @@ def news_sentences(data: Path, n: int, seed: int) -> list[list[str]]:
                             cur = []
                     if len(cur) >= 5:
                         sents.append(cur)
-    if n < len(sents):
-        sents = random.Random(seed).sample(sents, n)
-    return sents
+    # n or all of them, in an order drawn with the seed (the vocabulary reads the first ones)
+    return random.Random(seed).sample(sents, min(n, len(sents)))
 
 
 def cluster_targets(words: Sequence[str], clusters: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, int]:

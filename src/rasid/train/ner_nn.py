@@ -109,6 +109,24 @@ def _torch_model(E: np.ndarray, n_chars: int, n_feats: int, hidden: int, dropout
     return Tagger()
 
 
+#: the layers of the network from the output down, for discriminative learning rates: the
+#: CRF output layer, the BiLSTM, then what feeds it (characters, CNN, feature projection).
+#: The word vectors (``emb.``) are word2vec's, not the language model's: their fine-tuned
+#: rows keep the full rate (their own sparse optimiser).
+LAYERS = (("out.", "trans", "start", "end"), ("lstm.",), ("cemb.", "conv.", "fproj."))
+
+
+def encoder_groups(model, decay: float = 1.0) -> list[dict]:
+    """The dense parameters as Adam groups, one per layer of ``LAYERS``; layer k (0 = the
+    output) learns at the rate × ``scale`` = decay**-k (ULMFiT's discriminative rates,
+    decay 2.6 there). With decay 1 every group has the full rate, which is the same Adam
+    update as one group."""
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad and not n.startswith("emb.")]
+    layer = [next(k for k, prefixes in enumerate(LAYERS) if n.startswith(prefixes)) for n, _ in named]
+    return [{"params": [p for (_, p), k in zip(named, layer) if k == depth], "scale": decay ** -depth}
+            for depth in range(len(LAYERS))]
+
+
 def _batch(items, n_feats: int):
     import torch
 
@@ -183,8 +201,8 @@ def train_bilstm_crf(train: Sequence[tuple[list[str], list[str]]], vocab: Vocab,
                      res: Resources, *, seed: int, epochs: int, hidden: int = 128, dropout: float = 0.5,
                      lr: float = 2e-3, finetune: bool = True, batch_size: int = 16, word_dropout: float = 0.1,
                      pretrain: Sequence[tuple[list[str], list[str]]] = (), pretrain_epochs: int = 0,
-                     lm: dict | None = None, doc_window: int = 0, on_epoch: Callable[[int, object], None] | None = None,
-                     log=print):
+                     lm: dict | None = None, doc_window: int = 0, encoder_lr_decay: float = 1.0,
+                     on_epoch: Callable[[int, object], None] | None = None, log=print):
     """Train on `train` (token strings, BIO tags) for `epochs` epochs; return the model.
     With `pretrain` (other labelled sentences, e.g. Wikipedia NER mapped to the four
     types), first `pretrain_epochs` epochs run over those at the full learning rate with
@@ -192,7 +210,9 @@ def train_bilstm_crf(train: Sequence[tuple[list[str], list[str]]], vocab: Vocab,
     the encoder starts from the language model's weights (`vocab` must hold its
     characters and features: ``ner_lm.merge_vocab``). With `doc_window` the network reads the
     document-level features of `train` and `pretrain`, each read as running text (`vocab`
-    from ``build_vocab(..., doc_window)``).
+    from ``build_vocab(..., doc_window)``). `encoder_lr_decay` D > 1 gives ULMFiT's
+    discriminative learning rates in every epoch (``encoder_groups``), so that the NER epochs
+    adjust a pretrained encoder instead of overwriting it.
     `on_epoch(epoch, model)` is called after each epoch (dev scoring in experiments)."""
     import torch
     import torch.nn as nn
@@ -217,13 +237,13 @@ def train_bilstm_crf(train: Sequence[tuple[list[str], list[str]]], vocab: Vocab,
 
         load_encoder(model, vocab, lm)
     dense = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("emb.")]
-    opt = torch.optim.Adam(dense, lr=lr)
+    opt = torch.optim.Adam(encoder_groups(model, encoder_lr_decay), lr=lr)
     sparse_opt = torch.optim.SparseAdam([model.emb.weight], lr=lr) if finetune else None
 
     def epoch(data, batches, rate: float, tune_words: bool) -> float:
         for o in filter(None, (opt, sparse_opt)):
             for group in o.param_groups:
-                group["lr"] = rate
+                group["lr"] = rate * group.get("scale", 1.0)
         rng.shuffle(batches)
         total = 0.0
         model.train()
