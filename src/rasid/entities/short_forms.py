@@ -179,6 +179,7 @@ def add_table_mentions(doc: Document, spans: list[Span]) -> list[Span]:
 NAME_HEADS = ("نادي", "مصرف", "هيئة")
 _HEADED = re.compile(r"(?<![\w\-])(?:[وف]?[لب]|[وف])?((?:%s)\s+ال\w{3,}(?:\s+ال\w{2,}ي|\s+الاحمر)?)(?![\w\-])"
                      % "|".join(fold_text(h) for h in NAME_HEADS))
+_FOLDED_HEADS = tuple(fold_text(h) for h in NAME_HEADS)
 
 
 def add_headed_mentions(doc: Document, spans: list[Span]) -> list[Span]:
@@ -186,6 +187,8 @@ def add_headed_mentions(doc: Document, spans: list[Span]) -> list[Span]:
     (`NAME_HEADS`: نادي النصر, هيئة الهلال الأحمر) that no span covers; an ORG span of the
     words after the head alone grows to take the head. Return the spans added or grown."""
     folded = fold_text(doc.text)
+    if not any(head in folded for head in _FOLDED_HEADS):
+        return []  # no head written: no match (three searches of the text, not a scan)
     starts = [s.start for s in spans]
     added = []
     for m in _HEADED.finditer(folded):
