@@ -131,3 +131,63 @@ def test_role_holder_choice_needs_a_clear_winner():
     assert choose_role_holder([a, b], "2015-07-10") is a
     assert choose_role_holder([a, b], "2015-07-24")["entity_id"] == 2  # only b seen that late
     assert choose_role_holder([a], "2016-06-01") is None
+
+
+def _sample_docs(n: int = 60) -> list[Document]:
+    import json
+    from importlib import resources
+
+    from rasid.stages.tokenize import TokenizeStage
+
+    lines = resources.files("rasid.sample").joinpath("saudinewsnet-200.jsonl").read_text("utf-8").splitlines()
+    docs = [Document(text=json.loads(line)["content"]) for line in lines[:n]]
+    for doc in docs:
+        TokenizeStage()(doc)
+    return docs
+
+
+def test_office_word_keys_match_the_full_normaliser_on_sample_articles():
+    """`normalize_office_word`'s letters-only short cut keys every word of real articles as
+    `normalize_entity_name` does (ة folded, ال / لل dropped)."""
+    from rasid.entities.offices import normalize_office_word
+
+    def full(word: str) -> str:
+        w = normalize_entity_name(word).replace(" ", "")
+        return w[2:] if (w.startswith("لل") and len(w) > 4) or (w.startswith("ال") and len(w) > 3) else w
+
+    words = {t.base or t.text for doc in _sample_docs() for t in doc.tokens if t.kind == "word"}
+    assert len(words) > 3000 and {"وزارة", "الخارجية", "للأمم"} & words
+    assert [normalize_office_word(w) for w in sorted(words)] == [full(w) for w in sorted(words)]
+
+
+def test_office_mentions_read_forward_find_the_longest_phrase_as_every_length_tried():
+    """`find_office_mentions` reads a phrase forward (known prefixes, learnable words); on
+    real articles it finds what trying every length from six words down found."""
+    from rasid.entities.offices import (MAX_OFFICE_WORDS, OFFICE_HEADS, _office_prefixes,
+                                        find_office_mentions, normalize_office_word)
+    from rasid.doc import Span
+
+    def every_length(doc: Document) -> list[Span]:  # the search before the forward reading
+        tokens = doc.tokens
+        keys = [normalize_office_word(t.base or t.text) if t.kind == "word" else "" for t in tokens]
+        out, after = [], 0
+        for i, k in enumerate(keys):
+            if i < after or not k or not (k in _office_prefixes() or k in OFFICE_HEADS):
+                continue
+            best = next((n for n in range(min(MAX_OFFICE_WORDS, len(tokens) - i), 0, -1)
+                         if all(keys[i:i + n]) and (" ".join(keys[i:i + n]) in load_offices()
+                                                    or is_learnable_office(" ".join(keys[i:i + n])))), 0)
+            if best:
+                start, end = tokens[i].base_start, tokens[i + best - 1].end
+                out.append(Span(start, end, "PER", {"office": " ".join(keys[i:i + best]),
+                                                    "role": doc.text[start:end]}))
+                after = i + best
+        return out
+
+    found = 0
+    for doc in _sample_docs():
+        got = find_office_mentions(doc, [])
+        assert [(s.start, s.end, s.attrs) for s in got] == \
+            [(s.start, s.end, s.attrs) for s in every_length(doc)]
+        found += len(got)
+    assert found > 50

@@ -114,3 +114,37 @@ def test_a_lookup_by_a_shorter_bin_chain_finds_the_person_and_not_his_cousin():
     for name in ("متعب بن عبدالله", "الأمير متعب بن عبدالله"):
         assert [r.canonical for r in find_entities(resolver.index, name)] == ["متعب بن عبدالله بن عبدالعزيز"]
     assert find_entities(resolver.index, "عبدالله بن عبدالعزيز") == []
+
+
+def test_factored_table_pattern_matches_as_the_plain_alternation_on_sample_articles():
+    """`compile_forms` puts the table's forms under their first two characters; on real
+    articles it finds what the plain alternation (longest form first) found."""
+    import json
+    import re
+    from importlib import resources
+
+    from rasid.entities.short_forms import _body, _table_forms, compile_forms, fold_text
+    from rasid.entities.aliases import load_alias_table
+
+    pattern = _table_forms()[0]
+    forms = [f for e in load_alias_table()[1] if e.type == "ORG" for f in e.forms
+             if f and not f.isascii()]
+    assert "ت(?:ن(?:ظيم" in pattern.pattern
+    plain = re.compile(r"(?<![\w\-])(?:[وفب](?=ال)|و)?(%s)(?![\w\-])"
+                       % "|".join(_body(f) for f in sorted(forms, key=len, reverse=True)))
+    factored = compile_forms(forms)
+    lines = resources.files("rasid.sample").joinpath("saudinewsnet-200.jsonl").read_text("utf-8").splitlines()
+    texts = [fold_text(json.loads(line)["content"]) for line in lines]
+    got = [[m.span(1) for m in factored.finditer(t)] for t in texts]
+    assert got == [[m.span(1) for m in plain.finditer(t)] for t in texts]
+    assert sum(map(len, got)) > 100
+
+
+def test_factoring_leaves_a_level_whose_alternatives_do_not_all_begin_with_one_letter():
+    from rasid.entities.short_forms import factor_alternatives
+
+    assert factor_alternatives(["الهلال", "الاهلي", "ساما"]) == "ا(?:ل(?:هلال|اهلي))|ساما"
+    # عبد ?الله: the optional space may match nothing, so that level is not factored
+    assert factor_alternatives(["عبد ?الله", "عبدالرحمن"], depth=4) == "ع(?:ب(?:د(?: ?الله|الرحمن)))"
+    assert factor_alternatives(["ا ?ب", "اب"]) == "ا(?: ?ب|ب)"
+    assert factor_alternatives([r"ب\s+ج", "بج"]) == r"ب(?:\s+ج|ج)"

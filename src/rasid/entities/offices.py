@@ -13,11 +13,13 @@ names the person holding the office on the article's date.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import tokenize
 from ..doc import Document, Span
 from .names import normalize_entity_name
@@ -48,9 +50,17 @@ class Office:
         return f"{self.text} = {self.holder} {self.start or '…'}..{self.end or '…'} ({self.source})"
 
 
+#: a word of Arabic letters only (no tatweel, no mark): `normalize_entity_name` of it is
+#: `normalize_name` with ة folded (no punctuation to blank, no second word to join)
+_LETTERS_ONLY = re.compile("[\u0621-\u063a\u0641-\u064a]+")
+
+
 @lru_cache(maxsize=30_000)
 def normalize_office_word(word: str) -> str:
-    w = normalize_entity_name(word).replace(" ", "")
+    w = normalize_name(word)
+    # the common case without `normalize_entity_name` (and without filling its cache with
+    # every word of every article: `find_office_mentions` keys all of them)
+    w = w.replace("ة", "ه") if _LETTERS_ONLY.fullmatch(w) else normalize_entity_name(word).replace(" ", "")
     if w.startswith("لل") and len(w) > 4:
         return w[2:]
     if w.startswith("ال") and len(w) > 3:
@@ -136,6 +146,19 @@ def is_learnable_office(key: str) -> bool:
         (w in roles["head"] and prev in _CHAINING_HEADS) for prev, w in zip(words, words[1:]))
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The words a known office (its first word) or a learnable one (a head) begins with."""
+    return frozenset(w for w in _office_prefixes() | OFFICE_HEADS if w and " " not in w)
+
+
+@lru_cache(maxsize=1)
+def _after_head_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The words `is_learnable_office` takes after a head: (complements and nisbas, heads)."""
+    roles = load_roles()
+    return frozenset(roles["complement"] | roles["nisba"]), frozenset(roles["head"])
+
+
 def find_office_mentions(doc: Document, spans: list[Span]) -> list[Span]:
     """New PER spans for the office phrases of `doc` that no entity span covers or follows
     (attrs ``office`` key and ``role`` as written). Known offices (the shipped table) and
@@ -147,17 +170,31 @@ def find_office_mentions(doc: Document, spans: list[Span]) -> list[Span]:
     prefixes = _office_prefixes()
     out: list[Span] = []
     after = 0  # the first token after the last phrase found
-    for i in [i for i, k in enumerate(keys) if k and (k in prefixes or k in OFFICE_HEADS)]:  # first words
+    offices = load_offices()
+    complements, heads = _after_head_words()
+    firsts = _first_words()
+    for i in [i for i, k in enumerate(keys) if k in firsts]:  # first words
         if i < after:
             continue
-        best = 0
-        for n in range(min(MAX_OFFICE_WORDS, len(tokens) - i), 0, -1):
-            if not all(keys[i:i + n]):
-                continue
-            key = " ".join(keys[i:i + n])
-            if key in load_offices() or is_learnable_office(key):
-                best = n
+        # the longest phrase from word i that is a known office or a learnable one, read
+        # forward: a known key's every prefix is in `prefixes`, and a learnable key's every
+        # prefix of two words or more is learnable (`is_learnable_office` tests word by word)
+        stop = min(i + MAX_OFFICE_WORDS, len(tokens))
+        best, key, j = 0, keys[i], i + 1
+        while key in prefixes:
+            if key in offices:
+                best = j - i
+            if j == stop or not keys[j]:
                 break
+            key += " " + keys[j]
+            j += 1
+        if keys[i] in OFFICE_HEADS and keys[i] not in _NOT_THE_HOLDER:
+            j = i + 1
+            while j < stop and keys[j] and keys[j] not in _NOT_THE_HOLDER and (
+                    keys[j] in complements or (keys[j] in heads and keys[j - 1] in _CHAINING_HEADS)):
+                j += 1
+            if j - i >= 2:
+                best = max(best, j - i)
         if not best:
             continue
         first, last = tokens[i], tokens[i + best - 1]

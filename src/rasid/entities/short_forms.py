@@ -56,10 +56,35 @@ def _body(form: str) -> str:
     return r"\s+".join(parts)
 
 
+#: one character of a pattern body (a letter or an escape) with its quantifier, if any
+_ATOM = re.compile(r"(?:\\.|[^\\])[?*+]?")
+
+
+def factor_alternatives(bodies: list[str], depth: int = 2) -> str:
+    """``"|".join(bodies)`` with the alternatives that begin with the same character put
+    under it, `depth` characters deep (ال(?:حوثي…|…)|س(?:اما|…)): the regex engine tries
+    a first character once, not once an alternative, and the matches are the same (the
+    alternatives under one character keep their order; those under different characters
+    never match at the same place, so their order changes nothing). A level where some
+    alternative begins otherwise than with one literal character is left as it is."""
+    if depth == 0 or len(bodies) < 2:
+        return "|".join(bodies)
+    groups: dict[str, list[str]] = {}
+    for body in bodies:
+        m = _ATOM.match(body)
+        atom = m.group(0) if m else ""
+        if atom[-1:] in ("?", "*", "+") or (atom[:1] == "\\" and atom[1:].isalnum()):
+            return "|".join(bodies)  # only one literal character each (\s+, " ?": not)
+        groups.setdefault(atom, []).append(body[len(atom):])
+    return "|".join(atom + rests[0] if len(rests) == 1 or not atom else
+                    atom + "(?:" + factor_alternatives(rests, depth - 1) + ")"
+                    for atom, rests in groups.items())
+
+
 def compile_forms(forms: list[str]) -> re.Pattern:
     """One pattern for whole-word matches of `forms` (longest first), group 1 the name
     without a leading clitic (و ف ب before ال, و before another word)."""
-    alts = "|".join(_body(f) for f in sorted(forms, key=len, reverse=True))
+    alts = factor_alternatives([_body(f) for f in sorted(forms, key=len, reverse=True)])
     return re.compile(rf"(?<![\w\-])(?:[وفب](?=ال)|و)?({alts})(?![\w\-])")
 
 
@@ -154,6 +179,7 @@ def add_table_mentions(doc: Document, spans: list[Span]) -> list[Span]:
 NAME_HEADS = ("نادي", "مصرف", "هيئة")
 _HEADED = re.compile(r"(?<![\w\-])(?:[وف]?[لب]|[وف])?((?:%s)\s+ال\w{3,}(?:\s+ال\w{2,}ي|\s+الاحمر)?)(?![\w\-])"
                      % "|".join(fold_text(h) for h in NAME_HEADS))
+_FOLDED_HEADS = tuple(fold_text(h) for h in NAME_HEADS)
 
 
 def add_headed_mentions(doc: Document, spans: list[Span]) -> list[Span]:
@@ -161,6 +187,8 @@ def add_headed_mentions(doc: Document, spans: list[Span]) -> list[Span]:
     (`NAME_HEADS`: نادي النصر, هيئة الهلال الأحمر) that no span covers; an ORG span of the
     words after the head alone grows to take the head. Return the spans added or grown."""
     folded = fold_text(doc.text)
+    if not any(head in folded for head in _FOLDED_HEADS):
+        return []  # no head written: no match (three searches of the text, not a scan)
     starts = [s.start for s in spans]
     added = []
     for m in _HEADED.finditer(folded):
