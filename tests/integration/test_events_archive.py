@@ -206,3 +206,65 @@ def test_filter_by_entity_name(monitor):
     assert event["id"] in {e["id"] for e in by_entity}
     assert event["id"] in {e["id"] for e in monitor.events(actor=name, limit=1000, uncertain=True)}
     assert not monitor.events(entity="لا أحد بهذا الاسم أبدا")
+
+
+def test_an_event_that_cannot_match_is_matched_by_none(monitor):
+    """`can_match` (the step reads no candidates for an event without a place finer than its
+    country and without an actor): no event of the archive is the same happening as such an
+    event, either way round; the grouped reports of Abha can all match."""
+    from rasid.events.grouping import can_match, is_same_happening
+
+    events = monitor.events(uncertain=True, limit=1000)
+    assert len(events) >= 5
+    for a in events:
+        for b in events:
+            if is_same_happening(a, b):
+                assert can_match(a) and can_match(b)
+    abha = [e for e in monitor.events(type="ASSAULT", country="SA") if e["group"]]
+    assert len(abha) >= 3 and all(can_match(e) for e in abha)
+    coarse = dict(abha[0], place=dict(abha[0]["place"], lat=None, lon=None, feature="country"), actor=None)
+    assert not can_match(coarse)
+    assert not any(is_same_happening(coarse, e) or is_same_happening(e, coarse) for e in events)
+    assert can_match(dict(coarse, actor=abha[0]["actor"] or {"text": "تنظيم داعش"}))
+
+
+def test_same_happening_is_its_definition(monitor):
+    """`is_same_happening` (the step's per-candidate test, written out) against its definition
+    on every pair of the archive's events and of variants of them (no coordinates, no actor,
+    a country-level place, another article, another place near and far)."""
+    from rasid.events.grouping import (MAX_DAYS, NEAR_KM, _distance_km, _is_country_level,
+                                       is_same_happening, same_actor)
+    from datetime import date
+
+    def definition(a, b):
+        pa, pb = a.get("place") or {}, b.get("place") or {}
+        if a["type"] != b["type"] or a["article_id"] == b["article_id"]:
+            return False
+        if not pa.get("country") or pa.get("country") != pb.get("country") or not a.get("when") or not b.get("when"):
+            return False
+        if abs((date.fromisoformat(a["when"][:10]) - date.fromisoformat(b["when"][:10])).days) > MAX_DAYS:
+            return False
+        if not _is_country_level(pa) and not _is_country_level(pb):
+            if pa.get("gazetteer_id") == pb.get("gazetteer_id"):
+                return True
+            if None not in (pa.get("lat"), pa.get("lon"), pb.get("lat"), pb.get("lon")) and \
+                    _distance_km(pa["lat"], pa["lon"], pb["lat"], pb["lon"]) <= NEAR_KM:
+                return True
+        return same_actor(a, b) is True
+
+    events = monitor.events(uncertain=True, limit=1000)
+    variants = list(events)
+    for e in events:
+        place = e.get("place") or {}
+        variants += [dict(e, actor=None), dict(e, place=dict(place, lat=None, lon=None)),
+                     dict(e, place=dict(place, feature="country")), dict(e, article_id="elsewhere"),
+                     dict(e, place=dict(place, gazetteer_id=None)), dict(e, actor_entity_id=None)]
+        if place.get("lat") is not None:  # another place 33 km and 111 km away
+            variants += [dict(e, place=dict(place, gazetteer_id=f"near{k}", lat=place["lat"] + k))
+                         for k in (0.3, 1.0)]
+    same = 0
+    for a in variants:
+        for b in variants:
+            assert is_same_happening(a, b) == definition(a, b), (a["id"], b["id"])
+            same += definition(a, b)
+    assert same > 50

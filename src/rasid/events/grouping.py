@@ -83,12 +83,6 @@ def same_actor(a: dict[str, Any], b: dict[str, Any]) -> bool | None:
     return bool(actor_words(a) & actor_words(b))
 
 
-def distance_km(p: dict[str, Any], q: dict[str, Any]) -> float | None:
-    if None in (p.get("lat"), p.get("lon"), q.get("lat"), q.get("lon")):
-        return None
-    return _distance_km(p["lat"], p["lon"], q["lat"], q["lon"])
-
-
 @lru_cache(maxsize=65_536)
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (cached: a batch's events name a few hundred places, and the
@@ -102,12 +96,24 @@ def is_same_happening(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return same_happening_as(a)(b)
 
 
+def can_match(a: dict[str, Any]) -> bool:
+    """Whether any event can be the same happening as `a` (`is_same_happening`): it needs a
+    day, a country, and a place finer than its country or an actor. Either way round: an
+    event that cannot match none can match (the step reads no candidates for it)."""
+    place = a.get("place") or {}
+    return bool(a.get("when") and place.get("country") and (a.get("actor") or not _is_country_level(place)))
+
+
 def same_happening_as(a: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
     """`is_same_happening` of `a` and the event it is given, with `a`'s fields read once
-    (the step compares each new event with each of its candidates)."""
+    (the step compares each new event with each of its candidates; `same_actor` written
+    out, `a`'s actor words read once)."""
     kind, article, place, when = a["type"], a["article_id"], a.get("place") or {}, a.get("when")
     country, local = place.get("country"), not _is_country_level(place)
+    gazetteer_id, lat, lon = place.get("gazetteer_id"), place.get("lat"), place.get("lon")
+    actor, actor_id = a.get("actor"), a.get("actor_entity_id")
     day: list[int] = []  # a's day, read when first compared
+    words: list[frozenset[str]] = []  # a's actor words, read when first compared
 
     def test(b: dict[str, Any]) -> bool:
         if b["type"] != kind or b["article_id"] == article:
@@ -119,13 +125,19 @@ def same_happening_as(a: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
             day.append(_day_number(when[:10]))
         if abs(day[0] - _day_number(b["when"][:10])) > MAX_DAYS:
             return False
-        if local and not _is_country_level(other):  # the same place?
-            if place.get("gazetteer_id") == other.get("gazetteer_id"):
+        if local and other.get("lat") is not None and other.get("feature") not in _COARSE:  # the same place?
+            if gazetteer_id == other.get("gazetteer_id"):
                 return True
-            d = distance_km(place, other)
-            if d is not None and d <= NEAR_KM:
+            if lon is not None and other.get("lon") is not None \
+                    and _distance_km(lat, lon, other["lat"], other["lon"]) <= NEAR_KM:  # near
                 return True
-        return same_actor(a, b) is True
+        if not actor or not b.get("actor"):  # `same_actor` is True
+            return False
+        if actor_id and actor_id == b.get("actor_entity_id"):
+            return True
+        if not words:
+            words.append(actor_words(a))
+        return bool(words[0] & actor_words(b))
     return test
 
 
@@ -135,9 +147,13 @@ def _day_number(day: str) -> int:
     return date.fromisoformat(day).toordinal()
 
 
+#: place features too coarse to say "the same place"
+_COARSE = ("country", "continent", "region")
+
+
 def _is_country_level(place: dict[str, Any]) -> bool:
     """A country or a place without coordinates: too coarse to say "the same place"."""
-    return place.get("lat") is None or place.get("feature") in ("country", "continent", "region")
+    return place.get("lat") is None or place.get("feature") in _COARSE
 
 
 def group_events(store: Any, article_ids: Iterable[str]) -> int:
@@ -161,7 +177,8 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
         return (date.fromisoformat(hi) - date.fromisoformat(lo)).days <= MAX_DAYS
 
     queries = []
-    for ev in new:
+    matchable = [ev for ev in new if can_match(ev)]
+    for ev in matchable:
         day = date.fromisoformat(ev["when"][:10])
         queries.append({"type": ev["type"], "country": ev["place"]["country"],
                         "since": (day - timedelta(days=MAX_DAYS)).isoformat(),
@@ -170,7 +187,7 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
     # and the days of their groups (a group must stay within MAX_DAYS)
     found = store.find_events_batch(queries, limit=500)
     archive_days.update(store.find_group_days({c["group"] for cs in found for c in cs if c.get("group")}))
-    for ev, candidates in zip(new, found):
+    for ev, candidates in zip(matchable, found):
         same = same_happening_as(ev)
         matches = [c for c in candidates if c["id"] != ev["id"] and same(c)]
         groups = [assignments.get(c["id"]) or c.get("group") for c in matches]

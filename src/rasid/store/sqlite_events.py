@@ -9,6 +9,7 @@ recipient, and the ``group`` id with its ``group_size``).
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from typing import Any, Iterable, Iterator
 
 #: The event fields of a row, in export order.
@@ -184,9 +185,13 @@ class SqliteEventsMixin:
             rows = self.con.execute(f"{_SELECT}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC",
                                     args).fetchall()
         events = [row_to_event(r) for r in rows]
+        # newest first, by the day's text (SQLite compares it as Python does): each query's
+        # events are one run of the list, found by bisection on the days oldest first
+        days_up = [e["when"] for e in reversed(events)]
+        n = len(events)
         for k, (since, until) in zip(ks, days):
-            got = [e for e in events if isinstance(e["when"], str) and since <= e["when"] <= until]
-            out[k] = [dict(e) for e in got[:limit]]
+            first = n - bisect_right(days_up, until)
+            out[k] = [dict(e) for e in events[first:min(n - bisect_left(days_up, since), first + limit)]]
 
     def iter_events(self, filters: dict[str, Any] | None = None,
                     batch_size: int = 500) -> Iterator[dict[str, Any]]:
