@@ -232,9 +232,10 @@ def test_same_happening_is_its_definition(monitor):
     """`is_same_happening` (the step's per-candidate test, written out) against its definition
     on every pair of the archive's events and of variants of them (no coordinates, no actor,
     a country-level place, another article, another place near and far)."""
+    from datetime import date
+
     from rasid.events.grouping import (MAX_DAYS, NEAR_KM, _distance_km, _is_country_level,
                                        is_same_happening, same_actor)
-    from datetime import date
 
     def definition(a, b):
         pa, pb = a.get("place") or {}, b.get("place") or {}
