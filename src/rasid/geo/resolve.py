@@ -241,7 +241,20 @@ def _skip_letters(text: str, start: int, n: int) -> int:
 
 def _lookup_tokens(text: str, toks, gaz: Gazetteer):
     """(key, start, candidates) for a token run; a proclitic the tokenizer kept
-    (وشبوة) is stripped when only the shorter form is a place name."""
+    (وشبوة) is stripped when only the shorter form is a place name. A one-word run's is
+    fixed per form as written (its start relative to the token's), so kept by its text."""
+    if len(toks) == 1:
+        tok = toks[0]
+        memo = gaz.memos.get("one word")
+        found = None if memo is None else memo.get(tok.text)
+        if found is None:
+            key, start, cands = _read_tokens(text, toks, gaz)
+            found = memo_of(gaz, "one word")[tok.text] = (key, start - tok.start, cands)
+        return found[0], tok.start + found[1], found[2]
+    return _read_tokens(text, toks, gaz)
+
+
+def _read_tokens(text: str, toks, gaz: Gazetteer):
     if toks[0].article and toks[0].clitic.endswith("ل") and \
             load_wordfreq().get(toks[0].base, 0) < COMMON_FREQ:  # للبنان: ل + لبنان; للحج is ل + الحج
         key = _key_of(toks, toks[0].base[1:])
