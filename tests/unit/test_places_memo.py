@@ -36,3 +36,26 @@ def test_places_are_the_same_with_a_tiny_first_word_memo_and_it_stays_bounded(mo
     assert places_of(records) == roomy  # forms forgotten and read again: the same names
     assert len(memos["first words"]) <= 16
     memos.pop("first words", None)
+
+
+def test_a_one_word_lookup_read_from_its_memo_is_the_lookup_at_that_token():
+    """`_lookup_tokens` keeps a one-word run's answer by the token's text, its start relative
+    to the token: read back at another offset of another text (here with harakat after a
+    proclitic: وَبِجدة), it is what the lookup itself gives there."""
+    from rasid.arabic.tokenize import tokenize
+
+    gaz = load_gazetteer()
+    rec = json.loads(SAMPLE.read_text("utf-8").splitlines()[0])
+    texts = [rec["content"], "وصل الوفد وَبِجدة ثم غادر إلى وَبِجدة"]
+    gaz.memos.pop("one word", None)
+    seen = 0
+    for text in texts:
+        for tok in tokenize(text):
+            if tok.kind != "word":
+                continue
+            expected = resolve._read_tokens(text, [tok], gaz)
+            assert resolve._lookup_tokens(text, [tok], gaz) == expected  # filled or read
+            assert resolve._lookup_tokens(text, [tok], gaz) == expected  # read
+            seen += bool(expected[2])
+    assert seen > 5  # names found, not only misses
+    gaz.memos.pop("one word", None)

@@ -13,14 +13,17 @@ weighs them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 
 from .gazetteer import normalize_place
 from .resolve import Mention, convert_nisba
 
 ENTITY_LABELS = ("PER", "ORG")
 MAX_WORDS = 4
+_START, _END = attrgetter("start"), attrgetter("end")
 
 
 def _squash(text: str) -> str:
@@ -63,17 +66,9 @@ def extract_entity_cues(tokens, entities) -> list[Mention]:
     if not spans:
         return []
     out = []
-    ti = 0
-    words_of: list[list] = [[] for _ in spans]
-    toks = [t for t in tokens if t.kind == "word"]
-    for k, s in enumerate(spans):
-        while ti < len(toks) and toks[ti].end <= s.start:
-            ti += 1
-        j = ti
-        while j < len(toks) and toks[j].start < s.end:
-            words_of[k].append(toks[j])
-            j += 1
-    for s, toks_in in zip(spans, words_of):
+    for s in spans:  # the words of each span: from the first token ending after its start
+        toks_in = [t for t in tokens[bisect_right(tokens, s.start, key=_END):bisect_left(tokens, s.end, key=_START)]
+                   if t.kind == "word"]
         words = [normalize_place(t.base) for t in toks_in]
         iso = find_entity_country([w for w in words if w])
         if iso:

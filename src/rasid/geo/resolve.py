@@ -26,7 +26,8 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import compress, islice
+from operator import attrgetter, itemgetter, not_
 from typing import Any
 from functools import lru_cache
 from importlib import resources
@@ -190,20 +191,21 @@ def convert_nisba(base: str) -> str | None:
 COMMON_FREQ = 200
 #: entries of each per-word-form memo of a gazetteer (`memo_of`) before it starts again
 MEMO_SIZE = 30_000
-#: entries of the first-word memo (`_first_word`): one per word form read, its value one of
-#: three shared pairs (some 180 bytes an entry); 2,000 SaudiNewsNet articles have 83,500
-#: forms, and with `MEMO_SIZE` a fifth of the lookups missed
+#: entries of the first-word memo (`_first_word`): one per token form read (its text), its
+#: value one of three shared pairs (some 180 bytes an entry); 2,000 SaudiNewsNet articles have
+#: 83,500 word forms, and with `MEMO_SIZE` a fifth of the lookups missed
 FIRST_WORDS_MEMO = 100_000
 
 
 def memo_of(gaz: Gazetteer, name: str, size: int = MEMO_SIZE) -> dict:
     """A memo kept with the gazetteer it reads, keyed by strings, not by the gazetteer, so
     that the collector has no key tuple to visit. When full (`size` entries) its older half
-    goes (a dict keeps the order of insertion): emptying it all lost the forms every text
-    repeats, a fifth of the first-word lookups missed."""
+    goes (a dict keeps the order of insertion; all but the newest `size` // 2 entries when a
+    whole text's forms came in at once: `_first_words`): emptying it all lost the forms every
+    text repeats, a fifth of the first-word lookups missed."""
     memo = gaz.memos.setdefault(name, {})
     if len(memo) >= size:
-        for key in list(islice(memo, size // 2)):
+        for key in list(islice(memo, len(memo) - size // 2)):
             memo.pop(key, None)  # another thread may have taken it
     return memo
 
@@ -239,7 +241,20 @@ def _skip_letters(text: str, start: int, n: int) -> int:
 
 def _lookup_tokens(text: str, toks, gaz: Gazetteer):
     """(key, start, candidates) for a token run; a proclitic the tokenizer kept
-    (وشبوة) is stripped when only the shorter form is a place name."""
+    (وشبوة) is stripped when only the shorter form is a place name. A one-word run's is
+    fixed per form as written (its start relative to the token's), so kept by its text."""
+    if len(toks) == 1:
+        tok = toks[0]
+        memo = gaz.memos.get("one word")
+        found = None if memo is None else memo.get(tok.text)
+        if found is None:
+            key, start, cands = _read_tokens(text, toks, gaz)
+            found = memo_of(gaz, "one word")[tok.text] = (key, start - tok.start, cands)
+        return found[0], tok.start + found[1], found[2]
+    return _read_tokens(text, toks, gaz)
+
+
+def _read_tokens(text: str, toks, gaz: Gazetteer):
     if toks[0].article and toks[0].clitic.endswith("ل") and \
             load_wordfreq().get(toks[0].base, 0) < COMMON_FREQ:  # للبنان: ل + لبنان; للحج is ل + الحج
         key = _key_of(toks, toks[0].base[1:])
@@ -492,7 +507,7 @@ def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
     last = min(len(tokens), hi + gaz.max_words - 1)
     if lo >= last or tokens[lo].kind != "word":
         return None
-    may_start, check = _first_word(gaz, tokens[lo].base, tokens[lo].norm if tokens[lo].clitic else "")
+    may_start, check = _first_word(gaz, tokens[lo])
     if not may_start:
         return None
     # only windows whose later words can follow the first in a name (`_window_limit`)
@@ -605,22 +620,16 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
     out: list[Mention] = []
     covered = Coverage(covered)
     starts = [t.start for t in tokens]
-    first_words = memo_of(gaz, "first words", FIRST_WORDS_MEMO)  # `_first_word`'s, read here
-    i = 0
+    firsts = _first_words(gaz, tokens)
     n = len(tokens)
-    while i < n:
+    after = 0  # the first token a window may start at: none inside a match or a stop phrase
+    for i in compress(range(n), map(_MAY_START, firsts)):
         tok = tokens[i]
-        if tok.kind != "word":
-            i += 1
-            continue
-        base, whole = tok.base, tok.norm if tok.clitic else ""
-        may_start, check = first_words.get((base, whole)) or _first_word(gaz, base, whole)
-        if not may_start or covered.overlaps(tok.start, tok.end):
-            i += 1
+        if i < after or covered.overlaps(tok.start, tok.end):
             continue
         found = refused = None
         skip = 1
-        for size in range(_window_limit(text, tokens, i, min(gaz.max_words, n - i), inner, check),
+        for size in range(_window_limit(text, tokens, i, min(gaz.max_words, n - i), inner, firsts[i][1]),
                           0, -1):
             sub = tokens[i:i + size]
             if covered.overlaps(sub[-1].start, sub[-1].end):
@@ -665,11 +674,11 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                 refused = Mention(start, sub[-1].end, key, "gazetteer", cands)
         if found:
             out.append(found)
-            i += size
+            after = i + size
         else:
             if refused is not None and deferred is not None:
                 deferred.append(refused)
-            i += skip
+            after = i + skip
     return out
 
 
@@ -887,21 +896,37 @@ def _window_limit(text: str, tokens, i: int, limit: int, inner: frozenset[str],
     return size
 
 
-def _first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
-    """Of a word token (``base``; ``whole``: its ``norm`` when it has a proclitic, else
-    ""): whether a gazetteer name could start at it in `_lookup_tokens`' variants (as
-    written, or without one or two proclitics), and if so whether each of those first-word
-    forms normalises to something (`_window_limit`'s ``check``). Fixed per word form, so
-    kept."""
+def _first_word(gaz: Gazetteer, tok) -> tuple[bool, bool]:
+    """Of a token: whether a gazetteer name could start at it in `_lookup_tokens`' variants
+    (as written, or without one or two proclitics; never at a token that is no word), and
+    if so whether each of those first-word forms normalises to something (`_window_limit`'s
+    ``check``). Fixed per form as written (`analyse_token`), so kept by its text."""
     memo = gaz.memos.get("first words")
-    found = None if memo is None else memo.get((base, whole))
+    found = None if memo is None else memo.get(tok.text)
     if found is None:
-        found = memo_of(gaz, "first words", FIRST_WORDS_MEMO)[base, whole] = \
-            _read_first_word(gaz, base, whole)
+        found = memo_of(gaz, "first words", FIRST_WORDS_MEMO)[tok.text] = _read_first_word(gaz, tok)
     return found
 
 
-def _read_first_word(gaz: Gazetteer, base: str, whole: str) -> tuple[bool, bool]:
+def _first_words(gaz: Gazetteer, tokens) -> list[tuple[bool, bool]]:
+    """`_first_word` of every token: the memo read for all of them in C (a text's forms
+    are mostly known), the forms it lacks read and kept."""
+    memo = gaz.memos.setdefault("first words", {})
+    texts = list(map(_TEXT, tokens))
+    found = list(map(memo.get, texts))
+    for i in compress(range(len(found)), map(not_, found)):  # the misses
+        found[i] = memo.get(texts[i]) or memo.setdefault(texts[i], _read_first_word(gaz, tokens[i]))
+    memo_of(gaz, "first words", FIRST_WORDS_MEMO)  # kept within its bound
+    return found
+
+
+_TEXT, _MAY_START = attrgetter("text"), itemgetter(0)
+
+
+def _read_first_word(gaz: Gazetteer, tok) -> tuple[bool, bool]:
+    if tok.kind != "word":
+        return _NO_START
+    base, whole = tok.base, tok.norm if tok.clitic else ""
     may_start = gaz.may_start_name
     if not (may_start(normalize_place(base))
             or (whole and (may_start(normalize_place(whole))
