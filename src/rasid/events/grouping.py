@@ -125,7 +125,7 @@ def same_happening_as(a: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
             day.append(_day_number(when[:10]))
         if abs(day[0] - _day_number(b["when"][:10])) > MAX_DAYS:
             return False
-        if local and other.get("lat") is not None and other.get("feature") not in _COARSE:  # the same place?
+        if local and not _is_country_level(other):  # the same place?
             if gazetteer_id == other.get("gazetteer_id"):
                 return True
             if lon is not None and other.get("lon") is not None \
@@ -147,13 +147,9 @@ def _day_number(day: str) -> int:
     return date.fromisoformat(day).toordinal()
 
 
-#: place features too coarse to say "the same place"
-_COARSE = ("country", "continent", "region")
-
-
 def _is_country_level(place: dict[str, Any]) -> bool:
     """A country or a place without coordinates: too coarse to say "the same place"."""
-    return place.get("lat") is None or place.get("feature") in _COARSE
+    return place.get("lat") is None or place.get("feature") in ("country", "continent", "region")
 
 
 def group_events(store: Any, article_ids: Iterable[str]) -> int:
