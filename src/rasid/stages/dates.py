@@ -109,7 +109,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("hijri_year", rf"{since}{_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
-        ("year", rf"{since}(?:(?:عام|العام|سنة|السنة|عامي)\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
+        ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
         ("year_bare", rf"{since}(?P<y>(?:1[5-9]|20)\d\d)"),  # before 1900 only as a list's entry
         # عام 600 ميلادية، عام 822م: a year before 1000 only with عام and the era written
@@ -312,7 +312,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             prev = _prev_word(norm, m.start("x"))
             if y < 1900 or not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"} \
                     and _CLITICS_RE.sub("", prev).removeprefix("ال") not in _SEASONS \
-                    and not _names_a_year(norm, m.start("x"), m.end("x"), prev):
+                    and not _names_a_year(norm, m.start("x"), m.end("x"), prev) \
+                    and not _EDITION_RE.search(norm, max(0, m.start("x") - 60), m.start("x")):
                 return None
             if _counts(norm, m.start("x"), m.end("x")):
                 return None  # أكثر من 2000 فعالية، إلى 1950 ميجاوات: a count after a cue word
@@ -531,6 +532,11 @@ _STRICT_MONTH_CUES = {"في", "وفي", "خلال", "وخلال", "مطلع", "�
 _AFTER_LABEL_YEAR = {"التي", "الذي", "اللذين", "اللتين", "في", "على", "عن", "الى", "من", "حيث",
                      "عندما", "حين", "بعد", "قبل", "ضد", "مع", "او", "ثم", "لكن", "بين",
                      "امس", "اليوم", "غدا", *WEEKDAYS}
+#: an edition a bare year labels, its noun one of the three words before the year, whatever
+#: follows (كأس العالم 2018 لكرة القدم، مونديال البرازيل 2014 أمام، أولمبياد 2022 الشتوي، تصفيات
+#: مونديال 2018 يوم السبت، وفي موسم 2012 انتقل، دورة 2015 عقب)
+_EDITION_RE = re.compile(r"(?<!\w)[وف]?(?:لل|[بل])?(?:ال)?(?:كاس|مونديال|بطول[ةه]|اولمبياد|تصفيات|موسم|دور[ةه]|نسخ[ةه])"
+                         r"(?:\s+[^\W\d_]+){0,2}\s+$")
 #: seasons before a bare year (صيف 2013، لخريف 2015 وشتاء 2016، لربيع وصيف 2016)
 _SEASONS = {"صيف", "خريف", "شتاء", "ربيع"}
 #: a year that opens a line (or a list after a colon) and a dash after it: an entry of a "this
