@@ -853,6 +853,13 @@ def test_relative_year_in_a_text_that_counts_in_hijri_years(text, pub, expected)
     ("وفي موسم 2012 انتقل لتمثيل فريق طوكيو فيردي الياباني", "2015-08-07", [("2012", "2012")]),
     # a count stays a count
     ("وشارك في البطولة 2000 لاعب من 40 دولة", "2015-08-07", []),
+    # إلى/على after a labelling year (the word lists now spelt as the text is normalised) and
+    # the years of an office in brackets without من (6 in the corpus)
+    ("تتواصل التحقيقات في فساد محتمل متعلق بعملية منح حق استضافة كأس العالم 2018 إلى روسيا وبطولة 2022 إلى قطر.",
+     "2015-07-21", [("2018", "2018"), ("2022", "2022")]),
+    ("وقال إن المملكة حصلت في الملتقى العلمي العالمي بدولة بلجيكا 2015 على الميداليات الذهبية", "2015-07-26",
+     [("2015", "2015")]),
+    ("أما الثالث فهو الأمير سعود الفيصل (1975 إلى 2015) وظف ثقل بلاده", "2015-07-22", [("1975 إلى 2015", "1975/2015")]),
 ])
 def test_twelfth_round_elided_alef_years_and_edition_years(text, pub, expected):
     assert spans_of(text, pub) == expected

@@ -93,7 +93,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("range_hyears", rf"(?P<lead>(?:{_YEARW}|عامي\s*)(?:{_REL}\s+)?)?(?<![\d/.])(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/]|\.\d)"),
         ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?(?:\s*[\-–]|\s+(?:و|ولغاية|وحتى|الى|حتى))\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
-        ("range_years", rf"(?:من|منذ)\s+{_YEARW}?(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
+        # من 1930 حتى 1940، (1957 إلى 1985): the years of an office in brackets
+        ("range_years", rf"(?:(?:من|منذ)\s+{_YEARW}?|(?<=\())(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
@@ -529,7 +530,7 @@ _STRICT_MONTH_CUES = {"في", "وفي", "خلال", "وخلال", "مطلع", "�
                       "نهاية", "بداية", "بحلول"}
 #: words after a bare year that end the phrase it labels (اعتداءات 2008 التي; a date: للدورة
 #: 2015 أمس الأول): after any other word the number counts it (2000 برميل)
-_AFTER_LABEL_YEAR = {"التي", "الذي", "اللذين", "اللتين", "في", "على", "عن", "الى", "من", "حيث",
+_AFTER_LABEL_YEAR = {"التي", "الذي", "اللذين", "اللتين", "في", "علي", "عن", "الي", "من", "حيث",
                      "عندما", "حين", "بعد", "قبل", "ضد", "مع", "او", "ثم", "لكن", "بين",
                      "امس", "اليوم", "غدا", *WEEKDAYS}
 #: an edition a bare year labels, its noun one of the three words before the year, whatever
@@ -554,7 +555,7 @@ def _opens_list_item(norm: str, start: int, end: int) -> bool:
 #: words before a bare number that count or number something (نحو 2000، القرار 2042)
 _BEFORE_COUNT = {"نحو", "حوالي", "قرابة", "اكثر", "اقل", "بلغ", "بلغت", "عدد", "رقم", "الرقم",
                  "مجموع", "اجمالي", "القرار", "قرار", "المادة", "مادة", "البند", "الفقرة",
-                 "العدد", "الصفحة", "بنحو", "بواقع", "بمعدل", "يزيد", "تزيد", "يتجاوز", "الى",
+                 "العدد", "الصفحة", "بنحو", "بواقع", "بمعدل", "يزيد", "تزيد", "يتجاوز", "الي",
                  "عن", "و", "او", "بين", "مقابل", "بقيمة"}
 _COUNTED_W = {"وحدة", "وظيفة", "وجبة", "ورقة", "وثيقة", "وفاة", "ولادة", "واقعة", "وسيلة"}
 _LABEL_YEAR_NEXT_RE = re.compile(r"\s*(?:$|[^\w\s]|(\w+))")
