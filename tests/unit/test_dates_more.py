@@ -670,9 +670,10 @@ def test_labelling_year_before_a_b_word(text, pub, expected):
 
 
 @pytest.mark.parametrize("text,pub,expected", [
-    # an en dash between the numbers of a date is a separator (14 in the corpus, cut before)
+    # an en dash between the numbers of a date is a separator (14 in the corpus, cut before);
+    # the two dates joined by إلى are one period (twelfth round; issue14dhh reads it so)
     ("المعلنة بتاريخ 4 – 9 - 1436هـ  إلى 15- 9 - 1436هـ، ويمثلن", "2015-08-06",
-     [("4 – 9 - 1436هـ", "2015-06-21"), ("15- 9 - 1436هـ", "2015-07-02")]),
+     [("4 – 9 - 1436هـ  إلى 15- 9 - 1436هـ", "2015-06-21/2015-07-02")]),
     ("حتى نهاية دوام يوم الثلاثاء الموافق 3 – 11 - 1436هـ، خلال فترة الدوام", "2015-08-06",
      [("يوم الثلاثاء الموافق 3 – 11 - 1436هـ", "2015-08-18")]),
     ("وذلك خلال الفترة من ٢٢ – ١٠ – ١٤٣٦هـ إلى ٢٦ – ١٠ – ١٤٣٦هـ.", "2015-08-07",
@@ -862,4 +863,23 @@ def test_relative_year_in_a_text_that_counts_in_hijri_years(text, pub, expected)
     ("أما الثالث فهو الأمير سعود الفيصل (1975 إلى 2015) وظف ثقل بلاده", "2015-07-22", [("1975 إلى 2015", "1975/2015")]),
 ])
 def test_twelfth_round_elided_alef_years_and_edition_years(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # two written-out days joined by إلى/حتى without من, the second with its year and no weekday
+    # at either end: one period (16 in the corpus, each found as two dates before)
+    ("وذلك خلال الفترة الزمنية 22-9-1436هـ إلى 6-10-1436هـ، مؤكدًا", "2015-07-24",
+     [("22-9-1436هـ إلى 6-10-1436هـ", "2015-07-09/2015-07-22")]),
+    ("أن تنطلق نهائيات العرس العالمي في 14 من يونيو إلى 15 من يوليو عام 2018.", "2015-07-26",
+     [("14 من يونيو إلى 15 من يوليو عام 2018", "2018-06-14/2018-07-15")]),
+    ("بعد أن كان مقررا أن تنطلق يوم 22 ديسمبر المقبل حتى 4 يناير 2016.", "2015-08-06",
+     [("يوم 22 ديسمبر المقبل حتى 4 يناير 2016", "2015-12-22/2016-01-04")]),
+    # a weekday at an end keeps two dates; so does an end without its year
+    ("على أن يبدأ القيد اعتبارا من صباح يوم الأحد 1/11/1436هـ وحتى يوم الاثنين 1/12/1436هـ، وسيتم", "2015-08-09",
+     [("يوم الأحد 1/11/1436هـ", "2015-08-16"), ("يوم الاثنين 1/12/1436هـ", "2015-09-14")]),
+    ("مقارنة بالفترة التي كانت بتاريخ 14 أبريل وحتى 5 يونيو بلغ", "2015-07-24",
+     [("14 أبريل", "2015-04-14"), ("5 يونيو", "2015-06-05")]),
+])
+def test_twelfth_round_two_dated_days_are_one_period(text, pub, expected):
     assert spans_of(text, pub) == expected

@@ -750,15 +750,16 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
         if i + 1 < len(chosen):
             s2, e2, a2 = chosen[i + 1]
             head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
-            if head and kinds.get(s1) in ("greg_dmy", "greg_my") and _RANGE_TO_RE.fullmatch(norm, e1, s2):
+            bare = head is None and _dated_to_dated(norm, chosen[i], chosen[i + 1], kinds)
+            if (head or bare) and kinds.get(s1) in ("greg_dmy", "greg_my") and _RANGE_TO_RE.fullmatch(norm, e1, s2):
                 a1 = _in_year_of(a1, a2)
-            if (head and kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
+            if ((head or bare and not a1.get("relative")) and kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
                     and a1.get("granularity") == a2.get("granularity") in ("day", "month")
                     and a1.get("value") and a2.get("value") and a1["value"] < a2["value"]
                     and "/" not in a1["value"] + a2["value"]  # not a Hijri month's interval
                     and not a1.get("relation") and _RANGE_TO_RE.fullmatch(norm, e1, s2)):
                 cal = "hijri" if a1.get("calendar") == a2.get("calendar") == "hijri" else "gregorian"
-                start = head.start("w")  # without a proclitic: ومن، وبين
+                start = head.start("w") if head else s1  # without a proclitic: ومن، وبين
                 attrs = _attrs(f"{a1['value']}/{a2['value']}", "range",
                                bool(a1.get("relative") or a2.get("relative")), cal,
                                range_start=a1["value"], range_end=a2["value"])
@@ -775,6 +776,17 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
         out.append((s1, e1, a1))
         i += 1
     return out
+
+
+def _dated_to_dated(norm: str, first: tuple, second: tuple, kinds: dict[int, str]) -> bool:
+    """Two written-out days joined by إلى/حتى without من, the second with its year and no
+    weekday at either end, are one period too (22-9-1436هـ إلى 6-10-1436هـ، للرابع من ديسمبر
+    2013م حتى 24 من أكتوبر 2014م، 14 من يونيو إلى 15 من يوليو عام 2018); with a weekday they
+    stay two dates (يوم الأحد 1/11/1436هـ وحتى يوم الاثنين 1/12/1436هـ, as the gold reads them)."""
+    (s1, e1, a1), (s2, e2, a2) = first, second
+    return (kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
+            and a1.get("granularity") == a2.get("granularity") == "day" and not a2.get("relative")
+            and bool(_WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)) and not _WD_RE.search(norm, s1, e2))
 
 
 def _in_year_of(a1: dict[str, Any], a2: dict[str, Any]) -> dict[str, Any]:
