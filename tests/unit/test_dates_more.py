@@ -880,6 +880,11 @@ def test_twelfth_round_elided_alef_years_and_edition_years(text, pub, expected):
      [("يوم الأحد 1/11/1436هـ", "2015-08-16"), ("يوم الاثنين 1/12/1436هـ", "2015-09-14")]),
     ("مقارنة بالفترة التي كانت بتاريخ 14 أبريل وحتى 5 يونيو بلغ", "2015-07-24",
      [("14 أبريل", "2015-04-14"), ("5 يونيو", "2015-06-05")]),
+    # two years after عام joined so (4 in the corpus), not a relative year at the other end
+    ("لثلاثة عقود متتالية بدأت في عام 1930م وحتى عام 1960 قبل أن يتركها", "2015-07-22",
+     [("عام 1930م وحتى عام 1960", "1930/1960")]),
+    ("نمت إيرادات الشركة من عام 1996 وحتى العام الماضي، بنسبة", "2015-07-22",
+     [("عام 1996", "1996"), ("العام الماضي", "2014")]),
 ])
 def test_twelfth_round_two_dated_days_are_one_period(text, pub, expected):
     assert spans_of(text, pub) == expected

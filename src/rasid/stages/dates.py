@@ -753,8 +753,7 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
             bare = head is None and _dated_to_dated(norm, chosen[i], chosen[i + 1], kinds)
             if (head or bare) and kinds.get(s1) in ("greg_dmy", "greg_my") and _RANGE_TO_RE.fullmatch(norm, e1, s2):
                 a1 = _in_year_of(a1, a2)
-            if ((head or bare and not a1.get("relative")) and kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
-                    and a1.get("granularity") == a2.get("granularity") in ("day", "month")
+            if ((head or bare and not a1.get("relative")) and _range_ends(kinds, chosen[i], chosen[i + 1])
                     and a1.get("value") and a2.get("value") and a1["value"] < a2["value"]
                     and "/" not in a1["value"] + a2["value"]  # not a Hijri month's interval
                     and not a1.get("relation") and _RANGE_TO_RE.fullmatch(norm, e1, s2)):
@@ -784,9 +783,18 @@ def _dated_to_dated(norm: str, first: tuple, second: tuple, kinds: dict[int, str
     2013م حتى 24 من أكتوبر 2014م، 14 من يونيو إلى 15 من يوليو عام 2018); with a weekday they
     stay two dates (يوم الأحد 1/11/1436هـ وحتى يوم الاثنين 1/12/1436هـ, as the gold reads them)."""
     (s1, e1, a1), (s2, e2, a2) = first, second
-    return (kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
-            and a1.get("granularity") == a2.get("granularity") == "day" and not a2.get("relative")
+    return (_range_ends(kinds, first, second) and a1.get("granularity") != "month" and not a2.get("relative")
             and bool(_WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)) and not _WD_RE.search(norm, s1, e2))
+
+
+def _range_ends(kinds: dict[int, str], first: tuple, second: tuple) -> bool:
+    """Both ends written out, days or months (`_RANGE_ENDS`), or both a year after عام/سنة
+    (في عام 1930م وحتى عام 1960، مواليد عام 2000م وحتى عام 2005م)."""
+    (s1, _, a1), (s2, _, a2) = first, second
+    if kinds.get(s1) == kinds.get(s2) == "year":
+        return a1.get("granularity") == a2.get("granularity") == "year"
+    return (kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
+            and a1.get("granularity") == a2.get("granularity") in ("day", "month"))
 
 
 def _in_year_of(a1: dict[str, Any], a2: dict[str, Any]) -> dict[str, Any]:
