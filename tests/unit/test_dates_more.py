@@ -888,3 +888,20 @@ def test_twelfth_round_elided_alef_years_and_edition_years(text, pub, expected):
 ])
 def test_twelfth_round_two_dated_days_are_one_period(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a month or day placed by لهذا العام / من هذا العام is one expression (as شهر يوليو من هذا
+    # العام ٢٠١٥; 21 in the corpus found as two), a Hijri one in the Hijri year; not before a
+    # written year (لهذا العام 1436هـ: the year is the date)
+    ("ويعد العمل الديني الوحيد الذي يعرض في موسم رمضان لهذا العام.", "2015-07-21",
+     [("رمضان لهذا العام", "2015-06-18/2015-07-16")]),
+    ("وتراجع المؤشر في الأربع أشهر الأخيرة وتحديدا في شهر صفر من هذا العام، إذ", "2015-07-24",
+     [("شهر صفر من هذا العام", "2014-11-23/2014-12-22")]),
+    ("في الثاني والعشرين من شهر مايو لهذا العام كنت قد أجريت", "2015-07-24",
+     [("الثاني والعشرين من شهر مايو لهذا العام", "2015-05-22")]),
+    ("نمو العمليات خلال شهر رمضان لهذا العام 1436هـ، بنسبة", "2015-08-09",
+     [("شهر رمضان", "2015-06-18/2015-07-16"), ("العام 1436هـ", "2014-10-25/2015-10-13")]),
+])
+def test_twelfth_round_a_month_of_this_year(text, pub, expected):
+    assert spans_of(text, pub) == expected
