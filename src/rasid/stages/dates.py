@@ -735,6 +735,9 @@ def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
 
 _RANGE_FROM_RE = re.compile(r"(?:^|\s)[وف]?(?P<w>من|بين|ابتداء\s+من|اعتبارا\s+من)(?:\s+تاريخ)?\s*$".translate(_FOLD_RX))
 _RANGE_TO_RE = re.compile(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*(?:تاريخ\s+)?".translate(_FOLD_RX))
+#: the longest link between two ends the patterns above admit, and more (ends further apart
+#: are not tried)
+_LINK_MAX = 24
 _WEEKDAYS_TO_RE = re.compile(r"\s*و?(?:الى|حتى|لغاية)\s*".translate(_FOLD_RX))
 _RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday")  # written out
 
@@ -750,7 +753,7 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     i = 0
     while i < len(chosen):
         s1, e1, a1 = chosen[i]
-        if i + 1 < len(chosen):
+        if i + 1 < len(chosen) and chosen[i + 1][0] - e1 <= _LINK_MAX:
             s2, e2, a2 = chosen[i + 1]
             head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
             bare = head is None and _dated_to_dated(norm, chosen[i], chosen[i + 1], kinds)
