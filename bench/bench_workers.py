@@ -49,12 +49,14 @@ them (nothing carried).
 ``--breakdown [K]`` decomposes what the analysing side of a two-worker run spends beyond one process,
 without the two workers running beside each other (so the load does not blur it): in a fresh process
 per tree it builds the template as the forkserver does (`rasid.workers.build_template`, its CPU
-printed), then forks from it, one after the other, one child that analyses every document and two
-that each analyse every other task of `DOCS_PER_TASK` (the workers' split), each timing every stage,
-the archive steps' per-document values, the index forms, the layer rows and, in the two, pickling
-each task's results as a worker sends them; with their minor faults and kernel CPU; then a fresh
-process unpickles the two children's results as the parent does (interleaved, a window of 200
-kept). K rounds (default 1) alternate which side is measured first.
+printed), then forks from it one child that analyses every document and two that each analyse every
+other task of `DOCS_PER_TASK` (the workers' split), each timing every stage, the archive steps'
+per-document values, the index forms, the layer rows and, in the two, pickling each task's results as
+a worker sends them; with their minor faults and kernel CPU. The three never run at once: they take
+turns of `BREAKDOWN_TURN` tasks (the order reversed every other turn), so that the machine running
+faster or slower for a while (the load) weighs on the three alike. Then a fresh process unpickles
+the two children's results as the parent does (interleaved, a window of 200 kept). K rounds
+(default 1).
 
 ``--src`` runs each worker count with each source tree given (default: this checkout's
 ``src``), so that two versions are measured in one run (the ratio is against the first worker
@@ -380,8 +382,7 @@ def store_only(src: Path, trees: list[Path], repeat: int, one: bool, tmp: Path) 
 BREAKDOWN = """
 import json, os, pickle, resource, sys, time
 from collections import defaultdict
-src, out, order = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
-t = time.process_time()
+src, out, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3])
 from rasid import workers as W
 from rasid.doc import Document
 from rasid.ingest import read_paths
@@ -395,14 +396,15 @@ t = time.process_time()
 W.build_template()
 figures = {"template": time.process_time() - t, "docs": len(docs)}
 tasks = list(iter_batches(docs, W.DOCS_PER_TASK))
+SHARE = {"one": lambda k: True, "w0": lambda k: k % 2 == 0, "w1": lambda k: k % 2 == 1}
 
-def child(name, mine, send):
+def child(name, orders, done):
     from multiprocessing.reduction import ForkingPickler
     from rasid.archive_steps import attach_prepared
     from rasid.search.analyzer import attach_index_forms
     from rasid.store.sql_writing import attach_layer_rows
     W.start_worker(tuple(W._WORKER_PIPELINE.names), False)
-    cpu, pipeline = defaultdict(float), W._WORKER_PIPELINE
+    cpu, pipeline, send = defaultdict(float), W._WORKER_PIPELINE, name != "one"
     run_stage = pipeline.run_stage
     def timed(stage, doc):
         t = time.process_time()
@@ -415,33 +417,58 @@ def child(name, mine, send):
              ("index forms", attach_index_forms), ("layer rows", attach_layer_rows)]
     if send:
         parts.append(("shed tokens", W.shed_tokens))
-    r0, t0, blobs = resource.getrusage(resource.RUSAGE_SELF), time.process_time(), []
-    for task in mine:
-        outs = []
-        for doc in task:
-            got = W.analyse_safely(pipeline, doc)
-            for part, fn in parts if not isinstance(got, str) else ():
-                t = time.process_time()
-                fn(got)
-                cpu[part] += time.process_time() - t
-            outs.append(got)
-        if send:
-            t = time.process_time()
-            blobs.append(bytes(ForkingPickler.dumps(outs)))
-            cpu["pickle the results"] += time.process_time() - t
+    r0, spent, blobs = resource.getrusage(resource.RUSAGE_SELF), 0.0, []
+    with os.fdopen(orders, "rb", buffering=0) as orders, os.fdopen(done, "wb", buffering=0) as done:
+        while (line := orders.readline().strip()):
+            first = int(line)
+            t0 = time.process_time()
+            for k in range(first, min(first + chunk, len(tasks))):
+                if not SHARE[name](k):
+                    continue
+                outs = []
+                for doc in tasks[k]:
+                    got = W.analyse_safely(pipeline, doc)
+                    for part, fn in parts if not isinstance(got, str) else ():
+                        t = time.process_time()
+                        fn(got)
+                        cpu[part] += time.process_time() - t
+                    outs.append(got)
+                if send:
+                    t = time.process_time()
+                    blobs.append(bytes(ForkingPickler.dumps(outs)))
+                    cpu["pickle the results"] += time.process_time() - t
+            spent += time.process_time() - t0
+            done.write(b"ok\\n")
     r1 = resource.getrusage(resource.RUSAGE_SELF)
-    res = {"cpu": dict(cpu), "all": time.process_time() - t0, "minflt": r1.ru_minflt - r0.ru_minflt,
+    res = {"cpu": dict(cpu), "all": spent, "minflt": r1.ru_minflt - r0.ru_minflt,
            "sys": r1.ru_stime - r0.ru_stime, "kb": sum(map(len, blobs)) / 1024}
     with open(out + "." + name, "wb") as fh:
         pickle.dump((res, blobs), fh)
 
-for name in order:
+# the three children live side by side but run one at a time, in turns of `chunk` tasks (the order
+# reversed every other turn), so that a machine running faster or slower for a while (the load) weighs
+# on the three alike
+kids = {}
+for name in SHARE:
+    orders_r, orders_w = os.pipe()
+    done_r, done_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         try:
-            child(name, tasks if name == "one" else tasks[int(name[1])::2], name != "one")
+            os.close(orders_w)
+            os.close(done_r)
+            child(name, orders_r, done_w)
         finally:
             os._exit(0)
+    os.close(orders_r)
+    os.close(done_w)
+    kids[name] = (pid, os.fdopen(orders_w, "wb", buffering=0), os.fdopen(done_r, "rb", buffering=0))
+for turn, first in enumerate(range(0, len(tasks), chunk)):
+    for name in (list(SHARE) if turn % 2 == 0 else list(SHARE)[::-1]):
+        kids[name][1].write(b"%d\\n" % first)
+        kids[name][2].readline()
+for name, (pid, orders, done) in kids.items():
+    orders.write(b"\\n")  # the end (each child holds the others' pipes too: no end of file)
     os.waitpid(pid, 0)
     with open(out + "." + name, "rb") as fh:
         figures[name] = pickle.load(fh)[0]
@@ -470,26 +497,28 @@ print(json.dumps({"unpickle": cpu, "minflt": r1.ru_minflt - r0.ru_minflt, "warm"
 """
 
 
+#: tasks per turn in ``--breakdown`` (40 articles: some 0.7 CPU s of one process's analysis)
+BREAKDOWN_TURN = 10
+
+
 def breakdown(src: Path, trees: list[Path], rounds: int, tmp: Path) -> None:
     """``--breakdown``: the analysing side of one process against two workers' halves, each tree
-    in a fresh process per round (the side measured first alternating), then the parent's
-    unpickling of the halves' results."""
+    in a fresh process per round, then the parent's unpickling of the halves' results."""
     import json
 
     for round_ in range(rounds):
-        order = "one,w0,w1" if round_ % 2 == 0 else "w0,w1,one"
         for k, code in enumerate(trees):
             env = dict(os.environ, PYTHONPATH=str(code))
             out = tmp / f"breakdown-{k}"
-            got = subprocess.run([sys.executable, "-c", BREAKDOWN, str(src), str(out), order], env=env,
-                                 capture_output=True, text=True)
+            got = subprocess.run([sys.executable, "-c", BREAKDOWN, str(src), str(out), str(BREAKDOWN_TURN)],
+                                 env=env, capture_output=True, text=True)
             if got.returncode:
                 sys.exit(f"--breakdown with {code} failed:\n{got.stderr}")
             r = json.loads(got.stdout.strip().splitlines()[-1])
             got = subprocess.run([sys.executable, "-c", UNPICKLE, f"{out}.w0", f"{out}.w1"], env=env,
                                  capture_output=True, text=True, check=True)
             u = json.loads(got.stdout.strip().splitlines()[-1])
-            print_breakdown(r, u, f"[{code}] round {round_ + 1} ({order.replace(',', ' then ')})")
+            print_breakdown(r, u, f"[{code}] round {round_ + 1}")
 
 
 def print_breakdown(r: dict, u: dict, title: str) -> None:
