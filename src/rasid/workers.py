@@ -359,11 +359,11 @@ class AnalysisPool:
         `while_starting` and read and check documents ahead: the first window, and more while
         the workers are still starting, up to `start_read_ahead`. `first`'s future and the
         tasks, those read ahead first."""
-        sent: list = []
+        executor, sent = self._start(), []  # made here, so that `close` stops what the thread starts
 
         def send() -> None:
             try:
-                sent.append(self._start().submit(analyse_all_in_worker, first))
+                sent.append(executor.submit(analyse_all_in_worker, first))
             except BaseException as exc:  # raised below, in this thread
                 sent.append(exc)
 
