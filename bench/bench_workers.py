@@ -1,7 +1,7 @@
 """Full ingest with 1 and with N analysing processes, on the same input, in one run.
 
     nice -n 5 timeout 3600 python bench/bench_workers.py [--n 2000] [--workers 1 2]
-        [--src DIR [DIR ...]] [--keep DIR] [--rounds R] [--store-only [K] [--one]]
+        [--src DIR [DIR ...]] [--keep DIR] [--rounds R] [--store-only [K] [--one]] [--breakdown [K]]
 
 Writes the first N SaudiNewsNet articles to a temporary JSON Lines file, then for each worker
 count ingests it into a fresh SQLite archive through `Monitor.ingest` (workers started and models
@@ -45,6 +45,18 @@ process and K times (the trees interleaved), the parent's part: unpickling them 
 SQLite file, with its parts (each archive step, the store's ``add_documents``, the unpickling:
 `bench/profile_ingest.py`'s timers); ``--one`` gives it documents as one process analyses
 them (nothing carried).
+
+``--breakdown [K]`` decomposes what the analysing side of a two-worker run spends beyond one process,
+without the two workers running beside each other (so the load does not blur it): in a fresh process
+per tree it builds the template as the forkserver does (`rasid.workers.build_template`, its CPU
+printed), then forks from it one child that analyses every document and two that each analyse every
+other task of `DOCS_PER_TASK` (the workers' split), each timing every stage, the archive steps'
+per-document values, the index forms, the layer rows and, in the two, pickling each task's results as
+a worker sends them; with their minor faults and kernel CPU. The three never run at once: they take
+turns of `BREAKDOWN_TURN` tasks (the order reversed every other turn), so that the machine running
+faster or slower for a while (the load) weighs on the three alike. Then a fresh process unpickles
+the two children's results as the parent does (interleaved, a window of 200 kept). K rounds
+(default 1).
 
 ``--src`` runs each worker count with each source tree given (default: this checkout's
 ``src``), so that two versions are measured in one run (the ratio is against the first worker
@@ -367,6 +379,166 @@ def store_only(src: Path, trees: list[Path], repeat: int, one: bool, tmp: Path) 
               + (f", x{runs[len(runs) // 2] / sorted(cpu[0])[len(runs) // 2]:.2f} of the first tree" if k else ""))
 
 
+BREAKDOWN = """
+import json, os, pickle, resource, sys, time
+from collections import defaultdict
+src, out, chunk = sys.argv[1], sys.argv[2], int(sys.argv[3])
+from rasid import workers as W
+from rasid.doc import Document
+from rasid.ingest import read_paths
+from rasid.store.base import iter_batches
+seen, docs = set(), []
+for d in read_paths([src]):  # the documents a run analyses: each text once (the archive skips copies)
+    if isinstance(d, Document) and d.text not in seen:
+        seen.add(d.text)
+        docs.append(d)
+t = time.process_time()
+W.build_template()
+figures = {"template": time.process_time() - t, "docs": len(docs)}
+tasks = list(iter_batches(docs, W.DOCS_PER_TASK))
+SHARE = {"one": lambda k: True, "w0": lambda k: k % 2 == 0, "w1": lambda k: k % 2 == 1}
+
+def child(name, orders, done):
+    from multiprocessing.reduction import ForkingPickler
+    from rasid.archive_steps import attach_prepared
+    from rasid.search.analyzer import attach_index_forms
+    from rasid.store.sql_writing import attach_layer_rows
+    W.start_worker(tuple(W._WORKER_PIPELINE.names), False)
+    cpu, pipeline, send = defaultdict(float), W._WORKER_PIPELINE, name != "one"
+    run_stage = pipeline.run_stage
+    def timed(stage, doc):
+        t = time.process_time()
+        try:
+            return run_stage(stage, doc)
+        finally:
+            cpu["stage " + stage.name] += time.process_time() - t
+    pipeline.run_stage = timed
+    parts = [("archive steps' values", lambda d: attach_prepared(W._WORKER_PREPARERS, d)),
+             ("index forms", attach_index_forms), ("layer rows", attach_layer_rows)]
+    if send:
+        parts.append(("shed tokens", W.shed_tokens))
+    r0, spent, blobs = resource.getrusage(resource.RUSAGE_SELF), 0.0, []
+    with os.fdopen(orders, "rb", buffering=0) as orders, os.fdopen(done, "wb", buffering=0) as done:
+        while (line := orders.readline().strip()):
+            first = int(line)
+            t0 = time.process_time()
+            for k in range(first, min(first + chunk, len(tasks))):
+                if not SHARE[name](k):
+                    continue
+                outs = []
+                for doc in tasks[k]:
+                    got = W.analyse_safely(pipeline, doc)
+                    for part, fn in parts if not isinstance(got, str) else ():
+                        t = time.process_time()
+                        fn(got)
+                        cpu[part] += time.process_time() - t
+                    outs.append(got)
+                if send:
+                    t = time.process_time()
+                    blobs.append(bytes(ForkingPickler.dumps(outs)))
+                    cpu["pickle the results"] += time.process_time() - t
+            spent += time.process_time() - t0
+            done.write(b"ok\\n")
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    res = {"cpu": dict(cpu), "all": spent, "minflt": r1.ru_minflt - r0.ru_minflt,
+           "sys": r1.ru_stime - r0.ru_stime, "kb": sum(map(len, blobs)) / 1024}
+    with open(out + "." + name, "wb") as fh:
+        pickle.dump((res, blobs), fh)
+
+# the three children live side by side but run one at a time, in turns of `chunk` tasks (the order
+# reversed every other turn), so that a machine running faster or slower for a while (the load) weighs
+# on the three alike
+kids = {}
+for name in SHARE:
+    orders_r, orders_w = os.pipe()
+    done_r, done_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(orders_w)
+            os.close(done_r)
+            child(name, orders_r, done_w)
+        finally:
+            os._exit(0)
+    os.close(orders_r)
+    os.close(done_w)
+    kids[name] = (pid, os.fdopen(orders_w, "wb", buffering=0), os.fdopen(done_r, "rb", buffering=0))
+for turn, first in enumerate(range(0, len(tasks), chunk)):
+    for name in (list(SHARE) if turn % 2 == 0 else list(SHARE)[::-1]):
+        kids[name][1].write(b"%d\\n" % first)
+        kids[name][2].readline()
+for name, (pid, orders, done) in kids.items():
+    orders.write(b"\\n")  # the end (each child holds the others' pipes too: no end of file)
+    os.waitpid(pid, 0)
+    with open(out + "." + name, "rb") as fh:
+        figures[name] = pickle.load(fh)[0]
+print(json.dumps(figures))
+"""
+
+UNPICKLE = """
+import json, pickle, resource, sys, time
+from collections import deque
+from rasid.monitor import Monitor  # the parent's imports
+from rasid.archive_steps import build_archive_steps, warm_archive_steps
+t = time.process_time()
+warm_archive_steps(build_archive_steps())
+warm = time.process_time() - t
+blobs = []
+for path in sys.argv[1:]:
+    with open(path, "rb") as fh:
+        blobs.append(pickle.load(fh)[1])
+kept = deque(maxlen=50)  # some 200 documents in the parent at a time, as in a run
+r0, t = resource.getrusage(resource.RUSAGE_SELF), time.process_time()
+for pair in zip(*blobs):
+    for blob in pair:
+        kept.append(pickle.loads(blob))
+cpu, r1 = time.process_time() - t, resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"unpickle": cpu, "minflt": r1.ru_minflt - r0.ru_minflt, "warm": warm}))
+"""
+
+
+#: tasks per turn in ``--breakdown`` (40 articles: some 0.7 CPU s of one process's analysis)
+BREAKDOWN_TURN = 10
+
+
+def breakdown(src: Path, trees: list[Path], rounds: int, tmp: Path) -> None:
+    """``--breakdown``: the analysing side of one process against two workers' halves, each tree
+    in a fresh process per round, then the parent's unpickling of the halves' results."""
+    import json
+
+    for round_ in range(rounds):
+        for k, code in enumerate(trees):
+            env = dict(os.environ, PYTHONPATH=str(code))
+            out = tmp / f"breakdown-{k}"
+            got = subprocess.run([sys.executable, "-c", BREAKDOWN, str(src), str(out), str(BREAKDOWN_TURN)],
+                                 env=env, capture_output=True, text=True)
+            if got.returncode:
+                sys.exit(f"--breakdown with {code} failed:\n{got.stderr}")
+            r = json.loads(got.stdout.strip().splitlines()[-1])
+            got = subprocess.run([sys.executable, "-c", UNPICKLE, f"{out}.w0", f"{out}.w1"], env=env,
+                                 capture_output=True, text=True, check=True)
+            u = json.loads(got.stdout.strip().splitlines()[-1])
+            print_breakdown(r, u, f"[{code}] round {round_ + 1}")
+
+
+def print_breakdown(r: dict, u: dict, title: str) -> None:
+    one, w0, w1 = r["one"], r["w0"], r["w1"]
+    print(f"{title}: {r['docs']} documents; the template's build {r['template']:.2f} CPU s, the parent's "
+          f"tables {u['warm']:.2f} CPU s", flush=True)
+    print(f"    {'CPU s':<26}{'one process':>12}{'worker 0':>10}{'worker 1':>10}{'two':>8}{'excess':>8}")
+    rows = sorted(set(one["cpu"]) | set(w0["cpu"]), key=lambda k: (not k.startswith("stage"), k))
+    for key in rows + ["all"]:
+        a, b, c = (x["cpu"].get(key, 0.0) if key != "all" else x["all"] for x in (one, w0, w1))
+        print(f"    {key:<26}{a:12.2f}{b:10.2f}{c:10.2f}{b + c:8.2f}{b + c - a:+8.2f}")
+    for key, what, fmt in (("sys", "of which kernel", ".2f"), ("minflt", "minor faults", ",.0f")):
+        a, b, c = one[key], w0[key], w1[key]
+        print(f"    {what:<26}{a:12{fmt}}{b:10{fmt}}{c:10{fmt}}{b + c:8{fmt}}{b + c - a:+8{fmt}}")
+    excess = w0["all"] + w1["all"] - one["all"]
+    print(f"    the parent unpickling the two halves' results ({(w0['kb'] + w1['kb']) / r['docs']:.0f} KB a "
+          f"document): {u['unpickle']:.2f} CPU s, {u['minflt']:,} minor faults; the analysing side's excess "
+          f"{excess:+.2f} + unpickling {u['unpickle']:.2f} = {excess + u['unpickle']:+.2f} CPU s", flush=True)
+
+
 def run(src: Path, db: Path, workers: int, code: Path = SRC, profile: Path | None = None) -> dict:
     """One ingest in a fresh process (cold, like the command) importing rasid from `code`,
     its figures as a dict; `profile`: write the parent's cProfile there."""
@@ -397,6 +569,8 @@ def main() -> None:
                          "to DIR/parent-w{N}-{k}.txt")
     ap.add_argument("--store-only", type=int, nargs="?", const=3, metavar="K",
                     help="time the parent's part alone, K times per tree (default 3; see the module doc)")
+    ap.add_argument("--breakdown", type=int, nargs="?", const=1, metavar="K",
+                    help="decompose the analysing side's excess CPU with two workers, K rounds (see the module doc)")
     ap.add_argument("--one", action="store_true",
                     help="with --store-only: documents as one process analyses them, nothing carried")
     args = ap.parse_args()
@@ -411,6 +585,9 @@ def main() -> None:
                 out.write(line)
         if args.store_only:
             store_only(src, args.src, args.store_only, args.one, Path(tmp))
+            return
+        if args.breakdown:
+            breakdown(src, args.src, args.breakdown, Path(tmp))
             return
         rates: dict[tuple[int, int], list[float]] = {}  # (tree, workers) -> articles/s of each round
         for round_ in range(args.rounds):

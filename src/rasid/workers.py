@@ -15,7 +15,8 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
   loading its own copy (`build_template`; docs/speed.md "Memory on 10k articles"); a worker
   asked for other stages builds them itself. The template server is started with the first
   document to analyse, without waiting for it: the parent meanwhile loads what its archive
-  steps read (`rasid.archive_steps.ArchiveStep.warm`), on the core the template leaves idle.
+  steps read (`rasid.archive_steps.ArchiveStep.warm`) and reads and checks the documents ahead
+  (up to `START_READ_AHEAD`), on the core the template leaves idle.
   A worker whose parent died (killed mid-run) exits within a second instead of lingering
   with the parent's pipes open (its parent is the template server, which ends with the
   process that started it).
@@ -63,6 +64,16 @@ IN_FLIGHT_PER_WORKER = 100
 #: tenth of a second of analysis, so the workers still finish within that of each other
 #: (the parent's pool threads: 0.36 → 0.25 CPU s for 300 SaudiNewsNet articles, loaded machine).
 DOCS_PER_TASK = 4
+
+
+#: documents the parent reads and checks ahead at most while its workers start (the template
+#: server builds and warms the pipeline, about a CPU second, and the first worker is forked from
+#: it): reading, checking and the duplicate look-up with its content hash are some 0.3 ms a
+#: document of the parent's own serial work, done there on the core that would otherwise idle
+#: (about half a second of it on a quiet 2-core machine) instead of later beside two busy
+#: workers. With the window in flight and a batch this keeps at most some 1,400 documents between
+#: their duplicate check and their store, under the keys the store keeps for them (`KEPT_KEYS`).
+START_READ_AHEAD = 1000
 
 
 #: bytes the pipe that brings the analysed documents back can hold (Linux's default is 64 KB,
@@ -285,7 +296,8 @@ class AnalysisPool:
     until `close` (a `Monitor` keeps one for its lifetime, so feed polls reuse it)."""
 
     def __init__(self, workers: int, stage_names: tuple[str, ...], strict: bool = False,
-                 window: int | None = None, per_task: int = DOCS_PER_TASK):
+                 window: int | None = None, per_task: int = DOCS_PER_TASK,
+                 start_read_ahead: int = START_READ_AHEAD):
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
         self.workers = workers
@@ -293,6 +305,7 @@ class AnalysisPool:
         self.strict = strict
         self.window = window or IN_FLIGHT_PER_WORKER * workers
         self.per_task = max(1, per_task)
+        self.start_read_ahead = start_read_ahead
         self._executor: ProcessPoolExecutor | None = None
 
     @property
@@ -316,16 +329,19 @@ class AnalysisPool:
         """``(document sent, analysed document or failure reason)``, in the order of `docs`;
         `docs` is read only as fast as the workers finish (at most `window` ahead). The
         workers start with the first document to analyse: their template server builds and
-        warms the pipeline (about a CPU second) while this process runs `while_starting`."""
+        warms the pipeline (about a CPU second) while this process runs `while_starting` and
+        reads ahead (`_start_reading_ahead`)."""
         from .store.base import iter_batches
 
         tasks = iter_batches(docs, self.per_task)
+        pending: deque[tuple[list[Document], Future]] = deque()  # tasks of `per_task` documents
+        in_flight = 0
         if not self.started:
             if (first := next(tasks, None)) is None:
                 return  # nothing to analyse: no worker started
-            tasks = self._start_reading_ahead(first, tasks, while_starting)
-        pending: deque[tuple[list[Document], Future]] = deque()  # tasks of `per_task` documents
-        in_flight = 0
+            started, tasks = self._start_reading_ahead(first, tasks, while_starting)
+            pending.append((first, started))
+            in_flight = len(first)
         for task in tasks:
             pending.append((task, self._start().submit(analyse_all_in_worker, task)))
             in_flight += len(task)
@@ -336,19 +352,35 @@ class AnalysisPool:
             yield from self._results(*pending.popleft())
 
     def _start_reading_ahead(self, first: list[Document], tasks: Iterator[list[Document]],
-                             while_starting: Callable[[], None] | None) -> Iterator[list[Document]]:
-        """Start the template server without waiting for it, then, while it builds and warms
-        the pipeline (about a CPU second, the other core idle: the first task sent waits
-        for the first worker's fork), run `while_starting` and read and check the first
-        window of documents; the tasks, `first` and those read ahead first."""
-        from multiprocessing import forkserver
+                             while_starting: Callable[[], None] | None,
+                             ) -> tuple[Future, Iterator[list[Document]]]:
+        """Send `first` from a thread (the send starts the template server and forks the workers
+        from it, and waits for them: about a CPU second, the other core idle), and meanwhile run
+        `while_starting` and read and check documents ahead: the first window, and more while
+        the workers are still starting, up to `start_read_ahead`. `first`'s future and the
+        tasks, those read ahead first."""
+        executor, sent = self._start(), []  # made here, so that `close` stops what the thread starts
 
-        self._start()
-        forkserver.ensure_running()
+        def send() -> None:
+            try:
+                sent.append(executor.submit(analyse_all_in_worker, first))
+            except BaseException as exc:  # raised below, in this thread
+                sent.append(exc)
+
+        starting = threading.Thread(target=send, name="rasid-start-workers", daemon=True)
+        starting.start()
         if while_starting is not None:
             while_starting()
-        ahead = [first, *itertools.islice(tasks, max(0, self.window // self.per_task - 1))]
-        return itertools.chain(ahead, tasks)
+        ahead, read = [], len(first)
+        for task in tasks:
+            ahead.append(task)
+            read += len(task)
+            if read >= self.window and (read >= self.start_read_ahead or not starting.is_alive()):
+                break
+        starting.join()
+        if isinstance(sent[0], BaseException):
+            raise sent[0]
+        return sent[0], itertools.chain(ahead, tasks)
 
     def _results(self, sent: list[Document], future: Future) -> Iterator[tuple[Document, Document | str]]:
         try:

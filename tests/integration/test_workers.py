@@ -163,10 +163,12 @@ def test_a_pool_with_other_stages_builds_them_in_the_worker(tmp_path):
     assert doc.sentences and "entities" not in doc.layers
 
 
-def test_the_first_window_is_read_while_the_template_starts(monkeypatch):
-    """The first task sent waits for the first worker's fork from the template (the models
-    loading, one core idle): the parent reads and checks the first window of documents
-    meanwhile, then sends them; the results still come back in input order."""
+def read_ahead_at_each_task(monkeypatch, slow_start_s: float = 0.0, **pool_args) -> tuple[list[int], list, list]:
+    """Analyse the sixteen sample articles (`tokenize` only) with two workers: how many had been
+    read when each task was sent, the documents read and those analysed. `slow_start_s`: the
+    sending of the first task (which starts the workers) takes that much longer, as a template
+    building the default pipeline does."""
+    import time
     from concurrent.futures import ProcessPoolExecutor
 
     from rasid.doc import Document
@@ -182,16 +184,38 @@ def test_the_first_window_is_read_while_the_template_starts(monkeypatch):
 
     read_at_submit: list[int] = []
     submit = ProcessPoolExecutor.submit
-    monkeypatch.setattr(ProcessPoolExecutor, "submit",
-                        lambda self, *args: (read_at_submit.append(len(read)), submit(self, *args))[1])
-    pool = AnalysisPool(2, ("tokenize",), window=8, per_task=4)
+
+    def recorded(self, *args):
+        read_at_submit.append(len(read))
+        if len(read_at_submit) == 1:
+            time.sleep(slow_start_s)
+        return submit(self, *args)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", recorded)
+    pool = AnalysisPool(2, ("tokenize",), per_task=4, **pool_args)
     try:
         out = [analysed for _, analysed in pool.analyse(documents())]
     finally:
         pool.close()
-    assert read_at_submit[:2] == [8, 8]  # two tasks of four: the window, read before the first left
-    assert [d.title for d in out] == [d.title for d in read] and len(out) == 16
+    assert [d.title for d in out] == [d.title for d in read] and len(out) == 16  # in input order
     assert all(d.sentences for d in out)
+    return read_at_submit, read, out
+
+
+def test_the_first_window_is_read_while_the_template_starts(monkeypatch):
+    """The first task is sent as soon as it is read, from a thread: sending it starts the template
+    and forks the workers (the models loading, one core idle), and meanwhile the parent reads
+    and checks the first window of documents; the results still come back in input order."""
+    read_at_submit, _, _ = read_ahead_at_each_task(monkeypatch, window=8)
+    assert read_at_submit[1] >= 8  # the second task left only once the window was read
+
+
+def test_the_parent_reads_on_while_the_workers_start_up_to_its_bound(monkeypatch):
+    """While the workers are still starting, the parent reads past the window (its own
+    per-document work, on the core the template leaves idle), up to `start_read_ahead`."""
+    read_at_submit, _, _ = read_ahead_at_each_task(monkeypatch, slow_start_s=1.0, window=4,
+                                                   start_read_ahead=12)
+    assert read_at_submit[1] == 12  # the second task left once the bound was read, not the window
 
 
 def test_a_dead_worker_is_a_clear_error_and_the_next_run_completes_the_archive(tmp_path, monkeypatch):
