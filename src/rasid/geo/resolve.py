@@ -643,7 +643,8 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if size > 1 and key in stop:  # a common phrase (حماة الوطن): none of its words
                 refused, skip = None, size
                 break
-            town = key in stop and size == 1 and _is_marked_town(tokens, i, cands, min_population)
+            town = key in stop and size == 1 and (_is_marked_town(tokens, i, cands, min_population)
+                                                  or _is_marked_division(tokens, i, cands))
             if len(key.replace(" ", "")) < 3 or (size == 1 and key in GENERIC_HEADS) or (
                     key in stop and not town and not _is_stop_dateline(text, top, start, sub[-1].end)):
                 if key in stop and size == 1 and refused is None and _has_city(cands, min_population):
@@ -727,6 +728,21 @@ def _is_marked_town(tokens, i: int, cands, min_population: int) -> bool:
     return cc is not None and any(p.feature == "city" and p.country == cc for p, _ in cands)
 
 
+#: the head word that makes a common word a first-level division (محافظة البيضاء)
+GOVERNORATE_HEADS = {normalize_place(w) for w in ("محافظة", "محافظتي")}
+
+
+def _is_marked_division(tokens, i: int, cands) -> bool:
+    """A one-word stop name (البيضاء "the white") right after محافظة/محافظتي that names a
+    first-level division: محافظة البيضاء is Al Bayda', Yemen (50 times in the corpus, all of
+    them; محافظة الزرقاء once; after منطقة such words are common: المنطقة الداخلية، منطقة بركان).
+    Counted on all 29,995 SaudiNewsNet articles: docs/places.md, thirteenth round."""
+    prev = tokens[i - 1] if i else None
+    return prev is not None and prev.kind == "word" \
+        and bool(_head_of(normalize_place(prev.base), GOVERNORATE_HEADS)) \
+        and any(p.feature == "admin1" and w >= 1.0 for p, w in cands)
+
+
 def _runs_past(text: str, tokens, i: int, end: int, gaz: Gazetteer) -> bool:
     """Whether a gazetteer name starts at ``tokens[i]`` and runs past ``tokens[end - 1]``."""
     for stop in range(min(len(tokens), i + gaz.max_words), end, -1):
@@ -751,13 +767,16 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     ends = {m.end: m.choice.country for m in placed}
     starts = {m.start: m.choice.country for m in placed}
     by_start = {m.start: m.choice for m in placed}
+    # a common word the text has named a division after محافظة is that place everywhere in it
+    divisions = {m.key for m in placed if m.head in GOVERNORATE_HEADS and m.choice.feature == "admin1"}
     out = []
     for m in deferred:
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
             continue
         coordinated = _coordinated(text, m, ends, starts)
         if m.head == _STOP_HEAD:  # a common word: only a coordinated place of its country vouches
-            if any(w >= 1.0 and p.feature == "city" and p.country in coordinated for p, w in m.cands):
+            if m.key in divisions or any(
+                    w >= 1.0 and p.feature == "city" and p.country in coordinated for p, w in m.cands):
                 m.head = ""
                 out.append(m)
             continue
