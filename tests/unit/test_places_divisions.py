@@ -86,3 +86,14 @@ def test_a_quoted_name_must_fill_the_quotes():
     assert found == []
     found = [t for t, _ in run("قال الاختصاصي في شؤون كوبا بمركز «بروكينغز» للأبحاث إن التقارب جاء")]
     assert found == ["كوبا"]
+
+
+def test_a_park_named_by_its_land():
+    # متنزه/منتزه/غابة are weak heads: the name is placed when its place follows at once
+    found = dict(run("سقطت طفلة تبلغ من العمر (٦) سنوات بمتنزه السودة غرب مدينة أبها (٢٠) كم وأصيبت",
+                     locs=("أبها",)))
+    assert found["السودة"]["approximate"] and abs(found["السودة"]["lat"] - 18.22) < 0.1
+    found = dict(run("في متنزه غابة رغدان بالباحة. وأوضح رئيس اللجنة المنظمة للمهرجان", locs=("الباحة",)))
+    assert found["رغدان"]["approximate"] and found["رغدان"]["country"] == "SA"
+    # without its place after it, a park's name is not placed (ومتنزه السودة. at a sentence's end)
+    assert "السحاب" not in dict(run("وسجلت المتنزهات أجواء باردة ومتنزه السحاب ممتلئ بالزوار"))

@@ -35,7 +35,10 @@ STRONG_HEADS = {normalize_name(w) for w in (
 #: التمرد): the name is taken only when the place it is in follows at once (`TIGHT_RE`:
 #: مركز الصورة التابع لمحافظة ضباء، مدينة البوكمال بريف دير الزور، أهالي الظفير بالباحة), or
 #: after an office word (رئيس مركز القصب)
-WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي", "أهالي")}
+WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي", "أهالي",
+                                          # a park named by its land (thirteenth round): متنزه
+                                          # السودة غرب مدينة أبها، متنزه غابة رغدان بالباحة
+                                          "متنزه", "منتزه", "غابة")}
 _HEADS = STRONG_HEADS | WEAK_HEADS
 _DISTRICT = normalize_place("حي")
 _VILLAGE = normalize_place("قرية")
