@@ -97,3 +97,9 @@ def test_a_park_named_by_its_land():
     assert found["رغدان"]["approximate"] and found["رغدان"]["country"] == "SA"
     # without its place after it, a park's name is not placed (ومتنزه السودة. at a sentence's end)
     assert "السحاب" not in dict(run("وسجلت المتنزهات أجواء باردة ومتنزه السحاب ممتلئ بالزوار"))
+
+
+def test_the_news_spelling_of_birmingham_is_england():
+    found = dict(run("المخطوطة أعلنت عنها أمس جامعة برمنغهام. وذكرت الجامعة أنه تبين لباحثين من خلال فحص "
+                     "المخطوطة في أحد المعامل بجامعة أكسفورد", locs=("أكسفورد",)))
+    assert found["برمنغهام"]["country"] == "GB" and found["أكسفورد"]["country"] == "GB"
