@@ -35,7 +35,10 @@ STRONG_HEADS = {normalize_name(w) for w in (
 #: التمرد): the name is taken only when the place it is in follows at once (`TIGHT_RE`:
 #: مركز الصورة التابع لمحافظة ضباء، مدينة البوكمال بريف دير الزور، أهالي الظفير بالباحة), or
 #: after an office word (رئيس مركز القصب)
-WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي", "أهالي")}
+WEAK_HEADS = {normalize_name(w) for w in ("مدينة", "منطقة", "مركز", "قاعدة", "مدينتي", "منطقتي", "أهالي",
+                                          # a park named by its land (thirteenth round): متنزه
+                                          # السودة غرب مدينة أبها، متنزه غابة رغدان بالباحة
+                                          "متنزه", "منتزه", "غابة")}
 _HEADS = STRONG_HEADS | WEAK_HEADS
 _DISTRICT = normalize_place("حي")
 _VILLAGE = normalize_place("قرية")
@@ -49,6 +52,11 @@ OFFICE_WORDS = {normalize_place(w) for w in ("رئيس", "رؤساء", "أهال
 #: every head word as a token's ``base`` may be, after up to two proclitics the tokenizer
 #: kept (بحي، وبقرية): one set lookup per token finds them
 _HEAD_FORMS = {p + h: h for h in _HEADS for p in ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")}
+#: the plural district head: a list of two or more names with the article after it is a
+#: list of districts (أحياء الخالدية والبلد والجامعة بأبها); one name after it is mostly a
+#: genitive (أحياء المدينة، أحياء العاصمة): docs/places.md, thirteenth round
+DISTRICTS_HEAD = normalize_name("أحياء")
+_HEAD_FORMS.update({p + DISTRICTS_HEAD: DISTRICTS_HEAD for p in ("", "و", "ب", "ل", "وب")})
 #: what may stand between a name after a weak head and the place it is in
 TIGHT_RE = re.compile(r"[\s()«»\"]*(?:ال)?(?:تابع[ةه]?|تابعين|تابعتين)?\s*(?:(?:شمال|جنوب|شرق|غرب)[يى]?\s+)?"
                       r"(?:(?:في|من|قرب|بالقرب\s+من)\s+|و?[بل])?(?:(?:محافظ[ةه]|منطق[ةه]|مدين[ةه]|مركز|قطاع|إمار[ةه]|امار[ةه]|ولاي[ةه]|ريف)\s+)?")
@@ -86,7 +94,8 @@ def find_head_names(text: str, tokens, covered) -> list[tuple[Mention, bool]]:
 def _names_after(text: str, tokens, i: int, covered, freq) -> list[tuple[Mention, bool]]:
     """The names after the head word ``tokens[i]`` (`find_head_names`)."""
     word = _HEAD_FORMS[tokens[i].base]
-    head = normalize_place(word)
+    plural = word == DISTRICTS_HEAD
+    head = _DISTRICT if plural else normalize_place(word)
     nxt = tokens[i + 1]
     weak = word in WEAK_HEADS and not (i and tokens[i - 1].kind == "word"
                                        and normalize_place(tokens[i - 1].base) in OFFICE_WORDS)
@@ -94,7 +103,9 @@ def _names_after(text: str, tokens, i: int, covered, freq) -> list[tuple[Mention
     weak = weak or (head == _DISTRICT and not nxt.article and normalize_place(nxt.base) not in NAME_PREFIXES)
     out, j, n = [], i + 1, len(tokens)
     while j < n:
-        end = _name_at(text, tokens, j, freq, first=j == i + 1)
+        if plural and not tokens[j].article:
+            break
+        end = _name_at(text, tokens, j, freq, first=j == i + 1, district=plural)
         if end is None or covered.overlaps(tokens[j].start, tokens[end - 1].end):
             break
         m = Mention(tokens[j].base_start, tokens[end - 1].end,
@@ -105,10 +116,12 @@ def _names_after(text: str, tokens, i: int, covered, freq) -> list[tuple[Mention
             m.nisba = convert_nisba(tokens[end].base) or ""  # بلدة شامونيه الفرنسية
         # قاعدة العند الجوية: a base named by the place it stands in
         out.append((m, weak and not (head == _BASE and beside and normalize_place(tokens[end].base) in BASE_KINDS)))
-        j = end  # another name joined by و (والنهضة)
+        j = end  # another name joined by و (والنهضة; in a list of districts also after a comma)
+        if plural and j + 1 < n and tokens[j].text in "،," and tokens[j + 1].clitic == "و":
+            j += 1
         if j >= n or tokens[j].kind != "word" or tokens[j].clitic != "و":
             break
-    return out
+    return out if not plural or len(out) >= 2 else []
 
 
 def _start(tok) -> int:
@@ -144,10 +157,11 @@ def find_located_names(text: str, tokens, covered, gaz) -> list[tuple[Mention, b
     return out
 
 
-def _name_at(text: str, tokens, j: int, freq, first: bool) -> int | None:
+def _name_at(text: str, tokens, j: int, freq, first: bool, district: bool = False) -> int | None:
     """End (token index) of a name starting at token `j`, right after the token before it
     (one word, two after a `NAME_PREFIXES` word), or None when it is no name. The first name
-    after a head has no proclitic (حي المنصورية, not مخيمات ومعسكرات); a later one has و."""
+    after a head has no proclitic (حي المنصورية, not مخيمات ومعسكرات); a later one has و.
+    `district`: a name of a list after أحياء, a common word there too (والبلد، والجامعة)."""
     if j >= len(tokens) or text[tokens[j - 1].end:tokens[j].start].strip() or (first and (
             tokens[j].clitic or (tokens[j].base[:1] == "و" and freq.get(tokens[j].base[1:], 0)))):
         return None  # ساحات بلدية وملاعب: و + a word the tokenizer left whole
@@ -165,8 +179,8 @@ def _name_at(text: str, tokens, j: int, freq, first: bool) -> int | None:
     head = _HEAD_FORMS.get(tokens[j - 1].base) if first else None
     limit = None if _SUBORDINATE_RE.match(text, last.end) or (
         head == "قاعدة" and _BASE_KIND_RE.match(text, last.end)) or (head == "حي" and tokens[j].article) \
-        else MAX_NAME_FREQ
-    return end if is_name_word(last.base if end - 1 == j else last.norm, freq, limit) else None
+        or district else MAX_NAME_FREQ
+    return end if is_name_word(last.base if end - 1 == j else last.norm, freq, limit, district) else None
 
 
 #: `BASE_KINDS` right after a name, read on the text (ة or ه)
@@ -174,14 +188,14 @@ _BASE_KIND_RE = re.compile(r"\s+ال(?:" + "|".join(sorted(k[2:-1] for k in BASE
 _SUBORDINATE_RE = re.compile(r"\s+(?:ال)?تابع(?:[ةه]|ين|تين)?\s+ل(?:محافظ|منطق|مركز|إمار|امار)")
 
 
-def is_name_word(word: str, freq, max_freq: int | None = MAX_NAME_FREQ) -> bool:
+def is_name_word(word: str, freq, max_freq: int | None = MAX_NAME_FREQ, stop_ok: bool = False) -> bool:
     """Whether a word (``normalize_name`` form, no proclitic) after a place head can be a
-    place's name: three letters or more; no head, stop name, time word, nisba adjective
-    (سكني، حدودية) or verb or noun with a pronoun (أبدوا، نجدها); not common in the news
-    corpus (`max_freq`, None for no limit)."""
+    place's name: three letters or more; no head, stop name (unless `stop_ok`: in a list of
+    districts, البلد), time word, nisba adjective (سكني، حدودية) or verb or noun with a pronoun
+    (أبدوا، نجدها); not common in the news corpus (`max_freq`, None for no limit)."""
     key, count = normalize_place(word), freq.get(word, 0)
     if len(key) < 3 or len(key) - 2 * key.startswith("ال") < 2 or word in _HEADS \
-            or key in GENERIC_HEADS or key in load_stopnames():
+            or key in GENERIC_HEADS or (key in load_stopnames() and not stop_ok):
         return False
     if convert_nisba(word) or is_time_word([], [], 0, key):
         return False

@@ -296,11 +296,32 @@ def is_proclitic(prefix: str, rest: str) -> bool:
     return last != "ك" or rest.startswith("ال")
 
 
+#: heads a name may follow inside quotes (بولاية "أوكلاهوما"، محافظة «سقطرى»، مدينة “لورد”):
+#: counted on all 29,995 SaudiNewsNet articles, docs/places.md, thirteenth round (after مركز
+#: and منطقة a quoted name is as often an institution or a phrase: مركز «بروكينغز»)
+QUOTED_HEADS = {normalize_place(w) for w in ("مدينة", "ولاية", "محافظة", "قرية", "بلدة", "مقاطعة", "إقليم")}
+_OPEN_QUOTES = frozenset('"«“”')
+_CLOSE_QUOTES = frozenset('"»”“')
+
+
+def _quoted_after_head(tokens, lo: int, start: int) -> bool:
+    """Whether ``tokens[lo]`` is a quote opening at `start` right after a `QUOTED_HEADS` word."""
+    return lo >= 1 and tokens[lo].text in _OPEN_QUOTES and tokens[lo].end == start \
+        and tokens[lo - 1].kind == "word" and bool(_head_of(normalize_place(tokens[lo - 1].base), QUOTED_HEADS))
+
+
 def _head_before(text: str, tokens, start: int, starts: list[int],
-                 heads: set[str] = GENERIC_HEADS) -> str:
+                 heads: set[str] = GENERIC_HEADS, end: int | None = None) -> str:
     """The generic head word (محافظة، مدينة ...; or one of `heads`) right before `start`,
-    normalised (`starts`: the tokens' start offsets, computed once per text)."""
+    normalised (`starts`: the tokens' start offsets, computed once per text); a place head
+    before an opening quote too (`QUOTED_HEADS`), when the name ending at `end` fills the
+    quotes (مدينة «سال باخ» is no Sāl)."""
     lo = bisect_left(starts, start) - 1
+    if _quoted_after_head(tokens, lo, start):
+        hi = bisect_left(starts, end) if end is not None else len(tokens)
+        if hi >= len(tokens) or tokens[hi].text not in _CLOSE_QUOTES or tokens[hi].start != end:
+            return ""
+        return _head_of(normalize_place(tokens[lo - 1].base), heads & QUOTED_HEADS)
     if lo >= 0 and tokens[lo].kind == "word":
         return _head_of(normalize_place(tokens[lo].base), heads)
     return ""
@@ -361,10 +382,20 @@ def uncover_bodies(tokens, entities) -> tuple[list[tuple[int, int]], frozenset[i
         lo = max(bisect_right(starts, s.start) - 1, 0)  # the span may start after a clitic
         if s.label == "PER":
             out.append((s.start, s.end))
+        elif lo and _quoted_after_head(tokens, lo - 1, tokens[lo].start) and _is_whole_name(tokens, starts, lo, s.end):
+            continue  # بولاية "[أوكلاهوما]": NER took the place for another kind of name
         elif not (lo and tokens[lo].start >= s.start and _is_body_head(tokens[lo - 1])
                   and (_is_body_head(tokens[lo - 1], _OWN_HEADS) or _starts_name(tokens[lo]))):
             out.append((s.start, _covered_end(tokens, starts, lo, s, located)))
     return out, frozenset(located)
+
+
+def _is_whole_name(tokens, starts: list[int], lo: int, end: int) -> bool:
+    """Whether the words from ``tokens[lo]`` to `end` are one gazetteer name (not «الدهاسين
+    الذويبات بني سعد», a village that only ends with one)."""
+    toks = [t for t in tokens[lo:bisect_left(starts, end)] if t.kind == "word"]
+    gaz = load_gazetteer()  # the word as written too: لورد, whose ل the tokenizer took off
+    return bool(toks) and any(find_candidates(gaz, _key_of(toks, first)) for first in (None, toks[0].norm))
 
 
 def _is_body_head(tok, heads: set[str] = BODY_HEADS) -> bool:
@@ -475,7 +506,7 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
         if m is not None and is_time_word(tokens, starts, m.end, m.key):
             continue
         if m is not None:
-            m.head = _head_before(text, tokens, m.start, starts) or (
+            m.head = _head_before(text, tokens, m.start, starts, end=m.end) or (
                 normalize_place(toks[0].base) if toks[0].start < m.start
                 and normalize_place(toks[0].base) in GENERIC_HEADS else "")
         if m is None:
@@ -485,7 +516,7 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
             first = toks[0]
             start = first.base_start if head or first.start <= span.start <= first.base_start else span.start
             out.append(Mention(start, span.end, _key_of(toks), "entity",
-                               head=head or _head_before(text, tokens, start, starts)))
+                               head=head or _head_before(text, tokens, start, starts, end=span.end)))
         else:
             out.append(m)
     return out
@@ -643,7 +674,8 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
             if size > 1 and key in stop:  # a common phrase (حماة الوطن): none of its words
                 refused, skip = None, size
                 break
-            town = key in stop and size == 1 and _is_marked_town(tokens, i, cands, min_population)
+            town = key in stop and size == 1 and (_is_marked_town(tokens, i, cands, min_population)
+                                                  or _is_marked_division(tokens, i, cands))
             if len(key.replace(" ", "")) < 3 or (size == 1 and key in GENERIC_HEADS) or (
                     key in stop and not town and not _is_stop_dateline(text, top, start, sub[-1].end)):
                 if key in stop and size == 1 and refused is None and _has_city(cands, min_population):
@@ -652,7 +684,7 @@ def extract_gazetteer_mentions(text: str, tokens, covered: list[tuple[int, int]]
                 continue
             if not cands:
                 continue
-            head = _head_before(text, tokens, sub[0].start, starts)
+            head = _head_before(text, tokens, sub[0].start, starts, end=sub[-1].end)
             if head == _DISTRICT_HEAD:
                 head = ""
             body_head = _head_before(text, tokens, sub[0].start, starts, BODY_HEADS)
@@ -727,6 +759,21 @@ def _is_marked_town(tokens, i: int, cands, min_population: int) -> bool:
     return cc is not None and any(p.feature == "city" and p.country == cc for p, _ in cands)
 
 
+#: the head word that makes a common word a first-level division (محافظة البيضاء)
+GOVERNORATE_HEADS = {normalize_place(w) for w in ("محافظة", "محافظتي")}
+
+
+def _is_marked_division(tokens, i: int, cands) -> bool:
+    """A one-word stop name (البيضاء "the white") right after محافظة/محافظتي that names a
+    first-level division: محافظة البيضاء is Al Bayda', Yemen (50 times in the corpus, all of
+    them; محافظة الزرقاء once; after منطقة such words are common: المنطقة الداخلية، منطقة بركان).
+    Counted on all 29,995 SaudiNewsNet articles: docs/places.md, thirteenth round."""
+    prev = tokens[i - 1] if i else None
+    return prev is not None and prev.kind == "word" \
+        and bool(_head_of(normalize_place(prev.base), GOVERNORATE_HEADS)) \
+        and any(p.feature == "admin1" and w >= 1.0 for p, w in cands)
+
+
 def _runs_past(text: str, tokens, i: int, end: int, gaz: Gazetteer) -> bool:
     """Whether a gazetteer name starts at ``tokens[i]`` and runs past ``tokens[end - 1]``."""
     for stop in range(min(len(tokens), i + gaz.max_words), end, -1):
@@ -751,13 +798,16 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     ends = {m.end: m.choice.country for m in placed}
     starts = {m.start: m.choice.country for m in placed}
     by_start = {m.start: m.choice for m in placed}
+    # a common word the text has named a division after محافظة is that place everywhere in it
+    divisions = {m.key for m in placed if m.head in GOVERNORATE_HEADS and m.choice.feature == "admin1"}
     out = []
     for m in deferred:
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
             continue
         coordinated = _coordinated(text, m, ends, starts)
         if m.head == _STOP_HEAD:  # a common word: only a coordinated place of its country vouches
-            if any(w >= 1.0 and p.feature == "city" and p.country in coordinated for p, w in m.cands):
+            if m.key in divisions or any(
+                    w >= 1.0 and p.feature == "city" and p.country in coordinated for p, w in m.cands):
                 m.head = ""
                 out.append(m)
             continue
