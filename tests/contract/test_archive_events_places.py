@@ -11,9 +11,15 @@ from rasid.alerts import add_watch
 from rasid.monitor import Monitor
 from rasid.search.plan import build_plan
 from rasid.search.query import parse_query
+from rasid.store.sqlite_events import COMPACT_EVENT_FIELDS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "saudinewsnet-sample.jsonl"
 QUERIES = ("الرياض", "وزارة الداخلية", "الأمن السعودي -اليمن", "هجوم الحوثيين على الحدود")
+
+
+def compact(event: dict) -> dict:
+    """What ``compact=True`` gives of an event."""
+    return {k: event[k] for k in COMPACT_EVENT_FIELDS}
 
 
 def snapshot(store) -> dict:
@@ -23,6 +29,9 @@ def snapshot(store) -> dict:
     out["events_all"] = events
     out["events_certain"] = store.find_events({}, limit=5, offset=1)
     out["iter_events"] = list(store.iter_events({"uncertain": True}, batch_size=3))
+    # compact events (what event grouping reads): the same events, with only its fields
+    assert list(store.iter_events({"uncertain": True}, batch_size=3, compact=True)) == \
+        [compact(e) for e in out["iter_events"]]
     first = events[0]
     out["by_type"] = store.find_events({"type": first["type"].lower(), "uncertain": True})
     out["located"] = store.find_events({"located": True, "uncertain": True})
@@ -49,6 +58,10 @@ def snapshot(store) -> dict:
     for limit in (2, 1000):
         out[f"windows {limit}"] = store.find_events_batch(windows, limit=limit)
         assert out[f"windows {limit}"] == [store.find_events(q, limit=limit) for q in windows]
+        assert store.find_events_batch(windows, limit=limit, compact=True) == \
+            [[compact(e) for e in events] for events in out[f"windows {limit}"]]
+    assert store.find_events_batch(batch, limit=4, compact=True) == \
+        [[compact(e) for e in events] for events in out["batch"]]
     analyzer = store.analyzer
     keys: set[str] = set()
     for text in QUERIES:

@@ -110,6 +110,8 @@ def test_past_its_bound_the_store_reads_the_layers_back(analysed, tmp_path, monk
     Span(3, 9, "PER", {"entity_id": 4, "key": "ماكرون", "score": 0.5, "parts": [1, None, True]}, "entities:2"),
     Span(3, 9, "", {"quote": 'قال "نعم"\n', "nested": {"a": [1.25]}}, None),
     Span(True, 9, "LOC", {"x": 1}, None),  # not an int: written the long way, the same JSON
+    # what the encoder made once writes as json.dumps does: numbers at their limits, a key not a string
+    Span(3, 9, "ORG", {"nan": float("nan"), "inf": -float("inf"), "big": 10**20, 7: "مفتاح", "e": 1e-7}, None),
 ])
 def test_each_span_is_encoded_once_as_json_dumps_would(span):
     from rasid.store.sql_writing import encode_span

@@ -159,7 +159,8 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
     ids = list(article_ids)
     # one statement for the batch's events (each statement of iter_events builds and sorts
     # every matching row before it takes its batch_size)
-    new = [e for e in store.iter_events({"article_ids": ids}, batch_size=max(500, 100 * len(ids)))
+    new = [e for e in store.iter_events({"article_ids": ids}, batch_size=max(500, 100 * len(ids)),
+                                        compact=True)
            if e.get("when") and (e.get("place") or {}).get("country")]
     spans: dict[int, tuple[str, str]] = {}  # group -> (first day, last day)
     archive_days: dict[int, list[str]] = {}  # the archive's groups among the candidates
@@ -181,7 +182,7 @@ def group_events(store: Any, article_ids: Iterable[str]) -> int:
                         "until": (day + timedelta(days=MAX_DAYS)).isoformat()})
     # the candidates do not depend on the groups found on the way: read them all at once,
     # and the days of their groups (a group must stay within MAX_DAYS)
-    found = store.find_events_batch(queries, limit=500)
+    found = store.find_events_batch(queries, limit=500, compact=True)
     archive_days.update(store.find_group_days({c["group"] for cs in found for c in cs if c.get("group")}))
     for ev, candidates in zip(matchable, found):
         same = same_happening_as(ev)

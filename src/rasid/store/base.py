@@ -173,14 +173,18 @@ class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMeth
         ``uncertain`` (include negated/hypothetical), ``article_ids``, ``group``, ``located``."""
 
     @abc.abstractmethod
-    def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100) -> list[list[dict[str, Any]]]:
+    def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100,
+                          compact: bool = False) -> list[list[dict[str, Any]]]:
         """`find_events(filters, limit)` for each of `queries` (filter dicts), in one go
-        where the engine can (PostgreSQL: one statement for many): a list per query."""
+        where the engine can (PostgreSQL: one statement for many): a list per query.
+        `compact`: each event with only its `sqlite_events.COMPACT_EVENT_FIELDS` (what event grouping
+        compares: no article row or sentence is read)."""
 
     @abc.abstractmethod
-    def iter_events(self, filters: dict[str, Any] | None = None,
-                    batch_size: int = 500) -> Iterator[dict[str, Any]]:
-        """Every matching event, oldest first, streamed in batches (exports: no cap)."""
+    def iter_events(self, filters: dict[str, Any] | None = None, batch_size: int = 500,
+                    compact: bool = False) -> Iterator[dict[str, Any]]:
+        """Every matching event, oldest first, streamed in batches (exports: no cap);
+        `compact` as in `find_events_batch`."""
 
     @abc.abstractmethod
     def find_group_days(self, group_ids: Iterable[int]) -> dict[int, list[str]]:

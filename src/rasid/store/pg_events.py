@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from .sqlite_events import MAX_LIMIT, row_to_event
+from .sqlite_events import MAX_LIMIT, row_to_compact_event, row_to_event
 
 
 def _j(path: str) -> str:
@@ -35,6 +35,16 @@ _SELECT = (
     "LEFT JOIN event_members g ON g.span_rowid = s.rowid "
     "WHERE s.layer = 'events'"
 )
+#: `_SELECT` with only what `row_to_compact_event` reads (no article row, no sentence)
+_SELECT_COMPACT = (
+    "SELECT s.rowid, s.article_id, s.label, s.attrs::text, "
+    "(SELECT m.entity_id FROM mentions m WHERE m.article_id = s.article_id AND m.start = "
+    f"{_start('actor')} LIMIT 1), g.group_id "
+    "FROM spans s LEFT JOIN event_members g ON g.span_rowid = s.rowid "
+    "WHERE s.layer = 'events'"
+)
+#: the SELECT and its row's conversion, full (False) or compact (True)
+_SHAPES = {False: (_SELECT, row_to_event), True: (_SELECT_COMPACT, row_to_compact_event)}
 
 
 def _false(field: str) -> str:
@@ -112,33 +122,35 @@ class PostgresEventMethods:
         return [row_to_event(r) for r in rows]
 
     def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100,
-                          per_statement: int = 50) -> list[list[dict[str, Any]]]:
+                          compact: bool = False, per_statement: int = 50) -> list[list[dict[str, Any]]]:
         """`find_events` of each query, `per_statement` queries to a statement (their
         UNION ALL, each tagged with its position): one round trip for many."""
         limit = max(1, min(int(limit), MAX_LIMIT))
+        select, convert = _SHAPES[compact]
         out: list[list[dict[str, Any]]] = [[] for _ in queries]
         for first in range(0, len(queries), per_statement):
             parts, args = [], []
             for i, filters in enumerate(queries[first:first + per_statement], first):
                 where, wargs = build_where(filters or {})
-                parts.append(f"(SELECT {i}, {_SELECT[len('SELECT '):]}{where} ORDER BY {_j('when')} "
+                parts.append(f"(SELECT {i}, {select[len('SELECT '):]}{where} ORDER BY {_j('when')} "
                              "DESC NULLS LAST, s.rowid DESC LIMIT %s)")
                 args += [*wargs, limit]
             for row in self._rows(" UNION ALL ".join(parts), args):  # type: ignore[attr-defined]
-                out[row[0]].append(row_to_event(row[1:]))
+                out[row[0]].append(convert(row[1:]))
         return out
 
-    def iter_events(self, filters: dict[str, Any] | None = None,
-                    batch_size: int = 500) -> Iterator[dict[str, Any]]:
+    def iter_events(self, filters: dict[str, Any] | None = None, batch_size: int = 500,
+                    compact: bool = False) -> Iterator[dict[str, Any]]:
         where, args = build_where(filters or {})
+        select, convert = _SHAPES[compact]
         last = 0
         while True:
-            rows = self._rows(f"{_SELECT}{where} AND s.rowid > %s ORDER BY s.rowid LIMIT %s",  # type: ignore[attr-defined]
+            rows = self._rows(f"{select}{where} AND s.rowid > %s ORDER BY s.rowid LIMIT %s",  # type: ignore[attr-defined]
                               [*args, last, batch_size])
             if not rows:
                 return
             for r in rows:
-                yield row_to_event(r)
+                yield convert(r)
             last = rows[-1][0]
 
     def set_watch_event(self, watch_id: int, event: dict[str, Any]) -> None:

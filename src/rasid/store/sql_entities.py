@@ -42,7 +42,7 @@ def make_date_clause(mark: str, since: str | None, until: str | None,
 
 def _values(record: EntityRecord) -> tuple:
     return (record.canonical, record.type, record.latin,
-            json.dumps(sorted(record.aliases), ensure_ascii=False), record.mention_count,
+            encode_json(sorted(record.aliases)), record.mention_count,
             record.first_seen, record.last_seen)
 
 
@@ -198,7 +198,7 @@ class EntityRecordMethods:
         for chunk in self._chunks([i for i in ids if i not in known]):
             cond, args = self._in("id", chunk)
             for aid, text in self._rows(f"SELECT id, layers FROM articles WHERE {cond}", args):
-                out[aid] = {name: json.dumps(items, ensure_ascii=False)
+                out[aid] = {name: encode_json(items)
                             for name, items in json.loads(text).items()}
         return out
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
+from .sql_writing import encode_json
+
 
 #: the most keys whose latest rows `_find_latest_per_key` reads in one statement
 KEYS_PER_STATEMENT = 100
@@ -117,7 +119,7 @@ class StoryTrackingMethods:
         with self._atomic():
             sid = self._row("INSERT INTO stories (title, first_published, last_published, article_count, "
                             f"centroid, n_vectors) VALUES ({p}, {p}, {p}, 0, {p}, 1) RETURNING id",
-                            (title, published, published, json.dumps(centroid, ensure_ascii=False)))[0]
+                            (title, published, published, encode_json(centroid)))[0]
             self._index_terms(sid, index_terms, published, new_story=True)
             if entity_ids:
                 self._executemany("INSERT INTO story_entities (entity_id, story_id, articles, "
@@ -151,7 +153,7 @@ class StoryTrackingMethods:
             con = self.con
             con.execute(f"UPDATE stories SET centroid = {p}, n_vectors = n_vectors + 1, "
                         f"first_published = {p}, last_published = {p}, updated_at = {self._NOW} "
-                        f"WHERE id = {p}", (json.dumps(centroid, ensure_ascii=False), first_published,
+                        f"WHERE id = {p}", (encode_json(centroid), first_published,
                                             last_published, story_id))
             self._index_terms(story_id, index_terms, last_published)
             con.execute(f"UPDATE story_entities SET last_published = {p} WHERE story_id = {p} AND "

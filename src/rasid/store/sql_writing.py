@@ -65,9 +65,19 @@ def join_layers(layers: dict[str, str]) -> str:
                            for name, items in layers.items()) + "}"
 
 
-#: ``json.dumps(value, ensure_ascii=False)`` with one encoder made once (``dumps`` makes one
-#: per call when given an option); `encode_string`: the same for a string
-encode_json = json.JSONEncoder(ensure_ascii=False).encode
+#: `encode_json`'s C encoder, made once (``dumps`` makes an encoder per call when given an
+#: option, and ``JSONEncoder.encode`` makes a C encoder per call); without the check for
+#: circular references, which no value written here has
+_ENCODER = json.encoder.c_make_encoder(
+    None, json.JSONEncoder().default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+
+
+def encode_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)``, byte for byte."""
+    return "".join(_ENCODER(value, 0))
+
+
+#: `encode_json` of a string
 encode_string = json.encoder.encode_basestring
 
 

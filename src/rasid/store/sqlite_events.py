@@ -34,6 +34,15 @@ _SELECT = (
     "LEFT JOIN event_members g ON g.span_rowid = s.rowid "
     "WHERE s.layer = 'events'"
 )
+#: `_SELECT` with only what `row_to_compact_event` reads (no article row, no sentence)
+_SELECT_COMPACT = (
+    "SELECT s.rowid, s.article_id, s.label, s.attrs, "
+    "(SELECT m.entity_id FROM mentions m WHERE m.article_id = s.article_id AND m.start = "
+    "coalesce(json_extract(s.attrs, '$.actor.entity_start'), json_extract(s.attrs, '$.actor.start')) "
+    "LIMIT 1), g.group_id "
+    "FROM spans s LEFT JOIN event_members g ON g.span_rowid = s.rowid "
+    "WHERE s.layer = 'events'"
+)
 
 
 def build_where(f: dict[str, Any]) -> tuple[str, list]:
@@ -132,6 +141,23 @@ def row_to_event(row: tuple) -> dict[str, Any]:
     return ev
 
 
+#: the fields of a compact event (``compact=True``): what event grouping compares
+COMPACT_EVENT_FIELDS = ("id", "article_id", "type", "when", "place", "actor", "actor_entity_id", "group")
+
+
+def row_to_compact_event(row: tuple) -> dict[str, Any]:
+    """The `COMPACT_EVENT_FIELDS` of an event (a `_SELECT_COMPACT` row): those `row_to_event`
+    gives of it."""
+    attrs = json.loads(row[3])
+    return {"id": row[0], "article_id": row[1], "type": row[2], "when": attrs.get("when"),
+            "place": attrs.get("place"), "actor": attrs.get("actor"), "actor_entity_id": row[4],
+            "group": row[5]}
+
+
+#: the SELECT and its row's conversion, full (False) or compact (True)
+_SHAPES = {False: (_SELECT, row_to_event), True: (_SELECT_COMPACT, row_to_compact_event)}
+
+
 class SqliteEventsMixin:
     """Event queries of `SqliteStore` (needs ``self.con`` and ``self._lock``)."""
 
@@ -143,15 +169,21 @@ class SqliteEventsMixin:
         ``country`` (ISO2 of the place), ``place`` (name), ``place_id`` (gazetteer id), ``since`` / ``until`` (the
         event's day, inclusive), ``uncertain`` (also negated and hypothetical events),
         ``article_ids``, ``group``, ``located`` (only events with coordinates)."""
+        return self._find_events(filters, limit, offset)
+
+    def _find_events(self, filters: dict[str, Any] | None, limit: int, offset: int = 0,
+                     compact: bool = False) -> list[dict[str, Any]]:
         where, args = build_where(filters or {})
         limit = max(1, min(int(limit), MAX_LIMIT))
+        select, convert = _SHAPES[compact]
         with self._lock:
             rows = self.con.execute(
-                f"{_SELECT}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC LIMIT ? OFFSET ?",
+                f"{select}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC LIMIT ? OFFSET ?",
                 [*args, limit, max(0, int(offset))]).fetchall()
-        return [row_to_event(r) for r in rows]
+        return [convert(r) for r in rows]
 
-    def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100) -> list[list[dict[str, Any]]]:
+    def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100,
+                          compact: bool = False) -> list[list[dict[str, Any]]]:
         """Queries that differ only in their ``since`` / ``until`` days (the event groups
         step asks one per new event: same type and country, days around the event's) and
         whose days overlap are read in one statement over their joint span, then cut per
@@ -166,25 +198,26 @@ class SqliteEventsMixin:
                 rest = {key: v for key, v in q.items() if key not in ("since", "until")}
                 shared.setdefault(json.dumps(rest, sort_keys=True, default=str), []).append(k)
             else:
-                out[k] = self.find_events(q, limit)
+                out[k] = self._find_events(q, limit, compact=compact)
         for ks in shared.values():
             for cluster in _overlapping(ks, queries):
                 if len(cluster) == 1:
-                    out[cluster[0]] = self.find_events(queries[cluster[0]], limit)
+                    out[cluster[0]] = self._find_events(queries[cluster[0]], limit, compact=compact)
                 else:
-                    self._cut_span(queries, cluster, limit, out)
+                    self._cut_span(queries, cluster, limit, out, compact)
         return out
 
     def _cut_span(self, queries: list[dict[str, Any]], ks: list[int], limit: int,
-                  out: list[list[dict[str, Any]]]) -> None:
+                  out: list[list[dict[str, Any]]], compact: bool) -> None:
         """Answer the queries `ks` (the same filters, overlapping days) from one statement."""
         days = [(str(queries[k]["since"])[:10], str(queries[k]["until"])[:10]) for k in ks]
         span = dict(queries[ks[0]], since=min(d[0] for d in days), until=max(d[1] for d in days))
         where, args = build_where(span)
+        select, convert = _SHAPES[compact]
         with self._lock:
-            rows = self.con.execute(f"{_SELECT}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC",
+            rows = self.con.execute(f"{select}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC",
                                     args).fetchall()
-        events = [row_to_event(r) for r in rows]
+        events = [convert(r) for r in rows]
         # newest first, by the day's text (SQLite compares it as Python does): each query's
         # events are one run of the list, found by bisection on the days oldest first
         days_up = [e["when"] for e in reversed(events)]
@@ -193,19 +226,20 @@ class SqliteEventsMixin:
             first = n - bisect_right(days_up, until)
             out[k] = [dict(e) for e in events[first:min(n - bisect_left(days_up, since), first + limit)]]
 
-    def iter_events(self, filters: dict[str, Any] | None = None,
-                    batch_size: int = 500) -> Iterator[dict[str, Any]]:
+    def iter_events(self, filters: dict[str, Any] | None = None, batch_size: int = 500,
+                    compact: bool = False) -> Iterator[dict[str, Any]]:
         """Every event matching `filters`, oldest first, read in batches (no cap)."""
         where, args = build_where(filters or {})
+        select, convert = _SHAPES[compact]
         last = 0
         while True:
             with self._lock:
-                rows = self.con.execute(f"{_SELECT}{where} AND s.rowid > ? ORDER BY s.rowid LIMIT ?",
+                rows = self.con.execute(f"{select}{where} AND s.rowid > ? ORDER BY s.rowid LIMIT ?",
                                         [*args, last, batch_size]).fetchall()
             if not rows:
                 return
             for r in rows:
-                yield row_to_event(r)
+                yield convert(r)
             last = rows[-1][0]
 
     def set_watch_event(self, watch_id: int, event: dict[str, Any]) -> None:

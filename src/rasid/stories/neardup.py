@@ -78,35 +78,57 @@ def compute_shingle_crcs(norm: str, k: int = SHINGLE) -> np.ndarray:
     position, repeats included; `norm` at least `k` characters), computed for all of them at
     once from the CRC's linearity: a message's CRC is that of as many zero bytes XOR, for
     each of its characters, the CRC-without-its-zero-part of that character followed by the
-    bytes after it (`_char_crcs`), so a shingle's CRC is a few table lookups and XORs."""
+    bytes after it (`_char_crcs`), so a shingle's CRC is a few table lookups and XORs. The
+    rows of the characters below `_BLOCK` are one table made once (`_block_table`); those of
+    the others a text has (quotes, dashes) are put after them for that text."""
     chars = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
-    distinct = sorted(set(norm))
-    table = np.stack([_char_crcs(ord(c)) for c in distinct])  # [character, bytes after it]
-    which = np.searchsorted(np.array([ord(c) for c in distinct], dtype=np.uint32), chars)
-    sizes = table[:, _MAX_AFTER + 1].astype(np.int64)[which]  # UTF-8 bytes of each character
+    rows = chars.astype(np.int64)  # each character's row of the table
+    table = _block_table()
+    high = chars >= _BLOCK
+    if high.any():
+        extra = np.unique(chars[high])
+        table = np.concatenate([table, *(_char_crcs(int(c)) for c in extra)])
+        rows[high] = _BLOCK + np.searchsorted(extra, chars[high])
+    rows *= _ROW
+    # UTF-8 bytes of each character
+    sizes = 1 + (chars >= 0x80).astype(np.int64) + (chars >= 0x800) + (chars >= 0x10000)
     n = len(chars) - k + 1
     ends = np.cumsum(sizes)  # bytes up to and including each character
     last = ends[k - 1:]  # per shingle: bytes up to its last character
     crcs = _ZERO_CRCS[last - np.concatenate(([0], ends[:n - 1]))]  # the shingle's length
     for j in range(k):
-        crcs = crcs ^ table[which[j:j + n], last - ends[j:j + n]]
+        crcs ^= table[rows[j:j + n] + (last - ends[j:j + n])]
     return crcs
 
 
 #: the most UTF-8 bytes after a character inside a shingle (four of four bytes each)
 _MAX_AFTER = 4 * (SHINGLE - 1)
+#: a character's `_char_crcs`: one value for each number of bytes after it, 0 .. `_MAX_AFTER`
+_ROW = _MAX_AFTER + 1
 #: crc32 of n zero bytes, n = 0 .. every shingle's length
 _ZERO_CRCS = np.array([zlib.crc32(bytes(n)) for n in range(4 * SHINGLE + 1)], dtype=np.uint32)
+#: the characters whose rows `_block_table` holds: Latin and Arabic (what `fold_content`
+#: leaves of most articles)
+_BLOCK = 0x700
 
 
-@lru_cache(maxsize=4096)
-def _char_crcs(code: int) -> np.ndarray:
+def _crc_row(code: int) -> np.ndarray:
     """For a character: ``crc32(its bytes + a zero bytes) ^ crc32(as many zero bytes)`` for
     a = 0 .. `_MAX_AFTER` (the CRC's linear part of the character `a` bytes before the end
-    of a message), then its UTF-8 length."""
+    of a message)."""
     raw = chr(code).encode("utf-8")
-    row = [zlib.crc32(raw + bytes(a)) ^ zlib.crc32(bytes(len(raw) + a)) for a in range(_MAX_AFTER + 1)]
-    return np.array(row + [len(raw)], dtype=np.uint32)
+    return np.array([zlib.crc32(raw + bytes(a)) ^ zlib.crc32(bytes(len(raw) + a))
+                     for a in range(_ROW)], dtype=np.uint32)
+
+
+#: `_crc_row` of a character outside the block, cached
+_char_crcs = lru_cache(maxsize=4096)(_crc_row)
+
+
+@lru_cache(maxsize=1)
+def _block_table() -> np.ndarray:
+    """`_crc_row` of every character below `_BLOCK`, one after the other (made once)."""
+    return np.concatenate([_crc_row(code) for code in range(_BLOCK)])
 
 
 def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:
