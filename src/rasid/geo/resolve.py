@@ -800,6 +800,9 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     by_start = {m.start: m.choice for m in placed}
     # a common word the text has named a division after محافظة is that place everywhere in it
     divisions = {m.key for m in placed if m.head in GOVERNORATE_HEADS and m.choice.feature == "admin1"}
+    # one sense per article: a name the text has made a governorate (محافظة المجمعة) is that
+    # place in its other mentions too (بالمجمعة، محافظ المجمعة); docs/places.md, fourteenth round
+    headed = {m.key for m in placed if m.head in GOVERNORATE_HEADS and m.source == "gazetteer"}
     out = []
     for m in deferred:
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
@@ -812,7 +815,7 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
                 out.append(m)
             continue
         division = _division_after(text, m, by_start)
-        if any(w >= 1.0 and (p.country in coordinated or is_focus_town(p, focus, min_population)
+        if m.key in headed or any(w >= 1.0 and (p.country in coordinated or is_focus_town(p, focus, min_population)
                              or (division is not None and p.country == division.country
                                  and p.feature == "city" and _km(p, division) < NEAR_KM))
                for p, w in m.cands):
