@@ -26,8 +26,8 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import compress, islice
-from operator import attrgetter, itemgetter, not_
+from itertools import compress, islice, repeat
+from operator import attrgetter, is_, itemgetter, not_
 from typing import Any
 from functools import lru_cache
 from importlib import resources
@@ -203,7 +203,11 @@ def memo_of(gaz: Gazetteer, name: str, size: int = MEMO_SIZE) -> dict:
     goes (a dict keeps the order of insertion; all but the newest `size` // 2 entries when a
     whole text's forms came in at once: `_first_words`): emptying it all lost the forms every
     text repeats, a fifth of the first-word lookups missed."""
-    memo = gaz.memos.setdefault(name, {})
+    return trim_memo(gaz.memos.setdefault(name, {}), size)
+
+
+def trim_memo(memo: dict, size: int) -> dict:
+    """`memo`, its older half gone when it holds `size` entries or more (`memo_of`)."""
     if len(memo) >= size:
         for key in list(islice(memo, len(memo) - size // 2)):
             memo.pop(key, None)  # another thread may have taken it
@@ -1001,16 +1005,27 @@ def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mentio
 
 
 def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:
+    """A demonym mention per word that is a nisba adjective (`convert_nisba`) outside
+    `covered`. The nisba of each token's base is read from a memo for all of a text's
+    tokens at once (``map`` in C; a text's forms are mostly known, and most are no nisba),
+    the bases it lacks worked out and kept; only the nisbas are looked at one by one."""
+    memo = trim_memo(_NISBA_MEMO, MEMO_SIZE)
+    bases = list(map(_BASE, tokens))
+    isos = list(map(memo.get, bases))
+    for i in compress(range(len(isos)), map(is_, isos, repeat(None))):  # the misses
+        isos[i] = memo[bases[i]] = convert_nisba(bases[i]) or ""
     out = []
     covered = Coverage(covered)
-    for tok in tokens:
-        if tok.kind != "word":
-            continue
-        iso = convert_nisba(tok.base)
-        if iso and not covered.overlaps(tok.start, tok.end):
+    for i in compress(range(len(isos)), isos):
+        tok = tokens[i]
+        if tok.kind == "word" and not covered.overlaps(tok.start, tok.end):
             out.append(Mention(tok.base_start, tok.end, normalize_place(tok.base), "demonym",
-                               country=iso))
+                               country=isos[i]))
     return out
+
+
+_NISBA_MEMO: dict[str, str] = {}  # a token's base -> its nisba's ISO2, "" for none
+_BASE = attrgetter("base")
 
 
 def _km(a: Place, b: Place) -> float:
