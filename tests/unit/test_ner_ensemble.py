@@ -453,7 +453,7 @@ def test_token_caches_are_bounded():
     assert computed[-1] == ["A", "D", "E", "F"] and got[:, 0].tolist() == [65, 68, 69, 70]
     assert sorted(cache.index) == ["a", "d", "e", "f"]
     assert take(["f", "a"], ["F", "A"]).tolist() == [[70, 1], [65, 1]] and len(computed) == 3
-    # full: the strings asked for longest ago make room (a quarter of the cache), the rest stay
+    # full: the strings asked for longest ago make room (at least an eighth of the cache), the rest stay
     cache = RowCache(compute, limit=4)
     take(["a", "b", "c", "d"], ["A", "BB", "C", "D"])
     take(["d", "b"], ["D", "BB"])
@@ -467,6 +467,29 @@ def test_token_caches_are_bounded():
     cache.clear()
     assert len(cache) == 0 and cache.rows is None
     assert take(["e", "b"], ["E", "BB"]).tolist() == [[69, 1], [66, 2]] and computed[-1] == ["E", "BB"]
+
+
+def test_row_cache_keeps_the_strings_asked_for_again():
+    """Making room, a string asked for in two calls outlasts strings asked for once, even
+    those asked for since (most strings of an article are never asked for again); the
+    present call's strings stay whatever their rank."""
+    from rasid.stages.ner_nn import RowCache
+
+    computed: list[str] = []
+
+    def compute(infos):
+        computed.extend(infos)
+        return np.array([[ord(x[0])] for x in infos], np.float32)
+
+    cache = RowCache(compute, limit=16)
+    once = [chr(c) for c in range(ord("c"), ord("q"))]  # 14 strings, asked for once
+    for call in (["a", "b"], ["a", "b"], once):
+        cache.ids(call, [x.upper() for x in call])
+    assert len(cache) == 16 and computed == ["A", "B"] + [x.upper() for x in once]
+    ids = cache.ids(["q", "r", "c"], ["Q", "R", "C"])  # full: two strings make way
+    assert cache.rows[ids][:, 0].tolist() == [81, 82, 67] and computed[-2:] == ["Q", "R"]
+    assert {"a", "b", "c", "q", "r"} <= set(cache.index) and len(cache) == 16
+    assert len(set(once) - set(cache.index)) == 2  # by age alone, a and b would have gone
 
 
 def test_character_vectors_equal_the_convolution(tagger, sentences):
