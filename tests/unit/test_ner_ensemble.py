@@ -492,6 +492,28 @@ def test_row_cache_keeps_the_strings_asked_for_again():
     assert len(set(once) - set(cache.index)) == 2  # by age alone, a and b would have gone
 
 
+def test_the_taggers_analyses_are_kept_with_its_rows(tagger, sentences):
+    """The tagger's analyses (`ItemCache`, in the row caches' string table) are the
+    describer's for real Arabic tokens: made once while their strings stay, made again after
+    the table made room for them, and the table stays bounded."""
+    from rasid.stages.ner_nn import ItemCache, Slots
+
+    strings = list(dict.fromkeys(t for sent in sentences[:30] for t in sent))
+    calls = [strings[i:i + 25] for i in range(0, 150, 25)]
+    made: list[str] = []
+    cache = ItemCache(lambda t: made.append(t) or tagger.describe(t), Slots(limit=60))
+    for call in calls:
+        assert cache.many(call) == [tagger.describe(t) for t in call]
+    assert made == strings[:150] and len(cache) <= 60
+    assert cache.many(calls[-1]) == [tagger.describe(t) for t in calls[-1]] and len(made) == 150  # kept
+    assert cache.many(calls[0]) == [tagger.describe(t) for t in calls[0]]
+    assert made[150:] == calls[0]  # made room for: made again
+    # the tagger's batch reads its analyses there, and the models find the same strings' rows
+    batch = tagger.batch(sentences[:3])
+    assert batch.string_infos == [tagger.describe(t) for t in batch.strings]
+    assert tagger._infos.slots is tagger.crf.slots
+
+
 def test_character_vectors_equal_the_convolution(tagger, sentences):
     """The character CNN (every string's character ids looked up at once, the convolution
     as a sum of lookups) equals the convolution written out from the weights, for real

@@ -39,7 +39,7 @@ from ..packed import load_packed
 from ..pipeline import Stage
 from .ner_features import (DOC_MAX_FREQ, Resources, TokenBatch, TokenInfo, build_resources, document_features,
                            extract_entities, extract_features, load_clusters, load_gazetteer, make_describer)
-from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, flat_marginals, flat_viterbi, read_word_index
+from .ner_nn import TAGS, BiLSTMCRF, ItemCache, LinearCRF, WordVectors, flat_marginals, flat_viterbi, read_word_index
 
 CRF_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
 MAP_BYTES = 1 << 20
@@ -154,7 +154,7 @@ class NERTagger:
     def __init__(self, model_dir: Path | None = None, networks: int | None = None):
         blobs, self.manifest = _read_model_dir(model_dir)
         self.resources = load_packed("ner-resources", *pack_resources(blobs))
-        self.describe = make_describer(self.resources)
+        self.describe = make_describer(self.resources, cache=0)  # a call's analyses are kept in `_infos`
         self.overrides = load_overrides(blobs["overrides.tsv"])
         self._override_max = max((len(k) for k in self.overrides), default=0)
         self._override_first = {k[0] for k in self.overrides}
@@ -166,6 +166,8 @@ class NERTagger:
             names = ens["networks"] if networks is None else ens["networks"][:max(networks, 0)]
             # one string table for the row caches of every model: a call's strings looked up once
             self.nets = [BiLSTMCRF(blobs[name], vectors, self.crf.slots) for name in names]
+        # the analyses of the strings, kept with the models' rows in the same table: they stay and go together
+        self._infos = ItemCache(self.describe, self.crf.slots)
         self.crf_weight = float(ens.get("crf_weight", 1.0)) if self.nets else 1.0
         # a CRF trained with document-level features reads them over this many sentences either side
         self.doc_window = int(self.manifest.get("settings", {}).get("doc_features", 0))
@@ -185,7 +187,7 @@ class NERTagger:
         return extract_features(tokens, self.describe, self.resources)
 
     def batch(self, sentences: Sequence[Sequence[str]]) -> TokenBatch:
-        return TokenBatch(sentences, self.describe, self.resources)
+        return TokenBatch(sentences, self.describe, self.resources, self._infos.many)
 
     def posteriors(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """The ensemble's posterior over ``TAGS`` for every token, (n, 9) per sentence."""

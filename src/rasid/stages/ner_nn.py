@@ -608,6 +608,48 @@ class RowCache:
         self.rows = grown
 
 
+class ItemCache:
+    """Python objects computed per token string (``compute(string)``: the tagger's analyses,
+    `TokenInfo`) and kept in a list, one per row of a `Slots` table that the row caches
+    share: a string's analysis is looked up with its rows (once per call), stays while they
+    do and is made room for with them, by the table's rule. As `RowCache`, an object whose
+    stamp is not the table's row's is computed when asked for."""
+
+    def __init__(self, compute, slots: Slots):
+        self.compute = compute
+        self.slots = slots
+        self.items: list = []
+        self._stamp = np.zeros(0, np.int64)  # the table's stamp of each row when computed here
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    def many(self, strings: Sequence[str]) -> list:
+        """The object of each of `strings` (distinct: a call's strings), computing those it
+        lacks. The table's answer is kept for the row caches asked next with the same list."""
+        slots = self.slots
+        ids = slots.ids(strings)
+        size = len(slots.stamp)
+        if len(self._stamp) < size:
+            self._stamp = np.concatenate([self._stamp, np.zeros(size - len(self._stamp), np.int64)])
+            self.items.extend([None] * (size - len(self.items)))
+        stamps = slots.stamp[ids]
+        stale = np.flatnonzero(self._stamp[ids] != stamps)
+        items = self.items
+        if len(stale):
+            rows = ids[stale]
+            for k, row in zip(stale.tolist(), rows.tolist()):
+                items[row] = self.compute(strings[k])
+            self._stamp[rows] = stamps[stale]
+        return list(map(items.__getitem__, ids.tolist()))
+
+    def clear(self) -> None:
+        """Forget every string and object (the table too: the row caches compute theirs again)."""
+        self.slots.clear()
+        self.items = []
+        self._stamp = np.zeros(0, np.int64)
+
+
 def _lazy_matrix(shape: tuple[int, ...], dtype) -> np.ndarray:
     """An uninitialised matrix whose pages take memory as they are first written, as
     ``np.empty``'s do; one of 4 MB or more is asked for in transparent huge pages (2 MB)
