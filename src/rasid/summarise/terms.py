@@ -15,7 +15,7 @@ import math
 from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
+from itertools import islice, repeat
 from operator import mul
 
 from ..arabic.normalize import normalize_name
@@ -83,20 +83,34 @@ def group_tokens(tokens: list, sentences: list[Span]) -> list[list]:
 
 
 def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, float]]]:
-    """``(sentence, tokens, tf-idf vector)`` per sentence; stopwords carry no weight."""
+    """``(sentence, tokens, tf-idf vector)`` per sentence; stopwords carry no weight. A
+    token's term is read from a memo by its ``norm`` (its ``base`` is the tokenizer's
+    reading of the norm, so the norm decides the term; None for no word), bounded like the
+    caches (`TERM_MEMO`, its older half dropped when full): one dictionary lookup per token
+    instead of a call of `weigh_term`'s cache with a key of two strings."""
     ensure_tokens(doc)
+    memo = _TERM_MEMO
+    if len(memo) >= TERM_MEMO:
+        for key in list(islice(memo, len(memo) - TERM_MEMO // 2)):
+            memo.pop(key, None)
+    get = memo.get
     result = []
     for sent, toks in zip(doc.sentences, group_tokens(doc.tokens, doc.sentences)):
         vec: dict[str, float] = {}
         for tok in toks:
-            if tok.kind != "word":
-                continue
-            term = weigh_term(tok.norm, tok.base)
+            term = get(tok.norm, 0)
+            if term == 0:  # not in the memo
+                term = memo[tok.norm] = weigh_term(tok.norm, tok.base) if tok.kind == "word" else None
             if term is not None:
                 k, idf = term
                 vec[k] = vec.get(k, 0.0) + idf
         result.append((sent, toks, vec))
     return result
+
+
+#: entries of `extract_sentence_terms`' memo (a word's norm -> its term, or None)
+TERM_MEMO = 30_000
+_TERM_MEMO: dict[str, tuple[str, float] | None] = {}
 
 
 @lru_cache(maxsize=30_000)
