@@ -33,7 +33,7 @@ import io
 import mmap
 import struct
 import zipfile
-from itertools import chain, count, repeat
+from itertools import chain, compress, count, islice, repeat
 from typing import Sequence
 
 import numpy as np
@@ -801,16 +801,15 @@ class LinearCRF:
         S[:-2] += A[2:, 4]
         get, zero = self.attrs.get, len(self.attrs)  # unseen attributes: the zero row
         norms = batch.norms
-        # the word bigrams (`bigram_index`): two lookups by the words, the second where the first word starts one
-        starts = [(k, seconds) for k, seconds in enumerate(map(self._bigrams.get, norms[:-1])) if seconds]
-        hits = [(k, ids) for k, seconds in starts if (ids := seconds.get(norms[k + 1]))]
+        # the word bigrams (`bigram_index`): every pair of neighbours looked up at once
+        found = list(map(self._bigrams.get, zip(norms, islice(norms, 1, None))))
         left = np.full(N, zero, np.int64)  # the pair ending at each token
         right = np.full(N, zero, np.int64)  # the pair starting at it
-        if hits:
-            at, ids = zip(*hits)
-            pair = np.array(ids, np.int64)
+        at = list(compress(range(len(found)), found))
+        if at:
+            pair = np.array(list(filter(None, found)), np.int64)
             left[np.array(at) + 1] = pair[:, 0]
-            right[list(at)] = pair[:, 1]
+            right[at] = pair[:, 1]
         left[pos == 0] = get("BOS", zero)
         right[rest == 0] = get("EOS", zero)
         S += self.weights[left]
@@ -858,29 +857,23 @@ class SentenceFeatureRows:
         return self.sums[[codes[k] for k in keys]]
 
 
-def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, list[int]]]:
-    """The CRF's word-bigram attributes by their words: ``a -> b -> [id of "-1w|w=a|b",
-    id of "w|+1w=a|b"]`` (the zero row's id, ``len(attrs)``, for the one it lacks), so that
-    the bigrams of a batch are looked up by the words, not by building each attribute's
-    name. A name whose words hold a "|" could be split in two places, as the name alone
-    could have come from either pair: it is filed under both."""
+def bigram_index(attrs: dict[str, int]) -> dict[tuple[str, str], tuple[int, int]]:
+    """The CRF's word-bigram attributes by their words: ``(a, b) -> (id of "-1w|w=a|b",
+    id of "w|+1w=a|b")`` (the zero row's id, ``len(attrs)``, for the one it lacks), so that
+    the bigrams of a batch are looked up by the pairs of words (one ``map`` in C), not by
+    building each attribute's name. A name whose words hold a "|" could be split in two
+    places, as the name alone could have come from either pair: it is filed under both."""
     zero = len(attrs)
-    out: dict[str, dict[str, list[int]]] = {}
+    out: dict[tuple[str, str], list[int]] = {}
     for name in [n for n in attrs if n.startswith(("-1w|w=", "w|+1w="))]:
         side = name[0] == "w"
         words = name[6:]
         cut = words.find("|")
         while cut >= 0:
-            a, b = words[:cut], words[cut + 1:]
-            seconds = out.get(a)
-            if seconds is None:
-                seconds = out[a] = {}
-            ids = seconds.get(b)
-            if ids is None:
-                ids = seconds[b] = [zero, zero]
+            ids = out.setdefault((words[:cut], words[cut + 1:]), [zero, zero])
             ids[side] = attrs[name]
             cut = words.find("|", cut + 1)
-    return out
+    return {pair: (left, right) for pair, (left, right) in out.items()}
 
 
 def padded_batches(lengths: Sequence[int]):
