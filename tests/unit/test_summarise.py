@@ -249,8 +249,13 @@ def test_sentence_terms_read_from_their_memo_are_each_words_term(monkeypatch):
     def found(doc):
         return [(sent, list(vec.items())) for sent, _, vec in terms.extract_sentence_terms(doc)]
 
+    rial = Document(text="بلغ سعر التذكرة 50 ريال، أي 50 ﷼ فقط، والريال عملة المملكة.")
+    TokenizeStage()(rial)
+    docs = [rial] + docs + [rial]  # ﷼ is punctuation whose norm is the word ريال: no term
     terms._TERM_MEMO.clear()
     want = [expected(d) for d in docs]
+    assert [t.kind for t in rial.tokens if t.text == "﷼"] == ["punct"]
+    assert sum(1 for _, v in want[0] for k, _ in v if k == terms._key("ريال")) == 1
     assert sum(len(v) for rows in want for _, v in rows) > 1000
     assert [found(d) for d in docs] == want  # filled
     assert [found(d) for d in docs] == want  # read back

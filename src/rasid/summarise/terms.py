@@ -84,10 +84,11 @@ def group_tokens(tokens: list, sentences: list[Span]) -> list[list]:
 
 def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, float]]]:
     """``(sentence, tokens, tf-idf vector)`` per sentence; stopwords carry no weight. A
-    token's term is read from a memo by its ``norm`` (its ``base`` is the tokenizer's
-    reading of the norm, so the norm decides the term; None for no word), bounded like the
-    caches (`TERM_MEMO`, its older half dropped when full): one dictionary lookup per token
-    instead of a call of `weigh_term`'s cache with a key of two strings."""
+    token's term is read from a memo by its text (its kind, ``norm`` and ``base`` are the
+    tokenizer's reading of the text; not by the norm: the rial sign ﷼ is punctuation whose
+    norm is the word ريال), bounded like the caches (`TERM_MEMO`, its older half dropped
+    when full): one dictionary lookup per token instead of a call of `weigh_term`'s cache
+    with a key of two strings."""
     ensure_tokens(doc)
     memo = _TERM_MEMO
     if len(memo) >= TERM_MEMO:
@@ -98,9 +99,9 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
     for sent, toks in zip(doc.sentences, group_tokens(doc.tokens, doc.sentences)):
         vec: dict[str, float] = {}
         for tok in toks:
-            term = get(tok.norm, 0)
+            term = get(tok.text, 0)
             if term == 0:  # not in the memo
-                term = memo[tok.norm] = weigh_term(tok.norm, tok.base) if tok.kind == "word" else None
+                term = memo[tok.text] = weigh_term(tok.norm, tok.base) if tok.kind == "word" else None
             if term is not None:
                 k, idf = term
                 vec[k] = vec.get(k, 0.0) + idf
@@ -108,7 +109,7 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
     return result
 
 
-#: entries of `extract_sentence_terms`' memo (a word's norm -> its term, or None)
+#: entries of `extract_sentence_terms`' memo (a token's text -> its term, or None)
 TERM_MEMO = 30_000
 _TERM_MEMO: dict[str, tuple[str, float] | None] = {}
 
