@@ -27,12 +27,13 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, islice, repeat
+from itertools import compress, repeat
 from operator import attrgetter, is_
 from typing import Any
 
 from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
+from ..memo import trim_memo
 from .arguments import QUANTITY, RECIPIENT_TYPES, choose_args, collect_args, find_object_phrase
 from .lexicon import (
     Trigger,
@@ -207,10 +208,7 @@ def trigger_candidates(tokens) -> list[int]:
     form): the only words `match_trigger` can take, so a sentence without one has no hit.
     Whether a word is one is read from a memo for all of a text's tokens at once (``map``
     in C: most words are known and no trigger), the words it lacks looked up and kept."""
-    memo = _TRIGGER_MEMO
-    if len(memo) >= TRIGGER_MEMO:  # full: the older half goes
-        for key in list(islice(memo, len(memo) - TRIGGER_MEMO // 2)):
-            memo.pop(key, None)
+    memo = trim_memo(_TRIGGER_MEMO, TRIGGER_MEMO)
     norms = list(map(_NORM, tokens))
     found = list(map(memo.get, norms))
     for i in compress(range(len(found)), map(is_, found, repeat(None))):  # the misses

@@ -26,13 +26,14 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import compress, islice, repeat
+from itertools import compress, repeat
 from operator import attrgetter, is_, itemgetter, not_
 from typing import Any
 from functools import lru_cache
 from importlib import resources
 
 from ..arabic.tokenize import load_wordfreq
+from ..memo import trim_memo
 from .gazetteer import Gazetteer, Place, load_gazetteer, normalize_place, strip_article
 
 FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
@@ -204,14 +205,6 @@ def memo_of(gaz: Gazetteer, name: str, size: int = MEMO_SIZE) -> dict:
     whole text's forms came in at once: `_first_words`): emptying it all lost the forms every
     text repeats, a fifth of the first-word lookups missed."""
     return trim_memo(gaz.memos.setdefault(name, {}), size)
-
-
-def trim_memo(memo: dict, size: int) -> dict:
-    """`memo`, its older half gone when it holds `size` entries or more (`memo_of`)."""
-    if len(memo) >= size:
-        for key in list(islice(memo, len(memo) - size // 2)):
-            memo.pop(key, None)  # another thread may have taken it
-    return memo
 
 
 def find_candidates(gaz: Gazetteer, key: str) -> tuple[tuple[Place, float], ...]:

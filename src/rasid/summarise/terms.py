@@ -15,7 +15,7 @@ import math
 from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
-from itertools import islice, repeat
+from itertools import repeat
 from operator import mul
 
 from ..arabic.normalize import normalize_name
@@ -23,6 +23,7 @@ from ..arabic.stem import stem_light10
 from ..arabic.tokenize import load_wordfreq, tokenize
 from ..arabic.sentences import split_sentences
 from ..doc import Document, Span
+from ..memo import trim_memo
 
 
 @lru_cache(maxsize=1)
@@ -90,10 +91,7 @@ def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, fl
     when full): one dictionary lookup per token instead of a call of `weigh_term`'s cache
     with a key of two strings."""
     ensure_tokens(doc)
-    memo = _TERM_MEMO
-    if len(memo) >= TERM_MEMO:
-        for key in list(islice(memo, len(memo) - TERM_MEMO // 2)):
-            memo.pop(key, None)
+    memo = trim_memo(_TERM_MEMO, TERM_MEMO)
     get = memo.get
     result = []
     for sent, toks in zip(doc.sentences, group_tokens(doc.tokens, doc.sentences)):
