@@ -514,6 +514,23 @@ def test_the_taggers_analyses_are_kept_with_its_rows(tagger, sentences):
     assert tagger._infos.slots is tagger.crf.slots
 
 
+def test_override_sentences_are_those_where_a_phrase_can_start(tagger, sentences):
+    """The sentences where an ``overrides.tsv`` phrase can start (a token's key or base is a
+    phrase's first word: وتنظيم، الدولة، داعش), read from the flags kept with the strings'
+    rows, are those the analyses give word by word: fresh, read back, and with an empty
+    sentence in between."""
+    firsts = tagger._override_first
+    news = [["قال", "مسؤول", "إن", "تنظيم", "الدولة", "الإسلامية", "تبنى", "الهجوم"], [],
+            ["وأعلن", "داعش", "مسؤوليته", "."], ["وتنظيم", "القاعدة", "في", "اليمن"]]
+    for at, sents in ((40, sentences[:40] + news), (0, news + sentences[40:80]), (40, sentences[:40] + news)):
+        batch = tagger.batch(sents)
+        want = {k for k, infos in enumerate(batch.sentences(batch.infos))
+                if any(x.key in firsts or x.base in firsts for x in infos)}
+        assert {at, at + 2, at + 3} <= want and at + 1 not in want
+        assert tagger._override_sentences(batch) == want
+        assert tagger._override_sentences(batch) == want  # the flags read back
+
+
 def test_character_vectors_equal_the_convolution(tagger, sentences):
     """The character CNN (every string's character ids looked up at once, the convolution
     as a sum of lookups) equals the convolution written out from the weights, for real
