@@ -522,7 +522,8 @@ def test_override_sentences_are_those_where_a_phrase_can_start(tagger, sentences
     firsts = tagger._override_first
     news = [["قال", "مسؤول", "إن", "تنظيم", "الدولة", "الإسلامية", "تبنى", "الهجوم"], [],
             ["وأعلن", "داعش", "مسؤوليته", "."], ["وتنظيم", "القاعدة", "في", "اليمن"]]
-    for at, sents in ((40, sentences[:40] + news), (0, news + sentences[40:80]), (40, sentences[:40] + news)):
+    head, tail = sentences[:len(sentences) // 2], sentences[len(sentences) // 2:]
+    for at, sents in ((len(head), head + news), (0, news + tail), (len(head), head + news)):
         batch = tagger.batch(sents)
         want = {k for k, infos in enumerate(batch.sentences(batch.infos))
                 if any(x.key in firsts or x.base in firsts for x in infos)}
