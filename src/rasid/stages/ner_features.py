@@ -352,33 +352,38 @@ def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resour
 
     pairs = res.gaz_pairs
     norms = [x.norm for x in infos] if norms is None else norms
+    last = len(infos)
     covered: dict[str, int] = {}  # type -> end of its last match (never past its sentence)
     for i in [k for k, x in enumerate(infos) if x.gaz_lens or x.gaz_alt]:
         x = infos[i]
         if not x.gaz_lens:
             add(i, x.gaz_alt)
             continue
-        if x.gaz_lens[0] > 1:  # phrases of two words or more, longest first
-            n = ends[bisect_right(ends, i)]
-            first = x.gaz_first
-            if i + 1 < n and (first, norms[i + 1]) in pairs:  # can a longer phrase start here?
-                for L in x.gaz_lens:
-                    if L == 1 or i + L > n:
+        first = x.gaz_first
+        # phrases of two words or more, longest first: can one start here (its first two
+        # words, then the sentence's end, looked up only for the few that pass)?
+        if x.gaz_lens[0] > 1 and i + 1 < last and (first, norms[i + 1]) in pairs \
+                and i + 1 < (n := ends[bisect_right(ends, i)]):
+            for L in x.gaz_lens:
+                if L == 1 or i + L > n:
+                    continue
+                types = gaz.get((first, *norms[i + 1:i + L]))
+                if not types:
+                    continue
+                for t in sorted(types):
+                    if covered.get(t, -1) > i:
                         continue
-                    types = gaz.get((first, *norms[i + 1:i + L]))
-                    if not types:
-                        continue
-                    for t in sorted(types):
-                        if covered.get(t, -1) > i:
-                            continue
-                        covered[t] = i + L
-                        add(i, (f"g:{t}:B",))
-                        for j in range(i + 1, i + L):
-                            add(j, (f"g:{t}:I",))
+                    covered[t] = i + L
+                    add(i, (f"g:{t}:B",))
+                    for j in range(i + 1, i + L):
+                        add(j, (f"g:{t}:I",))
         for t, feature in x.gaz_one:  # the word alone, last
             if covered.get(t, -1) <= i:
                 covered[t] = i + 1
-                add(i, (feature,))
+                if out[i]:
+                    out[i].append(feature)
+                else:
+                    out[i] = [feature]
     return out
 
 
