@@ -274,6 +274,11 @@ def main() -> None:
     after = trimmed()
     print(f"{'dict crf _static':<64} {crf_size:>8,} {'':>8} {before - after:>8.1f}")
     before = after
+    size = sum(x is not None for x in tagger._infos.items)  # the analyses, kept in the same table
+    tagger._infos.clear()
+    after = trimmed()
+    print(f"{'list tagger _infos (analyses)':<64} {size:>8,} {'':>8} {before - after:>8.1f}")
+    before = after
     from rasid.search.analyzer import get_analyzer
     cache = get_analyzer()._cache
     size = len(cache)

@@ -111,3 +111,31 @@ def test_gold_set_shape():
     types = Counter(e["type"] for r in rows for e in r["events"])
     assert types["ASSAULT"] >= 100 and types["PROTEST"] >= 60
     assert len({r["source"] for r in rows if any(e["type"] == "PROTEST" for e in r["events"])}) >= 8
+
+
+def test_trigger_candidates_read_from_their_memo_are_each_words_entry(monkeypatch):
+    """`trigger_candidates` reads whether each word is a trigger from a memo for all of a
+    text's tokens at once: on real articles (the bundled sample) and gold sentences it gives
+    the words whose lexicon entry is a trigger, fresh, read back, and with a memo so small
+    that it is trimmed at every text; numbers and punctuation are never candidates."""
+    import rasid.events.extract as extract
+    from rasid.arabic.tokenize import tokenize
+
+    sample = Path(extract.__file__).resolve().parents[1] / "sample" / "saudinewsnet-200.jsonl"
+    texts = [json.loads(x)["content"] for x in sample.read_text("utf-8").splitlines()[:30]]
+    texts += [json.loads(x)["text"] for x in GOLD.read_text("utf-8").splitlines()[:30]]
+
+    def expected(tokens):
+        return [i for i, t in enumerate(tokens) if t.kind == "word" and (trig := extract.lexicon_trigger(t.norm))
+                is not None and trig.type != "-"]
+
+    extract._TRIGGER_MEMO.clear()
+    tokens = [tokenize(t) for t in texts]
+    want = [expected(t) for t in tokens]
+    assert sum(map(len, want)) > 30
+    assert [extract.trigger_candidates(t) for t in tokens] == want  # filled
+    assert [extract.trigger_candidates(t) for t in tokens] == want  # read back
+    monkeypatch.setattr(extract, "TRIGGER_MEMO", 8)
+    assert [extract.trigger_candidates(t) for t in tokens] == want
+    assert len(extract._TRIGGER_MEMO) <= 8 + max(map(len, tokens))
+    extract._TRIGGER_MEMO.clear()

@@ -212,12 +212,12 @@ def test_bigram_index_holds_every_bigram_attribute(tagger):
     assert len(names) > 1000
     for name in names:
         a, _, b = name[6:].partition("|")
-        ids = index[a][b]
+        ids = index[a, b]
         assert ids[name[0] == "w"] == attrs[name]
         other = ("w|+1w=" if name[0] == "-" else "-1w|w=") + a + "|" + b
         assert ids[name[0] != "w"] == attrs.get(other, zero)
     index = bigram_index({"-1w|w=قال|وزير|الخارجية": 0, "w|+1w=قال|وزير": 1, "bias": 2})
-    assert index == {"قال": {"وزير|الخارجية": [0, 3], "وزير": [3, 1]}, "قال|وزير": {"الخارجية": [0, 3]}}
+    assert index == {("قال", "وزير|الخارجية"): (0, 3), ("قال", "وزير"): (3, 1), ("قال|وزير", "الخارجية"): (0, 3)}
 
 
 def test_crf_arrays_hold_the_crfsuite_weights(tagger, tmp_path):
@@ -453,7 +453,7 @@ def test_token_caches_are_bounded():
     assert computed[-1] == ["A", "D", "E", "F"] and got[:, 0].tolist() == [65, 68, 69, 70]
     assert sorted(cache.index) == ["a", "d", "e", "f"]
     assert take(["f", "a"], ["F", "A"]).tolist() == [[70, 1], [65, 1]] and len(computed) == 3
-    # full: the strings asked for longest ago make room (a quarter of the cache), the rest stay
+    # full: the strings asked for longest ago make room (at least an eighth of the cache), the rest stay
     cache = RowCache(compute, limit=4)
     take(["a", "b", "c", "d"], ["A", "BB", "C", "D"])
     take(["d", "b"], ["D", "BB"])
@@ -467,6 +467,69 @@ def test_token_caches_are_bounded():
     cache.clear()
     assert len(cache) == 0 and cache.rows is None
     assert take(["e", "b"], ["E", "BB"]).tolist() == [[69, 1], [66, 2]] and computed[-1] == ["E", "BB"]
+
+
+def test_row_cache_keeps_the_strings_asked_for_again():
+    """Making room, a string asked for in two calls outlasts strings asked for once, even
+    those asked for since (most strings of an article are never asked for again); the
+    present call's strings stay whatever their rank."""
+    from rasid.stages.ner_nn import RowCache
+
+    computed: list[str] = []
+
+    def compute(infos):
+        computed.extend(infos)
+        return np.array([[ord(x[0])] for x in infos], np.float32)
+
+    cache = RowCache(compute, limit=16)
+    once = [chr(c) for c in range(ord("c"), ord("q"))]  # 14 strings, asked for once
+    for call in (["a", "b"], ["a", "b"], once):
+        cache.ids(call, [x.upper() for x in call])
+    assert len(cache) == 16 and computed == ["A", "B"] + [x.upper() for x in once]
+    ids = cache.ids(["q", "r", "c"], ["Q", "R", "C"])  # full: two strings make way
+    assert cache.rows[ids][:, 0].tolist() == [81, 82, 67] and computed[-2:] == ["Q", "R"]
+    assert {"a", "b", "c", "q", "r"} <= set(cache.index) and len(cache) == 16
+    assert len(set(once) - set(cache.index)) == 2  # by age alone, a and b would have gone
+
+
+def test_the_taggers_analyses_are_kept_with_its_rows(tagger, sentences):
+    """The tagger's analyses (`ItemCache`, in the row caches' string table) are the
+    describer's for real Arabic tokens: made once while their strings stay, made again after
+    the table made room for them, and the table stays bounded."""
+    from rasid.stages.ner_nn import ItemCache, Slots
+
+    strings = list(dict.fromkeys(t for sent in sentences[:30] for t in sent))
+    calls = [strings[i:i + 25] for i in range(0, 150, 25)]
+    made: list[str] = []
+    cache = ItemCache(lambda t: made.append(t) or tagger.describe(t), Slots(limit=60))
+    for call in calls:
+        assert cache.many(call) == [tagger.describe(t) for t in call]
+    assert made == strings[:150] and len(cache) <= 60
+    assert cache.many(calls[-1]) == [tagger.describe(t) for t in calls[-1]] and len(made) == 150  # kept
+    assert cache.many(calls[0]) == [tagger.describe(t) for t in calls[0]]
+    assert made[150:] == calls[0]  # made room for: made again
+    # the tagger's batch reads its analyses there, and the models find the same strings' rows
+    batch = tagger.batch(sentences[:3])
+    assert batch.string_infos == [tagger.describe(t) for t in batch.strings]
+    assert tagger._infos.slots is tagger.crf.slots
+
+
+def test_override_sentences_are_those_where_a_phrase_can_start(tagger, sentences):
+    """The sentences where an ``overrides.tsv`` phrase can start (a token's key or base is a
+    phrase's first word: وتنظيم، الدولة، داعش), read from the flags kept with the strings'
+    rows, are those the analyses give word by word: fresh, read back, and with an empty
+    sentence in between."""
+    firsts = tagger._override_first
+    news = [["قال", "مسؤول", "إن", "تنظيم", "الدولة", "الإسلامية", "تبنى", "الهجوم"], [],
+            ["وأعلن", "داعش", "مسؤوليته", "."], ["وتنظيم", "القاعدة", "في", "اليمن"]]
+    head, tail = sentences[:len(sentences) // 2], sentences[len(sentences) // 2:]
+    for at, sents in ((len(head), head + news), (0, news + tail), (len(head), head + news)):
+        batch = tagger.batch(sents)
+        want = {k for k, infos in enumerate(batch.sentences(batch.infos))
+                if any(x.key in firsts or x.base in firsts for x in infos)}
+        assert {at, at + 2, at + 3} <= want and at + 1 not in want
+        assert tagger._override_sentences(batch) == want
+        assert tagger._override_sentences(batch) == want  # the flags read back
 
 
 def test_character_vectors_equal_the_convolution(tagger, sentences):

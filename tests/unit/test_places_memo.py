@@ -59,3 +59,35 @@ def test_a_one_word_lookup_read_from_its_memo_is_the_lookup_at_that_token():
             seen += bool(expected[2])
     assert seen > 5  # names found, not only misses
     gaz.memos.pop("one word", None)
+
+
+def test_demonyms_read_from_their_memo_are_those_of_each_word(monkeypatch):
+    """`extract_demonyms` reads each base's nisba from a memo for all of a text's tokens at
+    once: the demonyms of real articles are those `convert_nisba` gives word by word, read
+    fresh, read back, and with a memo so small that it is trimmed at every text."""
+    from rasid.arabic.tokenize import tokenize
+
+    records = [json.loads(line) for line in SAMPLE.read_text("utf-8").splitlines()[:40]]
+    texts = [r["content"] for r in records] + ["قال المسؤولون الفرنسيون، ٢٠١٥، إن الوفد السعودي وصل."]
+
+    def expected(tokens):
+        return [(t.base_start, t.end, resolve.convert_nisba(t.base)) for t in tokens
+                if t.kind == "word" and resolve.convert_nisba(t.base)]
+
+    def found(tokens):
+        return [(m.start, m.end, m.country) for m in resolve.extract_demonyms(tokens, [])]
+
+    resolve._NISBA_MEMO.clear()
+    want = [expected(tokenize(t)) for t in texts]
+    assert sum(map(len, want)) > 20 and want[-1][0][2] == "FR" and want[-1][1][2] == "SA"
+    assert [found(tokenize(t)) for t in texts] == want  # filled
+    assert [found(tokenize(t)) for t in texts] == want  # read back
+    monkeypatch.setattr(resolve, "MEMO_SIZE", 8)
+    assert [found(tokenize(t)) for t in texts] == want
+    assert len(resolve._NISBA_MEMO) <= 8 + max(len(tokenize(t)) for t in texts)
+    # a covered word is no demonym
+    tokens = tokenize(texts[-1])
+    first = want[-1][0]
+    assert [d[:2] for d in found(tokens)] == [w[:2] for w in want[-1]]
+    assert first not in [(m.start, m.end, m.country) for m in resolve.extract_demonyms(tokens, [first[:2]])]
+    resolve._NISBA_MEMO.clear()

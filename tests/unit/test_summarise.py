@@ -219,3 +219,47 @@ def test_akec_keyphrase_floor():
     last = buf.getvalue().strip().splitlines()[-1]
     assert last.startswith("F1@10 ")
     assert float(last.split()[1]) >= 12.0  # measured 14.05 on the test ids; never lowered silently
+
+
+def test_sentence_terms_read_from_their_memo_are_each_words_term(monkeypatch):
+    """`extract_sentence_terms` reads each token's term from a memo by its norm: on real
+    articles the vectors are the sums of `weigh_term` over each sentence's words in order
+    (numbers, punctuation and stopwords adding nothing), fresh, read back, and with a memo
+    so small that it is trimmed at every text."""
+    import rasid.summarise.terms as terms
+
+    sample = Path(terms.__file__).resolve().parents[1] / "sample" / "saudinewsnet-200.jsonl"
+    docs = []
+    for line in sample.read_text("utf-8").splitlines()[:25]:
+        doc = Document(text=json.loads(line)["content"])
+        TokenizeStage()(doc)
+        docs.append(doc)
+
+    def expected(doc):
+        out = []
+        for sent, toks in zip(doc.sentences, terms.group_tokens(doc.tokens, doc.sentences)):
+            vec: dict[str, float] = {}
+            for tok in toks:
+                term = terms.weigh_term(tok.norm, tok.base) if tok.kind == "word" else None
+                if term is not None:
+                    vec[term[0]] = vec.get(term[0], 0.0) + term[1]
+            out.append((sent, list(vec.items())))
+        return out
+
+    def found(doc):
+        return [(sent, list(vec.items())) for sent, _, vec in terms.extract_sentence_terms(doc)]
+
+    rial = Document(text="بلغ سعر التذكرة 50 ريال، أي 50 ﷼ فقط، والريال عملة المملكة.")
+    TokenizeStage()(rial)
+    docs = [rial] + docs + [rial]  # ﷼ is punctuation whose norm is the word ريال: no term
+    terms._TERM_MEMO.clear()
+    want = [expected(d) for d in docs]
+    assert [t.kind for t in rial.tokens if t.text == "﷼"] == ["punct"]
+    assert sum(1 for _, v in want[0] for k, _ in v if k == terms._key("ريال")) == 1
+    assert sum(len(v) for rows in want for _, v in rows) > 1000
+    assert [found(d) for d in docs] == want  # filled
+    assert [found(d) for d in docs] == want  # read back
+    monkeypatch.setattr(terms, "TERM_MEMO", 8)
+    assert [found(d) for d in docs] == want
+    assert len(terms._TERM_MEMO) <= 8 + max(len(d.tokens) for d in docs)
+    terms._TERM_MEMO.clear()

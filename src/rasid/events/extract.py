@@ -27,10 +27,13 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import Any
 
 from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
+from ..memo import trim_memo
 from .arguments import QUANTITY, RECIPIENT_TYPES, choose_args, collect_args, find_object_phrase
 from .lexicon import (
     Trigger,
@@ -202,14 +205,22 @@ def extract_events(doc: Document) -> list[Span]:
 
 def trigger_candidates(tokens) -> list[int]:
     """Indices of the words whose lexicon entry is a trigger (`lexicon_trigger`, not a stop
-    form): the only words `match_trigger` can take, so a sentence without one has no hit."""
-    out = []
-    for i, tok in enumerate(tokens):
-        if tok.kind == "word":
-            trig = lexicon_trigger(tok.norm)
-            if trig is not None and trig.type != "-":
-                out.append(i)
-    return out
+    form): the only words `match_trigger` can take, so a sentence without one has no hit.
+    Whether a word is one is read from a memo for all of a text's tokens at once (``map``
+    in C: most words are known and no trigger), the words it lacks looked up and kept."""
+    memo = trim_memo(_TRIGGER_MEMO, TRIGGER_MEMO)
+    norms = list(map(_NORM, tokens))
+    found = list(map(memo.get, norms))
+    for i in compress(range(len(found)), map(is_, found, repeat(None))):  # the misses
+        trig = lexicon_trigger(norms[i])
+        found[i] = memo[norms[i]] = trig is not None and trig.type != "-"
+    return [i for i in compress(range(len(found)), found) if tokens[i].kind == "word"]
+
+
+#: entries of `trigger_candidates`' memo (a word's norm -> whether it is a trigger)
+TRIGGER_MEMO = 30_000
+_TRIGGER_MEMO: dict[str, bool] = {}
+_NORM = attrgetter("norm")
 
 
 def find_hits(tokens, idx: range, forms_at, cues, candidates: list[int]) -> list[Hit]:

@@ -26,13 +26,14 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import compress, islice
-from operator import attrgetter, itemgetter, not_
+from itertools import compress, repeat
+from operator import attrgetter, is_, itemgetter, not_
 from typing import Any
 from functools import lru_cache
 from importlib import resources
 
 from ..arabic.tokenize import load_wordfreq
+from ..memo import trim_memo
 from .gazetteer import Gazetteer, Place, load_gazetteer, normalize_place, strip_article
 
 FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
@@ -203,11 +204,7 @@ def memo_of(gaz: Gazetteer, name: str, size: int = MEMO_SIZE) -> dict:
     goes (a dict keeps the order of insertion; all but the newest `size` // 2 entries when a
     whole text's forms came in at once: `_first_words`): emptying it all lost the forms every
     text repeats, a fifth of the first-word lookups missed."""
-    memo = gaz.memos.setdefault(name, {})
-    if len(memo) >= size:
-        for key in list(islice(memo, len(memo) - size // 2)):
-            memo.pop(key, None)  # another thread may have taken it
-    return memo
+    return trim_memo(gaz.memos.setdefault(name, {}), size)
 
 
 def find_candidates(gaz: Gazetteer, key: str) -> tuple[tuple[Place, float], ...]:
@@ -1054,16 +1051,27 @@ def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mentio
 
 
 def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:
+    """A demonym mention per word that is a nisba adjective (`convert_nisba`) outside
+    `covered`. The nisba of each token's base is read from a memo for all of a text's
+    tokens at once (``map`` in C; a text's forms are mostly known, and most are no nisba),
+    the bases it lacks worked out and kept; only the nisbas are looked at one by one."""
+    memo = trim_memo(_NISBA_MEMO, MEMO_SIZE)
+    bases = list(map(_BASE, tokens))
+    isos = list(map(memo.get, bases))
+    for i in compress(range(len(isos)), map(is_, isos, repeat(None))):  # the misses
+        isos[i] = memo[bases[i]] = convert_nisba(bases[i]) or ""
     out = []
     covered = Coverage(covered)
-    for tok in tokens:
-        if tok.kind != "word":
-            continue
-        iso = convert_nisba(tok.base)
-        if iso and not covered.overlaps(tok.start, tok.end):
+    for i in compress(range(len(isos)), isos):
+        tok = tokens[i]
+        if tok.kind == "word" and not covered.overlaps(tok.start, tok.end):
             out.append(Mention(tok.base_start, tok.end, normalize_place(tok.base), "demonym",
-                               country=iso))
+                               country=isos[i]))
     return out
+
+
+_NISBA_MEMO: dict[str, str] = {}  # a token's base -> its nisba's ISO2, "" for none
+_BASE = attrgetter("base")
 
 
 def _km(a: Place, b: Place) -> float:

@@ -39,7 +39,8 @@ from ..packed import load_packed
 from ..pipeline import Stage
 from .ner_features import (DOC_MAX_FREQ, Resources, TokenBatch, TokenInfo, build_resources, document_features,
                            extract_entities, extract_features, load_clusters, load_gazetteer, make_describer)
-from .ner_nn import TAGS, BiLSTMCRF, LinearCRF, WordVectors, flat_marginals, flat_viterbi, read_word_index
+from .ner_nn import (TAGS, BiLSTMCRF, ItemCache, LinearCRF, RowCache, WordVectors, flat_marginals, flat_viterbi,
+                     read_word_index)
 
 CRF_FILES = ("model.crfsuite", "clusters.tsv.gz", "gazetteer.tsv.gz", "overrides.tsv")
 MAP_BYTES = 1 << 20
@@ -154,7 +155,7 @@ class NERTagger:
     def __init__(self, model_dir: Path | None = None, networks: int | None = None):
         blobs, self.manifest = _read_model_dir(model_dir)
         self.resources = load_packed("ner-resources", *pack_resources(blobs))
-        self.describe = make_describer(self.resources)
+        self.describe = make_describer(self.resources, cache=0)  # a call's analyses are kept in `_infos`
         self.overrides = load_overrides(blobs["overrides.tsv"])
         self._override_max = max((len(k) for k in self.overrides), default=0)
         self._override_first = {k[0] for k in self.overrides}
@@ -166,6 +167,10 @@ class NERTagger:
             names = ens["networks"] if networks is None else ens["networks"][:max(networks, 0)]
             # one string table for the row caches of every model: a call's strings looked up once
             self.nets = [BiLSTMCRF(blobs[name], vectors, self.crf.slots) for name in names]
+        # the analyses of the strings, kept with the models' rows in the same table: they stay and go together
+        self._infos = ItemCache(self.describe, self.crf.slots)
+        # per string, whether an overrides.tsv phrase can start at it (`_override_sentences`)
+        self._override_rows = RowCache(self._may_start_override, slots=self.crf.slots)
         self.crf_weight = float(ens.get("crf_weight", 1.0)) if self.nets else 1.0
         # a CRF trained with document-level features reads them over this many sentences either side
         self.doc_window = int(self.manifest.get("settings", {}).get("doc_features", 0))
@@ -185,7 +190,7 @@ class NERTagger:
         return extract_features(tokens, self.describe, self.resources)
 
     def batch(self, sentences: Sequence[Sequence[str]]) -> TokenBatch:
-        return TokenBatch(sentences, self.describe, self.resources)
+        return TokenBatch(sentences, self.describe, self.resources, self._infos.many)
 
     def posteriors(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """The ensemble's posterior over ``TAGS`` for every token, (n, 9) per sentence."""
@@ -255,16 +260,23 @@ class NERTagger:
 
     def _override_sentences(self, batch: TokenBatch) -> set[int]:
         """The sentences of `batch` in which an ``overrides.tsv`` phrase can start (a token's
-        key or base is a phrase's first word), found over the batch's distinct strings."""
-        firsts = self._override_first
-        can = [k for k, x in enumerate(batch.string_infos) if x.key in firsts or x.base in firsts]
-        if not can:
+        key or base is a phrase's first word): whether one can start at a string is kept
+        with the string's rows (`_override_rows`, asked only for new strings: reading every
+        string's analysis again cost ~0.15 ms an article, scattered objects in memory)."""
+        if not batch.strings:
             return set()
-        at = np.cumsum(np.isin(batch.string_of, can))  # tokens that can start one, up to each
-        ends = np.asarray(batch.ends, np.int64)
-        before = ends - np.asarray(batch.lengths, np.int64)
-        counts = at[np.maximum(ends - 1, 0)] - np.where(before > 0, at[np.maximum(before - 1, 0)], 0)
-        return set(np.flatnonzero((counts > 0) & (ends > before)).tolist())
+        cache = self._override_rows
+        ids = cache.ids(batch.strings, batch.string_infos)  # first: it may make the matrix
+        can = cache.rows[ids, 0]  # per distinct string
+        if not can.any():
+            return set()
+        at = np.flatnonzero(can[batch.string_of])  # the tokens that can start one
+        return set(np.searchsorted(batch.ends, at, side="right").tolist())
+
+    def _may_start_override(self, infos: Sequence[TokenInfo]) -> np.ndarray:
+        """(n, 1): whether an ``overrides.tsv`` phrase can start at each analysis."""
+        firsts = self._override_first
+        return np.array([[x.key in firsts or x.base in firsts] for x in infos], bool).reshape(-1, 1)
 
     def _may_override(self, infos: Sequence[TokenInfo]) -> bool:
         """Whether an ``overrides.tsv`` phrase can start at one of `infos` (its key or base

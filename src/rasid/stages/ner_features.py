@@ -227,12 +227,15 @@ def analyse_token(text: str) -> tuple[str, str, str, bool, str]:
 #: lookups hit, against 97.1 % with 60,000 and 97.3 % unbounded: 1,500 SaudiNewsNet articles,
 #: bench/memory_worker.py --hit-rates). Without the neighbour views (`TokenInfo.prev` ...,
 #: built when asked) and with `ctx` sharing `own`'s strings an analysis is 1.8 KB (tracemalloc,
-#: 25,000 forms), so 50,000 of them take less memory than 30,000 did.
+#: 25,000 forms), so 50,000 of them take less memory than 30,000 did. The tagger keeps its
+#: analyses with its row caches instead (`ner_nn.ItemCache`: ``ROW_CACHE`` strings, made room
+#: for by the table's rule); this bound is the other describers' (training, features).
 DESCRIBE_CACHE = 50_000
 
 
-def make_describer(res: Resources):
-    """Return a cached ``describe_token(text) -> TokenInfo`` using `res`."""
+def make_describer(res: Resources, cache: int = DESCRIBE_CACHE):
+    """Return ``describe_token(text) -> TokenInfo`` using `res`, its last `cache` analyses
+    kept (0: none kept; the tagger keeps them with its row caches, `ner_nn.ItemCache`)."""
     freq = load_wordfreq()
     clusters = res.clusters
     gazetteer = res.gazetteer
@@ -241,7 +244,6 @@ def make_describer(res: Resources):
     lengths = ["len=" + str(n) for n in range(9)]
     cluster_feats: dict[tuple[str, ...], list[str]] = {}
 
-    @lru_cache(maxsize=DESCRIBE_CACHE)
     def describe_token(text: str) -> TokenInfo:
         norm, clitic, base, article, kind = analyse_token(text)
         stem = base[2:] if article and base.startswith("ال") else base
@@ -301,7 +303,7 @@ def make_describer(res: Resources):
         return TokenInfo(norm, base, stem, key, tuple(own), tuple(ctx), trig or "", alts, skip,
                          *gazetteer_entry(key, base, stem, alts, res.gaz_lengths, gazetteer))
 
-    return describe_token
+    return lru_cache(maxsize=cache)(describe_token) if cache else describe_token
 
 
 def gazetteer_entry(key: str, base: str, stem: str, alts: tuple[str, ...], lengths: dict, gaz: dict
@@ -350,33 +352,38 @@ def match_sentences(infos: Sequence[TokenInfo], ends: Sequence[int], res: Resour
 
     pairs = res.gaz_pairs
     norms = [x.norm for x in infos] if norms is None else norms
+    last = len(infos)
     covered: dict[str, int] = {}  # type -> end of its last match (never past its sentence)
     for i in [k for k, x in enumerate(infos) if x.gaz_lens or x.gaz_alt]:
         x = infos[i]
         if not x.gaz_lens:
             add(i, x.gaz_alt)
             continue
-        if x.gaz_lens[0] > 1:  # phrases of two words or more, longest first
-            n = ends[bisect_right(ends, i)]
-            first = x.gaz_first
-            if i + 1 < n and (first, norms[i + 1]) in pairs:  # can a longer phrase start here?
-                for L in x.gaz_lens:
-                    if L == 1 or i + L > n:
+        first = x.gaz_first
+        # phrases of two words or more, longest first: can one start here (its first two
+        # words, then the sentence's end, looked up only for the few that pass)?
+        if x.gaz_lens[0] > 1 and i + 1 < last and (first, norms[i + 1]) in pairs \
+                and i + 1 < (n := ends[bisect_right(ends, i)]):
+            for L in x.gaz_lens:
+                if L == 1 or i + L > n:
+                    continue
+                types = gaz.get((first, *norms[i + 1:i + L]))
+                if not types:
+                    continue
+                for t in sorted(types):
+                    if covered.get(t, -1) > i:
                         continue
-                    types = gaz.get((first, *norms[i + 1:i + L]))
-                    if not types:
-                        continue
-                    for t in sorted(types):
-                        if covered.get(t, -1) > i:
-                            continue
-                        covered[t] = i + L
-                        add(i, (f"g:{t}:B",))
-                        for j in range(i + 1, i + L):
-                            add(j, (f"g:{t}:I",))
+                    covered[t] = i + L
+                    add(i, (f"g:{t}:B",))
+                    for j in range(i + 1, i + L):
+                        add(j, (f"g:{t}:I",))
         for t, feature in x.gaz_one:  # the word alone, last
             if covered.get(t, -1) <= i:
                 covered[t] = i + 1
-                add(i, (feature,))
+                if out[i]:
+                    out[i].append(feature)
+                else:
+                    out[i] = [feature]
     return out
 
 
@@ -452,14 +459,17 @@ class TokenBatch:
     sentence lengths. Built once per call and read
     by the CRF and the networks."""
 
-    def __init__(self, sentences: Sequence[Sequence[str]], describe, res: Resources):
+    def __init__(self, sentences: Sequence[Sequence[str]], describe, res: Resources, describe_all=None):
         self.lengths = [len(s) for s in sentences]
         self.tokens = [t for s in sentences for t in s]
         ids: dict[str, int] = {}
         # the distinct token strings (first seen first), their analyses, and each token's string
         self.string_of = np.array([ids.setdefault(t, len(ids)) for t in self.tokens], np.int64)
         self.strings = list(ids)
-        self.string_infos: list[TokenInfo] = list(map(describe, self.strings))
+        # `describe_all`: the analyses of the distinct strings at once (the tagger's, kept
+        # with its row caches); else `describe` of each
+        self.string_infos: list[TokenInfo] = (describe_all(self.strings) if describe_all is not None
+                                              else list(map(describe, self.strings)))
         self.infos: list[TokenInfo] = [self.string_infos[i] for i in self.string_of.tolist()]
         self.norms = [x.norm for x in self.infos]  # read by the gazetteer, the CRF's bigrams and the tagger
         self.ends = list(accumulate(self.lengths))

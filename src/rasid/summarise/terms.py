@@ -23,6 +23,7 @@ from ..arabic.stem import stem_light10
 from ..arabic.tokenize import load_wordfreq, tokenize
 from ..arabic.sentences import split_sentences
 from ..doc import Document, Span
+from ..memo import trim_memo
 
 
 @lru_cache(maxsize=1)
@@ -83,20 +84,32 @@ def group_tokens(tokens: list, sentences: list[Span]) -> list[list]:
 
 
 def extract_sentence_terms(doc: Document) -> list[tuple[Span, list, dict[str, float]]]:
-    """``(sentence, tokens, tf-idf vector)`` per sentence; stopwords carry no weight."""
+    """``(sentence, tokens, tf-idf vector)`` per sentence; stopwords carry no weight. A
+    token's term is read from a memo by its text (its kind, ``norm`` and ``base`` are the
+    tokenizer's reading of the text; not by the norm: the rial sign ﷼ is punctuation whose
+    norm is the word ريال), bounded like the caches (`TERM_MEMO`, its older half dropped
+    when full): one dictionary lookup per token instead of a call of `weigh_term`'s cache
+    with a key of two strings."""
     ensure_tokens(doc)
+    memo = trim_memo(_TERM_MEMO, TERM_MEMO)
+    get = memo.get
     result = []
     for sent, toks in zip(doc.sentences, group_tokens(doc.tokens, doc.sentences)):
         vec: dict[str, float] = {}
         for tok in toks:
-            if tok.kind != "word":
-                continue
-            term = weigh_term(tok.norm, tok.base)
+            term = get(tok.text, 0)
+            if term == 0:  # not in the memo
+                term = memo[tok.text] = weigh_term(tok.norm, tok.base) if tok.kind == "word" else None
             if term is not None:
                 k, idf = term
                 vec[k] = vec.get(k, 0.0) + idf
         result.append((sent, toks, vec))
     return result
+
+
+#: entries of `extract_sentence_terms`' memo (a token's text -> its term, or None)
+TERM_MEMO = 30_000
+_TERM_MEMO: dict[str, tuple[str, float] | None] = {}
 
 
 @lru_cache(maxsize=30_000)
