@@ -807,7 +807,8 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
         coordinated = _coordinated(text, m, ends, starts)
         if m.head == _STOP_HEAD:  # a common word: only a coordinated place of its country vouches
             if m.key in divisions or any(
-                    w >= 1.0 and p.feature == "city" and p.country in coordinated for p, w in m.cands):
+                    w >= 1.0 and p.feature == "city" and p.country in coordinated for p, w in m.cands) or (
+                    _after_locative(text, m.start) and _vouched_by_neighbour(_largest_town(m.cands), placed)):
                 m.head = ""
                 out.append(m)
             continue
@@ -818,6 +819,50 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
                for p, w in m.cands):
             out.append(m)
     return out
+
+
+def _after_locative(text: str, start: int) -> bool:
+    """Whether the word at `start` is definite and follows في or a glued ب (في الخبر، بالخبر;
+    not بخبر "with news of")."""
+    if not text.startswith("ال", start):
+        return False
+    if start >= 1 and text[start - 1] == "ب":
+        return start == 1 or not text[start - 2].isalpha()
+    return text[max(0, start - 4):start] in (" في ", "\nفي ") or text[:start] == "في "
+
+
+def _largest_town(cands) -> Place | None:
+    towns = [p for p, w in cands if w >= 1.0 and p.feature == "city"]
+    return max(towns, key=attrgetter("population")) if towns else None
+
+
+def _vouched_by_neighbour(p: Place | None, placed: list[Mention]) -> bool:
+    """Whether the article has placed, elsewhere, a town of `p`'s country (the largest town of
+    the name, the one the resolver takes) within `NEAR_KM`
+    of it or the first-level division of that country whose point is nearest to it (its
+    region: الخبر in an article naming الدمام or المنطقة الشرقية); docs/places.md,
+    fifteenth round."""
+    if p is None or p.lat is None:
+        return False
+    region = _nearest_division(p.key)
+    return any(m.choice.key == region or (
+        m.choice.feature == "city" and m.choice.country == p.country and m.choice.key != p.key
+        and m.choice.lat is not None and _km(p, m.choice) < NEAR_KM) for m in placed)
+
+
+@lru_cache(maxsize=256)
+def _nearest_division(key: str) -> str | None:
+    """The key of the first-level division of a town's country with the nearest point."""
+    gaz = load_gazetteer()
+    p = gaz.by_key[key]
+    divisions = [d for d in _divisions_of(p.country) if d.lat is not None]
+    return min(divisions, key=lambda d: _km(p, d)).key if divisions else None
+
+
+@lru_cache(maxsize=64)
+def _divisions_of(country: str) -> tuple[Place, ...]:
+    gaz = load_gazetteer()
+    return tuple(d for d in (gaz.places[i] for i in gaz.places.find_feature("admin1")) if d.country == country)
 
 
 #: between a name and the division the text says it is in: (التابع ل)محافظة، بمنطقة، في مديرية
