@@ -441,8 +441,12 @@ def _rows_product(A: np.ndarray, W: np.ndarray) -> np.ndarray:
 #: per-token rows kept by the networks and the CRF (`RowCache`): bounded so that a worker's
 #: memory stops growing with the number of articles it has analysed (issue 17 item 4);
 #: frequent forms come back at once. A network's row is 544 float32 (its 512 gate inputs and
-#: 32 feature projections: 2.2 KB, 131 MB when full), the CRF's 5 x 9 float64 (360 bytes).
-ROW_CACHE = 60_000
+#: 32 feature projections: 2.2 KB, 109 MB when full), the CRF's 5 x 9 float64 (360 bytes).
+#: 60,000 until the session of 2026-12-07 (evening): with it two workers on 10k articles summed
+#: 1,524 MB PSS at their peak, over issue 17's 1.5 GB; 50,000 (and the SQLite page cache halved,
+#: store/sqlite.py ``CACHE_KIB``) 1,409 MB, NER's CPU the same within noise (docs/speed.md
+#: "Memory on 10k articles, again").
+ROW_CACHE = 50_000
 
 
 class Slots:

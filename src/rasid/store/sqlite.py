@@ -54,8 +54,11 @@ BEGIN_RETRIES = 20
 #: FTS index and ``mentions``; past a few hundred articles those pages no longer fit in 2 MB
 #: and every insert reads some back from the file: ``add_documents`` of 1,960 SaudiNewsNet
 #: articles took 4.00 / 4.21 CPU s with the default, 3.53 / 3.40 with 64 MB (docs/speed.md
-#: "Eighth pass"). Pages are taken as used, so a small archive costs no more.
-CACHE_KIB = 65536
+#: "Eighth pass"). Pages are taken as used, so a small archive costs no more. 64 MB until the
+#: session of 2026-12-07 (evening): the ingesting parent's share of issue 17's 1.5 GB (two
+#: workers on 10k articles) needed it smaller; 32 MB cost add_documents nothing visible on 2,000
+#: articles (docs/speed.md "Memory on 10k articles, again").
+CACHE_KIB = 32768
 
 
 def load_migrations() -> list[tuple[int, str, str]]:
