@@ -601,6 +601,7 @@ def _names_a_year(norm: str, start: int, end: int, prev: str) -> bool:
 _IMPERFECT = r"س?ي\w{2,}|س?ت(?:ست|ت)\w{2,}|ست\w{3,}"
 _AHEAD_OPENING_RE = re.compile(
     r"(?:(?:من\s+جهة\s+(?:ثانية|اخرى)|على\s+صعيد\s+(?:متصل|اخر)|في\s+سياق\s+(?:متصل|اخر)|الى\s+ذلك)\s*[،,]?\s*)?"
+    r"(?:[وف]?فيما\s+)?"
     rf"[وف]?(?:(?P<v>{_IMPERFECT})|سوف|من\s+المقرر|من\s+المنتظر)(?!\w)")
 #: an imperfect verb at most two words before a bare weekday (هجر يستأنف تدريباته الأحد,
 #: a headline's present): the coming day
@@ -672,7 +673,11 @@ _AHEAD_WORD_RE = re.compile(rf"(?<!\w)(?:غدا|(?:بعد|يوم|صباح|مسا
 _FUTURE_VERB_RE = re.compile(r"(?<!\w)[وف]?(?:سوف|س[يت](?:تم|كون|قام|عقد|بدا|نطلق|لتقي|جري|شهد|زور|خوض|لعب|واجه|غادر|"
                              r"صل|عود|حضر|جتمع|نظم|قيم|نعقد|ستضيف|فتتح|ختتم))(?!\w)")
 _CLAUSE_END_RE = re.compile(r"[.!؟?\n،,؛]")
-_NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير"}
+#: also what `_IMPERFECT` takes at a sentence's opening that is no imperfect verb: فيما (ف + يما;
+#: فيما + an imperfect is read past it), the past سيطر, given names, سياسيا and nouns in سي
+_NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير",
+              "يما", "سيطر", "سيطرت", "سيطروا", "ياسر", "يوسف", "يحيى", "يزيد", "ياسين", "يونس",
+              "يعقوب", "سياسيا", "سياسة", "سيارة", "سيارات", "سيدة"}
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
 
