@@ -278,17 +278,10 @@ class NERTagger:
         firsts = self._override_first
         return np.array([[x.key in firsts or x.base in firsts] for x in infos], bool).reshape(-1, 1)
 
-    def _may_override(self, infos: Sequence[TokenInfo]) -> bool:
-        """Whether an ``overrides.tsv`` phrase can start at one of `infos` (its key or base
-        is a phrase's first word)."""
-        firsts = self._override_first
-        return not (firsts.isdisjoint([x.key for x in infos]) and firsts.isdisjoint([x.base for x in infos]))
-
     def apply_overrides(self, infos: Sequence[TokenInfo], tags: list[str]) -> list[int]:
         """Force the tags of `overrides.tsv` phrases in place (a sentence given as its
-        tokens' analyses); return the positions changed."""
-        if not self._may_override(infos):
-            return []
+        tokens' analyses); return the positions changed. The tagger asks only for the
+        sentences where one can start (`_override_sentences`)."""
         firsts_known = self._override_first
         changed: list[int] = []
         i, n = 0, len(infos)
