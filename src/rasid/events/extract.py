@@ -27,13 +27,13 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, repeat
-from operator import attrgetter, is_
+from itertools import compress
+from operator import attrgetter
 from typing import Any
 
 from ..arabic.tokenize import load_wordfreq
 from ..doc import Document, Span
-from ..memo import trim_memo
+from ..memo import recall, trim_memo
 from .arguments import QUANTITY, RECIPIENT_TYPES, choose_args, collect_args, find_object_phrase
 from .lexicon import (
     Trigger,
@@ -208,13 +208,14 @@ def trigger_candidates(tokens) -> list[int]:
     form): the only words `match_trigger` can take, so a sentence without one has no hit.
     Whether a word is one is read from a memo for all of a text's tokens at once (``map``
     in C: most words are known and no trigger), the words it lacks looked up and kept."""
-    memo = trim_memo(_TRIGGER_MEMO, TRIGGER_MEMO)
     norms = list(map(_NORM, tokens))
-    found = list(map(memo.get, norms))
-    for i in compress(range(len(found)), map(is_, found, repeat(None))):  # the misses
-        trig = lexicon_trigger(norms[i])
-        found[i] = memo[norms[i]] = trig is not None and trig.type != "-"
+    found = recall(trim_memo(_TRIGGER_MEMO, TRIGGER_MEMO), norms, lambda i: _is_trigger(norms[i]))
     return [i for i in compress(range(len(found)), found) if tokens[i].kind == "word"]
+
+
+def _is_trigger(norm: str) -> bool:
+    trig = lexicon_trigger(norm)
+    return trig is not None and trig.type != "-"
 
 
 #: entries of `trigger_candidates`' memo (a word's norm -> whether it is a trigger)

@@ -26,14 +26,14 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import attrgetter, is_, itemgetter, not_
+from itertools import compress
+from operator import attrgetter, itemgetter
 from typing import Any
 from functools import lru_cache
 from importlib import resources
 
 from ..arabic.tokenize import load_wordfreq
-from ..memo import trim_memo
+from ..memo import recall, trim_memo
 from .gazetteer import Gazetteer, Place, load_gazetteer, normalize_place, strip_article
 
 FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
@@ -1006,11 +1006,8 @@ def _first_word(gaz: Gazetteer, tok) -> tuple[bool, bool]:
 def _first_words(gaz: Gazetteer, tokens) -> list[tuple[bool, bool]]:
     """`_first_word` of every token: the memo read for all of them in C (a text's forms
     are mostly known), the forms it lacks read and kept."""
-    memo = gaz.memos.setdefault("first words", {})
-    texts = list(map(_TEXT, tokens))
-    found = list(map(memo.get, texts))
-    for i in compress(range(len(found)), map(not_, found)):  # the misses
-        found[i] = memo.get(texts[i]) or memo.setdefault(texts[i], _read_first_word(gaz, tokens[i]))
+    found = recall(gaz.memos.setdefault("first words", {}), list(map(_TEXT, tokens)),
+                   lambda i: _read_first_word(gaz, tokens[i]))
     memo_of(gaz, "first words", FIRST_WORDS_MEMO)  # kept within its bound
     return found
 
@@ -1100,11 +1097,8 @@ def extract_demonyms(tokens, covered: list[tuple[int, int]]) -> list[Mention]:
     `covered`. The nisba of each token's base is read from a memo for all of a text's
     tokens at once (``map`` in C; a text's forms are mostly known, and most are no nisba),
     the bases it lacks worked out and kept; only the nisbas are looked at one by one."""
-    memo = trim_memo(_NISBA_MEMO, MEMO_SIZE)
     bases = list(map(_BASE, tokens))
-    isos = list(map(memo.get, bases))
-    for i in compress(range(len(isos)), map(is_, isos, repeat(None))):  # the misses
-        isos[i] = memo[bases[i]] = convert_nisba(bases[i]) or ""
+    isos = recall(trim_memo(_NISBA_MEMO, MEMO_SIZE), bases, lambda i: convert_nisba(bases[i]) or "")
     out = []
     covered = Coverage(covered)
     for i in compress(range(len(isos)), isos):
