@@ -1,0 +1,92 @@
+"""What a character-level language model (Flair-style) would cost rasid's NER at run time.
+
+    python bench/bench_charlm_cost.py [--sentences 2000] [--hidden 64 128 256 512] [--batch 1 32 128]
+
+Issue 19 item 2 names, as one way to contextual representations, a character-level
+bidirectional language model whose states feed the tagger ("contextual string embeddings").
+Its price is paid on every article: two LSTMs (forward and backward) step over every
+character of the text. This bench measures that price before anyone trains one, with the
+cheapest inference rasid could ship (numpy, no torch, one BLAS thread on one core, the
+input product folded into a per-character table, sentences of similar length batched and
+stepped together): it runs the two recurrences, with random weights of the given sizes, over
+the characters of real sentences (ANERcorp train, tokens joined by spaces) and prints tokens
+per CPU second for each hidden size and batch size, next to the shipped NER stage's own
+tokens per CPU second on the same sentences (``NERTagger.tag_sentences``, cold caches, one
+run). Weights do not change the cost of the arithmetic, so random ones measure it. Never
+asserted in tests; the figures and the decision they support are in docs/ner.md
+("A character-level language model: its run-time cost").
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "data" / "ner" / "anercorp" / "train.txt"
+
+
+def char_lm_rate(sentences: list[str], hidden: int, batch: int, seed: int = 0) -> float:
+    """Tokens per CPU second of a forward and a backward character LSTM over ``sentences``."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    alphabet = {ch: i for i, ch in enumerate(sorted({ch for s in sentences for ch in s}))}
+    table = rng.standard_normal((len(alphabet) + 1, 4 * hidden)).astype(np.float32) * 0.1
+    recur = rng.standard_normal((hidden, 4 * hidden)).astype(np.float32) * 0.1
+    order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+    tokens = sum(len(s.split()) for s in sentences)
+    t0 = time.process_time()
+    for start in range(0, len(order), batch):
+        group = [sentences[i] for i in order[start:start + batch]]
+        width = max(map(len, group))
+        ids = np.full((len(group), width), len(alphabet), dtype=np.int64)  # padding: the last row
+        for row, s in enumerate(group):
+            ids[row, :len(s)] = [alphabet[ch] for ch in s]
+        for direction in (ids, ids[:, ::-1]):
+            h = np.zeros((len(group), hidden), np.float32)
+            c = np.zeros_like(h)
+            for step in range(width):
+                g = table[direction[:, step]] + h @ recur
+                i, f, o = (1 / (1 + np.exp(-g[:, k * hidden:(k + 1) * hidden])) for k in range(3))
+                c = f * c + i * np.tanh(g[:, 3 * hidden:])
+                h = o * np.tanh(c)
+    return tokens / (time.process_time() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("conll", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("--sentences", type=int, default=2000)
+    ap.add_argument("--hidden", type=int, nargs="+", default=[64, 128, 256, 512])
+    ap.add_argument("--batch", type=int, nargs="+", default=[1, 32, 128])
+    args = ap.parse_args()
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    try:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    except (AttributeError, OSError):
+        pass
+    from rasid.eval.ner import read_conll
+    from rasid.stages.ner import NERTagger
+
+    sents = [t for t, _ in read_conll(args.conll)][: args.sentences]
+    n = sum(map(len, sents))
+    texts = [" ".join(t) for t in sents]
+    print(f"{len(sents)} sentences, {n} tokens, {sum(map(len, texts)) / n:.2f} characters per token (space included)")
+    tagger = NERTagger()
+    t0 = time.process_time()
+    tagger.tag_sentences(sents)
+    ner = n / (time.process_time() - t0)
+    print(f"shipped NER (tag_sentences, cold caches): {ner:,.0f} tokens per CPU second")
+    print("character LM, forward + backward: tokens per CPU second (and the NER stage's rate if it were added)")
+    for hidden in args.hidden:
+        for batch in args.batch:
+            lm = char_lm_rate(texts, hidden, batch)
+            both = 1 / (1 / lm + 1 / ner)
+            print(f"  hidden {hidden:4d}  batch {batch:4d}: {lm:10,.0f}   NER with it {both:10,.0f}")
+
+
+if __name__ == "__main__":
+    main()
