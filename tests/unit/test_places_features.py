@@ -1,0 +1,60 @@
+"""The table of places no city or division table holds (`geo/data/features.tsv`, issue 14,
+seventeenth round): natural features, holy sites, economic cities, crossings and camps."""
+from pathlib import Path
+
+from rasid.doc import Document
+from rasid.geo.gazetteer import load_gazetteer
+from rasid.stages.places import PlaceStage
+from rasid.stages.tokenize import TokenizeStage
+
+TABLE = Path(__file__).resolve().parents[2] / "src" / "rasid" / "geo" / "data" / "features.tsv"
+
+
+def places(text):
+    doc = Document(text=text)
+    TokenizeStage()(doc)
+    doc.layers["entities"] = []
+    PlaceStage()(doc)
+    return {doc.text[s.start:s.end]: s.attrs for s in doc.layers["places"]}
+
+
+def rows():
+    return [line.split("\t") for line in TABLE.read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def test_every_row_is_well_formed_and_in_the_gazetteer():
+    gaz = load_gazetteer()
+    slugs = [r[0] for r in rows()]
+    assert len(slugs) == len(set(slugs)) and len(slugs) > 150
+    for slug, name_en, cc, lat, lon, extent, names in rows():
+        assert extent in ("region", "point"), slug
+        assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180, slug
+        assert cc == "" or (len(cc) == 2 and cc.isupper()), slug
+        entry = gaz.by_key[f"rasid:{slug}"]
+        assert (entry.feature, entry.name_en) == ("region", name_en)
+        assert entry.name == names.split("|")[0]
+
+
+def test_canals_camps_and_mountains_in_saudi_news():
+    found = places("عبرت ثلاث سفن حاويات قناة السويس الجديدة، ووزعت الحملة الحليب في مخيم الزعتري "
+                   "شرق الأردن، فيما تواصلت الاشتباكات في جبل صبر المطل على مدينة تعز.")
+    assert found["قناة السويس"]["name_en"] == "Suez Canal" and found["قناة السويس"]["country"] == "EG"
+    assert found["مخيم الزعتري"]["name_en"] == "Zaatari camp"  # the head is part of the name
+    sabir = found["جبل صبر"]
+    assert sabir["country"] == "YE" and abs(sabir["lat"] - 13.5) < 0.2
+
+
+def test_economic_cities_and_holy_sites_are_whole_names():
+    found = places("وقعت مدينة الملك عبدالله الاقتصادية اتفاقية، ووصل آلاف الحجاج إلى مشعر منى "
+                   "بعد الوقوف بصعيد عرفات.")
+    assert found["مدينة الملك عبدالله الاقتصادية"]["name_en"] == "King Abdullah Economic City"
+    assert found["مشعر منى"]["name_en"] == "Mina" and found["صعيد عرفات"]["name_en"] == "Arafat"
+
+
+def test_names_counted_mostly_something_else_are_left_out():
+    # منى is also a given name and "from me" (مني); فارس الدهناء is a club's nickname;
+    # نفق المانش a tunnel, خام بحر الشمال a crude: none of them is a place here
+    found = places("قالت الفنانة منى واصف إن الفوز مني، وتعادل فارس الدهناء مع الوحدة، "
+                   "وارتفع خام بحر الشمال.")
+    assert not {"منى", "مني", "الدهناء", "بحر الشمال"} & set(found)
