@@ -924,3 +924,34 @@ def test_twelfth_round_a_month_of_this_year(text, pub, expected):
 ])
 def test_weekday_after_an_opening_that_is_no_imperfect_verb(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # شهري before two months each written with its other name is one interval, as شهري before
+    # two plain months (15 in the corpus found as two months, SaudiNewsNet)
+    ("وجرى تمديد القرار مرتين في شهري يناير (كانون الثاني) وإبريل (نيسان) الماضيين.", "2015-07-26",
+     [("شهري يناير (كانون الثاني) وإبريل (نيسان) الماضيين", "2015-01/2015-04")]),
+    ("ترحيل للأفراد المعتقلين ما بين شهري نوفمبر (تشرين الثاني) ويناير (كانون الثاني) الماضي.",
+     "2015-07-23", [("بين شهري نوفمبر (تشرين الثاني) ويناير (كانون الثاني) الماضي", "2014-11/2015-01")]),
+    ("ونفذ حزب الله خلال شهري ايار/ مايو وحزيران/ يونيو عمليات عسكرية واسعة", "2015-07-21",
+     [("شهري ايار/ مايو وحزيران/ يونيو", "2015-05/2015-06")]),
+    # after ل the figures of each month: two months (issue14b)
+    ("وتم تعديل بيانات الوظائف لشهري مايو أيار ويونيو حزيران بما يظهر", "2015-07-21",
+     [("مايو أيار", "2015-05"), ("يونيو حزيران", "2015-06")]),
+])
+def test_fourteenth_round_two_named_months_after_shahri(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a range of two days of two months whose second month has its relative word: the word is
+    # in the span and places the second month (7 in the corpus, one of them a year off)
+    ("مصير البطولة التي كان من المقرر اقامتها من 23 ديسمبر وحتى 5 يناير المقبل. وقال", "2015-08-09",
+     [("من 23 ديسمبر وحتى 5 يناير المقبل", "2015-12-23/2016-01-05")]),
+    ("التي ستقام في دكا خلال الفترة من 28 سبتمبر إلى 6 أكتوبر المقبلين.", "2015-08-06",
+     [("من 28 سبتمبر إلى 6 أكتوبر المقبلين", "2015-09-28/2015-10-06")]),
+    ("الموجة التى اجتاحت فرنسا في الفترة من 29 يونيو وحتى 5 يوليو الماضى، تسببت", "2015-08-06",
+     [("من 29 يونيو وحتى 5 يوليو الماضى", "2015-06-29/2015-07-05")]),
+])
+def test_fourteenth_round_a_two_month_range_with_its_relative_word(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -236,14 +236,17 @@ def _resolve_range_days_h(g: dict[str, Any], pub: dt.date | None) -> dict[str, A
 
 
 def _resolve_range_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
-    """من 28 يوليو إلى 3 أغسطس 2015: a range across two months."""
+    """من 28 يوليو إلى 3 أغسطس 2015, من 23 ديسمبر وحتى 5 يناير المقبل: a range across two
+    months (the second placed by its relative word, as one month alone)."""
     ma, mb = _month_of(g["ma"])[0], _month_of(g["mb"])[0]
     d1, d2 = int(g["d1"]), int(g["d2"])
     y2 = int(g["y"]) if g.get("y") else None
     y1 = int(g["y1"]) if g.get("y1") else None
     relative = y1 is None and y2 is None
-    if y2 is None:
-        y2 = y1 if y1 is not None else (pub.year if pub else None)
+    if y2 is None and y1 is None and pub is not None:
+        y2 = _yrel_year(g["yrel"], pub) if g.get("yrel") else _year_for_month(mb, g.get("rel"), pub)
+    elif y2 is None:
+        y2 = y1
     if y2 is None:
         return _attrs(None, "range", True)
     if y1 is None:
@@ -344,7 +347,7 @@ def _resolve_range_numeric_dm(g: dict[str, Any], pub: dt.date | None) -> dict[st
 def _resolve_range_months(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """شهري يوليو وأغسطس (2015): two months as one interval, ``2015-07/2015-08``."""
     ma, mb = _month_of(g["ma"])[0], _month_of(g["mb"])[0]
-    if ma == mb or (g.get("pa") or g.get("pb")) and not g.get("y"):
+    if ma == mb:
         return None
     y2 = int(g["y"]) if g.get("y") else None
     if y2 is None and g.get("yrel"):
