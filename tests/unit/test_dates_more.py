@@ -955,3 +955,19 @@ def test_fourteenth_round_two_named_months_after_shahri(text, pub, expected):
 ])
 def test_fourteenth_round_a_two_month_range_with_its_relative_word(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri month right before العام الماضي is that month of the last Hijri year (as مارس العام
+    # الماضي), one expression (2 in the corpus found as this year's month and a Gregorian year)
+    ("وذلك بعد بدء تطبيق نظام «ساند» غرة ذي القعدة العام الماضي.", "2015-08-06",
+     [("غرة ذي القعدة العام الماضي", "2014-08-27")]),
+    ("أنهم أعلنوا عن أنفسهم في بداية شهر رمضان العام الماضي، وتوعدوا", "2015-07-21",
+     [("شهر رمضان العام الماضي", "2014-06-28/2014-07-27")]),
+    # مايو before كلينيك/كلينك names the Mayo Clinic, no month (7 in the corpus)
+    ("المتخصص في علم الدم بمستشفى مايو كلينيك وكان من كبار المشاركين", "2015-07-23", []),
+    ("ووفق ما يقوله الباحثون من مايو كلينك فإن التعرض لأشعة", "2015-07-24", []),
+    ("وصدر التقرير في مايو الماضي.", "2015-07-24", [("مايو الماضي", "2015-05")]),
+])
+def test_fourteenth_round_hijri_month_last_year_and_mayo_clinic(text, pub, expected):
+    assert spans_of(text, pub) == expected

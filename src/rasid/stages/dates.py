@@ -64,7 +64,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     # رمضان المبارك للعام الجاري، رمضان الكريم من العام الماضي: the Hijri year relative to publication
     # شهر رمضان لهذا العام، 27 من شعبان لهذا العام (not before a written year: لهذا العام 1436هـ
     # is the year, the span conventions)
-    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
+    # غرة ذي القعدة العام الماضي (as مارس العام الماضي)
+    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل|ال)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
     # مايو من هذا العام، الثاني والعشرين من شهر مايو لهذا العام
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+|ل)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
@@ -240,8 +241,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 and not g.get("yrel") and not g.get("since") and _prev_word(norm, m.start("x")) not in _STRICT_MONTH_CUES:
             return None  # مارس alone is also "he practised"; في مارس، منذ مارس are the month
         if kind == "greg_my" and year is None and not rel and not g.get("yrel") \
-                and _prev_word(norm, m.start("x")) in _EVENT_NOUNS:
-            return None  # ثورة يناير، نكسة حزيران: an event of another year
+                and (_prev_word(norm, m.start("x")) in _EVENT_NOUNS or _NAME_AFTER_MONTH_RE.match(norm, e)):
+            return None  # ثورة يناير، نكسة حزيران: an event of another year; مايو كلينيك: a name
         if kind != "range_days" and year is None and not rel and not g.get("yrel") \
                 and _ALLIANCE_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
             return None  # قوى 14 آذار، فريق 8 آذار: a political alliance named by a day
@@ -522,6 +523,8 @@ _GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|ميلاديا|ل�
 _SINCE_CLAUSE_RE = re.compile(r"منذ\s+(?:\S+\s+){0,3}في\s+$")
 #: nouns that name an event by its month (ثورة يناير): no date of the publication's year
 _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث", "مجزرة", "حركة"}
+#: a word after a month name that makes it a name (مستشفى مايو كلينيك، وقائع مايو كلينك)
+_NAME_AFTER_MONTH_RE = re.compile(r"\s+كليني?ك(?!\w)")
 #: a political alliance named by a day (قوى 14 آذار، لقوى 8 آذار): no date, nor its month alone
 _ALLIANCE_RE = re.compile(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$")
 #: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
