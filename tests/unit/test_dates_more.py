@@ -971,3 +971,21 @@ def test_fourteenth_round_a_two_month_range_with_its_relative_word(text, pub, ex
 ])
 def test_fourteenth_round_hijri_month_last_year_and_mayo_clinic(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a day of "the same month" after a Hijri date is that Hijri month's day (9 in the corpus,
+    # all read as a day of the Gregorian month before); after a Gregorian date as before
+    ("الطلبات يبدأ اعتبارا من 17 شوال وحتى 28 من الشهر نفسه. من", "2015-08-11",
+     [("17 شوال", "2015-08-02"), ("28 من الشهر نفسه", "2015-08-13")]),
+    ("واللذين سوف يعقدان في الاول من ذي القعدة المقبل وحتى الخامس من الشهر نفسه مؤكدا", "2015-08-04",
+     [("الاول من ذي القعدة المقبل", "2015-08-16"), ("الخامس من الشهر نفسه", "2015-08-20")]),
+    ("في 20 تموز (يوليو) التي نزلت به إلى 1077 دولارا في 24 من نفس الشهر", "2015-08-08",
+     [("20 تموز (يوليو)", "2015-07-20"), ("24 من نفس الشهر", "2015-07-24")]),
+    # an ordinal after الأسبوع/النصف is no day (the third week of the month)
+    ("منذ بداية شهر رمضان وانتهت خلال الأسبوع الثالث من الشهر نفسه واشتمل", "2015-08-02",
+     [("شهر رمضان", "2015-06-18/2015-07-16")]),
+    ("حاج خلال النصف الثاني من الشهر الجاري بالتنسيق", "2015-08-07", [("الشهر الجاري", "2015-08")]),
+])
+def test_fourteenth_round_a_day_of_the_same_hijri_month(text, pub, expected):
+    assert spans_of(text, pub) == expected

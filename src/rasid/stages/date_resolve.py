@@ -205,6 +205,17 @@ def _resolve_range_curdays(g: dict[str, Any], pub: dt.date | None) -> dict[str, 
     return _range(dt.date(y, mo, d1), dt.date(y, mo, d2), True)
 
 
+def _in_hijri_month(hmonth: str, day: int) -> dict[str, Any] | None:
+    """Day `day` of the Hijri month ``YYYY-MM`` (the 8th of the month ذي القعدة 1436 written
+    before it), None past the month's end."""
+    y, m = int(hmonth[:4]), int(hmonth[5:7])
+    if not (1300 <= y <= 1600 and 1 <= day <= 30):
+        return None
+    first, last = extract_hijri_month_range(y, m)
+    date = first + dt.timedelta(days=day - 1)
+    return _attrs(date.isoformat(), "day", True, "hijri", hijri=f"{hmonth}-{day:02d}") if date <= last else None
+
+
 def _range(s: dt.date, e: dt.date, relative: bool, calendar: str = "gregorian", **extra: Any) -> dict[str, Any] | None:
     if s >= e:
         return None

@@ -28,7 +28,7 @@ from ..lazy_re import LazyPattern
 from ..pipeline import Stage
 from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian
 from .date_resolve import (
-    _RESOLVERS, _attrs, _day_of, _iso_week, _match_weekday, _parse_published, _prev_word,
+    _RESOLVERS, _attrs, _day_of, _in_hijri_month, _iso_week, _match_weekday, _parse_published, _prev_word,
     _rel_kind, _resolve_hijri, _shift_month, _since, _valid, _weekday_date, _year_for_day,
     _year_for_month, _yrel_year,
 )
@@ -290,6 +290,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         return _since(m, _attrs(value, "day", relative, end=end))
     if kind in ("hijri", "hijri_paren"):
         return _resolve_hijri(m, g, pub)
+    if kind == "curday" and g.get("od") and _prev_word(norm, m.start("x")) in _PART_WORDS:
+        return None  # الأسبوع الثالث من الشهر نفسه: the third week, not the 3rd
     if kind in _RESOLVERS:
         return _RESOLVERS[kind](g, pub)
     if kind in ("numeric", "numeric_ymd"):
@@ -892,11 +894,12 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
 
 
 def _resolve_same_month(norm: str, chosen: list) -> list:
-    """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
+    """24 من نفس الشهر: the day in the month of the last date written before it (a Hijri
+    month's day after a Hijri date: من 17 شوال وحتى 28 من الشهر نفسه); الشهر
     السابق: the month before that one, الشهر نفسه that one (in the year its resolver gives: من
     العام الماضي, قبل سنة), both dropped when no month was written before them; اليوم التالي:
     the day after the last day written before it in the same sentence (else dropped)."""
-    month = last_day = month_cal = None
+    month = last_day = month_cal = hmonth = None
     out = []
     for item in chosen:
         attrs = item[2]
@@ -920,11 +923,18 @@ def _resolve_same_month(norm: str, chosen: list) -> list:
                 y = int(same_as)
             attrs.pop("reason", None)
             attrs.update(_attrs(f"{y}-{mo:02d}", "month", True))
+        elif day is not None and month_cal == "hijri":
+            if hmonth is not None and (hday := _in_hijri_month(hmonth, day)):
+                attrs.pop("reason", None)
+                attrs.update(hday)
         elif day is not None and month is not None and _valid(int(month[:4]), int(month[5:7]), day):
             attrs.pop("reason", None)
             attrs.update(_attrs(f"{month}-{day:02d}", "day", True))
         elif re.match(r"\d{4}-\d\d(?:-\d\d)?$", attrs.get("value") or ""):
             month, month_cal = attrs["value"][:7], attrs.get("calendar")
+            hmonth = attrs.get("hijri", "")[:7] if month_cal == "hijri" else None
+        elif attrs.get("calendar") == "hijri" and attrs.get("granularity") == "month":
+            month_cal, hmonth = "hijri", attrs.get("hijri", "")[:7] or None  # شهر رمضان
         out.append(item)
     return out
 
