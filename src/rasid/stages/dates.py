@@ -402,6 +402,10 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             date += dt.timedelta(days=shift)
             if offset <= 0 and date > pub:
                 date -= dt.timedelta(days=7)  # today or yesterday was not after the crawl date
+            elif offset > 0 and date > pub + dt.timedelta(days=offset + 1):
+                # غدا الجمعة crawled on the Tuesday after: written before the crawl date (a
+                # day's slack), so the Friday before it, not three days ahead
+                date -= dt.timedelta(days=7)
         return _since(m, _attrs(date.isoformat(), "day", True))
     if kind == "weekday":
         prev = _prev_word(norm, m.start("x"))
