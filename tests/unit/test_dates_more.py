@@ -1005,3 +1005,22 @@ def test_fourteenth_round_a_day_of_the_same_hijri_month(text, pub, expected):
 ])
 def test_fourteenth_round_a_weekday_after_ghadan_is_not_far_ahead(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a weekday before a day and month without a year: the reading on that weekday (Hijri or
+    # Gregorian, day/month or month/day) within 45 days of publication (50 in the corpus, 26
+    # of them on another day before; found on the held-out issue14ih)
+    ("وذلك يوم الثلاثاء 5-10 تضمن طلب حضور اللاعب", "2015-07-24", [("يوم الثلاثاء 5-10", "2015-07-21")]),
+    ("وحددت الكلية أيام الثلاثاء 10/12 والأربعاء 10/13 مواعيد المراجعة", "2015-07-25",
+     [("الثلاثاء 10/12", "2015-07-28"), ("الأربعاء 10/13", "2015-07-29")]),
+    ("وحتى يوم الاربعاء 20/10. وأوضح", "2015-07-26", [("يوم الاربعاء 20/10", "2015-08-05")]),
+    # a score after a weekday fits no reading: the weekday alone
+    ("وفاز الهلال الجمعة 3-1 على ضيفه", "2015-08-08", [("الجمعة", "2015-08-07")]),
+    # صفر after من/إلى is zero, not the month Safar (20 in the corpus), unless a month follows
+    ("الإبقاء على سعر الفائدة عند مستواه القريب من صفر في المائة", "2015-07-31", []),
+    ("تستطيع الانتقال من صفر إلى 100 كلم في الساعة", "2015-07-21", []),
+    ("من صفر إلى شعبان", "2015-08-09", [("صفر", "2014-11-23/2014-12-22"), ("شعبان", "2015-05-19/2015-06-17")]),
+])
+def test_fourteenth_round_a_weekday_before_day_and_month_and_safar_as_zero(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -144,6 +144,10 @@ def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> in
 
 #: nouns a Hijri month alone follows as the month (موسمي رمضان والحج، ليالي رمضان، نهار رمضان)
 _HIJRI_MONTH_NOUNS = {"موسم", "موسمي", "ليالي", "نهار"}
+#: another Hijri month after الى/حتى: صفر in من صفر إلى شعبان is the month
+_TO_HIJRI_MONTH_RE = re.compile(r"\s+(?:الي|حتي)\s+(?:شهر\s+)?(?:محرم|ربيع|جمادي|رجب|شعبان|رمضان|شوال|ذ[وي]\s+ال)")
+#: the words before a bare صفر that make it the number zero (written as the text is normalised)
+_ZERO_CUES = {"من", "الي"}
 
 
 def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
@@ -151,9 +155,12 @@ def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> 
     hy = int(g["y"]) if g.get("y") else None
     d = _day_of(g) if g.get("d") or g.get("od") or g.get("first") else None
     rel = g.get("rel")
-    if d is None and hy is None and not rel and not g.get("shahr") and not g.get("ep") \
-            and _prev_word(m.string, m.start("x")) not in _MONTH_CUES | _HIJRI_MONTH_NOUNS:
-        return None  # رمضان alone is also a name; في رمضان، رمضان المبارك، موسم رمضان is the month
+    if d is None and hy is None and not rel and not g.get("shahr") and not g.get("ep"):
+        prev = _prev_word(m.string, m.start("x"))
+        if prev not in _MONTH_CUES | _HIJRI_MONTH_NOUNS:
+            return None  # رمضان alone is also a name; في رمضان، رمضان المبارك، موسم رمضان is the month
+        if hm == 2 and prev in _ZERO_CUES and not g.get("yrel") and not _TO_HIJRI_MONTH_RE.match(m.string, m.end("x")):
+            return None  # من صفر إلى 100، قريب من صفر في المائة، إلى صفر: zero (not من صفر إلى شعبان)
     if hy is not None and not 1300 <= hy <= 1600:
         return None
     if d is not None and not 1 <= d <= 30:
@@ -203,6 +210,28 @@ def _resolve_range_curdays(g: dict[str, Any], pub: dt.date | None) -> dict[str, 
     if not (_valid(y, mo, d1) and _valid(y, mo, d2)):
         return None
     return _range(dt.date(y, mo, d1), dt.date(y, mo, d2), True)
+
+
+def _resolve_weekday_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """يوم السبت 2-10، الثلاثاء 10/12: a weekday before a day and month without a year. Of
+    the readings (Hijri or Gregorian, day/month or month/day) the one on that weekday within
+    45 days of publication; none or more than one: not a date (the weekday alone stays)."""
+    if not g.get("wd") or pub is None:
+        return None
+    wd, a, b = WEEKDAYS[g["wd"]], int(g["d"]), int(g["m"])
+    hy = convert_gregorian_to_hijri(pub)[0]
+    found: dict[dt.date, dict[str, Any]] = {}
+    for d, mo in {(a, b), (b, a)}:
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            continue
+        for y in (hy - 1, hy, hy + 1):
+            if d <= 30 and (attrs := _in_hijri_month(f"{y}-{mo:02d}", d)):
+                found.setdefault(dt.date.fromisoformat(attrs["value"]), attrs)
+        for y in (pub.year - 1, pub.year, pub.year + 1):
+            if _valid(y, mo, d):
+                found.setdefault(dt.date(y, mo, d), _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True))
+    fits = [attrs for date, attrs in found.items() if date.weekday() == wd and abs((date - pub).days) <= 45]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _in_hijri_month(hmonth: str, day: int) -> dict[str, Any] | None:

@@ -29,7 +29,7 @@ from ..pipeline import Stage
 from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian
 from .date_resolve import (
     _RESOLVERS, _attrs, _day_of, _in_hijri_month, _iso_week, _match_weekday, _parse_published, _prev_word,
-    _rel_kind, _resolve_hijri, _shift_month, _since, _valid, _weekday_date, _year_for_day,
+    _rel_kind, _resolve_hijri, _resolve_weekday_dm, _shift_month, _since, _valid, _weekday_date, _year_for_day,
     _year_for_month, _yrel_year,
 )
 from .date_words import (
@@ -112,6 +112,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
                        rf"|(?!\s+(?:(?:من|في)\s+|ل(?=عام))?(?:(?:ال)?عام\s+)?\d|\s+(?:من|في)\s+(?:الاعوام|السنوات|كل)))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
+        # a weekday before a day and month without a year (يوم السبت 2-10، الثلاثاء 10/12)
+        ("weekday_dm", rf"{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/\-])\s*(?P<m>[01]?\d)(?![\d/\-]|\.\d|\s*[/\-]\s*\d)"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("hijri_year", rf"{since}{_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
         ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
@@ -149,7 +151,7 @@ _TRIGGER_OF = {
     "range_days": "gmonth", "range_dm": "gmonth", "range_months": "months2", "range_months_h": "months2", "greg_dmy": "gmonth", "greg_my": "gmonth",
     "range_days_h": "hmonth", "range_dm_h": "hmonth", "hijri": "hmonth", "hijri_paren": "hmonth",
     "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric", "range_curdays": "current",
-    "numeric_ymd": "numeric",
+    "numeric_ymd": "numeric", "weekday_dm": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
     "year_bare": "year4", "year_ad": "year4", "curday": "current", "same_month": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
@@ -294,6 +296,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         return None  # الأسبوع الثالث من الشهر نفسه: the third week, not the 3rd
     if kind in _RESOLVERS:
         return _RESOLVERS[kind](g, pub)
+    if kind == "weekday_dm":
+        return _resolve_weekday_dm(g, pub)
     if kind in ("numeric", "numeric_ymd"):
         y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
         if 1300 <= y <= 1600 or (g.get("hs") and y < 1700):
