@@ -144,6 +144,10 @@ def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> in
 
 #: nouns a Hijri month alone follows as the month (موسمي رمضان والحج، ليالي رمضان، نهار رمضان)
 _HIJRI_MONTH_NOUNS = {"موسم", "موسمي", "ليالي", "نهار"}
+#: another Hijri month after الى/حتى: صفر in من صفر إلى شعبان is the month
+_TO_HIJRI_MONTH_RE = re.compile(r"\s+(?:الي|حتي)\s+(?:شهر\s+)?(?:محرم|ربيع|جمادي|رجب|شعبان|رمضان|شوال|ذ[وي]\s+ال)")
+#: the words before a bare صفر that make it the number zero (written as the text is normalised)
+_ZERO_CUES = {"من", "الي"}
 
 
 def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
@@ -151,9 +155,12 @@ def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> 
     hy = int(g["y"]) if g.get("y") else None
     d = _day_of(g) if g.get("d") or g.get("od") or g.get("first") else None
     rel = g.get("rel")
-    if d is None and hy is None and not rel and not g.get("shahr") and not g.get("ep") \
-            and _prev_word(m.string, m.start("x")) not in _MONTH_CUES | _HIJRI_MONTH_NOUNS:
-        return None  # رمضان alone is also a name; في رمضان، رمضان المبارك، موسم رمضان is the month
+    if d is None and hy is None and not rel and not g.get("shahr") and not g.get("ep"):
+        prev = _prev_word(m.string, m.start("x"))
+        if prev not in _MONTH_CUES | _HIJRI_MONTH_NOUNS:
+            return None  # رمضان alone is also a name; في رمضان، رمضان المبارك، موسم رمضان is the month
+        if hm == 2 and prev in _ZERO_CUES and not g.get("yrel") and not _TO_HIJRI_MONTH_RE.match(m.string, m.end("x")):
+            return None  # من صفر إلى 100، قريب من صفر في المائة، إلى صفر: zero (not من صفر إلى شعبان)
     if hy is not None and not 1300 <= hy <= 1600:
         return None
     if d is not None and not 1 <= d <= 30:
@@ -205,6 +212,39 @@ def _resolve_range_curdays(g: dict[str, Any], pub: dt.date | None) -> dict[str, 
     return _range(dt.date(y, mo, d1), dt.date(y, mo, d2), True)
 
 
+def _resolve_weekday_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
+    """يوم السبت 2-10، الثلاثاء 10/12: a weekday before a day and month without a year. Of
+    the readings (Hijri or Gregorian, day/month or month/day) the one on that weekday within
+    45 days of publication; none or more than one: not a date (the weekday alone stays)."""
+    if not g.get("wd") or pub is None:
+        return None
+    wd, a, b = WEEKDAYS[g["wd"]], int(g["d"]), int(g["m"])
+    hy = convert_gregorian_to_hijri(pub)[0]
+    found: dict[dt.date, dict[str, Any]] = {}
+    for d, mo in {(a, b), (b, a)}:
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            continue
+        for y in (hy - 1, hy, hy + 1):
+            if d <= 30 and (attrs := _in_hijri_month(f"{y}-{mo:02d}", d)):
+                found.setdefault(dt.date.fromisoformat(attrs["value"]), attrs)
+        for y in (pub.year - 1, pub.year, pub.year + 1):
+            if _valid(y, mo, d):
+                found.setdefault(dt.date(y, mo, d), _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True))
+    fits = [attrs for date, attrs in found.items() if date.weekday() == wd and abs((date - pub).days) <= 45]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _in_hijri_month(hmonth: str, day: int) -> dict[str, Any] | None:
+    """Day `day` of the Hijri month ``YYYY-MM`` (the 8th of the month ذي القعدة 1436 written
+    before it), None past the month's end."""
+    y, m = int(hmonth[:4]), int(hmonth[5:7])
+    if not (1300 <= y <= 1600 and 1 <= day <= 30):
+        return None
+    first, last = extract_hijri_month_range(y, m)
+    date = first + dt.timedelta(days=day - 1)
+    return _attrs(date.isoformat(), "day", True, "hijri", hijri=f"{hmonth}-{day:02d}") if date <= last else None
+
+
 def _range(s: dt.date, e: dt.date, relative: bool, calendar: str = "gregorian", **extra: Any) -> dict[str, Any] | None:
     if s >= e:
         return None
@@ -236,14 +276,17 @@ def _resolve_range_days_h(g: dict[str, Any], pub: dt.date | None) -> dict[str, A
 
 
 def _resolve_range_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
-    """من 28 يوليو إلى 3 أغسطس 2015: a range across two months."""
+    """من 28 يوليو إلى 3 أغسطس 2015, من 23 ديسمبر وحتى 5 يناير المقبل: a range across two
+    months (the second placed by its relative word, as one month alone)."""
     ma, mb = _month_of(g["ma"])[0], _month_of(g["mb"])[0]
     d1, d2 = int(g["d1"]), int(g["d2"])
     y2 = int(g["y"]) if g.get("y") else None
     y1 = int(g["y1"]) if g.get("y1") else None
     relative = y1 is None and y2 is None
-    if y2 is None:
-        y2 = y1 if y1 is not None else (pub.year if pub else None)
+    if y2 is None and y1 is None and pub is not None:
+        y2 = _yrel_year(g["yrel"], pub) if g.get("yrel") else _year_for_month(mb, g.get("rel"), pub)
+    elif y2 is None:
+        y2 = y1
     if y2 is None:
         return _attrs(None, "range", True)
     if y1 is None:
@@ -344,7 +387,7 @@ def _resolve_range_numeric_dm(g: dict[str, Any], pub: dt.date | None) -> dict[st
 def _resolve_range_months(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """شهري يوليو وأغسطس (2015): two months as one interval, ``2015-07/2015-08``."""
     ma, mb = _month_of(g["ma"])[0], _month_of(g["mb"])[0]
-    if ma == mb or (g.get("pa") or g.get("pb")) and not g.get("y"):
+    if ma == mb:
         return None
     y2 = int(g["y"]) if g.get("y") else None
     if y2 is None and g.get("yrel"):

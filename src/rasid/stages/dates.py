@@ -28,8 +28,8 @@ from ..lazy_re import LazyPattern
 from ..pipeline import Stage
 from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian
 from .date_resolve import (
-    _RESOLVERS, _attrs, _day_of, _iso_week, _match_weekday, _parse_published, _prev_word,
-    _rel_kind, _resolve_hijri, _shift_month, _since, _valid, _weekday_date, _year_for_day,
+    _RESOLVERS, _attrs, _day_of, _in_hijri_month, _iso_week, _match_weekday, _parse_published, _prev_word,
+    _rel_kind, _resolve_hijri, _resolve_weekday_dm, _shift_month, _since, _valid, _weekday_date, _year_for_day,
     _year_for_month, _yrel_year,
 )
 from .date_words import (
@@ -64,7 +64,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     # رمضان المبارك للعام الجاري، رمضان الكريم من العام الماضي: the Hijri year relative to publication
     # شهر رمضان لهذا العام، 27 من شعبان لهذا العام (not before a written year: لهذا العام 1436هـ
     # is the year, the span conventions)
-    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
+    # غرة ذي القعدة العام الماضي (as مارس العام الماضي)
+    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل|ال)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
     # مايو من هذا العام، الثاني والعشرين من شهر مايو لهذا العام
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+|ل)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
@@ -79,12 +80,12 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("range_days_h", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         # من 8 إلى 10/11، من 8 إلى 29 - 11 - 1433هـ (with dashes only when the year is written)
         ("range_numeric", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*(?:/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?|-\s*(?P<mm>[01]?\d)\s*-\s*(?P<yy>\d{{4}}))(?![\d/])(?P<hs>{_HSUF})?"),
-        ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr})?"),
+        ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr}|{monthrel})?"),
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_numeric_dm", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)(?:\s*/)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
-        # بين شهري مارس الماضي ويوليو الحالي; month pairs only with a year (شهري يونيو حزيران
-        # ويوليو تموز 2018; لشهري مايو أيار ويونيو حزيران are two months of data)
-        ("range_months", rf"(?:(?:بين|من)\s+)?(?:شهري|الشهرين)\s+(?P<ma>{gm})(?P<pa>{pair2})(?:\s+(?P<rel1>{_REL}))?\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?P<pb>{pair2})(?:{yr}|{monthrel})?"),
+        # بين شهري مارس الماضي ويوليو الحالي، خلال شهري نيسان (أبريل) وأيار (مايو) الماضيين;
+        # not after ل: لشهري مايو أيار ويونيو حزيران are the figures of each month (issue14b)
+        ("range_months", rf"(?:(?:بين|من)\s+)?(?<!ل)(?:شهري|الشهرين)\s+(?P<ma>{gm})(?P<pa>{pair2})(?:\s+(?P<rel1>{_REL}))?\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?P<pb>{pair2})(?:{yr}|{monthrel})?"),
         ("range_months_h", rf"(?:شهري|الشهرين)\s+(?P<ha>{hij})\s+(?:و|الى|حتى)\s*(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         # من 21 وحتى 23 من الشهر الجاري، يومي 14، و17 من الشهر الجاري: two days of one month
         ("range_curdays", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s*[،,]?\s*(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر))"),
@@ -111,6 +112,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
                        rf"|(?!\s+(?:(?:من|في)\s+|ل(?=عام))?(?:(?:ال)?عام\s+)?\d|\s+(?:من|في)\s+(?:الاعوام|السنوات|كل)))"),
         ("hijri_paren", rf"{pre}\(\s*(?P<d>[0-3]?\d)\s+(?P<hm>{hij})\s*\)"),
         ("numeric", rf"{since}{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)(?:\s*(?P=sep)\s*|\s+)(?P<y>\d{{4}})(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
+        # a weekday before a day and month without a year (يوم السبت 2-10، الثلاثاء 10/12)
+        ("weekday_dm", rf"{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/\-])\s*(?P<m>[01]?\d)(?![\d/\-]|\.\d|\s*[/\-]\s*\d)"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         ("hijri_year", rf"{since}{_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
         ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
@@ -148,7 +151,7 @@ _TRIGGER_OF = {
     "range_days": "gmonth", "range_dm": "gmonth", "range_months": "months2", "range_months_h": "months2", "greg_dmy": "gmonth", "greg_my": "gmonth",
     "range_days_h": "hmonth", "range_dm_h": "hmonth", "hijri": "hmonth", "hijri_paren": "hmonth",
     "range_numeric": "numeric", "range_numeric_dm": "numeric_dm", "numeric": "numeric", "range_curdays": "current",
-    "numeric_ymd": "numeric",
+    "numeric_ymd": "numeric", "weekday_dm": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
     "year_bare": "year4", "year_ad": "year4", "curday": "current", "same_month": "current", "decade": "decade", "ago": "ago",
     "relday": "relday", "weekday": "weekday", "relperiod": "period",
@@ -240,8 +243,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 and not g.get("yrel") and not g.get("since") and _prev_word(norm, m.start("x")) not in _STRICT_MONTH_CUES:
             return None  # مارس alone is also "he practised"; في مارس، منذ مارس are the month
         if kind == "greg_my" and year is None and not rel and not g.get("yrel") \
-                and _prev_word(norm, m.start("x")) in _EVENT_NOUNS:
-            return None  # ثورة يناير، نكسة حزيران: an event of another year
+                and (_prev_word(norm, m.start("x")) in _EVENT_NOUNS or _NAME_AFTER_MONTH_RE.match(norm, e)):
+            return None  # ثورة يناير، نكسة حزيران: an event of another year; مايو كلينيك: a name
         if kind != "range_days" and year is None and not rel and not g.get("yrel") \
                 and _ALLIANCE_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
             return None  # قوى 14 آذار، فريق 8 آذار: a political alliance named by a day
@@ -289,8 +292,12 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         return _since(m, _attrs(value, "day", relative, end=end))
     if kind in ("hijri", "hijri_paren"):
         return _resolve_hijri(m, g, pub)
+    if kind == "curday" and g.get("od") and _prev_word(norm, m.start("x")) in _PART_WORDS:
+        return None  # الأسبوع الثالث من الشهر نفسه: the third week, not the 3rd
     if kind in _RESOLVERS:
         return _RESOLVERS[kind](g, pub)
+    if kind == "weekday_dm":
+        return _resolve_weekday_dm(g, pub)
     if kind in ("numeric", "numeric_ymd"):
         y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
         if 1300 <= y <= 1600 or (g.get("hs") and y < 1700):
@@ -399,6 +406,10 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             date += dt.timedelta(days=shift)
             if offset <= 0 and date > pub:
                 date -= dt.timedelta(days=7)  # today or yesterday was not after the crawl date
+            elif offset > 0 and date > pub + dt.timedelta(days=offset + 1):
+                # غدا الجمعة crawled on the Tuesday after: written before the crawl date (a
+                # day's slack), so the Friday before it, not three days ahead
+                date -= dt.timedelta(days=7)
         return _since(m, _attrs(date.isoformat(), "day", True))
     if kind == "weekday":
         prev = _prev_word(norm, m.start("x"))
@@ -522,6 +533,8 @@ _GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|ميلاديا|ل�
 _SINCE_CLAUSE_RE = re.compile(r"منذ\s+(?:\S+\s+){0,3}في\s+$")
 #: nouns that name an event by its month (ثورة يناير): no date of the publication's year
 _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث", "مجزرة", "حركة"}
+#: a word after a month name that makes it a name (مستشفى مايو كلينيك، وقائع مايو كلينك)
+_NAME_AFTER_MONTH_RE = re.compile(r"\s+كليني?ك(?!\w)")
 #: a political alliance named by a day (قوى 14 آذار، لقوى 8 آذار): no date, nor its month alone
 _ALLIANCE_RE = re.compile(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$")
 #: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
@@ -889,11 +902,12 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
 
 
 def _resolve_same_month(norm: str, chosen: list) -> list:
-    """24 من نفس الشهر: the day in the month of the last date written before it; الشهر
+    """24 من نفس الشهر: the day in the month of the last date written before it (a Hijri
+    month's day after a Hijri date: من 17 شوال وحتى 28 من الشهر نفسه); الشهر
     السابق: the month before that one, الشهر نفسه that one (in the year its resolver gives: من
     العام الماضي, قبل سنة), both dropped when no month was written before them; اليوم التالي:
     the day after the last day written before it in the same sentence (else dropped)."""
-    month = last_day = month_cal = None
+    month = last_day = month_cal = hmonth = None
     out = []
     for item in chosen:
         attrs = item[2]
@@ -917,11 +931,18 @@ def _resolve_same_month(norm: str, chosen: list) -> list:
                 y = int(same_as)
             attrs.pop("reason", None)
             attrs.update(_attrs(f"{y}-{mo:02d}", "month", True))
+        elif day is not None and month_cal == "hijri":
+            if hmonth is not None and (hday := _in_hijri_month(hmonth, day)):
+                attrs.pop("reason", None)
+                attrs.update(hday)
         elif day is not None and month is not None and _valid(int(month[:4]), int(month[5:7]), day):
             attrs.pop("reason", None)
             attrs.update(_attrs(f"{month}-{day:02d}", "day", True))
         elif re.match(r"\d{4}-\d\d(?:-\d\d)?$", attrs.get("value") or ""):
             month, month_cal = attrs["value"][:7], attrs.get("calendar")
+            hmonth = attrs.get("hijri", "")[:7] if month_cal == "hijri" else None
+        elif attrs.get("calendar") == "hijri" and attrs.get("granularity") == "month":
+            month_cal, hmonth = "hijri", attrs.get("hijri", "")[:7] or None  # شهر رمضان
         out.append(item)
     return out
 
