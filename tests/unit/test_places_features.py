@@ -58,3 +58,15 @@ def test_names_counted_mostly_something_else_are_left_out():
     found = places("قالت الفنانة منى واصف إن الفوز مني، وتعادل فارس الدهناء مع الوحدة، "
                    "وارتفع خام بحر الشمال.")
     assert not {"منى", "مني", "الدهناء", "بحر الشمال"} & set(found)
+
+
+def test_divisions_outside_the_arab_world_eighteenth_round():
+    # sentences of SaudiNewsNet: the divisions the gazetteer took only for Arab countries
+    found = places("اطلقت النار على قطاع باجوات الحدودي بإقليم البنجاب شرق باكستان، وقالت الهيئة من "
+                   "مقرها في مدينة كيتسنجن بولاية بافاريا جنوب شرق البلاد، وبحث السفير مع جامعة "
+                   "واترلو بمقاطعة أونتاريو، وقتل 13 شخصا في ولاية بورنو شمال شرق نيجيريا.")
+    assert found["البنجاب"]["country"] == "PK"  # not Panjab, a town of Afghanistan
+    assert found["بافاريا"]["name_en"] == "Bavaria" and found["بافاريا"]["country"] == "DE"
+    assert found["أونتاريو"]["country"] == "CA"  # not Ontario, California
+    assert found["بورنو"]["country"] == "NG"
+    assert places("الذي يقام في ولاية فرجينيا الغربية")["فرجينيا"]["country"] == "US"
