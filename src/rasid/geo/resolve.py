@@ -381,6 +381,8 @@ def uncover_bodies(tokens, entities) -> tuple[list[tuple[int, int]], frozenset[i
             out.append((s.start, s.end))
         elif lo and _quoted_after_head(tokens, lo - 1, tokens[lo].start) and _is_whole_name(tokens, starts, lo, s.end):
             continue  # بولاية "[أوكلاهوما]": NER took the place for another kind of name
+        elif lo and tokens[lo].start >= s.start and _ends_feature_name(tokens, starts, lo, s.end):
+            continue  # قناة [السويس]: NER took the end of a table place's name for a body
         elif not (lo and tokens[lo].start >= s.start and _is_body_head(tokens[lo - 1])
                   and (_is_body_head(tokens[lo - 1], _OWN_HEADS) or _starts_name(tokens[lo]))):
             out.append((s.start, _covered_end(tokens, starts, lo, s, located)))
@@ -393,6 +395,17 @@ def _is_whole_name(tokens, starts: list[int], lo: int, end: int) -> bool:
     toks = [t for t in tokens[lo:bisect_left(starts, end)] if t.kind == "word"]
     gaz = load_gazetteer()  # the word as written too: لورد, whose ل the tokenizer took off
     return bool(toks) and any(find_candidates(gaz, _key_of(toks, first)) for first in (None, toks[0].norm))
+
+
+def _ends_feature_name(tokens, starts: list[int], lo: int, end: int) -> bool:
+    """Whether the word before ``tokens[lo]`` and the words from there to `end` are one name
+    of the features table (`rasid:` entries: قناة السويس, whose السويس NER tags ORG)."""
+    prev = tokens[lo - 1]
+    if prev.kind != "word" or prev.end + 1 < tokens[lo].start:
+        return False
+    toks = [prev] + [t for t in tokens[lo:bisect_left(starts, end)] if t.kind == "word"]
+    return any(p.key.startswith("rasid:") and p.feature == "region"
+               for p, _ in find_candidates(load_gazetteer(), _key_of(toks, prev.norm)))
 
 
 def _is_body_head(tok, heads: set[str] = BODY_HEADS) -> bool:
