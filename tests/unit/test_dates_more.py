@@ -1024,3 +1024,24 @@ def test_fourteenth_round_a_weekday_after_ghadan_is_not_far_ahead(text, pub, exp
 ])
 def test_fourteenth_round_a_weekday_before_day_and_month_and_safar_as_zero(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a range of two days and months whose first end has a weekday: one interval, with من or
+    # without it when the second end has its year (5 in the corpus, all found as two dates)
+    ("وتحديث البيانات السابقة يوم السبت 7 /11 الى 1 /12 /1436هـ، وتنتهي", "2015-08-11",
+     [("يوم السبت 7 /11 الى 1 /12 /1436هـ", "2015-08-22/2015-09-14")]),
+    ("وتقام الحملة في الفترة من يوم الاثنين 11/9 إلى الأحد 15/11/1436هـ، وتشمل", "2015-08-06",
+     [("من يوم الاثنين 11/9 إلى الأحد 15/11/1436هـ", "2015-06-28/2015-08-30")]),
+    # without من and without a year at the second end: two days, as before
+    ("وحددت الكلية أيام الثلاثاء 10/12 والأربعاء 10/13 مواعيد المراجعة", "2015-07-25",
+     [("الثلاثاء 10/12", "2015-07-28"), ("الأربعاء 10/13", "2015-07-29")]),
+    # من before a Hijri year is no part of it, as before a Gregorian year (24 in the corpus)
+    ("الصفقات السكنية في التسعة أشهر الأولى من عام 1436ه نحو 200.3 مليار ريال", "2015-07-22",
+     [("عام 1436ه", "2014-10-25/2015-10-13")]),
+    ("والذي بدأ نشاطه اعتبارا من العام 1391 هـ الموافق 1971م", "2015-07-21",
+     [("العام 1391 هـ", "1971-02-26/1972-02-15"), ("1971م", "1971")]),
+    ("منذ عام 1435هـ", "2015-07-22", [("منذ عام 1435هـ", "2013-11-04/2014-10-24")]),
+])
+def test_fifteenth_round_a_numeric_range_after_a_weekday_and_min_before_a_hijri_year(text, pub, expected):
+    assert spans_of(text, pub) == expected

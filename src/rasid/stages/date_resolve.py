@@ -366,9 +366,10 @@ def _resolve_range_months_h(g: dict[str, Any], pub: dt.date | None) -> dict[str,
 
 def _resolve_range_numeric_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """من 10/8 إلى 15/8/2015, من 28/7 إلى 3/8: day/month to day/month (Hijri with هـ or a
-    Hijri year)."""
+    Hijri year); after a weekday without من only to a second end with its year (يوم السبت 7/11
+    وحتى 1/12/1436هـ: الثلاثاء 10/12 والأربعاء 10/13 are two days)."""
     d1, m1, d2, m2 = int(g["d1"]), int(g["m1"]), int(g["d2"]), int(g["m2"])
-    if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12) or not g.get("pfx") and (not g.get("y") or g["to"] == "و"):
         return None
     y, hijri = _range_year(g, pub)
     if y is None:
