@@ -1045,3 +1045,17 @@ def test_fourteenth_round_a_weekday_before_day_and_month_and_safar_as_zero(text,
 ])
 def test_fifteenth_round_a_numeric_range_after_a_weekday_and_min_before_a_hijri_year(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri month placed by a relative year and that year written after it: one expression
+    # (10 in the corpus, found as a month and a year), as العام الجاري 1436هـ
+    ("حوادث الفرق الإسعافية خلال شهر رمضان من العام الحالي 1436هـ ، أسفرت", "2015-07-24",
+     [("شهر رمضان من العام الحالي 1436هـ", "2015-06-18/2015-07-16")]),
+    ("بنمو نسبته 16 في المائة مقارنة بشهر رمضان للعام السابق 1435هـ الذي سجلت", "2015-08-09",
+     [("شهر رمضان للعام السابق 1435هـ", "2014-06-28/2014-07-27")]),
+    # without the year, as before
+    ("خلال شهر رمضان للعام الحالي فقط", "2015-08-09", [("شهر رمضان للعام الحالي", "2015-06-18/2015-07-16")]),
+])
+def test_fifteenth_round_a_hijri_month_with_its_relative_and_written_year(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -152,7 +152,7 @@ _ZERO_CUES = {"من", "الي"}
 
 def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     hm = _month_of(g["hm"])[0]
-    hy = int(g["y"]) if g.get("y") else None
+    hy = int(g.get("y") or g.get("hry") or 0) or None
     d = _day_of(g) if g.get("d") or g.get("od") or g.get("first") else None
     rel = g.get("rel")
     if d is None and hy is None and not rel and not g.get("shahr") and not g.get("ep"):

@@ -65,7 +65,10 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     # شهر رمضان لهذا العام، 27 من شعبان لهذا العام (not before a written year: لهذا العام 1436هـ
     # is the year, the span conventions)
     # غرة ذي القعدة العام الماضي (as مارس العام الماضي)
-    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل|ال)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
+    # and the Hijri year written after it, one expression (شهر رمضان المبارك للعام الحالي 1436هـ, as
+    # العام الجاري 1436هـ)
+    hyrel = (rf"\s+(?:من\s+(?:ال)?|لل|ل|ال)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
+             rf"(?:\s+(?P<hry>1[345]\d\d)(?=\s*(?:ه|هجري)))?")
     # مايو من هذا العام، الثاني والعشرين من شهر مايو لهذا العام
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+|ل)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
