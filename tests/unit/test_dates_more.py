@@ -1059,3 +1059,23 @@ def test_fifteenth_round_a_numeric_range_after_a_weekday_and_min_before_a_hijri_
 ])
 def test_fifteenth_round_a_hijri_month_with_its_relative_and_written_year(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a weekday in brackets after يوم or a relative day, before a written date: one expression
+    # (7 in the corpus, each found as two, three of them with the weekday in another week)
+    ("حتى الساعة الواحدة ظهراً من هذا اليوم (الأحد) 17/ 10 /1436هـ.", "2015-08-02",
+     [("هذا اليوم (الأحد) 17/ 10 /1436هـ", "2015-08-02")]),
+    ("بنهاية تداول يوم (الخميس) 20 أغسطس (آب) المقبل، داعية مساهميها", "2015-07-27",
+     [("يوم (الخميس) 20 أغسطس (آب) المقبل", "2015-08-20")]),
+    ("الجمعية العمومية غير العادية يوم (الأحد) الموافق للأول من شهر ذي القعدة المقبل بمقر النادي",
+     "2015-08-04", [("يوم (الأحد) الموافق للأول من شهر ذي القعدة المقبل", "2015-08-16")]),
+    # بعد غد before a written date stays in its span (3 in the corpus were cut to غد)
+    ("العروض الجوية التي ستبدأ بعد غد الخميس الموافق 21 من شهر شوال، والتي", "2015-08-04",
+     [("بعد غد الخميس الموافق 21 من شهر شوال", "2015-08-06")]),
+    # a bracketed weekday without يوم before it is not taken into the date
+    ("«يغادر – بمشيئة الله تعالى – (الخميس) 14 / 10 / 1436هـ الموافق 30 / 7 / 2015م", "2015-07-31",
+     [("الخميس", "2015-07-30"), ("14 / 10 / 1436هـ", "2015-07-30"), ("30 / 7 / 2015م", "2015-07-30")]),
+])
+def test_fifteenth_round_a_bracketed_weekday_before_a_written_date(text, pub, expected):
+    assert spans_of(text, pub) == expected
