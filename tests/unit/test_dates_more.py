@@ -1079,3 +1079,15 @@ def test_fifteenth_round_a_hijri_month_with_its_relative_and_written_year(text, 
 ])
 def test_fifteenth_round_a_bracketed_weekday_before_a_written_date(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a relative word after a written Hijri year is in its span (8 in the corpus cut before it)
+    ("مقارنة بـ 15.4 مليار ريال لشهر رمضان من عام 1435هـ الماضي. ويأتي ذلك", "2015-08-09",
+     [("شهر رمضان من عام 1435هـ الماضي", "2014-06-28/2014-07-27")]),
+    ("مخالفات متنوعة خلال الثلث الثاني من عام 1436هـ الجاري. وأوضح", "2015-08-01",
+     [("عام 1436هـ الجاري", "2014-10-25/2015-10-13")]),
+    ("وبدأت أولى مراحل الخطة عام 1431هـ الماضي.", "2015-07-25", [("عام 1431هـ الماضي", "2009-12-18/2010-12-06")]),
+])
+def test_fifteenth_round_a_relative_word_after_a_written_hijri_year(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -76,6 +76,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+|ل)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
     relyear = rf"(?P<ryw>\s+(?P<ry>(?:19|20)\d\d){_GSUF}?)?"
+    # a relative word after a written Hijri year is part of it (عام 1435هـ الماضي، من عام 1436هـ الجاري)
+    hrel_after = rf"(?:\s+{_REL})?"
     wd_at = rf"(?:(?:يوم\s+)?{_WD}\s*[،,]?\s+(?:الموافق\s+)?)?"  # a range end's weekday
     p: list[tuple[str, str]] = [
         # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
@@ -111,7 +113,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
-        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
+        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?(?(hs){hrel_after})"),
         ("curday", rf"{since}{pre}(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
         # الشهر نفسه (من العام الماضي)، بالشهر نفسه قبل سنة: the month last written (a year
         # before it); not before a written year (الشهر ذاته من عام 2014: the year is the date,
@@ -126,7 +128,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         # من before the year is no part of it (الأشهر التسعة الأولى من عام 1435هـ، بدءًا من العام
         # 1430هـ), as before a Gregorian year
-        ("hijri_year", rf"{since}(?!من\s){_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
+        ("hijri_year", rf"{since}(?!من\s){_YEARW}?(?P<y>1[345]\d\d){_HSUF}{hrel_after}"),
         ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
         ("year_bare", rf"{since}(?P<y>(?:1[5-9]|20)\d\d)"),  # before 1900 only as a list's entry
