@@ -1091,3 +1091,15 @@ def test_fifteenth_round_a_bracketed_weekday_before_a_written_date(text, pub, ex
 ])
 def test_fifteenth_round_a_relative_word_after_a_written_hijri_year(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # two days of a Hijri month after يومي or من تاريخ: one interval, as the Gregorian ones (3
+    # in the corpus found as the second day alone)
+    ("للعاملين بالمراكز الانتخابية يبدأ من تاريخ 17 وإلى 27 من شهر شوال الحالي من الساعة", "2015-08-06",
+     [("من تاريخ 17 وإلى 27 من شهر شوال الحالي", "2015-08-02/2015-08-12")]),
+    ("واللجنة الوطنية للحج والعمرة يومي 17 و18 رمضان الماضي.", "2015-08-09",
+     [("يومي 17 و18 رمضان الماضي", "2015-07-04/2015-07-05")]),
+])
+def test_fifteenth_round_two_days_of_a_hijri_month_after_yawmay(text, pub, expected):
+    assert spans_of(text, pub) == expected
