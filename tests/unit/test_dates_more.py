@@ -1024,3 +1024,82 @@ def test_fourteenth_round_a_weekday_after_ghadan_is_not_far_ahead(text, pub, exp
 ])
 def test_fourteenth_round_a_weekday_before_day_and_month_and_safar_as_zero(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a range of two days and months whose first end has a weekday: one interval, with من or
+    # without it when the second end has its year (5 in the corpus, all found as two dates)
+    ("وتحديث البيانات السابقة يوم السبت 7 /11 الى 1 /12 /1436هـ، وتنتهي", "2015-08-11",
+     [("يوم السبت 7 /11 الى 1 /12 /1436هـ", "2015-08-22/2015-09-14")]),
+    ("وتقام الحملة في الفترة من يوم الاثنين 11/9 إلى الأحد 15/11/1436هـ، وتشمل", "2015-08-06",
+     [("من يوم الاثنين 11/9 إلى الأحد 15/11/1436هـ", "2015-06-28/2015-08-30")]),
+    # without من and without a year at the second end: two days, as before
+    ("وحددت الكلية أيام الثلاثاء 10/12 والأربعاء 10/13 مواعيد المراجعة", "2015-07-25",
+     [("الثلاثاء 10/12", "2015-07-28"), ("الأربعاء 10/13", "2015-07-29")]),
+    # من before a Hijri year is no part of it, as before a Gregorian year (24 in the corpus)
+    ("الصفقات السكنية في التسعة أشهر الأولى من عام 1436ه نحو 200.3 مليار ريال", "2015-07-22",
+     [("عام 1436ه", "2014-10-25/2015-10-13")]),
+    ("والذي بدأ نشاطه اعتبارا من العام 1391 هـ الموافق 1971م", "2015-07-21",
+     [("العام 1391 هـ", "1971-02-26/1972-02-15"), ("1971م", "1971")]),
+    ("منذ عام 1435هـ", "2015-07-22", [("منذ عام 1435هـ", "2013-11-04/2014-10-24")]),
+])
+def test_fifteenth_round_a_numeric_range_after_a_weekday_and_min_before_a_hijri_year(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri month placed by a relative year and that year written after it: one expression
+    # (10 in the corpus, found as a month and a year), as العام الجاري 1436هـ
+    ("حوادث الفرق الإسعافية خلال شهر رمضان من العام الحالي 1436هـ ، أسفرت", "2015-07-24",
+     [("شهر رمضان من العام الحالي 1436هـ", "2015-06-18/2015-07-16")]),
+    ("بنمو نسبته 16 في المائة مقارنة بشهر رمضان للعام السابق 1435هـ الذي سجلت", "2015-08-09",
+     [("شهر رمضان للعام السابق 1435هـ", "2014-06-28/2014-07-27")]),
+    # without the year, as before
+    ("خلال شهر رمضان للعام الحالي فقط", "2015-08-09", [("شهر رمضان للعام الحالي", "2015-06-18/2015-07-16")]),
+])
+def test_fifteenth_round_a_hijri_month_with_its_relative_and_written_year(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a weekday in brackets after يوم or a relative day, before a written date: one expression
+    # (7 in the corpus, each found as two, three of them with the weekday in another week)
+    ("حتى الساعة الواحدة ظهراً من هذا اليوم (الأحد) 17/ 10 /1436هـ.", "2015-08-02",
+     [("هذا اليوم (الأحد) 17/ 10 /1436هـ", "2015-08-02")]),
+    ("بنهاية تداول يوم (الخميس) 20 أغسطس (آب) المقبل، داعية مساهميها", "2015-07-27",
+     [("يوم (الخميس) 20 أغسطس (آب) المقبل", "2015-08-20")]),
+    ("الجمعية العمومية غير العادية يوم (الأحد) الموافق للأول من شهر ذي القعدة المقبل بمقر النادي",
+     "2015-08-04", [("يوم (الأحد) الموافق للأول من شهر ذي القعدة المقبل", "2015-08-16")]),
+    # بعد غد before a written date stays in its span (3 in the corpus were cut to غد)
+    ("العروض الجوية التي ستبدأ بعد غد الخميس الموافق 21 من شهر شوال، والتي", "2015-08-04",
+     [("بعد غد الخميس الموافق 21 من شهر شوال", "2015-08-06")]),
+    # a bracketed weekday without يوم before it is not taken into the date
+    ("«يغادر – بمشيئة الله تعالى – (الخميس) 14 / 10 / 1436هـ الموافق 30 / 7 / 2015م", "2015-07-31",
+     [("الخميس", "2015-07-30"), ("14 / 10 / 1436هـ", "2015-07-30"), ("30 / 7 / 2015م", "2015-07-30")]),
+])
+def test_fifteenth_round_a_bracketed_weekday_before_a_written_date(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a relative word after a written Hijri year is in its span (8 in the corpus cut before it)
+    ("مقارنة بـ 15.4 مليار ريال لشهر رمضان من عام 1435هـ الماضي. ويأتي ذلك", "2015-08-09",
+     [("شهر رمضان من عام 1435هـ الماضي", "2014-06-28/2014-07-27")]),
+    ("مخالفات متنوعة خلال الثلث الثاني من عام 1436هـ الجاري. وأوضح", "2015-08-01",
+     [("عام 1436هـ الجاري", "2014-10-25/2015-10-13")]),
+    ("وبدأت أولى مراحل الخطة عام 1431هـ الماضي.", "2015-07-25", [("عام 1431هـ الماضي", "2009-12-18/2010-12-06")]),
+])
+def test_fifteenth_round_a_relative_word_after_a_written_hijri_year(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # two days of a Hijri month after يومي or من تاريخ: one interval, as the Gregorian ones (3
+    # in the corpus found as the second day alone)
+    ("للعاملين بالمراكز الانتخابية يبدأ من تاريخ 17 وإلى 27 من شهر شوال الحالي من الساعة", "2015-08-06",
+     [("من تاريخ 17 وإلى 27 من شهر شوال الحالي", "2015-08-02/2015-08-12")]),
+    ("واللجنة الوطنية للحج والعمرة يومي 17 و18 رمضان الماضي.", "2015-08-09",
+     [("يومي 17 و18 رمضان الماضي", "2015-07-04/2015-07-05")]),
+])
+def test_fifteenth_round_two_days_of_a_hijri_month_after_yawmay(text, pub, expected):
+    assert spans_of(text, pub) == expected

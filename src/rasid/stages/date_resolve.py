@@ -152,7 +152,7 @@ _ZERO_CUES = {"من", "الي"}
 
 def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     hm = _month_of(g["hm"])[0]
-    hy = int(g["y"]) if g.get("y") else None
+    hy = int(g.get("y") or g.get("hry") or 0) or None
     d = _day_of(g) if g.get("d") or g.get("od") or g.get("first") else None
     rel = g.get("rel")
     if d is None and hy is None and not rel and not g.get("shahr") and not g.get("ep"):
@@ -366,9 +366,10 @@ def _resolve_range_months_h(g: dict[str, Any], pub: dt.date | None) -> dict[str,
 
 def _resolve_range_numeric_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """من 10/8 إلى 15/8/2015, من 28/7 إلى 3/8: day/month to day/month (Hijri with هـ or a
-    Hijri year)."""
+    Hijri year); after a weekday without من only to a second end with its year (يوم السبت 7/11
+    وحتى 1/12/1436هـ: الثلاثاء 10/12 والأربعاء 10/13 are two days)."""
     d1, m1, d2, m2 = int(g["d1"]), int(g["m1"]), int(g["d2"]), int(g["m2"])
-    if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12) or not g.get("pfx") and (not g.get("y") or g["to"] == "و"):
         return None
     y, hijri = _range_year(g, pub)
     if y is None:

@@ -57,32 +57,44 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     # not after الأسبوع/النصف...: الأسبوع الأول من شهر رمضان is the month, not its 1st
     not_part = "".join(rf"(?<!{w}\s)" for w in sorted(_PART_WORDS))
     hyear = rf"(?:\s*[،,]?\s*(?:{_YEARW}|في\s+(?:السنة|العام)\s+الهجرية?\s+)?(?P<y>\d{{4}}))"
-    pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|(?:هذا\s+)?اليوم|غدا|غد))\s+)?"
-           rf"(?:(?:يوم\s+)?(?P<wd>{_WD})(?:\s+(?:(?:قبل|بعد)\s+)?{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?|يوم\s+(?:الموافق\s+)?)?")
+    # (the weekday also in brackets after يوم or a relative day: هذا اليوم (الأحد) 17/ 10 /1436هـ،
+    # يوم (الخميس) 20 أغسطس)
+    pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|(?:هذا\s+)?اليوم|بعد\s+غدا?|غدا|غد))\s+)?"
+           rf"(?:(?:يوم\s+)?(?P<wpo>\((?:(?<=يوم\s\()|(?<=غد\s\()|(?<=غدا\s\()|(?<=امس\s\())\s*)?(?P<wd>{_WD})(?(wpo)\s*\))(?:\s+(?:(?:قبل|بعد)\s+)?{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?"
+           rf"|يوم\s+(?:الموافق\s+)?)?")
     since = r"(?P<since>منذ\s+)?"
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
     # رمضان المبارك للعام الجاري، رمضان الكريم من العام الماضي: the Hijri year relative to publication
     # شهر رمضان لهذا العام، 27 من شعبان لهذا العام (not before a written year: لهذا العام 1436هـ
     # is the year, the span conventions)
     # غرة ذي القعدة العام الماضي (as مارس العام الماضي)
-    hyrel = rf"\s+(?:من\s+(?:ال)?|لل|ل|ال)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
+    # and the Hijri year written after it, one expression (شهر رمضان المبارك للعام الحالي 1436هـ, as
+    # العام الجاري 1436هـ)
+    hyrel = (rf"\s+(?:من\s+(?:ال)?|لل|ل|ال)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
+             rf"(?:\s+(?P<hry>1[345]\d\d)(?=\s*(?:ه|هجري)))?")
     # مايو من هذا العام، الثاني والعشرين من شهر مايو لهذا العام
     monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+|ل)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
     # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
     relyear = rf"(?P<ryw>\s+(?P<ry>(?:19|20)\d\d){_GSUF}?)?"
+    # a relative word after a written Hijri year is part of it (عام 1435هـ الماضي، من عام 1436هـ الجاري)
+    hrel_after = rf"(?:\s+{_REL})?"
+    wd_at = rf"(?:(?:يوم\s+)?{_WD}\s*[،,]?\s+(?:الموافق\s+)?)?"  # a range end's weekday
     p: list[tuple[str, str]] = [
         # days as numbers or ordinal words (من الأول إلى الخامس من سبتمبر)
-        ("range_days", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
+        ("range_days", rf"(?P<pfx>من|بين|يومي)\s+(?:تاريخ\s+)?(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         # two ordinal days joined by و without من/بين/يومي: في السابع والثامن من يوليو
         ("range_days", rf"{not_part}(?P<o1>{_ORD})\s+و\s*(?P<o2>{_ORD})\s+من\s+(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
         ("range_days", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*(?:[\-–]\s*|و\s*|\s+(?:الى|حتى)\s*)(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?{gmonth}(?:{yr}|{monthrel})?"),
-        ("range_days_h", rf"(?P<pfx>من|بين)\s+(?:(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى)\s*(?:(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
+        # (يومي 17 و18 رمضان الماضي، من تاريخ 17 وإلى 27 من شهر شوال الحالي, as the Gregorian ones)
+        ("range_days_h", rf"(?P<pfx>من|بين|يومي)\s+(?:تاريخ\s+)?(?:(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s+(?:الى|حتى|و|وحتى|والى)\s*(?:(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         ("range_days_h", rf"(?:(?:من|بين)\s+)?(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
         # من 8 إلى 10/11، من 8 إلى 29 - 11 - 1433هـ (with dashes only when the year is written)
         ("range_numeric", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?P<d1>[0-3]?\d)\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*(?:/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?|-\s*(?P<mm>[01]?\d)\s*-\s*(?P<yy>\d{{4}}))(?![\d/])(?P<hs>{_HSUF})?"),
         ("range_dm", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?P<ma>{gm})(?:\s*[،,]?\s*(?P<y1>\d{{4}}){_GSUF}?)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?P<mb>{gm})(?:{yr}|{monthrel})?"),
         ("range_dm_h", rf"(?:من|بين)\s+(?P<d1>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<ha>{hij})(?:\s*[،,]?\s*(?P<y1>1[345]\d\d))?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s+(?:من\s+)?(?:شهر\s+)?(?P<hb>{hij})(?:{hyear}|\s+(?P<rel>{_REL}))?(?P<hs>{_HSUF})?"),
-        ("range_numeric_dm", rf"(?:من|بين)\s+(?:تاريخ\s+)?(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)(?:\s*/)?\s+(?:الى|حتى|و|وحتى|والى)\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
+        # with a weekday at either end (من الإثنين 11/9 إلى الأحد 15/11/1436هـ), and without من
+        # after one when the second end has its year (يوم السبت 7/11 وحتى 1/12/1436هـ)
+        ("range_numeric_dm", rf"(?:(?P<pfx>من|بين)\s+(?:تاريخ\s+)?|(?=(?:يوم\s+)?{_WD}\s)){wd_at}(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*/\s*(?P<m1>[01]?\d)(?:\s*/)?\s+(?P<to>الى|حتى|و|وحتى|والى)\s*{wd_at}(?P<d2>[0-3]?\d)\s*/\s*(?P<m2>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         # بين شهري مارس الماضي ويوليو الحالي، خلال شهري نيسان (أبريل) وأيار (مايو) الماضيين;
         # not after ل: لشهري مايو أيار ويونيو حزيران are the figures of each month (issue14b)
         ("range_months", rf"(?:(?:بين|من)\s+)?(?<!ل)(?:شهري|الشهرين)\s+(?P<ma>{gm})(?P<pa>{pair2})(?:\s+(?P<rel1>{_REL}))?\s+(?:و|الى|حتى)\s*(?P<mb>{gm})(?P<pb>{pair2})(?:{yr}|{monthrel})?"),
@@ -102,7 +114,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
-        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?"),
+        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?(?(hs){hrel_after})"),
         ("curday", rf"{since}{pre}(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
         # الشهر نفسه (من العام الماضي)، بالشهر نفسه قبل سنة: the month last written (a year
         # before it); not before a written year (الشهر ذاته من عام 2014: the year is the date,
@@ -115,7 +127,9 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # a weekday before a day and month without a year (يوم السبت 2-10، الثلاثاء 10/12)
         ("weekday_dm", rf"{pre}(?<![\d/.\-])(?P<d>[0-3]?\d)\s*(?P<sep>[/\-])\s*(?P<m>[01]?\d)(?![\d/\-]|\.\d|\s*[/\-]\s*\d)"),
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
-        ("hijri_year", rf"{since}{_YEARW}?(?P<y>1[345]\d\d){_HSUF}"),
+        # من before the year is no part of it (الأشهر التسعة الأولى من عام 1435هـ، بدءًا من العام
+        # 1430هـ), as before a Gregorian year
+        ("hijri_year", rf"{since}(?!من\s){_YEARW}?(?P<y>1[345]\d\d){_HSUF}{hrel_after}"),
         ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
         ("year_bare", rf"{since}(?P<y>(?:1[5-9]|20)\d\d)"),  # before 1900 only as a list's entry
