@@ -69,20 +69,6 @@ def test_tokens_have_offsets_and_separate_punctuation(seed_text):
     assert "فرانسوا" in texts and "هولاند" in texts
 
 
-def test_tokens_of_one_form_share_their_text(seed_text):
-    """The tokens of one form share one string object for their text (the stages' memos
-    keyed by it find it by identity), also across texts; each is still its own text."""
-    tokens = tokenize(seed_text)
-    by_text: dict[str, list] = {}
-    for t in tokens:
-        by_text.setdefault(t.text, []).append(t)
-    repeated = [ts for ts in by_text.values() if len(ts) > 1]
-    assert len(repeated) >= 10 and all(t.text is ts[0].text for ts in repeated for t in ts)
-    again = {t.text: t for t in tokenize(" ".join(by_text) + " ")}
-    assert all(again[s].text is ts[0].text for s, ts in by_text.items())
-    assert all(seed_text[t.start:t.end] == t.text for t in tokens)
-
-
 @pytest.mark.parametrize(
     "word, clitic, article, base",
     [

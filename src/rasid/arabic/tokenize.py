@@ -151,20 +151,16 @@ def _base_start(text: str, start: int, n_clitic_chars: int) -> int:
 
 
 @lru_cache(maxsize=30_000)
-def analyse_token(surface: str) -> tuple[str, str, str, bool, str, int, str]:
-    """``(kind, norm, clitic, article, base, base offset, text)`` of a token as written: what
-    a token holds besides its offsets (the base offset is relative to its start), and the
-    text itself as first analysed. Fixed per form, so each form is analysed once while it
-    stays in the cache, and its tokens share one string object for their text: the stages'
-    memos keyed by a token's text (the places tagger's first words, the summary terms, NER's
-    string table) then find it by identity, without reading the stored key's characters
-    (a memo of 100,000 forms is mostly out of the processor's caches)."""
+def analyse_token(surface: str) -> tuple[str, str, str, bool, str, int]:
+    """``(kind, norm, clitic, article, base, base offset)`` of a token as written: what a
+    token holds besides its offsets (the base offset is relative to its start). Fixed per
+    form, so each form is analysed once while it stays in the cache."""
     kind = TOKEN_RE.match(surface).lastgroup or "punct"  # type: ignore[union-attr]
     norm = normalize_name(surface)
     if kind != "word":
-        return kind, norm, "", False, norm, 0, surface
+        return kind, norm, "", False, norm, 0
     clitic, article, base = split_proclitics(norm)
-    return kind, norm, clitic, article, base, _base_start(surface, 0, len(clitic)), surface
+    return kind, norm, clitic, article, base, _base_start(surface, 0, len(clitic))
 
 
 def tokenize(text: str) -> list[Token]:
@@ -176,5 +172,5 @@ def tokenize(text: str) -> list[Token]:
         start = find(surface, end)  # white space only between `end` and the token
         end = start + len(surface)
         a = analyse_token(surface)
-        append(Token(start, end, a[6], a[0], a[1], a[2], a[3], a[4], start + a[5]))
+        append(Token(start, end, surface, a[0], a[1], a[2], a[3], a[4], start + a[5]))
     return tokens
