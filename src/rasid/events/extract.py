@@ -80,16 +80,16 @@ class Hit:
 
 
 @lru_cache(maxsize=30_000)
-def forms_of(norm: str) -> tuple[str, ...]:
-    """A normalised word's readings without و/ف, prepositions and the article, in the
-    order found; cached per word (every article repeats them) as a tuple of strings, which
-    the collector stops visiting."""
+def forms_of(norm: str) -> frozenset[str]:
+    """A normalised word's readings without و/ف, prepositions and the article (made in the
+    order found, so a set of them iterates as before); cached per word (every article repeats
+    them) as the set the events' rules read, shared: never changed."""
     out = {}
     for w in strip_clitics(norm):
         out[w] = out[strip_article(w)] = None
     if len(norm) == 3 and norm[0] in "وف":
         out[norm[1:]] = None  # وقد، ولم، فلا
-    return tuple(out)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
@@ -161,15 +161,15 @@ _NO_FORMS: frozenset[str] = frozenset()
 def extract_events(doc: Document) -> list[Span]:
     tokens = doc.tokens
     cues = load_cues()
-    cache: dict[str, set[str]] = {}  # norm -> forms: a text repeats its words
+    cache: dict[str, frozenset[str]] = {}  # norm -> forms: a text repeats its words
 
-    def forms_at(j: int) -> set[str]:  # shared sets: read, never changed
+    def forms_at(j: int) -> frozenset[str]:  # shared sets: read, never changed
         if j < 0 or j >= len(tokens) or tokens[j].kind != "word":
             return _NO_FORMS
         norm = tokens[j].norm
         forms = cache.get(norm)
         if forms is None:
-            forms = cache[norm] = set(forms_of(norm))
+            forms = cache[norm] = forms_of(norm)
         return forms
 
     entities = doc.layers.get("entities", [])

@@ -992,13 +992,15 @@ def _window_limit(text: str, tokens, i: int, limit: int, inner: frozenset[str],
     Longer windows cannot match, so only these are looked up (same matches, fewer
     lookups). When a first-word form of `_lookup_tokens` normalises to nothing (`check`
     false: `_first_word`) the key is the tail alone, and every window up to `limit` is tried."""
-    size, tail = 1, []
+    size, tail = 1, ""  # the normalised words after the first, one space between
     while size < limit:
         prev, tok = tokens[i + size - 1], tokens[i + size]
         if tok.kind != "word" or text[prev.end:tok.start].strip():
             break  # not contiguous (`_contiguous`)
-        tail += normalize_place(tok.norm).split()
-        if check and tail and " ".join(tail) not in inner:
+        word = normalize_place(tok.norm)  # its words one space apart already
+        if word:
+            tail = tail + " " + word if tail else word
+        if check and tail and tail not in inner:
             break
         size += 1
     return size
