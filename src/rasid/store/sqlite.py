@@ -7,7 +7,8 @@
 * WAL mode and one transaction per batch: an interrupted ingest keeps every committed
   batch, and the next run resumes (the committed documents come back as duplicates).
 * `transaction()`: ``BEGIN IMMEDIATE`` for the outermost block (a second writer process
-  waits for the first: busy timeout plus retries), ``SAVEPOINT`` for nested ones.
+  waits for the first: busy timeout plus retries), ``SAVEPOINT`` for nested ones; a store
+  method's own statements (`_atomic`) join an open transaction without one.
 * The archive interface's other method groups live in mixins: `sqlite_articles`,
   `sqlite_entities`, `sqlite_stories`, `sqlite_copy`; what both engines share, the
   `sql_*` mixins (`sql_writing`, `sql_reading`, `sql_entities`, `sql_stories`, `sql_alerts`).
@@ -231,11 +232,23 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
         return (*title_forms, *body_forms)
 
     def _write(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
-        with self.transaction():
+        with self._atomic():
             return self.con.execute(sql, tuple(args))
 
-    #: for the shared mixins (``sql_*.py``): a store method's own statements, atomically
-    _atomic = transaction
+    @contextlib.contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """For the store's own methods (the ``sql_*.py`` mixins' too): a transaction of their
+        own when none is open, else simply part of the open one, as on PostgreSQL. No
+        savepoint: SQLite journals again, in each, every page its statements touch (a
+        near-duplicate signature's 32 band rows cost twice as much in one), and these
+        methods do not catch their own errors (a caller that wants to go on after one opens
+        `transaction()` around it: `_write_batch`, `replace_fuller_versions`)."""
+        with self._lock:
+            if self._depth:
+                yield
+            else:
+                with self.transaction():
+                    yield
 
     def _executemany(self, sql: str, rows: list[tuple]) -> None:
         self.con.executemany(sql, rows)
