@@ -101,3 +101,30 @@ def test_latest_stories_of_many_keys(archive):
     assert list(got) == ["تركيا", "زلزال"]
     assert archive.find_stories_by_entities(list(range(100, 250)) + [8, 7], "2015-06-30T00:00:00", 1) == \
         {8: [second], 7: [second]}
+
+
+def test_step_writes_join_the_open_transaction(archive):
+    """The archive steps' writes (a signature and its bands, a near-duplicate link, a story)
+    inside the batch's transaction are part of it, not savepoints of their own: rolled back
+    with it; a nested `transaction()` is still a savepoint that fails alone."""
+    import pytest
+
+    docs = make_docs()[:2]
+    archive.add_documents(docs)
+    a, b = (d.id for d in docs)
+    sig = compute_signature(docs[0].text)
+    with pytest.raises(RuntimeError), archive.transaction():
+        archive.add_signature(a, sig.astype("<u4").tobytes(), compute_band_keys(sig))
+        archive.add_near_duplicate(b, a, 0.9)
+        archive.create_story("زلزال", "2015-07-01T10:00:00", {"زلزال": 0.8}, ["زلزال"], [])
+        raise RuntimeError("the batch fails after its steps wrote")
+    assert not archive.has_signature(a) and archive.get_near_duplicate(b) is None
+    assert archive.find_band_matches(compute_band_keys(sig), 50) == {}
+    assert archive.list_stories() == []
+    with archive.transaction():
+        archive.add_signature(a, sig.astype("<u4").tobytes(), compute_band_keys(sig))
+        with pytest.raises(RuntimeError), archive.transaction():
+            archive.add_near_duplicate(b, a, 0.9)
+            raise RuntimeError("a savepoint the caller catches")
+    assert archive.has_signature(a) and archive.get_near_duplicate(b) is None
+    assert "near_duplicate_of" not in archive.get_document(b).meta

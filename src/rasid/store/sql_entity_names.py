@@ -21,7 +21,7 @@ class EntityNameMethods:
                 for name, reason in sorted(reasons.items()) if name]
         if not rows:
             return
-        with self.transaction():
+        with self._atomic():
             self._executemany(f"INSERT INTO entity_links (entity_id, name, reason) "
                               f"VALUES ({p}, {p}, {p}) ON CONFLICT DO NOTHING", rows)
 
@@ -47,7 +47,7 @@ class EntityNameMethods:
                 for role, text, day in roles if role]
         if not rows:
             return
-        with self.transaction():
+        with self._atomic():
             self._executemany(
                     f"INSERT INTO entity_roles (entity_id, role, text, first_seen, last_seen, "
                     f"mentions) VALUES ({p}, {p}, {p}, {p}, {p}, 1) ON CONFLICT (entity_id, role) "

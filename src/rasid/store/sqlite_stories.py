@@ -22,7 +22,7 @@ class SqliteStoryMethods:
     # -- near-duplicates -----------------------------------------------------------------------
     def add_signature(self, article_id: str, signature: bytes,
                       band_keys: list[tuple[int, int]]) -> None:
-        with self.transaction():
+        with self._atomic():
             self.con.execute("INSERT INTO neardup_signatures (article_id, signature) VALUES (?, ?)",
                              (article_id, bytes(signature)))
             self.con.executemany("INSERT INTO neardup_bands (band, bucket_hash, article_id) "
@@ -42,7 +42,7 @@ class SqliteStoryMethods:
         return hits
 
     def add_near_duplicate(self, article_id: str, duplicate_of: str, similarity: float) -> None:
-        with self.transaction():
+        with self._atomic():
             cur = self.con.execute("INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, "
                                    "similarity) VALUES (?, ?, ?)", (article_id, duplicate_of, similarity))
             if cur.rowcount:
