@@ -68,8 +68,15 @@ def test_foreign_town_by_sound_only_in_a_country_the_article_names():
     suruc = place(doc, "سوروج")
     assert (suruc["country"], suruc["name_en"]) == ("TR", "Suruç")
     assert abs(suruc["lat"] - 36.98) < 0.1
+    # a town found by sound alone (Gombe has no Arabic name in the tables) needs its country
+    alone = run("قتل شخص في انفجار بمدينة غومبيه.", locs=("غومبيه",))
+    assert not [s for s in alone.layers["places"] if alone.text[s.start:s.end] == "غومبيه"]
+    named = run("قتل شخص في انفجار بمدينة غومبيه في نيجيريا.", locs=("غومبيه", "نيجيريا"))
+    assert place(named, "غومبيه")["name_en"] == "Gombe"
+    # سوروج alone is the tables' سروج spelt with its long vowel, a city of one country: since the
+    # nineteenth round of issue 14 the spelling rule places it without one (find_spelling_variant)
     alone = run("قتل 32 شخصا في تفجير انتحاري بمدينة سوروج.", locs=("سوروج",))
-    assert not [s for s in alone.layers["places"] if alone.text[s.start:s.end] == "سوروج"]
+    assert place(alone, "سوروج")["name_en"] == "Suruç"
 
 
 @pytest.mark.parametrize("arabic,latin", [

@@ -165,6 +165,11 @@ _SPELLING_TABLE = str.maketrans({"ا": None, "و": None, "ي": None, "ء": None,
 SPELLING_LETTERS = 3
 #: a city matched by spelling in a country the article does not point to has this many people
 SPELLING_POPULATION = 1_000_000
+#: letters a name needs (without its article) to take, by a skeleton of only `SPELLING_LETTERS`
+#: letters, the large city of that skeleton in a country the article does not point to (زيوريخ:
+#: Zürich, هوليود: Hollywood), where every city of the skeleton is in one country; not a word of
+#: a nisba's shape (منطقة حدودية: a border area, no Al Hudaydah)
+SHORT_SKELETON_NAME = 5
 
 
 def skeleton_spelling(key: str) -> str:
@@ -197,7 +202,9 @@ def find_spelling_variant(name: str, countries: set[str]) -> Place | None:
     skeleton and first letter (غ as ج), not the same letters (but a country's name with an article
     added: النيبال), length within two letters, in `countries`; else, for a
     skeleton of `SPELLING_LETTERS` + 1 letters or more, a country or a city of
-    `SPELLING_POPULATION` people, the only one or `WORLD_TOWN_MARGIN` times the next. Not for
+    `SPELLING_POPULATION` people, the only one or `WORLD_TOWN_MARGIN` times the next; for a
+    three-letter skeleton and a name of `SHORT_SKELETON_NAME` letters, the largest city when all
+    cities of the skeleton are in one country (زيوريخ: Zürich). Not for
     a word common in the news corpus (بحر), a nisba adjective (الإندونيسى), nor by a
     three-letter skeleton a name with the article (القارة)."""
     freq = load_wordfreq()
@@ -216,6 +223,9 @@ def find_spelling_variant(name: str, countries: set[str]) -> Place | None:
         if (p.country in countries and (len(skel) > SPELLING_LETTERS or not name.startswith("ال"))) \
                 or p.name == bare:  # النيبال: the country's own name with an article
             return p
+    if len(skel) == SPELLING_LETTERS and len(bare) >= SHORT_SKELETON_NAME and rows \
+            and not name.startswith("ال") and not name.endswith(("يه", "ي")) and all(p.feature == "city" and p.country == rows[0].country for p in rows):
+        return rows[0]
     rows = [p for p in rows if p.feature == "country" or p.population >= SPELLING_POPULATION]
     if len(skel) > SPELLING_LETTERS and rows and (
             len(rows) == 1 or rows[0].population >= WORLD_TOWN_MARGIN * rows[1].population):
