@@ -1103,3 +1103,17 @@ def test_fifteenth_round_a_relative_word_after_a_written_hijri_year(text, pub, e
 ])
 def test_fifteenth_round_two_days_of_a_hijri_month_after_yawmay(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a bare year in an event's name after معرض، مهرجان، إكسبو، جائزة، مؤتمر، ملتقى، منتدى
+    # without ال, whatever follows (corpus sentences; 4 new spans in the unused articles)
+    ("تنظم الغرفة التجارية في الـ 28 من شهر ذي الحجة القادم، معرض وظائف 2015 المزمع إقامته في مركز الشركة.",
+     "2015-07-25", [("الـ 28 من شهر ذي الحجة القادم", "2015-10-11"), ("2015", "2015")]),
+    ("للمشاريع الفريدة لتجعل من فعالية إكسبو دبي 2020 حدثاً لا ينسى", "2015-07-21", [("2020", "2020")]),
+    ("وتضمنت القائمة الطويلة لجائزة مان بوكر 2015 للرواية باللغة الإنجليزية", "2015-07-30", [("2015", "2015")]),
+    # with ال the noun is a sentence's subject and the number a count
+    ("وأضاف أن الشركات المشاركة في المعرض باعت 2000 شقة سكنية", "2015-08-07", []),
+])
+def test_sixteenth_round_a_year_in_an_events_name(text, pub, expected):
+    assert spans_of(text, pub) == expected
