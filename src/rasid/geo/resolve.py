@@ -59,6 +59,9 @@ MULTIWORD_POPULATION = 20_000
 FOCUS_POPULATION = 20_000
 #: confidence of a division chosen over a town abroad nothing else points to (`prefer_provinces`)
 PROVINCE_CONFIDENCE = 0.6
+#: the country the news comes from: its division names a namesake abroad when nothing in the
+#: article points to any country (`prefer_provinces`; counted on the corpus, docs/places.md)
+HOME_COUNTRY = "SA"
 PARTIAL_FACTOR = 0.5  # confidence of a name matched inside a longer LOC span (dev gold)  # runner-up senses kept on a mention when at least this probable
 #: weekday names (normalised): never places, and a name right before one is a time (ليل السبت)
 TIME_NEXT = {normalize_place(w) for w in (
@@ -1285,8 +1288,9 @@ def prefer_provinces(groups: dict[str, list[Mention]], mentions: list[Mention]) 
     """A name resolved to a town in a country nothing else in the article points to, that is
     also a first-level division of a country of the region the article's other mentions,
     demonyms or co-mentioned entities do point to, names the division (الجوف with King Salman
-    and Germany: Saudi Arabia's Al Jawf region, not the Libyan town). In place; the town is
-    kept as the first alternative. Counted on 2,000 unused articles: docs/places.md."""
+    and Germany: Saudi Arabia's Al Jawf region, not the Libyan town); when they point nowhere,
+    the division of `HOME_COUNTRY` does. In place; the town is kept as the first alternative.
+    Counted on 2,000 unused articles: docs/places.md."""
     all_votes: dict[str, float] | None = None
     own_votes: dict[str, dict[str, float]] = {}
     for key, ms in groups.items():
@@ -1306,6 +1310,8 @@ def prefer_provinces(groups: dict[str, list[Mention]], mentions: list[Mention]) 
         votes = {cc: v - mine.get(cc, 0.0) for cc, v in all_votes.items() if v - mine.get(cc, 0.0) > 1e-9}
         if votes.get(p.country):
             continue
+        if p.country != HOME_COUNTRY and not NEAR_COUNTRIES.intersection(votes):
+            votes = {HOME_COUNTRY: 1.0}
         provinces = [q for q, w in ms[0].cands if w >= 1.0 and q.feature == "admin1"
                      and q.country in NEAR_COUNTRIES and votes.get(q.country)]
         if provinces:
