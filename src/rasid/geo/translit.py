@@ -224,7 +224,8 @@ def find_spelling_variant(name: str, countries: set[str]) -> Place | None:
                 or p.name == bare:  # النيبال: the country's own name with an article
             return p
     if len(skel) == SPELLING_LETTERS and len(bare) >= SHORT_SKELETON_NAME and rows \
-            and not name.startswith("ال") and not name.endswith(("يه", "ي")) and all(p.feature == "city" and p.country == rows[0].country for p in rows):
+            and not name.startswith("ال") and not name.endswith(("يه", "ي")) \
+            and all(p.feature == "city" and p.country == rows[0].country for p in rows):
         return rows[0]
     rows = [p for p in rows if p.feature == "country" or p.population >= SPELLING_POPULATION]
     if len(skel) > SPELLING_LETTERS and rows and (

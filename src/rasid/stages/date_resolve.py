@@ -225,7 +225,7 @@ def _resolve_weekday_dm(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any
         if not (1 <= mo <= 12 and 1 <= d <= 31):
             continue
         for y in (hy - 1, hy, hy + 1):
-            if d <= 30 and (attrs := _in_hijri_month(f"{y}-{mo:02d}", d)):
+            if attrs := _in_hijri_month(f"{y}-{mo:02d}", d):  # None past day 30 or the month's end
                 found.setdefault(dt.date.fromisoformat(attrs["value"]), attrs)
         for y in (pub.year - 1, pub.year, pub.year + 1):
             if _valid(y, mo, d):
