@@ -132,7 +132,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("hijri_year", rf"{since}(?!من\s){_YEARW}?(?P<y>1[345]\d\d){_HSUF}{hrel_after}"),
         ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))\s+)(?:{_REL}\s+)?(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
-        ("year_bare", rf"{since}(?P<y>(?:1[5-9]|20)\d\d)"),  # before 1900 only as a list's entry
+        # before 1900 only as a list's entry; 14xx only as an edition's or a season's Hijri year
+        ("year_bare", rf"{since}(?P<y>(?:1[4-9]|20)\d\d)"),
         # عام 600 ميلادية، عام 822م: a year before 1000 only with عام and the era written
         ("year_ad", rf"{since}(?:عام|العام|سنة|السنة)\s+(?P<y>[1-9]\d\d){_GSUF}"),
         ("decade", rf"{since}(?:ال)?(?P<dec>{'|'.join(_DECADES)})(?:يات|ات)(?:\s+(?:من\s+)?القرن\s+(?P<cent>الماضي|العشرين|التاسع\s+عشر))?"),
@@ -332,6 +333,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                                and not _GSUF_END_RE.search(m.group("x"))):
             return _resolve_hijri_year(m, y)  # عام 1435 in 2015 news is the Hijri year
         if kind == "year_bare":
+            if y < 1500:
+                return _resolve_hijri_year(m, y) if _labels_hijri_year(norm, m, y, bool(g.get("since"))) else None
             if _opens_list_item(norm, m.start("x"), m.end("x")):
                 return _attrs(str(y), "year", False)  # 1923 - عرض ...: a "this day in history" entry
             prev = _prev_word(norm, m.start("x"))
@@ -567,12 +570,28 @@ _AFTER_LABEL_YEAR = {"التي", "الذي", "اللذين", "اللتين", "ف
 #: follows (كأس العالم 2018 لكرة القدم، مونديال البرازيل 2014 أمام، أولمبياد 2022 الشتوي، تصفيات
 #: مونديال 2018 يوم السبت، وفي موسم 2012 انتقل، دورة 2015 عقب); an event's name too, its noun
 #: without ال (معرض وظائف 2015 المزمع، إكسبو دبي 2020 حدثاً، لجائزة مان بوكر 2015 للرواية; not
-#: المعرض باعت 2000 شقة)
+#: المعرض باعت 2000 شقة); the name may be quoted (مؤتمر «عربال» 2015، مهرجان «العيد فرحة 1436»)
 _EDITION_RE = re.compile(r"(?<!\w)[وف]?(?:(?:لل|[بل])?(?:ال)?(?:كاس|مونديال|بطول[ةه]|اولمبياد|تصفيات|موسم|دور[ةه]|نسخ[ةه])"
                          r"|[بل]?(?:معرض|مهرجان|اكسبو|جاءز[ةه]|مءتمر|ملتقي|منتدي))"
-                         r"(?:\s+[^\W\d_]+){0,2}\s+$")
+                         r"(?:\s+[«\"“]?[^\W\d_]+){0,2}[»\"”]?\s+$")
+
+
+def _labels_hijri_year(norm: str, m: re.Match[str], y: int, since: bool) -> bool:
+    """مهرجان أبها يجمعنا 1436، مهرجان «العيد فرحة 1436»، لموسم حج 1436، صيف الشرقية 1436: a
+    bare 14xx in the Hijri years of the news after an edition's or a season's noun (one of the
+    three words before it), counting nothing (not منذ 1400 عام، مهرجان ... 1400 زائر)."""
+    start, end = m.start("x"), m.end("x")
+    if not HIJRI_BARE_YEARS[0] <= y <= HIJRI_BARE_YEARS[1] or since or _counts(norm, start, end) \
+            or re.match(r"\s*(?:عام|سن[ةه]|\w*(?:زاءر|مشارك|شخص))", norm[end:end + 12]):
+        return False
+    return bool(_EDITION_RE.search(norm, max(0, start - 60), start)
+                or _SEASON_BEFORE_RE.search(norm, max(0, start - 40), start))
+
+
 #: seasons before a bare year (صيف 2013، لخريف 2015 وشتاء 2016، لربيع وصيف 2016)
 _SEASONS = {"صيف", "خريف", "شتاء", "ربيع"}
+#: a season's noun one of the two words before a bare Hijri year (في صيف 1434، صيف الشرقية 1436)
+_SEASON_BEFORE_RE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?(?:صيف|خريف|شتاء|ربيع)(?:\s+[^\W\d_]+)?\s+$")
 #: a year that opens a line (or a list after a colon) and a dash after it: an entry of a "this
 #: day in history" list
 _LIST_START_RE = re.compile(r"(?:^|\n|:)[ \t]*$")
