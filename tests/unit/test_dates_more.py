@@ -1135,3 +1135,17 @@ def test_sixteenth_round_a_year_in_an_events_name(text, pub, expected):
 ])
 def test_seventeenth_round_a_bare_hijri_year_in_an_editions_name(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a weekday in quotes after a relative day before a written date: one expression, as in
+    # brackets (corpus sentences; all 4 in the corpus were found as two)
+    ('ونشر المعهد أسماء المقبولين وحدد اليوم "الثلاثاء" 26 شوال، موعدًا لاستقبال وثائق المقبولين', "2015-08-11",
+     [('اليوم "الثلاثاء" 26 شوال', "2015-08-11")]),
+    ('في الدفعة الثانية التي سيتم الإعلان عنها غدا "الأربعاء" 27 / 10 / 1436هـ، وكذلك', "2015-08-11",
+     [('غدا "الأربعاء" 27 / 10 / 1436هـ', "2015-08-12")]),
+    ("إجراءات التقديم على عضوية الجمعية العمومية اليوم «السبت» ٢٣ / ١٠ / ١٤٣٦ الموافق", "2015-08-08",
+     [("اليوم «السبت» ٢٣ / ١٠ / ١٤٣٦", "2015-08-08")]),
+])
+def test_seventeenth_round_a_quoted_weekday_before_a_date(text, pub, expected):
+    assert spans_of(text, pub) == expected
