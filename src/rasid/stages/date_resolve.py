@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian, extract_hijri_month_range
-from .date_words import WEEKDAYS, _MONTH_CUES, _NEXT, _ORDINALS, _PAST, _month_of
+from .date_words import WEEKDAYS, _FOLD_RX, _MONTH_CUES, _NEXT, _ORDINALS, _PAST, _month_of
 
 # ---------------------------------------------------------------- resolution helpers
 def _parse_published(published: str | None) -> dt.date | None:
@@ -31,12 +31,17 @@ def _iso_week(d: dt.date) -> str:
     return f"{y}-W{w:02d}"
 
 
+#: a relative word as the normalised text writes it (الفائت is الفاءت there)
+_PAST_RE = re.compile(_PAST.translate(_FOLD_RX))
+_NEXT_RE = re.compile(_NEXT.translate(_FOLD_RX))
+
+
 def _rel_kind(rel: str | None) -> str | None:
     if not rel:
         return None
-    if re.fullmatch(_PAST, rel):
+    if _PAST_RE.fullmatch(rel):
         return "past"
-    if re.fullmatch(_NEXT, rel):
+    if _NEXT_RE.fullmatch(rel):
         return "next"
     return "current"
 

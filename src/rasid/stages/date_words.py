@@ -9,6 +9,8 @@ from importlib import resources
 
 from ..arabic.normalize import normalize_name
 
+#: the letters normalisation folds (normalize_with_offsets), applied to a fragment written as printed
+_FOLD_RX = str.maketrans({"ى": "ي", "أ": "ا", "إ": "ا", "آ": "ا", "ؤ": "ء", "ئ": "ء"})
 _W = r"[^\W\d_]"  # a letter
 _B = r"(?<![^\W_])"  # not preceded by a letter or digit
 _E = r"(?![^\W_])"  # not followed by a letter or digit

@@ -33,14 +33,13 @@ from .date_resolve import (
     _year_for_month, _yrel_year,
 )
 from .date_words import (
-    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
+    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _FOLD_RX, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
     _NUMW, _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
     convert_words_to_regex, load_given_names,
 )
 
 
 # ---------------------------------------------------------------- patterns
-_FOLD_RX = str.maketrans({"ى": "ي", "أ": "ا", "إ": "ا", "آ": "ا", "ؤ": "ء", "ئ": "ء"})
 
 
 def _patterns() -> list[tuple[str, LazyPattern]]:
