@@ -1163,3 +1163,8 @@ def test_seventeenth_round_a_quoted_weekday_before_a_date(text, pub, expected):
 ])
 def test_seventeenth_round_alfaait_is_past(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+def test_seventeenth_round_word_lists_are_folded_like_the_text():
+    # ائتلاف (as normalised اءتلاف) names a political alliance by its day, as قوى 14 آذار
+    assert spans_of("وقال قيادي في ائتلاف 14 آذار إن الحكومة", "2015-08-01") == []

@@ -552,7 +552,7 @@ _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث"
 #: a word after a month name that makes it a name (مستشفى مايو كلينيك، وقائع مايو كلينك)
 _NAME_AFTER_MONTH_RE = re.compile(r"\s+كليني?ك(?!\w)")
 #: a political alliance named by a day (قوى 14 آذار، لقوى 8 آذار): no date, nor its month alone
-_ALLIANCE_RE = re.compile(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$")
+_ALLIANCE_RE = re.compile(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$".translate(_FOLD_RX))
 #: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
 #: 11 سبتمبر): its year is in NAMED_DAYS
 _NAMED_DAY_RE = re.compile(r"(?<!\w)(?:ثور[ةه]|ثورتي|انتفاض[ةه]|احداث|هجمات|اعتداءات|تفجيرات|ذكري)\s+"
@@ -658,7 +658,7 @@ _VERB_BEFORE_RE = re.compile(rf"(?<!\w)و?(?P<v>{_IMPERFECT})(?:\s+\w+){{0,2}}\s
 _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
 #: a number or a counted unit, then في, before اليوم: per day
 _PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
-                         r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$")
+                         r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$".translate(_FOLD_RX))
 #: words before اليوم that make it "per day" (4 حقن في اليوم), all day (طوال اليوم، على مدار
 #: اليوم) or another day (ذلك اليوم، نفس اليوم): not today
 _NOT_TODAY_BEFORE = {"في", "وفي", "ذلك", "تلك", "نفس", "ذات", "لذلك", "طوال", "مدار"}
@@ -726,6 +726,7 @@ _CLAUSE_END_RE = re.compile(r"[.!؟?\n،,؛]")
 _NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير",
               "يما", "سيطر", "سيطرت", "سيطروا", "ياسر", "يوسف", "يحيى", "يزيد", "ياسين", "يونس",
               "يعقوب", "سياسيا", "سياسة", "سيارة", "سيارات", "سيدة"}
+_NOT_VERBS = {w.translate(_FOLD_RX) for w in _NOT_VERBS}  # يحيى as normalised
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
 
