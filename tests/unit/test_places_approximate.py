@@ -286,6 +286,26 @@ def test_a_region_the_article_points_to_wins_over_a_namesake_town_nothing_else_n
                locs=("الجوف", "ليبيا", "طرابلس"))["الجوف"]["country"] == "LY"
 
 
+def test_the_home_region_is_the_home_country_setting(monkeypatch):
+    # the home country is a setting (RASID_HOME_COUNTRY, --home-country, config key
+    # home_country; default SA): news from Yemen reads its own Al Jawf, a story pointing
+    # nowhere keeps the town abroad when no home country is set
+    text = "احتجاجات قد تحرك رياضة الجوف ساقها منسوبو نادي القلعة"
+
+    def jawf(stage):
+        doc = Document(text=text)
+        TokenizeStage()(doc)
+        doc.layers["entities"] = [Span(text.index("الجوف"), text.index("الجوف") + 5, "LOC")]
+        return next(s.attrs for s in stage(doc).layers["places"] if doc.text[s.start:s.end] == "الجوف")
+
+    assert PlaceStage().home_country == "SA" and jawf(PlaceStage())["country"] == "SA"
+    assert jawf(PlaceStage(home_country="YE"))["country"] == "YE"
+    assert jawf(PlaceStage(home_country="YE"))["feature"] == "admin1"
+    monkeypatch.setenv("RASID_HOME_COUNTRY", "ye")
+    assert PlaceStage().home_country == "YE" and jawf(PlaceStage())["country"] == "YE"
+    assert jawf(PlaceStage(home_country=""))["country"] == "LY"
+
+
 def test_a_spelling_the_table_lacks_takes_the_entry_it_spells_another_way():
     # دكار for داكار (issue14h11), قرغيزستان for قيرغيزستان (an unused article)
     text = _row("i14h11-0-0")["context"]

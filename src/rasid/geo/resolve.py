@@ -59,9 +59,6 @@ MULTIWORD_POPULATION = 20_000
 FOCUS_POPULATION = 20_000
 #: confidence of a division chosen over a town abroad nothing else points to (`prefer_provinces`)
 PROVINCE_CONFIDENCE = 0.6
-#: the country the news comes from: its division names a namesake abroad when nothing in the
-#: article points to any country (`prefer_provinces`; counted on the corpus, docs/places.md)
-HOME_COUNTRY = "SA"
 PARTIAL_FACTOR = 0.5  # confidence of a name matched inside a longer LOC span (dev gold)  # runner-up senses kept on a mention when at least this probable
 #: weekday names (normalised): never places, and a name right before one is a time (ليل السبت)
 TIME_NEXT = {normalize_place(w) for w in (
@@ -1162,8 +1159,9 @@ def is_namesake_of(p: Place, world: Place) -> bool:
             and p.population * NAMESAKE_RATIO <= world.population)
 
 
-def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
-    """Set ``choice`` and ``confidence`` on every mention with candidates (in place)."""
+def resolve_mentions(mentions: list[Mention], hint: str | None = None, home: str | None = None) -> None:
+    """Set ``choice`` and ``confidence`` on every mention with candidates (in place); `home`:
+    the country the news comes from (the ``home_country`` setting, `prefer_provinces`)."""
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
         if m.source != "demonym" and m.cands:
@@ -1242,7 +1240,7 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
                 if m.nisba and p.country != m.nisba and p.feature != "country":
                     # هورست الهولندية is no Hurst of the US: a place the gazetteer lacks
                     m.choice, m.confidence, m.alternatives = None, 0.0, []
-    prefer_provinces(groups, mentions)
+    prefer_provinces(groups, mentions, home)
 
 
 #: words before a name that make it the division's, not its seat's (أمير تبوك، تعليم نجران،
@@ -1284,13 +1282,14 @@ def split_division_seat(text: str, tokens, mentions: list[Mention]) -> None:
             m.choice = q
 
 
-def prefer_provinces(groups: dict[str, list[Mention]], mentions: list[Mention]) -> None:
+def prefer_provinces(groups: dict[str, list[Mention]], mentions: list[Mention],
+                     home: str | None = None) -> None:
     """A name resolved to a town in a country nothing else in the article points to, that is
     also a first-level division of a country of the region the article's other mentions,
     demonyms or co-mentioned entities do point to, names the division (الجوف with King Salman
     and Germany: Saudi Arabia's Al Jawf region, not the Libyan town); when they point nowhere,
-    the division of `HOME_COUNTRY` does. In place; the town is kept as the first alternative.
-    Counted on 2,000 unused articles: docs/places.md."""
+    the division of `home` (the country the news comes from; None: none) does. In place; the
+    town is kept as the first alternative. Counted on the corpus: docs/places.md."""
     all_votes: dict[str, float] | None = None
     own_votes: dict[str, dict[str, float]] = {}
     for key, ms in groups.items():
@@ -1310,8 +1309,8 @@ def prefer_provinces(groups: dict[str, list[Mention]], mentions: list[Mention]) 
         votes = {cc: v - mine.get(cc, 0.0) for cc, v in all_votes.items() if v - mine.get(cc, 0.0) > 1e-9}
         if votes.get(p.country):
             continue
-        if p.country != HOME_COUNTRY and not NEAR_COUNTRIES.intersection(votes):
-            votes = {HOME_COUNTRY: 1.0}
+        if home and p.country != home and not NEAR_COUNTRIES.intersection(votes):
+            votes = {home: 1.0}
         provinces = [q for q, w in ms[0].cands if w >= 1.0 and q.feature == "admin1"
                      and q.country in NEAR_COUNTRIES and votes.get(q.country)]
         if provinces:
