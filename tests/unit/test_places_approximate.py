@@ -286,6 +286,35 @@ def test_a_region_the_article_points_to_wins_over_a_namesake_town_nothing_else_n
                locs=("الجوف", "ليبيا", "طرابلس"))["الجوف"]["country"] == "LY"
 
 
+def test_districts_in_a_comma_list_after_ahya_and_after_the_dual_head():
+    # أحياء + names separated by commas without و (issue14h22, read after its run: nine
+    # Jeddah districts unplaced) and حيي + two names (an unused SaudiNewsNet article)
+    text = next(json.loads(line)["context"] for line in GOLD.open(encoding="utf-8")
+                if '"issue14h22"' in line and "أحياء السامر" in line)
+    found = run(text, locs=("جدة",))
+    for name in ("السامر", "الأجواد", "المنار"):
+        assert found[name]["approximate"] and found[name]["near"] == "جدة", name
+    found = run("وقصف الجيش العراقي براجمات صواريخ أحياء في الفلوجة تركّز على حيي الأندلس والرسالة "
+                "وسط المدينة، وعلى حي جبيل في جنوبها", locs=("الفلوجة", "الأندلس"))
+    assert found["الأندلس"]["approximate"] and found["الأندلس"]["near"] == "الفلوجة"
+    # one name after أحياء and a comma is a genitive, not a list (أحياء المدينة، كما ...)
+    found = run("وزار رئيس الحكومة عددا من أحياء المدينة، كما اطلع على الأضرار في عدن", locs=("عدن",))
+    assert "المدينة" not in found
+
+
+def test_a_table_feature_ner_cut_after_its_head_word_is_read_whole():
+    # NER tags تشاد of بحيرة تشاد LOC alone: Lake Chad, not the country (issue14c, issue14x19);
+    # كردستان | العراق, two LOC spans that make one name, give one span
+    text = _row("i14x19-61-1")["context"]
+    found = run(text, locs=("تشاد", "نيجيريا"))
+    assert found["بحيرة تشاد"]["name_en"] == "Lake Chad" and "تشاد" not in found
+    doc = Document(text="كما التقى كارتر رئيس إقليم كردستان العراق مسعود بارزاني بهدف تقييم الوضع")
+    TokenizeStage()(doc)
+    doc.layers["entities"] = [Span(doc.text.index(w), doc.text.index(w) + len(w), "LOC") for w in ("كردستان", "العراق")]
+    spans = PlaceStage()(doc).layers["places"]
+    assert [(doc.text[s.start:s.end], s.attrs["name_en"]) for s in spans] == [("كردستان العراق", "Iraqi Kurdistan")]
+
+
 def test_the_home_region_is_the_home_country_setting(monkeypatch):
     # the home country is a setting (RASID_HOME_COUNTRY, --home-country, config key
     # home_country; default SA): news from Yemen reads its own Al Jawf, a story pointing
