@@ -315,6 +315,17 @@ def test_a_table_feature_ner_cut_after_its_head_word_is_read_whole():
     assert [(doc.text[s.start:s.end], s.attrs["name_en"]) for s in spans] == [("كردستان العراق", "Iraqi Kurdistan")]
 
 
+def test_a_country_at_the_dateline_is_its_capital_of_the_same_name():
+    # عين اليوم – الكويت: the report was written in Kuwait City (issue14h22, issue14x21; 13 of
+    # 13 such datelines in the corpus); elsewhere the name stays the country
+    text = _row("i14x21-29-0")["context"]
+    found = run(text, locs=("الكويت", "المملكة العربية السعودية"))
+    assert found["الكويت"]["name_en"] == "Kuwait City" and found["الكويت"]["alternatives"][0]["name_en"] == "Kuwait"
+    found = run("عين اليوم – تونس أوقف الأمن التونسي اليوم 12 شخصًا", locs=("تونس",))
+    assert found["تونس"]["name_en"] == "Tunis"
+    assert run("وقال إن تونس أوقفت 12 شخصًا", locs=("تونس",))["تونس"]["name_en"] == "Tunisia"
+
+
 def test_the_home_region_is_the_home_country_setting(monkeypatch):
     # the home country is a setting (RASID_HOME_COUNTRY, --home-country, config key
     # home_country; default SA): news from Yemen reads its own Al Jawf, a story pointing

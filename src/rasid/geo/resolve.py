@@ -739,6 +739,21 @@ def at_dateline(text: str, top: int, start: int) -> bool:
     return top <= start <= top + DATELINE_CHARS and _DATELINE_RE.fullmatch(text, top, start) is not None
 
 
+def capitals_at_dateline(text: str, top: int, mentions: list[Mention]) -> None:
+    """A country named at the dateline that has a capital of the same name is the capital
+    (عين اليوم – الكويت، واس- الجزائر، عين اليوم – تونس): a dateline names the town the report
+    was written in (the gold's convention; 13 of 13 such datelines in SaudiNewsNet, twenty-first
+    round of issue 14: docs/places.md). In place; the country is kept as the first alternative."""
+    for m in mentions:
+        p = m.choice
+        if p is None or p.feature != "country" or m.source == "demonym" or not at_dateline(text, top, m.start):
+            continue
+        capital = next((q for q, w in m.cands if q.feature == "city" and q.capital and w >= 1.0
+                        and q.country == p.country), None)
+        if capital is not None:
+            m.choice, m.alternatives = capital, [(p, m.confidence)] + m.alternatives[:2]
+
+
 def _is_stop_dateline(text: str, top: int, start: int, end: int) -> bool:
     """A common word that is a place at a dateline between a dash and a colon (سبق- المدينة:
     is Medina; not نايف عبدالله – عين اليوم, nor لـ المدينة : in a title)."""

@@ -43,6 +43,7 @@ from ..geo.resolve import (
     Coverage,
     accept_deferred_mentions,
     at_dateline,
+    capitals_at_dateline,
     cities_in_lists,
     convert_nisba,
     demote_adjective_countries,
@@ -255,6 +256,7 @@ class PlaceStage(Stage):
             resolve_mentions(mentions + title_mentions + cues, hint, self.home_country)
             focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
         cities_in_lists(doc.text, mentions)  # ... لندن، باريس، تونس، القاهرة: Tunis
+        capitals_at_dateline(doc.text, top, mentions)  # عين اليوم – الكويت: Kuwait City
         split_division_seat(doc.text, tokens, mentions)  # بمنطقة تبوك ... مدينة تبوك
         mentions += self.place_unplaced(doc.text, tokens, tagger_covered, mentions, focus)
         spans = []
