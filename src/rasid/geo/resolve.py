@@ -34,7 +34,7 @@ from importlib import resources
 
 from ..arabic.tokenize import load_wordfreq
 from ..memo import recall, trim_memo
-from .gazetteer import Gazetteer, Place, load_gazetteer, normalize_place, strip_article
+from .gazetteer import Gazetteer, Place, PlaceRows, load_gazetteer, normalize_place, strip_article
 
 FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
 CONTEXT_WEIGHT = 3.0
@@ -579,13 +579,38 @@ def _extend_left(text: str, tokens, starts: list[int], m: Mention, gaz: Gazettee
         key, start, cands = _lookup_tokens(text, tokens[k:bisect_left(starts, m.end)], gaz)
         if cands:
             return Mention(start, m.end, key, "entity", cands)
-    if j == i and i > 0 and tokens[i - 1].kind == "word" and text[tokens[i - 1].end:tokens[i].start] == " ":
+    if j == i and i > 0 and tokens[i - 1].kind == "word" and text[tokens[i - 1].end:tokens[i].start] == " " \
+            and _is_feature_first_word(normalize_place(tokens[i - 1].base), gaz):
         # a name of the features table the span ends (بحيرة | تشاد is Lake Chad, not Chad;
         # twenty-first round of issue 14, counted on the corpus: docs/places.md)
         key, start, cands = _lookup_tokens(text, tokens[i - 1:bisect_left(starts, m.end)], gaz)
         if any(p.key.startswith("rasid:") and p.feature == "region" for p, _ in cands):
             return Mention(start, m.end, key, "entity", cands)
     return None
+
+
+def _is_feature_first_word(key: str, gaz: Gazetteer) -> bool:
+    """Whether the normalised word `key`, after up to two proclitics the tokenizer kept
+    (لهضبة، وببحيرة), is the first word of a name of the features table."""
+    firsts = _feature_first_words(gaz)
+    return key in firsts or (key[:1] in _PROCLITICS and (
+        key[1:] in firsts or (key[1:2] in _PROCLITICS and key[2:] in firsts)))
+
+
+def _feature_first_words(gaz: Gazetteer) -> frozenset[str]:
+    """The first words of the names of several words of the features and regions tables
+    (`rasid:` region entries: بحيرة، قناة، جزيرة، إقليم ...), worked out once per gazetteer."""
+    found = gaz.memos.get("feature first words")
+    if found is None:
+        rows = gaz.places
+
+        def is_feature(i: int) -> bool:
+            key, feature = rows.key_and_feature(i) if isinstance(rows, PlaceRows) else (rows[i].key, rows[i].feature)
+            return key.startswith("rasid:") and feature == "region"
+
+        found = gaz.memos["feature first words"] = frozenset(
+            k.split(" ", 1)[0] for k, ids in gaz.index.items() if " " in k and any(map(is_feature, ids)))
+    return found
 
 
 def is_time_word(tokens, starts: list[int], end: int, key: str) -> bool:
@@ -746,7 +771,8 @@ def capitals_at_dateline(text: str, top: int, mentions: list[Mention]) -> None:
     round of issue 14: docs/places.md). In place; the country is kept as the first alternative."""
     for m in mentions:
         p = m.choice
-        if p is None or p.feature != "country" or m.source == "demonym" or not at_dateline(text, top, m.start):
+        if p is None or p.feature != "country" or m.start > top + DATELINE_CHARS or m.source == "demonym" \
+                or not at_dateline(text, top, m.start):
             continue
         capital = next((q for q, w in m.cands if q.feature == "city" and q.capital and w >= 1.0
                         and q.country == p.country), None)
