@@ -260,6 +260,20 @@ register_setting(Setting("shared_data", convert_path, _default_shared,
 register_setting(Setting("akec", convert_path, _default_akec,
                          "the AKEC keyphrase corpus folder (rasid eval keyphrases); default "
                          "<shared_data>/keyphrases/akec", metavar="DIR"))
+def convert_country(value: Any) -> str:
+    """An ISO 3166-1 alpha-2 code, upper-cased (``sa`` -> ``SA``)."""
+    code = convert_str(value).strip().upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise ValueError(f"must be a two-letter ISO 3166-1 country code, not {value!r}")
+    return code
+
+
+register_setting(Setting("home_country", convert_country, "SA",
+                         "ISO 3166-1 alpha-2 code of the country the news comes from: the places "
+                         "stage reads a name that is one of its first-level divisions and a town "
+                         "abroad as the division when nothing in the article points to a country "
+                         "of the region (الجوف: Saudi Arabia's region, not the Libyan town)",
+                         metavar="CC"))
 register_setting(Setting("test_crash_at", convert_str, None,
                          "test-only: NAME[@N] makes an ingest kill itself (SIGKILL) the N-th time "
                          "it finishes the archive step NAME (stored, resolve_entities, "

@@ -336,7 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", type=iso_date,
                    help="publication date (YYYY-MM-DD) when the file carries none")
     p.add_argument("--no-sentences", action="store_true", help="leave the sentence layer out")
-    add_flags(p, ("strict_stages",))
+    add_flags(p, ("strict_stages", "home_country"))
     p.set_defaults(func=cmd_analyze)
 
     from .reading_cmds import register as register_reading

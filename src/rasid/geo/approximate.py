@@ -57,6 +57,10 @@ _HEAD_FORMS = {p + h: h for h in _HEADS for p in ("", "و", "ف", "ب", "ل", "�
 #: genitive (أحياء المدينة، أحياء العاصمة): docs/places.md, thirteenth round
 DISTRICTS_HEAD = normalize_name("أحياء")
 _HEAD_FORMS.update({p + DISTRICTS_HEAD: DISTRICTS_HEAD for p in ("", "و", "ب", "ل", "وب")})
+#: the dual district head (حيي الأندلس والرسالة، حيي دار سعد وكريتر): its names are districts
+#: as after حي (twenty-first round of issue 14, counted on the corpus: docs/places.md)
+DISTRICTS_DUAL = normalize_name("حيي")
+_HEAD_FORMS.update({p + DISTRICTS_DUAL: DISTRICTS_DUAL for p in ("", "و", "ب", "ل", "وب")})
 #: what may stand between a name after a weak head and the place it is in
 TIGHT_RE = re.compile(r"[\s()«»\"]*(?:ال)?(?:تابع[ةه]?|تابعين|تابعتين)?\s*(?:(?:شمال|جنوب|شرق|غرب)[يى]?\s+)?"
                       r"(?:(?:في|من|قرب|بالقرب\s+من)\s+|و?[بل])?(?:(?:محافظ[ةه]|منطق[ةه]|مدين[ةه]|مركز|قطاع|إمار[ةه]|امار[ةه]|ولاي[ةه]|ريف)\s+)?")
@@ -95,7 +99,7 @@ def _names_after(text: str, tokens, i: int, covered, freq) -> list[tuple[Mention
     """The names after the head word ``tokens[i]`` (`find_head_names`)."""
     word = _HEAD_FORMS[tokens[i].base]
     plural = word == DISTRICTS_HEAD
-    head = _DISTRICT if plural else normalize_place(word)
+    head = _DISTRICT if plural or word == DISTRICTS_DUAL else normalize_place(word)
     nxt = tokens[i + 1]
     weak = word in WEAK_HEADS and not (i and tokens[i - 1].kind == "word"
                                        and normalize_place(tokens[i - 1].base) in OFFICE_WORDS)
@@ -116,9 +120,14 @@ def _names_after(text: str, tokens, i: int, covered, freq) -> list[tuple[Mention
             m.nisba = convert_nisba(tokens[end].base) or ""  # بلدة شامونيه الفرنسية
         # قاعدة العند الجوية: a base named by the place it stands in
         out.append((m, weak and not (head == _BASE and beside and normalize_place(tokens[end].base) in BASE_KINDS)))
-        j = end  # another name joined by و (والنهضة; in a list of districts also after a comma)
-        if plural and j + 1 < n and tokens[j].text in "،," and tokens[j + 1].clitic == "و":
-            j += 1
+        j = end  # another name joined by و (والنهضة; in a list of districts also after a comma,
+        # with و or without it: أحياء السامر، الأجواد، المنار ... والنزهة)
+        if plural and j + 1 < n and tokens[j].text in "،,":
+            if tokens[j + 1].clitic == "و":
+                j += 1
+            elif tokens[j + 1].kind == "word" and tokens[j + 1].article and not tokens[j + 1].clitic:
+                j += 1
+                continue
         if j >= n or tokens[j].kind != "word" or tokens[j].clitic != "و":
             break
     return out if not plural or len(out) >= 2 else []
@@ -178,7 +187,7 @@ def _name_at(text: str, tokens, j: int, freq, first: bool, district: bool = Fals
     # with the article (حي الملز، حي النهضة: after حي such a word names the district)
     head = _HEAD_FORMS.get(tokens[j - 1].base) if first else None
     limit = None if _SUBORDINATE_RE.match(text, last.end) or (
-        head == "قاعدة" and _BASE_KIND_RE.match(text, last.end)) or (head == "حي" and tokens[j].article) \
+        head == "قاعدة" and _BASE_KIND_RE.match(text, last.end)) or (head in ("حي", DISTRICTS_DUAL) and tokens[j].article) \
         or district else MAX_NAME_FREQ
     return end if is_name_word(last.base if end - 1 == j else last.norm, freq, limit, district) else None
 

@@ -186,6 +186,11 @@ class PlaceRows(Sequence):
     def __iter__(self) -> Iterator[Place]:
         return map(self.__getitem__, range(len(self._rows)))
 
+    def key_and_feature(self, i: int) -> tuple[str, str]:
+        """Entry `i`'s ``key`` and ``feature`` read off its row, without making its `Place`."""
+        key, _, feature = self._rows[i].split("\t", 3)[:3]
+        return key, feature
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, PlaceRows) and self._rows == other._rows
 

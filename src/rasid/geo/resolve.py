@@ -34,7 +34,7 @@ from importlib import resources
 
 from ..arabic.tokenize import load_wordfreq
 from ..memo import recall, trim_memo
-from .gazetteer import Gazetteer, Place, load_gazetteer, normalize_place, strip_article
+from .gazetteer import Gazetteer, Place, PlaceRows, load_gazetteer, normalize_place, strip_article
 
 FEATURE_BASE = {"country": 5.5, "continent": 5.0, "region": 4.5, "city": 0.0, "admin1": 0.5}
 CONTEXT_WEIGHT = 3.0
@@ -59,9 +59,6 @@ MULTIWORD_POPULATION = 20_000
 FOCUS_POPULATION = 20_000
 #: confidence of a division chosen over a town abroad nothing else points to (`prefer_provinces`)
 PROVINCE_CONFIDENCE = 0.6
-#: the country the news comes from: its division names a namesake abroad when nothing in the
-#: article points to any country (`prefer_provinces`; counted on the corpus, docs/places.md)
-HOME_COUNTRY = "SA"
 PARTIAL_FACTOR = 0.5  # confidence of a name matched inside a longer LOC span (dev gold)  # runner-up senses kept on a mention when at least this probable
 #: weekday names (normalised): never places, and a name right before one is a time (ليل السبت)
 TIME_NEXT = {normalize_place(w) for w in (
@@ -83,8 +80,8 @@ GENERIC_HEADS = {normalize_place(w) for w in (
     "مدينة", "محافظة", "ولاية", "منطقة", "العاصمة", "بلدة", "قرية", "مخيم", "حي", "إمارة",
     "إقليم", "مقاطعة", "دولة", "جمهورية", "مملكة", "عاصمة", "ميناء", "مطار", "ريف", "ضاحية",
     "مديرية", "قضاء", "ناحية", "محلة", "بلدات", "قرى", "مدن",
-    # duals: محافظتي القنفذة والليث
-    "محافظتي", "مدينتي", "منطقتي", "بلدتي", "قريتي", "محلتي", "مديريتي", "ولايتي")}
+    # duals: محافظتي القنفذة والليث; حيي الأندلس والرسالة (read as حي: `_head_of`)
+    "محافظتي", "مدينتي", "منطقتي", "بلدتي", "قريتي", "محلتي", "مديريتي", "ولايتي", "حيي")}
 #: bodies and facilities named by the territory they serve or stand in (شرطة جدة، أمانة منطقة
 #: الرياض، مستشفى طريف العام، جامعة حفر الباطن، بنك إنجلترا): the gold counts the place
 #: (tests/resources/README.md), so a name right after one is taken, also inside an
@@ -108,6 +105,7 @@ BODY_POPULATION = 5_000
 #: a city district's head word: it does not license a name of any size (حي الروضة: districts
 #: are not in the gazetteer, and their namesake towns elsewhere are wrong: حي الخالدية -> Jordan)
 _DISTRICT_HEAD = normalize_place("حي")
+_DUAL_DISTRICT = normalize_place("حيي")  # its names are districts too: the head is حي
 
 #: a dateline: the place right after the source or the writer at the top of a text
 #: (سبق- أضم:، عين اليوم – جدة، عويد التومي- سبق- رفحاء:), taken whatever its size
@@ -332,7 +330,7 @@ def _head_of(key: str, heads: set[str]) -> str:
     the tokenizer kept (بمحافظة، وبمحافظة), or ""."""
     for n in (0, 1, 2):
         if key[n:] in heads and all(c in _PROCLITICS for c in key[:n]):
-            return key[n:]
+            return _DISTRICT_HEAD if key[n:] == _DUAL_DISTRICT else key[n:]
     return ""
 
 
@@ -516,8 +514,9 @@ def extract_entity_mentions(text: str, tokens, spans, gaz: Gazetteer) -> list[Me
             m = _extend_right(text, tokens, starts, hi, m, gaz) or m
         if m is not None and m.start == toks[0].base_start:  # [جنوب] أفريقيا: the compass word
             m = _extend_left(text, tokens, starts, m, gaz) or m
-        if m is not None and is_time_word(tokens, starts, m.end, m.key):
-            continue
+        if m is not None and (is_time_word(tokens, starts, m.end, m.key) or (
+                out and (out[-1].start, out[-1].end) == (m.start, m.end))):
+            continue  # a time; or the name the span before already took (كردستان | العراق)
         if m is not None:
             m.head = _head_before(text, tokens, m.start, starts, end=m.end) or (
                 normalize_place(toks[0].base) if toks[0].start < m.start
@@ -567,7 +566,8 @@ def _extend_right(text: str, tokens, starts: list[int], hi: int, m: Mention,
 def _extend_left(text: str, tokens, starts: list[int], m: Mention, gaz: Gazetteer,
                  any_word: bool = False) -> Mention | None:
     """The name that a compass word right before `m` starts and `m` ends (جنوب | أفريقيا is
-    South Africa, not Africa; شمال | إفريقيا North Africa), if the gazetteer has one; with
+    South Africa, not Africa; شمال | إفريقيا North Africa), or any word a name of the features
+    table (بحيرة | تشاد), if the gazetteer has one; with
     `any_word` (a span that names nothing), one or two words of any kind but a head's
     (بالعاشر من | رمضان is Tenth of Ramadan City, not a place رمضان)."""
     i = j = bisect_right(starts, m.start) - 1
@@ -579,7 +579,38 @@ def _extend_left(text: str, tokens, starts: list[int], m: Mention, gaz: Gazettee
         key, start, cands = _lookup_tokens(text, tokens[k:bisect_left(starts, m.end)], gaz)
         if cands:
             return Mention(start, m.end, key, "entity", cands)
+    if j == i and i > 0 and tokens[i - 1].kind == "word" and text[tokens[i - 1].end:tokens[i].start] == " " \
+            and _is_feature_first_word(normalize_place(tokens[i - 1].base), gaz):
+        # a name of the features table the span ends (بحيرة | تشاد is Lake Chad, not Chad;
+        # twenty-first round of issue 14, counted on the corpus: docs/places.md)
+        key, start, cands = _lookup_tokens(text, tokens[i - 1:bisect_left(starts, m.end)], gaz)
+        if any(p.key.startswith("rasid:") and p.feature == "region" for p, _ in cands):
+            return Mention(start, m.end, key, "entity", cands)
     return None
+
+
+def _is_feature_first_word(key: str, gaz: Gazetteer) -> bool:
+    """Whether the normalised word `key`, after up to two proclitics the tokenizer kept
+    (لهضبة، وببحيرة), is the first word of a name of the features table."""
+    firsts = _feature_first_words(gaz)
+    return key in firsts or (key[:1] in _PROCLITICS and (
+        key[1:] in firsts or (key[1:2] in _PROCLITICS and key[2:] in firsts)))
+
+
+def _feature_first_words(gaz: Gazetteer) -> frozenset[str]:
+    """The first words of the names of several words of the features and regions tables
+    (`rasid:` region entries: بحيرة، قناة، جزيرة، إقليم ...), worked out once per gazetteer."""
+    found = gaz.memos.get("feature first words")
+    if found is None:
+        rows = gaz.places
+
+        def is_feature(i: int) -> bool:
+            key, feature = rows.key_and_feature(i) if isinstance(rows, PlaceRows) else (rows[i].key, rows[i].feature)
+            return key.startswith("rasid:") and feature == "region"
+
+        found = gaz.memos["feature first words"] = frozenset(
+            k.split(" ", 1)[0] for k, ids in gaz.index.items() if " " in k and any(map(is_feature, ids)))
+    return found
 
 
 def is_time_word(tokens, starts: list[int], end: int, key: str) -> bool:
@@ -731,6 +762,22 @@ def at_dateline(text: str, top: int, start: int) -> bool:
     """Whether `start` is right after the source or the writer at the top of a text (from
     `top`): the dateline (سبق- أضم:، عين اليوم – جدة)."""
     return top <= start <= top + DATELINE_CHARS and _DATELINE_RE.fullmatch(text, top, start) is not None
+
+
+def capitals_at_dateline(text: str, top: int, mentions: list[Mention]) -> None:
+    """A country named at the dateline that has a capital of the same name is the capital
+    (عين اليوم – الكويت، واس- الجزائر، عين اليوم – تونس): a dateline names the town the report
+    was written in (the gold's convention; 13 of 13 such datelines in SaudiNewsNet, twenty-first
+    round of issue 14: docs/places.md). In place; the country is kept as the first alternative."""
+    for m in mentions:
+        p = m.choice
+        if p is None or p.feature != "country" or m.start > top + DATELINE_CHARS or m.source == "demonym" \
+                or not at_dateline(text, top, m.start):
+            continue
+        capital = next((q for q, w in m.cands if q.feature == "city" and q.capital and w >= 1.0
+                        and q.country == p.country), None)
+        if capital is not None:
+            m.choice, m.alternatives = capital, [(p, m.confidence)] + m.alternatives[:2]
 
 
 def _is_stop_dateline(text: str, top: int, start: int, end: int) -> bool:
@@ -1162,8 +1209,9 @@ def is_namesake_of(p: Place, world: Place) -> bool:
             and p.population * NAMESAKE_RATIO <= world.population)
 
 
-def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
-    """Set ``choice`` and ``confidence`` on every mention with candidates (in place)."""
+def resolve_mentions(mentions: list[Mention], hint: str | None = None, home: str | None = None) -> None:
+    """Set ``choice`` and ``confidence`` on every mention with candidates (in place); `home`:
+    the country the news comes from (the ``home_country`` setting, `prefer_provinces`)."""
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
         if m.source != "demonym" and m.cands:
@@ -1242,7 +1290,7 @@ def resolve_mentions(mentions: list[Mention], hint: str | None = None) -> None:
                 if m.nisba and p.country != m.nisba and p.feature != "country":
                     # هورست الهولندية is no Hurst of the US: a place the gazetteer lacks
                     m.choice, m.confidence, m.alternatives = None, 0.0, []
-    prefer_provinces(groups, mentions)
+    prefer_provinces(groups, mentions, home)
 
 
 #: words before a name that make it the division's, not its seat's (أمير تبوك، تعليم نجران،
@@ -1284,13 +1332,14 @@ def split_division_seat(text: str, tokens, mentions: list[Mention]) -> None:
             m.choice = q
 
 
-def prefer_provinces(groups: dict[str, list[Mention]], mentions: list[Mention]) -> None:
+def prefer_provinces(groups: dict[str, list[Mention]], mentions: list[Mention],
+                     home: str | None = None) -> None:
     """A name resolved to a town in a country nothing else in the article points to, that is
     also a first-level division of a country of the region the article's other mentions,
     demonyms or co-mentioned entities do point to, names the division (الجوف with King Salman
     and Germany: Saudi Arabia's Al Jawf region, not the Libyan town); when they point nowhere,
-    the division of `HOME_COUNTRY` does. In place; the town is kept as the first alternative.
-    Counted on 2,000 unused articles: docs/places.md."""
+    the division of `home` (the country the news comes from; None: none) does. In place; the
+    town is kept as the first alternative. Counted on the corpus: docs/places.md."""
     all_votes: dict[str, float] | None = None
     own_votes: dict[str, dict[str, float]] = {}
     for key, ms in groups.items():
@@ -1310,8 +1359,8 @@ def prefer_provinces(groups: dict[str, list[Mention]], mentions: list[Mention]) 
         votes = {cc: v - mine.get(cc, 0.0) for cc, v in all_votes.items() if v - mine.get(cc, 0.0) > 1e-9}
         if votes.get(p.country):
             continue
-        if p.country != HOME_COUNTRY and not NEAR_COUNTRIES.intersection(votes):
-            votes = {HOME_COUNTRY: 1.0}
+        if home and p.country != home and not NEAR_COUNTRIES.intersection(votes):
+            votes = {home: 1.0}
         provinces = [q for q, w in ms[0].cands if w >= 1.0 and q.feature == "admin1"
                      and q.country in NEAR_COUNTRIES and votes.get(q.country)]
         if provinces:

@@ -17,7 +17,8 @@ spans when they are countries/continents/regions or cities with population >=
 ``min_population``, multi-word names of the region, and every place named in the
 title that the text vouches for by itself (`vouched_keys`); "all"; "off"), ``demonyms``
 (default True), ``country_hint`` (an ISO2 prior, e.g. the source's country;
-``doc.meta["country_hint"]`` overrides it).
+``doc.meta["country_hint"]`` overrides it), ``home_country`` (the country the news comes from,
+default the ``home_country`` setting, "SA": `prefer_provinces`).
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from ..geo.resolve import (
     Coverage,
     accept_deferred_mentions,
     at_dateline,
+    capitals_at_dateline,
     cities_in_lists,
     convert_nisba,
     demote_adjective_countries,
@@ -133,13 +135,19 @@ class PlaceStage(Stage):
     writes = ("places", "meta")  # meta: focus_country, place_votes
 
     def __init__(self, match_gazetteer: str = "safe", min_population: int = 100_000,
-                 demonyms: bool = True, country_hint: str | None = None):
+                 demonyms: bool = True, country_hint: str | None = None,
+                 home_country: str | None = None):
         if match_gazetteer not in ("safe", "all", "off"):
             raise ValueError(f"match_gazetteer must be safe, all or off, not {match_gazetteer!r}")
         self.match_gazetteer = match_gazetteer
         self.min_population = min_population
         self.demonyms = demonyms
         self.country_hint = country_hint
+        if home_country is None:
+            from ..settings import get_setting
+
+            home_country = get_setting("home_country")
+        self.home_country = home_country
         self.gazetteer = load_gazetteer()
 
     def find_title_names(self, doc: Document, tokens, head: int) -> tuple[list, list]:
@@ -236,7 +244,7 @@ class PlaceStage(Stage):
         # co-mentioned people and organisations tied to a country vote like demonyms
         cues = extract_entity_cues(tokens, entities)
         hint = doc.meta.get("country_hint") or self.country_hint
-        resolve_mentions(mentions + title_mentions + cues, hint)
+        resolve_mentions(mentions + title_mentions + cues, hint, self.home_country)
         focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
         # smaller towns of the focus country the safe tagger refused (برابغ وخليص), and
         # names coordinated with a resolved place (محافظة القنفذة والليث)
@@ -245,9 +253,10 @@ class PlaceStage(Stage):
             more = drop_named_things(doc.text, tokens, more)  # نادي عرقة: not the town
         if more:
             mentions += more
-            resolve_mentions(mentions + title_mentions + cues, hint)
+            resolve_mentions(mentions + title_mentions + cues, hint, self.home_country)
             focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
         cities_in_lists(doc.text, mentions)  # ... لندن، باريس، تونس، القاهرة: Tunis
+        capitals_at_dateline(doc.text, top, mentions)  # عين اليوم – الكويت: Kuwait City
         split_division_seat(doc.text, tokens, mentions)  # بمنطقة تبوك ... مدينة تبوك
         mentions += self.place_unplaced(doc.text, tokens, tagger_covered, mentions, focus)
         spans = []
