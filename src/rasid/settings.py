@@ -260,6 +260,8 @@ register_setting(Setting("shared_data", convert_path, _default_shared,
 register_setting(Setting("akec", convert_path, _default_akec,
                          "the AKEC keyphrase corpus folder (rasid eval keyphrases); default "
                          "<shared_data>/keyphrases/akec", metavar="DIR"))
+
+
 def convert_country(value: Any) -> str:
     """An ISO 3166-1 alpha-2 code, upper-cased (``sa`` -> ``SA``)."""
     code = convert_str(value).strip().upper()
