@@ -1168,3 +1168,60 @@ def test_seventeenth_round_alfaait_is_past(text, pub, expected):
 def test_seventeenth_round_word_lists_are_folded_like_the_text():
     # ائتلاف (as normalised اءتلاف) names a political alliance by its day, as قوى 14 آذار
     assert spans_of("وقال قيادي في ائتلاف 14 آذار إن الحكومة", "2015-08-01") == []
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # each end of a range with its Gregorian equivalent after الموافق: one interval (corpus
+    # sentences; 8 such ranges in the corpus, each found as four dates or a wrong pair)
+    ("يبدأ اعتباراً من يوم الســــبت 7/11/1436هـ الموافق 22/ 8/ 2015م وحتى يوم الإثنين 1/12/1436هـ الموافق 14/ 9/ 2015 ولمدة 21 يوماً",
+     "2015-08-06", [("من يوم الســــبت 7/11/1436هـ الموافق 22/ 8/ 2015م وحتى يوم الإثنين 1/12/1436هـ الموافق 14/ 9/ 2015",
+                     "2015-08-22/2015-09-14")]),
+    ("لانتخابات أعضاء المجالس البلدية من السبت 7-11-1436هـ الموافق 22 اغسطس الجاري الى الاثنين 1-12-1436هـ الموافق 14 سبتمبر المقبل ولمدة",
+     "2015-08-04", [("من السبت 7-11-1436هـ الموافق 22 اغسطس الجاري الى الاثنين 1-12-1436هـ الموافق 14 سبتمبر المقبل",
+                     "2015-08-22/2015-09-14")]),
+    # ... the Hijri end one day off its equivalent (a sighting): the Gregorian days written
+    ("في مدارس المناهج في الفترة من 1436/10/23هـ الموافق 2015/8/8م إلى 1436/11/5هـ الموافق 2015/8/21م وسيقام",
+     "2015-08-04", [("من 1436/10/23هـ الموافق 2015/8/8م إلى 1436/11/5هـ الموافق 2015/8/21م", "2015-08-08/2015-08-21")]),
+    # a single date and its equivalent stay two (the dateline), and so do a dash range and its own
+    ("أبهــا 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس", "2015-08-10",
+     [("25 شوال 1436 هـ", "2015-08-10"), ("10 اغسطس 2015 م", "2015-08-10")]),
+    ("خلال الفترة 19 - 21 شوال 1436هـ الموافق 4 - 6 أغسطس 2015م. ويشارك", "2015-07-25",
+     [("19 - 21 شوال 1436هـ", "2015-08-04/2015-08-06"), ("4 - 6 أغسطس 2015م", "2015-08-04/2015-08-06")]),
+])
+def test_eighteenth_round_a_range_whose_ends_carry_their_gregorian_equivalents(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri year pair with the first year's last two digits (10 in the corpus, all read as 1437)
+    ("إقامة الدوري الممتاز للموسم القادم 36/1437هـ بنظام الدوري من دورين", "2015-08-07",
+     [("36/1437هـ", "2014-10-25/2016-10-01")]),
+    # two digits that are not the year before are a day's month
+    ("اليوم الاثنين الموافق 18 / 10 / 1436هـ بمحافظة الأحساء", "2015-08-03",
+     [("اليوم الاثنين الموافق 18 / 10 / 1436هـ", "2015-08-03")]),
+])
+def test_eighteenth_round_a_hijri_year_pair_with_two_digits_first(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a bare year after و and a year: a year too (corpus sentences; 127 such years not found)
+    ("وتأهل أيضا إلى كأس آسيا 2007 و2011، لكن الجزائري", "2015-08-03", [("2007", "2007"), ("2011", "2011")]),
+    ("بمنح حق استضافة كأس العالم 2018 لروسيا و2022 لقطر، وتعد", "2015-08-09", [("2018", "2018"), ("2022", "2022")]),
+    ("بستة ألقاب أعوام 1993 و1996 و1998، وباتت", "2015-07-21",
+     [("1993", "1993"), ("1996", "1996"), ("1998", "1998")]),
+    # not after a count, nor a count itself
+    ("داخل شبكة موبايلي، و2000 دقيقة، و2000 رسالة للمشغلين", "2015-07-21", []),
+    ("ارتفع الإنتاج عام 2014 و2000 برميل", "2015-07-21", [("عام 2014", "2014")]),
+    # للعامين and بين العام open a two-year range, as العامين and بين عامي
+    ("تعيين مراجعي حسابات الشركة للعامين 2015 و2016 والربع الأول", "2015-08-06", [("للعامين 2015 و2016", "2015/2016")]),
+    ("لم يرتفع بين العام 2013 و2014، والسبب", "2015-07-22", [("بين العام 2013 و2014", "2013/2014")]),
+])
+def test_eighteenth_round_a_second_year_after_wa(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+def test_eighteenth_round_min_opens_a_range_of_two_months_with_a_dash():
+    # (3 in the corpus, all without من, which opens a day range: من 4 - 6 أغسطس)
+    assert spans_of("وذلك خلال تلك الفترة من يونيو - يوليو 2015، والذي تحقق", "2015-08-09") == [
+        ("من يونيو - يوليو 2015", "2015-06/2015-07")]

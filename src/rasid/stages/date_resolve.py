@@ -413,7 +413,11 @@ def _resolve_range_months(g: dict[str, Any], pub: dt.date | None) -> dict[str, A
 
 def _resolve_range_hyears(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """1436/1437هـ (an academic or fiscal year, also written 1437/1436هـ): from 1 Muharram of
-    the earlier to the end of the later."""
+    the earlier to the end of the later; 36/1437هـ is 1436/1437هـ."""
+    if g.get("yy"):  # only the year before, two digits: 10 / 1436هـ is a day's month
+        if (int(g["y2"]) - 1) % 100 != int(g["yy"]):
+            return None
+        g = dict(g, y1=int(g["y2"]) - 1)
     y1, y2 = sorted((int(g["y1"]), int(g["y2"])))
     if not 1300 <= y1 < y2 <= min(1600, y1 + (1 if "lead" in g and not g["lead"] else 5)):
         return None  # without هـ and عام only two consecutive years: (1346 - 1409) is a lifespan

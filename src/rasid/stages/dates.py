@@ -101,13 +101,14 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # من 21 وحتى 23 من الشهر الجاري، يومي 14، و17 من الشهر الجاري: two days of one month
         ("range_curdays", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s*[،,]?\s*(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر))"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
-        # 1436/1437هـ, 1434هـ / 1435هـ, 1437/1436هـ (written in reverse)
-        ("range_hyears", rf"{_YEARW}?(?P<y1>1[345]\d\d){_HSUF}?\s*[\-–/]\s*(?P<y2>1[345]\d\d){_HSUF}"),
+        # 1436/1437هـ, 1434هـ / 1435هـ, 1437/1436هـ (written in reverse), 36/1437هـ (the first
+        # year's last two digits)
+        ("range_hyears", rf"{_YEARW}?(?:(?P<y1>1[345]\d\d){_HSUF}?\s*[\-–/]|(?<![\d/.\-])(?P<yy>\d\d)\s*/)\s*(?P<y2>1[345]\d\d){_HSUF}"),
         # without هـ: after عام (العام 1435/1436), or two consecutive years alone, an academic
         # or fiscal year (العام الدراسي 1436-1437، ميزانية 1437/1436، العام الماضي 1435- 1436)
         ("range_hyears", rf"(?P<lead>(?:{_YEARW}|عامي\s*)(?:{_REL}\s+)?)?(?<![\d/.])(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/]|\.\d)"),
-        ("range_years", rf"(?:عامي|العامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
-        ("range_years", rf"بين\s+(?:عامي|العامين|عام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?(?:\s*[\-–]|\s+(?:و|ولغاية|وحتى|الى|حتى))\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
+        ("range_years", rf"(?:عامي|العامين|(?<!ل)للعامين|سنتي)\s*(?P<y1>\d{{4}}){_GSUF}?\s+و\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
+        ("range_years", rf"بين\s+(?:عامي|العامين|عام|العام|سنتي)?\s*(?P<y1>\d{{4}}){_GSUF}?(?:\s*[\-–]|\s+(?:و|ولغاية|وحتى|الى|حتى))\s*(?:عام\s+)?(?P<y2>\d{{4}}){_GSUF}?"),
         # من 1930 حتى 1940، (1957 إلى 1985): the years of an office in brackets
         ("range_years", rf"(?:(?:من|منذ)\s+{_YEARW}?|(?<=\())(?P<y1>\d{{4}}){_GSUF}?\s+(?:الى|حتى|لغاية|وحتى|والى)\s+{_YEARW}?(?P<y2>\d{{4}}){_GSUF}?"),
         ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
@@ -807,6 +808,26 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     i = 0
     while i < len(chosen):
         s1, e1, a1 = chosen[i]
+        if _equivalent(norm, chosen, i) and _equivalent(norm, chosen, i + 2):
+            # each end with its Gregorian equivalent: من السبت 7-11-1436هـ الموافق 22 اغسطس الجاري
+            # الى الاثنين 1-12-1436هـ الموافق 14 سبتمبر المقبل, one interval to the last one
+            head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
+            g1, (_, e2, g2) = chosen[i + 1][2], chosen[i + 3]  # the Gregorian days written
+            if (head and g1["value"] < g2["value"] and g1.get("granularity") == "day"
+                    and _RANGE_TO_RE.fullmatch(norm, chosen[i + 1][1], chosen[i + 2][0])):
+                attrs = _attrs(f"{g1['value']}/{g2['value']}", "range", bool(g1.get("relative") or g2.get("relative")),
+                               range_start=g1["value"], range_end=g2["value"])
+                w = head.group("w")  # اعتبارا من: the span from من
+                out.append((head.start("w") + (w.rfind("من") if w.endswith("من") else 0), e2, attrs))
+                i += 4
+                continue
+        if a1.get("granularity") == "range" and kinds.get(s1) == "greg_my":
+            # من يونيو - يوليو 2015: من opens the range, as before days (من 4 - 6 أغسطس)
+            head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
+            if head:
+                out.append((head.start("w"), e1, a1))
+                i += 1
+                continue
         if i + 1 < len(chosen) and chosen[i + 1][0] - e1 <= _LINK_MAX:
             s2, e2, a2 = chosen[i + 1]
             head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
@@ -835,6 +856,20 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
         out.append((s1, e1, a1))
         i += 1
     return out
+
+
+_EQUIVALENT_RE = re.compile(r"\s*[،,]?\s*الموافق\s*(?:ل(?=\d))?")
+
+
+def _equivalent(norm: str, chosen: list, i: int) -> bool:
+    """chosen[i + 1] is the day chosen[i] gives, written after الموافق (1-12-1436هـ الموافق
+    14 سبتمبر), or one day off it (1436/11/5هـ الموافق 2015/8/21م: a month begun by sighting)."""
+    if i + 1 >= len(chosen) or not _EQUIVALENT_RE.fullmatch(norm, chosen[i][1], chosen[i + 1][0]):
+        return False
+    v1, v2 = chosen[i][2].get("value") or "", chosen[i + 1][2].get("value") or ""
+    if not (re.fullmatch(r"\d{4}-\d\d-\d\d", v1) and re.fullmatch(r"\d{4}-\d\d-\d\d", v2)):
+        return False
+    return abs((dt.date.fromisoformat(v1) - dt.date.fromisoformat(v2)).days) <= 1  # a sighting's day
 
 
 def _dated_to_dated(norm: str, first: tuple, second: tuple, kinds: dict[int, str]) -> bool:
@@ -866,6 +901,28 @@ def _in_year_of(a1: dict[str, Any], a2: dict[str, Any]) -> dict[str, Any]:
         return a1
     year = int(v2[:4]) - (v1[5:] > v2[5:])
     return dict(a1, value=f"{year}{v1[4:]}", relative=False)
+
+
+_AND_YEAR_RE = re.compile(rf"(?:\s+[لب]\w{{3,}})?\s*[،,]?\s*و\s*(?P<y>(?:19|20)\d\d)(?![\d/.\-])(?:{_GSUF})?(?![^\W_])")
+_YEAR_END_RE = re.compile(rf"(?<!\d)(?:19|20)\d\d(?:{_GSUF})?$")
+
+
+def _and_years(norm: str, chosen: list) -> list:
+    """A bare year after و that follows a year written as a year is one too (كأس آسيا 2007 و2011،
+    في 2005 و2010، أعوام 1958 و1962 و1970، كأس العالم 2018 لروسيا و2022 لقطر), unless it counts (2000 دقيقة، و2000 رسالة; the
+    first is no year there)."""
+    out: list = []
+    for k, (s, e, a) in enumerate(chosen):
+        out.append((s, e, a))
+        nxt = chosen[k + 1][0] if k + 1 < len(chosen) else len(norm)
+        while (a.get("granularity") == "year" and a.get("calendar") != "hijri" and not a.get("relative")
+               and _YEAR_END_RE.search(norm, s, e)):
+            m = _AND_YEAR_RE.match(norm, e)
+            if m is None or m.end() > nxt or _counts(norm, m.start("y"), m.end()):
+                break
+            s, e, a = m.start("y"), m.end(), _attrs(m.group("y"), "year", False)
+            out.append((s, e, a))
+    return out
 
 
 _AND_RE = re.compile(r"\s+و\s*")
@@ -1057,6 +1114,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
     chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds, pub)
+    chosen = _and_years(norm, chosen)
     chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
     chosen = _hijri_relative_years(norm, chosen)
     spans = []
