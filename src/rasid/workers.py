@@ -65,6 +65,7 @@ IN_FLIGHT_PER_WORKER = 100
 #: some 0.1–0.4 ms, as much as unpickling the analysed document; four news articles are a
 #: tenth of a second of analysis, so the workers still finish within that of each other
 #: (the parent's pool threads: 0.36 → 0.25 CPU s for 300 SaudiNewsNet articles, loaded machine).
+#: A task holds the ``ner_batch_articles`` setting's chunk instead when that is more (`AnalysisPool`).
 DOCS_PER_TASK = 4
 
 
