@@ -8,6 +8,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rasid.doc import Document
@@ -159,3 +160,26 @@ def test_ingest_in_chunks_stores_what_one_document_at_a_time_stores(tmp_path, mo
     assert max(calls) == 4
     assert one == chunked
     assert one[0]["duplicates"] == 1 and one[0]["updated"] == 1 and len(one[1]) == 4
+
+
+def test_the_networks_batches_hold_at_most_gate_tokens_and_give_the_same_scores(monkeypatch):
+    """A chunk's sentences go through the LSTM in batches of at most `GATE_TOKENS` tokens (but
+    one sentence at least): the same emissions as in batches of `BATCH` sentences alone."""
+    from rasid.stages import ner_nn
+
+    lengths = [250, 30, 0, 120, 5, 90, 60, 60, 1]
+    sizes = [int(live.sum()) for _, _, live in ner_nn.padded_batches(lengths, 150)]
+    assert sizes == [250, 120, 150, 96]  # longest first; a sentence longer than the cap alone
+    assert [int(live.sum()) for _, _, live in ner_nn.padded_batches(lengths)] == [sum(lengths)]
+    tagger = NERStage().tagger
+    tok = create_stage("tokenize")
+    docs = [tok(d) for d in articles(4)]
+    groups = [t for d in docs for t in d.tokens]
+    sents = [[t.text for t in groups[i:i + 40]] for i in range(0, len(groups), 40)]
+    batch = tagger.batch(sents)
+    net = tagger.nets[0]
+    monkeypatch.setattr(ner_nn, "GATE_TOKENS", None)
+    whole = net.batch_emissions(batch)
+    monkeypatch.setattr(ner_nn, "GATE_TOKENS", 100)
+    assert len(list(ner_nn.padded_batches(batch.lengths, 100))) > 10
+    assert np.array_equal(net.batch_emissions(batch), whole)
