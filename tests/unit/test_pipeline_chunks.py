@@ -164,7 +164,8 @@ def test_ingest_in_chunks_stores_what_one_document_at_a_time_stores(tmp_path, mo
 
 def test_the_networks_batches_hold_at_most_gate_tokens_and_give_the_same_scores(monkeypatch):
     """A chunk's sentences go through the LSTM in batches of at most `GATE_TOKENS` tokens (but
-    one sentence at least): the same emissions as in batches of `BATCH` sentences alone."""
+    one sentence at least): the same emissions as in batches of `BATCH` sentences alone, up to
+    the last bits of a float32 (BLAS rounds a product of a few rows differently)."""
     from rasid.stages import ner_nn
 
     lengths = [250, 30, 0, 120, 5, 90, 60, 60, 1]
@@ -181,5 +182,10 @@ def test_the_networks_batches_hold_at_most_gate_tokens_and_give_the_same_scores(
     monkeypatch.setattr(ner_nn, "GATE_TOKENS", None)
     whole = net.batch_emissions(batch)
     monkeypatch.setattr(ner_nn, "GATE_TOKENS", 100)
-    assert len(list(ner_nn.padded_batches(batch.lengths, 100))) > 10
-    assert np.array_equal(net.batch_emissions(batch), whole)
+    seen, padded = [], ner_nn.padded_batches
+    monkeypatch.setattr(ner_nn, "padded_batches", lambda *a: [b for b in padded(*a) if not seen.append(b[2].sum())])
+    capped = net.batch_emissions(batch)
+    assert len(seen) > 10 and max(seen) <= 100
+    # float32 products over batches of other sizes: the same numbers up to their last bits
+    assert np.allclose(capped, whole, rtol=1e-5, atol=1e-5)
+    assert (capped.argmax(1) == whole.argmax(1)).all()
