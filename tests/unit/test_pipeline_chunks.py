@@ -189,3 +189,29 @@ def test_the_networks_batches_hold_at_most_gate_tokens_and_give_the_same_scores(
     # float32 products over batches of other sizes: the same numbers up to their last bits
     assert np.allclose(capped, whole, rtol=1e-5, atol=1e-5)
     assert (capped.argmax(1) == whole.argmax(1)).all()
+
+
+def test_a_worker_analyses_its_task_in_chunks(monkeypatch):
+    import gc
+
+    from rasid import workers
+
+    threshold = gc.get_threshold()
+    monkeypatch.setattr(workers, "watch_parent", lambda: None)
+    for name in ("_WORKER_PIPELINE", "_WORKER_PREPARERS", "_WORKER_CHUNK", "FROM_TEMPLATE"):
+        monkeypatch.setattr(workers, name, getattr(workers, name))  # restored after the test
+    try:
+        workers.start_worker(("tokenize", "ner"), True, 4)
+    finally:
+        gc.set_threshold(*threshold)
+    monkeypatch.setattr(workers, "_WORKER_PREPARERS", [])
+    tagger = NERStage().tagger
+    calls = []
+    tag_tokens = tagger.tag_tokens
+    monkeypatch.setattr(tagger, "tag_tokens", lambda batch, *a: calls.append(len(batch.doc_sizes)) or tag_tokens(batch, *a))
+    docs = articles(6)
+    docs[2].text = "كلمة " * 1_100_000
+    out = workers.analyse_all_in_worker(docs)
+    assert calls == [3, 2]  # 4 then 2 documents a chunk, the one over the size limit out of the first
+    assert out[2].startswith("ArticleTooLong") and all(not isinstance(o, str) for k, o in enumerate(out) if k != 2)
+    assert sum(1 for o in out if not isinstance(o, str) and any(s.label == "PER" for s in o.layers["entities"])) >= 3
