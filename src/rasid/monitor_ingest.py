@@ -96,6 +96,16 @@ def check_document(doc: Document) -> Document | Rejection:
     return doc
 
 
+def as_read(doc: Document) -> Document:
+    """A copy of `doc` that analysing `doc` leaves as it is (the stages change only its
+    layers, tokens and meta), so that it can be analysed again from the start."""
+    import copy
+
+    out = copy.copy(doc)
+    out.layers, out.tokens, out.meta = copy.deepcopy(doc.layers), list(doc.tokens), copy.deepcopy(doc.meta)
+    return out
+
+
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
@@ -168,15 +178,17 @@ class IngestMethods:
         from .workers import analyse_chunks, count_tokens
 
         chunk = chunk_size()
-        # with workers or chunks: the documents found new when read (read ahead of the store)
+        # with workers or chunks: the documents found new when read (read ahead of the store), as
+        # read (one process analyses the document itself: a copy is kept to analyse it again)
         fresh: dict[int, Document] = {}
-        todo = self._to_analyse(items, summary, on_record, fresh if self.workers > 1 or chunk > 1 else None)
+        todo = self._to_analyse(items, summary, on_record, fresh if self.workers > 1 or chunk > 1 else None,
+                                keep=as_read if self.workers == 1 else None)
         if self.workers > 1:  # the archive steps' tables load while the workers' template starts
             results = self.analysis_pool().analyse(todo, lambda: warm_archive_steps(self.archive_steps))
         else:  # `chunk` documents analysed together (`Pipeline.run_chunk`)
             results = analyse_chunks(self.pipeline, todo, chunk)
         for sent, out in results:
-            if fresh.pop(id(sent), None) is not None and (out := self._checked_again(sent, out, summary)) is None:
+            if (kept := fresh.pop(id(sent), None)) is not None and (out := self._checked_again(kept, out, summary)) is None:
                 continue
             if isinstance(out, str):
                 summary.failed.append((sent.origin or sent.id or "?", out))
@@ -207,9 +219,10 @@ class IngestMethods:
 
     def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                     on_record: Callable[[IngestSummary], None] | None,
-                    fresh: dict[int, Document] | None = None) -> Iterator[Document]:
+                    fresh: dict[int, Document] | None = None,
+                    keep: Callable[[Document], Document] | None = None) -> Iterator[Document]:
         """The documents worth analysing (`_against_store`), each new one also put in
-        `fresh`, by object id, when given."""
+        `fresh`, by object id, when given (``keep(doc)``, a copy, when `keep` is given)."""
         from .ingest import Rejection
 
         for item in items:
@@ -219,7 +232,7 @@ class IngestMethods:
             if (doc := summary.take(item)) is not None:
                 todo, new = self._against_store(doc, summary)
                 if new and fresh is not None:
-                    fresh[id(doc)] = doc
+                    fresh[id(doc)] = doc if keep is None else keep(doc)
                 if todo is not None:
                     yield todo
             if on_record:
