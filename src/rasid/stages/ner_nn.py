@@ -915,7 +915,7 @@ def _batch_bounds(lens: Sequence[int], max_tokens: int | None) -> Iterator[tuple
     lo = 0
     while lo < len(lens):
         hi, tokens = lo + 1, lens[lo]
-        while hi < len(lens) and hi - lo < BATCH and (max_tokens is None or tokens + lens[hi] <= max_tokens):
+        while hi < len(lens) and hi - lo < BATCH and tokens + lens[hi] <= max_tokens:
             tokens += lens[hi]
             hi += 1
         yield lo, hi
