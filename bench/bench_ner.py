@@ -2,6 +2,7 @@
 
     python bench/bench_ner.py [CONLL_FILE] [--sentences N] [--repeat R] [--articles N]
     python bench/bench_ner.py --articles 1000 --against OTHER/src
+    python bench/bench_ner.py --articles 1000 --batch 1 4 16 64 [--parts]
 
 Tags pre-tokenised sentences (default: the first 2,000 sentences of the ANERcorp train
 part in ../shared/data) with a cold feature cache, sentence by sentence and as running text
@@ -24,6 +25,13 @@ orders: `--swap` loads DIR first.
 `--parts` splits the stage's CPU over the N articles by part instead (`PARTS`: CPU timers,
 ``time.process_time``, around each part's function, inclusive, so an "of which" line is
 inside the line above it) and prints ms per article and the share of each.
+
+`--batch K [K ...]` runs the stage over the N articles in chunks of K articles (`NERStage.pipe`:
+all the sentences of a chunk tagged as one batch, what `Pipeline.pipe` does in ingest) for
+each K, after one untimed pass that fills the caches: two passes per K, the order of the Ks
+reversed in the second, and prints CPU ms per article, articles and tokens per CPU second
+and whether every article's entities are those of the first K. With `--parts`, the parts at
+each K.
 """
 from __future__ import annotations
 
@@ -52,6 +60,7 @@ def main() -> None:
     ap.add_argument("--against", type=Path, default=None, help="another checkout's src: compare the two stages")
     ap.add_argument("--swap", action="store_true", help="with --against: load the other tree first")
     ap.add_argument("--parts", action="store_true", help="split the stage's CPU on the N articles by part")
+    ap.add_argument("--batch", type=int, nargs="+", help="articles per NERStage.pipe call: time each")
     args = ap.parse_args()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"  # numpy's BLAS (the networks) on one thread too
@@ -63,8 +72,12 @@ def main() -> None:
         trees = [ROOT / "src", args.against]
         compare_trees(trees[::-1] if args.swap else trees, news_texts(args.articles or 300))
         return
+    if args.batch and not args.parts:
+        compare_chunks(news_texts(args.articles or 300), args.batch, args.model, args.networks)
+        return
     if args.parts:
-        profile_parts(news_texts(args.articles or 300), args.model, args.networks)
+        for k in args.batch or [1]:
+            profile_parts(news_texts(args.articles or 300), args.model, args.networks, k)
         return
 
     from rasid.doc import Document
@@ -140,9 +153,42 @@ PARTS = [
 ]
 
 
-def profile_parts(texts: list[str], model: Path | None, networks: int | None) -> None:
-    """The NER stage over `texts` with a CPU timer around each of `PARTS`; prints ms per
-    article and share of the stage for each."""
+def compare_chunks(texts: list[str], sizes: list[int], model: Path | None, networks: int | None) -> None:
+    """The NER stage over `texts` in chunks of each of `sizes` articles (`NERStage.pipe`)."""
+    from rasid.doc import Document
+    from rasid.stages.ner import NERStage
+    from rasid.stages.tokenize import TokenizeStage
+
+    tok, ner = TokenizeStage(), NERStage(model, networks=networks)
+    tokenized = [tok(Document(text=t)) for t in texts]
+    tokens = sum(len(d.tokens) for d in tokenized)
+
+    def run(k: int) -> tuple[float, list]:
+        docs = [Document(text=d.text, tokens=d.tokens, layers={"sentences": d.layers["sentences"]}) for d in tokenized]
+        t0 = time.process_time()
+        for lo in range(0, len(docs), k):
+            ner.pipe(docs[lo:lo + k])
+        return time.process_time() - t0, [[(s.start, s.end, s.label, s.attrs) for s in d.layers["entities"]] for d in docs]
+
+    run(sizes[0])  # the caches filled, not timed
+    cpu = dict.fromkeys(sizes, 0.0)
+    got = {}
+    for order in (sizes, sizes[::-1]):
+        for k in order:
+            dt, got[k] = run(k)
+            cpu[k] += dt
+    n = len(texts)
+    print(f"NERStage.pipe on {n} SaudiNewsNet articles ({tokens:,} tokens), two passes per chunk size, warm caches")
+    for k in sizes:
+        dt = cpu[k] / 2
+        same = sum(a == b for a, b in zip(got[sizes[0]], got[k]))
+        print(f"  {k:>4} articles a call: {1000 * dt / n:6.2f} ms CPU per article, {n / dt:7.1f} articles/s, "
+              f"{tokens / dt:9,.0f} tokens/s; entities as with {sizes[0]}: {same} of {n}")
+
+
+def profile_parts(texts: list[str], model: Path | None, networks: int | None, chunk: int = 1) -> None:
+    """The NER stage over `texts` (`chunk` articles a call) with a CPU timer around each of
+    `PARTS`; prints ms per article and share of the stage for each."""
     import importlib
 
     from rasid.doc import Document
@@ -180,11 +226,11 @@ def profile_parts(texts: list[str], model: Path | None, networks: int | None) ->
     tok, ner = TokenizeStage(), NERStage(model, networks=networks)
     docs = [tok(Document(text=t)) for t in texts]
     t0 = time.process_time()
-    for d in docs:
-        ner(d)
+    for lo in range(0, len(docs), chunk):
+        ner.pipe(docs[lo:lo + chunk])
     total = time.process_time() - t0
     n = len(docs)
-    print(f"NERStage on {n} SaudiNewsNet articles ({sum(len(d.tokens) for d in docs):,} tokens): "
+    print(f"NERStage on {n} SaudiNewsNet articles ({sum(len(d.tokens) for d in docs):,} tokens), {chunk} a call: "
           f"{1000 * total / n:.2f} ms CPU per article (timers included)")
     for label, _, name in PARTS:
         s = spent.get(name, 0.0)

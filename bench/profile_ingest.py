@@ -5,7 +5,8 @@
 
 Ingests the first N SaudiNewsNet articles (default 5,000) into a fresh SQLite archive through
 `Monitor.ingest` (one process, the real code path) with a timer around every stage call
-(`Pipeline.run_stage`), every archive step (`prepare` outside and `run` inside the batch
+(`Pipeline.run_stage_chunk`: a stage over a chunk of articles, the ``ner_batch_articles``
+setting; `Pipeline.run_stage` in a tree from before chunks), every archive step (`prepare` outside and `run` inside the batch
 transaction), the store's `add_documents`, the transaction's commit and the readers' `next()`;
 then prints one table: wall seconds and CPU seconds (`time.process_time`: steadier on a
 loaded machine) and the share of the total of each, plus articles/s and words/s. "load" is
@@ -86,8 +87,12 @@ def time_iterator(key: str, items: Iterator[Any]) -> Iterator[Any]:
 def instrument(monitor: Any) -> None:
     """Wrap the stages, the archive steps and the store of this one Monitor with timers."""
     pipeline = monitor.pipeline
-    run_stage = pipeline.run_stage
-    pipeline.run_stage = lambda stage, doc: time_into(f"stage {stage.name}", run_stage)(stage, doc)
+    if hasattr(pipeline, "run_stage_chunk"):  # a stage over a chunk of documents (Pipeline.pipe)
+        run_chunk = pipeline.run_stage_chunk
+        pipeline.run_stage_chunk = lambda stage, docs: time_into(f"stage {stage.name}", run_chunk)(stage, docs)
+    else:  # a tree from before chunks: one document at a time
+        run_stage = pipeline.run_stage
+        pipeline.run_stage = lambda stage, doc: time_into(f"stage {stage.name}", run_stage)(stage, doc)
     for step in monitor.archive_steps:
         step.prepare = time_into(f"step {step.name}", step.prepare)
         step.run = time_into(f"step {step.name}", step.run)

@@ -96,6 +96,16 @@ def check_document(doc: Document) -> Document | Rejection:
     return doc
 
 
+def as_read(doc: Document) -> Document:
+    """A copy of `doc` that analysing `doc` leaves as it is (the stages change only its
+    layers, tokens and meta), so that it can be analysed again from the start."""
+    import copy
+
+    out = copy.copy(doc)
+    out.layers, out.tokens, out.meta = copy.deepcopy(doc.layers), list(doc.tokens), copy.deepcopy(doc.meta)
+    return out
+
+
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
@@ -160,19 +170,25 @@ class IngestMethods:
 
     def _analysed(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                   on_record: Callable[[IngestSummary], None] | None) -> Iterator[Document]:
-        """The documents to store, analysed in order (in worker processes when `workers` > 1);
-        rejections, already-stored documents and stage failures are counted in `summary`."""
+        """The documents to store, analysed in order (in worker processes when `workers` > 1,
+        in chunks of the ``ner_batch_articles`` setting); rejections, already-stored documents
+        and stage failures are counted in `summary`."""
         from .archive_steps import warm_archive_steps
-        from .workers import analyse_safely, count_tokens
+        from .pipeline import chunk_size
+        from .workers import analyse_chunks, count_tokens
 
-        fresh: dict[int, Document] = {}  # with workers: the documents found new when read
-        todo = self._to_analyse(items, summary, on_record, fresh if self.workers > 1 else None)
+        chunk = chunk_size()
+        # with workers or chunks: the documents found new when read (read ahead of the store), as
+        # read (one process analyses the document itself: a copy is kept to analyse it again)
+        fresh: dict[int, Document] = {}
+        todo = self._to_analyse(items, summary, on_record, fresh if self.workers > 1 or chunk > 1 else None,
+                                keep=as_read if self.workers == 1 else None)
         if self.workers > 1:  # the archive steps' tables load while the workers' template starts
             results = self.analysis_pool().analyse(todo, lambda: warm_archive_steps(self.archive_steps))
-        else:
-            results = ((doc, analyse_safely(self.analyze, doc)) for doc in todo)
+        else:  # `chunk` documents analysed together (`Pipeline.run_chunk`)
+            results = analyse_chunks(self.pipeline, todo, chunk)
         for sent, out in results:
-            if fresh.pop(id(sent), None) is not None and (out := self._checked_again(sent, out, summary)) is None:
+            if (kept := fresh.pop(id(sent), None)) is not None and (out := self._checked_again(kept, out, summary)) is None:
                 continue
             if isinstance(out, str):
                 summary.failed.append((sent.origin or sent.id or "?", out))
@@ -187,20 +203,26 @@ class IngestMethods:
         ahead, before the batches holding an earlier copy were committed. A copy now stored is
         a duplicate (None: not stored, not counted in the batch, so the batches hold the
         articles one process's hold); a fuller version of an article now stored is analysed
-        again with the stored id and fields; else `out`."""
+        again with the stored id and fields; else `out`. One process analysing in chunks reads
+        a chunk ahead, so the same holds there."""
+        from .workers import analyse_chunks
+
         todo, new = self._against_store(sent, summary)
         if new:
             return out
         if todo is None:
             return None
-        ((_, again),) = self.analysis_pool().analyse([todo])
-        return again
+        again = (self.analysis_pool().analyse([todo]) if self.workers > 1
+                 else analyse_chunks(self.pipeline, [todo], 1))
+        ((_, out),) = again
+        return out
 
     def _to_analyse(self, items: Iterator[Document | Rejection], summary: IngestSummary,
                     on_record: Callable[[IngestSummary], None] | None,
-                    fresh: dict[int, Document] | None = None) -> Iterator[Document]:
+                    fresh: dict[int, Document] | None = None,
+                    keep: Callable[[Document], Document] | None = None) -> Iterator[Document]:
         """The documents worth analysing (`_against_store`), each new one also put in
-        `fresh`, by object id, when given."""
+        `fresh`, by object id, when given (``keep(doc)``, a copy, when `keep` is given)."""
         from .ingest import Rejection
 
         for item in items:
@@ -210,7 +232,7 @@ class IngestMethods:
             if (doc := summary.take(item)) is not None:
                 todo, new = self._against_store(doc, summary)
                 if new and fresh is not None:
-                    fresh[id(doc)] = doc
+                    fresh[id(doc)] = doc if keep is None else keep(doc)
                 if todo is not None:
                     yield todo
             if on_record:
@@ -238,7 +260,8 @@ class IngestMethods:
             from .workers import AnalysisPool
 
             self._pool = AnalysisPool(self.workers, self._stage_names,
-                                      strict=bool(get_setting("strict_stages")))
+                                      strict=bool(get_setting("strict_stages")),
+                                      chunk=int(get_setting("ner_batch_articles")))
         return self._pool
 
     def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import itertools
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
@@ -51,6 +52,10 @@ class Stage:
         raise NotImplementedError
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """``self(doc)`` of each document. A stage that overrides it (a batched one: `NERStage`)
+        gets whole chunks from `Pipeline.pipe` and yields each document it was given, in
+        order; when it raises, it must have changed none of them (compute first, write
+        last): the pipeline then runs ``self(doc)`` on each to find the one that failed."""
         for doc in docs:
             yield self(doc)
 
@@ -163,19 +168,73 @@ class Pipeline:
 
     def __call__(self, doc: Document) -> Document:
         """Run every stage; `rasid.doc.ArticleTooLong` for a text over MAX_ARTICLE_CHARS."""
-        check_article_size(doc.text, doc.origin)
+        (out,) = self.run_chunk([doc])
+        if isinstance(out, Exception):
+            raise out
+        return out
+
+    def pipe(self, docs: Iterable[Document], chunk: int | None = None) -> Iterator[Document]:
+        """``self(doc)`` of every document, in order, run over chunks of `chunk` documents
+        (default: the ``ner_batch_articles`` setting) stage by stage (`run_chunk`): a
+        batched stage (`NERStage`) tags a whole chunk at once. Raises the first failure."""
+        docs, size = iter(docs), chunk or chunk_size()
+        while batch := list(itertools.islice(docs, size)):
+            for out in self.run_chunk(batch):
+                if isinstance(out, Exception):
+                    raise out
+                yield out
+
+    def run_chunk(self, docs: list[Document]) -> list[Document | Exception]:
+        """Every stage over `docs`, stage by stage (`run_stage_chunk`): each document
+        analysed, or the exception that stopped it (a text over MAX_ARTICLE_CHARS, a stage
+        that raised on it), which takes it out of the chunk; the others go on, each with
+        the layers `self(doc)` would give it."""
+        results: list[Document | Exception] = list(docs)
+        for k, doc in enumerate(docs):
+            try:
+                check_article_size(doc.text, doc.origin)
+            except Exception as exc:
+                results[k] = exc
         for stage in self.stages:
-            if self.on_stage is not None:
+            live = [k for k, out in enumerate(results) if not isinstance(out, Exception)]
+            if not live:
+                break
+            for k, out in zip(live, self.run_stage_chunk(stage, [results[k] for k in live])):
+                results[k] = out
+        return results
+
+    def run_stage_chunk(self, stage: Stage, docs: list[Document]) -> list[Document | Exception]:
+        """`stage` over `docs`: its `Stage.pipe` over all of them when it has its own (a
+        batched stage), else `run_stage` on each; a document it raised on gets the exception.
+        A batched `pipe` that raises changed no document (`Stage.pipe`), so the stage then
+        runs on each document alone, which tells the one that failed, with the error
+        ``self(doc)`` gives. Strict mode checks each document, and span ids are given per
+        document, as `run_stage` does."""
+        if self.on_stage is not None:
+            for doc in docs:
                 self.on_stage(stage.name, doc)
-            doc = self.run_stage(stage, doc)
-        return doc
+        if len(docs) > 1 and type(stage).pipe is not Stage.pipe:
+            before = [snapshot_document(doc) for doc in docs] if self.strict else [None] * len(docs)
+            try:
+                outs = list(stage.pipe(docs))
+            except Exception:
+                pass
+            else:
+                if len(outs) != len(docs):
+                    raise PipelineError(f"stage {stage.name!r} gave {len(outs)} documents for {len(docs)}")
+                return [_returned(self.finish_stage, stage, doc, out, snap)
+                        for doc, out, snap in zip(docs, outs, before)]
+        return [_returned(self.run_stage, stage, doc) for doc in docs]
 
     def run_stage(self, stage: Stage, doc: Document) -> Document:
-        if not self.strict:
-            out = stage(doc)
-        else:
-            before = snapshot_document(doc)
-            out = stage(doc)
+        before = snapshot_document(doc) if self.strict else None
+        return self.finish_stage(stage, doc, stage(doc), before)
+
+    def finish_stage(self, stage: Stage, doc: Document, out: Document,
+                     before: dict[str, Any] | None = None) -> Document:
+        """`out`, what `stage` returned for `doc`, with ids on its new spans; in strict mode
+        (`before`: the snapshot of `doc` before the stage) checked first."""
+        if before is not None:
             if out is not doc:
                 raise PipelineError(f"stage {stage.name!r} returned another Document than "
                                     "the one it was given")
@@ -189,7 +248,17 @@ class Pipeline:
                 assign_span_ids(out, layer)
         return out
 
-    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
-        for doc in docs:
-            yield self(doc)
 
+def _returned(run: Callable[..., Document], *args: Any) -> Document | Exception:
+    """``run(*args)``, or the exception it raised."""
+    try:
+        return run(*args)
+    except Exception as exc:
+        return exc
+
+
+def chunk_size() -> int:
+    """Documents analysed together (`Pipeline.pipe`): the ``ner_batch_articles`` setting."""
+    from .settings import get_setting
+
+    return int(get_setting("ner_batch_articles"))

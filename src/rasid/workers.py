@@ -22,8 +22,10 @@ the order of the archive steps, idempotent re-runs and crash safety are those of
   process that started it).
 * Documents travel pickled (`rasid.doc.Document` is plain dataclasses: tens of KB, a few
   tenths of a millisecond each way; the spans as calls of their class: `send_spans_compactly`),
-  `DOCS_PER_TASK` to a task; a worker returns each analysed document, or a failure reason when a
-  stage raised, so one bad article never stops the others.
+  `DOCS_PER_TASK` or the ``ner_batch_articles`` setting to a task, whichever is more; a worker
+  analyses a task in chunks of ``ner_batch_articles`` (`Pipeline.run_chunk`: the ner stage tags
+  a chunk's sentences as one batch) and returns each analysed document, or a failure reason
+  when a stage raised, so one bad article never stops the others.
 * The worker also computes what the archive steps need of the document alone (near-duplicate
   signature, story vector, entity name keys: `rasid.archive_steps.attach_prepared`), the
   search index's forms of its title and text (`rasid.search.analyzer.attach_index_forms`) and
@@ -63,6 +65,7 @@ IN_FLIGHT_PER_WORKER = 100
 #: some 0.1–0.4 ms, as much as unpickling the analysed document; four news articles are a
 #: tenth of a second of analysis, so the workers still finish within that of each other
 #: (the parent's pool threads: 0.36 → 0.25 CPU s for 300 SaudiNewsNet articles, loaded machine).
+#: A task holds the ``ner_batch_articles`` setting's chunk instead when that is more (`AnalysisPool`).
 DOCS_PER_TASK = 4
 
 
@@ -125,7 +128,23 @@ def analyse_safely(analyse: Callable[[Document], Document], doc: Document) -> Do
     try:
         return analyse(doc)
     except Exception as exc:  # a stage bug must not lose the rest of the batch
-        return f"{type(exc).__name__}: {exc}"
+        return failure_reason(exc)
+
+
+def failure_reason(exc: Exception) -> str:
+    """What a failed document reports: ``"Type: message"``."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+def analyse_chunks(pipeline: Any, docs: Iterable[Document], chunk: int,
+                   ) -> Iterator[tuple[Document, Document | str]]:
+    """``(document, analysed document or failure reason)`` of each of `docs`, in order,
+    analysed `chunk` at a time (`rasid.pipeline.Pipeline.run_chunk`: a failure takes only
+    its own document out of the chunk); `docs` is read a chunk ahead."""
+    docs = iter(docs)
+    while batch := list(itertools.islice(docs, max(1, chunk))):
+        yield from zip(batch, [failure_reason(out) if isinstance(out, Exception) else out
+                               for out in pipeline.run_chunk(batch)])
 
 
 #: the module the template server imports (`rasid.worker_template`: it calls `build_template`)
@@ -134,6 +153,8 @@ TEMPLATE_MODULE = "rasid.worker_template"
 # -- in the template server and the worker processes ------------------------------------------
 _WORKER_PIPELINE = None
 _WORKER_PREPARERS: list = []
+#: documents a worker analyses together (the parent's ``ner_batch_articles``, `start_worker`)
+_WORKER_CHUNK = 1
 #: True in a process whose pipeline is the template's (built before the fork)
 FROM_TEMPLATE = False
 
@@ -173,11 +194,12 @@ def warm_and_freeze(analyse: Callable[[Document], Any]) -> None:
     gc.freeze()
 
 
-def start_worker(stage_names: tuple[str, ...], strict: bool) -> None:
+def start_worker(stage_names: tuple[str, ...], strict: bool, chunk: int = 1) -> None:
     """Pool initializer: take the template's pipeline when it has the stages asked for, else
     build this worker's pipeline (and the archive steps' per-document preparation) once;
-    exit when the parent is gone."""
-    global _WORKER_PIPELINE, _WORKER_PREPARERS, FROM_TEMPLATE
+    analyse `chunk` documents together; exit when the parent is gone."""
+    global _WORKER_PIPELINE, _WORKER_PREPARERS, FROM_TEMPLATE, _WORKER_CHUNK
+    _WORKER_CHUNK = chunk
     from .archive_steps import build_document_preparers
     from .stages import build_pipeline
 
@@ -229,29 +251,36 @@ def watch_parent() -> None:
 
 
 def analyse_in_worker(doc: Document) -> Document | str:
-    """The analysed document carrying what the archive steps, the search index and the store
-    need of it alone (`analyse_and_prepare`), or a failure reason.
-    ``RASID_TEST_CRASH_AT=analyse@N`` kills the worker at its N-th document (tests)."""
-    from .archive_steps import crash_for_test
-
-    crash_for_test("analyse")
-    return analyse_and_prepare(doc)
+    """`analyse_all_in_worker` of one document."""
+    return analyse_all_in_worker([doc])[0]
 
 
 def analyse_all_in_worker(docs: list[Document]) -> list[Document | str]:
-    """`analyse_in_worker` of each document of one task, in order."""
-    return [analyse_in_worker(doc) for doc in docs]
+    """Each document of one task, in order: analysed (in chunks of `_WORKER_CHUNK`) and
+    carrying what the archive steps, the search index and the store need of it alone
+    (`prepare_analysed`), or a failure reason. ``RASID_TEST_CRASH_AT=analyse@N`` kills the
+    worker at the task of its N-th document (tests)."""
+    from .archive_steps import crash_for_test
+
+    for _ in docs:
+        crash_for_test("analyse")
+    return [out if isinstance(out, str) else prepare_analysed(out)
+            for _, out in analyse_chunks(_WORKER_PIPELINE, docs, _WORKER_CHUNK)]
 
 
 def analyse_and_prepare(doc: Document) -> Document | str:
     """`analyse_in_worker` without the test's crash point (the template's warm-up)."""
+    out = analyse_safely(_WORKER_PIPELINE, doc)
+    return out if isinstance(out, str) else prepare_analysed(out)
+
+
+def prepare_analysed(out: Document) -> Document:
+    """An analysed document with what the archive steps, the search index and the store
+    need of it alone attached, its tokens shed."""
     from .archive_steps import attach_prepared
     from .search.analyzer import attach_index_forms
     from .store.sql_writing import attach_layer_rows
 
-    out = analyse_safely(_WORKER_PIPELINE, doc)
-    if isinstance(out, str):
-        return out
     attach_prepared(_WORKER_PREPARERS, out)
     for attach in (attach_index_forms, attach_layer_rows):
         try:
@@ -297,14 +326,17 @@ class AnalysisPool:
 
     def __init__(self, workers: int, stage_names: tuple[str, ...], strict: bool = False,
                  window: int | None = None, per_task: int = DOCS_PER_TASK,
-                 start_read_ahead: int = START_READ_AHEAD):
+                 start_read_ahead: int = START_READ_AHEAD, chunk: int = 1):
+        """`chunk`: documents a worker analyses together (`analyse_chunks`); a task holds
+        `per_task` documents or `chunk`, whichever is more."""
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
         self.workers = workers
         self.stage_names = tuple(stage_names)
         self.strict = strict
         self.window = window or IN_FLIGHT_PER_WORKER * workers
-        self.per_task = max(1, per_task)
+        self.chunk = max(1, chunk)
+        self.per_task = max(1, per_task, self.chunk)
         self.start_read_ahead = start_read_ahead
         self._executor: ProcessPoolExecutor | None = None
 
@@ -320,7 +352,7 @@ class AnalysisPool:
             # the template holds the default pipeline: other stages are built by each worker
             ctx.set_forkserver_preload([TEMPLATE_MODULE] if self.stage_names == tuple(DEFAULT_STAGES) else [])
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=start_worker,
-                                                 initargs=(self.stage_names, self.strict))
+                                                 initargs=(self.stage_names, self.strict, self.chunk))
             widen_pipe(self._executor._result_queue._reader.fileno(), RESULT_PIPE_BYTES)
         return self._executor
 

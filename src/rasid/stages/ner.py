@@ -28,7 +28,7 @@ import mmap
 from bisect import bisect_left
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -189,8 +189,10 @@ class NERTagger:
     def features(self, tokens: Sequence[str]) -> list[list[str]]:
         return extract_features(tokens, self.describe, self.resources)
 
-    def batch(self, sentences: Sequence[Sequence[str]]) -> TokenBatch:
-        return TokenBatch(sentences, self.describe, self.resources, self._infos.many)
+    def batch(self, sentences: Sequence[Sequence[str]], doc_sizes: Sequence[int] | None = None) -> TokenBatch:
+        """`sentences` as one `TokenBatch`; `doc_sizes`: how many of them each document has,
+        in order (the document-level features never look across documents), else one."""
+        return TokenBatch(sentences, self.describe, self.resources, self._infos.many, doc_sizes)
 
     def posteriors(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """The ensemble's posterior over ``TAGS`` for every token, (n, 9) per sentence."""
@@ -425,14 +427,36 @@ class NERStage(Stage):
         self.propagate = propagate
 
     def __call__(self, doc: Document) -> Document:
-        spans = doc.layers.setdefault("entities", [])
-        groups = group_tokens_by_sentence(doc)
-        batch = self.tagger.batch([[t.text for t in toks] for _, toks in groups])
+        (out,) = self.pipe([doc])
+        return out
+
+    def pipe(self, docs: Iterable[Document]) -> list[Document]:
+        """The documents, each given its entities: the sentences of all of them tagged as one
+        batch (the CRF's scores, the networks' recurrence and forward-backward run once per
+        batch, not once per article: docs/speed.md, "Batched NER across articles"), the
+        document-level features and pass per document. Nothing is written before every
+        document's entities are found, so a failure changes no document (`Stage.pipe`)."""
+        docs = list(docs)
+        groups = [group_tokens_by_sentence(doc) for doc in docs]
+        batch = self.tagger.batch([[t.text for t in toks] for g in groups for _, toks in g],
+                                  [len(g) for g in groups])
         tagged = self.tagger.tag_tokens(batch)
         infos = batch.sentences(batch.infos)
+        found, at = [], 0
+        for g in groups:
+            found.append(self.entities(g, infos[at:at + len(g)], tagged[at:at + len(g)]))
+            at += len(g)
+        for doc, spans in zip(docs, found):
+            doc.layers.setdefault("entities", []).extend(spans)
+        return docs
+
+    def entities(self, groups: list[tuple[int, list]], infos: list, tagged: list) -> list[Span]:
+        """The entity spans of one document, in order: its token groups
+        (`group_tokens_by_sentence`), their tokens' analyses and ``(tags, confidences)``."""
         found = [f for k, (tags, probs) in enumerate(tagged) for f in _found_entities(k, infos[k], tags, probs)]
         if self.propagate:
             found.extend(propagate_entities([(k, infos[k], tags) for k, (tags, _) in enumerate(tagged)], found))
+        spans = []
         for k, start, end, label, conf, *_ in sorted(found, key=lambda f: groups[f[0]][1][f[1]].start):
             sent_idx, toks = groups[k]
             ents = toks[start:end]
@@ -444,7 +468,7 @@ class NERStage(Stage):
                     {"confidence": round(conf, 4), "norm": _entity_norm(ents), "sentence": sent_idx},
                 )
             )
-        return doc
+        return spans
 
 
 def entity_start(tok) -> int:

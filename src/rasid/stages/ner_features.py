@@ -457,10 +457,15 @@ class TokenBatch:
     gazetteer features (``match_gazetteer`` of its sentence) and ``ptrig`` features (a
     sequence each, ``()`` for none; ``featured``: the tokens that have any), and the
     sentence lengths. Built once per call and read
-    by the CRF and the networks."""
+    by the CRF and the networks. `doc_sizes`: the sentences of each document, in order,
+    when they come from several (`document_features` reads each document alone); else one."""
 
-    def __init__(self, sentences: Sequence[Sequence[str]], describe, res: Resources, describe_all=None):
+    def __init__(self, sentences: Sequence[Sequence[str]], describe, res: Resources, describe_all=None,
+                 doc_sizes: Sequence[int] | None = None):
         self.lengths = [len(s) for s in sentences]
+        self.doc_sizes = [len(sentences)] if doc_sizes is None else list(doc_sizes)
+        if sum(self.doc_sizes) != len(sentences):
+            raise ValueError(f"doc_sizes {self.doc_sizes} do not add up to {len(sentences)} sentences")
         self.tokens = [t for s in sentences for t in s]
         ids: dict[str, int] = {}
         # the distinct token strings (first seen first), their analyses, and each token's string
@@ -526,10 +531,13 @@ def document_features(batch: TokenBatch, window: int) -> list:
     another mention inside a gazetteer phrase of that type; ``D:-1b=W`` / ``D:+1b=W``, the
     word before / after another mention (قال هولاند there); ``D:rep``, the word recurs.
     ``()`` for a token with none. Only words below ``DOC_MAX_FREQ`` that are not triggers
-    are looked at; nothing depends on the tags, so training and tagging compute the same."""
+    are looked at; nothing depends on the tags, so training and tagging compute the same.
+    The documents of a batch (``batch.doc_sizes``) are read each alone: a sentence's place
+    counts `window` + 1 more for each document before its own, so no window reaches another."""
     infos, gaz, ptr = batch.infos, batch.gaz, batch.ptrig
     freq = load_wordfreq()
-    sent_of = [s for s, n in enumerate(batch.lengths) for _ in range(n)]
+    gap = [d * (window + 1) for d, n in enumerate(batch.doc_sizes) for _ in range(n)]
+    sent_of = [s + gap[s] for s, n in enumerate(batch.lengths) for _ in range(n)]
     mentions: dict[str, list[int]] = {}
     for k, x in enumerate(infos):
         # own[3] is the token's kind ("k=word": a word, not a number, punctuation or a mixed token)

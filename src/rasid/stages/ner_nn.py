@@ -34,7 +34,7 @@ import mmap
 import struct
 import zipfile
 from itertools import chain, compress, count, islice, repeat
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -47,6 +47,10 @@ MAX_CHARS = 20
 SHORT = 10
 #: sentences per batch of the LSTM, forward-backward and Viterbi (`padded_batches`)
 BATCH = 128
+#: tokens per batch of the LSTM at most (its gate inputs, 2 KB a token, are gathered for a batch at
+#: once): a chunk of articles tagged together (`rasid.stages.ner.NERStage.pipe`) no longer holds the
+#: gate inputs of its 128 longest sentences at once (docs/speed.md, "Batched NER across articles")
+GATE_TOKENS = 4096
 
 
 def feature_names(infos: Sequence[TokenInfo], gaz: list[list[str]], i: int) -> list[str]:
@@ -411,7 +415,7 @@ class BiLSTMCRF:
         H = self.whh.shape[1]
         hidden = np.empty((N, 2 * H), np.float32)
         place = np.full(N, -1, np.int64)  # a token's place in the batch's order, while it runs
-        for fwd, bwd, live in padded_batches(lengths):
+        for fwd, bwd, live in padded_batches(lengths, GATE_TOKENS):
             rows, back = fwd[live], bwd[live]  # the batch's tokens, step after step, each way
             P = np.empty((2, len(rows), 4 * H), np.float32)
             for d, order in enumerate((rows, back)):
@@ -880,8 +884,9 @@ def bigram_index(attrs: dict[str, int]) -> dict[tuple[str, str], tuple[int, int]
     return {pair: (left, right) for pair, (left, right) in out.items()}
 
 
-def padded_batches(lengths: Sequence[int]):
-    """The non-empty sentences, longest first, in batches of up to ``BATCH``, as index
+def padded_batches(lengths: Sequence[int], max_tokens: int | None = None):
+    """The non-empty sentences, longest first, in batches of up to ``BATCH`` (and of up to
+    `max_tokens` tokens, but at least one sentence, when given), as index
     arrays into the rows of all the sentences one after the other: per batch ``(fwd, bwd,
     live)``, each (L, B): the row of step t of each sentence, of each reversed sentence,
     and whether the sentence is that long (where not, both name row N, one past the last:
@@ -893,12 +898,28 @@ def padded_batches(lengths: Sequence[int]):
     order = sorted((k for k, n in enumerate(lengths) if n), key=lambda k: -lengths[k])
     starts = np.cumsum([0, *lengths[:-1]]) if len(lengths) else np.zeros(0, np.int64)
     lens_all = np.asarray(lengths, np.int64)
-    for lo in range(0, len(order), BATCH):
-        idx = order[lo:lo + BATCH]
+    for lo, hi in _batch_bounds([lengths[k] for k in order], max_tokens):
+        idx = order[lo:hi]
         lens, first = lens_all[idx], starts[idx]
         t = np.arange(int(lens[0]))[:, None]
         live = t < lens
         yield np.where(live, first + t, N), np.where(live, first + lens - 1 - t, N), live
+
+
+def _batch_bounds(lens: Sequence[int], max_tokens: int | None) -> Iterator[tuple[int, int]]:
+    """``(lo, hi)`` of each batch of the sentences of `lens` (in order): up to ``BATCH``
+    sentences and, when `max_tokens` is given, up to that many tokens (at least one sentence)."""
+    if max_tokens is None:
+        yield from ((lo, min(lo + BATCH, len(lens))) for lo in range(0, len(lens), BATCH))
+        return
+    lo = 0
+    while lo < len(lens):
+        hi, tokens = lo + 1, lens[lo]
+        while hi < len(lens) and hi - lo < BATCH and tokens + lens[hi] <= max_tokens:
+            tokens += lens[hi]
+            hi += 1
+        yield lo, hi
+        lo = hi
 
 
 def crf_marginals(emissions: Sequence[np.ndarray], trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[np.ndarray]:
