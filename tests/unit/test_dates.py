@@ -459,6 +459,8 @@ ROUND_FLOORS = [
     # nineteenth: issue14na (residues 112, 102), annotated and committed before any run: first
     # run 95.9, none of the round's classes occurs in it
     (("issue14na",), "dev", 146, 95.5),
+    # issue14nh (residues 96, 86), annotated after the round's last code change, run once: 95.9
+    (("issue14nh",), "test", 147, 95.5),
 ]
 
 
