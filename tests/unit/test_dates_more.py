@@ -880,11 +880,12 @@ def test_twelfth_round_elided_alef_years_and_edition_years(text, pub, expected):
      [("يوم الأحد 1/11/1436هـ", "2015-08-16"), ("يوم الاثنين 1/12/1436هـ", "2015-09-14")]),
     ("مقارنة بالفترة التي كانت بتاريخ 14 أبريل وحتى 5 يونيو بلغ", "2015-07-24",
      [("14 أبريل", "2015-04-14"), ("5 يونيو", "2015-06-05")]),
-    # two years after عام joined so (4 in the corpus), not a relative year at the other end
+    # two years after عام joined so (4 in the corpus); since the nineteenth round a relative
+    # year at the other end too (issue14mh's من عام 2008 الى العام الماضي)
     ("لثلاثة عقود متتالية بدأت في عام 1930م وحتى عام 1960 قبل أن يتركها", "2015-07-22",
      [("عام 1930م وحتى عام 1960", "1930/1960")]),
     ("نمت إيرادات الشركة من عام 1996 وحتى العام الماضي، بنسبة", "2015-07-22",
-     [("عام 1996", "1996"), ("العام الماضي", "2014")]),
+     [("من عام 1996 وحتى العام الماضي", "1996/2014")]),
 ])
 def test_twelfth_round_two_dated_days_are_one_period(text, pub, expected):
     assert spans_of(text, pub) == expected
@@ -1225,3 +1226,48 @@ def test_eighteenth_round_min_opens_a_range_of_two_months_with_a_dash():
     # (3 in the corpus, all without من, which opens a day range: من 4 - 6 أغسطس)
     assert spans_of("وذلك خلال تلك الفترة من يونيو - يوليو 2015، والذي تحقق", "2015-08-09") == [
         ("من يونيو - يوليو 2015", "2015-06/2015-07")]
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # البارحة is yesterday, البارحة الأولى the day before (163 and 66 in the corpus, none found)
+    ("من جانب آخر، وصلت البارحة بعثة الهلال، إلى سالزبورج النمساوية", "2015-07-20", [("البارحة", "2015-07-19")]),
+    ("فيما أضاءت البارحة الأولى أضواء الألعاب النارية سماء المدينة", "2015-07-21",
+     [("البارحة الأولى", "2015-07-19")]),
+    ("وقال لـ”عين اليوم”: تشرفت ليلة البارحة بحضور والدي", "2015-07-23", [("ليلة البارحة", "2015-07-22")]),
+])
+def test_nineteenth_round_al_baariha(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+def test_nineteenth_round_no_baariha_in_the_proverb():
+    # ما أشبه الليلة بالبارحة (4 in the corpus) is no yesterday
+    spans = spans_of("في ذلك الوقت، فما اشبه اليوم بالبارحة حين كانت مصر تمر", "2015-08-08")
+    assert not any("البارحة" in text for text, _ in spans)
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a month with its Levantine name in brackets and العام قبل الماضي: one month two years back
+    ("في نحو عامين ونصف منذ يناير (كانون الثاني) العام قبل الماضي، حينما هبط", "2015-08-06",
+     [("منذ يناير (كانون الثاني) العام قبل الماضي", "2013-01")]),
+    ("المنتمي لجماعة الإخوان المسلمين، في يوليو (تموز) من العام قبل الماضي، الذي سعى", "2015-07-25",
+     [("يوليو (تموز) من العام قبل الماضي", "2013-07")]),
+    # a semicolon after the weekday keeps it with its date
+    ('واستنادا على إغلاق سهم "الدريس" الأربعاء؛ 28 رمضان 1436، الموافق 15 يوليو 2015، على', "2015-07-25",
+     [("الأربعاء؛ 28 رمضان 1436", "2015-07-15"), ("15 يوليو 2015", "2015-07-15")]),
+])
+def test_nineteenth_round_a_relative_year_two_back_and_a_weekday_before_a_semicolon(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a year to a relative year, and two Hijri years (2 each in the corpus, found as two)
+    ("لا للمواطن كما نرى اليوم!. - ابتداءً من عام 2008 الى العام الماضي لم يكن هنالك", "2015-08-06",
+     [("اليوم", "2015-08-06"), ("من عام 2008 الى العام الماضي", "2008/2014")]),
+    ("دخلوا الإسلام عن طريق المكتب منذ تأسيسه عام 1425هـ وحتى عام 1435هـ بلغ (873) مسلما", "2015-08-04",
+     [("عام 1425هـ وحتى عام 1435هـ", "2004-02-21/2014-10-24")]),
+    # ابتداء/اعتبارا before من stay outside a range's span, as the gold reads them
+    ("ثلاثة أيام ابتداء من يوم الأحد 17 شوال حتى يوم الثلاثاء 19شوال وخصص", "2015-07-30",
+     [("من يوم الأحد 17 شوال حتى يوم الثلاثاء 19شوال", "2015-08-02/2015-08-04")]),
+])
+def test_nineteenth_round_year_ranges(text, pub, expected):
+    assert spans_of(text, pub) == expected

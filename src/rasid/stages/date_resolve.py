@@ -63,13 +63,13 @@ def _year_for_month(month: int, rel: str | None, pub: dt.date) -> int:
 
 
 def _yrel_year(yrel: str, pub: dt.date | int | None) -> int | None:
-    """The year of العام الماضي/المقبل/الجاري/هذا العام relative to `pub` (a date, or a year:
+    """The year of العام الماضي/المقبل/الجاري/هذا العام (العام قبل الماضي: two back) relative to `pub` (a date, or a year:
     the publication's Hijri year for a Hijri month)."""
     if pub is None:
         return None
     kind = _rel_kind(yrel.split()[-1])
     year = pub if isinstance(pub, int) else pub.year
-    return year + {"past": -1, "next": 1}.get(kind or "current", 0)
+    return year + {"past": -1, "next": 1}.get(kind or "current", 0) - ("قبل" in yrel.split())
 
 
 def _weekday_date(wd: int, rel: str | None, pub: dt.date) -> dt.date:

@@ -57,9 +57,10 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     not_part = "".join(rf"(?<!{w}\s)" for w in sorted(_PART_WORDS))
     hyear = rf"(?:\s*[،,]?\s*(?:{_YEARW}|في\s+(?:السنة|العام)\s+الهجرية?\s+)?(?P<y>\d{{4}}))"
     # (the weekday also in brackets or quotes after يوم or a relative day: هذا اليوم (الأحد) 17/ 10
-    # /1436هـ، يوم (الخميس) 20 أغسطس، اليوم "الثلاثاء" 26 شوال، غدا "الأربعاء" 27 / 10 / 1436هـ)
+    # /1436هـ، يوم (الخميس) 20 أغسطس، اليوم "الثلاثاء" 26 شوال، غدا "الأربعاء" 27 / 10 / 1436هـ; a
+    # semicolon after the weekday too: الأربعاء؛ 28 رمضان 1436)
     pre = (rf"(?:(?P<rd>(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول|امس|(?:هذا\s+)?اليوم|بعد\s+غدا?|غدا|غد))\s+)?"
-           rf"(?:(?:يوم\s+)?(?P<wpo>[(«\"“](?:(?<=يوم\s[(«\"“])|(?<=غد\s[(«\"“])|(?<=غدا\s[(«\"“])|(?<=امس\s[(«\"“]))\s*)?(?P<wd>{_WD})(?(wpo)\s*[)»\"”])(?:\s+(?:(?:قبل|بعد)\s+)?{_REL})?\s*[،,\-]?\s*(?:الموافق\s+)?"
+           rf"(?:(?:يوم\s+)?(?P<wpo>[(«\"“](?:(?<=يوم\s[(«\"“])|(?<=غد\s[(«\"“])|(?<=غدا\s[(«\"“])|(?<=امس\s[(«\"“]))\s*)?(?P<wd>{_WD})(?(wpo)\s*[)»\"”])(?:\s+(?:(?:قبل|بعد)\s+)?{_REL})?\s*[،,؛\-]?\s*(?:الموافق\s+)?"
            rf"|يوم\s+(?:الموافق\s+)?)?")
     since = r"(?P<since>منذ\s+)?"
     yr = rf"(?:\s*[،,]?\s*{_YEARW}?(?P<y>\d{{4}}){_GSUF}?)"
@@ -72,7 +73,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     hyrel = (rf"\s+(?:من\s+(?:ال)?|لل|ل|ال)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
              rf"(?:\s+(?P<hry>1[345]\d\d)(?=\s*(?:ه|هجري)))?")
     # مايو من هذا العام، الثاني والعشرين من شهر مايو لهذا العام
-    monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+|ل)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:{_REL})|هذا\s+العام))"
+    # مايو (أيار) العام قبل الماضي: two years back
+    monthrel = rf"(?:\s+(?P<rel>{_REL})|\s+(?:من\s+|ل)?(?P<yrel>(?:ال)?عام\s+{_REL}|العام\s+(?:قبل\s+(?={_PAST}))?(?:{_REL})|هذا\s+العام))"
     # 6 أغسطس الجاري 2015، حزيران (يونيو) الماضي 2015: the year the relative word gives, written
     relyear = rf"(?P<ryw>\s+(?P<ry>(?:19|20)\d\d){_GSUF}?)?"
     # a relative word after a written Hijri year is part of it (عام 1435هـ الماضي، من عام 1436هـ الجاري)
@@ -140,7 +142,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("ago", rf"(?P<dir>منذ|قبل|بعد)\s+(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMW)})\s+)?(?P<unit>{'|'.join(_UNITS)})"),
         # the weekday after them bare, in brackets, quotes or dashes: أمس (الأحد)، امس «الاربعاء»، يوم غد -الاثنين-;
         # a bare one with المقبل: يوم غد الاثنين المقبل
-        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?:[،,]\s*(?={_WD}[،,]))?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]|(?:\s+(?:المقبل|القادم))?))?"),
+        ("relday", rf"{since}(?:يوم\s+)?(?P<rd>اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة|البارحة\s+الاولي|(?:ليلة\s+)?البارحة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?:[،,]\s*(?={_WD}[،,]))?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]|(?:\s+(?:المقبل|القادم))?))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?:ال(?P<era>هجري|ميلادي)[ةه]?\s+)?(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
@@ -198,7 +200,7 @@ def _triggers() -> dict[str, re.Pattern[str]]:
         # four digits, or three after عام/سنة (عام 600 ميلادية): one scan for both
         "year4": r"\d{3}(?:\d|(?<=(?:عام|سنة)\s\d{3}))",
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
-        "relday": "امس|اليوم|غد|الليلة", "weekday": _WD,
+        "relday": "امس|اليوم|غد|الليلة|البارحة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
         "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:ال(?:هجري|ميلادي)[ةه]?\s+)?(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
         "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}(?:\s*/)?\s+(?:الى|حتى|و)",
@@ -395,6 +397,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         rd = "بعد غد" if rd == "بعد غدا" else rd  # بعد غدًا: the tanween form
         if rd == "امس" and (norm[m.start("x") - 1:m.start("x")] == "ل" or _NEED_RE.match(norm, m.end("x"))):
             return None  # لامس: "touched", not ل + أمس; في أمس الحاجة: "in direst need"
+        if rd.endswith(("البارحة", "البارحة الاولي")) and norm[m.start("x") - 1:m.start("x")].isalpha():
+            return None  # ما أشبه الليلة بالبارحة: a proverb
         if rd == "اليوم" and (_prev_word(norm, m.start("x")) in _PAPER_WORDS
                               or norm[m.start("x") - 1:m.start("x")] in ("«", '"')):
             return None  # عين اليوم، صحيفة «اليوم»: a newspaper
@@ -413,7 +417,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                                     or _HALF_RE.search(norm, max(0, m.start("x") - 8), m.start("x"))):
                 return None  # اليوم التالي/الوطني/نفسه، اليوم الـ 15، أيام ونصف اليوم: not today
         offset = {"اليوم": 0, "هذا اليوم": 0, "الليلة": 0, "امس": -1, "الامس": -1, "غدا": 1, "غد": 1,
-                  "الغد": 1, "بعد غد": 2, "الليلة الماضية": -1, "ليلة امس": -1}.get(rd, -2)  # أول أمس، الليلة قبل الماضية
+                  "الغد": 1, "بعد غد": 2, "الليلة الماضية": -1, "ليلة امس": -1, "البارحة": -1,
+                  "ليلة البارحة": -1}.get(rd, -2)  # أول أمس، الليلة قبل الماضية، البارحة الأولى
         if pub is None:
             return _since(m, _attrs(None, "day", True))
         date = pub + dt.timedelta(days=offset)
@@ -817,15 +822,14 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
                     and _RANGE_TO_RE.fullmatch(norm, chosen[i + 1][1], chosen[i + 2][0])):
                 attrs = _attrs(f"{g1['value']}/{g2['value']}", "range", bool(g1.get("relative") or g2.get("relative")),
                                range_start=g1["value"], range_end=g2["value"])
-                w = head.group("w")  # اعتبارا من: the span from من
-                out.append((head.start("w") + (w.rfind("من") if w.endswith("من") else 0), e2, attrs))
+                out.append((_from_start(head), e2, attrs))
                 i += 4
                 continue
         if a1.get("granularity") == "range" and kinds.get(s1) == "greg_my":
             # من يونيو - يوليو 2015: من opens the range, as before days (من 4 - 6 أغسطس)
             head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
             if head:
-                out.append((head.start("w"), e1, a1))
+                out.append((_from_start(head), e1, a1))
                 i += 1
                 continue
         if i + 1 < len(chosen) and chosen[i + 1][0] - e1 <= _LINK_MAX:
@@ -834,15 +838,14 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
             bare = head is None and _dated_to_dated(norm, chosen[i], chosen[i + 1], kinds)
             if (head or bare) and kinds.get(s1) in ("greg_dmy", "greg_my") and _RANGE_TO_RE.fullmatch(norm, e1, s2):
                 a1 = _in_year_of(a1, a2)
+            ends = _range_values(a1, a2)
             if ((head or bare and not a1.get("relative")) and _range_ends(kinds, chosen[i], chosen[i + 1])
-                    and a1.get("value") and a2.get("value") and a1["value"] < a2["value"]
-                    and "/" not in a1["value"] + a2["value"]  # not a Hijri month's interval
-                    and not a1.get("relation") and _RANGE_TO_RE.fullmatch(norm, e1, s2)):
+                    and ends and not a1.get("relation") and _RANGE_TO_RE.fullmatch(norm, e1, s2)):
                 cal = "hijri" if a1.get("calendar") == a2.get("calendar") == "hijri" else "gregorian"
-                start = head.start("w") if head else s1  # without a proclitic: ومن، وبين
-                attrs = _attrs(f"{a1['value']}/{a2['value']}", "range",
+                start = _from_start(head) if head else s1
+                attrs = _attrs(f"{ends[0]}/{ends[1]}", "range",
                                bool(a1.get("relative") or a2.get("relative")), cal,
-                               range_start=a1["value"], range_end=a2["value"])
+                               range_start=ends[0], range_end=ends[1])
                 out.append((start, e2, attrs))
                 i += 2
                 continue
@@ -850,12 +853,19 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
                     and _WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)):  # من الخميس إلى الأحد
                 attrs = _weekday_pair(a1, a2, norm[s1:e1], norm[s2:e2])
                 if attrs is not None:
-                    out.append((head.start("w"), e2, attrs))
+                    out.append((_from_start(head), e2, attrs))
                     i += 2
                     continue
         out.append((s1, e1, a1))
         i += 1
     return out
+
+
+def _from_start(head: re.Match[str]) -> int:
+    """Where a range opened by `_RANGE_FROM_RE` starts: at من or بين, without a proclitic (ومن،
+    وبين) and without ابتداء/اعتبارا before من (ابتداءً من عام 2008 الى العام الماضي)."""
+    w = head.group("w")
+    return head.start("w") + (w.rfind("من") if w.endswith("من") else 0)
 
 
 _EQUIVALENT_RE = re.compile(r"\s*[،,]?\s*الموافق\s*(?:ل(?=\d))?")
@@ -882,11 +892,26 @@ def _dated_to_dated(norm: str, first: tuple, second: tuple, kinds: dict[int, str
             and bool(_WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)) and not _WD_RE.search(norm, s1, e2))
 
 
+def _range_values(a1: dict[str, Any], a2: dict[str, Any]) -> tuple[str, str] | None:
+    """The first and last value of a range from `a1` to `a2`: their values, or for two Hijri
+    years (عام 1425هـ وحتى عام 1435هـ) the first one's first day and the second one's last;
+    None when an end has no value, the ends are out of order, or an end is another interval
+    (a Hijri month)."""
+    v1, v2 = a1.get("value") or "", a2.get("value") or ""
+    if (a1.get("calendar") == a2.get("calendar") == "hijri"
+            and a1.get("granularity") == a2.get("granularity") == "year" and v1.count("/") == v2.count("/") == 1):
+        v1, v2 = v1.split("/")[0], v2.split("/")[1]
+    if not v1 or not v2 or "/" in v1 + v2 or v1 >= v2:
+        return None
+    return v1, v2
+
+
 def _range_ends(kinds: dict[int, str], first: tuple, second: tuple) -> bool:
     """Both ends written out, days or months (`_RANGE_ENDS`), or both a year after عام/سنة
-    (في عام 1930م وحتى عام 1960، مواليد عام 2000م وحتى عام 2005م)."""
+    (في عام 1930م وحتى عام 1960، مواليد عام 2000م وحتى عام 2005م), Hijri ones too (عام 1425هـ
+    وحتى عام 1435هـ), or such a year to a relative one (من عام 2008 الى العام الماضي)."""
     (s1, _, a1), (s2, _, a2) = first, second
-    if kinds.get(s1) == kinds.get(s2) == "year":
+    if kinds.get(s1) in ("year", "hijri_year") and kinds.get(s2) in ("year", "hijri_year", "relperiod"):
         return a1.get("granularity") == a2.get("granularity") == "year"
     return (kinds.get(s1) in _RANGE_ENDS and kinds.get(s2) in _RANGE_ENDS
             and a1.get("granularity") == a2.get("granularity") in ("day", "month"))
