@@ -461,6 +461,12 @@ ROUND_FLOORS = [
     (("issue14na",), "dev", 146, 95.5),
     # issue14nh (residues 96, 86), annotated after the round's last code change, run once: 95.9
     (("issue14nh",), "test", 147, 95.5),
+    # twentieth: issue14oa (residues 92, 82), annotated and committed before any run: first
+    # run 94.0, none of the round's classes occurs in it; issue14nh 95.9 -> 97.3 with the
+    # round's classes (two of its misses, counted in the corpus first: the floor above stays)
+    (("issue14oa",), "dev", 168, 93.5),
+    # issue14oh (residues 72, 62), annotated after the round's last code change, run once: 95.1
+    (("issue14oh",), "test", 163, 94.5),
 ]
 
 

@@ -1271,3 +1271,31 @@ def test_nineteenth_round_a_relative_year_two_back_and_a_weekday_before_a_semico
 ])
 def test_nineteenth_round_year_ranges(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # two days with their month names joined by a dash are one period, with من or without it
+    # (4 in the corpus, each found as two days; issue14nh's Gregorian equivalent of a Hijri range)
+    ("ولمعسكر سلوفاكيا في الفترة من 21 أغسطس - 14 سبتمبر، الذين يأتيان استعداداً", "2015-08-05",
+     [("من 21 أغسطس - 14 سبتمبر", "2015-08-21/2015-09-14")]),
+    ("خلال الفترة 17-11 رمضان 1436هـ الموافق 28 يونيو– 4 يوليو 2015م (الأسبوع الدولي 27)", "2015-08-09",
+     [("28 يونيو– 4 يوليو 2015م", "2015-06-28/2015-07-04")]),
+])
+def test_twentieth_round_two_day_months_joined_by_a_dash(text, pub, expected):
+    # (the Hijri range before it, its ends written in reverse, stays a known gap)
+    spans = spans_of(text, pub)
+    assert [s for s in spans if s[0] in dict(expected)] == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # كانون ثان / تشرين ثان, shortened, are January and November (13 in the corpus: only the
+    # Gregorian name after the slash was found, a day before them lost)
+    ("لكنه هبط إلى مستوياته الدنيا في قطع الأشجار وتجارة الأخشاب في كانون ثان/يناير الماضي. وقد", "2015-08-01",
+     [("كانون ثان/يناير الماضي", "2015-01")]),
+    ("فوز على فريق السيدة العجوز منذ 29 كانون ثان/يناير 2013، حينما تغلب عليه", "2015-08-01",
+     [("منذ 29 كانون ثان/يناير 2013", "2013-01-29")]),
+    ("صف الأول من هذا العام بدءا من كانون ثان/يناير وحتي حزيران/يونيو الماضي تجاوز متوسط", "2015-07-23",
+     [("هذا العام", "2015"), ("من كانون ثان/يناير وحتي حزيران/يونيو الماضي", "2015-01/2015-06")]),
+])
+def test_twentieth_round_shortened_levantine_months(text, pub, expected):
+    assert spans_of(text, pub) == expected

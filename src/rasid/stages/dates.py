@@ -836,11 +836,13 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
             s2, e2, a2 = chosen[i + 1]
             head = _RANGE_FROM_RE.search(norm, max(0, s1 - 16), s1)
             bare = head is None and _dated_to_dated(norm, chosen[i], chosen[i + 1], kinds)
-            if (head or bare) and kinds.get(s1) in ("greg_dmy", "greg_my") and _RANGE_TO_RE.fullmatch(norm, e1, s2):
+            dash = _day_months_dash(norm, chosen[i], chosen[i + 1], kinds)
+            linked = dash or _RANGE_TO_RE.fullmatch(norm, e1, s2)
+            if (head or bare or dash) and kinds.get(s1) in ("greg_dmy", "greg_my") and linked:
                 a1 = _in_year_of(a1, a2)
             ends = _range_values(a1, a2)
-            if ((head or bare and not a1.get("relative")) and _range_ends(kinds, chosen[i], chosen[i + 1])
-                    and ends and not a1.get("relation") and _RANGE_TO_RE.fullmatch(norm, e1, s2)):
+            if ((head or dash or bare and not a1.get("relative")) and _range_ends(kinds, chosen[i], chosen[i + 1])
+                    and ends and not a1.get("relation") and linked):
                 cal = "hijri" if a1.get("calendar") == a2.get("calendar") == "hijri" else "gregorian"
                 start = _from_start(head) if head else s1
                 attrs = _attrs(f"{ends[0]}/{ends[1]}", "range",
@@ -890,6 +892,19 @@ def _dated_to_dated(norm: str, first: tuple, second: tuple, kinds: dict[int, str
     (s1, e1, a1), (s2, e2, a2) = first, second
     return (_range_ends(kinds, first, second) and a1.get("granularity") != "month" and not a2.get("relative")
             and bool(_WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)) and not _WD_RE.search(norm, s1, e2))
+
+
+#: a dash between two ends, with spaces or none (28 يونيو– 4 يوليو 2015م)
+_DASH_RE = re.compile(r"\s*[\-–]\s*")
+
+
+def _day_months_dash(norm: str, first: tuple, second: tuple, kinds: dict[int, str]) -> bool:
+    """Two days written with their month names joined by a dash are one period, with من before
+    them or not (من 21 أغسطس - 14 سبتمبر; الموافق 28 يونيو– 4 يوليو 2015م, the Gregorian days of a
+    Hijri range): a day-month date is never a score or a count."""
+    (s1, e1, a1), (s2, _, a2) = first, second
+    return (kinds.get(s1) == kinds.get(s2) == "greg_dmy" and a1.get("granularity") == a2.get("granularity") == "day"
+            and bool(_DASH_RE.fullmatch(norm, e1, s2)))
 
 
 def _range_values(a1: dict[str, Any], a2: dict[str, Any]) -> tuple[str, str] | None:
