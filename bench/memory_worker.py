@@ -1,10 +1,12 @@
 """Where a worker's memory goes: one analysing process, measured as it loads and fills.
 
-    nice -n 5 python bench/memory_worker.py [--n 2000] [--every 500]
+    nice -n 5 python bench/memory_worker.py [--n 2000] [--every 500] [--chunk K] [--trim]
 
 Builds the default pipeline as a worker does (`rasid.workers.start_worker`), then analyses
-the first N SaudiNewsNet articles one by one, as a worker is sent them, and prints the
-resident memory (RSS, and the unshared part, USS, from ``/proc/self/smaps_rollup``):
+the first N SaudiNewsNet articles as a worker is sent them (``--chunk K``: tasks of
+``max(DOCS_PER_TASK, K)`` articles, each analysed K at a time, as with ``ner_batch_articles``
+K; default one by one; ``--trim``: ``malloc_trim`` after each task), and prints the
+resident memory (RSS, and the unshared part, USS, from ``/proc/self/smaps_rollup``; the peak RSS):
 
 * after ``import rasid``, after the pipeline is built, and after each stage has run once on
   the first article (what that stage loads on first use: models, gazetteers, word lists);
