@@ -1,10 +1,12 @@
 """Where a worker's memory goes: one analysing process, measured as it loads and fills.
 
-    nice -n 5 python bench/memory_worker.py [--n 2000] [--every 500]
+    nice -n 5 python bench/memory_worker.py [--n 2000] [--every 500] [--chunk K] [--trim]
 
 Builds the default pipeline as a worker does (`rasid.workers.start_worker`), then analyses
-the first N SaudiNewsNet articles one by one, as a worker is sent them, and prints the
-resident memory (RSS, and the unshared part, USS, from ``/proc/self/smaps_rollup``):
+the first N SaudiNewsNet articles as a worker is sent them (``--chunk K``: tasks of
+``max(DOCS_PER_TASK, K)`` articles, each analysed K at a time, as with ``ner_batch_articles``
+K; default one by one; ``--trim``: ``malloc_trim`` after each task), and prints the
+resident memory (RSS, and the unshared part, USS, from ``/proc/self/smaps_rollup``; the peak RSS):
 
 * after ``import rasid``, after the pipeline is built, and after each stage has run once on
   the first article (what that stage loads on first use: models, gazetteers, word lists);
@@ -48,8 +50,11 @@ def trimmed() -> float:
 
 
 def line(label: str) -> None:
+    import resource
+
     m = smaps()
-    print(f"{label:<44} RSS {m['rss']:7.1f} MB  USS {m['uss']:7.1f} MB", flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{label:<44} RSS {m['rss']:7.1f} MB  USS {m['uss']:7.1f} MB  peak RSS {peak:7.1f} MB", flush=True)
 
 
 def records(path: Path, n: int):
@@ -204,6 +209,12 @@ def main() -> None:
     ap.add_argument("--parent", type=int, metavar="WORKERS",
                     help="measure the parent instead: `Monitor.ingest` of the N articles into a fresh "
                          "archive with this many workers, the parent's memory every --every articles")
+    ap.add_argument("--chunk", type=int, default=1,
+                    help="analyse the articles as a worker of `rasid ingest` does with this "
+                         "`ner_batch_articles`: tasks of max(DOCS_PER_TASK, chunk) articles, "
+                         "each analysed `chunk` at a time (default 1: one by one)")
+    ap.add_argument("--trim", action="store_true",
+                    help="give glibc's free heap pages back to the system after each task (malloc_trim)")
     ap.add_argument("--trace", action="store_true",
                     help="also trace allocations (tracemalloc: slower) and print the lines holding the most")
     args = ap.parse_args()
@@ -217,13 +228,13 @@ def main() -> None:
         record_lru_keys()
     import rasid  # noqa: F401
     from rasid.stages import DEFAULT_STAGES
-    from rasid.workers import analyse_in_worker, start_worker
+    from rasid.workers import DOCS_PER_TASK, analyse_all_in_worker, analyse_in_worker, start_worker
     import rasid.workers as w
     line("import rasid")
     t0 = time.process_time()
     if args.hit_rates:
         record_row_keys()
-    start_worker(DEFAULT_STAGES, False)
+    start_worker(DEFAULT_STAGES, False, args.chunk)
     line("pipeline built (start_worker)")
     pipeline = w._WORKER_PIPELINE
 
@@ -240,10 +251,15 @@ def main() -> None:
         line(f"first article: after stage {stage.name}")
     analyse_in_worker(document_from_json(first))
     line("first article: index forms, archive preparation")
-    for k, rec in enumerate(recs, start=2):
-        analyse_in_worker(document_from_json(rec))
-        if k % args.every == 0:
-            line(f"after {k} articles ({time.process_time() - t0:.0f} CPU s)")
+    per_task = max(DOCS_PER_TASK, args.chunk)
+    k = 1
+    while task := [document_from_json(rec) for rec in itertools.islice(recs, per_task)]:
+        analyse_all_in_worker(task)
+        if args.trim:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        if (k + len(task)) // args.every > k // args.every:
+            line(f"after {k + len(task)} articles ({time.process_time() - t0:.0f} CPU s)")
+        k += len(task)
     if args.hit_rates:
         print_hit_rates()
         return
