@@ -132,3 +132,47 @@ def test_a_failed_spark_job_exits_5_not_1_like_rejected_records(tmp_path, monkey
     err = capsys.readouterr().err
     assert code == EXIT_FAILED == 5
     assert "the Spark job failed" in err and "Job aborted due to stage failure" in err
+
+
+def test_a_partition_analysed_in_chunks_gives_the_rows_of_one_document_at_a_time(monkeypatch):
+    """`analyse_partition` analyses ``ner_batch_articles`` documents at a time: the same rows,
+    in the same order, as one at a time; an unreadable line and an article a stage fails on
+    are each a rejected row in their place, and the others of their chunk are analysed."""
+    from rasid.batch.analyse import analyse_partition, get_pipeline
+
+    lines = (RESOURCES / "saudinewsnet-sample.jsonl").read_text(encoding="utf-8").splitlines()[:6]
+    bad = json.loads(lines[4])
+    bad["url"] += "-bad"
+    bad["content"] = "نص يفشل عليه التحليل. " + bad["content"]
+    raw = lines[:2] + ["{not json"] + lines[2:4] + [json.dumps(bad, ensure_ascii=False)] + lines[4:]
+    records = [("news.jsonl", k + 1, "line", line.encode()) for k, line in enumerate(raw)]
+    stages = ("tokenize", "ner", "dates", "places")
+    dates = next(s for s in get_pipeline(stages).stages if s.name == "dates")
+    real = type(dates).__call__
+
+    def failing(self, doc):
+        if "يفشل عليه التحليل" in doc.text:
+            raise ValueError("a stage failed on this article")
+        return real(self, doc)
+
+    monkeypatch.setattr(type(dates), "__call__", failing)
+    pipeline = get_pipeline(stages)
+    run_chunk, chunks = type(pipeline).run_chunk, []
+
+    def counted(self, docs):
+        chunks.append(len(docs))
+        return run_chunk(self, docs)
+
+    monkeypatch.setattr(type(pipeline), "run_chunk", counted)
+    rows = {}
+    for size in ("1", "3"):
+        monkeypatch.setenv("RASID_NER_BATCH_ARTICLES", size)
+        chunks.clear()
+        rows[size] = list(analyse_partition(records, stages))
+        assert chunks == ([1] * 7 if size == "1" else [3, 3, 1])
+    assert rows["1"] == rows["3"]
+    reasons = [r.get("reason") for r in rows["3"]]
+    assert [bool(r) for r in reasons] == [False, False, True, False, False, True, False, False]
+    assert reasons[2].startswith("unreadable") or "json" in reasons[2].lower()
+    assert "a stage failed on this article" in reasons[5] and rows["3"][5]["line"] == 6
+    assert all(rows["3"][k]["mentions"] for k in (3, 4, 6))  # the rest of the chunk analysed

@@ -202,11 +202,17 @@ def convert_rejection(rejection: Rejection) -> dict[str, Any]:
 
 
 def analyse_partition(records: Iterable[tuple], stages: tuple[str, ...], built: Any = None) -> Iterator[dict[str, Any]]:
-    """Output rows for the raw records of one partition; a bad record becomes a
-    rejected row and the partition goes on."""
+    """Output rows for the raw records of one partition, in their order; a bad record
+    becomes a rejected row and the partition goes on. The documents are analysed
+    ``ner_batch_articles`` at a time (`Pipeline.run_chunk`, as `rasid ingest` does: the NER
+    stage tags a chunk's sentences as one batch; a failure takes only its own document out)."""
     from ..monitor import check_document
+    from ..pipeline import chunk_size
 
     pipeline = get_pipeline(stages, built)
+    size = chunk_size()
+    pending: list[tuple[str, Document | dict[str, Any]]] = []  # (file, document or row), in order
+    waiting = 0  # documents in `pending`
     for file, line, kind, payload in records:
         try:
             item = read_raw_record(file, line, kind, payload)
@@ -216,12 +222,25 @@ def analyse_partition(records: Iterable[tuple], stages: tuple[str, ...], built: 
             continue
         if isinstance(item, Document):
             item = check_document(item)
-        if isinstance(item, Rejection):
-            yield convert_rejection(item)
+        pending.append((file, convert_rejection(item) if isinstance(item, Rejection) else item))
+        waiting += isinstance(item, Document)
+        if waiting >= size:
+            yield from _analysed_rows(pipeline, pending)
+            pending, waiting = [], 0
+    yield from _analysed_rows(pipeline, pending)
+
+
+def _analysed_rows(pipeline: Any, pending: list[tuple[str, Document | dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    """The output rows of `pending` in order: its documents analysed as one chunk, each
+    failure a rejected row naming the document (or its file)."""
+    docs = [it for _, it in pending if isinstance(it, Document)]
+    outs = iter(pipeline.run_chunk(docs) if docs else ())
+    for file, item in pending:
+        if not isinstance(item, Document):
+            yield item
             continue
-        try:
-            doc = pipeline(item)
-        except Exception as exc:
-            yield convert_rejection(Rejection(item.origin or file, f"failed: {type(exc).__name__}: {exc}"))
-            continue
-        yield convert_output(doc)
+        out = next(outs)
+        if isinstance(out, Exception):
+            yield convert_rejection(Rejection(item.origin or file, f"failed: {type(out).__name__}: {out}"))
+        else:
+            yield convert_output(out)
