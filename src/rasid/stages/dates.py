@@ -343,7 +343,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             if y < 1900 or not g.get("since") and prev not in _MONTH_CUES | {"عام", "لعام"} \
                     and _CLITICS_RE.sub("", prev).removeprefix("ال") not in _SEASONS \
                     and not _names_a_year(norm, m.start("x"), m.end("x"), prev) \
-                    and not _EDITION_RE.search(norm, max(0, m.start("x") - 60), m.start("x")):
+                    and not _EDITION_RE.search(norm, max(0, m.start("x") - 60), m.start("x")) \
+                    and not _PART_OF_YEAR_RE.search(norm, max(0, m.start("x") - 24), m.start("x")):
                 return None
             if _counts(norm, m.start("x"), m.end("x")):
                 return None  # أكثر من 2000 فعالية، إلى 1950 ميجاوات: a count after a cue word
@@ -595,6 +596,9 @@ def _labels_hijri_year(norm: str, m: re.Match[str], y: int, since: bool) -> bool
 
 #: seasons before a bare year (صيف 2013، لخريف 2015 وشتاء 2016، لربيع وصيف 2016)
 _SEASONS = {"صيف", "خريف", "شتاء", "ربيع"}
+#: a quarter or a half of a year right before a bare year names that year (الربع الثاني 2015،
+#: بالربع الرابع 2014، بنهاية النصف الأول 2015): 22 of SaudiNewsNet's 221 such phrases were lost
+_PART_OF_YEAR_RE = re.compile(r"(?<!\w)[وف]?(?:لل|[بل]ال|ال)(?:ربع|نصف)\s+ال(?:اول|ثاني|ثالث|رابع|اخير)\s+$")
 #: a season's noun one of the two words before a bare Hijri year (في صيف 1434، صيف الشرقية 1436)
 _SEASON_BEFORE_RE = re.compile(r"(?<!\w)[وفبل]?(?:ال)?(?:صيف|خريف|شتاء|ربيع)(?:\s+[^\W\d_]+)?\s+$")
 #: a year that opens a line (or a list after a colon) and a dash after it: an entry of a "this
