@@ -1315,3 +1315,15 @@ def test_twentieth_round_shortened_levantine_months(text, pub, expected):
 ])
 def test_twenty_first_round_year_after_a_quarter(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # الأول من أمس with the article is the day before yesterday, like أول من أمس (all 7 in the
+    # corpus; each was read as yesterday, from أمس alone)
+    ("يذكر أن قوات الاحتلال قتلت فجر الأول من أمس، الشاب أحمد علاونة (21 عاما)", "2015-07-24",
+     [("الأول من أمس", "2015-07-22")]),
+    ("ضمن برامجها الصيفية استضافت محافظة المندق يوم الأول من أمس فرقة المندق الشعبية", "2015-07-25",
+     [("يوم الأول من أمس", "2015-07-23")]),
+])
+def test_twenty_first_round_the_day_before_yesterday_with_the_article(text, pub, expected):
+    assert spans_of(text, pub) == expected
