@@ -1299,3 +1299,31 @@ def test_twentieth_round_two_day_months_joined_by_a_dash(text, pub, expected):
 ])
 def test_twentieth_round_shortened_levantine_months(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a bare year right after a quarter or a half of a year names it (22 of SaudiNewsNet's 221
+    # such phrases were lost: الربع الثاني 2015 followed by a verb or مقارنة)
+    ("ارتفع معدل التضخم بما نسبته 1.4 في المائة مقارنة بالربع الرابع 2014 ليصل إلى نحو 5.0 في المائة", "2015-08-09",
+     [("2014", "2014")]),
+    ("حققت الشركة أرباحا صافية قدرها 900.9 مليون ريال خلال الربع الثاني 2015 مقارنة بأرباح قدرها 93 مليون", "2015-07-31",
+     [("2015", "2015")]),
+    ("بلغ صافي الربح 30.9 مليون ريال بنهاية النصف الأول 2015 متراجعة بنسبة 29 %", "2015-07-31",
+     [("2015", "2015")]),
+    # a count after the quarter is not a year
+    ("لتتقلص خلال الربع الأول من 1340 مليون ريال لتصبح 1270 مليون ريال", "2015-07-31", []),
+])
+def test_twenty_first_round_year_after_a_quarter(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # الأول من أمس with the article is the day before yesterday, like أول من أمس (all 7 in the
+    # corpus; each was read as yesterday, from أمس alone)
+    ("يذكر أن قوات الاحتلال قتلت فجر الأول من أمس، الشاب أحمد علاونة (21 عاما)", "2015-07-24",
+     [("الأول من أمس", "2015-07-22")]),
+    ("ضمن برامجها الصيفية استضافت محافظة المندق يوم الأول من أمس فرقة المندق الشعبية", "2015-07-25",
+     [("يوم الأول من أمس", "2015-07-23")]),
+])
+def test_twenty_first_round_the_day_before_yesterday_with_the_article(text, pub, expected):
+    assert spans_of(text, pub) == expected
