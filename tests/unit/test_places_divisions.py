@@ -24,6 +24,24 @@ def test_the_common_word_stays_a_word_without_the_governorate_head():
     assert "البيضاء" not in found and "الداخلية" not in found
 
 
+KHOBAR = ("أعلنت أمانة المنطقة الشرقية عن عزمها إغلاق طريق الملك عبد العزيز عند تقاطعه مع الشارع "
+          "العاشر في محافظة الخبر اليوم الأربعاء")
+
+
+def test_a_town_with_the_article_after_the_governorate_head_is_the_town():
+    # الخبر "the news" is a stop name; after محافظة it is Khobar, the governorate's seat (the
+    # twenty-fourth round: 57 times in the corpus, all of them the town)
+    found = dict(run(KHOBAR))
+    assert found["الخبر"]["name_en"] == "Khobar" and found["الخبر"]["country"] == "SA"
+
+
+def test_a_word_without_the_article_after_the_governorate_head_stays_a_word():
+    # محافظة بكل من منطقة ... "a governorate in each of": بكل is no town (Bahla, Oman)
+    found = [t for t, _ in run("تم تنفيذ مشروعات للقرى والهجر في 39 محافظة بكل من منطقة المدينة المنورة ومنطقة مكة "
+                               "المكرمة، وقال إن الخبر انتشر")]
+    assert "بكل" not in found and "الخبر" not in found
+
+
 ABHA = ("وصرح الناطق الإعلامي لمديرية الدفاع المدني بمنطقة عسير العقيد محمد العاصمي بأن الأمطار "
         "هطلت على مدينة أبها من خفيفة إلى متوسطة، وشملت أحياء الخالدية والبلد والجامعة والنميص "
         "والمنسك، والبديع والموظفين، ومتنزه السودة.")
