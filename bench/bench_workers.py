@@ -50,7 +50,9 @@ them (nothing carried).
 without the two workers running beside each other (so the load does not blur it): in a fresh process
 per tree it builds the template as the forkserver does (`rasid.workers.build_template`, its CPU
 printed), then forks from it one child that analyses every document and two that each analyse every
-other task of `DOCS_PER_TASK` (the workers' split), each timing every stage, the archive steps'
+other task (the workers' split), the tasks and chunks those of a run (`max(DOCS_PER_TASK,
+ner_batch_articles)` documents to a task, analysed `ner_batch_articles` at a time: `analyse_chunks`,
+each stage over a chunk timed), each timing every stage, the archive steps'
 per-document values, the index forms, the layer rows and, in the two, pickling each task's results as
 a worker sends them; with their minor faults and kernel CPU. The three never run at once: they take
 turns of `BREAKDOWN_TURN` tasks (the order reversed every other turn), so that the machine running
@@ -395,7 +397,9 @@ for d in read_paths([src]):  # the documents a run analyses: each text once (the
 t = time.process_time()
 W.build_template()
 figures = {"template": time.process_time() - t, "docs": len(docs)}
-tasks = list(iter_batches(docs, W.DOCS_PER_TASK))
+from rasid.pipeline import chunk_size
+CHUNK = chunk_size()  # the run's path: tasks of max(DOCS_PER_TASK, chunk), analysed in chunks
+tasks = list(iter_batches(docs, max(W.DOCS_PER_TASK, CHUNK)))
 SHARE = {"one": lambda k: True, "w0": lambda k: k % 2 == 0, "w1": lambda k: k % 2 == 1}
 
 def child(name, orders, done):
@@ -405,14 +409,14 @@ def child(name, orders, done):
     from rasid.store.sql_writing import attach_layer_rows
     W.start_worker(tuple(W._WORKER_PIPELINE.names), False)
     cpu, pipeline, send = defaultdict(float), W._WORKER_PIPELINE, name != "one"
-    run_stage = pipeline.run_stage
-    def timed(stage, doc):
+    run_stage_chunk = pipeline.run_stage_chunk
+    def timed(stage, docs):
         t = time.process_time()
         try:
-            return run_stage(stage, doc)
+            return run_stage_chunk(stage, docs)
         finally:
             cpu["stage " + stage.name] += time.process_time() - t
-    pipeline.run_stage = timed
+    pipeline.run_stage_chunk = timed
     parts = [("archive steps' values", lambda d: attach_prepared(W._WORKER_PREPARERS, d)),
              ("index forms", attach_index_forms), ("layer rows", attach_layer_rows)]
     if send:
@@ -426,8 +430,7 @@ def child(name, orders, done):
                 if not SHARE[name](k):
                     continue
                 outs = []
-                for doc in tasks[k]:
-                    got = W.analyse_safely(pipeline, doc)
+                for _, got in W.analyse_chunks(pipeline, tasks[k], CHUNK):
                     for part, fn in parts if not isinstance(got, str) else ():
                         t = time.process_time()
                         fn(got)
@@ -497,7 +500,7 @@ print(json.dumps({"unpickle": cpu, "minflt": r1.ru_minflt - r0.ru_minflt, "warm"
 """
 
 
-#: tasks per turn in ``--breakdown`` (40 articles: some 0.7 CPU s of one process's analysis)
+#: tasks per turn in ``--breakdown`` (80 articles with tasks of 8: some 1.1 CPU s of one process's analysis)
 BREAKDOWN_TURN = 10
 
 
