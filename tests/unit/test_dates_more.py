@@ -1327,3 +1327,24 @@ def test_twenty_first_round_year_after_a_quarter(text, pub, expected):
 ])
 def test_twenty_first_round_the_day_before_yesterday_with_the_article(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # two consecutive weekdays joined by و without يومي are one interval, as after يومي (the
+    # corpus: 131 weekday pairs, the bare consecutive ones read as one event over two days)
+    ("وسيخلد اللاعبون للراحة مدة يومين (الأحد والاثنين) على أن يعاود الفريق تدريباته", "2015-08-09",
+     [("الأحد والاثنين", "2015-08-09/2015-08-10")]),
+    ("وقتل 62 شخصا بينهم مدنيون جراء انفجار الغام فيما اصيب 163 آخرون بجروح السبت والاحد في زنجبار", "2015-08-10",
+     [("السبت والاحد", "2015-08-08/2015-08-09")]),
+    ("احتفلت إسمنت العربية بمعايدة موظفيها يوم الأحد والاثنين الماضيين بمقر الشركة بجدة", "2015-08-07",
+     [("يوم الأحد والاثنين الماضيين", "2015-08-02/2015-08-03")]),
+    # not: a night between two days, days excepted, a longer list, days not consecutive
+    ("أحصيت ليل الخميس والجمعة على مدخل نفق المانش", "2015-08-01",
+     [("الخميس", "2015-07-30"), ("الجمعة", "2015-07-31")]),
+    ("وتستغرق ما بين ثمان لعشر ساعات يومياً عدا الجمعة والسبت.", "2015-07-24",
+     [("الجمعة", "2015-07-24"), ("السبت", "2015-07-25")]),
+    ("حصد ثلاثة أمثال ما جناه فيلم فيكيشن بين الجمعة والأحد وبلغ 14.9 مليون دولار", "2015-08-02",
+     [("الجمعة", "2015-07-31"), ("الأحد", "2015-08-02")]),
+])
+def test_twenty_second_round_two_consecutive_weekdays_without_yawmay(text, pub, expected):
+    assert spans_of(text, pub) == expected

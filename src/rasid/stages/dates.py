@@ -971,6 +971,9 @@ def _and_years(norm: str, chosen: list) -> list:
 
 _AND_RE = re.compile(r"\s+و\s*")
 _DAYS_HEAD_RE = re.compile(r"يومي\s+$")
+#: before two weekdays that are no interval: a night between them (ليل الخميس والجمعة), days
+#: excepted or recurring (عدا الجمعة والسبت، أيام الجمعة والسبت، صيام الاثنين والخميس)
+_NOT_PAIR_HEAD_RE = re.compile(r"(?:ليل|ليله|عدا|ايام|صيام)\s+\(?$".translate(_FOLD_RX))
 
 
 def join_date_lists(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date | None = None) -> list:
@@ -990,6 +993,12 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date
         elif j == i + 1 and kinds.get(s1) == "weekday" and _DAYS_HEAD_RE.search(norm, max(0, s1 - 8), s1):
             attrs = _weekday_pair(a1, chosen[j][2], norm[s1:e1], norm[chosen[j][0]:chosen[j][1]], pub)
             start = _DAYS_HEAD_RE.search(norm, max(0, s1 - 8), s1).start()
+        elif j == i + 1 and kinds.get(s1) == "weekday" and _next_days(norm[s1:e1], norm[chosen[j][0]:chosen[j][1]]) \
+                and not _NOT_PAIR_HEAD_RE.search(norm, max(0, s1 - 8), s1) \
+                and not (i and kinds.get(chosen[i - 1][0]) == "weekday" and _AND_RE.fullmatch(norm, chosen[i - 1][1], s1)):
+            # two consecutive weekdays without يومي, not of a longer list (الاثنين والثلاثاء،
+            # يوم الأحد والاثنين الماضيين): one interval
+            attrs = _weekday_pair(a1, chosen[j][2], norm[s1:e1], norm[chosen[j][0]:chosen[j][1]], pub)
         if attrs is None:
             out.append((s1, e1, a1))
             i += 1
@@ -1118,6 +1127,14 @@ def _weekday_pair(a1: dict[str, Any], a2: dict[str, Any], w1: str, w2: str,
 
 
 _WD_RE = re.compile(_WD)
+
+
+def _next_days(w1: str, w2: str) -> bool:
+    """The second weekday is the day after the first (الخميس والجمعة), the first bare or
+    after يوم."""
+    m1, m2 = _WD_RE.search(w1), _WD_RE.search(w2)
+    return bool(m1 and m2 and m1.group() == w1.removeprefix("يوم ") and
+                (WEEKDAYS[m2.group()] - WEEKDAYS[m1.group()]) % 7 == 1)
 _REL_RE = re.compile(_REL)
 
 
