@@ -22,7 +22,7 @@ from dataclasses import replace
 from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import load_wordfreq
 from .gazetteer import Place, normalize_place, strip_article
-from .resolve import GENERIC_HEADS, Mention, convert_nisba, find_candidates, is_time_word, load_stopnames
+from .resolve import DISTRICTS_DUAL, GENERIC_HEADS, Mention, convert_nisba, find_candidates, is_time_word, load_stopnames
 
 #: confidence of an approximate placement (calibrated on the dev halves: docs/places.md)
 APPROX_CONFIDENCE = 0.5
@@ -57,9 +57,8 @@ _HEAD_FORMS = {p + h: h for h in _HEADS for p in ("", "و", "ف", "ب", "ل", "�
 #: genitive (أحياء المدينة، أحياء العاصمة): docs/places.md, thirteenth round
 DISTRICTS_HEAD = normalize_name("أحياء")
 _HEAD_FORMS.update({p + DISTRICTS_HEAD: DISTRICTS_HEAD for p in ("", "و", "ب", "ل", "وب")})
-#: the dual district head (حيي الأندلس والرسالة، حيي دار سعد وكريتر): its names are districts
-#: as after حي (twenty-first round of issue 14, counted on the corpus: docs/places.md)
-DISTRICTS_DUAL = normalize_name("حيي")
+#: the dual district head (`DISTRICTS_DUAL`: حيي الأندلس والرسالة، حيي دار سعد وكريتر): its names are
+#: districts as after حي (twenty-first round of issue 14, counted on the corpus: docs/places.md)
 _HEAD_FORMS.update({p + DISTRICTS_DUAL: DISTRICTS_DUAL for p in ("", "و", "ب", "ل", "وب")})
 #: what may stand between a name after a weak head and the place it is in
 TIGHT_RE = re.compile(r"[\s()«»\"]*(?:ال)?(?:تابع[ةه]?|تابعين|تابعتين)?\s*(?:(?:شمال|جنوب|شرق|غرب)[يى]?\s+)?"

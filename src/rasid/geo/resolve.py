@@ -105,7 +105,8 @@ BODY_POPULATION = 5_000
 #: a city district's head word: it does not license a name of any size (حي الروضة: districts
 #: are not in the gazetteer, and their namesake towns elsewhere are wrong: حي الخالدية -> Jordan)
 _DISTRICT_HEAD = normalize_place("حي")
-_DUAL_DISTRICT = normalize_place("حيي")  # its names are districts too: the head is حي
+#: the dual district head (حيي الأندلس والرسالة): its names are districts too, the head is حي
+DISTRICTS_DUAL = normalize_place("حيي")
 
 #: a dateline: the place right after the source or the writer at the top of a text
 #: (سبق- أضم:، عين اليوم – جدة، عويد التومي- سبق- رفحاء:), taken whatever its size
@@ -330,7 +331,7 @@ def _head_of(key: str, heads: set[str]) -> str:
     the tokenizer kept (بمحافظة، وبمحافظة), or ""."""
     for n in (0, 1, 2):
         if key[n:] in heads and all(c in _PROCLITICS for c in key[:n]):
-            return _DISTRICT_HEAD if key[n:] == _DUAL_DISTRICT else key[n:]
+            return _DISTRICT_HEAD if key[n:] == DISTRICTS_DUAL else key[n:]
     return ""
 
 
@@ -580,21 +581,14 @@ def _extend_left(text: str, tokens, starts: list[int], m: Mention, gaz: Gazettee
         if cands:
             return Mention(start, m.end, key, "entity", cands)
     if j == i and i > 0 and tokens[i - 1].kind == "word" and text[tokens[i - 1].end:tokens[i].start] == " " \
-            and _is_feature_first_word(normalize_place(tokens[i - 1].base), gaz):
-        # a name of the features table the span ends (بحيرة | تشاد is Lake Chad, not Chad;
-        # twenty-first round of issue 14, counted on the corpus: docs/places.md)
+            and _head_of(normalize_place(tokens[i - 1].base), _feature_first_words(gaz)):
+        # a name of the features table the span ends (بحيرة | تشاد is Lake Chad, not Chad; its first
+        # word after up to two proclitics: لهضبة، وببحيرة; twenty-first round of issue 14, counted
+        # on the corpus: docs/places.md)
         key, start, cands = _lookup_tokens(text, tokens[i - 1:bisect_left(starts, m.end)], gaz)
         if any(p.key.startswith("rasid:") and p.feature == "region" for p, _ in cands):
             return Mention(start, m.end, key, "entity", cands)
     return None
-
-
-def _is_feature_first_word(key: str, gaz: Gazetteer) -> bool:
-    """Whether the normalised word `key`, after up to two proclitics the tokenizer kept
-    (لهضبة، وببحيرة), is the first word of a name of the features table."""
-    firsts = _feature_first_words(gaz)
-    return key in firsts or (key[:1] in _PROCLITICS and (
-        key[1:] in firsts or (key[1:2] in _PROCLITICS and key[2:] in firsts)))
 
 
 def _feature_first_words(gaz: Gazetteer) -> frozenset[str]:
