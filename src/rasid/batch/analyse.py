@@ -233,14 +233,16 @@ def analyse_partition(records: Iterable[tuple], stages: tuple[str, ...], built: 
 def _analysed_rows(pipeline: Any, pending: list[tuple[str, Document | dict[str, Any]]]) -> Iterator[dict[str, Any]]:
     """The output rows of `pending` in order: its documents analysed as one chunk, each
     failure a rejected row naming the document (or its file)."""
+    from ..workers import analyse_chunks
+
     docs = [it for _, it in pending if isinstance(it, Document)]
-    outs = iter(pipeline.run_chunk(docs) if docs else ())
+    outs = analyse_chunks(pipeline, docs, len(docs))
     for file, item in pending:
         if not isinstance(item, Document):
             yield item
             continue
-        out = next(outs)
-        if isinstance(out, Exception):
-            yield convert_rejection(Rejection(item.origin or file, f"failed: {type(out).__name__}: {out}"))
+        _, out = next(outs)
+        if isinstance(out, str):  # the failure reason, "Type: message"
+            yield convert_rejection(Rejection(item.origin or file, f"failed: {out}"))
         else:
             yield convert_output(out)

@@ -909,13 +909,11 @@ def padded_batches(lengths: Sequence[int], max_tokens: int | None = None):
 def _batch_bounds(lens: Sequence[int], max_tokens: int | None) -> Iterator[tuple[int, int]]:
     """``(lo, hi)`` of each batch of the sentences of `lens` (in order): up to ``BATCH``
     sentences and, when `max_tokens` is given, up to that many tokens (at least one sentence)."""
-    if max_tokens is None:
-        yield from ((lo, min(lo + BATCH, len(lens))) for lo in range(0, len(lens), BATCH))
-        return
+    limit = float("inf") if max_tokens is None else max_tokens
     lo = 0
     while lo < len(lens):
         hi, tokens = lo + 1, lens[lo]
-        while hi < len(lens) and hi - lo < BATCH and tokens + lens[hi] <= max_tokens:
+        while hi < len(lens) and hi - lo < BATCH and tokens + lens[hi] <= limit:
             tokens += lens[hi]
             hi += 1
         yield lo, hi
