@@ -193,6 +193,8 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
 
     _NOW = NOW
     _BYTEWISE = ' COLLATE "C"'  # order text by its bytes, as SQLite does
+    _NULLS_FIRST = " NULLS FIRST"  # NULLs sort as the smallest value, as in SQLite
+    _NULLS_LAST = " NULLS LAST"
     _GREATEST = "greatest"
     #: an article replaced by its fuller version takes the next sequence number
     _NEXT_ROWID = "nextval(pg_get_serial_sequence('articles', 'rowid'))"

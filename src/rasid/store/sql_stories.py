@@ -1,9 +1,11 @@
 """Near-duplicates and story tracking: the part of the story interface whose SQL is the
 same on both engines but for the parameter mark and the hooks of `sql_entities` (``_in``,
 ``_chunks``, ``_executemany``), plus ``_NOW`` (SQL for the current UTC time as ISO text)
-and ``_find_latest_per_key`` (the latest rows of several keys in one statement where the
-engine can). The engine files (`sqlite_stories`, `pg_stories`) keep what really differs:
-band lookups, JSON updates, NULL ordering in the listings."""
+``_find_latest_per_key`` (the latest rows of several keys in one statement where the
+engine can), ``_BYTEWISE``, ``_NULLS_FIRST`` / ``_NULLS_LAST`` (NULLs sorted as the smallest
+value, as SQLite does) and ``_STORY_PLACES`` (a story's places: JSON read in the engine's
+way). The engine files (`sqlite_stories`, `pg_stories`) keep what really differs: band
+lookups, JSON updates."""
 from __future__ import annotations
 
 import json
@@ -14,6 +16,12 @@ from .sql_writing import encode_json
 
 #: the most keys whose latest rows `_find_latest_per_key` reads in one statement
 KEYS_PER_STATEMENT = 100
+_LIST_COLUMNS = "id, title, first_published, last_published, article_count, updated_at"
+
+
+def _story_row(row: tuple) -> dict[str, Any]:
+    return {"id": row[0], "title": row[1], "first_published": row[2], "last_published": row[3],
+            "article_count": row[4], "updated_at": row[5]}
 
 
 class StoryTrackingMethods:
@@ -175,3 +183,77 @@ class StoryTrackingMethods:
                              (story_id, article_id, published, similarity, duplicate_of))
             self.con.execute(f"UPDATE stories SET article_count = article_count + 1, updated_at = "
                              f"{self._NOW} WHERE id = {p}", (story_id,))
+
+    # -- near-duplicates and stories: reading ---------------------------------------------------
+    def list_near_duplicates(self) -> list[dict[str, Any]]:
+        return [{"article_id": a, "duplicate_of": d, "similarity": s} for a, d, s in self._rows(
+            "SELECT article_id, duplicate_of, similarity FROM near_duplicates "
+            f"ORDER BY article_id{self._BYTEWISE}")]
+
+    def list_stories(self, since: str | None = None, until: str | None = None, limit: int = 20,
+                     offset: int = 0, min_articles: int = 1) -> list[dict[str, Any]]:
+        p = self._PARAM
+        where, args = [f"article_count >= {p}"], [min_articles]
+        if since:
+            where.append(f"last_published >= {p}")
+            args.append(since[:19])
+        if until:
+            where.append(f"substr(first_published, 1, 10) <= {p}")
+            args.append(until[:10])
+        limit = max(1, min(int(limit), 1000))
+        rows = self._rows(f"SELECT {_LIST_COLUMNS} FROM stories WHERE {' AND '.join(where)} "
+                          f"ORDER BY last_published DESC{self._NULLS_LAST}, id DESC LIMIT {p} OFFSET {p}",
+                          [*args, limit, max(0, int(offset))])
+        return [_story_row(r) for r in rows]
+
+    def story_of_article(self, article_id: str) -> dict[str, Any] | None:
+        row = self._row(f"SELECT {', '.join('s.' + c.strip() for c in _LIST_COLUMNS.split(','))}, "
+                        "sa.similarity, sa.duplicate_of FROM story_articles sa JOIN stories s "
+                        f"ON s.id = sa.story_id WHERE sa.article_id = {self._PARAM}", (article_id,))
+        if not row:
+            return None
+        out = _story_row(row[:6])
+        out.update({"similarity": row[6], "duplicate_of": row[7]})
+        return out
+
+    def get_story(self, story_id: int, limit: int = 15) -> dict[str, Any] | None:
+        p = self._PARAM
+        with self._lock:
+            con = self.con
+            row = con.execute(f"SELECT {_LIST_COLUMNS}, centroid FROM stories WHERE id = {p}",
+                              (story_id,)).fetchone()
+            if not row:
+                return None
+            out = _story_row(row[:6])
+            centroid = json.loads(row[6])
+            members = f"SELECT article_id FROM story_articles WHERE story_id = {p}"
+            # story_time: when the article counts in the story (its publication time, or
+            # when it was first seen for an undated article)
+            articles = [{"id": i, "title": t, "published": pub, "source": s, "url": u,
+                         "similarity": sim, "duplicate_of": d, "story_time": st}
+                        for i, t, pub, s, u, sim, d, st in con.execute(
+                "SELECT a.id, a.title, a.published, a.source, a.url, sa.similarity, sa.duplicate_of, "
+                "sa.published "
+                f"FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = {p} "
+                f"ORDER BY coalesce(sa.published, a.published){self._NULLS_FIRST}, a.rowid", (story_id,))]
+            entities = [{"id": i, "canonical": c, "type": t, "latin": la, "mentions": m, "articles": n}
+                        for i, c, t, la, m, n in con.execute(
+                "SELECT e.id, e.canonical, e.type, e.latin, count(*) AS m, count(DISTINCT m.article_id) "
+                f"AS n FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({members}) "
+                f"GROUP BY e.id ORDER BY n DESC, m DESC, e.id LIMIT {p}", (story_id, limit))]
+            places = [{"name": r[0], "name_en": r[1], "country": r[2], "lat": r[3], "lon": r[4],
+                       "feature": r[5], "mentions": r[6], "articles": r[7]} for r in con.execute(
+                self._STORY_PLACES.format(members=members), (story_id, limit))]
+            timeline = [{"date": d, "articles": n, "first_seen": f} for d, n, f in con.execute(
+                "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*), "
+                "sum(CASE WHEN a.published IS NULL OR a.published = '' THEN 1 ELSE 0 END) "
+                f"FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = {p} "
+                f"GROUP BY d ORDER BY d{self._NULLS_FIRST}", (story_id,))]
+        out.update({"centroid": centroid, "articles": articles, "entities": entities,
+                    "places": places, "timeline": timeline})
+        return out
+
+    def list_story_members(self) -> list[dict[str, Any]]:
+        return [{"story_id": s, "article_id": a, "similarity": sim, "duplicate_of": d}
+                for s, a, sim, d in self._rows("SELECT story_id, article_id, similarity, duplicate_of "
+                                               f"FROM story_articles ORDER BY article_id{self._BYTEWISE}")]

@@ -230,6 +230,7 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
     _WRITE_ERRORS = (sqlite3.DatabaseError, ValueError, KeyError, TypeError)
     _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
     _BYTEWISE = ""  # SQLite's default collation orders text by its bytes
+    _NULLS_FIRST = _NULLS_LAST = ""  # NULLs sort as the smallest value
     _GREATEST = "max"
     #: an article replaced by its fuller version takes the next sequence number
     _NEXT_ROWID = "(SELECT max(rowid) + 1 FROM articles)"
