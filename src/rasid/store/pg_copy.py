@@ -4,10 +4,9 @@ between SQLite and PostgreSQL in either direction."""
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
-from ..doc import Document
-from .sqlite_copy import _ARTICLE_COLUMNS, TABLES, _decode_signature, _encode_signature
+from .sql_copy import _ARTICLE_COLUMNS, TABLES, RecordImportMethods, _encode_signature
 
 #: the order records are read in, the order SQLite reads the same records in: its rowid
 #: tables in insertion order (a serial key here, else the physical order: ctid, which is
@@ -32,7 +31,7 @@ IDENTITY = {"entities": "id", "stories": "id", "watches": "id", "alerts": "id", 
             "entity_decisions": "id"}
 
 
-class PostgresCopyMethods:
+class PostgresCopyMethods(RecordImportMethods):
     """Mixin for `PostgresStore`."""
 
     def iter_records(self, kind: str, batch_size: int = 500) -> Iterator[dict[str, Any]]:
@@ -75,49 +74,8 @@ class PostgresCopyMethods:
         else:
             raise ValueError(f"unknown record kind {kind!r}")
 
-    def import_records(self, kind: str, records: Iterable[dict[str, Any]]) -> int:
-        n = 0
-        if kind == "articles":
-            for rec in records:
-                rec = dict(rec)
-                ingested_at = rec.pop("ingested_at", None)
-                doc = Document.from_dict(rec)
-                prep = self._prepare(doc)
-                with self.transaction():
-                    self._insert_article(prep["row"], prep["index"], doc, ingested_at)
-                n += 1
-            return n
-        if kind == "progress":
-            for rec in records:
-                if rec.get("name") == "alerts_evaluated" and rec.get("value"):
-                    row = self._row("SELECT rowid FROM articles ORDER BY rowid LIMIT 1 OFFSET %s",
-                                    (int(rec["value"]) - 1,))
-                    if row:
-                        self.set_alert_mark(row[0])
-                n += 1
-            return n
-        if kind not in TABLES:
-            raise ValueError(f"unknown record kind {kind!r}")
-        table, columns, json_columns = TABLES[kind]
-        sql = (f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in columns)}) "
-               f"VALUES ({', '.join(['%s'] * len(columns))})")
-        rows = []
-        for rec in records:
-            values = []
-            for c in columns:
-                v = rec.get(c)
-                if c in json_columns and v is not None:
-                    v = json.dumps(v, ensure_ascii=False)
-                elif kind == "neardup_signatures" and c == "signature":
-                    v = _decode_signature(v)
-                values.append(v)
-            rows.append(values)
-        with self.transaction():
-            with self.con.cursor() as cur:
-                for i in range(0, len(rows), 1000):
-                    cur.executemany(sql, rows[i:i + 1000])
-            if table in IDENTITY:
-                col = IDENTITY[table]
-                self.con.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{col}'), "
-                                 f"coalesce((SELECT max({col}) FROM {table}), 0) + 1, false)")
-        return len(rows)
+    def _after_import(self, table: str) -> None:
+        if table in IDENTITY:
+            col = IDENTITY[table]
+            self.con.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{col}'), "
+                             f"coalesce((SELECT max({col}) FROM {table}), 0) + 1, false)")
