@@ -88,11 +88,12 @@ def test_question_words_are_neither_required_nor_ranked():
 
 
 def test_min_should_match_is_lowered_where_subsets_would_explode():
-    from rasid.store.sqlite_search import compile_at_least
+    from rasid.store.sql_search import compile_at_least
+    from rasid.store.sqlite_search import FTS5
 
     words = [f'"w{i}"' for i in range(8)]
-    assert " AND " not in compile_at_least(words, 3)  # 3 of 8 (56 subsets), 2 (28) -> the OR
-    assert compile_at_least(words[:5], 2).count(" AND ") == 10  # 2 of 5: 10 pairs
+    assert " AND " not in compile_at_least(words, 3, FTS5)  # 3 of 8 (56 subsets), 2 (28) -> the OR
+    assert compile_at_least(words[:5], 2, FTS5).count(" AND ") == 10  # 2 of 5: 10 pairs
 
 
 def test_min_should_match_grows_with_the_query():

@@ -13,7 +13,7 @@ search SQL of the PostgreSQL backend lives here).
   last position (they are still found; only phrases that far in can be missed).
 
 A compiled `rasid.search.plan.QueryPlan` becomes a ``tsquery`` literal with the logic of
-the SQLite MATCH expression (`sqlite_search.compile_match`): a clause matches any of its
+the SQLite MATCH expression (`sql_search.compile_plan`, one function for both): a clause matches any of its
 forms, stems as a phrase OR exact forms as a phrase; required clauses are ANDed;
 "at least m of n" optional clauses is the OR of the m-subsets ANDed (m lowered the same
 way); anchors are ANDed as one OR; excluded clauses (and the strict "at least m of n" a fill
@@ -37,11 +37,11 @@ the defaults.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import combinations
 from typing import Any
 
-from ..search.plan import PlanClause, QueryPlan, SearchRow, spell_min_should_match
+from ..search.plan import PlanClause, QueryPlan, SearchRow
 from ..search.query import QueryError
+from .sql_search import Operators, compile_plan
 
 EXACT_PREFIX = "="
 MAX_POSITION = 16383
@@ -112,40 +112,13 @@ def compile_clause(clause: PlanClause) -> str:
     return "(" + " | ".join(parts) + ")"
 
 
-def compile_at_least(clauses: list[str], m: int) -> str:
-    """True when at least `m` of `clauses` match: the OR of every m-subset ANDed, `m`
-    lowered as on SQLite (`rasid.search.plan.spell_min_should_match`)."""
-    n = len(clauses)
-    m = spell_min_should_match(n, m)
-    if m <= 1:
-        return "(" + " | ".join(clauses) + ")"
-    if m >= n:
-        return "(" + " & ".join(clauses) + ")"
-    return "(" + " | ".join("(" + " & ".join(sub) + ")" for sub in combinations(clauses, m)) + ")"
+TSQUERY = Operators(" | ", " & ", " & !")
 
 
 def compile_tsquery(plan: QueryPlan) -> str | None:
     """The tsquery literal of a plan, the same logic as the SQLite MATCH expression
-    (`sqlite_search.compile_match`); None when it has no positive clause."""
-    required = [compile_clause(c) for c in plan.required]
-    optional = [compile_clause(c) for c in plan.optional]
-    parts = list(required)
-    if optional:
-        if plan.min_should_match >= 1:
-            parts.append(compile_at_least(optional, plan.min_should_match))
-        elif not required:  # no required clause: any optional word (rank-only otherwise)
-            parts.append("(" + " | ".join(optional) + ")")
-    if not parts:
-        return None
-    if plan.anchors:
-        parts.append("(" + " | ".join(compile_clause(c) for c in plan.anchors) + ")")
-    expr = " & ".join(parts)
-    left_out = [compile_clause(c) for c in plan.excluded]
-    if plan.above_min >= 1 and plan.above:
-        left_out.append(compile_at_least([compile_clause(c) for c in plan.above], plan.above_min))
-    if left_out:
-        expr = f"({expr}) & !(" + " | ".join(left_out) + ")"
-    return expr
+    (`sql_search.compile_plan`); None when it has no positive clause."""
+    return compile_plan(plan, compile_clause, TSQUERY)
 
 
 def plan_lexemes(plan: QueryPlan) -> list[str]:

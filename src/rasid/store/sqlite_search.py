@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from itertools import combinations
 from typing import Any
 
 from ..search.plan import PlanClause, QueryPlan, SearchRow, spell_min_should_match
 from ..search.query import QueryError
+from .sql_search import Operators, compile_plan
 
 STEM_COLUMNS = ("title_stem", "body_stem")
 EXACT_COLUMNS = ("title_exact", "body_exact")
@@ -43,39 +43,12 @@ def compile_clause(clause: PlanClause) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-def compile_at_least(clauses: list[str], m: int) -> str:
-    """An expression true when at least `m` of `clauses` match: the OR of every m-subset
-    ANDed, `m` lowered as `rasid.search.plan.spell_min_should_match` says."""
-    n = len(clauses)
-    m = spell_min_should_match(n, m)
-    if m <= 1:
-        return "(" + " OR ".join(clauses) + ")"
-    if m >= n:
-        return "(" + " AND ".join(clauses) + ")"
-    return "(" + " OR ".join("(" + " AND ".join(sub) + ")" for sub in combinations(clauses, m)) + ")"
+FTS5 = Operators(" OR ", " AND ", " NOT ")
 
 
 def compile_match(plan: QueryPlan) -> str | None:
-    """The MATCH expression of a plan (None when it has no positive clause)."""
-    required = [compile_clause(c) for c in plan.required]
-    optional = [compile_clause(c) for c in plan.optional]
-    parts = list(required)
-    if optional:
-        if plan.min_should_match >= 1:
-            parts.append(compile_at_least(optional, plan.min_should_match))
-        elif not required:  # no required clause: any optional word (rank-only otherwise)
-            parts.append("(" + " OR ".join(optional) + ")")
-    if not parts:
-        return None
-    if plan.anchors:
-        parts.append("(" + " OR ".join(compile_clause(c) for c in plan.anchors) + ")")
-    expr = " AND ".join(parts)
-    left_out = [compile_clause(c) for c in plan.excluded]
-    if plan.above_min >= 1 and plan.above:
-        left_out.append(compile_at_least([compile_clause(c) for c in plan.above], plan.above_min))
-    if left_out:
-        expr = f"({expr}) NOT (" + " OR ".join(left_out) + ")"
-    return expr
+    """The MATCH expression of a plan (None when it has no positive clause): `sql_search`."""
+    return compile_plan(plan, compile_clause, FTS5)
 
 
 def compile_scored(plan: QueryPlan) -> tuple[list[str], str | None]:
