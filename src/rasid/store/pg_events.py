@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
+from .sql_events import EventSQL
+from .sql_events import build_where as build_event_where
 from .sqlite_events import MAX_LIMIT, row_to_compact_event, row_to_event
 
 
@@ -47,66 +49,15 @@ _SELECT_COMPACT = (
 _SHAPES = {False: (_SELECT, row_to_event), True: (_SELECT_COMPACT, row_to_compact_event)}
 
 
-def _false(field: str) -> str:
-    """True when a boolean attrs field is false (absent or null: not, as on SQLite)."""
-    return f"{_j(field)} IN ('false', '0')"
+#: how PostgreSQL writes the event filters (`sql_events.build_where`)
+PG_EVENTS = EventSQL(
+    "%s", _j, _start, "ILIKE", lambda column, values: (f"{column} = ANY(%s)", [list(values)]),
+    lambda field: f"{_j(field)} IN ('false', '0')")
 
 
 def build_where(f: dict[str, Any]) -> tuple[str, list]:
     """SQL conditions for event filters (see `sqlite_events.SqliteEventsMixin.find_events`)."""
-    sql, args = "", []
-    if f.get("type"):
-        types = [t.strip().upper() for t in str(f["type"]).split(",") if t.strip()]
-        sql += " AND s.label = ANY(%s)"
-        args.append(types)
-    if f.get("mode"):
-        sql += f" AND {_j('mode')} = %s"
-        args.append(f["mode"])
-    for role in ("actor", "recipient"):
-        ids = [int(i) for i in f.get(f"{role}_ids") or []]
-        text = f.get(role)
-        conds, cargs = [], []
-        if ids:
-            conds.append("EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = s.article_id AND "
-                         f"m.start = {_start(role)} AND m.entity_id = ANY(%s))")
-            cargs.append(ids)
-        if text:
-            conds.append(f"({_j(role + '.text')} ILIKE %s OR {_j(role + '.entity')} ILIKE %s)")
-            cargs += [f"%{text}%", f"%{text}%"]
-        if conds:
-            sql += f" AND ({' OR '.join(conds)})"
-            args += cargs
-    if f.get("entity_ids"):
-        sql += (" AND EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = s.article_id AND "
-                f"m.start IN ({_start('actor')}, {_start('recipient')}) AND m.entity_id = ANY(%s))")
-        args.append([int(i) for i in f["entity_ids"]])
-    if f.get("country"):
-        sql += f" AND {_j('place.country')} = %s"
-        args.append(str(f["country"]).upper())
-    if f.get("place_id"):
-        sql += f" AND {_j('place.gazetteer_id')} = %s"
-        args.append(str(f["place_id"]))
-    if f.get("place"):
-        sql += (f" AND ({_j('place.text')} ILIKE %s OR {_j('place.name')} ILIKE %s "
-                f"OR {_j('place.name_en')} ILIKE %s)")
-        args += [f"%{f['place']}%"] * 3
-    if f.get("since"):
-        sql += f" AND {_j('when')} >= %s"
-        args.append(str(f["since"])[:10])
-    if f.get("until"):
-        sql += f" AND {_j('when')} <= %s"
-        args.append(str(f["until"])[:10])
-    if not f.get("uncertain"):
-        sql += f" AND {_false('negated')} AND {_false('hypothetical')}"
-    if f.get("article_ids"):
-        sql += " AND s.article_id = ANY(%s)"
-        args.append([str(i) for i in f["article_ids"]])
-    if f.get("group"):
-        sql += " AND g.group_id = %s"
-        args.append(int(f["group"]))
-    if f.get("located"):
-        sql += f" AND {_j('place.lat')} IS NOT NULL"
-    return sql, args
+    return build_event_where(f, PG_EVENTS)
 
 
 class PostgresEventMethods:

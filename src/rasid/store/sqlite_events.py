@@ -12,13 +12,15 @@ import json
 from bisect import bisect_left, bisect_right
 from typing import Any, Iterable, Iterator
 
+from .sql_events import EventSQL
+from .sql_events import build_where as build_event_where
+
 #: The event fields of a row, in export order.
 EVENT_FIELDS = ("id", "article_id", "type", "mode", "trigger", "start", "end", "actor",
                 "recipient", "place", "date", "when", "negated", "hypothetical", "confidence",
                 "sentence_start", "sentence_end")
 MAX_LIMIT = 1000
 
-_J = "json_extract(s.attrs, '$.{}')"
 _SELECT = (
     "SELECT s.rowid, s.article_id, s.start, s.\"end\", s.label, s.attrs, a.title, a.url, a.source, "
     "a.published, substr(a.text, json_extract(s.attrs, '$.sentence_start') + 1, "
@@ -45,67 +47,20 @@ _SELECT_COMPACT = (
 )
 
 
+def _field(path: str) -> str:
+    return f"json_extract(s.attrs, '$.{path}')"
+
+
+#: how SQLite writes the event filters (`sql_events.build_where`)
+SQLITE_EVENTS = EventSQL(
+    "?", _field, lambda role: f"coalesce({_field(role + '.entity_start')}, {_field(role + '.start')})",
+    "LIKE", lambda column, values: (f"{column} IN ({', '.join('?' * len(values))})", list(values)),
+    lambda name: f"NOT {_field(name)}")
+
+
 def build_where(f: dict[str, Any]) -> tuple[str, list]:
     """SQL conditions for event filters (see `SqliteEventsMixin.find_events`)."""
-    sql, args = "", []
-    if f.get("type"):
-        types = [t.strip().upper() for t in str(f["type"]).split(",") if t.strip()]
-        sql += f" AND s.label IN ({', '.join('?' * len(types))})"
-        args += types
-    if f.get("mode"):
-        sql += f" AND {_J.format('mode')} = ?"
-        args.append(f["mode"])
-    for role in ("actor", "recipient"):
-        ids = f.get(f"{role}_ids") or []
-        text = f.get(role)
-        conds, cargs = [], []
-        if ids:
-            conds.append(
-                "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = s.article_id AND m.start = "
-                f"coalesce({_J.format(role + '.entity_start')}, {_J.format(role + '.start')}) "
-                f"AND m.entity_id IN ({', '.join('?' * len(ids))}))")
-            cargs += list(ids)
-        if text:
-            conds.append(f"({_J.format(role + '.text')} LIKE ? OR {_J.format(role + '.entity')} LIKE ?)")
-            cargs += [f"%{text}%", f"%{text}%"]
-        if conds:
-            sql += f" AND ({' OR '.join(conds)})"
-            args += cargs
-    if f.get("entity_ids"):
-        ids = list(f["entity_ids"])
-        sql += (" AND EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = s.article_id AND m.start IN ("
-                f"coalesce({_J.format('actor.entity_start')}, {_J.format('actor.start')}), "
-                f"coalesce({_J.format('recipient.entity_start')}, {_J.format('recipient.start')})) "
-                f"AND m.entity_id IN ({', '.join('?' * len(ids))}))")
-        args += ids
-    if f.get("country"):
-        sql += f" AND {_J.format('place.country')} = ?"
-        args.append(str(f["country"]).upper())
-    if f.get("place"):
-        sql += f" AND ({_J.format('place.text')} LIKE ? OR {_J.format('place.name')} LIKE ? " \
-               f"OR {_J.format('place.name_en')} LIKE ?)"
-        args += [f"%{f['place']}%"] * 3
-    if f.get("place_id"):
-        sql += f" AND {_J.format('place.gazetteer_id')} = ?"
-        args.append(str(f["place_id"]))
-    if f.get("since"):
-        sql += f" AND {_J.format('when')} >= ?"
-        args.append(str(f["since"])[:10])
-    if f.get("until"):
-        sql += f" AND {_J.format('when')} <= ?"
-        args.append(str(f["until"])[:10])
-    if not f.get("uncertain"):
-        sql += f" AND NOT {_J.format('negated')} AND NOT {_J.format('hypothetical')}"
-    if f.get("article_ids"):
-        ids = list(f["article_ids"])
-        sql += f" AND s.article_id IN ({', '.join('?' * len(ids))})"
-        args += ids
-    if f.get("group"):
-        sql += " AND g.group_id = ?"
-        args.append(int(f["group"]))
-    if f.get("located"):
-        sql += f" AND {_J.format('place.lat')} IS NOT NULL"
-    return sql, args
+    return build_event_where(f, SQLITE_EVENTS)
 
 
 def _overlapping(ks: list[int], queries: list[dict[str, Any]]) -> list[list[int]]:
@@ -178,7 +133,7 @@ class SqliteEventsMixin:
         select, convert = _SHAPES[compact]
         with self._lock:
             rows = self.con.execute(
-                f"{select}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC LIMIT ? OFFSET ?",
+                f"{select}{where} ORDER BY {_field('when')} DESC, s.rowid DESC LIMIT ? OFFSET ?",
                 [*args, limit, max(0, int(offset))]).fetchall()
         return [convert(r) for r in rows]
 
@@ -215,7 +170,7 @@ class SqliteEventsMixin:
         where, args = build_where(span)
         select, convert = _SHAPES[compact]
         with self._lock:
-            rows = self.con.execute(f"{select}{where} ORDER BY {_J.format('when')} DESC, s.rowid DESC",
+            rows = self.con.execute(f"{select}{where} ORDER BY {_field('when')} DESC, s.rowid DESC",
                                     args).fetchall()
         events = [convert(r) for r in rows]
         # newest first, by the day's text (SQLite compares it as Python does): each query's
@@ -265,7 +220,7 @@ class SqliteEventsMixin:
             cond, args = self._in("g.group_id", chunk)  # type: ignore[attr-defined]
             with self._lock:
                 rows = self.con.execute(
-                    f"SELECT g.group_id, {_J.format('when')} FROM event_members g JOIN spans s ON "
+                    f"SELECT g.group_id, {_field('when')} FROM event_members g JOIN spans s ON "
                     f"s.rowid = g.span_rowid WHERE s.layer = 'events' AND {cond} ORDER BY g.span_rowid",
                     args).fetchall()
             for group, when in rows:
