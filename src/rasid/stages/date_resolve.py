@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian, extract_hijri_month_range
-from .date_words import WEEKDAYS, _FOLD_RX, _MONTH_CUES, _NEXT, _ORDINALS, _PAST, _month_of
+from .date_words import WEEKDAYS, _MONTH_CUES, _NEXT, _ORDINALS, _PAST, _month_of, folded
 
 # ---------------------------------------------------------------- resolution helpers
 def _parse_published(published: str | None) -> dt.date | None:
@@ -32,8 +32,8 @@ def _iso_week(d: dt.date) -> str:
 
 
 #: a relative word as the normalised text writes it (الفائت is الفاءت there)
-_PAST_RE = re.compile(_PAST.translate(_FOLD_RX))
-_NEXT_RE = re.compile(_NEXT.translate(_FOLD_RX))
+_PAST_RE = folded(_PAST)
+_NEXT_RE = folded(_NEXT)
 
 
 def _rel_kind(rel: str | None) -> str | None:

@@ -33,9 +33,9 @@ from .date_resolve import (
     _year_for_month, _yrel_year,
 )
 from .date_words import (
-    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _FOLD_RX, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
+    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
     _NUMW, _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
-    convert_words_to_regex, load_given_names,
+    convert_words_to_regex, folded, load_given_names,
 )
 
 
@@ -157,8 +157,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     plain = convert_words_to_regex(n for n, (_, _, strict) in index.items() if not strict)
     glued = (rf"(?:{_B}|(?<=[\u0621-\u064a])(?=[0-3]?\d\s+(?:(?:\S+\s+){{1,3}}\d{{4}}"
              rf"|(?:من\s+)?(?:شهر\s+)?(?:{plain})(?!\w))))")
-    return [(name, LazyPattern(((glued if name in ("greg_dmy", "hijri") else _B) + _CLITIC + "(?P<x>" + rx + ")" + _E)
-                               .translate(_FOLD_RX))) for name, rx in p]
+    return [(name, folded((glued if name in ("greg_dmy", "hijri") else _B) + _CLITIC + "(?P<x>" + rx + ")" + _E,
+                          LazyPattern)) for name, rx in p]
 
 
 # Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
@@ -205,7 +205,7 @@ def _triggers() -> dict[str, re.Pattern[str]]:
         "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:ال(?:هجري|ميلادي)[ةه]?\s+)?(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
         "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}(?:\s*/)?\s+(?:الى|حتى|و)",
     }
-    return {k: re.compile(v.translate(_FOLD_RX)) for k, v in raw.items()}
+    return {k: folded(v) for k, v in raw.items()}
 
 
 _COMPILED: list[tuple[str, LazyPattern, str]] | None = None
@@ -559,7 +559,7 @@ _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث"
 #: a word after a month name that makes it a name (مستشفى مايو كلينيك، وقائع مايو كلينك)
 _NAME_AFTER_MONTH_RE = re.compile(r"\s+كليني?ك(?!\w)")
 #: a political alliance named by a day (قوى 14 آذار، لقوى 8 آذار): no date, nor its month alone
-_ALLIANCE_RE = re.compile(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$".translate(_FOLD_RX))
+_ALLIANCE_RE = folded(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$")
 #: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
 #: 11 سبتمبر): its year is in NAMED_DAYS
 _NAMED_DAY_RE = re.compile(r"(?<!\w)(?:ثور[ةه]|ثورتي|انتفاض[ةه]|احداث|هجمات|اعتداءات|تفجيرات|ذكري)\s+"
@@ -667,8 +667,8 @@ _VERB_BEFORE_RE = re.compile(rf"(?<!\w)و?(?P<v>{_IMPERFECT})(?:\s+\w+){{0,2}}\s
 #: أمس before حاجة is "most" (في أمس الحاجة إلى), not yesterday
 _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
 #: a number or a counted unit, then في, before اليوم: per day
-_PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
-                         r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$".translate(_FOLD_RX))
+_PER_DAY_RE = folded(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
+                     r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$")
 #: words before اليوم that make it "per day" (4 حقن في اليوم), all day (طوال اليوم، على مدار
 #: اليوم) or another day (ذلك اليوم، نفس اليوم): not today
 _NOT_TODAY_BEFORE = {"في", "وفي", "ذلك", "تلك", "نفس", "ذات", "لذلك", "طوال", "مدار"}
@@ -733,10 +733,8 @@ _FUTURE_VERB_RE = re.compile(r"(?<!\w)[وف]?(?:سوف|س[يت](?:تم|كون|ق
 _CLAUSE_END_RE = re.compile(r"[.!؟?\n،,؛]")
 #: also what `_IMPERFECT` takes at a sentence's opening that is no imperfect verb: فيما (ف + يما;
 #: فيما + an imperfect is read past it), the past سيطر, given names, سياسيا and nouns in سي
-_NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير",
-              "يما", "سيطر", "سيطرت", "سيطروا", "ياسر", "يوسف", "يحيى", "يزيد", "ياسين", "يونس",
-              "يعقوب", "سياسيا", "سياسة", "سيارة", "سيارات", "سيدة"}
-_NOT_VERBS = {w.translate(_FOLD_RX) for w in _NOT_VERBS}  # يحيى as normalised
+_NOT_VERBS = frozenset(folded("يذكر يشار يوم يومي يوما يونيو يونيه يوليو يوليه يناير يما سيطر سيطرت سيطروا "
+                              "ياسر يوسف يحيى يزيد ياسين يونس يعقوب سياسيا سياسة سيارة سيارات سيدة", str.split))
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
 
@@ -797,12 +795,12 @@ def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
     return _since(m, _attrs(f"{s}/{e}", "year", False, "hijri", hijri=str(y)))
 
 
-_RANGE_FROM_RE = re.compile(r"(?:^|\s)[وف]?(?P<w>من|بين|ابتداء\s+من|اعتبارا\s+من)(?:\s+تاريخ)?\s*$".translate(_FOLD_RX))
-_RANGE_TO_RE = re.compile(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*(?:تاريخ\s+)?".translate(_FOLD_RX))
+_RANGE_FROM_RE = folded(r"(?:^|\s)[وف]?(?P<w>من|بين|ابتداء\s+من|اعتبارا\s+من)(?:\s+تاريخ)?\s*$")
+_RANGE_TO_RE = folded(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*(?:تاريخ\s+)?")
 #: the longest link between two ends the patterns above admit, and more (ends further apart
 #: are not tried)
 _LINK_MAX = 24
-_WEEKDAYS_TO_RE = re.compile(r"\s*و?(?:الى|حتى|لغاية)\s*".translate(_FOLD_RX))
+_WEEKDAYS_TO_RE = folded(r"\s*و?(?:الى|حتى|لغاية)\s*")
 _RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday")  # written out
 
 
@@ -973,7 +971,7 @@ _AND_RE = re.compile(r"\s+و\s*")
 _DAYS_HEAD_RE = re.compile(r"يومي\s+$")
 #: before two weekdays that are no interval: a night between them (ليل الخميس والجمعة), days
 #: excepted or recurring (عدا الجمعة والسبت، أيام الجمعة والسبت، صيام الاثنين والخميس)
-_NOT_PAIR_HEAD_RE = re.compile(r"(?:ليل|ليله|عدا|ايام|صيام)\s+\(?$".translate(_FOLD_RX))
+_NOT_PAIR_HEAD_RE = folded(r"(?:ليل|ليله|عدا|ايام|صيام)\s+\(?$")
 
 
 def join_date_lists(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date | None = None) -> list:
@@ -1012,7 +1010,7 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date
 _YEARLY_RE = re.compile(r"\s*\)?\s*[،,]?\s*(?:من\s+)?كل\s+(?:عام|سنة|سنه|اسبوع)(?!\w)")
 _EVERY_RE = re.compile(r"كل\s+(?:عام|سنة|سنه|اسبوع)(?!\w)")
 #: between two dates of one list or period (الخميس والجمعة، 15 يونيو إلى نهاية 15 سبتمبر)
-_LINK_RE = re.compile(r"\s*(?:[،,]|و?(?:الى|حتى|لغاية)|و)?\s*(?:(?:نهاية|بداية|مطلع|منتصف)\s+)?".translate(_FOLD_RX))
+_LINK_RE = folded(r"\s*(?:[،,]|و?(?:الى|حتى|لغاية)|و)?\s*(?:(?:نهاية|بداية|مطلع|منتصف)\s+)?")
 
 
 def _drop_recurring(norm: str, chosen: list) -> list:
