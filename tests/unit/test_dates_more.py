@@ -1348,3 +1348,28 @@ def test_twenty_first_round_the_day_before_yesterday_with_the_article(text, pub,
 ])
 def test_twenty_second_round_two_consecutive_weekdays_without_yawmay(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a weekday with a day of the current month that no Gregorian month fits is the day of the
+    # publication's Hijri month (the corpus: 8 such weekdays, 7 fit only Shawwal 1436)
+    ("عن استمرار القبول لدراسة الدبلوم حتى يوم الخميس 28 من الشهر الحالي، لافتة إلى أن الفصل التدريبي", "2015-08-06",
+     [("يوم الخميس 28 من الشهر الحالي", "2015-08-13")]),
+    ("فيما سيخوض فريق الصالات أولى مبارياته يوم السبت التاسع من الشهر الجاري أمام فريق الشعيب", "2015-07-21",
+     [("يوم السبت التاسع من الشهر الجاري", "2015-07-25")]),
+    # without a weekday, a Hijri date near it in the sentence makes it the Hijri month's (11 in
+    # the corpus), and the range to a Hijri day written with its weekday is one interval
+    ("يطلق ملتقى القافلة النسائي بالدمام فعالياته في الـ27 من الشهر الجاري، ويستمر حتى الـ4 من شهر ذي القعدة القادم",
+     "2015-08-03", [("الـ27 من الشهر الجاري", "2015-08-12"), ("الـ4 من شهر ذي القعدة القادم", "2015-08-19")]),
+    ("تستقبل جادة سوق عكاظ في نسخته التاسعة (1436هـ – 2015م) التي تنطلق في الـ 27 من الشهر الجاري زوارها", "2015-07-31",
+     [("1436هـ", "2014-10-25/2015-10-13"), ("2015م", "2015"), ("الـ 27 من الشهر الجاري", "2015-08-12")]),
+    ("بمقر القاعة الرئيسية اعتبارا من يوم الاثنين الثامن عشر من الشهر الحالي وحتى يوم الاربعاء 20/10.", "2015-07-26",
+     [("من يوم الاثنين الثامن عشر من الشهر الحالي وحتى يوم الاربعاء 20/10", "2015-08-03/2015-08-05")]),
+    # not: a Gregorian month before it, a weekday a Gregorian month fits
+    ("كان الترتيب الزمني ابتداء من السادس من يونيو (حزيران) الماضي، حتى العاشر من الشهر الجاري", "2015-07-21",
+     [("السادس من يونيو (حزيران) الماضي", "2015-06-06"), ("العاشر من الشهر الجاري", "2015-07-10")]),
+    ("وتنطلق البطولة يوم الأحد 16 من الشهر الجاري في جدة بمشاركة 1436 لاعبا", "2015-08-10",
+     [("يوم الأحد 16 من الشهر الجاري", "2015-08-16")]),
+])
+def test_twenty_third_round_hijri_days_of_the_current_month(text, pub, expected):
+    assert spans_of(text, pub) == expected

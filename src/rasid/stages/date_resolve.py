@@ -185,7 +185,8 @@ def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> 
 
 def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """5 الجاري، الخامس من الشهر الجاري، 3 من الشهر الماضي: a day of the publication's month
-    (or the one before / after); a printed weekday moves it to the neighbouring month it fits."""
+    (or the one before / after); a printed weekday moves it to the neighbouring month it fits,
+    or to the publication's Hijri month where no Gregorian one does (a Saudi text's الشهر الجاري)."""
     d = _day_of(g)
     if not 1 <= d <= 31:
         return None
@@ -198,11 +199,21 @@ def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | 
     for shift in shifts:
         y, mo = _shift_month(pub.year, pub.month, shift)
         if _valid(y, mo, d) and (not g.get("wd") or dt.date(y, mo, d).weekday() == WEEKDAYS[g["wd"]]):
-            return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True)
+            # without a weekday, the Hijri month's day by a Hijri date near it (dates.py)
+            return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True, current_day=d if not (delta or g.get("wd")) else None)
+    if g.get("wd") and delta == 0 and (hday := hijri_current_day(pub, d)) \
+            and dt.date.fromisoformat(hday["value"]).weekday() == WEEKDAYS[g["wd"]]:
+        return hday  # يوم الخميس 28 من الشهر الحالي in August 2015: no Gregorian month fits, Shawwal does
     y, mo = _shift_month(pub.year, pub.month, delta)
     if not _valid(y, mo, d):
         return _attrs(None, "day", True, reason="no such day")
     return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True)
+
+
+def hijri_current_day(pub: dt.date, day: int) -> dict[str, Any] | None:
+    """Day `day` of the Hijri month `pub` falls in (a Saudi text's الشهر الجاري), None past its end."""
+    hy, hm, _ = convert_gregorian_to_hijri(pub)
+    return _in_hijri_month(f"{hy}-{hm:02d}", day)
 
 
 def _resolve_range_curdays(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:

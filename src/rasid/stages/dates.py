@@ -30,7 +30,7 @@ from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian
 from .date_resolve import (
     _RESOLVERS, _attrs, _day_of, _in_hijri_month, _iso_week, _match_weekday, _parse_published, _prev_word,
     _rel_kind, _resolve_hijri, _resolve_weekday_dm, _shift_month, _since, _valid, _weekday_date, _year_for_day,
-    _year_for_month, _yrel_year,
+    _year_for_month, _yrel_year, hijri_current_day,
 )
 from .date_words import (
     NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
@@ -801,7 +801,7 @@ _RANGE_TO_RE = folded(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*(?:تاري�
 #: are not tried)
 _LINK_MAX = 24
 _WEEKDAYS_TO_RE = folded(r"\s*و?(?:الى|حتى|لغاية)\s*")
-_RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday")  # written out
+_RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday", "weekday_dm")  # written out
 
 
 def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
@@ -1045,6 +1045,27 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     return chosen
 
 
+#: how near a Hijri date makes a day of الشهر الجاري one of the Hijri month (in characters)
+_HIJRI_NEAR = 80
+
+
+def _hijri_current_days(norm: str, chosen: list, pub: dt.date | None) -> list:
+    """A day of the current month with a Hijri date at most `_HIJRI_NEAR` characters away in
+    its sentence is the day of the publication's Hijri month (`في الـ27 من الشهر الجاري ويستمر حتى
+    الـ4 من شهر ذي القعدة القادم`، `سوق عكاظ (1436هـ – 2015م) التي تنطلق في الـ 27 من الشهر
+    الجاري`: 27 Shawwal); without one, the Gregorian month's."""
+    if not any("current_day" in a for _, _, a in chosen):
+        return chosen
+    hijri = [(s, e) for s, e, a in chosen if a.get("calendar") == "hijri"]
+    for s, e, attrs in chosen:
+        day = attrs.pop("current_day", None)
+        if day is not None and pub is not None and any(
+                hs - e <= _HIJRI_NEAR and s - he <= _HIJRI_NEAR
+                and not _SENTENCE_END_RE.search(norm, min(e, he), max(s, hs)) for hs, he in hijri):
+            attrs.update(hijri_current_day(pub, day) or {})
+    return chosen
+
+
 def _resolve_same_month(norm: str, chosen: list) -> list:
     """24 من نفس الشهر: the day in the month of the last date written before it (a Hijri
     month's day after a Hijri date: من 17 شوال وحتى 28 من الشهر نفسه); الشهر
@@ -1172,7 +1193,8 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
         if all(e <= cs or s >= ce for cs, ce, _ in chosen):
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
-    chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds, pub)
+    chosen = _hijri_current_days(norm, sorted(chosen, key=lambda c: c[0]), pub)
+    chosen = join_date_lists(norm, join_date_ranges(norm, chosen, kinds), kinds, pub)
     chosen = _and_years(norm, chosen)
     chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
     chosen = _hijri_relative_years(norm, chosen)
