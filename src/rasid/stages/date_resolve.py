@@ -147,8 +147,10 @@ def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> in
     return py if hm <= pm else py - 1
 
 
-#: nouns a Hijri month alone follows as the month (موسمي رمضان والحج، ليالي رمضان، نهار رمضان)
-_HIJRI_MONTH_NOUNS = {"موسم", "موسمي", "ليالي", "نهار"}
+#: nouns a Hijri month alone follows as the month (موسمي رمضان والحج، ليالي رمضان، نهار رمضان),
+#: also "the months of" before a list (شملت أشهر ربيع أول وربيع ثان، للأشهر (محرم وربيع الأول))
+_HIJRI_MONTH_NOUNS = {"موسم", "موسمي", "ليالي", "نهار", "اشهر", "لاشهر", "الاشهر", "للاشهر"}
+
 #: another Hijri month after الى/حتى: صفر in من صفر إلى شعبان is the month
 _TO_HIJRI_MONTH_RE = re.compile(r"\s+(?:الي|حتي)\s+(?:شهر\s+)?(?:محرم|ربيع|جمادي|رجب|شعبان|رمضان|شوال|ذ[وي]\s+ال)")
 #: the words before a bare صفر that make it the number zero (written as the text is normalised)

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..arabic.normalize import DIACRITICS_RE, map_span, normalize_with_offsets
 from ..doc import Document, Span
 from ..lazy_re import LazyPattern
 from ..pipeline import Stage
-from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian
+from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian, extract_hijri_month_range
 from .date_resolve import (
     _RESOLVERS, _attrs, _day_of, _in_hijri_month, _iso_week, _match_weekday, _parse_published, _prev_word,
     _rel_kind, _resolve_hijri, _resolve_weekday_dm, _shift_month, _since, _valid, _weekday_date, _year_for_day,
@@ -967,6 +968,31 @@ def _and_years(norm: str, chosen: list) -> list:
     return out
 
 
+def _and_hijri_months(norm: str, chosen: list) -> list:
+    """A Hijri month's name after و that follows a Hijri month is one too, of the same Hijri
+    year (شملت أشهر ربيع أول وربيع ثان وجمادى الآخر ورجب ورمضان، للأشهر (محرم وربيع الأول)،
+    بين شهر جمادى الآخرة وجمادى الأولى من هذا العام); a name the patterns found keeps its own span."""
+    out: list = []
+    for k, (s, e, a) in enumerate(chosen):
+        out.append((s, e, a))
+        nxt = chosen[k + 1][0] if k + 1 < len(chosen) else len(norm)
+        while a.get("calendar") == "hijri" and a.get("granularity") == "month" and len(a.get("hijri") or "") == 7:
+            m = _and_hijri_month_re().match(norm, e)
+            if m is None or m.end() > nxt:
+                break
+            y, month = int(a["hijri"][:4]), _month_of(m.group("hm"))[0]
+            first, last = extract_hijri_month_range(y, month)
+            s, e = m.start("hm"), m.end("hm")
+            a = _attrs(f"{first}/{last}", "month", a.get("relative", False), "hijri", hijri=f"{y}-{month:02d}")
+            out.append((s, e, a))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _and_hijri_month_re() -> re.Pattern[str]:
+    return folded(rf"\s*[،,]?\s*و\s*(?:شهر\s+)?(?P<hm>{_month_index()[2]})(?!\w)")
+
+
 _AND_RE = re.compile(r"\s+و\s*")
 _DAYS_HEAD_RE = re.compile(r"يومي\s+$")
 #: before two weekdays that are no interval: a night between them (ليل الخميس والجمعة), days
@@ -1195,7 +1221,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             kinds[s] = _compiled()[prio][0]
     chosen = _hijri_current_days(norm, sorted(chosen, key=lambda c: c[0]), pub)
     chosen = join_date_lists(norm, join_date_ranges(norm, chosen, kinds), kinds, pub)
-    chosen = _and_years(norm, chosen)
+    chosen = _and_hijri_months(norm, _and_years(norm, chosen))
     chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
     chosen = _hijri_relative_years(norm, chosen)
     spans = []
