@@ -1394,3 +1394,19 @@ def test_twenty_third_round_hijri_days_of_the_current_month(text, pub, expected)
 ])
 def test_twenty_third_round_hijri_month_lists(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # two weekdays joined by حتى/إلى after من/منذ with a time of day at either end are one
+    # interval, as without one (the corpus: 4, all found as two weekdays before)
+    ("وذكرت مصادر محلية ان مخازن الاسلحة ظلت تتفجر منذ مساء الخميس حتى فجر الجمعة.", "2015-07-25",
+     [("منذ مساء الخميس حتى فجر الجمعة", "2015-07-23/2015-07-24")]),
+    ("وكانت اشتباكات عنيفة دارت بين الطرفين لساعات استمرت من مساء الخميس وحتى صباح الجمعة، أسفرت", "2015-07-26",
+     [("من مساء الخميس وحتى صباح الجمعة", "2015-07-23/2015-07-24")]),
+    ("في حوادث متفرقة خلال ثلاثة أيام بدءاً من يوم الخميس وحتى مساء السبت في دولة الأردن.", "2015-07-27",
+     [("من يوم الخميس وحتى مساء السبت", "2015-07-23/2015-07-25")]),
+    # not: a time of day without a link to a second weekday
+    ("وصل الوفد مساء الخميس إلى الرياض", "2015-07-25", [("الخميس", "2015-07-23")]),
+])
+def test_twenty_third_round_weekday_ranges_with_a_time_of_day(text, pub, expected):
+    assert spans_of(text, pub) == expected

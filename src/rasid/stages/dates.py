@@ -801,11 +801,15 @@ _RANGE_TO_RE = folded(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*(?:تاري�
 #: the longest link between two ends the patterns above admit, and more (ends further apart
 #: are not tried)
 _LINK_MAX = 24
-_WEEKDAYS_TO_RE = folded(r"\s*و?(?:الى|حتى|لغاية)\s*")
+#: a time of day before a range's weekday (منذ مساء الخميس حتى فجر الجمعة)
+_TOD = r"(?:مساء|صباح|فجر|ظهر|عصر)"
+_WEEKDAYS_TO_RE = folded(rf"\s*و?(?:الى|حتى|لغاية)\s*(?:{_TOD}\s+)?")
+#: before the first of two weekdays joined by `_WEEKDAYS_TO_RE`: من, منذ or بين (a time of day between)
+_WEEKDAYS_FROM_RE = folded(rf"(?:^|\s)[وف]?(?P<w>من|منذ|بين|ابتداء\s+من|اعتبارا\s+من)\s+(?:{_TOD}\s+)?$")
 _RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday", "weekday_dm")  # written out
 
 
-def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
+def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date | None = None) -> list:
     """Two written-out days or Gregorian months joined by من ... إلى/حتى/و become one interval
     (من 17 شوال الجاري وحتى 10 ذي القعدة المقبل، من 1436/11/1هـ إلى 1436/11/30هـ، من ديسمبر
     2008 حتى نوفمبر 2010), and so do two weekdays joined by إلى/حتى (من الخميس إلى الأحد, placed
@@ -854,8 +858,11 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
                 out.append((start, e2, attrs))
                 i += 2
                 continue
+            head = _WEEKDAYS_FROM_RE.search(norm, max(0, s1 - 16), s1)
             if (head and kinds.get(s1) == kinds.get(s2) == "weekday" and not a1.get("relation")
-                    and _WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)):  # من الخميس إلى الأحد
+                    and _WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)):  # من الخميس إلى الأحد، منذ مساء الخميس حتى فجر الجمعة
+                if head.group("w") == "منذ" and a1.get("value") and pub is not None and a1["value"] > pub.isoformat():
+                    a1 = dict(a1, value=(dt.date.fromisoformat(a1["value"]) - dt.timedelta(days=7)).isoformat())
                 attrs = _weekday_pair(a1, a2, norm[s1:e1], norm[s2:e2])
                 if attrs is not None:
                     out.append((_from_start(head), e2, attrs))
@@ -1220,7 +1227,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
     chosen = _hijri_current_days(norm, sorted(chosen, key=lambda c: c[0]), pub)
-    chosen = join_date_lists(norm, join_date_ranges(norm, chosen, kinds), kinds, pub)
+    chosen = join_date_lists(norm, join_date_ranges(norm, chosen, kinds, pub), kinds, pub)
     chosen = _and_hijri_months(norm, _and_years(norm, chosen))
     chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
     chosen = _hijri_relative_years(norm, chosen)
