@@ -1410,3 +1410,22 @@ def test_twenty_third_round_hijri_month_lists(text, pub, expected):
 ])
 def test_twenty_third_round_weekday_ranges_with_a_time_of_day(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a relative day with its weekday opens a weekday range (the corpus: 4, each two dates before)
+    ("وبالفعل أعلنها محمود عبد اللطيف أنه بدءا من اليوم الخميس وحتى الأحد القادم فإن درجات الحرارة", "2015-07-31",
+     [("من اليوم الخميس وحتى الأحد القادم", "2015-07-30/2015-08-02")]),
+    ("التي تعرضت للطلق الناري في ولاية مسندم السبت الماضي من غدٍ الجمعة إلى الثلاثاء المقبل. جاء ذلك", "2015-07-30",
+     [("السبت الماضي", "2015-07-25"), ("من غدٍ الجمعة إلى الثلاثاء المقبل", "2015-07-31/2015-08-04")]),
+    # الشهر with a relative word after a date of that month is part of it (the corpus: 6)
+    ("بطولة المنتخبات العربية التي ستقام خلال الفترة من 4 الى 15 أغسطس من الشهر المقبل في المملكة المغربية", "2015-07-23",
+     [("من 4 الى 15 أغسطس من الشهر المقبل", "2015-08-04/2015-08-15")]),
+    ("الذي انطلقت أولى فعاليته المصاحبة في 15 شوال من الشهر الحالي بمجموعة من الفعاليات", "2015-08-03",
+     [("15 شوال من الشهر الحالي", "2015-07-31")]),
+    # not: a month other than the one the relative word names
+    ("وتقام المباراة في 15 سبتمبر من الشهر المقبل", "2015-07-23",
+     [("15 سبتمبر", "2015-09-15"), ("الشهر المقبل", "2015-08")]),
+])
+def test_twenty_third_round_range_heads_and_the_month_named_again(text, pub, expected):
+    assert spans_of(text, pub) == expected

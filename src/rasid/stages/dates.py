@@ -859,8 +859,10 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str], pub: dt.dat
                 i += 2
                 continue
             head = _WEEKDAYS_FROM_RE.search(norm, max(0, s1 - 16), s1)
-            if (head and kinds.get(s1) == kinds.get(s2) == "weekday" and not a1.get("relation")
-                    and _WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)):  # من الخميس إلى الأحد، منذ مساء الخميس حتى فجر الجمعة
+            if (head and kinds.get(s2) == "weekday" and not a1.get("relation")
+                    and (kinds.get(s1) == "weekday" or kinds.get(s1) == "relday" and _WD_RE.search(norm, s1, e1))
+                    and _WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)):
+                # من الخميس إلى الأحد، منذ مساء الخميس حتى فجر الجمعة، من اليوم الخميس وحتى الأحد القادم
                 if head.group("w") == "منذ" and a1.get("value") and pub is not None and a1["value"] > pub.isoformat():
                     a1 = dict(a1, value=(dt.date.fromisoformat(a1["value"]) - dt.timedelta(days=7)).isoformat())
                 attrs = _weekday_pair(a1, a2, norm[s1:e1], norm[s2:e2])
@@ -870,6 +872,31 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str], pub: dt.dat
                     continue
         out.append((s1, e1, a1))
         i += 1
+    return out
+
+
+#: الشهر and a relative word after a date, of the date's month: من الشهر المقبل
+_OF_THE_MONTH_RE = folded(rf"\s+من\s+الشهر\s+(?P<rel>{_REL})(?!\w)")
+
+
+def _of_the_month(norm: str, chosen: list, pub: dt.date | None) -> list:
+    """الشهر with a relative word after a date that names the same month is part of it (من 4
+    الى 15 اغسطس من الشهر المقبل written in July، 15 شوال من الشهر الحالي written in Shawwal)."""
+    out: list = []
+    for s, e, a in chosen:
+        if out and pub is not None and (m := _OF_THE_MONTH_RE.fullmatch(norm, out[-1][1], e)):
+            s0, _, a0 = out[-1]
+            delta = {"past": -1, "next": 1}.get(_rel_kind(m.group("rel")) or "current", 0)
+            if a0.get("calendar") == "hijri":
+                hy, hm, _ = convert_gregorian_to_hijri(pub)
+                same = (a0.get("hijri") or "")[5:7] == f"{(hm - 1 + delta) % 12 + 1:02d}"
+            else:
+                y, mo = _shift_month(pub.year, pub.month, delta)
+                same = (a0.get("range_end") or a0.get("value") or "")[:7] == f"{y}-{mo:02d}"
+            if same:
+                out[-1] = (s0, e, a0)
+                continue
+        out.append((s, e, a))
     return out
 
 
@@ -1227,7 +1254,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
     chosen = _hijri_current_days(norm, sorted(chosen, key=lambda c: c[0]), pub)
-    chosen = join_date_lists(norm, join_date_ranges(norm, chosen, kinds, pub), kinds, pub)
+    chosen = _of_the_month(norm, join_date_lists(norm, join_date_ranges(norm, chosen, kinds, pub), kinds, pub), pub)
     chosen = _and_hijri_months(norm, _and_years(norm, chosen))
     chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
     chosen = _hijri_relative_years(norm, chosen)
