@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian, extract_hijri_month_range
-from .date_words import WEEKDAYS, _FOLD_RX, _MONTH_CUES, _NEXT, _ORDINALS, _PAST, _month_of
+from .date_words import WEEKDAYS, _MONTH_CUES, _NEXT, _ORDINALS, _PAST, _month_of, folded
 
 # ---------------------------------------------------------------- resolution helpers
 def _parse_published(published: str | None) -> dt.date | None:
@@ -32,8 +32,8 @@ def _iso_week(d: dt.date) -> str:
 
 
 #: a relative word as the normalised text writes it (الفائت is الفاءت there)
-_PAST_RE = re.compile(_PAST.translate(_FOLD_RX))
-_NEXT_RE = re.compile(_NEXT.translate(_FOLD_RX))
+_PAST_RE = folded(_PAST)
+_NEXT_RE = folded(_NEXT)
 
 
 def _rel_kind(rel: str | None) -> str | None:
@@ -147,8 +147,10 @@ def _hijri_year_for(hm: int, d: int | None, rel: str | None, pub: dt.date) -> in
     return py if hm <= pm else py - 1
 
 
-#: nouns a Hijri month alone follows as the month (موسمي رمضان والحج، ليالي رمضان، نهار رمضان)
-_HIJRI_MONTH_NOUNS = {"موسم", "موسمي", "ليالي", "نهار"}
+#: nouns a Hijri month alone follows as the month (موسمي رمضان والحج، ليالي رمضان، نهار رمضان),
+#: also "the months of" before a list (شملت أشهر ربيع أول وربيع ثان، للأشهر (محرم وربيع الأول))
+_HIJRI_MONTH_NOUNS = {"موسم", "موسمي", "ليالي", "نهار", "اشهر", "لاشهر", "الاشهر", "للاشهر"}
+
 #: another Hijri month after الى/حتى: صفر in من صفر إلى شعبان is the month
 _TO_HIJRI_MONTH_RE = re.compile(r"\s+(?:الي|حتي)\s+(?:شهر\s+)?(?:محرم|ربيع|جمادي|رجب|شعبان|رمضان|شوال|ذ[وي]\s+ال)")
 #: the words before a bare صفر that make it the number zero (written as the text is normalised)
@@ -185,7 +187,8 @@ def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> 
 
 def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:
     """5 الجاري، الخامس من الشهر الجاري، 3 من الشهر الماضي: a day of the publication's month
-    (or the one before / after); a printed weekday moves it to the neighbouring month it fits."""
+    (or the one before / after); a printed weekday moves it to the neighbouring month it fits,
+    or to the publication's Hijri month where no Gregorian one does (a Saudi text's الشهر الجاري)."""
     d = _day_of(g)
     if not 1 <= d <= 31:
         return None
@@ -198,11 +201,21 @@ def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | 
     for shift in shifts:
         y, mo = _shift_month(pub.year, pub.month, shift)
         if _valid(y, mo, d) and (not g.get("wd") or dt.date(y, mo, d).weekday() == WEEKDAYS[g["wd"]]):
-            return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True)
+            # without a weekday, the Hijri month's day by a Hijri date near it (dates.py)
+            return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True, current_day=d if not (delta or g.get("wd")) else None)
+    if g.get("wd") and delta == 0 and (hday := hijri_current_day(pub, d)) \
+            and dt.date.fromisoformat(hday["value"]).weekday() == WEEKDAYS[g["wd"]]:
+        return hday  # يوم الخميس 28 من الشهر الحالي in August 2015: no Gregorian month fits, Shawwal does
     y, mo = _shift_month(pub.year, pub.month, delta)
     if not _valid(y, mo, d):
         return _attrs(None, "day", True, reason="no such day")
     return _attrs(f"{y}-{mo:02d}-{d:02d}", "day", True)
+
+
+def hijri_current_day(pub: dt.date, day: int) -> dict[str, Any] | None:
+    """Day `day` of the Hijri month `pub` falls in (a Saudi text's الشهر الجاري), None past its end."""
+    hy, hm, _ = convert_gregorian_to_hijri(pub)
+    return _in_hijri_month(f"{hy}-{hm:02d}", day)
 
 
 def _resolve_range_curdays(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:

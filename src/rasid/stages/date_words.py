@@ -4,13 +4,25 @@ as printed; `rasid.stages.dates` folds them like the normalised text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+from typing import TypeVar
 
 from ..arabic.normalize import normalize_name
 
+T = TypeVar("T")
+
 #: the letters normalisation folds (normalize_with_offsets), applied to a fragment written as printed
 _FOLD_RX = str.maketrans({"ى": "ي", "أ": "ا", "إ": "ا", "آ": "ا", "ؤ": "ء", "ئ": "ء"})
+
+
+def folded(pattern: str, make: Callable[[str], T] = re.compile) -> T:
+    """`pattern`, written as printed (حتى، إلى، الفائت), folded like the normalised text and made
+    by `make`: compiled (`re.compile`, or `LazyPattern` for one compiled when first used), or
+    split into the words of a list (`str.split`)."""
+    return make(pattern.translate(_FOLD_RX))
+
 _W = r"[^\W\d_]"  # a letter
 _B = r"(?<![^\W_])"  # not preceded by a letter or digit
 _E = r"(?![^\W_])"  # not followed by a letter or digit

@@ -20,22 +20,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..arabic.normalize import DIACRITICS_RE, map_span, normalize_with_offsets
 from ..doc import Document, Span
 from ..lazy_re import LazyPattern
 from ..pipeline import Stage
-from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian
+from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian, extract_hijri_month_range
 from .date_resolve import (
     _RESOLVERS, _attrs, _day_of, _in_hijri_month, _iso_week, _match_weekday, _parse_published, _prev_word,
     _rel_kind, _resolve_hijri, _resolve_weekday_dm, _shift_month, _since, _valid, _weekday_date, _year_for_day,
-    _year_for_month, _yrel_year,
+    _year_for_month, _yrel_year, hijri_current_day,
 )
 from .date_words import (
-    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _FOLD_RX, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
+    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
     _NUMW, _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
-    convert_words_to_regex, load_given_names,
+    convert_words_to_regex, folded, load_given_names,
 )
 
 
@@ -157,8 +158,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     plain = convert_words_to_regex(n for n, (_, _, strict) in index.items() if not strict)
     glued = (rf"(?:{_B}|(?<=[\u0621-\u064a])(?=[0-3]?\d\s+(?:(?:\S+\s+){{1,3}}\d{{4}}"
              rf"|(?:من\s+)?(?:شهر\s+)?(?:{plain})(?!\w))))")
-    return [(name, LazyPattern(((glued if name in ("greg_dmy", "hijri") else _B) + _CLITIC + "(?P<x>" + rx + ")" + _E)
-                               .translate(_FOLD_RX))) for name, rx in p]
+    return [(name, folded((glued if name in ("greg_dmy", "hijri") else _B) + _CLITIC + "(?P<x>" + rx + ")" + _E,
+                          LazyPattern)) for name, rx in p]
 
 
 # Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
@@ -205,7 +206,7 @@ def _triggers() -> dict[str, re.Pattern[str]]:
         "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:ال(?:هجري|ميلادي)[ةه]?\s+)?(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
         "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}(?:\s*/)?\s+(?:الى|حتى|و)",
     }
-    return {k: re.compile(v.translate(_FOLD_RX)) for k, v in raw.items()}
+    return {k: folded(v) for k, v in raw.items()}
 
 
 _COMPILED: list[tuple[str, LazyPattern, str]] | None = None
@@ -559,7 +560,7 @@ _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث"
 #: a word after a month name that makes it a name (مستشفى مايو كلينيك، وقائع مايو كلينك)
 _NAME_AFTER_MONTH_RE = re.compile(r"\s+كليني?ك(?!\w)")
 #: a political alliance named by a day (قوى 14 آذار، لقوى 8 آذار): no date, nor its month alone
-_ALLIANCE_RE = re.compile(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$".translate(_FOLD_RX))
+_ALLIANCE_RE = folded(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$")
 #: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
 #: 11 سبتمبر): its year is in NAMED_DAYS
 _NAMED_DAY_RE = re.compile(r"(?<!\w)(?:ثور[ةه]|ثورتي|انتفاض[ةه]|احداث|هجمات|اعتداءات|تفجيرات|ذكري)\s+"
@@ -667,8 +668,8 @@ _VERB_BEFORE_RE = re.compile(rf"(?<!\w)و?(?P<v>{_IMPERFECT})(?:\s+\w+){{0,2}}\s
 #: أمس before حاجة is "most" (في أمس الحاجة إلى), not yesterday
 _NEED_RE = re.compile(r"\s+(?:ال)?حاج[ةه]")
 #: a number or a counted unit, then في, before اليوم: per day
-_PER_DAY_RE = re.compile(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
-                         r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$".translate(_FOLD_RX))
+_PER_DAY_RE = folded(r"(?<!\w)(?:\d+|مليون|الف|برميل|براميل|ساعات|ساعة|مرات|مرة|مكعبة|قياسية|ريال|ريالات|"
+                     r"دولار|دولارات|يورو|طن|لتر|وجبات|وجبة|رحلة|رحلات|زائر|حالة|حالات)\s+في\s+$")
 #: words before اليوم that make it "per day" (4 حقن في اليوم), all day (طوال اليوم، على مدار
 #: اليوم) or another day (ذلك اليوم، نفس اليوم): not today
 _NOT_TODAY_BEFORE = {"في", "وفي", "ذلك", "تلك", "نفس", "ذات", "لذلك", "طوال", "مدار"}
@@ -733,10 +734,8 @@ _FUTURE_VERB_RE = re.compile(r"(?<!\w)[وف]?(?:سوف|س[يت](?:تم|كون|ق
 _CLAUSE_END_RE = re.compile(r"[.!؟?\n،,؛]")
 #: also what `_IMPERFECT` takes at a sentence's opening that is no imperfect verb: فيما (ف + يما;
 #: فيما + an imperfect is read past it), the past سيطر, given names, سياسيا and nouns in سي
-_NOT_VERBS = {"يذكر", "يشار", "يوم", "يومي", "يوما", "يونيو", "يونيه", "يوليو", "يوليه", "يناير",
-              "يما", "سيطر", "سيطرت", "سيطروا", "ياسر", "يوسف", "يحيى", "يزيد", "ياسين", "يونس",
-              "يعقوب", "سياسيا", "سياسة", "سيارة", "سيارات", "سيدة"}
-_NOT_VERBS = {w.translate(_FOLD_RX) for w in _NOT_VERBS}  # يحيى as normalised
+_NOT_VERBS = frozenset(folded("يذكر يشار يوم يومي يوما يونيو يونيه يوليو يوليه يناير يما سيطر سيطرت سيطروا "
+                              "ياسر يوسف يحيى يزيد ياسين يونس يعقوب سياسيا سياسة سيارة سيارات سيدة", str.split))
 _SENTENCE_END_RE = re.compile(r"[.!؟?\n](?!\d)")
 
 
@@ -797,16 +796,20 @@ def _resolve_hijri_year(m: re.Match[str], y: int) -> dict[str, Any]:
     return _since(m, _attrs(f"{s}/{e}", "year", False, "hijri", hijri=str(y)))
 
 
-_RANGE_FROM_RE = re.compile(r"(?:^|\s)[وف]?(?P<w>من|بين|ابتداء\s+من|اعتبارا\s+من)(?:\s+تاريخ)?\s*$".translate(_FOLD_RX))
-_RANGE_TO_RE = re.compile(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*(?:تاريخ\s+)?".translate(_FOLD_RX))
+_RANGE_FROM_RE = folded(r"(?:^|\s)[وف]?(?P<w>من|بين|ابتداء\s+من|اعتبارا\s+من)(?:\s+تاريخ)?\s*$")
+_RANGE_TO_RE = folded(r"\s*(?:و?(?:الى|حتى|لغاية)|و)\s*(?:تاريخ\s+)?")
 #: the longest link between two ends the patterns above admit, and more (ends further apart
 #: are not tried)
 _LINK_MAX = 24
-_WEEKDAYS_TO_RE = re.compile(r"\s*و?(?:الى|حتى|لغاية)\s*".translate(_FOLD_RX))
-_RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday")  # written out
+#: a time of day before a range's weekday (منذ مساء الخميس حتى فجر الجمعة)
+_TOD = r"(?:مساء|صباح|فجر|ظهر|عصر)"
+_WEEKDAYS_TO_RE = folded(rf"\s*و?(?:الى|حتى|لغاية)\s*(?:{_TOD}\s+)?")
+#: before the first of two weekdays joined by `_WEEKDAYS_TO_RE`: من, منذ or بين (a time of day between)
+_WEEKDAYS_FROM_RE = folded(rf"(?:^|\s)[وف]?(?P<w>من|منذ|بين|ابتداء\s+من|اعتبارا\s+من)\s+(?:{_TOD}\s+)?$")
+_RANGE_ENDS = ("greg_dmy", "greg_my", "hijri", "numeric", "numeric_ymd", "curday", "weekday_dm")  # written out
 
 
-def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
+def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date | None = None) -> list:
     """Two written-out days or Gregorian months joined by من ... إلى/حتى/و become one interval
     (من 17 شوال الجاري وحتى 10 ذي القعدة المقبل، من 1436/11/1هـ إلى 1436/11/30هـ، من ديسمبر
     2008 حتى نوفمبر 2010), and so do two weekdays joined by إلى/حتى (من الخميس إلى الأحد, placed
@@ -855,8 +858,13 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
                 out.append((start, e2, attrs))
                 i += 2
                 continue
-            if (head and kinds.get(s1) == kinds.get(s2) == "weekday" and not a1.get("relation")
-                    and _WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)):  # من الخميس إلى الأحد
+            head = _WEEKDAYS_FROM_RE.search(norm, max(0, s1 - 16), s1)
+            if (head and kinds.get(s2) == "weekday" and not a1.get("relation")
+                    and (kinds.get(s1) == "weekday" or kinds.get(s1) == "relday" and _WD_RE.search(norm, s1, e1))
+                    and _WEEKDAYS_TO_RE.fullmatch(norm, e1, s2)):
+                # من الخميس إلى الأحد، منذ مساء الخميس حتى فجر الجمعة، من اليوم الخميس وحتى الأحد القادم
+                if head.group("w") == "منذ" and a1.get("value") and pub is not None and a1["value"] > pub.isoformat():
+                    a1 = dict(a1, value=(dt.date.fromisoformat(a1["value"]) - dt.timedelta(days=7)).isoformat())
                 attrs = _weekday_pair(a1, a2, norm[s1:e1], norm[s2:e2])
                 if attrs is not None:
                     out.append((_from_start(head), e2, attrs))
@@ -864,6 +872,31 @@ def join_date_ranges(norm: str, chosen: list, kinds: dict[int, str]) -> list:
                     continue
         out.append((s1, e1, a1))
         i += 1
+    return out
+
+
+#: الشهر and a relative word after a date, of the date's month: من الشهر المقبل
+_OF_THE_MONTH_RE = folded(rf"\s+من\s+الشهر\s+(?P<rel>{_REL})(?!\w)")
+
+
+def _of_the_month(norm: str, chosen: list, pub: dt.date | None) -> list:
+    """الشهر with a relative word after a date that names the same month is part of it (من 4
+    الى 15 اغسطس من الشهر المقبل written in July، 15 شوال من الشهر الحالي written in Shawwal)."""
+    out: list = []
+    for s, e, a in chosen:
+        if out and pub is not None and (m := _OF_THE_MONTH_RE.fullmatch(norm, out[-1][1], e)):
+            s0, _, a0 = out[-1]
+            delta = {"past": -1, "next": 1}.get(_rel_kind(m.group("rel")) or "current", 0)
+            if a0.get("calendar") == "hijri":
+                hy, hm, _ = convert_gregorian_to_hijri(pub)
+                same = (a0.get("hijri") or "")[5:7] == f"{(hm - 1 + delta) % 12 + 1:02d}"
+            else:
+                y, mo = _shift_month(pub.year, pub.month, delta)
+                same = (a0.get("range_end") or a0.get("value") or "")[:7] == f"{y}-{mo:02d}"
+            if same:
+                out[-1] = (s0, e, a0)
+                continue
+        out.append((s, e, a))
     return out
 
 
@@ -969,11 +1002,36 @@ def _and_years(norm: str, chosen: list) -> list:
     return out
 
 
+def _and_hijri_months(norm: str, chosen: list) -> list:
+    """A Hijri month's name after و that follows a Hijri month is one too, of the same Hijri
+    year (شملت أشهر ربيع أول وربيع ثان وجمادى الآخر ورجب ورمضان، للأشهر (محرم وربيع الأول)،
+    بين شهر جمادى الآخرة وجمادى الأولى من هذا العام); a name the patterns found keeps its own span."""
+    out: list = []
+    for k, (s, e, a) in enumerate(chosen):
+        out.append((s, e, a))
+        nxt = chosen[k + 1][0] if k + 1 < len(chosen) else len(norm)
+        while a.get("calendar") == "hijri" and a.get("granularity") == "month" and len(a.get("hijri") or "") == 7:
+            m = _and_hijri_month_re().match(norm, e)
+            if m is None or m.end() > nxt:
+                break
+            y, month = int(a["hijri"][:4]), _month_of(m.group("hm"))[0]
+            first, last = extract_hijri_month_range(y, month)
+            s, e = m.start("hm"), m.end("hm")
+            a = _attrs(f"{first}/{last}", "month", a.get("relative", False), "hijri", hijri=f"{y}-{month:02d}")
+            out.append((s, e, a))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _and_hijri_month_re() -> re.Pattern[str]:
+    return folded(rf"\s*[،,]?\s*و\s*(?:شهر\s+)?(?P<hm>{_month_index()[2]})(?!\w)")
+
+
 _AND_RE = re.compile(r"\s+و\s*")
 _DAYS_HEAD_RE = re.compile(r"يومي\s+$")
 #: before two weekdays that are no interval: a night between them (ليل الخميس والجمعة), days
 #: excepted or recurring (عدا الجمعة والسبت، أيام الجمعة والسبت، صيام الاثنين والخميس)
-_NOT_PAIR_HEAD_RE = re.compile(r"(?:ليل|ليله|عدا|ايام|صيام)\s+\(?$".translate(_FOLD_RX))
+_NOT_PAIR_HEAD_RE = folded(r"(?:ليل|ليله|عدا|ايام|صيام)\s+\(?$")
 
 
 def join_date_lists(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date | None = None) -> list:
@@ -1012,7 +1070,7 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date
 _YEARLY_RE = re.compile(r"\s*\)?\s*[،,]?\s*(?:من\s+)?كل\s+(?:عام|سنة|سنه|اسبوع)(?!\w)")
 _EVERY_RE = re.compile(r"كل\s+(?:عام|سنة|سنه|اسبوع)(?!\w)")
 #: between two dates of one list or period (الخميس والجمعة، 15 يونيو إلى نهاية 15 سبتمبر)
-_LINK_RE = re.compile(r"\s*(?:[،,]|و?(?:الى|حتى|لغاية)|و)?\s*(?:(?:نهاية|بداية|مطلع|منتصف)\s+)?".translate(_FOLD_RX))
+_LINK_RE = folded(r"\s*(?:[،,]|و?(?:الى|حتى|لغاية)|و)?\s*(?:(?:نهاية|بداية|مطلع|منتصف)\s+)?")
 
 
 def _drop_recurring(norm: str, chosen: list) -> list:
@@ -1044,6 +1102,27 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
             day = dt.date.fromisoformat(a2["value"])
             if day.weekday() == WEEKDAYS[_WD_RE.search(norm, s1, e1).group()]:
                 a1["value"] = a2["value"]
+    return chosen
+
+
+#: how near a Hijri date makes a day of الشهر الجاري one of the Hijri month (in characters)
+_HIJRI_NEAR = 80
+
+
+def _hijri_current_days(norm: str, chosen: list, pub: dt.date | None) -> list:
+    """A day of the current month with a Hijri date at most `_HIJRI_NEAR` characters away in
+    its sentence is the day of the publication's Hijri month (`في الـ27 من الشهر الجاري ويستمر حتى
+    الـ4 من شهر ذي القعدة القادم`، `سوق عكاظ (1436هـ – 2015م) التي تنطلق في الـ 27 من الشهر
+    الجاري`: 27 Shawwal); without one, the Gregorian month's."""
+    if not any("current_day" in a for _, _, a in chosen):
+        return chosen
+    hijri = [(s, e) for s, e, a in chosen if a.get("calendar") == "hijri"]
+    for s, e, attrs in chosen:
+        day = attrs.pop("current_day", None)
+        if day is not None and pub is not None and any(
+                hs - e <= _HIJRI_NEAR and s - he <= _HIJRI_NEAR
+                and not _SENTENCE_END_RE.search(norm, min(e, he), max(s, hs)) for hs, he in hijri):
+            attrs.update(hijri_current_day(pub, day) or {})
     return chosen
 
 
@@ -1174,8 +1253,9 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
         if all(e <= cs or s >= ce for cs, ce, _ in chosen):
             chosen.append((s, e, attrs))
             kinds[s] = _compiled()[prio][0]
-    chosen = join_date_lists(norm, join_date_ranges(norm, sorted(chosen, key=lambda c: c[0]), kinds), kinds, pub)
-    chosen = _and_years(norm, chosen)
+    chosen = _hijri_current_days(norm, sorted(chosen, key=lambda c: c[0]), pub)
+    chosen = _of_the_month(norm, join_date_lists(norm, join_date_ranges(norm, chosen, kinds, pub), kinds, pub), pub)
+    chosen = _and_hijri_months(norm, _and_years(norm, chosen))
     chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
     chosen = _hijri_relative_years(norm, chosen)
     spans = []
