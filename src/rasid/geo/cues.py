@@ -106,10 +106,10 @@ def mark_adjacent_nisba(text: str, mentions: list[Mention]) -> None:
         while i < len(text) and text[i] == " ":
             i += 1
         cc = demonyms.get(i) if i > m.end else None
-        # a place of no one country (البحر الميت جنوب الأردن، تهامة غرب اليمن) is where the compass
-        # phrase says, not a town the gazetteer lacks (twenty-fifth round of issue 14)
-        nowhere = bool(m.cands) and not any(p.country for p, _ in m.cands)
-        if not cc and not nowhere and (gap := _IN_COUNTRY_RE.match(text, m.end)):
+        if not cc and (gap := _IN_COUNTRY_RE.match(text, m.end)):
             cc = countries.get(gap.end())
+            if cc and m.cands and not any(p.country for p, _ in m.cands):
+                cc = None  # a place of no one country (البحر الميت جنوب الأردن، تهامة غرب اليمن) is
+                # where the compass phrase says, not a town the gazetteer lacks (twenty-fifth round)
         if cc:
             m.nisba = cc
