@@ -126,6 +126,9 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
     # --- countries
     blocked = {(normalize_place(n), t) for n, t, *_ in _read_tsv("blocklist.tsv")}
 
+    def allowed(name: str, key: str) -> bool:  # not blocked for the entry nor everywhere ("*")
+        return (normalize_place(name), key) not in blocked and (normalize_place(name), "*") not in blocked
+
     def add_country_name(e: dict, name: str) -> None:  # pycountry's Arabic Moldova is المالديف
         if (normalize_place(name), e["key"]) not in blocked:
             b.add_name(e, name)
@@ -194,9 +197,7 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
     city_entries = []
     for c in cities.values():
         key = f"gn:{c['geonameid']}"
-        names = [n for n in c["alternatenames"] if is_arabic_name(n)
-                 and (normalize_place(n), key) not in blocked
-                 and (normalize_place(n), "*") not in blocked]
+        names = [n for n in c["alternatenames"] if is_arabic_name(n) and allowed(n, key)]
         cap = int(capitals.get(c["countrycode"]) == c["name"])
         e = {"key": key, "geonameid": c["geonameid"], "feature": "city",
              "country": c["countrycode"], "lat": c["latitude"], "lon": c["longitude"],
@@ -261,8 +262,7 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
             pending[e["key"]] = e  # may still get a name from aliases.tsv
             continue
         ordered = sorted(alts, key=lambda n: (bool(_DIAC_RE.search(n)), n.endswith("ه"), len(n)))
-        dr = [n for n in dr if (normalize_place(n), e["key"]) not in blocked
-              and (normalize_place(n), "*") not in blocked]
+        dr = [n for n in dr if allowed(n, e["key"])]
         canonical = dr[0] if dr else (ordered[0] if ordered else "")
         if not canonical:
             continue
@@ -291,10 +291,10 @@ def build(shared: Path | None, out: Path) -> dict[str, int]:
                           country=row["country_code"], lat=row["latitude"],
                           lon=row["longitude"], population=int(row["population"] or 0),
                           name_en=row["name"])
-                b.add_name(e, row["native"])
                 short = _ADMIN_PREFIX_RE.sub("", normalize_place(row["native"]))
-                if short != normalize_place(row["native"]):
-                    b.add_name(e, short)
+                for name in (row["native"], short):  # add_name skips a key it holds
+                    if allowed(name, e["key"]):  # ميديا is "media", not Médéa (twenty-fifth round)
+                        b.add_name(e, name)
                 n_states += 1
     stats["admin1_dr5hn"] = n_states
 

@@ -91,7 +91,7 @@ def mark_adjacent_nisba(text: str, mentions: list[Mention]) -> None:
     """Set ``nisba`` (the country the text puts a place in) on a place mention followed
     directly (only spaces between) by a demonym mention (بمدينة هورست الهولندية ->
     هورست.nisba = NL), or by a compass word and a country's name (بلدة ميلو بوسط مالي -> ML:
-    not Melo in Uruguay)."""
+    not Melo in Uruguay) unless all its candidates are of no one country."""
     places = sorted((m for m in mentions if m.source in ("entity", "gazetteer")), key=lambda m: m.end)
     demonyms, countries = {}, {}
     for m in mentions:
@@ -105,8 +105,11 @@ def mark_adjacent_nisba(text: str, mentions: list[Mention]) -> None:
         i = m.end
         while i < len(text) and text[i] == " ":
             i += 1
-        gap = _IN_COUNTRY_RE.match(text, m.end)
         cc = demonyms.get(i) if i > m.end else None
-        cc = cc or (countries.get(gap.end()) if gap else None)
+        if not cc and (gap := _IN_COUNTRY_RE.match(text, m.end)):
+            cc = countries.get(gap.end())
+            if cc and m.cands and not any(p.country for p, _ in m.cands):
+                cc = None  # a place of no one country (البحر الميت جنوب الأردن، تهامة غرب اليمن) is
+                # where the compass phrase says, not a town the gazetteer lacks (twenty-fifth round)
         if cc:
             m.nisba = cc
