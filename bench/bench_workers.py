@@ -119,6 +119,7 @@ if hasattr(W.AnalysisPool, "_start_reading_ahead"):
                 yield task
                 if "first task sent (workers up)" not in start:
                     start["read ahead"] = now()
+                    start["documents read ahead"] = start.get("documents read ahead", len(first)) + len(task)
         def warm():
             if while_starting is not None:
                 while_starting()
@@ -143,6 +144,7 @@ def timed_close_store(self):
     close_store(self)
     marks["store_close"] = (time.perf_counter() - t, time.process_time() - c)
 ArticleWritingMethods.close = timed_close_store
+batches = []  # per stored batch: (CPU s) of each part of `Monitor._store_batch` (the last one: the tail's)
 collector = {}  # generation -> [collections, CPU s] of the parent's cyclic garbage collector
 def on_collection(phase, info, started=[0.0]):
     if phase == "start":
@@ -151,9 +153,11 @@ def on_collection(phase, info, started=[0.0]):
         got = collector.setdefault(info["generation"], [0, 0.0])
         got[0] += 1
         got[1] += time.process_time() - started[0]
+        if batches and "end" in batches[-1]:  # after the last batch stored so far
+            batches[-1].setdefault("collections after it", []).append(
+                (info["generation"], round(time.process_time() - started[0], 3)))
 import gc
 gc.callbacks.append(on_collection)
-batches = []  # per stored batch: (CPU s) of each part of `Monitor._store_batch` (the last one: the tail's)
 def parted(owner, name, part=None):
     # time `owner.name` (CPU s) into the current batch's parts (part None: a batch begins)
     inner = getattr(owner, name, None)
@@ -702,15 +706,19 @@ def report(r: dict, workers: int, name: str, rate: float, ratio: str) -> None:
               f"memory sample before it, {r.get('last_sample_s', 0.0):.2f}s, not counted)", flush=True)
         if r.get("start"):
             print("    the start (s since the Monitor was made, the parent's CPU s): " + ", ".join(
-                f"{k} {w:.2f} ({c:.2f})" for k, (w, c) in r["start"].items()), flush=True)
-        if r.get("batches"):
-            print("    each batch (documents: CPU s): " + ", ".join(f"{n}: {c:.2f}" for n, c in r["batches"]), flush=True)
-        if last := r.get("last_batch"):
-            print(f"    the last batch ({last['docs']} documents; begun {last['at']:+.2f}s after the last document came "
-                  f"back): {last.get('total', 0.0):.3f} CPU s, of which " + ", ".join(
-                      f"{k} {v:.3f}" for k, v in last.items() if k not in ("docs", "at", "total", "end"))
-                  + f"; after it {last['end'][0]:.2f}s, {last['end'][1]:.2f} CPU s (of which until `ingest` returned "
-                  f"{r['returned'][0]:.2f}s, {r['returned'][1]:.2f} CPU s; then closing the Monitor)", flush=True)
+                f"{k} {v[0]:.2f} ({v[1]:.2f})" if isinstance(v, list) else f"{k} {v:,}"
+                for k, v in r["start"].items()), flush=True)
+    if r.get("batches"):
+        print("    each batch (documents: CPU s): " + ", ".join(f"{n}: {c:.2f}" for n, c in r["batches"]), flush=True)
+    if last := r.get("last_batch"):
+        begun = f"; begun {last['at']:+.2f}s after the last document came back" if workers > 1 else ""
+        print(f"    the last batch ({last['docs']} documents{begun}): {last.get('total', 0.0):.3f} CPU s, of which "
+              + ", ".join(
+                  f"{k} {v:.3f}" for k, v in last.items()
+                  if k not in ("docs", "at", "total", "end", "collections after it"))
+              + f"; after it {last['end'][0]:.2f}s, {last['end'][1]:.2f} CPU s (of which until `ingest` returned "
+              f"{r['returned'][0]:.2f}s, {r['returned'][1]:.2f} CPU s; then closing the Monitor; the parent's "
+              f"collections after it, (generation, CPU s): {last.get('collections after it', [])})", flush=True)
     print(f"    peak RSS MB: parent {r['parent_mb']:,.0f}, template {mbs(r['template_mb'])}, "
           f"workers {mbs(r['workers_mb'])}, others {mbs(r['other_mb'])}; sum of RSS at its peak "
           f"{r['rss_sum_peak_mb']:,.0f}; sum of PSS at its peak {r['pss_sum_peak_mb']:,.0f} "
