@@ -26,8 +26,14 @@ thread moved to another core and was switched out (blocking, or preempted); and 
 garbage collector (runs and CPU seconds per generation, from ``gc.callbacks``).
 
 With more than one worker it also prints when the first analysed document came back (the
-template server's start-up, one core mostly idle) and the parent's tail: how long, in wall
-and CPU seconds, it went on storing after the last one came back (the other core idle).
+template server's start-up, one core mostly idle) with the parent's CPU by then, the start's
+timeline (the template asked for, the parent's tables warm, its read-ahead done and how many
+documents, the workers up: wall and the parent's CPU seconds at each) and the parent's tail: how
+long, in wall and CPU seconds, it went on storing after the last one came back (the other core
+idle), of which stopping the workers and closing the archive. Every run prints each batch's CPU
+seconds and the last batch's by part (`prepare_archive_steps`, ``add_documents`` and its rows
+built before the lock, each archive step, ``replace_fuller_versions``, ``after_commit``), then
+what followed it until `ingest` returned, with the parent's collections there.
 
 ``--rounds R`` runs the worker counts R times, the order reversed every other round (``1 2``,
 then ``2 1``, ...), and prints each round's ratio and their median: on this machine a process
