@@ -26,8 +26,14 @@ thread moved to another core and was switched out (blocking, or preempted); and 
 garbage collector (runs and CPU seconds per generation, from ``gc.callbacks``).
 
 With more than one worker it also prints when the first analysed document came back (the
-template server's start-up, one core mostly idle) and the parent's tail: how long, in wall
-and CPU seconds, it went on storing after the last one came back (the other core idle).
+template server's start-up, one core mostly idle) with the parent's CPU by then, the start's
+timeline (the template asked for, the parent's tables warm, its read-ahead done and how many
+documents, the workers up: wall and the parent's CPU seconds at each) and the parent's tail: how
+long, in wall and CPU seconds, it went on storing after the last one came back (the other core
+idle), of which stopping the workers and closing the archive. Every run prints each batch's CPU
+seconds and the last batch's by part (`prepare_archive_steps`, ``add_documents`` and its rows
+built before the lock, each archive step, ``replace_fuller_versions``, ``after_commit``), then
+what followed it until `ingest` returned, with the parent's collections there.
 
 ``--rounds R`` runs the worker counts R times, the order reversed every other round (``1 2``,
 then ``2 1``, ...), and prints each round's ratio and their median: on this machine a process
@@ -107,15 +113,44 @@ else:  # one document per task (trees before b9df184's successor)
         mark()
         return out
     W.AnalysisPool._result = timed_result
+start = {}  # the start's timeline: (wall s since t0, the parent's CPU s) at each point
+if hasattr(W.AnalysisPool, "_start_reading_ahead"):
+    reading_ahead = W.AnalysisPool._start_reading_ahead
+    def now():
+        return (round(time.perf_counter() - t0, 3), round(time.process_time() - c0, 3))
+    def timed_start(self, first, tasks, while_starting):
+        start["template asked"] = now()
+        def read(tasks=tasks):
+            for task in tasks:
+                yield task
+                if "first task sent (workers up)" not in start:
+                    start["read ahead"] = now()
+                    start["documents read ahead"] = start.get("documents read ahead", len(first)) + len(task)
+        def warm():
+            if while_starting is not None:
+                while_starting()
+            start["tables warm"] = now()
+        out = reading_ahead(self, first, read(), warm)
+        start["first task sent (workers up)"] = now()
+        return out
+    W.AnalysisPool._start_reading_ahead = timed_start
 close = W.AnalysisPool.close
 def sampled_close(self):  # the workers' last accounting, just before they stop (not timed)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     sampler.sample()
-    marks["sample"] = time.perf_counter() - t
-    t = time.perf_counter()
+    marks["sample"], marks["sample_cpu"] = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
     close(self)
-    marks["close"] = time.perf_counter() - t
+    marks["close"], marks["close_cpu"] = time.perf_counter() - t, time.process_time() - c
 W.AnalysisPool.close = sampled_close
+from rasid.store.sql_writing import ArticleWritingMethods
+close_store = ArticleWritingMethods.close
+def timed_close_store(self):
+    t, c = time.perf_counter(), time.process_time()
+    close_store(self)
+    marks["store_close"] = (time.perf_counter() - t, time.process_time() - c)
+ArticleWritingMethods.close = timed_close_store
+batches = []  # per stored batch: (CPU s) of each part of `Monitor._store_batch` (the last one: the tail's)
 collector = {}  # generation -> [collections, CPU s] of the parent's cyclic garbage collector
 def on_collection(phase, info, started=[0.0]):
     if phase == "start":
@@ -124,16 +159,48 @@ def on_collection(phase, info, started=[0.0]):
         got = collector.setdefault(info["generation"], [0, 0.0])
         got[0] += 1
         got[1] += time.process_time() - started[0]
+        if batches and "end" in batches[-1]:  # after the last batch stored so far
+            batches[-1].setdefault("collections after it", []).append(
+                (info["generation"], round(time.process_time() - started[0], 3)))
 import gc
 gc.callbacks.append(on_collection)
+def parted(owner, name, part=None):
+    # time `owner.name` (CPU s) into the current batch's parts (part None: a batch begins)
+    inner = getattr(owner, name, None)
+    if inner is None:
+        return
+    def timed(*args, **kwargs):
+        if part is None:
+            batches.append({"docs": len(args[1]), "at": time.perf_counter()})
+        c = time.process_time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            key = part or "total"
+            batches[-1][key] = batches[-1].get(key, 0.0) + time.process_time() - c
+            if part is None:
+                batches[-1]["end"] = (time.perf_counter(), time.process_time())
+    setattr(owner, name, timed)
+from rasid import archive_steps as A, monitor_ingest as MI
+from rasid.ingest import updates as U
+from rasid.store.sql_writing import ArticleWritingMethods as AW
+parted(MI.IngestMethods, "_store_batch")
+parted(A, "prepare_archive_steps", "prepare")
+parted(AW, "add_documents", "add_documents")
+parted(AW, "_prepare_batch", "(of which its rows before the lock)")
+parted(U, "replace_fuller_versions", "replace")
+for step in A.STEP_TYPES.values():
+    parted(step, "run", step.name)
+    parted(step, "after_commit", "after_commit")
 profile = None
 if sys.argv[5]:
     import cProfile
     profile = cProfile.Profile()
     profile.enable()
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 with Monitor(db, workers=workers) as monitor:
     s = monitor.ingest([src])
+    marks["ingest returned"] = (time.perf_counter(), time.process_time())
 dt = time.perf_counter() - t0 - marks.get("sample", 0.0)  # rasid's time, not the bench's last sample
 first, last = marks.get("first", (t0, 0.0)), marks.get("last", (t0 + dt, time.process_time()))
 if profile:
@@ -146,9 +213,14 @@ sampler.sample()  # the parent's own, at the end
 cpu = time.process_time()  # the parent's own (its workers were reaped when the Monitor closed)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"read": s.read, "stored": s.stored, "words": s.words, "seconds": dt,
-                  "first_s": first[0] - t0, "tail_s": t0 + dt - last[0], "tail_cpu": cpu - last[1],
+                  "start": start, "batches": [(b["docs"], round(b.get("total", 0.0), 3)) for b in batches], "first_s": first[0] - t0, "first_cpu": first[1] - c0, "tail_s": t0 + dt - last[0], "tail_cpu": cpu - last[1] - marks.get("sample_cpu", 0.0),
+                  "close_cpu": marks.get("close_cpu", 0.0),
+                  "returned": [x - y for x, y in zip(marks["ingest returned"], batches[-1]["end"])] if batches else [], "store_close": marks.get("store_close", (0.0, 0.0)),
                   "last_sample_s": marks.get("sample", 0.0),
                   "close_s": marks.get("close", 0.0), "collector": collector,
+                  "last_batch": dict(batches[-1], at=batches[-1]["at"] - last[0],
+                                     end=(t0 + dt - batches[-1]["end"][0],
+                                          cpu - batches[-1]["end"][1] - marks.get("sample_cpu", 0.0))) if batches else {},
                   "parent_cpu": cpu, "workers_cpu": kids.ru_utime + kids.ru_stime,
                   "children_mb": kids.ru_maxrss / 1024, **sampler.figures()}))
 """
@@ -631,10 +703,28 @@ def report(r: dict, workers: int, name: str, rate: float, ratio: str) -> None:
           f"CPU s parent {r['parent_cpu']:.2f}, workers {r['workers_cpu']:.2f}; "
           f"load average now {os.getloadavg()[0]:.1f}", flush=True)
     if workers > 1:
-        print(f"    first analysed document back after {r['first_s']:.1f}s (the template's start); "
-              f"the parent's tail after the last one: {r['tail_s']:.1f}s, {r['tail_cpu']:.2f} CPU s "
-              f"(of which stopping the workers and the template {r.get('close_s', 0.0):.2f}s; the bench's last "
+        print(f"    first analysed document back after {r['first_s']:.2f}s (the template's start; the parent's "
+              f"CPU by then {r.get('first_cpu', 0.0):.2f} s); "
+              f"the parent's tail after the last one: {r['tail_s']:.2f}s, {r['tail_cpu']:.2f} CPU s "
+              f"(of which stopping the workers and the template {r.get('close_s', 0.0):.2f}s, "
+              f"{r.get('close_cpu', 0.0):.2f} CPU s, closing the archive {r.get('store_close', (0, 0))[0]:.2f}s, "
+              f"{r.get('store_close', (0, 0))[1]:.2f} CPU s; the bench's last "
               f"memory sample before it, {r.get('last_sample_s', 0.0):.2f}s, not counted)", flush=True)
+        if r.get("start"):
+            print("    the start (s since the Monitor was made, the parent's CPU s): " + ", ".join(
+                f"{k} {v[0]:.2f} ({v[1]:.2f})" if isinstance(v, list) else f"{k} {v:,}"
+                for k, v in r["start"].items()), flush=True)
+    if r.get("batches"):
+        print("    each batch (documents: CPU s): " + ", ".join(f"{n}: {c:.2f}" for n, c in r["batches"]), flush=True)
+    if last := r.get("last_batch"):
+        begun = f"; begun {last['at']:+.2f}s after the last document came back" if workers > 1 else ""
+        print(f"    the last batch ({last['docs']} documents{begun}): {last.get('total', 0.0):.3f} CPU s, of which "
+              + ", ".join(
+                  f"{k} {v:.3f}" for k, v in last.items()
+                  if k not in ("docs", "at", "total", "end", "collections after it"))
+              + f"; after it {last['end'][0]:.2f}s, {last['end'][1]:.2f} CPU s (of which until `ingest` returned "
+              f"{r['returned'][0]:.2f}s, {r['returned'][1]:.2f} CPU s; then closing the Monitor; the parent's "
+              f"collections after it, (generation, CPU s): {last.get('collections after it', [])})", flush=True)
     print(f"    peak RSS MB: parent {r['parent_mb']:,.0f}, template {mbs(r['template_mb'])}, "
           f"workers {mbs(r['workers_mb'])}, others {mbs(r['other_mb'])}; sum of RSS at its peak "
           f"{r['rss_sum_peak_mb']:,.0f}; sum of PSS at its peak {r['pss_sum_peak_mb']:,.0f} "
