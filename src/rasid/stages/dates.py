@@ -281,6 +281,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             if (m1, day) > (pub.month, pub.day) and not rel and (
                     g.get("since") or _SINCE_CLAUSE_RE.search(norm, max(0, m.start("x") - 40), m.start("x"))):
                 year = pub.year - 1  # منذ (اغلاقه في) نوفمبر in July: the last November
+            elif m1 > pub.month and not rel and _told_as_past(norm, m.start("x"), e):
+                year = pub.year - 1  # وفي نوفمبر تعهدت، صدر في ديسمبر: in July, the last one
         end = None
         if g.get("ry"):
             if year == int(g["ry"]):
@@ -449,7 +451,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             return None
         if pub is None:
             return _since(m, _attrs(None, "day", True))
-        ahead = g.get("this") or not g.get("since") and _looks_ahead(norm, m.start("x"))
+        ahead = g.get("this") or not g.get("since") and _looks_ahead(norm, m.start("x")) \
+            and not _governed_by_perfect(_PAST_BEFORE_WD_RE, norm, m.start("x"))  # التي بدأت الثلاثاء
         rel = g.get("rel") or ("ahead" if ahead else None)  # هذا الأربعاء: the coming one
         date = _weekday_date(WEEKDAYS[g["wd"]], rel, pub)
         if g.get("before"):  # السبت قبل الماضي / الأربعاء بعد القادم: a week further
@@ -555,6 +558,40 @@ _GSUF_END_RE = re.compile(r"(?:م|ميلادي|ميلادية|ميلاديا|ل�
 
 #: منذ and up to three words, then في, before a month: منذ اغلاقه في نوفمبر
 _SINCE_CLAUSE_RE = re.compile(r"منذ\s+(?:\S+\s+){0,3}في\s+$")
+#: perfect verbs of reporting and narration that place a bare month in the past when they
+#: govern it (twenty-fourth round: counted over the corpus's bare months later in the year than
+#: the publication, docs/dates.md)
+_PAST_VERBS = r"(?:قال|قالت|قالوا|أعلن|أعلنت|أعلنوا|صدر|صدرت|أصدر|أصدرت|توقع|توقعت|وافق|وافقت|أطلق|أطلقت|" \
+              r"أكد|أكدت|ذكر|ذكرت|تعهد|تعهدت|أقر|أقرت|قرر|قررت|أجرى|أجرت|نشر|نشرت|كشف|كشفت|سجل|سجلت|" \
+              r"شهد|شهدت|أسقط|أسقطت|جرى|جرت|زار|زارت|فاز|فازت|أظهر|أظهرت|أشار|أشارت|حذر|حذرت|" \
+              r"قتل|قتلت|قتلوا|أصيب|قاوم|قاومت|انتخب|انتخبت|أقيل|استقال|استقالت|توفي|توفيت|بدأ|بدأت)"
+#: وفي نوفمبر (تشرين الثاني)، تعهدت: the month opens the clause and a perfect verb follows it
+_PAST_OPEN_RE = re.compile(r"(?:^|[.،,؛\n])\s*و?في\s+$")
+_PAST_AFTER_RE = folded(rf"\s*[،,]?\s*[وف]?{_PAST_VERBS}(?!\w)")
+#: صدر في ديسمبر، وأسقطت هذه الملاحقات في ديسمبر: a perfect verb at most three words before في;
+#: none of the words between is a future verb or a particle (سيزور، سوف، لن، أنه), a futures
+#: contract (لتسليم) or a meeting to be held (عقد)
+_PAST_BEFORE_RE = folded(rf"(?<!\w)[وف]?{_PAST_VERBS}(?P<mid>(?:\s+\S+){{0,3}})\s+(?:في|خلال)\s+$")
+#: أعلن الأربعاء، الذي أكد خلال زيارته الخميس، التي شهدت الأربعاء: a perfect verb at most two
+#: words before a bare weekday (a time of day between) makes it a past one, whatever the sentence opens with
+_PAST_BEFORE_WD_RE = folded(rf"(?<!\w)[وف]?{_PAST_VERBS}(?P<mid>(?:\s+\S+){{0,2}})\s+(?:(?:مساء|صباح|ليل|ليلة)\s+)?(?:يوم\s+)?$")
+_NOT_PAST_MID_RE = folded(r"(?<!\w)(?:[وفل]?س[يتنا]\w+|سوف|لن|[وف]?[اإأ]ن|[اإأ]نه|[اإأ]نها|[اإأ]نهم|عقد|[وفل]?لتسليم|تسليم|العقود)(?!\w)")
+
+
+def _told_as_past(norm: str, start: int, end: int) -> bool:
+    """Whether a perfect verb of narration governs the bare month at [start, end): it follows
+    `وفي` + the month at a clause's opening, or stands at most three words before the في that
+    introduces it with no future or reported clause between."""
+    if _PAST_OPEN_RE.search(norm, max(0, start - 8), start) and _PAST_AFTER_RE.match(norm, end):
+        return True
+    return _governed_by_perfect(_PAST_BEFORE_RE, norm, start)
+
+
+def _governed_by_perfect(rx: re.Pattern[str], norm: str, start: int) -> bool:
+    """Whether `rx` finds a perfect verb before `start` with no future verb, particle, futures
+    contract or meeting to be held among the words between."""
+    m = rx.search(norm, max(0, start - 60), start)
+    return m is not None and not _NOT_PAST_MID_RE.search(m.group("mid"))
 #: nouns that name an event by its month (ثورة يناير): no date of the publication's year
 _EVENT_NOUNS = {"ثورة", "انتفاضة", "نكسة", "حرب", "احداث", "مجزرة", "حركة"}
 #: a word after a month name that makes it a name (مستشفى مايو كلينيك، وقائع مايو كلينك)
