@@ -62,14 +62,7 @@ def evaluate_lookups(monitor, rows: list[dict[str, str]], split: str,
             continue
         gold = row["same"] == "1"
         pred, answer = predict_same(monitor, row["name1"], row["name2"])
-        if gold and pred:
-            scores.tp += 1
-        elif pred:
-            scores.fp += 1
-        elif gold:
-            scores.fn += 1
-        else:
-            scores.tn += 1
+        scores.add(gold, pred)
         if errors is not None and gold != pred:
             errors.append(f"{'FN' if gold else 'FP'}\t{row['name1']}\t{row['name2']}\t-> {answer}")
     return scores

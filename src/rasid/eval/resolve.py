@@ -24,6 +24,17 @@ class PairScores:
     fn: int = 0
     tn: int = 0
 
+    def add(self, gold: bool, pred: bool) -> None:
+        """Count one decision: a true or false positive or negative."""
+        if gold and pred:
+            self.tp += 1
+        elif pred:
+            self.fp += 1
+        elif gold:
+            self.fn += 1
+        else:
+            self.tn += 1
+
     @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -60,14 +71,7 @@ def evaluate_pairs(rows: list[dict[str, str]], split: str | None = None,
             continue
         gold = row["same"] == "1"
         pred = is_same_entity(row["name1"], row["name2"], row["type"])
-        if gold and pred:
-            scores.tp += 1
-        elif pred:
-            scores.fp += 1
-        elif gold:
-            scores.fn += 1
-        else:
-            scores.tn += 1
+        scores.add(gold, pred)
         if errors is not None and gold != pred:
             errors.append(f"{'FN' if gold else 'FP'}\t{row['type']}\t{row['name1']}\t{row['name2']}")
     return scores
