@@ -37,10 +37,14 @@ def test_centres_after_an_office_word_go_to_the_governorate_the_article_names():
     doc.layers["entities"] = []
     PlaceStage()(doc)
     found = {doc.text[s.start:s.end]: s.attrs for s in doc.layers["places"]}
+    assert found["القصب"]["approximate"] and found["القصب"]["near"] == "شقراء"
+    # since the twenty-sixth round the next centre, the table's الجريفة, is a town itself (after
+    # مركز), and غسلة goes to it, the first place after it in its sentence
+    assert found["غسلة"]["approximate"] and found["غسلة"]["near"] == "الجريفة"
+    # the gold points of القصب and غسلة (centres of Shaqra governorate) are within 0.6 degrees
+    gold = {r["text"]: r for r in map(json.loads, GOLD.open(encoding="utf-8")) if r["id"].startswith("i14c-4-")}
     for name in ("القصب", "غسلة"):
-        assert found[name]["approximate"] and found[name]["near"] == "شقراء"
-    # the gold point of القصب (a centre of Shaqra governorate) is within 0.6 degrees
-    assert convert_degrees(row["lat"], row["lon"], found["القصب"]["lat"], found["القصب"]["lon"]) < 0.6
+        assert convert_degrees(gold[name]["lat"], gold[name]["lon"], found[name]["lat"], found[name]["lon"]) < 0.6
 
 
 def test_a_village_after_a_head_word_goes_to_the_governorate_after_it():

@@ -32,6 +32,7 @@ from typing import Any
 from functools import lru_cache
 from importlib import resources
 
+from ..arabic.normalize import normalize_name
 from ..arabic.tokenize import load_wordfreq
 from ..memo import recall, trim_memo
 from .gazetteer import Gazetteer, Place, PlaceRows, load_gazetteer, normalize_place, strip_article
@@ -842,12 +843,14 @@ def _runs_past(text: str, tokens, i: int, end: int, gaz: Gazetteer) -> bool:
 
 
 def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | None,
-                             taken: list[Mention], min_population: int = FOCUS_POPULATION) -> list[Mention]:
+                             taken: list[Mention], min_population: int = FOCUS_POPULATION,
+                             home: str | None = None) -> list[Mention]:
     """The refused tagger matches that name a town of the article's focus country of at
     least `min_population` people (برابغ in a Saudi article) or a governorate seat of the
     hand table (`is_listed_town`: رفحاء، النعيرية), or that are coordinated with
-    a resolved place (القنفذة والليث، زحلة والمنية) and have an entry in its country; never
-    overlapping `taken` (resolved mentions)."""
+    a resolved place (القنفذة والليث، زحلة والمنية) and have an entry in its country, or that
+    follow مركز and name a town of the focus country (of `home`, the country the news comes
+    from, in an article with no focus); never overlapping `taken` (resolved mentions)."""
     if not deferred:
         return []
     placed = sorted((m for m in taken if m.choice is not None and m.source != "demonym"),
@@ -861,6 +864,12 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     # one sense per article: a name the text has made a governorate (محافظة المجمعة) is that
     # place in its other mentions too (بالمجمعة، محافظ المجمعة); docs/places.md, fourteenth round
     headed = {m.key for m in placed if m.head in GOVERNORATE_HEADS and m.source == "gazetteer"}
+    # a town of the focus country right after مركز (an administrative centre: رئيس مركز ساجر)
+    # is that town, whatever its size, and so are its other mentions (بساجر); twenty-sixth round
+    if _CENTRE in text:  # one scan; most articles name no centre
+        after_centre = {c.end() for c in _CENTRE_RE.finditer(text)}
+        headed |= {m.key for m in deferred if m.start in after_centre and m.head != _STOP_HEAD
+                   and _is_centre_town(text, m, focus or home)}
     out = []
     for m in deferred:
         if spans.overlaps(m.start, m.end) or (out and out[-1].end > m.start):
@@ -880,6 +889,22 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
                for p, w in m.cands):
             out.append(m)
     return out
+
+
+#: an administrative centre's head word (مركز ساجر، بمركز الموسم، مركزي حرض وخريص), the word
+#: before it at most a proclitic or a quote away
+_CENTRE = "مركز"
+_CENTRE_RE = re.compile(r"(?<!\w)[وفبل]{0,2}مركزي?\s*[«\"“(]?\s*")
+
+
+def _is_centre_town(text: str, m: Mention, focus: str | None) -> bool:
+    """Whether the refused name `m`, right after مركز/مركزي, names a town of the article's focus
+    country, its word no common one (`is_name_word`: مركز الدعوة، مركز السلامة are not).
+    Counted on all 29,995 SaudiNewsNet articles (docs/places.md, twenty-sixth round)."""
+    from .approximate import is_name_word  # approximate builds on this module
+
+    return bool(focus) and any(w >= 1.0 and p.feature == "city" and p.country == focus for p, w in m.cands) \
+        and is_name_word(normalize_name(text[m.start:m.end]), load_wordfreq())
 
 
 def _after_locative(text: str, start: int) -> bool:

@@ -248,7 +248,7 @@ class PlaceStage(Stage):
         focus, votes = vote_focus(mentions + title_mentions + cues, top=top)
         # smaller towns of the focus country the safe tagger refused (برابغ وخليص), and
         # names coordinated with a resolved place (محافظة القنفذة والليث)
-        more = accept_deferred_mentions(doc.text, deferred, focus, mentions)
+        more = accept_deferred_mentions(doc.text, deferred, focus, mentions, home=self.home_country)
         if more:
             more = drop_named_things(doc.text, tokens, more)  # نادي عرقة: not the town
         if more:
