@@ -1482,3 +1482,15 @@ def test_twenty_fourth_round_a_weekday_after_a_perfect_verb(text, pub, expected)
 ])
 def test_twenty_fifth_round_consecutive_months_with_one_relative_word(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a year after و is one too with a bracketed aside after the first (the corpus: 5 new years,
+    # all right)
+    ("في الكأس السوبر الأوروبية بعد عامي 2006 (فاز إشبيلية على برشلونة 3 - صفر) و2014 (خسر إشبيلية أمام ريال مدريد صفر - 2)، كما",
+     "2015-08-11", [("عامي 2006", "2006"), ("2014", "2014")]),
+    ("قبل أن ترتفع أكثر في عام 2016 (2.1 في المائة) و2017 (2.6 في المائة).", "2015-07-26",
+     [("عام 2016", "2016"), ("2017", "2017")]),
+])
+def test_twenty_fifth_round_a_second_year_after_a_bracket(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -1017,13 +1017,14 @@ def _in_year_of(a1: dict[str, Any], a2: dict[str, Any]) -> dict[str, Any]:
     return dict(a1, value=f"{year}{v1[4:]}", relative=False)
 
 
-_AND_YEAR_RE = re.compile(rf"(?:\s+[لب]\w{{3,}})?\s*[،,]?\s*و\s*(?P<y>(?:19|20)\d\d)(?![\d/.\-])(?:{_GSUF})?(?![^\W_])")
+_AND_YEAR_RE = re.compile(rf"(?:\s+[لب]\w{{3,}}|\s*\([^()\n]{{1,80}}\))?\s*[،,]?\s*و\s*(?P<y>(?:19|20)\d\d)(?![\d/.\-])(?:{_GSUF})?(?![^\W_])")
 _YEAR_END_RE = re.compile(rf"(?<!\d)(?:19|20)\d\d(?:{_GSUF})?$")
 
 
 def _and_years(norm: str, chosen: list) -> list:
     """A bare year after و that follows a year written as a year is one too (كأس آسيا 2007 و2011،
-    في 2005 و2010، أعوام 1958 و1962 و1970، كأس العالم 2018 لروسيا و2022 لقطر), unless it counts (2000 دقيقة، و2000 رسالة; the
+    في 2005 و2010، أعوام 1958 و1962 و1970، كأس العالم 2018 لروسيا و2022 لقطر، عامي 2006 (فاز
+    اشبيلية ...) و2014 (...): a bracket between), unless it counts (2000 دقيقة، و2000 رسالة; the
     first is no year there)."""
     out: list = []
     for k, (s, e, a) in enumerate(chosen):
