@@ -1465,3 +1465,32 @@ def test_twenty_fourth_round_a_later_month_told_in_the_past(text, pub, expected)
 ])
 def test_twenty_fourth_round_a_weekday_after_a_perfect_verb(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # consecutive months listed with one relative word after the last are one interval, in
+    # either order (the corpus: 9 lists joined, all right)
+    ("اللذين تحققا في يونيو و مايو الماضيين. وفي سياق متصل", "2015-08-03",
+     [("يونيو و مايو الماضيين", "2015-05/2015-06")]),
+    ("وهي المستويات المرتفعة التي تم تسجيلها في آذار (مارس) ونيسان (أبريل) من هذا العام.", "2015-07-31",
+     [("آذار (مارس) ونيسان (أبريل) من هذا العام", "2015-03/2015-04")]),
+    ("وبنسبة 2 في المائة مقارنة مع يناير وفبراير من العام الماضي، في حين", "2015-07-21",
+     [("يناير وفبراير من العام الماضي", "2014-01/2014-02")]),
+    # not: months apart (two rounds), nor bare months without a year or relative word
+    ("الحوار الذي استضافت جولتيه السابقتين في يناير (كانون الثاني) وأبريل من هذا العام.", "2015-08-11",
+     [("يناير (كانون الثاني)", "2015-01"), ("أبريل من هذا العام", "2015-04")]),
+])
+def test_twenty_fifth_round_consecutive_months_with_one_relative_word(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a year after و is one too with a bracketed aside after the first (the corpus: 5 new years,
+    # all right)
+    ("في الكأس السوبر الأوروبية بعد عامي 2006 (فاز إشبيلية على برشلونة 3 - صفر) و2014 (خسر إشبيلية أمام ريال مدريد صفر - 2)، كما",
+     "2015-08-11", [("عامي 2006", "2006"), ("2014", "2014")]),
+    ("قبل أن ترتفع أكثر في عام 2016 (2.1 في المائة) و2017 (2.6 في المائة).", "2015-07-26",
+     [("عام 2016", "2016"), ("2017", "2017")]),
+])
+def test_twenty_fifth_round_a_second_year_after_a_bracket(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -1017,13 +1017,14 @@ def _in_year_of(a1: dict[str, Any], a2: dict[str, Any]) -> dict[str, Any]:
     return dict(a1, value=f"{year}{v1[4:]}", relative=False)
 
 
-_AND_YEAR_RE = re.compile(rf"(?:\s+[لب]\w{{3,}})?\s*[،,]?\s*و\s*(?P<y>(?:19|20)\d\d)(?![\d/.\-])(?:{_GSUF})?(?![^\W_])")
+_AND_YEAR_RE = re.compile(rf"(?:\s+[لب]\w{{3,}}|\s*\([^()\n]{{1,80}}\))?\s*[،,]?\s*و\s*(?P<y>(?:19|20)\d\d)(?![\d/.\-])(?:{_GSUF})?(?![^\W_])")
 _YEAR_END_RE = re.compile(rf"(?<!\d)(?:19|20)\d\d(?:{_GSUF})?$")
 
 
 def _and_years(norm: str, chosen: list) -> list:
     """A bare year after و that follows a year written as a year is one too (كأس آسيا 2007 و2011،
-    في 2005 و2010، أعوام 1958 و1962 و1970، كأس العالم 2018 لروسيا و2022 لقطر), unless it counts (2000 دقيقة، و2000 رسالة; the
+    في 2005 و2010، أعوام 1958 و1962 و1970، كأس العالم 2018 لروسيا و2022 لقطر، عامي 2006 (فاز
+    اشبيلية ...) و2014 (...): a bracket between), unless it counts (2000 دقيقة، و2000 رسالة; the
     first is no year there)."""
     out: list = []
     for k, (s, e, a) in enumerate(chosen):
@@ -1084,7 +1085,7 @@ def join_date_lists(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date
             j += 1
         attrs, start = None, s1
         if j > i and kinds.get(s1) == "greg_my":
-            attrs = _month_list(chosen[i:j + 1])
+            attrs = _month_list(norm, chosen[i:j + 1])
         elif j == i + 1 and kinds.get(s1) == "weekday" and _DAYS_HEAD_RE.search(norm, max(0, s1 - 8), s1):
             attrs = _weekday_pair(a1, chosen[j][2], norm[s1:e1], norm[chosen[j][0]:chosen[j][1]], pub)
             start = _DAYS_HEAD_RE.search(norm, max(0, s1 - 8), s1).start()
@@ -1209,17 +1210,26 @@ def _resolve_same_month(norm: str, chosen: list) -> list:
     return out
 
 
-def _month_list(items: list) -> dict[str, Any] | None:
-    """The interval of months listed in order, the year written after the last one."""
+def _month_list(norm: str, items: list) -> dict[str, Any] | None:
+    """The interval of months listed in order, the year written after the last one; or of
+    consecutive months in either order with one relative word after the last (يونيو ويوليو
+    الماضيين، يونيو و مايو الماضيين، آذار (مارس) ونيسان (أبريل) من هذا العام), the others bare:
+    months apart stay apart (يناير وأبريل من هذا العام: two rounds)."""
     values = [a.get("value") or "" for _, _, a in items]
-    last = items[-1][2]
-    if last.get("relative") or not all(re.fullmatch(r"\d{4}-\d\d", v) for v in values):
+    if not all(re.fullmatch(r"\d{4}-\d\d", v) for v in values):
         return None
     months = [int(v[5:]) for v in values]
-    if any(b <= a for a, b in zip(months, months[1:])):
+    ls, le, _ = items[-1]
+    if _REL_RE.search(norm, ls, le) or "العام" in norm[ls:le]:
+        if any(re.search(r"\d", norm[s:e]) or _REL_RE.search(norm, s, e) for s, e, _ in items[:-1]) \
+                or sorted(months) != list(range(min(months), min(months) + len(months))):
+            return None
+        months.sort()
+    elif items[-1][2].get("relative") or any(b <= a for a, b in zip(months, months[1:])):
         return None
-    start = f"{values[-1][:4]}-{months[0]:02d}"
-    return _attrs(f"{start}/{values[-1]}", "range", False, range_start=start, range_end=values[-1])
+    year = values[-1][:4]
+    start, end = f"{year}-{months[0]:02d}", f"{year}-{months[-1]:02d}"
+    return _attrs(f"{start}/{end}", "range", False, range_start=start, range_end=end)
 
 
 def _weekday_pair(a1: dict[str, Any], a2: dict[str, Any], w1: str, w2: str,
