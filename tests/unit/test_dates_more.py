@@ -1494,3 +1494,16 @@ def test_twenty_fifth_round_consecutive_months_with_one_relative_word(text, pub,
 ])
 def test_twenty_fifth_round_a_second_year_after_a_bracket(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Gregorian year glued to عام/العام (issue14th's عام2014; the corpus: 10 new years, all right;
+    # the Hijri ones were found already)
+    ("وزادت مبيعات السيارات الفاخرة بنفس المعدل لتصل إلى 4700 سيارة عام2014.", "2015-07-21",
+     [("عام2014", "2014")]),
+    ("سجلت ارتفاعا في أرباحها منذ بداية العام2015، لتصل إلى 22.4 مليار ريال", "2015-08-08",
+     [("العام2015", "2015")]),
+    ("يدخل الخدمة أولها عام2017م كما تنوي الإمارات", "2015-08-02", [("عام2017م", "2017")]),
+])
+def test_twenty_sixth_round_a_year_glued_to_its_noun(text, pub, expected):
+    assert spans_of(text, pub) == expected
