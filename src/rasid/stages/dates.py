@@ -1165,6 +1165,36 @@ def _hijri_current_days(norm: str, chosen: list, pub: dt.date | None) -> list:
     return chosen
 
 
+#: after a month or a day-month: the year of the date written before it (ديسمبر (كانون الأول) من
+#: نفس العام، 20 فبراير من العام نفسه، 30 اكتوبر (تشرين الاول) تلك السنة)
+_SAME_YEAR_RE = folded(r"\s*\)?\s*(?:(?:من|في)\s+)?(?:(?:العام|السنة)\s+(?:نفسه|ذاته|نفسها|ذاتها)|(?:نفس|ذات)\s+(?:العام|السنة)"
+                       r"|ذلك\s+العام|تلك\s+السنة)(?!\w)")
+_YEAR_VALUE_RE = re.compile(r"(\d{4})(?:-\d\d){0,2}")
+
+
+def _of_the_same_year(norm: str, chosen: list) -> list:
+    """A month or day-month without its year followed by من العام نفسه / من نفس العام / تلك السنة
+    takes the year of the last Gregorian date before it (within 400 characters; a relative month
+    or year as resolved), the words inside its span; without such a date it is left as it was."""
+    out: list = []
+    year = None
+    for s, e, a in chosen:
+        v = a.get("value") or ""
+        m = _SAME_YEAR_RE.match(norm, e)
+        if (m is not None and a.get("relative") and a.get("calendar") != "hijri" and year is not None
+                and s - year[1] <= 400 and a.get("granularity") in ("day", "month")
+                and re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", v)):
+            a = dict(a, value=year[0] + v[4:], relative=False)
+            e = m.end()
+        elif a.get("calendar") != "hijri" and _YEAR_VALUE_RE.fullmatch(v) and not (
+                a.get("relative") and a.get("granularity") == "day"):
+            # a relative month or year too (مايو من العام نفسه after يونيو الماضي is this
+            # year's), not a relative day (اليوم of «المصري اليوم»)
+            year = (v[:4], e)
+        out.append((s, e, a))
+    return out
+
+
 def _resolve_same_month(norm: str, chosen: list) -> list:
     """24 من نفس الشهر: the day in the month of the last date written before it (a Hijri
     month's day after a Hijri date: من 17 شوال وحتى 28 من الشهر نفسه); الشهر
@@ -1305,7 +1335,7 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
     chosen = _of_the_month(norm, join_date_lists(norm, join_date_ranges(norm, chosen, kinds, pub), kinds, pub), pub)
     chosen = _and_hijri_months(norm, _and_years(norm, chosen))
     chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
-    chosen = _hijri_relative_years(norm, chosen)
+    chosen = _hijri_relative_years(norm, _of_the_same_year(norm, chosen))
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
         os_, oe = map_span(offsets, s, e)
