@@ -1146,18 +1146,22 @@ def demote_adjective_countries(text: str, tokens, mentions: list[Mention]) -> No
             m.source, m.country, m.cands = "demonym", iso, []
 
 
-#: a place name right after these words names a competition, a club, a crude or an
-#: organisation, not a place on the map (كأس الخليج والعرب وآسيا، دوري أبطال آسيا، نادي الباحة
-#: الأدبي، خام دبي، منظمة الفاو، ريال مدريد): the gold leaves such names out (tests/resources/README.md)
-NAMING_HEADS = {normalize_place(w) for w in ("كأس", "دوري", "أبطال", "بطولة", "نادي", "خام", "منظمة", "ريال")}
+#: a place name right after these words names a competition, a club, a national team, a crude
+#: or an organisation, not a place on the map (كأس الخليج والعرب وآسيا، دوري أبطال آسيا، نادي الباحة
+#: الأدبي، منتخب تشيلي، منتخبات تونس والكويت، كوبا أميركا، خام دبي، منظمة الفاو، ريال مدريد): the gold
+#: leaves such names out (tests/resources/README.md)
+NAMING_HEADS = {normalize_place(w) for w in ("كأس", "دوري", "أبطال", "بطولة", "نادي", "خام", "منظمة", "ريال",
+                                             "منتخب", "المنتخب", "منتخبات", "المنتخبات", "كوبا")}
 _CRUDE = normalize_place("خام")
-_NAMING_RE = re.compile("ك[أإا]س|دوري|[أا]بطال|بطول|نادي|خام|منظم|ريال|الوسيط")
+_NAMING_RE = re.compile("ك[أإا]س|دوري|[أا]بطال|بطول|نادي|خام|منظم|ريال|الوسيط|منتخب|كوبا")
 _INTERMEDIATE = normalize_place("الوسيط")  # (خام) غرب تكساس الوسيط: the crude, West Texas Intermediate
+#: كوبا before أمريكا is the Copa América, not Cuba (139 corpus mentions, all the cup)
+_BEFORE_AMERICA = (normalize_place("كوبا"), {normalize_place(w) for w in ("أمريكا", "أميركا")})
 
 
 def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mention]:
     """The mentions that are places: not a name right after a word of `NAMING_HEADS` (or
-    joined by و to such a name), two words after خام, or before الوسيط."""
+    joined by و to such a name), two words after خام, before الوسيط, or كوبا before أمريكا."""
     if not _NAMING_RE.search(text):
         return mentions  # most articles: one scan, no token walk
     starts = [t.start for t in tokens]
@@ -1170,7 +1174,8 @@ def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mentio
 
     def is_name(m: Mention) -> bool:
         after = bisect_left(starts, m.end)
-        if joined(after) and base(after) == _INTERMEDIATE:
+        if joined(after) and (base(after) == _INTERMEDIATE or base(after) in _BEFORE_AMERICA[1]
+                              and m.key == _BEFORE_AMERICA[0]):
             return True
         i = bisect_right(starts, m.start) - 1
         while tokens[i].clitic.startswith("و") and joined(i):  # كأس الخليج والعرب وآسيا
