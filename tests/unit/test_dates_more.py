@@ -1527,3 +1527,22 @@ def test_twenty_sixth_round_a_year_glued_to_its_noun(text, pub, expected):
 ])
 def test_twenty_sixth_round_a_month_of_the_same_year(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri year before 1000 after عام/سنة with its era (issue14va's inscriptions; the corpus: 17
+    # such years, none found before, four of them read as this year's day or month)
+    ("كالنقش الموجود على واجهة قلعة الأزنم المؤرخ بعام 916 هـ من عصر السلطان المملوكي قانصوه الغوري",
+     "2015-08-01", [("عام 916 هـ", "1510-04-19/1511-04-08")]),
+    ("وأولهم أبو يعقوب الكندي (توفي سنة 256 هجرية)، الذي", "2015-07-21",
+     [("سنة 256 هجرية", "0869-12-12/0870-12-01")]),
+    # with a day and month before it the date is that year's, not this year's
+    ("عن طريق معركة حطين في 25 ربيع الآخر سنة 583هـ التي حقق", "2015-08-07",
+     [("25 ربيع الآخر سنة 583هـ", "1187-07-10")]),
+    ("وقد انتهى منها في 26 من شهر صفر سنة 747 هجرية، وفيها", "2015-08-01",
+     [("26 من شهر صفر سنة 747 هجرية", "1346-06-25")]),
+    # three digits without the era stay unread (مات عام 916 could be any count)
+    ("وبلغ عدد الزوار عام 916 زائرا", "2015-08-01", []),
+])
+def test_twenty_seventh_round_a_hijri_year_before_1000(text, pub, expected):
+    assert spans_of(text, pub) == expected

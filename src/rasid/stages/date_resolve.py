@@ -168,7 +168,7 @@ def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> 
             return None  # رمضان alone is also a name; في رمضان، رمضان المبارك، موسم رمضان is the month
         if hm == 2 and prev in _ZERO_CUES and not g.get("yrel") and not _TO_HIJRI_MONTH_RE.match(m.string, m.end("x")):
             return None  # من صفر إلى 100، قريب من صفر في المائة، إلى صفر: zero (not من صفر إلى شعبان)
-    if hy is not None and not 1300 <= hy <= 1600:
+    if hy is not None and not (1300 <= hy <= 1600 or hy < 1000):  # three digits only with عام/سنة and هـ
         return None
     if d is not None and not 1 <= d <= 30:
         return None

@@ -43,6 +43,11 @@ from .date_words import (
 # ---------------------------------------------------------------- patterns
 
 
+#: a Hijri year before 1000 right after عام/سنة, its era written after it (سنة 583هـ، بعام 916 هـ،
+#: سنة 747 هجرية): 17 in the corpus, all Hijri years (twenty-seventh round)
+_HYEAR3 = r"(?<=(?:عام|سنة)\s)[1-9]\d\d"
+
+
 def _patterns() -> list[tuple[str, LazyPattern]]:
     _, greg, hij = _month_index()
     gm = f"(?:{greg})"
@@ -56,7 +61,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     day = rf"(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD})(?=\s+من\s)|(?P<first>اول|غر[ةه])(?=\s))"
     # not after الأسبوع/النصف...: الأسبوع الأول من شهر رمضان is the month, not its 1st
     not_part = "".join(rf"(?<!{w}\s)" for w in sorted(_PART_WORDS))
-    hyear = rf"(?:\s*[،,]?\s*(?:{_YEARW}|في\s+(?:السنة|العام)\s+الهجرية?\s+)?(?P<y>\d{{4}}))"
+    hyear = rf"(?:\s*[،,]?\s*(?:{_YEARW}|في\s+(?:السنة|العام)\s+الهجرية?\s+)?(?P<y>\d{{4}}|{_HYEAR3}(?={_HSUF})))"
     # (the weekday also in brackets or quotes after يوم or a relative day: هذا اليوم (الأحد) 17/ 10
     # /1436هـ، يوم (الخميس) 20 أغسطس، اليوم "الثلاثاء" 26 شوال، غدا "الأربعاء" 27 / 10 / 1436هـ; a
     # semicolon after the weekday too: الأربعاء؛ 28 رمضان 1436)
@@ -132,7 +137,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("numeric_ymd", rf"{since}{pre}(?<![\d/.\-])(?P<y>\d{{4}})\s*(?P<sep>[/.\-])\s*(?P<m>[01]?\d)\s*(?P=sep)\s*(?P<d>[0-3]?\d)(?![\d/])(?P<hs>{_HSUF})?{_GSUF}?"),
         # من before the year is no part of it (الأشهر التسعة الأولى من عام 1435هـ، بدءًا من العام
         # 1430هـ), as before a Gregorian year
-        ("hijri_year", rf"{since}(?!من\s){_YEARW}?(?P<y>1[345]\d\d){_HSUF}{hrel_after}"),
+        ("hijri_year", rf"{since}(?!من\s){_YEARW}?(?P<y>1[345]\d\d|{_HYEAR3}){_HSUF}{hrel_after}"),
         # the year may be glued to its noun (عام2014، العام2015، عام1991): 19 in the corpus, all years
         ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))(?:\s+(?:{_REL}\s+)?|(?=\d)))(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
