@@ -44,7 +44,7 @@ from .date_words import (
 
 
 #: a Hijri year before 1000 right after عام/سنة, its era written after it (سنة 583هـ، بعام 916 هـ،
-#: سنة 747 هجرية): 17 in the corpus, all Hijri years (twenty-seventh round)
+#: سنة 747 هجرية، عام 857 للهجرة): 26 in the corpus, all Hijri years (twenty-seventh round)
 _HYEAR3 = r"(?<=(?:عام|سنة)\s)[1-9]\d\d"
 
 
