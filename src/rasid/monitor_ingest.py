@@ -256,12 +256,12 @@ class IngestMethods:
         """The worker processes of this Monitor (`rasid.workers.AnalysisPool`), started on
         first use and stopped by `close`."""
         if self._pool is None:
+            from .pipeline import chunk_size
             from .settings import get_setting
             from .workers import AnalysisPool
 
             self._pool = AnalysisPool(self.workers, self._stage_names,
-                                      strict=bool(get_setting("strict_stages")),
-                                      chunk=int(get_setting("ner_batch_articles")))
+                                      strict=bool(get_setting("strict_stages")), chunk=chunk_size())
         return self._pool
 
     def store_documents(self, docs: Iterable[Document], summary: IngestSummary, batch_size: int) -> None:

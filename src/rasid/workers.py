@@ -288,7 +288,8 @@ def analyse_all_in_worker(docs: list[Document]) -> list[Document | str]:
 
 
 def analyse_and_prepare(doc: Document) -> Document | str:
-    """`analyse_in_worker` without the test's crash point (the template's warm-up)."""
+    """One document analysed and prepared as `analyse_all_in_worker` does, without the test's
+    crash point and without chunks (the template's warm-up)."""
     out = analyse_safely(_WORKER_PIPELINE, doc)
     return out if isinstance(out, str) else prepare_analysed(out)
 

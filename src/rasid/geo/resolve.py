@@ -1156,7 +1156,8 @@ _CRUDE = normalize_place("خام")
 _NAMING_RE = re.compile("ك[أإا]س|دوري|[أا]بطال|بطول|نادي|خام|منظم|ريال|الوسيط|منتخب|كوبا")
 _INTERMEDIATE = normalize_place("الوسيط")  # (خام) غرب تكساس الوسيط: the crude, West Texas Intermediate
 #: كوبا before أمريكا is the Copa América, not Cuba (139 corpus mentions, all the cup)
-_BEFORE_AMERICA = (normalize_place("كوبا"), {normalize_place(w) for w in ("أمريكا", "أميركا")})
+_COPA = normalize_place("كوبا")
+_AMERICA = {normalize_place(w) for w in ("أمريكا", "أميركا")}
 
 
 def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mention]:
@@ -1174,8 +1175,7 @@ def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mentio
 
     def is_name(m: Mention) -> bool:
         after = bisect_left(starts, m.end)
-        if joined(after) and (base(after) == _INTERMEDIATE or base(after) in _BEFORE_AMERICA[1]
-                              and m.key == _BEFORE_AMERICA[0]):
+        if joined(after) and (base(after) == _INTERMEDIATE or (m.key == _COPA and base(after) in _AMERICA)):
             return True
         i = bisect_right(starts, m.start) - 1
         while tokens[i].clitic.startswith("و") and joined(i):  # كأس الخليج والعرب وآسيا

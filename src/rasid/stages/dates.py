@@ -931,7 +931,7 @@ def _of_the_month(norm: str, chosen: list, pub: dt.date | None) -> list:
             s0, _, a0 = out[-1]
             delta = {"past": -1, "next": 1}.get(_rel_kind(m.group("rel")) or "current", 0)
             if a0.get("calendar") == "hijri":
-                hy, hm, _ = convert_gregorian_to_hijri(pub)
+                _, hm, _ = convert_gregorian_to_hijri(pub)
                 same = (a0.get("hijri") or "")[5:7] == f"{(hm - 1 + delta) % 12 + 1:02d}"
             else:
                 y, mo = _shift_month(pub.year, pub.month, delta)
