@@ -3,7 +3,10 @@ on the bundled SaudiNewsNet sample (CC BY-NC-SA 4.0) under fresh URLs (its own U
 as used)."""
 import json
 
-from rasid.eval.dates_sample import ROOT, STEP, article_spans, batch_sentences, cue_regex, diff_spans, used_ids
+import pytest
+
+from rasid.eval.dates_sample import (ROOT, SECOND_STEP, STEP, article_spans, batch_sentences, cue_regex, diff_spans,
+                                     unused_articles, used_ids)
 from rasid.stages.dates import extract_dates
 
 SAMPLE = ROOT / "src" / "rasid" / "sample" / "saudinewsnet-200.jsonl"
@@ -49,3 +52,17 @@ def test_spans_and_their_diff(tmp_path):
     changed = dict(d, value="1999")
     res = diff_spans(spans, [changed] + spans[2:])
     assert res["gone"] == [spans[1]] and res["new"] == [] and res["changed"] == [(d, changed)]
+
+
+def test_the_second_rule_skips_the_articles_the_checks_read(tmp_path):
+    rows = [json.loads(line) for line in SAMPLE.read_text("utf-8").splitlines()]
+    rows = [dict(rows[i % len(rows)], url=f"test://{i}") for i in range(420)]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    lines = lambda residue, step=SECOND_STEP: [i for i, _ in unused_articles(path, (residue,), step=step)]
+    # 8, 207, 406: i % 197 is 8, 10, 12, no check's; 5 and 204 (i % 197 5 and 7) the checks read
+    assert lines(8) == [8, 207, 406]
+    assert lines(5) == [403]
+    assert lines(5, STEP) == [5, 202, 399]
+    with pytest.raises(ValueError, match="199"):
+        list(unused_articles(path, (5,), step=200))

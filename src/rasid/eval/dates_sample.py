@@ -1,12 +1,16 @@
 """The samples of unused SaudiNewsNet articles the dates batches and checks are drawn from.
 
-    python -m rasid.eval.dates_sample sentences --residue 40 [--before-batch issue14t] [--corpus FILE]
+    python -m rasid.eval.dates_sample sentences --residue 40 [--step 199] [--before-batch issue14t] [--corpus FILE]
     python -m rasid.eval.dates_sample spans --out FILE [--residues 5,15,...,145] [--corpus FILE]
     python -m rasid.eval.dates_sample diff BEFORE AFTER
 
 Articles: line *i* of the corpus (0-based) with ``i % 197`` in the residues, skipping every
 article whose ``url`` is a ``url``/``doc``/``id`` of ``tests/resources/*.jsonl`` or
 ``src/rasid/**/*.jsonl`` and articles under 200 characters (tests/resources/README.md).
+Every residue of 197 has been taken by a batch or a check, so batches drawn after the
+session of 2026-12-07 use the second rule, ``--step 199``: ``i % 199`` the residue, and
+besides the used articles, every article whose ``i % 197`` is a residue of the
+unused-article checks (`CHECKED_RESIDUES`), whose rasid output earlier rounds read.
 
 * ``sentences``: the batch rule of ``issue14d`` and later: the content with runs of spaces and
   tabs collapsed, split after ``. ! ؟ ?`` and whitespace; from each article the first two
@@ -29,7 +33,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 STEP = 197
+SECOND_STEP = 199
 CHECK_RESIDUES = tuple(range(5, 150, 10))
+#: the residues of 197 whose articles the unused-article checks read (dates and places:
+#: 5, 15, ..., 145; places' eighth round: 7, 17, ..., 117); the second rule skips them
+CHECKED_RESIDUES = frozenset(CHECK_RESIDUES) | frozenset(range(7, 118, 10))
 _WEEKDAYS = ["السبت", "الأحد", "الاحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الاربعاء",
              "الخميس", "الجمعة"]
 _RELATIVE = ["أمس", "امس", "غدا", "غداً", "الماضي", "الماضية", "المقبل", "المقبلة", "القادم",
@@ -63,14 +71,18 @@ def used_ids(before_batch: str | None = None, root: Path = ROOT) -> frozenset[st
     return frozenset(used)
 
 
-def unused_articles(corpus: Path, residues: tuple[int, ...],
-                    before_batch: str | None = None) -> Iterator[tuple[int, dict]]:
-    """(line number, record) of the unused articles at the residues, in file order."""
+def unused_articles(corpus: Path, residues: tuple[int, ...], before_batch: str | None = None,
+                    step: int = STEP) -> Iterator[tuple[int, dict]]:
+    """(line number, record) of the unused articles at the residues of `step`, in file order;
+    with another step than 197, the articles the checks read are skipped too."""
     used, wanted = used_ids(before_batch), set(residues)
+    if step not in (STEP, SECOND_STEP):
+        raise ValueError(f"step must be {STEP} or {SECOND_STEP}, not {step}")
+    skipped = CHECKED_RESIDUES if step != STEP else frozenset()
     opener = gzip.open if corpus.suffix == ".gz" else open
     with opener(corpus, "rt", encoding="utf-8") as fh:
         for i, line in enumerate(fh):
-            if i % STEP in wanted:
+            if i % step in wanted and i % STEP not in skipped:
                 d = json.loads(line)
                 if d["url"] not in used and len(d.get("content") or "") >= 200:
                     yield i, d
@@ -86,9 +98,10 @@ def cue_regex() -> re.Pattern[str]:
                       r"|\d+\s*هـ|(?:عام|العام|سنة)\s+\d{4}")
 
 
-def batch_sentences(corpus: Path, residue: int, before_batch: str | None = None) -> Iterator[dict]:
+def batch_sentences(corpus: Path, residue: int, before_batch: str | None = None,
+                    step: int = STEP) -> Iterator[dict]:
     cues = cue_regex()
-    for k, (i, d) in enumerate(unused_articles(corpus, (residue,), before_batch)):
+    for k, (i, d) in enumerate(unused_articles(corpus, (residue,), before_batch, step)):
         text = re.sub(r"[ \t]+", " ", d["content"])
         picked = [s.strip() for s in re.split(r"(?<=[.!؟?])\s+", text)
                   if 40 <= len(s.strip()) <= 320 and len(cues.findall(s.strip())) >= 2][:2]
@@ -125,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     sp = sub.add_parser("sentences")
     sp.add_argument("--residue", type=int, required=True)
+    sp.add_argument("--step", type=int, default=STEP, choices=(STEP, SECOND_STEP),
+                    help="the drawing rule: i %% 197 (the batches up to issue14vh) or i %% 199 (later ones)")
     sp.add_argument("--before-batch", help="draw a committed batch again (e.g. issue14t)")
     sp.add_argument("--corpus")
     sp = sub.add_parser("spans")
@@ -147,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     corpus = Path(args.corpus) if args.corpus else default_corpus()
     if args.cmd == "sentences":
-        for row in batch_sentences(corpus, args.residue, args.before_batch):
+        for row in batch_sentences(corpus, args.residue, args.before_batch, args.step):
             print(json.dumps(row, ensure_ascii=False))
         return 0
     residues = tuple(int(r) for r in args.residues.split(","))
