@@ -86,6 +86,16 @@ START_READ_AHEAD = 1000
 #: batch), holding the queue's write lock, so the other worker could not send either.
 RESULT_PIPE_BYTES = 1 << 20
 
+#: how much lower than the parent's the analysing workers' scheduling priority is (``os.nice``,
+#: relative to the parent's: a run under ``nice -n 5`` has workers at 10). The parent is the one
+#: writer: while it stores a batch and runs the archive steps on it (1.4-2.3 s of wall time a batch
+#: at 5,000 SaudiNewsNet articles, for 0.5-1.0 CPU s) it shares the two cores with two busy workers,
+#: takes no result and sends no task, and the workers ran out of the window's documents before it
+#: was done in 8 of 24 batches (`/tmp`-style probe of the session of 2026-12-08: each batch's stall
+#: timed with the futures still unfinished at its end). With lower priority the workers give the
+#: writer its core while it stores and use both cores when it waits (docs/speed.md "Fourteenth pass").
+WORKER_NICENESS = 5
+
 #: allocations between two runs of the cyclic garbage collector's youngest generation while
 #: articles are analysed and stored (Python's default: 700). Analysis and the archive steps
 #: make and drop millions of small objects that reference counting frees, and each run
@@ -223,6 +233,7 @@ def start_worker(stage_names: tuple[str, ...], strict: bool, chunk: int = 1) -> 
     from .stages import build_pipeline
 
     threading.Thread(target=watch_parent, daemon=True).start()
+    os.nice(WORKER_NICENESS)  # the template keeps the parent's: the workers wait for its start
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])  # this process only analyses
     send_spans_compactly()
     if FROM_TEMPLATE and tuple(_WORKER_PIPELINE.names) == tuple(stage_names):
@@ -251,10 +262,10 @@ def reduce_span(span: Any) -> tuple:
 
 
 def worker_facts() -> dict:
-    """This worker's process id, its parent's, whether its pipeline is the template's, and
-    its garbage collector's threshold."""
+    """This worker's process id, its parent's, whether its pipeline is the template's, its
+    garbage collector's threshold and its niceness."""
     return {"pid": os.getpid(), "ppid": os.getppid(), "from_template": FROM_TEMPLATE,
-            "gc_threshold": gc.get_threshold()[0]}
+            "gc_threshold": gc.get_threshold()[0], "niceness": os.nice(0)}
 
 
 def watch_parent() -> None:

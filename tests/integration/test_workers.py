@@ -18,7 +18,7 @@ import pytest
 
 from rasid.alerts.watches import add_watch
 from rasid.monitor import Monitor, WorkerCrashed
-from rasid.workers import GC_THRESHOLD, worker_facts
+from rasid.workers import GC_THRESHOLD, WORKER_NICENESS, worker_facts
 from rasid.settings import SettingsError, resolve_settings
 from rasid.store import SearchQuery, open_store
 
@@ -140,6 +140,9 @@ def test_workers_are_forked_from_the_template_not_from_the_parent(tmp_path):
         (template,) = template
         assert b"forkserver" in Path(f"/proc/{template}/cmdline").read_bytes()
         assert all(f["from_template"] for f in facts)
+        # the workers yield a core to the one writer while it stores; the template does not
+        assert {f["niceness"] for f in facts} == {min(19, os.nice(0) + WORKER_NICENESS)}
+        assert os.getpriority(os.PRIO_PROCESS, template) == os.nice(0)
         # the analysed documents come back through a pipe of 1 MB, not Linux's 64 KB
         import fcntl
 
