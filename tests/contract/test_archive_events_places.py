@@ -75,6 +75,9 @@ def snapshot(store) -> dict:
     out["place_counts"] = store.count_place_articles(keys_list + ["gn:0"])
     out["profiles"] = [store.place_profile(k, limit=5) for k in keys_list]
     out["no_place"] = store.place_profile("gn:0")
+    out["top_places"] = store.top_places(limit=8)  # ties broken by the place's key on both engines
+    out["entity_profiles"] = [store.entity_profile(e["id"], limit=5) for e in store.top_entities(limit=4)]
+    assert any(p["places"] for p in out["entity_profiles"]) and len(out["top_places"]) == 8
     terms = [analyzer.index_forms(w)[0] for w in ("الرياض", "السعودية", "كلمةغيرموجودة")]
     out["df"] = store.count_documents_with_terms(terms)
     return out

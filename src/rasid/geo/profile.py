@@ -1,6 +1,6 @@
 """Helpers for the place page: which gazetteer entries a typed name means, which
 archive places lie near one, and the events there per day. No I/O beyond the shipped gazetteer; the SQL is in
-store/sqlite_places.py and `Monitor.place_profiles` ties them together."""
+store/sql_places.py and `Monitor.place_profiles` ties them together."""
 from __future__ import annotations
 
 import math

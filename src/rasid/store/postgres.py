@@ -13,9 +13,9 @@ database must exist, the schema is created and migrated on open.
   relies on it) and the after-store hooks (stories, alerts) never interleave. Analysis,
   the expensive part, runs outside it, in parallel. Readers never wait for it.
 * The interface's method groups live in mixins, as for SQLite: `pg_articles`,
-  `pg_entities`, `pg_stories`, `pg_copy`, `pg_events`, `pg_places`; what both engines
-  share, the `sql_*` mixins (`sql_writing`, `sql_reading`, `sql_entities`, `sql_stories`,
-  `sql_alerts`).
+  `pg_entities`, `pg_stories`, `pg_copy`, `pg_events`, `pg_search`; what both engines
+  share, the `sql_*` mixins (`sql_writing`, `sql_reading`, `sql_entities`, `sql_entity_names`,
+  `sql_places`, `sql_stories`, `sql_alerts`, `sql_export`).
 * Search (`pg_search`): a stored tsvector of rasid's own analysed terms with a GIN index
   finds the matches of a compiled `rasid.search.plan.QueryPlan`, BM25 over a postings
   table ranks them; parsing, snippets and highlights are `rasid.search`'s, as on SQLite.
@@ -34,13 +34,13 @@ from .sql_alerts import WatchAlertMethods
 from .sql_entities import EntityRecordMethods
 from .sql_reading import ArticleReadingMethods
 from .sql_export import ExportReadingMethods
+from .sql_places import PlaceQueryMethods
 from .sql_stories import StoryTrackingMethods
 from .sql_writing import ArticleWritingMethods, convert_failure, join_layers, take_layer_rows
 from .base import DocOutcome, IngestReport, Store
 from .pg_articles import NOW
 from .pg_articles import PostgresArticleMethods
 from .pg_copy import PostgresCopyMethods
-from .pg_places import PostgresPlaceMethods
 from .pg_entities import PostgresEntityMethods
 from .pg_events import PostgresEventMethods
 from .pg_search import PostgresSearchMixin
@@ -124,7 +124,7 @@ def redact_url(url: str) -> str:
 class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMethods,
                     PostgresEventMethods, PostgresArticleMethods, PostgresEntityMethods,
                     EntityRecordMethods, PostgresStoryMethods, StoryTrackingMethods,
-                    WatchAlertMethods, PostgresCopyMethods, PostgresPlaceMethods,
+                    WatchAlertMethods, PostgresCopyMethods, PlaceQueryMethods,
                     PostgresSearchMixin, Store):
     """The server `Store`. `url` is a libpq URL (``postgresql://user@host:port/db``)."""
 
@@ -195,6 +195,12 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
     _BYTEWISE = ' COLLATE "C"'  # order text by its bytes, as SQLite does
     _NULLS_FIRST = " NULLS FIRST"  # NULLs sort as the smallest value, as in SQLite
     _NULLS_LAST = " NULLS LAST"
+    _ATTRS_TEXT = "::text"  # spans.attrs is jsonb
+
+    @staticmethod
+    def _span_attr(field: str) -> str:
+        """SQL for the text of `field` of the attrs of the span ``s``."""
+        return f"(s.attrs ->> '{field}')"
     _GREATEST = "greatest"
     #: an article replaced by its fuller version takes the next sequence number
     _NEXT_ROWID = "nextval(pg_get_serial_sequence('articles', 'rowid'))"

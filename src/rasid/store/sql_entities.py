@@ -236,11 +236,9 @@ class EntityRecordMethods:
             out.append(d)
         return out
 
-    def entity_profile(self, entity_id, limit=10):
-        with self._lock:
-            record = self.get_entity(entity_id)
-            return self._query_entity_profile(self.con, record, limit) if record else None
-
-    def top_places(self, country=None, since=None, until=None, limit=50):
-        with self._lock:
-            return self._query_places(self.con, country, since, until, limit)
+    def entity_spellings(self, entity_id: int) -> list[dict[str, Any]]:
+        return [{"text": t, "mentions": n, "first_seen": f, "last_seen": l} for t, n, f, l in self._rows(
+            "SELECT m.text, count(*) AS n, min(substr(a.published, 1, 10)), "
+            "max(substr(a.published, 1, 10)) FROM mentions m JOIN articles a ON a.id = m.article_id "
+            f"WHERE m.entity_id = {self._PARAM} GROUP BY m.text ORDER BY n DESC, m.text{self._BYTEWISE}",
+            (entity_id,))]

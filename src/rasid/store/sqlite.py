@@ -10,8 +10,9 @@
   waits for the first: busy timeout plus retries), ``SAVEPOINT`` for nested ones; a store
   method's own statements (`_atomic`) join an open transaction without one.
 * The archive interface's other method groups live in mixins: `sqlite_articles`,
-  `sqlite_entities`, `sqlite_stories`, `sqlite_copy`; what both engines share, the
-  `sql_*` mixins (`sql_writing`, `sql_reading`, `sql_entities`, `sql_stories`, `sql_alerts`).
+  `sqlite_stories`, `sqlite_copy`, `sqlite_events`, `sqlite_search`; what both engines share,
+  the `sql_*` mixins (`sql_writing`, `sql_reading`, `sql_entities`, `sql_entity_names`,
+  `sql_places`, `sql_stories`, `sql_alerts`, `sql_export`).
 * Search: FTS5 over analysed terms (see `rasid.search.analyzer`), BM25 with titles
   weighted higher; snippets are cut from the original text.
 """
@@ -30,15 +31,15 @@ from ..doc import Document
 from ..search.analyzer import Analyzer, get_analyzer
 from .sql_alerts import WatchAlertMethods
 from .sql_entities import EntityRecordMethods
+from .sql_entity_names import EntityNameMethods
 from .sql_export import ExportReadingMethods
+from .sql_places import PlaceQueryMethods
 from .sql_reading import ArticleReadingMethods
 from .sql_stories import StoryTrackingMethods
 from .sql_writing import ArticleWritingMethods, join_layers, take_layer_rows
 from .base import Store
 from .sqlite_articles import SqliteArticleMethods
 from .sqlite_copy import SqliteCopyMethods
-from .sqlite_entities import SqliteEntityMethods
-from .sqlite_places import SqlitePlaceMethods
 from .sqlite_search import SqliteSearchMixin
 from .sqlite_stories import SqliteStoryMethods
 from .sqlite_events import SqliteEventsMixin
@@ -122,9 +123,9 @@ def migrate(con: sqlite3.Connection, target: int | None = None) -> list[int]:
 
 
 class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMethods,
-                  SqliteEventsMixin, SqliteArticleMethods, SqliteEntityMethods,
+                  SqliteEventsMixin, SqliteArticleMethods, EntityNameMethods,
                   EntityRecordMethods, SqliteStoryMethods, StoryTrackingMethods,
-                  WatchAlertMethods, SqliteCopyMethods, SqlitePlaceMethods,
+                  WatchAlertMethods, SqliteCopyMethods, PlaceQueryMethods,
                   SqliteSearchMixin, Store):
     """The default `Store`. `path` is a file path or ``":memory:"``."""
 
@@ -231,6 +232,12 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
     _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
     _BYTEWISE = ""  # SQLite's default collation orders text by its bytes
     _NULLS_FIRST = _NULLS_LAST = ""  # NULLs sort as the smallest value
+    _ATTRS_TEXT = ""  # spans.attrs is JSON text
+
+    @staticmethod
+    def _span_attr(field: str) -> str:
+        """SQL for the text of `field` of the attrs of the span ``s``."""
+        return f"json_extract(s.attrs, '$.{field}')"
     _GREATEST = "max"
     #: an article replaced by its fuller version takes the next sequence number
     _NEXT_ROWID = "(SELECT max(rowid) + 1 FROM articles)"
