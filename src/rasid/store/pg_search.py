@@ -41,7 +41,7 @@ from typing import Any
 
 from ..search.plan import PlanClause, QueryPlan, SearchRow
 from ..search.query import QueryError
-from .sql_search import Operators, compile_plan
+from .sql_search import Operators, compile_filters, compile_plan
 
 EXACT_PREFIX = "="
 MAX_POSITION = 16383
@@ -206,32 +206,13 @@ class PostgresSearchMixin:
         return n
 
     # -- the engine of `rasid.search` (`interface_search.SearchMethods`) ---------------------
-    @staticmethod
-    def _compile_filters(plan: QueryPlan) -> tuple[str | None, list[str], list[Any]]:
+    def _compile_filters(self, plan: QueryPlan) -> tuple[str | None, list[str], list[Any]]:
         """``(tsquery literal, WHERE conditions on articles a, params)``."""
         match = compile_tsquery(plan)
-        where: list[str] = []
-        params: list[Any] = []
+        where, params = compile_filters(plan, match, "%s", self._in)
         if match is not None:
-            where.append("a.search @@ %s::tsquery")
-            params.append(match)
-        if plan.since:
-            where.append("a.published >= %s")
-            params.append(plan.since)
-        if plan.until:
-            where.append("a.published < %s")
-            params.append(plan.until)
-        if plan.sources:
-            where.append("a.source = ANY(%s)")
-            params.append(list(plan.sources))
-        for entity_id in plan.entity_ids:
-            where.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = %s)")
-            params.append(int(entity_id))
-        if plan.exclude_ids:
-            where.append("a.id != ALL(%s)")
-            params.append([str(i) for i in plan.exclude_ids])
-        if match is None and not plan.entity_ids:
-            raise QueryError("the query has no words to search for")
+            where.insert(0, "a.search @@ %s::tsquery")
+            params.insert(0, match)
         return match, where, params
 
     def _run(self, sql: str, params: list[Any], index_only: bool = True) -> list[tuple]:

@@ -1,12 +1,14 @@
 """The boolean expression of a search `QueryPlan`, once for both engines: FTS5's MATCH syntax
 (`sqlite_search.compile_match`) and PostgreSQL's tsquery (`pg_search.compile_tsquery`) differ
-only in how one clause is written and in their three operators."""
+only in how one clause is written and in their three operators; and the plan's filters
+(`compile_filters`), which differ only in the parameter mark and the membership test."""
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from ..search.plan import PlanClause, QueryPlan, spell_min_should_match
+from ..search.query import QueryError
 
 
 class Operators(NamedTuple):
@@ -50,3 +52,32 @@ def compile_plan(plan: QueryPlan, clause: Callable[[PlanClause], str], ops: Oper
     if left_out:
         expr = f"({expr}){ops.but_not}(" + ops.any_of.join(left_out) + ")"
     return expr
+
+
+def compile_filters(plan: QueryPlan, match: str | None, mark: str,
+                    is_in: Callable[[str, list], tuple[str, list]]) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions on the article ``a`` of a plan's filters (published since and
+    before, sources, entities named, articles left out) and their parameters, written with
+    `mark` and the store's membership test `is_in`; a QueryError when the plan has neither a
+    `match` expression nor an entity to search for."""
+    if match is None and not plan.entity_ids:
+        raise QueryError("the query has no words to search for")
+    where: list[str] = []
+    params: list[Any] = []
+
+    def add(condition: str, values: list) -> None:
+        where.append(condition)
+        params.extend(values)
+
+    if plan.since:
+        add(f"a.published >= {mark}", [plan.since])
+    if plan.until:
+        add(f"a.published < {mark}", [plan.until])
+    if plan.sources:
+        add(*is_in("a.source", list(plan.sources)))
+    for entity_id in plan.entity_ids:
+        add(f"a.id IN (SELECT article_id FROM mentions WHERE entity_id = {mark})", [int(entity_id)])
+    if plan.exclude_ids:
+        condition, values = is_in("a.id", [str(i) for i in plan.exclude_ids])
+        add(f"NOT ({condition})", values)
+    return where, params

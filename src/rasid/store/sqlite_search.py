@@ -23,7 +23,7 @@ from typing import Any
 
 from ..search.plan import PlanClause, QueryPlan, SearchRow, spell_min_should_match
 from ..search.query import QueryError
-from .sql_search import Operators, compile_plan
+from .sql_search import Operators, compile_filters, compile_plan
 
 STEM_COLUMNS = ("title_stem", "body_stem")
 EXACT_COLUMNS = ("title_exact", "body_exact")
@@ -126,30 +126,10 @@ class SqliteSearchMixin:
 
     # -- search ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _compile_filters(plan: QueryPlan) -> tuple[str | None, list[str], list[Any]]:
-        """``(MATCH expression, WHERE conditions on articles a / articles_fts f, params)``."""
+    def _compile_filters(self, plan: QueryPlan) -> tuple[str | None, list[str], list[Any]]:
+        """``(MATCH expression, WHERE conditions on articles a, params)``."""
         match = compile_match(plan)
-        where: list[str] = []
-        params: list[Any] = []
-        if plan.since:
-            where.append("a.published >= ?")
-            params.append(plan.since)
-        if plan.until:
-            where.append("a.published < ?")
-            params.append(plan.until)
-        if plan.sources:
-            where.append(f"a.source IN ({', '.join('?' * len(plan.sources))})")
-            params.extend(plan.sources)
-        for entity_id in plan.entity_ids:
-            where.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
-            params.append(int(entity_id))
-        for article_id in plan.exclude_ids:
-            where.append("a.id != ?")
-            params.append(article_id)
-        if match is None and not plan.entity_ids:
-            raise QueryError("the query has no words to search for")
-        return match, where, params
+        return (match, *compile_filters(plan, match, "?", self._in))
 
     def _run(self, sql: str, params: list[Any]) -> list[tuple]:
         with self._lock:
