@@ -11,7 +11,7 @@ from rasid.alerts import add_watch
 from rasid.monitor import Monitor
 from rasid.search.plan import build_plan
 from rasid.search.query import parse_query
-from rasid.store.sqlite_events import COMPACT_EVENT_FIELDS
+from rasid.store.sql_events import COMPACT_EVENT_FIELDS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "saudinewsnet-sample.jsonl"
 QUERIES = ("الرياض", "وزارة الداخلية", "الأمن السعودي -اليمن", "هجوم الحوثيين على الحدود")

@@ -177,7 +177,7 @@ class Store(ArticleMethods, EntityMethods, StoryMethods, AlertMethods, PlaceMeth
                           compact: bool = False) -> list[list[dict[str, Any]]]:
         """`find_events(filters, limit)` for each of `queries` (filter dicts), in one go
         where the engine can (PostgreSQL: one statement for many): a list per query.
-        `compact`: each event with only its `sqlite_events.COMPACT_EVENT_FIELDS` (what event grouping
+        `compact`: each event with only its `sql_events.COMPACT_EVENT_FIELDS` (what event grouping
         compares: no article row or sentence is read)."""
 
     @abc.abstractmethod
