@@ -82,6 +82,11 @@ def test_places_country_takes_a_code_or_an_english_or_arabic_name(archive, capsy
     err = capsys.readouterr().err
     assert "rasid places: error: --country: 'Frnace' is not a country" in err
     assert "ISO 3166" in err and "فرنسا" in err
+    # a region of no one country (الشرق الأوسط) shows a dash, not Python's None
+    assert main(["places", "--db", archive]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    region = next(line for line in lines if "الشرق الأوسط" in line)
+    assert "None" not in region and " - " in region
 
 
 def test_unsupported_scheme_is_a_usage_error_naming_the_schemes(tmp_path, capsys):

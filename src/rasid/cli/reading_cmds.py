@@ -251,7 +251,7 @@ def cmd_places(args: argparse.Namespace) -> int:
         rows = monitor.top_places(country=country, limit=args.limit, since=args.since,
                                   until=args.until)
     return _main().emit_rows(args, rows, lambda r: (
-        f"{r['mentions']:>6}  {r['name']} / {r['name_en']}  {r['country']}  "
+        f"{r['mentions']:>6}  {r['name']} / {r['name_en']}  {r['country'] or '-'}  "
         f"({r['lat']:.3f}, {r['lon']:.3f})  {r['feature']}  geonames={r['geonameid'] or '-'}"))
 
 
