@@ -261,3 +261,15 @@ def test_a_failed_fetch_is_not_logged_as_new_articles(tmp_path, monkeypatch):
     assert totals["read"] == 0 and totals["unreachable"] == 1 and totals["signal"] is None
     cycle = [e for e in events if "cycle 1" in e and url in e]
     assert len(cycle) == 1 and "cannot fetch" in cycle[0] and "new " not in cycle[0]
+
+
+def test_an_undated_article_reads_undated_not_none(tmp_path, capsys):
+    db = str(tmp_path / "undated.db")
+    assert main(["ingest", "--db", db, str(SEED)]) == 0  # the seed file carries no date
+    capsys.readouterr()
+    assert main(["entity", "--db", db, "هولاند"]) == 0
+    out = capsys.readouterr().out
+    assert "seen in undated articles only" in out and "over time: undated: 1" in out
+    assert main(["place", "--db", db, "باريس"]) == 0
+    out = capsys.readouterr().out
+    assert "over time: undated: 1" in out and "None" not in out

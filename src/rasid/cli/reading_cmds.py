@@ -201,6 +201,11 @@ def cmd_entity_correction(args: argparse.Namespace) -> int:
     return m.EXIT_OK
 
 
+def over_time(timeline: list[dict[str, Any]]) -> str:
+    """Articles per day, the undated ones as such."""
+    return ", ".join(f"{t['date'] or 'undated'}: {t['articles']}" for t in timeline)
+
+
 def cmd_entity(args: argparse.Namespace) -> int:
     if args.name in ("merge", "split") and args.more:
         return cmd_entity_correction(args)
@@ -219,7 +224,8 @@ def cmd_entity(args: argparse.Namespace) -> int:
         return m.EXIT_OK
     for p in profiles:
         print(f"{p['canonical']}  [{p['type']}]  {p['latin']}  id={p['id']}")
-        print(f"  mentions {p['mentions']}, seen {p['first_seen']} .. {p['last_seen']}")
+        seen = f"{p['first_seen']} .. {p['last_seen']}" if p["first_seen"] else "in undated articles only"
+        print(f"  mentions {p['mentions']}, seen {seen}")
         print("  names:")
         for n in p["spellings"]:
             print(f"    {n['text']}  {n['mentions']}x  {n['first_seen'] or ''}..{n['last_seen'] or ''}"
@@ -232,7 +238,7 @@ def cmd_entity(args: argparse.Namespace) -> int:
         if p["co_mentioned"]:
             print("  mentioned with: " + ", ".join(f"{x['canonical']} ({x['articles']})"
                                                    for x in p["co_mentioned"]))
-        print("  over time: " + ", ".join(f"{t['date']}: {t['articles']}" for t in p["timeline"]))
+        print("  over time: " + over_time(p["timeline"]))
         for a in p["articles"]:
             print(f"    {a['id']}  {a['published'] or '':<10}  {a['title']}")
     return m.EXIT_OK
@@ -277,7 +283,7 @@ def cmd_place(args: argparse.Namespace) -> int:
             print("  named with: " + ", ".join(f"{x['name']} ({x['articles']})" for x in p["co_mentioned_places"]))
         if p["entities"]:
             print("  entities: " + ", ".join(f"{x['canonical']} ({x['articles']})" for x in p["entities"]))
-        print("  over time: " + ", ".join(f"{t['date']}: {t['articles']}" for t in p["timeline"]))
+        print("  over time: " + over_time(p["timeline"]))
         if p["event_timeline"]:
             print("  events over time: " + ", ".join(
                 f"{t['date'] or 'undated'}: " + " ".join(f"{k}×{n}" for k, n in t["types"].items())

@@ -63,7 +63,7 @@ def cmd_story(args: argparse.Namespace) -> int:
     if story["places"]:
         print("  places: " + ", ".join(f"{p['name']} ({p['articles']})" for p in story["places"]))
     print("  timeline: " + ", ".join(
-        f"{t['date']}: {t['articles']}" + (f" ({t['first_seen']} undated, first seen)" if t.get("first_seen") else "")
+        f"{t['date'] or 'undated'}: {t['articles']}" + (f" ({t['first_seen']} undated, first seen)" if t.get("first_seen") else "")
         for t in story["timeline"]))
     print("  articles:")
     for a in story["articles"]:
