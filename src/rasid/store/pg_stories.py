@@ -12,13 +12,6 @@ class PostgresStoryMethods:
     tracker's reads and writes are `sql_stories.StoryTrackingMethods` (shared)."""
 
     _NOW = NOW
-    #: the places of a story's articles, one row per gazetteer entry (`get_story`)
-    _STORY_PLACES = (
-        "SELECT min(attrs->>'name'), min(attrs->>'name_en'), min(attrs->>'country'), "
-        "(array_agg(attrs->'lat'))[1], (array_agg(attrs->'lon'))[1], min(attrs->>'feature'), "
-        "count(*) AS m, count(DISTINCT article_id) AS n FROM spans WHERE layer = 'places' "
-        "AND article_id IN ({members}) AND (attrs->>'relation') IS NULL "
-        "GROUP BY attrs->>'gazetteer_id' ORDER BY n DESC, m DESC LIMIT %s")
 
     def _find_latest_per_key(self, table: str, column: str, sql_type: str, keys: list,
                              since: str, limit: int) -> list[tuple[Any, int]]:

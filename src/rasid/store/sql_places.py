@@ -17,7 +17,7 @@ from typing import Any
 from .base import EntityRecord
 
 #: the fields of a place as the lists show it
-_FIELDS = ("name", "name_en", "country", "lat", "lon", "feature")
+PLACE_FIELDS = ("name", "name_en", "country", "lat", "lon", "feature")
 
 
 class PlaceQueryMethods:
@@ -48,7 +48,7 @@ class PlaceQueryMethods:
         dsql, dargs = make_date_clause(self._PARAM, since, until)
         with self._lock:
             rows = self._places(where + dsql, [*args, *dargs], "n DESC, {k}", limit)
-        return [{**{f: attrs.get(f) for f in _FIELDS}, "geonameid": attrs.get("geonameid"),
+        return [{**{f: attrs.get(f) for f in PLACE_FIELDS}, "geonameid": attrs.get("geonameid"),
                  "mentions": n, "articles": na} for _, attrs, n, na in rows]
 
     def count_place_articles(self, keys: list[str]) -> dict[str, int]:
@@ -66,7 +66,7 @@ class PlaceQueryMethods:
             if not found:
                 return None
             _, attrs, mentions, n_articles = found[0]
-            place = {f: attrs.get(f) for f in (*_FIELDS, "geonameid", "gazetteer_id")}
+            place = {f: attrs.get(f) for f in (*PLACE_FIELDS, "geonameid", "gazetteer_id")}
             place.update(mentions=mentions, articles=n_articles)
             of_place = f"s.layer = 'places' AND {k} = {p}"
             timeline = [{"date": d, "articles": n} for d, n in self._rows(
@@ -84,7 +84,7 @@ class PlaceQueryMethods:
             others = self._places(f"AND {k} != {p} AND s.article_id IN ({in_articles})", [key, key],
                                   "na DESC, {k} DESC", limit)
         return {"place": place, "timeline": timeline, "articles": articles, "entities": entities,
-                "co_mentioned_places": [{**{f: attrs.get(f) for f in _FIELDS}, "gazetteer_id": other,
+                "co_mentioned_places": [{**{f: attrs.get(f) for f in PLACE_FIELDS}, "gazetteer_id": other,
                                          "articles": na} for other, attrs, _, na in others]}
 
     def entity_profile(self, entity_id: int, limit: int = 10) -> dict[str, Any] | None:

@@ -3,14 +3,14 @@ same on both engines but for the parameter mark and the hooks of `sql_entities` 
 ``_chunks``, ``_executemany``), plus ``_NOW`` (SQL for the current UTC time as ISO text)
 ``_find_latest_per_key`` (the latest rows of several keys in one statement where the
 engine can), ``_BYTEWISE``, ``_NULLS_FIRST`` / ``_NULLS_LAST`` (NULLs sorted as the smallest
-value, as SQLite does) and ``_STORY_PLACES`` (a story's places: JSON read in the engine's
-way). The engine files (`sqlite_stories`, `pg_stories`) keep what really differs: band
+value, as SQLite does); a story's places are `sql_places.PlaceQueryMethods._places`'. The engine files (`sqlite_stories`, `pg_stories`) keep what really differs: band
 lookups, JSON updates."""
 from __future__ import annotations
 
 import json
 from typing import Any, Iterable
 
+from .sql_places import PLACE_FIELDS
 from .sql_writing import encode_json
 
 
@@ -241,9 +241,10 @@ class StoryTrackingMethods:
                 "SELECT e.id, e.canonical, e.type, e.latin, count(*) AS m, count(DISTINCT m.article_id) "
                 f"AS n FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({members}) "
                 f"GROUP BY e.id ORDER BY n DESC, m DESC, e.id LIMIT {p}", (story_id, limit))]
-            places = [{"name": r[0], "name_en": r[1], "country": r[2], "lat": r[3], "lon": r[4],
-                       "feature": r[5], "mentions": r[6], "articles": r[7]} for r in con.execute(
-                self._STORY_PLACES.format(members=members), (story_id, limit))]
+            places = [{**{f: attrs.get(f) for f in PLACE_FIELDS}, "mentions": n, "articles": na}
+                      for _, attrs, n, na in self._places(
+                f"AND {self._span_attr('relation')} IS NULL AND s.article_id IN ({members})", [story_id],
+                "na DESC, n DESC, {k}", limit)]
             timeline = [{"date": d, "articles": n, "first_seen": f} for d, n, f in con.execute(
                 "SELECT substr(coalesce(sa.published, a.published), 1, 10) AS d, count(*), "
                 "sum(CASE WHEN a.published IS NULL OR a.published = '' THEN 1 ELSE 0 END) "

@@ -12,14 +12,6 @@ class SqliteStoryMethods:
     tracker's reads and writes are `sql_stories.StoryTrackingMethods` (shared)."""
 
     _NOW = _NOW
-    #: the places of a story's articles, one row per gazetteer entry (`get_story`)
-    _STORY_PLACES = (
-        "SELECT json_extract(attrs, '$.name'), json_extract(attrs, '$.name_en'), "
-        "json_extract(attrs, '$.country'), json_extract(attrs, '$.lat'), "
-        "json_extract(attrs, '$.lon'), json_extract(attrs, '$.feature'), count(*) AS m, "
-        "count(DISTINCT article_id) AS n FROM spans WHERE layer = 'places' AND article_id IN ({members}) "
-        "AND json_extract(attrs, '$.relation') IS NULL "
-        "GROUP BY json_extract(attrs, '$.gazetteer_id') ORDER BY n DESC, m DESC LIMIT ?")
 
     # -- near-duplicates -----------------------------------------------------------------------
     def add_signature(self, article_id: str, signature: bytes,
