@@ -1,12 +1,11 @@
-"""`PostgresStore.iter_records` / `import_records`: the archive's content as the same plain
-records as `sqlite_copy` (see `base.RECORD_KINDS`), so `rasid copy` moves an archive
-between SQLite and PostgreSQL in either direction."""
+"""`PostgresStore`'s side of `rasid copy`: a table's rows in the order SQLite reads them, and the
+identity columns moved past imported ids (`iter_records` and `import_records` are `sql_copy`'s,
+shared), so `rasid copy` moves an archive between SQLite and PostgreSQL in either direction."""
 from __future__ import annotations
 
-import json
-from typing import Any, Iterator
+from typing import Iterator
 
-from .sql_copy import _ARTICLE_COLUMNS, TABLES, RecordImportMethods, _encode_signature
+from .sql_copy import RecordImportMethods
 
 #: the order records are read in, the order SQLite reads the same records in: its rowid
 #: tables in insertion order (a serial key here, else the physical order: ctid, which is
@@ -34,45 +33,22 @@ IDENTITY = {"entities": "id", "stories": "id", "watches": "id", "alerts": "id", 
 class PostgresCopyMethods(RecordImportMethods):
     """Mixin for `PostgresStore`."""
 
-    def iter_records(self, kind: str, batch_size: int = 500) -> Iterator[dict[str, Any]]:
+    def _table_rows(self, kind: str, table: str, columns: tuple[str, ...],
+                    batch_size: int) -> Iterator[tuple]:
+        """The rows of `table` (its `columns`) in the order SQLite reads them (`ORDER_BY`)."""
+        cols = ", ".join(f'"{c}"' for c in columns)
         if kind == "articles":
-            cols = ", ".join(f'"{c}"' for c in _ARTICLE_COLUMNS)
             last = 0
-            while True:
-                rows = self._rows(f"SELECT rowid, {cols} FROM articles WHERE rowid > %s "
-                                  "ORDER BY rowid LIMIT %s", (last, batch_size))
-                if not rows:
-                    return
-                for row in rows:
-                    rec = dict(zip(_ARTICLE_COLUMNS, row[1:]))
-                    for c in ("images", "meta", "layers"):
-                        rec[c] = json.loads(rec[c])
-                    yield rec
+            while rows := self._rows(f"SELECT rowid, {cols} FROM articles WHERE rowid > %s "
+                                     "ORDER BY rowid LIMIT %s", (last, batch_size)):
+                yield from (row[1:] for row in rows)
                 last = rows[-1][0]
-        elif kind == "progress":
-            mark = self.get_alert_mark()
-            n = self._row("SELECT count(*) FROM articles WHERE rowid <= %s", (mark,))[0]
-            yield {"name": "alerts_evaluated", "value": n}  # a count: portable across engines
-        elif kind in TABLES:
-            table, columns, json_columns = TABLES[kind]
-            cols = ", ".join(f'"{c}"' for c in columns)
-            offset = 0
-            while True:
-                rows = self._rows(f"SELECT {cols} FROM {table} ORDER BY {ORDER_BY[kind]} "
-                                  "LIMIT %s OFFSET %s", (batch_size, offset))
-                if not rows:
-                    return
-                for row in rows:
-                    rec = dict(zip(columns, row))
-                    for c in json_columns:
-                        if rec[c] is not None:
-                            rec[c] = json.loads(rec[c])
-                    if kind == "neardup_signatures":
-                        rec["signature"] = _encode_signature(bytes(rec["signature"]))
-                    yield rec
-                offset += len(rows)
-        else:
-            raise ValueError(f"unknown record kind {kind!r}")
+            return
+        offset = 0
+        while rows := self._rows(f"SELECT {cols} FROM {table} ORDER BY {ORDER_BY[kind]} "
+                                 "LIMIT %s OFFSET %s", (batch_size, offset)):
+            yield from rows
+            offset += len(rows)
 
     def _after_import(self, table: str) -> None:
         if table in IDENTITY:

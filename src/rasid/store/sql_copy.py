@@ -1,11 +1,12 @@
-"""`import_records` for both engines (records as `iter_records` gives them: see
-`base.RECORD_KINDS`), written against the stores' ``_PARAM`` and ``_executemany``; an
+"""`iter_records` and `import_records` for both engines (records: see `base.RECORD_KINDS`),
+written against the stores' ``_PARAM``, ``_row`` and ``_executemany``; each engine reads a
+table's rows in its own order (`_table_rows`: SQLite's, which PostgreSQL reproduces) and an
 engine whose identity columns must move past the imported ids does it in `_after_import`."""
 from __future__ import annotations
 
 import json
 from itertools import islice
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..doc import Document
 
@@ -51,11 +52,33 @@ def _decode_signature(values: list[int]) -> bytes:
 
 class RecordImportMethods:
     """Mixin for both stores' copy methods (uses their ``_PARAM``, ``_row``, ``_executemany``,
-    ``transaction``, ``_prepare``, ``_insert_article``, ``set_alert_mark``)."""
+    ``transaction``, ``_prepare``, ``_insert_article``, ``get_alert_mark``, ``set_alert_mark``
+    and the engine's ``_table_rows``)."""
 
     _PARAM = "?"
     #: rows sent to the engine in one `_executemany`
     IMPORT_CHUNK = 1000
+
+    def iter_records(self, kind: str, batch_size: int = 500) -> Iterator[dict[str, Any]]:
+        if kind == "progress":
+            mark = self.get_alert_mark()
+            n = self._row(f"SELECT count(*) FROM articles WHERE rowid <= {self._PARAM}", (mark,))[0]
+            yield {"name": "alerts_evaluated", "value": n}  # a count: portable across engines
+            return
+        if kind == "articles":
+            table, columns, json_columns = "articles", _ARTICLE_COLUMNS, ("images", "meta", "layers")
+        elif kind in TABLES:
+            table, columns, json_columns = TABLES[kind]
+        else:
+            raise ValueError(f"unknown record kind {kind!r}")
+        for row in self._table_rows(kind, table, columns, batch_size):
+            rec = dict(zip(columns, row))
+            for c in json_columns:
+                if rec[c] is not None:
+                    rec[c] = json.loads(rec[c])
+            if kind == "neardup_signatures":
+                rec["signature"] = _encode_signature(bytes(rec["signature"]))
+            yield rec
 
     def import_records(self, kind: str, records: Iterable[dict[str, Any]]) -> int:
         n = 0
