@@ -139,7 +139,9 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # 1430هـ), as before a Gregorian year
         ("hijri_year", rf"{since}(?!من\s){_YEARW}?(?P<y>1[345]\d\d|{_HYEAR3}){_HSUF}{hrel_after}"),
         # the year may be glued to its noun (عام2014، العام2015، عام1991): 19 in the corpus, all years
-        ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))(?:\s+(?:{_REL}\s+)?|(?=\d)))(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
+        # a relative word after the year is part of it when it gives that year (عام 2015 الحالي،
+        # عام 2016 المقبل، عام 2014 الماضي: 9 in the corpus; twenty-eighth round)
+        ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))(?:\s+(?:{_REL}\s+)?|(?=\d)))(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?(?P<yrw>\s+(?P<yr>{_REL}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
         # before 1900 only as a list's entry; 14xx only as an edition's or a season's Hijri year
         ("year_bare", rf"{since}(?P<y>(?:1[4-9]|20)\d\d)"),
@@ -153,6 +155,9 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # يوم (الاثنين) too: the bracket only after يوم, and closed
         ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
         ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?:ال(?P<era>هجري|ميلادي)[ةه]?\s+)?(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
+        # العامين الماضي والجاري، للعامين الحالي والمقبل، السنتين الماضية والحالية: two years
+        # named by their relative words, one interval (7 in the corpus, all two years; twenty-eighth round)
+        ("relyears", rf"(?:ال|لل)(?:عامين|سنتين)\s+(?P<r1>{_REL})\s+و\s*(?P<r2>{_REL})"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا).
     # Each is compiled when a text first triggers it (`LazyPattern`: most articles trigger
@@ -178,7 +183,7 @@ _TRIGGER_OF = {
     "numeric_ymd": "numeric", "weekday_dm": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
     "year_bare": "year4", "year_ad": "year4", "curday": "current", "same_month": "current", "decade": "decade", "ago": "ago",
-    "relday": "relday", "weekday": "weekday", "relperiod": "period",
+    "relday": "relday", "weekday": "weekday", "relperiod": "period", "relyears": "period",
 }
 WINDOW_BEFORE, WINDOW_AFTER = 80, 100
 #: the proclitics `_CLITIC` admits, one of them at least
@@ -209,7 +214,7 @@ def _triggers() -> dict[str, re.Pattern[str]]:
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
         "relday": "امس|اليوم|غد|الليلة|البارحة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
-        "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:ال(?:هجري|ميلادي)[ةه]?\s+)?(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
+        "period": rf"(?:اسبوع|شهر|عام|سنة|عامين|سنتين)\s+(?:ال(?:هجري|ميلادي)[ةه]?\s+)?(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
         "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}(?:\s*/)?\s+(?:الى|حتى|و)",
     }
     return {k: folded(v) for k, v in raw.items()}
@@ -340,9 +345,13 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         y = int(g["y"])
         if not 1000 <= y <= 2200:
             return None
+        # the relative word after it only where it gives that year (not عام 2004 الماضي)
+        end = m.start("yrw") if g.get("yrw") and (pub is None or y != pub.year + {
+            "past": -1, "next": 1, "current": 0}[_rel_kind(g["yr"])]) else None
         if kind == "year" and (g.get("hs") and y < 1700 or HIJRI_BARE_YEARS[0] <= y <= HIJRI_BARE_YEARS[1]
-                               and not _GSUF_END_RE.search(m.group("x"))):
-            return _resolve_hijri_year(m, y)  # عام 1435 in 2015 news is the Hijri year
+                               and not _GSUF_END_RE.search(norm, m.start("x"), m.start("yrw") if g.get("yrw") else m.end("x"))):
+            # عام 1435 in 2015 news is the Hijri year (a relative word after it stays out, as before)
+            return dict(_resolve_hijri_year(m, y), end=m.start("yrw") if g.get("yrw") else None)
         if kind == "year_bare":
             if y < 1500:
                 return _resolve_hijri_year(m, y) if _labels_hijri_year(norm, m, y, bool(g.get("since"))) else None
@@ -357,7 +366,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 return None
             if _counts(norm, m.start("x"), m.end("x")):
                 return None  # أكثر من 2000 فعالية، إلى 1950 ميجاوات: a count after a cue word
-        return _since(m, _attrs(str(y), "year", False))
+        return _since(m, _attrs(str(y), "year", False, end=end))
     if kind == "year_ad":
         return _since(m, _attrs(f"{int(g['y']):04d}", "year", False))
     if kind == "range_years":
@@ -477,6 +486,15 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
     if kind == "relperiod":  # منذ العام الماضي: since
         attrs = _resolve_relperiod(g, pub)
         return attrs and _since(m, attrs)
+    if kind == "relyears":  # العامين الماضي والجاري: the two years, in either order
+        shift = {"past": -1, "next": 1, "current": 0}
+        d1, d2 = sorted((shift[_rel_kind(g["r1"])], shift[_rel_kind(g["r2"])]))
+        if d2 != d1 + 1:
+            return None
+        if pub is None:
+            return _attrs(None, "range", True)
+        y1, y2 = pub.year + d1, pub.year + d2
+        return _attrs(f"{y1}/{y2}", "range", True, range_start=str(y1), range_end=str(y2))
     return None  # pragma: no cover
 
 
@@ -1149,6 +1167,36 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     return chosen
 
 
+_BARE_WD_RE = re.compile(rf"(?:يوم\s+)?{_WD}")
+#: how far a weekday may stand after the coming one it follows (characters, in one sentence)
+_NEXT_DAY_NEAR = 120
+
+
+def _days_after_coming(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date | None) -> list:
+    """A bare weekday that is the day after a weekday placed on or after publication earlier in
+    its sentence is that next day, not the past one (يلعب السبت ليستر سيتي مع سندرلاند، والأحد
+    نيوكاسل: the coming Sunday; أن يكون يوم الجمعة مفتوحاً للاعبين قبل الاستعداد للسفر صباح السبت),
+    one day after another along a list (الإثنين، الثلاثاء، الأربعاء، الخميس)."""
+    if pub is None:
+        return chosen
+    last = None  # (end, date) of the last weekday placed on or after publication
+    for s, e, a in chosen:
+        kind = kinds.get(s)
+        if kind not in ("weekday", "relday") or a.get("granularity") != "day" or not a.get("value"):
+            continue
+        wd = _WD_RE.search(norm, s, e)
+        if wd is None:
+            continue
+        day = dt.date.fromisoformat(a["value"])
+        if (last is not None and kind == "weekday" and day < pub and _BARE_WD_RE.fullmatch(norm, s, e)
+                and s - last[0] <= _NEXT_DAY_NEAR and not _SENTENCE_END_RE.search(norm, last[0], s)
+                and WEEKDAYS[wd.group()] == (last[1].weekday() + 1) % 7):
+            day = last[1] + dt.timedelta(days=1)
+            a["value"] = day.isoformat()
+        last = (e, day) if day >= pub else None
+    return chosen
+
+
 #: how near a Hijri date makes a day of الشهر الجاري one of the Hijri month (in characters)
 _HIJRI_NEAR = 80
 
@@ -1339,7 +1387,8 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
     chosen = _hijri_current_days(norm, sorted(chosen, key=lambda c: c[0]), pub)
     chosen = _of_the_month(norm, join_date_lists(norm, join_date_ranges(norm, chosen, kinds, pub), kinds, pub), pub)
     chosen = _and_hijri_months(norm, _and_years(norm, chosen))
-    chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
+    chosen = _days_after_coming(norm, _date_the_weekdays(norm, chosen, kinds), kinds, pub)
+    chosen = _resolve_same_month(norm, _drop_recurring(norm, chosen))
     chosen = _hijri_relative_years(norm, _of_the_same_year(norm, chosen))
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
