@@ -1620,3 +1620,18 @@ def test_twenty_eighth_round_the_day_after_a_coming_weekday(text, pub, expected)
 ])
 def test_twenty_eighth_round_a_named_day_after_a_proclitic_or_in_quotes(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a bare 11 September ahead of publication is the day of 2001 (the corpus: 13 such spans and منذ
+    # 11 سبتمبر, all the attacks of 2001)
+    ("إذ أطلق من خلالها \"مشروع إيران\" بعد 11 سبتمبر، وتم رصد ملايين الدولارات", "2015-07-21",
+     [("11 سبتمبر", "2001-09-11")]),
+    ("ومن وجهة نظري فإن تبعات الحادي عشر من سبتمبر كانت أخطر أزمة", "2015-07-26",
+     [("الحادي عشر من سبتمبر", "2001-09-11")]),
+    # after 11 September it is the past one, as any bare day; another bare day ahead stays this year's
+    ("وبعد 11 سبتمبر طلب", "2015-10-01", [("11 سبتمبر", "2015-09-11")]),
+    ("بعد 30 سبتمبر سيتم", "2015-07-21", [("30 سبتمبر", "2015-09-30")]),
+])
+def test_twenty_eighth_round_a_bare_eleventh_of_september(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -34,8 +34,8 @@ from .date_resolve import (
     _year_for_month, _yrel_year, hijri_current_day,
 )
 from .date_words import (
-    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
-    _NUMW, _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
+    BARE_NAMED_DAYS, NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF,
+    _MONTH_CUES, _NEXT, _NUMW, _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
     convert_words_to_regex, folded, load_given_names,
 )
 
@@ -278,8 +278,10 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 and _ALLIANCE_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
             return None  # قوى 14 آذار، فريق 8 آذار: a political alliance named by a day
         if kind == "greg_dmy" and year is None and not rel and not g.get("yrel") \
-                and _NAMED_DAY_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
-            year = NAMED_DAYS.get((m1, _day_of(g)))  # ثورة 25 يناير: 2011
+                and (_NAMED_DAY_RE.search(norm, max(0, m.start("x") - 40), m.start("x"))
+                     or (m1, _day_of(g)) in BARE_NAMED_DAYS and pub is not None
+                     and (m1, _day_of(g)) > (pub.month, pub.day)):
+            year = NAMED_DAYS.get((m1, _day_of(g)))  # ثورة 25 يناير: 2011; بعد 11 سبتمبر in July: 2001
         relative = year is None
         if year is None and g.get("yrel"):
             year = _yrel_year(g["yrel"], pub)
