@@ -1635,3 +1635,20 @@ def test_twenty_eighth_round_a_named_day_after_a_proclitic_or_in_quotes(text, pu
 ])
 def test_twenty_eighth_round_a_bare_eleventh_of_september(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a weekday of a week named after it is one expression, the day in that week, weeks running Sunday to
+    # Saturday (issue14gb's and issue14mh's misses; the corpus: 7 such phrases in 5 texts, all read so)
+    ("وسيكون موجودا في باريس يوم الإثنين أو الثلاثاء من الأسبوع المقبل للخضوع للفحص الطبي.", "2015-08-01",
+     [("يوم الإثنين", "2015-08-03"), ("الثلاثاء من الأسبوع المقبل", "2015-08-04")]),
+    ("بعد عمليات بيع مكثفة يوم الإثنين من الأسبوع الماضي، لم يرتد الذهب إلى الأعلى", "2015-07-27",
+     [("يوم الإثنين من الأسبوع الماضي", "2015-07-20")]),
+    ("قبل انعقاد مؤتمر قمة الاتحاد الأوروبي، الذي أعلن يوم الأحد من هذا الأسبوع عن تأجيله", "2015-07-22",
+     [("يوم الأحد من هذا الأسبوع", "2015-07-19")]),
+    # the same week as the day before it: the span, the weekday placed as before
+    ("حتى الاثنين المقبل، الموعد الذي سينتقل به الفريق إلى لندن تأهباً لملاقاة النصر الأربعاء من الأسبوع ذاته، على",
+     "2015-08-06", [("الاثنين المقبل", "2015-08-10"), ("الأربعاء من الأسبوع ذاته", "2015-08-12")]),
+])
+def test_twenty_ninth_round_a_weekday_of_a_named_week(text, pub, expected):
+    assert spans_of(text, pub) == expected

@@ -153,7 +153,10 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # a bare one with المقبل: يوم غد الاثنين المقبل
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>(?:ال)?اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة|البارحة\s+الاولي|(?:ليلة\s+)?البارحة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?:[،,]\s*(?={_WD}[،,]))?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]|(?:\s+(?:المقبل|القادم))?))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
-        ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
+        # a weekday of a week named after it (الثلاثاء من الأسبوع المقبل، يوم الأحد من هذا الأسبوع،
+        # الأربعاء من الأسبوع ذاته): 7 in the corpus (twenty-ninth round)
+        ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"
+                    rf"(?P<wk>\s+من\s+(?:هذا\s+الاسبوع|الاسبوع\s+(?P<wrel>{_REL}|ذاته|نفسه)))?"),
         ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?:ال(?P<era>هجري|ميلادي)[ةه]?\s+)?(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
         # العامين الماضي والجاري، للعامين الحالي والمقبل، السنتين الماضية والحالية: two years
         # named by their relative words, one interval (7 in the corpus, all two years; twenty-eighth round)
@@ -472,6 +475,11 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             and not _governed_by_perfect(_PAST_BEFORE_WD_RE, norm, m.start("x"))  # التي بدأت الثلاثاء
         rel = g.get("rel") or ("ahead" if ahead else None)  # هذا الأربعاء: the coming one
         date = _weekday_date(WEEKDAYS[g["wd"]], rel, pub)
+        if g.get("wk") and g.get("wrel") not in ("ذاته", "نفسه") and not g.get("rel"):
+            # in the week (Sunday to Saturday, as Saudi weeks run) of publication, the last or the next
+            shift = {"past": -1, "next": 1}.get(_rel_kind(g.get("wrel")) or "current", 0)
+            sunday = pub - dt.timedelta(days=(pub.weekday() + 1) % 7)
+            date = sunday + dt.timedelta(days=7 * shift + (WEEKDAYS[g["wd"]] + 1) % 7)
         if g.get("before"):  # السبت قبل الماضي / الأربعاء بعد القادم: a week further
             ahead = g["before"].startswith("بعد")
             if _rel_kind(rel) != ("next" if ahead else "past"):
