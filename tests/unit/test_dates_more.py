@@ -1652,3 +1652,21 @@ def test_twenty_eighth_round_a_bare_eleventh_of_september(text, pub, expected):
 ])
 def test_twenty_ninth_round_a_weekday_of_a_named_week(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri year in brackets after a relative year, or after العام الهجري / السنة الهجرية + a relative
+    # word, is one expression where it is the year the word gives (issue14ib's and issue14vh's misses;
+    # the corpus: 4 such pairs, all joined)
+    ("وتراجعت الجولات التفتيشية الصحية 70 في المائة من 80 ألف جولة عام 1434هـ، إلى 24 ألف جولة العام المنصرم (1435هـ).",
+     "2015-08-02", [("عام 1434هـ", "2012-11-15/2013-11-03"), ("العام المنصرم (1435هـ)", "2013-11-04/2014-10-24")]),
+    ("ومن المتوقع أن يتم الانتهاء من المشروع بالكامل مطلع العام الهجري المقبل 1437هـ تمهيدا للتشغيل", "2015-07-26",
+     [("العام الهجري المقبل 1437هـ", "2015-10-14/2016-10-01")]),
+    ("سيتم حجبها تماما اعتبارا من مطلع السنة الهجرية القادمة 1437هـ.", "2015-08-11",
+     [("السنة الهجرية القادمة 1437هـ", "2015-10-14/2016-10-01")]),
+    # a year the word does not give stays apart
+    ("شاركتها في سوق عكاظ للعام الحالي (1432هـ 2011م)، عبر", "2015-08-08",
+     [("للعام الحالي", "2015"), ("1432هـ", "2010-12-07/2011-11-25"), ("2011م", "2011")]),
+])
+def test_twenty_ninth_round_a_hijri_year_after_a_relative_year(text, pub, expected):
+    assert spans_of(text, pub) == expected

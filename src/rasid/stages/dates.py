@@ -141,7 +141,12 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # the year may be glued to its noun (عام2014، العام2015، عام1991): 19 in the corpus, all years
         # a relative word after the year is part of it when it gives that year (عام 2015 الحالي،
         # عام 2016 المقبل، عام 2014 الماضي: 9 in the corpus; twenty-eighth round)
-        ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))(?:\s+(?:{_REL}\s+)?|(?=\d)))(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?(?P<yrw>\s+(?P<yr>{_REL}))?"),
+        # and a Hijri year in brackets after a relative year, or after العام الهجري + a relative word
+        # (العام المنصرم (1435هـ)، العام الهجري المقبل 1437هـ): one expression where the year is the one
+        # the word gives (4 in the corpus, all such; twenty-ninth round)
+        ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))(?:\s+(?:(?P<hera>الهجري[ةه]?)\s+(?={_REL}))?"
+                 rf"(?:(?P<yrel0>{_REL})(?:\s+|\s*(?P<ybo>\(\s*)))?|(?=\d)))(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?(?(ybo)\s*\))"
+                 rf"(?P<yrw>\s+(?P<yr>{_REL}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
         # before 1900 only as a list's entry; 14xx only as an edition's or a season's Hijri year
         ("year_bare", rf"{since}(?P<y>(?:1[4-9]|20)\d\d)"),
@@ -353,6 +358,10 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         # the relative word after it only where it gives that year (not عام 2004 الماضي)
         end = m.start("yrw") if g.get("yrw") and (pub is None or y != pub.year + {
             "past": -1, "next": 1, "current": 0}[_rel_kind(g["yr"])]) else None
+        if g.get("ybo") or g.get("hera"):  # العام المنصرم (1435هـ), العام الهجري المقبل 1437هـ
+            shift = {"past": -1, "next": 1, "current": 0}[_rel_kind(g["yrel0"])]
+            if pub is None or not g.get("hs") or y != convert_gregorian_to_hijri(pub)[0] + shift:
+                return None  # the relative year and the written one each stay an expression
         if kind == "year" and (g.get("hs") and y < 1700 or HIJRI_BARE_YEARS[0] <= y <= HIJRI_BARE_YEARS[1]
                                and not _GSUF_END_RE.search(norm, m.start("x"), m.start("yrw") if g.get("yrw") else m.end("x"))):
             # عام 1435 in 2015 news is the Hijri year (a relative word after it stays out, as before)
