@@ -121,6 +121,10 @@ _MONTH_CUES = {normalize_name(w) for w in _MONTH_CUES_RAW}
 #: (ثورة 25 يناير, ثورتي 25 يناير و30 يونيو, أحداث 11 سبتمبر): (month, day) -> year; the
 #: ones Saudi news of 2015 writes (Egypt 2011, 2013 and 1952, Yemen and Libya 2011, 9/11)
 NAMED_DAYS = {(1, 25): 2011, (6, 30): 2013, (7, 23): 1952, (2, 11): 2011, (2, 17): 2011, (9, 11): 2001}
+#: the named days that need no noun before them where they would fall after publication: a bare
+#: 11 سبتمبر (بعد 11 سبتمبر، تبعات الحادي عشر من سبتمبر) in July-August 2015 news is 2001 in all 13
+#: such spans of the corpus (twenty-eighth round); 30 June is a quarter's end, 23 July a fixture
+BARE_NAMED_DAYS = {(9, 11)}
 
 
 # ---------------------------------------------------------------- data tables

@@ -34,8 +34,8 @@ from .date_resolve import (
     _year_for_month, _yrel_year, hijri_current_day,
 )
 from .date_words import (
-    NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF, _MONTH_CUES, _NEXT,
-    _NUMW, _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
+    BARE_NAMED_DAYS, NAMED_DAYS, WEEKDAYS, _AL, _B, _CLITIC, _CURR, _DECADES, _E, _EPITHET, _GSUF, _HSUF,
+    _MONTH_CUES, _NEXT, _NUMW, _ORD, _ORDINALS, _PAST, _REL, _UNITS, _WD, _WD_BLOCK, _YEARW, _month_index, _month_of,
     convert_words_to_regex, folded, load_given_names,
 )
 
@@ -139,7 +139,14 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # 1430هـ), as before a Gregorian year
         ("hijri_year", rf"{since}(?!من\s){_YEARW}?(?P<y>1[345]\d\d|{_HYEAR3}){_HSUF}{hrel_after}"),
         # the year may be glued to its noun (عام2014، العام2015، عام1991): 19 in the corpus, all years
-        ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))(?:\s+(?:{_REL}\s+)?|(?=\d)))(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?"),
+        # a relative word after the year is part of it when it gives that year (عام 2015 الحالي،
+        # عام 2016 المقبل، عام 2014 الماضي: 9 in the corpus; twenty-eighth round)
+        # and a Hijri year in brackets after a relative year, or after العام الهجري + a relative word
+        # (العام المنصرم (1435هـ)، العام الهجري المقبل 1437هـ): one expression where the year is the one
+        # the word gives (4 in the corpus, all such; twenty-ninth round)
+        ("year", rf"{since}(?:(?:(?<!لل)عام|العام|(?<!لل)سنة|السنة|عامي|(?<!ل)لل(?:عام|سنة))(?:\s+(?:(?P<hera>الهجري[ةه]?)\s+(?={_REL}))?"
+                 rf"(?:(?P<yrel0>{_REL})(?:\s+|\s*(?P<ybo>\(\s*)))?|(?=\d)))(?P<y>\d{{4}})(?:{_GSUF}|(?P<hs>{_HSUF}))?(?(ybo)\s*\))"
+                 rf"(?P<yrw>\s+(?P<yr>{_REL}))?"),
         ("year", rf"{since}(?P<y>(?:1[89]|20)\d\d){_GSUF}"),
         # before 1900 only as a list's entry; 14xx only as an edition's or a season's Hijri year
         ("year_bare", rf"{since}(?P<y>(?:1[4-9]|20)\d\d)"),
@@ -151,8 +158,14 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         # a bare one with المقبل: يوم غد الاثنين المقبل
         ("relday", rf"{since}(?:يوم\s+)?(?P<rd>(?:ال)?اول\s+(?:من\s+)?امس|امس\s+الاول|بعد\s+غدا?|(?:ال)?امس|اليوم|هذا\s+اليوم|غدا|الغد|غد|الليلة\s+الماضية|ليلة\s+امس|الليلة\s+قبل\s+الماضية|الليلة|البارحة\s+الاولي|(?:ليلة\s+)?البارحة)(?:\s*(?P<pw>[(«\"“\-]\s*)?(?:[،,]\s*(?={_WD}[،,]))?(?P<wd>{_WD})(?(pw)\s*[)»\"”\-]|(?:\s+(?:المقبل|القادم))?))?"),
         # يوم (الاثنين) too: the bracket only after يوم, and closed
-        ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"),
+        # a weekday of a week named after it (الثلاثاء من الأسبوع المقبل، يوم الأحد من هذا الأسبوع،
+        # الأربعاء من الأسبوع ذاته): 7 in the corpus (twenty-ninth round)
+        ("weekday", rf"{since}(?P<yawm>(?:يوم|(?P<this>هذا))\s+(?P<po>\(\s*)?)?(?P<wd>{_WD})(?(po)\s*\)|(?:\s+(?P<before>(?:قبل|بعد)\s+)?(?P<rel>{_REL}))?)"
+                    rf"(?P<wk>\s+من\s+(?:هذا\s+الاسبوع|الاسبوع\s+(?P<wrel>{_REL}|ذاته|نفسه)))?"),
         ("relperiod", rf"{since}(?:(?:ال|لل)(?P<unit>اسبوع|شهر|عام|سنة)\s+(?:ال(?P<era>هجري|ميلادي)[ةه]?\s+)?(?P<before>قبل\s+)?(?P<rel>{_REL})|(?:هذا|هذه)\s+(?P<unit2>العام|الشهر|الاسبوع|السنة))"),
+        # العامين الماضي والجاري، للعامين الحالي والمقبل، السنتين الماضية والحالية: two years
+        # named by their relative words, one interval (7 in the corpus, all two years; twenty-eighth round)
+        ("relyears", rf"(?:ال|لل)(?:عامين|سنتين)\s+(?P<r1>{_REL})\s+و\s*(?P<r2>{_REL})"),
     ]
     # patterns are written as printed (حتى، إلى); normalise them like the text (ى -> ي, أ -> ا).
     # Each is compiled when a text first triggers it (`LazyPattern`: most articles trigger
@@ -178,7 +191,7 @@ _TRIGGER_OF = {
     "numeric_ymd": "numeric", "weekday_dm": "numeric",
     "range_hyears": "year4", "range_years": "year4", "hijri_year": "year4", "year": "year4",
     "year_bare": "year4", "year_ad": "year4", "curday": "current", "same_month": "current", "decade": "decade", "ago": "ago",
-    "relday": "relday", "weekday": "weekday", "relperiod": "period",
+    "relday": "relday", "weekday": "weekday", "relperiod": "period", "relyears": "period",
 }
 WINDOW_BEFORE, WINDOW_AFTER = 80, 100
 #: the proclitics `_CLITIC` admits, one of them at least
@@ -209,7 +222,7 @@ def _triggers() -> dict[str, re.Pattern[str]]:
         "current": _CURR + "|الشهر", "decade": r"ين(?:يات|ات)", "ago": "منذ|قبل|" + _AHEAD,
         "relday": "امس|اليوم|غد|الليلة|البارحة", "weekday": _WD,
         # rare words or whole expressions, so that these patterns run in few windows
-        "period": rf"(?:اسبوع|شهر|عام|سنة)\s+(?:ال(?:هجري|ميلادي)[ةه]?\s+)?(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
+        "period": rf"(?:اسبوع|شهر|عام|سنة|عامين|سنتين)\s+(?:ال(?:هجري|ميلادي)[ةه]?\s+)?(?:قبل\s+)?{_REL}|(?:هذا|هذه)\s+ال(?:عام|شهر|اسبوع|سنة)",
         "months2": "شهري|الشهرين", "numeric_dm": r"\d\s*/\s*\d{1,2}(?:\s*/)?\s+(?:الى|حتى|و)",
     }
     return {k: folded(v) for k, v in raw.items()}
@@ -273,8 +286,10 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 and _ALLIANCE_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
             return None  # قوى 14 آذار، فريق 8 آذار: a political alliance named by a day
         if kind == "greg_dmy" and year is None and not rel and not g.get("yrel") \
-                and _NAMED_DAY_RE.search(norm, max(0, m.start("x") - 40), m.start("x")):
-            year = NAMED_DAYS.get((m1, _day_of(g)))  # ثورة 25 يناير: 2011
+                and (_NAMED_DAY_RE.search(norm, max(0, m.start("x") - 40), m.start("x"))
+                     or (m1, _day_of(g)) in BARE_NAMED_DAYS and pub is not None
+                     and (m1, _day_of(g)) > (pub.month, pub.day)):
+            year = NAMED_DAYS.get((m1, _day_of(g)))  # ثورة 25 يناير: 2011; بعد 11 سبتمبر in July: 2001
         relative = year is None
         if year is None and g.get("yrel"):
             year = _yrel_year(g["yrel"], pub)
@@ -340,9 +355,17 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         y = int(g["y"])
         if not 1000 <= y <= 2200:
             return None
+        # the relative word after it only where it gives that year (not عام 2004 الماضي)
+        end = m.start("yrw") if g.get("yrw") and (pub is None or y != pub.year + {
+            "past": -1, "next": 1, "current": 0}[_rel_kind(g["yr"])]) else None
+        if g.get("ybo") or g.get("hera"):  # العام المنصرم (1435هـ), العام الهجري المقبل 1437هـ
+            shift = {"past": -1, "next": 1, "current": 0}[_rel_kind(g["yrel0"])]
+            if pub is None or not g.get("hs") or y != convert_gregorian_to_hijri(pub)[0] + shift:
+                return None  # the relative year and the written one each stay an expression
         if kind == "year" and (g.get("hs") and y < 1700 or HIJRI_BARE_YEARS[0] <= y <= HIJRI_BARE_YEARS[1]
-                               and not _GSUF_END_RE.search(m.group("x"))):
-            return _resolve_hijri_year(m, y)  # عام 1435 in 2015 news is the Hijri year
+                               and not _GSUF_END_RE.search(norm, m.start("x"), m.start("yrw") if g.get("yrw") else m.end("x"))):
+            # عام 1435 in 2015 news is the Hijri year (a relative word after it stays out, as before)
+            return dict(_resolve_hijri_year(m, y), end=m.start("yrw") if g.get("yrw") else None)
         if kind == "year_bare":
             if y < 1500:
                 return _resolve_hijri_year(m, y) if _labels_hijri_year(norm, m, y, bool(g.get("since"))) else None
@@ -357,7 +380,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
                 return None
             if _counts(norm, m.start("x"), m.end("x")):
                 return None  # أكثر من 2000 فعالية، إلى 1950 ميجاوات: a count after a cue word
-        return _since(m, _attrs(str(y), "year", False))
+        return _since(m, _attrs(str(y), "year", False, end=end))
     if kind == "year_ad":
         return _since(m, _attrs(f"{int(g['y']):04d}", "year", False))
     if kind == "range_years":
@@ -461,6 +484,11 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
             and not _governed_by_perfect(_PAST_BEFORE_WD_RE, norm, m.start("x"))  # التي بدأت الثلاثاء
         rel = g.get("rel") or ("ahead" if ahead else None)  # هذا الأربعاء: the coming one
         date = _weekday_date(WEEKDAYS[g["wd"]], rel, pub)
+        if g.get("wk") and g.get("wrel") not in ("ذاته", "نفسه") and not g.get("rel"):
+            # in the week (Sunday to Saturday, as Saudi weeks run) of publication, the last or the next
+            shift = {"past": -1, "next": 1}.get(_rel_kind(g.get("wrel")) or "current", 0)
+            sunday = pub - dt.timedelta(days=(pub.weekday() + 1) % 7)
+            date = sunday + dt.timedelta(days=7 * shift + (WEEKDAYS[g["wd"]] + 1) % 7)
         if g.get("before"):  # السبت قبل الماضي / الأربعاء بعد القادم: a week further
             ahead = g["before"].startswith("بعد")
             if _rel_kind(rel) != ("next" if ahead else "past"):
@@ -477,6 +505,15 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
     if kind == "relperiod":  # منذ العام الماضي: since
         attrs = _resolve_relperiod(g, pub)
         return attrs and _since(m, attrs)
+    if kind == "relyears":  # العامين الماضي والجاري: the two years, in either order
+        shift = {"past": -1, "next": 1, "current": 0}
+        d1, d2 = sorted((shift[_rel_kind(g["r1"])], shift[_rel_kind(g["r2"])]))
+        if d2 != d1 + 1:
+            return None
+        if pub is None:
+            return _attrs(None, "range", True)
+        y1, y2 = pub.year + d1, pub.year + d2
+        return _attrs(f"{y1}/{y2}", "range", True, range_start=str(y1), range_end=str(y2))
     return None  # pragma: no cover
 
 
@@ -605,9 +642,11 @@ _NAME_AFTER_MONTH_RE = re.compile(r"\s+كليني?ك(?!\w)")
 #: a political alliance named by a day (قوى 14 آذار، لقوى 8 آذار): no date, nor its month alone
 _ALLIANCE_RE = folded(rf"(?<!\w)(?:[وف]?[لب]?)(?:قوي|تيار|فريق|تحالف|ائتلاف)\s+(?:(?:\d{{1,2}}|{_ORD})\s+(?:من\s+)?)?$")
 #: nouns before a day that names an event (ثورة 25 يناير، ثورتي 25 يناير و30 يونيو، أحداث
-#: 11 سبتمبر): its year is in NAMED_DAYS
-_NAMED_DAY_RE = re.compile(r"(?<!\w)(?:ثور[ةه]|ثورتي|انتفاض[ةه]|احداث|هجمات|اعتداءات|تفجيرات|ذكري)\s+"
-                           r"(?:\d+\s+\w+(?:\s+\([^()]*\))?\s+و\s*)?$")
+#: 11 سبتمبر): its year is in NAMED_DAYS; after a proclitic, with the day in quotes or brackets
+#: (لثورتي «25 يناير» و«30 يونيو»، وأحداث 11 سبتمبر، ثورة (30 يونيو)) and after حوادث too
+#: (twenty-eighth round: 16 values in the corpus, all right)
+_NAMED_DAY_RE = re.compile(r"(?<!\w)[وفلب]?(?:ثور[ةه]|ثورتي|انتفاض[ةه]|احداث|حوادث|هجمات|اعتداءات|تفجيرات|ذكري)"
+                           r"\s*[«(\"“]?\s*(?:\d+\s+\w+(?:\s+\([^()]*\))?\s*[»)\"”]?\s+و\s*[«(\"“]?\s*)?$")
 #: prepositions after which a month name that is also a common word is the month (في مارس)
 _STRICT_MONTH_CUES = {"في", "وفي", "خلال", "وخلال", "مطلع", "منتصف", "اواخر", "اوائل", "اواسط",
                       "نهاية", "بداية", "بحلول"}
@@ -1149,6 +1188,36 @@ def _date_the_weekdays(norm: str, chosen: list, kinds: dict[int, str]) -> list:
     return chosen
 
 
+_BARE_WD_RE = re.compile(rf"(?:يوم\s+)?{_WD}")
+#: how far a weekday may stand after the coming one it follows (characters, in one sentence)
+_NEXT_DAY_NEAR = 120
+
+
+def _days_after_coming(norm: str, chosen: list, kinds: dict[int, str], pub: dt.date | None) -> list:
+    """A bare weekday that is the day after a weekday placed on or after publication earlier in
+    its sentence is that next day, not the past one (يلعب السبت ليستر سيتي مع سندرلاند، والأحد
+    نيوكاسل: the coming Sunday; أن يكون يوم الجمعة مفتوحاً للاعبين قبل الاستعداد للسفر صباح السبت),
+    one day after another along a list (الإثنين، الثلاثاء، الأربعاء، الخميس)."""
+    if pub is None:
+        return chosen
+    last = None  # (end, date) of the last weekday placed on or after publication
+    for s, e, a in chosen:
+        kind = kinds.get(s)
+        if kind not in ("weekday", "relday") or a.get("granularity") != "day" or not a.get("value"):
+            continue
+        wd = _WD_RE.search(norm, s, e)
+        if wd is None:
+            continue
+        day = dt.date.fromisoformat(a["value"])
+        if (last is not None and kind == "weekday" and day < pub and _BARE_WD_RE.fullmatch(norm, s, e)
+                and s - last[0] <= _NEXT_DAY_NEAR and not _SENTENCE_END_RE.search(norm, last[0], s)
+                and WEEKDAYS[wd.group()] == (last[1].weekday() + 1) % 7):
+            day = last[1] + dt.timedelta(days=1)
+            a["value"] = day.isoformat()
+        last = (e, day) if day >= pub else None
+    return chosen
+
+
 #: how near a Hijri date makes a day of الشهر الجاري one of the Hijri month (in characters)
 _HIJRI_NEAR = 80
 
@@ -1339,7 +1408,8 @@ def extract_dates(text: str, published: str | None = None) -> list[Span]:
     chosen = _hijri_current_days(norm, sorted(chosen, key=lambda c: c[0]), pub)
     chosen = _of_the_month(norm, join_date_lists(norm, join_date_ranges(norm, chosen, kinds, pub), kinds, pub), pub)
     chosen = _and_hijri_months(norm, _and_years(norm, chosen))
-    chosen = _resolve_same_month(norm, _drop_recurring(norm, _date_the_weekdays(norm, chosen, kinds)))
+    chosen = _days_after_coming(norm, _date_the_weekdays(norm, chosen, kinds), kinds, pub)
+    chosen = _resolve_same_month(norm, _drop_recurring(norm, chosen))
     chosen = _hijri_relative_years(norm, _of_the_same_year(norm, chosen))
     spans = []
     for s, e, attrs in sorted(chosen, key=lambda c: c[0]):
