@@ -181,3 +181,7 @@ def test_places_the_gold_missed_most_often_twenty_eighth_round():
     assert found["دار سعد"]["country"] == "YE" and abs(found["دار سعد"]["lat"] - 12.87) < 0.1
     found = places("ارتفع عدد الوفيات في حادث غرق مركب جزيرة الوراق بمحافظة الجيزة المصرية.")
     assert found["الوراق"]["name_en"] == "Al Warraq (Giza)"
+    found = places("تعيين مدير لمستشفى الملك فيصل بالششة بمكة المكرمة، وأقيم الحفل بقاعة جمعية الجشة الخيرية "
+                   "بالأحساء، ونظمت الفعالية بالواجهة البحرية بشاطئ الفناتير بمدينة الجبيل الصناعية.")
+    assert abs(found["الششة"]["lat"] - 21.39) < 0.1 and abs(found["الجشة"]["lon"] - 49.72) < 0.1
+    assert found["الفناتير"]["name_en"] == "Al Fanateer Beach"
