@@ -865,8 +865,9 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     # place in its other mentions too (بالمجمعة، محافظ المجمعة); docs/places.md, fourteenth round
     headed = {m.key for m in placed if m.head in GOVERNORATE_HEADS and m.source == "gazetteer"}
     # a town of the focus country right after مركز (an administrative centre: رئيس مركز ساجر)
-    # is that town, whatever its size, and so are its other mentions (بساجر); twenty-sixth round
-    if _CENTRE in text:  # one scan; most articles name no centre
+    # or شاطئ/شواطئ (its beach: بشاطئ العقير) is that town, whatever its size, and so are its other
+    # mentions (بساجر); twenty-sixth and twenty-eighth rounds
+    if any(w in text for w in _CENTRE_WORDS):  # most articles name no centre and no beach
         after_centre = {c.end() for c in _CENTRE_RE.finditer(text)}
         headed |= {m.key for m in deferred if m.start in after_centre and m.head != _STOP_HEAD
                    and _is_centre_town(text, m, focus or home)}
@@ -891,16 +892,18 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     return out
 
 
-#: an administrative centre's head word (مركز ساجر، بمركز الموسم، مركزي حرض وخريص), the word
-#: before it at most a proclitic or a quote away
-_CENTRE = "مركز"
-_CENTRE_RE = re.compile(r"(?<!\w)[وفبل]{0,2}مركزي?\s*[«\"“(]?\s*")
+#: an administrative centre's head word (مركز ساجر، بمركز الموسم، مركزي حرض وخريص) or a beach's
+#: (بشاطئ العقير، شواطئ ضباء: twenty-eighth round), the word before it at most a proclitic or a
+#: quote away
+_CENTRE_WORDS = ("مركز", "شاطئ", "شواطئ", "شاطى")
+_CENTRE_RE = re.compile(r"(?<!\w)[وفبل]{0,2}(?:مركزي?|شاط[ئى]ء?|شواطئ)\s*[«\"“(]?\s*")
 
 
 def _is_centre_town(text: str, m: Mention, focus: str | None) -> bool:
-    """Whether the refused name `m`, right after مركز/مركزي, names a town of the article's focus
-    country, its word no common one (`is_name_word`: مركز الدعوة، مركز السلامة are not).
-    Counted on all 29,995 SaudiNewsNet articles (docs/places.md, twenty-sixth round)."""
+    """Whether the refused name `m`, right after مركز/مركزي or شاطئ/شواطئ, names a town of the
+    article's focus country, its word no common one (`is_name_word`: مركز الدعوة، مركز السلامة are
+    not). Counted on all 29,995 SaudiNewsNet articles (docs/places.md, twenty-sixth and
+    twenty-eighth rounds)."""
     from .approximate import is_name_word  # approximate builds on this module
 
     return bool(focus) and any(w >= 1.0 and p.feature == "city" and p.country == focus for p, w in m.cands) \
