@@ -185,3 +185,22 @@ def test_places_the_gold_missed_most_often_twenty_eighth_round():
                    "بالأحساء، ونظمت الفعالية بالواجهة البحرية بشاطئ الفناتير بمدينة الجبيل الصناعية.")
     assert abs(found["الششة"]["lat"] - 21.39) < 0.1 and abs(found["الجشة"]["lon"] - 49.72) < 0.1
     assert found["الفناتير"]["name_en"] == "Al Fanateer Beach"
+
+
+def test_us_states_and_divisions_spelt_as_the_news_spells_them_twenty_ninth_round():
+    # aliases.tsv and features.tsv, twenty-ninth round (the corpus counts are in the tables' comments);
+    # SaudiNewsNet's sentences
+    found = places("أقيمت البطولة في مدينة ليتل رآك بولاية أركنسا، وعثرت الجهات الأمنية في مدينة ويتشيتا بولاية "
+                   "كانساس، وأطلق النار داخل سينما قرب مدينة ناشفيل في ولاية تينيسي، وسرق من متحف في بلدتها جراند "
+                   "رابيدز بولاية مينيسوتا، وضربت الأمطار ولاية راخين، ووقع الهجوم بمنطقة المار بولاية فرياب.")
+    assert found["أركنسا"]["name_en"] == "Arkansas" and found["كانساس"]["name_en"] == "Kansas"
+    assert found["تينيسي"]["name_en"] == "Tennessee" and found["مينيسوتا"]["name_en"] == "Minnesota"
+    assert found["راخين"]["country"] == "MM" and found["فرياب"]["country"] == "AF"
+
+
+def test_west_and_fire_are_no_towns_twenty_ninth_round():
+    # blocklist.tsv: غرب after a head word is "west" (not Għarb, Malta), نارًا "fire" (not Nara, Japan);
+    # sentences of issue14h30
+    found = places("أبدى سكان قرى غرب القصيم استياءهم من الانقطاعات، ونظفوا الحدائق التي ملؤوها بالنفايات، وأوقدوا "
+                   "نارًا لعمل الشاي والقهوة.")
+    assert "غرب" not in found and "نارًا" not in found and found["القصيم"]["country"] == "SA"
