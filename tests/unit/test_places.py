@@ -567,10 +567,13 @@ def test_gazetteer_windows_stop_where_no_name_or_stop_phrase_can_continue():
      "المجموعة الأولى البلد المستضيف المغرب", ["المغرب"]),
     ("وسجل أنطونيو تويفونا عشرة أهداف لمنتخب فيجي تحت 23 عاماً", []),
     ("في غياب نجمها نيمار دا سيلفا لايقافه في كوبا أميركا عقب طرده في كوبا أميركا في نهاية المباراة", []),
+    # twenty-eighth round: باريس before سان جرمان is the club (issue14h18's and issue14h19's sentences)
+    ("وذلك عندما يتواجه باريس سان جرمان حامل اللقب وبطل ثلاثية الموسم الماضي", []),
+    ("وقال لوران بلان مدرب باريس سان جيرمان إن الفريق جاهز، قبل أن يصل إلى باريس مساء السبت", ["باريس"]),
 ])
 def test_names_of_competitions_clubs_and_crudes_are_not_places(text, kept):
     doc = run(text, locs=[w for w in ("الخليج", "آسيا", "جدة", "تكساس", "الفاو", "تشيلي", "الصين", "تونس",
-                                      "الكويت", "فيجي", "كوبا", "أميركا") if w in text])
+                                      "الكويت", "فيجي", "كوبا", "أميركا", "باريس") if w in text])
     assert [text[s.start:s.end] for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"] == kept
 
 

@@ -1,5 +1,6 @@
 """The twenty-sixth round of issue 14 (docs/places.md): a town of the article's focus country
-right after مركز/مركزي (an administrative centre) is taken whatever its size, and so are its
+right after مركز/مركزي (an administrative centre; since the twenty-eighth round also after شاطئ/شواطئ, its
+beach) is taken whatever its size, and so are its
 other mentions in the article; a common word after مركز is not. Texts are SaudiNewsNet
 sentences (CC BY-NC-SA 4.0, tests/resources/README.md)."""
 from test_places_grading import run
@@ -43,3 +44,12 @@ def test_a_centre_in_an_article_that_names_no_other_place():
 def test_common_words_after_markaz_name_no_place():
     names = {t for t, _ in run(DAWA, ["جدة", "الرياض"])}
     assert not {"الدعوة", "السلامة"} & names
+
+
+def test_a_town_of_the_focus_country_after_a_beach_head_twenty_eighth_round():
+    # شاطئ/شواطئ + a small table town of the focus country (Uqair, no population figure): its beach, as
+    # the gold annotates (`شواطئ [العقير]`, issue14h29); SaudiNewsNet's sentences (the corpus count is in
+    # docs/places.md)
+    found = _named(run("وأنقذت فرق الهلال الأحمر بقطاع الأحساء طفلا يبلغ من العمر سنة بشاطئ العقير، ونقل إلى "
+                       "مستشفى الملك فهد بالهفوف.", ["الأحساء"]), "العقير")
+    assert len(found) == 1 and found[0]["name_en"] == "Uqair"

@@ -865,8 +865,9 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     # place in its other mentions too (بالمجمعة، محافظ المجمعة); docs/places.md, fourteenth round
     headed = {m.key for m in placed if m.head in GOVERNORATE_HEADS and m.source == "gazetteer"}
     # a town of the focus country right after مركز (an administrative centre: رئيس مركز ساجر)
-    # is that town, whatever its size, and so are its other mentions (بساجر); twenty-sixth round
-    if _CENTRE in text:  # one scan; most articles name no centre
+    # or شاطئ/شواطئ (its beach: بشاطئ العقير) is that town, whatever its size, and so are its other
+    # mentions (بساجر); twenty-sixth and twenty-eighth rounds
+    if any(w in text for w in _CENTRE_WORDS):  # most articles name no centre and no beach
         after_centre = {c.end() for c in _CENTRE_RE.finditer(text)}
         headed |= {m.key for m in deferred if m.start in after_centre and m.head != _STOP_HEAD
                    and _is_centre_town(text, m, focus or home)}
@@ -891,16 +892,18 @@ def accept_deferred_mentions(text: str, deferred: list[Mention], focus: str | No
     return out
 
 
-#: an administrative centre's head word (مركز ساجر، بمركز الموسم، مركزي حرض وخريص), the word
-#: before it at most a proclitic or a quote away
-_CENTRE = "مركز"
-_CENTRE_RE = re.compile(r"(?<!\w)[وفبل]{0,2}مركزي?\s*[«\"“(]?\s*")
+#: an administrative centre's head word (مركز ساجر، بمركز الموسم، مركزي حرض وخريص) or a beach's
+#: (بشاطئ العقير، شواطئ ضباء: twenty-eighth round), the word before it at most a proclitic or a
+#: quote away
+_CENTRE_WORDS = ("مركز", "شاطئ", "شواطئ", "شاطى")
+_CENTRE_RE = re.compile(r"(?<!\w)[وفبل]{0,2}(?:مركزي?|شاط[ئى]ء?|شواطئ)\s*[«\"“(]?\s*")
 
 
 def _is_centre_town(text: str, m: Mention, focus: str | None) -> bool:
-    """Whether the refused name `m`, right after مركز/مركزي, names a town of the article's focus
-    country, its word no common one (`is_name_word`: مركز الدعوة، مركز السلامة are not).
-    Counted on all 29,995 SaudiNewsNet articles (docs/places.md, twenty-sixth round)."""
+    """Whether the refused name `m`, right after مركز/مركزي or شاطئ/شواطئ, names a town of the
+    article's focus country, its word no common one (`is_name_word`: مركز الدعوة، مركز السلامة are
+    not). Counted on all 29,995 SaudiNewsNet articles (docs/places.md, twenty-sixth and
+    twenty-eighth rounds)."""
     from .approximate import is_name_word  # approximate builds on this module
 
     return bool(focus) and any(w >= 1.0 and p.feature == "city" and p.country == focus for p, w in m.cands) \
@@ -1153,16 +1156,21 @@ def demote_adjective_countries(text: str, tokens, mentions: list[Mention]) -> No
 NAMING_HEADS = {normalize_place(w) for w in ("كأس", "دوري", "أبطال", "بطولة", "نادي", "خام", "منظمة", "ريال",
                                              "منتخب", "المنتخب", "منتخبات", "المنتخبات", "كوبا")}
 _CRUDE = normalize_place("خام")
-_NAMING_RE = re.compile("ك[أإا]س|دوري|[أا]بطال|بطول|نادي|خام|منظم|ريال|الوسيط|منتخب|كوبا")
+_NAMING_RE = re.compile("ك[أإا]س|دوري|[أا]بطال|بطول|نادي|خام|منظم|ريال|الوسيط|منتخب|كوبا|سان جي?رمان")
 _INTERMEDIATE = normalize_place("الوسيط")  # (خام) غرب تكساس الوسيط: the crude, West Texas Intermediate
 #: كوبا before أمريكا is the Copa América, not Cuba (139 corpus mentions, all the cup)
 _COPA = normalize_place("كوبا")
 _AMERICA = {normalize_place(w) for w in ("أمريكا", "أميركا")}
+#: باريس before سان جرمان/جيرمان is the club Paris Saint-Germain, not the city (221 corpus mentions,
+#: all 12 read the club; twenty-eighth round)
+_PARIS, _SAINT = normalize_place("باريس"), normalize_place("سان")
+_GERMAIN = {normalize_place(w) for w in ("جرمان", "جيرمان")}
 
 
 def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mention]:
     """The mentions that are places: not a name right after a word of `NAMING_HEADS` (or
-    joined by و to such a name), two words after خام, before الوسيط, or كوبا before أمريكا."""
+    joined by و to such a name), two words after خام, before الوسيط, كوبا before أمريكا, or باريس
+    before سان جرمان."""
     if not _NAMING_RE.search(text):
         return mentions  # most articles: one scan, no token walk
     starts = [t.start for t in tokens]
@@ -1175,7 +1183,8 @@ def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mentio
 
     def is_name(m: Mention) -> bool:
         after = bisect_left(starts, m.end)
-        if joined(after) and (base(after) == _INTERMEDIATE or (m.key == _COPA and base(after) in _AMERICA)):
+        if joined(after) and (base(after) == _INTERMEDIATE or (m.key == _COPA and base(after) in _AMERICA)
+                              or (m.key == _PARIS and base(after) == _SAINT and base(after + 1) in _GERMAIN)):
             return True
         i = bisect_right(starts, m.start) - 1
         while tokens[i].clitic.startswith("و") and joined(i):  # كأس الخليج والعرب وآسيا
