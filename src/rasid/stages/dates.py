@@ -179,8 +179,11 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     plain = convert_words_to_regex(n for n, (_, _, strict) in index.items() if not strict)
     glued = (rf"(?:{_B}|(?<=[\u0621-\u064a])(?=[0-3]?\d\s+(?:(?:\S+\s+){{1,3}}\d{{4}}"
              rf"|(?:من\s+)?(?:شهر\s+)?(?:{plain})(?!\w))))")
-    return [(name, folded((glued if name in ("greg_dmy", "hijri") else _B) + _CLITIC + "(?P<x>" + rx + ")" + _E,
-                          LazyPattern)) for name, rx in p]
+    # a numeric date with its year glued to the word before it (الموافق9/8/2015م، بتاريخ16/10/1436ه،
+    # في3/6/2015: the date starts at the digits; thirty-first round)
+    start = {"greg_dmy": glued, "hijri": glued, "numeric": rf"(?:{_B}|(?<=[\u0621-\u064a])(?=\d))"}
+    start["numeric_ymd"] = start["numeric"]
+    return [(name, folded(start.get(name, _B) + _CLITIC + "(?P<x>" + rx + ")" + _E, LazyPattern)) for name, rx in p]
 
 
 # Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
