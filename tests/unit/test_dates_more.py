@@ -1670,3 +1670,36 @@ def test_twenty_ninth_round_a_weekday_of_a_named_week(text, pub, expected):
 ])
 def test_twenty_ninth_round_a_hijri_year_after_a_relative_year(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri month with هذا العام after it, without من/ل, is one expression, the month of the current
+    # Hijri year (as شهر رمضان لهذا العام and مايو هذا العام; issue14sa's miss; the corpus: 10 such
+    # phrases, all joined, the month's value unchanged)
+    ("وكان شهر رمضان هذا العام دمويا في نيجيريا، حيث استهدف انتحاريون", "2015-07-21",
+     [("شهر رمضان هذا العام", "2015-06-18/2015-07-16")]),
+    ("الذي فقد والدته في 24 رمضان هذا العام - لم يرتب ليحتفل بالعيد", "2015-07-22",
+     [("24 رمضان هذا العام", "2015-07-11")]),
+    ("يأتي ذلك كون شهر شوال هذا العام موسم من مواسم الزواجات", "2015-07-21",
+     [("شهر شوال هذا العام", "2015-07-17/2015-08-15")]),
+    # a written year after هذا العام is the year's own expression (the span conventions)
+    ("لهذا العام 1436 / 1437هـ بكمية 505 آلاف طن", "2015-08-10", [("العام 1436 / 1437هـ", "2014-10-25/2016-10-01")]),
+])
+def test_thirtieth_round_a_hijri_month_before_this_year(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a numeric date with its year glued to the word before it starts at the digits (issue14za's miss;
+    # the corpus: 6 new spans, all right, 5 partial or split ones gone)
+    ("تبدأ المؤسسة العامة لصوامع الغلال ومطاحن الدقيق الأحد المقبل 24/10/1436هـ الموافق9/8/2015م، صرف الدفعة الأولى",
+     "2015-08-07", [("الأحد المقبل 24/10/1436هـ", "2015-08-09"), ("9/8/2015م", "2015-08-09")]),
+    ("في الجلسة الأولى للدروة الثالثة للمجلس بتاريخ16/10/1436هـ الموافق 1/8/2015م والذي", "2015-08-02",
+     [("16/10/1436هـ", "2015-08-01"), ("1/8/2015م", "2015-08-01")]),
+    ("مما أدى لوفاة 36 شخصاً. في3/6/2015 مع تزايد الإصابات", "2015-08-09", [("3/6/2015", "2015-06-03")]),
+    # not from inside a word: اليوم الموافق keeps its two expressions
+    ("بمناسبة حلول عيد الفطر المبارك 1436هـ، اليوم الموافق 06/10/1436هـ في مقر الأمانة", "2015-07-22",
+     [("1436هـ", "2014-10-25/2015-10-13"), ("اليوم", "2015-07-22"), ("06/10/1436هـ", "2015-07-22")]),
+])
+def test_thirty_first_round_a_numeric_date_glued_to_the_word_before(text, pub, expected):
+    assert spans_of(text, pub) == expected

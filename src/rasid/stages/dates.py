@@ -76,7 +76,9 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     # غرة ذي القعدة العام الماضي (as مارس العام الماضي)
     # and the Hijri year written after it, one expression (شهر رمضان المبارك للعام الحالي 1436هـ, as
     # العام الجاري 1436هـ)
-    hyrel = (rf"\s+(?:من\s+(?:ال)?|لل|ل|ال)(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
+    # شهر رمضان هذا العام without من/ل too (as مايو هذا العام; thirtieth round)
+    hyrel = (rf"\s+(?:(?:من\s+(?:ال)?|لل|ل|ال)(?=عام)|(?:من\s+|ل)?(?=هذا))"
+             rf"(?P<yrel>عام\s+(?:الهجري\s+)?{_REL}|هذا\s+العام(?!\s*\(?\s*\d))"
              rf"(?:\s+(?P<hry>1[345]\d\d)(?=\s*(?:ه|هجري)))?")
     # مايو من هذا العام، الثاني والعشرين من شهر مايو لهذا العام
     # مايو (أيار) العام قبل الماضي: two years back
@@ -177,8 +179,11 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
     plain = convert_words_to_regex(n for n, (_, _, strict) in index.items() if not strict)
     glued = (rf"(?:{_B}|(?<=[\u0621-\u064a])(?=[0-3]?\d\s+(?:(?:\S+\s+){{1,3}}\d{{4}}"
              rf"|(?:من\s+)?(?:شهر\s+)?(?:{plain})(?!\w))))")
-    return [(name, folded((glued if name in ("greg_dmy", "hijri") else _B) + _CLITIC + "(?P<x>" + rx + ")" + _E,
-                          LazyPattern)) for name, rx in p]
+    # a numeric date with its year glued to the word before it (الموافق9/8/2015م، بتاريخ16/10/1436ه،
+    # في3/6/2015: the date starts at the digits; thirty-first round)
+    start = {"greg_dmy": glued, "hijri": glued, "numeric": rf"(?:{_B}|(?<=[\u0621-\u064a])(?=\d))"}
+    start["numeric_ymd"] = start["numeric"]
+    return [(name, folded(start.get(name, _B) + _CLITIC + "(?P<x>" + rx + ")" + _E, LazyPattern)) for name, rx in p]
 
 
 # Every pattern needs one of its trigger words (a month name, a digit pair, a weekday...);
