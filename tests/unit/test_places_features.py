@@ -10,11 +10,20 @@ from rasid.stages.tokenize import TokenizeStage
 TABLE = Path(__file__).resolve().parents[2] / "src" / "rasid" / "geo" / "data" / "features.tsv"
 
 
-def places(text):
+def placed(text, entities=()):
+    """The document of `text` through tokenize and places, the entity layer `entities`
+    (``(name, label)``: each name's first occurrence tagged, as NER tags it)."""
+    from rasid.doc import Span
+
     doc = Document(text=text)
     TokenizeStage()(doc)
-    doc.layers["entities"] = []
+    doc.layers["entities"] = [Span(text.index(name), text.index(name) + len(name), label) for name, label in entities]
     PlaceStage()(doc)
+    return doc
+
+
+def places(text, entities=()):
+    doc = placed(text, entities)
     return {doc.text[s.start:s.end]: s.attrs for s in doc.layers["places"]}
 
 
@@ -75,16 +84,8 @@ def test_divisions_outside_the_arab_world_eighteenth_round():
 def test_a_table_name_whose_end_ner_tags_as_a_body():
     # the tagger tags السويس of قناة السويس as ORG (7 gold mentions in five batches): the
     # canal is still read whole; an ORG that ends no table name stays covered
-    from rasid.doc import Span
-
-    text = "قال رئيس هيئة قناة السويس إن ثلاث سفن عبرت، وأعلنت شركة الجزيرة للتأمين أرباحها."
-    doc = Document(text=text)
-    TokenizeStage()(doc)
-    org = text.index("السويس")
-    body = text.index("الجزيرة")
-    doc.layers["entities"] = [Span(org, org + len("السويس"), "ORG"), Span(body, body + len("الجزيرة"), "ORG")]
-    PlaceStage()(doc)
-    found = {doc.text[s.start:s.end]: s.attrs for s in doc.layers["places"]}
+    found = places("قال رئيس هيئة قناة السويس إن ثلاث سفن عبرت، وأعلنت شركة الجزيرة للتأمين أرباحها.",
+                   [("السويس", "ORG"), ("الجزيرة", "ORG")])
     assert found["قناة السويس"]["name_en"] == "Suez Canal"
     assert "الجزيرة" not in found
 
@@ -134,13 +135,8 @@ def test_common_words_of_the_twenty_fifth_round_name_no_place():
 
 def test_seoul_written_without_its_ya():
     # سول (aliases.tsv): Seoul where NER or the text marks it, never the tagger's guess alone
-    from rasid.doc import Span
-
-    text = "علقت شركة الطيران الصينية رحلاتها إلى العاصمة الكورية سول وغيرها من المدن الكورية الجنوبية."
-    doc = Document(text=text)
-    TokenizeStage()(doc)
-    doc.layers["entities"] = [Span(text.index("سول"), text.index("سول") + 3, "LOC")]  # as NER tags it
-    PlaceStage()(doc)
+    doc = placed("علقت شركة الطيران الصينية رحلاتها إلى العاصمة الكورية سول وغيرها من المدن الكورية الجنوبية.",
+                 [("سول", "LOC")])  # as NER tags it
     assert [s.attrs["name_en"] for s in doc.layers["places"] if not s.attrs.get("relation")] == ["Seoul"]
     assert "سول" not in places("يرى سول كامبل مدافع منتخب إنجلترا السابق أن التبليغ عن كل من تسول له نفسه واجب.")
 
@@ -158,13 +154,8 @@ def test_names_of_small_towns_abroad_that_the_news_uses_otherwise():
     # blocklist.tsv, twenty-eighth round: كيري (John Kerry, which NER tags LOC: not Chieri), ساري "in
     # force" (not Sari, Iran), الملكة "the queen" after a body's head (not Malka, Jordan), سان جرمان (the
     # club, not San Germán); sentences of tests/resources/places-gold.jsonl
-    from rasid.doc import Span
-
-    text = "وأكد كيري، في مصر قبل مغادرته إلى قطر، أن الاتفاق النووي سيجعل المنطقة أكثر أمنا."
-    doc = Document(text=text)
-    TokenizeStage()(doc)
-    doc.layers["entities"] = [Span(text.index("كيري"), text.index("كيري") + 4, "LOC")]  # as NER tags it
-    PlaceStage()(doc)
+    doc = placed("وأكد كيري، في مصر قبل مغادرته إلى قطر، أن الاتفاق النووي سيجعل المنطقة أكثر أمنا.",
+                 [("كيري", "LOC")])  # as NER tags it
     assert [doc.text[s.start:s.end] for s in doc.layers["places"] if not s.attrs.get("relation")] == ["مصر", "قطر"]
     found = places("محمد كنو مرتبط بعقد ساري مع النادي، وتوقفت الحركة الملاحية بمطار الملكة علياء الدولي، "
                    "ومن المؤكد أن سان جرمان يبدو الأوفر حظا.")
