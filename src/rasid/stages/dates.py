@@ -124,7 +124,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
-        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?(?(hs){hrel_after})"),
+        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?(?(hs){hrel_after}|(?:(?<=\d)(?P<gs>{_GSUF}))?)"),
         ("curday", rf"{since}{pre}(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
         # الشهر نفسه (من العام الماضي)، بالشهر نفسه قبل سنة: the month last written (a year
         # before it); not before a written year (الشهر ذاته من عام 2014: the year is the date,
