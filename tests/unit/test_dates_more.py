@@ -1703,3 +1703,34 @@ def test_thirtieth_round_a_hijri_month_before_this_year(text, pub, expected):
 ])
 def test_thirty_first_round_a_numeric_date_glued_to_the_word_before(text, pub, expected):
     assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri month with a Gregorian year after it is the Hijri month that starts in that year
+    # (issue14aa2's miss; the corpus: 4 such phrases, all of them this reading)
+    ('بعد تعرضه لجهد مضاعف بذله أثناء تصوير مسلسل "العافور" الذي عرض في شهر رمضان 2014.', "2015-07-22",
+     [("شهر رمضان 2014", "2014-06-28/2014-07-27")]),
+    ("كما حضرت الدراما السورية في رمضان 2015م بأكثر من عمل منها", "2015-08-01",
+     [("رمضان 2015م", "2015-06-18/2015-07-16")]),
+    ("وهو برنامج على روتانا خليجية في رمضان 2015 و يستضيف فيه", "2015-08-09",
+     [("رمضان 2015", "2015-06-18/2015-07-16")]),
+    # a Hijri year keeps its own calendar
+    ("منذ أن تم إسكانهم في شهر ذي القعدة من عام 1433 هـ وهم يطمحون", "2015-08-06",
+     [("شهر ذي القعدة من عام 1433 هـ", "2012-09-17/2012-10-16")]),
+])
+def test_thirty_second_round_a_hijri_month_with_a_gregorian_year(text, pub, expected):
+    assert spans_of(text, pub) == expected
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a Hijri year pair with هـ after a relative year is one expression, as it is without هـ
+    # (issue14ba2's miss; the corpus: 16 such phrases read whole, 14 of them split before)
+    ("حيث تم استلام 26 مشروعاً تدريبياً العام الماضي 1435/1436هـ، التي تنوعت ما بين كليات", "2015-07-27",
+     [("العام الماضي 1435/1436هـ", "2013-11-04/2015-10-13")]),
+    ("وذلك بدءاً من العام المقبل ١٤٣6 / ١٤٣7هـ. وساقت عديداً من المبررات", "2015-07-25",
+     [("العام المقبل ١٤٣6 / ١٤٣7هـ", "2014-10-25/2016-10-01")]),
+    ("اعتماد 4 مشاريع جديدة في ميزانية المؤسسة للعام الحالي 1436/1437هـ جار العمل على تصميمها", "2015-07-27",
+     [("للعام الحالي 1436/1437هـ", "2014-10-25/2016-10-01")]),
+])
+def test_thirty_third_round_a_hijri_year_pair_after_a_relative_year(text, pub, expected):
+    assert spans_of(text, pub) == expected

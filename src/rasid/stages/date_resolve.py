@@ -168,7 +168,9 @@ def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> 
             return None  # رمضان alone is also a name; في رمضان، رمضان المبارك، موسم رمضان is the month
         if hm == 2 and prev in _ZERO_CUES and not g.get("yrel") and not _TO_HIJRI_MONTH_RE.match(m.string, m.end("x")):
             return None  # من صفر إلى 100، قريب من صفر في المائة، إلى صفر: zero (not من صفر إلى شعبان)
-    if hy is not None and not (1300 <= hy <= 1600 or hy < 1000):  # three digits only with عام/سنة and هـ
+    if hy is not None and 1900 <= hy <= 2100 and not g.get("hs"):
+        hy = _hijri_year_of_month_in(hm, hy)  # شهر رمضان 2014، رمضان 2015م: the Ramadan of that Gregorian year
+    elif g.get("gs") or (hy is not None and not (1300 <= hy <= 1600 or hy < 1000)):  # three digits only with عام/سنة and هـ
         return None
     if d is not None and not 1 <= d <= 30:
         return None
@@ -183,6 +185,13 @@ def _resolve_hijri(m: re.Match[str], g: dict[str, Any], pub: dt.date | None) -> 
         return _since(m, _attrs(f"{s}/{e}", "month", relative, "hijri", hijri=f"{hy}-{hm:02d}"))
     date = _match_weekday(convert_hijri_to_gregorian(hy, hm, d), g.get("wd"))
     return _since(m, _attrs(date.isoformat(), "day", relative, "hijri", hijri=f"{hy}-{hm:02d}-{d:02d}"))
+
+
+def _hijri_year_of_month_in(hm: int, gy: int) -> int:
+    """The Hijri year whose month `hm` starts in the Gregorian year `gy` (the first one, where
+    two do)."""
+    hy = convert_gregorian_to_hijri(dt.date(gy, 1, 1))[0]
+    return hy if convert_hijri_to_gregorian(hy, hm, 1).year == gy else hy + 1
 
 
 def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | None:

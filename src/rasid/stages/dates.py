@@ -112,8 +112,8 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("range_curdays", rf"(?P<pfx>من|بين|يومي)\s+(?:{_AL}(?P<d1>[0-3]?\d)|(?P<o1>{_ORD}))\s*[،,]?\s*(?:الى|حتى|و|وحتى|والى|ولغاية)\s*(?:{_AL}(?P<d2>[0-3]?\d)|(?P<o2>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر))"),
         ("range_numeric", rf"(?<![\d/.\-])(?P<d1>[0-3]?\d)\s*[\-–]\s*(?P<d2>[0-3]?\d)\s*/\s*(?P<m>[01]?\d)(?:\s*/\s*(?P<y>\d{{4}}))?(?![\d/])(?P<hs>{_HSUF})?"),
         # 1436/1437هـ, 1434هـ / 1435هـ, 1437/1436هـ (written in reverse), 36/1437هـ (the first
-        # year's last two digits)
-        ("range_hyears", rf"{_YEARW}?(?:(?P<y1>1[345]\d\d){_HSUF}?\s*[\-–/]|(?<![\d/.\-])(?P<yy>\d\d)\s*/)\s*(?P<y2>1[345]\d\d){_HSUF}"),
+        # year's last two digits); after a relative year too (العام الماضي 1435/1436هـ, not من)
+        ("range_hyears", rf"(?:(?:(?<!ل)لل|(?:ال)?(?<!لل))(?:عام|سنة)\s+{_REL}\s+|{_YEARW})?(?:(?P<y1>1[345]\d\d){_HSUF}?\s*[\-–/]|(?<![\d/.\-])(?P<yy>\d\d)\s*/)\s*(?P<y2>1[345]\d\d){_HSUF}"),
         # without هـ: after عام (العام 1435/1436), or two consecutive years alone, an academic
         # or fiscal year (العام الدراسي 1436-1437، ميزانية 1437/1436، العام الماضي 1435- 1436)
         ("range_hyears", rf"(?P<lead>(?:{_YEARW}|عامي\s*)(?:{_REL}\s+)?)?(?<![\d/.])(?P<y1>1[34]\d\d)\s*[\-–/]\s*(?P<y2>1[34]\d\d)(?![\d/]|\.\d)"),
@@ -124,7 +124,7 @@ def _patterns() -> list[tuple[str, LazyPattern]]:
         ("range_years", rf"{since}{_YEARW}?(?P<y1>(?:19|20)\d\d)\s*[\-–/]\s*(?P<y2>(?:19|20)\d\d){_GSUF}?"),
         ("greg_dmy", rf"{since}{pre}{day}\s*(?:من\s+)?(?:ل?شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
         ("greg_my", rf"{since}(?P<shahr>شهر\s+)?{gmonth}(?:{yr}|{monthrel}{relyear})?"),
-        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?(?(hs){hrel_after})"),
+        ("hijri", rf"{since}{pre}(?:{not_part}{day}\s*(?:من\s+)?)?(?P<shahr>ل?شهر\s+)?(?P<hm>{hij})(?:\s+(?P<ep>{_EPITHET}))?(?:{hyear}|\s+(?P<rel>{_REL})|{hyrel})?(?P<hs>{_HSUF})?(?(hs){hrel_after}|(?:(?<=\d)(?P<gs>{_GSUF}))?)"),
         ("curday", rf"{since}{pre}(?:{_AL}(?P<d>[0-3]?\d)|(?P<od>{_ORD}))\s+(?:من\s+)?(?:(?:ال)?شهر\s+(?P<rel>{_REL})|(?P<cur>{_CURR}|هذا\s+الشهر)|(?P<same>نفس\s+الشهر|ذات\s+الشهر|الشهر\s+(?:نفسه|ذاته)))"),
         # الشهر نفسه (من العام الماضي)، بالشهر نفسه قبل سنة: the month last written (a year
         # before it); not before a written year (الشهر ذاته من عام 2014: the year is the date,
