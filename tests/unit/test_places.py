@@ -570,10 +570,15 @@ def test_gazetteer_windows_stop_where_no_name_or_stop_phrase_can_continue():
     # twenty-eighth round: باريس before سان جرمان is the club (issue14h18's and issue14h19's sentences)
     ("وذلك عندما يتواجه باريس سان جرمان حامل اللقب وبطل ثلاثية الموسم الماضي", []),
     ("وقال لوران بلان مدرب باريس سان جيرمان إن الفريق جاهز، قبل أن يصل إلى باريس مساء السبت", ["باريس"]),
+    # thirty-first round: the Middle East between quote marks is the newspaper (issue14h28's and issue14x31's
+    # sentences); the region unquoted stays
+    ("وقال مصدر في الموصل لـ«الشرق الأوسط»: «فجر أحد المسلحين مبنى»، وتصاعد التوتر في الشرق الأوسط",
+     ["الموصل", "الشرق الأوسط"]),
+    ("وحسب وكالة أنباء \"الشرق الأوسط\"، صدر حكم بالسجن في السويد", ["السويد"]),
 ])
 def test_names_of_competitions_clubs_and_crudes_are_not_places(text, kept):
     doc = run(text, locs=[w for w in ("الخليج", "آسيا", "جدة", "تكساس", "الفاو", "تشيلي", "الصين", "تونس",
-                                      "الكويت", "فيجي", "كوبا", "أميركا", "باريس") if w in text])
+                                      "الكويت", "فيجي", "كوبا", "أميركا", "باريس", "الشرق الأوسط") if w in text])
     assert [text[s.start:s.end] for s in doc.layers["places"] if s.attrs.get("relation") != "demonym"] == kept
 
 

@@ -195,3 +195,18 @@ def test_west_and_fire_are_no_towns_twenty_ninth_round():
     found = places("أبدى سكان قرى غرب القصيم استياءهم من الانقطاعات، ونظفوا الحدائق التي ملؤوها بالنفايات، وأوقدوا "
                    "نارًا لعمل الشاي والقهوة.")
     assert "غرب" not in found and "نارًا" not in found and found["القصيم"]["country"] == "SA"
+
+
+def test_obama_the_coalition_and_a_gang_are_no_places_thirtieth_round():
+    # blocklist.tsv: أوباما is the president (which NER tags LOC: not Obama, Japan), في التحالف "in the
+    # coalition" (not At Tahaluf, Yemen), عصابة "a gang" (not Assaba, Mauritania); sentences of issue14x30
+    from rasid.doc import Span
+
+    text = "خلال زيارة أوباما الرسمية للعاصمة الاثيوبية أديس أبابا، وقالت الشرطة إنها قبضت على عصابة متورطة."
+    doc = Document(text=text)
+    TokenizeStage()(doc)
+    doc.layers["entities"] = [Span(text.index("أوباما"), text.index("أوباما") + 6, "LOC")]  # as NER tags it
+    PlaceStage()(doc)
+    assert [doc.text[s.start:s.end] for s in doc.layers["places"] if not s.attrs.get("relation")] == ["أديس أبابا"]
+    found = places("ولفترة طويلة شاركت تركيا على استحياء في التحالف الذي تقوده الولايات المتحدة ضد الدولة الإسلامية.")
+    assert set(found) == {"تركيا", "الولايات المتحدة"}
