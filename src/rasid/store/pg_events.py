@@ -9,20 +9,20 @@ from .sql_events import MAX_LIMIT, EventReadingMethods, EventSQL, row_to_event, 
 from .sql_events import build_where as build_event_where
 
 
-def _j(path: str) -> str:
+def span_field(path: str) -> str:
     """The text of a (dotted) attrs field, NULL when absent or JSON null."""
     return "(s.attrs #>> '{%s}')" % path.replace(".", ",")
 
 
 def _start(role: str) -> str:
     """The start offset of the entity of an event's actor or recipient."""
-    return f"coalesce({_j(role + '.entity_start')}::int, {_j(role + '.start')}::int)"
+    return f"coalesce({span_field(role + '.entity_start')}::int, {span_field(role + '.start')}::int)"
 
 
 #: how PostgreSQL writes the event filters (`sql_events.build_where`)
 PG_EVENTS = EventSQL(
-    "%s", _j, _start, "ILIKE", lambda column, values: (f"{column} = ANY(%s)", [list(values)]),
-    lambda field: f"{_j(field)} IN ('false', '0')", lambda field: f"{_j(field)}::int", "s.attrs::text")
+    "%s", span_field, _start, "ILIKE", lambda column, values: (f"{column} = ANY(%s)", [list(values)]),
+    lambda field: f"{span_field(field)} IN ('false', '0')", lambda field: f"{span_field(field)}::int", "s.attrs::text")
 
 
 def build_where(f: dict[str, Any]) -> tuple[str, list]:
@@ -40,7 +40,7 @@ class PostgresEventMethods(EventReadingMethods):
         where, args = build_where(filters or {})
         limit = max(1, min(int(limit), MAX_LIMIT))
         rows = self._rows(  # type: ignore[attr-defined]
-            f"{select_events(PG_EVENTS)}{where} ORDER BY {_j('when')} DESC NULLS LAST, s.rowid DESC "
+            f"{select_events(PG_EVENTS)}{where} ORDER BY {span_field('when')} DESC NULLS LAST, s.rowid DESC "
             "LIMIT %s OFFSET %s", [*args, limit, max(0, int(offset))])
         return [row_to_event(r) for r in rows]
 
@@ -55,7 +55,7 @@ class PostgresEventMethods(EventReadingMethods):
             parts, args = [], []
             for i, filters in enumerate(queries[first:first + per_statement], first):
                 where, wargs = build_where(filters or {})
-                parts.append(f"(SELECT {i}, {select[len('SELECT '):]}{where} ORDER BY {_j('when')} "
+                parts.append(f"(SELECT {i}, {select[len('SELECT '):]}{where} ORDER BY {span_field('when')} "
                              "DESC NULLS LAST, s.rowid DESC LIMIT %s)")
                 args += [*wargs, limit]
             for row in self._rows(" UNION ALL ".join(parts), args):  # type: ignore[attr-defined]

@@ -42,7 +42,7 @@ from .pg_articles import NOW
 from .pg_articles import PostgresArticleMethods
 from .pg_copy import PostgresCopyMethods
 from .pg_entities import PostgresEntityMethods
-from .pg_events import PostgresEventMethods
+from .pg_events import PostgresEventMethods, span_field
 from .pg_search import PostgresSearchMixin
 from .pg_stories import PostgresStoryMethods
 
@@ -196,11 +196,7 @@ class PostgresStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingM
     _NULLS_FIRST = " NULLS FIRST"  # NULLs sort as the smallest value, as in SQLite
     _NULLS_LAST = " NULLS LAST"
     _ATTRS_TEXT = "::text"  # spans.attrs is jsonb
-
-    @staticmethod
-    def _span_attr(field: str) -> str:
-        """SQL for the text of `field` of the attrs of the span ``s``."""
-        return f"(s.attrs ->> '{field}')"
+    _span_attr = staticmethod(span_field)  # the text of a field of the span s's attrs
     _GREATEST = "greatest"
     #: an article replaced by its fuller version takes the next sequence number
     _NEXT_ROWID = "nextval(pg_get_serial_sequence('articles', 'rowid'))"

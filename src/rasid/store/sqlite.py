@@ -42,7 +42,7 @@ from .sqlite_articles import SqliteArticleMethods
 from .sqlite_copy import SqliteCopyMethods
 from .sqlite_search import SqliteSearchMixin
 from .sqlite_stories import SqliteStoryMethods
-from .sqlite_events import SqliteEventsMixin
+from .sqlite_events import SqliteEventsMixin, span_field
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
@@ -233,11 +233,7 @@ class SqliteStore(ArticleWritingMethods, ArticleReadingMethods, ExportReadingMet
     _BYTEWISE = ""  # SQLite's default collation orders text by its bytes
     _NULLS_FIRST = _NULLS_LAST = ""  # NULLs sort as the smallest value
     _ATTRS_TEXT = ""  # spans.attrs is JSON text
-
-    @staticmethod
-    def _span_attr(field: str) -> str:
-        """SQL for the text of `field` of the attrs of the span ``s``."""
-        return f"json_extract(s.attrs, '$.{field}')"
+    _span_attr = staticmethod(span_field)  # the text of a field of the span s's attrs
     _GREATEST = "max"
     #: an article replaced by its fuller version takes the next sequence number
     _NEXT_ROWID = "(SELECT max(rowid) + 1 FROM articles)"

@@ -12,15 +12,16 @@ from .sql_events import MAX_LIMIT, EventReadingMethods, EventSQL
 from .sql_events import build_where as build_event_where
 
 
-def _field(path: str) -> str:
+def span_field(path: str) -> str:
+    """SQL for the text of a (dotted) field of the attrs of the span ``s``."""
     return f"json_extract(s.attrs, '$.{path}')"
 
 
 #: how SQLite writes the event filters (`sql_events.build_where`)
 SQLITE_EVENTS = EventSQL(
-    "?", _field, lambda role: f"coalesce({_field(role + '.entity_start')}, {_field(role + '.start')})",
+    "?", span_field, lambda role: f"coalesce({span_field(role + '.entity_start')}, {span_field(role + '.start')})",
     "LIKE", lambda column, values: (f"{column} IN ({', '.join('?' * len(values))})", list(values)),
-    lambda name: f"NOT {_field(name)}", _field, "s.attrs")
+    lambda name: f"NOT {span_field(name)}", span_field, "s.attrs")
 
 
 def build_where(f: dict[str, Any]) -> tuple[str, list]:
@@ -67,7 +68,7 @@ class SqliteEventsMixin(EventReadingMethods):
         select, convert = self._event_shape(compact)
         with self._lock:
             rows = self.con.execute(
-                f"{select}{where} ORDER BY {_field('when')} DESC, s.rowid DESC LIMIT ? OFFSET ?",
+                f"{select}{where} ORDER BY {span_field('when')} DESC, s.rowid DESC LIMIT ? OFFSET ?",
                 [*args, limit, max(0, int(offset))]).fetchall()
         return [convert(r) for r in rows]
 
@@ -104,7 +105,7 @@ class SqliteEventsMixin(EventReadingMethods):
         where, args = build_where(span)
         select, convert = self._event_shape(compact)
         with self._lock:
-            rows = self.con.execute(f"{select}{where} ORDER BY {_field('when')} DESC, s.rowid DESC",
+            rows = self.con.execute(f"{select}{where} ORDER BY {span_field('when')} DESC, s.rowid DESC",
                                     args).fetchall()
         events = [convert(r) for r in rows]
         # newest first, by the day's text (SQLite compares it as Python does): each query's
