@@ -1,12 +1,11 @@
-"""`PostgresStore`'s own event methods (the twin of `sqlite_events`): listing with filters, and
-many listings in one round trip. The SELECT, the rows' dicts, streaming for exports and the
-watches' event criteria are `sql_events`' (shared with SQLite); attrs are JSONB here."""
+"""`PostgresStore`'s own event methods (the twin of `sqlite_events`): many listings in one round
+trip, and group writes. Listing with filters, the SELECT, the rows' dicts, streaming for exports and
+the watches' event criteria are `sql_events`' (shared with SQLite); attrs are JSONB here."""
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .sql_events import MAX_LIMIT, EventReadingMethods, EventSQL, row_to_event, select_events
-from .sql_events import build_where as build_event_where
+from .sql_events import EventReadingMethods, EventSQL, build_where, clamp_limit
 
 
 def span_field(path: str) -> str:
@@ -25,38 +24,23 @@ PG_EVENTS = EventSQL(
     lambda field: f"{span_field(field)} IN ('false', '0')", lambda field: f"{span_field(field)}::int", "s.attrs::text")
 
 
-def build_where(f: dict[str, Any]) -> tuple[str, list]:
-    """SQL conditions for event filters (see `sqlite_events.SqliteEventsMixin.find_events`)."""
-    return build_event_where(f, PG_EVENTS)
-
-
 class PostgresEventMethods(EventReadingMethods):
     """Mixin for `PostgresStore` (uses its ``_rows``, ``_write`` and ``_atomic``)."""
 
     _EVENTS = PG_EVENTS
 
-    def find_events(self, filters: dict[str, Any] | None = None, limit: int = 100,
-                    offset: int = 0) -> list[dict[str, Any]]:
-        where, args = build_where(filters or {})
-        limit = max(1, min(int(limit), MAX_LIMIT))
-        rows = self._rows(  # type: ignore[attr-defined]
-            f"{select_events(PG_EVENTS)}{where} ORDER BY {span_field('when')} DESC NULLS LAST, s.rowid DESC "
-            "LIMIT %s OFFSET %s", [*args, limit, max(0, int(offset))])
-        return [row_to_event(r) for r in rows]
-
     def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100,
                           compact: bool = False, per_statement: int = 50) -> list[list[dict[str, Any]]]:
         """`find_events` of each query, `per_statement` queries to a statement (their
         UNION ALL, each tagged with its position): one round trip for many."""
-        limit = max(1, min(int(limit), MAX_LIMIT))
+        limit = clamp_limit(limit)
         select, convert = self._event_shape(compact)
         out: list[list[dict[str, Any]]] = [[] for _ in queries]
         for first in range(0, len(queries), per_statement):
             parts, args = [], []
             for i, filters in enumerate(queries[first:first + per_statement], first):
-                where, wargs = build_where(filters or {})
-                parts.append(f"(SELECT {i}, {select[len('SELECT '):]}{where} ORDER BY {span_field('when')} "
-                             "DESC NULLS LAST, s.rowid DESC LIMIT %s)")
+                where, wargs = build_where(filters or {}, self._EVENTS)
+                parts.append(f"(SELECT {i}, {select[len('SELECT '):]}{where} ORDER BY {self._newest_first()} LIMIT %s)")
                 args += [*wargs, limit]
             for row in self._rows(" UNION ALL ".join(parts), args):  # type: ignore[attr-defined]
                 out[row[0]].append(convert(row[1:]))

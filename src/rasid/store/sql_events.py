@@ -78,13 +78,41 @@ def row_to_compact_event(row: tuple) -> dict[str, Any]:
             "group": row[5]}
 
 
+def clamp_limit(limit: int) -> int:
+    """A listing's limit within 1 and `MAX_LIMIT`."""
+    return max(1, min(int(limit), MAX_LIMIT))
+
+
 class EventReadingMethods:
     """The engines' shared event methods (mixin; uses the store's ``_rows``, ``_write``,
-    ``_in``, ``_PARAM`` and the engine's ``_EVENTS``, an `EventSQL`)."""
+    ``_in``, ``_PARAM``, ``_NULLS_LAST`` and the engine's ``_EVENTS``, an `EventSQL`)."""
 
     def _event_shape(self, compact: bool) -> tuple[str, Callable[[tuple], dict[str, Any]]]:
         """The SELECT of events and its row's conversion, full or compact."""
         return select_events(self._EVENTS, compact), (row_to_compact_event if compact else row_to_event)
+
+    def _newest_first(self) -> str:
+        """The ORDER BY of event listings: by day, newest first (undated last), then newest row."""
+        return f"{self._EVENTS.field('when')} DESC{self._NULLS_LAST}, s.rowid DESC"
+
+    def find_events(self, filters: dict[str, Any] | None = None, limit: int = 100,
+                    offset: int = 0) -> list[dict[str, Any]]:
+        """Events, newest first. Filters: ``type`` (comma list), ``mode``, ``actor`` /
+        ``recipient`` (text in the argument or its entity name) and ``actor_ids`` /
+        ``recipient_ids`` (archive entity ids), ``entity_ids`` (actor or recipient),
+        ``country`` (ISO2 of the place), ``place`` (name), ``place_id`` (gazetteer id), ``since`` / ``until`` (the
+        event's day, inclusive), ``uncertain`` (also negated and hypothetical events),
+        ``article_ids``, ``group``, ``located`` (only events with coordinates)."""
+        return self._find_events(filters, limit, offset)
+
+    def _find_events(self, filters: dict[str, Any] | None, limit: int, offset: int = 0,
+                     compact: bool = False) -> list[dict[str, Any]]:
+        where, args = build_where(filters or {}, self._EVENTS)
+        select, convert = self._event_shape(compact)
+        p = self._PARAM
+        rows = self._rows(f"{select}{where} ORDER BY {self._newest_first()} LIMIT {p} OFFSET {p}",
+                          [*args, clamp_limit(limit), max(0, int(offset))])
+        return [convert(r) for r in rows]
 
     def iter_events(self, filters: dict[str, Any] | None = None, batch_size: int = 500,
                     compact: bool = False) -> Iterator[dict[str, Any]]:
@@ -130,7 +158,7 @@ class EventReadingMethods:
 
 
 def build_where(f: dict[str, Any], e: EventSQL) -> tuple[str, list]:
-    """SQL conditions for event filters (see `sqlite_events.SqliteEventsMixin.find_events`)."""
+    """SQL conditions for event filters (see `EventReadingMethods.find_events`)."""
     p, field = e.param, e.field
     sql, args = "", []
 

@@ -1,6 +1,6 @@
-"""`SqliteStore`'s own event methods: listing with filters, newest first, and many listings that
-differ only in their days read in one statement (`find_events_batch`: the event groups step's).
-The SELECT, the rows' dicts, streaming for exports and the watches' event criteria are
+"""`SqliteStore`'s own event methods: many listings that differ only in their days read in one
+statement (`find_events_batch`: the event groups step's), and group writes. Listing with filters,
+the SELECT, the rows' dicts, streaming for exports and the watches' event criteria are
 `sql_events`' (shared with PostgreSQL)."""
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import json
 from bisect import bisect_left, bisect_right
 from typing import Any, Iterable
 
-from .sql_events import MAX_LIMIT, EventReadingMethods, EventSQL
-from .sql_events import build_where as build_event_where
+from .sql_events import EventReadingMethods, EventSQL, build_where, clamp_limit
 
 
 def span_field(path: str) -> str:
@@ -22,11 +21,6 @@ SQLITE_EVENTS = EventSQL(
     "?", span_field, lambda role: f"coalesce({span_field(role + '.entity_start')}, {span_field(role + '.start')})",
     "LIKE", lambda column, values: (f"{column} IN ({', '.join('?' * len(values))})", list(values)),
     lambda name: f"NOT {span_field(name)}", span_field, "s.attrs")
-
-
-def build_where(f: dict[str, Any]) -> tuple[str, list]:
-    """SQL conditions for event filters (see `SqliteEventsMixin.find_events`)."""
-    return build_event_where(f, SQLITE_EVENTS)
 
 
 def _overlapping(ks: list[int], queries: list[dict[str, Any]]) -> list[list[int]]:
@@ -51,27 +45,6 @@ class SqliteEventsMixin(EventReadingMethods):
 
     _EVENTS = SQLITE_EVENTS
 
-    def find_events(self, filters: dict[str, Any] | None = None, limit: int = 100,
-                    offset: int = 0) -> list[dict[str, Any]]:
-        """Events, newest first. Filters: ``type`` (comma list), ``mode``, ``actor`` /
-        ``recipient`` (text in the argument or its entity name) and ``actor_ids`` /
-        ``recipient_ids`` (archive entity ids), ``entity_ids`` (actor or recipient),
-        ``country`` (ISO2 of the place), ``place`` (name), ``place_id`` (gazetteer id), ``since`` / ``until`` (the
-        event's day, inclusive), ``uncertain`` (also negated and hypothetical events),
-        ``article_ids``, ``group``, ``located`` (only events with coordinates)."""
-        return self._find_events(filters, limit, offset)
-
-    def _find_events(self, filters: dict[str, Any] | None, limit: int, offset: int = 0,
-                     compact: bool = False) -> list[dict[str, Any]]:
-        where, args = build_where(filters or {})
-        limit = max(1, min(int(limit), MAX_LIMIT))
-        select, convert = self._event_shape(compact)
-        with self._lock:
-            rows = self.con.execute(
-                f"{select}{where} ORDER BY {span_field('when')} DESC, s.rowid DESC LIMIT ? OFFSET ?",
-                [*args, limit, max(0, int(offset))]).fetchall()
-        return [convert(r) for r in rows]
-
     def find_events_batch(self, queries: list[dict[str, Any]], limit: int = 100,
                           compact: bool = False) -> list[list[dict[str, Any]]]:
         """Queries that differ only in their ``since`` / ``until`` days (the event groups
@@ -80,7 +53,7 @@ class SqliteEventsMixin(EventReadingMethods):
         query: each matching row is read and built once instead of once per query, and no
         row between two such spans is read. The answers are those of `find_events` (same
         rows, order and limit)."""
-        limit = max(1, min(int(limit), MAX_LIMIT))
+        limit = clamp_limit(limit)
         out: list[list[dict[str, Any]]] = [[] for _ in queries]
         shared: dict[str, list[int]] = {}
         for k, q in enumerate(queries):
@@ -102,11 +75,10 @@ class SqliteEventsMixin(EventReadingMethods):
         """Answer the queries `ks` (the same filters, overlapping days) from one statement."""
         days = [(str(queries[k]["since"])[:10], str(queries[k]["until"])[:10]) for k in ks]
         span = dict(queries[ks[0]], since=min(d[0] for d in days), until=max(d[1] for d in days))
-        where, args = build_where(span)
+        where, args = build_where(span, self._EVENTS)
         select, convert = self._event_shape(compact)
         with self._lock:
-            rows = self.con.execute(f"{select}{where} ORDER BY {span_field('when')} DESC, s.rowid DESC",
-                                    args).fetchall()
+            rows = self.con.execute(f"{select}{where} ORDER BY {self._newest_first()}", args).fetchall()
         events = [convert(r) for r in rows]
         # newest first, by the day's text (SQLite compares it as Python does): each query's
         # events are one run of the list, found by bisection on the days oldest first
