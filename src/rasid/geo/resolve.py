@@ -1157,14 +1157,20 @@ NAMING_HEADS = {normalize_place(w) for w in ("كأس", "دوري", "أبطال",
                                              "منتخب", "المنتخب", "منتخبات", "المنتخبات", "كوبا")}
 _CRUDE = normalize_place("خام")
 _NAMING_RE = re.compile("ك[أإا]س|دوري|[أا]بطال|بطول|نادي|خام|منظم|ريال|الوسيط|منتخب|كوبا|سان جي?رمان|الأوسط[»\"”]")
-_INTERMEDIATE = normalize_place("الوسيط")  # (خام) غرب تكساس الوسيط: the crude, West Texas Intermediate
-#: كوبا before أمريكا is the Copa América, not Cuba (139 corpus mentions, all the cup)
-_COPA = normalize_place("كوبا")
-_AMERICA = {normalize_place(w) for w in ("أمريكا", "أميركا")}
-#: باريس before سان جرمان/جيرمان is the club Paris Saint-Germain, not the city (221 corpus mentions,
-#: all 12 read the club; twenty-eighth round)
-_PARIS, _SAINT = normalize_place("باريس"), normalize_place("سان")
-_GERMAIN = {normalize_place(w) for w in ("جرمان", "جيرمان")}
+
+
+def _words(*words: str) -> frozenset[str]:
+    return frozenset(map(normalize_place, words))
+
+
+#: a place name (its key; "" any name) right before these words (each a set of normalised bases, the
+#: first joined to the name) names something else: (خام) غرب تكساس الوسيط, the crude West Texas
+#: Intermediate; كوبا أمريكا, the Copa America, not Cuba (139 corpus mentions, all the cup); باريس
+#: سان جرمان/جيرمان, the club Paris Saint-Germain, not the city (221 corpus mentions, all 12 read the
+#: club; twenty-eighth round)
+NAMED_BEFORE = (("", (_words("الوسيط"),)),
+                (normalize_place("كوبا"), (_words("أمريكا", "أميركا"),)),
+                (normalize_place("باريس"), (_words("سان"), _words("جرمان", "جيرمان"))))
 #: the Middle East between quote marks is the newspaper Asharq Al-Awsat (لـ«الشرق الأوسط»: 1,440 corpus
 #: mentions in 706 articles, all 12 read the paper; thirty-first round)
 _MIDDLE_EAST = normalize_place("الشرق الأوسط")
@@ -1190,8 +1196,8 @@ def drop_named_things(text: str, tokens, mentions: list[Mention]) -> list[Mentio
                 and text[m.start - 1] in _QUOTED[0] and text[m.end] in _QUOTED[1]:
             return True
         after = bisect_left(starts, m.end)
-        if joined(after) and (base(after) == _INTERMEDIATE or (m.key == _COPA and base(after) in _AMERICA)
-                              or (m.key == _PARIS and base(after) == _SAINT and base(after + 1) in _GERMAIN)):
+        if joined(after) and any(key in ("", m.key) and all(base(after + k) in w for k, w in enumerate(words))
+                                 for key, words in NAMED_BEFORE):
             return True
         i = bisect_right(starts, m.start) - 1
         while tokens[i].clitic.startswith("و") and joined(i):  # كأس الخليج والعرب وآسيا
