@@ -46,6 +46,12 @@ def _rel_kind(rel: str | None) -> str | None:
     return "current"
 
 
+def _rel_shift(rel: str | None) -> int:
+    """The step a relative word gives: -1 for the past one (الماضي), +1 for the next (المقبل), 0 for
+    the present one or none."""
+    return {"past": -1, "next": 1}.get(_rel_kind(rel), 0)
+
+
 #: in the first days of a month, "<this month> المقبل/القادم" is this month: the article was
 #: written before the month began or crawled a day or two late (the days rule's slack; dev
 #: gold: الثالث من اغسطس المقبل on 1 August)
@@ -67,9 +73,8 @@ def _yrel_year(yrel: str, pub: dt.date | int | None) -> int | None:
     the publication's Hijri year for a Hijri month)."""
     if pub is None:
         return None
-    kind = _rel_kind(yrel.split()[-1])
     year = pub if isinstance(pub, int) else pub.year
-    return year + {"past": -1, "next": 1}.get(kind or "current", 0) - ("قبل" in yrel.split())
+    return year + _rel_shift(yrel.split()[-1]) - ("قبل" in yrel.split())
 
 
 def _weekday_date(wd: int, rel: str | None, pub: dt.date) -> dt.date:
@@ -205,7 +210,7 @@ def _resolve_curday(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any] | 
         return _attrs(None, "day", True, reason="no month written before it", same_month=d)
     if pub is None:
         return _attrs(None, "day", True)
-    delta = {"past": -1, "next": 1}.get(_rel_kind(g.get("rel")) or "current", 0)
+    delta = _rel_shift(g.get("rel"))
     shifts = (delta, delta - 1, delta + 1) if g.get("wd") else (delta,)
     for shift in shifts:
         y, mo = _shift_month(pub.year, pub.month, shift)
@@ -232,7 +237,7 @@ def _resolve_range_curdays(g: dict[str, Any], pub: dt.date | None) -> dict[str, 
     publication's month (or the one before / after), as `_resolve_curday` places one."""
     if pub is None:
         return _attrs(None, "range", True)
-    y, mo = _shift_month(pub.year, pub.month, {"past": -1, "next": 1}.get(_rel_kind(g.get("rel")) or "current", 0))
+    y, mo = _shift_month(pub.year, pub.month, _rel_shift(g.get("rel")))
     d1, d2 = int(g["d1"]), int(g["d2"])
     if not (_valid(y, mo, d1) and _valid(y, mo, d2)):
         return None

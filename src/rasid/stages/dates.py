@@ -30,7 +30,7 @@ from ..pipeline import Stage
 from .calendars import convert_gregorian_to_hijri, convert_hijri_to_gregorian, extract_hijri_month_range
 from .date_resolve import (
     _RESOLVERS, _attrs, _day_of, _in_hijri_month, _iso_week, _match_weekday, _parse_published, _prev_word,
-    _rel_kind, _resolve_hijri, _resolve_weekday_dm, _shift_month, _since, _valid, _weekday_date, _year_for_day,
+    _rel_kind, _rel_shift, _resolve_hijri, _resolve_weekday_dm, _shift_month, _since, _valid, _weekday_date, _year_for_day,
     _year_for_month, _yrel_year, hijri_current_day,
 )
 from .date_words import (
@@ -361,11 +361,9 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         if not 1000 <= y <= 2200:
             return None
         # the relative word after it only where it gives that year (not عام 2004 الماضي)
-        end = m.start("yrw") if g.get("yrw") and (pub is None or y != pub.year + {
-            "past": -1, "next": 1, "current": 0}[_rel_kind(g["yr"])]) else None
+        end = m.start("yrw") if g.get("yrw") and (pub is None or y != pub.year + _rel_shift(g["yr"])) else None
         if g.get("ybo") or g.get("hera"):  # العام المنصرم (1435هـ), العام الهجري المقبل 1437هـ
-            shift = {"past": -1, "next": 1, "current": 0}[_rel_kind(g["yrel0"])]
-            if pub is None or not g.get("hs") or y != convert_gregorian_to_hijri(pub)[0] + shift:
+            if pub is None or not g.get("hs") or y != convert_gregorian_to_hijri(pub)[0] + _rel_shift(g["yrel0"]):
                 return None  # the relative year and the written one each stay an expression
         if kind == "year" and (g.get("hs") and y < 1700 or HIJRI_BARE_YEARS[0] <= y <= HIJRI_BARE_YEARS[1]
                                and not _GSUF_END_RE.search(norm, m.start("x"), m.start("yrw") if g.get("yrw") else m.end("x"))):
@@ -491,9 +489,8 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         date = _weekday_date(WEEKDAYS[g["wd"]], rel, pub)
         if g.get("wk") and g.get("wrel") not in ("ذاته", "نفسه") and not g.get("rel"):
             # in the week (Sunday to Saturday, as Saudi weeks run) of publication, the last or the next
-            shift = {"past": -1, "next": 1}.get(_rel_kind(g.get("wrel")) or "current", 0)
             sunday = pub - dt.timedelta(days=(pub.weekday() + 1) % 7)
-            date = sunday + dt.timedelta(days=7 * shift + (WEEKDAYS[g["wd"]] + 1) % 7)
+            date = sunday + dt.timedelta(days=7 * _rel_shift(g.get("wrel")) + (WEEKDAYS[g["wd"]] + 1) % 7)
         if g.get("before"):  # السبت قبل الماضي / الأربعاء بعد القادم: a week further
             ahead = g["before"].startswith("بعد")
             if _rel_kind(rel) != ("next" if ahead else "past"):
@@ -511,8 +508,7 @@ def _resolve(kind: str, m: re.Match[str], norm: str, pub: dt.date | None) -> dic
         attrs = _resolve_relperiod(g, pub)
         return attrs and _since(m, attrs)
     if kind == "relyears":  # العامين الماضي والجاري: the two years, in either order
-        shift = {"past": -1, "next": 1, "current": 0}
-        d1, d2 = sorted((shift[_rel_kind(g["r1"])], shift[_rel_kind(g["r2"])]))
+        d1, d2 = sorted((_rel_shift(g["r1"]), _rel_shift(g["r2"])))
         if d2 != d1 + 1:
             return None
         if pub is None:
@@ -526,7 +522,7 @@ def _resolve_relperiod(g: dict[str, Any], pub: dt.date | None) -> dict[str, Any]
     """الأسبوع/الشهر/العام الماضي|المقبل|الجاري، هذا العام، العام قبل الماضي، الشهر السابق."""
     unit = g.get("unit") or g["unit2"].replace("ال", "", 1)
     kind_rel = _rel_kind(g.get("rel")) or "current"
-    delta = {"past": -1, "next": 1, "current": 0}[kind_rel]
+    delta = _rel_shift(g.get("rel"))
     if g.get("before"):  # العام قبل الماضي: the year before last
         if kind_rel != "past":
             return None
@@ -973,7 +969,7 @@ def _of_the_month(norm: str, chosen: list, pub: dt.date | None) -> list:
     for s, e, a in chosen:
         if out and pub is not None and (m := _OF_THE_MONTH_RE.fullmatch(norm, out[-1][1], e)):
             s0, _, a0 = out[-1]
-            delta = {"past": -1, "next": 1}.get(_rel_kind(m.group("rel")) or "current", 0)
+            delta = _rel_shift(m.group("rel"))
             if a0.get("calendar") == "hijri":
                 _, hm, _ = convert_gregorian_to_hijri(pub)
                 same = (a0.get("hijri") or "")[5:7] == f"{(hm - 1 + delta) % 12 + 1:02d}"
